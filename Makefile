@@ -1,0 +1,143 @@
+# socpipe: plain GNU make, no configure.  See README.md.
+#
+#   make [all]          build the programs into build/bin
+#   make check          build and run every test (prove, TAP)
+#   make check T='tests/t07*.t'   only those tests
+#   make SANITIZE=1 check   the same under AddressSanitizer + UBSan
+#   make bench          benchmarks (figures, never pass/fail)
+#   make demo           run the pipeline on the bundled samples
+#   make fuzz           libFuzzer builds of the fuzz targets (clang)
+#   make install [PREFIX=/usr/local] [DESTDIR=] [MANDIR=]
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PROVE    ?= prove
+
+ifeq ($(SANITIZE),1)
+B        := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B        := build/out
+SANFLAGS :=
+endif
+
+# Each library with the Debian package that provides it.
+PKG_jansson   = libjansson-dev
+PKG_libcurl   = libcurl4-openssl-dev
+PKG_sqlite3   = libsqlite3-dev
+PKG_libsodium = libsodium-dev
+PKGS = jansson libcurl sqlite3 libsodium
+
+ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
+ifeq ($(shell command -v pkg-config 2>/dev/null),)
+$(error pkg-config not found: run scripts/install-deps (Debian package pkg-config))
+endif
+$(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,\
+  $(error library $(p) not found: run scripts/install-deps (Debian package $(PKG_$(p))))))
+endif
+
+pc_cflags = $(shell pkg-config --cflags $(1))
+pc_libs   = $(shell pkg-config --libs $(1))
+
+# Warnings and hardening the user's CFLAGS cannot drop: they come last.
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wno-unused-parameter -Wno-format-nonliteral \
+       -Werror=implicit-function-declaration -Werror=format-security \
+       -Werror=incompatible-pointer-types
+HARDEN = -fstack-protector-strong -fPIE -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+SOC_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon \
+       $(call pc_cflags,$(PKGS)) $(CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS)
+SOC_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pie -Wl,-z,relro,-z,now
+
+LIB_SRC  = $(wildcard common/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)
+LIB      = $(B)/libsoc.a
+
+# A program is cmd/soc-NAME.c, or a folder cmd/soc-NAME/ of .c files.
+PROG_FILES = $(patsubst cmd/%.c,%,$(wildcard cmd/soc-*.c))
+PROG_DIRS  = $(patsubst cmd/%/,%,$(wildcard cmd/soc-*/))
+PROGS      = $(sort $(PROG_FILES) $(PROG_DIRS))
+BINS       = $(PROGS:%=$(B)/bin/%)
+
+# The libraries each program links; a program not named links all.
+LIBS_soc-ingest = jansson libsodium
+LIBS_soc-audit  = jansson libsodium
+LIBS_soc-score  = jansson sqlite3 libsodium
+prog_libs = $(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS))) -lm
+
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC = $(wildcard fuzz/fuzz-*.c)
+FUZZ_REPLAY = $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
+FUZZ_LIBFUZZER = $(FUZZ_SRC:fuzz/%.c=build/libfuzzer/%)
+
+MANS = $(wildcard man/*.1 man/*.7)
+
+.PHONY: all check bench demo fuzz install uninstall clean lint-man
+.SUFFIXES:
+
+all: $(BINS)
+
+$(B)/%.o: %.c $(wildcard common/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(SOC_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define prog_rule
+$(B)/bin/$(1): $(if $(wildcard cmd/$(1).c),$(B)/cmd/$(1).o,$(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1)/*.c))) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) -o $$@ $$(filter %.o,$$^) $(LIB) $$(SOC_LDFLAGS) $$(call prog_libs,$(1))
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+
+# Fuzz targets: a replay driver (fuzz/replay.c) for make check, libFuzzer for make fuzz.
+$(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(B)/fuzz/replay.o $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+
+build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon -g -O1 \
+	  -fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS)) \
+	  -o $@ $< $(LIB_SRC) $(call pc_libs,$(PKGS)) -lm
+
+fuzz: $(FUZZ_LIBFUZZER)
+	@echo "run e.g.: build/libfuzzer/fuzz-ndjson fuzz/corpus/ndjson"
+
+check: all $(UNITS) $(FUZZ_REPLAY)
+	SOC_BIN=$(CURDIR)/$(B)/bin SOC_BUILD=$(CURDIR)/$(B) SOC_TOP=$(CURDIR) \
+	  $(PROVE) -j2 $(if $(T),$(T),$(UNITS) tests/*.t) </dev/null
+
+bench: all
+	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/bench
+
+demo: all
+	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/demo
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MANS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(notdir $(wildcard man/*.1):%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(notdir $(wildcard man/*.7):%=$(DESTDIR)$(MANDIR)/man7/%)
+
+clean:
+	rm -rf build

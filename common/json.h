@@ -1,0 +1,81 @@
+/*
+ * json: a strict, allocation-free JSON scanner over byte spans.
+ *
+ * The stream's hot path never builds a tree: a line is validated once
+ * (RFC 8259 grammar, valid UTF-8 in strings, a nesting limit) and then
+ * members are found by walking spans of the original bytes.  Spans point
+ * into the caller's buffer and live as long as it does.  Values that must
+ * be decoded (strings with escapes, numbers) are decoded on demand.
+ * jansson remains the object model for what a stage builds.
+ */
+#ifndef SOC_JSON_H
+#define SOC_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum soc_json_type {
+	SOC_JSON_NONE = 0,	/* not found */
+	SOC_JSON_OBJECT,
+	SOC_JSON_ARRAY,
+	SOC_JSON_STRING,
+	SOC_JSON_NUMBER,
+	SOC_JSON_TRUE,
+	SOC_JSON_FALSE,
+	SOC_JSON_NULL,
+};
+
+/* A value: its first byte, its length, its type.  For a string the span
+ * includes the quotes. */
+struct soc_span {
+	const char *p;
+	size_t len;
+	enum soc_json_type type;
+};
+
+#define SOC_JSON_MAX_DEPTH 64
+
+/*
+ * Check that p[0..n) is exactly one JSON value with optional whitespace
+ * around it, nested at most maxdepth deep.  On success returns 0 and fills
+ * *out (when not NULL) with the value's span.  On failure returns -1,
+ * points *why at a static reason and *off at the offending byte offset.
+ */
+int soc_json_validate(const char *p, size_t n, int maxdepth,
+    struct soc_span *out, const char **why, size_t *off);
+
+/* Iterate an object's members or an array's elements (span must be a
+ * validated object or array).  Keys are spans of type STRING; for arrays
+ * key->p is NULL. */
+struct soc_json_iter {
+	const char *p, *end;
+	int is_object;
+};
+void soc_json_iter_init(struct soc_json_iter *it, const struct soc_span *v);
+int soc_json_iter_next(struct soc_json_iter *it, struct soc_span *key,
+    struct soc_span *val);
+
+/* Does the string span s equal the raw bytes k[0..klen) once decoded? */
+int soc_json_str_eq(const struct soc_span *s, const char *k, size_t klen);
+
+/*
+ * Find a member by dotted path ("source.ip", "threat.technique.id.0").
+ * At each level a key may itself contain dots ("event.kind" as one flat
+ * key matches too), a decimal segment indexes an array, and when a key
+ * appears twice the last one wins, as in jansson.  Returns the type found,
+ * SOC_JSON_NONE when absent.
+ */
+enum soc_json_type soc_json_path(const struct soc_span *root,
+    const char *path, struct soc_span *out);
+
+/* Decode a string span (with quotes) into out, appending; -1 on a bad
+ * escape or when out's maximum is reached. */
+int soc_json_str_decode(const struct soc_span *s, struct soc_buf *out);
+/* Decode a number span as an integer; -1 if it is not an integer in
+ * range of int64_t (1E2 and 5.0 are integers, 5.5 is not). */
+int soc_json_to_int(const struct soc_span *s, int64_t *v);
+int soc_json_to_double(const struct soc_span *s, double *v);
+
+#endif
