@@ -1,0 +1,58 @@
+/*
+ * formats.c: soc-ingest's format registry.
+ *
+ * The list is in detection order: where two formats are equally sure of
+ * an event, the one listed first wins, so the specific come before the
+ * generic (ECS pass-through last).  References are weak so a format file
+ * that is absent from a build leaves a NULL slot rather than a link
+ * error; every format of the man page is present in a release build and
+ * a test checks --list-formats against the man page.
+ */
+#include <string.h>
+
+#include "ingest.h"
+
+#define F(n) extern const struct ing_format ing_fmt_##n __attribute__((weak));
+F(suricata_eve) F(suricata_fast) F(zeek) F(wazuh) F(windows) F(windows_xml)
+F(cloudtrail) F(guardduty) F(asff) F(okta) F(entra_signin) F(entra_audit)
+F(m365) F(graph_alert) F(defender_incident) F(google_workspace)
+F(azure_activity) F(gcp_audit) F(crowdstrike) F(crowdstrike_fdr) F(mde)
+F(sentinelone) F(carbonblack) F(elastic_alert) F(cef) F(leef) F(syslog)
+F(csv) F(json_map) F(ecs)
+#undef F
+
+static const struct ing_format *const formats[] = {
+	&ing_fmt_suricata_eve, &ing_fmt_suricata_fast, &ing_fmt_zeek,
+	&ing_fmt_wazuh, &ing_fmt_windows, &ing_fmt_windows_xml,
+	&ing_fmt_cloudtrail, &ing_fmt_guardduty, &ing_fmt_asff, &ing_fmt_okta,
+	&ing_fmt_entra_signin, &ing_fmt_entra_audit, &ing_fmt_m365,
+	&ing_fmt_graph_alert, &ing_fmt_defender_incident,
+	&ing_fmt_google_workspace, &ing_fmt_azure_activity,
+	&ing_fmt_gcp_audit, &ing_fmt_crowdstrike, &ing_fmt_crowdstrike_fdr,
+	&ing_fmt_mde, &ing_fmt_sentinelone, &ing_fmt_carbonblack,
+	&ing_fmt_elastic_alert, &ing_fmt_cef, &ing_fmt_leef, &ing_fmt_syslog,
+	&ing_fmt_csv, &ing_fmt_json_map, &ing_fmt_ecs,
+};
+
+size_t
+ing_nformats(void)
+{
+	return sizeof formats / sizeof formats[0];
+}
+
+const struct ing_format *
+ing_format_at(size_t i)
+{
+	return i < ing_nformats() ? formats[i] : NULL;
+}
+
+const struct ing_format *
+ing_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ing_nformats(); i++)
+		if (formats[i] && strcmp(formats[i]->name, name) == 0)
+			return formats[i];
+	return NULL;
+}

@@ -1,0 +1,140 @@
+/*
+ * ingest.h: the contract between soc-ingest's driver (main.c) and its
+ * formats (fmt_*.c).
+ *
+ * The driver reads inputs, finds events (NDJSON lines, whole JSON
+ * documents such as pretty-printed objects, arrays and {"Records":[...]},
+ * XML <Event> elements, text lines), picks a format per event (-f, else
+ * detection), and calls the format's mapper, which fills `out`: a new
+ * JSON object in the ECS shape of man/socpipe-record.7.  The driver then
+ * completes the record: soc.kind, soc.id, soc.source, soc.severity from
+ * the mapper's vendor severity, related.* from the entity fields,
+ * event.original with --keep-original, and checks it (a record without a
+ * valid @timestamp is a reject, never a silently wrong record).
+ *
+ * A mapper returns 0, or -1 with *why set to a static or ing_ctx-owned
+ * reason: the event then becomes a reject naming file, line and reason.
+ *
+ * Ownership: `in` is borrowed; `out` is borrowed (the driver owns it).
+ * Every setter below copies what it is given.
+ */
+#ifndef SOC_INGEST_H
+#define SOC_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct ing_ctx {
+	const char *file;	/* input name for soc.source.file */
+	unsigned long line;	/* first line of the event */
+	int64_t now;		/* soc_clock_now(), for formats without a year */
+	const json_t *map;	/* --map FILE, parsed; NULL when none */
+	char why[256];		/* room for a formatted reason */
+	/*
+	 * Per-input state of a format with headers (Zeek TSV #fields, CSV
+	 * header row): set by that format, freed by the driver with
+	 * state_owner->free_state when the input ends or another format
+	 * takes the slot.
+	 */
+	void *state;
+	const struct ing_format *state_owner;
+};
+
+struct ing_format {
+	const char *name;	/* -f NAME, soc.source.format */
+	const char *desc;	/* one line for --list-formats */
+	/*
+	 * Detection: how sure the format is that this event is its own,
+	 * 0 (no) to 100 (certain).  A JSON event is offered to detect_json,
+	 * a text line to detect_text; either may be NULL.
+	 */
+	int (*detect_json)(const json_t *in);
+	int (*detect_text)(const char *line, size_t n);
+	/* Mappers; one of them may be NULL. */
+	int (*map_json)(struct ing_ctx *c, const json_t *in, json_t *out,
+	    const char **why);
+	int (*map_text)(struct ing_ctx *c, const char *line, size_t n,
+	    json_t *out, const char **why);
+	void (*free_state)(void *state);
+};
+
+/*
+ * Mappers return 0 for a record in out, -1 for a reject (*why says why),
+ * or ING_HEADER for a line that is not an event but a header or comment
+ * of its format (Zeek "#fields", a CSV header row): no record, no reject,
+ * counted apart.
+ */
+#define ING_HEADER 1
+
+/*
+ * The registry (formats.c).  Each format is a `const struct ing_format
+ * ing_fmt_NAME` defined in its fmt_*.c; formats.c refers to them weakly so
+ * a format file can be added without touching another.  Iterate with
+ * ing_format_at(i) for i < ing_nformats(), skipping NULL.
+ */
+size_t ing_nformats(void);
+const struct ing_format *ing_format_at(size_t i);
+const struct ing_format *ing_format_find(const char *name);
+
+/*
+ * Setters on out by dotted ECS path ("source.ip", "process.parent.pid"):
+ * intermediate objects are created.  Empty strings and NULL are ignored
+ * (no field is better than an empty one), so mappers can pass optional
+ * vendor fields straight through.  The _s variants take a jansson value
+ * from `in` (borrowed) and copy it when it is a non-empty string (or, for
+ * _n, a number or numeric string).
+ */
+void ing_set_str(json_t *out, const char *path, const char *s);
+void ing_set_strn(json_t *out, const char *path, const char *s, size_t n);
+void ing_set_int(json_t *out, const char *path, int64_t v);
+void ing_set_real(json_t *out, const char *path, double v);
+void ing_set_bool(json_t *out, const char *path, int v);
+/* Steals the reference to v. */
+void ing_set_new(json_t *out, const char *path, json_t *v);
+void ing_set_s(json_t *out, const char *path, const json_t *v);
+void ing_set_n(json_t *out, const char *path, const json_t *v);
+/* Append s to the array at path unless already there. */
+void ing_add_str(json_t *out, const char *path, const char *s);
+/* An ip string only when it parses as IPv4 or IPv6 (ports, "-" and
+ * hostnames are not addresses); returns 1 when set. */
+int ing_set_ip(json_t *out, const char *path, const char *s);
+/* A port 0-65535 from a number or numeric string. */
+void ing_set_port(json_t *out, const char *path, const json_t *v);
+
+/* Reading `in` by dotted path (flat dotted keys match too); borrowed. */
+const json_t *ing_get(const json_t *in, const char *path);
+const char *ing_get_str(const json_t *in, const char *path);
+/* Integer from a number or a numeric string; 0 found, -1 not. */
+int ing_get_int(const json_t *in, const char *path, int64_t *v);
+
+/* @timestamp from a vendor time: RFC 3339/ISO 8601 text, epoch seconds
+ * (number or string, fractions kept to the ms), or epoch ms when > 1e11.
+ * Returns 0, or -1 when absent, unparsable or absurd (before 1990 or
+ * more than a day after now); the driver then rejects the event. */
+int ing_set_time(struct ing_ctx *c, json_t *out, const char *path,
+    const json_t *v);
+int ing_set_time_str(struct ing_ctx *c, json_t *out, const char *path,
+    const char *s);
+int ing_set_time_ms(json_t *out, const char *path, int64_t ms);
+
+/* The vendor's severity normalised to 0-100 (soc.severity) and ECS
+ * event.severity (the vendor's own number, when it has one). */
+void ing_set_severity(json_t *out, int sev0_100);
+
+/* ATT&CK: add a technique id ("T1059.001") with its name, and its
+ * tactics from the built-in table; unknown ids are kept without names.
+ * Tactic by id ("TA0002") or name ("Execution", "lateral-movement"). */
+void ing_add_technique(json_t *out, const char *id);
+void ing_add_tactic(json_t *out, const char *id_or_name);
+
+/* Split a Windows "DOMAIN\user" or "user@domain" into user.name and
+ * user.domain under prefix ("user", "source.user"). */
+void ing_set_user(json_t *out, const char *prefix, const char *s);
+/* Hashes "SHA256=...,MD5=..." (Sysmon) or single values into
+ * PREFIX.hash.{md5,sha1,sha256,imphash}. */
+void ing_set_hashes(json_t *out, const char *prefix, const char *s);
+/* Basename of a Windows or POSIX path. */
+const char *ing_basename(const char *path);
+
+#endif
