@@ -46,8 +46,10 @@ int soc_record_splice(const struct soc_span *rec, const char *key,
 int soc_record_splice_json(const struct soc_span *rec, const char *key,
     const json_t *val, struct soc_buf *out);
 
-/* Compact, sorted-key-free dump of v (borrowed) that keeps the key order
- * as built, reals with the shortest round-trip form.  Returns 0 or -1. */
+/* Compact dump of v (borrowed), appended to out: keys in the order they
+ * were set, reals in their shortest round-trip form (0.1 stays 0.1),
+ * strings escaped as soc_buf_add_json_str does.  Returns 0, or -1 on a
+ * non-finite real or when out's maximum is reached. */
 int soc_json_dump(const json_t *v, struct soc_buf *out);
 
 #endif

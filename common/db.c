@@ -1,0 +1,117 @@
+/* db: see db.h. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "err.h"
+
+static _Noreturn void
+db_die(struct soc_db *db, int rc, const char *what)
+{
+	int code = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ?
+	    SOC_EX_TEMPFAIL : SOC_EX_IOERR;
+
+	soc_die(code, "%s '%s': %s", what, db->path,
+	    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+}
+
+void
+soc_db_exec(struct soc_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		db_die(db, rc, "database error in");
+}
+
+sqlite3_stmt *
+soc_db_prepare(struct soc_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL);
+
+	if (rc != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+			db_die(db, rc, "database busy:");
+		soc_bug("cannot prepare '%s': %s", sql, sqlite3_errmsg(db->h));
+	}
+	return st;
+}
+
+int
+soc_db_step(struct soc_db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_die(db, rc, "database error in");
+	return rc;
+}
+
+int
+soc_db_version(struct soc_db *db)
+{
+	sqlite3_stmt *st = soc_db_prepare(db, "PRAGMA user_version");
+	int v = 0;
+
+	if (soc_db_step(db, st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+void
+soc_db_open(struct soc_db *db, const char *path,
+    const char *const *migrations, int nmigrations)
+{
+	int rc, v;
+	char pragma[64];
+
+	db->h = NULL;
+	db->path = soc_xstrdup(path);
+	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK)
+		db_die(db, rc, "cannot open database");
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	/* Defensive: no writes to the schema through PRAGMA or shadow tables,
+	 * no double-quoted string literals, no untrusted schema. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	soc_db_exec(db, "PRAGMA journal_mode=WAL");
+	soc_db_exec(db, "PRAGMA synchronous=NORMAL");
+	soc_db_exec(db, "PRAGMA foreign_keys=ON");
+
+	v = soc_db_version(db);
+	if (v > nmigrations)
+		soc_die(SOC_EX_CONFIG, "database '%s' has schema version %d, newer "
+		    "than this program knows (%d)", path, v, nmigrations);
+	for (; v < nmigrations; v++) {
+		soc_db_exec(db, "BEGIN IMMEDIATE");
+		/* Another process may have migrated while we waited. */
+		if (soc_db_version(db) > v) {
+			soc_db_exec(db, "COMMIT");
+			continue;
+		}
+		soc_db_exec(db, migrations[v]);
+		/* PRAGMA takes no parameters; v is our own integer. */
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+		soc_db_exec(db, pragma);
+		soc_db_exec(db, "COMMIT");
+	}
+}
+
+void
+soc_db_close(struct soc_db *db)
+{
+	if (db->h)
+		sqlite3_close_v2(db->h);
+	db->h = NULL;
+	free(db->path);
+	db->path = NULL;
+}

@@ -1,0 +1,37 @@
+/*
+ * db: SQLite through one door.
+ *
+ * soc_db_open opens (creating) a program's own database with WAL, a busy
+ * timeout, foreign keys and SQLite's defensive mode, then brings its
+ * schema up to date: migrations[i] takes the schema from version i to
+ * i + 1 (PRAGMA user_version), each in its own transaction.  A database
+ * newer than the program is refused.  Statements are prepared with bound
+ * parameters only; SQL is never built from data.
+ *
+ * Errors: a busy or locked database dies with SOC_EX_TEMPFAIL (75, retry
+ * later); other failures die with SOC_EX_IOERR naming the file.
+ */
+#ifndef SOC_DB_H
+#define SOC_DB_H
+
+#include <sqlite3.h>
+
+struct soc_db {
+	sqlite3 *h;
+	char *path;
+};
+
+void soc_db_open(struct soc_db *db, const char *path,
+    const char *const *migrations, int nmigrations);
+void soc_db_close(struct soc_db *db);
+/* Prepare static SQL; a failure is a programmer error (dies, 70). */
+sqlite3_stmt *soc_db_prepare(struct soc_db *db, const char *sql);
+/* Run static SQL with no parameters (BEGIN, COMMIT, DDL). */
+void soc_db_exec(struct soc_db *db, const char *sql);
+/* sqlite3_step with the module's error policy: returns SQLITE_ROW or
+ * SQLITE_DONE, dies otherwise.  Resets nothing. */
+int soc_db_step(struct soc_db *db, sqlite3_stmt *st);
+/* The schema version (user_version). */
+int soc_db_version(struct soc_db *db);
+
+#endif

@@ -1,0 +1,155 @@
+/* http: see http.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "http.h"
+
+void
+soc_http_global_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		soc_die(SOC_EX_SOFTWARE, "cannot initialise libcurl");
+}
+
+void
+soc_http_resp_init(struct soc_http_resp *r)
+{
+	memset(r, 0, sizeof *r);
+	soc_buf_init(&r->body, 4 << 20);
+	r->retry_after = -1;
+}
+
+void
+soc_http_resp_release(struct soc_http_resp *r)
+{
+	soc_buf_release(&r->body);
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct soc_http_resp *r = arg;
+
+	if (soc_buf_add(&r->body, p, size * n) < 0) {
+		r->too_large = 1;
+		return 0;	/* aborts the transfer */
+	}
+	return size * n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct soc_http_resp *r = arg;
+	size_t len = size * n;
+	static const char name[] = "retry-after:";
+
+	if (len > sizeof name && strncasecmp(p, name, sizeof name - 1) == 0) {
+		char tmp[32];
+		size_t i = sizeof name - 1, k = 0;
+		long v = 0;
+
+		while (i < len && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		while (i < len && k + 1 < sizeof tmp && p[i] >= '0' && p[i] <= '9')
+			tmp[k++] = p[i++];
+		tmp[k] = '\0';
+		/* Only the delta-seconds form; an HTTP date leaves -1. */
+		if (k > 0 && k < 9) {
+			v = strtol(tmp, NULL, 10);
+			r->retry_after = v;
+		}
+	}
+	return len;
+}
+
+CURL *
+soc_http_easy(const struct soc_http_req *req, struct soc_http_resp *resp)
+{
+	const char *const *h;
+	const char *protos = req->allow_http ? "http,https" : "https";
+	CURL *e;
+
+	if (!req->url || (strncasecmp(req->url, "https://", 8) != 0 &&
+	    !(req->allow_http && strncasecmp(req->url, "http://", 7) == 0))) {
+		snprintf(resp->error, sizeof resp->error,
+		    "URL scheme not allowed (https only%s)",
+		    req->allow_http ? " or http" : "");
+		resp->code = CURLE_UNSUPPORTED_PROTOCOL;
+		return NULL;
+	}
+	if (!(e = curl_easy_init()))
+		soc_die(SOC_EX_SOFTWARE, "cannot create a libcurl handle");
+	if (req->max_response)
+		resp->body.max = req->max_response;
+	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	if (req->max_redirects >= 0) {
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(e, CURLOPT_MAXREDIRS,
+		    (long)(req->max_redirects ? req->max_redirects : 3));
+	}
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	    req->timeout_ms ? req->timeout_ms : 30000L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    req->connect_timeout_ms ? req->connect_timeout_ms : 10000L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "socpipe/" SOC_VERSION);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, resp->error);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, resp);
+	if (req->max_response)
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)req->max_response);
+	for (h = req->headers; h && *h; h++)
+		resp->hdrs = curl_slist_append(resp->hdrs, *h);
+	if (resp->hdrs)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, resp->hdrs);
+	if (req->body) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)req->body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+	}
+	if (req->method)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+	return e;
+}
+
+void
+soc_http_finish(CURL *e, CURLcode code, struct soc_http_resp *resp)
+{
+	resp->code = code;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (code != CURLE_OK && !resp->error[0])
+		snprintf(resp->error, sizeof resp->error, "%s",
+		    curl_easy_strerror(code));
+	if (resp->too_large)
+		snprintf(resp->error, sizeof resp->error,
+		    "response larger than %zu bytes", resp->body.max);
+}
+
+int
+soc_http_perform(const struct soc_http_req *req, struct soc_http_resp *resp)
+{
+	CURL *e = soc_http_easy(req, resp);
+	CURLcode code;
+
+	if (!e)
+		return -1;
+	code = curl_easy_perform(e);
+	soc_http_finish(e, code, resp);
+	curl_easy_cleanup(e);
+	return code == CURLE_OK && !resp->too_large ? 0 : -1;
+}

@@ -1,0 +1,64 @@
+/*
+ * http: libcurl with defensive defaults, one door for every request.
+ *
+ * Defaults (curl's own advice for untrusted servers): TLS peer and host
+ * verification on; https only unless the request allows http (a
+ * connector that says so, or a test on loopback); at most 3 redirects,
+ * to https only; a connect and a total timeout; a response size cap that
+ * aborts the transfer; no signals; no proxy from the environment unless
+ * the caller asks.  Header values (which may carry API keys) are never
+ * printed by this module.
+ *
+ * One-shot: soc_http_perform.  Concurrent: soc_http_easy makes a
+ * configured easy handle for curl_multi_add_handle, and soc_http_finish
+ * completes the response from the CURLMsg result; soc-enrich drives the
+ * multi loop.  The caller owns req and resp; soc_http_resp_release frees
+ * what the module allocated in resp.
+ */
+#ifndef SOC_HTTP_H
+#define SOC_HTTP_H
+
+#include <stddef.h>
+#include <curl/curl.h>
+
+#include "buf.h"
+
+struct soc_http_req {
+	const char *method;		/* NULL: GET, or POST when body is set */
+	const char *url;
+	const char *const *headers;	/* "Name: value", NULL-terminated */
+	const char *body;
+	size_t body_len;
+	long timeout_ms;		/* 0: 30 s */
+	long connect_timeout_ms;	/* 0: 10 s */
+	size_t max_response;		/* 0: 4 MiB */
+	int allow_http;
+	int max_redirects;		/* -1: none; 0: default 3 */
+};
+
+struct soc_http_resp {
+	long status;			/* HTTP status, 0 if none */
+	struct soc_buf body;
+	long retry_after;		/* seconds from Retry-After, -1 if none */
+	int too_large;			/* the body passed max_response */
+	CURLcode code;
+	char error[CURL_ERROR_SIZE];
+	struct curl_slist *hdrs;	/* owned; freed by release */
+};
+
+/* Once per program, before any thread. */
+void soc_http_global_init(void);
+
+void soc_http_resp_init(struct soc_http_resp *r);
+void soc_http_resp_release(struct soc_http_resp *r);
+
+/* A configured easy handle (caller cleans it up), or NULL when the URL's
+ * scheme is not allowed (resp->error says why). */
+CURL *soc_http_easy(const struct soc_http_req *req, struct soc_http_resp *resp);
+/* Complete resp after the transfer ended with code. */
+void soc_http_finish(CURL *e, CURLcode code, struct soc_http_resp *resp);
+/* Perform one request; returns 0 when a response (any status) arrived,
+ * -1 on a transport error, a disallowed URL or an oversized body. */
+int soc_http_perform(const struct soc_http_req *req, struct soc_http_resp *resp);
+
+#endif
