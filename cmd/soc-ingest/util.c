@@ -1,0 +1,750 @@
+/*
+ * util.c: the helpers of ingest.h that every format uses: setters and
+ * getters by dotted path, time, severity, ATT&CK, users, hashes, paths.
+ *
+ * Setters copy what they are given and ignore empty values, so a mapper
+ * can pass optional vendor fields straight through without checks.  The
+ * dotted path walk creates intermediate objects; a non-object in the way
+ * is replaced (the last setter wins, as with a plain assignment).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "err.h"
+#include "ingest.h"
+#include "utf8.h"
+
+#define KEY_MAX 128		/* longest path segment of a setter */
+
+/*
+ * The object that holds the last segment of path, created as needed;
+ * *last points at that segment within path.  Borrowed reference.
+ */
+static json_t *
+parent_of(json_t *out, const char *path, const char **last)
+{
+	json_t *o = out;
+	const char *p = path, *dot;
+	char key[KEY_MAX];
+
+	while ((dot = strchr(p, '.')) != NULL) {
+		size_t n = (size_t)(dot - p);
+		json_t *x;
+
+		if (n == 0 || n >= sizeof key)
+			soc_bug("bad setter path '%s'", path);
+		memcpy(key, p, n);
+		key[n] = '\0';
+		x = json_object_get(o, key);
+		if (!json_is_object(x)) {
+			x = json_object();
+			if (!x)
+				soc_die(SOC_EX_SOFTWARE, "out of memory");
+			json_object_set_new_nocheck(o, key, x);
+		}
+		o = x;
+		p = dot + 1;
+	}
+	*last = p;
+	return o;
+}
+
+void
+ing_set_new(json_t *out, const char *path, json_t *v)
+{
+	const char *last;
+	json_t *o;
+
+	if (!v)
+		return;
+	o = parent_of(out, path, &last);
+	json_object_set_new_nocheck(o, last, v);
+}
+
+/* A JSON string of s[0..n) with bad UTF-8 replaced: jansson refuses
+ * invalid UTF-8 and a record must never lose a field silently. */
+static json_t *
+mkstr(const char *s, size_t n)
+{
+	json_t *v;
+
+	if (soc_utf8_check(s, n) == n)
+		v = json_stringn_nocheck(s, n);
+	else {
+		char *fix = soc_xmalloc(n * 3 + 1);
+		size_t i = 0, j = 0;
+
+		while (i < n) {
+			size_t k = soc_utf8_seqlen(s + i, n - i);
+
+			if (k == 0) {
+				memcpy(fix + j, "\xef\xbf\xbd", 3);
+				j += 3;
+				i++;
+			} else {
+				memcpy(fix + j, s + i, k);
+				j += k;
+				i += k;
+			}
+		}
+		v = json_stringn_nocheck(fix, j);
+		free(fix);
+	}
+	if (!v)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	return v;
+}
+
+void
+ing_set_strn(json_t *out, const char *path, const char *s, size_t n)
+{
+	if (!s || n == 0)
+		return;
+	ing_set_new(out, path, mkstr(s, n));
+}
+
+void
+ing_set_str(json_t *out, const char *path, const char *s)
+{
+	if (!s || !*s)
+		return;
+	ing_set_strn(out, path, s, strlen(s));
+}
+
+void
+ing_set_int(json_t *out, const char *path, int64_t v)
+{
+	ing_set_new(out, path, json_integer((json_int_t)v));
+}
+
+void
+ing_set_real(json_t *out, const char *path, double v)
+{
+	if (!isfinite(v))
+		return;
+	ing_set_new(out, path, json_real(v));
+}
+
+void
+ing_set_bool(json_t *out, const char *path, int v)
+{
+	ing_set_new(out, path, json_boolean(v));
+}
+
+void
+ing_set_s(json_t *out, const char *path, const json_t *v)
+{
+	if (json_is_string(v) && json_string_length(v) > 0)
+		ing_set_new(out, path, json_stringn_nocheck(json_string_value(v),
+		    json_string_length(v)));
+}
+
+/* Parse a whole decimal number string: 1 integer, 2 real, 0 not. */
+static int
+numstr(const char *s, int64_t *iv, double *dv)
+{
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*iv = strtoll(s, &end, 10);
+	if (*end == '\0' && errno == 0 && end != s)
+		return 1;
+	errno = 0;
+	*dv = strtod(s, &end);
+	if (*end == '\0' && errno == 0 && end != s && isfinite(*dv) &&
+	    strspn(s, "+-0123456789.eE") == strlen(s))
+		return 2;
+	return 0;
+}
+
+void
+ing_set_n(json_t *out, const char *path, const json_t *v)
+{
+	int64_t iv;
+	double dv;
+
+	if (json_is_integer(v))
+		ing_set_int(out, path, json_integer_value(v));
+	else if (json_is_real(v))
+		ing_set_real(out, path, json_real_value(v));
+	else if (json_is_string(v)) {
+		switch (numstr(json_string_value(v), &iv, &dv)) {
+		case 1:
+			ing_set_int(out, path, iv);
+			break;
+		case 2:
+			ing_set_real(out, path, dv);
+			break;
+		}
+	}
+}
+
+void
+ing_add_str(json_t *out, const char *path, const char *s)
+{
+	const char *last;
+	json_t *o, *a, *x;
+	size_t i;
+
+	if (!s || !*s)
+		return;
+	o = parent_of(out, path, &last);
+	a = json_object_get(o, last);
+	if (!json_is_array(a)) {
+		json_t *old = a;
+
+		a = json_array();
+		if (json_is_string(old))
+			json_array_append(a, old);
+		json_object_set_new_nocheck(o, last, a);
+	}
+	json_array_foreach(a, i, x)
+		if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
+			return;
+	json_array_append_new(a, mkstr(s, strlen(s)));
+}
+
+int
+ing_set_ip(json_t *out, const char *path, const char *s)
+{
+	unsigned char addr[16];
+	char tmp[64];
+	size_t n;
+
+	if (!s || !*s)
+		return 0;
+	n = strlen(s);
+	if (n >= sizeof tmp)
+		return 0;
+	memcpy(tmp, s, n + 1);
+	if (strchr(tmp, ':')) {
+		char *pct = strchr(tmp, '%');	/* fe80::1%eth0: drop the zone */
+
+		if (pct)
+			*pct = '\0';
+		if (inet_pton(AF_INET6, tmp, addr) != 1)
+			return 0;
+	} else if (inet_pton(AF_INET, tmp, addr) != 1)
+		return 0;
+	ing_set_new(out, path, json_string_nocheck(tmp));
+	return 1;
+}
+
+void
+ing_set_port(json_t *out, const char *path, const json_t *v)
+{
+	int64_t p;
+
+	if (json_is_integer(v))
+		p = json_integer_value(v);
+	else if (json_is_string(v)) {
+		double d;
+
+		if (numstr(json_string_value(v), &p, &d) != 1)
+			return;
+	} else
+		return;
+	if (p >= 0 && p <= 65535)
+		ing_set_int(out, path, p);
+}
+
+/* --- getters --------------------------------------------------------- */
+
+static const json_t *
+get_at(const json_t *v, const char *p, size_t n)
+{
+	size_t i;
+
+	if (json_is_object(v)) {
+		const json_t *x = json_object_getn(v, p, n);
+
+		if (x)
+			return x;
+		for (i = 0; i < n; i++) {
+			if (p[i] != '.')
+				continue;
+			x = json_object_getn(v, p, i);
+			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
+				return x;
+		}
+		return NULL;
+	}
+	if (json_is_array(v)) {
+		size_t idx = 0;
+
+		for (i = 0; i < n && p[i] != '.'; i++) {
+			if (p[i] < '0' || p[i] > '9' || i > 8)
+				return NULL;
+			idx = idx * 10 + (size_t)(p[i] - '0');
+		}
+		if (i == 0)
+			return NULL;
+		v = json_array_get(v, idx);
+		if (!v || i == n)
+			return v;
+		return get_at(v, p + i + 1, n - i - 1);
+	}
+	return NULL;
+}
+
+const json_t *
+ing_get(const json_t *in, const char *path)
+{
+	if (!in || !path)
+		return NULL;
+	return get_at(in, path, strlen(path));
+}
+
+const char *
+ing_get_str(const json_t *in, const char *path)
+{
+	const json_t *v = ing_get(in, path);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int
+ing_get_int(const json_t *in, const char *path, int64_t *out)
+{
+	const json_t *v = ing_get(in, path);
+	double d;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (d == floor(d) && fabs(d) < 9e18) {
+			*out = (int64_t)d;
+			return 0;
+		}
+		return -1;
+	}
+	if (json_is_string(v) && numstr(json_string_value(v), out, &d) == 1)
+		return 0;
+	return -1;
+}
+
+/* --- time ------------------------------------------------------------ */
+
+#define MS_1990 631152000000LL
+#define MS_DAY 86400000LL
+
+int
+ing_set_time_ms(json_t *out, const char *path, int64_t ms)
+{
+	char buf[SOC_TIME_LEN + 1];
+
+	/* 9999-12-31T23:59:59.999Z is the last time RFC 3339 can write. */
+	if (ms < MS_1990 || ms > 253402300799999LL)
+		return -1;
+	soc_time_format(ms, buf);
+	ing_set_new(out, path, json_string_nocheck(buf));
+	return 0;
+}
+
+/* Epoch seconds, ms, us or ns (told apart by magnitude) to ms. */
+static int
+epoch_ms(double d, int64_t *ms)
+{
+	if (!isfinite(d) || d < 0)
+		return -1;
+	if (d >= 1e17)
+		d /= 1e6;
+	else if (d >= 1e14)
+		d /= 1e3;
+	else if (d < 1e11)
+		d *= 1e3;
+	if (d > 9.2e18)
+		return -1;
+	*ms = (int64_t)floor(d + 1e-6);
+	return 0;
+}
+
+static int
+set_checked(struct ing_ctx *c, json_t *out, const char *path, int64_t ms)
+{
+	int64_t now = c && c->now ? c->now : soc_clock_now();
+
+	if (ms < MS_1990 || ms > now + MS_DAY)
+		return -1;
+	return ing_set_time_ms(out, path, ms);
+}
+
+int
+ing_set_time_str(struct ing_ctx *c, json_t *out, const char *path,
+    const char *s)
+{
+	int64_t ms, iv;
+	double dv;
+	size_t n;
+
+	if (!s)
+		return -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n > 64)
+		return -1;
+	if (strspn(s, "0123456789.") >= n) {
+		char tmp[65];
+
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+		switch (numstr(tmp, &iv, &dv)) {
+		case 1:
+			dv = (double)iv;
+			/* FALLTHROUGH */
+		case 2:
+			if (epoch_ms(dv, &ms) < 0)
+				return -1;
+			return set_checked(c, out, path, ms);
+		default:
+			return -1;
+		}
+	}
+	if (soc_time_parse(s, n, &ms) < 0) {
+		/* "2026-11-22 10:15:03 UTC", "... +0000 UTC" */
+		if (n > 4 && strcmp(s + n - 4, " UTC") == 0 &&
+		    soc_time_parse(s, n - 4, &ms) == 0)
+			return set_checked(c, out, path, ms);
+		return -1;
+	}
+	return set_checked(c, out, path, ms);
+}
+
+int
+ing_set_time(struct ing_ctx *c, json_t *out, const char *path,
+    const json_t *v)
+{
+	int64_t ms;
+
+	if (json_is_string(v))
+		return ing_set_time_str(c, out, path, json_string_value(v));
+	if (json_is_number(v)) {
+		if (epoch_ms(json_number_value(v), &ms) < 0)
+			return -1;
+		return set_checked(c, out, path, ms);
+	}
+	return -1;
+}
+
+void
+ing_set_severity(json_t *out, int sev)
+{
+	if (sev < 0)
+		sev = 0;
+	if (sev > 100)
+		sev = 100;
+	ing_set_int(out, "soc.severity", sev);
+}
+
+/* --- ATT&CK ---------------------------------------------------------- */
+
+static int
+cmp_technique(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct ing_attack_technique *)e)->id);
+}
+
+const struct ing_attack_technique *
+ing_attack_technique(const char *id)
+{
+	char key[16];
+	size_t i, n;
+
+	if (!id)
+		return NULL;
+	n = strlen(id);
+	if (n < 5 || n >= sizeof key)
+		return NULL;
+	for (i = 0; i < n; i++)
+		key[i] = (char)toupper((unsigned char)id[i]);
+	key[n] = '\0';
+	return bsearch(key, ing_attack_techniques, ing_attack_ntechniques,
+	    sizeof ing_attack_techniques[0], cmp_technique);
+}
+
+/* Compare names with case, spaces, '-' and '_' ignored as differences. */
+static int
+name_eq(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int x = (unsigned char)*a, y = (unsigned char)*b;
+
+		if (x == ' ' || x == '_')
+			x = '-';
+		if (y == ' ' || y == '_')
+			y = '-';
+		if (tolower(x) != tolower(y))
+			return 0;
+		if (x == '\0')
+			return 1;
+	}
+}
+
+const struct ing_attack_tactic *
+ing_attack_tactic(const char *s)
+{
+	size_t i;
+
+	if (!s || !*s)
+		return NULL;
+	for (i = 0; i < ing_attack_ntactics; i++) {
+		const struct ing_attack_tactic *t = &ing_attack_tactics[i];
+
+		if (strcasecmp(s, t->id) == 0 || name_eq(s, t->shortname) ||
+		    name_eq(s, t->name))
+			return t;
+	}
+	return NULL;
+}
+
+/* Is s a well-formed technique id "T1234" or "T1234.567"? */
+static int
+technique_id_ok(const char *s)
+{
+	size_t i;
+
+	if ((s[0] != 'T' && s[0] != 't') || strlen(s) < 5)
+		return 0;
+	for (i = 1; i <= 4; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	if (s[5] == '\0')
+		return 1;
+	return s[5] == '.' && isdigit((unsigned char)s[6]) &&
+	    isdigit((unsigned char)s[7]) && isdigit((unsigned char)s[8]) &&
+	    s[9] == '\0';
+}
+
+/* Is s already in the string array at path? */
+static int
+has_str(json_t *out, const char *path, const char *s)
+{
+	const json_t *a = ing_get(out, path), *x;
+	size_t i;
+
+	json_array_foreach(a, i, x)
+		if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Append to an array at path without the uniqueness check. */
+static void
+append_str(json_t *out, const char *path, const char *s)
+{
+	const char *last;
+	json_t *o = parent_of(out, path, &last), *a;
+
+	a = json_object_get(o, last);
+	if (!json_is_array(a)) {
+		a = json_array();
+		json_object_set_new_nocheck(o, last, a);
+	}
+	json_array_append_new(a, mkstr(s, strlen(s)));
+}
+
+/*
+ * threat.technique.id[] and .name[] are parallel arrays (ECS), as are the
+ * tactic ones: an id is added once, with its name when the table knows it.
+ * An unknown but well-formed id is kept without a name; anything else is
+ * not an ATT&CK id and is dropped.
+ */
+void
+ing_add_technique(json_t *out, const char *id)
+{
+	const struct ing_attack_technique *t;
+	char norm[16];
+	size_t i, n;
+	const char *p;
+
+	if (!id)
+		return;
+	while (*id == ' ')
+		id++;
+	n = strlen(id);
+	while (n > 0 && id[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= sizeof norm)
+		return;
+	for (i = 0; i < n; i++)
+		norm[i] = (char)toupper((unsigned char)id[i]);
+	norm[n] = '\0';
+	if (!technique_id_ok(norm))
+		return;
+	if (has_str(out, "threat.technique.id", norm))
+		return;
+	t = ing_attack_technique(norm);
+	append_str(out, "threat.technique.id", norm);
+	if (!t)
+		return;
+	append_str(out, "threat.technique.name", t->name);
+	/* Its tactics, "TA0002,TA0005". */
+	for (p = t->tactics; *p; ) {
+		char tid[16];
+		size_t k = strcspn(p, ",");
+
+		if (k > 0 && k < sizeof tid) {
+			memcpy(tid, p, k);
+			tid[k] = '\0';
+			ing_add_tactic(out, tid);
+		}
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/*
+ * Tactics are written as their id and ATT&CK short name ("TA0002",
+ * "execution"), the form DESIGN.md's record sketch uses and the one
+ * vendors' kebab-case fields give.
+ */
+void
+ing_add_tactic(json_t *out, const char *s)
+{
+	const struct ing_attack_tactic *t = ing_attack_tactic(s);
+
+	if (!t || has_str(out, "threat.tactic.id", t->id))
+		return;
+	append_str(out, "threat.tactic.id", t->id);
+	append_str(out, "threat.tactic.name", t->shortname);
+}
+
+/* --- users, hashes, paths -------------------------------------------- */
+
+static int
+empty_value(const char *s)
+{
+	return !s || !*s || strcmp(s, "-") == 0;
+}
+
+void
+ing_set_user(json_t *out, const char *prefix, const char *s)
+{
+	char path[96];
+	const char *bs, *at;
+
+	if (empty_value(s))
+		return;
+	if ((bs = strchr(s, '\\')) != NULL) {
+		if (bs > s) {
+			snprintf(path, sizeof path, "%s.domain", prefix);
+			ing_set_strn(out, path, s, (size_t)(bs - s));
+		}
+		snprintf(path, sizeof path, "%s.name", prefix);
+		ing_set_str(out, path, bs + 1);
+		return;
+	}
+	if ((at = strrchr(s, '@')) != NULL && at > s && at[1]) {
+		snprintf(path, sizeof path, "%s.name", prefix);
+		ing_set_strn(out, path, s, (size_t)(at - s));
+		snprintf(path, sizeof path, "%s.domain", prefix);
+		ing_set_str(out, path, at + 1);
+		if (strchr(at + 1, '.')) {
+			snprintf(path, sizeof path, "%s.email", prefix);
+			ing_set_str(out, path, s);
+		}
+		return;
+	}
+	snprintf(path, sizeof path, "%s.name", prefix);
+	ing_set_str(out, path, s);
+}
+
+/* Set PREFIX.hash.ALGO to the lower-cased hex value v[0..n). */
+static void
+set_hash(json_t *out, const char *prefix, const char *algo, const char *v,
+    size_t n)
+{
+	char path[96], hex[129];
+	size_t i;
+
+	if (n == 0 || n >= sizeof hex)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)v[i]))
+			return;
+		hex[i] = (char)tolower((unsigned char)v[i]);
+	}
+	hex[n] = '\0';
+	snprintf(path, sizeof path, "%s.hash.%s", prefix, algo);
+	ing_set_str(out, path, hex);
+}
+
+void
+ing_set_hashes(json_t *out, const char *prefix, const char *s)
+{
+	const char *p = s;
+
+	if (empty_value(s))
+		return;
+	if (!strchr(s, '=')) {
+		size_t n = strlen(s);
+
+		if (n == 32)
+			set_hash(out, prefix, "md5", s, n);
+		else if (n == 40)
+			set_hash(out, prefix, "sha1", s, n);
+		else if (n == 64)
+			set_hash(out, prefix, "sha256", s, n);
+		return;
+	}
+	while (*p) {
+		size_t k = strcspn(p, ",");
+		const char *eq = memchr(p, '=', k);
+
+		if (eq) {
+			char algo[16];
+			size_t an = (size_t)(eq - p), i;
+
+			while (an > 0 && p[0] == ' ') {
+				p++;
+				an--;
+				k--;
+			}
+			eq = p + an;
+			if (an > 0 && an < sizeof algo) {
+				for (i = 0; i < an; i++)
+					algo[i] = (char)tolower((unsigned char)p[i]);
+				algo[an] = '\0';
+				if (strcmp(algo, "sha256") == 0 ||
+				    strcmp(algo, "sha1") == 0 ||
+				    strcmp(algo, "md5") == 0 ||
+				    strcmp(algo, "imphash") == 0 ||
+				    strcmp(algo, "sha512") == 0)
+					set_hash(out, prefix, algo, eq + 1,
+					    k - an - 1);
+			}
+		}
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+}
+
+const char *
+ing_basename(const char *path)
+{
+	const char *p, *b;
+
+	if (!path)
+		return NULL;
+	b = path;
+	for (p = path; *p; p++)
+		if ((*p == '/' || *p == '\\') && p[1])
+			b = p + 1;
+	return b;
+}
