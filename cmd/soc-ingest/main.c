@@ -1,0 +1,949 @@
+/*
+ * soc-ingest: read alerts and logs in many vendor formats, write one
+ * normalised alert record (man/socpipe-record.7) per event.
+ *
+ * Reads: FILEs or stdin through the ndjson reader (line cap, rejects,
+ * flush before a blocking read).  An event is a text line, a JSON value on
+ * one line, or a JSON document over several lines (pretty-printed); JSON
+ * arrays and {"Records":[...]} are split into their elements.
+ *
+ * Decides: the format of each event (-f, else the most confident
+ * detector, the earlier on a tie), then the format's mapper builds the ECS
+ * part of the record (ingest.h).  The driver completes it: related.*,
+ * event.original (--keep-original), soc.{kind,id,severity,source}, and
+ * checks @timestamp and message.  soc.id hashes the record with sorted
+ * keys and without soc and event.original, so the same event gives the
+ * same id on every run and from every form of the same log.
+ *
+ * Writes: one compact JSON line per record; every event that cannot be a
+ * record is a reject (stderr, --rejects FILE, exit 65).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "err.h"
+#include "id.h"
+#include "ingest.h"
+#include "ndjson.h"
+#include "opt.h"
+#include "record.h"
+
+#define DOC_FACTOR 64		/* a multi-line document: 64 lines' cap */
+#define FOLLOW_POLL_NS 200000000L
+
+enum { OPT_MAP = 0x200, OPT_KEEP, OPT_FOLLOW, OPT_LIST };
+
+/* A JSON document being gathered over several lines. */
+struct doc {
+	struct soc_buf b;
+	unsigned long line;	/* its first line */
+	int active;
+	int depth, in_str, esc;
+	unsigned long nlines;
+};
+
+static struct {
+	const struct ing_format *force;	/* -f; NULL for auto */
+	const struct ing_format *last;	/* the format of the last event */
+	struct ing_ctx ctx;
+	struct soc_out out;
+	struct soc_rejects rej;
+	struct soc_buf dump, canon, raw;
+	struct doc doc;
+	size_t max_line;
+	unsigned long long nheaders;
+	json_t *map;
+} g;
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	fprintf(fp,
+	    "usage: soc-ingest [-f FORMAT] [--map FILE] [--keep-original] [--rejects FILE]\n"
+	    "                  [--follow] [--max-line BYTES] [FILE ...]\n"
+	    "       soc-ingest --list-formats\n"
+	    "       soc-ingest --help | --version\n");
+	if (status == 0)
+		fprintf(fp, "Formats: soc-ingest --list-formats; "
+		    "fields and mappings: man soc-ingest\n");
+	exit(status);
+}
+
+static void
+list_formats(void)
+{
+	size_t i;
+
+	for (i = 0; i < ing_nformats(); i++) {
+		const struct ing_format *f = ing_format_at(i);
+
+		if (f)
+			printf("%-18s %s\n", f->name, f->desc ? f->desc : "");
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		exit(SOC_EX_IOERR);
+	exit(0);
+}
+
+/* --- record completion ----------------------------------------------- */
+
+/* Add s to the array a (a related.* list) unless it is there. */
+static void
+add_unique(json_t *a, const char *s, size_t n)
+{
+	size_t i;
+	json_t *x;
+
+	if (n == 0)
+		return;
+	json_array_foreach(a, i, x)
+		if (json_string_length(x) == n &&
+		    memcmp(json_string_value(x), s, n) == 0)
+			return;
+	json_array_append_new(a, json_stringn_nocheck(s, n));
+}
+
+/* Add the string, or strings of the array, at path of rec to a. */
+static void
+add_from(json_t *a, const json_t *rec, const char *path)
+{
+	const json_t *v = ing_get(rec, path), *x;
+	size_t i;
+
+	if (json_is_string(v))
+		add_unique(a, json_string_value(v), json_string_length(v));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, x)
+			if (json_is_string(x))
+				add_unique(a, json_string_value(x),
+				    json_string_length(x));
+}
+
+static const char *const related_ip[] = {
+	"source.ip", "destination.ip", "client.ip", "server.ip", "host.ip",
+	"source.nat.ip", "destination.nat.ip", "dns.resolved_ip", NULL
+};
+static const char *const related_user[] = {
+	"user.name", "user.email", "user.target.name", "user.effective.name",
+	"source.user.name", "destination.user.name", NULL
+};
+static const char *const related_hosts[] = {
+	"host.name", "host.hostname", "source.domain", "destination.domain",
+	"url.domain", "dns.question.name", "tls.client.server_name",
+	"tls.server.sni", NULL
+};
+static const char *const related_hash[] = {
+	"file.hash.md5", "file.hash.sha1", "file.hash.sha256",
+	"file.hash.sha512", "process.hash.md5", "process.hash.sha1",
+	"process.hash.sha256", "process.parent.hash.md5",
+	"process.parent.hash.sha1", "process.parent.hash.sha256",
+	"dll.hash.md5", "dll.hash.sha1", "dll.hash.sha256", NULL
+};
+
+/* related.KEY from the fields listed, merged with what rec has. */
+static void
+related_list(json_t *rel, const json_t *rec, const char *key,
+    const char *const *paths)
+{
+	json_t *a = json_object_get(rel, key);
+	int fresh = 0;
+
+	if (!json_is_array(a)) {
+		a = json_array();
+		fresh = 1;
+	}
+	for (; *paths; paths++)
+		add_from(a, rec, *paths);
+	if (fresh) {
+		if (json_array_size(a) > 0)
+			json_object_set_new_nocheck(rel, key, a);
+		else
+			json_decref(a);
+	}
+}
+
+static void
+add_related(json_t *rec)
+{
+	json_t *rel = json_object_get(rec, "related");
+	int fresh = 0;
+
+	if (!json_is_object(rel)) {
+		rel = json_object();
+		fresh = 1;
+	}
+	related_list(rel, rec, "ip", related_ip);
+	related_list(rel, rec, "user", related_user);
+	related_list(rel, rec, "hosts", related_hosts);
+	related_list(rel, rec, "hash", related_hash);
+	if (fresh) {
+		if (json_object_size(rel) > 0)
+			json_object_set_new_nocheck(rec, "related", rel);
+		else
+			json_decref(rel);
+	}
+}
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The canonical form the id hashes: compact, keys sorted bytewise at
+ * every level, else as soc_json_dump.  Returns 0 or -1 (buffer cap).
+ */
+static int
+canon_dump(const json_t *v, struct soc_buf *out)
+{
+	const char *stack[64], **keys;
+	const char *k;
+	json_t *m;
+	size_t n, i;
+	int rc = 0;
+
+	if (!json_is_object(v))
+		return soc_json_dump(v, out);
+	n = json_object_size(v);
+	keys = n <= 64 ? stack : soc_xcalloc(n, sizeof *keys);
+	i = 0;
+	json_object_foreach((json_t *)v, k, m)
+		keys[i++] = k;
+	qsort(keys, n, sizeof *keys, cmp_keys);
+	rc = soc_buf_addch(out, '{');
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i)
+			rc |= soc_buf_addch(out, ',');
+		rc |= soc_buf_add_json_str(out, keys[i], strlen(keys[i]));
+		rc |= soc_buf_addch(out, ':');
+		rc |= canon_dump(json_object_get(v, keys[i]), out);
+	}
+	rc |= soc_buf_addch(out, '}');
+	if (keys != stack)
+		free(keys);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Complete the mapper's record and write it, or reject the event.  raw is
+ * the event as read (for event.original and rejects).
+ */
+static void
+emit(json_t *rec, const struct ing_format *f, unsigned long line,
+    const char *raw, size_t rawlen)
+{
+	json_t *soc, *ev, *orig = NULL, *src;
+	json_int_t sev = -1;
+	char id[SOC_ID_LEN + 1];
+	const json_t *ts = json_object_get(rec, "@timestamp");
+	const json_t *msg = json_object_get(rec, "message");
+
+	if (!json_is_string(ts) || json_string_length(ts) == 0) {
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "%s: no valid @timestamp", f->name);
+		return;
+	}
+	if (!json_is_string(msg) || json_string_length(msg) == 0) {
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "%s: no message", f->name);
+		return;
+	}
+
+	/* The mapper's soc member carries only soc.severity. */
+	soc = json_object_get(rec, "soc");
+	if (json_is_object(soc) &&
+	    json_is_integer(json_object_get(soc, "severity")))
+		sev = json_integer_value(json_object_get(soc, "severity"));
+	json_object_del(rec, "soc");
+	if (sev < 0 || sev > 100) {
+		const char *kind = ing_get_str(rec, "event.kind");
+
+		sev = kind && strcmp(kind, "alert") == 0 ? 50 : 20;
+	}
+
+	add_related(rec);
+
+	/* event.original is outside the id; set aside while hashing. */
+	ev = json_object_get(rec, "event");
+	if (json_is_object(ev) && (orig = json_object_get(ev, "original"))) {
+		json_incref(orig);
+		json_object_del(ev, "original");
+	}
+	soc_buf_reset(&g.canon);
+	if (canon_dump(rec, &g.canon) < 0) {
+		json_decref(orig);
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "%s: record too large", f->name);
+		return;
+	}
+	soc_id("alert", g.canon.p, g.canon.len, id);
+	if (g.ctx.keep_original) {
+		if (!orig)
+			orig = json_stringn(raw, rawlen);
+		if (!orig) {	/* not UTF-8: keep it as the setter would */
+			ing_set_strn(rec, "event.original", raw, rawlen);
+		} else
+			ing_set_new(rec, "event.original", orig);
+		orig = NULL;
+	}
+	json_decref(orig);
+
+	soc = json_object();
+	json_object_set_new_nocheck(soc, "kind", json_string_nocheck("alert"));
+	json_object_set_new_nocheck(soc, "id", json_string_nocheck(id));
+	json_object_set_new_nocheck(soc, "severity", json_integer(sev));
+	src = json_object();
+	json_object_set_new_nocheck(src, "format", json_string_nocheck(f->name));
+	ing_set_str(src, "file", g.ctx.file);
+	json_object_set_new_nocheck(src, "line", json_integer((json_int_t)line));
+	json_object_set_new_nocheck(soc, "source", src);
+	json_object_set_new_nocheck(rec, "soc", soc);
+
+	soc_buf_reset(&g.dump);
+	if (soc_json_dump(rec, &g.dump) < 0) {
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "%s: record too large", f->name);
+		return;
+	}
+	soc_out_line(&g.out, g.dump.p, g.dump.len);
+}
+
+/*
+ * Before format f maps an event: a format with per-input state takes the
+ * slot from another one, whose state is freed.
+ */
+static void
+state_slot(const struct ing_format *f)
+{
+	if (f->free_state && g.ctx.state_owner && g.ctx.state_owner != f) {
+		if (g.ctx.state_owner->free_state && g.ctx.state)
+			g.ctx.state_owner->free_state(g.ctx.state);
+		g.ctx.state = NULL;
+		g.ctx.state_owner = NULL;
+	}
+}
+
+static void
+state_end(void)
+{
+	if (g.ctx.state_owner && g.ctx.state_owner->free_state && g.ctx.state)
+		g.ctx.state_owner->free_state(g.ctx.state);
+	g.ctx.state = NULL;
+	g.ctx.state_owner = NULL;
+}
+
+/* Run f's mapper result rc on rec: emit, reject or count a header. */
+static void
+finish_event(int rc, json_t *rec, const struct ing_format *f,
+    const char *why, unsigned long line, const char *raw, size_t rawlen)
+{
+	if (rc == ING_HEADER)
+		g.nheaders++;
+	else if (rc == 0)
+		emit(rec, f, line, raw, rawlen);
+	else
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "%s: %s", f->name, why ? why : "cannot map event");
+}
+
+/* --- JSON events ----------------------------------------------------- */
+
+static const struct ing_format *
+detect_json(const json_t *ev)
+{
+	const struct ing_format *best = NULL;
+	int bests = 0;
+	size_t i;
+
+	/* Streams are mostly homogeneous: a certain last format wins. */
+	if (g.last && g.last->detect_json && g.last->detect_json(ev) >= 100)
+		return g.last;
+	for (i = 0; i < ing_nformats(); i++) {
+		const struct ing_format *f = ing_format_at(i);
+		int s;
+
+		if (!f || !f->detect_json)
+			continue;
+		s = f->detect_json(ev);
+		if (s > bests) {
+			bests = s;
+			best = f;
+			if (s >= 100)
+				break;
+		}
+	}
+	return best;
+}
+
+static void
+json_event(const json_t *ev, unsigned long line, const char *raw,
+    size_t rawlen)
+{
+	const struct ing_format *f = g.force;
+	const char *why = NULL;
+	json_t *rec;
+	int rc;
+
+	if (!json_is_object(ev)) {
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "a JSON event must be an object, not %s",
+		    json_is_array(ev) ? "an array" : json_is_string(ev) ?
+		    "a string" : json_is_number(ev) ? "a number" : "a literal");
+		return;
+	}
+	if (!f && !(f = detect_json(ev))) {
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "unknown format: no JSON format recognises this event");
+		return;
+	}
+	if (!f->map_json) {
+		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
+		    "%s: not a JSON format", f->name);
+		return;
+	}
+	g.last = f;
+	state_slot(f);
+	rec = json_object();
+	g.ctx.line = line;
+	g.ctx.why[0] = '\0';
+	rc = f->map_json(&g.ctx, ev, rec, &why);
+	finish_event(rc, rec, f, why, line, raw, rawlen);
+	json_decref(rec);
+}
+
+/* An element of a split document: its compact text is its raw form. */
+static void
+json_element(const json_t *ev, unsigned long line)
+{
+	soc_buf_reset(&g.raw);
+	if (soc_json_dump(ev, &g.raw) < 0) {
+		soc_reject(&g.rej, g.ctx.file, line, "", 0, 0, 0,
+		    "JSON event too large");
+		return;
+	}
+	json_event(ev, line, g.raw.p, g.raw.len);
+}
+
+/*
+ * A parsed JSON value: an array, or an object that only holds a
+ * "Records"/"records" array (CloudTrail files, Azure Monitor exports), is
+ * a list of events; anything else is one event.
+ */
+static void
+json_value(const json_t *v, unsigned long line, const char *raw,
+    size_t rawlen, int single_line)
+{
+	const json_t *list = NULL, *x;
+	size_t i;
+
+	if (json_is_array(v))
+		list = v;
+	else if (json_is_object(v) && json_object_size(v) == 1) {
+		list = json_object_get(v, "Records");
+		if (!list)
+			list = json_object_get(v, "records");
+		if (!json_is_array(list))
+			list = NULL;
+	}
+	if (!list) {
+		if (single_line)
+			json_event(v, line, raw, rawlen);
+		else
+			json_element(v, line);
+		return;
+	}
+	if (json_array_size(list) == 0)
+		return;		/* an empty list holds no event */
+	json_array_foreach(list, i, x)
+		json_element(x, line);
+}
+
+/* --- multi-line documents -------------------------------------------- */
+
+/* Scan p[0..n) for the document's nesting; 1 when it has closed. */
+static int
+doc_scan(struct doc *d, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char ch = p[i];
+
+		if (d->in_str) {
+			if (d->esc)
+				d->esc = 0;
+			else if (ch == '\\')
+				d->esc = 1;
+			else if (ch == '"')
+				d->in_str = 0;
+			continue;
+		}
+		switch (ch) {
+		case '"':
+			d->in_str = 1;
+			break;
+		case '{':
+		case '[':
+			d->depth++;
+			break;
+		case '}':
+		case ']':
+			if (--d->depth <= 0)
+				return 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+static void
+doc_start(const char *p, size_t n, unsigned long line)
+{
+	struct doc *d = &g.doc;
+
+	soc_buf_reset(&d->b);
+	d->active = 1;
+	d->line = line;
+	d->depth = d->in_str = d->esc = 0;
+	d->nlines = 1;
+	soc_buf_add(&d->b, p, n);
+	soc_buf_addch(&d->b, '\n');
+	doc_scan(d, p, n);
+}
+
+static void
+doc_end(void)
+{
+	struct doc *d = &g.doc;
+	json_error_t err;
+	json_t *v;
+
+	d->active = 0;
+	v = json_loadb(d->b.p, d->b.len, 0, &err);
+	if (!v) {
+		soc_reject(&g.rej, g.ctx.file, d->line, d->b.p, d->b.len, 0,
+		    d->b.len, "invalid JSON document (%lu lines) at line %d: %s",
+		    d->nlines, err.line, err.text);
+		return;
+	}
+	json_value(v, d->line, d->b.p, d->b.len, 0);
+	json_decref(v);
+}
+
+/* Add a line to the document; reject it when it passes the cap. */
+static void
+doc_add(const char *p, size_t n)
+{
+	struct doc *d = &g.doc;
+
+	d->nlines++;
+	if (soc_buf_add(&d->b, p, n) < 0 || soc_buf_addch(&d->b, '\n') < 0) {
+		soc_reject(&g.rej, g.ctx.file, d->line, d->b.p, d->b.len, 1,
+		    d->b.len, "JSON document longer than %zu bytes",
+		    d->b.max);
+		d->active = 0;
+		return;
+	}
+	if (doc_scan(d, p, n))
+		doc_end();
+}
+
+/*
+ * Does a line that jansson found cut short open a document over several
+ * lines?  Such a line ends where a value is still expected: after '{',
+ * '[', ',' or ':' ("{", "[", "{\"Records\": [").  A line cut anywhere else
+ * is a truncated NDJSON record, rejected on its own so it never swallows
+ * the lines after it.
+ */
+static int
+opens_document(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return 0;
+	switch (p[n - 1]) {
+	case '{':
+	case '[':
+	case ',':
+	case ':':
+		return 1;
+	}
+	return 0;
+}
+
+/* --- text lines ------------------------------------------------------ */
+
+static const struct ing_format *
+detect_text(const char *p, size_t n)
+{
+	const struct ing_format *best = NULL;
+	int bests = 0;
+	size_t i;
+
+	if (g.last && g.last->detect_text && g.last->detect_text(p, n) >= 100)
+		return g.last;
+	for (i = 0; i < ing_nformats(); i++) {
+		const struct ing_format *f = ing_format_at(i);
+		int s;
+
+		if (!f || !f->detect_text)
+			continue;
+		s = f->detect_text(p, n);
+		if (s > bests) {
+			bests = s;
+			best = f;
+			if (s >= 100)
+				break;
+		}
+	}
+	/*
+	 * A format with a header (Zeek TSV, CSV) keeps the lines after it
+	 * unless another format is certain of the line (its own header).
+	 */
+	if (g.ctx.state_owner && g.ctx.state_owner->map_text &&
+	    (bests < 100 || best == g.ctx.state_owner))
+		return g.ctx.state_owner;
+	return best;
+}
+
+static void
+text_line(const char *p, size_t n, unsigned long line)
+{
+	const struct ing_format *f = g.force;
+	const char *why = NULL;
+	json_t *rec;
+	int rc;
+
+	if (!f && !(f = detect_text(p, n))) {
+		soc_reject(&g.rej, g.ctx.file, line, p, n, 0, n,
+		    "unknown format: no text format recognises this line");
+		return;
+	}
+	if (!f->map_text) {
+		soc_reject(&g.rej, g.ctx.file, line, p, n, 0, n,
+		    "%s: not a JSON event", f->name);
+		return;
+	}
+	g.last = f;
+	state_slot(f);
+	rec = json_object();
+	g.ctx.line = line;
+	g.ctx.why[0] = '\0';
+	rc = f->map_text(&g.ctx, p, n, rec, &why);
+	finish_event(rc, rec, f, why, line, p, n);
+	json_decref(rec);
+}
+
+/* Would a text format take this line (one that looks like JSON)? */
+static int
+text_claims(const char *p, size_t n)
+{
+	if (g.force)
+		return g.force->map_text != NULL && g.force->map_json == NULL;
+	return detect_text(p, n) != NULL;
+}
+
+/* --- the input loop -------------------------------------------------- */
+
+static void
+one_line(const char *line, size_t len, unsigned long lineno)
+{
+	const char *p = line;
+	size_t n = len;
+	json_error_t err;
+	json_t *v;
+
+	if (g.doc.active) {
+		doc_add(line, len);
+		return;
+	}
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	if (*p != '{' && *p != '[') {
+		text_line(line, len, lineno);
+		return;
+	}
+	if (g.force && !g.force->map_json) {
+		text_line(line, len, lineno);
+		return;
+	}
+	v = json_loadb(p, n, 0, &err);
+	if (v) {
+		json_value(v, lineno, line, len, 1);
+		json_decref(v);
+		return;
+	}
+	if (json_error_code(&err) == json_error_premature_end_of_input &&
+	    opens_document(p, n)) {
+		doc_start(line, len, lineno);
+		return;
+	}
+	if (text_claims(line, len)) {
+		text_line(line, len, lineno);
+		return;
+	}
+	soc_reject(&g.rej, g.ctx.file, lineno, line, len, 0, len,
+	    "invalid JSON at byte %d: %s", err.position, err.text);
+}
+
+/* Read one input to its end; -1 on a read error. */
+static int
+read_input(struct soc_reader *r)
+{
+	int rc;
+
+	while ((rc = soc_reader_line(r)) == 1)
+		one_line(r->line, r->len, r->lineno);
+	if (g.doc.active) {
+		g.doc.active = 0;
+		soc_reject(&g.rej, g.ctx.file, g.doc.line, g.doc.b.p,
+		    g.doc.b.len, 0, g.doc.b.len,
+		    "JSON document cut short at the end of input (%lu lines)",
+		    g.doc.nlines);
+	}
+	state_end();
+	g.last = NULL;
+	return rc < 0 ? -1 : 0;
+}
+
+/* --- --follow -------------------------------------------------------- */
+
+static void
+nap(void)
+{
+	struct timespec ts = { 0, FOLLOW_POLL_NS };
+
+	nanosleep(&ts, NULL);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The follower (a child process): copy path to fd as it grows, like
+ * tail -F.  A new inode at the path (rotation) is opened once the old
+ * file is drained; a file that shrank (truncation) is read from its start.
+ * Ends when the reader goes away.
+ */
+static _Noreturn void
+follower(const char *path, int fd)
+{
+	char buf[65536];
+	int in = -1;
+	struct stat st, pst;
+	off_t off = 0;
+	char lastch = '\n';
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	for (;;) {
+		ssize_t n;
+
+		if (in < 0) {
+			in = open(path, O_RDONLY | O_CLOEXEC);
+			if (in < 0) {
+				nap();
+				continue;
+			}
+			off = 0;
+		}
+		n = read(in, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0) {
+			if (write_all(fd, buf, (size_t)n) < 0)
+				_exit(0);
+			off += n;
+			lastch = buf[n - 1];
+			continue;
+		}
+		/* At the end: rotated, truncated, or just not grown yet? */
+		if (fstat(in, &st) == 0 && stat(path, &pst) == 0 &&
+		    (st.st_ino != pst.st_ino || st.st_dev != pst.st_dev)) {
+			close(in);
+			in = -1;
+		} else if (fstat(in, &st) == 0 && st.st_size < off) {
+			lseek(in, 0, SEEK_SET);
+			off = 0;
+		} else {
+			nap();
+			continue;
+		}
+		/* A last line without its newline ends at the switch. */
+		if (lastch != '\n') {
+			if (write_all(fd, "\n", 1) < 0)
+				_exit(0);
+			lastch = '\n';
+		}
+	}
+}
+
+/* Start the follower and read its pipe as stdin. */
+static void
+follow_open(const char *path)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (access(path, R_OK) < 0 && errno != ENOENT)
+		soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
+	if (pipe(pfd) < 0)
+		soc_die_errno(SOC_EX_SOFTWARE, "pipe");
+	pid = fork();
+	if (pid < 0)
+		soc_die_errno(SOC_EX_SOFTWARE, "fork");
+	if (pid == 0) {
+		close(pfd[0]);
+		follower(path, pfd[1]);
+	}
+	close(pfd[1]);
+	if (dup2(pfd[0], 0) < 0)
+		soc_die_errno(SOC_EX_SOFTWARE, "dup2");
+	close(pfd[0]);
+}
+
+/* --- main ------------------------------------------------------------ */
+
+static json_t *
+load_map(const char *path)
+{
+	json_error_t err;
+	json_t *m = json_load_file(path, 0, &err);
+
+	if (!m) {
+		if (access(path, R_OK) < 0)
+			soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
+		soc_die(SOC_EX_CONFIG, "%s:%d: %s", path, err.line, err.text);
+	}
+	if (!json_is_object(m))
+		soc_die(SOC_EX_CONFIG, "%s: a mapping must be a JSON object", path);
+	return m;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "map", required_argument, NULL, OPT_MAP },
+		{ "keep-original", no_argument, NULL, OPT_KEEP },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "list-formats", no_argument, NULL, OPT_LIST },
+		SOC_OPT_LONG
+	};
+	struct soc_opts o;
+	const char *map = NULL;
+	int c, follow = 0, read_err = 0, open_err = 0, rc, i;
+
+	soc_opts_init(&o);
+	while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "auto") == 0)
+				g.force = NULL;
+			else if (!(g.force = ing_format_find(optarg))) {
+				soc_warn("unknown format '%s' (see --list-formats)",
+				    optarg);
+				usage(SOC_EX_USAGE);
+			}
+			break;
+		case OPT_MAP:
+			map = optarg;
+			break;
+		case OPT_KEEP:
+			g.ctx.keep_original = 1;
+			break;
+		case OPT_FOLLOW:
+			follow = 1;
+			break;
+		case OPT_LIST:
+			list_formats();
+			break;
+		default:
+			if (!soc_opt_common(c, optarg, &o, usage))
+				usage(SOC_EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (follow && argc > 1) {
+		soc_warn("--follow follows one FILE");
+		usage(SOC_EX_USAGE);
+	}
+
+	g.max_line = o.max_line ? o.max_line : SOC_MAX_LINE_DEFAULT;
+	g.ctx.now = soc_clock_now();
+	if (map)
+		g.ctx.map = g.map = load_map(map);
+	soc_out_init(&g.out, 1);
+	soc_rejects_open(&g.rej, o.rejects);
+	soc_buf_init(&g.dump, (size_t)1 << 28);
+	soc_buf_init(&g.canon, (size_t)1 << 28);
+	soc_buf_init(&g.raw, (size_t)1 << 28);
+	soc_buf_init(&g.doc.b, g.max_line * DOC_FACTOR);
+
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		const char *path = argc ? argv[i] : "-";
+		struct soc_reader r;
+
+		if (follow && strcmp(path, "-") != 0) {
+			follow_open(path);
+			if (soc_reader_open(&r, "-", g.max_line, &g.out,
+			    &g.rej) < 0)
+				soc_die_errno(SOC_EX_NOINPUT, "cannot read stdin");
+			free(r.name);
+			r.name = soc_xstrdup(path);
+		} else if (soc_reader_open(&r, path, g.max_line, &g.out,
+		    &g.rej) < 0) {
+			soc_warn_errno("cannot open '%s'", path);
+			open_err = 1;
+			continue;
+		}
+		g.ctx.file = r.name;
+		if (read_input(&r) < 0)
+			read_err = 1;
+		soc_reader_close(&r);
+		g.ctx.file = NULL;
+	}
+
+	soc_buf_release(&g.dump);
+	soc_buf_release(&g.canon);
+	soc_buf_release(&g.raw);
+	soc_buf_release(&g.doc.b);
+	json_decref(g.map);
+	rc = soc_finish(&g.out, &g.rej, read_err);
+	if (rc == 0 && open_err)
+		rc = SOC_EX_NOINPUT;
+	else if (rc == SOC_EX_DATAERR && open_err)
+		rc = SOC_EX_NOINPUT;
+	return rc;
+}
