@@ -1,0 +1,361 @@
+/*
+ * vendor.c: helpers shared by the cloud, identity and EDR formats; see
+ * vendor.h.  Nothing here keeps state.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "ingest.h"
+#include "vendor.h"
+
+#define SEG_MAX 128		/* longest path segment */
+#define EMBED_MAX (1 << 20)	/* largest JSON-in-a-string we parse */
+
+/* One segment of a path, ignoring case; borrowed. */
+static const json_t *
+seg_get(const json_t *v, const char *k, size_t n)
+{
+	const char *key;
+	const json_t *x;
+
+	if (json_is_object(v)) {
+		if ((x = json_object_getn(v, k, n)) != NULL)
+			return x;
+		json_object_foreach((json_t *)v, key, x)
+			if (strlen(key) == n && strncasecmp(key, k, n) == 0)
+				return x;
+		return NULL;
+	}
+	if (json_is_array(v)) {
+		size_t i, idx = 0;
+
+		if (n == 0 || n > 6)
+			return NULL;
+		for (i = 0; i < n; i++) {
+			if (!isdigit((unsigned char)k[i]))
+				return NULL;
+			idx = idx * 10 + (size_t)(k[i] - '0');
+		}
+		return json_array_get(v, idx);
+	}
+	return NULL;
+}
+
+const json_t *
+vnd_get(const json_t *in, const char *path)
+{
+	const json_t *v = ing_get(in, path);
+	const char *p, *dot;
+
+	if (!v) {
+		v = in;
+		for (p = path; v; p = dot + 1) {
+			dot = strchr(p, '.');
+			if (!dot) {
+				v = seg_get(v, p, strlen(p));
+				break;
+			}
+			if ((size_t)(dot - p) >= SEG_MAX)
+				return NULL;
+			v = seg_get(v, p, (size_t)(dot - p));
+		}
+	}
+	return json_is_null(v) ? NULL : v;
+}
+
+const char *
+vnd_str(const json_t *in, const char *path)
+{
+	const json_t *v = vnd_get(in, path);
+
+	if (json_is_string(v) && json_string_length(v) > 0)
+		return json_string_value(v);
+	return NULL;
+}
+
+const char *
+vnd_str_any(const json_t *in, ...)
+{
+	va_list ap;
+	const char *p, *s = NULL;
+
+	va_start(ap, in);
+	while ((p = va_arg(ap, const char *)) != NULL)
+		if ((s = vnd_str(in, p)) != NULL)
+			break;
+	va_end(ap);
+	return s;
+}
+
+int
+vnd_num(const json_t *in, const char *path, double *d)
+{
+	const json_t *v = vnd_get(in, path);
+	char *end;
+
+	if (json_is_number(v)) {
+		*d = json_number_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && json_string_length(v) > 0) {
+		*d = strtod(json_string_value(v), &end);
+		if (*end == '\0' && isfinite(*d))
+			return 0;
+	}
+	return -1;
+}
+
+int
+vnd_has(const json_t *in, const char *path)
+{
+	const json_t *v = vnd_get(in, path);
+
+	return json_is_object(v) || json_is_array(v) ||
+	    (json_is_string(v) && json_string_length(v) > 0);
+}
+
+int
+vnd_eq(const json_t *in, const char *path, const char *s)
+{
+	const char *v = vnd_str(in, path);
+
+	return v && strcasecmp(v, s) == 0;
+}
+
+json_t *
+vnd_obj(const json_t *in, const char *path)
+{
+	const json_t *v = vnd_get(in, path);
+	const char *s;
+	size_t n;
+
+	if (json_is_object(v) || json_is_array(v))
+		return json_incref((json_t *)v);
+	if (!json_is_string(v))
+		return NULL;
+	s = json_string_value(v);
+	n = json_string_length(v);
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	if (n == 0 || n > EMBED_MAX || (*s != '{' && *s != '['))
+		return NULL;
+	return json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL);
+}
+
+int
+vnd_time(struct ing_ctx *c, json_t *out, const json_t *in, const char **why,
+    const char *first, ...)
+{
+	va_list ap;
+	const char *p;
+	const json_t *v = NULL;
+	const char *used = first;
+
+	va_start(ap, first);
+	for (p = first; p; p = va_arg(ap, const char *)) {
+		v = vnd_get(in, p);
+		if (v && !(json_is_string(v) && json_string_length(v) == 0)) {
+			used = p;
+			break;
+		}
+		v = NULL;
+	}
+	va_end(ap);
+	if (!v) {
+		snprintf(c->why, sizeof c->why, "no %s", first);
+		*why = c->why;
+		return -1;
+	}
+	if (ing_set_time(c, out, "@timestamp", v) == 0)
+		return 0;
+	if (json_is_string(v))
+		snprintf(c->why, sizeof c->why, "bad %s '%.64s'", used,
+		    json_string_value(v));
+	else
+		snprintf(c->why, sizeof c->why, "bad %s (%s)", used,
+		    json_is_number(v) ? "number out of range" : "not a time");
+	*why = c->why;
+	return -1;
+}
+
+void
+vnd_msg(json_t *out, const char *fmt, ...)
+{
+	char buf[1001];
+	va_list ap;
+	size_t i, n;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	n = strlen(buf);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = ' ';
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	/* A cut in the middle of a UTF-8 sequence is repaired by the setter. */
+	ing_set_strn(out, "message", buf, n);
+}
+
+void
+vnd_ip_or_domain(json_t *out, const char *prefix, const char *s)
+{
+	char path[64];
+
+	if (!s || !*s || strcmp(s, "-") == 0)
+		return;
+	snprintf(path, sizeof path, "%s.ip", prefix);
+	if (ing_set_ip(out, path, s))
+		return;
+	snprintf(path, sizeof path, "%s.domain", prefix);
+	ing_set_str(out, path, s);
+}
+
+void
+vnd_add_ip(json_t *out, const char *path, const char *s)
+{
+	json_t *tmp = json_object();
+
+	if (tmp && ing_set_ip(tmp, "ip", s))
+		ing_add_str(out, path, json_string_value(json_object_get(tmp,
+		    "ip")));
+	json_decref(tmp);
+}
+
+int
+vnd_ip_port(json_t *out, const char *prefix, const char *s)
+{
+	char buf[64], path[64];
+	const char *port = NULL, *colon;
+	size_t n;
+	json_t *pv;
+
+	if (!s)
+		return 0;
+	n = strlen(s);
+	if (n == 0 || n >= sizeof buf)
+		return 0;
+	snprintf(path, sizeof path, "%s.ip", prefix);
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || (size_t)(rb - s - 1) >= sizeof buf)
+			return 0;
+		memcpy(buf, s + 1, (size_t)(rb - s - 1));
+		buf[rb - s - 1] = '\0';
+		if (rb[1] == ':')
+			port = rb + 2;
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		memcpy(buf, s, (size_t)(colon - s));
+		buf[colon - s] = '\0';
+		port = colon + 1;
+	} else
+		memcpy(buf, s, n + 1);
+	if (!ing_set_ip(out, path, buf))
+		return 0;
+	if (port && *port) {
+		snprintf(path, sizeof path, "%s.port", prefix);
+		pv = json_string(port);
+		ing_set_port(out, path, pv);
+		json_decref(pv);
+	}
+	return 1;
+}
+
+int
+vnd_sev_word(const char *s)
+{
+	static const struct {
+		const char *w;
+		int v;
+	} t[] = {
+		{ "informational", 10 }, { "info", 10 }, { "information", 10 },
+		{ "unknown", 10 }, { "none", 10 }, { "debug", 5 },
+		{ "low", 30 }, { "medium", 50 }, { "moderate", 50 },
+		{ "warn", 40 }, { "warning", 40 }, { "high", 75 },
+		{ "error", 60 }, { "critical", 95 }, { "very-high", 95 },
+	};
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcasecmp(s, t[i].w) == 0)
+			return t[i].v;
+	return -1;
+}
+
+void
+vnd_outcome(json_t *out, int ok)
+{
+	if (ok == 1)
+		ing_set_str(out, "event.outcome", "success");
+	else if (ok == 0)
+		ing_set_str(out, "event.outcome", "failure");
+	else
+		ing_set_str(out, "event.outcome", "unknown");
+}
+
+int
+vnd_prefix(const char *s, const char *pre)
+{
+	return s && strncasecmp(s, pre, strlen(pre)) == 0;
+}
+
+int
+vnd_suffix(const char *s, const char *suf)
+{
+	size_t n, k;
+
+	if (!s)
+		return 0;
+	n = strlen(s);
+	k = strlen(suf);
+	return n >= k && strcasecmp(s + n - k, suf) == 0;
+}
+
+int
+vnd_panther(const json_t *in, const char *name)
+{
+	const json_t *v = json_object_get(in, "p_log_type");
+
+	return json_is_string(v) && strcmp(json_string_value(v), name) == 0;
+}
+
+void
+vnd_techniques_in(json_t *out, const char *s)
+{
+	const char *p;
+	char id[10];
+	size_t n;
+
+	if (!s)
+		return;
+	for (p = s; (p = strchr(p, 'T')) != NULL; p++) {
+		if (p > s && isalnum((unsigned char)p[-1]))
+			continue;
+		for (n = 1; n < 5 && isdigit((unsigned char)p[n]); n++)
+			;
+		if (n != 5)
+			continue;
+		if (p[5] == '.' && isdigit((unsigned char)p[6]) &&
+		    isdigit((unsigned char)p[7]) &&
+		    isdigit((unsigned char)p[8]))
+			n = 9;
+		if (isalnum((unsigned char)p[n]))
+			continue;
+		memcpy(id, p, n);
+		id[n] = '\0';
+		ing_add_technique(out, id);
+	}
+}

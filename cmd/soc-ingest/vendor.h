@@ -1,0 +1,82 @@
+/*
+ * vendor.h: helpers shared by the cloud, identity and EDR formats
+ * (fmt_aws.c, fmt_identity.c, fmt_cloud_other.c, fmt_edr.c).
+ *
+ * These vendors' JSON reaches us in several dresses: the API's own
+ * camelCase, an export that lower-cased every key (SIEM data lakes do
+ * this), Log Analytics tables with PascalCase columns, and nested JSON
+ * carried as a string ("InitiatedBy":"{\"user\":...}").  The getters here
+ * try the exact path first and fall back to a case-insensitive match per
+ * segment, so one mapper reads all of them.  All returned json_t pointers
+ * are borrowed from `in` unless said otherwise.
+ */
+#ifndef SOC_INGEST_VENDOR_H
+#define SOC_INGEST_VENDOR_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "ingest.h"
+
+/* The member at a dotted path, exact first, then ignoring case; NULL
+ * when absent or JSON null.  Borrowed. */
+const json_t *vnd_get(const json_t *in, const char *path);
+/* A non-empty string at path, else NULL.  Borrowed. */
+const char *vnd_str(const json_t *in, const char *path);
+/* The first non-empty string of several paths (NULL-terminated). */
+const char *vnd_str_any(const json_t *in, ...) __attribute__((sentinel));
+/* A number (or numeric string) at path: 0 found, -1 not. */
+int vnd_num(const json_t *in, const char *path, double *v);
+/* Is there an object / array / string at path? */
+int vnd_has(const json_t *in, const char *path);
+/* String at path equals s (case-insensitive). */
+int vnd_eq(const json_t *in, const char *path, const char *s);
+
+/*
+ * The object or array at path, parsing it when the export carried it as
+ * a JSON string.  New reference (json_decref it), or NULL.
+ */
+json_t *vnd_obj(const json_t *in, const char *path);
+
+/*
+ * @timestamp from the first of the paths (NULL-terminated) that is
+ * present.  Returns 0, or -1 with *why naming the field that is missing
+ * or bad (the text lives in c->why).
+ */
+int vnd_time(struct ing_ctx *c, json_t *out, const json_t *in,
+    const char **why, const char *fmt, ...) __attribute__((sentinel));
+
+/* message: printf into a one-line summary (control characters become
+ * spaces, capped at 1000 bytes). */
+void vnd_msg(json_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* PREFIX.ip when s is an address, else PREFIX.domain (a host name). */
+void vnd_ip_or_domain(json_t *out, const char *prefix, const char *s);
+/* Append s to the array at path when it is an IP address. */
+void vnd_add_ip(json_t *out, const char *path, const char *s);
+/* An address with a port or brackets stripped ("[::1]:443",
+ * "1.2.3.4:5000"): PREFIX.ip (and PREFIX.port).  Returns 1 when set. */
+int vnd_ip_port(json_t *out, const char *prefix, const char *s);
+
+/*
+ * The house scale for vendors' severity words: informational 10, low 30,
+ * medium 50, high 75, critical 95 (GuardDuty's bands: low 10-39, medium
+ * 40-69, high 70-89, critical 90-100).  -1 for an unknown word.
+ */
+int vnd_sev_word(const char *s);
+
+/* Set event.outcome from a success flag (1, 0; -1 leaves unknown). */
+void vnd_outcome(json_t *out, int ok);
+
+/* Case-insensitive prefix and suffix tests. */
+int vnd_prefix(const char *s, const char *pre);
+int vnd_suffix(const char *s, const char *suf);
+
+/* Panther's p_log_type tag equals name (its data lake's export form). */
+int vnd_panther(const json_t *in, const char *name);
+
+/* ATT&CK ids found in free text ("Regsvr32 (T1218.010)", "T1078"). */
+void vnd_techniques_in(json_t *out, const char *s);
+
+#endif
