@@ -32,12 +32,11 @@ PKG_sqlite3   = libsqlite3-dev
 PKG_libsodium = libsodium-dev
 PKGS = jansson libcurl sqlite3 libsodium
 
-ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
-ifeq ($(shell command -v pkg-config 2>/dev/null),)
-$(error pkg-config not found: run scripts/install-deps (Debian package pkg-config))
-endif
-$(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,\
-  $(error library $(p) not found: run scripts/install-deps (Debian package $(PKG_$(p))))))
+# Quiet by default; make V=1 shows the commands.
+ifeq ($(V),1)
+Q  :=
+else
+Q  := @
 endif
 
 pc_cflags = $(shell pkg-config --cflags $(1))
@@ -71,42 +70,69 @@ prog_libs = $(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS))) -lm
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOLS    = $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 FUZZ_SRC = $(wildcard fuzz/fuzz-*.c)
 FUZZ_REPLAY = $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_LIBFUZZER = $(FUZZ_SRC:fuzz/%.c=build/libfuzzer/%)
 
 MANS = $(wildcard man/*.1 man/*.7)
 
-.PHONY: all check bench demo fuzz install uninstall clean lint-man
+.PHONY: all check bench demo fuzz install uninstall clean lint-man deps
 .SUFFIXES:
 
 all: $(BINS)
 
-$(B)/%.o: %.c $(wildcard common/*.h) Makefile
+# The Debian packages (scripts/install-deps: quick and silent when all are
+# present), then each library by pkg-config, naming its package if absent.
+DEPS_OK = $(B)/.deps-ok
+$(DEPS_OK): scripts/install-deps
+	@sh scripts/install-deps
+	@command -v pkg-config >/dev/null || \
+	  { echo "pkg-config not found: install Debian package pkg-config" >&2; exit 1; }
+	@for p in $(foreach p,$(PKGS),$(p):$(PKG_$(p))); do \
+	  pkg-config --exists "$${p%%:*}" || \
+	  { echo "library $${p%%:*} not found: install Debian package $${p#*:}" >&2; exit 1; }; \
+	done
+	@mkdir -p $(@D) && touch $@
+deps: $(DEPS_OK)
+
+$(B)/%.o: %.c $(wildcard common/*.h) Makefile | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(SOC_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(SOC_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 define prog_rule
 $(B)/bin/$(1): $(if $(wildcard cmd/$(1).c),$(B)/cmd/$(1).o,$(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1)/*.c))) $(LIB)
 	@mkdir -p $$(@D)
-	$$(CC) -o $$@ $$(filter %.o,$$^) $(LIB) $$(SOC_LDFLAGS) $$(call prog_libs,$(1))
+	@$(if $(Q),echo "  LINK    $$@")
+	$(Q)$$(CC) -o $$@ $$(filter %.o,$$^) $(LIB) $$(SOC_LDFLAGS) $$(call prog_libs,$(1))
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+
+# Test tools: small programs over libsoc that shell tests drive.
+$(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
 # Fuzz targets: a replay driver (fuzz/replay.c) for make check, libFuzzer for make fuzz.
 $(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $< $(B)/fuzz/replay.o $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $< $(B)/fuzz/replay.o $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
-build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h)
+build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon -g -O1 \
 	  -fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS)) \
@@ -115,7 +141,7 @@ build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h)
 fuzz: $(FUZZ_LIBFUZZER)
 	@echo "run e.g.: build/libfuzzer/fuzz-ndjson fuzz/corpus/ndjson"
 
-check: all $(UNITS) $(FUZZ_REPLAY)
+check: all $(UNITS) $(TOOLS) $(FUZZ_REPLAY)
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_BUILD=$(CURDIR)/$(B) SOC_TOP=$(CURDIR) \
 	  $(PROVE) -j2 $(if $(T),$(T),$(UNITS) tests/*.t) </dev/null
 

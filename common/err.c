@@ -1,5 +1,4 @@
 /* err: see err.h. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

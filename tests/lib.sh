@@ -13,9 +13,10 @@
 
 set -u
 : "${SOC_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${SOC_BIN:=$SOC_TOP/build/out/bin}"
-PATH="$SOC_BIN:$PATH"
-export PATH SOC_TOP SOC_BIN
+: "${SOC_BUILD:=$SOC_TOP/build/out}"
+: "${SOC_BIN:=$SOC_BUILD/bin}"
+PATH="$SOC_BIN:$SOC_BUILD/tests/tools:$PATH"
+export PATH SOC_TOP SOC_BIN SOC_BUILD
 CORPUS="$SOC_TOP/../shared/corpus"
 FIX="$SOC_TOP/tests/fixtures"
 T=$(mktemp -d "${TMPDIR:-/tmp}/socpipe-test.XXXXXX")
@@ -79,4 +80,16 @@ skip() { _n=$((_n + 1)); printf 'ok %d # SKIP %s\n' "$_n" "$1"; }
 
 done_testing() {
 	[ "$_fail" -eq 0 ]
+}
+
+# start_httpd [ARGS...]: start tests/httpd.py on 127.0.0.1 in the
+# background; sets HTTPD_PORT and HTTPD_LOG.  Stopped at exit.
+start_httpd() {
+	python3 "$SOC_TOP/tests/httpd.py" "$T/httpd.port" "$@" &
+	HTTPD_PID=$!
+	_i=0
+	while [ ! -s "$T/httpd.port" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	HTTPD_PORT=$(cat "$T/httpd.port")
+	HTTPD_LOG="$T/httpd.port.log"
+	trap 'kill $HTTPD_PID 2>/dev/null; rm -rf "$T"' EXIT
 }

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Replay every fuzz target's corpus (seeds and kept crash inputs) through
+# its non-libFuzzer build, under the sanitizers in a SANITIZE=1 build.
+. "$(dirname "$0")/lib.sh"
+n=0
+for f in "$SOC_BUILD"/fuzz/fuzz-*; do [ -x "$f" ] && n=$((n + 1)); done
+[ "$n" -gt 0 ] || skip_all 'no fuzz targets built'
+plan "$n"
+for f in "$SOC_BUILD"/fuzz/fuzz-*; do
+	[ -x "$f" ] || continue
+	name=$(basename "$f")
+	check "replay $name corpus" "\"$f\" \"$SOC_TOP/fuzz/corpus/$name\""
+done
+done_testing

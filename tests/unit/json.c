@@ -1,0 +1,132 @@
+/* Unit tests of common/json.c: the validator, paths, decoding. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "tap.h"
+
+static int
+valid(const char *s)
+{
+	const char *why;
+	size_t off;
+
+	return soc_json_validate(s, strlen(s), SOC_JSON_MAX_DEPTH, NULL, &why,
+	    &off) == 0;
+}
+
+static const char *
+path_str(const char *doc, const char *path)
+{
+	static struct soc_buf b = SOC_BUF_INIT;
+	struct soc_span root, v;
+
+	if (soc_json_validate(doc, strlen(doc), 64, &root, NULL, NULL) < 0)
+		return "(invalid)";
+	soc_buf_reset(&b);
+	switch (soc_json_path(&root, path, &v)) {
+	case SOC_JSON_NONE:
+		return "(none)";
+	case SOC_JSON_STRING:
+		if (soc_json_str_decode(&v, &b) < 0)
+			return "(bad)";
+		return b.p ? b.p : "";
+	default:
+		soc_buf_add(&b, v.p, v.len);
+		return b.p;
+	}
+}
+
+int
+main(void)
+{
+	static const char *good[] = {
+		"{}", "[]", "0", "-0", "1E2", "1.5e-3", "\"\"", "true", "null",
+		" {\"a\" : [1, 2, {\"b\":null}] } ", "\"\\ud83d\\ude00\"",
+		"\"caf\xc3\xa9\"", "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}",
+	};
+	static const char *bad[] = {
+		"", " ", "{", "}", "[1,]", "{\"a\":1,}", "{a:1}", "01", "1.",
+		".5", "+1", "1e", "tru", "nul", "\"abc", "\"\\x\"", "\"\\u12\"",
+		"\"\\ud800\"", "\"\\udc00\"", "\"\\u0000\"", "\"a\tb\"",
+		"\"\xff\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "{} {}", "[1] x",
+		"{\"a\" 1}", "NaN", "Infinity",
+	};
+	char deep[300];
+	size_t i;
+	struct soc_span root, v;
+	int64_t iv;
+	double dv;
+	const char *why;
+	size_t off;
+
+	for (i = 0; i < sizeof good / sizeof *good; i++)
+		ok(valid(good[i]), "valid: %s", good[i]);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		ok(!valid(bad[i]), "invalid: %s", bad[i]);
+	ok(soc_json_validate("{\"a\":\0}", 7, 64, NULL, &why, &off) < 0 &&
+	    off == 5, "NUL byte rejected at its offset");
+
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	deep[200] = '\0';
+	ok(!valid(deep), "nesting of 100 refused at the limit of 64");
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	deep[128] = '\0';
+	ok(valid(deep), "nesting of 64 accepted");
+
+	is_str(path_str("{\"source\":{\"ip\":\"10.0.0.1\"}}", "source.ip"),
+	    "10.0.0.1", "nested path");
+	is_str(path_str("{\"source.ip\":\"10.0.0.2\"}", "source.ip"),
+	    "10.0.0.2", "flat dotted key");
+	is_str(path_str("{\"a\":{\"b.c\":{\"d\":7}}}", "a.b.c.d"), "7",
+	    "mixed flat and nested");
+	is_str(path_str("{\"a\":1,\"a\":2}", "a"), "2",
+	    "duplicate key: the last wins, as in jansson");
+	is_str(path_str("{\"t\":{\"id\":[\"T1\",\"T2\"]}}", "t.id.1"), "T2",
+	    "array index");
+	is_str(path_str("{\"t\":{\"id\":[\"T1\",\"T2\"]}}", "t.id.2"), "(none)",
+	    "array index out of range");
+	is_str(path_str("{\"a\":{\"b\":1}}", "a.c"), "(none)", "absent member");
+	is_str(path_str("{\"ab\":1}", "a"), "(none)", "no prefix match");
+	is_str(path_str("{\"k\\u0065y\":\"v\"}", "key"), "v", "escaped key");
+	is_str(path_str("{\"s\":\"a\\u00e9\\n\\ud83d\\ude00\"}", "s"),
+	    "a\xc3\xa9\n\xf0\x9f\x98\x80", "escapes decoded to UTF-8");
+	is_str(path_str("{\"x\":[1,{\"y\":\"z\"}]}", "x.1.y"), "z",
+	    "path through an array element");
+	is_str(path_str("{\"a\" : { \"b\" : 42 } }", "a.b"), "42",
+	    "whitespace between tokens");
+	is_str(path_str("{\"q\":\"x\\\\\",\"r\":5}", "r"), "5",
+	    "string ending in an escaped backslash");
+
+	{
+		const char *d = "{\"n\":1E2,\"m\":5.5,\"b\":9007199254740993}";
+
+		ok(soc_json_validate(d, strlen(d), 64, &root, NULL, NULL) == 0,
+		    "numbers document valid");
+	}
+	soc_json_path(&root, "n", &v);
+	ok(soc_json_to_int(&v, &iv) == 0 && iv == 100, "1E2 is the integer 100");
+	soc_json_path(&root, "m", &v);
+	ok(soc_json_to_int(&v, &iv) < 0, "5.5 is not an integer");
+	ok(soc_json_to_double(&v, &dv) == 0 && dv == 5.5, "5.5 as a double");
+	soc_json_path(&root, "b", &v);
+	ok(soc_json_to_int(&v, &iv) == 0 && iv == 9007199254740993LL,
+	    "large integers exact");
+
+	{
+		struct soc_json_iter it;
+		struct soc_span k, val;
+		int n = 0;
+
+		const char *d = "[1, \"a\", {\"b\":[2]}, null]";
+
+		soc_json_validate(d, strlen(d), 64, &root, NULL, NULL);
+		soc_json_iter_init(&it, &root);
+		while (soc_json_iter_next(&it, &k, &val))
+			n++;
+		is_int(n, 4, "array iteration counts 4 elements");
+	}
+	return done_testing();
+}
