@@ -1,0 +1,496 @@
+/*
+ * fmt_suricata.c: Suricata EVE JSON (suricata-eve).
+ *
+ * One EVE object per event, recognised by "event_type" beside
+ * "timestamp" (and flow_id / src_ip / in_iface).  Alerts become
+ * event.kind "alert"; anomaly, dns, http, tls, fileinfo, flow, ssh, smtp
+ * and the other protocol events become event.kind "event" with the
+ * context they carry in its ECS place; stats become event.kind "metric".
+ *
+ * Severity (alert.severity, 1 most severe; Suricata's classification
+ * priorities): 1 -> 80 (high), 2 -> 55 (medium), 3 -> 30 (low),
+ * 4 and above -> 15 (informational).  Anomalies are 20, other events
+ * 10, stats 0.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest.h"
+
+static const char *const known_types[] = {
+	"alert", "anomaly", "dns", "http", "tls", "fileinfo", "flow",
+	"netflow", "ssh", "smtp", "stats", "drop", "dhcp", "krb5", "smb",
+	"nfs", "ftp", "ftp_data", "rdp", "rfb", "sip", "snmp", "tftp", "ike",
+	"mqtt", "http2", "pgsql", "quic", "dnp3", "modbus", "bittorrent-dht",
+	"websocket", "ldap", "dcerpc", "files", NULL
+};
+
+static int
+known(const char *t)
+{
+	size_t i;
+
+	for (i = 0; known_types[i]; i++)
+		if (strcmp(t, known_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+detect(const json_t *in)
+{
+	const char *t = json_string_value(json_object_get(in, "event_type"));
+
+	if (!t || !json_object_get(in, "timestamp"))
+		return 0;
+	if (json_object_get(in, "rule") && json_object_get(in, "agent"))
+		return 0;	/* Wazuh wrapping Suricata */
+	if (known(t) && (json_object_get(in, "flow_id") ||
+	    json_object_get(in, "src_ip") || json_object_get(in, "in_iface") ||
+	    strcmp(t, "stats") == 0))
+		return 100;
+	return known(t) ? 90 : 60;
+}
+
+/* A lower-case copy of s into buf. */
+static const char *
+lower(const char *s, char *buf, size_t n)
+{
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; s[i] && i + 1 < n; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+static int
+sev_of(int64_t s)
+{
+	if (s <= 1)
+		return 80;
+	if (s == 2)
+		return 55;
+	if (s == 3)
+		return 30;
+	return 15;
+}
+
+/* "a:b" or "[v6]:p" for messages. */
+static void
+endpoint(char *buf, size_t n, const json_t *in, const char *ip,
+    const char *port)
+{
+	const char *a = json_string_value(json_object_get(in, ip));
+	int64_t p;
+
+	if (!a)
+		a = "?";
+	if (ing_get_int(in, port, &p) == 0)
+		snprintf(buf, n, strchr(a, ':') ? "[%s]:%lld" : "%s:%lld", a,
+		    (long long)p);
+	else
+		snprintf(buf, n, "%s", a);
+}
+
+static void
+map_http(json_t *out, const json_t *h)
+{
+	const char *url = ing_get_str(h, "url");
+	const char *host = ing_get_str(h, "hostname");
+	int64_t v;
+
+	ing_set_str(out, "url.original", url);
+	ing_set_str(out, "url.domain", host);
+	if (url && url[0] == '/') {
+		size_t k = strcspn(url, "?#");
+
+		ing_set_strn(out, "url.path", url, k);
+		if (url[k] == '?')
+			ing_set_strn(out, "url.query", url + k + 1,
+			    strcspn(url + k + 1, "#"));
+	}
+	ing_set_s(out, "http.request.method", ing_get(h, "http_method"));
+	if (ing_get_int(h, "status", &v) == 0)
+		ing_set_int(out, "http.response.status_code", v);
+	ing_set_s(out, "http.request.referrer", ing_get(h, "http_refer"));
+	ing_set_s(out, "http.response.mime_type", ing_get(h, "http_content_type"));
+	if (ing_get_int(h, "length", &v) == 0)
+		ing_set_int(out, "http.response.body.bytes", v);
+	ing_set_s(out, "user_agent.original", ing_get(h, "http_user_agent"));
+	{
+		const char *pr = ing_get_str(h, "protocol");
+
+		if (pr && strncmp(pr, "HTTP/", 5) == 0)
+			ing_set_str(out, "http.version", pr + 5);
+	}
+}
+
+static void
+add_answer(json_t *out, const json_t *a)
+{
+	json_t *o = json_object();
+	const char *type = ing_get_str(a, "rrtype");
+	const char *data = ing_get_str(a, "rdata");
+	json_t *arr;
+	int64_t ttl;
+
+	if (ing_get_str(a, "rrname"))
+		json_object_set_new(o, "name", json_string(ing_get_str(a, "rrname")));
+	if (type)
+		json_object_set_new(o, "type", json_string(type));
+	if (data)
+		json_object_set_new(o, "data", json_string(data));
+	if (ing_get_int(a, "ttl", &ttl) == 0)
+		json_object_set_new(o, "ttl", json_integer(ttl));
+	if (!data) {
+		json_decref(o);
+		return;
+	}
+	arr = (json_t *)ing_get(out, "dns.answers");
+	if (!json_is_array(arr)) {
+		arr = json_array();
+		ing_set_new(out, "dns.answers", arr);
+	}
+	json_array_append_new(arr, o);
+	if (type && (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0)) {
+		json_t *tmp = json_object();
+
+		if (ing_set_ip(tmp, "ip", data))
+			ing_add_str(out, "dns.resolved_ip", data);
+		json_decref(tmp);
+	}
+}
+
+static void
+map_dns(json_t *out, const json_t *d)
+{
+	const json_t *q = ing_get(d, "queries.0"), *x;
+	const char *name, *type;
+	size_t i;
+	int64_t id;
+
+	/* EVE v1: one object per query/answer; v2/v3: grouped answers. */
+	name = ing_get_str(d, "rrname");
+	type = ing_get_str(d, "rrtype");
+	if (!name && q) {
+		name = ing_get_str(q, "rrname");
+		type = ing_get_str(q, "rrtype");
+	}
+	ing_set_str(out, "dns.question.name", name);
+	ing_set_str(out, "dns.question.type", type);
+	ing_set_s(out, "dns.type", ing_get(d, "type"));
+	ing_set_s(out, "dns.response_code", ing_get(d, "rcode"));
+	if (ing_get_int(d, "id", &id) == 0)
+		ing_set_int(out, "dns.id", id);
+	if (ing_get_str(d, "rdata"))
+		add_answer(out, d);
+	json_array_foreach(ing_get(d, "answers"), i, x)
+		add_answer(out, x);
+}
+
+static void
+map_tls(json_t *out, const json_t *t)
+{
+	const char *v = ing_get_str(t, "version");
+
+	ing_set_s(out, "tls.client.server_name", ing_get(t, "sni"));
+	if (v && strncmp(v, "TLS ", 4) == 0) {
+		ing_set_str(out, "tls.version_protocol", "tls");
+		ing_set_str(out, "tls.version", v + 4);
+	} else if (v && strncmp(v, "SSLv", 4) == 0) {
+		ing_set_str(out, "tls.version_protocol", "ssl");
+		ing_set_str(out, "tls.version", v + 4);
+	}
+	ing_set_s(out, "tls.server.subject", ing_get(t, "subject"));
+	ing_set_s(out, "tls.server.issuer", ing_get(t, "issuerdn"));
+	ing_set_s(out, "tls.client.ja3", ing_get(t, "ja3.hash"));
+	ing_set_s(out, "tls.server.ja3s", ing_get(t, "ja3s.hash"));
+	ing_set_time(NULL, out, "tls.server.not_before", ing_get(t, "notbefore"));
+	ing_set_time(NULL, out, "tls.server.not_after", ing_get(t, "notafter"));
+	{
+		const char *fp = ing_get_str(t, "fingerprint");
+		char hex[64];
+		size_t i, j = 0;
+
+		for (i = 0; fp && fp[i] && j + 1 < sizeof hex; i++)
+			if (isxdigit((unsigned char)fp[i]))
+				hex[j++] = (char)toupper((unsigned char)fp[i]);
+		hex[j] = '\0';
+		if (j == 40)
+			ing_set_str(out, "tls.server.hash.sha1", hex);
+	}
+}
+
+static void
+map_fileinfo(json_t *out, const json_t *f)
+{
+	const char *name = ing_get_str(f, "filename");
+	int64_t v;
+
+	if (name) {
+		ing_set_str(out, "file.path", name);
+		ing_set_str(out, "file.name", ing_basename(name));
+	}
+	if (ing_get_int(f, "size", &v) == 0)
+		ing_set_int(out, "file.size", v);
+	ing_set_hashes(out, "file", ing_get_str(f, "md5"));
+	ing_set_hashes(out, "file", ing_get_str(f, "sha1"));
+	ing_set_hashes(out, "file", ing_get_str(f, "sha256"));
+}
+
+static void
+map_flow(struct ing_ctx *c, json_t *out, const json_t *f)
+{
+	int64_t a = 0, b = 0, pa = 0, pb = 0;
+	int hb, hp;
+
+	hb = ing_get_int(f, "bytes_toserver", &a) == 0;
+	hb |= ing_get_int(f, "bytes_toclient", &b) == 0;
+	hp = ing_get_int(f, "pkts_toserver", &pa) == 0;
+	hp |= ing_get_int(f, "pkts_toclient", &pb) == 0;
+	if (hb) {
+		ing_set_int(out, "network.bytes", a + b);
+		ing_set_int(out, "source.bytes", a);
+		ing_set_int(out, "destination.bytes", b);
+	}
+	if (hp) {
+		ing_set_int(out, "network.packets", pa + pb);
+		ing_set_int(out, "source.packets", pa);
+		ing_set_int(out, "destination.packets", pb);
+	}
+	ing_set_time(c, out, "event.start", ing_get(f, "start"));
+	ing_set_time(c, out, "event.end", ing_get(f, "end"));
+}
+
+/* smtp addresses come as "<a@b>". */
+static void
+set_addr(json_t *out, const char *path, const char *s, int add)
+{
+	size_t n;
+
+	if (!s)
+		return;
+	if (*s == '<')
+		s++;
+	n = strcspn(s, ">");
+	if (n == 0)
+		return;
+	if (add) {
+		char buf[512];
+
+		snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+		ing_add_str(out, path, buf);
+	} else
+		ing_set_strn(out, path, s, n);
+}
+
+static void
+map_smtp(json_t *out, const json_t *in)
+{
+	const json_t *x;
+	size_t i;
+
+	set_addr(out, "email.from.address", ing_get_str(in, "smtp.mail_from"), 1);
+	json_array_foreach(ing_get(in, "smtp.rcpt_to"), i, x)
+		set_addr(out, "email.to.address", json_string_value(x), 1);
+	ing_set_s(out, "email.subject", ing_get(in, "email.subject"));
+	ing_set_s(out, "source.domain", ing_get(in, "smtp.helo"));
+}
+
+static void
+map_alert(json_t *out, const json_t *a)
+{
+	const json_t *x;
+	const char *act = ing_get_str(a, "action");
+	size_t i;
+	int64_t v;
+
+	if (ing_get_int(a, "signature_id", &v) == 0) {
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", (long long)v);
+		ing_set_str(out, "rule.id", id);
+	}
+	ing_set_s(out, "rule.name", ing_get(a, "signature"));
+	ing_set_s(out, "rule.category", ing_get(a, "category"));
+	if (ing_get_int(a, "rev", &v) == 0) {
+		char rev[32];
+
+		snprintf(rev, sizeof rev, "%lld", (long long)v);
+		ing_set_str(out, "rule.version", rev);
+	}
+	if (ing_get_int(a, "gid", &v) == 0 && v != 1) {
+		char gid[32];
+
+		snprintf(gid, sizeof gid, "gid %lld", (long long)v);
+		ing_set_str(out, "rule.ruleset", gid);
+	}
+	if (ing_get_int(a, "severity", &v) == 0) {
+		ing_set_int(out, "event.severity", v);
+		ing_set_severity(out, sev_of(v));
+	} else
+		ing_set_severity(out, 50);
+	if (act && (strcmp(act, "blocked") == 0 || strcmp(act, "drop") == 0))
+		ing_add_str(out, "event.type", "denied");
+	else
+		ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.action", act);
+	/* ET rules: metadata mitre_technique_id / mitre_tactic_id. */
+	json_array_foreach(ing_get(a, "metadata.mitre_technique_id"), i, x)
+		ing_add_technique(out, json_string_value(x));
+	json_array_foreach(ing_get(a, "metadata.mitre_tactic_id"), i, x)
+		ing_add_tactic(out, json_string_value(x));
+	json_array_foreach(ing_get(a, "metadata.mitre_tactic_name"), i, x)
+		ing_add_tactic(out, json_string_value(x));
+}
+
+static int
+map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const char *t = json_string_value(json_object_get(in, "event_type"));
+	const char *proto, *app;
+	char buf[64], src[80], dst[80];
+	char msg[1024];
+	const json_t *x;
+
+	if (!t) {
+		*why = "no event_type";
+		return -1;
+	}
+	if (ing_set_time(c, out, "@timestamp", json_object_get(in, "timestamp")) < 0) {
+		*why = json_object_get(in, "timestamp") ?
+		    "timestamp is not a valid time" : "no timestamp";
+		return -1;
+	}
+	/* Alerts first in the record, the rest in ECS order. */
+	if (strcmp(t, "alert") == 0) {
+		if (!json_is_object(json_object_get(in, "alert"))) {
+			*why = "alert event without an alert object";
+			return -1;
+		}
+		ing_set_str(out, "event.kind", "alert");
+		ing_add_str(out, "event.category", "network");
+		ing_add_str(out, "event.category", "intrusion_detection");
+	} else if (strcmp(t, "stats") == 0) {
+		ing_set_str(out, "event.kind", "metric");
+	} else {
+		ing_set_str(out, "event.kind", "event");
+		ing_add_str(out, "event.category", "network");
+		if (strcmp(t, "fileinfo") == 0)
+			ing_add_str(out, "event.category", "file");
+		if (strcmp(t, "flow") == 0 || strcmp(t, "netflow") == 0) {
+			ing_add_str(out, "event.type", "connection");
+			ing_add_str(out, "event.type", "end");
+		} else if (strcmp(t, "anomaly") == 0)
+			ing_add_str(out, "event.type", "info");
+		else
+			ing_add_str(out, "event.type", "protocol");
+	}
+	ing_set_str(out, "event.dataset", "suricata.eve");
+	ing_set_str(out, "event.provider", t);
+	ing_set_str(out, "observer.vendor", "OISF");
+	ing_set_str(out, "observer.product", "Suricata");
+	ing_add_str(out, "observer.type", "ids");
+	ing_set_s(out, "observer.hostname", json_object_get(in, "host"));
+	ing_set_s(out, "observer.ingress.interface.name",
+	    json_object_get(in, "in_iface"));
+
+	ing_set_ip(out, "source.ip", json_string_value(json_object_get(in, "src_ip")));
+	ing_set_port(out, "source.port", json_object_get(in, "src_port"));
+	ing_set_ip(out, "destination.ip",
+	    json_string_value(json_object_get(in, "dest_ip")));
+	ing_set_port(out, "destination.port", json_object_get(in, "dest_port"));
+	proto = lower(json_string_value(json_object_get(in, "proto")), buf,
+	    sizeof buf);
+	ing_set_str(out, "network.transport", proto);
+	app = json_string_value(json_object_get(in, "app_proto"));
+	if (app && strcmp(app, "failed") != 0 && strcmp(app, "unknown") != 0) {
+		char ab[64];
+
+		ing_set_str(out, "network.protocol", lower(app, ab, sizeof ab));
+	}
+	ing_set_s(out, "network.community_id", json_object_get(in, "community_id"));
+	if ((x = json_object_get(in, "vlan")) && json_is_array(x))
+		ing_set_n(out, "network.vlan.id", json_array_get(x, 0));
+	else
+		ing_set_n(out, "network.vlan.id", x);
+	if (json_is_string(json_object_get(in, "direction")))
+		ing_set_s(out, "network.direction", json_object_get(in, "direction"));
+
+	if (strcmp(t, "alert") == 0)
+		map_alert(out, json_object_get(in, "alert"));
+	else if (strcmp(t, "anomaly") == 0) {
+		ing_set_s(out, "event.action", ing_get(in, "anomaly.event"));
+		ing_set_severity(out, 20);
+	} else if (strcmp(t, "stats") == 0)
+		ing_set_severity(out, 0);
+	else {
+		ing_set_str(out, "event.action", t);
+		ing_set_severity(out, 10);
+	}
+	if ((x = json_object_get(in, "http")) && json_is_object(x))
+		map_http(out, x);
+	if ((x = json_object_get(in, "dns")) && json_is_object(x))
+		map_dns(out, x);
+	if ((x = json_object_get(in, "tls")) && json_is_object(x))
+		map_tls(out, x);
+	if ((x = json_object_get(in, "fileinfo")) && json_is_object(x))
+		map_fileinfo(out, x);
+	if ((x = json_object_get(in, "flow")) && json_is_object(x))
+		map_flow(c, out, x);
+	if ((x = json_object_get(in, "netflow")) && json_is_object(x))
+		map_flow(c, out, x);
+	if (json_object_get(in, "smtp"))
+		map_smtp(out, in);
+
+	/* The one-line summary. */
+	endpoint(src, sizeof src, in, "src_ip", "src_port");
+	endpoint(dst, sizeof dst, in, "dest_ip", "dest_port");
+	if (strcmp(t, "alert") == 0)
+		snprintf(msg, sizeof msg, "%s (%s -> %s)",
+		    ing_get_str(in, "alert.signature") ?
+		    ing_get_str(in, "alert.signature") : "Suricata alert", src, dst);
+	else if (strcmp(t, "anomaly") == 0)
+		snprintf(msg, sizeof msg, "Suricata anomaly %s %s (%s -> %s)",
+		    ing_get_str(in, "anomaly.type") ? ing_get_str(in, "anomaly.type") : "",
+		    ing_get_str(in, "anomaly.event") ? ing_get_str(in, "anomaly.event") : "",
+		    src, dst);
+	else if (strcmp(t, "dns") == 0)
+		snprintf(msg, sizeof msg, "DNS %s %s %s (%s -> %s)",
+		    ing_get_str(out, "dns.type") ? ing_get_str(out, "dns.type") : "",
+		    ing_get_str(out, "dns.question.type") ? ing_get_str(out, "dns.question.type") : "",
+		    ing_get_str(out, "dns.question.name") ? ing_get_str(out, "dns.question.name") : "?",
+		    src, dst);
+	else if (strcmp(t, "http") == 0)
+		snprintf(msg, sizeof msg, "HTTP %s %s%s (%s -> %s)",
+		    ing_get_str(in, "http.http_method") ? ing_get_str(in, "http.http_method") : "",
+		    ing_get_str(in, "http.hostname") ? ing_get_str(in, "http.hostname") : "",
+		    ing_get_str(in, "http.url") ? ing_get_str(in, "http.url") : "",
+		    src, dst);
+	else if (strcmp(t, "tls") == 0)
+		snprintf(msg, sizeof msg, "TLS %s (%s -> %s)",
+		    ing_get_str(in, "tls.sni") ? ing_get_str(in, "tls.sni") : "",
+		    src, dst);
+	else if (strcmp(t, "fileinfo") == 0)
+		snprintf(msg, sizeof msg, "File %s (%s -> %s)",
+		    ing_get_str(in, "fileinfo.filename") ?
+		    ing_get_str(in, "fileinfo.filename") : "?", src, dst);
+	else if (strcmp(t, "stats") == 0)
+		snprintf(msg, sizeof msg, "Suricata stats");
+	else
+		snprintf(msg, sizeof msg, "Suricata %s %s (%s -> %s)", t,
+		    proto ? proto : "", src, dst);
+	ing_set_str(out, "message", msg);
+	return 0;
+}
+
+const struct ing_format ing_fmt_suricata_eve = {
+	.name = "suricata-eve",
+	.desc = "Suricata EVE JSON: alert, anomaly, dns, http, tls, fileinfo, flow, ssh, smtp",
+	.detect_json = detect,
+	.map_json = map,
+};
