@@ -141,6 +141,17 @@ soc_merkle_init(void)
 	sha_impl = impl;
 }
 
+void
+soc_merkle_select(int portable)
+{
+	soc_merkle_init();
+#ifdef SOC_HAVE_SHANI_CODE
+	sha_impl = !portable && cpu_has_shani() ? 2 : 1;
+#else
+	(void)portable;
+#endif
+}
+
 static void
 sha_init(struct sha_ctx *c)
 {
