@@ -80,6 +80,7 @@ MANS = $(wildcard man/*.1 man/*.7)
 
 .PHONY: all check bench demo fuzz install uninstall clean lint-man deps
 .SUFFIXES:
+.SECONDARY:
 
 all: $(BINS)
 

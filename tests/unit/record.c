@@ -74,6 +74,7 @@ main(void)
 	json_decref(j);
 
 	/* Buffers: the cap holds, invalid UTF-8 becomes U+FFFD. */
+	soc_buf_release(&s);
 	soc_buf_init(&s, 8);
 	ok(soc_buf_add(&s, "12345678", 8) == 0, "fill to the cap");
 	ok(soc_buf_addch(&s, 'x') < 0 && s.len == 8, "past the cap refused, unchanged");
