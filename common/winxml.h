@@ -1,0 +1,49 @@
+/*
+ * winxml: Windows Event XML (the <Event> element of wevtutil, Get-WinEvent
+ * .ToXml(), Windows Event Forwarding) into an evtx_dump-style jansson
+ * object, with a small strict XML parser of its own (no libxml).
+ *
+ * The subset: elements, attributes ('"' or '\'' quoted), character data
+ * with the five named entities and &#N; / &#xH; references, CDATA
+ * sections, comments, an XML declaration and processing instructions
+ * (skipped).  No DTDs, no external entities: "<!DOCTYPE" is an error, so
+ * there is nothing to expand.  Element names keep their prefix.
+ *
+ * The object follows evtx_dump (omerbenamram/evtx) --format json:
+ *   {"Event":{"#attributes":{"xmlns":...},
+ *     "System":{"Provider":{"#attributes":{"Name":..,"Guid":..}},
+ *               "EventID":4624, "Level":0, ...,
+ *               "TimeCreated":{"#attributes":{"SystemTime":..}},
+ *               "Execution":{"#attributes":{"ProcessID":4,"ThreadID":8}},
+ *               "Computer":"..", "Channel":"..", "Security":..},
+ *     "EventData":{"Name":"value",...},
+ *     "UserData":{...}, "RenderingInfo":{...}}}
+ * An element with only text is its text; an empty one is null; one with
+ * attributes is {"#attributes":{...}} plus "#text" and its children;
+ * repeated child names become arrays.  <Data Name="X">v</Data> becomes
+ * "X":"v" in its parent; unnamed <Data> values collect under "Data".
+ * System's numeric fields (EventID, Version, Level, Task, Opcode,
+ * EventRecordID, ProcessID, ThreadID) become integers, as evtx_dump
+ * writes them; EventData values stay strings.
+ *
+ * Limits: nesting SOC_WINXML_MAX_DEPTH, SOC_WINXML_MAX_NODES elements;
+ * memory is bounded by a small multiple of the input length.
+ */
+#ifndef SOC_WINXML_H
+#define SOC_WINXML_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#define SOC_WINXML_MAX_DEPTH 32
+#define SOC_WINXML_MAX_NODES 4096
+
+/*
+ * Parse one document s[0..n) holding a single root element (surrounding
+ * whitespace, declaration and comments allowed).  Returns a new
+ * reference {"<root name>": ...}, or NULL with *why set to a static
+ * reason.
+ */
+json_t *soc_winxml_parse(const char *s, size_t n, const char **why);
+
+#endif
