@@ -272,6 +272,31 @@ vnd_ip_port(json_t *out, const char *prefix, const char *s)
 	return 1;
 }
 
+void
+vnd_set_login(json_t *out, const char *prefix, const char *s)
+{
+	char path[64];
+	const char *at;
+
+	if (!s || !*s || strcmp(s, "-") == 0)
+		return;
+	if (strchr(s, '\\')) {
+		ing_set_user(out, prefix, s);
+		return;
+	}
+	snprintf(path, sizeof path, "%s.name", prefix);
+	ing_set_str(out, path, s);
+	at = strrchr(s, '@');
+	if (at && at > s && at[1] && !strchr(s, ' ')) {
+		snprintf(path, sizeof path, "%s.domain", prefix);
+		ing_set_str(out, path, at + 1);
+		if (strchr(at + 1, '.')) {
+			snprintf(path, sizeof path, "%s.email", prefix);
+			ing_set_str(out, path, s);
+		}
+	}
+}
+
 int
 vnd_sev_word(const char *s)
 {

@@ -66,6 +66,15 @@ int vnd_ip_port(json_t *out, const char *prefix, const char *s);
  */
 int vnd_sev_word(const char *s);
 
+/*
+ * An identity as cloud identity providers write it, a UPN or an e-mail
+ * login: PREFIX.name is the whole login (what the provider shows and
+ * what a response action needs), PREFIX.domain the part after '@' and
+ * PREFIX.email the login when it looks like an address; "DOMAIN\user"
+ * is split as ing_set_user does.
+ */
+void vnd_set_login(json_t *out, const char *prefix, const char *s);
+
 /* Set event.outcome from a success flag (1, 0; -1 leaves unknown). */
 void vnd_outcome(json_t *out, int ok);
 
