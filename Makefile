@@ -140,7 +140,7 @@ build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h) | $(DEPS_OK)
 	  -o $@ $< $(LIB_SRC) $(call pc_libs,$(PKGS)) -lm
 
 fuzz: $(FUZZ_LIBFUZZER)
-	@echo "run e.g.: build/libfuzzer/fuzz-ndjson fuzz/corpus/ndjson"
+	@echo "run e.g.: build/libfuzzer/fuzz-ndjson -max_total_time=60 fuzz/corpus/fuzz-ndjson"
 
 check: all $(UNITS) $(TOOLS) $(FUZZ_REPLAY)
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_BUILD=$(CURDIR)/$(B) SOC_TOP=$(CURDIR) \
@@ -163,8 +163,8 @@ install: all
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
-	rm -f $(notdir $(wildcard man/*.1):%=$(DESTDIR)$(MANDIR)/man1/%)
-	rm -f $(notdir $(wildcard man/*.7):%=$(DESTDIR)$(MANDIR)/man7/%)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
 
 clean:
 	rm -rf build
