@@ -231,7 +231,7 @@ ct_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	int sev = 10, failed = 0;
 
 	if (!json_is_object(r)) {
-		*why = "cloudtrail: record is not an object";
+		*why = "record is not an object";
 		return -1;
 	}
 	if (vnd_time(c, out, r, why, "eventTime", "p_event_time", NULL) < 0) {
@@ -522,7 +522,7 @@ gd_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	if (vnd_num(f, "severity", &sev) == 0) {
 		if (sev < 0 || sev > 10) {
 			snprintf(c->why, sizeof c->why,
-			    "guardduty: severity %g outside 0-10", sev);
+			    "severity %g outside 0-10", sev);
 			*why = c->why;
 			return -1;
 		}
@@ -685,7 +685,7 @@ asff_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	if (vnd_num(f, "Severity.Normalized", &nsev) == 0) {
 		if (nsev < 0 || nsev > 100) {
 			snprintf(c->why, sizeof c->why,
-			    "asff: Severity.Normalized %g outside 0-100", nsev);
+			    "Severity.Normalized %g outside 0-100", nsev);
 			*why = c->why;
 			return -1;
 		}
