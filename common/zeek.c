@@ -60,7 +60,7 @@ hexval(char c)
 	return -1;
 }
 
-/* Decode \xHH escapes of s[0..n) into out (n + 1 bytes); its length. */
+/* Decode \xHH and \\ escapes of s[0..n) into out (n + 1 bytes); its length. */
 static size_t
 unescape(const char *s, size_t n, char *out)
 {
@@ -72,6 +72,9 @@ unescape(const char *s, size_t n, char *out)
 			out[o++] = (char)(hexval(s[i + 2]) * 16 +
 			    hexval(s[i + 3]));
 			i += 3;
+		} else if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
+			out[o++] = '\\';	/* Zeek writes a backslash doubled */
+			i++;
 		} else {
 			out[o++] = s[i];
 		}
@@ -115,7 +118,7 @@ split(struct soc_zeek *z, const char *s, size_t n, char ***out, size_t *cnt,
 			while (k > 0)
 				free(v[--k]);
 			free(v);
-			*why = "zeek: too many fields";
+			*why = "too many fields";
 			return -1;
 		}
 		if (k == cap) {
@@ -156,12 +159,12 @@ soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
 		v = s + 11;
 		vn = n - 11;
 		if (vn == 0 || vn >= sizeof tmp) {
-			*why = "zeek: #separator without a value";
+			*why = "#separator without a value";
 			return -1;
 		}
 		k = unescape(v, vn, tmp);
 		if (k == 0 || k >= sizeof z->sep) {
-			*why = "zeek: bad #separator";
+			*why = "bad #separator";
 			return -1;
 		}
 		memcpy(z->sep, tmp, k);
@@ -182,7 +185,7 @@ soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
 
 		if (vn == 0 || vn >= sizeof tmp ||
 		    (k = unescape(v, vn, tmp)) == 0 || k >= sizeof z->set_sep) {
-			*why = "zeek: bad #set_separator";
+			*why = "bad #set_separator";
 			return -1;
 		}
 		memset(z->set_sep, 0, sizeof z->set_sep);
@@ -205,7 +208,7 @@ soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
 			return -1;
 		if (k != z->nfields) {
 			free_list(list, k);
-			*why = "zeek: #types does not match #fields";
+			*why = "#types does not match #fields";
 			return -1;
 		}
 		if (z->types)
@@ -407,7 +410,7 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 	size_t i = 0, k = 0;
 
 	if (z->nfields == 0) {
-		*why = "zeek: data line before a #fields header";
+		*why = "data line before a #fields header";
 		return NULL;
 	}
 	o = json_object();
@@ -420,7 +423,7 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 
 		if (k >= z->nfields) {
 			snprintf(z->why, sizeof z->why,
-			    "zeek: more fields than the %zu of #fields",
+			    "more fields than the %zu of #fields",
 			    z->nfields);
 			goto bad;
 		}
@@ -429,7 +432,7 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 			v = typed(t, p, len, z, tmp);
 			if (!v) {
 				snprintf(z->why, sizeof z->why,
-				    "zeek: field '%.40s' is not a valid %.40s",
+				    "field '%.40s' is not a valid %.40s",
 				    z->fields[k], t ? t : "string");
 				goto bad;
 			}
@@ -439,7 +442,7 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 	}
 	if (k != z->nfields) {
 		snprintf(z->why, sizeof z->why,
-		    "zeek: %zu fields where #fields has %zu", k, z->nfields);
+		    "%zu fields where #fields has %zu", k, z->nfields);
 		goto bad;
 	}
 	free(tmp);

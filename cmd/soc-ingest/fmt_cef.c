@@ -412,7 +412,7 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 		if (leef_time(c, v, soc_cef_get(&e, "devTimeFormat"), &ms) < 0 ||
 		    ing_set_time_ms(out, "@timestamp", ms) < 0) {
 			snprintf(c->why, sizeof c->why,
-			    "leef: devTime '%.60s' does not parse", v);
+			    "devTime '%.60s' does not parse", v);
 			*why = c->why;
 			rc = -1;
 		}
@@ -423,11 +423,11 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 		tc[3] = NULL;
 		if (tc[0] && *tc[0] && ing_text_time(c, tc[0], &ms) < 0) {
 			snprintf(c->why, sizeof c->why,
-			    "cef: rt '%.60s' does not parse", tc[0]);
+			    "rt '%.60s' does not parse", tc[0]);
 			*why = c->why;
 			rc = -1;
 		} else if (ing_text_set_time(c, out, tc, 3, fallback) < 0) {
-			*why = "cef: no valid time";
+			*why = "no valid time";
 			rc = -1;
 		}
 	}
