@@ -40,6 +40,12 @@ struct ing_ctx {
 	void *state;
 	const struct ing_format *state_owner;
 	/*
+	 * (The driver frees the slot before it calls the mapper of another
+	 * format that has free_state.  While a format owns the slot, text
+	 * lines go to its map_text unless another format's detect_text is
+	 * certain (100) of the line, e.g. a new Zeek "#separator" header.)
+	 */
+	/*
 	 * --keep-original: the driver puts the raw event into event.original
 	 * unless the mapper has set it (Wazuh keeps full_log there instead).
 	 */

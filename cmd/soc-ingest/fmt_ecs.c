@@ -1,0 +1,215 @@
+/*
+ * fmt_ecs.c: events already in the Elastic Common Schema (ecs), passed
+ * through, validated and completed.
+ *
+ * Recognised, with low confidence so every specific format wins, by
+ * "@timestamp" beside an "ecs" object, an "event" object, or our own
+ * record's "soc" object.  Every field is copied except soc (the driver
+ * rebuilds it) and related (recomputed and merged).  Checked: @timestamp
+ * (normalised to RFC 3339 UTC ms), event.kind (an ECS value),
+ * event.category/type (strings become one-element arrays), address
+ * fields (must parse as IP), ports (0-65535); a bad value is a reject
+ * naming the field, never a silently dropped one.  Completed: message
+ * (from event.action, rule.name, event.dataset), event.kind "event" when
+ * absent, threat technique names and tactics from the ATT&CK table.
+ *
+ * Severity: soc.severity of a re-ingested record when 0-100, else
+ * event.risk_score (ECS, 0-100), else none (the driver's default).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest.h"
+
+static int
+detect(const json_t *in)
+{
+	if (!json_object_get(in, "@timestamp"))
+		return 0;
+	if (json_is_object(json_object_get(in, "soc")) &&
+	    json_object_get(json_object_get(in, "soc"), "kind"))
+		return 40;
+	if (json_is_object(json_object_get(in, "ecs")))
+		return 35;
+	if (json_is_object(json_object_get(in, "event")))
+		return 30;
+	return 0;
+}
+
+static const char *const kinds[] = {
+	"alert", "asset", "enrichment", "event", "metric", "state",
+	"pipeline_error", "signal", NULL
+};
+
+static const char *const ip_fields[] = {
+	"source.ip", "destination.ip", "client.ip", "server.ip", "host.ip",
+	"observer.ip", NULL
+};
+static const char *const port_fields[] = {
+	"source.port", "destination.port", "client.port", "server.port", NULL
+};
+
+/* A string or an array of strings at path to an array. */
+static int
+arrayify(json_t *out, const char *path, const char **why, struct ing_ctx *c)
+{
+	const json_t *v = ing_get(out, path);
+
+	if (!v)
+		return 0;
+	if (json_is_string(v)) {
+		json_t *a = json_array();
+
+		json_array_append(a, (json_t *)v);
+		ing_set_new(out, path, a);
+		return 0;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+
+		json_array_foreach(v, i, x)
+			if (!json_is_string(x))
+				goto bad;
+		return 0;
+	}
+bad:
+	snprintf(c->why, sizeof c->why, "%s must be strings", path);
+	*why = c->why;
+	return -1;
+}
+
+static int
+map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const char *k, *kind;
+	json_t *v;
+	const json_t *x;
+	size_t i;
+	int64_t sev = -1;
+
+	/* The time first, so the record reads as every other one. */
+	if (ing_set_time(c, out, "@timestamp", json_object_get(in, "@timestamp")) < 0) {
+		*why = "@timestamp is not a valid time";
+		return -1;
+	}
+	json_object_foreach((json_t *)in, k, v) {
+		if (strcmp(k, "@timestamp") == 0 || strcmp(k, "soc") == 0 ||
+		    strcmp(k, "related") == 0)
+			continue;
+		json_object_set_new(out, k, json_deep_copy(v));
+	}
+
+	kind = ing_get_str(out, "event.kind");
+	if (ing_get(out, "event.kind") && !kind) {
+		*why = "event.kind is not a string";
+		return -1;
+	}
+	if (kind) {
+		for (i = 0; kinds[i] && strcmp(kinds[i], kind) != 0; i++)
+			;
+		if (!kinds[i]) {
+			snprintf(c->why, sizeof c->why,
+			    "event.kind '%.64s' is not an ECS value", kind);
+			*why = c->why;
+			return -1;
+		}
+	} else
+		ing_set_str(out, "event.kind", "event");
+	if (arrayify(out, "event.category", why, c) < 0 ||
+	    arrayify(out, "event.type", why, c) < 0)
+		return -1;
+	for (i = 0; ip_fields[i]; i++) {
+		json_t *tmp;
+		size_t j;
+
+		x = ing_get(out, ip_fields[i]);
+		if (!x)
+			continue;
+		tmp = json_object();
+		if (json_is_string(x) && ing_set_ip(tmp, "ip", json_string_value(x))) {
+			json_decref(tmp);
+			continue;
+		}
+		if (json_is_array(x)) {
+			json_array_foreach(x, j, v)
+				if (!ing_set_ip(tmp, "ip", json_string_value(v)))
+					break;
+			if (j == json_array_size(x)) {
+				json_decref(tmp);
+				continue;
+			}
+		}
+		json_decref(tmp);
+		snprintf(c->why, sizeof c->why, "%s is not an IP address",
+		    ip_fields[i]);
+		*why = c->why;
+		return -1;
+	}
+	for (i = 0; port_fields[i]; i++) {
+		int64_t p;
+
+		if (!ing_get(out, port_fields[i]))
+			continue;
+		if (ing_get_int(out, port_fields[i], &p) < 0 || p < 0 || p > 65535) {
+			snprintf(c->why, sizeof c->why, "%s is not a port",
+			    port_fields[i]);
+			*why = c->why;
+			return -1;
+		}
+		ing_set_int(out, port_fields[i], p);
+	}
+
+	/* ATT&CK: re-add ids through the table for names and tactics. */
+	x = ing_get(in, "threat.technique.id");
+	if (x) {
+		json_t *ids = json_deep_copy(x), *tac;
+		json_t *threat = json_object_get(out, "threat");
+
+		tac = json_deep_copy(ing_get(in, "threat.tactic.id"));
+		json_object_del(threat, "technique");
+		json_object_del(threat, "tactic");
+		if (json_is_string(ids))
+			ing_add_technique(out, json_string_value(ids));
+		json_array_foreach(ids, i, v)
+			ing_add_technique(out, json_string_value(v));
+		if (json_is_string(tac))
+			ing_add_tactic(out, json_string_value(tac));
+		json_array_foreach(tac, i, v)
+			ing_add_tactic(out, json_string_value(v));
+		json_decref(ids);
+		json_decref(tac);
+	}
+
+	if (ing_get_int(in, "soc.severity", &sev) == 0 && sev >= 0 && sev <= 100)
+		ing_set_severity(out, (int)sev);
+	else if ((x = ing_get(in, "event.risk_score")) && json_is_number(x) &&
+	    json_number_value(x) >= 0 && json_number_value(x) <= 100)
+		ing_set_severity(out, (int)lround(json_number_value(x)));
+
+	if (!json_is_string(json_object_get(out, "message")) ||
+	    json_string_length(json_object_get(out, "message")) == 0) {
+		char msg[512];
+		const char *act = ing_get_str(out, "event.action");
+		const char *rn = ing_get_str(out, "rule.name");
+		const char *ds = ing_get_str(out, "event.dataset");
+
+		snprintf(msg, sizeof msg, "%s%s%s%s%s", rn ? rn : "",
+		    rn && act ? ": " : "", act ? act : "",
+		    !rn && !act ? "ECS event " : "",
+		    !rn && !act ? (ds ? ds : "") : "");
+		ing_set_str(out, "message", msg);
+	}
+	if (!ing_get(out, "event.dataset"))
+		ing_set_str(out, "event.dataset", ing_get_str(out, "event.module") ?
+		    ing_get_str(out, "event.module") : "ecs");
+	return 0;
+}
+
+const struct ing_format ing_fmt_ecs = {
+	.name = "ecs",
+	.desc = "ECS JSON already normalised (validated and completed)",
+	.detect_json = detect,
+	.map_json = map,
+};
