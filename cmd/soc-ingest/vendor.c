@@ -384,3 +384,36 @@ vnd_techniques_in(json_t *out, const char *s)
 		ing_add_technique(out, id);
 	}
 }
+
+void
+vnd_set_once(json_t *out, const char *path, const char *s)
+{
+	if (!ing_get(out, path))
+		ing_set_str(out, path, s);
+}
+
+void
+vnd_add_tactic_camel(json_t *out, const char *s)
+{
+	char buf[64];
+	size_t i, j = 0;
+
+	if (!s)
+		return;
+	for (i = 0; s[i] && j + 2 < sizeof buf; i++) {
+		if (i > 0 && isupper((unsigned char)s[i]) &&
+		    islower((unsigned char)s[i - 1]))
+			buf[j++] = ' ';
+		buf[j++] = s[i];
+	}
+	buf[j] = '\0';
+	ing_add_tactic(out, buf);
+}
+
+int
+vnd_zero_hash(const char *s)
+{
+	if (!s || !*s)
+		return 1;
+	return strspn(s, "0") == strlen(s);
+}

@@ -85,6 +85,13 @@ int vnd_suffix(const char *s, const char *suf);
 /* Panther's p_log_type tag equals name (its data lake's export form). */
 int vnd_panther(const json_t *in, const char *name);
 
+/* Set a string only when path is still absent (first value wins). */
+void vnd_set_once(json_t *out, const char *path, const char *s);
+/* A tactic from a CamelCase name ("CredentialAccess", "DefenseEvasion"). */
+void vnd_add_tactic_camel(json_t *out, const char *s);
+/* Is s a hash of only zeros (a vendor's placeholder)? */
+int vnd_zero_hash(const char *s);
+
 /* ATT&CK ids found in free text ("Regsvr32 (T1218.010)", "T1078"). */
 void vnd_techniques_in(json_t *out, const char *s);
 

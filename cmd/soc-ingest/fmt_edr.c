@@ -1,0 +1,1618 @@
+/*
+ * fmt_edr.c: endpoint detection and response alerts and telemetry:
+ * CrowdStrike Falcon (Event Streams and the Alerts API; FDR telemetry),
+ * Microsoft Defender for Endpoint (alerts API and Advanced Hunting rows),
+ * Microsoft Graph security alerts (alerts_v2) and incidents, SentinelOne
+ * threats, Carbon Black Cloud alerts and Elastic Security alerts.
+ *
+ * Vendor alerts are event.kind "alert"; telemetry rows (FDR events,
+ * Advanced Hunting device tables, CrowdStrike audit events) are "event".
+ * Each vendor's severity scale is mapped to 0-100 as written beside its
+ * mapper and in the man page; words use vendor.h's house scale
+ * (informational 10, low 30, medium 50, high 75, critical 95).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ingest.h"
+#include "vendor.h"
+
+static int
+max_i(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* A hash unless it is a placeholder of zeros. */
+static void
+set_hash(json_t *out, const char *prefix, const char *v)
+{
+	if (!vnd_zero_hash(v))
+		ing_set_hashes(out, prefix, v);
+}
+
+/* process.executable (or PREFIX.executable) from a directory and a name
+ * that may already be joined. */
+static void
+set_exe(json_t *out, const char *prefix, const char *dir, const char *name)
+{
+	char path[64], buf[1024];
+
+	snprintf(path, sizeof path, "%s.executable", prefix);
+	if (dir && name && !vnd_suffix(dir, name)) {
+		size_t n = strlen(dir);
+		int sep = n > 0 && (dir[n - 1] == '\\' || dir[n - 1] == '/');
+
+		snprintf(buf, sizeof buf, "%s%s%s", dir, sep ? "" :
+		    strchr(dir, '/') && !strchr(dir, '\\') ? "/" : "\\", name);
+		ing_set_str(out, path, buf);
+	} else
+		ing_set_str(out, path, dir ? dir : NULL);
+	snprintf(path, sizeof path, "%s.name", prefix);
+	if (name)
+		ing_set_str(out, path, name);
+	else if (dir)
+		ing_set_str(out, path, ing_basename(dir));
+}
+
+static void
+os_family(json_t *out, const char *s)
+{
+	if (!s)
+		return;
+	if (vnd_prefix(s, "win"))
+		ing_set_str(out, "host.os.family", "windows");
+	else if (vnd_prefix(s, "mac") || vnd_prefix(s, "osx"))
+		ing_set_str(out, "host.os.family", "macos");
+	else if (vnd_prefix(s, "lin"))
+		ing_set_str(out, "host.os.family", "linux");
+	else if (vnd_prefix(s, "android"))
+		ing_set_str(out, "host.os.family", "android");
+	else if (vnd_prefix(s, "ios"))
+		ing_set_str(out, "host.os.family", "ios");
+}
+
+/* --- CrowdStrike Falcon: Event Streams and Alerts API ---------------- */
+
+static int
+cs_detect(const json_t *in)
+{
+	if (!json_is_object(in))
+		return 0;
+	if (vnd_str(in, "metadata.eventType") && (vnd_get(in,
+	    "metadata.customerIDString") || vnd_get(in, "metadata.offset") ||
+	    json_is_object(vnd_get(in, "event"))))
+		return 95;
+	/* Alerts API v2 entity. */
+	if (vnd_str(in, "composite_id") && (json_is_object(vnd_get(in,
+	    "device")) || vnd_get(in, "severity")) && (vnd_get(in,
+	    "tactic_id") || vnd_get(in, "technique_id") ||
+	    vnd_get(in, "cmdline") || vnd_get(in, "pattern_id") ||
+	    vnd_get(in, "agent_id")))
+		return 92;
+	if (vnd_panther(in, "Crowdstrike.EventStreams") ||
+	    vnd_panther(in, "Crowdstrike.DetectionSummary"))
+		return 70;
+	return 0;
+}
+
+/* Severity 1-5 (legacy) or 1-100 (EPP, Alerts API), or SeverityName. */
+static int
+cs_sev(const json_t *e, const char *num, const char *word)
+{
+	double d;
+	int s = vnd_sev_word(vnd_str(e, word));
+
+	if (s >= 0)
+		return s;
+	if (vnd_num(e, num, &d) == 0) {
+		if (d >= 1 && d <= 5 && d == floor(d)) {
+			static const int five[] = { 10, 30, 50, 75, 95 };
+
+			return five[(int)d - 1];
+		}
+		if (d >= 0 && d <= 100)
+			return (int)lround(d);
+	}
+	return -1;
+}
+
+/* Audit operations that grant access or open a remote shell: 50. */
+static const char *const cs_sensitive_ops[] = {
+	"grantUserRoles", "updateUserRoles", "createUser", "deleteUser",
+	"revokeUserRoles", "resetAuthSecret", "resetTwoFactor",
+	"createAPIClient", "updateAPIClient", "deleteAPIClient",
+	"changePassword", "updateCustomerSetting", NULL
+};
+
+static int
+in_list(const char *s, const char *const *l)
+{
+	for (; s && *l; l++)
+		if (strcasecmp(s, *l) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+cs_detection(json_t *out, const json_t *e, int *sev)
+{
+	const char *v;
+
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "malware");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.id", vnd_str_any(e, "CompositeId", "DetectId",
+	    NULL));
+	ing_set_str(out, "event.url", vnd_str(e, "FalconHostLink"));
+	ing_set_str(out, "rule.name", vnd_str_any(e, "DetectName", "Name",
+	    "PatternDispositionDescription", NULL));
+	ing_set_str(out, "rule.description", vnd_str(e, "DetectDescription"));
+	if (!vnd_get(out, "rule.description"))
+		ing_set_str(out, "rule.description", vnd_str(e, "Description"));
+	ing_set_n(out, "rule.id", vnd_get(e, "PatternId"));
+	ing_set_str(out, "rule.category", vnd_str(e, "Objective"));
+	ing_set_str(out, "host.name", vnd_str(e, "ComputerName"));
+	ing_set_str(out, "host.id", vnd_str_any(e, "SensorId", "AgentId",
+	    NULL));
+	vnd_add_ip(out, "host.ip", vnd_str(e, "LocalIP"));
+	ing_set_str(out, "host.mac", vnd_str(e, "MACAddress"));
+	ing_set_user(out, "user", vnd_str(e, "UserName"));
+	ing_set_str(out, "process.command_line", vnd_str(e, "CommandLine"));
+	set_exe(out, "process", vnd_str(e, "FilePath"), vnd_str(e,
+	    "FileName"));
+	set_hash(out, "process", vnd_str(e, "SHA256String"));
+	set_hash(out, "process", vnd_str(e, "SHA1String"));
+	set_hash(out, "process", vnd_str(e, "MD5String"));
+	ing_set_str(out, "process.entity_id", vnd_str(e, "ProcessId"));
+	ing_set_str(out, "process.parent.command_line",
+	    vnd_str(e, "ParentCommandLine"));
+	ing_set_str(out, "process.parent.name",
+	    vnd_str(e, "ParentImageFileName"));
+	ing_set_str(out, "process.parent.entity_id",
+	    vnd_str(e, "ParentProcessId"));
+	if ((v = vnd_str(e, "TechniqueId")) != NULL)
+		ing_add_technique(out, v);
+	if ((v = vnd_str(e, "TacticId")) != NULL)
+		ing_add_tactic(out, v);
+	else
+		ing_add_tactic(out, vnd_str(e, "Tactic"));
+	*sev = cs_sev(e, "Severity", "SeverityName");
+	if (*sev < 0)
+		*sev = 50;
+	ing_set_n(out, "event.severity", vnd_get(e, "Severity"));
+}
+
+static int
+cs_stream_map(struct ing_ctx *c, const json_t *in, json_t *out,
+    const char **why)
+{
+	const char *type = vnd_str(in, "metadata.eventType");
+	const json_t *e = vnd_get(in, "event"), *kv, *x;
+	const char *who = NULL, *op = NULL, *ip = NULL, *target = NULL;
+	size_t i;
+	int sev = 10, ok = -1;
+
+	if ((!e || vnd_time(c, out, e, why, "UTCTimestamp", NULL) < 0) &&
+	    vnd_time(c, out, in, why, "metadata.eventCreationTime",
+	    "event.ProcessStartTime", "p_event_time", NULL) < 0)
+		return -1;
+	ing_set_str(out, "event.dataset", "crowdstrike.falcon");
+	ing_set_str(out, "event.code", type);
+	ing_set_str(out, "observer.vendor", "CrowdStrike");
+	ing_set_str(out, "observer.product", "Falcon");
+	ing_set_str(out, "organization.id",
+	    vnd_str(in, "metadata.customerIDString"));
+	if (type && strstr(type, "DetectionSummaryEvent")) {
+		cs_detection(out, e, &sev);
+		ing_set_severity(out, sev);
+		vnd_msg(out, "CrowdStrike detection %s on %s: %s%s%s",
+		    vnd_str_any(e, "DetectName", "Name", NULL) ?
+		    vnd_str_any(e, "DetectName", "Name", NULL) : "detection",
+		    vnd_str(e, "ComputerName") ? vnd_str(e, "ComputerName") :
+		    "unknown host", vnd_str_any(e, "FileName", "CommandLine",
+		    NULL) ? vnd_str_any(e, "FileName", "CommandLine", NULL) :
+		    "", vnd_str(e, "Tactic") ? " / " : "",
+		    vnd_str(e, "Tactic") ? vnd_str(e, "Tactic") : "");
+		return 0;
+	}
+	if (type && strstr(type, "IncidentSummaryEvent")) {
+		double fine;
+
+		ing_set_str(out, "event.kind", "alert");
+		ing_add_str(out, "event.category", "intrusion_detection");
+		ing_add_str(out, "event.type", "info");
+		ing_set_str(out, "event.id", vnd_str(e, "IncidentId"));
+		ing_set_str(out, "event.url", vnd_str(e, "FalconHostLink"));
+		/* FineScore 0-10. */
+		if (vnd_num(e, "FineScore", &fine) == 0 && fine >= 0 &&
+		    fine <= 10)
+			sev = (int)lround(fine * 10);
+		else
+			sev = 50;
+		ing_set_severity(out, sev);
+		vnd_msg(out, "CrowdStrike incident %s (score %s)",
+		    vnd_str(e, "IncidentId") ? vnd_str(e, "IncidentId") : "",
+		    vnd_str(e, "FineScore") ? vnd_str(e, "FineScore") : "?");
+		return 0;
+	}
+	/* Audit and other events. */
+	ing_set_str(out, "event.kind", "event");
+	op = vnd_str_any(e, "OperationName", NULL);
+	ing_set_str(out, "event.action", op ? op : type);
+	ing_set_str(out, "event.provider", vnd_str(e, "ServiceName"));
+	who = vnd_str_any(e, "UserId", "UserName", NULL);
+	vnd_set_login(out, "user", who);
+	ip = vnd_str_any(e, "UserIp", "LocalIP", NULL);
+	if (!ing_set_ip(out, "source.ip", ip))
+		ip = NULL;
+	ing_set_str(out, "host.name", vnd_str_any(e, "HostnameField",
+	    "ComputerName", NULL));
+	ing_set_str(out, "host.id", vnd_str_any(e, "AgentIdString",
+	    "SensorId", NULL));
+	kv = vnd_get(e, "AuditKeyValues");
+	json_array_foreach(kv, i, x) {
+		const char *k = vnd_str(x, "Key");
+
+		if (k && strcmp(k, "target_name") == 0)
+			target = vnd_str(x, "ValueString");
+	}
+	vnd_set_login(out, "user.target", target);
+	if (json_is_boolean(vnd_get(e, "Success"))) {
+		ok = json_is_true(vnd_get(e, "Success"));
+		vnd_outcome(out, ok);
+	}
+	if (type && strstr(type, "AuthActivity")) {
+		ing_add_str(out, "event.category", op && strcasestr(op,
+		    "Role") ? "iam" : "authentication");
+		ing_add_str(out, "event.type", "info");
+	} else if (type && strstr(type, "UserActivity")) {
+		ing_add_str(out, "event.category", "iam");
+		ing_add_str(out, "event.type", "change");
+	} else if (type && strstr(type, "RemoteResponseSession")) {
+		ing_add_str(out, "event.category", "session");
+		ing_add_str(out, "event.type", strstr(type, "End") ? "end" :
+		    "start");
+		sev = 40;
+	} else {
+		ing_add_str(out, "event.category", "host");
+		ing_add_str(out, "event.type", "info");
+	}
+	/* Baseline 10; failure 30; role/user/API-client changes 50;
+	 * Real Time Response sessions 40. */
+	if (ok == 0)
+		sev = max_i(sev, 30);
+	if (in_list(op, cs_sensitive_ops))
+		sev = max_i(sev, 50);
+	ing_set_severity(out, sev);
+	vnd_msg(out, "CrowdStrike %s %s by %s from %s%s%s: %s",
+	    type ? type : "event", op ? op : "", who ? who : "unknown user",
+	    ip ? ip : "unknown source", target ? " on " : "",
+	    target ? target : "", ok == 1 ? "success" : ok == 0 ? "failure" :
+	    "result unknown");
+	return 0;
+}
+
+/* The Alerts API v2 entity. */
+static int
+cs_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
+    const char **why)
+{
+	const char *name, *host, *v;
+	int sev;
+
+	if (vnd_time(c, out, in, why, "timestamp", "created_timestamp",
+	    "updated_timestamp", NULL) < 0)
+		return -1;
+	name = vnd_str_any(in, "display_name", "name", NULL);
+	host = vnd_str(in, "device.hostname");
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.dataset", "crowdstrike.alert");
+	ing_set_str(out, "event.id", vnd_str(in, "composite_id"));
+	ing_set_str(out, "event.url", vnd_str(in, "falcon_host_link"));
+	ing_set_str(out, "observer.vendor", "CrowdStrike");
+	ing_set_str(out, "observer.product", "Falcon");
+	ing_set_str(out, "rule.name", name);
+	ing_set_str(out, "rule.description", vnd_str(in, "description"));
+	ing_set_n(out, "rule.id", vnd_get(in, "pattern_id"));
+	ing_set_str(out, "rule.category", vnd_str(in, "objective"));
+	ing_set_str(out, "host.name", host);
+	ing_set_str(out, "host.id", vnd_str_any(in, "device.device_id",
+	    "agent_id", NULL));
+	vnd_add_ip(out, "host.ip", vnd_str(in, "device.local_ip"));
+	vnd_add_ip(out, "host.ip", vnd_str(in, "device.external_ip"));
+	os_family(out, vnd_str(in, "device.platform_name"));
+	ing_set_user(out, "user", vnd_str(in, "user_name"));
+	ing_set_str(out, "user.id", vnd_str(in, "user_id"));
+	ing_set_str(out, "process.command_line", vnd_str(in, "cmdline"));
+	set_exe(out, "process", vnd_str(in, "filepath"), vnd_str(in,
+	    "filename"));
+	set_hash(out, "process", vnd_str(in, "sha256"));
+	set_hash(out, "process", vnd_str(in, "sha1"));
+	set_hash(out, "process", vnd_str(in, "md5"));
+	ing_set_n(out, "process.pid", vnd_get(in, "local_process_id"));
+	ing_set_str(out, "process.parent.command_line",
+	    vnd_str(in, "parent_details.cmdline"));
+	set_exe(out, "process.parent", vnd_str(in, "parent_details.filepath"),
+	    vnd_str(in, "parent_details.filename"));
+	set_hash(out, "process.parent", vnd_str(in, "parent_details.sha256"));
+	set_hash(out, "process.parent", vnd_str(in, "parent_details.md5"));
+	if ((v = vnd_str(in, "technique_id")) != NULL)
+		ing_add_technique(out, v);
+	if ((v = vnd_str(in, "tactic_id")) != NULL)
+		ing_add_tactic(out, v);
+	else
+		ing_add_tactic(out, vnd_str(in, "tactic"));
+	/* severity 1-100 as is; severity_name when the number is absent. */
+	ing_set_n(out, "event.severity", vnd_get(in, "severity"));
+	sev = cs_sev(in, "severity", "__none__");
+	if (sev < 0)
+		sev = vnd_sev_word(vnd_str(in, "severity_name"));
+	ing_set_severity(out, sev < 0 ? 50 : sev);
+	vnd_msg(out, "CrowdStrike alert %s on %s: %s",
+	    name ? name : "alert", host ? host : "unknown host",
+	    vnd_str_any(in, "cmdline", "filename", NULL) ?
+	    vnd_str_any(in, "cmdline", "filename", NULL) : "");
+	return 0;
+}
+
+static int
+cs_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	if (vnd_str(in, "composite_id") && !vnd_get(in, "metadata"))
+		return cs_alert_map(c, in, out, why);
+	return cs_stream_map(c, in, out, why);
+}
+
+const struct ing_format ing_fmt_crowdstrike = {
+	.name = "crowdstrike",
+	.desc = "CrowdStrike Falcon Event Streams and Alerts API alerts",
+	.detect_json = cs_detect,
+	.map_json = cs_map,
+};
+
+/* --- CrowdStrike FDR ------------------------------------------------ */
+
+/* The FDR event: the record, or the "event" an export wrapped it in. */
+static const json_t *
+fdr_event(const json_t *in)
+{
+	const json_t *e = vnd_get(in, "event");
+
+	if (json_is_object(e) && (vnd_get(e, "event_simpleName") ||
+	    vnd_get(e, "aid") || vnd_get(e, "timestamp")))
+		return e;
+	return in;
+}
+
+static int
+fdr_detect(const json_t *in)
+{
+	const json_t *e = fdr_event(in);
+
+	if (!json_is_object(in))
+		return 0;
+	if (vnd_str(e, "event_simpleName") && (vnd_get(e, "aid") ||
+	    vnd_get(e, "cid") || vnd_get(in, "aid")))
+		return 90;
+	if (vnd_str(in, "fdr_event_type") || vnd_panther(in,
+	    "Crowdstrike.FDREvent"))
+		return 85;
+	if (vnd_str(e, "event_simpleName") && vnd_get(e, "timestamp"))
+		return 70;
+	return 0;
+}
+
+/* A field of the event, else of the wrapper. */
+static const char *
+fdr_str(const json_t *e, const json_t *in, const char *k)
+{
+	const char *s = vnd_str(e, k);
+
+	return s ? s : e != in ? vnd_str(in, k) : NULL;
+}
+
+static int
+fdr_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const json_t *e = fdr_event(in);
+	const char *name, *host, *v, *img, *cmd, *dom;
+	int sev = 10;
+
+	if (vnd_time(c, out, e, why, "timestamp", "ContextTimeStamp",
+	    "ProcessStartTime", NULL) < 0 && (e == in ||
+	    vnd_time(c, out, in, why, "timestamp", "p_event_time", NULL) < 0))
+		return -1;
+	name = fdr_str(e, in, "event_simpleName");
+	if (!name)
+		name = vnd_str(in, "fdr_event_type");
+	host = fdr_str(e, in, "ComputerName");
+	if (!host)
+		host = fdr_str(e, in, "Hostname");
+	ing_set_str(out, "event.kind", "event");
+	ing_set_str(out, "event.dataset", "crowdstrike.fdr");
+	ing_set_str(out, "event.action", name);
+	ing_set_str(out, "event.id", fdr_str(e, in, "id"));
+	ing_set_str(out, "observer.vendor", "CrowdStrike");
+	ing_set_str(out, "observer.product", "Falcon Data Replicator");
+	ing_set_str(out, "host.id", fdr_str(e, in, "aid"));
+	ing_set_str(out, "host.name", host);
+	ing_set_str(out, "organization.id", fdr_str(e, in, "cid"));
+	os_family(out, fdr_str(e, in, "event_platform"));
+	ing_set_user(out, "user", vnd_str(e, "UserName"));
+	ing_set_str(out, "user.id", vnd_str(e, "UserSid"));
+
+	img = vnd_str(e, "ImageFileName");
+	cmd = vnd_str(e, "CommandLine");
+	if (img) {
+		ing_set_str(out, "process.executable", img);
+		ing_set_str(out, "process.name", ing_basename(img));
+	}
+	ing_set_str(out, "process.command_line", cmd);
+	set_hash(out, "process", vnd_str(e, "SHA256HashData"));
+	set_hash(out, "process", vnd_str(e, "SHA1HashData"));
+	set_hash(out, "process", vnd_str(e, "MD5HashData"));
+	ing_set_n(out, "process.pid", vnd_get(e, "RawProcessId"));
+	ing_set_str(out, "process.entity_id", vnd_str_any(e,
+	    "TargetProcessId", "ContextProcessId", NULL));
+	ing_set_str(out, "process.parent.name",
+	    vnd_str(e, "ParentBaseFileName"));
+	ing_set_str(out, "process.parent.entity_id",
+	    vnd_str(e, "ParentProcessId"));
+	ing_set_str(out, "process.parent.command_line",
+	    vnd_str(e, "ParentCommandLine"));
+
+	/* Network events: the sensor's side is the source. */
+	ing_set_ip(out, "source.ip", vnd_str_any(e, "LocalAddressIP4",
+	    "LocalAddressIP6", NULL));
+	ing_set_port(out, "source.port", vnd_get(e, "LocalPort"));
+	ing_set_ip(out, "destination.ip", vnd_str_any(e, "RemoteAddressIP4",
+	    "RemoteAddressIP6", NULL));
+	ing_set_port(out, "destination.port", vnd_get(e, "RemotePort"));
+	if ((v = vnd_str(e, "Protocol")) != NULL)
+		ing_set_str(out, "network.transport", strcmp(v, "6") == 0 ?
+		    "tcp" : strcmp(v, "17") == 0 ? "udp" : NULL);
+	dom = vnd_str(e, "DomainName");
+	ing_set_str(out, "dns.question.name", dom);
+	ing_set_str(out, "file.path", vnd_str_any(e, "TargetFileName",
+	    "FilePath", NULL));
+	if (vnd_str(e, "TargetFileName"))
+		ing_set_str(out, "file.name",
+		    ing_basename(vnd_str(e, "TargetFileName")));
+	vnd_add_ip(out, "host.ip", vnd_str(e, "aip"));
+
+	if (name && (strstr(name, "ProcessRollup") ||
+	    strcmp(name, "SyntheticProcessRollup2") == 0)) {
+		ing_add_str(out, "event.category", "process");
+		ing_add_str(out, "event.type", "start");
+	} else if (name && strncmp(name, "NetworkConnect", 14) == 0) {
+		ing_add_str(out, "event.category", "network");
+		ing_add_str(out, "event.type", "connection");
+	} else if (name && strcmp(name, "DnsRequest") == 0) {
+		ing_add_str(out, "event.category", "network");
+		ing_add_str(out, "event.type", "protocol");
+		ing_set_str(out, "network.protocol", "dns");
+	} else if (name && (strstr(name, "Written") ||
+	    strstr(name, "FileCreate"))) {
+		ing_add_str(out, "event.category", "file");
+		ing_add_str(out, "event.type", "creation");
+	} else if (name && strncmp(name, "UserLogon", 9) == 0) {
+		ing_add_str(out, "event.category", "authentication");
+		ing_add_str(out, "event.type", strstr(name, "Failed") ?
+		    "info" : "start");
+		if (strstr(name, "Failed")) {
+			vnd_outcome(out, 0);
+			sev = 30;
+		}
+	} else if (name && strstr(name, "DetectionSummaryEvent")) {
+		int s;
+
+		ing_set_str(out, "event.kind", "alert");
+		ing_add_str(out, "event.category", "intrusion_detection");
+		ing_add_str(out, "event.type", "info");
+		ing_set_str(out, "rule.name", vnd_str_any(e, "DetectName",
+		    "Name", NULL));
+		ing_set_str(out, "host.name", vnd_str(e, "ComputerName"));
+		ing_set_user(out, "user", vnd_str(e, "UserName"));
+		ing_set_str(out, "process.command_line",
+		    vnd_str(e, "CommandLine"));
+		set_exe(out, "process", vnd_str(e, "FilePath"),
+		    vnd_str(e, "FileName"));
+		set_hash(out, "process", vnd_str(e, "SHA256String"));
+		if ((v = vnd_str(e, "TechniqueId")) != NULL)
+			ing_add_technique(out, v);
+		if ((v = vnd_str(e, "TacticId")) != NULL)
+			ing_add_tactic(out, v);
+		else
+			ing_add_tactic(out, vnd_str(e, "Tactic"));
+		s = cs_sev(e, "Severity", "SeverityName");
+		sev = s < 0 ? 50 : s;
+	} else {
+		ing_add_str(out, "event.category", "host");
+		ing_add_str(out, "event.type", "info");
+	}
+	/* Telemetry is not a verdict: 10 (failed logons 30); a detection
+	 * summary carried in FDR keeps its own severity. */
+	ing_set_severity(out, sev);
+	vnd_msg(out, "CrowdStrike FDR %s on %s: %s",
+	    name ? name : "event", host ? host : vnd_str(out, "host.id") ?
+	    vnd_str(out, "host.id") : "unknown host",
+	    cmd ? cmd : dom ? dom : img ? img : vnd_str(out,
+	    "destination.ip") ? vnd_str(out, "destination.ip") : "");
+	return 0;
+}
+
+const struct ing_format ing_fmt_crowdstrike_fdr = {
+	.name = "crowdstrike-fdr",
+	.desc = "CrowdStrike Falcon Data Replicator (FDR) events",
+	.detect_json = fdr_detect,
+	.map_json = fdr_map,
+};
+
+/* --- Microsoft Defender for Endpoint -------------------------------- */
+
+/* The row: properties{} of a streaming-API record, or the record. */
+static const json_t *
+mde_row(const json_t *in, const char **table)
+{
+	const char *cat = vnd_str(in, "category");
+	const json_t *p = vnd_get(in, "properties");
+
+	*table = vnd_str(in, "Type");
+	if (cat && vnd_prefix(cat, "AdvancedHunting-") && json_is_object(p)) {
+		*table = cat + strlen("AdvancedHunting-");
+		return p;
+	}
+	return in;
+}
+
+static int
+mde_detect(const json_t *in)
+{
+	const char *cat = vnd_str(in, "category");
+
+	if (!json_is_object(in))
+		return 0;
+	if (cat && vnd_prefix(cat, "AdvancedHunting-") &&
+	    json_is_object(vnd_get(in, "properties")))
+		return 95;
+	/* The MDE alerts API. */
+	if (vnd_str(in, "id") && vnd_str(in, "title") && (vnd_get(in,
+	    "machineId") || vnd_get(in, "computerDnsName")) &&
+	    (vnd_get(in, "alertCreationTime") || vnd_get(in,
+	    "firstEventTime")))
+		return 90;
+	/* An Advanced Hunting row. */
+	if (vnd_get(in, "Timestamp") && vnd_str(in, "ActionType") &&
+	    (vnd_get(in, "DeviceName") || vnd_get(in, "DeviceId") ||
+	    vnd_get(in, "AccountUpn") || vnd_get(in, "ReportId")))
+		return 85;
+	if (vnd_get(in, "Timestamp") && vnd_str(in, "AlertId") &&
+	    vnd_get(in, "Title"))
+		return 85;
+	if (vnd_panther(in, "MicrosoftDefenderXDR.AdvancedHunting"))
+		return 60;
+	return 0;
+}
+
+/* evidence[] of the alerts API (entityType) into the record. */
+static void
+mde_evidence(json_t *out, const json_t *ev)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(ev, i, x) {
+		const char *t = vnd_str(x, "entityType");
+
+		if (!t)
+			continue;
+		if (strcasecmp(t, "File") == 0) {
+			vnd_set_once(out, "file.name", vnd_str(x, "fileName"));
+			vnd_set_once(out, "file.path", vnd_str(x, "filePath"));
+			if (!ing_get(out, "file.hash")) {
+				set_hash(out, "file", vnd_str(x, "sha256"));
+				set_hash(out, "file", vnd_str(x, "sha1"));
+			}
+		} else if (strcasecmp(t, "Process") == 0) {
+			if (ing_get(out, "process.command_line"))
+				continue;
+			ing_set_str(out, "process.command_line",
+			    vnd_str(x, "processCommandLine"));
+			set_exe(out, "process", vnd_str(x, "filePath"),
+			    vnd_str(x, "fileName"));
+			ing_set_n(out, "process.pid", vnd_get(x, "processId"));
+			ing_set_n(out, "process.parent.pid",
+			    vnd_get(x, "parentProcessId"));
+			ing_set_str(out, "process.parent.name",
+			    vnd_str(x, "parentProcessFileName"));
+			set_hash(out, "process", vnd_str(x, "sha256"));
+			set_hash(out, "process", vnd_str(x, "sha1"));
+		} else if (strcasecmp(t, "User") == 0) {
+			vnd_set_once(out, "user.name", vnd_str(x,
+			    "accountName"));
+			vnd_set_once(out, "user.domain", vnd_str(x,
+			    "domainName"));
+			vnd_set_once(out, "user.id", vnd_str(x, "userSid"));
+		} else if (strcasecmp(t, "Ip") == 0) {
+			if (!ing_get(out, "source.ip"))
+				ing_set_ip(out, "source.ip",
+				    vnd_str(x, "ipAddress"));
+		} else if (strcasecmp(t, "Url") == 0) {
+			vnd_set_once(out, "url.original", vnd_str(x, "url"));
+		}
+	}
+}
+
+static int
+mde_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
+    const char **why)
+{
+	const json_t *techs, *x;
+	const char *title, *host, *sevw;
+	size_t i;
+	int s;
+
+	if (vnd_time(c, out, in, why, "alertCreationTime", "firstEventTime",
+	    "lastUpdateTime", NULL) < 0)
+		return -1;
+	title = vnd_str(in, "title");
+	host = vnd_str(in, "computerDnsName");
+	sevw = vnd_str(in, "severity");
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.dataset", "microsoft_defender_endpoint.alert");
+	ing_set_str(out, "event.id", vnd_str(in, "id"));
+	ing_set_str(out, "event.provider", vnd_str(in, "detectionSource"));
+	ing_set_str(out, "observer.vendor", "Microsoft");
+	ing_set_str(out, "observer.product", "Defender for Endpoint");
+	ing_set_str(out, "rule.name", title);
+	ing_set_str(out, "rule.id", vnd_str(in, "detectorId"));
+	ing_set_str(out, "rule.category", vnd_str(in, "category"));
+	ing_set_str(out, "rule.description", vnd_str(in, "description"));
+	ing_set_str(out, "threat.software.name", vnd_str(in, "threatName"));
+	ing_set_str(out, "host.name", host);
+	ing_set_str(out, "host.id", vnd_str(in, "machineId"));
+	vnd_set_once(out, "user.name", vnd_str(in, "relatedUser.userName"));
+	vnd_set_once(out, "user.domain", vnd_str(in,
+	    "relatedUser.domainName"));
+	techs = vnd_get(in, "mitreTechniques");
+	json_array_foreach(techs, i, x)
+		ing_add_technique(out, json_string_value(x));
+	vnd_add_tactic_camel(out, vnd_str(in, "category"));
+	mde_evidence(out, vnd_get(in, "evidence"));
+	s = vnd_sev_word(sevw);
+	ing_set_severity(out, s < 0 ? 50 : s);
+	vnd_msg(out, "Defender for Endpoint alert %s on %s (%s)",
+	    title ? title : "alert", host ? host : "unknown host",
+	    sevw ? sevw : "severity unknown");
+	return 0;
+}
+
+/* An Advanced Hunting row of any Device* table, or AlertInfo/Evidence. */
+static int
+mde_row_map(struct ing_ctx *c, const json_t *in, json_t *out,
+    const char **why)
+{
+	const char *table = NULL, *act, *host, *v, *acct, *rip;
+	const json_t *r = mde_row(in, &table);
+	json_t *techs;
+	int sev = 10, child, inbound;
+
+	if (vnd_time(c, out, r, why, "Timestamp", "TimeGenerated", NULL) < 0 &&
+	    vnd_time(c, out, in, why, "time", "p_event_time", NULL) < 0)
+		return -1;
+	act = vnd_str(r, "ActionType");
+	host = vnd_str(r, "DeviceName");
+	ing_set_str(out, "event.dataset", "microsoft_defender.advanced_hunting");
+	ing_set_str(out, "event.action", act);
+	ing_set_str(out, "event.code", table);
+	ing_set_n(out, "event.id", vnd_get(r, "ReportId"));
+	if (!ing_get(out, "event.id"))
+		ing_set_s(out, "event.id", vnd_get(r, "ReportId"));
+	ing_set_str(out, "observer.vendor", "Microsoft");
+	ing_set_str(out, "observer.product", "Defender XDR");
+	ing_set_str(out, "host.name", host);
+	ing_set_str(out, "host.id", vnd_str(r, "DeviceId"));
+	os_family(out, vnd_str(r, "OSPlatform"));
+
+	if (vnd_str(r, "AlertId")) {
+		/* AlertInfo / AlertEvidence. */
+		const char *title = vnd_str(r, "Title");
+		json_t *add;
+
+		ing_set_str(out, "event.kind", "alert");
+		ing_add_str(out, "event.category", "intrusion_detection");
+		ing_add_str(out, "event.type", "info");
+		ing_set_str(out, "event.id", vnd_str(r, "AlertId"));
+		ing_set_str(out, "event.provider", vnd_str(r,
+		    "DetectionSource"));
+		ing_set_str(out, "rule.name", title);
+		ing_set_str(out, "rule.category", vnd_str(r, "Category"));
+		vnd_add_tactic_camel(out, vnd_str(r, "Category"));
+		techs = vnd_obj(r, "AttackTechniques");
+		if (json_is_array(techs)) {
+			const json_t *x;
+			size_t i;
+
+			json_array_foreach(techs, i, x)
+				vnd_techniques_in(out, json_string_value(x));
+		} else
+			vnd_techniques_in(out, vnd_str(r, "AttackTechniques"));
+		json_decref(techs);
+		add = vnd_obj(r, "AdditionalFields");
+		if (!host)
+			host = vnd_str_any(add, "HostName", NULL);
+		json_decref(add);
+		ing_set_ip(out, "source.ip", vnd_str(r, "RemoteIP"));
+		set_hash(out, "file", vnd_str(r, "SHA256"));
+		ing_set_str(out, "file.name", vnd_str(r, "FileName"));
+		vnd_set_login(out, "user", vnd_str_any(r, "AccountUpn",
+		    "AccountName", NULL));
+		sev = vnd_sev_word(vnd_str(r, "Severity"));
+		ing_set_severity(out, sev < 0 ? 50 : sev);
+		vnd_msg(out, "Defender alert %s%s%s (%s, %s)",
+		    title ? title : "alert", host ? " on " : "",
+		    host ? host : "", vnd_str(r, "Severity") ?
+		    vnd_str(r, "Severity") : "severity unknown",
+		    vnd_str(r, "ServiceSource") ? vnd_str(r, "ServiceSource") :
+		    "Defender");
+		return 0;
+	}
+
+	ing_set_str(out, "event.kind", "event");
+	/*
+	 * DeviceProcessEvents: the row's File and Process fields are the
+	 * created process and InitiatingProcess* its parent.  In the other
+	 * tables the acting process is InitiatingProcess*.
+	 */
+	child = (table && strcasecmp(table, "DeviceProcessEvents") == 0) ||
+	    (act && strcasecmp(act, "ProcessCreated") == 0) ||
+	    (!table && vnd_str(r, "ProcessCommandLine"));
+	if (child) {
+		ing_set_str(out, "process.command_line",
+		    vnd_str(r, "ProcessCommandLine"));
+		set_exe(out, "process", vnd_str(r, "FolderPath"),
+		    vnd_str(r, "FileName"));
+		ing_set_n(out, "process.pid", vnd_get(r, "ProcessId"));
+		set_hash(out, "process", vnd_str(r, "SHA256"));
+		set_hash(out, "process", vnd_str(r, "SHA1"));
+		set_hash(out, "process", vnd_str(r, "MD5"));
+		ing_set_str(out, "process.parent.command_line",
+		    vnd_str(r, "InitiatingProcessCommandLine"));
+		set_exe(out, "process.parent", vnd_str(r,
+		    "InitiatingProcessFolderPath"), vnd_str(r,
+		    "InitiatingProcessFileName"));
+		ing_set_n(out, "process.parent.pid",
+		    vnd_get(r, "InitiatingProcessId"));
+		ing_add_str(out, "event.category", "process");
+		ing_add_str(out, "event.type", "start");
+	} else {
+		ing_set_str(out, "process.command_line",
+		    vnd_str(r, "InitiatingProcessCommandLine"));
+		set_exe(out, "process", vnd_str(r,
+		    "InitiatingProcessFolderPath"), vnd_str(r,
+		    "InitiatingProcessFileName"));
+		ing_set_n(out, "process.pid", vnd_get(r,
+		    "InitiatingProcessId"));
+		set_hash(out, "process", vnd_str(r, "InitiatingProcessSHA256"));
+		set_hash(out, "process", vnd_str(r, "InitiatingProcessSHA1"));
+		set_hash(out, "process", vnd_str(r, "InitiatingProcessMD5"));
+		ing_set_str(out, "process.parent.name",
+		    vnd_str(r, "InitiatingProcessParentFileName"));
+		ing_set_n(out, "process.parent.pid",
+		    vnd_get(r, "InitiatingProcessParentId"));
+		/* The file a file event acts on. */
+		if (vnd_str(r, "FileName")) {
+			ing_set_str(out, "file.name", vnd_str(r, "FileName"));
+			set_exe(out, "file", vnd_str(r, "FolderPath"),
+			    vnd_str(r, "FileName"));
+			/* set_exe wrote file.executable: ECS wants file.path. */
+			if ((v = vnd_str(out, "file.executable")) != NULL) {
+				ing_set_str(out, "file.path", v);
+				json_object_del(json_object_get(out, "file"),
+				    "executable");
+			}
+			set_hash(out, "file", vnd_str(r, "SHA256"));
+			set_hash(out, "file", vnd_str(r, "SHA1"));
+			set_hash(out, "file", vnd_str(r, "MD5"));
+		}
+	}
+	acct = vnd_str(r, "AccountName");
+	if (acct) {
+		ing_set_str(out, "user.name", acct);
+		ing_set_str(out, "user.domain", vnd_str(r, "AccountDomain"));
+		ing_set_str(out, "user.id", vnd_str(r, "AccountSid"));
+		ing_set_str(out, "user.email", vnd_str(r, "AccountUpn"));
+	} else if (vnd_str_any(r, "AccountUpn", "UserId", NULL)) {
+		/* CloudAppEvents and identity tables. */
+		vnd_set_login(out, "user", vnd_str_any(r, "AccountUpn",
+		    "UserId", NULL));
+		ing_set_str(out, "user.id", vnd_str(r, "AccountObjectId"));
+		ing_set_str(out, "user.full_name", vnd_str(r,
+		    "AccountDisplayName"));
+	} else {
+		ing_set_str(out, "user.name", vnd_str(r,
+		    "InitiatingProcessAccountName"));
+		ing_set_str(out, "user.domain", vnd_str(r,
+		    "InitiatingProcessAccountDomain"));
+		ing_set_str(out, "user.id", vnd_str(r,
+		    "InitiatingProcessAccountSid"));
+		ing_set_str(out, "user.email", vnd_str(r,
+		    "InitiatingProcessAccountUpn"));
+	}
+	/* Connections: RemoteIP is the peer; inbound accepts reverse it. */
+	rip = vnd_str(r, "RemoteIP");
+	inbound = act && strcasestr(act, "Inbound") != NULL;
+	ing_set_ip(out, inbound ? "source.ip" : "destination.ip", rip);
+	ing_set_port(out, inbound ? "source.port" : "destination.port",
+	    vnd_get(r, "RemotePort"));
+	ing_set_ip(out, inbound ? "destination.ip" : "source.ip",
+	    vnd_str(r, "LocalIP"));
+	ing_set_port(out, inbound ? "destination.port" : "source.port",
+	    vnd_get(r, "LocalPort"));
+	if (!ing_get(out, "source.ip"))
+		ing_set_ip(out, "source.ip", vnd_str(r, "IPAddress"));
+	if ((v = vnd_str(r, "RemoteUrl")) != NULL) {
+		if (strstr(v, "://"))
+			ing_set_str(out, "url.original", v);
+		else
+			ing_set_str(out, "destination.domain", v);
+	}
+	if ((v = vnd_str(r, "Protocol")) != NULL) {
+		char low[16];
+		size_t i, n = strlen(v);
+
+		if (n < sizeof low && strncasecmp(v, "Tcp", 3) == 0)
+			ing_set_str(out, "network.transport", "tcp");
+		else if (n < sizeof low && strncasecmp(v, "Udp", 3) == 0)
+			ing_set_str(out, "network.transport", "udp");
+		else if (n < sizeof low) {
+			for (i = 0; i <= n; i++)
+				low[i] = (char)tolower((unsigned char)v[i]);
+			ing_set_str(out, "network.protocol", low);
+		}
+	}
+	ing_set_str(out, "registry.key", vnd_str(r, "RegistryKey"));
+	ing_set_str(out, "registry.value", vnd_str(r, "RegistryValueName"));
+	if ((v = vnd_str(r, "RegistryValueData")) != NULL)
+		ing_add_str(out, "registry.data.strings", v);
+	if (!child) {
+		if (act && (strncmp(act, "Connection", 10) == 0 ||
+		    strcasestr(act, "Inbound") || strcasestr(act,
+		    "Listening"))) {
+			ing_add_str(out, "event.category", "network");
+			ing_add_str(out, "event.type", "connection");
+		} else if (act && strncmp(act, "File", 4) == 0) {
+			ing_add_str(out, "event.category", "file");
+			ing_add_str(out, "event.type", strstr(act, "Deleted") ?
+			    "deletion" : strstr(act, "Created") ? "creation" :
+			    "change");
+		} else if (act && strncmp(act, "Registry", 8) == 0) {
+			ing_add_str(out, "event.category", "registry");
+			ing_add_str(out, "event.type", strstr(act, "Deleted") ?
+			    "deletion" : strstr(act, "Created") ? "creation" :
+			    "change");
+		} else if (act && strncmp(act, "Logon", 5) == 0) {
+			ing_add_str(out, "event.category", "authentication");
+			ing_add_str(out, "event.type", "start");
+			if (strcmp(act, "LogonFailed") == 0) {
+				vnd_outcome(out, 0);
+				sev = 30;
+			} else if (strcmp(act, "LogonSuccess") == 0)
+				vnd_outcome(out, 1);
+		} else if (act && (strcasestr(act, "Ldap") ||
+		    strcasestr(act, "Dns"))) {
+			ing_add_str(out, "event.category", "network");
+			ing_add_str(out, "event.type", "protocol");
+		} else if (vnd_str(r, "Application")) {
+			/* CloudAppEvents: an action in a cloud application. */
+			ing_add_str(out, "event.category", act && (strcasestr(act,
+			    "role") || strcasestr(act, "permission") ||
+			    strcasestr(act, "member") || strcasestr(act,
+			    "user")) ? "iam" : "configuration");
+			ing_add_str(out, "event.type", "change");
+			ing_set_str(out, "event.provider", vnd_str(r,
+			    "Application"));
+		} else {
+			ing_add_str(out, "event.category", "host");
+			ing_add_str(out, "event.type", "info");
+		}
+	}
+	/* Telemetry: 10, failed logons 30, antivirus/exploit-guard
+	 * detections recorded as ActionType 50. */
+	if (act && (strncmp(act, "Antivirus", 9) == 0 ||
+	    strncmp(act, "ExploitGuard", 12) == 0 ||
+	    strncmp(act, "Asr", 3) == 0 || strstr(act, "Tampering")))
+		sev = max_i(sev, 50);
+	ing_set_severity(out, sev);
+	vnd_msg(out, "Defender %s %s on %s by %s: %s",
+	    table ? table : "event", act ? act : "",
+	    host ? host : "unknown host",
+	    vnd_str(out, "user.name") ? vnd_str(out, "user.name") :
+	    "unknown user", vnd_str(out, "process.command_line") ?
+	    vnd_str(out, "process.command_line") :
+	    vnd_str(out, "process.name") ? vnd_str(out, "process.name") : "");
+	return 0;
+}
+
+static int
+mde_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	if (vnd_str(in, "title") && (vnd_get(in, "machineId") ||
+	    vnd_get(in, "alertCreationTime")))
+		return mde_alert_map(c, in, out, why);
+	return mde_row_map(c, in, out, why);
+}
+
+const struct ing_format ing_fmt_mde = {
+	.name = "mde",
+	.desc = "Microsoft Defender for Endpoint alerts and Advanced Hunting rows",
+	.detect_json = mde_detect,
+	.map_json = mde_map,
+};
+
+/* --- Microsoft Graph security alerts (alerts_v2) -------------------- */
+
+/* The evidence's type: "@odata.type", or an export's renamed key. */
+static const char *
+ev_type(const json_t *x)
+{
+	const char *t = vnd_str_any(x, "@odata.type", "at_sign_odata_type",
+	    "odata_type", "_odata_type", NULL);
+	const char *dot;
+
+	if (!t)
+		return NULL;
+	dot = strrchr(t, '.');
+	return dot ? dot + 1 : t;
+}
+
+static void
+graph_user(json_t *out, const json_t *ua)
+{
+	if (!ua)
+		return;
+	if (vnd_str(ua, "userPrincipalName"))
+		vnd_set_once(out, "user.email",
+		    vnd_str(ua, "userPrincipalName"));
+	vnd_set_once(out, "user.name", vnd_str_any(ua, "accountName",
+	    "userPrincipalName", NULL));
+	vnd_set_once(out, "user.domain", vnd_str(ua, "domainName"));
+	vnd_set_once(out, "user.id", vnd_str_any(ua, "azureAdUserId",
+	    "userSid", NULL));
+	vnd_set_once(out, "user.full_name", vnd_str(ua, "displayName"));
+}
+
+/* Typed evidence[] into the record; the first of each kind wins. */
+static void
+graph_evidence(json_t *out, const json_t *ev)
+{
+	const json_t *x, *ips, *ip;
+	size_t i, j;
+
+	json_array_foreach(ev, i, x) {
+		const char *t = ev_type(x);
+
+		if (!t)
+			continue;
+		if (strcmp(t, "deviceEvidence") == 0) {
+			vnd_set_once(out, "host.name", vnd_str(x,
+			    "deviceDnsName"));
+			vnd_set_once(out, "host.id", vnd_str_any(x,
+			    "mdeDeviceId", "azureAdDeviceId", NULL));
+			if (!ing_get(out, "host.os.family"))
+				os_family(out, vnd_str(x, "osPlatform"));
+			ips = vnd_get(x, "ipInterfaces");
+			json_array_foreach(ips, j, ip)
+				vnd_add_ip(out, "host.ip", json_string_value(ip));
+			if (!ing_get(out, "user.name")) {
+				vnd_set_once(out, "user.name", vnd_str(x,
+				    "loggedOnUsers.0.accountName"));
+				vnd_set_once(out, "user.domain", vnd_str(x,
+				    "loggedOnUsers.0.domainName"));
+			}
+		} else if (strcmp(t, "userEvidence") == 0) {
+			graph_user(out, vnd_get(x, "userAccount"));
+		} else if (strcmp(t, "ipEvidence") == 0) {
+			if (!ing_get(out, "source.ip") && ing_set_ip(out,
+			    "source.ip", vnd_str(x, "ipAddress")))
+				ing_set_str(out, "source.geo.country_iso_code",
+				    vnd_str(x, "countryLetterCode"));
+		} else if (strcmp(t, "fileEvidence") == 0) {
+			if (ing_get(out, "file"))
+				continue;
+			ing_set_str(out, "file.name", vnd_str(x,
+			    "fileDetails.fileName"));
+			ing_set_str(out, "file.path", vnd_str(x,
+			    "fileDetails.filePath"));
+			ing_set_n(out, "file.size", vnd_get(x,
+			    "fileDetails.fileSize"));
+			set_hash(out, "file", vnd_str(x, "fileDetails.sha256"));
+			set_hash(out, "file", vnd_str(x, "fileDetails.sha1"));
+		} else if (strcmp(t, "processEvidence") == 0) {
+			if (ing_get(out, "process"))
+				continue;
+			ing_set_n(out, "process.pid", vnd_get(x, "processId"));
+			ing_set_str(out, "process.command_line", vnd_str(x,
+			    "processCommandLine"));
+			set_exe(out, "process", vnd_str(x,
+			    "imageFile.filePath"), vnd_str(x,
+			    "imageFile.fileName"));
+			set_hash(out, "process", vnd_str(x,
+			    "imageFile.sha256"));
+			set_hash(out, "process", vnd_str(x, "imageFile.sha1"));
+			ing_set_n(out, "process.parent.pid", vnd_get(x,
+			    "parentProcessId"));
+			set_exe(out, "process.parent", vnd_str(x,
+			    "parentProcessImageFile.filePath"), vnd_str(x,
+			    "parentProcessImageFile.fileName"));
+			graph_user(out, vnd_get(x, "userAccount"));
+		} else if (strcmp(t, "urlEvidence") == 0) {
+			vnd_set_once(out, "url.original", vnd_str(x, "url"));
+		} else if (strcmp(t, "mailboxEvidence") == 0) {
+			vnd_set_once(out, "user.email", vnd_str(x,
+			    "primaryAddress"));
+			graph_user(out, vnd_get(x, "userAccount"));
+		} else if (strcmp(t, "analyzedMessageEvidence") == 0 ||
+		    strcmp(t, "mailMessageEvidence") == 0) {
+			if (!ing_get(out, "source.ip"))
+				ing_set_ip(out, "source.ip", vnd_str(x,
+				    "senderIp"));
+			vnd_set_once(out, "email.from.address", vnd_str_any(x,
+			    "p1Sender.emailAddress", "p2Sender.emailAddress",
+			    NULL));
+			vnd_set_once(out, "email.subject", vnd_str(x,
+			    "subject"));
+		} else if (strcmp(t, "registryKeyEvidence") == 0) {
+			vnd_set_once(out, "registry.key", vnd_str(x,
+			    "registryKey"));
+			vnd_set_once(out, "registry.hive", vnd_str(x,
+			    "registryHive"));
+		} else if (strcmp(t, "dnsEvidence") == 0) {
+			vnd_set_once(out, "dns.question.name", vnd_str(x,
+			    "domainName"));
+		}
+	}
+}
+
+static int
+graph_detect(const json_t *in)
+{
+	const char *t = ev_type(in);
+
+	if (!json_is_object(in))
+		return 0;
+	if (t && strcmp(t, "alert") == 0 && vnd_get(in, "createdDateTime"))
+		return 95;
+	if (vnd_str(in, "title") && vnd_get(in, "createdDateTime") &&
+	    vnd_get(in, "serviceSource") && (vnd_get(in, "detectionSource") ||
+	    vnd_get(in, "evidence") || vnd_get(in, "severity")))
+		return 92;
+	if (vnd_panther(in, "MicrosoftGraph.SecurityAlertV2") ||
+	    vnd_panther(in, "MicrosoftGraph.SecurityAlert"))
+		return 70;
+	return 0;
+}
+
+static int
+graph_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const json_t *techs, *x;
+	const char *title, *sevw, *src;
+	size_t i;
+	int s;
+
+	if (vnd_time(c, out, in, why, "createdDateTime",
+	    "firstActivityDateTime", "lastUpdateDateTime", NULL) < 0)
+		return -1;
+	title = vnd_str(in, "title");
+	sevw = vnd_str(in, "severity");
+	src = vnd_str(in, "serviceSource");
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.dataset", "microsoft_graph.security_alert");
+	ing_set_str(out, "event.id", vnd_str(in, "id"));
+	ing_set_str(out, "event.provider", src);
+	ing_set_str(out, "event.url", vnd_str(in, "alertWebUrl"));
+	ing_set_str(out, "observer.vendor", "Microsoft");
+	ing_set_str(out, "observer.product", vnd_str_any(in, "productName",
+	    "serviceSource", NULL));
+	ing_set_str(out, "rule.name", title);
+	ing_set_str(out, "rule.id", vnd_str(in, "detectorId"));
+	ing_set_str(out, "rule.category", vnd_str(in, "category"));
+	ing_set_str(out, "rule.description", vnd_str(in, "description"));
+	ing_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
+	ing_set_str(out, "threat.software.name", vnd_str(in,
+	    "threatDisplayName"));
+	techs = vnd_get(in, "mitreTechniques");
+	json_array_foreach(techs, i, x)
+		ing_add_technique(out, json_string_value(x));
+	vnd_add_tactic_camel(out, vnd_str(in, "category"));
+	graph_evidence(out, vnd_get(in, "evidence"));
+	/* unknown/informational 10, low 30, medium 50, high 75. */
+	s = vnd_sev_word(sevw);
+	ing_set_severity(out, s < 0 ? 50 : s);
+	vnd_msg(out, "Microsoft %s alert %s (%s)%s%s",
+	    src ? src : "security", title ? title : "alert",
+	    sevw ? sevw : "severity unknown",
+	    vnd_str(out, "user.name") ? " user " : "",
+	    vnd_str(out, "user.name") ? vnd_str(out, "user.name") : "");
+	return 0;
+}
+
+const struct ing_format ing_fmt_graph_alert = {
+	.name = "graph-alert",
+	.desc = "Microsoft Graph security alerts (alerts_v2, typed evidence)",
+	.detect_json = graph_detect,
+	.map_json = graph_map,
+};
+
+/* --- Defender / Graph security incidents ----------------------------- */
+
+static int
+inc_detect(const json_t *in)
+{
+	const char *t = ev_type(in);
+
+	if (!json_is_object(in))
+		return 0;
+	if (t && strcmp(t, "incident") == 0)
+		return 95;
+	if (vnd_str(in, "displayName") && vnd_get(in, "createdDateTime") &&
+	    vnd_get(in, "severity") && (vnd_get(in, "incidentWebUrl") ||
+	    vnd_get(in, "redirectIncidentId") || (json_is_array(vnd_get(in,
+	    "alerts")) && !vnd_get(in, "title"))))
+		return 92;
+	/* The Defender XDR incidents API (incidentId, incidentName). */
+	if (vnd_get(in, "incidentId") && vnd_str(in, "incidentName") &&
+	    vnd_get(in, "createdTime"))
+		return 90;
+	return 0;
+}
+
+static int
+inc_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const json_t *alerts, *a, *techs, *x;
+	const char *name, *sevw;
+	size_t i, j, n;
+	int s;
+
+	if (vnd_time(c, out, in, why, "createdDateTime", "createdTime",
+	    "lastUpdateDateTime", NULL) < 0)
+		return -1;
+	name = vnd_str_any(in, "displayName", "incidentName", NULL);
+	sevw = vnd_str(in, "severity");
+	alerts = vnd_get(in, "alerts");
+	n = json_is_array(alerts) ? json_array_size(alerts) : 0;
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.dataset", "microsoft_graph.security_incident");
+	ing_set_str(out, "event.id", vnd_str(in, "id"));
+	ing_set_n(out, "event.id", vnd_get(in, "incidentId"));
+	ing_set_str(out, "event.url", vnd_str(in, "incidentWebUrl"));
+	ing_set_str(out, "observer.vendor", "Microsoft");
+	ing_set_str(out, "observer.product", "Defender XDR");
+	ing_set_str(out, "rule.name", name);
+	ing_set_str(out, "rule.description", vnd_str(in, "description"));
+	ing_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
+	/* Entities and techniques of the alerts it groups. */
+	json_array_foreach(alerts, i, a) {
+		techs = vnd_get(a, "mitreTechniques");
+		json_array_foreach(techs, j, x)
+			ing_add_technique(out, json_string_value(x));
+		vnd_add_tactic_camel(out, vnd_str(a, "category"));
+		graph_evidence(out, vnd_get(a, "evidence"));
+		mde_evidence(out, vnd_get(a, "entities"));
+	}
+	s = vnd_sev_word(sevw);
+	ing_set_severity(out, s < 0 ? 50 : s);
+	vnd_msg(out, "Defender incident %s: %s (%s, %zu alert%s, %s)",
+	    vnd_str(in, "id") ? vnd_str(in, "id") : "", name ? name :
+	    "incident", sevw ? sevw : "severity unknown", n, n == 1 ? "" : "s",
+	    vnd_str(in, "status") ? vnd_str(in, "status") : "status unknown");
+	return 0;
+}
+
+const struct ing_format ing_fmt_defender_incident = {
+	.name = "defender-incident",
+	.desc = "Microsoft Defender XDR / Graph security incidents",
+	.detect_json = inc_detect,
+	.map_json = inc_map,
+};
+
+/* --- SentinelOne threats --------------------------------------------- */
+
+static int
+s1_detect(const json_t *in)
+{
+	if (!json_is_object(in))
+		return 0;
+	if (json_is_object(vnd_get(in, "threatInfo")) &&
+	    (vnd_get(in, "agentRealtimeInfo") || vnd_get(in,
+	    "agentDetectionInfo")))
+		return 95;
+	if (json_is_object(vnd_get(in, "threatInfo")) &&
+	    vnd_get(in, "threatInfo.threatName"))
+		return 80;
+	return 0;
+}
+
+static int
+s1_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const json_t *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
+	const json_t *tes, *te;
+	const char *name, *host, *conf, *verdict, *mit;
+	size_t i, j, k;
+	int s;
+
+	if (vnd_time(c, out, ti, why, "createdAt", "identifiedAt", NULL) < 0 &&
+	    vnd_time(c, out, in, why, "createdAt", NULL) < 0)
+		return -1;
+	name = vnd_str(ti, "threatName");
+	host = vnd_str(in, "agentRealtimeInfo.agentComputerName");
+	conf = vnd_str(ti, "confidenceLevel");
+	verdict = vnd_str(ti, "analystVerdict");
+	mit = vnd_str(ti, "mitigationStatus");
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "malware");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.dataset", "sentinel_one.threat");
+	ing_set_str(out, "event.id", vnd_str_any(ti, "threatId", NULL));
+	if (!vnd_get(out, "event.id"))
+		ing_set_str(out, "event.id", vnd_str(in, "id"));
+	ing_set_str(out, "event.action", mit);
+	ing_set_str(out, "observer.vendor", "SentinelOne");
+	ing_set_str(out, "observer.product", "Singularity");
+	ing_set_str(out, "rule.name", name);
+	ing_set_str(out, "rule.category", vnd_str(ti, "classification"));
+	ing_set_str(out, "threat.software.name", name);
+	ing_set_str(out, "host.name", host);
+	ing_set_str(out, "host.id", vnd_str_any(in, "agentRealtimeInfo.agentId",
+	    "agentRealtimeInfo.agentUuid", NULL));
+	ing_set_str(out, "host.domain", vnd_str(in,
+	    "agentRealtimeInfo.agentDomain"));
+	os_family(out, vnd_str(in, "agentRealtimeInfo.agentOsType"));
+	vnd_add_ip(out, "host.ip", vnd_str(in, "agentDetectionInfo.agentIpV4"));
+	vnd_add_ip(out, "host.ip", vnd_str(in,
+	    "agentDetectionInfo.externalIp"));
+	ing_set_user(out, "user", vnd_str_any(ti, "processUser", NULL));
+	if (!vnd_get(out, "user.name"))
+		ing_set_user(out, "user", vnd_str(in,
+		    "agentDetectionInfo.agentLastLoggedInUserName"));
+	ing_set_str(out, "file.path", vnd_str(ti, "filePath"));
+	ing_set_str(out, "file.name", vnd_str(ti, "fileDisplayName"));
+	if (!vnd_get(out, "file.name") && vnd_str(ti, "filePath"))
+		ing_set_str(out, "file.name",
+		    ing_basename(vnd_str(ti, "filePath")));
+	ing_set_n(out, "file.size", vnd_get(ti, "fileSize"));
+	set_hash(out, "file", vnd_str(ti, "sha256"));
+	set_hash(out, "file", vnd_str(ti, "sha1"));
+	set_hash(out, "file", vnd_str(ti, "md5"));
+	ing_set_str(out, "process.name", vnd_str(ti, "originatorProcess"));
+	ing_set_str(out, "process.entity_id", vnd_str(ti, "storyline"));
+	inds = vnd_get(in, "indicators");
+	json_array_foreach(inds, i, ind) {
+		tacs = vnd_get(ind, "tactics");
+		json_array_foreach(tacs, j, tac) {
+			ing_add_tactic(out, vnd_str(tac, "name"));
+			tes = vnd_get(tac, "techniques");
+			json_array_foreach(tes, k, te)
+				ing_add_technique(out, vnd_str(te, "name"));
+		}
+	}
+	/* confidenceLevel malicious 80, suspicious 50, else 30; an analyst
+	 * verdict of false_positive 10, true_positive 90. */
+	s = conf && strcasecmp(conf, "malicious") == 0 ? 80 :
+	    conf && strcasecmp(conf, "suspicious") == 0 ? 50 : 30;
+	if (verdict && strcasecmp(verdict, "false_positive") == 0)
+		s = 10;
+	else if (verdict && strcasecmp(verdict, "true_positive") == 0)
+		s = 90;
+	ing_set_severity(out, s);
+	vnd_msg(out, "SentinelOne threat %s on %s (%s, %s)",
+	    name ? name : "threat", host ? host : "unknown host",
+	    conf ? conf : "confidence unknown", mit ? mit : "not mitigated");
+	return 0;
+}
+
+const struct ing_format ing_fmt_sentinelone = {
+	.name = "sentinelone",
+	.desc = "SentinelOne threats (threats API)",
+	.detect_json = s1_detect,
+	.map_json = s1_map,
+};
+
+/* --- Carbon Black Cloud alerts --------------------------------------- */
+
+static int
+cb_detect(const json_t *in)
+{
+	if (!json_is_object(in))
+		return 0;
+	if (vnd_str(in, "type") && vnd_get(in, "severity") && (vnd_get(in,
+	    "device_id") || vnd_get(in, "device_name")) && (vnd_get(in,
+	    "reason") || vnd_get(in, "reason_code")) && (vnd_get(in,
+	    "create_time") || vnd_get(in, "backend_timestamp") ||
+	    vnd_get(in, "detection_timestamp")))
+		return 92;
+	if (vnd_get(in, "org_key") && (vnd_get(in, "alert_url") ||
+	    vnd_get(in, "threat_id")) && vnd_get(in, "device_id"))
+		return 88;
+	return 0;
+}
+
+/* process_cmdline (a string) or process_cmdlines (an array). */
+static const char *
+cb_cmd(const json_t *in, const char *k)
+{
+	const json_t *v = vnd_get(in, k);
+	char ks[48];
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_array(v))
+		return json_string_value(json_array_get(v, 0));
+	snprintf(ks, sizeof ks, "%ss", k);
+	v = vnd_get(in, ks);
+	if (json_is_array(v))
+		return json_string_value(json_array_get(v, 0));
+	return json_string_value(v);
+}
+
+static int
+cb_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const json_t *ttps, *x;
+	const char *reason, *host, *type, *v;
+	size_t i;
+	double sev;
+	int s = 50;
+
+	if (vnd_time(c, out, in, why, "create_time", "detection_timestamp",
+	    "first_event_timestamp", "first_event_time", "backend_timestamp",
+	    NULL) < 0)
+		return -1;
+	reason = vnd_str(in, "reason");
+	host = vnd_str(in, "device_name");
+	type = vnd_str(in, "type");
+	ing_set_str(out, "event.kind", "alert");
+	ing_add_str(out, "event.category", "intrusion_detection");
+	ing_add_str(out, "event.type", "info");
+	ing_set_str(out, "event.dataset", "carbon_black_cloud.alert");
+	ing_set_str(out, "event.id", vnd_str(in, "id"));
+	ing_set_str(out, "event.code", type);
+	ing_set_str(out, "event.url", vnd_str(in, "alert_url"));
+	ing_set_str(out, "event.action", vnd_str(in, "sensor_action"));
+	ing_set_str(out, "observer.vendor", "VMware Carbon Black");
+	ing_set_str(out, "observer.product", "Carbon Black Cloud");
+	ing_set_str(out, "rule.name", reason);
+	ing_set_str(out, "rule.id", vnd_str_any(in, "reason_code",
+	    "watchlists.0.id", NULL));
+	ing_set_str(out, "rule.category", type);
+	ing_set_str(out, "organization.id", vnd_str(in, "org_key"));
+	ing_set_str(out, "host.name", host);
+	ing_set_n(out, "host.id", vnd_get(in, "device_id"));
+	os_family(out, vnd_str(in, "device_os"));
+	vnd_add_ip(out, "host.ip", vnd_str(in, "device_internal_ip"));
+	vnd_add_ip(out, "host.ip", vnd_str(in, "device_external_ip"));
+	ing_set_user(out, "user", vnd_str_any(in, "process_username",
+	    "device_username", NULL));
+	ing_set_str(out, "process.name", vnd_str(in, "process_name"));
+	if ((v = vnd_str(in, "process_name")) && (strchr(v, '\\') ||
+	    strchr(v, '/'))) {
+		ing_set_str(out, "process.executable", v);
+		ing_set_str(out, "process.name", ing_basename(v));
+	}
+	ing_set_str(out, "process.command_line", cb_cmd(in, "process_cmdline"));
+	set_hash(out, "process", vnd_str(in, "process_sha256"));
+	set_hash(out, "process", vnd_str(in, "process_md5"));
+	ing_set_n(out, "process.pid", vnd_get(in, "process_pid"));
+	ing_set_str(out, "process.entity_id", vnd_str(in, "process_guid"));
+	ing_set_str(out, "process.parent.name", vnd_str(in, "parent_name"));
+	ing_set_str(out, "process.parent.command_line",
+	    cb_cmd(in, "parent_cmdline"));
+	set_hash(out, "process.parent", vnd_str(in, "parent_sha256"));
+	ing_set_n(out, "process.parent.pid", vnd_get(in, "parent_pid"));
+	ing_set_str(out, "process.parent.entity_id", vnd_str(in,
+	    "parent_guid"));
+	/* The threat's cause, when it is not the process itself. */
+	if ((v = vnd_str(in, "threat_cause_actor_sha256")) != NULL &&
+	    !vnd_get(out, "process.hash.sha256"))
+		set_hash(out, "process", v);
+	ing_set_str(out, "file.name", vnd_str(in, "threat_cause_actor_name"));
+	set_hash(out, "file", vnd_str(in, "threat_cause_actor_sha256"));
+	ing_set_ip(out, "destination.ip", vnd_str(in, "netconn_remote_ip"));
+	ing_set_port(out, "destination.port", vnd_get(in,
+	    "netconn_remote_port"));
+	ing_set_str(out, "destination.domain", vnd_str(in,
+	    "netconn_remote_domain"));
+	ing_set_ip(out, "source.ip", vnd_str(in, "netconn_local_ip"));
+	ing_set_port(out, "source.port", vnd_get(in, "netconn_local_port"));
+	if ((v = vnd_str(in, "netconn_protocol")) != NULL)
+		ing_set_str(out, "network.transport", strcasestr(v, "TCP") ?
+		    "tcp" : strcasestr(v, "UDP") ? "udp" : NULL);
+	/* attack_tactic/attack_technique and MITRE_T*_ tags in ttps[]. */
+	ing_add_technique(out, vnd_str(in, "attack_technique"));
+	ing_add_tactic(out, vnd_str(in, "attack_tactic"));
+	ttps = vnd_get(in, "ttps");
+	json_array_foreach(ttps, i, x)
+		vnd_techniques_in(out, json_string_value(x));
+	ttps = vnd_get(in, "threat_indicators");
+	json_array_foreach(ttps, i, x) {
+		const json_t *t;
+		size_t j;
+
+		json_array_foreach(vnd_get(x, "ttps"), j, t)
+			vnd_techniques_in(out, json_string_value(t));
+	}
+	/* severity 1-10, times ten. */
+	if (vnd_num(in, "severity", &sev) == 0) {
+		if (sev < 0 || sev > 10) {
+			snprintf(c->why, sizeof c->why,
+			    "severity %g outside 1-10", sev);
+			*why = c->why;
+			return -1;
+		}
+		ing_set_n(out, "event.severity", vnd_get(in, "severity"));
+		s = (int)lround(sev * 10);
+	}
+	ing_set_severity(out, s);
+	vnd_msg(out, "Carbon Black %s alert on %s: %s",
+	    type ? type : "", host ? host : "unknown host",
+	    reason ? reason : "no reason given");
+	return 0;
+}
+
+const struct ing_format ing_fmt_carbonblack = {
+	.name = "carbonblack",
+	.desc = "VMware Carbon Black Cloud alerts",
+	.detect_json = cb_detect,
+	.map_json = cb_map,
+};
+
+/* --- Elastic Security alerts ----------------------------------------- */
+
+static int
+ea_detect(const json_t *in)
+{
+	if (!json_is_object(in))
+		return 0;
+	if (ing_get(in, "kibana.alert.rule.name") ||
+	    ing_get(in, "kibana.alert.rule.uuid"))
+		return 95;
+	if (ing_get(in, "signal.rule.name") && ing_get(in, "@timestamp"))
+		return 90;
+	return 0;
+}
+
+/* ECS members an Elastic alert carries from its source event. */
+static const char *const ea_copy[] = {
+	"source.ip", "source.port", "source.domain", "source.user.name",
+	"source.geo", "destination.ip", "destination.port",
+	"destination.domain", "network.transport", "network.protocol",
+	"network.direction", "network.community_id", "host.name",
+	"host.hostname", "host.ip", "host.id", "host.os.family", "user.name",
+	"user.domain", "user.id", "user.email", "user.target.name",
+	"process.pid", "process.name", "process.executable",
+	"process.command_line", "process.entity_id", "process.hash",
+	"process.parent.pid", "process.parent.name",
+	"process.parent.executable", "process.parent.command_line",
+	"file.path", "file.name", "file.hash", "file.size", "registry.path",
+	"registry.key", "registry.value", "registry.data.strings",
+	"url.original", "url.full", "url.domain", "url.path",
+	"dns.question.name", "dns.question.type", "http.request.method",
+	"http.response.status_code", "user_agent.original", "tls.server.sni",
+	"cloud.provider", "cloud.account.id", "cloud.region",
+	"event.action", "event.category", "event.type", "event.outcome",
+	"event.provider", "event.dataset", NULL
+};
+
+static void
+ea_threat(json_t *out, const json_t *threats)
+{
+	const json_t *t, *te, *sub;
+	size_t i, j, k;
+
+	json_array_foreach(threats, i, t) {
+		ing_add_tactic(out, vnd_str_any(t, "tactic.id", "tactic.name",
+		    NULL));
+		json_array_foreach(vnd_get(t, "technique"), j, te) {
+			ing_add_technique(out, vnd_str(te, "id"));
+			json_array_foreach(vnd_get(te, "subtechnique"), k, sub)
+				ing_add_technique(out, vnd_str(sub, "id"));
+		}
+	}
+}
+
+static int
+ea_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+{
+	const char *const *p;
+	const char *name, *host, *sevw, *reason;
+	const json_t *v;
+	double risk;
+	int s = -1, legacy;
+
+	legacy = !ing_get(in, "kibana.alert.rule.name") &&
+	    !ing_get(in, "kibana.alert.rule.uuid");
+	if (vnd_time(c, out, in, why, legacy ? "signal.original_time" :
+	    "kibana.alert.original_time", "@timestamp", NULL) < 0)
+		return -1;
+	/* ECS members first: the alert's own fields below win. */
+	for (p = ea_copy; *p; p++)
+		if ((v = ing_get(in, *p)) != NULL && !json_is_null(v))
+			ing_set_new(out, *p, json_deep_copy(v));
+	name = ing_get_str(in, legacy ? "signal.rule.name" :
+	    "kibana.alert.rule.name");
+	sevw = ing_get_str(in, legacy ? "signal.rule.severity" :
+	    "kibana.alert.severity");
+	reason = ing_get_str(in, legacy ? "signal.reason" :
+	    "kibana.alert.reason");
+	host = ing_get_str(out, "host.name");
+	ing_set_str(out, "event.kind", "alert");
+	if (!ing_get(out, "event.category"))
+		ing_add_str(out, "event.category", "intrusion_detection");
+	if (!ing_get(out, "event.type"))
+		ing_add_str(out, "event.type", "info");
+	if (!ing_get(out, "event.dataset"))
+		ing_set_str(out, "event.dataset", "elastic.security_alert");
+	ing_set_str(out, "event.id", ing_get_str(in, legacy ? "signal.uuid" :
+	    "kibana.alert.uuid"));
+	if (!ing_get(out, "event.id"))
+		ing_set_str(out, "event.id", ing_get_str(in, "_id"));
+	ing_set_str(out, "observer.vendor", "Elastic");
+	ing_set_str(out, "observer.product", "Elastic Security");
+	ing_set_str(out, "rule.name", name);
+	ing_set_str(out, "rule.id", ing_get_str(in, legacy ?
+	    "signal.rule.rule_id" : "kibana.alert.rule.rule_id"));
+	ing_set_str(out, "rule.uuid", ing_get_str(in, legacy ?
+	    "signal.rule.id" : "kibana.alert.rule.uuid"));
+	ing_set_str(out, "rule.description", ing_get_str(in, legacy ?
+	    "signal.rule.description" : "kibana.alert.rule.description"));
+	ing_set_str(out, "rule.category", ing_get_str(in, legacy ?
+	    "signal.rule.type" : "kibana.alert.rule.type"));
+	ea_threat(out, ing_get(in, "threat"));
+	ea_threat(out, ing_get(in, legacy ? "signal.rule.threat" :
+	    "kibana.alert.rule.threat"));
+	/* risk_score 0-100 as is; else severity low 30, medium 50, high 75,
+	 * critical 95. */
+	if (vnd_num(in, legacy ? "signal.rule.risk_score" :
+	    "kibana.alert.risk_score", &risk) == 0) {
+		if (risk < 0 || risk > 100) {
+			snprintf(c->why, sizeof c->why,
+			    "risk_score %g outside 0-100", risk);
+			*why = c->why;
+			return -1;
+		}
+		s = (int)lround(risk);
+		ing_set_int(out, "event.risk_score", s);
+		ing_set_int(out, "event.severity", s);
+	}
+	if (s < 0)
+		s = vnd_sev_word(sevw);
+	ing_set_severity(out, s < 0 ? 50 : s);
+	vnd_msg(out, "Elastic alert %s%s%s: %s",
+	    name ? name : "alert", host ? " on " : "", host ? host : "",
+	    reason ? reason : sevw ? sevw : "");
+	return 0;
+}
+
+const struct ing_format ing_fmt_elastic_alert = {
+	.name = "elastic-alert",
+	.desc = "Elastic Security alerts (kibana.alert.*, legacy signal.*)",
+	.detect_json = ea_detect,
+	.map_json = ea_map,
+};
