@@ -1,0 +1,102 @@
+/*
+ * audit_int: what the audit modules (audit.c, audit_walk.c,
+ * audit_verify.c) share and nothing else uses.  Not part of the API.
+ */
+#ifndef SOC_AUDIT_INT_H
+#define SOC_AUDIT_INT_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+
+#define SOC_AUDIT_FAULT_EXIT 86		/* a fault hook stopped the appender */
+#define SOC_AUDIT_MAX_NOTE (128 * 1024)
+#define SOC_AUDIT_MAX_TORN 16
+
+char *soc_audit_path(const char *dir, const char *name);
+/* Read a whole small file into out (at most max bytes); 0 or -1/errno. */
+int soc_audit_read_small(const char *path, size_t max, struct soc_buf *out);
+/* Replace path by temp + (fsync) + rename (+ fsync(dir)); 0 or -1/errno. */
+int soc_audit_replace_file(const char *dir, const char *path, const char *p,
+    size_t n, int sync);
+/* Is the fault hook SOC_AUDIT_FAULT set to this point? */
+int soc_audit_fault(const char *point);
+/* flock with a timeout; 0 or -1 with errno (ETIMEDOUT). */
+int soc_audit_flock(int fd, int how, int timeout_ms);
+
+/* Lines of a log, from a file descriptor or from memory. */
+enum { SOC_LS_EOF, SOC_LS_LINE, SOC_LS_FRAG, SOC_LS_LONG, SOC_LS_ERR };
+
+struct soc_audit_lsrc {
+	int fd;
+	const char *mem;
+	uint64_t left;		/* bytes not yet read (fd) or scanned (mem) */
+	char *buf;
+	size_t cap, start, end;
+	const char *line;	/* the line last returned, without its LF */
+	size_t len;
+};
+
+void soc_audit_lsrc_fd(struct soc_audit_lsrc *s, int fd, uint64_t off,
+    uint64_t len);
+void soc_audit_lsrc_mem(struct soc_audit_lsrc *s, const char *p, size_t n);
+/* SOC_LS_LINE (a complete line), SOC_LS_FRAG (final bytes without LF),
+ * SOC_LS_LONG (no LF within SOC_AUDIT_MAX_LINE + 1 bytes), SOC_LS_EOF,
+ * SOC_LS_ERR (errno). */
+int soc_audit_lsrc_next(struct soc_audit_lsrc *s);
+void soc_audit_lsrc_release(struct soc_audit_lsrc *s);
+
+/* The keyring of a verification, with validity by tree size. */
+struct soc_audit_keymeta {
+	uint64_t from;		/* trusted for trees of at least this size */
+	uint64_t until;		/* and at most this size (retired after) */
+	int pending;		/* learnt from a rotation, not yet vouched for */
+	int parent;		/* the key that vouches for it */
+};
+
+struct soc_audit_keyring {
+	struct soc_note_vkey keys[SOC_AUDIT_MAX_KEYS];
+	struct soc_audit_keymeta m[SOC_AUDIT_MAX_KEYS];
+	size_t n;
+	int follow;
+};
+
+struct soc_audit_torn {
+	uint64_t seq;
+	size_t bytes;
+	unsigned char h[SOC_HASH_LEN];
+};
+
+/* Walking entries in order: the checks every line gets, appender and
+ * verifier alike. */
+struct soc_audit_walk {
+	struct soc_merkle_frontier f;
+	char origin[SOC_NOTE_MAX_NAME + 1];	/* "" when not known */
+	struct soc_audit_keyring *kr;		/* NULL: rotations not followed */
+	struct soc_audit_torn torn[SOC_AUDIT_MAX_TORN];
+	size_t ntorn;
+	int frag;			/* the log ends in a torn fragment */
+	int cr;				/* a CR was seen in a bad line */
+	int64_t bad_seq;
+	char detail[256];
+	uint64_t noncanon;		/* lines valid but not canonical */
+	int64_t first_noncanon;
+};
+
+void soc_audit_walk_init(struct soc_audit_walk *w, const char *origin,
+    struct soc_audit_keyring *kr);
+void soc_audit_walk_release(struct soc_audit_walk *w);
+/* Check one complete line and add its leaf.  NULL, or a reason code
+ * (w->bad_seq, w->detail say where and why). */
+const char *soc_audit_walk_line(struct soc_audit_walk *w, const char *p,
+    size_t n);
+/* A line that is a torn write (not an entry): add its leaf, remember it
+ * for the recovery entry.  -1 when too many are pending. */
+int soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n);
+/* The data of the recovery entry naming the pending torn lines; new
+ * reference. */
+json_t *soc_audit_walk_recovery(const struct soc_audit_walk *w);
+
+#endif

@@ -1,0 +1,586 @@
+/*
+ * audit_line: the entry profile, on both sides of the log.
+ *
+ * soc_audit_profile_check walks a jansson value a producer hands in;
+ * soc_audit_line_check scans a stored line without building a tree.  The
+ * scanner is what makes verify fast: a canonical line (what
+ * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) writes from a value that
+ * meets the profile) is recognised in one pass, keys strictly increasing
+ * in every object, which also rules out duplicates.  Only a line that is
+ * not canonical is handed to jansson with JSON_REJECT_DUPLICATES to tell
+ * a duplicate key from mere formatting.
+ *
+ * The profile: no reals; integers within +-(2^53-1); strings valid UTF-8
+ * with no NUL and no C0 control other than TAB, LF, CR; keys of printable
+ * ASCII without '"' or '\'; nesting at most SOC_AUDIT_MAX_DEPTH.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+
+#define MAX_SAFE_INT 9007199254740991LL
+
+/* Valid UTF-8 sequence at p (c = p[0] >= 0x80); its length, or 0. */
+static size_t
+utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len, j;
+	uint32_t cp;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (j = 1; j < len; j++) {
+		if ((p[j] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[j] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static int
+string_ok(const char *s, size_t n, const char **why)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			if (p[i] == 0) {
+				*why = "NUL in a string";
+				return -1;
+			}
+			if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+			    p[i] != '\r') {
+				*why = "control character in a string";
+				return -1;
+			}
+			i++;
+			continue;
+		}
+		if (!(l = utf8_seq(p + i, n - i))) {
+			*why = "invalid UTF-8 in a string";
+			return -1;
+		}
+		i += l;
+	}
+	return 0;
+}
+
+static int
+key_ok(const char *k)
+{
+	if (!*k)
+		return 1;
+	for (; *k; k++)
+		if (*k < 0x20 || *k > 0x7e || *k == '"' || *k == '\\')
+			return 0;
+	return 1;
+}
+
+static int
+walk(const json_t *v, int depth, const char **why)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+	json_int_t x;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+	case JSON_ARRAY:
+		if (depth > SOC_AUDIT_MAX_DEPTH) {
+			*why = "nested too deep";
+			return -1;
+		}
+		if (json_is_array(v)) {
+			json_array_foreach(v, i, m)
+				if (walk(m, depth + 1, why) != 0)
+					return -1;
+			return 0;
+		}
+		json_object_foreach((json_t *)v, k, m) {
+			if (!key_ok(k)) {
+				*why = "key outside printable ASCII";
+				return -1;
+			}
+			if (walk(m, depth + 1, why) != 0)
+				return -1;
+		}
+		return 0;
+	case JSON_STRING:
+		return string_ok(json_string_value(v), json_string_length(v), why);
+	case JSON_INTEGER:
+		x = json_integer_value(v);
+		if (x > MAX_SAFE_INT || x < -MAX_SAFE_INT) {
+			*why = "integer beyond 2^53";
+			return -1;
+		}
+		return 0;
+	case JSON_REAL:
+		*why = "real number (write decimals as strings)";
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+int
+soc_audit_profile_check(const json_t *data, const char **why)
+{
+	if (!json_is_object(data)) {
+		*why = "data is not an object";
+		return -1;
+	}
+	/* data sits at depth 2 of the entry */
+	return walk(data, 2, why);
+}
+
+/* ---- the line scanner ---- */
+
+struct scan {
+	const unsigned char *p;
+	size_t n, i;
+	int noncanon, profile, invalid;
+	const char *why;
+	struct soc_audit_fields *f;
+};
+
+static void
+bad(struct scan *s, const char *why)
+{
+	if (!s->invalid) {
+		s->invalid = 1;
+		s->why = why;
+	}
+}
+
+static void
+prof(struct scan *s, const char *why)
+{
+	if (!s->profile) {
+		s->profile = 1;
+		if (!s->invalid)
+			s->why = why;
+	}
+}
+
+static void
+ws(struct scan *s)
+{
+	while (s->i < s->n && (s->p[s->i] == ' ' || s->p[s->i] == '\t' ||
+	    s->p[s->i] == '\n' || s->p[s->i] == '\r')) {
+		s->i++;
+		s->noncanon = 1;
+	}
+}
+
+static int
+hex4(struct scan *s, uint32_t *cp)
+{
+	size_t j;
+
+	if (s->n - s->i < 4)
+		return -1;
+	*cp = 0;
+	for (j = 0; j < 4; j++) {
+		unsigned char c = s->p[s->i + j];
+		int v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			return -1;
+		*cp = *cp << 4 | (uint32_t)v;
+	}
+	s->i += 4;
+	return 0;
+}
+
+/* A string at s->i (the opening quote); key says it is an object key. */
+static void
+string(struct scan *s, int key)
+{
+	size_t l;
+	uint32_t cp, lo;
+
+	s->i++;
+	while (s->i < s->n) {
+		unsigned char c = s->p[s->i];
+
+		if (c == '"') {
+			s->i++;
+			return;
+		}
+		if (c < 0x20) {
+			bad(s, "control character in a string");
+			return;
+		}
+		if (c >= 0x80) {
+			if (!(l = utf8_seq(s->p + s->i, s->n - s->i))) {
+				bad(s, "invalid UTF-8");
+				return;
+			}
+			if (key)
+				prof(s, "key outside printable ASCII");
+			s->i += l;
+			continue;
+		}
+		if (c != '\\') {
+			s->i++;
+			continue;
+		}
+		if (key)
+			prof(s, "escape in a key");
+		if (++s->i >= s->n) {
+			bad(s, "unterminated escape");
+			return;
+		}
+		c = s->p[s->i++];
+		switch (c) {
+		case '"': case '\\': case 'n': case 'r': case 't':
+			break;
+		case '/':
+			s->noncanon = 1;
+			break;
+		case 'b': case 'f':
+			prof(s, "control character in a string");
+			break;
+		case 'u':
+			if (hex4(s, &cp) != 0) {
+				bad(s, "bad \\u escape");
+				return;
+			}
+			s->noncanon = 1;
+			if (cp >= 0xdc00 && cp <= 0xdfff) {
+				bad(s, "lone low surrogate");
+				return;
+			}
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (s->n - s->i < 6 || s->p[s->i] != '\\' ||
+				    s->p[s->i + 1] != 'u') {
+					bad(s, "lone high surrogate");
+					return;
+				}
+				s->i += 2;
+				if (hex4(s, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff) {
+					bad(s, "bad surrogate pair");
+					return;
+				}
+			} else if (cp < 0x20 && cp != '\t' && cp != '\n' &&
+			    cp != '\r') {
+				prof(s, cp ? "control character in a string" :
+				    "NUL in a string");
+			}
+			break;
+		default:
+			bad(s, "bad escape");
+			return;
+		}
+	}
+	bad(s, "unterminated string");
+}
+
+static void
+number(struct scan *s)
+{
+	size_t start = s->i, digits;
+	int neg = 0, real = 0;
+	unsigned long long v = 0;
+
+	if (s->p[s->i] == '-') {
+		neg = 1;
+		s->i++;
+	}
+	if (s->i >= s->n || s->p[s->i] < '0' || s->p[s->i] > '9') {
+		bad(s, "bad number");
+		return;
+	}
+	if (s->p[s->i] == '0') {
+		s->i++;
+	} else {
+		while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
+			s->i++;
+	}
+	digits = s->i - start - (size_t)neg;
+	if (s->i < s->n && s->p[s->i] == '.') {
+		real = 1;
+		s->i++;
+		if (s->i >= s->n || s->p[s->i] < '0' || s->p[s->i] > '9') {
+			bad(s, "bad number");
+			return;
+		}
+		while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
+			s->i++;
+	}
+	if (s->i < s->n && (s->p[s->i] == 'e' || s->p[s->i] == 'E')) {
+		real = 1;
+		s->i++;
+		if (s->i < s->n && (s->p[s->i] == '+' || s->p[s->i] == '-'))
+			s->i++;
+		if (s->i >= s->n || s->p[s->i] < '0' || s->p[s->i] > '9') {
+			bad(s, "bad number");
+			return;
+		}
+		while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
+			s->i++;
+	}
+	if (real) {
+		prof(s, "real number");
+		return;
+	}
+	if (digits > 16) {
+		prof(s, "integer beyond 2^53");
+		return;
+	}
+	for (size_t j = start + (size_t)neg; j < start + (size_t)neg + digits; j++)
+		v = v * 10 + (unsigned)(s->p[j] - '0');
+	if (v > (unsigned long long)MAX_SAFE_INT)
+		prof(s, "integer beyond 2^53");
+	else if (neg && v == 0)
+		s->noncanon = 1;
+}
+
+static void value(struct scan *s, int depth);
+
+static int
+lit(struct scan *s, const char *w)
+{
+	size_t l = strlen(w);
+
+	if (s->n - s->i < l || memcmp(s->p + s->i, w, l) != 0) {
+		bad(s, "bad literal");
+		return -1;
+	}
+	s->i += l;
+	return 0;
+}
+
+static void
+record_field(struct scan *s, const unsigned char *k, size_t klen,
+    size_t vstart, size_t vend)
+{
+	struct soc_audit_fields *f = s->f;
+	const char *vp = (const char *)s->p + vstart;
+	size_t vl = vend - vstart;
+	int str = vl >= 2 && vp[0] == '"';
+
+	/* strings are given without their quotes */
+	if (str) {
+		vp++;
+		vl -= 2;
+	}
+#define FIELD(name) \
+	if (klen == sizeof #name - 1 && memcmp(k, #name, klen) == 0) { \
+		f->name = vp; f->name##len = vl; return; }
+	FIELD(seq) FIELD(prev) FIELD(kind) FIELD(v) FIELD(ts)
+#undef FIELD
+	if (klen == 4 && memcmp(k, "data", 4) == 0) {
+		f->data = (const char *)s->p + vstart;
+		f->datalen = vend - vstart;
+	}
+}
+
+static void
+object(struct scan *s, int depth)
+{
+	const unsigned char *pk = NULL, *k;
+	size_t pklen = 0, klen, vstart, m;
+	int c;
+
+	s->i++;
+	ws(s);
+	if (s->i < s->n && s->p[s->i] == '}') {
+		s->i++;
+		return;
+	}
+	for (;;) {
+		if (s->i >= s->n || s->p[s->i] != '"') {
+			bad(s, "expected a key");
+			return;
+		}
+		k = s->p + s->i + 1;
+		string(s, 1);
+		if (s->invalid)
+			return;
+		klen = (size_t)(s->p + s->i - 1 - k);
+		if (pk) {
+			m = pklen < klen ? pklen : klen;
+			c = memcmp(pk, k, m);
+			if (c == 0)
+				c = pklen < klen ? -1 : pklen > klen ? 1 : 0;
+			if (c >= 0)	/* out of order, or a duplicate */
+				s->noncanon = 1;
+		}
+		pk = k;
+		pklen = klen;
+		ws(s);
+		if (s->i >= s->n || s->p[s->i] != ':') {
+			bad(s, "expected ':'");
+			return;
+		}
+		s->i++;
+		ws(s);
+		vstart = s->i;
+		value(s, depth);
+		if (s->invalid)
+			return;
+		if (depth == 1 && s->f)
+			record_field(s, k, klen, vstart, s->i);
+		ws(s);
+		if (s->i < s->n && s->p[s->i] == ',') {
+			s->i++;
+			ws(s);
+			continue;
+		}
+		if (s->i < s->n && s->p[s->i] == '}') {
+			s->i++;
+			return;
+		}
+		bad(s, "expected ',' or '}'");
+		return;
+	}
+}
+
+static void
+array(struct scan *s, int depth)
+{
+	s->i++;
+	ws(s);
+	if (s->i < s->n && s->p[s->i] == ']') {
+		s->i++;
+		return;
+	}
+	for (;;) {
+		value(s, depth);
+		if (s->invalid)
+			return;
+		ws(s);
+		if (s->i < s->n && s->p[s->i] == ',') {
+			s->i++;
+			ws(s);
+			continue;
+		}
+		if (s->i < s->n && s->p[s->i] == ']') {
+			s->i++;
+			return;
+		}
+		bad(s, "expected ',' or ']'");
+		return;
+	}
+}
+
+static void
+value(struct scan *s, int depth)
+{
+	if (s->i >= s->n) {
+		bad(s, "unexpected end of line");
+		return;
+	}
+	switch (s->p[s->i]) {
+	case '{':
+	case '[':
+		if (depth + 1 > SOC_AUDIT_MAX_DEPTH) {
+			/* stop here: deeper input is refused, not recursed into */
+			prof(s, "nested too deep");
+			bad(s, "nested too deep");
+			return;
+		}
+		if (s->p[s->i] == '{')
+			object(s, depth + 1);
+		else
+			array(s, depth + 1);
+		return;
+	case '"':
+		string(s, 0);
+		return;
+	case 't':
+		lit(s, "true");
+		return;
+	case 'f':
+		lit(s, "false");
+		return;
+	case 'n':
+		lit(s, "null");
+		return;
+	default:
+		if (s->p[s->i] == '-' || (s->p[s->i] >= '0' && s->p[s->i] <= '9'))
+			number(s);
+		else
+			bad(s, "unexpected character");
+	}
+}
+
+enum soc_audit_line
+soc_audit_line_check(const char *p, size_t n, struct soc_audit_fields *f,
+    const char **why)
+{
+	struct scan s;
+	json_error_t jerr;
+	json_t *j;
+
+	memset(&s, 0, sizeof s);
+	s.p = (const unsigned char *)p;
+	s.n = n;
+	s.f = f;
+	s.why = "";
+	if (f)
+		memset(f, 0, sizeof *f);
+	ws(&s);
+	if (s.i < n && s.p[s.i] != '{') {
+		value(&s, 0);
+		if (!s.invalid)
+			prof(&s, "entry is not an object");
+	} else {
+		value(&s, 0);
+	}
+	if (!s.invalid) {
+		ws(&s);
+		if (s.i != n)
+			bad(&s, "bytes after the entry");
+	}
+	*why = s.why;
+	if (s.invalid && s.profile && strcmp(s.why, "nested too deep") == 0)
+		return SOC_AUDIT_LINE_PROFILE;
+	if (s.invalid)
+		return SOC_AUDIT_LINE_INVALID;
+	if (s.noncanon) {
+		/* Formatting, key order, or a duplicate?  Ask jansson. */
+		j = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY |
+		    JSON_ALLOW_NUL, &jerr);
+		if (!j && strstr(jerr.text, "duplicate")) {
+			*why = "duplicate key";
+			return SOC_AUDIT_LINE_DUPKEY;
+		}
+		json_decref(j);
+	}
+	if (s.profile)
+		return SOC_AUDIT_LINE_PROFILE;
+	if (s.noncanon) {
+		*why = "not in canonical form";
+		return SOC_AUDIT_LINE_NONCANON;
+	}
+	return SOC_AUDIT_LINE_OK;
+}
