@@ -360,6 +360,15 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 			ing_set_str(out, direct[i].path,
 			    unquote(v, b, sizeof b));
 	}
+	/* "DOMAIN\user" or "user@domain" in user.name: split it */
+	if ((v = ing_get_str(out, "user.name")) && (strchr(v, '\\') ||
+	    strchr(v, '@'))) {
+		char u[256];
+
+		snprintf(u, sizeof u, "%s", v);
+		json_object_del(json_object_get(out, "user"), "name");
+		ing_set_user(out, "user", u);
+	}
 	/* the acting user, also as user.name; the target as user.target */
 	if ((v = ing_get_str(out, "source.user.name")) && !ing_get(out,
 	    "user.name"))

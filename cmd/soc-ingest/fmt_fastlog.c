@@ -91,14 +91,14 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 		goto out;
 	}
 	msg = strchr(p + 6, ']');
-	if (!msg || !(q = strstr(msg, " [**]"))) {
+	if (!msg || !(q = strstr(msg + 1, " [**]"))) {
 		*why = "no message between [**] markers";
 		goto out;
 	}
 	msg++;
+	*q = '\0';
 	while (*msg == ' ')
 		msg++;
-	*q = '\0';
 	p = q + 5;
 	ing_set_str(out, "event.kind", "alert");
 	ing_add_str(out, "event.category", "intrusion_detection");

@@ -601,7 +601,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 		body = sshd(out, m);
 	if (!body && sl.app.p && sl.app.p[0] == '%' &&
 	    (body = asa(out, sl.app.p, sl.app.n, m)) == 1)
-		json_object_del(json_object_get(out, "process"), "name");
+		json_object_del(out, "process");	/* the tag is no process */
 	if (!body && m[0] == '%') {
 		const char *colon = strstr(m, ": ");
 

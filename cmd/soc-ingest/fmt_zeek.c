@@ -330,9 +330,14 @@ http(json_t *out, const json_t *z)
 		ing_set_str(out, "url.path", path);
 		free(path);
 	}
-	msgf(out, "zeek http %s %s http://%s%s %s", flow(z, f, sizeof f),
-	    S("method"), host ? host : "-", uri ? uri : "",
-	    zget(z, "status_code") ? "" : "");
+	{
+		int64_t st = 0;
+
+		zint(z, "status_code", &st);
+		msgf(out, "zeek http %s %s http://%s%s %lld", flow(z, f,
+		    sizeof f), S("method"), host ? host : "-", uri ? uri : "",
+		    (long long)st);
+	}
 }
 
 static void
