@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "ingest.h"
 
 static const char *const known_types[] = {
@@ -192,6 +193,16 @@ map_dns(json_t *out, const json_t *d)
 		add_answer(out, x);
 }
 
+/* Certificate validity: a future time is normal here. */
+static void
+cert_time(json_t *out, const char *path, const char *s)
+{
+	int64_t ms;
+
+	if (s && soc_time_parse(s, strlen(s), &ms) == 0)
+		ing_set_time_ms(out, path, ms);
+}
+
 static void
 map_tls(json_t *out, const json_t *t)
 {
@@ -209,8 +220,8 @@ map_tls(json_t *out, const json_t *t)
 	ing_set_s(out, "tls.server.issuer", ing_get(t, "issuerdn"));
 	ing_set_s(out, "tls.client.ja3", ing_get(t, "ja3.hash"));
 	ing_set_s(out, "tls.server.ja3s", ing_get(t, "ja3s.hash"));
-	ing_set_time(NULL, out, "tls.server.not_before", ing_get(t, "notbefore"));
-	ing_set_time(NULL, out, "tls.server.not_after", ing_get(t, "notafter"));
+	cert_time(out, "tls.server.not_before", ing_get_str(t, "notbefore"));
+	cert_time(out, "tls.server.not_after", ing_get_str(t, "notafter"));
 	{
 		const char *fp = ing_get_str(t, "fingerprint");
 		char hex[64];
@@ -391,7 +402,6 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 			ing_add_str(out, "event.type", "protocol");
 	}
 	ing_set_str(out, "event.dataset", "suricata.eve");
-	ing_set_str(out, "event.provider", t);
 	ing_set_str(out, "observer.vendor", "OISF");
 	ing_set_str(out, "observer.product", "Suricata");
 	ing_add_str(out, "observer.type", "ids");
@@ -481,6 +491,19 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		    ing_get_str(in, "fileinfo.filename") : "?", src, dst);
 	else if (strcmp(t, "stats") == 0)
 		snprintf(msg, sizeof msg, "Suricata stats");
+	else if (strcmp(t, "ssh") == 0)
+		snprintf(msg, sizeof msg, "SSH %s -> %s (%s -> %s)",
+		    ing_get_str(in, "ssh.client.software_version") ?
+		    ing_get_str(in, "ssh.client.software_version") : "?",
+		    ing_get_str(in, "ssh.server.software_version") ?
+		    ing_get_str(in, "ssh.server.software_version") : "?", src, dst);
+	else if (strcmp(t, "smtp") == 0)
+		snprintf(msg, sizeof msg, "SMTP from %s to %zu recipient%s (%s -> %s)",
+		    ing_get_str(out, "email.from.address.0") ?
+		    ing_get_str(out, "email.from.address.0") : "?",
+		    json_array_size(ing_get(out, "email.to.address")),
+		    json_array_size(ing_get(out, "email.to.address")) == 1 ? "" : "s",
+		    src, dst);
 	else
 		snprintf(msg, sizeof msg, "Suricata %s %s (%s -> %s)", t,
 		    proto ? proto : "", src, dst);

@@ -100,6 +100,39 @@ merge(json_t *out, json_t *tmp)
 	}
 }
 
+/*
+ * Wazuh's eventchannel decoder writes Windows values with doubled
+ * backslashes ("C:\\\\Windows"): undo that, so paths and DOMAIN\\user
+ * read as Windows wrote them.
+ */
+static json_t *
+undouble(const json_t *d)
+{
+	json_t *o = json_object(), *v;
+	const char *k;
+
+	json_object_foreach((json_t *)d, k, v) {
+		const char *s = json_string_value(v);
+
+		if (s && strstr(s, "\\\\")) {
+			size_t n = strlen(s), i, j = 0;
+			char *t = malloc(n + 1);
+
+			if (!t)
+				continue;
+			for (i = 0; i < n; i++) {
+				t[j++] = s[i];
+				if (s[i] == '\\' && s[i + 1] == '\\')
+					i++;
+			}
+			json_object_set_new(o, k, json_stringn(t, j));
+			free(t);
+		} else
+			json_object_set(o, k, v);
+	}
+	return o;
+}
+
 /* data.win {system, eventdata} as an evtx_dump-style Event object. */
 static json_t *
 win_event(const json_t *win)
@@ -126,10 +159,19 @@ win_event(const json_t *win)
 		json_object_set_new(s, "EventRecordID", json_string(v));
 	json_object_set_new(ev, "System", s);
 	if (json_is_object(json_object_get(win, "eventdata")))
-		json_object_set(ev, "EventData", json_object_get(win, "eventdata"));
-	if ((v = ing_get_str(sys, "message")))
-		json_object_set_new(ev, "RenderingInfo", json_pack("{s:s}",
-		    "Message", v));
+		json_object_set_new(ev, "EventData",
+		    undouble(json_object_get(win, "eventdata")));
+	if ((v = ing_get_str(sys, "message"))) {
+		size_t n = strlen(v);
+
+		/* Wazuh quotes the rendered message: "\"Process accessed\"" */
+		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+			json_object_set_new(ev, "RenderingInfo", json_pack("{s:s%}",
+			    "Message", v + 1, n - 2));
+		else
+			json_object_set_new(ev, "RenderingInfo", json_pack("{s:s}",
+			    "Message", v));
+	}
 	json_object_set_new(top, "Event", ev);
 	return top;
 }
@@ -219,6 +261,7 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		} else
 			ing_set_user(out, "user", du);
 		ing_set_s(out, "url.original", json_object_get(data, "url"));
+		ing_set_s(out, "process.command_line", json_object_get(data, "command"));
 		ing_set_s(out, "network.transport", json_object_get(data, "protocol"));
 		if (json_is_object(json_object_get(data, "win"))) {
 			json_t *ev = win_event(json_object_get(data, "win"));

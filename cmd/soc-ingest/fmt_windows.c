@@ -369,6 +369,14 @@ view(struct win *w, const json_t *in)
 		if (!w->message)
 			w->message = json_string_value(json_object_get(in,
 			    "RenderedDescription"));
+		if (!w->message && (w->message = json_string_value(
+		    json_object_get(in, "Activity")))) {
+			/* Log Analytics: "5156 - The Windows Filtering ..." */
+			const char *dash = strstr(w->message, " - ");
+
+			if (dash && (size_t)(dash - w->message) <= 5)
+				w->message = dash + 3;
+		}
 		w->own = json_object();
 		json_object_foreach((json_t *)in, k, v)
 			if (!is_flat_system(k))
@@ -1076,8 +1084,10 @@ ing_windows_map(struct ing_ctx *c, const json_t *in, json_t *out,
 			ing_set_user(out, "user", D(&w, "User") ? D(&w, "User") :
 			    D(&w, "UserName"));
 		set_image(out, "process", D(&w, "Image") ? D(&w, "Image") :
-		    D(&w, "ProcessName"));
-		set_pid(out, "process.pid", D(&w, "ProcessId"));
+		    D(&w, "ProcessName") ? D(&w, "ProcessName") :
+		    D(&w, "Application"));
+		set_pid(out, "process.pid", D(&w, "ProcessId") ?
+		    D(&w, "ProcessId") : D(&w, "ProcessID"));
 		set_addr(out, "source.ip", D(&w, "IpAddress") ?
 		    D(&w, "IpAddress") : D(&w, "SourceAddress"));
 		set_port(out, "source.port", D(&w, "IpPort") ?
