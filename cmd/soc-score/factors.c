@@ -1,0 +1,576 @@
+/*
+ * Scoring one alert: the factors, each in points (tenths of log-odds),
+ * their sum turned into a value 0-100, and the disposition.
+ *
+ * Every factor reads only fields named by path, so the score does not
+ * depend on field order.  The behavioural factors read the baselines as
+ * they were before this alert; the alert is then counted into them
+ * (when update is set), so an alert is never its own baseline.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "err.h"
+#include "record.h"
+#include "score.h"
+
+#define SEP "\x1f"
+#define DAY_MS 86400000.0
+
+static const char *const pair_name[NPAIRS] = {
+	"rule_entity", "user_source", "user_country", "user_host",
+	"host_process", "host_destination",
+};
+
+void
+alert_init(struct alert *a)
+{
+	struct soc_buf *all[] = { &a->product, &a->rule, &a->rname, &a->host,
+	    &a->user, &a->src, &a->country, &a->process, &a->dst, &a->id,
+	    &a->tmp, &a->rulekey };
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		soc_buf_init(all[i], 1 << 16);
+	for (i = 0; i < NPAIRS; i++)
+		soc_buf_init(&a->key[i], 1 << 17);
+	for (i = 0; i < MAX_FEATS; i++)
+		soc_buf_init(&a->feat[i], 1 << 17);
+}
+
+void
+alert_release(struct alert *a)
+{
+	struct soc_buf *all[] = { &a->product, &a->rule, &a->rname, &a->host,
+	    &a->user, &a->src, &a->country, &a->process, &a->dst, &a->id,
+	    &a->tmp, &a->rulekey };
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		soc_buf_release(all[i]);
+	for (i = 0; i < NPAIRS; i++)
+		soc_buf_release(&a->key[i]);
+	for (i = 0; i < MAX_FEATS; i++)
+		soc_buf_release(&a->feat[i]);
+}
+
+/* The first of paths that holds a non-empty string (or a number, or the
+ * first element of an array of strings), into out; 1 when found. */
+static int
+field(const struct soc_span *rec, struct soc_buf *out, const char *const *paths)
+{
+	struct soc_span v, el;
+	char sub[128];
+
+	soc_buf_reset(out);
+	for (; *paths; paths++) {
+		switch (soc_record_get(rec, *paths, &v)) {
+		case SOC_JSON_STRING:
+			if (soc_json_str_decode(&v, out) == 0 && out->len > 0)
+				return 1;
+			soc_buf_reset(out);
+			break;
+		case SOC_JSON_NUMBER:
+			if (soc_buf_add(out, v.p, v.len) == 0)
+				return 1;
+			soc_buf_reset(out);
+			break;
+		case SOC_JSON_ARRAY:
+			if (snprintf(sub, sizeof(sub), "%s.0", *paths) >=
+			    (int)sizeof(sub))
+				break;
+			if (soc_record_get(rec, sub, &el) == SOC_JSON_STRING &&
+			    soc_json_str_decode(&el, out) == 0 && out->len > 0)
+				return 1;
+			soc_buf_reset(out);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+#define PATHS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Replace bytes that would break our key syntax (the separator and the
+ * newline of the recent-features text). */
+static void
+clean(struct soc_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->p[i] == '\x1f' || b->p[i] == '\n')
+			b->p[i] = ' ';
+}
+
+static void
+mkpair(struct soc_buf *k, const char *tag, const struct soc_buf *x,
+    const struct soc_buf *y)
+{
+	soc_buf_reset(k);
+	if (x->len == 0 || y->len == 0)
+		return;
+	if (soc_buf_addf(k, "%s" SEP "%s" SEP "%s", tag, x->p, y->p) < 0)
+		soc_buf_reset(k);
+}
+
+static void
+addfeat(struct alert *a, const char *name, const struct soc_buf *x,
+    const struct soc_buf *y)
+{
+	struct soc_buf *f;
+
+	if (a->nfeat >= MAX_FEATS || x->len == 0 || (y && y->len == 0))
+		return;
+	f = &a->feat[a->nfeat];
+	soc_buf_reset(f);
+	if ((y ? soc_buf_addf(f, "%s=%s" SEP "%s", name, x->p, y->p) :
+	    soc_buf_addf(f, "%s=%s", name, x->p)) == 0)
+		a->nfeat++;
+}
+
+void
+alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
+{
+	struct soc_buf *ent;
+	struct soc_span v;
+	int64_t ts;
+
+	a->ts = now;
+	if (soc_record_get(rec, "@timestamp", &v) == SOC_JSON_STRING &&
+	    v.len >= 2 && soc_time_parse(v.p + 1, v.len - 2, &ts) == 0)
+		a->ts = ts;
+	if (!field(rec, &a->product, PATHS("observer.product", "event.dataset",
+	    "observer.vendor", "soc.source.format")))
+		soc_buf_addstr(&a->product, "-");
+	if (!field(rec, &a->rule, PATHS("rule.id", "rule.name", "event.action",
+	    "event.code")))
+		soc_buf_addstr(&a->rule, "-");
+	if (!field(rec, &a->rname, PATHS("rule.name", "rule.id", "event.action",
+	    "event.code")))
+		soc_buf_addstr(&a->rname, "-");
+	field(rec, &a->host, PATHS("host.name", "host.hostname", "host.ip"));
+	field(rec, &a->user, PATHS("user.name"));
+	field(rec, &a->src, PATHS("source.ip"));
+	field(rec, &a->country, PATHS("source.geo.country_iso_code"));
+	field(rec, &a->process, PATHS("process.name"));
+	field(rec, &a->dst, PATHS("destination.ip", "dns.question.name"));
+	field(rec, &a->id, PATHS("soc.id"));
+	clean(&a->product);
+	clean(&a->rule);
+	clean(&a->host);
+	clean(&a->user);
+	clean(&a->src);
+	clean(&a->country);
+	clean(&a->process);
+	clean(&a->dst);
+	a->has_sev = soc_record_int(rec, "soc.severity", &a->sev) == 0;
+
+	soc_buf_reset(&a->rulekey);
+	soc_buf_addf(&a->rulekey, "r" SEP "%s/%s", a->product.p, a->rule.p);
+	/* The rule's entity: the host, else the source, else the user. */
+	ent = a->host.len ? &a->host : a->src.len ? &a->src : &a->user;
+	mkpair(&a->key[PAIR_RULE_ENTITY], "re", &a->rulekey, ent);
+	mkpair(&a->key[PAIR_USER_SOURCE], "us", &a->user, &a->src);
+	mkpair(&a->key[PAIR_USER_COUNTRY], "uc", &a->user, &a->country);
+	mkpair(&a->key[PAIR_USER_HOST], "uh", &a->user, &a->host);
+	mkpair(&a->key[PAIR_HOST_PROCESS], "hp", &a->host, &a->process);
+	mkpair(&a->key[PAIR_HOST_DEST], "hd", &a->host, &a->dst);
+
+	a->nfeat = 0;
+	addfeat(a, "product", &a->product, NULL);
+	addfeat(a, "rule", &a->rulekey, NULL);
+	addfeat(a, "rule@entity", &a->rulekey, ent);
+	addfeat(a, "host", &a->host, NULL);
+	addfeat(a, "user", &a->user, NULL);
+	addfeat(a, "source", &a->src, NULL);
+	addfeat(a, "rule@user", &a->rulekey, &a->user);
+}
+
+/* ---- the factors ---- */
+
+struct factors {
+	json_t *list;		/* [{name, points, evidence}] */
+	double sum;		/* of the rounded points */
+	double anomaly;		/* positive behavioural points */
+	const char *guard;
+	struct soc_buf ev;
+};
+
+static void
+factor(struct factors *f, const char *name, double points, const char *fmt,
+    ...) SOC_PRINTF(4, 5);
+
+static void
+factor(struct factors *f, const char *name, double points, const char *fmt, ...)
+{
+	va_list ap;
+	json_t *o;
+	long pts = lround(points);
+	char *ev;
+
+	if (pts == 0 && strcmp(name, "prior") != 0)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&ev, fmt, ap) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	va_end(ap);
+	o = json_object();
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "points", json_integer(pts));
+	/* evidence holds alert text: keep it valid UTF-8 for jansson */
+	soc_buf_reset(&f->ev);
+	soc_buf_add_json_str(&f->ev, ev, strlen(ev));
+	json_object_set_new(o, "evidence", json_loadb(f->ev.p, f->ev.len,
+	    JSON_DECODE_ANY, NULL));
+	free(ev);
+	json_array_append_new(f->list, o);
+	f->sum += (double)pts;
+}
+
+/* A readable form of a key part (the separator shown as " / "). */
+static const char *
+shown(const struct soc_buf *b)
+{
+	return b->len ? b->p : "-";
+}
+
+static void
+ago(char *out, size_t n, double ms)
+{
+	if (ms < 3600000.0)
+		snprintf(out, n, "%.0f minutes", ms / 60000.0);
+	else if (ms < 2 * DAY_MS)
+		snprintf(out, n, "%.1f hours", ms / 3600000.0);
+	else
+		snprintf(out, n, "%.1f days", ms / DAY_MS);
+}
+
+static const char *
+pair_words(enum pair_kind k, const struct alert *a, char *buf, size_t n)
+{
+	switch (k) {
+	case PAIR_RULE_ENTITY:
+		snprintf(buf, n, "rule '%s' on '%s'", a->rname.p,
+		    a->host.len ? a->host.p : a->src.len ? a->src.p : a->user.p);
+		break;
+	case PAIR_USER_SOURCE:
+		snprintf(buf, n, "user %s from address %s", a->user.p, a->src.p);
+		break;
+	case PAIR_USER_COUNTRY:
+		snprintf(buf, n, "user %s from country %s", a->user.p,
+		    a->country.p);
+		break;
+	case PAIR_USER_HOST:
+		snprintf(buf, n, "user %s on host %s", a->user.p, a->host.p);
+		break;
+	case PAIR_HOST_PROCESS:
+		snprintf(buf, n, "process %s on host %s", a->process.p,
+		    a->host.p);
+		break;
+	default:
+		snprintf(buf, n, "host %s talking to %s", a->host.p, a->dst.p);
+		break;
+	}
+	return buf;
+}
+
+static void
+behaviour(struct score_state *s, struct alert *a, struct factors *f)
+{
+	const struct score_params *p = &s->p;
+	struct soc_baseline_entry *e, *r;
+	char what[512], when[64];
+	double c, pts, fast, slow, expect, ratio;
+	int k, h;
+	unsigned near, tot;
+
+	for (k = 0; k < NPAIRS; k++) {
+		if (a->key[k].len == 0)
+			continue;
+		e = soc_baseline_get(&s->bl, a->key[k].p);
+		pair_words(k, a, what, sizeof(what));
+		if (!e || e->total <= 0) {
+			pts = p->first_seen * (k == PAIR_RULE_ENTITY ? 1 :
+			    p->pair_weight);
+			f->anomaly += pts;
+			factor(f, pair_name[k], pts, "first time seen: %s", what);
+			continue;
+		}
+		c = soc_baseline_count(&s->bl, e, a->ts);
+		pts = p->first_seen - p->rarity_slope * log2(1 + c);
+		if (k != PAIR_RULE_ENTITY) {
+			/* Only the rule's own history says "familiar noise". */
+			if (pts < 0)
+				pts = 0;
+			pts *= p->pair_weight;
+		} else if (pts < p->familiar_floor)
+			pts = p->familiar_floor;
+		if (pts > 0)
+			f->anomaly += pts;
+		ago(when, sizeof(when), (double)(a->ts - e->last));
+		factor(f, pair_name[k], pts, "%s: %.0f times before, "
+		    "%.2f recently (half-life %.0f h), last %s ago", what,
+		    e->total, c, p->half_life_s / 3600, when);
+	}
+
+	/* Hour of day of the rule on its entity, once the pair has history. */
+	if (a->key[PAIR_RULE_ENTITY].len) {
+		e = soc_baseline_get(&s->bl, a->key[PAIR_RULE_ENTITY].p);
+		h = soc_baseline_hour(a->ts);
+		tot = soc_baseline_hod_total(e);
+		if (e && (double)(a->ts - e->first) >= p->hour_warmup_s * 1000 &&
+		    tot >= p->hour_min && (near = soc_baseline_hod_near(e, h)) == 0) {
+			f->anomaly += p->hour_points;
+			factor(f, "hour_of_day", p->hour_points, "%s never fired "
+			    "between %02d:00 and %02d:59 UTC before (0 of %u "
+			    "alerts)", pair_words(PAIR_RULE_ENTITY, a, what,
+			    sizeof(what)), (h + 23) % 24, (h + 1) % 24, tot);
+		}
+	}
+
+	/* Hour of week of the host and the user (long profiles). */
+	h = soc_baseline_hour_of_week(a->ts);
+	for (k = 0; k < 2; k++) {
+		const struct soc_buf *who = k ? &a->user : &a->host;
+
+		if (who->len == 0)
+			continue;
+		soc_buf_reset(&s->tmp);
+		soc_buf_addf(&s->tmp, "%s" SEP "%s", k ? "u" : "h", who->p);
+		e = soc_baseline_get(&s->bl, s->tmp.p);
+		if (!e || !e->how || (double)(a->ts - e->first) <
+		    p->week_warmup_s * 1000 || e->total < p->week_min)
+			continue;
+		if (soc_baseline_how_near(e, h) == 0) {
+			f->anomaly += p->week_points;
+			factor(f, "hour_of_week", p->week_points, "%s %s is "
+			    "never active at this hour of the week (0 of %.0f)",
+			    k ? "user" : "host", who->p, e->total);
+		}
+	}
+
+	/* Burst: the rule's last minutes against its usual rate. */
+	r = soc_baseline_get(&s->bl, a->rulekey.p);
+	if (r && (double)(a->ts - r->first) >= p->burst_warmup_s * 1000) {
+		fast = soc_baseline_fast(&s->bl, r, a->ts) + 1;
+		slow = soc_baseline_count(&s->bl, r, a->ts) + 1;
+		/* In a steady state fast/slow = hl_fast/hl_slow. */
+		expect = slow * p->burst_half_life_s / p->half_life_s;
+		ratio = fast / (expect > 1e-9 ? expect : 1e-9);
+		if (fast >= p->burst_min && ratio >= p->burst_ratio) {
+			pts = p->burst_points * fmin(1, log2(ratio / p->burst_ratio + 1));
+			f->anomaly += pts;
+			factor(f, "burst", pts, "rule '%s' fired %.0f times in "
+			    "the last minutes, %.0f times its usual rate",
+			    a->rname.p, fast, ratio);
+		}
+	}
+}
+
+static void
+context(struct score_state *s, const struct soc_span *rec, struct alert *a,
+    struct factors *f)
+{
+	const struct score_params *p = &s->p;
+	struct soc_buf *t = &a->tmp;
+	struct soc_span v;
+	int64_t n;
+	int priv;
+
+	if (a->has_sev) {
+		factor(f, "severity", (double)(a->sev - 50) * p->severity_weight,
+		    "source severity %lld of 100", (long long)a->sev);
+	}
+	if (soc_record_int(rec, "soc.enrich.intel_max_confidence", &n) == 0 &&
+	    n > 0) {
+		if (!field(rec, t, PATHS("soc.enrich.intel.0.indicator",
+		    "soc.enrich.intel.0.value")))
+			soc_buf_addstr(t, "an indicator");
+		factor(f, "intel", (double)n * p->intel_weight, "threat intel "
+		    "match on %s, confidence %lld", t->p, (long long)n);
+		if (n >= p->guard_intel && !f->guard)
+			f->guard = "intel_match";
+	}
+	if (soc_record_int(rec, "soc.enrich.asset_criticality", &n) == 0) {
+		if (!field(rec, t, PATHS("soc.enrich.assets.0.value")))
+			soc_buf_addstr(t, "the asset");
+		factor(f, "asset", (double)(n - 50) * p->asset_weight,
+		    "asset %s has criticality %lld of 100", t->p, (long long)n);
+		if (n >= p->guard_asset && !f->guard)
+			f->guard = "critical_asset";
+	}
+	priv = soc_record_get(rec, "soc.enrich.privileged", &v) == SOC_JSON_TRUE;
+	if (priv) {
+		if (!field(rec, t, PATHS("soc.enrich.identities.0.value",
+		    "user.name")))
+			soc_buf_addstr(t, "the account");
+		factor(f, "identity", p->privileged_points, "account %s is "
+		    "privileged", t->p);
+	}
+	if (soc_record_get(rec, "soc.enrich.prior.0", &v) == SOC_JSON_OBJECT &&
+	    field(rec, t, PATHS("soc.enrich.prior.0.verdict"))) {
+		int bad = strcmp(t->p, "true_positive") == 0 ||
+		    strcmp(t->p, "malicious") == 0;
+		int good = strcmp(t->p, "false_positive") == 0 ||
+		    strcmp(t->p, "benign") == 0;
+
+		if (bad || good)
+			factor(f, "prior_verdict", bad ? p->prior_points :
+			    -p->prior_points / 2, "an earlier incident with "
+			    "this observable was judged %s", t->p);
+	}
+	if (soc_record_get(rec, "soc.enrich.lookups.0", &v) == SOC_JSON_OBJECT &&
+	    field(rec, t, PATHS("soc.enrich.lookups.0.verdict")) &&
+	    strcmp(t->p, "malicious") == 0) {
+		n = 50;
+		soc_record_int(rec, "soc.enrich.lookups.0.score", &n);
+		factor(f, "lookup", (double)n * p->lookup_weight, "a remote "
+		    "lookup judged an observable malicious (score %lld)",
+		    (long long)n);
+	}
+	(void)priv;
+}
+
+static void
+learned(struct score_state *s, struct alert *a, struct factors *f)
+{
+	const struct score_params *p = &s->p;
+	struct soc_baseline_entry *e = soc_baseline_get(&s->fid, a->rulekey.p);
+	double tp = 0, fp = 0, bp = 0, al, be, pts, m, best[2] = { 0, 0 };
+	uint32_t idx[MAX_FEATS];
+	int i, bi[2] = { -1, -1 };
+	char why[600];
+
+	if (e) {
+		tp = e->count;
+		fp = e->fast;
+		bp = e->total;
+	}
+	if (tp + fp + bp > 0) {
+		al = p->fidelity_alpha + tp;
+		be = p->fidelity_beta + fp + bp / 2;
+		pts = p->fidelity_scale * log(al / be);
+		pts = fmax(-p->fidelity_cap, fmin(p->fidelity_cap, pts));
+		factor(f, "rule_fidelity", pts, "analysts confirmed rule '%s' "
+		    "%.0f of %.0f times (%.0f false, %.0f benign positives)",
+		    a->rname.p, tp, tp + fp + bp, fp, bp);
+	}
+	if (s->model.version == 0)
+		return;
+	for (i = 0; i < a->nfeat; i++) {
+		double w;
+
+		idx[i] = soc_model_index(&s->model, a->feat[i].p, a->feat[i].len);
+		w = fabs(s->model.w[idx[i]]);
+		if (w > best[0]) {
+			best[1] = best[0], bi[1] = bi[0];
+			best[0] = w, bi[0] = i;
+		} else if (w > best[1])
+			best[1] = w, bi[1] = i;
+	}
+	m = soc_model_margin(&s->model, idx, (size_t)a->nfeat);
+	pts = fmax(-p->model_cap, fmin(p->model_cap, p->model_scale * m));
+	why[0] = 0;
+	for (i = 0; i < 2; i++) {
+		size_t l = strlen(why);
+		const char *fe;
+
+		if (bi[i] < 0 || best[i] == 0)
+			continue;
+		fe = a->feat[bi[i]].p;
+		snprintf(why + l, sizeof(why) - l, "%s%.*s %+.1f",
+		    l ? ", " : "; strongest: ", (int)strcspn(fe, "\x1f"), fe,
+		    s->model.w[idx[bi[i]]] * p->model_scale);
+	}
+	factor(f, "model", pts, "model trained on %llu analyst verdicts%s",
+	    (unsigned long long)s->model.version, why);
+}
+
+static void
+update(struct score_state *s, struct alert *a)
+{
+	int k;
+
+	soc_baseline_touch(&s->bl, a->rulekey.p, a->ts, 1, 0);
+	for (k = 0; k < NPAIRS; k++)
+		if (a->key[k].len)
+			soc_baseline_touch(&s->bl, a->key[k].p, a->ts, 1, 0);
+	if (a->host.len) {
+		soc_buf_reset(&s->tmp);
+		soc_buf_addf(&s->tmp, "h" SEP "%s", a->host.p);
+		soc_baseline_touch(&s->bl, s->tmp.p, a->ts, 1, 1);
+	}
+	if (a->user.len) {
+		soc_buf_reset(&s->tmp);
+		soc_buf_addf(&s->tmp, "u" SEP "%s", a->user.p);
+		soc_baseline_touch(&s->bl, s->tmp.p, a->ts, 1, 1);
+	}
+}
+
+json_t *
+score_alert(struct score_state *s, const struct soc_span *rec,
+    struct alert *a, int upd)
+{
+	const struct score_params *p = &s->p;
+	struct factors f;
+	json_t *o, *model;
+	double value, conf, pr;
+	const char *disp, *verdict, *prio;
+	long v;
+
+	memset(&f, 0, sizeof(f));
+	soc_buf_init(&f.ev, 1 << 20);
+	f.list = json_array();
+	factor(&f, "prior", p->prior, "base rate: most alerts need no human");
+	context(s, rec, a, &f);
+	behaviour(s, a, &f);
+	learned(s, a, &f);
+	if (!f.guard && f.anomaly >= p->guard_privileged_anomaly &&
+	    soc_record_get(rec, "soc.enrich.privileged", &(struct soc_span){ 0 })
+	    == SOC_JSON_TRUE)
+		f.guard = "privileged_anomaly";
+
+	value = 100.0 / (1.0 + exp(-f.sum / 10.0));
+	v = lround(value);
+	disp = v >= p->escalate ? "escalate" : v >= p->monitor ? "monitor" :
+	    "auto_close";
+	/* A guardrail is named only when it prevented an auto-close. */
+	if (f.guard && strcmp(disp, "auto_close") == 0)
+		disp = "escalate";
+	else
+		f.guard = NULL;
+	verdict = v >= p->malicious ? "malicious" : v >= p->suspicious ?
+	    "suspicious" : "benign";
+	if (strcmp(disp, "escalate") == 0 && strcmp(verdict, "benign") == 0)
+		verdict = "suspicious";
+	prio = v >= p->p1 ? "P1" : v >= p->p2 ? "P2" : v >= p->p3 ? "P3" : "P4";
+	if (strcmp(disp, "escalate") == 0 && strcmp(prio, "P4") == 0)
+		prio = "P3";
+	pr = value / 100.0;
+	conf = floor(fmax(pr, 1 - pr) * 100 + 0.5) / 100;
+
+	o = json_object();
+	json_object_set_new(o, "value", json_integer(v));
+	json_object_set_new(o, "verdict", json_string(verdict));
+	json_object_set_new(o, "priority", json_string(prio));
+	json_object_set_new(o, "disposition", json_string(disp));
+	json_object_set_new(o, "confidence", json_real(conf));
+	json_object_set_new(o, "factors", f.list);
+	if (f.guard)
+		json_object_set_new(o, "guardrail", json_string(f.guard));
+	model = json_object();
+	json_object_set_new(model, "version",
+	    json_integer((json_int_t)s->model.version));
+	json_object_set_new(o, "model", model);
+	soc_buf_release(&f.ev);
+	if (upd)
+		update(s, a);
+	return o;
+}

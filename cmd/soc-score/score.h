@@ -1,0 +1,127 @@
+/*
+ * soc-score internals: the parameters, the state (baselines, rule
+ * fidelity, model; score.db), scoring one alert and learning from one
+ * verdict.  main.c owns the one instance of struct score_state.
+ */
+#ifndef SOC_SCORE_H
+#define SOC_SCORE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "baseline.h"
+#include "buf.h"
+#include "db.h"
+#include "json.h"
+#include "model.h"
+
+/* Every tunable number (configuration keys of the same name, see the
+ * table in params.c and man soc-score). */
+struct score_params {
+	double prior;
+	double escalate, monitor;
+	double malicious, suspicious;
+	double p1, p2, p3;
+	double half_life_s, burst_half_life_s;
+	double max_entities, max_recent;
+	double severity_weight;
+	double first_seen, rarity_slope, familiar_floor, pair_weight;
+	double hour_points, hour_warmup_s, hour_min;
+	double week_points, week_warmup_s, week_min;
+	double burst_points, burst_min, burst_ratio, burst_warmup_s;
+	double intel_weight, asset_weight, privileged_points, prior_points;
+	double lookup_weight;
+	double fidelity_alpha, fidelity_beta, fidelity_scale, fidelity_cap;
+	double model_bits, model_lr, model_l2, model_scale, model_cap;
+	double feedback_familiarity;
+	double guard_intel, guard_asset, guard_privileged_anomaly;
+};
+
+void score_params_default(struct score_params *p);
+/* Apply a configuration object (borrowed); dies 78 naming path and key. */
+void score_params_load(struct score_params *p, const json_t *cfg,
+    const char *path);
+/* The parameters as a JSON object (new reference). */
+json_t *score_params_json(const struct score_params *p);
+
+/* The pairs whose first-seen and rarity are factors. */
+enum pair_kind {
+	PAIR_RULE_ENTITY,
+	PAIR_USER_SOURCE,
+	PAIR_USER_COUNTRY,
+	PAIR_USER_HOST,
+	PAIR_HOST_PROCESS,
+	PAIR_HOST_DEST,
+	NPAIRS
+};
+
+#define MAX_FEATS 8
+
+/* What scoring reads from one alert (strings owned by the buffers). */
+struct alert {
+	int64_t ts;
+	struct soc_buf product, rule, rname, host, user, src, country,
+	    process, dst, id, tmp;
+	int has_sev;
+	int64_t sev;
+	struct soc_buf key[NPAIRS];	/* empty when a side is missing */
+	struct soc_buf rulekey;		/* "r\x1fPRODUCT/RULE" */
+	struct soc_buf feat[MAX_FEATS];	/* model features */
+	int nfeat;
+};
+
+struct score_state {
+	struct score_params p;
+	struct soc_baseline bl;		/* entity baselines */
+	struct soc_baseline fid;	/* rule fidelity: count=tp fast=fp total=bp */
+	struct soc_model model;
+	int model_dirty;
+	struct soc_db db;
+	int have_db, learn;
+	char *state_dir;
+	/* prepared statements (NULL without a database) */
+	sqlite3_stmt *st_recent_put, *st_recent_get, *st_recent_prune;
+	sqlite3_stmt *st_seen, *st_seen_put;
+	int64_t recent_seq;
+	unsigned long pending;		/* alerts since the last commit */
+	int in_tx;
+	/* audit log of model updates */
+	void *audit;			/* struct soc_audit *, NULL when none */
+	int audit_tried, audit_failed;
+	unsigned long long learned, unknown_targets, dup_verdicts;
+	struct alert a;
+	struct soc_buf out, val, tmp;
+};
+
+/* state.c */
+void score_state_open(struct score_state *s, const char *state_dir,
+    const char *config, int learn);
+void score_state_close(struct score_state *s);
+/* Commit what changed (learn mode only); called every so many alerts. */
+void score_state_checkpoint(struct score_state *s);
+void score_recent_put(struct score_state *s, const struct alert *a);
+/* The features of a recent alert: "rulekey\nrekey\nts\nfeat..." in out,
+ * 0, or -1 when unknown. */
+int score_recent_get(struct score_state *s, const char *id,
+    struct soc_buf *out);
+void score_model_save(struct score_state *s);
+
+/* factors.c */
+void alert_init(struct alert *a);
+void alert_release(struct alert *a);
+/* Read the alert's fields from rec and build its keys and features. */
+void alert_read(struct alert *a, const struct soc_span *rec, int64_t now);
+/* Score a (soc.score object, new reference); updates the baselines when
+ * update is set. */
+json_t *score_alert(struct score_state *s, const struct soc_span *rec,
+    struct alert *a, int update);
+
+/* learn.c: one feedback record; returns 0 learned, 1 ignored, -1 failed
+ * (the audit log refused: nothing was changed). */
+int score_learn(struct score_state *s, const struct soc_span *rec,
+    int verbose);
+
+/* eval.c */
+int score_eval(int argc, char **argv, const char *truth, size_t max_line);
+
+#endif

@@ -1,0 +1,318 @@
+/*
+ * baseline: decayed counters and activity profiles per entity key.
+ * See baseline.h.  Invariant: slot[] has a power-of-two capacity at
+ * least twice n, so linear probing always finds an empty slot.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "err.h"
+
+void
+soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
+    double hl_fast_ms)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max < 16 ? 16 : max;
+	b->hl_slow = hl_slow_ms > 0 ? hl_slow_ms : 86400000.0;
+	b->hl_fast = hl_fast_ms > 0 ? hl_fast_ms : 60000.0;
+	b->cap = 64;
+	b->slot = soc_xcalloc(b->cap, sizeof(*b->slot));
+	b->horizon = INT64_MIN;
+}
+
+static void
+entry_free(struct soc_baseline_entry *e)
+{
+	free(e->key);
+	free(e->how);
+	free(e);
+}
+
+void
+soc_baseline_free(struct soc_baseline *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->cap; i++)
+		if (b->slot[i])
+			entry_free(b->slot[i]);
+	free(b->slot);
+	b->slot = NULL;
+	b->n = b->cap = 0;
+}
+
+uint64_t
+soc_baseline_hash(const char *key, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static size_t
+find(const struct soc_baseline *b, uint64_t h, const char *key)
+{
+	size_t i = (size_t)h & (b->cap - 1);
+
+	while (b->slot[i]) {
+		if (b->slot[i]->hash == h && strcmp(b->slot[i]->key, key) == 0)
+			return i;
+		i = (i + 1) & (b->cap - 1);
+	}
+	return i;
+}
+
+static void
+place(struct soc_baseline *b, struct soc_baseline_entry *e)
+{
+	size_t i = (size_t)e->hash & (b->cap - 1);
+
+	while (b->slot[i])
+		i = (i + 1) & (b->cap - 1);
+	b->slot[i] = e;
+}
+
+static void
+rehash(struct soc_baseline *b, size_t cap)
+{
+	struct soc_baseline_entry **old = b->slot;
+	size_t oldcap = b->cap, i;
+
+	b->slot = soc_xcalloc(cap, sizeof(*b->slot));
+	b->cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i])
+			place(b, old[i]);
+	free(old);
+}
+
+static int
+by_age(const void *x, const void *y)
+{
+	const struct soc_baseline_entry *a = *(struct soc_baseline_entry *const *)x;
+	const struct soc_baseline_entry *c = *(struct soc_baseline_entry *const *)y;
+
+	if (a->last != c->last)
+		return a->last < c->last ? -1 : 1;
+	return strcmp(a->key, c->key);
+}
+
+static int
+by_key(const void *x, const void *y)
+{
+	const struct soc_baseline_entry *a = *(struct soc_baseline_entry *const *)x;
+	const struct soc_baseline_entry *c = *(struct soc_baseline_entry *const *)y;
+
+	return strcmp(a->key, c->key);
+}
+
+static struct soc_baseline_entry **
+collect(struct soc_baseline *b)
+{
+	struct soc_baseline_entry **v;
+	size_t i, k = 0;
+
+	v = soc_xcalloc(b->n ? b->n : 1, sizeof(*v));
+	for (i = 0; i < b->cap; i++)
+		if (b->slot[i])
+			v[k++] = b->slot[i];
+	SOC_ASSERT(k == b->n);
+	return v;
+}
+
+/* Drop the eighth of the table seen longest ago. */
+static void
+evict(struct soc_baseline *b)
+{
+	struct soc_baseline_entry **v = collect(b);
+	size_t drop = b->n / 8, i;
+
+	if (drop == 0)
+		drop = 1;
+	qsort(v, b->n, sizeof(*v), by_age);
+	for (i = 0; i < b->cap; i++)
+		b->slot[i] = NULL;
+	for (i = 0; i < b->n; i++) {
+		if (i < drop) {
+			if (v[i]->last > b->horizon)
+				b->horizon = v[i]->last;
+			entry_free(v[i]);
+		} else
+			place(b, v[i]);
+	}
+	b->evicted += drop;
+	b->n -= drop;
+	free(v);
+}
+
+struct soc_baseline_entry *
+soc_baseline_get(struct soc_baseline *b, const char *key)
+{
+	uint64_t h = soc_baseline_hash(key, strlen(key));
+
+	return b->slot[find(b, h, key)];
+}
+
+struct soc_baseline_entry *
+soc_baseline_put(struct soc_baseline *b, const char *key)
+{
+	uint64_t h = soc_baseline_hash(key, strlen(key));
+	size_t i = find(b, h, key);
+	struct soc_baseline_entry *e;
+
+	if (b->slot[i])
+		return b->slot[i];
+	if (b->n >= b->max) {
+		evict(b);
+		i = find(b, h, key);
+	}
+	if ((b->n + 1) * 2 > b->cap) {
+		rehash(b, b->cap * 2);
+		i = find(b, h, key);
+	}
+	e = soc_xcalloc(1, sizeof(*e));
+	e->hash = h;
+	e->key = soc_xstrdup(key);
+	e->first = e->last = INT64_MIN;
+	b->slot[i] = e;
+	b->n++;
+	return e;
+}
+
+static double
+decay(double c, int64_t from, int64_t to, double hl)
+{
+	if (c == 0 || from == INT64_MIN || to <= from)
+		return c;
+	return c * exp2(-(double)(to - from) / hl);
+}
+
+double
+soc_baseline_count(const struct soc_baseline *b,
+    const struct soc_baseline_entry *e, int64_t t)
+{
+	return e ? decay(e->count, e->last, t, b->hl_slow) : 0;
+}
+
+double
+soc_baseline_fast(const struct soc_baseline *b,
+    const struct soc_baseline_entry *e, int64_t t)
+{
+	return e ? decay(e->fast, e->last, t, b->hl_fast) : 0;
+}
+
+static void
+bump(uint16_t *p, uint16_t *all, size_t n)
+{
+	size_t i;
+
+	if (*p == UINT16_MAX)	/* age the profile: halve every slot */
+		for (i = 0; i < n; i++)
+			all[i] /= 2;
+	(*p)++;
+}
+
+struct soc_baseline_entry *
+soc_baseline_touch(struct soc_baseline *b, const char *key, int64_t t,
+    double w, int with_how)
+{
+	struct soc_baseline_entry *e = soc_baseline_put(b, key);
+	int h;
+
+	e->count = soc_baseline_count(b, e, t) + w;
+	e->fast = soc_baseline_fast(b, e, t) + w;
+	e->total += w;
+	if (e->first == INT64_MIN || t < e->first)
+		e->first = t;
+	if (e->last == INT64_MIN || t > e->last)
+		e->last = t;
+	if (w >= 1) {
+		h = soc_baseline_hour(t);
+		bump(&e->hod[h], e->hod, 24);
+		if (with_how) {
+			if (!e->how)
+				e->how = soc_xcalloc(SOC_BASELINE_HOW,
+				    sizeof(*e->how));
+			h = soc_baseline_hour_of_week(t);
+			bump(&e->how[h], e->how, SOC_BASELINE_HOW);
+		}
+	}
+	e->dirty = 1;
+	return e;
+}
+
+static int64_t
+floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int
+soc_baseline_hour(int64_t t)
+{
+	int64_t h = floordiv(t, 3600000);
+
+	return (int)(h - floordiv(h, 24) * 24);
+}
+
+int
+soc_baseline_hour_of_week(int64_t t)
+{
+	/* 1970-01-01 was a Thursday: day 0 is Thursday, so Monday = day 4. */
+	int64_t d = floordiv(t, 86400000), wd = (d + 3) - floordiv(d + 3, 7) * 7;
+
+	return (int)(wd * 24 + soc_baseline_hour(t));
+}
+
+unsigned
+soc_baseline_hod_near(const struct soc_baseline_entry *e, int h)
+{
+	if (!e)
+		return 0;
+	return (unsigned)e->hod[(h + 23) % 24] + e->hod[h] + e->hod[(h + 1) % 24];
+}
+
+unsigned
+soc_baseline_how_near(const struct soc_baseline_entry *e, int h)
+{
+	if (!e || !e->how)
+		return 0;
+	return (unsigned)e->how[(h + 167) % 168] + e->how[h] +
+	    e->how[(h + 1) % 168];
+}
+
+unsigned
+soc_baseline_hod_total(const struct soc_baseline_entry *e)
+{
+	unsigned s = 0;
+	int i;
+
+	if (e)
+		for (i = 0; i < 24; i++)
+			s += e->hod[i];
+	return s;
+}
+
+void
+soc_baseline_each(struct soc_baseline *b,
+    int (*fn)(struct soc_baseline_entry *e, void *arg), void *arg)
+{
+	struct soc_baseline_entry **v = collect(b);
+	size_t i;
+
+	qsort(v, b->n, sizeof(*v), by_key);
+	for (i = 0; i < b->n; i++)
+		if (fn(v[i], arg))
+			break;
+	free(v);
+}

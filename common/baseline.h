@@ -1,0 +1,83 @@
+/*
+ * baseline: behavioural baselines kept online, without labels.
+ *
+ * A table maps an entity key (a text such as "re\x1fWazuh/rule\x1fhost-1")
+ * to counters that decay exponentially with the alerts' own time, so a
+ * replay of the same stream gives the same numbers whatever the wall
+ * clock says:
+ *   count   decayed count, half-life hl_slow (default one day)
+ *   fast    decayed count, half-life hl_fast (bursts; default one minute)
+ *   total   plain count, never decayed
+ *   first, last   times (ms) first and last seen
+ *   hod[24] hour-of-day profile, how[168] hour-of-week profile (optional)
+ * Times going backwards (out-of-order input) never decay a counter.
+ *
+ * Memory is bounded by max entries: when the table is full the eighth of
+ * it seen longest ago is evicted (ties broken by key, so deterministic).
+ * The table owns its entries and their key strings; pointers returned by
+ * soc_baseline_get stay valid until the next soc_baseline_touch that may
+ * evict, or soc_baseline_free.
+ */
+#ifndef SOC_BASELINE_H
+#define SOC_BASELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SOC_BASELINE_HOW 168
+
+struct soc_baseline_entry {
+	uint64_t hash;
+	char *key;
+	double count, fast;
+	double total;
+	int64_t first, last;		/* ms */
+	uint16_t hod[24];
+	uint16_t *how;			/* NULL until the profile is asked for */
+	int dirty;
+};
+
+struct soc_baseline {
+	struct soc_baseline_entry **slot;	/* open addressing */
+	size_t cap, n, max;
+	double hl_slow, hl_fast;		/* half-lives in ms */
+	unsigned long long evicted;
+	int64_t horizon;		/* every evicted entry was last seen before or at this */
+};
+
+void soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
+    double hl_fast_ms);
+void soc_baseline_free(struct soc_baseline *b);
+/* FNV-1a 64 of key[0..n). */
+uint64_t soc_baseline_hash(const char *key, size_t n);
+
+/* The entry for key, NULL when unseen.  Not changed. */
+struct soc_baseline_entry *soc_baseline_get(struct soc_baseline *b,
+    const char *key);
+/* The entry for key, created when absent (may evict others first). */
+struct soc_baseline_entry *soc_baseline_put(struct soc_baseline *b,
+    const char *key);
+/* Decayed counts of e at time t (e may be NULL: zeros). */
+double soc_baseline_count(const struct soc_baseline *b,
+    const struct soc_baseline_entry *e, int64_t t);
+double soc_baseline_fast(const struct soc_baseline *b,
+    const struct soc_baseline_entry *e, int64_t t);
+/* Count one observation of key at t with weight w (profiles: with_how
+ * keeps the hour-of-week profile too).  Returns the entry. */
+struct soc_baseline_entry *soc_baseline_touch(struct soc_baseline *b,
+    const char *key, int64_t t, double w, int with_how);
+
+/* The hour of day (0-23) and hour of week (0-167, Monday 00h = 0) of t. */
+int soc_baseline_hour(int64_t t);
+int soc_baseline_hour_of_week(int64_t t);
+/* The profile counts of hour h and its two neighbours (cyclic). */
+unsigned soc_baseline_hod_near(const struct soc_baseline_entry *e, int h);
+unsigned soc_baseline_how_near(const struct soc_baseline_entry *e, int h);
+unsigned soc_baseline_hod_total(const struct soc_baseline_entry *e);
+
+/* Visit every entry in a deterministic order (by key); fn returns
+ * nonzero to stop. */
+void soc_baseline_each(struct soc_baseline *b,
+    int (*fn)(struct soc_baseline_entry *e, void *arg), void *arg);
+
+#endif
