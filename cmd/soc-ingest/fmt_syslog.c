@@ -166,6 +166,11 @@ asa_endpoint(json_t *out, const char *prefix, const char *s)
 	}
 	if (!is_ip(ip) && (e = strchr(ip, ':')) != NULL)
 		ip = e + 1;	/* "ifc:addr" (also "ifc:v6addr") */
+	if (*ip == '[') {	/* "[addr]" */
+		ip++;
+		if (*ip && ip[strlen(ip) - 1] == ']')
+			ip[strlen(ip) - 1] = '\0';
+	}
 	if (!is_ip(ip))
 		return 0;
 	snprintf(path, sizeof path, "%s.ip", prefix);
@@ -399,6 +404,12 @@ panos(struct ing_ctx *c, json_t *out, const char *m, const char **why)
 		return 0;
 	}
 	threat = strcmp(type, "THREAT") == 0;
+	if (!is_ip(col(&r, 7)) || !is_ip(col(&r, 8))) {
+		soc_csv_release(&r);
+		*why = "PAN-OS log: columns 8 and 9 are not source and "
+		    "destination addresses (columns shifted?)";
+		return -1;
+	}
 	if (threat && r.n < 36) {
 		soc_csv_release(&r);
 		*why = "PAN-OS THREAT log with fewer than 36 columns";
