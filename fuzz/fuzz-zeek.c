@@ -1,0 +1,39 @@
+/*
+ * fuzz-zeek: common/zeek.c on arbitrary bytes: every line goes to the
+ * header parser or the record typer of one struct soc_zeek, as
+ * soc-ingest does for one input.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zeek.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct soc_zeek z;
+	const char *s = (const char *)data, *end = s + size, *nl;
+	const char *why;
+	json_t *r;
+	int lines = 0;
+
+	soc_zeek_init(&z);
+	while (s < end && lines++ < 1000) {
+		size_t n;
+
+		nl = memchr(s, '\n', (size_t)(end - s));
+		n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		if (n > 0 && s[0] == '#')
+			(void)soc_zeek_header(&z, s, n, &why);
+		else if (n > 3 && memcmp(s, "ts\t", 3) == 0)
+			(void)soc_zeek_columns(&z, s, n, &why);
+		else if ((r = soc_zeek_record(&z, s, n, &why)) != NULL)
+			json_decref(r);
+		s += n + 1;
+	}
+	soc_zeek_release(&z);
+	return 0;
+}
