@@ -719,15 +719,7 @@ main(int argc, char **argv)
 	soc_opts_init(&g.o);
 	g.from = 0;
 	g.to = -1;
-	if (argc < 2)
-		usage(SOC_EX_USAGE);
-	verb = argv[1];
-	if (verb[0] == '-') {
-		verb = NULL;
-	} else {
-		argv++;
-		argc--;
-	}
+	/* the verb is the first operand; options may come before or after */
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LOG: g.log = optarg; break;
@@ -773,8 +765,9 @@ main(int argc, char **argv)
 				usage(SOC_EX_USAGE);
 		}
 	}
-	if (!verb)
+	if (optind >= argc)
 		usage(SOC_EX_USAGE);
+	verb = argv[optind++];
 	if (optind != argc && strcmp(verb, "verify-proof") != 0) {
 		soc_warn("unexpected argument '%s'", argv[optind]);
 		usage(SOC_EX_USAGE);

@@ -1,0 +1,47 @@
+#!/bin/sh
+# soc-audit: the no-flags path, every verb once, exit codes, help, modes.
+. "$(dirname "$0")/lib.sh"
+plan 34
+
+A=soc-audit
+L=$SOC_HOME/audit
+check_exit 'verify with no log: 64 (no vkey yet)' 64 "$A verify"
+check_exit 'verify --vkey with no log: 66' 66 "echo 'x+00000000+AAAA' >/dev/null; $A keygen --origin soc.test/other --out other >/dev/null && $A verify --vkey other.vkey"
+check_exit 'append with no log: 66' 66 "echo '{\"a\":1}' | $A append"
+check 'init with no flags' "$A init >init.out"
+check 'init printed the log and the vkey' "grep -q '^log $L\$' init.out && grep -q '^vkey ' init.out"
+check_exit 'init twice refused: 64' 64 "$A init"
+check 'append, then verify, no flags' "echo '{\"a\":1}' | $A append >r1 && $A verify >v1"
+check 'receipt names seq 1 and a leaf' "grep -q '^{\"leaf\":\"[A-Za-z0-9+/]*=\",\"seq\":1}\$' r1"
+check 'verify says verified' "grep -q '^verified: 2 entries, checkpoint size 2' v1"
+check 'key file is 0600, key dir 0700' "test \"\$(stat -c %a $SOC_HOME/keys/audit.key)\" = 600 && test \"\$(stat -c %a $SOC_HOME/keys)\" = 700"
+check 'log dir is 0700' "test \"\$(stat -c %a $L)\" = 700"
+check 'no secret ever printed' "! grep -q PRIVATE init.out r1 v1"
+printf '{"n":1}\n{"n":2}\n{"kind":"decision","data":{"alert":"A-7"}}\n' >in.ndjson
+check 'append three lines' "$A append <in.ndjson >r2"
+check 'three receipts, seq 2..4' "test \$(wc -l <r2) = 3 && grep -q '\"seq\":4}' r2"
+check 'entry kinds: evidence by default, decision when given' "$A show --kind decision >d.out && test \$(wc -l <d.out) = 1 && grep -q '\"alert\":\"A-7\"' d.out && test \$($A show --kind evidence | wc -l) = 3"
+check 'append --kind approval' "echo '{\"who\":\"bob\"}' | $A append --kind approval >/dev/null && $A show --from 5 | grep -q '\"kind\":\"approval\"'"
+check 'show --from --to --grep' "$A show --from 1 --to 2 >s.out && test \$(wc -l <s.out) = 2 && $A show --grep A-7 | grep -q '\"seq\":4'"
+check 'every line is canonical, seq 0 is genesis' "head -n1 $L/audit.log | grep -q '\"kind\":\"genesis\"'"
+check 'verify --json' "$A verify --json >j.out"
+check 'json report fields' "grep -q '\"result\":\"ok\"' j.out && grep -q '\"log_entries\":6' j.out && grep -q '\"first_bad_seq\":null' j.out"
+# bad input lines are rejected, the rest appended (exit 65)
+printf '{"ok":1}\n{"r":0.5}\nnot json\n{"ok":2}\n' >mixed.ndjson
+check_exit 'rejects: a real and a non-JSON line, exit 65' 65 "$A append <mixed.ndjson >r3 2>e3"
+check 'the two good lines were appended' "test \$(wc -l <r3) = 2 && grep -q 'real number' e3"
+check 'still verifies' "$A verify"
+# proofs
+check 'prove --index 3' "$A prove --index 3 >p3 && head -n1 p3 | grep -qx 'c2sp.org/tlog-proof@v1'"
+check 'verify-proof accepts it' "$A verify-proof p3"
+check_exit 'verify-proof rejects a changed entry' 1 "sed 's/^extra e/extra f/' p3 >p3x && $A verify-proof p3x"
+check_exit 'prove beyond the checkpoint: 64' 64 "$A prove --index 999"
+check 'consistency --old 2' "$A consistency --old 2 >c2 && head -n1 c2 | grep -qx 'old 2'"
+# usage
+check_exit 'unknown verb: 64' 64 "$A frobnicate"
+check_exit 'unknown option: 64' 64 "$A verify --frob"
+check_exit 'no verb: 64' 64 "$A"
+check '--help lists every verb' "$A --help >h.out && for v in init keygen append verify show prove consistency rotate-key; do grep -q \"soc-audit \$v\" h.out || exit 1; done"
+check '--version' "$A --version | grep -q socpipe"
+check '--state DIR works like SOC_HOME' "$A --state \$T/other init >/dev/null && echo '{}' | $A --state \$T/other append >/dev/null && $A --state \$T/other verify >/dev/null && test -f \$T/other/audit/audit.log"
+done_testing
