@@ -272,7 +272,7 @@ ct_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		ing_set_str(out, "error.code", err);
 		ing_set_str(out, "error.message",
 		    vnd_str_any(r, "errorMessage", "errorCode", NULL));
-		if (!err)
+		if (!vnd_get(out, "error.message"))
 			ing_set_str(out, "error.message", login);
 		sev = 30;
 		if (err && (strstr(err, "AccessDenied") ||
@@ -295,7 +295,8 @@ ct_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    src ? src : "?", name ? name : etype ? etype : "call",
 	    who ? who : "unknown identity", ip ? ip : "unknown source",
 	    failed ? " failed: " : "",
-	    failed ? (err ? err : "Failure") : "");
+	    failed ? (err ? err : vnd_str(out, "error.message") ?
+	    vnd_str(out, "error.message") : "Failure") : "");
 	return 0;
 }
 
@@ -404,7 +405,7 @@ gd_action(json_t *out, const json_t *f)
 	ing_set_str(out, "event.code", vnd_str(a, "actionType"));
 	if ((x = vnd_get(a, "networkConnectionAction")) != NULL) {
 		dir = vnd_str(x, "connectionDirection");
-		ing_set_str(out, "network.transport",
+		vnd_set_lower(out, "network.transport",
 		    vnd_str(x, "protocol"));
 		if (dir && strcasecmp(dir, "OUTBOUND") == 0) {
 			ing_set_str(out, "network.direction", "outbound");
@@ -477,7 +478,7 @@ gd_resource(json_t *out, const json_t *f)
 			    vnd_str(ni, "privateIpAddress"));
 			vnd_add_ip(out, "host.ip", vnd_str(ni, "publicIp"));
 		}
-		ing_set_str(out, "host.os.family",
+		vnd_set_lower(out, "host.os.family",
 		    vnd_str(r, "instanceDetails.platform"));
 	}
 	if (vnd_get(r, "accessKeyDetails")) {
@@ -532,6 +533,17 @@ gd_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		ing_set_severity(out, 50);
 	gd_resource(out, f);
 	gd_action(out, f);
+	/* The instance's own address is the local end of a connection. */
+	if (vnd_eq(f, "service.action.networkConnectionAction."
+	    "connectionDirection", "OUTBOUND") && !vnd_get(out, "source.ip"))
+		ing_set_ip(out, "source.ip", vnd_str(f, "resource.instanceDetails."
+		    "networkInterfaces.0.privateIpAddress"));
+	else if (vnd_eq(f, "service.action.networkConnectionAction."
+	    "connectionDirection", "INBOUND") &&
+	    !vnd_get(out, "destination.ip"))
+		ing_set_ip(out, "destination.ip", vnd_str(f,
+		    "resource.instanceDetails.networkInterfaces.0."
+		    "privateIpAddress"));
 	vnd_msg(out, "GuardDuty %s: %s", type ? type : "finding",
 	    title ? title : vnd_str_any(f, "description", "id", NULL) ?
 	    vnd_str_any(f, "description", "id", NULL) : "");
@@ -547,6 +559,13 @@ const struct ing_format ing_fmt_guardduty = {
 
 /* --- Security Hub ASFF ---------------------------------------------- */
 
+/*
+ * The finding: the record, the first of an EventBridge envelope's
+ * detail.findings, or the element of a GetFindings response
+ * {"Findings":[...], "NextToken":...} the driver left whole (it splits
+ * arrays and {"Records":[...]}; a response of several findings is a
+ * reject until it splits "Findings" too).
+ */
 static const json_t *
 asff_finding(const json_t *in)
 {
@@ -555,6 +574,9 @@ asff_finding(const json_t *in)
 	if (json_is_object(d) && (f = vnd_get(d, "findings.0")) != NULL &&
 	    json_is_object(f))
 		return f;
+	f = json_object_get(in, "Findings");
+	if (json_is_array(f) && json_is_object(json_array_get(f, 0)))
+		return json_array_get(f, 0);
 	return in;
 }
 
@@ -637,10 +659,8 @@ asff_resources(json_t *out, const json_t *res)
 			ing_add_str(out, "user.roles",
 			    vnd_str(r, "Details.AwsIamRole.RoleName"));
 		}
-		if (i == 0) {
+		if (i == 0)
 			ing_set_str(out, "cloud.region", vnd_str(r, "Region"));
-			ing_set_str(out, "cloud.service.name", type);
-		}
 	}
 }
 
@@ -651,6 +671,14 @@ asff_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	const char *label, *title, *product;
 	double nsev;
 	int sev = -1;
+
+	if (json_array_size(json_object_get(in, "Findings")) > 1) {
+		snprintf(c->why, sizeof c->why,
+		    "{\"Findings\":[...]} of %zu findings not split",
+		    json_array_size(json_object_get(in, "Findings")));
+		*why = c->why;
+		return -1;
+	}
 
 	if (vnd_time(c, out, f, why, "UpdatedAt", "CreatedAt",
 	    "LastObservedAt", "FirstObservedAt", NULL) < 0)
@@ -709,7 +737,7 @@ asff_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    vnd_get(f, "Network.DestinationPort"));
 	ing_set_str(out, "destination.domain",
 	    vnd_str(f, "Network.DestinationDomain"));
-	ing_set_str(out, "network.transport", vnd_str(f, "Network.Protocol"));
+	vnd_set_lower(out, "network.transport", vnd_str(f, "Network.Protocol"));
 	if (vnd_eq(f, "Network.Direction", "IN"))
 		ing_set_str(out, "network.direction", "inbound");
 	else if (vnd_eq(f, "Network.Direction", "OUT"))
@@ -719,8 +747,9 @@ asff_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	ing_set_n(out, "process.pid", vnd_get(f, "Process.Pid"));
 	ing_set_n(out, "process.parent.pid", vnd_get(f, "Process.ParentPid"));
 
-	vnd_msg(out, "Security Hub %s finding (%s): %s",
-	    product ? product : "", label ? label : "severity unknown",
+	vnd_msg(out, "Security Hub finding from %s (%s): %s",
+	    product ? product : "Security Hub",
+	    label ? label : "severity unknown",
 	    title ? title : vnd_str_any(f, "Id", NULL) ?
 	    vnd_str_any(f, "Id", NULL) : "");
 	return 0;

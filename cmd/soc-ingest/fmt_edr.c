@@ -154,7 +154,7 @@ cs_detection(json_t *out, const json_t *e, int *sev)
 	ing_set_str(out, "rule.description", vnd_str(e, "DetectDescription"));
 	if (!vnd_get(out, "rule.description"))
 		ing_set_str(out, "rule.description", vnd_str(e, "Description"));
-	ing_set_n(out, "rule.id", vnd_get(e, "PatternId"));
+	vnd_set_id(out, "rule.id", vnd_get(e, "PatternId"));
 	ing_set_str(out, "rule.category", vnd_str(e, "Objective"));
 	ing_set_str(out, "host.name", vnd_str(e, "ComputerName"));
 	ing_set_str(out, "host.id", vnd_str_any(e, "SensorId", "AgentId",
@@ -320,7 +320,7 @@ cs_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
 	ing_set_str(out, "observer.product", "Falcon");
 	ing_set_str(out, "rule.name", name);
 	ing_set_str(out, "rule.description", vnd_str(in, "description"));
-	ing_set_n(out, "rule.id", vnd_get(in, "pattern_id"));
+	vnd_set_id(out, "rule.id", vnd_get(in, "pattern_id"));
 	ing_set_str(out, "rule.category", vnd_str(in, "objective"));
 	ing_set_str(out, "host.name", host);
 	ing_set_str(out, "host.id", vnd_str_any(in, "device.device_id",
@@ -714,9 +714,7 @@ mde_row_map(struct ing_ctx *c, const json_t *in, json_t *out,
 	ing_set_str(out, "event.dataset", "microsoft_defender.advanced_hunting");
 	ing_set_str(out, "event.action", act);
 	ing_set_str(out, "event.code", table);
-	ing_set_n(out, "event.id", vnd_get(r, "ReportId"));
-	if (!ing_get(out, "event.id"))
-		ing_set_s(out, "event.id", vnd_get(r, "ReportId"));
+	vnd_set_id(out, "event.id", vnd_get(r, "ReportId"));
 	ing_set_str(out, "observer.vendor", "Microsoft");
 	ing_set_str(out, "observer.product", "Defender XDR");
 	ing_set_str(out, "host.name", host);
@@ -1199,7 +1197,7 @@ inc_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	ing_add_str(out, "event.type", "info");
 	ing_set_str(out, "event.dataset", "microsoft_graph.security_incident");
 	ing_set_str(out, "event.id", vnd_str(in, "id"));
-	ing_set_n(out, "event.id", vnd_get(in, "incidentId"));
+	vnd_set_id(out, "event.id", vnd_get(in, "incidentId"));
 	ing_set_str(out, "event.url", vnd_str(in, "incidentWebUrl"));
 	ing_set_str(out, "observer.vendor", "Microsoft");
 	ing_set_str(out, "observer.product", "Defender XDR");
@@ -1403,8 +1401,14 @@ cb_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    "watchlists.0.id", NULL));
 	ing_set_str(out, "rule.category", type);
 	ing_set_str(out, "organization.id", vnd_str(in, "org_key"));
+	/* device_name may be "DOMAIN\\HOST". */
+	if (host && strchr(host, '\\')) {
+		ing_set_strn(out, "host.domain", host,
+		    (size_t)(strchr(host, '\\') - host));
+		host = strchr(host, '\\') + 1;
+	}
 	ing_set_str(out, "host.name", host);
-	ing_set_n(out, "host.id", vnd_get(in, "device_id"));
+	vnd_set_id(out, "host.id", vnd_get(in, "device_id"));
 	os_family(out, vnd_str(in, "device_os"));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "device_internal_ip"));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "device_external_ip"));
@@ -1421,7 +1425,12 @@ cb_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	set_hash(out, "process", vnd_str(in, "process_md5"));
 	ing_set_n(out, "process.pid", vnd_get(in, "process_pid"));
 	ing_set_str(out, "process.entity_id", vnd_str(in, "process_guid"));
-	ing_set_str(out, "process.parent.name", vnd_str(in, "parent_name"));
+	if ((v = vnd_str(in, "parent_name")) && (strchr(v, '\\') ||
+	    strchr(v, '/'))) {
+		ing_set_str(out, "process.parent.executable", v);
+		ing_set_str(out, "process.parent.name", ing_basename(v));
+	} else
+		ing_set_str(out, "process.parent.name", v);
 	ing_set_str(out, "process.parent.command_line",
 	    cb_cmd(in, "parent_cmdline"));
 	set_hash(out, "process.parent", vnd_str(in, "parent_sha256"));
@@ -1501,23 +1510,25 @@ ea_detect(const json_t *in)
 /* ECS members an Elastic alert carries from its source event. */
 static const char *const ea_copy[] = {
 	"source.ip", "source.port", "source.domain", "source.user.name",
-	"source.geo", "destination.ip", "destination.port",
+	"source.geo.country_iso_code", "source.geo.country_name",
+	"source.geo.city_name", "destination.ip", "destination.port",
 	"destination.domain", "network.transport", "network.protocol",
 	"network.direction", "network.community_id", "host.name",
 	"host.hostname", "host.ip", "host.id", "host.os.family", "user.name",
 	"user.domain", "user.id", "user.email", "user.target.name",
 	"process.pid", "process.name", "process.executable",
-	"process.command_line", "process.entity_id", "process.hash",
-	"process.parent.pid", "process.parent.name",
+	"process.command_line", "process.entity_id", "process.hash.md5",
+	"process.hash.sha1", "process.hash.sha256", "process.parent.pid", "process.parent.name",
 	"process.parent.executable", "process.parent.command_line",
-	"file.path", "file.name", "file.hash", "file.size", "registry.path",
+	"file.path", "file.name", "file.hash.md5", "file.hash.sha1",
+	"file.hash.sha256", "file.size", "registry.path",
 	"registry.key", "registry.value", "registry.data.strings",
 	"url.original", "url.full", "url.domain", "url.path",
 	"dns.question.name", "dns.question.type", "http.request.method",
 	"http.response.status_code", "user_agent.original", "tls.server.sni",
 	"cloud.provider", "cloud.account.id", "cloud.region",
 	"event.action", "event.category", "event.type", "event.outcome",
-	"event.provider", "event.dataset", NULL
+	"event.provider", NULL
 };
 
 static void
@@ -1567,8 +1578,7 @@ ea_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		ing_add_str(out, "event.category", "intrusion_detection");
 	if (!ing_get(out, "event.type"))
 		ing_add_str(out, "event.type", "info");
-	if (!ing_get(out, "event.dataset"))
-		ing_set_str(out, "event.dataset", "elastic.security_alert");
+	ing_set_str(out, "event.dataset", "elastic.security_alert");
 	ing_set_str(out, "event.id", ing_get_str(in, legacy ? "signal.uuid" :
 	    "kibana.alert.uuid"));
 	if (!ing_get(out, "event.id"))

@@ -316,7 +316,13 @@ signin_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	ing_add_str(out, "event.type", "start");
 	ing_set_str(out, "event.dataset", "azure.signinlogs");
 	ing_set_str(out, "event.id", vnd_str_any(b, "id", "Id", NULL));
-	ing_set_str(out, "event.action", cat ? cat : "SignIn");
+	/* The Azure Monitor category names the kind of sign-in; the Graph
+	 * resource says it with isInteractive. */
+	ing_set_str(out, "event.action", cat ? cat :
+	    json_is_false(vnd_get(b, "isInteractive")) ?
+	    "NonInteractiveUserSignInLogs" : vnd_get(b, "servicePrincipalId") &&
+	    !vnd_get(b, "userPrincipalName") ? "ServicePrincipalSignInLogs" :
+	    "SignInLogs");
 	ing_set_str(out, "event.provider", "Microsoft Entra ID");
 	ing_set_str(out, "observer.vendor", "Microsoft");
 	ing_set_str(out, "observer.product", "Entra ID");

@@ -417,3 +417,27 @@ vnd_zero_hash(const char *s)
 		return 1;
 	return strspn(s, "0") == strlen(s);
 }
+
+void
+vnd_set_lower(json_t *out, const char *path, const char *s)
+{
+	char buf[64];
+	size_t i;
+
+	if (!s || strlen(s) >= sizeof buf)
+		return;
+	for (i = 0; s[i]; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	ing_set_str(out, path, buf);
+}
+
+void
+vnd_set_id(json_t *out, const char *path, const json_t *v)
+{
+	if (json_is_integer(v))
+		ing_set_new(out, path, json_sprintf("%lld",
+		    (long long)json_integer_value(v)));
+	else
+		ing_set_s(out, path, v);
+}

@@ -85,6 +85,11 @@ int vnd_suffix(const char *s, const char *suf);
 /* Panther's p_log_type tag equals name (its data lake's export form). */
 int vnd_panther(const json_t *in, const char *name);
 
+/* An identifier as a string: a string as is, an integer in decimal
+ * (ECS ids are keywords). */
+void vnd_set_id(json_t *out, const char *path, const json_t *v);
+/* Set a string lower-cased (ECS network.transport, protocol). */
+void vnd_set_lower(json_t *out, const char *path, const char *s);
 /* Set a string only when path is still absent (first value wins). */
 void vnd_set_once(json_t *out, const char *path, const char *s);
 /* A tactic from a CamelCase name ("CredentialAccess", "DefenseEvasion"). */
