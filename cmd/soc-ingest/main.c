@@ -37,6 +37,7 @@
 #include "ndjson.h"
 #include "opt.h"
 #include "record.h"
+#include "utf8.h"
 
 #define DOC_FACTOR 64		/* a multi-line document: 64 lines' cap */
 #define FOLLOW_POLL_NS 200000000L
@@ -202,39 +203,144 @@ cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Append a JSON string literal; bad UTF-8 (never expected: every string
+ * was checked or repaired when made) becomes U+FFFD. */
+static int
+dump_str(struct soc_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *o;
+	size_t i;
+
+	if (soc_buf_grow(b, n * 6 + 2) < 0)
+		return -1;
+	o = b->p + b->len;
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			*o++ = (char)c;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t k = soc_utf8_seqlen(s + i, n - i);
+
+			if (k == 0) {
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3;
+			} else {
+				memcpy(o, s + i, k);
+				o += k;
+				i += k - 1;
+			}
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		default:
+			*o++ = 'u'; *o++ = '0'; *o++ = '0';
+			*o++ = hex[c >> 4]; *o++ = hex[c & 15];
+		}
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static int
+dump_int(struct soc_buf *b, json_int_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	return soc_buf_add(b, q, (size_t)(e - q));
+}
+
 /*
- * The canonical form the id hashes: compact, keys sorted bytewise at
- * every level, else as soc_json_dump.  Returns 0 or -1 (buffer cap).
+ * Compact JSON of v into b, as soc_json_dump (same bytes) but without
+ * printf for integers and with one bounds check per string; with sorted,
+ * keys in bytewise order at every level: the canonical form soc.id
+ * hashes.  Returns 0 or -1 (buffer cap).
  */
 static int
-canon_dump(const json_t *v, struct soc_buf *out)
+dump(const json_t *v, struct soc_buf *b, int sorted)
 {
-	const char *stack[64], **keys;
 	const char *k;
 	json_t *m;
-	size_t n, i;
+	size_t i, n;
 	int rc = 0;
 
-	if (!json_is_object(v))
-		return soc_json_dump(v, out);
-	n = json_object_size(v);
-	keys = n <= 64 ? stack : soc_xcalloc(n, sizeof *keys);
-	i = 0;
-	json_object_foreach((json_t *)v, k, m)
-		keys[i++] = k;
-	qsort(keys, n, sizeof *keys, cmp_keys);
-	rc = soc_buf_addch(out, '{');
-	for (i = 0; i < n && rc == 0; i++) {
-		if (i)
-			rc |= soc_buf_addch(out, ',');
-		rc |= soc_buf_add_json_str(out, keys[i], strlen(keys[i]));
-		rc |= soc_buf_addch(out, ':');
-		rc |= canon_dump(json_object_get(v, keys[i]), out);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = json_object_size(v);
+		if (soc_buf_addch(b, '{') < 0)
+			return -1;
+		if (sorted && n > 1) {
+			const char *stack[64], **keys;
+
+			keys = n <= 64 ? stack : soc_xcalloc(n, sizeof *keys);
+			i = 0;
+			json_object_foreach((json_t *)v, k, m)
+				keys[i++] = k;
+			qsort(keys, n, sizeof *keys, cmp_keys);
+			for (i = 0; i < n && rc == 0; i++) {
+				if (i)
+					rc |= soc_buf_addch(b, ',');
+				rc |= dump_str(b, keys[i], strlen(keys[i]));
+				rc |= soc_buf_addch(b, ':');
+				rc |= dump(json_object_get(v, keys[i]), b, 1);
+			}
+			if (keys != stack)
+				free(keys);
+		} else {
+			i = 0;
+			json_object_foreach((json_t *)v, k, m) {
+				if (i++)
+					rc |= soc_buf_addch(b, ',');
+				rc |= dump_str(b, k, strlen(k));
+				rc |= soc_buf_addch(b, ':');
+				rc |= dump(m, b, sorted);
+				if (rc)
+					break;
+			}
+		}
+		rc |= soc_buf_addch(b, '}');
+		return rc < 0 ? -1 : 0;
+	case JSON_ARRAY:
+		if (soc_buf_addch(b, '[') < 0)
+			return -1;
+		json_array_foreach((json_t *)v, i, m) {
+			if (i)
+				rc |= soc_buf_addch(b, ',');
+			rc |= dump(m, b, sorted);
+			if (rc)
+				break;
+		}
+		rc |= soc_buf_addch(b, ']');
+		return rc < 0 ? -1 : 0;
+	case JSON_STRING:
+		return dump_str(b, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return dump_int(b, json_integer_value(v));
+	default:
+		return soc_json_dump(v, b);	/* reals, literals */
 	}
-	rc |= soc_buf_addch(out, '}');
-	if (keys != stack)
-		free(keys);
-	return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -283,7 +389,7 @@ emit(json_t *rec, const struct ing_format *f, unsigned long line,
 		json_object_del(ev, "original");
 	}
 	soc_buf_reset(&g.canon);
-	if (canon_dump(rec, &g.canon) < 0) {
+	if (dump(rec, &g.canon, 1) < 0) {
 		json_decref(orig);
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: record too large", f->name);
@@ -313,7 +419,7 @@ emit(json_t *rec, const struct ing_format *f, unsigned long line,
 	json_object_set_new_nocheck(rec, "soc", soc);
 
 	soc_buf_reset(&g.dump);
-	if (soc_json_dump(rec, &g.dump) < 0) {
+	if (dump(rec, &g.dump, 0) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: record too large", f->name);
 		return;
@@ -429,7 +535,7 @@ static void
 json_element(const json_t *ev, unsigned long line)
 {
 	soc_buf_reset(&g.raw);
-	if (soc_json_dump(ev, &g.raw) < 0) {
+	if (dump(ev, &g.raw, 0) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, "", 0, 0, 0,
 		    "JSON event too large");
 		return;

@@ -264,10 +264,12 @@ get_at(const json_t *v, const char *p, size_t n)
 	size_t i;
 
 	if (json_is_object(v)) {
-		const json_t *x = json_object_getn(v, p, n);
+		const json_t *x;
 
-		if (x)
-			return x;
+		/*
+		 * Nested objects first (the common case: one lookup per
+		 * level), then flat dotted keys, longest match last.
+		 */
 		for (i = 0; i < n; i++) {
 			if (p[i] != '.')
 				continue;
@@ -275,7 +277,7 @@ get_at(const json_t *v, const char *p, size_t n)
 			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
 				return x;
 		}
-		return NULL;
+		return json_object_getn(v, p, n);
 	}
 	if (json_is_array(v)) {
 		size_t idx = 0;
