@@ -183,14 +183,17 @@ alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
 	mkpair(&a->key[PAIR_HOST_PROCESS], "hp", &a->host, &a->process);
 	mkpair(&a->key[PAIR_HOST_DEST], "hd", &a->host, &a->dst);
 
+	/* Model features are specific on purpose: a feature every alert of a
+	 * product or a busy host shares would act as a bias, and since
+	 * analysts mostly see escalations (mostly noise) it would learn to
+	 * push down everything, new anomalies included. */
 	a->nfeat = 0;
-	addfeat(a, "product", &a->product, NULL);
 	addfeat(a, "rule", &a->rulekey, NULL);
 	addfeat(a, "rule@entity", &a->rulekey, ent);
-	addfeat(a, "host", &a->host, NULL);
-	addfeat(a, "user", &a->user, NULL);
-	addfeat(a, "source", &a->src, NULL);
 	addfeat(a, "rule@user", &a->rulekey, &a->user);
+	addfeat(a, "rule@source", &a->rulekey, &a->src);
+	addfeat(a, "user@source", &a->user, &a->src);
+	addfeat(a, "host@process", &a->host, &a->process);
 }
 
 /* ---- the factors ---- */
@@ -232,13 +235,6 @@ factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 	free(ev);
 	json_array_append_new(f->list, o);
 	f->sum += (double)pts;
-}
-
-/* A readable form of a key part (the separator shown as " / "). */
-static const char *
-shown(const struct soc_buf *b)
-{
-	return b->len ? b->p : "-";
 }
 
 static void
@@ -288,9 +284,20 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 	struct soc_baseline_entry *e, *r;
 	char what[512], when[64];
 	double c, pts, fast, slow, expect, ratio;
-	int k, h;
-	unsigned near, tot;
+	int k, h = 0, hour_new = 0;
+	unsigned tot = 0;
 
+	/* Hour of day of the rule on its entity, once the pair has history:
+	 * a pair never seen at this time of day is new at this hour, so its
+	 * familiarity at other hours does not count against it. */
+	if (a->key[PAIR_RULE_ENTITY].len) {
+		e = soc_baseline_get(&s->bl, a->key[PAIR_RULE_ENTITY].p);
+		h = soc_baseline_hour(a->ts);
+		tot = soc_baseline_hod_total(e);
+		hour_new = e && (double)(a->ts - e->first) >=
+		    p->hour_warmup_s * 1000 && tot >= p->hour_min &&
+		    soc_baseline_hod_near(e, h) == 0;
+	}
 	for (k = 0; k < NPAIRS; k++) {
 		if (a->key[k].len == 0)
 			continue;
@@ -312,6 +319,8 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 			pts *= p->pair_weight;
 		} else if (pts < p->familiar_floor)
 			pts = p->familiar_floor;
+		if (k == PAIR_RULE_ENTITY && hour_new && pts < 0)
+			pts = 0;
 		if (pts > 0)
 			f->anomaly += pts;
 		ago(when, sizeof(when), (double)(a->ts - e->last));
@@ -320,13 +329,8 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 		    e->total, c, p->half_life_s / 3600, when);
 	}
 
-	/* Hour of day of the rule on its entity, once the pair has history. */
-	if (a->key[PAIR_RULE_ENTITY].len) {
-		e = soc_baseline_get(&s->bl, a->key[PAIR_RULE_ENTITY].p);
-		h = soc_baseline_hour(a->ts);
-		tot = soc_baseline_hod_total(e);
-		if (e && (double)(a->ts - e->first) >= p->hour_warmup_s * 1000 &&
-		    tot >= p->hour_min && (near = soc_baseline_hod_near(e, h)) == 0) {
+	if (hour_new) {
+		{
 			f->anomaly += p->hour_points;
 			factor(f, "hour_of_day", p->hour_points, "%s never fired "
 			    "between %02d:00 and %02d:59 UTC before (0 of %u "
@@ -444,6 +448,7 @@ learned(struct score_state *s, struct alert *a, struct factors *f)
 	const struct score_params *p = &s->p;
 	struct soc_baseline_entry *e = soc_baseline_get(&s->fid, a->rulekey.p);
 	double tp = 0, fp = 0, bp = 0, al, be, pts, m, best[2] = { 0, 0 };
+	double floor_left = p->learned_floor;
 	uint32_t idx[MAX_FEATS];
 	int i, bi[2] = { -1, -1 };
 	char why[600];
@@ -453,11 +458,16 @@ learned(struct score_state *s, struct alert *a, struct factors *f)
 		fp = e->fast;
 		bp = e->total;
 	}
+	/* What analysts taught (fidelity and model together) may lower an
+	 * alert by at most -learned_floor points: a rule's poor record
+	 * quiets its familiar noise, but cannot hide a new anomaly. */
 	if (tp + fp + bp > 0) {
 		al = p->fidelity_alpha + tp;
 		be = p->fidelity_beta + fp + bp / 2;
 		pts = p->fidelity_scale * log(al / be);
 		pts = fmax(-p->fidelity_cap, fmin(p->fidelity_cap, pts));
+		pts = fmax(pts, p->learned_floor);
+		floor_left = p->learned_floor - lround(pts);
 		factor(f, "rule_fidelity", pts, "analysts confirmed rule '%s' "
 		    "%.0f of %.0f times (%.0f false, %.0f benign positives)",
 		    a->rname.p, tp, tp + fp + bp, fp, bp);
@@ -477,6 +487,7 @@ learned(struct score_state *s, struct alert *a, struct factors *f)
 	}
 	m = soc_model_margin(&s->model, idx, (size_t)a->nfeat);
 	pts = fmax(-p->model_cap, fmin(p->model_cap, p->model_scale * m));
+	pts = fmax(pts, floor_left);
 	why[0] = 0;
 	for (i = 0; i < 2; i++) {
 		size_t l = strlen(why);

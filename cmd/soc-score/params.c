@@ -62,6 +62,7 @@ static const struct param params[] = {
 	P(model_scale, 10, 0, 100),
 	P(model_cap, 40, 0, 100),
 	P(feedback_familiarity, 3, 0, 1e6),
+	P(learned_floor, -15, -100, 0),
 	P(guard_intel, 80, 0, 101),
 	P(guard_asset, 90, 0, 101),
 	P(guard_privileged_anomaly, 10, 0, 1000),

@@ -33,7 +33,7 @@ struct score_params {
 	double lookup_weight;
 	double fidelity_alpha, fidelity_beta, fidelity_scale, fidelity_cap;
 	double model_bits, model_lr, model_l2, model_scale, model_cap;
-	double feedback_familiarity;
+	double feedback_familiarity, learned_floor;
 	double guard_intel, guard_asset, guard_privileged_anomaly;
 };
 
