@@ -244,7 +244,7 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 	const char *why, *reason;
 	uint64_t valid;
 	size_t bad, i;
-	int t, have_pin = 0, ck_reached = 0;
+	int t, have_pin = 0, ck_reached = 0, saw_cr = 0;
 
 	memset(&h, 0, sizeof h);
 	*pin_differs = 0;
@@ -309,6 +309,17 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 	}
 	for (;;) {
 		soc_merkle_frontier_root(&w->f, root);
+		if (w->f.size == ck.size) {
+			/* the signed checkpoint first: it is the stronger claim */
+			memcpy(ckroot, root, SOC_HASH_LEN);
+			ck_reached = 1;
+			if (sodium_memcmp(ckroot, ck.root, SOC_HASH_LEN) != 0) {
+				finding(r, 1, "ROOT_MISMATCH", ck.size ? (int64_t)ck.size - 1 :
+				    -1, "the log does not reproduce the checkpoint root at "
+				    "size %llu", (unsigned long long)ck.size);
+				goto out;
+			}
+		}
 		while (h.have && h.next.size == w->f.size && r->result != 1) {
 			hist_check(&h, kr, root, ck.origin, r);
 			hist_next(&h, r);
@@ -317,10 +328,6 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 		    sodium_memcmp(root, pin.root, SOC_HASH_LEN) != 0) {
 			*pin_differs = 1;
 			memcpy(pinroot_out, root, SOC_HASH_LEN);
-		}
-		if (w->f.size == ck.size) {
-			memcpy(ckroot, root, SOC_HASH_LEN);
-			ck_reached = 1;
 		}
 		if (r->result == 1)
 			goto out;
@@ -344,6 +351,8 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 			break;
 		}
 		r->entries++;
+		if (!saw_cr && memchr(in->log.line, '\r', in->log.len))
+			saw_cr = 1;
 		if ((reason = soc_audit_walk_line(w, in->log.line, in->log.len))) {
 			finding(r, 1, reason, w->bad_seq, "%s", w->detail);
 			goto out;
@@ -423,6 +432,12 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 		snprintf(r->detail, sizeof r->detail, "--strict: warnings are errors");
 	}
 out:
+	if (r->result == 1 && (saw_cr || w->cr) && !strstr(r->detail, "CR_DETECTED")) {
+		size_t dl = strlen(r->detail);
+
+		snprintf(r->detail + dl, sizeof r->detail - dl,
+		    " (CR_DETECTED: line endings converted?)");
+	}
 	free(h.note);
 	free(note);
 	free(w);
