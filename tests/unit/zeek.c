@@ -1,0 +1,67 @@
+/* Unit tests of common/zeek.c: headers and typed records. */
+#include <string.h>
+
+#include "tap.h"
+#include "zeek.h"
+
+static int
+hdr(struct soc_zeek *z, const char *s, const char **why)
+{
+	return soc_zeek_header(z, s, strlen(s), why);
+}
+
+static json_t *
+rec(struct soc_zeek *z, const char *s, const char **why)
+{
+	return soc_zeek_record(z, s, strlen(s), why);
+}
+
+int
+main(void)
+{
+	struct soc_zeek z;
+	const char *why = NULL;
+	json_t *r, *a;
+	char *d;
+
+	soc_zeek_init(&z);
+	ok(rec(&z, "x", &why) == NULL && strstr(why, "before"),
+	    "data before #fields: %s", why);
+	is_int(hdr(&z, "#separator \\x09", &why), 1, "#separator");
+	is_int(hdr(&z, "#set_separator\t;", &why), 1, "#set_separator");
+	is_int(hdr(&z, "#path\tconn", &why), 1, "#path");
+	is_str(z.path, "conn", "path kept");
+	is_int(hdr(&z, "#fields\tts\tid.orig_p\tb\ts\tv\tu\te\tstr\td", &why), 1, "#fields");
+	is_int(hdr(&z, "#types\ttime\tport\tbool\tset[addr]\tvector[count]\tstring\tset[string]\tstring\tdouble", &why), 1, "#types");
+	r = rec(&z, "1.5\t80\tT\t10.0.0.1;::1\t1;2\t-\t(empty)\ta\\x09b\\\\c\t0.25", &why);
+	ok(r != NULL, "record");
+	d = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+	is_str(d, "{\"b\":true,\"d\":0.25,\"e\":[],\"id.orig_p\":80,"
+	    "\"s\":[\"10.0.0.1\",\"::1\"],\"str\":\"a\\tb\\\\c\",\"ts\":1.5,"
+	    "\"v\":[1,2]}", "typed as Zeek's JSON writer");
+	free(d);
+	json_decref(r);
+	ok(rec(&z, "1\t2", &why) == NULL && strstr(why, "fields"), "too few fields: %s", why);
+	ok(rec(&z, "1.5\tx\tT\t-\t-\t-\t-\t-\t-", &why) == NULL &&
+	    strstr(why, "id.orig_p"), "bad port named: %s", why);
+	ok(rec(&z, "1.5\t80\tmaybe\t-\t-\t-\t-\t-\t-", &why) == NULL, "bad bool");
+	r = rec(&z, "1.5\t80\tF\t-\t-\t-\t-\t(empty)\t-", &why);
+	ok(r && json_is_false(json_object_get(r, "b")) &&
+	    strcmp(json_string_value(json_object_get(r, "str")), "") == 0 &&
+	    !json_object_get(r, "s"), "unset omitted, empty string");
+	json_decref(r);
+	is_int(hdr(&z, "#types\ttime", &why), -1, "#types not matching #fields");
+	is_int(hdr(&z, "#separator ", &why), -1, "#separator without a value");
+	soc_zeek_release(&z);
+
+	soc_zeek_init(&z);
+	ok(soc_zeek_columns(&z, "ts\tuid\tid.orig_p\tduration", 27, &why) == 0,
+	    "column-name row");
+	r = rec(&z, "1.25\tC1\t53\t0.5", &why);
+	a = json_object_get(r, "id.orig_p");
+	ok(r && json_is_integer(a) && json_is_real(json_object_get(r, "ts")) &&
+	    json_is_string(json_object_get(r, "uid")), "well-known types assumed");
+	json_decref(r);
+	soc_zeek_release(&z);
+	return done_testing();
+}
