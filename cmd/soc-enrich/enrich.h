@@ -1,0 +1,66 @@
+/*
+ * soc-enrich internals: what main.c, context.c, record.c share.
+ *
+ * enrich.db holds the intel (common/intel.h), the assets, identities and
+ * zones (context.c) and the lookup cache (common/lookup.h); its schema is
+ * the migrations array of main.c.
+ */
+#ifndef ENRICH_H
+#define ENRICH_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "cidr.h"
+#include "db.h"
+#include "intel.h"
+#include "json.h"
+#include "lookup.h"
+
+#define CONTEXT_SCHEMA \
+	"CREATE TABLE asset(id INTEGER PRIMARY KEY, h INTEGER NOT NULL," \
+	" kind TEXT NOT NULL, key TEXT NOT NULL, criticality INTEGER NOT NULL," \
+	" owner TEXT, tags TEXT NOT NULL DEFAULT '[]', UNIQUE(kind, key));" \
+	"CREATE INDEX asset_h ON asset(h);" \
+	"CREATE TABLE identity(id INTEGER PRIMARY KEY, h INTEGER NOT NULL," \
+	" user TEXT NOT NULL UNIQUE, privileged INTEGER NOT NULL DEFAULT 0," \
+	" department TEXT, manager TEXT, mfa INTEGER, email TEXT);" \
+	"CREATE INDEX identity_h ON identity(h);" \
+	"CREATE TABLE zone(cidr TEXT PRIMARY KEY, zone TEXT NOT NULL);"
+
+/* Assets, identities and zones, loaded for matching. */
+struct context {
+	struct soc_db *db;
+	struct soc_hset keys;		/* hashes of asset and identity keys */
+	struct soc_cidr_set asset_cidrs;	/* value: asset row id */
+	struct soc_cidr_set zones;	/* value: index in zone_names */
+	char **zone_names;
+	size_t nzones;
+	sqlite3_stmt *asset_q, *asset_id_q, *ident_q;
+};
+
+void ctx_init(struct context *c, struct soc_db *db);
+void ctx_release(struct context *c);
+/* Importers: return the number of rows stored; errors are reported as
+ * FILE:LINE: reason and counted in *errors. */
+long ctx_import_assets(struct soc_db *db, const char *path, unsigned long *errors);
+long ctx_import_identities(struct soc_db *db, const char *path, unsigned long *errors);
+long ctx_import_zones(struct soc_db *db, const char *path, unsigned long *errors);
+
+/* Append the JSON of matching assets / an identity to out (each entry
+ * preceded by a comma unless *first); return the criticality found
+ * (-1 none) / privileged flag (-1 none). */
+int ctx_asset_host(struct context *c, const char *field, const char *name,
+    struct soc_buf *out, int *first);
+int ctx_asset_ip(struct context *c, const char *field, const char *ip,
+    struct soc_buf *out, int *first);
+int ctx_identity(struct context *c, const char *field, const char *user,
+    struct soc_buf *out, int *first);
+/* The zone name of an address. */
+const char *ctx_zone(struct context *c, const char *ip);
+
+const char *crit_label(int c);
+/* "true"/"yes"/"1" ... ; -1 when neither. */
+int parse_bool(const char *s);
+
+#endif

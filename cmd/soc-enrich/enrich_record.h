@@ -1,0 +1,40 @@
+/*
+ * enrich_record: observables of an alert and its soc.enrich value
+ * (record.c), over the stores of enrich.h.
+ */
+#ifndef ENRICH_RECORD_H
+#define ENRICH_RECORD_H
+
+#include "clock.h"
+#include "enrich.h"
+
+#define ER_MAX_OBS 256
+
+struct obs {
+	const char *field;	/* static: the ECS field it came from */
+	int kind;		/* enum soc_ioc_type, or host/user (record.c) */
+	char *value;		/* normal form for intel types */
+};
+
+struct enricher {
+	struct soc_intel *intel_db;
+	struct context *ctx;
+	sqlite3_stmt *prior_q;		/* NULL without correlate.db */
+	struct obs obs[ER_MAX_OBS];
+	size_t nobs;
+	int max_conf;
+	struct soc_buf s, norm, intel, assets, idents, prior;
+};
+
+void er_init(struct enricher *e);
+void er_release(struct enricher *e);
+/* Fill e->obs from rec. */
+void er_observables(struct enricher *e, const struct soc_span *rec);
+/* Observables, matching, and soc.enrich up to (not including) "lookups"
+ * appended to head; the prior entries are left in e->prior. */
+void er_local(struct enricher *e, const struct soc_span *rec,
+    struct soc_buf *head);
+/* Is an observable of this kind sent to remote providers? */
+int er_is_remote(int kind);
+
+#endif

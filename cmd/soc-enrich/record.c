@@ -1,0 +1,383 @@
+/*
+ * record: the observables of one alert, and its soc.enrich value.
+ *
+ * The top level of the record is walked once to find the ECS objects
+ * that hold observables (source, destination, host, user, url, dns,
+ * file, process, email, related ...); each field is then read inside its
+ * object.  An observable is kept once per (kind, value), under the first
+ * field that named it, in the order of the table below, so related.*
+ * adds only what the entity fields did not.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "enrich_record.h"
+
+enum { K_HOST = SOC_IOC_NTYPES, K_USER, K_HOSTISH };
+
+static const struct {
+	const char *field;
+	int kind;		/* an ioc type, K_HOST, K_USER, or K_HOSTISH */
+	int zone;		/* index in the zones object, -1 */
+} fields[] = {
+	{ "source.ip", SOC_IOC_IPV4, 0 },
+	{ "destination.ip", SOC_IOC_IPV4, 1 },
+	{ "host.ip", SOC_IOC_IPV4, 2 },
+	{ "client.ip", SOC_IOC_IPV4, -1 },
+	{ "server.ip", SOC_IOC_IPV4, -1 },
+	{ "source.domain", SOC_IOC_DOMAIN, -1 },
+	{ "destination.domain", SOC_IOC_DOMAIN, -1 },
+	{ "dns.question.name", SOC_IOC_DOMAIN, -1 },
+	{ "url.domain", SOC_IOC_DOMAIN, -1 },
+	{ "url.full", SOC_IOC_URL, -1 },
+	{ "url.original", SOC_IOC_URL, -1 },
+	{ "file.hash.md5", SOC_IOC_MD5, -1 },
+	{ "file.hash.sha1", SOC_IOC_SHA1, -1 },
+	{ "file.hash.sha256", SOC_IOC_SHA256, -1 },
+	{ "process.hash.md5", SOC_IOC_MD5, -1 },
+	{ "process.hash.sha1", SOC_IOC_SHA1, -1 },
+	{ "process.hash.sha256", SOC_IOC_SHA256, -1 },
+	{ "email.from.address", SOC_IOC_EMAIL, -1 },
+	{ "email.sender.address", SOC_IOC_EMAIL, -1 },
+	{ "email.reply_to.address", SOC_IOC_EMAIL, -1 },
+	{ "email.to.address", SOC_IOC_EMAIL, -1 },
+	{ "user.email", SOC_IOC_EMAIL, -1 },
+	{ "host.name", K_HOST, -1 },
+	{ "host.hostname", K_HOST, -1 },
+	{ "user.name", K_USER, -1 },
+	{ "source.user.name", K_USER, -1 },
+	{ "destination.user.name", K_USER, -1 },
+	{ "related.ip", SOC_IOC_IPV4, -1 },
+	{ "related.hash", SOC_IOC_MD5, -1 },
+	{ "related.hosts", K_HOSTISH, -1 },
+	{ "related.user", K_USER, -1 },
+};
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+static const char *const zone_keys[] = { "source", "destination", "host" };
+
+/* The top-level objects that hold the fields above. */
+static const char *const tops[] = {
+	"source", "destination", "host", "client", "server", "dns", "url",
+	"file", "process", "email", "user", "related",
+};
+#define NTOPS (sizeof tops / sizeof tops[0])
+
+void
+er_init(struct enricher *e)
+{
+	memset(e, 0, sizeof *e);
+	soc_buf_init(&e->s, 1 << 20);
+	soc_buf_init(&e->norm, 1 << 20);
+	soc_buf_init(&e->intel, 1 << 24);
+	soc_buf_init(&e->assets, 1 << 24);
+	soc_buf_init(&e->idents, 1 << 24);
+	soc_buf_init(&e->prior, 1 << 24);
+}
+
+void
+er_release(struct enricher *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nobs; i++)
+		free(e->obs[i].value);
+	soc_buf_release(&e->s);
+	soc_buf_release(&e->norm);
+	soc_buf_release(&e->intel);
+	soc_buf_release(&e->assets);
+	soc_buf_release(&e->idents);
+	soc_buf_release(&e->prior);
+}
+
+static void
+add_obs(struct enricher *e, const char *field, int kind, const char *v,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < e->nobs; i++)
+		if (e->obs[i].kind == kind && strlen(e->obs[i].value) == n &&
+		    memcmp(e->obs[i].value, v, n) == 0)
+			return;
+	if (e->nobs == ER_MAX_OBS)
+		return;
+	e->obs[e->nobs].field = field;
+	e->obs[e->nobs].kind = kind;
+	e->obs[e->nobs].value = soc_xstrndup(v, n);
+	e->nobs++;
+}
+
+/* One string value of a field, classified and normalised. */
+static void
+one_value(struct enricher *e, const char *field, int kind, const char *v,
+    size_t n)
+{
+	enum soc_ioc_type t;
+
+	switch (kind) {
+	case K_USER:
+	case K_HOST:
+		if (n)
+			add_obs(e, field, kind, v, n);
+		return;
+	case K_HOSTISH:
+		/* related.hosts: host names of ours and domains of others. */
+		if (!n)
+			return;
+		add_obs(e, field, K_HOST, v, n);
+		t = soc_ioc_normalize(SOC_IOC_DOMAIN, v, n, &e->norm);
+		if (t != SOC_IOC_NONE && strchr(e->norm.p, '.'))
+			add_obs(e, field, t, e->norm.p, e->norm.len);
+		return;
+	case SOC_IOC_IPV4:
+		t = soc_ioc_normalize(SOC_IOC_IPV4, v, n, &e->norm);
+		if (t == SOC_IOC_IPV4 || t == SOC_IOC_IPV6)
+			add_obs(e, field, t, e->norm.p, e->norm.len);
+		return;
+	case SOC_IOC_MD5:
+	case SOC_IOC_SHA1:
+	case SOC_IOC_SHA256:
+		t = soc_ioc_normalize(SOC_IOC_MD5, v, n, &e->norm);
+		if (t != SOC_IOC_NONE)
+			add_obs(e, field, t, e->norm.p, e->norm.len);
+		return;
+	case SOC_IOC_URL:
+		t = soc_ioc_normalize(SOC_IOC_URL, v, n, &e->norm);
+		if (t == SOC_IOC_NONE)
+			return;
+		add_obs(e, field, t, e->norm.p, e->norm.len);
+		{
+			/* Its host, as a domain or an address. */
+			const char *h = strstr(e->norm.p, "://") + 3;
+			size_t hn = strcspn(h, ":/?");
+			char *host = soc_xstrndup(h, hn);
+
+			if (*host == '[') {
+				memmove(host, host + 1, hn);
+				host[strcspn(host, "]")] = '\0';
+			}
+			t = soc_ioc_normalize(SOC_IOC_IPV4, host, strlen(host),
+			    &e->norm);
+			if (t != SOC_IOC_IPV4 && t != SOC_IOC_IPV6)
+				t = soc_ioc_normalize(SOC_IOC_DOMAIN, host,
+				    strlen(host), &e->norm);
+			if (t != SOC_IOC_NONE)
+				add_obs(e, field, t, e->norm.p, e->norm.len);
+			free(host);
+		}
+		return;
+	default:
+		t = soc_ioc_normalize((enum soc_ioc_type)kind, v, n, &e->norm);
+		if (t != SOC_IOC_NONE)
+			add_obs(e, field, t, e->norm.p, e->norm.len);
+		return;
+	}
+}
+
+static void
+field_values(struct enricher *e, const struct soc_span *top, const char *rest,
+    const char *field, int kind)
+{
+	struct soc_span v, k, x;
+	struct soc_json_iter it;
+
+	switch (soc_json_path(top, rest, &v)) {
+	case SOC_JSON_STRING:
+		soc_buf_reset(&e->s);
+		if (soc_json_str_decode(&v, &e->s) == 0)
+			one_value(e, field, kind, e->s.p ? e->s.p : "", e->s.len);
+		break;
+	case SOC_JSON_ARRAY:
+		soc_json_iter_init(&it, &v);
+		while (soc_json_iter_next(&it, &k, &x)) {
+			if (x.type != SOC_JSON_STRING)
+				continue;
+			soc_buf_reset(&e->s);
+			if (soc_json_str_decode(&x, &e->s) == 0)
+				one_value(e, field, kind, e->s.p ? e->s.p : "",
+				    e->s.len);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void
+er_observables(struct enricher *e, const struct soc_span *rec)
+{
+	struct soc_span top[NTOPS], k, v;
+	struct soc_json_iter it;
+	size_t i, j;
+
+	for (i = 0; i < e->nobs; i++)
+		free(e->obs[i].value);
+	e->nobs = 0;
+	memset(top, 0, sizeof top);
+	/* One walk of the top level; a later duplicate key wins. */
+	soc_json_iter_init(&it, rec);
+	while (soc_json_iter_next(&it, &k, &v)) {
+		if (v.type != SOC_JSON_OBJECT)
+			continue;
+		for (j = 0; j < NTOPS; j++)
+			if (soc_json_str_eq(&k, tops[j], strlen(tops[j])))
+				top[j] = v;
+	}
+	for (i = 0; i < NFIELDS; i++) {
+		const char *dot = strchr(fields[i].field, '.');
+		size_t tl = (size_t)(dot - fields[i].field);
+
+		for (j = 0; j < NTOPS; j++)
+			if (strlen(tops[j]) == tl &&
+			    memcmp(tops[j], fields[i].field, tl) == 0)
+				break;
+		SOC_ASSERT(j < NTOPS);
+		if (top[j].type == SOC_JSON_OBJECT)
+			field_values(e, &top[j], dot + 1, fields[i].field,
+			    fields[i].kind);
+	}
+}
+
+/* intel hit → one entry of "intel". */
+struct hitctx {
+	struct enricher *e;
+	const struct obs *o;
+};
+
+static void
+put_time(struct soc_buf *b, const char *key, int64_t ms)
+{
+	char tb[SOC_TIME_LEN + 1];
+
+	if (ms <= 0)
+		return;
+	soc_time_format(ms, tb);
+	soc_buf_addf(b, ",\"%s\":\"%s\"", key, tb);
+}
+
+static void
+on_hit(void *arg, const struct soc_intel_hit *h)
+{
+	struct hitctx *hc = arg;
+	struct soc_buf *b = &hc->e->intel;
+
+	if (b->len)
+		soc_buf_addch(b, ',');
+	soc_buf_addstr(b, "{\"indicator\":");
+	soc_buf_add_json_str(b, h->indicator, strlen(h->indicator));
+	soc_buf_addf(b, ",\"type\":\"%s\",\"field\":\"%s\",\"value\":",
+	    h->type, hc->o->field);
+	soc_buf_add_json_str(b, hc->o->value, strlen(hc->o->value));
+	soc_buf_addstr(b, ",\"source\":");
+	soc_buf_add_json_str(b, h->source, strlen(h->source));
+	soc_buf_addf(b, ",\"confidence\":%d,\"labels\":%s", h->confidence,
+	    h->labels);
+	put_time(b, "first_seen", h->first_seen);
+	put_time(b, "last_seen", h->last_seen);
+	put_time(b, "expires", h->expires);
+	soc_buf_addch(b, '}');
+	if (h->confidence > hc->e->max_conf)
+		hc->e->max_conf = h->confidence;
+}
+
+static void
+prior_of(struct enricher *e, const struct obs *o)
+{
+	sqlite3_stmt *st = e->prior_q;
+
+	sqlite3_bind_text(st, 1, o->value, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *inc = (const char *)sqlite3_column_text(st, 0);
+		const char *ver = (const char *)sqlite3_column_text(st, 1);
+
+		if (!inc)
+			continue;
+		if (e->prior.len)
+			soc_buf_addch(&e->prior, ',');
+		soc_buf_addstr(&e->prior, "{\"observable\":");
+		soc_buf_add_json_str(&e->prior, o->value, strlen(o->value));
+		soc_buf_addstr(&e->prior, ",\"incident\":");
+		soc_buf_add_json_str(&e->prior, inc, strlen(inc));
+		soc_buf_addstr(&e->prior, ",\"verdict\":");
+		if (ver)
+			soc_buf_add_json_str(&e->prior, ver, strlen(ver));
+		else
+			soc_buf_addstr(&e->prior, "null");
+		soc_buf_addch(&e->prior, '}');
+	}
+	sqlite3_reset(st);
+}
+
+void
+er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
+{
+	const char *zones[3] = { NULL, NULL, NULL };
+	int crit = 0, priv = 0, have_priv = 0, afirst = 1, ifirst = 1;
+	size_t i, z;
+
+	er_observables(e, rec);
+	soc_buf_reset(&e->intel);
+	soc_buf_reset(&e->assets);
+	soc_buf_reset(&e->idents);
+	soc_buf_reset(&e->prior);
+	e->max_conf = 0;
+	for (i = 0; i < e->nobs; i++) {
+		const struct obs *o = &e->obs[i];
+		struct hitctx hc = { e, o };
+		int c;
+
+		if (o->kind < SOC_IOC_NTYPES && e->intel_db)
+			soc_intel_match(e->intel_db, (enum soc_ioc_type)o->kind,
+			    o->value, on_hit, &hc);
+		if (o->kind == SOC_IOC_IPV4 || o->kind == SOC_IOC_IPV6) {
+			c = ctx_asset_ip(e->ctx, o->field, o->value, &e->assets,
+			    &afirst);
+			if (c > crit)
+				crit = c;
+			for (z = 0; z < 3; z++)
+				if (!zones[z] && strncmp(o->field, zone_keys[z],
+				    strlen(zone_keys[z])) == 0 &&
+				    o->field[strlen(zone_keys[z])] == '.')
+					zones[z] = ctx_zone(e->ctx, o->value);
+		} else if (o->kind == K_HOST) {
+			c = ctx_asset_host(e->ctx, o->field, o->value, &e->assets,
+			    &afirst);
+			if (c > crit)
+				crit = c;
+		} else if (o->kind == K_USER) {
+			c = ctx_identity(e->ctx, o->field, o->value, &e->idents,
+			    &ifirst);
+			if (c >= 0) {
+				have_priv = 1;
+				priv |= c;
+			}
+		}
+		if (e->prior_q)
+			prior_of(e, o);
+	}
+	(void)have_priv;
+	soc_buf_addstr(head, "{\"intel\":[");
+	soc_buf_add(head, e->intel.p ? e->intel.p : "", e->intel.len);
+	soc_buf_addf(head, "],\"intel_max_confidence\":%d,\"assets\":[",
+	    e->max_conf);
+	soc_buf_add(head, e->assets.p ? e->assets.p : "", e->assets.len);
+	soc_buf_addf(head, "],\"asset_criticality\":%d,\"identities\":[", crit);
+	soc_buf_add(head, e->idents.p ? e->idents.p : "", e->idents.len);
+	soc_buf_addf(head, "],\"privileged\":%s,\"zones\":{",
+	    priv ? "true" : "false");
+	for (z = 0, i = 0; z < 3; z++) {
+		if (!zones[z])
+			continue;
+		soc_buf_addf(head, "%s\"%s\":", i++ ? "," : "", zone_keys[z]);
+		soc_buf_add_json_str(head, zones[z], strlen(zones[z]));
+	}
+	soc_buf_addch(head, '}');
+}
+
+int
+er_is_remote(int kind)
+{
+	return kind > SOC_IOC_NONE && kind < SOC_IOC_NTYPES;
+}

@@ -1,0 +1,249 @@
+/*
+ * cidr: addresses, prefixes and the longest-prefix matcher (see cidr.h).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cidr.h"
+#include "err.h"
+
+static const unsigned char v4mapped[12] =
+	{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+int
+soc_ip_parse(const char *s, size_t n, struct soc_ip *ip)
+{
+	char tmp[64];
+
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (memchr(tmp, ':', n)) {
+		if (inet_pton(AF_INET6, tmp, ip->a) != 1)
+			return -1;
+		return 0;
+	}
+	memcpy(ip->a, v4mapped, 12);
+	if (inet_pton(AF_INET, tmp, ip->a + 12) != 1)
+		return -1;
+	return 0;
+}
+
+int
+soc_ip_is_v4(const struct soc_ip *ip)
+{
+	return memcmp(ip->a, v4mapped, 12) == 0;
+}
+
+void
+soc_ip_mask(struct soc_ip *ip, int plen)
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int bits = plen - i * 8;
+
+		if (bits >= 8)
+			continue;
+		ip->a[i] &= bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
+	}
+}
+
+int
+soc_cidr_parse(const char *s, size_t n, struct soc_ip *net, int *plen)
+{
+	const char *slash = memchr(s, '/', n);
+	size_t alen = slash ? (size_t)(slash - s) : n;
+	int len, max, i;
+
+	if (soc_ip_parse(s, alen, net) < 0)
+		return -1;
+	max = soc_ip_is_v4(net) ? 32 : 128;
+	if (!slash) {
+		len = max;
+	} else {
+		const char *p = slash + 1, *end = s + n;
+
+		if (p == end || end - p > 3)
+			return -1;
+		for (len = 0; p < end; p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			len = len * 10 + (*p - '0');
+		}
+		if (len > max)
+			return -1;
+	}
+	/* An IPv6 prefix shorter than 96 that covers ::ffff:0:0/96 is fine:
+	 * it simply covers the mapped IPv4 space too. */
+	i = max == 32 ? 96 + len : len;
+	soc_ip_mask(net, i);
+	*plen = i;
+	return 0;
+}
+
+void
+soc_ip_format(const struct soc_ip *ip, char *out, size_t outlen)
+{
+	if (soc_ip_is_v4(ip))
+		inet_ntop(AF_INET, ip->a + 12, out, (socklen_t)outlen);
+	else
+		inet_ntop(AF_INET6, ip->a, out, (socklen_t)outlen);
+}
+
+void
+soc_cidr_format(const struct soc_ip *net, int plen, char *out, size_t outlen)
+{
+	char a[INET6_ADDRSTRLEN];
+	int v4 = soc_ip_is_v4(net) && plen >= 96;
+
+	soc_ip_format(net, a, sizeof a);
+	if (!v4 && soc_ip_is_v4(net))
+		inet_ntop(AF_INET6, net->a, a, sizeof a);
+	snprintf(out, outlen, "%s/%d", a, v4 ? plen - 96 : plen);
+}
+
+int
+soc_ip_is_internal(const struct soc_ip *ip)
+{
+	const unsigned char *a = ip->a;
+	static const unsigned char zero[16];
+
+	if (soc_ip_is_v4(ip)) {
+		const unsigned char *b = a + 12;
+
+		return b[0] == 10 || b[0] == 127 || b[0] == 0 ||
+		    (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+		    (b[0] == 192 && b[1] == 168) ||
+		    (b[0] == 169 && b[1] == 254) ||
+		    (b[0] == 100 && (b[1] & 0xc0) == 64) ||
+		    b[0] >= 224;
+	}
+	if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
+		return 1;			/* :: and ::1 */
+	return (a[0] & 0xfe) == 0xfc ||		/* fc00::/7 ULA */
+	    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||	/* fe80::/10 */
+	    a[0] == 0xff;			/* multicast */
+}
+
+void
+soc_cidr_init(struct soc_cidr_set *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+void
+soc_cidr_free(struct soc_cidr_set *s)
+{
+	free(s->e);
+	soc_cidr_init(s);
+}
+
+void
+soc_cidr_add(struct soc_cidr_set *s, const struct soc_ip *net, int plen,
+    uint64_t value)
+{
+	struct soc_cidr_ent *e;
+
+	SOC_ASSERT(plen >= 0 && plen <= 128);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->e = soc_xrealloc(s->e, s->cap * sizeof *s->e);
+	}
+	e = &s->e[s->n];
+	e->net = *net;
+	soc_ip_mask(&e->net, plen);
+	e->plen = (unsigned char)plen;
+	e->value = value;
+	s->n++;
+	s->built = 0;
+}
+
+/* An entry with its insertion index, so equal prefixes sort stably. */
+struct pair {
+	struct soc_cidr_ent e;
+	size_t i;
+};
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int c;
+
+	/* Longer prefixes first, then by address, then insertion order. */
+	if (x->e.plen != y->e.plen)
+		return x->e.plen > y->e.plen ? -1 : 1;
+	c = memcmp(x->e.net.a, y->e.net.a, 16);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void
+soc_cidr_build(struct soc_cidr_set *s)
+{
+	struct pair *pp;
+	size_t i, j;
+
+	pp = soc_xcalloc(s->n ? s->n : 1, sizeof *pp);
+	for (i = 0; i < s->n; i++) {
+		pp[i].e = s->e[i];
+		pp[i].i = i;
+	}
+	qsort(pp, s->n, sizeof *pp, cmp_pair);
+	/* Of equal prefixes keep the last added (the end of its run). */
+	for (i = j = 0; i < s->n; i++) {
+		if (i + 1 < s->n && pp[i + 1].e.plen == pp[i].e.plen &&
+		    memcmp(pp[i + 1].e.net.a, pp[i].e.net.a, 16) == 0)
+			continue;
+		s->e[j++] = pp[i].e;
+	}
+	s->n = j;
+	free(pp);
+	s->nlens = 0;
+	for (i = 0; i < s->n; ) {
+		j = i;
+		while (j < s->n && s->e[j].plen == s->e[i].plen)
+			j++;
+		s->lens[s->nlens].lo = i;
+		s->lens[s->nlens].hi = j;
+		s->lens[s->nlens].plen = s->e[i].plen;
+		s->nlens++;
+		i = j;
+	}
+	s->built = 1;
+}
+
+int
+soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
+    uint64_t *value, int *plen)
+{
+	int l;
+
+	SOC_ASSERT(s->built || s->n == 0);
+	for (l = 0; l < s->nlens; l++) {
+		struct soc_ip m = *ip;
+		size_t lo = s->lens[l].lo, hi = s->lens[l].hi;
+
+		soc_ip_mask(&m, s->lens[l].plen);
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = memcmp(s->e[mid].net.a, m.a, 16);
+
+			if (c == 0) {
+				*value = s->e[mid].value;
+				*plen = s->lens[l].plen;
+				return 1;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return 0;
+}

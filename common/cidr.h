@@ -1,0 +1,67 @@
+/*
+ * cidr: IPv4/IPv6 addresses and prefixes, and a longest-prefix matcher.
+ *
+ * Addresses are 16 bytes; an IPv4 address is held IPv4-mapped
+ * (::ffff:a.b.c.d) so one table serves both families, and an IPv4 prefix
+ * of length n is stored as length 96 + n.
+ *
+ * struct soc_cidr_set is built by soc_cidr_add then soc_cidr_build (which
+ * sorts; adding after build requires another build), and answers
+ * soc_cidr_lookup with the value of the longest prefix containing an
+ * address: one binary search per distinct prefix length present, so
+ * O(L log n) with L <= 129, never a scan.  The set owns its arrays;
+ * soc_cidr_free releases them.
+ */
+#ifndef SOC_CIDR_H
+#define SOC_CIDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct soc_ip {
+	unsigned char a[16];
+};
+
+/* Parse an IPv4 or IPv6 address (no prefix).  0 or -1. */
+int soc_ip_parse(const char *s, size_t n, struct soc_ip *ip);
+/* Parse "ADDR/LEN" or a bare address (full length).  The host bits are
+ * cleared.  *plen is in the 0..128 space (IPv4 /24 gives 120).  0 or -1. */
+int soc_cidr_parse(const char *s, size_t n, struct soc_ip *net, int *plen);
+int soc_ip_is_v4(const struct soc_ip *ip);
+/* Canonical text (inet_ntop; IPv4 dotted) into out (at least 46 bytes). */
+void soc_ip_format(const struct soc_ip *ip, char *out, size_t outlen);
+/* Canonical "ADDR/LEN" with the family's own length (IPv4 /24). */
+void soc_cidr_format(const struct soc_ip *net, int plen, char *out,
+    size_t outlen);
+/* Private, loopback, link-local, CGNAT, ULA, multicast, unspecified. */
+int soc_ip_is_internal(const struct soc_ip *ip);
+void soc_ip_mask(struct soc_ip *ip, int plen);
+
+struct soc_cidr_ent {
+	struct soc_ip net;
+	uint64_t value;
+	unsigned char plen;
+};
+
+struct soc_cidr_set {
+	struct soc_cidr_ent *e;
+	size_t n, cap;
+	/* After build: for each prefix length present (longest first), the
+	 * range of e[] holding it, sorted by address. */
+	struct { size_t lo, hi; int plen; } lens[129];
+	int nlens;
+	int built;
+};
+
+void soc_cidr_init(struct soc_cidr_set *s);
+void soc_cidr_free(struct soc_cidr_set *s);
+void soc_cidr_add(struct soc_cidr_set *s, const struct soc_ip *net, int plen,
+    uint64_t value);
+/* Sort and index.  When the same prefix was added twice the later value
+ * wins. */
+void soc_cidr_build(struct soc_cidr_set *s);
+/* Longest matching prefix: 1 with *value and *plen set, 0 when none. */
+int soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
+    uint64_t *value, int *plen);
+
+#endif

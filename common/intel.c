@@ -1,0 +1,438 @@
+/*
+ * intel: the threat-intel store and its index (see intel.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "err.h"
+#include "intel.h"
+
+void
+soc_hset_init(struct soc_hset *s)
+{
+	s->mask = 1023;
+	s->n = 0;
+	s->slot = soc_xcalloc(s->mask + 1, sizeof *s->slot);
+}
+
+void
+soc_hset_free(struct soc_hset *s)
+{
+	free(s->slot);
+	s->slot = NULL;
+	s->mask = s->n = 0;
+}
+
+static void
+hset_put(uint64_t *slot, size_t mask, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & mask;
+
+	while (slot[i] && slot[i] != h)
+		i = (i + 1) & mask;
+	slot[i] = h;
+}
+
+void
+soc_hset_add(struct soc_hset *s, uint64_t h)
+{
+	if (!h)
+		h = 1;
+	if (soc_hset_has(s, h))
+		return;
+	/* Keep the load under one half: a miss then costs about 1.5 probes. */
+	if ((s->n + 1) * 2 > s->mask + 1) {
+		size_t nmask = s->mask * 2 + 1, i;
+		uint64_t *ns = soc_xcalloc(nmask + 1, sizeof *ns);
+
+		for (i = 0; i <= s->mask; i++)
+			if (s->slot[i])
+				hset_put(ns, nmask, s->slot[i]);
+		free(s->slot);
+		s->slot = ns;
+		s->mask = nmask;
+	}
+	hset_put(s->slot, s->mask, h);
+	s->n++;
+}
+
+int
+soc_hset_has(const struct soc_hset *s, uint64_t h)
+{
+	size_t i;
+
+	if (!h)
+		h = 1;
+	if (!s->slot)
+		return 0;
+	i = (size_t)(h ^ (h >> 29)) & s->mask;
+	while (s->slot[i]) {
+		if (s->slot[i] == h)
+			return 1;
+		i = (i + 1) & s->mask;
+	}
+	return 0;
+}
+
+uint64_t
+soc_intel_hash(const char *tag, const char *type, const char *value,
+    size_t vlen)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p;
+	size_t i;
+
+#define FNV(c) (h = (h ^ (unsigned char)(c)) * 0x100000001b3ULL)
+	for (p = (const unsigned char *)tag; *p; p++)
+		FNV(*p);
+	FNV(0);
+	for (p = (const unsigned char *)type; *p; p++)
+		FNV(*p);
+	FNV(0);
+	for (i = 0; i < vlen; i++)
+		FNV(value[i]);
+#undef FNV
+	/* splitmix64 finaliser: FNV's low bits are weak for the table. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+static uint64_t
+ioc_hash(const char *type, const char *value, size_t n)
+{
+	return soc_intel_hash("intel", type, value, n);
+}
+
+void
+soc_intel_init(struct soc_intel *in, struct soc_db *db, int64_t now)
+{
+	memset(in, 0, sizeof *in);
+	in->db = db;
+	in->now = now;
+	soc_hset_init(&in->exact);
+	soc_cidr_init(&in->cidrs);
+	soc_buf_init(&in->norm, 1 << 16);
+	in->ins = soc_db_prepare(db,
+	    "INSERT INTO intel(h, type, value, source, confidence, labels,"
+	    " first_seen, last_seen, expires)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " ON CONFLICT(type, value, source) DO NOTHING");
+	in->upd = soc_db_prepare(db,
+	    "UPDATE intel SET confidence = ?5, labels = ?6,"
+	    " first_seen = min(coalesce(first_seen, ?7), coalesce(?7, first_seen)),"
+	    " last_seen = max(coalesce(last_seen, 0), coalesce(?8, 0)),"
+	    " expires = ?9 WHERE type = ?2 AND value = ?3 AND source = ?4"
+	    " AND ?1 IS NOT NULL");
+	in->hit = soc_db_prepare(db,
+	    "SELECT type, value, source, confidence, labels, first_seen,"
+	    " last_seen, expires FROM intel"
+	    " WHERE h = ?1 AND type = ?2 AND value = ?3"
+	    " AND (expires IS NULL OR expires > ?4) ORDER BY source");
+}
+
+void
+soc_intel_release(struct soc_intel *in)
+{
+	sqlite3_finalize(in->ins);
+	sqlite3_finalize(in->upd);
+	sqlite3_finalize(in->hit);
+	soc_hset_free(&in->exact);
+	soc_cidr_free(&in->cidrs);
+	soc_buf_release(&in->norm);
+	memset(in, 0, sizeof *in);
+}
+
+static void
+bind_time(sqlite3_stmt *st, int i, int64_t ms)
+{
+	if (ms > 0)
+		sqlite3_bind_int64(st, i, ms);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_row(sqlite3_stmt *st, const struct soc_ioc *ioc, const char *type,
+    const char *source, int confidence, int64_t seen, int64_t expires)
+{
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ioc_hash(type, ioc->value,
+	    strlen(ioc->value)));
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ioc->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, confidence);
+	sqlite3_bind_text(st, 6, ioc->labels ? ioc->labels : "[]", -1,
+	    SQLITE_STATIC);
+	bind_time(st, 7, ioc->first_seen > 0 ? ioc->first_seen : seen);
+	bind_time(st, 8, seen);
+	bind_time(st, 9, expires);
+}
+
+int
+soc_intel_add(struct soc_intel *in, const struct soc_ioc *ioc,
+    const char *source, int confidence, int64_t ttl_ms)
+{
+	const char *type = soc_ioc_type_name(ioc->type);
+	int64_t expires = ioc->expires;
+	int64_t seen = ioc->last_seen > 0 ? ioc->last_seen : in->now;
+	int isnew;
+
+	if (confidence < 0)
+		confidence = ioc->confidence;
+	if (expires <= 0 && ttl_ms > 0)
+		expires = in->now + ttl_ms;
+	/* Insert; when (type, value, source) is there already, update. */
+	bind_row(in->ins, ioc, type, source, confidence, seen, expires);
+	soc_db_step(in->db, in->ins);
+	isnew = sqlite3_changes(in->db->h) > 0;
+	sqlite3_reset(in->ins);
+	sqlite3_clear_bindings(in->ins);
+	if (!isnew) {
+		bind_row(in->upd, ioc, type, source, confidence, seen, expires);
+		soc_db_step(in->db, in->upd);
+		sqlite3_reset(in->upd);
+		sqlite3_clear_bindings(in->upd);
+	}
+	return isnew;
+}
+
+void
+soc_intel_load(struct soc_intel *in)
+{
+	sqlite3_stmt *st;
+
+	st = soc_db_prepare(in->db, "SELECT h FROM intel WHERE type != 'cidr'"
+	    " AND (expires IS NULL OR expires > ?1)");
+	sqlite3_bind_int64(st, 1, in->now);
+	while (soc_db_step(in->db, st) == SQLITE_ROW) {
+		soc_hset_add(&in->exact, (uint64_t)sqlite3_column_int64(st, 0));
+		in->nexact++;
+	}
+	sqlite3_finalize(st);
+	st = soc_db_prepare(in->db, "SELECT h, value FROM intel"
+	    " WHERE type = 'cidr' AND (expires IS NULL OR expires > ?1)");
+	sqlite3_bind_int64(st, 1, in->now);
+	while (soc_db_step(in->db, st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		struct soc_ip net;
+		int plen;
+
+		if (v && soc_cidr_parse(v, strlen(v), &net, &plen) == 0) {
+			soc_cidr_add(&in->cidrs, &net, plen,
+			    (uint64_t)sqlite3_column_int64(st, 0));
+			in->ncidr++;
+		}
+	}
+	sqlite3_finalize(st);
+	soc_cidr_build(&in->cidrs);
+}
+
+/* The rows for one (type, value) whose hash is h. */
+static int
+hits(struct soc_intel *in, uint64_t h, const char *type, const char *value,
+    soc_intel_cb cb, void *arg)
+{
+	sqlite3_stmt *st = in->hit;
+	int n = 0;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, in->now);
+	while (soc_db_step(in->db, st) == SQLITE_ROW) {
+		struct soc_intel_hit x;
+
+		x.type = (const char *)sqlite3_column_text(st, 0);
+		x.indicator = (const char *)sqlite3_column_text(st, 1);
+		x.source = (const char *)sqlite3_column_text(st, 2);
+		x.confidence = sqlite3_column_int(st, 3);
+		x.labels = (const char *)sqlite3_column_text(st, 4);
+		x.first_seen = sqlite3_column_int64(st, 5);
+		x.last_seen = sqlite3_column_int64(st, 6);
+		x.expires = sqlite3_column_int64(st, 7);
+		cb(arg, &x);
+		n++;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+static int
+exact(struct soc_intel *in, const char *type, const char *value, size_t n,
+    soc_intel_cb cb, void *arg)
+{
+	uint64_t h = ioc_hash(type, value, n);
+	char *v;
+	int r;
+
+	if (!soc_hset_has(&in->exact, h))
+		return 0;
+	v = soc_xstrndup(value, n);
+	r = hits(in, h, type, v, cb, arg);
+	free(v);
+	return r;
+}
+
+static int
+domain_and_parents(struct soc_intel *in, const char *d, soc_intel_cb cb,
+    void *arg)
+{
+	int n = 0;
+	const char *p = d;
+
+	/* "a.b.evil.com", "b.evil.com", "evil.com" (not the bare TLD). */
+	while (p && strchr(p, '.')) {
+		n += exact(in, "domain", p, strlen(p), cb, arg);
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+	return n;
+}
+
+int
+soc_intel_match(struct soc_intel *in, enum soc_ioc_type t, const char *value,
+    soc_intel_cb cb, void *arg)
+{
+	int n = 0;
+
+	switch (t) {
+	case SOC_IOC_IPV4:
+	case SOC_IOC_IPV6: {
+		struct soc_ip ip;
+		uint64_t h;
+		int plen;
+
+		n = exact(in, soc_ioc_type_name(t), value, strlen(value), cb, arg);
+		if (soc_ip_parse(value, strlen(value), &ip) == 0 &&
+		    soc_cidr_lookup(&in->cidrs, &ip, &h, &plen)) {
+			char pfx[80];
+
+			soc_ip_mask(&ip, plen);
+			soc_cidr_format(&ip, plen, pfx, sizeof pfx);
+			n += hits(in, h, "cidr", pfx, cb, arg);
+		}
+		break;
+	}
+	case SOC_IOC_DOMAIN:
+		n = domain_and_parents(in, value, cb, arg);
+		break;
+	case SOC_IOC_EMAIL: {
+		const char *at = strrchr(value, '@');
+
+		n = exact(in, "email", value, strlen(value), cb, arg);
+		if (at)
+			n += domain_and_parents(in, at + 1, cb, arg);
+		break;
+	}
+	case SOC_IOC_NONE:
+	case SOC_IOC_NTYPES:
+		break;
+	default:
+		n = exact(in, soc_ioc_type_name(t), value, strlen(value), cb, arg);
+		break;
+	}
+	return n;
+}
+
+static void
+put_time(FILE *fp, const char *key, sqlite3_stmt *st, int col)
+{
+	char tb[SOC_TIME_LEN + 1];
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return;
+	soc_time_format(sqlite3_column_int64(st, col), tb);
+	fprintf(fp, ",\"%s\":\"%s\"", key, tb);
+}
+
+void
+soc_intel_list(struct soc_intel *in, FILE *fp)
+{
+	sqlite3_stmt *st = soc_db_prepare(in->db,
+	    "SELECT type, value, source, confidence, labels, first_seen,"
+	    " last_seen, expires FROM intel ORDER BY type, value, source");
+	struct soc_buf b = SOC_BUF_INIT;
+
+	while (soc_db_step(in->db, st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		const char *s = (const char *)sqlite3_column_text(st, 2);
+
+		soc_buf_reset(&b);
+		soc_buf_add_json_str(&b, v, strlen(v));
+		fprintf(fp, "{\"type\":\"%s\",\"value\":%s",
+		    sqlite3_column_text(st, 0), b.p);
+		soc_buf_reset(&b);
+		soc_buf_add_json_str(&b, s, strlen(s));
+		fprintf(fp, ",\"source\":%s,\"confidence\":%d,\"labels\":%s", b.p,
+		    sqlite3_column_int(st, 3), sqlite3_column_text(st, 4));
+		put_time(fp, "first_seen", st, 5);
+		put_time(fp, "last_seen", st, 6);
+		put_time(fp, "expires", st, 7);
+		fputs("}\n", fp);
+	}
+	sqlite3_finalize(st);
+	soc_buf_release(&b);
+}
+
+static void
+stats_group(struct soc_intel *in, FILE *fp, const char *name,
+    const char *sql)
+{
+	sqlite3_stmt *st = soc_db_prepare(in->db, sql);
+	struct soc_buf b = SOC_BUF_INIT;
+	int first = 1;
+
+	fprintf(fp, ",\"%s\":{", name);
+	sqlite3_bind_int64(st, 1, in->now);
+	while (soc_db_step(in->db, st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+
+		soc_buf_reset(&b);
+		soc_buf_add_json_str(&b, k, strlen(k));
+		fprintf(fp, "%s%s:%lld", first ? "" : ",", b.p,
+		    (long long)sqlite3_column_int64(st, 1));
+		first = 0;
+	}
+	fputc('}', fp);
+	sqlite3_finalize(st);
+	soc_buf_release(&b);
+}
+
+void
+soc_intel_stats(struct soc_intel *in, FILE *fp)
+{
+	sqlite3_stmt *st = soc_db_prepare(in->db,
+	    "SELECT count(*), count(*) FILTER (WHERE expires <= ?1) FROM intel");
+
+	sqlite3_bind_int64(st, 1, in->now);
+	soc_db_step(in->db, st);
+	fprintf(fp, "{\"indicators\":%lld,\"expired\":%lld",
+	    (long long)sqlite3_column_int64(st, 0),
+	    (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	stats_group(in, fp, "by_source", "SELECT source, count(*) FROM intel"
+	    " WHERE ?1 IS NOT NULL GROUP BY source ORDER BY source");
+	stats_group(in, fp, "by_type", "SELECT type, count(*) FROM intel"
+	    " WHERE ?1 IS NOT NULL GROUP BY type ORDER BY type");
+	fputs("}\n", fp);
+}
+
+long long
+soc_intel_expire(struct soc_intel *in)
+{
+	sqlite3_stmt *st = soc_db_prepare(in->db,
+	    "DELETE FROM intel WHERE expires <= ?1");
+	long long n;
+
+	sqlite3_bind_int64(st, 1, in->now);
+	soc_db_step(in->db, st);
+	n = sqlite3_changes(in->db->h);
+	sqlite3_finalize(st);
+	return n;
+}

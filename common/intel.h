@@ -1,0 +1,109 @@
+/*
+ * intel: the threat-intel store of enrich.db and its in-memory index.
+ *
+ * Indicators live in SQLite (table intel, SOC_INTEL_SCHEMA), one row per
+ * (type, value, source), with confidence, labels, first/last seen and
+ * expiry.  Each row carries h, a 64-bit hash of its type and value.
+ *
+ * Matching never scans: soc_intel_load reads the hashes of the unexpired
+ * exact indicators into an open-addressing table (8 bytes each, one
+ * probe on a miss) and the unexpired prefixes into a longest-prefix
+ * matcher (cidr.h).  Only a hit goes to SQLite, by the h index, for the
+ * evidence.  Domains match their parents too ("a.b.evil.com" matches an
+ * indicator "evil.com"); addresses match exactly and by the longest
+ * covering prefix.
+ *
+ * The caller owns the struct soc_db; struct soc_intel owns its
+ * statements and index, released by soc_intel_release.
+ */
+#ifndef SOC_INTEL_H
+#define SOC_INTEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cidr.h"
+#include "db.h"
+#include "ioc.h"
+
+#define SOC_INTEL_SCHEMA \
+	"CREATE TABLE intel(id INTEGER PRIMARY KEY, h INTEGER NOT NULL," \
+	" type TEXT NOT NULL, value TEXT NOT NULL, source TEXT NOT NULL," \
+	" confidence INTEGER NOT NULL, labels TEXT NOT NULL DEFAULT '[]'," \
+	" first_seen INTEGER, last_seen INTEGER, expires INTEGER," \
+	" UNIQUE(type, value, source));" \
+	"CREATE INDEX intel_h ON intel(h);" \
+	"CREATE INDEX intel_expires ON intel(expires);"
+
+/* A set of 64-bit hashes: open addressing, linear probing, 0 = empty
+ * (a hash of 0 is stored as 1).  Owned by its struct. */
+struct soc_hset {
+	uint64_t *slot;
+	size_t mask, n;
+};
+
+void soc_hset_init(struct soc_hset *s);
+void soc_hset_free(struct soc_hset *s);
+void soc_hset_add(struct soc_hset *s, uint64_t h);
+int soc_hset_has(const struct soc_hset *s, uint64_t h);
+
+/* FNV-1a over a tag, a type name and a value, each NUL-separated, then
+ * mixed; stored in SQLite as a signed 64-bit integer. */
+uint64_t soc_intel_hash(const char *tag, const char *type, const char *value,
+    size_t vlen);
+
+/* One matching indicator, as handed to a match callback.  Strings live
+ * until the callback returns. */
+struct soc_intel_hit {
+	const char *type;		/* of the indicator: "cidr", "domain" ... */
+	const char *indicator;		/* its value */
+	const char *source;
+	int confidence;
+	const char *labels;		/* JSON array text */
+	int64_t first_seen, last_seen, expires;	/* ms, 0 when unknown */
+};
+
+typedef void (*soc_intel_cb)(void *arg, const struct soc_intel_hit *hit);
+
+struct soc_intel {
+	struct soc_db *db;
+	int64_t now;
+	struct soc_hset exact;
+	struct soc_cidr_set cidrs;
+	sqlite3_stmt *ins, *upd, *hit;
+	unsigned long long nexact, ncidr;
+	struct soc_buf norm;
+};
+
+/* Prepare statements on db (whose schema includes SOC_INTEL_SCHEMA). */
+void soc_intel_init(struct soc_intel *in, struct soc_db *db, int64_t now);
+void soc_intel_release(struct soc_intel *in);
+
+/* Store one indicator from source (insert, or update the same type,
+ * value and source: last_seen moves on, the rest is replaced).  ttl_ms
+ * > 0 sets expires when the indicator has none.  confidence >= 0
+ * overrides the indicator's.  Returns 1 when new, 0 when updated.  The
+ * caller wraps many in BEGIN/COMMIT. */
+int soc_intel_add(struct soc_intel *in, const struct soc_ioc *ioc,
+    const char *source, int confidence, int64_t ttl_ms);
+
+/* Build the in-memory index of the unexpired indicators. */
+void soc_intel_load(struct soc_intel *in);
+
+/*
+ * Look up one observable of type t (normal form value): exact, the
+ * longest prefix for addresses, and the parents of a domain (and of an
+ * e-mail address's domain).  cb is called once per matching row, most
+ * specific indicator first.  Returns the number of hits.
+ */
+int soc_intel_match(struct soc_intel *in, enum soc_ioc_type t,
+    const char *value, soc_intel_cb cb, void *arg);
+
+/* intel list / stats / expire, writing to fp. */
+void soc_intel_list(struct soc_intel *in, FILE *fp);
+void soc_intel_stats(struct soc_intel *in, FILE *fp);
+/* Delete expired rows; returns how many. */
+long long soc_intel_expire(struct soc_intel *in);
+
+#endif
