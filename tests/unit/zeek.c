@@ -55,7 +55,8 @@ main(void)
 	soc_zeek_release(&z);
 
 	soc_zeek_init(&z);
-	ok(soc_zeek_columns(&z, "ts\tuid\tid.orig_p\tduration", 27, &why) == 0,
+	ok(soc_zeek_columns(&z, "ts\tuid\tid.orig_p\tduration",
+	    strlen("ts\tuid\tid.orig_p\tduration"), &why) == 0,
 	    "column-name row");
 	r = rec(&z, "1.25\tC1\t53\t0.5", &why);
 	a = json_object_get(r, "id.orig_p");
