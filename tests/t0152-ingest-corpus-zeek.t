@@ -7,7 +7,7 @@
 C="$CORPUS/zeek"
 [ -d "$C" ] || skip_all 'no ../shared/corpus/zeek'
 command -v jq >/dev/null || skip_all 'no jq'
-plan 44
+plan 46
 export SOC_NOW=2026-11-22T00:00:00Z
 while read -r f n q; do
 	check_exit "$f: exit 0" 0 "soc-ingest '$C/$f' >out.json"
