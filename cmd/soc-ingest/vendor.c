@@ -216,6 +216,10 @@ vnd_ip_or_domain(json_t *out, const char *prefix, const char *s)
 	snprintf(path, sizeof path, "%s.ip", prefix);
 	if (ing_set_ip(out, path, s))
 		return;
+	/* A name has a letter; "06.1.2.3" is a malformed address, not one. */
+	if (strpbrk(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	    == NULL || strchr(s, ' '))
+		return;
 	snprintf(path, sizeof path, "%s.domain", prefix);
 	ing_set_str(out, path, s);
 }
