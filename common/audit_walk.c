@@ -344,6 +344,14 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 	if (!fl.seq || !fl.prev || !fl.kind || !fl.ts || !span_is(fl.v, fl.vlen, "1"))
 		return fail(w, seq, "ENTRY_INVALID", "%s",
 		    "missing seq, prev, kind, ts or v:1");
+	if (w->ntorn) {
+		/* after a torn line, only its recovery entry may come */
+		if ((r = check_recovery(w, &fl, seq)) != NULL)
+			return r;
+	} else if (span_is(fl.kind, fl.kindlen, "recovery")) {
+		return fail(w, seq, "RECOVERY_INVALID", "%s",
+		    "recovery entry without a torn line before it");
+	}
 	got = 0;
 	for (i = 0; i < fl.seqlen; i++) {
 		if (fl.seq[i] < '0' || fl.seq[i] > '9' || i > 17) {
@@ -363,13 +371,6 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 	    pl != 32 || sodium_memcmp(pv, root, 32) != 0)
 		return fail(w, seq, "PREV_MISMATCH", "%s",
 		    "prev is not the tree head of the entries before it");
-	if (w->ntorn) {
-		if ((r = check_recovery(w, &fl, seq)) != NULL)
-			return r;
-	} else if (span_is(fl.kind, fl.kindlen, "recovery")) {
-		return fail(w, seq, "RECOVERY_INVALID", "%s",
-		    "recovery entry without a torn line before it");
-	}
 	if ((r = special(w, &fl, seq)) != NULL)
 		return r;
 	soc_merkle_leaf(p, n, leaf);
