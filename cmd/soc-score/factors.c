@@ -214,7 +214,7 @@ static void
 factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 {
 	va_list ap;
-	json_t *o;
+	json_t *o, *ev_s;
 	long pts = lround(points);
 	char *ev;
 
@@ -227,11 +227,15 @@ factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 	o = json_object();
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "points", json_integer(pts));
-	/* evidence holds alert text: keep it valid UTF-8 for jansson */
-	soc_buf_reset(&f->ev);
-	soc_buf_add_json_str(&f->ev, ev, strlen(ev));
-	json_object_set_new(o, "evidence", json_loadb(f->ev.p, f->ev.len,
-	    JSON_DECODE_ANY, NULL));
+	/* Evidence holds text decoded from the (validated) record, so it is
+	 * UTF-8; should it not be, it is re-encoded with U+FFFD. */
+	ev_s = json_string(ev);
+	if (!ev_s) {
+		soc_buf_reset(&f->ev);
+		soc_buf_add_json_str(&f->ev, ev, strlen(ev));
+		ev_s = json_loadb(f->ev.p, f->ev.len, JSON_DECODE_ANY, NULL);
+	}
+	json_object_set_new(o, "evidence", ev_s ? ev_s : json_string("?"));
 	free(ev);
 	json_array_append_new(f->list, o);
 	f->sum += (double)pts;

@@ -1,0 +1,82 @@
+#!/bin/sh
+# soc-score: the score of hand-made alerts, pass-through, determinism,
+# field order, --no-learn, exit codes.
+. "$(dirname "$0")/lib.sh"
+F=$FIX/score
+plan 21
+
+score() { jq -c '.soc.score | [.value, .disposition, [.factors[] | [.name, .points]]]' "$@"; }
+
+# First seen: prior -20, rule on host +40, user from address and user on
+# host +20 each (half of 40): 60 points, 100 / (1 + e^-6) = 99.75.
+check_exit 'first alert scored' 0 'soc-score "$F/alert-a.ndjson" >out1'
+score out1 >got
+echo '[100,"escalate",[["prior",-20],["rule_entity",40],["user_source",20],["user_host",20]]]' >want
+check_same 'first-seen factors and value' want got
+
+# One second later the pair was seen once: 40 - 25 log2(2) = 15, the
+# other pairs (15 - 0) / 2 = 7.5, rounded 8: 11 points, value 75.
+soc-score "$F/alert-a2.ndjson" >out2
+score out2 >got
+echo '[75,"escalate",[["prior",-20],["rule_entity",15],["user_source",8],["user_host",8]]]' >want
+check_same 'second sighting: rarity falls' want got
+# Twice seen: 40 - 25 log2(3) = 0.4, nothing but the prior: value 12.
+soc-score "$F/alert-a3.ndjson" >out3
+score out3 >got
+echo '[12,"auto_close",[["prior",-20]]]' >want
+check_same 'familiar alert auto-closes' want got
+
+# Everything but soc.score passes through byte for byte.
+sed 's/,"score":{.*}}}$/}}/' out1 >stripped
+check_same 'only soc.score is added' "$F/alert-a.ndjson" stripped
+soc-score --no-learn "$F/passthrough.ndjson" >pass
+check_same 'non-alert records pass byte for byte' "$F/passthrough.ndjson" pass
+
+# Enrichment: severity 90 -> (90 - 50) * 0.4 = 16, asset criticality 95
+# -> (95 - 50) * 0.3 = 13.5 -> 14, privileged +10.
+SOC_HOME=$T/s2 soc-score "$F/enriched.ndjson" >enr
+jq -c '[.soc.score.factors[] | select(.name == "severity" or .name == "asset" or .name == "identity") | .points]' enr >got
+echo '[16,14,10]' >want
+check_same 'severity, asset and identity factors' want got
+check 'evidence is words a person reads' \
+	'jq -e ".soc.score.factors[] | select(.name == \"user_country\") | .evidence | test(\"first time seen: user alice from country RU\")" enr'
+
+# Intel 95: 95 * 0.5 = 47.5 -> 48.
+SOC_HOME=$T/s3 soc-score "$F/intel.ndjson" >intel
+check 'intel factor' 'jq -e "[.soc.score.factors[] | select(.name == \"intel\") | .points] == [48]" intel'
+
+# Determinism: the same input and state give the same bytes.
+cat "$F/alert-a.ndjson" "$F/alert-a2.ndjson" "$F/alert-a3.ndjson" "$F/intel.ndjson" >all
+SOC_HOME=$T/sd1 soc-score all >d1
+SOC_HOME=$T/sd2 soc-score all >d2
+check_same 'replay gives identical output' d1 d2
+SOC_HOME=$T/sd1 soc-score --no-learn all >d3
+SOC_HOME=$T/sd2 soc-score --no-learn all >d4
+check_same 'replay on the same state gives identical output' d3 d4
+
+# Field order does not change the score.
+SOC_HOME=$T/so1 soc-score "$F/alert-a.ndjson" | jq -c .soc.score >o1
+SOC_HOME=$T/so2 soc-score "$F/alert-a-reordered.ndjson" | jq -c .soc.score >o2
+check_same 'scoring unaffected by field order' o1 o2
+
+# --no-learn changes no state, and creates none.
+sum1=$(cksum <"$SOC_HOME/score.db")
+soc-score --no-learn all >/dev/null
+sum2=$(cksum <"$SOC_HOME/score.db")
+check '--no-learn leaves score.db unchanged' '[ "$sum1" = "$sum2" ]'
+SOC_HOME=$T/none soc-score --no-learn all >/dev/null
+check '--no-learn creates no state' '[ ! -e "$T/none/score.db" ]'
+
+# Exit codes.
+printf '%s\n' '{"soc":{"kind":"alert"' >bad
+cat bad "$F/alert-a.ndjson" >mixed
+check_exit 'a bad line is rejected, the rest scored: 65' 65 'soc-score --no-learn mixed >m 2>merr'
+check 'the good record was still scored' 'jq -e .soc.score.value m'
+check 'the reject names file and line' "grep -q 'mixed:1:' merr"
+check_exit 'missing input: 66' 66 'soc-score --no-learn nosuchfile'
+check_exit 'unknown option: 64' 64 'soc-score --bogus'
+echo '{"escalate": 20, "monitor": 30}' >cfg.json
+check_exit 'monitor above escalate: 78' 78 'soc-score --config cfg.json </dev/null'
+echo '{"escalat": 20}' >cfg2.json
+check_exit 'unknown setting: 78' 78 'soc-score --config cfg2.json </dev/null'
+done_testing
