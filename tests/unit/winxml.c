@@ -70,7 +70,7 @@ main(void)
 		int i;
 
 		for (i = 0; i < 40; i++)
-			strcat(deep, "<a>");
+			memcpy(deep + 3 * i, "<a>", 4);
 		bad(deep, "nesting limit");
 	}
 	return done_testing();
