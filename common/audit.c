@@ -1129,6 +1129,22 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 	soc_note_skey_public(k, &v);
 	sodium_free(k);
 	soc_note_vkey_format(&v, &vb);
+	if (access(vkeyfile, F_OK) != 0) {
+		/* an existing key without its vkey beside it: publish it */
+		soc_buf_addch(&vb, '\n');
+		fd = open(vkeyfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+		if (fd < 0 || write_all(fd, vb.p, vb.len) != 0 || fsync(fd) != 0) {
+			set_out_err(err, "cannot write '%s': %s", vkeyfile,
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			rc = SOC_AUDIT_E_IO;
+			goto out;
+		}
+		close(fd);
+		vb.p[--vb.len] = '\0';
+	}
 	if (soc_mkdirs(logdir, 0700) != 0) {
 		set_out_err(err, "cannot create '%s': %s", logdir, strerror(errno));
 		rc = SOC_AUDIT_E_IO;
