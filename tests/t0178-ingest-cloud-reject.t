@@ -44,7 +44,7 @@ check 'cloudtrail: an object is not a time' 'reason 2 "cloudtrail: bad eventTime
 check 'cloudtrail: epoch 12 is before 1990' 'reason 3 "cloudtrail: bad eventTime (number out of range)"'
 check 'guardduty: severity outside 0-10' 'reason 4 "guardduty: severity 42 outside 0-10"'
 check 'okta: an unparsable published' "reason 5 \"okta: bad published 'yesterday'\""
-check 'truncated JSON is a reject of its own line' 'reason 6 "."'
+check 'truncated JSON is a reject of its own line' 'reason 6 "truncated JSON"'
 check 'm365: month 13' "reason 7 \"m365: bad CreationTime '2026-13-45T00:00:00'\""
 check 'gcp-audit: protoPayload of the wrong type' 'reason 8 "gcp-audit: no protoPayload object"'
 check 'carbonblack: severity outside 1-10' 'reason 9 "carbonblack: severity 11 outside 1-10"'
