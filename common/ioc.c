@@ -409,7 +409,7 @@ soc_ioc_stix_pattern(const char *p, size_t n, soc_ioc_cb cb, void *arg,
     const char **why)
 {
 	struct lex lx = { p, p + n, NULL, 0, SOC_BUF_INIT };
-	struct soc_buf norm = SOC_BUF_INIT;
+	struct soc_buf norm = SOC_BUF_INIT, keep = SOC_BUF_INIT;
 	enum tok t;
 	int depth = 0, found = 0, comparisons = 0, rc = -1;
 
@@ -488,13 +488,10 @@ soc_ioc_stix_pattern(const char *p, size_t n, soc_ioc_cb cb, void *arg,
 			ty = SOC_IOC_CIDR;
 		ty = soc_ioc_normalize(ty, lx.str.p, lx.str.len, &norm);
 		if (ty != SOC_IOC_NONE) {
-			struct soc_ioc ioc;
-
-			memset(&ioc, 0, sizeof ioc);
-			ioc.type = ty;
-			ioc.value = norm.p;
-			ioc.labels = "[]";
-			cb(arg, &ioc);
+			/* Kept as "TYPE\0VALUE\0" until the whole pattern is
+			 * known to be an OR of comparisons. */
+			soc_buf_addch(&keep, (char)ty);
+			soc_buf_add(&keep, norm.p, norm.len + 1);
 			found++;
 		}
 	}
@@ -507,7 +504,18 @@ soc_ioc_stix_pattern(const char *p, size_t n, soc_ioc_cb cb, void *arg,
 		goto out;
 	}
 	rc = found;
+	for (const char *k = keep.p; k && k < keep.p + keep.len; ) {
+		struct soc_ioc ioc;
+
+		memset(&ioc, 0, sizeof ioc);
+		ioc.type = (enum soc_ioc_type)*k;
+		ioc.value = k + 1;
+		ioc.labels = "[]";
+		cb(arg, &ioc);
+		k += strlen(k + 1) + 2;
+	}
 out:
+	soc_buf_release(&keep);
 	soc_buf_release(&lx.str);
 	soc_buf_release(&norm);
 	return rc;
@@ -721,7 +729,8 @@ misp_emit(struct pctx *pc, struct soc_ioc *x, enum soc_ioc_type t,
 	got = soc_ioc_normalize(t, s, n, &pc->norm);
 	if (got == SOC_IOC_NONE) {
 		soc_warn("%s:%lu: not a valid %s: '%.*s'", pc->name, x->line,
-		    t == SOC_IOC_NONE ? "indicator" : soc_ioc_type_name(t),
+		    t == SOC_IOC_NONE ? "indicator" : t == SOC_IOC_CIDR ?
+		    "IP address" : soc_ioc_type_name(t),
 		    (int)(n > 80 ? 80 : n), s);
 		pc->st->errors++;
 		return;

@@ -13,7 +13,9 @@ Built-in routes: /ok (200 JSON), /slow?ms=N (waits), /status/N (that
 status; 429 and 503 carry Retry-After: 1), /big?bytes=N, /redirect?to=PATH,
 /garbage (200, not JSON).  A routes file (JSON: {"/path": {"status": 200,
 "headers": {...}, "body": ..., "delay_ms": N}}) adds or overrides routes;
-a path matches exactly or, when the route ends in '*', by prefix.
+a path matches exactly or, when the route ends in '*', by prefix.  A
+route {"sequence": [R1, R2, ...]} answers R1 the first time, R2 the next,
+and repeats the last (a 429 then a 200, a 503 then a 200).
 """
 import json
 import sys
@@ -41,6 +43,7 @@ while i < len(args):
         sys.exit("httpd.py: unknown argument " + args[i])
 
 count = 0
+hits = {}
 lock = threading.Lock()
 MASK = {"authorization", "x-apikey", "key", "x-api-key", "api-key"}
 
@@ -83,6 +86,15 @@ class H(BaseHTTPRequestHandler):
                 if k.endswith("*") and self.path.startswith(k[:-1]):
                     route = v
                     break
+        if route is not None and "sequence" in route:
+            # A route may answer differently each time it is hit: the
+            # responses of "sequence" in turn, the last one repeated.
+            with lock:
+                k = id(route)
+                i = hits.get(k, 0)
+                hits[k] = i + 1
+            seq = route["sequence"]
+            route = seq[min(i, len(seq) - 1)]
         if route is not None:
             time.sleep(route.get("delay_ms", 0) / 1000.0)
             self.send(route.get("status", 200), route.get("body", ""),

@@ -188,6 +188,17 @@ read_file(const char *path, size_t *n)
 	return soc_buf_detach(&b, n);
 }
 
+/* Is the first line of p one JSON object (NDJSON rather than one
+ * document over several lines)? */
+static int
+ndjson_like(const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+
+	return soc_json_validate(p, nl ? (size_t)(nl - p) : n, SOC_JSON_MAX_DEPTH,
+	    NULL, NULL, NULL) == 0;
+}
+
 /* Call fn for every row of path.  need_header: CSV must start with a
  * header naming the columns.  Returns -1 when the file cannot be read. */
 static int
@@ -201,7 +212,7 @@ each_row(const char *path, row_fn fn, void *arg, unsigned long *errors,
 
 	if (!data) {
 		(*errors)++;
-		return -1;
+		return -2;
 	}
 	memset(&r, 0, sizeof r);
 	r.file = path;
@@ -278,6 +289,12 @@ each_row(const char *path, row_fn fn, void *arg, unsigned long *errors,
 			r.csv = NULL;
 			soc_csv_release(&fake);
 			soc_buf_release(&kb);
+		} else if (!ndjson_like(data + i, n - i)) {
+			soc_json_validate(data, n, SOC_JSON_MAX_DEPTH, &root, &why,
+			    &off);
+			soc_warn("%s:%lu: %s", path, line_of(data, data + off), why);
+			(*errors)++;
+			rc = -1;
 		} else {
 			/* NDJSON. */
 			const char *p = data, *end = data + n;
@@ -503,14 +520,29 @@ import(struct soc_db *db, const char *path, unsigned long *errors,
 	im.db = db;
 	im.errors = errors;
 	soc_buf_init(&im.tags, 1 << 16);
+	unsigned long before = *errors;
+	int rc;
+
 	soc_db_exec(db, "BEGIN IMMEDIATE");
 	if (default_header)
 		soc_db_exec(db, "DELETE FROM zone");
 	im.st = soc_db_prepare(db, sql);
-	each_row(path, fn, &im, errors, default_header);
+	rc = each_row(path, fn, &im, errors, default_header);
+	if (rc == -2) {
+		sqlite3_finalize(im.st);
+		soc_buf_release(&im.tags);
+		soc_db_exec(db, "ROLLBACK");
+		return -1;
+	}
 	sqlite3_finalize(im.st);
-	soc_db_exec(db, "COMMIT");
 	soc_buf_release(&im.tags);
+	/* Zones are replaced as a whole: a file with errors leaves the old
+	 * ones in place rather than half of the new. */
+	if (default_header && *errors != before) {
+		soc_db_exec(db, "ROLLBACK");
+		return 0;
+	}
+	soc_db_exec(db, "COMMIT");
 	return im.stored;
 }
 

@@ -279,7 +279,7 @@ cmd_context(int argc, char **argv)
 {
 	unsigned long errors = 0;
 	long n;
-	int i;
+	int i, rc = 0;
 
 	if (argc < 3 || strcmp(argv[1], "import") != 0)
 		usage(SOC_EX_USAGE);
@@ -295,6 +295,10 @@ cmd_context(int argc, char **argv)
 			n = ctx_import_identities(&g.db, argv[i], &errors);
 		else
 			n = ctx_import_zones(&g.db, argv[i], &errors);
+		if (n < 0) {
+			rc = SOC_EX_NOINPUT;
+			continue;
+		}
 		printf("%s: %ld %s, %lu errors\n", argv[i], n,
 		    strcmp(argv[0], "assets") == 0 ? "assets" :
 		    strcmp(argv[0], "identities") == 0 ? "identities" : "zones",
@@ -303,7 +307,7 @@ cmd_context(int argc, char **argv)
 	close_db();
 	if (fflush(stdout) == EOF || ferror(stdout))
 		soc_die_errno(SOC_EX_IOERR, "cannot write to stdout");
-	return errors ? SOC_EX_DATAERR : 0;
+	return rc ? rc : errors ? SOC_EX_DATAERR : 0;
 }
 
 static int
