@@ -456,6 +456,9 @@ soc_winxml_parse(const char *s, size_t n, const char **why)
 		} else if (starts(&p, "<!--")) {
 			if (skip_past(&p, "-->") < 0)
 				goto bad;
+		} else if (starts(&p, "<!")) {
+			fail(&p, "XML: DTD declarations are not supported");
+			goto bad;
 		} else {
 			break;
 		}

@@ -1,38 +1,133 @@
 /*
- * fmt_winxml.c: the "windows-xml" format: Windows Event XML, one
- * <Event>...</Event> per line (wevtutil qe /f:xml, Get-WinEvent ToXml(),
- * forwarded events), parsed by common/winxml.c into the evtx_dump-style
- * object {"Event":{"System":{...},"EventData":{...}}} and handed to the
- * windows mapper (ing_windows_map, fmt_windows.c), so an event gives the
- * same record as XML and as evtx_dump JSON.
+ * fmt_winxml.c: the "windows-xml" format: Windows Event XML <Event>
+ * elements (wevtutil qe /f:xml, Get-WinEvent ToXml(), forwarded events),
+ * parsed by common/winxml.c into the evtx_dump-style object
+ * {"Event":{"System":{...},"EventData":{...}}} and handed to the windows
+ * mapper (ing_windows_map, fmt_windows.c), so an event gives the same
+ * record as XML and as evtx_dump JSON.
  *
- * A multi-line XML event reaches this mapper only when the driver joins
- * its lines into one text (see ingest.h); the mapper accepts newlines in
- * s.  Severity and field mapping are the windows format's.
+ * One event per line is the common case.  A pretty-printed event over
+ * several lines is gathered here through the per-input state
+ * (ing_ctx.state): its lines up to </Event> count as header lines and
+ * the last one yields the record (so soc.source.line is the line of
+ * </Event>), at most MAX_EVENT bytes.  The driver offers the lines to
+ * the state owner because no other format is certain of them.  A
+ * <Events> wrapper and a lone XML declaration are header lines too.
+ * Known gap: an event cut short by the end of the input is dropped with
+ * the state, not rejected; a driver-side gathering of XML (one text per
+ * event, as for JSON documents) would close it, and this mapper already
+ * takes newlines in its text.
+ *
+ * Severity and field mapping are the windows format's.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "err.h"
 #include "ingest.h"
 #include "winxml.h"
+
+#define MAX_EVENT ((size_t)1 << 20)
+
+extern const struct ing_format ing_fmt_windows_xml;
+
+struct xstate {
+	struct soc_buf b;
+	int active;
+};
+
+static size_t
+skip_ws(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t
+skip_ws_all(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+	    s[i] == '\n'))
+		i++;
+	return i;
+}
+
+static int
+starts(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(s, lit, k) == 0;
+}
+
+/* A line holding only an <Event ...> start tag: a pretty-printed event
+ * begins. */
+static int
+start_tag_only(const char *s, size_t n)
+{
+	const char *gt = memchr(s, '>', n);
+	size_t k;
+
+	if (!gt || gt[-1] == '/')
+		return 0;
+	k = (size_t)(gt - s) + 1;
+	return skip_ws_all(gt + 1, n - k) == n - k;
+}
+
+/* "<Event>" or "<Event " (not "<EventData>"). */
+static int
+event_start(const char *s, size_t n)
+{
+	return n > 6 && memcmp(s, "<Event", 6) == 0 &&
+	    (s[6] == '>' || s[6] == ' ' || s[6] == '\t');
+}
 
 static int
 detect_text(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = skip_ws(s, n);
 
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (n - i >= 6 && memcmp(s + i, "<Event", 6) == 0 &&
-	    (s[i + 6] == '>' || s[i + 6] == ' '))
+	s += i;
+	n -= i;
+	if (event_start(s, n) || starts(s, n, "<Events>") ||
+	    starts(s, n, "<Events ") || starts(s, n, "</Events>"))
 		return 100;
-	if (n - i >= 5 && memcmp(s + i, "<?xml", 5) == 0 &&
-	    memmem(s, n, "<Event", 6))
+	if (starts(s, n, "<?xml"))
 		return 100;
 	return 0;
 }
 
+static void
+free_state(void *p)
+{
+	struct xstate *st = p;
+
+	soc_buf_release(&st->b);
+	free(st);
+}
+
+static struct xstate *
+state(struct ing_ctx *c)
+{
+	struct xstate *st;
+
+	if (c->state && c->state_owner == &ing_fmt_windows_xml)
+		return c->state;
+	st = soc_xcalloc(1, sizeof *st);
+	soc_buf_init(&st->b, MAX_EVENT);
+	c->state = st;
+	c->state_owner = &ing_fmt_windows_xml;
+	return st;
+}
+
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_event(struct ing_ctx *c, const char *s, size_t n, json_t *out,
     const char **why)
 {
 	json_t *ev = soc_winxml_parse(s, n, why);
@@ -50,9 +145,62 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 	return rc;
 }
 
+static int
+map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+    const char **why)
+{
+	struct xstate *st = state(c);
+	size_t i = skip_ws(s, n);
+	const char *t = s + i;
+	size_t tn = n - i;
+	int rc;
+
+	if (!st->active) {
+		if (starts(t, tn, "<Events") || starts(t, tn, "</Events>") ||
+		    (starts(t, tn, "<?xml") && !memmem(t, tn, "<Event", 6)))
+			return ING_HEADER;
+		if (!event_start(t, tn) || !start_tag_only(t, tn))
+			return map_event(c, s, n, out, why);
+		/* the first line of a pretty-printed event */
+		soc_buf_reset(&st->b);
+		if (soc_buf_add(&st->b, s, n) < 0 ||
+		    soc_buf_addch(&st->b, '\n') < 0) {
+			*why = "XML event too long";
+			return -1;
+		}
+		st->active = 1;
+		return ING_HEADER;
+	}
+	if (event_start(t, tn)) {
+		/* a new event while one is open: that one was cut short */
+		soc_buf_reset(&st->b);
+		st->active = 0;
+		if (start_tag_only(t, tn)) {
+			soc_buf_add(&st->b, s, n);
+			soc_buf_addch(&st->b, '\n');
+			st->active = 1;
+		}
+		*why = "XML event cut short by the next <Event>";
+		return -1;
+	}
+	if (soc_buf_add(&st->b, s, n) < 0 || soc_buf_addch(&st->b, '\n') < 0) {
+		st->active = 0;
+		soc_buf_reset(&st->b);
+		*why = "XML event longer than 1 MiB";
+		return -1;
+	}
+	if (!memmem(s, n, "</Event>", 8))
+		return ING_HEADER;
+	st->active = 0;
+	rc = map_event(c, st->b.p, st->b.len, out, why);
+	soc_buf_reset(&st->b);
+	return rc;
+}
+
 const struct ing_format ing_fmt_windows_xml = {
 	.name = "windows-xml",
-	.desc = "Windows Event XML (<Event> elements)",
+	.desc = "Windows Event XML (<Event> elements, one line or several)",
 	.detect_text = detect_text,
 	.map_text = map_text,
+	.free_state = free_state,
 };
