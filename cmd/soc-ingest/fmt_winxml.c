@@ -11,7 +11,9 @@
  * (ing_ctx.state): its lines up to </Event> count as header lines and
  * the last one yields the record (so soc.source.line is the line of
  * </Event>), at most MAX_EVENT bytes.  The driver offers the lines to
- * the state owner because no other format is certain of them.  A
+ * the state owner because no other format is certain of them.  The
+ * state exists only while an event is open, so the lines of other
+ * formats that follow in a mixed stream are not taken for XML.  A
  * <Events> wrapper and a lone XML declaration are header lines too.
  * Known gap: an event cut short by the end of the input is dropped with
  * the state, not rejected; a driver-side gathering of XML (one text per
@@ -32,9 +34,9 @@
 
 extern const struct ing_format ing_fmt_windows_xml;
 
+/* Only while an event is open; dropped when it closes. */
 struct xstate {
 	struct soc_buf b;
-	int active;
 };
 
 static size_t
@@ -100,6 +102,8 @@ detect_text(const char *s, size_t n)
 		return 100;
 	if (starts(s, n, "<?xml"))
 		return 100;
+	if (starts(s, n, "<!DOCTYPE"))
+		return 10;	/* ours to refuse, with the reason */
 	return 0;
 }
 
@@ -126,6 +130,18 @@ state(struct ing_ctx *c)
 	return st;
 }
 
+/* No event open: give the slot back, so the lines of other formats that
+ * follow in a mixed stream are not taken for XML. */
+static void
+drop_state(struct ing_ctx *c)
+{
+	if (c->state && c->state_owner == &ing_fmt_windows_xml) {
+		free_state(c->state);
+		c->state = NULL;
+		c->state_owner = NULL;
+	}
+}
+
 static int
 map_event(struct ing_ctx *c, const char *s, size_t n, json_t *out,
     const char **why)
@@ -149,18 +165,19 @@ static int
 map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
     const char **why)
 {
-	struct xstate *st = state(c);
+	struct xstate *st;
 	size_t i = skip_ws(s, n);
 	const char *t = s + i;
 	size_t tn = n - i;
 	int rc;
 
-	if (!st->active) {
+	if (!c->state || c->state_owner != &ing_fmt_windows_xml) {
 		if (starts(t, tn, "<Events") || starts(t, tn, "</Events>") ||
 		    (starts(t, tn, "<?xml") && !memmem(t, tn, "<Event", 6)))
 			return ING_HEADER;
 		if (!event_start(t, tn) || !start_tag_only(t, tn))
 			return map_event(c, s, n, out, why);
+		st = state(c);
 		/* the first line of a pretty-printed event */
 		soc_buf_reset(&st->b);
 		if (soc_buf_add(&st->b, s, n) < 0 ||
@@ -168,32 +185,30 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 			*why = "XML event too long";
 			return -1;
 		}
-		st->active = 1;
 		return ING_HEADER;
 	}
+	st = c->state;
 	if (event_start(t, tn)) {
 		/* a new event while one is open: that one was cut short */
-		soc_buf_reset(&st->b);
-		st->active = 0;
 		if (start_tag_only(t, tn)) {
+			soc_buf_reset(&st->b);
 			soc_buf_add(&st->b, s, n);
 			soc_buf_addch(&st->b, '\n');
-			st->active = 1;
+		} else {
+			drop_state(c);
 		}
 		*why = "XML event cut short by the next <Event>";
 		return -1;
 	}
 	if (soc_buf_add(&st->b, s, n) < 0 || soc_buf_addch(&st->b, '\n') < 0) {
-		st->active = 0;
-		soc_buf_reset(&st->b);
+		drop_state(c);
 		*why = "XML event longer than 1 MiB";
 		return -1;
 	}
 	if (!memmem(s, n, "</Event>", 8))
 		return ING_HEADER;
-	st->active = 0;
 	rc = map_event(c, st->b.p, st->b.len, out, why);
-	soc_buf_reset(&st->b);
+	drop_state(c);
 	return rc;
 }
 

@@ -847,6 +847,13 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 			st->header = 0;
 		if (n >= 7 && memcmp(s, "#fields", 7) == 0)
 			st->header = 1;
+		if (n >= 6 && memcmp(s, "#close", 6) == 0) {
+			/* the log ends: free the slot, so the lines of other
+			 * formats that follow in a mixed stream are theirs */
+			free_state(st);
+			c->state = NULL;
+			c->state_owner = NULL;
+		}
 		return ING_HEADER;
 	}
 	if (column_row(s, n)) {
