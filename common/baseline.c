@@ -128,6 +128,43 @@ collect(struct soc_baseline *b)
 	return v;
 }
 
+/* Partition v so that its first k entries are the k oldest by (last,
+ * key), a total order, so the set is the same whatever the table's
+ * layout.  Quickselect with a median-of-three pivot: linear on average,
+ * where a full sort made eviction dominate a full table's cost. */
+static void
+select_oldest(struct soc_baseline_entry **v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n, i, j, m;
+	struct soc_baseline_entry *pv, *t;
+
+	while (hi - lo > 1) {
+		m = lo + (hi - lo) / 2;
+		/* median of v[lo], v[m], v[hi-1] into v[m] */
+		if (by_age(&v[m], &v[lo]) < 0)
+			t = v[m], v[m] = v[lo], v[lo] = t;
+		if (by_age(&v[hi - 1], &v[m]) < 0) {
+			t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
+			if (by_age(&v[m], &v[lo]) < 0)
+				t = v[m], v[m] = v[lo], v[lo] = t;
+		}
+		pv = v[m];
+		t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
+		for (i = j = lo; i < hi - 1; i++)
+			if (by_age(&v[i], &pv) < 0) {
+				t = v[i], v[i] = v[j], v[j] = t;
+				j++;
+			}
+		t = v[j], v[j] = v[hi - 1], v[hi - 1] = t;
+		if (j == k || j + 1 == k)
+			return;
+		if (k < j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+}
+
 /* Drop the eighth of the table seen longest ago. */
 static void
 evict(struct soc_baseline *b)
@@ -137,7 +174,7 @@ evict(struct soc_baseline *b)
 
 	if (drop == 0)
 		drop = 1;
-	qsort(v, b->n, sizeof(*v), by_age);
+	select_oldest(v, b->n, drop);
 	for (i = 0; i < b->cap; i++)
 		b->slot[i] = NULL;
 	for (i = 0; i < b->n; i++) {
