@@ -72,11 +72,21 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 
 	if (!line)
 		return -1;
-	if (sscanf(line, "%2d/%2d/%4d-%2d:%2d:%2d.%6d", &mon, &day, &year,
-	    &hh, &mm, &ss, &us) < 6 || mon < 1 || mon > 12 || day < 1 ||
+	if (sscanf(line, "%2d/%2d/%4d-%2d:%2d:%2d", &mon, &day, &year,
+	    &hh, &mm, &ss) != 6 || mon < 1 || mon > 12 || day < 1 ||
 	    day > 31 || hh > 23 || mm > 59 || ss > 60) {
 		*why = "bad time (want MM/DD/YYYY-HH:MM:SS.uuuuuu)";
 		goto out;
+	}
+	if (line[19] == '.') {
+		/* the fraction, of any length, to microseconds */
+		int k;
+
+		for (k = 0, p = line + 20; k < 6; k++) {
+			us *= 10;
+			if (isdigit((unsigned char)*p))
+				us += *p++ - '0';
+		}
 	}
 	ms = (soc_days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 +
 	    hh * 3600 + mm * 60 + (ss > 59 ? 59 : ss)) * 1000LL + us / 1000;
