@@ -72,7 +72,9 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 
 	if (!line)
 		return -1;
-	if (sscanf(line, "%2d/%2d/%4d-%2d:%2d:%2d", &mon, &day, &year,
+	if (n < 19 || line[2] != '/' || line[5] != '/' || line[10] != '-' ||
+	    line[13] != ':' || line[16] != ':' ||
+	    sscanf(line, "%2d/%2d/%4d-%2d:%2d:%2d", &mon, &day, &year,
 	    &hh, &mm, &ss) != 6 || mon < 1 || mon > 12 || day < 1 ||
 	    day > 31 || hh > 23 || mm > 59 || ss > 60) {
 		*why = "bad time (want MM/DD/YYYY-HH:MM:SS.uuuuuu)";
