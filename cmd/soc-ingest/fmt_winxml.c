@@ -22,6 +22,7 @@
  *
  * Severity and field mapping are the windows format's.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ extern const struct ing_format ing_fmt_windows_xml;
 /* Only while an event is open; dropped when it closes. */
 struct xstate {
 	struct soc_buf b;
+	unsigned long first, nlines;	/* where the open event began */
 };
 
 static size_t
@@ -180,6 +182,8 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 		st = state(c);
 		/* the first line of a pretty-printed event */
 		soc_buf_reset(&st->b);
+		st->first = c->line;
+		st->nlines = 1;
 		if (soc_buf_add(&st->b, s, n) < 0 ||
 		    soc_buf_addch(&st->b, '\n') < 0) {
 			*why = "XML event too long";
@@ -190,19 +194,27 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 	st = c->state;
 	if (event_start(t, tn)) {
 		/* a new event while one is open: that one was cut short */
+		snprintf(c->why, sizeof c->why, "XML event of line %lu (%lu "
+		    "lines) cut short by the next <Event>", st->first,
+		    st->nlines);
+		*why = c->why;
 		if (start_tag_only(t, tn)) {
 			soc_buf_reset(&st->b);
 			soc_buf_add(&st->b, s, n);
 			soc_buf_addch(&st->b, '\n');
+			st->first = c->line;
+			st->nlines = 1;
 		} else {
 			drop_state(c);
 		}
-		*why = "XML event cut short by the next <Event>";
 		return -1;
 	}
+	st->nlines++;
 	if (soc_buf_add(&st->b, s, n) < 0 || soc_buf_addch(&st->b, '\n') < 0) {
+		snprintf(c->why, sizeof c->why, "XML event of line %lu not "
+		    "closed within 1 MiB (%lu lines)", st->first, st->nlines);
+		*why = c->why;
 		drop_state(c);
-		*why = "XML event longer than 1 MiB";
 		return -1;
 	}
 	if (!memmem(s, n, "</Event>", 8))
