@@ -375,6 +375,7 @@ cmd_append(void)
 			flush_batch(a, p, &out);
 	}
 	flush_batch(a, p, &out);
+	soc_reader_close(&r);
 	soc_audit_close(a);
 	free(p);
 	return soc_finish(&out, &rej, st < 0);

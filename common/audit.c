@@ -592,9 +592,9 @@ actor(void)
 	if (gethostname(host, sizeof host) != 0)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
+	h = json_string(soc_progname());
+	json_object_set_new(o, "exe", h ? h : json_string("?"));
 	h = json_string(host);
-	json_object_set_new(o, "exe", json_string(soc_progname()) ?
-	    json_string(soc_progname()) : json_string("?"));
 	json_object_set_new(o, "host", h ? h : json_string("?"));
 	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
 	json_object_set_new(o, "uid", json_integer((json_int_t)getuid()));
