@@ -406,7 +406,10 @@ context(struct score_state *s, const struct soc_span *rec, struct alert *a,
 		if (n >= p->guard_intel && !f->guard)
 			f->guard = "intel_match";
 	}
-	if (soc_record_int(rec, "soc.enrich.asset_criticality", &n) == 0) {
+	/* A criticality counts only for a known asset: soc-enrich writes
+	 * asset_criticality 0 with an empty assets list when it knows none. */
+	if (soc_record_int(rec, "soc.enrich.asset_criticality", &n) == 0 &&
+	    soc_record_get(rec, "soc.enrich.assets.0", &v) == SOC_JSON_OBJECT) {
 		if (!field(rec, t, PATHS("soc.enrich.assets.0.value")))
 			soc_buf_addstr(t, "the asset");
 		factor(f, "asset", (double)(n - 50) * p->asset_weight,
