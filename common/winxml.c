@@ -140,9 +140,8 @@ name(struct px *p, const char **start, size_t *len)
 
 /* The JSON value of a text: an integer for numeric System fields. */
 static json_t *
-text_value(const char *name_, const char *t, size_t n, int numeric)
+text_value(const char *t, size_t n, int numeric)
 {
-	(void)name_;
 	if (numeric && n > 0 && n < 19) {
 		size_t k;
 		long long v = 0;
@@ -215,12 +214,14 @@ assemble(json_t *o, struct kid *k, size_t nk)
 	}
 }
 
-static json_t *element(struct px *p, int depth, char **outname,
-    const char *parent, size_t plen, char **dataname);
-
+/*
+ * One element at p->i ('<') and its children; *outname gets its name (a
+ * new string).  dataname is not NULL inside <EventData>: a <Data Name=X>
+ * child then reports X there (a new string) instead of an attribute.
+ * Returns a new reference, or NULL with p->why set.
+ */
 static json_t *
-element(struct px *p, int depth, char **outname, const char *parent,
-    size_t plen, char **dataname)
+element(struct px *p, int depth, char **outname, char **dataname)
 {
 	const char *nm, *cn;
 	size_t nl, cl, nk = 0, kcap = 0;
@@ -306,7 +307,7 @@ element(struct px *p, int depth, char **outname, const char *parent,
 			if (!attrs)
 				attrs = json_object();
 			json_object_set_new(attrs, key,
-			    text_value(key, v.p, v.len, numeric_name(an, al)));
+			    text_value(v.p, v.len, numeric_name(an, al)));
 			free(key);
 		}
 		soc_buf_release(&v);
@@ -342,7 +343,7 @@ element(struct px *p, int depth, char **outname, const char *parent,
 				goto out;
 			} else if (p->s[p->i] == '<') {
 				char *kn = NULL, *dn = NULL;
-				json_t *kv = element(p, depth + 1, &kn, nm, nl,
+				json_t *kv = element(p, depth + 1, &kn,
 				    is_evdata ? &dn : NULL);
 
 				if (!kv) {
@@ -388,16 +389,12 @@ element(struct px *p, int depth, char **outname, const char *parent,
 	}
 	/* the value */
 	if (!attrs && nk == 0) {
-		size_t a = 0, b = text.len;
-
 		if (text.len == 0)
 			res = is_data && dataname && *dataname ?
 			    json_string("") : json_null();
 		else
-			res = text_value(nm, text.p, text.len,
+			res = text_value(text.p, text.len,
 			    numeric_name(nm, nl));
-		(void)a;
-		(void)b;
 	} else {
 		size_t a = 0, b = text.len;
 
@@ -411,7 +408,7 @@ element(struct px *p, int depth, char **outname, const char *parent,
 		while (b > a && is_ws(text.p[b - 1]))
 			b--;
 		if (b > a)
-			json_object_set_new(res, "#text", text_value(nm,
+			json_object_set_new(res, "#text", text_value(
 			    text.p + a, b - a, numeric_name(nm, nl)));
 		assemble(res, kids, nk);
 		nk = 0;
@@ -422,7 +419,6 @@ element(struct px *p, int depth, char **outname, const char *parent,
 	}
 	*outname = soc_xstrndup(nm, nl);
 	ok = 0;
-	(void)parent;
 out:
 	while (nk > 0) {
 		nk--;
@@ -467,7 +463,7 @@ soc_winxml_parse(const char *s, size_t n, const char **why)
 		fail(&p, "XML: no element");
 		goto bad;
 	}
-	v = element(&p, 0, &nm, "", 0, NULL);
+	v = element(&p, 0, &nm, NULL);
 	if (!v)
 		goto bad;
 	skip_ws(&p);

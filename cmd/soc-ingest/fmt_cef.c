@@ -67,12 +67,6 @@ static const struct {
 	{ "deviceOutboundInterface", "observer.egress.interface.name" },
 };
 
-static int
-is_leef_key(const struct soc_cef *e)
-{
-	return e->leef;
-}
-
 /* Severity text of CEF (0-10 or a band name) or LEEF (1-10). */
 static void
 severity(json_t *out, const char *s)
@@ -289,7 +283,7 @@ message(json_t *out, const struct soc_cef *e, const char *name,
 		snprintf(buf, sizeof buf, "%s", msg);
 	else
 		snprintf(buf, sizeof buf, "%s %s event %s", vendor, product,
-		    e->leef ? e->hdr[4] : e->hdr[4]);
+		    e->hdr[4]);
 	/* one line */
 	for (char *p = buf; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
@@ -440,7 +434,6 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 			rc = -1;
 		}
 	}
-	(void)is_leef_key;
 	soc_cef_release(&e);
 	return rc;
 }

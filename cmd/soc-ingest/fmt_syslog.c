@@ -210,7 +210,7 @@ asa_user(json_t *out, const char *m)
 static int
 asa(json_t *out, const char *tag, size_t tagn, const char *m)
 {
-	char code[8], b[16];
+	char code[8];
 	int level;
 	const char *p, *from = NULL, *to = NULL, *prod;
 	int outbound = 0;
@@ -321,7 +321,6 @@ asa(json_t *out, const char *tag, size_t tagn, const char *m)
 		if (word_after(m, "access-list ", acl, sizeof acl))
 			ing_set_str(out, "rule.name", acl);
 	}
-	(void)b;
 	return 1;
 }
 
