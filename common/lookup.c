@@ -1101,9 +1101,12 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 	soc_http_finish(x->e, code, resp);
 	p->inflight--;
 	r->xfer = NULL;
-	if (resp->too_large) {
+	if (resp->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+		/* Not retried: the same answer would come again. */
 		p->fails = 0;
-		finish(l, r, SOC_LK_ERROR, "unknown", 0, resp->error);
+		snprintf(detail, sizeof detail, "response larger than %zu bytes",
+		    MAX_RESPONSE);
+		finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
 	} else if (code == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(detail, sizeof detail, "no answer within %ld ms",
 		    p->timeout_ms);
