@@ -6,6 +6,7 @@
 #   make SANITIZE=1 check   the same under AddressSanitizer + UBSan
 #   make bench          benchmarks (figures, never pass/fail)
 #   make demo           run the pipeline on the bundled samples
+#   make eval           soc-score's triage figures on the AIT data set
 #   make fuzz           libFuzzer builds of the fuzz targets (clang)
 #   make install [PREFIX=/usr/local] [DESTDIR=] [MANDIR=]
 
@@ -78,7 +79,7 @@ FUZZ_LIBFUZZER = $(FUZZ_SRC:fuzz/%.c=build/libfuzzer/%)
 
 MANS = $(wildcard man/*.1 man/*.7)
 
-.PHONY: all check bench demo fuzz install uninstall clean lint-man deps
+.PHONY: all check bench demo eval fuzz install uninstall clean lint-man deps
 .SUFFIXES:
 .SECONDARY:
 
@@ -98,7 +99,7 @@ $(DEPS_OK): scripts/install-deps
 	@mkdir -p $(@D) && touch $@
 deps: $(DEPS_OK)
 
-$(B)/%.o: %.c $(wildcard common/*.h) Makefile | $(DEPS_OK)
+$(B)/%.o: %.c $(wildcard common/*.h) $(wildcard cmd/*/*.h) Makefile | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(SOC_CFLAGS) -c -o $@ $<
@@ -151,6 +152,10 @@ bench: all
 
 demo: all
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/demo
+
+# The triage figures on the AIT Alert Data Set (../shared/corpus).
+eval: all
+	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/eval-ait
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)

@@ -64,6 +64,10 @@ static struct {
 	size_t max_line;
 	unsigned long long nheaders;
 	json_t *map;
+	/* The placeholder string of soc.id in the record being written, and
+	 * where its characters landed in g.dump. */
+	const json_t *idslot;
+	size_t idpos;
 } g;
 
 static void
@@ -203,36 +207,54 @@ cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Bytes a JSON string can carry as they are: printable ASCII but '"'
+ * and '\\'. */
+static const unsigned char plain[256] = {
+#define R8(v) v, v, v, v, v, v, v, v
+	R8(0), R8(0), R8(0), R8(0),			/* 0x00-0x1f */
+	1, 1, 0, 1, 1, 1, 1, 1, R8(1), R8(1), R8(1),	/* 0x20-0x3f, '"' */
+	R8(1), R8(1), R8(1), 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x40-0x5f, '\\' */
+	R8(1), R8(1), R8(1), R8(1),			/* 0x60-0x7f */
+	R8(0), R8(0), R8(0), R8(0), R8(0), R8(0), R8(0), R8(0),
+	R8(0), R8(0), R8(0), R8(0), R8(0), R8(0), R8(0), R8(0),
+#undef R8
+};
+
 /* Append a JSON string literal; bad UTF-8 (never expected: every string
- * was checked or repaired when made) becomes U+FFFD. */
+ * was checked or repaired when made) becomes U+FFFD.  Runs of plain bytes
+ * are copied at once: this is the hottest loop of soc-ingest. */
 static int
 dump_str(struct soc_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *o;
-	size_t i;
+	size_t i = 0, j;
 
 	if (soc_buf_grow(b, n * 6 + 2) < 0)
 		return -1;
 	o = b->p + b->len;
 	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			*o++ = (char)c;
-			continue;
-		}
+		for (j = i; j < n && plain[(unsigned char)s[j]]; j++)
+			;
+		memcpy(o, s + i, j - i);
+		o += j - i;
+		if ((i = j) >= n)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x80) {
 			size_t k = soc_utf8_seqlen(s + i, n - i);
 
 			if (k == 0) {
 				memcpy(o, "\xef\xbf\xbd", 3);
 				o += 3;
+				i++;
 			} else {
 				memcpy(o, s + i, k);
 				o += k;
-				i += k - 1;
+				i += k;
 			}
 			continue;
 		}
@@ -249,11 +271,32 @@ dump_str(struct soc_buf *b, const char *s, size_t n)
 			*o++ = 'u'; *o++ = '0'; *o++ = '0';
 			*o++ = hex[c >> 4]; *o++ = hex[c & 15];
 		}
+		i++;
 	}
 	*o++ = '"';
 	b->len = (size_t)(o - b->p);
 	b->p[b->len] = '\0';
 	return 0;
+}
+
+/* One byte; the buffer's room was reserved by the caller's last grow or
+ * is checked here. */
+static inline int
+put(struct soc_buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return soc_buf_addch(b, c);
+}
+
+/* A key's length without strlen: jansson keeps it. */
+static inline size_t
+keylen(const char *k)
+{
+	return json_object_iter_key_len(json_object_key_to_iter(k));
 }
 
 static int
@@ -278,63 +321,97 @@ dump_int(struct soc_buf *b, json_int_t v)
  * keys in bytewise order at every level: the canonical form soc.id
  * hashes.  Returns 0 or -1 (buffer cap).
  */
+/* What dump leaves out: in the canonical form soc.id hashes, the
+ * top-level "soc" and event.original. */
+enum { DUMP_ALL, DUMP_SORTED, DUMP_CANON_TOP, DUMP_CANON_EVENT };
+
 static int
-dump(const json_t *v, struct soc_buf *b, int sorted)
+skipped(int mode, const char *k)
+{
+	return (mode == DUMP_CANON_TOP && strcmp(k, "soc") == 0) ||
+	    (mode == DUMP_CANON_EVENT && strcmp(k, "original") == 0);
+}
+
+/* The mode of a member's value (k is NULL for an array element). */
+static int
+child_mode(int mode, const char *k)
+{
+	if (mode == DUMP_ALL)
+		return DUMP_ALL;
+	if (mode == DUMP_CANON_TOP && k && strcmp(k, "event") == 0)
+		return DUMP_CANON_EVENT;
+	return DUMP_SORTED;
+}
+
+/*
+ * Compact JSON of v into b, as soc_json_dump (same bytes) but without
+ * printf for integers and with one bounds check per string.  In the
+ * canonical modes keys are in bytewise order at every level and the
+ * members named by skipped() are left out: the form soc.id hashes.
+ * Returns 0 or -1 (buffer cap).
+ */
+static int
+dump(const json_t *v, struct soc_buf *b, int mode)
 {
 	const char *k;
 	json_t *m;
-	size_t i, n;
+	size_t i, n, w = 0;
 	int rc = 0;
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		n = json_object_size(v);
-		if (soc_buf_addch(b, '{') < 0)
+		if (put(b, '{') < 0)
 			return -1;
-		if (sorted && n > 1) {
+		if (mode != DUMP_ALL && n > 0) {
 			const char *stack[64], **keys;
 
 			keys = n <= 64 ? stack : soc_xcalloc(n, sizeof *keys);
 			i = 0;
 			json_object_foreach((json_t *)v, k, m)
 				keys[i++] = k;
-			qsort(keys, n, sizeof *keys, cmp_keys);
+			if (n > 1)
+				qsort(keys, n, sizeof *keys, cmp_keys);
 			for (i = 0; i < n && rc == 0; i++) {
-				if (i)
-					rc |= soc_buf_addch(b, ',');
-				rc |= dump_str(b, keys[i], strlen(keys[i]));
-				rc |= soc_buf_addch(b, ':');
-				rc |= dump(json_object_get(v, keys[i]), b, 1);
+				if (skipped(mode, keys[i]))
+					continue;
+				if (w++)
+					rc |= put(b, ',');
+				rc |= dump_str(b, keys[i], keylen(keys[i]));
+				rc |= put(b, ':');
+				rc |= dump(json_object_get(v, keys[i]), b,
+				    child_mode(mode, keys[i]));
 			}
 			if (keys != stack)
 				free(keys);
 		} else {
-			i = 0;
 			json_object_foreach((json_t *)v, k, m) {
-				if (i++)
-					rc |= soc_buf_addch(b, ',');
-				rc |= dump_str(b, k, strlen(k));
-				rc |= soc_buf_addch(b, ':');
-				rc |= dump(m, b, sorted);
+				if (w++)
+					rc |= put(b, ',');
+				rc |= dump_str(b, k, keylen(k));
+				rc |= put(b, ':');
+				rc |= dump(m, b, mode);
 				if (rc)
 					break;
 			}
 		}
-		rc |= soc_buf_addch(b, '}');
+		rc |= put(b, '}');
 		return rc < 0 ? -1 : 0;
 	case JSON_ARRAY:
-		if (soc_buf_addch(b, '[') < 0)
+		if (put(b, '[') < 0)
 			return -1;
 		json_array_foreach((json_t *)v, i, m) {
 			if (i)
-				rc |= soc_buf_addch(b, ',');
-			rc |= dump(m, b, sorted);
+				rc |= put(b, ',');
+			rc |= dump(m, b, child_mode(mode, NULL));
 			if (rc)
 				break;
 		}
-		rc |= soc_buf_addch(b, ']');
+		rc |= put(b, ']');
 		return rc < 0 ? -1 : 0;
 	case JSON_STRING:
+		if (v == g.idslot)
+			g.idpos = b->len + 1;
 		return dump_str(b, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 		return dump_int(b, json_integer_value(v));
@@ -342,6 +419,12 @@ dump(const json_t *v, struct soc_buf *b, int sorted)
 		return soc_json_dump(v, b);	/* reals, literals */
 	}
 }
+
+static void complete(const json_t *rec, const json_t *idslot,
+    const struct ing_format *f, unsigned long line, const char *raw,
+    size_t rawlen);
+static const json_t *prepare(json_t *rec, const struct ing_format *f,
+    unsigned long line, const char *raw, size_t rawlen);
 
 /*
  * Complete the mapper's record and write it, or reject the event.  raw is
@@ -351,9 +434,6 @@ static void
 emit(json_t *rec, const struct ing_format *f, unsigned long line,
     const char *raw, size_t rawlen)
 {
-	json_t *soc, *ev, *orig = NULL, *src;
-	json_int_t sev = -1;
-	char id[SOC_ID_LEN + 1];
 	const json_t *ts = json_object_get(rec, "@timestamp");
 	const json_t *msg = json_object_get(rec, "message");
 
@@ -367,6 +447,22 @@ emit(json_t *rec, const struct ing_format *f, unsigned long line,
 		    "%s: no message", f->name);
 		return;
 	}
+	complete(rec, prepare(rec, f, line, raw, rawlen), f, line, raw, rawlen);
+}
+
+/*
+ * Complete a mapped record: soc.severity, related.*, event.original, and
+ * soc with a placeholder id (returned, borrowed) that complete() fills in
+ * once the canonical form is known.
+ */
+static const json_t *
+prepare(json_t *rec, const struct ing_format *f, unsigned long line,
+    const char *raw, size_t rawlen)
+{
+	static const char placeholder[SOC_ID_LEN + 1] =
+	    "00000000000000000000000000000000";
+	json_t *soc, *ev, *src, *id;
+	json_int_t sev = -1;
 
 	/* The mapper's soc member carries only soc.severity. */
 	soc = json_object_get(rec, "soc");
@@ -382,34 +478,25 @@ emit(json_t *rec, const struct ing_format *f, unsigned long line,
 
 	add_related(rec);
 
-	/* event.original is outside the id; set aside while hashing. */
+	/* event.original (outside the id): the mapper's, or the raw event,
+	 * only with --keep-original. */
 	ev = json_object_get(rec, "event");
-	if (json_is_object(ev) && (orig = json_object_get(ev, "original"))) {
-		json_incref(orig);
-		json_object_del(ev, "original");
-	}
-	soc_buf_reset(&g.canon);
-	if (dump(rec, &g.canon, 1) < 0) {
-		json_decref(orig);
-		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
-		    "%s: record too large", f->name);
-		return;
-	}
-	soc_id("alert", g.canon.p, g.canon.len, id);
-	if (g.ctx.keep_original) {
-		if (!orig)
-			orig = json_stringn(raw, rawlen);
-		if (!orig) {	/* not UTF-8: keep it as the setter would */
+	if (!g.ctx.keep_original) {
+		if (json_is_object(ev))
+			json_object_del(ev, "original");
+	} else if (!json_is_object(ev) || !json_object_get(ev, "original")) {
+		json_t *orig = json_stringn(raw, rawlen);
+
+		if (!orig)	/* not UTF-8: keep it as the setter would */
 			ing_set_strn(rec, "event.original", raw, rawlen);
-		} else
+		else
 			ing_set_new(rec, "event.original", orig);
-		orig = NULL;
 	}
-	json_decref(orig);
 
 	soc = json_object();
 	json_object_set_new_nocheck(soc, "kind", json_string_nocheck("alert"));
-	json_object_set_new_nocheck(soc, "id", json_string_nocheck(id));
+	id = json_string_nocheck(placeholder);
+	json_object_set_new_nocheck(soc, "id", id);
 	json_object_set_new_nocheck(soc, "severity", json_integer(sev));
 	src = json_object();
 	json_object_set_new_nocheck(src, "format", json_string_nocheck(f->name));
@@ -417,13 +504,32 @@ emit(json_t *rec, const struct ing_format *f, unsigned long line,
 	json_object_set_new_nocheck(src, "line", json_integer((json_int_t)line));
 	json_object_set_new_nocheck(soc, "source", src);
 	json_object_set_new_nocheck(rec, "soc", soc);
+	return id;
+}
 
+/*
+ * The canonical dump (sorted keys, without soc and event.original) and its
+ * id, then the output dump with the id written over the placeholder, and
+ * the write: two passes over the record and no change to it.
+ */
+static void
+complete(const json_t *rec, const json_t *idslot, const struct ing_format *f,
+    unsigned long line, const char *raw, size_t rawlen)
+{
+	char id[SOC_ID_LEN + 1];
+
+	soc_buf_reset(&g.canon);
 	soc_buf_reset(&g.dump);
-	if (dump(rec, &g.dump, 0) < 0) {
+	g.idslot = idslot;
+	g.idpos = 0;
+	if (dump(rec, &g.canon, DUMP_CANON_TOP) < 0 ||
+	    dump(rec, &g.dump, DUMP_ALL) < 0 || !g.idpos) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: record too large", f->name);
 		return;
 	}
+	soc_id("alert", g.canon.p, g.canon.len, id);
+	memcpy(g.dump.p + g.idpos, id, SOC_ID_LEN);
 	soc_out_line(&g.out, g.dump.p, g.dump.len);
 }
 
