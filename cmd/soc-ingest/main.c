@@ -654,6 +654,40 @@ json_element(const json_t *ev, unsigned long line)
  * "Records"/"records" array (CloudTrail files, Azure Monitor exports), is
  * a list of events; anything else is one event.
  */
+/*
+ * The list inside a file-form wrapper: CloudTrail's {"Records":[...]},
+ * Azure's {"records":[...]}, Security Hub's {"Findings":[...]}, and a
+ * Microsoft Graph page {"value":[...]}, alone or with the pagination
+ * members their APIs add.  NULL when v is not such a wrapper (borrowed).
+ */
+static const json_t *
+wrapped_list(const json_t *v)
+{
+	static const char *const lists[] = { "Records", "records", "Findings",
+		"value", NULL };
+	static const char *const paging[] = { "NextToken", "nextToken",
+		"@odata.context", "@odata.nextLink", "@odata.count", NULL };
+	const json_t *list = NULL, *m;
+	const char *k;
+	size_t i;
+
+	json_object_foreach((json_t *)v, k, m) {
+		for (i = 0; lists[i] && strcmp(k, lists[i]) != 0; i++)
+			;
+		if (lists[i]) {
+			if (list || !json_is_array(m))
+				return NULL;
+			list = m;
+			continue;
+		}
+		for (i = 0; paging[i] && strcmp(k, paging[i]) != 0; i++)
+			;
+		if (!paging[i])
+			return NULL;
+	}
+	return list;
+}
+
 static void
 json_value(const json_t *v, unsigned long line, const char *raw,
     size_t rawlen, int single_line)
@@ -663,13 +697,8 @@ json_value(const json_t *v, unsigned long line, const char *raw,
 
 	if (json_is_array(v))
 		list = v;
-	else if (json_is_object(v) && json_object_size(v) == 1) {
-		list = json_object_get(v, "Records");
-		if (!list)
-			list = json_object_get(v, "records");
-		if (!json_is_array(list))
-			list = NULL;
-	}
+	else if (json_is_object(v))
+		list = wrapped_list(v);
 	if (!list) {
 		if (single_line)
 			json_event(v, line, raw, rawlen);
@@ -1225,6 +1254,13 @@ main(int argc, char **argv)
 	g.ctx.now = soc_clock_now();
 	if (map)
 		g.ctx.map = g.map = load_map(map);
+	if (g.map && !g.force) {
+		/* --map names its input's shape: no guessing. */
+		const char *mf = json_string_value(json_object_get(g.map, "format"));
+
+		g.force = ing_format_find(mf && strcmp(mf, "json") == 0 ?
+		    "json-map" : "csv");
+	}
 	soc_out_init(&g.out, 1);
 	soc_rejects_open(&g.rej, o.rejects);
 	soc_buf_init(&g.dump, (size_t)1 << 28);
