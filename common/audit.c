@@ -38,6 +38,8 @@
 #include "err.h"
 #include "state.h"
 
+#define STATE_EVERY 64
+
 struct soc_audit {
 	char *dir, *logpath, *ckpath, *histpath, *statepath, *lockpath;
 	int lockfd;
@@ -583,22 +585,32 @@ state_write(struct soc_audit *a, const struct soc_merkle_frontier *f,
 
 /* ---- building entries ---- */
 
-static json_t *
+/* The actor member, canonical JSON; new string.  The host name is kept
+ * to printable ASCII so the line stays canonical whatever it holds. */
+static char *
 actor(void)
 {
 	char host[256];
 	json_t *o = json_object(), *h;
+	char *s;
+	size_t i;
 
 	if (gethostname(host, sizeof host) != 0)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
+	for (i = 0; host[i]; i++)
+		if (host[i] < 0x20 || host[i] > 0x7e)
+			host[i] = '?';
 	h = json_string(soc_progname());
 	json_object_set_new(o, "exe", h ? h : json_string("?"));
-	h = json_string(host);
-	json_object_set_new(o, "host", h ? h : json_string("?"));
+	json_object_set_new(o, "host", json_string(host));
 	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
 	json_object_set_new(o, "uid", json_integer((json_int_t)getuid()));
-	return o;
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!s)
+		soc_die(SOC_EX_SOFTWARE, "cannot serialise the actor");
+	return s;
 }
 
 static int
@@ -623,76 +635,91 @@ kind_ok(const char *k)
 }
 
 /*
- * Append the line for one entry to out and add its leaf to f.  The entry
- * is built here, so the reserved members can never come from a caller.
+ * Append the line for one entry to out and add its leaf to f.  The line
+ * is assembled here from canonical parts (the members in sorted order;
+ * kind, prev, refs, seq and ts never need escaping; actor and data are
+ * canonical JSON), so the reserved members can never come from a caller,
+ * and is then held to the verifier's own check: a line we write always
+ * passes soc_audit_line_check as canonical.
  */
 static int
 build_line(struct soc_audit *a, const char *kind, json_t *data,
-    const char *const *refs, size_t nrefs, json_t *act, const char *ts,
-    struct soc_merkle_frontier *f, struct soc_buf *out,
-    struct soc_audit_receipt *r)
+    const char *json, size_t jsonlen, const char *const *refs, size_t nrefs,
+    const char *act, const char *ts, struct soc_merkle_frontier *f,
+    struct soc_buf *out, struct soc_audit_receipt *r)
 {
-	unsigned char root[32], raw[32];
-	char b64[48];
+	struct soc_audit_fields fl;
+	unsigned char root[32], raw[32], leaf[32];
+	char b64[48], *dump = NULL;
 	const char *why;
-	json_t *e, *ra;
-	char *s;
-	size_t i, len, rl;
+	size_t start = out->len, i, rl, len;
+	int bad = 0;
 
-	if (data && soc_audit_profile_check(data, &why) != 0) {
-		seterr(a, "entry %s: %s", kind, why);
-		return SOC_AUDIT_E_PROFILE;
+	if (data) {
+		if (soc_audit_profile_check(data, &why) != 0) {
+			seterr(a, "entry %s: %s", kind, why);
+			return SOC_AUDIT_E_PROFILE;
+		}
+		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!dump)
+			soc_die(SOC_EX_SOFTWARE, "cannot serialise an audit entry");
+		json = dump;
+		jsonlen = strlen(dump);
+	} else if (!json) {
+		json = "{}";
+		jsonlen = 2;
 	}
 	soc_merkle_frontier_root(f, root);
 	soc_note_b64_encode(root, 32, b64);
-	e = json_object();
-	json_object_set(e, "actor", act);
-	json_object_set_new(e, "data", data ? json_incref(data) : json_object());
-	json_object_set_new(e, "kind", json_string(kind));
-	json_object_set_new(e, "prev", json_string(b64));
-	if (nrefs) {
-		ra = json_array();
-		for (i = 0; i < nrefs; i++) {
-			if (!refs[i] || soc_note_b64_decode(refs[i], strlen(refs[i]),
-			    raw, sizeof raw, &rl) != 0 || rl != 32) {
-				json_decref(ra);
-				json_decref(e);
-				seterr(a, "entry %s: ref %zu is not a base64 leaf hash",
-				    kind, i);
-				return SOC_AUDIT_E_PROFILE;
-			}
-			json_array_append_new(ra, json_string(refs[i]));
+	bad |= soc_buf_addstr(out, "{\"actor\":");
+	bad |= soc_buf_addstr(out, act);
+	bad |= soc_buf_addstr(out, ",\"data\":");
+	bad |= soc_buf_add(out, json, jsonlen);
+	bad |= soc_buf_addf(out, ",\"kind\":\"%s\",\"prev\":\"%s\"", kind, b64);
+	for (i = 0; i < nrefs; i++) {
+		if (!refs[i] || soc_note_b64_decode(refs[i], strlen(refs[i]), raw,
+		    sizeof raw, &rl) != 0 || rl != 32) {
+			free(dump);
+			out->len = start;
+			seterr(a, "entry %s: ref %zu is not a base64 leaf hash", kind, i);
+			return SOC_AUDIT_E_PROFILE;
 		}
-		json_object_set_new(e, "refs", ra);
+		bad |= soc_buf_addf(out, "%s\"%s\"", i ? "," : ",\"refs\":[", refs[i]);
 	}
-	json_object_set_new(e, "seq", json_integer((json_int_t)f->size));
-	json_object_set_new(e, "ts", json_string(ts));
-	json_object_set_new(e, "v", json_integer(1));
-	s = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(e);
-	if (!s)
-		soc_die(SOC_EX_SOFTWARE, "cannot serialise an audit entry");
-	len = strlen(s);
-	if (len > SOC_AUDIT_MAX_LINE) {
-		seterr(a, "entry %s: %zu bytes, more than %d (put big evidence "
-		    "in a blob and reference its hash)", kind, len, SOC_AUDIT_MAX_LINE);
-		free(s);
-		return SOC_AUDIT_E_PROFILE;
-	}
-	if (soc_buf_add(out, s, len) != 0 || soc_buf_addch(out, '\n') != 0) {
-		free(s);
+	if (nrefs)
+		bad |= soc_buf_addch(out, ']');
+	bad |= soc_buf_addf(out, ",\"seq\":%llu,\"ts\":\"%s\",\"v\":1}",
+	    (unsigned long long)f->size, ts);
+	free(dump);
+	if (bad) {
+		out->len = start;
 		seterr(a, "batch too large");
 		return SOC_AUDIT_E_PROFILE;
 	}
-	if (r) {
-		r->seq = f->size;
-		soc_merkle_leaf(s, len, r->leaf);
-		soc_merkle_frontier_add(f, r->leaf);
-	} else {
-		soc_merkle_leaf(s, len, raw);
-		soc_merkle_frontier_add(f, raw);
+	len = out->len - start;
+	if (len > SOC_AUDIT_MAX_LINE) {
+		out->len = start;
+		seterr(a, "entry %s: %zu bytes, more than %d (put big evidence "
+		    "in a blob and reference its hash)", kind, len, SOC_AUDIT_MAX_LINE);
+		return SOC_AUDIT_E_PROFILE;
 	}
-	free(s);
+	if (soc_audit_line_check(out->p + start, len, &fl, &why) != SOC_AUDIT_LINE_OK) {
+		out->len = start;
+		seterr(a, "entry %s: data is not canonical JSON under the profile: %s",
+		    kind, why);
+		return SOC_AUDIT_E_PROFILE;
+	}
+	soc_merkle_leaf(out->p + start, len, leaf);
+	if (soc_buf_addch(out, '\n') != 0) {
+		out->len = start;
+		seterr(a, "batch too large");
+		return SOC_AUDIT_E_PROFILE;
+	}
+	soc_merkle_frontier_add(f, leaf);
+	if (r) {
+		r->seq = f->size - 1;
+		memcpy(r->leaf, leaf, 32);
+	}
 	return 0;
 }
 
@@ -870,7 +897,7 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	char ts[SOC_TIME_LEN + 1];
 	unsigned long long ino = 0;
 	uint64_t off = 0;
-	json_t *act = NULL;
+	char *act = NULL;
 	int fd = -1, rfd = -1, rc, exists, rebuild;
 	size_t i;
 	ssize_t wr;
@@ -942,14 +969,15 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	if (w->ntorn) {
 		json_t *d = soc_audit_walk_recovery(w);
 
-		rc = build_line(a, "recovery", d, NULL, 0, act, ts, &w->f, &out, NULL);
+		rc = build_line(a, "recovery", d, NULL, 0, NULL, 0, act, ts, &w->f,
+		    &out, NULL);
 		json_decref(d);
 		if (rc != 0)
 			goto out;
 	}
 	for (i = 0; i < n; i++) {
-		rc = build_line(a, e[i].kind, e[i].data, e[i].refs, e[i].nrefs, act,
-		    ts, &w->f, &out, r ? &r[i] : NULL);
+		rc = build_line(a, e[i].kind, e[i].data, e[i].json, e[i].jsonlen,
+		    e[i].refs, e[i].nrefs, act, ts, &w->f, &out, r ? &r[i] : NULL);
 		if (rc != 0)
 			goto out;
 	}
@@ -979,11 +1007,18 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	rc = write_checkpoint(a, &w->f);
 	if (rc != 0)
 		goto out;
-	state_write(a, &w->f, (uint64_t)st.st_size + out.len,
-	    (unsigned long long)st.st_ino);
+	/*
+	 * The state is a cache: writing it costs a rename (and on ext4 a
+	 * flush) per append, so it is refreshed every STATE_EVERY entries;
+	 * in between, the next appender catches up over the few lines after
+	 * it, checking each one as the verifier would.
+	 */
+	if (rebuild || w->f.size - sf.size >= STATE_EVERY)
+		state_write(a, &w->f, (uint64_t)st.st_size + out.len,
+		    (unsigned long long)st.st_ino);
 	rc = 0;
 out:
-	json_decref(act);
+	free(act);
 	if (fd >= 0)
 		close(fd);
 	if (rfd >= 0)
@@ -1024,7 +1059,11 @@ int
 soc_audit_append(struct soc_audit *a, const char *kind, json_t *data,
     struct soc_audit_receipt *r)
 {
-	struct soc_audit_entry e = { kind, data, NULL, 0 };
+	struct soc_audit_entry e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.data = data;
 
 	return append_entries(a, &e, 1, r, 0);
 }
@@ -1057,6 +1096,7 @@ soc_audit_rotate(struct soc_audit *a, const struct soc_note_skey *newkey,
 		seterr(a, "bad rotation reason");
 		return SOC_AUDIT_E_PROFILE;
 	}
+	memset(&e, 0, sizeof e);
 	e.kind = "key_rotation";
 	e.data = d;
 	e.refs = NULL;
@@ -1173,6 +1213,7 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 	soc_time_format(soc_clock_now(), ts);
 	d = json_pack("{s:s,s:s,s:s}", "created", ts, "origin", v.name,
 	    "vkey", vb.p);
+	memset(&e, 0, sizeof e);
 	e.kind = "genesis";
 	e.data = d;
 	e.refs = NULL;

@@ -62,9 +62,14 @@ struct soc_audit;
 
 struct soc_audit_entry {
 	const char *kind;
-	json_t *data;			/* borrowed; NULL means {} */
+	json_t *data;			/* borrowed; NULL: json, or {} */
 	const char *const *refs;	/* base64 leaf hashes; may be NULL */
 	size_t nrefs;
+	/* Or the data as canonical JSON text (compact, sorted keys, the
+	 * profile), spliced in as it is: the fast path for callers that
+	 * hold canonical bytes already.  Anything else is E_PROFILE. */
+	const char *json;
+	size_t jsonlen;
 };
 
 struct soc_audit_receipt {

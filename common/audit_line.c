@@ -230,6 +230,15 @@ string(struct scan *s, int key)
 	while (s->i < s->n) {
 		unsigned char c = s->p[s->i];
 
+		/* the common case first: plain printable ASCII */
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			s->i++;
+			while (s->i < s->n && (c = s->p[s->i]) >= 0x20 && c < 0x80 &&
+			    c != '"' && c != '\\')
+				s->i++;
+			if (s->i >= s->n)
+				break;
+		}
 		if (c == '"') {
 			s->i++;
 			return;

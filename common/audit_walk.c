@@ -314,10 +314,11 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 {
 	struct soc_audit_fields fl;
 	enum soc_audit_line cls;
-	unsigned char leaf[SOC_HASH_LEN], root[SOC_HASH_LEN], pv[SOC_HASH_LEN];
+	unsigned char leaf[SOC_HASH_LEN], root[SOC_HASH_LEN];
+	char rb64[48];
 	const char *why, *r;
 	int64_t seq = (int64_t)w->f.size, got;
-	size_t i, pl;
+	size_t i;
 
 	cls = soc_audit_line_check(p, n, &fl, &why);
 	switch (cls) {
@@ -367,8 +368,8 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 		return "SEQ_MISMATCH";
 	}
 	soc_merkle_frontier_root(&w->f, root);
-	if (soc_note_b64_decode(fl.prev, fl.prevlen, pv, sizeof pv, &pl) != 0 ||
-	    pl != 32 || sodium_memcmp(pv, root, 32) != 0)
+	soc_note_b64_encode(root, 32, rb64);
+	if (fl.prevlen != 44 || memcmp(fl.prev, rb64, 44) != 0)
 		return fail(w, seq, "PREV_MISMATCH", "%s",
 		    "prev is not the tree head of the entries before it");
 	if ((r = special(w, &fl, seq)) != NULL)

@@ -72,6 +72,7 @@ shani_blocks(uint32_t st[8], const unsigned char *p, size_t nblocks)
 	while (nblocks--) {
 		abef = s0;
 		cdgh = s1;
+#pragma GCC unroll 16
 		for (g = 0; g < 16; g++) {
 			if (g < 4)
 				m[g] = _mm_shuffle_epi8(_mm_loadu_si128(

@@ -92,6 +92,7 @@ main(void)
 	json_t *d;
 	const char *why;
 
+	memset(e, 0, sizeof e);
 	setenv("SOC_NOW", "2026-01-02T03:04:05.678Z", 1);
 	snprintf(dir, sizeof dir, "%s/audit-unit.XXXXXX", getenv("TMPDIR") ?
 	    getenv("TMPDIR") : "/tmp");
