@@ -85,18 +85,21 @@ usage(int status)
 	FILE *f = status ? stderr : stdout;
 
 	fprintf(f,
-	    "usage: soc-audit init [--log DIR] [--origin NAME] [--key FILE] [--vkey FILE]\n"
-	    "       soc-audit keygen --origin NAME [--out PREFIX]\n"
-	    "       soc-audit append [--log DIR] [--key FILE] [--kind KIND] [--batch N]\n"
-	    "       soc-audit verify [--log DIR] [--vkey FILE]... [--origin NAME] [--pin FILE]\n"
-	    "                        [--strict] [--json] [--follow-rotations]\n"
-	    "       soc-audit show [--log DIR] [--from N] [--to N] [--kind KIND] [--grep TEXT]\n"
-	    "       soc-audit prove --index K [--log DIR]\n"
-	    "       soc-audit consistency --old M [--log DIR]\n"
-	    "       soc-audit verify-proof [--vkey FILE]... [FILE]\n"
-	    "       soc-audit rotate-key [--log DIR] [--key FILE] [--vkey FILE] [--new-key FILE]\n"
-	    "                            [--reason TEXT]\n"
-	    "common options: [--state DIR] [--rejects FILE] [--max-line BYTES] [--help] [--version]\n");
+	    "usage: soc-audit init [--log dir] [--origin name] [--key file] [--vkey file]\n"
+	    "       soc-audit keygen --origin name [--out prefix]\n"
+	    "       soc-audit append [--log dir] [--key file] [--kind kind] [--batch n]\n"
+	    "       soc-audit verify [--log dir] [--vkey file ...] [--origin name]\n"
+	    "                        [--pin file] [--strict] [--json] [--follow-rotations]\n"
+	    "       soc-audit show [--log dir] [--from n] [--to n] [--kind kind]\n"
+	    "                      [--grep text]\n"
+	    "       soc-audit prove --index k [--log dir]\n"
+	    "       soc-audit consistency --old m [--log dir]\n"
+	    "       soc-audit verify-proof [--vkey file ...] [file]\n"
+	    "       soc-audit rotate-key [--log dir] [--key file] [--vkey file]\n"
+	    "                            [--new-key file] [--reason text]\n"
+	    "\n"
+	    "       Every form also takes [--state dir] [--rejects file]\n"
+	    "       [--max-line bytes] [--help] [--version].\n");
 	exit(status);
 }
 
