@@ -13,8 +13,8 @@
  *     with the right seq and prev, or a torn fragment that the next
  *     entry (a `recovery`) names.
  *   - a batch is one write(2), then fdatasync, then the checkpoint
- *     (temp + fsync + rename + fsync(dir)), then the history line and the
- *     state cache.
+ *     (temp + fsync + rename), then the history line and, every 64
+ *     entries, the state cache.
  * SOC_AUDIT_FAULT=mid_write:N|before_checkpoint|before_rename makes the
  * appender stop dead (_exit(86)) at that point, for the crash tests.
  */
@@ -135,7 +135,16 @@ soc_audit_replace_file(const char *dir, const char *path, const char *p,
 		unlink(tmp);
 		goto out;
 	}
-	rc = sync ? fsync_dir(dir) : 0;
+	/*
+	 * No fsync of the directory: after a crash the name holds the old
+	 * file or the new one, both complete (the data was synced first).
+	 * An old checkpoint is the designed crash state (an unsealed tail
+	 * the next append seals), and the entries themselves are already
+	 * durable, so the extra sync (half the cost of an append here) buys
+	 * nothing the verifier can tell.
+	 */
+	(void)dir;
+	rc = 0;
 out:
 	free(tmp);
 	return rc;

@@ -5,7 +5,7 @@
  *   audit.log        one canonical JSON entry per LF-terminated line, only
  *                    ever appended; leaf k = SHA-256(0x00 || line k)
  *   checkpoint       the latest signed note (C2SP tlog-checkpoint, Ed25519),
- *                    replaced by temp + fsync + rename + fsync(dir)
+ *                    replaced by temp + fsync + rename
  *   checkpoints.log  every checkpoint made, {"note":"...","size":N} per line
  *   audit.lock       flock(2) target; never replaced or deleted
  *   state            cache of {size, offset, inode, frontier}; derived data

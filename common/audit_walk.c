@@ -173,6 +173,30 @@ soc_audit_walk_recovery(const struct soc_audit_walk *w)
 	return json_pack("{s:o}", "torn", a);
 }
 
+/* Base64 of a hash, for comparing with prev: public data, so the plain
+ * table encoder (libsodium's is constant-time, and slower) is right. */
+static void
+b64_hash(const unsigned char h[SOC_HASH_LEN], char out[44])
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+	uint32_t v;
+
+	for (i = 0; i + 3 <= SOC_HASH_LEN; i += 3) {
+		v = (uint32_t)h[i] << 16 | (uint32_t)h[i + 1] << 8 | h[i + 2];
+		out[o++] = tab[v >> 18];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = tab[v >> 6 & 63];
+		out[o++] = tab[v & 63];
+	}
+	v = (uint32_t)h[30] << 16 | (uint32_t)h[31] << 8;
+	out[o++] = tab[v >> 18];
+	out[o++] = tab[v >> 12 & 63];
+	out[o++] = tab[v >> 6 & 63];
+	out[o] = '=';
+}
+
 static const char *
 fail(struct soc_audit_walk *w, int64_t seq, const char *reason,
     const char *fmt, const char *arg)
@@ -368,7 +392,7 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 		return "SEQ_MISMATCH";
 	}
 	soc_merkle_frontier_root(&w->f, root);
-	soc_note_b64_encode(root, 32, rb64);
+	b64_hash(root, rb64);
 	if (fl.prevlen != 44 || memcmp(fl.prev, rb64, 44) != 0)
 		return fail(w, seq, "PREV_MISMATCH", "%s",
 		    "prev is not the tree head of the entries before it");
