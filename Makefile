@@ -99,10 +99,10 @@ $(DEPS_OK): scripts/install-deps
 	@mkdir -p $(@D) && touch $@
 deps: $(DEPS_OK)
 
-$(B)/%.o: %.c $(wildcard common/*.h) $(wildcard cmd/*/*.h) Makefile | $(DEPS_OK)
+$(B)/%.o: %.c Makefile | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(SOC_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(SOC_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -121,6 +121,9 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+
+# Each object's headers, as the compiler found them (-MMD).
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Test tools: small programs over libsoc that shell tests drive.
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIB)
