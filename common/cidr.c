@@ -218,6 +218,24 @@ soc_cidr_build(struct soc_cidr_set *s)
 	s->built = 1;
 }
 
+/* Compare two addresses as two big-endian 64-bit halves: the hot loop of
+ * the lookup, cheaper than memcmp for 16 bytes. */
+static int
+cmp16(const unsigned char *a, const unsigned char *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	if (x != y)
+		return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+	memcpy(&x, a + 8, 8);
+	memcpy(&y, b + 8, 8);
+	if (x != y)
+		return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+	return 0;
+}
+
 int
 soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
     uint64_t *value, int *plen)
@@ -232,7 +250,7 @@ soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
 		soc_ip_mask(&m, s->lens[l].plen);
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			int c = memcmp(s->e[mid].net.a, m.a, 16);
+			int c = cmp16(s->e[mid].net.a, m.a);
 
 			if (c == 0) {
 				*value = s->e[mid].value;

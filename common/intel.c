@@ -206,6 +206,21 @@ soc_intel_load(struct soc_intel *in)
 {
 	sqlite3_stmt *st;
 
+	/* Size the table once: a million rehashed inserts cost more. */
+	st = soc_db_prepare(in->db, "SELECT count(*) FROM intel");
+	if (soc_db_step(in->db, st) == SQLITE_ROW) {
+		size_t want = (size_t)sqlite3_column_int64(st, 0) * 2 + 2, mask = 1023;
+
+		while (mask + 1 < want)
+			mask = mask * 2 + 1;
+		if (mask > in->exact.mask) {
+			free(in->exact.slot);
+			in->exact.slot = soc_xcalloc(mask + 1, sizeof *in->exact.slot);
+			in->exact.mask = mask;
+			in->exact.n = 0;
+		}
+	}
+	sqlite3_finalize(st);
 	st = soc_db_prepare(in->db, "SELECT h FROM intel WHERE type != 'cidr'"
 	    " AND (expires IS NULL OR expires > ?1)");
 	sqlite3_bind_int64(st, 1, in->now);

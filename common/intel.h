@@ -33,7 +33,7 @@
 	" confidence INTEGER NOT NULL, labels TEXT NOT NULL DEFAULT '[]'," \
 	" first_seen INTEGER, last_seen INTEGER, expires INTEGER," \
 	" UNIQUE(type, value, source));" \
-	"CREATE INDEX intel_h ON intel(h);" \
+	"CREATE INDEX intel_h ON intel(h, type, expires);" \
 	"CREATE INDEX intel_expires ON intel(expires);"
 
 /* A set of 64-bit hashes: open addressing, linear probing, 0 = empty

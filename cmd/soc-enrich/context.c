@@ -667,6 +667,120 @@ ctx_import_zones(struct soc_db *db, const char *path, unsigned long *errors)
 
 /* ---- matching ---- */
 
+/*
+ * Assets and identities are few (thousands, rarely a million) next to the
+ * stream, so they are loaded whole: each key maps to its entry's JSON
+ * rendered once, after "field" and "value".  The map owns the strings.
+ */
+static void
+map_put(struct cmap *m, uint64_t h, const char *key, int value, char *json)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->mask + 1) {
+		struct cmap nm;
+		size_t j;
+
+		nm.mask = m->mask ? m->mask * 2 + 1 : 1023;
+		nm.n = 0;
+		nm.e = soc_xcalloc(nm.mask + 1, sizeof *nm.e);
+		for (j = 0; m->e && j <= m->mask; j++)
+			if (m->e[j].key) {
+				i = (size_t)m->e[j].h & nm.mask;
+				while (nm.e[i].key)
+					i = (i + 1) & nm.mask;
+				nm.e[i] = m->e[j];
+				nm.n++;
+			}
+		free(m->e);
+		*m = nm;
+	}
+	i = (size_t)h & m->mask;
+	while (m->e[i].key) {
+		if (m->e[i].h == h && strcmp(m->e[i].key, key) == 0) {
+			free(m->e[i].json);
+			m->e[i].value = value;
+			m->e[i].json = json;
+			return;
+		}
+		i = (i + 1) & m->mask;
+	}
+	m->e[i].h = h;
+	m->e[i].key = soc_xstrdup(key);
+	m->e[i].value = value;
+	m->e[i].json = json;
+	m->n++;
+}
+
+static const struct centry *
+map_get(const struct cmap *m, uint64_t h, const char *key)
+{
+	size_t i;
+
+	if (!m->e)
+		return NULL;
+	i = (size_t)h & m->mask;
+	while (m->e[i].key) {
+		if (m->e[i].h == h && strcmp(m->e[i].key, key) == 0)
+			return &m->e[i];
+		i = (i + 1) & m->mask;
+	}
+	return NULL;
+}
+
+static void
+map_free(struct cmap *m)
+{
+	size_t i;
+
+	for (i = 0; m->e && i <= m->mask; i++) {
+		free(m->e[i].key);
+		free(m->e[i].json);
+	}
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}
+
+static void
+put_str(struct soc_buf *out, const char *key, const char *v)
+{
+	soc_buf_addf(out, ",\"%s\":", key);
+	soc_buf_add_json_str(out, v, strlen(v));
+}
+
+/* The JSON of an asset row after its value: ,"criticality":...} */
+static char *
+asset_json(sqlite3_stmt *st)
+{
+	struct soc_buf b = SOC_BUF_INIT;
+	int crit = sqlite3_column_int(st, 0);
+
+	soc_buf_addf(&b, ",\"criticality\":%d,\"criticality_label\":\"%s\"",
+	    crit, crit_label(crit));
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+		put_str(&b, "owner", (const char *)sqlite3_column_text(st, 1));
+	soc_buf_addf(&b, ",\"tags\":%s}", sqlite3_column_text(st, 2));
+	return soc_buf_detach(&b, NULL);
+}
+
+static char *
+ident_json(sqlite3_stmt *st)
+{
+	struct soc_buf b = SOC_BUF_INIT;
+
+	soc_buf_addf(&b, ",\"privileged\":%s",
+	    sqlite3_column_int(st, 1) ? "true" : "false");
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+		put_str(&b, "department", (const char *)sqlite3_column_text(st, 2));
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		put_str(&b, "manager", (const char *)sqlite3_column_text(st, 3));
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		soc_buf_addf(&b, ",\"mfa\":%s",
+		    sqlite3_column_int(st, 4) ? "true" : "false");
+	soc_buf_addch(&b, '}');
+	return soc_buf_detach(&b, NULL);
+}
+
 void
 ctx_init(struct context *c, struct soc_db *db)
 {
@@ -674,29 +788,43 @@ ctx_init(struct context *c, struct soc_db *db)
 
 	memset(c, 0, sizeof *c);
 	c->db = db;
-	soc_hset_init(&c->keys);
 	soc_cidr_init(&c->asset_cidrs);
 	soc_cidr_init(&c->zones);
-	st = soc_db_prepare(db, "SELECT h, kind, key, id FROM asset");
+	st = soc_db_prepare(db, "SELECT criticality, owner, tags, h, kind, key"
+	    " FROM asset ORDER BY id");
 	while (soc_db_step(db, st) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(st, 1);
-		const char *key = (const char *)sqlite3_column_text(st, 2);
+		const char *kind = (const char *)sqlite3_column_text(st, 4);
+		const char *key = (const char *)sqlite3_column_text(st, 5);
 		struct soc_ip a;
 		int plen;
 
 		if (strcmp(kind, "cidr") == 0) {
-			if (soc_cidr_parse(key, strlen(key), &a, &plen) == 0)
-				soc_cidr_add(&c->asset_cidrs, &a, plen,
-				    (uint64_t)sqlite3_column_int64(st, 3));
+			if (soc_cidr_parse(key, strlen(key), &a, &plen) < 0)
+				continue;
+			c->cidr_assets = soc_xrealloc(c->cidr_assets,
+			    (c->ncidr_assets + 1) * sizeof *c->cidr_assets);
+			c->cidr_assets[c->ncidr_assets].json = asset_json(st);
+			c->cidr_assets[c->ncidr_assets].value =
+			    sqlite3_column_int(st, 0);
+			c->cidr_assets[c->ncidr_assets].key = NULL;
+			soc_cidr_add(&c->asset_cidrs, &a, plen, c->ncidr_assets);
+			c->ncidr_assets++;
 		} else {
-			soc_hset_add(&c->keys, (uint64_t)sqlite3_column_int64(st, 0));
+			char *k = soc_xasprintf("%s\t%s", kind, key);
+
+			map_put(&c->assets, (uint64_t)sqlite3_column_int64(st, 3), k,
+			    sqlite3_column_int(st, 0), asset_json(st));
+			free(k);
 		}
 	}
 	sqlite3_finalize(st);
 	soc_cidr_build(&c->asset_cidrs);
-	st = soc_db_prepare(db, "SELECT h FROM identity");
+	st = soc_db_prepare(db, "SELECT user, privileged, department, manager,"
+	    " mfa, h FROM identity");
 	while (soc_db_step(db, st) == SQLITE_ROW)
-		soc_hset_add(&c->keys, (uint64_t)sqlite3_column_int64(st, 0));
+		map_put(&c->idents, (uint64_t)sqlite3_column_int64(st, 5),
+		    (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int(st, 1) != 0, ident_json(st));
 	sqlite3_finalize(st);
 	st = soc_db_prepare(db, "SELECT cidr, zone FROM zone ORDER BY cidr");
 	while (soc_db_step(db, st) == SQLITE_ROW) {
@@ -715,12 +843,6 @@ ctx_init(struct context *c, struct soc_db *db)
 	}
 	sqlite3_finalize(st);
 	soc_cidr_build(&c->zones);
-	c->asset_q = soc_db_prepare(db, "SELECT criticality, owner, tags FROM"
-	    " asset WHERE h = ?1 AND kind = ?2 AND key = ?3");
-	c->asset_id_q = soc_db_prepare(db, "SELECT criticality, owner, tags"
-	    " FROM asset WHERE id = ?1");
-	c->ident_q = soc_db_prepare(db, "SELECT privileged, department,"
-	    " manager, mfa FROM identity WHERE h = ?1 AND user = ?2");
 }
 
 void
@@ -728,10 +850,11 @@ ctx_release(struct context *c)
 {
 	size_t i;
 
-	sqlite3_finalize(c->asset_q);
-	sqlite3_finalize(c->asset_id_q);
-	sqlite3_finalize(c->ident_q);
-	soc_hset_free(&c->keys);
+	map_free(&c->assets);
+	map_free(&c->idents);
+	for (i = 0; i < c->ncidr_assets; i++)
+		free(c->cidr_assets[i].json);
+	free(c->cidr_assets);
 	soc_cidr_free(&c->asset_cidrs);
 	soc_cidr_free(&c->zones);
 	for (i = 0; i < c->nzones; i++)
@@ -741,31 +864,16 @@ ctx_release(struct context *c)
 }
 
 static void
-put_str(struct soc_buf *out, const char *key, const char *v)
-{
-	soc_buf_addf(out, ",\"%s\":", key);
-	soc_buf_add_json_str(out, v, strlen(v));
-}
-
-/* Emit the asset row st has stepped onto. */
-static int
-asset_emit(sqlite3_stmt *st, const char *field, const char *value,
+emit(const struct centry *e, const char *field, const char *value,
     struct soc_buf *out, int *first)
 {
-	int crit = sqlite3_column_int(st, 0);
-
 	if (!*first)
 		soc_buf_addch(out, ',');
 	*first = 0;
 	soc_buf_addstr(out, "{\"field\":");
 	soc_buf_add_json_str(out, field, strlen(field));
 	put_str(out, "value", value);
-	soc_buf_addf(out, ",\"criticality\":%d,\"criticality_label\":\"%s\"",
-	    crit, crit_label(crit));
-	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-		put_str(out, "owner", (const char *)sqlite3_column_text(st, 1));
-	soc_buf_addf(out, ",\"tags\":%s}", sqlite3_column_text(st, 2));
-	return crit;
+	soc_buf_addstr(out, e->json);
 }
 
 static int
@@ -773,26 +881,26 @@ asset_key(struct context *c, const char *kind, const char *key,
     const char *field, const char *value, struct soc_buf *out, int *first)
 {
 	uint64_t h = soc_intel_hash("asset", kind, key, strlen(key));
-	int crit = -1;
+	const struct centry *e;
+	char k[1100];
 
-	if (!soc_hset_has(&c->keys, h))
+	if (!c->assets.n || snprintf(k, sizeof k, "%s\t%s", kind, key) >=
+	    (int)sizeof k || !(e = map_get(&c->assets, h, k)))
 		return -1;
-	sqlite3_bind_int64(c->asset_q, 1, (sqlite3_int64)h);
-	sqlite3_bind_text(c->asset_q, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(c->asset_q, 3, key, -1, SQLITE_STATIC);
-	if (soc_db_step(c->db, c->asset_q) == SQLITE_ROW)
-		crit = asset_emit(c->asset_q, field, value, out, first);
-	sqlite3_reset(c->asset_q);
-	return crit;
+	emit(e, field, value, out, first);
+	return e->value;
 }
 
 int
 ctx_asset_host(struct context *c, const char *field, const char *name,
     struct soc_buf *out, int *first)
 {
-	char *k = soc_xstrdup(name), *dot;
+	char *k, *dot;
 	int crit;
 
+	if (!c->assets.n)
+		return -1;
+	k = soc_xstrdup(name);
 	lower(k);
 	crit = asset_key(c, "host", k, field, name, out, first);
 	/* A fully qualified name also finds the asset by its short name. */
@@ -813,15 +921,12 @@ ctx_asset_ip(struct context *c, const char *field, const char *ip,
 	int plen, crit;
 
 	crit = asset_key(c, "ip", ip, field, ip, out, first);
-	if (crit >= 0 || c->asset_cidrs.n == 0 ||
+	if (crit >= 0 || c->ncidr_assets == 0 ||
 	    soc_ip_parse(ip, strlen(ip), &a) < 0 ||
 	    !soc_cidr_lookup(&c->asset_cidrs, &a, &id, &plen))
 		return crit;
-	sqlite3_bind_int64(c->asset_id_q, 1, (sqlite3_int64)id);
-	if (soc_db_step(c->db, c->asset_id_q) == SQLITE_ROW)
-		crit = asset_emit(c->asset_id_q, field, ip, out, first);
-	sqlite3_reset(c->asset_id_q);
-	return crit;
+	emit(&c->cidr_assets[id], field, ip, out, first);
+	return c->cidr_assets[id].value;
 }
 
 static int
@@ -829,42 +934,24 @@ ident_key(struct context *c, const char *key, const char *field,
     const char *value, struct soc_buf *out, int *first)
 {
 	uint64_t h = soc_intel_hash("identity", "user", key, strlen(key));
-	sqlite3_stmt *st = c->ident_q;
-	int priv = -1;
+	const struct centry *e = map_get(&c->idents, h, key);
 
-	if (!soc_hset_has(&c->keys, h))
+	if (!e)
 		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (soc_db_step(c->db, st) == SQLITE_ROW) {
-		priv = sqlite3_column_int(st, 0) != 0;
-		if (!*first)
-			soc_buf_addch(out, ',');
-		*first = 0;
-		soc_buf_addstr(out, "{\"field\":");
-		soc_buf_add_json_str(out, field, strlen(field));
-		put_str(out, "value", value);
-		soc_buf_addf(out, ",\"privileged\":%s", priv ? "true" : "false");
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			put_str(out, "department", (const char *)sqlite3_column_text(st, 1));
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			put_str(out, "manager", (const char *)sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			soc_buf_addf(out, ",\"mfa\":%s",
-			    sqlite3_column_int(st, 3) ? "true" : "false");
-		soc_buf_addch(out, '}');
-	}
-	sqlite3_reset(st);
-	return priv;
+	emit(e, field, value, out, first);
+	return e->value;
 }
 
 int
 ctx_identity(struct context *c, const char *field, const char *user,
     struct soc_buf *out, int *first)
 {
-	char *k = soc_xstrdup(user), *p;
+	char *k, *p;
 	int priv;
 
+	if (!c->idents.n)
+		return -1;
+	k = soc_xstrdup(user);
 	lower(k);
 	priv = ident_key(c, k, field, user, out, first);
 	/* "CORP\alice" and "alice@corp.example" also find "alice". */

@@ -28,15 +28,31 @@
 	"CREATE INDEX identity_h ON identity(h);" \
 	"CREATE TABLE zone(cidr TEXT PRIMARY KEY, zone TEXT NOT NULL);"
 
-/* Assets, identities and zones, loaded for matching. */
+/* An asset or identity in memory: its key, its criticality or privileged
+ * flag, and its JSON after "value" (owned). */
+struct centry {
+	uint64_t h;
+	char *key;
+	int value;
+	char *json;
+};
+
+struct cmap {
+	struct centry *e;
+	size_t mask, n;
+};
+
+/* Assets, identities and zones, loaded whole for matching. */
 struct context {
 	struct soc_db *db;
-	struct soc_hset keys;		/* hashes of asset and identity keys */
-	struct soc_cidr_set asset_cidrs;	/* value: asset row id */
+	struct cmap assets;		/* key "host\tNAME" or "ip\tADDR" */
+	struct cmap idents;		/* key: the lower-case user */
+	struct centry *cidr_assets;	/* indexed by asset_cidrs' values */
+	size_t ncidr_assets;
+	struct soc_cidr_set asset_cidrs;
 	struct soc_cidr_set zones;	/* value: index in zone_names */
 	char **zone_names;
 	size_t nzones;
-	sqlite3_stmt *asset_q, *asset_id_q, *ident_q;
 };
 
 void ctx_init(struct context *c, struct soc_db *db);
