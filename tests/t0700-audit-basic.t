@@ -1,7 +1,7 @@
 #!/bin/sh
 # soc-audit: the no-flags path, every verb once, exit codes, help, modes.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 36
 
 A=soc-audit
 L=$SOC_HOME/audit
@@ -49,4 +49,12 @@ soc-audit --help | sed 's/^usage://' | tr -s ' \t\n' '\n' | grep -v '^$' >"$T/sy
 check_same '--help usage equals the man SYNOPSIS' "$T/syn.man" "$T/syn.help"
 check '--version' "$A --version | grep -q socpipe"
 check '--state DIR works like SOC_HOME' "$A --state \$T/other init >/dev/null && echo '{}' | $A --state \$T/other append >/dev/null && $A --state \$T/other verify >/dev/null && test -f \$T/other/audit/audit.log"
+# attack table #1: clean logs of 0, 1, 2, 3, 4, 5, 8 and 1000 entries
+check '#1 logs of 0..5, 8 and 1000 entries verify (ours and python)' '
+	for n in 0 1 2 3 4 5 8 1000; do
+		s=$T/n$n; soc-audit --state $s init >/dev/null || exit 1
+		[ $n = 0 ] || seq $n | sed "s/.*/{\"n\":&}/" | soc-audit --state $s append >/dev/null || exit 1
+		soc-audit --state $s verify >/dev/null || exit 1
+		python3 "$SOC_TOP/tests/audit-verify.py" $s/audit >/dev/null || exit 1
+	done'
 done_testing
