@@ -174,6 +174,13 @@ arena_init(void)
 
 /* --- record completion ----------------------------------------------- */
 
+/* A key's length without strlen: jansson keeps it. */
+static inline size_t
+keylen(const char *k)
+{
+	return json_object_iter_key_len(json_object_key_to_iter(k));
+}
+
 /* Add s to the array a (a related.* list) unless it is there. */
 static void
 add_unique(json_t *a, const char *s, size_t n)
@@ -190,11 +197,57 @@ add_unique(json_t *a, const char *s, size_t n)
 	json_array_append_new(a, json_stringn_nocheck(s, n));
 }
 
-/* Add the string, or strings of the array, at path of rec to a. */
-static void
-add_from(json_t *a, const json_t *rec, const char *path)
+/*
+ * The first segments of the related.* paths looked up in the record, so
+ * each is looked up once ("process" serves six paths).  Valid during one
+ * add_related().
+ */
+struct seg_memo {
+	size_t n;
+	struct {
+		const char *seg;
+		size_t len;
+		const json_t *v;
+	} e[32];
+};
+
+/*
+ * ing_get(rec, path), faster where rec's top-level keys hold no '.' (flat
+ * is then 1): a path whose first segment is not a member is absent, and
+ * one that is continues inside that member only, as ing_get would.
+ * Borrowed.
+ */
+static const json_t *
+rec_get(const json_t *rec, const char *path, int flat, struct seg_memo *m)
 {
-	const json_t *v = ing_get(rec, path), *x;
+	const char *dot;
+	const json_t *x;
+	size_t i, len;
+
+	if (!flat || (dot = strchr(path, '.')) == NULL)
+		return ing_get(rec, path);
+	len = (size_t)(dot - path);
+	for (i = 0; i < m->n; i++)
+		if (m->e[i].len == len && memcmp(m->e[i].seg, path, len) == 0)
+			break;
+	if (i < m->n)
+		x = m->e[i].v;
+	else {
+		x = json_object_getn(rec, path, len);
+		if (m->n < sizeof m->e / sizeof m->e[0]) {
+			m->e[m->n].seg = path;
+			m->e[m->n].len = len;
+			m->e[m->n++].v = x;
+		}
+	}
+	return x ? ing_get(x, dot + 1) : NULL;
+}
+
+/* Add the string, or strings of the array, v to a. */
+static void
+add_from(json_t *a, const json_t *v)
+{
+	const json_t *x;
 	size_t i;
 
 	if (json_is_string(v))
@@ -230,7 +283,7 @@ static const char *const related_hash[] = {
 /* related.KEY from the fields listed, merged with what rec has. */
 static void
 related_list(json_t *rel, const json_t *rec, const char *key,
-    const char *const *paths)
+    const char *const *paths, int flat, struct seg_memo *m)
 {
 	json_t *a = json_object_get(rel, key);
 	int fresh = 0;
@@ -240,7 +293,7 @@ related_list(json_t *rel, const json_t *rec, const char *key,
 		fresh = 1;
 	}
 	for (; *paths; paths++)
-		add_from(a, rec, *paths);
+		add_from(a, rec_get(rec, *paths, flat, m));
 	if (fresh) {
 		if (json_array_size(a) > 0)
 			json_object_set_new_nocheck(rel, key, a);
@@ -253,16 +306,23 @@ static void
 add_related(json_t *rec)
 {
 	json_t *rel = json_object_get(rec, "related");
-	int fresh = 0;
+	struct seg_memo m;
+	const char *k;
+	json_t *v;
+	int fresh = 0, flat = 1;
 
+	m.n = 0;
+	json_object_foreach(rec, k, v)
+		if (memchr(k, '.', keylen(k)))
+			flat = 0;
 	if (!json_is_object(rel)) {
 		rel = json_object();
 		fresh = 1;
 	}
-	related_list(rel, rec, "ip", related_ip);
-	related_list(rel, rec, "user", related_user);
-	related_list(rel, rec, "hosts", related_hosts);
-	related_list(rel, rec, "hash", related_hash);
+	related_list(rel, rec, "ip", related_ip, flat, &m);
+	related_list(rel, rec, "user", related_user, flat, &m);
+	related_list(rel, rec, "hosts", related_hosts, flat, &m);
+	related_list(rel, rec, "hash", related_hash, flat, &m);
 	if (fresh) {
 		if (json_object_size(rel) > 0)
 			json_object_set_new_nocheck(rec, "related", rel);
@@ -271,10 +331,17 @@ add_related(json_t *rec)
 	}
 }
 
+/* An object member, for sorting by key. */
+struct member {
+	const char *k;
+	const json_t *v;
+};
+
 static int
 cmp_keys(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const struct member *)a)->k,
+	    ((const struct member *)b)->k);
 }
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
@@ -362,13 +429,6 @@ put(struct soc_buf *b, char c)
 	return soc_buf_addch(b, c);
 }
 
-/* A key's length without strlen: jansson keeps it. */
-static inline size_t
-keylen(const char *k)
-{
-	return json_object_iter_key_len(json_object_key_to_iter(k));
-}
-
 static int
 dump_int(struct soc_buf *b, json_int_t v)
 {
@@ -434,23 +494,24 @@ dump(const json_t *v, struct soc_buf *b, int mode)
 		if (put(b, '{') < 0)
 			return -1;
 		if (mode != DUMP_ALL && n > 0) {
-			const char *stack[64], **keys;
+			struct member stack[64], *keys;
 
 			keys = n <= 64 ? stack : soc_xcalloc(n, sizeof *keys);
 			i = 0;
-			json_object_foreach((json_t *)v, k, m)
-				keys[i++] = k;
+			json_object_foreach((json_t *)v, k, m) {
+				keys[i].k = k;
+				keys[i++].v = m;
+			}
 			if (n > 1)
 				qsort(keys, n, sizeof *keys, cmp_keys);
 			for (i = 0; i < n && rc == 0; i++) {
-				if (skipped(mode, keys[i]))
+				if (skipped(mode, keys[i].k))
 					continue;
 				if (w++)
 					rc |= put(b, ',');
-				rc |= dump_str(b, keys[i], keylen(keys[i]));
+				rc |= dump_str(b, keys[i].k, keylen(keys[i].k));
 				rc |= put(b, ':');
-				rc |= dump(json_object_get(v, keys[i]), b,
-				    child_mode(mode, keys[i]));
+				rc |= dump(keys[i].v, b, child_mode(mode, keys[i].k));
 			}
 			if (keys != stack)
 				free(keys);
