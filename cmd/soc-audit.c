@@ -272,27 +272,51 @@ pending_clear(struct pending *p)
 }
 
 static void
-flush_batch(struct soc_audit *a, struct pending *p, struct soc_out *out)
+flush_batch(struct soc_audit *a, struct pending *p, struct soc_out *out,
+    struct soc_rejects *rej)
 {
 	struct soc_audit_receipt *r;
 	char b64[48], line[128];
-	size_t i;
+	size_t i, j, nr;
 	int rc, n;
 
 	if (!p->n)
 		return;
+	nr = p->n;
 	r = soc_xcalloc(p->n, sizeof *r);
 	rc = soc_audit_append_batch(a, p->e, p->n, r);
-	if (rc != 0) {
-		/* fail closed: nothing of this batch is in the log */
-		soc_out_flush(out);
-		soc_die(lib_status(rc), "%s", soc_audit_error(a));
+	if (rc == SOC_AUDIT_E_PROFILE && p->n > 1) {
+		/* one entry the library refused (too long once wrapped, nested
+		 * one level too deep): append the others one by one, reject it */
+		for (i = j = 0; i < p->n; i++) {
+			rc = soc_audit_append_batch(a, &p->e[i], 1, &r[j]);
+			if (rc == SOC_AUDIT_E_PROFILE) {
+				soc_reject(rej, "-", 0, p->e[i].json ? p->e[i].json : "",
+				    p->e[i].json ? p->e[i].jsonlen : 0, 0,
+				    p->e[i].json ? p->e[i].jsonlen : 0, "%s",
+				    soc_audit_error(a));
+				continue;
+			}
+			if (rc != 0)
+				break;
+			j++;
+		}
+		if (rc == SOC_AUDIT_E_PROFILE)
+			rc = 0;
+		nr = j;		/* receipts for the appended ones */
 	}
-	for (i = 0; i < p->n; i++) {
+	if (rc != 0 && nr == p->n)
+		nr = 0;		/* the batch failed whole: nothing is in the log */
+	for (i = 0; i < nr; i++) {
 		soc_note_b64_encode(r[i].leaf, SOC_HASH_LEN, b64);
 		n = snprintf(line, sizeof line, "{\"leaf\":\"%s\",\"seq\":%llu}", b64,
 		    (unsigned long long)r[i].seq);
 		soc_out_line(out, line, (size_t)n);
+	}
+	if (rc != 0) {
+		/* fail closed: no receipt for what is not durable */
+		soc_out_flush(out);
+		soc_die(lib_status(rc), "%s", soc_audit_error(a));
 	}
 	free(r);
 	pending_clear(p);
@@ -381,7 +405,7 @@ cmd_append(void)
 			p->own[p->n++] = NULL;
 			p->bytes += span.len;
 			if (p->n == cap || p->bytes >= BATCH_BYTES || !more_ready(&r))
-				flush_batch(a, p, &out);
+				flush_batch(a, p, &out, &rej);
 			continue;
 		}
 		o = json_loadb(span.p, span.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -398,9 +422,9 @@ cmd_append(void)
 		/* one durable batch per burst of input: a slow producer gets
 		 * one append per line, a file gets big batches */
 		if (p->n == cap || p->bytes >= BATCH_BYTES || !more_ready(&r))
-			flush_batch(a, p, &out);
+			flush_batch(a, p, &out, &rej);
 	}
-	flush_batch(a, p, &out);
+	flush_batch(a, p, &out, &rej);
 	soc_reader_close(&r);
 	soc_audit_close(a);
 	free(p);
