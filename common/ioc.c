@@ -111,9 +111,18 @@ static void
 add_lower(struct soc_buf *b, const char *s, size_t n)
 {
 	size_t i;
+	char *d;
 
-	for (i = 0; i < n; i++)
-		soc_buf_addch(b, (char)tolower((unsigned char)s[i]));
+	if (soc_buf_grow(b, n + 1) < 0)
+		return;
+	d = b->p + b->len;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		d[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 static enum soc_ioc_type
@@ -123,6 +132,14 @@ norm_ip(enum soc_ioc_type t, const char *s, size_t n, struct soc_buf *out)
 	int plen;
 	char tmp[64];
 
+	/* A dotted quad that inet_pton takes is already canonical: glibc
+	 * refuses leading zeros and short forms. */
+	if (n <= 15 && !memchr(s, ':', n) && !memchr(s, '/', n)) {
+		if (soc_ip_parse(s, n, &ip) < 0)
+			return SOC_IOC_NONE;
+		soc_buf_add(out, s, n);
+		return SOC_IOC_IPV4;
+	}
 	if (soc_cidr_parse(s, n, &ip, &plen) < 0)
 		return SOC_IOC_NONE;
 	if (t == SOC_IOC_IPV4 && !soc_ip_is_v4(&ip) && memchr(s, ':', n) == NULL)

@@ -744,7 +744,9 @@ map_free(struct cmap *m)
 static void
 put_str(struct soc_buf *out, const char *key, const char *v)
 {
-	soc_buf_addf(out, ",\"%s\":", key);
+	soc_buf_addstr(out, ",\"");
+	soc_buf_addstr(out, key);
+	soc_buf_addstr(out, "\":");
 	soc_buf_add_json_str(out, v, strlen(v));
 }
 

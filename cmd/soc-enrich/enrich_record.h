@@ -13,7 +13,8 @@
 struct obs {
 	const char *field;	/* static: the ECS field it came from */
 	int kind;		/* enum soc_ioc_type, or host/user (record.c) */
-	char *value;		/* normal form for intel types */
+	char *value;		/* normal form for intel types; in e->arena */
+	size_t len, off;
 };
 
 struct enricher {
@@ -24,6 +25,7 @@ struct enricher {
 	size_t nobs;
 	int max_conf;
 	struct soc_buf s, norm, intel, assets, idents, prior;
+	struct soc_buf arena;		/* the observables' values */
 };
 
 void er_init(struct enricher *e);

@@ -74,15 +74,13 @@ er_init(struct enricher *e)
 	soc_buf_init(&e->assets, 1 << 24);
 	soc_buf_init(&e->idents, 1 << 24);
 	soc_buf_init(&e->prior, 1 << 24);
+	soc_buf_init(&e->arena, 1 << 26);
 }
 
 void
 er_release(struct enricher *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->nobs; i++)
-		free(e->obs[i].value);
+	soc_buf_release(&e->arena);
 	soc_buf_release(&e->s);
 	soc_buf_release(&e->norm);
 	soc_buf_release(&e->intel);
@@ -98,14 +96,18 @@ add_obs(struct enricher *e, const char *field, int kind, const char *v,
 	size_t i;
 
 	for (i = 0; i < e->nobs; i++)
-		if (e->obs[i].kind == kind && strlen(e->obs[i].value) == n &&
-		    memcmp(e->obs[i].value, v, n) == 0)
+		if (e->obs[i].kind == kind && e->obs[i].len == n &&
+		    memcmp(e->arena.p + e->obs[i].off, v, n) == 0)
 			return;
 	if (e->nobs == ER_MAX_OBS)
 		return;
+	/* Values go to the arena; pointers are set once it stops growing. */
+	e->obs[e->nobs].off = e->arena.len;
+	if (soc_buf_add(&e->arena, v, n) < 0 || soc_buf_addch(&e->arena, '\0') < 0)
+		return;
 	e->obs[e->nobs].field = field;
 	e->obs[e->nobs].kind = kind;
-	e->obs[e->nobs].value = soc_xstrndup(v, n);
+	e->obs[e->nobs].len = n;
 	e->nobs++;
 }
 
@@ -177,20 +179,20 @@ one_value(struct enricher *e, const char *field, int kind, const char *v,
 }
 
 static void
-field_values(struct enricher *e, const struct soc_span *top, const char *rest,
-    const char *field, int kind)
+field_values(struct enricher *e, const struct soc_span *v, const char *field,
+    int kind)
 {
-	struct soc_span v, k, x;
+	struct soc_span k, x;
 	struct soc_json_iter it;
 
-	switch (soc_json_path(top, rest, &v)) {
+	switch (v->type) {
 	case SOC_JSON_STRING:
 		soc_buf_reset(&e->s);
-		if (soc_json_str_decode(&v, &e->s) == 0)
+		if (soc_json_str_decode(v, &e->s) == 0)
 			one_value(e, field, kind, e->s.p ? e->s.p : "", e->s.len);
 		break;
 	case SOC_JSON_ARRAY:
-		soc_json_iter_init(&it, &v);
+		soc_json_iter_init(&it, v);
 		while (soc_json_iter_next(&it, &k, &x)) {
 			if (x.type != SOC_JSON_STRING)
 				continue;
@@ -205,39 +207,93 @@ field_values(struct enricher *e, const struct soc_span *top, const char *rest,
 	}
 }
 
+/* Does the key span k (quotes included) equal s?  Raw bytes when the key
+ * has no escape, which is nearly always. */
+static int
+key_eq(const struct soc_span *k, const char *s, size_t n)
+{
+	if (!memchr(k->p, '\\', k->len))
+		return k->len == n + 2 && memcmp(k->p + 1, s, n) == 0;
+	return soc_json_str_eq(k, s, n);
+}
+
+/* Each field split once: its top-level object, the member of that, and
+ * the rest of the path inside the member ("" when the member is it). */
+static struct {
+	size_t top;
+	char key[32];
+	const char *rest;
+} split[NFIELDS];
+static int split_done;
+
+static void
+split_fields(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < NFIELDS; i++) {
+		const char *f = fields[i].field, *d1 = strchr(f, '.'), *d2;
+		size_t tl = (size_t)(d1 - f);
+
+		for (j = 0; j < NTOPS; j++)
+			if (strlen(tops[j]) == tl && memcmp(tops[j], f, tl) == 0)
+				break;
+		SOC_ASSERT(j < NTOPS);
+		split[i].top = j;
+		d2 = strchr(d1 + 1, '.');
+		snprintf(split[i].key, sizeof split[i].key, "%.*s",
+		    (int)(d2 ? (size_t)(d2 - d1 - 1) : strlen(d1 + 1)), d1 + 1);
+		split[i].rest = d2 ? d2 + 1 : "";
+	}
+	split_done = 1;
+}
+
 void
 er_observables(struct enricher *e, const struct soc_span *rec)
 {
-	struct soc_span top[NTOPS], k, v;
+	struct soc_span top[NTOPS], found[NFIELDS], k, v;
 	struct soc_json_iter it;
 	size_t i, j;
 
-	for (i = 0; i < e->nobs; i++)
-		free(e->obs[i].value);
+	if (!split_done)
+		split_fields();
 	e->nobs = 0;
+	soc_buf_reset(&e->arena);
 	memset(top, 0, sizeof top);
-	/* One walk of the top level; a later duplicate key wins. */
+	memset(found, 0, sizeof found);
+	/* One walk of the top level, then one of each object that holds
+	 * observables; a later duplicate key wins, as in jansson. */
 	soc_json_iter_init(&it, rec);
 	while (soc_json_iter_next(&it, &k, &v)) {
 		if (v.type != SOC_JSON_OBJECT)
 			continue;
 		for (j = 0; j < NTOPS; j++)
-			if (soc_json_str_eq(&k, tops[j], strlen(tops[j])))
+			if (key_eq(&k, tops[j], strlen(tops[j])))
 				top[j] = v;
 	}
-	for (i = 0; i < NFIELDS; i++) {
-		const char *dot = strchr(fields[i].field, '.');
-		size_t tl = (size_t)(dot - fields[i].field);
-
-		for (j = 0; j < NTOPS; j++)
-			if (strlen(tops[j]) == tl &&
-			    memcmp(tops[j], fields[i].field, tl) == 0)
-				break;
-		SOC_ASSERT(j < NTOPS);
-		if (top[j].type == SOC_JSON_OBJECT)
-			field_values(e, &top[j], dot + 1, fields[i].field,
-			    fields[i].kind);
+	for (j = 0; j < NTOPS; j++) {
+		if (top[j].type != SOC_JSON_OBJECT)
+			continue;
+		soc_json_iter_init(&it, &top[j]);
+		while (soc_json_iter_next(&it, &k, &v)) {
+			for (i = 0; i < NFIELDS; i++) {
+				if (split[i].top != j ||
+				    !key_eq(&k, split[i].key, strlen(split[i].key)))
+					continue;
+				if (!*split[i].rest)
+					found[i] = v;
+				else if (v.type == SOC_JSON_OBJECT &&
+				    soc_json_path(&v, split[i].rest, &found[i]) ==
+				    SOC_JSON_NONE)
+					found[i].type = SOC_JSON_NONE;
+			}
+		}
 	}
+	for (i = 0; i < NFIELDS; i++)
+		if (found[i].type != SOC_JSON_NONE)
+			field_values(e, &found[i], fields[i].field, fields[i].kind);
+	for (i = 0; i < e->nobs; i++)
+		e->obs[i].value = e->arena.p + e->obs[i].off;
 }
 
 /* intel hit → one entry of "intel". */
@@ -245,6 +301,23 @@ struct hitctx {
 	struct enricher *e;
 	const struct obs *o;
 };
+
+/* Appending without printf: the hot path builds one of these per alert. */
+static void
+add_int(struct soc_buf *b, int v)
+{
+	char t[16];
+	int n = 0;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+
+	do
+		t[n++] = (char)('0' + u % 10);
+	while ((u /= 10) && n < 15);
+	if (v < 0)
+		soc_buf_addch(b, '-');
+	while (n)
+		soc_buf_addch(b, t[--n]);
+}
 
 static void
 put_time(struct soc_buf *b, const char *key, int64_t ms)
@@ -254,7 +327,11 @@ put_time(struct soc_buf *b, const char *key, int64_t ms)
 	if (ms <= 0)
 		return;
 	soc_time_format(ms, tb);
-	soc_buf_addf(b, ",\"%s\":\"%s\"", key, tb);
+	soc_buf_addstr(b, ",\"");
+	soc_buf_addstr(b, key);
+	soc_buf_addstr(b, "\":\"");
+	soc_buf_add(b, tb, SOC_TIME_LEN);
+	soc_buf_addch(b, '"');
 }
 
 static void
@@ -267,13 +344,18 @@ on_hit(void *arg, const struct soc_intel_hit *h)
 		soc_buf_addch(b, ',');
 	soc_buf_addstr(b, "{\"indicator\":");
 	soc_buf_add_json_str(b, h->indicator, strlen(h->indicator));
-	soc_buf_addf(b, ",\"type\":\"%s\",\"field\":\"%s\",\"value\":",
-	    h->type, hc->o->field);
+	soc_buf_addstr(b, ",\"type\":\"");
+	soc_buf_addstr(b, h->type);
+	soc_buf_addstr(b, "\",\"field\":\"");
+	soc_buf_addstr(b, hc->o->field);
+	soc_buf_addstr(b, "\",\"value\":");
 	soc_buf_add_json_str(b, hc->o->value, strlen(hc->o->value));
 	soc_buf_addstr(b, ",\"source\":");
 	soc_buf_add_json_str(b, h->source, strlen(h->source));
-	soc_buf_addf(b, ",\"confidence\":%d,\"labels\":%s", h->confidence,
-	    h->labels);
+	soc_buf_addstr(b, ",\"confidence\":");
+	add_int(b, h->confidence);
+	soc_buf_addstr(b, ",\"labels\":");
+	soc_buf_addstr(b, h->labels);
 	put_time(b, "first_seen", h->first_seen);
 	put_time(b, "last_seen", h->last_seen);
 	put_time(b, "expires", h->expires);
@@ -360,17 +442,24 @@ er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
 	(void)have_priv;
 	soc_buf_addstr(head, "{\"intel\":[");
 	soc_buf_add(head, e->intel.p ? e->intel.p : "", e->intel.len);
-	soc_buf_addf(head, "],\"intel_max_confidence\":%d,\"assets\":[",
-	    e->max_conf);
+	soc_buf_addstr(head, "],\"intel_max_confidence\":");
+	add_int(head, e->max_conf);
+	soc_buf_addstr(head, ",\"assets\":[");
 	soc_buf_add(head, e->assets.p ? e->assets.p : "", e->assets.len);
-	soc_buf_addf(head, "],\"asset_criticality\":%d,\"identities\":[", crit);
+	soc_buf_addstr(head, "],\"asset_criticality\":");
+	add_int(head, crit);
+	soc_buf_addstr(head, ",\"identities\":[");
 	soc_buf_add(head, e->idents.p ? e->idents.p : "", e->idents.len);
-	soc_buf_addf(head, "],\"privileged\":%s,\"zones\":{",
-	    priv ? "true" : "false");
+	soc_buf_addstr(head, priv ? "],\"privileged\":true,\"zones\":{" :
+	    "],\"privileged\":false,\"zones\":{");
 	for (z = 0, i = 0; z < 3; z++) {
 		if (!zones[z])
 			continue;
-		soc_buf_addf(head, "%s\"%s\":", i++ ? "," : "", zone_keys[z]);
+		if (i++)
+			soc_buf_addch(head, ',');
+		soc_buf_addch(head, '"');
+		soc_buf_addstr(head, zone_keys[z]);
+		soc_buf_addstr(head, "\":");
 		soc_buf_add_json_str(head, zones[z], strlen(zones[z]));
 	}
 	soc_buf_addch(head, '}');
