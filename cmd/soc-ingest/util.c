@@ -31,22 +31,19 @@ parent_of(json_t *out, const char *path, const char **last)
 {
 	json_t *o = out;
 	const char *p = path, *dot;
-	char key[KEY_MAX];
 
 	while ((dot = strchr(p, '.')) != NULL) {
 		size_t n = (size_t)(dot - p);
 		json_t *x;
 
-		if (n == 0 || n >= sizeof key)
+		if (n == 0 || n >= KEY_MAX)
 			soc_bug("bad setter path '%s'", path);
-		memcpy(key, p, n);
-		key[n] = '\0';
-		x = json_object_get(o, key);
+		x = json_object_getn(o, p, n);
 		if (!json_is_object(x)) {
 			x = json_object();
 			if (!x)
 				soc_die(SOC_EX_SOFTWARE, "out of memory");
-			json_object_set_new_nocheck(o, key, x);
+			json_object_setn_new_nocheck(o, p, n, x);
 		}
 		o = x;
 		p = dot + 1;
