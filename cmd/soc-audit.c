@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,19 +232,6 @@ cmd_init(void)
 	return 0;
 }
 
-/* Is another complete line ready without blocking? */
-static int
-more_ready(struct soc_reader *r)
-{
-	struct pollfd p = { r->fd, POLLIN, 0 };
-
-	if (r->end > r->start && memchr(r->buf + r->start, '\n', r->end - r->start))
-		return 1;
-	if (r->eof)
-		return 0;
-	return poll(&p, 1, 0) > 0;
-}
-
 struct pending {
 	struct soc_audit_entry e[BATCH_MAX];
 	json_t *own[BATCH_MAX];
@@ -404,7 +390,7 @@ cmd_append(void)
 			e->jsonlen = span.len;
 			p->own[p->n++] = NULL;
 			p->bytes += span.len;
-			if (p->n == cap || p->bytes >= BATCH_BYTES || !more_ready(&r))
+			if (p->n == cap || p->bytes >= BATCH_BYTES || !soc_reader_ready(&r))
 				flush_batch(a, p, &out, &rej);
 			continue;
 		}
@@ -421,7 +407,7 @@ cmd_append(void)
 		}
 		/* one durable batch per burst of input: a slow producer gets
 		 * one append per line, a file gets big batches */
-		if (p->n == cap || p->bytes >= BATCH_BYTES || !more_ready(&r))
+		if (p->n == cap || p->bytes >= BATCH_BYTES || !soc_reader_ready(&r))
 			flush_batch(a, p, &out, &rej);
 	}
 	flush_batch(a, p, &out, &rej);

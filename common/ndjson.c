@@ -386,6 +386,19 @@ soc_reader_line(struct soc_reader *r)
 }
 
 int
+soc_reader_ready(const struct soc_reader *r)
+{
+	struct pollfd p = { r->fd, POLLIN, 0 };
+
+	if (r->end > r->start &&
+	    memchr(r->buf + r->start, '\n', r->end - r->start))
+		return 1;
+	if (r->eof)
+		return 0;
+	return poll(&p, 1, 0) > 0;
+}
+
+int
 soc_reader_record(struct soc_reader *r, struct soc_span *root)
 {
 	int rc;

@@ -94,6 +94,11 @@ void soc_reader_close(struct soc_reader *r);
  * Returns 1 for a line, 0 at the end, -1 on a read error (reported). */
 int soc_reader_line(struct soc_reader *r);
 
+/* Can the next soc_reader_line return without blocking: a whole line is
+ * buffered, or the descriptor has data?  0 at the end of input.  A writer
+ * that batches (soc-audit append) commits when this says no. */
+int soc_reader_ready(const struct soc_reader *r);
+
 /* Next line that is a JSON object; *root gets its span.  Lines that are
  * not are rejected with the reason and skipped.  Returns as
  * soc_reader_line. */
