@@ -138,6 +138,7 @@ soc_cidr_init(struct soc_cidr_set *s)
 void
 soc_cidr_free(struct soc_cidr_set *s)
 {
+	free(s->tab);
 	free(s->e);
 	soc_cidr_init(s);
 }
@@ -160,6 +161,20 @@ soc_cidr_add(struct soc_cidr_set *s, const struct soc_ip *net, int plen,
 	e->value = value;
 	s->n++;
 	s->built = 0;
+}
+
+static uint64_t
+hash_pfx(const struct soc_ip *a, int plen)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a->a, 8);
+	memcpy(&y, a->a + 8, 8);
+	x ^= y * 0x9e3779b97f4a7c15ULL ^ (uint64_t)plen;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return x;
 }
 
 /* An entry with its insertion index, so equal prefixes sort stably. */
@@ -205,6 +220,19 @@ soc_cidr_build(struct soc_cidr_set *s)
 	s->n = j;
 	free(pp);
 	s->nlens = 0;
+	SOC_ASSERT(s->n < UINT32_MAX);
+	free(s->tab);
+	s->tmask = 15;
+	while (s->tmask + 1 < s->n * 2)
+		s->tmask = s->tmask * 2 + 1;
+	s->tab = soc_xcalloc(s->tmask + 1, sizeof *s->tab);
+	for (i = 0; i < s->n; i++) {
+		size_t k = (size_t)hash_pfx(&s->e[i].net, s->e[i].plen) & s->tmask;
+
+		while (s->tab[k])
+			k = (k + 1) & s->tmask;
+		s->tab[k] = (uint32_t)(i + 1);
+	}
 	for (i = 0; i < s->n; ) {
 		j = i;
 		while (j < s->n && s->e[j].plen == s->e[i].plen)
@@ -245,22 +273,21 @@ soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
 	SOC_ASSERT(s->built || s->n == 0);
 	for (l = 0; l < s->nlens; l++) {
 		struct soc_ip m = *ip;
-		size_t lo = s->lens[l].lo, hi = s->lens[l].hi;
+		int pl = s->lens[l].plen;
+		size_t k;
+		uint32_t x;
 
-		soc_ip_mask(&m, s->lens[l].plen);
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			int c = cmp16(s->e[mid].net.a, m.a);
+		soc_ip_mask(&m, pl);
+		k = (size_t)hash_pfx(&m, pl) & s->tmask;
+		while ((x = s->tab[k])) {
+			const struct soc_cidr_ent *e = &s->e[x - 1];
 
-			if (c == 0) {
-				*value = s->e[mid].value;
-				*plen = s->lens[l].plen;
+			if (e->plen == pl && cmp16(e->net.a, m.a) == 0) {
+				*value = e->value;
+				*plen = pl;
 				return 1;
 			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
+			k = (k + 1) & s->tmask;
 		}
 	}
 	return 0;

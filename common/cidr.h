@@ -51,6 +51,11 @@ struct soc_cidr_set {
 	struct { size_t lo, hi; int plen; } lens[129];
 	int nlens;
 	int built;
+	/* After build: a hash table of entry index + 1 (0 empty) keyed by
+	 * (prefix, length), so a lookup is one probe per length present
+	 * rather than a binary search: far fewer cache misses on big sets. */
+	uint32_t *tab;
+	size_t tmask;
 };
 
 void soc_cidr_init(struct soc_cidr_set *s);
