@@ -1164,6 +1164,9 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 	}
 	curl_multi_remove_handle(l->multi, x->e);
 	curl_easy_cleanup(x->e);
+	/* The request's copies of the headers hold the API key. */
+	for (struct curl_slist *h = resp->hdrs; h; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
 	soc_http_resp_release(resp);
 	free(x->url);
 	free(x->body);
