@@ -155,6 +155,7 @@ soc_cidr_add(struct soc_cidr_set *s, const struct soc_ip *net, int plen,
 		s->e = soc_xrealloc(s->e, s->cap * sizeof *s->e);
 	}
 	e = &s->e[s->n];
+	memset(e, 0, sizeof *e);	/* padding too: entries are saved raw */
 	e->net = *net;
 	soc_ip_mask(&e->net, plen);
 	e->plen = (unsigned char)plen;

@@ -1,8 +1,10 @@
 /*
  * intel: the threat-intel store and its index (see intel.h).
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "err.h"
@@ -201,11 +203,154 @@ soc_intel_add(struct soc_intel *in, const struct soc_ioc *ioc,
 	return isnew;
 }
 
+#define IDX_MAGIC "SOCIDX1"
+
+struct idx_head {
+	char magic[8];
+	int64_t gen;
+	uint64_t nslots, nexact, ncidr;
+};
+
+static int64_t
+intel_gen(struct soc_intel *in)
+{
+	sqlite3_stmt *st;
+	int64_t gen = -1;
+
+	/* A database without migration 2 has no generation: no index. */
+	if (sqlite3_prepare_v2(in->db->h, "SELECT gen FROM intel_meta", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		gen = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return gen;
+}
+
+void
+soc_intel_touch(struct soc_intel *in)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(in->db->h, "UPDATE intel_meta SET gen = gen + 1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return;
+	soc_db_step(in->db, st);
+	sqlite3_finalize(st);
+}
+
+static int
+read_all(int fd, void *p, size_t n)
+{
+	char *c = p;
+
+	while (n > 0) {
+		ssize_t k = read(fd, c, n);
+
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t k = write(fd, c, n);
+
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The cached index, when it is there and of this generation. */
+static int
+idx_load(struct soc_intel *in, const char *path, int64_t gen)
+{
+	struct idx_head h;
+	struct soc_cidr_ent *e = NULL;
+	uint64_t *slots = NULL;
+	uint64_t i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -1;
+	if (read_all(fd, &h, sizeof h) < 0 || memcmp(h.magic, IDX_MAGIC, 8) != 0 ||
+	    h.gen != gen || h.nslots < 2 || (h.nslots & (h.nslots - 1)) ||
+	    h.nslots > ((uint64_t)1 << 34) || h.ncidr > ((uint64_t)1 << 32))
+		goto bad;
+	slots = malloc((size_t)h.nslots * sizeof *slots);
+	e = malloc((size_t)(h.ncidr ? h.ncidr : 1) * sizeof *e);
+	if (!slots || !e || read_all(fd, slots, (size_t)h.nslots * sizeof *slots) < 0 ||
+	    read_all(fd, e, (size_t)h.ncidr * sizeof *e) < 0)
+		goto bad;
+	close(fd);
+	free(in->exact.slot);
+	in->exact.slot = slots;
+	in->exact.mask = (size_t)h.nslots - 1;
+	in->exact.n = (size_t)h.nexact;
+	in->nexact = h.nexact;
+	for (i = 0; i < h.ncidr; i++)
+		if (e[i].plen <= 128)
+			soc_cidr_add(&in->cidrs, &e[i].net, e[i].plen, e[i].value);
+	in->ncidr = h.ncidr;
+	free(e);
+	soc_cidr_build(&in->cidrs);
+	return 0;
+bad:
+	free(slots);
+	free(e);
+	close(fd);
+	return -1;
+}
+
+/* Save the index next to the database: a new file renamed into place, so
+ * a reader sees the old or the new one whole.  Best effort: without it
+ * the next run reads SQLite again. */
+static void
+idx_save(struct soc_intel *in, const char *path, int64_t gen)
+{
+	struct idx_head h;
+	char *tmp = soc_xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+
+	if (fd < 0) {
+		free(tmp);
+		return;
+	}
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, IDX_MAGIC, 8);
+	h.gen = gen;
+	h.nslots = in->exact.mask + 1;
+	h.nexact = in->exact.n;
+	h.ncidr = in->cidrs.n;
+	if (write_all(fd, &h, sizeof h) < 0 ||
+	    write_all(fd, in->exact.slot, (size_t)h.nslots * sizeof *in->exact.slot) < 0 ||
+	    write_all(fd, in->cidrs.e, in->cidrs.n * sizeof *in->cidrs.e) < 0 ||
+	    close(fd) < 0 || rename(tmp, path) < 0)
+		unlink(tmp);
+	free(tmp);
+}
+
 void
 soc_intel_load(struct soc_intel *in)
 {
 	sqlite3_stmt *st;
+	int64_t gen = intel_gen(in), gen2;
+	char *path = soc_xasprintf("%s.idx", in->db->path);
 
+	if (gen >= 0 && idx_load(in, path, gen) == 0) {
+		free(path);
+		return;
+	}
 	/* Size the table once: a million rehashed inserts cost more. */
 	st = soc_db_prepare(in->db, "SELECT count(*) FROM intel");
 	if (soc_db_step(in->db, st) == SQLITE_ROW) {
@@ -221,17 +366,13 @@ soc_intel_load(struct soc_intel *in)
 		}
 	}
 	sqlite3_finalize(st);
-	st = soc_db_prepare(in->db, "SELECT h FROM intel WHERE type != 'cidr'"
-	    " AND (expires IS NULL OR expires > ?1)");
-	sqlite3_bind_int64(st, 1, in->now);
+	st = soc_db_prepare(in->db, "SELECT h FROM intel WHERE type != 'cidr'");
 	while (soc_db_step(in->db, st) == SQLITE_ROW) {
 		soc_hset_add(&in->exact, (uint64_t)sqlite3_column_int64(st, 0));
 		in->nexact++;
 	}
 	sqlite3_finalize(st);
-	st = soc_db_prepare(in->db, "SELECT h, value FROM intel"
-	    " WHERE type = 'cidr' AND (expires IS NULL OR expires > ?1)");
-	sqlite3_bind_int64(st, 1, in->now);
+	st = soc_db_prepare(in->db, "SELECT h, value FROM intel WHERE type = 'cidr'");
 	while (soc_db_step(in->db, st) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 1);
 		struct soc_ip net;
@@ -245,6 +386,11 @@ soc_intel_load(struct soc_intel *in)
 	}
 	sqlite3_finalize(st);
 	soc_cidr_build(&in->cidrs);
+	/* Saved only when nothing changed while it was read. */
+	gen2 = intel_gen(in);
+	if (gen >= 0 && gen2 == gen)
+		idx_save(in, path, gen);
+	free(path);
 }
 
 /* The rows for one (type, value) whose hash is h. */
@@ -449,5 +595,7 @@ soc_intel_expire(struct soc_intel *in)
 	soc_db_step(in->db, st);
 	n = sqlite3_changes(in->db->h);
 	sqlite3_finalize(st);
+	if (n > 0)
+		soc_intel_touch(in);
 	return n;
 }

@@ -5,10 +5,10 @@
  * (type, value, source), with confidence, labels, first/last seen and
  * expiry.  Each row carries h, a 64-bit hash of its type and value.
  *
- * Matching never scans: soc_intel_load reads the hashes of the unexpired
- * exact indicators into an open-addressing table (8 bytes each, one
- * probe on a miss) and the unexpired prefixes into a longest-prefix
- * matcher (cidr.h).  Only a hit goes to SQLite, by the h index, for the
+ * Matching never scans: soc_intel_load reads the hashes of the exact
+ * indicators into an open-addressing table (8 bytes each, one probe on a
+ * miss) and the prefixes into a longest-prefix matcher (cidr.h), from a
+ * cached index file when it is current.  Only a hit goes to SQLite, by the h index, for the
  * evidence.  Domains match their parents too ("a.b.evil.com" matches an
  * indicator "evil.com"); addresses match exactly and by the longest
  * covering prefix.
@@ -35,6 +35,12 @@
 	" UNIQUE(type, value, source));" \
 	"CREATE INDEX intel_h ON intel(h, type, expires);" \
 	"CREATE INDEX intel_expires ON intel(expires);"
+
+/* Migration 2: a generation number that every change of the intel table
+ * bumps (soc_intel_touch), so the index file can tell it is current. */
+#define SOC_INTEL_SCHEMA_2 \
+	"CREATE TABLE intel_meta(gen INTEGER NOT NULL);" \
+	"INSERT INTO intel_meta VALUES(1);"
 
 /* A set of 64-bit hashes: open addressing, linear probing, 0 = empty
  * (a hash of 0 is stored as 1).  Owned by its struct. */
@@ -88,8 +94,16 @@ void soc_intel_release(struct soc_intel *in);
 int soc_intel_add(struct soc_intel *in, const struct soc_ioc *ioc,
     const char *source, int confidence, int64_t ttl_ms);
 
-/* Build the in-memory index of the unexpired indicators. */
+/*
+ * Build the in-memory index of the indicators (expired ones included:
+ * the hit query leaves them out, so a clock set back still finds them).
+ * The index is cached in the file DB.idx beside the database, stamped
+ * with the generation of intel_meta, and rebuilt from SQLite, then saved,
+ * when it is missing or stale.
+ */
 void soc_intel_load(struct soc_intel *in);
+/* Mark the intel table changed (inside the caller's transaction). */
+void soc_intel_touch(struct soc_intel *in);
 
 /*
  * Look up one observable of type t (normal form value): exact, the

@@ -41,6 +41,7 @@ enum { OPT_OFFLINE = 0x200, OPT_SOURCE, OPT_CONFIDENCE, OPT_TTL };
 
 static const char *const migrations[] = {
 	SOC_INTEL_SCHEMA CONTEXT_SCHEMA SOC_LOOKUP_SCHEMA,
+	SOC_INTEL_SCHEMA_2,
 };
 
 /* A record waiting for its lookups. */
@@ -231,6 +232,7 @@ cmd_intel_import(int argc, char **argv)
 		im.source = src;
 		soc_db_exec(&g.db, "BEGIN IMMEDIATE");
 		soc_ioc_parse(argv[i], data, n, on_ioc, &im, &st);
+		soc_intel_touch(&g.intel);
 		soc_db_exec(&g.db, "COMMIT");
 		printf("%s: %s, source %s: %lu indicators (%lu new, %lu updated),"
 		    " %lu unsupported, %lu errors\n", argv[i],

@@ -9,7 +9,7 @@
 #include "intel.h"
 #include "tap.h"
 
-static const char *const migrations[] = { SOC_INTEL_SCHEMA };
+static const char *const migrations[] = { SOC_INTEL_SCHEMA, SOC_INTEL_SCHEMA_2 };
 static struct soc_buf got;
 
 static void
@@ -72,7 +72,7 @@ main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof path, "%s/enrich.db", dir);
-	soc_db_open(&db, path, migrations, 1);
+	soc_db_open(&db, path, migrations, 2);
 	soc_intel_init(&in, &db, now);
 	soc_db_exec(&db, "BEGIN");
 	put(&in, SOC_IOC_IPV4, "198.51.100.7", "a", 80, 0);
@@ -94,7 +94,7 @@ main(void)
 	is_int(soc_intel_add(&in, &ioc, "e", 55, 0), 1, "another source: new");
 	soc_db_exec(&db, "COMMIT");
 	soc_intel_load(&in);
-	is_int((int64_t)in.nexact, 7, "unexpired exact indicators indexed");
+	is_int((int64_t)in.nexact, 8, "exact indicators indexed (expired too: hits filter them)");
 	is_int((int64_t)in.ncidr, 3, "prefixes indexed");
 	is_str(match(&in, SOC_IOC_IPV4, "198.51.100.7"),
 	    "ipv4:198.51.100.7/a/10 ipv4:198.51.100.7/b/60 ipv4:198.51.100.7/e/55 "
@@ -114,7 +114,30 @@ main(void)
 	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
 	    "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855/a/90", "hash");
 	is_str(match(&in, SOC_IOC_IPV4, "203.0.113.1"), "", "expired indicators do not match");
+	/* The index file: saved by the load above, used by the next. */
+	snprintf(path, sizeof path, "%s/enrich.db.idx", dir);
+	ok(access(path, F_OK) == 0, "the index was saved beside the database");
+	soc_intel_release(&in);
+	soc_intel_init(&in, &db, now);
+	soc_intel_load(&in);
+	is_str(match(&in, SOC_IOC_DOMAIN, "a.sub.evil.example"),
+	    "domain:sub.evil.example/b/75 domain:evil.example/a/70", "same matches from the index");
+	is_str(match(&in, SOC_IOC_IPV4, "198.51.7.7"), "cidr:198.51.0.0/16/d/30",
+	    "and the same prefixes");
+	put(&in, SOC_IOC_DOMAIN, "new.example", "a", 50, 0);
+	soc_intel_release(&in);
+	soc_intel_init(&in, &db, now);
+	soc_intel_load(&in);
+	is_str(match(&in, SOC_IOC_DOMAIN, "new.example"), "",
+	    "a change without touch is not seen (the stamp is what counts)");
+	soc_intel_touch(&in);
+	soc_intel_release(&in);
+	soc_intel_init(&in, &db, now);
+	soc_intel_load(&in);
+	is_str(match(&in, SOC_IOC_DOMAIN, "new.example"), "domain:new.example/a/50",
+	    "after touch the index is rebuilt");
 	is_int(soc_intel_expire(&in), 1, "expire removes them");
+	unlink(path);
 	soc_intel_release(&in);
 	soc_db_close(&db);
 	unlink(path);
