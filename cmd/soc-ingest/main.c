@@ -68,6 +68,9 @@ static struct {
 	 * where its characters landed in g.dump. */
 	const json_t *idslot;
 	size_t idpos;
+	/* The record's values as the output dump wrote them (dump_rec). */
+	struct dnode *nodes;
+	size_t nnodes, capnodes;
 	/* jansson's allocations while records are made (arena_malloc). */
 	struct {
 		char *base;
@@ -551,6 +554,161 @@ dump(const json_t *v, struct soc_buf *b, int mode)
 	}
 }
 
+/*
+ * A value of the record in the output dump: its bytes are g.dump
+ * [vpos, vend); a member's key literal and ':' are [kpos, vpos); an object
+ * or array's members or elements are g.nodes[first .. first + n).  The
+ * canonical form is assembled from these spans (canon), so each string is
+ * escaped once per record.
+ */
+struct dnode {
+	const char *key;	/* an object member's key; NULL otherwise */
+	size_t kpos, vpos, vend;
+	size_t first, n;
+	json_type type;
+};
+
+/* n new nodes, by index (g.nodes moves as it grows). */
+static size_t
+nodes_alloc(size_t n)
+{
+	size_t at = g.nnodes;
+
+	if (n > g.capnodes - g.nnodes) {
+		size_t cap = g.capnodes ? g.capnodes : 256;
+
+		while (cap - g.nnodes < n)
+			cap *= 2;
+		g.nodes = soc_xrealloc(g.nodes, cap * sizeof *g.nodes);
+		g.capnodes = cap;
+	}
+	g.nnodes += n;
+	return at;
+}
+
+/*
+ * The output dump (as dump(v, b, DUMP_ALL), same bytes) that also records
+ * each value's span in g.nodes[self].  Returns 0 or -1 (buffer cap).
+ */
+static int
+dump_rec(const json_t *v, struct soc_buf *b, size_t self)
+{
+	const char *k;
+	json_t *m;
+	size_t i, first;
+	int rc = 0;
+
+	g.nodes[self].type = json_typeof(v);
+	g.nodes[self].vpos = b->len;
+	g.nodes[self].n = 0;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		g.nodes[self].n = json_object_size(v);
+		first = g.nodes[self].first = nodes_alloc(g.nodes[self].n);
+		i = 0;
+		rc |= put(b, '{');
+		json_object_foreach((json_t *)v, k, m) {
+			if (i)
+				rc |= put(b, ',');
+			g.nodes[first + i].key = k;
+			g.nodes[first + i].kpos = b->len;
+			rc |= dump_str(b, k, keylen(k));
+			rc |= put(b, ':');
+			rc |= dump_rec(m, b, first + i);
+			if (rc)
+				return -1;
+			i++;
+		}
+		rc |= put(b, '}');
+		break;
+	case JSON_ARRAY:
+		g.nodes[self].n = json_array_size(v);
+		first = g.nodes[self].first = nodes_alloc(g.nodes[self].n);
+		rc |= put(b, '[');
+		json_array_foreach((json_t *)v, i, m) {
+			if (i)
+				rc |= put(b, ',');
+			g.nodes[first + i].key = NULL;
+			g.nodes[first + i].kpos = b->len;
+			rc |= dump_rec(m, b, first + i);
+			if (rc)
+				return -1;
+		}
+		rc |= put(b, ']');
+		break;
+	default:
+		rc = dump(v, b, DUMP_ALL);
+	}
+	g.nodes[self].vend = b->len;
+	return rc < 0 ? -1 : 0;
+}
+
+/* A member's node index, for sorting by key. */
+struct keyed {
+	const char *k;
+	size_t idx;
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->k, ((const struct keyed *)b)->k);
+}
+
+/*
+ * The canonical form of node idx (dump(v, c, mode) for a canonical mode,
+ * same bytes) from the spans of the output dump out.  Returns 0 or -1.
+ */
+static int
+canon(size_t idx, const char *out, struct soc_buf *c, int mode)
+{
+	const struct dnode *d = &g.nodes[idx];
+	size_t i, w = 0;
+	int rc = 0;
+
+	switch (d->type) {
+	case JSON_OBJECT: {
+		struct keyed stack[64], *keys;
+
+		if (d->n == 0)
+			return soc_buf_add(c, "{}", 2);
+		keys = d->n <= 64 ? stack : soc_xcalloc(d->n, sizeof *keys);
+		for (i = 0; i < d->n; i++) {
+			keys[i].k = g.nodes[d->first + i].key;
+			keys[i].idx = d->first + i;
+		}
+		if (d->n > 1)
+			qsort(keys, d->n, sizeof *keys, cmp_keyed);
+		rc |= put(c, '{');
+		for (i = 0; i < d->n && rc == 0; i++) {
+			const struct dnode *m = &g.nodes[keys[i].idx];
+
+			if (skipped(mode, m->key))
+				continue;
+			if (w++)
+				rc |= put(c, ',');
+			rc |= soc_buf_add(c, out + m->kpos, m->vpos - m->kpos);
+			rc |= canon(keys[i].idx, out, c, child_mode(mode, m->key));
+		}
+		if (keys != stack)
+			free(keys);
+		rc |= put(c, '}');
+		return rc < 0 ? -1 : 0;
+	}
+	case JSON_ARRAY:
+		rc |= put(c, '[');
+		for (i = 0; i < d->n && rc == 0; i++) {
+			if (i)
+				rc |= put(c, ',');
+			rc |= canon(d->first + i, out, c, child_mode(mode, NULL));
+		}
+		rc |= put(c, ']');
+		return rc < 0 ? -1 : 0;
+	default:
+		return soc_buf_add(c, out + d->vpos, d->vend - d->vpos);
+	}
+}
+
 static void complete(const json_t *rec, const json_t *idslot,
     const struct ing_format *f, unsigned long line, const char *raw,
     size_t rawlen);
@@ -639,9 +797,9 @@ prepare(json_t *rec, const struct ing_format *f, unsigned long line,
 }
 
 /*
- * The canonical dump (sorted keys, without soc and event.original) and its
- * id, then the output dump with the id written over the placeholder, and
- * the write: two passes over the record and no change to it.
+ * The output dump, then the canonical form (sorted keys, without soc and
+ * event.original) assembled from its spans and its id, written over the
+ * placeholder; the write.  The record is not changed.
  */
 static void
 complete(const json_t *rec, const json_t *idslot, const struct ing_format *f,
@@ -653,8 +811,9 @@ complete(const json_t *rec, const json_t *idslot, const struct ing_format *f,
 	soc_buf_reset(&g.dump);
 	g.idslot = idslot;
 	g.idpos = 0;
-	if (dump(rec, &g.canon, DUMP_CANON_TOP) < 0 ||
-	    dump(rec, &g.dump, DUMP_ALL) < 0 || !g.idpos) {
+	g.nnodes = 0;
+	if (dump_rec(rec, &g.dump, nodes_alloc(1)) < 0 || !g.idpos ||
+	    canon(0, g.dump.p, &g.canon, DUMP_CANON_TOP) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: record too large", f->name);
 		return;
@@ -1430,6 +1589,7 @@ main(int argc, char **argv)
 	soc_buf_release(&g.raw);
 	soc_buf_release(&g.tmp);
 	soc_buf_release(&g.doc.b);
+	free(g.nodes);
 	json_decref(g.map);
 	rc = soc_finish(&g.out, &g.rej, read_err);
 	if (rc == 0 && open_err)
