@@ -26,10 +26,16 @@ struct enricher {
 	int max_conf;
 	struct soc_buf s, norm, intel, assets, idents, prior;
 	struct soc_buf arena;		/* the observables' values */
+	/* er_scan's findings: the objects holding observables (see
+	 * record.c's tops[]), soc, and the record they belong to. */
+	struct soc_span top[16], soc;
+	const char *scanned;
 };
 
 void er_init(struct enricher *e);
 void er_release(struct enricher *e);
+/* Walk rec's top level once; 1 when it is an alert (soc.kind). */
+int er_scan(struct enricher *e, const struct soc_span *rec);
 /* Fill e->obs from rec. */
 void er_observables(struct enricher *e, const struct soc_span *rec);
 /* Observables, matching, and soc.enrich up to (not including) "lookups"

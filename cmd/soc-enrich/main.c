@@ -430,9 +430,7 @@ drain(void)
 static int
 is_alert(const struct soc_span *root)
 {
-	const char *k = soc_record_kind(root, &g.kind);
-
-	return k && strcmp(k, "alert") == 0;
+	return er_scan(&g.er, root);
 }
 
 /* Enrich one record without remote lookups: straight out. */

@@ -63,6 +63,7 @@ static const char *const tops[] = {
 	"file", "process", "email", "user", "related",
 };
 #define NTOPS (sizeof tops / sizeof tops[0])
+_Static_assert(NTOPS <= 16, "enricher.top holds 16");
 
 void
 er_init(struct enricher *e)
@@ -207,13 +208,23 @@ field_values(struct enricher *e, const struct soc_span *v, const char *field,
 	}
 }
 
-/* Does the key span k (quotes included) equal s?  Raw bytes when the key
- * has no escape, which is nearly always. */
-static int
-key_eq(const struct soc_span *k, const char *s, size_t n)
+/* A key as raw bytes (without its quotes), when it has no escape: the
+ * usual case, compared with memcmp; else NULL and compared decoded. */
+static const char *
+key_raw(const struct soc_span *k, size_t *n)
 {
-	if (!memchr(k->p, '\\', k->len))
-		return k->len == n + 2 && memcmp(k->p + 1, s, n) == 0;
+	if (memchr(k->p, '\\', k->len))
+		return NULL;
+	*n = k->len - 2;
+	return k->p + 1;
+}
+
+static int
+key_eq(const struct soc_span *k, const char *raw, size_t rn, const char *s,
+    size_t n)
+{
+	if (raw)
+		return rn == n && memcmp(raw, s, n) == 0;
 	return soc_json_str_eq(k, s, n);
 }
 
@@ -222,8 +233,10 @@ key_eq(const struct soc_span *k, const char *s, size_t n)
 static struct {
 	size_t top;
 	char key[32];
+	size_t keylen;
 	const char *rest;
 } split[NFIELDS];
+static size_t toplen[NTOPS];
 static int split_done;
 
 static void
@@ -244,41 +257,77 @@ split_fields(void)
 		snprintf(split[i].key, sizeof split[i].key, "%.*s",
 		    (int)(d2 ? (size_t)(d2 - d1 - 1) : strlen(d1 + 1)), d1 + 1);
 		split[i].rest = d2 ? d2 + 1 : "";
+		split[i].keylen = strlen(split[i].key);
 	}
+	for (j = 0; j < NTOPS; j++)
+		toplen[j] = strlen(tops[j]);
 	split_done = 1;
+}
+
+int
+er_scan(struct enricher *e, const struct soc_span *rec)
+{
+	struct soc_span k, v, kind;
+	struct soc_json_iter it;
+	size_t j;
+	int soc_found = 0;
+
+	if (!split_done)
+		split_fields();
+	memset(e->top, 0, sizeof e->top);
+	e->scanned = rec->p;
+	/* One walk of the top level for the objects that hold observables
+	 * and for soc; a later duplicate key wins, as in jansson. */
+	soc_json_iter_init(&it, rec);
+	while (soc_json_iter_next(&it, &k, &v)) {
+		const char *raw;
+		size_t rn = 0;
+
+		if (v.type != SOC_JSON_OBJECT)
+			continue;
+		raw = key_raw(&k, &rn);
+		if (key_eq(&k, raw, rn, "soc", 3)) {
+			e->soc = v;
+			soc_found = 1;
+			continue;
+		}
+		for (j = 0; j < NTOPS; j++)
+			if (key_eq(&k, raw, rn, tops[j], toplen[j]))
+				e->top[j] = v;
+	}
+	if (!soc_found) {
+		/* A flat "soc.kind" key, as json.h's paths allow. */
+		return soc_json_path(rec, "soc.kind", &kind) == SOC_JSON_STRING &&
+		    soc_json_str_eq(&kind, "alert", 5);
+	}
+	return soc_json_path(&e->soc, "kind", &kind) == SOC_JSON_STRING &&
+	    soc_json_str_eq(&kind, "alert", 5);
 }
 
 void
 er_observables(struct enricher *e, const struct soc_span *rec)
 {
-	struct soc_span top[NTOPS], found[NFIELDS], k, v;
+	struct soc_span *top = e->top, found[NFIELDS], k, v;
 	struct soc_json_iter it;
 	size_t i, j;
 
-	if (!split_done)
-		split_fields();
+	if (e->scanned != rec->p)
+		er_scan(e, rec);
+	e->scanned = NULL;
 	e->nobs = 0;
 	soc_buf_reset(&e->arena);
-	memset(top, 0, sizeof top);
 	memset(found, 0, sizeof found);
-	/* One walk of the top level, then one of each object that holds
-	 * observables; a later duplicate key wins, as in jansson. */
-	soc_json_iter_init(&it, rec);
-	while (soc_json_iter_next(&it, &k, &v)) {
-		if (v.type != SOC_JSON_OBJECT)
-			continue;
-		for (j = 0; j < NTOPS; j++)
-			if (key_eq(&k, tops[j], strlen(tops[j])))
-				top[j] = v;
-	}
 	for (j = 0; j < NTOPS; j++) {
 		if (top[j].type != SOC_JSON_OBJECT)
 			continue;
 		soc_json_iter_init(&it, &top[j]);
 		while (soc_json_iter_next(&it, &k, &v)) {
+			size_t rn = 0;
+			const char *raw = key_raw(&k, &rn);
+
 			for (i = 0; i < NFIELDS; i++) {
-				if (split[i].top != j ||
-				    !key_eq(&k, split[i].key, strlen(split[i].key)))
+				if (split[i].top != j || !key_eq(&k, raw, rn,
+				    split[i].key, split[i].keylen))
 					continue;
 				if (!*split[i].rest)
 					found[i] = v;
