@@ -6,7 +6,7 @@
 # input order under uneven latency, and API keys kept secret.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all 'python3 not installed'
-plan 34
+plan 35
 E="$FIX/enrich"
 export SOC_NOW=2026-11-22T12:00:00Z
 start_httpd --routes "$E/routes.json" --max-requests 1000 --lifetime 60
@@ -154,4 +154,14 @@ check 'output order equals input order' \
 	'soc-enrich --config "$T/c4.json" "$T/eight" >"$T/o6" &&
 	 test "$(jq -r ".soc.id // .soc.n" "$T/o6" | tr "\n" " ")" = "o1 1 o2 2 o3 3 o4 4 o5 5 o6 6 o7 7 o8 8 " &&
 	 lk "$T/o6" order 198.51.100.1 | grep -q "\"score\":1"'
+
+# Real time: with the input still open, a record whose lookups are done
+# is written at once, not held until more input or the end.
+mkfifo "$T/fifo"
+( sed -n 1p "$T/eight"; sleep 4 ) >"$T/fifo" &
+soc-enrich --config "$T/c4.json" <"$T/fifo" >"$T/o7" &
+ep=$!
+sleep 2
+check 'a record leaves while the input stays open' 'grep -q "\"id\":\"o1\"" "$T/o7"'
+wait $ep
 done_testing
