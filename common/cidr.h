@@ -48,7 +48,7 @@ struct soc_cidr_set {
 	size_t n, cap;
 	/* After build: for each prefix length present (longest first), the
 	 * range of e[] holding it, sorted by address. */
-	struct { size_t lo, hi; int plen; } lens[129];
+	struct { size_t lo, hi; int plen, v4, v6; } lens[129];
 	int nlens;
 	int built;
 	/* After build: a hash table of entry index + 1 (0 empty) keyed by

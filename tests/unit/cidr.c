@@ -96,6 +96,14 @@ main(void)
 	is_int(lookup(&s, "2001:db8:dead:1::5", &v), 48, "IPv6 /48");
 	is_int(lookup(&s, "2001:db9::1", &v), -1, "IPv4 /0 does not cover IPv6");
 
+	soc_cidr_free(&s);
+	soc_cidr_init(&s);
+	add(&s, "::/0", 8);
+	add(&s, "2001:db8::/32", 9);
+	soc_cidr_build(&s);
+	is_int(lookup(&s, "192.0.2.1", &v), 0, "an IPv6 ::/0 covers IPv4 addresses too");
+	is_int(lookup(&s, "2001:db8::1", &v), 32, "and IPv6 ones take the longer prefix");
+
 	/* Against brute force: random prefixes and addresses. */
 	soc_cidr_free(&s);
 	soc_cidr_init(&s);
