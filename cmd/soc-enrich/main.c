@@ -215,6 +215,9 @@ cmd_intel_import(int argc, char **argv)
 	if (optind >= argc)
 		usage(SOC_EX_USAGE);
 	open_db();
+	/* A big import touches every page of the table and its indexes:
+	 * keep more of them than the default 2 MiB between spills. */
+	soc_db_exec(&g.db, "PRAGMA cache_size=-131072");
 	soc_intel_init(&g.intel, &g.db, soc_clock_now());
 	for (i = optind; i < argc; i++) {
 		struct import im = { NULL, confidence, ttl_ms, 0, 0 };
@@ -571,6 +574,10 @@ cmd_filter(int argc, char **argv)
 		soc_die(SOC_EX_CONFIG, "%s: \"providers\" is not an array", cfgpath);
 	if (prov && json_array_size(prov) > 0)
 		g.lk = soc_lookup_new(prov, &g.db, g.offline, now);
+	/* Evidence of hits is read from a table that may be hundreds of
+	 * megabytes: a larger page cache than the default 2 MiB keeps the
+	 * hot part of it. */
+	soc_db_exec(&g.db, "PRAGMA cache_size=-32768");
 	soc_intel_init(&g.intel, &g.db, now);
 	soc_intel_load(&g.intel);
 	ctx_init(&g.ctx, &g.db);
