@@ -1083,6 +1083,128 @@ build(const struct soc_span *v)
 	}
 }
 
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * The end of the string literal at p (its opening quote), past the
+ * closing quote; *esc tells whether it holds an escape.  p is validated.
+ */
+static const char *
+str_end(const char *p, int *esc)
+{
+	*esc = 0;
+	for (p++;; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\') {
+			*esc = 1;
+			p++;
+		}
+	}
+}
+
+/*
+ * build() over validated text in one pass: the value at *pp (no leading
+ * white space), leaving *pp just past it.  soc_json_iter would scan each
+ * container's members again to find their ends.  Same values as build():
+ * the scalars go through it.  New reference.
+ */
+static json_t *
+build_text(const char **pp, const char *end)
+{
+	const char *p = *pp, *q;
+	struct soc_span sp;
+	json_t *o;
+	int esc;
+
+	switch (*p) {
+	case '{':
+		o = json_object();
+		p = skip_ws(p + 1, end);
+		if (*p == '}') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			const char *k = p;
+			json_t *m;
+
+			p = str_end(k, &esc);
+			q = skip_ws(p, end);		/* at ':' */
+			q = skip_ws(q + 1, end);
+			m = build_text(&q, end);
+			if (!esc)
+				json_object_setn_new_nocheck(o, k + 1,
+				    (size_t)(p - k) - 2, m);
+			else {
+				sp.p = k;
+				sp.len = (size_t)(p - k);
+				sp.type = SOC_JSON_STRING;
+				soc_buf_reset(&g.tmp);
+				if (soc_json_str_decode(&sp, &g.tmp) < 0)
+					json_decref(m);
+				else
+					json_object_setn_new_nocheck(o, g.tmp.p,
+					    g.tmp.len, m);
+			}
+			p = skip_ws(q, end);
+			if (*p == '}') {
+				*pp = p + 1;
+				return o;
+			}
+			p = skip_ws(p + 1, end);	/* past ',' */
+		}
+	case '[':
+		o = json_array();
+		p = skip_ws(p + 1, end);
+		if (*p == ']') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			json_array_append_new(o, build_text(&p, end));
+			p = skip_ws(p, end);
+			if (*p == ']') {
+				*pp = p + 1;
+				return o;
+			}
+			p = skip_ws(p + 1, end);	/* past ',' */
+		}
+	case '"':
+		q = str_end(p, &esc);
+		*pp = q;
+		if (!esc)
+			return json_stringn_nocheck(p + 1, (size_t)(q - p) - 2);
+		sp.type = SOC_JSON_STRING;
+		break;
+	case 't':
+		*pp = p + 4;
+		return json_true();
+	case 'f':
+		*pp = p + 5;
+		return json_false();
+	case 'n':
+		*pp = p + 4;
+		return json_null();
+	default:
+		for (q = p; q < end && (*q == '-' || *q == '+' || *q == '.' ||
+		    *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')); q++)
+			;
+		*pp = q;
+		sp.type = SOC_JSON_NUMBER;
+		break;
+	}
+	sp.p = p;
+	sp.len = (size_t)(*pp - p);
+	return build(&sp);
+}
+
 /*
  * Parse p[0..n) as one JSON value: a new reference, or NULL with *why and
  * *off set; *cut tells a value cut short (the input ended inside it).
@@ -1101,7 +1223,11 @@ parse(const char *p, size_t n, const char **why, size_t *off, int *cut)
 		    strcmp(*why, "unterminated string") == 0;
 		return NULL;
 	}
-	return build(&sp);
+	{
+		const char *q = sp.p;
+
+		return build_text(&q, sp.p + sp.len);
+	}
 }
 
 /* --- multi-line documents -------------------------------------------- */
