@@ -139,6 +139,7 @@ void
 soc_cidr_free(struct soc_cidr_set *s)
 {
 	free(s->tab);
+	soc_bloom_free(&s->bloom);
 	free(s->e);
 	soc_cidr_init(s);
 }
@@ -162,6 +163,62 @@ soc_cidr_add(struct soc_cidr_set *s, const struct soc_ip *net, int plen,
 	e->value = value;
 	s->n++;
 	s->built = 0;
+}
+
+void
+soc_bloom_init(struct soc_bloom *b, size_t nkeys)
+{
+	size_t want = nkeys / 32 + 1;	/* 512-bit blocks, 16 bits a key */
+
+	b->nblocks = 1;
+	while (b->nblocks < want)
+		b->nblocks *= 2;
+	b->w = soc_xcalloc(b->nblocks * 8, sizeof *b->w);
+}
+
+void
+soc_bloom_free(struct soc_bloom *b)
+{
+	free(b->w);
+	b->w = NULL;
+	b->nblocks = 0;
+}
+
+static uint64_t *
+bloom_block(const struct soc_bloom *b, uint64_t h)
+{
+	return b->w + ((size_t)(h >> 37) & (b->nblocks - 1)) * 8;
+}
+
+void
+soc_bloom_add(struct soc_bloom *b, uint64_t h)
+{
+	uint64_t *blk = bloom_block(b, h);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		unsigned bit = (unsigned)(h >> (9 * i)) & 511;
+
+		blk[bit >> 6] |= (uint64_t)1 << (bit & 63);
+	}
+}
+
+int
+soc_bloom_maybe(const struct soc_bloom *b, uint64_t h)
+{
+	const uint64_t *blk;
+	int i;
+
+	if (!b->nblocks)
+		return 1;
+	blk = bloom_block(b, h);
+	for (i = 0; i < 3; i++) {
+		unsigned bit = (unsigned)(h >> (9 * i)) & 511;
+
+		if (!(blk[bit >> 6] & ((uint64_t)1 << (bit & 63))))
+			return 0;
+	}
+	return 1;
 }
 
 static uint64_t
@@ -227,8 +284,13 @@ soc_cidr_build(struct soc_cidr_set *s)
 	while (s->tmask + 1 < s->n * 2)
 		s->tmask = s->tmask * 2 + 1;
 	s->tab = soc_xcalloc(s->tmask + 1, sizeof *s->tab);
+	soc_bloom_free(&s->bloom);
+	soc_bloom_init(&s->bloom, s->n);
 	for (i = 0; i < s->n; i++) {
-		size_t k = (size_t)hash_pfx(&s->e[i].net, s->e[i].plen) & s->tmask;
+		uint64_t hh = hash_pfx(&s->e[i].net, s->e[i].plen);
+		size_t k = (size_t)hh & s->tmask;
+
+		soc_bloom_add(&s->bloom, hh);
 
 		while (s->tab[k])
 			k = (k + 1) & s->tmask;
@@ -299,12 +361,16 @@ soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
 		int pl = s->lens[l].plen;
 		size_t k;
 		uint32_t x;
+		uint64_t hh;
 
 		if (v4 ? !s->lens[l].v4 : !s->lens[l].v6)
 			continue;
 
 		soc_ip_mask(&m, pl);
-		k = (size_t)hash_pfx(&m, pl) & s->tmask;
+		hh = hash_pfx(&m, pl);
+		if (!soc_bloom_maybe(&s->bloom, hh))
+			continue;
+		k = (size_t)hh & s->tmask;
 		while ((x = s->tab[k])) {
 			const struct soc_cidr_ent *e = &s->e[x - 1];
 

@@ -37,6 +37,22 @@ void soc_cidr_format(const struct soc_ip *net, int plen, char *out,
 int soc_ip_is_internal(const struct soc_ip *ip);
 void soc_ip_mask(struct soc_ip *ip, int plen);
 
+/*
+ * A blocked Bloom filter over 64-bit hashes: every key sets 3 bits in one
+ * 64-byte block, so a query costs one cache line, and about 16 bits a key
+ * keep the filter small enough to stay in cache where the table it guards
+ * does not.  "No" is certain; "maybe" is then checked in the table.
+ */
+struct soc_bloom {
+	uint64_t *w;
+	size_t nblocks;		/* a power of two; 0: empty filter */
+};
+
+void soc_bloom_init(struct soc_bloom *b, size_t nkeys);
+void soc_bloom_free(struct soc_bloom *b);
+void soc_bloom_add(struct soc_bloom *b, uint64_t h);
+int soc_bloom_maybe(const struct soc_bloom *b, uint64_t h);
+
 struct soc_cidr_ent {
 	struct soc_ip net;
 	uint64_t value;
@@ -56,6 +72,7 @@ struct soc_cidr_set {
 	 * rather than a binary search: far fewer cache misses on big sets. */
 	uint32_t *tab;
 	size_t tmask;
+	struct soc_bloom bloom;	/* of the table's keys */
 };
 
 void soc_cidr_init(struct soc_cidr_set *s);

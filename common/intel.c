@@ -144,6 +144,7 @@ soc_intel_release(struct soc_intel *in)
 	sqlite3_finalize(in->upd);
 	sqlite3_finalize(in->hit);
 	soc_hset_free(&in->exact);
+	soc_bloom_free(&in->bloom);
 	soc_cidr_free(&in->cidrs);
 	soc_buf_release(&in->norm);
 	memset(in, 0, sizeof *in);
@@ -340,6 +341,18 @@ idx_save(struct soc_intel *in, const char *path, int64_t gen)
 	free(tmp);
 }
 
+static void
+bloom_build(struct soc_intel *in)
+{
+	size_t i;
+
+	soc_bloom_free(&in->bloom);
+	soc_bloom_init(&in->bloom, in->exact.n);
+	for (i = 0; i <= in->exact.mask; i++)
+		if (in->exact.slot[i])
+			soc_bloom_add(&in->bloom, in->exact.slot[i]);
+}
+
 void
 soc_intel_load(struct soc_intel *in)
 {
@@ -348,6 +361,7 @@ soc_intel_load(struct soc_intel *in)
 	char *path = soc_xasprintf("%s.idx", in->db->path);
 
 	if (gen >= 0 && idx_load(in, path, gen) == 0) {
+		bloom_build(in);
 		free(path);
 		return;
 	}
@@ -386,6 +400,7 @@ soc_intel_load(struct soc_intel *in)
 	}
 	sqlite3_finalize(st);
 	soc_cidr_build(&in->cidrs);
+	bloom_build(in);
 	/* Saved only when nothing changed while it was read. */
 	gen2 = intel_gen(in);
 	if (gen >= 0 && gen2 == gen)
@@ -431,7 +446,7 @@ exact(struct soc_intel *in, const char *type, const char *value, size_t n,
 	char *v;
 	int r;
 
-	if (!soc_hset_has(&in->exact, h))
+	if (!soc_bloom_maybe(&in->bloom, h) || !soc_hset_has(&in->exact, h))
 		return 0;
 	v = soc_xstrndup(value, n);
 	r = hits(in, h, type, v, cb, arg);

@@ -76,6 +76,7 @@ struct soc_intel {
 	struct soc_db *db;
 	int64_t now;
 	struct soc_hset exact;
+	struct soc_bloom bloom;		/* in front of exact: misses stay in cache */
 	struct soc_cidr_set cidrs;
 	sqlite3_stmt *ins, *upd, *hit;
 	unsigned long long nexact, ncidr;
