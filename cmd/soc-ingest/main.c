@@ -655,9 +655,20 @@ cmp_keyed(const void *a, const void *b)
 	return strcmp(((const struct keyed *)a)->k, ((const struct keyed *)b)->k);
 }
 
+/* Append n bytes that fit: the caller reserved the room. */
+static inline void
+add_fit(struct soc_buf *c, const char *p, size_t n)
+{
+	memcpy(c->p + c->len, p, n);
+	c->len += n;
+	c->p[c->len] = '\0';
+}
+
 /*
  * The canonical form of node idx (dump(v, c, mode) for a canonical mode,
- * same bytes) from the spans of the output dump out.  Returns 0 or -1.
+ * same bytes) from the spans of the output dump out.  It is never longer
+ * than the output dump, whose length the caller has reserved in c.
+ * Returns 0 or -1.
  */
 static int
 canon(size_t idx, const char *out, struct soc_buf *c, int mode)
@@ -670,15 +681,26 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 	case JSON_OBJECT: {
 		struct keyed stack[64], *keys;
 
-		if (d->n == 0)
-			return soc_buf_add(c, "{}", 2);
+		if (d->n == 0) {
+			add_fit(c, "{}", 2);
+			return 0;
+		}
 		keys = d->n <= 64 ? stack : soc_xcalloc(d->n, sizeof *keys);
 		for (i = 0; i < d->n; i++) {
 			keys[i].k = g.nodes[d->first + i].key;
 			keys[i].idx = d->first + i;
 		}
-		if (d->n > 1)
+		if (d->n > 16)
 			qsort(keys, d->n, sizeof *keys, cmp_keyed);
+		else			/* small: insertion sort, stable as qsort */
+			for (i = 1; i < d->n; i++) {
+				struct keyed t = keys[i];
+				size_t j = i;
+
+				for (; j > 0 && strcmp(keys[j - 1].k, t.k) > 0; j--)
+					keys[j] = keys[j - 1];
+				keys[j] = t;
+			}
 		rc |= put(c, '{');
 		for (i = 0; i < d->n && rc == 0; i++) {
 			const struct dnode *m = &g.nodes[keys[i].idx];
@@ -687,7 +709,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 				continue;
 			if (w++)
 				rc |= put(c, ',');
-			rc |= soc_buf_add(c, out + m->kpos, m->vpos - m->kpos);
+			add_fit(c, out + m->kpos, m->vpos - m->kpos);
 			rc |= canon(keys[i].idx, out, c, child_mode(mode, m->key));
 		}
 		if (keys != stack)
@@ -705,7 +727,8 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 		rc |= put(c, ']');
 		return rc < 0 ? -1 : 0;
 	default:
-		return soc_buf_add(c, out + d->vpos, d->vend - d->vpos);
+		add_fit(c, out + d->vpos, d->vend - d->vpos);
+		return 0;
 	}
 }
 
@@ -813,6 +836,7 @@ complete(const json_t *rec, const json_t *idslot, const struct ing_format *f,
 	g.idpos = 0;
 	g.nnodes = 0;
 	if (dump_rec(rec, &g.dump, nodes_alloc(1)) < 0 || !g.idpos ||
+	    soc_buf_grow(&g.canon, g.dump.len + 1) < 0 ||
 	    canon(0, g.dump.p, &g.canon, DUMP_CANON_TOP) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: record too large", f->name);
