@@ -13,6 +13,7 @@
  * 10, stats 0.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,21 +81,82 @@ sev_of(int64_t s)
 	return 15;
 }
 
+/*
+ * Text built as snprintf would (the first cap - 1 bytes, NUL-terminated),
+ * without its format parsing: messages are made for every event.
+ */
+struct text {
+	char *p;
+	size_t cap, len;
+};
+
+static void
+text_init(struct text *t, char *buf, size_t cap)
+{
+	t->p = buf;
+	t->cap = cap;
+	t->len = 0;
+	buf[0] = '\0';
+}
+
+static void
+text_add(struct text *t, const char *s, size_t n)
+{
+	size_t room = t->cap - 1 - t->len;
+
+	if (n > room)
+		n = room;
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void
+text_str(struct text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+}
+
+/* A decimal integer, as "%lld". */
+static void
+text_int(struct text *t, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	uint64_t u = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	text_add(t, q, (size_t)(e - q));
+}
+
 /* "a:b" or "[v6]:p" for messages. */
 static void
 endpoint(char *buf, size_t n, const json_t *in, const char *ip,
     const char *port)
 {
 	const char *a = json_string_value(json_object_get(in, ip));
+	struct text t;
 	int64_t p;
 
 	if (!a)
 		a = "?";
-	if (ing_get_int(in, port, &p) == 0)
-		snprintf(buf, n, strchr(a, ':') ? "[%s]:%lld" : "%s:%lld", a,
-		    (long long)p);
-	else
-		snprintf(buf, n, "%s", a);
+	text_init(&t, buf, n);
+	if (ing_get_int(in, port, &p) == 0) {
+		if (strchr(a, ':')) {
+			text_add(&t, "[", 1);
+			text_str(&t, a);
+			text_add(&t, "]:", 2);
+		} else {
+			text_str(&t, a);
+			text_add(&t, ":", 1);
+		}
+		text_int(&t, p);
+	} else
+		text_str(&t, a);
 }
 
 static void
@@ -322,16 +384,20 @@ map_alert(json_t *out, const json_t *a)
 
 	if (ing_get_int(a, "signature_id", &v) == 0) {
 		char id[32];
+		struct text t;
 
-		snprintf(id, sizeof id, "%lld", (long long)v);
+		text_init(&t, id, sizeof id);
+		text_int(&t, v);
 		ing_set_str(out, "rule.id", id);
 	}
 	ing_set_s(out, "rule.name", ing_get(a, "signature"));
 	ing_set_s(out, "rule.category", ing_get(a, "category"));
 	if (ing_get_int(a, "rev", &v) == 0) {
 		char rev[32];
+		struct text t;
 
-		snprintf(rev, sizeof rev, "%lld", (long long)v);
+		text_init(&t, rev, sizeof rev);
+		text_int(&t, v);
 		ing_set_str(out, "rule.version", rev);
 	}
 	if (ing_get_int(a, "gid", &v) == 0 && v != 1) {
@@ -460,11 +526,18 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	/* The one-line summary. */
 	endpoint(src, sizeof src, in, "src_ip", "src_port");
 	endpoint(dst, sizeof dst, in, "dest_ip", "dest_port");
-	if (strcmp(t, "alert") == 0)
-		snprintf(msg, sizeof msg, "%s (%s -> %s)",
-		    ing_get_str(in, "alert.signature") ?
-		    ing_get_str(in, "alert.signature") : "Suricata alert", src, dst);
-	else if (strcmp(t, "anomaly") == 0)
+	if (strcmp(t, "alert") == 0) {
+		const char *sig = ing_get_str(in, "alert.signature");
+		struct text m;
+
+		text_init(&m, msg, sizeof msg);
+		text_str(&m, sig ? sig : "Suricata alert");
+		text_add(&m, " (", 2);
+		text_str(&m, src);
+		text_add(&m, " -> ", 4);
+		text_str(&m, dst);
+		text_add(&m, ")", 1);
+	} else if (strcmp(t, "anomaly") == 0)
 		snprintf(msg, sizeof msg, "Suricata anomaly %s %s (%s -> %s)",
 		    ing_get_str(in, "anomaly.type") ? ing_get_str(in, "anomaly.type") : "",
 		    ing_get_str(in, "anomaly.event") ? ing_get_str(in, "anomaly.event") : "",
