@@ -334,19 +334,6 @@ add_related(json_t *rec)
 	}
 }
 
-/* An object member, for sorting by key. */
-struct member {
-	const char *k;
-	const json_t *v;
-};
-
-static int
-cmp_keys(const void *a, const void *b)
-{
-	return strcmp(((const struct member *)a)->k,
-	    ((const struct member *)b)->k);
-}
-
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
  * and '\\'. */
 static const unsigned char plain[256] = {
@@ -449,14 +436,11 @@ dump_int(struct soc_buf *b, json_int_t v)
 }
 
 /*
- * Compact JSON of v into b, as soc_json_dump (same bytes) but without
- * printf for integers and with one bounds check per string; with sorted,
- * keys in bytewise order at every level: the canonical form soc.id
- * hashes.  Returns 0 or -1 (buffer cap).
+ * The canonical form soc.id hashes (canon) has keys in bytewise order at
+ * every level and leaves out the top-level "soc" and event.original; its
+ * modes say where a value is.
  */
-/* What dump leaves out: in the canonical form soc.id hashes, the
- * top-level "soc" and event.original. */
-enum { DUMP_ALL, DUMP_SORTED, DUMP_CANON_TOP, DUMP_CANON_EVENT };
+enum { DUMP_SORTED, DUMP_CANON_TOP, DUMP_CANON_EVENT };
 
 static int
 skipped(int mode, const char *k)
@@ -469,8 +453,6 @@ skipped(int mode, const char *k)
 static int
 child_mode(int mode, const char *k)
 {
-	if (mode == DUMP_ALL)
-		return DUMP_ALL;
 	if (mode == DUMP_CANON_TOP && k && strcmp(k, "event") == 0)
 		return DUMP_CANON_EVENT;
 	return DUMP_SORTED;
@@ -478,56 +460,29 @@ child_mode(int mode, const char *k)
 
 /*
  * Compact JSON of v into b, as soc_json_dump (same bytes) but without
- * printf for integers and with one bounds check per string.  In the
- * canonical modes keys are in bytewise order at every level and the
- * members named by skipped() are left out: the form soc.id hashes.
- * Returns 0 or -1 (buffer cap).
+ * printf for integers and with one bounds check per string.  Returns 0 or
+ * -1 (buffer cap).
  */
 static int
-dump(const json_t *v, struct soc_buf *b, int mode)
+dump(const json_t *v, struct soc_buf *b)
 {
 	const char *k;
 	json_t *m;
-	size_t i, n, w = 0;
+	size_t i, w = 0;
 	int rc = 0;
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		n = json_object_size(v);
 		if (put(b, '{') < 0)
 			return -1;
-		if (mode != DUMP_ALL && n > 0) {
-			struct member stack[64], *keys;
-
-			keys = n <= 64 ? stack : soc_xcalloc(n, sizeof *keys);
-			i = 0;
-			json_object_foreach((json_t *)v, k, m) {
-				keys[i].k = k;
-				keys[i++].v = m;
-			}
-			if (n > 1)
-				qsort(keys, n, sizeof *keys, cmp_keys);
-			for (i = 0; i < n && rc == 0; i++) {
-				if (skipped(mode, keys[i].k))
-					continue;
-				if (w++)
-					rc |= put(b, ',');
-				rc |= dump_str(b, keys[i].k, keylen(keys[i].k));
-				rc |= put(b, ':');
-				rc |= dump(keys[i].v, b, child_mode(mode, keys[i].k));
-			}
-			if (keys != stack)
-				free(keys);
-		} else {
-			json_object_foreach((json_t *)v, k, m) {
-				if (w++)
-					rc |= put(b, ',');
-				rc |= dump_str(b, k, keylen(k));
-				rc |= put(b, ':');
-				rc |= dump(m, b, mode);
-				if (rc)
-					break;
-			}
+		json_object_foreach((json_t *)v, k, m) {
+			if (w++)
+				rc |= put(b, ',');
+			rc |= dump_str(b, k, keylen(k));
+			rc |= put(b, ':');
+			rc |= dump(m, b);
+			if (rc)
+				break;
 		}
 		rc |= put(b, '}');
 		return rc < 0 ? -1 : 0;
@@ -537,7 +492,7 @@ dump(const json_t *v, struct soc_buf *b, int mode)
 		json_array_foreach((json_t *)v, i, m) {
 			if (i)
 				rc |= put(b, ',');
-			rc |= dump(m, b, child_mode(mode, NULL));
+			rc |= dump(m, b);
 			if (rc)
 				break;
 		}
@@ -587,7 +542,7 @@ nodes_alloc(size_t n)
 }
 
 /*
- * The output dump (as dump(v, b, DUMP_ALL), same bytes) that also records
+ * The output dump (as dump(v, b), same bytes) that also records
  * each value's span in g.nodes[self].  Returns 0 or -1 (buffer cap).
  */
 static int
@@ -637,7 +592,7 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 		rc |= put(b, ']');
 		break;
 	default:
-		rc = dump(v, b, DUMP_ALL);
+		rc = dump(v, b);
 	}
 	g.nodes[self].vend = b->len;
 	return rc < 0 ? -1 : 0;
@@ -665,8 +620,8 @@ add_fit(struct soc_buf *c, const char *p, size_t n)
 }
 
 /*
- * The canonical form of node idx (dump(v, c, mode) for a canonical mode,
- * same bytes) from the spans of the output dump out.  It is never longer
+ * The canonical form of node idx in mode (DUMP_SORTED, or DUMP_CANON_TOP
+ * for the record) from the spans of the output dump out.  It is never longer
  * than the output dump, whose length the caller has reserved in c.
  * Returns 0 or -1.
  */
@@ -955,7 +910,7 @@ static void
 json_element(const json_t *ev, unsigned long line)
 {
 	soc_buf_reset(&g.raw);
-	if (dump(ev, &g.raw, 0) < 0) {
+	if (dump(ev, &g.raw) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, "", 0, 0, 0,
 		    "JSON event too large");
 		return;
