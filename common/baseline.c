@@ -128,12 +128,13 @@ collect(struct soc_baseline *b)
 	return v;
 }
 
-/* Partition v so that its first k entries are the k oldest by (last,
- * key), a total order, so the set is the same whatever the table's
- * layout.  Quickselect with a median-of-three pivot: linear on average,
- * where a full sort made eviction dominate a full table's cost. */
+/* Partition v so that its first k entries are the k smallest by cmp, a
+ * total order, so the set is the same whatever the table's layout.
+ * Quickselect with a median-of-three pivot: linear on average, where a
+ * full sort made eviction dominate a full table's cost. */
 static void
-select_oldest(struct soc_baseline_entry **v, size_t n, size_t k)
+select_first(struct soc_baseline_entry **v, size_t n, size_t k,
+    int (*cmp)(const void *, const void *))
 {
 	size_t lo = 0, hi = n, i, j, m;
 	struct soc_baseline_entry *pv, *t;
@@ -141,17 +142,17 @@ select_oldest(struct soc_baseline_entry **v, size_t n, size_t k)
 	while (hi - lo > 1) {
 		m = lo + (hi - lo) / 2;
 		/* median of v[lo], v[m], v[hi-1] into v[m] */
-		if (by_age(&v[m], &v[lo]) < 0)
+		if (cmp(&v[m], &v[lo]) < 0)
 			t = v[m], v[m] = v[lo], v[lo] = t;
-		if (by_age(&v[hi - 1], &v[m]) < 0) {
+		if (cmp(&v[hi - 1], &v[m]) < 0) {
 			t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
-			if (by_age(&v[m], &v[lo]) < 0)
+			if (cmp(&v[m], &v[lo]) < 0)
 				t = v[m], v[m] = v[lo], v[lo] = t;
 		}
 		pv = v[m];
 		t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
 		for (i = j = lo; i < hi - 1; i++)
-			if (by_age(&v[i], &pv) < 0) {
+			if (cmp(&v[i], &pv) < 0) {
 				t = v[i], v[i] = v[j], v[j] = t;
 				j++;
 			}
@@ -174,7 +175,7 @@ evict(struct soc_baseline *b)
 
 	if (drop == 0)
 		drop = 1;
-	select_oldest(v, b->n, drop);
+	select_first(v, b->n, drop, by_age);
 	for (i = 0; i < b->cap; i++)
 		b->slot[i] = NULL;
 	for (i = 0; i < b->n; i++) {
@@ -187,6 +188,41 @@ evict(struct soc_baseline *b)
 	}
 	b->evicted += drop;
 	b->n -= drop;
+	free(v);
+}
+
+/* Newest first by (last, key): last descending, then key ascending, so
+ * the first k are what "ORDER BY last DESC, key LIMIT k" gives. */
+static int
+by_newest(const void *x, const void *y)
+{
+	const struct soc_baseline_entry *a = *(struct soc_baseline_entry *const *)x;
+	const struct soc_baseline_entry *c = *(struct soc_baseline_entry *const *)y;
+
+	if (a->last != c->last)
+		return a->last > c->last ? -1 : 1;
+	return strcmp(a->key, c->key);
+}
+
+void
+soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
+{
+	struct soc_baseline_entry **v;
+	size_t i;
+
+	if (b->n <= keep)
+		return;
+	v = collect(b);
+	select_first(v, b->n, keep, by_newest);
+	for (i = 0; i < b->cap; i++)
+		b->slot[i] = NULL;
+	for (i = 0; i < b->n; i++) {
+		if (i < keep)
+			place(b, v[i]);
+		else
+			entry_free(v[i]);
+	}
+	b->n = keep;
 	free(v);
 }
 
@@ -338,6 +374,24 @@ soc_baseline_hod_total(const struct soc_baseline_entry *e)
 		for (i = 0; i < 24; i++)
 			s += e->hod[i];
 	return s;
+}
+
+void
+soc_baseline_each_dirty(struct soc_baseline *b,
+    int (*fn)(struct soc_baseline_entry *e, void *arg), void *arg)
+{
+	struct soc_baseline_entry **v;
+	size_t i, k = 0;
+
+	v = soc_xcalloc(b->n ? b->n : 1, sizeof(*v));
+	for (i = 0; i < b->cap; i++)
+		if (b->slot[i] && b->slot[i]->dirty)
+			v[k++] = b->slot[i];
+	qsort(v, k, sizeof(*v), by_key);
+	for (i = 0; i < k; i++)
+		if (fn(v[i], arg))
+			break;
+	free(v);
 }
 
 void

@@ -75,6 +75,15 @@ unsigned soc_baseline_hod_near(const struct soc_baseline_entry *e, int h);
 unsigned soc_baseline_how_near(const struct soc_baseline_entry *e, int h);
 unsigned soc_baseline_hod_total(const struct soc_baseline_entry *e);
 
+/* Drop all but the keep entries seen last (ties: the smaller key stays),
+ * as "ORDER BY last DESC, key LIMIT keep" would load them; not counted as
+ * evictions. */
+void soc_baseline_keep_newest(struct soc_baseline *b, size_t keep);
+
+/* Visit the dirty entries only, by key. */
+void soc_baseline_each_dirty(struct soc_baseline *b,
+    int (*fn)(struct soc_baseline_entry *e, void *arg), void *arg);
+
 /* Visit every entry in a deterministic order (by key); fn returns
  * nonzero to stop. */
 void soc_baseline_each(struct soc_baseline *b,

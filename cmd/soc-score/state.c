@@ -68,11 +68,15 @@ load(struct score_state *s)
 	struct soc_baseline_entry *e;
 	sqlite3_stmt *st;
 	const void *blob;
+	size_t max = s->bl.max;
 	int n;
 
+	/* Every row, in table order, then the newest max_entities kept in
+	 * memory: the same set as ORDER BY last DESC, key LIMIT max, without
+	 * SQLite sorting (and spilling to temporary files) the whole table. */
+	s->bl.max = SIZE_MAX;
 	st = soc_db_prepare(&s->db, "SELECT key, count, fast, total, first,"
-	    " last, hod, how FROM baseline ORDER BY last DESC, key LIMIT ?1");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->p.max_entities);
+	    " last, hod, how FROM baseline");
 	while (soc_db_step(&s->db, st) == SQLITE_ROW) {
 		e = soc_baseline_put(&s->bl,
 		    (const char *)sqlite3_column_text(st, 0));
@@ -94,6 +98,8 @@ load(struct score_state *s)
 		e->dirty = 0;
 	}
 	sqlite3_finalize(st);
+	s->bl.max = max;
+	soc_baseline_keep_newest(&s->bl, max);
 
 	st = soc_db_prepare(&s->db, "SELECT rule, tp, fp, bp FROM fidelity");
 	while (soc_db_step(&s->db, st) == SQLITE_ROW) {
@@ -261,7 +267,7 @@ score_state_checkpoint(struct score_state *s)
 	c.st = soc_db_prepare(&s->db, "INSERT OR REPLACE INTO baseline(key,"
 	    " count, fast, total, first, last, hod, how)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-	soc_baseline_each(&s->bl, save_baseline, &c);
+	soc_baseline_each_dirty(&s->bl, save_baseline, &c);
 	sqlite3_finalize(c.st);
 	if (s->bl.evicted) {
 		/* Rows older than every entry still held were evicted. */
@@ -274,7 +280,7 @@ score_state_checkpoint(struct score_state *s)
 	}
 	c.st = soc_db_prepare(&s->db, "INSERT OR REPLACE INTO fidelity(rule,"
 	    " tp, fp, bp) VALUES (?1, ?2, ?3, ?4)");
-	soc_baseline_each(&s->fid, save_fidelity, &c);
+	soc_baseline_each_dirty(&s->fid, save_fidelity, &c);
 	sqlite3_finalize(c.st);
 	if (s->model_dirty)
 		score_model_save(s);
