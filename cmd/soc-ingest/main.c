@@ -1185,6 +1185,154 @@ build_text(const char **pp, const char *end)
 }
 
 /*
+ * The common case in one pass: build the value at *pp while checking a
+ * subset of JSON that the validator surely accepts (strings of printable
+ * ASCII without escapes, RFC 8259 numbers, the three literals, nesting at
+ * most FAST_DEPTH).  Anything else, valid or not, returns NULL and the
+ * caller validates and builds the slow way (same values either way).
+ * New reference.
+ */
+#define FAST_DEPTH 32
+
+static const char *
+fast_str_end(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"')
+			return p + 1;
+		if (c < 0x20 || c >= 0x80 || c == '\\')
+			return NULL;
+	}
+	return NULL;
+}
+
+static const char *
+fast_digits(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	return q > p ? q : NULL;
+}
+
+static json_t *
+build_fast(const char **pp, const char *end, int depth)
+{
+	const char *p = *pp, *q;
+	struct soc_span sp;
+	json_t *o, *m;
+
+	if (p >= end)
+		return NULL;
+	switch (*p) {
+	case '{':
+		if (depth >= FAST_DEPTH)
+			return NULL;
+		o = json_object();
+		p = skip_ws(p + 1, end);
+		if (p < end && *p == '}') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			const char *k = p;
+
+			if (p >= end || *p != '"' || !(p = fast_str_end(k, end)))
+				break;
+			q = skip_ws(p, end);
+			if (q >= end || *q != ':')
+				break;
+			q = skip_ws(q + 1, end);
+			if (!(m = build_fast(&q, end, depth + 1)))
+				break;
+			json_object_setn_new_nocheck(o, k + 1, (size_t)(p - k) - 2, m);
+			p = skip_ws(q, end);
+			if (p < end && *p == '}') {
+				*pp = p + 1;
+				return o;
+			}
+			if (p >= end || *p != ',')
+				break;
+			p = skip_ws(p + 1, end);
+		}
+		json_decref(o);
+		return NULL;
+	case '[':
+		if (depth >= FAST_DEPTH)
+			return NULL;
+		o = json_array();
+		p = skip_ws(p + 1, end);
+		if (p < end && *p == ']') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			if (!(m = build_fast(&p, end, depth + 1)))
+				break;
+			json_array_append_new(o, m);
+			p = skip_ws(p, end);
+			if (p < end && *p == ']') {
+				*pp = p + 1;
+				return o;
+			}
+			if (p >= end || *p != ',')
+				break;
+			p = skip_ws(p + 1, end);
+		}
+		json_decref(o);
+		return NULL;
+	case '"':
+		if (!(q = fast_str_end(p, end)))
+			return NULL;
+		*pp = q;
+		return json_stringn_nocheck(p + 1, (size_t)(q - p) - 2);
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4) != 0)
+			return NULL;
+		*pp = p + 4;
+		return json_true();
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5) != 0)
+			return NULL;
+		*pp = p + 5;
+		return json_false();
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4) != 0)
+			return NULL;
+		*pp = p + 4;
+		return json_null();
+	default:
+		/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+		q = p;
+		if (q < end && *q == '-')
+			q++;
+		if (q < end && *q == '0')
+			q++;
+		else if (q < end && *q >= '1' && *q <= '9')
+			q = fast_digits(q, end);
+		else
+			return NULL;
+		if (q < end && *q == '.' && !(q = fast_digits(q + 1, end)))
+			return NULL;
+		if (q < end && (*q == 'e' || *q == 'E')) {
+			q++;
+			if (q < end && (*q == '+' || *q == '-'))
+				q++;
+			if (!(q = fast_digits(q, end)))
+				return NULL;
+		}
+		sp.p = p;
+		sp.len = (size_t)(q - p);
+		sp.type = SOC_JSON_NUMBER;
+		*pp = q;
+		return build(&sp);
+	}
+}
+
+/*
  * Parse p[0..n) as one JSON value: a new reference, or NULL with *why and
  * *off set; *cut tells a value cut short (the input ended inside it).
  */
@@ -1194,6 +1342,14 @@ parse(const char *p, size_t n, const char **why, size_t *off, int *cut)
 	struct soc_span sp;
 
 	*cut = 0;
+	{
+		const char *q = skip_ws(p, p + n);
+		json_t *v = build_fast(&q, p + n, 0);
+
+		if (v && skip_ws(q, p + n) == p + n)
+			return v;
+		json_decref(v);
+	}
 	if (soc_json_validate(p, n, SOC_JSON_MAX_DEPTH, &sp, why, off) < 0) {
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
 		    p[n - 1] == '\n' || p[n - 1] == '\r'))
