@@ -357,7 +357,10 @@ dump_str(struct soc_buf *b, const char *s, size_t n)
 	char *o;
 	size_t i = 0, j;
 
-	if (soc_buf_grow(b, n * 6 + 2) < 0)
+	/* (soc_buf_grow would be a successful no-op when the room is there
+	 * and the buffer is within its maximum.) */
+	if ((b->cap > b->max || b->cap - b->len < n * 6 + 3) &&
+	    soc_buf_grow(b, n * 6 + 2) < 0)
 		return -1;
 	o = b->p + b->len;
 	*o++ = '"';
@@ -590,6 +593,11 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 				return -1;
 		}
 		rc |= put(b, ']');
+		break;
+	case JSON_STRING:
+		if (v == g.idslot)
+			g.idpos = b->len + 1;
+		rc = dump_str(b, json_string_value(v), json_string_length(v));
 		break;
 	default:
 		rc = dump(v, b);
