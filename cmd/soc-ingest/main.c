@@ -231,7 +231,8 @@ rec_get(const json_t *rec, const char *path, int flat, struct seg_memo *m)
 		return ing_get(rec, path);
 	len = (size_t)(dot - path);
 	for (i = 0; i < m->n; i++)
-		if (m->e[i].len == len && memcmp(m->e[i].seg, path, len) == 0)
+		if (m->e[i].len == len && m->e[i].seg[0] == path[0] &&
+		    memcmp(m->e[i].seg, path, len) == 0)
 			break;
 	if (i < m->n)
 		x = m->e[i].v;
@@ -553,6 +554,7 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 {
 	const char *k;
 	json_t *m;
+	void *it;
 	size_t i, first;
 	int rc = 0;
 
@@ -565,14 +567,16 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 		first = g.nodes[self].first = nodes_alloc(g.nodes[self].n);
 		i = 0;
 		rc |= put(b, '{');
-		json_object_foreach((json_t *)v, k, m) {
+		for (it = json_object_iter((json_t *)v); it;
+		    it = json_object_iter_next((json_t *)v, it)) {
+			k = json_object_iter_key(it);
 			if (i)
 				rc |= put(b, ',');
 			g.nodes[first + i].key = k;
 			g.nodes[first + i].kpos = b->len;
-			rc |= dump_str(b, k, keylen(k));
+			rc |= dump_str(b, k, json_object_iter_key_len(it));
 			rc |= put(b, ':');
-			rc |= dump_rec(m, b, first + i);
+			rc |= dump_rec(json_object_iter_value(it), b, first + i);
 			if (rc)
 				return -1;
 			i++;
