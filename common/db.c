@@ -61,6 +61,20 @@ soc_db_version(struct soc_db *db)
 	return v;
 }
 
+static void
+defensive(struct soc_db *db)
+{
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	/* Defensive: no writes to the schema through PRAGMA or shadow tables,
+	 * no double-quoted string literals, no untrusted schema. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+}
+
 void
 soc_db_open(struct soc_db *db, const char *path,
     const char *const *migrations, int nmigrations)
@@ -74,15 +88,7 @@ soc_db_open(struct soc_db *db, const char *path,
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK)
 		db_die(db, rc, "cannot open database");
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 5000);
-	/* Defensive: no writes to the schema through PRAGMA or shadow tables,
-	 * no double-quoted string literals, no untrusted schema. */
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	defensive(db);
 	soc_db_exec(db, "PRAGMA journal_mode=WAL");
 	soc_db_exec(db, "PRAGMA synchronous=NORMAL");
 	soc_db_exec(db, "PRAGMA foreign_keys=ON");
@@ -104,6 +110,35 @@ soc_db_open(struct soc_db *db, const char *path,
 		soc_db_exec(db, pragma);
 		soc_db_exec(db, "COMMIT");
 	}
+}
+
+int
+soc_db_open_ro(struct soc_db *db, const char *path)
+{
+	db->h = NULL;
+	db->path = NULL;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		sqlite3_close(db->h);
+		db->h = NULL;
+		return -1;
+	}
+	db->path = soc_xstrdup(path);
+	defensive(db);
+	return 0;
+}
+
+sqlite3_stmt *
+soc_db_try_prepare(struct soc_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
 }
 
 void

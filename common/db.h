@@ -24,6 +24,16 @@ struct soc_db {
 void soc_db_open(struct soc_db *db, const char *path,
     const char *const *migrations, int nmigrations);
 void soc_db_close(struct soc_db *db);
+/*
+ * Open another program's database read-only, to read what it publishes
+ * (soc-enrich reads soc-correlate's incident_entity): no migrations, no
+ * writes, the same defensive settings.  Returns 0, or -1 when the file is
+ * absent or unreadable (a reader treats that as "nothing known").
+ */
+int soc_db_open_ro(struct soc_db *db, const char *path);
+/* Prepare static SQL that may not match the schema (a reader of another
+ * program's database): NULL instead of dying. */
+sqlite3_stmt *soc_db_try_prepare(struct soc_db *db, const char *sql);
 /* Prepare static SQL; a failure is a programmer error (dies, 70). */
 sqlite3_stmt *soc_db_prepare(struct soc_db *db, const char *sql);
 /* Run static SQL with no parameters (BEGIN, COMMIT, DDL). */

@@ -66,7 +66,7 @@ static struct {
 	struct context ctx;
 	struct enricher er;
 	struct soc_lookup *lk;
-	sqlite3 *corr;
+	struct soc_db corr;	/* soc-correlate's, read-only; .h NULL when absent */
 	struct soc_out out;
 	struct soc_rejects rej;
 	struct soc_buf kind, head, val, line;
@@ -340,20 +340,14 @@ open_correlate(void)
 {
 	char *path = soc_state_file(g.state, "correlate.db");
 
-	if (access(path, F_OK) == 0 &&
-	    sqlite3_open_v2(path, &g.corr, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(g.corr, 5000);
+	if (access(path, F_OK) == 0 && soc_db_open_ro(&g.corr, path) == 0) {
 		/* Without the table (an older or newer soc-correlate) there
 		 * is nothing to say about prior incidents. */
-		if (sqlite3_prepare_v2(g.corr,
+		g.er.prior_q = soc_db_try_prepare(&g.corr,
 		    "SELECT incident, verdict FROM incident_entity WHERE value = ?1"
-		    " ORDER BY last_seen DESC, incident LIMIT 5", -1,
-		    &g.er.prior_q, NULL) != SQLITE_OK)
-			g.er.prior_q = NULL;
-	}
-	if (g.corr && !g.er.prior_q) {
-		sqlite3_close(g.corr);
-		g.corr = NULL;
+		    " ORDER BY last_seen DESC, incident LIMIT 5");
+		if (!g.er.prior_q)
+			soc_db_close(&g.corr);
 	}
 	free(path);
 }
@@ -618,8 +612,7 @@ cmd_filter(int argc, char **argv)
 	er_release(&g.er);
 	if (g.er.prior_q)
 		sqlite3_finalize(g.er.prior_q);
-	if (g.corr)
-		sqlite3_close(g.corr);
+	soc_db_close(&g.corr);
 	ctx_release(&g.ctx);
 	soc_intel_release(&g.intel);
 	soc_buf_release(&g.kind);

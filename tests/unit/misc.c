@@ -94,6 +94,22 @@ main(void)
 	is_str((const char *)sqlite3_column_text(q, 0), "wal", "WAL mode");
 	sqlite3_finalize(q);
 	soc_db_close(&db);
+	ok(soc_db_open_ro(&db, p) == 0, "read-only open of another's database");
+	q = soc_db_try_prepare(&db, "SELECT w FROM t");
+	ok(q != NULL, "a query that fits the schema prepares");
+	sqlite3_finalize(q);
+	ok(soc_db_try_prepare(&db, "SELECT nope FROM t") == NULL,
+	    "one that does not gives NULL, not death");
+	q = soc_db_prepare(&db, "INSERT INTO t (k, v) VALUES ('x', 1)");
+	ok(sqlite3_step(q) == SQLITE_READONLY, "writes refused");
+	sqlite3_finalize(q);
+	soc_db_close(&db);
+	{
+		char *none = soc_state_file(dir, "none.db");
+
+		ok(soc_db_open_ro(&db, none) < 0, "an absent database: -1");
+		free(none);
+	}
 	free(p);
 
 	/* config: errors name file, line and column. */
