@@ -26,9 +26,8 @@ soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
 static void
 entry_free(struct soc_baseline_entry *e)
 {
-	free(e->key);
 	free(e->how);
-	free(e);
+	free(e);	/* the key is allocated with the entry */
 }
 
 void
@@ -37,8 +36,8 @@ soc_baseline_free(struct soc_baseline *b)
 	size_t i;
 
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i])
-			entry_free(b->slot[i]);
+		if (b->slot[i].e)
+			entry_free(b->slot[i].e);
 	free(b->slot);
 	b->slot = NULL;
 	b->n = b->cap = 0;
@@ -57,13 +56,22 @@ soc_baseline_hash(const char *key, size_t n)
 	return h;
 }
 
+/* The slot of key, or the empty slot where it would go.  The low bits of
+ * FNV-1a are mixed with its high bits first, the table being a power of
+ * two. */
+static size_t
+home(const struct soc_baseline *b, uint64_t h)
+{
+	return (size_t)(h ^ (h >> 29) ^ (h >> 47)) & (b->cap - 1);
+}
+
 static size_t
 find(const struct soc_baseline *b, uint64_t h, const char *key)
 {
-	size_t i = (size_t)h & (b->cap - 1);
+	size_t i = home(b, h);
 
-	while (b->slot[i]) {
-		if (b->slot[i]->hash == h && strcmp(b->slot[i]->key, key) == 0)
+	while (b->slot[i].e) {
+		if (b->slot[i].hash == h && strcmp(b->slot[i].e->key, key) == 0)
 			return i;
 		i = (i + 1) & (b->cap - 1);
 	}
@@ -73,36 +81,49 @@ find(const struct soc_baseline *b, uint64_t h, const char *key)
 static void
 place(struct soc_baseline *b, struct soc_baseline_entry *e)
 {
-	size_t i = (size_t)e->hash & (b->cap - 1);
+	size_t i = home(b, e->hash);
 
-	while (b->slot[i])
+	while (b->slot[i].e)
 		i = (i + 1) & (b->cap - 1);
-	b->slot[i] = e;
+	b->slot[i].hash = e->hash;
+	b->slot[i].e = e;
 }
 
 static void
 rehash(struct soc_baseline *b, size_t cap)
 {
-	struct soc_baseline_entry **old = b->slot;
+	struct soc_baseline_slot *old = b->slot;
 	size_t oldcap = b->cap, i;
 
 	b->slot = soc_xcalloc(cap, sizeof(*b->slot));
 	b->cap = cap;
 	for (i = 0; i < oldcap; i++)
-		if (old[i])
-			place(b, old[i]);
+		if (old[i].e)
+			place(b, old[i].e);
 	free(old);
 }
 
-static int
-by_age(const void *x, const void *y)
+/* Empty slot i, moving later entries of its cluster back (backward-shift
+ * deletion: no tombstones, probing stays as short as it was). */
+static void
+remove_at(struct soc_baseline *b, size_t i)
 {
-	const struct soc_baseline_entry *a = *(struct soc_baseline_entry *const *)x;
-	const struct soc_baseline_entry *c = *(struct soc_baseline_entry *const *)y;
+	size_t mask = b->cap - 1, j = i, k;
 
-	if (a->last != c->last)
-		return a->last < c->last ? -1 : 1;
-	return strcmp(a->key, c->key);
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!b->slot[j].e)
+			break;
+		k = home(b, b->slot[j].hash);
+		/* The entry at j may fill the hole at i unless its home lies
+		 * cyclically in (i, j]. */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		b->slot[i] = b->slot[j];
+		i = j;
+	}
+	b->slot[i].e = NULL;
+	b->slot[i].hash = 0;
 }
 
 static int
@@ -122,8 +143,8 @@ collect(struct soc_baseline *b)
 
 	v = soc_xcalloc(b->n ? b->n : 1, sizeof(*v));
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i])
-			v[k++] = b->slot[i];
+		if (b->slot[i].e)
+			v[k++] = b->slot[i].e;
 	SOC_ASSERT(k == b->n);
 	return v;
 }
@@ -166,29 +187,94 @@ select_first(struct soc_baseline_entry **v, size_t n, size_t k,
 	}
 }
 
-/* Drop the eighth of the table seen longest ago. */
+/* An entry's age, copied beside it so that choosing the oldest reads
+ * a compact array; the key breaks ties only. */
+struct aged {
+	int64_t last;
+	struct soc_baseline_entry *e;
+};
+
+static int
+aged_cmp(const struct aged *x, const struct aged *y)
+{
+	if (x->last != y->last)
+		return x->last < y->last ? -1 : 1;
+	return strcmp(x->e->key, y->e->key);
+}
+
+/* Partition v so that its first k are the k oldest by (last, key), the
+ * order of eviction (quickselect, as select_first). */
+static void
+select_aged(struct aged *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n, i, j, m;
+	struct aged pv, t;
+
+	while (hi - lo > 1) {
+		m = lo + (hi - lo) / 2;
+		if (aged_cmp(&v[m], &v[lo]) < 0)
+			t = v[m], v[m] = v[lo], v[lo] = t;
+		if (aged_cmp(&v[hi - 1], &v[m]) < 0) {
+			t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
+			if (aged_cmp(&v[m], &v[lo]) < 0)
+				t = v[m], v[m] = v[lo], v[lo] = t;
+		}
+		pv = v[m];
+		t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
+		for (i = j = lo; i < hi - 1; i++)
+			if (aged_cmp(&v[i], &pv) < 0) {
+				t = v[i], v[i] = v[j], v[j] = t;
+				j++;
+			}
+		t = v[j], v[j] = v[hi - 1], v[hi - 1] = t;
+		if (j == k || j + 1 == k)
+			return;
+		if (k < j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+}
+
+/* Drop the eighth of the table seen longest ago: chosen by a linear
+ * selection, then removed in place, one sweep of the slots. */
 static void
 evict(struct soc_baseline *b)
 {
-	struct soc_baseline_entry **v = collect(b);
-	size_t drop = b->n / 8, i;
+	struct aged *v;
+	size_t drop = b->n / 8, i, k = 0, start, gone = 0;
 
 	if (drop == 0)
 		drop = 1;
-	select_first(v, b->n, drop, by_age);
+	v = soc_xcalloc(b->n, sizeof(*v));
 	for (i = 0; i < b->cap; i++)
-		b->slot[i] = NULL;
-	for (i = 0; i < b->n; i++) {
-		if (i < drop) {
-			if (v[i]->last > b->horizon)
-				b->horizon = v[i]->last;
-			entry_free(v[i]);
-		} else
-			place(b, v[i]);
+		if (b->slot[i].e) {
+			v[k].last = b->slot[i].e->last;
+			v[k++].e = b->slot[i].e;
+		}
+	SOC_ASSERT(k == b->n);
+	select_aged(v, b->n, drop);
+	for (i = 0; i < drop; i++) {
+		v[i].e->doomed = 1;
+		if (v[i].last > b->horizon)
+			b->horizon = v[i].last;
 	}
+	free(v);
+	/* Sweep from an empty slot, so that no cluster wraps past the start
+	 * and every entry moved back lands where the sweep has yet to look. */
+	for (start = 0; b->slot[start].e; start++)
+		;
+	for (k = 1; k <= b->cap; k++) {
+		i = (start + k) & (b->cap - 1);
+		while (b->slot[i].e && b->slot[i].e->doomed) {
+			entry_free(b->slot[i].e);
+			remove_at(b, i);
+			gone++;
+		}
+	}
+	SOC_ASSERT(gone == drop);
 	b->evicted += drop;
 	b->n -= drop;
-	free(v);
 }
 
 /* Newest first by (last, key): last descending, then key ascending, so
@@ -214,8 +300,7 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 		return;
 	v = collect(b);
 	select_first(v, b->n, keep, by_newest);
-	for (i = 0; i < b->cap; i++)
-		b->slot[i] = NULL;
+	memset(b->slot, 0, b->cap * sizeof(*b->slot));
 	for (i = 0; i < b->n; i++) {
 		if (i < keep)
 			place(b, v[i]);
@@ -231,18 +316,19 @@ soc_baseline_get(struct soc_baseline *b, const char *key)
 {
 	uint64_t h = soc_baseline_hash(key, strlen(key));
 
-	return b->slot[find(b, h, key)];
+	return b->slot[find(b, h, key)].e;
 }
 
 struct soc_baseline_entry *
 soc_baseline_put(struct soc_baseline *b, const char *key)
 {
-	uint64_t h = soc_baseline_hash(key, strlen(key));
+	size_t klen = strlen(key);
+	uint64_t h = soc_baseline_hash(key, klen);
 	size_t i = find(b, h, key);
 	struct soc_baseline_entry *e;
 
-	if (b->slot[i])
-		return b->slot[i];
+	if (b->slot[i].e)
+		return b->slot[i].e;
 	if (b->n >= b->max) {
 		evict(b);
 		i = find(b, h, key);
@@ -251,11 +337,13 @@ soc_baseline_put(struct soc_baseline *b, const char *key)
 		rehash(b, b->cap * 2);
 		i = find(b, h, key);
 	}
-	e = soc_xcalloc(1, sizeof(*e));
+	e = soc_xcalloc(1, sizeof(*e) + klen + 1);
 	e->hash = h;
-	e->key = soc_xstrdup(key);
+	e->key = (char *)(e + 1);
+	memcpy(e->key, key, klen);
 	e->first = e->last = INT64_MIN;
-	b->slot[i] = e;
+	b->slot[i].hash = h;
+	b->slot[i].e = e;
 	b->n++;
 	return e;
 }
@@ -385,8 +473,8 @@ soc_baseline_each_dirty(struct soc_baseline *b,
 
 	v = soc_xcalloc(b->n ? b->n : 1, sizeof(*v));
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i] && b->slot[i]->dirty)
-			v[k++] = b->slot[i];
+		if (b->slot[i].e && b->slot[i].e->dirty)
+			v[k++] = b->slot[i].e;
 	qsort(v, k, sizeof(*v), by_key);
 	for (i = 0; i < k; i++)
 		if (fn(v[i], arg))

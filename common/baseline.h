@@ -13,7 +13,8 @@
  * Times going backwards (out-of-order input) never decay a counter.
  *
  * Memory is bounded by max entries: when the table is full the eighth of
- * it seen longest ago is evicted (ties broken by key, so deterministic).
+ * it seen longest ago is evicted (ties broken by key, so deterministic),
+ * so the cost of choosing them is spread over max/8 insertions.
  * The table owns its entries and their key strings; pointers returned by
  * soc_baseline_get stay valid until the next soc_baseline_touch that may
  * evict, or soc_baseline_free.
@@ -35,10 +36,18 @@ struct soc_baseline_entry {
 	uint16_t hod[24];
 	uint16_t *how;			/* NULL until the profile is asked for */
 	int dirty;
+	int doomed;			/* chosen for eviction (internal) */
+};
+
+/* A slot of the table: the entry's hash beside it, so probing compares
+ * hashes without touching entries. */
+struct soc_baseline_slot {
+	uint64_t hash;
+	struct soc_baseline_entry *e;	/* NULL: empty */
 };
 
 struct soc_baseline {
-	struct soc_baseline_entry **slot;	/* open addressing */
+	struct soc_baseline_slot *slot;	/* open addressing, linear probing */
 	size_t cap, n, max;
 	double hl_slow, hl_fast;		/* half-lives in ms */
 	unsigned long long evicted;

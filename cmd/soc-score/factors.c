@@ -58,17 +58,110 @@ alert_release(struct alert *a)
 		soc_buf_release(&a->feat[i]);
 }
 
+static const struct {
+	const char *name;
+	size_t len;
+} top_name[NTOP] = {
+	[TOP_TS] = { "@timestamp", 10 }, [TOP_OBSERVER] = { "observer", 8 },
+	[TOP_EVENT] = { "event", 5 }, [TOP_RULE] = { "rule", 4 },
+	[TOP_HOST] = { "host", 4 }, [TOP_USER] = { "user", 4 },
+	[TOP_SOURCE] = { "source", 6 }, [TOP_PROCESS] = { "process", 7 },
+	[TOP_DEST] = { "destination", 11 }, [TOP_DNS] = { "dns", 3 },
+	[TOP_SOC] = { "soc", 3 },
+};
+
+/* One pass over rec's top level, noting the members scoring reads.  When
+ * a top-level key holds a dot or an escape, or a member of interest
+ * appears twice, the dotted-path rules (json.h: flat dotted keys match,
+ * the last match wins) could pick another value than its member's: then
+ * every path is looked up from the top, as before. */
+static void
+index_top(struct alert *a, const struct soc_span *rec)
+{
+	struct soc_json_iter it;
+	struct soc_span k, v;
+	int i;
+
+	a->rec = rec;
+	a->slow = 0;
+	for (i = 0; i < NTOP; i++)
+		a->top[i].type = SOC_JSON_NONE;
+	soc_json_iter_init(&it, rec);
+	while (soc_json_iter_next(&it, &k, &v)) {
+		const char *kp = k.p + 1;
+		size_t kl = k.len - 2;
+
+		if (memchr(kp, '.', kl) || memchr(kp, '\\', kl)) {
+			a->slow = 1;
+			return;
+		}
+		for (i = 0; i < NTOP; i++)
+			if (kl == top_name[i].len &&
+			    memcmp(kp, top_name[i].name, kl) == 0)
+				break;
+		if (i == NTOP)
+			continue;
+		if (a->top[i].type != SOC_JSON_NONE) {
+			a->slow = 1;
+			return;
+		}
+		a->top[i] = v;
+	}
+}
+
+/* The value at a dotted path of the alert's record (soc_record_get). */
+static enum soc_json_type
+rget(const struct alert *a, const char *path, struct soc_span *out)
+{
+	const char *dot;
+	size_t seg;
+	int i;
+
+	if (a->slow)
+		return soc_record_get(a->rec, path, out);
+	dot = strchr(path, '.');
+	seg = dot ? (size_t)(dot - path) : strlen(path);
+	for (i = 0; i < NTOP; i++)
+		if (seg == top_name[i].len &&
+		    memcmp(path, top_name[i].name, seg) == 0)
+			break;
+	if (i == NTOP)
+		return soc_record_get(a->rec, path, out);
+	if (!dot) {
+		*out = a->top[i];
+		return out->type;
+	}
+	if (a->top[i].type == SOC_JSON_NONE) {
+		out->p = NULL;
+		out->len = 0;
+		out->type = SOC_JSON_NONE;
+		return SOC_JSON_NONE;
+	}
+	return soc_json_path(&a->top[i], dot + 1, out);
+}
+
+/* The integer at path (soc_record_int). */
+static int
+rgetint(const struct alert *a, const char *path, int64_t *v)
+{
+	struct soc_span s;
+
+	if (rget(a, path, &s) != SOC_JSON_NUMBER)
+		return -1;
+	return soc_json_to_int(&s, v);
+}
+
 /* The first of paths that holds a non-empty string (or a number, or the
  * first element of an array of strings), into out; 1 when found. */
 static int
-field(const struct soc_span *rec, struct soc_buf *out, const char *const *paths)
+field(const struct alert *a, struct soc_buf *out, const char *const *paths)
 {
 	struct soc_span v, el;
 	char sub[128];
 
 	soc_buf_reset(out);
 	for (; *paths; paths++) {
-		switch (soc_record_get(rec, *paths, &v)) {
+		switch (rget(a, *paths, &v)) {
 		case SOC_JSON_STRING:
 			if (soc_json_str_decode(&v, out) == 0 && out->len > 0)
 				return 1;
@@ -83,7 +176,7 @@ field(const struct soc_span *rec, struct soc_buf *out, const char *const *paths)
 			if (snprintf(sub, sizeof(sub), "%s.0", *paths) >=
 			    (int)sizeof(sub))
 				break;
-			if (soc_record_get(rec, sub, &el) == SOC_JSON_STRING &&
+			if (rget(a, sub, &el) == SOC_JSON_STRING &&
 			    soc_json_str_decode(&el, out) == 0 && out->len > 0)
 				return 1;
 			soc_buf_reset(out);
@@ -142,26 +235,27 @@ alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
 	struct soc_span v;
 	int64_t ts;
 
+	index_top(a, rec);
 	a->ts = now;
-	if (soc_record_get(rec, "@timestamp", &v) == SOC_JSON_STRING &&
+	if (rget(a, "@timestamp", &v) == SOC_JSON_STRING &&
 	    v.len >= 2 && soc_time_parse(v.p + 1, v.len - 2, &ts) == 0)
 		a->ts = ts;
-	if (!field(rec, &a->product, PATHS("observer.product", "event.dataset",
+	if (!field(a, &a->product, PATHS("observer.product", "event.dataset",
 	    "observer.vendor", "soc.source.format")))
 		soc_buf_addstr(&a->product, "-");
-	if (!field(rec, &a->rule, PATHS("rule.id", "rule.name", "event.action",
+	if (!field(a, &a->rule, PATHS("rule.id", "rule.name", "event.action",
 	    "event.code")))
 		soc_buf_addstr(&a->rule, "-");
-	if (!field(rec, &a->rname, PATHS("rule.name", "rule.id", "event.action",
+	if (!field(a, &a->rname, PATHS("rule.name", "rule.id", "event.action",
 	    "event.code")))
 		soc_buf_addstr(&a->rname, "-");
-	field(rec, &a->host, PATHS("host.name", "host.hostname", "host.ip"));
-	field(rec, &a->user, PATHS("user.name"));
-	field(rec, &a->src, PATHS("source.ip"));
-	field(rec, &a->country, PATHS("source.geo.country_iso_code"));
-	field(rec, &a->process, PATHS("process.name"));
-	field(rec, &a->dst, PATHS("destination.ip", "dns.question.name"));
-	field(rec, &a->id, PATHS("soc.id"));
+	field(a, &a->host, PATHS("host.name", "host.hostname", "host.ip"));
+	field(a, &a->user, PATHS("user.name"));
+	field(a, &a->src, PATHS("source.ip"));
+	field(a, &a->country, PATHS("source.geo.country_iso_code"));
+	field(a, &a->process, PATHS("process.name"));
+	field(a, &a->dst, PATHS("destination.ip", "dns.question.name"));
+	field(a, &a->id, PATHS("soc.id"));
 	clean(&a->product);
 	clean(&a->rule);
 	clean(&a->host);
@@ -170,7 +264,7 @@ alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
 	clean(&a->country);
 	clean(&a->process);
 	clean(&a->dst);
-	a->has_sev = soc_record_int(rec, "soc.severity", &a->sev) == 0;
+	a->has_sev = rgetint(a, "soc.severity", &a->sev) == 0;
 
 	soc_buf_reset(&a->rulekey);
 	soc_buf_addf(&a->rulekey, "r" SEP "%s/%s", a->product.p, a->rule.p);
@@ -396,9 +490,9 @@ context(struct score_state *s, const struct soc_span *rec, struct alert *a,
 		factor(f, "severity", (double)(a->sev - 50) * p->severity_weight,
 		    "source severity %lld of 100", (long long)a->sev);
 	}
-	if (soc_record_int(rec, "soc.enrich.intel_max_confidence", &n) == 0 &&
+	if (rgetint(a, "soc.enrich.intel_max_confidence", &n) == 0 &&
 	    n > 0) {
-		if (!field(rec, t, PATHS("soc.enrich.intel.0.indicator",
+		if (!field(a, t, PATHS("soc.enrich.intel.0.indicator",
 		    "soc.enrich.intel.0.value")))
 			soc_buf_addstr(t, "an indicator");
 		factor(f, "intel", (double)n * p->intel_weight, "threat intel "
@@ -408,25 +502,25 @@ context(struct score_state *s, const struct soc_span *rec, struct alert *a,
 	}
 	/* A criticality counts only for a known asset: soc-enrich writes
 	 * asset_criticality 0 with an empty assets list when it knows none. */
-	if (soc_record_int(rec, "soc.enrich.asset_criticality", &n) == 0 &&
-	    soc_record_get(rec, "soc.enrich.assets.0", &v) == SOC_JSON_OBJECT) {
-		if (!field(rec, t, PATHS("soc.enrich.assets.0.value")))
+	if (rgetint(a, "soc.enrich.asset_criticality", &n) == 0 &&
+	    rget(a, "soc.enrich.assets.0", &v) == SOC_JSON_OBJECT) {
+		if (!field(a, t, PATHS("soc.enrich.assets.0.value")))
 			soc_buf_addstr(t, "the asset");
 		factor(f, "asset", (double)(n - 50) * p->asset_weight,
 		    "asset %s has criticality %lld of 100", t->p, (long long)n);
 		if (n >= p->guard_asset && !f->guard)
 			f->guard = "critical_asset";
 	}
-	priv = soc_record_get(rec, "soc.enrich.privileged", &v) == SOC_JSON_TRUE;
+	priv = rget(a, "soc.enrich.privileged", &v) == SOC_JSON_TRUE;
 	if (priv) {
-		if (!field(rec, t, PATHS("soc.enrich.identities.0.value",
+		if (!field(a, t, PATHS("soc.enrich.identities.0.value",
 		    "user.name")))
 			soc_buf_addstr(t, "the account");
 		factor(f, "identity", p->privileged_points, "account %s is "
 		    "privileged", t->p);
 	}
-	if (soc_record_get(rec, "soc.enrich.prior.0", &v) == SOC_JSON_OBJECT &&
-	    field(rec, t, PATHS("soc.enrich.prior.0.verdict"))) {
+	if (rget(a, "soc.enrich.prior.0", &v) == SOC_JSON_OBJECT &&
+	    field(a, t, PATHS("soc.enrich.prior.0.verdict"))) {
 		int bad = strcmp(t->p, "true_positive") == 0 ||
 		    strcmp(t->p, "malicious") == 0;
 		int good = strcmp(t->p, "false_positive") == 0 ||
@@ -437,11 +531,11 @@ context(struct score_state *s, const struct soc_span *rec, struct alert *a,
 			    -p->prior_points / 2, "an earlier incident with "
 			    "this observable was judged %s", t->p);
 	}
-	if (soc_record_get(rec, "soc.enrich.lookups.0", &v) == SOC_JSON_OBJECT &&
-	    field(rec, t, PATHS("soc.enrich.lookups.0.verdict")) &&
+	if (rget(a, "soc.enrich.lookups.0", &v) == SOC_JSON_OBJECT &&
+	    field(a, t, PATHS("soc.enrich.lookups.0.verdict")) &&
 	    strcmp(t->p, "malicious") == 0) {
 		n = 50;
-		soc_record_int(rec, "soc.enrich.lookups.0.score", &n);
+		rgetint(a, "soc.enrich.lookups.0.score", &n);
 		factor(f, "lookup", (double)n * p->lookup_weight, "a remote "
 		    "lookup judged an observable malicious (score %lld)",
 		    (long long)n);
@@ -551,7 +645,7 @@ score_alert(struct score_state *s, const struct soc_span *rec,
 	behaviour(s, a, &f);
 	learned(s, a, &f);
 	if (!f.guard && f.anomaly >= p->guard_privileged_anomaly &&
-	    soc_record_get(rec, "soc.enrich.privileged", &(struct soc_span){ 0 })
+	    rget(a, "soc.enrich.privileged", &(struct soc_span){ 0 })
 	    == SOC_JSON_TRUE)
 		f.guard = "privileged_anomaly";
 

@@ -57,8 +57,18 @@ enum pair_kind {
 
 #define MAX_FEATS 8
 
+/* The top-level members scoring reads from (see factors.c). */
+enum { TOP_TS, TOP_OBSERVER, TOP_EVENT, TOP_RULE, TOP_HOST, TOP_USER,
+	TOP_SOURCE, TOP_PROCESS, TOP_DEST, TOP_DNS, TOP_SOC, NTOP };
+
 /* What scoring reads from one alert (strings owned by the buffers). */
 struct alert {
+	/* The record being read and its top-level members of interest, found
+	 * in one pass; slow when a path must be looked up from the top
+	 * (a dotted or escaped top-level key, a repeated member). */
+	const struct soc_span *rec;
+	int slow;
+	struct soc_span top[NTOP];
 	int64_t ts;
 	struct soc_buf product, rule, rname, host, user, src, country,
 	    process, dst, id, tmp;
