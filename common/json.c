@@ -269,51 +269,77 @@ soc_json_validate(const char *p, size_t n, int maxdepth, struct soc_span *out,
 	return -1;
 }
 
-/* Skip one value of a validated document; p at its first byte. */
+/* Past the closing quote of the string whose opening quote is at p. */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	p++;
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		const char *b;
+		size_t nb = 0;
+
+		if (!q)
+			return end;
+		/* An even run of backslashes before it: the quote is real. */
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			nb++;
+		p = q + 1;
+		if (nb % 2 == 0)
+			return p;
+	}
+}
+
+/* 1 a quote, 2 an opening bracket, 3 a closing one: all skip_value needs
+ * to look at inside a container. */
+static const unsigned char structural[256] = {
+	['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3,
+};
+
+/* Skip one value of a validated document; p at its first byte (or at
+ * separators before it).  Inside a container only quotes and brackets
+ * matter, so every other byte costs one table look-up. */
 static const char *
 skip_value(const char *p, const char *end)
 {
 	int depth = 0;
 
-	do {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-		    *p == '\r' || *p == ',' || *p == ':'))
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r' || *p == ',' || *p == ':'))
+		p++;
+	if (p >= end)
+		return end;
+	switch (structural[(unsigned char)*p]) {
+	case 1:
+		return skip_string(p, end);
+	case 0:
+		while (p < end && *p != ',' && *p != '}' && *p != ']' &&
+		    *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
 			p++;
-		if (p >= end)
-			return end;
-		switch (*p) {
-		case '{': case '[':
+		return p;
+	case 3:
+		return p;	/* not a value: never asked of a valid span */
+	}
+	while (p < end) {
+		switch (structural[(unsigned char)*p]) {
+		case 0:
+			p++;
+			break;
+		case 1:
+			p = skip_string(p, end);
+			break;
+		case 2:
 			depth++;
 			p++;
 			break;
-		case '}': case ']':
-			depth--;
+		case 3:
 			p++;
+			if (--depth == 0)
+				return p;
 			break;
-		case '"':
-			p++;
-			for (;;) {
-				const char *q = memchr(p, '"', (size_t)(end - p));
-				const char *b;
-				size_t nb = 0;
-
-				if (!q)
-					return end;
-				/* Count backslashes before the quote. */
-				for (b = q; b > p && b[-1] == '\\'; b--)
-					nb++;
-				p = q + 1;
-				if (nb % 2 == 0)
-					break;
-			}
-			break;
-		default:
-			while (p < end && *p != ',' && *p != '}' && *p != ']' &&
-			    *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-				p++;
 		}
-	} while (depth > 0);
-	return p;
+	}
+	return end;
 }
 
 static enum soc_json_type

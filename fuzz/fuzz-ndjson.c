@@ -12,6 +12,8 @@
 #include "ndjson.h"
 #include "record.h"
 
+#include <jansson.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -42,6 +44,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.fd = fds[0];
 	while (soc_reader_record(&r, &rec) == 1) {
 		nrec++;
+		{
+			/* The span walker agrees with jansson on the members,
+			 * and every member's span is a value by itself. */
+			struct soc_json_iter it;
+			struct soc_span k, m;
+			size_t n = 0;
+			json_t *j = json_loadb(rec.p, rec.len,
+			    JSON_REJECT_DUPLICATES, NULL);
+
+			soc_json_iter_init(&it, &rec);
+			while (soc_json_iter_next(&it, &k, &m)) {
+				n++;
+				if (soc_json_validate(m.p, m.len, 70, NULL, NULL,
+				    NULL) < 0)
+					abort();
+			}
+			if (j && json_object_size(j) != n)
+				abort();
+			json_decref(j);
+		}
 		soc_json_path(&rec, "soc.kind", &v);
 		soc_json_path(&rec, "a.0.b", &v);
 		soc_buf_reset(&b);
