@@ -525,6 +525,9 @@ struct dnode {
 	size_t kpos, vpos, vend;
 	size_t first, n;
 	json_type type;
+	/* Its canonical form is its output bytes: no object below it has
+	 * members out of bytewise key order. */
+	int clean;
 };
 
 /* n new nodes, by index (g.nodes moves as it grows). */
@@ -558,6 +561,8 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 	size_t i, first;
 	int rc = 0;
 
+	int clean = 1;
+
 	g.nodes[self].type = json_typeof(v);
 	g.nodes[self].vpos = b->len;
 	g.nodes[self].n = 0;
@@ -570,8 +575,11 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 		for (it = json_object_iter((json_t *)v); it;
 		    it = json_object_iter_next((json_t *)v, it)) {
 			k = json_object_iter_key(it);
-			if (i)
+			if (i) {
 				rc |= put(b, ',');
+				if (clean && strcmp(g.nodes[first + i - 1].key, k) >= 0)
+					clean = 0;
+			}
 			g.nodes[first + i].key = k;
 			g.nodes[first + i].kpos = b->len;
 			rc |= dump_str(b, k, json_object_iter_key_len(it));
@@ -579,6 +587,7 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 			rc |= dump_rec(json_object_iter_value(it), b, first + i);
 			if (rc)
 				return -1;
+			clean &= g.nodes[first + i].clean;
 			i++;
 		}
 		rc |= put(b, '}');
@@ -595,6 +604,7 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 			rc |= dump_rec(m, b, first + i);
 			if (rc)
 				return -1;
+			clean &= g.nodes[first + i].clean;
 		}
 		rc |= put(b, ']');
 		break;
@@ -607,6 +617,7 @@ dump_rec(const json_t *v, struct soc_buf *b, size_t self)
 		rc = dump(v, b);
 	}
 	g.nodes[self].vend = b->len;
+	g.nodes[self].clean = clean;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -644,6 +655,10 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 	size_t i, w = 0;
 	int rc = 0;
 
+	if (mode == DUMP_SORTED && d->clean) {
+		add_fit(c, out + d->vpos, d->vend - d->vpos);
+		return 0;
+	}
 	switch (d->type) {
 	case JSON_OBJECT: {
 		struct keyed stack[64], *keys;
