@@ -293,12 +293,43 @@ alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
 /* ---- the factors ---- */
 
 struct factors {
-	json_t *list;		/* [{name, points, evidence}] */
+	struct soc_buf *out;	/* the "factors" array being written */
+	int nlist, err;		/* factors written; an append failed */
 	double sum;		/* of the rounded points */
 	double anomaly;		/* positive behavioural points */
 	const char *guard;
-	struct soc_buf ev;
+	struct soc_buf *ev;	/* the evidence text (score_state's) */
+	struct soc_buf *tmp;
 };
+
+/* Append the JSON string of text s (with no NUL) to out, as a jansson
+ * string of it dumped by soc_json_dump would be.  ASCII is written
+ * directly; other text goes through jansson as before, so text jansson
+ * refuses gets the same replacement. */
+static int
+add_text(struct soc_buf *out, const char *s, size_t n, struct soc_buf *tmp)
+{
+	json_t *v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			break;
+	if (i == n)
+		return soc_buf_add_json_str(out, s, n);
+	v = json_string(s);
+	if (!v) {
+		soc_buf_reset(tmp);
+		soc_buf_add_json_str(tmp, s, n);
+		v = json_loadb(tmp->p, tmp->len, JSON_DECODE_ANY, NULL);
+	}
+	if (!v)
+		return soc_buf_addstr(out, "\"?\"");
+	rc = soc_json_dump(v, out);
+	json_decref(v);
+	return rc;
+}
 
 static void
 factor(struct factors *f, const char *name, double points, const char *fmt,
@@ -308,30 +339,38 @@ static void
 factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 {
 	va_list ap;
-	json_t *o, *ev_s;
 	long pts = lround(points);
-	char *ev;
+	struct soc_buf *o = f->out;
+	char *ev = NULL;
+	int n;
 
 	if (pts == 0 && strcmp(name, "prior") != 0)
 		return;
-	va_start(ap, fmt);
-	if (vasprintf(&ev, fmt, ap) < 0)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
-	va_end(ap);
-	o = json_object();
-	json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "points", json_integer(pts));
 	/* Evidence holds text decoded from the (validated) record, so it is
 	 * UTF-8; should it not be, it is re-encoded with U+FFFD. */
-	ev_s = json_string(ev);
-	if (!ev_s) {
-		soc_buf_reset(&f->ev);
-		soc_buf_add_json_str(&f->ev, ev, strlen(ev));
-		ev_s = json_loadb(f->ev.p, f->ev.len, JSON_DECODE_ANY, NULL);
+	soc_buf_reset(f->ev);
+	if (soc_buf_grow(f->ev, 4096) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	va_start(ap, fmt);
+	n = vsnprintf(f->ev->p, f->ev->cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		soc_die(SOC_EX_SOFTWARE, "cannot format evidence");
+	if ((size_t)n >= f->ev->cap) {
+		va_start(ap, fmt);
+		if (vasprintf(&ev, fmt, ap) < 0)
+			soc_die(SOC_EX_SOFTWARE, "out of memory");
+		va_end(ap);
 	}
-	json_object_set_new(o, "evidence", ev_s ? ev_s : json_string("?"));
+	if ((f->nlist && soc_buf_addch(o, ',') < 0) ||
+	    soc_buf_addstr(o, "{\"name\":") < 0 ||
+	    soc_buf_add_json_str(o, name, strlen(name)) < 0 ||
+	    soc_buf_addf(o, ",\"points\":%ld,\"evidence\":", pts) < 0 ||
+	    add_text(o, ev ? ev : f->ev->p, (size_t)n, f->tmp) < 0 ||
+	    soc_buf_addch(o, '}') < 0)
+		f->err = 1;
 	free(ev);
-	json_array_append_new(f->list, o);
+	f->nlist++;
 	f->sum += (double)pts;
 }
 
@@ -477,8 +516,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 }
 
 static void
-context(struct score_state *s, const struct soc_span *rec, struct alert *a,
-    struct factors *f)
+context(struct score_state *s, struct alert *a, struct factors *f)
 {
 	const struct score_params *p = &s->p;
 	struct soc_buf *t = &a->tmp;
@@ -626,38 +664,63 @@ update(struct score_state *s, struct alert *a)
 	}
 }
 
-json_t *
-score_alert(struct score_state *s, const struct soc_span *rec,
-    struct alert *a, int upd)
+/* A real as soc_json_dump writes it: the shortest of %.15g-%.17g that
+ * reads back the same, with ".0" when that looks like an integer. */
+static int
+add_real(struct soc_buf *out, double d)
+{
+	char tmp[40];
+	int prec;
+
+	if (!isfinite(d))
+		return -1;
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	if (!strpbrk(tmp, ".eEn"))
+		strncat(tmp, ".0", sizeof tmp - strlen(tmp) - 1);
+	return soc_buf_addstr(out, tmp);
+}
+
+int
+score_alert(struct score_state *s, struct alert *a, int upd,
+    struct soc_buf *out)
 {
 	const struct score_params *p = &s->p;
-	struct factors f;
-	json_t *o, *model;
+	struct factors fs, *f = &fs;
+	struct soc_buf *fl = &s->val;
 	double value, conf, pr;
 	const char *disp, *verdict, *prio;
 	long v;
+	int rc;
 
-	memset(&f, 0, sizeof(f));
-	soc_buf_init(&f.ev, 1 << 20);
-	f.list = json_array();
-	factor(&f, "prior", p->prior, "base rate: most alerts need no human");
-	context(s, rec, a, &f);
-	behaviour(s, a, &f);
-	learned(s, a, &f);
-	if (!f.guard && f.anomaly >= p->guard_privileged_anomaly &&
+	soc_buf_reset(fl);
+	f->out = fl;
+	f->nlist = f->err = 0;
+	f->sum = f->anomaly = 0;
+	f->guard = NULL;
+	f->ev = &s->ev;
+	f->tmp = &s->evtmp;
+	factor(f, "prior", p->prior, "base rate: most alerts need no human");
+	context(s, a, f);
+	behaviour(s, a, f);
+	learned(s, a, f);
+	if (!f->guard && f->anomaly >= p->guard_privileged_anomaly &&
 	    rget(a, "soc.enrich.privileged", &(struct soc_span){ 0 })
 	    == SOC_JSON_TRUE)
-		f.guard = "privileged_anomaly";
+		f->guard = "privileged_anomaly";
 
-	value = 100.0 / (1.0 + exp(-f.sum / 10.0));
+	value = 100.0 / (1.0 + exp(-f->sum / 10.0));
 	v = lround(value);
 	disp = v >= p->escalate ? "escalate" : v >= p->monitor ? "monitor" :
 	    "auto_close";
 	/* A guardrail is named only when it prevented an auto-close. */
-	if (f.guard && strcmp(disp, "auto_close") == 0)
+	if (f->guard && strcmp(disp, "auto_close") == 0)
 		disp = "escalate";
 	else
-		f.guard = NULL;
+		f->guard = NULL;
 	verdict = v >= p->malicious ? "malicious" : v >= p->suspicious ?
 	    "suspicious" : "benign";
 	if (strcmp(disp, "escalate") == 0 && strcmp(verdict, "benign") == 0)
@@ -668,21 +731,21 @@ score_alert(struct score_state *s, const struct soc_span *rec,
 	pr = value / 100.0;
 	conf = floor(fmax(pr, 1 - pr) * 100 + 0.5) / 100;
 
-	o = json_object();
-	json_object_set_new(o, "value", json_integer(v));
-	json_object_set_new(o, "verdict", json_string(verdict));
-	json_object_set_new(o, "priority", json_string(prio));
-	json_object_set_new(o, "disposition", json_string(disp));
-	json_object_set_new(o, "confidence", json_real(conf));
-	json_object_set_new(o, "factors", f.list);
-	if (f.guard)
-		json_object_set_new(o, "guardrail", json_string(f.guard));
-	model = json_object();
-	json_object_set_new(model, "version",
-	    json_integer((json_int_t)s->model.version));
-	json_object_set_new(o, "model", model);
-	soc_buf_release(&f.ev);
+	/* The member, written directly in the order and form soc_json_dump
+	 * gave the jansson object it replaces. */
+	rc = f->err ? -1 : 0;
+	if (rc == 0 && (soc_buf_addf(out, "{\"value\":%ld,\"verdict\":\"%s\","
+	    "\"priority\":\"%s\",\"disposition\":\"%s\",\"confidence\":",
+	    v, verdict, prio, disp) < 0 || add_real(out, conf) < 0 ||
+	    soc_buf_addstr(out, ",\"factors\":[") < 0 ||
+	    soc_buf_add(out, fl->p, fl->len) < 0 ||
+	    soc_buf_addch(out, ']') < 0 ||
+	    (f->guard && soc_buf_addf(out, ",\"guardrail\":\"%s\"",
+	    f->guard) < 0) ||
+	    soc_buf_addf(out, ",\"model\":{\"version\":%lld}}",
+	    (long long)s->model.version) < 0))
+		rc = -1;
 	if (upd)
 		update(s, a);
-	return o;
+	return rc;
 }

@@ -84,7 +84,6 @@ run(int argc, char **argv, int learn_only)
 	struct soc_span rec;
 	int i, rc, read_error = 0, audit_error = 0;
 	int64_t now = soc_clock_now();
-	json_t *sc;
 
 	score_state_open(s, g.o.state, g.o.config, !g.no_learn);
 	soc_out_init(&g.out, 1);
@@ -111,14 +110,15 @@ run(int argc, char **argv, int learn_only)
 				continue;
 			}
 			alert_read(&s->a, &rec, now);
-			sc = score_alert(s, &rec, &s->a, 1);
 			soc_buf_reset(&s->out);
-			if (soc_record_splice_json(&rec, "score", sc, &s->out) < 0) {
+			soc_buf_reset(&s->sc);
+			if (score_alert(s, &s->a, 1, &s->sc) < 0 ||
+			    soc_record_splice(&rec, "score", s->sc.p, s->sc.len,
+			    &s->out) < 0) {
 				soc_reject(&g.rej, r.name, r.lineno, r.line, r.len,
 				    0, r.len, "record too large to score");
 			} else
 				soc_out_line(&g.out, s->out.p, s->out.len);
-			json_decref(sc);
 			if (!g.no_learn) {
 				score_recent_put(s, &s->a);
 				if (++s->pending >= CHECKPOINT_EVERY)

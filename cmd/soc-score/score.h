@@ -100,7 +100,7 @@ struct score_state {
 	int audit_tried, audit_failed;
 	unsigned long long learned, unknown_targets, dup_verdicts;
 	struct alert a;
-	struct soc_buf out, val, tmp;
+	struct soc_buf out, val, tmp, ev, evtmp, sc;
 };
 
 /* state.c */
@@ -121,10 +121,11 @@ void alert_init(struct alert *a);
 void alert_release(struct alert *a);
 /* Read the alert's fields from rec and build its keys and features. */
 void alert_read(struct alert *a, const struct soc_span *rec, int64_t now);
-/* Score a (soc.score object, new reference); updates the baselines when
- * update is set. */
-json_t *score_alert(struct score_state *s, const struct soc_span *rec,
-    struct alert *a, int update);
+/* Score a (read by alert_read), appending the soc.score object's compact
+ * JSON to out; updates the baselines when update is set.  Returns 0, or
+ * -1 when out's maximum was reached. */
+int score_alert(struct score_state *s, struct alert *a, int update,
+    struct soc_buf *out);
 
 /* learn.c: one feedback record; returns 0 learned, 1 ignored, -1 failed
  * (the audit log refused: nothing was changed). */

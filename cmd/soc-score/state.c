@@ -157,6 +157,9 @@ score_state_open(struct score_state *s, const char *state_dir,
 	soc_buf_init(&s->out, (size_t)1 << 30);
 	soc_buf_init(&s->val, (size_t)1 << 24);
 	soc_buf_init(&s->tmp, (size_t)1 << 24);
+	soc_buf_init(&s->ev, (size_t)1 << 24);
+	soc_buf_init(&s->evtmp, (size_t)1 << 24);
+	soc_buf_init(&s->sc, (size_t)1 << 30);
 	alert_init(&s->a);
 
 	dbpath = soc_state_file(s->state_dir, "score.db");
@@ -356,6 +359,9 @@ score_state_close(struct score_state *s)
 	soc_buf_release(&s->out);
 	soc_buf_release(&s->val);
 	soc_buf_release(&s->tmp);
+	soc_buf_release(&s->ev);
+	soc_buf_release(&s->evtmp);
+	soc_buf_release(&s->sc);
 	alert_release(&s->a);
 	free(s->state_dir);
 }
