@@ -15,9 +15,11 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "err.h"
 #include "ingest.h"
 
 static const char *const known_types[] = {
@@ -170,6 +172,23 @@ map_http(json_t *out, const json_t *h)
 	ing_set_str(out, "url.domain", host);
 	if (url && url[0] == '/') {
 		size_t k = strcspn(url, "?#");
+
+		/* EVE logs the request target; url.full is what intel lists
+		 * and analysts match: scheme, host, and the port when EVE
+		 * gives one (http_port: the Host header's, not the flow's,
+		 * whose direction flips on alerts about responses). */
+		if (host && *host && !strchr(host, '/')) {
+			int64_t port = 0;
+			char *full;
+
+			ing_get_int(h, "http_port", &port);
+			full = port > 0 && port != 80 ?
+			    soc_xasprintf("http://%s:%lld%s", host, (long long)port,
+			    url) : soc_xasprintf("http://%s%s", host, url);
+
+			ing_set_str(out, "url.full", full);
+			free(full);
+		}
 
 		ing_set_strn(out, "url.path", url, k);
 		if (url[k] == '?')
