@@ -1,5 +1,4 @@
 /* clock: see clock.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,22 +36,43 @@ soc_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+static char *
+put2(char *o, unsigned v)
+{
+	o[0] = (char)('0' + v / 10);
+	o[1] = (char)('0' + v % 10);
+	return o + 2;
+}
+
 void
 soc_time_format(int64_t ms, char *out)
 {
 	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
 	int64_t rem = ms - days * 86400000, y;
-	unsigned m, d;
-	char tmp[64];
+	unsigned m, d, r = (unsigned)rem;
+	char *o = out;
 
+	/* By hand, not snprintf: soc-ingest formats a time per record. */
 	soc_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		y = y < 0 ? 0 : 9999;
-	snprintf(tmp, sizeof tmp, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-	    (int)y, m, d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
-	    (int)(rem / 1000 % 60), (int)(rem % 1000));
-	memcpy(out, tmp, SOC_TIME_LEN);
-	out[SOC_TIME_LEN] = '\0';
+	o = put2(o, (unsigned)(y / 100));
+	o = put2(o, (unsigned)(y % 100));
+	*o++ = '-';
+	o = put2(o, m);
+	*o++ = '-';
+	o = put2(o, d);
+	*o++ = 'T';
+	o = put2(o, r / 3600000);
+	*o++ = ':';
+	o = put2(o, r / 60000 % 60);
+	*o++ = ':';
+	o = put2(o, r / 1000 % 60);
+	*o++ = '.';
+	*o++ = (char)('0' + r % 1000 / 100);
+	o = put2(o, r % 100);
+	*o++ = 'Z';
+	*o = '\0';
 }
 
 static int
