@@ -144,8 +144,8 @@ soc_record_splice(const struct soc_span *rec, const char *key,
 
 /* The shortest of %.15g, %.16g, %.17g that reads back as the same double,
  * so 0.1 stays "0.1"; always with a '.' or an exponent so it stays real. */
-static int
-dump_real(double d, struct soc_buf *out)
+int
+soc_json_dump_real(double d, struct soc_buf *out)
 {
 	char tmp[40];
 	int prec;
@@ -199,7 +199,7 @@ soc_json_dump(const json_t *v, struct soc_buf *out)
 		return soc_buf_addf(out, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
 	case JSON_REAL:
-		return dump_real(json_real_value(v), out);
+		return soc_json_dump_real(json_real_value(v), out);
 	case JSON_TRUE:
 		return soc_buf_addstr(out, "true");
 	case JSON_FALSE:

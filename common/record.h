@@ -51,5 +51,8 @@ int soc_record_splice_json(const struct soc_span *rec, const char *key,
  * strings escaped as soc_buf_add_json_str does.  Returns 0, or -1 on a
  * non-finite real or when out's maximum is reached. */
 int soc_json_dump(const json_t *v, struct soc_buf *out);
+/* One real as soc_json_dump writes it, for a stage that builds its member
+ * text directly; -1 when d is not finite. */
+int soc_json_dump_real(double d, struct soc_buf *out);
 
 #endif
