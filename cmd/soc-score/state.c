@@ -267,9 +267,15 @@ score_state_checkpoint(struct score_state *s)
 
 	if (!s->have_db || !s->learn)
 		return;
-	c.st = soc_db_prepare(&s->db, "INSERT OR REPLACE INTO baseline(key,"
+	/* An upsert changes a known row in place; INSERT OR REPLACE deleted
+	 * it and inserted it again under a new rowid, rewriting its key
+	 * index entry too. */
+	c.st = soc_db_prepare(&s->db, "INSERT INTO baseline(key,"
 	    " count, fast, total, first, last, hod, how)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key) DO UPDATE"
+	    " SET count = excluded.count, fast = excluded.fast,"
+	    " total = excluded.total, first = excluded.first,"
+	    " last = excluded.last, hod = excluded.hod, how = excluded.how");
 	soc_baseline_each_dirty(&s->bl, save_baseline, &c);
 	sqlite3_finalize(c.st);
 	if (s->bl.evicted) {
@@ -281,8 +287,9 @@ score_state_checkpoint(struct score_state *s)
 		sqlite3_finalize(st);
 		s->bl.evicted = 0;
 	}
-	c.st = soc_db_prepare(&s->db, "INSERT OR REPLACE INTO fidelity(rule,"
-	    " tp, fp, bp) VALUES (?1, ?2, ?3, ?4)");
+	c.st = soc_db_prepare(&s->db, "INSERT INTO fidelity(rule, tp, fp, bp)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(rule) DO UPDATE"
+	    " SET tp = excluded.tp, fp = excluded.fp, bp = excluded.bp");
 	soc_baseline_each_dirty(&s->fid, save_fidelity, &c);
 	sqlite3_finalize(c.st);
 	if (s->model_dirty)
