@@ -878,39 +878,68 @@ emit(const struct centry *e, const char *field, const char *value,
 	soc_buf_addstr(out, e->json);
 }
 
+/* Keys longer than this are never found (as before: the key buffer). */
+#define KEY_MAX 1100
+
 static int
 asset_key(struct context *c, const char *kind, const char *key,
     const char *field, const char *value, struct soc_buf *out, int *first)
 {
-	uint64_t h = soc_intel_hash("asset", kind, key, strlen(key));
 	const struct centry *e;
-	char k[1100];
+	size_t kl, n;
+	uint64_t h;
+	char k[KEY_MAX];
 
-	if (!c->assets.n || snprintf(k, sizeof k, "%s\t%s", kind, key) >=
-	    (int)sizeof k || !(e = map_get(&c->assets, h, k)))
+	if (!c->assets.n)
+		return -1;
+	/* "KIND\tKEY", built by hand: this runs several times an alert. */
+	kl = strlen(kind);
+	n = strlen(key);
+	if (kl + 1 + n >= sizeof k)
+		return -1;
+	h = soc_intel_hash("asset", kind, key, n);
+	memcpy(k, kind, kl);
+	k[kl] = '\t';
+	memcpy(k + kl + 1, key, n + 1);
+	if (!(e = map_get(&c->assets, h, k)))
 		return -1;
 	emit(e, field, value, out, first);
 	return e->value;
+}
+
+/* A lower-case copy of s in buf when it fits, else in the heap (*heap
+ * set, for the caller to free). */
+static char *
+lower_copy(const char *s, char *buf, size_t size, char **heap)
+{
+	size_t n = strlen(s);
+	char *k = buf;
+
+	*heap = NULL;
+	if (n >= size)
+		k = *heap = soc_xmalloc(n + 1);
+	memcpy(k, s, n + 1);
+	lower(k);
+	return k;
 }
 
 int
 ctx_asset_host(struct context *c, const char *field, const char *name,
     struct soc_buf *out, int *first)
 {
-	char *k, *dot;
+	char kb[KEY_MAX], *k, *heap, *dot;
 	int crit;
 
 	if (!c->assets.n)
 		return -1;
-	k = soc_xstrdup(name);
-	lower(k);
+	k = lower_copy(name, kb, sizeof kb, &heap);
 	crit = asset_key(c, "host", k, field, name, out, first);
 	/* A fully qualified name also finds the asset by its short name. */
 	if (crit < 0 && (dot = strchr(k, '.')) && dot != k) {
 		*dot = '\0';
 		crit = asset_key(c, "host", k, field, name, out, first);
 	}
-	free(k);
+	free(heap);
 	return crit;
 }
 
@@ -948,13 +977,12 @@ int
 ctx_identity(struct context *c, const char *field, const char *user,
     struct soc_buf *out, int *first)
 {
-	char *k, *p;
+	char kb[256], *k, *heap, *p;
 	int priv;
 
 	if (!c->idents.n)
 		return -1;
-	k = soc_xstrdup(user);
-	lower(k);
+	k = lower_copy(user, kb, sizeof kb, &heap);
 	priv = ident_key(c, k, field, user, out, first);
 	/* "CORP\alice" and "alice@corp.example" also find "alice". */
 	if (priv < 0 && (p = strrchr(k, '\\')) && p[1])
@@ -963,7 +991,7 @@ ctx_identity(struct context *c, const char *field, const char *user,
 		*p = '\0';
 		priv = ident_key(c, k, field, user, out, first);
 	}
-	free(k);
+	free(heap);
 	return priv;
 }
 
