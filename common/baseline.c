@@ -79,14 +79,21 @@ find(const struct soc_baseline *b, uint64_t h, const char *key)
 }
 
 static void
-place(struct soc_baseline *b, struct soc_baseline_entry *e)
+place_slot(struct soc_baseline *b, const struct soc_baseline_slot *sl)
 {
-	size_t i = home(b, e->hash);
+	size_t i = home(b, sl->hash);
 
 	while (b->slot[i].e)
 		i = (i + 1) & (b->cap - 1);
-	b->slot[i].hash = e->hash;
-	b->slot[i].e = e;
+	b->slot[i] = *sl;
+}
+
+static void
+place(struct soc_baseline *b, struct soc_baseline_entry *e)
+{
+	struct soc_baseline_slot sl = { e->hash, e->last, e };
+
+	place_slot(b, &sl);
 }
 
 static void
@@ -99,7 +106,7 @@ rehash(struct soc_baseline *b, size_t cap)
 	b->cap = cap;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].e)
-			place(b, old[i].e);
+			place_slot(b, &old[i]);
 	free(old);
 }
 
@@ -122,8 +129,7 @@ remove_at(struct soc_baseline *b, size_t i)
 		b->slot[i] = b->slot[j];
 		i = j;
 	}
-	b->slot[i].e = NULL;
-	b->slot[i].hash = 0;
+	memset(&b->slot[i], 0, sizeof(b->slot[i]));
 }
 
 static int
@@ -191,6 +197,7 @@ select_first(struct soc_baseline_entry **v, size_t n, size_t k,
  * a compact array; the key breaks ties only. */
 struct aged {
 	int64_t last;
+	uint64_t hash;
 	struct soc_baseline_entry *e;
 };
 
@@ -237,42 +244,35 @@ select_aged(struct aged *v, size_t n, size_t k)
 }
 
 /* Drop the eighth of the table seen longest ago: chosen by a linear
- * selection, then removed in place, one sweep of the slots. */
+ * selection over the slots' copies of the times, then each found by its
+ * hash and pointer and removed in place. */
 static void
 evict(struct soc_baseline *b)
 {
 	struct aged *v;
-	size_t drop = b->n / 8, i, k = 0, start, gone = 0;
+	size_t drop = b->n / 8, i, j, k = 0;
 
 	if (drop == 0)
 		drop = 1;
 	v = soc_xcalloc(b->n, sizeof(*v));
 	for (i = 0; i < b->cap; i++)
 		if (b->slot[i].e) {
-			v[k].last = b->slot[i].e->last;
+			v[k].last = b->slot[i].last;
+			v[k].hash = b->slot[i].hash;
 			v[k++].e = b->slot[i].e;
 		}
 	SOC_ASSERT(k == b->n);
 	select_aged(v, b->n, drop);
 	for (i = 0; i < drop; i++) {
-		v[i].e->doomed = 1;
 		if (v[i].last > b->horizon)
 			b->horizon = v[i].last;
+		for (j = home(b, v[i].hash); b->slot[j].e != v[i].e;
+		    j = (j + 1) & (b->cap - 1))
+			SOC_ASSERT(b->slot[j].e);
+		remove_at(b, j);
+		entry_free(v[i].e);
 	}
 	free(v);
-	/* Sweep from an empty slot, so that no cluster wraps past the start
-	 * and every entry moved back lands where the sweep has yet to look. */
-	for (start = 0; b->slot[start].e; start++)
-		;
-	for (k = 1; k <= b->cap; k++) {
-		i = (start + k) & (b->cap - 1);
-		while (b->slot[i].e && b->slot[i].e->doomed) {
-			entry_free(b->slot[i].e);
-			remove_at(b, i);
-			gone++;
-		}
-	}
-	SOC_ASSERT(gone == drop);
 	b->evicted += drop;
 	b->n -= drop;
 }
@@ -296,6 +296,9 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 	struct soc_baseline_entry **v;
 	size_t i;
 
+	for (i = 0; i < b->cap; i++)
+		if (b->slot[i].e)
+			b->slot[i].last = b->slot[i].e->last;
 	if (b->n <= keep)
 		return;
 	v = collect(b);
@@ -319,8 +322,9 @@ soc_baseline_get(struct soc_baseline *b, const char *key)
 	return b->slot[find(b, h, key)].e;
 }
 
-struct soc_baseline_entry *
-soc_baseline_put(struct soc_baseline *b, const char *key)
+/* The slot of key's entry, created when absent (may evict others). */
+static size_t
+put_slot(struct soc_baseline *b, const char *key)
 {
 	size_t klen = strlen(key);
 	uint64_t h = soc_baseline_hash(key, klen);
@@ -328,7 +332,7 @@ soc_baseline_put(struct soc_baseline *b, const char *key)
 	struct soc_baseline_entry *e;
 
 	if (b->slot[i].e)
-		return b->slot[i].e;
+		return i;
 	if (b->n >= b->max) {
 		evict(b);
 		i = find(b, h, key);
@@ -343,9 +347,18 @@ soc_baseline_put(struct soc_baseline *b, const char *key)
 	memcpy(e->key, key, klen);
 	e->first = e->last = INT64_MIN;
 	b->slot[i].hash = h;
+	b->slot[i].last = INT64_MIN;
 	b->slot[i].e = e;
 	b->n++;
-	return e;
+	return i;
+}
+
+struct soc_baseline_entry *
+soc_baseline_put(struct soc_baseline *b, const char *key)
+{
+	size_t i = put_slot(b, key);	/* may move the slots */
+
+	return b->slot[i].e;
 }
 
 static double
@@ -385,7 +398,8 @@ struct soc_baseline_entry *
 soc_baseline_touch(struct soc_baseline *b, const char *key, int64_t t,
     double w, int with_how)
 {
-	struct soc_baseline_entry *e = soc_baseline_put(b, key);
+	size_t i = put_slot(b, key);
+	struct soc_baseline_entry *e = b->slot[i].e;
 	int h;
 
 	e->count = soc_baseline_count(b, e, t) + w;
@@ -395,6 +409,7 @@ soc_baseline_touch(struct soc_baseline *b, const char *key, int64_t t,
 		e->first = t;
 	if (e->last == INT64_MIN || t > e->last)
 		e->last = t;
+	b->slot[i].last = e->last;
 	if (w >= 1) {
 		h = soc_baseline_hour(t);
 		bump(&e->hod[h], e->hod, 24);

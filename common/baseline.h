@@ -36,13 +36,13 @@ struct soc_baseline_entry {
 	uint16_t hod[24];
 	uint16_t *how;			/* NULL until the profile is asked for */
 	int dirty;
-	int doomed;			/* chosen for eviction (internal) */
 };
 
-/* A slot of the table: the entry's hash beside it, so probing compares
- * hashes without touching entries. */
+/* A slot of the table: the entry's hash and last time beside it, so that
+ * probing and choosing what to evict read the slots, not the entries. */
 struct soc_baseline_slot {
 	uint64_t hash;
+	int64_t last;			/* a copy of e->last */
 	struct soc_baseline_entry *e;	/* NULL: empty */
 };
 
@@ -86,7 +86,8 @@ unsigned soc_baseline_hod_total(const struct soc_baseline_entry *e);
 
 /* Drop all but the keep entries seen last (ties: the smaller key stays),
  * as "ORDER BY last DESC, key LIMIT keep" would load them; not counted as
- * evictions. */
+ * evictions.  A loader that sets entries' last directly calls it once
+ * done, whatever keep, so the table notes their times. */
 void soc_baseline_keep_newest(struct soc_baseline *b, size_t keep);
 
 /* Visit the dirty entries only, by key. */
