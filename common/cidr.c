@@ -221,6 +221,13 @@ soc_bloom_maybe(const struct soc_bloom *b, uint64_t h)
 	return 1;
 }
 
+void
+soc_bloom_prefetch(const struct soc_bloom *b, uint64_t h)
+{
+	if (b->nblocks)
+		__builtin_prefetch(bloom_block(b, h));
+}
+
 static uint64_t
 hash_pfx(const struct soc_ip *a, int plen)
 {
@@ -346,6 +353,22 @@ cmp16(const unsigned char *a, const unsigned char *b)
 	if (x != y)
 		return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
 	return 0;
+}
+
+void
+soc_cidr_prefetch(const struct soc_cidr_set *s, const struct soc_ip *ip)
+{
+	int l, v4 = soc_ip_is_v4(ip);
+
+	for (l = 0; l < s->nlens; l++) {
+		struct soc_ip m = *ip;
+		int pl = s->lens[l].plen;
+
+		if (v4 ? !s->lens[l].v4 : !s->lens[l].v6)
+			continue;
+		soc_ip_mask(&m, pl);
+		soc_bloom_prefetch(&s->bloom, hash_pfx(&m, pl));
+	}
 }
 
 int

@@ -52,6 +52,9 @@ void soc_bloom_init(struct soc_bloom *b, size_t nkeys);
 void soc_bloom_free(struct soc_bloom *b);
 void soc_bloom_add(struct soc_bloom *b, uint64_t h);
 int soc_bloom_maybe(const struct soc_bloom *b, uint64_t h);
+/* Start loading h's block into the cache: a caller with many keys to ask
+ * about prefetches them all first, so their misses overlap. */
+void soc_bloom_prefetch(const struct soc_bloom *b, uint64_t h);
 
 struct soc_cidr_ent {
 	struct soc_ip net;
@@ -85,5 +88,7 @@ void soc_cidr_build(struct soc_cidr_set *s);
 /* Longest matching prefix: 1 with *value and *plen set, 0 when none. */
 int soc_cidr_lookup(const struct soc_cidr_set *s, const struct soc_ip *ip,
     uint64_t *value, int *plen);
+/* Prefetch what soc_cidr_lookup of ip will read first (a hint only). */
+void soc_cidr_prefetch(const struct soc_cidr_set *s, const struct soc_ip *ip);
 
 #endif

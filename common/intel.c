@@ -471,6 +471,56 @@ domain_and_parents(struct soc_intel *in, const char *d, soc_intel_cb cb,
 	return n;
 }
 
+static void
+prefetch_domain(struct soc_intel *in, const char *d)
+{
+	const char *p = d;
+
+	while (p && strchr(p, '.')) {
+		soc_bloom_prefetch(&in->bloom, ioc_hash("domain", p, strlen(p)));
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+}
+
+void
+soc_intel_prefetch(struct soc_intel *in, enum soc_ioc_type t,
+    const char *value)
+{
+	switch (t) {
+	case SOC_IOC_IPV4:
+	case SOC_IOC_IPV6: {
+		struct soc_ip ip;
+
+		soc_bloom_prefetch(&in->bloom, ioc_hash(soc_ioc_type_name(t),
+		    value, strlen(value)));
+		if (in->cidrs.n && soc_ip_parse(value, strlen(value), &ip) == 0)
+			soc_cidr_prefetch(&in->cidrs, &ip);
+		break;
+	}
+	case SOC_IOC_DOMAIN:
+		prefetch_domain(in, value);
+		break;
+	case SOC_IOC_EMAIL: {
+		const char *at = strrchr(value, '@');
+
+		soc_bloom_prefetch(&in->bloom, ioc_hash("email", value,
+		    strlen(value)));
+		if (at)
+			prefetch_domain(in, at + 1);
+		break;
+	}
+	case SOC_IOC_NONE:
+	case SOC_IOC_NTYPES:
+		break;
+	default:
+		soc_bloom_prefetch(&in->bloom, ioc_hash(soc_ioc_type_name(t),
+		    value, strlen(value)));
+		break;
+	}
+}
+
 int
 soc_intel_match(struct soc_intel *in, enum soc_ioc_type t, const char *value,
     soc_intel_cb cb, void *arg)

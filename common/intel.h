@@ -115,6 +115,15 @@ void soc_intel_touch(struct soc_intel *in);
 int soc_intel_match(struct soc_intel *in, enum soc_ioc_type t,
     const char *value, soc_intel_cb cb, void *arg);
 
+/*
+ * A hint before soc_intel_match of the same observable: start loading the
+ * filter blocks it will read.  A caller with many observables prefetches
+ * them all, then matches, so the cache misses overlap instead of coming
+ * one after another.
+ */
+void soc_intel_prefetch(struct soc_intel *in, enum soc_ioc_type t,
+    const char *value);
+
 /* intel list / stats / expire, writing to fp. */
 void soc_intel_list(struct soc_intel *in, FILE *fp);
 void soc_intel_stats(struct soc_intel *in, FILE *fp);

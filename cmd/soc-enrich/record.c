@@ -454,6 +454,12 @@ er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
 	soc_buf_reset(&e->idents);
 	soc_buf_reset(&e->prior);
 	e->max_conf = 0;
+	if (e->intel_db)
+		for (i = 0; i < e->nobs; i++)
+			if (e->obs[i].kind < SOC_IOC_NTYPES)
+				soc_intel_prefetch(e->intel_db,
+				    (enum soc_ioc_type)e->obs[i].kind,
+				    e->obs[i].value);
 	for (i = 0; i < e->nobs; i++) {
 		const struct obs *o = &e->obs[i];
 		struct hitctx hc = { e, o };
