@@ -30,6 +30,11 @@ struct enricher {
 	 * record.c's tops[]), soc, and the record they belong to. */
 	struct soc_span top[16], soc;
 	const char *scanned;
+	/* The last top-level "soc" member of whatever type, as
+	 * soc_record_splice finds it, for er_splice; of record soc_rec. */
+	struct soc_span soc_last;
+	int soc_last_found;
+	const char *soc_rec;
 };
 
 void er_init(struct enricher *e);
@@ -42,6 +47,11 @@ void er_observables(struct enricher *e, const struct soc_span *rec);
  * appended to head; the prior entries are left in e->prior. */
 void er_local(struct enricher *e, const struct soc_span *rec,
     struct soc_buf *head);
+/* soc_record_splice(rec, key, ...) with the same bytes and result, using
+ * er_scan's walk of rec (when it was the last record scanned) instead of
+ * walking the record again. */
+int er_splice(struct enricher *e, const struct soc_span *rec, const char *key,
+    const char *val, size_t vlen, struct soc_buf *out);
 /* Is an observable of this kind sent to remote providers? */
 int er_is_remote(int kind);
 

@@ -450,7 +450,7 @@ enrich_now(const char *line, size_t len, const struct soc_span *root)
 	}
 	soc_buf_addch(&g.head, '}');
 	soc_buf_reset(&g.line);
-	if (soc_record_splice(root, "enrich", g.head.p, g.head.len,
+	if (er_splice(&g.er, root, "enrich", g.head.p, g.head.len,
 	    &g.line) < 0) {
 		soc_warn("a record's soc is not an object: passed through");
 		soc_out_line(&g.out, line, len);

@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "enrich_record.h"
+#include "record.h"
 
 enum { K_HOST = SOC_IOC_NTYPES, K_USER, K_HOSTISH };
 
@@ -276,6 +277,8 @@ er_scan(struct enricher *e, const struct soc_span *rec)
 		split_fields();
 	memset(e->top, 0, sizeof e->top);
 	e->scanned = rec->p;
+	e->soc_rec = rec->p;
+	e->soc_last_found = 0;
 	/* One walk of the top level for the objects that hold observables
 	 * and for soc; a later duplicate key wins, as in jansson. */
 	soc_json_iter_init(&it, rec);
@@ -283,9 +286,13 @@ er_scan(struct enricher *e, const struct soc_span *rec)
 		const char *raw;
 		size_t rn = 0;
 
+		raw = key_raw(&k, &rn);
+		if (key_eq(&k, raw, rn, "soc", 3)) {
+			e->soc_last = v;
+			e->soc_last_found = 1;
+		}
 		if (v.type != SOC_JSON_OBJECT)
 			continue;
-		raw = key_raw(&k, &rn);
 		if (key_eq(&k, raw, rn, "soc", 3)) {
 			e->soc = v;
 			soc_found = 1;
@@ -518,6 +525,69 @@ er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
 		soc_buf_add_json_str(head, zones[z], strlen(zones[z]));
 	}
 	soc_buf_addch(head, '}');
+}
+
+/* Is the object span empty ({} with only whitespace)?  As record.c. */
+static int
+obj_empty(const struct soc_span *obj)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < obj->len; i++)
+		if (obj->p[i] != ' ' && obj->p[i] != '\t' && obj->p[i] != '\n' &&
+		    obj->p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int
+er_splice(struct enricher *e, const struct soc_span *rec, const char *key,
+    const char *val, size_t vlen, struct soc_buf *out)
+{
+	const struct soc_span *sv = &e->soc_last;
+	struct soc_span k, v, old;
+	struct soc_json_iter it;
+	const char *end = rec->p + rec->len;
+	size_t keylen = strlen(key);
+	int found = 0;
+
+	/* Not the record er_scan walked, or no soc (rare): the library. */
+	if (e->soc_rec != rec->p || rec->type != SOC_JSON_OBJECT ||
+	    !e->soc_last_found)
+		return soc_record_splice(rec, key, val, vlen, out);
+	if (sv->type != SOC_JSON_OBJECT)
+		return -1;
+	/* The last member named key in soc, as soc_record_splice's. */
+	soc_json_iter_init(&it, sv);
+	while (soc_json_iter_next(&it, &k, &v)) {
+		size_t rn = 0;
+		const char *raw = key_raw(&k, &rn);
+
+		if (key_eq(&k, raw, rn, key, keylen)) {
+			old = v;
+			found = 1;
+		}
+	}
+	if (soc_buf_add(out, rec->p, (size_t)(sv->p - rec->p)) < 0)
+		return -1;
+	if (found) {
+		/* Replace the old value; the rest of soc stays as it was. */
+		if (soc_buf_add(out, sv->p, (size_t)(old.p - sv->p)) < 0 ||
+		    soc_buf_add(out, val, vlen) < 0 ||
+		    soc_buf_add(out, old.p + old.len,
+		    (size_t)(sv->p + sv->len - (old.p + old.len))) < 0)
+			return -1;
+	} else {
+		/* Insert ,"key":val before soc's closing brace. */
+		if (soc_buf_add(out, sv->p, sv->len - 1) < 0 ||
+		    (!obj_empty(sv) && soc_buf_addch(out, ',') < 0) ||
+		    soc_buf_add_json_str(out, key, keylen) < 0 ||
+		    soc_buf_addch(out, ':') < 0 || soc_buf_add(out, val, vlen) < 0 ||
+		    soc_buf_addch(out, '}') < 0)
+			return -1;
+	}
+	return soc_buf_add(out, sv->p + sv->len,
+	    (size_t)(end - (sv->p + sv->len)));
 }
 
 int
