@@ -202,6 +202,34 @@ clean(struct soc_buf *b)
 			b->p[i] = ' ';
 }
 
+/* Append the n strings of s, all or none (soc_buf_addf with "%s%s..."
+ * without the formatting); -1 when that would pass b's maximum. */
+static int
+cat(struct soc_buf *b, int n, const char *const *s)
+{
+	size_t len[8], tot = 0;
+	int i;
+
+	SOC_ASSERT(n <= 8);
+	for (i = 0; i < n; i++) {
+		len[i] = strlen(s[i]);
+		if (len[i] > b->max - tot)
+			return -1;
+		tot += len[i];
+	}
+	if (soc_buf_grow(b, tot) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memcpy(b->p + b->len, s[i], len[i]);
+		b->len += len[i];
+	}
+	b->p[b->len] = 0;
+	return 0;
+}
+
+#define CAT(b, ...) cat((b), (int)(sizeof((const char *const[]){ __VA_ARGS__ }) / \
+	sizeof(const char *)), (const char *const[]){ __VA_ARGS__ })
+
 static void
 mkpair(struct soc_buf *k, const char *tag, const struct soc_buf *x,
     const struct soc_buf *y)
@@ -209,7 +237,7 @@ mkpair(struct soc_buf *k, const char *tag, const struct soc_buf *x,
 	soc_buf_reset(k);
 	if (x->len == 0 || y->len == 0)
 		return;
-	if (soc_buf_addf(k, "%s" SEP "%s" SEP "%s", tag, x->p, y->p) < 0)
+	if (CAT(k, tag, SEP, x->p, SEP, y->p) < 0)
 		soc_buf_reset(k);
 }
 
@@ -223,8 +251,8 @@ addfeat(struct alert *a, const char *name, const struct soc_buf *x,
 		return;
 	f = &a->feat[a->nfeat];
 	soc_buf_reset(f);
-	if ((y ? soc_buf_addf(f, "%s=%s" SEP "%s", name, x->p, y->p) :
-	    soc_buf_addf(f, "%s=%s", name, x->p)) == 0)
+	if ((y ? CAT(f, name, "=", x->p, SEP, y->p) :
+	    CAT(f, name, "=", x->p)) == 0)
 		a->nfeat++;
 }
 
@@ -267,7 +295,7 @@ alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
 	a->has_sev = rgetint(a, "soc.severity", &a->sev) == 0;
 
 	soc_buf_reset(&a->rulekey);
-	soc_buf_addf(&a->rulekey, "r" SEP "%s/%s", a->product.p, a->rule.p);
+	CAT(&a->rulekey, "r" SEP, a->product.p, "/", a->rule.p);
 	/* The rule's entity: the host, else the source, else the user. */
 	ent = a->host.len ? &a->host : a->src.len ? &a->src : &a->user;
 	mkpair(&a->key[PAIR_RULE_ENTITY], "re", &a->rulekey, ent);
@@ -341,11 +369,12 @@ factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 	va_list ap;
 	long pts = lround(points);
 	struct soc_buf *o = f->out;
-	char *ev = NULL;
+	char *ev = NULL, num[24];
 	int n;
 
 	if (pts == 0 && strcmp(name, "prior") != 0)
 		return;
+	snprintf(num, sizeof(num), "%ld", pts);
 	/* Evidence holds text decoded from the (validated) record, so it is
 	 * UTF-8; should it not be, it is re-encoded with U+FFFD. */
 	soc_buf_reset(f->ev);
@@ -365,7 +394,9 @@ factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 	if ((f->nlist && soc_buf_addch(o, ',') < 0) ||
 	    soc_buf_addstr(o, "{\"name\":") < 0 ||
 	    soc_buf_add_json_str(o, name, strlen(name)) < 0 ||
-	    soc_buf_addf(o, ",\"points\":%ld,\"evidence\":", pts) < 0 ||
+	    soc_buf_addstr(o, ",\"points\":") < 0 ||
+	    soc_buf_addstr(o, num) < 0 ||
+	    soc_buf_addstr(o, ",\"evidence\":") < 0 ||
 	    add_text(o, ev ? ev : f->ev->p, (size_t)n, f->tmp) < 0 ||
 	    soc_buf_addch(o, '}') < 0)
 		f->err = 1;
@@ -439,12 +470,15 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 		if (a->key[k].len == 0)
 			continue;
 		e = soc_baseline_get(&s->bl, a->key[k].p);
-		pair_words(k, a, what, sizeof(what));
+		/* The words and times are written only for a factor that
+		 * shows (factor() drops one whose points round to 0). */
 		if (!e || e->total <= 0) {
 			pts = p->first_seen * (k == PAIR_RULE_ENTITY ? 1 :
 			    p->pair_weight);
 			f->anomaly += pts;
-			factor(f, pair_name[k], pts, "first time seen: %s", what);
+			if (lround(pts) != 0)
+				factor(f, pair_name[k], pts, "first time seen: %s",
+				    pair_words(k, a, what, sizeof(what)));
 			continue;
 		}
 		c = soc_baseline_count(&s->bl, e, a->ts);
@@ -460,10 +494,13 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 			pts = 0;
 		if (pts > 0)
 			f->anomaly += pts;
+		if (lround(pts) == 0)
+			continue;
 		ago(when, sizeof(when), (double)(a->ts - e->last));
 		factor(f, pair_name[k], pts, "%s: %.0f times before, "
-		    "%.2f recently (half-life %.0f h), last %s ago", what,
-		    e->total, c, p->half_life_s / 3600, when);
+		    "%.2f recently (half-life %.0f h), last %s ago",
+		    pair_words(k, a, what, sizeof(what)), e->total, c,
+		    p->half_life_s / 3600, when);
 	}
 
 	if (hour_new) {
@@ -484,7 +521,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 		if (who->len == 0)
 			continue;
 		soc_buf_reset(&s->tmp);
-		soc_buf_addf(&s->tmp, "%s" SEP "%s", k ? "u" : "h", who->p);
+		CAT(&s->tmp, k ? "u" SEP : "h" SEP, who->p);
 		e = soc_baseline_get(&s->bl, s->tmp.p);
 		if (!e || !e->how || (double)(a->ts - e->first) <
 		    p->week_warmup_s * 1000 || e->total < p->week_min)
@@ -654,12 +691,12 @@ update(struct score_state *s, struct alert *a)
 			soc_baseline_touch(&s->bl, a->key[k].p, a->ts, 1, 0);
 	if (a->host.len) {
 		soc_buf_reset(&s->tmp);
-		soc_buf_addf(&s->tmp, "h" SEP "%s", a->host.p);
+		CAT(&s->tmp, "h" SEP, a->host.p);
 		soc_baseline_touch(&s->bl, s->tmp.p, a->ts, 1, 1);
 	}
 	if (a->user.len) {
 		soc_buf_reset(&s->tmp);
-		soc_buf_addf(&s->tmp, "u" SEP "%s", a->user.p);
+		CAT(&s->tmp, "u" SEP, a->user.p);
 		soc_baseline_touch(&s->bl, s->tmp.p, a->ts, 1, 1);
 	}
 }
