@@ -729,6 +729,13 @@ map_get(const struct cmap *m, uint64_t h, const char *key)
 }
 
 static void
+map_prefetch(const struct cmap *m, uint64_t h)
+{
+	if (m->e)
+		__builtin_prefetch(&m->e[(size_t)h & m->mask]);
+}
+
+static void
 map_free(struct cmap *m)
 {
 	size_t i;
@@ -941,6 +948,33 @@ ctx_asset_host(struct context *c, const char *field, const char *name,
 	}
 	free(heap);
 	return crit;
+}
+
+void
+ctx_prefetch(struct context *c, int what, const char *s)
+{
+	char kb[256];
+	size_t n = strlen(s), i;
+
+	if (n >= sizeof kb)
+		return;
+	switch (what) {
+	case CTX_IP:
+		if (c->assets.n)
+			map_prefetch(&c->assets, soc_intel_hash("asset", "ip", s, n));
+		break;
+	case CTX_HOST:
+	case CTX_USER:
+		for (i = 0; i <= n; i++)
+			kb[i] = (char)tolower((unsigned char)s[i]);
+		if (what == CTX_HOST && c->assets.n)
+			map_prefetch(&c->assets, soc_intel_hash("asset", "host",
+			    kb, n));
+		else if (what == CTX_USER && c->idents.n)
+			map_prefetch(&c->idents, soc_intel_hash("identity",
+			    "user", kb, n));
+		break;
+	}
 }
 
 int

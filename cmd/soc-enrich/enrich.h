@@ -72,6 +72,11 @@ int ctx_asset_ip(struct context *c, const char *field, const char *ip,
     struct soc_buf *out, int *first);
 int ctx_identity(struct context *c, const char *field, const char *user,
     struct soc_buf *out, int *first);
+/* A hint before ctx_asset_ip / ctx_asset_host / ctx_identity of s:
+ * start loading the table slot its first probe reads, so the misses of
+ * one alert's observables overlap. */
+enum { CTX_IP, CTX_HOST, CTX_USER };
+void ctx_prefetch(struct context *c, int what, const char *s);
 /* The zone name of an address. */
 const char *ctx_zone(struct context *c, const char *ip);
 

@@ -461,12 +461,20 @@ er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
 	soc_buf_reset(&e->idents);
 	soc_buf_reset(&e->prior);
 	e->max_conf = 0;
-	if (e->intel_db)
-		for (i = 0; i < e->nobs; i++)
-			if (e->obs[i].kind < SOC_IOC_NTYPES)
-				soc_intel_prefetch(e->intel_db,
-				    (enum soc_ioc_type)e->obs[i].kind,
-				    e->obs[i].value);
+	/* Prefetch first, then match: the misses overlap. */
+	for (i = 0; i < e->nobs; i++) {
+		const struct obs *o = &e->obs[i];
+
+		if (o->kind < SOC_IOC_NTYPES && e->intel_db)
+			soc_intel_prefetch(e->intel_db, (enum soc_ioc_type)o->kind,
+			    o->value);
+		if (o->kind == SOC_IOC_IPV4 || o->kind == SOC_IOC_IPV6)
+			ctx_prefetch(e->ctx, CTX_IP, o->value);
+		else if (o->kind == K_HOST)
+			ctx_prefetch(e->ctx, CTX_HOST, o->value);
+		else if (o->kind == K_USER)
+			ctx_prefetch(e->ctx, CTX_USER, o->value);
+	}
 	for (i = 0; i < e->nobs; i++) {
 		const struct obs *o = &e->obs[i];
 		struct hitctx hc = { e, o };
