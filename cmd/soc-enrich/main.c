@@ -246,6 +246,9 @@ cmd_intel_import(int argc, char **argv)
 		free(src);
 		free(data);
 	}
+	/* Build the matching index now (enrich.db.idx), so the first
+	 * enrich run after an import starts as fast as the next ones. */
+	soc_intel_load(&g.intel);
 	soc_intel_release(&g.intel);
 	close_db();
 	if (fflush(stdout) == EOF || ferror(stdout))
@@ -268,9 +271,13 @@ cmd_intel(int argc, char **argv)
 		soc_intel_list(&g.intel, stdout);
 	else if (strcmp(argv[1], "stats") == 0)
 		soc_intel_stats(&g.intel, stdout);
-	else if (strcmp(argv[1], "expire") == 0)
-		printf("%lld expired indicators removed\n", soc_intel_expire(&g.intel));
-	else
+	else if (strcmp(argv[1], "expire") == 0) {
+		long long n = soc_intel_expire(&g.intel);
+
+		printf("%lld expired indicators removed\n", n);
+		if (n > 0)	/* rebuild the index now, as an import does */
+			soc_intel_load(&g.intel);
+	} else
 		usage(SOC_EX_USAGE);
 	soc_intel_release(&g.intel);
 	close_db();
