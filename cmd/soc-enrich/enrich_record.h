@@ -26,6 +26,10 @@ struct enricher {
 	int max_conf;
 	struct soc_buf s, norm, intel, assets, idents, prior;
 	struct soc_buf arena;		/* the observables' values */
+	/* Raw strings of this alert already given to one_value, by their
+	 * normalisation (record.c's str_value); they point into the record. */
+	struct { int kind; const char *p; size_t n; } seen[32];
+	size_t nseen;
 	/* er_scan's findings: the objects holding observables (see
 	 * record.c's tops[]), soc, and the record they belong to. */
 	struct soc_span top[16], soc;

@@ -153,10 +153,18 @@ one_value(struct enricher *e, const char *field, int kind, const char *v,
 			return;
 		add_obs(e, field, t, e->norm.p, e->norm.len);
 		{
-			/* Its host, as a domain or an address. */
+			/* Its host, as a domain or an address (copied: e->norm
+			 * is reused; on the stack unless long). */
 			const char *h = strstr(e->norm.p, "://") + 3;
 			size_t hn = strcspn(h, ":/?");
-			char *host = soc_xstrndup(h, hn);
+			char hb[256], *heap = NULL, *host = hb;
+
+			if (hn < sizeof hb) {
+				memcpy(hb, h, hn);
+				hb[hn] = '\0';
+			} else {
+				host = heap = soc_xstrndup(h, hn);
+			}
 
 			if (*host == '[') {
 				memmove(host, host + 1, hn);
@@ -169,7 +177,7 @@ one_value(struct enricher *e, const char *field, int kind, const char *v,
 				    strlen(host), &e->norm);
 			if (t != SOC_IOC_NONE)
 				add_obs(e, field, t, e->norm.p, e->norm.len);
-			free(host);
+			free(heap);
 		}
 		return;
 	default:
@@ -178,6 +186,49 @@ one_value(struct enricher *e, const char *field, int kind, const char *v,
 			add_obs(e, field, t, e->norm.p, e->norm.len);
 		return;
 	}
+}
+
+/* The normalisation one_value applies for a kind: the hash kinds share
+ * one, so related.hash repeats file.hash.sha256's work otherwise. */
+static int
+norm_class(int kind)
+{
+	return kind == SOC_IOC_SHA1 || kind == SOC_IOC_SHA256 ? SOC_IOC_MD5 :
+	    kind;
+}
+
+/* One string of a field.  Without escapes (the usual case) its raw bytes
+ * are its value: no decoding.  A raw value already passed to one_value
+ * with the same normalisation is skipped: one_value would find only
+ * observables that are there already (related.* repeats the entity
+ * fields). */
+static void
+str_value(struct enricher *e, const struct soc_span *x, const char *field,
+    int kind)
+{
+	const char *raw = x->p + 1;
+	size_t n = x->len - 2, i;
+	int c = norm_class(kind);
+
+	if (memchr(raw, '\\', n)) {
+		soc_buf_reset(&e->s);
+		if (soc_json_str_decode(x, &e->s) == 0)
+			one_value(e, field, kind, e->s.p ? e->s.p : "", e->s.len);
+		return;
+	}
+	if (n > e->s.max)	/* as decoding into e->s would refuse it */
+		return;
+	for (i = 0; i < e->nseen; i++)
+		if (e->seen[i].kind == c && e->seen[i].n == n &&
+		    memcmp(e->seen[i].p, raw, n) == 0)
+			return;
+	if (e->nseen < sizeof e->seen / sizeof e->seen[0]) {
+		e->seen[e->nseen].kind = c;
+		e->seen[e->nseen].p = raw;
+		e->seen[e->nseen].n = n;
+		e->nseen++;
+	}
+	one_value(e, field, kind, raw, n);
 }
 
 static void
@@ -189,20 +240,13 @@ field_values(struct enricher *e, const struct soc_span *v, const char *field,
 
 	switch (v->type) {
 	case SOC_JSON_STRING:
-		soc_buf_reset(&e->s);
-		if (soc_json_str_decode(v, &e->s) == 0)
-			one_value(e, field, kind, e->s.p ? e->s.p : "", e->s.len);
+		str_value(e, v, field, kind);
 		break;
 	case SOC_JSON_ARRAY:
 		soc_json_iter_init(&it, v);
-		while (soc_json_iter_next(&it, &k, &x)) {
-			if (x.type != SOC_JSON_STRING)
-				continue;
-			soc_buf_reset(&e->s);
-			if (soc_json_str_decode(&x, &e->s) == 0)
-				one_value(e, field, kind, e->s.p ? e->s.p : "",
-				    e->s.len);
-		}
+		while (soc_json_iter_next(&it, &k, &x))
+			if (x.type == SOC_JSON_STRING)
+				str_value(e, &x, field, kind);
 		break;
 	default:
 		break;
@@ -322,6 +366,7 @@ er_observables(struct enricher *e, const struct soc_span *rec)
 		er_scan(e, rec);
 	e->scanned = NULL;
 	e->nobs = 0;
+	e->nseen = 0;
 	soc_buf_reset(&e->arena);
 	memset(found, 0, sizeof found);
 	for (j = 0; j < NTOPS; j++) {
