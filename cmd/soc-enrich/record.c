@@ -65,6 +65,7 @@ static const char *const tops[] = {
 };
 #define NTOPS (sizeof tops / sizeof tops[0])
 _Static_assert(NTOPS <= 16, "enricher.top holds 16");
+_Static_assert(NFIELDS <= 255, "bytop holds field indices as bytes");
 
 void
 er_init(struct enricher *e)
@@ -282,6 +283,9 @@ static struct {
 	const char *rest;
 } split[NFIELDS];
 static size_t toplen[NTOPS];
+/* For each top-level object, the fields inside it, in table order. */
+static unsigned char bytop[NTOPS][NFIELDS];
+static size_t nbytop[NTOPS];
 static int split_done;
 
 static void
@@ -303,6 +307,7 @@ split_fields(void)
 		    (int)(d2 ? (size_t)(d2 - d1 - 1) : strlen(d1 + 1)), d1 + 1);
 		split[i].rest = d2 ? d2 + 1 : "";
 		split[i].keylen = strlen(split[i].key);
+		bytop[j][nbytop[j]++] = (unsigned char)i;
 	}
 	for (j = 0; j < NTOPS; j++)
 		toplen[j] = strlen(tops[j]);
@@ -374,12 +379,13 @@ er_observables(struct enricher *e, const struct soc_span *rec)
 			continue;
 		soc_json_iter_init(&it, &top[j]);
 		while (soc_json_iter_next(&it, &k, &v)) {
-			size_t rn = 0;
+			size_t rn = 0, f;
 			const char *raw = key_raw(&k, &rn);
 
-			for (i = 0; i < NFIELDS; i++) {
-				if (split[i].top != j || !key_eq(&k, raw, rn,
-				    split[i].key, split[i].keylen))
+			for (f = 0; f < nbytop[j]; f++) {
+				i = bytop[j][f];
+				if (!key_eq(&k, raw, rn, split[i].key,
+				    split[i].keylen))
 					continue;
 				if (!*split[i].rest)
 					found[i] = v;
