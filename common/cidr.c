@@ -269,21 +269,32 @@ soc_cidr_build(struct soc_cidr_set *s)
 	struct pair *pp;
 	size_t i, j;
 
-	pp = soc_xcalloc(s->n ? s->n : 1, sizeof *pp);
-	for (i = 0; i < s->n; i++) {
-		pp[i].e = s->e[i];
-		pp[i].i = i;
+	/* Entries already strictly in order (as a saved, built set reloads:
+	 * intel.c's index file) need neither the sort nor the dedup. */
+	for (i = 1; i < s->n; i++) {
+		const struct soc_cidr_ent *a = &s->e[i - 1], *b = &s->e[i];
+
+		if (a->plen < b->plen || (a->plen == b->plen &&
+		    memcmp(a->net.a, b->net.a, 16) >= 0))
+			break;
 	}
-	qsort(pp, s->n, sizeof *pp, cmp_pair);
-	/* Of equal prefixes keep the last added (the end of its run). */
-	for (i = j = 0; i < s->n; i++) {
-		if (i + 1 < s->n && pp[i + 1].e.plen == pp[i].e.plen &&
-		    memcmp(pp[i + 1].e.net.a, pp[i].e.net.a, 16) == 0)
-			continue;
-		s->e[j++] = pp[i].e;
+	if (i < s->n) {
+		pp = soc_xcalloc(s->n, sizeof *pp);
+		for (i = 0; i < s->n; i++) {
+			pp[i].e = s->e[i];
+			pp[i].i = i;
+		}
+		qsort(pp, s->n, sizeof *pp, cmp_pair);
+		/* Of equal prefixes keep the last added (the end of its run). */
+		for (i = j = 0; i < s->n; i++) {
+			if (i + 1 < s->n && pp[i + 1].e.plen == pp[i].e.plen &&
+			    memcmp(pp[i + 1].e.net.a, pp[i].e.net.a, 16) == 0)
+				continue;
+			s->e[j++] = pp[i].e;
+		}
+		s->n = j;
+		free(pp);
 	}
-	s->n = j;
-	free(pp);
 	s->nlens = 0;
 	SOC_ASSERT(s->n < UINT32_MAX);
 	free(s->tab);
