@@ -757,18 +757,41 @@ put_str(struct soc_buf *out, const char *key, const char *v)
 	soc_buf_add_json_str(out, v, strlen(v));
 }
 
+/* A decimal int, without printf (start-up renders every asset). */
+static void
+add_int(struct soc_buf *b, int v)
+{
+	char t[16];
+	int n = 0;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+
+	do
+		t[n++] = (char)('0' + u % 10);
+	while ((u /= 10) && n < 15);
+	if (v < 0)
+		soc_buf_addch(b, '-');
+	while (n)
+		soc_buf_addch(b, t[--n]);
+}
+
 /* The JSON of an asset row after its value: ,"criticality":...} */
 static char *
 asset_json(sqlite3_stmt *st)
 {
 	struct soc_buf b = SOC_BUF_INIT;
 	int crit = sqlite3_column_int(st, 0);
+	const char *tags = (const char *)sqlite3_column_text(st, 2);
 
-	soc_buf_addf(&b, ",\"criticality\":%d,\"criticality_label\":\"%s\"",
-	    crit, crit_label(crit));
+	soc_buf_addstr(&b, ",\"criticality\":");
+	add_int(&b, crit);
+	soc_buf_addstr(&b, ",\"criticality_label\":\"");
+	soc_buf_addstr(&b, crit_label(crit));
+	soc_buf_addch(&b, '"');
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
 		put_str(&b, "owner", (const char *)sqlite3_column_text(st, 1));
-	soc_buf_addf(&b, ",\"tags\":%s}", sqlite3_column_text(st, 2));
+	soc_buf_addstr(&b, ",\"tags\":");
+	soc_buf_addstr(&b, tags ? tags : "(null)");
+	soc_buf_addch(&b, '}');
 	return soc_buf_detach(&b, NULL);
 }
 
@@ -777,15 +800,15 @@ ident_json(sqlite3_stmt *st)
 {
 	struct soc_buf b = SOC_BUF_INIT;
 
-	soc_buf_addf(&b, ",\"privileged\":%s",
-	    sqlite3_column_int(st, 1) ? "true" : "false");
+	soc_buf_addstr(&b, sqlite3_column_int(st, 1) ? ",\"privileged\":true" :
+	    ",\"privileged\":false");
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 		put_str(&b, "department", (const char *)sqlite3_column_text(st, 2));
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 		put_str(&b, "manager", (const char *)sqlite3_column_text(st, 3));
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		soc_buf_addf(&b, ",\"mfa\":%s",
-		    sqlite3_column_int(st, 4) ? "true" : "false");
+		soc_buf_addstr(&b, sqlite3_column_int(st, 4) ? ",\"mfa\":true" :
+		    ",\"mfa\":false");
 	soc_buf_addch(&b, '}');
 	return soc_buf_detach(&b, NULL);
 }
