@@ -94,6 +94,7 @@ struct score_state {
 	sqlite3_stmt *st_seen, *st_seen_put;
 	int64_t recent_seq;
 	unsigned long pending;		/* alerts since the last commit */
+	unsigned long checkpoints;	/* commits so far */
 	int in_tx;
 	/* audit log of model updates */
 	void *audit;			/* struct soc_audit *, NULL when none */
@@ -107,7 +108,8 @@ struct score_state {
 void score_state_open(struct score_state *s, const char *state_dir,
     const char *config, int learn);
 void score_state_close(struct score_state *s);
-/* Commit what changed (learn mode only); called every so many alerts. */
+/* Commit what changed (learn mode only; the baselines at every eighth
+ * call and at close); called every so many alerts. */
 void score_state_checkpoint(struct score_state *s);
 void score_recent_put(struct score_state *s, const struct alert *a);
 /* The features of a recent alert: "rulekey\nrekey\nts\nfeat..." in out,

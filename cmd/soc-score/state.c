@@ -259,14 +259,24 @@ score_model_save(struct score_state *s)
 	s->model_dirty = 0;
 }
 
-void
-score_state_checkpoint(struct score_state *s)
+/* Baselines are written at every BASELINE_EVERY-th checkpoint and at the
+ * end.  A checkpoint's changed entries lie all over the table, so each
+ * write rewrites most of its pages whatever their number: fewer, larger
+ * writes cost far less.  The rest (fidelity, model, recent alerts) is
+ * committed at every checkpoint, and a run reads its baselines from
+ * memory, so scores do not depend on it. */
+#define BASELINE_EVERY 8
+
+static void
+checkpoint(struct score_state *s, int final)
 {
 	struct save_ctx c = { s, NULL };
 	sqlite3_stmt *st;
 
 	if (!s->have_db || !s->learn)
 		return;
+	if (!final && ++s->checkpoints % BASELINE_EVERY != 0)
+		goto rest;
 	/* An upsert changes a known row in place; INSERT OR REPLACE deleted
 	 * it and inserted it again under a new rowid, rewriting its key
 	 * index entry too. */
@@ -287,6 +297,7 @@ score_state_checkpoint(struct score_state *s)
 		sqlite3_finalize(st);
 		s->bl.evicted = 0;
 	}
+rest:
 	c.st = soc_db_prepare(&s->db, "INSERT INTO fidelity(rule, tp, fp, bp)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(rule) DO UPDATE"
 	    " SET tp = excluded.tp, fp = excluded.fp, bp = excluded.bp");
@@ -304,6 +315,12 @@ score_state_checkpoint(struct score_state *s)
 	soc_db_exec(&s->db, "COMMIT");
 	soc_db_exec(&s->db, "BEGIN IMMEDIATE");
 	s->pending = 0;
+}
+
+void
+score_state_checkpoint(struct score_state *s)
+{
+	checkpoint(s, 0);
 }
 
 void
@@ -350,7 +367,7 @@ score_state_close(struct score_state *s)
 {
 	if (s->have_db) {
 		if (s->learn) {
-			score_state_checkpoint(s);
+			checkpoint(s, 1);
 			soc_db_exec(&s->db, "COMMIT");
 		}
 		sqlite3_finalize(s->st_recent_put);
