@@ -92,10 +92,16 @@ domain_ok(const char *s, size_t n, int need_dot)
 			tld_alpha = 0;
 			continue;
 		}
-		if (!(isalnum(c) || c == '-' || c == '_' || c >= 0x80))
-			return 0;
-		if (!isdigit(c))
+		/* ASCII tests, as isalnum/isdigit in the C locale, inline:
+		 * every domain of every alert comes through here. */
+		if (c >= '0' && c <= '9') {
+			/* a digit: the TLD may still be all digits */
+		} else if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-' ||
+		    c == '_' || c >= 0x80) {
 			tld_alpha = 1;
+		} else {
+			return 0;
+		}
 		if (++lab > 63)
 			return 0;
 	}
