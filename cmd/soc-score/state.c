@@ -327,15 +327,24 @@ void
 score_recent_put(struct score_state *s, const struct alert *a)
 {
 	struct soc_buf *b = &s->tmp;
+	char ts[24];
 	int i;
 
 	if (!s->have_db || !s->learn || a->id.len == 0)
 		return;
+	/* "%s\n%s\n%lld" and "\n%s" per feature, without printf (the
+	 * parts are far below the buffer's maximum). */
+	snprintf(ts, sizeof(ts), "%lld", (long long)a->ts);
 	soc_buf_reset(b);
-	soc_buf_addf(b, "%s\n%s\n%lld", a->rulekey.p, a->key[PAIR_RULE_ENTITY].p,
-	    (long long)a->ts);
-	for (i = 0; i < a->nfeat; i++)
-		soc_buf_addf(b, "\n%s", a->feat[i].p);
+	soc_buf_addstr(b, a->rulekey.p);
+	soc_buf_addch(b, '\n');
+	soc_buf_addstr(b, a->key[PAIR_RULE_ENTITY].p);
+	soc_buf_addch(b, '\n');
+	soc_buf_addstr(b, ts);
+	for (i = 0; i < a->nfeat; i++) {
+		soc_buf_addch(b, '\n');
+		soc_buf_addstr(b, a->feat[i].p);
+	}
 	sqlite3_bind_text(s->st_recent_put, 1, a->id.p, (int)a->id.len,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(s->st_recent_put, 2, ++s->recent_seq);
