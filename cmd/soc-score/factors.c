@@ -701,26 +701,6 @@ update(struct score_state *s, struct alert *a)
 	}
 }
 
-/* A real as soc_json_dump writes it: the shortest of %.15g-%.17g that
- * reads back the same, with ".0" when that looks like an integer. */
-static int
-add_real(struct soc_buf *out, double d)
-{
-	char tmp[40];
-	int prec;
-
-	if (!isfinite(d))
-		return -1;
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	if (!strpbrk(tmp, ".eEn"))
-		strncat(tmp, ".0", sizeof tmp - strlen(tmp) - 1);
-	return soc_buf_addstr(out, tmp);
-}
-
 int
 score_alert(struct score_state *s, struct alert *a, int upd,
     struct soc_buf *out)
@@ -773,7 +753,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	rc = f->err ? -1 : 0;
 	if (rc == 0 && (soc_buf_addf(out, "{\"value\":%ld,\"verdict\":\"%s\","
 	    "\"priority\":\"%s\",\"disposition\":\"%s\",\"confidence\":",
-	    v, verdict, prio, disp) < 0 || add_real(out, conf) < 0 ||
+	    v, verdict, prio, disp) < 0 || soc_json_dump_real(conf, out) < 0 ||
 	    soc_buf_addstr(out, ",\"factors\":[") < 0 ||
 	    soc_buf_add(out, fl->p, fl->len) < 0 ||
 	    soc_buf_addch(out, ']') < 0 ||
