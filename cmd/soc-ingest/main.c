@@ -896,6 +896,18 @@ detect_json(const json_t *ev)
 	return best;
 }
 
+/* Format f is about to map the event at line: it owns the per-input
+ * state slot from now on.  Returns the empty record to fill (new). */
+static json_t *
+begin_event(const struct ing_format *f, unsigned long line)
+{
+	g.last = f;
+	state_slot(f);
+	g.ctx.line = line;
+	g.ctx.why[0] = '\0';
+	return json_object();
+}
+
 static void
 json_event(const json_t *ev, unsigned long line, const char *raw,
     size_t rawlen)
@@ -922,11 +934,7 @@ json_event(const json_t *ev, unsigned long line, const char *raw,
 		    "%s: not a JSON format", f->name);
 		return;
 	}
-	g.last = f;
-	state_slot(f);
-	rec = json_object();
-	g.ctx.line = line;
-	g.ctx.why[0] = '\0';
+	rec = begin_event(f, line);
 	rc = f->map_json(&g.ctx, ev, rec, &why);
 	finish_event(rc, rec, f, why, line, raw, rawlen);
 	json_decref(rec);
@@ -1566,11 +1574,7 @@ text_line(const char *p, size_t n, unsigned long line)
 		    "%s: not a JSON event", f->name);
 		return;
 	}
-	g.last = f;
-	state_slot(f);
-	rec = json_object();
-	g.ctx.line = line;
-	g.ctx.why[0] = '\0';
+	rec = begin_event(f, line);
 	rc = f->map_text(&g.ctx, p, n, rec, &why);
 	finish_event(rc, rec, f, why, line, p, n);
 	json_decref(rec);
