@@ -155,35 +155,51 @@ collect(struct soc_baseline *b)
 	return v;
 }
 
-/* Partition v so that its first k entries are the k smallest by cmp, a
- * total order, so the set is the same whatever the table's layout.
- * Quickselect with a median-of-three pivot: linear on average, where a
- * full sort made eviction dominate a full table's cost. */
+/* Swap two elements of size bytes (at most 64). */
 static void
-select_first(struct soc_baseline_entry **v, size_t n, size_t k,
+swap_el(char *x, char *y, size_t size)
+{
+	char t[64];
+
+	if (x == y)
+		return;
+	memcpy(t, x, size);
+	memcpy(x, y, size);
+	memcpy(y, t, size);
+}
+
+/* Partition the n elements of size bytes at base so that the first k
+ * are the k smallest by cmp, a total order, so the set is the same
+ * whatever the table's layout.  Quickselect with a median-of-three pivot:
+ * linear on average, where a full sort made eviction dominate a full
+ * table's cost. */
+static void
+select_k(void *base, size_t n, size_t size, size_t k,
     int (*cmp)(const void *, const void *))
 {
+	char *v = base, pv[64];
 	size_t lo = 0, hi = n, i, j, m;
-	struct soc_baseline_entry *pv, *t;
 
+	SOC_ASSERT(size <= sizeof pv);
+#define EL(x) (v + (x) * size)
 	while (hi - lo > 1) {
 		m = lo + (hi - lo) / 2;
 		/* median of v[lo], v[m], v[hi-1] into v[m] */
-		if (cmp(&v[m], &v[lo]) < 0)
-			t = v[m], v[m] = v[lo], v[lo] = t;
-		if (cmp(&v[hi - 1], &v[m]) < 0) {
-			t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
-			if (cmp(&v[m], &v[lo]) < 0)
-				t = v[m], v[m] = v[lo], v[lo] = t;
+		if (cmp(EL(m), EL(lo)) < 0)
+			swap_el(EL(m), EL(lo), size);
+		if (cmp(EL(hi - 1), EL(m)) < 0) {
+			swap_el(EL(m), EL(hi - 1), size);
+			if (cmp(EL(m), EL(lo)) < 0)
+				swap_el(EL(m), EL(lo), size);
 		}
-		pv = v[m];
-		t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
+		memcpy(pv, EL(m), size);
+		swap_el(EL(m), EL(hi - 1), size);
 		for (i = j = lo; i < hi - 1; i++)
-			if (cmp(&v[i], &pv) < 0) {
-				t = v[i], v[i] = v[j], v[j] = t;
+			if (cmp(EL(i), pv) < 0) {
+				swap_el(EL(i), EL(j), size);
 				j++;
 			}
-		t = v[j], v[j] = v[hi - 1], v[hi - 1] = t;
+		swap_el(EL(j), EL(hi - 1), size);
 		if (j == k || j + 1 == k)
 			return;
 		if (k < j)
@@ -191,6 +207,7 @@ select_first(struct soc_baseline_entry **v, size_t n, size_t k,
 		else
 			lo = j + 1;
 	}
+#undef EL
 }
 
 /* An entry's age, copied beside it so that choosing the oldest reads
@@ -202,46 +219,15 @@ struct aged {
 };
 
 static int
-aged_cmp(const struct aged *x, const struct aged *y)
+aged_cmp(const void *a, const void *b)
 {
+	const struct aged *x = a, *y = b;
+
 	if (x->last != y->last)
 		return x->last < y->last ? -1 : 1;
 	return strcmp(x->e->key, y->e->key);
 }
 
-/* Partition v so that its first k are the k oldest by (last, key), the
- * order of eviction (quickselect, as select_first). */
-static void
-select_aged(struct aged *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n, i, j, m;
-	struct aged pv, t;
-
-	while (hi - lo > 1) {
-		m = lo + (hi - lo) / 2;
-		if (aged_cmp(&v[m], &v[lo]) < 0)
-			t = v[m], v[m] = v[lo], v[lo] = t;
-		if (aged_cmp(&v[hi - 1], &v[m]) < 0) {
-			t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
-			if (aged_cmp(&v[m], &v[lo]) < 0)
-				t = v[m], v[m] = v[lo], v[lo] = t;
-		}
-		pv = v[m];
-		t = v[m], v[m] = v[hi - 1], v[hi - 1] = t;
-		for (i = j = lo; i < hi - 1; i++)
-			if (aged_cmp(&v[i], &pv) < 0) {
-				t = v[i], v[i] = v[j], v[j] = t;
-				j++;
-			}
-		t = v[j], v[j] = v[hi - 1], v[hi - 1] = t;
-		if (j == k || j + 1 == k)
-			return;
-		if (k < j)
-			hi = j;
-		else
-			lo = j + 1;
-	}
-}
 
 /* Drop the eighth of the table seen longest ago: chosen by a linear
  * selection over the slots' copies of the times, then each found by its
@@ -262,7 +248,7 @@ evict(struct soc_baseline *b)
 			v[k++].e = b->slot[i].e;
 		}
 	SOC_ASSERT(k == b->n);
-	select_aged(v, b->n, drop);
+	select_k(v, b->n, sizeof *v, drop, aged_cmp);
 	for (i = 0; i < drop; i++) {
 		if (v[i].last > b->horizon)
 			b->horizon = v[i].last;
@@ -302,7 +288,7 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 	if (b->n <= keep)
 		return;
 	v = collect(b);
-	select_first(v, b->n, keep, by_newest);
+	select_k(v, b->n, sizeof *v, keep, by_newest);
 	memset(b->slot, 0, b->cap * sizeof(*b->slot));
 	for (i = 0; i < b->n; i++) {
 		if (i < keep)
