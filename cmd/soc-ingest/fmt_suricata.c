@@ -161,6 +161,15 @@ endpoint(char *buf, size_t n, const json_t *in, const char *ip,
 		text_str(&t, a);
 }
 
+/* The string at path in j, or dflt: one look-up, not two. */
+static const char *
+str_or(const json_t *j, const char *path, const char *dflt)
+{
+	const char *v = ing_get_str(j, path);
+
+	return v ? v : dflt;
+}
+
 static void
 map_http(json_t *out, const json_t *h)
 {
@@ -558,24 +567,24 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		text_add(&m, ")", 1);
 	} else if (strcmp(t, "anomaly") == 0)
 		snprintf(msg, sizeof msg, "Suricata anomaly %s %s (%s -> %s)",
-		    ing_get_str(in, "anomaly.type") ? ing_get_str(in, "anomaly.type") : "",
-		    ing_get_str(in, "anomaly.event") ? ing_get_str(in, "anomaly.event") : "",
+		    str_or(in, "anomaly.type", ""),
+		    str_or(in, "anomaly.event", ""),
 		    src, dst);
 	else if (strcmp(t, "dns") == 0)
 		snprintf(msg, sizeof msg, "DNS %s %s %s (%s -> %s)",
-		    ing_get_str(out, "dns.type") ? ing_get_str(out, "dns.type") : "",
-		    ing_get_str(out, "dns.question.type") ? ing_get_str(out, "dns.question.type") : "",
-		    ing_get_str(out, "dns.question.name") ? ing_get_str(out, "dns.question.name") : "?",
+		    str_or(out, "dns.type", ""),
+		    str_or(out, "dns.question.type", ""),
+		    str_or(out, "dns.question.name", "?"),
 		    src, dst);
 	else if (strcmp(t, "http") == 0)
 		snprintf(msg, sizeof msg, "HTTP %s %s%s (%s -> %s)",
-		    ing_get_str(in, "http.http_method") ? ing_get_str(in, "http.http_method") : "",
-		    ing_get_str(in, "http.hostname") ? ing_get_str(in, "http.hostname") : "",
-		    ing_get_str(in, "http.url") ? ing_get_str(in, "http.url") : "",
+		    str_or(in, "http.http_method", ""),
+		    str_or(in, "http.hostname", ""),
+		    str_or(in, "http.url", ""),
 		    src, dst);
 	else if (strcmp(t, "tls") == 0)
 		snprintf(msg, sizeof msg, "TLS %s (%s -> %s)",
-		    ing_get_str(in, "tls.sni") ? ing_get_str(in, "tls.sni") : "",
+		    str_or(in, "tls.sni", ""),
 		    src, dst);
 	else if (strcmp(t, "fileinfo") == 0)
 		snprintf(msg, sizeof msg, "File %s (%s -> %s)",
