@@ -122,6 +122,12 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
+# soc-ingest's record values are tested apart from the program.
+$(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(B)/cmd/soc-ingest/rec.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+
 # Each object's headers, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -1,4 +1,6 @@
 /* utf8: see utf8.h. */
+#include <string.h>
+
 #include "utf8.h"
 
 size_t
@@ -88,4 +90,23 @@ soc_utf8_encode(uint32_t cp, char *out)
 	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
 	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
 	return 4;
+}
+
+size_t
+soc_utf8_repair(char *out, const char *s, size_t n)
+{
+	size_t i, j, k;
+
+	for (i = j = 0; i < n; i += k) {
+		k = soc_utf8_seqlen(s + i, n - i);
+		if (k == 0) {
+			memcpy(out + j, "\xef\xbf\xbd", 3);
+			j += 3;
+			k = 1;
+		} else {
+			memcpy(out + j, s + i, k);
+			j += k;
+		}
+	}
+	return j;
 }

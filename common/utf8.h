@@ -16,5 +16,8 @@ size_t soc_utf8_check(const char *s, size_t n);
 /* Encode code point cp into out (4 bytes room); returns the length, or 0
  * for a surrogate or a value past U+10FFFF. */
 size_t soc_utf8_encode(uint32_t cp, char *out);
+/* Copy s[0..n) to out (3n bytes room) with every byte that does not start
+ * a valid sequence replaced by U+FFFD; returns the length written. */
+size_t soc_utf8_repair(char *out, const char *s, size_t n);
 
 #endif

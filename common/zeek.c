@@ -286,25 +286,14 @@ soc_zeek_known_type(const char *f)
 static json_t *
 str_utf8(const char *s)
 {
-	size_t n = strlen(s), i, k;
-	char *t, *o;
+	size_t n = strlen(s);
+	char *t;
 	json_t *v;
 
 	if (soc_utf8_check(s, n) == n)
 		return json_stringn(s, n);
-	o = t = soc_xmalloc(3 * n + 1);
-	for (i = 0; i < n; i += k) {
-		k = soc_utf8_seqlen(s + i, n - i);
-		if (k == 0) {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			k = 1;
-		} else {
-			memcpy(o, s + i, k);
-			o += k;
-		}
-	}
-	v = json_stringn(t, (size_t)(o - t));
+	t = soc_xmalloc(3 * n + 1);
+	v = json_stringn(t, soc_utf8_repair(t, s, n));
 	free(t);
 	return v;
 }

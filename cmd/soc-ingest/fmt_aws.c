@@ -123,7 +123,7 @@ in_list(const char *const *l, const char *s)
 
 /* The short service name: "iam.amazonaws.com" -> "iam". */
 static void
-ct_service(json_t *out, const char *src)
+ct_service(struct ing_val *out, const char *src)
 {
 	const char *dot;
 
@@ -138,7 +138,7 @@ ct_service(json_t *out, const char *src)
 
 /* ECS category and type from the service and the API verb. */
 static void
-ct_categorize(json_t *out, const char *src, const char *name)
+ct_categorize(struct ing_val *out, const char *src, const char *name)
 {
 	const char *type = "info";
 	int iam;
@@ -185,7 +185,7 @@ ct_categorize(json_t *out, const char *src, const char *name)
 
 /* user.* from userIdentity; returns the name used in the message. */
 static const char *
-ct_identity(json_t *out, const json_t *r)
+ct_identity(struct ing_val *out, const json_t *r)
 {
 	const char *type = vnd_str(r, "userIdentity.type");
 	const char *arn = vnd_str(r, "userIdentity.arn");
@@ -224,7 +224,7 @@ ct_identity(json_t *out, const json_t *r)
 }
 
 static int
-ct_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+ct_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *r = ct_record(in);
 	const char *src, *name, *ip, *err, *who, *etype, *login;
@@ -272,7 +272,7 @@ ct_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		ing_set_str(out, "error.code", err);
 		ing_set_str(out, "error.message",
 		    vnd_str_any(r, "errorMessage", "errorCode", NULL));
-		if (!vnd_get(out, "error.message"))
+		if (!ing_rget(out, "error.message"))
 			ing_set_str(out, "error.message", login);
 		sev = 30;
 		if (err && (strstr(err, "AccessDenied") ||
@@ -295,8 +295,8 @@ ct_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    src ? src : "?", name ? name : etype ? etype : "call",
 	    who ? who : "unknown identity", ip ? ip : "unknown source",
 	    failed ? " failed: " : "",
-	    failed ? (err ? err : vnd_str(out, "error.message") ?
-	    vnd_str(out, "error.message") : "Failure") : "");
+	    failed ? (err ? err : ing_rget_str(out, "error.message") ?
+	    ing_rget_str(out, "error.message") : "Failure") : "");
 	return 0;
 }
 
@@ -355,7 +355,7 @@ static const struct {
 };
 
 static void
-gd_tactic(json_t *out, const char *type)
+gd_tactic(struct ing_val *out, const char *type)
 {
 	size_t i, n;
 	const char *colon;
@@ -377,7 +377,7 @@ gd_tactic(json_t *out, const char *type)
 
 /* PREFIX.{ip,geo} from a remoteIpDetails object. */
 static void
-gd_remote(json_t *out, const char *prefix, const json_t *d)
+gd_remote(struct ing_val *out, const char *prefix, const json_t *d)
 {
 	char p[64];
 
@@ -395,7 +395,7 @@ gd_remote(json_t *out, const char *prefix, const json_t *d)
 }
 
 static void
-gd_action(json_t *out, const json_t *f)
+gd_action(struct ing_val *out, const json_t *f)
 {
 	const json_t *a = vnd_get(f, "service.action"), *x;
 	const char *dir;
@@ -460,7 +460,7 @@ gd_action(json_t *out, const json_t *f)
 }
 
 static void
-gd_resource(json_t *out, const json_t *f)
+gd_resource(struct ing_val *out, const json_t *f)
 {
 	const json_t *r = vnd_get(f, "resource"), *ni;
 
@@ -494,7 +494,7 @@ gd_resource(json_t *out, const json_t *f)
 }
 
 static int
-gd_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+gd_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *f = gd_finding(in);
 	const char *type, *title;
@@ -535,12 +535,12 @@ gd_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	gd_action(out, f);
 	/* The instance's own address is the local end of a connection. */
 	if (vnd_eq(f, "service.action.networkConnectionAction."
-	    "connectionDirection", "OUTBOUND") && !vnd_get(out, "source.ip"))
+	    "connectionDirection", "OUTBOUND") && !ing_rget(out, "source.ip"))
 		ing_set_ip(out, "source.ip", vnd_str(f, "resource.instanceDetails."
 		    "networkInterfaces.0.privateIpAddress"));
 	else if (vnd_eq(f, "service.action.networkConnectionAction."
 	    "connectionDirection", "INBOUND") &&
-	    !vnd_get(out, "destination.ip"))
+	    !ing_rget(out, "destination.ip"))
 		ing_set_ip(out, "destination.ip", vnd_str(f,
 		    "resource.instanceDetails.networkInterfaces.0."
 		    "privateIpAddress"));
@@ -596,7 +596,7 @@ asff_detect(const json_t *in)
 
 /* "TTPs/Initial Access/..." -> the tactic of its second segment. */
 static void
-asff_types(json_t *out, const json_t *types)
+asff_types(struct ing_val *out, const json_t *types)
 {
 	const json_t *t;
 	size_t i;
@@ -624,7 +624,7 @@ asff_types(json_t *out, const json_t *types)
 }
 
 static void
-asff_resources(json_t *out, const json_t *res)
+asff_resources(struct ing_val *out, const json_t *res)
 {
 	const json_t *r, *ips, *x;
 	size_t i, j;
@@ -665,7 +665,7 @@ asff_resources(json_t *out, const json_t *res)
 }
 
 static int
-asff_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+asff_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *f = asff_finding(in);
 	const char *label, *title, *product;

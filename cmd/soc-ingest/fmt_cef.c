@@ -69,7 +69,7 @@ static const struct {
 
 /* Severity text of CEF (0-10 or a band name) or LEEF (1-10). */
 static void
-severity(json_t *out, const char *s)
+severity(struct ing_val *out, const char *s)
 {
 	char *end;
 	long v;
@@ -100,7 +100,7 @@ severity(json_t *out, const char *s)
 }
 
 static void
-set_port(json_t *out, const char *path, const char *s)
+set_port(struct ing_val *out, const char *path, const char *s)
 {
 	json_t *v;
 
@@ -113,7 +113,7 @@ set_port(json_t *out, const char *path, const char *s)
 }
 
 static void
-set_count(json_t *out, const char *path, const char *s)
+set_count(struct ing_val *out, const char *path, const char *s)
 {
 	char *end;
 	long long v;
@@ -127,7 +127,7 @@ set_count(json_t *out, const char *path, const char *s)
 
 /* A label key for ECS labels.*: letters, digits and '_' only. */
 static void
-label(json_t *out, const char *name, const char *val)
+label(struct ing_val *out, const char *name, const char *val)
 {
 	char key[80], path[96];
 	size_t i, k = 0;
@@ -150,7 +150,7 @@ label(json_t *out, const char *name, const char *val)
 
 /* csN/cnN/flexStringN/... with their NLabel: into labels. */
 static void
-labelled(json_t *out, const struct soc_cef *e)
+labelled(struct ing_val *out, const struct soc_cef *e)
 {
 	static const char *const pre[] = { "cs", "cn", "cfp", "flexString",
 	    "flexNumber", "flexDate", "c6a", "deviceCustomString",
@@ -204,7 +204,7 @@ unquote(const char *s, char *buf, size_t sz)
 }
 
 static void
-outcome(json_t *out, const char *s)
+outcome(struct ing_val *out, const char *s)
 {
 	char b[32];
 
@@ -269,7 +269,7 @@ leef_time(struct ing_ctx *c, const char *t, const char *fmt, int64_t *ms)
 }
 
 static void
-message(json_t *out, const struct soc_cef *e, const char *name,
+message(struct ing_val *out, const struct soc_cef *e, const char *name,
     const char *msg)
 {
 	char buf[1024];
@@ -293,7 +293,7 @@ message(json_t *out, const struct soc_cef *e, const char *name,
 
 int
 ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
-    const struct soc_syslog *sl, json_t *out, const char **why)
+    const struct soc_syslog *sl, struct ing_val *out, const char **why)
 {
 	struct soc_cef e;
 	const char *v, *name, *msg;
@@ -350,24 +350,24 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 	for (i = 0; i < sizeof direct / sizeof direct[0]; i++) {
 		v = soc_cef_get(&e, direct[i].key);
 		if (v && *v && strcmp(v, "-") != 0 &&
-		    !json_is_string(ing_get(out, direct[i].path)))
+		    !ing_is(ing_rget(out, direct[i].path), ING_STR))
 			ing_set_str(out, direct[i].path,
 			    unquote(v, b, sizeof b));
 	}
 	/* "DOMAIN\user" or "user@domain" in user.name: split it */
-	if ((v = ing_get_str(out, "user.name")) && (strchr(v, '\\') ||
+	if ((v = ing_rget_str(out, "user.name")) && (strchr(v, '\\') ||
 	    strchr(v, '@'))) {
 		char u[256];
 
 		snprintf(u, sizeof u, "%s", v);
-		json_object_del(json_object_get(out, "user"), "name");
+		ing_del(out, "user.name");
 		ing_set_user(out, "user", u);
 	}
 	/* the acting user, also as user.name; the target as user.target */
-	if ((v = ing_get_str(out, "source.user.name")) && !ing_get(out,
+	if ((v = ing_rget_str(out, "source.user.name")) && !ing_rget(out,
 	    "user.name"))
 		ing_set_user(out, "user", v);
-	if ((v = ing_get_str(out, "destination.user.name")))
+	if ((v = ing_rget_str(out, "destination.user.name")))
 		ing_set_str(out, "user.target.name", v);
 	if ((v = get2(&e, "app", NULL)) && *v)
 		ing_set_str(out, "network.protocol", ing_lower(v, b, sizeof b));
@@ -404,7 +404,7 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 
 	/* the syslog header, when there was one */
 	if (sl) {
-		if (sl->host.p && !ing_get(out, "observer.hostname"))
+		if (sl->host.p && !ing_rget(out, "observer.hostname"))
 			ing_set_strn(out, "observer.hostname", sl->host.p,
 			    sl->host.n);
 		if (sl->has_time)
@@ -465,7 +465,7 @@ detect_leef(const char *s, size_t n)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	long at = soc_cef_find(s, n);

@@ -98,7 +98,7 @@ azact_detect(const json_t *in)
 
 /* The subscription id of a resource id "/subscriptions/ID/...". */
 static void
-az_subscription(json_t *out, const char *rid)
+az_subscription(struct ing_val *out, const char *rid)
 {
 	const char *p, *e;
 
@@ -149,7 +149,7 @@ static const char *const k8s_sensitive[] = {
  * 0 when the time came from it, 1 when it has none, -1 on a bad time.
  */
 static int
-az_kube(struct ing_ctx *c, json_t *out, const json_t *in, int *sev,
+az_kube(struct ing_ctx *c, struct ing_val *out, const json_t *in, int *sev,
     char *what, size_t wn)
 {
 	json_t *ev = vnd_obj(in, "properties.log");
@@ -194,7 +194,7 @@ az_kube(struct ing_ctx *c, json_t *out, const json_t *in, int *sev,
 }
 
 static int
-azact_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+azact_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *op, *opname, *cat, *rid, *res, *caller, *ip, *level;
 	json_t *claims;
@@ -231,7 +231,7 @@ azact_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    vnd_eq(in, "category", "Administrative") ||
 	    vnd_get(in, "eventTimestamp") ? "azure.activitylogs" :
 	    "azure.resourcelogs");
-	if (!vnd_get(out, "event.action"))
+	if (!ing_rget(out, "event.action"))
 		ing_set_str(out, "event.action", op);
 	ing_set_str(out, "event.code", cat);
 	ing_set_str(out, "event.id", vnd_str_any(in, "eventDataId",
@@ -283,7 +283,7 @@ azact_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	if (!kube && !vnd_ip_port(out, "source", ip))
 		ip = NULL;
 	if (kube)
-		ip = vnd_str(out, "source.ip");
+		ip = ing_rget_str(out, "source.ip");
 	if (!kube)
 		ing_set_str(out, "user_agent.original",
 		    vnd_str(in, "properties.userAgentHeader"));
@@ -334,15 +334,15 @@ azact_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 
 	if (kube)
 		vnd_msg(out, "Azure AKS %s by %s from %s: %s", what,
-		    vnd_str(out, "user.name") ? vnd_str(out, "user.name") :
+		    ing_rget_str(out, "user.name") ? ing_rget_str(out, "user.name") :
 		    "unknown user", ip ? ip : "unknown source",
-		    vnd_str(out, "event.outcome") ?
-		    vnd_str(out, "event.outcome") : "result unknown");
+		    ing_rget_str(out, "event.outcome") ?
+		    ing_rget_str(out, "event.outcome") : "result unknown");
 	else
 		vnd_msg(out, "Azure %s %s by %s from %s: %s",
 		    cat ? cat : "activity", opname ? opname : "operation",
 		    caller ? caller : "unknown caller",
-		    ip ? vnd_str(out, "source.ip") : "unknown source",
+		    ip ? ing_rget_str(out, "source.ip") : "unknown source",
 		    res ? res : "result unknown");
 	return 0;
 }
@@ -407,7 +407,7 @@ static const char *const gcp_sensitive[] = {
 };
 
 static int
-gcp_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+gcp_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *pp = vnd_get(in, "protoPayload");
 	const char *method, *svc, *who, *ip, *log, *kind = NULL, *rname;
@@ -449,7 +449,7 @@ gcp_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		    (size_t)(dot - svc));
 	ing_set_str(out, "cloud.account.id",
 	    vnd_str(in, "resource.labels.project_id"));
-	if (!vnd_get(out, "cloud.account.id") && log &&
+	if (!ing_rget(out, "cloud.account.id") && log &&
 	    vnd_prefix(log, "projects/")) {
 		const char *p = log + 9;
 

@@ -52,25 +52,23 @@ static const char *const port_fields[] = {
 
 /* A string or an array of strings at path to an array. */
 static int
-arrayify(json_t *out, const char *path, const char **why, struct ing_ctx *c)
+arrayify(struct ing_val *out, const char *path, const char **why, struct ing_ctx *c)
 {
-	const json_t *v = ing_get(out, path);
+	const struct ing_val *v = ing_rget(out, path);
+	size_t i;
 
 	if (!v)
 		return 0;
-	if (json_is_string(v)) {
-		json_t *a = json_array();
+	if (v->type == ING_STR) {
+		struct ing_val *a = ing_new_array();
 
-		json_array_append(a, (json_t *)v);
-		ing_set_new(out, path, a);
+		ing_append(a, (struct ing_val *)v);
+		ing_set_val(out, path, a);
 		return 0;
 	}
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-
-		json_array_foreach(v, i, x)
-			if (!json_is_string(x))
+	if (v->type == ING_ARR) {
+		for (i = 0; i < v->n; i++)
+			if (v->u.a[i]->type != ING_STR)
 				goto bad;
 		return 0;
 	}
@@ -81,11 +79,13 @@ bad:
 }
 
 static int
-map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *k, *kind;
 	json_t *v;
 	const json_t *x;
+	const struct ing_val *o;
+	struct ing_val *scratch = ing_new_object();
 	size_t i;
 	int64_t sev = -1;
 
@@ -98,11 +98,11 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		if (strcmp(k, "@timestamp") == 0 || strcmp(k, "soc") == 0 ||
 		    strcmp(k, "related") == 0)
 			continue;
-		json_object_set_new(out, k, json_deep_copy(v));
+		ing_put_json(out, k, v);
 	}
 
-	kind = ing_get_str(out, "event.kind");
-	if (ing_get(out, "event.kind") && !kind) {
+	kind = ing_vstr(ing_rget(out, "event.kind"));
+	if (ing_rget(out, "event.kind") && !kind) {
 		*why = "event.kind is not a string";
 		return -1;
 	}
@@ -121,27 +121,20 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    arrayify(out, "event.type", why, c) < 0)
 		return -1;
 	for (i = 0; ip_fields[i]; i++) {
-		json_t *tmp;
 		size_t j;
 
-		x = ing_get(out, ip_fields[i]);
-		if (!x)
+		o = ing_rget(out, ip_fields[i]);
+		if (!o)
 			continue;
-		tmp = json_object();
-		if (json_is_string(x) && ing_set_ip(tmp, "ip", json_string_value(x))) {
-			json_decref(tmp);
+		if (ing_set_ip(scratch, "ip", ing_vstr(o)))
 			continue;
-		}
-		if (json_is_array(x)) {
-			json_array_foreach(x, j, v)
-				if (!ing_set_ip(tmp, "ip", json_string_value(v)))
+		if (o->type == ING_ARR) {
+			for (j = 0; j < o->n; j++)
+				if (!ing_set_ip(scratch, "ip", ing_vstr(o->u.a[j])))
 					break;
-			if (j == json_array_size(x)) {
-				json_decref(tmp);
+			if (j == o->n)
 				continue;
-			}
 		}
-		json_decref(tmp);
 		snprintf(c->why, sizeof c->why, "%s is not an IP address",
 		    ip_fields[i]);
 		*why = c->why;
@@ -150,9 +143,9 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	for (i = 0; port_fields[i]; i++) {
 		int64_t p;
 
-		if (!ing_get(out, port_fields[i]))
+		if (!ing_rget(out, port_fields[i]))
 			continue;
-		if (ing_get_int(out, port_fields[i], &p) < 0 || p < 0 || p > 65535) {
+		if (ing_rget_int(out, port_fields[i], &p) < 0 || p < 0 || p > 65535) {
 			snprintf(c->why, sizeof c->why, "%s is not a port",
 			    port_fields[i]);
 			*why = c->why;
@@ -164,22 +157,19 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	/* ATT&CK: re-add ids through the table for names and tactics. */
 	x = ing_get(in, "threat.technique.id");
 	if (x) {
-		json_t *ids = json_deep_copy(x), *tac;
-		json_t *threat = json_object_get(out, "threat");
+		const json_t *tac = ing_get(in, "threat.tactic.id");
 
-		tac = json_deep_copy(ing_get(in, "threat.tactic.id"));
-		json_object_del(threat, "technique");
-		json_object_del(threat, "tactic");
-		if (json_is_string(ids))
-			ing_add_technique(out, json_string_value(ids));
-		json_array_foreach(ids, i, v)
+		/* (x and tac are the input's: the record's copies go) */
+		ing_del(out, "threat.technique");
+		ing_del(out, "threat.tactic");
+		if (json_is_string(x))
+			ing_add_technique(out, json_string_value(x));
+		json_array_foreach(x, i, v)
 			ing_add_technique(out, json_string_value(v));
 		if (json_is_string(tac))
 			ing_add_tactic(out, json_string_value(tac));
 		json_array_foreach(tac, i, v)
 			ing_add_tactic(out, json_string_value(v));
-		json_decref(ids);
-		json_decref(tac);
 	}
 
 	if (ing_get_int(in, "soc.severity", &sev) == 0 && sev >= 0 && sev <= 100)
@@ -188,12 +178,11 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    json_number_value(x) >= 0 && json_number_value(x) <= 100)
 		ing_set_severity(out, (int)lround(json_number_value(x)));
 
-	if (!json_is_string(json_object_get(out, "message")) ||
-	    json_string_length(json_object_get(out, "message")) == 0) {
+	if (!ing_rget_str(out, "message")) {
 		char msg[512];
-		const char *act = ing_get_str(out, "event.action");
-		const char *rn = ing_get_str(out, "rule.name");
-		const char *ds = ing_get_str(out, "event.dataset");
+		const char *act = ing_rget_str(out, "event.action");
+		const char *rn = ing_rget_str(out, "rule.name");
+		const char *ds = ing_rget_str(out, "event.dataset");
 
 		snprintf(msg, sizeof msg, "%s%s%s%s%s", rn ? rn : "",
 		    rn && act ? ": " : "", act ? act : "",
@@ -201,9 +190,9 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		    !rn && !act ? (ds ? ds : "") : "");
 		ing_set_str(out, "message", msg);
 	}
-	if (!ing_get(out, "event.dataset"))
-		ing_set_str(out, "event.dataset", ing_get_str(out, "event.module") ?
-		    ing_get_str(out, "event.module") : "ecs");
+	if (!ing_rget(out, "event.dataset"))
+		ing_set_str(out, "event.dataset", ing_rget_str(out, "event.module") ?
+		    ing_rget_str(out, "event.module") : "ecs");
 	return 0;
 }
 

@@ -28,7 +28,7 @@ max_i(int a, int b)
 
 /* A hash unless it is a placeholder of zeros. */
 static void
-set_hash(json_t *out, const char *prefix, const char *v)
+set_hash(struct ing_val *out, const char *prefix, const char *v)
 {
 	if (!vnd_zero_hash(v))
 		ing_set_hashes(out, prefix, v);
@@ -37,7 +37,7 @@ set_hash(json_t *out, const char *prefix, const char *v)
 /* process.executable (or PREFIX.executable) from a directory and a name
  * that may already be joined. */
 static void
-set_exe(json_t *out, const char *prefix, const char *dir, const char *name)
+set_exe(struct ing_val *out, const char *prefix, const char *dir, const char *name)
 {
 	char path[64], buf[1024];
 
@@ -59,7 +59,7 @@ set_exe(json_t *out, const char *prefix, const char *dir, const char *name)
 }
 
 static void
-os_family(json_t *out, const char *s)
+os_family(struct ing_val *out, const char *s)
 {
 	if (!s)
 		return;
@@ -138,7 +138,7 @@ in_list(const char *s, const char *const *l)
 }
 
 static void
-cs_detection(json_t *out, const json_t *e, int *sev)
+cs_detection(struct ing_val *out, const json_t *e, int *sev)
 {
 	const char *v;
 
@@ -152,7 +152,7 @@ cs_detection(json_t *out, const json_t *e, int *sev)
 	ing_set_str(out, "rule.name", vnd_str_any(e, "DetectName", "Name",
 	    "PatternDispositionDescription", NULL));
 	ing_set_str(out, "rule.description", vnd_str(e, "DetectDescription"));
-	if (!vnd_get(out, "rule.description"))
+	if (!ing_rget(out, "rule.description"))
 		ing_set_str(out, "rule.description", vnd_str(e, "Description"));
 	vnd_set_id(out, "rule.id", vnd_get(e, "PatternId"));
 	ing_set_str(out, "rule.category", vnd_str(e, "Objective"));
@@ -188,7 +188,7 @@ cs_detection(json_t *out, const json_t *e, int *sev)
 }
 
 static int
-cs_stream_map(struct ing_ctx *c, const json_t *in, json_t *out,
+cs_stream_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
     const char **why)
 {
 	const char *type = vnd_str(in, "metadata.eventType");
@@ -299,7 +299,7 @@ cs_stream_map(struct ing_ctx *c, const json_t *in, json_t *out,
 
 /* The Alerts API v2 entity. */
 static int
-cs_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
+cs_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
     const char **why)
 {
 	const char *name, *host, *v;
@@ -363,7 +363,7 @@ cs_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
 }
 
 static int
-cs_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+cs_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	if (vnd_str(in, "composite_id") && !vnd_get(in, "metadata"))
 		return cs_alert_map(c, in, out, why);
@@ -419,7 +419,7 @@ fdr_str(const json_t *e, const json_t *in, const char *k)
 }
 
 static int
-fdr_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+fdr_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *e = fdr_event(in);
 	const char *name, *host, *v, *img, *cmd, *dom;
@@ -541,10 +541,10 @@ fdr_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	 * summary carried in FDR keeps its own severity. */
 	ing_set_severity(out, sev);
 	vnd_msg(out, "CrowdStrike FDR %s on %s: %s",
-	    name ? name : "event", host ? host : vnd_str(out, "host.id") ?
-	    vnd_str(out, "host.id") : "unknown host",
-	    cmd ? cmd : dom ? dom : img ? img : vnd_str(out,
-	    "destination.ip") ? vnd_str(out, "destination.ip") : "");
+	    name ? name : "event", host ? host : ing_rget_str(out, "host.id") ?
+	    ing_rget_str(out, "host.id") : "unknown host",
+	    cmd ? cmd : dom ? dom : img ? img : ing_rget_str(out,
+	    "destination.ip") ? ing_rget_str(out, "destination.ip") : "");
 	return 0;
 }
 
@@ -603,7 +603,7 @@ mde_detect(const json_t *in)
 
 /* evidence[] of the alerts API (entityType) into the record. */
 static void
-mde_evidence(json_t *out, const json_t *ev)
+mde_evidence(struct ing_val *out, const json_t *ev)
 {
 	const json_t *x;
 	size_t i;
@@ -616,12 +616,12 @@ mde_evidence(json_t *out, const json_t *ev)
 		if (strcasecmp(t, "File") == 0) {
 			vnd_set_once(out, "file.name", vnd_str(x, "fileName"));
 			vnd_set_once(out, "file.path", vnd_str(x, "filePath"));
-			if (!ing_get(out, "file.hash")) {
+			if (!ing_rget(out, "file.hash")) {
 				set_hash(out, "file", vnd_str(x, "sha256"));
 				set_hash(out, "file", vnd_str(x, "sha1"));
 			}
 		} else if (strcasecmp(t, "Process") == 0) {
-			if (ing_get(out, "process.command_line"))
+			if (ing_rget(out, "process.command_line"))
 				continue;
 			ing_set_str(out, "process.command_line",
 			    vnd_str(x, "processCommandLine"));
@@ -641,7 +641,7 @@ mde_evidence(json_t *out, const json_t *ev)
 			    "domainName"));
 			vnd_set_once(out, "user.id", vnd_str(x, "userSid"));
 		} else if (strcasecmp(t, "Ip") == 0) {
-			if (!ing_get(out, "source.ip"))
+			if (!ing_rget(out, "source.ip"))
 				ing_set_ip(out, "source.ip",
 				    vnd_str(x, "ipAddress"));
 		} else if (strcasecmp(t, "Url") == 0) {
@@ -651,7 +651,7 @@ mde_evidence(json_t *out, const json_t *ev)
 }
 
 static int
-mde_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
+mde_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
     const char **why)
 {
 	const json_t *techs, *x;
@@ -698,7 +698,7 @@ mde_alert_map(struct ing_ctx *c, const json_t *in, json_t *out,
 
 /* An Advanced Hunting row of any Device* table, or AlertInfo/Evidence. */
 static int
-mde_row_map(struct ing_ctx *c, const json_t *in, json_t *out,
+mde_row_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
     const char **why)
 {
 	const char *table = NULL, *act, *host, *v, *acct, *rip;
@@ -813,10 +813,9 @@ mde_row_map(struct ing_ctx *c, const json_t *in, json_t *out,
 			set_exe(out, "file", vnd_str(r, "FolderPath"),
 			    vnd_str(r, "FileName"));
 			/* set_exe wrote file.executable: ECS wants file.path. */
-			if ((v = vnd_str(out, "file.executable")) != NULL) {
+			if ((v = ing_rget_str(out, "file.executable")) != NULL) {
 				ing_set_str(out, "file.path", v);
-				json_object_del(json_object_get(out, "file"),
-				    "executable");
+				ing_del(out, "file.executable");
 			}
 			set_hash(out, "file", vnd_str(r, "SHA256"));
 			set_hash(out, "file", vnd_str(r, "SHA1"));
@@ -856,7 +855,7 @@ mde_row_map(struct ing_ctx *c, const json_t *in, json_t *out,
 	    vnd_str(r, "LocalIP"));
 	ing_set_port(out, inbound ? "destination.port" : "source.port",
 	    vnd_get(r, "LocalPort"));
-	if (!ing_get(out, "source.ip"))
+	if (!ing_rget(out, "source.ip"))
 		ing_set_ip(out, "source.ip", vnd_str(r, "IPAddress"));
 	if ((v = vnd_str(r, "RemoteUrl")) != NULL) {
 		if (strstr(v, "://"))
@@ -934,15 +933,15 @@ mde_row_map(struct ing_ctx *c, const json_t *in, json_t *out,
 	vnd_msg(out, "Defender %s %s on %s by %s: %s",
 	    table ? table : "event", act ? act : "",
 	    host ? host : "unknown host",
-	    vnd_str(out, "user.name") ? vnd_str(out, "user.name") :
-	    "unknown user", vnd_str(out, "process.command_line") ?
-	    vnd_str(out, "process.command_line") :
-	    vnd_str(out, "process.name") ? vnd_str(out, "process.name") : "");
+	    ing_rget_str(out, "user.name") ? ing_rget_str(out, "user.name") :
+	    "unknown user", ing_rget_str(out, "process.command_line") ?
+	    ing_rget_str(out, "process.command_line") :
+	    ing_rget_str(out, "process.name") ? ing_rget_str(out, "process.name") : "");
 	return 0;
 }
 
 static int
-mde_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+mde_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	if (vnd_str(in, "title") && (vnd_get(in, "machineId") ||
 	    vnd_get(in, "alertCreationTime")))
@@ -974,7 +973,7 @@ ev_type(const json_t *x)
 }
 
 static void
-graph_user(json_t *out, const json_t *ua)
+graph_user(struct ing_val *out, const json_t *ua)
 {
 	if (!ua)
 		return;
@@ -991,7 +990,7 @@ graph_user(json_t *out, const json_t *ua)
 
 /* Typed evidence[] into the record; the first of each kind wins. */
 static void
-graph_evidence(json_t *out, const json_t *ev)
+graph_evidence(struct ing_val *out, const json_t *ev)
 {
 	const json_t *x, *ips, *ip;
 	size_t i, j;
@@ -1006,12 +1005,12 @@ graph_evidence(json_t *out, const json_t *ev)
 			    "deviceDnsName"));
 			vnd_set_once(out, "host.id", vnd_str_any(x,
 			    "mdeDeviceId", "azureAdDeviceId", NULL));
-			if (!ing_get(out, "host.os.family"))
+			if (!ing_rget(out, "host.os.family"))
 				os_family(out, vnd_str(x, "osPlatform"));
 			ips = vnd_get(x, "ipInterfaces");
 			json_array_foreach(ips, j, ip)
 				vnd_add_ip(out, "host.ip", json_string_value(ip));
-			if (!ing_get(out, "user.name")) {
+			if (!ing_rget(out, "user.name")) {
 				vnd_set_once(out, "user.name", vnd_str(x,
 				    "loggedOnUsers.0.accountName"));
 				vnd_set_once(out, "user.domain", vnd_str(x,
@@ -1020,12 +1019,12 @@ graph_evidence(json_t *out, const json_t *ev)
 		} else if (strcmp(t, "userEvidence") == 0) {
 			graph_user(out, vnd_get(x, "userAccount"));
 		} else if (strcmp(t, "ipEvidence") == 0) {
-			if (!ing_get(out, "source.ip") && ing_set_ip(out,
+			if (!ing_rget(out, "source.ip") && ing_set_ip(out,
 			    "source.ip", vnd_str(x, "ipAddress")))
 				ing_set_str(out, "source.geo.country_iso_code",
 				    vnd_str(x, "countryLetterCode"));
 		} else if (strcmp(t, "fileEvidence") == 0) {
-			if (ing_get(out, "file"))
+			if (ing_rget(out, "file"))
 				continue;
 			ing_set_str(out, "file.name", vnd_str(x,
 			    "fileDetails.fileName"));
@@ -1036,7 +1035,7 @@ graph_evidence(json_t *out, const json_t *ev)
 			set_hash(out, "file", vnd_str(x, "fileDetails.sha256"));
 			set_hash(out, "file", vnd_str(x, "fileDetails.sha1"));
 		} else if (strcmp(t, "processEvidence") == 0) {
-			if (ing_get(out, "process"))
+			if (ing_rget(out, "process"))
 				continue;
 			ing_set_n(out, "process.pid", vnd_get(x, "processId"));
 			ing_set_str(out, "process.command_line", vnd_str(x,
@@ -1061,7 +1060,7 @@ graph_evidence(json_t *out, const json_t *ev)
 			graph_user(out, vnd_get(x, "userAccount"));
 		} else if (strcmp(t, "analyzedMessageEvidence") == 0 ||
 		    strcmp(t, "mailMessageEvidence") == 0) {
-			if (!ing_get(out, "source.ip"))
+			if (!ing_rget(out, "source.ip"))
 				ing_set_ip(out, "source.ip", vnd_str(x,
 				    "senderIp"));
 			vnd_set_once(out, "email.from.address", vnd_str_any(x,
@@ -1101,7 +1100,7 @@ graph_detect(const json_t *in)
 }
 
 static int
-graph_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+graph_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *techs, *x;
 	const char *title, *sevw, *src;
@@ -1142,8 +1141,8 @@ graph_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	vnd_msg(out, "Microsoft %s alert %s (%s)%s%s",
 	    src ? src : "security", title ? title : "alert",
 	    sevw ? sevw : "severity unknown",
-	    vnd_str(out, "user.name") ? " user " : "",
-	    vnd_str(out, "user.name") ? vnd_str(out, "user.name") : "");
+	    ing_rget_str(out, "user.name") ? " user " : "",
+	    ing_rget_str(out, "user.name") ? ing_rget_str(out, "user.name") : "");
 	return 0;
 }
 
@@ -1178,7 +1177,7 @@ inc_detect(const json_t *in)
 }
 
 static int
-inc_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+inc_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *alerts, *a, *techs, *x;
 	const char *name, *sevw;
@@ -1247,7 +1246,7 @@ s1_detect(const json_t *in)
 }
 
 static int
-s1_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+s1_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
 	const json_t *tes, *te;
@@ -1269,7 +1268,7 @@ s1_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	ing_add_str(out, "event.type", "info");
 	ing_set_str(out, "event.dataset", "sentinel_one.threat");
 	ing_set_str(out, "event.id", vnd_str_any(ti, "threatId", NULL));
-	if (!vnd_get(out, "event.id"))
+	if (!ing_rget(out, "event.id"))
 		ing_set_str(out, "event.id", vnd_str(in, "id"));
 	ing_set_str(out, "event.action", mit);
 	ing_set_str(out, "observer.vendor", "SentinelOne");
@@ -1287,12 +1286,12 @@ s1_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	vnd_add_ip(out, "host.ip", vnd_str(in,
 	    "agentDetectionInfo.externalIp"));
 	ing_set_user(out, "user", vnd_str_any(ti, "processUser", NULL));
-	if (!vnd_get(out, "user.name"))
+	if (!ing_rget(out, "user.name"))
 		ing_set_user(out, "user", vnd_str(in,
 		    "agentDetectionInfo.agentLastLoggedInUserName"));
 	ing_set_str(out, "file.path", vnd_str(ti, "filePath"));
 	ing_set_str(out, "file.name", vnd_str(ti, "fileDisplayName"));
-	if (!vnd_get(out, "file.name") && vnd_str(ti, "filePath"))
+	if (!ing_rget(out, "file.name") && vnd_str(ti, "filePath"))
 		ing_set_str(out, "file.name",
 		    ing_basename(vnd_str(ti, "filePath")));
 	ing_set_n(out, "file.size", vnd_get(ti, "fileSize"));
@@ -1371,7 +1370,7 @@ cb_cmd(const json_t *in, const char *k)
 }
 
 static int
-cb_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+cb_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *ttps, *x;
 	const char *reason, *host, *type, *v;
@@ -1439,7 +1438,7 @@ cb_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    "parent_guid"));
 	/* The threat's cause, when it is not the process itself. */
 	if ((v = vnd_str(in, "threat_cause_actor_sha256")) != NULL &&
-	    !vnd_get(out, "process.hash.sha256"))
+	    !ing_rget(out, "process.hash.sha256"))
 		set_hash(out, "process", v);
 	ing_set_str(out, "file.name", vnd_str(in, "threat_cause_actor_name"));
 	set_hash(out, "file", vnd_str(in, "threat_cause_actor_sha256"));
@@ -1532,7 +1531,7 @@ static const char *const ea_copy[] = {
 };
 
 static void
-ea_threat(json_t *out, const json_t *threats)
+ea_threat(struct ing_val *out, const json_t *threats)
 {
 	const json_t *t, *te, *sub;
 	size_t i, j, k;
@@ -1549,7 +1548,7 @@ ea_threat(json_t *out, const json_t *threats)
 }
 
 static int
-ea_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+ea_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *const *p;
 	const char *name, *host, *sevw, *reason;
@@ -1572,16 +1571,16 @@ ea_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	    "kibana.alert.severity");
 	reason = ing_get_str(in, legacy ? "signal.reason" :
 	    "kibana.alert.reason");
-	host = ing_get_str(out, "host.name");
+	host = ing_rget_str(out, "host.name");
 	ing_set_str(out, "event.kind", "alert");
-	if (!ing_get(out, "event.category"))
+	if (!ing_rget(out, "event.category"))
 		ing_add_str(out, "event.category", "intrusion_detection");
-	if (!ing_get(out, "event.type"))
+	if (!ing_rget(out, "event.type"))
 		ing_add_str(out, "event.type", "info");
 	ing_set_str(out, "event.dataset", "elastic.security_alert");
 	ing_set_str(out, "event.id", ing_get_str(in, legacy ? "signal.uuid" :
 	    "kibana.alert.uuid"));
-	if (!ing_get(out, "event.id"))
+	if (!ing_rget(out, "event.id"))
 		ing_set_str(out, "event.id", ing_get_str(in, "_id"));
 	ing_set_str(out, "observer.vendor", "Elastic");
 	ing_set_str(out, "observer.product", "Elastic Security");

@@ -34,7 +34,7 @@ detect_text(const char *s, size_t n)
 
 /* "ip:port" (IPv6 too) into PREFIX.ip / PREFIX.port; 0 or -1. */
 static int
-endpoint(json_t *out, const char *prefix, const char *s, size_t n, int icmp)
+endpoint(struct ing_val *out, const char *prefix, const char *s, size_t n, int icmp)
 {
 	char buf[80], path[32];
 	char *c;
@@ -61,7 +61,7 @@ endpoint(json_t *out, const char *prefix, const char *s, size_t n, int icmp)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	char *line = strndup(s, n), *p, *q, *msg, *e;
@@ -124,7 +124,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 		char id[32];
 
 		snprintf(id, sizeof id, "%ld", sid);
-		json_object_del(json_object_get(out, "rule"), "id");
+		ing_del(out, "rule.id");
 		ing_set_str(out, "rule.id", id);
 		snprintf(id, sizeof id, "%ld", rev);
 		ing_set_str(out, "rule.version", id);

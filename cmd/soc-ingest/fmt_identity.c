@@ -47,7 +47,7 @@ is_any(const char *s, const char *const *words)
 
 /* source.geo.* from the usual location members. */
 static void
-set_geo(json_t *out, const char *city, const char *region,
+set_geo(struct ing_val *out, const char *city, const char *region,
     const char *country, const char *iso)
 {
 	ing_set_str(out, "source.geo.city_name", city);
@@ -96,7 +96,7 @@ static const char *const okta_sensitive[] = {
 };
 
 static void
-okta_categorize(json_t *out, const char *et)
+okta_categorize(struct ing_val *out, const char *et)
 {
 	if (!et)
 		return;
@@ -131,7 +131,7 @@ okta_categorize(json_t *out, const char *et)
 }
 
 static int
-okta_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+okta_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *et, *who, *ip, *res, *disp, *sev;
 	const json_t *targets, *t;
@@ -298,7 +298,7 @@ risk_sev(const char *s)
 }
 
 static int
-signin_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+signin_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *b = az_body(in), *st;
 	const char *upn, *ip, *app, *reason, *rstate, *cat;
@@ -329,7 +329,7 @@ signin_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	ing_set_str(out, "cloud.provider", "azure");
 	ing_set_str(out, "cloud.account.id", vnd_str_any(in, "tenantId",
 	    "TenantId", NULL));
-	if (!vnd_get(out, "cloud.account.id"))
+	if (!ing_rget(out, "cloud.account.id"))
 		ing_set_str(out, "cloud.account.id", vnd_str(b, "tenantId"));
 
 	upn = vnd_str_any(b, "userPrincipalName", "servicePrincipalName",
@@ -422,7 +422,7 @@ signin_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	vnd_msg(out, "Entra sign-in by %s to %s from %s: %s%s%s",
 	    upn ? upn : "unknown user", app ? app : "unknown app",
 	    ip ? ip : "unknown source",
-	    vnd_get(out, "event.outcome") == NULL ? "result unknown" :
+	    ing_rget(out, "event.outcome") == NULL ? "result unknown" :
 	    failed ? "failure" : "success",
 	    failed && reason ? ", " : "", failed && reason ? reason : "");
 	json_decref(status);
@@ -475,7 +475,7 @@ static const char *const audit_sensitive[] = {
 };
 
 static void
-audit_type(json_t *out, const char *optype, const char *act)
+audit_type(struct ing_val *out, const char *optype, const char *act)
 {
 	const char *t = "change";
 
@@ -494,7 +494,7 @@ audit_type(json_t *out, const char *optype, const char *act)
 }
 
 static int
-audit_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+audit_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *b = az_body(in), *t;
 	json_t *init, *targets;
@@ -635,7 +635,7 @@ static const char *const m365_login_ok[] = { "UserLoggedIn", NULL };
 static const char *const m365_login_bad[] = { "UserLoginFailed", NULL };
 
 static void
-m365_categorize(json_t *out, const char *op, const char *wl)
+m365_categorize(struct ing_val *out, const char *op, const char *wl)
 {
 	if (is_any(op, m365_login_ok) || is_any(op, m365_login_bad)) {
 		ing_add_str(out, "event.category", "authentication");
@@ -679,7 +679,7 @@ nv_get(const json_t *arr, const char *name)
 }
 
 static int
-m365_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+m365_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *op, *wl, *uid, *ip, *rs, *obj;
 	const json_t *rt;
@@ -719,10 +719,10 @@ m365_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	if (!vnd_ip_port(out, "source", ip))
 		ip = NULL;
 	else
-		ip = vnd_str(out, "source.ip");
+		ip = ing_rget_str(out, "source.ip");
 	ext = vnd_obj(in, "ExtendedProperties");
 	ing_set_str(out, "user_agent.original", vnd_str(in, "UserAgent"));
-	ing_set_str(out, "user_agent.original", vnd_get(out,
+	ing_set_str(out, "user_agent.original", ing_rget(out,
 	    "user_agent.original") ? NULL : nv_get(ext, "UserAgent"));
 
 	obj = vnd_str(in, "ObjectId");
@@ -737,9 +737,9 @@ m365_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 	params = vnd_obj(in, "Parameters");
 	vnd_set_login(out, "user.target", vnd_str(in,
 	    "TargetUserOrGroupName"));
-	if (!vnd_get(out, "user.target"))
+	if (!ing_rget(out, "user.target"))
 		vnd_set_login(out, "user.target", nv_get(params, "Identity"));
-	if (!vnd_get(out, "user.target") && vnd_eq(in, "Workload",
+	if (!ing_rget(out, "user.target") && vnd_eq(in, "Workload",
 	    "AzureActiveDirectory") && obj && strchr(obj, '@'))
 		vnd_set_login(out, "user.target", obj);
 
@@ -845,7 +845,7 @@ static const char *const gws_sensitive[] = {
 };
 
 static int
-gws_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+gws_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *events, *ev, *first, *params;
 	const char *app, *email, *ip, *name, *type, *v;

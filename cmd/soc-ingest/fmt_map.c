@@ -66,7 +66,7 @@ ends_with(const char *s, const char *suf)
 
 /* Put the input value v (borrowed) at the ECS path p, typed by p. */
 static void
-put(json_t *out, const char *p, const json_t *v)
+put(struct ing_val *out, const char *p, const json_t *v)
 {
 	size_t i;
 
@@ -144,7 +144,7 @@ text_of(const json_t *v, char *buf, size_t sz)
 }
 
 static int
-timestamp(struct ing_ctx *c, const json_t *m, const json_t *in, json_t *out,
+timestamp(struct ing_ctx *c, const json_t *m, const json_t *in, struct ing_val *out,
     const char **why)
 {
 	const json_t *ts = json_object_get(m, "timestamp");
@@ -198,7 +198,7 @@ timestamp(struct ing_ctx *c, const json_t *m, const json_t *in, json_t *out,
 }
 
 static void
-severity(const json_t *m, const json_t *in, json_t *out)
+severity(const json_t *m, const json_t *in, struct ing_val *out)
 {
 	const json_t *s = json_object_get(m, "severity"), *v, *mv, *sc;
 	const char *fname;
@@ -223,7 +223,7 @@ severity(const json_t *m, const json_t *in, json_t *out)
 	if (d == floor(d) && fabs(d) < 1e15)
 		ing_set_int(out, "event.severity", (int64_t)d);
 	sc = json_object_get(s, "scale");
-	if (!ing_get(out, "soc.severity") && json_is_array(sc) &&
+	if (!ing_rget(out, "soc.severity") && json_is_array(sc) &&
 	    json_array_size(sc) == 2) {
 		double lo = json_number_value(json_array_get(sc, 0));
 		double hi = json_number_value(json_array_get(sc, 1));
@@ -236,15 +236,15 @@ severity(const json_t *m, const json_t *in, json_t *out)
 
 /* The message template with {field} replaced by the input's values. */
 static void
-message(const json_t *m, const json_t *in, json_t *out, const char *fmt)
+message(const json_t *m, const json_t *in, struct ing_val *out, const char *fmt)
 {
 	const char *t = json_string_value(json_object_get(m, "message")), *p;
 	char buf[1024], name[128], val[512];
 	size_t k = 0;
 
 	if (!t) {
-		const char *r = ing_get_str(out, "rule.name");
-		const char *a = ing_get_str(out, "event.action");
+		const char *r = ing_rget_str(out, "rule.name");
+		const char *a = ing_rget_str(out, "event.action");
 
 		snprintf(buf, sizeof buf, "%s %s", fmt, r ? r : a ? a : "event");
 		ing_set_str(out, "message", buf);
@@ -272,7 +272,7 @@ message(const json_t *m, const json_t *in, json_t *out, const char *fmt)
 
 /* The mapping applied to in (an object of the input's fields). */
 static int
-apply(struct ing_ctx *c, const json_t *in, json_t *out, const char *fmt,
+apply(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char *fmt,
     const char **why)
 {
 	const json_t *m = c->map, *v;
@@ -284,10 +284,10 @@ apply(struct ing_ctx *c, const json_t *in, json_t *out, const char *fmt,
 			put(out, k, field(in, json_string_value(v)));
 	json_object_foreach(json_object_get(m, "constants"), k, v)
 		put(out, k, v);
-	if (!ing_get(out, "event.kind"))
+	if (!ing_rget(out, "event.kind"))
 		ing_set_str(out, "event.kind", "event");
 	snprintf(ds, sizeof ds, "%s", fmt);
-	if (!ing_get(out, "event.dataset"))
+	if (!ing_rget(out, "event.dataset"))
 		ing_set_str(out, "event.dataset", ds);
 	severity(m, in, out);
 	message(m, in, out, fmt);
@@ -337,7 +337,7 @@ delimiter(const json_t *m)
 }
 
 static int
-csv_map(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	struct cstate *st;
@@ -392,9 +392,8 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 	in = json_object();
 	for (i = 0; i < st->row.n; i++)
 		if (st->row.len[i] > 0)
-			ing_set_strn(in, "v", st->row.f[i], st->row.len[i]),
-			json_object_set(in, st->cols[i], json_object_get(in, "v")),
-			json_object_del(in, "v");
+			json_object_set_new(in, st->cols[i],
+			    ing_json_strn(st->row.f[i], st->row.len[i]));
 	rc = apply(c, in, out, "csv", why);
 	json_decref(in);
 	return rc;
@@ -403,7 +402,7 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 /* --- json-map -------------------------------------------------------- */
 
 static int
-json_map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+json_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	if (check_map(c, why) < 0)
 		return -1;

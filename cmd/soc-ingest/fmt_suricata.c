@@ -170,8 +170,17 @@ str_or(const json_t *j, const char *path, const char *dflt)
 	return v ? v : dflt;
 }
 
+/* The same for the record. */
+static const char *
+rstr_or(const struct ing_val *out, const char *path, const char *dflt)
+{
+	const char *v = ing_rget_str(out, path);
+
+	return v ? v : dflt;
+}
+
 static void
-map_http(json_t *out, const json_t *h)
+map_http(struct ing_val *out, const json_t *h)
 {
 	const char *url = ing_get_str(h, "url");
 	const char *host = ing_get_str(h, "hostname");
@@ -221,43 +230,34 @@ map_http(json_t *out, const json_t *h)
 }
 
 static void
-add_answer(json_t *out, const json_t *a)
+add_answer(struct ing_val *out, const json_t *a)
 {
-	json_t *o = json_object();
+	const char *name = ing_get_str(a, "rrname");
 	const char *type = ing_get_str(a, "rrtype");
 	const char *data = ing_get_str(a, "rdata");
-	json_t *arr;
+	struct ing_val *o;
 	int64_t ttl;
 
-	if (ing_get_str(a, "rrname"))
-		json_object_set_new(o, "name", json_string(ing_get_str(a, "rrname")));
-	if (type)
-		json_object_set_new(o, "type", json_string(type));
-	if (data)
-		json_object_set_new(o, "data", json_string(data));
-	if (ing_get_int(a, "ttl", &ttl) == 0)
-		json_object_set_new(o, "ttl", json_integer(ttl));
-	if (!data) {
-		json_decref(o);
+	if (!data)
 		return;
-	}
-	arr = (json_t *)ing_get(out, "dns.answers");
-	if (!json_is_array(arr)) {
-		arr = json_array();
-		ing_set_new(out, "dns.answers", arr);
-	}
-	json_array_append_new(arr, o);
-	if (type && (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0)) {
-		json_t *tmp = json_object();
-
-		if (ing_set_ip(tmp, "ip", data))
-			ing_add_str(out, "dns.resolved_ip", data);
-		json_decref(tmp);
-	}
+	/* EVE's empty rdata (an SRV answer) is kept as it is: "". */
+	o = ing_new_object();
+	if (name)
+		ing_set_val(o, "name", ing_new_strn(name, strlen(name)));
+	if (type)
+		ing_set_val(o, "type", ing_new_strn(type, strlen(type)));
+	ing_set_val(o, "data", ing_new_strn(data, strlen(data)));
+	if (ing_get_int(a, "ttl", &ttl) == 0)
+		ing_set_int(o, "ttl", ttl);
+	ing_append_at(out, "dns.answers", o);
+	/* (a scratch object of this event's record: checks the address) */
+	if (type && (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) &&
+	    ing_set_ip(ing_new_object(), "ip", data))
+		ing_add_str(out, "dns.resolved_ip", data);
 }
 
 static void
-map_dns(json_t *out, const json_t *d)
+map_dns(struct ing_val *out, const json_t *d)
 {
 	const json_t *q = ing_get(d, "queries.0"), *x;
 	const char *name, *type;
@@ -285,7 +285,7 @@ map_dns(json_t *out, const json_t *d)
 
 /* Certificate validity: a future time is normal here. */
 static void
-cert_time(json_t *out, const char *path, const char *s)
+cert_time(struct ing_val *out, const char *path, const char *s)
 {
 	int64_t ms;
 
@@ -294,7 +294,7 @@ cert_time(json_t *out, const char *path, const char *s)
 }
 
 static void
-map_tls(json_t *out, const json_t *t)
+map_tls(struct ing_val *out, const json_t *t)
 {
 	const char *v = ing_get_str(t, "version");
 
@@ -327,7 +327,7 @@ map_tls(json_t *out, const json_t *t)
 }
 
 static void
-map_fileinfo(json_t *out, const json_t *f)
+map_fileinfo(struct ing_val *out, const json_t *f)
 {
 	const char *name = ing_get_str(f, "filename");
 	int64_t v;
@@ -344,7 +344,7 @@ map_fileinfo(json_t *out, const json_t *f)
 }
 
 static void
-map_flow(struct ing_ctx *c, json_t *out, const json_t *f)
+map_flow(struct ing_ctx *c, struct ing_val *out, const json_t *f)
 {
 	int64_t a = 0, b = 0, pa = 0, pb = 0;
 	int hb, hp;
@@ -369,7 +369,7 @@ map_flow(struct ing_ctx *c, json_t *out, const json_t *f)
 
 /* smtp addresses come as "<a@b>". */
 static void
-set_addr(json_t *out, const char *path, const char *s, int add)
+set_addr(struct ing_val *out, const char *path, const char *s, int add)
 {
 	size_t n;
 
@@ -390,7 +390,7 @@ set_addr(json_t *out, const char *path, const char *s, int add)
 }
 
 static void
-map_smtp(json_t *out, const json_t *in)
+map_smtp(struct ing_val *out, const json_t *in)
 {
 	const json_t *x;
 	size_t i;
@@ -403,7 +403,7 @@ map_smtp(json_t *out, const json_t *in)
 }
 
 static void
-map_alert(json_t *out, const json_t *a)
+map_alert(struct ing_val *out, const json_t *a)
 {
 	const json_t *x;
 	const char *act = ing_get_str(a, "action");
@@ -454,7 +454,7 @@ map_alert(json_t *out, const json_t *a)
 }
 
 static int
-map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *t = json_string_value(json_object_get(in, "event_type"));
 	const char *proto, *app;
@@ -572,9 +572,9 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		    src, dst);
 	else if (strcmp(t, "dns") == 0)
 		snprintf(msg, sizeof msg, "DNS %s %s %s (%s -> %s)",
-		    str_or(out, "dns.type", ""),
-		    str_or(out, "dns.question.type", ""),
-		    str_or(out, "dns.question.name", "?"),
+		    rstr_or(out, "dns.type", ""),
+		    rstr_or(out, "dns.question.type", ""),
+		    rstr_or(out, "dns.question.name", "?"),
 		    src, dst);
 	else if (strcmp(t, "http") == 0)
 		snprintf(msg, sizeof msg, "HTTP %s %s%s (%s -> %s)",
@@ -600,10 +600,10 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		    ing_get_str(in, "ssh.server.software_version") : "?", src, dst);
 	else if (strcmp(t, "smtp") == 0)
 		snprintf(msg, sizeof msg, "SMTP from %s to %zu recipient%s (%s -> %s)",
-		    ing_get_str(out, "email.from.address.0") ?
-		    ing_get_str(out, "email.from.address.0") : "?",
-		    json_array_size(ing_get(out, "email.to.address")),
-		    json_array_size(ing_get(out, "email.to.address")) == 1 ? "" : "s",
+		    ing_rget_str(out, "email.from.address.0") ?
+		    ing_rget_str(out, "email.from.address.0") : "?",
+		    ing_size(ing_rget(out, "email.to.address")),
+		    ing_size(ing_rget(out, "email.to.address")) == 1 ? "" : "s",
 		    src, dst);
 	else
 		snprintf(msg, sizeof msg, "Suricata %s %s (%s -> %s)", t,

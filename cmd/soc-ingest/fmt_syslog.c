@@ -51,7 +51,7 @@ is_ip(const char *s)
 }
 
 static void
-syslog_sev(json_t *out, int sev)
+syslog_sev(struct ing_val *out, int sev)
 {
 	if (sev < 0 || sev > 7)
 		return;
@@ -78,7 +78,7 @@ word_after(const char *s, const char *key, char *buf, size_t sz)
 }
 
 static int
-sshd(json_t *out, const char *m)
+sshd(struct ing_val *out, const char *m)
 {
 	char user[128], ip[64], port[16];
 	const char *u = NULL, *outcome = NULL, *action = NULL;
@@ -126,7 +126,7 @@ sshd(json_t *out, const char *m)
  * PREFIX.ip and .port; returns 1 when it was one.
  */
 static int
-asa_endpoint(json_t *out, const char *prefix, const char *s)
+asa_endpoint(struct ing_val *out, const char *prefix, const char *s)
 {
 	char tok[128], path[64], *ip, *pt, *e;
 	size_t k = 0;
@@ -177,8 +177,8 @@ asa_endpoint(json_t *out, const char *prefix, const char *s)
 	ing_set_ip(out, path, ip);
 	snprintf(path, sizeof path, "%s.port", prefix);
 	v = json_string(pt);
-	if (v && strcmp(pt, "0") != 0 && !(ing_get_str(out,
-	    "network.transport") && strcmp(ing_get_str(out,
+	if (v && strcmp(pt, "0") != 0 && !(ing_rget_str(out,
+	    "network.transport") && strcmp(ing_rget_str(out,
 	    "network.transport"), "icmp") == 0))
 		ing_set_port(out, path, v);
 	json_decref(v);
@@ -187,7 +187,7 @@ asa_endpoint(json_t *out, const char *prefix, const char *s)
 
 /* "(DOMAIN\user)" after an endpoint, or "user = x": the user. */
 static void
-asa_user(json_t *out, const char *m)
+asa_user(struct ing_val *out, const char *m)
 {
 	const char *p = strchr(m, '(');
 
@@ -208,7 +208,7 @@ asa_user(json_t *out, const char *m)
 }
 
 static int
-asa(json_t *out, const char *tag, size_t tagn, const char *m)
+asa(struct ing_val *out, const char *tag, size_t tagn, const char *m)
 {
 	char code[8];
 	int level;
@@ -333,7 +333,7 @@ col(const struct soc_csv *r, size_t i)
 }
 
 static void
-col_port(json_t *out, const char *path, const char *s)
+col_port(struct ing_val *out, const char *path, const char *s)
 {
 	json_t *v;
 
@@ -345,7 +345,7 @@ col_port(json_t *out, const char *path, const char *s)
 }
 
 static void
-col_count(json_t *out, const char *path, const char *s)
+col_count(struct ing_val *out, const char *path, const char *s)
 {
 	char *e;
 	long long v;
@@ -358,14 +358,14 @@ col_count(json_t *out, const char *path, const char *s)
 }
 
 static void
-col_nat(json_t *out, const char *path, const char *s)
+col_nat(struct ing_val *out, const char *path, const char *s)
 {
 	if (s && strcmp(s, "0.0.0.0") != 0)
 		ing_set_ip(out, path, s);
 }
 
 static void
-col_geo(json_t *out, const char *path, const char *s)
+col_geo(struct ing_val *out, const char *path, const char *s)
 {
 	if (s && strlen(s) == 2 && isupper((unsigned char)s[0]) &&
 	    isupper((unsigned char)s[1]))
@@ -383,7 +383,7 @@ panos_like(const char *m)
 }
 
 static int
-panos(struct ing_ctx *c, json_t *out, const char *m, const char **why)
+panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 {
 	struct soc_csv r = SOC_CSV_INIT;
 	const char *type, *sub, *v;
@@ -541,7 +541,7 @@ detect_text(const char *s, size_t n)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	struct soc_syslog sl;
@@ -611,7 +611,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 		body = sshd(out, m);
 	if (!body && sl.app.p && sl.app.p[0] == '%' &&
 	    (body = asa(out, sl.app.p, sl.app.n, m)) == 1)
-		json_object_del(out, "process");	/* the tag is no process */
+		ing_del(out, "process");	/* the tag is no process */
 	if (!body && m[0] == '%') {
 		const char *colon = strstr(m, ": ");
 
@@ -626,14 +626,14 @@ map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 			return -1;
 		}
 	}
-	if (!ing_get(out, "message")) {
+	if (!ing_rget(out, "message")) {
 		if (m[0])
 			ing_set_str(out, "message", m);
 		else
 			ing_set_str(out, "message", "(empty syslog message)");
 	}
 	free(m);
-	if (!ing_get(out, "@timestamp")) {
+	if (!ing_rget(out, "@timestamp")) {
 		if (ing_set_time_ms(out, "@timestamp", sl.has_time ?
 		    sl.time_ms : c->now) < 0) {
 			*why = "syslog: time out of range";

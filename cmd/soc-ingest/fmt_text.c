@@ -79,22 +79,19 @@ static const char *const time_fmts[] = {
 int
 ing_text_time(struct ing_ctx *c, const char *s, int64_t *ms)
 {
-	json_t *tmp;
+	struct ing_val *tmp;
 	size_t i;
 	int64_t now = c && c->now ? c->now : soc_clock_now();
 
 	if (!s || !*s)
 		return -1;
-	tmp = json_object();
+	/* (a scratch object in this event's record) */
+	tmp = ing_new_object();
 	if (ing_set_time_str(c, tmp, "t", s) == 0) {
-		int rc = soc_time_parse(json_string_value(json_object_get(tmp,
-		    "t")), strlen(json_string_value(json_object_get(tmp, "t"))),
-		    ms);
+		const char *t = ing_rget_str(tmp, "t");
 
-		json_decref(tmp);
-		return rc;
+		return soc_time_parse(t, strlen(t), ms);
 	}
-	json_decref(tmp);
 	for (i = 0; i < sizeof time_fmts / sizeof time_fmts[0]; i++) {
 		if (ing_strptime_ms(s, time_fmts[i], ms) == 0) {
 			if (i == 4) {
@@ -118,7 +115,7 @@ ing_text_time(struct ing_ctx *c, const char *s, int64_t *ms)
 }
 
 int
-ing_text_set_time(struct ing_ctx *c, json_t *out, const char *const *cand,
+ing_text_set_time(struct ing_ctx *c, struct ing_val *out, const char *const *cand,
     size_t ncand, int64_t fallback)
 {
 	size_t i;
@@ -147,7 +144,7 @@ ing_lower(const char *s, char *buf, size_t sz)
 }
 
 void
-ing_set_ip_or_host(json_t *out, const char *ip_path, const char *host_path,
+ing_set_ip_or_host(struct ing_val *out, const char *ip_path, const char *host_path,
     const char *s)
 {
 	if (!s || !*s || strcmp(s, "-") == 0)

@@ -38,7 +38,7 @@ detect(const json_t *in)
 
 /* "10.0.0.1:80" or "10.0.0.1" into PREFIX.ip and PREFIX.port. */
 static void
-set_hostport(json_t *out, const char *prefix, const char *s)
+set_hostport(struct ing_val *out, const char *prefix, const char *s)
 {
 	char buf[64], path[32];
 	const char *colon;
@@ -69,34 +69,34 @@ set_hostport(json_t *out, const char *prefix, const char *s)
  * except kind, dataset and severity.
  */
 static void
-merge(json_t *out, json_t *tmp)
+merge(struct ing_val *out, const struct ing_val *tmp)
 {
-	const char *k;
-	json_t *v;
+	size_t i, j;
 
-	json_object_foreach(tmp, k, v) {
+	for (i = 0; i < tmp->n; i++) {
+		const char *k = tmp->u.m[i].k;
+		struct ing_val *v = tmp->u.m[i].v;
+
 		if (strcmp(k, "@timestamp") == 0 || strcmp(k, "message") == 0 ||
 		    strcmp(k, "observer") == 0 || strcmp(k, "rule") == 0 ||
 		    strcmp(k, "soc") == 0)
 			continue;
 		if (strcmp(k, "event") == 0) {
-			const char *ek;
-			json_t *ev;
-
-			json_object_foreach(v, ek, ev) {
+			for (j = 0; j < ing_size(v) && v->type == ING_OBJ; j++) {
+				const char *ek = v->u.m[j].k;
 				char path[64];
 
 				if (strcmp(ek, "kind") == 0 || strcmp(ek, "dataset") == 0 ||
 				    strcmp(ek, "severity") == 0)
 					continue;
 				snprintf(path, sizeof path, "event.%s", ek);
-				if (!ing_get(out, path))
-					ing_set_new(out, path, json_deep_copy(ev));
+				if (!ing_rget(out, path))
+					ing_set_val(out, path, v->u.m[j].v);
 			}
 			continue;
 		}
-		if (!json_object_get(out, k))
-			json_object_set(out, k, v);
+		if (!ing_member(out, k, tmp->u.m[i].klen))
+			ing_set_val(out, k, v);
 	}
 }
 
@@ -177,7 +177,7 @@ win_event(const json_t *win)
 }
 
 static int
-map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const json_t *rule = json_object_get(in, "rule");
 	const json_t *data = json_object_get(in, "data");
@@ -265,21 +265,19 @@ map(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
 		ing_set_s(out, "network.transport", json_object_get(data, "protocol"));
 		if (json_is_object(json_object_get(data, "win"))) {
 			json_t *ev = win_event(json_object_get(data, "win"));
-			json_t *tmp = json_object();
+			struct ing_val *tmp = ing_new_object();
 			const char *w = NULL;
 
 			if (ing_windows_map(c, ev, tmp, &w) == 0)
 				merge(out, tmp);
-			json_decref(tmp);
 			json_decref(ev);
 		} else if (json_is_string(json_object_get(data, "event_type")) &&
 		    &ing_fmt_suricata_eve && ing_fmt_suricata_eve.map_json) {
-			json_t *tmp = json_object();
+			struct ing_val *tmp = ing_new_object();
 			const char *w = NULL;
 
 			if (ing_fmt_suricata_eve.map_json(c, data, tmp, &w) == 0)
 				merge(out, tmp);
-			json_decref(tmp);
 		}
 	}
 	if (json_is_object(x = json_object_get(in, "syscheck"))) {

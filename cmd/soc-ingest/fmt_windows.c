@@ -409,7 +409,7 @@ view(struct win *w, const json_t *in)
 
 /* Windows pids come as decimal or "0x12d8". */
 static void
-set_pid(json_t *out, const char *path, const char *s)
+set_pid(struct ing_val *out, const char *path, const char *s)
 {
 	char *end;
 	long long v;
@@ -422,7 +422,7 @@ set_pid(json_t *out, const char *path, const char *s)
 }
 
 static void
-set_image(json_t *out, const char *prefix, const char *path)
+set_image(struct ing_val *out, const char *prefix, const char *path)
 {
 	char p[64];
 
@@ -436,7 +436,7 @@ set_image(json_t *out, const char *prefix, const char *path)
 
 /* A user from separate name and domain fields (skipping "-"). */
 static void
-set_user2(json_t *out, const char *prefix, const char *name,
+set_user2(struct ing_val *out, const char *prefix, const char *name,
     const char *domain, const char *sid)
 {
 	char p[64];
@@ -450,7 +450,7 @@ set_user2(json_t *out, const char *prefix, const char *name,
 		ing_set_str(out, p, name);
 	}
 	snprintf(p, sizeof p, "%s.domain", prefix);
-	if (domain && !ing_get(out, p))
+	if (domain && !ing_rget(out, p))
 		ing_set_str(out, p, domain);
 	snprintf(p, sizeof p, "%s.id", prefix);
 	if (sid && strcmp(sid, "S-1-0-0") != 0)
@@ -459,7 +459,7 @@ set_user2(json_t *out, const char *prefix, const char *name,
 
 /* "::ffff:10.0.0.5" -> "10.0.0.5"; "-" and "::1" kept as the parser says. */
 static void
-set_addr(json_t *out, const char *path, const char *s)
+set_addr(struct ing_val *out, const char *path, const char *s)
 {
 	if (!s)
 		return;
@@ -469,7 +469,7 @@ set_addr(json_t *out, const char *path, const char *s)
 }
 
 static void
-set_port(json_t *out, const char *path, const char *s)
+set_port(struct ing_val *out, const char *path, const char *s)
 {
 	json_t *v;
 
@@ -481,7 +481,7 @@ set_port(json_t *out, const char *path, const char *s)
 }
 
 static void
-category(json_t *out, const char *cat, const char *type1, const char *type2)
+category(struct ing_val *out, const char *cat, const char *type1, const char *type2)
 {
 	ing_add_str(out, "event.category", cat);
 	ing_add_str(out, "event.type", type1);
@@ -491,7 +491,7 @@ category(json_t *out, const char *cat, const char *type1, const char *type2)
 
 /* Kerberos/NTLM status 0x0 is success. */
 static void
-outcome_status(json_t *out, const char *status)
+outcome_status(struct ing_val *out, const char *status)
 {
 	if (!status)
 		return;
@@ -501,7 +501,7 @@ outcome_status(json_t *out, const char *status)
 
 /* "CN=Alice,OU=..." -> "Alice". */
 static void
-set_member(json_t *out, const char *dn)
+set_member(struct ing_val *out, const char *dn)
 {
 	if (!dn)
 		return;
@@ -524,7 +524,7 @@ static const char *const logon_types[] = {
 /* --- Security, System ------------------------------------------------ */
 
 static int
-map_security(const struct win *w, json_t *out, char *msg, size_t mn)
+map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 {
 	const char *tu = D(w, "TargetUserName"), *su = D(w, "SubjectUserName");
 	const char *ip = D(w, "IpAddress");
@@ -759,7 +759,7 @@ map_security(const struct win *w, json_t *out, char *msg, size_t mn)
 /* --- Sysmon ---------------------------------------------------------- */
 
 static void
-sysmon_process(const struct win *w, json_t *out)
+sysmon_process(const struct win *w, struct ing_val *out)
 {
 	set_image(out, "process", D(w, "Image"));
 	set_pid(out, "process.pid", D(w, "ProcessId"));
@@ -769,7 +769,7 @@ sysmon_process(const struct win *w, json_t *out)
 
 /* Registry path "HKLM\SOFTWARE\..." -> hive, key, value. */
 static void
-set_registry(json_t *out, const char *path)
+set_registry(struct ing_val *out, const char *path)
 {
 	const char *bs;
 
@@ -790,7 +790,7 @@ set_registry(json_t *out, const char *path)
 
 /* QueryResults "type:  5 a.b;::ffff:1.2.3.4;10.0.0.1;" */
 static void
-dns_results(json_t *out, const char *s)
+dns_results(struct ing_val *out, const char *s)
 {
 	char item[256];
 
@@ -805,13 +805,9 @@ dns_results(json_t *out, const char *s)
 			v = item;
 			if (strncasecmp(v, "::ffff:", 7) == 0)
 				v += 7;
-			{
-				json_t *tmp = json_object();
-
-				if (ing_set_ip(tmp, "ip", v))
-					ing_add_str(out, "dns.resolved_ip", v);
-				json_decref(tmp);
-			}
+			/* (a scratch object in this event's record) */
+			if (ing_set_ip(ing_new_object(), "ip", v))
+				ing_add_str(out, "dns.resolved_ip", v);
 		}
 		s += k;
 		if (*s == ';')
@@ -820,7 +816,7 @@ dns_results(json_t *out, const char *s)
 }
 
 static int
-map_sysmon(const struct win *w, json_t *out, char *msg, size_t mn)
+map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 {
 	const char *img = D(w, "Image");
 	const char *tf = D(w, "TargetFilename");
@@ -994,7 +990,7 @@ map_sysmon(const struct win *w, json_t *out, char *msg, size_t mn)
 /* --- the mapper ------------------------------------------------------ */
 
 static void
-dataset(const struct win *w, json_t *out)
+dataset(const struct win *w, struct ing_val *out)
 {
 	char ds[96];
 	size_t i;
@@ -1030,7 +1026,7 @@ first_line(char *msg, size_t mn, const struct win *w)
 }
 
 int
-ing_windows_map(struct ing_ctx *c, const json_t *in, json_t *out,
+ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
     const char **why)
 {
 	struct win w;

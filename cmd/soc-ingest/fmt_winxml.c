@@ -145,7 +145,7 @@ drop_state(struct ing_ctx *c)
 }
 
 static int
-map_event(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_event(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	json_t *ev = soc_winxml_parse(s, n, why);
@@ -164,7 +164,7 @@ map_event(struct ing_ctx *c, const char *s, size_t n, json_t *out,
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	struct xstate *st;

@@ -113,13 +113,13 @@ zint(const json_t *z, const char *key, int64_t *out)
 }
 
 static void
-zset(json_t *out, const char *path, const json_t *z, const char *key)
+zset(struct ing_val *out, const char *path, const json_t *z, const char *key)
 {
 	ing_set_s(out, path, zget(z, key));
 }
 
 static void
-zset_n(json_t *out, const char *path, const json_t *z, const char *key)
+zset_n(struct ing_val *out, const char *path, const json_t *z, const char *key)
 {
 	int64_t v;
 
@@ -128,13 +128,13 @@ zset_n(json_t *out, const char *path, const json_t *z, const char *key)
 }
 
 static void
-zset_ip(json_t *out, const char *path, const json_t *z, const char *key)
+zset_ip(struct ing_val *out, const char *path, const json_t *z, const char *key)
 {
 	ing_set_ip(out, path, zstr(z, key));
 }
 
 static void
-zset_port(json_t *out, const char *path, const json_t *z, const char *key)
+zset_port(struct ing_val *out, const char *path, const json_t *z, const char *key)
 {
 	const json_t *v = zget(z, key);
 
@@ -187,7 +187,7 @@ guess(const json_t *z)
 }
 
 static void
-endpoints(json_t *out, const json_t *z)
+endpoints(struct ing_val *out, const json_t *z)
 {
 	zset_ip(out, "source.ip", z, "id.orig_h");
 	zset_port(out, "source.port", z, "id.orig_p");
@@ -196,10 +196,10 @@ endpoints(json_t *out, const json_t *z)
 }
 
 static void
-msgf(json_t *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+msgf(struct ing_val *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-msgf(json_t *out, const char *fmt, ...)
+msgf(struct ing_val *out, const char *fmt, ...)
 {
 	char buf[768];
 	va_list ap;
@@ -230,7 +230,7 @@ flow(const json_t *z, char *buf, size_t sz)
 }
 
 static void
-conn(json_t *out, const json_t *z)
+conn(struct ing_val *out, const json_t *z)
 {
 	int64_t a = -1, b = -1, d;
 	const json_t *dur = zget(z, "duration");
@@ -259,7 +259,7 @@ conn(json_t *out, const json_t *z)
 }
 
 static void
-dns(json_t *out, const json_t *z)
+dns(struct ing_val *out, const json_t *z)
 {
 	const json_t *ans = zget(z, "answers"), *ttl = zget(z, "TTLs"), *v;
 	size_t i;
@@ -274,34 +274,27 @@ dns(json_t *out, const json_t *z)
 	zset(out, "dns.response_code", z, "rcode_name");
 	zset_n(out, "dns.id", z, "trans_id");
 	json_array_foreach(ans, i, v) {
-		json_t *o;
+		struct ing_val *o;
 		const json_t *t = json_array_get(ttl, i);
 
 		if (!json_is_string(v))
 			continue;
-		o = json_object();
-		json_object_set(o, "data", (json_t *)v);
+		o = ing_new_object();
+		ing_set_val(o, "data", ing_new_strn(json_string_value(v),
+		    json_string_length(v)));
 		if (json_is_number(t))
-			json_object_set_new(o, "ttl", json_integer(
-			    (json_int_t)json_number_value(t)));
-		if (!json_is_array(ing_get(out, "dns.answers")))
-			ing_set_new(out, "dns.answers", json_array());
-		json_array_append_new((json_t *)ing_get(out, "dns.answers"), o);
-		{
-			json_t *tmp = json_object();
-
-			if (ing_set_ip(tmp, "ip", json_string_value(v)))
-				ing_add_str(out, "dns.resolved_ip",
-				    json_string_value(v));
-			json_decref(tmp);
-		}
+			ing_set_int(o, "ttl", (int64_t)json_number_value(t));
+		ing_append_at(out, "dns.answers", o);
+		/* (a scratch object in this event's record) */
+		if (ing_set_ip(ing_new_object(), "ip", json_string_value(v)))
+			ing_add_str(out, "dns.resolved_ip", json_string_value(v));
 	}
 	msgf(out, "zeek dns %s %s %s %s", flow(z, f, sizeof f), S("qtype_name"),
 	    S("query"), S("rcode_name"));
 }
 
 static void
-http(json_t *out, const json_t *z)
+http(struct ing_val *out, const json_t *z)
 {
 	const char *host = zstr(z, "host"), *uri = zstr(z, "uri");
 	char f[160], *q;
@@ -341,7 +334,7 @@ http(json_t *out, const json_t *z)
 }
 
 static void
-ssl(json_t *out, const json_t *z)
+ssl(struct ing_val *out, const json_t *z)
 {
 	const char *v = zstr(z, "version");
 	char f[160];
@@ -380,7 +373,7 @@ ssl(json_t *out, const json_t *z)
 }
 
 static void
-files(json_t *out, const json_t *z)
+files(struct ing_val *out, const json_t *z)
 {
 	const char *fn = zstr(z, "filename");
 
@@ -408,7 +401,7 @@ files(json_t *out, const json_t *z)
 }
 
 static void
-notice(json_t *out, const json_t *z)
+notice(struct ing_val *out, const json_t *z)
 {
 	ing_set_str(out, "event.kind", "alert");
 	ing_add_str(out, "event.category", "intrusion_detection");
@@ -424,7 +417,7 @@ notice(json_t *out, const json_t *z)
 }
 
 static void
-weird(json_t *out, const json_t *z)
+weird(struct ing_val *out, const json_t *z)
 {
 	char f[160];
 
@@ -437,7 +430,7 @@ weird(json_t *out, const json_t *z)
 }
 
 static void
-x509(json_t *out, const json_t *z)
+x509(struct ing_val *out, const json_t *z)
 {
 	ing_add_str(out, "event.category", "network");
 	ing_add_str(out, "event.type", "info");
@@ -455,7 +448,7 @@ x509(json_t *out, const json_t *z)
 }
 
 static void
-ssh(json_t *out, const json_t *z)
+ssh(struct ing_val *out, const json_t *z)
 {
 	const json_t *ok = zget(z, "auth_success");
 	char f[160];
@@ -479,7 +472,7 @@ ssh(json_t *out, const json_t *z)
 }
 
 static void
-smtp(json_t *out, const json_t *z)
+smtp(struct ing_val *out, const json_t *z)
 {
 	const json_t *to = zget(z, "rcptto"), *v;
 	size_t i;
@@ -498,7 +491,7 @@ smtp(json_t *out, const json_t *z)
 }
 
 static void
-kerberos(json_t *out, const json_t *z)
+kerberos(struct ing_val *out, const json_t *z)
 {
 	const char *cl = zstr(z, "client");
 	const json_t *ok = zget(z, "success");
@@ -530,7 +523,7 @@ kerberos(json_t *out, const json_t *z)
 }
 
 static void
-dce_rpc(json_t *out, const json_t *z)
+dce_rpc(struct ing_val *out, const json_t *z)
 {
 	char f[160];
 
@@ -543,7 +536,7 @@ dce_rpc(json_t *out, const json_t *z)
 }
 
 static void
-smb_files(json_t *out, const json_t *z)
+smb_files(struct ing_val *out, const json_t *z)
 {
 	const char *name = zstr(z, "name"), *path = zstr(z, "path");
 	char full[1024];
@@ -567,7 +560,7 @@ smb_files(json_t *out, const json_t *z)
 }
 
 static void
-smb_mapping(json_t *out, const json_t *z)
+smb_mapping(struct ing_val *out, const json_t *z)
 {
 	char f[160];
 
@@ -581,7 +574,7 @@ smb_mapping(json_t *out, const json_t *z)
 }
 
 static void
-pe(json_t *out, const json_t *z)
+pe(struct ing_val *out, const json_t *z)
 {
 	ing_add_str(out, "event.category", "file");
 	ing_add_str(out, "event.type", "info");
@@ -592,7 +585,7 @@ pe(json_t *out, const json_t *z)
 }
 
 static void
-intel(json_t *out, const json_t *z)
+intel(struct ing_val *out, const json_t *z)
 {
 	const char *ind = zstr(z, "seen.indicator");
 	const char *type = zstr(z, "seen.indicator_type");
@@ -625,7 +618,7 @@ intel(json_t *out, const json_t *z)
 }
 
 static void
-software(json_t *out, const json_t *z)
+software(struct ing_val *out, const json_t *z)
 {
 	ing_add_str(out, "event.category", "package");
 	ing_add_str(out, "event.type", "info");
@@ -639,7 +632,7 @@ software(json_t *out, const json_t *z)
 }
 
 static void
-dhcp(json_t *out, const json_t *z)
+dhcp(struct ing_val *out, const json_t *z)
 {
 	const json_t *mt = zget(z, "msg_types"), *v;
 	size_t i;
@@ -670,7 +663,7 @@ dhcp(json_t *out, const json_t *z)
 
 static const struct {
 	const char *log;
-	void (*fn)(json_t *, const json_t *);
+	void (*fn)(struct ing_val *, const json_t *);
 } mappers[] = {
 	{ "conn", conn }, { "dns", dns }, { "http", http }, { "ssl", ssl },
 	{ "files", files }, { "notice", notice }, { "weird", weird },
@@ -683,7 +676,7 @@ static const struct {
 
 /* Map one Zeek event z (flat keys) of log type path (NULL: guess). */
 static int
-map_zeek(struct ing_ctx *c, const json_t *z, const char *path, json_t *out,
+map_zeek(struct ing_ctx *c, const json_t *z, const char *path, struct ing_val *out,
     const char **why)
 {
 	const json_t *ts = zget(z, "ts");
@@ -724,7 +717,7 @@ map_zeek(struct ing_ctx *c, const json_t *z, const char *path, json_t *out,
 			mappers[i].fn(out, z);
 			break;
 		}
-	if (!ing_get(out, "message"))
+	if (!ing_rget(out, "message"))
 		msgf(out, "zeek %s %s", path ? path : "log",
 		    flow(z, f, sizeof f));
 	return 0;
@@ -773,7 +766,7 @@ detect_json(const json_t *in)
 }
 
 static int
-map_json(struct ing_ctx *c, const json_t *in, json_t *out, const char **why)
+map_json(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 {
 	const char *path;
 	const json_t *z = unwrap(in, &path);
@@ -831,7 +824,7 @@ detect_text(const char *s, size_t n)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, json_t *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	struct zstate *st = state(c);

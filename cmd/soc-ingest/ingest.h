@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+struct ing_val;
+
 struct ing_ctx {
 	const char *file;	/* input name for soc.source.file */
 	unsigned long line;	/* first line of the event */
@@ -63,10 +65,10 @@ struct ing_format {
 	int (*detect_json)(const json_t *in);
 	int (*detect_text)(const char *line, size_t n);
 	/* Mappers; one of them may be NULL. */
-	int (*map_json)(struct ing_ctx *c, const json_t *in, json_t *out,
+	int (*map_json)(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 	    const char **why);
 	int (*map_text)(struct ing_ctx *c, const char *line, size_t n,
-	    json_t *out, const char **why);
+	    struct ing_val *out, const char **why);
 	void (*free_state)(void *state);
 };
 
@@ -89,29 +91,106 @@ const struct ing_format *ing_format_at(size_t i);
 const struct ing_format *ing_format_find(const char *name);
 
 /*
- * Setters on out by dotted ECS path ("source.ip", "process.parent.pid"):
- * intermediate objects are created.  Empty strings and NULL are ignored
- * (no field is better than an empty one), so mappers can pass optional
- * vendor fields straight through.  The _s variants take a jansson value
- * from `in` (borrowed) and copy it when it is a non-empty string (or, for
- * _n, a number or numeric string).
+ * The record a mapper fills (rec.c): a tree of values that lives for one
+ * event, in an arena the driver empties before the next (ing_rec_reset),
+ * so nothing in it is ever freed alone and no pointer into it may be kept
+ * across events.  Objects keep their members in the order first set;
+ * setting one that exists replaces its value in place.  Mappers use the
+ * functions below; the driver walks the structure to write it.
  */
-void ing_set_str(json_t *out, const char *path, const char *s);
-void ing_set_strn(json_t *out, const char *path, const char *s, size_t n);
-void ing_set_int(json_t *out, const char *path, int64_t v);
-void ing_set_real(json_t *out, const char *path, double v);
-void ing_set_bool(json_t *out, const char *path, int v);
-/* Steals the reference to v. */
-void ing_set_new(json_t *out, const char *path, json_t *v);
-void ing_set_s(json_t *out, const char *path, const json_t *v);
-void ing_set_n(json_t *out, const char *path, const json_t *v);
-/* Append s to the array at path unless already there. */
-void ing_add_str(json_t *out, const char *path, const char *s);
+enum ing_type {
+	ING_NULL, ING_FALSE, ING_TRUE, ING_INT, ING_REAL, ING_STR, ING_ARR,
+	ING_OBJ
+};
+
+struct ing_mem {
+	const char *k;		/* NUL-terminated copy */
+	size_t klen;
+	struct ing_val *v;
+};
+
+struct ing_val {
+	enum ing_type type;
+	size_t n, cap;		/* members or elements */
+	union {
+		int64_t i;
+		double d;
+		struct {
+			const char *p;	/* NUL-terminated, valid UTF-8 */
+			size_t len;
+		} s;
+		struct ing_mem *m;
+		struct ing_val **a;
+	} u;
+};
+
+void ing_rec_reset(void);
+struct ing_val *ing_new_object(void);
+struct ing_val *ing_new_array(void);
+struct ing_val *ing_new_strn(const char *s, size_t n);
+struct ing_val *ing_new_int(int64_t i);
+/* A copy of a jansson value (borrowed). */
+struct ing_val *ing_from_json(const json_t *j);
+/* Append v to the array a (no-op when a is not an array or v is NULL). */
+void ing_append(struct ing_val *a, struct ing_val *v);
+/* Append v to the array at path, made as ing_add_str makes it. */
+void ing_append_at(struct ing_val *out, const char *path, struct ing_val *v);
+
+/*
+ * Setters on out by dotted ECS path ("source.ip", "process.parent.pid"):
+ * intermediate objects are created (a non-object in the way is replaced).
+ * Empty strings and NULL are ignored (no field is better than an empty
+ * one), so mappers can pass optional vendor fields straight through.  The
+ * _s variants take a jansson value from `in` (borrowed) and copy it when
+ * it is a non-empty string (or, for _n, a number or numeric string).
+ * Strings that are not UTF-8 have their bad bytes replaced by U+FFFD.
+ */
+void ing_set_str(struct ing_val *out, const char *path, const char *s);
+void ing_set_strn(struct ing_val *out, const char *path, const char *s,
+    size_t n);
+void ing_set_int(struct ing_val *out, const char *path, int64_t v);
+void ing_set_real(struct ing_val *out, const char *path, double v);
+void ing_set_bool(struct ing_val *out, const char *path, int v);
+/* Attach v (a value made by ing_new_* or ing_from_json). */
+void ing_set_val(struct ing_val *out, const char *path, struct ing_val *v);
+/* A copy of the jansson value v (borrowed); _new also releases v. */
+void ing_set_json(struct ing_val *out, const char *path, const json_t *v);
+void ing_set_new(struct ing_val *out, const char *path, json_t *v);
+/* Member key (taken whole, dots and all) of the object out, a copy of v. */
+void ing_put_json(struct ing_val *out, const char *key, const json_t *v);
+void ing_set_s(struct ing_val *out, const char *path, const json_t *v);
+void ing_set_n(struct ing_val *out, const char *path, const json_t *v);
+/* Append s to the array at path unless already there (a string found at
+ * path becomes the array's first element). */
+void ing_add_str(struct ing_val *out, const char *path, const char *s);
 /* An ip string only when it parses as IPv4 or IPv6 (ports, "-" and
  * hostnames are not addresses); returns 1 when set. */
-int ing_set_ip(json_t *out, const char *path, const char *s);
+int ing_set_ip(struct ing_val *out, const char *path, const char *s);
 /* A port 0-65535 from a number or numeric string. */
-void ing_set_port(json_t *out, const char *path, const json_t *v);
+void ing_set_port(struct ing_val *out, const char *path, const json_t *v);
+/* The object at path, created as the setters create them. */
+struct ing_val *ing_obj(struct ing_val *out, const char *path);
+/* Remove the member at path, if any. */
+void ing_del(struct ing_val *out, const char *path);
+
+/* Reading the record by dotted path (flat dotted keys match too), as
+ * ing_get reads `in`; NULL when absent. */
+const struct ing_val *ing_rget(const struct ing_val *out, const char *path);
+/* (ing_rget_str: a non-empty string or NULL.) */
+const char *ing_rget_str(const struct ing_val *out, const char *path);
+int ing_rget_int(const struct ing_val *out, const char *path, int64_t *v);
+/* Member k[0..n) of an object; NULL when absent or o is not an object. */
+const struct ing_val *ing_member(const struct ing_val *o, const char *k,
+    size_t n);
+/* The string of v, NULL when v is not a string. */
+const char *ing_vstr(const struct ing_val *v);
+/* Is v (maybe NULL) of type t?  Its elements or members (0 for NULL). */
+int ing_is(const struct ing_val *v, enum ing_type t);
+size_t ing_size(const struct ing_val *v);
+
+/* A jansson string of s[0..n) with bad UTF-8 replaced by U+FFFD (jansson
+ * refuses invalid UTF-8), for formats that build jansson values. */
+json_t *ing_json_strn(const char *s, size_t n);
 
 /* Reading `in` by dotted path (flat dotted keys match too); borrowed. */
 const json_t *ing_get(const json_t *in, const char *path);
@@ -123,21 +202,21 @@ int ing_get_int(const json_t *in, const char *path, int64_t *v);
  * (number or string, fractions kept to the ms), or epoch ms when > 1e11.
  * Returns 0, or -1 when absent, unparsable or absurd (before 1990 or
  * more than a day after now); the driver then rejects the event. */
-int ing_set_time(struct ing_ctx *c, json_t *out, const char *path,
+int ing_set_time(struct ing_ctx *c, struct ing_val *out, const char *path,
     const json_t *v);
-int ing_set_time_str(struct ing_ctx *c, json_t *out, const char *path,
+int ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
     const char *s);
-int ing_set_time_ms(json_t *out, const char *path, int64_t ms);
+int ing_set_time_ms(struct ing_val *out, const char *path, int64_t ms);
 
 /* The vendor's severity normalised to 0-100 (soc.severity) and ECS
  * event.severity (the vendor's own number, when it has one). */
-void ing_set_severity(json_t *out, int sev0_100);
+void ing_set_severity(struct ing_val *out, int sev0_100);
 
 /* ATT&CK: add a technique id ("T1059.001") with its name, and its
  * tactics from the built-in table; unknown ids are kept without names.
  * Tactic by id ("TA0002") or name ("Execution", "lateral-movement"). */
-void ing_add_technique(json_t *out, const char *id);
-void ing_add_tactic(json_t *out, const char *id_or_name);
+void ing_add_technique(struct ing_val *out, const char *id);
+void ing_add_tactic(struct ing_val *out, const char *id_or_name);
 
 /*
  * The built-in ATT&CK Enterprise table (attack.c, generated by
@@ -166,16 +245,16 @@ const struct ing_attack_tactic *ing_attack_tactic(const char *id_or_name);
  * Winlogbeat-style object with winlog.event_data, or a flat
  * Security-Datasets/NXLog-style object.  Returns as a mapper.
  */
-int ing_windows_map(struct ing_ctx *c, const json_t *in, json_t *out,
+int ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
     const char **why);
 
 /* Split a Windows "DOMAIN\user" or "user@domain" into user.name and
  * user.domain under prefix ("user", "source.user"); "user@domain.tld" also
  * sets prefix.email.  "-" and "" are ignored (Windows' empty value). */
-void ing_set_user(json_t *out, const char *prefix, const char *s);
+void ing_set_user(struct ing_val *out, const char *prefix, const char *s);
 /* Hashes "SHA256=...,MD5=..." (Sysmon) or single values into
  * PREFIX.hash.{md5,sha1,sha256,imphash}. */
-void ing_set_hashes(json_t *out, const char *prefix, const char *s);
+void ing_set_hashes(struct ing_val *out, const char *prefix, const char *s);
 /* Basename of a Windows or POSIX path (a pointer into path). */
 const char *ing_basename(const char *path);
 

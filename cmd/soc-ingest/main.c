@@ -66,7 +66,7 @@ static struct {
 	json_t *map;
 	/* The placeholder string of soc.id in the record being written, and
 	 * where its characters landed in g.dump. */
-	const json_t *idslot;
+	const struct ing_val *idslot;
 	size_t idpos;
 	/* The record's values as the output dump wrote them (dump_rec). */
 	struct dnode *nodes;
@@ -186,18 +186,19 @@ keylen(const char *k)
 
 /* Add s to the array a (a related.* list) unless it is there. */
 static void
-add_unique(json_t *a, const char *s, size_t n)
+add_unique(struct ing_val *a, const struct ing_val *s)
 {
 	size_t i;
-	json_t *x;
 
-	if (n == 0)
+	if (s->u.s.len == 0)
 		return;
-	json_array_foreach(a, i, x)
-		if (json_string_length(x) == n &&
-		    memcmp(json_string_value(x), s, n) == 0)
+	for (i = 0; i < a->n; i++)
+		if (a->u.a[i]->type == ING_STR &&
+		    a->u.a[i]->u.s.len == s->u.s.len &&
+		    memcmp(a->u.a[i]->u.s.p, s->u.s.p, s->u.s.len) == 0)
 			return;
-	json_array_append_new(a, json_stringn_nocheck(s, n));
+	/* Strings of the record are immutable: share the value. */
+	ing_append(a, (struct ing_val *)s);
 }
 
 /*
@@ -210,25 +211,25 @@ struct seg_memo {
 	struct {
 		const char *seg;
 		size_t len;
-		const json_t *v;
+		const struct ing_val *v;
 	} e[32];
 };
 
 /*
- * ing_get(rec, path), faster where rec's top-level keys hold no '.' (flat
- * is then 1): a path whose first segment is not a member is absent, and
- * one that is continues inside that member only, as ing_get would.
- * Borrowed.
+ * ing_rget(rec, path), faster where rec's top-level keys hold no '.'
+ * (flat is then 1): a path whose first segment is not a member is absent,
+ * and one that is continues inside that member only, as ing_rget would.
  */
-static const json_t *
-rec_get(const json_t *rec, const char *path, int flat, struct seg_memo *m)
+static const struct ing_val *
+rec_get(const struct ing_val *rec, const char *path, int flat,
+    struct seg_memo *m)
 {
 	const char *dot;
-	const json_t *x;
+	const struct ing_val *x;
 	size_t i, len;
 
 	if (!flat || (dot = strchr(path, '.')) == NULL)
-		return ing_get(rec, path);
+		return ing_rget(rec, path);
 	len = (size_t)(dot - path);
 	for (i = 0; i < m->n; i++)
 		if (m->e[i].len == len && m->e[i].seg[0] == path[0] &&
@@ -237,30 +238,30 @@ rec_get(const json_t *rec, const char *path, int flat, struct seg_memo *m)
 	if (i < m->n)
 		x = m->e[i].v;
 	else {
-		x = json_object_getn(rec, path, len);
+		x = ing_member(rec, path, len);
 		if (m->n < sizeof m->e / sizeof m->e[0]) {
 			m->e[m->n].seg = path;
 			m->e[m->n].len = len;
 			m->e[m->n++].v = x;
 		}
 	}
-	return x ? ing_get(x, dot + 1) : NULL;
+	return x ? ing_rget(x, dot + 1) : NULL;
 }
 
 /* Add the string, or strings of the array, v to a. */
 static void
-add_from(json_t *a, const json_t *v)
+add_from(struct ing_val *a, const struct ing_val *v)
 {
-	const json_t *x;
 	size_t i;
 
-	if (json_is_string(v))
-		add_unique(a, json_string_value(v), json_string_length(v));
-	else if (json_is_array(v))
-		json_array_foreach(v, i, x)
-			if (json_is_string(x))
-				add_unique(a, json_string_value(x),
-				    json_string_length(x));
+	if (!v)
+		return;
+	if (v->type == ING_STR)
+		add_unique(a, v);
+	else if (v->type == ING_ARR)
+		for (i = 0; i < v->n; i++)
+			if (v->u.a[i]->type == ING_STR)
+				add_unique(a, v->u.a[i]);
 }
 
 static const char *const related_ip[] = {
@@ -286,53 +287,38 @@ static const char *const related_hash[] = {
 
 /* related.KEY from the fields listed, merged with what rec has. */
 static void
-related_list(json_t *rel, const json_t *rec, const char *key,
+related_list(struct ing_val *rec, const char *key,
     const char *const *paths, int flat, struct seg_memo *m)
 {
-	json_t *a = json_object_get(rel, key);
-	int fresh = 0;
+	const struct ing_val *rel = ing_member(rec, "related", 7);
+	const struct ing_val *have = ing_member(rel, key, strlen(key));
+	struct ing_val *a;
 
-	if (!json_is_array(a)) {
-		a = json_array();
-		fresh = 1;
-	}
+	if (have && have->type == ING_ARR)
+		a = (struct ing_val *)have;
+	else
+		a = ing_new_array();
 	for (; *paths; paths++)
 		add_from(a, rec_get(rec, *paths, flat, m));
-	if (fresh) {
-		if (json_array_size(a) > 0)
-			json_object_set_new_nocheck(rel, key, a);
-		else
-			json_decref(a);
-	}
+	if (a != have && a->n > 0)
+		ing_set_val(ing_obj(rec, "related"), key, a);
 }
 
 static void
-add_related(json_t *rec)
+add_related(struct ing_val *rec)
 {
-	json_t *rel = json_object_get(rec, "related");
 	struct seg_memo m;
-	const char *k;
-	json_t *v;
-	int fresh = 0, flat = 1;
+	size_t i;
+	int flat = 1;
 
 	m.n = 0;
-	json_object_foreach(rec, k, v)
-		if (memchr(k, '.', keylen(k)))
+	for (i = 0; i < rec->n; i++)
+		if (memchr(rec->u.m[i].k, '.', rec->u.m[i].klen))
 			flat = 0;
-	if (!json_is_object(rel)) {
-		rel = json_object();
-		fresh = 1;
-	}
-	related_list(rel, rec, "ip", related_ip, flat, &m);
-	related_list(rel, rec, "user", related_user, flat, &m);
-	related_list(rel, rec, "hosts", related_hosts, flat, &m);
-	related_list(rel, rec, "hash", related_hash, flat, &m);
-	if (fresh) {
-		if (json_object_size(rel) > 0)
-			json_object_set_new_nocheck(rec, "related", rel);
-		else
-			json_decref(rel);
-	}
+	related_list(rec, "ip", related_ip, flat, &m);
+	related_list(rec, "user", related_user, flat, &m);
+	related_list(rec, "hosts", related_hosts, flat, &m);
+	related_list(rec, "hash", related_hash, flat, &m);
 }
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
@@ -503,8 +489,6 @@ dump(const json_t *v, struct soc_buf *b)
 		rc |= put(b, ']');
 		return rc < 0 ? -1 : 0;
 	case JSON_STRING:
-		if (v == g.idslot)
-			g.idpos = b->len + 1;
 		return dump_str(b, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 		return dump_int(b, json_integer_value(v));
@@ -524,7 +508,7 @@ struct dnode {
 	const char *key;	/* an object member's key; NULL otherwise */
 	size_t kpos, vpos, vend;
 	size_t first, n;
-	json_type type;
+	enum ing_type type;
 	/* Its canonical form is its output bytes: no object below it has
 	 * members out of bytewise key order. */
 	int clean;
@@ -549,72 +533,79 @@ nodes_alloc(size_t n)
 }
 
 /*
- * The output dump (as dump(v, b), same bytes) that also records
- * each value's span in g.nodes[self].  Returns 0 or -1 (buffer cap).
+ * The output dump of the record v into b, recording each value's span in
+ * g.nodes[self].  Returns 0 or -1 (buffer cap).
  */
 static int
-dump_rec(const json_t *v, struct soc_buf *b, size_t self)
+dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
 {
-	const char *k;
-	json_t *m;
-	void *it;
 	size_t i, first;
-	int rc = 0;
+	int rc = 0, clean = 1;
 
-	int clean = 1;
-
-	g.nodes[self].type = json_typeof(v);
+	g.nodes[self].type = v->type;
 	g.nodes[self].vpos = b->len;
 	g.nodes[self].n = 0;
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		g.nodes[self].n = json_object_size(v);
-		first = g.nodes[self].first = nodes_alloc(g.nodes[self].n);
-		i = 0;
+	switch (v->type) {
+	case ING_OBJ:
+		g.nodes[self].n = v->n;
+		first = g.nodes[self].first = nodes_alloc(v->n);
 		rc |= put(b, '{');
-		for (it = json_object_iter((json_t *)v); it;
-		    it = json_object_iter_next((json_t *)v, it)) {
-			k = json_object_iter_key(it);
+		for (i = 0; i < v->n; i++) {
+			const struct ing_mem *m = &v->u.m[i];
+
 			if (i) {
 				rc |= put(b, ',');
-				if (clean && strcmp(g.nodes[first + i - 1].key, k) >= 0)
+				if (clean && strcmp(g.nodes[first + i - 1].key,
+				    m->k) >= 0)
 					clean = 0;
 			}
-			g.nodes[first + i].key = k;
+			g.nodes[first + i].key = m->k;
 			g.nodes[first + i].kpos = b->len;
-			rc |= dump_str(b, k, json_object_iter_key_len(it));
+			rc |= dump_str(b, m->k, m->klen);
 			rc |= put(b, ':');
-			rc |= dump_rec(json_object_iter_value(it), b, first + i);
+			rc |= dump_rec(m->v, b, first + i);
 			if (rc)
 				return -1;
 			clean &= g.nodes[first + i].clean;
-			i++;
 		}
 		rc |= put(b, '}');
 		break;
-	case JSON_ARRAY:
-		g.nodes[self].n = json_array_size(v);
-		first = g.nodes[self].first = nodes_alloc(g.nodes[self].n);
+	case ING_ARR:
+		g.nodes[self].n = v->n;
+		first = g.nodes[self].first = nodes_alloc(v->n);
 		rc |= put(b, '[');
-		json_array_foreach((json_t *)v, i, m) {
+		for (i = 0; i < v->n; i++) {
 			if (i)
 				rc |= put(b, ',');
 			g.nodes[first + i].key = NULL;
 			g.nodes[first + i].kpos = b->len;
-			rc |= dump_rec(m, b, first + i);
+			rc |= dump_rec(v->u.a[i], b, first + i);
 			if (rc)
 				return -1;
 			clean &= g.nodes[first + i].clean;
 		}
 		rc |= put(b, ']');
 		break;
-	case JSON_STRING:
+	case ING_STR:
 		if (v == g.idslot)
 			g.idpos = b->len + 1;
-		rc = dump_str(b, json_string_value(v), json_string_length(v));
+		rc = dump_str(b, v->u.s.p, v->u.s.len);
 		break;
-	default:
-		rc = dump(v, b);
+	case ING_INT:
+		rc = dump_int(b, v->u.i);
+		break;
+	case ING_REAL:
+		rc = soc_json_dump_real(v->u.d, b);
+		break;
+	case ING_TRUE:
+		rc = soc_buf_add(b, "true", 4);
+		break;
+	case ING_FALSE:
+		rc = soc_buf_add(b, "false", 5);
+		break;
+	case ING_NULL:
+		rc = soc_buf_add(b, "null", 4);
+		break;
 	}
 	g.nodes[self].vend = b->len;
 	g.nodes[self].clean = clean;
@@ -660,7 +651,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 		return 0;
 	}
 	switch (d->type) {
-	case JSON_OBJECT: {
+	case ING_OBJ: {
 		struct keyed stack[64], *keys;
 
 		if (d->n == 0) {
@@ -699,7 +690,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 		rc |= put(c, '}');
 		return rc < 0 ? -1 : 0;
 	}
-	case JSON_ARRAY:
+	case ING_ARR:
 		rc |= put(c, '[');
 		for (i = 0; i < d->n && rc == 0; i++) {
 			if (i)
@@ -714,29 +705,30 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 	}
 }
 
-static void complete(const json_t *rec, const json_t *idslot,
+static void complete(const struct ing_val *rec,
+    const struct ing_val *idslot, const struct ing_format *f,
+    unsigned long line, const char *raw, size_t rawlen);
+static const struct ing_val *prepare(struct ing_val *rec,
     const struct ing_format *f, unsigned long line, const char *raw,
     size_t rawlen);
-static const json_t *prepare(json_t *rec, const struct ing_format *f,
-    unsigned long line, const char *raw, size_t rawlen);
 
 /*
  * Complete the mapper's record and write it, or reject the event.  raw is
  * the event as read (for event.original and rejects).
  */
 static void
-emit(json_t *rec, const struct ing_format *f, unsigned long line,
+emit(struct ing_val *rec, const struct ing_format *f, unsigned long line,
     const char *raw, size_t rawlen)
 {
-	const json_t *ts = json_object_get(rec, "@timestamp");
-	const json_t *msg = json_object_get(rec, "message");
+	const struct ing_val *ts = ing_member(rec, "@timestamp", 10);
+	const struct ing_val *msg = ing_member(rec, "message", 7);
 
-	if (!json_is_string(ts) || json_string_length(ts) == 0) {
+	if (!ts || ts->type != ING_STR || ts->u.s.len == 0) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: no valid @timestamp", f->name);
 		return;
 	}
-	if (!json_is_string(msg) || json_string_length(msg) == 0) {
+	if (!msg || msg->type != ING_STR || msg->u.s.len == 0) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "%s: no message", f->name);
 		return;
@@ -746,26 +738,26 @@ emit(json_t *rec, const struct ing_format *f, unsigned long line,
 
 /*
  * Complete a mapped record: soc.severity, related.*, event.original, and
- * soc with a placeholder id (returned, borrowed) that complete() fills in
- * once the canonical form is known.
+ * soc with a placeholder id (returned) that complete() fills in once the
+ * canonical form is known.
  */
-static const json_t *
-prepare(json_t *rec, const struct ing_format *f, unsigned long line,
+static const struct ing_val *
+prepare(struct ing_val *rec, const struct ing_format *f, unsigned long line,
     const char *raw, size_t rawlen)
 {
 	static const char placeholder[SOC_ID_LEN + 1] =
 	    "00000000000000000000000000000000";
-	json_t *soc, *ev, *src, *id;
-	json_int_t sev = -1;
+	const struct ing_val *x;
+	struct ing_val *soc, *id;
+	int64_t sev = -1;
 
 	/* The mapper's soc member carries only soc.severity. */
-	soc = json_object_get(rec, "soc");
-	if (json_is_object(soc) &&
-	    json_is_integer(json_object_get(soc, "severity")))
-		sev = json_integer_value(json_object_get(soc, "severity"));
-	json_object_del(rec, "soc");
+	x = ing_member(ing_member(rec, "soc", 3), "severity", 8);
+	if (x && x->type == ING_INT)
+		sev = x->u.i;
+	ing_del(rec, "soc");
 	if (sev < 0 || sev > 100) {
-		const char *kind = ing_get_str(rec, "event.kind");
+		const char *kind = ing_rget_str(rec, "event.kind");
 
 		sev = kind && strcmp(kind, "alert") == 0 ? 50 : 20;
 	}
@@ -774,30 +766,22 @@ prepare(json_t *rec, const struct ing_format *f, unsigned long line,
 
 	/* event.original (outside the id): the mapper's, or the raw event,
 	 * only with --keep-original. */
-	ev = json_object_get(rec, "event");
+	x = ing_member(rec, "event", 5);
 	if (!g.ctx.keep_original) {
-		if (json_is_object(ev))
-			json_object_del(ev, "original");
-	} else if (!json_is_object(ev) || !json_object_get(ev, "original")) {
-		json_t *orig = json_stringn(raw, rawlen);
+		if (x && x->type == ING_OBJ)
+			ing_del((struct ing_val *)x, "original");
+	} else if (!x || x->type != ING_OBJ || !ing_member(x, "original", 8))
+		ing_set_strn(rec, "event.original", raw, rawlen);
 
-		if (!orig)	/* not UTF-8: keep it as the setter would */
-			ing_set_strn(rec, "event.original", raw, rawlen);
-		else
-			ing_set_new(rec, "event.original", orig);
-	}
-
-	soc = json_object();
-	json_object_set_new_nocheck(soc, "kind", json_string_nocheck("alert"));
-	id = json_string_nocheck(placeholder);
-	json_object_set_new_nocheck(soc, "id", id);
-	json_object_set_new_nocheck(soc, "severity", json_integer(sev));
-	src = json_object();
-	json_object_set_new_nocheck(src, "format", json_string_nocheck(f->name));
-	ing_set_str(src, "file", g.ctx.file);
-	json_object_set_new_nocheck(src, "line", json_integer((json_int_t)line));
-	json_object_set_new_nocheck(soc, "source", src);
-	json_object_set_new_nocheck(rec, "soc", soc);
+	soc = ing_new_object();
+	ing_set_str(soc, "kind", "alert");
+	id = ing_new_strn(placeholder, SOC_ID_LEN);
+	ing_set_val(soc, "id", id);
+	ing_set_int(soc, "severity", sev);
+	ing_set_str(soc, "source.format", f->name);
+	ing_set_str(soc, "source.file", g.ctx.file);
+	ing_set_int(soc, "source.line", (int64_t)line);
+	ing_set_val(rec, "soc", soc);
 	return id;
 }
 
@@ -807,8 +791,9 @@ prepare(json_t *rec, const struct ing_format *f, unsigned long line,
  * placeholder; the write.  The record is not changed.
  */
 static void
-complete(const json_t *rec, const json_t *idslot, const struct ing_format *f,
-    unsigned long line, const char *raw, size_t rawlen)
+complete(const struct ing_val *rec, const struct ing_val *idslot,
+    const struct ing_format *f, unsigned long line, const char *raw,
+    size_t rawlen)
 {
 	char id[SOC_ID_LEN + 1];
 
@@ -855,7 +840,7 @@ state_end(void)
 
 /* Run f's mapper result rc on rec: emit, reject or count a header. */
 static void
-finish_event(int rc, json_t *rec, const struct ing_format *f,
+finish_event(int rc, struct ing_val *rec, const struct ing_format *f,
     const char *why, unsigned long line, const char *raw, size_t rawlen)
 {
 	if (rc == ING_HEADER)
@@ -897,15 +882,17 @@ detect_json(const json_t *ev)
 }
 
 /* Format f is about to map the event at line: it owns the per-input
- * state slot from now on.  Returns the empty record to fill (new). */
-static json_t *
+ * state slot from now on.  Returns the empty record to fill; the last
+ * event's record is gone. */
+static struct ing_val *
 begin_event(const struct ing_format *f, unsigned long line)
 {
 	g.last = f;
 	state_slot(f);
 	g.ctx.line = line;
 	g.ctx.why[0] = '\0';
-	return json_object();
+	ing_rec_reset();
+	return ing_new_object();
 }
 
 static void
@@ -914,7 +901,7 @@ json_event(const json_t *ev, unsigned long line, const char *raw,
 {
 	const struct ing_format *f = g.force;
 	const char *why = NULL;
-	json_t *rec;
+	struct ing_val *rec;
 	int rc;
 
 	if (!json_is_object(ev)) {
@@ -937,7 +924,6 @@ json_event(const json_t *ev, unsigned long line, const char *raw,
 	rec = begin_event(f, line);
 	rc = f->map_json(&g.ctx, ev, rec, &why);
 	finish_event(rc, rec, f, why, line, raw, rawlen);
-	json_decref(rec);
 }
 
 /* An element of a split document: its compact text is its raw form. */
@@ -1561,7 +1547,7 @@ text_line(const char *p, size_t n, unsigned long line)
 {
 	const struct ing_format *f = g.force;
 	const char *why = NULL;
-	json_t *rec;
+	struct ing_val *rec;
 	int rc;
 
 	if (!f && !(f = detect_text(p, n))) {
@@ -1577,7 +1563,6 @@ text_line(const char *p, size_t n, unsigned long line)
 	rec = begin_event(f, line);
 	rc = f->map_text(&g.ctx, p, n, rec, &why);
 	finish_event(rc, rec, f, why, line, p, n);
-	json_decref(rec);
 }
 
 /* Would a text format take this line (one that looks like JSON)? */

@@ -20,54 +20,8 @@
 #include "ingest.h"
 #include "utf8.h"
 
-#define KEY_MAX 128		/* longest path segment of a setter */
-
-/*
- * The object that holds the last segment of path, created as needed;
- * *last points at that segment within path.  Borrowed reference.
- */
-static json_t *
-parent_of(json_t *out, const char *path, const char **last)
-{
-	json_t *o = out;
-	const char *p = path, *dot;
-
-	while ((dot = strchr(p, '.')) != NULL) {
-		size_t n = (size_t)(dot - p);
-		json_t *x;
-
-		if (n == 0 || n >= KEY_MAX)
-			soc_bug("bad setter path '%s'", path);
-		x = json_object_getn(o, p, n);
-		if (!json_is_object(x)) {
-			x = json_object();
-			if (!x)
-				soc_die(SOC_EX_SOFTWARE, "out of memory");
-			json_object_setn_new_nocheck(o, p, n, x);
-		}
-		o = x;
-		p = dot + 1;
-	}
-	*last = p;
-	return o;
-}
-
-void
-ing_set_new(json_t *out, const char *path, json_t *v)
-{
-	const char *last;
-	json_t *o;
-
-	if (!v)
-		return;
-	o = parent_of(out, path, &last);
-	json_object_set_new_nocheck(o, last, v);
-}
-
-/* A JSON string of s[0..n) with bad UTF-8 replaced: jansson refuses
- * invalid UTF-8 and a record must never lose a field silently. */
-static json_t *
-mkstr(const char *s, size_t n)
+json_t *
+ing_json_strn(const char *s, size_t n)
 {
 	json_t *v;
 
@@ -75,22 +29,8 @@ mkstr(const char *s, size_t n)
 		v = json_stringn_nocheck(s, n);
 	else {
 		char *fix = soc_xmalloc(n * 3 + 1);
-		size_t i = 0, j = 0;
 
-		while (i < n) {
-			size_t k = soc_utf8_seqlen(s + i, n - i);
-
-			if (k == 0) {
-				memcpy(fix + j, "\xef\xbf\xbd", 3);
-				j += 3;
-				i++;
-			} else {
-				memcpy(fix + j, s + i, k);
-				j += k;
-				i += k;
-			}
-		}
-		v = json_stringn_nocheck(fix, j);
+		v = json_stringn_nocheck(fix, soc_utf8_repair(fix, s, n));
 		free(fix);
 	}
 	if (!v)
@@ -99,47 +39,11 @@ mkstr(const char *s, size_t n)
 }
 
 void
-ing_set_strn(json_t *out, const char *path, const char *s, size_t n)
-{
-	if (!s || n == 0)
-		return;
-	ing_set_new(out, path, mkstr(s, n));
-}
-
-void
-ing_set_str(json_t *out, const char *path, const char *s)
-{
-	if (!s || !*s)
-		return;
-	ing_set_strn(out, path, s, strlen(s));
-}
-
-void
-ing_set_int(json_t *out, const char *path, int64_t v)
-{
-	ing_set_new(out, path, json_integer((json_int_t)v));
-}
-
-void
-ing_set_real(json_t *out, const char *path, double v)
-{
-	if (!isfinite(v))
-		return;
-	ing_set_new(out, path, json_real(v));
-}
-
-void
-ing_set_bool(json_t *out, const char *path, int v)
-{
-	ing_set_new(out, path, json_boolean(v));
-}
-
-void
-ing_set_s(json_t *out, const char *path, const json_t *v)
+ing_set_s(struct ing_val *out, const char *path, const json_t *v)
 {
 	if (json_is_string(v) && json_string_length(v) > 0)
-		ing_set_new(out, path, json_stringn_nocheck(json_string_value(v),
-		    json_string_length(v)));
+		ing_set_strn(out, path, json_string_value(v),
+		    json_string_length(v));
 }
 
 /* Parse a whole decimal number string: 1 integer, 2 real, 0 not. */
@@ -163,7 +67,7 @@ numstr(const char *s, int64_t *iv, double *dv)
 }
 
 void
-ing_set_n(json_t *out, const char *path, const json_t *v)
+ing_set_n(struct ing_val *out, const char *path, const json_t *v)
 {
 	int64_t iv;
 	double dv;
@@ -184,33 +88,8 @@ ing_set_n(json_t *out, const char *path, const json_t *v)
 	}
 }
 
-void
-ing_add_str(json_t *out, const char *path, const char *s)
-{
-	const char *last;
-	json_t *o, *a, *x;
-	size_t i;
-
-	if (!s || !*s)
-		return;
-	o = parent_of(out, path, &last);
-	a = json_object_get(o, last);
-	if (!json_is_array(a)) {
-		json_t *old = a;
-
-		a = json_array();
-		if (json_is_string(old))
-			json_array_append(a, old);
-		json_object_set_new_nocheck(o, last, a);
-	}
-	json_array_foreach(a, i, x)
-		if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
-			return;
-	json_array_append_new(a, mkstr(s, strlen(s)));
-}
-
 int
-ing_set_ip(json_t *out, const char *path, const char *s)
+ing_set_ip(struct ing_val *out, const char *path, const char *s)
 {
 	unsigned char addr[16];
 	char tmp[64];
@@ -231,12 +110,12 @@ ing_set_ip(json_t *out, const char *path, const char *s)
 			return 0;
 	} else if (inet_pton(AF_INET, tmp, addr) != 1)
 		return 0;
-	ing_set_new(out, path, json_string_nocheck(tmp));
+	ing_set_str(out, path, tmp);
 	return 1;
 }
 
 void
-ing_set_port(json_t *out, const char *path, const json_t *v)
+ing_set_port(struct ing_val *out, const char *path, const json_t *v)
 {
 	int64_t p;
 
@@ -339,7 +218,7 @@ ing_get_int(const json_t *in, const char *path, int64_t *out)
 #define MS_DAY 86400000LL
 
 int
-ing_set_time_ms(json_t *out, const char *path, int64_t ms)
+ing_set_time_ms(struct ing_val *out, const char *path, int64_t ms)
 {
 	char buf[SOC_TIME_LEN + 1];
 
@@ -347,7 +226,7 @@ ing_set_time_ms(json_t *out, const char *path, int64_t ms)
 	if (ms < MS_1990 || ms > 253402300799999LL)
 		return -1;
 	soc_time_format(ms, buf);
-	ing_set_new(out, path, json_string_nocheck(buf));
+	ing_set_strn(out, path, buf, SOC_TIME_LEN);
 	return 0;
 }
 
@@ -370,7 +249,7 @@ epoch_ms(double d, int64_t *ms)
 }
 
 static int
-set_checked(struct ing_ctx *c, json_t *out, const char *path, int64_t ms)
+set_checked(struct ing_ctx *c, struct ing_val *out, const char *path, int64_t ms)
 {
 	int64_t now = c && c->now ? c->now : soc_clock_now();
 
@@ -380,7 +259,7 @@ set_checked(struct ing_ctx *c, json_t *out, const char *path, int64_t ms)
 }
 
 int
-ing_set_time_str(struct ing_ctx *c, json_t *out, const char *path,
+ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
     const char *s)
 {
 	int64_t ms, iv;
@@ -424,7 +303,7 @@ ing_set_time_str(struct ing_ctx *c, json_t *out, const char *path,
 }
 
 int
-ing_set_time(struct ing_ctx *c, json_t *out, const char *path,
+ing_set_time(struct ing_ctx *c, struct ing_val *out, const char *path,
     const json_t *v)
 {
 	int64_t ms;
@@ -440,7 +319,7 @@ ing_set_time(struct ing_ctx *c, json_t *out, const char *path,
 }
 
 void
-ing_set_severity(json_t *out, int sev)
+ing_set_severity(struct ing_val *out, int sev)
 {
 	if (sev < 0)
 		sev = 0;
@@ -530,30 +409,25 @@ technique_id_ok(const char *s)
 
 /* Is s already in the string array at path? */
 static int
-has_str(json_t *out, const char *path, const char *s)
+has_str(const struct ing_val *out, const char *path, const char *s)
 {
-	const json_t *a = ing_get(out, path), *x;
+	const struct ing_val *a = ing_rget(out, path);
 	size_t i;
 
-	json_array_foreach(a, i, x)
-		if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
+	if (!a || a->type != ING_ARR)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->u.a[i]->type == ING_STR &&
+		    strcmp(a->u.a[i]->u.s.p, s) == 0)
 			return 1;
 	return 0;
 }
 
 /* Append to an array at path without the uniqueness check. */
 static void
-append_str(json_t *out, const char *path, const char *s)
+append_str(struct ing_val *out, const char *path, const char *s)
 {
-	const char *last;
-	json_t *o = parent_of(out, path, &last), *a;
-
-	a = json_object_get(o, last);
-	if (!json_is_array(a)) {
-		a = json_array();
-		json_object_set_new_nocheck(o, last, a);
-	}
-	json_array_append_new(a, mkstr(s, strlen(s)));
+	ing_append_at(out, path, ing_new_strn(s, strlen(s)));
 }
 
 /*
@@ -563,7 +437,7 @@ append_str(json_t *out, const char *path, const char *s)
  * not an ATT&CK id and is dropped.
  */
 void
-ing_add_technique(json_t *out, const char *id)
+ing_add_technique(struct ing_val *out, const char *id)
 {
 	const struct ing_attack_technique *t;
 	char norm[16];
@@ -613,7 +487,7 @@ ing_add_technique(json_t *out, const char *id)
  * vendors' kebab-case fields give.
  */
 void
-ing_add_tactic(json_t *out, const char *s)
+ing_add_tactic(struct ing_val *out, const char *s)
 {
 	const struct ing_attack_tactic *t = ing_attack_tactic(s);
 
@@ -632,7 +506,7 @@ empty_value(const char *s)
 }
 
 void
-ing_set_user(json_t *out, const char *prefix, const char *s)
+ing_set_user(struct ing_val *out, const char *prefix, const char *s)
 {
 	char path[96];
 	const char *bs, *at;
@@ -665,7 +539,7 @@ ing_set_user(json_t *out, const char *prefix, const char *s)
 
 /* Set PREFIX.hash.ALGO to the lower-cased hex value v[0..n). */
 static void
-set_hash(json_t *out, const char *prefix, const char *algo, const char *v,
+set_hash(struct ing_val *out, const char *prefix, const char *algo, const char *v,
     size_t n)
 {
 	char path[96], hex[129];
@@ -684,7 +558,7 @@ set_hash(json_t *out, const char *prefix, const char *algo, const char *v,
 }
 
 void
-ing_set_hashes(json_t *out, const char *prefix, const char *s)
+ing_set_hashes(struct ing_val *out, const char *prefix, const char *s)
 {
 	const char *p = s;
 

@@ -151,7 +151,7 @@ vnd_obj(const json_t *in, const char *path)
 }
 
 int
-vnd_time(struct ing_ctx *c, json_t *out, const json_t *in, const char **why,
+vnd_time(struct ing_ctx *c, struct ing_val *out, const json_t *in, const char **why,
     const char *first, ...)
 {
 	va_list ap;
@@ -187,7 +187,7 @@ vnd_time(struct ing_ctx *c, json_t *out, const json_t *in, const char **why,
 }
 
 void
-vnd_msg(json_t *out, const char *fmt, ...)
+vnd_msg(struct ing_val *out, const char *fmt, ...)
 {
 	char buf[1001];
 	va_list ap;
@@ -207,7 +207,7 @@ vnd_msg(json_t *out, const char *fmt, ...)
 }
 
 void
-vnd_ip_or_domain(json_t *out, const char *prefix, const char *s)
+vnd_ip_or_domain(struct ing_val *out, const char *prefix, const char *s)
 {
 	char path[64];
 
@@ -225,18 +225,18 @@ vnd_ip_or_domain(json_t *out, const char *prefix, const char *s)
 }
 
 void
-vnd_add_ip(json_t *out, const char *path, const char *s)
+vnd_add_ip(struct ing_val *out, const char *path, const char *s)
 {
-	json_t *tmp = json_object();
+	/* (a scratch object in this event's record: the address checked and
+	 * without its zone) */
+	struct ing_val *tmp = ing_new_object();
 
-	if (tmp && ing_set_ip(tmp, "ip", s))
-		ing_add_str(out, path, json_string_value(json_object_get(tmp,
-		    "ip")));
-	json_decref(tmp);
+	if (ing_set_ip(tmp, "ip", s))
+		ing_add_str(out, path, ing_rget_str(tmp, "ip"));
 }
 
 int
-vnd_ip_port(json_t *out, const char *prefix, const char *s)
+vnd_ip_port(struct ing_val *out, const char *prefix, const char *s)
 {
 	char buf[64], path[64];
 	const char *port = NULL, *colon;
@@ -277,7 +277,7 @@ vnd_ip_port(json_t *out, const char *prefix, const char *s)
 }
 
 void
-vnd_set_login(json_t *out, const char *prefix, const char *s)
+vnd_set_login(struct ing_val *out, const char *prefix, const char *s)
 {
 	char path[64];
 	const char *at;
@@ -325,7 +325,7 @@ vnd_sev_word(const char *s)
 }
 
 void
-vnd_outcome(json_t *out, int ok)
+vnd_outcome(struct ing_val *out, int ok)
 {
 	if (ok == 1)
 		ing_set_str(out, "event.outcome", "success");
@@ -362,7 +362,7 @@ vnd_panther(const json_t *in, const char *name)
 }
 
 void
-vnd_techniques_in(json_t *out, const char *s)
+vnd_techniques_in(struct ing_val *out, const char *s)
 {
 	const char *p;
 	char id[10];
@@ -390,14 +390,14 @@ vnd_techniques_in(json_t *out, const char *s)
 }
 
 void
-vnd_set_once(json_t *out, const char *path, const char *s)
+vnd_set_once(struct ing_val *out, const char *path, const char *s)
 {
-	if (!ing_get(out, path))
+	if (!ing_rget(out, path))
 		ing_set_str(out, path, s);
 }
 
 void
-vnd_add_tactic_camel(json_t *out, const char *s)
+vnd_add_tactic_camel(struct ing_val *out, const char *s)
 {
 	char buf[64];
 	size_t i, j = 0;
@@ -423,7 +423,7 @@ vnd_zero_hash(const char *s)
 }
 
 void
-vnd_set_lower(json_t *out, const char *path, const char *s)
+vnd_set_lower(struct ing_val *out, const char *path, const char *s)
 {
 	char buf[64];
 	size_t i;
@@ -437,7 +437,7 @@ vnd_set_lower(json_t *out, const char *path, const char *s)
 }
 
 void
-vnd_set_id(json_t *out, const char *path, const json_t *v)
+vnd_set_id(struct ing_val *out, const char *path, const json_t *v)
 {
 	if (json_is_integer(v))
 		ing_set_new(out, path, json_sprintf("%lld",

@@ -43,21 +43,21 @@ json_t *vnd_obj(const json_t *in, const char *path);
  * present.  Returns 0, or -1 with *why naming the field that is missing
  * or bad (the text lives in c->why).
  */
-int vnd_time(struct ing_ctx *c, json_t *out, const json_t *in,
+int vnd_time(struct ing_ctx *c, struct ing_val *out, const json_t *in,
     const char **why, const char *fmt, ...) __attribute__((sentinel));
 
 /* message: printf into a one-line summary (control characters become
  * spaces, capped at 1000 bytes). */
-void vnd_msg(json_t *out, const char *fmt, ...)
+void vnd_msg(struct ing_val *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* PREFIX.ip when s is an address, else PREFIX.domain (a host name). */
-void vnd_ip_or_domain(json_t *out, const char *prefix, const char *s);
+void vnd_ip_or_domain(struct ing_val *out, const char *prefix, const char *s);
 /* Append s to the array at path when it is an IP address. */
-void vnd_add_ip(json_t *out, const char *path, const char *s);
+void vnd_add_ip(struct ing_val *out, const char *path, const char *s);
 /* An address with a port or brackets stripped ("[::1]:443",
  * "1.2.3.4:5000"): PREFIX.ip (and PREFIX.port).  Returns 1 when set. */
-int vnd_ip_port(json_t *out, const char *prefix, const char *s);
+int vnd_ip_port(struct ing_val *out, const char *prefix, const char *s);
 
 /*
  * The house scale for vendors' severity words: informational 10, low 30,
@@ -73,10 +73,10 @@ int vnd_sev_word(const char *s);
  * PREFIX.email the login when it looks like an address; "DOMAIN\user"
  * is split as ing_set_user does.
  */
-void vnd_set_login(json_t *out, const char *prefix, const char *s);
+void vnd_set_login(struct ing_val *out, const char *prefix, const char *s);
 
 /* Set event.outcome from a success flag (1, 0; -1 leaves unknown). */
-void vnd_outcome(json_t *out, int ok);
+void vnd_outcome(struct ing_val *out, int ok);
 
 /* Case-insensitive prefix and suffix tests. */
 int vnd_prefix(const char *s, const char *pre);
@@ -87,17 +87,17 @@ int vnd_panther(const json_t *in, const char *name);
 
 /* An identifier as a string: a string as is, an integer in decimal
  * (ECS ids are keywords). */
-void vnd_set_id(json_t *out, const char *path, const json_t *v);
+void vnd_set_id(struct ing_val *out, const char *path, const json_t *v);
 /* Set a string lower-cased (ECS network.transport, protocol). */
-void vnd_set_lower(json_t *out, const char *path, const char *s);
+void vnd_set_lower(struct ing_val *out, const char *path, const char *s);
 /* Set a string only when path is still absent (first value wins). */
-void vnd_set_once(json_t *out, const char *path, const char *s);
+void vnd_set_once(struct ing_val *out, const char *path, const char *s);
 /* A tactic from a CamelCase name ("CredentialAccess", "DefenseEvasion"). */
-void vnd_add_tactic_camel(json_t *out, const char *s);
+void vnd_add_tactic_camel(struct ing_val *out, const char *s);
 /* Is s a hash of only zeros (a vendor's placeholder)? */
 int vnd_zero_hash(const char *s);
 
 /* ATT&CK ids found in free text ("Regsvr32 (T1218.010)", "T1078"). */
-void vnd_techniques_in(json_t *out, const char *s);
+void vnd_techniques_in(struct ing_val *out, const char *s);
 
 #endif

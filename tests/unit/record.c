@@ -85,6 +85,14 @@ main(void)
 	is_int((int64_t)soc_utf8_check("ok\xe2\x82", 5), 2, "truncated sequence found");
 	is_int((int64_t)soc_utf8_seqlen("\xf4\x90\x80\x80", 4), 0, "past U+10FFFF");
 	is_int((int64_t)soc_utf8_seqlen("\xf0\x9f\x98\x80", 4), 4, "emoji");
+	{
+		char fix[32];
+		size_t n = soc_utf8_repair(fix, "a\xff\xc3\xa9\xe2\x82", 6);
+
+		fix[n] = '\0';
+		is_str(fix, "a\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd",
+		    "repair: each bad byte one U+FFFD, good sequences kept");
+	}
 	soc_buf_release(&b);
 	return done_testing();
 }

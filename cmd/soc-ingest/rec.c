@@ -1,0 +1,571 @@
+/*
+ * rec.c: the record a mapper fills (ingest.h, struct ing_val).
+ *
+ * A record lives for one event, so its values come from a bump arena that
+ * ing_rec_reset() empties in one step: no value is ever freed alone.
+ * Objects are arrays of members in the order they were first set, looked
+ * up by a linear scan (a record's objects have a handful of members), so
+ * setting a field costs a comparison or two and a copy, not a hash, and
+ * the driver dumps the tree by walking it.  Every string and key is
+ * copied into the arena, valid UTF-8 (bad bytes become U+FFFD) and
+ * NUL-terminated.
+ *
+ * The semantics follow the jansson objects records were once built from:
+ * setting a member that exists replaces its value in place, deleting one
+ * keeps the others' order.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "ingest.h"
+#include "utf8.h"
+
+#define KEY_MAX 128		/* longest path segment of a setter */
+#define BLOCK ((size_t)64 << 10)
+
+/*
+ * The arena: a first block kept for the life of the process, and blocks
+ * for what does not fit (a large event), freed at the reset.  Under
+ * AddressSanitizer every allocation is a block of its own, so a value used
+ * after its record is gone is caught.
+ */
+struct block {
+	struct block *next;
+	alignas(max_align_t) char data[];
+};
+
+static struct {
+	char *first;		/* the process's block */
+	char *base;		/* the block being filled */
+	size_t top, cap;
+	struct block *extra;
+} ra;
+
+void
+ing_rec_reset(void)
+{
+	while (ra.extra) {
+		struct block *b = ra.extra;
+
+		ra.extra = b->next;
+		free(b);
+	}
+	ra.base = ra.first;
+	ra.cap = ra.first ? BLOCK : 0;
+	ra.top = 0;
+}
+
+static void *
+extra_block(size_t n)
+{
+	struct block *b = malloc(sizeof *b + n);
+
+	if (!b)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	b->next = ra.extra;
+	ra.extra = b;
+	return b->data;
+}
+
+static void *
+ralloc(size_t n)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return extra_block(n);
+#else
+	size_t sz = (n + 15) & ~(size_t)15;
+
+	if (!ra.first) {
+		ra.first = ra.base = soc_xmalloc(BLOCK);
+		ra.cap = BLOCK;
+	}
+	if (sz <= ra.cap - ra.top) {
+		void *p = ra.base + ra.top;
+
+		ra.top += sz;
+		return p;
+	}
+	if (sz >= BLOCK / 4)
+		return extra_block(n);
+	/* A fresh block to fill; the rest of the full one waits for the
+	 * reset. */
+	ra.base = extra_block(BLOCK);
+	ra.cap = BLOCK;
+	ra.top = sz;
+	return ra.base;
+#endif
+}
+
+static struct ing_val *
+node(enum ing_type t)
+{
+	struct ing_val *v = ralloc(sizeof *v);
+
+	memset(v, 0, sizeof *v);
+	v->type = t;
+	return v;
+}
+
+struct ing_val *
+ing_new_object(void)
+{
+	return node(ING_OBJ);
+}
+
+struct ing_val *
+ing_new_array(void)
+{
+	return node(ING_ARR);
+}
+
+/* A copy of s[0..n), NUL-terminated, with bad UTF-8 replaced. */
+static char *
+rcopy(const char *s, size_t n, size_t *outlen)
+{
+	char *p;
+
+	if (soc_utf8_check(s, n) == n) {
+		p = ralloc(n + 1);
+		memcpy(p, s, n);
+		*outlen = n;
+	} else {
+		p = ralloc(n * 3 + 1);
+		*outlen = soc_utf8_repair(p, s, n);
+	}
+	p[*outlen] = '\0';
+	return p;
+}
+
+struct ing_val *
+ing_new_strn(const char *s, size_t n)
+{
+	struct ing_val *v = node(ING_STR);
+
+	v->u.s.p = rcopy(s, n, &v->u.s.len);
+	return v;
+}
+
+struct ing_val *
+ing_new_int(int64_t i)
+{
+	struct ing_val *v = node(ING_INT);
+
+	v->u.i = i;
+	return v;
+}
+
+/* --- objects and arrays ----------------------------------------------- */
+
+/* Room for one more member or element. */
+static void
+grow(struct ing_val *o)
+{
+	size_t cap = o->cap ? o->cap * 2 : 8;
+
+	if (o->type == ING_OBJ) {
+		struct ing_mem *m = ralloc(cap * sizeof *m);
+
+		if (o->n)
+			memcpy(m, o->u.m, o->n * sizeof *m);
+		o->u.m = m;
+	} else {
+		struct ing_val **a = ralloc(cap * sizeof *a);
+
+		if (o->n)
+			memcpy(a, o->u.a, o->n * sizeof *a);
+		o->u.a = a;
+	}
+	o->cap = cap;
+}
+
+static struct ing_mem *
+member(const struct ing_val *o, const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->u.m[i].klen == n && o->u.m[i].k[0] == k[0] &&
+		    memcmp(o->u.m[i].k, k, n) == 0)
+			return &o->u.m[i];
+	return NULL;
+}
+
+const struct ing_val *
+ing_member(const struct ing_val *o, const char *k, size_t n)
+{
+	const struct ing_mem *m;
+
+	if (!o || o->type != ING_OBJ || n == 0)
+		return NULL;
+	m = member(o, k, n);
+	return m ? m->v : NULL;
+}
+
+/* Set member k[0..n) of object o to v: in place when it exists. */
+static void
+put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
+{
+	struct ing_mem *m = n ? member(o, k, n) : NULL;
+
+	if (m) {
+		m->v = v;
+		return;
+	}
+	if (o->n == o->cap)
+		grow(o);
+	m = &o->u.m[o->n++];
+	m->k = rcopy(k, n, &m->klen);
+	m->v = v;
+}
+
+void
+ing_append(struct ing_val *a, struct ing_val *v)
+{
+	if (!a || a->type != ING_ARR || !v)
+		return;
+	if (a->n == a->cap)
+		grow(a);
+	a->u.a[a->n++] = v;
+}
+
+/*
+ * The object that holds the last segment of path, created as needed (a
+ * non-object in the way is replaced); *last points at that segment.
+ */
+static struct ing_val *
+parent_of(struct ing_val *o, const char *path, const char **last)
+{
+	const char *p = path, *dot;
+
+	while ((dot = strchr(p, '.')) != NULL) {
+		size_t n = (size_t)(dot - p);
+		struct ing_mem *m;
+
+		if (n == 0 || n >= KEY_MAX)
+			soc_bug("bad setter path '%s'", path);
+		m = member(o, p, n);
+		if (m && m->v->type == ING_OBJ)
+			o = m->v;
+		else {
+			struct ing_val *x = node(ING_OBJ);
+
+			if (m)
+				m->v = x;
+			else
+				put(o, p, n, x);
+			o = x;
+		}
+		p = dot + 1;
+	}
+	*last = p;
+	return o;
+}
+
+void
+ing_set_val(struct ing_val *out, const char *path, struct ing_val *v)
+{
+	const char *last;
+	struct ing_val *o;
+
+	if (!v || !out)
+		return;
+	o = parent_of(out, path, &last);
+	put(o, last, strlen(last), v);
+}
+
+struct ing_val *
+ing_obj(struct ing_val *out, const char *path)
+{
+	const char *last;
+	struct ing_val *o = parent_of(out, path, &last);
+	size_t n = strlen(last);
+	struct ing_mem *m = member(o, last, n);
+	struct ing_val *x;
+
+	if (m && m->v->type == ING_OBJ)
+		return m->v;
+	x = node(ING_OBJ);
+	put(o, last, n, x);
+	return x;
+}
+
+/* The array at path, created (an existing string becomes its first
+ * element; any other value is replaced). */
+static struct ing_val *
+array_at(struct ing_val *out, const char *path)
+{
+	const char *last;
+	struct ing_val *o = parent_of(out, path, &last), *a;
+	size_t n = strlen(last);
+	struct ing_mem *m = member(o, last, n);
+
+	if (m && m->v->type == ING_ARR)
+		return m->v;
+	a = node(ING_ARR);
+	if (m && m->v->type == ING_STR)
+		ing_append(a, m->v);
+	put(o, last, n, a);
+	return a;
+}
+
+void
+ing_append_at(struct ing_val *out, const char *path, struct ing_val *v)
+{
+	if (v)
+		ing_append(array_at(out, path), v);
+}
+
+void
+ing_del(struct ing_val *out, const char *path)
+{
+	const char *dot;
+	struct ing_val *o = out;
+	struct ing_mem *m;
+	size_t n;
+
+	while (o && o->type == ING_OBJ && (dot = strchr(path, '.')) != NULL) {
+		m = member(o, path, (size_t)(dot - path));
+		o = m ? m->v : NULL;
+		path = dot + 1;
+	}
+	if (!o || o->type != ING_OBJ || !*path)
+		return;
+	n = strlen(path);
+	if ((m = member(o, path, n)) == NULL)
+		return;
+	memmove(m, m + 1, (size_t)(o->u.m + o->n - (m + 1)) * sizeof *m);
+	o->n--;
+}
+
+/* --- setters ---------------------------------------------------------- */
+
+void
+ing_set_strn(struct ing_val *out, const char *path, const char *s, size_t n)
+{
+	if (!s || n == 0)
+		return;
+	ing_set_val(out, path, ing_new_strn(s, n));
+}
+
+void
+ing_set_str(struct ing_val *out, const char *path, const char *s)
+{
+	if (!s || !*s)
+		return;
+	ing_set_val(out, path, ing_new_strn(s, strlen(s)));
+}
+
+void
+ing_set_int(struct ing_val *out, const char *path, int64_t v)
+{
+	ing_set_val(out, path, ing_new_int(v));
+}
+
+void
+ing_set_real(struct ing_val *out, const char *path, double d)
+{
+	struct ing_val *v;
+
+	if (!isfinite(d))
+		return;
+	v = node(ING_REAL);
+	v->u.d = d;
+	ing_set_val(out, path, v);
+}
+
+void
+ing_set_bool(struct ing_val *out, const char *path, int b)
+{
+	ing_set_val(out, path, node(b ? ING_TRUE : ING_FALSE));
+}
+
+void
+ing_add_str(struct ing_val *out, const char *path, const char *s)
+{
+	struct ing_val *a;
+	size_t i, n;
+
+	if (!s || !*s)
+		return;
+	a = array_at(out, path);
+	n = strlen(s);
+	for (i = 0; i < a->n; i++)
+		if (a->u.a[i]->type == ING_STR && a->u.a[i]->u.s.len == n &&
+		    memcmp(a->u.a[i]->u.s.p, s, n) == 0)
+			return;
+	ing_append(a, ing_new_strn(s, n));
+}
+
+/* --- jansson values in ----------------------------------------------- */
+
+struct ing_val *
+ing_from_json(const json_t *j)
+{
+	struct ing_val *v;
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		v = node(ING_OBJ);
+		json_object_foreach((json_t *)j, k, x)
+			put(v, k, strlen(k), ing_from_json(x));
+		return v;
+	case JSON_ARRAY:
+		v = node(ING_ARR);
+		json_array_foreach(j, i, x)
+			ing_append(v, ing_from_json(x));
+		return v;
+	case JSON_STRING:
+		return ing_new_strn(json_string_value(j), json_string_length(j));
+	case JSON_INTEGER:
+		return ing_new_int(json_integer_value(j));
+	case JSON_REAL:
+		v = node(ING_REAL);
+		v->u.d = json_real_value(j);
+		return v;
+	case JSON_TRUE:
+		return node(ING_TRUE);
+	case JSON_FALSE:
+		return node(ING_FALSE);
+	default:
+		return node(ING_NULL);
+	}
+}
+
+void
+ing_set_json(struct ing_val *out, const char *path, const json_t *v)
+{
+	if (v)
+		ing_set_val(out, path, ing_from_json(v));
+}
+
+void
+ing_set_new(struct ing_val *out, const char *path, json_t *v)
+{
+	if (!v)
+		return;
+	ing_set_json(out, path, v);
+	json_decref(v);
+}
+
+void
+ing_put_json(struct ing_val *out, const char *key, const json_t *v)
+{
+	if (out && out->type == ING_OBJ && v && *key)
+		put(out, key, strlen(key), ing_from_json(v));
+}
+
+/* --- getters ---------------------------------------------------------- */
+
+/* As the getters of jansson input (util.c get_at): nested objects first,
+ * then flat dotted keys. */
+static const struct ing_val *
+rget_at(const struct ing_val *v, const char *p, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return NULL;
+	if (v->type == ING_OBJ) {
+		const struct ing_val *x;
+
+		for (i = 0; i < n; i++) {
+			if (p[i] != '.')
+				continue;
+			x = ing_member(v, p, i);
+			if (x && (x = rget_at(x, p + i + 1, n - i - 1)) != NULL)
+				return x;
+		}
+		return ing_member(v, p, n);
+	}
+	if (v->type == ING_ARR) {
+		size_t idx = 0;
+
+		for (i = 0; i < n && p[i] != '.'; i++) {
+			if (p[i] < '0' || p[i] > '9' || i > 8)
+				return NULL;
+			idx = idx * 10 + (size_t)(p[i] - '0');
+		}
+		if (i == 0 || idx >= v->n)
+			return NULL;
+		v = v->u.a[idx];
+		if (i == n)
+			return v;
+		return rget_at(v, p + i + 1, n - i - 1);
+	}
+	return NULL;
+}
+
+const struct ing_val *
+ing_rget(const struct ing_val *out, const char *path)
+{
+	if (!out || !path)
+		return NULL;
+	return rget_at(out, path, strlen(path));
+}
+
+const char *
+ing_rget_str(const struct ing_val *out, const char *path)
+{
+	const char *s = ing_vstr(ing_rget(out, path));
+
+	return s && *s ? s : NULL;
+}
+
+const char *
+ing_vstr(const struct ing_val *v)
+{
+	return v && v->type == ING_STR ? v->u.s.p : NULL;
+}
+
+int
+ing_is(const struct ing_val *v, enum ing_type t)
+{
+	return v && v->type == t;
+}
+
+size_t
+ing_size(const struct ing_val *v)
+{
+	return v && (v->type == ING_OBJ || v->type == ING_ARR) ? v->n : 0;
+}
+
+int
+ing_rget_int(const struct ing_val *out, const char *path, int64_t *i)
+{
+	const struct ing_val *v = ing_rget(out, path);
+
+	if (!v)
+		return -1;
+	switch (v->type) {
+	case ING_INT:
+		*i = v->u.i;
+		return 0;
+	case ING_REAL:
+		if (v->u.d == floor(v->u.d) && fabs(v->u.d) < 9e18) {
+			*i = (int64_t)v->u.d;
+			return 0;
+		}
+		return -1;
+	case ING_STR: {
+		const char *s = v->u.s.p;
+		char *end;
+
+		if (!*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+			return -1;
+		errno = 0;
+		*i = strtoll(s, &end, 10);
+		return *end == '\0' && errno == 0 ? 0 : -1;
+	}
+	default:
+		return -1;
+	}
+}
