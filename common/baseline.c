@@ -39,8 +39,33 @@ soc_baseline_free(struct soc_baseline *b)
 		if (b->slot[i].e)
 			entry_free(b->slot[i].e);
 	free(b->slot);
+	free(b->part_dirty);
 	b->slot = NULL;
+	b->part_dirty = NULL;
 	b->n = b->cap = 0;
+}
+
+void
+soc_baseline_partition(struct soc_baseline *b, unsigned bits)
+{
+	SOC_ASSERT(bits < 32);
+	free(b->part_dirty);
+	b->part_bits = bits;
+	b->part_dirty = soc_xcalloc((size_t)1 << bits, 1);
+}
+
+/* The top bits of the hash: independent of the slot's (its low bits). */
+size_t
+soc_baseline_part(const struct soc_baseline *b, uint64_t hash)
+{
+	return b->part_bits ? (size_t)(hash >> (64 - b->part_bits)) : 0;
+}
+
+static void
+mark(struct soc_baseline *b, uint64_t hash)
+{
+	if (b->part_dirty)
+		b->part_dirty[soc_baseline_part(b, hash)] = 1;
 }
 
 uint64_t
@@ -256,6 +281,7 @@ evict(struct soc_baseline *b)
 		    j = (j + 1) & (b->cap - 1))
 			SOC_ASSERT(b->slot[j].e);
 		remove_at(b, j);
+		mark(b, v[i].hash);
 		entry_free(v[i].e);
 	}
 	free(v);
@@ -293,8 +319,10 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 	for (i = 0; i < b->n; i++) {
 		if (i < keep)
 			place(b, v[i]);
-		else
+		else {
+			mark(b, v[i]->hash);
 			entry_free(v[i]);
+		}
 	}
 	b->n = keep;
 	free(v);
@@ -396,6 +424,7 @@ soc_baseline_touch(struct soc_baseline *b, const char *key, int64_t t,
 	if (e->last == INT64_MIN || t > e->last)
 		e->last = t;
 	b->slot[i].last = e->last;
+	mark(b, e->hash);
 	if (w >= 1) {
 		h = soc_baseline_hour(t);
 		bump(&e->hod[h], e->hod, 24);
@@ -463,6 +492,185 @@ soc_baseline_hod_total(const struct soc_baseline_entry *e)
 		for (i = 0; i < 24; i++)
 			s += e->hod[i];
 	return s;
+}
+
+/* The codec: little-endian, varints of 7 bits a byte (LEB128). */
+static unsigned char *
+put_varint(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+static const unsigned char *
+get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (p < end && shift < 64) {
+		*v |= (uint64_t)(*p & 0x7f) << shift;
+		if (!(*p++ & 0x80))
+			return p;
+		shift += 7;
+	}
+	return NULL;
+}
+
+static unsigned char *
+put_double(unsigned char *p, double d)
+{
+	uint64_t u;
+	int i;
+
+	memcpy(&u, &d, sizeof u);
+	for (i = 0; i < 8; i++)
+		*p++ = (unsigned char)(u >> (8 * i));
+	return p;
+}
+
+static const unsigned char *
+get_double(const unsigned char *p, const unsigned char *end, double *d)
+{
+	uint64_t u = 0;
+	int i;
+
+	if (end - p < 8)
+		return NULL;
+	for (i = 0; i < 8; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	memcpy(d, &u, sizeof u);
+	return p + 8;
+}
+
+/* Zigzag: small magnitudes of either sign stay short. */
+static uint64_t
+zig(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+zag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* A profile as its count of non-zero hours, then hour and count of each. */
+static unsigned char *
+put_profile(unsigned char *p, const uint16_t *v, int n)
+{
+	unsigned char *np = p++;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i]) {
+			*p++ = (unsigned char)i;
+			p = put_varint(p, v[i]);
+			k++;
+		}
+	*np = (unsigned char)k;
+	return p;
+}
+
+static const unsigned char *
+get_profile(const unsigned char *p, const unsigned char *end, uint16_t *v,
+    int n)
+{
+	uint64_t c;
+	int k, h, last = -1;
+
+	if (p >= end)
+		return NULL;
+	for (k = *p++; k > 0; k--) {
+		if (p >= end || (h = *p++) >= n || h <= last ||
+		    !(p = get_varint(p, end, &c)) || c == 0 || c > UINT16_MAX)
+			return NULL;
+		v[h] = (uint16_t)c;
+		last = h;
+	}
+	return p;
+}
+
+int
+soc_baseline_encode(const struct soc_baseline_entry *e, struct soc_buf *out)
+{
+	size_t klen = strlen(e->key);
+	unsigned char *p, *start;
+
+	if (soc_buf_grow(out, 10 + klen + SOC_BASELINE_ENC_MAX) < 0)
+		return -1;
+	p = start = (unsigned char *)out->p + out->len;
+	p = put_varint(p, klen);
+	memcpy(p, e->key, klen);
+	p += klen;
+	*p++ = e->how ? 1 : 0;
+	p = put_double(p, e->count);
+	p = put_double(p, e->fast);
+	p = put_double(p, e->total);
+	p = put_varint(p, zig(e->first));
+	p = put_varint(p, zig(e->last));
+	p = put_profile(p, e->hod, 24);
+	if (e->how)
+		p = put_profile(p, e->how, SOC_BASELINE_HOW);
+	out->len += (size_t)(p - start);
+	out->p[out->len] = 0;
+	return 0;
+}
+
+size_t
+soc_baseline_decode(struct soc_baseline *b, const unsigned char *p, size_t n)
+{
+	const unsigned char *q = p, *end = p + n, *key;
+	struct soc_baseline_entry e, *ne;
+	uint16_t how[SOC_BASELINE_HOW];
+	uint64_t klen, u;
+	char kbuf[256], *k;
+	int flags;
+
+	memset(&e, 0, sizeof e);
+	memset(how, 0, sizeof how);
+	if (!(q = get_varint(q, end, &klen)) || klen == 0 ||
+	    klen > (uint64_t)(end - q) || memchr(q, 0, (size_t)klen))
+		return 0;
+	key = q;
+	q += klen;
+	if (q >= end || (flags = *q++) > 1 ||
+	    !(q = get_double(q, end, &e.count)) ||
+	    !(q = get_double(q, end, &e.fast)) ||
+	    !(q = get_double(q, end, &e.total)) ||
+	    !(q = get_varint(q, end, &u)))
+		return 0;
+	e.first = zag(u);
+	if (!(q = get_varint(q, end, &u)))
+		return 0;
+	e.last = zag(u);
+	if (!(q = get_profile(q, end, e.hod, 24)) ||
+	    (flags && !(q = get_profile(q, end, how, SOC_BASELINE_HOW))))
+		return 0;
+	k = klen < sizeof kbuf ? kbuf : soc_xmalloc((size_t)klen + 1);
+	memcpy(k, key, (size_t)klen);
+	k[klen] = 0;
+	ne = soc_baseline_put(b, k);
+	if (k != kbuf)
+		free(k);
+	ne->count = e.count;
+	ne->fast = e.fast;
+	ne->total = e.total;
+	ne->first = e.first;
+	ne->last = e.last;
+	memcpy(ne->hod, e.hod, sizeof ne->hod);
+	if (flags) {
+		if (!ne->how)
+			ne->how = soc_xcalloc(SOC_BASELINE_HOW, sizeof(*ne->how));
+		memcpy(ne->how, how, sizeof how);
+	}
+	ne->dirty = 0;
+	return (size_t)(q - p);
 }
 
 void

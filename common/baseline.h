@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define SOC_BASELINE_HOW 168
 
 struct soc_baseline_entry {
@@ -37,6 +39,9 @@ struct soc_baseline_entry {
 	uint16_t *how;			/* NULL until the profile is asked for */
 	int dirty;
 };
+
+/* The bytes soc_baseline_encode may write for one entry, beyond its key. */
+#define SOC_BASELINE_ENC_MAX (10 + 1 + 24 + 20 + 1 + 24 * 4 + 1 + 168 * 4)
 
 /* A slot of the table: the entry's hash and last time beside it, so that
  * probing and choosing what to evict read the slots, not the entries. */
@@ -52,6 +57,11 @@ struct soc_baseline {
 	double hl_slow, hl_fast;		/* half-lives in ms */
 	unsigned long long evicted;
 	int64_t horizon;		/* every evicted entry was last seen before or at this */
+	/* Partitions (see soc_baseline_partition): 2^part_bits of them,
+	 * part_dirty[i] set when an entry of partition i was touched or
+	 * dropped.  NULL when not partitioned. */
+	unsigned part_bits;
+	unsigned char *part_dirty;
 };
 
 void soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
@@ -89,6 +99,30 @@ unsigned soc_baseline_hod_total(const struct soc_baseline_entry *e);
  * evictions.  A loader that sets entries' last directly calls it once
  * done, whatever keep, so the table notes their times. */
 void soc_baseline_keep_newest(struct soc_baseline *b, size_t keep);
+
+/*
+ * Partitions, for a store that writes the table in pieces: an entry
+ * belongs to partition soc_baseline_part(b, e->hash) of 2^bits, and the
+ * table marks a partition dirty when one of its entries is touched,
+ * evicted or dropped (soc_baseline_put alone marks nothing: a loader
+ * puts what the store already holds).  Setting the partitions marks
+ * none dirty.
+ */
+void soc_baseline_partition(struct soc_baseline *b, unsigned bits);
+size_t soc_baseline_part(const struct soc_baseline *b, uint64_t hash);
+
+/*
+ * An entry's fields (all but its key) in a compact, portable form: the
+ * counters as IEEE doubles, the times as varints, the profiles as their
+ * non-zero hours.  encode appends the key's length, the key and the
+ * fields to out (-1 when out's maximum is reached); decode reads one
+ * such entry from p[0..n), puts it into b and returns the bytes used, or
+ * 0 when they are not a valid entry.
+ */
+int soc_baseline_encode(const struct soc_baseline_entry *e,
+    struct soc_buf *out);
+size_t soc_baseline_decode(struct soc_baseline *b, const unsigned char *p,
+    size_t n);
 
 /* Visit the dirty entries only, by key. */
 void soc_baseline_each_dirty(struct soc_baseline *b,

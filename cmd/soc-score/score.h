@@ -80,6 +80,21 @@ struct alert {
 	int nfeat;
 };
 
+/* The recent alerts' features (recent.c). */
+struct score_recent_chunk {
+	int64_t first, last;		/* sequence numbers; first 0: none */
+	struct soc_buf data;
+};
+struct score_recent {
+	struct score_recent_chunk pend;	/* not written yet */
+	struct score_recent_chunk *ch;	/* written, by first; with the index */
+	size_t nch, live;		/* live: entries of ch and pend */
+	int64_t pruned;			/* entries up to this are gone */
+	int active;			/* the index is built */
+	struct score_recent_slot *slot;	/* the index, open addressing */
+	size_t cap, n;
+};
+
 struct score_state {
 	struct score_params p;
 	struct soc_baseline bl;		/* entity baselines */
@@ -90,12 +105,14 @@ struct score_state {
 	int have_db, learn;
 	char *state_dir;
 	/* prepared statements (NULL without a database) */
-	sqlite3_stmt *st_recent_put, *st_recent_get, *st_recent_prune;
+	sqlite3_stmt *st_recent_get, *st_recent_prune;	/* the old table */
+	struct score_recent recent;
 	sqlite3_stmt *st_seen, *st_seen_put;
 	int64_t recent_seq;
 	unsigned long pending;		/* alerts since the last commit */
 	unsigned long checkpoints;	/* commits so far */
 	int in_tx;
+	int bl_rewrite;			/* write every partition at the next flush */
 	/* audit log of model updates */
 	void *audit;			/* struct soc_audit *, NULL when none */
 	int audit_tried, audit_failed;
@@ -111,12 +128,20 @@ void score_state_close(struct score_state *s);
 /* Commit what changed (learn mode only; the baselines at every eighth
  * call and at close); called every so many alerts. */
 void score_state_checkpoint(struct score_state *s);
+void score_model_save(struct score_state *s);
+int64_t score_meta_get(struct score_state *s, const char *k, int64_t def);
+void score_meta_put(struct score_state *s, const char *k, int64_t v);
+
+/* recent.c */
+void score_recent_init(struct score_state *s);
+void score_recent_free(struct score_state *s);
 void score_recent_put(struct score_state *s, const struct alert *a);
 /* The features of a recent alert: "rulekey\nrekey\nts\nfeat..." in out,
  * 0, or -1 when unknown. */
 int score_recent_get(struct score_state *s, const char *id,
     struct soc_buf *out);
-void score_model_save(struct score_state *s);
+/* At a checkpoint: write the pending alerts, prune to max_recent. */
+void score_recent_flush(struct score_state *s);
 
 /* factors.c */
 void alert_init(struct alert *a);

@@ -34,10 +34,20 @@ static const char *const migrations[] = {
 	"CREATE INDEX recent_seq ON recent(seq);"
 	"CREATE TABLE verdicts(target TEXT NOT NULL, by TEXT NOT NULL,"
 	" verdict TEXT NOT NULL, PRIMARY KEY(target, by, verdict));",
+	/* 2: the baselines as partitions of encoded entries (the rows of
+	 * baseline are read, and moved over by the next learning run). */
+	"CREATE TABLE baseline_part(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+	/* and the recent alerts in chunks (recent.c) */
+	"CREATE TABLE recent_chunk(first INTEGER PRIMARY KEY,"
+	" last INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 
-static int64_t
-meta_get(struct score_state *s, const char *k, int64_t def)
+/* Entries per partition of the baselines, about: a partition is one row,
+ * rewritten whole when one of its entries changed. */
+#define PART_ENTRIES 32
+
+int64_t
+score_meta_get(struct score_state *s, const char *k, int64_t def)
 {
 	sqlite3_stmt *st = soc_db_prepare(&s->db,
 	    "SELECT v FROM meta WHERE k = ?1");
@@ -50,8 +60,8 @@ meta_get(struct score_state *s, const char *k, int64_t def)
 	return v;
 }
 
-static void
-meta_put(struct score_state *s, const char *k, int64_t v)
+void
+score_meta_put(struct score_state *s, const char *k, int64_t v)
 {
 	sqlite3_stmt *st = soc_db_prepare(&s->db,
 	    "INSERT OR REPLACE INTO meta(k, v) VALUES (?1, ?2)");
@@ -62,19 +72,28 @@ meta_put(struct score_state *s, const char *k, int64_t v)
 	sqlite3_finalize(st);
 }
 
-static void
-load(struct score_state *s)
+/* The partitions' bits for max entries: about PART_ENTRIES each. */
+static unsigned
+part_bits(size_t max)
+{
+	unsigned bits = 0;
+
+	while (bits < 24 && (max >> bits) > PART_ENTRIES)
+		bits++;
+	return bits;
+}
+
+/* The rows of the first schema's baseline table, as migrated databases
+ * hold them until a learning run rewrites them as partitions. */
+static size_t
+load_rows(struct score_state *s)
 {
 	struct soc_baseline_entry *e;
 	sqlite3_stmt *st;
 	const void *blob;
-	size_t max = s->bl.max;
-	int n;
+	size_t n = 0;
+	int len;
 
-	/* Every row, in table order, then the newest max_entities kept in
-	 * memory: the same set as ORDER BY last DESC, key LIMIT max, without
-	 * SQLite sorting (and spilling to temporary files) the whole table. */
-	s->bl.max = SIZE_MAX;
 	st = soc_db_prepare(&s->db, "SELECT key, count, fast, total, first,"
 	    " last, hod, how FROM baseline");
 	while (soc_db_step(&s->db, st) == SQLITE_ROW) {
@@ -86,19 +105,65 @@ load(struct score_state *s)
 		e->first = sqlite3_column_int64(st, 4);
 		e->last = sqlite3_column_int64(st, 5);
 		blob = sqlite3_column_blob(st, 6);
-		n = sqlite3_column_bytes(st, 6);
-		if (blob && n == (int)sizeof(e->hod))
+		len = sqlite3_column_bytes(st, 6);
+		if (blob && len == (int)sizeof(e->hod))
 			memcpy(e->hod, blob, sizeof(e->hod));
 		blob = sqlite3_column_blob(st, 7);
-		n = sqlite3_column_bytes(st, 7);
-		if (blob && n == SOC_BASELINE_HOW * (int)sizeof(uint16_t)) {
+		len = sqlite3_column_bytes(st, 7);
+		if (blob && len == SOC_BASELINE_HOW * (int)sizeof(uint16_t)) {
 			e->how = soc_xcalloc(SOC_BASELINE_HOW, sizeof(uint16_t));
-			memcpy(e->how, blob, (size_t)n);
+			memcpy(e->how, blob, (size_t)len);
 		}
 		e->dirty = 0;
+		n++;
 	}
 	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+load_parts(struct score_state *s)
+{
+	sqlite3_stmt *st;
+	const unsigned char *p;
+	size_t n, used;
+
+	st = soc_db_prepare(&s->db, "SELECT id, data FROM baseline_part");
+	while (soc_db_step(&s->db, st) == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 1);
+		n = (size_t)sqlite3_column_bytes(st, 1);
+		while (n > 0) {
+			if ((used = soc_baseline_decode(&s->bl, p, n)) == 0) {
+				soc_warn("damaged baseline partition %lld in "
+				    "'%s' ignored from there",
+				    (long long)sqlite3_column_int64(st, 0),
+				    s->db.path);
+				break;
+			}
+			p += used;
+			n -= used;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+load(struct score_state *s)
+{
+	struct soc_baseline_entry *e;
+	sqlite3_stmt *st;
+	size_t max = s->bl.max;
+	unsigned bits = part_bits(max);
+
+	/* Every entry stored, then the newest max_entities kept in memory:
+	 * the same set as ORDER BY last DESC, key LIMIT max. */
+	s->bl.max = SIZE_MAX;
+	if (load_rows(s) > 0 ||
+	    score_meta_get(s, "baseline_part_bits", -1) != (int64_t)bits)
+		s->bl_rewrite = 1;	/* rows to move, or partitions to redo */
+	load_parts(s);
 	s->bl.max = max;
+	soc_baseline_partition(&s->bl, bits);
 	soc_baseline_keep_newest(&s->bl, max);
 
 	st = soc_db_prepare(&s->db, "SELECT rule, tp, fp, bp FROM fidelity");
@@ -120,9 +185,9 @@ load(struct score_state *s)
 			s->model.w[i] = sqlite3_column_double(st, 1);
 	}
 	sqlite3_finalize(st);
-	s->model.version = (uint64_t)meta_get(s, "model_version", 0);
-	s->recent_seq = meta_get(s, "recent_seq", 0);
-	if (meta_get(s, "model_bits", (int64_t)s->model.bits) !=
+	s->model.version = (uint64_t)score_meta_get(s, "model_version", 0);
+	s->recent_seq = score_meta_get(s, "recent_seq", 0);
+	if (score_meta_get(s, "model_bits", (int64_t)s->model.bits) !=
 	    (int64_t)s->model.bits) {
 		soc_warn("model_bits changed: the learned weights are reset");
 		soc_model_reset(&s->model);
@@ -176,9 +241,8 @@ score_state_open(struct score_state *s, const char *state_dir,
 	    "SELECT feats FROM recent WHERE id = ?1");
 	s->st_seen = soc_db_prepare(&s->db, "SELECT 1 FROM verdicts"
 	    " WHERE target = ?1 AND by = ?2 AND verdict = ?3");
+	score_recent_init(s);
 	if (learn) {
-		s->st_recent_put = soc_db_prepare(&s->db, "INSERT OR REPLACE"
-		    " INTO recent(id, seq, feats) VALUES (?1, ?2, ?3)");
 		s->st_recent_prune = soc_db_prepare(&s->db,
 		    "DELETE FROM recent WHERE seq <= ?1");
 		s->st_seen_put = soc_db_prepare(&s->db, "INSERT OR IGNORE"
@@ -194,30 +258,79 @@ struct save_ctx {
 };
 
 static int
-save_baseline(struct soc_baseline_entry *e, void *arg)
+by_key(const void *x, const void *y)
 {
-	struct save_ctx *c = arg;
-	sqlite3_stmt *st = c->st;
+	return strcmp((*(struct soc_baseline_entry *const *)x)->key,
+	    (*(struct soc_baseline_entry *const *)y)->key);
+}
 
-	if (!e->dirty)
-		return 0;
-	sqlite3_bind_text(st, 1, e->key, -1, SQLITE_STATIC);
-	sqlite3_bind_double(st, 2, e->count);
-	sqlite3_bind_double(st, 3, e->fast);
-	sqlite3_bind_double(st, 4, e->total);
-	sqlite3_bind_int64(st, 5, e->first);
-	sqlite3_bind_int64(st, 6, e->last);
-	sqlite3_bind_blob(st, 7, e->hod, sizeof(e->hod), SQLITE_STATIC);
-	if (e->how)
-		sqlite3_bind_blob(st, 8, e->how,
-		    SOC_BASELINE_HOW * sizeof(uint16_t), SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 8);
-	soc_db_step(&c->s->db, st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	e->dirty = 0;
-	return 0;
+/* Write the dirty partitions (all with bl_rewrite), each as one row of
+ * its entries encoded in key order, or no row when it has none left. */
+static void
+save_baselines(struct score_state *s)
+{
+	struct soc_baseline *b = &s->bl;
+	struct soc_baseline_entry **v, *e;
+	struct soc_buf data = SOC_BUF_INIT;
+	sqlite3_stmt *put, *del;
+	size_t np = (size_t)1 << b->part_bits, *start, i, p, n = 0;
+
+	if (s->bl_rewrite) {
+		soc_db_exec(&s->db, "DELETE FROM baseline");
+		soc_db_exec(&s->db, "DELETE FROM baseline_part");
+		memset(b->part_dirty, 1, np);
+	}
+	/* The entries of the dirty partitions, grouped by partition
+	 * (a counting sort: start[p] is where partition p's begin). */
+	start = soc_xcalloc(np + 1, sizeof(*start));
+	for (i = 0; i < b->cap; i++)
+		if ((e = b->slot[i].e) &&
+		    b->part_dirty[p = soc_baseline_part(b, e->hash)])
+			start[p + 1]++, n++;
+	for (p = 0; p < np; p++)
+		start[p + 1] += start[p];
+	v = soc_xcalloc(n ? n : 1, sizeof(*v));
+	for (i = 0; i < b->cap; i++)
+		if ((e = b->slot[i].e) &&
+		    b->part_dirty[p = soc_baseline_part(b, e->hash)])
+			v[start[p]++] = e;
+	put = soc_db_prepare(&s->db, "INSERT INTO baseline_part(id, data)"
+	    " VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data");
+	del = soc_db_prepare(&s->db, "DELETE FROM baseline_part WHERE id = ?1");
+	/* start[p] is now where partition p ends, and p - 1's begin. */
+	for (p = 0, i = 0; p < np; i = start[p++]) {
+		if (!b->part_dirty[p])
+			continue;
+		b->part_dirty[p] = 0;
+		if (i == start[p]) {
+			if (!s->bl_rewrite) {
+				sqlite3_bind_int64(del, 1, (sqlite3_int64)p);
+				soc_db_step(&s->db, del);
+				sqlite3_reset(del);
+			}
+			continue;
+		}
+		qsort(v + i, start[p] - i, sizeof(*v), by_key);
+		soc_buf_reset(&data);
+		for (; i < start[p]; i++) {
+			if (soc_baseline_encode(v[i], &data) < 0)
+				soc_die(SOC_EX_SOFTWARE, "out of memory");
+			v[i]->dirty = 0;
+		}
+		sqlite3_bind_int64(put, 1, (sqlite3_int64)p);
+		sqlite3_bind_blob(put, 2, data.p, (int)data.len, SQLITE_STATIC);
+		soc_db_step(&s->db, put);
+		sqlite3_reset(put);
+	}
+	sqlite3_finalize(put);
+	sqlite3_finalize(del);
+	if (s->bl_rewrite)
+		score_meta_put(s, "baseline_part_bits", (int64_t)b->part_bits);
+	s->bl_rewrite = 0;
+	b->evicted = 0;
+	soc_buf_release(&data);
+	free(start);
+	free(v);
 }
 
 static int
@@ -254,15 +367,15 @@ score_model_save(struct score_state *s)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	meta_put(s, "model_version", (int64_t)s->model.version);
-	meta_put(s, "model_bits", (int64_t)s->model.bits);
+	score_meta_put(s, "model_version", (int64_t)s->model.version);
+	score_meta_put(s, "model_bits", (int64_t)s->model.bits);
 	s->model_dirty = 0;
 }
 
 /* Baselines are written at every BASELINE_EVERY-th checkpoint and at the
  * end.  A checkpoint's changed entries lie all over the table, so each
- * write rewrites most of its pages whatever their number: fewer, larger
- * writes cost far less.  The rest (fidelity, model, recent alerts) is
+ * write rewrites most of its partitions whatever their number: fewer,
+ * larger writes cost far less.  The rest (fidelity, model, recent alerts) is
  * committed at every checkpoint, and a run reads its baselines from
  * memory, so scores do not depend on it. */
 #define BASELINE_EVERY 8
@@ -271,32 +384,12 @@ static void
 checkpoint(struct score_state *s, int final)
 {
 	struct save_ctx c = { s, NULL };
-	sqlite3_stmt *st;
 
 	if (!s->have_db || !s->learn)
 		return;
 	if (!final && ++s->checkpoints % BASELINE_EVERY != 0)
 		goto rest;
-	/* An upsert changes a known row in place; INSERT OR REPLACE deleted
-	 * it and inserted it again under a new rowid, rewriting its key
-	 * index entry too. */
-	c.st = soc_db_prepare(&s->db, "INSERT INTO baseline(key,"
-	    " count, fast, total, first, last, hod, how)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key) DO UPDATE"
-	    " SET count = excluded.count, fast = excluded.fast,"
-	    " total = excluded.total, first = excluded.first,"
-	    " last = excluded.last, hod = excluded.hod, how = excluded.how");
-	soc_baseline_each_dirty(&s->bl, save_baseline, &c);
-	sqlite3_finalize(c.st);
-	if (s->bl.evicted) {
-		/* Rows older than every entry still held were evicted. */
-		st = soc_db_prepare(&s->db,
-		    "DELETE FROM baseline WHERE last < ?1");
-		sqlite3_bind_int64(st, 1, s->bl.horizon);
-		soc_db_step(&s->db, st);
-		sqlite3_finalize(st);
-		s->bl.evicted = 0;
-	}
+	save_baselines(s);
 rest:
 	c.st = soc_db_prepare(&s->db, "INSERT INTO fidelity(rule, tp, fp, bp)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(rule) DO UPDATE"
@@ -305,13 +398,8 @@ rest:
 	sqlite3_finalize(c.st);
 	if (s->model_dirty)
 		score_model_save(s);
-	if (s->recent_seq > (int64_t)s->p.max_recent) {
-		sqlite3_bind_int64(s->st_recent_prune, 1,
-		    s->recent_seq - (int64_t)s->p.max_recent);
-		soc_db_step(&s->db, s->st_recent_prune);
-		sqlite3_reset(s->st_recent_prune);
-	}
-	meta_put(s, "recent_seq", s->recent_seq);
+	score_recent_flush(s);
+	score_meta_put(s, "recent_seq", s->recent_seq);
 	soc_db_exec(&s->db, "COMMIT");
 	soc_db_exec(&s->db, "BEGIN IMMEDIATE");
 	s->pending = 0;
@@ -324,54 +412,6 @@ score_state_checkpoint(struct score_state *s)
 }
 
 void
-score_recent_put(struct score_state *s, const struct alert *a)
-{
-	struct soc_buf *b = &s->tmp;
-	char ts[24];
-	int i;
-
-	if (!s->have_db || !s->learn || a->id.len == 0)
-		return;
-	/* "%s\n%s\n%lld" and "\n%s" per feature, without printf (the
-	 * parts are far below the buffer's maximum). */
-	snprintf(ts, sizeof(ts), "%lld", (long long)a->ts);
-	soc_buf_reset(b);
-	soc_buf_addstr(b, a->rulekey.p);
-	soc_buf_addch(b, '\n');
-	soc_buf_addstr(b, a->key[PAIR_RULE_ENTITY].p);
-	soc_buf_addch(b, '\n');
-	soc_buf_addstr(b, ts);
-	for (i = 0; i < a->nfeat; i++) {
-		soc_buf_addch(b, '\n');
-		soc_buf_addstr(b, a->feat[i].p);
-	}
-	sqlite3_bind_text(s->st_recent_put, 1, a->id.p, (int)a->id.len,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(s->st_recent_put, 2, ++s->recent_seq);
-	sqlite3_bind_text(s->st_recent_put, 3, b->p, (int)b->len, SQLITE_STATIC);
-	soc_db_step(&s->db, s->st_recent_put);
-	sqlite3_reset(s->st_recent_put);
-}
-
-int
-score_recent_get(struct score_state *s, const char *id, struct soc_buf *out)
-{
-	int rc = -1;
-
-	if (!s->have_db)
-		return -1;
-	sqlite3_bind_text(s->st_recent_get, 1, id, -1, SQLITE_STATIC);
-	if (soc_db_step(&s->db, s->st_recent_get) == SQLITE_ROW) {
-		soc_buf_reset(out);
-		if (soc_buf_add(out, sqlite3_column_text(s->st_recent_get, 0),
-		    (size_t)sqlite3_column_bytes(s->st_recent_get, 0)) == 0)
-			rc = 0;
-	}
-	sqlite3_reset(s->st_recent_get);
-	return rc;
-}
-
-void
 score_state_close(struct score_state *s)
 {
 	if (s->have_db) {
@@ -379,13 +419,13 @@ score_state_close(struct score_state *s)
 			checkpoint(s, 1);
 			soc_db_exec(&s->db, "COMMIT");
 		}
-		sqlite3_finalize(s->st_recent_put);
 		sqlite3_finalize(s->st_recent_get);
 		sqlite3_finalize(s->st_recent_prune);
 		sqlite3_finalize(s->st_seen);
 		sqlite3_finalize(s->st_seen_put);
 		soc_db_close(&s->db);
 	}
+	score_recent_free(s);
 	soc_baseline_free(&s->bl);
 	soc_baseline_free(&s->fid);
 	soc_model_free(&s->model);
