@@ -23,11 +23,68 @@ soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
 	b->horizon = INT64_MIN;
 }
 
-static void
-entry_free(struct soc_baseline_entry *e)
+/* Entries are allocated in classes of 32 bytes (the key with them); the
+ * freed ones of the classes below 8 and the freed profiles are kept on
+ * lists for reuse, their first bytes pointing to the next. */
+#define CLASS 32
+
+static struct soc_baseline_entry *
+entry_new(struct soc_baseline *b, size_t klen)
 {
-	free(e->how);
-	free(e);	/* the key is allocated with the entry */
+	size_t size = sizeof(struct soc_baseline_entry) + klen + 1, c;
+	struct soc_baseline_entry *e;
+	void **fl;
+
+	size = (size + CLASS - 1) / CLASS * CLASS;
+	c = size / CLASS - sizeof(struct soc_baseline_entry) / CLASS;
+	fl = c < 8 ? &b->free_entry[c] : NULL;
+	if (fl && *fl) {
+		e = *fl;
+		memcpy(fl, e, sizeof(void *));
+		memset(e, 0, size);
+	} else
+		e = soc_xcalloc(1, size);
+	e->size = (unsigned)size;
+	return e;
+}
+
+static void
+entry_free(struct soc_baseline *b, struct soc_baseline_entry *e)
+{
+	size_t c = e->size / CLASS - sizeof(*e) / CLASS;
+
+	if (e->how) {
+		memcpy(e->how, &b->free_how, sizeof(void *));
+		b->free_how = e->how;
+	}
+	if (c < 8) {
+		memcpy(e, &b->free_entry[c], sizeof(void *));
+		b->free_entry[c] = e;
+	} else
+		free(e);	/* the key is allocated with the entry */
+}
+
+static uint16_t *
+how_new(struct soc_baseline *b)
+{
+	uint16_t *h = b->free_how;
+
+	if (!h)
+		return soc_xcalloc(SOC_BASELINE_HOW, sizeof(*h));
+	memcpy(&b->free_how, h, sizeof(void *));
+	memset(h, 0, SOC_BASELINE_HOW * sizeof(*h));
+	return h;
+}
+
+static void
+free_list(void *p)
+{
+	void *next;
+
+	for (; p; p = next) {
+		memcpy(&next, p, sizeof(void *));
+		free(p);
+	}
 }
 
 void
@@ -36,8 +93,15 @@ soc_baseline_free(struct soc_baseline *b)
 	size_t i;
 
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i].e)
-			entry_free(b->slot[i].e);
+		if (b->slot[i].e) {
+			free(b->slot[i].e->how);
+			free(b->slot[i].e);
+		}
+	for (i = 0; i < 8; i++)
+		free_list(b->free_entry[i]);
+	free_list(b->free_how);
+	memset(b->free_entry, 0, sizeof(b->free_entry));
+	b->free_how = NULL;
 	free(b->slot);
 	free(b->part_dirty);
 	b->slot = NULL;
@@ -282,7 +346,7 @@ evict(struct soc_baseline *b)
 			SOC_ASSERT(b->slot[j].e);
 		remove_at(b, j);
 		mark(b, v[i].hash);
-		entry_free(v[i].e);
+		entry_free(b, v[i].e);
 	}
 	free(v);
 	b->evicted += drop;
@@ -321,27 +385,60 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 			place(b, v[i]);
 		else {
 			mark(b, v[i]->hash);
-			entry_free(v[i]);
+			entry_free(b, v[i]);
 		}
 	}
 	b->n = keep;
 	free(v);
 }
 
+void
+soc_baseline_key(struct soc_baseline_key *k, const char *s, size_t len)
+{
+	k->s = s;
+	k->len = len;
+	k->hash = soc_baseline_hash(s, len);
+}
+
+void
+soc_baseline_prefetch(const struct soc_baseline *b,
+    const struct soc_baseline_key *k)
+{
+	__builtin_prefetch(&b->slot[home(b, k->hash)]);
+}
+
+void
+soc_baseline_prefetch_entry(const struct soc_baseline *b,
+    const struct soc_baseline_key *k)
+{
+	const struct soc_baseline_slot *sl = &b->slot[home(b, k->hash)];
+
+	if (sl->e && sl->hash == k->hash)
+		__builtin_prefetch(sl->e);
+}
+
+struct soc_baseline_entry *
+soc_baseline_get_key(struct soc_baseline *b, const struct soc_baseline_key *k)
+{
+	return b->slot[find(b, k->hash, k->s)].e;
+}
+
 struct soc_baseline_entry *
 soc_baseline_get(struct soc_baseline *b, const char *key)
 {
-	uint64_t h = soc_baseline_hash(key, strlen(key));
+	struct soc_baseline_key k;
 
-	return b->slot[find(b, h, key)].e;
+	soc_baseline_key(&k, key, strlen(key));
+	return soc_baseline_get_key(b, &k);
 }
 
 /* The slot of key's entry, created when absent (may evict others). */
 static size_t
-put_slot(struct soc_baseline *b, const char *key)
+put_slot(struct soc_baseline *b, const struct soc_baseline_key *k)
 {
-	size_t klen = strlen(key);
-	uint64_t h = soc_baseline_hash(key, klen);
+	const char *key = k->s;
+	size_t klen = k->len;
+	uint64_t h = k->hash;
 	size_t i = find(b, h, key);
 	struct soc_baseline_entry *e;
 
@@ -355,7 +452,7 @@ put_slot(struct soc_baseline *b, const char *key)
 		rehash(b, b->cap * 2);
 		i = find(b, h, key);
 	}
-	e = soc_xcalloc(1, sizeof(*e) + klen + 1);
+	e = entry_new(b, klen);
 	e->hash = h;
 	e->key = (char *)(e + 1);
 	memcpy(e->key, key, klen);
@@ -370,8 +467,11 @@ put_slot(struct soc_baseline *b, const char *key)
 struct soc_baseline_entry *
 soc_baseline_put(struct soc_baseline *b, const char *key)
 {
-	size_t i = put_slot(b, key);	/* may move the slots */
+	struct soc_baseline_key k;
+	size_t i;
 
+	soc_baseline_key(&k, key, strlen(key));
+	i = put_slot(b, &k);	/* may move the slots */
 	return b->slot[i].e;
 }
 
@@ -412,7 +512,17 @@ struct soc_baseline_entry *
 soc_baseline_touch(struct soc_baseline *b, const char *key, int64_t t,
     double w, int with_how)
 {
-	size_t i = put_slot(b, key);
+	struct soc_baseline_key k;
+
+	soc_baseline_key(&k, key, strlen(key));
+	return soc_baseline_touch_key(b, &k, t, w, with_how);
+}
+
+struct soc_baseline_entry *
+soc_baseline_touch_key(struct soc_baseline *b, const struct soc_baseline_key *k,
+    int64_t t, double w, int with_how)
+{
+	size_t i = put_slot(b, k);
 	struct soc_baseline_entry *e = b->slot[i].e;
 	int h;
 
@@ -430,8 +540,7 @@ soc_baseline_touch(struct soc_baseline *b, const char *key, int64_t t,
 		bump(&e->hod[h], e->hod, 24);
 		if (with_how) {
 			if (!e->how)
-				e->how = soc_xcalloc(SOC_BASELINE_HOW,
-				    sizeof(*e->how));
+				e->how = how_new(b);
 			h = soc_baseline_hour_of_week(t);
 			bump(&e->how[h], e->how, SOC_BASELINE_HOW);
 		}
@@ -666,7 +775,7 @@ soc_baseline_decode(struct soc_baseline *b, const unsigned char *p, size_t n)
 	memcpy(ne->hod, e.hod, sizeof ne->hod);
 	if (flags) {
 		if (!ne->how)
-			ne->how = soc_xcalloc(SOC_BASELINE_HOW, sizeof(*ne->how));
+			ne->how = how_new(b);
 		memcpy(ne->how, how, sizeof how);
 	}
 	ne->dirty = 0;

@@ -38,6 +38,7 @@ struct soc_baseline_entry {
 	uint16_t hod[24];
 	uint16_t *how;			/* NULL until the profile is asked for */
 	int dirty;
+	unsigned size;			/* of the allocation, key included */
 };
 
 /* The bytes soc_baseline_encode may write for one entry, beyond its key. */
@@ -62,6 +63,17 @@ struct soc_baseline {
 	 * dropped.  NULL when not partitioned. */
 	unsigned part_bits;
 	unsigned char *part_dirty;
+	/* Freed entries by size class, and freed profiles, for reuse: a
+	 * full table frees and allocates entries all the time. */
+	void *free_entry[8];
+	void *free_how;
+};
+
+/* A key with its hash, for several lookups of the same key. */
+struct soc_baseline_key {
+	const char *s;
+	size_t len;
+	uint64_t hash;
 };
 
 void soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
@@ -70,12 +82,22 @@ void soc_baseline_free(struct soc_baseline *b);
 /* FNV-1a 64 of key[0..n). */
 uint64_t soc_baseline_hash(const char *key, size_t n);
 
+void soc_baseline_key(struct soc_baseline_key *k, const char *s, size_t len);
+/* Start loading the memory where key's slot lies, or its entry (where
+ * the slot is already in cache), ahead of a lookup. */
+void soc_baseline_prefetch(const struct soc_baseline *b,
+    const struct soc_baseline_key *k);
+void soc_baseline_prefetch_entry(const struct soc_baseline *b,
+    const struct soc_baseline_key *k);
+
 /* The entry for key, NULL when unseen.  Not changed. */
 struct soc_baseline_entry *soc_baseline_get(struct soc_baseline *b,
     const char *key);
 /* The entry for key, created when absent (may evict others first). */
 struct soc_baseline_entry *soc_baseline_put(struct soc_baseline *b,
     const char *key);
+struct soc_baseline_entry *soc_baseline_get_key(struct soc_baseline *b,
+    const struct soc_baseline_key *k);
 /* Decayed counts of e at time t (e may be NULL: zeros). */
 double soc_baseline_count(const struct soc_baseline *b,
     const struct soc_baseline_entry *e, int64_t t);
@@ -85,6 +107,8 @@ double soc_baseline_fast(const struct soc_baseline *b,
  * keeps the hour-of-week profile too).  Returns the entry. */
 struct soc_baseline_entry *soc_baseline_touch(struct soc_baseline *b,
     const char *key, int64_t t, double w, int with_how);
+struct soc_baseline_entry *soc_baseline_touch_key(struct soc_baseline *b,
+    const struct soc_baseline_key *k, int64_t t, double w, int with_how);
 
 /* The hour of day (0-23) and hour of week (0-167, Monday 00h = 0) of t. */
 int soc_baseline_hour(int64_t t);

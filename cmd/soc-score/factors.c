@@ -30,7 +30,7 @@ alert_init(struct alert *a)
 {
 	struct soc_buf *all[] = { &a->product, &a->rule, &a->rname, &a->host,
 	    &a->user, &a->src, &a->country, &a->process, &a->dst, &a->id,
-	    &a->tmp, &a->rulekey };
+	    &a->tmp, &a->rulekey, &a->hostkey, &a->userkey };
 	size_t i;
 
 	memset(a, 0, sizeof(*a));
@@ -47,7 +47,7 @@ alert_release(struct alert *a)
 {
 	struct soc_buf *all[] = { &a->product, &a->rule, &a->rname, &a->host,
 	    &a->user, &a->src, &a->country, &a->process, &a->dst, &a->id,
-	    &a->tmp, &a->rulekey };
+	    &a->tmp, &a->rulekey, &a->hostkey, &a->userkey };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -207,10 +207,10 @@ clean(struct soc_buf *b)
 static int
 cat(struct soc_buf *b, int n, const char *const *s)
 {
-	size_t len[8], tot = 0;
+	size_t len[12], tot = 0;
 	int i;
 
-	SOC_ASSERT(n <= 8);
+	SOC_ASSERT(n <= 12);
 	for (i = 0; i < n; i++) {
 		len[i] = strlen(s[i]);
 		if (len[i] > b->max - tot)
@@ -256,14 +256,35 @@ addfeat(struct alert *a, const char *name, const struct soc_buf *x,
 		a->nfeat++;
 }
 
+enum alert_kind
+alert_kind(struct alert *a, const struct soc_span *rec, struct soc_buf *kind)
+{
+	struct soc_span v;
+
+	index_top(a, rec);
+	soc_buf_reset(kind);
+	/* soc.kind decoded (soc_record_kind), else event.kind */
+	if (rget(a, "soc.kind", &v) == SOC_JSON_STRING &&
+	    soc_buf_grow(kind, 0) == 0 && soc_json_str_decode(&v, kind) == 0) {
+		if (strcmp(kind->p, "feedback") == 0)
+			return ALERT_KIND_FEEDBACK;
+		return strcmp(kind->p, "alert") == 0 ? ALERT_KIND_ALERT :
+		    ALERT_KIND_OTHER;
+	}
+	if (rget(a, "event.kind", &v) == SOC_JSON_STRING &&
+	    (soc_json_str_eq(&v, "alert", 5) || soc_json_str_eq(&v, "event", 5)))
+		return ALERT_KIND_ALERT;
+	return ALERT_KIND_OTHER;
+}
+
 void
-alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
+alert_read(struct alert *a, int64_t now)
 {
 	struct soc_buf *ent;
 	struct soc_span v;
 	int64_t ts;
+	int i;
 
-	index_top(a, rec);
 	a->ts = now;
 	if (rget(a, "@timestamp", &v) == SOC_JSON_STRING &&
 	    v.len >= 2 && soc_time_parse(v.p + 1, v.len - 2, &ts) == 0)
@@ -304,6 +325,17 @@ alert_read(struct alert *a, const struct soc_span *rec, int64_t now)
 	mkpair(&a->key[PAIR_USER_HOST], "uh", &a->user, &a->host);
 	mkpair(&a->key[PAIR_HOST_PROCESS], "hp", &a->host, &a->process);
 	mkpair(&a->key[PAIR_HOST_DEST], "hd", &a->host, &a->dst);
+	soc_buf_reset(&a->hostkey);
+	soc_buf_reset(&a->userkey);
+	if (a->host.len)
+		CAT(&a->hostkey, "h" SEP, a->host.p);
+	if (a->user.len)
+		CAT(&a->userkey, "u" SEP, a->user.p);
+	for (i = 0; i < NPAIRS; i++)
+		soc_baseline_key(&a->bk[i], a->key[i].p, a->key[i].len);
+	soc_baseline_key(&a->bk[BK_RULE], a->rulekey.p, a->rulekey.len);
+	soc_baseline_key(&a->bk[BK_HOST], a->hostkey.p, a->hostkey.len);
+	soc_baseline_key(&a->bk[BK_USER], a->userkey.p, a->userkey.len);
 
 	/* Model features are specific on purpose: a feature every alert of a
 	 * product or a busy host shares would act as a bias, and since
@@ -359,6 +391,42 @@ add_text(struct soc_buf *out, const char *s, size_t n, struct soc_buf *tmp)
 	return rc;
 }
 
+/* Append the factor {"name","points","evidence"} with evidence text
+ * ev[0..n) to the list; a factor whose points round to 0 is left out,
+ * but for the prior. */
+static void
+emit(struct factors *f, const char *name, long pts, const char *ev, size_t n)
+{
+	struct soc_buf *o = f->out;
+	char num[24], *q = num + sizeof(num);
+	unsigned long u = pts < 0 ? 0UL - (unsigned long)pts : (unsigned long)pts;
+
+	/* "%ld" */
+	*--q = 0;
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (pts < 0)
+		*--q = '-';
+	if ((f->nlist && soc_buf_addch(o, ',') < 0) ||
+	    soc_buf_addstr(o, "{\"name\":") < 0 ||
+	    soc_buf_add_json_str(o, name, strlen(name)) < 0 ||
+	    soc_buf_addstr(o, ",\"points\":") < 0 ||
+	    soc_buf_addstr(o, q) < 0 ||
+	    soc_buf_addstr(o, ",\"evidence\":") < 0 ||
+	    add_text(o, ev, n, f->tmp) < 0 ||
+	    soc_buf_addch(o, '}') < 0)
+		f->err = 1;
+	f->nlist++;
+	f->sum += (double)pts;
+}
+
+static int
+shows(const char *name, long pts)
+{
+	return pts != 0 || strcmp(name, "prior") == 0;
+}
+
 static void
 factor(struct factors *f, const char *name, double points, const char *fmt,
     ...) SOC_PRINTF(4, 5);
@@ -368,13 +436,11 @@ factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 {
 	va_list ap;
 	long pts = lround(points);
-	struct soc_buf *o = f->out;
-	char *ev = NULL, num[24];
+	char *ev = NULL;
 	int n;
 
-	if (pts == 0 && strcmp(name, "prior") != 0)
+	if (!shows(name, pts))
 		return;
-	snprintf(num, sizeof(num), "%ld", pts);
 	/* Evidence holds text decoded from the (validated) record, so it is
 	 * UTF-8; should it not be, it is re-encoded with U+FFFD. */
 	soc_buf_reset(f->ev);
@@ -391,19 +457,52 @@ factor(struct factors *f, const char *name, double points, const char *fmt, ...)
 			soc_die(SOC_EX_SOFTWARE, "out of memory");
 		va_end(ap);
 	}
-	if ((f->nlist && soc_buf_addch(o, ',') < 0) ||
-	    soc_buf_addstr(o, "{\"name\":") < 0 ||
-	    soc_buf_add_json_str(o, name, strlen(name)) < 0 ||
-	    soc_buf_addstr(o, ",\"points\":") < 0 ||
-	    soc_buf_addstr(o, num) < 0 ||
-	    soc_buf_addstr(o, ",\"evidence\":") < 0 ||
-	    add_text(o, ev ? ev : f->ev->p, (size_t)n, f->tmp) < 0 ||
-	    soc_buf_addch(o, '}') < 0)
-		f->err = 1;
+	emit(f, name, pts, ev ? ev : f->ev->p, (size_t)n);
 	free(ev);
-	f->nlist++;
-	f->sum += (double)pts;
 }
+
+/* factor() with evidence that is the text s[0] s[1] ... s[n-1] (as
+ * "%s%s..." would format it, without printf). */
+static void
+factor_cat(struct factors *f, const char *name, double points, int n,
+    const char *const *s)
+{
+	long pts = lround(points);
+
+	if (!shows(name, pts))
+		return;
+	soc_buf_reset(f->ev);
+	if (cat(f->ev, n, s) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	emit(f, name, pts, f->ev->p, f->ev->len);
+}
+
+#define FACTOR_CAT(f, name, points, ...) factor_cat((f), (name), (points), \
+	(int)(sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)), \
+	(const char *const[]){ __VA_ARGS__ })
+
+/* Copy the strings s[0..n) into buf as snprintf(buf, size, "%s%s...")
+ * would: truncated to size - 1 bytes. */
+static const char *
+words(char *buf, size_t size, int n, const char *const *s)
+{
+	size_t len = 0, l;
+	int i;
+
+	for (i = 0; i < n && len + 1 < size; i++) {
+		l = strlen(s[i]);
+		if (l > size - 1 - len)
+			l = size - 1 - len;
+		memcpy(buf + len, s[i], l);
+		len += l;
+	}
+	buf[len] = 0;
+	return buf;
+}
+
+#define WORDS(buf, size, ...) words((buf), (size), \
+	(int)(sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)), \
+	(const char *const[]){ __VA_ARGS__ })
 
 static void
 ago(char *out, size_t n, double ms)
@@ -421,28 +520,24 @@ pair_words(enum pair_kind k, const struct alert *a, char *buf, size_t n)
 {
 	switch (k) {
 	case PAIR_RULE_ENTITY:
-		snprintf(buf, n, "rule '%s' on '%s'", a->rname.p,
-		    a->host.len ? a->host.p : a->src.len ? a->src.p : a->user.p);
-		break;
+		return WORDS(buf, n, "rule '", a->rname.p, "' on '",
+		    a->host.len ? a->host.p : a->src.len ? a->src.p : a->user.p,
+		    "'");
 	case PAIR_USER_SOURCE:
-		snprintf(buf, n, "user %s from address %s", a->user.p, a->src.p);
-		break;
+		return WORDS(buf, n, "user ", a->user.p, " from address ",
+		    a->src.p);
 	case PAIR_USER_COUNTRY:
-		snprintf(buf, n, "user %s from country %s", a->user.p,
+		return WORDS(buf, n, "user ", a->user.p, " from country ",
 		    a->country.p);
-		break;
 	case PAIR_USER_HOST:
-		snprintf(buf, n, "user %s on host %s", a->user.p, a->host.p);
-		break;
+		return WORDS(buf, n, "user ", a->user.p, " on host ", a->host.p);
 	case PAIR_HOST_PROCESS:
-		snprintf(buf, n, "process %s on host %s", a->process.p,
+		return WORDS(buf, n, "process ", a->process.p, " on host ",
 		    a->host.p);
-		break;
 	default:
-		snprintf(buf, n, "host %s talking to %s", a->host.p, a->dst.p);
-		break;
+		return WORDS(buf, n, "host ", a->host.p, " talking to ",
+		    a->dst.p);
 	}
-	return buf;
 }
 
 static void
@@ -459,7 +554,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 	 * a pair never seen at this time of day is new at this hour, so its
 	 * familiarity at other hours does not count against it. */
 	if (a->key[PAIR_RULE_ENTITY].len) {
-		e = soc_baseline_get(&s->bl, a->key[PAIR_RULE_ENTITY].p);
+		e = soc_baseline_get_key(&s->bl, &a->bk[PAIR_RULE_ENTITY]);
 		h = soc_baseline_hour(a->ts);
 		tot = soc_baseline_hod_total(e);
 		hour_new = e && (double)(a->ts - e->first) >=
@@ -469,7 +564,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 	for (k = 0; k < NPAIRS; k++) {
 		if (a->key[k].len == 0)
 			continue;
-		e = soc_baseline_get(&s->bl, a->key[k].p);
+		e = soc_baseline_get_key(&s->bl, &a->bk[k]);
 		/* The words and times are written only for a factor that
 		 * shows (factor() drops one whose points round to 0). */
 		if (!e || e->total <= 0) {
@@ -477,7 +572,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 			    p->pair_weight);
 			f->anomaly += pts;
 			if (lround(pts) != 0)
-				factor(f, pair_name[k], pts, "first time seen: %s",
+				FACTOR_CAT(f, pair_name[k], pts, "first time seen: ",
 				    pair_words(k, a, what, sizeof(what)));
 			continue;
 		}
@@ -520,9 +615,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 
 		if (who->len == 0)
 			continue;
-		soc_buf_reset(&s->tmp);
-		CAT(&s->tmp, k ? "u" SEP : "h" SEP, who->p);
-		e = soc_baseline_get(&s->bl, s->tmp.p);
+		e = soc_baseline_get_key(&s->bl, &a->bk[k ? BK_USER : BK_HOST]);
 		if (!e || !e->how || (double)(a->ts - e->first) <
 		    p->week_warmup_s * 1000 || e->total < p->week_min)
 			continue;
@@ -535,7 +628,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 	}
 
 	/* Burst: the rule's last minutes against its usual rate. */
-	r = soc_baseline_get(&s->bl, a->rulekey.p);
+	r = soc_baseline_get_key(&s->bl, &a->bk[BK_RULE]);
 	if (r && (double)(a->ts - r->first) >= p->burst_warmup_s * 1000) {
 		fast = soc_baseline_fast(&s->bl, r, a->ts) + 1;
 		slow = soc_baseline_count(&s->bl, r, a->ts) + 1;
@@ -685,20 +778,29 @@ update(struct score_state *s, struct alert *a)
 {
 	int k;
 
-	soc_baseline_touch(&s->bl, a->rulekey.p, a->ts, 1, 0);
+	soc_baseline_touch_key(&s->bl, &a->bk[BK_RULE], a->ts, 1, 0);
 	for (k = 0; k < NPAIRS; k++)
 		if (a->key[k].len)
-			soc_baseline_touch(&s->bl, a->key[k].p, a->ts, 1, 0);
-	if (a->host.len) {
-		soc_buf_reset(&s->tmp);
-		CAT(&s->tmp, "h" SEP, a->host.p);
-		soc_baseline_touch(&s->bl, s->tmp.p, a->ts, 1, 1);
-	}
-	if (a->user.len) {
-		soc_buf_reset(&s->tmp);
-		CAT(&s->tmp, "u" SEP, a->user.p);
-		soc_baseline_touch(&s->bl, s->tmp.p, a->ts, 1, 1);
-	}
+			soc_baseline_touch_key(&s->bl, &a->bk[k], a->ts, 1, 0);
+	if (a->host.len)
+		soc_baseline_touch_key(&s->bl, &a->bk[BK_HOST], a->ts, 1, 1);
+	if (a->user.len)
+		soc_baseline_touch_key(&s->bl, &a->bk[BK_USER], a->ts, 1, 1);
+}
+
+/* The confidence conf = k / 100 as soc_json_dump_real writes it, each of
+ * the 101 texts made once. */
+static int
+add_conf(struct score_state *s, double k, double conf, struct soc_buf *out)
+{
+	struct soc_buf *c;
+
+	if (!(k >= 0 && k <= 100))
+		return soc_json_dump_real(conf, out);
+	c = &s->conf[(int)k];
+	if (c->len == 0 && soc_json_dump_real(conf, c) < 0)
+		return -1;
+	return soc_buf_add(out, c->p, c->len);
 }
 
 int
@@ -708,11 +810,17 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	const struct score_params *p = &s->p;
 	struct factors fs, *f = &fs;
 	struct soc_buf *fl = &s->val;
-	double value, conf, pr;
+	double value, conf, pr, k;
 	const char *disp, *verdict, *prio;
+	char num[24];
 	long v;
-	int rc;
+	int i, rc;
 
+	/* The baseline slots, then entries, this alert reads: their cache
+	 * misses overlap, instead of each lookup waiting for its own. */
+	for (i = 0; i < NPAIRS + 3; i++)
+		if (a->bk[i].len)
+			soc_baseline_prefetch(&s->bl, &a->bk[i]);
 	soc_buf_reset(fl);
 	f->out = fl;
 	f->nlist = f->err = 0;
@@ -720,7 +828,10 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	f->guard = NULL;
 	f->ev = &s->ev;
 	f->tmp = &s->evtmp;
-	factor(f, "prior", p->prior, "base rate: most alerts need no human");
+	FACTOR_CAT(f, "prior", p->prior, "base rate: most alerts need no human");
+	for (i = 0; i < NPAIRS + 3; i++)
+		if (a->bk[i].len)
+			soc_baseline_prefetch_entry(&s->bl, &a->bk[i]);
 	context(s, a, f);
 	behaviour(s, a, f);
 	learned(s, a, f);
@@ -746,19 +857,20 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	if (strcmp(disp, "escalate") == 0 && strcmp(prio, "P4") == 0)
 		prio = "P3";
 	pr = value / 100.0;
-	conf = floor(fmax(pr, 1 - pr) * 100 + 0.5) / 100;
+	k = floor(fmax(pr, 1 - pr) * 100 + 0.5);
+	conf = k / 100;
 
 	/* The member, written directly in the order and form soc_json_dump
 	 * gave the jansson object it replaces. */
 	rc = f->err ? -1 : 0;
-	if (rc == 0 && (soc_buf_addf(out, "{\"value\":%ld,\"verdict\":\"%s\","
-	    "\"priority\":\"%s\",\"disposition\":\"%s\",\"confidence\":",
-	    v, verdict, prio, disp) < 0 || soc_json_dump_real(conf, out) < 0 ||
+	snprintf(num, sizeof(num), "%ld", v);
+	if (rc == 0 && (CAT(out, "{\"value\":", num, ",\"verdict\":\"",
+	    verdict, "\",\"priority\":\"", prio, "\",\"disposition\":\"", disp,
+	    "\",\"confidence\":") < 0 || add_conf(s, k, conf, out) < 0 ||
 	    soc_buf_addstr(out, ",\"factors\":[") < 0 ||
 	    soc_buf_add(out, fl->p, fl->len) < 0 ||
 	    soc_buf_addch(out, ']') < 0 ||
-	    (f->guard && soc_buf_addf(out, ",\"guardrail\":\"%s\"",
-	    f->guard) < 0) ||
+	    (f->guard && CAT(out, ",\"guardrail\":\"", f->guard, "\"") < 0) ||
 	    soc_buf_addf(out, ",\"model\":{\"version\":%lld}}",
 	    (long long)s->model.version) < 0))
 		rc = -1;

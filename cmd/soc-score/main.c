@@ -61,19 +61,6 @@ usage(int status)
 	exit(status);
 }
 
-static int
-is_alert(const struct soc_span *rec, struct soc_buf *kind)
-{
-	struct soc_span v;
-
-	if (soc_record_kind(rec, kind))
-		return strcmp(kind->p, "alert") == 0;
-	if (soc_record_get(rec, "event.kind", &v) == SOC_JSON_STRING)
-		return soc_json_str_eq(&v, "alert", 5) ||
-		    soc_json_str_eq(&v, "event", 5);
-	return 0;
-}
-
 /* The stream (mode 0) or learn (mode 1). */
 static int
 run(int argc, char **argv, int learn_only)
@@ -94,8 +81,9 @@ run(int argc, char **argv, int learn_only)
 		if (soc_reader_open(&r, path, g.o.max_line, &g.out, &g.rej) < 0)
 			soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
 		while ((rc = soc_reader_record(&r, &rec)) == 1) {
-			if (soc_record_kind(&rec, &kind) &&
-			    strcmp(kind.p, "feedback") == 0) {
+			enum alert_kind k = alert_kind(&s->a, &rec, &kind);
+
+			if (k == ALERT_KIND_FEEDBACK) {
 				if (!learn_only)
 					soc_out_line(&g.out, r.line, r.len);
 				if (!g.no_learn && score_learn(s, &rec,
@@ -105,11 +93,11 @@ run(int argc, char **argv, int learn_only)
 			}
 			if (learn_only)
 				continue;
-			if (!is_alert(&rec, &kind)) {
+			if (k != ALERT_KIND_ALERT) {
 				soc_out_line(&g.out, r.line, r.len);
 				continue;
 			}
-			alert_read(&s->a, &rec, now);
+			alert_read(&s->a, now);
 			soc_buf_reset(&s->out);
 			soc_buf_reset(&s->sc);
 			if (score_alert(s, &s->a, 1, &s->sc) < 0 ||

@@ -56,6 +56,7 @@ enum pair_kind {
 };
 
 #define MAX_FEATS 8
+enum { BK_RULE = NPAIRS, BK_HOST, BK_USER };
 
 /* The top-level members scoring reads from (see factors.c). */
 enum { TOP_TS, TOP_OBSERVER, TOP_EVENT, TOP_RULE, TOP_HOST, TOP_USER,
@@ -76,6 +77,9 @@ struct alert {
 	int64_t sev;
 	struct soc_buf key[NPAIRS];	/* empty when a side is missing */
 	struct soc_buf rulekey;		/* "r\x1fPRODUCT/RULE" */
+	struct soc_buf hostkey, userkey;	/* "h\x1fHOST", "u\x1fUSER" */
+	/* the baseline keys above with their hashes: the pairs, then these */
+	struct soc_baseline_key bk[NPAIRS + 3];
 	struct soc_buf feat[MAX_FEATS];	/* model features */
 	int nfeat;
 };
@@ -119,6 +123,7 @@ struct score_state {
 	unsigned long long learned, unknown_targets, dup_verdicts;
 	struct alert a;
 	struct soc_buf out, val, tmp, ev, evtmp, sc;
+	struct soc_buf conf[101];	/* "0.5" ... of k / 100, made once */
 };
 
 /* state.c */
@@ -146,8 +151,16 @@ void score_recent_flush(struct score_state *s);
 /* factors.c */
 void alert_init(struct alert *a);
 void alert_release(struct alert *a);
-/* Read the alert's fields from rec and build its keys and features. */
-void alert_read(struct alert *a, const struct soc_span *rec, int64_t now);
+enum alert_kind { ALERT_KIND_OTHER, ALERT_KIND_ALERT, ALERT_KIND_FEEDBACK };
+/* What rec is to the stream: feedback (soc.kind "feedback"), an alert
+ * (soc.kind "alert", or no soc.kind and event.kind "alert" or "event"),
+ * or another record; soc.kind decoded into kind.  Notes rec's top-level
+ * members in a for alert_read, which must follow before rec changes. */
+enum alert_kind alert_kind(struct alert *a, const struct soc_span *rec,
+    struct soc_buf *kind);
+/* Read the fields of the record alert_kind saw, and build its keys and
+ * features. */
+void alert_read(struct alert *a, int64_t now);
 /* Score a (read by alert_read), appending the soc.score object's compact
  * JSON to out; updates the baselines when update is set.  Returns 0, or
  * -1 when out's maximum was reached. */

@@ -201,6 +201,7 @@ score_state_open(struct score_state *s, const char *state_dir,
 {
 	char *cfgpath, *dbpath;
 	json_t *cfg;
+	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->learn = learn;
@@ -225,6 +226,8 @@ score_state_open(struct score_state *s, const char *state_dir,
 	soc_buf_init(&s->ev, (size_t)1 << 24);
 	soc_buf_init(&s->evtmp, (size_t)1 << 24);
 	soc_buf_init(&s->sc, (size_t)1 << 30);
+	for (i = 0; i < 101; i++)
+		soc_buf_init(&s->conf[i], 64);
 	alert_init(&s->a);
 
 	dbpath = soc_state_file(s->state_dir, "score.db");
@@ -414,6 +417,8 @@ score_state_checkpoint(struct score_state *s)
 void
 score_state_close(struct score_state *s)
 {
+	int i;
+
 	if (s->have_db) {
 		if (s->learn) {
 			checkpoint(s, 1);
@@ -435,6 +440,8 @@ score_state_close(struct score_state *s)
 	soc_buf_release(&s->ev);
 	soc_buf_release(&s->evtmp);
 	soc_buf_release(&s->sc);
+	for (i = 0; i < 101; i++)
+		soc_buf_release(&s->conf[i]);
 	alert_release(&s->a);
 	free(s->state_dir);
 }
