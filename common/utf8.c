@@ -49,6 +49,14 @@ soc_utf8_check(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
+		uint64_t w;
+
+		/* ASCII eight bytes at a time. */
+		if (i + 8 <= n && (memcpy(&w, s + i, 8),
+		    (w & 0x8080808080808080ULL) == 0)) {
+			i += 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;

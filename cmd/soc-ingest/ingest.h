@@ -106,11 +106,14 @@ enum ing_type {
 struct ing_mem {
 	const char *k;		/* NUL-terminated copy */
 	size_t klen;
+	uint64_t k8;		/* its first 8 bytes, zero-padded (ing_key8) */
 	struct ing_val *v;
 };
 
 struct ing_val {
 	enum ing_type type;
+	int dotted;		/* an object with a member key holding '.' */
+	uint64_t bloom;		/* an object's keys, two bits each (rec.c) */
 	size_t n, cap;		/* members or elements */
 	union {
 		int64_t i;

@@ -201,53 +201,6 @@ add_unique(struct ing_val *a, const struct ing_val *s)
 	ing_append(a, (struct ing_val *)s);
 }
 
-/*
- * The first segments of the related.* paths looked up in the record, so
- * each is looked up once ("process" serves six paths).  Valid during one
- * add_related().
- */
-struct seg_memo {
-	size_t n;
-	struct {
-		const char *seg;
-		size_t len;
-		const struct ing_val *v;
-	} e[32];
-};
-
-/*
- * ing_rget(rec, path), faster where rec's top-level keys hold no '.'
- * (flat is then 1): a path whose first segment is not a member is absent,
- * and one that is continues inside that member only, as ing_rget would.
- */
-static const struct ing_val *
-rec_get(const struct ing_val *rec, const char *path, int flat,
-    struct seg_memo *m)
-{
-	const char *dot;
-	const struct ing_val *x;
-	size_t i, len;
-
-	if (!flat || (dot = strchr(path, '.')) == NULL)
-		return ing_rget(rec, path);
-	len = (size_t)(dot - path);
-	for (i = 0; i < m->n; i++)
-		if (m->e[i].len == len && m->e[i].seg[0] == path[0] &&
-		    memcmp(m->e[i].seg, path, len) == 0)
-			break;
-	if (i < m->n)
-		x = m->e[i].v;
-	else {
-		x = ing_member(rec, path, len);
-		if (m->n < sizeof m->e / sizeof m->e[0]) {
-			m->e[m->n].seg = path;
-			m->e[m->n].len = len;
-			m->e[m->n++].v = x;
-		}
-	}
-	return x ? ing_rget(x, dot + 1) : NULL;
-}
-
 /* Add the string, or strings of the array, v to a. */
 static void
 add_from(struct ing_val *a, const struct ing_val *v)
@@ -288,7 +241,7 @@ static const char *const related_hash[] = {
 /* related.KEY from the fields listed, merged with what rec has. */
 static void
 related_list(struct ing_val *rec, const char *key,
-    const char *const *paths, int flat, struct seg_memo *m)
+    const char *const *paths)
 {
 	const struct ing_val *rel = ing_member(rec, "related", 7);
 	const struct ing_val *have = ing_member(rel, key, strlen(key));
@@ -299,7 +252,7 @@ related_list(struct ing_val *rec, const char *key,
 	else
 		a = ing_new_array();
 	for (; *paths; paths++)
-		add_from(a, rec_get(rec, *paths, flat, m));
+		add_from(a, ing_rget(rec, *paths));
 	if (a != have && a->n > 0)
 		ing_set_val(ing_obj(rec, "related"), key, a);
 }
@@ -307,18 +260,10 @@ related_list(struct ing_val *rec, const char *key,
 static void
 add_related(struct ing_val *rec)
 {
-	struct seg_memo m;
-	size_t i;
-	int flat = 1;
-
-	m.n = 0;
-	for (i = 0; i < rec->n; i++)
-		if (memchr(rec->u.m[i].k, '.', rec->u.m[i].klen))
-			flat = 0;
-	related_list(rec, "ip", related_ip, flat, &m);
-	related_list(rec, "user", related_user, flat, &m);
-	related_list(rec, "hosts", related_hosts, flat, &m);
-	related_list(rec, "hash", related_hash, flat, &m);
+	related_list(rec, "ip", related_ip);
+	related_list(rec, "user", related_user);
+	related_list(rec, "hosts", related_hosts);
+	related_list(rec, "hash", related_hash);
 }
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
@@ -333,6 +278,21 @@ static const unsigned char plain[256] = {
 	R8(0), R8(0), R8(0), R8(0), R8(0), R8(0), R8(0), R8(0),
 #undef R8
 };
+
+/* Are the 8 bytes at s all plain?  (Word-wide: a byte of 0x80 or more,
+ * below 0x20, '"' or '\\' in any lane makes it no.) */
+static inline int
+plain8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t w, q, b;
+
+	memcpy(&w, s, 8);
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & high) == 0;
+}
 
 /* Append a JSON string literal; bad UTF-8 (never expected: every string
  * was checked or repaired when made) becomes U+FFFD.  Runs of plain bytes
@@ -354,7 +314,9 @@ dump_str(struct soc_buf *b, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c;
 
-		for (j = i; j < n && plain[(unsigned char)s[j]]; j++)
+		for (j = i; j + 8 <= n && plain8(s + j); j += 8)
+			;
+		for (; j < n && plain[(unsigned char)s[j]]; j++)
 			;
 		memcpy(o, s + i, j - i);
 		o += j - i;
@@ -532,6 +494,15 @@ nodes_alloc(size_t n)
 	return at;
 }
 
+/* strcmp, with the first byte compared in line: most keys differ there. */
+static inline int
+keycmp(const char *a, const char *b)
+{
+	if (*a != *b)
+		return (unsigned char)*a - (unsigned char)*b;
+	return strcmp(a, b);
+}
+
 /*
  * The output dump of the record v into b, recording each value's span in
  * g.nodes[self].  Returns 0 or -1 (buffer cap).
@@ -555,7 +526,7 @@ dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
 
 			if (i) {
 				rc |= put(b, ',');
-				if (clean && strcmp(g.nodes[first + i - 1].key,
+				if (clean && keycmp(g.nodes[first + i - 1].key,
 				    m->k) >= 0)
 					clean = 0;
 			}
@@ -670,7 +641,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 				struct keyed t = keys[i];
 				size_t j = i;
 
-				for (; j > 0 && strcmp(keys[j - 1].k, t.k) > 0; j--)
+				for (; j > 0 && keycmp(keys[j - 1].k, t.k) > 0; j--)
 					keys[j] = keys[j - 1];
 				keys[j] = t;
 			}

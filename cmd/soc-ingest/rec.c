@@ -184,14 +184,45 @@ grow(struct ing_val *o)
 	o->cap = cap;
 }
 
+/* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
+ * ECS keys) are equal exactly when their lengths and these are. */
+static inline uint64_t
+key8(const char *k, size_t n)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	/* In registers: bytes stored one by one and read back as a word
+	 * would stall the load (no store-to-load forwarding). */
+	if (n >= 8)
+		memcpy(&w, k, 8);
+	else
+		for (i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)k[i] << (i * 8);
+	return w;
+}
+
+/* The two bits of a key in its object's Bloom word: most look-ups are of
+ * members not there (a setter adding one), and these end without a scan. */
+static inline uint64_t
+bloom_bits(uint64_t k8, size_t n)
+{
+	uint64_t h = (k8 ^ n) * 0x9e3779b97f4a7c15ULL;
+
+	return (1ULL << (h >> 58)) | (1ULL << ((h >> 52) & 63));
+}
+
 static struct ing_mem *
 member(const struct ing_val *o, const char *k, size_t n)
 {
+	uint64_t w = key8(k, n), b = bloom_bits(w, n);
 	size_t i;
 
+	if ((o->bloom & b) != b)
+		return NULL;
 	for (i = 0; i < o->n; i++)
-		if (o->u.m[i].klen == n && o->u.m[i].k[0] == k[0] &&
-		    memcmp(o->u.m[i].k, k, n) == 0)
+		if (o->u.m[i].k8 == w && o->u.m[i].klen == n &&
+		    (n <= 8 || memcmp(o->u.m[i].k + 8, k + 8, n - 8) == 0))
 			return &o->u.m[i];
 	return NULL;
 }
@@ -221,7 +252,18 @@ put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 		grow(o);
 	m = &o->u.m[o->n++];
 	m->k = rcopy(k, n, &m->klen);
+	m->k8 = key8(m->k, m->klen);
 	m->v = v;
+	o->bloom |= bloom_bits(m->k8, m->klen);
+}
+
+/* put() for a key that may hold '.' (a copied jansson member). */
+static void
+put_key(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
+{
+	put(o, k, n, v);
+	if (memchr(k, '.', n))
+		o->dotted = 1;
 }
 
 void
@@ -239,13 +281,20 @@ ing_append(struct ing_val *a, struct ing_val *v)
  * non-object in the way is replaced); *last points at that segment.
  */
 static struct ing_val *
-parent_of(struct ing_val *o, const char *path, const char **last)
+parent_of(struct ing_val *o, const char *path, const char **last,
+    size_t *lastlen)
 {
 	const char *p = path, *dot;
 
-	while ((dot = strchr(p, '.')) != NULL) {
-		size_t n = (size_t)(dot - p);
+	for (;;) {
+		size_t n;
 		struct ing_mem *m;
+
+		for (dot = p; *dot && *dot != '.'; dot++)
+			;
+		if (!*dot)
+			break;
+		n = (size_t)(dot - p);
 
 		if (n == 0 || n >= KEY_MAX)
 			soc_bug("bad setter path '%s'", path);
@@ -264,6 +313,7 @@ parent_of(struct ing_val *o, const char *path, const char **last)
 		p = dot + 1;
 	}
 	*last = p;
+	*lastlen = (size_t)(dot - p);
 	return o;
 }
 
@@ -272,19 +322,20 @@ ing_set_val(struct ing_val *out, const char *path, struct ing_val *v)
 {
 	const char *last;
 	struct ing_val *o;
+	size_t n;
 
 	if (!v || !out)
 		return;
-	o = parent_of(out, path, &last);
-	put(o, last, strlen(last), v);
+	o = parent_of(out, path, &last, &n);
+	put(o, last, n, v);
 }
 
 struct ing_val *
 ing_obj(struct ing_val *out, const char *path)
 {
 	const char *last;
-	struct ing_val *o = parent_of(out, path, &last);
-	size_t n = strlen(last);
+	size_t n;
+	struct ing_val *o = parent_of(out, path, &last, &n);
 	struct ing_mem *m = member(o, last, n);
 	struct ing_val *x;
 
@@ -301,8 +352,8 @@ static struct ing_val *
 array_at(struct ing_val *out, const char *path)
 {
 	const char *last;
-	struct ing_val *o = parent_of(out, path, &last), *a;
-	size_t n = strlen(last);
+	size_t n;
+	struct ing_val *o = parent_of(out, path, &last, &n), *a;
 	struct ing_mem *m = member(o, last, n);
 
 	if (m && m->v->type == ING_ARR)
@@ -416,7 +467,7 @@ ing_from_json(const json_t *j)
 	case JSON_OBJECT:
 		v = node(ING_OBJ);
 		json_object_foreach((json_t *)j, k, x)
-			put(v, k, strlen(k), ing_from_json(x));
+			put_key(v, k, strlen(k), ing_from_json(x));
 		return v;
 	case JSON_ARRAY:
 		v = node(ING_ARR);
@@ -460,7 +511,7 @@ void
 ing_put_json(struct ing_val *out, const char *key, const json_t *v)
 {
 	if (out && out->type == ING_OBJ && v && *key)
-		put(out, key, strlen(key), ing_from_json(v));
+		put_key(out, key, strlen(key), ing_from_json(v));
 }
 
 /* --- getters ---------------------------------------------------------- */
@@ -474,6 +525,13 @@ rget_at(const struct ing_val *v, const char *p, size_t n)
 
 	if (!v)
 		return NULL;
+	if (v->type == ING_OBJ && !v->dotted) {
+		/* No flat dotted keys here: the first segment decides. */
+		for (i = 0; i < n && p[i] != '.'; i++)
+			;
+		v = ing_member(v, p, i);
+		return i == n || !v ? v : rget_at(v, p + i + 1, n - i - 1);
+	}
 	if (v->type == ING_OBJ) {
 		const struct ing_val *x;
 
