@@ -95,6 +95,7 @@ score_learn(struct score_state *s, const struct soc_span *rec, int verbose)
 			soc_warn("unknown verdict '%s' ignored", verdict.p);
 		goto out;
 	}
+	score_state_wait(s);	/* the database is the writer's until then */
 	if (!s->have_db || score_recent_get(s, target.p, &feats) != 0) {
 		s->unknown_targets++;
 		if (verbose)

@@ -294,49 +294,44 @@ score_recent_get(struct score_state *s, const char *id, struct soc_buf *out)
 	return rc;
 }
 
-/* Write the pending chunk and forget what max_recent no longer keeps;
- * part of a checkpoint's transaction. */
+/* Hand the pending chunk to the checkpoint's job and forget what
+ * max_recent no longer keeps. */
 void
-score_recent_flush(struct score_state *s)
+score_recent_flush(struct score_state *s, struct score_job *j)
 {
 	struct score_recent *r = &s->recent;
-	struct score_recent_chunk *c = &r->pend;
-	sqlite3_stmt *st;
+	struct score_recent_chunk *c = &r->pend, *n;
+	struct soc_buf t;
 	int64_t cut;
 	size_t i, k;
 
 	if (c->first > 0) {
-		st = soc_db_prepare(&s->db, "INSERT INTO recent_chunk(first,"
-		    " last, data) VALUES (?1, ?2, ?3)");
-		sqlite3_bind_int64(st, 1, c->first);
-		sqlite3_bind_int64(st, 2, c->last);
-		sqlite3_bind_blob(st, 3, c->data.p, (int)c->data.len,
-		    SQLITE_STATIC);
-		soc_db_step(&s->db, st);
-		sqlite3_finalize(st);
+		/* the job takes the bytes; the index keeps a copy, its
+		 * offsets valid in it */
+		t = j->recent;
+		j->recent = c->data;
+		c->data = t;
+		soc_buf_reset(&c->data);
+		j->rfirst = c->first;
+		j->rlast = c->last;
 		if (r->active) {
-			/* the index's offsets stay valid in the moved bytes */
 			r->ch = soc_xrealloc(r->ch,
 			    (r->nch + 1) * sizeof(*r->ch));
-			r->ch[r->nch++] = *c;
-			soc_buf_init(&c->data, (size_t)1 << 30);
-		} else
-			soc_buf_reset(&c->data);
+			n = &r->ch[r->nch++];
+			n->first = c->first;
+			n->last = c->last;
+			soc_buf_init(&n->data, (size_t)1 << 30);
+			if (soc_buf_add(&n->data, j->recent.p, j->recent.len) < 0)
+				soc_die(SOC_EX_SOFTWARE, "out of memory");
+		}
 		c->first = c->last = 0;
 	}
 	if (s->recent_seq <= (int64_t)s->p.max_recent)
 		return;
 	cut = s->recent_seq - (int64_t)s->p.max_recent;
-	sqlite3_bind_int64(s->st_recent_prune, 1, cut);
-	soc_db_step(&s->db, s->st_recent_prune);
-	sqlite3_reset(s->st_recent_prune);
 	if (cut <= r->pruned)
 		return;
-	r->pruned = cut;
-	st = soc_db_prepare(&s->db, "DELETE FROM recent_chunk WHERE last <= ?1");
-	sqlite3_bind_int64(st, 1, cut);
-	soc_db_step(&s->db, st);
-	sqlite3_finalize(st);
+	r->pruned = j->cut = cut;
 	score_meta_put(s, "recent_pruned", cut);
 	for (i = k = 0; i < r->nch; i++) {
 		if (r->ch[i].last <= cut) {

@@ -99,6 +99,14 @@ struct score_recent {
 	size_t cap, n;
 };
 
+/* A checkpoint's writes, prepared for the writer thread (state.c). */
+struct score_job {
+	struct soc_buf parts;		/* baseline partitions: number, length, bytes */
+	struct soc_buf recent;		/* a recent chunk: alerts rfirst..rlast */
+	int64_t rfirst, rlast;		/* rlast 0: none */
+	int64_t cut;			/* prune recent alerts up to this; 0: none */
+};
+
 struct score_state {
 	struct score_params p;
 	struct soc_baseline bl;		/* entity baselines */
@@ -110,6 +118,9 @@ struct score_state {
 	char *state_dir;
 	/* prepared statements (NULL without a database) */
 	sqlite3_stmt *st_recent_get, *st_recent_prune;	/* the old table */
+	sqlite3_stmt *st_part_put, *st_part_del, *st_chunk_put, *st_chunk_prune;
+	struct score_job job;
+	struct score_writer *writer;	/* NULL until the first checkpoint */
 	struct score_recent recent;
 	sqlite3_stmt *st_seen, *st_seen_put;
 	int64_t recent_seq;
@@ -133,6 +144,9 @@ void score_state_close(struct score_state *s);
 /* Commit what changed (learn mode only; the baselines at every eighth
  * call and at close); called every so many alerts. */
 void score_state_checkpoint(struct score_state *s);
+/* Wait until the last checkpoint is written: the main thread calls it
+ * before using the database (dies of the writer's error). */
+void score_state_wait(struct score_state *s);
 void score_model_save(struct score_state *s);
 int64_t score_meta_get(struct score_state *s, const char *k, int64_t def);
 void score_meta_put(struct score_state *s, const char *k, int64_t v);
@@ -145,8 +159,9 @@ void score_recent_put(struct score_state *s, const struct alert *a);
  * 0, or -1 when unknown. */
 int score_recent_get(struct score_state *s, const char *id,
     struct soc_buf *out);
-/* At a checkpoint: write the pending alerts, prune to max_recent. */
-void score_recent_flush(struct score_state *s);
+/* At a checkpoint: the pending alerts and pruning to max_recent into
+ * the job. */
+void score_recent_flush(struct score_state *s, struct score_job *j);
 
 /* factors.c */
 void alert_init(struct alert *a);

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -226,6 +227,8 @@ score_state_open(struct score_state *s, const char *state_dir,
 	soc_buf_init(&s->ev, (size_t)1 << 24);
 	soc_buf_init(&s->evtmp, (size_t)1 << 24);
 	soc_buf_init(&s->sc, (size_t)1 << 30);
+	soc_buf_init(&s->job.parts, (size_t)1 << 31);
+	soc_buf_init(&s->job.recent, (size_t)1 << 30);
 	for (i = 0; i < 101; i++)
 		soc_buf_init(&s->conf[i], 64);
 	alert_init(&s->a);
@@ -239,6 +242,7 @@ score_state_open(struct score_state *s, const char *state_dir,
 	    (int)(sizeof(migrations) / sizeof(migrations[0])));
 	free(dbpath);
 	s->have_db = 1;
+	if (getenv("SOC_X_PRAGMA")) soc_db_exec(&s->db, getenv("SOC_X_PRAGMA"));
 	load(s);
 	s->st_recent_get = soc_db_prepare(&s->db,
 	    "SELECT feats FROM recent WHERE id = ?1");
@@ -246,6 +250,15 @@ score_state_open(struct score_state *s, const char *state_dir,
 	    " WHERE target = ?1 AND by = ?2 AND verdict = ?3");
 	score_recent_init(s);
 	if (learn) {
+		s->st_part_put = soc_db_prepare(&s->db, "INSERT INTO"
+		    " baseline_part(id, data) VALUES (?1, ?2)"
+		    " ON CONFLICT(id) DO UPDATE SET data = excluded.data");
+		s->st_part_del = soc_db_prepare(&s->db,
+		    "DELETE FROM baseline_part WHERE id = ?1");
+		s->st_chunk_put = soc_db_prepare(&s->db, "INSERT INTO"
+		    " recent_chunk(first, last, data) VALUES (?1, ?2, ?3)");
+		s->st_chunk_prune = soc_db_prepare(&s->db,
+		    "DELETE FROM recent_chunk WHERE last <= ?1");
 		s->st_recent_prune = soc_db_prepare(&s->db,
 		    "DELETE FROM recent WHERE seq <= ?1");
 		s->st_seen_put = soc_db_prepare(&s->db, "INSERT OR IGNORE"
@@ -260,46 +273,78 @@ struct save_ctx {
 	sqlite3_stmt *st;
 };
 
+/* An entry of a dirty partition, with its hash beside it for sorting. */
+struct hashed {
+	uint64_t hash;
+	struct soc_baseline_entry *e;
+};
+
 static int
-by_key(const void *x, const void *y)
+by_hash(const void *x, const void *y)
 {
-	return strcmp((*(struct soc_baseline_entry *const *)x)->key,
-	    (*(struct soc_baseline_entry *const *)y)->key);
+	const struct hashed *a = x, *b = y;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return strcmp(a->e->key, b->e->key);
 }
 
-/* Write the dirty partitions (all with bl_rewrite), each as one row of
- * its entries encoded in key order, or no row when it has none left. */
 static void
-save_baselines(struct score_state *s)
+put32(struct soc_buf *b, uint32_t v)
+{
+	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+	    (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	if (soc_buf_add(b, c, 4) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+}
+
+static uint32_t
+get32(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+	    (uint32_t)u[3] << 24;
+}
+
+#define PART_GONE 0xffffffffu
+
+/* The dirty partitions (all with bl_rewrite) into the job: for each its
+ * number, then its entries encoded in hash order (so the bytes depend on
+ * the contents only), or PART_GONE when it has none left. */
+static void
+save_baselines(struct score_state *s, struct score_job *j)
 {
 	struct soc_baseline *b = &s->bl;
-	struct soc_baseline_entry **v, *e;
-	struct soc_buf data = SOC_BUF_INIT;
-	sqlite3_stmt *put, *del;
-	size_t np = (size_t)1 << b->part_bits, *start, i, p, n = 0;
+	struct soc_baseline_entry *e;
+	struct hashed *v;
+	size_t np = (size_t)1 << b->part_bits, *start, i, p, n = 0, len;
+	int k;
 
 	if (s->bl_rewrite) {
 		soc_db_exec(&s->db, "DELETE FROM baseline");
 		soc_db_exec(&s->db, "DELETE FROM baseline_part");
+		score_meta_put(s, "baseline_part_bits", (int64_t)b->part_bits);
 		memset(b->part_dirty, 1, np);
 	}
 	/* The entries of the dirty partitions, grouped by partition
 	 * (a counting sort: start[p] is where partition p's begin). */
 	start = soc_xcalloc(np + 1, sizeof(*start));
 	for (i = 0; i < b->cap; i++)
-		if ((e = b->slot[i].e) &&
-		    b->part_dirty[p = soc_baseline_part(b, e->hash)])
-			start[p + 1]++, n++;
+		if (b->slot[i].e &&
+		    b->part_dirty[soc_baseline_part(b, b->slot[i].hash)])
+			start[soc_baseline_part(b, b->slot[i].hash) + 1]++, n++;
 	for (p = 0; p < np; p++)
 		start[p + 1] += start[p];
 	v = soc_xcalloc(n ? n : 1, sizeof(*v));
 	for (i = 0; i < b->cap; i++)
 		if ((e = b->slot[i].e) &&
-		    b->part_dirty[p = soc_baseline_part(b, e->hash)])
-			v[start[p]++] = e;
-	put = soc_db_prepare(&s->db, "INSERT INTO baseline_part(id, data)"
-	    " VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data");
-	del = soc_db_prepare(&s->db, "DELETE FROM baseline_part WHERE id = ?1");
+		    b->part_dirty[p = soc_baseline_part(b, b->slot[i].hash)]) {
+			v[start[p]].hash = b->slot[i].hash;
+			v[start[p]++].e = e;
+		}
+	soc_buf_reset(&j->parts);
 	/* start[p] is now where partition p ends, and p - 1's begin. */
 	for (p = 0, i = 0; p < np; i = start[p++]) {
 		if (!b->part_dirty[p])
@@ -307,31 +352,29 @@ save_baselines(struct score_state *s)
 		b->part_dirty[p] = 0;
 		if (i == start[p]) {
 			if (!s->bl_rewrite) {
-				sqlite3_bind_int64(del, 1, (sqlite3_int64)p);
-				soc_db_step(&s->db, del);
-				sqlite3_reset(del);
+				put32(&j->parts, (uint32_t)p);
+				put32(&j->parts, PART_GONE);
 			}
 			continue;
 		}
-		qsort(v + i, start[p] - i, sizeof(*v), by_key);
-		soc_buf_reset(&data);
+		qsort(v + i, start[p] - i, sizeof(*v), by_hash);
+		put32(&j->parts, (uint32_t)p);
+		put32(&j->parts, 0);
+		len = j->parts.len;
 		for (; i < start[p]; i++) {
-			if (soc_baseline_encode(v[i], &data) < 0)
+			if (soc_baseline_encode(v[i].e, &j->parts) < 0)
 				soc_die(SOC_EX_SOFTWARE, "out of memory");
-			v[i]->dirty = 0;
+			v[i].e->dirty = 0;
 		}
-		sqlite3_bind_int64(put, 1, (sqlite3_int64)p);
-		sqlite3_bind_blob(put, 2, data.p, (int)data.len, SQLITE_STATIC);
-		soc_db_step(&s->db, put);
-		sqlite3_reset(put);
+		len = j->parts.len - len;
+		if (len >= PART_GONE)
+			soc_die(SOC_EX_SOFTWARE, "baseline partition too large");
+		for (k = 0; k < 4; k++)
+			j->parts.p[j->parts.len - len - 4 + k] =
+			    (char)(len >> (8 * k));
 	}
-	sqlite3_finalize(put);
-	sqlite3_finalize(del);
-	if (s->bl_rewrite)
-		score_meta_put(s, "baseline_part_bits", (int64_t)b->part_bits);
 	s->bl_rewrite = 0;
 	b->evicted = 0;
-	soc_buf_release(&data);
 	free(start);
 	free(v);
 }
@@ -375,11 +418,190 @@ score_model_save(struct score_state *s)
 	s->model_dirty = 0;
 }
 
+/*
+ * A checkpoint's big writes (baseline partitions, the recent chunk and
+ * its pruning) and its COMMIT run on a writer thread while the stream
+ * goes on: the main thread prepares them in s->job, then does not use the
+ * database until the job is done (writer_wait), so the connection is
+ * used by one thread at a time.  The small writes (fidelity, model,
+ * meta) are made by the main thread first, in the same transaction.  A
+ * crash thus loses at most the checkpoint being written and the interval
+ * after it.  The writer never dies: it notes the first error, and the
+ * main thread dies of it at its next wait.
+ */
+struct score_writer {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int busy, quit;
+	int err;			/* SQLite's code of the first failure */
+	char *msg;
+};
+
+static void
+job_fail(struct score_state *s, int rc)
+{
+	struct score_writer *w = s->writer;
+
+	if (w && !w->err) {
+		w->err = rc;
+		w->msg = soc_xstrdup(sqlite3_errmsg(s->db.h));
+	} else if (!w)
+		soc_die((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ?
+		    SOC_EX_TEMPFAIL : SOC_EX_IOERR, "database error in '%s': %s",
+		    s->db.path, sqlite3_errmsg(s->db.h));
+}
+
+static void
+job_step(struct score_state *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		job_fail(s, rc);
+	sqlite3_reset(st);
+}
+
+static void
+job_exec(struct score_state *s, const char *sql)
+{
+	int rc = sqlite3_exec(s->db.h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		job_fail(s, rc);
+}
+
+/* The job's writes and the commit; on the writer thread, or on the main
+ * one when there is none. */
+static void
+job_run(struct score_state *s)
+{
+	struct score_job *j = &s->job;
+	const char *p = j->parts.p, *end = p + j->parts.len;
+	uint32_t id, len;
+
+	while (p && end - p >= 8) {
+		id = get32(p);
+		len = get32(p + 4);
+		p += 8;
+		if (len == PART_GONE) {
+			sqlite3_bind_int64(s->st_part_del, 1, id);
+			job_step(s, s->st_part_del);
+			continue;
+		}
+		sqlite3_bind_int64(s->st_part_put, 1, id);
+		sqlite3_bind_blob(s->st_part_put, 2, p, (int)len, SQLITE_STATIC);
+		job_step(s, s->st_part_put);
+		p += len;
+	}
+	soc_buf_reset(&j->parts);
+	if (j->rlast > 0) {
+		sqlite3_bind_int64(s->st_chunk_put, 1, j->rfirst);
+		sqlite3_bind_int64(s->st_chunk_put, 2, j->rlast);
+		sqlite3_bind_blob(s->st_chunk_put, 3, j->recent.p,
+		    (int)j->recent.len, SQLITE_STATIC);
+		job_step(s, s->st_chunk_put);
+		j->rfirst = j->rlast = 0;
+		soc_buf_reset(&j->recent);
+	}
+	if (j->cut > 0) {
+		sqlite3_bind_int64(s->st_chunk_prune, 1, j->cut);
+		job_step(s, s->st_chunk_prune);
+		sqlite3_bind_int64(s->st_recent_prune, 1, j->cut);
+		job_step(s, s->st_recent_prune);
+		j->cut = 0;
+	}
+	job_exec(s, "COMMIT");
+	job_exec(s, "BEGIN IMMEDIATE");
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct score_state *s = arg;
+	struct score_writer *w = s->writer;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		job_run(s);
+		pthread_mutex_lock(&w->mu);
+		w->busy = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+void
+score_state_wait(struct score_state *s)
+{
+	struct score_writer *w = s->writer;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	if (w->err)
+		soc_die((w->err & 0xff) == SQLITE_BUSY ||
+		    (w->err & 0xff) == SQLITE_LOCKED ? SOC_EX_TEMPFAIL :
+		    SOC_EX_IOERR, "database error in '%s': %s", s->db.path,
+		    w->msg);
+}
+
+static void
+writer_submit(struct score_state *s)
+{
+	struct score_writer *w = s->writer;
+
+	if (!w) {
+		w = s->writer = soc_xcalloc(1, sizeof(*w));
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->cv, NULL);
+		if (pthread_create(&w->t, NULL, writer_main, s) != 0) {
+			free(w);
+			s->writer = NULL;
+			job_run(s);	/* no thread: write now */
+			return;
+		}
+	}
+	pthread_mutex_lock(&w->mu);
+	w->busy = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+writer_stop(struct score_state *s)
+{
+	struct score_writer *w = s->writer;
+
+	if (!w)
+		return;
+	score_state_wait(s);
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->t, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->msg);
+	free(w);
+	s->writer = NULL;
+}
+
 /* Baselines are written at every BASELINE_EVERY-th checkpoint and at the
  * end.  A checkpoint's changed entries lie all over the table, so each
  * write rewrites most of its partitions whatever their number: fewer,
- * larger writes cost far less.  The rest (fidelity, model, recent alerts) is
- * committed at every checkpoint, and a run reads its baselines from
+ * larger writes cost far less.  The rest (fidelity, model, recent alerts)
+ * is committed at every checkpoint, and a run reads its baselines from
  * memory, so scores do not depend on it. */
 #define BASELINE_EVERY 8
 
@@ -390,10 +612,11 @@ checkpoint(struct score_state *s, int final)
 
 	if (!s->have_db || !s->learn)
 		return;
-	if (!final && ++s->checkpoints % BASELINE_EVERY != 0)
-		goto rest;
-	save_baselines(s);
-rest:
+	score_state_wait(s);
+	if (final)
+		writer_stop(s);	/* the last job runs here, dying of errors */
+	if (final || ++s->checkpoints % BASELINE_EVERY == 0)
+		save_baselines(s, &s->job);
 	c.st = soc_db_prepare(&s->db, "INSERT INTO fidelity(rule, tp, fp, bp)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(rule) DO UPDATE"
 	    " SET tp = excluded.tp, fp = excluded.fp, bp = excluded.bp");
@@ -401,10 +624,12 @@ rest:
 	sqlite3_finalize(c.st);
 	if (s->model_dirty)
 		score_model_save(s);
-	score_recent_flush(s);
+	score_recent_flush(s, &s->job);
 	score_meta_put(s, "recent_seq", s->recent_seq);
-	soc_db_exec(&s->db, "COMMIT");
-	soc_db_exec(&s->db, "BEGIN IMMEDIATE");
+	if (final)
+		job_run(s);	/* the caller waits anyway */
+	else
+		writer_submit(s);
 	s->pending = 0;
 }
 
@@ -426,6 +651,10 @@ score_state_close(struct score_state *s)
 		}
 		sqlite3_finalize(s->st_recent_get);
 		sqlite3_finalize(s->st_recent_prune);
+		sqlite3_finalize(s->st_part_put);
+		sqlite3_finalize(s->st_part_del);
+		sqlite3_finalize(s->st_chunk_put);
+		sqlite3_finalize(s->st_chunk_prune);
 		sqlite3_finalize(s->st_seen);
 		sqlite3_finalize(s->st_seen_put);
 		soc_db_close(&s->db);
@@ -440,6 +669,8 @@ score_state_close(struct score_state *s)
 	soc_buf_release(&s->ev);
 	soc_buf_release(&s->evtmp);
 	soc_buf_release(&s->sc);
+	soc_buf_release(&s->job.parts);
+	soc_buf_release(&s->job.recent);
 	for (i = 0; i < 101; i++)
 		soc_buf_release(&s->conf[i]);
 	alert_release(&s->a);
