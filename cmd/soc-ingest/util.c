@@ -379,11 +379,14 @@ ing_attack_tactic(const char *s)
 
 	if (!s || !*s)
 		return NULL;
+	/* Ids first: no name is an id, and ids are what most sources give. */
+	for (i = 0; i < ing_attack_ntactics; i++)
+		if (strcasecmp(s, ing_attack_tactics[i].id) == 0)
+			return &ing_attack_tactics[i];
 	for (i = 0; i < ing_attack_ntactics; i++) {
 		const struct ing_attack_tactic *t = &ing_attack_tactics[i];
 
-		if (strcasecmp(s, t->id) == 0 || name_eq(s, t->shortname) ||
-		    name_eq(s, t->name))
+		if (name_eq(s, t->shortname) || name_eq(s, t->name))
 			return t;
 	}
 	return NULL;
