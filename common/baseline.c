@@ -41,6 +41,8 @@ entry_new(struct soc_baseline *b, size_t klen)
 	if (fl && *fl) {
 		e = *fl;
 		memcpy(fl, e, sizeof(void *));
+		if (*fl)	/* the next one is cold: start loading it */
+			__builtin_prefetch(*fl, 1);
 		memset(e, 0, size);
 	} else
 		e = soc_xcalloc(1, size);
@@ -72,6 +74,8 @@ how_new(struct soc_baseline *b)
 	if (!h)
 		return soc_xcalloc(SOC_BASELINE_HOW, sizeof(*h));
 	memcpy(&b->free_how, h, sizeof(void *));
+	if (b->free_how)
+		__builtin_prefetch(b->free_how, 1);
 	memset(h, 0, SOC_BASELINE_HOW * sizeof(*h));
 	return h;
 }
@@ -669,19 +673,29 @@ zag(uint64_t u)
 	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
-/* A profile as its count of non-zero hours, then hour and count of each. */
+/* A profile as its count of non-zero hours, then hour and count of each;
+ * four hours at a time are skipped while they are all zero. */
 static unsigned char *
 put_profile(unsigned char *p, const uint16_t *v, int n)
 {
 	unsigned char *np = p++;
+	uint64_t w;
 	int i, k = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if ((i & 3) == 0 && i + 4 <= n) {
+			memcpy(&w, v + i, sizeof w);
+			if (w == 0) {
+				i += 3;
+				continue;
+			}
+		}
 		if (v[i]) {
 			*p++ = (unsigned char)i;
 			p = put_varint(p, v[i]);
 			k++;
 		}
+	}
 	*np = (unsigned char)k;
 	return p;
 }

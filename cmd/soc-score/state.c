@@ -362,6 +362,8 @@ save_baselines(struct score_state *s, struct score_job *j)
 		put32(&j->parts, 0);
 		len = j->parts.len;
 		for (; i < start[p]; i++) {
+			if (i + 4 < n)	/* the entries lie all over memory */
+				__builtin_prefetch(v[i + 4].e);
 			if (soc_baseline_encode(v[i].e, &j->parts) < 0)
 				soc_die(SOC_EX_SOFTWARE, "out of memory");
 			v[i].e->dirty = 0;
