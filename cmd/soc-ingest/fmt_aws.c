@@ -32,32 +32,32 @@
 /* --- CloudTrail ----------------------------------------------------- */
 
 /* The record itself, or the one inside an EventBridge envelope. */
-static const json_t *
-ct_record(const json_t *in)
+static const struct ing_val *
+ct_record(const struct ing_val *in)
 {
-	const json_t *d = json_object_get(in, "detail");
+	const struct ing_val *d = jv_object_get(in, "detail");
 
-	if (json_is_object(d) && json_is_string(json_object_get(in,
+	if (jv_is_object(d) && jv_is_string(jv_object_get(in,
 	    "detail-type")) && vnd_str(d, "eventSource"))
 		return d;
 	return in;
 }
 
 static int
-ct_detect(const json_t *in)
+ct_detect(const struct ing_val *in)
 {
-	const json_t *r = ct_record(in);
+	const struct ing_val *r = ct_record(in);
 
-	if (!json_is_object(r))
+	if (!jv_is_object(r))
 		return 0;
 	if (r != in)
 		return 95;
-	if (json_is_string(json_object_get(r, "eventSource")) &&
-	    json_is_string(json_object_get(r, "eventName"))) {
-		if (json_object_get(r, "eventVersion") ||
-		    json_object_get(r, "eventTime") ||
-		    json_object_get(r, "userIdentity") ||
-		    json_object_get(r, "awsRegion"))
+	if (jv_is_string(jv_object_get(r, "eventSource")) &&
+	    jv_is_string(jv_object_get(r, "eventName"))) {
+		if (jv_object_get(r, "eventVersion") ||
+		    jv_object_get(r, "eventTime") ||
+		    jv_object_get(r, "userIdentity") ||
+		    jv_object_get(r, "awsRegion"))
 			return 90;
 		return 60;
 	}
@@ -185,7 +185,7 @@ ct_categorize(struct ing_val *out, const char *src, const char *name)
 
 /* user.* from userIdentity; returns the name used in the message. */
 static const char *
-ct_identity(struct ing_val *out, const json_t *r)
+ct_identity(struct ing_val *out, const struct ing_val *r)
 {
 	const char *type = vnd_str(r, "userIdentity.type");
 	const char *arn = vnd_str(r, "userIdentity.arn");
@@ -224,13 +224,13 @@ ct_identity(struct ing_val *out, const json_t *r)
 }
 
 static int
-ct_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+ct_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *r = ct_record(in);
+	const struct ing_val *r = ct_record(in);
 	const char *src, *name, *ip, *err, *who, *etype, *login;
 	int sev = 10, failed = 0;
 
-	if (!json_is_object(r)) {
+	if (!jv_is_object(r)) {
 		*why = "record is not an object";
 		return -1;
 	}
@@ -309,20 +309,20 @@ const struct ing_format ing_fmt_cloudtrail = {
 
 /* --- GuardDuty ------------------------------------------------------ */
 
-static const json_t *
-gd_finding(const json_t *in)
+static const struct ing_val *
+gd_finding(const struct ing_val *in)
 {
-	const json_t *d = json_object_get(in, "detail");
+	const struct ing_val *d = jv_object_get(in, "detail");
 
-	if (json_is_object(d) && vnd_eq(in, "source", "aws.guardduty"))
+	if (jv_is_object(d) && vnd_eq(in, "source", "aws.guardduty"))
 		return d;
 	return in;
 }
 
 static int
-gd_detect(const json_t *in)
+gd_detect(const struct ing_val *in)
 {
-	const json_t *f = gd_finding(in);
+	const struct ing_val *f = gd_finding(in);
 	const char *arn;
 
 	if (f != in)
@@ -332,9 +332,9 @@ gd_detect(const json_t *in)
 	    vnd_get(f, "severity"))
 		return 95;
 	if (vnd_str(f, "schemaVersion") && vnd_str(f, "type") &&
-	    json_is_number(vnd_get(f, "severity")) &&
-	    vnd_str(f, "accountId") && (json_is_object(vnd_get(f, "service")) ||
-	    json_is_object(vnd_get(f, "resource"))))
+	    jv_is_number(vnd_get(f, "severity")) &&
+	    vnd_str(f, "accountId") && (jv_is_object(vnd_get(f, "service")) ||
+	    jv_is_object(vnd_get(f, "resource"))))
 		return 85;
 	if (vnd_panther(f, "AWS.GuardDuty"))
 		return 60;
@@ -377,7 +377,7 @@ gd_tactic(struct ing_val *out, const char *type)
 
 /* PREFIX.{ip,geo} from a remoteIpDetails object. */
 static void
-gd_remote(struct ing_val *out, const char *prefix, const json_t *d)
+gd_remote(struct ing_val *out, const char *prefix, const struct ing_val *d)
 {
 	char p[64];
 
@@ -395,9 +395,9 @@ gd_remote(struct ing_val *out, const char *prefix, const json_t *d)
 }
 
 static void
-gd_action(struct ing_val *out, const json_t *f)
+gd_action(struct ing_val *out, const struct ing_val *f)
 {
-	const json_t *a = vnd_get(f, "service.action"), *x;
+	const struct ing_val *a = vnd_get(f, "service.action"), *x;
 	const char *dir;
 
 	if (!a)
@@ -460,9 +460,9 @@ gd_action(struct ing_val *out, const json_t *f)
 }
 
 static void
-gd_resource(struct ing_val *out, const json_t *f)
+gd_resource(struct ing_val *out, const struct ing_val *f)
 {
-	const json_t *r = vnd_get(f, "resource"), *ni;
+	const struct ing_val *r = vnd_get(f, "resource"), *ni;
 
 	if (!r)
 		return;
@@ -494,9 +494,9 @@ gd_resource(struct ing_val *out, const json_t *f)
 }
 
 static int
-gd_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+gd_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *f = gd_finding(in);
+	const struct ing_val *f = gd_finding(in);
 	const char *type, *title;
 	double sev;
 
@@ -566,24 +566,24 @@ const struct ing_format ing_fmt_guardduty = {
  * arrays and {"Records":[...]}; a response of several findings is a
  * reject until it splits "Findings" too).
  */
-static const json_t *
-asff_finding(const json_t *in)
+static const struct ing_val *
+asff_finding(const struct ing_val *in)
 {
-	const json_t *d = json_object_get(in, "detail"), *f;
+	const struct ing_val *d = jv_object_get(in, "detail"), *f;
 
-	if (json_is_object(d) && (f = vnd_get(d, "findings.0")) != NULL &&
-	    json_is_object(f))
+	if (jv_is_object(d) && (f = vnd_get(d, "findings.0")) != NULL &&
+	    jv_is_object(f))
 		return f;
-	f = json_object_get(in, "Findings");
-	if (json_is_array(f) && json_is_object(json_array_get(f, 0)))
-		return json_array_get(f, 0);
+	f = jv_object_get(in, "Findings");
+	if (jv_is_array(f) && jv_is_object(jv_array_get(f, 0)))
+		return jv_array_get(f, 0);
 	return in;
 }
 
 static int
-asff_detect(const json_t *in)
+asff_detect(const struct ing_val *in)
 {
-	const json_t *f = asff_finding(in);
+	const struct ing_val *f = asff_finding(in);
 
 	if (vnd_str(f, "SchemaVersion") && vnd_str(f, "ProductArn") &&
 	    vnd_str(f, "AwsAccountId"))
@@ -596,13 +596,13 @@ asff_detect(const json_t *in)
 
 /* "TTPs/Initial Access/..." -> the tactic of its second segment. */
 static void
-asff_types(struct ing_val *out, const json_t *types)
+asff_types(struct ing_val *out, const struct ing_val *types)
 {
-	const json_t *t;
+	const struct ing_val *t;
 	size_t i;
 
-	json_array_foreach(types, i, t) {
-		const char *s = json_string_value(t), *a, *b;
+	jv_array_foreach(types, i, t) {
+		const char *s = jv_string_value(t), *a, *b;
 		char tac[64];
 
 		if (!s)
@@ -624,12 +624,12 @@ asff_types(struct ing_val *out, const json_t *types)
 }
 
 static void
-asff_resources(struct ing_val *out, const json_t *res)
+asff_resources(struct ing_val *out, const struct ing_val *res)
 {
-	const json_t *r, *ips, *x;
+	const struct ing_val *r, *ips, *x;
 	size_t i, j;
 
-	json_array_foreach(res, i, r) {
+	jv_array_foreach(res, i, r) {
 		const char *type = vnd_str(r, "Type"), *id = vnd_str(r, "Id");
 
 		if (!type)
@@ -641,9 +641,9 @@ asff_resources(struct ing_val *out, const json_t *res)
 			    slash ? slash + 1 : id);
 			ing_set_str(out, "host.id", slash ? slash + 1 : id);
 			ips = vnd_get(r, "Details.AwsEc2Instance.IpV4Addresses");
-			json_array_foreach(ips, j, x)
+			jv_array_foreach(ips, j, x)
 				vnd_add_ip(out, "host.ip",
-				    json_string_value(x));
+				    jv_string_value(x));
 		} else if (strcmp(type, "AwsIamAccessKey") == 0) {
 			ing_set_str(out, "user.name", vnd_str_any(r,
 			    "Details.AwsIamAccessKey.PrincipalName",
@@ -665,17 +665,17 @@ asff_resources(struct ing_val *out, const json_t *res)
 }
 
 static int
-asff_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+asff_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *f = asff_finding(in);
+	const struct ing_val *f = asff_finding(in);
 	const char *label, *title, *product;
 	double nsev;
 	int sev = -1;
 
-	if (json_array_size(json_object_get(in, "Findings")) > 1) {
+	if (jv_array_size(jv_object_get(in, "Findings")) > 1) {
 		snprintf(c->why, sizeof c->why,
 		    "{\"Findings\":[...]} of %zu findings not split",
-		    json_array_size(json_object_get(in, "Findings")));
+		    jv_array_size(jv_object_get(in, "Findings")));
 		*why = c->why;
 		return -1;
 	}

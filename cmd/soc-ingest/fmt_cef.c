@@ -102,14 +102,9 @@ severity(struct ing_val *out, const char *s)
 static void
 set_port(struct ing_val *out, const char *path, const char *s)
 {
-	json_t *v;
-
 	if (!s || !*s)
 		return;
-	v = json_string(s);
-	if (v)
-		ing_set_port(out, path, v);
-	json_decref(v);
+	ing_set_port(out, path, ing_new_strn(s, strlen(s)));
 }
 
 static void

@@ -41,33 +41,33 @@ has_any(const char *s, const char *const *needles)
 
 /* A string member, or the "value" of a {value, localizedValue} member. */
 static const char *
-az_value(const json_t *in, const char *path)
+az_value(const struct ing_val *in, const char *path)
 {
-	const json_t *v = vnd_get(in, path);
+	const struct ing_val *v = vnd_get(in, path);
 
-	if (json_is_object(v))
+	if (jv_is_object(v))
 		return vnd_str(v, "value");
 	return vnd_str(in, path);
 }
 
 static const char *
-az_localized(const json_t *in, const char *path)
+az_localized(const struct ing_val *in, const char *path)
 {
-	const json_t *v = vnd_get(in, path);
+	const struct ing_val *v = vnd_get(in, path);
 
-	if (json_is_object(v))
+	if (jv_is_object(v))
 		return vnd_str_any(v, "localizedValue", "value", NULL);
 	return vnd_str(in, path);
 }
 
 static int
-azact_detect(const json_t *in)
+azact_detect(const struct ing_val *in)
 {
 	const char *rid = vnd_str_any(in, "resourceId", "ResourceId", NULL);
 	const char *op = az_value(in, "operationName");
 	const char *cat = az_value(in, "category");
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	/* The Activity Log REST event. */
 	if (vnd_get(in, "eventTimestamp") && op && (vnd_get(in,
@@ -88,7 +88,7 @@ azact_detect(const json_t *in)
 	    vnd_get(in, "time"))
 		return 70;
 	if (op && cat && (vnd_prefix(op, "Microsoft.") ||
-	    vnd_prefix(cat, "kube-")) && json_is_object(vnd_get(in,
+	    vnd_prefix(cat, "kube-")) && jv_is_object(vnd_get(in,
 	    "properties")))
 		return 65;
 	if (vnd_panther(in, "Azure.MonitorActivity"))
@@ -149,10 +149,10 @@ static const char *const k8s_sensitive[] = {
  * 0 when the time came from it, 1 when it has none, -1 on a bad time.
  */
 static int
-az_kube(struct ing_ctx *c, struct ing_val *out, const json_t *in, int *sev,
+az_kube(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, int *sev,
     char *what, size_t wn)
 {
-	json_t *ev = vnd_obj(in, "properties.log");
+	const struct ing_val *ev = vnd_obj(in, "properties.log");
 	const char *verb, *res, *name, *ns, *user, *t;
 	int64_t code;
 	int rc = 1;
@@ -189,15 +189,14 @@ az_kube(struct ing_ctx *c, struct ing_val *out, const json_t *in, int *sev,
 	snprintf(what, wn, "kube %s %s%s%s%s%s", verb ? verb : "request",
 	    res ? res : "", name ? "/" : "", name ? name : "",
 	    ns ? " in " : "", ns ? ns : "");
-	json_decref(ev);
 	return rc;
 }
 
 static int
-azact_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	const char *op, *opname, *cat, *rid, *res, *caller, *ip, *level;
-	json_t *claims;
+	const struct ing_val *claims;
 	char what[300];
 	int s, kube = 0, ok = -1, tk = 1;
 
@@ -290,7 +289,6 @@ azact_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char *
 	if (vnd_str(in, "properties.objectKey"))
 		ing_set_str(out, "file.path", vnd_str(in,
 		    "properties.objectKey"));
-	json_decref(claims);
 
 	/* Result: resultType / status.value / ActivityStatusValue. */
 	res = vnd_str(in, "resultType");
@@ -357,7 +355,7 @@ const struct ing_format ing_fmt_azure_activity = {
 /* --- GCP Cloud Audit Logs ------------------------------------------- */
 
 static int
-gcp_detect(const json_t *in)
+gcp_detect(const struct ing_val *in)
 {
 	const char *t = vnd_str(in, "protoPayload.@type");
 	const char *log = vnd_str(in, "logName");
@@ -407,15 +405,15 @@ static const char *const gcp_sensitive[] = {
 };
 
 static int
-gcp_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+gcp_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *pp = vnd_get(in, "protoPayload");
+	const struct ing_val *pp = vnd_get(in, "protoPayload");
 	const char *method, *svc, *who, *ip, *log, *kind = NULL, *rname;
 	const char *dot, *sev;
 	int64_t code = 0;
 	int s, failed = 0;
 
-	if (!json_is_object(pp)) {
+	if (!jv_is_object(pp)) {
 		*why = "no protoPayload object";
 		return -1;
 	}

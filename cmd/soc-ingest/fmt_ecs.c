@@ -23,16 +23,16 @@
 #include "ingest.h"
 
 static int
-detect(const json_t *in)
+detect(const struct ing_val *in)
 {
-	if (!json_object_get(in, "@timestamp"))
+	if (!jv_object_get(in, "@timestamp"))
 		return 0;
-	if (json_is_object(json_object_get(in, "soc")) &&
-	    json_object_get(json_object_get(in, "soc"), "kind"))
+	if (jv_is_object(jv_object_get(in, "soc")) &&
+	    jv_object_get(jv_object_get(in, "soc"), "kind"))
 		return 40;
-	if (json_is_object(json_object_get(in, "ecs")))
+	if (jv_is_object(jv_object_get(in, "ecs")))
 		return 35;
-	if (json_is_object(json_object_get(in, "event")))
+	if (jv_is_object(jv_object_get(in, "event")))
 		return 30;
 	return 0;
 }
@@ -79,26 +79,25 @@ bad:
 }
 
 static int
-map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	const char *k, *kind;
-	json_t *v;
-	const json_t *x;
+	const struct ing_val *v, *x;
 	const struct ing_val *o;
 	struct ing_val *scratch = ing_new_object();
 	size_t i;
 	int64_t sev = -1;
 
 	/* The time first, so the record reads as every other one. */
-	if (ing_set_time(c, out, "@timestamp", json_object_get(in, "@timestamp")) < 0) {
+	if (ing_set_time(c, out, "@timestamp", jv_object_get(in, "@timestamp")) < 0) {
 		*why = "@timestamp is not a valid time";
 		return -1;
 	}
-	json_object_foreach((json_t *)in, k, v) {
+	jv_object_foreach(in, k, v) {
 		if (strcmp(k, "@timestamp") == 0 || strcmp(k, "soc") == 0 ||
 		    strcmp(k, "related") == 0)
 			continue;
-		ing_put_json(out, k, v);
+		ing_put_copy(out, k, v);
 	}
 
 	kind = ing_vstr(ing_rget(out, "event.kind"));
@@ -157,26 +156,26 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 	/* ATT&CK: re-add ids through the table for names and tactics. */
 	x = ing_get(in, "threat.technique.id");
 	if (x) {
-		const json_t *tac = ing_get(in, "threat.tactic.id");
+		const struct ing_val *tac = ing_get(in, "threat.tactic.id");
 
 		/* (x and tac are the input's: the record's copies go) */
 		ing_del(out, "threat.technique");
 		ing_del(out, "threat.tactic");
-		if (json_is_string(x))
-			ing_add_technique(out, json_string_value(x));
-		json_array_foreach(x, i, v)
-			ing_add_technique(out, json_string_value(v));
-		if (json_is_string(tac))
-			ing_add_tactic(out, json_string_value(tac));
-		json_array_foreach(tac, i, v)
-			ing_add_tactic(out, json_string_value(v));
+		if (jv_is_string(x))
+			ing_add_technique(out, jv_string_value(x));
+		jv_array_foreach(x, i, v)
+			ing_add_technique(out, jv_string_value(v));
+		if (jv_is_string(tac))
+			ing_add_tactic(out, jv_string_value(tac));
+		jv_array_foreach(tac, i, v)
+			ing_add_tactic(out, jv_string_value(v));
 	}
 
 	if (ing_get_int(in, "soc.severity", &sev) == 0 && sev >= 0 && sev <= 100)
 		ing_set_severity(out, (int)sev);
-	else if ((x = ing_get(in, "event.risk_score")) && json_is_number(x) &&
-	    json_number_value(x) >= 0 && json_number_value(x) <= 100)
-		ing_set_severity(out, (int)lround(json_number_value(x)));
+	else if ((x = ing_get(in, "event.risk_score")) && jv_is_number(x) &&
+	    jv_number_value(x) >= 0 && jv_number_value(x) <= 100)
+		ing_set_severity(out, (int)lround(jv_number_value(x)));
 
 	if (!ing_rget_str(out, "message")) {
 		char msg[512];

@@ -78,16 +78,16 @@ os_family(struct ing_val *out, const char *s)
 /* --- CrowdStrike Falcon: Event Streams and Alerts API ---------------- */
 
 static int
-cs_detect(const json_t *in)
+cs_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (vnd_str(in, "metadata.eventType") && (vnd_get(in,
 	    "metadata.customerIDString") || vnd_get(in, "metadata.offset") ||
-	    json_is_object(vnd_get(in, "event"))))
+	    jv_is_object(vnd_get(in, "event"))))
 		return 95;
 	/* Alerts API v2 entity. */
-	if (vnd_str(in, "composite_id") && (json_is_object(vnd_get(in,
+	if (vnd_str(in, "composite_id") && (jv_is_object(vnd_get(in,
 	    "device")) || vnd_get(in, "severity")) && (vnd_get(in,
 	    "tactic_id") || vnd_get(in, "technique_id") ||
 	    vnd_get(in, "cmdline") || vnd_get(in, "pattern_id") ||
@@ -101,7 +101,7 @@ cs_detect(const json_t *in)
 
 /* Severity 1-5 (legacy) or 1-100 (EPP, Alerts API), or SeverityName. */
 static int
-cs_sev(const json_t *e, const char *num, const char *word)
+cs_sev(const struct ing_val *e, const char *num, const char *word)
 {
 	double d;
 	int s = vnd_sev_word(vnd_str(e, word));
@@ -138,7 +138,7 @@ in_list(const char *s, const char *const *l)
 }
 
 static void
-cs_detection(struct ing_val *out, const json_t *e, int *sev)
+cs_detection(struct ing_val *out, const struct ing_val *e, int *sev)
 {
 	const char *v;
 
@@ -188,11 +188,11 @@ cs_detection(struct ing_val *out, const json_t *e, int *sev)
 }
 
 static int
-cs_stream_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+cs_stream_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
     const char **why)
 {
 	const char *type = vnd_str(in, "metadata.eventType");
-	const json_t *e = vnd_get(in, "event"), *kv, *x;
+	const struct ing_val *e = vnd_get(in, "event"), *kv, *x;
 	const char *who = NULL, *op = NULL, *ip = NULL, *target = NULL;
 	size_t i;
 	int sev = 10, ok = -1;
@@ -255,15 +255,15 @@ cs_stream_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 	ing_set_str(out, "host.id", vnd_str_any(e, "AgentIdString",
 	    "SensorId", NULL));
 	kv = vnd_get(e, "AuditKeyValues");
-	json_array_foreach(kv, i, x) {
+	jv_array_foreach(kv, i, x) {
 		const char *k = vnd_str(x, "Key");
 
 		if (k && strcmp(k, "target_name") == 0)
 			target = vnd_str(x, "ValueString");
 	}
 	vnd_set_login(out, "user.target", target);
-	if (json_is_boolean(vnd_get(e, "Success"))) {
-		ok = json_is_true(vnd_get(e, "Success"));
+	if (jv_is_boolean(vnd_get(e, "Success"))) {
+		ok = jv_is_true(vnd_get(e, "Success"));
 		vnd_outcome(out, ok);
 	}
 	if (type && strstr(type, "AuthActivity")) {
@@ -299,7 +299,7 @@ cs_stream_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 
 /* The Alerts API v2 entity. */
 static int
-cs_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+cs_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
     const char **why)
 {
 	const char *name, *host, *v;
@@ -363,7 +363,7 @@ cs_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 }
 
 static int
-cs_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+cs_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	if (vnd_str(in, "composite_id") && !vnd_get(in, "metadata"))
 		return cs_alert_map(c, in, out, why);
@@ -380,23 +380,23 @@ const struct ing_format ing_fmt_crowdstrike = {
 /* --- CrowdStrike FDR ------------------------------------------------ */
 
 /* The FDR event: the record, or the "event" an export wrapped it in. */
-static const json_t *
-fdr_event(const json_t *in)
+static const struct ing_val *
+fdr_event(const struct ing_val *in)
 {
-	const json_t *e = vnd_get(in, "event");
+	const struct ing_val *e = vnd_get(in, "event");
 
-	if (json_is_object(e) && (vnd_get(e, "event_simpleName") ||
+	if (jv_is_object(e) && (vnd_get(e, "event_simpleName") ||
 	    vnd_get(e, "aid") || vnd_get(e, "timestamp")))
 		return e;
 	return in;
 }
 
 static int
-fdr_detect(const json_t *in)
+fdr_detect(const struct ing_val *in)
 {
-	const json_t *e = fdr_event(in);
+	const struct ing_val *e = fdr_event(in);
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (vnd_str(e, "event_simpleName") && (vnd_get(e, "aid") ||
 	    vnd_get(e, "cid") || vnd_get(in, "aid")))
@@ -411,7 +411,7 @@ fdr_detect(const json_t *in)
 
 /* A field of the event, else of the wrapper. */
 static const char *
-fdr_str(const json_t *e, const json_t *in, const char *k)
+fdr_str(const struct ing_val *e, const struct ing_val *in, const char *k)
 {
 	const char *s = vnd_str(e, k);
 
@@ -419,9 +419,9 @@ fdr_str(const json_t *e, const json_t *in, const char *k)
 }
 
 static int
-fdr_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+fdr_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *e = fdr_event(in);
+	const struct ing_val *e = fdr_event(in);
 	const char *name, *host, *v, *img, *cmd, *dom;
 	int sev = 10;
 
@@ -558,14 +558,14 @@ const struct ing_format ing_fmt_crowdstrike_fdr = {
 /* --- Microsoft Defender for Endpoint -------------------------------- */
 
 /* The row: properties{} of a streaming-API record, or the record. */
-static const json_t *
-mde_row(const json_t *in, const char **table)
+static const struct ing_val *
+mde_row(const struct ing_val *in, const char **table)
 {
 	const char *cat = vnd_str(in, "category");
-	const json_t *p = vnd_get(in, "properties");
+	const struct ing_val *p = vnd_get(in, "properties");
 
 	*table = vnd_str(in, "Type");
-	if (cat && vnd_prefix(cat, "AdvancedHunting-") && json_is_object(p)) {
+	if (cat && vnd_prefix(cat, "AdvancedHunting-") && jv_is_object(p)) {
 		*table = cat + strlen("AdvancedHunting-");
 		return p;
 	}
@@ -573,14 +573,14 @@ mde_row(const json_t *in, const char **table)
 }
 
 static int
-mde_detect(const json_t *in)
+mde_detect(const struct ing_val *in)
 {
 	const char *cat = vnd_str(in, "category");
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (cat && vnd_prefix(cat, "AdvancedHunting-") &&
-	    json_is_object(vnd_get(in, "properties")))
+	    jv_is_object(vnd_get(in, "properties")))
 		return 95;
 	/* The MDE alerts API. */
 	if (vnd_str(in, "id") && vnd_str(in, "title") && (vnd_get(in,
@@ -603,12 +603,12 @@ mde_detect(const json_t *in)
 
 /* evidence[] of the alerts API (entityType) into the record. */
 static void
-mde_evidence(struct ing_val *out, const json_t *ev)
+mde_evidence(struct ing_val *out, const struct ing_val *ev)
 {
-	const json_t *x;
+	const struct ing_val *x;
 	size_t i;
 
-	json_array_foreach(ev, i, x) {
+	jv_array_foreach(ev, i, x) {
 		const char *t = vnd_str(x, "entityType");
 
 		if (!t)
@@ -651,10 +651,10 @@ mde_evidence(struct ing_val *out, const json_t *ev)
 }
 
 static int
-mde_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+mde_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
     const char **why)
 {
-	const json_t *techs, *x;
+	const struct ing_val *techs, *x;
 	const char *title, *host, *sevw;
 	size_t i;
 	int s;
@@ -684,8 +684,8 @@ mde_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 	vnd_set_once(out, "user.domain", vnd_str(in,
 	    "relatedUser.domainName"));
 	techs = vnd_get(in, "mitreTechniques");
-	json_array_foreach(techs, i, x)
-		ing_add_technique(out, json_string_value(x));
+	jv_array_foreach(techs, i, x)
+		ing_add_technique(out, jv_string_value(x));
 	vnd_add_tactic_camel(out, vnd_str(in, "category"));
 	mde_evidence(out, vnd_get(in, "evidence"));
 	s = vnd_sev_word(sevw);
@@ -698,12 +698,12 @@ mde_alert_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 
 /* An Advanced Hunting row of any Device* table, or AlertInfo/Evidence. */
 static int
-mde_row_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
     const char **why)
 {
 	const char *table = NULL, *act, *host, *v, *acct, *rip;
-	const json_t *r = mde_row(in, &table);
-	json_t *techs;
+	const struct ing_val *r = mde_row(in, &table);
+	const struct ing_val *techs;
 	int sev = 10, child, inbound;
 
 	if (vnd_time(c, out, r, why, "Timestamp", "TimeGenerated", NULL) < 0 &&
@@ -724,7 +724,7 @@ mde_row_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 	if (vnd_str(r, "AlertId")) {
 		/* AlertInfo / AlertEvidence. */
 		const char *title = vnd_str(r, "Title");
-		json_t *add;
+		const struct ing_val *add;
 
 		ing_set_str(out, "event.kind", "alert");
 		ing_add_str(out, "event.category", "intrusion_detection");
@@ -736,19 +736,17 @@ mde_row_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 		ing_set_str(out, "rule.category", vnd_str(r, "Category"));
 		vnd_add_tactic_camel(out, vnd_str(r, "Category"));
 		techs = vnd_obj(r, "AttackTechniques");
-		if (json_is_array(techs)) {
-			const json_t *x;
+		if (jv_is_array(techs)) {
+			const struct ing_val *x;
 			size_t i;
 
-			json_array_foreach(techs, i, x)
-				vnd_techniques_in(out, json_string_value(x));
+			jv_array_foreach(techs, i, x)
+				vnd_techniques_in(out, jv_string_value(x));
 		} else
 			vnd_techniques_in(out, vnd_str(r, "AttackTechniques"));
-		json_decref(techs);
 		add = vnd_obj(r, "AdditionalFields");
 		if (!host)
 			host = vnd_str_any(add, "HostName", NULL);
-		json_decref(add);
 		ing_set_ip(out, "source.ip", vnd_str(r, "RemoteIP"));
 		set_hash(out, "file", vnd_str(r, "SHA256"));
 		ing_set_str(out, "file.name", vnd_str(r, "FileName"));
@@ -941,7 +939,7 @@ mde_row_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 }
 
 static int
-mde_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+mde_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	if (vnd_str(in, "title") && (vnd_get(in, "machineId") ||
 	    vnd_get(in, "alertCreationTime")))
@@ -960,7 +958,7 @@ const struct ing_format ing_fmt_mde = {
 
 /* The evidence's type: "@odata.type", or an export's renamed key. */
 static const char *
-ev_type(const json_t *x)
+ev_type(const struct ing_val *x)
 {
 	const char *t = vnd_str_any(x, "@odata.type", "at_sign_odata_type",
 	    "odata_type", "_odata_type", NULL);
@@ -973,7 +971,7 @@ ev_type(const json_t *x)
 }
 
 static void
-graph_user(struct ing_val *out, const json_t *ua)
+graph_user(struct ing_val *out, const struct ing_val *ua)
 {
 	if (!ua)
 		return;
@@ -990,12 +988,12 @@ graph_user(struct ing_val *out, const json_t *ua)
 
 /* Typed evidence[] into the record; the first of each kind wins. */
 static void
-graph_evidence(struct ing_val *out, const json_t *ev)
+graph_evidence(struct ing_val *out, const struct ing_val *ev)
 {
-	const json_t *x, *ips, *ip;
+	const struct ing_val *x, *ips, *ip;
 	size_t i, j;
 
-	json_array_foreach(ev, i, x) {
+	jv_array_foreach(ev, i, x) {
 		const char *t = ev_type(x);
 
 		if (!t)
@@ -1008,8 +1006,8 @@ graph_evidence(struct ing_val *out, const json_t *ev)
 			if (!ing_rget(out, "host.os.family"))
 				os_family(out, vnd_str(x, "osPlatform"));
 			ips = vnd_get(x, "ipInterfaces");
-			json_array_foreach(ips, j, ip)
-				vnd_add_ip(out, "host.ip", json_string_value(ip));
+			jv_array_foreach(ips, j, ip)
+				vnd_add_ip(out, "host.ip", jv_string_value(ip));
 			if (!ing_rget(out, "user.name")) {
 				vnd_set_once(out, "user.name", vnd_str(x,
 				    "loggedOnUsers.0.accountName"));
@@ -1081,11 +1079,11 @@ graph_evidence(struct ing_val *out, const json_t *ev)
 }
 
 static int
-graph_detect(const json_t *in)
+graph_detect(const struct ing_val *in)
 {
 	const char *t = ev_type(in);
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (t && strcmp(t, "alert") == 0 && vnd_get(in, "createdDateTime"))
 		return 95;
@@ -1100,9 +1098,9 @@ graph_detect(const json_t *in)
 }
 
 static int
-graph_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+graph_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *techs, *x;
+	const struct ing_val *techs, *x;
 	const char *title, *sevw, *src;
 	size_t i;
 	int s;
@@ -1131,8 +1129,8 @@ graph_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char *
 	ing_set_str(out, "threat.software.name", vnd_str(in,
 	    "threatDisplayName"));
 	techs = vnd_get(in, "mitreTechniques");
-	json_array_foreach(techs, i, x)
-		ing_add_technique(out, json_string_value(x));
+	jv_array_foreach(techs, i, x)
+		ing_add_technique(out, jv_string_value(x));
 	vnd_add_tactic_camel(out, vnd_str(in, "category"));
 	graph_evidence(out, vnd_get(in, "evidence"));
 	/* unknown/informational 10, low 30, medium 50, high 75. */
@@ -1156,17 +1154,17 @@ const struct ing_format ing_fmt_graph_alert = {
 /* --- Defender / Graph security incidents ----------------------------- */
 
 static int
-inc_detect(const json_t *in)
+inc_detect(const struct ing_val *in)
 {
 	const char *t = ev_type(in);
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (t && strcmp(t, "incident") == 0)
 		return 95;
 	if (vnd_str(in, "displayName") && vnd_get(in, "createdDateTime") &&
 	    vnd_get(in, "severity") && (vnd_get(in, "incidentWebUrl") ||
-	    vnd_get(in, "redirectIncidentId") || (json_is_array(vnd_get(in,
+	    vnd_get(in, "redirectIncidentId") || (jv_is_array(vnd_get(in,
 	    "alerts")) && !vnd_get(in, "title"))))
 		return 92;
 	/* The Defender XDR incidents API (incidentId, incidentName). */
@@ -1177,9 +1175,9 @@ inc_detect(const json_t *in)
 }
 
 static int
-inc_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+inc_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *alerts, *a, *techs, *x;
+	const struct ing_val *alerts, *a, *techs, *x;
 	const char *name, *sevw;
 	size_t i, j, n;
 	int s;
@@ -1190,7 +1188,7 @@ inc_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **w
 	name = vnd_str_any(in, "displayName", "incidentName", NULL);
 	sevw = vnd_str(in, "severity");
 	alerts = vnd_get(in, "alerts");
-	n = json_is_array(alerts) ? json_array_size(alerts) : 0;
+	n = jv_is_array(alerts) ? jv_array_size(alerts) : 0;
 	ing_set_str(out, "event.kind", "alert");
 	ing_add_str(out, "event.category", "intrusion_detection");
 	ing_add_str(out, "event.type", "info");
@@ -1204,10 +1202,10 @@ inc_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **w
 	ing_set_str(out, "rule.description", vnd_str(in, "description"));
 	ing_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
 	/* Entities and techniques of the alerts it groups. */
-	json_array_foreach(alerts, i, a) {
+	jv_array_foreach(alerts, i, a) {
 		techs = vnd_get(a, "mitreTechniques");
-		json_array_foreach(techs, j, x)
-			ing_add_technique(out, json_string_value(x));
+		jv_array_foreach(techs, j, x)
+			ing_add_technique(out, jv_string_value(x));
 		vnd_add_tactic_camel(out, vnd_str(a, "category"));
 		graph_evidence(out, vnd_get(a, "evidence"));
 		mde_evidence(out, vnd_get(a, "entities"));
@@ -1231,25 +1229,25 @@ const struct ing_format ing_fmt_defender_incident = {
 /* --- SentinelOne threats --------------------------------------------- */
 
 static int
-s1_detect(const json_t *in)
+s1_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
-	if (json_is_object(vnd_get(in, "threatInfo")) &&
+	if (jv_is_object(vnd_get(in, "threatInfo")) &&
 	    (vnd_get(in, "agentRealtimeInfo") || vnd_get(in,
 	    "agentDetectionInfo")))
 		return 95;
-	if (json_is_object(vnd_get(in, "threatInfo")) &&
+	if (jv_is_object(vnd_get(in, "threatInfo")) &&
 	    vnd_get(in, "threatInfo.threatName"))
 		return 80;
 	return 0;
 }
 
 static int
-s1_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+s1_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
-	const json_t *tes, *te;
+	const struct ing_val *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
+	const struct ing_val *tes, *te;
 	const char *name, *host, *conf, *verdict, *mit;
 	size_t i, j, k;
 	int s;
@@ -1301,12 +1299,12 @@ s1_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **wh
 	ing_set_str(out, "process.name", vnd_str(ti, "originatorProcess"));
 	ing_set_str(out, "process.entity_id", vnd_str(ti, "storyline"));
 	inds = vnd_get(in, "indicators");
-	json_array_foreach(inds, i, ind) {
+	jv_array_foreach(inds, i, ind) {
 		tacs = vnd_get(ind, "tactics");
-		json_array_foreach(tacs, j, tac) {
+		jv_array_foreach(tacs, j, tac) {
 			ing_add_tactic(out, vnd_str(tac, "name"));
 			tes = vnd_get(tac, "techniques");
-			json_array_foreach(tes, k, te)
+			jv_array_foreach(tes, k, te)
 				ing_add_technique(out, vnd_str(te, "name"));
 		}
 	}
@@ -1335,9 +1333,9 @@ const struct ing_format ing_fmt_sentinelone = {
 /* --- Carbon Black Cloud alerts --------------------------------------- */
 
 static int
-cb_detect(const json_t *in)
+cb_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (vnd_str(in, "type") && vnd_get(in, "severity") && (vnd_get(in,
 	    "device_id") || vnd_get(in, "device_name")) && (vnd_get(in,
@@ -1353,26 +1351,26 @@ cb_detect(const json_t *in)
 
 /* process_cmdline (a string) or process_cmdlines (an array). */
 static const char *
-cb_cmd(const json_t *in, const char *k)
+cb_cmd(const struct ing_val *in, const char *k)
 {
-	const json_t *v = vnd_get(in, k);
+	const struct ing_val *v = vnd_get(in, k);
 	char ks[48];
 
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_array(v))
-		return json_string_value(json_array_get(v, 0));
+	if (jv_is_string(v))
+		return jv_string_value(v);
+	if (jv_is_array(v))
+		return jv_string_value(jv_array_get(v, 0));
 	snprintf(ks, sizeof ks, "%ss", k);
 	v = vnd_get(in, ks);
-	if (json_is_array(v))
-		return json_string_value(json_array_get(v, 0));
-	return json_string_value(v);
+	if (jv_is_array(v))
+		return jv_string_value(jv_array_get(v, 0));
+	return jv_string_value(v);
 }
 
 static int
-cb_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+cb_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *ttps, *x;
+	const struct ing_val *ttps, *x;
 	const char *reason, *host, *type, *v;
 	size_t i;
 	double sev;
@@ -1456,15 +1454,15 @@ cb_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **wh
 	ing_add_technique(out, vnd_str(in, "attack_technique"));
 	ing_add_tactic(out, vnd_str(in, "attack_tactic"));
 	ttps = vnd_get(in, "ttps");
-	json_array_foreach(ttps, i, x)
-		vnd_techniques_in(out, json_string_value(x));
+	jv_array_foreach(ttps, i, x)
+		vnd_techniques_in(out, jv_string_value(x));
 	ttps = vnd_get(in, "threat_indicators");
-	json_array_foreach(ttps, i, x) {
-		const json_t *t;
+	jv_array_foreach(ttps, i, x) {
+		const struct ing_val *t;
 		size_t j;
 
-		json_array_foreach(vnd_get(x, "ttps"), j, t)
-			vnd_techniques_in(out, json_string_value(t));
+		jv_array_foreach(vnd_get(x, "ttps"), j, t)
+			vnd_techniques_in(out, jv_string_value(t));
 	}
 	/* severity 1-10, times ten. */
 	if (vnd_num(in, "severity", &sev) == 0) {
@@ -1494,9 +1492,9 @@ const struct ing_format ing_fmt_carbonblack = {
 /* --- Elastic Security alerts ----------------------------------------- */
 
 static int
-ea_detect(const json_t *in)
+ea_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (ing_get(in, "kibana.alert.rule.name") ||
 	    ing_get(in, "kibana.alert.rule.uuid"))
@@ -1531,28 +1529,28 @@ static const char *const ea_copy[] = {
 };
 
 static void
-ea_threat(struct ing_val *out, const json_t *threats)
+ea_threat(struct ing_val *out, const struct ing_val *threats)
 {
-	const json_t *t, *te, *sub;
+	const struct ing_val *t, *te, *sub;
 	size_t i, j, k;
 
-	json_array_foreach(threats, i, t) {
+	jv_array_foreach(threats, i, t) {
 		ing_add_tactic(out, vnd_str_any(t, "tactic.id", "tactic.name",
 		    NULL));
-		json_array_foreach(vnd_get(t, "technique"), j, te) {
+		jv_array_foreach(vnd_get(t, "technique"), j, te) {
 			ing_add_technique(out, vnd_str(te, "id"));
-			json_array_foreach(vnd_get(te, "subtechnique"), k, sub)
+			jv_array_foreach(vnd_get(te, "subtechnique"), k, sub)
 				ing_add_technique(out, vnd_str(sub, "id"));
 		}
 	}
 }
 
 static int
-ea_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+ea_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	const char *const *p;
 	const char *name, *host, *sevw, *reason;
-	const json_t *v;
+	const struct ing_val *v;
 	double risk;
 	int s = -1, legacy;
 
@@ -1563,8 +1561,8 @@ ea_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **wh
 		return -1;
 	/* ECS members first: the alert's own fields below win. */
 	for (p = ea_copy; *p; p++)
-		if ((v = ing_get(in, *p)) != NULL && !json_is_null(v))
-			ing_set_new(out, *p, json_deep_copy(v));
+		if ((v = ing_get(in, *p)) != NULL && !jv_is_null(v))
+			ing_set_val(out, *p, ing_copy(v));
 	name = ing_get_str(in, legacy ? "signal.rule.name" :
 	    "kibana.alert.rule.name");
 	sevw = ing_get_str(in, legacy ? "signal.rule.severity" :

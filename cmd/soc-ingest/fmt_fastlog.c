@@ -38,7 +38,6 @@ endpoint(struct ing_val *out, const char *prefix, const char *s, size_t n, int i
 {
 	char buf[80], path[32];
 	char *c;
-	json_t *v;
 
 	if (n == 0 || n >= sizeof buf)
 		return -1;
@@ -49,9 +48,8 @@ endpoint(struct ing_val *out, const char *prefix, const char *s, size_t n, int i
 	if (c && ing_set_ip(out, path, (*c = '\0', buf))) {
 		if (!icmp) {
 			snprintf(path, sizeof path, "%s.port", prefix);
-			v = json_string(c + 1);
-			ing_set_port(out, path, v);
-			json_decref(v);
+			ing_set_port(out, path, ing_new_strn(c + 1,
+			    strlen(c + 1)));
 		}
 		return 0;
 	}

@@ -59,24 +59,24 @@ set_geo(struct ing_val *out, const char *city, const char *region,
 /* --- Okta System Log ------------------------------------------------ */
 
 static int
-okta_detect(const json_t *in)
+okta_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
-	if (vnd_str(in, "eventType") && json_is_object(vnd_get(in, "actor")) &&
+	if (vnd_str(in, "eventType") && jv_is_object(vnd_get(in, "actor")) &&
 	    (vnd_get(in, "published") || vnd_get(in, "uuid")) &&
 	    (vnd_get(in, "outcome") || vnd_get(in, "client") ||
 	    vnd_get(in, "displayMessage")))
 		return 90;
 	if (vnd_panther(in, "Okta.SystemLog"))
 		return 70;
-	if (vnd_str(in, "eventType") && json_is_object(vnd_get(in, "actor")) &&
-	    json_is_object(vnd_get(in, "client")))
+	if (vnd_str(in, "eventType") && jv_is_object(vnd_get(in, "actor")) &&
+	    jv_is_object(vnd_get(in, "client")))
 		return 60;
 	/* Without the actor, the LogEvent still has its own members. */
 	if (vnd_str(in, "eventType") && vnd_get(in, "uuid") &&
 	    (vnd_get(in, "legacyEventType") || vnd_get(in, "displayMessage") ||
-	    json_is_object(vnd_get(in, "outcome"))))
+	    jv_is_object(vnd_get(in, "outcome"))))
 		return 60;
 	return 0;
 }
@@ -131,10 +131,10 @@ okta_categorize(struct ing_val *out, const char *et)
 }
 
 static int
-okta_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+okta_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	const char *et, *who, *ip, *res, *disp, *sev;
-	const json_t *targets, *t;
+	const struct ing_val *targets, *t;
 	size_t i;
 	int s;
 
@@ -156,7 +156,7 @@ okta_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **
 	ing_set_str(out, "user.id", vnd_str(in, "actor.id"));
 	ing_set_str(out, "user.full_name", vnd_str(in, "actor.displayName"));
 	targets = vnd_get(in, "target");
-	json_array_foreach(targets, i, t) {
+	jv_array_foreach(targets, i, t) {
 		if (vnd_eq(t, "type", "User")) {
 			vnd_set_login(out, "user.target",
 			    vnd_str(t, "alternateId"));
@@ -166,7 +166,7 @@ okta_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **
 			break;
 		}
 	}
-	json_array_foreach(targets, i, t)
+	jv_array_foreach(targets, i, t)
 		if (vnd_eq(t, "type", "UserGroup"))
 			ing_set_str(out, "group.name", vnd_str(t, "displayName"));
 
@@ -238,12 +238,12 @@ const struct ing_format ing_fmt_okta = {
  * The event body: properties{} of an Azure Monitor diagnostic export, or
  * the record itself (Graph API, Log Analytics row).
  */
-static const json_t *
-az_body(const json_t *in)
+static const struct ing_val *
+az_body(const struct ing_val *in)
 {
-	const json_t *p = vnd_get(in, "properties");
+	const struct ing_val *p = vnd_get(in, "properties");
 
-	if (json_is_object(p) && vnd_str(in, "category") &&
+	if (jv_is_object(p) && vnd_str(in, "category") &&
 	    (vnd_get(in, "time") || vnd_get(in, "operationName")))
 		return p;
 	return in;
@@ -262,13 +262,13 @@ entra_signin_category(const char *cat)
 /* --- Entra sign-in -------------------------------------------------- */
 
 static int
-signin_detect(const json_t *in)
+signin_detect(const struct ing_val *in)
 {
 	const char *cat = vnd_str(in, "category"), *type = vnd_str(in, "Type");
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
-	if (entra_signin_category(cat) && json_is_object(vnd_get(in,
+	if (entra_signin_category(cat) && jv_is_object(vnd_get(in,
 	    "properties")))
 		return 92;
 	if (type && (strcasecmp(type, "SigninLogs") == 0 ||
@@ -279,7 +279,7 @@ signin_detect(const json_t *in)
 	/* The Graph signIn resource. */
 	if (vnd_get(in, "createdDateTime") && (vnd_get(in,
 	    "userPrincipalName") || vnd_get(in, "servicePrincipalId")) &&
-	    (json_is_object(vnd_get(in, "status")) ||
+	    (jv_is_object(vnd_get(in, "status")) ||
 	    vnd_get(in, "appDisplayName")) &&
 	    (vnd_get(in, "ipAddress") || vnd_get(in, "clientAppUsed") ||
 	    vnd_get(in, "conditionalAccessStatus")))
@@ -298,11 +298,11 @@ risk_sev(const char *s)
 }
 
 static int
-signin_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+signin_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *b = az_body(in), *st;
+	const struct ing_val *b = az_body(in), *st;
 	const char *upn, *ip, *app, *reason, *rstate, *cat;
-	json_t *status, *loc;
+	const struct ing_val *status, *loc;
 	int64_t code = 0;
 	int have_code = 0, s, failed;
 
@@ -319,7 +319,7 @@ signin_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char 
 	/* The Azure Monitor category names the kind of sign-in; the Graph
 	 * resource says it with isInteractive. */
 	ing_set_str(out, "event.action", cat ? cat :
-	    json_is_false(vnd_get(b, "isInteractive")) ?
+	    jv_is_false(vnd_get(b, "isInteractive")) ?
 	    "NonInteractiveUserSignInLogs" : vnd_get(b, "servicePrincipalId") &&
 	    !vnd_get(b, "userPrincipalName") ? "ServicePrincipalSignInLogs" :
 	    "SignInLogs");
@@ -350,7 +350,6 @@ signin_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char 
 		    vnd_get(loc, "geoCoordinates.latitude"));
 		ing_set_n(out, "source.geo.location.lon",
 		    vnd_get(loc, "geoCoordinates.longitude"));
-		json_decref(loc);
 	} else if (vnd_str(b, "location"))	/* SigninLogs: "US" */
 		ing_set_str(out, "source.geo.country_iso_code",
 		    vnd_str(b, "location"));
@@ -425,7 +424,6 @@ signin_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char 
 	    ing_rget(out, "event.outcome") == NULL ? "result unknown" :
 	    failed ? "failure" : "success",
 	    failed && reason ? ", " : "", failed && reason ? reason : "");
-	json_decref(status);
 	return 0;
 }
 
@@ -439,22 +437,22 @@ const struct ing_format ing_fmt_entra_signin = {
 /* --- Entra audit ---------------------------------------------------- */
 
 static int
-audit_detect(const json_t *in)
+audit_detect(const struct ing_val *in)
 {
-	const json_t *p = vnd_get(in, "properties");
+	const struct ing_val *p = vnd_get(in, "properties");
 	const char *cat = vnd_str(in, "category");
 	const char *rid = vnd_str(in, "resourceId");
 
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	/* Azure Monitor export: category AuditLogs, or the aadiam provider. */
-	if (json_is_object(p) && ((cat && strcasecmp(cat, "AuditLogs") == 0) ||
+	if (jv_is_object(p) && ((cat && strcasecmp(cat, "AuditLogs") == 0) ||
 	    (rid && strcasestr(rid, "/providers/Microsoft.aadiam") &&
 	    !entra_signin_category(cat))) &&
 	    (vnd_get(p, "activityDisplayName") || vnd_get(p, "initiatedBy") ||
 	    vnd_get(p, "targetResources") || vnd_get(p, "result")))
 		return 92;
-	if (json_is_object(p) && cat && strcasecmp(cat, "AuditLogs") == 0)
+	if (jv_is_object(p) && cat && strcasecmp(cat, "AuditLogs") == 0)
 		return 85;
 	/* Graph directoryAudit, or a Log Analytics AuditLogs row. */
 	if (vnd_str(in, "activityDisplayName") &&
@@ -494,10 +492,10 @@ audit_type(struct ing_val *out, const char *optype, const char *act)
 }
 
 static int
-audit_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *b = az_body(in), *t;
-	json_t *init, *targets;
+	const struct ing_val *b = az_body(in), *t;
+	const struct ing_val *init, *targets;
 	const char *act, *cat, *res, *who, *ip, *tname = NULL;
 	size_t i;
 	int s = 10, failed = 0;
@@ -549,7 +547,7 @@ audit_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char *
 		ip = NULL;
 
 	targets = vnd_obj(b, "targetResources");
-	json_array_foreach(targets, i, t) {
+	jv_array_foreach(targets, i, t) {
 		if (vnd_eq(t, "type", "User")) {
 			vnd_set_login(out, "user.target", vnd_str_any(t,
 			    "userPrincipalName", "displayName", NULL));
@@ -585,8 +583,6 @@ audit_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char *
 	    tname ? tname : "", res ? res : "result unknown");
 	if (cat)
 		ing_set_str(out, "event.code", cat);
-	json_decref(init);
-	json_decref(targets);
 	return 0;
 }
 
@@ -600,9 +596,9 @@ const struct ing_format ing_fmt_entra_audit = {
 /* --- Microsoft 365 unified audit log -------------------------------- */
 
 static int
-m365_detect(const json_t *in)
+m365_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (vnd_get(in, "CreationTime") && vnd_str(in, "Operation") &&
 	    (vnd_get(in, "Workload") || vnd_get(in, "RecordType")) &&
@@ -667,23 +663,23 @@ m365_categorize(struct ing_val *out, const char *op, const char *wl)
 /* The value of Name=name in a [{Name,Value}] array (Parameters,
  * ExtendedProperties); borrowed. */
 static const char *
-nv_get(const json_t *arr, const char *name)
+nv_get(const struct ing_val *arr, const char *name)
 {
-	const json_t *x;
+	const struct ing_val *x;
 	size_t i;
 
-	json_array_foreach(arr, i, x)
+	jv_array_foreach(arr, i, x)
 		if (vnd_eq(x, "Name", name))
 			return vnd_str(x, "Value");
 	return NULL;
 }
 
 static int
-m365_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+m365_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	const char *op, *wl, *uid, *ip, *rs, *obj;
-	const json_t *rt;
-	json_t *params, *ext;
+	const struct ing_val *rt;
+	const struct ing_val *params, *ext;
 	int ok = -1, s = 10;
 
 	if (vnd_time(c, out, in, why, "CreationTime", "TimeGenerated",
@@ -699,9 +695,9 @@ m365_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **
 	ing_set_str(out, "event.action", op);
 	ing_set_str(out, "event.provider", wl);
 	rt = vnd_get(in, "RecordType");
-	if (json_is_integer(rt))
+	if (jv_is_integer(rt))
 		ing_set_new(out, "event.code", json_sprintf("%lld",
-		    (long long)json_integer_value(rt)));
+		    (long long)jv_integer_value(rt)));
 	else
 		ing_set_s(out, "event.code", rt);
 	ing_set_str(out, "observer.vendor", "Microsoft");
@@ -773,8 +769,6 @@ m365_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **
 	    wl ? wl : "", op ? op : "operation", uid ? uid : "unknown user",
 	    ip ? ip : "unknown source", ok == 1 ? "success" :
 	    ok == 0 ? "failure" : "result unknown");
-	json_decref(params);
-	json_decref(ext);
 	return 0;
 }
 
@@ -788,20 +782,20 @@ const struct ing_format ing_fmt_m365 = {
 /* --- Google Workspace ----------------------------------------------- */
 
 static int
-gws_detect(const json_t *in)
+gws_detect(const struct ing_val *in)
 {
-	if (!json_is_object(in))
+	if (!jv_is_object(in))
 		return 0;
 	if (vnd_eq(in, "kind", "admin#reports#activity"))
 		return 95;
-	if (json_is_object(vnd_get(in, "id")) &&
+	if (jv_is_object(vnd_get(in, "id")) &&
 	    vnd_str(in, "id.applicationName") &&
-	    json_is_object(vnd_get(in, "actor")))
+	    jv_is_object(vnd_get(in, "actor")))
 		return 85;
 	if (vnd_panther(in, "GSuite.ActivityEvent") ||
 	    vnd_panther(in, "GSuite.Reports"))
 		return 70;
-	if (json_is_object(vnd_get(in, "id")) &&
+	if (jv_is_object(vnd_get(in, "id")) &&
 	    vnd_str(in, "id.applicationName"))
 		return 50;
 	return 0;
@@ -810,14 +804,14 @@ gws_detect(const json_t *in)
 /* The value of parameter name in parameters[] ({name, value | intValue |
  * boolValue | multiValue}) or in a flattened {name: value} object. */
 static const char *
-gws_param(const json_t *params, const char *name)
+gws_param(const struct ing_val *params, const char *name)
 {
-	const json_t *p;
+	const struct ing_val *p;
 	size_t i;
 
-	if (json_is_object(params))
+	if (jv_is_object(params))
 		return vnd_str(params, name);
-	json_array_foreach(params, i, p)
+	jv_array_foreach(params, i, p)
 		if (vnd_eq(p, "name", name))
 			return vnd_str_any(p, "value", "multiValue.0", NULL);
 	return NULL;
@@ -845,9 +839,9 @@ static const char *const gws_sensitive[] = {
 };
 
 static int
-gws_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+gws_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *events, *ev, *first, *params;
+	const struct ing_val *events, *ev, *first, *params;
 	const char *app, *email, *ip, *name, *type, *v;
 	char names[600];
 	size_t i, n = 0;
@@ -860,7 +854,7 @@ gws_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **w
 	ip = vnd_str(in, "ipAddress");
 	/* The API's events[]; exports flatten one event into the record. */
 	events = vnd_get(in, "events");
-	first = json_is_array(events) ? json_array_get(events, 0) : in;
+	first = jv_is_array(events) ? jv_array_get(events, 0) : in;
 	name = vnd_str(first, "name");
 	type = vnd_str(first, "type");
 	params = vnd_get(first, "parameters");
@@ -919,8 +913,8 @@ gws_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **w
 
 	/* All event names for the message. */
 	names[0] = '\0';
-	if (json_is_array(events)) {
-		json_array_foreach(events, i, ev) {
+	if (jv_is_array(events)) {
+		jv_array_foreach(events, i, ev) {
 			const char *en = vnd_str(ev, "name");
 			int k;
 

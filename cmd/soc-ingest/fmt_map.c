@@ -66,15 +66,15 @@ ends_with(const char *s, const char *suf)
 
 /* Put the input value v (borrowed) at the ECS path p, typed by p. */
 static void
-put(struct ing_val *out, const char *p, const json_t *v)
+put(struct ing_val *out, const char *p, const struct ing_val *v)
 {
 	size_t i;
 
-	if (!v || json_is_null(v))
+	if (!v || jv_is_null(v))
 		return;
-	if (ends_with(p, ".ip") && json_is_string(v) &&
+	if (ends_with(p, ".ip") && jv_is_string(v) &&
 	    !ends_with(p, "host.ip")) {
-		ing_set_ip(out, p, json_string_value(v));
+		ing_set_ip(out, p, jv_string_value(v));
 		return;
 	}
 	if (ends_with(p, ".port")) {
@@ -83,17 +83,17 @@ put(struct ing_val *out, const char *p, const json_t *v)
 	}
 	for (i = 0; array_paths[i]; i++)
 		if (strcmp(p, array_paths[i]) == 0) {
-			const json_t *e;
+			const struct ing_val *e;
 			size_t k;
 
-			if (json_is_array(v)) {
-				json_array_foreach(v, k, e)
-					if (json_is_string(e))
+			if (jv_is_array(v)) {
+				jv_array_foreach(v, k, e)
+					if (jv_is_string(e))
 						ing_add_str(out, p,
-						    json_string_value(e));
-			} else if (json_is_string(v) &&
-			    json_string_length(v) > 0) {
-				ing_add_str(out, p, json_string_value(v));
+						    jv_string_value(e));
+			} else if (jv_is_string(v) &&
+			    jv_string_length(v) > 0) {
+				ing_add_str(out, p, jv_string_value(v));
 			}
 			return;
 		}
@@ -102,61 +102,61 @@ put(struct ing_val *out, const char *p, const json_t *v)
 			ing_set_n(out, p, v);
 			return;
 		}
-	if (strcmp(p, "threat.technique.id") == 0 && json_is_string(v)) {
-		ing_add_technique(out, json_string_value(v));
+	if (strcmp(p, "threat.technique.id") == 0 && jv_is_string(v)) {
+		ing_add_technique(out, jv_string_value(v));
 		return;
 	}
-	if (json_is_string(v) && (strcmp(p, "network.transport") == 0 ||
+	if (jv_is_string(v) && (strcmp(p, "network.transport") == 0 ||
 	    strcmp(p, "network.protocol") == 0)) {
 		char b[64];
 
-		ing_set_str(out, p, ing_lower(json_string_value(v), b, sizeof b));
-	} else if (json_is_string(v))
+		ing_set_str(out, p, ing_lower(jv_string_value(v), b, sizeof b));
+	} else if (jv_is_string(v))
 		ing_set_s(out, p, v);
-	else if (json_is_number(v) || json_is_boolean(v))
-		ing_set_new(out, p, json_deep_copy(v));
-	else if (json_is_array(v) || json_is_object(v))
-		ing_set_new(out, p, json_deep_copy(v));
+	else if (jv_is_number(v) || jv_is_boolean(v))
+		ing_set_val(out, p, ing_copy(v));
+	else if (jv_is_array(v) || jv_is_object(v))
+		ing_set_val(out, p, ing_copy(v));
 }
 
 /* A value of in by field name: a flat key first, then a dotted path. */
-static const json_t *
-field(const json_t *in, const char *name)
+static const struct ing_val *
+field(const struct ing_val *in, const char *name)
 {
-	const json_t *v = json_object_get(in, name);
+	const struct ing_val *v = jv_object_get(in, name);
 
 	return v ? v : ing_get(in, name);
 }
 
 static void
-text_of(const json_t *v, char *buf, size_t sz)
+text_of(const struct ing_val *v, char *buf, size_t sz)
 {
-	if (json_is_string(v))
-		snprintf(buf, sz, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(buf, sz, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(buf, sz, "%g", json_real_value(v));
-	else if (json_is_boolean(v))
-		snprintf(buf, sz, "%s", json_is_true(v) ? "true" : "false");
+	if (jv_is_string(v))
+		snprintf(buf, sz, "%s", jv_string_value(v));
+	else if (jv_is_integer(v))
+		snprintf(buf, sz, "%lld", (long long)jv_integer_value(v));
+	else if (jv_is_real(v))
+		snprintf(buf, sz, "%g", jv_real_value(v));
+	else if (jv_is_boolean(v))
+		snprintf(buf, sz, "%s", jv_is_true(v) ? "true" : "false");
 	else
 		buf[0] = '\0';
 }
 
 static int
-timestamp(struct ing_ctx *c, const json_t *m, const json_t *in, struct ing_val *out,
+timestamp(struct ing_ctx *c, const struct ing_val *m, const struct ing_val *in, struct ing_val *out,
     const char **why)
 {
-	const json_t *ts = json_object_get(m, "timestamp");
+	const struct ing_val *ts = jv_object_get(m, "timestamp");
 	const char *fname, *fmt;
-	const json_t *v;
+	const struct ing_val *v;
 	char buf[128];
 	int64_t ms;
 
-	if (!json_is_object(ts))
+	if (!jv_is_object(ts))
 		return ing_set_time_ms(out, "@timestamp", c->now) < 0 ? -1 : 0;
-	fname = json_string_value(json_object_get(ts, "field"));
-	fmt = json_string_value(json_object_get(ts, "format"));
+	fname = jv_string_value(jv_object_get(ts, "field"));
+	fmt = jv_string_value(jv_object_get(ts, "format"));
 	if (!fname) {
 		*why = "mapping: timestamp has no field";
 		return -1;
@@ -170,7 +170,7 @@ timestamp(struct ing_ctx *c, const json_t *m, const json_t *in, struct ing_val *
 	text_of(v, buf, sizeof buf);
 	if (!fmt || strcmp(fmt, "auto") == 0 || strcmp(fmt, "rfc3339") == 0 ||
 	    strcmp(fmt, "iso8601") == 0) {
-		if (json_is_number(v) ? ing_set_time(c, out, "@timestamp", v) == 0 :
+		if (jv_is_number(v) ? ing_set_time(c, out, "@timestamp", v) == 0 :
 		    (ing_text_time(c, buf, &ms) == 0 &&
 		    ing_set_time_ms(out, "@timestamp", ms) == 0))
 			return 0;
@@ -198,23 +198,23 @@ timestamp(struct ing_ctx *c, const json_t *m, const json_t *in, struct ing_val *
 }
 
 static void
-severity(const json_t *m, const json_t *in, struct ing_val *out)
+severity(const struct ing_val *m, const struct ing_val *in, struct ing_val *out)
 {
-	const json_t *s = json_object_get(m, "severity"), *v, *mv, *sc;
+	const struct ing_val *s = jv_object_get(m, "severity"), *v, *mv, *sc;
 	const char *fname;
 	char buf[64];
 	const char *k;
 	double d;
 	char *e;
 
-	if (!json_is_object(s) ||
-	    !(fname = json_string_value(json_object_get(s, "field"))) ||
+	if (!jv_is_object(s) ||
+	    !(fname = jv_string_value(jv_object_get(s, "field"))) ||
 	    !(v = field(in, fname)))
 		return;
 	text_of(v, buf, sizeof buf);
-	json_object_foreach(json_object_get(s, "map"), k, mv)
-		if (strcasecmp(k, buf) == 0 && json_is_number(mv)) {
-			ing_set_severity(out, (int)json_number_value(mv));
+	jv_object_foreach(jv_object_get(s, "map"), k, mv)
+		if (strcasecmp(k, buf) == 0 && jv_is_number(mv)) {
+			ing_set_severity(out, (int)jv_number_value(mv));
 			break;
 		}
 	d = strtod(buf, &e);
@@ -222,11 +222,11 @@ severity(const json_t *m, const json_t *in, struct ing_val *out)
 		return;
 	if (d == floor(d) && fabs(d) < 1e15)
 		ing_set_int(out, "event.severity", (int64_t)d);
-	sc = json_object_get(s, "scale");
-	if (!ing_rget(out, "soc.severity") && json_is_array(sc) &&
-	    json_array_size(sc) == 2) {
-		double lo = json_number_value(json_array_get(sc, 0));
-		double hi = json_number_value(json_array_get(sc, 1));
+	sc = jv_object_get(s, "scale");
+	if (!ing_rget(out, "soc.severity") && jv_is_array(sc) &&
+	    jv_array_size(sc) == 2) {
+		double lo = jv_number_value(jv_array_get(sc, 0));
+		double hi = jv_number_value(jv_array_get(sc, 1));
 
 		if (hi != lo)
 			ing_set_severity(out, (int)lround((d - lo) / (hi - lo) *
@@ -236,9 +236,9 @@ severity(const json_t *m, const json_t *in, struct ing_val *out)
 
 /* The message template with {field} replaced by the input's values. */
 static void
-message(const json_t *m, const json_t *in, struct ing_val *out, const char *fmt)
+message(const struct ing_val *m, const struct ing_val *in, struct ing_val *out, const char *fmt)
 {
-	const char *t = json_string_value(json_object_get(m, "message")), *p;
+	const char *t = jv_string_value(jv_object_get(m, "message")), *p;
 	char buf[1024], name[128], val[512];
 	size_t k = 0;
 
@@ -272,17 +272,17 @@ message(const json_t *m, const json_t *in, struct ing_val *out, const char *fmt)
 
 /* The mapping applied to in (an object of the input's fields). */
 static int
-apply(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char *fmt,
+apply(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char *fmt,
     const char **why)
 {
-	const json_t *m = c->map, *v;
+	const struct ing_val *m = c->map, *v;
 	const char *k;
 	char ds[32];
 
-	json_object_foreach(json_object_get(m, "fields"), k, v)
-		if (json_is_string(v))
-			put(out, k, field(in, json_string_value(v)));
-	json_object_foreach(json_object_get(m, "constants"), k, v)
+	jv_object_foreach(jv_object_get(m, "fields"), k, v)
+		if (jv_is_string(v))
+			put(out, k, field(in, jv_string_value(v)));
+	jv_object_foreach(jv_object_get(m, "constants"), k, v)
 		put(out, k, v);
 	if (!ing_rget(out, "event.kind"))
 		ing_set_str(out, "event.kind", "event");
@@ -301,8 +301,8 @@ check_map(struct ing_ctx *c, const char **why)
 		*why = "needs a mapping (--map FILE)";
 		return -1;
 	}
-	if (!json_is_object(json_object_get(c->map, "fields")) &&
-	    !json_is_object(json_object_get(c->map, "constants"))) {
+	if (!jv_is_object(jv_object_get(c->map, "fields")) &&
+	    !jv_is_object(jv_object_get(c->map, "constants"))) {
 		*why = "mapping has neither fields nor constants";
 		return -1;
 	}
@@ -325,9 +325,9 @@ free_state(void *p)
 }
 
 static char
-delimiter(const json_t *m)
+delimiter(const struct ing_val *m)
 {
-	const char *d = json_string_value(json_object_get(m, "delimiter"));
+	const char *d = jv_string_value(jv_object_get(m, "delimiter"));
 
 	if (!d || !*d)
 		return ',';
@@ -341,10 +341,10 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
     const char **why)
 {
 	struct cstate *st;
-	const json_t *m = c->map, *cols, *hdr;
-	json_t *in;
+	const struct ing_val *m = c->map, *cols, *hdr;
+	struct ing_val *in;
 	size_t i;
-	int header, rc;
+	int header;
 
 	if (check_map(c, why) < 0)
 		return -1;
@@ -352,19 +352,19 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		st = soc_xcalloc(1, sizeof *st);
 		c->state = st;
 		c->state_owner = &ing_fmt_csv;
-		cols = json_object_get(m, "columns");
-		for (i = 0; i < json_array_size(cols); i++)
-			if (json_is_string(json_array_get(cols, i))) {
+		cols = jv_object_get(m, "columns");
+		for (i = 0; i < jv_array_size(cols); i++)
+			if (jv_is_string(jv_array_get(cols, i))) {
 				st->cols = soc_xrealloc(st->cols, (st->ncols + 1) *
 				    sizeof *st->cols);
 				st->cols[st->ncols++] = soc_xstrdup(
-				    json_string_value(json_array_get(cols, i)));
+				    jv_string_value(jv_array_get(cols, i)));
 			}
 		st->have_header = st->ncols > 0;
 	}
 	st = c->state;
-	hdr = json_object_get(m, "header");
-	header = hdr ? json_is_true(hdr) : !json_object_get(m, "columns");
+	hdr = jv_object_get(m, "header");
+	header = hdr ? jv_is_true(hdr) : !jv_object_get(m, "columns");
 	if (soc_csv_split(&st->row, s, n, delimiter(m), why) < 0)
 		return -1;
 	if (header && !st->seen_header) {
@@ -389,20 +389,18 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		*why = c->why;
 		return -1;
 	}
-	in = json_object();
+	in = ing_new_object();
 	for (i = 0; i < st->row.n; i++)
 		if (st->row.len[i] > 0)
-			json_object_set_new(in, st->cols[i],
-			    ing_json_strn(st->row.f[i], st->row.len[i]));
-	rc = apply(c, in, out, "csv", why);
-	json_decref(in);
-	return rc;
+			ing_put(in, st->cols[i], ing_new_strn(st->row.f[i],
+			    st->row.len[i]));
+	return apply(c, in, out, "csv", why);
 }
 
 /* --- json-map -------------------------------------------------------- */
 
 static int
-json_map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+json_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	if (check_map(c, why) < 0)
 		return -1;

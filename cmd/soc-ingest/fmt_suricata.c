@@ -42,16 +42,16 @@ known(const char *t)
 }
 
 static int
-detect(const json_t *in)
+detect(const struct ing_val *in)
 {
-	const char *t = json_string_value(json_object_get(in, "event_type"));
+	const char *t = jv_string_value(jv_object_get(in, "event_type"));
 
-	if (!t || !json_object_get(in, "timestamp"))
+	if (!t || !jv_object_get(in, "timestamp"))
 		return 0;
-	if (json_object_get(in, "rule") && json_object_get(in, "agent"))
+	if (jv_object_get(in, "rule") && jv_object_get(in, "agent"))
 		return 0;	/* Wazuh wrapping Suricata */
-	if (known(t) && (json_object_get(in, "flow_id") ||
-	    json_object_get(in, "src_ip") || json_object_get(in, "in_iface") ||
+	if (known(t) && (jv_object_get(in, "flow_id") ||
+	    jv_object_get(in, "src_ip") || jv_object_get(in, "in_iface") ||
 	    strcmp(t, "stats") == 0))
 		return 100;
 	return known(t) ? 90 : 60;
@@ -137,10 +137,10 @@ text_int(struct text *t, int64_t v)
 
 /* "a:b" or "[v6]:p" for messages. */
 static void
-endpoint(char *buf, size_t n, const json_t *in, const char *ip,
+endpoint(char *buf, size_t n, const struct ing_val *in, const char *ip,
     const char *port)
 {
-	const char *a = json_string_value(json_object_get(in, ip));
+	const char *a = jv_string_value(jv_object_get(in, ip));
 	struct text t;
 	int64_t p;
 
@@ -163,7 +163,7 @@ endpoint(char *buf, size_t n, const json_t *in, const char *ip,
 
 /* The string at path in j, or dflt: one look-up, not two. */
 static const char *
-str_or(const json_t *j, const char *path, const char *dflt)
+str_or(const struct ing_val *j, const char *path, const char *dflt)
 {
 	const char *v = ing_get_str(j, path);
 
@@ -180,7 +180,7 @@ rstr_or(const struct ing_val *out, const char *path, const char *dflt)
 }
 
 static void
-map_http(struct ing_val *out, const json_t *h)
+map_http(struct ing_val *out, const struct ing_val *h)
 {
 	const char *url = ing_get_str(h, "url");
 	const char *host = ing_get_str(h, "hostname");
@@ -230,7 +230,7 @@ map_http(struct ing_val *out, const json_t *h)
 }
 
 static void
-add_answer(struct ing_val *out, const json_t *a)
+add_answer(struct ing_val *out, const struct ing_val *a)
 {
 	const char *name = ing_get_str(a, "rrname");
 	const char *type = ing_get_str(a, "rrtype");
@@ -257,9 +257,9 @@ add_answer(struct ing_val *out, const json_t *a)
 }
 
 static void
-map_dns(struct ing_val *out, const json_t *d)
+map_dns(struct ing_val *out, const struct ing_val *d)
 {
-	const json_t *q = ing_get(d, "queries.0"), *x;
+	const struct ing_val *q = ing_get(d, "queries.0"), *x;
 	const char *name, *type;
 	size_t i;
 	int64_t id;
@@ -279,7 +279,7 @@ map_dns(struct ing_val *out, const json_t *d)
 		ing_set_int(out, "dns.id", id);
 	if (ing_get_str(d, "rdata"))
 		add_answer(out, d);
-	json_array_foreach(ing_get(d, "answers"), i, x)
+	jv_array_foreach(ing_get(d, "answers"), i, x)
 		add_answer(out, x);
 }
 
@@ -294,7 +294,7 @@ cert_time(struct ing_val *out, const char *path, const char *s)
 }
 
 static void
-map_tls(struct ing_val *out, const json_t *t)
+map_tls(struct ing_val *out, const struct ing_val *t)
 {
 	const char *v = ing_get_str(t, "version");
 
@@ -327,7 +327,7 @@ map_tls(struct ing_val *out, const json_t *t)
 }
 
 static void
-map_fileinfo(struct ing_val *out, const json_t *f)
+map_fileinfo(struct ing_val *out, const struct ing_val *f)
 {
 	const char *name = ing_get_str(f, "filename");
 	int64_t v;
@@ -344,7 +344,7 @@ map_fileinfo(struct ing_val *out, const json_t *f)
 }
 
 static void
-map_flow(struct ing_ctx *c, struct ing_val *out, const json_t *f)
+map_flow(struct ing_ctx *c, struct ing_val *out, const struct ing_val *f)
 {
 	int64_t a = 0, b = 0, pa = 0, pb = 0;
 	int hb, hp;
@@ -390,22 +390,22 @@ set_addr(struct ing_val *out, const char *path, const char *s, int add)
 }
 
 static void
-map_smtp(struct ing_val *out, const json_t *in)
+map_smtp(struct ing_val *out, const struct ing_val *in)
 {
-	const json_t *x;
+	const struct ing_val *x;
 	size_t i;
 
 	set_addr(out, "email.from.address", ing_get_str(in, "smtp.mail_from"), 1);
-	json_array_foreach(ing_get(in, "smtp.rcpt_to"), i, x)
-		set_addr(out, "email.to.address", json_string_value(x), 1);
+	jv_array_foreach(ing_get(in, "smtp.rcpt_to"), i, x)
+		set_addr(out, "email.to.address", jv_string_value(x), 1);
 	ing_set_s(out, "email.subject", ing_get(in, "email.subject"));
 	ing_set_s(out, "source.domain", ing_get(in, "smtp.helo"));
 }
 
 static void
-map_alert(struct ing_val *out, const json_t *a)
+map_alert(struct ing_val *out, const struct ing_val *a)
 {
-	const json_t *x;
+	const struct ing_val *x;
 	const char *act = ing_get_str(a, "action");
 	size_t i;
 	int64_t v;
@@ -445,35 +445,35 @@ map_alert(struct ing_val *out, const json_t *a)
 		ing_add_str(out, "event.type", "info");
 	ing_set_str(out, "event.action", act);
 	/* ET rules: metadata mitre_technique_id / mitre_tactic_id. */
-	json_array_foreach(ing_get(a, "metadata.mitre_technique_id"), i, x)
-		ing_add_technique(out, json_string_value(x));
-	json_array_foreach(ing_get(a, "metadata.mitre_tactic_id"), i, x)
-		ing_add_tactic(out, json_string_value(x));
-	json_array_foreach(ing_get(a, "metadata.mitre_tactic_name"), i, x)
-		ing_add_tactic(out, json_string_value(x));
+	jv_array_foreach(ing_get(a, "metadata.mitre_technique_id"), i, x)
+		ing_add_technique(out, jv_string_value(x));
+	jv_array_foreach(ing_get(a, "metadata.mitre_tactic_id"), i, x)
+		ing_add_tactic(out, jv_string_value(x));
+	jv_array_foreach(ing_get(a, "metadata.mitre_tactic_name"), i, x)
+		ing_add_tactic(out, jv_string_value(x));
 }
 
 static int
-map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const char *t = json_string_value(json_object_get(in, "event_type"));
+	const char *t = jv_string_value(jv_object_get(in, "event_type"));
 	const char *proto, *app;
 	char buf[64], src[80], dst[80];
 	char msg[1024];
-	const json_t *x;
+	const struct ing_val *x;
 
 	if (!t) {
 		*why = "no event_type";
 		return -1;
 	}
-	if (ing_set_time(c, out, "@timestamp", json_object_get(in, "timestamp")) < 0) {
-		*why = json_object_get(in, "timestamp") ?
+	if (ing_set_time(c, out, "@timestamp", jv_object_get(in, "timestamp")) < 0) {
+		*why = jv_object_get(in, "timestamp") ?
 		    "timestamp is not a valid time" : "no timestamp";
 		return -1;
 	}
 	/* Alerts first in the record, the rest in ECS order. */
 	if (strcmp(t, "alert") == 0) {
-		if (!json_is_object(json_object_get(in, "alert"))) {
+		if (!jv_is_object(jv_object_get(in, "alert"))) {
 			*why = "alert event without an alert object";
 			return -1;
 		}
@@ -499,34 +499,34 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 	ing_set_str(out, "observer.vendor", "OISF");
 	ing_set_str(out, "observer.product", "Suricata");
 	ing_add_str(out, "observer.type", "ids");
-	ing_set_s(out, "observer.hostname", json_object_get(in, "host"));
+	ing_set_s(out, "observer.hostname", jv_object_get(in, "host"));
 	ing_set_s(out, "observer.ingress.interface.name",
-	    json_object_get(in, "in_iface"));
+	    jv_object_get(in, "in_iface"));
 
-	ing_set_ip(out, "source.ip", json_string_value(json_object_get(in, "src_ip")));
-	ing_set_port(out, "source.port", json_object_get(in, "src_port"));
+	ing_set_ip(out, "source.ip", jv_string_value(jv_object_get(in, "src_ip")));
+	ing_set_port(out, "source.port", jv_object_get(in, "src_port"));
 	ing_set_ip(out, "destination.ip",
-	    json_string_value(json_object_get(in, "dest_ip")));
-	ing_set_port(out, "destination.port", json_object_get(in, "dest_port"));
-	proto = lower(json_string_value(json_object_get(in, "proto")), buf,
+	    jv_string_value(jv_object_get(in, "dest_ip")));
+	ing_set_port(out, "destination.port", jv_object_get(in, "dest_port"));
+	proto = lower(jv_string_value(jv_object_get(in, "proto")), buf,
 	    sizeof buf);
 	ing_set_str(out, "network.transport", proto);
-	app = json_string_value(json_object_get(in, "app_proto"));
+	app = jv_string_value(jv_object_get(in, "app_proto"));
 	if (app && strcmp(app, "failed") != 0 && strcmp(app, "unknown") != 0) {
 		char ab[64];
 
 		ing_set_str(out, "network.protocol", lower(app, ab, sizeof ab));
 	}
-	ing_set_s(out, "network.community_id", json_object_get(in, "community_id"));
-	if ((x = json_object_get(in, "vlan")) && json_is_array(x))
-		ing_set_n(out, "network.vlan.id", json_array_get(x, 0));
+	ing_set_s(out, "network.community_id", jv_object_get(in, "community_id"));
+	if ((x = jv_object_get(in, "vlan")) && jv_is_array(x))
+		ing_set_n(out, "network.vlan.id", jv_array_get(x, 0));
 	else
 		ing_set_n(out, "network.vlan.id", x);
-	if (json_is_string(json_object_get(in, "direction")))
-		ing_set_s(out, "network.direction", json_object_get(in, "direction"));
+	if (jv_is_string(jv_object_get(in, "direction")))
+		ing_set_s(out, "network.direction", jv_object_get(in, "direction"));
 
 	if (strcmp(t, "alert") == 0)
-		map_alert(out, json_object_get(in, "alert"));
+		map_alert(out, jv_object_get(in, "alert"));
 	else if (strcmp(t, "anomaly") == 0) {
 		ing_set_s(out, "event.action", ing_get(in, "anomaly.event"));
 		ing_set_severity(out, 20);
@@ -536,19 +536,19 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 		ing_set_str(out, "event.action", t);
 		ing_set_severity(out, 10);
 	}
-	if ((x = json_object_get(in, "http")) && json_is_object(x))
+	if ((x = jv_object_get(in, "http")) && jv_is_object(x))
 		map_http(out, x);
-	if ((x = json_object_get(in, "dns")) && json_is_object(x))
+	if ((x = jv_object_get(in, "dns")) && jv_is_object(x))
 		map_dns(out, x);
-	if ((x = json_object_get(in, "tls")) && json_is_object(x))
+	if ((x = jv_object_get(in, "tls")) && jv_is_object(x))
 		map_tls(out, x);
-	if ((x = json_object_get(in, "fileinfo")) && json_is_object(x))
+	if ((x = jv_object_get(in, "fileinfo")) && jv_is_object(x))
 		map_fileinfo(out, x);
-	if ((x = json_object_get(in, "flow")) && json_is_object(x))
+	if ((x = jv_object_get(in, "flow")) && jv_is_object(x))
 		map_flow(c, out, x);
-	if ((x = json_object_get(in, "netflow")) && json_is_object(x))
+	if ((x = jv_object_get(in, "netflow")) && jv_is_object(x))
 		map_flow(c, out, x);
-	if (json_object_get(in, "smtp"))
+	if (jv_object_get(in, "smtp"))
 		map_smtp(out, in);
 
 	/* The one-line summary. */

@@ -111,10 +111,8 @@ sshd(struct ing_val *out, const char *m)
 	if (word_after(m, " from ", ip, sizeof ip))
 		ing_set_ip(out, "source.ip", ip);
 	if (word_after(m, " port ", port, sizeof port)) {
-		json_t *v = json_string(port);
-
-		ing_set_port(out, "source.port", v);
-		json_decref(v);
+		ing_set_port(out, "source.port", ing_new_strn(port,
+		    strlen(port)));
 	}
 	return 1;
 }
@@ -130,7 +128,6 @@ asa_endpoint(struct ing_val *out, const char *prefix, const char *s)
 {
 	char tok[128], path[64], *ip, *pt, *e;
 	size_t k = 0;
-	json_t *v;
 
 	while (*s && *s != ' ' && k + 1 < sizeof tok)
 		tok[k++] = *s++;
@@ -176,12 +173,10 @@ asa_endpoint(struct ing_val *out, const char *prefix, const char *s)
 	snprintf(path, sizeof path, "%s.ip", prefix);
 	ing_set_ip(out, path, ip);
 	snprintf(path, sizeof path, "%s.port", prefix);
-	v = json_string(pt);
-	if (v && strcmp(pt, "0") != 0 && !(ing_rget_str(out,
+	if (strcmp(pt, "0") != 0 && !(ing_rget_str(out,
 	    "network.transport") && strcmp(ing_rget_str(out,
 	    "network.transport"), "icmp") == 0))
-		ing_set_port(out, path, v);
-	json_decref(v);
+		ing_set_port(out, path, ing_new_strn(pt, strlen(pt)));
 	return 1;
 }
 
@@ -335,13 +330,9 @@ col(const struct soc_csv *r, size_t i)
 static void
 col_port(struct ing_val *out, const char *path, const char *s)
 {
-	json_t *v;
-
 	if (!s || strcmp(s, "0") == 0)
 		return;
-	v = json_string(s);
-	ing_set_port(out, path, v);
-	json_decref(v);
+	ing_set_port(out, path, ing_new_strn(s, strlen(s)));
 }
 
 static void

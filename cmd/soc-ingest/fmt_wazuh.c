@@ -24,14 +24,14 @@
 extern const struct ing_format ing_fmt_suricata_eve __attribute__((weak));
 
 static int
-detect(const json_t *in)
+detect(const struct ing_val *in)
 {
-	const json_t *r = json_object_get(in, "rule");
+	const struct ing_val *r = jv_object_get(in, "rule");
 
-	if (!json_is_object(r) || !json_object_get(r, "level"))
+	if (!jv_is_object(r) || !jv_object_get(r, "level"))
 		return 0;
-	if (json_object_get(in, "timestamp") &&
-	    (json_object_get(in, "agent") || json_object_get(in, "manager")))
+	if (jv_object_get(in, "timestamp") &&
+	    (jv_object_get(in, "agent") || jv_object_get(in, "manager")))
 		return 100;
 	return 50;
 }
@@ -50,15 +50,12 @@ set_hostport(struct ing_val *out, const char *prefix, const char *s)
 		return;
 	colon = strrchr(s, ':');
 	if (colon && (size_t)(colon - s) < sizeof buf && strchr(s, ':') == colon) {
-		json_t *p;
-
 		memcpy(buf, s, (size_t)(colon - s));
 		buf[colon - s] = '\0';
 		if (ing_set_ip(out, path, buf)) {
-			p = json_string(colon + 1);
 			snprintf(path, sizeof path, "%s.port", prefix);
-			ing_set_port(out, path, p);
-			json_decref(p);
+			ing_set_port(out, path, ing_new_strn(colon + 1,
+			    strlen(colon + 1)));
 		}
 	}
 }
@@ -105,14 +102,15 @@ merge(struct ing_val *out, const struct ing_val *tmp)
  * backslashes ("C:\\\\Windows"): undo that, so paths and DOMAIN\\user
  * read as Windows wrote them.
  */
-static json_t *
-undouble(const json_t *d)
+static struct ing_val *
+undouble(const struct ing_val *d)
 {
-	json_t *o = json_object(), *v;
+	struct ing_val *o = ing_new_object();
+	const struct ing_val *v;
 	const char *k;
 
-	json_object_foreach((json_t *)d, k, v) {
-		const char *s = json_string_value(v);
+	jv_object_foreach(d, k, v) {
+		const char *s = jv_string_value(v);
 
 		if (s && strstr(s, "\\\\")) {
 			size_t n = strlen(s), i, j = 0;
@@ -125,80 +123,80 @@ undouble(const json_t *d)
 				if (s[i] == '\\' && s[i + 1] == '\\')
 					i++;
 			}
-			json_object_set_new(o, k, json_stringn(t, j));
+			ing_put(o, k, ing_new_strn(t, j));
 			free(t);
 		} else
-			json_object_set(o, k, v);
+			ing_put(o, k, (struct ing_val *)v);
 	}
 	return o;
 }
 
-/* data.win {system, eventdata} as an evtx_dump-style Event object. */
-static json_t *
-win_event(const json_t *win)
+/* data.win {system, eventdata} as an evtx_dump-style Event object (in the
+ * record's arena). */
+static const struct ing_val *
+win_event(const struct ing_val *win)
 {
-	const json_t *sys = json_object_get(win, "system");
-	json_t *s = json_object(), *ev = json_object(), *top = json_object();
+	const struct ing_val *sys = jv_object_get(win, "system");
+	struct ing_val *s = ing_new_object(), *ev = ing_new_object();
+	struct ing_val *top = ing_new_object();
 	const char *v;
 
 	if ((v = ing_get_str(sys, "eventID")))
-		json_object_set_new(s, "EventID", json_string(v));
-	else if (json_is_integer(ing_get(sys, "eventID")))
-		json_object_set(s, "EventID", (json_t *)ing_get(sys, "eventID"));
+		ing_put(s, "EventID", ing_new_strn(v, strlen(v)));
+	else if (jv_is_integer(ing_get(sys, "eventID")))
+		ing_put(s, "EventID", (struct ing_val *)ing_get(sys, "eventID"));
 	if ((v = ing_get_str(sys, "channel")))
-		json_object_set_new(s, "Channel", json_string(v));
+		ing_put(s, "Channel", ing_new_strn(v, strlen(v)));
 	if ((v = ing_get_str(sys, "computer")))
-		json_object_set_new(s, "Computer", json_string(v));
+		ing_put(s, "Computer", ing_new_strn(v, strlen(v)));
 	if ((v = ing_get_str(sys, "providerName")))
-		json_object_set_new(s, "Provider", json_pack("{s:{s:s}}",
-		    "#attributes", "Name", v));
+		ing_set_str(s, "Provider.#attributes.Name", v);
 	if ((v = ing_get_str(sys, "systemTime")))
-		json_object_set_new(s, "TimeCreated", json_pack("{s:{s:s}}",
-		    "#attributes", "SystemTime", v));
+		ing_set_str(s, "TimeCreated.#attributes.SystemTime", v);
 	if ((v = ing_get_str(sys, "eventRecordID")))
-		json_object_set_new(s, "EventRecordID", json_string(v));
-	json_object_set_new(ev, "System", s);
-	if (json_is_object(json_object_get(win, "eventdata")))
-		json_object_set_new(ev, "EventData",
-		    undouble(json_object_get(win, "eventdata")));
+		ing_put(s, "EventRecordID", ing_new_strn(v, strlen(v)));
+	ing_put(ev, "System", s);
+	if (jv_is_object(jv_object_get(win, "eventdata")))
+		ing_put(ev, "EventData", undouble(jv_object_get(win,
+		    "eventdata")));
 	if ((v = ing_get_str(sys, "message"))) {
 		size_t n = strlen(v);
 
 		/* Wazuh quotes the rendered message: "\"Process accessed\"" */
 		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-			json_object_set_new(ev, "RenderingInfo", json_pack("{s:s%}",
-			    "Message", v + 1, n - 2));
+			ing_set_val(ev, "RenderingInfo.Message",
+			    ing_new_strn(v + 1, n - 2));
 		else
-			json_object_set_new(ev, "RenderingInfo", json_pack("{s:s}",
-			    "Message", v));
+			ing_set_val(ev, "RenderingInfo.Message",
+			    ing_new_strn(v, n));
 	}
-	json_object_set_new(top, "Event", ev);
+	ing_put(top, "Event", ev);
 	return top;
 }
 
 static int
-map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
-	const json_t *rule = json_object_get(in, "rule");
-	const json_t *data = json_object_get(in, "data");
-	const json_t *x;
+	const struct ing_val *rule = jv_object_get(in, "rule");
+	const struct ing_val *data = jv_object_get(in, "data");
+	const struct ing_val *x;
 	const char *desc = ing_get_str(rule, "description");
 	char buf[64];
 	int64_t level = -1;
 	size_t i;
 
-	if (!json_is_object(rule)) {
+	if (!jv_is_object(rule)) {
 		*why = "no rule object";
 		return -1;
 	}
-	if (ing_set_time(c, out, "@timestamp", json_object_get(in, "timestamp")) < 0) {
-		*why = json_object_get(in, "timestamp") ?
+	if (ing_set_time(c, out, "@timestamp", jv_object_get(in, "timestamp")) < 0) {
+		*why = jv_object_get(in, "timestamp") ?
 		    "timestamp is not a valid time" : "no timestamp";
 		return -1;
 	}
 	ing_set_str(out, "event.kind", "alert");
 	ing_set_str(out, "event.dataset", "wazuh.alerts");
-	ing_set_s(out, "event.id", json_object_get(in, "id"));
+	ing_set_s(out, "event.id", jv_object_get(in, "id"));
 	ing_set_s(out, "event.provider", ing_get(in, "decoder.name"));
 	if (ing_get_int(rule, "level", &level) == 0)
 		ing_set_int(out, "event.severity", level);
@@ -209,8 +207,8 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 	ing_set_str(out, "rule.name", desc);
 	ing_set_str(out, "rule.description", desc);
 	ing_set_str(out, "rule.ruleset", "wazuh");
-	json_array_foreach(json_object_get(rule, "groups"), i, x) {
-		const char *g = json_string_value(x);
+	jv_array_foreach(jv_object_get(rule, "groups"), i, x) {
+		const char *g = jv_string_value(x);
 
 		if (!g)
 			continue;
@@ -235,19 +233,19 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 		else if (strcmp(g, "web") == 0 || strcmp(g, "accesslog") == 0)
 			ing_add_str(out, "event.category", "web");
 	}
-	json_array_foreach(ing_get(rule, "mitre.id"), i, x)
-		ing_add_technique(out, json_string_value(x));
-	json_array_foreach(ing_get(rule, "mitre.tactic"), i, x)
-		ing_add_tactic(out, json_string_value(x));
+	jv_array_foreach(ing_get(rule, "mitre.id"), i, x)
+		ing_add_technique(out, jv_string_value(x));
+	jv_array_foreach(ing_get(rule, "mitre.tactic"), i, x)
+		ing_add_tactic(out, jv_string_value(x));
 
 	ing_set_s(out, "host.name", ing_get(in, "agent.name"));
 	ing_set_ip(out, "host.ip", ing_get_str(in, "agent.ip"));
 	ing_set_s(out, "agent.id", ing_get(in, "agent.id"));
 	ing_set_s(out, "agent.name", ing_get(in, "agent.name"));
-	ing_set_s(out, "log.file.path", json_object_get(in, "location"));
+	ing_set_s(out, "log.file.path", jv_object_get(in, "location"));
 
 	/* Decoded fields. */
-	if (json_is_object(data)) {
+	if (jv_is_object(data)) {
 		const char *su = ing_get_str(data, "srcuser");
 		const char *du = ing_get_str(data, "dstuser");
 
@@ -260,18 +258,18 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 			ing_set_user(out, "user.target", du);
 		} else
 			ing_set_user(out, "user", du);
-		ing_set_s(out, "url.original", json_object_get(data, "url"));
-		ing_set_s(out, "process.command_line", json_object_get(data, "command"));
-		ing_set_s(out, "network.transport", json_object_get(data, "protocol"));
-		if (json_is_object(json_object_get(data, "win"))) {
-			json_t *ev = win_event(json_object_get(data, "win"));
+		ing_set_s(out, "url.original", jv_object_get(data, "url"));
+		ing_set_s(out, "process.command_line", jv_object_get(data, "command"));
+		ing_set_s(out, "network.transport", jv_object_get(data, "protocol"));
+		if (jv_is_object(jv_object_get(data, "win"))) {
+			const struct ing_val *ev = win_event(jv_object_get(data,
+			    "win"));
 			struct ing_val *tmp = ing_new_object();
 			const char *w = NULL;
 
 			if (ing_windows_map(c, ev, tmp, &w) == 0)
 				merge(out, tmp);
-			json_decref(ev);
-		} else if (json_is_string(json_object_get(data, "event_type")) &&
+		} else if (jv_is_string(jv_object_get(data, "event_type")) &&
 		    &ing_fmt_suricata_eve && ing_fmt_suricata_eve.map_json) {
 			struct ing_val *tmp = ing_new_object();
 			const char *w = NULL;
@@ -280,7 +278,7 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 				merge(out, tmp);
 		}
 	}
-	if (json_is_object(x = json_object_get(in, "syscheck"))) {
+	if (jv_is_object(x = jv_object_get(in, "syscheck"))) {
 		const char *p = ing_get_str(x, "path");
 
 		ing_set_str(out, "file.path", p);
@@ -288,14 +286,14 @@ map(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
 		ing_set_hashes(out, "file", ing_get_str(x, "md5_after"));
 		ing_set_hashes(out, "file", ing_get_str(x, "sha1_after"));
 		ing_set_hashes(out, "file", ing_get_str(x, "sha256_after"));
-		ing_set_n(out, "file.size", json_object_get(x, "size_after"));
-		ing_set_s(out, "file.owner", json_object_get(x, "uname_after"));
-		ing_set_s(out, "event.action", json_object_get(x, "event"));
+		ing_set_n(out, "file.size", jv_object_get(x, "size_after"));
+		ing_set_s(out, "file.owner", jv_object_get(x, "uname_after"));
+		ing_set_s(out, "event.action", jv_object_get(x, "event"));
 		ing_add_str(out, "event.category", "file");
 		ing_add_str(out, "event.type", "change");
 	}
 	if (c->keep_original)
-		ing_set_s(out, "event.original", json_object_get(in, "full_log"));
+		ing_set_s(out, "event.original", jv_object_get(in, "full_log"));
 
 	if (level >= 0)
 		ing_set_severity(out, (int)((level * 100 + 7) / 15));

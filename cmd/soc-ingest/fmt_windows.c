@@ -37,11 +37,11 @@
 struct win {
 	int64_t id;
 	const char *channel, *provider, *computer;
-	const json_t *time;
-	const json_t *record_id;
+	const struct ing_val *time;
+	const struct ing_val *record_id;
 	const char *message;	/* the rendered Message, when given */
-	const json_t *data;	/* EventData names -> values (borrowed or own) */
-	json_t *own;		/* what the view built and must free */
+	const struct ing_val *data;	/* EventData names -> values (borrowed or own) */
+	struct ing_val *own;	/* what the view built (record's arena) */
 	int sysmon;
 };
 
@@ -51,7 +51,7 @@ struct win {
 static const char *
 D(const struct win *w, const char *name)
 {
-	const json_t *v = json_object_get(w->data, name);
+	const struct ing_val *v = jv_object_get(w->data, name);
 	const char *s;
 
 	if (!v && name[0]) {
@@ -59,51 +59,51 @@ D(const struct win *w, const char *name)
 
 		snprintf(low, sizeof low, "%s", name);
 		low[0] = (char)tolower((unsigned char)low[0]);
-		v = json_object_get(w->data, low);
+		v = jv_object_get(w->data, low);
 	}
-	s = json_string_value(v);
+	s = jv_string_value(v);
 	if (s && (!*s || strcmp(s, "-") == 0))
 		return NULL;
 	return s;
 }
 
-static const json_t *
+static const struct ing_val *
 Dv(const struct win *w, const char *name)
 {
-	const json_t *v = json_object_get(w->data, name);
+	const struct ing_val *v = jv_object_get(w->data, name);
 
 	if (!v && name[0]) {
 		char low[64];
 
 		snprintf(low, sizeof low, "%s", name);
 		low[0] = (char)tolower((unsigned char)low[0]);
-		v = json_object_get(w->data, low);
+		v = jv_object_get(w->data, low);
 	}
 	return v;
 }
 
 /* A string or "#text" member. */
 static const char *
-text_of(const json_t *v)
+text_of(const struct ing_val *v)
 {
-	if (json_is_object(v))
-		v = json_object_get(v, "#text");
-	return json_string_value(v);
+	if (jv_is_object(v))
+		v = jv_object_get(v, "#text");
+	return jv_string_value(v);
 }
 
 static int
-int_of(const json_t *v, int64_t *out)
+int_of(const struct ing_val *v, int64_t *out)
 {
 	const char *s;
 	char *end;
 
-	if (json_is_object(v))
-		v = json_object_get(v, "#text");
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
+	if (jv_is_object(v))
+		v = jv_object_get(v, "#text");
+	if (jv_is_integer(v)) {
+		*out = jv_integer_value(v);
 		return 0;
 	}
-	s = json_string_value(v);
+	s = jv_string_value(v);
 	if (!s || !*s)
 		return -1;
 	*out = strtoll(s, &end, 10);
@@ -111,12 +111,12 @@ int_of(const json_t *v, int64_t *out)
 }
 
 /* Decode XML entities of s[0..n) into a new string. */
-static json_t *
+static struct ing_val *
 xml_text(const char *s, size_t n)
 {
 	char *buf = malloc(n + 1);
 	size_t i = 0, j = 0;
-	json_t *v;
+	struct ing_val *v;
 
 	if (!buf)
 		return NULL;
@@ -144,22 +144,22 @@ xml_text(const char *s, size_t n)
 		}
 		buf[j++] = s[i++];
 	}
-	v = json_stringn(buf, j);
+	v = ing_new_strn(buf, j);
 	free(buf);
 	return v;
 }
 
 /* <Data Name="X">v</Data> elements of an XML EventData string. */
-static json_t *
+static struct ing_val *
 xml_data(const char *s)
 {
-	json_t *o = json_object();
+	struct ing_val *o = ing_new_object();
 	const char *p = s;
 
 	while ((p = strstr(p, "<Data")) != NULL) {
 		const char *name, *ne, *gt, *end;
 		char key[128];
-		json_t *v;
+		struct ing_val *v;
 
 		p += 5;
 		name = strstr(p, "Name=\"");
@@ -185,7 +185,7 @@ xml_data(const char *s)
 			break;
 		v = xml_text(gt + 1, (size_t)(end - gt - 1));
 		if (v)
-			json_object_set_new(o, key, v);
+			ing_put(o, key, v);
 		p = end + 7;
 	}
 	return o;
@@ -193,62 +193,62 @@ xml_data(const char *s)
 
 /* Set o.k to v, numbers as their text: EventData values are text. */
 static void
-put(json_t *o, const char *k, const json_t *v)
+put(struct ing_val *o, const char *k, const struct ing_val *v)
 {
-	if (json_is_integer(v)) {
+	if (jv_is_integer(v)) {
 		char num[32];
 
-		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-		json_object_set_new(o, k, json_string(num));
-	} else if (json_is_boolean(v))
-		json_object_set_new(o, k, json_string(json_is_true(v) ?
-		    "true" : "false"));
+		snprintf(num, sizeof num, "%lld", (long long)jv_integer_value(v));
+		ing_put(o, k, ing_new_strn(num, strlen(num)));
+	} else if (jv_is_boolean(v))
+		ing_put(o, k, ing_new_strn(jv_is_true(v) ? "true" : "false",
+		    jv_is_true(v) ? 4 : 5));
 	else
-		json_object_set(o, k, (json_t *)v);
+		ing_put(o, k, (struct ing_val *)v);	/* shared, never changed */
 }
 
 /* Merge the members of a Data list or object into o. */
 static void
-merge_data(json_t *o, const json_t *d)
+merge_data(struct ing_val *o, const struct ing_val *d)
 {
 	const char *k;
-	json_t *v;
+	const struct ing_val *v;
 	size_t i;
 
-	if (json_is_object(d)) {
-		const json_t *list = json_object_get(d, "Data");
+	if (jv_is_object(d)) {
+		const struct ing_val *list = jv_object_get(d, "Data");
 
-		if (list && (json_is_array(list) || json_is_object(list)))
+		if (list && (jv_is_array(list) || jv_is_object(list)))
 			merge_data(o, list);
-		json_object_foreach((json_t *)d, k, v) {
-			if (strcmp(k, "Data") == 0 && (json_is_array(v) ||
-			    json_is_object(v)))
+		jv_object_foreach(d, k, v) {
+			if (strcmp(k, "Data") == 0 && (jv_is_array(v) ||
+			    jv_is_object(v)))
 				continue;
 			if (strcmp(k, "#attributes") == 0 || strcmp(k, "@xmlns") == 0 ||
 			    strcmp(k, "xmlns") == 0)
 				continue;
-			if (json_is_object(v) && json_object_get(v, "#text"))
-				v = json_object_get(v, "#text");
+			if (jv_is_object(v) && jv_object_get(v, "#text"))
+				v = jv_object_get(v, "#text");
 			put(o, k, v);
 		}
 		/* {"#attributes":{"Name":"X"},"#text":"v"} alone */
-		if (json_object_get(d, "#attributes") && json_object_get(d, "#text")) {
-			const char *name = json_string_value(
+		if (jv_object_get(d, "#attributes") && jv_object_get(d, "#text")) {
+			const char *name = jv_string_value(
 			    ing_get(d, "#attributes.Name"));
 
 			if (name)
-				put(o, name, json_object_get(d, "#text"));
+				put(o, name, jv_object_get(d, "#text"));
 		}
 		return;
 	}
-	json_array_foreach(d, i, v) {
-		const char *name = json_string_value(ing_get(v, "#attributes.Name"));
-		const json_t *t = json_object_get(v, "#text");
+	jv_array_foreach(d, i, v) {
+		const char *name = jv_string_value(ing_get(v, "#attributes.Name"));
+		const struct ing_val *t = jv_object_get(v, "#text");
 
 		if (!name)
-			name = json_string_value(json_object_get(v, "Name"));
+			name = jv_string_value(jv_object_get(v, "Name"));
 		if (!t)
-			t = json_object_get(v, "text");
+			t = jv_object_get(v, "text");
 		if (name && t)
 			put(o, name, t);
 	}
@@ -284,119 +284,119 @@ is_flat_system(const char *k)
 
 /* Fill w from any shape; 0, or -1 when no event id is found. */
 static int
-view(struct win *w, const json_t *in)
+view(struct win *w, const struct ing_val *in)
 {
-	const json_t *ev = json_object_get(in, "Event"), *sys, *x;
+	const struct ing_val *ev = jv_object_get(in, "Event"), *sys, *x;
 
 	memset(w, 0, sizeof *w);
-	if (json_is_object(ev) && json_is_object(sys = json_object_get(ev, "System"))) {
-		if (int_of(json_object_get(sys, "EventID"), &w->id) < 0)
+	if (jv_is_object(ev) && jv_is_object(sys = jv_object_get(ev, "System"))) {
+		if (int_of(jv_object_get(sys, "EventID"), &w->id) < 0)
 			return -1;
-		w->channel = text_of(json_object_get(sys, "Channel"));
-		w->computer = text_of(json_object_get(sys, "Computer"));
-		w->provider = json_string_value(ing_get(sys, "Provider.#attributes.Name"));
+		w->channel = text_of(jv_object_get(sys, "Channel"));
+		w->computer = text_of(jv_object_get(sys, "Computer"));
+		w->provider = jv_string_value(ing_get(sys, "Provider.#attributes.Name"));
 		if (!w->provider)
-			w->provider = json_string_value(ing_get(sys, "Provider.Name"));
+			w->provider = jv_string_value(ing_get(sys, "Provider.Name"));
 		if (!w->provider)
-			w->provider = text_of(json_object_get(sys, "Provider"));
-		x = json_object_get(sys, "TimeCreated");
+			w->provider = text_of(jv_object_get(sys, "Provider"));
+		x = jv_object_get(sys, "TimeCreated");
 		w->time = ing_get(x, "#attributes.SystemTime");
 		if (!w->time)
 			w->time = ing_get(x, "SystemTime");
 		if (!w->time)
-			w->time = json_is_string(x) ? x : NULL;
-		w->record_id = json_object_get(sys, "EventRecordID");
-		if (json_is_object(w->record_id))
-			w->record_id = json_object_get(w->record_id, "#text");
-		w->own = json_object();
-		if ((x = json_object_get(ev, "EventData")))
+			w->time = jv_is_string(x) ? x : NULL;
+		w->record_id = jv_object_get(sys, "EventRecordID");
+		if (jv_is_object(w->record_id))
+			w->record_id = jv_object_get(w->record_id, "#text");
+		w->own = ing_new_object();
+		if ((x = jv_object_get(ev, "EventData")))
 			merge_data(w->own, x);
-		if ((x = json_object_get(ev, "UserData")) && json_is_object(x)) {
-			const char *k;
-			json_t *v;
+		if ((x = jv_object_get(ev, "UserData")) && jv_is_object(x)) {
+			size_t i;
 
-			json_object_foreach((json_t *)x, k, v)
-				merge_data(w->own, v);
+			for (i = 0; i < jv_object_size(x); i++)
+				merge_data(w->own, x->u.m[i].v);
 		}
 		w->data = w->own;
-		w->message = json_string_value(ing_get(ev, "RenderingInfo.Message"));
-	} else if (json_is_object(x = json_object_get(in, "winlog"))) {
-		if (int_of(json_object_get(x, "event_id"), &w->id) < 0 &&
+		w->message = jv_string_value(ing_get(ev, "RenderingInfo.Message"));
+	} else if (jv_is_object(x = jv_object_get(in, "winlog"))) {
+		if (int_of(jv_object_get(x, "event_id"), &w->id) < 0 &&
 		    int_of(ing_get(in, "event.code"), &w->id) < 0)
 			return -1;
-		w->channel = json_string_value(json_object_get(x, "channel"));
-		w->computer = json_string_value(json_object_get(x, "computer_name"));
-		w->provider = json_string_value(json_object_get(x, "provider_name"));
-		w->time = json_object_get(in, "@timestamp");
-		w->record_id = json_object_get(x, "record_id");
-		w->message = json_string_value(json_object_get(in, "message"));
-		w->own = json_object();
-		merge_data(w->own, json_object_get(x, "event_data"));
-		merge_data(w->own, json_object_get(x, "user_data"));
+		w->channel = jv_string_value(jv_object_get(x, "channel"));
+		w->computer = jv_string_value(jv_object_get(x, "computer_name"));
+		w->provider = jv_string_value(jv_object_get(x, "provider_name"));
+		w->time = jv_object_get(in, "@timestamp");
+		w->record_id = jv_object_get(x, "record_id");
+		w->message = jv_string_value(jv_object_get(in, "message"));
+		w->own = ing_new_object();
+		merge_data(w->own, jv_object_get(x, "event_data"));
+		merge_data(w->own, jv_object_get(x, "user_data"));
 		w->data = w->own;
 		if (!w->computer)
 			w->computer = ing_get_str(in, "host.name");
 	} else {
 		const char *k;
-		json_t *v;
+		const struct ing_val *v;
 
-		if (int_of(json_object_get(in, "EventID"), &w->id) < 0)
+		if (int_of(jv_object_get(in, "EventID"), &w->id) < 0)
 			return -1;
-		w->channel = json_string_value(json_object_get(in, "Channel"));
+		w->channel = jv_string_value(jv_object_get(in, "Channel"));
 		if (!w->channel)
-			w->channel = json_string_value(json_object_get(in, "EventLog"));
-		w->computer = json_string_value(json_object_get(in, "Hostname"));
+			w->channel = jv_string_value(jv_object_get(in, "EventLog"));
+		w->computer = jv_string_value(jv_object_get(in, "Hostname"));
 		if (!w->computer)
-			w->computer = json_string_value(json_object_get(in, "Computer"));
-		w->provider = json_string_value(json_object_get(in, "SourceName"));
+			w->computer = jv_string_value(jv_object_get(in, "Computer"));
+		w->provider = jv_string_value(jv_object_get(in, "SourceName"));
 		if (!w->provider)
-			w->provider = json_string_value(json_object_get(in, "Provider"));
+			w->provider = jv_string_value(jv_object_get(in, "Provider"));
 		if (!w->provider)
-			w->provider = json_string_value(json_object_get(in, "EventSourceName"));
+			w->provider = jv_string_value(jv_object_get(in, "EventSourceName"));
 		if (!w->provider)
-			w->provider = json_string_value(json_object_get(in, "Source"));
-		w->time = json_object_get(in, "TimeCreated");
+			w->provider = jv_string_value(jv_object_get(in, "Source"));
+		w->time = jv_object_get(in, "TimeCreated");
 		if (!w->time)
-			w->time = json_object_get(in, "EventTime");
+			w->time = jv_object_get(in, "EventTime");
 		if (!w->time)
-			w->time = json_object_get(in, "TimeGenerated");
+			w->time = jv_object_get(in, "TimeGenerated");
 		if (!w->time)
-			w->time = json_object_get(in, "@timestamp");
-		w->record_id = json_object_get(in, "RecordNumber");
+			w->time = jv_object_get(in, "@timestamp");
+		w->record_id = jv_object_get(in, "RecordNumber");
 		if (!w->record_id)
-			w->record_id = json_object_get(in, "EventRecordID");
-		w->message = json_string_value(json_object_get(in, "Message"));
+			w->record_id = jv_object_get(in, "EventRecordID");
+		w->message = jv_string_value(jv_object_get(in, "Message"));
 		if (!w->message)
-			w->message = json_string_value(json_object_get(in,
+			w->message = jv_string_value(jv_object_get(in,
 			    "RenderedDescription"));
-		if (!w->message && (w->message = json_string_value(
-		    json_object_get(in, "Activity")))) {
+		if (!w->message && (w->message = jv_string_value(
+		    jv_object_get(in, "Activity")))) {
 			/* Log Analytics: "5156 - The Windows Filtering ..." */
 			const char *dash = strstr(w->message, " - ");
 
 			if (dash && (size_t)(dash - w->message) <= 5)
 				w->message = dash + 3;
 		}
-		w->own = json_object();
-		json_object_foreach((json_t *)in, k, v)
+		w->own = ing_new_object();
+		jv_object_foreach(in, k, v)
 			if (!is_flat_system(k))
 				put(w->own, k, v);
-		x = json_object_get(in, "EventData");
-		if (json_is_object(x))
+		x = jv_object_get(in, "EventData");
+		if (jv_is_object(x))
 			merge_data(w->own, x);
-		else if (json_is_string(x)) {
-			const char *s = json_string_value(x);
-			json_t *d = NULL;
+		else if (jv_is_string(x)) {
+			const char *s = jv_string_value(x);
+			const struct ing_val *d = NULL;
+			json_t *j;
 
 			while (*s == ' ' || *s == '\r' || *s == '\n')
 				s++;
-			if (*s == '{')
-				d = json_loads(s, 0, NULL);
-			else if (*s == '<')
+			if (*s == '{' && (j = json_loads(s, 0, NULL)) != NULL) {
+				d = ing_in_json(j);
+				json_decref(j);
+			} else if (*s == '<')
 				d = xml_data(s);
-			if (json_is_object(d))
-				json_object_update(w->own, d);
-			json_decref(d);
+			jv_object_foreach(d, k, v)
+				ing_put(w->own, k, (struct ing_val *)v);
 		}
 		w->data = w->own;
 	}
@@ -471,13 +471,9 @@ set_addr(struct ing_val *out, const char *path, const char *s)
 static void
 set_port(struct ing_val *out, const char *path, const char *s)
 {
-	json_t *v;
-
 	if (!s)
 		return;
-	v = json_string(s);
-	ing_set_port(out, path, v);
-	json_decref(v);
+	ing_set_port(out, path, ing_new_strn(s, strlen(s)));
 }
 
 static void
@@ -1026,7 +1022,7 @@ first_line(char *msg, size_t mn, const struct win *w)
 }
 
 int
-ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+ing_windows_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
     const char **why)
 {
 	struct win w;
@@ -1038,7 +1034,6 @@ ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 		return -1;
 	}
 	if (ing_set_time(c, out, "@timestamp", w.time) < 0) {
-		json_decref(w.own);
 		*why = w.time ? "event time is not a valid time" : "no event time";
 		return -1;
 	}
@@ -1047,14 +1042,14 @@ ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 	ing_set_str(out, "event.code", code);
 	ing_set_str(out, "event.provider", w.provider);
 	dataset(&w, out);
-	if (json_is_integer(w.record_id) || json_is_string(w.record_id)) {
+	if (jv_is_integer(w.record_id) || jv_is_string(w.record_id)) {
 		char rid[32];
 
-		if (json_is_integer(w.record_id))
+		if (jv_is_integer(w.record_id))
 			snprintf(rid, sizeof rid, "%lld",
-			    (long long)json_integer_value(w.record_id));
+			    (long long)jv_integer_value(w.record_id));
 		else
-			snprintf(rid, sizeof rid, "%s", json_string_value(w.record_id));
+			snprintf(rid, sizeof rid, "%s", jv_string_value(w.record_id));
 		ing_set_str(out, "event.id", rid);
 	}
 	ing_set_str(out, "observer.vendor", "Microsoft");
@@ -1098,7 +1093,6 @@ ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
 		first_line(msg, sizeof msg, &w);
 	ing_set_str(out, "message", msg);
 	ing_set_severity(out, sev);
-	json_decref(w.own);
 	return 0;
 }
 
@@ -1108,27 +1102,27 @@ ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
  * provider and a host or time likely.
  */
 static int
-detect(const json_t *in)
+detect(const struct ing_val *in)
 {
-	const json_t *ev = json_object_get(in, "Event"), *w;
+	const struct ing_val *ev = jv_object_get(in, "Event"), *w;
 
-	if (json_is_object(ev) && json_is_object(json_object_get(ev, "System")))
+	if (jv_is_object(ev) && jv_is_object(jv_object_get(ev, "System")))
 		return 100;
-	if (json_is_object(w = json_object_get(in, "winlog")) &&
-	    (json_object_get(w, "event_id") || json_object_get(w, "channel")))
+	if (jv_is_object(w = jv_object_get(in, "winlog")) &&
+	    (jv_object_get(w, "event_id") || jv_object_get(w, "channel")))
 		return 95;
-	if (!json_object_get(in, "EventID"))
+	if (!jv_object_get(in, "EventID"))
 		return 0;
-	if ((json_object_get(in, "Channel") || json_object_get(in, "SourceName") ||
-	    json_object_get(in, "Provider") || json_object_get(in, "EventSourceName") ||
-	    json_object_get(in, "EventLog")) &&
-	    (json_object_get(in, "Hostname") || json_object_get(in, "Computer") ||
-	    json_object_get(in, "TimeCreated") || json_object_get(in, "EventTime") ||
-	    json_object_get(in, "TimeGenerated") || json_object_get(in, "@timestamp")))
+	if ((jv_object_get(in, "Channel") || jv_object_get(in, "SourceName") ||
+	    jv_object_get(in, "Provider") || jv_object_get(in, "EventSourceName") ||
+	    jv_object_get(in, "EventLog")) &&
+	    (jv_object_get(in, "Hostname") || jv_object_get(in, "Computer") ||
+	    jv_object_get(in, "TimeCreated") || jv_object_get(in, "EventTime") ||
+	    jv_object_get(in, "TimeGenerated") || jv_object_get(in, "@timestamp")))
 		return 90;
-	if ((json_object_get(in, "Hostname") || json_object_get(in, "Computer")) &&
-	    (json_object_get(in, "TimeCreated") || json_object_get(in, "EventTime") ||
-	    json_object_get(in, "TimeGenerated")))
+	if ((jv_object_get(in, "Hostname") || jv_object_get(in, "Computer")) &&
+	    (jv_object_get(in, "TimeCreated") || jv_object_get(in, "EventTime") ||
+	    jv_object_get(in, "TimeGenerated")))
 		return 70;
 	return 0;
 }

@@ -158,7 +158,7 @@ map_event(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		*why = "XML root element is not <Event>";
 		return -1;
 	}
-	rc = ing_windows_map(c, ev, out, why);
+	rc = ing_windows_map(c, ing_in_json(ev), out, why);
 	json_decref(ev);
 	return rc;
 }

@@ -73,10 +73,10 @@ log_name(const char *k)
 }
 
 /* A field by Zeek name, also in the underscored form ("id_orig_h"). */
-static const json_t *
-zget(const json_t *z, const char *key)
+static const struct ing_val *
+zget(const struct ing_val *z, const char *key)
 {
-	const json_t *v = json_object_get(z, key);
+	const struct ing_val *v = jv_object_get(z, key);
 	char alt[96];
 	size_t i;
 
@@ -85,41 +85,41 @@ zget(const json_t *z, const char *key)
 	for (i = 0; key[i]; i++)
 		alt[i] = key[i] == '.' ? '_' : key[i];
 	alt[i] = '\0';
-	return json_object_get(z, alt);
+	return jv_object_get(z, alt);
 }
 
 static const char *
-zstr(const json_t *z, const char *key)
+zstr(const struct ing_val *z, const char *key)
 {
-	const json_t *v = zget(z, key);
+	const struct ing_val *v = zget(z, key);
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return jv_is_string(v) ? jv_string_value(v) : NULL;
 }
 
 static int
-zint(const json_t *z, const char *key, int64_t *out)
+zint(const struct ing_val *z, const char *key, int64_t *out)
 {
-	const json_t *v = zget(z, key);
+	const struct ing_val *v = zget(z, key);
 
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
+	if (jv_is_integer(v)) {
+		*out = jv_integer_value(v);
 		return 0;
 	}
-	if (json_is_real(v) && fabs(json_real_value(v)) < 9e15) {
-		*out = (int64_t)json_real_value(v);
+	if (jv_is_real(v) && fabs(jv_real_value(v)) < 9e15) {
+		*out = (int64_t)jv_real_value(v);
 		return 0;
 	}
 	return -1;
 }
 
 static void
-zset(struct ing_val *out, const char *path, const json_t *z, const char *key)
+zset(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
 {
 	ing_set_s(out, path, zget(z, key));
 }
 
 static void
-zset_n(struct ing_val *out, const char *path, const json_t *z, const char *key)
+zset_n(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
 {
 	int64_t v;
 
@@ -128,15 +128,15 @@ zset_n(struct ing_val *out, const char *path, const json_t *z, const char *key)
 }
 
 static void
-zset_ip(struct ing_val *out, const char *path, const json_t *z, const char *key)
+zset_ip(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
 {
 	ing_set_ip(out, path, zstr(z, key));
 }
 
 static void
-zset_port(struct ing_val *out, const char *path, const json_t *z, const char *key)
+zset_port(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
 {
-	const json_t *v = zget(z, key);
+	const struct ing_val *v = zget(z, key);
 
 	if (v)
 		ing_set_port(out, path, v);
@@ -144,18 +144,18 @@ zset_port(struct ing_val *out, const char *path, const json_t *z, const char *ke
 
 /* The first string of an array (or the string) at key. */
 static const char *
-zfirst(const json_t *z, const char *key)
+zfirst(const struct ing_val *z, const char *key)
 {
-	const json_t *v = zget(z, key);
+	const struct ing_val *v = zget(z, key);
 
-	if (json_is_array(v) && json_array_size(v) > 0)
-		v = json_array_get(v, 0);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	if (jv_is_array(v) && jv_array_size(v) > 0)
+		v = jv_array_get(v, 0);
+	return jv_is_string(v) ? jv_string_value(v) : NULL;
 }
 
 /* Guess the log type from the fields of an event without a name. */
 static const char *
-guess(const json_t *z)
+guess(const struct ing_val *z)
 {
 	static const struct {
 		const char *field, *log;
@@ -187,7 +187,7 @@ guess(const json_t *z)
 }
 
 static void
-endpoints(struct ing_val *out, const json_t *z)
+endpoints(struct ing_val *out, const struct ing_val *z)
 {
 	zset_ip(out, "source.ip", z, "id.orig_h");
 	zset_port(out, "source.port", z, "id.orig_p");
@@ -218,7 +218,7 @@ msgf(struct ing_val *out, const char *fmt, ...)
 
 /* "orig -> resp" of the connection for messages, into buf. */
 static const char *
-flow(const json_t *z, char *buf, size_t sz)
+flow(const struct ing_val *z, char *buf, size_t sz)
 {
 	int64_t op = 0, rp = 0;
 
@@ -230,10 +230,10 @@ flow(const json_t *z, char *buf, size_t sz)
 }
 
 static void
-conn(struct ing_val *out, const json_t *z)
+conn(struct ing_val *out, const struct ing_val *z)
 {
 	int64_t a = -1, b = -1, d;
-	const json_t *dur = zget(z, "duration");
+	const struct ing_val *dur = zget(z, "duration");
 	char f[160];
 
 	ing_add_str(out, "event.category", "network");
@@ -249,8 +249,8 @@ conn(struct ing_val *out, const json_t *z)
 		ing_set_int(out, "network.bytes", a + b);
 	if (zint(z, "orig_pkts", &a) == 0 && zint(z, "resp_pkts", &b) == 0)
 		ing_set_int(out, "network.packets", a + b);
-	if (json_is_number(dur)) {
-		d = (int64_t)llround(json_number_value(dur) * 1e9);
+	if (jv_is_number(dur)) {
+		d = (int64_t)llround(jv_number_value(dur) * 1e9);
 		ing_set_int(out, "event.duration", d);
 	}
 	zset(out, "event.action", z, "conn_state");
@@ -259,9 +259,9 @@ conn(struct ing_val *out, const json_t *z)
 }
 
 static void
-dns(struct ing_val *out, const json_t *z)
+dns(struct ing_val *out, const struct ing_val *z)
 {
-	const json_t *ans = zget(z, "answers"), *ttl = zget(z, "TTLs"), *v;
+	const struct ing_val *ans = zget(z, "answers"), *ttl = zget(z, "TTLs"), *v;
 	size_t i;
 	char f[160];
 
@@ -273,28 +273,28 @@ dns(struct ing_val *out, const json_t *z)
 	zset(out, "dns.question.class", z, "qclass_name");
 	zset(out, "dns.response_code", z, "rcode_name");
 	zset_n(out, "dns.id", z, "trans_id");
-	json_array_foreach(ans, i, v) {
+	jv_array_foreach(ans, i, v) {
 		struct ing_val *o;
-		const json_t *t = json_array_get(ttl, i);
+		const struct ing_val *t = jv_array_get(ttl, i);
 
-		if (!json_is_string(v))
+		if (!jv_is_string(v))
 			continue;
 		o = ing_new_object();
-		ing_set_val(o, "data", ing_new_strn(json_string_value(v),
-		    json_string_length(v)));
-		if (json_is_number(t))
-			ing_set_int(o, "ttl", (int64_t)json_number_value(t));
+		ing_set_val(o, "data", ing_new_strn(jv_string_value(v),
+		    jv_string_length(v)));
+		if (jv_is_number(t))
+			ing_set_int(o, "ttl", (int64_t)jv_number_value(t));
 		ing_append_at(out, "dns.answers", o);
 		/* (a scratch object in this event's record) */
-		if (ing_set_ip(ing_new_object(), "ip", json_string_value(v)))
-			ing_add_str(out, "dns.resolved_ip", json_string_value(v));
+		if (ing_set_ip(ing_new_object(), "ip", jv_string_value(v)))
+			ing_add_str(out, "dns.resolved_ip", jv_string_value(v));
 	}
 	msgf(out, "zeek dns %s %s %s %s", flow(z, f, sizeof f), S("qtype_name"),
 	    S("query"), S("rcode_name"));
 }
 
 static void
-http(struct ing_val *out, const json_t *z)
+http(struct ing_val *out, const struct ing_val *z)
 {
 	const char *host = zstr(z, "host"), *uri = zstr(z, "uri");
 	char f[160], *q;
@@ -334,7 +334,7 @@ http(struct ing_val *out, const json_t *z)
 }
 
 static void
-ssl(struct ing_val *out, const json_t *z)
+ssl(struct ing_val *out, const struct ing_val *z)
 {
 	const char *v = zstr(z, "version");
 	char f[160];
@@ -363,17 +363,17 @@ ssl(struct ing_val *out, const json_t *z)
 	zset(out, "tls.server.issuer", z, "issuer");
 	zset(out, "tls.client.ja3", z, "ja3");
 	zset(out, "tls.server.ja3s", z, "ja3s");
-	if (json_is_boolean(zget(z, "established")))
+	if (jv_is_boolean(zget(z, "established")))
 		ing_set_bool(out, "tls.established",
-		    json_is_true(zget(z, "established")));
-	if (json_is_boolean(zget(z, "resumed")))
-		ing_set_bool(out, "tls.resumed", json_is_true(zget(z, "resumed")));
+		    jv_is_true(zget(z, "established")));
+	if (jv_is_boolean(zget(z, "resumed")))
+		ing_set_bool(out, "tls.resumed", jv_is_true(zget(z, "resumed")));
 	msgf(out, "zeek ssl %s %s %s", flow(z, f, sizeof f), S("version"),
 	    S("server_name"));
 }
 
 static void
-files(struct ing_val *out, const json_t *z)
+files(struct ing_val *out, const struct ing_val *z)
 {
 	const char *fn = zstr(z, "filename");
 
@@ -401,7 +401,7 @@ files(struct ing_val *out, const json_t *z)
 }
 
 static void
-notice(struct ing_val *out, const json_t *z)
+notice(struct ing_val *out, const struct ing_val *z)
 {
 	ing_set_str(out, "event.kind", "alert");
 	ing_add_str(out, "event.category", "intrusion_detection");
@@ -417,7 +417,7 @@ notice(struct ing_val *out, const json_t *z)
 }
 
 static void
-weird(struct ing_val *out, const json_t *z)
+weird(struct ing_val *out, const struct ing_val *z)
 {
 	char f[160];
 
@@ -430,7 +430,7 @@ weird(struct ing_val *out, const json_t *z)
 }
 
 static void
-x509(struct ing_val *out, const json_t *z)
+x509(struct ing_val *out, const struct ing_val *z)
 {
 	ing_add_str(out, "event.category", "network");
 	ing_add_str(out, "event.type", "info");
@@ -448,33 +448,33 @@ x509(struct ing_val *out, const json_t *z)
 }
 
 static void
-ssh(struct ing_val *out, const json_t *z)
+ssh(struct ing_val *out, const struct ing_val *z)
 {
-	const json_t *ok = zget(z, "auth_success");
+	const struct ing_val *ok = zget(z, "auth_success");
 	char f[160];
 
 	ing_add_str(out, "event.category", "network");
 	ing_set_str(out, "network.protocol", "ssh");
-	if (json_is_boolean(ok)) {
+	if (jv_is_boolean(ok)) {
 		ing_add_str(out, "event.category", "authentication");
 		ing_add_str(out, "event.type", "start");
-		ing_set_str(out, "event.outcome", json_is_true(ok) ? "success" :
+		ing_set_str(out, "event.outcome", jv_is_true(ok) ? "success" :
 		    "failure");
-		if (!json_is_true(ok))
+		if (!jv_is_true(ok))
 			ing_set_severity(out, 30);
 	} else {
 		ing_add_str(out, "event.type", "protocol");
 	}
 	zset(out, "user_agent.original", z, "client");
 	msgf(out, "zeek ssh %s %s -> %s auth %s", flow(z, f, sizeof f),
-	    S("client"), S("server"), json_is_boolean(ok) ? (json_is_true(ok) ?
+	    S("client"), S("server"), jv_is_boolean(ok) ? (jv_is_true(ok) ?
 	    "success" : "failure") : "unknown");
 }
 
 static void
-smtp(struct ing_val *out, const json_t *z)
+smtp(struct ing_val *out, const struct ing_val *z)
 {
-	const json_t *to = zget(z, "rcptto"), *v;
+	const struct ing_val *to = zget(z, "rcptto"), *v;
 	size_t i;
 
 	ing_add_str(out, "event.category", "network");
@@ -485,16 +485,16 @@ smtp(struct ing_val *out, const json_t *z)
 	zset(out, "email.subject", z, "subject");
 	zset(out, "email.message_id", z, "msg_id");
 	zset(out, "user_agent.original", z, "user_agent");
-	json_array_foreach(to, i, v)
-		ing_add_str(out, "email.to.address", json_string_value(v));
+	jv_array_foreach(to, i, v)
+		ing_add_str(out, "email.to.address", jv_string_value(v));
 	msgf(out, "zeek smtp from %s subject %s", S("mailfrom"), S("subject"));
 }
 
 static void
-kerberos(struct ing_val *out, const json_t *z)
+kerberos(struct ing_val *out, const struct ing_val *z)
 {
 	const char *cl = zstr(z, "client");
-	const json_t *ok = zget(z, "success");
+	const struct ing_val *ok = zget(z, "success");
 	char user[256], *sl;
 
 	ing_add_str(out, "event.category", "authentication");
@@ -510,20 +510,20 @@ kerberos(struct ing_val *out, const json_t *z)
 		}
 		ing_set_str(out, "user.name", user);
 	}
-	if (json_is_boolean(ok)) {
-		ing_set_str(out, "event.outcome", json_is_true(ok) ? "success" :
+	if (jv_is_boolean(ok)) {
+		ing_set_str(out, "event.outcome", jv_is_true(ok) ? "success" :
 		    "failure");
-		if (!json_is_true(ok))
+		if (!jv_is_true(ok))
 			ing_set_severity(out, 30);
 	}
 	zset(out, "error.message", z, "error_msg");
 	msgf(out, "zeek kerberos %s %s for %s: %s", S("request_type"),
-	    S("service"), cl ? cl : "-", json_is_boolean(ok) ?
-	    (json_is_true(ok) ? "success" : S("error_msg")) : "-");
+	    S("service"), cl ? cl : "-", jv_is_boolean(ok) ?
+	    (jv_is_true(ok) ? "success" : S("error_msg")) : "-");
 }
 
 static void
-dce_rpc(struct ing_val *out, const json_t *z)
+dce_rpc(struct ing_val *out, const struct ing_val *z)
 {
 	char f[160];
 
@@ -536,7 +536,7 @@ dce_rpc(struct ing_val *out, const json_t *z)
 }
 
 static void
-smb_files(struct ing_val *out, const json_t *z)
+smb_files(struct ing_val *out, const struct ing_val *z)
 {
 	const char *name = zstr(z, "name"), *path = zstr(z, "path");
 	char full[1024];
@@ -560,7 +560,7 @@ smb_files(struct ing_val *out, const json_t *z)
 }
 
 static void
-smb_mapping(struct ing_val *out, const json_t *z)
+smb_mapping(struct ing_val *out, const struct ing_val *z)
 {
 	char f[160];
 
@@ -574,22 +574,22 @@ smb_mapping(struct ing_val *out, const json_t *z)
 }
 
 static void
-pe(struct ing_val *out, const json_t *z)
+pe(struct ing_val *out, const struct ing_val *z)
 {
 	ing_add_str(out, "event.category", "file");
 	ing_add_str(out, "event.type", "info");
 	zset(out, "event.id", z, "id");
 	zset(out, "file.pe.architecture", z, "machine");
 	msgf(out, "zeek pe %s %s %s%s", S("id"), S("machine"), S("os"),
-	    json_is_true(zget(z, "is_exe")) ? " exe" : "");
+	    jv_is_true(zget(z, "is_exe")) ? " exe" : "");
 }
 
 static void
-intel(struct ing_val *out, const json_t *z)
+intel(struct ing_val *out, const struct ing_val *z)
 {
 	const char *ind = zstr(z, "seen.indicator");
 	const char *type = zstr(z, "seen.indicator_type");
-	const json_t *src = zget(z, "sources");
+	const struct ing_val *src = zget(z, "sources");
 
 	ing_set_str(out, "event.kind", "alert");
 	ing_add_str(out, "event.category", "threat");
@@ -609,16 +609,16 @@ intel(struct ing_val *out, const json_t *z)
 		else if (strcmp(type, "Intel::USER_NAME") == 0)
 			ing_set_str(out, "user.name", ind);
 	}
-	if (json_is_array(src) && json_is_string(json_array_get(src, 0)))
-		ing_set_str(out, "rule.name", json_string_value(
-		    json_array_get(src, 0)));
+	if (jv_is_array(src) && jv_is_string(jv_array_get(src, 0)))
+		ing_set_str(out, "rule.name", jv_string_value(
+		    jv_array_get(src, 0)));
 	ing_set_severity(out, 70);
 	msgf(out, "zeek intel match %s (%s) seen in %s", ind ? ind : "-",
 	    type ? type : "-", S("seen.where"));
 }
 
 static void
-software(struct ing_val *out, const json_t *z)
+software(struct ing_val *out, const struct ing_val *z)
 {
 	ing_add_str(out, "event.category", "package");
 	ing_add_str(out, "event.type", "info");
@@ -632,9 +632,9 @@ software(struct ing_val *out, const json_t *z)
 }
 
 static void
-dhcp(struct ing_val *out, const json_t *z)
+dhcp(struct ing_val *out, const struct ing_val *z)
 {
-	const json_t *mt = zget(z, "msg_types"), *v;
+	const struct ing_val *mt = zget(z, "msg_types"), *v;
 	size_t i;
 	char act[128] = "";
 
@@ -648,12 +648,12 @@ dhcp(struct ing_val *out, const json_t *z)
 		ing_add_str(out, "host.ip", zstr(z, "assigned_addr"));
 	zset_ip(out, "source.ip", z, "client_addr");
 	zset_ip(out, "destination.ip", z, "server_addr");
-	json_array_foreach(mt, i, v)
-		if (json_is_string(v) && strlen(act) + json_string_length(v) + 2
+	jv_array_foreach(mt, i, v)
+		if (jv_is_string(v) && strlen(act) + jv_string_length(v) + 2
 		    < sizeof act) {
 			if (act[0])
 				strncat(act, ",", sizeof act - strlen(act) - 1);
-			strncat(act, json_string_value(v),
+			strncat(act, jv_string_value(v),
 			    sizeof act - strlen(act) - 1);
 		}
 	ing_set_str(out, "event.action", act);
@@ -663,7 +663,7 @@ dhcp(struct ing_val *out, const json_t *z)
 
 static const struct {
 	const char *log;
-	void (*fn)(struct ing_val *, const json_t *);
+	void (*fn)(struct ing_val *, const struct ing_val *);
 } mappers[] = {
 	{ "conn", conn }, { "dns", dns }, { "http", http }, { "ssl", ssl },
 	{ "files", files }, { "notice", notice }, { "weird", weird },
@@ -676,10 +676,10 @@ static const struct {
 
 /* Map one Zeek event z (flat keys) of log type path (NULL: guess). */
 static int
-map_zeek(struct ing_ctx *c, const json_t *z, const char *path, struct ing_val *out,
+map_zeek(struct ing_ctx *c, const struct ing_val *z, const char *path, struct ing_val *out,
     const char **why)
 {
-	const json_t *ts = zget(z, "ts");
+	const struct ing_val *ts = zget(z, "ts");
 	const char *proto, *svc;
 	char ds[64], b[64], f[160];
 	size_t i;
@@ -726,17 +726,17 @@ map_zeek(struct ing_ctx *c, const json_t *z, const char *path, struct ing_val *o
 /* --- JSON ------------------------------------------------------------ */
 
 /* The event object and its log type: unwraps {"conn":{...}}. */
-static const json_t *
-unwrap(const json_t *in, const char **path)
+static const struct ing_val *
+unwrap(const struct ing_val *in, const char **path)
 {
 	const char *k;
-	const json_t *v;
+	const struct ing_val *v;
 
 	*path = NULL;
-	if (json_object_size(in) == 1) {
-		json_object_foreach((json_t *)in, k, v)
-			if (json_is_object(v) && log_name(k) &&
-			    json_object_get(v, "ts")) {
+	if (jv_object_size(in) == 1) {
+		jv_object_foreach(in, k, v)
+			if (jv_is_object(v) && log_name(k) &&
+			    jv_object_get(v, "ts")) {
 				*path = k;
 				return v;
 			}
@@ -747,29 +747,29 @@ unwrap(const json_t *in, const char **path)
 }
 
 static int
-detect_json(const json_t *in)
+detect_json(const struct ing_val *in)
 {
 	const char *path;
-	const json_t *z = unwrap(in, &path);
-	const json_t *ts = json_object_get(z, "ts");
+	const struct ing_val *z = unwrap(in, &path);
+	const struct ing_val *ts = jv_object_get(z, "ts");
 
-	if (!ts || !(json_is_number(ts) || json_is_string(ts)))
+	if (!ts || !(jv_is_number(ts) || jv_is_string(ts)))
 		return 0;
-	if (path && (json_object_get(z, "_path") ||
-	    json_object_get(z, "@stream") || z != in))
+	if (path && (jv_object_get(z, "_path") ||
+	    jv_object_get(z, "@stream") || z != in))
 		return 90;
 	if (zget(z, "id.orig_h") && (zget(z, "uid") || zget(z, "fuid")))
 		return 85;
-	if (json_object_get(z, "fuid") || json_object_get(z, "uid"))
+	if (jv_object_get(z, "fuid") || jv_object_get(z, "uid"))
 		return 60;
 	return 0;
 }
 
 static int
-map_json(struct ing_ctx *c, const json_t *in, struct ing_val *out, const char **why)
+map_json(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
 {
 	const char *path;
-	const json_t *z = unwrap(in, &path);
+	const struct ing_val *z = unwrap(in, &path);
 
 	return map_zeek(c, z, path, out, why);
 }
@@ -862,7 +862,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 	z = soc_zeek_record(&st->z, s, n, why);
 	if (!z)
 		return -1;
-	rc = map_zeek(c, z, st->z.path, out, why);
+	rc = map_zeek(c, ing_in_json(z), st->z.path, out, why);
 	json_decref(z);
 	return rc;
 }

@@ -31,7 +31,7 @@ struct ing_ctx {
 	const char *file;	/* input name for soc.source.file */
 	unsigned long line;	/* first line of the event */
 	int64_t now;		/* soc_clock_now(), for formats without a year */
-	const json_t *map;	/* --map FILE, parsed; NULL when none */
+	const struct ing_val *map;	/* --map FILE; NULL when none */
 	char why[256];		/* room for a formatted reason */
 	/*
 	 * Per-input state of a format with headers (Zeek TSV #fields, CSV
@@ -62,10 +62,11 @@ struct ing_format {
 	 * 0 (no) to 100 (certain).  A JSON event is offered to detect_json,
 	 * a text line to detect_text; either may be NULL.
 	 */
-	int (*detect_json)(const json_t *in);
+	int (*detect_json)(const struct ing_val *in);
 	int (*detect_text)(const char *line, size_t n);
 	/* Mappers; one of them may be NULL. */
-	int (*map_json)(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+	int (*map_json)(struct ing_ctx *c, const struct ing_val *in,
+	    struct ing_val *out,
 	    const char **why);
 	int (*map_text)(struct ing_ctx *c, const char *line, size_t n,
 	    struct ing_val *out, const char **why);
@@ -156,13 +157,22 @@ void ing_set_real(struct ing_val *out, const char *path, double v);
 void ing_set_bool(struct ing_val *out, const char *path, int v);
 /* Attach v (a value made by ing_new_* or ing_from_json). */
 void ing_set_val(struct ing_val *out, const char *path, struct ing_val *v);
-/* A copy of the jansson value v (borrowed); _new also releases v. */
-void ing_set_json(struct ing_val *out, const char *path, const json_t *v);
+/* A copy of the jansson value v, which is released. */
 void ing_set_new(struct ing_val *out, const char *path, json_t *v);
-/* Member key (taken whole, dots and all) of the object out, a copy of v. */
-void ing_put_json(struct ing_val *out, const char *key, const json_t *v);
-void ing_set_s(struct ing_val *out, const char *path, const json_t *v);
-void ing_set_n(struct ing_val *out, const char *path, const json_t *v);
+/* A deep copy of v (an input's value) in the record's arena, and the
+ * same as member key of out. */
+struct ing_val *ing_copy(const struct ing_val *v);
+/* Member key (whole) of the object o: v itself, not a copy. */
+void ing_put(struct ing_val *o, const char *key, struct ing_val *v);
+/* A copy of a jansson value kept for the life of the process (the --map
+ * configuration). */
+const struct ing_val *ing_keep_json(const json_t *j);
+void ing_put_copy(struct ing_val *out, const char *key,
+    const struct ing_val *v);
+void ing_set_s(struct ing_val *out, const char *path,
+    const struct ing_val *v);
+void ing_set_n(struct ing_val *out, const char *path,
+    const struct ing_val *v);
 /* Append s to the array at path unless already there (a string found at
  * path becomes the array's first element). */
 void ing_add_str(struct ing_val *out, const char *path, const char *s);
@@ -170,7 +180,8 @@ void ing_add_str(struct ing_val *out, const char *path, const char *s);
  * hostnames are not addresses); returns 1 when set. */
 int ing_set_ip(struct ing_val *out, const char *path, const char *s);
 /* A port 0-65535 from a number or numeric string. */
-void ing_set_port(struct ing_val *out, const char *path, const json_t *v);
+void ing_set_port(struct ing_val *out, const char *path,
+    const struct ing_val *v);
 /* The object at path, created as the setters create them. */
 struct ing_val *ing_obj(struct ing_val *out, const char *path);
 /* Remove the member at path, if any. */
@@ -191,22 +202,88 @@ const char *ing_vstr(const struct ing_val *v);
 int ing_is(const struct ing_val *v, enum ing_type t);
 size_t ing_size(const struct ing_val *v);
 
-/* A jansson string of s[0..n) with bad UTF-8 replaced by U+FFFD (jansson
- * refuses invalid UTF-8), for formats that build jansson values. */
-json_t *ing_json_strn(const char *s, size_t n);
+/*
+ * Input events are read into the same values, in an arena of their own
+ * (ing_in_*): a JSON input lives while its events are mapped, a record for
+ * one event.  Mappers read inputs with the jv_ functions, named after the
+ * jansson ones they stand for and as lenient: NULL, or a value of another
+ * type, reads as absent, 0 or NULL.
+ */
+void ing_in_reset(void);
+/* A value of the input arena (for the driver's parser). */
+struct ing_val *ing_in_new(enum ing_type t);
+struct ing_val *ing_in_strn(const char *s, size_t n);
+/* Member k[0..n) of o, replacing one of the same key (jansson's rule for
+ * duplicate keys: the last wins, in the first's place). */
+void ing_in_put(struct ing_val *o, const char *k, size_t n,
+    struct ing_val *v);
+void ing_in_append(struct ing_val *a, struct ing_val *v);
+/* A copy of a jansson value in the record arena, for a mapper that built
+ * its input with jansson (Zeek TSV rows, CSV, Windows XML). */
+const struct ing_val *ing_in_json(const json_t *j);
+
+const struct ing_val *jv_object_get(const struct ing_val *o, const char *k);
+const struct ing_val *jv_object_getn(const struct ing_val *o, const char *k,
+    size_t n);
+const struct ing_val *jv_array_get(const struct ing_val *a, size_t i);
+const char *jv_string_value(const struct ing_val *v);
+size_t jv_string_length(const struct ing_val *v);
+int64_t jv_integer_value(const struct ing_val *v);
+double jv_real_value(const struct ing_val *v);
+double jv_number_value(const struct ing_val *v);
+
+static inline size_t
+jv_array_size(const struct ing_val *a)
+{
+	return a && a->type == ING_ARR ? a->n : 0;
+}
+
+static inline size_t
+jv_object_size(const struct ing_val *o)
+{
+	return o && o->type == ING_OBJ ? o->n : 0;
+}
+
+#define JV_IS(name, test)						\
+	static inline int jv_is_##name(const struct ing_val *v)		\
+	{ return v && (test); }
+JV_IS(object, v->type == ING_OBJ)
+JV_IS(array, v->type == ING_ARR)
+JV_IS(string, v->type == ING_STR)
+JV_IS(integer, v->type == ING_INT)
+JV_IS(real, v->type == ING_REAL)
+JV_IS(number, v->type == ING_INT || v->type == ING_REAL)
+JV_IS(true, v->type == ING_TRUE)
+JV_IS(false, v->type == ING_FALSE)
+JV_IS(boolean, v->type == ING_TRUE || v->type == ING_FALSE)
+JV_IS(null, v->type == ING_NULL)
+#undef JV_IS
+
+/* for (each member) with k the key and v the value, as jansson's
+ * json_object_foreach; for (each element) as json_array_foreach. */
+#define JV_CAT2(a, b) a##b
+#define JV_CAT(a, b) JV_CAT2(a, b)
+#define JV_I JV_CAT(jv_i_, __LINE__)
+#define jv_object_foreach(obj, key, val)				\
+	for (size_t JV_I = 0; JV_I < jv_object_size(obj) &&		\
+	    ((key) = (obj)->u.m[JV_I].k, (val) = (obj)->u.m[JV_I].v, 1);	\
+	    JV_I++)
+#define jv_array_foreach(arr, idx, val)					\
+	for ((idx) = 0; (idx) < jv_array_size(arr) &&			\
+	    ((val) = (arr)->u.a[(idx)], 1); (idx)++)
 
 /* Reading `in` by dotted path (flat dotted keys match too); borrowed. */
-const json_t *ing_get(const json_t *in, const char *path);
-const char *ing_get_str(const json_t *in, const char *path);
+const struct ing_val *ing_get(const struct ing_val *in, const char *path);
+const char *ing_get_str(const struct ing_val *in, const char *path);
 /* Integer from a number or a numeric string; 0 found, -1 not. */
-int ing_get_int(const json_t *in, const char *path, int64_t *v);
+int ing_get_int(const struct ing_val *in, const char *path, int64_t *v);
 
 /* @timestamp from a vendor time: RFC 3339/ISO 8601 text, epoch seconds
  * (number or string, fractions kept to the ms), or epoch ms when > 1e11.
  * Returns 0, or -1 when absent, unparsable or absurd (before 1990 or
  * more than a day after now); the driver then rejects the event. */
 int ing_set_time(struct ing_ctx *c, struct ing_val *out, const char *path,
-    const json_t *v);
+    const struct ing_val *v);
 int ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
     const char *s);
 int ing_set_time_ms(struct ing_val *out, const char *path, int64_t ms);
@@ -248,7 +325,8 @@ const struct ing_attack_tactic *ing_attack_tactic(const char *id_or_name);
  * Winlogbeat-style object with winlog.event_data, or a flat
  * Security-Datasets/NXLog-style object.  Returns as a mapper.
  */
-int ing_windows_map(struct ing_ctx *c, const json_t *in, struct ing_val *out,
+int ing_windows_map(struct ing_ctx *c, const struct ing_val *in,
+    struct ing_val *out,
     const char **why);
 
 /* Split a Windows "DOMAIN\user" or "user@domain" into user.name and

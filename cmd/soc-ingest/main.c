@@ -114,9 +114,10 @@ list_formats(void)
 /* --- jansson's allocator ---------------------------------------------- */
 
 /*
- * Every record makes and frees a few hundred small jansson values (the
- * input tree, the record, hashtables and keys); through malloc that was a
- * fifth of soc-ingest's time.  Once the --map configuration is loaded,
+ * Inputs and records are plain values (rec.c), but a few formats still
+ * build jansson values per event (a Zeek TSV row, a Windows XML event,
+ * JSON embedded in a string) and free them soon after.  Once the --map
+ * configuration is loaded,
  * jansson allocates from one bump arena: a free inside the arena only
  * counts, and when the count of live arena allocations falls to zero (the
  * last tree of the event is gone) the arena starts over.  So nothing can
@@ -176,13 +177,6 @@ arena_init(void)
 }
 
 /* --- record completion ----------------------------------------------- */
-
-/* A key's length without strlen: jansson keeps it. */
-static inline size_t
-keylen(const char *k)
-{
-	return json_object_iter_key_len(json_object_key_to_iter(k));
-}
 
 /* Add s to the array a (a related.* list) unless it is there. */
 static void
@@ -411,55 +405,6 @@ child_mode(int mode, const char *k)
 }
 
 /*
- * Compact JSON of v into b, as soc_json_dump (same bytes) but without
- * printf for integers and with one bounds check per string.  Returns 0 or
- * -1 (buffer cap).
- */
-static int
-dump(const json_t *v, struct soc_buf *b)
-{
-	const char *k;
-	json_t *m;
-	size_t i, w = 0;
-	int rc = 0;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		if (put(b, '{') < 0)
-			return -1;
-		json_object_foreach((json_t *)v, k, m) {
-			if (w++)
-				rc |= put(b, ',');
-			rc |= dump_str(b, k, keylen(k));
-			rc |= put(b, ':');
-			rc |= dump(m, b);
-			if (rc)
-				break;
-		}
-		rc |= put(b, '}');
-		return rc < 0 ? -1 : 0;
-	case JSON_ARRAY:
-		if (put(b, '[') < 0)
-			return -1;
-		json_array_foreach((json_t *)v, i, m) {
-			if (i)
-				rc |= put(b, ',');
-			rc |= dump(m, b);
-			if (rc)
-				break;
-		}
-		rc |= put(b, ']');
-		return rc < 0 ? -1 : 0;
-	case JSON_STRING:
-		return dump_str(b, json_string_value(v), json_string_length(v));
-	case JSON_INTEGER:
-		return dump_int(b, json_integer_value(v));
-	default:
-		return soc_json_dump(v, b);	/* reals, literals */
-	}
-}
-
-/*
  * A value of the record in the output dump: its bytes are g.dump
  * [vpos, vend); a member's key literal and ':' are [kpos, vpos); an object
  * or array's members or elements are g.nodes[first .. first + n).  The
@@ -519,7 +464,8 @@ dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
 	switch (v->type) {
 	case ING_OBJ:
 		g.nodes[self].n = v->n;
-		first = g.nodes[self].first = nodes_alloc(v->n);
+		first = nodes_alloc(v->n);	/* (g.nodes may move) */
+		g.nodes[self].first = first;
 		rc |= put(b, '{');
 		for (i = 0; i < v->n; i++) {
 			const struct ing_mem *m = &v->u.m[i];
@@ -543,7 +489,8 @@ dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
 		break;
 	case ING_ARR:
 		g.nodes[self].n = v->n;
-		first = g.nodes[self].first = nodes_alloc(v->n);
+		first = nodes_alloc(v->n);	/* (g.nodes may move) */
+		g.nodes[self].first = first;
 		rc |= put(b, '[');
 		for (i = 0; i < v->n; i++) {
 			if (i)
@@ -826,7 +773,7 @@ finish_event(int rc, struct ing_val *rec, const struct ing_format *f,
 /* --- JSON events ----------------------------------------------------- */
 
 static const struct ing_format *
-detect_json(const json_t *ev)
+detect_json(const struct ing_val *ev)
 {
 	const struct ing_format *best = NULL;
 	int bests = 0;
@@ -867,7 +814,7 @@ begin_event(const struct ing_format *f, unsigned long line)
 }
 
 static void
-json_event(const json_t *ev, unsigned long line, const char *raw,
+json_event(const struct ing_val *ev, unsigned long line, const char *raw,
     size_t rawlen)
 {
 	const struct ing_format *f = g.force;
@@ -875,11 +822,11 @@ json_event(const json_t *ev, unsigned long line, const char *raw,
 	struct ing_val *rec;
 	int rc;
 
-	if (!json_is_object(ev)) {
+	if (!jv_is_object(ev)) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "a JSON event must be an object, not %s",
-		    json_is_array(ev) ? "an array" : json_is_string(ev) ?
-		    "a string" : json_is_number(ev) ? "a number" : "a literal");
+		    jv_is_array(ev) ? "an array" : jv_is_string(ev) ?
+		    "a string" : jv_is_number(ev) ? "a number" : "a literal");
 		return;
 	}
 	if (!f && !(f = detect_json(ev))) {
@@ -899,10 +846,12 @@ json_event(const json_t *ev, unsigned long line, const char *raw,
 
 /* An element of a split document: its compact text is its raw form. */
 static void
-json_element(const json_t *ev, unsigned long line)
+json_element(const struct ing_val *ev, unsigned long line)
 {
 	soc_buf_reset(&g.raw);
-	if (dump(ev, &g.raw) < 0) {
+	g.nnodes = 0;
+	g.idslot = NULL;
+	if (dump_rec(ev, &g.raw, nodes_alloc(1)) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, "", 0, 0, 0,
 		    "JSON event too large");
 		return;
@@ -921,22 +870,22 @@ json_element(const json_t *ev, unsigned long line)
  * Microsoft Graph page {"value":[...]}, alone or with the pagination
  * members their APIs add.  NULL when v is not such a wrapper (borrowed).
  */
-static const json_t *
-wrapped_list(const json_t *v)
+static const struct ing_val *
+wrapped_list(const struct ing_val *v)
 {
 	static const char *const lists[] = { "Records", "records", "Findings",
 		"value", NULL };
 	static const char *const paging[] = { "NextToken", "nextToken",
 		"@odata.context", "@odata.nextLink", "@odata.count", NULL };
-	const json_t *list = NULL, *m;
+	const struct ing_val *list = NULL, *m;
 	const char *k;
 	size_t i;
 
-	json_object_foreach((json_t *)v, k, m) {
+	jv_object_foreach(v, k, m) {
 		for (i = 0; lists[i] && strcmp(k, lists[i]) != 0; i++)
 			;
 		if (lists[i]) {
-			if (list || !json_is_array(m))
+			if (list || !jv_is_array(m))
 				return NULL;
 			list = m;
 			continue;
@@ -950,15 +899,15 @@ wrapped_list(const json_t *v)
 }
 
 static void
-json_value(const json_t *v, unsigned long line, const char *raw,
+json_value(const struct ing_val *v, unsigned long line, const char *raw,
     size_t rawlen, int single_line)
 {
-	const json_t *list = NULL, *x;
+	const struct ing_val *list = NULL, *x;
 	size_t i;
 
-	if (json_is_array(v))
+	if (jv_is_array(v))
 		list = v;
-	else if (json_is_object(v))
+	else if (jv_is_object(v))
 		list = wrapped_list(v);
 	if (!list) {
 		if (single_line)
@@ -967,9 +916,9 @@ json_value(const json_t *v, unsigned long line, const char *raw,
 			json_element(v, line);
 		return;
 	}
-	if (json_array_size(list) == 0)
+	if (jv_array_size(list) == 0)
 		return;		/* an empty list holds no event */
-	json_array_foreach(list, i, x)
+	jv_array_foreach(list, i, x)
 		json_element(x, line);
 }
 
@@ -982,45 +931,61 @@ json_value(const json_t *v, unsigned long line, const char *raw,
  * keeps jansson's rules: the last of duplicate keys wins, integers stay
  * integers, and numbers with a fraction or exponent stay reals.
  */
-static json_t *
+static struct ing_val *
+in_int(long long i)
+{
+	struct ing_val *v = ing_in_new(ING_INT);
+
+	v->u.i = i;
+	return v;
+}
+
+static struct ing_val *
+in_real(double d)
+{
+	struct ing_val *v = ing_in_new(ING_REAL);
+
+	v->u.d = d;
+	return v;
+}
+
+static struct ing_val *
 build(const struct soc_span *v)
 {
 	struct soc_json_iter it;
 	struct soc_span k, x;
-	json_t *o;
+	struct ing_val *o;
 
 	switch (v->type) {
 	case SOC_JSON_OBJECT:
-		o = json_object();
+		o = ing_in_new(ING_OBJ);
 		soc_json_iter_init(&it, v);
 		while (soc_json_iter_next(&it, &k, &x)) {
-			json_t *m = build(&x);
+			struct ing_val *m = build(&x);
 
 			if (!memchr(k.p, '\\', k.len))
-				json_object_setn_new_nocheck(o, k.p + 1, k.len - 2, m);
+				ing_in_put(o, k.p + 1, k.len - 2, m);
 			else {
 				soc_buf_reset(&g.tmp);
-				if (soc_json_str_decode(&k, &g.tmp) < 0) {
-					json_decref(m);
+				if (soc_json_str_decode(&k, &g.tmp) < 0)
 					continue;
-				}
-				json_object_setn_new_nocheck(o, g.tmp.p, g.tmp.len, m);
+				ing_in_put(o, g.tmp.p, g.tmp.len, m);
 			}
 		}
 		return o;
 	case SOC_JSON_ARRAY:
-		o = json_array();
+		o = ing_in_new(ING_ARR);
 		soc_json_iter_init(&it, v);
 		while (soc_json_iter_next(&it, &k, &x))
-			json_array_append_new(o, build(&x));
+			ing_in_append(o, build(&x));
 		return o;
 	case SOC_JSON_STRING:
 		if (!memchr(v->p, '\\', v->len))
-			return json_stringn_nocheck(v->p + 1, v->len - 2);
+			return ing_in_strn(v->p + 1, v->len - 2);
 		soc_buf_reset(&g.tmp);
 		if (soc_json_str_decode(v, &g.tmp) < 0)
-			return json_null();
-		return json_stringn_nocheck(g.tmp.p, g.tmp.len);
+			return ing_in_new(ING_NULL);
+		return ing_in_strn(g.tmp.p, g.tmp.len);
 	case SOC_JSON_NUMBER: {
 		char num[64];
 		char *end;
@@ -1035,22 +1000,22 @@ build(const struct soc_span *v)
 				errno = 0;
 				i = strtoll(num, &end, 10);
 				if (errno == 0)
-					return json_integer(i);
+					return in_int(i);
 			}
-			return json_real(strtod(num, &end));
+			return in_real(strtod(num, &end));
 		} else {
 			double d = 0;
 
 			soc_json_to_double(v, &d);
-			return json_real(d);
+			return in_real(d);
 		}
 	}
 	case SOC_JSON_TRUE:
-		return json_true();
+		return ing_in_new(ING_TRUE);
 	case SOC_JSON_FALSE:
-		return json_false();
+		return ing_in_new(ING_FALSE);
 	default:
-		return json_null();
+		return ing_in_new(ING_NULL);
 	}
 }
 
@@ -1086,17 +1051,17 @@ str_end(const char *p, int *esc)
  * container's members again to find their ends.  Same values as build():
  * the scalars go through it.  New reference.
  */
-static json_t *
+static struct ing_val *
 build_text(const char **pp, const char *end)
 {
 	const char *p = *pp, *q;
 	struct soc_span sp;
-	json_t *o;
+	struct ing_val *o;
 	int esc;
 
 	switch (*p) {
 	case '{':
-		o = json_object();
+		o = ing_in_new(ING_OBJ);
 		p = skip_ws(p + 1, end);
 		if (*p == '}') {
 			*pp = p + 1;
@@ -1104,25 +1069,21 @@ build_text(const char **pp, const char *end)
 		}
 		for (;;) {
 			const char *k = p;
-			json_t *m;
+			struct ing_val *m;
 
 			p = str_end(k, &esc);
 			q = skip_ws(p, end);		/* at ':' */
 			q = skip_ws(q + 1, end);
 			m = build_text(&q, end);
 			if (!esc)
-				json_object_setn_new_nocheck(o, k + 1,
-				    (size_t)(p - k) - 2, m);
+				ing_in_put(o, k + 1, (size_t)(p - k) - 2, m);
 			else {
 				sp.p = k;
 				sp.len = (size_t)(p - k);
 				sp.type = SOC_JSON_STRING;
 				soc_buf_reset(&g.tmp);
-				if (soc_json_str_decode(&sp, &g.tmp) < 0)
-					json_decref(m);
-				else
-					json_object_setn_new_nocheck(o, g.tmp.p,
-					    g.tmp.len, m);
+				if (soc_json_str_decode(&sp, &g.tmp) == 0)
+					ing_in_put(o, g.tmp.p, g.tmp.len, m);
 			}
 			p = skip_ws(q, end);
 			if (*p == '}') {
@@ -1132,14 +1093,14 @@ build_text(const char **pp, const char *end)
 			p = skip_ws(p + 1, end);	/* past ',' */
 		}
 	case '[':
-		o = json_array();
+		o = ing_in_new(ING_ARR);
 		p = skip_ws(p + 1, end);
 		if (*p == ']') {
 			*pp = p + 1;
 			return o;
 		}
 		for (;;) {
-			json_array_append_new(o, build_text(&p, end));
+			ing_in_append(o, build_text(&p, end));
 			p = skip_ws(p, end);
 			if (*p == ']') {
 				*pp = p + 1;
@@ -1151,18 +1112,18 @@ build_text(const char **pp, const char *end)
 		q = str_end(p, &esc);
 		*pp = q;
 		if (!esc)
-			return json_stringn_nocheck(p + 1, (size_t)(q - p) - 2);
+			return ing_in_strn(p + 1, (size_t)(q - p) - 2);
 		sp.type = SOC_JSON_STRING;
 		break;
 	case 't':
 		*pp = p + 4;
-		return json_true();
+		return ing_in_new(ING_TRUE);
 	case 'f':
 		*pp = p + 5;
-		return json_false();
+		return ing_in_new(ING_FALSE);
 	case 'n':
 		*pp = p + 4;
-		return json_null();
+		return ing_in_new(ING_NULL);
 	default:
 		for (q = p; q < end && (*q == '-' || *q == '+' || *q == '.' ||
 		    *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')); q++)
@@ -1210,12 +1171,12 @@ fast_digits(const char *p, const char *end)
 	return q > p ? q : NULL;
 }
 
-static json_t *
+static struct ing_val *
 build_fast(const char **pp, const char *end, int depth)
 {
 	const char *p = *pp, *q;
 	struct soc_span sp;
-	json_t *o, *m;
+	struct ing_val *o, *m;
 
 	if (p >= end)
 		return NULL;
@@ -1223,7 +1184,7 @@ build_fast(const char **pp, const char *end, int depth)
 	case '{':
 		if (depth >= FAST_DEPTH)
 			return NULL;
-		o = json_object();
+		o = ing_in_new(ING_OBJ);
 		p = skip_ws(p + 1, end);
 		if (p < end && *p == '}') {
 			*pp = p + 1;
@@ -1240,7 +1201,7 @@ build_fast(const char **pp, const char *end, int depth)
 			q = skip_ws(q + 1, end);
 			if (!(m = build_fast(&q, end, depth + 1)))
 				break;
-			json_object_setn_new_nocheck(o, k + 1, (size_t)(p - k) - 2, m);
+			ing_in_put(o, k + 1, (size_t)(p - k) - 2, m);
 			p = skip_ws(q, end);
 			if (p < end && *p == '}') {
 				*pp = p + 1;
@@ -1250,12 +1211,11 @@ build_fast(const char **pp, const char *end, int depth)
 				break;
 			p = skip_ws(p + 1, end);
 		}
-		json_decref(o);
-		return NULL;
+		return NULL;		/* (the arena takes back what was built) */
 	case '[':
 		if (depth >= FAST_DEPTH)
 			return NULL;
-		o = json_array();
+		o = ing_in_new(ING_ARR);
 		p = skip_ws(p + 1, end);
 		if (p < end && *p == ']') {
 			*pp = p + 1;
@@ -1264,7 +1224,7 @@ build_fast(const char **pp, const char *end, int depth)
 		for (;;) {
 			if (!(m = build_fast(&p, end, depth + 1)))
 				break;
-			json_array_append_new(o, m);
+			ing_in_append(o, m);
 			p = skip_ws(p, end);
 			if (p < end && *p == ']') {
 				*pp = p + 1;
@@ -1274,28 +1234,27 @@ build_fast(const char **pp, const char *end, int depth)
 				break;
 			p = skip_ws(p + 1, end);
 		}
-		json_decref(o);
 		return NULL;
 	case '"':
 		if (!(q = fast_str_end(p, end)))
 			return NULL;
 		*pp = q;
-		return json_stringn_nocheck(p + 1, (size_t)(q - p) - 2);
+		return ing_in_strn(p + 1, (size_t)(q - p) - 2);
 	case 't':
 		if (end - p < 4 || memcmp(p, "true", 4) != 0)
 			return NULL;
 		*pp = p + 4;
-		return json_true();
+		return ing_in_new(ING_TRUE);
 	case 'f':
 		if (end - p < 5 || memcmp(p, "false", 5) != 0)
 			return NULL;
 		*pp = p + 5;
-		return json_false();
+		return ing_in_new(ING_FALSE);
 	case 'n':
 		if (end - p < 4 || memcmp(p, "null", 4) != 0)
 			return NULL;
 		*pp = p + 4;
-		return json_null();
+		return ing_in_new(ING_NULL);
 	default:
 		/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 		q = p;
@@ -1328,19 +1287,20 @@ build_fast(const char **pp, const char *end, int depth)
  * Parse p[0..n) as one JSON value: a new reference, or NULL with *why and
  * *off set; *cut tells a value cut short (the input ended inside it).
  */
-static json_t *
+static const struct ing_val *
 parse(const char *p, size_t n, const char **why, size_t *off, int *cut)
 {
 	struct soc_span sp;
 
 	*cut = 0;
+	ing_in_reset();		/* the last input is done with */
 	{
 		const char *q = skip_ws(p, p + n);
-		json_t *v = build_fast(&q, p + n, 0);
+		const struct ing_val *v = build_fast(&q, p + n, 0);
 
 		if (v && skip_ws(q, p + n) == p + n)
 			return v;
-		json_decref(v);
+		ing_in_reset();
 	}
 	if (soc_json_validate(p, n, SOC_JSON_MAX_DEPTH, &sp, why, off) < 0) {
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
@@ -1417,7 +1377,7 @@ doc_end(void)
 	const char *why;
 	size_t off;
 	int cut;
-	json_t *v;
+	const struct ing_val *v;
 
 	d->active = 0;
 	v = parse(d->b.p, d->b.len, &why, &off, &cut);
@@ -1433,7 +1393,6 @@ doc_end(void)
 		return;
 	}
 	json_value(v, d->line, d->b.p, d->b.len, 0);
-	json_decref(v);
 }
 
 /* Add a line to the document; reject it when it passes the cap. */
@@ -1553,7 +1512,7 @@ one_line(const char *line, size_t len, unsigned long lineno)
 	const char *p = line, *why;
 	size_t n = len, off;
 	int cut;
-	json_t *v;
+	const struct ing_val *v;
 
 	if (g.doc.active) {
 		doc_add(line, len);
@@ -1574,7 +1533,6 @@ one_line(const char *line, size_t len, unsigned long lineno)
 	v = parse(p, n, &why, &off, &cut);
 	if (v) {
 		json_value(v, lineno, line, len, 1);
-		json_decref(v);
 		return;
 	}
 	if (cut && opens_document(p, n)) {
@@ -1791,7 +1749,7 @@ main(int argc, char **argv)
 	g.max_line = o.max_line ? o.max_line : SOC_MAX_LINE_DEFAULT;
 	g.ctx.now = soc_clock_now();
 	if (map)
-		g.ctx.map = g.map = load_map(map);
+		g.ctx.map = ing_keep_json(g.map = load_map(map));
 	arena_init();
 	if (g.map && !g.force) {
 		/* --map names its input's shape: no guessing. */

@@ -40,65 +40,86 @@ struct block {
 	alignas(max_align_t) char data[];
 };
 
-static struct {
+struct arena {
 	char *first;		/* the process's block */
 	char *base;		/* the block being filled */
 	size_t top, cap;
 	struct block *extra;
-} ra;
+};
+
+/* The record's arena (one event), the input's (one JSON value), and one
+ * never emptied (configuration). */
+static struct arena ra, ia, ka;
+
+/* The arena new values come from: the record's, but while the driver
+ * builds an input, the input's. */
+static struct arena *cur = &ra;
+
+static void
+arena_reset(struct arena *a)
+{
+	while (a->extra) {
+		struct block *b = a->extra;
+
+		a->extra = b->next;
+		free(b);
+	}
+	a->base = a->first;
+	a->cap = a->first ? BLOCK : 0;
+	a->top = 0;
+}
 
 void
 ing_rec_reset(void)
 {
-	while (ra.extra) {
-		struct block *b = ra.extra;
+	arena_reset(&ra);
+}
 
-		ra.extra = b->next;
-		free(b);
-	}
-	ra.base = ra.first;
-	ra.cap = ra.first ? BLOCK : 0;
-	ra.top = 0;
+void
+ing_in_reset(void)
+{
+	arena_reset(&ia);
 }
 
 static void *
-extra_block(size_t n)
+extra_block(struct arena *a, size_t n)
 {
 	struct block *b = malloc(sizeof *b + n);
 
 	if (!b)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
-	b->next = ra.extra;
-	ra.extra = b;
+	b->next = a->extra;
+	a->extra = b;
 	return b->data;
 }
 
 static void *
 ralloc(size_t n)
 {
+	struct arena *a = cur;
 #if defined(__SANITIZE_ADDRESS__)
-	return extra_block(n);
+	return extra_block(a, n);
 #else
 	size_t sz = (n + 15) & ~(size_t)15;
 
-	if (!ra.first) {
-		ra.first = ra.base = soc_xmalloc(BLOCK);
-		ra.cap = BLOCK;
+	if (!a->first) {
+		a->first = a->base = soc_xmalloc(BLOCK);
+		a->cap = BLOCK;
 	}
-	if (sz <= ra.cap - ra.top) {
-		void *p = ra.base + ra.top;
+	if (sz <= a->cap - a->top) {
+		void *p = a->base + a->top;
 
-		ra.top += sz;
+		a->top += sz;
 		return p;
 	}
 	if (sz >= BLOCK / 4)
-		return extra_block(n);
+		return extra_block(a, n);
 	/* A fresh block to fill; the rest of the full one waits for the
 	 * reset. */
-	ra.base = extra_block(BLOCK);
-	ra.cap = BLOCK;
-	ra.top = sz;
-	return ra.base;
+	a->base = extra_block(a, BLOCK);
+	a->cap = BLOCK;
+	a->top = sz;
+	return a->base;
 #endif
 }
 
@@ -492,26 +513,68 @@ ing_from_json(const json_t *j)
 }
 
 void
-ing_set_json(struct ing_val *out, const char *path, const json_t *v)
-{
-	if (v)
-		ing_set_val(out, path, ing_from_json(v));
-}
-
-void
 ing_set_new(struct ing_val *out, const char *path, json_t *v)
 {
 	if (!v)
 		return;
-	ing_set_json(out, path, v);
+	ing_set_val(out, path, ing_from_json(v));
 	json_decref(v);
 }
 
+struct ing_val *
+ing_copy(const struct ing_val *v)
+{
+	struct ing_val *c;
+	size_t i;
+
+	if (!v)
+		return NULL;
+	c = node(v->type);
+	switch (v->type) {
+	case ING_OBJ:
+		for (i = 0; i < v->n; i++)
+			put_key(c, v->u.m[i].k, v->u.m[i].klen,
+			    ing_copy(v->u.m[i].v));
+		break;
+	case ING_ARR:
+		for (i = 0; i < v->n; i++)
+			ing_append(c, ing_copy(v->u.a[i]));
+		break;
+	case ING_STR:
+		/* (valid and NUL-terminated already) */
+		c->u.s.p = memcpy(ralloc(v->u.s.len + 1), v->u.s.p,
+		    v->u.s.len + 1);
+		c->u.s.len = v->u.s.len;
+		break;
+	default:
+		c->u = v->u;
+	}
+	return c;
+}
+
 void
-ing_put_json(struct ing_val *out, const char *key, const json_t *v)
+ing_put(struct ing_val *o, const char *key, struct ing_val *v)
+{
+	if (o && o->type == ING_OBJ && v)
+		put_key(o, key, strlen(key), v);
+}
+
+const struct ing_val *
+ing_keep_json(const json_t *j)
+{
+	struct ing_val *v;
+
+	cur = &ka;
+	v = ing_from_json(j);
+	cur = &ra;
+	return v;
+}
+
+void
+ing_put_copy(struct ing_val *out, const char *key, const struct ing_val *v)
 {
 	if (out && out->type == ING_OBJ && v && *key)
-		put_key(out, key, strlen(key), ing_from_json(v));
+		put_key(out, key, strlen(key), ing_copy(v));
 }
 
 /* --- getters ---------------------------------------------------------- */
@@ -626,4 +689,105 @@ ing_rget_int(const struct ing_val *out, const char *path, int64_t *i)
 	default:
 		return -1;
 	}
+}
+
+/* --- inputs ------------------------------------------------------------ */
+
+struct ing_val *
+ing_in_new(enum ing_type t)
+{
+	struct ing_val *v;
+
+	cur = &ia;
+	v = node(t);
+	cur = &ra;
+	return v;
+}
+
+struct ing_val *
+ing_in_strn(const char *s, size_t n)
+{
+	struct ing_val *v;
+
+	cur = &ia;
+	v = ing_new_strn(s, n);
+	cur = &ra;
+	return v;
+}
+
+void
+ing_in_put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
+{
+	cur = &ia;
+	put_key(o, k, n, v);
+	cur = &ra;
+}
+
+void
+ing_in_append(struct ing_val *a, struct ing_val *v)
+{
+	cur = &ia;
+	ing_append(a, v);
+	cur = &ra;
+}
+
+const struct ing_val *
+ing_in_json(const json_t *j)
+{
+	return j ? ing_from_json(j) : NULL;
+}
+
+const struct ing_val *
+jv_object_getn(const struct ing_val *o, const char *k, size_t n)
+{
+	const struct ing_mem *m;
+
+	if (!o || o->type != ING_OBJ)
+		return NULL;
+	m = member(o, k, n);
+	return m ? m->v : NULL;
+}
+
+const struct ing_val *
+jv_object_get(const struct ing_val *o, const char *k)
+{
+	return k ? jv_object_getn(o, k, strlen(k)) : NULL;
+}
+
+const struct ing_val *
+jv_array_get(const struct ing_val *a, size_t i)
+{
+	return a && a->type == ING_ARR && i < a->n ? a->u.a[i] : NULL;
+}
+
+const char *
+jv_string_value(const struct ing_val *v)
+{
+	return v && v->type == ING_STR ? v->u.s.p : NULL;
+}
+
+size_t
+jv_string_length(const struct ing_val *v)
+{
+	return v && v->type == ING_STR ? v->u.s.len : 0;
+}
+
+int64_t
+jv_integer_value(const struct ing_val *v)
+{
+	return v && v->type == ING_INT ? v->u.i : 0;
+}
+
+double
+jv_real_value(const struct ing_val *v)
+{
+	return v && v->type == ING_REAL ? v->u.d : 0.0;
+}
+
+double
+jv_number_value(const struct ing_val *v)
+{
+	if (v && v->type == ING_INT)
+		return (double)v->u.i;
+	return jv_real_value(v);
 }

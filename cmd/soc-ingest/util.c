@@ -20,30 +20,12 @@
 #include "ingest.h"
 #include "utf8.h"
 
-json_t *
-ing_json_strn(const char *s, size_t n)
-{
-	json_t *v;
-
-	if (soc_utf8_check(s, n) == n)
-		v = json_stringn_nocheck(s, n);
-	else {
-		char *fix = soc_xmalloc(n * 3 + 1);
-
-		v = json_stringn_nocheck(fix, soc_utf8_repair(fix, s, n));
-		free(fix);
-	}
-	if (!v)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
-	return v;
-}
-
 void
-ing_set_s(struct ing_val *out, const char *path, const json_t *v)
+ing_set_s(struct ing_val *out, const char *path, const struct ing_val *v)
 {
-	if (json_is_string(v) && json_string_length(v) > 0)
-		ing_set_strn(out, path, json_string_value(v),
-		    json_string_length(v));
+	if (jv_is_string(v) && jv_string_length(v) > 0)
+		ing_set_strn(out, path, jv_string_value(v),
+		    jv_string_length(v));
 }
 
 /* Parse a whole decimal number string: 1 integer, 2 real, 0 not. */
@@ -67,17 +49,17 @@ numstr(const char *s, int64_t *iv, double *dv)
 }
 
 void
-ing_set_n(struct ing_val *out, const char *path, const json_t *v)
+ing_set_n(struct ing_val *out, const char *path, const struct ing_val *v)
 {
 	int64_t iv;
 	double dv;
 
-	if (json_is_integer(v))
-		ing_set_int(out, path, json_integer_value(v));
-	else if (json_is_real(v))
-		ing_set_real(out, path, json_real_value(v));
-	else if (json_is_string(v)) {
-		switch (numstr(json_string_value(v), &iv, &dv)) {
+	if (jv_is_integer(v))
+		ing_set_int(out, path, jv_integer_value(v));
+	else if (jv_is_real(v))
+		ing_set_real(out, path, jv_real_value(v));
+	else if (jv_is_string(v)) {
+		switch (numstr(jv_string_value(v), &iv, &dv)) {
 		case 1:
 			ing_set_int(out, path, iv);
 			break;
@@ -115,16 +97,16 @@ ing_set_ip(struct ing_val *out, const char *path, const char *s)
 }
 
 void
-ing_set_port(struct ing_val *out, const char *path, const json_t *v)
+ing_set_port(struct ing_val *out, const char *path, const struct ing_val *v)
 {
 	int64_t p;
 
-	if (json_is_integer(v))
-		p = json_integer_value(v);
-	else if (json_is_string(v)) {
+	if (jv_is_integer(v))
+		p = jv_integer_value(v);
+	else if (jv_is_string(v)) {
 		double d;
 
-		if (numstr(json_string_value(v), &p, &d) != 1)
+		if (numstr(jv_string_value(v), &p, &d) != 1)
 			return;
 	} else
 		return;
@@ -134,13 +116,13 @@ ing_set_port(struct ing_val *out, const char *path, const json_t *v)
 
 /* --- getters --------------------------------------------------------- */
 
-static const json_t *
-get_at(const json_t *v, const char *p, size_t n)
+static const struct ing_val *
+get_at(const struct ing_val *v, const char *p, size_t n)
 {
 	size_t i;
 
-	if (json_is_object(v)) {
-		const json_t *x;
+	if (jv_is_object(v)) {
+		const struct ing_val *x;
 
 		/*
 		 * Nested objects first (the common case: one lookup per
@@ -149,13 +131,13 @@ get_at(const json_t *v, const char *p, size_t n)
 		for (i = 0; i < n; i++) {
 			if (p[i] != '.')
 				continue;
-			x = json_object_getn(v, p, i);
+			x = jv_object_getn(v, p, i);
 			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
 				return x;
 		}
-		return json_object_getn(v, p, n);
+		return jv_object_getn(v, p, n);
 	}
-	if (json_is_array(v)) {
+	if (jv_is_array(v)) {
 		size_t idx = 0;
 
 		for (i = 0; i < n && p[i] != '.'; i++) {
@@ -165,7 +147,7 @@ get_at(const json_t *v, const char *p, size_t n)
 		}
 		if (i == 0)
 			return NULL;
-		v = json_array_get(v, idx);
+		v = jv_array_get(v, idx);
 		if (!v || i == n)
 			return v;
 		return get_at(v, p + i + 1, n - i - 1);
@@ -173,8 +155,8 @@ get_at(const json_t *v, const char *p, size_t n)
 	return NULL;
 }
 
-const json_t *
-ing_get(const json_t *in, const char *path)
+const struct ing_val *
+ing_get(const struct ing_val *in, const char *path)
 {
 	if (!in || !path)
 		return NULL;
@@ -182,32 +164,32 @@ ing_get(const json_t *in, const char *path)
 }
 
 const char *
-ing_get_str(const json_t *in, const char *path)
+ing_get_str(const struct ing_val *in, const char *path)
 {
-	const json_t *v = ing_get(in, path);
+	const struct ing_val *v = ing_get(in, path);
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return jv_is_string(v) ? jv_string_value(v) : NULL;
 }
 
 int
-ing_get_int(const json_t *in, const char *path, int64_t *out)
+ing_get_int(const struct ing_val *in, const char *path, int64_t *out)
 {
-	const json_t *v = ing_get(in, path);
+	const struct ing_val *v = ing_get(in, path);
 	double d;
 
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
+	if (jv_is_integer(v)) {
+		*out = jv_integer_value(v);
 		return 0;
 	}
-	if (json_is_real(v)) {
-		d = json_real_value(v);
+	if (jv_is_real(v)) {
+		d = jv_real_value(v);
 		if (d == floor(d) && fabs(d) < 9e18) {
 			*out = (int64_t)d;
 			return 0;
 		}
 		return -1;
 	}
-	if (json_is_string(v) && numstr(json_string_value(v), out, &d) == 1)
+	if (jv_is_string(v) && numstr(jv_string_value(v), out, &d) == 1)
 		return 0;
 	return -1;
 }
@@ -304,14 +286,14 @@ ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
 
 int
 ing_set_time(struct ing_ctx *c, struct ing_val *out, const char *path,
-    const json_t *v)
+    const struct ing_val *v)
 {
 	int64_t ms;
 
-	if (json_is_string(v))
-		return ing_set_time_str(c, out, path, json_string_value(v));
-	if (json_is_number(v)) {
-		if (epoch_ms(json_number_value(v), &ms) < 0)
+	if (jv_is_string(v))
+		return ing_set_time_str(c, out, path, jv_string_value(v));
+	if (jv_is_number(v)) {
+		if (epoch_ms(jv_number_value(v), &ms) < 0)
 			return -1;
 		return set_checked(c, out, path, ms);
 	}

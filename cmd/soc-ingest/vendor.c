@@ -18,21 +18,21 @@
 #define EMBED_MAX (1 << 20)	/* largest JSON-in-a-string we parse */
 
 /* One segment of a path, ignoring case; borrowed. */
-static const json_t *
-seg_get(const json_t *v, const char *k, size_t n)
+static const struct ing_val *
+seg_get(const struct ing_val *v, const char *k, size_t n)
 {
 	const char *key;
-	const json_t *x;
+	const struct ing_val *x;
 
-	if (json_is_object(v)) {
-		if ((x = json_object_getn(v, k, n)) != NULL)
+	if (jv_is_object(v)) {
+		if ((x = jv_object_getn(v, k, n)) != NULL)
 			return x;
-		json_object_foreach((json_t *)v, key, x)
+		jv_object_foreach(v, key, x)
 			if (strlen(key) == n && strncasecmp(key, k, n) == 0)
 				return x;
 		return NULL;
 	}
-	if (json_is_array(v)) {
+	if (jv_is_array(v)) {
 		size_t i, idx = 0;
 
 		if (n == 0 || n > 6)
@@ -42,15 +42,15 @@ seg_get(const json_t *v, const char *k, size_t n)
 				return NULL;
 			idx = idx * 10 + (size_t)(k[i] - '0');
 		}
-		return json_array_get(v, idx);
+		return jv_array_get(v, idx);
 	}
 	return NULL;
 }
 
-const json_t *
-vnd_get(const json_t *in, const char *path)
+const struct ing_val *
+vnd_get(const struct ing_val *in, const char *path)
 {
-	const json_t *v = ing_get(in, path);
+	const struct ing_val *v = ing_get(in, path);
 	const char *p, *dot;
 
 	if (!v) {
@@ -66,21 +66,21 @@ vnd_get(const json_t *in, const char *path)
 			v = seg_get(v, p, (size_t)(dot - p));
 		}
 	}
-	return json_is_null(v) ? NULL : v;
+	return jv_is_null(v) ? NULL : v;
 }
 
 const char *
-vnd_str(const json_t *in, const char *path)
+vnd_str(const struct ing_val *in, const char *path)
 {
-	const json_t *v = vnd_get(in, path);
+	const struct ing_val *v = vnd_get(in, path);
 
-	if (json_is_string(v) && json_string_length(v) > 0)
-		return json_string_value(v);
+	if (jv_is_string(v) && jv_string_length(v) > 0)
+		return jv_string_value(v);
 	return NULL;
 }
 
 const char *
-vnd_str_any(const json_t *in, ...)
+vnd_str_any(const struct ing_val *in, ...)
 {
 	va_list ap;
 	const char *p, *s = NULL;
@@ -94,17 +94,17 @@ vnd_str_any(const json_t *in, ...)
 }
 
 int
-vnd_num(const json_t *in, const char *path, double *d)
+vnd_num(const struct ing_val *in, const char *path, double *d)
 {
-	const json_t *v = vnd_get(in, path);
+	const struct ing_val *v = vnd_get(in, path);
 	char *end;
 
-	if (json_is_number(v)) {
-		*d = json_number_value(v);
+	if (jv_is_number(v)) {
+		*d = jv_number_value(v);
 		return 0;
 	}
-	if (json_is_string(v) && json_string_length(v) > 0) {
-		*d = strtod(json_string_value(v), &end);
+	if (jv_is_string(v) && jv_string_length(v) > 0) {
+		*d = strtod(jv_string_value(v), &end);
 		if (*end == '\0' && isfinite(*d))
 			return 0;
 	}
@@ -112,57 +112,63 @@ vnd_num(const json_t *in, const char *path, double *d)
 }
 
 int
-vnd_has(const json_t *in, const char *path)
+vnd_has(const struct ing_val *in, const char *path)
 {
-	const json_t *v = vnd_get(in, path);
+	const struct ing_val *v = vnd_get(in, path);
 
-	return json_is_object(v) || json_is_array(v) ||
-	    (json_is_string(v) && json_string_length(v) > 0);
+	return jv_is_object(v) || jv_is_array(v) ||
+	    (jv_is_string(v) && jv_string_length(v) > 0);
 }
 
 int
-vnd_eq(const json_t *in, const char *path, const char *s)
+vnd_eq(const struct ing_val *in, const char *path, const char *s)
 {
 	const char *v = vnd_str(in, path);
 
 	return v && strcasecmp(v, s) == 0;
 }
 
-json_t *
-vnd_obj(const json_t *in, const char *path)
+const struct ing_val *
+vnd_obj(const struct ing_val *in, const char *path)
 {
-	const json_t *v = vnd_get(in, path);
+	const struct ing_val *v = vnd_get(in, path);
 	const char *s;
 	size_t n;
+	json_t *j;
 
-	if (json_is_object(v) || json_is_array(v))
-		return json_incref((json_t *)v);
-	if (!json_is_string(v))
+	if (jv_is_object(v) || jv_is_array(v))
+		return v;
+	if (!jv_is_string(v))
 		return NULL;
-	s = json_string_value(v);
-	n = json_string_length(v);
+	s = jv_string_value(v);
+	n = jv_string_length(v);
 	while (n > 0 && isspace((unsigned char)*s)) {
 		s++;
 		n--;
 	}
 	if (n == 0 || n > EMBED_MAX || (*s != '{' && *s != '['))
 		return NULL;
-	return json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL);
+	/* (embedded JSON: read with jansson, kept in the record's arena) */
+	if ((j = json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return NULL;
+	v = ing_in_json(j);
+	json_decref(j);
+	return v;
 }
 
 int
-vnd_time(struct ing_ctx *c, struct ing_val *out, const json_t *in, const char **why,
+vnd_time(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, const char **why,
     const char *first, ...)
 {
 	va_list ap;
 	const char *p;
-	const json_t *v = NULL;
+	const struct ing_val *v = NULL;
 	const char *used = first;
 
 	va_start(ap, first);
 	for (p = first; p; p = va_arg(ap, const char *)) {
 		v = vnd_get(in, p);
-		if (v && !(json_is_string(v) && json_string_length(v) == 0)) {
+		if (v && !(jv_is_string(v) && jv_string_length(v) == 0)) {
 			used = p;
 			break;
 		}
@@ -176,12 +182,12 @@ vnd_time(struct ing_ctx *c, struct ing_val *out, const json_t *in, const char **
 	}
 	if (ing_set_time(c, out, "@timestamp", v) == 0)
 		return 0;
-	if (json_is_string(v))
+	if (jv_is_string(v))
 		snprintf(c->why, sizeof c->why, "bad %s '%.64s'", used,
-		    json_string_value(v));
+		    jv_string_value(v));
 	else
 		snprintf(c->why, sizeof c->why, "bad %s (%s)", used,
-		    json_is_number(v) ? "number out of range" : "not a time");
+		    jv_is_number(v) ? "number out of range" : "not a time");
 	*why = c->why;
 	return -1;
 }
@@ -241,8 +247,6 @@ vnd_ip_port(struct ing_val *out, const char *prefix, const char *s)
 	char buf[64], path[64];
 	const char *port = NULL, *colon;
 	size_t n;
-	json_t *pv;
-
 	if (!s)
 		return 0;
 	n = strlen(s);
@@ -269,9 +273,7 @@ vnd_ip_port(struct ing_val *out, const char *prefix, const char *s)
 		return 0;
 	if (port && *port) {
 		snprintf(path, sizeof path, "%s.port", prefix);
-		pv = json_string(port);
-		ing_set_port(out, path, pv);
-		json_decref(pv);
+		ing_set_port(out, path, ing_new_strn(port, strlen(port)));
 	}
 	return 1;
 }
@@ -354,11 +356,11 @@ vnd_suffix(const char *s, const char *suf)
 }
 
 int
-vnd_panther(const json_t *in, const char *name)
+vnd_panther(const struct ing_val *in, const char *name)
 {
-	const json_t *v = json_object_get(in, "p_log_type");
+	const struct ing_val *v = jv_object_get(in, "p_log_type");
 
-	return json_is_string(v) && strcmp(json_string_value(v), name) == 0;
+	return jv_is_string(v) && strcmp(jv_string_value(v), name) == 0;
 }
 
 void
@@ -437,11 +439,11 @@ vnd_set_lower(struct ing_val *out, const char *path, const char *s)
 }
 
 void
-vnd_set_id(struct ing_val *out, const char *path, const json_t *v)
+vnd_set_id(struct ing_val *out, const char *path, const struct ing_val *v)
 {
-	if (json_is_integer(v))
+	if (jv_is_integer(v))
 		ing_set_new(out, path, json_sprintf("%lld",
-		    (long long)json_integer_value(v)));
+		    (long long)jv_integer_value(v)));
 	else
 		ing_set_s(out, path, v);
 }

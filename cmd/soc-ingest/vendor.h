@@ -20,30 +20,30 @@
 
 /* The member at a dotted path, exact first, then ignoring case; NULL
  * when absent or JSON null.  Borrowed. */
-const json_t *vnd_get(const json_t *in, const char *path);
+const struct ing_val *vnd_get(const struct ing_val *in, const char *path);
 /* A non-empty string at path, else NULL.  Borrowed. */
-const char *vnd_str(const json_t *in, const char *path);
+const char *vnd_str(const struct ing_val *in, const char *path);
 /* The first non-empty string of several paths (NULL-terminated). */
-const char *vnd_str_any(const json_t *in, ...) __attribute__((sentinel));
+const char *vnd_str_any(const struct ing_val *in, ...) __attribute__((sentinel));
 /* A number (or numeric string) at path: 0 found, -1 not. */
-int vnd_num(const json_t *in, const char *path, double *v);
+int vnd_num(const struct ing_val *in, const char *path, double *v);
 /* Is there an object / array / string at path? */
-int vnd_has(const json_t *in, const char *path);
+int vnd_has(const struct ing_val *in, const char *path);
 /* String at path equals s (case-insensitive). */
-int vnd_eq(const json_t *in, const char *path, const char *s);
+int vnd_eq(const struct ing_val *in, const char *path, const char *s);
 
 /*
  * The object or array at path, parsing it when the export carried it as
- * a JSON string.  New reference (json_decref it), or NULL.
+ * a JSON string (then read into the record's arena), or NULL.
  */
-json_t *vnd_obj(const json_t *in, const char *path);
+const struct ing_val *vnd_obj(const struct ing_val *in, const char *path);
 
 /*
  * @timestamp from the first of the paths (NULL-terminated) that is
  * present.  Returns 0, or -1 with *why naming the field that is missing
  * or bad (the text lives in c->why).
  */
-int vnd_time(struct ing_ctx *c, struct ing_val *out, const json_t *in,
+int vnd_time(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in,
     const char **why, const char *fmt, ...) __attribute__((sentinel));
 
 /* message: printf into a one-line summary (control characters become
@@ -83,11 +83,11 @@ int vnd_prefix(const char *s, const char *pre);
 int vnd_suffix(const char *s, const char *suf);
 
 /* Panther's p_log_type tag equals name (its data lake's export form). */
-int vnd_panther(const json_t *in, const char *name);
+int vnd_panther(const struct ing_val *in, const char *name);
 
 /* An identifier as a string: a string as is, an integer in decimal
  * (ECS ids are keywords). */
-void vnd_set_id(struct ing_val *out, const char *path, const json_t *v);
+void vnd_set_id(struct ing_val *out, const char *path, const struct ing_val *v);
 /* Set a string lower-cased (ECS network.transport, protocol). */
 void vnd_set_lower(struct ing_val *out, const char *path, const char *s);
 /* Set a string only when path is still absent (first value wins). */
