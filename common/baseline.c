@@ -203,6 +203,17 @@ rehash(struct soc_baseline *b, size_t cap)
 	free(old);
 }
 
+void
+soc_baseline_reserve(struct soc_baseline *b, size_t n)
+{
+	size_t cap = b->cap;
+
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap != b->cap)
+		rehash(b, cap);
+}
+
 /* Empty slot i, moving later entries of its cluster back (backward-shift
  * deletion: no tombstones, probing stays as short as it was). */
 static void

@@ -79,6 +79,8 @@ struct soc_baseline_key {
 void soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
     double hl_fast_ms);
 void soc_baseline_free(struct soc_baseline *b);
+/* Make room for n entries at once (a loader that knows how many). */
+void soc_baseline_reserve(struct soc_baseline *b, size_t n);
 /* FNV-1a 64 of key[0..n). */
 uint64_t soc_baseline_hash(const char *key, size_t n);
 

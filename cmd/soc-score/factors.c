@@ -58,10 +58,12 @@ alert_release(struct alert *a)
 		soc_buf_release(&a->feat[i]);
 }
 
-static const struct {
+struct member_name {
 	const char *name;
 	size_t len;
-} top_name[NTOP] = {
+};
+
+static const struct member_name top_name[NTOP] = {
 	[TOP_TS] = { "@timestamp", 10 }, [TOP_OBSERVER] = { "observer", 8 },
 	[TOP_EVENT] = { "event", 5 }, [TOP_RULE] = { "rule", 4 },
 	[TOP_HOST] = { "host", 4 }, [TOP_USER] = { "user", 4 },
@@ -70,43 +72,62 @@ static const struct {
 	[TOP_SOC] = { "soc", 3 },
 };
 
-/* One pass over rec's top level, noting the members scoring reads.  When
- * a top-level key holds a dot or an escape, or a member of interest
- * appears twice, the dotted-path rules (json.h: flat dotted keys match,
- * the last match wins) could pick another value than its member's: then
- * every path is looked up from the top, as before. */
-static void
-index_top(struct alert *a, const struct soc_span *rec)
+static const struct member_name soc_name[NSOC] = {
+	[SOC_KIND] = { "kind", 4 }, [SOC_ID] = { "id", 2 },
+	[SOC_SEVERITY] = { "severity", 8 }, [SOC_ENRICH] = { "enrich", 6 },
+};
+
+/* One pass over obj's members, noting those named in nm[0..n) into
+ * out[].  Returns -1 when a key holds a dot or an escape, or a member of
+ * interest appears twice: then the dotted-path rules (json.h: flat dotted
+ * keys match, the last match wins) could pick another value than its
+ * member's, and paths are looked up the slow way. */
+static int
+note(const struct soc_span *obj, const struct member_name *nm, size_t n,
+    struct soc_span *out)
 {
 	struct soc_json_iter it;
 	struct soc_span k, v;
-	int i;
+	size_t i;
 
-	a->rec = rec;
-	a->slow = 0;
-	for (i = 0; i < NTOP; i++)
-		a->top[i].type = SOC_JSON_NONE;
-	soc_json_iter_init(&it, rec);
+	for (i = 0; i < n; i++)
+		out[i].type = SOC_JSON_NONE;
+	soc_json_iter_init(&it, obj);
 	while (soc_json_iter_next(&it, &k, &v)) {
 		const char *kp = k.p + 1;
 		size_t kl = k.len - 2;
 
-		if (memchr(kp, '.', kl) || memchr(kp, '\\', kl)) {
-			a->slow = 1;
-			return;
-		}
-		for (i = 0; i < NTOP; i++)
-			if (kl == top_name[i].len &&
-			    memcmp(kp, top_name[i].name, kl) == 0)
+		if (memchr(kp, '.', kl) || memchr(kp, '\\', kl))
+			return -1;
+		for (i = 0; i < n; i++)
+			if (kl == nm[i].len && memcmp(kp, nm[i].name, kl) == 0)
 				break;
-		if (i == NTOP)
+		if (i == n)
 			continue;
-		if (a->top[i].type != SOC_JSON_NONE) {
-			a->slow = 1;
-			return;
-		}
-		a->top[i] = v;
+		if (out[i].type != SOC_JSON_NONE)
+			return -1;
+		out[i] = v;
 	}
+	return 0;
+}
+
+/* The top-level members scoring reads, and those of soc (read most). */
+static void
+index_top(struct alert *a, const struct soc_span *rec)
+{
+	a->rec = rec;
+	a->slow = note(rec, top_name, NTOP, a->top) < 0;
+	a->soc_slow = a->slow || a->top[TOP_SOC].type != SOC_JSON_OBJECT ||
+	    note(&a->top[TOP_SOC], soc_name, NSOC, a->soc) < 0;
+}
+
+static enum soc_json_type
+none(struct soc_span *out)
+{
+	out->p = NULL;
+	out->len = 0;
+	out->type = SOC_JSON_NONE;
+	return SOC_JSON_NONE;
 }
 
 /* The value at a dotted path of the alert's record (soc_record_get). */
@@ -131,13 +152,27 @@ rget(const struct alert *a, const char *path, struct soc_span *out)
 		*out = a->top[i];
 		return out->type;
 	}
-	if (a->top[i].type == SOC_JSON_NONE) {
-		out->p = NULL;
-		out->len = 0;
-		out->type = SOC_JSON_NONE;
-		return SOC_JSON_NONE;
+	if (a->top[i].type == SOC_JSON_NONE)
+		return none(out);
+	if (i != TOP_SOC || a->soc_slow)
+		return soc_json_path(&a->top[i], dot + 1, out);
+	/* soc's member of interest, the same way */
+	path = dot + 1;
+	dot = strchr(path, '.');
+	seg = dot ? (size_t)(dot - path) : strlen(path);
+	for (i = 0; i < NSOC; i++)
+		if (seg == soc_name[i].len &&
+		    memcmp(path, soc_name[i].name, seg) == 0)
+			break;
+	if (i == NSOC)
+		return soc_json_path(&a->top[TOP_SOC], path, out);
+	if (!dot) {
+		*out = a->soc[i];
+		return out->type;
 	}
-	return soc_json_path(&a->top[i], dot + 1, out);
+	if (a->soc[i].type == SOC_JSON_NONE)
+		return none(out);
+	return soc_json_path(&a->soc[i], dot + 1, out);
 }
 
 /* The integer at path (soc_record_int). */

@@ -61,6 +61,8 @@ enum { BK_RULE = NPAIRS, BK_HOST, BK_USER };
 /* The top-level members scoring reads from (see factors.c). */
 enum { TOP_TS, TOP_OBSERVER, TOP_EVENT, TOP_RULE, TOP_HOST, TOP_USER,
 	TOP_SOURCE, TOP_PROCESS, TOP_DEST, TOP_DNS, TOP_SOC, NTOP };
+/* The members of soc it reads. */
+enum { SOC_KIND, SOC_ID, SOC_SEVERITY, SOC_ENRICH, NSOC };
 
 /* What scoring reads from one alert (strings owned by the buffers). */
 struct alert {
@@ -68,8 +70,8 @@ struct alert {
 	 * in one pass; slow when a path must be looked up from the top
 	 * (a dotted or escaped top-level key, a repeated member). */
 	const struct soc_span *rec;
-	int slow;
-	struct soc_span top[NTOP];
+	int slow, soc_slow;
+	struct soc_span top[NTOP], soc[NSOC];
 	int64_t ts;
 	struct soc_buf product, rule, rname, host, user, src, country,
 	    process, dst, id, tmp;

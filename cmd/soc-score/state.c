@@ -5,10 +5,15 @@
  *
  * The baselines, fidelity and weights are loaded into memory at start
  * (bounded by max_entities and 2^model_bits) and written back, only what
- * changed, at each checkpoint: every 8192 alerts and at the end.  One
- * transaction spans a checkpoint interval, so the stream costs one fsync
- * per interval.  Without learning (--no-learn) nothing is ever written,
- * and a missing database is not created.
+ * changed, at checkpoints: every 8192 alerts and at the end (the
+ * baselines every 131,072 alerts and at the end).  One transaction spans
+ * a checkpoint interval, and a writer thread writes it while the stream
+ * goes on.  Without learning (--no-learn) nothing is ever written, and a
+ * missing database is not created.
+ *
+ * On disk (schema 2) the baselines are partitions of about PART_ENTRIES
+ * entries (baseline.h's encoding), one row each, and the recent alerts
+ * are chunks of a checkpoint interval each (recent.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -123,12 +128,19 @@ load_rows(struct score_state *s)
 }
 
 static void
-load_parts(struct score_state *s)
+load_parts(struct score_state *s, size_t max)
 {
 	sqlite3_stmt *st;
 	const unsigned char *p;
 	size_t n, used;
 
+	/* about PART_ENTRIES entries a row: room for them at once */
+	st = soc_db_prepare(&s->db, "SELECT count(*) FROM baseline_part");
+	if (soc_db_step(&s->db, st) == SQLITE_ROW) {
+		n = (size_t)sqlite3_column_int64(st, 0) * PART_ENTRIES;
+		soc_baseline_reserve(&s->bl, n < max ? n : max);
+	}
+	sqlite3_finalize(st);
 	st = soc_db_prepare(&s->db, "SELECT id, data FROM baseline_part");
 	while (soc_db_step(&s->db, st) == SQLITE_ROW) {
 		p = sqlite3_column_blob(st, 1);
@@ -162,7 +174,7 @@ load(struct score_state *s)
 	if (load_rows(s) > 0 ||
 	    score_meta_get(s, "baseline_part_bits", -1) != (int64_t)bits)
 		s->bl_rewrite = 1;	/* rows to move, or partitions to redo */
-	load_parts(s);
+	load_parts(s, max);
 	s->bl.max = max;
 	soc_baseline_partition(&s->bl, bits);
 	soc_baseline_keep_newest(&s->bl, max);
@@ -599,13 +611,13 @@ writer_stop(struct score_state *s)
 	s->writer = NULL;
 }
 
-/* Baselines are written at every BASELINE_EVERY-th checkpoint and at the
- * end.  A checkpoint's changed entries lie all over the table, so each
- * write rewrites most of its partitions whatever their number: fewer,
- * larger writes cost far less.  The rest (fidelity, model, recent alerts)
+/* Baselines are written at every BASELINE_EVERY-th checkpoint (131,072
+ * alerts) and at the end.  A busy stream touches entries all over the
+ * table, so each write rewrites most partitions whatever the interval:
+ * fewer, larger writes cost far less.  The rest (fidelity, model, recent alerts)
  * is committed at every checkpoint, and a run reads its baselines from
  * memory, so scores do not depend on it. */
-#define BASELINE_EVERY 8
+#define BASELINE_EVERY 16
 
 static void
 checkpoint(struct score_state *s, int final)
