@@ -121,58 +121,52 @@ index_top(struct alert *a, const struct soc_span *rec)
 	    note(&a->top[TOP_SOC], soc_name, NSOC, a->soc) < 0;
 }
 
-static enum soc_json_type
-none(struct soc_span *out)
+/* The index in nm[0..n) of path's first segment (n when none), and the
+ * rest of the path after it (NULL when none). */
+static int
+member_of(const struct member_name *nm, int n, const char *path,
+    const char **rest)
 {
-	out->p = NULL;
-	out->len = 0;
-	out->type = SOC_JSON_NONE;
-	return SOC_JSON_NONE;
+	const char *dot = strchr(path, '.');
+	size_t seg = dot ? (size_t)(dot - path) : strlen(path);
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (seg == nm[i].len && memcmp(path, nm[i].name, seg) == 0)
+			break;
+	*rest = dot ? dot + 1 : NULL;
+	return i;
+}
+
+/* The value at rest (NULL: v itself) of a noted member v. */
+static enum soc_json_type
+within(const struct soc_span *v, const char *rest, struct soc_span *out)
+{
+	if (!rest || v->type == SOC_JSON_NONE) {
+		*out = rest ? (struct soc_span){ NULL, 0, SOC_JSON_NONE } : *v;
+		return out->type;
+	}
+	return soc_json_path(v, rest, out);
 }
 
 /* The value at a dotted path of the alert's record (soc_record_get). */
 static enum soc_json_type
 rget(const struct alert *a, const char *path, struct soc_span *out)
 {
-	const char *dot;
-	size_t seg;
+	const char *rest;
 	int i;
 
-	if (a->slow)
+	if (a->slow ||
+	    (i = member_of(top_name, NTOP, path, &rest)) == NTOP)
 		return soc_record_get(a->rec, path, out);
-	dot = strchr(path, '.');
-	seg = dot ? (size_t)(dot - path) : strlen(path);
-	for (i = 0; i < NTOP; i++)
-		if (seg == top_name[i].len &&
-		    memcmp(path, top_name[i].name, seg) == 0)
-			break;
-	if (i == NTOP)
-		return soc_record_get(a->rec, path, out);
-	if (!dot) {
-		*out = a->top[i];
-		return out->type;
-	}
-	if (a->top[i].type == SOC_JSON_NONE)
-		return none(out);
-	if (i != TOP_SOC || a->soc_slow)
-		return soc_json_path(&a->top[i], dot + 1, out);
-	/* soc's member of interest, the same way */
-	path = dot + 1;
-	dot = strchr(path, '.');
-	seg = dot ? (size_t)(dot - path) : strlen(path);
-	for (i = 0; i < NSOC; i++)
-		if (seg == soc_name[i].len &&
-		    memcmp(path, soc_name[i].name, seg) == 0)
-			break;
-	if (i == NSOC)
+	if (i != TOP_SOC || a->soc_slow || !rest ||
+	    a->top[i].type == SOC_JSON_NONE)
+		return within(&a->top[i], rest, out);
+	/* soc's members of interest, the same way */
+	path = rest;
+	if ((i = member_of(soc_name, NSOC, path, &rest)) == NSOC)
 		return soc_json_path(&a->top[TOP_SOC], path, out);
-	if (!dot) {
-		*out = a->soc[i];
-		return out->type;
-	}
-	if (a->soc[i].type == SOC_JSON_NONE)
-		return none(out);
-	return soc_json_path(&a->soc[i], dot + 1, out);
+	return within(&a->soc[i], rest, out);
 }
 
 /* The integer at path (soc_record_int). */
