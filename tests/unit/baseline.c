@@ -1,6 +1,8 @@
-/* Unit tests of common/baseline: decay, profiles, eviction, order. */
+/* Unit tests of common/baseline: decay, profiles, eviction, order,
+ * partitions, the entry encoding. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "baseline.h"
 #include "tap.h"
@@ -14,6 +16,119 @@ collect(struct soc_baseline_entry *e, void *arg)
 
 	(*n)++;
 	return 0;
+}
+
+/* Every field of a and b the same (key, counters, times, profiles). */
+static int
+same(const struct soc_baseline_entry *a, const struct soc_baseline_entry *b)
+{
+	return a && b && strcmp(a->key, b->key) == 0 && a->count == b->count &&
+	    a->fast == b->fast && a->total == b->total &&
+	    a->first == b->first && a->last == b->last &&
+	    memcmp(a->hod, b->hod, sizeof(a->hod)) == 0 &&
+	    !a->how == !b->how && (!a->how || memcmp(a->how, b->how,
+	    SOC_BASELINE_HOW * sizeof(*a->how)) == 0);
+}
+
+/* Entries encoded one after another decode to the same fields, and a
+ * truncated or damaged encoding is refused. */
+static void
+codec(int64_t t0)
+{
+	struct soc_baseline a, b;
+	struct soc_baseline_entry *e, *x, *y, *z;
+	struct soc_buf buf = SOC_BUF_INIT;
+	const unsigned char *p;
+	size_t used, n, i, first;
+	int bad = 0;
+
+	soc_baseline_init(&a, 64, (double)DAY, 60000);
+	soc_baseline_init(&b, 64, (double)DAY, 60000);
+	x = soc_baseline_touch(&a, "re\x1fr\x1fWazuh/5710\x1fweb-1", t0, 1, 0);
+	x = soc_baseline_touch(&a, "re\x1fr\x1fWazuh/5710\x1fweb-1",
+	    t0 + 5 * 3600000, 2.5, 0);
+	y = soc_baseline_touch(&a, "h\x1fweb-1", t0 - 7 * DAY, 1, 1);
+	for (i = 0; i < 70000; i++)	/* past UINT16_MAX: halved */
+		y = soc_baseline_touch(&a, "h\x1fweb-1", t0 + 60000, 1, 1);
+	z = soc_baseline_touch(&a, "u\x1f" "bob", -5000, 1, 1);
+	memset(z->how, 0, SOC_BASELINE_HOW * sizeof(*z->how));
+	soc_baseline_encode(x, &buf);
+	first = buf.len;
+	soc_baseline_encode(y, &buf);
+	soc_baseline_encode(z, &buf);
+	p = (const unsigned char *)buf.p;
+	n = buf.len;
+	for (i = 0; i < 3; i++) {
+		used = soc_baseline_decode(&b, p, n);
+		if (used == 0)
+			break;
+		p += used;
+		n -= used;
+	}
+	ok(i == 3 && n == 0, "three entries decoded, every byte used");
+	e = soc_baseline_get(&b, x->key);
+	ok(same(e, x), "counters, times and day profile kept");
+	ok(same(soc_baseline_get(&b, y->key), y), "week profile kept");
+	ok(same(soc_baseline_get(&b, z->key), z),
+	    "an all-zero week profile stays present");
+	for (n = 1; n < buf.len; n++) {
+		soc_baseline_free(&b);
+		soc_baseline_init(&b, 64, (double)DAY, 60000);
+		p = (const unsigned char *)buf.p;
+		used = soc_baseline_decode(&b, p, n);
+		/* a prefix is refused, or holds the first entry whole */
+		if (used != 0 && !(used == first && same(soc_baseline_get(&b,
+		    x->key), x)))
+			bad++;
+	}
+	is_int(bad, 0, "truncated encodings refused");
+	buf.p[0] = 0;	/* an empty key */
+	ok(soc_baseline_decode(&b, (const unsigned char *)buf.p, buf.len) == 0,
+	    "a damaged encoding refused");
+	soc_buf_release(&buf);
+	soc_baseline_free(&a);
+	soc_baseline_free(&b);
+}
+
+static int
+count_dirty(const struct soc_baseline *b)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < (size_t)1 << b->part_bits; i++)
+		n += b->part_dirty[i];
+	return n;
+}
+
+/* Partitions: marked by touches and evictions, not by puts. */
+static void
+partitions(int64_t t0)
+{
+	struct soc_baseline b;
+	struct soc_baseline_entry *e;
+	char key[32];
+	int i;
+
+	soc_baseline_init(&b, 16, (double)DAY, 60000);
+	soc_baseline_partition(&b, 4);
+	e = soc_baseline_put(&b, "loaded");
+	is_int(count_dirty(&b), 0, "a put marks no partition");
+	soc_baseline_touch(&b, "loaded", t0, 1, 0);
+	is_int(count_dirty(&b), 1, "a touch marks its partition");
+	ok(b.part_dirty[soc_baseline_part(&b, e->hash)],
+	    "the entry's own partition");
+	for (i = 0; i < 15; i++) {
+		snprintf(key, sizeof(key), "k%02d", i);
+		soc_baseline_touch(&b, key, t0 + 1 + i, 1, 0);
+	}
+	memset(b.part_dirty, 0, 16);
+	soc_baseline_touch(&b, "new", t0 + 100, 1, 0);
+	ok(b.evicted == 2 && soc_baseline_get(&b, "loaded") == NULL &&
+	    b.part_dirty[soc_baseline_part(&b, soc_baseline_hash("loaded", 6))] &&
+	    b.part_dirty[soc_baseline_part(&b, soc_baseline_hash("k00", 3))],
+	    "an eviction marks the evicted entries' partitions");
+	soc_baseline_free(&b);
 }
 
 int
@@ -64,5 +179,8 @@ main(void)
 	soc_baseline_each(&b, collect, &n);
 	is_int(n, (int64_t)b.n, "each visits every entry");
 	soc_baseline_free(&b);
+
+	codec(t0);
+	partitions(t0);
 	return done_testing();
 }
