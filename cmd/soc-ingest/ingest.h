@@ -107,6 +107,7 @@ enum ing_type {
 struct ing_mem {
 	const char *k;		/* NUL-terminated copy */
 	size_t klen;
+	int kplain;		/* k needs no escape in JSON */
 	uint64_t k8;		/* its first 8 bytes, zero-padded (ing_key8) */
 	struct ing_val *v;
 };
@@ -122,6 +123,7 @@ struct ing_val {
 		struct {
 			const char *p;	/* NUL-terminated, valid UTF-8 */
 			size_t len;
+			int plain;	/* no byte needs an escape in JSON */
 		} s;
 		struct ing_mem *m;
 		struct ing_val **a;
@@ -213,9 +215,15 @@ void ing_in_reset(void);
 /* A value of the input arena (for the driver's parser). */
 struct ing_val *ing_in_new(enum ing_type t);
 struct ing_val *ing_in_strn(const char *s, size_t n);
+/* The same for text known to be plain printable ASCII (no '"', '\\' or
+ * control bytes): copied without a look. */
+struct ing_val *ing_in_plain(const char *s, size_t n);
 /* Member k[0..n) of o, replacing one of the same key (jansson's rule for
  * duplicate keys: the last wins, in the first's place). */
 void ing_in_put(struct ing_val *o, const char *k, size_t n,
+    struct ing_val *v);
+/* ing_in_put with a plain key (as ing_in_plain). */
+void ing_in_put_plain(struct ing_val *o, const char *k, size_t n,
     struct ing_val *v);
 void ing_in_append(struct ing_val *a, struct ing_val *v);
 /* A copy of a jansson value in the record arena, for a mapper that built

@@ -146,18 +146,113 @@ ing_new_array(void)
 }
 
 /* A copy of s[0..n), NUL-terminated, with bad UTF-8 replaced. */
+/* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
+ * ECS keys) are equal exactly when their lengths and these are. */
+static inline uint64_t
+key8(const char *k, size_t n)
+{
+	uint64_t w = 0;
+	uint32_t a, b;
+	uint16_t c, d;
+	size_t i;
+
+	/* Loads only: bytes stored one by one and read back as a word would
+	 * stall (no store-to-load forwarding).  Short keys take two loads
+	 * that overlap; on a little-endian machine the word is then byte i
+	 * at bits 8i, as the loop below makes it everywhere. */
+	if (n >= 8) {
+		memcpy(&w, k, 8);
+		return w;
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n >= 4) {
+		memcpy(&a, k, 4);
+		memcpy(&b, k + n - 4, 4);
+		return a | (uint64_t)b << ((n - 4) * 8);
+	}
+	if (n >= 2) {
+		memcpy(&c, k, 2);
+		memcpy(&d, k + n - 2, 2);
+		return c | (uint64_t)d << ((n - 2) * 8);
+	}
+#else
+	(void)a, (void)b, (void)c, (void)d;
+#endif
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)k[i] << (i * 8);
+	return w;
+}
+
+/* Are the 8 bytes of w plain printable ASCII (no '"', '\\' or control)? */
+static inline int
+plain_word(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & high) == 0;
+}
+
+/*
+ * Is s[0..n) valid UTF-8 (1, else 0), and is it plain: no '"', '\\' or
+ * control character that JSON must escape?  Most strings are plain
+ * ASCII, found so a word at a time: a short one in one word padded with
+ * 'A', a longer one's tail in the word ending it (which overlaps).
+ */
+static int
+scan(const char *s, size_t n, int *plain)
+{
+	size_t i, k;
+	uint64_t w;
+
+	*plain = 1;
+	if (n < 8) {
+		w = key8(s, n) | (0x4141414141414141ULL &
+		    ~((n ? ~0ULL >> (64 - 8 * n) : 0)));
+		if (plain_word(w))
+			return 1;
+	} else {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, s + i, 8);
+			if (!plain_word(w))
+				break;
+		}
+		if (i + 8 > n) {
+			memcpy(&w, s + n - 8, 8);
+			if (plain_word(w))
+				return 1;
+		}
+	}
+	for (i = 0; i < n; ) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == '"' || c == '\\')
+				*plain = 0;
+			i++;
+			continue;
+		}
+		if ((k = soc_utf8_seqlen(s + i, n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 static char *
-rcopy(const char *s, size_t n, size_t *outlen)
+rcopy(const char *s, size_t n, size_t *outlen, int *plain)
 {
 	char *p;
 
-	if (soc_utf8_check(s, n) == n) {
+	if (scan(s, n, plain)) {
 		p = ralloc(n + 1);
 		memcpy(p, s, n);
 		*outlen = n;
 	} else {
 		p = ralloc(n * 3 + 1);
 		*outlen = soc_utf8_repair(p, s, n);
+		*plain = 0;	/* (not known: the writer looks) */
 	}
 	p[*outlen] = '\0';
 	return p;
@@ -168,7 +263,7 @@ ing_new_strn(const char *s, size_t n)
 {
 	struct ing_val *v = node(ING_STR);
 
-	v->u.s.p = rcopy(s, n, &v->u.s.len);
+	v->u.s.p = rcopy(s, n, &v->u.s.len, &v->u.s.plain);
 	return v;
 }
 
@@ -203,24 +298,6 @@ grow(struct ing_val *o)
 		o->u.a = a;
 	}
 	o->cap = cap;
-}
-
-/* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
- * ECS keys) are equal exactly when their lengths and these are. */
-static inline uint64_t
-key8(const char *k, size_t n)
-{
-	uint64_t w = 0;
-	size_t i;
-
-	/* In registers: bytes stored one by one and read back as a word
-	 * would stall the load (no store-to-load forwarding). */
-	if (n >= 8)
-		memcpy(&w, k, 8);
-	else
-		for (i = 0; i < n; i++)
-			w |= (uint64_t)(unsigned char)k[i] << (i * 8);
-	return w;
 }
 
 /* The two bits of a key in its object's Bloom word: most look-ups are of
@@ -259,23 +336,50 @@ ing_member(const struct ing_val *o, const char *k, size_t n)
 	return m ? m->v : NULL;
 }
 
+/* A copy of plain printable ASCII s[0..n), NUL-terminated. */
+static char *
+pcopy(const char *s, size_t n)
+{
+	char *p = ralloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* Append member k[0..n), already copied, to o. */
+static void
+add_member(struct ing_val *o, const char *k, size_t n, int plain,
+    struct ing_val *v)
+{
+	struct ing_mem *m;
+
+	if (o->n == o->cap)
+		grow(o);
+	m = &o->u.m[o->n++];
+	m->k = k;
+	m->klen = n;
+	m->kplain = plain;
+	m->k8 = key8(k, n);
+	m->v = v;
+	o->bloom |= bloom_bits(m->k8, n);
+}
+
 /* Set member k[0..n) of object o to v: in place when it exists. */
 static void
 put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 {
 	struct ing_mem *m = n ? member(o, k, n) : NULL;
+	const char *c;
+	size_t len;
+	int plain;
 
 	if (m) {
 		m->v = v;
 		return;
 	}
-	if (o->n == o->cap)
-		grow(o);
-	m = &o->u.m[o->n++];
-	m->k = rcopy(k, n, &m->klen);
-	m->k8 = key8(m->k, m->klen);
-	m->v = v;
-	o->bloom |= bloom_bits(m->k8, m->klen);
+	c = rcopy(k, n, &len, &plain);
+	add_member(o, c, len, plain, v);
 }
 
 /* put() for a key that may hold '.' (a copied jansson member). */
@@ -545,6 +649,7 @@ ing_copy(const struct ing_val *v)
 		c->u.s.p = memcpy(ralloc(v->u.s.len + 1), v->u.s.p,
 		    v->u.s.len + 1);
 		c->u.s.len = v->u.s.len;
+		c->u.s.plain = v->u.s.plain;
 		break;
 	default:
 		c->u = v->u;
@@ -720,6 +825,36 @@ ing_in_put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 {
 	cur = &ia;
 	put_key(o, k, n, v);
+	cur = &ra;
+}
+
+struct ing_val *
+ing_in_plain(const char *s, size_t n)
+{
+	struct ing_val *v;
+
+	cur = &ia;
+	v = node(ING_STR);
+	v->u.s.p = pcopy(s, n);
+	v->u.s.len = n;
+	v->u.s.plain = 1;
+	cur = &ra;
+	return v;
+}
+
+void
+ing_in_put_plain(struct ing_val *o, const char *k, size_t n,
+    struct ing_val *v)
+{
+	struct ing_mem *m;
+
+	cur = &ia;
+	if (n && (m = member(o, k, n)) != NULL)
+		m->v = v;
+	else
+		add_member(o, pcopy(k, n), n, 1, v);
+	if (memchr(k, '.', n))
+		o->dotted = 1;
 	cur = &ra;
 }
 
