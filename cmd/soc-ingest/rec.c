@@ -310,7 +310,7 @@ bloom_bits(uint64_t k8, size_t n)
 	return (1ULL << (h >> 58)) | (1ULL << ((h >> 52) & 63));
 }
 
-static struct ing_mem *
+static inline __attribute__((always_inline)) struct ing_mem *
 member(const struct ing_val *o, const char *k, size_t n)
 {
 	uint64_t w = key8(k, n), b = bloom_bits(w, n);
