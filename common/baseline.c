@@ -259,7 +259,8 @@ collect(struct soc_baseline *b)
 	return v;
 }
 
-/* Swap two elements of size bytes (at most 64). */
+/* Swap two elements of size bytes (at most 64), with copies of a
+ * constant size for the two sizes used (inlined, not calls). */
 static void
 swap_el(char *x, char *y, size_t size)
 {
@@ -267,9 +268,19 @@ swap_el(char *x, char *y, size_t size)
 
 	if (x == y)
 		return;
-	memcpy(t, x, size);
-	memcpy(x, y, size);
-	memcpy(y, t, size);
+	if (size == 24) {
+		memcpy(t, x, 24);
+		memcpy(x, y, 24);
+		memcpy(y, t, 24);
+	} else if (size == sizeof(void *)) {
+		memcpy(t, x, sizeof(void *));
+		memcpy(x, y, sizeof(void *));
+		memcpy(y, t, sizeof(void *));
+	} else {
+		memcpy(t, x, size);
+		memcpy(x, y, size);
+		memcpy(y, t, size);
+	}
 }
 
 /* Partition the n elements of size bytes at base so that the first k

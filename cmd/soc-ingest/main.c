@@ -232,21 +232,62 @@ static const char *const related_hash[] = {
 	"dll.hash.md5", "dll.hash.sha1", "dll.hash.sha256", NULL
 };
 
+/* A related.* source path, split into its segments at its first use. */
+struct rel_path {
+	size_t nseg;
+	struct {
+		const char *p;
+		size_t n;
+	} seg[4];
+};
+
+/* ing_rget(rec, path) without looking for the dots again; objects with
+ * flat dotted keys (rare) take the general walk. */
+static const struct ing_val *
+rel_get(const struct ing_val *rec, const char *path, struct rel_path *rp)
+{
+	const struct ing_val *v = rec;
+	size_t i;
+
+	if (rp->nseg == 0) {
+		const char *p = path, *dot;
+
+		do {
+			if (rp->nseg == sizeof rp->seg / sizeof rp->seg[0])
+				soc_bug("related path '%s' too deep", path);
+			dot = strchr(p, '.');
+			rp->seg[rp->nseg].p = p;
+			rp->seg[rp->nseg++].n = dot ? (size_t)(dot - p) :
+			    strlen(p);
+			p = dot + 1;
+		} while (dot);
+	}
+	for (i = 0; i < rp->nseg; i++) {
+		if (!v || v->type != ING_OBJ)
+			return NULL;
+		if (v->dotted)
+			return ing_rget(rec, path);
+		v = ing_member(v, rp->seg[i].p, rp->seg[i].n);
+	}
+	return v;
+}
+
 /* related.KEY from the fields listed, merged with what rec has. */
 static void
 related_list(struct ing_val *rec, const char *key,
-    const char *const *paths)
+    const char *const *paths, struct rel_path *split)
 {
 	const struct ing_val *rel = ing_member(rec, "related", 7);
 	const struct ing_val *have = ing_member(rel, key, strlen(key));
 	struct ing_val *a;
+	size_t i;
 
 	if (have && have->type == ING_ARR)
 		a = (struct ing_val *)have;
 	else
 		a = ing_new_array();
-	for (; *paths; paths++)
-		add_from(a, ing_rget(rec, *paths));
+	for (i = 0; paths[i]; i++)
+		add_from(a, rel_get(rec, paths[i], &split[i]));
 	if (a != have && a->n > 0)
 		ing_set_val(ing_obj(rec, "related"), key, a);
 }
@@ -254,10 +295,15 @@ related_list(struct ing_val *rec, const char *key,
 static void
 add_related(struct ing_val *rec)
 {
-	related_list(rec, "ip", related_ip);
-	related_list(rec, "user", related_user);
-	related_list(rec, "hosts", related_hosts);
-	related_list(rec, "hash", related_hash);
+#define SPLIT(list) list##_split[sizeof list / sizeof list[0]]
+	static struct rel_path SPLIT(related_ip), SPLIT(related_user),
+	    SPLIT(related_hosts), SPLIT(related_hash);
+#undef SPLIT
+
+	related_list(rec, "ip", related_ip, related_ip_split);
+	related_list(rec, "user", related_user, related_user_split);
+	related_list(rec, "hosts", related_hosts, related_hosts_split);
+	related_list(rec, "hash", related_hash, related_hash_split);
 }
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'

@@ -93,18 +93,19 @@ extra_block(struct arena *a, size_t n)
 	return b->data;
 }
 
+/* What does not fit the block being filled (and, under AddressSanitizer,
+ * everything). */
 static void *
-ralloc(size_t n)
+ralloc_slow(struct arena *a, size_t n, size_t sz)
 {
-	struct arena *a = cur;
 #if defined(__SANITIZE_ADDRESS__)
+	(void)sz;
 	return extra_block(a, n);
 #else
-	size_t sz = (n + 15) & ~(size_t)15;
-
 	if (!a->first) {
 		a->first = a->base = soc_xmalloc(BLOCK);
 		a->cap = BLOCK;
+		a->top = 0;
 	}
 	if (sz <= a->cap - a->top) {
 		void *p = a->base + a->top;
@@ -121,6 +122,23 @@ ralloc(size_t n)
 	a->top = sz;
 	return a->base;
 #endif
+}
+
+static inline void *
+ralloc(size_t n)
+{
+	struct arena *a = cur;
+	size_t sz = (n + 15) & ~(size_t)15;
+
+#if !defined(__SANITIZE_ADDRESS__)
+	if (sz - 1 < a->cap - a->top) {		/* (and sz > 0) */
+		void *p = a->base + a->top;
+
+		a->top += sz;
+		return p;
+	}
+#endif
+	return ralloc_slow(a, n, sz);
 }
 
 static struct ing_val *

@@ -423,20 +423,29 @@ add_text(struct soc_buf *out, const char *s, size_t n, struct soc_buf *tmp)
 /* Append the factor {"name","points","evidence"} with evidence text
  * ev[0..n) to the list; a factor whose points round to 0 is left out,
  * but for the prior. */
+/* v as "%lld" would write it, ending at end (NUL-terminated, at most 21
+ * bytes before it); returns its start. */
+static char *
+decimal(char *end, long long v)
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	*end = 0;
+	do
+		*--end = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--end = '-';
+	return end;
+}
+
 static void
 emit(struct factors *f, const char *name, long pts, const char *ev, size_t n)
 {
 	struct soc_buf *o = f->out;
-	char num[24], *q = num + sizeof(num);
-	unsigned long u = pts < 0 ? 0UL - (unsigned long)pts : (unsigned long)pts;
+	char num[24], *q = decimal(num + sizeof(num) - 1, pts);
 
-	/* "%ld" */
-	*--q = 0;
-	do
-		*--q = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (pts < 0)
-		*--q = '-';
 	if ((f->nlist && soc_buf_addch(o, ',') < 0) ||
 	    soc_buf_addstr(o, "{\"name\":") < 0 ||
 	    soc_buf_add_json_str(o, name, strlen(name)) < 0 ||
@@ -892,16 +901,16 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	/* The member, written directly in the order and form soc_json_dump
 	 * gave the jansson object it replaces. */
 	rc = f->err ? -1 : 0;
-	snprintf(num, sizeof(num), "%ld", v);
-	if (rc == 0 && (CAT(out, "{\"value\":", num, ",\"verdict\":\"",
+	if (rc == 0 && (CAT(out, "{\"value\":", decimal(num + sizeof(num) - 1,
+	    v), ",\"verdict\":\"",
 	    verdict, "\",\"priority\":\"", prio, "\",\"disposition\":\"", disp,
 	    "\",\"confidence\":") < 0 || add_conf(s, k, conf, out) < 0 ||
 	    soc_buf_addstr(out, ",\"factors\":[") < 0 ||
 	    soc_buf_add(out, fl->p, fl->len) < 0 ||
 	    soc_buf_addch(out, ']') < 0 ||
 	    (f->guard && CAT(out, ",\"guardrail\":\"", f->guard, "\"") < 0) ||
-	    soc_buf_addf(out, ",\"model\":{\"version\":%lld}}",
-	    (long long)s->model.version) < 0))
+	    CAT(out, ",\"model\":{\"version\":", decimal(num + sizeof(num) - 1,
+	    (long long)s->model.version), "}}") < 0))
 		rc = -1;
 	if (upd)
 		update(s, a);
