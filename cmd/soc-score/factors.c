@@ -8,6 +8,7 @@
  * (when update is set), so an alert is never its own baseline.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,10 +307,33 @@ alert_kind(struct alert *a, const struct soc_span *rec, struct soc_buf *kind)
 	return ALERT_KIND_OTHER;
 }
 
+/* The rule's entity: the host, else the source, else the user. */
+static const struct soc_buf *
+entity(const struct alert *a)
+{
+	return a->host.len ? &a->host : a->src.len ? &a->src : &a->user;
+}
+
+/* Model features are specific on purpose: a feature every alert of a
+ * product or a busy host shares would act as a bias, and since analysts
+ * mostly see escalations (mostly noise) it would learn to push down
+ * everything, new anomalies included. */
+static void
+features(struct alert *a, const struct soc_buf *ent)
+{
+	a->nfeat = 0;
+	addfeat(a, "rule", &a->rulekey, NULL);
+	addfeat(a, "rule@entity", &a->rulekey, ent);
+	addfeat(a, "rule@user", &a->rulekey, &a->user);
+	addfeat(a, "rule@source", &a->rulekey, &a->src);
+	addfeat(a, "user@source", &a->user, &a->src);
+	addfeat(a, "host@process", &a->host, &a->process);
+}
+
 void
 alert_read(struct alert *a, int64_t now)
 {
-	struct soc_buf *ent;
+	const struct soc_buf *ent;
 	struct soc_span v;
 	int64_t ts;
 	int i;
@@ -346,8 +370,7 @@ alert_read(struct alert *a, int64_t now)
 
 	soc_buf_reset(&a->rulekey);
 	CAT(&a->rulekey, "r" SEP, a->product.p, "/", a->rule.p);
-	/* The rule's entity: the host, else the source, else the user. */
-	ent = a->host.len ? &a->host : a->src.len ? &a->src : &a->user;
+	ent = entity(a);
 	mkpair(&a->key[PAIR_RULE_ENTITY], "re", &a->rulekey, ent);
 	mkpair(&a->key[PAIR_USER_SOURCE], "us", &a->user, &a->src);
 	mkpair(&a->key[PAIR_USER_COUNTRY], "uc", &a->user, &a->country);
@@ -365,18 +388,88 @@ alert_read(struct alert *a, int64_t now)
 	soc_baseline_key(&a->bk[BK_RULE], a->rulekey.p, a->rulekey.len);
 	soc_baseline_key(&a->bk[BK_HOST], a->hostkey.p, a->hostkey.len);
 	soc_baseline_key(&a->bk[BK_USER], a->userkey.p, a->userkey.len);
+	features(a, ent);
+}
 
-	/* Model features are specific on purpose: a feature every alert of a
-	 * product or a busy host shares would act as a bias, and since
-	 * analysts mostly see escalations (mostly noise) it would learn to
-	 * push down everything, new anomalies included. */
-	a->nfeat = 0;
-	addfeat(a, "rule", &a->rulekey, NULL);
-	addfeat(a, "rule@entity", &a->rulekey, ent);
-	addfeat(a, "rule@user", &a->rulekey, &a->user);
-	addfeat(a, "rule@source", &a->rulekey, &a->src);
-	addfeat(a, "user@source", &a->user, &a->src);
-	addfeat(a, "host@process", &a->host, &a->process);
+/* What learning needs of the alert, compactly: its time (8 bytes), then
+ * the rule key, host, source, user and process (each a 4-byte length and
+ * its bytes); the rest is derived again by alert_recent_text.  All
+ * little-endian. */
+static const size_t recent_field[] = {
+	offsetof(struct alert, rulekey), offsetof(struct alert, host),
+	offsetof(struct alert, src), offsetof(struct alert, user),
+	offsetof(struct alert, process),
+};
+#define NFIELD (sizeof(recent_field) / sizeof(recent_field[0]))
+#define FIELD(a, i) ((struct soc_buf *)((char *)(a) + recent_field[i]))
+
+static int
+le_add(struct soc_buf *b, uint64_t v, int n)
+{
+	unsigned char c[8];
+	int i;
+
+	for (i = 0; i < n; i++)
+		c[i] = (unsigned char)(v >> (8 * i));
+	return soc_buf_add(b, c, (size_t)n);
+}
+
+static uint64_t
+le_get(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int
+alert_recent_put(const struct alert *a, struct soc_buf *out)
+{
+	const struct soc_buf *f;
+	size_t i;
+	int rc = le_add(out, (uint64_t)a->ts, 8);
+
+	for (i = 0; i < NFIELD; i++) {
+		f = (const struct soc_buf *)((const char *)a + recent_field[i]);
+		rc |= le_add(out, f->len, 4) | soc_buf_add(out, f->p, f->len);
+	}
+	return rc;
+}
+
+int
+alert_recent_text(struct alert *a, const char *p, size_t n,
+    struct soc_buf *out)
+{
+	const unsigned char *q = (const unsigned char *)p, *end = q + n;
+	struct soc_buf *f;
+	char ts[24];
+	size_t i, len;
+	int rc, k;
+
+	if (n < 8)
+		return -1;
+	a->ts = (int64_t)le_get(q, 8);
+	q += 8;
+	for (i = 0; i < NFIELD; i++) {
+		f = FIELD(a, i);
+		soc_buf_reset(f);
+		if (end - q < 4 || (len = (size_t)le_get(q, 4)) >
+		    (size_t)(end - q - 4) || soc_buf_add(f, q + 4, len) < 0)
+			return -1;
+		q += 4 + len;
+	}
+	mkpair(&a->key[PAIR_RULE_ENTITY], "re", &a->rulekey, entity(a));
+	features(a, entity(a));
+	/* "rulekey\nrekey\nts" and "\nfeature" for each, as C strings */
+	snprintf(ts, sizeof(ts), "%lld", (long long)a->ts);
+	soc_buf_reset(out);
+	rc = CAT(out, a->rulekey.p, "\n", a->key[PAIR_RULE_ENTITY].p, "\n", ts);
+	for (k = 0; k < a->nfeat; k++)
+		rc |= CAT(out, "\n", a->feat[k].p);
+	return rc;
 }
 
 /* ---- the factors ---- */

@@ -5,8 +5,9 @@
  *
  * Alerts are appended to a pending chunk in memory; a checkpoint writes
  * it as one row of recent_chunk (sequence numbers first..last, entries
- * "id length, id, features length, features", lengths as 4 bytes little
- * endian), so the stream costs no database work per alert.  Entries up to
+ * "id length, id, length, fields", lengths as 4 bytes little endian, the
+ * fields those alert_recent_put writes, the features being derived from
+ * them again), so the stream costs no database work per alert.  Entries up to
  * the sequence number recent_pruned (meta) are gone: checkpoints advance
  * it to recent_seq - max_recent and delete the chunks wholly below it.
  *
@@ -232,25 +233,19 @@ score_recent_put(struct score_state *s, const struct alert *a)
 {
 	struct score_recent *r = &s->recent;
 	struct soc_buf *b = &r->pend.data;
-	char ts[24];
 	size_t off = b->len, fstart;
-	int i, err;
+	int i;
 
 	if (!s->have_db || !s->learn || a->id.len == 0)
 		return;
-	/* "rulekey\nrekey\nts" and "\nfeature" for each feature, as C
-	 * strings, after their length (written last) */
-	snprintf(ts, sizeof(ts), "%lld", (long long)a->ts);
+	/* the id, then what learning needs (alert_recent_put), each after
+	 * its length (the second written last) */
 	put32(b, a->id.len);
-	err = soc_buf_add(b, a->id.p, a->id.len);
+	if (soc_buf_add(b, a->id.p, a->id.len) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
 	put32(b, 0);
 	fstart = b->len;
-	err |= soc_buf_addstr(b, a->rulekey.p) | soc_buf_addch(b, '\n') |
-	    soc_buf_addstr(b, a->key[PAIR_RULE_ENTITY].p) |
-	    soc_buf_addch(b, '\n') | soc_buf_addstr(b, ts);
-	for (i = 0; i < a->nfeat; i++)
-		err |= soc_buf_addch(b, '\n') | soc_buf_addstr(b, a->feat[i].p);
-	if (err)
+	if (alert_recent_put(a, b) < 0)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
 	for (i = 0; i < 4; i++)
 		b->p[fstart - 4 + i] = (char)((b->len - fstart) >> (8 * i));
@@ -278,10 +273,8 @@ score_recent_get(struct score_state *s, const char *id, struct soc_buf *out)
 	if (!r->active)
 		activate(s);
 	sl = slot_for(r, soc_baseline_hash(id, idlen), id, idlen, &c);
-	if (sl->seq != 0 && c && entry(c, sl->off, &eid, &elen, &feats, &flen)) {
-		soc_buf_reset(out);
-		return soc_buf_add(out, feats, flen);
-	}
+	if (sl->seq != 0 && c && entry(c, sl->off, &eid, &elen, &feats, &flen))
+		return alert_recent_text(&s->ra, feats, flen, out);
 	/* A row of the first schema's table. */
 	sqlite3_bind_text(s->st_recent_get, 1, id, -1, SQLITE_STATIC);
 	if (soc_db_step(&s->db, s->st_recent_get) == SQLITE_ROW) {

@@ -135,6 +135,7 @@ struct score_state {
 	int audit_tried, audit_failed;
 	unsigned long long learned, unknown_targets, dup_verdicts;
 	struct alert a;
+	struct alert ra;		/* scratch for recent alerts' features */
 	struct soc_buf out, val, tmp, ev, evtmp, sc;
 	struct soc_buf conf[101];	/* "0.5" ... of k / 100, made once */
 };
@@ -178,6 +179,13 @@ enum alert_kind alert_kind(struct alert *a, const struct soc_span *rec,
 /* Read the fields of the record alert_kind saw, and build its keys and
  * features. */
 void alert_read(struct alert *a, int64_t now);
+/* For learning later: what alert_recent_text needs, appended to out
+ * (-1 when out's maximum is reached). */
+int alert_recent_put(const struct alert *a, struct soc_buf *out);
+/* From p[0..n) written by alert_recent_put (a is scratch): the alert's
+ * "rulekey\nrekey\nts\nfeature..." into out; -1 when damaged. */
+int alert_recent_text(struct alert *a, const char *p, size_t n,
+    struct soc_buf *out);
 /* Score a (read by alert_read), appending the soc.score object's compact
  * JSON to out; updates the baselines when update is set.  Returns 0, or
  * -1 when out's maximum was reached. */

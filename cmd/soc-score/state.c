@@ -244,6 +244,7 @@ score_state_open(struct score_state *s, const char *state_dir,
 	for (i = 0; i < 101; i++)
 		soc_buf_init(&s->conf[i], 64);
 	alert_init(&s->a);
+	alert_init(&s->ra);
 
 	dbpath = soc_state_file(s->state_dir, "score.db");
 	if (!learn && access(dbpath, F_OK) != 0) {
@@ -688,5 +689,6 @@ score_state_close(struct score_state *s)
 	for (i = 0; i < 101; i++)
 		soc_buf_release(&s->conf[i]);
 	alert_release(&s->a);
+	alert_release(&s->ra);
 	free(s->state_dir);
 }
