@@ -741,11 +741,14 @@ get_profile(const unsigned char *p, const unsigned char *end, uint16_t *v,
 	return p;
 }
 
+enum { ENC_HOW = 1, ENC_WHOLE = 2, ENC_NEAR = 4, ENC_ALL = 7 };
+
 int
 soc_baseline_encode(const struct soc_baseline_entry *e, struct soc_buf *out)
 {
 	size_t klen = strlen(e->key);
 	unsigned char *p, *start;
+	int whole, near;
 
 	if (soc_buf_grow(out, 10 + klen + SOC_BASELINE_ENC_MAX) < 0)
 		return -1;
@@ -753,12 +756,20 @@ soc_baseline_encode(const struct soc_baseline_entry *e, struct soc_buf *out)
 	p = put_varint(p, klen);
 	memcpy(p, e->key, klen);
 	p += klen;
-	*p++ = e->how ? 1 : 0;
+	/* flags: a week profile; total a whole number (a varint); first as
+	 * its distance before last (a varint) */
+	whole = e->total >= 0 && e->total < 9007199254740992.0 &&
+	    e->total == (double)(uint64_t)e->total;
+	near = e->first <= e->last &&
+	    (uint64_t)e->last - (uint64_t)e->first <= (uint64_t)INT64_MAX;
+	*p++ = (unsigned char)((e->how ? ENC_HOW : 0) | (whole ? ENC_WHOLE : 0) |
+	    (near ? ENC_NEAR : 0));
 	p = put_double(p, e->count);
 	p = put_double(p, e->fast);
-	p = put_double(p, e->total);
-	p = put_varint(p, zig(e->first));
+	p = whole ? put_varint(p, (uint64_t)e->total) : put_double(p, e->total);
 	p = put_varint(p, zig(e->last));
+	p = put_varint(p, near ? (uint64_t)e->last - (uint64_t)e->first :
+	    zig(e->first));
 	p = put_profile(p, e->hod, 24);
 	if (e->how)
 		p = put_profile(p, e->how, SOC_BASELINE_HOW);
@@ -784,18 +795,25 @@ soc_baseline_decode(struct soc_baseline *b, const unsigned char *p, size_t n)
 		return 0;
 	key = q;
 	q += klen;
-	if (q >= end || (flags = *q++) > 1 ||
+	if (q >= end || ((flags = *q++) & ~ENC_ALL) ||
 	    !(q = get_double(q, end, &e.count)) ||
-	    !(q = get_double(q, end, &e.fast)) ||
-	    !(q = get_double(q, end, &e.total)) ||
-	    !(q = get_varint(q, end, &u)))
+	    !(q = get_double(q, end, &e.fast)))
 		return 0;
-	e.first = zag(u);
+	if (flags & ENC_WHOLE) {
+		if (!(q = get_varint(q, end, &u)) || u >= 9007199254740992ULL)
+			return 0;
+		e.total = (double)u;
+	} else if (!(q = get_double(q, end, &e.total)))
+		return 0;
 	if (!(q = get_varint(q, end, &u)))
 		return 0;
 	e.last = zag(u);
-	if (!(q = get_profile(q, end, e.hod, 24)) ||
-	    (flags && !(q = get_profile(q, end, how, SOC_BASELINE_HOW))))
+	if (!(q = get_varint(q, end, &u)) ||
+	    ((flags & ENC_NEAR) && u > (uint64_t)INT64_MAX))
+		return 0;
+	e.first = flags & ENC_NEAR ? (int64_t)((uint64_t)e.last - u) : zag(u);
+	if (!(q = get_profile(q, end, e.hod, 24)) || ((flags & ENC_HOW) &&
+	    !(q = get_profile(q, end, how, SOC_BASELINE_HOW))))
 		return 0;
 	k = klen < sizeof kbuf ? kbuf : soc_xmalloc((size_t)klen + 1);
 	memcpy(k, key, (size_t)klen);
@@ -809,7 +827,7 @@ soc_baseline_decode(struct soc_baseline *b, const unsigned char *p, size_t n)
 	ne->first = e.first;
 	ne->last = e.last;
 	memcpy(ne->hod, e.hod, sizeof ne->hod);
-	if (flags) {
+	if (flags & ENC_HOW) {
 		if (!ne->how)
 			ne->how = how_new(b);
 		memcpy(ne->how, how, sizeof how);

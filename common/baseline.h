@@ -139,8 +139,9 @@ size_t soc_baseline_part(const struct soc_baseline *b, uint64_t hash);
 
 /*
  * An entry's fields (all but its key) in a compact, portable form: the
- * counters as IEEE doubles, the times as varints, the profiles as their
- * non-zero hours.  encode appends the key's length, the key and the
+ * decayed counters as IEEE doubles, the total as a varint when whole,
+ * the times as varints (first as its distance before last), the profiles
+ * as their non-zero hours.  encode appends the key's length, the key and the
  * fields to out (-1 when out's maximum is reached); decode reads one
  * such entry from p[0..n), puts it into b and returns the bytes used, or
  * 0 when they are not a valid entry.

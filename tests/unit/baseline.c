@@ -52,6 +52,7 @@ codec(int64_t t0)
 		y = soc_baseline_touch(&a, "h\x1fweb-1", t0 + 60000, 1, 1);
 	z = soc_baseline_touch(&a, "u\x1f" "bob", -5000, 1, 1);
 	memset(z->how, 0, SOC_BASELINE_HOW * sizeof(*z->how));
+	z->first = INT64_MIN;	/* too far before last for a distance */
 	soc_baseline_encode(x, &buf);
 	first = buf.len;
 	soc_baseline_encode(y, &buf);
