@@ -27,7 +27,32 @@ soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
  * freed ones of the classes below 8 and the freed profiles are kept on
  * lists for reuse, their first bytes pointing to the next. */
 #define CLASS 32
+#define SLAB ((size_t)1 << 18)
 
+/* n bytes (a multiple of 16) carved from the table's slabs, not zeroed:
+ * no malloc per entry, and freeing the table frees a few slabs. */
+static void *
+slab_alloc(struct soc_baseline *b, size_t n)
+{
+	char *s;
+
+	if (b->slab_left < n) {
+		s = soc_xmalloc(SLAB);
+		memcpy(s, &b->slabs, sizeof(void *));	/* the list of slabs */
+		b->slabs = s;
+		b->slab_next = s + 16;
+		b->slab_left = SLAB - 16;
+	}
+	s = b->slab_next;
+	b->slab_next += n;
+	b->slab_left -= n;
+	return s;
+}
+
+/* Entries are allocated in classes of 32 bytes (the key with them): the
+ * classes below 8 from slabs, with the freed ones kept on lists for
+ * reuse (their first bytes pointing to the next), the others by malloc.
+ * Week profiles likewise. */
 static struct soc_baseline_entry *
 entry_new(struct soc_baseline *b, size_t klen)
 {
@@ -43,6 +68,9 @@ entry_new(struct soc_baseline *b, size_t klen)
 		memcpy(fl, e, sizeof(void *));
 		if (*fl)	/* the next one is cold: start loading it */
 			__builtin_prefetch(*fl, 1);
+		memset(e, 0, size);
+	} else if (fl) {
+		e = slab_alloc(b, size);
 		memset(e, 0, size);
 	} else
 		e = soc_xcalloc(1, size);
@@ -66,44 +94,40 @@ entry_free(struct soc_baseline *b, struct soc_baseline_entry *e)
 		free(e);	/* the key is allocated with the entry */
 }
 
-static uint16_t *
-how_new(struct soc_baseline *b)
+uint16_t *
+soc_baseline_profile(struct soc_baseline *b, struct soc_baseline_entry *e)
 {
 	uint16_t *h = b->free_how;
 
-	if (!h)
-		return soc_xcalloc(SOC_BASELINE_HOW, sizeof(*h));
-	memcpy(&b->free_how, h, sizeof(void *));
-	if (b->free_how)
-		__builtin_prefetch(b->free_how, 1);
+	if (e->how)
+		return e->how;
+	if (h) {
+		memcpy(&b->free_how, h, sizeof(void *));
+		if (b->free_how)
+			__builtin_prefetch(b->free_how, 1);
+	} else
+		h = slab_alloc(b, SOC_BASELINE_HOW * sizeof(*h));
 	memset(h, 0, SOC_BASELINE_HOW * sizeof(*h));
-	return h;
-}
-
-static void
-free_list(void *p)
-{
-	void *next;
-
-	for (; p; p = next) {
-		memcpy(&next, p, sizeof(void *));
-		free(p);
-	}
+	return e->how = h;
 }
 
 void
 soc_baseline_free(struct soc_baseline *b)
 {
+	struct soc_baseline_entry *e;
+	void *s, *next;
 	size_t i;
 
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i].e) {
-			free(b->slot[i].e->how);
-			free(b->slot[i].e);
-		}
-	for (i = 0; i < 8; i++)
-		free_list(b->free_entry[i]);
-	free_list(b->free_how);
+		if ((e = b->slot[i].e) &&
+		    e->size / CLASS - sizeof(*e) / CLASS >= 8)
+			free(e);
+	for (s = b->slabs; s; s = next) {
+		memcpy(&next, s, sizeof(void *));
+		free(s);
+	}
+	b->slabs = b->slab_next = NULL;
+	b->slab_left = 0;
 	memset(b->free_entry, 0, sizeof(b->free_entry));
 	b->free_how = NULL;
 	free(b->slot);
@@ -565,8 +589,7 @@ soc_baseline_touch_key(struct soc_baseline *b, const struct soc_baseline_key *k,
 		h = soc_baseline_hour(t);
 		bump(&e->hod[h], e->hod, 24);
 		if (with_how) {
-			if (!e->how)
-				e->how = how_new(b);
+			soc_baseline_profile(b, e);
 			h = soc_baseline_hour_of_week(t);
 			bump(&e->how[h], e->how, SOC_BASELINE_HOW);
 		}
@@ -828,9 +851,7 @@ soc_baseline_decode(struct soc_baseline *b, const unsigned char *p, size_t n)
 	ne->last = e.last;
 	memcpy(ne->hod, e.hod, sizeof ne->hod);
 	if (flags & ENC_HOW) {
-		if (!ne->how)
-			ne->how = how_new(b);
-		memcpy(ne->how, how, sizeof how);
+		memcpy(soc_baseline_profile(b, ne), how, sizeof how);
 	}
 	ne->dirty = 0;
 	return (size_t)(q - p);

@@ -67,6 +67,9 @@ struct soc_baseline {
 	 * full table frees and allocates entries all the time. */
 	void *free_entry[8];
 	void *free_how;
+	void *slabs;			/* where entries are carved from */
+	char *slab_next;
+	size_t slab_left;
 };
 
 /* A key with its hash, for several lookups of the same key. */
@@ -100,6 +103,10 @@ struct soc_baseline_entry *soc_baseline_put(struct soc_baseline *b,
     const char *key);
 struct soc_baseline_entry *soc_baseline_get_key(struct soc_baseline *b,
     const struct soc_baseline_key *k);
+/* e's week profile, allocated (zero) when it has none: a loader's way
+ * to give it one. */
+uint16_t *soc_baseline_profile(struct soc_baseline *b,
+    struct soc_baseline_entry *e);
 /* Decayed counts of e at time t (e may be NULL: zeros). */
 double soc_baseline_count(const struct soc_baseline *b,
     const struct soc_baseline_entry *e, int64_t t);

@@ -116,10 +116,8 @@ load_rows(struct score_state *s)
 			memcpy(e->hod, blob, sizeof(e->hod));
 		blob = sqlite3_column_blob(st, 7);
 		len = sqlite3_column_bytes(st, 7);
-		if (blob && len == SOC_BASELINE_HOW * (int)sizeof(uint16_t)) {
-			e->how = soc_xcalloc(SOC_BASELINE_HOW, sizeof(uint16_t));
-			memcpy(e->how, blob, (size_t)len);
-		}
+		if (blob && len == SOC_BASELINE_HOW * (int)sizeof(uint16_t))
+			memcpy(soc_baseline_profile(&s->bl, e), blob, (size_t)len);
 		e->dirty = 0;
 		n++;
 	}
