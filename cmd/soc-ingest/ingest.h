@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <jansson.h>
 
 struct ing_val;
@@ -230,9 +231,15 @@ void ing_in_append(struct ing_val *a, struct ing_val *v);
  * its input with jansson (Zeek TSV rows, CSV, Windows XML). */
 const struct ing_val *ing_in_json(const json_t *j);
 
-const struct ing_val *jv_object_get(const struct ing_val *o, const char *k);
 const struct ing_val *jv_object_getn(const struct ing_val *o, const char *k,
     size_t n);
+
+/* (In line, so a literal key's length is known when compiled.) */
+static inline const struct ing_val *
+jv_object_get(const struct ing_val *o, const char *k)
+{
+	return k ? jv_object_getn(o, k, strlen(k)) : NULL;
+}
 const struct ing_val *jv_array_get(const struct ing_val *a, size_t i);
 const char *jv_string_value(const struct ing_val *v);
 size_t jv_string_length(const struct ing_val *v);

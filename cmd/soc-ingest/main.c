@@ -477,6 +477,7 @@ child_mode(int mode, const char *k)
  */
 struct dnode {
 	const char *key;	/* an object member's key; NULL otherwise */
+	uint64_t ord;		/* its first 8 bytes, ordered as they compare */
 	size_t kpos, vpos, vend;
 	size_t first, n;
 	enum ing_type type;
@@ -503,12 +504,22 @@ nodes_alloc(size_t n)
 	return at;
 }
 
-/* strcmp, with the first byte compared in line: most keys differ there. */
-static inline int
-keycmp(const char *a, const char *b)
+/*
+ * Keys in bytewise order: their first 8 bytes (rec.c's prefix word, byte
+ * i at bits 8i, zero-padded) byte-swapped compare as the bytes do, so
+ * strcmp is needed only past a common 8-byte prefix.
+ */
+static inline uint64_t
+key_ord(const struct ing_mem *m)
 {
-	if (*a != *b)
-		return (unsigned char)*a - (unsigned char)*b;
+	return __builtin_bswap64(m->k8);
+}
+
+static inline int
+keycmp(uint64_t oa, const char *a, uint64_t ob, const char *b)
+{
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
 	return strcmp(a, b);
 }
 
@@ -536,11 +547,13 @@ dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
 
 			if (i) {
 				rc |= put(b, ',');
-				if (clean && keycmp(g.nodes[first + i - 1].key,
+				if (clean && keycmp(g.nodes[first + i - 1].ord,
+				    g.nodes[first + i - 1].key, key_ord(m),
 				    m->k) >= 0)
 					clean = 0;
 			}
 			g.nodes[first + i].key = m->k;
+			g.nodes[first + i].ord = key_ord(m);
 			g.nodes[first + i].kpos = b->len;
 			rc |= m->kplain ? dump_plain(b, m->k, m->klen) :
 			    dump_str(b, m->k, m->klen);
@@ -598,6 +611,7 @@ dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
 
 /* A member's node index, for sorting by key. */
 struct keyed {
+	uint64_t ord;
 	const char *k;
 	size_t idx;
 };
@@ -605,7 +619,9 @@ struct keyed {
 static int
 cmp_keyed(const void *a, const void *b)
 {
-	return strcmp(((const struct keyed *)a)->k, ((const struct keyed *)b)->k);
+	const struct keyed *x = a, *y = b;
+
+	return keycmp(x->ord, x->k, y->ord, y->k);
 }
 
 /* Append n bytes that fit: the caller reserved the room. */
@@ -644,6 +660,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 		}
 		keys = d->n <= 64 ? stack : soc_xcalloc(d->n, sizeof *keys);
 		for (i = 0; i < d->n; i++) {
+			keys[i].ord = g.nodes[d->first + i].ord;
 			keys[i].k = g.nodes[d->first + i].key;
 			keys[i].idx = d->first + i;
 		}
@@ -654,7 +671,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 				struct keyed t = keys[i];
 				size_t j = i;
 
-				for (; j > 0 && keycmp(keys[j - 1].k, t.k) > 0; j--)
+				for (; j > 0 && cmp_keyed(&keys[j - 1], &t) > 0; j--)
 					keys[j] = keys[j - 1];
 				keys[j] = t;
 			}

@@ -328,10 +328,11 @@ bloom_bits(uint64_t k8, size_t n)
 	return (1ULL << (h >> 58)) | (1ULL << ((h >> 52) & 63));
 }
 
+/* Member k[0..n) of o, whose key8() is w. */
 static inline __attribute__((always_inline)) struct ing_mem *
-member(const struct ing_val *o, const char *k, size_t n)
+member_k8(const struct ing_val *o, const char *k, size_t n, uint64_t w)
 {
-	uint64_t w = key8(k, n), b = bloom_bits(w, n);
+	uint64_t b = bloom_bits(w, n);
 	size_t i;
 
 	if ((o->bloom & b) != b)
@@ -341,6 +342,12 @@ member(const struct ing_val *o, const char *k, size_t n)
 		    (n <= 8 || memcmp(o->u.m[i].k + 8, k + 8, n - 8) == 0))
 			return &o->u.m[i];
 	return NULL;
+}
+
+static inline __attribute__((always_inline)) struct ing_mem *
+member(const struct ing_val *o, const char *k, size_t n)
+{
+	return member_k8(o, k, n, key8(k, n));
 }
 
 const struct ing_val *
@@ -365,10 +372,10 @@ pcopy(const char *s, size_t n)
 	return p;
 }
 
-/* Append member k[0..n), already copied, to o. */
+/* Append member k[0..n) (a copy; key8() w) to o. */
 static void
 add_member(struct ing_val *o, const char *k, size_t n, int plain,
-    struct ing_val *v)
+    uint64_t w, struct ing_val *v)
 {
 	struct ing_mem *m;
 
@@ -378,7 +385,7 @@ add_member(struct ing_val *o, const char *k, size_t n, int plain,
 	m->k = k;
 	m->klen = n;
 	m->kplain = plain;
-	m->k8 = key8(k, n);
+	m->k8 = w;
 	m->v = v;
 	o->bloom |= bloom_bits(m->k8, n);
 }
@@ -387,7 +394,8 @@ add_member(struct ing_val *o, const char *k, size_t n, int plain,
 static void
 put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 {
-	struct ing_mem *m = n ? member(o, k, n) : NULL;
+	uint64_t w = key8(k, n);
+	struct ing_mem *m = n ? member_k8(o, k, n, w) : NULL;
 	const char *c;
 	size_t len;
 	int plain;
@@ -397,7 +405,8 @@ put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 		return;
 	}
 	c = rcopy(k, n, &len, &plain);
-	add_member(o, c, len, plain, v);
+	/* (a repaired key is longer: its prefix word is another) */
+	add_member(o, c, len, plain, len == n ? w : key8(c, len), v);
 }
 
 /* put() for a key that may hold '.' (a copied jansson member). */
@@ -864,13 +873,14 @@ void
 ing_in_put_plain(struct ing_val *o, const char *k, size_t n,
     struct ing_val *v)
 {
+	uint64_t w = key8(k, n);
 	struct ing_mem *m;
 
 	cur = &ia;
-	if (n && (m = member(o, k, n)) != NULL)
+	if (n && (m = member_k8(o, k, n, w)) != NULL)
 		m->v = v;
 	else
-		add_member(o, pcopy(k, n), n, 1, v);
+		add_member(o, pcopy(k, n), n, 1, w, v);
 	if (memchr(k, '.', n))
 		o->dotted = 1;
 	cur = &ra;
@@ -901,11 +911,6 @@ jv_object_getn(const struct ing_val *o, const char *k, size_t n)
 	return m ? m->v : NULL;
 }
 
-const struct ing_val *
-jv_object_get(const struct ing_val *o, const char *k)
-{
-	return k ? jv_object_getn(o, k, strlen(k)) : NULL;
-}
 
 const struct ing_val *
 jv_array_get(const struct ing_val *a, size_t i)
