@@ -58,8 +58,8 @@ get32(const unsigned char *p, const unsigned char *end, size_t *v)
 /* The entry at off of c: its id and features, and the offset past it;
  * 0 when the bytes are damaged. */
 static size_t
-entry(const struct score_recent_chunk *c, size_t off, const char **id, size_t *idlen,
-    const char **feats, size_t *flen)
+entry(const struct score_recent_chunk *c, size_t off, const char **id,
+    size_t *idlen, const char **feats, size_t *flen)
 {
 	const unsigned char *p = (const unsigned char *)c->data.p + off,
 	    *end = (const unsigned char *)c->data.p + c->data.len;
@@ -141,7 +141,8 @@ index_rebuild(struct score_recent *r, size_t cap)
 		c = i < r->nch ? &r->ch[i] : &r->pend;
 		if (c->first <= 0)
 			continue;
-		for (seq = c->first, off = 0; off < c->data.len; seq++, off = next) {
+		for (seq = c->first, off = 0; off < c->data.len;
+		    seq++, off = next) {
 			if (!(next = entry(c, off, &id, &idlen, &feats, &flen)))
 				break;
 			if (seq > r->pruned)
