@@ -1,0 +1,446 @@
+/*
+ * parse.c: JSON text to input values (drive.h, ingest.h).
+ *
+ * Most events take one pass that builds while it checks a subset of JSON
+ * the validator surely accepts (build_fast); anything else is validated
+ * (json.h) and built from the checked text.  Either way the values are
+ * the same, and jansson's rules are kept: the last of duplicate keys wins
+ * (in the first's place), integers stay integers, numbers with a fraction
+ * or exponent are reals.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "drive.h"
+#include "json.h"
+
+/* Decoded strings with escapes. */
+static struct soc_buf tmp;
+
+
+/*
+ * A validated span (json.h) to a jansson value (new reference).  Building
+ * the tree from spans checked once is three times faster than jansson's
+ * own parser, which checks every byte again through its stream layer; it
+ * keeps jansson's rules: the last of duplicate keys wins, integers stay
+ * integers, and numbers with a fraction or exponent stay reals.
+ */
+static struct ing_val *
+in_int(long long i)
+{
+	struct ing_val *v = ing_in_new(ING_INT);
+
+	v->u.i = i;
+	return v;
+}
+
+static struct ing_val *
+in_real(double d)
+{
+	struct ing_val *v = ing_in_new(ING_REAL);
+
+	v->u.d = d;
+	return v;
+}
+
+static struct ing_val *
+build(const struct soc_span *v)
+{
+	struct soc_json_iter it;
+	struct soc_span k, x;
+	struct ing_val *o;
+
+	switch (v->type) {
+	case SOC_JSON_OBJECT:
+		o = ing_in_new(ING_OBJ);
+		soc_json_iter_init(&it, v);
+		while (soc_json_iter_next(&it, &k, &x)) {
+			struct ing_val *m = build(&x);
+
+			if (!memchr(k.p, '\\', k.len))
+				ing_in_put(o, k.p + 1, k.len - 2, m);
+			else {
+				soc_buf_reset(&tmp);
+				if (soc_json_str_decode(&k, &tmp) < 0)
+					continue;
+				ing_in_put(o, tmp.p, tmp.len, m);
+			}
+		}
+		return o;
+	case SOC_JSON_ARRAY:
+		o = ing_in_new(ING_ARR);
+		soc_json_iter_init(&it, v);
+		while (soc_json_iter_next(&it, &k, &x))
+			ing_in_append(o, build(&x));
+		return o;
+	case SOC_JSON_STRING:
+		if (!memchr(v->p, '\\', v->len))
+			return ing_in_strn(v->p + 1, v->len - 2);
+		soc_buf_reset(&tmp);
+		if (soc_json_str_decode(v, &tmp) < 0)
+			return ing_in_new(ING_NULL);
+		return ing_in_strn(tmp.p, tmp.len);
+	case SOC_JSON_NUMBER: {
+		char num[64];
+		char *end;
+
+		if (v->len < sizeof num) {
+			memcpy(num, v->p, v->len);
+			num[v->len] = '\0';
+			if (!memchr(num, '.', v->len) && !memchr(num, 'e', v->len) &&
+			    !memchr(num, 'E', v->len)) {
+				long long i;
+
+				errno = 0;
+				i = strtoll(num, &end, 10);
+				if (errno == 0)
+					return in_int(i);
+			}
+			return in_real(strtod(num, &end));
+		} else {
+			double d = 0;
+
+			soc_json_to_double(v, &d);
+			return in_real(d);
+		}
+	}
+	case SOC_JSON_TRUE:
+		return ing_in_new(ING_TRUE);
+	case SOC_JSON_FALSE:
+		return ing_in_new(ING_FALSE);
+	default:
+		return ing_in_new(ING_NULL);
+	}
+}
+
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * The end of the string literal at p (its opening quote), past the
+ * closing quote; *esc tells whether it holds an escape.  p is validated.
+ */
+static const char *
+str_end(const char *p, int *esc)
+{
+	*esc = 0;
+	for (p++;; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\') {
+			*esc = 1;
+			p++;
+		}
+	}
+}
+
+/*
+ * build() over validated text in one pass: the value at *pp (no leading
+ * white space), leaving *pp just past it.  soc_json_iter would scan each
+ * container's members again to find their ends.  Same values as build():
+ * the scalars go through it.  New reference.
+ */
+static struct ing_val *
+build_text(const char **pp, const char *end)
+{
+	const char *p = *pp, *q;
+	struct soc_span sp;
+	struct ing_val *o;
+	int esc;
+
+	switch (*p) {
+	case '{':
+		o = ing_in_new(ING_OBJ);
+		p = skip_ws(p + 1, end);
+		if (*p == '}') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			const char *k = p;
+			struct ing_val *m;
+
+			p = str_end(k, &esc);
+			q = skip_ws(p, end);		/* at ':' */
+			q = skip_ws(q + 1, end);
+			m = build_text(&q, end);
+			if (!esc)
+				ing_in_put_plain(o, k + 1, (size_t)(p - k) - 2, m);
+			else {
+				sp.p = k;
+				sp.len = (size_t)(p - k);
+				sp.type = SOC_JSON_STRING;
+				soc_buf_reset(&tmp);
+				if (soc_json_str_decode(&sp, &tmp) == 0)
+					ing_in_put(o, tmp.p, tmp.len, m);
+			}
+			p = skip_ws(q, end);
+			if (*p == '}') {
+				*pp = p + 1;
+				return o;
+			}
+			p = skip_ws(p + 1, end);	/* past ',' */
+		}
+	case '[':
+		o = ing_in_new(ING_ARR);
+		p = skip_ws(p + 1, end);
+		if (*p == ']') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			ing_in_append(o, build_text(&p, end));
+			p = skip_ws(p, end);
+			if (*p == ']') {
+				*pp = p + 1;
+				return o;
+			}
+			p = skip_ws(p + 1, end);	/* past ',' */
+		}
+	case '"':
+		q = str_end(p, &esc);
+		*pp = q;
+		if (!esc)
+			return ing_in_strn(p + 1, (size_t)(q - p) - 2);
+		sp.type = SOC_JSON_STRING;
+		break;
+	case 't':
+		*pp = p + 4;
+		return ing_in_new(ING_TRUE);
+	case 'f':
+		*pp = p + 5;
+		return ing_in_new(ING_FALSE);
+	case 'n':
+		*pp = p + 4;
+		return ing_in_new(ING_NULL);
+	default:
+		for (q = p; q < end && (*q == '-' || *q == '+' || *q == '.' ||
+		    *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')); q++)
+			;
+		*pp = q;
+		sp.type = SOC_JSON_NUMBER;
+		break;
+	}
+	sp.p = p;
+	sp.len = (size_t)(*pp - p);
+	return build(&sp);
+}
+
+/*
+ * The common case in one pass: build the value at *pp while checking a
+ * subset of JSON that the validator surely accepts (strings of printable
+ * ASCII without escapes, RFC 8259 numbers, the three literals, nesting at
+ * most FAST_DEPTH).  Anything else, valid or not, returns NULL and the
+ * caller validates and builds the slow way (same values either way).
+ * New reference.
+ */
+#define FAST_DEPTH 32
+
+static const char *
+fast_str_end(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+
+	/* A word at a time: the lowest flagged byte (a borrow only runs up
+	 * from a byte truly flagged) is the closing quote or the end of the
+	 * fast path. */
+	for (p++; end - p >= 8; p += 8) {
+		uint64_t w, q, b, f;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		f = (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b)) & high;
+		if (f) {
+			p += __builtin_ctzll(f) / 8;
+			return *p == '"' ? p + 1 : NULL;
+		}
+	}
+#else
+	for (p++; end - p >= 8 && ing_plain8(p); p += 8)
+		;
+#endif
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"')
+			return p + 1;
+		if (c < 0x20 || c >= 0x80 || c == '\\')
+			return NULL;
+	}
+	return NULL;
+}
+
+static const char *
+fast_digits(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	return q > p ? q : NULL;
+}
+
+static struct ing_val *
+build_fast(const char **pp, const char *end, int depth)
+{
+	const char *p = *pp, *q;
+	struct soc_span sp;
+	struct ing_val *o, *m;
+
+	if (p >= end)
+		return NULL;
+	switch (*p) {
+	case '{':
+		if (depth >= FAST_DEPTH)
+			return NULL;
+		o = ing_in_new(ING_OBJ);
+		p = skip_ws(p + 1, end);
+		if (p < end && *p == '}') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			const char *k = p;
+
+			if (p >= end || *p != '"' || !(p = fast_str_end(k, end)))
+				break;
+			q = skip_ws(p, end);
+			if (q >= end || *q != ':')
+				break;
+			q = skip_ws(q + 1, end);
+			if (!(m = build_fast(&q, end, depth + 1)))
+				break;
+			ing_in_put(o, k + 1, (size_t)(p - k) - 2, m);
+			p = skip_ws(q, end);
+			if (p < end && *p == '}') {
+				*pp = p + 1;
+				return o;
+			}
+			if (p >= end || *p != ',')
+				break;
+			p = skip_ws(p + 1, end);
+		}
+		return NULL;		/* (the arena takes back what was built) */
+	case '[':
+		if (depth >= FAST_DEPTH)
+			return NULL;
+		o = ing_in_new(ING_ARR);
+		p = skip_ws(p + 1, end);
+		if (p < end && *p == ']') {
+			*pp = p + 1;
+			return o;
+		}
+		for (;;) {
+			if (!(m = build_fast(&p, end, depth + 1)))
+				break;
+			ing_in_append(o, m);
+			p = skip_ws(p, end);
+			if (p < end && *p == ']') {
+				*pp = p + 1;
+				return o;
+			}
+			if (p >= end || *p != ',')
+				break;
+			p = skip_ws(p + 1, end);
+		}
+		return NULL;
+	case '"':
+		if (!(q = fast_str_end(p, end)))
+			return NULL;
+		*pp = q;
+		return ing_in_plain(p + 1, (size_t)(q - p) - 2);
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4) != 0)
+			return NULL;
+		*pp = p + 4;
+		return ing_in_new(ING_TRUE);
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5) != 0)
+			return NULL;
+		*pp = p + 5;
+		return ing_in_new(ING_FALSE);
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4) != 0)
+			return NULL;
+		*pp = p + 4;
+		return ing_in_new(ING_NULL);
+	default:
+		/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+		q = p;
+		if (q < end && *q == '-')
+			q++;
+		if (q < end && *q == '0')
+			q++;
+		else if (q < end && *q >= '1' && *q <= '9')
+			q = fast_digits(q, end);
+		else
+			return NULL;
+		if (q < end && *q == '.' && !(q = fast_digits(q + 1, end)))
+			return NULL;
+		if (q < end && (*q == 'e' || *q == 'E')) {
+			q++;
+			if (q < end && (*q == '+' || *q == '-'))
+				q++;
+			if (!(q = fast_digits(q, end)))
+				return NULL;
+		}
+		sp.p = p;
+		sp.len = (size_t)(q - p);
+		sp.type = SOC_JSON_NUMBER;
+		*pp = q;
+		return build(&sp);
+	}
+}
+
+/*
+ * Parse p[0..n) as one JSON value: a new reference, or NULL with *why and
+ * *off set; *cut tells a value cut short (the input ended inside it).
+ */
+const struct ing_val *
+ing_parse(const char *p, size_t n, const char **why, size_t *off, int *cut)
+{
+	struct soc_span sp;
+
+	*cut = 0;
+	if (tmp.max == 0)
+		soc_buf_init(&tmp, (size_t)1 << 30);
+	ing_in_reset();		/* the last input is done with */
+	{
+		const char *q = skip_ws(p, p + n);
+		const struct ing_val *v = build_fast(&q, p + n, 0);
+
+		if (v && skip_ws(q, p + n) == p + n)
+			return v;
+		ing_in_reset();
+	}
+	if (soc_json_validate(p, n, SOC_JSON_MAX_DEPTH, &sp, why, off) < 0) {
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+		    p[n - 1] == '\n' || p[n - 1] == '\r'))
+			n--;
+		*cut = *off >= n || strcmp(*why, "unexpected end of input") == 0 ||
+		    strcmp(*why, "unterminated string") == 0;
+		return NULL;
+	}
+	{
+		const char *q = sp.p;
+
+		return build_text(&q, sp.p + sp.len);
+	}
+}
+
+void
+ing_parse_end(void)
+{
+	soc_buf_release(&tmp);
+}
