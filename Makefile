@@ -67,7 +67,9 @@ BINS       = $(PROGS:%=$(B)/bin/%)
 LIBS_soc-ingest = jansson libsodium
 LIBS_soc-audit  = jansson libsodium
 LIBS_soc-score  = jansson sqlite3 libsodium
-prog_libs = $(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS))) -lm
+# soc-score writes its checkpoints from a second thread.
+LINK_soc-score  = -pthread
+prog_libs = $(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS))) -lm $(LINK_$(1))
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
