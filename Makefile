@@ -124,11 +124,16 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
-# soc-ingest's record values are tested apart from the program.
+# soc-ingest's values, JSON reader and record writer are tested and
+# fuzzed apart from the program.
+INGEST_CORE = cmd/soc-ingest/rec.c cmd/soc-ingest/parse.c cmd/soc-ingest/write.c
 $(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(B)/cmd/soc-ingest/rec.o $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+$(B)/fuzz/fuzz-ingest-json: $(INGEST_CORE:%.c=$(B)/%.o)
+build/libfuzzer/fuzz-ingest-json: $(INGEST_CORE) $(wildcard cmd/soc-ingest/*.h)
+FUZZ_EXTRA_fuzz-ingest-json = $(INGEST_CORE)
 
 # Each object's headers, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
@@ -140,16 +145,18 @@ $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIB)
 	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
 # Fuzz targets: a replay driver (fuzz/replay.c) for make check, libFuzzer for make fuzz.
+# (A target of more than libsoc names its objects in a rule of its own
+# and its sources in FUZZ_EXTRA_<target>.)
 $(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) -o $@ $< $(B)/fuzz/replay.o $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
 build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon -g -O1 \
 	  -fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS)) \
-	  -o $@ $< $(LIB_SRC) $(call pc_libs,$(PKGS)) -lm
+	  -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA_$*) $(call pc_libs,$(PKGS)) -lm
 
 fuzz: $(FUZZ_LIBFUZZER)
 	@echo "run e.g.: build/libfuzzer/fuzz-ndjson -max_total_time=60 fuzz/corpus/fuzz-ndjson"

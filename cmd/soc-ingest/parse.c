@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "drive.h"
+#include "err.h"
 #include "json.h"
 
 /* Decoded strings with escapes. */
@@ -84,28 +85,27 @@ build(const struct soc_span *v)
 			return ing_in_new(ING_NULL);
 		return ing_in_strn(tmp.p, tmp.len);
 	case SOC_JSON_NUMBER: {
-		char num[64];
-		char *end;
+		/* (a long number's text on the heap: every digit counts) */
+		char num[64], *t = v->len < sizeof num ? num :
+		    soc_xmalloc(v->len + 1), *end;
+		struct ing_val *n = NULL;
 
-		if (v->len < sizeof num) {
-			memcpy(num, v->p, v->len);
-			num[v->len] = '\0';
-			if (!memchr(num, '.', v->len) && !memchr(num, 'e', v->len) &&
-			    !memchr(num, 'E', v->len)) {
-				long long i;
+		memcpy(t, v->p, v->len);
+		t[v->len] = '\0';
+		if (!memchr(t, '.', v->len) && !memchr(t, 'e', v->len) &&
+		    !memchr(t, 'E', v->len)) {
+			long long i;
 
-				errno = 0;
-				i = strtoll(num, &end, 10);
-				if (errno == 0)
-					return in_int(i);
-			}
-			return in_real(strtod(num, &end));
-		} else {
-			double d = 0;
-
-			soc_json_to_double(v, &d);
-			return in_real(d);
+			errno = 0;
+			i = strtoll(t, &end, 10);
+			if (errno == 0)
+				n = in_int(i);
 		}
+		if (!n)
+			n = in_real(strtod(t, &end));
+		if (t != num)
+			free(t);
+		return n;
 	}
 	case SOC_JSON_TRUE:
 		return ing_in_new(ING_TRUE);

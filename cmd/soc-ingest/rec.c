@@ -355,7 +355,7 @@ ing_member(const struct ing_val *o, const char *k, size_t n)
 {
 	const struct ing_mem *m;
 
-	if (!o || o->type != ING_OBJ || n == 0)
+	if (!o || o->type != ING_OBJ)
 		return NULL;
 	m = member(o, k, n);
 	return m ? m->v : NULL;
@@ -395,7 +395,7 @@ static void
 put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 {
 	uint64_t w = key8(k, n);
-	struct ing_mem *m = n ? member_k8(o, k, n, w) : NULL;
+	struct ing_mem *m = member_k8(o, k, n, w);
 	const char *c;
 	size_t len;
 	int plain;
@@ -877,7 +877,7 @@ ing_in_put_plain(struct ing_val *o, const char *k, size_t n,
 	struct ing_mem *m;
 
 	cur = &ia;
-	if (n && (m = member_k8(o, k, n, w)) != NULL)
+	if ((m = member_k8(o, k, n, w)) != NULL)
 		m->v = v;
 	else
 		add_member(o, pcopy(k, n), n, 1, w, v);
