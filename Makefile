@@ -126,8 +126,8 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 
 # soc-ingest's values, JSON reader and record writer are tested and
 # fuzzed apart from the program.
-INGEST_CORE = cmd/soc-ingest/rec.c cmd/soc-ingest/parse.c cmd/soc-ingest/write.c
-$(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(B)/cmd/soc-ingest/rec.o $(LIB)
+INGEST_CORE = $(addprefix cmd/soc-ingest/,rec.c parse.c write.c util.c attack.c)
+$(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(INGEST_CORE:%.c=$(B)/%.o) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm

@@ -794,33 +794,7 @@ ing_size(const struct ing_val *v)
 int
 ing_rget_int(const struct ing_val *out, const char *path, int64_t *i)
 {
-	const struct ing_val *v = ing_rget(out, path);
-
-	if (!v)
-		return -1;
-	switch (v->type) {
-	case ING_INT:
-		*i = v->u.i;
-		return 0;
-	case ING_REAL:
-		if (v->u.d == floor(v->u.d) && fabs(v->u.d) < 9e18) {
-			*i = (int64_t)v->u.d;
-			return 0;
-		}
-		return -1;
-	case ING_STR: {
-		const char *s = v->u.s.p;
-		char *end;
-
-		if (!*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
-			return -1;
-		errno = 0;
-		*i = strtoll(s, &end, 10);
-		return *end == '\0' && errno == 0 ? 0 : -1;
-	}
-	default:
-		return -1;
-	}
+	return ing_get_int(out, path, i);
 }
 
 /* --- inputs ------------------------------------------------------------ */
@@ -903,12 +877,7 @@ ing_in_json(const json_t *j)
 const struct ing_val *
 jv_object_getn(const struct ing_val *o, const char *k, size_t n)
 {
-	const struct ing_mem *m;
-
-	if (!o || o->type != ING_OBJ)
-		return NULL;
-	m = member(o, k, n);
-	return m ? m->v : NULL;
+	return ing_member(o, k, n);
 }
 
 

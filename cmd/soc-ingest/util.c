@@ -116,51 +116,11 @@ ing_set_port(struct ing_val *out, const char *path, const struct ing_val *v)
 
 /* --- getters --------------------------------------------------------- */
 
-static const struct ing_val *
-get_at(const struct ing_val *v, const char *p, size_t n)
-{
-	size_t i;
-
-	if (jv_is_object(v)) {
-		const struct ing_val *x;
-
-		/*
-		 * Nested objects first (the common case: one lookup per
-		 * level), then flat dotted keys, longest match last.
-		 */
-		for (i = 0; i < n; i++) {
-			if (p[i] != '.')
-				continue;
-			x = jv_object_getn(v, p, i);
-			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
-				return x;
-		}
-		return jv_object_getn(v, p, n);
-	}
-	if (jv_is_array(v)) {
-		size_t idx = 0;
-
-		for (i = 0; i < n && p[i] != '.'; i++) {
-			if (p[i] < '0' || p[i] > '9' || i > 8)
-				return NULL;
-			idx = idx * 10 + (size_t)(p[i] - '0');
-		}
-		if (i == 0)
-			return NULL;
-		v = jv_array_get(v, idx);
-		if (!v || i == n)
-			return v;
-		return get_at(v, p + i + 1, n - i - 1);
-	}
-	return NULL;
-}
-
+/* (Inputs and records are the same values: one walk serves both.) */
 const struct ing_val *
 ing_get(const struct ing_val *in, const char *path)
 {
-	if (!in || !path)
-		return NULL;
-	return get_at(in, path, strlen(path));
+	return ing_rget(in, path);
 }
 
 const char *
