@@ -62,6 +62,24 @@ soc_buf_add(struct soc_buf *b, const void *p, size_t n)
 }
 
 int
+soc_buf_add_le32(struct soc_buf *b, uint32_t v)
+{
+	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+	    (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	return soc_buf_add(b, c, 4);
+}
+
+uint32_t
+soc_le32(const void *p)
+{
+	const unsigned char *u = p;
+
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+	    (uint32_t)u[3] << 24;
+}
+
+int
 soc_buf_addstr(struct soc_buf *b, const char *s)
 {
 	return soc_buf_add(b, s, strlen(s));

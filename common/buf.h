@@ -11,6 +11,7 @@
 #define SOC_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "err.h"
 
 struct soc_buf {
@@ -26,6 +27,10 @@ void soc_buf_reset(struct soc_buf *b);
 /* Make room for n more bytes; -1 when that would pass the maximum. */
 int soc_buf_grow(struct soc_buf *b, size_t n);
 int soc_buf_add(struct soc_buf *b, const void *p, size_t n);
+/* v as 4 bytes, least significant first (a stored format's integers);
+ * and such 4 bytes read back. */
+int soc_buf_add_le32(struct soc_buf *b, uint32_t v);
+uint32_t soc_le32(const void *p);
 int soc_buf_addstr(struct soc_buf *b, const char *s);
 int soc_buf_addch(struct soc_buf *b, char c);
 int soc_buf_addf(struct soc_buf *b, const char *fmt, ...) SOC_PRINTF(2, 3);

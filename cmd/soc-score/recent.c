@@ -38,10 +38,7 @@ struct score_recent_slot {
 static void
 put32(struct soc_buf *b, size_t v)
 {
-	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-	    (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-
-	if (soc_buf_add(b, c, 4) < 0)
+	if (soc_buf_add_le32(b, (uint32_t)v) < 0)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
 }
 
@@ -50,8 +47,7 @@ get32(const unsigned char *p, const unsigned char *end, size_t *v)
 {
 	if (end - p < 4)
 		return NULL;
-	*v = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
-	    (size_t)p[3] << 24;
+	*v = soc_le32(p);
 	return p + 4;
 }
 

@@ -303,21 +303,10 @@ by_hash(const void *x, const void *y)
 static void
 put32(struct soc_buf *b, uint32_t v)
 {
-	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-	    (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-
-	if (soc_buf_add(b, c, 4) < 0)
+	if (soc_buf_add_le32(b, v) < 0)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
 }
 
-static uint32_t
-get32(const char *p)
-{
-	const unsigned char *u = (const unsigned char *)p;
-
-	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
-	    (uint32_t)u[3] << 24;
-}
 
 #define PART_GONE 0xffffffffu
 
@@ -494,8 +483,8 @@ job_run(struct score_state *s)
 	uint32_t id, len;
 
 	while (p && end - p >= 8) {
-		id = get32(p);
-		len = get32(p + 4);
+		id = soc_le32(p);
+		len = soc_le32(p + 4);
 		p += 8;
 		if (len == PART_GONE) {
 			sqlite3_bind_int64(s->st_part_del, 1, id);

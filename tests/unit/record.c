@@ -85,6 +85,10 @@ main(void)
 	is_int((int64_t)soc_utf8_check("ok\xe2\x82", 5), 2, "truncated sequence found");
 	is_int((int64_t)soc_utf8_seqlen("\xf4\x90\x80\x80", 4), 0, "past U+10FFFF");
 	is_int((int64_t)soc_utf8_seqlen("\xf0\x9f\x98\x80", 4), 4, "emoji");
+	soc_buf_reset(&b);
+	ok(soc_buf_add_le32(&b, 0x12345678u) == 0 && b.len == 4 &&
+	    memcmp(b.p, "\x78\x56\x34\x12", 4) == 0 &&
+	    soc_le32(b.p) == 0x12345678u, "le32: least significant byte first, read back");
 	{
 		char fix[32];
 		size_t n = soc_utf8_repair(fix, "a\xff\xc3\xa9\xe2\x82", 6);
