@@ -3,7 +3,7 @@
 # oversized lines, wrong types, absurd times.  Every line ends as exactly
 # one record or one reject; nothing crashes, nothing stops the stream.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 15
 export SOC_NOW=2026-11-22T00:00:00Z
 good='{"timestamp":"2026-11-21T00:00:00Z","flow_id":1,"event_type":"dns","src_ip":"10.0.0.1","dns":{"rrname":"a.example"}}'
 
@@ -48,4 +48,18 @@ check 'wrong-typed fields are left out, never copied wrong' \
 printf 'a\0b\n%s\n' "$good" >"$T/nul"
 check_exit 'a NUL byte in a text line: a reject, the next line a record' 65 \
     'soc-ingest "$T/nul" >"$T/out" 2>"$T/err" ; rc=$?; test "$(wc -l <"$T/out")" -eq 1 && exit $rc'
+
+# Counts at the edges of int64 and a number of 80 digits: no overflow (a
+# SANITIZE=1 build would stop on one), no total that cannot be, and the
+# long number read as itself, not as 0.
+cat >"$T/big" <<'X'
+{"ts":1763683200.5,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","duration":1e300,"orig_ip_bytes":9223372036854775807,"resp_ip_bytes":1,"orig_pkts":-9223372036854775808,"resp_pkts":-1,"_path":"conn"}
+{"timestamp":"2026-11-21T00:00:00Z","flow_id":1,"event_type":"flow","src_ip":"10.0.0.1","flow":{"bytes_toserver":9223372036854775807,"bytes_toclient":5,"pkts_toserver":2,"pkts_toclient":3}}
+{"@timestamp":"2026-11-21T00:00:00Z","message":"m","event":{"kind":"event"},"labels":{"n":11111111111111111111111111111111111111111111111111111111111111111111111111111111.5}}
+X
+check_exit 'counts at the edges of int64: records, exit 0' 0 'soc-ingest "$T/big" >"$T/out" 2>"$T/err"'
+check 'no network totals that overflow, no absurd duration; real sums kept' \
+    'jq -e -s "(.[0].network.bytes == null) and (.[0].network.packets == null) and (.[0].event.duration == null) and (.[1].network.bytes == null) and (.[1].network.packets == 5)" "$T/out" >/dev/null'
+check 'a number of 80 digits is read as itself' \
+    'jq -e -s ".[2].labels.n > 1e79" "$T/out" >/dev/null'
 done_testing

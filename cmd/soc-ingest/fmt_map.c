@@ -178,7 +178,7 @@ timestamp(struct ing_ctx *c, const struct ing_val *m, const struct ing_val *in, 
 		char *e;
 		double d = strtod(buf, &e);
 
-		if (e != buf && *e == '\0' && isfinite(d)) {
+		if (e != buf && *e == '\0' && isfinite(d) && fabs(d) < 1e16) {
 			ms = (int64_t)llround(fmt[5] ? d : d * 1000.0);
 			if (ing_set_time_ms(out, "@timestamp", ms) == 0)
 				return 0;

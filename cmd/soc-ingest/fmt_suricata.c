@@ -354,12 +354,12 @@ map_flow(struct ing_ctx *c, struct ing_val *out, const struct ing_val *f)
 	hp = ing_get_int(f, "pkts_toserver", &pa) == 0;
 	hp |= ing_get_int(f, "pkts_toclient", &pb) == 0;
 	if (hb) {
-		ing_set_int(out, "network.bytes", a + b);
+		ing_set_sum(out, "network.bytes", a, b);
 		ing_set_int(out, "source.bytes", a);
 		ing_set_int(out, "destination.bytes", b);
 	}
 	if (hp) {
-		ing_set_int(out, "network.packets", pa + pb);
+		ing_set_sum(out, "network.packets", pa, pb);
 		ing_set_int(out, "source.packets", pa);
 		ing_set_int(out, "destination.packets", pb);
 	}

@@ -246,10 +246,12 @@ conn(struct ing_val *out, const struct ing_val *z)
 	zset(out, "destination.mac", z, "resp_l2_addr");
 	if (zint(z, "orig_ip_bytes", &a) == 0 &&
 	    zint(z, "resp_ip_bytes", &b) == 0)
-		ing_set_int(out, "network.bytes", a + b);
+		ing_set_sum(out, "network.bytes", a, b);
 	if (zint(z, "orig_pkts", &a) == 0 && zint(z, "resp_pkts", &b) == 0)
-		ing_set_int(out, "network.packets", a + b);
-	if (jv_is_number(dur)) {
+		ing_set_sum(out, "network.packets", a, b);
+	/* seconds to ECS nanoseconds, for a duration that can be one */
+	if (jv_is_number(dur) && jv_number_value(dur) >= 0 &&
+	    jv_number_value(dur) < 9e9) {
 		d = (int64_t)llround(jv_number_value(dur) * 1e9);
 		ing_set_int(out, "event.duration", d);
 	}

@@ -182,6 +182,10 @@ void ing_add_str(struct ing_val *out, const char *path, const char *s);
 /* An ip string only when it parses as IPv4 or IPv6 (ports, "-" and
  * hostnames are not addresses); returns 1 when set. */
 int ing_set_ip(struct ing_val *out, const char *path, const char *s);
+/* a + b, two counts (bytes, packets), when both are counts (not negative)
+ * and their sum fits. */
+void ing_set_sum(struct ing_val *out, const char *path, int64_t a,
+    int64_t b);
 /* A port 0-65535 from a number or numeric string. */
 void ing_set_port(struct ing_val *out, const char *path,
     const struct ing_val *v);

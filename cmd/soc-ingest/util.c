@@ -70,6 +70,13 @@ ing_set_n(struct ing_val *out, const char *path, const struct ing_val *v)
 	}
 }
 
+void
+ing_set_sum(struct ing_val *out, const char *path, int64_t a, int64_t b)
+{
+	if (a >= 0 && b >= 0 && a <= INT64_MAX - b)
+		ing_set_int(out, path, a + b);
+}
+
 int
 ing_set_ip(struct ing_val *out, const char *path, const char *s)
 {
