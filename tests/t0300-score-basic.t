@@ -3,7 +3,7 @@
 # field order, --no-learn, exit codes.
 . "$(dirname "$0")/lib.sh"
 F=$FIX/score
-plan 21
+plan 25
 
 score() { jq -c '.soc.score | [.value, .disposition, [.factors[] | [.name, .points]]]' "$@"; }
 
@@ -79,4 +79,14 @@ echo '{"escalate": 20, "monitor": 30}' >cfg.json
 check_exit 'monitor above escalate: 78' 78 'soc-score --config cfg.json </dev/null'
 echo '{"escalat": 20}' >cfg2.json
 check_exit 'unknown setting: 78' 78 'soc-score --config cfg2.json </dev/null'
+
+# Records that break the contract: a soc that is no object is a reject
+# that says so; a soc.severity out of 0-100 is no evidence (and no
+# overflow: a SANITIZE=1 build would stop on one).
+printf '%s\n' '{"@timestamp":"2026-01-05T00:00:00.000Z","message":"m","event":{"kind":"alert"},"rule":{"id":"r"},"host":{"name":"h"},"soc":true}' >notobj
+check_exit 'soc not an object: a reject, 65' 65 'soc-score --no-learn notobj >n 2>nerr'
+check 'the reject says why' "grep -q 'notobj:1: soc is not an object' nerr"
+printf '%s\n' '{"@timestamp":"2026-01-05T00:00:00.000Z","message":"m","event":{"kind":"alert"},"rule":{"id":"r"},"host":{"name":"h"},"soc":{"kind":"alert","id":"0123456789abcdef0123456789abcdef","severity":-9223372036854775808}}' >sev
+check_exit 'soc.severity far out of range: scored, 0' 0 'soc-score --no-learn sev >s 2>serr'
+check 'no severity factor from it' 'jq -e "[.soc.score.factors[].name] | index(\"severity\") == null" s >/dev/null'
 done_testing

@@ -366,7 +366,9 @@ alert_read(struct alert *a, int64_t now)
 	clean(&a->country);
 	clean(&a->process);
 	clean(&a->dst);
-	a->has_sev = rgetint(a, "soc.severity", &a->sev) == 0;
+	/* 0-100 (socpipe-record(7)); anything else is no evidence */
+	a->has_sev = rgetint(a, "soc.severity", &a->sev) == 0 &&
+	    a->sev >= 0 && a->sev <= 100;
 
 	soc_buf_reset(&a->rulekey);
 	CAT(&a->rulekey, "r" SEP, a->product.p, "/", a->rule.p);

@@ -61,6 +61,20 @@ usage(int status)
 	exit(status);
 }
 
+/* Why a record's score could not be written into it. */
+static const char *
+unscorable(const struct soc_span *rec)
+{
+	struct soc_json_iter it;
+	struct soc_span k, v;
+
+	soc_json_iter_init(&it, rec);
+	while (soc_json_iter_next(&it, &k, &v))
+		if (soc_json_str_eq(&k, "soc", 3) && v.type != SOC_JSON_OBJECT)
+			return "soc is not an object";
+	return "record too large to score";
+}
+
 /* The stream (mode 0) or learn (mode 1). */
 static int
 run(int argc, char **argv, int learn_only)
@@ -104,7 +118,7 @@ run(int argc, char **argv, int learn_only)
 			    soc_record_splice(&rec, "score", s->sc.p, s->sc.len,
 			    &s->out) < 0) {
 				soc_reject(&g.rej, r.name, r.lineno, r.line, r.len,
-				    0, r.len, "record too large to score");
+				    0, r.len, "%s", unscorable(&rec));
 			} else
 				soc_out_line(&g.out, s->out.p, s->out.len);
 			if (!g.no_learn) {
