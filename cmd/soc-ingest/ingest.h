@@ -6,17 +6,21 @@
  * documents such as pretty-printed objects, arrays and {"Records":[...]},
  * XML <Event> elements, text lines), picks a format per event (-f, else
  * detection), and calls the format's mapper, which fills `out`: a new
- * JSON object in the ECS shape of man/socpipe-record.7.  The driver then
- * completes the record: soc.kind, soc.id, soc.source, soc.severity from
- * the mapper's vendor severity, related.* from the entity fields,
- * event.original with --keep-original, and checks it (a record without a
- * valid @timestamp is a reject, never a silently wrong record).
+ * object (struct ing_val, below) in the ECS shape of man/socpipe-record.7.
+ * A JSON event comes as `in`, read into the same kind of values
+ * (parse.c).  The driver (write.c) then completes the record: soc.kind,
+ * soc.id, soc.source, soc.severity from the mapper's vendor severity,
+ * related.* from the entity fields, event.original with --keep-original,
+ * and checks it (a record without a valid @timestamp is a reject, never a
+ * silently wrong record).
  *
  * A mapper returns 0, or -1 with *why set to a static or ing_ctx-owned
  * reason: the event then becomes a reject naming file, line and reason.
  *
- * Ownership: `in` is borrowed; `out` is borrowed (the driver owns it).
- * Every setter below copies what it is given.
+ * Ownership: `in` and `out` are borrowed; both live in arenas the driver
+ * empties (out before the next event, in before the next input), so a
+ * mapper keeps no pointer into them.  Every setter below copies what it is
+ * given.
  */
 #ifndef SOC_INGEST_H
 #define SOC_INGEST_H
@@ -148,7 +152,7 @@ void ing_append_at(struct ing_val *out, const char *path, struct ing_val *v);
  * intermediate objects are created (a non-object in the way is replaced).
  * Empty strings and NULL are ignored (no field is better than an empty
  * one), so mappers can pass optional vendor fields straight through.  The
- * _s variants take a jansson value from `in` (borrowed) and copy it when
+ * _s variants take a value from `in` (borrowed) and copy it when
  * it is a non-empty string (or, for _n, a number or numeric string).
  * Strings that are not UTF-8 have their bad bytes replaced by U+FFFD.
  */
@@ -232,7 +236,7 @@ void ing_in_put_plain(struct ing_val *o, const char *k, size_t n,
     struct ing_val *v);
 void ing_in_append(struct ing_val *a, struct ing_val *v);
 /* A copy of a jansson value in the record arena, for a mapper that built
- * its input with jansson (Zeek TSV rows, CSV, Windows XML). */
+ * its input with jansson (Zeek TSV rows, Windows XML, embedded JSON). */
 const struct ing_val *ing_in_json(const json_t *j);
 
 const struct ing_val *jv_object_getn(const struct ing_val *o, const char *k,
