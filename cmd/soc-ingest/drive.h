@@ -42,14 +42,10 @@ int ing_dump(const struct ing_val *v, struct soc_buf *b);
 static inline int
 ing_plain8(const char *s)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	uint64_t w, q, b;
+	uint64_t w;
 
 	memcpy(&w, s, 8);
-	q = w ^ (ones * '"');
-	b = w ^ (ones * '\\');
-	return ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b)) & high) == 0;
+	return ing_special8(w) == 0;
 }
 
 #endif

@@ -214,6 +214,22 @@ int ing_is(const struct ing_val *v, enum ing_type t);
 size_t ing_size(const struct ing_val *v);
 
 /*
+ * The bytes of the 8-byte word w that JSON must escape or that are not
+ * ASCII ('"', '\\', below 0x20, 0x80 and above), each flagged by its high
+ * bit: 0 when all eight are plain.  A borrow runs only upward from a byte
+ * truly flagged, so the lowest flag is exact.
+ */
+static inline uint64_t
+ing_special8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & (ones * 0x80);
+}
+
+/*
  * Input events are read into the same values, in an arena of their own
  * (ing_in_*): a JSON input lives while its events are mapped, a record for
  * one event.  Mappers read inputs with the jv_ functions, named after the

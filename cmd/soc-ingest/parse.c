@@ -248,20 +248,13 @@ static const char *
 fast_str_end(const char *p, const char *end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-
-	/* A word at a time: the lowest flagged byte (a borrow only runs up
-	 * from a byte truly flagged) is the closing quote or the end of the
-	 * fast path. */
+	/* A word at a time: the lowest flagged byte is the closing quote
+	 * or the end of the fast path. */
 	for (p++; end - p >= 8; p += 8) {
-		uint64_t w, q, b, f;
+		uint64_t w, f;
 
 		memcpy(&w, p, 8);
-		q = w ^ (ones * '"');
-		b = w ^ (ones * '\\');
-		f = (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-		    ((b - ones) & ~b)) & high;
-		if (f) {
+		if ((f = ing_special8(w)) != 0) {
 			p += __builtin_ctzll(f) / 8;
 			return *p == '"' ? p + 1 : NULL;
 		}

@@ -201,17 +201,6 @@ key8(const char *k, size_t n)
 	return w;
 }
 
-/* Are the 8 bytes of w plain printable ASCII (no '"', '\\' or control)? */
-static inline int
-plain_word(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-
-	return ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b)) & high) == 0;
-}
-
 /*
  * Is s[0..n) valid UTF-8 (1, else 0), and is it plain: no '"', '\\' or
  * control character that JSON must escape?  Most strings are plain
@@ -228,17 +217,17 @@ scan(const char *s, size_t n, int *plain)
 	if (n < 8) {
 		w = key8(s, n) | (0x4141414141414141ULL &
 		    ~((n ? ~0ULL >> (64 - 8 * n) : 0)));
-		if (plain_word(w))
+		if (ing_special8(w) == 0)
 			return 1;
 	} else {
 		for (i = 0; i + 8 <= n; i += 8) {
 			memcpy(&w, s + i, 8);
-			if (!plain_word(w))
+			if (ing_special8(w) != 0)
 				break;
 		}
 		if (i + 8 > n) {
 			memcpy(&w, s + n - 8, 8);
-			if (plain_word(w))
+			if (ing_special8(w) == 0)
 				return 1;
 		}
 	}
