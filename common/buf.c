@@ -46,6 +46,7 @@ soc_buf_grow(struct soc_buf *b, size_t n)
 		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
 	b->p = soc_xrealloc(b->p, cap);
 	b->cap = cap;
+	b->p[b->len] = '\0';	/* a first allocation is terminated too */
 	return 0;
 }
 

@@ -59,6 +59,20 @@ main(void)
 	ok(soc_record_int(&rec, "e", &v) == 0 && v == 100, "1E2 read as 100");
 	is_str(soc_record_str(&rec, "s", &s), "\xc3\xa9\"", "decoded string");
 	ok(soc_record_str(&rec, "n", &s) == NULL, "a number is not a string");
+	{
+		/* A first allocation is terminated: an empty string read into
+		 * a fresh buffer is "" (under ASan, whose fresh memory is 0xbe,
+		 * it was unterminated). */
+		struct soc_buf fresh = SOC_BUF_INIT;
+		struct soc_span er;
+		const char *es = "{\"e\":\"\"}", *got;
+
+		soc_json_validate(es, strlen(es), 64, &er, NULL, NULL);
+		got = soc_record_str(&er, "e", &fresh);
+		ok(got && fresh.len == 0 && strnlen(got, fresh.cap) == 0,
+		    "an empty string in a fresh buffer is terminated");
+		soc_buf_release(&fresh);
+	}
 	j = soc_record_json(&rec, "soc");
 	ok(j && json_integer_value(json_object_get(j, "severity")) == 73,
 	    "a member as a jansson value");
