@@ -366,9 +366,11 @@ lex_next(struct lex *lx)
 		return T_OP;
 	}
 	/* A word: an object path (with quoted steps such as
-	 * hashes.'SHA-256'), a keyword, a number or a prefixed literal. */
+	 * hashes.'SHA-256'), a keyword, a number or a prefixed literal.
+	 * (memchr, not strchr: a NUL byte is no delimiter, else a word of
+	 * it would be empty and the lexer would stand still.) */
 	while (p < lx->end && !isspace((unsigned char)*p) &&
-	    (!strchr("[]()=!<>", *p) || (*p == '[' && p > lx->t &&
+	    (!memchr("[]()=!<>", *p, 8) || (*p == '[' && p > lx->t &&
 	    memchr(lx->t, ':', (size_t)(p - lx->t))))) {
 		if (*p == '[') {	/* a list index in a path: [*], [0] */
 			const char *q = memchr(p, ']', (size_t)(lx->end - p));
@@ -385,6 +387,8 @@ lex_next(struct lex *lx)
 		}
 		p++;
 	}
+	if (p == lx->t)		/* every token consumes a byte */
+		return T_BAD;
 	lx->p = p;
 	lx->tn = (size_t)(p - lx->t);
 	return T_WORD;

@@ -2,6 +2,7 @@
  * and the three file parsers. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ioc.h"
 #include "tap.h"
@@ -101,6 +102,23 @@ main(void)
 	is_str(pattern("[ipv4-addr:value = '1.2.3.4]"), "unterminated string", "unterminated");
 	is_str(pattern("[ipv4-addr:value IN ('1.2.3.4', '1.2.3.5')]"), "", "IN lists skipped");
 	is_str(pattern("[ipv4-addr:value != '1.2.3.4']"), "", "!= never an indicator");
+	{
+		/* A NUL inside IN (...) once made the lexer stand still for
+		 * ever (fuzz/corpus/fuzz-ioc/stix-in-list-nul.txt): the alarm
+		 * turns a hang into a failure. */
+		static const char nul[] = "[file:name IN ('a', \0 'b')] OR "
+		    "[ipv4-addr:value = '10.0.0.1']";
+		const char *why;
+		int n;
+
+		alarm(20);
+		soc_buf_reset(&seen);
+		n = soc_ioc_stix_pattern(nul, sizeof nul - 1, collect, NULL, &why);
+		alarm(0);
+		ok(n == 1 && seen.p && strcmp(seen.p, "ipv4=10.0.0.1") == 0,
+		    "a NUL inside an IN list ends (%d: %s)", n,
+		    n < 0 ? why : seen.p);
+	}
 
 	is_str(parse("# c\n; c\n1.4.0.0/17 ; SBL1\n198.51.100.9\nhttp://x.example/a\n\n", &st),
 	    "cidr=1.4.0.0/17 ipv4=198.51.100.9 url=http://x.example/a", "list");
