@@ -253,7 +253,6 @@ score_state_open(struct score_state *s, const char *state_dir,
 	    (int)(sizeof(migrations) / sizeof(migrations[0])));
 	free(dbpath);
 	s->have_db = 1;
-	if (getenv("SOC_X_PRAGMA")) soc_db_exec(&s->db, getenv("SOC_X_PRAGMA"));
 	load(s);
 	s->st_recent_get = soc_db_prepare(&s->db,
 	    "SELECT feats FROM recent WHERE id = ?1");
