@@ -1,6 +1,11 @@
 /* db: see db.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "err.h"
@@ -75,6 +80,29 @@ defensive(struct soc_db *db)
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 }
 
+/*
+ * A program's database holds what it learned from the alerts (entities,
+ * verdicts, cached lookups): it is created 0600 by us, not 0644 by
+ * SQLite, and SQLite gives its -wal and -shm files the database's mode.
+ * A database an older version left readable by others is narrowed.
+ */
+static void
+create_private(struct soc_db *db)
+{
+	struct stat st;
+	int fd = open(db->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+
+	if (fd < 0)
+		return;		/* sqlite3_open_v2 says why, with its own words */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & 077) &&
+	    fchmod(fd, st.st_mode & 0700) != 0)
+		soc_warn("cannot narrow the mode of '%s': %s", db->path,
+		    strerror(errno));
+	close(fd);
+}
+
 void
 soc_db_open(struct soc_db *db, const char *path,
     const char *const *migrations, int nmigrations)
@@ -84,6 +112,7 @@ soc_db_open(struct soc_db *db, const char *path,
 
 	db->h = NULL;
 	db->path = soc_xstrdup(path);
+	create_private(db);
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK)

@@ -1,9 +1,9 @@
 /*
  * db: SQLite through one door.
  *
- * soc_db_open opens (creating) a program's own database with WAL, a busy
- * timeout, foreign keys and SQLite's defensive mode, then brings its
- * schema up to date: migrations[i] takes the schema from version i to
+ * soc_db_open opens (creating it, mode 0600) a program's own database
+ * with WAL, a busy timeout, foreign keys and SQLite's defensive mode,
+ * then brings its schema up to date: migrations[i] takes the schema from version i to
  * i + 1 (PRAGMA user_version), each in its own transaction.  A database
  * newer than the program is refused.  Statements are prepared with bound
  * parameters only; SQL is never built from data.

@@ -74,8 +74,18 @@ main(void)
 
 	/* db: migrations, persistence, a newer schema refused. */
 	p = soc_state_file(dir, "t.db");
+	umask(022);	/* what SQLite alone turned into 0644 */
 	soc_db_open(&db, p, migrations, 1);
 	is_int(soc_db_version(&db), 1, "first migration applied");
+	ok(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600,
+	    "database created with mode 0600 (%o)", (unsigned)st.st_mode & 0777);
+	{
+		char *wal = soc_xasprintf("%s-wal", p);
+
+		ok(stat(wal, &st) == 0 && (st.st_mode & 0777) == 0600,
+		    "its write-ahead log too");
+		free(wal);
+	}
 	q = soc_db_prepare(&db, "INSERT INTO t (k, v) VALUES (?1, ?2)");
 	sqlite3_bind_text(q, 1, "a'); DROP TABLE t; --", -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, 7);
@@ -111,6 +121,19 @@ main(void)
 		free(none);
 	}
 	free(p);
+	{
+		/* A database an older version left 0644 is narrowed. */
+		char *old = soc_state_file(dir, "old.db");
+
+		soc_db_open(&db, old, migrations, 1);
+		soc_db_close(&db);
+		chmod(old, 0644);
+		soc_db_open(&db, old, migrations, 1);
+		soc_db_close(&db);
+		ok(stat(old, &st) == 0 && (st.st_mode & 0777) == 0600,
+		    "an existing 0644 database is narrowed to 0600");
+		free(old);
+	}
 
 	/* config: errors name file, line and column. */
 	p = soc_state_file(dir, "c.json");
