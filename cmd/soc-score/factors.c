@@ -633,19 +633,48 @@ words(char *buf, size_t size, int n, const char *const *s)
 	return buf;
 }
 
+/* A model feature as a person reads it: "rule@entity=r<SEP>P/R<SEP>HOST"
+ * becomes "rule@entity=P/R@HOST" (the rule key's "r" tag dropped, the
+ * separator shown as the '@' of the name), truncated to size - 1. */
+static const char *
+feat_words(const struct soc_buf *fe, char *buf, size_t size)
+{
+	const char *p = fe->p, *end = fe->p + fe->len;
+	const char *eq = memchr(p, '=', fe->len);
+	size_t len = 0;
+
+	for (; p < end && len + 1 < size; p++) {
+		if (eq && p == eq + 1 && end - p >= 2 && p[0] == 'r' &&
+		    p[1] == '\x1f') {
+			p++;	/* the rule key's tag */
+			continue;
+		}
+		buf[len++] = *p == '\x1f' ? '@' : *p;
+	}
+	buf[len] = 0;
+	return buf;
+}
+
 #define WORDS(buf, size, ...) words((buf), (size), \
 	(int)(sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)), \
 	(const char *const[]){ __VA_ARGS__ })
 
+/* "5 minutes ago", or "5 minutes after this alert" when the last
+ * sighting is later than the alert (input out of order): never "-0". */
 static void
 ago(char *out, size_t n, double ms)
 {
-	if (ms < 3600000.0)
-		snprintf(out, n, "%.0f minutes", ms / 60000.0);
+	const char *dir = ms < 0 ? "after this alert" : "ago";
+
+	ms = fabs(ms);
+	if (ms < 30000.0)
+		snprintf(out, n, "less than a minute %s", dir);
+	else if (ms < 3600000.0)
+		snprintf(out, n, "%.0f minutes %s", ms / 60000.0, dir);
 	else if (ms < 2 * DAY_MS)
-		snprintf(out, n, "%.1f hours", ms / 3600000.0);
+		snprintf(out, n, "%.1f hours %s", ms / 3600000.0, dir);
 	else
-		snprintf(out, n, "%.1f days", ms / DAY_MS);
+		snprintf(out, n, "%.1f days %s", ms / DAY_MS, dir);
 }
 
 static const char *
@@ -726,7 +755,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 			continue;
 		ago(when, sizeof(when), (double)(a->ts - e->last));
 		factor(f, pair_name[k], pts, "%s: %.0f times before, "
-		    "%.2f recently (half-life %.0f h), last %s ago",
+		    "%.2f recently (half-life %.0f h), last %s",
 		    pair_words(k, a, what, sizeof(what)), e->total, c,
 		    p->half_life_s / 3600, when);
 	}
@@ -893,13 +922,13 @@ learned(struct score_state *s, struct alert *a, struct factors *f)
 	why[0] = 0;
 	for (i = 0; i < 2; i++) {
 		size_t l = strlen(why);
-		const char *fe;
+		char fw[256];
 
 		if (bi[i] < 0 || best[i] == 0)
 			continue;
-		fe = a->feat[bi[i]].p;
-		snprintf(why + l, sizeof(why) - l, "%s%.*s %+.1f",
-		    l ? ", " : "; strongest: ", (int)strcspn(fe, "\x1f"), fe,
+		snprintf(why + l, sizeof(why) - l, "%s%s %+.1f",
+		    l ? ", " : "; strongest: ",
+		    feat_words(&a->feat[bi[i]], fw, sizeof(fw)),
 		    s->model.w[idx[bi[i]]] * p->model_scale);
 	}
 	factor(f, "model", pts, "model trained on %llu analyst verdicts%s",
