@@ -602,6 +602,39 @@ span_time(const struct soc_span *root, const char *path)
 	return ms;
 }
 
+/* Append the label s[0..n) to the JSON array being built in pc->labels
+ * (opened by the caller) unless it is there already: STIX's
+ * indicator_types and labels, or a MISP event's and its attribute's tags,
+ * often name the same thing ("c2" once, not twice).  An element is found
+ * as its literal between '[' or ',' and ',' or the end: a quote inside a
+ * literal is escaped, so no literal can match inside another. */
+static void
+label_push(struct pctx *pc, const char *s, size_t n)
+{
+	struct soc_buf *l = &pc->labels;
+	size_t mark = l->len, lit, i;
+
+	if (soc_buf_addch(l, ',') < 0 || soc_buf_add_json_str(l, s, n) < 0) {
+		l->len = mark;
+		l->p[mark] = 0;
+		return;
+	}
+	lit = l->len - mark - 1;
+	for (i = 0; i + lit <= mark; i++)
+		if ((l->p[i] == '[' || l->p[i] == ',') && i + 1 + lit <= mark &&
+		    memcmp(l->p + i + 1, l->p + mark + 1, lit) == 0 &&
+		    (i + 1 + lit == mark || l->p[i + 1 + lit] == ',')) {
+			l->len = mark;		/* a duplicate: undo */
+			l->p[mark] = 0;
+			return;
+		}
+	if (mark == 1) {	/* the first element: no comma after '[' */
+		memmove(l->p + 1, l->p + 2, lit);
+		l->len--;
+		l->p[l->len] = 0;
+	}
+}
+
 /* Append the strings of an array (or one string) at path to the JSON
  * array being built in pc->labels (opened by the caller). */
 static void
@@ -631,9 +664,7 @@ labels_add(struct pctx *pc, const struct soc_span *root, const char *path,
 		soc_buf_reset(&d);
 		if (soc_json_str_decode(&s, &d) < 0 || d.len == 0)
 			continue;
-		if (pc->labels.len > 1)
-			soc_buf_addch(&pc->labels, ',');
-		soc_buf_add_json_str(&pc->labels, d.p, d.len);
+		label_push(pc, d.p, d.len);
 	}
 	soc_buf_release(&d);
 }
@@ -823,16 +854,10 @@ misp_attribute(struct pctx *pc, const struct soc_span *a, const char *evtags)
 		x.last_seen = span_time(a, "timestamp");
 	soc_buf_reset(&pc->labels);
 	soc_buf_addstr(&pc->labels, evtags);
-	if (to_ids) {
-		if (pc->labels.len > 1)
-			soc_buf_addch(&pc->labels, ',');
-		soc_buf_addstr(&pc->labels, "\"to_ids\"");
-	}
-	if (span_str(a, "category", &pc->s) && pc->s.len) {
-		if (pc->labels.len > 1)
-			soc_buf_addch(&pc->labels, ',');
-		soc_buf_add_json_str(&pc->labels, pc->s.p, pc->s.len);
-	}
+	if (to_ids)
+		label_push(pc, "to_ids", 6);
+	if (span_str(a, "category", &pc->s) && pc->s.len)
+		label_push(pc, pc->s.p, pc->s.len);
 	labels_add(pc, a, "Tag", "name");
 	soc_buf_addch(&pc->labels, ']');
 	x.labels = pc->labels.p;

@@ -44,6 +44,23 @@ pattern(const char *p)
 	return seen.p ? seen.p : "";
 }
 
+static void
+collect_labels(void *arg, const struct soc_ioc *ioc)
+{
+	(void)arg;
+	soc_buf_addf(&seen, "%s%s", seen.len ? " " : "", ioc->labels);
+}
+
+static const char *
+labels(const char *data)
+{
+	struct soc_ioc_stats st;
+
+	soc_buf_reset(&seen);
+	soc_ioc_parse("test", data, strlen(data), collect_labels, NULL, &st);
+	return seen.p ? seen.p : "";
+}
+
 static const char *
 parse(const char *data, struct soc_ioc_stats *st)
 {
@@ -143,6 +160,18 @@ main(void)
 	    "domain=a.example ipv4=10.0.0.1 sha1=da39a3ee5e6b4b0d3255bfef95601890afd80709",
 	    "MISP composite attributes");
 	ok(st.format == SOC_IOC_FMT_MISP && st.unsupported == 1, "MISP: regkey unsupported");
+	is_str(labels("{\"type\":\"bundle\",\"objects\":[{\"type\":\"indicator\","
+	    "\"indicator_types\":[\"c2\",\"x\\\",\\\"c2\"],\"labels\":[\"c2\",\"x\","
+	    "\"c2x\",\"c\"],\"pattern\":\"[ipv4-addr:value = '1.2.3.4']\","
+	    "\"pattern_type\":\"stix\"}]}"),
+	    "[\"c2\",\"x\\\",\\\"c2\",\"x\",\"c2x\",\"c\"]",
+	    "STIX: a label named twice is listed once");
+	is_str(labels("{\"Event\":{\"Tag\":[{\"name\":\"tlp:amber\"},{\"name\":"
+	    "\"c2\"}],\"Attribute\":[{\"type\":\"ip-dst\",\"value\":\"10.0.0.1\","
+	    "\"to_ids\":true,\"category\":\"c2\",\"Tag\":[{\"name\":\"to_ids\"},"
+	    "{\"name\":\"tlp:amber\"},{\"name\":\"new\"}]}]}}"),
+	    "[\"tlp:amber\",\"c2\",\"to_ids\",\"new\"]",
+	    "MISP: the event's and the attribute's tags merged without repeats");
 	parse("{\"type\":\"bundle\",\n\"objects\":[,]}", &st);
 	ok(st.errors == 1, "invalid JSON is an error");
 	parse("{\"hello\":1}", &st);
