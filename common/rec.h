@@ -1,0 +1,93 @@
+/*
+ * rec: a view of one stream record, indexed once.
+ *
+ * soc_rec_index walks a validated JSON object line once and notes every
+ * top-level member and every member of the top-level "soc" object (key
+ * and value spans into the caller's line).  Reads by dotted path start
+ * from that index, so a stage never re-scans the line from its first
+ * byte for each field; soc_rec_splice writes the line with soc.KEY set,
+ * copying every other byte unchanged, through the same index.
+ *
+ * Duplicate keys (socpipe-record(7)): the last member of a name wins,
+ * for readers and writers alike, as in jansson, jq and Python.  With two
+ * top-level "soc" objects the last is the record's soc: kind is read
+ * from it and a stage's member is spliced into it.
+ *
+ * The view borrows the line: it is valid while the line's bytes are.
+ * A view is reused record after record (soc_rec_index resets it); its
+ * arrays grow to the widest record seen and are freed by soc_rec_release.
+ */
+#ifndef SOC_REC_H
+#define SOC_REC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "json.h"
+
+/* soc.kind, as the stage loop dispatches on it. */
+enum soc_kind {
+	SOC_KIND_NONE = 0,	/* no soc, or no soc.kind */
+	SOC_KIND_OTHER,		/* a kind not named below: passed through */
+	SOC_KIND_ALERT,
+	SOC_KIND_INCIDENT,
+	SOC_KIND_DECISION,
+	SOC_KIND_ACTION,
+	SOC_KIND_FEEDBACK,
+	SOC_KIND_REJECT,
+	SOC_KIND_BAD,		/* soc is not an object, or soc.kind not a string */
+};
+
+struct soc_rec_member {
+	struct soc_span key;	/* the key with its quotes */
+	struct soc_span val;
+};
+
+struct soc_rec {
+	const char *line;	/* the record's bytes (borrowed) */
+	size_t len;
+	struct soc_span root;	/* the top-level object */
+	struct soc_rec_member *top, *soc;
+	size_t ntop, nsoc, captop, capsoc;
+	int soc_at;		/* index in top of the soc that counts; -1 */
+	int plain;		/* no key holds a dot or an escape: the index
+				 * answers every path (else paths fall back to
+				 * soc_json_path's flat-key rules) */
+	enum soc_kind kind;
+	struct soc_buf tmp;	/* soc_rec_str's decoding */
+};
+
+void soc_rec_init(struct soc_rec *r);
+void soc_rec_release(struct soc_rec *r);
+/* Index root (a validated object inside line[0..len)). */
+void soc_rec_index(struct soc_rec *r, const char *line, size_t len,
+    const struct soc_span *root);
+
+/* The value at a dotted path (json.h's rules); SOC_JSON_NONE if absent. */
+enum soc_json_type soc_rec_get(const struct soc_rec *r, const char *path,
+    struct soc_span *out);
+/* The string at path decoded into out (reset first); NULL when absent,
+ * not a string or undecodable, else out->p, always NUL-terminated. */
+const char *soc_rec_str(const struct soc_rec *r, const char *path,
+    struct soc_buf *out);
+/* The integer at path: 0, or -1 when absent or not an integer. */
+int soc_rec_int(const struct soc_rec *r, const char *path, int64_t *v);
+/* soc.KEY (a member of the soc that counts); SOC_JSON_NONE if absent. */
+enum soc_json_type soc_rec_soc(const struct soc_rec *r, const char *key,
+    struct soc_span *out);
+/* The name of a kind ("alert", ...); "" for NONE and BAD. */
+const char *soc_kind_name(enum soc_kind k);
+
+/*
+ * Append to out the record with soc.KEY set to val[0..vlen) (compact
+ * JSON): the old soc.KEY's value replaced in place (the last one, when
+ * there are several), else the member added at the end of soc; a record
+ * without soc gets {"soc":{KEY:val}} at its end.  Every other byte is
+ * copied unchanged.  Returns 0, or -1 when soc is not an object or out's
+ * maximum is reached (out is then as it was).
+ */
+int soc_rec_splice(const struct soc_rec *r, const char *key,
+    const char *val, size_t vlen, struct soc_buf *out);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * stage: the loop every filter program runs on.
+ *
+ * A program describes itself in a struct soc_stage_def (its name, the
+ * member of soc it writes, the soc.kinds it handles, the database it
+ * owns, its options and verbs, and callbacks for its domain work) and
+ * hands it to soc_stage_main, which does the rest the same way in every
+ * program:
+ *
+ *   - options: -h/--help, -V/--version, --state DIR, --config FILE,
+ *     --rejects FILE, --max-line BYTES, --stats, --wait SECONDS, then the
+ *     program's own; a verb (the first operand naming one of def->verbs)
+ *     takes over with the remaining arguments;
+ *   - state: the state directory is resolved and created; when the
+ *     program owns a database, the exclusive lock STATE/NAME.lock is taken
+ *     BEFORE any input is read.  A second writer on the same state waits
+ *     up to --wait seconds (default 0) and otherwise exits 75 at once,
+ *     having read nothing;
+ *   - reading: FILEs or stdin, through the ndjson reader; every line is
+ *     validated and indexed once (struct soc_rec);
+ *   - dispatch: a record whose soc is not an object, or that has no
+ *     soc.kind (raw vendor JSON that skipped soc-ingest), is a reject
+ *     with a reason naming the fix; a record of a kind the stage does not
+ *     handle passes through byte for byte; the others go to def->record;
+ *   - accounting: for each record handed to def->record the program calls
+ *     exactly one of soc_stage_pass, soc_stage_splice, soc_stage_reject
+ *     or soc_stage_hold (a record kept back, e.g. waiting for a lookup,
+ *     that soc_stage_release writes later); soc_stage_emit adds new
+ *     records (incidents, decisions, actions) at any time.  At the end
+ *     records in = out + rejected (+ held, which must be 0);
+ *   - checkpoints: def->checkpoint runs every def->checkpoint_every
+ *     records and before the end, so a crash loses at most that much;
+ *   - the end: def->finish, then --stats (records in, out, emitted,
+ *     rejected, passed through, seconds) on stderr, and the exit status:
+ *     74 on an I/O error, 65 when anything was rejected, else the
+ *     program's own status, else 0.  Long runs show progress on stderr
+ *     when it is a terminal.
+ *
+ * A program keeps its own state in a static struct and reaches the loop
+ * through the struct soc_stage handed to every callback.
+ */
+#ifndef SOC_STAGE_H
+#define SOC_STAGE_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "err.h"
+#include "ndjson.h"
+#include "opt.h"
+#include "rec.h"
+
+struct soc_stage;
+
+/* A verb: `PROG NAME ...`.  run gets argv[0] = NAME; the common options
+ * before the verb are already parsed into st->opts. */
+struct soc_stage_verb {
+	const char *name;
+	int (*run)(struct soc_stage *st, int argc, char **argv);
+};
+
+struct soc_stage_def {
+	const char *name;	/* the program: "soc-score" */
+	const char *member;	/* what it splices: "score" for soc.score */
+	const char *db;		/* its database ("score.db"), locked while
+				 * the filter runs; NULL when it owns none */
+	/* The kinds handed to record(); a bit per enum soc_kind. */
+	unsigned kinds;
+	/* Usage text (the SYNOPSIS lines, without "usage: "); printed by
+	 * --help to stdout and by a usage error to stderr. */
+	const char *usage;
+	/* The program's own long options and their handler (c, optarg);
+	 * 0 when handled, -1 for a usage error.  May be NULL. */
+	const struct option *opts;
+	int (*opt)(struct soc_stage *st, int c, const char *arg);
+	const struct soc_stage_verb *verbs;	/* NULL-terminated; may be NULL */
+
+	/* The filter.  start: after options, state and lock, before the
+	 * first record; a status other than 0 ends the run with it. */
+	int (*start)(struct soc_stage *st, int argc, char **argv);
+	/* One record of a handled kind (r->kind). */
+	void (*record)(struct soc_stage *st, struct soc_rec *r);
+	/* The reader would block (or the input ended, fd -1): wait for fd
+	 * and the program's own work (transfers) together, up to ms, and
+	 * release what is ready.  NULL: the reader just reads. */
+	void (*idle)(struct soc_stage *st, int fd, int ms);
+	/* Are records held?  The loop keeps calling idle(-1) at the end of
+	 * input until it says no. */
+	int (*busy)(struct soc_stage *st);
+	unsigned long checkpoint_every;		/* 0: only at the end */
+	void (*checkpoint)(struct soc_stage *st);
+	/* After the last record; returns the program's status (0 when
+	 * all went well). */
+	int (*finish)(struct soc_stage *st);
+	/* Lines of its own for --stats ("  12 incidents opened"). */
+	void (*stats)(struct soc_stage *st, FILE *fp);
+};
+
+#define SOC_KIND_BIT(k) (1u << (k))
+
+struct soc_stage {
+	const struct soc_stage_def *def;
+	struct soc_opts opts;
+	int stats;		/* --stats */
+	int64_t wait_s;		/* --wait */
+	char *state;		/* the state directory, created (after start
+				 * of the filter or soc_stage_state) */
+	int lockfd;		/* -1 until soc_stage_lock */
+	struct soc_out out;
+	struct soc_rejects rej;
+	struct soc_reader *in;	/* the reader of the current record */
+	int64_t now;		/* soc_clock_now() at start */
+	/* Counts for --stats and the accounting check. */
+	unsigned long long nin, nout, npass, nreject, nemit, nheld;
+	int status;		/* the worst status the program reported */
+	struct soc_buf line;	/* soc_stage_splice's output */
+	void *prog;		/* the program's own, if it wants */
+};
+
+/* Run the program: options, verbs or the filter.  Returns the exit
+ * status for main to return. */
+int soc_stage_main(const struct soc_stage_def *def, int argc, char **argv);
+
+/* Print usage (to stdout and exit 0 when status is 0, else to stderr
+ * with the reason, when not NULL, and exit status). */
+_Noreturn void soc_stage_usage(struct soc_stage *st, int status,
+    const char *why);
+
+/* The state directory, created; and the lock on the program's database,
+ * for verbs that write it (the filter takes it itself).  The lock dies
+ * with 75 when another writer holds it past --wait. */
+const char *soc_stage_state(struct soc_stage *st);
+void soc_stage_lock(struct soc_stage *st);
+/* STATE/name, a new string. */
+char *soc_stage_path(struct soc_stage *st, const char *name);
+
+/* The outcome of one record (exactly one per record handed over). */
+void soc_stage_pass(struct soc_stage *st, const struct soc_rec *r);
+/* Write r with soc.MEMBER = val[0..vlen); a record that cannot take it
+ * (soc not an object, too large) is rejected with the reason. */
+void soc_stage_splice(struct soc_stage *st, const struct soc_rec *r,
+    const char *val, size_t vlen);
+void soc_stage_reject(struct soc_stage *st, const struct soc_rec *r,
+    const char *fmt, ...) SOC_PRINTF(3, 4);
+/* Keep r back: the program has copied what it needs and will write it
+ * with soc_stage_release (any line, e.g. the spliced copy). */
+void soc_stage_hold(struct soc_stage *st, const struct soc_rec *r);
+void soc_stage_release(struct soc_stage *st, const char *line, size_t len);
+/* A new record of the program's own (one JSON object, no newline). */
+void soc_stage_emit(struct soc_stage *st, const char *line, size_t len);
+/* A status for the end (the worst wins: 74 > 69 > 75 > 65 > others). */
+void soc_stage_fail(struct soc_stage *st, int status);
+
+#endif
