@@ -24,10 +24,11 @@
  *     handle passes through byte for byte; the others go to def->record;
  *   - accounting: for each record handed to def->record the program calls
  *     exactly one of soc_stage_pass, soc_stage_splice, soc_stage_reject
- *     or soc_stage_hold (a record kept back, e.g. waiting for a lookup,
+ *     soc_stage_consume or soc_stage_hold (a record kept back, e.g. waiting for a lookup,
  *     that soc_stage_release writes later); soc_stage_emit adds new
  *     records (incidents, decisions, actions) at any time.  At the end
- *     records in = out + rejected (+ held, which must be 0);
+ *     records in = out + rejected + consumed (+ held, which must
+ *     be 0);
  *   - checkpoints: def->checkpoint runs every def->checkpoint_every
  *     records and before the end, so a crash loses at most that much;
  *   - the end: def->finish, then --stats (records in, out, emitted,
@@ -105,6 +106,8 @@ struct soc_stage {
 	struct soc_opts opts;
 	int stats;		/* --stats */
 	int64_t wait_s;		/* --wait */
+	int readonly;		/* the run only reads the database: no lock
+				 * (set by an option handler, before start) */
 	char *state;		/* the state directory, created (after start
 				 * of the filter or soc_stage_state) */
 	int lockfd;		/* -1 until soc_stage_lock */
@@ -113,7 +116,11 @@ struct soc_stage {
 	struct soc_reader *in;	/* the reader of the current record */
 	int64_t now;		/* soc_clock_now() at start */
 	/* Counts for --stats and the accounting check. */
-	unsigned long long nin, nout, npass, nreject, nemit, nheld;
+	unsigned long long nin, nout, npass, nreject, nemit, nheld, nconsumed;
+	unsigned long long nlines;	/* non-blank lines read */
+	unsigned long outcomes, since_checkpoint;
+	int tty;		/* stderr is a terminal: show progress */
+	double shown;		/* when progress was last shown */
 	int status;		/* the worst status the program reported */
 	struct soc_buf line;	/* soc_stage_splice's output */
 	void *prog;		/* the program's own, if it wants */
@@ -122,6 +129,17 @@ struct soc_stage {
 /* Run the program: options, verbs or the filter.  Returns the exit
  * status for main to return. */
 int soc_stage_main(const struct soc_stage_def *def, int argc, char **argv);
+
+/* Parse the common options and own (NULL-terminated, may be NULL; fn
+ * handles them) in argv[1..]: for a verb, whose argv[0] is its name.
+ * Returns the index of the first operand. */
+int soc_stage_getopt(struct soc_stage *st, int argc, char **argv,
+    const struct option *own,
+    int (*fn)(struct soc_stage *st, int c, const char *arg));
+/* The filter over FILEs argv[0..argc) (stdin when none): what
+ * soc_stage_main runs without a verb, and what a verb that is a variant
+ * of the filter (soc-score learn) calls after setting its mode. */
+int soc_stage_run(struct soc_stage *st, int argc, char **argv);
 
 /* Print usage (to stdout and exit 0 when status is 0, else to stderr
  * with the reason, when not NULL, and exit status). */
@@ -144,10 +162,17 @@ void soc_stage_splice(struct soc_stage *st, const struct soc_rec *r,
     const char *val, size_t vlen);
 void soc_stage_reject(struct soc_stage *st, const struct soc_rec *r,
     const char *fmt, ...) SOC_PRINTF(3, 4);
+/* r was taken into the program's state and is deliberately not written
+ * (soc-score learn consumes feedback). */
+void soc_stage_consume(struct soc_stage *st, const struct soc_rec *r);
 /* Keep r back: the program has copied what it needs and will write it
  * with soc_stage_release (any line, e.g. the spliced copy). */
 void soc_stage_hold(struct soc_stage *st, const struct soc_rec *r);
 void soc_stage_release(struct soc_stage *st, const char *line, size_t len);
+/* A held record that cannot be written after all: rejected with where
+ * it came from. */
+void soc_stage_release_reject(struct soc_stage *st, const char *file,
+    unsigned long lineno, const char *line, size_t len, const char *why);
 /* A new record of the program's own (one JSON object, no newline). */
 void soc_stage_emit(struct soc_stage *st, const char *line, size_t len);
 /* A status for the end (the worst wins: 74 > 69 > 75 > 65 > others). */

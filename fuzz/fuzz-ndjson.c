@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "ndjson.h"
-#include "record.h"
+#include "rec.h"
 
 #include <jansson.h>
 
@@ -22,9 +22,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fds[2];
 	struct soc_reader r;
 	struct soc_rejects rej;
+	static const char *const paths[] = {
+		"soc", "soc.kind", "soc.id", "a.0.b", "a", "event.kind", "x.y",
+		"soc.score.value", "",
+	};
 	struct soc_span rec, v;
+	struct soc_rec rv;
 	struct soc_buf b = SOC_BUF_INIT;
 	unsigned long long nrec = 0;
+	size_t i;
 	FILE *f;
 
 	/* The reader takes a descriptor: hand it the bytes through a file. */
@@ -36,6 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fds[0] = dup(fileno(f));
 	lseek(fds[0], 0, SEEK_SET);
 	soc_rejects_open(&rej, NULL);
+	soc_rec_init(&rv);
 	rej.quiet = 1;
 	memset(&r, 0, sizeof r);
 	if (soc_reader_open(&r, "/dev/null", 256, NULL, &rej) < 0)
@@ -64,10 +71,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			json_decref(j);
 		}
-		soc_json_path(&rec, "soc.kind", &v);
-		soc_json_path(&rec, "a.0.b", &v);
+		/* The record view answers every path as json.h does. */
+		soc_rec_index(&rv, r.line, r.len, &rec);
+		for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+			struct soc_span w;
+
+			if (soc_json_path(&rec, paths[i], &v) !=
+			    soc_rec_get(&rv, paths[i], &w) || v.p != w.p ||
+			    v.len != w.len)
+				abort();
+		}
 		soc_buf_reset(&b);
-		if (soc_record_splice(&rec, "x", "{\"y\":1}", 7, &b) == 0) {
+		if (soc_rec_splice(&rv, "x", "{\"y\":1}", 7, &b) == 0) {
 			const char *why;
 			size_t off;
 
@@ -79,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* a line was lost */
 	soc_reader_close(&r);
 	soc_rejects_close(&rej);
+	soc_rec_release(&rv);
 	soc_buf_release(&b);
 	fclose(f);
 	return 0;

@@ -4,7 +4,7 @@
 # of other records, rejects, idempotence, exit codes.
 . "$(dirname "$0")/lib.sh"
 command -v mandoc >/dev/null 2>&1 || skip_all 'mandoc not installed'
-plan 22
+plan 23
 MAN="$SOC_TOP/man/soc-enrich.1"
 E="$FIX/enrich"
 export SOC_NOW=2026-11-22T12:00:00Z
@@ -32,14 +32,16 @@ soc-enrich intel import "$E"/intel/* >/dev/null
 soc-enrich assets import "$E/assets.csv" >/dev/null
 soc-enrich identities import "$E/identities.json" >/dev/null
 soc-enrich zones import "$E/zones.csv" >/dev/null
-check_exit 'the fixtures: one bad line makes 65' 65 \
+check_exit 'the fixtures: two bad lines make 65' 65 \
 	'soc-enrich --rejects "$T/rej" "$E/alerts.ndjson" >"$T/out" 2>"$T/err"'
 check_same 'golden output' "$E/expected.ndjson" "$T/out"
-check 'the reject names file and line' \
-	'grep -q "^soc-enrich: .*alerts.ndjson:9: " "$T/err" && test "$(wc -l <"$T/err")" -eq 1'
+check 'the rejects name file and line' \
+	'grep -q "^soc-enrich: .*alerts.ndjson:9: invalid JSON" "$T/err" && test "$(wc -l <"$T/err")" -eq 2'
+check 'a record without soc.kind is a reject that names the fix' \
+	'grep -q "^soc-enrich: .*alerts.ndjson:7: no soc.kind: not a socpipe record (normalise raw events with soc-ingest first)" "$T/err"'
 check 'the reject sink holds the line' \
 	'grep -q "this line is not JSON" "$T/rej" && grep -q "\"kind\":\"reject\"" "$T/rej"'
-sed -n '5,7p' "$E/alerts.ndjson" >"$T/other.in"
+sed -n '5,6p' "$E/alerts.ndjson" >"$T/other.in"
 grep -v '"kind":"alert"' "$T/out" >"$T/other.out"
 check_same 'records that are not alerts pass byte for byte' "$T/other.in" "$T/other.out"
 check 'every other byte of an alert is kept' \

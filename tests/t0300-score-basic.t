@@ -3,7 +3,7 @@
 # field order, --no-learn, exit codes.
 . "$(dirname "$0")/lib.sh"
 F=$FIX/score
-plan 25
+plan 26
 
 score() { jq -c '.soc.score | [.value, .disposition, [.factors[] | [.name, .points]]]' "$@"; }
 
@@ -29,7 +29,7 @@ check_same 'familiar alert auto-closes' want got
 # Everything but soc.score passes through byte for byte.
 sed 's/,"score":{.*}}}$/}}/' out1 >stripped
 check_same 'only soc.score is added' "$F/alert-a.ndjson" stripped
-soc-score --no-learn "$F/passthrough.ndjson" >pass
+check_exit 'other kinds: exit 0' 0 'soc-score --no-learn "$F/passthrough.ndjson" >pass'
 check_same 'non-alert records pass byte for byte' "$F/passthrough.ndjson" pass
 
 # Enrichment: severity 90 -> (90 - 50) * 0.4 = 16, asset criticality 95

@@ -1,5 +1,5 @@
 /*
- * soc-enrich internals: what main.c, context.c, record.c share.
+ * soc-enrich internals: what main.c, context.c, observe.c share.
  *
  * enrich.db holds the intel (common/intel.h), the assets, identities and
  * zones (context.c) and the lookup cache (common/lookup.h); its schema is

@@ -27,11 +27,9 @@
 #include "clock.h"
 #include "config.h"
 #include "http.h"
-#include "enrich_record.h"
 #include "err.h"
-#include "ndjson.h"
-#include "opt.h"
-#include "record.h"
+#include "observe.h"
+#include "stage.h"
 #include "state.h"
 
 #define WINDOW 4096
@@ -44,11 +42,13 @@ static const char *const migrations[] = {
 	SOC_INTEL_SCHEMA_2,
 };
 
-/* A record waiting for its lookups. */
+/* A record waiting for its lookups (or behind one that is). */
 struct pend {
 	char *line;
 	size_t len;
 	struct soc_span root;		/* into line */
+	char *file;			/* where it came from, for a reject */
+	unsigned long lineno;
 	char *head;			/* soc.enrich so far; NULL: pass through */
 	size_t headlen;
 	char *prior;			/* NULL: no correlate.db */
@@ -58,50 +58,48 @@ struct pend {
 };
 
 static struct {
-	struct soc_opts o;
+	struct soc_stage *st;
 	int offline;
-	char *state;
+	const char *source;		/* intel import's options */
+	int confidence;
+	int64_t ttl_ms;
+	const char *state;
 	struct soc_db db;
 	struct soc_intel intel;
 	struct context ctx;
 	struct enricher er;
 	struct soc_lookup *lk;
 	struct soc_db corr;	/* soc-correlate's, read-only; .h NULL when absent */
-	struct soc_out out;
-	struct soc_rejects rej;
-	struct soc_buf kind, head, val, line;
+	json_t *cfg;
+	char *cfgpath;
+	struct soc_rec held;		/* a pending record, indexed again */
+	struct soc_buf head, val, line;
 	struct pend win[WINDOW];
 	size_t whead, wcount, wbytes;
 	unsigned long long nalerts;
 } g;
 
-static void
-usage(int status)
-{
-	FILE *fp = status ? stderr : stdout;
+static const char usage_text[] =
+    "usage: soc-enrich [--state DIR] [--config FILE] [--offline] [--rejects FILE]\n"
+    "                  [--max-line BYTES] [--stats] [--wait SECONDS] [FILE ...]\n"
+    "       soc-enrich intel import [--source NAME] [--confidence N] [--ttl DAYS] FILE ...\n"
+    "       soc-enrich intel list | expire | stats\n"
+    "       soc-enrich assets import FILE ...\n"
+    "       soc-enrich identities import FILE ...\n"
+    "       soc-enrich zones import FILE\n"
+    "       soc-enrich cache stats | clear\n"
+    "       soc-enrich -h | --help | -V | --version\n";
 
-	fprintf(fp,
-	    "usage: soc-enrich [--state DIR] [--config FILE] [--offline] [--rejects FILE]\n"
-	    "                  [--max-line BYTES] [FILE ...]\n"
-	    "       soc-enrich intel import [--source NAME] [--confidence N] [--ttl DAYS] FILE ...\n"
-	    "       soc-enrich intel list | expire | stats\n"
-	    "       soc-enrich assets import FILE ...\n"
-	    "       soc-enrich identities import FILE ...\n"
-	    "       soc-enrich zones import FILE\n"
-	    "       soc-enrich cache stats | clear\n"
-	    "       soc-enrich --help | --version\n");
-	if (status == 0)
-		fprintf(fp, "Configuration, importers and output fields: man soc-enrich\n");
-	exit(status);
-}
-
+/* Open enrich.db; a verb that writes it (write set) takes the lock. */
 static void
-open_db(void)
+open_db(int write)
 {
 	char *path;
 
-	g.state = soc_state_dir(g.o.state);
-	path = soc_state_file(g.state, "enrich.db");
+	if (write)
+		soc_stage_lock(g.st);
+	g.state = soc_stage_state(g.st);
+	path = soc_stage_path(g.st, "enrich.db");
 	soc_db_open(&g.db, path, migrations,
 	    (int)(sizeof migrations / sizeof migrations[0]));
 	free(path);
@@ -111,7 +109,6 @@ static void
 close_db(void)
 {
 	soc_db_close(&g.db);
-	free(g.state);
 }
 
 /* ---- intel import ---- */
@@ -177,49 +174,58 @@ source_of(const char *path)
 }
 
 static int
+import_opt(struct soc_stage *st, int c, const char *arg)
+{
+	int64_t v;
+
+	switch (c) {
+	case OPT_SOURCE:
+		if (!*arg)
+			soc_stage_usage(st, SOC_EX_USAGE, "--source: empty name");
+		g.source = arg;
+		return 0;
+	case OPT_CONFIDENCE:
+		if (soc_parse_i64(arg, 0, 100, &v) < 0)
+			soc_die(SOC_EX_USAGE, "bad confidence '%s' (0-100)", arg);
+		g.confidence = (int)v;
+		return 0;
+	case OPT_TTL:
+		if (soc_parse_i64(arg, 1, 36500, &v) < 0)
+			soc_die(SOC_EX_USAGE, "bad ttl '%s' (days, 1-36500)", arg);
+		g.ttl_ms = v * 86400000LL;
+		return 0;
+	}
+	return -1;
+}
+
+static int
 cmd_intel_import(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
 		{ "ttl", required_argument, NULL, OPT_TTL },
-		SOC_OPT_LONG
+		{ NULL, 0, NULL, 0 }
 	};
-	const char *source = NULL;
-	int confidence = -1, c, rc = 0, i;
-	int64_t v, ttl_ms = 0;
+	const char *source;
+	int confidence, rc = 0, i;
+	int64_t ttl_ms;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		switch (c) {
-		case OPT_SOURCE:
-			if (!*optarg)
-				usage(SOC_EX_USAGE);
-			source = optarg;
-			break;
-		case OPT_CONFIDENCE:
-			if (soc_parse_i64(optarg, 0, 100, &v) < 0)
-				soc_die(SOC_EX_USAGE, "bad confidence '%s' (0-100)", optarg);
-			confidence = (int)v;
-			break;
-		case OPT_TTL:
-			if (soc_parse_i64(optarg, 1, 36500, &v) < 0)
-				soc_die(SOC_EX_USAGE, "bad ttl '%s' (days, 1-36500)", optarg);
-			ttl_ms = v * 86400000LL;
-			break;
-		default:
-			if (!soc_opt_common(c, optarg, &g.o, usage))
-				usage(SOC_EX_USAGE);
-		}
-	}
-	if (optind >= argc)
-		usage(SOC_EX_USAGE);
-	open_db();
+	g.confidence = -1;
+	i = soc_stage_getopt(g.st, argc, argv, lo, import_opt);
+	source = g.source;
+	confidence = g.confidence;
+	ttl_ms = g.ttl_ms;
+	if (i >= argc)
+		soc_stage_usage(g.st, SOC_EX_USAGE, "intel import: no FILE");
+	argv += i - 1;
+	argc -= i - 1;
+	open_db(1);
 	/* A big import touches every page of the table and its indexes:
 	 * keep more of them than the default 2 MiB between spills. */
 	soc_db_exec(&g.db, "PRAGMA cache_size=-131072");
 	soc_intel_init(&g.intel, &g.db, soc_clock_now());
-	for (i = optind; i < argc; i++) {
+	for (i = 1; i < argc; i++) {
 		struct import im = { NULL, confidence, ttl_ms, 0, 0 };
 		struct soc_ioc_stats st;
 		char *src = source ? soc_xstrdup(source) : source_of(argv[i]);
@@ -257,15 +263,16 @@ cmd_intel_import(int argc, char **argv)
 }
 
 static int
-cmd_intel(int argc, char **argv)
+cmd_intel(struct soc_stage *st, int argc, char **argv)
 {
+	g.st = st;
 	if (argc < 2)
-		usage(SOC_EX_USAGE);
+		soc_stage_usage(st, SOC_EX_USAGE, "intel: import, list, expire or stats?");
 	if (strcmp(argv[1], "import") == 0)
 		return cmd_intel_import(argc - 1, argv + 1);
 	if (argc != 2)
-		usage(SOC_EX_USAGE);
-	open_db();
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
+	open_db(strcmp(argv[1], "expire") == 0);
 	soc_intel_init(&g.intel, &g.db, soc_clock_now());
 	if (strcmp(argv[1], "list") == 0)
 		soc_intel_list(&g.intel, stdout);
@@ -278,7 +285,7 @@ cmd_intel(int argc, char **argv)
 		if (n > 0)	/* rebuild the index now, as an import does */
 			soc_intel_load(&g.intel);
 	} else
-		usage(SOC_EX_USAGE);
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
 	soc_intel_release(&g.intel);
 	close_db();
 	if (fflush(stdout) == EOF || ferror(stdout))
@@ -287,17 +294,18 @@ cmd_intel(int argc, char **argv)
 }
 
 static int
-cmd_context(int argc, char **argv)
+cmd_context(struct soc_stage *st, int argc, char **argv)
 {
 	unsigned long errors = 0;
 	long n;
 	int i, rc = 0;
 
+	g.st = st;
 	if (argc < 3 || strcmp(argv[1], "import") != 0)
-		usage(SOC_EX_USAGE);
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
 	if (strcmp(argv[0], "zones") == 0 && argc != 3)
-		usage(SOC_EX_USAGE);
-	open_db();
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
+	open_db(1);
 	for (i = 2; i < argc; i++) {
 		unsigned long before = errors;
 
@@ -323,17 +331,17 @@ cmd_context(int argc, char **argv)
 }
 
 static int
-cmd_cache(int argc, char **argv)
+cmd_cache(struct soc_stage *st, int argc, char **argv)
 {
-	if (argc != 2)
-		usage(SOC_EX_USAGE);
-	open_db();
+	g.st = st;
+	if (argc != 2 || (strcmp(argv[1], "stats") != 0 &&
+	    strcmp(argv[1], "clear") != 0))
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
+	open_db(strcmp(argv[1], "clear") == 0);
 	if (strcmp(argv[1], "stats") == 0)
 		soc_lookup_cache_stats(&g.db, soc_clock_now(), stdout);
-	else if (strcmp(argv[1], "clear") == 0)
-		printf("%lld cached results removed\n", soc_lookup_cache_clear(&g.db));
 	else
-		usage(SOC_EX_USAGE);
+		printf("%lld cached results removed\n", soc_lookup_cache_clear(&g.db));
 	close_db();
 	if (fflush(stdout) == EOF || ferror(stdout))
 		soc_die_errno(SOC_EX_IOERR, "cannot write to stdout");
@@ -342,30 +350,15 @@ cmd_cache(int argc, char **argv)
 
 /* ---- the filter ---- */
 
+/* Write a pending record with its soc.enrich, now that its lookups are
+ * final. */
 static void
-open_correlate(void)
-{
-	char *path = soc_state_file(g.state, "correlate.db");
-
-	if (access(path, F_OK) == 0 && soc_db_open_ro(&g.corr, path) == 0) {
-		/* Without the table (an older or newer soc-correlate) there
-		 * is nothing to say about prior incidents. */
-		g.er.prior_q = soc_db_try_prepare(&g.corr,
-		    "SELECT incident, verdict FROM incident_entity WHERE value = ?1"
-		    " ORDER BY last_seen DESC, incident LIMIT 5");
-		if (!g.er.prior_q)
-			soc_db_close(&g.corr);
-	}
-	free(path);
-}
-
-static void
-emit(const struct pend *p)
+emit(struct pend *p)
 {
 	size_t i;
 
 	if (!p->head) {
-		soc_out_line(&g.out, p->line, p->len);
+		soc_stage_release(g.st, p->line, p->len);
 		return;
 	}
 	soc_buf_reset(&g.val);
@@ -384,13 +377,14 @@ emit(const struct pend *p)
 	}
 	soc_buf_addch(&g.val, '}');
 	soc_buf_reset(&g.line);
-	if (soc_record_splice(&p->root, "enrich", g.val.p, g.val.len,
+	soc_rec_index(&g.held, p->line, p->len, &p->root);
+	if (soc_rec_splice(&g.held, "enrich", g.val.p, g.val.len,
 	    &g.line) < 0) {
-		soc_warn("a record's soc is not an object: passed through");
-		soc_out_line(&g.out, p->line, p->len);
+		soc_stage_release_reject(g.st, p->file, p->lineno, p->line,
+		    p->len, "record too large to enrich");
 		return;
 	}
-	soc_out_line(&g.out, g.line.p, g.line.len);
+	soc_stage_release(g.st, g.line.p, g.line.len);
 }
 
 static int
@@ -416,6 +410,7 @@ pend_free(struct pend *p)
 	free(p->line);
 	free(p->head);
 	free(p->prior);
+	free(p->file);
 	memset(p, 0, sizeof *p);
 }
 
@@ -431,23 +426,21 @@ drain(void)
 	}
 }
 
-static int
-is_alert(const struct soc_span *root)
-{
-	return er_scan(&g.er, root);
-}
-
-/* Enrich one record without remote lookups: straight out. */
+/* soc.enrich's local part (intel, context, prior incidents) into g.head,
+ * without its closing brace. */
 static void
-enrich_now(const char *line, size_t len, const struct soc_span *root)
+local(const struct soc_rec *r)
 {
-	if (!is_alert(root)) {
-		soc_out_line(&g.out, line, len);
-		return;
-	}
 	g.nalerts++;
 	soc_buf_reset(&g.head);
-	er_local(&g.er, root, &g.head);
+	er_local(&g.er, r, &g.head);
+}
+
+/* Enrich one alert without remote lookups: straight out. */
+static void
+enrich_now(struct soc_stage *st, const struct soc_rec *r)
+{
+	local(r);
 	soc_buf_addstr(&g.head, ",\"lookups\":[]");
 	if (g.er.prior_q) {
 		soc_buf_addstr(&g.head, ",\"prior\":[");
@@ -456,35 +449,28 @@ enrich_now(const char *line, size_t len, const struct soc_span *root)
 		soc_buf_addch(&g.head, ']');
 	}
 	soc_buf_addch(&g.head, '}');
-	soc_buf_reset(&g.line);
-	if (er_splice(&g.er, root, "enrich", g.head.p, g.head.len,
-	    &g.line) < 0) {
-		soc_warn("a record's soc is not an object: passed through");
-		soc_out_line(&g.out, line, len);
-		return;
-	}
-	soc_out_line(&g.out, g.line.p, g.line.len);
+	soc_stage_splice(st, r, g.head.p, g.head.len);
 }
 
 /* Queue one record behind those waiting for lookups. */
 static void
-enrich_later(const char *line, size_t len, const struct soc_span *root)
+enrich_later(struct soc_stage *st, const struct soc_rec *r)
 {
 	struct pend *p = &g.win[(g.whead + g.wcount) % WINDOW];
 	size_t i;
 	int k;
 
 	memset(p, 0, sizeof *p);
-	p->line = soc_xmalloc(len + 1);
-	memcpy(p->line, line, len);
-	p->line[len] = '\0';
-	p->len = len;
-	p->root = *root;
-	p->root.p = p->line + (root->p - line);
-	if (is_alert(root)) {
-		g.nalerts++;
-		soc_buf_reset(&g.head);
-		er_local(&g.er, root, &g.head);
+	p->line = soc_xmalloc(r->len + 1);
+	memcpy(p->line, r->line, r->len);
+	p->line[r->len] = '\0';
+	p->len = r->len;
+	p->root = r->root;
+	p->root.p = p->line + (r->root.p - r->line);
+	p->file = soc_xstrdup(st->in ? st->in->name : "-");
+	p->lineno = st->in ? st->in->lineno : 0;
+	if (r->kind == SOC_KIND_ALERT) {
+		local(r);
 		p->head = soc_buf_detach(&g.head, &p->headlen);
 		if (g.er.prior_q) {
 			p->prior = soc_xstrndup(g.er.prior.p ? g.er.prior.p : "",
@@ -497,123 +483,115 @@ enrich_later(const char *line, size_t len, const struct soc_span *root)
 			if (!er_is_remote(o->kind))
 				continue;
 			for (k = 0; k < soc_lookup_nproviders(g.lk); k++) {
-				struct soc_lookup_res *r = soc_lookup_get(g.lk, k,
-				    (enum soc_ioc_type)o->kind, o->value);
+				struct soc_lookup_res *res = soc_lookup_get(g.lk,
+				    k, (enum soc_ioc_type)o->kind, o->value);
 
-				if (!r)
+				if (!res)
 					continue;
 				p->res = soc_xrealloc(p->res,
 				    (p->nres + 1) * sizeof *p->res);
-				p->res[p->nres++] = r;
+				p->res[p->nres++] = res;
 			}
 		}
 	}
 	g.wbytes += p->len + p->headlen + p->priorlen;
 	g.wcount++;
+	soc_stage_hold(st, r);
 }
 
-/* Is a whole line waiting in the reader's buffer or on its descriptor? */
-static int
-input_ready(const struct soc_reader *r)
+/* Every kind comes here, so that records behind a pending alert keep
+ * their order; only alerts are enriched. */
+static void
+record(struct soc_stage *st, struct soc_rec *r)
 {
-	struct pollfd pfd;
-
-	if (r->eof)
-		return 1;
-	if (r->end > r->start && memchr(r->buf + r->start, '\n', r->end - r->start))
-		return 1;
-	pfd.fd = r->fd;
-	pfd.events = POLLIN;
-	return poll(&pfd, 1, 0) > 0;
-}
-
-static int
-filter_one(struct soc_reader *r)
-{
-	struct soc_span root;
-	int rc;
-
-	for (;;) {
-		if (g.lk) {
+	if (g.lk) {
+		drain();
+		while (g.wcount == WINDOW || g.wbytes > WINDOW_BYTES) {
+			soc_lookup_step(g.lk, -1, 1000);
 			drain();
-			while (g.wcount == WINDOW || g.wbytes > WINDOW_BYTES) {
-				soc_lookup_step(g.lk, -1, 1000);
-				drain();
-			}
-			if (g.wcount && soc_lookup_busy(g.lk) && !input_ready(r)) {
-				/* Nothing to read now: let transfers run
-				 * until input comes or a result is final. */
-				soc_out_flush(&g.out);
-				soc_lookup_step(g.lk, r->fd, 1000);
-				continue;
-			}
 		}
-		rc = soc_reader_record(r, &root);
-		if (rc <= 0)
-			return rc;
-		if (!g.lk || (g.wcount == 0 && !is_alert(&root)))
-			enrich_now(r->line, r->len, &root);
+	}
+	if (!g.lk || (g.wcount == 0 && r->kind != SOC_KIND_ALERT)) {
+		if (r->kind == SOC_KIND_ALERT)
+			enrich_now(st, r);
 		else
-			enrich_later(r->line, r->len, &root);
+			soc_stage_pass(st, r);
+	} else
+		enrich_later(st, r);
+}
+
+/* The reader would block: run transfers until input or a result. */
+static void
+idle(struct soc_stage *st, int fd, int ms)
+{
+	drain();
+	if (g.wcount) {
+		soc_lookup_step(g.lk, fd, ms);
+		drain();
 	}
 }
 
 static int
-cmd_filter(int argc, char **argv)
+busy(struct soc_stage *st)
 {
-	char *cfgpath;
-	json_t *cfg = NULL, *prov;
-	int read_err = 0, i, nfiles = argc - optind;
-	int64_t now = soc_clock_now();
+	return g.wcount > 0;
+}
 
-	open_db();
-	cfgpath = soc_config_find(g.o.config, g.state, "enrich.json");
-	if (cfgpath)
-		cfg = soc_config_load_or_die(cfgpath);
-	prov = cfg ? json_object_get(cfg, "providers") : NULL;
+static void
+open_correlate(void)
+{
+	char *path = soc_state_file(g.state, "correlate.db");
+
+	if (access(path, F_OK) == 0 && soc_db_open_ro(&g.corr, path) == 0) {
+		/* Without the table (an older or newer soc-correlate) there
+		 * is nothing to say about prior incidents. */
+		g.er.prior_q = soc_db_try_prepare(&g.corr,
+		    "SELECT incident, verdict FROM incident_entity WHERE value = ?1"
+		    " ORDER BY last_seen DESC, incident LIMIT 5");
+		if (!g.er.prior_q)
+			soc_db_close(&g.corr);
+	}
+	free(path);
+}
+
+static int
+start(struct soc_stage *st, int argc, char **argv)
+{
+	json_t *prov;
+
+	g.st = st;
+	open_db(0);	/* the stage holds the lock already */
+	g.cfgpath = soc_config_find(st->opts.config, g.state, "enrich.json");
+	if (g.cfgpath)
+		g.cfg = soc_config_load_or_die(g.cfgpath);
+	prov = g.cfg ? json_object_get(g.cfg, "providers") : NULL;
 	if (prov && !json_is_array(prov))
-		soc_die(SOC_EX_CONFIG, "%s: \"providers\" is not an array", cfgpath);
+		soc_die(SOC_EX_CONFIG, "%s: \"providers\" is not an array",
+		    g.cfgpath);
+	soc_http_global_init();
 	if (prov && json_array_size(prov) > 0)
-		g.lk = soc_lookup_new(prov, &g.db, g.offline, now);
+		g.lk = soc_lookup_new(prov, &g.db, g.offline, st->now);
 	/* Evidence of hits is read from a table that may be hundreds of
 	 * megabytes: a larger page cache than the default 2 MiB keeps the
 	 * hot part of it. */
 	soc_db_exec(&g.db, "PRAGMA cache_size=-32768");
-	soc_intel_init(&g.intel, &g.db, now);
+	soc_intel_init(&g.intel, &g.db, st->now);
 	soc_intel_load(&g.intel);
 	ctx_init(&g.ctx, &g.db);
 	er_init(&g.er);
 	g.er.intel_db = &g.intel;
 	g.er.ctx = &g.ctx;
 	open_correlate();
-	soc_buf_init(&g.kind, 1 << 16);
+	soc_rec_init(&g.held);
 	soc_buf_init(&g.head, (size_t)1 << 26);
 	soc_buf_init(&g.val, (size_t)1 << 26);
 	soc_buf_init(&g.line, (size_t)1 << 27);
-	soc_out_init(&g.out, 1);
-	soc_rejects_open(&g.rej, g.o.rejects);
-	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
-		const char *path = nfiles ? argv[optind + i] : "-";
-		struct soc_reader r;
+	return 0;
+}
 
-		if (soc_reader_open(&r, path, g.o.max_line, &g.out, &g.rej) < 0) {
-			soc_warn_errno("cannot open '%s'", path);
-			read_err = SOC_EX_NOINPUT;
-			continue;
-		}
-		if (filter_one(&r) < 0 && !read_err)
-			read_err = 1;
-		soc_reader_close(&r);
-	}
-	if (g.lk) {
-		while (g.wcount) {
-			soc_lookup_step(g.lk, -1, 1000);
-			drain();
-		}
-	}
-	i = soc_finish(&g.out, &g.rej, read_err == 1);
-	if (read_err == SOC_EX_NOINPUT && i == 0)
-		i = SOC_EX_NOINPUT;
+static int
+finish(struct soc_stage *st)
+{
 	if (g.lk)
 		soc_lookup_free(g.lk);
 	er_release(&g.er);
@@ -622,43 +600,64 @@ cmd_filter(int argc, char **argv)
 	soc_db_close(&g.corr);
 	ctx_release(&g.ctx);
 	soc_intel_release(&g.intel);
-	soc_buf_release(&g.kind);
+	soc_rec_release(&g.held);
 	soc_buf_release(&g.head);
 	soc_buf_release(&g.val);
 	soc_buf_release(&g.line);
-	json_decref(cfg);
-	free(cfgpath);
+	json_decref(g.cfg);
+	free(g.cfgpath);
 	close_db();
-	return i;
+	return 0;
 }
+
+static void
+stats(struct soc_stage *st, FILE *fp)
+{
+	fprintf(fp, "%s: %llu alerts enriched\n", soc_progname(), g.nalerts);
+}
+
+static int
+opt(struct soc_stage *st, int c, const char *arg)
+{
+	if (c != OPT_OFFLINE)
+		return -1;
+	g.offline = 1;
+	return 0;
+}
+
+static const struct option enrich_opts[] = {
+	{ "offline", no_argument, NULL, OPT_OFFLINE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct soc_stage_verb verbs[] = {
+	{ "intel", cmd_intel },
+	{ "assets", cmd_context },
+	{ "identities", cmd_context },
+	{ "zones", cmd_context },
+	{ "cache", cmd_cache },
+	{ NULL, NULL }
+};
+
+static const struct soc_stage_def def = {
+	.name = "soc-enrich",
+	.member = "enrich",
+	.db = "enrich.db",
+	.kinds = ~(SOC_KIND_BIT(SOC_KIND_NONE) | SOC_KIND_BIT(SOC_KIND_BAD)),
+	.usage = usage_text,
+	.opts = enrich_opts,
+	.opt = opt,
+	.verbs = verbs,
+	.start = start,
+	.record = record,
+	.idle = idle,
+	.busy = busy,
+	.finish = finish,
+	.stats = stats,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "offline", no_argument, NULL, OPT_OFFLINE },
-		SOC_OPT_LONG
-	};
-	int c;
-
-	soc_opts_init(&g.o);
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		if (c == OPT_OFFLINE)
-			g.offline = 1;
-		else if (!soc_opt_common(c, optarg, &g.o, usage))
-			usage(SOC_EX_USAGE);
-	}
-	if (optind < argc) {
-		const char *v = argv[optind];
-
-		if (strcmp(v, "intel") == 0)
-			return cmd_intel(argc - optind, argv + optind);
-		if (strcmp(v, "assets") == 0 || strcmp(v, "identities") == 0 ||
-		    strcmp(v, "zones") == 0)
-			return cmd_context(argc - optind, argv + optind);
-		if (strcmp(v, "cache") == 0)
-			return cmd_cache(argc - optind, argv + optind);
-	}
-	soc_http_global_init();
-	return cmd_filter(argc, argv);
+	return soc_stage_main(&def, argc, argv);
 }

@@ -21,7 +21,7 @@
 #include "err.h"
 #include "metrics.h"
 #include "ndjson.h"
-#include "record.h"
+#include "rec.h"
 #include "score.h"
 
 struct truth {
@@ -76,33 +76,36 @@ load_truth(const char *path, size_t max_line)
 	struct soc_reader r;
 	struct soc_rejects rej;
 	struct soc_span rec;
+	struct soc_rec rv;
 	struct soc_buf b = SOC_BUF_INIT;
 	size_t cap = 0;
 	int64_t line;
 	int rc;
 
+	soc_rec_init(&rv);
 	soc_rejects_open(&rej, NULL);
 	if (soc_reader_open(&r, path, max_line, NULL, &rej) < 0)
 		soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
 	while ((rc = soc_reader_record(&r, &rec)) == 1) {
+			soc_rec_index(&rv, r.line, r.len, &rec);
 		struct truth t;
 
-		if (soc_record_int(&rec, "line", &line) == 0)
+		if (soc_rec_int(&rv, "line", &line) == 0)
 			t.key = soc_xasprintf("L%lld", (long long)line);
-		else if (soc_record_str(&rec, "id", &b))
+		else if (soc_rec_str(&rv, "id", &b))
 			t.key = soc_xasprintf("I%s", b.p);
 		else
 			soc_die(SOC_EX_DATAERR, "%s:%lu: truth needs \"line\" or "
 			    "\"id\"", path, r.lineno);
 		t.label = -1;
-		if (soc_record_str(&rec, "label", &b)) {
+		if (soc_rec_str(&rv, "label", &b)) {
 			if (strcmp(b.p, "malicious") == 0)
 				t.label = 1;
 			else if (strcmp(b.p, "benign") == 0)
 				t.label = 0;
 		}
 		t.step = -1;
-		if (t.label == 1 && soc_record_str(&rec, "step", &b) && b.len)
+		if (t.label == 1 && soc_rec_str(&rv, "step", &b) && b.len)
 			t.step = step_index(b.p);
 		if (e.nt == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -111,6 +114,7 @@ load_truth(const char *path, size_t max_line)
 		e.t[e.nt++] = t;
 	}
 	soc_reader_close(&r);
+	soc_rec_release(&rv);
 	if (rc < 0 || rej.count)
 		soc_die(SOC_EX_DATAERR, "'%s': bad truth file", path);
 	soc_rejects_close(&rej);
@@ -237,6 +241,7 @@ score_eval(int argc, char **argv, const char *truth, size_t max_line)
 	struct soc_rejects rej;
 	struct soc_reader r;
 	struct soc_span rec;
+	struct soc_rec rv;
 	struct truth key, *t;
 	int64_t line, ts, v;
 	char day[SOC_TIME_LEN + 1];
@@ -244,6 +249,7 @@ score_eval(int argc, char **argv, const char *truth, size_t max_line)
 	size_t k;
 
 	load_truth(truth, max_line);
+	soc_rec_init(&rv);
 	soc_rejects_open(&rej, NULL);
 	for (i = 0; i < argc || (argc == 0 && i == 0); i++) {
 		const char *path = argc ? argv[i] : "-";
@@ -251,23 +257,24 @@ score_eval(int argc, char **argv, const char *truth, size_t max_line)
 		if (soc_reader_open(&r, path, max_line, NULL, &rej) < 0)
 			soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
 		while ((rc = soc_reader_record(&r, &rec)) == 1) {
-			if (!soc_record_str(&rec, "soc.score.disposition", &disp))
+			soc_rec_index(&rv, r.line, r.len, &rec);
+			if (!soc_rec_str(&rv, "soc.score.disposition", &disp))
 				continue;
-			if (soc_record_int(&rec, "soc.score.value", &v) != 0)
+			if (soc_rec_int(&rv, "soc.score.value", &v) != 0)
 				continue;
 			key.key = NULL;
-			if (soc_record_int(&rec, "soc.source.line", &line) == 0)
+			if (soc_rec_int(&rv, "soc.source.line", &line) == 0)
 				key.key = soc_xasprintf("L%lld", (long long)line);
 			t = key.key ? bsearch(&key, e.t, e.nt, sizeof(*e.t),
 			    by_key) : NULL;
 			free(key.key);
-			if (!t && soc_record_str(&rec, "soc.id", &b)) {
+			if (!t && soc_rec_str(&rv, "soc.id", &b)) {
 				key.key = soc_xasprintf("I%s", b.p);
 				t = bsearch(&key, e.t, e.nt, sizeof(*e.t), by_key);
 				free(key.key);
 			}
 			snprintf(day, sizeof(day), "unknown");
-			if (soc_record_str(&rec, "@timestamp", &b) &&
+			if (soc_rec_str(&rv, "@timestamp", &b) &&
 			    soc_time_parse(b.p, b.len, &ts) == 0) {
 				soc_time_format(ts, day);
 				day[10] = 0;
@@ -281,6 +288,7 @@ score_eval(int argc, char **argv, const char *truth, size_t max_line)
 			read_error = 1;
 		soc_reader_close(&r);
 	}
+	soc_rec_release(&rv);
 	qsort(e.days, e.ndays, sizeof(*e.days), by_day);
 	for (k = 0; k < e.ndays; k++) {
 		char pre[32];

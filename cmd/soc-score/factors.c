@@ -59,115 +59,11 @@ alert_release(struct alert *a)
 		soc_buf_release(&a->feat[i]);
 }
 
-struct member_name {
-	const char *name;
-	size_t len;
-};
-
-static const struct member_name top_name[NTOP] = {
-	[TOP_TS] = { "@timestamp", 10 }, [TOP_OBSERVER] = { "observer", 8 },
-	[TOP_EVENT] = { "event", 5 }, [TOP_RULE] = { "rule", 4 },
-	[TOP_HOST] = { "host", 4 }, [TOP_USER] = { "user", 4 },
-	[TOP_SOURCE] = { "source", 6 }, [TOP_PROCESS] = { "process", 7 },
-	[TOP_DEST] = { "destination", 11 }, [TOP_DNS] = { "dns", 3 },
-	[TOP_SOC] = { "soc", 3 },
-};
-
-static const struct member_name soc_name[NSOC] = {
-	[SOC_KIND] = { "kind", 4 }, [SOC_ID] = { "id", 2 },
-	[SOC_SEVERITY] = { "severity", 8 }, [SOC_ENRICH] = { "enrich", 6 },
-};
-
-/* One pass over obj's members, noting those named in nm[0..n) into
- * out[].  Returns -1 when a key holds a dot or an escape, or a member of
- * interest appears twice: then the dotted-path rules (json.h: flat dotted
- * keys match, the last match wins) could pick another value than its
- * member's, and paths are looked up the slow way. */
-static int
-note(const struct soc_span *obj, const struct member_name *nm, size_t n,
-    struct soc_span *out)
-{
-	struct soc_json_iter it;
-	struct soc_span k, v;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		out[i].type = SOC_JSON_NONE;
-	soc_json_iter_init(&it, obj);
-	while (soc_json_iter_next(&it, &k, &v)) {
-		const char *kp = k.p + 1;
-		size_t kl = k.len - 2;
-
-		if (memchr(kp, '.', kl) || memchr(kp, '\\', kl))
-			return -1;
-		for (i = 0; i < n; i++)
-			if (kl == nm[i].len && memcmp(kp, nm[i].name, kl) == 0)
-				break;
-		if (i == n)
-			continue;
-		if (out[i].type != SOC_JSON_NONE)
-			return -1;
-		out[i] = v;
-	}
-	return 0;
-}
-
-/* The top-level members scoring reads, and those of soc (read most). */
-static void
-index_top(struct alert *a, const struct soc_span *rec)
-{
-	a->rec = rec;
-	a->slow = note(rec, top_name, NTOP, a->top) < 0;
-	a->soc_slow = a->slow || a->top[TOP_SOC].type != SOC_JSON_OBJECT ||
-	    note(&a->top[TOP_SOC], soc_name, NSOC, a->soc) < 0;
-}
-
-/* The index in nm[0..n) of path's first segment (n when none), and the
- * rest of the path after it (NULL when none). */
-static int
-member_of(const struct member_name *nm, int n, const char *path,
-    const char **rest)
-{
-	const char *dot = strchr(path, '.');
-	size_t seg = dot ? (size_t)(dot - path) : strlen(path);
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (seg == nm[i].len && memcmp(path, nm[i].name, seg) == 0)
-			break;
-	*rest = dot ? dot + 1 : NULL;
-	return i;
-}
-
-/* The value at rest (NULL: v itself) of a noted member v. */
-static enum soc_json_type
-within(const struct soc_span *v, const char *rest, struct soc_span *out)
-{
-	if (!rest || v->type == SOC_JSON_NONE) {
-		*out = rest ? (struct soc_span){ NULL, 0, SOC_JSON_NONE } : *v;
-		return out->type;
-	}
-	return soc_json_path(v, rest, out);
-}
-
-/* The value at a dotted path of the alert's record (soc_record_get). */
+/* The value at a dotted path of the alert's record. */
 static enum soc_json_type
 rget(const struct alert *a, const char *path, struct soc_span *out)
 {
-	const char *rest;
-	int i;
-
-	if (a->slow ||
-	    (i = member_of(top_name, NTOP, path, &rest)) == NTOP)
-		return soc_record_get(a->rec, path, out);
-	if (i != TOP_SOC || a->soc_slow || !rest ||
-	    a->top[i].type == SOC_JSON_NONE)
-		return within(&a->top[i], rest, out);
-	/* soc's members of interest, the same way */
-	path = rest;
-	if ((i = member_of(soc_name, NSOC, path, &rest)) == NSOC)
-		return soc_json_path(&a->top[TOP_SOC], path, out);
-	return within(&a->soc[i], rest, out);
+	return soc_rec_get(a->r, path, out);
 }
 
 /* The integer at path (soc_record_int). */
@@ -284,27 +180,6 @@ addfeat(struct alert *a, const char *name, const struct soc_buf *x,
 	if ((y ? CAT(f, name, "=", x->p, SEP, y->p) :
 	    CAT(f, name, "=", x->p)) == 0)
 		a->nfeat++;
-}
-
-enum alert_kind
-alert_kind(struct alert *a, const struct soc_span *rec, struct soc_buf *kind)
-{
-	struct soc_span v;
-
-	index_top(a, rec);
-	soc_buf_reset(kind);
-	/* soc.kind decoded (soc_record_kind), else event.kind */
-	if (rget(a, "soc.kind", &v) == SOC_JSON_STRING &&
-	    soc_buf_grow(kind, 0) == 0 && soc_json_str_decode(&v, kind) == 0) {
-		if (strcmp(kind->p, "feedback") == 0)
-			return ALERT_KIND_FEEDBACK;
-		return strcmp(kind->p, "alert") == 0 ? ALERT_KIND_ALERT :
-		    ALERT_KIND_OTHER;
-	}
-	if (rget(a, "event.kind", &v) == SOC_JSON_STRING &&
-	    (soc_json_str_eq(&v, "alert", 5) || soc_json_str_eq(&v, "event", 5)))
-		return ALERT_KIND_ALERT;
-	return ALERT_KIND_OTHER;
 }
 
 /* The rule's entity: the host, else the source, else the user. */

@@ -18,7 +18,7 @@
 
 #include "audit.h"
 #include "err.h"
-#include "record.h"
+#include "rec.h"
 #include "score.h"
 
 #define SEP "\x1f"
@@ -63,7 +63,7 @@ audit_update(struct score_state *s, json_t *data)
 }
 
 int
-score_learn(struct score_state *s, const struct soc_span *rec, int verbose)
+score_learn(struct score_state *s, const struct soc_rec *rec, int verbose)
 {
 	struct soc_buf target = SOC_BUF_INIT, verdict = SOC_BUF_INIT,
 	    by = SOC_BUF_INIT, feats = SOC_BUF_INIT;
@@ -76,13 +76,13 @@ score_learn(struct score_state *s, const struct soc_span *rec, int verbose)
 	json_t *data;
 	const char *why;
 
-	if (!soc_record_str(rec, "feedback.target", &target) ||
-	    !soc_record_str(rec, "feedback.verdict", &verdict)) {
+	if (!soc_rec_str(rec, "feedback.target", &target) ||
+	    !soc_rec_str(rec, "feedback.verdict", &verdict)) {
 		if (verbose)
 			soc_warn("feedback without target or verdict ignored");
 		goto out;
 	}
-	if (!soc_record_str(rec, "feedback.by", &by))
+	if (!soc_rec_str(rec, "feedback.by", &by))
 		soc_buf_addstr(&by, "-");
 	if (strcmp(verdict.p, "true_positive") == 0)
 		y = 1, wt = 1;

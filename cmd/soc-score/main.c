@@ -26,10 +26,9 @@
 #include "audit.h"
 #include "clock.h"
 #include "err.h"
-#include "ndjson.h"
-#include "opt.h"
 #include "record.h"
 #include "score.h"
+#include "stage.h"
 
 #define CHECKPOINT_EVERY 8192
 #define SEP "\x1f"
@@ -38,111 +37,122 @@ enum { OPT_NO_LEARN = 0x200, OPT_TRUTH };
 
 static struct {
 	struct score_state s;
-	struct soc_out out;
-	struct soc_rejects rej;
-	struct soc_opts o;
-	int no_learn;
+	int no_learn, learn_only;
 	const char *truth;
 } g;
 
-static void
-usage(int status)
-{
-	FILE *fp = status ? stderr : stdout;
+static const char usage_text[] =
+    "usage: soc-score [--state DIR] [--config FILE] [--no-learn] [--rejects FILE]\n"
+    "                 [--max-line BYTES] [--stats] [--wait SECONDS] [FILE ...]\n"
+    "       soc-score learn [FILE ...]\n"
+    "       soc-score eval --truth FILE [FILE ...]\n"
+    "       soc-score model show | export | reset\n"
+    "       soc-score baseline show ENTITY\n"
+    "       soc-score -h | --help | -V | --version\n";
 
-	fprintf(fp,
-	    "usage: soc-score [--state DIR] [--config FILE] [--no-learn] [--rejects FILE]\n"
-	    "                 [--max-line BYTES] [FILE ...]\n"
-	    "       soc-score learn [FILE ...]\n"
-	    "       soc-score eval --truth FILE [FILE ...]\n"
-	    "       soc-score model show | export | reset\n"
-	    "       soc-score baseline show ENTITY\n"
-	    "       soc-score --help | --version\n");
-	exit(status);
-}
+static const struct option score_opts[] = {
+	{ "no-learn", no_argument, NULL, OPT_NO_LEARN },
+	{ NULL, 0, NULL, 0 }
+};
 
-/* Why a record's score could not be written into it. */
-static const char *
-unscorable(const struct soc_span *rec)
-{
-	struct soc_json_iter it;
-	struct soc_span k, v;
-
-	soc_json_iter_init(&it, rec);
-	while (soc_json_iter_next(&it, &k, &v))
-		if (soc_json_str_eq(&k, "soc", 3) && v.type != SOC_JSON_OBJECT)
-			return "soc is not an object";
-	return "record too large to score";
-}
-
-/* The stream (mode 0) or learn (mode 1). */
 static int
-run(int argc, char **argv, int learn_only)
+opt(struct soc_stage *st, int c, const char *arg)
+{
+	if (c != OPT_NO_LEARN)
+		return -1;
+	g.no_learn = 1;
+	st->readonly = 1;	/* score.db is only read: no lock */
+	return 0;
+}
+
+static int
+start(struct soc_stage *st, int argc, char **argv)
+{
+	score_state_open(&g.s, st->opts.state, st->opts.config, !g.no_learn);
+	return 0;
+}
+
+/* One alert or feedback record. */
+static void
+record(struct soc_stage *st, struct soc_rec *r)
 {
 	struct score_state *s = &g.s;
-	struct soc_buf kind = SOC_BUF_INIT;
-	struct soc_reader r;
-	struct soc_span rec;
-	int i, rc, read_error = 0, audit_error = 0;
-	int64_t now = soc_clock_now();
 
-	score_state_open(s, g.o.state, g.o.config, !g.no_learn);
-	soc_out_init(&g.out, 1);
-	soc_rejects_open(&g.rej, g.o.rejects);
-	for (i = 0; i < argc || (argc == 0 && i == 0); i++) {
-		const char *path = argc ? argv[i] : "-";
-
-		if (soc_reader_open(&r, path, g.o.max_line, &g.out, &g.rej) < 0)
-			soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
-		while ((rc = soc_reader_record(&r, &rec)) == 1) {
-			enum alert_kind k = alert_kind(&s->a, &rec, &kind);
-
-			if (k == ALERT_KIND_FEEDBACK) {
-				if (!learn_only)
-					soc_out_line(&g.out, r.line, r.len);
-				if (!g.no_learn && score_learn(s, &rec,
-				    learn_only) < 0)
-					audit_error = 1;
-				continue;
-			}
-			if (learn_only)
-				continue;
-			if (k != ALERT_KIND_ALERT) {
-				soc_out_line(&g.out, r.line, r.len);
-				continue;
-			}
-			alert_read(&s->a, now);
-			soc_buf_reset(&s->out);
-			soc_buf_reset(&s->sc);
-			if (score_alert(s, &s->a, 1, &s->sc) < 0 ||
-			    soc_record_splice(&rec, "score", s->sc.p, s->sc.len,
-			    &s->out) < 0) {
-				soc_reject(&g.rej, r.name, r.lineno, r.line, r.len,
-				    0, r.len, "%s", unscorable(&rec));
-			} else
-				soc_out_line(&g.out, s->out.p, s->out.len);
-			if (!g.no_learn) {
-				score_recent_put(s, &s->a);
-				if (++s->pending >= CHECKPOINT_EVERY)
-					score_state_checkpoint(s);
-			}
-		}
-		if (rc < 0)
-			read_error = 1;
-		soc_reader_close(&r);
+	if (r->kind == SOC_KIND_FEEDBACK) {
+		if (g.learn_only)
+			soc_stage_consume(st, r);
+		else
+			soc_stage_pass(st, r);
+		if (!g.no_learn && score_learn(s, r, g.learn_only) < 0)
+			soc_stage_fail(st, SOC_EX_IOERR);
+		return;
 	}
-	if (learn_only && s->learned + s->dup_verdicts + s->unknown_targets)
+	if (g.learn_only) {
+		soc_stage_consume(st, r);
+		return;
+	}
+	s->a.r = r;
+	alert_read(&s->a, st->now);
+	soc_buf_reset(&s->sc);
+	if (score_alert(s, &s->a, 1, &s->sc) < 0)
+		soc_stage_reject(st, r, "record too large to score");
+	else
+		soc_stage_splice(st, r, s->sc.p, s->sc.len);
+	if (!g.no_learn) {
+		score_recent_put(s, &s->a);
+		if (++s->pending >= CHECKPOINT_EVERY)
+			score_state_checkpoint(s);
+	}
+}
+
+static int
+finish(struct soc_stage *st)
+{
+	struct score_state *s = &g.s;
+
+	if (g.learn_only && s->learned + s->dup_verdicts + s->unknown_targets)
 		fprintf(stderr, "%s: learned %llu verdicts (%llu already "
 		    "known, %llu for unknown alerts)\n", soc_progname(),
 		    s->learned, s->dup_verdicts, s->unknown_targets);
 	if (s->audit)
 		soc_audit_close(s->audit);
 	score_state_close(s);
-	soc_buf_release(&kind);
-	rc = soc_finish(&g.out, &g.rej, read_error);
-	if (rc == 0 && audit_error)
-		rc = SOC_EX_IOERR;
-	return rc;
+	return 0;
+}
+
+static int
+learn_cmd(struct soc_stage *st, int argc, char **argv)
+{
+	int k = soc_stage_getopt(st, argc, argv, NULL, NULL);
+
+	if (g.no_learn)
+		soc_stage_usage(st, SOC_EX_USAGE,
+		    "learn: --no-learn makes no sense here");
+	g.learn_only = 1;
+	return soc_stage_run(st, argc - k, argv + k);
+}
+
+static int
+truth_opt(struct soc_stage *st, int c, const char *arg)
+{
+	if (c != OPT_TRUTH)
+		return -1;
+	g.truth = arg;
+	return 0;
+}
+
+static int
+eval_cmd(struct soc_stage *st, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "truth", required_argument, NULL, OPT_TRUTH },
+		{ NULL, 0, NULL, 0 }
+	};
+	int k = soc_stage_getopt(st, argc, argv, lo, truth_opt);
+
+	if (!g.truth)
+		soc_stage_usage(st, SOC_EX_USAGE, "eval: --truth FILE is required");
+	return score_eval(argc - k, argv + k, g.truth, st->opts.max_line);
 }
 
 static int
@@ -155,17 +165,22 @@ fid_one(struct soc_baseline_entry *e, void *arg)
 }
 
 static int
-model_cmd(int argc, char **argv)
+model_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	struct score_state *s = &g.s;
 	struct soc_buf b = SOC_BUF_INIT;
 	json_t *o, *w;
 	size_t i, n, nz = 0;
 
+	int k = soc_stage_getopt(st, argc, argv, NULL, NULL);
+
+	argc -= k;
+	argv += k;
 	if (argc != 1)
-		usage(SOC_EX_USAGE);
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
 	if (strcmp(argv[0], "reset") == 0) {
-		score_state_open(s, g.o.state, g.o.config, 1);
+		soc_stage_lock(st);
+		score_state_open(s, st->opts.state, st->opts.config, 1);
 		soc_model_reset(&s->model);
 		score_model_save(s);
 		soc_db_exec(&s->db, "DELETE FROM fidelity");
@@ -176,8 +191,8 @@ model_cmd(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[0], "show") != 0 && strcmp(argv[0], "export") != 0)
-		usage(SOC_EX_USAGE);
-	score_state_open(s, g.o.state, g.o.config, 0);
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
+	score_state_open(s, st->opts.state, st->opts.config, 0);
 	n = (size_t)1 << s->model.bits;
 	for (i = 0; i < n; i++)
 		if (s->model.w[i] != 0)
@@ -250,13 +265,16 @@ show_one(struct soc_baseline_entry *e, void *arg)
 }
 
 static int
-baseline_cmd(int argc, char **argv)
+baseline_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	struct show_ctx c;
+	int k = soc_stage_getopt(st, argc, argv, NULL, NULL);
 
+	argc -= k;
+	argv += k;
 	if (argc != 2 || strcmp(argv[0], "show") != 0)
-		usage(SOC_EX_USAGE);
-	score_state_open(&g.s, g.o.state, g.o.config, 0);
+		soc_stage_usage(st, SOC_EX_USAGE, NULL);
+	score_state_open(&g.s, st->opts.state, st->opts.config, 0);
 	c.what = argv[1];
 	c.now = soc_clock_now();
 	c.s = &g.s;
@@ -268,60 +286,30 @@ baseline_cmd(int argc, char **argv)
 	return c.found ? 0 : 1;
 }
 
+static const struct soc_stage_verb verbs[] = {
+	{ "learn", learn_cmd },
+	{ "eval", eval_cmd },
+	{ "model", model_cmd },
+	{ "baseline", baseline_cmd },
+	{ NULL, NULL }
+};
+
+static const struct soc_stage_def def = {
+	.name = "soc-score",
+	.member = "score",
+	.db = "score.db",
+	.kinds = SOC_KIND_BIT(SOC_KIND_ALERT) | SOC_KIND_BIT(SOC_KIND_FEEDBACK),
+	.usage = usage_text,
+	.opts = score_opts,
+	.opt = opt,
+	.verbs = verbs,
+	.start = start,
+	.record = record,
+	.finish = finish,
+};
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "no-learn", no_argument, NULL, OPT_NO_LEARN },
-		{ "truth", required_argument, NULL, OPT_TRUTH },
-		SOC_OPT_LONG
-	};
-	const char *cmd = NULL;
-	int c;
-
-	soc_opts_init(&g.o);
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-		if (c == OPT_NO_LEARN)
-			g.no_learn = 1;
-		else if (c == OPT_TRUTH)
-			g.truth = optarg;
-		else if (!soc_opt_common(c, optarg, &g.o, usage))
-			usage(SOC_EX_USAGE);
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 0 && (strcmp(argv[0], "learn") == 0 ||
-	    strcmp(argv[0], "eval") == 0 || strcmp(argv[0], "model") == 0 ||
-	    strcmp(argv[0], "baseline") == 0)) {
-		cmd = argv[0];
-		/* options may follow the command word too */
-		optind = 1;
-		while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-			if (c == OPT_NO_LEARN)
-				g.no_learn = 1;
-			else if (c == OPT_TRUTH)
-				g.truth = optarg;
-			else if (!soc_opt_common(c, optarg, &g.o, usage))
-				usage(SOC_EX_USAGE);
-		}
-		argc -= optind;
-		argv += optind;
-	}
-	if (g.truth && (!cmd || strcmp(cmd, "eval") != 0))
-		usage(SOC_EX_USAGE);
-	if (!cmd)
-		return run(argc, argv, 0);
-	if (strcmp(cmd, "learn") == 0) {
-		if (g.no_learn)
-			usage(SOC_EX_USAGE);
-		return run(argc, argv, 1);
-	}
-	if (strcmp(cmd, "eval") == 0) {
-		if (!g.truth)
-			usage(SOC_EX_USAGE);
-		return score_eval(argc, argv, g.truth, g.o.max_line);
-	}
-	if (strcmp(cmd, "model") == 0)
-		return model_cmd(argc, argv);
-	return baseline_cmd(argc, argv);
+	return soc_stage_main(&def, argc, argv);
 }

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "json.h"
 #include "model.h"
+#include "rec.h"
 
 /* Every tunable number (configuration keys of the same name, see the
  * table in params.c and man soc-score). */
@@ -59,19 +60,10 @@ enum pair_kind {
 enum { BK_RULE = NPAIRS, BK_HOST, BK_USER };
 
 /* The top-level members scoring reads from (see factors.c). */
-enum { TOP_TS, TOP_OBSERVER, TOP_EVENT, TOP_RULE, TOP_HOST, TOP_USER,
-	TOP_SOURCE, TOP_PROCESS, TOP_DEST, TOP_DNS, TOP_SOC, NTOP };
-/* The members of soc it reads. */
-enum { SOC_KIND, SOC_ID, SOC_SEVERITY, SOC_ENRICH, NSOC };
 
 /* What scoring reads from one alert (strings owned by the buffers). */
 struct alert {
-	/* The record being read and its top-level members of interest, found
-	 * in one pass; slow when a path must be looked up from the top
-	 * (a dotted or escaped top-level key, a repeated member). */
-	const struct soc_span *rec;
-	int slow, soc_slow;
-	struct soc_span top[NTOP], soc[NSOC];
+	const struct soc_rec *r;	/* the record being read, indexed */
 	int64_t ts;
 	struct soc_buf product, rule, rname, host, user, src, country,
 	    process, dst, id, tmp;
@@ -169,15 +161,7 @@ void score_recent_flush(struct score_state *s, struct score_job *j);
 /* factors.c */
 void alert_init(struct alert *a);
 void alert_release(struct alert *a);
-enum alert_kind { ALERT_KIND_OTHER, ALERT_KIND_ALERT, ALERT_KIND_FEEDBACK };
-/* What rec is to the stream: feedback (soc.kind "feedback"), an alert
- * (soc.kind "alert", or no soc.kind and event.kind "alert" or "event"),
- * or another record; soc.kind decoded into kind.  Notes rec's top-level
- * members in a for alert_read, which must follow before rec changes. */
-enum alert_kind alert_kind(struct alert *a, const struct soc_span *rec,
-    struct soc_buf *kind);
-/* Read the fields of the record alert_kind saw, and build its keys and
- * features. */
+/* Read the fields of the record a->r, and build its keys and features. */
 void alert_read(struct alert *a, int64_t now);
 /* For learning later: what alert_recent_text needs, appended to out
  * (-1 when out's maximum is reached). */
@@ -194,7 +178,7 @@ int score_alert(struct score_state *s, struct alert *a, int update,
 
 /* learn.c: one feedback record; returns 0 learned, 1 ignored, -1 failed
  * (the audit log refused: nothing was changed). */
-int score_learn(struct score_state *s, const struct soc_span *rec,
+int score_learn(struct score_state *s, const struct soc_rec *rec,
     int verbose);
 
 /* eval.c */

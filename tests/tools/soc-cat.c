@@ -14,7 +14,7 @@
 #include "err.h"
 #include "ndjson.h"
 #include "opt.h"
-#include "record.h"
+#include "rec.h"
 
 static void
 usage(int status)
@@ -33,11 +33,13 @@ main(int argc, char **argv)
 	struct soc_rejects rej;
 	struct soc_reader r;
 	struct soc_span rec;
+	struct soc_rec rv;
 	struct soc_buf b = SOC_BUF_INIT, s = SOC_BUF_INIT;
 	const char *splice = NULL, *path = NULL;
 	int c, i, rc, read_err = 0, nfiles;
 
 	soc_opts_init(&o);
+	soc_rec_init(&rv);
 	while ((c = getopt_long(argc, argv, "s:p:", longopts, NULL)) != -1) {
 		if (c == 's')
 			splice = optarg;
@@ -58,11 +60,12 @@ main(int argc, char **argv)
 			continue;
 		}
 		while ((rc = soc_reader_record(&r, &rec)) == 1) {
+			soc_rec_index(&rv, r.line, r.len, &rec);
 			if (path) {
 				struct soc_span v;
 
-				if (soc_record_get(&rec, path, &v) == SOC_JSON_STRING) {
-					soc_record_str(&rec, path, &s);
+				if (soc_rec_get(&rv, path, &v) == SOC_JSON_STRING) {
+					soc_rec_str(&rv, path, &s);
 					soc_out_line(&out, s.p, s.len);
 				} else if (v.type != SOC_JSON_NONE) {
 					soc_out_line(&out, v.p, v.len);
@@ -76,7 +79,7 @@ main(int argc, char **argv)
 				continue;
 			}
 			soc_buf_reset(&b);
-			if (soc_record_splice(&rec, "test", splice, strlen(splice), &b) < 0) {
+			if (soc_rec_splice(&rv, "test", splice, strlen(splice), &b) < 0) {
 				soc_reject(&rej, r.name, r.lineno, r.line, r.len, 0,
 				    r.len, "\"soc\" is not an object");
 				continue;

@@ -1,9 +1,11 @@
-/* Unit tests of common/record.c and the buffer module: reading fields,
- * splicing a stage's member while every other byte passes through. */
+/* Unit tests of the record view (common/rec.c), the jansson dump and the
+ * buffer module: reading fields, splicing a stage's member while every
+ * other byte passes through. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "rec.h"
 #include "record.h"
 #include "utf8.h"
 #include "tap.h"
@@ -13,13 +15,30 @@ splice(const char *line, const char *key, const char *val)
 {
 	static struct soc_buf b = SOC_BUF_INIT;
 	struct soc_span rec;
+	struct soc_rec r;
+	int rc;
 
 	soc_buf_reset(&b);
 	if (soc_json_validate(line, strlen(line), 64, &rec, NULL, NULL) < 0)
 		return "(invalid)";
-	if (soc_record_splice(&rec, key, val, strlen(val), &b) < 0)
-		return "(refused)";
-	return b.p;
+	soc_rec_init(&r);
+	soc_rec_index(&r, line, strlen(line), &rec);
+	rc = soc_rec_splice(&r, key, val, strlen(val), &b);
+	soc_rec_release(&r);
+	return rc < 0 ? "(refused)" : b.p;
+}
+
+/* Index a line kept in a static copy. */
+static void
+index_line(struct soc_rec *r, const char *line)
+{
+	static char copy[512];
+	struct soc_span root;
+
+	snprintf(copy, sizeof copy, "%s", line);
+	if (soc_json_validate(copy, strlen(copy), 64, &root, NULL, NULL) < 0)
+		abort();
+	soc_rec_index(r, copy, strlen(copy), &root);
 }
 
 int
@@ -27,6 +46,7 @@ main(void)
 {
 	struct soc_buf b = SOC_BUF_INIT, s;
 	struct soc_span rec;
+	struct soc_rec rv;
 	int64_t v;
 	json_t *j;
 	const char *line = "{\"n\":0.1,\"e\":1E2,\"z\":-0,\"s\":\"\\u00e9\\\"\","
@@ -54,29 +74,45 @@ main(void)
 
 	soc_json_validate(line, strlen(line), 64, &rec, NULL, NULL);
 	soc_buf_init(&s, 1024);
-	is_str(soc_record_kind(&rec, &s), "alert", "soc.kind");
-	ok(soc_record_int(&rec, "soc.severity", &v) == 0 && v == 73, "soc.severity");
-	ok(soc_record_int(&rec, "e", &v) == 0 && v == 100, "1E2 read as 100");
-	is_str(soc_record_str(&rec, "s", &s), "\xc3\xa9\"", "decoded string");
-	ok(soc_record_str(&rec, "n", &s) == NULL, "a number is not a string");
+	soc_rec_init(&rv);
+	soc_rec_index(&rv, line, strlen(line), &rec);
+	ok(rv.kind == SOC_KIND_ALERT && rv.plain, "soc.kind, plain keys");
+	ok(soc_rec_int(&rv, "soc.severity", &v) == 0 && v == 73, "soc.severity");
+	ok(soc_rec_int(&rv, "e", &v) == 0 && v == 100, "1E2 read as 100");
+	is_str(soc_rec_str(&rv, "s", &s), "\xc3\xa9\"", "decoded string");
+	ok(soc_rec_str(&rv, "n", &s) == NULL, "a number is not a string");
+	/* An empty string read into a fresh buffer is "" (under ASan, whose
+	 * fresh memory is 0xbe, it was unterminated). */
+	index_line(&rv, "{\"soc\":{\"kind\":\"feedback\"},\"v\":\"\"}");
 	{
-		/* A first allocation is terminated: an empty string read into
-		 * a fresh buffer is "" (under ASan, whose fresh memory is 0xbe,
-		 * it was unterminated). */
 		struct soc_buf fresh = SOC_BUF_INIT;
-		struct soc_span er;
-		const char *es = "{\"e\":\"\"}", *got;
+		const char *got = soc_rec_str(&rv, "v", &fresh);
 
-		soc_json_validate(es, strlen(es), 64, &er, NULL, NULL);
-		got = soc_record_str(&er, "e", &fresh);
 		ok(got && fresh.len == 0 && strnlen(got, fresh.cap) == 0,
 		    "an empty string in a fresh buffer is terminated");
 		soc_buf_release(&fresh);
 	}
-	j = soc_record_json(&rec, "soc");
-	ok(j && json_integer_value(json_object_get(j, "severity")) == 73,
-	    "a member as a jansson value");
-	json_decref(j);
+	ok(rv.kind == SOC_KIND_FEEDBACK, "feedback kind");
+	/* Duplicate keys: the last wins, for soc and inside it. */
+	index_line(&rv, "{\"soc\":{\"kind\":\"alert\"},\"a\":1,"
+	    "\"soc\":{\"kind\":\"incident\",\"kind\":\"decision\"},\"a\":2}");
+	ok(rv.kind == SOC_KIND_DECISION, "duplicate soc and kind: the last");
+	ok(soc_rec_int(&rv, "a", &v) == 0 && v == 2, "duplicate member: the last");
+	/* Dotted and escaped keys: the index steps aside for json.h's rules. */
+	index_line(&rv, "{\"soc.kind\":\"alert\",\"x\":{\"y\":1},\"x.y\":2}");
+	ok(!rv.plain && rv.kind == SOC_KIND_ALERT, "a flat soc.kind key names the kind");
+	ok(soc_rec_int(&rv, "x.y", &v) == 0 && v == 2, "flat key after: it wins");
+	index_line(&rv, "{\"\\u0073oc\":{\"kind\":\"action\"}}");
+	ok(rv.kind == SOC_KIND_ACTION, "an escaped soc key is soc");
+	index_line(&rv, "{\"soc\":[1]}");
+	ok(rv.kind == SOC_KIND_BAD, "soc not an object: bad");
+	index_line(&rv, "{\"soc\":{\"kind\":7}}");
+	ok(rv.kind == SOC_KIND_BAD, "soc.kind not a string: bad");
+	index_line(&rv, "{\"event\":{\"kind\":\"alert\"}}");
+	ok(rv.kind == SOC_KIND_NONE, "no soc.kind: none");
+	index_line(&rv, "{\"soc\":{\"kind\":\"weather\"}}");
+	ok(rv.kind == SOC_KIND_OTHER, "another kind");
+	soc_rec_release(&rv);
 
 	/* soc_json_dump: order kept, shortest reals, escapes. */
 	j = json_pack("{s:f,s:f,s:i,s:s,s:[b,n],s:f}", "b", 0.1, "a", 1e300,

@@ -1,5 +1,5 @@
 /*
- * record: the observables of one alert, and its soc.enrich value.
+ * observe: the observables of one alert, and its soc.enrich value.
  *
  * The top level of the record is walked once to find the ECS objects
  * that hold observables (source, destination, host, user, url, dns,
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "err.h"
-#include "enrich_record.h"
-#include "record.h"
+#include "observe.h"
+#include "rec.h"
 
 enum { K_HOST = SOC_IOC_NTYPES, K_USER, K_HOSTISH };
 
@@ -282,7 +282,6 @@ static struct {
 	size_t keylen;
 	const char *rest;
 } split[NFIELDS];
-static size_t toplen[NTOPS];
 /* For each top-level object, the fields inside it, in table order. */
 static unsigned char bytop[NTOPS][NFIELDS];
 static size_t nbytop[NTOPS];
@@ -309,67 +308,21 @@ split_fields(void)
 		split[i].keylen = strlen(split[i].key);
 		bytop[j][nbytop[j]++] = (unsigned char)i;
 	}
-	for (j = 0; j < NTOPS; j++)
-		toplen[j] = strlen(tops[j]);
 	split_done = 1;
 }
 
-int
-er_scan(struct enricher *e, const struct soc_span *rec)
-{
-	struct soc_span k, v, kind;
-	struct soc_json_iter it;
-	size_t j;
-	int soc_found = 0;
-
-	if (!split_done)
-		split_fields();
-	memset(e->top, 0, sizeof e->top);
-	e->scanned = rec->p;
-	e->soc_rec = rec->p;
-	e->soc_last_found = 0;
-	/* One walk of the top level for the objects that hold observables
-	 * and for soc; a later duplicate key wins, as in jansson. */
-	soc_json_iter_init(&it, rec);
-	while (soc_json_iter_next(&it, &k, &v)) {
-		const char *raw;
-		size_t rn = 0;
-
-		raw = key_raw(&k, &rn);
-		if (key_eq(&k, raw, rn, "soc", 3)) {
-			e->soc_last = v;
-			e->soc_last_found = 1;
-		}
-		if (v.type != SOC_JSON_OBJECT)
-			continue;
-		if (key_eq(&k, raw, rn, "soc", 3)) {
-			e->soc = v;
-			soc_found = 1;
-			continue;
-		}
-		for (j = 0; j < NTOPS; j++)
-			if (key_eq(&k, raw, rn, tops[j], toplen[j]))
-				e->top[j] = v;
-	}
-	if (!soc_found) {
-		/* A flat "soc.kind" key, as json.h's paths allow. */
-		return soc_json_path(rec, "soc.kind", &kind) == SOC_JSON_STRING &&
-		    soc_json_str_eq(&kind, "alert", 5);
-	}
-	return soc_json_path(&e->soc, "kind", &kind) == SOC_JSON_STRING &&
-	    soc_json_str_eq(&kind, "alert", 5);
-}
-
 void
-er_observables(struct enricher *e, const struct soc_span *rec)
+er_observables(struct enricher *e, const struct soc_rec *r)
 {
-	struct soc_span *top = e->top, found[NFIELDS], k, v;
+	struct soc_span top[NTOPS], found[NFIELDS], k, v;
 	struct soc_json_iter it;
 	size_t i, j;
 
-	if (e->scanned != rec->p)
-		er_scan(e, rec);
-	e->scanned = NULL;
+	if (!split_done)
+		split_fields();
+	/* The objects that hold observables, from the record's index. */
+	for (j = 0; j < NTOPS; j++)
+		soc_rec_get(r, tops[j], &top[j]);
 	e->nobs = 0;
 	e->nseen = 0;
 	soc_buf_reset(&e->arena);
@@ -500,7 +453,7 @@ prior_of(struct enricher *e, const struct obs *o)
 }
 
 void
-er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
+er_local(struct enricher *e, const struct soc_rec *rec, struct soc_buf *head)
 {
 	const char *zones[3] = { NULL, NULL, NULL };
 	int crit = 0, priv = 0, have_priv = 0, afirst = 1, ifirst = 1;
@@ -584,69 +537,6 @@ er_local(struct enricher *e, const struct soc_span *rec, struct soc_buf *head)
 		soc_buf_add_json_str(head, zones[z], strlen(zones[z]));
 	}
 	soc_buf_addch(head, '}');
-}
-
-/* Is the object span empty ({} with only whitespace)?  As record.c. */
-static int
-obj_empty(const struct soc_span *obj)
-{
-	size_t i;
-
-	for (i = 1; i + 1 < obj->len; i++)
-		if (obj->p[i] != ' ' && obj->p[i] != '\t' && obj->p[i] != '\n' &&
-		    obj->p[i] != '\r')
-			return 0;
-	return 1;
-}
-
-int
-er_splice(struct enricher *e, const struct soc_span *rec, const char *key,
-    const char *val, size_t vlen, struct soc_buf *out)
-{
-	const struct soc_span *sv = &e->soc_last;
-	struct soc_span k, v, old;
-	struct soc_json_iter it;
-	const char *end = rec->p + rec->len;
-	size_t keylen = strlen(key);
-	int found = 0;
-
-	/* Not the record er_scan walked, or no soc (rare): the library. */
-	if (e->soc_rec != rec->p || rec->type != SOC_JSON_OBJECT ||
-	    !e->soc_last_found)
-		return soc_record_splice(rec, key, val, vlen, out);
-	if (sv->type != SOC_JSON_OBJECT)
-		return -1;
-	/* The last member named key in soc, as soc_record_splice's. */
-	soc_json_iter_init(&it, sv);
-	while (soc_json_iter_next(&it, &k, &v)) {
-		size_t rn = 0;
-		const char *raw = key_raw(&k, &rn);
-
-		if (key_eq(&k, raw, rn, key, keylen)) {
-			old = v;
-			found = 1;
-		}
-	}
-	if (soc_buf_add(out, rec->p, (size_t)(sv->p - rec->p)) < 0)
-		return -1;
-	if (found) {
-		/* Replace the old value; the rest of soc stays as it was. */
-		if (soc_buf_add(out, sv->p, (size_t)(old.p - sv->p)) < 0 ||
-		    soc_buf_add(out, val, vlen) < 0 ||
-		    soc_buf_add(out, old.p + old.len,
-		    (size_t)(sv->p + sv->len - (old.p + old.len))) < 0)
-			return -1;
-	} else {
-		/* Insert ,"key":val before soc's closing brace. */
-		if (soc_buf_add(out, sv->p, sv->len - 1) < 0 ||
-		    (!obj_empty(sv) && soc_buf_addch(out, ',') < 0) ||
-		    soc_buf_add_json_str(out, key, keylen) < 0 ||
-		    soc_buf_addch(out, ':') < 0 || soc_buf_add(out, val, vlen) < 0 ||
-		    soc_buf_addch(out, '}') < 0)
-			return -1;
-	}
-	return soc_buf_add(out, sv->p + sv->len,
-	    (size_t)(end - (sv->p + sv->len)));
 }
 
 int

@@ -1,0 +1,47 @@
+/*
+ * observe: observables of an alert and its soc.enrich value
+ * (observe.c), over the stores of enrich.h.
+ */
+#ifndef ENRICH_OBSERVE_H
+#define ENRICH_OBSERVE_H
+
+#include "clock.h"
+#include "enrich.h"
+#include "rec.h"
+
+#define ER_MAX_OBS 256
+
+struct obs {
+	const char *field;	/* static: the ECS field it came from */
+	int kind;		/* enum soc_ioc_type, or host/user (observe.c) */
+	char *value;		/* normal form for intel types; in e->arena */
+	size_t len, off;
+};
+
+struct enricher {
+	struct soc_intel *intel_db;
+	struct context *ctx;
+	sqlite3_stmt *prior_q;		/* NULL without correlate.db */
+	struct obs obs[ER_MAX_OBS];
+	size_t nobs;
+	int max_conf;
+	struct soc_buf s, norm, intel, assets, idents, prior;
+	struct soc_buf arena;		/* the observables' values */
+	/* Raw strings of this alert already given to one_value, by their
+	 * normalisation (observe.c's str_value); they point into the record. */
+	struct { int kind; const char *p; size_t n; } seen[32];
+	size_t nseen;
+};
+
+void er_init(struct enricher *e);
+void er_release(struct enricher *e);
+/* Fill e->obs from the record r. */
+void er_observables(struct enricher *e, const struct soc_rec *r);
+/* Observables, matching, and soc.enrich up to (not including) "lookups"
+ * appended to head; the prior entries are left in e->prior. */
+void er_local(struct enricher *e, const struct soc_rec *r,
+    struct soc_buf *head);
+/* Is an observable of this kind sent to remote providers? */
+int er_is_remote(int kind);
+
+#endif

@@ -1,0 +1,303 @@
+/* rec: see rec.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "rec.h"
+
+static const char *const kind_names[] = {
+	[SOC_KIND_ALERT] = "alert", [SOC_KIND_INCIDENT] = "incident",
+	[SOC_KIND_DECISION] = "decision", [SOC_KIND_ACTION] = "action",
+	[SOC_KIND_FEEDBACK] = "feedback", [SOC_KIND_REJECT] = "reject",
+};
+
+void
+soc_rec_init(struct soc_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	r->soc_at = -1;
+	soc_buf_init(&r->tmp, (size_t)1 << 30);
+}
+
+void
+soc_rec_release(struct soc_rec *r)
+{
+	free(r->top);
+	free(r->soc);
+	soc_buf_release(&r->tmp);
+	memset(r, 0, sizeof *r);
+	r->soc_at = -1;
+}
+
+const char *
+soc_kind_name(enum soc_kind k)
+{
+	if ((size_t)k < sizeof kind_names / sizeof kind_names[0] &&
+	    kind_names[k])
+		return kind_names[k];
+	return "";
+}
+
+/* Is the key span (with quotes) plain: no dot, no escape? */
+static int
+key_plain(const struct soc_span *k)
+{
+	size_t n = k->len - 2;
+
+	return !memchr(k->p + 1, '.', n) && !memchr(k->p + 1, '\\', n);
+}
+
+/* Do the raw bytes of the plain key span equal name[0..n)? */
+static int
+key_is(const struct soc_span *k, const char *name, size_t n)
+{
+	return k->len == n + 2 && memcmp(k->p + 1, name, n) == 0;
+}
+
+/* Note the members of obj into *m (grown as needed); 0 when every key is
+ * plain. */
+static int
+note_members(const struct soc_span *obj, struct soc_rec_member **m,
+    size_t *n, size_t *cap)
+{
+	struct soc_json_iter it;
+	struct soc_span k, v;
+	int plain = 1;
+
+	*n = 0;
+	soc_json_iter_init(&it, obj);
+	while (soc_json_iter_next(&it, &k, &v)) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 32;
+			*m = soc_xrealloc(*m, *cap * sizeof **m);
+		}
+		(*m)[*n].key = k;
+		(*m)[*n].val = v;
+		(*n)++;
+		if (plain && !key_plain(&k))
+			plain = 0;
+	}
+	return plain ? 0 : -1;
+}
+
+static enum soc_kind
+kind_of(const struct soc_span *v)
+{
+	size_t i;
+
+	if (v->type != SOC_JSON_STRING)
+		return SOC_KIND_BAD;
+	for (i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+		if (kind_names[i] &&
+		    soc_json_str_eq(v, kind_names[i], strlen(kind_names[i])))
+			return (enum soc_kind)i;
+	return SOC_KIND_OTHER;
+}
+
+void
+soc_rec_index(struct soc_rec *r, const char *line, size_t len,
+    const struct soc_span *root)
+{
+	struct soc_span v;
+	size_t i;
+
+	r->line = line;
+	r->len = len;
+	r->root = *root;
+	r->soc_at = -1;
+	r->nsoc = 0;
+	r->plain = note_members(root, &r->top, &r->ntop, &r->captop) == 0;
+	for (i = r->ntop; i-- > 0;)
+		if (soc_json_str_eq(&r->top[i].key, "soc", 3)) {
+			r->soc_at = (int)i;
+			break;
+		}
+	if (r->soc_at >= 0 && r->top[r->soc_at].val.type == SOC_JSON_OBJECT &&
+	    note_members(&r->top[r->soc_at].val, &r->soc, &r->nsoc,
+	    &r->capsoc) < 0)
+		r->plain = 0;
+	if (r->soc_at < 0) {
+		/* A flat "soc.kind" key still names the kind (json.h). */
+		r->kind = soc_json_path(root, "soc.kind", &v) == SOC_JSON_NONE ?
+		    SOC_KIND_NONE : kind_of(&v);
+		return;
+	}
+	if (r->top[r->soc_at].val.type != SOC_JSON_OBJECT) {
+		r->kind = SOC_KIND_BAD;
+		return;
+	}
+	if (soc_rec_get(r, "soc.kind", &v) == SOC_JSON_NONE)
+		r->kind = SOC_KIND_NONE;
+	else
+		r->kind = kind_of(&v);
+}
+
+/* The last member named seg[0..n) in m[0..cnt) (plain keys). */
+static const struct soc_rec_member *
+find(const struct soc_rec_member *m, size_t cnt, const char *seg, size_t n)
+{
+	size_t i;
+
+	for (i = cnt; i-- > 0;)
+		if (key_is(&m[i].key, seg, n))
+			return &m[i];
+	return NULL;
+}
+
+static enum soc_json_type
+none(struct soc_span *out)
+{
+	out->p = NULL;
+	out->len = 0;
+	out->type = SOC_JSON_NONE;
+	return SOC_JSON_NONE;
+}
+
+enum soc_json_type
+soc_rec_get(const struct soc_rec *r, const char *path, struct soc_span *out)
+{
+	const struct soc_rec_member *m;
+	const char *dot;
+	size_t seg;
+	struct soc_span tmp;
+
+	if (!out)
+		out = &tmp;
+	if (!r->plain || !*path)
+		return soc_json_path(&r->root, path, out);
+	dot = strchr(path, '.');
+	seg = dot ? (size_t)(dot - path) : strlen(path);
+	if (!(m = find(r->top, r->ntop, path, seg)))
+		return none(out);
+	if (!dot) {
+		*out = m->val;
+		return out->type;
+	}
+	if (m == &r->top[r->soc_at] && m->val.type == SOC_JSON_OBJECT)
+		return soc_rec_soc(r, dot + 1, out);
+	return soc_json_path(&m->val, dot + 1, out);
+}
+
+enum soc_json_type
+soc_rec_soc(const struct soc_rec *r, const char *key, struct soc_span *out)
+{
+	const struct soc_rec_member *m;
+	const char *dot;
+	size_t seg;
+	struct soc_span tmp;
+
+	if (!out)
+		out = &tmp;
+	if (r->soc_at < 0 || r->top[r->soc_at].val.type != SOC_JSON_OBJECT)
+		return none(out);
+	if (!r->plain)
+		return soc_json_path(&r->top[r->soc_at].val, key, out);
+	dot = strchr(key, '.');
+	seg = dot ? (size_t)(dot - key) : strlen(key);
+	if (!(m = find(r->soc, r->nsoc, key, seg)))
+		return none(out);
+	if (!dot) {
+		*out = m->val;
+		return out->type;
+	}
+	return soc_json_path(&m->val, dot + 1, out);
+}
+
+const char *
+soc_rec_str(const struct soc_rec *r, const char *path, struct soc_buf *out)
+{
+	struct soc_span v;
+
+	soc_buf_reset(out);
+	if (soc_rec_get(r, path, &v) != SOC_JSON_STRING ||
+	    soc_json_str_decode(&v, out) < 0 || soc_buf_addch(out, '\0') < 0)
+		return NULL;
+	out->len--;	/* the NUL terminates, it is not content */
+	return out->p;
+}
+
+int
+soc_rec_int(const struct soc_rec *r, const char *path, int64_t *v)
+{
+	struct soc_span s;
+
+	if (soc_rec_get(r, path, &s) != SOC_JSON_NUMBER)
+		return -1;
+	return soc_json_to_int(&s, v);
+}
+
+/* Is the object span empty ({} with only whitespace)? */
+static int
+obj_empty(const struct soc_span *obj)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < obj->len; i++)
+		if (obj->p[i] != ' ' && obj->p[i] != '\t' && obj->p[i] != '\n' &&
+		    obj->p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* ,"key":val (the comma unless obj is empty) before obj's closing brace,
+ * then brace and close. */
+static int
+add_member(struct soc_buf *out, const struct soc_span *obj, const char *key,
+    const char *val, size_t vlen, const char *close)
+{
+	if (soc_buf_add(out, obj->p, obj->len - 1) < 0 ||
+	    (!obj_empty(obj) && soc_buf_addch(out, ',') < 0) ||
+	    soc_buf_add_json_str(out, key, strlen(key)) < 0 ||
+	    soc_buf_addch(out, ':') < 0 || soc_buf_add(out, val, vlen) < 0 ||
+	    soc_buf_addstr(out, close) < 0)
+		return -1;
+	return 0;
+}
+
+int
+soc_rec_splice(const struct soc_rec *r, const char *key, const char *val,
+    size_t vlen, struct soc_buf *out)
+{
+	const struct soc_span *sv;
+	/* The record is the object: whitespace around it is not kept. */
+	const char *end = r->root.p + r->root.len;
+	size_t old = out->len, i, klen = strlen(key);
+
+	if (r->soc_at < 0) {
+		/* No soc object: "soc":{"KEY":val} as the last member. */
+		if (soc_buf_add(out, r->root.p, r->root.len - 1) < 0 ||
+		    (!obj_empty(&r->root) && soc_buf_addch(out, ',') < 0) ||
+		    soc_buf_addstr(out, "\"soc\":{") < 0 ||
+		    soc_buf_add_json_str(out, key, klen) < 0 ||
+		    soc_buf_addch(out, ':') < 0 || soc_buf_add(out, val, vlen) < 0 ||
+		    soc_buf_addstr(out, "}}") < 0)
+			goto fail;
+		return 0;
+	}
+	sv = &r->top[r->soc_at].val;
+	if (sv->type != SOC_JSON_OBJECT)
+		return -1;
+	if (soc_buf_add(out, r->root.p, (size_t)(sv->p - r->root.p)) < 0)
+		goto fail;
+	for (i = r->nsoc; i-- > 0;)
+		if (soc_json_str_eq(&r->soc[i].key, key, klen))
+			break;
+	if (i != (size_t)-1) {
+		/* Replace the last one's value; the rest stays. */
+		const struct soc_span *v = &r->soc[i].val;
+
+		if (soc_buf_add(out, sv->p, (size_t)(v->p - sv->p)) < 0 ||
+		    soc_buf_add(out, val, vlen) < 0 ||
+		    soc_buf_add(out, v->p + v->len,
+		    (size_t)(sv->p + sv->len - (v->p + v->len))) < 0)
+			goto fail;
+	} else if (add_member(out, sv, key, val, vlen, "}") < 0)
+		goto fail;
+	if (soc_buf_add(out, sv->p + sv->len,
+	    (size_t)(end - (sv->p + sv->len))) < 0)
+		goto fail;
+	return 0;
+fail:
+	out->len = old;
+	return -1;
+}
