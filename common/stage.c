@@ -376,7 +376,7 @@ soc_stage_run(struct soc_stage *st, int argc, char **argv)
 		}
 		st->in = &rd;
 		one_file(st, &rd, &r);
-		st->nlines += rd.nlines;
+		st->nlines += rd.nlines - rd.nblank;
 		st->in = NULL;
 		soc_reader_close(&rd);
 	}
