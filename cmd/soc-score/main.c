@@ -1,10 +1,11 @@
 /*
  * soc-score: explainable triage of alerts, learning from analysts.
  *
- * Reads: NDJSON records (FILEs or stdin).  Alerts (soc.kind "alert", or
- * any record with event.kind "alert"/"event" and no soc.kind) are scored;
- * feedback records (soc.kind "feedback") are learned from and passed on;
- * every other record passes through byte for byte.
+ * Reads: NDJSON records (FILEs or stdin) through the stage loop
+ * (common/stage.h).  Alerts (soc.kind "alert") are scored; feedback
+ * records (soc.kind "feedback") are learned from and passed on; every
+ * other kind passes through byte for byte; a record without soc.kind is
+ * the loop's reject.
  *
  * Writes: each alert with soc.score spliced in (nothing else changed):
  * value 0-100, verdict, priority, disposition, confidence, the factors
