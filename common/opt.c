@@ -79,9 +79,11 @@ soc_opt_common(int c, const char *arg, struct soc_opts *o,
 			usage(SOC_EX_USAGE);
 		}
 		return 1;
+	case 'h':
 	case SOC_OPT_HELP:
 		usage(0);
 		return 1;
+	case 'V':
 	case SOC_OPT_VERSION:
 		printf("%s (socpipe) %s\n", soc_progname(), SOC_VERSION);
 		if (fflush(stdout) != 0 || ferror(stdout))

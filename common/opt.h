@@ -40,8 +40,8 @@ struct soc_opts {
 
 void soc_opts_init(struct soc_opts *o);
 /*
- * Handle option c with argument arg.  --help calls usage(0) (which must
- * print to stdout and exit), --version prints "PROG socpipe VERSION" and
+ * Handle option c with argument arg.  --help and -h call usage(0) (which must
+ * print to stdout and exit), --version and -V print "PROG socpipe VERSION" and
  * exits 0, '?' (getopt's unknown option) calls usage(SOC_EX_USAGE).
  * Returns 1 when c was one of these, 0 otherwise.
  */

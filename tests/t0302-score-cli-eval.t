@@ -1,20 +1,13 @@
 #!/bin/sh
-# soc-score: --help agrees with the SYNOPSIS, the man pages are clean,
+# soc-score: usage errors, the man pages are clean,
 # and eval computes the figures by hand on a tiny labelled stream.
 . "$(dirname "$0")/lib.sh"
 command -v mandoc >/dev/null 2>&1 || skip_all 'mandoc not installed'
 F=$FIX/score
-plan 13
+plan 10
 MAN="$SOC_TOP/man/soc-score.1"
 
 check 'man page is mandoc -Tlint -Wwarning clean' 'mandoc -Tlint -Wwarning "$MAN"'
-check_exit '--help exits 0' 0 'soc-score --help >"$T/help"'
-mandoc -Tascii "$MAN" | col -b |
-    awk '/^SYNOPSIS/ { s = 1; next } /^[A-Z]/ { s = 0 } s' |
-    tr -s ' \t\n' '\n' | grep -v '^$' >"$T/syn.man"
-sed 's/^usage://' "$T/help" | tr -s ' \t\n' '\n' | grep -v '^$' >"$T/syn.help"
-check_same '--help usage equals the man SYNOPSIS' "$T/syn.man" "$T/syn.help"
-check_exit '--version exits 0' 0 'soc-score --version | grep -q "^soc-score "'
 check_exit 'eval without --truth: 64' 64 'soc-score eval x'
 check_exit 'model without a verb: 64' 64 'soc-score model'
 

@@ -84,7 +84,7 @@ usage(int status)
 	    "                            [--new-key file] [--reason text]\n"
 	    "\n"
 	    "       Every form also takes [--state dir] [--rejects file]\n"
-	    "       [--max-line bytes] [--help] [--version].\n");
+	    "       [--max-line bytes] [-h | --help] [-V | --version].\n");
 	exit(status);
 }
 
@@ -311,7 +311,7 @@ main(int argc, char **argv)
 	g.from = 0;
 	g.to = -1;
 	/* the verb is the first operand; options may come before or after */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LOG: g.log = optarg; break;
 		case OPT_KEY: g.key = optarg; break;

@@ -80,7 +80,7 @@ usage(int status)
 	    "usage: soc-ingest [-f FORMAT] [--map FILE] [--keep-original] [--rejects FILE]\n"
 	    "                  [--follow] [--max-line BYTES] [FILE ...]\n"
 	    "       soc-ingest --list-formats\n"
-	    "       soc-ingest --help | --version\n");
+	    "       soc-ingest -h | --help | -V | --version\n");
 	if (status == 0)
 		fprintf(fp, "Formats: soc-ingest --list-formats; "
 		    "fields and mappings: man soc-ingest\n");
@@ -750,7 +750,7 @@ main(int argc, char **argv)
 	int c, follow = 0, read_err = 0, open_err = 0, rc, i;
 
 	soc_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "auto") == 0)
