@@ -96,5 +96,6 @@ main(int argc, char **argv)
 	    rej.count);
 	soc_buf_release(&b);
 	soc_buf_release(&s);
+	soc_rec_release(&rv);
 	return soc_finish(&out, &rej, read_err);
 }
