@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 
 enum soc_json_type {
@@ -77,5 +79,14 @@ int soc_json_str_decode(const struct soc_span *s, struct soc_buf *out);
  * range of int64_t (1E2 and 5.0 are integers, 5.5 is not). */
 int soc_json_to_int(const struct soc_span *s, int64_t *v);
 int soc_json_to_double(const struct soc_span *s, double *v);
+
+/* Compact dump of v (borrowed), appended to out: keys in the order they
+ * were set, reals in their shortest round-trip form (0.1 stays 0.1),
+ * strings escaped as soc_buf_add_json_str does.  Returns 0, or -1 on a
+ * non-finite real or when out's maximum is reached. */
+int soc_json_dump(const json_t *v, struct soc_buf *out);
+/* One real as soc_json_dump writes it, for code that builds JSON text
+ * directly; -1 when d is not finite. */
+int soc_json_dump_real(double d, struct soc_buf *out);
 
 #endif

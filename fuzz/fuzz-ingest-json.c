@@ -14,7 +14,6 @@
 
 #include "buf.h"
 #include "json.h"
-#include "record.h"
 #include "../cmd/soc-ingest/drive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

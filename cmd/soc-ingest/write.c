@@ -18,7 +18,7 @@
 #include "err.h"
 #include "id.h"
 #include "ndjson.h"
-#include "record.h"
+#include "json.h"
 #include "utf8.h"
 
 static struct {

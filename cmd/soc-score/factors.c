@@ -15,7 +15,7 @@
 
 #include "clock.h"
 #include "err.h"
-#include "record.h"
+#include "json.h"
 #include "score.h"
 
 #define SEP "\x1f"
@@ -66,7 +66,7 @@ rget(const struct alert *a, const char *path, struct soc_span *out)
 	return soc_rec_get(a->r, path, out);
 }
 
-/* The integer at path (soc_record_int). */
+/* The integer at path. */
 static int
 rgetint(const struct alert *a, const char *path, int64_t *v)
 {

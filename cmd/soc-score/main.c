@@ -27,7 +27,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "err.h"
-#include "record.h"
+#include "json.h"
 #include "score.h"
 #include "stage.h"
 

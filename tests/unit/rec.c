@@ -1,4 +1,4 @@
-/* Unit tests of the record view (common/rec.c), the jansson dump and the
+/* Unit tests of the record view (common/rec.c), the jansson dump (json.c) and the
  * buffer module: reading fields, splicing a stage's member while every
  * other byte passes through. */
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "rec.h"
-#include "record.h"
+#include "json.h"
 #include "utf8.h"
 #include "tap.h"
 
