@@ -49,7 +49,7 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Werror=implicit-function-declaration -Werror=format-security \
        -Werror=incompatible-pointer-types
 HARDEN = -fstack-protector-strong -fPIE -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
-SOC_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon \
+SOC_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon -I$(B)/gen \
        $(call pc_cflags,$(PKGS)) $(CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS)
 SOC_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pie -Wl,-z,relro,-z,now
 
@@ -67,6 +67,7 @@ BINS       = $(PROGS:%=$(B)/bin/%)
 LIBS_soc-ingest = jansson libsodium
 LIBS_soc-audit  = jansson libsodium
 LIBS_soc-score  = jansson sqlite3 libsodium
+LIBS_soc-decide = jansson sqlite3 libsodium
 # soc-score writes its checkpoints from a second thread.
 LINK_soc-score  = -pthread
 prog_libs = $(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS))) -lm $(LINK_$(1))
@@ -134,6 +135,15 @@ $(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(INGEST_CORE:%.c=$(B)/%.o) 
 $(B)/fuzz/fuzz-ingest-json: $(INGEST_CORE:%.c=$(B)/%.o)
 build/libfuzzer/fuzz-ingest-json: $(INGEST_CORE) $(wildcard cmd/soc-ingest/*.h)
 FUZZ_EXTRA_fuzz-ingest-json = $(INGEST_CORE)
+
+# soc-decide's built-in policy is the sample policy shipped in examples/.
+$(B)/cmd/soc-decide/policy.o: $(B)/gen/policy_default.h
+$(B)/gen/policy_default.h: examples/policy.json
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)awk 'BEGIN { print "static const char default_policy[] =" } \
+	  { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
+	  END { print ";" }' $< >$@.tmp && mv $@.tmp $@
 
 # Each object's headers, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -256,6 +256,46 @@ soc_stage_emit(struct soc_stage *st, const char *line, size_t len)
 	soc_out_line(&st->out, line, len);
 }
 
+int
+soc_stage_audit(struct soc_stage *st, const char *kind, json_t *data,
+    int required)
+{
+	struct soc_audit_receipt rc;
+	char *logdir, *key, *err = NULL;
+	int r;
+
+	if (st->audit_state == 0) {
+		logdir = soc_audit_default_log(soc_stage_state(st));
+		key = soc_audit_default_key(st->state);
+		r = soc_audit_open(&st->audit, logdir, key, &err);
+		if (r == SOC_AUDIT_E_NOLOG) {
+			st->audit_state = 2;
+			if (!required)
+				soc_warn("no audit log in '%s': %s entries are not "
+				    "recorded (soc-audit init)", logdir, kind);
+		} else if (r != 0) {
+			st->audit_state = 3;
+			soc_warn("audit log '%s': %s", logdir, err ? err : "error");
+		} else
+			st->audit_state = 1;
+		free(err);
+		free(logdir);
+		free(key);
+	}
+	if (st->audit_state == 2) {
+		if (required)
+			soc_warn("no audit log: '%s' refused (soc-audit init)", kind);
+		return required ? -1 : 1;
+	}
+	if (st->audit_state != 1)
+		return -1;
+	if (soc_audit_append(st->audit, kind, data, &rc) != 0) {
+		soc_warn("audit log: %s", soc_audit_error(st->audit));
+		return -1;
+	}
+	return 0;
+}
+
 /* Exit statuses from worst to mildest; a status not named ranks last. */
 static int
 rank(int status)
@@ -424,6 +464,8 @@ soc_stage_main(const struct soc_stage_def *def, int argc, char **argv)
 			}
 	rc = soc_stage_run(&st, argc - k, argv + k);
 out:
+	if (st.audit)
+		soc_audit_close(st.audit);
 	if (st.lockfd >= 0)
 		close(st.lockfd);
 	soc_buf_release(&st.line);

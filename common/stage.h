@@ -47,6 +47,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+#include "audit.h"
 #include "buf.h"
 #include "err.h"
 #include "ndjson.h"
@@ -124,6 +127,8 @@ struct soc_stage {
 	int status;		/* the worst status the program reported */
 	struct soc_buf line;	/* soc_stage_splice's output */
 	void *prog;		/* the program's own, if it wants */
+	struct soc_audit *audit;	/* opened by the first soc_stage_audit */
+	int audit_state;	/* 0 not tried, 1 open, 2 no log, 3 failed */
 };
 
 /* Run the program: options, verbs or the filter.  Returns the exit
@@ -175,6 +180,17 @@ void soc_stage_release_reject(struct soc_stage *st, const char *file,
     unsigned long lineno, const char *line, size_t len, const char *why);
 /* A new record of the program's own (one JSON object, no newline). */
 void soc_stage_emit(struct soc_stage *st, const char *line, size_t len);
+/*
+ * Append an entry of kind with data (borrowed) to the audit log in the
+ * state directory, opened at the first call.  Returns 0 when it is
+ * durable, 1 when there is no log (said once on stderr; required unset:
+ * the program goes on unaudited), -1 when the log refused it or, with
+ * required set, when there is none: the caller must not act on what it
+ * was about to record.
+ */
+int soc_stage_audit(struct soc_stage *st, const char *kind, json_t *data,
+    int required);
+
 /* A status for the end (the worst wins: 74 > 69 > 75 > 65 > others). */
 void soc_stage_fail(struct soc_stage *st, int status);
 

@@ -1,0 +1,474 @@
+/*
+ * soc-decide: investigate each incident version, then plan the response.
+ *
+ * Reads: NDJSON records through the stage loop; incident records
+ * (soc.kind "incident", written by soc-correlate) are investigated and
+ * planned for, every other record passes through byte for byte.
+ *
+ * Writes: each incident record unchanged, followed by a decision record
+ * (socpipe-record(7)): the findings, the steps with their targets, tiers,
+ * order and inverses, what the guards held back and why, the rules that
+ * matched and those that did not, and a narrative.  Every decision is
+ * appended to the audit log before it is written; a decision the log
+ * refuses is not written (exit 74).
+ *
+ * Decides: with a policy (--policy FILE, else STATE/policy.json, else the
+ * built-in sample policy) over the catalog (catalog.c).  State:
+ * decide.db keeps every decision by incident, version and policy (the
+ * same incident version always gets the same decision, byte for byte)
+ * and the steps planned, for caps per hour and cool-downs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "decide.h"
+#include "err.h"
+#include "id.h"
+#include "json.h"
+#include "stage.h"
+
+enum { OPT_POLICY = 0x200, OPT_JSON };
+
+static const char *const migrations[] = {
+	"CREATE TABLE decisions(incident TEXT NOT NULL, version INTEGER NOT NULL,"
+	" policy TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL,"
+	" at INTEGER NOT NULL, PRIMARY KEY(incident, version, policy));"
+	"CREATE TABLE planned(step TEXT PRIMARY KEY, action TEXT NOT NULL,"
+	" ttype TEXT NOT NULL, tvalue TEXT NOT NULL, incident TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX planned_target ON planned(action, ttype, tvalue, at);"
+	"CREATE INDEX planned_at ON planned(action, at);",
+};
+
+static struct {
+	const char *policy_path;
+	int json;
+	struct dec_policy pol;
+	struct soc_db db;
+	struct dec_history hist;
+	struct dec_invest iv;
+	sqlite3_stmt *q_get, *q_put;
+	struct soc_buf id, rec;
+	int replay;		/* replay: plan, never store nor audit */
+	unsigned long long incidents, decided, stored, steps, held, refused;
+} g;
+
+static const char usage_text[] =
+    "usage: soc-decide [--state DIR] [--policy FILE] [--rejects FILE] [--max-line BYTES]\n"
+    "                  [--stats] [--wait SECONDS] [FILE ...]\n"
+    "       soc-decide catalog [--json]\n"
+    "       soc-decide check [--policy FILE]\n"
+    "       soc-decide explain INCIDENT [--json]\n"
+    "       soc-decide replay --policy FILE [FILE ...]\n"
+    "       soc-decide -h | --help | -V | --version\n";
+
+static const struct option decide_opts[] = {
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+opt(struct soc_stage *st, int c, const char *arg)
+{
+	if (c == OPT_POLICY)
+		g.policy_path = arg;
+	else if (c == OPT_JSON)
+		g.json = 1;
+	else
+		return -1;
+	return 0;
+}
+
+/* --policy FILE, else STATE/policy.json, else the built-in one. */
+static void
+load_policy(struct soc_stage *st)
+{
+	char *found = NULL;
+	int nerr = 0;
+
+	if (!g.policy_path) {
+		found = soc_stage_path(st, "policy.json");
+		if (access(found, F_OK) == 0)
+			g.policy_path = found;
+	}
+	if (dec_policy_load(&g.pol, g.policy_path, &nerr) < 0)
+		soc_die(SOC_EX_CONFIG, "%d error%s in the policy: nothing planned",
+		    nerr, nerr == 1 ? "" : "s");
+	if (found && g.policy_path != found)
+		free(found);
+}
+
+static void
+open_db(struct soc_stage *st, int memory)
+{
+	char *path = memory ? soc_xstrdup(":memory:") :
+	    soc_stage_path(st, "decide.db");
+
+	soc_db_open(&g.db, path, migrations,
+	    (int)(sizeof migrations / sizeof migrations[0]));
+	free(path);
+	dec_history_init(&g.hist, &g.db);
+	g.q_get = soc_db_prepare(&g.db, "SELECT record FROM decisions"
+	    " WHERE incident = ?1 AND version = ?2 AND policy = ?3");
+	g.q_put = soc_db_prepare(&g.db, "INSERT INTO decisions(incident,"
+	    " version, policy, id, record, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+}
+
+static void
+close_db(void)
+{
+	sqlite3_finalize(g.q_get);
+	sqlite3_finalize(g.q_put);
+	dec_history_release(&g.hist);
+	soc_db_close(&g.db);
+}
+
+static int
+start(struct soc_stage *st, int argc, char **argv)
+{
+	load_policy(st);
+	open_db(st, g.replay);
+	dec_invest_open(&g.iv, soc_stage_state(st));
+	soc_buf_init(&g.id, 1 << 20);
+	soc_buf_init(&g.rec, (size_t)1 << 26);
+	return 0;
+}
+
+/* The audit entry of a decision: what it plans, by id, without the
+ * narrative (which the decision record holds). */
+static int
+audit(struct soc_stage *st, const char *did, const char *inc, int64_t ver,
+    json_t *d)
+{
+	json_t *data, *steps = json_array(), *s;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(d, "steps"), i, s)
+		json_array_append_new(steps, json_pack("{s:O,s:O,s:O,s:O}",
+		    "id", json_object_get(s, "id"),
+		    "action", json_object_get(s, "action"),
+		    "target", json_object_get(s, "target"),
+		    "tier", json_object_get(s, "tier")));
+	data = json_pack("{s:s,s:s,s:I,s:{s:s,s:s},s:o,s:I}", "decision", did,
+	    "incident", inc, "version", (json_int_t)ver, "policy", "name",
+	    g.pol.name, "sha256", g.pol.sha, "steps", steps,
+	    "held_back", (json_int_t)json_array_size(json_object_get(d,
+	    "rejected")));
+	rc = soc_stage_audit(st, "decision", data, 0);
+	json_decref(data);
+	return rc;
+}
+
+/* A stored decision for this version and policy, emitted again. */
+static int
+replay_stored(struct soc_stage *st, const char *inc, int64_t ver)
+{
+	int found = 0;
+
+	sqlite3_reset(g.q_get);
+	sqlite3_bind_text(g.q_get, 1, inc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g.q_get, 2, ver);
+	sqlite3_bind_text(g.q_get, 3, g.pol.sha, -1, SQLITE_STATIC);
+	if (soc_db_step(&g.db, g.q_get) == SQLITE_ROW) {
+		soc_stage_emit(st, (const char *)sqlite3_column_text(g.q_get, 0),
+		    (size_t)sqlite3_column_bytes(g.q_get, 0));
+		found = 1;
+	}
+	sqlite3_reset(g.q_get);
+	return found;
+}
+
+static void
+record(struct soc_stage *st, struct soc_rec *r)
+{
+	struct soc_span v;
+	char did[SOC_ID_LEN + 1], t[SOC_TIME_LEN + 1];
+	json_t *inc, *findings, *facts, *d, *rec;
+	const char *id;
+	int64_t ver;
+	struct soc_buf key = SOC_BUF_INIT;
+
+	g.incidents++;
+	if (!(id = soc_rec_str(r, "soc.id", &g.id)) || !*id) {
+		soc_stage_reject(st, r, "an incident without soc.id");
+		return;
+	}
+	if (soc_rec_int(r, "soc.version", &ver) < 0 &&
+	    soc_rec_int(r, "soc.incident.version", &ver) < 0) {
+		soc_stage_reject(st, r, "incident %s without a version", id);
+		return;
+	}
+	if (soc_rec_get(r, "soc.incident", &v) != SOC_JSON_OBJECT) {
+		soc_stage_reject(st, r, "incident %s without soc.incident", id);
+		return;
+	}
+	soc_stage_pass(st, r);
+	if (replay_stored(st, id, ver)) {
+		g.stored++;
+		return;
+	}
+	inc = json_loadb(v.p, v.len, JSON_DECODE_ANY, NULL);
+	if (!inc)	/* validated already: only memory can fail */
+		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
+	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
+	d = dec_plan(&g.pol, &g.hist, id, ver, inc, findings, facts, st->now);
+	soc_buf_addstr(&key, id);
+	soc_buf_add(&key, "", 1);
+	soc_buf_addf(&key, "%lld", (long long)ver);
+	soc_buf_add(&key, "", 1);
+	soc_buf_addstr(&key, g.pol.sha);
+	soc_id("decision", key.p, key.len, did);
+	soc_time_format(st->now, t);
+	rec = json_pack("{s:s,s:O,s:{s:s,s:s,s:O}}", "@timestamp", t,
+	    "message", json_object_get(d, "summary"), "soc", "kind", "decision",
+	    "id", did, "decision", d);
+	soc_buf_reset(&g.rec);
+	if (soc_json_dump(rec, &g.rec) < 0)
+		soc_die(SOC_EX_SOFTWARE, "cannot write decision %s", did);
+	if (!g.replay && audit(st, did, id, ver, d) < 0) {
+		/* Nothing unaudited may reach soc-act. */
+		soc_warn("incident %s v%lld: the audit log refused the decision: "
+		    "not written", id, (long long)ver);
+		soc_stage_fail(st, SOC_EX_IOERR);
+		g.refused++;
+		goto out;
+	}
+	soc_db_exec(&g.db, "BEGIN IMMEDIATE");
+	sqlite3_reset(g.q_put);
+	sqlite3_bind_text(g.q_put, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g.q_put, 2, ver);
+	sqlite3_bind_text(g.q_put, 3, g.pol.sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g.q_put, 4, did, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g.q_put, 5, g.rec.p, (int)g.rec.len, SQLITE_STATIC);
+	sqlite3_bind_int64(g.q_put, 6, st->now);
+	soc_db_step(&g.db, g.q_put);
+	dec_history_put(&g.hist, id, d, st->now);
+	soc_db_exec(&g.db, "COMMIT");
+	soc_stage_emit(st, g.rec.p, g.rec.len);
+	g.decided++;
+	g.steps += json_array_size(json_object_get(d, "steps"));
+	g.held += json_array_size(json_object_get(d, "rejected"));
+out:
+	soc_buf_release(&key);
+	json_decref(rec);
+	json_decref(d);
+	json_decref(findings);
+	json_decref(facts);
+	json_decref(inc);
+}
+
+static int
+finish(struct soc_stage *st)
+{
+	dec_invest_close(&g.iv);
+	close_db();
+	dec_policy_free(&g.pol);
+	soc_buf_release(&g.id);
+	soc_buf_release(&g.rec);
+	return 0;
+}
+
+static void
+stats(struct soc_stage *st, FILE *fp)
+{
+	fprintf(fp, "%s: %llu incident versions, %llu decisions made (%llu "
+	    "steps, %llu held back by guards), %llu written again from "
+	    "decide.db, %llu refused by the audit log\n", soc_progname(),
+	    g.incidents, g.decided, g.steps, g.held, g.stored, g.refused);
+}
+
+/* ---- verbs ---- */
+
+static int
+catalog_cmd(struct soc_stage *st, int argc, char **argv)
+{
+	const struct dec_action *a;
+	size_t n, i;
+
+	if (soc_stage_getopt(st, argc, argv, decide_opts, opt) != argc)
+		soc_stage_usage(st, SOC_EX_USAGE, "catalog takes no operand");
+	a = dec_catalog(&n);
+	for (i = 0; i < n; i++) {
+		if (g.json) {
+			struct soc_buf b = SOC_BUF_INIT;
+			json_t *o = json_pack("{s:s,s:s,s:s?,s:b,s:s,s:s,s:s,s:s}",
+			    "action", a[i].name, "target", a[i].target,
+			    "inverse", a[i].inverse, "reversible", a[i].reversible,
+			    "tier", dec_tier_name(a[i].tier),
+			    "phase", dec_phase_name(a[i].phase),
+			    "inputs", a[i].inputs, "what", a[i].what);
+
+			soc_json_dump(o, &b);
+			printf("%s\n", b.p);
+			soc_buf_release(&b);
+			json_decref(o);
+		} else
+			printf("%-24s %-10s %-9s %-10s %-22s %s\n", a[i].name,
+			    a[i].target, dec_tier_name(a[i].tier),
+			    dec_phase_name(a[i].phase),
+			    a[i].inverse ? a[i].inverse : "-", a[i].what);
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : SOC_EX_IOERR;
+}
+
+static int
+check_cmd(struct soc_stage *st, int argc, char **argv)
+{
+	struct dec_policy p;
+	int k = soc_stage_getopt(st, argc, argv, decide_opts, opt), nerr = 0;
+
+	if (k < argc && !g.policy_path)
+		g.policy_path = argv[k++];
+	if (k != argc)
+		soc_stage_usage(st, SOC_EX_USAGE, "check takes one policy");
+	if (dec_policy_load(&p, g.policy_path, &nerr) < 0) {
+		fprintf(stderr, "%s: %d error%s\n", g.policy_path ?
+		    g.policy_path : "(built-in policy)", nerr,
+		    nerr == 1 ? "" : "s");
+		return SOC_EX_CONFIG;
+	}
+	printf("%s: policy \"%s\", %zu rules, sha256 %s: ok\n", p.path, p.name,
+	    json_array_size(json_object_get(p.root, "rules")), p.sha);
+	dec_policy_free(&p);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : SOC_EX_IOERR;
+}
+
+/* explain INCIDENT: the latest decision for it, told step by step. */
+static int
+explain_cmd(struct soc_stage *st, int argc, char **argv)
+{
+	int k = soc_stage_getopt(st, argc, argv, decide_opts, opt);
+	sqlite3_stmt *q;
+	json_t *rec, *d, *e, *x;
+	size_t i, j;
+	int rc = 1;
+
+	if (k != argc - 1)
+		soc_stage_usage(st, SOC_EX_USAGE, "explain takes one incident id");
+	open_db(st, 0);
+	q = soc_db_prepare(&g.db, "SELECT record FROM decisions"
+	    " WHERE incident = ?1 OR incident LIKE ?1 || '%'"
+	    " ORDER BY version DESC, at DESC LIMIT 1");
+	sqlite3_bind_text(q, 1, argv[k], -1, SQLITE_STATIC);
+	if (soc_db_step(&g.db, q) != SQLITE_ROW) {
+		fprintf(stderr, "%s: no decision for incident '%s' in decide.db\n",
+		    soc_progname(), argv[k]);
+		goto out;
+	}
+	rc = 0;
+	if (g.json) {
+		printf("%s\n", (const char *)sqlite3_column_text(q, 0));
+		goto out;
+	}
+	rec = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL);
+	d = json_object_get(json_object_get(rec, "soc"), "decision");
+	printf("%s\n\npolicy %s (sha256 %.12s...), planner %s\n",
+	    json_string_value(json_object_get(d, "summary")),
+	    json_string_value(json_object_get(json_object_get(d, "policy"), "name")),
+	    json_string_value(json_object_get(json_object_get(d, "policy"), "sha256")),
+	    json_string_value(json_object_get(d, "planner")));
+	printf("\nWhat the investigation found:\n");
+	json_array_foreach(json_object_get(d, "findings"), i, e)
+		printf("  - %s\n    %s  [%s]\n",
+		    json_string_value(json_object_get(e, "question")),
+		    json_string_value(json_object_get(e, "answer")),
+		    json_string_value(json_object_get(e, "source")));
+	printf("\nRules that matched:\n");
+	json_array_foreach(json_object_get(json_object_get(d, "reasoning"),
+	    "matched"), i, e) {
+		printf("  + %s:", json_string_value(json_object_get(e, "rule")));
+		json_array_foreach(json_object_get(e, "conditions"), j, x)
+			printf("%s %s", j ? ";" : "", json_string_value(x));
+		printf("\n");
+	}
+	printf("\nRules that did not:\n");
+	json_array_foreach(json_object_get(json_object_get(d, "reasoning"),
+	    "not_matched"), i, e)
+		printf("  - %s: %s\n", json_string_value(json_object_get(e, "rule")),
+		    json_string_value(json_object_get(e, "because")));
+	printf("\nThe plan, in order:\n");
+	json_array_foreach(json_object_get(d, "steps"), i, e) {
+		printf("  %zu. [%s] %s %s %s (tier %s", i + 1,
+		    json_string_value(json_object_get(e, "phase")),
+		    json_string_value(json_object_get(e, "action")),
+		    json_string_value(json_object_get(json_object_get(e, "target"),
+		    "type")),
+		    json_string_value(json_object_get(json_object_get(e, "target"),
+		    "value")), json_string_value(json_object_get(e, "tier")));
+		if (json_object_get(e, "ttl_s"))
+			printf(", undone by %s after %llds",
+			    json_string_value(json_object_get(e, "inverse")),
+			    (long long)json_integer_value(json_object_get(e,
+			    "ttl_s")));
+		printf(")\n     because:");
+		json_array_foreach(json_object_get(e, "why"), j, x)
+			printf(" %s", json_string_value(x));
+		json_array_foreach(json_object_get(e, "guards"), j, x)
+			printf("; guard: %s", json_string_value(x));
+		printf("\n     step %s\n", json_string_value(json_object_get(e,
+		    "id")));
+	}
+	if (json_array_size(json_object_get(d, "rejected")))
+		printf("\nConsidered and held back:\n");
+	json_array_foreach(json_object_get(d, "rejected"), i, e)
+		printf("  - %s %s (rule %s): %s\n",
+		    json_string_value(json_object_get(e, "action")),
+		    json_string_value(json_object_get(json_object_get(e, "target"),
+		    "value")), json_string_value(json_object_get(e, "rule")),
+		    json_string_value(json_object_get(e, "why")));
+	json_decref(rec);
+out:
+	sqlite3_finalize(q);
+	close_db();
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return SOC_EX_IOERR;
+	return rc;
+}
+
+/* replay --policy NEW FILE...: what NEW would have decided, planned
+ * against an empty history in memory: nothing stored, nothing audited. */
+static int
+replay_cmd(struct soc_stage *st, int argc, char **argv)
+{
+	int k = soc_stage_getopt(st, argc, argv, decide_opts, opt);
+
+	if (!g.policy_path)
+		soc_stage_usage(st, SOC_EX_USAGE, "replay needs --policy FILE");
+	g.replay = 1;
+	st->readonly = 1;
+	return soc_stage_run(st, argc - k, argv + k);
+}
+
+static const struct soc_stage_verb verbs[] = {
+	{ "catalog", catalog_cmd },
+	{ "check", check_cmd },
+	{ "explain", explain_cmd },
+	{ "replay", replay_cmd },
+	{ NULL, NULL }
+};
+
+static const struct soc_stage_def def = {
+	.name = "soc-decide",
+	.member = "decision",
+	.db = "decide.db",
+	.kinds = SOC_KIND_BIT(SOC_KIND_INCIDENT),
+	.usage = usage_text,
+	.opts = decide_opts,
+	.opt = opt,
+	.verbs = verbs,
+	.start = start,
+	.record = record,
+	.finish = finish,
+	.stats = stats,
+};
+
+int
+main(int argc, char **argv)
+{
+	return soc_stage_main(&def, argc, argv);
+}
