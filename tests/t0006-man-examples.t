@@ -12,7 +12,7 @@ E=$SOC_TOP/examples
 cp "$E/suricata-eve.json" eve.json
 cp "$E/auth.log" auth.log
 cp "$E/cloudtrail.json" cloudtrail.log
-cp "$E/assets.csv" "$E/zones.csv" .
+cp "$E/assets.csv" "$E/zones.csv" "$E/policy.json" .
 cp "$E/identities.csv" identities.csv
 cp "$FIX/enrich/intel/feed.csv" feodo.csv
 cp "$FIX/enrich/intel/bundle.json" bundle.json
