@@ -25,9 +25,16 @@ soc_http_resp_init(struct soc_http_resp *r)
 void
 soc_http_resp_release(struct soc_http_resp *r)
 {
+	struct curl_slist *h;
+
 	soc_buf_release(&r->body);
+	/* The request's copies of the headers hold the API keys. */
+	for (h = r->hdrs; h; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
 	curl_slist_free_all(r->hdrs);
 	r->hdrs = NULL;
+	free(r->redirect);
+	r->redirect = NULL;
 }
 
 static size_t
@@ -90,11 +97,8 @@ soc_http_easy(const struct soc_http_req *req, struct soc_http_resp *resp)
 	curl_easy_setopt(e, CURLOPT_URL, req->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos);
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-	if (req->max_redirects >= 0) {
-		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(e, CURLOPT_MAXREDIRS,
-		    (long)(req->max_redirects ? req->max_redirects : 3));
-	}
+	/* Never libcurl's: it would carry our headers to any origin. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -130,8 +134,15 @@ soc_http_easy(const struct soc_http_req *req, struct soc_http_resp *resp)
 void
 soc_http_finish(CURL *e, CURLcode code, struct soc_http_resp *resp)
 {
+	char *loc = NULL;
+
 	resp->code = code;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
+	free(resp->redirect);
+	resp->redirect = NULL;
+	if (code == CURLE_OK && resp->status >= 300 && resp->status <= 399 &&
+	    curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+		resp->redirect = soc_xstrdup(loc);
 	if (code != CURLE_OK && !resp->error[0])
 		snprintf(resp->error, sizeof resp->error, "%s",
 		    curl_easy_strerror(code));
@@ -140,16 +151,81 @@ soc_http_finish(CURL *e, CURLcode code, struct soc_http_resp *resp)
 		    "response larger than %zu bytes", resp->body.max);
 }
 
+/* One part of a URL, lower-cased (a new string), or NULL. */
+static char *
+url_part(CURLU *u, CURLUPart what, unsigned flags)
+{
+	char *v = NULL, *p, *dup;
+
+	if (curl_url_get(u, what, &v, flags) != CURLUE_OK || !v)
+		return NULL;
+	dup = soc_xstrdup(v);
+	curl_free(v);
+	for (p = dup; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return dup;
+}
+
+int
+soc_http_same_origin(const char *a, const char *b)
+{
+	static const CURLUPart part[3] = { CURLUPART_SCHEME, CURLUPART_HOST,
+	    CURLUPART_PORT };
+	CURLU *ua = curl_url(), *ub = curl_url();
+	int same = 0, i;
+
+	if (!ua || !ub)
+		soc_die(SOC_EX_SOFTWARE, "cannot create a libcurl URL handle");
+	if (curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	    curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK) {
+		same = 1;
+		for (i = 0; i < 3 && same; i++) {
+			char *x = url_part(ua, part[i], CURLU_DEFAULT_PORT);
+			char *y = url_part(ub, part[i], CURLU_DEFAULT_PORT);
+
+			same = x && y && strcmp(x, y) == 0;
+			free(x);
+			free(y);
+		}
+	}
+	curl_url_cleanup(ua);
+	curl_url_cleanup(ub);
+	return same;
+}
+
 int
 soc_http_perform(const struct soc_http_req *req, struct soc_http_resp *resp)
 {
-	CURL *e = soc_http_easy(req, resp);
-	CURLcode code;
+	struct soc_http_req r = *req;
+	char *url = NULL;
+	int hops = 0, rc;
 
-	if (!e)
-		return -1;
-	code = curl_easy_perform(e);
-	soc_http_finish(e, code, resp);
-	curl_easy_cleanup(e);
-	return code == CURLE_OK && !resp->too_large ? 0 : -1;
+	for (;;) {
+		CURL *e = soc_http_easy(&r, resp);
+		CURLcode code;
+
+		if (!e) {
+			rc = -1;
+			break;
+		}
+		code = curl_easy_perform(e);
+		soc_http_finish(e, code, resp);
+		curl_easy_cleanup(e);
+		rc = code == CURLE_OK && !resp->too_large ? 0 : -1;
+		/* Follow only what was allowed, only to the same origin: the
+		 * headers go with the request. */
+		if (rc < 0 || !resp->redirect || hops >= req->max_redirects ||
+		    !soc_http_same_origin(r.url, resp->redirect))
+			break;
+		hops++;
+		free(url);
+		url = resp->redirect;
+		resp->redirect = NULL;
+		r.url = url;
+		soc_http_resp_release(resp);
+		soc_http_resp_init(resp);
+	}
+	free(url);
+	return rc;
 }

@@ -3,11 +3,19 @@
  *
  * Defaults (curl's own advice for untrusted servers): TLS peer and host
  * verification on; https only unless the request allows http (a
- * connector that says so, or a test on loopback); at most 3 redirects,
- * to https only; a connect and a total timeout; a response size cap that
- * aborts the transfer; no signals; no proxy from the environment unless
- * the caller asks.  Header values (which may carry API keys) are never
- * printed by this module.
+ * connector that says so, or a test on loopback); no redirects: a 3xx is
+ * the answer, with its Location in resp->redirect; a connect and a total
+ * timeout; a response size cap that aborts the transfer; no signals; no
+ * proxy from the environment unless the caller asks.  Header values
+ * (which may carry API keys) are never printed by this module, and
+ * soc_http_resp_release wipes its copies of them.
+ *
+ * Redirects: libcurl would send every custom header (x-apikey, key, ...)
+ * to wherever a Location points.  So the module never lets libcurl
+ * follow one; soc_http_perform follows at most req->max_redirects, each
+ * to the same origin (scheme, host and port) as the request, and stops at
+ * a redirect elsewhere, returning that 3xx.  A caller driving the multi
+ * interface follows (or not) itself, with soc_http_same_origin.
  *
  * One-shot: soc_http_perform.  Concurrent: soc_http_easy makes a
  * configured easy handle for curl_multi_add_handle, and soc_http_finish
@@ -33,7 +41,7 @@ struct soc_http_req {
 	long connect_timeout_ms;	/* 0: 10 s */
 	size_t max_response;		/* 0: 4 MiB */
 	int allow_http;
-	int max_redirects;		/* -1: none; 0: default 3 */
+	int max_redirects;		/* 0: none; N: at most N, same origin */
 };
 
 struct soc_http_resp {
@@ -43,7 +51,8 @@ struct soc_http_resp {
 	int too_large;			/* the body passed max_response */
 	CURLcode code;
 	char error[CURL_ERROR_SIZE];
-	struct curl_slist *hdrs;	/* owned; freed by release */
+	struct curl_slist *hdrs;	/* owned; wiped and freed by release */
+	char *redirect;			/* a 3xx's absolute Location, or NULL */
 };
 
 /* Once per program, before any thread. */
@@ -57,8 +66,13 @@ void soc_http_resp_release(struct soc_http_resp *r);
 CURL *soc_http_easy(const struct soc_http_req *req, struct soc_http_resp *resp);
 /* Complete resp after the transfer ended with code. */
 void soc_http_finish(CURL *e, CURLcode code, struct soc_http_resp *resp);
-/* Perform one request; returns 0 when a response (any status) arrived,
- * -1 on a transport error, a disallowed URL or an oversized body. */
+/* Perform one request (and the same-origin redirects it allows); returns
+ * 0 when a response (any status, a 3xx not followed too) arrived, -1 on a
+ * transport error, a disallowed URL or an oversized body. */
 int soc_http_perform(const struct soc_http_req *req, struct soc_http_resp *resp);
+/* Do the two absolute URLs have one origin: scheme, host and port (the
+ * scheme's default when absent), compared without case?  1 or 0; 0 when
+ * either cannot be parsed. */
+int soc_http_same_origin(const char *a, const char *b);
 
 #endif

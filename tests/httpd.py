@@ -15,9 +15,12 @@ status; 429 and 503 carry Retry-After: 1), /big?bytes=N, /redirect?to=PATH,
 "headers": {...}, "body": ..., "delay_ms": N}}) adds or overrides routes;
 a path matches exactly or, when the route ends in '*', by prefix.  A
 route {"sequence": [R1, R2, ...]} answers R1 the first time, R2 the next,
-and repeats the last (a 429 then a 200, a 503 then a 200).
+and repeats the last (a 429 then a 200, a 503 then a 200).  In a route's
+body, "{{header:NAME}}" is replaced by the request's NAME header (JSON
+string escaped): a hostile provider echoing the API key it was sent.
 """
 import json
+import re
 import sys
 import threading
 import time
@@ -97,8 +100,13 @@ class H(BaseHTTPRequestHandler):
             route = seq[min(i, len(seq) - 1)]
         if route is not None:
             time.sleep(route.get("delay_ms", 0) / 1000.0)
-            self.send(route.get("status", 200), route.get("body", ""),
-                      route.get("headers"))
+            body = route.get("body", "")
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+            body = re.sub(r"\{\{header:([^}]+)\}\}",
+                          lambda m: json.dumps(self.headers.get(m.group(1), ""))[1:-1],
+                          body)
+            self.send(route.get("status", 200), body, route.get("headers"))
         elif u.path == "/ok":
             self.send(200, {"ok": True, "path": self.path})
         elif u.path == "/slow":

@@ -83,13 +83,18 @@ done_testing() {
 }
 
 # start_httpd [ARGS...]: start tests/httpd.py on 127.0.0.1 in the
-# background; sets HTTPD_PORT and HTTPD_LOG.  Stopped at exit.
+# background; sets HTTPD_PORT and HTTPD_LOG.  Stopped at exit.  A second
+# call starts a second server (another origin: a redirect's target), and
+# sets HTTPD_PORT and HTTPD_LOG to its own.
+HTTPD_PIDS=
 start_httpd() {
-	python3 "$SOC_TOP/tests/httpd.py" "$T/httpd.port" "$@" &
+	_pf="$T/httpd${HTTPD_PIDS:+.$(echo $HTTPD_PIDS | wc -w)}.port"
+	python3 "$SOC_TOP/tests/httpd.py" "$_pf" "$@" &
 	HTTPD_PID=$!
+	HTTPD_PIDS="$HTTPD_PIDS $HTTPD_PID"
 	_i=0
-	while [ ! -s "$T/httpd.port" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	HTTPD_PORT=$(cat "$T/httpd.port")
-	HTTPD_LOG="$T/httpd.port.log"
-	trap 'kill $HTTPD_PID 2>/dev/null; rm -rf "$T"' EXIT
+	while [ ! -s "$_pf" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	HTTPD_PORT=$(cat "$_pf")
+	HTTPD_LOG="$_pf.log"
+	trap 'kill $HTTPD_PIDS 2>/dev/null; rm -rf "$T"' EXIT
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The HTTP module's defensive defaults against a test server on 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 14
 start_httpd --max-requests 50 --lifetime 30
 U="http://127.0.0.1:$HTTPD_PORT"
 
@@ -17,8 +17,24 @@ check_exit 'a body over the cap is refused' 69 \
 check 'the cap is named' 'grep -q "error=.*larger than 1000 bytes\|error=.*[Mm]aximum file size" o'
 check_exit 'a slow server times out' 69 \
 	'soc-http --allow-http --timeout 300 "$U/slow?ms=2000" >o'
-check 'redirects are followed' \
-	'soc-http --allow-http "$U/redirect?to=/ok" >o && grep -q "^status=200 " o'
+check 'no redirect is followed by default: the 3xx is the answer' \
+	'soc-http --allow-http "$U/redirect?to=/ok" >o && grep -q "^status=302 " o &&
+	 grep -q "^redirect=$U/ok$" o'
+check 'allowed redirects to the same origin are followed' \
+	'soc-http --allow-http --redirects 2 "$U/redirect?to=/ok" >o && grep -q "^status=200 " o'
+check 'at most as many as allowed' \
+	'soc-http --allow-http --redirects 1 "$U/redirect?to=/redirect%3Fto%3D/ok" >o &&
+	 grep -q "^status=302 " o'
+# Another origin (the same host, another port) never gets the request,
+# and so never the key libcurl would have sent along.
+U1=$U L1=$HTTPD_LOG
+start_httpd --max-requests 10 --lifetime 30
+U2="http://127.0.0.1:$HTTPD_PORT"
+check 'a redirect to another origin is not followed' \
+	'soc-http --allow-http --redirects 3 -H "x-apikey: SECRETVALUE" "$U1/redirect?to=$U2/steal" >o &&
+	 grep -q "^status=302 " o && grep -q "^redirect=$U2/steal$" o'
+check 'the other origin saw nothing' '[ ! -s "$HTTPD_LOG" ]'
+HTTPD_LOG=$L1
 check 'an API key header reaches the server and no output' \
 	'soc-http --allow-http -H "x-apikey: SECRETVALUE" "$U/ok" >o 2>&1 &&
 	 ! grep -q SECRETVALUE o && grep -q "\"x-apikey\": \"<set>\"" "$HTTPD_LOG"'

@@ -1,7 +1,9 @@
 /*
  * soc-http: a test driver of common/http.c.
- *   soc-http [--allow-http] [--max BYTES] [--timeout MS] [-H HEADER]... URL
- * Prints "status=N retry_after=N bytes=N" and, on failure, "error=...";
+ *   soc-http [--allow-http] [--max BYTES] [--timeout MS] [--redirects N]
+ *            [-H HEADER]... URL
+ * Prints "status=N retry_after=N bytes=N" (and "redirect=URL" for a 3xx
+ * not followed) and, on failure, "error=...";
  * exits 0 when a response arrived, 69 otherwise.
  */
 #include <getopt.h>
@@ -19,6 +21,7 @@ main(int argc, char **argv)
 		{ "allow-http", no_argument, NULL, 'a' },
 		{ "max", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "redirects", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct soc_http_req req = { 0 };
@@ -40,6 +43,11 @@ main(int argc, char **argv)
 				soc_die(SOC_EX_USAGE, "bad --timeout");
 			req.timeout_ms = (long)v;
 			break;
+		case 'r':
+			if (soc_parse_i64(optarg, 0, 20, &v) < 0)
+				soc_die(SOC_EX_USAGE, "bad --redirects");
+			req.max_redirects = (int)v;
+			break;
 		case 'H':
 			if (nh < 8)
 				hdrs[nh++] = optarg;
@@ -57,6 +65,8 @@ main(int argc, char **argv)
 	rc = soc_http_perform(&req, &resp);
 	printf("status=%ld retry_after=%ld bytes=%zu\n", resp.status,
 	    resp.retry_after, resp.body.len);
+	if (resp.redirect)
+		printf("redirect=%s\n", resp.redirect);
 	if (rc < 0)
 		printf("error=%s\n", resp.error);
 	soc_http_resp_release(&resp);
