@@ -18,6 +18,7 @@
 #include "err.h"
 #include "http.h"
 #include "lookup.h"
+#include "redact.h"
 
 #define TABLE_MAX 200000	/* results remembered in memory */
 #define BREAKER 5		/* consecutive failures that stop a provider */
@@ -92,6 +93,7 @@ struct soc_lookup {
 	sqlite3_stmt *cget, *cput, *qput;
 	int in_txn;
 	unsigned long nreq, ncached, nfailed;
+	struct soc_redact red;		/* every provider's key */
 };
 
 static int64_t
@@ -228,6 +230,7 @@ provider_init(struct soc_lookup *l, struct provider *p, const json_t *o,
 		    " {\"env\":\"NAME\"}: secrets never live in configuration", name);
 	if (key) {
 		p->key = soc_config_secret(key);
+		soc_redact_add(&l->red, p->key);
 		if (!p->key) {
 			p->skip_why = soc_xasprintf("%s is not set",
 			    json_string_value(json_object_get(key, "env")));
@@ -411,6 +414,7 @@ soc_lookup_free(struct soc_lookup *l)
 		free(p->detail_path);
 	}
 	free(l->p);
+	soc_redact_free(&l->red);
 	sqlite3_finalize(l->cget);
 	sqlite3_finalize(l->cput);
 	sqlite3_finalize(l->qput);
@@ -497,7 +501,10 @@ finish(struct soc_lookup *l, struct soc_lookup_res *r,
 	r->verdict = verdict;
 	r->score = score;
 	free(r->detail);
-	r->detail = soc_xstrdup(detail);
+	/* What a provider wrote (an error text, a detail field), curl's
+	 * words and the cache's old rows all pass here on their way to the
+	 * output and the cache: no key survives it. */
+	r->detail = soc_redact_str(&l->red, detail);
 	l->changed = 1;
 	if (st == SOC_LK_ERROR || st == SOC_LK_TIMEOUT ||
 	    st == SOC_LK_RATE_LIMITED || st == SOC_LK_QUOTA)
@@ -918,11 +925,23 @@ by_score(int s, int mal, int sus)
 	return s >= mal ? "malicious" : s >= sus ? "suspicious" : "harmless";
 }
 
+/* prefix and at most max bytes of text a provider wrote, into out: the
+ * keys redacted before the cut, so no prefix of one is left. */
+static void
+provider_text(const struct soc_lookup *l, char *out, size_t n,
+    const char *prefix, const char *text, int max)
+{
+	char *clean = soc_redact_str(&l->red, text);
+
+	snprintf(out, n, "%s%.*s", prefix, max, clean);
+	free(clean);
+}
+
 /* Interpret a 2xx/404 answer.  Returns 0 with verdict/score/detail set,
  * -1 when the body is not what the provider sends. */
 static int
-interpret(struct provider *p, long status, json_t *j, const char **verdict,
-    int *score, char *detail, size_t dl)
+interpret(const struct soc_lookup *l, struct provider *p, long status,
+    json_t *j, const char **verdict, int *score, char *detail, size_t dl)
 {
 	json_t *v;
 	long m, s, h, u, n;
@@ -1003,7 +1022,8 @@ interpret(struct provider *p, long status, json_t *j, const char **verdict,
 		json_t *edges = jget(j, "data.stixCyberObservables.edges");
 
 		if (json_is_string(e)) {
-			snprintf(detail, dl, "error: %.100s", json_string_value(e));
+			provider_text(l, detail, dl, "error: ", json_string_value(e),
+			    100);
 			return 1;
 		}
 		if (!json_is_array(edges))
@@ -1038,7 +1058,7 @@ interpret(struct provider *p, long status, json_t *j, const char **verdict,
 		if (json_is_string(vv))
 			*verdict = verdict_name(json_string_value(vv));
 		if (json_is_string(dv))
-			snprintf(detail, dl, "%.200s", json_string_value(dv));
+			provider_text(l, detail, dl, "", json_string_value(dv), 200);
 		else
 			snprintf(detail, dl, "score %d", *score);
 		return 0;
@@ -1141,14 +1161,16 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 		p->fails = 0;
 		snprintf(detail, sizeof detail, "HTTP %ld%s", resp->status,
 		    resp->status == 401 || resp->status == 403 ?
-		    ": check the API key" : "");
+		    ": check the API key" : resp->status >= 300 &&
+		    resp->status <= 399 ? ": redirects are not followed (the"
+		    " key would go with them): configure the final URL" : "");
 		finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
 	} else {
 		p->fails = 0;
 		j = resp->body.len ? json_loadb(resp->body.p, resp->body.len,
 		    JSON_REJECT_DUPLICATES, NULL) : NULL;
 		detail[0] = '\0';
-		rc = interpret(p, resp->status, j, &verdict, &score, detail,
+		rc = interpret(l, p, resp->status, j, &verdict, &score, detail,
 		    sizeof detail);
 		json_decref(j);
 		if (rc < 0) {
@@ -1164,10 +1186,7 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 	}
 	curl_multi_remove_handle(l->multi, x->e);
 	curl_easy_cleanup(x->e);
-	/* The request's copies of the headers hold the API key. */
-	for (struct curl_slist *h = resp->hdrs; h; h = h->next)
-		explicit_bzero(h->data, strlen(h->data));
-	soc_http_resp_release(resp);
+	soc_http_resp_release(resp);	/* wipes the headers' keys */
 	free(x->url);
 	free(x->body);
 	free(x);
