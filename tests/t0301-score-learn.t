@@ -56,7 +56,9 @@ echo '{"intel_weight": 0}' >cfg.json
 SOC_HOME=$T/g soc-score --no-learn --config cfg.json "$F/intel.ndjson" >gi
 check 'the intel guardrail forbids auto-close' \
 	'[ "$(jq -r "[.soc.score.disposition, .soc.score.guardrail] | join(\" \")" gi)" = "escalate intel_match" ]'
-SOC_HOME=$T/g4 soc-score --config cfg.json "$F/enriched.ndjson" "$F/enriched.ndjson" "$F/enriched.ndjson" >/dev/null
+# Three sightings (three ids: one alert is learned once) make it familiar.
+for i in 1 2 3; do sed "s/b0000000000000000000000000000001/b000000000000000000000000000001$i/" "$F/enriched.ndjson"; done >enriched3
+SOC_HOME=$T/g4 soc-score --config cfg.json enriched3 >/dev/null
 echo '{"asset_weight": 0, "severity_weight": 0, "privileged_points": 0}' >cfg3.json
 SOC_HOME=$T/g4 soc-score --no-learn --config cfg3.json "$F/enriched.ndjson" >ga
 check 'the critical-asset guardrail holds on a familiar alert' \

@@ -38,7 +38,7 @@ check_exit 'learning on the old database' 0 \
 	'SOC_HOME=$T/old soc-score "$F/migrate-x.ndjson" >x'
 check_same 'scores as the old program did' "$F/migrate-x.out" x
 check '...and moved the baselines to partitions' \
-	'[ "$(sql "$T/old" "PRAGMA user_version") $(sql "$T/old" "SELECT count(*) FROM baseline") $(sql "$T/old" "SELECT count(*) > 0 FROM baseline_part")" = "2 0 1" ]'
+	'[ "$(sql "$T/old" "PRAGMA user_version") $(sql "$T/old" "SELECT count(*) FROM baseline") $(sql "$T/old" "SELECT count(*) > 0 FROM baseline_part")" = "3 0 1" ]'
 check 'verdicts on alerts of both schemas learned' \
 	'SOC_HOME=$T/old soc-score learn "$F/migrate-fb.ndjson" 2>fb && grep -q "learned 3 verdicts (0 already known, 0 for unknown" fb'
 SOC_HOME=$T/old soc-score "$F/migrate-y.ndjson" >y

@@ -95,7 +95,10 @@ record(struct soc_stage *st, struct soc_rec *r)
 	s->a.r = r;
 	alert_read(&s->a, st->now);
 	soc_buf_reset(&s->sc);
-	if (score_alert(s, &s->a, 1, &s->sc) < 0)
+	/* An alert learned before (by soc.id) is scored only: the same
+	 * input twice moves no baseline twice. */
+	if (score_alert(s, &s->a, g.no_learn ||
+	    score_learned_once(s, s->a.id.p, s->a.id.len), &s->sc) < 0)
 		soc_stage_reject(st, r, "record too large to score");
 	else
 		soc_stage_splice(st, r, s->sc.p, s->sc.len);

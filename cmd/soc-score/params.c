@@ -32,6 +32,7 @@ static const struct param params[] = {
 	P(burst_half_life_s, 60, 1, 1e9),
 	P(max_entities, 200000, 16, 1e8),
 	P(max_recent, 100000, 0, 1e9),
+	P(max_learned, 1000000, 0, 1e9),
 	P(severity_weight, 0.4, 0, 10),
 	P(first_seen, 40, 0, 100),
 	P(rarity_slope, 25, 0, 100),

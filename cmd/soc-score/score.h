@@ -24,7 +24,7 @@ struct score_params {
 	double malicious, suspicious;
 	double p1, p2, p3;
 	double half_life_s, burst_half_life_s;
-	double max_entities, max_recent;
+	double max_entities, max_recent, max_learned;
 	double severity_weight;
 	double first_seen, rarity_slope, familiar_floor, pair_weight;
 	double hour_points, hour_warmup_s, hour_min;
@@ -93,12 +93,24 @@ struct score_recent {
 	size_t cap, n;
 };
 
+/* The ids of the alerts learned (learned.c). */
+struct score_learned {
+	struct score_learned_slot *slot;	/* open addressing */
+	size_t cap, used;
+	int64_t seq;			/* the last learned alert's number */
+	int64_t flushed;		/* numbers up to this are in the job or on disk */
+	struct soc_buf pend;		/* hashes of flushed + 1 .. seq */
+};
+
 /* A checkpoint's writes, prepared for the writer thread (state.c). */
 struct score_job {
 	struct soc_buf parts;		/* baseline partitions: number, length, bytes */
 	struct soc_buf recent;		/* a recent chunk: alerts rfirst..rlast */
 	int64_t rfirst, rlast;		/* rlast 0: none */
 	int64_t cut;			/* prune recent alerts up to this; 0: none */
+	struct soc_buf learned;		/* a learned chunk: ids lfirst..llast */
+	int64_t lfirst, llast;		/* llast 0: none */
+	int64_t lcut;			/* prune learned ids up to this; 0: none */
 };
 
 struct score_state {
@@ -116,6 +128,8 @@ struct score_state {
 	struct score_job job;
 	struct score_writer *writer;	/* NULL until the first checkpoint */
 	struct score_recent recent;
+	struct score_learned ids;	/* learned ids; learn mode only */
+	sqlite3_stmt *st_lchunk_put, *st_lchunk_prune;
 	sqlite3_stmt *st_seen, *st_seen_put;
 	int64_t recent_seq;
 	unsigned long pending;		/* alerts since the last commit */
@@ -157,6 +171,17 @@ int score_recent_get(struct score_state *s, const char *id,
 /* At a checkpoint: the pending alerts and pruning to max_recent into
  * the job. */
 void score_recent_flush(struct score_state *s, struct score_job *j);
+
+/* learned.c (learn mode): load the ids learned; forget them. */
+void score_learned_open(struct score_state *s);
+void score_learned_free(struct score_state *s);
+/* Is the alert with soc.id id[0..n) to be learned?  1 (and it is noted as
+ * learned) when its id is not among the last max_learned learned, or it
+ * has none; 0 when it was learned already: score it only. */
+int score_learned_once(struct score_state *s, const char *id, size_t n);
+/* At a checkpoint that saves the baselines: the ids learned since the
+ * last one, and the ageing, into the job. */
+void score_learned_flush(struct score_state *s, struct score_job *j);
 
 /* factors.c */
 void alert_init(struct alert *a);

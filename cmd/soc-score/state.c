@@ -1,7 +1,7 @@
 /*
  * soc-score's state: score.db (baselines, rule fidelity, model weights,
- * recent alerts' features for learning, verdicts already learned) and the
- * audit log of model updates.
+ * recent alerts' features for learning, verdicts already learned, the
+ * ids of the alerts learned) and the audit log of model updates.
  *
  * The baselines, fidelity and weights are loaded into memory at start
  * (bounded by max_entities and 2^model_bits) and written back, only what
@@ -13,7 +13,8 @@
  *
  * On disk (schema 2) the baselines are partitions of about PART_ENTRIES
  * entries (baseline.h's encoding), one row each, and the recent alerts
- * are chunks of a checkpoint interval each (recent.c).
+ * are chunks of a checkpoint interval each (recent.c); schema 3 adds the
+ * learned ids, in chunks of a baseline interval (learned.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -45,6 +46,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE baseline_part(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
 	/* and the recent alerts in chunks (recent.c) */
 	"CREATE TABLE recent_chunk(first INTEGER PRIMARY KEY,"
+	" last INTEGER NOT NULL, data BLOB NOT NULL);",
+	/* 3: the ids of the alerts learned (learned.c) */
+	"CREATE TABLE learned_chunk(first INTEGER PRIMARY KEY,"
 	" last INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 
@@ -239,6 +243,7 @@ score_state_open(struct score_state *s, const char *state_dir,
 	soc_buf_init(&s->sc, (size_t)1 << 30);
 	soc_buf_init(&s->job.parts, (size_t)1 << 31);
 	soc_buf_init(&s->job.recent, (size_t)1 << 30);
+	soc_buf_init(&s->job.learned, (size_t)1 << 30);
 	for (i = 0; i < 101; i++)
 		soc_buf_init(&s->conf[i], 64);
 	alert_init(&s->a);
@@ -273,6 +278,11 @@ score_state_open(struct score_state *s, const char *state_dir,
 		    "DELETE FROM recent WHERE seq <= ?1");
 		s->st_seen_put = soc_db_prepare(&s->db, "INSERT OR IGNORE"
 		    " INTO verdicts(target, by, verdict) VALUES (?1, ?2, ?3)");
+		s->st_lchunk_put = soc_db_prepare(&s->db, "INSERT INTO"
+		    " learned_chunk(first, last, data) VALUES (?1, ?2, ?3)");
+		s->st_lchunk_prune = soc_db_prepare(&s->db,
+		    "DELETE FROM learned_chunk WHERE last <= ?1");
+		score_learned_open(s);
 		soc_db_exec(&s->db, "BEGIN IMMEDIATE");
 		s->in_tx = 1;
 	}
@@ -472,6 +482,22 @@ job_exec(struct score_state *s, const char *sql)
 		job_fail(s, rc);
 }
 
+/* A chunk (recent alerts, learned ids) of numbers *first..*last, if any,
+ * written with st (first, last, data); the job's copy emptied. */
+static void
+chunk_put(struct score_state *s, sqlite3_stmt *st, int64_t *first,
+    int64_t *last, struct soc_buf *data)
+{
+	if (*last <= 0)
+		return;
+	sqlite3_bind_int64(st, 1, *first);
+	sqlite3_bind_int64(st, 2, *last);
+	sqlite3_bind_blob(st, 3, data->p, (int)data->len, SQLITE_STATIC);
+	job_step(s, st);
+	*first = *last = 0;
+	soc_buf_reset(data);
+}
+
 /* The job's writes and the commit; on the writer thread, or on the main
  * one when there is none. */
 static void
@@ -496,21 +522,19 @@ job_run(struct score_state *s)
 		p += len;
 	}
 	soc_buf_reset(&j->parts);
-	if (j->rlast > 0) {
-		sqlite3_bind_int64(s->st_chunk_put, 1, j->rfirst);
-		sqlite3_bind_int64(s->st_chunk_put, 2, j->rlast);
-		sqlite3_bind_blob(s->st_chunk_put, 3, j->recent.p,
-		    (int)j->recent.len, SQLITE_STATIC);
-		job_step(s, s->st_chunk_put);
-		j->rfirst = j->rlast = 0;
-		soc_buf_reset(&j->recent);
-	}
+	chunk_put(s, s->st_chunk_put, &j->rfirst, &j->rlast, &j->recent);
 	if (j->cut > 0) {
 		sqlite3_bind_int64(s->st_chunk_prune, 1, j->cut);
 		job_step(s, s->st_chunk_prune);
 		sqlite3_bind_int64(s->st_recent_prune, 1, j->cut);
 		job_step(s, s->st_recent_prune);
 		j->cut = 0;
+	}
+	chunk_put(s, s->st_lchunk_put, &j->lfirst, &j->llast, &j->learned);
+	if (j->lcut > 0) {
+		sqlite3_bind_int64(s->st_lchunk_prune, 1, j->lcut);
+		job_step(s, s->st_lchunk_prune);
+		j->lcut = 0;
 	}
 	job_exec(s, "COMMIT");
 	job_exec(s, "BEGIN IMMEDIATE");
@@ -616,8 +640,12 @@ checkpoint(struct score_state *s, int final)
 	score_state_wait(s);
 	if (final)
 		writer_stop(s);	/* the last job runs here, dying of errors */
-	if (final || ++s->checkpoints % BASELINE_EVERY == 0)
+	if (final || ++s->checkpoints % BASELINE_EVERY == 0) {
+		/* the ids learned go with the baselines they moved: a crash
+		 * loses both or neither */
 		save_baselines(s, &s->job);
+		score_learned_flush(s, &s->job);
+	}
 	c.st = soc_db_prepare(&s->db, "INSERT INTO fidelity(rule, tp, fp, bp)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(rule) DO UPDATE"
 	    " SET tp = excluded.tp, fp = excluded.fp, bp = excluded.bp");
@@ -658,9 +686,12 @@ score_state_close(struct score_state *s)
 		sqlite3_finalize(s->st_chunk_prune);
 		sqlite3_finalize(s->st_seen);
 		sqlite3_finalize(s->st_seen_put);
+		sqlite3_finalize(s->st_lchunk_put);
+		sqlite3_finalize(s->st_lchunk_prune);
 		soc_db_close(&s->db);
 	}
 	score_recent_free(s);
+	score_learned_free(s);
 	soc_baseline_free(&s->bl);
 	soc_baseline_free(&s->fid);
 	soc_model_free(&s->model);
@@ -672,6 +703,7 @@ score_state_close(struct score_state *s)
 	soc_buf_release(&s->sc);
 	soc_buf_release(&s->job.parts);
 	soc_buf_release(&s->job.recent);
+	soc_buf_release(&s->job.learned);
 	for (i = 0; i < 101; i++)
 		soc_buf_release(&s->conf[i]);
 	alert_release(&s->a);
