@@ -2,7 +2,7 @@
 # The HTTP module's defensive defaults against a test server on 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
 plan 14
-start_httpd --max-requests 50 --lifetime 30
+start_httpd --max-requests 50 --lifetime 300
 U="http://127.0.0.1:$HTTPD_PORT"
 
 check 'a plain request' \
@@ -28,7 +28,7 @@ check 'at most as many as allowed' \
 # Another origin (the same host, another port) never gets the request,
 # and so never the key libcurl would have sent along.
 U1=$U L1=$HTTPD_LOG
-start_httpd --max-requests 10 --lifetime 30
+start_httpd --max-requests 10 --lifetime 300
 U2="http://127.0.0.1:$HTTPD_PORT"
 check 'a redirect to another origin is not followed' \
 	'soc-http --allow-http --redirects 3 -H "x-apikey: SECRETVALUE" "$U1/redirect?to=$U2/steal" >o &&

@@ -9,7 +9,7 @@ command -v python3 >/dev/null 2>&1 || skip_all 'python3 not installed'
 plan 35
 E="$FIX/enrich"
 export SOC_NOW=2026-11-22T12:00:00Z
-start_httpd --routes "$E/routes.json" --max-requests 1000 --lifetime 60
+start_httpd --routes "$E/routes.json" --max-requests 1000 --lifetime 300
 U="http://127.0.0.1:$HTTPD_PORT"
 export VT_API_KEY=SECRETVALUE123 OTHER_KEY=OTHERSECRET456
 unset SOC_TEST_UNSET_KEY

@@ -13,7 +13,7 @@ export SOC_NOW=2026-11-22T12:00:00Z
 export VT_API_KEY=HOSTILEKEY0123456789vt OTHER_KEY=HOSTILEKEY0123456789xx
 
 # The other origin: whatever reaches it is a leak.
-start_httpd --max-requests 20 --lifetime 60
+start_httpd --max-requests 20 --lifetime 300
 UB="http://127.0.0.1:$HTTPD_PORT" LB=$HTTPD_LOG
 pad=$(printf '%0195d' 0)
 cat >routes.json <<EOF2
@@ -25,7 +25,7 @@ cat >routes.json <<EOF2
  "/rep2/*": {"status": 200, "body": {"result": {"risk": 10, "note": "key={{header:X-Api-Key}};again={{header:X-Api-Key}}"}}}
 }
 EOF2
-start_httpd --routes routes.json --max-requests 50 --lifetime 60
+start_httpd --routes routes.json --max-requests 50 --lifetime 300
 UA="http://127.0.0.1:$HTTPD_PORT" LA=$HTTPD_LOG
 
 cat >cfg.json <<EOF2
