@@ -7,7 +7,9 @@
 #   make bench          benchmarks (figures, never pass/fail)
 #   make demo           run the pipeline on the bundled samples
 #   make eval           soc-score's triage figures on the AIT data set
-#   make fuzz           libFuzzer builds of the fuzz targets (clang)
+#   make fuzz [FUZZ_TIME=300]   libFuzzer runs of every fuzz target (clang),
+#                       FUZZ_TIME seconds in all; what crashes or hangs one
+#                       is kept in fuzz/corpus, replayed by make check
 #   make install [PREFIX=/usr/local] [DESTDIR=] [MANDIR=]
 
 VERSION   = 0.1.0
@@ -168,8 +170,9 @@ build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h) | $(DEPS_OK)
 	  -fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS)) \
 	  -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA_$*) $(call pc_libs,$(PKGS)) -lm
 
+FUZZ_TIME ?= 300
 fuzz: $(FUZZ_LIBFUZZER)
-	@echo "run e.g.: build/libfuzzer/fuzz-ndjson -max_total_time=60 fuzz/corpus/fuzz-ndjson"
+	FUZZ_TIME=$(FUZZ_TIME) SOC_TOP=$(CURDIR) sh scripts/fuzz $(FUZZ_LIBFUZZER)
 
 check: all $(UNITS) $(TOOLS) $(FUZZ_REPLAY)
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_BUILD=$(CURDIR)/$(B) SOC_TOP=$(CURDIR) \
