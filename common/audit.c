@@ -4,19 +4,29 @@
  *
  * Invariants the appender keeps, all under the exclusive flock on
  * audit.lock:
- *   - audit.log only grows; nothing here truncates or rewrites it.
+ *   - a batch is committed when the checkpoint that covers it is durable
+ *     (temp + fsync + rename + fsync of the directory), and only then
+ *     does the caller get receipts.  The entries the checkpoint signs are
+ *     never changed or removed.
  *   - the tree it extends is the one the current checkpoint signs: the
  *     state frontier (or a rebuild from audit.log) must reproduce the
  *     checkpoint root at the checkpoint size before anything is written,
  *     else SOC_AUDIT_E_TAMPERED and nothing is signed.
- *   - every complete line after the checkpoint is a well-formed entry
- *     with the right seq and prev, or a torn fragment that the next
- *     entry (a `recovery`) names.
- *   - a batch is one write(2), then fdatasync, then the checkpoint
- *     (temp + fsync + rename), then the history line and, every 64
- *     entries, the state cache.
+ *   - a batch is one write(2): a `batch` header signed with the key that
+ *     announces the lines that follow (see audit_int.h), then the
+ *     entries; then fdatasync, the checkpoint, the history line and,
+ *     every 64 entries, the state cache.
+ *   - what lies past the checkpoint is therefore either the remnant of a
+ *     batch that was never committed (its process died or failed): a
+ *     header we signed and at most the lines it announces, which is
+ *     rolled back (truncated) before anything else is written; or bytes
+ *     written without the key, which are refused (SOC_AUDIT_E_TAMPERED),
+ *     never signed.  A batch that fails while its appender lives is
+ *     rolled back at once, under the same lock.
  * SOC_AUDIT_FAULT=mid_write:N|before_checkpoint|before_rename makes the
- * appender stop dead (_exit(86)) at that point, for the crash tests.
+ * appender stop dead (_exit(86)) at that point, for the crash tests;
+ * checkpoint_fail and dirsync_fail make the checkpoint fail before and
+ * after its rename, as a full disk or an I/O error would.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -117,7 +127,7 @@ soc_audit_replace_file(const char *dir, const char *path, const char *p,
 	char *tmp = soc_xasprintf("%s.tmp", path);
 	int fd, rc = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto out;
 	if (write_all(fd, p, n) != 0 || (sync && fsync(fd) != 0)) {
@@ -136,15 +146,12 @@ soc_audit_replace_file(const char *dir, const char *path, const char *p,
 		goto out;
 	}
 	/*
-	 * No fsync of the directory: after a crash the name holds the old
-	 * file or the new one, both complete (the data was synced first).
-	 * An old checkpoint is the designed crash state (an unsealed tail
-	 * the next append seals), and the entries themselves are already
-	 * durable, so the extra sync (half the cost of an append here) buys
-	 * nothing the verifier can tell.
+	 * The rename of a checkpoint is the commit of its batch: until the
+	 * directory is synced a power failure may bring back the old
+	 * checkpoint, and the next appender would roll back a batch whose
+	 * receipts were given.
 	 */
-	(void)dir;
-	rc = 0;
+	rc = sync && fsync_dir(dir) != 0 ? -2 : 0;
 out:
 	free(tmp);
 	return rc;
@@ -398,7 +405,7 @@ soc_audit_keygen(const char *keyfile, const char *vkeyfile,
 	soc_note_skey_public(k, &v);
 	soc_note_vkey_format(&v, &b);
 	soc_buf_addch(&b, '\n');
-	fd = open(vkeyfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(vkeyfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, b.p, b.len) != 0 || fsync(fd) != 0) {
 		set_out_err(err, "cannot write '%s': %s", vkeyfile, strerror(errno));
 		if (fd >= 0)
@@ -452,7 +459,7 @@ soc_audit_open(struct soc_audit **ap, const char *logdir, const char *keyfile,
 		soc_audit_close(a);
 		return SOC_AUDIT_E_NOLOG;
 	}
-	a->lockfd = open(a->lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	a->lockfd = open(a->lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (a->lockfd < 0) {
 		set_out_err(err, "cannot open '%s': %s", a->lockpath, strerror(errno));
 		free(dk);
@@ -626,7 +633,7 @@ static int
 reserved_kind(const char *k)
 {
 	return strcmp(k, "genesis") == 0 || strcmp(k, "recovery") == 0 ||
-	    strcmp(k, "key_rotation") == 0;
+	    strcmp(k, "key_rotation") == 0 || strcmp(k, "batch") == 0;
 }
 
 static int
@@ -734,10 +741,12 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
 
 /* ---- the checkpoint the appender extends ---- */
 
+/* Read and check the current checkpoint; its bytes stay in raw (so a
+ * failed commit can put them back). */
 static int
-load_checkpoint(struct soc_audit *a, struct soc_checkpoint *c, int *exists)
+load_checkpoint(struct soc_audit *a, struct soc_checkpoint *c, int *exists,
+    struct soc_buf *raw)
 {
-	struct soc_buf b = SOC_BUF_INIT;
 	struct soc_note *note;
 	struct soc_note_vkey v;
 	const char *why;
@@ -746,8 +755,7 @@ load_checkpoint(struct soc_audit *a, struct soc_checkpoint *c, int *exists)
 	int rc = SOC_AUDIT_E_TAMPERED;
 
 	*exists = 0;
-	if (soc_audit_read_small(a->ckpath, SOC_AUDIT_MAX_NOTE, &b) != 0) {
-		soc_buf_release(&b);
+	if (soc_audit_read_small(a->ckpath, SOC_AUDIT_MAX_NOTE, raw) != 0) {
 		if (errno == ENOENT)
 			return 0;
 		seterr(a, "cannot read '%s': %s", a->ckpath, strerror(errno));
@@ -756,7 +764,7 @@ load_checkpoint(struct soc_audit *a, struct soc_checkpoint *c, int *exists)
 	*exists = 1;
 	note = soc_xmalloc(sizeof *note);
 	soc_note_skey_public(a->key, &v);
-	if (soc_note_parse(b.p ? b.p : "", b.len, note, &why) != 0 ||
+	if (soc_note_parse(raw->p ? raw->p : "", raw->len, note, &why) != 0 ||
 	    soc_note_checkpoint_parse(note->text, note->textlen, c, &why) != 0) {
 		seterr(a, "checkpoint '%s' is malformed (%s): refusing to sign",
 		    a->ckpath, why);
@@ -770,17 +778,23 @@ load_checkpoint(struct soc_audit *a, struct soc_checkpoint *c, int *exists)
 	rc = 0;
 out:
 	free(note);
-	soc_buf_release(&b);
 	return rc;
 }
 
+/*
+ * Sign and replace the checkpoint for tree f: the commit.  0; or
+ * SOC_AUDIT_E_IO with *renamed saying whether the new checkpoint had
+ * already replaced the old one (only its directory sync failed).
+ */
 static int
-write_checkpoint(struct soc_audit *a, const struct soc_merkle_frontier *f)
+write_checkpoint(struct soc_audit *a, const struct soc_merkle_frontier *f,
+    int *renamed)
 {
 	struct soc_checkpoint c;
 	struct soc_buf t = SOC_BUF_INIT, note = SOC_BUF_INIT, h = SOC_BUF_INIT;
-	int fd, rc = SOC_AUDIT_E_IO;
+	int fd, rc = SOC_AUDIT_E_IO, r;
 
+	*renamed = 0;
 	snprintf(c.origin, sizeof c.origin, "%s", a->key->name);
 	c.size = f->size;
 	soc_merkle_frontier_root(f, c.root);
@@ -790,8 +804,20 @@ write_checkpoint(struct soc_audit *a, const struct soc_merkle_frontier *f)
 	if (a->cosign)
 		soc_note_sign(a->cosign, t.p, t.len, &note);
 	soc_note_sign(a->key, t.p, t.len, &note);
-	if (soc_audit_replace_file(a->dir, a->ckpath, note.p, note.len, 1) != 0) {
-		seterr(a, "cannot replace '%s': %s", a->ckpath, strerror(errno));
+	if (soc_audit_fault("checkpoint_fail")) {
+		errno = ENOSPC;
+		r = -1;
+	} else {
+		r = soc_audit_replace_file(a->dir, a->ckpath, note.p, note.len, 1);
+		if (r == 0 && soc_audit_fault("dirsync_fail")) {
+			errno = EIO;
+			r = -2;
+		}
+	}
+	if (r != 0) {
+		*renamed = r == -2;
+		seterr(a, "cannot %s '%s': %s", r == -2 ? "sync the directory of" :
+		    "replace", a->ckpath, strerror(errno));
 		goto out;
 	}
 	/* the history: a copy, so no fsync; a torn last line is tolerated */
@@ -804,7 +830,7 @@ write_checkpoint(struct soc_audit *a, const struct soc_merkle_frontier *f)
 	soc_buf_addch(&h, '\n');
 	free(s);
 	fd = open(a->histpath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0644);
+	    O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		(void)write_all(fd, h.p, h.len);
 		close(fd);
@@ -819,79 +845,157 @@ out:
 
 /* ---- append ---- */
 
+/*
+ * Walk audit.log from the state's offset up to the checkpoint size,
+ * checking every line as the verifier does and the root at that size.
+ * *ckoff gets the byte offset where the signed entries end.
+ */
 static int
-catch_up(struct soc_audit *a, int fd, struct soc_merkle_frontier *f,
+catch_up(struct soc_audit *a, int fd, const struct soc_merkle_frontier *f,
     uint64_t off, uint64_t end, const struct soc_checkpoint *ck,
-    struct soc_audit_walk *w)
+    struct soc_audit_walk *w, uint64_t *ckoff)
 {
 	struct soc_audit_lsrc src;
 	unsigned char root[32];
 	const char *reason;
-	int t;
+	int t, rc = SOC_AUDIT_E_TAMPERED;
 
-	if (f->size == ck->size) {
-		soc_merkle_frontier_root(f, root);
-		if (sodium_memcmp(root, ck->root, 32) != 0) {
-			seterr(a, "state does not reproduce the signed checkpoint "
-			    "root at size %llu: refusing to sign",
-			    (unsigned long long)ck->size);
-			return SOC_AUDIT_E_TAMPERED;
-		}
-	}
 	w->f = *f;
 	soc_audit_lsrc_fd(&src, fd, off, end - off);
-	for (;;) {
+	while (w->f.size < ck->size) {
 		t = soc_audit_lsrc_next(&src);
-		if (t == SOC_LS_EOF)
+		if (t == SOC_LS_EOF || t == SOC_LS_FRAG)
 			break;
 		if (t == SOC_LS_ERR) {
 			seterr(a, "cannot read '%s': %s", a->logpath, strerror(errno));
-			soc_audit_lsrc_release(&src);
-			return SOC_AUDIT_E_IO;
+			rc = SOC_AUDIT_E_IO;
+			goto out;
 		}
 		if (t == SOC_LS_LONG) {
 			seterr(a, "line %llu of '%s' is longer than %d bytes: "
 			    "refusing to sign", (unsigned long long)w->f.size,
 			    a->logpath, SOC_AUDIT_MAX_LINE);
-			soc_audit_lsrc_release(&src);
-			return SOC_AUDIT_E_TAMPERED;
-		}
-		if (t == SOC_LS_FRAG) {
-			/* a torn write: it becomes a leaf when we end it */
-			w->frag = 1;
-			if (soc_audit_walk_torn(w, src.line, src.len) != 0) {
-				seterr(a, "too many torn lines in '%s'", a->logpath);
-				soc_audit_lsrc_release(&src);
-				return SOC_AUDIT_E_TAMPERED;
-			}
-			break;
+			goto out;
 		}
 		reason = soc_audit_walk_line(w, src.line, src.len);
 		if (reason) {
 			seterr(a, "entry %lld of '%s': %s (%s): refusing to sign",
 			    (long long)w->bad_seq, a->logpath, reason, w->detail);
-			soc_audit_lsrc_release(&src);
-			return SOC_AUDIT_E_TAMPERED;
+			goto out;
 		}
-		if (w->f.size == ck->size) {
-			soc_merkle_frontier_root(&w->f, root);
-			if (sodium_memcmp(root, ck->root, 32) != 0) {
-				seterr(a, "'%s' does not reproduce the signed checkpoint "
-				    "root at size %llu: refusing to sign", a->logpath,
-				    (unsigned long long)ck->size);
-				soc_audit_lsrc_release(&src);
-				return SOC_AUDIT_E_TAMPERED;
-			}
-		}
+		off += src.len + 1;
 	}
-	soc_audit_lsrc_release(&src);
 	if (w->f.size < ck->size) {
 		seterr(a, "'%s' holds %llu entries, the checkpoint signs %llu: "
 		    "refusing to sign", a->logpath, (unsigned long long)w->f.size,
 		    (unsigned long long)ck->size);
-		return SOC_AUDIT_E_TAMPERED;
+		goto out;
 	}
-	return 0;
+	if (w->ntorn) {
+		seterr(a, "entry %llu of '%s' is not JSON and no recovery entry "
+		    "names it: refusing to sign", (unsigned long long)w->torn[0].seq,
+		    a->logpath);
+		goto out;
+	}
+	soc_merkle_frontier_root(&w->f, root);
+	if (sodium_memcmp(root, ck->root, 32) != 0) {
+		seterr(a, "'%s' does not reproduce the signed checkpoint root at "
+		    "size %llu: refusing to sign", a->logpath,
+		    (unsigned long long)ck->size);
+		goto out;
+	}
+	*ckoff = off;
+	rc = 0;
+out:
+	soc_audit_lsrc_release(&src);
+	return rc;
+}
+
+/*
+ * Past the checkpoint (bytes off..end) there can only be what an
+ * appender that died or failed left of its batch: a header signed with
+ * our key, then at most the lines it announces, the last one possibly
+ * torn.  0 with *rollback when there is such a remnant (or a torn
+ * header); SOC_AUDIT_E_TAMPERED for anything written without the key.
+ */
+static int
+check_tail(struct soc_audit *a, int fd, uint64_t off, uint64_t end,
+    const struct soc_audit_walk *w, int *rollback)
+{
+	struct soc_audit_lsrc src;
+	struct soc_audit_walk *hw;
+	struct soc_note_vkey v;
+	const char *why = NULL;
+	uint64_t seq = w->f.size, lines = 0, k = 0;
+	int t, rc = SOC_AUDIT_E_TAMPERED;
+
+	*rollback = 0;
+	if (off >= end)
+		return 0;
+	soc_audit_lsrc_fd(&src, fd, off, end - off);
+	hw = soc_xmalloc(sizeof *hw);
+	*hw = *w;
+	t = soc_audit_lsrc_next(&src);
+	if (t == SOC_LS_ERR)
+		goto ioerr;
+	if (t == SOC_LS_FRAG || t == SOC_LS_EOF)
+		goto remnant;		/* the header itself was torn */
+	if (t == SOC_LS_LONG) {
+		why = "a line longer than any entry";
+		goto forged;
+	}
+	soc_note_skey_public(a->key, &v);
+	if ((why = soc_audit_walk_line(hw, src.line, src.len)) != NULL)
+		why = hw->detail;
+	else if (soc_audit_batch_check(src.line, src.len, a->key->name, &v, 1, 1,
+	    &lines, &why) == 0)
+		why = NULL;
+	if (why)
+		goto forged;
+	for (;;) {
+		t = soc_audit_lsrc_next(&src);
+		if (t == SOC_LS_EOF)
+			break;
+		if (t == SOC_LS_ERR)
+			goto ioerr;
+		seq = w->f.size + 1 + k;
+		if (t == SOC_LS_LONG || k >= lines) {
+			why = t == SOC_LS_LONG ? "a line longer than any entry" :
+			    "past the lines its batch header announces";
+			goto forged;
+		}
+		if (t == SOC_LS_FRAG)
+			break;
+		k++;
+	}
+remnant:
+	*rollback = 1;
+	rc = 0;
+	goto out;
+forged:
+	seterr(a, "entry %llu of '%s' was not written by a holder of the "
+	    "signing key (%s): refusing to sign", (unsigned long long)seq,
+	    a->logpath, why);
+	goto out;
+ioerr:
+	seterr(a, "cannot read '%s': %s", a->logpath, strerror(errno));
+	rc = SOC_AUDIT_E_IO;
+out:
+	free(hw);
+	soc_audit_lsrc_release(&src);
+	return rc;
+}
+
+/* Cut audit.log back to off: the batch written past it is undone. */
+static int
+roll_back(int fd, uint64_t off)
+{
+	int e = errno, rc;
+
+	rc = ftruncate(fd, (off_t)off) == 0 && fdatasync(fd) == 0 ? 0 : -1;
+	if (rc == 0)
+		errno = e;
+	return rc;
 }
 
 static int
@@ -901,13 +1005,15 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	struct soc_checkpoint ck;
 	struct soc_merkle_frontier sf;
 	struct soc_audit_walk *w = NULL;
-	struct soc_buf out = SOC_BUF_INIT;
+	struct soc_buf out = SOC_BUF_INIT, ckraw = SOC_BUF_INIT;
+	struct soc_buf hd = SOC_BUF_INIT;
 	struct stat st;
 	char ts[SOC_TIME_LEN + 1];
+	unsigned char root[32];
 	unsigned long long ino = 0;
-	uint64_t off = 0;
+	uint64_t off = 0, base = 0;
 	char *act = NULL;
-	int fd = -1, rfd = -1, rc, exists, rebuild;
+	int fd = -1, rfd = -1, rc, exists, rebuild, rb, renamed;
 	size_t i;
 	ssize_t wr;
 
@@ -919,9 +1025,9 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 			return SOC_AUDIT_E_USAGE;
 		}
 	}
-	rc = load_checkpoint(a, &ck, &exists);
+	rc = load_checkpoint(a, &ck, &exists, &ckraw);
 	if (rc != 0)
-		return rc;
+		goto out;
 	fd = open(a->logpath, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		seterr(a, "cannot open '%s': %s", a->logpath, strerror(errno));
@@ -953,6 +1059,16 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 		rc = SOC_AUDIT_E_TAMPERED;
 		goto out;
 	}
+	if (!rebuild && sf.size == ck.size) {
+		soc_merkle_frontier_root(&sf, root);
+		if (sodium_memcmp(root, ck.root, 32) != 0) {
+			seterr(a, "state does not reproduce the signed checkpoint "
+			    "root at size %llu: refusing to sign",
+			    (unsigned long long)ck.size);
+			rc = SOC_AUDIT_E_TAMPERED;
+			goto out;
+		}
+	}
 	if (rebuild || sf.size > ck.size) {
 		soc_merkle_frontier_init(&sf);
 		off = 0;
@@ -965,22 +1081,33 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	}
 	w = soc_xcalloc(1, sizeof *w);
 	soc_audit_walk_init(w, ck.origin, NULL);
-	w->f = sf;
-	rc = catch_up(a, rfd, &sf, off, (uint64_t)st.st_size, &ck, w);
+	rc = catch_up(a, rfd, &sf, off, (uint64_t)st.st_size, &ck, w, &base);
+	if (rc == 0)
+		rc = check_tail(a, rfd, base, (uint64_t)st.st_size, w, &rb);
 	if (rc != 0)
 		goto out;
+	if (rb) {
+		if (roll_back(fd, base) != 0) {
+			seterr(a, "cannot roll back the interrupted append at the "
+			    "end of '%s': %s", a->logpath, strerror(errno));
+			rc = SOC_AUDIT_E_IO;
+			goto out;
+		}
+		soc_warn("audit: rolled back %llu bytes that an interrupted append "
+		    "left past entry %llu of '%s' (never committed)",
+		    (unsigned long long)st.st_size - base,
+		    (unsigned long long)ck.size, a->logpath);
+	}
 
-	/* the batch: end a torn fragment, name the torn lines, then ours */
+	/* the batch: its signed header (after the genesis), then ours */
 	soc_time_format(soc_clock_now(), ts);
 	act = actor();
-	if (w->frag)
-		soc_buf_addch(&out, '\n');
-	if (w->ntorn) {
-		json_t *d = soc_audit_walk_recovery(w);
-
-		rc = build_line(a, "recovery", d, NULL, 0, NULL, 0, act, ts, &w->f,
-		    &out, NULL);
-		json_decref(d);
+	if (exists) {
+		soc_merkle_frontier_root(&w->f, root);
+		if (soc_audit_batch_data(a->key, w->f.size, root, n, &hd) != 0)
+			soc_die(SOC_EX_SOFTWARE, "cannot sign a batch header");
+		rc = build_line(a, "batch", NULL, hd.p, hd.len, NULL, 0, act, ts,
+		    &w->f, &out, NULL);
 		if (rc != 0)
 			goto out;
 	}
@@ -1002,20 +1129,31 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	wr = write(fd, out.p, out.len);	/* one write per batch */
 	if (wr < 0 || (size_t)wr != out.len) {
 		seterr(a, "cannot append to '%s': %s", a->logpath,
-		    wr < 0 ? strerror(errno) : "short write");
+		    wr < 0 ? strerror(errno) : "short write (disk full or file "
+		    "size limit)");
 		rc = SOC_AUDIT_E_IO;
-		goto out;
+		goto undo;
 	}
 	if (fdatasync(fd) != 0) {
 		seterr(a, "cannot sync '%s': %s", a->logpath, strerror(errno));
 		rc = SOC_AUDIT_E_IO;
-		goto out;
+		goto undo;
 	}
 	if (soc_audit_fault("before_checkpoint"))
 		_exit(SOC_AUDIT_FAULT_EXIT);
-	rc = write_checkpoint(a, &w->f);
-	if (rc != 0)
-		goto out;
+	rc = write_checkpoint(a, &w->f, &renamed);
+	if (rc != 0) {
+		/* put the old checkpoint back before cutting its log back */
+		if (renamed && (exists ? soc_audit_replace_file(a->dir, a->ckpath,
+		    ckraw.p, ckraw.len, 1) != 0 : unlink(a->ckpath) != 0)) {
+			size_t l = strlen(a->err);
+
+			snprintf(a->err + l, sizeof a->err - l, ", and the old "
+			    "checkpoint cannot be put back: the batch may stay");
+			goto out;
+		}
+		goto undo;
+	}
 	/*
 	 * The state is a cache: writing it costs a rename (and on ext4 a
 	 * flush) per append, so it is refreshed every STATE_EVERY entries;
@@ -1023,19 +1161,29 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	 * it, checking each one as the verifier would.
 	 */
 	if (rebuild || w->f.size - sf.size >= STATE_EVERY)
-		state_write(a, &w->f, (uint64_t)st.st_size + out.len,
+		state_write(a, &w->f, base + out.len,
 		    (unsigned long long)st.st_ino);
 	rc = 0;
+	goto out;
+undo:
+	/* nothing of a failed batch stays: cut the log back under the lock */
+	if (roll_back(fd, base) != 0) {
+		size_t l = strlen(a->err);
+
+		snprintf(a->err + l, sizeof a->err - l, "; the partial batch "
+		    "could not be cut back (%s), the next append will",
+		    strerror(errno));
+	}
 out:
 	free(act);
 	if (fd >= 0)
 		close(fd);
 	if (rfd >= 0)
 		close(rfd);
-	if (w)
-		soc_audit_walk_release(w);
 	free(w);
 	soc_buf_release(&out);
+	soc_buf_release(&hd);
+	soc_buf_release(&ckraw);
 	return rc;
 }
 
@@ -1182,7 +1330,7 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 		/* an existing key without its vkey beside it: publish it */
 		soc_buf_addch(&vb, '\n');
 		fd = open(vkeyfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
+		    O_CLOEXEC, 0600);
 		if (fd < 0 || write_all(fd, vb.p, vb.len) != 0 || fsync(fd) != 0) {
 			set_out_err(err, "cannot write '%s': %s", vkeyfile,
 			    strerror(errno));
@@ -1200,11 +1348,11 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 		goto out;
 	}
 	lockpath = soc_audit_path(logdir, "audit.lock");
-	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(lockpath);
 	if (fd >= 0)
 		close(fd);
-	fd = open(logpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(logpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		set_out_err(err, "cannot create '%s': %s", logpath, strerror(errno));
 		rc = errno == EEXIST ? SOC_AUDIT_E_EXISTS : SOC_AUDIT_E_IO;

@@ -187,6 +187,9 @@ struct soc_audit_report {
 	struct soc_buf evidence;	/* proof of misbehaviour, when any */
 	char origin[SOC_NOTE_MAX_NAME + 1];
 	unsigned char root[SOC_HASH_LEN];
+	/* the key whose signature on the checkpoint was trusted, as
+	 * name+keyid (the first two fields of its vkey); "" when none */
+	char key[SOC_NOTE_MAX_NAME + 10];
 };
 
 void soc_audit_report_init(struct soc_audit_report *r);

@@ -87,7 +87,6 @@ struct soc_audit_walk {
 
 void soc_audit_walk_init(struct soc_audit_walk *w, const char *origin,
     struct soc_audit_keyring *kr);
-void soc_audit_walk_release(struct soc_audit_walk *w);
 /* Check one complete line and add its leaf.  NULL, or a reason code
  * (w->bad_seq, w->detail say where and why). */
 const char *soc_audit_walk_line(struct soc_audit_walk *w, const char *p,
@@ -95,8 +94,26 @@ const char *soc_audit_walk_line(struct soc_audit_walk *w, const char *p,
 /* A line that is a torn write (not an entry): add its leaf, remember it
  * for the recovery entry.  -1 when too many are pending. */
 int soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n);
-/* The data of the recovery entry naming the pending torn lines; new
- * reference. */
-json_t *soc_audit_walk_recovery(const struct soc_audit_walk *w);
+/*
+ * Batch headers.  Every append batch after the genesis starts with an
+ * entry of the reserved kind `batch` whose data {"lines":N,"sig":S}
+ * announces the N lines that follow it in the same write and is signed
+ * (S = base64(key id || Ed25519 signature)) over
+ *   "soc-audit/batch/v1\n" origin "\n" seq "\n" prev "\n" N "\n"
+ * with the header's own seq and prev.  Lines past the signed checkpoint
+ * are an interrupted batch only inside such a header's claim; anything
+ * else there was written without the key.
+ */
+/* Append the header data for a batch of `lines` lines whose header is
+ * entry seq with prev root; 0 or -1. */
+int soc_audit_batch_data(const struct soc_note_skey *k, uint64_t seq,
+    const unsigned char root[SOC_HASH_LEN], uint64_t lines,
+    struct soc_buf *data);
+/* Check a batch header line (its seq and prev already checked by the
+ * walk) against keys[i] for each bit i of usable: 0 and *lines, or -1
+ * and *why. */
+int soc_audit_batch_check(const char *p, size_t n, const char *origin,
+    const struct soc_note_vkey *keys, size_t nkeys, uint64_t usable,
+    uint64_t *lines, const char **why);
 
 #endif

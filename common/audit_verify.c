@@ -78,7 +78,8 @@ warn(struct soc_audit_report *r, const char *code, int64_t seq)
  * 0 yes; else the reason.  Promotes keys a valid signature vouches for.
  */
 static const char *
-trust(struct soc_audit_keyring *kr, uint64_t valid, uint64_t size)
+trust(struct soc_audit_keyring *kr, uint64_t valid, uint64_t size,
+    size_t *which)
 {
 	size_t i;
 	int retired = 0;
@@ -99,6 +100,8 @@ trust(struct soc_audit_keyring *kr, uint64_t valid, uint64_t size)
 			retired = 1;
 			continue;
 		}
+		if (which)
+			*which = i;
 		return NULL;
 	}
 	return retired ? "RETIRED_KEY" : "NO_TRUSTED_SIGNATURE";
@@ -191,7 +194,7 @@ hist_check(struct hist *h, struct soc_audit_keyring *kr,
 		    "checkpoints.log: the signature of '%s' on size %llu does "
 		    "not verify", kr->keys[bad].name,
 		    (unsigned long long)h->next.size);
-	} else if ((reason = trust(kr, valid, h->next.size)) != NULL) {
+	} else if ((reason = trust(kr, valid, h->next.size, NULL)) != NULL) {
 		if (strcmp(reason, "RETIRED_KEY") == 0)
 			rc = finding(r, 1, reason, (int64_t)h->next.size,
 			    "checkpoints.log: size %llu is signed only by a "
@@ -205,6 +208,21 @@ hist_check(struct hist *h, struct soc_audit_keyring *kr,
 	}
 	free(n);
 	return rc;
+}
+
+/* The keys a batch header past the checkpoint may be signed with: those
+ * trusted (not merely learnt) at the checkpoint's size. */
+static uint64_t
+usable_keys(const struct soc_audit_keyring *kr, uint64_t size)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < kr->n && i < 64; i++)
+		if (!kr->m[i].pending && size >= kr->m[i].from &&
+		    size <= kr->m[i].until)
+			m |= (uint64_t)1 << i;
+	return m;
 }
 
 struct vinput {
@@ -242,7 +260,7 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 	unsigned char root[SOC_HASH_LEN], ckroot[SOC_HASH_LEN];
 	char origin[SOC_NOTE_MAX_NAME + 1];
 	const char *why, *reason;
-	uint64_t valid;
+	uint64_t valid, seq, lines, claim_end = 0;
 	size_t bad, i;
 	int t, have_pin = 0, ck_reached = 0, saw_cr = 0;
 
@@ -353,12 +371,47 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 		r->entries++;
 		if (!saw_cr && memchr(in->log.line, '\r', in->log.len))
 			saw_cr = 1;
+		seq = w->f.size;
 		if ((reason = soc_audit_walk_line(w, in->log.line, in->log.len))) {
 			finding(r, 1, reason, w->bad_seq, "%s", w->detail);
 			goto out;
 		}
+		/*
+		 * Past the checkpoint only an interrupted append may lie: a
+		 * batch header signed by a trusted key, then at most the lines
+		 * it announces.  Anything else was written without the key.
+		 */
+		if (seq == ck.size) {
+			if (soc_audit_batch_check(in->log.line, in->log.len,
+			    ck.origin, kr->keys, kr->n, usable_keys(kr, ck.size),
+			    &lines, &why) != 0) {
+				finding(r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)seq,
+				    "entry %llu lies past the signed checkpoint without "
+				    "a batch header signed by a trusted key (%s): it was "
+				    "not written by a holder of the signing key",
+				    (unsigned long long)seq, why);
+				goto out;
+			}
+			claim_end = seq + 1 + lines;
+		} else if (seq > ck.size && seq >= claim_end) {
+			finding(r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)seq,
+			    "entry %llu lies past the %llu lines its batch header "
+			    "(entry %llu) announces: it was not written by a holder "
+			    "of the signing key", (unsigned long long)seq,
+			    (unsigned long long)(claim_end - ck.size - 1),
+			    (unsigned long long)ck.size);
+			goto out;
+		}
 	}
 	r->entries = w->f.size;
+	if (w->frag && w->f.size > ck.size && w->f.size >= claim_end) {
+		finding(r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)w->f.size,
+		    "bytes past the %llu lines the batch header (entry %llu) "
+		    "announces: not written by a holder of the signing key",
+		    (unsigned long long)(claim_end - ck.size - 1),
+		    (unsigned long long)ck.size);
+		goto out;
+	}
 
 	/* 3. what the stream says against the checkpoint */
 	if (w->ntorn && w->torn[0].seq < ck.size) {
@@ -398,12 +451,15 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 		    "'%s' does not verify", kr->keys[bad].name);
 		goto out;
 	}
-	if ((reason = trust(kr, valid, ck.size)) != NULL) {
+	if ((reason = trust(kr, valid, ck.size, &i)) != NULL) {
 		finding(r, 1, reason, -1, "%s", strcmp(reason, "RETIRED_KEY") == 0 ?
 		    "the checkpoint is signed only by a retired key" :
 		    "no trusted key signed the checkpoint");
 		goto out;
 	}
+	snprintf(r->key, sizeof r->key, "%s+%02x%02x%02x%02x", kr->keys[i].name,
+	    kr->keys[i].id[0], kr->keys[i].id[1], kr->keys[i].id[2],
+	    kr->keys[i].id[3]);
 	if (*pin_differs) {
 		finding(r, 1, "FORK", (int64_t)pin.size - 1, "the log does not "
 		    "extend the pinned checkpoint of size %llu: two signed "
@@ -413,16 +469,17 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 	if (w->noncanon)
 		warn(r, "NON_CANONICAL", w->first_noncanon);
 	r->unsealed = w->f.size - ck.size;
-	if (w->ntorn)
-		finding(r, 75, "TORN_TAIL", (int64_t)w->torn[0].seq,
-		    "torn write at the end, not yet recovered");
-	else if (w->frag)
-		finding(r, 75, "TORN_TAIL", (int64_t)w->f.size,
-		    "the log ends in a torn write%s", w->cr ? " (CR_DETECTED)" : "");
+	if (w->ntorn || w->frag)
+		finding(r, 75, "TORN_TAIL", (int64_t)ck.size,
+		    "an append was interrupted in the middle of its write "
+		    "(%llu complete lines and a torn one past the checkpoint%s): "
+		    "never committed, the next append rolls it back",
+		    (unsigned long long)r->unsealed, w->cr ? ", CR_DETECTED" : "");
 	else if (r->unsealed)
 		finding(r, 75, "UNSEALED_TAIL", (int64_t)ck.size,
-		    "%llu entries not yet covered by a checkpoint",
-		    (unsigned long long)r->unsealed);
+		    "an append was interrupted before its checkpoint (%llu lines "
+		    "past the checkpoint): never committed, the next append "
+		    "rolls it back", (unsigned long long)r->unsealed);
 	if (o->strict && r->result == 75)
 		r->result = 1;
 	if (o->strict && r->result == 0 && r->nwarnings) {
@@ -643,9 +700,10 @@ evidence(struct soc_audit_report *r, const char *dir, const struct soc_buf *pinn
 	}
 }
 
-int
-soc_audit_verify(const struct soc_audit_verify_opts *o,
-    struct soc_audit_report *r)
+/* One verification; hold: keep the shared lock to the end. */
+static int
+verify_once(const struct soc_audit_verify_opts *o, struct soc_audit_report *r,
+    int hold)
 {
 	struct vinput in;
 	struct soc_audit_lsrc hs;
@@ -687,7 +745,7 @@ soc_audit_verify(const struct soc_audit_verify_opts *o,
 		close(hfd);
 		hfd = -1;
 	}
-	if (lfd >= 0) {
+	if (lfd >= 0 && !hold) {
 		flock(lfd, LOCK_UN);
 		close(lfd);
 		lfd = -1;
@@ -741,5 +799,26 @@ out:
 	free(ckp);
 	free(hp);
 	free(lockp);
+	return r->result;
+}
+
+int
+soc_audit_verify(const struct soc_audit_verify_opts *o,
+    struct soc_audit_report *r)
+{
+	/*
+	 * The first pass holds the shared lock only while it takes its
+	 * snapshot, so appenders are not kept waiting for a long verify: the
+	 * signed prefix never changes.  But the bytes past the checkpoint
+	 * may: an appender rolls back an interrupted batch there.  A finding
+	 * in that region is confirmed by a second pass that holds the lock
+	 * to the end.
+	 */
+	if (verify_once(o, r, 0) == 1 && r->first_bad_seq >= 0 &&
+	    (uint64_t)r->first_bad_seq >= r->checkpoint_size) {
+		soc_audit_report_release(r);
+		soc_audit_report_init(r);
+		verify_once(o, r, 1);
+	}
 	return r->result;
 }

@@ -134,12 +134,6 @@ soc_audit_walk_init(struct soc_audit_walk *w, const char *origin,
 	w->first_noncanon = -1;
 }
 
-void
-soc_audit_walk_release(struct soc_audit_walk *w)
-{
-	(void)w;
-}
-
 int
 soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n)
 {
@@ -155,22 +149,6 @@ soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n)
 	soc_merkle_leaf(p, n, leaf);
 	soc_merkle_frontier_add(&w->f, leaf);
 	return 0;
-}
-
-json_t *
-soc_audit_walk_recovery(const struct soc_audit_walk *w)
-{
-	json_t *a = json_array();
-	char hex[2 * SOC_HASH_LEN + 1];
-	size_t i;
-
-	for (i = 0; i < w->ntorn; i++) {
-		sodium_bin2hex(hex, sizeof hex, w->torn[i].h, SOC_HASH_LEN);
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s}", "bytes",
-		    (json_int_t)w->torn[i].bytes, "seq", (json_int_t)w->torn[i].seq,
-		    "sha256", hex));
-	}
-	return json_pack("{s:o}", "torn", a);
 }
 
 /* Base64 of a hash, for comparing with prev: public data, so the plain
@@ -401,4 +379,109 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 	soc_merkle_leaf(p, n, leaf);
 	soc_merkle_frontier_add(&w->f, leaf);
 	return NULL;
+}
+
+/* ---- batch headers ---- */
+
+/*
+ * The text a batch header's signature covers: a domain line, then the
+ * log's origin, the header's own seq and prev (base64, as stored) and the
+ * number of lines the batch holds after the header, each ending in LF.
+ * `openssl pkeyutl -verify -rawin` checks it against the vkey's key.
+ */
+static int
+batch_text(struct soc_buf *t, const char *origin, const char *seq,
+    size_t seqlen, const char *prev, size_t prevlen, uint64_t lines)
+{
+	return soc_buf_addf(t, "soc-audit/batch/v1\n%s\n%.*s\n%.*s\n%llu\n",
+	    origin, (int)seqlen, seq, (int)prevlen, prev,
+	    (unsigned long long)lines);
+}
+
+int
+soc_audit_batch_data(const struct soc_note_skey *k, uint64_t seq,
+    const unsigned char root[SOC_HASH_LEN], uint64_t lines,
+    struct soc_buf *data)
+{
+	struct soc_buf t = SOC_BUF_INIT;
+	unsigned char raw[4 + crypto_sign_BYTES];
+	char prev[48], num[24], b64[128];
+	int n, rc = -1;
+
+	soc_note_b64_encode(root, SOC_HASH_LEN, prev);
+	n = snprintf(num, sizeof num, "%llu", (unsigned long long)seq);
+	if (batch_text(&t, k->name, num, (size_t)n, prev, 44, lines) != 0)
+		goto out;
+	memcpy(raw, k->id, 4);
+	if (crypto_sign_detached(raw + 4, NULL, (const unsigned char *)t.p,
+	    t.len, k->sk) != 0)
+		goto out;
+	soc_note_b64_encode(raw, sizeof raw, b64);
+	rc = soc_buf_addf(data, "{\"lines\":%llu,\"sig\":\"%s\"}",
+	    (unsigned long long)lines, b64);
+out:
+	soc_buf_release(&t);
+	return rc;
+}
+
+int
+soc_audit_batch_check(const char *p, size_t n, const char *origin,
+    const struct soc_note_vkey *keys, size_t nkeys, uint64_t usable,
+    uint64_t *lines, const char **why)
+{
+	struct soc_audit_fields fl;
+	struct soc_buf t = SOC_BUF_INIT;
+	unsigned char raw[4 + crypto_sign_BYTES + 4];
+	const char *d, *e, *sig, *num;
+	uint64_t v = 0;
+	size_t i, rl, siglen;
+	int rc = -1;
+
+	if (soc_audit_line_check(p, n, &fl, why) != SOC_AUDIT_LINE_OK) {
+		*why = "not a canonical entry";
+		return -1;
+	}
+	if (!span_is(fl.kind, fl.kindlen, "batch") || !fl.data || !fl.seq ||
+	    !fl.prev) {
+		*why = "it is not a batch header";
+		return -1;
+	}
+	/* data is exactly {"lines":N,"sig":"B64"} */
+	d = fl.data;
+	e = fl.data + fl.datalen;
+	if (fl.datalen < 12 || memcmp(d, "{\"lines\":", 9) != 0)
+		goto malformed;
+	for (num = d += 9, i = 0; d < e && *d >= '0' && *d <= '9' && i < 16;
+	    d++, i++)
+		v = v * 10 + (uint64_t)(*d - '0');
+	if (i == 0 || (i > 1 && *num == '0') ||
+	    (size_t)(e - d) < 10 || memcmp(d, ",\"sig\":\"", 8) != 0 ||
+	    memcmp(e - 2, "\"}", 2) != 0)
+		goto malformed;
+	sig = d + 8;
+	siglen = (size_t)(e - 2 - sig);
+	if (soc_note_b64_decode(sig, siglen, raw, sizeof raw, &rl) != 0 ||
+	    rl != 4 + crypto_sign_BYTES)
+		goto malformed;
+	if (batch_text(&t, origin, fl.seq, fl.seqlen, fl.prev, fl.prevlen, v) != 0)
+		goto malformed;
+	*why = "the batch header is not signed by a trusted key";
+	for (i = 0; i < nkeys && i < 64; i++) {
+		if (!(usable >> i & 1) || strcmp(keys[i].name, origin) != 0 ||
+		    memcmp(keys[i].id, raw, 4) != 0)
+			continue;
+		if (crypto_sign_verify_detached(raw + 4, (const unsigned char *)t.p,
+		    t.len, keys[i].pk) == 0) {
+			*lines = v;
+			rc = 0;
+			break;
+		}
+		*why = "the batch header's signature does not verify";
+	}
+	soc_buf_release(&t);
+	return rc;
+malformed:
+	soc_buf_release(&t);
+	*why = "malformed batch header";
+	return -1;
 }

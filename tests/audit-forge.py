@@ -7,6 +7,12 @@ the key) is done by openssl in tests/audit-lib.sh.
                                         every later seq/prev (no key needed)
   audit-forge.py insert LOGDIR K        insert a forged entry at K, renumber
   audit-forge.py reappend LOGDIR S N    keep S entries, append N forged ones
+  audit-forge.py append LOGDIR KIND N   append N well-formed entries of KIND
+                                        after the last line (right seq and
+                                        prev, no key: the write-access attacker)
+  audit-forge.py fakebatch LOGDIR N     append a batch header claiming N
+                                        lines whose signature is another
+                                        header's (no key), then N entries
   audit-forge.py state LOGDIR           rewrite the state cache to match the
                                         (forged) log
   audit-forge.py body LOGDIR            print the checkpoint text this log
@@ -16,39 +22,19 @@ the key) is done by openssl in tests/audit-lib.sh.
 """
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import sys
 
 
-def leaf(b):
-    return hashlib.sha256(b"\x00" + b).digest()
-
-
-def node(l, r):
-    return hashlib.sha256(b"\x01" + l + r).digest()
-
-
-class Frontier:
-    def __init__(self):
-        self.size = 0
-        self.h = []
-
-    def add(self, lf):
-        cur, s = lf, self.size
-        while s & 1:
-            cur = node(self.h.pop(), cur)
-            s >>= 1
-        self.h.append(cur)
-        self.size += 1
-
-    def root(self):
-        if not self.h:
-            return hashlib.sha256(b"").digest()
-        acc = self.h[-1]
-        for x in reversed(self.h[:-1]):
-            acc = node(x, acc)
-        return acc
+# the tree (leaf, node, Frontier) from the independent verifier beside us
+_spec = importlib.util.spec_from_file_location(
+    "audit_verify", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                 "audit-verify.py"))
+_av = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_av)
+leaf, node, Frontier = _av.leaf, _av.node, _av.Frontier
 
 
 def dump(e):
@@ -111,6 +97,36 @@ def main(a):
             lines.append(dump(e))
         lines, _ = renumber(lines, s)
         write(d, lines)
+    elif cmd in ("append", "fakebatch"):
+        s = len(lines)
+        tmpl = json.loads(lines[-1])
+        if cmd == "fakebatch":
+            n = int(a[3])
+            hdr = [json.loads(l) for l in lines if b'"kind":"batch"' in l]
+            h = dict(tmpl)
+            h["kind"] = "batch"
+            h["data"] = {"lines": n, "sig": hdr[-1]["data"]["sig"]}
+            lines.append(dump(h))
+            kind = "approval"
+        else:
+            kind, n = a[3], int(a[4])
+        for i in range(n):
+            e = dict(tmpl)
+            e["kind"] = kind
+            e["data"] = {"forged": i}
+            if kind == "key_rotation":
+                # a well-formed rotation to the attacker's own key
+                name = origin(d)
+                pk = os.urandom(32)
+                kid = hashlib.sha256(name.encode() + b"\n\x01" + pk).digest()[:4]
+                g = json.loads(lines[0])["data"]["vkey"]
+                e["data"] = {"new_vkey": "%s+%s+%s" % (name, kid.hex(),
+                             base64.b64encode(b"\x01" + pk).decode()),
+                             "old_vkey": g, "reason": "scheduled"}
+            lines.append(dump(e))
+        lines, _ = renumber(lines, s)
+        with open(d + "/audit.log", "ab") as fh:   # append only, as +a allows
+            fh.write(b"".join(l + b"\n" for l in lines[s:]))
     elif cmd == "noncanon":
         k = int(a[3])
         e = json.loads(lines[k])

@@ -47,3 +47,17 @@ PY
 
 # line N FILE: line N (1-based) of FILE
 line() { sed -n "$1p" "$2"; }
+
+# seqof PATTERN [LOGDIR]: the seq (0-based line) of the first entry of the
+# log holding the fixed string PATTERN
+seqof() {
+	n=$(grep -nF -m1 -- "$1" "${2:-$SOC_HOME/audit}/audit.log" | cut -d: -f1)
+	[ -n "$n" ] && echo $((n - 1))
+}
+
+# reason CODE [SEQ]: the last `verify --json` report, in $T/v.json, has
+# this reason (and this first bad seq)
+reason() {
+	grep -q "\"reason\":\"$1\"" "$T/v.json" || { cat "$T/v.json"; return 1; }
+	[ -z "${2:-}" ] || grep -q "\"first_bad_seq\":$2," "$T/v.json" || { cat "$T/v.json"; return 1; }
+}

@@ -11,6 +11,10 @@ the standard library has no Ed25519.
   audit-verify.py --consistency FILE --old-root B64
                                          check an "old M" consistency proof
   audit-verify.py --keyid VKEY           print the key id computed from a vkey
+  audit-verify.py --batch-sig LOGDIR SEQ TEXT SIG
+                                         write the text the batch header at
+                                         SEQ signs, and its 64-byte Ed25519
+                                         signature, for openssl to check
 
 Exit 0 when everything holds, 1 otherwise (with the reason on stdout).
 """
@@ -38,6 +42,31 @@ def mth(leaves):
     while k * 2 < n:
         k *= 2
     return node(mth(leaves[:k]), mth(leaves[k:]))
+
+
+class Frontier:
+    """The roots of the perfect subtrees so far: the tree head of a prefix
+    in O(log n), so checking every prev is not quadratic."""
+
+    def __init__(self):
+        self.size = 0
+        self.h = []
+
+    def add(self, lf):
+        cur, s = lf, self.size
+        while s & 1:
+            cur = node(self.h.pop(), cur)
+            s >>= 1
+        self.h.append(cur)
+        self.size += 1
+
+    def root(self):
+        if not self.h:
+            return hashlib.sha256(b"").digest()
+        acc = self.h[-1]
+        for x in reversed(self.h[:-1]):
+            acc = node(x, acc)
+        return acc
 
 
 def fail(msg):
@@ -72,6 +101,7 @@ def verify_log(d):
     lines = parts[:-1]
     leaves = []
     # the prefix roots, incrementally (a frontier, like the appender)
+    fr = Frontier()
     torn = []
     noncanon = 0
     for i, l in enumerate(lines):
@@ -81,10 +111,11 @@ def verify_log(d):
             torn.append({"seq": i, "bytes": len(l),
                          "sha256": hashlib.sha256(l).hexdigest()})
             leaves.append(leaf(l))
+            fr.add(leaves[-1])
             continue
         if e.get("seq") != i:
             fail("seq %d: seq is %r" % (i, e.get("seq")))
-        if b64(e["prev"]) != mth(leaves):
+        if b64(e["prev"]) != fr.root():
             fail("seq %d: prev mismatch" % i)
         if torn:
             if e.get("kind") != "recovery" or e["data"].get("torn") != torn:
@@ -97,14 +128,45 @@ def verify_log(d):
         if canon != l:
             noncanon += 1
         leaves.append(leaf(l))
+        fr.add(leaves[-1])
     if torn and torn[0]["seq"] < size:
         fail("seq %d: not JSON" % torn[0]["seq"])
     if len(leaves) < size:
         fail("truncated: %d entries, checkpoint %d" % (len(leaves), size))
+    # past the checkpoint only an interrupted batch may lie: a header
+    # (its signature is for openssl: see --batch-sig) and at most the
+    # lines it announces
+    if len(lines) > size:
+        try:
+            h = json.loads(lines[size])
+            claim = h["data"]["lines"] if h.get("kind") == "batch" else -1
+        except (ValueError, KeyError, TypeError):
+            claim = -1
+        if claim < 0:
+            fail("seq %d: past the checkpoint without a batch header" % size)
+        if len(lines) - size - 1 > claim:
+            fail("seq %d: past the %d lines of its batch header"
+                 % (size + 1 + claim, claim))
     if mth(leaves[:size]) != root:
         fail("tree head of %d entries differs from the checkpoint" % size)
     print("ok %d %s%s" % (size, base64.b64encode(root).decode(),
                           " noncanonical=%d" % noncanon if noncanon else ""))
+
+
+def batch_sig(d, seq, textf, sigf):
+    """The batch header format (soc-audit(1)): the signature covers
+    "soc-audit/batch/v1", origin, seq, prev and the number of lines, each
+    followed by LF; sig is base64(key id || Ed25519 signature)."""
+    origin = checkpoint_body(d + "/checkpoint")[0]
+    line = open(d + "/audit.log", "rb").read().split(b"\n")[seq]
+    e = json.loads(line)
+    if e["kind"] != "batch" or e["seq"] != seq:
+        fail("seq %d is not a batch header" % seq)
+    text = "soc-audit/batch/v1\n%s\n%d\n%s\n%d\n" % (
+        origin, e["seq"], e["prev"], e["data"]["lines"])
+    open(textf, "w").write(text)
+    open(sigf, "wb").write(b64(e["data"]["sig"])[4:])
+    print(b64(e["data"]["sig"])[:4].hex())
 
 
 def note_split(text):
@@ -222,6 +284,8 @@ def main(argv):
         verify_cons(argv[2], argv[4])
     elif len(argv) == 3 and argv[1] == "--keyid":
         keyid(argv[2])
+    elif len(argv) == 6 and argv[1] == "--batch-sig":
+        batch_sig(argv[2], int(argv[3]), argv[4], argv[5])
     else:
         print(__doc__)
         sys.exit(64)

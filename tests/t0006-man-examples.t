@@ -48,10 +48,13 @@ for f in "$T"/ex.*; do
 		continue
 	fi
 	case $name in
-	soc-audit.1.2)	# the auditor's copy: the log and its vkey here
-		cp -r "$SOC_HOME/audit" . && cp "$SOC_HOME/keys/audit.vkey" . ;;
+	soc-audit.1.2)	# the auditor's copy of the log, the vkey they kept
+		cp -r "$SOC_HOME/audit" . && mkdir -p "$HOME/trusted" &&
+		cp "$SOC_HOME/keys/audit.vkey" "$HOME/trusted/" ;;
 	soc-audit.1.4)
 		cp "$SOC_HOME/audit/checkpoint" . && cp "$SOC_HOME/keys/audit.vkey" . ;;
+	soc-audit.1.5)	# after 1.4, which made pk.der
+		cp "$SOC_HOME/audit/audit.log" "$SOC_HOME/audit/checkpoint" . ;;
 	esac
 	check "$name runs: $(head -n 1 "$f" | cut -c 1-60)" \
 		"bash -o pipefail -e \"$f\" >\"$f.out\" 2>\"$f.err\" || { s=\$?; [ \$s -eq 65 ] && grep -q rejects \"$f\"; }"

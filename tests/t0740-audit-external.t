@@ -5,7 +5,7 @@
 . "$SOC_TOP/tests/audit-lib.sh"
 command -v openssl >/dev/null || skip_all 'openssl not installed'
 command -v python3 >/dev/null || skip_all 'python3 not installed'
-plan 16
+plan 19
 
 L=$SOC_HOME/audit
 mklog 12 || exit 1
@@ -27,13 +27,25 @@ sed -n "s|^— $NAME ||p" "$L/checkpoint" | base64 -d | tail -c 64 >"$T/sig"
 printf '%s' "$VK" | sed 's/^[^+]*+[^+]*+//' | base64 -d | tail -c 32 >"$T/pk.raw"
 (printf '\060\052\060\005\006\003\053\145\160\003\041\000'; cat "$T/pk.raw") >"$T/pk.der"
 check 'openssl verifies our checkpoint signature' 'openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/pk.der" -rawin -in "$T/body" -sigfile "$T/sig"'
-sed 's/^14$/15/' "$T/body" >"$T/body2"
+sed '2s/.*/999/' "$T/body" >"$T/body2"
 check_exit 'openssl rejects a changed checkpoint body' 1 'openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/pk.der" -rawin -in "$T/body2" -sigfile "$T/sig"'
 check 'key id: sha256sum(name LF 0x01 pk) = the vkey id = the signature prefix' '
 	id=$( (printf %s "$NAME"; printf "\n\001"; cat "$T/pk.raw") | sha256sum | cut -c1-8) &&
 	test "$id" = "$(printf %s "$VK" | cut -d+ -f2)" &&
 	test "$id" = "$(sed -n "s|^— $NAME ||p" "$L/checkpoint" | base64 -d | head -c 4 | od -An -tx1 | tr -d " \n")"'
 check 'python: key id' '$PYVERIFY --keyid "$VK" >/dev/null'
+
+# every batch header's signature, by openssl over the text python builds
+check 'openssl verifies the signature of every batch header' '
+	n=0; for k in $(grep -n "\"kind\":\"batch\"" "$L/audit.log" | cut -d: -f1); do
+		id=$($PYVERIFY --batch-sig "$L" $((k - 1)) "$T/bt" "$T/bs") || exit 1
+		test "$id" = "$(printf %s "$VK" | cut -d+ -f2)" || exit 1
+		openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/pk.der" -rawin -in "$T/bt" -sigfile "$T/bs" >/dev/null || exit 1
+		n=$((n + 1))
+	done; test $n = 3'
+check_exit 'openssl rejects a header claiming other lines' 1 'sed "5s/.*/99/" "$T/bt" >"$T/bt2" && openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/pk.der" -rawin -in "$T/bt2" -sigfile "$T/bs"'
+cp -a "$L" "$T/tail"; $FORGE append "$T/tail" approval 1
+check_exit 'python rejects a forged line past the checkpoint' 1 '$PYVERIFY "$T/tail" >"$T/pt"'
 
 # every leaf, prev and the tree head, by Python
 check 'python recomputes every leaf, seq, prev and the tree head' '$PYVERIFY "$L" >"$T/py"'

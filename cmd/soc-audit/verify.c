@@ -47,6 +47,7 @@ json_report(const struct soc_audit_report *r)
 	    json_integer((json_int_t)r->checkpoint_size));
 	json_object_set_new(o, "unsealed", json_integer((json_int_t)r->unsealed));
 	json_object_set_new(o, "origin", json_string(r->origin));
+	json_object_set_new(o, "key", r->key[0] ? json_string(r->key) : json_null());
 	json_object_set_new(o, "root", json_string(b64));
 	json_object_set_new(o, "warnings", w);
 	json_object_set_new(o, "evidence", r->evidence.len ?
@@ -93,6 +94,10 @@ cmd_verify(void)
 		else
 			printf("%s: %s: %s\n", rc == 1 ? "FAILED" : rc == 75 ?
 			    "INCOMPLETE" : "ERROR", r.reason, r.detail);
+		/* the key is only as good as the channel the vkey came by:
+		 * say which one was trusted, so a person can compare it */
+		if (r.key[0])
+			printf("trusted key: %s\n", r.key);
 		if (r.evidence.len)
 			fwrite(r.evidence.p, 1, r.evidence.len, stdout);
 	}

@@ -116,8 +116,8 @@ main(void)
 	ok(soc_audit_open(&a, logdir, key, &err) == 0, "open for appending");
 
 	d = json_pack("{s:s,s:i}", "alert", "A-1", "n", 7);
-	ok(soc_audit_append(a, "decision", d, &r) == 0 && r.seq == 1,
-	    "append returns seq 1 (after genesis)");
+	ok(soc_audit_append(a, "decision", d, &r) == 0 && r.seq == 2,
+	    "append returns seq 2 (after genesis and its batch header)");
 	json_decref(d);
 	for (i = 0; i < 3; i++) {
 		e[i].kind = "action_intent";
@@ -132,12 +132,12 @@ main(void)
 		soc_note_b64_encode(r.leaf, 32, ref);
 		e[2].refs = refs;
 		e[2].nrefs = 1;
-		ok(soc_audit_append_batch(a, e, 3, rc4) == 0 && rc4[0].seq == 2 &&
-		    rc4[2].seq == 4, "batch of 3 gets seq 2..4");
+		ok(soc_audit_append_batch(a, e, 3, rc4) == 0 && rc4[0].seq == 4 &&
+		    rc4[2].seq == 6, "batch of 3 gets seq 4..6 after its header");
 	}
 	for (i = 0; i < 3; i++)
 		json_decref(e[i].data);
-	is_int(lines_in("log/audit.log"), 5, "5 lines in audit.log");
+	is_int(lines_in("log/audit.log"), 7, "7 lines in audit.log");
 
 	/* attack #27: nothing of a refused append is written */
 	before = lines_in("log/audit.log");
