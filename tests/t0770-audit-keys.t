@@ -1,5 +1,5 @@
 #!/bin/sh
-# Key files (attack table #29): created 0600 with O_EXCL, never
+# Key files: created 0600 with O_EXCL, never
 # overwritten; refused when loose, a symlink, or someone else's; verify
 # needs only the public key.
 . "$(dirname "$0")/lib.sh"

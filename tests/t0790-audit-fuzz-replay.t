@@ -1,8 +1,8 @@
 #!/bin/sh
 # The audit fuzz targets, replayed over their seed corpus and over a few
-# thousand deterministic mutations of it (attack table #34: random
-# truncations, flips, spliced lines, 64 KiB+ lines).  The targets abort
-# on a verdict other than 0, 1 or 75; a sanitizer report fails the test.
+# thousand deterministic mutations of it (random truncations, flips,
+# spliced lines, 64 KiB+ lines).  The targets abort on a verdict other
+# than 0, 1 or 75; a sanitizer report fails the test.
 . "$(dirname "$0")/lib.sh"
 : "${SOC_BUILD:=$SOC_TOP/build/out}"
 plan 4
