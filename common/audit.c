@@ -650,6 +650,22 @@ kind_ok(const char *k)
 	return 1;
 }
 
+/* v in decimal into out (no NUL); its length. */
+static size_t
+u64_dec(uint64_t v, char out[24])
+{
+	char t[24];
+	size_t n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	return n;
+}
+
 /*
  * Append the line for one entry to out and add its leaf to f.  The line
  * is assembled here from canonical parts (the members in sorted order;
@@ -666,7 +682,7 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
 {
 	struct soc_audit_fields fl;
 	unsigned char root[32], raw[32], leaf[32];
-	char b64[48], *dump = NULL;
+	char b64[48], num[24], *dump = NULL;
 	const char *why;
 	size_t start = out->len, i, rl, len;
 	int bad = 0;
@@ -686,12 +702,17 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
 		jsonlen = 2;
 	}
 	soc_merkle_frontier_root(f, root);
-	soc_note_b64_encode(root, 32, b64);
+	soc_audit_b64_hash(root, b64);
 	bad |= soc_buf_addstr(out, "{\"actor\":");
 	bad |= soc_buf_addstr(out, act);
 	bad |= soc_buf_addstr(out, ",\"data\":");
 	bad |= soc_buf_add(out, json, jsonlen);
-	bad |= soc_buf_addf(out, ",\"kind\":\"%s\",\"prev\":\"%s\"", kind, b64);
+	/* plain adds, not printf: this is the per-entry path */
+	bad |= soc_buf_addstr(out, ",\"kind\":\"");
+	bad |= soc_buf_addstr(out, kind);
+	bad |= soc_buf_addstr(out, "\",\"prev\":\"");
+	bad |= soc_buf_add(out, b64, 44);
+	bad |= soc_buf_addch(out, '"');
 	for (i = 0; i < nrefs; i++) {
 		if (!refs[i] || soc_note_b64_decode(refs[i], strlen(refs[i]), raw,
 		    sizeof raw, &rl) != 0 || rl != 32) {
@@ -704,8 +725,11 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
 	}
 	if (nrefs)
 		bad |= soc_buf_addch(out, ']');
-	bad |= soc_buf_addf(out, ",\"seq\":%llu,\"ts\":\"%s\",\"v\":1}",
-	    (unsigned long long)f->size, ts);
+	bad |= soc_buf_addstr(out, ",\"seq\":");
+	bad |= soc_buf_add(out, num, u64_dec(f->size, num));
+	bad |= soc_buf_addstr(out, ",\"ts\":\"");
+	bad |= soc_buf_addstr(out, ts);
+	bad |= soc_buf_addstr(out, "\",\"v\":1}");
 	free(dump);
 	if (bad) {
 		out->len = start;

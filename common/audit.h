@@ -164,6 +164,20 @@ struct soc_audit_fields {
 enum soc_audit_line soc_audit_line_check(const char *p, size_t n,
     struct soc_audit_fields *f, const char **why);
 
+/*
+ * The request line programs send to `soc-audit append`,
+ * {"kind":K,"data":{...}} with the two members in either order and
+ * nothing else, split without building a tree: *kind gets K's bytes (a
+ * span of p; K has no escapes) and data gets the canonical form of the
+ * data object (keys sorted at every level, no whitespace).  0, or -1
+ * when the line has another shape or its data cannot be made canonical
+ * from its bytes alone (an escape to normalise, -0, a duplicate key, a
+ * profile breach): the caller then takes the general path, which parses
+ * the line and says why it is refused.
+ */
+int soc_audit_request_canon(const char *p, size_t n, const char **kind,
+    size_t *kindlen, struct soc_buf *data);
+
 struct soc_audit_verify_opts {
 	const char *logdir;
 	struct soc_note_vkey keys[SOC_AUDIT_MAX_KEYS];

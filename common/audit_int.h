@@ -26,6 +26,11 @@ int soc_audit_fault(const char *point);
 /* flock with a timeout; 0 or -1 with errno (ETIMEDOUT). */
 int soc_audit_flock(int fd, int how, int timeout_ms);
 
+/* Base64 of a hash (44 characters, no NUL), for prev: public data, so
+ * the plain table encoder (libsodium's is constant-time, and slower) is
+ * right. */
+void soc_audit_b64_hash(const unsigned char h[SOC_HASH_LEN], char out[44]);
+
 /* Lines of a log, from a file descriptor or from memory. */
 enum { SOC_LS_EOF, SOC_LS_LINE, SOC_LS_FRAG, SOC_LS_LONG, SOC_LS_ERR };
 

@@ -151,10 +151,8 @@ soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n)
 	return 0;
 }
 
-/* Base64 of a hash, for comparing with prev: public data, so the plain
- * table encoder (libsodium's is constant-time, and slower) is right. */
-static void
-b64_hash(const unsigned char h[SOC_HASH_LEN], char out[44])
+void
+soc_audit_b64_hash(const unsigned char h[SOC_HASH_LEN], char out[44])
 {
 	static const char tab[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -370,7 +368,7 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 		return "SEQ_MISMATCH";
 	}
 	soc_merkle_frontier_root(&w->f, root);
-	b64_hash(root, rb64);
+	soc_audit_b64_hash(root, rb64);
 	if (fl.prevlen != 44 || memcmp(fl.prev, rb64, 44) != 0)
 		return fail(w, seq, "PREV_MISMATCH", "%s",
 		    "prev is not the tree head of the entries before it");

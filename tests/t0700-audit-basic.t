@@ -1,7 +1,7 @@
 #!/bin/sh
 # soc-audit: the no-flags path, every verb once, exit codes, help, modes.
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 39
 
 A=soc-audit
 L=$SOC_HOME/audit
@@ -35,6 +35,42 @@ check 'show --from --to --grep' "$A show --from 1 --to 2 >s.out && test \$(wc -l
 check 'every line is canonical, seq 0 is genesis' "head -n1 $L/audit.log | grep -q '\"kind\":\"genesis\"'"
 check 'verify --json' "$A verify --json >j.out"
 check 'json report fields' "grep -q '\"result\":\"ok\"' j.out && grep -q '\"log_entries\":9' j.out && grep -q '\"first_bad_seq\":null' j.out"
+# {"kind","data"} lines, data in any key order and spacing, take a fast
+# path that must write exactly what the general path writes
+python3 - "$T/req" "$T/want" <<'PY'
+import json, random, sys
+r = random.Random(7)
+def val(d):
+    c = r.random()
+    if d < 4 and c < 0.2:
+        return {r.choice("abcdefgh_xyz") * r.randint(1, 3): val(d + 1) for _ in range(r.randint(0, 5))}
+    if d < 4 and c < 0.35:
+        return [val(d + 1) for _ in range(r.randint(0, 4))]
+    if c < 0.55:
+        return r.randint(-2**53 + 1, 2**53 - 1)
+    if c < 0.6:
+        return r.choice([True, False, None])
+    return "".join(r.choice(["a", "Z", " ", "\"", "\\", "\n", "\t", "\u00e9", "\u20ac", "/", "x"]) for _ in range(r.randint(0, 8)))
+def dump(v):
+    sp = r.choice(["", " "])
+    if isinstance(v, dict):
+        items = list(v.items()); r.shuffle(items)
+        return "{" + ("," + sp).join(json.dumps(k) + ":" + sp + dump(x) for k, x in items) + "}"
+    if isinstance(v, list):
+        return "[" + ("," + sp).join(dump(x) for x in v) + "]"
+    return json.dumps(v, ensure_ascii=r.random() < 0.2)
+with open(sys.argv[1], "w") as q, open(sys.argv[2], "w") as w:
+    for i in range(400):
+        d = {"n": i, "v": val(0)}
+        q.write(r.choice(['{"kind":"t","data":%s}', '{"data":%s,"kind":"t"}', '{ "data" : %s , "kind" : "t" }']) % dump(d) + "\n")
+        w.write(json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+PY
+check 'request lines in any order and spacing: 400 entries appended' '
+	soc-audit --state $T/fp init >/dev/null && soc-audit --state $T/fp append <$T/req >$T/fp.r && test $(wc -l <$T/fp.r) = 400'
+check '... each data byte for byte the canonical form, verify --strict 0' '
+	soc-audit --state $T/fp show --kind t |
+	    sed "s/^{\"actor\":{[^}]*},\"data\"://; s/,\"kind\":\"t\",\"prev\".*//" >$T/got &&
+	cmp $T/got $T/want && soc-audit --state $T/fp verify --strict >/dev/null'
 # bad input lines are rejected, the rest appended (exit 65)
 printf '{"ok":1}\n{"r":0.5}\nnot json\n{"ok":2}\n' >mixed.ndjson
 check_exit 'rejects: a real and a non-JSON line, exit 65' 65 "$A append <mixed.ndjson >r3 2>e3"

@@ -53,12 +53,13 @@ flush_batch(struct soc_audit *a, struct pending *p, struct soc_out *out,
 	nr = p->n;
 	r = soc_xcalloc(p->n, sizeof *r);
 	rc = soc_audit_append_batch(a, p->e, p->n, r);
-	if (rc == SOC_AUDIT_E_PROFILE && p->n > 1) {
-		/* one entry the library refused (too long once wrapped, nested
-		 * one level too deep): append the others one by one, reject it */
+	if (rc == SOC_AUDIT_E_PROFILE || rc == SOC_AUDIT_E_USAGE) {
+		/* an entry the library refused (too long once wrapped, nested
+		 * one level too deep, a reserved kind): append the others one
+		 * by one, reject it */
 		for (i = j = 0; i < p->n; i++) {
 			rc = soc_audit_append_batch(a, &p->e[i], 1, &r[j]);
-			if (rc == SOC_AUDIT_E_PROFILE) {
+			if (rc == SOC_AUDIT_E_PROFILE || rc == SOC_AUDIT_E_USAGE) {
 				soc_reject(rej, "-", 0, p->e[i].json ? p->e[i].json : "",
 				    p->e[i].json ? p->e[i].jsonlen : 0, 0,
 				    p->e[i].json ? p->e[i].jsonlen : 0, "%s",
@@ -69,7 +70,7 @@ flush_batch(struct soc_audit *a, struct pending *p, struct soc_out *out,
 				break;
 			j++;
 		}
-		if (rc == SOC_AUDIT_E_PROFILE)
+		if (rc == SOC_AUDIT_E_PROFILE || rc == SOC_AUDIT_E_USAGE)
 			rc = 0;
 		nr = j;		/* receipts for the appended ones */
 	}
@@ -142,6 +143,7 @@ cmd_append(void)
 	struct soc_rejects rej;
 	struct soc_span span;
 	struct pending *p = soc_xcalloc(1, sizeof *p);
+	struct soc_buf canon = SOC_BUF_INIT;
 	json_error_t jerr;
 	const char *why;
 	char *err = NULL;
@@ -158,6 +160,32 @@ cmd_append(void)
 		soc_die_errno(SOC_EX_NOINPUT, "cannot read stdin");
 	while ((st = soc_reader_record(&r, &span)) == 1) {
 		struct soc_audit_fields fl;
+		const char *ks;
+		size_t kl;
+
+		/* Fast path for what programs send, {"kind":K,"data":{...}}:
+		 * the data made canonical from its bytes, with no tree. */
+		soc_buf_reset(&canon);
+		if (!g.kind && soc_audit_request_canon(span.p, span.len, &ks, &kl,
+		    &canon) == 0) {
+			struct soc_audit_entry *e = &p->e[p->n];
+			char *t = soc_xmalloc(kl + canon.len + 2);
+
+			memcpy(t, ks, kl);
+			t[kl] = '\0';
+			memcpy(t + kl + 1, canon.p, canon.len);
+			t[kl + 1 + canon.len] = '\0';
+			memset(e, 0, sizeof *e);
+			e->kind = t;
+			e->json = t + kl + 1;
+			e->jsonlen = canon.len;
+			p->text[p->n] = t;
+			p->own[p->n++] = NULL;
+			p->bytes += span.len;
+			if (p->n == cap || p->bytes >= BATCH_BYTES || !soc_reader_ready(&r))
+				flush_batch(a, p, &out, &rej);
+			continue;
+		}
 
 		/* Fast path: a canonical line that is plain data is spliced
 		 * into its entry as it is, without a parse and a dump. */
@@ -193,6 +221,7 @@ cmd_append(void)
 			flush_batch(a, p, &out, &rej);
 	}
 	flush_batch(a, p, &out, &rej);
+	soc_buf_release(&canon);
 	soc_reader_close(&r);
 	soc_audit_close(a);
 	free(p);
