@@ -1,0 +1,389 @@
+/*
+ * corr.h: soc-correlate's pieces and what passes between them.
+ *
+ *   main.c     the stage definition: options, the filter's callbacks,
+ *              the verbs table
+ *   params.c   tunable parameters (correlate.json), names and ranges
+ *   entity.c   the observables of an alert, normalised, and the entity
+ *              index (hash table) with its hub cut-off
+ *   engine.c   grouping, de-duplication, merging, the incident's score,
+ *              priority and SLA clocks
+ *   tactic.c   ATT&CK tactics: the kill-chain order, and the tactic an
+ *              activity event plays when its source names none
+ *   incident.c the incident record and soc.incident text (the one place
+ *              that writes JSON)
+ *   store.c    correlate.db: schema, loading and saving incidents and
+ *              entities
+ *   cases.c    the verbs: list, show, assign, note, close, merge, split
+ *   rules.c    correlation rules: threshold, distinct count, sequence
+ *
+ * Ownership: the engine (struct corr) owns every incident and entity it
+ * holds; records hold no pointers into the input line after the record
+ * callback returns (strings are copied).  Times are ms since the epoch.
+ */
+#ifndef CORR_H
+#define CORR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "db.h"
+#include "id.h"
+#include "rec.h"
+
+/* Room for need elements of size in p (capacity *cap), doubling. */
+void *corr_grow(void *p, size_t *cap, size_t need, size_t size);
+
+/* ---- parameters (params.c) ---- */
+
+struct corr_params {
+	double window_s;	/* an entity links alerts this far apart */
+	double dedup_s;		/* same rule, same entities: one entry */
+	double hub_partners;	/* distinct partners that make a hub */
+	double max_entities;	/* entity index bound (then LRU eviction) */
+	double entity_idle_s;	/* an entity unseen this long is dropped */
+	double closed_keep_s;	/* closed incidents kept this long */
+	double max_timeline;	/* entries written in a record */
+	double max_entries;	/* entries kept per incident */
+	double max_members;	/* entities kept per incident */
+	double max_alert_ids;	/* alert ids written in a record */
+	double internal_only;	/* 1: only internal addresses link */
+	double sla_ack_p1_s, sla_ack_p2_s, sla_ack_p3_s, sla_ack_p4_s;
+	double sla_res_p1_s, sla_res_p2_s, sla_res_p3_s, sla_res_p4_s;
+	double tactic_points, host_points, source_points, rule_points;
+	double p1, p2, p3;	/* incident score thresholds */
+};
+
+/* Load the configuration (path may be NULL: defaults); dies with 78. */
+void corr_params_load(struct corr_params *p, const char *path);
+
+/* ---- tactics (tactic.c) ---- */
+
+#define CORR_NTACTIC 14
+struct corr_tactic {
+	const char *id, *name;
+};
+/* In kill-chain order (reconnaissance first). */
+extern const struct corr_tactic corr_tactics[CORR_NTACTIC];
+/* The index of a tactic by id ("TA0006") or short name
+ * ("credential-access"); -1 if unknown. */
+int corr_tactic_find(const char *s);
+
+/* ---- entities (entity.c) ---- */
+
+enum corr_ekind {
+	CORR_USER, CORR_HOST, CORR_IP, CORR_HASH, CORR_DOMAIN, CORR_KEY,
+	CORR_ACCOUNT, CORR_PROCESS, CORR_NKIND
+};
+extern const char *const corr_ekind_names[CORR_NKIND];
+int corr_ekind_find(const char *s);
+
+struct corr_incident;
+
+struct corr_entity {
+	uint64_t h;		/* hash of kind and value */
+	char *value;
+	uint8_t kind;
+	uint8_t hub;		/* partners passed the cut-off */
+	uint8_t dirty;		/* changed since the last save */
+	uint8_t live;
+	uint32_t npart, cappart;
+	uint32_t *part;		/* partners' hashes (low 32 bits), sorted */
+	int64_t first_seen, last_seen;
+	uint64_t count;		/* alerts naming it */
+	struct corr_incident *inc;	/* the open incident it links to */
+	char incid[SOC_ID_LEN + 1];	/* ... by id ("" for none) */
+};
+
+struct corr_index {
+	struct corr_entity **slot;	/* open addressing, power of two */
+	size_t cap, n;
+	uint64_t evicted, hubs;
+};
+
+void corr_index_init(struct corr_index *ix);
+void corr_index_free(struct corr_index *ix);
+uint64_t corr_hash(const void *p, size_t n, uint64_t seed);
+uint64_t corr_entity_hash(int kind, const char *v, size_t n);
+struct corr_entity *corr_index_get(struct corr_index *ix, int kind,
+    const char *v, size_t n, uint64_t h, int create);
+/* Note that b was seen with a; returns 1 when a has just become a hub. */
+int corr_entity_partner(struct corr_entity *a, const struct corr_entity *b,
+    uint32_t cutoff);
+/* Drop entities idle since before `before`, then the least recently seen
+ * until at most max remain; returns how many went.  drop(e) is called
+ * for each first. */
+uint64_t corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
+    void (*drop)(void *ctx, struct corr_entity *e), void *ctx);
+
+/* One observable of an alert, normalised (value points into buf). */
+struct corr_obs {
+	int kind;
+	size_t off, len;	/* in the extraction buffer */
+	uint64_t h;
+	struct corr_entity *e;
+};
+
+struct corr_alert {
+	char id[SOC_ID_LEN + 1];
+	int64_t ts;
+	int score;		/* soc.score.value, else soc.severity */
+	int prio;		/* 1..4 */
+	int disp;		/* 0 auto_close, 1 monitor, 2 escalate */
+	int scored;		/* soc.score present */
+	uint32_t tactics;	/* bit per corr_tactics index */
+	uint32_t inferred;	/* of those, inferred by tactic.c */
+	int crown, privileged;	/* from soc.enrich */
+	struct soc_buf rule, name, host, source, str, vals;
+	struct corr_obs obs[64];
+	size_t nobs;
+	uint64_t dedup;		/* hash of rule and entities */
+};
+
+void corr_alert_init(struct corr_alert *a);
+void corr_alert_release(struct corr_alert *a);
+/* Read an alert's fields from its record. */
+void corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
+    const struct corr_params *p);
+const char *corr_obs_value(const struct corr_alert *a, size_t i);
+/* The tactic an activity event plays, from ECS fields, when it names
+ * none (tactic.c); sets a->tactics and a->inferred. */
+void corr_tactic_infer(struct corr_alert *a, const struct soc_rec *r);
+
+/* ---- incidents ---- */
+
+enum corr_status { CORR_OPEN, CORR_CLOSED, CORR_MERGED };
+extern const char *const corr_status_names[3];
+
+/* One timeline entry: alerts of one rule on the same entities within the
+ * de-duplication TTL. */
+struct corr_entry {
+	uint64_t key;
+	char alert[SOC_ID_LEN + 1];	/* the first alert's id */
+	char *rule, *name, *host, *source;
+	int64_t first, last;
+	uint64_t count;
+	uint32_t tactics, inferred;
+	int score, prio, disp;
+};
+
+struct corr_member {
+	int kind;
+	char *value;
+	int64_t first, last;
+	uint64_t alerts;
+	char alert[SOC_ID_LEN + 1];	/* the first alert naming it */
+	int crown, privileged, hub;
+};
+
+struct corr_note {
+	int64_t at;
+	char *by, *text;
+};
+
+struct corr_fired {
+	char *rule, *type, *evidence;
+	int points;
+	int64_t at;
+};
+
+struct corr_incident {
+	char id[SOC_ID_LEN + 1];
+	int64_t seq;		/* creation order, for deterministic output */
+	int64_t version;	/* of the last change; emitted when dirty */
+	int status;
+	int dirty;		/* changed since emitted */
+	int unsaved;		/* changed since saved */
+	int64_t first_seen, last_seen;	/* of its alerts */
+	int64_t created, updated, acked, resolved;	/* wall clock */
+	uint64_t nalerts, ncut;	/* alerts; entries dropped past the bound */
+	uint64_t mcut;		/* members dropped past the bound */
+	int max_score, max_prio, escalate;
+	uint32_t tactics, inferred;
+	int64_t tactic_first[CORR_NTACTIC];
+	uint64_t tactic_alerts[CORR_NTACTIC];
+	int crown, privileged;
+	struct corr_entry *ent;
+	size_t nent, capent;
+	struct corr_member *mem;
+	size_t nmem, capmem;
+	struct corr_note *notes;
+	size_t nnotes;
+	struct corr_fired *fired;
+	size_t nfired;
+	char *assignee, *verdict, *closed_by;
+	char merged_into[SOC_ID_LEN + 1];
+	char (*parents)[SOC_ID_LEN + 1];
+	size_t nparents;
+	/* Alert ids not yet written to correlate.db. */
+	struct soc_buf newalerts;	/* 32 hex + 8 bytes ts each */
+	uint64_t *ids;		/* 64-bit prefixes of all its alerts' ids */
+	size_t nids, capids;
+	uint32_t *mslot;	/* member hash: index or UINT32_MAX */
+	size_t mcap;
+	int absorbed;		/* took others' alerts: rows move on save */
+	int score, prio, disp;	/* derived by corr_incident_assess */
+};
+
+void corr_incident_free(struct corr_incident *inc);
+struct corr_member *corr_member_get(struct corr_incident *inc, int kind,
+    const char *v, const struct corr_params *p, int create);
+/* Note an alert id (fresh: not yet in correlate.db). */
+void corr_incident_add_id(struct corr_incident *inc, const char *id,
+    int64_t ts, int fresh);
+size_t corr_incident_kinds(const struct corr_incident *inc, int kind);
+size_t corr_incident_sources(const struct corr_incident *inc);
+/* The incident's score, priority and disposition from its parts. */
+void corr_incident_assess(struct corr_incident *inc,
+    const struct corr_params *p);
+int64_t corr_sla_ack(const struct corr_params *p, int prio);
+int64_t corr_sla_resolve(const struct corr_params *p, int prio);
+void corr_incident_note(struct corr_incident *inc, int64_t at, const char *by,
+    const char *text);
+/* Mark changed: bumps the version once per emission. */
+void corr_incident_touch(struct corr_incident *inc, int64_t now);
+const char *corr_prio_name(int prio);
+int corr_prio_parse(const char *s);
+
+/* ---- the incident record (incident.c) ---- */
+
+/* The incident record, one JSON object without newline, into out. */
+void corr_record_incident(const struct corr_incident *inc,
+    const struct corr_params *p, int64_t now, struct soc_buf *out);
+/* The soc.incident member an alert carries. */
+void corr_record_member(const struct corr_incident *inc, struct soc_buf *out);
+/* A feedback record for one alert of a closed incident. */
+void corr_record_feedback(const char *alert, const char *verdict,
+    const char *by, const char *incident, struct soc_buf *out);
+/* The audit entry's data for a verdict (new reference). */
+json_t *corr_record_verdict(const struct corr_incident *inc, const char *by,
+    const char *note);
+
+/* ---- correlate.db (store.c) ---- */
+
+struct corr_store {
+	struct soc_db db;
+	int open;
+	sqlite3_stmt *q_inc_put, *q_ent_del, *q_ent_put, *q_mem_del,
+	    *q_mem_put, *q_note_del, *q_note_put, *q_fired_del, *q_fired_put,
+	    *q_alert_put, *q_entity_put, *q_entity_del, *q_par_del,
+	    *q_par_put, *q_meta_get, *q_meta_put, *q_tac_del, *q_tac_put,
+	    *q_alert_get;
+};
+
+void corr_store_open(struct corr_store *s, const char *path);
+void corr_store_close(struct corr_store *s);
+void corr_store_begin(struct corr_store *s);
+void corr_store_commit(struct corr_store *s);
+void corr_store_save_incident(struct corr_store *s, struct corr_incident *inc);
+void corr_store_save_entity(struct corr_store *s, struct corr_entity *e);
+void corr_store_drop_entity(struct corr_store *s, const struct corr_entity *e);
+/* A whole incident by id (new, caller frees); NULL when unknown. */
+struct corr_incident *corr_store_load_incident(struct corr_store *s,
+    const char *id);
+/* The incident an alert was grouped into: 0 and id, or -1. */
+int corr_store_alert_incident(struct corr_store *s, const char *alert,
+    char *id);
+void corr_store_move_alerts(struct corr_store *s, const char *src,
+    const char *dst);
+void corr_store_move_alert(struct corr_store *s, const char *alert,
+    const char *src, const char *dst);
+void corr_store_alerts(struct corr_store *s, const char *id,
+    void (*fn)(void *ctx, const char *alert), void *ctx);
+size_t corr_store_ids(struct corr_store *s, const char *status, int64_t since,
+    char (**ids)[SOC_ID_LEN + 1]);
+void corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
+    int64_t since);
+uint64_t corr_store_age(struct corr_store *s, int64_t before);
+int64_t corr_store_meta(struct corr_store *s, const char *key, int64_t def);
+void corr_store_set_meta(struct corr_store *s, const char *key, int64_t v);
+
+/* ---- the engine (engine.c) ---- */
+
+struct corr_stats {
+	uint64_t alerts, joined, opened, merged, deduped, noise, hub_skips,
+	    emitted, feedback, closed, aged_incidents, aged_entities, rules,
+	    replayed, parked, hubs, entities;
+};
+
+struct corr {
+	struct corr_params p;
+	struct corr_index ix;
+	struct corr_store st;
+	struct corr_incident **inc;	/* open incidents in memory, by seq */
+	size_t ninc, capinc;
+	/* de-duplication key -> incident (open addressing) */
+	struct corr_dedup { uint64_t key; struct corr_incident *inc; } *dd;
+	size_t ddcap, ddn;
+	int64_t seq;		/* last incident seq */
+	int64_t stream;		/* the latest alert time seen */
+	int64_t now;		/* wall clock (SOC_NOW) */
+	int64_t horizon;	/* alerts older than this may be in the db */
+	struct corr_alert a;
+	struct corr_stats s;
+	struct soc_buf out;
+	struct corr_rules *rules;
+};
+
+void corr_init(struct corr *c, const char *dbpath, const char *config,
+    int64_t now);
+void corr_release(struct corr *c);
+/* Load the open incidents and live entities from correlate.db. */
+void corr_load(struct corr *c);
+/* Group one alert; returns its incident or NULL (noise on its own). */
+struct corr_incident *corr_alert(struct corr *c, const struct soc_rec *r);
+/* Write every changed incident through emit, in creation order. */
+void corr_flush(struct corr *c,
+    void (*emit)(void *ctx, const char *p, size_t n), void *ctx);
+/* Save what changed to correlate.db; park idle incidents; age out. */
+void corr_checkpoint(struct corr *c);
+/* Keep inc in memory (in creation order). */
+void corr_hold(struct corr *c, struct corr_incident *inc);
+/* An incident by id, in memory or loaded (then held in memory). */
+struct corr_incident *corr_find(struct corr *c, const char *id);
+/* Merge src into dst (both in memory, open). */
+void corr_merge(struct corr *c, struct corr_incident *dst,
+    struct corr_incident *src);
+/* A new incident holding the given entries of parent. */
+struct corr_incident *corr_split(struct corr *c, struct corr_incident *parent,
+    char **alerts, size_t nalerts);
+void corr_stats_print(const struct corr *c, FILE *fp);
+
+/* ---- correlation rules (rules.c) ---- */
+
+struct corr_rules;
+/* Load rules from path; NULL with a "FILE:LINE:COL: reason" in err. */
+struct corr_rules *corr_rules_load(const char *path, char *err, size_t n);
+void corr_rules_free(struct corr_rules *rs);
+size_t corr_rules_count(const struct corr_rules *rs);
+/* Feed one alert (after grouping); fires append to inc->fired. */
+void corr_rules_alert(struct corr_rules *rs, struct corr *c,
+    const struct soc_rec *r, struct corr_incident *inc);
+
+/* The engine over the state directory (main.c). */
+struct soc_stage;
+void corr_open(struct soc_stage *st, struct corr *c, const char *rules);
+
+/* ---- verbs (cases.c) ---- */
+
+struct soc_stage;
+int corr_cmd_list(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_show(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_assign(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_note(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_close(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_merge(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_split(struct soc_stage *st, int argc, char **argv);
+int corr_cmd_rules(struct soc_stage *st, int argc, char **argv);
+
+/* Close inc with a verdict: audit first (fail-closed), then feedback
+ * records for its alerts through emit.  0, or an exit status. */
+int corr_close(struct corr *c, const char *state, struct corr_incident *inc,
+    const char *verdict, const char *by, const char *note,
+    void (*emit)(void *ctx, const char *p, size_t n), void *ctx);
+
+#endif

@@ -1,0 +1,565 @@
+/*
+ * The entities of an alert and the index that links them over time.
+ *
+ * An alert's observables (users, hosts, addresses, hashes, domains, cloud
+ * access keys and accounts, process ids) are read from ECS fields and
+ * normalised so that the same thing written two ways is one entity: user
+ * names lose a "DOMAIN\" prefix and an "@domain" suffix and are folded to
+ * lower case; host names lose their domain; hashes and domains are
+ * folded; addresses are kept when internal (RFC 1918, RFC 6598, unique
+ * local) unless internal_only is 0.  Loopback, unspecified and all-zero
+ * values never link anything.
+ *
+ * The index holds one struct corr_entity per (kind, value) in an open-
+ * addressing table.  Each entity counts its distinct partners (the users,
+ * hosts and addresses seen in the same alerts); past hub_partners it is a
+ * hub (a DNS server, a proxy, a domain controller, a shared account) and
+ * no longer links alerts into one incident.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "corr.h"
+#include "err.h"
+
+const char *const corr_ekind_names[CORR_NKIND] = {
+	"user", "host", "ip", "hash", "domain", "key", "account", "process",
+};
+
+int
+corr_ekind_find(const char *s)
+{
+	int i;
+
+	for (i = 0; i < CORR_NKIND; i++)
+		if (strcmp(s, corr_ekind_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+uint64_t
+corr_hash(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t
+corr_entity_hash(int kind, const char *v, size_t n)
+{
+	return corr_hash(v, n, (uint64_t)(kind + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+void
+corr_index_init(struct corr_index *ix)
+{
+	memset(ix, 0, sizeof(*ix));
+	ix->cap = 1024;
+	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
+}
+
+static void
+entity_free(struct corr_entity *e)
+{
+	free(e->value);
+	free(e->part);
+	free(e);
+}
+
+void
+corr_index_free(struct corr_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->cap; i++)
+		if (ix->slot[i])
+			entity_free(ix->slot[i]);
+	free(ix->slot);
+	memset(ix, 0, sizeof(*ix));
+}
+
+static void
+put(struct corr_entity **slot, size_t cap, struct corr_entity *e)
+{
+	size_t i = e->h & (cap - 1);
+
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = e;
+}
+
+static void
+grow(struct corr_index *ix)
+{
+	struct corr_entity **old = ix->slot;
+	size_t i, ocap = ix->cap;
+
+	ix->cap *= 2;
+	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
+	for (i = 0; i < ocap; i++)
+		if (old[i])
+			put(ix->slot, ix->cap, old[i]);
+	free(old);
+}
+
+struct corr_entity *
+corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
+    uint64_t h, int create)
+{
+	struct corr_entity *e;
+	size_t i = h & (ix->cap - 1);
+
+	for (; (e = ix->slot[i]) != NULL; i = (i + 1) & (ix->cap - 1))
+		if (e->h == h && e->kind == kind && strlen(e->value) == n &&
+		    memcmp(e->value, v, n) == 0)
+			return e;
+	if (!create)
+		return NULL;
+	if ((ix->n + 1) * 4 > ix->cap * 3) {
+		grow(ix);
+		return corr_index_get(ix, kind, v, n, h, create);
+	}
+	e = soc_xcalloc(1, sizeof(*e));
+	e->h = h;
+	e->kind = (uint8_t)kind;
+	e->value = soc_xstrndup(v, n);
+	ix->slot[i] = e;
+	ix->n++;
+	return e;
+}
+
+int
+corr_entity_partner(struct corr_entity *a, const struct corr_entity *b,
+    uint32_t cutoff)
+{
+	uint32_t x = (uint32_t)b->h, lo = 0, hi, mid;
+
+	if (a->hub)
+		return 0;
+	hi = a->npart;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (a->part[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->npart && a->part[lo] == x)
+		return 0;
+	if (a->npart + 1 > cutoff) {
+		a->hub = 1;
+		a->dirty = 1;
+		free(a->part);
+		a->part = NULL;
+		a->npart = a->cappart = 0;
+		return 1;
+	}
+	if (a->npart == a->cappart) {
+		a->cappart = a->cappart ? a->cappart * 2 : 4;
+		a->part = soc_xrealloc(a->part, a->cappart * sizeof(*a->part));
+	}
+	memmove(a->part + lo + 1, a->part + lo,
+	    (a->npart - lo) * sizeof(*a->part));
+	a->part[lo] = x;
+	a->npart++;
+	a->dirty = 1;
+	return 0;
+}
+
+static int
+by_seen(const void *x, const void *y)
+{
+	const struct corr_entity *a = *(struct corr_entity *const *)x;
+	const struct corr_entity *b = *(struct corr_entity *const *)y;
+
+	if (a->last_seen != b->last_seen)
+		return a->last_seen < b->last_seen ? -1 : 1;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+uint64_t
+corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
+    void (*drop)(void *ctx, struct corr_entity *e), void *ctx)
+{
+	struct corr_entity **all, **keep;
+	size_t i, n = 0, nk = 0, over;
+	uint64_t gone = 0;
+
+	all = soc_xmalloc((ix->n + 1) * sizeof(*all));
+	for (i = 0; i < ix->cap; i++)
+		if (ix->slot[i])
+			all[n++] = ix->slot[i];
+	qsort(all, n, sizeof(*all), by_seen);
+	over = n > max ? n - max : 0;
+	keep = soc_xcalloc(ix->cap, sizeof(*keep));
+	for (i = 0; i < n; i++) {
+		struct corr_entity *e = all[i];
+
+		if ((i < over || e->last_seen < before) && !e->inc) {
+			drop(ctx, e);
+			entity_free(e);
+			gone++;
+			continue;
+		}
+		put(keep, ix->cap, e);
+		nk++;
+	}
+	free(ix->slot);
+	free(all);
+	ix->slot = keep;
+	ix->n = nk;
+	ix->evicted += gone;
+	return gone;
+}
+
+/* ---- an alert's observables ---- */
+
+void
+corr_alert_init(struct corr_alert *a)
+{
+	memset(a, 0, sizeof(*a));
+	soc_buf_init(&a->rule, 4096);
+	soc_buf_init(&a->name, 4096);
+	soc_buf_init(&a->host, 4096);
+	soc_buf_init(&a->source, 4096);
+	soc_buf_init(&a->str, 1 << 20);
+	soc_buf_init(&a->vals, 1 << 20);
+}
+
+void
+corr_alert_release(struct corr_alert *a)
+{
+	soc_buf_release(&a->rule);
+	soc_buf_release(&a->name);
+	soc_buf_release(&a->host);
+	soc_buf_release(&a->source);
+	soc_buf_release(&a->str);
+	soc_buf_release(&a->vals);
+}
+
+const char *
+corr_obs_value(const struct corr_alert *a, size_t i)
+{
+	return a->vals.p + a->obs[i].off;
+}
+
+static int
+v4(const char *s, unsigned char o[4])
+{
+	int i, n;
+	char *end;
+
+	for (i = 0; i < 4; i++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		n = (int)strtol(s, &end, 10);
+		if (n > 255 || end - s > 3)
+			return -1;
+		o[i] = (unsigned char)n;
+		s = end;
+		if (i < 3 && *s++ != '.')
+			return -1;
+	}
+	return *s ? -1 : 0;
+}
+
+/* Is this address one that may link alerts? */
+static int
+ip_ok(const char *s, int internal_only)
+{
+	unsigned char o[4];
+
+	if (v4(s, o) == 0) {
+		if (o[0] == 0 || o[0] == 127 || o[0] >= 224 ||
+		    (o[0] == 169 && o[1] == 254))
+			return 0;
+		if (!internal_only)
+			return 1;
+		return o[0] == 10 || (o[0] == 172 && (o[1] & 0xf0) == 16) ||
+		    (o[0] == 192 && o[1] == 168) ||
+		    (o[0] == 100 && (o[1] & 0xc0) == 64);
+	}
+	if (!strchr(s, ':') || strcmp(s, "::") == 0 || strcmp(s, "::1") == 0 ||
+	    strncmp(s, "fe80:", 5) == 0 || strncmp(s, "ff", 2) == 0)
+		return 0;
+	if (!internal_only)
+		return 1;
+	return strncmp(s, "fc", 2) == 0 || strncmp(s, "fd", 2) == 0;
+}
+
+/* Normalise v[0..n) of kind into a->vals; 0 when usable. */
+static int
+add_obs(struct corr_alert *a, int kind, const char *v, size_t n,
+    const struct corr_params *p)
+{
+	size_t off = a->vals.len, i, len;
+	char *s;
+	uint64_t h;
+
+	if (a->nobs == sizeof(a->obs) / sizeof(a->obs[0]))
+		return -1;
+	if (kind == CORR_USER) {
+		const char *bs = memrchr(v, '\\', n), *at;
+
+		if (bs) {
+			n -= (size_t)(bs + 1 - v);
+			v = bs + 1;
+		}
+		if ((at = memchr(v, '@', n)) != NULL)
+			n = (size_t)(at - v);
+	}
+	while (n && (v[n - 1] == '.' || v[n - 1] == ' '))
+		n--;
+	if (n == 0 || (n == 1 && v[0] == '-') || n > 1024 || memchr(v, 0, n))
+		return -1;
+	if (soc_buf_add(&a->vals, v, n) < 0 || soc_buf_addch(&a->vals, 0) < 0)
+		return -1;
+	s = a->vals.p + off;
+	len = n;
+	if (kind != CORR_KEY && kind != CORR_PROCESS && kind != CORR_ACCOUNT)
+		for (i = 0; i < len; i++)
+			s[i] = (char)tolower((unsigned char)s[i]);
+	if (kind == CORR_HOST) {
+		unsigned char o[4];
+		char *dot = strchr(s, '.');
+
+		if (dot && v4(s, o) < 0 && !strchr(s, ':')) {
+			*dot = 0;
+			len = (size_t)(dot - s);
+		}
+	} else if (kind == CORR_IP && !ip_ok(s, (int)p->internal_only)) {
+		goto drop;
+	} else if (kind == CORR_HASH && strspn(s, "0") == len) {
+		goto drop;
+	}
+	if (len == 0)
+		goto drop;
+	h = corr_entity_hash(kind, s, len);
+	for (i = 0; i < a->nobs; i++)
+		if (a->obs[i].h == h && a->obs[i].kind == kind &&
+		    a->obs[i].len == len && memcmp(corr_obs_value(a, i), s,
+		    len) == 0)
+			goto drop;
+	a->vals.len = off + len + 1;
+	a->vals.p[off + len] = 0;
+	a->obs[a->nobs].kind = kind;
+	a->obs[a->nobs].off = off;
+	a->obs[a->nobs].len = len;
+	a->obs[a->nobs].h = h;
+	a->obs[a->nobs].e = NULL;
+	a->nobs++;
+	return 0;
+drop:
+	a->vals.len = off;
+	a->vals.p[off] = 0;
+	return -1;
+}
+
+static void
+add_path(struct corr_alert *a, const struct soc_rec *r, int kind,
+    const char *path, const struct corr_params *p)
+{
+	struct soc_span v, k, e;
+	struct soc_json_iter it;
+	struct soc_buf *t = &a->str;
+
+	switch (soc_rec_get(r, path, &v)) {
+	case SOC_JSON_STRING:
+		soc_buf_reset(t);
+		if (soc_json_str_decode(&v, t) == 0)
+			add_obs(a, kind, t->p, t->len, p);
+		break;
+	case SOC_JSON_ARRAY:
+		soc_json_iter_init(&it, &v);
+		while (soc_json_iter_next(&it, &k, &e)) {
+			soc_buf_reset(t);
+			if (e.type == SOC_JSON_STRING &&
+			    soc_json_str_decode(&e, t) == 0)
+				add_obs(a, kind, t->p, t->len, p);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static const struct {
+	int kind;
+	const char *path;
+} paths[] = {
+	{ CORR_USER, "user.name" },
+	{ CORR_USER, "related.user" },
+	{ CORR_HOST, "host.name" },
+	{ CORR_HOST, "host.hostname" },
+	{ CORR_HOST, "related.hosts" },
+	{ CORR_IP, "related.ip" },
+	{ CORR_IP, "host.ip" },
+	{ CORR_IP, "source.ip" },
+	{ CORR_IP, "destination.ip" },
+	{ CORR_HASH, "related.hash" },
+	{ CORR_DOMAIN, "dns.question.name" },
+	{ CORR_DOMAIN, "url.domain" },
+	{ CORR_DOMAIN, "destination.domain" },
+	{ CORR_KEY, "aws.user_identity.access_key_id" },
+	{ CORR_ACCOUNT, "cloud.account.id" },
+	{ CORR_PROCESS, "process.entity_id" },
+	{ CORR_PROCESS, "process.parent.entity_id" },
+};
+
+/* The first string at path (a string, or an array's first) into b. */
+static void
+first_str(const struct soc_rec *r, const char *path, struct soc_buf *b)
+{
+	struct soc_span v, k, e;
+	struct soc_json_iter it;
+
+	switch (soc_rec_get(r, path, &v)) {
+	case SOC_JSON_STRING:
+		soc_json_str_decode(&v, b);
+		break;
+	case SOC_JSON_ARRAY:
+		soc_json_iter_init(&it, &v);
+		if (soc_json_iter_next(&it, &k, &e) && e.type == SOC_JSON_STRING)
+			soc_json_str_decode(&e, b);
+		break;
+	case SOC_JSON_NUMBER:
+		soc_buf_add(b, v.p, v.len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+tactics(struct corr_alert *a, const struct soc_rec *r, const char *path)
+{
+	struct soc_span v, k, e;
+	struct soc_json_iter it;
+	int t;
+
+	if (soc_rec_get(r, path, &v) != SOC_JSON_ARRAY)
+		return;
+	soc_json_iter_init(&it, &v);
+	while (soc_json_iter_next(&it, &k, &e)) {
+		soc_buf_reset(&a->str);
+		if (e.type == SOC_JSON_STRING &&
+		    soc_json_str_decode(&e, &a->str) == 0 &&
+		    (t = corr_tactic_find(a->str.p)) >= 0)
+			a->tactics |= 1u << t;
+	}
+}
+
+/* Crown jewels (assets rated critical) and privileged identities, from
+ * soc.enrich, marked on the observables they name. */
+static void
+context(struct corr_alert *a, const struct soc_rec *r)
+{
+	struct soc_span v, k, e, f;
+	struct soc_json_iter it;
+	int64_t crit;
+	size_t i;
+
+	if (soc_rec_get(r, "soc.enrich.assets", &v) == SOC_JSON_ARRAY) {
+		soc_json_iter_init(&it, &v);
+		while (soc_json_iter_next(&it, &k, &e)) {
+			if (e.type != SOC_JSON_OBJECT ||
+			    soc_json_path(&e, "criticality", &f) !=
+			    SOC_JSON_NUMBER || soc_json_to_int(&f, &crit) < 0 ||
+			    crit < 90)
+				continue;
+			a->crown = 1;
+		}
+	}
+	if (soc_rec_get(r, "soc.enrich.privileged", &v) == SOC_JSON_TRUE)
+		a->privileged = 1;
+	(void)i;
+}
+
+void
+corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
+    const struct corr_params *p)
+{
+	struct soc_span v;
+	int64_t n;
+	size_t i;
+	const char *s;
+
+	a->nobs = 0;
+	soc_buf_reset(&a->vals);
+	soc_buf_reset(&a->rule);
+	soc_buf_reset(&a->name);
+	soc_buf_reset(&a->host);
+	soc_buf_reset(&a->source);
+	a->id[0] = 0;
+	if (soc_rec_soc(r, "id", &v) == SOC_JSON_STRING) {
+		soc_buf_reset(&a->str);
+		if (soc_json_str_decode(&v, &a->str) == 0 &&
+		    a->str.len <= SOC_ID_LEN)
+			memcpy(a->id, a->str.p, a->str.len + 1);
+	}
+	if (!a->id[0])	/* no id of its own: one from its bytes */
+		soc_id("alert", r->line, r->len, a->id);
+	a->ts = 0;
+	if (soc_rec_get(r, "@timestamp", &v) == SOC_JSON_STRING &&
+	    v.len > 2 && soc_time_parse(v.p + 1, v.len - 2, &n) == 0)
+		a->ts = n;
+	a->scored = 0;
+	a->score = 0;
+	if (soc_rec_int(r, "soc.score.value", &n) == 0 && n >= 0 && n <= 100) {
+		a->scored = 1;
+		a->score = (int)n;
+	} else if (soc_rec_int(r, "soc.severity", &n) == 0 && n >= 0 &&
+	    n <= 100) {
+		a->score = (int)n;
+	}
+	a->prio = 0;
+	if ((s = soc_rec_str(r, "soc.score.priority", &a->str)) != NULL)
+		a->prio = corr_prio_parse(s);
+	if (!a->prio)
+		a->prio = a->score >= p->p1 ? 1 : a->score >= p->p2 ? 2 :
+		    a->score >= p->p3 ? 3 : 4;
+	a->disp = a->score >= p->p3 ? 2 : 1;
+	if ((s = soc_rec_str(r, "soc.score.disposition", &a->str)) != NULL)
+		a->disp = strcmp(s, "auto_close") == 0 ? 0 :
+		    strcmp(s, "escalate") == 0 ? 2 : 1;
+	first_str(r, "rule.id", &a->rule);
+	if (!a->rule.len)
+		first_str(r, "rule.name", &a->rule);
+	if (!a->rule.len)
+		first_str(r, "event.action", &a->rule);
+	if (!a->rule.len)
+		first_str(r, "event.dataset", &a->rule);
+	first_str(r, "rule.name", &a->name);
+	if (!a->name.len)
+		first_str(r, "event.action", &a->name);
+	if (!a->name.len)
+		first_str(r, "message", &a->name);
+	first_str(r, "host.name", &a->host);
+	first_str(r, "event.dataset", &a->source);
+	if (!a->source.len)
+		first_str(r, "observer.product", &a->source);
+	a->tactics = a->inferred = 0;
+	tactics(a, r, "threat.tactic.id");
+	tactics(a, r, "threat.tactic.name");
+	corr_tactic_infer(a, r);
+	a->crown = a->privileged = 0;
+	context(a, r);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		add_path(a, r, paths[i].kind, paths[i].path, p);
+	/* The de-duplication key: the rule and the set of entities. */
+	a->dedup = corr_hash(a->rule.p ? a->rule.p : "", a->rule.len, 7);
+	for (i = 0; i < a->nobs; i++)
+		a->dedup += a->obs[i].h * 0x9e3779b97f4a7c15ULL;
+}

@@ -1,0 +1,150 @@
+/*
+ * ATT&CK tactics as an incident's chain reads them.
+ *
+ * The table is the Enterprise matrix's tactics (the shared corpus's
+ * mitre-attack/enterprise-attack-tactics.tsv) in kill-chain order, which
+ * is the order an attack's progression is compared against.
+ *
+ * Activity logs (sign-ins, cloud API calls) carry no technique from their
+ * source, yet inside an incident they are steps of the story.  When an
+ * event names no tactic, the tactic it plays is inferred from its ECS
+ * category, type and action alone (never from product, host or rule
+ * names), and marked as inferred in the incident:
+ *   - a successful authentication: initial-access (T1078 Valid Accounts);
+ *   - a cloud API call (cloud.provider set) that lists, describes or gets:
+ *     discovery (T1526, T1580, T1619);
+ *   - a cloud API call in category iam creating or changing something:
+ *     persistence (T1098 Account Manipulation);
+ *   - a cloud API call that stops, deletes or disables logging or
+ *     monitoring: defense-evasion (T1562.008);
+ *   - any other successful cloud API call by an access key: execution
+ *     (T1648 and the cloud administration techniques).
+ * A stand-alone event is none of these: only its place in an incident
+ * makes it a step.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "corr.h"
+
+const struct corr_tactic corr_tactics[CORR_NTACTIC] = {
+	{ "TA0043", "reconnaissance" },
+	{ "TA0042", "resource-development" },
+	{ "TA0001", "initial-access" },
+	{ "TA0002", "execution" },
+	{ "TA0003", "persistence" },
+	{ "TA0004", "privilege-escalation" },
+	{ "TA0005", "defense-evasion" },
+	{ "TA0006", "credential-access" },
+	{ "TA0007", "discovery" },
+	{ "TA0008", "lateral-movement" },
+	{ "TA0009", "collection" },
+	{ "TA0011", "command-and-control" },
+	{ "TA0010", "exfiltration" },
+	{ "TA0040", "impact" },
+};
+
+enum {
+	T_INITIAL = 2, T_EXECUTION = 3, T_PERSISTENCE = 4, T_EVASION = 6,
+	T_DISCOVERY = 8,
+};
+
+int
+corr_tactic_find(const char *s)
+{
+	int i;
+
+	for (i = 0; i < CORR_NTACTIC; i++)
+		if (strcasecmp(s, corr_tactics[i].id) == 0 ||
+		    strcasecmp(s, corr_tactics[i].name) == 0)
+			return i;
+	/* "Credential Access", "credential_access" */
+	for (i = 0; i < CORR_NTACTIC; i++) {
+		const char *a = s, *b = corr_tactics[i].name;
+
+		for (; *a && *b; a++, b++)
+			if ((*a == ' ' || *a == '_' ? '-' : (*a | 0x20)) != *b)
+				break;
+		if (!*a && !*b)
+			return i;
+	}
+	return -1;
+}
+
+/* Does the array (or string) at path hold s? */
+static int
+has(const struct soc_rec *r, const char *path, const char *s,
+    struct soc_buf *tmp)
+{
+	struct soc_span v, k, e;
+	struct soc_json_iter it;
+	size_t n = strlen(s);
+
+	switch (soc_rec_get(r, path, &v)) {
+	case SOC_JSON_STRING:
+		return soc_json_str_eq(&v, s, n);
+	case SOC_JSON_ARRAY:
+		soc_json_iter_init(&it, &v);
+		while (soc_json_iter_next(&it, &k, &e))
+			if (e.type == SOC_JSON_STRING && soc_json_str_eq(&e, s, n))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+prefix(const char *s, const char *const *p)
+{
+	for (; *p; p++)
+		if (strncmp(s, *p, strlen(*p)) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+set(struct corr_alert *a, int t)
+{
+	a->tactics |= 1u << t;
+	a->inferred |= 1u << t;
+}
+
+void
+corr_tactic_infer(struct corr_alert *a, const struct soc_rec *r)
+{
+	static const char *const read[] = { "List", "Describe", "Get",
+	    "Search", "Lookup", NULL };
+	static const char *const change[] = { "Create", "Put", "Attach",
+	    "Update", "Add", "Set", "Enable", "Upload", NULL };
+	static const char *const evade[] = { "StopLogging", "DeleteTrail",
+	    "UpdateTrail", "DeleteFlowLogs", "DeleteDetector",
+	    "DisableSecurityHub", "PutEventSelectors", NULL };
+	struct soc_buf *tmp = &a->str;
+	const char *action;
+	int ok;
+
+	if (a->tactics)
+		return;
+	ok = !has(r, "event.outcome", "failure", tmp);
+	if (has(r, "event.category", "authentication", tmp)) {
+		if (has(r, "event.outcome", "success", tmp))
+			set(a, T_INITIAL);
+		return;
+	}
+	if (soc_rec_get(r, "cloud.provider", &(struct soc_span){0}) !=
+	    SOC_JSON_STRING || !ok)
+		return;
+	action = soc_rec_str(r, "event.action", tmp);
+	if (!action)
+		return;
+	if (prefix(action, evade))
+		set(a, T_EVASION);
+	else if (prefix(action, read))
+		set(a, T_DISCOVERY);
+	else if (has(r, "event.category", "iam", tmp) && prefix(action, change))
+		set(a, T_PERSISTENCE);
+	else if (soc_rec_get(r, "aws.user_identity.access_key_id",
+	    &(struct soc_span){0}) == SOC_JSON_STRING)
+		set(a, T_EXECUTION);
+}
