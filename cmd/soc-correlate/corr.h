@@ -128,7 +128,12 @@ struct corr_obs {
 	struct corr_entity *e;
 };
 
+#define CORR_NTOP 16
+
 struct corr_alert {
+	const struct soc_rec *rec;
+	struct soc_span top[CORR_NTOP];	/* see entity.c */
+	struct soc_span score_span, enrich_span;
 	char id[SOC_ID_LEN + 1];
 	int64_t ts;
 	int score;		/* soc.score.value, else soc.severity */
@@ -150,9 +155,14 @@ void corr_alert_release(struct corr_alert *a);
 void corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
     const struct corr_params *p);
 const char *corr_obs_value(const struct corr_alert *a, size_t i);
+/* A field of the alert being read, by dotted path (and decoded). */
+enum soc_json_type corr_get(const struct corr_alert *a, const char *path,
+    struct soc_span *out);
+const char *corr_str(const struct corr_alert *a, const char *path,
+    struct soc_buf *out);
 /* The tactic an activity event plays, from ECS fields, when it names
  * none (tactic.c); sets a->tactics and a->inferred. */
-void corr_tactic_infer(struct corr_alert *a, const struct soc_rec *r);
+void corr_tactic_infer(struct corr_alert *a);
 
 /* ---- incidents ---- */
 
@@ -221,8 +231,6 @@ struct corr_incident {
 	size_t nparents;
 	/* Alert ids not yet written to correlate.db. */
 	struct soc_buf newalerts;	/* 32 hex + 8 bytes ts each */
-	uint64_t *ids;		/* 64-bit prefixes of all its alerts' ids */
-	size_t nids, capids;
 	uint32_t *mslot;	/* member hash: index or UINT32_MAX */
 	size_t mcap;
 	int absorbed;		/* took others' alerts: rows move on save */
@@ -232,9 +240,9 @@ struct corr_incident {
 void corr_incident_free(struct corr_incident *inc);
 struct corr_member *corr_member_get(struct corr_incident *inc, int kind,
     const char *v, const struct corr_params *p, int create);
-/* Note an alert id (fresh: not yet in correlate.db). */
+/* Note an alert id, for correlate.db at the next save. */
 void corr_incident_add_id(struct corr_incident *inc, const char *id,
-    int64_t ts, int fresh);
+    int64_t ts);
 size_t corr_incident_kinds(const struct corr_incident *inc, int kind);
 size_t corr_incident_sources(const struct corr_incident *inc);
 /* The incident's score, priority and disposition from its parts. */
@@ -316,6 +324,8 @@ struct corr {
 	struct corr_store st;
 	struct corr_incident **inc;	/* open incidents in memory, by seq */
 	size_t ninc, capinc;
+	struct corr_incident **byid;	/* the same, hashed by id */
+	size_t nbyid, capbyid;
 	/* de-duplication key -> incident (open addressing) */
 	struct corr_dedup { uint64_t key; struct corr_incident *inc; } *dd;
 	size_t ddcap, ddn;

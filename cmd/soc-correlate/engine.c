@@ -66,73 +66,6 @@ corr_grow(void *p, size_t *cap, size_t need, size_t size)
 	return soc_xrealloc(p, *cap * size);
 }
 
-/* ---- the alert-id set: 64-bit prefixes of the ids grouped ---- */
-
-static uint64_t
-id64(const char *id)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 16 && id[i]; i++)
-		v = v << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' :
-		    (id[i] | 0x20) - 'a' + 10);
-	return v ? v : 1;
-}
-
-struct idset {
-	uint64_t *v;
-	size_t cap, n;
-};
-
-static struct idset seen;	/* owned by the one engine of the process */
-
-static int idset_add(struct idset *s, uint64_t x);
-
-static int
-idset_has(const struct idset *s, uint64_t x)
-{
-	size_t i;
-
-	if (!s->cap)
-		return 0;
-	for (i = (x ^ x >> 29) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == x)
-			return 1;
-	return 0;
-}
-
-static void
-idset_grow(struct idset *s)
-{
-	uint64_t *old = s->v;
-	size_t i, ocap = s->cap;
-
-	s->cap = s->cap ? s->cap * 2 : 4096;
-	s->v = soc_xcalloc(s->cap, sizeof(*s->v));
-	s->n = 0;
-	for (i = 0; i < ocap; i++)
-		if (old[i])
-			idset_add(s, old[i]);
-	free(old);
-}
-
-/* 1 when added, 0 when present. */
-static int
-idset_add(struct idset *s, uint64_t x)
-{
-	size_t i;
-
-	if ((s->n + 1) * 2 > s->cap)
-		idset_grow(s);
-	for (i = (x ^ x >> 29) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == x)
-			return 0;
-	s->v[i] = x;
-	s->n++;
-	return 1;
-}
-
 /* ---- the de-duplication map: key -> incident ---- */
 
 static struct corr_dedup *
@@ -185,18 +118,6 @@ dd_rebuild(struct corr *c)
 	}
 }
 
-static void
-rebuild_seen(struct corr *c)
-{
-	size_t i, j;
-
-	free(seen.v);
-	memset(&seen, 0, sizeof(seen));
-	for (i = 0; i < c->ninc; i++)
-		for (j = 0; j < c->inc[i]->nids; j++)
-			idset_add(&seen, c->inc[i]->ids[j]);
-}
-
 /* ---- incidents ---- */
 
 void
@@ -229,7 +150,6 @@ corr_incident_free(struct corr_incident *inc)
 	free(inc->notes);
 	free(inc->fired);
 	free(inc->parents);
-	free(inc->ids);
 	free(inc->assignee);
 	free(inc->verdict);
 	free(inc->closed_by);
@@ -390,17 +310,12 @@ corr_member_get(struct corr_incident *inc, int kind, const char *v,
 }
 
 void
-corr_incident_add_id(struct corr_incident *inc, const char *id, int64_t ts,
-    int fresh)
+corr_incident_add_id(struct corr_incident *inc, const char *id, int64_t ts)
 {
-	inc->ids = corr_grow(inc->ids, &inc->capids, inc->nids + 1,
-		    sizeof(*inc->ids));
-	inc->ids[inc->nids++] = id64(id);
-	idset_add(&seen, id64(id));
-	if (fresh) {
-		soc_buf_add(&inc->newalerts, id, SOC_ID_LEN);
-		soc_buf_add(&inc->newalerts, &ts, sizeof(ts));
-	}
+	if (soc_buf_add(&inc->newalerts, id, SOC_ID_LEN) < 0 ||
+	    soc_buf_add(&inc->newalerts, &ts, sizeof(ts)) < 0)
+		soc_die(SOC_EX_SOFTWARE, "incident %s: too many alerts between "
+		    "checkpoints", inc->id);
 }
 
 static struct corr_incident *
@@ -418,6 +333,65 @@ incident_new(struct corr *c, const char *id)
 	return inc;
 }
 
+/* ---- incidents in memory by id ---- */
+
+static uint64_t
+idkey(const char *id)
+{
+	return corr_hash(id, SOC_ID_LEN, 5);
+}
+
+static void
+byid_put(struct corr *c, struct corr_incident *inc)
+{
+	size_t i;
+
+	if ((c->nbyid + 1) * 2 > c->capbyid) {
+		struct corr_incident **old = c->byid;
+		size_t j, ocap = c->capbyid;
+
+		c->capbyid = c->capbyid ? c->capbyid * 2 : 256;
+		c->byid = soc_xcalloc(c->capbyid, sizeof(*c->byid));
+		c->nbyid = 0;
+		for (j = 0; j < ocap; j++)
+			if (old[j])
+				byid_put(c, old[j]);
+		free(old);
+	}
+	for (i = idkey(inc->id) & (c->capbyid - 1); c->byid[i];
+	    i = (i + 1) & (c->capbyid - 1))
+		;
+	c->byid[i] = inc;
+	c->nbyid++;
+}
+
+/* The incident in memory with that id, or NULL. */
+static struct corr_incident *
+byid_get(const struct corr *c, const char *id)
+{
+	size_t i;
+
+	if (!c->capbyid || strlen(id) != SOC_ID_LEN)
+		return NULL;
+	for (i = idkey(id) & (c->capbyid - 1); c->byid[i];
+	    i = (i + 1) & (c->capbyid - 1))
+		if (memcmp(c->byid[i]->id, id, SOC_ID_LEN) == 0)
+			return c->byid[i];
+	return NULL;
+}
+
+static void
+byid_rebuild(struct corr *c)
+{
+	size_t i;
+
+	if (c->capbyid)
+		memset(c->byid, 0, c->capbyid * sizeof(*c->byid));
+	c->nbyid = 0;
+	for (i = 0; i < c->ninc; i++)
+		byid_put(c, c->inc[i]);
+}
+
 void
 corr_hold(struct corr *c, struct corr_incident *inc)
 {
@@ -430,6 +404,7 @@ corr_hold(struct corr *c, struct corr_incident *inc)
 		c->inc[i] = c->inc[i - 1];
 	c->inc[i] = inc;
 	c->ninc++;
+	byid_put(c, inc);
 	if (inc->seq > c->seq)
 		c->seq = inc->seq;
 }
@@ -437,12 +412,10 @@ corr_hold(struct corr *c, struct corr_incident *inc)
 struct corr_incident *
 corr_find(struct corr *c, const char *id)
 {
-	struct corr_incident *inc;
-	size_t i;
+	struct corr_incident *inc = byid_get(c, id);
 
-	for (i = 0; i < c->ninc; i++)
-		if (strcmp(c->inc[i]->id, id) == 0)
-			return c->inc[i];
+	if (inc)
+		return inc;
 	inc = corr_store_load_incident(&c->st, id);
 	if (inc)
 		corr_hold(c, inc);
@@ -579,13 +552,15 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 			if (a->privileged && o->kind == CORR_USER)
 				m->privileged = 1;
 		}
-		if (bind && o->e && !o->e->hub) {
+		/* Only members link: a parked incident unlinks its members,
+		 * so no entity may point at it otherwise. */
+		if (bind && m && o->e && !o->e->hub) {
 			o->e->inc = inc;
 			memcpy(o->e->incid, inc->id, sizeof(o->e->incid));
 			o->e->dirty = 1;
 		}
 	}
-	corr_incident_add_id(inc, a->id, a->ts, 1);
+	corr_incident_add_id(inc, a->id, a->ts);
 	corr_incident_touch(inc, c->now);
 }
 
@@ -602,7 +577,7 @@ linkable(const struct corr *c, const struct corr_incident *inc, int64_t ts)
 void
 corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 {
-	size_t i;
+	size_t i, first = dst->nent;
 
 	for (i = 0; i < src->nent; i++) {
 		struct corr_entry *e = &src->ent[i];
@@ -641,8 +616,8 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 		e = corr_index_get(&c->ix, s->kind, s->value, strlen(s->value),
 		    corr_entity_hash(s->kind, s->value, strlen(s->value)), 0);
 		if (e && (e->inc == src || strcmp(e->incid, src->id) == 0)) {
-			e->inc = dst;
-			memcpy(e->incid, dst->id, sizeof(e->incid));
+			e->inc = m ? dst : NULL;
+			memcpy(e->incid, m ? dst->id : "", m ? sizeof(e->incid) : 1);
 			e->dirty = 1;
 		}
 	}
@@ -665,11 +640,6 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	dst->escalate |= src->escalate;
 	dst->crown |= src->crown;
 	dst->privileged |= src->privileged;
-	for (i = 0; i < src->nids; i++) {
-		dst->ids = corr_grow(dst->ids, &dst->capids, dst->nids + 1,
-		    sizeof(*dst->ids));
-		dst->ids[dst->nids++] = src->ids[i];
-	}
 	soc_buf_add(&dst->newalerts, src->newalerts.p, src->newalerts.len);
 	soc_buf_reset(&src->newalerts);
 	corr_store_move_alerts(&c->st, src->id, dst->id);
@@ -682,7 +652,9 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	corr_incident_touch(dst, c->now);
 	corr_incident_touch(src, c->now);
 	c->s.merged++;
-	dd_rebuild(c);
+	/* The moved entries' keys now lead to dst. */
+	for (i = first; i < dst->nent; i++)
+		dd_find(c, dst->ent[i].key, 1)->inc = dst;
 }
 
 struct corr_incident *
@@ -700,15 +672,8 @@ corr_alert(struct corr *c, const struct soc_rec *r)
 		a->ts = c->stream;
 	if (a->ts > c->stream)
 		c->stream = a->ts;
-	/* A replay: the alert is in an incident already. */
-	if (idset_has(&seen, id64(a->id))) {
-		c->s.replayed++;
-		for (i = 0; i < c->ninc; i++)
-			for (j = 0; j < c->inc[i]->nids; j++)
-				if (c->inc[i]->ids[j] == id64(a->id))
-					return c->inc[i];
-		return NULL;
-	}
+	/* A replay: an earlier run grouped the alert already.  (Alerts of
+	 * this run with an id seen before are equal events, counted.) */
 	if (a->ts < c->horizon &&
 	    corr_store_alert_incident(&c->st, a->id, id) == 0) {
 		c->s.replayed++;
@@ -768,7 +733,6 @@ corr_alert(struct corr *c, const struct soc_rec *r)
 				inc = cand[j];
 		if (!inc) {
 			c->s.noise++;
-			idset_add(&seen, id64(a->id));
 			return NULL;
 		}
 		join(c, inc, 0);
@@ -820,9 +784,8 @@ corr_release(struct corr *c)
 	for (i = 0; i < c->ninc; i++)
 		corr_incident_free(c->inc[i]);
 	free(c->inc);
+	free(c->byid);
 	free(c->dd);
-	free(seen.v);
-	memset(&seen, 0, sizeof(seen));
 	corr_index_free(&c->ix);
 	corr_alert_release(&c->a);
 	soc_buf_release(&c->out);
@@ -856,15 +819,9 @@ corr_load(struct corr *c)
 	/* Link entities to the incidents in memory. */
 	for (i = 0; i < c->ix.cap; i++) {
 		struct corr_entity *e = c->ix.slot[i];
-		size_t j;
 
-		if (!e || !e->incid[0])
-			continue;
-		for (j = 0; j < c->ninc; j++)
-			if (strcmp(c->inc[j]->id, e->incid) == 0) {
-				e->inc = c->inc[j];
-				break;
-			}
+		if (e && e->incid[0])
+			e->inc = byid_get(c, e->incid);
 	}
 	if (!c->ddcap)
 		dd_find(c, 0, 1)->inc = NULL, c->ddn = 0;
@@ -925,11 +882,16 @@ corr_checkpoint(struct corr *c)
 
 		if (!inc->dirty && (inc->status != CORR_OPEN ||
 		    inc->last_seen + w < c->stream)) {
-			for (j = 0; j < c->ix.cap; j++)
-				if (c->ix.slot[j] && c->ix.slot[j]->inc == inc)
-					c->ix.slot[j]->inc = NULL;
-			if (inc->last_seen + 1 > c->horizon)
-				c->horizon = inc->last_seen + 1;
+			for (j = 0; j < inc->nmem; j++) {
+				const char *v = inc->mem[j].value;
+				struct corr_entity *e = corr_index_get(&c->ix,
+				    inc->mem[j].kind, v, strlen(v),
+				    corr_entity_hash(inc->mem[j].kind, v,
+				    strlen(v)), 0);
+
+				if (e && e->inc == inc)
+					e->inc = NULL;
+			}
 			corr_incident_free(inc);
 			c->s.parked++;
 			parked = 1;
@@ -940,7 +902,7 @@ corr_checkpoint(struct corr *c)
 	c->ninc = k;
 	if (parked) {
 		dd_rebuild(c);
-		rebuild_seen(c);
+		byid_rebuild(c);
 	}
 	corr_index_evict(&c->ix,
 	    c->stream - (int64_t)(c->p.entity_idle_s * 1000),

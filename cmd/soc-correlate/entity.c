@@ -224,6 +224,86 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 	return gone;
 }
 
+/* ---- an alert's fields ---- */
+
+/*
+ * The top-level objects an alert is read from, looked up once per alert;
+ * each path is then found inside its object, so the record is not walked
+ * from its start for every field.  A record whose keys hold dots
+ * ({"host.name":...}) is read through soc_rec_get, which knows flat keys.
+ */
+static const char *const tops[CORR_NTOP] = {
+	"related", "host", "user", "source", "destination", "dns", "url",
+	"aws", "cloud", "process", "threat", "rule", "event", "observer",
+	"@timestamp", "message",
+};
+
+static void
+cache(struct corr_alert *a, const struct soc_rec *r)
+{
+	int i;
+
+	a->rec = r;
+	for (i = 0; i < CORR_NTOP; i++)
+		if (soc_rec_get(r, tops[i], &a->top[i]) == SOC_JSON_NONE)
+			a->top[i].type = SOC_JSON_NONE;
+	if (soc_rec_soc(r, "score", &a->score_span) == SOC_JSON_NONE)
+		a->score_span.type = SOC_JSON_NONE;
+	if (soc_rec_soc(r, "enrich", &a->enrich_span) == SOC_JSON_NONE)
+		a->enrich_span.type = SOC_JSON_NONE;
+}
+
+enum soc_json_type
+corr_get(const struct corr_alert *a, const char *path, struct soc_span *out)
+{
+	const struct soc_span *o = NULL;
+	const char *dot = strchr(path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	int i;
+
+	if (!a->rec->plain)
+		return soc_rec_get(a->rec, path, out);
+	if (n == 3 && memcmp(path, "soc", 3) == 0 && dot) {
+		if (strncmp(dot + 1, "score.", 6) == 0)
+			o = &a->score_span, dot += 6;
+		else if (strncmp(dot + 1, "enrich.", 7) == 0)
+			o = &a->enrich_span, dot += 7;
+		else
+			return soc_rec_get(a->rec, path, out);
+	} else {
+		for (i = 0; i < CORR_NTOP; i++)
+			if (strlen(tops[i]) == n && memcmp(tops[i], path, n) == 0) {
+				o = &a->top[i];
+				break;
+			}
+		if (!o)
+			return soc_rec_get(a->rec, path, out);
+	}
+	if (o->type == SOC_JSON_NONE)
+		return SOC_JSON_NONE;
+	if (!dot) {
+		*out = *o;
+		return o->type;
+	}
+	if (o->type != SOC_JSON_OBJECT)
+		return SOC_JSON_NONE;
+	return soc_json_path(o, dot + 1, out);
+}
+
+const char *
+corr_str(const struct corr_alert *a, const char *path, struct soc_buf *out)
+{
+	struct soc_span v;
+
+	soc_buf_reset(out);
+	if (corr_get(a, path, &v) != SOC_JSON_STRING ||
+	    soc_json_str_decode(&v, out) < 0)
+		return NULL;
+	if (!out->p)
+		soc_buf_addstr(out, "");
+	return out->p;
+}
+
 /* ---- an alert's observables ---- */
 
 void
@@ -368,14 +448,14 @@ drop:
 }
 
 static void
-add_path(struct corr_alert *a, const struct soc_rec *r, int kind,
-    const char *path, const struct corr_params *p)
+add_path(struct corr_alert *a, int kind, const char *path,
+    const struct corr_params *p)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 	struct soc_buf *t = &a->str;
 
-	switch (soc_rec_get(r, path, &v)) {
+	switch (corr_get(a, path, &v)) {
 	case SOC_JSON_STRING:
 		soc_buf_reset(t);
 		if (soc_json_str_decode(&v, t) == 0)
@@ -420,12 +500,12 @@ static const struct {
 
 /* The first string at path (a string, or an array's first) into b. */
 static void
-first_str(const struct soc_rec *r, const char *path, struct soc_buf *b)
+first_str(const struct corr_alert *a, const char *path, struct soc_buf *b)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 
-	switch (soc_rec_get(r, path, &v)) {
+	switch (corr_get(a, path, &v)) {
 	case SOC_JSON_STRING:
 		soc_json_str_decode(&v, b);
 		break;
@@ -443,13 +523,13 @@ first_str(const struct soc_rec *r, const char *path, struct soc_buf *b)
 }
 
 static void
-tactics(struct corr_alert *a, const struct soc_rec *r, const char *path)
+tactics(struct corr_alert *a, const char *path)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 	int t;
 
-	if (soc_rec_get(r, path, &v) != SOC_JSON_ARRAY)
+	if (corr_get(a, path, &v) != SOC_JSON_ARRAY)
 		return;
 	soc_json_iter_init(&it, &v);
 	while (soc_json_iter_next(&it, &k, &e)) {
@@ -464,14 +544,14 @@ tactics(struct corr_alert *a, const struct soc_rec *r, const char *path)
 /* Crown jewels (assets rated critical) and privileged identities, from
  * soc.enrich, marked on the observables they name. */
 static void
-context(struct corr_alert *a, const struct soc_rec *r)
+context(struct corr_alert *a)
 {
 	struct soc_span v, k, e, f;
 	struct soc_json_iter it;
 	int64_t crit;
 	size_t i;
 
-	if (soc_rec_get(r, "soc.enrich.assets", &v) == SOC_JSON_ARRAY) {
+	if (corr_get(a, "soc.enrich.assets", &v) == SOC_JSON_ARRAY) {
 		soc_json_iter_init(&it, &v);
 		while (soc_json_iter_next(&it, &k, &e)) {
 			if (e.type != SOC_JSON_OBJECT ||
@@ -482,7 +562,7 @@ context(struct corr_alert *a, const struct soc_rec *r)
 			a->crown = 1;
 		}
 	}
-	if (soc_rec_get(r, "soc.enrich.privileged", &v) == SOC_JSON_TRUE)
+	if (corr_get(a, "soc.enrich.privileged", &v) == SOC_JSON_TRUE)
 		a->privileged = 1;
 	(void)i;
 }
@@ -496,6 +576,7 @@ corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
 	size_t i;
 	const char *s;
 
+	cache(a, r);
 	a->nobs = 0;
 	soc_buf_reset(&a->vals);
 	soc_buf_reset(&a->rule);
@@ -512,12 +593,13 @@ corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
 	if (!a->id[0])	/* no id of its own: one from its bytes */
 		soc_id("alert", r->line, r->len, a->id);
 	a->ts = 0;
-	if (soc_rec_get(r, "@timestamp", &v) == SOC_JSON_STRING &&
+	if (corr_get(a, "@timestamp", &v) == SOC_JSON_STRING &&
 	    v.len > 2 && soc_time_parse(v.p + 1, v.len - 2, &n) == 0)
 		a->ts = n;
 	a->scored = 0;
 	a->score = 0;
-	if (soc_rec_int(r, "soc.score.value", &n) == 0 && n >= 0 && n <= 100) {
+	if (corr_get(a, "soc.score.value", &v) == SOC_JSON_NUMBER &&
+	    soc_json_to_int(&v, &n) == 0 && n >= 0 && n <= 100) {
 		a->scored = 1;
 		a->score = (int)n;
 	} else if (soc_rec_int(r, "soc.severity", &n) == 0 && n >= 0 &&
@@ -525,39 +607,39 @@ corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
 		a->score = (int)n;
 	}
 	a->prio = 0;
-	if ((s = soc_rec_str(r, "soc.score.priority", &a->str)) != NULL)
+	if ((s = corr_str(a, "soc.score.priority", &a->str)) != NULL)
 		a->prio = corr_prio_parse(s);
 	if (!a->prio)
 		a->prio = a->score >= p->p1 ? 1 : a->score >= p->p2 ? 2 :
 		    a->score >= p->p3 ? 3 : 4;
 	a->disp = a->score >= p->p3 ? 2 : 1;
-	if ((s = soc_rec_str(r, "soc.score.disposition", &a->str)) != NULL)
+	if ((s = corr_str(a, "soc.score.disposition", &a->str)) != NULL)
 		a->disp = strcmp(s, "auto_close") == 0 ? 0 :
 		    strcmp(s, "escalate") == 0 ? 2 : 1;
-	first_str(r, "rule.id", &a->rule);
+	first_str(a, "rule.id", &a->rule);
 	if (!a->rule.len)
-		first_str(r, "rule.name", &a->rule);
+		first_str(a, "rule.name", &a->rule);
 	if (!a->rule.len)
-		first_str(r, "event.action", &a->rule);
+		first_str(a, "event.action", &a->rule);
 	if (!a->rule.len)
-		first_str(r, "event.dataset", &a->rule);
-	first_str(r, "rule.name", &a->name);
+		first_str(a, "event.dataset", &a->rule);
+	first_str(a, "rule.name", &a->name);
 	if (!a->name.len)
-		first_str(r, "event.action", &a->name);
+		first_str(a, "event.action", &a->name);
 	if (!a->name.len)
-		first_str(r, "message", &a->name);
-	first_str(r, "host.name", &a->host);
-	first_str(r, "event.dataset", &a->source);
+		first_str(a, "message", &a->name);
+	first_str(a, "host.name", &a->host);
+	first_str(a, "event.dataset", &a->source);
 	if (!a->source.len)
-		first_str(r, "observer.product", &a->source);
+		first_str(a, "observer.product", &a->source);
 	a->tactics = a->inferred = 0;
-	tactics(a, r, "threat.tactic.id");
-	tactics(a, r, "threat.tactic.name");
-	corr_tactic_infer(a, r);
+	tactics(a, "threat.tactic.id");
+	tactics(a, "threat.tactic.name");
+	corr_tactic_infer(a);
 	a->crown = a->privileged = 0;
-	context(a, r);
+	context(a);
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		add_path(a, r, paths[i].kind, paths[i].path, p);
+		add_path(a, paths[i].kind, paths[i].path, p);
 	/* The de-duplication key: the rule and the set of entities. */
 	a->dedup = corr_hash(a->rule.p ? a->rule.p : "", a->rule.len, 7);
 	for (i = 0; i < a->nobs; i++)

@@ -73,14 +73,13 @@ corr_tactic_find(const char *s)
 
 /* Does the array (or string) at path hold s? */
 static int
-has(const struct soc_rec *r, const char *path, const char *s,
-    struct soc_buf *tmp)
+has(const struct corr_alert *a, const char *path, const char *s)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 	size_t n = strlen(s);
 
-	switch (soc_rec_get(r, path, &v)) {
+	switch (corr_get(a, path, &v)) {
 	case SOC_JSON_STRING:
 		return soc_json_str_eq(&v, s, n);
 	case SOC_JSON_ARRAY:
@@ -111,7 +110,7 @@ set(struct corr_alert *a, int t)
 }
 
 void
-corr_tactic_infer(struct corr_alert *a, const struct soc_rec *r)
+corr_tactic_infer(struct corr_alert *a)
 {
 	static const char *const read[] = { "List", "Describe", "Get",
 	    "Search", "Lookup", NULL };
@@ -126,25 +125,25 @@ corr_tactic_infer(struct corr_alert *a, const struct soc_rec *r)
 
 	if (a->tactics)
 		return;
-	ok = !has(r, "event.outcome", "failure", tmp);
-	if (has(r, "event.category", "authentication", tmp)) {
-		if (has(r, "event.outcome", "success", tmp))
+	ok = !has(a, "event.outcome", "failure");
+	if (has(a, "event.category", "authentication")) {
+		if (has(a, "event.outcome", "success"))
 			set(a, T_INITIAL);
 		return;
 	}
-	if (soc_rec_get(r, "cloud.provider", &(struct soc_span){0}) !=
+	if (corr_get(a, "cloud.provider", &(struct soc_span){0}) !=
 	    SOC_JSON_STRING || !ok)
 		return;
-	action = soc_rec_str(r, "event.action", tmp);
+	action = corr_str(a, "event.action", tmp);
 	if (!action)
 		return;
 	if (prefix(action, evade))
 		set(a, T_EVASION);
 	else if (prefix(action, read))
 		set(a, T_DISCOVERY);
-	else if (has(r, "event.category", "iam", tmp) && prefix(action, change))
+	else if (has(a, "event.category", "iam") && prefix(action, change))
 		set(a, T_PERSISTENCE);
-	else if (soc_rec_get(r, "aws.user_identity.access_key_id",
+	else if (corr_get(a, "aws.user_identity.access_key_id",
 	    &(struct soc_span){0}) == SOC_JSON_STRING)
 		set(a, T_EXECUTION);
 }
