@@ -4,7 +4,7 @@
 # SLA clocks under SOC_NOW, and feedback in the stream closing an incident.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 23
+plan 25
 F=$FIX/correlate
 export SOC_NOW=2026-11-20T13:00:00Z
 
@@ -47,6 +47,13 @@ jq -r 'select(.soc.kind == "incident") | .soc.incident.counts.alerts' closed >al
 check_same 'one feedback record per alert of the incident, absorbed ones too' alerts fb
 check 'the verdict is in the audit log and verifies' \
 	"grep -q '\"kind\":\"verdict\"' \"\$SOC_HOME/audit/audit.log\" && grep -q $A \"\$SOC_HOME/audit/audit.log\" && soc-audit verify"
+# soc-enrich reads correlate.db's incident_entity: the address of A's
+# first alert now carries A's verdict.
+head -n 1 "$F/group.ndjson" >first
+check_exit 'soc-enrich reads the incident_entity table' 0 'soc-enrich first >enriched'
+jq -c '[.soc.enrich.prior[] | select(.incident == "'"$A"'") | [.observable, .verdict]]' enriched >got
+echo '[["10.0.0.5","true_positive"]]' >want
+check_same 'the closed incident is prior evidence for its address' want got
 check_exit 'a closed incident cannot be assigned' 64 "soc-correlate assign $A --to bob"
 check_exit 'a verdict outside the vocabulary is a usage error' 64 "soc-correlate close $B --verdict maybe --by bob"
 

@@ -79,12 +79,20 @@ save(struct corr *c, struct corr_incident **inc, size_t n)
 	corr_store_commit(&c->st);
 }
 
+/* A verb's engine and output; open_rw also takes the database's lock. */
+static void
+open_ro(struct soc_stage *st, struct corr *c)
+{
+	soc_out_init(&st->out, 1);
+	corr_open(st, c, NULL);
+}
+
 static void
 open_rw(struct soc_stage *st, struct corr *c)
 {
 	soc_stage_state(st);
 	soc_stage_lock(st);
-	corr_open(st, c, NULL);
+	open_ro(st, c);
 }
 
 static void
@@ -180,7 +188,7 @@ corr_cmd_list(struct soc_stage *st, int argc, char **argv)
 	    strcmp(v.status, "merged"))
 		soc_die(SOC_EX_USAGE, "--status '%s' is not open, closed or merged",
 		    v.status);
-	corr_open(st, &c, NULL);
+	open_ro(st, &c);
 	n = corr_store_ids(&c.st, v.status, since, &ids);
 	for (i = 0; i < n; i++) {
 		struct corr_incident *inc = corr_store_load_incident(&c.st, ids[i]);
@@ -282,7 +290,7 @@ corr_cmd_show(struct soc_stage *st, int argc, char **argv)
 
 	if (i != argc - 1)
 		soc_stage_usage(st, SOC_EX_USAGE, "show takes one incident");
-	corr_open(st, &c, NULL);
+	open_ro(st, &c);
 	inc = named(&c, argv[i]);
 	if (v.json) {
 		soc_buf_reset(&c.out);

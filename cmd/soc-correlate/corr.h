@@ -124,6 +124,7 @@ uint64_t corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 struct corr_obs {
 	int kind;
 	size_t off, len;	/* in the extraction buffer */
+	size_t roff;		/* the value as the alert gives it, there */
 	uint64_t h;
 	struct corr_entity *e;
 };
@@ -155,6 +156,7 @@ void corr_alert_release(struct corr_alert *a);
 void corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
     const struct corr_params *p);
 const char *corr_obs_value(const struct corr_alert *a, size_t i);
+const char *corr_obs_raw(const struct corr_alert *a, size_t i);
 /* A field of the alert being read, by dotted path (and decoded). */
 enum soc_json_type corr_get(const struct corr_alert *a, const char *path,
     struct soc_span *out);
@@ -183,7 +185,8 @@ struct corr_entry {
 
 struct corr_member {
 	int kind;
-	char *value;
+	char *value;		/* normalised: the entity */
+	char *raw;		/* as the first alert naming it gave it */
 	int64_t first, last;
 	uint64_t alerts;
 	char alert[SOC_ID_LEN + 1];	/* the first alert naming it */
@@ -333,6 +336,7 @@ struct corr {
 	int64_t stream;		/* the latest alert time seen */
 	int64_t now;		/* wall clock (SOC_NOW) */
 	int64_t horizon;	/* alerts older than this may be in the db */
+	int pending;		/* incidents changed since corr_flush */
 	struct corr_alert a;
 	struct corr_stats s;
 	struct soc_buf out;

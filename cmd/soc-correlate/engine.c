@@ -133,8 +133,10 @@ corr_incident_free(struct corr_incident *inc)
 		free(inc->ent[i].host);
 		free(inc->ent[i].source);
 	}
-	for (i = 0; i < inc->nmem; i++)
+	for (i = 0; i < inc->nmem; i++) {
 		free(inc->mem[i].value);
+		free(inc->mem[i].raw);
+	}
 	for (i = 0; i < inc->nnotes; i++) {
 		free(inc->notes[i].by);
 		free(inc->notes[i].text);
@@ -538,6 +540,8 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 		struct corr_member *m = member(inc, o->kind,
 		    corr_obs_value(a, i), o->h, &c->p, 1);
 
+		if (m && !m->raw)
+			m->raw = soc_xstrdup(corr_obs_raw(a, i));
 		if (m) {
 			if (!m->alerts || a->ts < m->first) {
 				m->first = a->ts;
@@ -601,6 +605,8 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 		struct corr_entity *e;
 
 		m = corr_member_get(dst, s->kind, s->value, &c->p, 1);
+		if (m && !m->raw && s->raw)
+			m->raw = soc_xstrdup(s->raw);
 		if (m) {
 			if (!m->alerts || (s->alerts && s->first < m->first)) {
 				m->first = s->first;
@@ -737,6 +743,7 @@ corr_alert(struct corr *c, const struct soc_rec *r)
 		}
 		join(c, inc, 0);
 		c->s.joined++;
+		c->pending = 1;
 		return inc;
 	}
 	if (!ncand) {
@@ -756,6 +763,7 @@ corr_alert(struct corr *c, const struct soc_rec *r)
 	}
 	if (c->rules)
 		corr_rules_alert(c->rules, c, r, inc);
+	c->pending = 1;
 	return inc;
 }
 
@@ -846,6 +854,7 @@ corr_flush(struct corr *c, void (*emit)(void *ctx, const char *p, size_t n),
 		inc->dirty = 0;
 		c->s.emitted++;
 	}
+	c->pending = 0;
 }
 
 static void

@@ -335,6 +335,12 @@ corr_obs_value(const struct corr_alert *a, size_t i)
 	return a->vals.p + a->obs[i].off;
 }
 
+const char *
+corr_obs_raw(const struct corr_alert *a, size_t i)
+{
+	return a->vals.p + a->obs[i].roff;
+}
+
 static int
 v4(const char *s, unsigned char o[4])
 {
@@ -384,7 +390,8 @@ static int
 add_obs(struct corr_alert *a, int kind, const char *v, size_t n,
     const struct corr_params *p)
 {
-	size_t off = a->vals.len, i, len;
+	size_t off = a->vals.len, i, len, rawn = n;
+	const char *raw = v;
 	char *s;
 	uint64_t h;
 
@@ -434,6 +441,11 @@ add_obs(struct corr_alert *a, int kind, const char *v, size_t n,
 			goto drop;
 	a->vals.len = off + len + 1;
 	a->vals.p[off + len] = 0;
+	a->obs[a->nobs].roff = a->vals.len;
+	if (soc_buf_add(&a->vals, raw, rawn) < 0 || soc_buf_addch(&a->vals, 0) < 0) {
+		a->vals.len = off;
+		return -1;
+	}
 	a->obs[a->nobs].kind = kind;
 	a->obs[a->nobs].off = off;
 	a->obs[a->nobs].len = len;

@@ -15,7 +15,7 @@
 #include "clock.h"
 #include "corr.h"
 #include "err.h"
-#include "record.h"
+#include "json.h"
 
 static json_t *
 str(const char *s)

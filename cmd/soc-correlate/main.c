@@ -16,7 +16,6 @@
  * is, and what its blast radius is.  State lives in STATE/correlate.db
  * (store.c); the verbs (cases.c) read and change it.
  */
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -146,22 +145,24 @@ checkpoint(struct soc_stage *st)
 	corr_checkpoint(&g.c);
 }
 
-/* The input would block: what changed is written now, so a person
- * watching `tail -f | soc-correlate` sees incidents as they form. */
+/* Incidents changed and not yet written: when the input would block,
+ * the loop calls idle, which writes them, so a person watching
+ * `tail -f | soc-correlate` sees incidents as they form. */
+static int
+busy(struct soc_stage *st)
+{
+	return g.c.pending;
+}
+
 static void
 idle(struct soc_stage *st, int fd, int ms)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
-
 	corr_flush(&g.c, emit, st);
-	if (fd >= 0)
-		poll(&p, 1, ms);
 }
 
 static int
 finish(struct soc_stage *st)
 {
-	checkpoint(st);
 	corr_release(&g.c);
 	soc_buf_release(&g.mem);
 	return 0;
@@ -191,7 +192,7 @@ static const struct soc_stage_def def = {
 	.db = "correlate.db",
 	.kinds = SOC_KIND_BIT(SOC_KIND_ALERT) | SOC_KIND_BIT(SOC_KIND_FEEDBACK),
 	.usage =
-	    "soc-correlate [--state DIR] [--config FILE] [--rules FILE] [--rejects FILE]\n"
+	    "usage: soc-correlate [--state DIR] [--config FILE] [--rules FILE] [--rejects FILE]\n"
 	    "                     [--max-line BYTES] [--stats] [--wait SECONDS] [FILE ...]\n"
 	    "       soc-correlate list [--status S] [--priority P] [--since TIME] [--json]\n"
 	    "       soc-correlate show INCIDENT [--json]\n"
@@ -201,13 +202,14 @@ static const struct soc_stage_def def = {
 	    "       soc-correlate merge INCIDENT INCIDENT ...\n"
 	    "       soc-correlate split INCIDENT --alerts ID ...\n"
 	    "       soc-correlate rules check FILE\n"
-	    "       soc-correlate --help | --version",
+	    "       soc-correlate -h | --help | -V | --version\n",
 	.opts = opts,
 	.opt = opt,
 	.verbs = verbs,
 	.start = start,
 	.record = record,
 	.idle = idle,
+	.busy = busy,
 	.checkpoint_every = CHECKPOINT_EVERY,
 	.checkpoint = checkpoint,
 	.finish = finish,

@@ -43,9 +43,10 @@ static const char *const migrations[] = {
 	" disp INTEGER, PRIMARY KEY(incident, n)) WITHOUT ROWID;"
 	"CREATE TABLE incident_entity(value TEXT NOT NULL,"
 	" incident TEXT NOT NULL, verdict TEXT, last_seen TEXT,"
-	" kind TEXT NOT NULL, n INTEGER NOT NULL, first_seen TEXT,"
-	" alerts INTEGER, alert TEXT, crown INTEGER, privileged INTEGER,"
-	" hub INTEGER, PRIMARY KEY(incident, kind, value));"
+	" kind TEXT NOT NULL, entity TEXT NOT NULL, n INTEGER NOT NULL,"
+	" first_seen TEXT, alerts INTEGER, alert TEXT, crown INTEGER,"
+	" privileged INTEGER, hub INTEGER,"
+	" PRIMARY KEY(incident, kind, entity));"
 	"CREATE INDEX incident_entity_value ON incident_entity(value);"
 	"CREATE TABLE incident_alert(alert TEXT PRIMARY KEY,"
 	" incident TEXT NOT NULL, ts INTEGER NOT NULL);"
@@ -212,21 +213,22 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 		const struct corr_member *m = &inc->mem[i];
 
 		q = prep(s, &s->q_mem_put, "INSERT INTO incident_entity VALUES("
-		    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+		    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
 		soc_time_format(m->last, t1);
 		soc_time_format(m->first, t2);
-		text(q, 1, m->value);
+		text(q, 1, m->raw ? m->raw : m->value);
 		text(q, 2, inc->id);
 		text(q, 3, inc->verdict);
 		text(q, 4, t1);
 		text(q, 5, corr_ekind_names[m->kind]);
-		sqlite3_bind_int64(q, 6, (int64_t)i);
-		text(q, 7, t2);
-		sqlite3_bind_int64(q, 8, (int64_t)m->alerts);
-		text(q, 9, m->alert);
-		sqlite3_bind_int(q, 10, m->crown);
-		sqlite3_bind_int(q, 11, m->privileged);
-		sqlite3_bind_int(q, 12, m->hub);
+		text(q, 6, m->value);
+		sqlite3_bind_int64(q, 7, (int64_t)i);
+		text(q, 8, t2);
+		sqlite3_bind_int64(q, 9, (int64_t)m->alerts);
+		text(q, 10, m->alert);
+		sqlite3_bind_int(q, 11, m->crown);
+		sqlite3_bind_int(q, 12, m->privileged);
+		sqlite3_bind_int(q, 13, m->hub);
 		done(s, q);
 	}
 	del(s, &s->q_tac_del, "DELETE FROM incident_tactic WHERE incident=?1",
@@ -513,9 +515,9 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 	}
 	sqlite3_finalize(q);
 
-	q = by_id(s, "SELECT kind, value, first_seen, last_seen, alerts, alert,"
-	    " crown, privileged, hub FROM incident_entity WHERE incident=?1"
-	    " ORDER BY n", id);
+	q = by_id(s, "SELECT kind, entity, first_seen, last_seen, alerts, alert,"
+	    " crown, privileged, hub, value FROM incident_entity"
+	    " WHERE incident=?1 ORDER BY n", id);
 	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
 		char *k = col(q, 0), *val = col(q, 1), *a;
 		struct corr_member *m;
@@ -534,6 +536,8 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 			m->crown = sqlite3_column_int(q, 6);
 			m->privileged = sqlite3_column_int(q, 7);
 			m->hub = sqlite3_column_int(q, 8);
+			if (!m->raw)
+				m->raw = col(q, 9);
 		}
 		free(k);
 		free(val);
