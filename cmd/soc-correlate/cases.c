@@ -428,6 +428,7 @@ corr_close(struct corr *c, const char *state, struct corr_incident *inc,
 	}
 	free(old);
 	inc->status = CORR_CLOSED;
+	inc->full = 1;		/* the verdict is on every entity's row */
 	free(inc->closed_by);
 	inc->closed_by = soc_xstrdup(by);
 	inc->resolved = c->now;

@@ -181,6 +181,7 @@ struct corr_entry {
 	uint64_t count;
 	uint32_t tactics, inferred;
 	int score, prio, disp;
+	int dirty;		/* changed since saved */
 };
 
 struct corr_member {
@@ -191,6 +192,7 @@ struct corr_member {
 	uint64_t alerts;
 	char alert[SOC_ID_LEN + 1];	/* the first alert naming it */
 	int crown, privileged, hub;
+	int dirty;		/* changed since saved */
 };
 
 struct corr_note {
@@ -211,6 +213,8 @@ struct corr_incident {
 	int status;
 	int dirty;		/* changed since emitted */
 	int unsaved;		/* changed since saved */
+	int full;		/* save every row again (not only the dirty) */
+	int tdirty;		/* tactics changed since saved */
 	int64_t first_seen, last_seen;	/* of its alerts */
 	int64_t created, updated, acked, resolved;	/* wall clock */
 	uint64_t nalerts, ncut;	/* alerts; entries dropped past the bound */
@@ -284,6 +288,8 @@ struct corr_store {
 	    *q_alert_put, *q_entity_put, *q_entity_del, *q_par_del,
 	    *q_par_put, *q_meta_get, *q_meta_put, *q_tac_del, *q_tac_put,
 	    *q_alert_get;
+	struct { const char *sql; sqlite3_stmt *q; } ld[8];
+	size_t nld;
 };
 
 void corr_store_open(struct corr_store *s, const char *path);
@@ -337,6 +343,7 @@ struct corr {
 	int64_t now;		/* wall clock (SOC_NOW) */
 	int64_t horizon;	/* alerts older than this may be in the db */
 	int pending;		/* incidents changed since corr_flush */
+	int64_t evicted_at;	/* stream time of the last eviction pass */
 	struct corr_alert a;
 	struct corr_stats s;
 	struct soc_buf out;

@@ -169,6 +169,7 @@ corr_incident_note(struct corr_incident *inc, int64_t at, const char *by,
 	inc->notes[inc->nnotes].by = soc_xstrdup(by);
 	inc->notes[inc->nnotes].text = soc_xstrdup(text);
 	inc->nnotes++;
+	inc->full = 1;
 }
 
 void
@@ -328,6 +329,7 @@ incident_new(struct corr *c, const char *id)
 	memcpy(inc->id, id, SOC_ID_LEN + 1);
 	inc->seq = ++c->seq;
 	inc->status = CORR_OPEN;
+	inc->full = 1;
 	inc->created = inc->updated = c->now;
 	soc_buf_init(&inc->newalerts, (size_t)1 << 34);
 	corr_hold(c, inc);
@@ -483,6 +485,7 @@ entry_add(struct corr *c, struct corr_incident *inc)
 	e->score = a->score;
 	e->prio = a->prio;
 	e->disp = a->disp;
+	e->dirty = 1;
 	return e;
 }
 
@@ -514,6 +517,7 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 			e->score = a->score;
 		if (a->disp > e->disp)
 			e->disp = a->disp;
+		e->dirty = 1;
 		c->s.deduped++;
 	} else {
 		e = entry_add(c, inc);
@@ -527,6 +531,7 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 		inc->last_seen = a->ts;
 	inc->nalerts++;
 	add_tactics(inc, a->tactics, a->inferred, a->ts, 1);
+	inc->tdirty |= a->tactics != 0;
 	if (a->score > inc->max_score)
 		inc->max_score = a->score;
 	if (a->disp > 0 && (!inc->max_prio || a->prio < inc->max_prio))
@@ -550,6 +555,7 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 			if (!m->alerts || a->ts > m->last)
 				m->last = a->ts;
 			m->alerts++;
+			m->dirty = 1;
 			m->hub = o->e && o->e->hub;
 			if (a->crown && (o->kind == CORR_HOST || o->kind == CORR_IP))
 				m->crown = 1;
@@ -655,6 +661,7 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	memcpy(dst->parents[dst->nparents++], src->id, SOC_ID_LEN + 1);
 	src->status = CORR_MERGED;
 	memcpy(src->merged_into, dst->id, sizeof(src->merged_into));
+	dst->full = src->full = 1;
 	corr_incident_touch(dst, c->now);
 	corr_incident_touch(src, c->now);
 	c->s.merged++;
@@ -809,6 +816,9 @@ corr_load(struct corr *c)
 	int64_t w = (int64_t)(c->p.window_s * 1000), stream;
 	size_t i, n;
 
+	/* One read transaction: statements outside one each take and
+	 * drop SQLite's file locks. */
+	soc_db_exec(&c->st.db, "BEGIN");
 	stream = corr_store_meta(&c->st, "stream", 0);
 	c->seq = corr_store_meta(&c->st, "seq", 0);
 	c->stream = stream;
@@ -831,6 +841,7 @@ corr_load(struct corr *c)
 		if (e && e->incid[0])
 			e->inc = byid_get(c, e->incid);
 	}
+	soc_db_exec(&c->st.db, "COMMIT");
 	if (!c->ddcap)
 		dd_find(c, 0, 1)->inc = NULL, c->ddn = 0;
 	dd_rebuild(c);
@@ -913,9 +924,16 @@ corr_checkpoint(struct corr *c)
 		dd_rebuild(c);
 		byid_rebuild(c);
 	}
-	corr_index_evict(&c->ix,
-	    c->stream - (int64_t)(c->p.entity_idle_s * 1000),
-	    (size_t)c->p.max_entities, drop_entity, c);
+	/* Idle entities are looked for when the stream has moved on by a
+	 * sixteenth of the idle time (a sort of the index); the bound is
+	 * kept at every checkpoint. */
+	if (c->ix.n > (size_t)c->p.max_entities ||
+	    c->stream - c->evicted_at > (int64_t)(c->p.entity_idle_s * 1000 / 16)) {
+		corr_index_evict(&c->ix,
+		    c->stream - (int64_t)(c->p.entity_idle_s * 1000),
+		    (size_t)c->p.max_entities, drop_entity, c);
+		c->evicted_at = c->stream;
+	}
 	c->s.aged_incidents += corr_store_age(&c->st,
 	    c->now - (int64_t)(c->p.closed_keep_s * 1000));
 	corr_store_set_meta(&c->st, "stream", c->stream);
@@ -1052,6 +1070,7 @@ corr_split(struct corr *c, struct corr_incident *parent, char **alerts,
 	child->ncut = 0;
 	recount(parent);
 	recount(child);
+	parent->full = child->full = 1;
 	corr_incident_touch(parent, c->now);
 	corr_incident_touch(child, c->now);
 	dd_rebuild(c);

@@ -46,7 +46,7 @@ static const char *const migrations[] = {
 	" kind TEXT NOT NULL, entity TEXT NOT NULL, n INTEGER NOT NULL,"
 	" first_seen TEXT, alerts INTEGER, alert TEXT, crown INTEGER,"
 	" privileged INTEGER, hub INTEGER,"
-	" PRIMARY KEY(incident, kind, entity));"
+	" PRIMARY KEY(incident, kind, entity, value));"
 	"CREATE INDEX incident_entity_value ON incident_entity(value);"
 	"CREATE TABLE incident_alert(alert TEXT PRIMARY KEY,"
 	" incident TEXT NOT NULL, ts INTEGER NOT NULL);"
@@ -73,6 +73,9 @@ corr_store_open(struct corr_store *s, const char *path)
 	memset(s, 0, sizeof(*s));
 	soc_db_open(&s->db, path, migrations,
 	    (int)(sizeof(migrations) / sizeof(migrations[0])));
+	/* 64 MiB of page cache: the index and open incidents are read and
+	 * rewritten at every checkpoint. */
+	soc_db_exec(&s->db, "PRAGMA cache_size=-65536");
 	s->open = 1;
 }
 
@@ -91,6 +94,8 @@ corr_store_close(struct corr_store *s)
 		return;
 	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
 		sqlite3_finalize(*q[i]);
+	for (i = 0; i < s->nld; i++)
+		sqlite3_finalize(s->ld[i].q);
 	soc_db_close(&s->db);
 	s->open = 0;
 }
@@ -142,6 +147,30 @@ del(struct corr_store *s, sqlite3_stmt **q, const char *sql, const char *id)
 	done(s, st);
 }
 
+static void
+put_member(struct corr_store *s, const struct corr_incident *inc,
+    const struct corr_member *m, size_t n, const char *value,
+    const char *last, const char *first)
+{
+	sqlite3_stmt *q = prep(s, &s->q_mem_put, "INSERT OR REPLACE INTO"
+	    " incident_entity VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+
+	text(q, 1, value);
+	text(q, 2, inc->id);
+	text(q, 3, inc->verdict);
+	text(q, 4, last);
+	text(q, 5, corr_ekind_names[m->kind]);
+	text(q, 6, m->value);
+	sqlite3_bind_int64(q, 7, (int64_t)n);
+	text(q, 8, first);
+	sqlite3_bind_int64(q, 9, (int64_t)m->alerts);
+	text(q, 10, m->alert);
+	sqlite3_bind_int(q, 11, m->crown);
+	sqlite3_bind_int(q, 12, m->privileged);
+	sqlite3_bind_int(q, 13, m->hub);
+	done(s, q);
+}
+
 void
 corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 {
@@ -182,12 +211,19 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 	text(q, 27, inc->merged_into[0] ? inc->merged_into : NULL);
 	done(s, q);
 
-	del(s, &s->q_ent_del, "DELETE FROM incident_entry WHERE incident=?1",
-	    inc->id);
+	/* An incident that only grew rewrites its changed rows; one that
+	 * was merged, split, closed or annotated, all of them. */
+	if (inc->full)
+		del(s, &s->q_ent_del, "DELETE FROM incident_entry WHERE "
+		    "incident=?1", inc->id);
 	for (i = 0; i < inc->nent; i++) {
-		const struct corr_entry *e = &inc->ent[i];
+		struct corr_entry *e = &inc->ent[i];
 
-		q = prep(s, &s->q_ent_put, "INSERT INTO incident_entry VALUES("
+		if (!inc->full && !e->dirty)
+			continue;
+		e->dirty = 0;
+		q = prep(s, &s->q_ent_put, "INSERT OR REPLACE INTO incident_entry"
+		    " VALUES("
 		    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
 		text(q, 1, inc->id);
 		sqlite3_bind_int64(q, 2, (int64_t)i);
@@ -207,33 +243,28 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 		sqlite3_bind_int(q, 16, e->disp);
 		done(s, q);
 	}
-	del(s, &s->q_mem_del, "DELETE FROM incident_entity WHERE incident=?1",
-	    inc->id);
+	if (inc->full)
+		del(s, &s->q_mem_del, "DELETE FROM incident_entity WHERE "
+		    "incident=?1", inc->id);
 	for (i = 0; i < inc->nmem; i++) {
-		const struct corr_member *m = &inc->mem[i];
+		struct corr_member *m = &inc->mem[i];
 
-		q = prep(s, &s->q_mem_put, "INSERT INTO incident_entity VALUES("
-		    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+		if (!inc->full && !m->dirty)
+			continue;
+		m->dirty = 0;
 		soc_time_format(m->last, t1);
 		soc_time_format(m->first, t2);
-		text(q, 1, m->raw ? m->raw : m->value);
-		text(q, 2, inc->id);
-		text(q, 3, inc->verdict);
-		text(q, 4, t1);
-		text(q, 5, corr_ekind_names[m->kind]);
-		text(q, 6, m->value);
-		sqlite3_bind_int64(q, 7, (int64_t)i);
-		text(q, 8, t2);
-		sqlite3_bind_int64(q, 9, (int64_t)m->alerts);
-		text(q, 10, m->alert);
-		sqlite3_bind_int(q, 11, m->crown);
-		sqlite3_bind_int(q, 12, m->privileged);
-		sqlite3_bind_int(q, 13, m->hub);
-		done(s, q);
+		/* A row for the entity's normal form (what the incident record
+		 * names), and one for the form the alert gave when it differs
+		 * (what soc-enrich looks up). */
+		put_member(s, inc, m, i, m->value, t1, t2);
+		if (m->raw && strcmp(m->raw, m->value) != 0)
+			put_member(s, inc, m, i, m->raw, t1, t2);
 	}
-	del(s, &s->q_tac_del, "DELETE FROM incident_tactic WHERE incident=?1",
-	    inc->id);
-	for (k = 0; k < CORR_NTACTIC; k++) {
+	if (inc->full || inc->tdirty)
+		del(s, &s->q_tac_del, "DELETE FROM incident_tactic WHERE "
+		    "incident=?1", inc->id);
+	for (k = 0; k < CORR_NTACTIC && (inc->full || inc->tdirty); k++) {
 		if (!(inc->tactics & 1u << k))
 			continue;
 		q = prep(s, &s->q_tac_put,
@@ -244,6 +275,8 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 		sqlite3_bind_int64(q, 4, (int64_t)inc->tactic_alerts[k]);
 		done(s, q);
 	}
+	if (!inc->full)
+		goto alerts;
 	del(s, &s->q_note_del, "DELETE FROM incident_note WHERE incident=?1",
 	    inc->id);
 	for (i = 0; i < inc->nnotes; i++) {
@@ -282,6 +315,7 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 		text(q, 3, inc->parents[i]);
 		done(s, q);
 	}
+alerts:
 	for (i = 0; i + SOC_ID_LEN + 8 <= inc->newalerts.len;
 	    i += SOC_ID_LEN + 8) {
 		int64_t ts;
@@ -296,7 +330,7 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 		done(s, q);
 	}
 	soc_buf_reset(&inc->newalerts);
-	inc->unsaved = 0;
+	inc->unsaved = inc->full = inc->tdirty = 0;
 }
 
 /* Move src's alert rows to dst (a merge). */
@@ -421,13 +455,25 @@ coltime(sqlite3_stmt *q, int i)
 	return t;
 }
 
+/* A statement of the loaders, prepared once (sql is a literal: its
+ * address names it), reset, with the id bound. */
 static sqlite3_stmt *
 by_id(struct corr_store *s, const char *sql, const char *id)
 {
-	sqlite3_stmt *q = soc_db_prepare(&s->db, sql);
+	size_t i;
 
-	text(q, 1, id);
-	return q;
+	for (i = 0; i < s->nld && s->ld[i].sql != sql; i++)
+		;
+	if (i == s->nld) {
+		SOC_ASSERT(s->nld < sizeof(s->ld) / sizeof(s->ld[0]));
+		s->ld[i].sql = sql;
+		s->ld[i].q = soc_db_prepare(&s->db, sql);
+		s->nld++;
+	}
+	sqlite3_reset(s->ld[i].q);
+	sqlite3_clear_bindings(s->ld[i].q);
+	text(s->ld[i].q, 1, id);
+	return s->ld[i].q;
 }
 
 struct corr_incident *
@@ -444,7 +490,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 	    " assignee, verdict, closed_by, merged_into, score, priority"
 	    " FROM incident WHERE id=?1", id);
 	if (soc_db_step(&s->db, q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 		return NULL;
 	}
 	inc = soc_xcalloc(1, sizeof(*inc));
@@ -479,7 +525,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 	if (v)
 		snprintf(inc->merged_into, sizeof(inc->merged_into), "%s", v);
 	free(v);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
 	q = by_id(s, "SELECT key, alert, rule, name, host, source, first, last,"
 	    " count, tactics, inferred, score, prio, disp FROM incident_entry"
@@ -513,7 +559,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 		if (!e->host) e->host = soc_xstrdup("");
 		if (!e->source) e->source = soc_xstrdup("");
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
 	q = by_id(s, "SELECT kind, entity, first_seen, last_seen, alerts, alert,"
 	    " crown, privileged, hub, value FROM incident_entity"
@@ -536,13 +582,19 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 			m->crown = sqlite3_column_int(q, 6);
 			m->privileged = sqlite3_column_int(q, 7);
 			m->hub = sqlite3_column_int(q, 8);
-			if (!m->raw)
-				m->raw = col(q, 9);
+			/* The row of the alert's own form, when it has one. */
+			a = col(q, 9);
+			if (a && (!m->raw || strcmp(a, val) != 0)) {
+				free(m->raw);
+				m->raw = a;
+			} else {
+				free(a);
+			}
 		}
 		free(k);
 		free(val);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
 	q = by_id(s, "SELECT tactic, first, alerts FROM incident_tactic"
 	    " WHERE incident=?1", id);
@@ -554,7 +606,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 			inc->tactic_alerts[t] = (uint64_t)sqlite3_column_int64(q, 2);
 		}
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
 	q = by_id(s, "SELECT at, by, text FROM incident_note WHERE incident=?1"
 	    " ORDER BY n", id);
@@ -565,7 +617,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 		corr_incident_note(inc, sqlite3_column_int64(q, 0),
 		    by ? (const char *)by : "", t ? (const char *)t : "");
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
 	q = by_id(s, "SELECT rule, type, evidence, points, at FROM incident_rule"
 	    " WHERE incident=?1 ORDER BY n", id);
@@ -581,7 +633,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 		f->points = sqlite3_column_int(q, 3);
 		f->at = sqlite3_column_int64(q, 4);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
 	q = by_id(s, "SELECT parent FROM incident_parent WHERE incident=?1"
 	    " ORDER BY n", id);
@@ -594,7 +646,7 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 		    p ? p : "");
 		free(p);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return inc;
 }
 
@@ -610,7 +662,7 @@ corr_store_alerts(struct corr_store *s, const char *id,
 	while (soc_db_step(&s->db, q) == SQLITE_ROW)
 		if ((v = sqlite3_column_text(q, 0)) != NULL)
 			fn(ctx, (const char *)v);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 }
 
 /* The ids of incidents: open ones whose last alert is at or after since
