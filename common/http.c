@@ -128,6 +128,11 @@ soc_http_easy(const struct soc_http_req *req, struct soc_http_resp *resp)
 	}
 	if (req->method)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+	if (req->aws_sigv4) {
+		curl_easy_setopt(e, CURLOPT_AWS_SIGV4, req->aws_sigv4);
+		if (req->userpwd)
+			curl_easy_setopt(e, CURLOPT_USERPWD, req->userpwd);
+	}
 	return e;
 }
 

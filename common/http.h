@@ -42,6 +42,11 @@ struct soc_http_req {
 	size_t max_response;		/* 0: 4 MiB */
 	int allow_http;
 	int max_redirects;		/* 0: none; N: at most N, same origin */
+	/* AWS Signature Version 4 ("aws:amz:REGION:SERVICE"), signed by
+	 * libcurl with userpwd ("ACCESS_KEY_ID:SECRET"); both NULL when
+	 * unused.  The caller wipes userpwd after the call. */
+	const char *aws_sigv4;
+	const char *userpwd;
 };
 
 struct soc_http_resp {
