@@ -147,6 +147,16 @@ $(B)/gen/policy_default.h: examples/policy.json
 	  { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
 	  END { print ";" }' $< >$@.tmp && mv $@.tmp $@
 
+# soc-act carries the built-in connector templates (connectors/*.json).
+CONNECTOR_JSON = $(sort $(wildcard connectors/*.json))
+$(B)/gen/act-builtins.c: $(CONNECTOR_JSON) scripts/embed-connectors | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q)sh scripts/embed-connectors $(CONNECTOR_JSON) >$@.tmp && mv $@.tmp $@
+$(B)/gen/act-builtins.o: $(B)/gen/act-builtins.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SOC_CFLAGS) -Icmd/soc-act -c -o $@ $<
+$(B)/bin/soc-act: $(B)/gen/act-builtins.o
+
 # Each object's headers, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

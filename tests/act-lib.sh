@@ -22,6 +22,7 @@ CONNECTORS="$SOC_TOP/connectors"
 
 start_vendor() {
 	rm -f "$T/vendor.port"
+	: >"$T/vendor.port.log"
 	python3 "$SOC_TOP/tests/vendor.py" "$T/vendor.port" --lifetime 120 "$@" &
 	VENDOR_PID=$!
 	_i=0
@@ -63,3 +64,26 @@ vars() {
 	printf '{"target":{"type":"%s","value":"%s","ids":{%s}},"inputs":{%s},"step":{"id":"step-1","incident":"inc-0001","ttl_s":3600}}\n' \
 	    "$2" "$3" "${4:-}" "${5:-}" >"$1"
 }
+
+# decision ID INCIDENT STEP...: a decision record with the steps given
+# as JSON objects.
+decision() {
+	_id=$1 _inc=$2
+	shift 2
+	_steps=$(printf '%s,' "$@")
+	printf '{"soc":{"kind":"decision","id":"%s","decision":{"incident":"%s","incident_version":1,"policy":{"name":"test","sha256":"00"},"planner":"builtin","steps":[%s]}}}\n' \
+	    "$_id" "$_inc" "${_steps%,}"
+}
+
+# act_config FILE: write_config, live, with local connectors, routes and
+# approvers.
+act_config() {
+	write_config "$T/.base.json" live
+	jq '. + {local: {mailbox: {path: "mbox"}, tickets: {dir: "tickets"}},
+	    routes: {disable_user: "graph", notify: "mailbox", open_ticket: "tickets"},
+	    approvers: {alice: {roles: ["senior", "approve"]}, bob: {roles: ["approve"]},
+	      carol: {roles: ["approve"]}, dave: {roles: []}}}' "$T/.base.json" >"$1"
+}
+
+# count KEY: requests the vendor server answered for KEY.
+count() { grep -c "\"key\": \"$1\"" "$VLOG" || true; }

@@ -1,0 +1,113 @@
+/*
+ * soc-act's parts: main.c (the stage and its verbs), step.c (one step:
+ * routes, the write-ahead audit, act.db, the action record), local.c
+ * (actions on this machine: nftables, tickets, a mailbox, a command
+ * hook), queue.c (pending, approve, deny, expire, connectors).
+ *
+ * The whole program shares one struct act (g in main.c), reached
+ * through act_g(): the configuration, the connectors, act.db and the
+ * audit log are opened once per run.
+ */
+#ifndef SOC_ACT_H
+#define SOC_ACT_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "connector.h"
+#include "db.h"
+#include "redact.h"
+#include "stage.h"
+
+/* A connector a route may name: a template's HTTP connector, or one of
+ * the local kinds. */
+enum act_kind {
+	ACT_HTTP,
+	ACT_NFT,
+	ACT_TICKETS,
+	ACT_MAILBOX,
+	ACT_HOOK,
+};
+
+struct act_conn {
+	char *name;
+	enum act_kind kind;
+	struct soc_conn *http;	/* ACT_HTTP */
+	const json_t *cfg;	/* its configuration (borrowed from g.cfg) */
+};
+
+struct act {
+	struct soc_stage *st;
+	json_t *cfg;		/* the configuration ({} when none) */
+	int live;		/* --live or "mode":"live" */
+	int dry_forced;		/* --dry-run */
+	struct soc_db db;
+	int db_open;
+	struct soc_audit *audit;
+	int audit_tried;
+	char audit_err[256];
+	struct act_conn *conn;
+	size_t nconn;
+	struct soc_redact red;	/* every secret any connector read */
+	int64_t now;
+	unsigned long ndone, nfailed, npending, nskipped, ndry;
+	int cfg_error;		/* a step named an action nothing serves */
+};
+
+struct act *act_g(void);
+
+/* main.c: configuration and state, for the filter and the verbs. */
+void act_setup(struct soc_stage *st, int need_db);
+
+/* step.c */
+/* Take the steps of one decision (borrowed). */
+void act_decision(struct act *a, const json_t *dec, const char *decision_id);
+/* Run a step whose approvals are complete, or an inverse (inverse: the
+ * action to run instead, or NULL).  Emits its record. */
+void act_execute(struct act *a, const char *step_id, const char *inverse);
+/* Run (show: only show) the inverse of a done step whose TTL passed. */
+void act_expire_step(struct act *a, const char *step_id, int show);
+/* The steps waiting on step_id, run when all they wait for is done. */
+void act_release_waiting(struct act *a, const char *step_id);
+/* Emit the action record of step_id as act.db holds it, with extra
+ * members (borrowed; may be NULL). */
+void act_emit_row(struct act *a, const char *step_id, const json_t *extra);
+/* Append kind/data (borrowed) to the audit log: 0, or -1 with a->audit_err. */
+int act_audit(struct act *a, const char *kind, json_t *data);
+/* The connector a route names for an action, and the action's name
+ * there; NULL when none. */
+struct act_conn *act_route(struct act *a, const char *action,
+    const char **conn_action);
+/* The approvers' roles for a tier: a JSON array (new). */
+json_t *act_tier_roles(const char *tier);
+/* Time as RFC 3339 into out (SOC_TIME_LEN + 1). */
+void act_time(int64_t ms, char *out);
+/* Write a line to stdout through the stage's output. */
+void act_emit(struct act *a, json_t *action_member, const char *status,
+    const char *step_id);
+
+/* local.c: run (show != 0: only describe) a local action.  Returns 0
+ * when done, -1 with err when it failed; *shown gets the description
+ * (new). */
+int act_local(struct act *a, struct act_conn *c, const char *action,
+    const json_t *step, const json_t *vars, int show, json_t **shown,
+    char *err, size_t errlen);
+const char *const *act_local_actions(enum act_kind k);
+
+/* queue.c: the verbs. */
+int act_pending_cmd(struct soc_stage *st, int argc, char **argv);
+int act_approve_cmd(struct soc_stage *st, int argc, char **argv);
+int act_deny_cmd(struct soc_stage *st, int argc, char **argv);
+int act_expire_cmd(struct soc_stage *st, int argc, char **argv);
+int act_connectors_cmd(struct soc_stage *st, int argc, char **argv);
+
+/* The built-in templates (generated from the JSON files in connectors/). */
+struct act_builtin {
+	const char *name;
+	const char *json;
+};
+extern const struct act_builtin act_builtins[];
+
+#endif

@@ -1,0 +1,93 @@
+#!/bin/sh
+# soc-act runs plans: dry run by default, live actions written ahead to
+# the audit log, each step once (replays, retries, crashes), failures as
+# records with exit 69, no credential anywhere.
+. "$(dirname "$0")/lib.sh"
+. "$SOC_TOP/tests/act-lib.sh"
+plan 27
+export SOC_NOW=2026-12-04T10:00:00.000Z
+cat >script.json <<'EOF2'
+{"s1.disconnect": ["500", "500", "500", "500"], "hive.alert": ["slow"]}
+EOF2
+start_vendor --script script.json
+act_config cfg.json
+jq '. + {mode: "dry_run"}' cfg.json >dry.json
+CS='"ids":{"crowdstrike.device_id":"4d5e6f708192a3b4c5d6e7f8091a2b3c"}'
+decision d1 inc-0001 \
+    "{\"id\":\"s-contain\",\"action\":\"contain_host\",\"target\":{\"type\":\"host\",\"value\":\"ws-12\",$CS},\"tier\":\"auto\",\"phase\":\"contain\",\"ttl_s\":3600}" \
+    '{"id":"s-notify","action":"notify","target":{"type":"channel","value":"soc"},"inputs":{"title":"contained","text":"host ws-12 contained"},"tier":"auto","phase":"notify","after":["s-contain"]}' \
+    '{"id":"s-disable","action":"disable_user","target":{"type":"user","value":"alice@corp.example"},"tier":"senior","phase":"contain"}' >d1.ndjson
+# rec_ok FILE STEP EXPR: EXPR holds for the last action record of STEP.
+rec_ok() { jq -se "[.[] | select(.soc.kind==\"action\" and .soc.action.step==\"$2\")] | last | .soc.action | $3" "$1" >/dev/null; }
+status_of() { jq -r "select(.soc.kind==\"action\" and .soc.action.step==\"$2\") | .soc.action.status" "$1" | tail -n 1; }
+
+check_exit 'a dry run by default' 0 'soc-act --config dry.json d1.ndjson >o 2>e'
+check 'the decision passes through, one dry_run record per step' \
+	'[ "$(jq -c "select(.soc.kind==\"decision\")" o)" = "$(cat d1.ndjson)" ] &&
+	 [ "$(jq -r "select(.soc.kind==\"action\") | .soc.action.status" o | sort | uniq -c | tr -s " ")" = " 3 dry_run" ]'
+check 'the exact request, credentials masked, nothing sent' \
+	'rec_ok o s-contain ".request | .method == \"POST\" and .headers.Authorization == \"Bearer [redacted]\" and
+	  (.url | endswith(\"/cs/devices/entities/devices-actions/v2?action_name=contain\"))" &&
+	 [ ! -s "$VLOG" ]'
+check 'a step for approval shows who must approve and how' \
+	'rec_ok o s-disable ".waiting_for | .roles == [\"senior\"] and .approvals == 2 and .command == \"soc-act approve s-disable --by NAME\""'
+check_exit 'live with no audit log: nothing runs' 74 'soc-act --state noaudit --config cfg.json d1.ndjson >o 2>e'
+check 'the steps failed, saying why, and nothing reached the service' \
+	'[ "$(status_of o s-contain)" = failed ] && grep -q "soc-audit init" o && [ "$(count cs.contain)" -eq 0 ]'
+soc-audit init --origin soc.test/act >/dev/null
+check_exit 'live: the auto steps run' 0 'soc-act --config cfg.json d1.ndjson >o 2>e'
+check 'contained (polled), the mailbox notified after it, the senior step pending' \
+	'[ "$(status_of o s-contain)" = done ] && [ "$(status_of o s-notify)" = done ] &&
+	 [ "$(status_of o s-disable)" = pending_approval ] &&
+	 [ "$(count cs.contain)" -eq 1 ] && grep -q "^Subject: \[socpipe\] contained (incident inc-0001)" state/mbox'
+check 'the action record: connector, response, result, inverse due' \
+	'rec_ok o s-contain ".connector == \"crowdstrike\" and .response.status == 202 and (.response.sha256 | length) == 64 and
+	  .result.verify == \"contained\" and .inverse_due == \"2026-12-04T11:00:00.000Z\" and .mode == \"live\""'
+check 'the intent is in the audit log before the result' \
+	'grep -n "\"action_intent\"" state/audit/audit.log | grep s-contain | cut -d: -f1 >i &&
+	 grep -n "\"action_result\"" state/audit/audit.log | grep s-contain | cut -d: -f1 >r &&
+	 [ -s i ] && [ "$(cat i)" -lt "$(cat r)" ]'
+check_exit 'the audit log verifies' 0 'soc-audit verify >/dev/null'
+check_exit 'a replay acts on nothing' 0 'soc-act --config cfg.json d1.ndjson >o2 2>e'
+check 'every step skipped, the service asked once' \
+	'[ "$(jq -r "select(.soc.kind==\"action\") | .soc.action.status" o2 | sort -u)" = skipped ] &&
+	 [ "$(count cs.contain)" -eq 1 ] && [ "$(grep -c "^From " state/mbox)" -eq 1 ]'
+check 'pending names the step, the tier and the command' \
+	'soc-act --config cfg.json pending >p && grep -q "^s-disable disable_user user:alice@corp.example tier senior since 2026-12-04T10:00:00.000Z" p &&
+	 grep -q "soc-act approve s-disable --by NAME" p'
+check_exit 'senior: a first approval by an approver' 0 \
+	'soc-act --config cfg.json approve s-disable --by bob --note "seen it" >a1'
+check 'still pending, with the approval' \
+	'jq -e ".soc.action.status == \"pending_approval\" and .soc.action.approvals[0].by == \"bob\" and .soc.action.waiting_for.approvals == 1" a1 >/dev/null &&
+	 [ "$(count graph.account)" -eq 0 ]'
+check_exit 'the same person twice is refused' 77 'soc-act --config cfg.json approve s-disable --by bob'
+check_exit 'a second approver without the senior role is refused' 77 \
+	'soc-act --config cfg.json approve s-disable --by carol'
+check_exit 'someone without a role is refused' 77 'soc-act --config cfg.json approve s-disable --by dave'
+check_exit 'a senior completes it: the step runs' 0 'soc-act --config cfg.json approve s-disable --by alice >a2'
+check 'done once, both approvals recorded' \
+	'jq -e ".soc.action.status == \"done\" and ([.soc.action.approvals[].by] | sort) == [\"alice\",\"bob\"]" a2 >/dev/null &&
+	 [ "$(count graph.account)" -eq 1 ]'
+decision d2 inc-0002 \
+    '{"id":"s-iso","action":"contain_host","target":{"type":"host","value":"db-1","ids":{"sentinelone.agent_id":"1177432512412312345"}},"tier":"auto","phase":"contain"}' >d2.ndjson
+jq '.routes.contain_host = "sentinelone"' cfg.json >s1.json
+check_exit 'a service that keeps failing: exit 69' 69 'soc-act --config s1.json d2.ndjson >o 2>e'
+check 'a failed record with the reason; three attempts' \
+	'rec_ok o s-iso ".status == \"failed\" and .attempts == 3 and (.error | test(\"HTTP 500\"))"'
+decision d3 inc-0003 \
+    '{"id":"s-hive","action":"open_ticket","target":{"type":"ip","value":"203.0.113.7"},"inputs":{"title":"t","text":"x"},"tier":"auto","phase":"notify"}' >d3.ndjson
+jq '.routes.open_ticket = "thehive"' cfg.json >hive.json
+soc-act --config hive.json d3.ndjson >crash.out 2>&1 &
+ACT_PID=$!
+_i=0; while [ "$(count hive.alert)" -eq 0 ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+kill -9 $ACT_PID; wait $ACT_PID 2>/dev/null
+check 'killed while the request was in flight (after its intent)' \
+	'[ "$(count hive.alert)" -eq 1 ] && grep -q s-hive state/audit/audit.log'
+check_exit 'the next run does not act again: a failure to check by hand' 69 \
+	'soc-act --config hive.json d3.ndjson >o 2>e'
+check 'interrupted, then skipped; the service asked once' \
+	'[ "$(jq -r "select(.soc.action.step==\"s-hive\") | .soc.action.status" o | tr "\n" " ")" = "failed skipped " ] &&
+	 grep -q "outcome is unknown" o && sleep 5 && [ "$(count hive.alert)" -eq 1 ]'
+check 'no credential in any output, log, database or audit entry' \
+	'! grep -rq S3CR3T o o2 a1 a2 e p crash.out state'
+done_testing
