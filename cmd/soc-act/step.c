@@ -706,7 +706,9 @@ act_execute(struct act *a, const char *id, const char *inverse)
 		q = soc_db_prepare(&a->db,
 		    "UPDATE step SET inverse_status = ?, status = CASE WHEN ? THEN"
 		    " 'expired' ELSE status END, error = ?, updated = ? WHERE id = ?");
-		sqlite3_bind_text(q, 1, ok ? "done" : "failed", -1, SQLITE_STATIC);
+		/* An inverse that sent nothing is tried again next time. */
+		if (ok || o.status != SOC_CONN_REFUSED)
+			sqlite3_bind_text(q, 1, ok ? "done" : "failed", -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, ok);
 		if (!ok)
 			sqlite3_bind_text(q, 3, err, -1, SQLITE_TRANSIENT);
@@ -742,7 +744,8 @@ act_execute(struct act *a, const char *id, const char *inverse)
 	else
 		a->nfailed++;
 	if (inverse) {
-		json_t *extra = json_pack("{s:s}", "inverse", name);
+		json_t *extra = ok ? json_pack("{s:s}", "inverse", name) :
+		    json_pack("{s:s,s:s}", "inverse", name, "status", "failed");
 
 		act_emit_row(a, id, extra);
 		json_decref(extra);
