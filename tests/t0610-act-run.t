@@ -4,10 +4,10 @@
 # records with exit 69, no credential anywhere.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
-plan 27
+plan 29
 export SOC_NOW=2026-12-04T10:00:00.000Z
 cat >script.json <<'EOF2'
-{"s1.disconnect": ["500", "500", "500", "500"], "hive.alert": ["slow"]}
+{"s1.disconnect": ["500", "500", "500", "500", "500", "500", "500", "500", "500", "500", "500", "500"], "hive.alert": ["slow"]}
 EOF2
 start_vendor --script script.json
 act_config cfg.json
@@ -74,6 +74,14 @@ jq '.routes.contain_host = "sentinelone"' cfg.json >s1.json
 check_exit 'a service that keeps failing: exit 69' 69 'soc-act --config s1.json d2.ndjson >o 2>e'
 check 'a failed record with the reason; three attempts' \
 	'rec_ok o s-iso ".status == \"failed\" and .attempts == 3 and (.error | test(\"HTTP 500\"))"'
+A='"target":{"type":"host","value":"db-1","ids":{"sentinelone.agent_id":"1177432512412312345"}},"tier":"auto","phase":"contain"'
+decision d4 inc-0004 "{\"id\":\"c1\",\"action\":\"contain_host\",$A}" \
+    "{\"id\":\"c2\",\"action\":\"contain_host\",$A}" "{\"id\":\"c3\",\"action\":\"contain_host\",$A}" >d4.ndjson
+jq '.connectors.sentinelone.circuit = {failures: 2, open_s: 60}' s1.json >s1c.json
+check_exit 'a failing service opens the circuit' 69 'soc-act --config s1c.json d4.ndjson >o 2>e'
+check 'after two failed steps the third fails at once, sending nothing' \
+	'rec_ok o c3 ".status == \"failed\" and (.error | test(\"circuit open\")) and .attempts == 0" &&
+	 [ "$(count s1.disconnect)" -eq 9 ]'
 decision d3 inc-0003 \
     '{"id":"s-hive","action":"open_ticket","target":{"type":"ip","value":"203.0.113.7"},"inputs":{"title":"t","text":"x"},"tier":"auto","phase":"notify"}' >d3.ndjson
 jq '.routes.open_ticket = "thehive"' cfg.json >hive.json
