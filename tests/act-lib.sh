@@ -80,7 +80,7 @@ decision() {
 act_config() {
 	write_config "$T/.base.json" live
 	jq '. + {local: {mailbox: {path: "mbox"}, tickets: {dir: "tickets"}},
-	    routes: {disable_user: "graph", notify: "mailbox", open_ticket: "tickets"},
+	    routes: {disable_user: "graph", notify_channel: "mailbox", open_ticket: "tickets"},
 	    approvers: {alice: {roles: ["senior", "approve"]}, bob: {roles: ["approve"]},
 	      carol: {roles: ["approve"]}, dave: {roles: []}}}' "$T/.base.json" >"$1"
 }

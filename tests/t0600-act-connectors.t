@@ -65,9 +65,9 @@ check 'okta: suspend waits out a 429 (Retry-After) and succeeds' \
 	 [ "$(grep -c "\"okta.suspend\"" "$VLOG")" -eq 2 ] && grep -q "\"attempts\":2" out'
 check 'okta: unsuspend, reset password, reset factors' \
 	'conn okta unsuspend_user user alice@corp.example && nofail &&
-	 conn okta reset_password user alice@corp.example && nofail &&
+	 conn okta reset_credentials user alice@corp.example && nofail &&
 	 grep -q "reset_password?sendEmail=true&revokeSessions=true" "$VLOG" &&
-	 conn okta reset_mfa user alice@corp.example && nofail'
+	 conn okta force_mfa_reenrollment user alice@corp.example && nofail'
 check_exit 'okta: a user id that tries to leave the path stays one segment' 69 \
 	'conn okta suspend_user user "../../../admin?x=1"'
 check 'it was encoded' 'grep -q "users/..%2F..%2F..%2Fadmin%3Fx%3D1/lifecycle" "$VLOG"'
@@ -89,7 +89,7 @@ check 'aws: enable the key again' \
 	'conn aws enable_access_key access_key AKIAIOSFODNN7EXAMPLE "\"aws.user_name\":\"ci-deploy\"" && nofail'
 check 'aws: quarantine security group, forensic snapshot' \
 	'conn aws quarantine_instance instance i-0abc1234 && nofail &&
-	 conn aws snapshot_volume instance i-0abc1234 "" "\"volume_id\":\"vol-0abc\"" && nofail'
+	 conn aws snapshot_instance instance i-0abc1234 "" "\"volume_id\":\"vol-0abc\"" && nofail'
 check 'panos: the address registered with the tag and the TTL' \
 	'conn panos block_ip ip 203.0.113.7 && nofail'
 check 'panos: an address with XML in it is escaped, never markup' \
@@ -103,12 +103,12 @@ check 'cloudflare: block, then delete by the rule id' \
 	 printf "%s\n" "{\"target\":{\"type\":\"ip\",\"value\":\"203.0.113.7\"},\"result\":{\"rule_id\":\"92f17202ed8bd63d69a66b86a49a8f6b\"}}" >v.json &&
 	 soc-conn "$CONNECTORS/cloudflare.json" set.json unblock_ip v.json >out && nofail'
 check 'slack: a message posted' \
-	'conn slack notify channel C0SOC "" "\"text\":\"incident inc-0001: host contained\"" && nofail'
+	'conn slack notify_channel channel C0SOC "" "\"text\":\"incident inc-0001: host contained\"" && nofail'
 check_exit 'slack: ok false on HTTP 200 is a failure' 69 \
-	'conn slack notify channel C0GONE "" "\"text\":\"x\""'
+	'conn slack notify_channel channel C0GONE "" "\"text\":\"x\""'
 check 'the reason is Slack'"'"'s' 'grep -q channel_not_found out'
 check 'teams: a channel message' \
-	'conn teams notify channel "19:soc@thread.tacv2" "" "\"text\":\"hello\"" && nofail'
+	'conn teams notify_channel channel "19:soc@thread.tacv2" "" "\"text\":\"hello\"" && nofail'
 check 'pagerduty: trigger and resolve by the incident' \
 	'conn pagerduty page_oncall channel oncall "" "\"text\":\"ransomware on ws-12\"" && nofail &&
 	 conn pagerduty resolve_page channel oncall && nofail'

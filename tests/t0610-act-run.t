@@ -15,7 +15,7 @@ jq '. + {mode: "dry_run"}' cfg.json >dry.json
 CS='"ids":{"crowdstrike.device_id":"4d5e6f708192a3b4c5d6e7f8091a2b3c"}'
 decision d1 inc-0001 \
     "{\"id\":\"s-contain\",\"action\":\"contain_host\",\"target\":{\"type\":\"host\",\"value\":\"ws-12\",$CS},\"tier\":\"auto\",\"phase\":\"contain\",\"ttl_s\":3600}" \
-    '{"id":"s-notify","action":"notify","target":{"type":"channel","value":"soc"},"inputs":{"title":"contained","text":"host ws-12 contained"},"tier":"auto","phase":"notify","after":["s-contain"]}' \
+    '{"id":"s-notify","action":"notify_channel","target":{"type":"channel","value":"soc"},"inputs":{"title":"contained","text":"host ws-12 contained"},"tier":"auto","phase":"notify","after":["s-contain"]}' \
     '{"id":"s-disable","action":"disable_user","target":{"type":"user","value":"alice@corp.example"},"tier":"senior","phase":"contain"}' >d1.ndjson
 # rec_ok FILE STEP EXPR: EXPR holds for the last action record of STEP.
 rec_ok() { jq -se "[.[] | select(.soc.kind==\"action\" and .soc.action.step==\"$2\")] | last | .soc.action | $3" "$1" >/dev/null; }

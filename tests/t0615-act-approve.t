@@ -12,8 +12,8 @@ U='"target":{"type":"user","value":"alice@corp.example"}'
 decision d1 inc-0001 \
     "{\"id\":\"s-deny\",\"action\":\"revoke_sessions\",$U,\"tier\":\"approve\",\"phase\":\"contain\"}" \
     "{\"id\":\"s-race\",\"action\":\"suspend_user\",$U,\"tier\":\"approve\",\"phase\":\"contain\",\"ttl_s\":600}" \
-    "{\"id\":\"s-after\",\"action\":\"reset_password\",$U,\"tier\":\"auto\",\"phase\":\"eradicate\",\"after\":[\"s-race\"]}" \
-    "{\"id\":\"s-dead\",\"action\":\"reset_mfa\",$U,\"tier\":\"auto\",\"phase\":\"recover\",\"after\":[\"s-deny\"]}" >d1.ndjson
+    "{\"id\":\"s-after\",\"action\":\"reset_credentials\",$U,\"tier\":\"auto\",\"phase\":\"eradicate\",\"after\":[\"s-race\"]}" \
+    "{\"id\":\"s-dead\",\"action\":\"force_mfa_reenrollment\",$U,\"tier\":\"auto\",\"phase\":\"recover\",\"after\":[\"s-deny\"]}" >d1.ndjson
 jq '.routes.revoke_sessions = "okta" | .routes.suspend_user = "okta"' cfg.json >c.json
 check_exit 'live: two steps wait for approval, two for them' 0 'soc-act --config c.json d1.ndjson >o'
 check 'the waiting steps name what they wait for' \

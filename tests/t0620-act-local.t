@@ -26,7 +26,7 @@ decision d1 inc-0001 \
     '{"id":"s-bad","action":"block_ip","target":{"type":"ip","value":"1.2.3.4; nft flush ruleset"},"tier":"auto","phase":"contain"}' \
     '{"id":"s-t1","action":"open_ticket","target":{"type":"host","value":"ws-12"},"inputs":{"title":"Ransomware on ws-12","text":"opened"},"tier":"auto","phase":"notify"}' \
     '{"id":"s-t2","action":"update_ticket","target":{"type":"host","value":"ws-12"},"inputs":{"text":"contained"},"tier":"auto","phase":"notify","after":["s-t1"]}' \
-    '{"id":"s-mail","action":"notify","target":{"type":"channel","value":"soc"},"inputs":{"title":"blocked","text":"From the SOC:\nblocked 203.0.113.7"},"tier":"auto","phase":"notify"}' \
+    '{"id":"s-mail","action":"notify_channel","target":{"type":"channel","value":"soc"},"inputs":{"title":"blocked","text":"From the SOC:\nblocked 203.0.113.7"},"tier":"auto","phase":"notify"}' \
     '{"id":"s-hook","action":"collect_forensics","target":{"type":"host","value":"ws-12"},"tier":"auto","phase":"eradicate"}' >d1.ndjson
 nft list ruleset >host.before 2>&1
 unshare -n sh -c '

@@ -79,7 +79,7 @@ int act_audit(struct act *a, const char *kind, json_t *data);
 /* The connector a route names for an action, and the action's name
  * there; NULL when none. */
 struct act_conn *act_route(struct act *a, const char *action,
-    const char **conn_action);
+    const char *target_type, const char **conn_action);
 /* The approvers' roles for a tier: a JSON array (new). */
 json_t *act_tier_roles(const char *tier);
 /* Time as RFC 3339 into out (SOC_TIME_LEN + 1). */

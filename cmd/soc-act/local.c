@@ -6,9 +6,10 @@
  *            TABLE SET_v4 / SET_v6 of nftables, created with input, output
  *            and forward chains that drop them when absent; the kernel
  *            expires the element itself, and expire removes it too.
- *   tickets  open_ticket, update_ticket, close_ticket: one JSON file per
- *            incident in a folder, rewritten in place (temp + rename).
- *   mailbox  notify: a message appended to an mbox file.
+ *   tickets  open_ticket, update_ticket, close_ticket, tag: one JSON file
+ *            per incident in a folder, rewritten in place (temp + rename).
+ *   mailbox  notify_channel, notify_owner: a message appended to an mbox
+ *            file.
  *   hook     the actions its configuration lists: a command (no shell)
  *            with the step's variables as JSON on stdin.
  *
@@ -40,8 +41,9 @@
 static const char *const nft_actions[] = { "block_ip", "unblock_ip",
     "block_domain", "unblock_domain", NULL };
 static const char *const ticket_actions[] = { "open_ticket", "update_ticket",
-    "close_ticket", NULL };
-static const char *const mail_actions[] = { "notify", NULL };
+    "close_ticket", "tag", NULL };
+static const char *const mail_actions[] = { "notify_channel", "notify_owner",
+    NULL };
 static const char *const no_actions[] = { NULL };
 
 const char *const *
@@ -398,7 +400,9 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 	const char *incident = var(vars, "step.incident");
 	const char *title = var(vars, "inputs.title");
 	const char *text = var(vars, "inputs.text");
+	const json_t *tags = soc_conn_path(vars, "inputs.tags"), *x;
 	char *dir = local_path(a, cfg, "dir", "tickets"), *path, *dump;
+	size_t i;
 	char now[SOC_TIME_LEN + 1];
 	json_t *t, *e;
 	int rc = -1;
@@ -411,7 +415,8 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 	path = soc_xasprintf("%s/%s.json", dir, incident);
 	*shown = json_pack("{s:s,s:s}", "file", path, "operation",
 	    strcmp(action, "open_ticket") == 0 ? "open or update" :
-	    strcmp(action, "close_ticket") == 0 ? "close" : "update");
+	    strcmp(action, "close_ticket") == 0 ? "close" :
+	    strcmp(action, "tag") == 0 ? "tag" : "update");
 	if (show) {
 		rc = 0;
 		goto out;
@@ -426,6 +431,26 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 		t = json_pack("{s:s,s:s,s:s,s:s,s:[]}", "case", incident,
 		    "title", title ? title : "socpipe incident", "status", "open",
 		    "opened", now, "entries");
+	}
+	if (!text && strcmp(action, "tag") != 0)
+		text = var(vars, "step.summary");
+	if (!title && !json_object_get(t, "title"))
+		title = var(vars, "step.title");
+	if (strcmp(action, "tag") == 0) {
+		json_t *have = json_object_get(t, "tags");
+
+		if (!json_is_array(have))
+			json_object_set_new(t, "tags", have = json_array());
+		json_array_foreach(tags, i, x) {
+			const json_t *y;
+			size_t j;
+			int dup = 0;
+
+			json_array_foreach(have, j, y)
+				dup |= json_equal((json_t *)x, (json_t *)y);
+			if (json_is_string(x) && !dup)
+				json_array_append(have, (json_t *)x);
+		}
 	}
 	if (title && strcmp(action, "open_ticket") == 0)
 		json_object_set_new(t, "title", json_string(title));
@@ -468,7 +493,7 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 	char *path = local_path(a, cfg, "path", "mailbox");
 	const char *to = cfg_str(cfg, "to", "soc@localhost");
 	const char *from = cfg_str(cfg, "from", "soc-act@localhost");
-	const char *text = var(vars, "inputs.text"), *title = var(vars, "inputs.title");
+	const char *text = var(vars, "inputs.message"), *title = var(vars, "inputs.title");
 	const char *p, *nl;
 	struct soc_buf m = SOC_BUF_INIT;
 	char date[64], now[SOC_TIME_LEN + 1];
@@ -476,6 +501,12 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 	struct tm tm;
 	int fd, rc = -1;
 
+	if (!text)
+		text = var(vars, "inputs.text");
+	if (!text)
+		text = var(vars, "step.summary");
+	if (!title)
+		title = var(vars, "step.title");
 	*shown = json_pack("{s:s,s:s}", "mailbox", path, "to", to);
 	if (show) {
 		free(path);

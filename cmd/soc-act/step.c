@@ -70,14 +70,23 @@ act_audit(struct act *a, const char *kind, json_t *data)
 }
 
 static int
-has_action(const struct act_conn *c, const char *action)
+has_action(const struct act_conn *c, const char *action, const char *type)
 {
 	const char *const *l;
-	const json_t *v;
+	const json_t *v, *types;
 	size_t i;
 
-	if (c->kind == ACT_HTTP)
-		return soc_conn_action(c->http, action) != NULL;
+	if (c->kind == ACT_HTTP) {
+		if (!(v = soc_conn_action(c->http, action)))
+			return 0;
+		types = json_object_get(v, "target");
+		if (!type || !json_is_array(types))
+			return 1;
+		json_array_foreach(types, i, v)
+			if (json_is_string(v) && strcmp(json_string_value(v), type) == 0)
+				return 1;
+		return 0;
+	}
 	if (c->kind == ACT_HOOK) {
 		json_array_foreach(json_object_get(c->cfg, "actions"), i, v)
 			if (json_is_string(v) && strcmp(json_string_value(v), action) == 0)
@@ -91,7 +100,8 @@ has_action(const struct act_conn *c, const char *action)
 }
 
 struct act_conn *
-act_route(struct act *a, const char *action, const char **conn_action)
+act_route(struct act *a, const char *action, const char *type,
+    const char **conn_action)
 {
 	const char *r = json_string_value(json_object_get(
 	    json_object_get(a->cfg, "routes"), action));
@@ -107,13 +117,14 @@ act_route(struct act *a, const char *action, const char **conn_action)
 			    strncmp(a->conn[i].name, r, n) == 0) {
 				if (colon)
 					*conn_action = colon + 1;
-				return has_action(&a->conn[i], *conn_action) ?
+				return has_action(&a->conn[i], *conn_action, NULL) ?
 				    &a->conn[i] : NULL;
 			}
 		return NULL;
 	}
+	/* The first connector with the action for this type of target. */
 	for (i = 0; i < a->nconn; i++)
-		if (has_action(&a->conn[i], action))
+		if (has_action(&a->conn[i], action, type))
 			return &a->conn[i];
 	return NULL;
 }
@@ -324,6 +335,15 @@ step_vars(const json_t *step, const char *id, const char *decision,
 	json_object_set(s, "tier", json_object_get(step, "tier"));
 	if ((x = json_object_get(step, "ttl_s")) && json_is_integer(x))
 		json_object_set(s, "ttl_s", (json_t *)x);
+	/* The plan's narrative, for tickets and messages (soc-decide's
+	 * summary, kept with the step when it was queued). */
+	if ((x = json_object_get(step, "summary")) && json_is_string(x))
+		json_object_set(s, "summary", (json_t *)x);
+	else
+		json_object_set_new(s, "summary", json_pack("s++", "socpipe incident ",
+		    incident, ""));
+	json_object_set_new(s, "title", json_pack("s++", "socpipe incident ",
+	    incident, ""));
 	json_object_set_new(v, "step", s);
 	if (result && (r = json_loads(result, 0, NULL)))
 		json_object_set_new(v, "result", r);
@@ -379,7 +399,8 @@ dry_run(struct act *a, const json_t *step, const char *id,
 	const char *action = json_string_value(json_object_get(step, "action"));
 	const char *tier = json_string_value(json_object_get(step, "tier"));
 	const char *cact;
-	struct act_conn *c = act_route(a, action, &cact);
+	struct act_conn *c = act_route(a, action, json_string_value(
+	    soc_conn_path(step, "target.type")), &cact);
 	json_t *extra = json_object(), *vars, *req;
 	char err[300];
 
@@ -464,7 +485,7 @@ check_step(const json_t *s)
 
 static void
 one_step(struct act *a, const json_t *step, const char *decision,
-    const char *incident)
+    const char *incident, const char *summary)
 {
 	const char *id = json_string_value(json_object_get(step, "id"));
 	const char *tier = json_string_value(json_object_get(step, "tier"));
@@ -493,7 +514,14 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	status = ready < 0 ? "skipped" : strcmp(tier, "auto") != 0 ?
 	    "pending_approval" : ready == 0 ? "waiting" : "queued";
 	act_time(a->now, now);
-	text = json_dumps(step, JSON_COMPACT);
+	{
+		json_t *keep = json_copy((json_t *)step);
+
+		if (summary && !json_object_get(keep, "summary"))
+			json_object_set_new(keep, "summary", json_string(summary));
+		text = json_dumps(keep, JSON_COMPACT);
+		json_decref(keep);
+	}
 	q = soc_db_prepare(&a->db,
 	    "INSERT INTO step (id, decision, incident, action, tier, step, status,"
 	    " created, updated, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -566,7 +594,8 @@ act_decision(struct act *a, const json_t *dec, const char *decision_id)
 				a->nfailed++;
 				continue;
 			}
-			one_step(a, s, decision_id, incident);
+			one_step(a, s, decision_id, incident, json_string_value(
+			    json_object_get(dec, "summary")));
 		}
 		if (!*ph)
 			break;
@@ -629,7 +658,8 @@ act_execute(struct act *a, const char *id, const char *inverse)
 				c = &a->conn[i];
 		name = cact = inverse + n + 1;
 	} else
-		c = act_route(a, name, &cact);
+		c = act_route(a, name, json_string_value(
+		    soc_conn_path(step, "target.type")), &cact);
 	if (!c) {
 		snprintf(err, sizeof err, "no connector serves %s (configure one, "
 		    "or a route)", name);
