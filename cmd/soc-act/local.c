@@ -259,6 +259,17 @@ nft(const json_t *cfg, const char *action, const json_t *vars, int show,
 	}
 	snprintf(s4, sizeof s4, "%s_v4", set);
 	snprintf(s6, sizeof s6, "%s_v6", set);
+	if (show && value && strstr(action, "_domain")) {
+		/* A dry run does not ask DNS: the addresses are named. */
+		char *line = soc_xasprintf("%s %s element %s %s %s|%s { <addresses of %.200s>%s }",
+		    bin, block ? "add" : "delete", family, table, s4, s6, value,
+		    block && json_is_integer(ttl) ? " timeout TTL" : "");
+
+		json_array_append_new(cmds, json_string(line));
+		free(line);
+		*shown = json_pack("{s:o}", "commands", cmds);
+		return 0;
+	}
 	if (!value || (n = target_addrs(action, value, addrs, fam, err, errlen)) < 0) {
 		if (!value)
 			snprintf(err, errlen, "no target.value");
