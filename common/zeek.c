@@ -214,9 +214,16 @@ soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
 		if (z->types)
 			free_list(z->types, z->nfields);
 		z->types = list;
+	} else if (!IS("open") && !IS("close")) {
+		/* Zeek writes these nine and no other: anything else is
+		 * no header, and must not vanish as one. */
+		*why = "not a Zeek header line (#separator, #set_separator, "
+		    "#empty_field, #unset_field, #path, #open, #fields, "
+		    "#types, #close)";
+		return -1;
 	}
 #undef IS
-	/* #open, #close and other comments are taken and ignored */
+	/* #open and #close only stamp the log's times */
 	return 1;
 }
 

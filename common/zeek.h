@@ -46,7 +46,8 @@ void soc_zeek_release(struct soc_zeek *z);
 /*
  * A line starting with '#': returns 1 when taken as a header line, -1
  * with *why (static) when it is a malformed header (#separator without
- * a value, #types not matching #fields, too many fields).
+ * a value, #types not matching #fields, too many fields) or none of the
+ * nine Zeek writes (a "#" comment of another kind is no header).
  */
 int soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
     const char **why);

@@ -835,7 +835,12 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 
 	if (n > 0 && s[0] == '#') {
 		if (soc_zeek_header(&st->z, s, n, why) < 0) {
-			st->header = 0;
+			/* A bad schema line leaves no schema to read data
+			 * by; a stray "#" line is only a reject. */
+			if ((n >= 10 && memcmp(s, "#separator", 10) == 0) ||
+			    (n >= 7 && memcmp(s, "#fields", 7) == 0) ||
+			    (n >= 6 && memcmp(s, "#types", 6) == 0))
+				st->header = 0;
 			return -1;
 		}
 		if (n >= 10 && memcmp(s, "#separator", 10) == 0)

@@ -51,6 +51,11 @@ main(void)
 	    !json_object_get(r, "s"), "unset omitted, empty string");
 	json_decref(r);
 	is_int(hdr(&z, "#types\ttime", &why), -1, "#types not matching #fields");
+	is_int(hdr(&z, "#open\t2026-11-21-10-00-00", &why), 1, "#open");
+	is_int(hdr(&z, "#close\t2026-11-21-11-00-00", &why), 1, "#close");
+	is_int(hdr(&z, "# a comment", &why), -1, "a comment is no header");
+	is_int(hdr(&z, "#fieldz\tts", &why), -1, "a misspelt directive");
+	is_int(hdr(&z, "#", &why), -1, "a lone #");
 	is_int(hdr(&z, "#separator ", &why), -1, "#separator without a value");
 	soc_zeek_release(&z);
 
