@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "doc.h"
 #include "drive.h"
 #include "err.h"
 #include "ingest.h"
@@ -41,16 +42,7 @@
 #define DOC_FACTOR 64		/* a multi-line document: 64 lines' cap */
 #define FOLLOW_POLL_NS 200000000L
 
-enum { OPT_MAP = 0x200, OPT_KEEP, OPT_FOLLOW, OPT_LIST };
-
-/* A JSON document being gathered over several lines. */
-struct doc {
-	struct soc_buf b;
-	unsigned long line;	/* its first line */
-	int active;
-	int depth, in_str, esc;
-	unsigned long nlines;
-};
+enum { OPT_MAP = 0x200, OPT_KEEP, OPT_FOLLOW, OPT_LIST, OPT_STATS };
 
 static struct {
 	const struct ing_format *force;	/* -f; NULL for auto */
@@ -59,9 +51,12 @@ static struct {
 	struct soc_out out;
 	struct soc_rejects rej;
 	struct soc_buf raw;
-	struct doc doc;
+	struct ing_doc doc;
+	int refeed;	/* reading again the lines of a broken document */
 	size_t max_line;
-	unsigned long long nheaders;
+	/* For --stats: lines read, blank lines, header and comment lines of
+	 * a format, and lists that held no event ([], {"Records":[]}). */
+	unsigned long long nlines, nblank, nheaders, nempty;
 	json_t *map;
 	/* jansson's allocations while records are made (arena_malloc). */
 	struct {
@@ -78,7 +73,7 @@ usage(int status)
 
 	fprintf(fp,
 	    "usage: soc-ingest [-f FORMAT] [--map FILE] [--keep-original] [--rejects FILE]\n"
-	    "                  [--follow] [--max-line BYTES] [FILE ...]\n"
+	    "                  [--follow] [--max-line BYTES] [--stats] [FILE ...]\n"
 	    "       soc-ingest --list-formats\n"
 	    "       soc-ingest -h | --help | -V | --version\n");
 	if (status == 0)
@@ -350,75 +345,26 @@ json_value(const struct ing_val *v, unsigned long line, const char *raw,
 			json_element(v, line);
 		return;
 	}
-	if (jv_array_size(list) == 0)
-		return;		/* an empty list holds no event */
+	if (jv_array_size(list) == 0) {
+		g.nempty++;	/* no event, nothing lost: counted */
+		return;
+	}
 	jv_array_foreach(list, i, x)
 		json_element(x, line);
 }
 
 /* --- multi-line documents -------------------------------------------- */
 
-/* Scan p[0..n) for the document's nesting; 1 when it has closed. */
-static int
-doc_scan(struct doc *d, const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char ch = p[i];
-
-		if (d->in_str) {
-			if (d->esc)
-				d->esc = 0;
-			else if (ch == '\\')
-				d->esc = 1;
-			else if (ch == '"')
-				d->in_str = 0;
-			continue;
-		}
-		switch (ch) {
-		case '"':
-			d->in_str = 1;
-			break;
-		case '{':
-		case '[':
-			d->depth++;
-			break;
-		case '}':
-		case ']':
-			if (--d->depth <= 0)
-				return 1;
-			break;
-		}
-	}
-	return 0;
-}
-
-static void
-doc_start(const char *p, size_t n, unsigned long line)
-{
-	struct doc *d = &g.doc;
-
-	soc_buf_reset(&d->b);
-	d->active = 1;
-	d->line = line;
-	d->depth = d->in_str = d->esc = 0;
-	d->nlines = 1;
-	soc_buf_add(&d->b, p, n);
-	soc_buf_addch(&d->b, '\n');
-	doc_scan(d, p, n);
-}
-
+/* The document has closed: its events, or one reject. */
 static void
 doc_end(void)
 {
-	struct doc *d = &g.doc;
+	struct ing_doc *d = &g.doc;
 	const char *why;
 	size_t off;
 	int cut;
 	const struct ing_val *v;
 
-	d->active = 0;
 	v = ing_parse(d->b.p, d->b.len, &why, &off, &cut);
 	if (!v) {
 		unsigned long ln = 0;
@@ -434,46 +380,53 @@ doc_end(void)
 	json_value(v, d->line, d->b.p, d->b.len, 0);
 }
 
-/* Add a line to the document; reject it when it passes the cap. */
-static void
-doc_add(const char *p, size_t n)
-{
-	struct doc *d = &g.doc;
-
-	d->nlines++;
-	if (soc_buf_add(&d->b, p, n) < 0 || soc_buf_addch(&d->b, '\n') < 0) {
-		soc_reject(&g.rej, g.ctx.file, d->line, d->b.p, d->b.len, 1,
-		    d->b.len, "JSON document longer than %zu bytes",
-		    d->b.max);
-		d->active = 0;
-		return;
-	}
-	if (doc_scan(d, p, n))
-		doc_end();
-}
+static void one_line(const char *line, size_t len, unsigned long lineno);
 
 /*
- * Does a line that jansson found cut short open a document over several
- * lines?  Such a line ends where a value is still expected: after '{',
- * '[', ',' or ':' ("{", "[", "{\"Records\": [").  A line cut anywhere else
- * is a truncated NDJSON record, rejected on its own so it never swallows
- * the lines after it.
+ * The document breaks off before it closes (why): its first line is a
+ * reject, and the lines it took after that are read again one by one, as
+ * records or rejects of their own.  None of them may open a document, so
+ * no line is read more than twice.
  */
-static int
-opens_document(const char *p, size_t n)
+static void
+doc_break(const char *why)
 {
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-		n--;
-	if (n == 0)
+	struct ing_doc *d = &g.doc;
+	const char *p = memchr(d->b.p, '\n', d->b.len);
+	size_t pos = 0, n = (size_t)(p - d->b.p);
+	unsigned long ln;
+
+	soc_reject(&g.rej, g.ctx.file, d->line, d->b.p, n, 0, n, "%s", why);
+	g.refeed = 1;
+	while (ing_doc_line(d, &pos, &p, &n, &ln))
+		one_line(p, n, ln);
+	g.refeed = 0;
+}
+
+/* Offer a line to the open document; 0 when it took it, else it has
+ * broken off and the line is to be read on its own. */
+static int
+doc_add(const char *p, size_t n, unsigned long lineno)
+{
+	char why[160];
+
+	switch (ing_doc_add(&g.doc, p, n, lineno)) {
+	case ING_DOC_MORE:
 		return 0;
-	switch (p[n - 1]) {
-	case '{':
-	case '[':
-	case ',':
-	case ':':
-		return 1;
+	case ING_DOC_CLOSED:
+		doc_end();
+		return 0;
+	case ING_DOC_BREAK:
+		snprintf(why, sizeof why, "JSON document cut short: line %lu "
+		    "cannot continue it", lineno);
+		break;
+	default:
+		snprintf(why, sizeof why, "JSON document longer than %zu bytes",
+		    g.doc.b.max);
+		break;
 	}
-	return 0;
+	doc_break(why);
+	return -1;
 }
 
 /* --- text lines ------------------------------------------------------ */
@@ -553,10 +506,8 @@ one_line(const char *line, size_t len, unsigned long lineno)
 	int cut;
 	const struct ing_val *v;
 
-	if (g.doc.active) {
-		doc_add(line, len);
+	if (g.doc.active && doc_add(line, len, lineno) == 0)
 		return;
-	}
 	while (n > 0 && (*p == ' ' || *p == '\t')) {
 		p++;
 		n--;
@@ -574,10 +525,8 @@ one_line(const char *line, size_t len, unsigned long lineno)
 		json_value(v, lineno, line, len, 1);
 		return;
 	}
-	if (cut && opens_document(p, n)) {
-		doc_start(line, len, lineno);
+	if (cut && !g.refeed && ing_doc_start(&g.doc, line, len, lineno))
 		return;
-	}
 	if (text_claims(line, len)) {
 		text_line(line, len, lineno);
 		return;
@@ -591,16 +540,28 @@ one_line(const char *line, size_t len, unsigned long lineno)
 static int
 read_input(struct soc_reader *r)
 {
+	char why[160];
 	int rc;
 
-	while ((rc = soc_reader_line(r)) == 1)
+	for (;;) {
+		/*
+		 * An opening line and a record on its own (a writer killed
+		 * mid-line, then restarted): the record is not held back
+		 * while the next read may block (--follow, a pipe).
+		 */
+		if (g.doc.active && g.doc.tail_whole && !soc_reader_ready(r)) {
+			snprintf(why, sizeof why, "JSON document cut short: "
+			    "line %lu is a record on its own", g.doc.last);
+			doc_break(why);
+		}
+		if ((rc = soc_reader_line(r)) != 1)
+			break;
 		one_line(r->line, r->len, r->lineno);
+	}
 	if (g.doc.active) {
-		g.doc.active = 0;
-		soc_reject(&g.rej, g.ctx.file, g.doc.line, g.doc.b.p,
-		    g.doc.b.len, 0, g.doc.b.len,
-		    "JSON document cut short at the end of input (%lu lines)",
-		    g.doc.nlines);
+		snprintf(why, sizeof why, "JSON document cut short at the end "
+		    "of input (%lu lines)", g.doc.nlines);
+		doc_break(why);
 	}
 	state_end();
 	g.last = NULL;
@@ -718,6 +679,20 @@ follow_open(const char *path)
 
 /* --- main ------------------------------------------------------------ */
 
+/*
+ * --stats, on stderr: what became of the input.  Each line of NDJSON or
+ * text ends as a record, a reject, a header or an empty list (a document
+ * or an array makes fewer or more records than lines).
+ */
+static void
+print_stats(void)
+{
+	fprintf(stderr, "%s: %llu lines in, %llu records out, %llu rejected, "
+	    "%llu headers, %llu empty lists, %llu blank\n", soc_progname(),
+	    g.nlines, g.out.nwritten, g.rej.count, g.nheaders, g.nempty,
+	    g.nblank);
+}
+
 static json_t *
 load_map(const char *path)
 {
@@ -743,11 +718,12 @@ main(int argc, char **argv)
 		{ "keep-original", no_argument, NULL, OPT_KEEP },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "list-formats", no_argument, NULL, OPT_LIST },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		SOC_OPT_LONG
 	};
 	struct soc_opts o;
 	const char *map = NULL;
-	int c, follow = 0, read_err = 0, open_err = 0, rc, i;
+	int c, follow = 0, stats = 0, read_err = 0, open_err = 0, rc, i;
 
 	soc_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
@@ -772,6 +748,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_LIST:
 			list_formats();
+			break;
+		case OPT_STATS:
+			stats = 1;
 			break;
 		default:
 			if (!soc_opt_common(c, optarg, &o, usage))
@@ -801,7 +780,7 @@ main(int argc, char **argv)
 	soc_rejects_open(&g.rej, o.rejects);
 	ing_write_init(&g.out, &g.rej, &g.ctx);
 	soc_buf_init(&g.raw, (size_t)1 << 28);
-	soc_buf_init(&g.doc.b, g.max_line * DOC_FACTOR);
+	ing_doc_init(&g.doc, g.max_line * DOC_FACTOR);
 
 	for (i = 0; i < (argc ? argc : 1); i++) {
 		const char *path = argc ? argv[i] : "-";
@@ -823,15 +802,19 @@ main(int argc, char **argv)
 		g.ctx.file = r.name;
 		if (read_input(&r) < 0)
 			read_err = 1;
+		g.nlines += r.nlines;
+		g.nblank += r.nblank;
 		soc_reader_close(&r);
 		g.ctx.file = NULL;
 	}
 
 	soc_buf_release(&g.raw);
-	soc_buf_release(&g.doc.b);
+	ing_doc_release(&g.doc);
 	ing_write_end();
 	ing_parse_end();
 	json_decref(g.map);
+	if (stats)
+		print_stats();
 	rc = soc_finish(&g.out, &g.rej, read_err);
 	if (rc == 0 && open_err)
 		rc = SOC_EX_NOINPUT;
