@@ -115,23 +115,29 @@ split(struct soc_zeek *z, const char *s, size_t n, char ***out, size_t *cnt,
 		size_t len = next_part(s, n, &i, z->sep, z->seplen, &p);
 
 		if (k == SOC_ZEEK_MAX_FIELDS) {
-			while (k > 0)
-				free(v[--k]);
-			free(v);
 			*why = "too many fields";
-			return -1;
+			goto bad;
 		}
 		if (k == cap) {
 			cap = cap ? cap * 2 : 32;
 			v = soc_xrealloc(v, cap * sizeof *v);
 		}
 		v[k] = soc_xmalloc(len + 1);
-		unescape(p, len, v[k]);
+		if (memchr(v[k], '\0', unescape(p, len, v[k]))) {
+			free(v[k]);
+			*why = "a NUL byte (\\x00) in a header line";
+			goto bad;
+		}
 		k++;
 	}
 	*out = v;
 	*cnt = k;
 	return 0;
+bad:
+	while (k > 0)
+		free(v[--k]);
+	free(v);
+	return -1;
 }
 
 static void
@@ -193,10 +199,15 @@ soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
 	} else if (IS("empty_field") || IS("unset_field") || IS("path")) {
 		char **dst = IS("path") ? &z->path :
 		    IS("empty_field") ? &z->empty : &z->unset;
+		char *val = soc_xmalloc(vn + 1);
 
+		if (memchr(val, '\0', unescape(v, vn, val))) {
+			free(val);
+			*why = "a NUL byte (\\x00) in a header line";
+			return -1;
+		}
 		free(*dst);
-		*dst = soc_xmalloc(vn + 1);
-		unescape(v, vn, *dst);
+		*dst = val;
 	} else if (IS("fields")) {
 		if (split(z, v, vn, &list, &k, why) < 0)
 			return -1;
@@ -363,11 +374,17 @@ container(const char *t, char *el, size_t elsz)
 	return 1;
 }
 
+/*
+ * The typed value of one field, or NULL when it is not a valid t; *nul
+ * is set when that is because an escape (\x00) decodes to a NUL byte,
+ * which a value cannot hold (the stream has no \u0000): never cut there.
+ */
 static json_t *
 typed(const char *t, const char *raw, size_t n, const struct soc_zeek *z,
-    char *tmp)
+    char *tmp, int *nul)
 {
 	char el[64];
+	size_t k;
 
 	if (container(t, el, sizeof el)) {
 		json_t *a = json_array();
@@ -381,7 +398,12 @@ typed(const char *t, const char *raw, size_t n, const struct soc_zeek *z,
 			    strlen(z->set_sep), &p);
 			json_t *v;
 
-			unescape(p, len, tmp);
+			k = unescape(p, len, tmp);
+			if (memchr(tmp, '\0', k)) {
+				*nul = 1;
+				json_decref(a);
+				return NULL;
+			}
 			v = scalar(el, tmp);
 			if (!v) {
 				json_decref(a);
@@ -393,7 +415,11 @@ typed(const char *t, const char *raw, size_t n, const struct soc_zeek *z,
 	}
 	if (strlen(z->empty) == n && memcmp(raw, z->empty, n) == 0)
 		return json_string("");
-	unescape(raw, n, tmp);
+	k = unescape(raw, n, tmp);
+	if (memchr(tmp, '\0', k)) {
+		*nul = 1;
+		return NULL;
+	}
 	return scalar(t, tmp);
 }
 
@@ -425,11 +451,18 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 		}
 		t = z->types ? z->types[k] : soc_zeek_known_type(z->fields[k]);
 		if (!(strlen(z->unset) == len && memcmp(p, z->unset, len) == 0)) {
-			v = typed(t, p, len, z, tmp);
+			int nul = 0;
+
+			v = typed(t, p, len, z, tmp, &nul);
 			if (!v) {
-				snprintf(z->why, sizeof z->why,
-				    "field '%.40s' is not a valid %.40s",
-				    z->fields[k], t ? t : "string");
+				if (nul)
+					snprintf(z->why, sizeof z->why,
+					    "field '%.40s' holds a NUL byte "
+					    "(\\x00)", z->fields[k]);
+				else
+					snprintf(z->why, sizeof z->why,
+					    "field '%.40s' is not a valid %.40s",
+					    z->fields[k], t ? t : "string");
 				goto bad;
 			}
 			json_object_set_new_nocheck(o, z->fields[k], v);

@@ -468,10 +468,22 @@ static void
 text_line(const char *p, size_t n, unsigned long line)
 {
 	const struct ing_format *f = g.force;
-	const char *why = NULL;
+	const char *why = NULL, *nul;
 	struct ing_val *rec;
 	int rc;
 
+	/*
+	 * A NUL byte: the text formats read fields as C strings, which
+	 * would end there, and the stream has no way to carry one (\u0000
+	 * is a reject in every stage).  The line is a reject, never a
+	 * record cut short in silence.
+	 */
+	if ((nul = memchr(p, '\0', n)) != NULL) {
+		soc_reject(&g.rej, g.ctx.file, line, p, n, 0, n,
+		    "a NUL byte in a text line (byte %zu)",
+		    (size_t)(nul - p) + 1);
+		return;
+	}
 	if (!f && !(f = detect_text(p, n))) {
 		soc_reject(&g.rej, g.ctx.file, line, p, n, 0, n,
 		    "unknown format: no text format recognises this line");
