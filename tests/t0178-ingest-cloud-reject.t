@@ -1,8 +1,9 @@
 #!/bin/sh
 # soc-ingest rejects of the cloud, identity and EDR formats: wrong types,
-# absurd times and severities, truncated JSON, a forced format that does
-# not fit.  Each bad event is one reject naming what is wrong; the good
-# events around it are still records.
+# absurd times, truncated JSON, a forced format that does not fit.  Each
+# bad event is one reject naming what is wrong; the good events around it
+# are still records.  A severity off the vendor's scale is no evidence:
+# the event is a record with the default soc.severity, not a reject.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
 export SOC_NOW=2026-11-22T00:00:00Z
@@ -36,20 +37,24 @@ reason() {	# reason LINE PATTERN: the reject of that line says PATTERN
 
 plan 17
 check_exit 'exit status 65: some events rejected' 0 '[ "$(cat "$T/rc")" = 65 ]'
-check 'one record: the good Okta event' \
-    '[ $(grep -c . "$T/out") -eq 1 ] && jq -e ".user.name == \"ok@b.c\"" "$T/out"'
-check 'twelve rejects, one per bad event' '[ $(grep -c . "$T/rej") -eq 12 ]'
+check 'five records: the good Okta event and four off-scale severities' \
+    '[ $(grep -c . "$T/out") -eq 5 ] && jq -e "select(.soc.source.line == 13) | .user.name == \"ok@b.c\"" "$T/out"'
+check 'eight rejects, one per bad event' '[ $(grep -c . "$T/rej") -eq 8 ]'
 check 'cloudtrail: a time in 2099 is absurd' "reason 1 \"cloudtrail: bad eventTime '2099-01-01T00:00:00Z'\""
 check 'cloudtrail: an object is not a time' 'reason 2 "cloudtrail: bad eventTime (not a time)"'
 check 'cloudtrail: epoch 12 is before 1990' 'reason 3 "cloudtrail: bad eventTime (number out of range)"'
-check 'guardduty: severity outside 0-10' 'reason 4 "guardduty: severity 42 outside 0-10"'
 check 'okta: an unparsable published' "reason 5 \"okta: bad published 'yesterday'\""
 check 'truncated JSON is a reject of its own line' 'reason 6 "truncated JSON"'
 check 'm365: month 13' "reason 7 \"m365: bad CreationTime '2026-13-45T00:00:00'\""
 check 'gcp-audit: protoPayload of the wrong type' 'reason 8 "gcp-audit: no protoPayload object"'
-check 'carbonblack: severity outside 1-10' 'reason 9 "carbonblack: severity 11 outside 1-10"'
-check 'elastic-alert: risk_score outside 0-100' 'reason 10 "elastic-alert: risk_score 150 outside 0-100"'
-check 'asff: Severity.Normalized outside 0-100' 'reason 11 "asff: Severity.Normalized 500 outside 0-100"'
+# offscale LINE FORMAT: a record with the default severity and no vendor one
+offscale() {
+	jq -s -e "any(.[]; .soc.source.line == $1 and .soc.source.format == \"$2\" and .soc.severity == 50 and .event.severity == null)" "$T/out" >/dev/null
+}
+check 'guardduty: severity 42 of 0-10 is no evidence' 'offscale 4 guardduty'
+check 'carbonblack: severity 11 of 1-10 is no evidence' 'offscale 9 carbonblack'
+check 'elastic-alert: risk_score 150 of 0-100 is no evidence' 'offscale 10 elastic-alert'
+check 'asff: Severity.Normalized 500 of 0-100 is no evidence' 'offscale 11 asff'
 check 'crowdstrike: a creation time years ahead' "reason 12 \"crowdstrike: bad metadata.eventCreationTime '1800000000000'\""
 check_exit '-f cloudtrail on an Okta event: exit 65' 0 '[ "$(cat "$T/f.rc")" = 65 ] && [ ! -s "$T/f.out" ]'
 check '-f cloudtrail on an Okta event: the reason names the missing time' \

@@ -520,16 +520,9 @@ gd_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	ing_set_str(out, "rule.id", type);
 	ing_set_str(out, "rule.description", title);
 	gd_tactic(out, type);
-	if (vnd_num(f, "severity", &sev) == 0) {
-		if (sev < 0 || sev > 10) {
-			snprintf(c->why, sizeof c->why,
-			    "severity %g outside 0-10", sev);
-			*why = c->why;
-			return -1;
-		}
-		ing_set_n(out, "event.severity", vnd_get(f, "severity"));
+	if (ing_vendor_sev(out, vnd_get(f, "severity"), 0, 10, 0, &sev) == 0)
 		ing_set_severity(out, (int)lround(sev * 10));
-	} else
+	else
 		ing_set_severity(out, 50);
 	gd_resource(out, f);
 	gd_action(out, f);
@@ -710,18 +703,9 @@ asff_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 	label = vnd_str(f, "Severity.Label");
 	if (label)
 		sev = vnd_sev_word(label);
-	if (vnd_num(f, "Severity.Normalized", &nsev) == 0) {
-		if (nsev < 0 || nsev > 100) {
-			snprintf(c->why, sizeof c->why,
-			    "Severity.Normalized %g outside 0-100", nsev);
-			*why = c->why;
-			return -1;
-		}
-		ing_set_n(out, "event.severity",
-		    vnd_get(f, "Severity.Normalized"));
-		if (sev < 0)
-			sev = (int)lround(nsev);
-	}
+	if (ing_vendor_sev(out, vnd_get(f, "Severity.Normalized"), 0, 100, 0,
+	    &nsev) == 0 && sev < 0)
+		sev = (int)lround(nsev);
 	ing_set_severity(out, sev < 0 ? 50 : sev);
 
 	/* Network{} and Process{} of the finding. */

@@ -67,9 +67,10 @@ static const struct {
 	{ "deviceOutboundInterface", "observer.egress.interface.name" },
 };
 
-/* Severity text of CEF (0-10 or a band name) or LEEF (1-10). */
+/* Severity text of CEF (0-10 or a band name) or LEEF (1-10): lo is the
+ * scale's lowest; a number off the scale is no evidence (ing_vendor_sev). */
 static void
-severity(struct ing_val *out, const char *s)
+severity(struct ing_val *out, const char *s, long lo)
 {
 	char *end;
 	long v;
@@ -86,7 +87,7 @@ severity(struct ing_val *out, const char *s)
 	while (*s == ' ')
 		s++;
 	v = strtol(s, &end, 10);
-	if (end != s && v >= 0 && v <= 10 && (!*end || *end == ' ')) {
+	if (end != s && v >= lo && v <= 10 && (!*end || *end == ' ')) {
 		ing_set_int(out, "event.severity", v);
 		ing_set_severity(out, (int)v * 10);
 		return;
@@ -312,11 +313,11 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 	if (e.leef) {
 		name = get2(&e, "name", "desc");
 		msg = get2(&e, "msg", NULL);
-		severity(out, soc_cef_get(&e, "sev"));
+		severity(out, soc_cef_get(&e, "sev"), 1);
 	} else {
 		name = e.hdr[5];
 		msg = get2(&e, "msg", "message");
-		severity(out, e.hdr[6]);
+		severity(out, e.hdr[6], 0);
 	}
 	ing_set_str(out, "rule.name", name);
 	message(out, &e, name, msg && *msg ? msg : soc_cef_get(&e, "cat"));

@@ -1465,16 +1465,8 @@ cb_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 			vnd_techniques_in(out, jv_string_value(t));
 	}
 	/* severity 1-10, times ten. */
-	if (vnd_num(in, "severity", &sev) == 0) {
-		if (sev < 0 || sev > 10) {
-			snprintf(c->why, sizeof c->why,
-			    "severity %g outside 1-10", sev);
-			*why = c->why;
-			return -1;
-		}
-		ing_set_n(out, "event.severity", vnd_get(in, "severity"));
+	if (ing_vendor_sev(out, vnd_get(in, "severity"), 1, 10, 0, &sev) == 0)
 		s = (int)lround(sev * 10);
-	}
 	ing_set_severity(out, s);
 	vnd_msg(out, "Carbon Black %s alert on %s: %s",
 	    type ? type : "", host ? host : "unknown host",
@@ -1596,14 +1588,8 @@ ea_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	    "kibana.alert.rule.threat"));
 	/* risk_score 0-100 as is; else severity low 30, medium 50, high 75,
 	 * critical 95. */
-	if (vnd_num(in, legacy ? "signal.rule.risk_score" :
-	    "kibana.alert.risk_score", &risk) == 0) {
-		if (risk < 0 || risk > 100) {
-			snprintf(c->why, sizeof c->why,
-			    "risk_score %g outside 0-100", risk);
-			*why = c->why;
-			return -1;
-		}
+	if (ing_vendor_sev(NULL, vnd_get(in, legacy ? "signal.rule.risk_score" :
+	    "kibana.alert.risk_score"), 0, 100, 0, &risk) == 0) {
 		s = (int)lround(risk);
 		ing_set_int(out, "event.risk_score", s);
 		ing_set_int(out, "event.severity", s);

@@ -138,13 +138,17 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 	}
 	if ((q = strstr(p, "[Priority: ")) != NULL) {
 		prio = strtol(q + 11, &e, 10);
-		if (e == q + 11 || *e != ']' || prio < 0 || prio > 255) {
+		if (e == q + 11 || *e != ']') {
 			*why = "bad [Priority: N]";
 			goto out;
 		}
-		ing_set_int(out, "event.severity", prio);
-		ing_set_severity(out, prio <= 1 ? 90 : prio == 2 ? 70 :
-		    prio == 3 ? 50 : 30);
+		/* Priorities run from 1 (most severe); 0 or past 255 is
+		 * off the scale: no evidence (ing_vendor_sev). */
+		if (prio >= 1 && prio <= 255) {
+			ing_set_int(out, "event.severity", prio);
+			ing_set_severity(out, prio <= 1 ? 90 : prio == 2 ? 70 :
+			    prio == 3 ? 50 : 30);
+		}
 		p = e + 1;
 	}
 	if ((q = strchr(p, '{')) != NULL && (e = strchr(q, '}')) != NULL &&

@@ -228,7 +228,9 @@ severity(const struct ing_val *m, const struct ing_val *in, struct ing_val *out)
 		double lo = jv_number_value(jv_array_get(sc, 0));
 		double hi = jv_number_value(jv_array_get(sc, 1));
 
-		if (hi != lo)
+		/* Off the configured scale is no evidence
+		 * (ing_vendor_sev). */
+		if (hi != lo && d >= fmin(lo, hi) && d <= fmax(lo, hi))
 			ing_set_severity(out, (int)lround((d - lo) / (hi - lo) *
 			    100.0));
 	}

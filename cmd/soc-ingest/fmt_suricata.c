@@ -409,6 +409,7 @@ map_alert(struct ing_val *out, const struct ing_val *a)
 	const char *act = ing_get_str(a, "action");
 	size_t i;
 	int64_t v;
+	double d;
 
 	if (ing_get_int(a, "signature_id", &v) == 0) {
 		char id[32];
@@ -434,10 +435,10 @@ map_alert(struct ing_val *out, const struct ing_val *a)
 		snprintf(gid, sizeof gid, "gid %lld", (long long)v);
 		ing_set_str(out, "rule.ruleset", gid);
 	}
-	if (ing_get_int(a, "severity", &v) == 0) {
-		ing_set_int(out, "event.severity", v);
-		ing_set_severity(out, sev_of(v));
-	} else
+	/* Priorities of classification.config: 1 (most severe) and up. */
+	if (ing_vendor_sev(out, ing_get(a, "severity"), 1, 255, 1, &d) == 0)
+		ing_set_severity(out, sev_of((int64_t)d));
+	else
 		ing_set_severity(out, 50);
 	if (act && (strcmp(act, "blocked") == 0 || strcmp(act, "drop") == 0))
 		ing_add_str(out, "event.type", "denied");

@@ -183,6 +183,7 @@ map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char
 	const char *desc = ing_get_str(rule, "description");
 	char buf[64];
 	int64_t level = -1;
+	double dlevel;
 	size_t i;
 
 	if (!jv_is_object(rule)) {
@@ -198,8 +199,9 @@ map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char
 	ing_set_str(out, "event.dataset", "wazuh.alerts");
 	ing_set_s(out, "event.id", jv_object_get(in, "id"));
 	ing_set_s(out, "event.provider", ing_get(in, "decoder.name"));
-	if (ing_get_int(rule, "level", &level) == 0)
-		ing_set_int(out, "event.severity", level);
+	if (ing_vendor_sev(out, jv_object_get(rule, "level"), 0, 15, 1,
+	    &dlevel) == 0)
+		level = (int64_t)dlevel;
 	ing_set_str(out, "observer.vendor", "Wazuh");
 	ing_set_str(out, "observer.product", "Wazuh");
 	ing_set_s(out, "observer.hostname", ing_get(in, "manager.name"));

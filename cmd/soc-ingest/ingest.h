@@ -330,6 +330,18 @@ int ing_set_time_ms(struct ing_val *out, const char *path, int64_t ms);
 /* The vendor's severity normalised to 0-100 (soc.severity) and ECS
  * event.severity (the vendor's own number, when it has one). */
 void ing_set_severity(struct ing_val *out, int sev0_100);
+/*
+ * A vendor's numeric severity v (a number or a numeric string) on the
+ * vendor's own scale [lo, hi], whole numbers only when whole is set:
+ * returns 0 with *d, and keeps v in event.severity.  Anything else is no
+ * evidence, the one rule of every format: -1, and nothing is set from it
+ * (0 or 1e-400 on Suricata's 1-255, 42 on GuardDuty's 0-10 and 1.5 on a
+ * whole scale are as if the event carried no severity: the record gets
+ * the default soc.severity, and the event is not rejected for it).
+ * With out NULL, only the check.
+ */
+int ing_vendor_sev(struct ing_val *out, const struct ing_val *v, double lo,
+    double hi, int whole, double *d);
 
 /* ATT&CK: add a technique id ("T1059.001") with its name, and its
  * tactics from the built-in table; unknown ids are kept without names.

@@ -277,6 +277,35 @@ ing_set_severity(struct ing_val *out, int sev)
 	ing_set_int(out, "soc.severity", sev);
 }
 
+int
+ing_vendor_sev(struct ing_val *out, const struct ing_val *v, double lo,
+    double hi, int whole, double *d)
+{
+	int64_t iv;
+	double x;
+
+	if (jv_is_number(v))
+		x = jv_number_value(v);
+	else if (jv_is_string(v))
+		switch (numstr(jv_string_value(v), &iv, &x)) {
+		case 1:
+			x = (double)iv;
+			break;
+		case 2:
+			break;
+		default:
+			return -1;
+		}
+	else
+		return -1;
+	if (!isfinite(x) || x < lo || x > hi || (whole && x != floor(x)))
+		return -1;
+	if (out)
+		ing_set_n(out, "event.severity", v);
+	*d = x;
+	return 0;
+}
+
 /* --- ATT&CK ---------------------------------------------------------- */
 
 static int
