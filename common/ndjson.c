@@ -237,6 +237,7 @@ fill(struct soc_reader *r)
 	if (r->start > 0 && (r->start == r->end || r->cap - r->end < IN_CHUNK)) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
+		r->base += r->start;
 		r->start = 0;
 	}
 	if (r->cap - r->end < IN_CHUNK) {
@@ -249,6 +250,12 @@ fill(struct soc_reader *r)
 			r->buf = soc_xrealloc(r->buf, ncap);
 			r->cap = ncap;
 		}
+	}
+	if (r->source) {
+		n = r->source(r->source_arg, r->buf + r->end, r->cap - r->end);
+		if (n > 0)
+			r->end += (size_t)n;
+		return n;
 	}
 	if (r->flush) {
 		struct pollfd pfd = { r->fd, POLLIN, 0 };
@@ -351,7 +358,7 @@ soc_reader_line(struct soc_reader *r)
 		}
 		if (!nl) {
 			/* End of input: a last line without a newline. */
-			if (r->start == r->end)
+			if (r->start == r->end || r->hold_partial)
 				return 0;
 			len = r->end - r->start;
 			r->line = r->buf + r->start;
@@ -363,6 +370,7 @@ soc_reader_line(struct soc_reader *r)
 		}
 		r->lineno++;
 		r->nlines++;
+		r->line_off = r->base + (size_t)(r->line - r->buf);
 		if (len > 0 && r->line[len - 1] == '\r')
 			len--;
 		if (len > r->max_line) {
@@ -395,7 +403,15 @@ soc_reader_ready(const struct soc_reader *r)
 		return 1;
 	if (r->eof)
 		return 0;
+	if (r->source)
+		return r->source_ready ? r->source_ready(r->source_arg) : 1;
 	return poll(&p, 1, 0) > 0;
+}
+
+unsigned long long
+soc_reader_offset(const struct soc_reader *r)
+{
+	return r->base + r->start;
 }
 
 int

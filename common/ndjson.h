@@ -22,6 +22,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "err.h"
@@ -82,7 +83,26 @@ struct soc_reader {
 	/* The line last returned. */
 	const char *line;
 	size_t len;
+	/*
+	 * Optional: where the bytes come from instead of read(2) on fd
+	 * (soc-ingest's --follow and --resume).  source returns as read(2)
+	 * and may wait; it flushes what must be seen before it waits, as
+	 * the reader does before a read(2) that may block.  source_ready
+	 * says whether it has bytes at once (soc_reader_ready).
+	 */
+	ssize_t (*source)(void *arg, char *buf, size_t n);
+	int (*source_ready)(void *arg);
+	void *source_arg;
+	/* A last line without its newline at the end of the input is left
+	 * unread (a writer may be in the middle of it): --resume. */
+	int hold_partial;
+	unsigned long long base;	/* stream offset of buf[0] */
+	unsigned long long line_off;	/* where the line last returned starts */
 };
+
+/* The stream offset (bytes from the start of the input) just past the
+ * line last returned or skipped: where reading would resume. */
+unsigned long long soc_reader_offset(const struct soc_reader *r);
 
 /* Open path ("-" or NULL for stdin).  Returns 0, or -1 with errno set. */
 int soc_reader_open(struct soc_reader *r, const char *path, size_t max_line,

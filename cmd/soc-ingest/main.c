@@ -34,6 +34,8 @@
 #include "clock.h"
 #include "doc.h"
 #include "drive.h"
+#include "resume.h"
+#include "state.h"
 #include "err.h"
 #include "ingest.h"
 #include "ndjson.h"
@@ -41,8 +43,17 @@
 
 #define DOC_FACTOR 64		/* a multi-line document: 64 lines' cap */
 #define FOLLOW_POLL_NS 200000000L
+#define SAVE_EVERY ((uint64_t)1 << 22)	/* --resume: save each 4 MiB read */
 
-enum { OPT_MAP = 0x200, OPT_KEEP, OPT_FOLLOW, OPT_LIST, OPT_STATS };
+enum { OPT_MAP = 0x200, OPT_KEEP, OPT_FOLLOW, OPT_LIST, OPT_STATS, OPT_RESUME,
+    OPT_NO_RESUME };
+
+struct seg {
+	uint64_t dev, ino;
+	uint64_t stream;	/* where it starts in the stream */
+	uint64_t file_off;	/* ... and in its file */
+	int fd;			/* its file, for the digest of a position */
+};
 
 static struct {
 	const struct ing_format *force;	/* -f; NULL for auto */
@@ -53,6 +64,26 @@ static struct {
 	struct soc_buf raw;
 	struct ing_doc doc;
 	int refeed;	/* reading again the lines of a broken document */
+	int replay;	/* reading again silently (resume.c's state) */
+	uint64_t line_off;	/* stream offset of the line being read */
+	uint64_t doc_off;	/* ... and of the open document's first */
+	/* The FILE being followed or resumed (in_open). */
+	struct {
+		const char *path;
+		int follow, resume;
+		int fd;			/* the file read now; -1 none yet */
+		int next_fd;		/* the file at the path, after a rotated
+					 * one's rest (ing_resume_rotated) */
+		uint64_t off;		/* its offset read to */
+		uint64_t stream;	/* bytes handed to the reader */
+		char lastch;
+		struct seg cur, prev;
+		struct soc_reader *r;
+		struct ing_resume rs;
+		uint64_t saved_at;	/* stream offset of the last save */
+		int save_err;
+		uint64_t limit, replayed;	/* replay() */
+	} in;
 	size_t max_line;
 	/* For --stats: lines read, blank lines, header and comment lines of
 	 * a format, and lists that held no event ([], {"Records":[]}). */
@@ -73,7 +104,8 @@ usage(int status)
 
 	fprintf(fp,
 	    "usage: soc-ingest [-f FORMAT] [--map FILE] [--keep-original] [--rejects FILE]\n"
-	    "                  [--follow] [--max-line BYTES] [--stats] [FILE ...]\n"
+	    "                  [--follow] [--resume | --no-resume] [--state DIR]\n"
+	    "                  [--max-line BYTES] [--stats] [FILE ...]\n"
 	    "       soc-ingest --list-formats\n"
 	    "       soc-ingest -h | --help | -V | --version\n");
 	if (status == 0)
@@ -194,6 +226,8 @@ finish_event(int rc, struct ing_val *rec, const struct ing_format *f,
 {
 	if (rc == ING_HEADER)
 		g.nheaders++;
+	else if (g.replay)
+		return;
 	else if (rc == 0)
 		ing_write(rec, f, line, raw, rawlen);
 	else
@@ -537,8 +571,10 @@ one_line(const char *line, size_t len, unsigned long lineno)
 		json_value(v, lineno, line, len, 1);
 		return;
 	}
-	if (cut && !g.refeed && ing_doc_start(&g.doc, line, len, lineno))
+	if (cut && !g.refeed && ing_doc_start(&g.doc, line, len, lineno)) {
+		g.doc_off = g.line_off;
 		return;
+	}
 	if (text_claims(line, len)) {
 		text_line(line, len, lineno);
 		return;
@@ -548,6 +584,335 @@ one_line(const char *line, size_t len, unsigned long lineno)
 	    why, (size_t)(p - line) + off + 1);
 }
 
+/* --- files read by soc-ingest itself: --follow, --resume ---------------- */
+
+/*
+ * A FILE is read through the reader's source (g.in) rather than by the
+ * reader alone when it is followed or resumed, so that soc-ingest knows
+ * which file and offset every byte of the stream came from: a stretch of
+ * the stream (a segment) starts at each file opened (the first, a rotated
+ * one, a truncated one read again), and the offset of a line is its
+ * segment's file offset plus its distance into the segment.
+ */
+
+static void
+nap(void)
+{
+	struct timespec ts = { 0, FOLLOW_POLL_NS };
+
+	nanosleep(&ts, NULL);
+}
+
+static void
+seg_close(struct seg *s)
+{
+	if (s->fd >= 0 && s->fd != g.in.cur.fd)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* The file in g.in.fd starts a segment at file offset off. */
+static void
+seg_start(uint64_t off)
+{
+	struct stat st;
+
+	if (g.in.prev.fd != g.in.cur.fd)
+		seg_close(&g.in.prev);
+	g.in.prev = g.in.cur;
+	memset(&st, 0, sizeof st);
+	fstat(g.in.fd, &st);
+	g.in.cur.dev = (uint64_t)st.st_dev;
+	g.in.cur.ino = (uint64_t)st.st_ino;
+	g.in.cur.stream = g.in.stream;
+	g.in.cur.file_off = off;
+	g.in.cur.fd = g.in.fd;
+	g.in.off = off;
+}
+
+/* The position to resume at: past every line whose records are written,
+ * before an open document.  -1 when its file is gone. */
+static int
+position(struct ing_pos *p, int *fd)
+{
+	uint64_t c = g.doc.active ? g.doc_off : soc_reader_offset(g.in.r);
+	const struct seg *s = c >= g.in.cur.stream ? &g.in.cur :
+	    c >= g.in.prev.stream ? &g.in.prev : NULL;
+
+	if (!s || s->fd < 0)
+		return -1;
+	memset(p, 0, sizeof *p);
+	p->dev = s->dev;
+	p->ino = s->ino;
+	p->off = s->file_off + (c - s->stream);
+	p->line = g.doc.active ? g.doc.line - 1 : g.in.r->lineno;
+	p->state = g.ctx.state_owner != NULL;
+	*fd = s->fd;
+	return 0;
+}
+
+/* Write what the lines read so far made, then keep the position. */
+static void
+save_position(void)
+{
+	struct ing_pos p;
+	int fd;
+
+	if (!g.in.resume || g.replay)
+		return;
+	soc_out_flush(&g.out);
+	if (g.out.failed || position(&p, &fd) < 0)
+		return;
+	if (p.dev == g.in.rs.saved.dev && p.ino == g.in.rs.saved.ino &&
+	    p.off == g.in.rs.saved.off && g.in.rs.have)
+		return;
+	if (ing_resume_save(&g.in.rs, fd, &p) < 0)
+		g.in.save_err = 1;
+	g.in.saved_at = soc_reader_offset(g.in.r);
+}
+
+/* Nothing more to read yet (--follow): show what there is, then wait. */
+static void
+wait_more(void)
+{
+	soc_out_flush(&g.out);
+	save_position();
+	nap();
+}
+
+/*
+ * The reader's source: the file's bytes, and with --follow, like
+ * tail -F, the bytes it grows by; a new inode at the path (rotation) is
+ * opened once the old file is drained, a file that shrank (truncation)
+ * is read from its start, and a last line without its newline ends at
+ * the switch.
+ */
+static ssize_t
+in_read(void *arg, char *buf, size_t n)
+{
+	struct stat st, pst;
+
+	(void)arg;
+	for (;;) {
+		ssize_t k;
+
+		if (g.in.fd < 0) {
+			g.in.fd = open(g.in.path, O_RDONLY | O_CLOEXEC);
+			if (g.in.fd < 0) {
+				wait_more();
+				continue;
+			}
+			seg_start(0);
+		}
+		k = read(g.in.fd, buf, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0 && g.in.next_fd >= 0) {
+			/* the rest of a rotated file is read: now the new */
+			if (g.in.lastch != '\n') {
+				g.in.lastch = '\n';
+				buf[0] = '\n';
+				g.in.stream++;
+				return 1;
+			}
+			g.in.fd = g.in.next_fd;
+			g.in.next_fd = -1;
+			seg_start(0);
+			continue;
+		}
+		if (k > 0 || !g.in.follow) {
+			g.in.off += (uint64_t)k;
+			g.in.stream += (uint64_t)k;
+			if (k > 0)
+				g.in.lastch = buf[k - 1];
+			return k;
+		}
+		if (fstat(g.in.fd, &st) < 0)
+			return -1;
+		if (stat(g.in.path, &pst) == 0 && (st.st_ino != pst.st_ino ||
+		    st.st_dev != pst.st_dev)) {
+			/* rotated: drained, so on to the new file */
+		} else if ((uint64_t)st.st_size < g.in.off) {
+			/* truncated */
+		} else {
+			wait_more();
+			continue;
+		}
+		if (g.in.lastch != '\n') {
+			g.in.lastch = '\n';
+			buf[0] = '\n';
+			g.in.stream++;
+			return 1;
+		}
+		if ((uint64_t)st.st_size < g.in.off &&
+		    pst.st_ino == st.st_ino && pst.st_dev == st.st_dev) {
+			if (lseek(g.in.fd, 0, SEEK_SET) < 0)
+				return -1;
+			seg_start(0);
+		} else {
+			g.in.fd = -1;	/* kept open as cur's, for positions */
+			if (g.in.prev.fd != g.in.cur.fd)
+				seg_close(&g.in.prev);
+		}
+	}
+}
+
+static int
+in_ready(void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	return g.in.fd >= 0 && fstat(g.in.fd, &st) == 0 &&
+	    (uint64_t)st.st_size > g.in.off;
+}
+
+/*
+ * Open path for --follow or --resume into the reader r: from the saved
+ * position when it still holds (resume.h), else from the start.  -1 with
+ * errno when it cannot be opened (a followed file may not exist yet).
+ */
+static int
+in_open(struct soc_reader *r, const char *path, int follow, int resume,
+    const char *statedir)
+{
+	const char *why;
+	char *old;
+	uint64_t start = 0;
+	int rotated, ofd;
+
+	memset(&g.in, 0, sizeof g.in);
+	g.in.next_fd = -1;
+	g.in.lastch = '\n';
+	g.in.path = path;
+	g.in.follow = follow;
+	g.in.resume = resume;
+	g.in.cur.fd = g.in.prev.fd = -1;
+	g.in.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (g.in.fd < 0 && (!follow || errno != ENOENT))
+		return -1;
+	if (resume) {
+		ing_resume_open(&g.in.rs, statedir, path);
+		if (g.in.fd >= 0) {
+			start = ing_resume_start(&g.in.rs, g.in.fd, &why,
+			    &rotated);
+			if (rotated &&
+			    (ofd = ing_resume_rotated(&g.in.rs, &old)) >= 0) {
+				soc_warn("'%s': rotated since the last run: the "
+				    "rest of '%s' is read first", path, old);
+				free(old);
+				g.in.next_fd = g.in.fd;
+				g.in.fd = ofd;
+				start = g.in.rs.saved.off;
+			} else if (why)
+				soc_warn("'%s': %s: read from its start", path,
+				    why);
+		}
+	}
+	if (start > 0 && lseek(g.in.fd, (off_t)start, SEEK_SET) < 0)
+		return -1;
+	if (g.in.fd >= 0)
+		seg_start(start);
+	if (soc_reader_open(r, "-", g.max_line, &g.out, &g.rej) < 0)
+		return -1;
+	free(r->name);
+	r->name = soc_xstrdup(path);
+	r->fd = -1;
+	r->source = in_read;
+	r->source_ready = in_ready;
+	r->hold_partial = resume && !follow;
+	if (start > 0)
+		r->lineno = (unsigned long)g.in.rs.saved.line;
+	g.in.r = r;
+	return 0;
+}
+
+/* The source of a replay: the file's first g.in.limit bytes. */
+static ssize_t
+replay_read(void *arg, char *buf, size_t n)
+{
+	int fd = *(int *)arg;
+	ssize_t k;
+
+	if (g.in.replayed >= g.in.limit)
+		return 0;
+	if (n > g.in.limit - g.in.replayed)
+		n = (size_t)(g.in.limit - g.in.replayed);
+	do
+		k = read(fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	if (k > 0)
+		g.in.replayed += (uint64_t)k;
+	return k;
+}
+
+/*
+ * Resuming where a format held per-input state (a Zeek #fields header, a
+ * CSV header row): the lines before the position are read again, with
+ * neither records nor rejects, to restore it.
+ */
+static void
+replay(struct soc_reader *r)
+{
+	struct soc_rejects keep = g.rej;
+	unsigned long long nh = g.nheaders, ne = g.nempty;
+	struct soc_reader rr;
+	struct stat st;
+	int fd;
+
+	if (!g.in.resume || !g.in.rs.saved.state || g.in.cur.file_off == 0 ||
+	    g.in.cur.file_off != g.in.rs.saved.off)
+		return;
+	fd = open(g.in.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != g.in.cur.ino ||
+	    (uint64_t)st.st_dev != g.in.cur.dev) {
+		close(fd);
+		return;
+	}
+	memset(&g.rej, 0, sizeof g.rej);
+	g.rej.quiet = 1;
+	g.replay = 1;
+	g.in.limit = g.in.cur.file_off;
+	g.in.replayed = 0;
+	soc_reader_open(&rr, "-", g.max_line, NULL, &g.rej);
+	rr.fd = -1;
+	rr.source = replay_read;
+	rr.source_arg = &fd;
+	free(rr.name);
+	rr.name = r->name;
+	while (soc_reader_line(&rr) == 1)
+		one_line(rr.line, rr.len, rr.lineno);
+	g.doc.active = 0;
+	rr.name = NULL;
+	soc_reader_close(&rr);
+	close(fd);
+	g.replay = 0;
+	g.rej = keep;
+	g.nheaders = nh;
+	g.nempty = ne;
+}
+
+static void
+in_close(void)
+{
+	seg_close(&g.in.prev);
+	if (g.in.cur.fd >= 0)
+		close(g.in.cur.fd);
+	if (g.in.fd >= 0 && g.in.fd != g.in.cur.fd)
+		close(g.in.fd);
+	if (g.in.next_fd >= 0)
+		close(g.in.next_fd);
+	if (g.in.resume)
+		ing_resume_close(&g.in.rs);
+	memset(&g.in, 0, sizeof g.in);
+}
+
+/* --- reading an input ------------------------------------------------ */
+
 /* Read one input to its end; -1 on a read error. */
 static int
 read_input(struct soc_reader *r)
@@ -555,6 +920,8 @@ read_input(struct soc_reader *r)
 	char why[160];
 	int rc;
 
+	if (r == g.in.r)
+		replay(r);
 	for (;;) {
 		/*
 		 * An opening line and a record on its own (a writer killed
@@ -568,125 +935,22 @@ read_input(struct soc_reader *r)
 		}
 		if ((rc = soc_reader_line(r)) != 1)
 			break;
+		g.line_off = r->line_off;
 		one_line(r->line, r->len, r->lineno);
+		if (g.in.resume && r == g.in.r &&
+		    soc_reader_offset(r) - g.in.saved_at >= SAVE_EVERY)
+			save_position();
 	}
 	if (g.doc.active) {
 		snprintf(why, sizeof why, "JSON document cut short at the end "
 		    "of input (%lu lines)", g.doc.nlines);
 		doc_break(why);
 	}
+	if (r == g.in.r && rc == 0)
+		save_position();
 	state_end();
 	g.last = NULL;
 	return rc < 0 ? -1 : 0;
-}
-
-/* --- --follow -------------------------------------------------------- */
-
-static void
-nap(void)
-{
-	struct timespec ts = { 0, FOLLOW_POLL_NS };
-
-	nanosleep(&ts, NULL);
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/*
- * The follower (a child process): copy path to fd as it grows, like
- * tail -F.  A new inode at the path (rotation) is opened once the old
- * file is drained; a file that shrank (truncation) is read from its start.
- * Ends when the reader goes away.
- */
-static _Noreturn void
-follower(const char *path, int fd)
-{
-	char buf[65536];
-	int in = -1;
-	struct stat st, pst;
-	off_t off = 0;
-	char lastch = '\n';
-
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	for (;;) {
-		ssize_t n;
-
-		if (in < 0) {
-			in = open(path, O_RDONLY | O_CLOEXEC);
-			if (in < 0) {
-				nap();
-				continue;
-			}
-			off = 0;
-		}
-		n = read(in, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n > 0) {
-			if (write_all(fd, buf, (size_t)n) < 0)
-				_exit(0);
-			off += n;
-			lastch = buf[n - 1];
-			continue;
-		}
-		/* At the end: rotated, truncated, or just not grown yet? */
-		if (fstat(in, &st) == 0 && stat(path, &pst) == 0 &&
-		    (st.st_ino != pst.st_ino || st.st_dev != pst.st_dev)) {
-			close(in);
-			in = -1;
-		} else if (fstat(in, &st) == 0 && st.st_size < off) {
-			lseek(in, 0, SEEK_SET);
-			off = 0;
-		} else {
-			nap();
-			continue;
-		}
-		/* A last line without its newline ends at the switch. */
-		if (lastch != '\n') {
-			if (write_all(fd, "\n", 1) < 0)
-				_exit(0);
-			lastch = '\n';
-		}
-	}
-}
-
-/* Start the follower and read its pipe as stdin. */
-static void
-follow_open(const char *path)
-{
-	int pfd[2];
-	pid_t pid;
-
-	if (access(path, R_OK) < 0 && errno != ENOENT)
-		soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
-	if (pipe(pfd) < 0)
-		soc_die_errno(SOC_EX_SOFTWARE, "pipe");
-	pid = fork();
-	if (pid < 0)
-		soc_die_errno(SOC_EX_SOFTWARE, "fork");
-	if (pid == 0) {
-		close(pfd[0]);
-		follower(path, pfd[1]);
-	}
-	close(pfd[1]);
-	if (dup2(pfd[0], 0) < 0)
-		soc_die_errno(SOC_EX_SOFTWARE, "dup2");
-	close(pfd[0]);
 }
 
 /* --- main ------------------------------------------------------------ */
@@ -731,11 +995,15 @@ main(int argc, char **argv)
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "list-formats", no_argument, NULL, OPT_LIST },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "resume", no_argument, NULL, OPT_RESUME },
+		{ "no-resume", no_argument, NULL, OPT_NO_RESUME },
 		SOC_OPT_LONG
 	};
 	struct soc_opts o;
 	const char *map = NULL;
-	int c, follow = 0, stats = 0, read_err = 0, open_err = 0, rc, i;
+	int c, follow = 0, stats = 0, resume = -1, read_err = 0, open_err = 0;
+	int rc, i;
+	char *statedir = NULL;
 
 	soc_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
@@ -764,6 +1032,12 @@ main(int argc, char **argv)
 		case OPT_STATS:
 			stats = 1;
 			break;
+		case OPT_RESUME:
+			resume = 1;
+			break;
+		case OPT_NO_RESUME:
+			resume = 0;
+			break;
 		default:
 			if (!soc_opt_common(c, optarg, &o, usage))
 				usage(SOC_EX_USAGE);
@@ -775,6 +1049,18 @@ main(int argc, char **argv)
 		soc_warn("--follow follows one FILE");
 		usage(SOC_EX_USAGE);
 	}
+	/* A position is kept per FILE: on with --follow unless --no-resume. */
+	if (resume == 1) {
+		for (i = 0; i < argc && strcmp(argv[i], "-") != 0; i++)
+			;
+		if (argc == 0 || i < argc) {
+			soc_warn("--resume reads FILEs, not the standard input");
+			usage(SOC_EX_USAGE);
+		}
+	} else if (resume < 0)
+		resume = follow;
+	if (resume && argc > 0)
+		statedir = soc_state_dir(o.state);
 
 	g.max_line = o.max_line ? o.max_line : SOC_MAX_LINE_DEFAULT;
 	g.ctx.now = soc_clock_now();
@@ -798,13 +1084,13 @@ main(int argc, char **argv)
 		const char *path = argc ? argv[i] : "-";
 		struct soc_reader r;
 
-		if (follow && strcmp(path, "-") != 0) {
-			follow_open(path);
-			if (soc_reader_open(&r, "-", g.max_line, &g.out,
-			    &g.rej) < 0)
-				soc_die_errno(SOC_EX_NOINPUT, "cannot read stdin");
-			free(r.name);
-			r.name = soc_xstrdup(path);
+		if ((follow || resume) && strcmp(path, "-") != 0) {
+			if (in_open(&r, path, follow, resume, statedir) < 0) {
+				soc_warn_errno("cannot open '%s'", path);
+				open_err = 1;
+				in_close();
+				continue;
+			}
 		} else if (soc_reader_open(&r, path, g.max_line, &g.out,
 		    &g.rej) < 0) {
 			soc_warn_errno("cannot open '%s'", path);
@@ -814,11 +1100,15 @@ main(int argc, char **argv)
 		g.ctx.file = r.name;
 		if (read_input(&r) < 0)
 			read_err = 1;
+		if (g.in.save_err)
+			read_err = 1;
 		g.nlines += r.nlines;
 		g.nblank += r.nblank;
 		soc_reader_close(&r);
 		g.ctx.file = NULL;
+		in_close();
 	}
+	free(statedir);
 
 	soc_buf_release(&g.raw);
 	ing_doc_release(&g.doc);
