@@ -21,11 +21,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -661,6 +659,7 @@ save_position(void)
 	if (!g.in.resume || g.replay)
 		return;
 	soc_out_flush(&g.out);
+	g.in.saved_at = soc_reader_offset(g.in.r);
 	if (g.out.failed || position(&p, &fd) < 0)
 		return;
 	if (p.dev == g.in.rs.saved.dev && p.ino == g.in.rs.saved.ino &&
@@ -668,7 +667,6 @@ save_position(void)
 		return;
 	if (ing_resume_save(&g.in.rs, fd, &p) < 0)
 		g.in.save_err = 1;
-	g.in.saved_at = soc_reader_offset(g.in.r);
 }
 
 /* Nothing more to read yet (--follow): show what there is, then wait. */
