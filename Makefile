@@ -137,6 +137,9 @@ $(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(INGEST_CORE:%.c=$(B)/%.o) 
 $(B)/fuzz/fuzz-ingest-json: $(INGEST_CORE:%.c=$(B)/%.o)
 build/libfuzzer/fuzz-ingest-json: $(INGEST_CORE) $(wildcard cmd/soc-ingest/*.h)
 FUZZ_EXTRA_fuzz-ingest-json = $(INGEST_CORE)
+$(B)/fuzz/fuzz-ingest-doc: $(B)/cmd/soc-ingest/doc.o
+build/libfuzzer/fuzz-ingest-doc: cmd/soc-ingest/doc.c cmd/soc-ingest/doc.h
+FUZZ_EXTRA_fuzz-ingest-doc = cmd/soc-ingest/doc.c
 
 # soc-decide's built-in policy is the sample policy shipped in examples/.
 $(B)/cmd/soc-decide/policy.o: $(B)/gen/policy_default.h
