@@ -119,7 +119,8 @@ soc-ingest --follow "$T/k" >>"$T/all" 2>>"$T/kerr" &
 fpid=$!
 # The last follower reads what was appended to k after the rotation;
 # k.1 was drained by a follower before it, or is read now by --resume.
-sleep 2
+i=0
+while [ "$(wc -l <"$T/all")" -lt 300 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 kill "$fpid"; wait "$fpid" 2>/dev/null
 jq -r .flow_id "$T/all" >/dev/null 2>&1
 jq -r '.dns.question.name' "$T/all" | sort >"$T/seen"
