@@ -65,14 +65,16 @@ PROG_DIRS  = $(patsubst cmd/%/,%,$(wildcard cmd/soc-*/))
 PROGS      = $(sort $(PROG_FILES) $(PROG_DIRS))
 BINS       = $(PROGS:%=$(B)/bin/%)
 
-# The libraries each program links; a program not named links all.
+# The libraries each program links; a program not named links all, one
+# named "none" only libsoc and libm.
 LIBS_soc-ingest = jansson libsodium
 LIBS_soc-audit  = jansson libsodium
 LIBS_soc-score  = jansson sqlite3 libsodium
 LIBS_soc-decide = jansson sqlite3 libsodium
+LIBS_soc-simulate = none
 # soc-score writes its checkpoints from a second thread.
 LINK_soc-score  = -pthread
-prog_libs = $(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS))) -lm $(LINK_$(1))
+prog_libs = $(if $(filter none,$(LIBS_$(1))),,$(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS)))) -lm $(LINK_$(1))
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
