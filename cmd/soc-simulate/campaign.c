@@ -248,7 +248,8 @@ trail(struct sim_campaigns *cs, struct camp *c, int64_t ms,
 		e.error_msg = "Access Denied";
 	}
 	sim_emit_cloudtrail(&cs->b, &cs->r, ms, &e);
-	ev(cs, c, ms, SRC_CLOUDTRAIL, u ? u->name : NULL, NULL, c->aip, key);
+	ev(cs, c, ms, SRC_CLOUDTRAIL, u ? u->name : NULL, NULL, c->aip,
+	    key && *key ? key : NULL);
 }
 
 static void
@@ -331,6 +332,50 @@ ssh_in(struct sim_campaigns *cs, struct camp *c, const struct sim_host *h,
 	ev(cs, c, c->t, SRC_WAZUH, user, h->fqdn, from, NULL);
 }
 
+/* A DNS query the network sensor sees, from src to the first DNS server. */
+static void
+lookup(struct sim_campaigns *cs, struct camp *c, const char *src,
+    const char *name)
+{
+	struct sim_suricata e = { 0 };
+
+	e.type = "dns";
+	e.src = src;
+	e.dst = cs->o->hosts[cs->o->dns].ip;
+	e.dport = 53;
+	e.proto = "UDP";
+	e.rrname = name;
+	e.app = "dns";
+	suricata(cs, c, c->t, &e);
+}
+
+/* An HTTP POST the network sensor sees; with curl_alert, it trips the
+ * curl rule too. */
+static void
+upload(struct sim_campaigns *cs, struct camp *c, const char *src,
+    const char *dst, int port, const char *host, const char *url,
+    const char *ua, long long bytes, int curl_alert)
+{
+	struct sim_suricata e = { 0 };
+
+	e.type = "http";
+	if (curl_alert)
+		sim_rule(&e, RULE_CURL_UA);
+	e.src = src;
+	e.dst = dst;
+	e.dport = port;
+	e.proto = "TCP";
+	e.hostname = host;
+	e.url = url;
+	e.ua = ua;
+	e.method = "POST";
+	e.status = curl_alert ? 200 : 204;
+	e.bytes_out = bytes;
+	e.bytes_in = 300;
+	e.app = "http";
+	suricata(cs, c, c->t, &e);
+}
+
 /* --- the campaigns ------------------------------------------------------- */
 
 #define WINWORD "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE"
@@ -357,18 +402,7 @@ phish(struct sim_campaigns *cs, struct camp *c)
 
 	/* 1: the mail, the page that asked for the password, the document */
 	step(cs, c, "initial-access", "T1566.001", "phishing attachment opened");
-	{
-		struct sim_suricata e = { 0 };
-
-		e.type = "dns";
-		e.src = ws->ip;
-		e.dst = o->hosts[o->dns].ip;
-		e.dport = 53;
-		e.proto = "UDP";
-		e.rrname = c->pd;
-		e.app = "dns";
-		suricata(cs, c, c->t, &e);
-	}
+	lookup(cs, c, ws->ip, c->pd);
 	snprintf(url, sizeof url, "https://%s/auth/o365/login.php?u=%s", c->pd,
 	    u->name);
 	proxy(cs, c, soon(cs, c, 1, 3), u, ws, c->pd, c->pip, url, "GET", 900,
@@ -563,34 +597,15 @@ cikey(struct sim_campaigns *cs, struct camp *c)
 	    "build server sends its secrets out");
 	{
 		const struct sim_host *b = &o->hosts[o->build];
-		struct sim_suricata e = { 0 };
 		char url[128];
 
-		e.type = "dns";
-		e.src = b->ip;
-		e.dst = o->hosts[o->dns].ip;
-		e.dport = 53;
-		e.proto = "UDP";
-		e.rrname = c->c2d;
-		e.app = "dns";
-		suricata(cs, c, c->t, &e);
-		memset(&e, 0, sizeof e);
+		lookup(cs, c, b->ip, c->c2d);
 		snprintf(url, sizeof url, "/v1/collect?id=%u",
 		    (unsigned)sim_rng_below(&cs->r, 1000000));
-		e.type = "http";
-		e.src = b->ip;
-		e.dst = c->c2ip;
-		e.dport = 80;
-		e.proto = "TCP";
-		e.hostname = c->c2d;
-		e.url = url;
-		e.ua = "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)";
-		e.method = "POST";
-		e.status = 204;
-		e.bytes_out = 6000 + (long long)sim_rng_below(&cs->r, 4000);
-		e.bytes_in = 200;
-		e.app = "http";
-		suricata(cs, c, soon(cs, c, 0, 2), &e);
+		soon(cs, c, 0, 2);
+		upload(cs, c, b->ip, c->c2ip, 80, c->c2d, url,
+		    "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+		    6000 + (long long)sim_rng_below(&cs->r, 4000), 0);
 	}
 	gap(cs, c);
 
@@ -781,26 +796,9 @@ ssh(struct sim_campaigns *cs, struct camp *c)
 	gap(cs, c);
 
 	step(cs, c, "exfiltration", "T1048.002", "the dump sent out with curl");
-	{
-		struct sim_suricata e = { 0 };
-		char url[128];
-
-		snprintf(url, sizeof url, "/upload/%s.bin", c->xd);
-		sim_rule(&e, RULE_CURL_UA);
-		e.src = db->ip;
-		e.dst = c->xip;
-		e.dport = 443;
-		e.proto = "TCP";
-		e.hostname = c->xd;
-		e.url = url;
-		e.ua = "curl/7.88.1";
-		e.method = "POST";
-		e.status = 200;
-		e.bytes_out = 300000000 + (long long)sim_rng_below(r, 500000000);
-		e.bytes_in = 400;
-		e.app = "http";
-		suricata(cs, c, c->t, &e);
-	}
+	snprintf(cmd, sizeof cmd, "/upload/%s.bin", c->xd);
+	upload(cs, c, db->ip, c->xip, 443, c->xd, cmd, "curl/7.88.1",
+	    300000000 + (long long)sim_rng_below(r, 500000000), 1);
 }
 
 /* --- the plan ------------------------------------------------------------ */

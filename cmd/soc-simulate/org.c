@@ -108,12 +108,12 @@ static const struct server servers[] = {
 	{ "fs-01", ROLE_FILE, 1, 80, "10.0.1.20", "infra-team", "file-server" },
 	{ "mail-01", ROLE_MAIL, 0, 75, "10.0.1.25", "infra-team", "mail" },
 	{ "db-01", ROLE_DB, 0, 95, "10.0.1.30", "finance-it", "database;finance;crown-jewel" },
-	{ "hr-app-01", ROLE_APP, 0, 90, "10.0.1.35", "hr-it", "application;hr;pii;crown-jewel" },
+	{ "hr-app-01", ROLE_APP, 0, 85, "10.0.1.35", "hr-it", "application;hr;pii;crown-jewel" },
 	{ "backup-01", ROLE_BACKUP, 0, 85, "10.0.1.40", "infra-team", "backup" },
 	{ "build-01", ROLE_BUILD, 0, 70, "10.0.1.50", "platform-team", "build;ci" },
 	{ "vuln-scan-01", ROLE_SCANNER, 0, 60, "10.0.1.60", "security-team", "scanner" },
 	{ "vpn-gw-01", ROLE_VPN, 0, 80, "10.0.2.1", "infra-team", "vpn;dmz" },
-	{ "bastion-01", ROLE_BASTION, 0, 90, "10.0.2.5", "infra-team", "bastion;ssh;dmz" },
+	{ "bastion-01", ROLE_BASTION, 0, 80, "10.0.2.5", "infra-team", "bastion;ssh;dmz" },
 	{ "web-01", ROLE_WEB, 0, 60, "10.0.2.10", "web-team", "web;dmz" },
 	{ "web-02", ROLE_WEB, 0, 60, "10.0.2.11", "web-team", "web;dmz" },
 };
@@ -297,6 +297,7 @@ sim_org_build(struct sim_org *o, uint64_t seed, size_t people, int64_t start,
 		const struct dept *d;
 		size_t f = (i + seed) % 64, l = ((i / 64) * 65 + i + seed / 64) % 64;
 		char name[32], ip[16];
+		int trip;
 
 		/* Distinct for the first 4096 (65 is prime to 64), then a number. */
 		if (i < 4096)
@@ -331,13 +332,17 @@ sim_org_build(struct sim_org *o, uint64_t seed, size_t people, int64_t start,
 		if (u->cloud)
 			access_key(&r, u->key);
 		u->apps = (unsigned)sim_rng_next(&r);
-		if (days > 1 && sim_rng_chance(&r, days / 90.0 + 0.02)) {
-			u->trip_day = (int)sim_rng_below(&r, (uint64_t)days);
-			u->trip_len = (int)sim_rng_range(&r, 2, 6);
-			do
-				u->trip_country = (int)sim_rng_below(&r, NTRAVEL);
-			while (u->trip_country == u->country);
-		}
+		/* The same draws whatever the length of the run, so a run of
+		 * other days (a warm-up before an evaluation) has the same
+		 * people; a trip needs a run of two days or more. */
+		trip = sim_rng_chance(&r, days / 90.0 + 0.02);
+		u->trip_day = (int)sim_rng_below(&r, (uint64_t)days);
+		u->trip_len = (int)sim_rng_range(&r, 2, 6);
+		if (!trip || days < 2)
+			u->trip_len = 0;
+		do
+			u->trip_country = (int)sim_rng_below(&r, NTRAVEL);
+		while (u->trip_country == u->country);
 
 		snprintf(name, sizeof name, "ws-%04zu", i + 1);
 		/* 62,500 a /16 from 10.20.0.0: ten million fit below 10.181. */
