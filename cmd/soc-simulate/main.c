@@ -45,7 +45,7 @@ usage(int status)
 	fprintf(fp,
 	    "usage: soc-simulate [--seed N] [--days N] [--users N] [--rate N | --events N]\n"
 	    "                    [--campaigns N] [--start TIME] [--out DIR] [--stats]\n"
-	    "       soc-simulate --help | --version\n");
+	    "       soc-simulate -h | --help | -V | --version\n");
 	exit(status);
 }
 
@@ -118,7 +118,7 @@ main(int argc, char **argv)
 	soc_opts_init(&so);
 	if (soc_time_parse(DEFAULT_START, strlen(DEFAULT_START), &start) < 0)
 		soc_bug("bad default start");
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SEED:
 			seed = (uint64_t)number("--seed", optarg, 0, INT64_MAX);
