@@ -930,7 +930,8 @@ sim_campaigns_plan(const struct sim_org *o, uint64_t seed, int count)
 		default: ssh(cs, c); break;
 		}
 	}
-	qsort(cs->ev, cs->nev, sizeof(*cs->ev), by_time);
+	if (cs->nev)	/* --campaigns 0: no events, and qsort takes no NULL */
+		qsort(cs->ev, cs->nev, sizeof(*cs->ev), by_time);
 	return cs;
 }
 

@@ -72,6 +72,8 @@ sim_out_flush(struct sim_out *out)
 {
 	size_t i;
 
+	if (out->nev == 0)
+		return 0;	/* a quiet minute (and qsort takes no NULL) */
 	qsort(out->ev, out->nev, sizeof(*out->ev), by_time);
 	for (i = 0; i < out->nev; i++) {
 		const struct sim_ev *e = &out->ev[i];
