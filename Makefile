@@ -86,7 +86,7 @@ FUZZ_LIBFUZZER = $(FUZZ_SRC:fuzz/%.c=build/libfuzzer/%)
 
 MANS = $(wildcard man/*.1 man/*.7)
 
-.PHONY: all check bench demo eval fuzz install uninstall clean lint-man deps
+.PHONY: all check bench demo eval eval-loo fuzz install uninstall clean lint-man deps
 .SUFFIXES:
 .SECONDARY:
 
@@ -200,8 +200,13 @@ demo: all
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/demo
 
 # The triage figures on the AIT Alert Data Set (../shared/corpus).
+# Every AIT-ADS recording present, one table; eval-loo adds the
+# leave-one-out figures.
 eval: all
-	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/eval-ait
+	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/eval-table
+
+eval-loo: all
+	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/eval-table -l
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
