@@ -3,9 +3,13 @@
 # field order, --no-learn, exit codes.
 . "$(dirname "$0")/lib.sh"
 F=$FIX/score
-plan 26
+plan 33
 
 score() { jq -c '.soc.score | [.value, .disposition, [.factors[] | [.name, .points]]]' "$@"; }
+# The factors' arithmetic without the warm-up of young baselines (its
+# own tests are at the end): warmup_s 0 in every state used here.
+nowarm() { mkdir -p "$1" && echo '{"warmup_s": 0}' >"$1/score.json"; }
+nowarm "$SOC_HOME"
 
 # First seen: prior -20, rule on host +40, user from address and user on
 # host +20 each (half of 40): 60 points, 100 / (1 + e^-6) = 99.75.
@@ -89,4 +93,55 @@ check 'the reject says why' "grep -q 'notobj:1: soc is not an object' nerr"
 printf '%s\n' '{"@timestamp":"2026-01-05T00:00:00.000Z","message":"m","event":{"kind":"alert"},"rule":{"id":"r"},"host":{"name":"h"},"soc":{"kind":"alert","id":"0123456789abcdef0123456789abcdef","severity":-9223372036854775808}}' >sev
 check_exit 'soc.severity far out of range: scored, 0' 0 'soc-score --no-learn sev >s 2>serr'
 check 'no severity factor from it' 'jq -e "[.soc.score.factors[].name] | index(\"severity\") == null" s >/dev/null'
+
+# Warm-up: with empty baselines everything is new, so novelty counts
+# (held / warmup_s)^2: nothing at first (-20 + 80 - 80: value 12), all of
+# it two days (warmup_s) later.
+SOC_HOME=$T/sw1 soc-score "$F/alert-a.ndjson" >w1
+score w1 >w1.got
+cat >want <<'W'
+[12,"auto_close",[["prior",-20],["rule_entity",40],["user_source",20],["user_host",20],["warmup",-80]]]
+W
+check_same 'warm-up: a first alert on empty baselines closes' want w1.got
+sed 's/2026-01-05T10/2026-01-07T10/; s/"root"/"alice"/; s/web-1/web-2/; s/a0000000000000000000000000000001/a0000000000000000000000000000011/' \
+    "$F/alert-a.ndjson" >later
+SOC_HOME=$T/sw1 soc-score later >w2
+score w2 >w2.got
+check 'two days later novelty counts in full' \
+	'[ "$(jq -c ".[2] | map(.[0]) | index(\"warmup\")" w2.got)" = null ] && [ "$(jq -r ".[1]" w2.got)" = escalate ]'
+
+# Activity (event.kind "event") is context and behaviour: its novelty
+# counts activity_weight (a quarter) without a risky context: a flow
+# first seen, -20 + 40 - 30 = -10, value 27, auto_close; with an intel
+# match it counts in full.
+nowarm "$T/act"
+printf '%s\n' '{"@timestamp":"2026-01-05T10:00:00.000Z","event":{"kind":"event","dataset":"suricata.eve"},"observer":{"product":"Suricata"},"rule":{"id":"flow"},"host":{"name":"10.0.0.5"},"soc":{"kind":"alert","id":"e0000000000000000000000000000001"}}' >flow
+SOC_HOME=$T/act soc-score flow >f1
+score f1 >f1.got
+cat >want <<'W'
+[27,"auto_close",[["prior",-20],["rule_entity",40],["activity",-30]]]
+W
+check_same 'activity: novelty alone does not escalate' want f1.got
+check 'the activity factor says why' \
+	'jq -e ".soc.score.factors[] | select(.name == \"activity\") | .evidence | test(\"event.kind .event.\")" f1 >/dev/null'
+sed 's/"e0000000000000000000000000000001"}/"e0000000000000000000000000000002","enrich":{"intel":[{"indicator":"10.0.0.5"}],"intel_max_confidence":40}}/; s/"flow"/"flow2"/' flow >flowi
+SOC_HOME=$T/act soc-score flowi >f2
+check 'with intel the same activity escalates, undiscounted' \
+	'[ "$(jq -r ".soc.score.disposition" f2)" = escalate ] && jq -e "[.soc.score.factors[].name] | index(\"activity\") == null" f2 >/dev/null'
+
+# One event, several rules: the second alert on the host in the same
+# second joins the first escalation (monitor, soc.score.joined).
+nowarm "$T/sj"
+sed 's/"5712"/"5715"/; s/a0000000000000000000000000000001/a0000000000000000000000000000021/' "$F/alert-a.ndjson" >second
+cat "$F/alert-a.ndjson" second >pair
+SOC_HOME=$T/sj soc-score pair >j
+jq -r '[.soc.score.disposition, .soc.score.joined // "-"] | join(" ")' j >j.got
+cat >want <<'W'
+escalate -
+monitor web-1
+W
+check_same 'the same second on the same host joins the escalation' want j.got
+echo '{"warmup_s": 0, "join_s": 0}' >"$T/sj/score.json"
+SOC_HOME=$T/sj2 soc-score --config "$T/sj/score.json" pair >j2
+check 'join_s 0: each escalates' '[ "$(jq -r .soc.score.disposition j2 | sort -u)" = escalate ]'
 done_testing

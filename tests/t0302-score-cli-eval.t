@@ -16,6 +16,7 @@ check_exit 'model without a verb: 64' 64 'soc-score model'
 # unknown label).
 cat "$F/alert-a.ndjson" "$F/alert-a2.ndjson" "$F/alert-a3.ndjson" \
     "$F/intel.ndjson" >all
+mkdir -p "$SOC_HOME" && echo '{"warmup_s": 0}' >"$SOC_HOME/score.json"
 soc-score all >scored
 cat >truth <<'T'
 {"id":"a0000000000000000000000000000001","label":"malicious","step":"s1"}

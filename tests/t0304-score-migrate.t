@@ -1,15 +1,18 @@
 #!/bin/sh
 # soc-score: a score.db of the first schema (one row per baseline entry
-# and per recent alert) is upgraded and scores exactly as the program
-# that wrote it did; the new schema keeps the same state across runs;
-# max_recent prunes at the same alert.
+# and per recent alert) is upgraded and scores exactly as a database of
+# the new schema holding the same history does; the new schema keeps the
+# same state across runs; max_recent prunes at the same alert.
 #
-# The fixtures were made by soc-score before schema 2: legacy-v1.sql is
-# its database (sqlite3 .dump, plus the schema version) after scoring
-# migrate-before.ndjson; migrate-x.out and migrate-y.out are what it wrote
-# for migrate-x.ndjson, then, after learning migrate-fb.ndjson (verdicts
-# on alerts of both files), for migrate-y.ndjson; migrate-show.out is its
-# "baseline show h1" at the end.
+# legacy-v1.sql was made by soc-score before schema 2: its database
+# (sqlite3 .dump, plus the schema version) after scoring
+# migrate-before.ndjson.  migrate-x.out and migrate-y.out are what
+# soc-score writes for migrate-x.ndjson, then, after learning
+# migrate-fb.ndjson (verdicts on alerts of both files), for
+# migrate-y.ndjson (first written by the program of schema 1, taken again
+# from a new-schema database when the warm-up, the hour-of-day spread and
+# silence and joined escalations changed the scores: both paths must
+# agree); migrate-show.out is "baseline show h1" at the end.
 . "$(dirname "$0")/lib.sh"
 F=$FIX/score
 command -v python3 >/dev/null 2>&1 || skip_all 'python3 not installed'

@@ -244,6 +244,15 @@ alert_read(struct alert *a, int64_t now)
 	/* 0-100 (socpipe-record(7)); anything else is no evidence */
 	a->has_sev = rgetint(a, "soc.severity", &a->sev) == 0 &&
 	    a->sev >= 0 && a->sev <= 100;
+	/* Activity (sign-ins, flows, DNS, files, stats: event.kind "event",
+	 * "metric", ...) is scored as context and behaviour; alerts (and
+	 * records that say nothing) as alerts. */
+	a->activity = 0;
+	if (field(a, &a->tmp, PATHS("event.kind")) &&
+	    strcmp(a->tmp.p, "alert") != 0 && strcmp(a->tmp.p, "signal") != 0) {
+		a->activity = 1;
+		snprintf(a->kind, sizeof(a->kind), "%s", a->tmp.p);
+	}
 
 	soc_buf_reset(&a->rulekey);
 	CAT(&a->rulekey, "r" SEP, a->product.p, "/", a->rule.p);
@@ -357,6 +366,7 @@ struct factors {
 	double sum;		/* of the rounded points */
 	double anomaly;		/* positive behavioural points */
 	const char *guard;
+	const char *risky;	/* a context that makes activity count: why */
 	struct soc_buf *ev;	/* the evidence text (score_state's) */
 	struct soc_buf *tmp;
 };
@@ -583,8 +593,8 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 	const struct score_params *p = &s->p;
 	struct soc_baseline_entry *e, *r;
 	char what[512], when[64];
-	double c, pts, fast, slow, expect, ratio;
-	int k, h = 0, hour_new = 0;
+	double c, pts, fast, slow, expect, ratio, spread = 0, silent = 0;
+	int k, h = 0, hour_new = 0, hours = 0;
 	unsigned tot = 0;
 
 	/* Hour of day of the rule on its entity, once the pair has history:
@@ -597,6 +607,23 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 		hour_new = e && (double)(a->ts - e->first) >=
 		    p->hour_warmup_s * 1000 && tot >= p->hour_min &&
 		    soc_baseline_hod_near(e, h) == 0;
+		/* A pair that fires at many hours (a periodic job drifting
+		 * round the clock) is not new at one more: the hours it was
+		 * seen at take their share off the points and give back its
+		 * familiarity. */
+		if (hour_new) {
+			for (k = 0; k < 24; k++)
+				hours += e->hod[k] != 0;
+			spread = p->hour_spread * hours / 24.0;
+			/* A pair firing all day keeps finding new hours; one
+			 * that was silent and wakes at a new hour is what
+			 * changed.  Its silence scales the points, up to
+			 * hour_quiet_s. */
+			silent = (double)(a->ts - e->last);
+			if (p->hour_quiet_s > 0)
+				spread = 1 - (1 - spread) * fmin(1, fmax(0,
+				    silent / (p->hour_quiet_s * 1000)));
+		}
 	}
 	for (k = 0; k < NPAIRS; k++) {
 		if (a->key[k].len == 0)
@@ -623,7 +650,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 		} else if (pts < p->familiar_floor)
 			pts = p->familiar_floor;
 		if (k == PAIR_RULE_ENTITY && hour_new && pts < 0)
-			pts = 0;
+			pts *= spread;
 		if (pts > 0)
 			f->anomaly += pts;
 		if (lround(pts) == 0)
@@ -636,13 +663,14 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 	}
 
 	if (hour_new) {
-		{
-			f->anomaly += p->hour_points;
-			factor(f, "hour_of_day", p->hour_points, "%s never fired "
-			    "between %02d:00 and %02d:59 UTC before (0 of %u "
-			    "alerts)", pair_words(PAIR_RULE_ENTITY, a, what,
-			    sizeof(what)), (h + 23) % 24, (h + 1) % 24, tot);
-		}
+		pts = p->hour_points * (1 - spread);
+		f->anomaly += pts;
+		ago(when, sizeof(when), silent);
+		factor(f, "hour_of_day", pts, "%s never fired between %02d:00 "
+		    "and %02d:59 UTC before (0 of %u alerts, seen in %d of 24 "
+		    "hours) and was silent for %s", pair_words(PAIR_RULE_ENTITY,
+		    a, what, sizeof(what)), (h + 23) % 24, (h + 1) % 24, tot,
+		    hours, when);
 	}
 
 	/* Hour of week of the host and the user (long profiles). */
@@ -704,6 +732,7 @@ context(struct score_state *s, struct alert *a, struct factors *f)
 		    "match on %s, confidence %lld", t->p, (long long)n);
 		if (n >= p->guard_intel && !f->guard)
 			f->guard = "intel_match";
+		f->risky = "intel";
 	}
 	/* A criticality counts only for a known asset: soc-enrich writes
 	 * asset_criticality 0 with an empty assets list when it knows none. */
@@ -715,6 +744,8 @@ context(struct score_state *s, struct alert *a, struct factors *f)
 		    "asset %s has criticality %lld of 100", t->p, (long long)n);
 		if (n >= p->guard_asset && !f->guard)
 			f->guard = "critical_asset";
+		if (n > 50)
+			f->risky = "asset";
 	}
 	priv = rget(a, "soc.enrich.privileged", &v) == SOC_JSON_TRUE;
 	if (priv) {
@@ -723,6 +754,7 @@ context(struct score_state *s, struct alert *a, struct factors *f)
 			soc_buf_addstr(t, "the account");
 		factor(f, "identity", p->privileged_points, "account %s is "
 		    "privileged", t->p);
+		f->risky = "identity";
 	}
 	if (rget(a, "soc.enrich.prior.0", &v) == SOC_JSON_OBJECT &&
 	    field(a, t, PATHS("soc.enrich.prior.0.verdict"))) {
@@ -731,6 +763,8 @@ context(struct score_state *s, struct alert *a, struct factors *f)
 		int good = strcmp(t->p, "false_positive") == 0 ||
 		    strcmp(t->p, "benign") == 0;
 
+		if (bad)
+			f->risky = "prior_verdict";
 		if (bad || good)
 			factor(f, "prior_verdict", bad ? p->prior_points :
 			    -p->prior_points / 2, "an earlier incident with "
@@ -741,11 +775,82 @@ context(struct score_state *s, struct alert *a, struct factors *f)
 	    strcmp(t->p, "malicious") == 0) {
 		n = 50;
 		rgetint(a, "soc.enrich.lookups.0.score", &n);
+		f->risky = "lookup";
 		factor(f, "lookup", (double)n * p->lookup_weight, "a remote "
 		    "lookup judged an observable malicious (score %lld)",
 		    (long long)n);
 	}
 	(void)priv;
+}
+
+/* The organisation's entry ("o" key): when the baselines began (first)
+ * and how many alerts they hold.  A state written before it existed
+ * gets one that begins at its oldest entry, so an upgrade does not start
+ * the warm-up again.  NULL while the baselines are empty. */
+static int
+oldest(struct soc_baseline_entry *e, void *arg)
+{
+	int64_t *t = arg;
+
+	if (e->total > 0 && e->first < *t)
+		*t = e->first;
+	return 0;
+}
+
+static struct soc_baseline_entry *
+org(struct score_state *s, struct soc_baseline_key *k)
+{
+	struct soc_baseline_entry *o;
+	int64_t t = INT64_MAX;
+
+	soc_baseline_key(k, "o" SEP, 2);
+	if ((o = soc_baseline_get_key(&s->bl, k)) || s->bl.n == 0)
+		return o;
+	soc_baseline_each(&s->bl, oldest, &t);
+	if (t == INT64_MAX)
+		return NULL;
+	o = soc_baseline_touch_key(&s->bl, k, t, 1, 0);
+	return o;
+}
+
+/* What the behavioural points are worth: little while the baselines are
+ * young (everything is new on the first day, so novelty says nothing),
+ * and little on activity (flows, DNS, sign-ins) unless its context is
+ * risky.  Each discount is a factor of its own, with its reason. */
+static void
+temper(struct score_state *s, struct alert *a, struct factors *f)
+{
+	const struct score_params *p = &s->p;
+	struct soc_baseline_entry *o;
+	struct soc_baseline_key ok;
+	char held[64], need[64];
+	double span = 0, m = 1, pts;
+
+	if (f->anomaly <= 0)
+		return;
+	o = org(s, &ok);
+	if (o && a->ts > o->first)
+		span = (double)(a->ts - o->first);
+	if (p->warmup_s > 0 && span < p->warmup_s * 1000) {
+		m = span / (p->warmup_s * 1000);
+		m *= m;
+		pts = -(1 - m) * f->anomaly;
+		ago(held, sizeof(held), span);
+		ago(need, sizeof(need), p->warmup_s * 1000);
+		factor(f, "warmup", pts, "the baselines hold %s of history of "
+		    "the %s they need: novelty counts %.0f%%", held, need,
+		    100 * m);
+		f->anomaly *= m;
+	}
+	if (a->activity && !f->risky && p->activity_weight < 1) {
+		pts = -(1 - p->activity_weight) * f->anomaly;
+		factor(f, "activity", pts, "an activity record (event.kind "
+		    "'%s'), not an alert: its novelty counts %.0f%% without "
+		    "a risky context (intel, a critical asset, a privileged "
+		    "account, a bad verdict)", a->kind,
+		    100 * p->activity_weight);
+		f->anomaly *= p->activity_weight;
+	}
 }
 
 static void
@@ -813,6 +918,7 @@ learned(struct score_state *s, struct alert *a, struct factors *f)
 static void
 update(struct score_state *s, struct alert *a)
 {
+	struct soc_baseline_key ok;
 	int k;
 
 	soc_baseline_touch_key(&s->bl, &a->bk[BK_RULE], a->ts, 1, 0);
@@ -823,6 +929,43 @@ update(struct score_state *s, struct alert *a)
 		soc_baseline_touch_key(&s->bl, &a->bk[BK_HOST], a->ts, 1, 1);
 	if (a->user.len)
 		soc_baseline_touch_key(&s->bl, &a->bk[BK_USER], a->ts, 1, 1);
+	org(s, &ok);
+	soc_baseline_touch_key(&s->bl, &ok, a->ts, 1, 0);
+}
+
+/* One event often trips several detectors at once (a log-in: the sshd,
+ * PAM, audit and sudo rules), and a person opens it once: an alert that
+ * would escalate on an entity that had an alert escalated less than
+ * join_s seconds before or after joins that escalation instead (monitor,
+ * with soc.score.joined naming the entity).  A guardrail's escalation
+ * stands.  Escalations are remembered per entity in the baselines
+ * ("x" keys), so a stream split over runs joins the same way.  Returns
+ * the entity joined, or NULL. */
+static const char *
+join(struct score_state *s, struct alert *a, const char **disp, int guard,
+    int upd)
+{
+	const struct soc_buf *ent = entity(a);
+	struct soc_baseline_entry *e;
+	struct soc_baseline_key k;
+	struct soc_buf *key = &a->tmp;
+
+	if (strcmp(*disp, "escalate") != 0 || ent->len == 0 ||
+	    s->p.join_s <= 0)
+		return NULL;
+	soc_buf_reset(key);
+	if (CAT(key, "x" SEP, ent->p) < 0)
+		return NULL;
+	soc_baseline_key(&k, key->p, key->len);
+	e = soc_baseline_get_key(&s->bl, &k);
+	if (!guard && e && e->total > 0 &&
+	    llabs(a->ts - e->last) < s->p.join_s * 1000) {
+		*disp = "monitor";
+		return ent->p;
+	}
+	if (upd)
+		soc_baseline_touch_key(&s->bl, &k, a->ts, 1, 0);
+	return NULL;
 }
 
 /* The confidence conf = k / 100 as soc_json_dump_real writes it, each of
@@ -848,7 +991,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	struct factors fs, *f = &fs;
 	struct soc_buf *fl = &s->val;
 	double value, conf, pr, k;
-	const char *disp, *verdict, *prio;
+	const char *disp, *verdict, *prio, *joined;
 	char num[24];
 	long v;
 	int i, rc;
@@ -863,6 +1006,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	f->nlist = f->err = 0;
 	f->sum = f->anomaly = 0;
 	f->guard = NULL;
+	f->risky = NULL;
 	f->ev = &s->ev;
 	f->tmp = &s->evtmp;
 	FACTOR_CAT(f, "prior", p->prior, "base rate: most alerts need no human");
@@ -871,6 +1015,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 			soc_baseline_prefetch_entry(&s->bl, &a->bk[i]);
 	context(s, a, f);
 	behaviour(s, a, f);
+	temper(s, a, f);
 	learned(s, a, f);
 	if (!f->guard && f->anomaly >= p->guard_privileged_anomaly &&
 	    rget(a, "soc.enrich.privileged", &(struct soc_span){ 0 })
@@ -893,6 +1038,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	prio = v >= p->p1 ? "P1" : v >= p->p2 ? "P2" : v >= p->p3 ? "P3" : "P4";
 	if (strcmp(disp, "escalate") == 0 && strcmp(prio, "P4") == 0)
 		prio = "P3";
+	joined = join(s, a, &disp, f->guard != NULL, upd);
 	pr = value / 100.0;
 	k = floor(fmax(pr, 1 - pr) * 100 + 0.5);
 	conf = k / 100;
@@ -908,6 +1054,8 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	    soc_buf_add(out, fl->p, fl->len) < 0 ||
 	    soc_buf_addch(out, ']') < 0 ||
 	    (f->guard && CAT(out, ",\"guardrail\":\"", f->guard, "\"") < 0) ||
+	    (joined && (soc_buf_addstr(out, ",\"joined\":") < 0 ||
+	    add_text(out, joined, strlen(joined), &s->evtmp) < 0)) ||
 	    CAT(out, ",\"model\":{\"version\":", decimal(num + sizeof(num) - 1,
 	    (long long)s->model.version), "}}") < 0))
 		rc = -1;

@@ -67,6 +67,11 @@ static const struct param params[] = {
 	P(guard_intel, 80, 0, 101),
 	P(guard_asset, 90, 0, 101),
 	P(guard_privileged_anomaly, 10, 0, 1000),
+	P(warmup_s, 2 * 86400, 0, 1e9),
+	P(activity_weight, 0.25, 0, 1),
+	P(hour_spread, 1, 0, 1),
+	P(hour_quiet_s, 86400, 0, 1e9),
+	P(join_s, 1, 0, 86400),
 };
 #undef P
 #define NPARAMS (sizeof(params) / sizeof(params[0]))

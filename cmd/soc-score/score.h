@@ -36,6 +36,7 @@ struct score_params {
 	double model_bits, model_lr, model_l2, model_scale, model_cap;
 	double feedback_familiarity, learned_floor;
 	double guard_intel, guard_asset, guard_privileged_anomaly;
+	double warmup_s, activity_weight, hour_spread, hour_quiet_s, join_s;
 };
 
 void score_params_default(struct score_params *p);
@@ -69,6 +70,8 @@ struct alert {
 	    process, dst, id, tmp;
 	int has_sev;
 	int64_t sev;
+	int activity;			/* event.kind says activity, not an alert */
+	char kind[16];			/* event.kind when activity (truncated) */
 	struct soc_buf key[NPAIRS];	/* empty when a side is missing */
 	struct soc_buf rulekey;		/* "r\x1fPRODUCT/RULE" */
 	struct soc_buf hostkey, userkey;	/* "h\x1fHOST", "u\x1fUSER" */
