@@ -3,7 +3,7 @@
 # field order, --no-learn, exit codes.
 . "$(dirname "$0")/lib.sh"
 F=$FIX/score
-plan 33
+plan 34
 
 score() { jq -c '.soc.score | [.value, .disposition, [.factors[] | [.name, .points]]]' "$@"; }
 # The factors' arithmetic without the warm-up of young baselines (its
@@ -130,7 +130,8 @@ check 'with intel the same activity escalates, undiscounted' \
 	'[ "$(jq -r ".soc.score.disposition" f2)" = escalate ] && jq -e "[.soc.score.factors[].name] | index(\"activity\") == null" f2 >/dev/null'
 
 # One event, several rules: the second alert on the host in the same
-# second joins the first escalation (monitor, soc.score.joined).
+# second joins the first escalation (monitor, soc.score.joined); one
+# event seen by two sensors: the same rule in the same second elsewhere.
 nowarm "$T/sj"
 sed 's/"5712"/"5715"/; s/a0000000000000000000000000000001/a0000000000000000000000000000021/' "$F/alert-a.ndjson" >second
 cat "$F/alert-a.ndjson" second >pair
@@ -138,9 +139,15 @@ SOC_HOME=$T/sj soc-score pair >j
 jq -r '[.soc.score.disposition, .soc.score.joined // "-"] | join(" ")' j >j.got
 cat >want <<'W'
 escalate -
-monitor web-1
+monitor entity web-1
 W
 check_same 'the same second on the same host joins the escalation' want j.got
+sed 's/web-1/web-2/; s/"root"/"bob"/; s/a0000000000000000000000000000001/a0000000000000000000000000000022/' "$F/alert-a.ndjson" >other
+cat "$F/alert-a.ndjson" other >pair2
+nowarm "$T/sj3"
+SOC_HOME=$T/sj3 soc-score pair2 >j3
+check 'the same rule in the same second on another host joins too' \
+	'[ "$(sed -n 2p j3 | jq -r "[.soc.score.disposition, .soc.score.joined] | join(\" \")")" = "monitor rule sshd: brute force" ]'
 echo '{"warmup_s": 0, "join_s": 0}' >"$T/sj/score.json"
 SOC_HOME=$T/sj2 soc-score --config "$T/sj/score.json" pair >j2
 check 'join_s 0: each escalates' '[ "$(jq -r .soc.score.disposition j2 | sort -u)" = escalate ]'

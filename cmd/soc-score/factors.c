@@ -934,37 +934,53 @@ update(struct score_state *s, struct alert *a)
 }
 
 /* One event often trips several detectors at once (a log-in: the sshd,
- * PAM, audit and sudo rules), and a person opens it once: an alert that
- * would escalate on an entity that had an alert escalated less than
- * join_s seconds before or after joins that escalation instead (monitor,
- * with soc.score.joined naming the entity).  A guardrail's escalation
- * stands.  Escalations are remembered per entity in the baselines
+ * PAM, audit and sudo rules; a DNS query: the same rule on two sensors),
+ * and a person opens it once: an alert that would escalate where its
+ * entity, or its rule, had an alert escalated less than join_s seconds
+ * before or after joins that escalation instead (monitor, with
+ * soc.score.joined saying which).  A guardrail's escalation stands.
+ * Escalations are remembered per entity and per rule in the baselines
  * ("x" keys), so a stream split over runs joins the same way.  Returns
- * the entity joined, or NULL. */
+ * the words for soc.score.joined (in s->tmp), or NULL. */
 static const char *
 join(struct score_state *s, struct alert *a, const char **disp, int guard,
     int upd)
 {
 	const struct soc_buf *ent = entity(a);
 	struct soc_baseline_entry *e;
-	struct soc_baseline_key k;
+	struct soc_baseline_key k[2];
 	struct soc_buf *key = &a->tmp;
+	size_t half;
+	int i, n = 0;
 
-	if (strcmp(*disp, "escalate") != 0 || ent->len == 0 ||
-	    s->p.join_s <= 0)
+	if (strcmp(*disp, "escalate") != 0 || s->p.join_s <= 0)
 		return NULL;
+	/* both keys in one buffer: "x" SEP entity, then "x" SEP rulekey */
 	soc_buf_reset(key);
-	if (CAT(key, "x" SEP, ent->p) < 0)
+	if ((ent->len && CAT(key, "x" SEP, ent->p) < 0) ||
+	    soc_buf_addch(key, 0) < 0)
 		return NULL;
-	soc_baseline_key(&k, key->p, key->len);
-	e = soc_baseline_get_key(&s->bl, &k);
-	if (!guard && e && e->total > 0 &&
-	    llabs(a->ts - e->last) < s->p.join_s * 1000) {
+	half = key->len;
+	if (CAT(key, "x" SEP, a->rulekey.p) < 0)
+		return NULL;
+	if (ent->len)
+		soc_baseline_key(&k[n++], key->p, half - 1);
+	soc_baseline_key(&k[n++], key->p + half, key->len - half);
+	for (i = 0; i < n && !guard; i++) {
+		e = soc_baseline_get_key(&s->bl, &k[i]);
+		if (!e || e->total <= 0 ||
+		    llabs(a->ts - e->last) >= s->p.join_s * 1000)
+			continue;
 		*disp = "monitor";
-		return ent->p;
+		soc_buf_reset(&s->tmp);
+		if ((i == 0 && ent->len ? CAT(&s->tmp, "entity ", ent->p) :
+		    CAT(&s->tmp, "rule ", a->rname.p)) < 0)
+			return "?";
+		return s->tmp.p;
 	}
 	if (upd)
-		soc_baseline_touch_key(&s->bl, &k, a->ts, 1, 0);
+		for (i = 0; i < n; i++)
+			soc_baseline_touch_key(&s->bl, &k[i], a->ts, 1, 0);
 	return NULL;
 }
 
