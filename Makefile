@@ -129,16 +129,6 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
-# soc-ingest's values, JSON reader and record writer are tested and
-# fuzzed apart from the program.
-INGEST_CORE = $(addprefix cmd/soc-ingest/,rec.c parse.c write.c util.c attack.c)
-$(B)/tests/ingest_rec: $(B)/tests/unit/ingest_rec.o $(INGEST_CORE:%.c=$(B)/%.o) $(LIB)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
-$(B)/fuzz/fuzz-ingest-json: $(INGEST_CORE:%.c=$(B)/%.o)
-build/libfuzzer/fuzz-ingest-json: $(INGEST_CORE) $(wildcard cmd/soc-ingest/*.h)
-FUZZ_EXTRA_fuzz-ingest-json = $(INGEST_CORE)
 $(B)/fuzz/fuzz-ingest-doc: $(B)/cmd/soc-ingest/doc.o
 build/libfuzzer/fuzz-ingest-doc: cmd/soc-ingest/doc.c cmd/soc-ingest/doc.h
 FUZZ_EXTRA_fuzz-ingest-doc = cmd/soc-ingest/doc.c
@@ -172,8 +162,6 @@ $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIB)
 	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
 
 # Fuzz targets: a replay driver (fuzz/replay.c) for make check, libFuzzer for make fuzz.
-# (A target of more than libsoc names its objects in a rule of its own
-# and its sources in FUZZ_EXTRA_<target>.)
 $(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")

@@ -1,19 +1,20 @@
 /*
- * rec.c: the record a mapper fills (ingest.h, struct ing_val).
+ * val.c: values, their arenas, setters and getters (val.h).
  *
  * A record lives for one event, so its values come from a bump arena that
- * ing_rec_reset() empties in one step: no value is ever freed alone.
+ * soc_val_arena_reset() empties in one step: no value is ever freed alone.
  * Objects are arrays of members in the order they were first set, looked
- * up by a linear scan (a record's objects have a handful of members), so
- * setting a field costs a comparison or two and a copy, not a hash, and
- * the driver dumps the tree by walking it.  Every string and key is
- * copied into the arena, valid UTF-8 (bad bytes become U+FFFD) and
- * NUL-terminated.
+ * up by a linear scan behind a Bloom word (a record's objects have a
+ * handful of members), so setting a field costs a comparison or two and a
+ * copy, not a hash, and the writer dumps the tree by walking it.  Every
+ * string and key is copied into the arena, valid UTF-8 (bad bytes become
+ * U+FFFD) and NUL-terminated.
  *
  * The semantics follow the jansson objects records were once built from:
  * setting a member that exists replaces its value in place, deleting one
  * keeps the others' order.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdalign.h>
@@ -23,8 +24,9 @@
 #include <string.h>
 
 #include "err.h"
-#include "ingest.h"
 #include "utf8.h"
+#include "val.h"
+#include "val_int.h"
 
 #define KEY_MAX 128		/* longest path segment of a setter */
 #define BLOCK ((size_t)64 << 10)
@@ -40,49 +42,80 @@ struct block {
 	alignas(max_align_t) char data[];
 };
 
-struct arena {
-	char *first;		/* the process's block */
+struct soc_val_arena {
+	char *first;		/* the block kept across resets */
 	char *base;		/* the block being filled */
 	size_t top, cap;
 	struct block *extra;
+	struct soc_buf scratch;	/* the parser's decoded strings */
 };
 
-/* The record's arena (one event), the input's (one JSON value), and one
- * never emptied (configuration). */
-static struct arena ra, ia, ka;
+struct soc_val_arena *
+soc_val_arena_new(void)
+{
+	struct soc_val_arena *a = soc_xcalloc(1, sizeof *a);
 
-/* The arena new values come from: the record's, but while the driver
- * builds an input, the input's. */
-static struct arena *cur = &ra;
+	soc_buf_init(&a->scratch, (size_t)1 << 30);
+	return a;
+}
 
 static void
-arena_reset(struct arena *a)
+free_extra(struct soc_val_arena *a, struct block *upto)
 {
-	while (a->extra) {
+	while (a->extra != upto) {
 		struct block *b = a->extra;
 
 		a->extra = b->next;
 		free(b);
 	}
+}
+
+void
+soc_val_arena_reset(struct soc_val_arena *a)
+{
+	free_extra(a, NULL);
 	a->base = a->first;
 	a->cap = a->first ? BLOCK : 0;
 	a->top = 0;
 }
 
 void
-ing_rec_reset(void)
+soc_val_arena_free(struct soc_val_arena *a)
 {
-	arena_reset(&ra);
+	if (!a)
+		return;
+	free_extra(a, NULL);
+	free(a->first);
+	soc_buf_release(&a->scratch);
+	free(a);
 }
 
 void
-ing_in_reset(void)
+soc_val_arena_mark(const struct soc_val_arena *a, struct soc_val_mark *m)
 {
-	arena_reset(&ia);
+	m->base = a->base;
+	m->top = a->top;
+	m->cap = a->cap;
+	m->extra = a->extra;
+}
+
+void
+soc_val_arena_rewind(struct soc_val_arena *a, const struct soc_val_mark *m)
+{
+	free_extra(a, m->extra);
+	a->base = m->base;
+	a->top = m->top;
+	a->cap = m->cap;
+}
+
+struct soc_buf *
+soc_val_arena_scratch(struct soc_val_arena *a)
+{
+	return &a->scratch;
 }
 
 static void *
-extra_block(struct arena *a, size_t n)
+extra_block(struct soc_val_arena *a, size_t n)
 {
 	struct block *b = malloc(sizeof *b + n);
 
@@ -96,7 +129,7 @@ extra_block(struct arena *a, size_t n)
 /* What does not fit the block being filled (and, under AddressSanitizer,
  * everything). */
 static void *
-ralloc_slow(struct arena *a, size_t n, size_t sz)
+ralloc_slow(struct soc_val_arena *a, size_t n, size_t sz)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	(void)sz;
@@ -125,9 +158,8 @@ ralloc_slow(struct arena *a, size_t n, size_t sz)
 }
 
 static inline void *
-ralloc(size_t n)
+ralloc(struct soc_val_arena *a, size_t n)
 {
-	struct arena *a = cur;
 	size_t sz = (n + 15) & ~(size_t)15;
 
 #if !defined(__SANITIZE_ADDRESS__)
@@ -141,29 +173,35 @@ ralloc(size_t n)
 	return ralloc_slow(a, n, sz);
 }
 
-static struct ing_val *
-node(enum ing_type t)
+static struct soc_val *
+node(struct soc_val_arena *a, enum soc_val_type t)
 {
-	struct ing_val *v = ralloc(sizeof *v);
+	struct soc_val *v = ralloc(a, sizeof *v);
 
 	memset(v, 0, sizeof *v);
 	v->type = t;
+	v->arena = a;
 	return v;
 }
 
-struct ing_val *
-ing_new_object(void)
+struct soc_val *
+soc_val_new(struct soc_val_arena *a, enum soc_val_type t)
 {
-	return node(ING_OBJ);
+	return node(a, t);
 }
 
-struct ing_val *
-ing_new_array(void)
+struct soc_val *
+soc_val_new_object(struct soc_val_arena *a)
 {
-	return node(ING_ARR);
+	return node(a, SOC_VAL_OBJ);
 }
 
-/* A copy of s[0..n), NUL-terminated, with bad UTF-8 replaced. */
+struct soc_val *
+soc_val_new_array(struct soc_val_arena *a)
+{
+	return node(a, SOC_VAL_ARR);
+}
+
 /* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
  * ECS keys) are equal exactly when their lengths and these are. */
 static inline uint64_t
@@ -217,17 +255,17 @@ scan(const char *s, size_t n, int *plain)
 	if (n < 8) {
 		w = key8(s, n) | (0x4141414141414141ULL &
 		    ~((n ? ~0ULL >> (64 - 8 * n) : 0)));
-		if (ing_special8(w) == 0)
+		if (soc_val_special8(w) == 0)
 			return 1;
 	} else {
 		for (i = 0; i + 8 <= n; i += 8) {
 			memcpy(&w, s + i, 8);
-			if (ing_special8(w) != 0)
+			if (soc_val_special8(w) != 0)
 				break;
 		}
 		if (i + 8 > n) {
 			memcpy(&w, s + n - 8, 8);
-			if (ing_special8(w) == 0)
+			if (soc_val_special8(w) == 0)
 				return 1;
 		}
 	}
@@ -248,16 +286,17 @@ scan(const char *s, size_t n, int *plain)
 }
 
 static char *
-rcopy(const char *s, size_t n, size_t *outlen, int *plain)
+rcopy(struct soc_val_arena *a, const char *s, size_t n, size_t *outlen,
+    int *plain)
 {
 	char *p;
 
 	if (scan(s, n, plain)) {
-		p = ralloc(n + 1);
+		p = ralloc(a, n + 1);
 		memcpy(p, s, n);
 		*outlen = n;
 	} else {
-		p = ralloc(n * 3 + 1);
+		p = ralloc(a, n * 3 + 1);
 		*outlen = soc_utf8_repair(p, s, n);
 		*plain = 0;	/* (not known: the writer looks) */
 	}
@@ -265,21 +304,30 @@ rcopy(const char *s, size_t n, size_t *outlen, int *plain)
 	return p;
 }
 
-struct ing_val *
-ing_new_strn(const char *s, size_t n)
+struct soc_val *
+soc_val_new_strn(struct soc_val_arena *a, const char *s, size_t n)
 {
-	struct ing_val *v = node(ING_STR);
+	struct soc_val *v = node(a, SOC_VAL_STR);
 
-	v->u.s.p = rcopy(s, n, &v->u.s.len, &v->u.s.plain);
+	v->u.s.p = rcopy(a, s, n, &v->u.s.len, &v->u.s.plain);
 	return v;
 }
 
-struct ing_val *
-ing_new_int(int64_t i)
+struct soc_val *
+soc_val_new_int(struct soc_val_arena *a, int64_t i)
 {
-	struct ing_val *v = node(ING_INT);
+	struct soc_val *v = node(a, SOC_VAL_INT);
 
 	v->u.i = i;
+	return v;
+}
+
+struct soc_val *
+soc_val_new_real(struct soc_val_arena *a, double d)
+{
+	struct soc_val *v = node(a, SOC_VAL_REAL);
+
+	v->u.d = d;
 	return v;
 }
 
@@ -287,18 +335,18 @@ ing_new_int(int64_t i)
 
 /* Room for one more member or element. */
 static void
-grow(struct ing_val *o)
+grow(struct soc_val *o)
 {
 	size_t cap = o->cap ? o->cap * 2 : 8;
 
-	if (o->type == ING_OBJ) {
-		struct ing_mem *m = ralloc(cap * sizeof *m);
+	if (o->type == SOC_VAL_OBJ) {
+		struct soc_val_mem *m = ralloc(o->arena, cap * sizeof *m);
 
 		if (o->n)
 			memcpy(m, o->u.m, o->n * sizeof *m);
 		o->u.m = m;
 	} else {
-		struct ing_val **a = ralloc(cap * sizeof *a);
+		struct soc_val **a = ralloc(o->arena, cap * sizeof *a);
 
 		if (o->n)
 			memcpy(a, o->u.a, o->n * sizeof *a);
@@ -318,8 +366,8 @@ bloom_bits(uint64_t k8, size_t n)
 }
 
 /* Member k[0..n) of o, whose key8() is w. */
-static inline __attribute__((always_inline)) struct ing_mem *
-member_k8(const struct ing_val *o, const char *k, size_t n, uint64_t w)
+static inline __attribute__((always_inline)) struct soc_val_mem *
+member_k8(const struct soc_val *o, const char *k, size_t n, uint64_t w)
 {
 	uint64_t b = bloom_bits(w, n);
 	size_t i;
@@ -333,18 +381,18 @@ member_k8(const struct ing_val *o, const char *k, size_t n, uint64_t w)
 	return NULL;
 }
 
-static inline __attribute__((always_inline)) struct ing_mem *
-member(const struct ing_val *o, const char *k, size_t n)
+static inline __attribute__((always_inline)) struct soc_val_mem *
+member(const struct soc_val *o, const char *k, size_t n)
 {
 	return member_k8(o, k, n, key8(k, n));
 }
 
-const struct ing_val *
-ing_member(const struct ing_val *o, const char *k, size_t n)
+const struct soc_val *
+soc_val_member(const struct soc_val *o, const char *k, size_t n)
 {
-	const struct ing_mem *m;
+	const struct soc_val_mem *m;
 
-	if (!o || o->type != ING_OBJ)
+	if (!o || o->type != SOC_VAL_OBJ)
 		return NULL;
 	m = member(o, k, n);
 	return m ? m->v : NULL;
@@ -352,9 +400,9 @@ ing_member(const struct ing_val *o, const char *k, size_t n)
 
 /* A copy of plain printable ASCII s[0..n), NUL-terminated. */
 static char *
-pcopy(const char *s, size_t n)
+pcopy(struct soc_val_arena *a, const char *s, size_t n)
 {
-	char *p = ralloc(n + 1);
+	char *p = ralloc(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -363,10 +411,10 @@ pcopy(const char *s, size_t n)
 
 /* Append member k[0..n) (a copy; key8() w) to o. */
 static void
-add_member(struct ing_val *o, const char *k, size_t n, int plain,
-    uint64_t w, struct ing_val *v)
+add_member(struct soc_val *o, const char *k, size_t n, int plain,
+    uint64_t w, struct soc_val *v)
 {
-	struct ing_mem *m;
+	struct soc_val_mem *m;
 
 	if (o->n == o->cap)
 		grow(o);
@@ -381,10 +429,10 @@ add_member(struct ing_val *o, const char *k, size_t n, int plain,
 
 /* Set member k[0..n) of object o to v: in place when it exists. */
 static void
-put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
+put(struct soc_val *o, const char *k, size_t n, struct soc_val *v)
 {
 	uint64_t w = key8(k, n);
-	struct ing_mem *m = member_k8(o, k, n, w);
+	struct soc_val_mem *m = member_k8(o, k, n, w);
 	const char *c;
 	size_t len;
 	int plain;
@@ -393,14 +441,14 @@ put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 		m->v = v;
 		return;
 	}
-	c = rcopy(k, n, &len, &plain);
+	c = rcopy(o->arena, k, n, &len, &plain);
 	/* (a repaired key is longer: its prefix word is another) */
 	add_member(o, c, len, plain, len == n ? w : key8(c, len), v);
 }
 
-/* put() for a key that may hold '.' (a copied jansson member). */
-static void
-put_key(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
+/* put() for a key that may hold '.' (a whole key, not a path). */
+void
+soc_val_putn(struct soc_val *o, const char *k, size_t n, struct soc_val *v)
 {
 	put(o, k, n, v);
 	if (memchr(k, '.', n))
@@ -408,9 +456,16 @@ put_key(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
 }
 
 void
-ing_append(struct ing_val *a, struct ing_val *v)
+soc_val_put(struct soc_val *o, const char *key, struct soc_val *v)
 {
-	if (!a || a->type != ING_ARR || !v)
+	if (o && o->type == SOC_VAL_OBJ && v)
+		soc_val_putn(o, key, strlen(key), v);
+}
+
+void
+soc_val_append(struct soc_val *a, struct soc_val *v)
+{
+	if (!a || a->type != SOC_VAL_ARR || !v)
 		return;
 	if (a->n == a->cap)
 		grow(a);
@@ -421,15 +476,15 @@ ing_append(struct ing_val *a, struct ing_val *v)
  * The object that holds the last segment of path, created as needed (a
  * non-object in the way is replaced); *last points at that segment.
  */
-static struct ing_val *
-parent_of(struct ing_val *o, const char *path, const char **last,
+static struct soc_val *
+parent_of(struct soc_val *o, const char *path, const char **last,
     size_t *lastlen)
 {
 	const char *p = path, *dot;
 
 	for (;;) {
 		size_t n;
-		struct ing_mem *m;
+		struct soc_val_mem *m;
 
 		for (dot = p; *dot && *dot != '.'; dot++)
 			;
@@ -440,10 +495,10 @@ parent_of(struct ing_val *o, const char *path, const char **last,
 		if (n == 0 || n >= KEY_MAX)
 			soc_bug("bad setter path '%s'", path);
 		m = member(o, p, n);
-		if (m && m->v->type == ING_OBJ)
+		if (m && m->v->type == SOC_VAL_OBJ)
 			o = m->v;
 		else {
-			struct ing_val *x = node(ING_OBJ);
+			struct soc_val *x = node(o->arena, SOC_VAL_OBJ);
 
 			if (m)
 				m->v = x;
@@ -459,10 +514,10 @@ parent_of(struct ing_val *o, const char *path, const char **last,
 }
 
 void
-ing_set_val(struct ing_val *out, const char *path, struct ing_val *v)
+soc_val_set(struct soc_val *out, const char *path, struct soc_val *v)
 {
 	const char *last;
-	struct ing_val *o;
+	struct soc_val *o;
 	size_t n;
 
 	if (!v || !out)
@@ -471,62 +526,63 @@ ing_set_val(struct ing_val *out, const char *path, struct ing_val *v)
 	put(o, last, n, v);
 }
 
-struct ing_val *
-ing_obj(struct ing_val *out, const char *path)
+struct soc_val *
+soc_val_object_at(struct soc_val *out, const char *path)
 {
 	const char *last;
 	size_t n;
-	struct ing_val *o = parent_of(out, path, &last, &n);
-	struct ing_mem *m = member(o, last, n);
-	struct ing_val *x;
+	struct soc_val *o = parent_of(out, path, &last, &n);
+	struct soc_val_mem *m = member(o, last, n);
+	struct soc_val *x;
 
-	if (m && m->v->type == ING_OBJ)
+	if (m && m->v->type == SOC_VAL_OBJ)
 		return m->v;
-	x = node(ING_OBJ);
+	x = node(o->arena, SOC_VAL_OBJ);
 	put(o, last, n, x);
 	return x;
 }
 
 /* The array at path, created (an existing string becomes its first
  * element; any other value is replaced). */
-static struct ing_val *
-array_at(struct ing_val *out, const char *path)
+static struct soc_val *
+array_at(struct soc_val *out, const char *path)
 {
 	const char *last;
 	size_t n;
-	struct ing_val *o = parent_of(out, path, &last, &n), *a;
-	struct ing_mem *m = member(o, last, n);
+	struct soc_val *o = parent_of(out, path, &last, &n), *a;
+	struct soc_val_mem *m = member(o, last, n);
 
-	if (m && m->v->type == ING_ARR)
+	if (m && m->v->type == SOC_VAL_ARR)
 		return m->v;
-	a = node(ING_ARR);
-	if (m && m->v->type == ING_STR)
-		ing_append(a, m->v);
+	a = node(o->arena, SOC_VAL_ARR);
+	if (m && m->v->type == SOC_VAL_STR)
+		soc_val_append(a, m->v);
 	put(o, last, n, a);
 	return a;
 }
 
 void
-ing_append_at(struct ing_val *out, const char *path, struct ing_val *v)
+soc_val_append_at(struct soc_val *out, const char *path, struct soc_val *v)
 {
 	if (v)
-		ing_append(array_at(out, path), v);
+		soc_val_append(array_at(out, path), v);
 }
 
 void
-ing_del(struct ing_val *out, const char *path)
+soc_val_del(struct soc_val *out, const char *path)
 {
 	const char *dot;
-	struct ing_val *o = out;
-	struct ing_mem *m;
+	struct soc_val *o = out;
+	struct soc_val_mem *m;
 	size_t n;
 
-	while (o && o->type == ING_OBJ && (dot = strchr(path, '.')) != NULL) {
+	while (o && o->type == SOC_VAL_OBJ &&
+	    (dot = strchr(path, '.')) != NULL) {
 		m = member(o, path, (size_t)(dot - path));
 		o = m ? m->v : NULL;
 		path = dot + 1;
 	}
-	if (!o || o->type != ING_OBJ || !*path)
+	if (!o || o->type != SOC_VAL_OBJ || !*path)
 		return;
 	n = strlen(path);
 	if ((m = member(o, path, n)) == NULL)
@@ -538,49 +594,47 @@ ing_del(struct ing_val *out, const char *path)
 /* --- setters ---------------------------------------------------------- */
 
 void
-ing_set_strn(struct ing_val *out, const char *path, const char *s, size_t n)
+soc_val_set_strn(struct soc_val *out, const char *path, const char *s,
+    size_t n)
 {
 	if (!s || n == 0)
 		return;
-	ing_set_val(out, path, ing_new_strn(s, n));
+	soc_val_set(out, path, soc_val_new_strn(out->arena, s, n));
 }
 
 void
-ing_set_str(struct ing_val *out, const char *path, const char *s)
+soc_val_set_str(struct soc_val *out, const char *path, const char *s)
 {
 	if (!s || !*s)
 		return;
-	ing_set_val(out, path, ing_new_strn(s, strlen(s)));
+	soc_val_set(out, path, soc_val_new_strn(out->arena, s, strlen(s)));
 }
 
 void
-ing_set_int(struct ing_val *out, const char *path, int64_t v)
+soc_val_set_int(struct soc_val *out, const char *path, int64_t v)
 {
-	ing_set_val(out, path, ing_new_int(v));
+	soc_val_set(out, path, soc_val_new_int(out->arena, v));
 }
 
 void
-ing_set_real(struct ing_val *out, const char *path, double d)
+soc_val_set_real(struct soc_val *out, const char *path, double d)
 {
-	struct ing_val *v;
-
 	if (!isfinite(d))
 		return;
-	v = node(ING_REAL);
-	v->u.d = d;
-	ing_set_val(out, path, v);
+	soc_val_set(out, path, soc_val_new_real(out->arena, d));
 }
 
 void
-ing_set_bool(struct ing_val *out, const char *path, int b)
+soc_val_set_bool(struct soc_val *out, const char *path, int b)
 {
-	ing_set_val(out, path, node(b ? ING_TRUE : ING_FALSE));
+	soc_val_set(out, path, node(out->arena,
+	    b ? SOC_VAL_TRUE : SOC_VAL_FALSE));
 }
 
 void
-ing_add_str(struct ing_val *out, const char *path, const char *s)
+soc_val_add_str(struct soc_val *out, const char *path, const char *s)
 {
-	struct ing_val *a;
+	struct soc_val *a;
 	size_t i, n;
 
 	if (!s || !*s)
@@ -588,81 +642,35 @@ ing_add_str(struct ing_val *out, const char *path, const char *s)
 	a = array_at(out, path);
 	n = strlen(s);
 	for (i = 0; i < a->n; i++)
-		if (a->u.a[i]->type == ING_STR && a->u.a[i]->u.s.len == n &&
+		if (a->u.a[i]->type == SOC_VAL_STR &&
+		    a->u.a[i]->u.s.len == n &&
 		    memcmp(a->u.a[i]->u.s.p, s, n) == 0)
 			return;
-	ing_append(a, ing_new_strn(s, n));
+	soc_val_append(a, soc_val_new_strn(a->arena, s, n));
 }
 
-/* --- jansson values in ----------------------------------------------- */
-
-struct ing_val *
-ing_from_json(const json_t *j)
+struct soc_val *
+soc_val_copy(struct soc_val_arena *a, const struct soc_val *v)
 {
-	struct ing_val *v;
-	const char *k;
-	json_t *x;
-	size_t i;
-
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		v = node(ING_OBJ);
-		json_object_foreach((json_t *)j, k, x)
-			put_key(v, k, strlen(k), ing_from_json(x));
-		return v;
-	case JSON_ARRAY:
-		v = node(ING_ARR);
-		json_array_foreach(j, i, x)
-			ing_append(v, ing_from_json(x));
-		return v;
-	case JSON_STRING:
-		return ing_new_strn(json_string_value(j), json_string_length(j));
-	case JSON_INTEGER:
-		return ing_new_int(json_integer_value(j));
-	case JSON_REAL:
-		v = node(ING_REAL);
-		v->u.d = json_real_value(j);
-		return v;
-	case JSON_TRUE:
-		return node(ING_TRUE);
-	case JSON_FALSE:
-		return node(ING_FALSE);
-	default:
-		return node(ING_NULL);
-	}
-}
-
-void
-ing_set_new(struct ing_val *out, const char *path, json_t *v)
-{
-	if (!v)
-		return;
-	ing_set_val(out, path, ing_from_json(v));
-	json_decref(v);
-}
-
-struct ing_val *
-ing_copy(const struct ing_val *v)
-{
-	struct ing_val *c;
+	struct soc_val *c;
 	size_t i;
 
 	if (!v)
 		return NULL;
-	c = node(v->type);
+	c = node(a, v->type);
 	switch (v->type) {
-	case ING_OBJ:
+	case SOC_VAL_OBJ:
 		for (i = 0; i < v->n; i++)
-			put_key(c, v->u.m[i].k, v->u.m[i].klen,
-			    ing_copy(v->u.m[i].v));
+			soc_val_putn(c, v->u.m[i].k, v->u.m[i].klen,
+			    soc_val_copy(a, v->u.m[i].v));
 		break;
-	case ING_ARR:
+	case SOC_VAL_ARR:
 		for (i = 0; i < v->n; i++)
-			ing_append(c, ing_copy(v->u.a[i]));
+			soc_val_append(c, soc_val_copy(a, v->u.a[i]));
 		break;
-	case ING_STR:
+	case SOC_VAL_STR:
 		/* (valid and NUL-terminated already) */
-		c->u.s.p = memcpy(ralloc(v->u.s.len + 1), v->u.s.p,
+		c->u.s.p = memcpy(ralloc(a, v->u.s.len + 1), v->u.s.p,
 		    v->u.s.len + 1);
 		c->u.s.len = v->u.s.len;
 		c->u.s.plain = v->u.s.plain;
@@ -673,62 +681,36 @@ ing_copy(const struct ing_val *v)
 	return c;
 }
 
-void
-ing_put(struct ing_val *o, const char *key, struct ing_val *v)
-{
-	if (o && o->type == ING_OBJ && v)
-		put_key(o, key, strlen(key), v);
-}
-
-const struct ing_val *
-ing_keep_json(const json_t *j)
-{
-	struct ing_val *v;
-
-	cur = &ka;
-	v = ing_from_json(j);
-	cur = &ra;
-	return v;
-}
-
-void
-ing_put_copy(struct ing_val *out, const char *key, const struct ing_val *v)
-{
-	if (out && out->type == ING_OBJ && v && *key)
-		put_key(out, key, strlen(key), ing_copy(v));
-}
-
 /* --- getters ---------------------------------------------------------- */
 
-/* As the getters of jansson input (util.c get_at): nested objects first,
- * then flat dotted keys. */
-static const struct ing_val *
-rget_at(const struct ing_val *v, const char *p, size_t n)
+/* Nested objects first, then flat dotted keys. */
+static const struct soc_val *
+get_at(const struct soc_val *v, const char *p, size_t n)
 {
 	size_t i;
 
 	if (!v)
 		return NULL;
-	if (v->type == ING_OBJ && !v->dotted) {
+	if (v->type == SOC_VAL_OBJ && !v->dotted) {
 		/* No flat dotted keys here: the first segment decides. */
 		for (i = 0; i < n && p[i] != '.'; i++)
 			;
-		v = ing_member(v, p, i);
-		return i == n || !v ? v : rget_at(v, p + i + 1, n - i - 1);
+		v = soc_val_member(v, p, i);
+		return i == n || !v ? v : get_at(v, p + i + 1, n - i - 1);
 	}
-	if (v->type == ING_OBJ) {
-		const struct ing_val *x;
+	if (v->type == SOC_VAL_OBJ) {
+		const struct soc_val *x;
 
 		for (i = 0; i < n; i++) {
 			if (p[i] != '.')
 				continue;
-			x = ing_member(v, p, i);
-			if (x && (x = rget_at(x, p + i + 1, n - i - 1)) != NULL)
+			x = soc_val_member(v, p, i);
+			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
 				return x;
 		}
-		return ing_member(v, p, n);
+		return soc_val_member(v, p, n);
 	}
-	if (v->type == ING_ARR) {
+	if (v->type == SOC_VAL_ARR) {
 		size_t idx = 0;
 
 		for (i = 0; i < n && p[i] != '.'; i++) {
@@ -741,169 +723,137 @@ rget_at(const struct ing_val *v, const char *p, size_t n)
 		v = v->u.a[idx];
 		if (i == n)
 			return v;
-		return rget_at(v, p + i + 1, n - i - 1);
+		return get_at(v, p + i + 1, n - i - 1);
 	}
 	return NULL;
 }
 
-const struct ing_val *
-ing_rget(const struct ing_val *out, const char *path)
+const struct soc_val *
+soc_val_get(const struct soc_val *v, const char *path)
 {
-	if (!out || !path)
+	if (!v || !path)
 		return NULL;
-	return rget_at(out, path, strlen(path));
+	return get_at(v, path, strlen(path));
 }
 
 const char *
-ing_rget_str(const struct ing_val *out, const char *path)
+soc_val_get_str(const struct soc_val *v, const char *path)
 {
-	const char *s = ing_vstr(ing_rget(out, path));
+	return soc_val_str(soc_val_get(v, path));
+}
+
+const char *
+soc_val_get_nonempty(const struct soc_val *v, const char *path)
+{
+	const char *s = soc_val_get_str(v, path);
 
 	return s && *s ? s : NULL;
 }
 
-const char *
-ing_vstr(const struct ing_val *v)
+int
+soc_val_numstr(const char *s, int64_t *iv, double *dv)
 {
-	return v && v->type == ING_STR ? v->u.s.p : NULL;
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*iv = strtoll(s, &end, 10);
+	if (*end == '\0' && errno == 0 && end != s)
+		return 1;
+	errno = 0;
+	*dv = strtod(s, &end);
+	if (*end == '\0' && errno == 0 && end != s && isfinite(*dv) &&
+	    strspn(s, "+-0123456789.eE") == strlen(s))
+		return 2;
+	return 0;
 }
 
 int
-ing_is(const struct ing_val *v, enum ing_type t)
+soc_val_get_int(const struct soc_val *in, const char *path, int64_t *out)
 {
-	return v && v->type == t;
+	const struct soc_val *v = soc_val_get(in, path);
+	double d;
+
+	if (soc_val_is_integer(v)) {
+		*out = v->u.i;
+		return 0;
+	}
+	if (soc_val_is_real(v)) {
+		d = v->u.d;
+		if (d == floor(d) && fabs(d) < 9e18) {
+			*out = (int64_t)d;
+			return 0;
+		}
+		return -1;
+	}
+	if (soc_val_is_string(v) && soc_val_numstr(v->u.s.p, out, &d) == 1)
+		return 0;
+	return -1;
 }
 
-size_t
-ing_size(const struct ing_val *v)
+const struct soc_val *
+soc_val_at(const struct soc_val *a, size_t i)
 {
-	return v && (v->type == ING_OBJ || v->type == ING_ARR) ? v->n : 0;
-}
-
-int
-ing_rget_int(const struct ing_val *out, const char *path, int64_t *i)
-{
-	return ing_get_int(out, path, i);
-}
-
-/* --- inputs ------------------------------------------------------------ */
-
-struct ing_val *
-ing_in_new(enum ing_type t)
-{
-	struct ing_val *v;
-
-	cur = &ia;
-	v = node(t);
-	cur = &ra;
-	return v;
-}
-
-struct ing_val *
-ing_in_strn(const char *s, size_t n)
-{
-	struct ing_val *v;
-
-	cur = &ia;
-	v = ing_new_strn(s, n);
-	cur = &ra;
-	return v;
-}
-
-void
-ing_in_put(struct ing_val *o, const char *k, size_t n, struct ing_val *v)
-{
-	cur = &ia;
-	put_key(o, k, n, v);
-	cur = &ra;
-}
-
-struct ing_val *
-ing_in_plain(const char *s, size_t n)
-{
-	struct ing_val *v;
-
-	cur = &ia;
-	v = node(ING_STR);
-	v->u.s.p = pcopy(s, n);
-	v->u.s.len = n;
-	v->u.s.plain = 1;
-	cur = &ra;
-	return v;
-}
-
-void
-ing_in_put_plain(struct ing_val *o, const char *k, size_t n,
-    struct ing_val *v)
-{
-	uint64_t w = key8(k, n);
-	struct ing_mem *m;
-
-	cur = &ia;
-	if ((m = member_k8(o, k, n, w)) != NULL)
-		m->v = v;
-	else
-		add_member(o, pcopy(k, n), n, 1, w, v);
-	if (memchr(k, '.', n))
-		o->dotted = 1;
-	cur = &ra;
-}
-
-void
-ing_in_append(struct ing_val *a, struct ing_val *v)
-{
-	cur = &ia;
-	ing_append(a, v);
-	cur = &ra;
-}
-
-const struct ing_val *
-ing_in_json(const json_t *j)
-{
-	return j ? ing_from_json(j) : NULL;
-}
-
-const struct ing_val *
-jv_object_getn(const struct ing_val *o, const char *k, size_t n)
-{
-	return ing_member(o, k, n);
-}
-
-
-const struct ing_val *
-jv_array_get(const struct ing_val *a, size_t i)
-{
-	return a && a->type == ING_ARR && i < a->n ? a->u.a[i] : NULL;
+	return a && a->type == SOC_VAL_ARR && i < a->n ? a->u.a[i] : NULL;
 }
 
 const char *
-jv_string_value(const struct ing_val *v)
+soc_val_str(const struct soc_val *v)
 {
-	return v && v->type == ING_STR ? v->u.s.p : NULL;
+	return v && v->type == SOC_VAL_STR ? v->u.s.p : NULL;
 }
 
 size_t
-jv_string_length(const struct ing_val *v)
+soc_val_len(const struct soc_val *v)
 {
-	return v && v->type == ING_STR ? v->u.s.len : 0;
+	return v && v->type == SOC_VAL_STR ? v->u.s.len : 0;
 }
 
 int64_t
-jv_integer_value(const struct ing_val *v)
+soc_val_int(const struct soc_val *v)
 {
-	return v && v->type == ING_INT ? v->u.i : 0;
+	return v && v->type == SOC_VAL_INT ? v->u.i : 0;
 }
 
 double
-jv_real_value(const struct ing_val *v)
+soc_val_real(const struct soc_val *v)
 {
-	return v && v->type == ING_REAL ? v->u.d : 0.0;
+	return v && v->type == SOC_VAL_REAL ? v->u.d : 0.0;
 }
 
 double
-jv_number_value(const struct ing_val *v)
+soc_val_number(const struct soc_val *v)
 {
-	if (v && v->type == ING_INT)
+	if (v && v->type == SOC_VAL_INT)
 		return (double)v->u.i;
-	return jv_real_value(v);
+	return soc_val_real(v);
+}
+
+/* --- for the parser (val_int.h) --------------------------------------- */
+
+struct soc_val *
+soc_val_new_plain(struct soc_val_arena *a, const char *s, size_t n)
+{
+	struct soc_val *v = node(a, SOC_VAL_STR);
+
+	v->u.s.p = pcopy(a, s, n);
+	v->u.s.len = n;
+	v->u.s.plain = 1;
+	return v;
+}
+
+void
+soc_val_put_plain(struct soc_val *o, const char *k, size_t n,
+    struct soc_val *v)
+{
+	uint64_t w = key8(k, n);
+	struct soc_val_mem *m;
+
+	if ((m = member_k8(o, k, n, w)) != NULL)
+		m->v = v;
+	else
+		add_member(o, pcopy(o->arena, k, n), n, 1, w, v);
+	if (memchr(k, '.', n))
+		o->dotted = 1;
 }

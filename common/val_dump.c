@@ -1,167 +1,37 @@
 /*
- * write.c: a mapped record completed and written (drive.h).
+ * val_dump.c: values written as JSON text (val.h): the compact dump, and
+ * records with their content id.
  *
- * The driver completes what the mapper made: related.* from the entity
- * fields, event.original (--keep-original), soc.{kind,id,severity,source};
- * a record without a valid @timestamp or a message is a reject, never a
- * silently wrong record.  The record is dumped once, each value's span
- * noted; the canonical form soc.id hashes (keys in bytewise order at every
- * level, without soc and event.original) is put together from those
- * spans, and the id written over its placeholder in the dump.
+ * A record is dumped once, each value's span noted; the canonical form
+ * soc.id hashes (keys in bytewise order at every level, without the
+ * top-level soc and event.original) is put together from those spans, so
+ * each string is escaped once, and the id written over its placeholder in
+ * the dump.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "drive.h"
 #include "err.h"
 #include "id.h"
-#include "ndjson.h"
 #include "json.h"
 #include "utf8.h"
+#include "val.h"
+#include "val_int.h"
 
-static struct {
-	struct soc_out *out;
-	struct soc_rejects *rej;
-	const struct ing_ctx *ctx;
+struct dnode;
+
+struct soc_val_writer {
 	struct soc_buf dump, canon;
 	/* The placeholder string of soc.id in the record being written, and
-	 * where its characters landed in wr.dump. */
-	const struct ing_val *idslot;
+	 * where its characters landed in dump. */
+	const struct soc_val *idslot;
 	size_t idpos;
-	/* The record's values as the output dump wrote them (dump_rec). */
+	/* The record's values as the dump wrote them (dump_rec). */
 	struct dnode *nodes;
 	size_t nnodes, capnodes;
-} wr;
-
-/* Add s to the array a (a related.* list) unless it is there. */
-static void
-add_unique(struct ing_val *a, const struct ing_val *s)
-{
-	size_t i;
-
-	if (s->u.s.len == 0)
-		return;
-	for (i = 0; i < a->n; i++)
-		if (a->u.a[i]->type == ING_STR &&
-		    a->u.a[i]->u.s.len == s->u.s.len &&
-		    memcmp(a->u.a[i]->u.s.p, s->u.s.p, s->u.s.len) == 0)
-			return;
-	/* Strings of the record are immutable: share the value. */
-	ing_append(a, (struct ing_val *)s);
-}
-
-/* Add the string, or strings of the array, v to a. */
-static void
-add_from(struct ing_val *a, const struct ing_val *v)
-{
-	size_t i;
-
-	if (!v)
-		return;
-	if (v->type == ING_STR)
-		add_unique(a, v);
-	else if (v->type == ING_ARR)
-		for (i = 0; i < v->n; i++)
-			if (v->u.a[i]->type == ING_STR)
-				add_unique(a, v->u.a[i]);
-}
-
-static const char *const related_ip[] = {
-	"source.ip", "destination.ip", "client.ip", "server.ip", "host.ip",
-	"source.nat.ip", "destination.nat.ip", "dns.resolved_ip", NULL
 };
-static const char *const related_user[] = {
-	"user.name", "user.email", "user.target.name", "user.effective.name",
-	"source.user.name", "destination.user.name", NULL
-};
-static const char *const related_hosts[] = {
-	"host.name", "host.hostname", "source.domain", "destination.domain",
-	"url.domain", "dns.question.name", "tls.client.server_name",
-	"tls.server.sni", NULL
-};
-static const char *const related_hash[] = {
-	"file.hash.md5", "file.hash.sha1", "file.hash.sha256",
-	"file.hash.sha512", "process.hash.md5", "process.hash.sha1",
-	"process.hash.sha256", "process.parent.hash.md5",
-	"process.parent.hash.sha1", "process.parent.hash.sha256",
-	"dll.hash.md5", "dll.hash.sha1", "dll.hash.sha256", NULL
-};
-
-/* A related.* source path, split into its segments at its first use. */
-struct rel_path {
-	size_t nseg;
-	struct {
-		const char *p;
-		size_t n;
-	} seg[4];
-};
-
-/* ing_rget(rec, path) without looking for the dots again; objects with
- * flat dotted keys (rare) take the general walk. */
-static const struct ing_val *
-rel_get(const struct ing_val *rec, const char *path, struct rel_path *rp)
-{
-	const struct ing_val *v = rec;
-	size_t i;
-
-	if (rp->nseg == 0) {
-		const char *p = path, *dot;
-
-		do {
-			if (rp->nseg == sizeof rp->seg / sizeof rp->seg[0])
-				soc_bug("related path '%s' too deep", path);
-			dot = strchr(p, '.');
-			rp->seg[rp->nseg].p = p;
-			rp->seg[rp->nseg++].n = dot ? (size_t)(dot - p) :
-			    strlen(p);
-			p = dot + 1;
-		} while (dot);
-	}
-	for (i = 0; i < rp->nseg; i++) {
-		if (!v || v->type != ING_OBJ)
-			return NULL;
-		if (v->dotted)
-			return ing_rget(rec, path);
-		v = ing_member(v, rp->seg[i].p, rp->seg[i].n);
-	}
-	return v;
-}
-
-/* related.KEY from the fields listed, merged with what rec has. */
-static void
-related_list(struct ing_val *rec, const char *key,
-    const char *const *paths, struct rel_path *split)
-{
-	const struct ing_val *rel = ing_member(rec, "related", 7);
-	const struct ing_val *have = ing_member(rel, key, strlen(key));
-	struct ing_val *a;
-	size_t i;
-
-	if (have && have->type == ING_ARR)
-		a = (struct ing_val *)have;
-	else
-		a = ing_new_array();
-	for (i = 0; paths[i]; i++)
-		add_from(a, rel_get(rec, paths[i], &split[i]));
-	if (a != have && a->n > 0)
-		ing_set_val(ing_obj(rec, "related"), key, a);
-}
-
-static void
-add_related(struct ing_val *rec)
-{
-#define SPLIT(list) list##_split[sizeof list / sizeof list[0]]
-	static struct rel_path SPLIT(related_ip), SPLIT(related_user),
-	    SPLIT(related_hosts), SPLIT(related_hash);
-#undef SPLIT
-
-	related_list(rec, "ip", related_ip, related_ip_split);
-	related_list(rec, "user", related_user, related_user_split);
-	related_list(rec, "hosts", related_hosts, related_hosts_split);
-	related_list(rec, "hash", related_hash, related_hash_split);
-}
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
  * and '\\'. */
@@ -197,7 +67,7 @@ dump_str(struct soc_buf *b, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c;
 
-		for (j = i; j + 8 <= n && ing_plain8(s + j); j += 8)
+		for (j = i; j + 8 <= n && soc_val_plain8(s + j); j += 8)
 			;
 		for (; j < n && plain[(unsigned char)s[j]]; j++)
 			;
@@ -241,7 +111,7 @@ dump_str(struct soc_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* A string literal of bytes that need no escape (rec.c found it plain). */
+/* A string literal of bytes that need no escape (val.c found it plain). */
 static int
 dump_plain(struct soc_buf *b, const char *s, size_t n)
 {
@@ -273,7 +143,7 @@ put(struct soc_buf *b, char c)
 }
 
 static int
-dump_int(struct soc_buf *b, json_int_t v)
+dump_int(struct soc_buf *b, int64_t v)
 {
 	char tmp[24], *e = tmp + sizeof tmp, *q = e;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
@@ -312,9 +182,9 @@ child_mode(int mode, const char *k)
 }
 
 /*
- * A value of the record in the output dump: its bytes are wr.dump
+ * A value of the record in the output dump: its bytes are wr->dump
  * [vpos, vend); a member's key literal and ':' are [kpos, vpos); an object
- * or array's members or elements are wr.nodes[first .. first + n).  The
+ * or array's members or elements are wr->nodes[first .. first + n).  The
  * canonical form is assembled from these spans (canon), so each string is
  * escaped once per record.
  */
@@ -323,37 +193,37 @@ struct dnode {
 	uint64_t ord;		/* its first 8 bytes, ordered as they compare */
 	size_t kpos, vpos, vend;
 	size_t first, n;
-	enum ing_type type;
+	enum soc_val_type type;
 	/* Its canonical form is its output bytes: no object below it has
 	 * members out of bytewise key order. */
 	int clean;
 };
 
-/* n new nodes, by index (wr.nodes moves as it grows). */
+/* n new nodes, by index (wr->nodes moves as it grows). */
 static size_t
-nodes_alloc(size_t n)
+nodes_alloc(struct soc_val_writer *wr, size_t n)
 {
-	size_t at = wr.nnodes;
+	size_t at = wr->nnodes;
 
-	if (n > wr.capnodes - wr.nnodes) {
-		size_t cap = wr.capnodes ? wr.capnodes : 256;
+	if (n > wr->capnodes - wr->nnodes) {
+		size_t cap = wr->capnodes ? wr->capnodes : 256;
 
-		while (cap - wr.nnodes < n)
+		while (cap - wr->nnodes < n)
 			cap *= 2;
-		wr.nodes = soc_xrealloc(wr.nodes, cap * sizeof *wr.nodes);
-		wr.capnodes = cap;
+		wr->nodes = soc_xrealloc(wr->nodes, cap * sizeof *wr->nodes);
+		wr->capnodes = cap;
 	}
-	wr.nnodes += n;
+	wr->nnodes += n;
 	return at;
 }
 
 /*
- * Keys in bytewise order: their first 8 bytes (rec.c's prefix word, byte
+ * Keys in bytewise order: their first 8 bytes (val.c's prefix word, byte
  * i at bits 8i, zero-padded) byte-swapped compare as the bytes do, so
  * strcmp is needed only past a common 8-byte prefix.
  */
 static inline uint64_t
-key_ord(const struct ing_mem *m)
+key_ord(const struct soc_val_mem *m)
 {
 	return __builtin_bswap64(m->k8);
 }
@@ -368,87 +238,88 @@ keycmp(uint64_t oa, const char *a, uint64_t ob, const char *b)
 
 /*
  * The output dump of the record v into b, recording each value's span in
- * wr.nodes[self].  Returns 0 or -1 (buffer cap).
+ * wr->nodes[self].  Returns 0 or -1 (buffer cap).
  */
 static int
-dump_rec(const struct ing_val *v, struct soc_buf *b, size_t self)
+dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
+    struct soc_buf *b, size_t self)
 {
 	size_t i, first;
 	int rc = 0, clean = 1;
 
-	wr.nodes[self].type = v->type;
-	wr.nodes[self].vpos = b->len;
-	wr.nodes[self].n = 0;
+	wr->nodes[self].type = v->type;
+	wr->nodes[self].vpos = b->len;
+	wr->nodes[self].n = 0;
 	switch (v->type) {
-	case ING_OBJ:
-		wr.nodes[self].n = v->n;
-		first = nodes_alloc(v->n);	/* (wr.nodes may move) */
-		wr.nodes[self].first = first;
+	case SOC_VAL_OBJ:
+		wr->nodes[self].n = v->n;
+		first = nodes_alloc(wr, v->n);	/* (wr->nodes may move) */
+		wr->nodes[self].first = first;
 		rc |= put(b, '{');
 		for (i = 0; i < v->n; i++) {
-			const struct ing_mem *m = &v->u.m[i];
+			const struct soc_val_mem *m = &v->u.m[i];
 
 			if (i) {
 				rc |= put(b, ',');
-				if (clean && keycmp(wr.nodes[first + i - 1].ord,
-				    wr.nodes[first + i - 1].key, key_ord(m),
+				if (clean && keycmp(wr->nodes[first + i - 1].ord,
+				    wr->nodes[first + i - 1].key, key_ord(m),
 				    m->k) >= 0)
 					clean = 0;
 			}
-			wr.nodes[first + i].key = m->k;
-			wr.nodes[first + i].ord = key_ord(m);
-			wr.nodes[first + i].kpos = b->len;
+			wr->nodes[first + i].key = m->k;
+			wr->nodes[first + i].ord = key_ord(m);
+			wr->nodes[first + i].kpos = b->len;
 			rc |= m->kplain ? dump_plain(b, m->k, m->klen) :
 			    dump_str(b, m->k, m->klen);
 			rc |= put(b, ':');
-			rc |= dump_rec(m->v, b, first + i);
+			rc |= dump_rec(wr, m->v, b, first + i);
 			if (rc)
 				return -1;
-			clean &= wr.nodes[first + i].clean;
+			clean &= wr->nodes[first + i].clean;
 		}
 		rc |= put(b, '}');
 		break;
-	case ING_ARR:
-		wr.nodes[self].n = v->n;
-		first = nodes_alloc(v->n);	/* (wr.nodes may move) */
-		wr.nodes[self].first = first;
+	case SOC_VAL_ARR:
+		wr->nodes[self].n = v->n;
+		first = nodes_alloc(wr, v->n);	/* (wr->nodes may move) */
+		wr->nodes[self].first = first;
 		rc |= put(b, '[');
 		for (i = 0; i < v->n; i++) {
 			if (i)
 				rc |= put(b, ',');
-			wr.nodes[first + i].key = NULL;
-			wr.nodes[first + i].kpos = b->len;
-			rc |= dump_rec(v->u.a[i], b, first + i);
+			wr->nodes[first + i].key = NULL;
+			wr->nodes[first + i].kpos = b->len;
+			rc |= dump_rec(wr, v->u.a[i], b, first + i);
 			if (rc)
 				return -1;
-			clean &= wr.nodes[first + i].clean;
+			clean &= wr->nodes[first + i].clean;
 		}
 		rc |= put(b, ']');
 		break;
-	case ING_STR:
-		if (v == wr.idslot)
-			wr.idpos = b->len + 1;
+	case SOC_VAL_STR:
+		if (v == wr->idslot)
+			wr->idpos = b->len + 1;
 		rc = v->u.s.plain ? dump_plain(b, v->u.s.p, v->u.s.len) :
 		    dump_str(b, v->u.s.p, v->u.s.len);
 		break;
-	case ING_INT:
+	case SOC_VAL_INT:
 		rc = dump_int(b, v->u.i);
 		break;
-	case ING_REAL:
+	case SOC_VAL_REAL:
 		rc = soc_json_dump_real(v->u.d, b);
 		break;
-	case ING_TRUE:
+	case SOC_VAL_TRUE:
 		rc = soc_buf_add(b, "true", 4);
 		break;
-	case ING_FALSE:
+	case SOC_VAL_FALSE:
 		rc = soc_buf_add(b, "false", 5);
 		break;
-	case ING_NULL:
+	case SOC_VAL_NULL:
 		rc = soc_buf_add(b, "null", 4);
 		break;
 	}
-	wr.nodes[self].vend = b->len;
-	wr.nodes[self].clean = clean;
+	wr->nodes[self].vend = b->len;
+	wr->nodes[self].clean = clean;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -483,9 +354,10 @@ add_fit(struct soc_buf *c, const char *p, size_t n)
  * Returns 0 or -1.
  */
 static int
-canon(size_t idx, const char *out, struct soc_buf *c, int mode)
+canon(const struct soc_val_writer *wr, size_t idx, const char *out,
+    struct soc_buf *c, int mode)
 {
-	const struct dnode *d = &wr.nodes[idx];
+	const struct dnode *d = &wr->nodes[idx];
 	size_t i, w = 0;
 	int rc = 0;
 
@@ -494,7 +366,7 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 		return 0;
 	}
 	switch (d->type) {
-	case ING_OBJ: {
+	case SOC_VAL_OBJ: {
 		struct keyed stack[64], *keys;
 
 		if (d->n == 0) {
@@ -503,8 +375,8 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 		}
 		keys = d->n <= 64 ? stack : soc_xcalloc(d->n, sizeof *keys);
 		for (i = 0; i < d->n; i++) {
-			keys[i].ord = wr.nodes[d->first + i].ord;
-			keys[i].k = wr.nodes[d->first + i].key;
+			keys[i].ord = wr->nodes[d->first + i].ord;
+			keys[i].k = wr->nodes[d->first + i].key;
 			keys[i].idx = d->first + i;
 		}
 		if (d->n > 16)
@@ -520,26 +392,26 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 			}
 		rc |= put(c, '{');
 		for (i = 0; i < d->n && rc == 0; i++) {
-			const struct dnode *m = &wr.nodes[keys[i].idx];
+			const struct dnode *m = &wr->nodes[keys[i].idx];
 
 			if (skipped(mode, m->key))
 				continue;
 			if (w++)
 				rc |= put(c, ',');
 			add_fit(c, out + m->kpos, m->vpos - m->kpos);
-			rc |= canon(keys[i].idx, out, c, child_mode(mode, m->key));
+			rc |= canon(wr, keys[i].idx, out, c, child_mode(mode, m->key));
 		}
 		if (keys != stack)
 			free(keys);
 		rc |= put(c, '}');
 		return rc < 0 ? -1 : 0;
 	}
-	case ING_ARR:
+	case SOC_VAL_ARR:
 		rc |= put(c, '[');
 		for (i = 0; i < d->n && rc == 0; i++) {
 			if (i)
 				rc |= put(c, ',');
-			rc |= canon(d->first + i, out, c, child_mode(mode, NULL));
+			rc |= canon(wr, d->first + i, out, c, child_mode(mode, NULL));
 		}
 		rc |= put(c, ']');
 		return rc < 0 ? -1 : 0;
@@ -549,136 +421,76 @@ canon(size_t idx, const char *out, struct soc_buf *c, int mode)
 	}
 }
 
-static void complete(const struct ing_val *rec,
-    const struct ing_val *idslot, const struct ing_format *f,
-    unsigned long line, const char *raw, size_t rawlen);
-static const struct ing_val *prepare(struct ing_val *rec,
-    const struct ing_format *f, unsigned long line, const char *raw,
-    size_t rawlen);
-
-void
-ing_write(struct ing_val *rec, const struct ing_format *f, unsigned long line,
-    const char *raw, size_t rawlen)
+struct soc_val_writer *
+soc_val_writer_new(size_t max)
 {
-	const struct ing_val *ts = ing_member(rec, "@timestamp", 10);
-	const struct ing_val *msg = ing_member(rec, "message", 7);
+	struct soc_val_writer *w = soc_xcalloc(1, sizeof *w);
 
-	if (!ts || ts->type != ING_STR || ts->u.s.len == 0) {
-		soc_reject(wr.rej, wr.ctx->file, line, raw, rawlen, 0, rawlen,
-		    "%s: no valid @timestamp", f->name);
-		return;
-	}
-	if (!msg || msg->type != ING_STR || msg->u.s.len == 0) {
-		soc_reject(wr.rej, wr.ctx->file, line, raw, rawlen, 0, rawlen,
-		    "%s: no message", f->name);
-		return;
-	}
-	complete(rec, prepare(rec, f, line, raw, rawlen), f, line, raw, rawlen);
+	soc_buf_init(&w->dump, max);
+	soc_buf_init(&w->canon, max);
+	return w;
 }
 
-/*
- * Complete a mapped record: soc.severity, related.*, event.original, and
- * soc with a placeholder id (returned) that complete() fills in once the
- * canonical form is known.
- */
-static const struct ing_val *
-prepare(struct ing_val *rec, const struct ing_format *f, unsigned long line,
-    const char *raw, size_t rawlen)
+void
+soc_val_writer_free(struct soc_val_writer *w)
+{
+	if (!w)
+		return;
+	soc_buf_release(&w->dump);
+	soc_buf_release(&w->canon);
+	free(w->nodes);
+	free(w);
+}
+
+/* The soc.id placeholder of rec, set when there is none. */
+static const struct soc_val *
+id_slot(struct soc_val *rec)
 {
 	static const char placeholder[SOC_ID_LEN + 1] =
 	    "00000000000000000000000000000000";
-	const struct ing_val *x;
-	struct ing_val *soc, *id;
-	int64_t sev = -1;
+	const struct soc_val *soc = soc_val_member(rec, "soc", 3);
+	const struct soc_val *id = soc_val_member(soc, "id", 2);
+	struct soc_val *v;
 
-	/* The mapper's soc member carries only soc.severity. */
-	x = ing_member(ing_member(rec, "soc", 3), "severity", 8);
-	if (x && x->type == ING_INT)
-		sev = x->u.i;
-	ing_del(rec, "soc");
-	if (sev < 0 || sev > 100) {
-		const char *kind = ing_rget_str(rec, "event.kind");
-
-		sev = kind && strcmp(kind, "alert") == 0 ? 50 : 20;
-	}
-
-	add_related(rec);
-
-	/* event.original (outside the id): the mapper's, or the raw event,
-	 * only with --keep-original. */
-	x = ing_member(rec, "event", 5);
-	if (!wr.ctx->keep_original) {
-		if (x && x->type == ING_OBJ)
-			ing_del((struct ing_val *)x, "original");
-	} else if (!x || x->type != ING_OBJ || !ing_member(x, "original", 8))
-		ing_set_strn(rec, "event.original", raw, rawlen);
-
-	soc = ing_new_object();
-	ing_set_str(soc, "kind", "alert");
-	id = ing_new_strn(placeholder, SOC_ID_LEN);
-	ing_set_val(soc, "id", id);
-	ing_set_int(soc, "severity", sev);
-	ing_set_str(soc, "source.format", f->name);
-	ing_set_str(soc, "source.file", wr.ctx->file);
-	ing_set_int(soc, "source.line", (int64_t)line);
-	ing_set_val(rec, "soc", soc);
-	return id;
-}
-
-/*
- * The output dump, then the canonical form (sorted keys, without soc and
- * event.original) assembled from its spans and its id, written over the
- * placeholder; the write.  The record is not changed.
- */
-static void
-complete(const struct ing_val *rec, const struct ing_val *idslot,
-    const struct ing_format *f, unsigned long line, const char *raw,
-    size_t rawlen)
-{
-	char id[SOC_ID_LEN + 1];
-
-	soc_buf_reset(&wr.canon);
-	soc_buf_reset(&wr.dump);
-	wr.idslot = idslot;
-	wr.idpos = 0;
-	wr.nnodes = 0;
-	if (dump_rec(rec, &wr.dump, nodes_alloc(1)) < 0 || !wr.idpos ||
-	    soc_buf_grow(&wr.canon, wr.dump.len + 1) < 0 ||
-	    canon(0, wr.dump.p, &wr.canon, DUMP_CANON_TOP) < 0) {
-		soc_reject(wr.rej, wr.ctx->file, line, raw, rawlen, 0, rawlen,
-		    "%s: record too large", f->name);
-		return;
-	}
-	soc_id("alert", wr.canon.p, wr.canon.len, id);
-	memcpy(wr.dump.p + wr.idpos, id, SOC_ID_LEN);
-	soc_out_line(wr.out, wr.dump.p, wr.dump.len);
-}
-
-void
-ing_write_init(struct soc_out *out, struct soc_rejects *rej,
-    const struct ing_ctx *ctx)
-{
-	wr.out = out;
-	wr.rej = rej;
-	wr.ctx = ctx;
-	soc_buf_init(&wr.dump, (size_t)1 << 28);
-	soc_buf_init(&wr.canon, (size_t)1 << 28);
-}
-
-void
-ing_write_end(void)
-{
-	soc_buf_release(&wr.dump);
-	soc_buf_release(&wr.canon);
-	free(wr.nodes);
-	wr.nodes = NULL;
-	wr.nnodes = wr.capnodes = 0;
+	if (id && id->type == SOC_VAL_STR && id->u.s.len == SOC_ID_LEN)
+		return id;
+	v = soc_val_new_strn(rec->arena, placeholder, SOC_ID_LEN);
+	soc_val_set(rec, "soc.id", v);
+	return v;
 }
 
 int
-ing_dump(const struct ing_val *v, struct soc_buf *b)
+soc_val_write_record(struct soc_val_writer *w, struct soc_val *rec,
+    const char *kind, const char **line, size_t *len)
 {
-	wr.nnodes = 0;
-	wr.idslot = NULL;
-	return dump_rec(v, b, nodes_alloc(1));
+	char id[SOC_ID_LEN + 1];
+
+	if (!rec || rec->type != SOC_VAL_OBJ)
+		soc_bug("soc_val_write_record: not an object");
+	soc_buf_reset(&w->canon);
+	soc_buf_reset(&w->dump);
+	w->idslot = id_slot(rec);
+	w->idpos = 0;
+	w->nnodes = 0;
+	if (dump_rec(w, rec, &w->dump, nodes_alloc(w, 1)) < 0 || !w->idpos ||
+	    soc_buf_grow(&w->canon, w->dump.len + 1) < 0 ||
+	    canon(w, 0, w->dump.p, &w->canon, DUMP_CANON_TOP) < 0)
+		return -1;
+	soc_id(kind, w->canon.p, w->canon.len, id);
+	memcpy(w->dump.p + w->idpos, id, SOC_ID_LEN);
+	*line = w->dump.p;
+	*len = w->dump.len;
+	return 0;
+}
+
+int
+soc_val_dump(const struct soc_val *v, struct soc_buf *b)
+{
+	struct soc_val_writer w;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	rc = dump_rec(&w, v, b, nodes_alloc(&w, 1));
+	free(w.nodes);
+	return rc;
 }

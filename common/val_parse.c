@@ -1,5 +1,5 @@
 /*
- * parse.c: JSON text to input values (drive.h, ingest.h).
+ * val_parse.c: JSON text to values (val.h).
  *
  * Most events take one pass that builds while it checks a subset of JSON
  * the validator surely accepts (build_fast); anything else is validated
@@ -14,81 +14,61 @@
 #include <string.h>
 
 #include "buf.h"
-#include "drive.h"
 #include "err.h"
 #include "json.h"
-
-/* Decoded strings with escapes. */
-static struct soc_buf tmp;
-
+#include "val.h"
+#include "val_int.h"
 
 /*
- * A validated span (json.h) to a jansson value (new reference).  Building
- * the tree from spans checked once is three times faster than jansson's
- * own parser, which checks every byte again through its stream layer; it
- * keeps jansson's rules: the last of duplicate keys wins, integers stay
- * integers, and numbers with a fraction or exponent stay reals.
+ * A validated span (json.h) to a value.  Building the tree from spans
+ * checked once is three times faster than jansson's own parser, which
+ * checks every byte again through its stream layer; it keeps jansson's
+ * rules: the last of duplicate keys wins, integers stay integers, and
+ * numbers with a fraction or exponent stay reals.
  */
-static struct ing_val *
-in_int(long long i)
+static struct soc_val *
+build(struct soc_val_arena *a, const struct soc_span *v)
 {
-	struct ing_val *v = ing_in_new(ING_INT);
-
-	v->u.i = i;
-	return v;
-}
-
-static struct ing_val *
-in_real(double d)
-{
-	struct ing_val *v = ing_in_new(ING_REAL);
-
-	v->u.d = d;
-	return v;
-}
-
-static struct ing_val *
-build(const struct soc_span *v)
-{
+	struct soc_buf *tmp = soc_val_arena_scratch(a);
 	struct soc_json_iter it;
 	struct soc_span k, x;
-	struct ing_val *o;
+	struct soc_val *o;
 
 	switch (v->type) {
 	case SOC_JSON_OBJECT:
-		o = ing_in_new(ING_OBJ);
+		o = soc_val_new(a, SOC_VAL_OBJ);
 		soc_json_iter_init(&it, v);
 		while (soc_json_iter_next(&it, &k, &x)) {
-			struct ing_val *m = build(&x);
+			struct soc_val *m = build(a, &x);
 
 			if (!memchr(k.p, '\\', k.len))
-				ing_in_put(o, k.p + 1, k.len - 2, m);
+				soc_val_putn(o, k.p + 1, k.len - 2, m);
 			else {
-				soc_buf_reset(&tmp);
-				if (soc_json_str_decode(&k, &tmp) < 0)
+				soc_buf_reset(tmp);
+				if (soc_json_str_decode(&k, tmp) < 0)
 					continue;
-				ing_in_put(o, tmp.p, tmp.len, m);
+				soc_val_putn(o, tmp->p, tmp->len, m);
 			}
 		}
 		return o;
 	case SOC_JSON_ARRAY:
-		o = ing_in_new(ING_ARR);
+		o = soc_val_new(a, SOC_VAL_ARR);
 		soc_json_iter_init(&it, v);
 		while (soc_json_iter_next(&it, &k, &x))
-			ing_in_append(o, build(&x));
+			soc_val_append(o, build(a, &x));
 		return o;
 	case SOC_JSON_STRING:
 		if (!memchr(v->p, '\\', v->len))
-			return ing_in_strn(v->p + 1, v->len - 2);
-		soc_buf_reset(&tmp);
-		if (soc_json_str_decode(v, &tmp) < 0)
-			return ing_in_new(ING_NULL);
-		return ing_in_strn(tmp.p, tmp.len);
+			return soc_val_new_strn(a, v->p + 1, v->len - 2);
+		soc_buf_reset(tmp);
+		if (soc_json_str_decode(v, tmp) < 0)
+			return soc_val_new(a, SOC_VAL_NULL);
+		return soc_val_new_strn(a, tmp->p, tmp->len);
 	case SOC_JSON_NUMBER: {
 		/* (a long number's text on the heap: every digit counts) */
 		char num[64], *t = v->len < sizeof num ? num :
 		    soc_xmalloc(v->len + 1), *end;
-		struct ing_val *n = NULL;
+		struct soc_val *n = NULL;
 
 		memcpy(t, v->p, v->len);
 		t[v->len] = '\0';
@@ -99,20 +79,20 @@ build(const struct soc_span *v)
 			errno = 0;
 			i = strtoll(t, &end, 10);
 			if (errno == 0)
-				n = in_int(i);
+				n = soc_val_new_int(a, i);
 		}
 		if (!n)
-			n = in_real(strtod(t, &end));
+			n = soc_val_new_real(a, strtod(t, &end));
 		if (t != num)
 			free(t);
 		return n;
 	}
 	case SOC_JSON_TRUE:
-		return ing_in_new(ING_TRUE);
+		return soc_val_new(a, SOC_VAL_TRUE);
 	case SOC_JSON_FALSE:
-		return ing_in_new(ING_FALSE);
+		return soc_val_new(a, SOC_VAL_FALSE);
 	default:
-		return ing_in_new(ING_NULL);
+		return soc_val_new(a, SOC_VAL_NULL);
 	}
 }
 
@@ -146,19 +126,20 @@ str_end(const char *p, int *esc)
  * build() over validated text in one pass: the value at *pp (no leading
  * white space), leaving *pp just past it.  soc_json_iter would scan each
  * container's members again to find their ends.  Same values as build():
- * the scalars go through it.  New reference.
+ * the scalars go through it.
  */
-static struct ing_val *
-build_text(const char **pp, const char *end)
+static struct soc_val *
+build_text(struct soc_val_arena *a, const char **pp, const char *end)
 {
+	struct soc_buf *tmp = soc_val_arena_scratch(a);
 	const char *p = *pp, *q;
 	struct soc_span sp;
-	struct ing_val *o;
+	struct soc_val *o;
 	int esc;
 
 	switch (*p) {
 	case '{':
-		o = ing_in_new(ING_OBJ);
+		o = soc_val_new(a, SOC_VAL_OBJ);
 		p = skip_ws(p + 1, end);
 		if (*p == '}') {
 			*pp = p + 1;
@@ -166,21 +147,21 @@ build_text(const char **pp, const char *end)
 		}
 		for (;;) {
 			const char *k = p;
-			struct ing_val *m;
+			struct soc_val *m;
 
 			p = str_end(k, &esc);
 			q = skip_ws(p, end);		/* at ':' */
 			q = skip_ws(q + 1, end);
-			m = build_text(&q, end);
+			m = build_text(a, &q, end);
 			if (!esc)
-				ing_in_put_plain(o, k + 1, (size_t)(p - k) - 2, m);
+				soc_val_put_plain(o, k + 1, (size_t)(p - k) - 2, m);
 			else {
 				sp.p = k;
 				sp.len = (size_t)(p - k);
 				sp.type = SOC_JSON_STRING;
-				soc_buf_reset(&tmp);
-				if (soc_json_str_decode(&sp, &tmp) == 0)
-					ing_in_put(o, tmp.p, tmp.len, m);
+				soc_buf_reset(tmp);
+				if (soc_json_str_decode(&sp, tmp) == 0)
+					soc_val_putn(o, tmp->p, tmp->len, m);
 			}
 			p = skip_ws(q, end);
 			if (*p == '}') {
@@ -190,14 +171,14 @@ build_text(const char **pp, const char *end)
 			p = skip_ws(p + 1, end);	/* past ',' */
 		}
 	case '[':
-		o = ing_in_new(ING_ARR);
+		o = soc_val_new(a, SOC_VAL_ARR);
 		p = skip_ws(p + 1, end);
 		if (*p == ']') {
 			*pp = p + 1;
 			return o;
 		}
 		for (;;) {
-			ing_in_append(o, build_text(&p, end));
+			soc_val_append(o, build_text(a, &p, end));
 			p = skip_ws(p, end);
 			if (*p == ']') {
 				*pp = p + 1;
@@ -209,18 +190,18 @@ build_text(const char **pp, const char *end)
 		q = str_end(p, &esc);
 		*pp = q;
 		if (!esc)
-			return ing_in_strn(p + 1, (size_t)(q - p) - 2);
+			return soc_val_new_strn(a, p + 1, (size_t)(q - p) - 2);
 		sp.type = SOC_JSON_STRING;
 		break;
 	case 't':
 		*pp = p + 4;
-		return ing_in_new(ING_TRUE);
+		return soc_val_new(a, SOC_VAL_TRUE);
 	case 'f':
 		*pp = p + 5;
-		return ing_in_new(ING_FALSE);
+		return soc_val_new(a, SOC_VAL_FALSE);
 	case 'n':
 		*pp = p + 4;
-		return ing_in_new(ING_NULL);
+		return soc_val_new(a, SOC_VAL_NULL);
 	default:
 		for (q = p; q < end && (*q == '-' || *q == '+' || *q == '.' ||
 		    *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')); q++)
@@ -231,7 +212,7 @@ build_text(const char **pp, const char *end)
 	}
 	sp.p = p;
 	sp.len = (size_t)(*pp - p);
-	return build(&sp);
+	return build(a, &sp);
 }
 
 /*
@@ -240,7 +221,6 @@ build_text(const char **pp, const char *end)
  * ASCII without escapes, RFC 8259 numbers, the three literals, nesting at
  * most FAST_DEPTH).  Anything else, valid or not, returns NULL and the
  * caller validates and builds the slow way (same values either way).
- * New reference.
  */
 #define FAST_DEPTH 32
 
@@ -254,13 +234,13 @@ fast_str_end(const char *p, const char *end)
 		uint64_t w, f;
 
 		memcpy(&w, p, 8);
-		if ((f = ing_special8(w)) != 0) {
+		if ((f = soc_val_special8(w)) != 0) {
 			p += __builtin_ctzll(f) / 8;
 			return *p == '"' ? p + 1 : NULL;
 		}
 	}
 #else
-	for (p++; end - p >= 8 && ing_plain8(p); p += 8)
+	for (p++; end - p >= 8 && soc_val_plain8(p); p += 8)
 		;
 #endif
 	for (; p < end; p++) {
@@ -284,12 +264,13 @@ fast_digits(const char *p, const char *end)
 	return q > p ? q : NULL;
 }
 
-static struct ing_val *
-build_fast(const char **pp, const char *end, int depth)
+static struct soc_val *
+build_fast(struct soc_val_arena *a, const char **pp, const char *end,
+    int depth)
 {
 	const char *p = *pp, *q;
 	struct soc_span sp;
-	struct ing_val *o, *m;
+	struct soc_val *o, *m;
 
 	if (p >= end)
 		return NULL;
@@ -297,7 +278,7 @@ build_fast(const char **pp, const char *end, int depth)
 	case '{':
 		if (depth >= FAST_DEPTH)
 			return NULL;
-		o = ing_in_new(ING_OBJ);
+		o = soc_val_new(a, SOC_VAL_OBJ);
 		p = skip_ws(p + 1, end);
 		if (p < end && *p == '}') {
 			*pp = p + 1;
@@ -312,9 +293,9 @@ build_fast(const char **pp, const char *end, int depth)
 			if (q >= end || *q != ':')
 				break;
 			q = skip_ws(q + 1, end);
-			if (!(m = build_fast(&q, end, depth + 1)))
+			if (!(m = build_fast(a, &q, end, depth + 1)))
 				break;
-			ing_in_put(o, k + 1, (size_t)(p - k) - 2, m);
+			soc_val_putn(o, k + 1, (size_t)(p - k) - 2, m);
 			p = skip_ws(q, end);
 			if (p < end && *p == '}') {
 				*pp = p + 1;
@@ -328,16 +309,16 @@ build_fast(const char **pp, const char *end, int depth)
 	case '[':
 		if (depth >= FAST_DEPTH)
 			return NULL;
-		o = ing_in_new(ING_ARR);
+		o = soc_val_new(a, SOC_VAL_ARR);
 		p = skip_ws(p + 1, end);
 		if (p < end && *p == ']') {
 			*pp = p + 1;
 			return o;
 		}
 		for (;;) {
-			if (!(m = build_fast(&p, end, depth + 1)))
+			if (!(m = build_fast(a, &p, end, depth + 1)))
 				break;
-			ing_in_append(o, m);
+			soc_val_append(o, m);
 			p = skip_ws(p, end);
 			if (p < end && *p == ']') {
 				*pp = p + 1;
@@ -352,22 +333,22 @@ build_fast(const char **pp, const char *end, int depth)
 		if (!(q = fast_str_end(p, end)))
 			return NULL;
 		*pp = q;
-		return ing_in_plain(p + 1, (size_t)(q - p) - 2);
+		return soc_val_new_plain(a, p + 1, (size_t)(q - p) - 2);
 	case 't':
 		if (end - p < 4 || memcmp(p, "true", 4) != 0)
 			return NULL;
 		*pp = p + 4;
-		return ing_in_new(ING_TRUE);
+		return soc_val_new(a, SOC_VAL_TRUE);
 	case 'f':
 		if (end - p < 5 || memcmp(p, "false", 5) != 0)
 			return NULL;
 		*pp = p + 5;
-		return ing_in_new(ING_FALSE);
+		return soc_val_new(a, SOC_VAL_FALSE);
 	case 'n':
 		if (end - p < 4 || memcmp(p, "null", 4) != 0)
 			return NULL;
 		*pp = p + 4;
-		return ing_in_new(ING_NULL);
+		return soc_val_new(a, SOC_VAL_NULL);
 	default:
 		/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 		q = p;
@@ -392,31 +373,26 @@ build_fast(const char **pp, const char *end, int depth)
 		sp.len = (size_t)(q - p);
 		sp.type = SOC_JSON_NUMBER;
 		*pp = q;
-		return build(&sp);
+		return build(a, &sp);
 	}
 }
 
-/*
- * Parse p[0..n) as one JSON value: a new reference, or NULL with *why and
- * *off set; *cut tells a value cut short (the input ended inside it).
- */
-const struct ing_val *
-ing_parse(const char *p, size_t n, const char **why, size_t *off, int *cut)
+struct soc_val *
+soc_val_parse(struct soc_val_arena *a, const char *p, size_t n,
+    const char **why, size_t *off, int *cut)
 {
+	struct soc_val_mark mark;
 	struct soc_span sp;
+	const char *q;
+	struct soc_val *v;
 
 	*cut = 0;
-	if (tmp.max == 0)
-		soc_buf_init(&tmp, (size_t)1 << 30);
-	ing_in_reset();		/* the last input is done with */
-	{
-		const char *q = skip_ws(p, p + n);
-		const struct ing_val *v = build_fast(&q, p + n, 0);
-
-		if (v && skip_ws(q, p + n) == p + n)
-			return v;
-		ing_in_reset();
-	}
+	soc_val_arena_mark(a, &mark);
+	q = skip_ws(p, p + n);
+	v = build_fast(a, &q, p + n, 0);
+	if (v && skip_ws(q, p + n) == p + n)
+		return v;
+	soc_val_arena_rewind(a, &mark);	/* what the fast path built */
 	if (soc_json_validate(p, n, SOC_JSON_MAX_DEPTH, &sp, why, off) < 0) {
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
 		    p[n - 1] == '\n' || p[n - 1] == '\r'))
@@ -425,15 +401,7 @@ ing_parse(const char *p, size_t n, const char **why, size_t *off, int *cut)
 		    strcmp(*why, "unterminated string") == 0;
 		return NULL;
 	}
-	{
-		const char *q = sp.p;
-
-		return build_text(&q, sp.p + sp.len);
-	}
+	q = sp.p;
+	return build_text(a, &q, sp.p + sp.len);
 }
 
-void
-ing_parse_end(void)
-{
-	soc_buf_release(&tmp);
-}

@@ -1,6 +1,6 @@
 /*
- * fuzz-ingest-json: soc-ingest's JSON reader (cmd/soc-ingest/parse.c)
- * and record writer's dump (write.c) over arbitrary bytes.  Invariants
+ * fuzz-val-parse: the value model's JSON reader (common/val_parse.c) and
+ * dump (val_dump.c) over arbitrary bytes.  Invariants
  * checked: the reader accepts exactly what the validator (json.h) accepts;
  * what it read dumps to valid JSON; and where jansson reads the same text,
  * the dump is byte for byte soc_json_dump of jansson's value (the same
@@ -14,7 +14,7 @@
 
 #include "buf.h"
 #include "json.h"
-#include "../cmd/soc-ingest/drive.h"
+#include "val.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,7 +22,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *why;
-	const struct ing_val *v;
+	static struct soc_val_arena *a;
+	const struct soc_val *v;
 	struct soc_buf mine = SOC_BUF_INIT, theirs = SOC_BUF_INIT;
 	size_t off;
 	int cut, valid, dumped;
@@ -30,13 +31,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	valid = soc_json_validate(p, size, SOC_JSON_MAX_DEPTH, NULL, &why,
 	    &off) == 0;
-	v = ing_parse(p, size, &why, &off, &cut);
+	if (!a)
+		a = soc_val_arena_new();
+	soc_val_arena_reset(a);
+	v = soc_val_parse(a, p, size, &why, &off, &cut);
 	if ((v != NULL) != valid)
 		abort();
 	if (!v)
 		return 0;
 	soc_buf_init(&mine, (size_t)1 << 26);
-	dumped = ing_dump(v, &mine) == 0;
+	dumped = soc_val_dump(v, &mine) == 0;
 	if (dumped && soc_json_validate(mine.p, mine.len, SOC_JSON_MAX_DEPTH + 1,
 	    NULL, &why, &off) < 0)
 		abort();
@@ -54,6 +58,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	soc_buf_release(&mine);
 	soc_buf_release(&theirs);
-	ing_in_reset();
 	return 0;
 }

@@ -32,32 +32,32 @@
 /* --- CloudTrail ----------------------------------------------------- */
 
 /* The record itself, or the one inside an EventBridge envelope. */
-static const struct ing_val *
-ct_record(const struct ing_val *in)
+static const struct soc_val *
+ct_record(const struct soc_val *in)
 {
-	const struct ing_val *d = jv_object_get(in, "detail");
+	const struct soc_val *d = soc_val_key(in, "detail");
 
-	if (jv_is_object(d) && jv_is_string(jv_object_get(in,
+	if (soc_val_is_object(d) && soc_val_is_string(soc_val_key(in,
 	    "detail-type")) && vnd_str(d, "eventSource"))
 		return d;
 	return in;
 }
 
 static int
-ct_detect(const struct ing_val *in)
+ct_detect(const struct soc_val *in)
 {
-	const struct ing_val *r = ct_record(in);
+	const struct soc_val *r = ct_record(in);
 
-	if (!jv_is_object(r))
+	if (!soc_val_is_object(r))
 		return 0;
 	if (r != in)
 		return 95;
-	if (jv_is_string(jv_object_get(r, "eventSource")) &&
-	    jv_is_string(jv_object_get(r, "eventName"))) {
-		if (jv_object_get(r, "eventVersion") ||
-		    jv_object_get(r, "eventTime") ||
-		    jv_object_get(r, "userIdentity") ||
-		    jv_object_get(r, "awsRegion"))
+	if (soc_val_is_string(soc_val_key(r, "eventSource")) &&
+	    soc_val_is_string(soc_val_key(r, "eventName"))) {
+		if (soc_val_key(r, "eventVersion") ||
+		    soc_val_key(r, "eventTime") ||
+		    soc_val_key(r, "userIdentity") ||
+		    soc_val_key(r, "awsRegion"))
 			return 90;
 		return 60;
 	}
@@ -123,7 +123,7 @@ in_list(const char *const *l, const char *s)
 
 /* The short service name: "iam.amazonaws.com" -> "iam". */
 static void
-ct_service(struct ing_val *out, const char *src)
+ct_service(struct soc_val *out, const char *src)
 {
 	const char *dot;
 
@@ -131,14 +131,14 @@ ct_service(struct ing_val *out, const char *src)
 		return;
 	dot = strchr(src, '.');
 	if (dot && vnd_suffix(src, ".amazonaws.com"))
-		ing_set_strn(out, "cloud.service.name", src, (size_t)(dot - src));
+		soc_val_set_strn(out, "cloud.service.name", src, (size_t)(dot - src));
 	else
-		ing_set_str(out, "cloud.service.name", src);
+		soc_val_set_str(out, "cloud.service.name", src);
 }
 
 /* ECS category and type from the service and the API verb. */
 static void
-ct_categorize(struct ing_val *out, const char *src, const char *name)
+ct_categorize(struct soc_val *out, const char *src, const char *name)
 {
 	const char *type = "info";
 	int iam;
@@ -147,8 +147,8 @@ ct_categorize(struct ing_val *out, const char *src, const char *name)
 		return;
 	if (strcmp(name, "ConsoleLogin") == 0 ||
 	    vnd_prefix(src, "signin.")) {
-		ing_add_str(out, "event.category", "authentication");
-		ing_add_str(out, "event.type", "start");
+		soc_val_add_str(out, "event.category", "authentication");
+		soc_val_add_str(out, "event.type", "start");
 		return;
 	}
 	iam = vnd_prefix(src, "iam.") || vnd_prefix(src, "sts.") ||
@@ -171,21 +171,21 @@ ct_categorize(struct ing_val *out, const char *src, const char *name)
 	    vnd_prefix(name, "Describe")))
 		type = "access";
 	if (iam) {
-		ing_add_str(out, "event.category", "iam");
-		ing_add_str(out, "event.type", type);
+		soc_val_add_str(out, "event.category", "iam");
+		soc_val_add_str(out, "event.type", type);
 		if (strstr(name, "User"))
-			ing_add_str(out, "event.type", "user");
+			soc_val_add_str(out, "event.type", "user");
 		if (strstr(name, "Group"))
-			ing_add_str(out, "event.type", "group");
+			soc_val_add_str(out, "event.type", "group");
 	} else {
-		ing_add_str(out, "event.category", "configuration");
-		ing_add_str(out, "event.type", type);
+		soc_val_add_str(out, "event.category", "configuration");
+		soc_val_add_str(out, "event.type", type);
 	}
 }
 
 /* user.* from userIdentity; returns the name used in the message. */
 static const char *
-ct_identity(struct ing_val *out, const struct ing_val *r)
+ct_identity(struct soc_val *out, const struct soc_val *r)
 {
 	const char *type = vnd_str(r, "userIdentity.type");
 	const char *arn = vnd_str(r, "userIdentity.arn");
@@ -210,27 +210,27 @@ ct_identity(struct ing_val *out, const struct ing_val *r)
 
 		name = colon && colon[1] ? colon + 1 : NULL;
 	}
-	ing_set_str(out, "user.name", name);
-	ing_set_str(out, "user.id", pid);
+	soc_val_set_str(out, "user.name", name);
+	soc_val_set_str(out, "user.id", pid);
 	if (issuer)
-		ing_add_str(out, "user.roles", issuer);
-	ing_set_str(out, "aws.user_identity.type", type);
-	ing_set_str(out, "aws.user_identity.arn", arn);
-	ing_set_str(out, "aws.user_identity.access_key_id",
+		soc_val_add_str(out, "user.roles", issuer);
+	soc_val_set_str(out, "aws.user_identity.type", type);
+	soc_val_set_str(out, "aws.user_identity.arn", arn);
+	soc_val_set_str(out, "aws.user_identity.access_key_id",
 	    vnd_str(r, "userIdentity.accessKeyId"));
-	ing_set_str(out, "aws.user_identity.session_issuer.arn", vnd_str(r,
+	soc_val_set_str(out, "aws.user_identity.session_issuer.arn", vnd_str(r,
 	    "userIdentity.sessionContext.sessionIssuer.arn"));
 	return name ? name : arn ? arn : pid;
 }
 
 static int
-ct_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+ct_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *r = ct_record(in);
+	const struct soc_val *r = ct_record(in);
 	const char *src, *name, *ip, *err, *who, *etype, *login;
 	int sev = 10, failed = 0;
 
-	if (!jv_is_object(r)) {
+	if (!soc_val_is_object(r)) {
 		*why = "record is not an object";
 		return -1;
 	}
@@ -242,25 +242,25 @@ ct_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	src = vnd_str(r, "eventSource");
 	name = vnd_str(r, "eventName");
 	etype = vnd_str(r, "eventType");
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", "aws.cloudtrail");
-	ing_set_str(out, "event.provider", src);
-	ing_set_str(out, "event.action", name);
-	ing_set_str(out, "event.id", vnd_str(r, "eventID"));
-	ing_set_str(out, "event.code", etype);
-	ing_set_str(out, "observer.vendor", "AWS");
-	ing_set_str(out, "observer.product", "CloudTrail");
-	ing_set_str(out, "cloud.provider", "aws");
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", "aws.cloudtrail");
+	soc_val_set_str(out, "event.provider", src);
+	soc_val_set_str(out, "event.action", name);
+	soc_val_set_str(out, "event.id", vnd_str(r, "eventID"));
+	soc_val_set_str(out, "event.code", etype);
+	soc_val_set_str(out, "observer.vendor", "AWS");
+	soc_val_set_str(out, "observer.product", "CloudTrail");
+	soc_val_set_str(out, "cloud.provider", "aws");
 	ct_service(out, src);
-	ing_set_str(out, "cloud.region", vnd_str(r, "awsRegion"));
-	ing_set_str(out, "cloud.account.id", vnd_str_any(r,
+	soc_val_set_str(out, "cloud.region", vnd_str(r, "awsRegion"));
+	soc_val_set_str(out, "cloud.account.id", vnd_str_any(r,
 	    "recipientAccountId", "userIdentity.accountId", NULL));
 	ip = vnd_str(r, "sourceIPAddress");
 	vnd_ip_or_domain(out, "source", ip);
-	ing_set_str(out, "user_agent.original", vnd_str(r, "userAgent"));
+	soc_val_set_str(out, "user_agent.original", vnd_str(r, "userAgent"));
 	who = ct_identity(out, r);
 	/* The user an IAM call acts on (CreateUser, CreateAccessKey, ...). */
-	ing_set_str(out, "user.target.name",
+	soc_val_set_str(out, "user.target.name",
 	    vnd_str(r, "requestParameters.userName"));
 	ct_categorize(out, src, name);
 
@@ -269,11 +269,11 @@ ct_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	if (err || (login && strcasecmp(login, "Failure") == 0)) {
 		failed = 1;
 		vnd_outcome(out, 0);
-		ing_set_str(out, "error.code", err);
-		ing_set_str(out, "error.message",
+		soc_val_set_str(out, "error.code", err);
+		soc_val_set_str(out, "error.message",
 		    vnd_str_any(r, "errorMessage", "errorCode", NULL));
-		if (!ing_rget(out, "error.message"))
-			ing_set_str(out, "error.message", login);
+		if (!soc_val_get(out, "error.message"))
+			soc_val_set_str(out, "error.message", login);
 		sev = 30;
 		if (err && (strstr(err, "AccessDenied") ||
 		    strstr(err, "UnauthorizedOperation") ||
@@ -295,8 +295,8 @@ ct_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	    src ? src : "?", name ? name : etype ? etype : "call",
 	    who ? who : "unknown identity", ip ? ip : "unknown source",
 	    failed ? " failed: " : "",
-	    failed ? (err ? err : ing_rget_str(out, "error.message") ?
-	    ing_rget_str(out, "error.message") : "Failure") : "");
+	    failed ? (err ? err : soc_val_get_nonempty(out, "error.message") ?
+	    soc_val_get_nonempty(out, "error.message") : "Failure") : "");
 	return 0;
 }
 
@@ -309,20 +309,20 @@ const struct ing_format ing_fmt_cloudtrail = {
 
 /* --- GuardDuty ------------------------------------------------------ */
 
-static const struct ing_val *
-gd_finding(const struct ing_val *in)
+static const struct soc_val *
+gd_finding(const struct soc_val *in)
 {
-	const struct ing_val *d = jv_object_get(in, "detail");
+	const struct soc_val *d = soc_val_key(in, "detail");
 
-	if (jv_is_object(d) && vnd_eq(in, "source", "aws.guardduty"))
+	if (soc_val_is_object(d) && vnd_eq(in, "source", "aws.guardduty"))
 		return d;
 	return in;
 }
 
 static int
-gd_detect(const struct ing_val *in)
+gd_detect(const struct soc_val *in)
 {
-	const struct ing_val *f = gd_finding(in);
+	const struct soc_val *f = gd_finding(in);
 	const char *arn;
 
 	if (f != in)
@@ -332,9 +332,9 @@ gd_detect(const struct ing_val *in)
 	    vnd_get(f, "severity"))
 		return 95;
 	if (vnd_str(f, "schemaVersion") && vnd_str(f, "type") &&
-	    jv_is_number(vnd_get(f, "severity")) &&
-	    vnd_str(f, "accountId") && (jv_is_object(vnd_get(f, "service")) ||
-	    jv_is_object(vnd_get(f, "resource"))))
+	    soc_val_is_number(vnd_get(f, "severity")) &&
+	    vnd_str(f, "accountId") && (soc_val_is_object(vnd_get(f, "service")) ||
+	    soc_val_is_object(vnd_get(f, "resource"))))
 		return 85;
 	if (vnd_panther(f, "AWS.GuardDuty"))
 		return 60;
@@ -355,7 +355,7 @@ static const struct {
 };
 
 static void
-gd_tactic(struct ing_val *out, const char *type)
+gd_tactic(struct soc_val *out, const char *type)
 {
 	size_t i, n;
 	const char *colon;
@@ -363,7 +363,7 @@ gd_tactic(struct ing_val *out, const char *type)
 	if (!type || !(colon = strchr(type, ':')))
 		return;
 	n = (size_t)(colon - type);
-	ing_set_strn(out, "rule.category", type, n);
+	soc_val_set_strn(out, "rule.category", type, n);
 	for (i = 0; i < sizeof gd_purpose / sizeof gd_purpose[0]; i++)
 		if (strlen(gd_purpose[i].purpose) == n &&
 		    strncmp(type, gd_purpose[i].purpose, n) == 0)
@@ -377,7 +377,7 @@ gd_tactic(struct ing_val *out, const char *type)
 
 /* PREFIX.{ip,geo} from a remoteIpDetails object. */
 static void
-gd_remote(struct ing_val *out, const char *prefix, const struct ing_val *d)
+gd_remote(struct soc_val *out, const char *prefix, const struct soc_val *d)
 {
 	char p[64];
 
@@ -387,28 +387,28 @@ gd_remote(struct ing_val *out, const char *prefix, const struct ing_val *d)
 	if (!ing_set_ip(out, p, vnd_str(d, "ipAddressV4")))
 		ing_set_ip(out, p, vnd_str(d, "ipAddressV6"));
 	snprintf(p, sizeof p, "%s.geo.country_name", prefix);
-	ing_set_str(out, p, vnd_str(d, "country.countryName"));
+	soc_val_set_str(out, p, vnd_str(d, "country.countryName"));
 	snprintf(p, sizeof p, "%s.geo.city_name", prefix);
-	ing_set_str(out, p, vnd_str(d, "city.cityName"));
+	soc_val_set_str(out, p, vnd_str(d, "city.cityName"));
 	snprintf(p, sizeof p, "%s.as.organization.name", prefix);
-	ing_set_str(out, p, vnd_str(d, "organization.asnOrg"));
+	soc_val_set_str(out, p, vnd_str(d, "organization.asnOrg"));
 }
 
 static void
-gd_action(struct ing_val *out, const struct ing_val *f)
+gd_action(struct soc_val *out, const struct soc_val *f)
 {
-	const struct ing_val *a = vnd_get(f, "service.action"), *x;
+	const struct soc_val *a = vnd_get(f, "service.action"), *x;
 	const char *dir;
 
 	if (!a)
 		return;
-	ing_set_str(out, "event.code", vnd_str(a, "actionType"));
+	soc_val_set_str(out, "event.code", vnd_str(a, "actionType"));
 	if ((x = vnd_get(a, "networkConnectionAction")) != NULL) {
 		dir = vnd_str(x, "connectionDirection");
 		vnd_set_lower(out, "network.transport",
 		    vnd_str(x, "protocol"));
 		if (dir && strcasecmp(dir, "OUTBOUND") == 0) {
-			ing_set_str(out, "network.direction", "outbound");
+			soc_val_set_str(out, "network.direction", "outbound");
 			gd_remote(out, "destination", vnd_get(x,
 			    "remoteIpDetails"));
 			ing_set_port(out, "destination.port",
@@ -419,7 +419,7 @@ gd_action(struct ing_val *out, const struct ing_val *f)
 			    vnd_str(x, "localIpDetails.ipAddressV4"));
 		} else {
 			if (dir && strcasecmp(dir, "INBOUND") == 0)
-				ing_set_str(out, "network.direction",
+				soc_val_set_str(out, "network.direction",
 				    "inbound");
 			gd_remote(out, "source", vnd_get(x,
 			    "remoteIpDetails"));
@@ -432,17 +432,17 @@ gd_action(struct ing_val *out, const struct ing_val *f)
 		}
 	}
 	if ((x = vnd_get(a, "awsApiCallAction")) != NULL) {
-		ing_set_str(out, "event.action", vnd_str(x, "api"));
-		ing_set_str(out, "event.provider", vnd_str(x, "serviceName"));
+		soc_val_set_str(out, "event.action", vnd_str(x, "api"));
+		soc_val_set_str(out, "event.provider", vnd_str(x, "serviceName"));
 		gd_remote(out, "source", vnd_get(x, "remoteIpDetails"));
-		ing_set_str(out, "source.domain",
+		soc_val_set_str(out, "source.domain",
 		    vnd_str(x, "domainDetails.domain"));
-		ing_set_str(out, "user_agent.original",
+		soc_val_set_str(out, "user_agent.original",
 		    vnd_str(x, "userAgent.fullUserAgent"));
 	}
 	if ((x = vnd_get(a, "dnsRequestAction")) != NULL) {
-		ing_set_str(out, "dns.question.name", vnd_str(x, "domain"));
-		ing_set_str(out, "destination.domain", vnd_str(x, "domain"));
+		soc_val_set_str(out, "dns.question.name", vnd_str(x, "domain"));
+		soc_val_set_str(out, "destination.domain", vnd_str(x, "domain"));
 	}
 	if ((x = vnd_get(a, "portProbeAction.portProbeDetails.0")) != NULL) {
 		gd_remote(out, "source", vnd_get(x, "remoteIpDetails"));
@@ -451,8 +451,8 @@ gd_action(struct ing_val *out, const struct ing_val *f)
 	}
 	if ((x = vnd_get(a, "kubernetesApiCallAction")) != NULL) {
 		gd_remote(out, "source", vnd_get(x, "remoteIpDetails"));
-		ing_set_str(out, "url.path", vnd_str(x, "requestUri"));
-		ing_set_str(out, "user_agent.original",
+		soc_val_set_str(out, "url.path", vnd_str(x, "requestUri"));
+		soc_val_set_str(out, "user_agent.original",
 		    vnd_str(x, "userAgent"));
 	}
 	if ((x = vnd_get(a, "rdsLoginAttemptAction")) != NULL)
@@ -460,19 +460,19 @@ gd_action(struct ing_val *out, const struct ing_val *f)
 }
 
 static void
-gd_resource(struct ing_val *out, const struct ing_val *f)
+gd_resource(struct soc_val *out, const struct soc_val *f)
 {
-	const struct ing_val *r = vnd_get(f, "resource"), *ni;
+	const struct soc_val *r = vnd_get(f, "resource"), *ni;
 
 	if (!r)
 		return;
 	if (vnd_get(r, "instanceDetails")) {
-		ing_set_str(out, "cloud.instance.id",
+		soc_val_set_str(out, "cloud.instance.id",
 		    vnd_str(r, "instanceDetails.instanceId"));
-		ing_set_str(out, "host.id",
+		soc_val_set_str(out, "host.id",
 		    vnd_str(r, "instanceDetails.instanceId"));
 		ni = vnd_get(r, "instanceDetails.networkInterfaces.0");
-		ing_set_str(out, "host.hostname", vnd_str(ni, "privateDnsName"));
+		soc_val_set_str(out, "host.hostname", vnd_str(ni, "privateDnsName"));
 		if (ni) {
 			vnd_add_ip(out, "host.ip",
 			    vnd_str(ni, "privateIpAddress"));
@@ -482,21 +482,21 @@ gd_resource(struct ing_val *out, const struct ing_val *f)
 		    vnd_str(r, "instanceDetails.platform"));
 	}
 	if (vnd_get(r, "accessKeyDetails")) {
-		ing_set_str(out, "user.name",
+		soc_val_set_str(out, "user.name",
 		    vnd_str(r, "accessKeyDetails.userName"));
-		ing_set_str(out, "user.id",
+		soc_val_set_str(out, "user.id",
 		    vnd_str(r, "accessKeyDetails.principalId"));
-		ing_set_str(out, "aws.user_identity.type",
+		soc_val_set_str(out, "aws.user_identity.type",
 		    vnd_str(r, "accessKeyDetails.userType"));
-		ing_set_str(out, "aws.user_identity.access_key_id",
+		soc_val_set_str(out, "aws.user_identity.access_key_id",
 		    vnd_str(r, "accessKeyDetails.accessKeyId"));
 	}
 }
 
 static int
-gd_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+gd_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *f = gd_finding(in);
+	const struct soc_val *f = gd_finding(in);
 	const char *type, *title;
 	double sev;
 
@@ -506,19 +506,19 @@ gd_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 		return -1;
 	type = vnd_str(f, "type");
 	title = vnd_str(f, "title");
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "aws.guardduty");
-	ing_set_str(out, "event.id", vnd_str(f, "id"));
-	ing_set_str(out, "observer.vendor", "AWS");
-	ing_set_str(out, "observer.product", "GuardDuty");
-	ing_set_str(out, "cloud.provider", "aws");
-	ing_set_str(out, "cloud.account.id", vnd_str(f, "accountId"));
-	ing_set_str(out, "cloud.region", vnd_str(f, "region"));
-	ing_set_str(out, "rule.name", type);
-	ing_set_str(out, "rule.id", type);
-	ing_set_str(out, "rule.description", title);
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "aws.guardduty");
+	soc_val_set_str(out, "event.id", vnd_str(f, "id"));
+	soc_val_set_str(out, "observer.vendor", "AWS");
+	soc_val_set_str(out, "observer.product", "GuardDuty");
+	soc_val_set_str(out, "cloud.provider", "aws");
+	soc_val_set_str(out, "cloud.account.id", vnd_str(f, "accountId"));
+	soc_val_set_str(out, "cloud.region", vnd_str(f, "region"));
+	soc_val_set_str(out, "rule.name", type);
+	soc_val_set_str(out, "rule.id", type);
+	soc_val_set_str(out, "rule.description", title);
 	gd_tactic(out, type);
 	if (ing_vendor_sev(out, vnd_get(f, "severity"), 0, 10, 0, &sev) == 0)
 		ing_set_severity(out, (int)lround(sev * 10));
@@ -528,12 +528,12 @@ gd_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	gd_action(out, f);
 	/* The instance's own address is the local end of a connection. */
 	if (vnd_eq(f, "service.action.networkConnectionAction."
-	    "connectionDirection", "OUTBOUND") && !ing_rget(out, "source.ip"))
+	    "connectionDirection", "OUTBOUND") && !soc_val_get(out, "source.ip"))
 		ing_set_ip(out, "source.ip", vnd_str(f, "resource.instanceDetails."
 		    "networkInterfaces.0.privateIpAddress"));
 	else if (vnd_eq(f, "service.action.networkConnectionAction."
 	    "connectionDirection", "INBOUND") &&
-	    !ing_rget(out, "destination.ip"))
+	    !soc_val_get(out, "destination.ip"))
 		ing_set_ip(out, "destination.ip", vnd_str(f,
 		    "resource.instanceDetails.networkInterfaces.0."
 		    "privateIpAddress"));
@@ -559,24 +559,24 @@ const struct ing_format ing_fmt_guardduty = {
  * arrays and {"Records":[...]}; a response of several findings is a
  * reject until it splits "Findings" too).
  */
-static const struct ing_val *
-asff_finding(const struct ing_val *in)
+static const struct soc_val *
+asff_finding(const struct soc_val *in)
 {
-	const struct ing_val *d = jv_object_get(in, "detail"), *f;
+	const struct soc_val *d = soc_val_key(in, "detail"), *f;
 
-	if (jv_is_object(d) && (f = vnd_get(d, "findings.0")) != NULL &&
-	    jv_is_object(f))
+	if (soc_val_is_object(d) && (f = vnd_get(d, "findings.0")) != NULL &&
+	    soc_val_is_object(f))
 		return f;
-	f = jv_object_get(in, "Findings");
-	if (jv_is_array(f) && jv_is_object(jv_array_get(f, 0)))
-		return jv_array_get(f, 0);
+	f = soc_val_key(in, "Findings");
+	if (soc_val_is_array(f) && soc_val_is_object(soc_val_at(f, 0)))
+		return soc_val_at(f, 0);
 	return in;
 }
 
 static int
-asff_detect(const struct ing_val *in)
+asff_detect(const struct soc_val *in)
 {
-	const struct ing_val *f = asff_finding(in);
+	const struct soc_val *f = asff_finding(in);
 
 	if (vnd_str(f, "SchemaVersion") && vnd_str(f, "ProductArn") &&
 	    vnd_str(f, "AwsAccountId"))
@@ -589,19 +589,19 @@ asff_detect(const struct ing_val *in)
 
 /* "TTPs/Initial Access/..." -> the tactic of its second segment. */
 static void
-asff_types(struct ing_val *out, const struct ing_val *types)
+asff_types(struct soc_val *out, const struct soc_val *types)
 {
-	const struct ing_val *t;
+	const struct soc_val *t;
 	size_t i;
 
-	jv_array_foreach(types, i, t) {
-		const char *s = jv_string_value(t), *a, *b;
+	soc_val_foreach(types, i, t) {
+		const char *s = soc_val_str(t), *a, *b;
 		char tac[64];
 
 		if (!s)
 			continue;
 		if (i == 0)
-			ing_set_str(out, "rule.category", s);
+			soc_val_set_str(out, "rule.category", s);
 		if (!vnd_prefix(s, "TTPs/") || !(a = strchr(s, '/')))
 			continue;
 		a++;
@@ -617,12 +617,12 @@ asff_types(struct ing_val *out, const struct ing_val *types)
 }
 
 static void
-asff_resources(struct ing_val *out, const struct ing_val *res)
+asff_resources(struct soc_val *out, const struct soc_val *res)
 {
-	const struct ing_val *r, *ips, *x;
+	const struct soc_val *r, *ips, *x;
 	size_t i, j;
 
-	jv_array_foreach(res, i, r) {
+	soc_val_foreach(res, i, r) {
 		const char *type = vnd_str(r, "Type"), *id = vnd_str(r, "Id");
 
 		if (!type)
@@ -630,45 +630,45 @@ asff_resources(struct ing_val *out, const struct ing_val *res)
 		if (strcmp(type, "AwsEc2Instance") == 0) {
 			const char *slash = id ? strrchr(id, '/') : NULL;
 
-			ing_set_str(out, "cloud.instance.id",
+			soc_val_set_str(out, "cloud.instance.id",
 			    slash ? slash + 1 : id);
-			ing_set_str(out, "host.id", slash ? slash + 1 : id);
+			soc_val_set_str(out, "host.id", slash ? slash + 1 : id);
 			ips = vnd_get(r, "Details.AwsEc2Instance.IpV4Addresses");
-			jv_array_foreach(ips, j, x)
+			soc_val_foreach(ips, j, x)
 				vnd_add_ip(out, "host.ip",
-				    jv_string_value(x));
+				    soc_val_str(x));
 		} else if (strcmp(type, "AwsIamAccessKey") == 0) {
-			ing_set_str(out, "user.name", vnd_str_any(r,
+			soc_val_set_str(out, "user.name", vnd_str_any(r,
 			    "Details.AwsIamAccessKey.PrincipalName",
 			    "Details.AwsIamAccessKey.UserName", NULL));
-			ing_set_str(out, "user.id", vnd_str(r,
+			soc_val_set_str(out, "user.id", vnd_str(r,
 			    "Details.AwsIamAccessKey.PrincipalId"));
-			ing_set_str(out, "aws.user_identity.access_key_id",
+			soc_val_set_str(out, "aws.user_identity.access_key_id",
 			    vnd_str(r, "Details.AwsIamAccessKey.AccessKeyId"));
 		} else if (strcmp(type, "AwsIamUser") == 0) {
-			ing_set_str(out, "user.name",
+			soc_val_set_str(out, "user.name",
 			    vnd_str(r, "Details.AwsIamUser.UserName"));
 		} else if (strcmp(type, "AwsIamRole") == 0) {
-			ing_add_str(out, "user.roles",
+			soc_val_add_str(out, "user.roles",
 			    vnd_str(r, "Details.AwsIamRole.RoleName"));
 		}
 		if (i == 0)
-			ing_set_str(out, "cloud.region", vnd_str(r, "Region"));
+			soc_val_set_str(out, "cloud.region", vnd_str(r, "Region"));
 	}
 }
 
 static int
-asff_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+asff_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *f = asff_finding(in);
+	const struct soc_val *f = asff_finding(in);
 	const char *label, *title, *product;
 	double nsev;
 	int sev = -1;
 
-	if (jv_array_size(jv_object_get(in, "Findings")) > 1) {
+	if (soc_val_array_size(soc_val_key(in, "Findings")) > 1) {
 		snprintf(c->why, sizeof c->why,
 		    "{\"Findings\":[...]} of %zu findings not split",
-		    jv_array_size(jv_object_get(in, "Findings")));
+		    soc_val_array_size(soc_val_key(in, "Findings")));
 		*why = c->why;
 		return -1;
 	}
@@ -678,25 +678,25 @@ asff_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 		return -1;
 	title = vnd_str(f, "Title");
 	product = vnd_str_any(f, "ProductName", "ProductFields.aws/securityhub/ProductName", NULL);
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "aws.securityhub");
-	ing_set_str(out, "event.id", vnd_str(f, "Id"));
-	ing_set_str(out, "event.provider", vnd_str(f, "ProductArn"));
-	ing_set_str(out, "observer.vendor", vnd_str_any(f, "CompanyName",
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "aws.securityhub");
+	soc_val_set_str(out, "event.id", vnd_str(f, "Id"));
+	soc_val_set_str(out, "event.provider", vnd_str(f, "ProductArn"));
+	soc_val_set_str(out, "observer.vendor", vnd_str_any(f, "CompanyName",
 	    "ProductFields.aws/securityhub/CompanyName", NULL));
 	if (!vnd_str_any(f, "CompanyName",
 	    "ProductFields.aws/securityhub/CompanyName", NULL))
-		ing_set_str(out, "observer.vendor", "AWS");
-	ing_set_str(out, "observer.product", product ? product :
+		soc_val_set_str(out, "observer.vendor", "AWS");
+	soc_val_set_str(out, "observer.product", product ? product :
 	    "Security Hub");
-	ing_set_str(out, "cloud.provider", "aws");
-	ing_set_str(out, "cloud.account.id", vnd_str(f, "AwsAccountId"));
-	ing_set_str(out, "cloud.region", vnd_str(f, "Region"));
-	ing_set_str(out, "rule.id", vnd_str(f, "GeneratorId"));
-	ing_set_str(out, "rule.name", title);
-	ing_set_str(out, "rule.description", vnd_str(f, "Description"));
+	soc_val_set_str(out, "cloud.provider", "aws");
+	soc_val_set_str(out, "cloud.account.id", vnd_str(f, "AwsAccountId"));
+	soc_val_set_str(out, "cloud.region", vnd_str(f, "Region"));
+	soc_val_set_str(out, "rule.id", vnd_str(f, "GeneratorId"));
+	soc_val_set_str(out, "rule.name", title);
+	soc_val_set_str(out, "rule.description", vnd_str(f, "Description"));
 	asff_types(out, vnd_get(f, "Types"));
 	asff_resources(out, vnd_get(f, "Resources"));
 
@@ -712,22 +712,22 @@ asff_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 	if (!ing_set_ip(out, "source.ip", vnd_str(f, "Network.SourceIpV4")))
 		ing_set_ip(out, "source.ip", vnd_str(f, "Network.SourceIpV6"));
 	ing_set_port(out, "source.port", vnd_get(f, "Network.SourcePort"));
-	ing_set_str(out, "source.domain", vnd_str(f, "Network.SourceDomain"));
+	soc_val_set_str(out, "source.domain", vnd_str(f, "Network.SourceDomain"));
 	if (!ing_set_ip(out, "destination.ip",
 	    vnd_str(f, "Network.DestinationIpV4")))
 		ing_set_ip(out, "destination.ip",
 		    vnd_str(f, "Network.DestinationIpV6"));
 	ing_set_port(out, "destination.port",
 	    vnd_get(f, "Network.DestinationPort"));
-	ing_set_str(out, "destination.domain",
+	soc_val_set_str(out, "destination.domain",
 	    vnd_str(f, "Network.DestinationDomain"));
 	vnd_set_lower(out, "network.transport", vnd_str(f, "Network.Protocol"));
 	if (vnd_eq(f, "Network.Direction", "IN"))
-		ing_set_str(out, "network.direction", "inbound");
+		soc_val_set_str(out, "network.direction", "inbound");
 	else if (vnd_eq(f, "Network.Direction", "OUT"))
-		ing_set_str(out, "network.direction", "outbound");
-	ing_set_str(out, "process.name", vnd_str(f, "Process.Name"));
-	ing_set_str(out, "process.executable", vnd_str(f, "Process.Path"));
+		soc_val_set_str(out, "network.direction", "outbound");
+	soc_val_set_str(out, "process.name", vnd_str(f, "Process.Name"));
+	soc_val_set_str(out, "process.executable", vnd_str(f, "Process.Path"));
 	ing_set_n(out, "process.pid", vnd_get(f, "Process.Pid"));
 	ing_set_n(out, "process.parent.pid", vnd_get(f, "Process.ParentPid"));
 

@@ -70,7 +70,7 @@ static const struct {
 /* Severity text of CEF (0-10 or a band name) or LEEF (1-10): lo is the
  * scale's lowest; a number off the scale is no evidence (ing_vendor_sev). */
 static void
-severity(struct ing_val *out, const char *s, long lo)
+severity(struct soc_val *out, const char *s, long lo)
 {
 	char *end;
 	long v;
@@ -88,28 +88,28 @@ severity(struct ing_val *out, const char *s, long lo)
 		s++;
 	v = strtol(s, &end, 10);
 	if (end != s && v >= lo && v <= 10 && (!*end || *end == ' ')) {
-		ing_set_int(out, "event.severity", v);
+		soc_val_set_int(out, "event.severity", v);
 		ing_set_severity(out, (int)v * 10);
 		return;
 	}
 	for (i = 0; i < sizeof bands / sizeof bands[0]; i++)
 		if (strcasecmp(s, bands[i].name) == 0) {
-			ing_set_int(out, "event.severity", bands[i].sev);
+			soc_val_set_int(out, "event.severity", bands[i].sev);
 			ing_set_severity(out, bands[i].soc);
 			return;
 		}
 }
 
 static void
-set_port(struct ing_val *out, const char *path, const char *s)
+set_port(struct soc_val *out, const char *path, const char *s)
 {
 	if (!s || !*s)
 		return;
-	ing_set_port(out, path, ing_new_strn(s, strlen(s)));
+	ing_set_port(out, path, soc_val_new_strn(out->arena, s, strlen(s)));
 }
 
 static void
-set_count(struct ing_val *out, const char *path, const char *s)
+set_count(struct soc_val *out, const char *path, const char *s)
 {
 	char *end;
 	long long v;
@@ -118,12 +118,12 @@ set_count(struct ing_val *out, const char *path, const char *s)
 		return;
 	v = strtoll(s, &end, 10);
 	if (*end == '\0' && v >= 0)
-		ing_set_int(out, path, v);
+		soc_val_set_int(out, path, v);
 }
 
 /* A label key for ECS labels.*: letters, digits and '_' only. */
 static void
-label(struct ing_val *out, const char *name, const char *val)
+label(struct soc_val *out, const char *name, const char *val)
 {
 	char key[80], path[96];
 	size_t i, k = 0;
@@ -141,12 +141,12 @@ label(struct ing_val *out, const char *name, const char *val)
 	if (k == 0)
 		return;
 	snprintf(path, sizeof path, "labels.%s", key);
-	ing_set_str(out, path, val);
+	soc_val_set_str(out, path, val);
 }
 
 /* csN/cnN/flexStringN/... with their NLabel: into labels. */
 static void
-labelled(struct ing_val *out, const struct soc_cef *e)
+labelled(struct soc_val *out, const struct soc_cef *e)
 {
 	static const char *const pre[] = { "cs", "cn", "cfp", "flexString",
 	    "flexNumber", "flexDate", "c6a", "deviceCustomString",
@@ -200,7 +200,7 @@ unquote(const char *s, char *buf, size_t sz)
 }
 
 static void
-outcome(struct ing_val *out, const char *s)
+outcome(struct soc_val *out, const char *s)
 {
 	char b[32];
 
@@ -209,12 +209,12 @@ outcome(struct ing_val *out, const char *s)
 	ing_lower(s, b, sizeof b);
 	if (strstr(b, "success") || strcmp(b, "allowed") == 0 ||
 	    strcmp(b, "ok") == 0)
-		ing_set_str(out, "event.outcome", "success");
+		soc_val_set_str(out, "event.outcome", "success");
 	else if (strstr(b, "fail") || strcmp(b, "denied") == 0 ||
 	    strcmp(b, "blocked") == 0)
-		ing_set_str(out, "event.outcome", "failure");
+		soc_val_set_str(out, "event.outcome", "failure");
 	else
-		ing_set_str(out, "event.outcome", "unknown");
+		soc_val_set_str(out, "event.outcome", "unknown");
 }
 
 /* LEEF devTime with devTimeFormat (Java SimpleDateFormat) turned into
@@ -265,7 +265,7 @@ leef_time(struct ing_ctx *c, const char *t, const char *fmt, int64_t *ms)
 }
 
 static void
-message(struct ing_val *out, const struct soc_cef *e, const char *name,
+message(struct soc_val *out, const struct soc_cef *e, const char *name,
     const char *msg)
 {
 	char buf[1024];
@@ -284,12 +284,12 @@ message(struct ing_val *out, const struct soc_cef *e, const char *name,
 	for (char *p = buf; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
-	ing_set_str(out, "message", buf);
+	soc_val_set_str(out, "message", buf);
 }
 
 int
 ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
-    const struct soc_syslog *sl, struct ing_val *out, const char **why)
+    const struct soc_syslog *sl, struct soc_val *out, const char **why)
 {
 	struct soc_cef e;
 	const char *v, *name, *msg;
@@ -301,15 +301,15 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 
 	if (soc_cef_parse(s, n, &e, why) < 0)
 		return -1;
-	ing_set_str(out, "event.kind", "alert");
-	ing_set_str(out, "observer.vendor", e.hdr[1]);
-	ing_set_str(out, "observer.product", e.hdr[2]);
-	ing_set_str(out, "observer.version", e.hdr[3]);
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_set_str(out, "observer.vendor", e.hdr[1]);
+	soc_val_set_str(out, "observer.product", e.hdr[2]);
+	soc_val_set_str(out, "observer.version", e.hdr[3]);
 	snprintf(ds, sizeof ds, "%s", e.leef ? "leef" : "cef");
-	ing_set_str(out, "event.dataset", ds);
-	ing_set_str(out, "event.provider", e.hdr[2]);
-	ing_set_str(out, "event.code", e.hdr[4]);
-	ing_set_str(out, "rule.id", e.hdr[4]);
+	soc_val_set_str(out, "event.dataset", ds);
+	soc_val_set_str(out, "event.provider", e.hdr[2]);
+	soc_val_set_str(out, "event.code", e.hdr[4]);
+	soc_val_set_str(out, "rule.id", e.hdr[4]);
 	if (e.leef) {
 		name = get2(&e, "name", "desc");
 		msg = get2(&e, "msg", NULL);
@@ -319,7 +319,7 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 		msg = get2(&e, "msg", "message");
 		severity(out, e.hdr[6], 0);
 	}
-	ing_set_str(out, "rule.name", name);
+	soc_val_set_str(out, "rule.name", name);
 	message(out, &e, name, msg && *msg ? msg : soc_cef_get(&e, "cat"));
 
 	/* endpoints */
@@ -346,27 +346,27 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 	for (i = 0; i < sizeof direct / sizeof direct[0]; i++) {
 		v = soc_cef_get(&e, direct[i].key);
 		if (v && *v && strcmp(v, "-") != 0 &&
-		    !ing_is(ing_rget(out, direct[i].path), ING_STR))
-			ing_set_str(out, direct[i].path,
+		    !soc_val_is(soc_val_get(out, direct[i].path), SOC_VAL_STR))
+			soc_val_set_str(out, direct[i].path,
 			    unquote(v, b, sizeof b));
 	}
 	/* "DOMAIN\user" or "user@domain" in user.name: split it */
-	if ((v = ing_rget_str(out, "user.name")) && (strchr(v, '\\') ||
+	if ((v = soc_val_get_nonempty(out, "user.name")) && (strchr(v, '\\') ||
 	    strchr(v, '@'))) {
 		char u[256];
 
 		snprintf(u, sizeof u, "%s", v);
-		ing_del(out, "user.name");
+		soc_val_del(out, "user.name");
 		ing_set_user(out, "user", u);
 	}
 	/* the acting user, also as user.name; the target as user.target */
-	if ((v = ing_rget_str(out, "source.user.name")) && !ing_rget(out,
+	if ((v = soc_val_get_nonempty(out, "source.user.name")) && !soc_val_get(out,
 	    "user.name"))
 		ing_set_user(out, "user", v);
-	if ((v = ing_rget_str(out, "destination.user.name")))
-		ing_set_str(out, "user.target.name", v);
+	if ((v = soc_val_get_nonempty(out, "destination.user.name")))
+		soc_val_set_str(out, "user.target.name", v);
 	if ((v = get2(&e, "app", NULL)) && *v)
-		ing_set_str(out, "network.protocol", ing_lower(v, b, sizeof b));
+		soc_val_set_str(out, "network.protocol", ing_lower(v, b, sizeof b));
 	if ((v = get2(&e, "proto", NULL)) && *v) {
 		/* LEEF gives IANA numbers too */
 		if (strcmp(v, "6") == 0)
@@ -375,7 +375,7 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 			v = "udp";
 		else if (strcmp(v, "1") == 0)
 			v = "icmp";
-		ing_set_str(out, "network.transport", ing_lower(v, b, sizeof b));
+		soc_val_set_str(out, "network.transport", ing_lower(v, b, sizeof b));
 	}
 	if ((v = get2(&e, "fileHash", NULL)))
 		ing_set_hashes(out, "file", v);
@@ -391,7 +391,7 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 	set_count(out, "destination.bytes", get2(&e, "out", "dstBytes"));
 	set_count(out, "process.pid", get2(&e, "spid", "dpid"));
 	if ((v = soc_cef_get(&e, "deviceDirection")))
-		ing_set_str(out, "network.direction", strcmp(v, "0") == 0 ?
+		soc_val_set_str(out, "network.direction", strcmp(v, "0") == 0 ?
 		    "inbound" : strcmp(v, "1") == 0 ? "outbound" : NULL);
 	outcome(out, soc_cef_get(&e, "outcome"));
 	if ((v = soc_cef_get(&e, "cnt")))
@@ -400,8 +400,8 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 
 	/* the syslog header, when there was one */
 	if (sl) {
-		if (sl->host.p && !ing_rget(out, "observer.hostname"))
-			ing_set_strn(out, "observer.hostname", sl->host.p,
+		if (sl->host.p && !soc_val_get(out, "observer.hostname"))
+			soc_val_set_strn(out, "observer.hostname", sl->host.p,
 			    sl->host.n);
 		if (sl->has_time)
 			fallback = sl->time_ms;
@@ -461,7 +461,7 @@ detect_leef(const char *s, size_t n)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	long at = soc_cef_find(s, n);

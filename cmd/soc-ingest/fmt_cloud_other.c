@@ -41,33 +41,33 @@ has_any(const char *s, const char *const *needles)
 
 /* A string member, or the "value" of a {value, localizedValue} member. */
 static const char *
-az_value(const struct ing_val *in, const char *path)
+az_value(const struct soc_val *in, const char *path)
 {
-	const struct ing_val *v = vnd_get(in, path);
+	const struct soc_val *v = vnd_get(in, path);
 
-	if (jv_is_object(v))
+	if (soc_val_is_object(v))
 		return vnd_str(v, "value");
 	return vnd_str(in, path);
 }
 
 static const char *
-az_localized(const struct ing_val *in, const char *path)
+az_localized(const struct soc_val *in, const char *path)
 {
-	const struct ing_val *v = vnd_get(in, path);
+	const struct soc_val *v = vnd_get(in, path);
 
-	if (jv_is_object(v))
+	if (soc_val_is_object(v))
 		return vnd_str_any(v, "localizedValue", "value", NULL);
 	return vnd_str(in, path);
 }
 
 static int
-azact_detect(const struct ing_val *in)
+azact_detect(const struct soc_val *in)
 {
 	const char *rid = vnd_str_any(in, "resourceId", "ResourceId", NULL);
 	const char *op = az_value(in, "operationName");
 	const char *cat = az_value(in, "category");
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	/* The Activity Log REST event. */
 	if (vnd_get(in, "eventTimestamp") && op && (vnd_get(in,
@@ -88,7 +88,7 @@ azact_detect(const struct ing_val *in)
 	    vnd_get(in, "time"))
 		return 70;
 	if (op && cat && (vnd_prefix(op, "Microsoft.") ||
-	    vnd_prefix(cat, "kube-")) && jv_is_object(vnd_get(in,
+	    vnd_prefix(cat, "kube-")) && soc_val_is_object(vnd_get(in,
 	    "properties")))
 		return 65;
 	if (vnd_panther(in, "Azure.MonitorActivity"))
@@ -98,7 +98,7 @@ azact_detect(const struct ing_val *in)
 
 /* The subscription id of a resource id "/subscriptions/ID/...". */
 static void
-az_subscription(struct ing_val *out, const char *rid)
+az_subscription(struct soc_val *out, const char *rid)
 {
 	const char *p, *e;
 
@@ -106,7 +106,7 @@ az_subscription(struct ing_val *out, const char *rid)
 		return;
 	p += strlen("/subscriptions/");
 	e = strchr(p, '/');
-	ing_set_strn(out, "cloud.account.id", p, e ? (size_t)(e - p) :
+	soc_val_set_strn(out, "cloud.account.id", p, e ? (size_t)(e - p) :
 	    strlen(p));
 }
 
@@ -149,10 +149,10 @@ static const char *const k8s_sensitive[] = {
  * 0 when the time came from it, 1 when it has none, -1 on a bad time.
  */
 static int
-az_kube(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, int *sev,
+az_kube(struct ing_ctx *c, struct soc_val *out, const struct soc_val *in, int *sev,
     char *what, size_t wn)
 {
-	const struct ing_val *ev = vnd_obj(in, "properties.log");
+	const struct soc_val *ev = vnd_obj(in, "properties.log");
 	const char *verb, *res, *name, *ns, *user, *t;
 	int64_t code;
 	int rc = 1;
@@ -167,14 +167,14 @@ az_kube(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, int *s
 	name = vnd_str(ev, "objectRef.name");
 	ns = vnd_str(ev, "objectRef.namespace");
 	user = vnd_str(ev, "user.username");
-	ing_set_str(out, "event.action", verb);
-	ing_set_str(out, "event.id", vnd_str(ev, "auditID"));
+	soc_val_set_str(out, "event.action", verb);
+	soc_val_set_str(out, "event.id", vnd_str(ev, "auditID"));
 	vnd_set_login(out, "user", user);
 	ing_set_ip(out, "source.ip", vnd_str(ev, "sourceIPs.0"));
-	ing_set_str(out, "user_agent.original", vnd_str(ev, "userAgent"));
-	ing_set_str(out, "url.path", vnd_str(ev, "requestURI"));
-	if (ing_get_int(ev, "responseStatus.code", &code) == 0) {
-		ing_set_int(out, "http.response.status_code", code);
+	soc_val_set_str(out, "user_agent.original", vnd_str(ev, "userAgent"));
+	soc_val_set_str(out, "url.path", vnd_str(ev, "requestURI"));
+	if (soc_val_get_int(ev, "responseStatus.code", &code) == 0) {
+		soc_val_set_int(out, "http.response.status_code", code);
 		vnd_outcome(out, code < 400);
 	}
 	if (user && (strcmp(user, "system:anonymous") == 0))
@@ -193,10 +193,10 @@ az_kube(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, int *s
 }
 
 static int
-azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+azact_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	const char *op, *opname, *cat, *rid, *res, *caller, *ip, *level;
-	const struct ing_val *claims;
+	const struct soc_val *claims;
 	char what[300];
 	int s, kube = 0, ok = -1, tk = 1;
 
@@ -225,36 +225,36 @@ azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	}
 	rid = vnd_str_any(in, "resourceId", "ResourceId", "_ResourceId",
 	    NULL);
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", kube ? "azure.aks" :
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", kube ? "azure.aks" :
 	    vnd_eq(in, "category", "Administrative") ||
 	    vnd_get(in, "eventTimestamp") ? "azure.activitylogs" :
 	    "azure.resourcelogs");
-	if (!ing_rget(out, "event.action"))
-		ing_set_str(out, "event.action", op);
-	ing_set_str(out, "event.code", cat);
-	ing_set_str(out, "event.id", vnd_str_any(in, "eventDataId",
+	if (!soc_val_get(out, "event.action"))
+		soc_val_set_str(out, "event.action", op);
+	soc_val_set_str(out, "event.code", cat);
+	soc_val_set_str(out, "event.id", vnd_str_any(in, "eventDataId",
 	    "correlationId", NULL));
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Azure Monitor");
-	ing_set_str(out, "cloud.provider", "azure");
-	ing_set_str(out, "cloud.account.id", vnd_str_any(in, "subscriptionId",
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Azure Monitor");
+	soc_val_set_str(out, "cloud.provider", "azure");
+	soc_val_set_str(out, "cloud.account.id", vnd_str_any(in, "subscriptionId",
 	    "SubscriptionId", NULL));
 	az_subscription(out, rid);
-	ing_set_str(out, "cloud.region", vnd_str(in, "location"));
+	soc_val_set_str(out, "cloud.region", vnd_str(in, "location"));
 	if (op && strchr(op, '/')) {
-		ing_set_strn(out, "event.provider", op, strcspn(op, "/"));
-		ing_set_strn(out, "cloud.service.name", op, strcspn(op, "/"));
+		soc_val_set_strn(out, "event.provider", op, strcspn(op, "/"));
+		soc_val_set_strn(out, "cloud.service.name", op, strcspn(op, "/"));
 	} else
-		ing_set_str(out, "event.provider",
+		soc_val_set_str(out, "event.provider",
 		    az_value(in, "resourceProviderName"));
-	ing_add_str(out, "event.category", kube ? "api" : "configuration");
+	soc_val_add_str(out, "event.category", kube ? "api" : "configuration");
 	if (!kube)
-		ing_add_str(out, "event.type", vnd_suffix(op, "/delete") ?
+		soc_val_add_str(out, "event.type", vnd_suffix(op, "/delete") ?
 		    "deletion" : vnd_suffix(op, "/write") ? "change" :
 		    vnd_suffix(op, "/read") ? "access" : "info");
 	else
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.type", "info");
 
 	/* Who: caller (a UPN or an object id), else the token's claims. */
 	claims = vnd_obj(in, "identity.claims");
@@ -272,7 +272,7 @@ azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 		    "appid", NULL);
 	if (!kube)
 		vnd_set_login(out, "user", caller);
-	ing_set_str(out, "user.id", vnd_str_any(claims,
+	soc_val_set_str(out, "user.id", vnd_str_any(claims,
 	    "http://schemas.microsoft.com/identity/claims/objectidentifier",
 	    "oid", NULL));
 	ip = vnd_str_any(in, "callerIpAddress", "CallerIpAddress",
@@ -282,12 +282,12 @@ azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	if (!kube && !vnd_ip_port(out, "source", ip))
 		ip = NULL;
 	if (kube)
-		ip = ing_rget_str(out, "source.ip");
+		ip = soc_val_get_nonempty(out, "source.ip");
 	if (!kube)
-		ing_set_str(out, "user_agent.original",
+		soc_val_set_str(out, "user_agent.original",
 		    vnd_str(in, "properties.userAgentHeader"));
 	if (vnd_str(in, "properties.objectKey"))
-		ing_set_str(out, "file.path", vnd_str(in,
+		soc_val_set_str(out, "file.path", vnd_str(in,
 		    "properties.objectKey"));
 
 	/* Result: resultType / status.value / ActivityStatusValue. */
@@ -307,7 +307,7 @@ azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	if (ok >= 0)
 		vnd_outcome(out, ok);
 	if (ok == 0)
-		ing_set_str(out, "error.message", vnd_str_any(in,
+		soc_val_set_str(out, "error.message", vnd_str_any(in,
 		    "resultDescription", "properties.statusMessage",
 		    "subStatus.localizedValue", NULL));
 
@@ -332,15 +332,15 @@ azact_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 
 	if (kube)
 		vnd_msg(out, "Azure AKS %s by %s from %s: %s", what,
-		    ing_rget_str(out, "user.name") ? ing_rget_str(out, "user.name") :
+		    soc_val_get_nonempty(out, "user.name") ? soc_val_get_nonempty(out, "user.name") :
 		    "unknown user", ip ? ip : "unknown source",
-		    ing_rget_str(out, "event.outcome") ?
-		    ing_rget_str(out, "event.outcome") : "result unknown");
+		    soc_val_get_nonempty(out, "event.outcome") ?
+		    soc_val_get_nonempty(out, "event.outcome") : "result unknown");
 	else
 		vnd_msg(out, "Azure %s %s by %s from %s: %s",
 		    cat ? cat : "activity", opname ? opname : "operation",
 		    caller ? caller : "unknown caller",
-		    ip ? ing_rget_str(out, "source.ip") : "unknown source",
+		    ip ? soc_val_get_nonempty(out, "source.ip") : "unknown source",
 		    res ? res : "result unknown");
 	return 0;
 }
@@ -355,7 +355,7 @@ const struct ing_format ing_fmt_azure_activity = {
 /* --- GCP Cloud Audit Logs ------------------------------------------- */
 
 static int
-gcp_detect(const struct ing_val *in)
+gcp_detect(const struct soc_val *in)
 {
 	const char *t = vnd_str(in, "protoPayload.@type");
 	const char *log = vnd_str(in, "logName");
@@ -405,15 +405,15 @@ static const char *const gcp_sensitive[] = {
 };
 
 static int
-gcp_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+gcp_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *pp = vnd_get(in, "protoPayload");
+	const struct soc_val *pp = vnd_get(in, "protoPayload");
 	const char *method, *svc, *who, *ip, *log, *kind = NULL, *rname;
 	const char *dot, *sev;
 	int64_t code = 0;
 	int s, failed = 0;
 
-	if (!jv_is_object(pp)) {
+	if (!soc_val_is_object(pp)) {
 		*why = "no protoPayload object";
 		return -1;
 	}
@@ -433,46 +433,46 @@ gcp_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 		else if (*kind == '/')
 			kind++;
 	}
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", "gcp.audit");
-	ing_set_str(out, "event.id", vnd_str(in, "insertId"));
-	ing_set_str(out, "event.action", method);
-	ing_set_str(out, "event.provider", svc);
-	ing_set_str(out, "event.code", kind);
-	ing_set_str(out, "observer.vendor", "Google");
-	ing_set_str(out, "observer.product", "Cloud Audit Logs");
-	ing_set_str(out, "cloud.provider", "gcp");
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", "gcp.audit");
+	soc_val_set_str(out, "event.id", vnd_str(in, "insertId"));
+	soc_val_set_str(out, "event.action", method);
+	soc_val_set_str(out, "event.provider", svc);
+	soc_val_set_str(out, "event.code", kind);
+	soc_val_set_str(out, "observer.vendor", "Google");
+	soc_val_set_str(out, "observer.product", "Cloud Audit Logs");
+	soc_val_set_str(out, "cloud.provider", "gcp");
 	if (svc && (dot = strchr(svc, '.')) != NULL)
-		ing_set_strn(out, "cloud.service.name", svc,
+		soc_val_set_strn(out, "cloud.service.name", svc,
 		    (size_t)(dot - svc));
-	ing_set_str(out, "cloud.account.id",
+	soc_val_set_str(out, "cloud.account.id",
 	    vnd_str(in, "resource.labels.project_id"));
-	if (!ing_rget(out, "cloud.account.id") && log &&
+	if (!soc_val_get(out, "cloud.account.id") && log &&
 	    vnd_prefix(log, "projects/")) {
 		const char *p = log + 9;
 
-		ing_set_strn(out, "cloud.account.id", p, strcspn(p, "/"));
+		soc_val_set_strn(out, "cloud.account.id", p, strcspn(p, "/"));
 	}
-	ing_set_str(out, "cloud.region", vnd_str_any(in,
+	soc_val_set_str(out, "cloud.region", vnd_str_any(in,
 	    "resource.labels.location", "resource.labels.region",
 	    "resource.labels.zone", NULL));
 	vnd_set_login(out, "user", who);
-	ing_set_str(out, "user.id", vnd_str(pp,
+	soc_val_set_str(out, "user.id", vnd_str(pp,
 	    "authenticationInfo.principalSubject"));
 	if (!ing_set_ip(out, "source.ip", ip))
 		ip = NULL;
-	ing_set_str(out, "user_agent.original",
+	soc_val_set_str(out, "user_agent.original",
 	    vnd_str(pp, "requestMetadata.callerSuppliedUserAgent"));
 	if (method && (strstr(method, "SetIamPolicy") ||
 	    vnd_prefix(svc, "iam.") || vnd_prefix(svc, "iamcredentials."))) {
-		ing_add_str(out, "event.category", "iam");
-		ing_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.category", "iam");
+		soc_val_add_str(out, "event.type", "change");
 	} else {
 		const char *last = method ? strrchr(method, '.') : NULL;
 
 		last = last ? last + 1 : method;
-		ing_add_str(out, "event.category", "configuration");
-		ing_add_str(out, "event.type",
+		soc_val_add_str(out, "event.category", "configuration");
+		soc_val_add_str(out, "event.type",
 		    vnd_prefix(last, "create") || vnd_prefix(last, "insert") ?
 		    "creation" : vnd_prefix(last, "delete") ? "deletion" :
 		    vnd_prefix(last, "get") || vnd_prefix(last, "list") ?
@@ -480,12 +480,11 @@ gcp_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 		    vnd_prefix(last, "update") || vnd_prefix(last, "patch") ?
 		    "change" : "info");
 	}
-	if (ing_get_int(pp, "status.code", &code) == 0 && code != 0) {
+	if (soc_val_get_int(pp, "status.code", &code) == 0 && code != 0) {
 		failed = 1;
 		vnd_outcome(out, 0);
-		ing_set_new(out, "error.code", json_sprintf("%lld",
-		    (long long)code));
-		ing_set_str(out, "error.message", vnd_str(pp,
+		ing_set_decimal(out, "error.code", (long long)code);
+		soc_val_set_str(out, "error.message", vnd_str(pp,
 		    "status.message"));
 	} else
 		vnd_outcome(out, 1);

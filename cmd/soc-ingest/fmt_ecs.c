@@ -23,16 +23,16 @@
 #include "ingest.h"
 
 static int
-detect(const struct ing_val *in)
+detect(const struct soc_val *in)
 {
-	if (!jv_object_get(in, "@timestamp"))
+	if (!soc_val_key(in, "@timestamp"))
 		return 0;
-	if (jv_is_object(jv_object_get(in, "soc")) &&
-	    jv_object_get(jv_object_get(in, "soc"), "kind"))
+	if (soc_val_is_object(soc_val_key(in, "soc")) &&
+	    soc_val_key(soc_val_key(in, "soc"), "kind"))
 		return 40;
-	if (jv_is_object(jv_object_get(in, "ecs")))
+	if (soc_val_is_object(soc_val_key(in, "ecs")))
 		return 35;
-	if (jv_is_object(jv_object_get(in, "event")))
+	if (soc_val_is_object(soc_val_key(in, "event")))
 		return 30;
 	return 0;
 }
@@ -52,23 +52,23 @@ static const char *const port_fields[] = {
 
 /* A string or an array of strings at path to an array. */
 static int
-arrayify(struct ing_val *out, const char *path, const char **why, struct ing_ctx *c)
+arrayify(struct soc_val *out, const char *path, const char **why, struct ing_ctx *c)
 {
-	const struct ing_val *v = ing_rget(out, path);
+	const struct soc_val *v = soc_val_get(out, path);
 	size_t i;
 
 	if (!v)
 		return 0;
-	if (v->type == ING_STR) {
-		struct ing_val *a = ing_new_array();
+	if (v->type == SOC_VAL_STR) {
+		struct soc_val *a = soc_val_new_array(out->arena);
 
-		ing_append(a, (struct ing_val *)v);
-		ing_set_val(out, path, a);
+		soc_val_append(a, (struct soc_val *)v);
+		soc_val_set(out, path, a);
 		return 0;
 	}
-	if (v->type == ING_ARR) {
+	if (v->type == SOC_VAL_ARR) {
 		for (i = 0; i < v->n; i++)
-			if (v->u.a[i]->type != ING_STR)
+			if (v->u.a[i]->type != SOC_VAL_STR)
 				goto bad;
 		return 0;
 	}
@@ -79,29 +79,30 @@ bad:
 }
 
 static int
-map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	const char *k, *kind;
-	const struct ing_val *v, *x;
-	const struct ing_val *o;
-	struct ing_val *scratch = ing_new_object();
+	const struct soc_val *v, *x;
+	const struct soc_val *o;
+	struct soc_val *scratch = soc_val_new_object(out->arena);
 	size_t i;
 	int64_t sev = -1;
 
 	/* The time first, so the record reads as every other one. */
-	if (ing_set_time(c, out, "@timestamp", jv_object_get(in, "@timestamp")) < 0) {
+	if (ing_set_time(c, out, "@timestamp", soc_val_key(in, "@timestamp")) < 0) {
 		*why = "@timestamp is not a valid time";
 		return -1;
 	}
-	jv_object_foreach(in, k, v) {
+	soc_val_foreach_member(in, k, v) {
 		if (strcmp(k, "@timestamp") == 0 || strcmp(k, "soc") == 0 ||
 		    strcmp(k, "related") == 0)
 			continue;
-		ing_put_copy(out, k, v);
+		if (*k)
+			soc_val_put(out, k, soc_val_copy(out->arena, v));
 	}
 
-	kind = ing_vstr(ing_rget(out, "event.kind"));
-	if (ing_rget(out, "event.kind") && !kind) {
+	kind = soc_val_str(soc_val_get(out, "event.kind"));
+	if (soc_val_get(out, "event.kind") && !kind) {
 		*why = "event.kind is not a string";
 		return -1;
 	}
@@ -115,21 +116,21 @@ map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char
 			return -1;
 		}
 	} else
-		ing_set_str(out, "event.kind", "event");
+		soc_val_set_str(out, "event.kind", "event");
 	if (arrayify(out, "event.category", why, c) < 0 ||
 	    arrayify(out, "event.type", why, c) < 0)
 		return -1;
 	for (i = 0; ip_fields[i]; i++) {
 		size_t j;
 
-		o = ing_rget(out, ip_fields[i]);
+		o = soc_val_get(out, ip_fields[i]);
 		if (!o)
 			continue;
-		if (ing_set_ip(scratch, "ip", ing_vstr(o)))
+		if (ing_set_ip(scratch, "ip", soc_val_str(o)))
 			continue;
-		if (o->type == ING_ARR) {
+		if (o->type == SOC_VAL_ARR) {
 			for (j = 0; j < o->n; j++)
-				if (!ing_set_ip(scratch, "ip", ing_vstr(o->u.a[j])))
+				if (!ing_set_ip(scratch, "ip", soc_val_str(o->u.a[j])))
 					break;
 			if (j == o->n)
 				continue;
@@ -142,56 +143,56 @@ map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char
 	for (i = 0; port_fields[i]; i++) {
 		int64_t p;
 
-		if (!ing_rget(out, port_fields[i]))
+		if (!soc_val_get(out, port_fields[i]))
 			continue;
-		if (ing_rget_int(out, port_fields[i], &p) < 0 || p < 0 || p > 65535) {
+		if (soc_val_get_int(out, port_fields[i], &p) < 0 || p < 0 || p > 65535) {
 			snprintf(c->why, sizeof c->why, "%s is not a port",
 			    port_fields[i]);
 			*why = c->why;
 			return -1;
 		}
-		ing_set_int(out, port_fields[i], p);
+		soc_val_set_int(out, port_fields[i], p);
 	}
 
 	/* ATT&CK: re-add ids through the table for names and tactics. */
-	x = ing_get(in, "threat.technique.id");
+	x = soc_val_get(in, "threat.technique.id");
 	if (x) {
-		const struct ing_val *tac = ing_get(in, "threat.tactic.id");
+		const struct soc_val *tac = soc_val_get(in, "threat.tactic.id");
 
 		/* (x and tac are the input's: the record's copies go) */
-		ing_del(out, "threat.technique");
-		ing_del(out, "threat.tactic");
-		if (jv_is_string(x))
-			ing_add_technique(out, jv_string_value(x));
-		jv_array_foreach(x, i, v)
-			ing_add_technique(out, jv_string_value(v));
-		if (jv_is_string(tac))
-			ing_add_tactic(out, jv_string_value(tac));
-		jv_array_foreach(tac, i, v)
-			ing_add_tactic(out, jv_string_value(v));
+		soc_val_del(out, "threat.technique");
+		soc_val_del(out, "threat.tactic");
+		if (soc_val_is_string(x))
+			ing_add_technique(out, soc_val_str(x));
+		soc_val_foreach(x, i, v)
+			ing_add_technique(out, soc_val_str(v));
+		if (soc_val_is_string(tac))
+			ing_add_tactic(out, soc_val_str(tac));
+		soc_val_foreach(tac, i, v)
+			ing_add_tactic(out, soc_val_str(v));
 	}
 
-	if (ing_get_int(in, "soc.severity", &sev) == 0 && sev >= 0 && sev <= 100)
+	if (soc_val_get_int(in, "soc.severity", &sev) == 0 && sev >= 0 && sev <= 100)
 		ing_set_severity(out, (int)sev);
-	else if ((x = ing_get(in, "event.risk_score")) && jv_is_number(x) &&
-	    jv_number_value(x) >= 0 && jv_number_value(x) <= 100)
-		ing_set_severity(out, (int)lround(jv_number_value(x)));
+	else if ((x = soc_val_get(in, "event.risk_score")) && soc_val_is_number(x) &&
+	    soc_val_number(x) >= 0 && soc_val_number(x) <= 100)
+		ing_set_severity(out, (int)lround(soc_val_number(x)));
 
-	if (!ing_rget_str(out, "message")) {
+	if (!soc_val_get_nonempty(out, "message")) {
 		char msg[512];
-		const char *act = ing_rget_str(out, "event.action");
-		const char *rn = ing_rget_str(out, "rule.name");
-		const char *ds = ing_rget_str(out, "event.dataset");
+		const char *act = soc_val_get_nonempty(out, "event.action");
+		const char *rn = soc_val_get_nonempty(out, "rule.name");
+		const char *ds = soc_val_get_nonempty(out, "event.dataset");
 
 		snprintf(msg, sizeof msg, "%s%s%s%s%s", rn ? rn : "",
 		    rn && act ? ": " : "", act ? act : "",
 		    !rn && !act ? "ECS event " : "",
 		    !rn && !act ? (ds ? ds : "") : "");
-		ing_set_str(out, "message", msg);
+		soc_val_set_str(out, "message", msg);
 	}
-	if (!ing_rget(out, "event.dataset"))
-		ing_set_str(out, "event.dataset", ing_rget_str(out, "event.module") ?
-		    ing_rget_str(out, "event.module") : "ecs");
+	if (!soc_val_get(out, "event.dataset"))
+		soc_val_set_str(out, "event.dataset", soc_val_get_nonempty(out, "event.module") ?
+		    soc_val_get_nonempty(out, "event.module") : "ecs");
 	return 0;
 }
 

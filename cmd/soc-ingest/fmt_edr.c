@@ -28,7 +28,7 @@ max_i(int a, int b)
 
 /* A hash unless it is a placeholder of zeros. */
 static void
-set_hash(struct ing_val *out, const char *prefix, const char *v)
+set_hash(struct soc_val *out, const char *prefix, const char *v)
 {
 	if (!vnd_zero_hash(v))
 		ing_set_hashes(out, prefix, v);
@@ -37,7 +37,7 @@ set_hash(struct ing_val *out, const char *prefix, const char *v)
 /* process.executable (or PREFIX.executable) from a directory and a name
  * that may already be joined. */
 static void
-set_exe(struct ing_val *out, const char *prefix, const char *dir, const char *name)
+set_exe(struct soc_val *out, const char *prefix, const char *dir, const char *name)
 {
 	char path[64], buf[1024];
 
@@ -48,46 +48,46 @@ set_exe(struct ing_val *out, const char *prefix, const char *dir, const char *na
 
 		snprintf(buf, sizeof buf, "%s%s%s", dir, sep ? "" :
 		    strchr(dir, '/') && !strchr(dir, '\\') ? "/" : "\\", name);
-		ing_set_str(out, path, buf);
+		soc_val_set_str(out, path, buf);
 	} else
-		ing_set_str(out, path, dir ? dir : NULL);
+		soc_val_set_str(out, path, dir ? dir : NULL);
 	snprintf(path, sizeof path, "%s.name", prefix);
 	if (name)
-		ing_set_str(out, path, name);
+		soc_val_set_str(out, path, name);
 	else if (dir)
-		ing_set_str(out, path, ing_basename(dir));
+		soc_val_set_str(out, path, ing_basename(dir));
 }
 
 static void
-os_family(struct ing_val *out, const char *s)
+os_family(struct soc_val *out, const char *s)
 {
 	if (!s)
 		return;
 	if (vnd_prefix(s, "win"))
-		ing_set_str(out, "host.os.family", "windows");
+		soc_val_set_str(out, "host.os.family", "windows");
 	else if (vnd_prefix(s, "mac") || vnd_prefix(s, "osx"))
-		ing_set_str(out, "host.os.family", "macos");
+		soc_val_set_str(out, "host.os.family", "macos");
 	else if (vnd_prefix(s, "lin"))
-		ing_set_str(out, "host.os.family", "linux");
+		soc_val_set_str(out, "host.os.family", "linux");
 	else if (vnd_prefix(s, "android"))
-		ing_set_str(out, "host.os.family", "android");
+		soc_val_set_str(out, "host.os.family", "android");
 	else if (vnd_prefix(s, "ios"))
-		ing_set_str(out, "host.os.family", "ios");
+		soc_val_set_str(out, "host.os.family", "ios");
 }
 
 /* --- CrowdStrike Falcon: Event Streams and Alerts API ---------------- */
 
 static int
-cs_detect(const struct ing_val *in)
+cs_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (vnd_str(in, "metadata.eventType") && (vnd_get(in,
 	    "metadata.customerIDString") || vnd_get(in, "metadata.offset") ||
-	    jv_is_object(vnd_get(in, "event"))))
+	    soc_val_is_object(vnd_get(in, "event"))))
 		return 95;
 	/* Alerts API v2 entity. */
-	if (vnd_str(in, "composite_id") && (jv_is_object(vnd_get(in,
+	if (vnd_str(in, "composite_id") && (soc_val_is_object(vnd_get(in,
 	    "device")) || vnd_get(in, "severity")) && (vnd_get(in,
 	    "tactic_id") || vnd_get(in, "technique_id") ||
 	    vnd_get(in, "cmdline") || vnd_get(in, "pattern_id") ||
@@ -101,7 +101,7 @@ cs_detect(const struct ing_val *in)
 
 /* Severity 1-5 (legacy) or 1-100 (EPP, Alerts API), or SeverityName. */
 static int
-cs_sev(const struct ing_val *e, const char *num, const char *word)
+cs_sev(const struct soc_val *e, const char *num, const char *word)
 {
 	double d;
 	int s = vnd_sev_word(vnd_str(e, word));
@@ -138,42 +138,42 @@ in_list(const char *s, const char *const *l)
 }
 
 static void
-cs_detection(struct ing_val *out, const struct ing_val *e, int *sev)
+cs_detection(struct soc_val *out, const struct soc_val *e, int *sev)
 {
 	const char *v;
 
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "malware");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.id", vnd_str_any(e, "CompositeId", "DetectId",
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "malware");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.id", vnd_str_any(e, "CompositeId", "DetectId",
 	    NULL));
-	ing_set_str(out, "event.url", vnd_str(e, "FalconHostLink"));
-	ing_set_str(out, "rule.name", vnd_str_any(e, "DetectName", "Name",
+	soc_val_set_str(out, "event.url", vnd_str(e, "FalconHostLink"));
+	soc_val_set_str(out, "rule.name", vnd_str_any(e, "DetectName", "Name",
 	    "PatternDispositionDescription", NULL));
-	ing_set_str(out, "rule.description", vnd_str(e, "DetectDescription"));
-	if (!ing_rget(out, "rule.description"))
-		ing_set_str(out, "rule.description", vnd_str(e, "Description"));
+	soc_val_set_str(out, "rule.description", vnd_str(e, "DetectDescription"));
+	if (!soc_val_get(out, "rule.description"))
+		soc_val_set_str(out, "rule.description", vnd_str(e, "Description"));
 	vnd_set_id(out, "rule.id", vnd_get(e, "PatternId"));
-	ing_set_str(out, "rule.category", vnd_str(e, "Objective"));
-	ing_set_str(out, "host.name", vnd_str(e, "ComputerName"));
-	ing_set_str(out, "host.id", vnd_str_any(e, "SensorId", "AgentId",
+	soc_val_set_str(out, "rule.category", vnd_str(e, "Objective"));
+	soc_val_set_str(out, "host.name", vnd_str(e, "ComputerName"));
+	soc_val_set_str(out, "host.id", vnd_str_any(e, "SensorId", "AgentId",
 	    NULL));
 	vnd_add_ip(out, "host.ip", vnd_str(e, "LocalIP"));
-	ing_set_str(out, "host.mac", vnd_str(e, "MACAddress"));
+	soc_val_set_str(out, "host.mac", vnd_str(e, "MACAddress"));
 	ing_set_user(out, "user", vnd_str(e, "UserName"));
-	ing_set_str(out, "process.command_line", vnd_str(e, "CommandLine"));
+	soc_val_set_str(out, "process.command_line", vnd_str(e, "CommandLine"));
 	set_exe(out, "process", vnd_str(e, "FilePath"), vnd_str(e,
 	    "FileName"));
 	set_hash(out, "process", vnd_str(e, "SHA256String"));
 	set_hash(out, "process", vnd_str(e, "SHA1String"));
 	set_hash(out, "process", vnd_str(e, "MD5String"));
-	ing_set_str(out, "process.entity_id", vnd_str(e, "ProcessId"));
-	ing_set_str(out, "process.parent.command_line",
+	soc_val_set_str(out, "process.entity_id", vnd_str(e, "ProcessId"));
+	soc_val_set_str(out, "process.parent.command_line",
 	    vnd_str(e, "ParentCommandLine"));
-	ing_set_str(out, "process.parent.name",
+	soc_val_set_str(out, "process.parent.name",
 	    vnd_str(e, "ParentImageFileName"));
-	ing_set_str(out, "process.parent.entity_id",
+	soc_val_set_str(out, "process.parent.entity_id",
 	    vnd_str(e, "ParentProcessId"));
 	if ((v = vnd_str(e, "TechniqueId")) != NULL)
 		ing_add_technique(out, v);
@@ -188,11 +188,11 @@ cs_detection(struct ing_val *out, const struct ing_val *e, int *sev)
 }
 
 static int
-cs_stream_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
+cs_stream_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
 	const char *type = vnd_str(in, "metadata.eventType");
-	const struct ing_val *e = vnd_get(in, "event"), *kv, *x;
+	const struct soc_val *e = vnd_get(in, "event"), *kv, *x;
 	const char *who = NULL, *op = NULL, *ip = NULL, *target = NULL;
 	size_t i;
 	int sev = 10, ok = -1;
@@ -201,11 +201,11 @@ cs_stream_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	    vnd_time(c, out, in, why, "metadata.eventCreationTime",
 	    "event.ProcessStartTime", "p_event_time", NULL) < 0)
 		return -1;
-	ing_set_str(out, "event.dataset", "crowdstrike.falcon");
-	ing_set_str(out, "event.code", type);
-	ing_set_str(out, "observer.vendor", "CrowdStrike");
-	ing_set_str(out, "observer.product", "Falcon");
-	ing_set_str(out, "organization.id",
+	soc_val_set_str(out, "event.dataset", "crowdstrike.falcon");
+	soc_val_set_str(out, "event.code", type);
+	soc_val_set_str(out, "observer.vendor", "CrowdStrike");
+	soc_val_set_str(out, "observer.product", "Falcon");
+	soc_val_set_str(out, "organization.id",
 	    vnd_str(in, "metadata.customerIDString"));
 	if (type && strstr(type, "DetectionSummaryEvent")) {
 		cs_detection(out, e, &sev);
@@ -223,11 +223,11 @@ cs_stream_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	if (type && strstr(type, "IncidentSummaryEvent")) {
 		double fine;
 
-		ing_set_str(out, "event.kind", "alert");
-		ing_add_str(out, "event.category", "intrusion_detection");
-		ing_add_str(out, "event.type", "info");
-		ing_set_str(out, "event.id", vnd_str(e, "IncidentId"));
-		ing_set_str(out, "event.url", vnd_str(e, "FalconHostLink"));
+		soc_val_set_str(out, "event.kind", "alert");
+		soc_val_add_str(out, "event.category", "intrusion_detection");
+		soc_val_add_str(out, "event.type", "info");
+		soc_val_set_str(out, "event.id", vnd_str(e, "IncidentId"));
+		soc_val_set_str(out, "event.url", vnd_str(e, "FalconHostLink"));
 		/* FineScore 0-10. */
 		if (vnd_num(e, "FineScore", &fine) == 0 && fine >= 0 &&
 		    fine <= 10)
@@ -241,46 +241,46 @@ cs_stream_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 		return 0;
 	}
 	/* Audit and other events. */
-	ing_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.kind", "event");
 	op = vnd_str_any(e, "OperationName", NULL);
-	ing_set_str(out, "event.action", op ? op : type);
-	ing_set_str(out, "event.provider", vnd_str(e, "ServiceName"));
+	soc_val_set_str(out, "event.action", op ? op : type);
+	soc_val_set_str(out, "event.provider", vnd_str(e, "ServiceName"));
 	who = vnd_str_any(e, "UserId", "UserName", NULL);
 	vnd_set_login(out, "user", who);
 	ip = vnd_str_any(e, "UserIp", "LocalIP", NULL);
 	if (!ing_set_ip(out, "source.ip", ip))
 		ip = NULL;
-	ing_set_str(out, "host.name", vnd_str_any(e, "HostnameField",
+	soc_val_set_str(out, "host.name", vnd_str_any(e, "HostnameField",
 	    "ComputerName", NULL));
-	ing_set_str(out, "host.id", vnd_str_any(e, "AgentIdString",
+	soc_val_set_str(out, "host.id", vnd_str_any(e, "AgentIdString",
 	    "SensorId", NULL));
 	kv = vnd_get(e, "AuditKeyValues");
-	jv_array_foreach(kv, i, x) {
+	soc_val_foreach(kv, i, x) {
 		const char *k = vnd_str(x, "Key");
 
 		if (k && strcmp(k, "target_name") == 0)
 			target = vnd_str(x, "ValueString");
 	}
 	vnd_set_login(out, "user.target", target);
-	if (jv_is_boolean(vnd_get(e, "Success"))) {
-		ok = jv_is_true(vnd_get(e, "Success"));
+	if (soc_val_is_boolean(vnd_get(e, "Success"))) {
+		ok = soc_val_is_true(vnd_get(e, "Success"));
 		vnd_outcome(out, ok);
 	}
 	if (type && strstr(type, "AuthActivity")) {
-		ing_add_str(out, "event.category", op && strcasestr(op,
+		soc_val_add_str(out, "event.category", op && strcasestr(op,
 		    "Role") ? "iam" : "authentication");
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.type", "info");
 	} else if (type && strstr(type, "UserActivity")) {
-		ing_add_str(out, "event.category", "iam");
-		ing_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.category", "iam");
+		soc_val_add_str(out, "event.type", "change");
 	} else if (type && strstr(type, "RemoteResponseSession")) {
-		ing_add_str(out, "event.category", "session");
-		ing_add_str(out, "event.type", strstr(type, "End") ? "end" :
+		soc_val_add_str(out, "event.category", "session");
+		soc_val_add_str(out, "event.type", strstr(type, "End") ? "end" :
 		    "start");
 		sev = 40;
 	} else {
-		ing_add_str(out, "event.category", "host");
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.category", "host");
+		soc_val_add_str(out, "event.type", "info");
 	}
 	/* Baseline 10; failure 30; role/user/API-client changes 50;
 	 * Real Time Response sessions 40. */
@@ -299,7 +299,7 @@ cs_stream_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 
 /* The Alerts API v2 entity. */
 static int
-cs_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
+cs_alert_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
 	const char *name, *host, *v;
@@ -310,34 +310,34 @@ cs_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 		return -1;
 	name = vnd_str_any(in, "display_name", "name", NULL);
 	host = vnd_str(in, "device.hostname");
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "crowdstrike.alert");
-	ing_set_str(out, "event.id", vnd_str(in, "composite_id"));
-	ing_set_str(out, "event.url", vnd_str(in, "falcon_host_link"));
-	ing_set_str(out, "observer.vendor", "CrowdStrike");
-	ing_set_str(out, "observer.product", "Falcon");
-	ing_set_str(out, "rule.name", name);
-	ing_set_str(out, "rule.description", vnd_str(in, "description"));
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "crowdstrike.alert");
+	soc_val_set_str(out, "event.id", vnd_str(in, "composite_id"));
+	soc_val_set_str(out, "event.url", vnd_str(in, "falcon_host_link"));
+	soc_val_set_str(out, "observer.vendor", "CrowdStrike");
+	soc_val_set_str(out, "observer.product", "Falcon");
+	soc_val_set_str(out, "rule.name", name);
+	soc_val_set_str(out, "rule.description", vnd_str(in, "description"));
 	vnd_set_id(out, "rule.id", vnd_get(in, "pattern_id"));
-	ing_set_str(out, "rule.category", vnd_str(in, "objective"));
-	ing_set_str(out, "host.name", host);
-	ing_set_str(out, "host.id", vnd_str_any(in, "device.device_id",
+	soc_val_set_str(out, "rule.category", vnd_str(in, "objective"));
+	soc_val_set_str(out, "host.name", host);
+	soc_val_set_str(out, "host.id", vnd_str_any(in, "device.device_id",
 	    "agent_id", NULL));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "device.local_ip"));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "device.external_ip"));
 	os_family(out, vnd_str(in, "device.platform_name"));
 	ing_set_user(out, "user", vnd_str(in, "user_name"));
-	ing_set_str(out, "user.id", vnd_str(in, "user_id"));
-	ing_set_str(out, "process.command_line", vnd_str(in, "cmdline"));
+	soc_val_set_str(out, "user.id", vnd_str(in, "user_id"));
+	soc_val_set_str(out, "process.command_line", vnd_str(in, "cmdline"));
 	set_exe(out, "process", vnd_str(in, "filepath"), vnd_str(in,
 	    "filename"));
 	set_hash(out, "process", vnd_str(in, "sha256"));
 	set_hash(out, "process", vnd_str(in, "sha1"));
 	set_hash(out, "process", vnd_str(in, "md5"));
 	ing_set_n(out, "process.pid", vnd_get(in, "local_process_id"));
-	ing_set_str(out, "process.parent.command_line",
+	soc_val_set_str(out, "process.parent.command_line",
 	    vnd_str(in, "parent_details.cmdline"));
 	set_exe(out, "process.parent", vnd_str(in, "parent_details.filepath"),
 	    vnd_str(in, "parent_details.filename"));
@@ -363,7 +363,7 @@ cs_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 }
 
 static int
-cs_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+cs_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	if (vnd_str(in, "composite_id") && !vnd_get(in, "metadata"))
 		return cs_alert_map(c, in, out, why);
@@ -380,23 +380,23 @@ const struct ing_format ing_fmt_crowdstrike = {
 /* --- CrowdStrike FDR ------------------------------------------------ */
 
 /* The FDR event: the record, or the "event" an export wrapped it in. */
-static const struct ing_val *
-fdr_event(const struct ing_val *in)
+static const struct soc_val *
+fdr_event(const struct soc_val *in)
 {
-	const struct ing_val *e = vnd_get(in, "event");
+	const struct soc_val *e = vnd_get(in, "event");
 
-	if (jv_is_object(e) && (vnd_get(e, "event_simpleName") ||
+	if (soc_val_is_object(e) && (vnd_get(e, "event_simpleName") ||
 	    vnd_get(e, "aid") || vnd_get(e, "timestamp")))
 		return e;
 	return in;
 }
 
 static int
-fdr_detect(const struct ing_val *in)
+fdr_detect(const struct soc_val *in)
 {
-	const struct ing_val *e = fdr_event(in);
+	const struct soc_val *e = fdr_event(in);
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (vnd_str(e, "event_simpleName") && (vnd_get(e, "aid") ||
 	    vnd_get(e, "cid") || vnd_get(in, "aid")))
@@ -411,7 +411,7 @@ fdr_detect(const struct ing_val *in)
 
 /* A field of the event, else of the wrapper. */
 static const char *
-fdr_str(const struct ing_val *e, const struct ing_val *in, const char *k)
+fdr_str(const struct soc_val *e, const struct soc_val *in, const char *k)
 {
 	const char *s = vnd_str(e, k);
 
@@ -419,9 +419,9 @@ fdr_str(const struct ing_val *e, const struct ing_val *in, const char *k)
 }
 
 static int
-fdr_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+fdr_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *e = fdr_event(in);
+	const struct soc_val *e = fdr_event(in);
 	const char *name, *host, *v, *img, *cmd, *dom;
 	int sev = 10;
 
@@ -435,37 +435,37 @@ fdr_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 	host = fdr_str(e, in, "ComputerName");
 	if (!host)
 		host = fdr_str(e, in, "Hostname");
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", "crowdstrike.fdr");
-	ing_set_str(out, "event.action", name);
-	ing_set_str(out, "event.id", fdr_str(e, in, "id"));
-	ing_set_str(out, "observer.vendor", "CrowdStrike");
-	ing_set_str(out, "observer.product", "Falcon Data Replicator");
-	ing_set_str(out, "host.id", fdr_str(e, in, "aid"));
-	ing_set_str(out, "host.name", host);
-	ing_set_str(out, "organization.id", fdr_str(e, in, "cid"));
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", "crowdstrike.fdr");
+	soc_val_set_str(out, "event.action", name);
+	soc_val_set_str(out, "event.id", fdr_str(e, in, "id"));
+	soc_val_set_str(out, "observer.vendor", "CrowdStrike");
+	soc_val_set_str(out, "observer.product", "Falcon Data Replicator");
+	soc_val_set_str(out, "host.id", fdr_str(e, in, "aid"));
+	soc_val_set_str(out, "host.name", host);
+	soc_val_set_str(out, "organization.id", fdr_str(e, in, "cid"));
 	os_family(out, fdr_str(e, in, "event_platform"));
 	ing_set_user(out, "user", vnd_str(e, "UserName"));
-	ing_set_str(out, "user.id", vnd_str(e, "UserSid"));
+	soc_val_set_str(out, "user.id", vnd_str(e, "UserSid"));
 
 	img = vnd_str(e, "ImageFileName");
 	cmd = vnd_str(e, "CommandLine");
 	if (img) {
-		ing_set_str(out, "process.executable", img);
-		ing_set_str(out, "process.name", ing_basename(img));
+		soc_val_set_str(out, "process.executable", img);
+		soc_val_set_str(out, "process.name", ing_basename(img));
 	}
-	ing_set_str(out, "process.command_line", cmd);
+	soc_val_set_str(out, "process.command_line", cmd);
 	set_hash(out, "process", vnd_str(e, "SHA256HashData"));
 	set_hash(out, "process", vnd_str(e, "SHA1HashData"));
 	set_hash(out, "process", vnd_str(e, "MD5HashData"));
 	ing_set_n(out, "process.pid", vnd_get(e, "RawProcessId"));
-	ing_set_str(out, "process.entity_id", vnd_str_any(e,
+	soc_val_set_str(out, "process.entity_id", vnd_str_any(e,
 	    "TargetProcessId", "ContextProcessId", NULL));
-	ing_set_str(out, "process.parent.name",
+	soc_val_set_str(out, "process.parent.name",
 	    vnd_str(e, "ParentBaseFileName"));
-	ing_set_str(out, "process.parent.entity_id",
+	soc_val_set_str(out, "process.parent.entity_id",
 	    vnd_str(e, "ParentProcessId"));
-	ing_set_str(out, "process.parent.command_line",
+	soc_val_set_str(out, "process.parent.command_line",
 	    vnd_str(e, "ParentCommandLine"));
 
 	/* Network events: the sensor's side is the source. */
@@ -476,35 +476,35 @@ fdr_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 	    "RemoteAddressIP6", NULL));
 	ing_set_port(out, "destination.port", vnd_get(e, "RemotePort"));
 	if ((v = vnd_str(e, "Protocol")) != NULL)
-		ing_set_str(out, "network.transport", strcmp(v, "6") == 0 ?
+		soc_val_set_str(out, "network.transport", strcmp(v, "6") == 0 ?
 		    "tcp" : strcmp(v, "17") == 0 ? "udp" : NULL);
 	dom = vnd_str(e, "DomainName");
-	ing_set_str(out, "dns.question.name", dom);
-	ing_set_str(out, "file.path", vnd_str_any(e, "TargetFileName",
+	soc_val_set_str(out, "dns.question.name", dom);
+	soc_val_set_str(out, "file.path", vnd_str_any(e, "TargetFileName",
 	    "FilePath", NULL));
 	if (vnd_str(e, "TargetFileName"))
-		ing_set_str(out, "file.name",
+		soc_val_set_str(out, "file.name",
 		    ing_basename(vnd_str(e, "TargetFileName")));
 	vnd_add_ip(out, "host.ip", vnd_str(e, "aip"));
 
 	if (name && (strstr(name, "ProcessRollup") ||
 	    strcmp(name, "SyntheticProcessRollup2") == 0)) {
-		ing_add_str(out, "event.category", "process");
-		ing_add_str(out, "event.type", "start");
+		soc_val_add_str(out, "event.category", "process");
+		soc_val_add_str(out, "event.type", "start");
 	} else if (name && strncmp(name, "NetworkConnect", 14) == 0) {
-		ing_add_str(out, "event.category", "network");
-		ing_add_str(out, "event.type", "connection");
+		soc_val_add_str(out, "event.category", "network");
+		soc_val_add_str(out, "event.type", "connection");
 	} else if (name && strcmp(name, "DnsRequest") == 0) {
-		ing_add_str(out, "event.category", "network");
-		ing_add_str(out, "event.type", "protocol");
-		ing_set_str(out, "network.protocol", "dns");
+		soc_val_add_str(out, "event.category", "network");
+		soc_val_add_str(out, "event.type", "protocol");
+		soc_val_set_str(out, "network.protocol", "dns");
 	} else if (name && (strstr(name, "Written") ||
 	    strstr(name, "FileCreate"))) {
-		ing_add_str(out, "event.category", "file");
-		ing_add_str(out, "event.type", "creation");
+		soc_val_add_str(out, "event.category", "file");
+		soc_val_add_str(out, "event.type", "creation");
 	} else if (name && strncmp(name, "UserLogon", 9) == 0) {
-		ing_add_str(out, "event.category", "authentication");
-		ing_add_str(out, "event.type", strstr(name, "Failed") ?
+		soc_val_add_str(out, "event.category", "authentication");
+		soc_val_add_str(out, "event.type", strstr(name, "Failed") ?
 		    "info" : "start");
 		if (strstr(name, "Failed")) {
 			vnd_outcome(out, 0);
@@ -513,14 +513,14 @@ fdr_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 	} else if (name && strstr(name, "DetectionSummaryEvent")) {
 		int s;
 
-		ing_set_str(out, "event.kind", "alert");
-		ing_add_str(out, "event.category", "intrusion_detection");
-		ing_add_str(out, "event.type", "info");
-		ing_set_str(out, "rule.name", vnd_str_any(e, "DetectName",
+		soc_val_set_str(out, "event.kind", "alert");
+		soc_val_add_str(out, "event.category", "intrusion_detection");
+		soc_val_add_str(out, "event.type", "info");
+		soc_val_set_str(out, "rule.name", vnd_str_any(e, "DetectName",
 		    "Name", NULL));
-		ing_set_str(out, "host.name", vnd_str(e, "ComputerName"));
+		soc_val_set_str(out, "host.name", vnd_str(e, "ComputerName"));
 		ing_set_user(out, "user", vnd_str(e, "UserName"));
-		ing_set_str(out, "process.command_line",
+		soc_val_set_str(out, "process.command_line",
 		    vnd_str(e, "CommandLine"));
 		set_exe(out, "process", vnd_str(e, "FilePath"),
 		    vnd_str(e, "FileName"));
@@ -534,17 +534,17 @@ fdr_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 		s = cs_sev(e, "Severity", "SeverityName");
 		sev = s < 0 ? 50 : s;
 	} else {
-		ing_add_str(out, "event.category", "host");
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.category", "host");
+		soc_val_add_str(out, "event.type", "info");
 	}
 	/* Telemetry is not a verdict: 10 (failed logons 30); a detection
 	 * summary carried in FDR keeps its own severity. */
 	ing_set_severity(out, sev);
 	vnd_msg(out, "CrowdStrike FDR %s on %s: %s",
-	    name ? name : "event", host ? host : ing_rget_str(out, "host.id") ?
-	    ing_rget_str(out, "host.id") : "unknown host",
-	    cmd ? cmd : dom ? dom : img ? img : ing_rget_str(out,
-	    "destination.ip") ? ing_rget_str(out, "destination.ip") : "");
+	    name ? name : "event", host ? host : soc_val_get_nonempty(out, "host.id") ?
+	    soc_val_get_nonempty(out, "host.id") : "unknown host",
+	    cmd ? cmd : dom ? dom : img ? img : soc_val_get_nonempty(out,
+	    "destination.ip") ? soc_val_get_nonempty(out, "destination.ip") : "");
 	return 0;
 }
 
@@ -558,14 +558,14 @@ const struct ing_format ing_fmt_crowdstrike_fdr = {
 /* --- Microsoft Defender for Endpoint -------------------------------- */
 
 /* The row: properties{} of a streaming-API record, or the record. */
-static const struct ing_val *
-mde_row(const struct ing_val *in, const char **table)
+static const struct soc_val *
+mde_row(const struct soc_val *in, const char **table)
 {
 	const char *cat = vnd_str(in, "category");
-	const struct ing_val *p = vnd_get(in, "properties");
+	const struct soc_val *p = vnd_get(in, "properties");
 
 	*table = vnd_str(in, "Type");
-	if (cat && vnd_prefix(cat, "AdvancedHunting-") && jv_is_object(p)) {
+	if (cat && vnd_prefix(cat, "AdvancedHunting-") && soc_val_is_object(p)) {
 		*table = cat + strlen("AdvancedHunting-");
 		return p;
 	}
@@ -573,14 +573,14 @@ mde_row(const struct ing_val *in, const char **table)
 }
 
 static int
-mde_detect(const struct ing_val *in)
+mde_detect(const struct soc_val *in)
 {
 	const char *cat = vnd_str(in, "category");
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (cat && vnd_prefix(cat, "AdvancedHunting-") &&
-	    jv_is_object(vnd_get(in, "properties")))
+	    soc_val_is_object(vnd_get(in, "properties")))
 		return 95;
 	/* The MDE alerts API. */
 	if (vnd_str(in, "id") && vnd_str(in, "title") && (vnd_get(in,
@@ -603,12 +603,12 @@ mde_detect(const struct ing_val *in)
 
 /* evidence[] of the alerts API (entityType) into the record. */
 static void
-mde_evidence(struct ing_val *out, const struct ing_val *ev)
+mde_evidence(struct soc_val *out, const struct soc_val *ev)
 {
-	const struct ing_val *x;
+	const struct soc_val *x;
 	size_t i;
 
-	jv_array_foreach(ev, i, x) {
+	soc_val_foreach(ev, i, x) {
 		const char *t = vnd_str(x, "entityType");
 
 		if (!t)
@@ -616,21 +616,21 @@ mde_evidence(struct ing_val *out, const struct ing_val *ev)
 		if (strcasecmp(t, "File") == 0) {
 			vnd_set_once(out, "file.name", vnd_str(x, "fileName"));
 			vnd_set_once(out, "file.path", vnd_str(x, "filePath"));
-			if (!ing_rget(out, "file.hash")) {
+			if (!soc_val_get(out, "file.hash")) {
 				set_hash(out, "file", vnd_str(x, "sha256"));
 				set_hash(out, "file", vnd_str(x, "sha1"));
 			}
 		} else if (strcasecmp(t, "Process") == 0) {
-			if (ing_rget(out, "process.command_line"))
+			if (soc_val_get(out, "process.command_line"))
 				continue;
-			ing_set_str(out, "process.command_line",
+			soc_val_set_str(out, "process.command_line",
 			    vnd_str(x, "processCommandLine"));
 			set_exe(out, "process", vnd_str(x, "filePath"),
 			    vnd_str(x, "fileName"));
 			ing_set_n(out, "process.pid", vnd_get(x, "processId"));
 			ing_set_n(out, "process.parent.pid",
 			    vnd_get(x, "parentProcessId"));
-			ing_set_str(out, "process.parent.name",
+			soc_val_set_str(out, "process.parent.name",
 			    vnd_str(x, "parentProcessFileName"));
 			set_hash(out, "process", vnd_str(x, "sha256"));
 			set_hash(out, "process", vnd_str(x, "sha1"));
@@ -641,7 +641,7 @@ mde_evidence(struct ing_val *out, const struct ing_val *ev)
 			    "domainName"));
 			vnd_set_once(out, "user.id", vnd_str(x, "userSid"));
 		} else if (strcasecmp(t, "Ip") == 0) {
-			if (!ing_rget(out, "source.ip"))
+			if (!soc_val_get(out, "source.ip"))
 				ing_set_ip(out, "source.ip",
 				    vnd_str(x, "ipAddress"));
 		} else if (strcasecmp(t, "Url") == 0) {
@@ -651,10 +651,10 @@ mde_evidence(struct ing_val *out, const struct ing_val *ev)
 }
 
 static int
-mde_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
+mde_alert_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
-	const struct ing_val *techs, *x;
+	const struct soc_val *techs, *x;
 	const char *title, *host, *sevw;
 	size_t i;
 	int s;
@@ -665,27 +665,27 @@ mde_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	title = vnd_str(in, "title");
 	host = vnd_str(in, "computerDnsName");
 	sevw = vnd_str(in, "severity");
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "microsoft_defender_endpoint.alert");
-	ing_set_str(out, "event.id", vnd_str(in, "id"));
-	ing_set_str(out, "event.provider", vnd_str(in, "detectionSource"));
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Defender for Endpoint");
-	ing_set_str(out, "rule.name", title);
-	ing_set_str(out, "rule.id", vnd_str(in, "detectorId"));
-	ing_set_str(out, "rule.category", vnd_str(in, "category"));
-	ing_set_str(out, "rule.description", vnd_str(in, "description"));
-	ing_set_str(out, "threat.software.name", vnd_str(in, "threatName"));
-	ing_set_str(out, "host.name", host);
-	ing_set_str(out, "host.id", vnd_str(in, "machineId"));
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "microsoft_defender_endpoint.alert");
+	soc_val_set_str(out, "event.id", vnd_str(in, "id"));
+	soc_val_set_str(out, "event.provider", vnd_str(in, "detectionSource"));
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Defender for Endpoint");
+	soc_val_set_str(out, "rule.name", title);
+	soc_val_set_str(out, "rule.id", vnd_str(in, "detectorId"));
+	soc_val_set_str(out, "rule.category", vnd_str(in, "category"));
+	soc_val_set_str(out, "rule.description", vnd_str(in, "description"));
+	soc_val_set_str(out, "threat.software.name", vnd_str(in, "threatName"));
+	soc_val_set_str(out, "host.name", host);
+	soc_val_set_str(out, "host.id", vnd_str(in, "machineId"));
 	vnd_set_once(out, "user.name", vnd_str(in, "relatedUser.userName"));
 	vnd_set_once(out, "user.domain", vnd_str(in,
 	    "relatedUser.domainName"));
 	techs = vnd_get(in, "mitreTechniques");
-	jv_array_foreach(techs, i, x)
-		ing_add_technique(out, jv_string_value(x));
+	soc_val_foreach(techs, i, x)
+		ing_add_technique(out, soc_val_str(x));
 	vnd_add_tactic_camel(out, vnd_str(in, "category"));
 	mde_evidence(out, vnd_get(in, "evidence"));
 	s = vnd_sev_word(sevw);
@@ -698,12 +698,12 @@ mde_alert_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 
 /* An Advanced Hunting row of any Device* table, or AlertInfo/Evidence. */
 static int
-mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
+mde_row_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
 	const char *table = NULL, *act, *host, *v, *acct, *rip;
-	const struct ing_val *r = mde_row(in, &table);
-	const struct ing_val *techs;
+	const struct soc_val *r = mde_row(in, &table);
+	const struct soc_val *techs;
 	int sev = 10, child, inbound;
 
 	if (vnd_time(c, out, r, why, "Timestamp", "TimeGenerated", NULL) < 0 &&
@@ -711,37 +711,37 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 		return -1;
 	act = vnd_str(r, "ActionType");
 	host = vnd_str(r, "DeviceName");
-	ing_set_str(out, "event.dataset", "microsoft_defender.advanced_hunting");
-	ing_set_str(out, "event.action", act);
-	ing_set_str(out, "event.code", table);
+	soc_val_set_str(out, "event.dataset", "microsoft_defender.advanced_hunting");
+	soc_val_set_str(out, "event.action", act);
+	soc_val_set_str(out, "event.code", table);
 	vnd_set_id(out, "event.id", vnd_get(r, "ReportId"));
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Defender XDR");
-	ing_set_str(out, "host.name", host);
-	ing_set_str(out, "host.id", vnd_str(r, "DeviceId"));
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Defender XDR");
+	soc_val_set_str(out, "host.name", host);
+	soc_val_set_str(out, "host.id", vnd_str(r, "DeviceId"));
 	os_family(out, vnd_str(r, "OSPlatform"));
 
 	if (vnd_str(r, "AlertId")) {
 		/* AlertInfo / AlertEvidence. */
 		const char *title = vnd_str(r, "Title");
-		const struct ing_val *add;
+		const struct soc_val *add;
 
-		ing_set_str(out, "event.kind", "alert");
-		ing_add_str(out, "event.category", "intrusion_detection");
-		ing_add_str(out, "event.type", "info");
-		ing_set_str(out, "event.id", vnd_str(r, "AlertId"));
-		ing_set_str(out, "event.provider", vnd_str(r,
+		soc_val_set_str(out, "event.kind", "alert");
+		soc_val_add_str(out, "event.category", "intrusion_detection");
+		soc_val_add_str(out, "event.type", "info");
+		soc_val_set_str(out, "event.id", vnd_str(r, "AlertId"));
+		soc_val_set_str(out, "event.provider", vnd_str(r,
 		    "DetectionSource"));
-		ing_set_str(out, "rule.name", title);
-		ing_set_str(out, "rule.category", vnd_str(r, "Category"));
+		soc_val_set_str(out, "rule.name", title);
+		soc_val_set_str(out, "rule.category", vnd_str(r, "Category"));
 		vnd_add_tactic_camel(out, vnd_str(r, "Category"));
 		techs = vnd_obj(r, "AttackTechniques");
-		if (jv_is_array(techs)) {
-			const struct ing_val *x;
+		if (soc_val_is_array(techs)) {
+			const struct soc_val *x;
 			size_t i;
 
-			jv_array_foreach(techs, i, x)
-				vnd_techniques_in(out, jv_string_value(x));
+			soc_val_foreach(techs, i, x)
+				vnd_techniques_in(out, soc_val_str(x));
 		} else
 			vnd_techniques_in(out, vnd_str(r, "AttackTechniques"));
 		add = vnd_obj(r, "AdditionalFields");
@@ -749,7 +749,7 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 			host = vnd_str_any(add, "HostName", NULL);
 		ing_set_ip(out, "source.ip", vnd_str(r, "RemoteIP"));
 		set_hash(out, "file", vnd_str(r, "SHA256"));
-		ing_set_str(out, "file.name", vnd_str(r, "FileName"));
+		soc_val_set_str(out, "file.name", vnd_str(r, "FileName"));
 		vnd_set_login(out, "user", vnd_str_any(r, "AccountUpn",
 		    "AccountName", NULL));
 		sev = vnd_sev_word(vnd_str(r, "Severity"));
@@ -763,7 +763,7 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 		return 0;
 	}
 
-	ing_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.kind", "event");
 	/*
 	 * DeviceProcessEvents: the row's File and Process fields are the
 	 * created process and InitiatingProcess* its parent.  In the other
@@ -773,7 +773,7 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	    (act && strcasecmp(act, "ProcessCreated") == 0) ||
 	    (!table && vnd_str(r, "ProcessCommandLine"));
 	if (child) {
-		ing_set_str(out, "process.command_line",
+		soc_val_set_str(out, "process.command_line",
 		    vnd_str(r, "ProcessCommandLine"));
 		set_exe(out, "process", vnd_str(r, "FolderPath"),
 		    vnd_str(r, "FileName"));
@@ -781,17 +781,17 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 		set_hash(out, "process", vnd_str(r, "SHA256"));
 		set_hash(out, "process", vnd_str(r, "SHA1"));
 		set_hash(out, "process", vnd_str(r, "MD5"));
-		ing_set_str(out, "process.parent.command_line",
+		soc_val_set_str(out, "process.parent.command_line",
 		    vnd_str(r, "InitiatingProcessCommandLine"));
 		set_exe(out, "process.parent", vnd_str(r,
 		    "InitiatingProcessFolderPath"), vnd_str(r,
 		    "InitiatingProcessFileName"));
 		ing_set_n(out, "process.parent.pid",
 		    vnd_get(r, "InitiatingProcessId"));
-		ing_add_str(out, "event.category", "process");
-		ing_add_str(out, "event.type", "start");
+		soc_val_add_str(out, "event.category", "process");
+		soc_val_add_str(out, "event.type", "start");
 	} else {
-		ing_set_str(out, "process.command_line",
+		soc_val_set_str(out, "process.command_line",
 		    vnd_str(r, "InitiatingProcessCommandLine"));
 		set_exe(out, "process", vnd_str(r,
 		    "InitiatingProcessFolderPath"), vnd_str(r,
@@ -801,19 +801,19 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 		set_hash(out, "process", vnd_str(r, "InitiatingProcessSHA256"));
 		set_hash(out, "process", vnd_str(r, "InitiatingProcessSHA1"));
 		set_hash(out, "process", vnd_str(r, "InitiatingProcessMD5"));
-		ing_set_str(out, "process.parent.name",
+		soc_val_set_str(out, "process.parent.name",
 		    vnd_str(r, "InitiatingProcessParentFileName"));
 		ing_set_n(out, "process.parent.pid",
 		    vnd_get(r, "InitiatingProcessParentId"));
 		/* The file a file event acts on. */
 		if (vnd_str(r, "FileName")) {
-			ing_set_str(out, "file.name", vnd_str(r, "FileName"));
+			soc_val_set_str(out, "file.name", vnd_str(r, "FileName"));
 			set_exe(out, "file", vnd_str(r, "FolderPath"),
 			    vnd_str(r, "FileName"));
 			/* set_exe wrote file.executable: ECS wants file.path. */
-			if ((v = ing_rget_str(out, "file.executable")) != NULL) {
-				ing_set_str(out, "file.path", v);
-				ing_del(out, "file.executable");
+			if ((v = soc_val_get_nonempty(out, "file.executable")) != NULL) {
+				soc_val_set_str(out, "file.path", v);
+				soc_val_del(out, "file.executable");
 			}
 			set_hash(out, "file", vnd_str(r, "SHA256"));
 			set_hash(out, "file", vnd_str(r, "SHA1"));
@@ -822,25 +822,25 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	}
 	acct = vnd_str(r, "AccountName");
 	if (acct) {
-		ing_set_str(out, "user.name", acct);
-		ing_set_str(out, "user.domain", vnd_str(r, "AccountDomain"));
-		ing_set_str(out, "user.id", vnd_str(r, "AccountSid"));
-		ing_set_str(out, "user.email", vnd_str(r, "AccountUpn"));
+		soc_val_set_str(out, "user.name", acct);
+		soc_val_set_str(out, "user.domain", vnd_str(r, "AccountDomain"));
+		soc_val_set_str(out, "user.id", vnd_str(r, "AccountSid"));
+		soc_val_set_str(out, "user.email", vnd_str(r, "AccountUpn"));
 	} else if (vnd_str_any(r, "AccountUpn", "UserId", NULL)) {
 		/* CloudAppEvents and identity tables. */
 		vnd_set_login(out, "user", vnd_str_any(r, "AccountUpn",
 		    "UserId", NULL));
-		ing_set_str(out, "user.id", vnd_str(r, "AccountObjectId"));
-		ing_set_str(out, "user.full_name", vnd_str(r,
+		soc_val_set_str(out, "user.id", vnd_str(r, "AccountObjectId"));
+		soc_val_set_str(out, "user.full_name", vnd_str(r,
 		    "AccountDisplayName"));
 	} else {
-		ing_set_str(out, "user.name", vnd_str(r,
+		soc_val_set_str(out, "user.name", vnd_str(r,
 		    "InitiatingProcessAccountName"));
-		ing_set_str(out, "user.domain", vnd_str(r,
+		soc_val_set_str(out, "user.domain", vnd_str(r,
 		    "InitiatingProcessAccountDomain"));
-		ing_set_str(out, "user.id", vnd_str(r,
+		soc_val_set_str(out, "user.id", vnd_str(r,
 		    "InitiatingProcessAccountSid"));
-		ing_set_str(out, "user.email", vnd_str(r,
+		soc_val_set_str(out, "user.email", vnd_str(r,
 		    "InitiatingProcessAccountUpn"));
 	}
 	/* Connections: RemoteIP is the peer; inbound accepts reverse it. */
@@ -853,51 +853,51 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	    vnd_str(r, "LocalIP"));
 	ing_set_port(out, inbound ? "destination.port" : "source.port",
 	    vnd_get(r, "LocalPort"));
-	if (!ing_rget(out, "source.ip"))
+	if (!soc_val_get(out, "source.ip"))
 		ing_set_ip(out, "source.ip", vnd_str(r, "IPAddress"));
 	if ((v = vnd_str(r, "RemoteUrl")) != NULL) {
 		if (strstr(v, "://"))
-			ing_set_str(out, "url.original", v);
+			soc_val_set_str(out, "url.original", v);
 		else
-			ing_set_str(out, "destination.domain", v);
+			soc_val_set_str(out, "destination.domain", v);
 	}
 	if ((v = vnd_str(r, "Protocol")) != NULL) {
 		char low[16];
 		size_t i, n = strlen(v);
 
 		if (n < sizeof low && strncasecmp(v, "Tcp", 3) == 0)
-			ing_set_str(out, "network.transport", "tcp");
+			soc_val_set_str(out, "network.transport", "tcp");
 		else if (n < sizeof low && strncasecmp(v, "Udp", 3) == 0)
-			ing_set_str(out, "network.transport", "udp");
+			soc_val_set_str(out, "network.transport", "udp");
 		else if (n < sizeof low) {
 			for (i = 0; i <= n; i++)
 				low[i] = (char)tolower((unsigned char)v[i]);
-			ing_set_str(out, "network.protocol", low);
+			soc_val_set_str(out, "network.protocol", low);
 		}
 	}
-	ing_set_str(out, "registry.key", vnd_str(r, "RegistryKey"));
-	ing_set_str(out, "registry.value", vnd_str(r, "RegistryValueName"));
+	soc_val_set_str(out, "registry.key", vnd_str(r, "RegistryKey"));
+	soc_val_set_str(out, "registry.value", vnd_str(r, "RegistryValueName"));
 	if ((v = vnd_str(r, "RegistryValueData")) != NULL)
-		ing_add_str(out, "registry.data.strings", v);
+		soc_val_add_str(out, "registry.data.strings", v);
 	if (!child) {
 		if (act && (strncmp(act, "Connection", 10) == 0 ||
 		    strcasestr(act, "Inbound") || strcasestr(act,
 		    "Listening"))) {
-			ing_add_str(out, "event.category", "network");
-			ing_add_str(out, "event.type", "connection");
+			soc_val_add_str(out, "event.category", "network");
+			soc_val_add_str(out, "event.type", "connection");
 		} else if (act && strncmp(act, "File", 4) == 0) {
-			ing_add_str(out, "event.category", "file");
-			ing_add_str(out, "event.type", strstr(act, "Deleted") ?
+			soc_val_add_str(out, "event.category", "file");
+			soc_val_add_str(out, "event.type", strstr(act, "Deleted") ?
 			    "deletion" : strstr(act, "Created") ? "creation" :
 			    "change");
 		} else if (act && strncmp(act, "Registry", 8) == 0) {
-			ing_add_str(out, "event.category", "registry");
-			ing_add_str(out, "event.type", strstr(act, "Deleted") ?
+			soc_val_add_str(out, "event.category", "registry");
+			soc_val_add_str(out, "event.type", strstr(act, "Deleted") ?
 			    "deletion" : strstr(act, "Created") ? "creation" :
 			    "change");
 		} else if (act && strncmp(act, "Logon", 5) == 0) {
-			ing_add_str(out, "event.category", "authentication");
-			ing_add_str(out, "event.type", "start");
+			soc_val_add_str(out, "event.category", "authentication");
+			soc_val_add_str(out, "event.type", "start");
 			if (strcmp(act, "LogonFailed") == 0) {
 				vnd_outcome(out, 0);
 				sev = 30;
@@ -905,20 +905,20 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 				vnd_outcome(out, 1);
 		} else if (act && (strcasestr(act, "Ldap") ||
 		    strcasestr(act, "Dns"))) {
-			ing_add_str(out, "event.category", "network");
-			ing_add_str(out, "event.type", "protocol");
+			soc_val_add_str(out, "event.category", "network");
+			soc_val_add_str(out, "event.type", "protocol");
 		} else if (vnd_str(r, "Application")) {
 			/* CloudAppEvents: an action in a cloud application. */
-			ing_add_str(out, "event.category", act && (strcasestr(act,
+			soc_val_add_str(out, "event.category", act && (strcasestr(act,
 			    "role") || strcasestr(act, "permission") ||
 			    strcasestr(act, "member") || strcasestr(act,
 			    "user")) ? "iam" : "configuration");
-			ing_add_str(out, "event.type", "change");
-			ing_set_str(out, "event.provider", vnd_str(r,
+			soc_val_add_str(out, "event.type", "change");
+			soc_val_set_str(out, "event.provider", vnd_str(r,
 			    "Application"));
 		} else {
-			ing_add_str(out, "event.category", "host");
-			ing_add_str(out, "event.type", "info");
+			soc_val_add_str(out, "event.category", "host");
+			soc_val_add_str(out, "event.type", "info");
 		}
 	}
 	/* Telemetry: 10, failed logons 30, antivirus/exploit-guard
@@ -931,15 +931,15 @@ mde_row_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
 	vnd_msg(out, "Defender %s %s on %s by %s: %s",
 	    table ? table : "event", act ? act : "",
 	    host ? host : "unknown host",
-	    ing_rget_str(out, "user.name") ? ing_rget_str(out, "user.name") :
-	    "unknown user", ing_rget_str(out, "process.command_line") ?
-	    ing_rget_str(out, "process.command_line") :
-	    ing_rget_str(out, "process.name") ? ing_rget_str(out, "process.name") : "");
+	    soc_val_get_nonempty(out, "user.name") ? soc_val_get_nonempty(out, "user.name") :
+	    "unknown user", soc_val_get_nonempty(out, "process.command_line") ?
+	    soc_val_get_nonempty(out, "process.command_line") :
+	    soc_val_get_nonempty(out, "process.name") ? soc_val_get_nonempty(out, "process.name") : "");
 	return 0;
 }
 
 static int
-mde_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+mde_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	if (vnd_str(in, "title") && (vnd_get(in, "machineId") ||
 	    vnd_get(in, "alertCreationTime")))
@@ -958,7 +958,7 @@ const struct ing_format ing_fmt_mde = {
 
 /* The evidence's type: "@odata.type", or an export's renamed key. */
 static const char *
-ev_type(const struct ing_val *x)
+ev_type(const struct soc_val *x)
 {
 	const char *t = vnd_str_any(x, "@odata.type", "at_sign_odata_type",
 	    "odata_type", "_odata_type", NULL);
@@ -971,7 +971,7 @@ ev_type(const struct ing_val *x)
 }
 
 static void
-graph_user(struct ing_val *out, const struct ing_val *ua)
+graph_user(struct soc_val *out, const struct soc_val *ua)
 {
 	if (!ua)
 		return;
@@ -988,12 +988,12 @@ graph_user(struct ing_val *out, const struct ing_val *ua)
 
 /* Typed evidence[] into the record; the first of each kind wins. */
 static void
-graph_evidence(struct ing_val *out, const struct ing_val *ev)
+graph_evidence(struct soc_val *out, const struct soc_val *ev)
 {
-	const struct ing_val *x, *ips, *ip;
+	const struct soc_val *x, *ips, *ip;
 	size_t i, j;
 
-	jv_array_foreach(ev, i, x) {
+	soc_val_foreach(ev, i, x) {
 		const char *t = ev_type(x);
 
 		if (!t)
@@ -1003,12 +1003,12 @@ graph_evidence(struct ing_val *out, const struct ing_val *ev)
 			    "deviceDnsName"));
 			vnd_set_once(out, "host.id", vnd_str_any(x,
 			    "mdeDeviceId", "azureAdDeviceId", NULL));
-			if (!ing_rget(out, "host.os.family"))
+			if (!soc_val_get(out, "host.os.family"))
 				os_family(out, vnd_str(x, "osPlatform"));
 			ips = vnd_get(x, "ipInterfaces");
-			jv_array_foreach(ips, j, ip)
-				vnd_add_ip(out, "host.ip", jv_string_value(ip));
-			if (!ing_rget(out, "user.name")) {
+			soc_val_foreach(ips, j, ip)
+				vnd_add_ip(out, "host.ip", soc_val_str(ip));
+			if (!soc_val_get(out, "user.name")) {
 				vnd_set_once(out, "user.name", vnd_str(x,
 				    "loggedOnUsers.0.accountName"));
 				vnd_set_once(out, "user.domain", vnd_str(x,
@@ -1017,26 +1017,26 @@ graph_evidence(struct ing_val *out, const struct ing_val *ev)
 		} else if (strcmp(t, "userEvidence") == 0) {
 			graph_user(out, vnd_get(x, "userAccount"));
 		} else if (strcmp(t, "ipEvidence") == 0) {
-			if (!ing_rget(out, "source.ip") && ing_set_ip(out,
+			if (!soc_val_get(out, "source.ip") && ing_set_ip(out,
 			    "source.ip", vnd_str(x, "ipAddress")))
-				ing_set_str(out, "source.geo.country_iso_code",
+				soc_val_set_str(out, "source.geo.country_iso_code",
 				    vnd_str(x, "countryLetterCode"));
 		} else if (strcmp(t, "fileEvidence") == 0) {
-			if (ing_rget(out, "file"))
+			if (soc_val_get(out, "file"))
 				continue;
-			ing_set_str(out, "file.name", vnd_str(x,
+			soc_val_set_str(out, "file.name", vnd_str(x,
 			    "fileDetails.fileName"));
-			ing_set_str(out, "file.path", vnd_str(x,
+			soc_val_set_str(out, "file.path", vnd_str(x,
 			    "fileDetails.filePath"));
 			ing_set_n(out, "file.size", vnd_get(x,
 			    "fileDetails.fileSize"));
 			set_hash(out, "file", vnd_str(x, "fileDetails.sha256"));
 			set_hash(out, "file", vnd_str(x, "fileDetails.sha1"));
 		} else if (strcmp(t, "processEvidence") == 0) {
-			if (ing_rget(out, "process"))
+			if (soc_val_get(out, "process"))
 				continue;
 			ing_set_n(out, "process.pid", vnd_get(x, "processId"));
-			ing_set_str(out, "process.command_line", vnd_str(x,
+			soc_val_set_str(out, "process.command_line", vnd_str(x,
 			    "processCommandLine"));
 			set_exe(out, "process", vnd_str(x,
 			    "imageFile.filePath"), vnd_str(x,
@@ -1058,7 +1058,7 @@ graph_evidence(struct ing_val *out, const struct ing_val *ev)
 			graph_user(out, vnd_get(x, "userAccount"));
 		} else if (strcmp(t, "analyzedMessageEvidence") == 0 ||
 		    strcmp(t, "mailMessageEvidence") == 0) {
-			if (!ing_rget(out, "source.ip"))
+			if (!soc_val_get(out, "source.ip"))
 				ing_set_ip(out, "source.ip", vnd_str(x,
 				    "senderIp"));
 			vnd_set_once(out, "email.from.address", vnd_str_any(x,
@@ -1079,11 +1079,11 @@ graph_evidence(struct ing_val *out, const struct ing_val *ev)
 }
 
 static int
-graph_detect(const struct ing_val *in)
+graph_detect(const struct soc_val *in)
 {
 	const char *t = ev_type(in);
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (t && strcmp(t, "alert") == 0 && vnd_get(in, "createdDateTime"))
 		return 95;
@@ -1098,9 +1098,9 @@ graph_detect(const struct ing_val *in)
 }
 
 static int
-graph_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+graph_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *techs, *x;
+	const struct soc_val *techs, *x;
 	const char *title, *sevw, *src;
 	size_t i;
 	int s;
@@ -1111,26 +1111,26 @@ graph_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	title = vnd_str(in, "title");
 	sevw = vnd_str(in, "severity");
 	src = vnd_str(in, "serviceSource");
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "microsoft_graph.security_alert");
-	ing_set_str(out, "event.id", vnd_str(in, "id"));
-	ing_set_str(out, "event.provider", src);
-	ing_set_str(out, "event.url", vnd_str(in, "alertWebUrl"));
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", vnd_str_any(in, "productName",
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "microsoft_graph.security_alert");
+	soc_val_set_str(out, "event.id", vnd_str(in, "id"));
+	soc_val_set_str(out, "event.provider", src);
+	soc_val_set_str(out, "event.url", vnd_str(in, "alertWebUrl"));
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", vnd_str_any(in, "productName",
 	    "serviceSource", NULL));
-	ing_set_str(out, "rule.name", title);
-	ing_set_str(out, "rule.id", vnd_str(in, "detectorId"));
-	ing_set_str(out, "rule.category", vnd_str(in, "category"));
-	ing_set_str(out, "rule.description", vnd_str(in, "description"));
-	ing_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
-	ing_set_str(out, "threat.software.name", vnd_str(in,
+	soc_val_set_str(out, "rule.name", title);
+	soc_val_set_str(out, "rule.id", vnd_str(in, "detectorId"));
+	soc_val_set_str(out, "rule.category", vnd_str(in, "category"));
+	soc_val_set_str(out, "rule.description", vnd_str(in, "description"));
+	soc_val_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
+	soc_val_set_str(out, "threat.software.name", vnd_str(in,
 	    "threatDisplayName"));
 	techs = vnd_get(in, "mitreTechniques");
-	jv_array_foreach(techs, i, x)
-		ing_add_technique(out, jv_string_value(x));
+	soc_val_foreach(techs, i, x)
+		ing_add_technique(out, soc_val_str(x));
 	vnd_add_tactic_camel(out, vnd_str(in, "category"));
 	graph_evidence(out, vnd_get(in, "evidence"));
 	/* unknown/informational 10, low 30, medium 50, high 75. */
@@ -1139,8 +1139,8 @@ graph_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	vnd_msg(out, "Microsoft %s alert %s (%s)%s%s",
 	    src ? src : "security", title ? title : "alert",
 	    sevw ? sevw : "severity unknown",
-	    ing_rget_str(out, "user.name") ? " user " : "",
-	    ing_rget_str(out, "user.name") ? ing_rget_str(out, "user.name") : "");
+	    soc_val_get_nonempty(out, "user.name") ? " user " : "",
+	    soc_val_get_nonempty(out, "user.name") ? soc_val_get_nonempty(out, "user.name") : "");
 	return 0;
 }
 
@@ -1154,17 +1154,17 @@ const struct ing_format ing_fmt_graph_alert = {
 /* --- Defender / Graph security incidents ----------------------------- */
 
 static int
-inc_detect(const struct ing_val *in)
+inc_detect(const struct soc_val *in)
 {
 	const char *t = ev_type(in);
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (t && strcmp(t, "incident") == 0)
 		return 95;
 	if (vnd_str(in, "displayName") && vnd_get(in, "createdDateTime") &&
 	    vnd_get(in, "severity") && (vnd_get(in, "incidentWebUrl") ||
-	    vnd_get(in, "redirectIncidentId") || (jv_is_array(vnd_get(in,
+	    vnd_get(in, "redirectIncidentId") || (soc_val_is_array(vnd_get(in,
 	    "alerts")) && !vnd_get(in, "title"))))
 		return 92;
 	/* The Defender XDR incidents API (incidentId, incidentName). */
@@ -1175,9 +1175,9 @@ inc_detect(const struct ing_val *in)
 }
 
 static int
-inc_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+inc_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *alerts, *a, *techs, *x;
+	const struct soc_val *alerts, *a, *techs, *x;
 	const char *name, *sevw;
 	size_t i, j, n;
 	int s;
@@ -1188,24 +1188,24 @@ inc_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 	name = vnd_str_any(in, "displayName", "incidentName", NULL);
 	sevw = vnd_str(in, "severity");
 	alerts = vnd_get(in, "alerts");
-	n = jv_is_array(alerts) ? jv_array_size(alerts) : 0;
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "microsoft_graph.security_incident");
-	ing_set_str(out, "event.id", vnd_str(in, "id"));
+	n = soc_val_is_array(alerts) ? soc_val_array_size(alerts) : 0;
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "microsoft_graph.security_incident");
+	soc_val_set_str(out, "event.id", vnd_str(in, "id"));
 	vnd_set_id(out, "event.id", vnd_get(in, "incidentId"));
-	ing_set_str(out, "event.url", vnd_str(in, "incidentWebUrl"));
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Defender XDR");
-	ing_set_str(out, "rule.name", name);
-	ing_set_str(out, "rule.description", vnd_str(in, "description"));
-	ing_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
+	soc_val_set_str(out, "event.url", vnd_str(in, "incidentWebUrl"));
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Defender XDR");
+	soc_val_set_str(out, "rule.name", name);
+	soc_val_set_str(out, "rule.description", vnd_str(in, "description"));
+	soc_val_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
 	/* Entities and techniques of the alerts it groups. */
-	jv_array_foreach(alerts, i, a) {
+	soc_val_foreach(alerts, i, a) {
 		techs = vnd_get(a, "mitreTechniques");
-		jv_array_foreach(techs, j, x)
-			ing_add_technique(out, jv_string_value(x));
+		soc_val_foreach(techs, j, x)
+			ing_add_technique(out, soc_val_str(x));
 		vnd_add_tactic_camel(out, vnd_str(a, "category"));
 		graph_evidence(out, vnd_get(a, "evidence"));
 		mde_evidence(out, vnd_get(a, "entities"));
@@ -1229,25 +1229,25 @@ const struct ing_format ing_fmt_defender_incident = {
 /* --- SentinelOne threats --------------------------------------------- */
 
 static int
-s1_detect(const struct ing_val *in)
+s1_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
-	if (jv_is_object(vnd_get(in, "threatInfo")) &&
+	if (soc_val_is_object(vnd_get(in, "threatInfo")) &&
 	    (vnd_get(in, "agentRealtimeInfo") || vnd_get(in,
 	    "agentDetectionInfo")))
 		return 95;
-	if (jv_is_object(vnd_get(in, "threatInfo")) &&
+	if (soc_val_is_object(vnd_get(in, "threatInfo")) &&
 	    vnd_get(in, "threatInfo.threatName"))
 		return 80;
 	return 0;
 }
 
 static int
-s1_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+s1_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
-	const struct ing_val *tes, *te;
+	const struct soc_val *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
+	const struct soc_val *tes, *te;
 	const char *name, *host, *conf, *verdict, *mit;
 	size_t i, j, k;
 	int s;
@@ -1260,51 +1260,51 @@ s1_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	conf = vnd_str(ti, "confidenceLevel");
 	verdict = vnd_str(ti, "analystVerdict");
 	mit = vnd_str(ti, "mitigationStatus");
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "malware");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "sentinel_one.threat");
-	ing_set_str(out, "event.id", vnd_str_any(ti, "threatId", NULL));
-	if (!ing_rget(out, "event.id"))
-		ing_set_str(out, "event.id", vnd_str(in, "id"));
-	ing_set_str(out, "event.action", mit);
-	ing_set_str(out, "observer.vendor", "SentinelOne");
-	ing_set_str(out, "observer.product", "Singularity");
-	ing_set_str(out, "rule.name", name);
-	ing_set_str(out, "rule.category", vnd_str(ti, "classification"));
-	ing_set_str(out, "threat.software.name", name);
-	ing_set_str(out, "host.name", host);
-	ing_set_str(out, "host.id", vnd_str_any(in, "agentRealtimeInfo.agentId",
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "malware");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "sentinel_one.threat");
+	soc_val_set_str(out, "event.id", vnd_str_any(ti, "threatId", NULL));
+	if (!soc_val_get(out, "event.id"))
+		soc_val_set_str(out, "event.id", vnd_str(in, "id"));
+	soc_val_set_str(out, "event.action", mit);
+	soc_val_set_str(out, "observer.vendor", "SentinelOne");
+	soc_val_set_str(out, "observer.product", "Singularity");
+	soc_val_set_str(out, "rule.name", name);
+	soc_val_set_str(out, "rule.category", vnd_str(ti, "classification"));
+	soc_val_set_str(out, "threat.software.name", name);
+	soc_val_set_str(out, "host.name", host);
+	soc_val_set_str(out, "host.id", vnd_str_any(in, "agentRealtimeInfo.agentId",
 	    "agentRealtimeInfo.agentUuid", NULL));
-	ing_set_str(out, "host.domain", vnd_str(in,
+	soc_val_set_str(out, "host.domain", vnd_str(in,
 	    "agentRealtimeInfo.agentDomain"));
 	os_family(out, vnd_str(in, "agentRealtimeInfo.agentOsType"));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "agentDetectionInfo.agentIpV4"));
 	vnd_add_ip(out, "host.ip", vnd_str(in,
 	    "agentDetectionInfo.externalIp"));
 	ing_set_user(out, "user", vnd_str_any(ti, "processUser", NULL));
-	if (!ing_rget(out, "user.name"))
+	if (!soc_val_get(out, "user.name"))
 		ing_set_user(out, "user", vnd_str(in,
 		    "agentDetectionInfo.agentLastLoggedInUserName"));
-	ing_set_str(out, "file.path", vnd_str(ti, "filePath"));
-	ing_set_str(out, "file.name", vnd_str(ti, "fileDisplayName"));
-	if (!ing_rget(out, "file.name") && vnd_str(ti, "filePath"))
-		ing_set_str(out, "file.name",
+	soc_val_set_str(out, "file.path", vnd_str(ti, "filePath"));
+	soc_val_set_str(out, "file.name", vnd_str(ti, "fileDisplayName"));
+	if (!soc_val_get(out, "file.name") && vnd_str(ti, "filePath"))
+		soc_val_set_str(out, "file.name",
 		    ing_basename(vnd_str(ti, "filePath")));
 	ing_set_n(out, "file.size", vnd_get(ti, "fileSize"));
 	set_hash(out, "file", vnd_str(ti, "sha256"));
 	set_hash(out, "file", vnd_str(ti, "sha1"));
 	set_hash(out, "file", vnd_str(ti, "md5"));
-	ing_set_str(out, "process.name", vnd_str(ti, "originatorProcess"));
-	ing_set_str(out, "process.entity_id", vnd_str(ti, "storyline"));
+	soc_val_set_str(out, "process.name", vnd_str(ti, "originatorProcess"));
+	soc_val_set_str(out, "process.entity_id", vnd_str(ti, "storyline"));
 	inds = vnd_get(in, "indicators");
-	jv_array_foreach(inds, i, ind) {
+	soc_val_foreach(inds, i, ind) {
 		tacs = vnd_get(ind, "tactics");
-		jv_array_foreach(tacs, j, tac) {
+		soc_val_foreach(tacs, j, tac) {
 			ing_add_tactic(out, vnd_str(tac, "name"));
 			tes = vnd_get(tac, "techniques");
-			jv_array_foreach(tes, k, te)
+			soc_val_foreach(tes, k, te)
 				ing_add_technique(out, vnd_str(te, "name"));
 		}
 	}
@@ -1333,9 +1333,9 @@ const struct ing_format ing_fmt_sentinelone = {
 /* --- Carbon Black Cloud alerts --------------------------------------- */
 
 static int
-cb_detect(const struct ing_val *in)
+cb_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (vnd_str(in, "type") && vnd_get(in, "severity") && (vnd_get(in,
 	    "device_id") || vnd_get(in, "device_name")) && (vnd_get(in,
@@ -1351,26 +1351,26 @@ cb_detect(const struct ing_val *in)
 
 /* process_cmdline (a string) or process_cmdlines (an array). */
 static const char *
-cb_cmd(const struct ing_val *in, const char *k)
+cb_cmd(const struct soc_val *in, const char *k)
 {
-	const struct ing_val *v = vnd_get(in, k);
+	const struct soc_val *v = vnd_get(in, k);
 	char ks[48];
 
-	if (jv_is_string(v))
-		return jv_string_value(v);
-	if (jv_is_array(v))
-		return jv_string_value(jv_array_get(v, 0));
+	if (soc_val_is_string(v))
+		return soc_val_str(v);
+	if (soc_val_is_array(v))
+		return soc_val_str(soc_val_at(v, 0));
 	snprintf(ks, sizeof ks, "%ss", k);
 	v = vnd_get(in, ks);
-	if (jv_is_array(v))
-		return jv_string_value(jv_array_get(v, 0));
-	return jv_string_value(v);
+	if (soc_val_is_array(v))
+		return soc_val_str(soc_val_at(v, 0));
+	return soc_val_str(v);
 }
 
 static int
-cb_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+cb_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *ttps, *x;
+	const struct soc_val *ttps, *x;
 	const char *reason, *host, *type, *v;
 	size_t i;
 	double sev;
@@ -1383,86 +1383,86 @@ cb_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const c
 	reason = vnd_str(in, "reason");
 	host = vnd_str(in, "device_name");
 	type = vnd_str(in, "type");
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "carbon_black_cloud.alert");
-	ing_set_str(out, "event.id", vnd_str(in, "id"));
-	ing_set_str(out, "event.code", type);
-	ing_set_str(out, "event.url", vnd_str(in, "alert_url"));
-	ing_set_str(out, "event.action", vnd_str(in, "sensor_action"));
-	ing_set_str(out, "observer.vendor", "VMware Carbon Black");
-	ing_set_str(out, "observer.product", "Carbon Black Cloud");
-	ing_set_str(out, "rule.name", reason);
-	ing_set_str(out, "rule.id", vnd_str_any(in, "reason_code",
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "carbon_black_cloud.alert");
+	soc_val_set_str(out, "event.id", vnd_str(in, "id"));
+	soc_val_set_str(out, "event.code", type);
+	soc_val_set_str(out, "event.url", vnd_str(in, "alert_url"));
+	soc_val_set_str(out, "event.action", vnd_str(in, "sensor_action"));
+	soc_val_set_str(out, "observer.vendor", "VMware Carbon Black");
+	soc_val_set_str(out, "observer.product", "Carbon Black Cloud");
+	soc_val_set_str(out, "rule.name", reason);
+	soc_val_set_str(out, "rule.id", vnd_str_any(in, "reason_code",
 	    "watchlists.0.id", NULL));
-	ing_set_str(out, "rule.category", type);
-	ing_set_str(out, "organization.id", vnd_str(in, "org_key"));
+	soc_val_set_str(out, "rule.category", type);
+	soc_val_set_str(out, "organization.id", vnd_str(in, "org_key"));
 	/* device_name may be "DOMAIN\\HOST". */
 	if (host && strchr(host, '\\')) {
-		ing_set_strn(out, "host.domain", host,
+		soc_val_set_strn(out, "host.domain", host,
 		    (size_t)(strchr(host, '\\') - host));
 		host = strchr(host, '\\') + 1;
 	}
-	ing_set_str(out, "host.name", host);
+	soc_val_set_str(out, "host.name", host);
 	vnd_set_id(out, "host.id", vnd_get(in, "device_id"));
 	os_family(out, vnd_str(in, "device_os"));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "device_internal_ip"));
 	vnd_add_ip(out, "host.ip", vnd_str(in, "device_external_ip"));
 	ing_set_user(out, "user", vnd_str_any(in, "process_username",
 	    "device_username", NULL));
-	ing_set_str(out, "process.name", vnd_str(in, "process_name"));
+	soc_val_set_str(out, "process.name", vnd_str(in, "process_name"));
 	if ((v = vnd_str(in, "process_name")) && (strchr(v, '\\') ||
 	    strchr(v, '/'))) {
-		ing_set_str(out, "process.executable", v);
-		ing_set_str(out, "process.name", ing_basename(v));
+		soc_val_set_str(out, "process.executable", v);
+		soc_val_set_str(out, "process.name", ing_basename(v));
 	}
-	ing_set_str(out, "process.command_line", cb_cmd(in, "process_cmdline"));
+	soc_val_set_str(out, "process.command_line", cb_cmd(in, "process_cmdline"));
 	set_hash(out, "process", vnd_str(in, "process_sha256"));
 	set_hash(out, "process", vnd_str(in, "process_md5"));
 	ing_set_n(out, "process.pid", vnd_get(in, "process_pid"));
-	ing_set_str(out, "process.entity_id", vnd_str(in, "process_guid"));
+	soc_val_set_str(out, "process.entity_id", vnd_str(in, "process_guid"));
 	if ((v = vnd_str(in, "parent_name")) && (strchr(v, '\\') ||
 	    strchr(v, '/'))) {
-		ing_set_str(out, "process.parent.executable", v);
-		ing_set_str(out, "process.parent.name", ing_basename(v));
+		soc_val_set_str(out, "process.parent.executable", v);
+		soc_val_set_str(out, "process.parent.name", ing_basename(v));
 	} else
-		ing_set_str(out, "process.parent.name", v);
-	ing_set_str(out, "process.parent.command_line",
+		soc_val_set_str(out, "process.parent.name", v);
+	soc_val_set_str(out, "process.parent.command_line",
 	    cb_cmd(in, "parent_cmdline"));
 	set_hash(out, "process.parent", vnd_str(in, "parent_sha256"));
 	ing_set_n(out, "process.parent.pid", vnd_get(in, "parent_pid"));
-	ing_set_str(out, "process.parent.entity_id", vnd_str(in,
+	soc_val_set_str(out, "process.parent.entity_id", vnd_str(in,
 	    "parent_guid"));
 	/* The threat's cause, when it is not the process itself. */
 	if ((v = vnd_str(in, "threat_cause_actor_sha256")) != NULL &&
-	    !ing_rget(out, "process.hash.sha256"))
+	    !soc_val_get(out, "process.hash.sha256"))
 		set_hash(out, "process", v);
-	ing_set_str(out, "file.name", vnd_str(in, "threat_cause_actor_name"));
+	soc_val_set_str(out, "file.name", vnd_str(in, "threat_cause_actor_name"));
 	set_hash(out, "file", vnd_str(in, "threat_cause_actor_sha256"));
 	ing_set_ip(out, "destination.ip", vnd_str(in, "netconn_remote_ip"));
 	ing_set_port(out, "destination.port", vnd_get(in,
 	    "netconn_remote_port"));
-	ing_set_str(out, "destination.domain", vnd_str(in,
+	soc_val_set_str(out, "destination.domain", vnd_str(in,
 	    "netconn_remote_domain"));
 	ing_set_ip(out, "source.ip", vnd_str(in, "netconn_local_ip"));
 	ing_set_port(out, "source.port", vnd_get(in, "netconn_local_port"));
 	if ((v = vnd_str(in, "netconn_protocol")) != NULL)
-		ing_set_str(out, "network.transport", strcasestr(v, "TCP") ?
+		soc_val_set_str(out, "network.transport", strcasestr(v, "TCP") ?
 		    "tcp" : strcasestr(v, "UDP") ? "udp" : NULL);
 	/* attack_tactic/attack_technique and MITRE_T*_ tags in ttps[]. */
 	ing_add_technique(out, vnd_str(in, "attack_technique"));
 	ing_add_tactic(out, vnd_str(in, "attack_tactic"));
 	ttps = vnd_get(in, "ttps");
-	jv_array_foreach(ttps, i, x)
-		vnd_techniques_in(out, jv_string_value(x));
+	soc_val_foreach(ttps, i, x)
+		vnd_techniques_in(out, soc_val_str(x));
 	ttps = vnd_get(in, "threat_indicators");
-	jv_array_foreach(ttps, i, x) {
-		const struct ing_val *t;
+	soc_val_foreach(ttps, i, x) {
+		const struct soc_val *t;
 		size_t j;
 
-		jv_array_foreach(vnd_get(x, "ttps"), j, t)
-			vnd_techniques_in(out, jv_string_value(t));
+		soc_val_foreach(vnd_get(x, "ttps"), j, t)
+			vnd_techniques_in(out, soc_val_str(t));
 	}
 	/* severity 1-10, times ten. */
 	if (ing_vendor_sev(out, vnd_get(in, "severity"), 1, 10, 0, &sev) == 0)
@@ -1484,14 +1484,14 @@ const struct ing_format ing_fmt_carbonblack = {
 /* --- Elastic Security alerts ----------------------------------------- */
 
 static int
-ea_detect(const struct ing_val *in)
+ea_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
-	if (ing_get(in, "kibana.alert.rule.name") ||
-	    ing_get(in, "kibana.alert.rule.uuid"))
+	if (soc_val_get(in, "kibana.alert.rule.name") ||
+	    soc_val_get(in, "kibana.alert.rule.uuid"))
 		return 95;
-	if (ing_get(in, "signal.rule.name") && ing_get(in, "@timestamp"))
+	if (soc_val_get(in, "signal.rule.name") && soc_val_get(in, "@timestamp"))
 		return 90;
 	return 0;
 }
@@ -1521,78 +1521,78 @@ static const char *const ea_copy[] = {
 };
 
 static void
-ea_threat(struct ing_val *out, const struct ing_val *threats)
+ea_threat(struct soc_val *out, const struct soc_val *threats)
 {
-	const struct ing_val *t, *te, *sub;
+	const struct soc_val *t, *te, *sub;
 	size_t i, j, k;
 
-	jv_array_foreach(threats, i, t) {
+	soc_val_foreach(threats, i, t) {
 		ing_add_tactic(out, vnd_str_any(t, "tactic.id", "tactic.name",
 		    NULL));
-		jv_array_foreach(vnd_get(t, "technique"), j, te) {
+		soc_val_foreach(vnd_get(t, "technique"), j, te) {
 			ing_add_technique(out, vnd_str(te, "id"));
-			jv_array_foreach(vnd_get(te, "subtechnique"), k, sub)
+			soc_val_foreach(vnd_get(te, "subtechnique"), k, sub)
 				ing_add_technique(out, vnd_str(sub, "id"));
 		}
 	}
 }
 
 static int
-ea_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+ea_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	const char *const *p;
 	const char *name, *host, *sevw, *reason;
-	const struct ing_val *v;
+	const struct soc_val *v;
 	double risk;
 	int s = -1, legacy;
 
-	legacy = !ing_get(in, "kibana.alert.rule.name") &&
-	    !ing_get(in, "kibana.alert.rule.uuid");
+	legacy = !soc_val_get(in, "kibana.alert.rule.name") &&
+	    !soc_val_get(in, "kibana.alert.rule.uuid");
 	if (vnd_time(c, out, in, why, legacy ? "signal.original_time" :
 	    "kibana.alert.original_time", "@timestamp", NULL) < 0)
 		return -1;
 	/* ECS members first: the alert's own fields below win. */
 	for (p = ea_copy; *p; p++)
-		if ((v = ing_get(in, *p)) != NULL && !jv_is_null(v))
-			ing_set_val(out, *p, ing_copy(v));
-	name = ing_get_str(in, legacy ? "signal.rule.name" :
+		if ((v = soc_val_get(in, *p)) != NULL && !soc_val_is_null(v))
+			soc_val_set(out, *p, soc_val_copy(out->arena, v));
+	name = soc_val_get_str(in, legacy ? "signal.rule.name" :
 	    "kibana.alert.rule.name");
-	sevw = ing_get_str(in, legacy ? "signal.rule.severity" :
+	sevw = soc_val_get_str(in, legacy ? "signal.rule.severity" :
 	    "kibana.alert.severity");
-	reason = ing_get_str(in, legacy ? "signal.reason" :
+	reason = soc_val_get_str(in, legacy ? "signal.reason" :
 	    "kibana.alert.reason");
-	host = ing_rget_str(out, "host.name");
-	ing_set_str(out, "event.kind", "alert");
-	if (!ing_rget(out, "event.category"))
-		ing_add_str(out, "event.category", "intrusion_detection");
-	if (!ing_rget(out, "event.type"))
-		ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "elastic.security_alert");
-	ing_set_str(out, "event.id", ing_get_str(in, legacy ? "signal.uuid" :
+	host = soc_val_get_nonempty(out, "host.name");
+	soc_val_set_str(out, "event.kind", "alert");
+	if (!soc_val_get(out, "event.category"))
+		soc_val_add_str(out, "event.category", "intrusion_detection");
+	if (!soc_val_get(out, "event.type"))
+		soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "elastic.security_alert");
+	soc_val_set_str(out, "event.id", soc_val_get_str(in, legacy ? "signal.uuid" :
 	    "kibana.alert.uuid"));
-	if (!ing_rget(out, "event.id"))
-		ing_set_str(out, "event.id", ing_get_str(in, "_id"));
-	ing_set_str(out, "observer.vendor", "Elastic");
-	ing_set_str(out, "observer.product", "Elastic Security");
-	ing_set_str(out, "rule.name", name);
-	ing_set_str(out, "rule.id", ing_get_str(in, legacy ?
+	if (!soc_val_get(out, "event.id"))
+		soc_val_set_str(out, "event.id", soc_val_get_str(in, "_id"));
+	soc_val_set_str(out, "observer.vendor", "Elastic");
+	soc_val_set_str(out, "observer.product", "Elastic Security");
+	soc_val_set_str(out, "rule.name", name);
+	soc_val_set_str(out, "rule.id", soc_val_get_str(in, legacy ?
 	    "signal.rule.rule_id" : "kibana.alert.rule.rule_id"));
-	ing_set_str(out, "rule.uuid", ing_get_str(in, legacy ?
+	soc_val_set_str(out, "rule.uuid", soc_val_get_str(in, legacy ?
 	    "signal.rule.id" : "kibana.alert.rule.uuid"));
-	ing_set_str(out, "rule.description", ing_get_str(in, legacy ?
+	soc_val_set_str(out, "rule.description", soc_val_get_str(in, legacy ?
 	    "signal.rule.description" : "kibana.alert.rule.description"));
-	ing_set_str(out, "rule.category", ing_get_str(in, legacy ?
+	soc_val_set_str(out, "rule.category", soc_val_get_str(in, legacy ?
 	    "signal.rule.type" : "kibana.alert.rule.type"));
-	ea_threat(out, ing_get(in, "threat"));
-	ea_threat(out, ing_get(in, legacy ? "signal.rule.threat" :
+	ea_threat(out, soc_val_get(in, "threat"));
+	ea_threat(out, soc_val_get(in, legacy ? "signal.rule.threat" :
 	    "kibana.alert.rule.threat"));
 	/* risk_score 0-100 as is; else severity low 30, medium 50, high 75,
 	 * critical 95. */
 	if (ing_vendor_sev(NULL, vnd_get(in, legacy ? "signal.rule.risk_score" :
 	    "kibana.alert.risk_score"), 0, 100, 0, &risk) == 0) {
 		s = (int)lround(risk);
-		ing_set_int(out, "event.risk_score", s);
-		ing_set_int(out, "event.severity", s);
+		soc_val_set_int(out, "event.risk_score", s);
+		soc_val_set_int(out, "event.severity", s);
 	}
 	if (s < 0)
 		s = vnd_sev_word(sevw);

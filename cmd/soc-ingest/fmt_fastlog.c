@@ -34,7 +34,7 @@ detect_text(const char *s, size_t n)
 
 /* "ip:port" (IPv6 too) into PREFIX.ip / PREFIX.port; 0 or -1. */
 static int
-endpoint(struct ing_val *out, const char *prefix, const char *s, size_t n, int icmp)
+endpoint(struct soc_val *out, const char *prefix, const char *s, size_t n, int icmp)
 {
 	char buf[80], path[32];
 	char *c;
@@ -48,7 +48,7 @@ endpoint(struct ing_val *out, const char *prefix, const char *s, size_t n, int i
 	if (c && ing_set_ip(out, path, (*c = '\0', buf))) {
 		if (!icmp) {
 			snprintf(path, sizeof path, "%s.port", prefix);
-			ing_set_port(out, path, ing_new_strn(c + 1,
+			ing_set_port(out, path, soc_val_new_strn(out->arena, c + 1,
 			    strlen(c + 1)));
 		}
 		return 0;
@@ -59,7 +59,7 @@ endpoint(struct ing_val *out, const char *prefix, const char *s, size_t n, int i
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	char *line = strndup(s, n), *p, *q, *msg, *e;
@@ -110,30 +110,30 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 	while (*msg == ' ')
 		msg++;
 	p = q + 5;
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.dataset", "suricata.fast");
-	ing_set_str(out, "observer.vendor", "OISF");
-	ing_set_str(out, "observer.product", "Suricata");
-	ing_set_str(out, "observer.type", "ids");
-	ing_set_int(out, "rule.id", sid);
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.dataset", "suricata.fast");
+	soc_val_set_str(out, "observer.vendor", "OISF");
+	soc_val_set_str(out, "observer.product", "Suricata");
+	soc_val_set_str(out, "observer.type", "ids");
+	soc_val_set_int(out, "rule.id", sid);
 	{
 		char id[32];
 
 		snprintf(id, sizeof id, "%ld", sid);
-		ing_del(out, "rule.id");
-		ing_set_str(out, "rule.id", id);
+		soc_val_del(out, "rule.id");
+		soc_val_set_str(out, "rule.id", id);
 		snprintf(id, sizeof id, "%ld", rev);
-		ing_set_str(out, "rule.version", id);
+		soc_val_set_str(out, "rule.version", id);
 		snprintf(id, sizeof id, "%ld:%ld:%ld", gid, sid, rev);
-		ing_set_str(out, "event.code", id);
+		soc_val_set_str(out, "event.code", id);
 	}
-	ing_set_str(out, "rule.name", msg);
-	ing_set_str(out, "message", *msg ? msg : "Suricata alert");
+	soc_val_set_str(out, "rule.name", msg);
+	soc_val_set_str(out, "message", *msg ? msg : "Suricata alert");
 	if ((q = strstr(p, "[Classification: ")) != NULL &&
 	    (e = strchr(q, ']')) != NULL) {
-		ing_set_strn(out, "rule.category", q + 17, (size_t)(e - q - 17));
+		soc_val_set_strn(out, "rule.category", q + 17, (size_t)(e - q - 17));
 		p = e + 1;
 	}
 	if ((q = strstr(p, "[Priority: ")) != NULL) {
@@ -145,7 +145,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		/* Priorities run from 1 (most severe); 0 or past 255 is
 		 * off the scale: no evidence (ing_vendor_sev). */
 		if (prio >= 1 && prio <= 255) {
-			ing_set_int(out, "event.severity", prio);
+			soc_val_set_int(out, "event.severity", prio);
 			ing_set_severity(out, prio <= 1 ? 90 : prio == 2 ? 70 :
 			    prio == 3 ? 50 : 30);
 		}
@@ -160,7 +160,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		proto[e - q - 1] = '\0';
 		for (k = 0; proto[k]; k++)
 			proto[k] = (char)tolower((unsigned char)proto[k]);
-		ing_set_str(out, "network.transport", proto);
+		soc_val_set_str(out, "network.transport", proto);
 		src = e + 1;
 		while (*src == ' ')
 			src++;

@@ -47,36 +47,36 @@ is_any(const char *s, const char *const *words)
 
 /* source.geo.* from the usual location members. */
 static void
-set_geo(struct ing_val *out, const char *city, const char *region,
+set_geo(struct soc_val *out, const char *city, const char *region,
     const char *country, const char *iso)
 {
-	ing_set_str(out, "source.geo.city_name", city);
-	ing_set_str(out, "source.geo.region_name", region);
-	ing_set_str(out, "source.geo.country_name", country);
-	ing_set_str(out, "source.geo.country_iso_code", iso);
+	soc_val_set_str(out, "source.geo.city_name", city);
+	soc_val_set_str(out, "source.geo.region_name", region);
+	soc_val_set_str(out, "source.geo.country_name", country);
+	soc_val_set_str(out, "source.geo.country_iso_code", iso);
 }
 
 /* --- Okta System Log ------------------------------------------------ */
 
 static int
-okta_detect(const struct ing_val *in)
+okta_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
-	if (vnd_str(in, "eventType") && jv_is_object(vnd_get(in, "actor")) &&
+	if (vnd_str(in, "eventType") && soc_val_is_object(vnd_get(in, "actor")) &&
 	    (vnd_get(in, "published") || vnd_get(in, "uuid")) &&
 	    (vnd_get(in, "outcome") || vnd_get(in, "client") ||
 	    vnd_get(in, "displayMessage")))
 		return 90;
 	if (vnd_panther(in, "Okta.SystemLog"))
 		return 70;
-	if (vnd_str(in, "eventType") && jv_is_object(vnd_get(in, "actor")) &&
-	    jv_is_object(vnd_get(in, "client")))
+	if (vnd_str(in, "eventType") && soc_val_is_object(vnd_get(in, "actor")) &&
+	    soc_val_is_object(vnd_get(in, "client")))
 		return 60;
 	/* Without the actor, the LogEvent still has its own members. */
 	if (vnd_str(in, "eventType") && vnd_get(in, "uuid") &&
 	    (vnd_get(in, "legacyEventType") || vnd_get(in, "displayMessage") ||
-	    jv_is_object(vnd_get(in, "outcome"))))
+	    soc_val_is_object(vnd_get(in, "outcome"))))
 		return 60;
 	return 0;
 }
@@ -96,45 +96,45 @@ static const char *const okta_sensitive[] = {
 };
 
 static void
-okta_categorize(struct ing_val *out, const char *et)
+okta_categorize(struct soc_val *out, const char *et)
 {
 	if (!et)
 		return;
 	if (vnd_prefix(et, "user.session.") ||
 	    vnd_prefix(et, "user.authentication.") ||
 	    vnd_prefix(et, "policy.evaluate_sign_on")) {
-		ing_add_str(out, "event.category", "authentication");
-		ing_add_str(out, "event.type",
+		soc_val_add_str(out, "event.category", "authentication");
+		soc_val_add_str(out, "event.type",
 		    vnd_prefix(et, "user.session.end") ? "end" :
 		    vnd_prefix(et, "user.session.start") ? "start" : "info");
 		if (vnd_prefix(et, "user.session."))
-			ing_add_str(out, "event.category", "session");
+			soc_val_add_str(out, "event.category", "session");
 	} else if (vnd_prefix(et, "user.") || vnd_prefix(et, "group.") ||
 	    vnd_prefix(et, "application.user_membership") ||
 	    vnd_prefix(et, "system.api_token")) {
-		ing_add_str(out, "event.category", "iam");
+		soc_val_add_str(out, "event.category", "iam");
 		if (strstr(et, "create") || strstr(et, "add"))
-			ing_add_str(out, "event.type", "creation");
+			soc_val_add_str(out, "event.type", "creation");
 		else if (strstr(et, "delete") || strstr(et, "remove"))
-			ing_add_str(out, "event.type", "deletion");
+			soc_val_add_str(out, "event.type", "deletion");
 		else
-			ing_add_str(out, "event.type", "change");
-		ing_add_str(out, "event.type",
+			soc_val_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.type",
 		    vnd_prefix(et, "group.") ? "group" : "user");
 	} else if (vnd_prefix(et, "security.threat")) {
-		ing_add_str(out, "event.category", "threat");
-		ing_add_str(out, "event.type", "indicator");
+		soc_val_add_str(out, "event.category", "threat");
+		soc_val_add_str(out, "event.type", "indicator");
 	} else {
-		ing_add_str(out, "event.category", "configuration");
-		ing_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.category", "configuration");
+		soc_val_add_str(out, "event.type", "change");
 	}
 }
 
 static int
-okta_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+okta_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	const char *et, *who, *ip, *res, *disp, *sev;
-	const struct ing_val *targets, *t;
+	const struct soc_val *targets, *t;
 	size_t i;
 	int s;
 
@@ -142,33 +142,33 @@ okta_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 		return -1;
 	et = vnd_str(in, "eventType");
 	disp = vnd_str(in, "displayMessage");
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", "okta.system");
-	ing_set_str(out, "event.id", vnd_str(in, "uuid"));
-	ing_set_str(out, "event.action", et);
-	ing_set_str(out, "event.code", vnd_str(in, "legacyEventType"));
-	ing_set_str(out, "observer.vendor", "Okta");
-	ing_set_str(out, "observer.product", "Okta System Log");
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", "okta.system");
+	soc_val_set_str(out, "event.id", vnd_str(in, "uuid"));
+	soc_val_set_str(out, "event.action", et);
+	soc_val_set_str(out, "event.code", vnd_str(in, "legacyEventType"));
+	soc_val_set_str(out, "observer.vendor", "Okta");
+	soc_val_set_str(out, "observer.product", "Okta System Log");
 	okta_categorize(out, et);
 
 	who = vnd_str_any(in, "actor.alternateId", "actor.displayName", NULL);
 	vnd_set_login(out, "user", vnd_str(in, "actor.alternateId"));
-	ing_set_str(out, "user.id", vnd_str(in, "actor.id"));
-	ing_set_str(out, "user.full_name", vnd_str(in, "actor.displayName"));
+	soc_val_set_str(out, "user.id", vnd_str(in, "actor.id"));
+	soc_val_set_str(out, "user.full_name", vnd_str(in, "actor.displayName"));
 	targets = vnd_get(in, "target");
-	jv_array_foreach(targets, i, t) {
+	soc_val_foreach(targets, i, t) {
 		if (vnd_eq(t, "type", "User")) {
 			vnd_set_login(out, "user.target",
 			    vnd_str(t, "alternateId"));
-			ing_set_str(out, "user.target.id", vnd_str(t, "id"));
-			ing_set_str(out, "user.target.full_name",
+			soc_val_set_str(out, "user.target.id", vnd_str(t, "id"));
+			soc_val_set_str(out, "user.target.full_name",
 			    vnd_str(t, "displayName"));
 			break;
 		}
 	}
-	jv_array_foreach(targets, i, t)
+	soc_val_foreach(targets, i, t)
 		if (vnd_eq(t, "type", "UserGroup"))
-			ing_set_str(out, "group.name", vnd_str(t, "displayName"));
+			soc_val_set_str(out, "group.name", vnd_str(t, "displayName"));
 
 	ip = vnd_str(in, "client.ipAddress");
 	if (!ing_set_ip(out, "source.ip", ip))
@@ -182,15 +182,15 @@ okta_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 	    vnd_get(in, "client.geographicalContext.geolocation.lon"));
 	ing_set_n(out, "source.as.number", vnd_get(in,
 	    "securityContext.asNumber"));
-	ing_set_str(out, "source.as.organization.name",
+	soc_val_set_str(out, "source.as.organization.name",
 	    vnd_str(in, "securityContext.asOrg"));
-	ing_set_str(out, "user_agent.original",
+	soc_val_set_str(out, "user_agent.original",
 	    vnd_str(in, "client.userAgent.rawUserAgent"));
-	ing_set_str(out, "url.path",
+	soc_val_set_str(out, "url.path",
 	    vnd_str(in, "debugContext.debugData.requestUri"));
 
 	res = vnd_str(in, "outcome.result");
-	ing_set_str(out, "event.reason", vnd_str(in, "outcome.reason"));
+	soc_val_set_str(out, "event.reason", vnd_str(in, "outcome.reason"));
 	if (res && (strcasecmp(res, "SUCCESS") == 0 ||
 	    strcasecmp(res, "ALLOW") == 0))
 		vnd_outcome(out, 1);
@@ -238,12 +238,12 @@ const struct ing_format ing_fmt_okta = {
  * The event body: properties{} of an Azure Monitor diagnostic export, or
  * the record itself (Graph API, Log Analytics row).
  */
-static const struct ing_val *
-az_body(const struct ing_val *in)
+static const struct soc_val *
+az_body(const struct soc_val *in)
 {
-	const struct ing_val *p = vnd_get(in, "properties");
+	const struct soc_val *p = vnd_get(in, "properties");
 
-	if (jv_is_object(p) && vnd_str(in, "category") &&
+	if (soc_val_is_object(p) && vnd_str(in, "category") &&
 	    (vnd_get(in, "time") || vnd_get(in, "operationName")))
 		return p;
 	return in;
@@ -262,13 +262,13 @@ entra_signin_category(const char *cat)
 /* --- Entra sign-in -------------------------------------------------- */
 
 static int
-signin_detect(const struct ing_val *in)
+signin_detect(const struct soc_val *in)
 {
 	const char *cat = vnd_str(in, "category"), *type = vnd_str(in, "Type");
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
-	if (entra_signin_category(cat) && jv_is_object(vnd_get(in,
+	if (entra_signin_category(cat) && soc_val_is_object(vnd_get(in,
 	    "properties")))
 		return 92;
 	if (type && (strcasecmp(type, "SigninLogs") == 0 ||
@@ -279,7 +279,7 @@ signin_detect(const struct ing_val *in)
 	/* The Graph signIn resource. */
 	if (vnd_get(in, "createdDateTime") && (vnd_get(in,
 	    "userPrincipalName") || vnd_get(in, "servicePrincipalId")) &&
-	    (jv_is_object(vnd_get(in, "status")) ||
+	    (soc_val_is_object(vnd_get(in, "status")) ||
 	    vnd_get(in, "appDisplayName")) &&
 	    (vnd_get(in, "ipAddress") || vnd_get(in, "clientAppUsed") ||
 	    vnd_get(in, "conditionalAccessStatus")))
@@ -298,11 +298,11 @@ risk_sev(const char *s)
 }
 
 static int
-signin_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+signin_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *b = az_body(in), *st;
+	const struct soc_val *b = az_body(in), *st;
 	const char *upn, *ip, *app, *reason, *rstate, *cat;
-	const struct ing_val *status, *loc;
+	const struct soc_val *status, *loc;
 	int64_t code = 0;
 	int have_code = 0, s, failed;
 
@@ -311,33 +311,33 @@ signin_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, con
 	    "p_event_time", NULL) < 0)
 		return -1;
 	cat = vnd_str(in, "category");
-	ing_set_str(out, "event.kind", "event");
-	ing_add_str(out, "event.category", "authentication");
-	ing_add_str(out, "event.type", "start");
-	ing_set_str(out, "event.dataset", "azure.signinlogs");
-	ing_set_str(out, "event.id", vnd_str_any(b, "id", "Id", NULL));
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_add_str(out, "event.category", "authentication");
+	soc_val_add_str(out, "event.type", "start");
+	soc_val_set_str(out, "event.dataset", "azure.signinlogs");
+	soc_val_set_str(out, "event.id", vnd_str_any(b, "id", "Id", NULL));
 	/* The Azure Monitor category names the kind of sign-in; the Graph
 	 * resource says it with isInteractive. */
-	ing_set_str(out, "event.action", cat ? cat :
-	    jv_is_false(vnd_get(b, "isInteractive")) ?
+	soc_val_set_str(out, "event.action", cat ? cat :
+	    soc_val_is_false(vnd_get(b, "isInteractive")) ?
 	    "NonInteractiveUserSignInLogs" : vnd_get(b, "servicePrincipalId") &&
 	    !vnd_get(b, "userPrincipalName") ? "ServicePrincipalSignInLogs" :
 	    "SignInLogs");
-	ing_set_str(out, "event.provider", "Microsoft Entra ID");
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Entra ID");
-	ing_set_str(out, "cloud.provider", "azure");
-	ing_set_str(out, "cloud.account.id", vnd_str_any(in, "tenantId",
+	soc_val_set_str(out, "event.provider", "Microsoft Entra ID");
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Entra ID");
+	soc_val_set_str(out, "cloud.provider", "azure");
+	soc_val_set_str(out, "cloud.account.id", vnd_str_any(in, "tenantId",
 	    "TenantId", NULL));
-	if (!ing_rget(out, "cloud.account.id"))
-		ing_set_str(out, "cloud.account.id", vnd_str(b, "tenantId"));
+	if (!soc_val_get(out, "cloud.account.id"))
+		soc_val_set_str(out, "cloud.account.id", vnd_str(b, "tenantId"));
 
 	upn = vnd_str_any(b, "userPrincipalName", "servicePrincipalName",
 	    NULL);
 	vnd_set_login(out, "user", upn);
-	ing_set_str(out, "user.id", vnd_str_any(b, "userId",
+	soc_val_set_str(out, "user.id", vnd_str_any(b, "userId",
 	    "servicePrincipalId", NULL));
-	ing_set_str(out, "user.full_name", vnd_str(b, "userDisplayName"));
+	soc_val_set_str(out, "user.full_name", vnd_str(b, "userDisplayName"));
 	ip = vnd_str_any(b, "ipAddress", "IPAddress", NULL);
 	if (!ip)
 		ip = vnd_str(in, "callerIpAddress");
@@ -351,25 +351,25 @@ signin_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, con
 		ing_set_n(out, "source.geo.location.lon",
 		    vnd_get(loc, "geoCoordinates.longitude"));
 	} else if (vnd_str(b, "location"))	/* SigninLogs: "US" */
-		ing_set_str(out, "source.geo.country_iso_code",
+		soc_val_set_str(out, "source.geo.country_iso_code",
 		    vnd_str(b, "location"));
-	ing_set_str(out, "user_agent.original", vnd_str(b, "userAgent"));
-	ing_set_str(out, "host.name", vnd_str(b, "deviceDetail.displayName"));
-	ing_set_str(out, "host.id", vnd_str(b, "deviceDetail.deviceId"));
-	ing_set_str(out, "host.os.full",
+	soc_val_set_str(out, "user_agent.original", vnd_str(b, "userAgent"));
+	soc_val_set_str(out, "host.name", vnd_str(b, "deviceDetail.displayName"));
+	soc_val_set_str(out, "host.id", vnd_str(b, "deviceDetail.deviceId"));
+	soc_val_set_str(out, "host.os.full",
 	    vnd_str(b, "deviceDetail.operatingSystem"));
 	app = vnd_str_any(b, "appDisplayName", "resourceDisplayName", NULL);
 
 	/* status.errorCode: 0 is success (SigninLogs: ResultType "0"). */
 	status = vnd_obj(b, "status");
 	st = status;
-	if (ing_get_int(st, "errorCode", &code) == 0)
+	if (soc_val_get_int(st, "errorCode", &code) == 0)
 		have_code = 1;
 	else if (vnd_num(b, "ResultType", &(double){0}) == 0) {
-		ing_get_int(b, "ResultType", &code);
+		soc_val_get_int(b, "ResultType", &code);
 		have_code = 1;
 	} else if (vnd_num(in, "resultType", &(double){0}) == 0) {
-		ing_get_int(in, "resultType", &code);
+		soc_val_get_int(in, "resultType", &code);
 		have_code = 1;
 	}
 	reason = vnd_str_any(st, "failureReason", NULL);
@@ -391,12 +391,10 @@ signin_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, con
 	}
 	if (have_code) {
 		vnd_outcome(out, !failed);
-		ing_set_new(out, "event.code", json_sprintf("%lld",
-		    (long long)code));
+		ing_set_decimal(out, "event.code", (long long)code);
 		if (failed) {
-			ing_set_new(out, "error.code", json_sprintf("%lld",
-			    (long long)code));
-			ing_set_str(out, "error.message", reason);
+			ing_set_decimal(out, "error.code", (long long)code);
+			soc_val_set_str(out, "error.message", reason);
 		}
 	}
 
@@ -421,7 +419,7 @@ signin_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, con
 	vnd_msg(out, "Entra sign-in by %s to %s from %s: %s%s%s",
 	    upn ? upn : "unknown user", app ? app : "unknown app",
 	    ip ? ip : "unknown source",
-	    ing_rget(out, "event.outcome") == NULL ? "result unknown" :
+	    soc_val_get(out, "event.outcome") == NULL ? "result unknown" :
 	    failed ? "failure" : "success",
 	    failed && reason ? ", " : "", failed && reason ? reason : "");
 	return 0;
@@ -437,22 +435,22 @@ const struct ing_format ing_fmt_entra_signin = {
 /* --- Entra audit ---------------------------------------------------- */
 
 static int
-audit_detect(const struct ing_val *in)
+audit_detect(const struct soc_val *in)
 {
-	const struct ing_val *p = vnd_get(in, "properties");
+	const struct soc_val *p = vnd_get(in, "properties");
 	const char *cat = vnd_str(in, "category");
 	const char *rid = vnd_str(in, "resourceId");
 
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	/* Azure Monitor export: category AuditLogs, or the aadiam provider. */
-	if (jv_is_object(p) && ((cat && strcasecmp(cat, "AuditLogs") == 0) ||
+	if (soc_val_is_object(p) && ((cat && strcasecmp(cat, "AuditLogs") == 0) ||
 	    (rid && strcasestr(rid, "/providers/Microsoft.aadiam") &&
 	    !entra_signin_category(cat))) &&
 	    (vnd_get(p, "activityDisplayName") || vnd_get(p, "initiatedBy") ||
 	    vnd_get(p, "targetResources") || vnd_get(p, "result")))
 		return 92;
-	if (jv_is_object(p) && cat && strcasecmp(cat, "AuditLogs") == 0)
+	if (soc_val_is_object(p) && cat && strcasecmp(cat, "AuditLogs") == 0)
 		return 85;
 	/* Graph directoryAudit, or a Log Analytics AuditLogs row. */
 	if (vnd_str(in, "activityDisplayName") &&
@@ -473,7 +471,7 @@ static const char *const audit_sensitive[] = {
 };
 
 static void
-audit_type(struct ing_val *out, const char *optype, const char *act)
+audit_type(struct soc_val *out, const char *optype, const char *act)
 {
 	const char *t = "change";
 
@@ -484,18 +482,18 @@ audit_type(struct ing_val *out, const char *optype, const char *act)
 	    vnd_prefix(act, "Delete") || vnd_prefix(act, "Remove") ||
 	    vnd_prefix(act, "Hard delete"))
 		t = "deletion";
-	ing_add_str(out, "event.type", t);
+	soc_val_add_str(out, "event.type", t);
 	if (act && strcasestr(act, "user"))
-		ing_add_str(out, "event.type", "user");
+		soc_val_add_str(out, "event.type", "user");
 	if (act && strcasestr(act, "group"))
-		ing_add_str(out, "event.type", "group");
+		soc_val_add_str(out, "event.type", "group");
 }
 
 static int
-audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+audit_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *b = az_body(in), *t;
-	const struct ing_val *init, *targets;
+	const struct soc_val *b = az_body(in), *t;
+	const struct soc_val *init, *targets;
 	const char *act, *cat, *res, *who, *ip, *tname = NULL;
 	size_t i;
 	int s = 10, failed = 0;
@@ -511,17 +509,17 @@ audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	cat = vnd_str(b, "category");
 	if (!cat)
 		cat = vnd_str(in, "category");
-	ing_set_str(out, "event.kind", "event");
-	ing_add_str(out, "event.category", "iam");
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_add_str(out, "event.category", "iam");
 	audit_type(out, vnd_str(b, "operationType"), act);
-	ing_set_str(out, "event.dataset", "azure.auditlogs");
-	ing_set_str(out, "event.id", vnd_str_any(b, "id", "Id", NULL));
-	ing_set_str(out, "event.action", act);
-	ing_set_str(out, "event.provider", vnd_str(b, "loggedByService"));
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Entra ID");
-	ing_set_str(out, "cloud.provider", "azure");
-	ing_set_str(out, "cloud.account.id", vnd_str_any(in, "tenantId",
+	soc_val_set_str(out, "event.dataset", "azure.auditlogs");
+	soc_val_set_str(out, "event.id", vnd_str_any(b, "id", "Id", NULL));
+	soc_val_set_str(out, "event.action", act);
+	soc_val_set_str(out, "event.provider", vnd_str(b, "loggedByService"));
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Entra ID");
+	soc_val_set_str(out, "cloud.provider", "azure");
+	soc_val_set_str(out, "cloud.account.id", vnd_str_any(in, "tenantId",
 	    "TenantId", "AADTenantId", NULL));
 
 	init = vnd_obj(b, "initiatedBy");
@@ -529,15 +527,15 @@ audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	if (vnd_get(init, "user")) {
 		who = vnd_str(init, "user.userPrincipalName");
 		vnd_set_login(out, "user", who);
-		ing_set_str(out, "user.id", vnd_str(init, "user.id"));
-		ing_set_str(out, "user.full_name",
+		soc_val_set_str(out, "user.id", vnd_str(init, "user.id"));
+		soc_val_set_str(out, "user.full_name",
 		    vnd_str(init, "user.displayName"));
 		ip = vnd_str(init, "user.ipAddress");
 	} else {
 		who = vnd_str_any(init, "app.servicePrincipalName",
 		    "app.displayName", NULL);
-		ing_set_str(out, "user.name", who);
-		ing_set_str(out, "user.id", vnd_str_any(init,
+		soc_val_set_str(out, "user.name", who);
+		soc_val_set_str(out, "user.id", vnd_str_any(init,
 		    "app.servicePrincipalId", "app.appId", NULL));
 		ip = vnd_str(init, "app.ipAddress");
 	}
@@ -547,13 +545,13 @@ audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 		ip = NULL;
 
 	targets = vnd_obj(b, "targetResources");
-	jv_array_foreach(targets, i, t) {
+	soc_val_foreach(targets, i, t) {
 		if (vnd_eq(t, "type", "User")) {
 			vnd_set_login(out, "user.target", vnd_str_any(t,
 			    "userPrincipalName", "displayName", NULL));
-			ing_set_str(out, "user.target.id", vnd_str(t, "id"));
+			soc_val_set_str(out, "user.target.id", vnd_str(t, "id"));
 		} else if (vnd_eq(t, "type", "Group"))
-			ing_set_str(out, "group.name", vnd_str(t,
+			soc_val_set_str(out, "group.name", vnd_str(t,
 			    "displayName"));
 		if (!tname)
 			tname = vnd_str_any(t, "userPrincipalName",
@@ -567,7 +565,7 @@ audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	    strcasecmp(res, "timeout") == 0)) {
 		vnd_outcome(out, 0);
 		failed = 1;
-		ing_set_str(out, "error.message", vnd_str(b, "resultReason"));
+		soc_val_set_str(out, "error.message", vnd_str(b, "resultReason"));
 	}
 	/* Baseline 10; failure 30; privilege/credential/trust changes 50. */
 	if (failed)
@@ -582,7 +580,7 @@ audit_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, cons
 	    who ? who : "unknown initiator", tname ? " on " : "",
 	    tname ? tname : "", res ? res : "result unknown");
 	if (cat)
-		ing_set_str(out, "event.code", cat);
+		soc_val_set_str(out, "event.code", cat);
 	return 0;
 }
 
@@ -596,9 +594,9 @@ const struct ing_format ing_fmt_entra_audit = {
 /* --- Microsoft 365 unified audit log -------------------------------- */
 
 static int
-m365_detect(const struct ing_val *in)
+m365_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (vnd_get(in, "CreationTime") && vnd_str(in, "Operation") &&
 	    (vnd_get(in, "Workload") || vnd_get(in, "RecordType")) &&
@@ -631,31 +629,31 @@ static const char *const m365_login_ok[] = { "UserLoggedIn", NULL };
 static const char *const m365_login_bad[] = { "UserLoginFailed", NULL };
 
 static void
-m365_categorize(struct ing_val *out, const char *op, const char *wl)
+m365_categorize(struct soc_val *out, const char *op, const char *wl)
 {
 	if (is_any(op, m365_login_ok) || is_any(op, m365_login_bad)) {
-		ing_add_str(out, "event.category", "authentication");
-		ing_add_str(out, "event.type", "start");
+		soc_val_add_str(out, "event.category", "authentication");
+		soc_val_add_str(out, "event.type", "start");
 	} else if (op && (strncmp(op, "File", 4) == 0 ||
 	    strncmp(op, "Folder", 6) == 0)) {
-		ing_add_str(out, "event.category", "file");
-		ing_add_str(out, "event.type", strstr(op, "Deleted") ?
+		soc_val_add_str(out, "event.category", "file");
+		soc_val_add_str(out, "event.type", strstr(op, "Deleted") ?
 		    "deletion" : strstr(op, "Uploaded") ? "creation" :
 		    strstr(op, "Modified") || strstr(op, "Renamed") ?
 		    "change" : "access");
 	} else if (op && (strcmp(op, "MailItemsAccessed") == 0 ||
 	    strcmp(op, "Send") == 0 || strcmp(op, "SendAs") == 0 ||
 	    strcmp(op, "SendOnBehalf") == 0)) {
-		ing_add_str(out, "event.category", "email");
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.category", "email");
+		soc_val_add_str(out, "event.type", "info");
 	} else if (op && (strcasestr(op, "user") || strcasestr(op, "role") ||
 	    strcasestr(op, "group") || strcasestr(op, "member") ||
 	    strcasestr(op, "Permission"))) {
-		ing_add_str(out, "event.category", "iam");
-		ing_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.category", "iam");
+		soc_val_add_str(out, "event.type", "change");
 	} else {
-		ing_add_str(out, "event.category", "configuration");
-		ing_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.category", "configuration");
+		soc_val_add_str(out, "event.type", "change");
 	}
 	(void)wl;
 }
@@ -663,23 +661,23 @@ m365_categorize(struct ing_val *out, const char *op, const char *wl)
 /* The value of Name=name in a [{Name,Value}] array (Parameters,
  * ExtendedProperties); borrowed. */
 static const char *
-nv_get(const struct ing_val *arr, const char *name)
+nv_get(const struct soc_val *arr, const char *name)
 {
-	const struct ing_val *x;
+	const struct soc_val *x;
 	size_t i;
 
-	jv_array_foreach(arr, i, x)
+	soc_val_foreach(arr, i, x)
 		if (vnd_eq(x, "Name", name))
 			return vnd_str(x, "Value");
 	return NULL;
 }
 
 static int
-m365_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+m365_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	const char *op, *wl, *uid, *ip, *rs, *obj;
-	const struct ing_val *rt;
-	const struct ing_val *params, *ext;
+	const struct soc_val *rt;
+	const struct soc_val *params, *ext;
 	int ok = -1, s = 10;
 
 	if (vnd_time(c, out, in, why, "CreationTime", "TimeGenerated",
@@ -688,26 +686,25 @@ m365_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 	op = vnd_str(in, "Operation");
 	wl = vnd_str_any(in, "Workload", "OfficeWorkload", NULL);
 	uid = vnd_str(in, "UserId");
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", "o365.audit");
-	ing_set_str(out, "event.id", vnd_str_any(in, "Id", "OfficeId",
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", "o365.audit");
+	soc_val_set_str(out, "event.id", vnd_str_any(in, "Id", "OfficeId",
 	    "SourceRecordId", NULL));
-	ing_set_str(out, "event.action", op);
-	ing_set_str(out, "event.provider", wl);
+	soc_val_set_str(out, "event.action", op);
+	soc_val_set_str(out, "event.provider", wl);
 	rt = vnd_get(in, "RecordType");
-	if (jv_is_integer(rt))
-		ing_set_new(out, "event.code", json_sprintf("%lld",
-		    (long long)jv_integer_value(rt)));
+	if (soc_val_is_integer(rt))
+		ing_set_decimal(out, "event.code", (long long)soc_val_int(rt));
 	else
 		ing_set_s(out, "event.code", rt);
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", "Microsoft 365");
-	ing_set_str(out, "cloud.provider", "azure");
-	ing_set_str(out, "cloud.account.id", vnd_str_any(in, "OrganizationId",
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", "Microsoft 365");
+	soc_val_set_str(out, "cloud.provider", "azure");
+	soc_val_set_str(out, "cloud.account.id", vnd_str_any(in, "OrganizationId",
 	    "TenantId", NULL));
 	m365_categorize(out, op, wl);
 	vnd_set_login(out, "user", uid);
-	ing_set_str(out, "user.id", vnd_str(in, "UserKey"));
+	soc_val_set_str(out, "user.id", vnd_str(in, "UserKey"));
 
 	/* ClientIP may be "1.2.3.4:5678" or "[2001:db8::1]:443". */
 	ip = vnd_str_any(in, "ClientIP", "ClientIPAddress", "Client_IPAddress",
@@ -715,27 +712,27 @@ m365_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 	if (!vnd_ip_port(out, "source", ip))
 		ip = NULL;
 	else
-		ip = ing_rget_str(out, "source.ip");
+		ip = soc_val_get_nonempty(out, "source.ip");
 	ext = vnd_obj(in, "ExtendedProperties");
-	ing_set_str(out, "user_agent.original", vnd_str(in, "UserAgent"));
-	ing_set_str(out, "user_agent.original", ing_rget(out,
+	soc_val_set_str(out, "user_agent.original", vnd_str(in, "UserAgent"));
+	soc_val_set_str(out, "user_agent.original", soc_val_get(out,
 	    "user_agent.original") ? NULL : nv_get(ext, "UserAgent"));
 
 	obj = vnd_str(in, "ObjectId");
 	if (obj && (vnd_prefix(obj, "https://") || vnd_prefix(obj, "http://")))
-		ing_set_str(out, "url.original", obj);
-	ing_set_str(out, "file.name", vnd_str(in, "SourceFileName"));
-	ing_set_str(out, "file.extension", vnd_str(in, "SourceFileExtension"));
+		soc_val_set_str(out, "url.original", obj);
+	soc_val_set_str(out, "file.name", vnd_str(in, "SourceFileName"));
+	soc_val_set_str(out, "file.extension", vnd_str(in, "SourceFileExtension"));
 	if (vnd_str(in, "SourceFileName") && obj && vnd_prefix(obj, "http"))
-		ing_set_str(out, "file.path", obj);
+		soc_val_set_str(out, "file.path", obj);
 
 	/* Who the operation was done to. */
 	params = vnd_obj(in, "Parameters");
 	vnd_set_login(out, "user.target", vnd_str(in,
 	    "TargetUserOrGroupName"));
-	if (!ing_rget(out, "user.target"))
+	if (!soc_val_get(out, "user.target"))
 		vnd_set_login(out, "user.target", nv_get(params, "Identity"));
-	if (!ing_rget(out, "user.target") && vnd_eq(in, "Workload",
+	if (!soc_val_get(out, "user.target") && vnd_eq(in, "Workload",
 	    "AzureActiveDirectory") && obj && strchr(obj, '@'))
 		vnd_set_login(out, "user.target", obj);
 
@@ -752,7 +749,7 @@ m365_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const
 	if (ok >= 0)
 		vnd_outcome(out, ok);
 	if (ok == 0) {
-		ing_set_str(out, "error.message", vnd_str(in, "LogonError"));
+		soc_val_set_str(out, "error.message", vnd_str(in, "LogonError"));
 		s = 30;
 	}
 	/* Baseline 10; failure 30; sensitive operations 50; mail
@@ -782,20 +779,20 @@ const struct ing_format ing_fmt_m365 = {
 /* --- Google Workspace ----------------------------------------------- */
 
 static int
-gws_detect(const struct ing_val *in)
+gws_detect(const struct soc_val *in)
 {
-	if (!jv_is_object(in))
+	if (!soc_val_is_object(in))
 		return 0;
 	if (vnd_eq(in, "kind", "admin#reports#activity"))
 		return 95;
-	if (jv_is_object(vnd_get(in, "id")) &&
+	if (soc_val_is_object(vnd_get(in, "id")) &&
 	    vnd_str(in, "id.applicationName") &&
-	    jv_is_object(vnd_get(in, "actor")))
+	    soc_val_is_object(vnd_get(in, "actor")))
 		return 85;
 	if (vnd_panther(in, "GSuite.ActivityEvent") ||
 	    vnd_panther(in, "GSuite.Reports"))
 		return 70;
-	if (jv_is_object(vnd_get(in, "id")) &&
+	if (soc_val_is_object(vnd_get(in, "id")) &&
 	    vnd_str(in, "id.applicationName"))
 		return 50;
 	return 0;
@@ -804,14 +801,14 @@ gws_detect(const struct ing_val *in)
 /* The value of parameter name in parameters[] ({name, value | intValue |
  * boolValue | multiValue}) or in a flattened {name: value} object. */
 static const char *
-gws_param(const struct ing_val *params, const char *name)
+gws_param(const struct soc_val *params, const char *name)
 {
-	const struct ing_val *p;
+	const struct soc_val *p;
 	size_t i;
 
-	if (jv_is_object(params))
+	if (soc_val_is_object(params))
 		return vnd_str(params, name);
-	jv_array_foreach(params, i, p)
+	soc_val_foreach(params, i, p)
 		if (vnd_eq(p, "name", name))
 			return vnd_str_any(p, "value", "multiValue.0", NULL);
 	return NULL;
@@ -839,9 +836,9 @@ static const char *const gws_sensitive[] = {
 };
 
 static int
-gws_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+gws_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *events, *ev, *first, *params;
+	const struct soc_val *events, *ev, *first, *params;
 	const char *app, *email, *ip, *name, *type, *v;
 	char names[600];
 	size_t i, n = 0;
@@ -854,58 +851,58 @@ gws_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 	ip = vnd_str(in, "ipAddress");
 	/* The API's events[]; exports flatten one event into the record. */
 	events = vnd_get(in, "events");
-	first = jv_is_array(events) ? jv_array_get(events, 0) : in;
+	first = soc_val_is_array(events) ? soc_val_at(events, 0) : in;
 	name = vnd_str(first, "name");
 	type = vnd_str(first, "type");
 	params = vnd_get(first, "parameters");
 
-	ing_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.kind", "event");
 	if (app) {
 		char ds[96];
 
 		snprintf(ds, sizeof ds, "google_workspace.%s", app);
-		ing_set_str(out, "event.dataset", ds);
+		soc_val_set_str(out, "event.dataset", ds);
 	} else
-		ing_set_str(out, "event.dataset", "google_workspace");
-	ing_set_str(out, "event.id", vnd_str(in, "id.uniqueQualifier"));
-	ing_set_str(out, "event.action", name);
-	ing_set_str(out, "event.code", type);
-	ing_set_str(out, "event.provider", app);
-	ing_set_str(out, "observer.vendor", "Google");
-	ing_set_str(out, "observer.product", "Google Workspace");
-	ing_set_str(out, "cloud.provider", "gcp");
-	ing_set_str(out, "cloud.account.id", vnd_str(in, "id.customerId"));
-	ing_set_str(out, "organization.id", vnd_str(in, "ownerDomain"));
+		soc_val_set_str(out, "event.dataset", "google_workspace");
+	soc_val_set_str(out, "event.id", vnd_str(in, "id.uniqueQualifier"));
+	soc_val_set_str(out, "event.action", name);
+	soc_val_set_str(out, "event.code", type);
+	soc_val_set_str(out, "event.provider", app);
+	soc_val_set_str(out, "observer.vendor", "Google");
+	soc_val_set_str(out, "observer.product", "Google Workspace");
+	soc_val_set_str(out, "cloud.provider", "gcp");
+	soc_val_set_str(out, "cloud.account.id", vnd_str(in, "id.customerId"));
+	soc_val_set_str(out, "organization.id", vnd_str(in, "ownerDomain"));
 	vnd_set_login(out, "user", email);
-	ing_set_str(out, "user.id", vnd_str(in, "actor.profileId"));
+	soc_val_set_str(out, "user.id", vnd_str(in, "actor.profileId"));
 	if (!ing_set_ip(out, "source.ip", ip))
 		ip = NULL;
 
 	if (app && strcmp(app, "login") == 0) {
-		ing_add_str(out, "event.category", "authentication");
-		ing_add_str(out, "event.type", name &&
+		soc_val_add_str(out, "event.category", "authentication");
+		soc_val_add_str(out, "event.type", name &&
 		    strcmp(name, "logout") == 0 ? "end" : "start");
 		if (name && strcmp(name, "login_success") == 0)
 			ok = 1;
 		else if (name && strcmp(name, "login_failure") == 0)
 			ok = 0;
 	} else if (app && (strcmp(app, "drive") == 0)) {
-		ing_add_str(out, "event.category", "file");
-		ing_add_str(out, "event.type", "access");
-		ing_set_str(out, "file.name", gws_param(params, "doc_title"));
+		soc_val_add_str(out, "event.category", "file");
+		soc_val_add_str(out, "event.type", "access");
+		soc_val_set_str(out, "file.name", gws_param(params, "doc_title"));
 	} else if (app && (strcmp(app, "admin") == 0 ||
 	    strcmp(app, "token") == 0 || strcmp(app, "groups") == 0 ||
 	    strcmp(app, "user_accounts") == 0)) {
-		ing_add_str(out, "event.category", "iam");
-		ing_add_str(out, "event.type", "change");
+		soc_val_add_str(out, "event.category", "iam");
+		soc_val_add_str(out, "event.type", "change");
 	} else {
-		ing_add_str(out, "event.category", "configuration");
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.category", "configuration");
+		soc_val_add_str(out, "event.type", "info");
 	}
 	if (ok >= 0)
 		vnd_outcome(out, ok);
 	if ((v = gws_param(params, "login_failure_type")) != NULL)
-		ing_set_str(out, "error.message", v);
+		soc_val_set_str(out, "error.message", v);
 	v = gws_param(params, "USER_EMAIL");
 	if (!v)
 		v = gws_param(params, "target_user");
@@ -913,8 +910,8 @@ gws_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const 
 
 	/* All event names for the message. */
 	names[0] = '\0';
-	if (jv_is_array(events)) {
-		jv_array_foreach(events, i, ev) {
+	if (soc_val_is_array(events)) {
+		soc_val_foreach(events, i, ev) {
 			const char *en = vnd_str(ev, "name");
 			int k;
 

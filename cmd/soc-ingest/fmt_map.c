@@ -66,15 +66,15 @@ ends_with(const char *s, const char *suf)
 
 /* Put the input value v (borrowed) at the ECS path p, typed by p. */
 static void
-put(struct ing_val *out, const char *p, const struct ing_val *v)
+put(struct soc_val *out, const char *p, const struct soc_val *v)
 {
 	size_t i;
 
-	if (!v || jv_is_null(v))
+	if (!v || soc_val_is_null(v))
 		return;
-	if (ends_with(p, ".ip") && jv_is_string(v) &&
+	if (ends_with(p, ".ip") && soc_val_is_string(v) &&
 	    !ends_with(p, "host.ip")) {
-		ing_set_ip(out, p, jv_string_value(v));
+		ing_set_ip(out, p, soc_val_str(v));
 		return;
 	}
 	if (ends_with(p, ".port")) {
@@ -83,17 +83,17 @@ put(struct ing_val *out, const char *p, const struct ing_val *v)
 	}
 	for (i = 0; array_paths[i]; i++)
 		if (strcmp(p, array_paths[i]) == 0) {
-			const struct ing_val *e;
+			const struct soc_val *e;
 			size_t k;
 
-			if (jv_is_array(v)) {
-				jv_array_foreach(v, k, e)
-					if (jv_is_string(e))
-						ing_add_str(out, p,
-						    jv_string_value(e));
-			} else if (jv_is_string(v) &&
-			    jv_string_length(v) > 0) {
-				ing_add_str(out, p, jv_string_value(v));
+			if (soc_val_is_array(v)) {
+				soc_val_foreach(v, k, e)
+					if (soc_val_is_string(e))
+						soc_val_add_str(out, p,
+						    soc_val_str(e));
+			} else if (soc_val_is_string(v) &&
+			    soc_val_len(v) > 0) {
+				soc_val_add_str(out, p, soc_val_str(v));
 			}
 			return;
 		}
@@ -102,61 +102,61 @@ put(struct ing_val *out, const char *p, const struct ing_val *v)
 			ing_set_n(out, p, v);
 			return;
 		}
-	if (strcmp(p, "threat.technique.id") == 0 && jv_is_string(v)) {
-		ing_add_technique(out, jv_string_value(v));
+	if (strcmp(p, "threat.technique.id") == 0 && soc_val_is_string(v)) {
+		ing_add_technique(out, soc_val_str(v));
 		return;
 	}
-	if (jv_is_string(v) && (strcmp(p, "network.transport") == 0 ||
+	if (soc_val_is_string(v) && (strcmp(p, "network.transport") == 0 ||
 	    strcmp(p, "network.protocol") == 0)) {
 		char b[64];
 
-		ing_set_str(out, p, ing_lower(jv_string_value(v), b, sizeof b));
-	} else if (jv_is_string(v))
+		soc_val_set_str(out, p, ing_lower(soc_val_str(v), b, sizeof b));
+	} else if (soc_val_is_string(v))
 		ing_set_s(out, p, v);
-	else if (jv_is_number(v) || jv_is_boolean(v))
-		ing_set_val(out, p, ing_copy(v));
-	else if (jv_is_array(v) || jv_is_object(v))
-		ing_set_val(out, p, ing_copy(v));
+	else if (soc_val_is_number(v) || soc_val_is_boolean(v))
+		soc_val_set(out, p, soc_val_copy(out->arena, v));
+	else if (soc_val_is_array(v) || soc_val_is_object(v))
+		soc_val_set(out, p, soc_val_copy(out->arena, v));
 }
 
 /* A value of in by field name: a flat key first, then a dotted path. */
-static const struct ing_val *
-field(const struct ing_val *in, const char *name)
+static const struct soc_val *
+field(const struct soc_val *in, const char *name)
 {
-	const struct ing_val *v = jv_object_get(in, name);
+	const struct soc_val *v = soc_val_key(in, name);
 
-	return v ? v : ing_get(in, name);
+	return v ? v : soc_val_get(in, name);
 }
 
 static void
-text_of(const struct ing_val *v, char *buf, size_t sz)
+text_of(const struct soc_val *v, char *buf, size_t sz)
 {
-	if (jv_is_string(v))
-		snprintf(buf, sz, "%s", jv_string_value(v));
-	else if (jv_is_integer(v))
-		snprintf(buf, sz, "%lld", (long long)jv_integer_value(v));
-	else if (jv_is_real(v))
-		snprintf(buf, sz, "%g", jv_real_value(v));
-	else if (jv_is_boolean(v))
-		snprintf(buf, sz, "%s", jv_is_true(v) ? "true" : "false");
+	if (soc_val_is_string(v))
+		snprintf(buf, sz, "%s", soc_val_str(v));
+	else if (soc_val_is_integer(v))
+		snprintf(buf, sz, "%lld", (long long)soc_val_int(v));
+	else if (soc_val_is_real(v))
+		snprintf(buf, sz, "%g", soc_val_real(v));
+	else if (soc_val_is_boolean(v))
+		snprintf(buf, sz, "%s", soc_val_is_true(v) ? "true" : "false");
 	else
 		buf[0] = '\0';
 }
 
 static int
-timestamp(struct ing_ctx *c, const struct ing_val *m, const struct ing_val *in, struct ing_val *out,
+timestamp(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
-	const struct ing_val *ts = jv_object_get(m, "timestamp");
+	const struct soc_val *ts = soc_val_key(m, "timestamp");
 	const char *fname, *fmt;
-	const struct ing_val *v;
+	const struct soc_val *v;
 	char buf[128];
 	int64_t ms;
 
-	if (!jv_is_object(ts))
+	if (!soc_val_is_object(ts))
 		return ing_set_time_ms(out, "@timestamp", c->now) < 0 ? -1 : 0;
-	fname = jv_string_value(jv_object_get(ts, "field"));
-	fmt = jv_string_value(jv_object_get(ts, "format"));
+	fname = soc_val_str(soc_val_key(ts, "field"));
+	fmt = soc_val_str(soc_val_key(ts, "format"));
 	if (!fname) {
 		*why = "mapping: timestamp has no field";
 		return -1;
@@ -170,7 +170,7 @@ timestamp(struct ing_ctx *c, const struct ing_val *m, const struct ing_val *in, 
 	text_of(v, buf, sizeof buf);
 	if (!fmt || strcmp(fmt, "auto") == 0 || strcmp(fmt, "rfc3339") == 0 ||
 	    strcmp(fmt, "iso8601") == 0) {
-		if (jv_is_number(v) ? ing_set_time(c, out, "@timestamp", v) == 0 :
+		if (soc_val_is_number(v) ? ing_set_time(c, out, "@timestamp", v) == 0 :
 		    (ing_text_time(c, buf, &ms) == 0 &&
 		    ing_set_time_ms(out, "@timestamp", ms) == 0))
 			return 0;
@@ -198,35 +198,35 @@ timestamp(struct ing_ctx *c, const struct ing_val *m, const struct ing_val *in, 
 }
 
 static void
-severity(const struct ing_val *m, const struct ing_val *in, struct ing_val *out)
+severity(const struct soc_val *m, const struct soc_val *in, struct soc_val *out)
 {
-	const struct ing_val *s = jv_object_get(m, "severity"), *v, *mv, *sc;
+	const struct soc_val *s = soc_val_key(m, "severity"), *v, *mv, *sc;
 	const char *fname;
 	char buf[64];
 	const char *k;
 	double d;
 	char *e;
 
-	if (!jv_is_object(s) ||
-	    !(fname = jv_string_value(jv_object_get(s, "field"))) ||
+	if (!soc_val_is_object(s) ||
+	    !(fname = soc_val_str(soc_val_key(s, "field"))) ||
 	    !(v = field(in, fname)))
 		return;
 	text_of(v, buf, sizeof buf);
-	jv_object_foreach(jv_object_get(s, "map"), k, mv)
-		if (strcasecmp(k, buf) == 0 && jv_is_number(mv)) {
-			ing_set_severity(out, (int)jv_number_value(mv));
+	soc_val_foreach_member(soc_val_key(s, "map"), k, mv)
+		if (strcasecmp(k, buf) == 0 && soc_val_is_number(mv)) {
+			ing_set_severity(out, (int)soc_val_number(mv));
 			break;
 		}
 	d = strtod(buf, &e);
 	if (e == buf || *e != '\0' || !isfinite(d))
 		return;
 	if (d == floor(d) && fabs(d) < 1e15)
-		ing_set_int(out, "event.severity", (int64_t)d);
-	sc = jv_object_get(s, "scale");
-	if (!ing_rget(out, "soc.severity") && jv_is_array(sc) &&
-	    jv_array_size(sc) == 2) {
-		double lo = jv_number_value(jv_array_get(sc, 0));
-		double hi = jv_number_value(jv_array_get(sc, 1));
+		soc_val_set_int(out, "event.severity", (int64_t)d);
+	sc = soc_val_key(s, "scale");
+	if (!soc_val_get(out, "soc.severity") && soc_val_is_array(sc) &&
+	    soc_val_array_size(sc) == 2) {
+		double lo = soc_val_number(soc_val_at(sc, 0));
+		double hi = soc_val_number(soc_val_at(sc, 1));
 
 		/* Off the configured scale is no evidence
 		 * (ing_vendor_sev). */
@@ -238,18 +238,18 @@ severity(const struct ing_val *m, const struct ing_val *in, struct ing_val *out)
 
 /* The message template with {field} replaced by the input's values. */
 static void
-message(const struct ing_val *m, const struct ing_val *in, struct ing_val *out, const char *fmt)
+message(const struct soc_val *m, const struct soc_val *in, struct soc_val *out, const char *fmt)
 {
-	const char *t = jv_string_value(jv_object_get(m, "message")), *p;
+	const char *t = soc_val_str(soc_val_key(m, "message")), *p;
 	char buf[1024], name[128], val[512];
 	size_t k = 0;
 
 	if (!t) {
-		const char *r = ing_rget_str(out, "rule.name");
-		const char *a = ing_rget_str(out, "event.action");
+		const char *r = soc_val_get_nonempty(out, "rule.name");
+		const char *a = soc_val_get_nonempty(out, "event.action");
 
 		snprintf(buf, sizeof buf, "%s %s", fmt, r ? r : a ? a : "event");
-		ing_set_str(out, "message", buf);
+		soc_val_set_str(out, "message", buf);
 		return;
 	}
 	for (p = t; *p && k + 1 < sizeof buf; p++) {
@@ -269,28 +269,28 @@ message(const struct ing_val *m, const struct ing_val *in, struct ing_val *out, 
 		buf[k++] = *p == '\n' || *p == '\t' ? ' ' : *p;
 	}
 	buf[k] = '\0';
-	ing_set_str(out, "message", buf[0] ? buf : "(empty message)");
+	soc_val_set_str(out, "message", buf[0] ? buf : "(empty message)");
 }
 
 /* The mapping applied to in (an object of the input's fields). */
 static int
-apply(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char *fmt,
+apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char *fmt,
     const char **why)
 {
-	const struct ing_val *m = c->map, *v;
+	const struct soc_val *m = c->map, *v;
 	const char *k;
 	char ds[32];
 
-	jv_object_foreach(jv_object_get(m, "fields"), k, v)
-		if (jv_is_string(v))
-			put(out, k, field(in, jv_string_value(v)));
-	jv_object_foreach(jv_object_get(m, "constants"), k, v)
+	soc_val_foreach_member(soc_val_key(m, "fields"), k, v)
+		if (soc_val_is_string(v))
+			put(out, k, field(in, soc_val_str(v)));
+	soc_val_foreach_member(soc_val_key(m, "constants"), k, v)
 		put(out, k, v);
-	if (!ing_rget(out, "event.kind"))
-		ing_set_str(out, "event.kind", "event");
+	if (!soc_val_get(out, "event.kind"))
+		soc_val_set_str(out, "event.kind", "event");
 	snprintf(ds, sizeof ds, "%s", fmt);
-	if (!ing_rget(out, "event.dataset"))
-		ing_set_str(out, "event.dataset", ds);
+	if (!soc_val_get(out, "event.dataset"))
+		soc_val_set_str(out, "event.dataset", ds);
 	severity(m, in, out);
 	message(m, in, out, fmt);
 	return timestamp(c, m, in, out, why);
@@ -303,8 +303,8 @@ check_map(struct ing_ctx *c, const char **why)
 		*why = "needs a mapping (--map FILE)";
 		return -1;
 	}
-	if (!jv_is_object(jv_object_get(c->map, "fields")) &&
-	    !jv_is_object(jv_object_get(c->map, "constants"))) {
+	if (!soc_val_is_object(soc_val_key(c->map, "fields")) &&
+	    !soc_val_is_object(soc_val_key(c->map, "constants"))) {
 		*why = "mapping has neither fields nor constants";
 		return -1;
 	}
@@ -327,9 +327,9 @@ free_state(void *p)
 }
 
 static char
-delimiter(const struct ing_val *m)
+delimiter(const struct soc_val *m)
 {
-	const char *d = jv_string_value(jv_object_get(m, "delimiter"));
+	const char *d = soc_val_str(soc_val_key(m, "delimiter"));
 
 	if (!d || !*d)
 		return ',';
@@ -339,12 +339,12 @@ delimiter(const struct ing_val *m)
 }
 
 static int
-csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+csv_map(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	struct cstate *st;
-	const struct ing_val *m = c->map, *cols, *hdr;
-	struct ing_val *in;
+	const struct soc_val *m = c->map, *cols, *hdr;
+	struct soc_val *in;
 	size_t i;
 	int header;
 
@@ -354,19 +354,19 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		st = soc_xcalloc(1, sizeof *st);
 		c->state = st;
 		c->state_owner = &ing_fmt_csv;
-		cols = jv_object_get(m, "columns");
-		for (i = 0; i < jv_array_size(cols); i++)
-			if (jv_is_string(jv_array_get(cols, i))) {
+		cols = soc_val_key(m, "columns");
+		for (i = 0; i < soc_val_array_size(cols); i++)
+			if (soc_val_is_string(soc_val_at(cols, i))) {
 				st->cols = soc_xrealloc(st->cols, (st->ncols + 1) *
 				    sizeof *st->cols);
 				st->cols[st->ncols++] = soc_xstrdup(
-				    jv_string_value(jv_array_get(cols, i)));
+				    soc_val_str(soc_val_at(cols, i)));
 			}
 		st->have_header = st->ncols > 0;
 	}
 	st = c->state;
-	hdr = jv_object_get(m, "header");
-	header = hdr ? jv_is_true(hdr) : !jv_object_get(m, "columns");
+	hdr = soc_val_key(m, "header");
+	header = hdr ? soc_val_is_true(hdr) : !soc_val_key(m, "columns");
 	if (soc_csv_split(&st->row, s, n, delimiter(m), why) < 0)
 		return -1;
 	if (header && !st->seen_header) {
@@ -391,10 +391,10 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		*why = c->why;
 		return -1;
 	}
-	in = ing_new_object();
+	in = soc_val_new_object(out->arena);
 	for (i = 0; i < st->row.n; i++)
 		if (st->row.len[i] > 0)
-			ing_put(in, st->cols[i], ing_new_strn(st->row.f[i],
+			soc_val_put(in, st->cols[i], soc_val_new_strn(out->arena, st->row.f[i],
 			    st->row.len[i]));
 	return apply(c, in, out, "csv", why);
 }
@@ -402,7 +402,7 @@ csv_map(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 /* --- json-map -------------------------------------------------------- */
 
 static int
-json_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+json_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	if (check_map(c, why) < 0)
 		return -1;

@@ -42,16 +42,16 @@ known(const char *t)
 }
 
 static int
-detect(const struct ing_val *in)
+detect(const struct soc_val *in)
 {
-	const char *t = jv_string_value(jv_object_get(in, "event_type"));
+	const char *t = soc_val_str(soc_val_key(in, "event_type"));
 
-	if (!t || !jv_object_get(in, "timestamp"))
+	if (!t || !soc_val_key(in, "timestamp"))
 		return 0;
-	if (jv_object_get(in, "rule") && jv_object_get(in, "agent"))
+	if (soc_val_key(in, "rule") && soc_val_key(in, "agent"))
 		return 0;	/* Wazuh wrapping Suricata */
-	if (known(t) && (jv_object_get(in, "flow_id") ||
-	    jv_object_get(in, "src_ip") || jv_object_get(in, "in_iface") ||
+	if (known(t) && (soc_val_key(in, "flow_id") ||
+	    soc_val_key(in, "src_ip") || soc_val_key(in, "in_iface") ||
 	    strcmp(t, "stats") == 0))
 		return 100;
 	return known(t) ? 90 : 60;
@@ -137,17 +137,17 @@ text_int(struct text *t, int64_t v)
 
 /* "a:b" or "[v6]:p" for messages. */
 static void
-endpoint(char *buf, size_t n, const struct ing_val *in, const char *ip,
+endpoint(char *buf, size_t n, const struct soc_val *in, const char *ip,
     const char *port)
 {
-	const char *a = jv_string_value(jv_object_get(in, ip));
+	const char *a = soc_val_str(soc_val_key(in, ip));
 	struct text t;
 	int64_t p;
 
 	if (!a)
 		a = "?";
 	text_init(&t, buf, n);
-	if (ing_get_int(in, port, &p) == 0) {
+	if (soc_val_get_int(in, port, &p) == 0) {
 		if (strchr(a, ':')) {
 			text_add(&t, "[", 1);
 			text_str(&t, a);
@@ -163,31 +163,31 @@ endpoint(char *buf, size_t n, const struct ing_val *in, const char *ip,
 
 /* The string at path in j, or dflt: one look-up, not two. */
 static const char *
-str_or(const struct ing_val *j, const char *path, const char *dflt)
+str_or(const struct soc_val *j, const char *path, const char *dflt)
 {
-	const char *v = ing_get_str(j, path);
+	const char *v = soc_val_get_str(j, path);
 
 	return v ? v : dflt;
 }
 
 /* The same for the record. */
 static const char *
-rstr_or(const struct ing_val *out, const char *path, const char *dflt)
+rstr_or(const struct soc_val *out, const char *path, const char *dflt)
 {
-	const char *v = ing_rget_str(out, path);
+	const char *v = soc_val_get_nonempty(out, path);
 
 	return v ? v : dflt;
 }
 
 static void
-map_http(struct ing_val *out, const struct ing_val *h)
+map_http(struct soc_val *out, const struct soc_val *h)
 {
-	const char *url = ing_get_str(h, "url");
-	const char *host = ing_get_str(h, "hostname");
+	const char *url = soc_val_get_str(h, "url");
+	const char *host = soc_val_get_str(h, "hostname");
 	int64_t v;
 
-	ing_set_str(out, "url.original", url);
-	ing_set_str(out, "url.domain", host);
+	soc_val_set_str(out, "url.original", url);
+	soc_val_set_str(out, "url.domain", host);
 	if (url && url[0] == '/') {
 		size_t k = strcspn(url, "?#");
 
@@ -199,93 +199,93 @@ map_http(struct ing_val *out, const struct ing_val *h)
 			int64_t port = 0;
 			char *full;
 
-			ing_get_int(h, "http_port", &port);
+			soc_val_get_int(h, "http_port", &port);
 			full = port > 0 && port != 80 ?
 			    soc_xasprintf("http://%s:%lld%s", host, (long long)port,
 			    url) : soc_xasprintf("http://%s%s", host, url);
 
-			ing_set_str(out, "url.full", full);
+			soc_val_set_str(out, "url.full", full);
 			free(full);
 		}
 
-		ing_set_strn(out, "url.path", url, k);
+		soc_val_set_strn(out, "url.path", url, k);
 		if (url[k] == '?')
-			ing_set_strn(out, "url.query", url + k + 1,
+			soc_val_set_strn(out, "url.query", url + k + 1,
 			    strcspn(url + k + 1, "#"));
 	}
-	ing_set_s(out, "http.request.method", ing_get(h, "http_method"));
-	if (ing_get_int(h, "status", &v) == 0)
-		ing_set_int(out, "http.response.status_code", v);
-	ing_set_s(out, "http.request.referrer", ing_get(h, "http_refer"));
-	ing_set_s(out, "http.response.mime_type", ing_get(h, "http_content_type"));
-	if (ing_get_int(h, "length", &v) == 0)
-		ing_set_int(out, "http.response.body.bytes", v);
-	ing_set_s(out, "user_agent.original", ing_get(h, "http_user_agent"));
+	ing_set_s(out, "http.request.method", soc_val_get(h, "http_method"));
+	if (soc_val_get_int(h, "status", &v) == 0)
+		soc_val_set_int(out, "http.response.status_code", v);
+	ing_set_s(out, "http.request.referrer", soc_val_get(h, "http_refer"));
+	ing_set_s(out, "http.response.mime_type", soc_val_get(h, "http_content_type"));
+	if (soc_val_get_int(h, "length", &v) == 0)
+		soc_val_set_int(out, "http.response.body.bytes", v);
+	ing_set_s(out, "user_agent.original", soc_val_get(h, "http_user_agent"));
 	{
-		const char *pr = ing_get_str(h, "protocol");
+		const char *pr = soc_val_get_str(h, "protocol");
 
 		if (pr && strncmp(pr, "HTTP/", 5) == 0)
-			ing_set_str(out, "http.version", pr + 5);
+			soc_val_set_str(out, "http.version", pr + 5);
 	}
 }
 
 static void
-add_answer(struct ing_val *out, const struct ing_val *a)
+add_answer(struct soc_val *out, const struct soc_val *a)
 {
-	const char *name = ing_get_str(a, "rrname");
-	const char *type = ing_get_str(a, "rrtype");
-	const char *data = ing_get_str(a, "rdata");
-	struct ing_val *o;
+	const char *name = soc_val_get_str(a, "rrname");
+	const char *type = soc_val_get_str(a, "rrtype");
+	const char *data = soc_val_get_str(a, "rdata");
+	struct soc_val *o;
 	int64_t ttl;
 
 	if (!data)
 		return;
 	/* EVE's empty rdata (an SRV answer) is kept as it is: "". */
-	o = ing_new_object();
+	o = soc_val_new_object(out->arena);
 	if (name)
-		ing_set_val(o, "name", ing_new_strn(name, strlen(name)));
+		soc_val_set(o, "name", soc_val_new_strn(out->arena, name, strlen(name)));
 	if (type)
-		ing_set_val(o, "type", ing_new_strn(type, strlen(type)));
-	ing_set_val(o, "data", ing_new_strn(data, strlen(data)));
-	if (ing_get_int(a, "ttl", &ttl) == 0)
-		ing_set_int(o, "ttl", ttl);
-	ing_append_at(out, "dns.answers", o);
+		soc_val_set(o, "type", soc_val_new_strn(out->arena, type, strlen(type)));
+	soc_val_set(o, "data", soc_val_new_strn(out->arena, data, strlen(data)));
+	if (soc_val_get_int(a, "ttl", &ttl) == 0)
+		soc_val_set_int(o, "ttl", ttl);
+	soc_val_append_at(out, "dns.answers", o);
 	/* (a scratch object of this event's record: checks the address) */
 	if (type && (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) &&
-	    ing_set_ip(ing_new_object(), "ip", data))
-		ing_add_str(out, "dns.resolved_ip", data);
+	    ing_set_ip(soc_val_new_object(out->arena), "ip", data))
+		soc_val_add_str(out, "dns.resolved_ip", data);
 }
 
 static void
-map_dns(struct ing_val *out, const struct ing_val *d)
+map_dns(struct soc_val *out, const struct soc_val *d)
 {
-	const struct ing_val *q = ing_get(d, "queries.0"), *x;
+	const struct soc_val *q = soc_val_get(d, "queries.0"), *x;
 	const char *name, *type;
 	size_t i;
 	int64_t id;
 
 	/* EVE v1: one object per query/answer; v2/v3: grouped answers. */
-	name = ing_get_str(d, "rrname");
-	type = ing_get_str(d, "rrtype");
+	name = soc_val_get_str(d, "rrname");
+	type = soc_val_get_str(d, "rrtype");
 	if (!name && q) {
-		name = ing_get_str(q, "rrname");
-		type = ing_get_str(q, "rrtype");
+		name = soc_val_get_str(q, "rrname");
+		type = soc_val_get_str(q, "rrtype");
 	}
-	ing_set_str(out, "dns.question.name", name);
-	ing_set_str(out, "dns.question.type", type);
-	ing_set_s(out, "dns.type", ing_get(d, "type"));
-	ing_set_s(out, "dns.response_code", ing_get(d, "rcode"));
-	if (ing_get_int(d, "id", &id) == 0)
-		ing_set_int(out, "dns.id", id);
-	if (ing_get_str(d, "rdata"))
+	soc_val_set_str(out, "dns.question.name", name);
+	soc_val_set_str(out, "dns.question.type", type);
+	ing_set_s(out, "dns.type", soc_val_get(d, "type"));
+	ing_set_s(out, "dns.response_code", soc_val_get(d, "rcode"));
+	if (soc_val_get_int(d, "id", &id) == 0)
+		soc_val_set_int(out, "dns.id", id);
+	if (soc_val_get_str(d, "rdata"))
 		add_answer(out, d);
-	jv_array_foreach(ing_get(d, "answers"), i, x)
+	soc_val_foreach(soc_val_get(d, "answers"), i, x)
 		add_answer(out, x);
 }
 
 /* Certificate validity: a future time is normal here. */
 static void
-cert_time(struct ing_val *out, const char *path, const char *s)
+cert_time(struct soc_val *out, const char *path, const char *s)
 {
 	int64_t ms;
 
@@ -294,26 +294,26 @@ cert_time(struct ing_val *out, const char *path, const char *s)
 }
 
 static void
-map_tls(struct ing_val *out, const struct ing_val *t)
+map_tls(struct soc_val *out, const struct soc_val *t)
 {
-	const char *v = ing_get_str(t, "version");
+	const char *v = soc_val_get_str(t, "version");
 
-	ing_set_s(out, "tls.client.server_name", ing_get(t, "sni"));
+	ing_set_s(out, "tls.client.server_name", soc_val_get(t, "sni"));
 	if (v && strncmp(v, "TLS ", 4) == 0) {
-		ing_set_str(out, "tls.version_protocol", "tls");
-		ing_set_str(out, "tls.version", v + 4);
+		soc_val_set_str(out, "tls.version_protocol", "tls");
+		soc_val_set_str(out, "tls.version", v + 4);
 	} else if (v && strncmp(v, "SSLv", 4) == 0) {
-		ing_set_str(out, "tls.version_protocol", "ssl");
-		ing_set_str(out, "tls.version", v + 4);
+		soc_val_set_str(out, "tls.version_protocol", "ssl");
+		soc_val_set_str(out, "tls.version", v + 4);
 	}
-	ing_set_s(out, "tls.server.subject", ing_get(t, "subject"));
-	ing_set_s(out, "tls.server.issuer", ing_get(t, "issuerdn"));
-	ing_set_s(out, "tls.client.ja3", ing_get(t, "ja3.hash"));
-	ing_set_s(out, "tls.server.ja3s", ing_get(t, "ja3s.hash"));
-	cert_time(out, "tls.server.not_before", ing_get_str(t, "notbefore"));
-	cert_time(out, "tls.server.not_after", ing_get_str(t, "notafter"));
+	ing_set_s(out, "tls.server.subject", soc_val_get(t, "subject"));
+	ing_set_s(out, "tls.server.issuer", soc_val_get(t, "issuerdn"));
+	ing_set_s(out, "tls.client.ja3", soc_val_get(t, "ja3.hash"));
+	ing_set_s(out, "tls.server.ja3s", soc_val_get(t, "ja3s.hash"));
+	cert_time(out, "tls.server.not_before", soc_val_get_str(t, "notbefore"));
+	cert_time(out, "tls.server.not_after", soc_val_get_str(t, "notafter"));
 	{
-		const char *fp = ing_get_str(t, "fingerprint");
+		const char *fp = soc_val_get_str(t, "fingerprint");
 		char hex[64];
 		size_t i, j = 0;
 
@@ -322,54 +322,54 @@ map_tls(struct ing_val *out, const struct ing_val *t)
 				hex[j++] = (char)toupper((unsigned char)fp[i]);
 		hex[j] = '\0';
 		if (j == 40)
-			ing_set_str(out, "tls.server.hash.sha1", hex);
+			soc_val_set_str(out, "tls.server.hash.sha1", hex);
 	}
 }
 
 static void
-map_fileinfo(struct ing_val *out, const struct ing_val *f)
+map_fileinfo(struct soc_val *out, const struct soc_val *f)
 {
-	const char *name = ing_get_str(f, "filename");
+	const char *name = soc_val_get_str(f, "filename");
 	int64_t v;
 
 	if (name) {
-		ing_set_str(out, "file.path", name);
-		ing_set_str(out, "file.name", ing_basename(name));
+		soc_val_set_str(out, "file.path", name);
+		soc_val_set_str(out, "file.name", ing_basename(name));
 	}
-	if (ing_get_int(f, "size", &v) == 0)
-		ing_set_int(out, "file.size", v);
-	ing_set_hashes(out, "file", ing_get_str(f, "md5"));
-	ing_set_hashes(out, "file", ing_get_str(f, "sha1"));
-	ing_set_hashes(out, "file", ing_get_str(f, "sha256"));
+	if (soc_val_get_int(f, "size", &v) == 0)
+		soc_val_set_int(out, "file.size", v);
+	ing_set_hashes(out, "file", soc_val_get_str(f, "md5"));
+	ing_set_hashes(out, "file", soc_val_get_str(f, "sha1"));
+	ing_set_hashes(out, "file", soc_val_get_str(f, "sha256"));
 }
 
 static void
-map_flow(struct ing_ctx *c, struct ing_val *out, const struct ing_val *f)
+map_flow(struct ing_ctx *c, struct soc_val *out, const struct soc_val *f)
 {
 	int64_t a = 0, b = 0, pa = 0, pb = 0;
 	int hb, hp;
 
-	hb = ing_get_int(f, "bytes_toserver", &a) == 0;
-	hb |= ing_get_int(f, "bytes_toclient", &b) == 0;
-	hp = ing_get_int(f, "pkts_toserver", &pa) == 0;
-	hp |= ing_get_int(f, "pkts_toclient", &pb) == 0;
+	hb = soc_val_get_int(f, "bytes_toserver", &a) == 0;
+	hb |= soc_val_get_int(f, "bytes_toclient", &b) == 0;
+	hp = soc_val_get_int(f, "pkts_toserver", &pa) == 0;
+	hp |= soc_val_get_int(f, "pkts_toclient", &pb) == 0;
 	if (hb) {
 		ing_set_sum(out, "network.bytes", a, b);
-		ing_set_int(out, "source.bytes", a);
-		ing_set_int(out, "destination.bytes", b);
+		soc_val_set_int(out, "source.bytes", a);
+		soc_val_set_int(out, "destination.bytes", b);
 	}
 	if (hp) {
 		ing_set_sum(out, "network.packets", pa, pb);
-		ing_set_int(out, "source.packets", pa);
-		ing_set_int(out, "destination.packets", pb);
+		soc_val_set_int(out, "source.packets", pa);
+		soc_val_set_int(out, "destination.packets", pb);
 	}
-	ing_set_time(c, out, "event.start", ing_get(f, "start"));
-	ing_set_time(c, out, "event.end", ing_get(f, "end"));
+	ing_set_time(c, out, "event.start", soc_val_get(f, "start"));
+	ing_set_time(c, out, "event.end", soc_val_get(f, "end"));
 }
 
 /* smtp addresses come as "<a@b>". */
 static void
-set_addr(struct ing_val *out, const char *path, const char *s, int add)
+set_addr(struct soc_val *out, const char *path, const char *s, int add)
 {
 	size_t n;
 
@@ -384,179 +384,179 @@ set_addr(struct ing_val *out, const char *path, const char *s, int add)
 		char buf[512];
 
 		snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-		ing_add_str(out, path, buf);
+		soc_val_add_str(out, path, buf);
 	} else
-		ing_set_strn(out, path, s, n);
+		soc_val_set_strn(out, path, s, n);
 }
 
 static void
-map_smtp(struct ing_val *out, const struct ing_val *in)
+map_smtp(struct soc_val *out, const struct soc_val *in)
 {
-	const struct ing_val *x;
+	const struct soc_val *x;
 	size_t i;
 
-	set_addr(out, "email.from.address", ing_get_str(in, "smtp.mail_from"), 1);
-	jv_array_foreach(ing_get(in, "smtp.rcpt_to"), i, x)
-		set_addr(out, "email.to.address", jv_string_value(x), 1);
-	ing_set_s(out, "email.subject", ing_get(in, "email.subject"));
-	ing_set_s(out, "source.domain", ing_get(in, "smtp.helo"));
+	set_addr(out, "email.from.address", soc_val_get_str(in, "smtp.mail_from"), 1);
+	soc_val_foreach(soc_val_get(in, "smtp.rcpt_to"), i, x)
+		set_addr(out, "email.to.address", soc_val_str(x), 1);
+	ing_set_s(out, "email.subject", soc_val_get(in, "email.subject"));
+	ing_set_s(out, "source.domain", soc_val_get(in, "smtp.helo"));
 }
 
 static void
-map_alert(struct ing_val *out, const struct ing_val *a)
+map_alert(struct soc_val *out, const struct soc_val *a)
 {
-	const struct ing_val *x;
-	const char *act = ing_get_str(a, "action");
+	const struct soc_val *x;
+	const char *act = soc_val_get_str(a, "action");
 	size_t i;
 	int64_t v;
 	double d;
 
-	if (ing_get_int(a, "signature_id", &v) == 0) {
+	if (soc_val_get_int(a, "signature_id", &v) == 0) {
 		char id[32];
 		struct text t;
 
 		text_init(&t, id, sizeof id);
 		text_int(&t, v);
-		ing_set_str(out, "rule.id", id);
+		soc_val_set_str(out, "rule.id", id);
 	}
-	ing_set_s(out, "rule.name", ing_get(a, "signature"));
-	ing_set_s(out, "rule.category", ing_get(a, "category"));
-	if (ing_get_int(a, "rev", &v) == 0) {
+	ing_set_s(out, "rule.name", soc_val_get(a, "signature"));
+	ing_set_s(out, "rule.category", soc_val_get(a, "category"));
+	if (soc_val_get_int(a, "rev", &v) == 0) {
 		char rev[32];
 		struct text t;
 
 		text_init(&t, rev, sizeof rev);
 		text_int(&t, v);
-		ing_set_str(out, "rule.version", rev);
+		soc_val_set_str(out, "rule.version", rev);
 	}
-	if (ing_get_int(a, "gid", &v) == 0 && v != 1) {
+	if (soc_val_get_int(a, "gid", &v) == 0 && v != 1) {
 		char gid[32];
 
 		snprintf(gid, sizeof gid, "gid %lld", (long long)v);
-		ing_set_str(out, "rule.ruleset", gid);
+		soc_val_set_str(out, "rule.ruleset", gid);
 	}
 	/* Priorities of classification.config: 1 (most severe) and up. */
-	if (ing_vendor_sev(out, ing_get(a, "severity"), 1, 255, 1, &d) == 0)
+	if (ing_vendor_sev(out, soc_val_get(a, "severity"), 1, 255, 1, &d) == 0)
 		ing_set_severity(out, sev_of((int64_t)d));
 	else
 		ing_set_severity(out, 50);
 	if (act && (strcmp(act, "blocked") == 0 || strcmp(act, "drop") == 0))
-		ing_add_str(out, "event.type", "denied");
+		soc_val_add_str(out, "event.type", "denied");
 	else
-		ing_add_str(out, "event.type", "info");
-	ing_set_str(out, "event.action", act);
+		soc_val_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.action", act);
 	/* ET rules: metadata mitre_technique_id / mitre_tactic_id. */
-	jv_array_foreach(ing_get(a, "metadata.mitre_technique_id"), i, x)
-		ing_add_technique(out, jv_string_value(x));
-	jv_array_foreach(ing_get(a, "metadata.mitre_tactic_id"), i, x)
-		ing_add_tactic(out, jv_string_value(x));
-	jv_array_foreach(ing_get(a, "metadata.mitre_tactic_name"), i, x)
-		ing_add_tactic(out, jv_string_value(x));
+	soc_val_foreach(soc_val_get(a, "metadata.mitre_technique_id"), i, x)
+		ing_add_technique(out, soc_val_str(x));
+	soc_val_foreach(soc_val_get(a, "metadata.mitre_tactic_id"), i, x)
+		ing_add_tactic(out, soc_val_str(x));
+	soc_val_foreach(soc_val_get(a, "metadata.mitre_tactic_name"), i, x)
+		ing_add_tactic(out, soc_val_str(x));
 }
 
 static int
-map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const char *t = jv_string_value(jv_object_get(in, "event_type"));
+	const char *t = soc_val_str(soc_val_key(in, "event_type"));
 	const char *proto, *app;
 	char buf[64], src[80], dst[80];
 	char msg[1024];
-	const struct ing_val *x;
+	const struct soc_val *x;
 
 	if (!t) {
 		*why = "no event_type";
 		return -1;
 	}
-	if (ing_set_time(c, out, "@timestamp", jv_object_get(in, "timestamp")) < 0) {
-		*why = jv_object_get(in, "timestamp") ?
+	if (ing_set_time(c, out, "@timestamp", soc_val_key(in, "timestamp")) < 0) {
+		*why = soc_val_key(in, "timestamp") ?
 		    "timestamp is not a valid time" : "no timestamp";
 		return -1;
 	}
 	/* Alerts first in the record, the rest in ECS order. */
 	if (strcmp(t, "alert") == 0) {
-		if (!jv_is_object(jv_object_get(in, "alert"))) {
+		if (!soc_val_is_object(soc_val_key(in, "alert"))) {
 			*why = "alert event without an alert object";
 			return -1;
 		}
-		ing_set_str(out, "event.kind", "alert");
-		ing_add_str(out, "event.category", "network");
-		ing_add_str(out, "event.category", "intrusion_detection");
+		soc_val_set_str(out, "event.kind", "alert");
+		soc_val_add_str(out, "event.category", "network");
+		soc_val_add_str(out, "event.category", "intrusion_detection");
 	} else if (strcmp(t, "stats") == 0) {
-		ing_set_str(out, "event.kind", "metric");
+		soc_val_set_str(out, "event.kind", "metric");
 	} else {
-		ing_set_str(out, "event.kind", "event");
-		ing_add_str(out, "event.category", "network");
+		soc_val_set_str(out, "event.kind", "event");
+		soc_val_add_str(out, "event.category", "network");
 		if (strcmp(t, "fileinfo") == 0)
-			ing_add_str(out, "event.category", "file");
+			soc_val_add_str(out, "event.category", "file");
 		if (strcmp(t, "flow") == 0 || strcmp(t, "netflow") == 0) {
-			ing_add_str(out, "event.type", "connection");
-			ing_add_str(out, "event.type", "end");
+			soc_val_add_str(out, "event.type", "connection");
+			soc_val_add_str(out, "event.type", "end");
 		} else if (strcmp(t, "anomaly") == 0)
-			ing_add_str(out, "event.type", "info");
+			soc_val_add_str(out, "event.type", "info");
 		else
-			ing_add_str(out, "event.type", "protocol");
+			soc_val_add_str(out, "event.type", "protocol");
 	}
-	ing_set_str(out, "event.dataset", "suricata.eve");
-	ing_set_str(out, "observer.vendor", "OISF");
-	ing_set_str(out, "observer.product", "Suricata");
-	ing_add_str(out, "observer.type", "ids");
-	ing_set_s(out, "observer.hostname", jv_object_get(in, "host"));
+	soc_val_set_str(out, "event.dataset", "suricata.eve");
+	soc_val_set_str(out, "observer.vendor", "OISF");
+	soc_val_set_str(out, "observer.product", "Suricata");
+	soc_val_add_str(out, "observer.type", "ids");
+	ing_set_s(out, "observer.hostname", soc_val_key(in, "host"));
 	ing_set_s(out, "observer.ingress.interface.name",
-	    jv_object_get(in, "in_iface"));
+	    soc_val_key(in, "in_iface"));
 
-	ing_set_ip(out, "source.ip", jv_string_value(jv_object_get(in, "src_ip")));
-	ing_set_port(out, "source.port", jv_object_get(in, "src_port"));
+	ing_set_ip(out, "source.ip", soc_val_str(soc_val_key(in, "src_ip")));
+	ing_set_port(out, "source.port", soc_val_key(in, "src_port"));
 	ing_set_ip(out, "destination.ip",
-	    jv_string_value(jv_object_get(in, "dest_ip")));
-	ing_set_port(out, "destination.port", jv_object_get(in, "dest_port"));
-	proto = lower(jv_string_value(jv_object_get(in, "proto")), buf,
+	    soc_val_str(soc_val_key(in, "dest_ip")));
+	ing_set_port(out, "destination.port", soc_val_key(in, "dest_port"));
+	proto = lower(soc_val_str(soc_val_key(in, "proto")), buf,
 	    sizeof buf);
-	ing_set_str(out, "network.transport", proto);
-	app = jv_string_value(jv_object_get(in, "app_proto"));
+	soc_val_set_str(out, "network.transport", proto);
+	app = soc_val_str(soc_val_key(in, "app_proto"));
 	if (app && strcmp(app, "failed") != 0 && strcmp(app, "unknown") != 0) {
 		char ab[64];
 
-		ing_set_str(out, "network.protocol", lower(app, ab, sizeof ab));
+		soc_val_set_str(out, "network.protocol", lower(app, ab, sizeof ab));
 	}
-	ing_set_s(out, "network.community_id", jv_object_get(in, "community_id"));
-	if ((x = jv_object_get(in, "vlan")) && jv_is_array(x))
-		ing_set_n(out, "network.vlan.id", jv_array_get(x, 0));
+	ing_set_s(out, "network.community_id", soc_val_key(in, "community_id"));
+	if ((x = soc_val_key(in, "vlan")) && soc_val_is_array(x))
+		ing_set_n(out, "network.vlan.id", soc_val_at(x, 0));
 	else
 		ing_set_n(out, "network.vlan.id", x);
-	if (jv_is_string(jv_object_get(in, "direction")))
-		ing_set_s(out, "network.direction", jv_object_get(in, "direction"));
+	if (soc_val_is_string(soc_val_key(in, "direction")))
+		ing_set_s(out, "network.direction", soc_val_key(in, "direction"));
 
 	if (strcmp(t, "alert") == 0)
-		map_alert(out, jv_object_get(in, "alert"));
+		map_alert(out, soc_val_key(in, "alert"));
 	else if (strcmp(t, "anomaly") == 0) {
-		ing_set_s(out, "event.action", ing_get(in, "anomaly.event"));
+		ing_set_s(out, "event.action", soc_val_get(in, "anomaly.event"));
 		ing_set_severity(out, 20);
 	} else if (strcmp(t, "stats") == 0)
 		ing_set_severity(out, 0);
 	else {
-		ing_set_str(out, "event.action", t);
+		soc_val_set_str(out, "event.action", t);
 		ing_set_severity(out, 10);
 	}
-	if ((x = jv_object_get(in, "http")) && jv_is_object(x))
+	if ((x = soc_val_key(in, "http")) && soc_val_is_object(x))
 		map_http(out, x);
-	if ((x = jv_object_get(in, "dns")) && jv_is_object(x))
+	if ((x = soc_val_key(in, "dns")) && soc_val_is_object(x))
 		map_dns(out, x);
-	if ((x = jv_object_get(in, "tls")) && jv_is_object(x))
+	if ((x = soc_val_key(in, "tls")) && soc_val_is_object(x))
 		map_tls(out, x);
-	if ((x = jv_object_get(in, "fileinfo")) && jv_is_object(x))
+	if ((x = soc_val_key(in, "fileinfo")) && soc_val_is_object(x))
 		map_fileinfo(out, x);
-	if ((x = jv_object_get(in, "flow")) && jv_is_object(x))
+	if ((x = soc_val_key(in, "flow")) && soc_val_is_object(x))
 		map_flow(c, out, x);
-	if ((x = jv_object_get(in, "netflow")) && jv_is_object(x))
+	if ((x = soc_val_key(in, "netflow")) && soc_val_is_object(x))
 		map_flow(c, out, x);
-	if (jv_object_get(in, "smtp"))
+	if (soc_val_key(in, "smtp"))
 		map_smtp(out, in);
 
 	/* The one-line summary. */
 	endpoint(src, sizeof src, in, "src_ip", "src_port");
 	endpoint(dst, sizeof dst, in, "dest_ip", "dest_port");
 	if (strcmp(t, "alert") == 0) {
-		const char *sig = ing_get_str(in, "alert.signature");
+		const char *sig = soc_val_get_str(in, "alert.signature");
 		struct text m;
 
 		text_init(&m, msg, sizeof msg);
@@ -589,27 +589,27 @@ map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char
 		    src, dst);
 	else if (strcmp(t, "fileinfo") == 0)
 		snprintf(msg, sizeof msg, "File %s (%s -> %s)",
-		    ing_get_str(in, "fileinfo.filename") ?
-		    ing_get_str(in, "fileinfo.filename") : "?", src, dst);
+		    soc_val_get_str(in, "fileinfo.filename") ?
+		    soc_val_get_str(in, "fileinfo.filename") : "?", src, dst);
 	else if (strcmp(t, "stats") == 0)
 		snprintf(msg, sizeof msg, "Suricata stats");
 	else if (strcmp(t, "ssh") == 0)
 		snprintf(msg, sizeof msg, "SSH %s -> %s (%s -> %s)",
-		    ing_get_str(in, "ssh.client.software_version") ?
-		    ing_get_str(in, "ssh.client.software_version") : "?",
-		    ing_get_str(in, "ssh.server.software_version") ?
-		    ing_get_str(in, "ssh.server.software_version") : "?", src, dst);
+		    soc_val_get_str(in, "ssh.client.software_version") ?
+		    soc_val_get_str(in, "ssh.client.software_version") : "?",
+		    soc_val_get_str(in, "ssh.server.software_version") ?
+		    soc_val_get_str(in, "ssh.server.software_version") : "?", src, dst);
 	else if (strcmp(t, "smtp") == 0)
 		snprintf(msg, sizeof msg, "SMTP from %s to %zu recipient%s (%s -> %s)",
-		    ing_rget_str(out, "email.from.address.0") ?
-		    ing_rget_str(out, "email.from.address.0") : "?",
-		    ing_size(ing_rget(out, "email.to.address")),
-		    ing_size(ing_rget(out, "email.to.address")) == 1 ? "" : "s",
+		    soc_val_get_nonempty(out, "email.from.address.0") ?
+		    soc_val_get_nonempty(out, "email.from.address.0") : "?",
+		    soc_val_size(soc_val_get(out, "email.to.address")),
+		    soc_val_size(soc_val_get(out, "email.to.address")) == 1 ? "" : "s",
 		    src, dst);
 	else
 		snprintf(msg, sizeof msg, "Suricata %s %s (%s -> %s)", t,
 		    proto ? proto : "", src, dst);
-	ing_set_str(out, "message", msg);
+	soc_val_set_str(out, "message", msg);
 	return 0;
 }
 

@@ -51,11 +51,11 @@ is_ip(const char *s)
 }
 
 static void
-syslog_sev(struct ing_val *out, int sev)
+syslog_sev(struct soc_val *out, int sev)
 {
 	if (sev < 0 || sev > 7)
 		return;
-	ing_set_int(out, "event.severity", sev);
+	soc_val_set_int(out, "event.severity", sev);
 	ing_set_severity(out, sev_table[sev]);
 }
 
@@ -78,7 +78,7 @@ word_after(const char *s, const char *key, char *buf, size_t sz)
 }
 
 static int
-sshd(struct ing_val *out, const char *m)
+sshd(struct soc_val *out, const char *m)
 {
 	char user[128], ip[64], port[16];
 	const char *u = NULL, *outcome = NULL, *action = NULL;
@@ -102,16 +102,16 @@ sshd(struct ing_val *out, const char *m)
 	} else {
 		return 0;
 	}
-	ing_add_str(out, "event.category", "authentication");
-	ing_add_str(out, "event.type", "start");
-	ing_set_str(out, "event.outcome", outcome);
-	ing_set_str(out, "event.action", action);
+	soc_val_add_str(out, "event.category", "authentication");
+	soc_val_add_str(out, "event.type", "start");
+	soc_val_set_str(out, "event.outcome", outcome);
+	soc_val_set_str(out, "event.action", action);
 	if (u && strcmp(u, "from") != 0)
-		ing_set_str(out, "user.name", u);
+		soc_val_set_str(out, "user.name", u);
 	if (word_after(m, " from ", ip, sizeof ip))
 		ing_set_ip(out, "source.ip", ip);
 	if (word_after(m, " port ", port, sizeof port)) {
-		ing_set_port(out, "source.port", ing_new_strn(port,
+		ing_set_port(out, "source.port", soc_val_new_strn(out->arena, port,
 		    strlen(port)));
 	}
 	return 1;
@@ -124,7 +124,7 @@ sshd(struct ing_val *out, const char *m)
  * PREFIX.ip and .port; returns 1 when it was one.
  */
 static int
-asa_endpoint(struct ing_val *out, const char *prefix, const char *s)
+asa_endpoint(struct soc_val *out, const char *prefix, const char *s)
 {
 	char tok[128], path[64], *ip, *pt, *e;
 	size_t k = 0;
@@ -173,16 +173,16 @@ asa_endpoint(struct ing_val *out, const char *prefix, const char *s)
 	snprintf(path, sizeof path, "%s.ip", prefix);
 	ing_set_ip(out, path, ip);
 	snprintf(path, sizeof path, "%s.port", prefix);
-	if (strcmp(pt, "0") != 0 && !(ing_rget_str(out,
-	    "network.transport") && strcmp(ing_rget_str(out,
+	if (strcmp(pt, "0") != 0 && !(soc_val_get_nonempty(out,
+	    "network.transport") && strcmp(soc_val_get_nonempty(out,
 	    "network.transport"), "icmp") == 0))
-		ing_set_port(out, path, ing_new_strn(pt, strlen(pt)));
+		ing_set_port(out, path, soc_val_new_strn(out->arena, pt, strlen(pt)));
 	return 1;
 }
 
 /* "(DOMAIN\user)" after an endpoint, or "user = x": the user. */
 static void
-asa_user(struct ing_val *out, const char *m)
+asa_user(struct soc_val *out, const char *m)
 {
 	const char *p = strchr(m, '(');
 
@@ -203,7 +203,7 @@ asa_user(struct ing_val *out, const char *m)
 }
 
 static int
-asa(struct ing_val *out, const char *tag, size_t tagn, const char *m)
+asa(struct soc_val *out, const char *tag, size_t tagn, const char *m)
 {
 	char code[8];
 	int level;
@@ -224,46 +224,46 @@ asa(struct ing_val *out, const char *tag, size_t tagn, const char *m)
 		return 0;
 	snprintf(code, sizeof code, "%.6s", tag + 7);
 	level = tag[5] - '0';
-	ing_set_str(out, "observer.vendor", "Cisco");
-	ing_set_str(out, "observer.product", prod);
-	ing_set_str(out, "event.dataset", "cisco.asa");
-	ing_set_str(out, "event.code", code);
+	soc_val_set_str(out, "observer.vendor", "Cisco");
+	soc_val_set_str(out, "observer.product", prod);
+	soc_val_set_str(out, "event.dataset", "cisco.asa");
+	soc_val_set_str(out, "event.code", code);
 	syslog_sev(out, level);
-	ing_add_str(out, "event.category", "network");
-	ing_set_str(out, "event.provider", "firewall");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_set_str(out, "event.provider", "firewall");
 
 	if (strncmp(m, "Built ", 6) == 0) {
-		ing_add_str(out, "event.type", "connection");
-		ing_add_str(out, "event.type", "start");
-		ing_set_str(out, "event.action", "firewall-rule");
-		ing_set_str(out, "event.outcome", "success");
+		soc_val_add_str(out, "event.type", "connection");
+		soc_val_add_str(out, "event.type", "start");
+		soc_val_set_str(out, "event.action", "firewall-rule");
+		soc_val_set_str(out, "event.outcome", "success");
 		outbound = strncmp(m + 6, "outbound", 8) == 0;
 	} else if (strncmp(m, "Teardown ", 9) == 0) {
-		ing_add_str(out, "event.type", "connection");
-		ing_add_str(out, "event.type", "end");
-		ing_set_str(out, "event.action", "flow-expiration");
-		ing_set_str(out, "event.outcome", "success");
+		soc_val_add_str(out, "event.type", "connection");
+		soc_val_add_str(out, "event.type", "end");
+		soc_val_set_str(out, "event.action", "flow-expiration");
+		soc_val_set_str(out, "event.outcome", "success");
 	} else if (strncmp(m, "Deny ", 5) == 0 || strstr(m, " denied ") ||
 	    strstr(m, " discarded ") || (strncmp(m, "access-list ", 12) == 0 &&
 	    strstr(m, " denied "))) {
-		ing_add_str(out, "event.type", "connection");
-		ing_add_str(out, "event.type", "denied");
-		ing_set_str(out, "event.action", "firewall-rule");
-		ing_set_str(out, "event.outcome", "failure");
+		soc_val_add_str(out, "event.type", "connection");
+		soc_val_add_str(out, "event.type", "denied");
+		soc_val_set_str(out, "event.action", "firewall-rule");
+		soc_val_set_str(out, "event.outcome", "failure");
 	} else if (strncmp(m, "access-list ", 12) == 0) {
-		ing_add_str(out, "event.type", "connection");
-		ing_add_str(out, "event.type", "allowed");
-		ing_set_str(out, "event.action", "firewall-rule");
+		soc_val_add_str(out, "event.type", "connection");
+		soc_val_add_str(out, "event.type", "allowed");
+		soc_val_set_str(out, "event.action", "firewall-rule");
 	} else {
-		ing_add_str(out, "event.type", "info");
+		soc_val_add_str(out, "event.type", "info");
 	}
 	/* the transport */
 	if (strstr(m, " TCP ") || strstr(m, " tcp "))
-		ing_set_str(out, "network.transport", "tcp");
+		soc_val_set_str(out, "network.transport", "tcp");
 	else if (strstr(m, " UDP ") || strstr(m, " udp "))
-		ing_set_str(out, "network.transport", "udp");
+		soc_val_set_str(out, "network.transport", "udp");
 	else if (strstr(m, " ICMP ") || strstr(m, " icmp "))
-		ing_set_str(out, "network.transport", "icmp");
+		soc_val_set_str(out, "network.transport", "icmp");
 	/* endpoints: "for A to B", "from A to B", "faddr A gaddr G laddr L",
 	 * "src A dst B", "ifc/ip(port) -> ifc/ip(port)" */
 	if ((p = strstr(m, " faddr ")) != NULL) {
@@ -302,19 +302,19 @@ asa(struct ing_val *out, const char *tag, size_t tagn, const char *m)
 		long long v = strtoll(p + 7, &e, 10);
 
 		if (e != p + 7 && v >= 0)
-			ing_set_int(out, "network.bytes", v);
+			soc_val_set_int(out, "network.bytes", v);
 	}
 	if ((p = strstr(m, "access-group \"")) != NULL) {
 		const char *q = strchr(p + 14, '"');
 
 		if (q)
-			ing_set_strn(out, "rule.name", p + 14,
+			soc_val_set_strn(out, "rule.name", p + 14,
 			    (size_t)(q - p - 14));
 	} else if (strncmp(m, "access-list ", 12) == 0) {
 		char acl[128];
 
 		if (word_after(m, "access-list ", acl, sizeof acl))
-			ing_set_str(out, "rule.name", acl);
+			soc_val_set_str(out, "rule.name", acl);
 	}
 	return 1;
 }
@@ -328,15 +328,15 @@ col(const struct soc_csv *r, size_t i)
 }
 
 static void
-col_port(struct ing_val *out, const char *path, const char *s)
+col_port(struct soc_val *out, const char *path, const char *s)
 {
 	if (!s || strcmp(s, "0") == 0)
 		return;
-	ing_set_port(out, path, ing_new_strn(s, strlen(s)));
+	ing_set_port(out, path, soc_val_new_strn(out->arena, s, strlen(s)));
 }
 
 static void
-col_count(struct ing_val *out, const char *path, const char *s)
+col_count(struct soc_val *out, const char *path, const char *s)
 {
 	char *e;
 	long long v;
@@ -345,22 +345,22 @@ col_count(struct ing_val *out, const char *path, const char *s)
 		return;
 	v = strtoll(s, &e, 10);
 	if (*e == '\0' && e != s && v >= 0)
-		ing_set_int(out, path, v);
+		soc_val_set_int(out, path, v);
 }
 
 static void
-col_nat(struct ing_val *out, const char *path, const char *s)
+col_nat(struct soc_val *out, const char *path, const char *s)
 {
 	if (s && strcmp(s, "0.0.0.0") != 0)
 		ing_set_ip(out, path, s);
 }
 
 static void
-col_geo(struct ing_val *out, const char *path, const char *s)
+col_geo(struct soc_val *out, const char *path, const char *s)
 {
 	if (s && strlen(s) == 2 && isupper((unsigned char)s[0]) &&
 	    isupper((unsigned char)s[1]))
-		ing_set_str(out, path, s);
+		soc_val_set_str(out, path, s);
 }
 
 /* Is msg a PAN-OS CSV log ("1,2015/01/05 05:38:58,SERIAL,TYPE,...")? */
@@ -374,7 +374,7 @@ panos_like(const char *m)
 }
 
 static int
-panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
+panos(struct ing_ctx *c, struct soc_val *out, const char *m, const char **why)
 {
 	struct soc_csv r = SOC_CSV_INIT;
 	const char *type, *sub, *v;
@@ -405,15 +405,15 @@ panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 		*why = "PAN-OS THREAT log with fewer than 36 columns";
 		return -1;
 	}
-	ing_set_str(out, "observer.vendor", "Palo Alto Networks");
-	ing_set_str(out, "observer.product", "PAN-OS");
-	ing_set_str(out, "observer.serial_number", col(&r, 2));
-	ing_set_str(out, "event.dataset", threat ? "panw.panos.threat" :
+	soc_val_set_str(out, "observer.vendor", "Palo Alto Networks");
+	soc_val_set_str(out, "observer.product", "PAN-OS");
+	soc_val_set_str(out, "observer.serial_number", col(&r, 2));
+	soc_val_set_str(out, "event.dataset", threat ? "panw.panos.threat" :
 	    "panw.panos.traffic");
-	ing_set_str(out, "event.kind", threat ? "alert" : "event");
-	ing_add_str(out, "event.category", threat ? "intrusion_detection" :
+	soc_val_set_str(out, "event.kind", threat ? "alert" : "event");
+	soc_val_add_str(out, "event.category", threat ? "intrusion_detection" :
 	    "network");
-	ing_set_str(out, "event.code", sub);
+	soc_val_set_str(out, "event.code", sub);
 	ing_set_ip(out, "source.ip", col(&r, 7));
 	ing_set_ip(out, "destination.ip", col(&r, 8));
 	col_nat(out, "source.nat.ip", col(&r, 9));
@@ -421,23 +421,23 @@ panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 	ing_set_user(out, "source.user", col(&r, 12));
 	ing_set_user(out, "user", col(&r, 12));
 	ing_set_user(out, "destination.user", col(&r, 13));
-	ing_set_str(out, "network.application", col(&r, 14));
-	ing_set_str(out, "observer.ingress.zone", col(&r, 16));
-	ing_set_str(out, "observer.egress.zone", col(&r, 17));
-	ing_set_str(out, "observer.ingress.interface.name", col(&r, 18));
-	ing_set_str(out, "observer.egress.interface.name", col(&r, 19));
+	soc_val_set_str(out, "network.application", col(&r, 14));
+	soc_val_set_str(out, "observer.ingress.zone", col(&r, 16));
+	soc_val_set_str(out, "observer.egress.zone", col(&r, 17));
+	soc_val_set_str(out, "observer.ingress.interface.name", col(&r, 18));
+	soc_val_set_str(out, "observer.egress.interface.name", col(&r, 19));
 	col_port(out, "source.port", col(&r, 24));
 	col_port(out, "destination.port", col(&r, 25));
 	col_port(out, "source.nat.port", col(&r, 26));
 	col_port(out, "destination.nat.port", col(&r, 27));
-	ing_set_str(out, "network.transport", ing_lower(col(&r, 29), b,
+	soc_val_set_str(out, "network.transport", ing_lower(col(&r, 29), b,
 	    sizeof b));
-	ing_set_str(out, "event.action", col(&r, 30));
+	soc_val_set_str(out, "event.action", col(&r, 30));
 	v = col(&r, 30);
 	if (v && (strcmp(v, "allow") == 0 || strcmp(v, "alert") == 0))
-		ing_set_str(out, "event.outcome", "success");
+		soc_val_set_str(out, "event.outcome", "success");
 	else if (v)
-		ing_set_str(out, "event.outcome", "failure");
+		soc_val_set_str(out, "event.outcome", "failure");
 	if (threat) {
 		const char *tn = col(&r, 32), *sevs = col(&r, 34), *p;
 		static const struct {
@@ -447,7 +447,7 @@ panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 		    { "low", 30 }, { "informational", 10 } };
 		size_t i;
 
-		ing_set_str(out, "rule.ruleset", col(&r, 11));
+		soc_val_set_str(out, "rule.ruleset", col(&r, 11));
 		id[0] = '\0';
 		snprintf(name, sizeof name, "%s", tn ? tn : "");
 		/* "Name(40019)": the threat id in parentheses */
@@ -459,21 +459,21 @@ panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 				p--;
 			name[p - name] = '\0';
 		}
-		ing_set_str(out, "rule.id", id);
-		ing_set_str(out, "rule.name", name);
-		ing_set_str(out, "rule.category", sub);
+		soc_val_set_str(out, "rule.id", id);
+		soc_val_set_str(out, "rule.name", name);
+		soc_val_set_str(out, "rule.category", sub);
 		for (i = 0; sevs && i < sizeof sv / sizeof sv[0]; i++)
 			if (strcmp(sevs, sv[i].n) == 0) {
 				ing_set_severity(out, sv[i].s);
-				ing_set_str(out, "event.severity", NULL);
+				soc_val_set_str(out, "event.severity", NULL);
 			}
 		if (sub && strcmp(sub, "url") == 0)
-			ing_set_str(out, "url.original", col(&r, 31));
+			soc_val_set_str(out, "url.original", col(&r, 31));
 		else if (sub && (strcmp(sub, "virus") == 0 ||
 		    strcmp(sub, "wildfire") == 0 || strcmp(sub, "file") == 0))
-			ing_set_str(out, "file.name", col(&r, 31));
+			soc_val_set_str(out, "file.name", col(&r, 31));
 		else
-			ing_set_str(out, "url.original", col(&r, 31));
+			soc_val_set_str(out, "url.original", col(&r, 31));
 		col_geo(out, "source.geo.country_iso_code", col(&r, 38));
 		col_geo(out, "destination.geo.country_iso_code", col(&r, 39));
 		snprintf(msg, sizeof msg, "PAN-OS THREAT %s: %s %s -> %s:%s (%s)",
@@ -482,13 +482,13 @@ panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 		    col(&r, 25) ? col(&r, 25) : "",
 		    col(&r, 30) ? col(&r, 30) : "");
 	} else {
-		ing_set_str(out, "rule.name", col(&r, 11));
+		soc_val_set_str(out, "rule.name", col(&r, 11));
 		col_count(out, "network.bytes", col(&r, 31));
 		col_count(out, "source.bytes", col(&r, 32));
 		col_count(out, "destination.bytes", col(&r, 33));
 		col_count(out, "network.packets", col(&r, 34));
-		ing_add_str(out, "event.type", "connection");
-		ing_add_str(out, "event.type", sub && strcmp(sub, "start") == 0 ?
+		soc_val_add_str(out, "event.type", "connection");
+		soc_val_add_str(out, "event.type", sub && strcmp(sub, "start") == 0 ?
 		    "start" : "end");
 		v = col(&r, 30);
 		ing_set_severity(out, v && strcmp(v, "allow") == 0 ? 10 : 30);
@@ -503,7 +503,7 @@ panos(struct ing_ctx *c, struct ing_val *out, const char *m, const char **why)
 		    col(&r, 30) ? col(&r, 30) : "",
 		    col(&r, 11) ? col(&r, 11) : "");
 	}
-	ing_set_str(out, "message", msg);
+	soc_val_set_str(out, "message", msg);
 	/* the firewall's generated time (col 6), else receive time (1) */
 	if ((v = col(&r, 6)) && ing_text_time(c, v, &ms) == 0)
 		ing_set_time_ms(out, "@timestamp", ms);
@@ -532,7 +532,7 @@ detect_text(const char *s, size_t n)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	struct soc_syslog sl;
@@ -549,25 +549,25 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		*why = "syslog: no PRI and no timestamp";
 		return -1;
 	}
-	ing_set_str(out, "event.kind", "event");
-	ing_set_str(out, "event.dataset", "syslog");
+	soc_val_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.dataset", "syslog");
 	if (sl.pri >= 0) {
-		ing_set_int(out, "log.syslog.priority", sl.pri);
-		ing_set_int(out, "log.syslog.facility.code", sl.facility);
-		ing_set_int(out, "log.syslog.severity.code", sl.severity);
+		soc_val_set_int(out, "log.syslog.priority", sl.pri);
+		soc_val_set_int(out, "log.syslog.facility.code", sl.facility);
+		soc_val_set_int(out, "log.syslog.severity.code", sl.severity);
 		syslog_sev(out, sl.severity);
 	}
 	if (sl.host.p && sl.host.n < sizeof hostbuf) {
 		memcpy(hostbuf, sl.host.p, sl.host.n);
 		hostbuf[sl.host.n] = '\0';
 		if (is_ip(hostbuf))
-			ing_add_str(out, "host.ip", hostbuf);
+			soc_val_add_str(out, "host.ip", hostbuf);
 		else
-			ing_set_str(out, "host.hostname", hostbuf);
-		ing_set_str(out, "host.name", hostbuf);
+			soc_val_set_str(out, "host.hostname", hostbuf);
+		soc_val_set_str(out, "host.name", hostbuf);
 	}
-	ing_set_strn(out, "process.name", sl.app.p, sl.app.n);
-	ing_set_strn(out, "log.syslog.appname", sl.app.p, sl.app.n);
+	soc_val_set_strn(out, "process.name", sl.app.p, sl.app.n);
+	soc_val_set_strn(out, "log.syslog.appname", sl.app.p, sl.app.n);
 	if (sl.procid.p) {
 		char pid[24];
 
@@ -579,12 +579,12 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 			pid[sl.procid.n] = '\0';
 			v = strtoll(pid, &e, 10);
 			if (*e == '\0' && v > 0)
-				ing_set_int(out, "process.pid", v);
+				soc_val_set_int(out, "process.pid", v);
 			else
-				ing_set_str(out, "log.syslog.procid", pid);
+				soc_val_set_str(out, "log.syslog.procid", pid);
 		}
 	}
-	ing_set_strn(out, "log.syslog.msgid", sl.msgid.p, sl.msgid.n);
+	soc_val_set_strn(out, "log.syslog.msgid", sl.msgid.p, sl.msgid.n);
 	if (sl.sd.p) {
 		json_t *sd = soc_syslog_sd(sl.sd.p, sl.sd.n, why);
 
@@ -602,7 +602,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		body = sshd(out, m);
 	if (!body && sl.app.p && sl.app.p[0] == '%' &&
 	    (body = asa(out, sl.app.p, sl.app.n, m)) == 1)
-		ing_del(out, "process");	/* the tag is no process */
+		soc_val_del(out, "process");	/* the tag is no process */
 	if (!body && m[0] == '%') {
 		const char *colon = strstr(m, ": ");
 
@@ -617,14 +617,14 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 			return -1;
 		}
 	}
-	if (!ing_rget(out, "message")) {
+	if (!soc_val_get(out, "message")) {
 		if (m[0])
-			ing_set_str(out, "message", m);
+			soc_val_set_str(out, "message", m);
 		else
-			ing_set_str(out, "message", "(empty syslog message)");
+			soc_val_set_str(out, "message", "(empty syslog message)");
 	}
 	free(m);
-	if (!ing_rget(out, "@timestamp")) {
+	if (!soc_val_get(out, "@timestamp")) {
 		if (ing_set_time_ms(out, "@timestamp", sl.has_time ?
 		    sl.time_ms : c->now) < 0) {
 			*why = "syslog: time out of range";

@@ -79,16 +79,16 @@ static const char *const time_fmts[] = {
 int
 ing_text_time(struct ing_ctx *c, const char *s, int64_t *ms)
 {
-	struct ing_val *tmp;
+	struct soc_val *tmp;
 	size_t i;
 	int64_t now = c && c->now ? c->now : soc_clock_now();
 
 	if (!s || !*s)
 		return -1;
 	/* (a scratch object in this event's record) */
-	tmp = ing_new_object();
+	tmp = soc_val_new_object(c->arena);
 	if (ing_set_time_str(c, tmp, "t", s) == 0) {
-		const char *t = ing_rget_str(tmp, "t");
+		const char *t = soc_val_get_nonempty(tmp, "t");
 
 		return soc_time_parse(t, strlen(t), ms);
 	}
@@ -115,7 +115,7 @@ ing_text_time(struct ing_ctx *c, const char *s, int64_t *ms)
 }
 
 int
-ing_text_set_time(struct ing_ctx *c, struct ing_val *out, const char *const *cand,
+ing_text_set_time(struct ing_ctx *c, struct soc_val *out, const char *const *cand,
     size_t ncand, int64_t fallback)
 {
 	size_t i;
@@ -144,11 +144,11 @@ ing_lower(const char *s, char *buf, size_t sz)
 }
 
 void
-ing_set_ip_or_host(struct ing_val *out, const char *ip_path, const char *host_path,
+ing_set_ip_or_host(struct soc_val *out, const char *ip_path, const char *host_path,
     const char *s)
 {
 	if (!s || !*s || strcmp(s, "-") == 0)
 		return;
 	if (!ing_set_ip(out, ip_path, s) && host_path)
-		ing_set_str(out, host_path, s);
+		soc_val_set_str(out, host_path, s);
 }

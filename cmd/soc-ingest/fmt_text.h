@@ -20,7 +20,7 @@
  * as a mapper.
  */
 int ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
-    const struct soc_syslog *sl, struct ing_val *out, const char **why);
+    const struct soc_syslog *sl, struct soc_val *out, const char **why);
 
 /*
  * Time text in the forms vendors put in CEF rt/start/end, LEEF devTime,
@@ -35,14 +35,14 @@ int ing_strptime_ms(const char *s, const char *fmt, int64_t *ms);
 
 /* Set @timestamp from the first of the candidates that parses (NULLs
  * allowed), else fallback_ms when >= 0; 0 or -1. */
-int ing_text_set_time(struct ing_ctx *c, struct ing_val *out, const char *const *cand,
+int ing_text_set_time(struct ing_ctx *c, struct soc_val *out, const char *const *cand,
     size_t ncand, int64_t fallback_ms);
 
 /* Lower-case copy of s into buf (size sz), truncated. */
 const char *ing_lower(const char *s, char *buf, size_t sz);
 
 /* Set path to an IP when s is one, else to alt (a host name) when given. */
-void ing_set_ip_or_host(struct ing_val *out, const char *ip_path,
+void ing_set_ip_or_host(struct soc_val *out, const char *ip_path,
     const char *host_path, const char *s);
 
 #endif

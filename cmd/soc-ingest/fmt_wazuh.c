@@ -24,21 +24,21 @@
 extern const struct ing_format ing_fmt_suricata_eve __attribute__((weak));
 
 static int
-detect(const struct ing_val *in)
+detect(const struct soc_val *in)
 {
-	const struct ing_val *r = jv_object_get(in, "rule");
+	const struct soc_val *r = soc_val_key(in, "rule");
 
-	if (!jv_is_object(r) || !jv_object_get(r, "level"))
+	if (!soc_val_is_object(r) || !soc_val_key(r, "level"))
 		return 0;
-	if (jv_object_get(in, "timestamp") &&
-	    (jv_object_get(in, "agent") || jv_object_get(in, "manager")))
+	if (soc_val_key(in, "timestamp") &&
+	    (soc_val_key(in, "agent") || soc_val_key(in, "manager")))
 		return 100;
 	return 50;
 }
 
 /* "10.0.0.1:80" or "10.0.0.1" into PREFIX.ip and PREFIX.port. */
 static void
-set_hostport(struct ing_val *out, const char *prefix, const char *s)
+set_hostport(struct soc_val *out, const char *prefix, const char *s)
 {
 	char buf[64], path[32];
 	const char *colon;
@@ -54,7 +54,7 @@ set_hostport(struct ing_val *out, const char *prefix, const char *s)
 		buf[colon - s] = '\0';
 		if (ing_set_ip(out, path, buf)) {
 			snprintf(path, sizeof path, "%s.port", prefix);
-			ing_set_port(out, path, ing_new_strn(colon + 1,
+			ing_set_port(out, path, soc_val_new_strn(out->arena, colon + 1,
 			    strlen(colon + 1)));
 		}
 	}
@@ -66,20 +66,20 @@ set_hostport(struct ing_val *out, const char *prefix, const char *s)
  * except kind, dataset and severity.
  */
 static void
-merge(struct ing_val *out, const struct ing_val *tmp)
+merge(struct soc_val *out, const struct soc_val *tmp)
 {
 	size_t i, j;
 
 	for (i = 0; i < tmp->n; i++) {
 		const char *k = tmp->u.m[i].k;
-		struct ing_val *v = tmp->u.m[i].v;
+		struct soc_val *v = tmp->u.m[i].v;
 
 		if (strcmp(k, "@timestamp") == 0 || strcmp(k, "message") == 0 ||
 		    strcmp(k, "observer") == 0 || strcmp(k, "rule") == 0 ||
 		    strcmp(k, "soc") == 0)
 			continue;
 		if (strcmp(k, "event") == 0) {
-			for (j = 0; j < ing_size(v) && v->type == ING_OBJ; j++) {
+			for (j = 0; j < soc_val_size(v) && v->type == SOC_VAL_OBJ; j++) {
 				const char *ek = v->u.m[j].k;
 				char path[64];
 
@@ -87,13 +87,13 @@ merge(struct ing_val *out, const struct ing_val *tmp)
 				    strcmp(ek, "severity") == 0)
 					continue;
 				snprintf(path, sizeof path, "event.%s", ek);
-				if (!ing_rget(out, path))
-					ing_set_val(out, path, v->u.m[j].v);
+				if (!soc_val_get(out, path))
+					soc_val_set(out, path, v->u.m[j].v);
 			}
 			continue;
 		}
-		if (!ing_member(out, k, tmp->u.m[i].klen))
-			ing_set_val(out, k, v);
+		if (!soc_val_member(out, k, tmp->u.m[i].klen))
+			soc_val_set(out, k, v);
 	}
 }
 
@@ -102,15 +102,15 @@ merge(struct ing_val *out, const struct ing_val *tmp)
  * backslashes ("C:\\\\Windows"): undo that, so paths and DOMAIN\\user
  * read as Windows wrote them.
  */
-static struct ing_val *
-undouble(const struct ing_val *d)
+static struct soc_val *
+undouble(struct soc_val_arena *a, const struct soc_val *d)
 {
-	struct ing_val *o = ing_new_object();
-	const struct ing_val *v;
+	struct soc_val *o = soc_val_new_object(a);
+	const struct soc_val *v;
 	const char *k;
 
-	jv_object_foreach(d, k, v) {
-		const char *s = jv_string_value(v);
+	soc_val_foreach_member(d, k, v) {
+		const char *s = soc_val_str(v);
 
 		if (s && strstr(s, "\\\\")) {
 			size_t n = strlen(s), i, j = 0;
@@ -123,188 +123,188 @@ undouble(const struct ing_val *d)
 				if (s[i] == '\\' && s[i + 1] == '\\')
 					i++;
 			}
-			ing_put(o, k, ing_new_strn(t, j));
+			soc_val_put(o, k, soc_val_new_strn(a, t, j));
 			free(t);
 		} else
-			ing_put(o, k, (struct ing_val *)v);
+			soc_val_put(o, k, (struct soc_val *)v);
 	}
 	return o;
 }
 
 /* data.win {system, eventdata} as an evtx_dump-style Event object (in the
  * record's arena). */
-static const struct ing_val *
-win_event(const struct ing_val *win)
+static const struct soc_val *
+win_event(struct soc_val_arena *a, const struct soc_val *win)
 {
-	const struct ing_val *sys = jv_object_get(win, "system");
-	struct ing_val *s = ing_new_object(), *ev = ing_new_object();
-	struct ing_val *top = ing_new_object();
+	const struct soc_val *sys = soc_val_key(win, "system");
+	struct soc_val *s = soc_val_new_object(a), *ev = soc_val_new_object(a);
+	struct soc_val *top = soc_val_new_object(a);
 	const char *v;
 
-	if ((v = ing_get_str(sys, "eventID")))
-		ing_put(s, "EventID", ing_new_strn(v, strlen(v)));
-	else if (jv_is_integer(ing_get(sys, "eventID")))
-		ing_put(s, "EventID", (struct ing_val *)ing_get(sys, "eventID"));
-	if ((v = ing_get_str(sys, "channel")))
-		ing_put(s, "Channel", ing_new_strn(v, strlen(v)));
-	if ((v = ing_get_str(sys, "computer")))
-		ing_put(s, "Computer", ing_new_strn(v, strlen(v)));
-	if ((v = ing_get_str(sys, "providerName")))
-		ing_set_str(s, "Provider.#attributes.Name", v);
-	if ((v = ing_get_str(sys, "systemTime")))
-		ing_set_str(s, "TimeCreated.#attributes.SystemTime", v);
-	if ((v = ing_get_str(sys, "eventRecordID")))
-		ing_put(s, "EventRecordID", ing_new_strn(v, strlen(v)));
-	ing_put(ev, "System", s);
-	if (jv_is_object(jv_object_get(win, "eventdata")))
-		ing_put(ev, "EventData", undouble(jv_object_get(win,
+	if ((v = soc_val_get_str(sys, "eventID")))
+		soc_val_put(s, "EventID", soc_val_new_strn(a, v, strlen(v)));
+	else if (soc_val_is_integer(soc_val_get(sys, "eventID")))
+		soc_val_put(s, "EventID", (struct soc_val *)soc_val_get(sys, "eventID"));
+	if ((v = soc_val_get_str(sys, "channel")))
+		soc_val_put(s, "Channel", soc_val_new_strn(a, v, strlen(v)));
+	if ((v = soc_val_get_str(sys, "computer")))
+		soc_val_put(s, "Computer", soc_val_new_strn(a, v, strlen(v)));
+	if ((v = soc_val_get_str(sys, "providerName")))
+		soc_val_set_str(s, "Provider.#attributes.Name", v);
+	if ((v = soc_val_get_str(sys, "systemTime")))
+		soc_val_set_str(s, "TimeCreated.#attributes.SystemTime", v);
+	if ((v = soc_val_get_str(sys, "eventRecordID")))
+		soc_val_put(s, "EventRecordID", soc_val_new_strn(a, v, strlen(v)));
+	soc_val_put(ev, "System", s);
+	if (soc_val_is_object(soc_val_key(win, "eventdata")))
+		soc_val_put(ev, "EventData", undouble(a, soc_val_key(win,
 		    "eventdata")));
-	if ((v = ing_get_str(sys, "message"))) {
+	if ((v = soc_val_get_str(sys, "message"))) {
 		size_t n = strlen(v);
 
 		/* Wazuh quotes the rendered message: "\"Process accessed\"" */
 		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-			ing_set_val(ev, "RenderingInfo.Message",
-			    ing_new_strn(v + 1, n - 2));
+			soc_val_set(ev, "RenderingInfo.Message",
+			    soc_val_new_strn(a, v + 1, n - 2));
 		else
-			ing_set_val(ev, "RenderingInfo.Message",
-			    ing_new_strn(v, n));
+			soc_val_set(ev, "RenderingInfo.Message",
+			    soc_val_new_strn(a, v, n));
 	}
-	ing_put(top, "Event", ev);
+	soc_val_put(top, "Event", ev);
 	return top;
 }
 
 static int
-map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct ing_val *rule = jv_object_get(in, "rule");
-	const struct ing_val *data = jv_object_get(in, "data");
-	const struct ing_val *x;
-	const char *desc = ing_get_str(rule, "description");
+	const struct soc_val *rule = soc_val_key(in, "rule");
+	const struct soc_val *data = soc_val_key(in, "data");
+	const struct soc_val *x;
+	const char *desc = soc_val_get_str(rule, "description");
 	char buf[64];
 	int64_t level = -1;
 	double dlevel;
 	size_t i;
 
-	if (!jv_is_object(rule)) {
+	if (!soc_val_is_object(rule)) {
 		*why = "no rule object";
 		return -1;
 	}
-	if (ing_set_time(c, out, "@timestamp", jv_object_get(in, "timestamp")) < 0) {
-		*why = jv_object_get(in, "timestamp") ?
+	if (ing_set_time(c, out, "@timestamp", soc_val_key(in, "timestamp")) < 0) {
+		*why = soc_val_key(in, "timestamp") ?
 		    "timestamp is not a valid time" : "no timestamp";
 		return -1;
 	}
-	ing_set_str(out, "event.kind", "alert");
-	ing_set_str(out, "event.dataset", "wazuh.alerts");
-	ing_set_s(out, "event.id", jv_object_get(in, "id"));
-	ing_set_s(out, "event.provider", ing_get(in, "decoder.name"));
-	if (ing_vendor_sev(out, jv_object_get(rule, "level"), 0, 15, 1,
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_set_str(out, "event.dataset", "wazuh.alerts");
+	ing_set_s(out, "event.id", soc_val_key(in, "id"));
+	ing_set_s(out, "event.provider", soc_val_get(in, "decoder.name"));
+	if (ing_vendor_sev(out, soc_val_key(rule, "level"), 0, 15, 1,
 	    &dlevel) == 0)
 		level = (int64_t)dlevel;
-	ing_set_str(out, "observer.vendor", "Wazuh");
-	ing_set_str(out, "observer.product", "Wazuh");
-	ing_set_s(out, "observer.hostname", ing_get(in, "manager.name"));
-	ing_set_s(out, "rule.id", ing_get(rule, "id"));
-	ing_set_str(out, "rule.name", desc);
-	ing_set_str(out, "rule.description", desc);
-	ing_set_str(out, "rule.ruleset", "wazuh");
-	jv_array_foreach(jv_object_get(rule, "groups"), i, x) {
-		const char *g = jv_string_value(x);
+	soc_val_set_str(out, "observer.vendor", "Wazuh");
+	soc_val_set_str(out, "observer.product", "Wazuh");
+	ing_set_s(out, "observer.hostname", soc_val_get(in, "manager.name"));
+	ing_set_s(out, "rule.id", soc_val_get(rule, "id"));
+	soc_val_set_str(out, "rule.name", desc);
+	soc_val_set_str(out, "rule.description", desc);
+	soc_val_set_str(out, "rule.ruleset", "wazuh");
+	soc_val_foreach(soc_val_key(rule, "groups"), i, x) {
+		const char *g = soc_val_str(x);
 
 		if (!g)
 			continue;
 		if (i == 0)
-			ing_set_str(out, "rule.category", g);
-		ing_add_str(out, "tags", g);
+			soc_val_set_str(out, "rule.category", g);
+		soc_val_add_str(out, "tags", g);
 		if (strcmp(g, "authentication_failed") == 0 ||
 		    strcmp(g, "authentication_failures") == 0 ||
 		    strcmp(g, "invalid_login") == 0) {
-			ing_add_str(out, "event.category", "authentication");
-			ing_add_str(out, "event.type", "start");
-			ing_set_str(out, "event.outcome", "failure");
+			soc_val_add_str(out, "event.category", "authentication");
+			soc_val_add_str(out, "event.type", "start");
+			soc_val_set_str(out, "event.outcome", "failure");
 		} else if (strcmp(g, "authentication_success") == 0) {
-			ing_add_str(out, "event.category", "authentication");
-			ing_add_str(out, "event.type", "start");
-			ing_set_str(out, "event.outcome", "success");
+			soc_val_add_str(out, "event.category", "authentication");
+			soc_val_add_str(out, "event.type", "start");
+			soc_val_set_str(out, "event.outcome", "success");
 		} else if (strcmp(g, "ids") == 0) {
-			ing_add_str(out, "event.category", "network");
-			ing_add_str(out, "event.category", "intrusion_detection");
+			soc_val_add_str(out, "event.category", "network");
+			soc_val_add_str(out, "event.category", "intrusion_detection");
 		} else if (strcmp(g, "syscheck") == 0)
-			ing_add_str(out, "event.category", "file");
+			soc_val_add_str(out, "event.category", "file");
 		else if (strcmp(g, "web") == 0 || strcmp(g, "accesslog") == 0)
-			ing_add_str(out, "event.category", "web");
+			soc_val_add_str(out, "event.category", "web");
 	}
-	jv_array_foreach(ing_get(rule, "mitre.id"), i, x)
-		ing_add_technique(out, jv_string_value(x));
-	jv_array_foreach(ing_get(rule, "mitre.tactic"), i, x)
-		ing_add_tactic(out, jv_string_value(x));
+	soc_val_foreach(soc_val_get(rule, "mitre.id"), i, x)
+		ing_add_technique(out, soc_val_str(x));
+	soc_val_foreach(soc_val_get(rule, "mitre.tactic"), i, x)
+		ing_add_tactic(out, soc_val_str(x));
 
-	ing_set_s(out, "host.name", ing_get(in, "agent.name"));
-	ing_set_ip(out, "host.ip", ing_get_str(in, "agent.ip"));
-	ing_set_s(out, "agent.id", ing_get(in, "agent.id"));
-	ing_set_s(out, "agent.name", ing_get(in, "agent.name"));
-	ing_set_s(out, "log.file.path", jv_object_get(in, "location"));
+	ing_set_s(out, "host.name", soc_val_get(in, "agent.name"));
+	ing_set_ip(out, "host.ip", soc_val_get_str(in, "agent.ip"));
+	ing_set_s(out, "agent.id", soc_val_get(in, "agent.id"));
+	ing_set_s(out, "agent.name", soc_val_get(in, "agent.name"));
+	ing_set_s(out, "log.file.path", soc_val_key(in, "location"));
 
 	/* Decoded fields. */
-	if (jv_is_object(data)) {
-		const char *su = ing_get_str(data, "srcuser");
-		const char *du = ing_get_str(data, "dstuser");
+	if (soc_val_is_object(data)) {
+		const char *su = soc_val_get_str(data, "srcuser");
+		const char *du = soc_val_get_str(data, "dstuser");
 
-		set_hostport(out, "source", ing_get_str(data, "srcip"));
-		ing_set_port(out, "source.port", ing_get(data, "srcport"));
-		set_hostport(out, "destination", ing_get_str(data, "dstip"));
-		ing_set_port(out, "destination.port", ing_get(data, "dstport"));
+		set_hostport(out, "source", soc_val_get_str(data, "srcip"));
+		ing_set_port(out, "source.port", soc_val_get(data, "srcport"));
+		set_hostport(out, "destination", soc_val_get_str(data, "dstip"));
+		ing_set_port(out, "destination.port", soc_val_get(data, "dstport"));
 		if (su) {
 			ing_set_user(out, "user", su);
 			ing_set_user(out, "user.target", du);
 		} else
 			ing_set_user(out, "user", du);
-		ing_set_s(out, "url.original", jv_object_get(data, "url"));
-		ing_set_s(out, "process.command_line", jv_object_get(data, "command"));
-		ing_set_s(out, "network.transport", jv_object_get(data, "protocol"));
-		if (jv_is_object(jv_object_get(data, "win"))) {
-			const struct ing_val *ev = win_event(jv_object_get(data,
+		ing_set_s(out, "url.original", soc_val_key(data, "url"));
+		ing_set_s(out, "process.command_line", soc_val_key(data, "command"));
+		ing_set_s(out, "network.transport", soc_val_key(data, "protocol"));
+		if (soc_val_is_object(soc_val_key(data, "win"))) {
+			const struct soc_val *ev = win_event(out->arena, soc_val_key(data,
 			    "win"));
-			struct ing_val *tmp = ing_new_object();
+			struct soc_val *tmp = soc_val_new_object(out->arena);
 			const char *w = NULL;
 
 			if (ing_windows_map(c, ev, tmp, &w) == 0)
 				merge(out, tmp);
-		} else if (jv_is_string(jv_object_get(data, "event_type")) &&
+		} else if (soc_val_is_string(soc_val_key(data, "event_type")) &&
 		    &ing_fmt_suricata_eve && ing_fmt_suricata_eve.map_json) {
-			struct ing_val *tmp = ing_new_object();
+			struct soc_val *tmp = soc_val_new_object(out->arena);
 			const char *w = NULL;
 
 			if (ing_fmt_suricata_eve.map_json(c, data, tmp, &w) == 0)
 				merge(out, tmp);
 		}
 	}
-	if (jv_is_object(x = jv_object_get(in, "syscheck"))) {
-		const char *p = ing_get_str(x, "path");
+	if (soc_val_is_object(x = soc_val_key(in, "syscheck"))) {
+		const char *p = soc_val_get_str(x, "path");
 
-		ing_set_str(out, "file.path", p);
-		ing_set_str(out, "file.name", ing_basename(p));
-		ing_set_hashes(out, "file", ing_get_str(x, "md5_after"));
-		ing_set_hashes(out, "file", ing_get_str(x, "sha1_after"));
-		ing_set_hashes(out, "file", ing_get_str(x, "sha256_after"));
-		ing_set_n(out, "file.size", jv_object_get(x, "size_after"));
-		ing_set_s(out, "file.owner", jv_object_get(x, "uname_after"));
-		ing_set_s(out, "event.action", jv_object_get(x, "event"));
-		ing_add_str(out, "event.category", "file");
-		ing_add_str(out, "event.type", "change");
+		soc_val_set_str(out, "file.path", p);
+		soc_val_set_str(out, "file.name", ing_basename(p));
+		ing_set_hashes(out, "file", soc_val_get_str(x, "md5_after"));
+		ing_set_hashes(out, "file", soc_val_get_str(x, "sha1_after"));
+		ing_set_hashes(out, "file", soc_val_get_str(x, "sha256_after"));
+		ing_set_n(out, "file.size", soc_val_key(x, "size_after"));
+		ing_set_s(out, "file.owner", soc_val_key(x, "uname_after"));
+		ing_set_s(out, "event.action", soc_val_key(x, "event"));
+		soc_val_add_str(out, "event.category", "file");
+		soc_val_add_str(out, "event.type", "change");
 	}
 	if (c->keep_original)
-		ing_set_s(out, "event.original", jv_object_get(in, "full_log"));
+		ing_set_s(out, "event.original", soc_val_key(in, "full_log"));
 
 	if (level >= 0)
 		ing_set_severity(out, (int)((level * 100 + 7) / 15));
 	if (desc && *desc)
-		ing_set_str(out, "message", desc);
+		soc_val_set_str(out, "message", desc);
 	else {
 		snprintf(buf, sizeof buf, "Wazuh rule %s",
-		    ing_get_str(rule, "id") ? ing_get_str(rule, "id") : "?");
-		ing_set_str(out, "message", buf);
+		    soc_val_get_str(rule, "id") ? soc_val_get_str(rule, "id") : "?");
+		soc_val_set_str(out, "message", buf);
 	}
 	return 0;
 }

@@ -37,11 +37,11 @@
 struct win {
 	int64_t id;
 	const char *channel, *provider, *computer;
-	const struct ing_val *time;
-	const struct ing_val *record_id;
+	const struct soc_val *time;
+	const struct soc_val *record_id;
 	const char *message;	/* the rendered Message, when given */
-	const struct ing_val *data;	/* EventData names -> values (borrowed or own) */
-	struct ing_val *own;	/* what the view built (record's arena) */
+	const struct soc_val *data;	/* EventData names -> values (borrowed or own) */
+	struct soc_val *own;	/* what the view built (record's arena) */
 	int sysmon;
 };
 
@@ -51,7 +51,7 @@ struct win {
 static const char *
 D(const struct win *w, const char *name)
 {
-	const struct ing_val *v = jv_object_get(w->data, name);
+	const struct soc_val *v = soc_val_key(w->data, name);
 	const char *s;
 
 	if (!v && name[0]) {
@@ -59,51 +59,51 @@ D(const struct win *w, const char *name)
 
 		snprintf(low, sizeof low, "%s", name);
 		low[0] = (char)tolower((unsigned char)low[0]);
-		v = jv_object_get(w->data, low);
+		v = soc_val_key(w->data, low);
 	}
-	s = jv_string_value(v);
+	s = soc_val_str(v);
 	if (s && (!*s || strcmp(s, "-") == 0))
 		return NULL;
 	return s;
 }
 
-static const struct ing_val *
+static const struct soc_val *
 Dv(const struct win *w, const char *name)
 {
-	const struct ing_val *v = jv_object_get(w->data, name);
+	const struct soc_val *v = soc_val_key(w->data, name);
 
 	if (!v && name[0]) {
 		char low[64];
 
 		snprintf(low, sizeof low, "%s", name);
 		low[0] = (char)tolower((unsigned char)low[0]);
-		v = jv_object_get(w->data, low);
+		v = soc_val_key(w->data, low);
 	}
 	return v;
 }
 
 /* A string or "#text" member. */
 static const char *
-text_of(const struct ing_val *v)
+text_of(const struct soc_val *v)
 {
-	if (jv_is_object(v))
-		v = jv_object_get(v, "#text");
-	return jv_string_value(v);
+	if (soc_val_is_object(v))
+		v = soc_val_key(v, "#text");
+	return soc_val_str(v);
 }
 
 static int
-int_of(const struct ing_val *v, int64_t *out)
+int_of(const struct soc_val *v, int64_t *out)
 {
 	const char *s;
 	char *end;
 
-	if (jv_is_object(v))
-		v = jv_object_get(v, "#text");
-	if (jv_is_integer(v)) {
-		*out = jv_integer_value(v);
+	if (soc_val_is_object(v))
+		v = soc_val_key(v, "#text");
+	if (soc_val_is_integer(v)) {
+		*out = soc_val_int(v);
 		return 0;
 	}
-	s = jv_string_value(v);
+	s = soc_val_str(v);
 	if (!s || !*s)
 		return -1;
 	*out = strtoll(s, &end, 10);
@@ -111,12 +111,12 @@ int_of(const struct ing_val *v, int64_t *out)
 }
 
 /* Decode XML entities of s[0..n) into a new string. */
-static struct ing_val *
-xml_text(const char *s, size_t n)
+static struct soc_val *
+xml_text(struct soc_val_arena *a, const char *s, size_t n)
 {
 	char *buf = malloc(n + 1);
 	size_t i = 0, j = 0;
-	struct ing_val *v;
+	struct soc_val *v;
 
 	if (!buf)
 		return NULL;
@@ -144,22 +144,22 @@ xml_text(const char *s, size_t n)
 		}
 		buf[j++] = s[i++];
 	}
-	v = ing_new_strn(buf, j);
+	v = soc_val_new_strn(a, buf, j);
 	free(buf);
 	return v;
 }
 
 /* <Data Name="X">v</Data> elements of an XML EventData string. */
-static struct ing_val *
-xml_data(const char *s)
+static struct soc_val *
+xml_data(struct soc_val_arena *a, const char *s)
 {
-	struct ing_val *o = ing_new_object();
+	struct soc_val *o = soc_val_new_object(a);
 	const char *p = s;
 
 	while ((p = strstr(p, "<Data")) != NULL) {
 		const char *name, *ne, *gt, *end;
 		char key[128];
-		struct ing_val *v;
+		struct soc_val *v;
 
 		p += 5;
 		name = strstr(p, "Name=\"");
@@ -183,9 +183,9 @@ xml_data(const char *s)
 		end = strstr(gt + 1, "</Data>");
 		if (!end)
 			break;
-		v = xml_text(gt + 1, (size_t)(end - gt - 1));
+		v = xml_text(a, gt + 1, (size_t)(end - gt - 1));
 		if (v)
-			ing_put(o, key, v);
+			soc_val_put(o, key, v);
 		p = end + 7;
 	}
 	return o;
@@ -193,62 +193,62 @@ xml_data(const char *s)
 
 /* Set o.k to v, numbers as their text: EventData values are text. */
 static void
-put(struct ing_val *o, const char *k, const struct ing_val *v)
+put(struct soc_val *o, const char *k, const struct soc_val *v)
 {
-	if (jv_is_integer(v)) {
+	if (soc_val_is_integer(v)) {
 		char num[32];
 
-		snprintf(num, sizeof num, "%lld", (long long)jv_integer_value(v));
-		ing_put(o, k, ing_new_strn(num, strlen(num)));
-	} else if (jv_is_boolean(v))
-		ing_put(o, k, ing_new_strn(jv_is_true(v) ? "true" : "false",
-		    jv_is_true(v) ? 4 : 5));
+		snprintf(num, sizeof num, "%lld", (long long)soc_val_int(v));
+		soc_val_put(o, k, soc_val_new_strn(o->arena, num, strlen(num)));
+	} else if (soc_val_is_boolean(v))
+		soc_val_put(o, k, soc_val_new_strn(o->arena, soc_val_is_true(v) ? "true" : "false",
+		    soc_val_is_true(v) ? 4 : 5));
 	else
-		ing_put(o, k, (struct ing_val *)v);	/* shared, never changed */
+		soc_val_put(o, k, (struct soc_val *)v);	/* shared, never changed */
 }
 
 /* Merge the members of a Data list or object into o. */
 static void
-merge_data(struct ing_val *o, const struct ing_val *d)
+merge_data(struct soc_val *o, const struct soc_val *d)
 {
 	const char *k;
-	const struct ing_val *v;
+	const struct soc_val *v;
 	size_t i;
 
-	if (jv_is_object(d)) {
-		const struct ing_val *list = jv_object_get(d, "Data");
+	if (soc_val_is_object(d)) {
+		const struct soc_val *list = soc_val_key(d, "Data");
 
-		if (list && (jv_is_array(list) || jv_is_object(list)))
+		if (list && (soc_val_is_array(list) || soc_val_is_object(list)))
 			merge_data(o, list);
-		jv_object_foreach(d, k, v) {
-			if (strcmp(k, "Data") == 0 && (jv_is_array(v) ||
-			    jv_is_object(v)))
+		soc_val_foreach_member(d, k, v) {
+			if (strcmp(k, "Data") == 0 && (soc_val_is_array(v) ||
+			    soc_val_is_object(v)))
 				continue;
 			if (strcmp(k, "#attributes") == 0 || strcmp(k, "@xmlns") == 0 ||
 			    strcmp(k, "xmlns") == 0)
 				continue;
-			if (jv_is_object(v) && jv_object_get(v, "#text"))
-				v = jv_object_get(v, "#text");
+			if (soc_val_is_object(v) && soc_val_key(v, "#text"))
+				v = soc_val_key(v, "#text");
 			put(o, k, v);
 		}
 		/* {"#attributes":{"Name":"X"},"#text":"v"} alone */
-		if (jv_object_get(d, "#attributes") && jv_object_get(d, "#text")) {
-			const char *name = jv_string_value(
-			    ing_get(d, "#attributes.Name"));
+		if (soc_val_key(d, "#attributes") && soc_val_key(d, "#text")) {
+			const char *name = soc_val_str(
+			    soc_val_get(d, "#attributes.Name"));
 
 			if (name)
-				put(o, name, jv_object_get(d, "#text"));
+				put(o, name, soc_val_key(d, "#text"));
 		}
 		return;
 	}
-	jv_array_foreach(d, i, v) {
-		const char *name = jv_string_value(ing_get(v, "#attributes.Name"));
-		const struct ing_val *t = jv_object_get(v, "#text");
+	soc_val_foreach(d, i, v) {
+		const char *name = soc_val_str(soc_val_get(v, "#attributes.Name"));
+		const struct soc_val *t = soc_val_key(v, "#text");
 
 		if (!name)
-			name = jv_string_value(jv_object_get(v, "Name"));
+			name = soc_val_str(soc_val_key(v, "Name"));
 		if (!t)
-			t = jv_object_get(v, "text");
+			t = soc_val_key(v, "text");
 		if (name && t)
 			put(o, name, t);
 	}
@@ -284,119 +284,119 @@ is_flat_system(const char *k)
 
 /* Fill w from any shape; 0, or -1 when no event id is found. */
 static int
-view(struct win *w, const struct ing_val *in)
+view(struct win *w, struct soc_val_arena *a, const struct soc_val *in)
 {
-	const struct ing_val *ev = jv_object_get(in, "Event"), *sys, *x;
+	const struct soc_val *ev = soc_val_key(in, "Event"), *sys, *x;
 
 	memset(w, 0, sizeof *w);
-	if (jv_is_object(ev) && jv_is_object(sys = jv_object_get(ev, "System"))) {
-		if (int_of(jv_object_get(sys, "EventID"), &w->id) < 0)
+	if (soc_val_is_object(ev) && soc_val_is_object(sys = soc_val_key(ev, "System"))) {
+		if (int_of(soc_val_key(sys, "EventID"), &w->id) < 0)
 			return -1;
-		w->channel = text_of(jv_object_get(sys, "Channel"));
-		w->computer = text_of(jv_object_get(sys, "Computer"));
-		w->provider = jv_string_value(ing_get(sys, "Provider.#attributes.Name"));
+		w->channel = text_of(soc_val_key(sys, "Channel"));
+		w->computer = text_of(soc_val_key(sys, "Computer"));
+		w->provider = soc_val_str(soc_val_get(sys, "Provider.#attributes.Name"));
 		if (!w->provider)
-			w->provider = jv_string_value(ing_get(sys, "Provider.Name"));
+			w->provider = soc_val_str(soc_val_get(sys, "Provider.Name"));
 		if (!w->provider)
-			w->provider = text_of(jv_object_get(sys, "Provider"));
-		x = jv_object_get(sys, "TimeCreated");
-		w->time = ing_get(x, "#attributes.SystemTime");
+			w->provider = text_of(soc_val_key(sys, "Provider"));
+		x = soc_val_key(sys, "TimeCreated");
+		w->time = soc_val_get(x, "#attributes.SystemTime");
 		if (!w->time)
-			w->time = ing_get(x, "SystemTime");
+			w->time = soc_val_get(x, "SystemTime");
 		if (!w->time)
-			w->time = jv_is_string(x) ? x : NULL;
-		w->record_id = jv_object_get(sys, "EventRecordID");
-		if (jv_is_object(w->record_id))
-			w->record_id = jv_object_get(w->record_id, "#text");
-		w->own = ing_new_object();
-		if ((x = jv_object_get(ev, "EventData")))
+			w->time = soc_val_is_string(x) ? x : NULL;
+		w->record_id = soc_val_key(sys, "EventRecordID");
+		if (soc_val_is_object(w->record_id))
+			w->record_id = soc_val_key(w->record_id, "#text");
+		w->own = soc_val_new_object(a);
+		if ((x = soc_val_key(ev, "EventData")))
 			merge_data(w->own, x);
-		if ((x = jv_object_get(ev, "UserData")) && jv_is_object(x)) {
+		if ((x = soc_val_key(ev, "UserData")) && soc_val_is_object(x)) {
 			size_t i;
 
-			for (i = 0; i < jv_object_size(x); i++)
+			for (i = 0; i < soc_val_object_size(x); i++)
 				merge_data(w->own, x->u.m[i].v);
 		}
 		w->data = w->own;
-		w->message = jv_string_value(ing_get(ev, "RenderingInfo.Message"));
-	} else if (jv_is_object(x = jv_object_get(in, "winlog"))) {
-		if (int_of(jv_object_get(x, "event_id"), &w->id) < 0 &&
-		    int_of(ing_get(in, "event.code"), &w->id) < 0)
+		w->message = soc_val_str(soc_val_get(ev, "RenderingInfo.Message"));
+	} else if (soc_val_is_object(x = soc_val_key(in, "winlog"))) {
+		if (int_of(soc_val_key(x, "event_id"), &w->id) < 0 &&
+		    int_of(soc_val_get(in, "event.code"), &w->id) < 0)
 			return -1;
-		w->channel = jv_string_value(jv_object_get(x, "channel"));
-		w->computer = jv_string_value(jv_object_get(x, "computer_name"));
-		w->provider = jv_string_value(jv_object_get(x, "provider_name"));
-		w->time = jv_object_get(in, "@timestamp");
-		w->record_id = jv_object_get(x, "record_id");
-		w->message = jv_string_value(jv_object_get(in, "message"));
-		w->own = ing_new_object();
-		merge_data(w->own, jv_object_get(x, "event_data"));
-		merge_data(w->own, jv_object_get(x, "user_data"));
+		w->channel = soc_val_str(soc_val_key(x, "channel"));
+		w->computer = soc_val_str(soc_val_key(x, "computer_name"));
+		w->provider = soc_val_str(soc_val_key(x, "provider_name"));
+		w->time = soc_val_key(in, "@timestamp");
+		w->record_id = soc_val_key(x, "record_id");
+		w->message = soc_val_str(soc_val_key(in, "message"));
+		w->own = soc_val_new_object(a);
+		merge_data(w->own, soc_val_key(x, "event_data"));
+		merge_data(w->own, soc_val_key(x, "user_data"));
 		w->data = w->own;
 		if (!w->computer)
-			w->computer = ing_get_str(in, "host.name");
+			w->computer = soc_val_get_str(in, "host.name");
 	} else {
 		const char *k;
-		const struct ing_val *v;
+		const struct soc_val *v;
 
-		if (int_of(jv_object_get(in, "EventID"), &w->id) < 0)
+		if (int_of(soc_val_key(in, "EventID"), &w->id) < 0)
 			return -1;
-		w->channel = jv_string_value(jv_object_get(in, "Channel"));
+		w->channel = soc_val_str(soc_val_key(in, "Channel"));
 		if (!w->channel)
-			w->channel = jv_string_value(jv_object_get(in, "EventLog"));
-		w->computer = jv_string_value(jv_object_get(in, "Hostname"));
+			w->channel = soc_val_str(soc_val_key(in, "EventLog"));
+		w->computer = soc_val_str(soc_val_key(in, "Hostname"));
 		if (!w->computer)
-			w->computer = jv_string_value(jv_object_get(in, "Computer"));
-		w->provider = jv_string_value(jv_object_get(in, "SourceName"));
+			w->computer = soc_val_str(soc_val_key(in, "Computer"));
+		w->provider = soc_val_str(soc_val_key(in, "SourceName"));
 		if (!w->provider)
-			w->provider = jv_string_value(jv_object_get(in, "Provider"));
+			w->provider = soc_val_str(soc_val_key(in, "Provider"));
 		if (!w->provider)
-			w->provider = jv_string_value(jv_object_get(in, "EventSourceName"));
+			w->provider = soc_val_str(soc_val_key(in, "EventSourceName"));
 		if (!w->provider)
-			w->provider = jv_string_value(jv_object_get(in, "Source"));
-		w->time = jv_object_get(in, "TimeCreated");
+			w->provider = soc_val_str(soc_val_key(in, "Source"));
+		w->time = soc_val_key(in, "TimeCreated");
 		if (!w->time)
-			w->time = jv_object_get(in, "EventTime");
+			w->time = soc_val_key(in, "EventTime");
 		if (!w->time)
-			w->time = jv_object_get(in, "TimeGenerated");
+			w->time = soc_val_key(in, "TimeGenerated");
 		if (!w->time)
-			w->time = jv_object_get(in, "@timestamp");
-		w->record_id = jv_object_get(in, "RecordNumber");
+			w->time = soc_val_key(in, "@timestamp");
+		w->record_id = soc_val_key(in, "RecordNumber");
 		if (!w->record_id)
-			w->record_id = jv_object_get(in, "EventRecordID");
-		w->message = jv_string_value(jv_object_get(in, "Message"));
+			w->record_id = soc_val_key(in, "EventRecordID");
+		w->message = soc_val_str(soc_val_key(in, "Message"));
 		if (!w->message)
-			w->message = jv_string_value(jv_object_get(in,
+			w->message = soc_val_str(soc_val_key(in,
 			    "RenderedDescription"));
-		if (!w->message && (w->message = jv_string_value(
-		    jv_object_get(in, "Activity")))) {
+		if (!w->message && (w->message = soc_val_str(
+		    soc_val_key(in, "Activity")))) {
 			/* Log Analytics: "5156 - The Windows Filtering ..." */
 			const char *dash = strstr(w->message, " - ");
 
 			if (dash && (size_t)(dash - w->message) <= 5)
 				w->message = dash + 3;
 		}
-		w->own = ing_new_object();
-		jv_object_foreach(in, k, v)
+		w->own = soc_val_new_object(a);
+		soc_val_foreach_member(in, k, v)
 			if (!is_flat_system(k))
 				put(w->own, k, v);
-		x = jv_object_get(in, "EventData");
-		if (jv_is_object(x))
+		x = soc_val_key(in, "EventData");
+		if (soc_val_is_object(x))
 			merge_data(w->own, x);
-		else if (jv_is_string(x)) {
-			const char *s = jv_string_value(x);
-			const struct ing_val *d = NULL;
+		else if (soc_val_is_string(x)) {
+			const char *s = soc_val_str(x);
+			const struct soc_val *d = NULL;
 			json_t *j;
 
 			while (*s == ' ' || *s == '\r' || *s == '\n')
 				s++;
 			if (*s == '{' && (j = json_loads(s, 0, NULL)) != NULL) {
-				d = ing_in_json(j);
+				d = ing_from_json(a, j);
 				json_decref(j);
 			} else if (*s == '<')
-				d = xml_data(s);
-			jv_object_foreach(d, k, v)
-				ing_put(w->own, k, (struct ing_val *)v);
+				d = xml_data(a, s);
+			soc_val_foreach_member(d, k, v)
+				soc_val_put(w->own, k, (struct soc_val *)v);
 		}
 		w->data = w->own;
 	}
@@ -409,7 +409,7 @@ view(struct win *w, const struct ing_val *in)
 
 /* Windows pids come as decimal or "0x12d8". */
 static void
-set_pid(struct ing_val *out, const char *path, const char *s)
+set_pid(struct soc_val *out, const char *path, const char *s)
 {
 	char *end;
 	long long v;
@@ -418,25 +418,25 @@ set_pid(struct ing_val *out, const char *path, const char *s)
 		return;
 	v = strtoll(s, &end, 0);
 	if (*end == '\0' && v >= 0)
-		ing_set_int(out, path, v);
+		soc_val_set_int(out, path, v);
 }
 
 static void
-set_image(struct ing_val *out, const char *prefix, const char *path)
+set_image(struct soc_val *out, const char *prefix, const char *path)
 {
 	char p[64];
 
 	if (!path)
 		return;
 	snprintf(p, sizeof p, "%s.executable", prefix);
-	ing_set_str(out, p, path);
+	soc_val_set_str(out, p, path);
 	snprintf(p, sizeof p, "%s.name", prefix);
-	ing_set_str(out, p, ing_basename(path));
+	soc_val_set_str(out, p, ing_basename(path));
 }
 
 /* A user from separate name and domain fields (skipping "-"). */
 static void
-set_user2(struct ing_val *out, const char *prefix, const char *name,
+set_user2(struct soc_val *out, const char *prefix, const char *name,
     const char *domain, const char *sid)
 {
 	char p[64];
@@ -447,19 +447,19 @@ set_user2(struct ing_val *out, const char *prefix, const char *name,
 		ing_set_user(out, prefix, name);
 	else {
 		snprintf(p, sizeof p, "%s.name", prefix);
-		ing_set_str(out, p, name);
+		soc_val_set_str(out, p, name);
 	}
 	snprintf(p, sizeof p, "%s.domain", prefix);
-	if (domain && !ing_rget(out, p))
-		ing_set_str(out, p, domain);
+	if (domain && !soc_val_get(out, p))
+		soc_val_set_str(out, p, domain);
 	snprintf(p, sizeof p, "%s.id", prefix);
 	if (sid && strcmp(sid, "S-1-0-0") != 0)
-		ing_set_str(out, p, sid);
+		soc_val_set_str(out, p, sid);
 }
 
 /* "::ffff:10.0.0.5" -> "10.0.0.5"; "-" and "::1" kept as the parser says. */
 static void
-set_addr(struct ing_val *out, const char *path, const char *s)
+set_addr(struct soc_val *out, const char *path, const char *s)
 {
 	if (!s)
 		return;
@@ -469,35 +469,35 @@ set_addr(struct ing_val *out, const char *path, const char *s)
 }
 
 static void
-set_port(struct ing_val *out, const char *path, const char *s)
+set_port(struct soc_val *out, const char *path, const char *s)
 {
 	if (!s)
 		return;
-	ing_set_port(out, path, ing_new_strn(s, strlen(s)));
+	ing_set_port(out, path, soc_val_new_strn(out->arena, s, strlen(s)));
 }
 
 static void
-category(struct ing_val *out, const char *cat, const char *type1, const char *type2)
+category(struct soc_val *out, const char *cat, const char *type1, const char *type2)
 {
-	ing_add_str(out, "event.category", cat);
-	ing_add_str(out, "event.type", type1);
+	soc_val_add_str(out, "event.category", cat);
+	soc_val_add_str(out, "event.type", type1);
 	if (type2)
-		ing_add_str(out, "event.type", type2);
+		soc_val_add_str(out, "event.type", type2);
 }
 
 /* Kerberos/NTLM status 0x0 is success. */
 static void
-outcome_status(struct ing_val *out, const char *status)
+outcome_status(struct soc_val *out, const char *status)
 {
 	if (!status)
 		return;
-	ing_set_str(out, "event.outcome",
+	soc_val_set_str(out, "event.outcome",
 	    strtoll(status, NULL, 0) == 0 ? "success" : "failure");
 }
 
 /* "CN=Alice,OU=..." -> "Alice". */
 static void
-set_member(struct ing_val *out, const char *dn)
+set_member(struct soc_val *out, const char *dn)
 {
 	if (!dn)
 		return;
@@ -506,7 +506,7 @@ set_member(struct ing_val *out, const char *dn)
 
 		while (*e && !(*e == ',' && e[-1] != '\\'))
 			e++;
-		ing_set_strn(out, "user.target.name", dn + 3, (size_t)(e - dn - 3));
+		soc_val_set_strn(out, "user.target.name", dn + 3, (size_t)(e - dn - 3));
 	} else
 		ing_set_user(out, "user.target", dn);
 }
@@ -520,7 +520,7 @@ static const char *const logon_types[] = {
 /* --- Security, System ------------------------------------------------ */
 
 static int
-map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
+map_security(const struct win *w, struct soc_val *out, char *msg, size_t mn)
 {
 	const char *tu = D(w, "TargetUserName"), *su = D(w, "SubjectUserName");
 	const char *ip = D(w, "IpAddress");
@@ -534,25 +534,25 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 4647:
 		category(out, "authentication", w->id == 4624 || w->id == 4625 ?
 		    "start" : "end", NULL);
-		ing_set_str(out, "event.action", w->id == 4624 ? "logged-in" :
+		soc_val_set_str(out, "event.action", w->id == 4624 ? "logged-in" :
 		    w->id == 4625 ? "logon-failed" : "logged-out");
 		if (w->id == 4624 || w->id == 4625)
-			ing_set_str(out, "event.outcome",
+			soc_val_set_str(out, "event.outcome",
 			    w->id == 4624 ? "success" : "failure");
 		set_user2(out, "user", tu, D(w, "TargetDomainName"),
 		    D(w, "TargetUserSid"));
 		set_addr(out, "source.ip", ip);
 		set_port(out, "source.port", D(w, "IpPort"));
-		ing_set_str(out, "source.domain", D(w, "WorkstationName"));
+		soc_val_set_str(out, "source.domain", D(w, "WorkstationName"));
 		set_image(out, "process", D(w, "ProcessName"));
 		set_pid(out, "process.pid", D(w, "ProcessId"));
 		if (int_of(Dv(w, "LogonType"), &lt) == 0 && lt >= 0 &&
 		    lt < (int64_t)(sizeof logon_types / sizeof logon_types[0]) &&
 		    logon_types[lt])
-			ing_set_str(out, "winlog.logon.type", logon_types[lt]);
+			soc_val_set_str(out, "winlog.logon.type", logon_types[lt]);
 		if (w->id == 4625) {
 			sev = 30;
-			ing_set_str(out, "error.code", D(w, "SubStatus") &&
+			soc_val_set_str(out, "error.code", D(w, "SubStatus") &&
 			    strcmp(D(w, "SubStatus"), "0x0") != 0 ?
 			    D(w, "SubStatus") : D(w, "Status"));
 		}
@@ -565,11 +565,11 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return sev;
 	case 4648:
 		category(out, "authentication", "start", NULL);
-		ing_set_str(out, "event.action", "logged-in-explicit");
+		soc_val_set_str(out, "event.action", "logged-in-explicit");
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		set_user2(out, "user.target", tu, D(w, "TargetDomainName"), NULL);
-		ing_set_str(out, "destination.domain", D(w, "TargetServerName"));
+		soc_val_set_str(out, "destination.domain", D(w, "TargetServerName"));
 		set_addr(out, "source.ip", ip);
 		set_port(out, "source.port", D(w, "IpPort"));
 		set_image(out, "process", D(w, "ProcessName"));
@@ -579,7 +579,7 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return sev;
 	case 4672:
 		category(out, "iam", "admin", NULL);
-		ing_set_str(out, "event.action", "logged-in-special");
+		soc_val_set_str(out, "event.action", "logged-in-special");
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		snprintf(msg, mn, "Special privileges assigned to %s",
@@ -587,10 +587,10 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return sev;
 	case 4688:
 		category(out, "process", "start", NULL);
-		ing_set_str(out, "event.action", "created-process");
+		soc_val_set_str(out, "event.action", "created-process");
 		set_image(out, "process", D(w, "NewProcessName"));
 		set_pid(out, "process.pid", D(w, "NewProcessId"));
-		ing_set_str(out, "process.command_line", D(w, "CommandLine"));
+		soc_val_set_str(out, "process.command_line", D(w, "CommandLine"));
 		set_image(out, "process.parent", D(w, "ParentProcessName"));
 		set_pid(out, "process.parent.pid", D(w, "ProcessId"));
 		set_user2(out, "user", tu && strcmp(tu, "-") ? tu : su,
@@ -605,7 +605,7 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return sev;
 	case 4689:
 		category(out, "process", "end", NULL);
-		ing_set_str(out, "event.action", "exited-process");
+		soc_val_set_str(out, "event.action", "exited-process");
 		set_image(out, "process", D(w, "ProcessName"));
 		set_pid(out, "process.pid", D(w, "ProcessId"));
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
@@ -619,9 +619,9 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		    D(w, "ImagePath");
 
 		category(out, "configuration", "creation", NULL);
-		ing_set_str(out, "event.action", "service-installed");
-		ing_set_str(out, "service.name", D(w, "ServiceName"));
-		ing_set_str(out, "process.command_line", img);
+		soc_val_set_str(out, "event.action", "service-installed");
+		soc_val_set_str(out, "service.name", D(w, "ServiceName"));
+		soc_val_set_str(out, "process.command_line", img);
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		snprintf(msg, mn, "Service %s installed: %s",
@@ -631,10 +631,10 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	}
 	case 4698:
 		category(out, "configuration", "creation", NULL);
-		ing_set_str(out, "event.action", "scheduled-task-created");
+		soc_val_set_str(out, "event.action", "scheduled-task-created");
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
-		ing_set_str(out, "file.path", D(w, "TaskName"));
+		soc_val_set_str(out, "file.path", D(w, "TaskName"));
 		snprintf(msg, mn, "Scheduled task %s created by %s",
 		    D(w, "TaskName") ? D(w, "TaskName") : "?", su ? su : "?");
 		return 50;
@@ -655,13 +655,13 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		for (i = 0; t[i].id != w->id; i++)
 			;
 		category(out, "iam", "user", t[i].type);
-		ing_set_str(out, "event.action", t[i].act);
+		soc_val_set_str(out, "event.action", t[i].act);
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		set_user2(out, "user.target", tu, w->id == 4740 ? NULL :
 		    D(w, "TargetDomainName"), D(w, "TargetSid"));
 		if (w->id == 4740)
-			ing_set_str(out, "source.domain", D(w, "TargetDomainName"));
+			soc_val_set_str(out, "source.domain", D(w, "TargetDomainName"));
 		snprintf(msg, mn, "User account %s %s by %s", tu ? tu : "?",
 		    t[i].what, su ? su : "?");
 		return t[i].sev;
@@ -670,14 +670,14 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 4732:
 	case 4756:
 		category(out, "iam", "group", "change");
-		ing_set_str(out, "event.action", "added-member-to-group");
+		soc_val_set_str(out, "event.action", "added-member-to-group");
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		set_member(out, D(w, "MemberName"));
-		ing_set_str(out, "user.target.id", D(w, "MemberSid"));
-		ing_set_str(out, "group.name", tu);
-		ing_set_str(out, "group.domain", D(w, "TargetDomainName"));
-		ing_set_str(out, "group.id", D(w, "TargetSid"));
+		soc_val_set_str(out, "user.target.id", D(w, "MemberSid"));
+		soc_val_set_str(out, "group.name", tu);
+		soc_val_set_str(out, "group.domain", D(w, "TargetDomainName"));
+		soc_val_set_str(out, "group.id", D(w, "TargetSid"));
 		snprintf(msg, mn, "%s added to group %s by %s",
 		    D(w, "MemberName") ? D(w, "MemberName") :
 		    D(w, "MemberSid") ? D(w, "MemberSid") : "?",
@@ -687,7 +687,7 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 4769:
 	case 4771:
 		category(out, "authentication", "start", NULL);
-		ing_set_str(out, "event.action", w->id == 4768 ?
+		soc_val_set_str(out, "event.action", w->id == 4768 ?
 		    "kerberos-authentication-ticket-requested" : w->id == 4769 ?
 		    "kerberos-service-ticket-requested" :
 		    "kerberos-preauth-failed");
@@ -695,10 +695,10 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		    D(w, "TargetSid"));
 		set_addr(out, "source.ip", ip);
 		set_port(out, "source.port", D(w, "IpPort"));
-		ing_set_str(out, "service.name", D(w, "ServiceName"));
+		soc_val_set_str(out, "service.name", D(w, "ServiceName"));
 		outcome_status(out, D(w, "Status"));
 		if (w->id == 4771)
-			ing_set_str(out, "event.outcome", "failure");
+			soc_val_set_str(out, "event.outcome", "failure");
 		snprintf(msg, mn, "Kerberos %s for %s from %s%s%s",
 		    w->id == 4768 ? "TGT request" : w->id == 4769 ?
 		    "service ticket request" : "pre-authentication failure",
@@ -708,9 +708,9 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return w->id == 4771 ? 30 : sev;
 	case 4776:
 		category(out, "authentication", "start", NULL);
-		ing_set_str(out, "event.action", "credential-validated");
+		soc_val_set_str(out, "event.action", "credential-validated");
 		set_user2(out, "user", tu, NULL, NULL);
-		ing_set_str(out, "source.domain", D(w, "Workstation"));
+		soc_val_set_str(out, "source.domain", D(w, "Workstation"));
 		outcome_status(out, D(w, "Status"));
 		snprintf(msg, mn, "NTLM validation for %s from %s", tu ? tu : "?",
 		    D(w, "Workstation") ? D(w, "Workstation") : "?");
@@ -718,18 +718,18 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 5140:
 	case 5145:
 		category(out, "network", "access", NULL);
-		ing_add_str(out, "event.category", "file");
-		ing_set_str(out, "event.action", w->id == 5140 ?
+		soc_val_add_str(out, "event.category", "file");
+		soc_val_set_str(out, "event.action", w->id == 5140 ?
 		    "network-share-object-accessed" :
 		    "network-share-object-access-checked");
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		set_addr(out, "source.ip", ip);
 		set_port(out, "source.port", D(w, "IpPort"));
-		ing_set_str(out, "file.directory", D(w, "ShareLocalPath"));
+		soc_val_set_str(out, "file.directory", D(w, "ShareLocalPath"));
 		if (D(w, "RelativeTargetName")) {
-			ing_set_str(out, "file.path", D(w, "RelativeTargetName"));
-			ing_set_str(out, "file.name",
+			soc_val_set_str(out, "file.path", D(w, "RelativeTargetName"));
+			soc_val_set_str(out, "file.name",
 			    ing_basename(D(w, "RelativeTargetName")));
 		}
 		snprintf(msg, mn, "Share %s%s%s accessed by %s from %s",
@@ -741,7 +741,7 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 1102:
 	case 104:
 		category(out, "iam", "admin", "deletion");
-		ing_set_str(out, "event.action", "audit-log-cleared");
+		soc_val_set_str(out, "event.action", "audit-log-cleared");
 		set_user2(out, "user", su, D(w, "SubjectDomainName"),
 		    D(w, "SubjectUserSid"));
 		snprintf(msg, mn, "%s event log cleared by %s",
@@ -755,38 +755,38 @@ map_security(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 /* --- Sysmon ---------------------------------------------------------- */
 
 static void
-sysmon_process(const struct win *w, struct ing_val *out)
+sysmon_process(const struct win *w, struct soc_val *out)
 {
 	set_image(out, "process", D(w, "Image"));
 	set_pid(out, "process.pid", D(w, "ProcessId"));
-	ing_set_str(out, "process.entity_id", D(w, "ProcessGuid"));
+	soc_val_set_str(out, "process.entity_id", D(w, "ProcessGuid"));
 	ing_set_user(out, "user", D(w, "User"));
 }
 
 /* Registry path "HKLM\SOFTWARE\..." -> hive, key, value. */
 static void
-set_registry(struct ing_val *out, const char *path)
+set_registry(struct soc_val *out, const char *path)
 {
 	const char *bs;
 
 	if (!path)
 		return;
-	ing_set_str(out, "registry.path", path);
+	soc_val_set_str(out, "registry.path", path);
 	bs = strchr(path, '\\');
 	if (bs) {
-		ing_set_strn(out, "registry.hive", path, (size_t)(bs - path));
+		soc_val_set_strn(out, "registry.hive", path, (size_t)(bs - path));
 		const char *last = strrchr(path, '\\');
 
 		if (last > bs)
-			ing_set_strn(out, "registry.key", bs + 1,
+			soc_val_set_strn(out, "registry.key", bs + 1,
 			    (size_t)(last - bs - 1));
-		ing_set_str(out, "registry.value", last + 1);
+		soc_val_set_str(out, "registry.value", last + 1);
 	}
 }
 
 /* QueryResults "type:  5 a.b;::ffff:1.2.3.4;10.0.0.1;" */
 static void
-dns_results(struct ing_val *out, const char *s)
+dns_results(struct soc_val *out, const char *s)
 {
 	char item[256];
 
@@ -802,8 +802,8 @@ dns_results(struct ing_val *out, const char *s)
 			if (strncasecmp(v, "::ffff:", 7) == 0)
 				v += 7;
 			/* (a scratch object in this event's record) */
-			if (ing_set_ip(ing_new_object(), "ip", v))
-				ing_add_str(out, "dns.resolved_ip", v);
+			if (ing_set_ip(soc_val_new_object(out->arena), "ip", v))
+				soc_val_add_str(out, "dns.resolved_ip", v);
 		}
 		s += k;
 		if (*s == ';')
@@ -812,7 +812,7 @@ dns_results(struct ing_val *out, const char *s)
 }
 
 static int
-map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
+map_sysmon(const struct win *w, struct soc_val *out, char *msg, size_t mn)
 {
 	const char *img = D(w, "Image");
 	const char *tf = D(w, "TargetFilename");
@@ -821,42 +821,42 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	switch (w->id) {
 	case 1:
 		category(out, "process", "start", NULL);
-		ing_set_str(out, "event.action", "process-created");
+		soc_val_set_str(out, "event.action", "process-created");
 		sysmon_process(w, out);
-		ing_set_str(out, "process.command_line", D(w, "CommandLine"));
-		ing_set_str(out, "process.working_directory", D(w, "CurrentDirectory"));
-		ing_set_str(out, "process.pe.original_file_name", D(w, "OriginalFileName"));
+		soc_val_set_str(out, "process.command_line", D(w, "CommandLine"));
+		soc_val_set_str(out, "process.working_directory", D(w, "CurrentDirectory"));
+		soc_val_set_str(out, "process.pe.original_file_name", D(w, "OriginalFileName"));
 		ing_set_hashes(out, "process", D(w, "Hashes"));
 		set_image(out, "process.parent", D(w, "ParentImage"));
 		set_pid(out, "process.parent.pid", D(w, "ParentProcessId"));
-		ing_set_str(out, "process.parent.entity_id", D(w, "ParentProcessGuid"));
-		ing_set_str(out, "process.parent.command_line", D(w, "ParentCommandLine"));
+		soc_val_set_str(out, "process.parent.entity_id", D(w, "ParentProcessGuid"));
+		soc_val_set_str(out, "process.parent.command_line", D(w, "ParentCommandLine"));
 		snprintf(msg, mn, "Process %s started by %s",
 		    D(w, "CommandLine") ? D(w, "CommandLine") : img ? img : "?",
 		    D(w, "ParentImage") ? ing_basename(D(w, "ParentImage")) : "?");
 		return 20;
 	case 2:
 		category(out, "file", "change", NULL);
-		ing_set_str(out, "event.action", "file-creation-time-changed");
+		soc_val_set_str(out, "event.action", "file-creation-time-changed");
 		sysmon_process(w, out);
-		ing_set_str(out, "file.path", tf);
-		ing_set_str(out, "file.name", ing_basename(tf));
+		soc_val_set_str(out, "file.path", tf);
+		soc_val_set_str(out, "file.name", ing_basename(tf));
 		snprintf(msg, mn, "File creation time of %s changed by %s",
 		    tf ? tf : "?", img ? img : "?");
 		return 20;
 	case 3:
 		category(out, "network", "connection", "start");
-		ing_set_str(out, "event.action", "network-connection");
+		soc_val_set_str(out, "event.action", "network-connection");
 		sysmon_process(w, out);
-		ing_set_str(out, "network.transport", D(w, "Protocol"));
+		soc_val_set_str(out, "network.transport", D(w, "Protocol"));
 		ing_set_ip(out, "source.ip", D(w, "SourceIp"));
 		set_port(out, "source.port", D(w, "SourcePort"));
-		ing_set_str(out, "source.domain", D(w, "SourceHostname"));
+		soc_val_set_str(out, "source.domain", D(w, "SourceHostname"));
 		ing_set_ip(out, "destination.ip", D(w, "DestinationIp"));
 		set_port(out, "destination.port", D(w, "DestinationPort"));
-		ing_set_str(out, "destination.domain", D(w, "DestinationHostname"));
+		soc_val_set_str(out, "destination.domain", D(w, "DestinationHostname"));
 		if (D(w, "Initiated"))
-			ing_set_str(out, "network.direction",
+			soc_val_set_str(out, "network.direction",
 			    strcasecmp(D(w, "Initiated"), "true") == 0 ?
 			    "egress" : "ingress");
 		snprintf(msg, mn, "%s connection %s:%s -> %s:%s by %s",
@@ -869,26 +869,26 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return 20;
 	case 5:
 		category(out, "process", "end", NULL);
-		ing_set_str(out, "event.action", "process-terminated");
+		soc_val_set_str(out, "event.action", "process-terminated");
 		sysmon_process(w, out);
 		snprintf(msg, mn, "Process %s terminated", img ? img : "?");
 		return 20;
 	case 6:
 		category(out, "driver", "start", NULL);
-		ing_set_str(out, "event.action", "driver-loaded");
-		ing_set_str(out, "file.path", D(w, "ImageLoaded"));
-		ing_set_str(out, "file.name", ing_basename(D(w, "ImageLoaded")));
+		soc_val_set_str(out, "event.action", "driver-loaded");
+		soc_val_set_str(out, "file.path", D(w, "ImageLoaded"));
+		soc_val_set_str(out, "file.name", ing_basename(D(w, "ImageLoaded")));
 		ing_set_hashes(out, "file", D(w, "Hashes"));
-		ing_set_str(out, "file.code_signature.subject_name", D(w, "Signature"));
+		soc_val_set_str(out, "file.code_signature.subject_name", D(w, "Signature"));
 		snprintf(msg, mn, "Driver %s loaded",
 		    D(w, "ImageLoaded") ? D(w, "ImageLoaded") : "?");
 		return 30;
 	case 7:
 		category(out, "process", "change", NULL);
-		ing_set_str(out, "event.action", "image-loaded");
+		soc_val_set_str(out, "event.action", "image-loaded");
 		sysmon_process(w, out);
-		ing_set_str(out, "dll.path", D(w, "ImageLoaded"));
-		ing_set_str(out, "dll.name", ing_basename(D(w, "ImageLoaded")));
+		soc_val_set_str(out, "dll.path", D(w, "ImageLoaded"));
+		soc_val_set_str(out, "dll.name", ing_basename(D(w, "ImageLoaded")));
 		ing_set_hashes(out, "dll", D(w, "Hashes"));
 		snprintf(msg, mn, "%s loaded %s", img ? ing_basename(img) : "?",
 		    D(w, "ImageLoaded") ? D(w, "ImageLoaded") : "?");
@@ -896,16 +896,16 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 8:
 	case 10:
 		category(out, "process", w->id == 8 ? "change" : "access", NULL);
-		ing_set_str(out, "event.action", w->id == 8 ?
+		soc_val_set_str(out, "event.action", w->id == 8 ?
 		    "remote-thread-created" : "process-accessed");
 		set_image(out, "process", D(w, "SourceImage"));
 		set_pid(out, "process.pid", D(w, "SourceProcessId"));
-		ing_set_str(out, "process.entity_id", D(w, "SourceProcessGuid"));
+		soc_val_set_str(out, "process.entity_id", D(w, "SourceProcessGuid"));
 		ing_set_user(out, "user", D(w, "SourceUser"));
 		tgt = D(w, "TargetImage");
 		set_image(out, "process.target", tgt);
 		set_pid(out, "process.target.pid", D(w, "TargetProcessId"));
-		ing_set_str(out, "process.target.entity_id", D(w, "TargetProcessGuid"));
+		soc_val_set_str(out, "process.target.entity_id", D(w, "TargetProcessGuid"));
 		snprintf(msg, mn, "%s %s %s%s%s",
 		    D(w, "SourceImage") ? D(w, "SourceImage") : "?",
 		    w->id == 8 ? "created a remote thread in" : "accessed",
@@ -921,12 +921,12 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 26:
 		category(out, "file", w->id == 11 || w->id == 15 ? "creation" :
 		    "deletion", NULL);
-		ing_set_str(out, "event.action", w->id == 11 ? "file-created" :
+		soc_val_set_str(out, "event.action", w->id == 11 ? "file-created" :
 		    w->id == 15 ? "file-stream-created" : w->id == 23 ?
 		    "file-deleted-archived" : "file-deleted");
 		sysmon_process(w, out);
-		ing_set_str(out, "file.path", tf);
-		ing_set_str(out, "file.name", ing_basename(tf));
+		soc_val_set_str(out, "file.path", tf);
+		soc_val_set_str(out, "file.name", ing_basename(tf));
 		ing_set_hashes(out, "file", D(w, "Hashes"));
 		ing_set_hashes(out, "file", D(w, "Hash"));
 		snprintf(msg, mn, "File %s %s by %s", tf ? tf : "?",
@@ -937,13 +937,13 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 13:
 	case 14:
 		category(out, "registry", "change", NULL);
-		ing_set_str(out, "event.action", w->id == 12 ?
+		soc_val_set_str(out, "event.action", w->id == 12 ?
 		    "registry-object-added-or-deleted" : w->id == 13 ?
 		    "registry-value-set" : "registry-object-renamed");
 		sysmon_process(w, out);
 		set_registry(out, D(w, "TargetObject"));
 		if (w->id == 13)
-			ing_add_str(out, "registry.data.strings", D(w, "Details"));
+			soc_val_add_str(out, "registry.data.strings", D(w, "Details"));
 		snprintf(msg, mn, "Registry %s %s by %s",
 		    D(w, "EventType") ? D(w, "EventType") : "change",
 		    D(w, "TargetObject") ? D(w, "TargetObject") : "?",
@@ -952,10 +952,10 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 	case 17:
 	case 18:
 		category(out, "file", w->id == 17 ? "creation" : "access", NULL);
-		ing_set_str(out, "event.action", w->id == 17 ? "pipe-created" :
+		soc_val_set_str(out, "event.action", w->id == 17 ? "pipe-created" :
 		    "pipe-connected");
 		sysmon_process(w, out);
-		ing_set_str(out, "file.name", D(w, "PipeName"));
+		soc_val_set_str(out, "file.name", D(w, "PipeName"));
 		snprintf(msg, mn, "Pipe %s %s by %s",
 		    D(w, "PipeName") ? D(w, "PipeName") : "?",
 		    w->id == 17 ? "created" : "connected",
@@ -963,18 +963,18 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 		return 20;
 	case 22:
 		category(out, "network", "protocol", "info");
-		ing_set_str(out, "event.action", "dns-query");
+		soc_val_set_str(out, "event.action", "dns-query");
 		sysmon_process(w, out);
-		ing_set_str(out, "dns.question.name", D(w, "QueryName"));
+		soc_val_set_str(out, "dns.question.name", D(w, "QueryName"));
 		dns_results(out, D(w, "QueryResults"));
-		ing_set_str(out, "network.protocol", "dns");
+		soc_val_set_str(out, "network.protocol", "dns");
 		snprintf(msg, mn, "DNS query %s by %s",
 		    D(w, "QueryName") ? D(w, "QueryName") : "?",
 		    img ? ing_basename(img) : "?");
 		return 20;
 	case 25:
 		category(out, "process", "change", NULL);
-		ing_set_str(out, "event.action", "process-tampering");
+		soc_val_set_str(out, "event.action", "process-tampering");
 		sysmon_process(w, out);
 		snprintf(msg, mn, "Process tampering (%s) of %s",
 		    D(w, "Type") ? D(w, "Type") : "?", img ? img : "?");
@@ -986,13 +986,13 @@ map_sysmon(const struct win *w, struct ing_val *out, char *msg, size_t mn)
 /* --- the mapper ------------------------------------------------------ */
 
 static void
-dataset(const struct win *w, struct ing_val *out)
+dataset(const struct win *w, struct soc_val *out)
 {
 	char ds[96];
 	size_t i;
 
 	if (w->sysmon)
-		ing_set_str(out, "event.dataset", "windows.sysmon_operational");
+		soc_val_set_str(out, "event.dataset", "windows.sysmon_operational");
 	else if (w->channel) {
 		snprintf(ds, sizeof ds, "windows.%s", w->channel);
 		for (i = 0; ds[i]; i++) {
@@ -1000,9 +1000,9 @@ dataset(const struct win *w, struct ing_val *out)
 			if (!isalnum((unsigned char)ds[i]) && ds[i] != '.')
 				ds[i] = '_';
 		}
-		ing_set_str(out, "event.dataset", ds);
+		soc_val_set_str(out, "event.dataset", ds);
 	} else
-		ing_set_str(out, "event.dataset", "windows.event");
+		soc_val_set_str(out, "event.dataset", "windows.event");
 }
 
 /* A fallback summary: the first line of the rendered Message. */
@@ -1022,14 +1022,14 @@ first_line(char *msg, size_t mn, const struct win *w)
 }
 
 int
-ing_windows_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out,
+ing_windows_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
 	struct win w;
 	char msg[1024], code[32];
 	int sev;
 
-	if (view(&w, in) < 0) {
+	if (view(&w, out->arena, in) < 0) {
 		*why = "no Windows event id";
 		return -1;
 	}
@@ -1037,25 +1037,25 @@ ing_windows_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out
 		*why = w.time ? "event time is not a valid time" : "no event time";
 		return -1;
 	}
-	ing_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.kind", "event");
 	snprintf(code, sizeof code, "%lld", (long long)w.id);
-	ing_set_str(out, "event.code", code);
-	ing_set_str(out, "event.provider", w.provider);
+	soc_val_set_str(out, "event.code", code);
+	soc_val_set_str(out, "event.provider", w.provider);
 	dataset(&w, out);
-	if (jv_is_integer(w.record_id) || jv_is_string(w.record_id)) {
+	if (soc_val_is_integer(w.record_id) || soc_val_is_string(w.record_id)) {
 		char rid[32];
 
-		if (jv_is_integer(w.record_id))
+		if (soc_val_is_integer(w.record_id))
 			snprintf(rid, sizeof rid, "%lld",
-			    (long long)jv_integer_value(w.record_id));
+			    (long long)soc_val_int(w.record_id));
 		else
-			snprintf(rid, sizeof rid, "%s", jv_string_value(w.record_id));
-		ing_set_str(out, "event.id", rid);
+			snprintf(rid, sizeof rid, "%s", soc_val_str(w.record_id));
+		soc_val_set_str(out, "event.id", rid);
 	}
-	ing_set_str(out, "observer.vendor", "Microsoft");
-	ing_set_str(out, "observer.product", w.sysmon ? "Sysmon" : "Windows");
-	ing_set_str(out, "host.name", w.computer);
-	ing_set_str(out, "host.os.family", "windows");
+	soc_val_set_str(out, "observer.vendor", "Microsoft");
+	soc_val_set_str(out, "observer.product", w.sysmon ? "Sysmon" : "Windows");
+	soc_val_set_str(out, "host.name", w.computer);
+	soc_val_set_str(out, "host.os.family", "windows");
 
 	msg[0] = '\0';
 	sev = w.sysmon ? map_sysmon(&w, out, msg, sizeof msg) :
@@ -1085,13 +1085,13 @@ ing_windows_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out
 		    D(&w, "IpPort") : D(&w, "SourcePort"));
 		set_addr(out, "destination.ip", D(&w, "DestAddress"));
 		set_port(out, "destination.port", D(&w, "DestPort"));
-		ing_set_str(out, "event.action", code);
+		soc_val_set_str(out, "event.action", code);
 		first_line(msg, sizeof msg, &w);
 		sev = 20;
 	}
 	if (!msg[0])
 		first_line(msg, sizeof msg, &w);
-	ing_set_str(out, "message", msg);
+	soc_val_set_str(out, "message", msg);
 	ing_set_severity(out, sev);
 	return 0;
 }
@@ -1102,27 +1102,27 @@ ing_windows_map(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out
  * provider and a host or time likely.
  */
 static int
-detect(const struct ing_val *in)
+detect(const struct soc_val *in)
 {
-	const struct ing_val *ev = jv_object_get(in, "Event"), *w;
+	const struct soc_val *ev = soc_val_key(in, "Event"), *w;
 
-	if (jv_is_object(ev) && jv_is_object(jv_object_get(ev, "System")))
+	if (soc_val_is_object(ev) && soc_val_is_object(soc_val_key(ev, "System")))
 		return 100;
-	if (jv_is_object(w = jv_object_get(in, "winlog")) &&
-	    (jv_object_get(w, "event_id") || jv_object_get(w, "channel")))
+	if (soc_val_is_object(w = soc_val_key(in, "winlog")) &&
+	    (soc_val_key(w, "event_id") || soc_val_key(w, "channel")))
 		return 95;
-	if (!jv_object_get(in, "EventID"))
+	if (!soc_val_key(in, "EventID"))
 		return 0;
-	if ((jv_object_get(in, "Channel") || jv_object_get(in, "SourceName") ||
-	    jv_object_get(in, "Provider") || jv_object_get(in, "EventSourceName") ||
-	    jv_object_get(in, "EventLog")) &&
-	    (jv_object_get(in, "Hostname") || jv_object_get(in, "Computer") ||
-	    jv_object_get(in, "TimeCreated") || jv_object_get(in, "EventTime") ||
-	    jv_object_get(in, "TimeGenerated") || jv_object_get(in, "@timestamp")))
+	if ((soc_val_key(in, "Channel") || soc_val_key(in, "SourceName") ||
+	    soc_val_key(in, "Provider") || soc_val_key(in, "EventSourceName") ||
+	    soc_val_key(in, "EventLog")) &&
+	    (soc_val_key(in, "Hostname") || soc_val_key(in, "Computer") ||
+	    soc_val_key(in, "TimeCreated") || soc_val_key(in, "EventTime") ||
+	    soc_val_key(in, "TimeGenerated") || soc_val_key(in, "@timestamp")))
 		return 90;
-	if ((jv_object_get(in, "Hostname") || jv_object_get(in, "Computer")) &&
-	    (jv_object_get(in, "TimeCreated") || jv_object_get(in, "EventTime") ||
-	    jv_object_get(in, "TimeGenerated")))
+	if ((soc_val_key(in, "Hostname") || soc_val_key(in, "Computer")) &&
+	    (soc_val_key(in, "TimeCreated") || soc_val_key(in, "EventTime") ||
+	    soc_val_key(in, "TimeGenerated")))
 		return 70;
 	return 0;
 }

@@ -145,7 +145,7 @@ drop_state(struct ing_ctx *c)
 }
 
 static int
-map_event(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+map_event(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	json_t *ev = soc_winxml_parse(s, n, why);
@@ -158,13 +158,13 @@ map_event(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 		*why = "XML root element is not <Event>";
 		return -1;
 	}
-	rc = ing_windows_map(c, ing_in_json(ev), out, why);
+	rc = ing_windows_map(c, ing_from_json(out->arena, ev), out, why);
 	json_decref(ev);
 	return rc;
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	struct xstate *st;

@@ -73,10 +73,10 @@ log_name(const char *k)
 }
 
 /* A field by Zeek name, also in the underscored form ("id_orig_h"). */
-static const struct ing_val *
-zget(const struct ing_val *z, const char *key)
+static const struct soc_val *
+zget(const struct soc_val *z, const char *key)
 {
-	const struct ing_val *v = jv_object_get(z, key);
+	const struct soc_val *v = soc_val_key(z, key);
 	char alt[96];
 	size_t i;
 
@@ -85,58 +85,58 @@ zget(const struct ing_val *z, const char *key)
 	for (i = 0; key[i]; i++)
 		alt[i] = key[i] == '.' ? '_' : key[i];
 	alt[i] = '\0';
-	return jv_object_get(z, alt);
+	return soc_val_key(z, alt);
 }
 
 static const char *
-zstr(const struct ing_val *z, const char *key)
+zstr(const struct soc_val *z, const char *key)
 {
-	const struct ing_val *v = zget(z, key);
+	const struct soc_val *v = zget(z, key);
 
-	return jv_is_string(v) ? jv_string_value(v) : NULL;
+	return soc_val_is_string(v) ? soc_val_str(v) : NULL;
 }
 
 static int
-zint(const struct ing_val *z, const char *key, int64_t *out)
+zint(const struct soc_val *z, const char *key, int64_t *out)
 {
-	const struct ing_val *v = zget(z, key);
+	const struct soc_val *v = zget(z, key);
 
-	if (jv_is_integer(v)) {
-		*out = jv_integer_value(v);
+	if (soc_val_is_integer(v)) {
+		*out = soc_val_int(v);
 		return 0;
 	}
-	if (jv_is_real(v) && fabs(jv_real_value(v)) < 9e15) {
-		*out = (int64_t)jv_real_value(v);
+	if (soc_val_is_real(v) && fabs(soc_val_real(v)) < 9e15) {
+		*out = (int64_t)soc_val_real(v);
 		return 0;
 	}
 	return -1;
 }
 
 static void
-zset(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
+zset(struct soc_val *out, const char *path, const struct soc_val *z, const char *key)
 {
 	ing_set_s(out, path, zget(z, key));
 }
 
 static void
-zset_n(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
+zset_n(struct soc_val *out, const char *path, const struct soc_val *z, const char *key)
 {
 	int64_t v;
 
 	if (zint(z, key, &v) == 0)
-		ing_set_int(out, path, v);
+		soc_val_set_int(out, path, v);
 }
 
 static void
-zset_ip(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
+zset_ip(struct soc_val *out, const char *path, const struct soc_val *z, const char *key)
 {
 	ing_set_ip(out, path, zstr(z, key));
 }
 
 static void
-zset_port(struct ing_val *out, const char *path, const struct ing_val *z, const char *key)
+zset_port(struct soc_val *out, const char *path, const struct soc_val *z, const char *key)
 {
-	const struct ing_val *v = zget(z, key);
+	const struct soc_val *v = zget(z, key);
 
 	if (v)
 		ing_set_port(out, path, v);
@@ -144,18 +144,18 @@ zset_port(struct ing_val *out, const char *path, const struct ing_val *z, const 
 
 /* The first string of an array (or the string) at key. */
 static const char *
-zfirst(const struct ing_val *z, const char *key)
+zfirst(const struct soc_val *z, const char *key)
 {
-	const struct ing_val *v = zget(z, key);
+	const struct soc_val *v = zget(z, key);
 
-	if (jv_is_array(v) && jv_array_size(v) > 0)
-		v = jv_array_get(v, 0);
-	return jv_is_string(v) ? jv_string_value(v) : NULL;
+	if (soc_val_is_array(v) && soc_val_array_size(v) > 0)
+		v = soc_val_at(v, 0);
+	return soc_val_is_string(v) ? soc_val_str(v) : NULL;
 }
 
 /* Guess the log type from the fields of an event without a name. */
 static const char *
-guess(const struct ing_val *z)
+guess(const struct soc_val *z)
 {
 	static const struct {
 		const char *field, *log;
@@ -187,7 +187,7 @@ guess(const struct ing_val *z)
 }
 
 static void
-endpoints(struct ing_val *out, const struct ing_val *z)
+endpoints(struct soc_val *out, const struct soc_val *z)
 {
 	zset_ip(out, "source.ip", z, "id.orig_h");
 	zset_port(out, "source.port", z, "id.orig_p");
@@ -196,10 +196,10 @@ endpoints(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-msgf(struct ing_val *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+msgf(struct soc_val *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-msgf(struct ing_val *out, const char *fmt, ...)
+msgf(struct soc_val *out, const char *fmt, ...)
 {
 	char buf[768];
 	va_list ap;
@@ -211,14 +211,14 @@ msgf(struct ing_val *out, const char *fmt, ...)
 	for (i = 0; buf[i]; i++)
 		if (buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')
 			buf[i] = ' ';
-	ing_set_str(out, "message", buf);
+	soc_val_set_str(out, "message", buf);
 }
 
 #define S(k) (zstr(z, k) ? zstr(z, k) : "-")
 
 /* "orig -> resp" of the connection for messages, into buf. */
 static const char *
-flow(const struct ing_val *z, char *buf, size_t sz)
+flow(const struct soc_val *z, char *buf, size_t sz)
 {
 	int64_t op = 0, rp = 0;
 
@@ -230,14 +230,14 @@ flow(const struct ing_val *z, char *buf, size_t sz)
 }
 
 static void
-conn(struct ing_val *out, const struct ing_val *z)
+conn(struct soc_val *out, const struct soc_val *z)
 {
 	int64_t a = -1, b = -1, d;
-	const struct ing_val *dur = zget(z, "duration");
+	const struct soc_val *dur = zget(z, "duration");
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "connection");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "connection");
 	zset_n(out, "source.bytes", z, "orig_ip_bytes");
 	zset_n(out, "destination.bytes", z, "resp_ip_bytes");
 	zset_n(out, "source.packets", z, "orig_pkts");
@@ -250,10 +250,10 @@ conn(struct ing_val *out, const struct ing_val *z)
 	if (zint(z, "orig_pkts", &a) == 0 && zint(z, "resp_pkts", &b) == 0)
 		ing_set_sum(out, "network.packets", a, b);
 	/* seconds to ECS nanoseconds, for a duration that can be one */
-	if (jv_is_number(dur) && jv_number_value(dur) >= 0 &&
-	    jv_number_value(dur) < 9e9) {
-		d = (int64_t)llround(jv_number_value(dur) * 1e9);
-		ing_set_int(out, "event.duration", d);
+	if (soc_val_is_number(dur) && soc_val_number(dur) >= 0 &&
+	    soc_val_number(dur) < 9e9) {
+		d = (int64_t)llround(soc_val_number(dur) * 1e9);
+		soc_val_set_int(out, "event.duration", d);
 	}
 	zset(out, "event.action", z, "conn_state");
 	msgf(out, "zeek conn %s %s %s %s", S("proto"), flow(z, f, sizeof f),
@@ -261,50 +261,50 @@ conn(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-dns(struct ing_val *out, const struct ing_val *z)
+dns(struct soc_val *out, const struct soc_val *z)
 {
-	const struct ing_val *ans = zget(z, "answers"), *ttl = zget(z, "TTLs"), *v;
+	const struct soc_val *ans = zget(z, "answers"), *ttl = zget(z, "TTLs"), *v;
 	size_t i;
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "protocol");
-	ing_set_str(out, "network.protocol", "dns");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "protocol");
+	soc_val_set_str(out, "network.protocol", "dns");
 	zset(out, "dns.question.name", z, "query");
 	zset(out, "dns.question.type", z, "qtype_name");
 	zset(out, "dns.question.class", z, "qclass_name");
 	zset(out, "dns.response_code", z, "rcode_name");
 	zset_n(out, "dns.id", z, "trans_id");
-	jv_array_foreach(ans, i, v) {
-		struct ing_val *o;
-		const struct ing_val *t = jv_array_get(ttl, i);
+	soc_val_foreach(ans, i, v) {
+		struct soc_val *o;
+		const struct soc_val *t = soc_val_at(ttl, i);
 
-		if (!jv_is_string(v))
+		if (!soc_val_is_string(v))
 			continue;
-		o = ing_new_object();
-		ing_set_val(o, "data", ing_new_strn(jv_string_value(v),
-		    jv_string_length(v)));
-		if (jv_is_number(t))
-			ing_set_int(o, "ttl", (int64_t)jv_number_value(t));
-		ing_append_at(out, "dns.answers", o);
+		o = soc_val_new_object(out->arena);
+		soc_val_set(o, "data", soc_val_new_strn(out->arena, soc_val_str(v),
+		    soc_val_len(v)));
+		if (soc_val_is_number(t))
+			soc_val_set_int(o, "ttl", (int64_t)soc_val_number(t));
+		soc_val_append_at(out, "dns.answers", o);
 		/* (a scratch object in this event's record) */
-		if (ing_set_ip(ing_new_object(), "ip", jv_string_value(v)))
-			ing_add_str(out, "dns.resolved_ip", jv_string_value(v));
+		if (ing_set_ip(soc_val_new_object(out->arena), "ip", soc_val_str(v)))
+			soc_val_add_str(out, "dns.resolved_ip", soc_val_str(v));
 	}
 	msgf(out, "zeek dns %s %s %s %s", flow(z, f, sizeof f), S("qtype_name"),
 	    S("query"), S("rcode_name"));
 }
 
 static void
-http(struct ing_val *out, const struct ing_val *z)
+http(struct soc_val *out, const struct soc_val *z)
 {
 	const char *host = zstr(z, "host"), *uri = zstr(z, "uri");
 	char f[160], *q;
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.category", "web");
-	ing_add_str(out, "event.type", "protocol");
-	ing_set_str(out, "network.protocol", "http");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.category", "web");
+	soc_val_add_str(out, "event.type", "protocol");
+	soc_val_set_str(out, "network.protocol", "http");
 	zset(out, "http.request.method", z, "method");
 	zset_n(out, "http.response.status_code", z, "status_code");
 	zset(out, "http.request.referrer", z, "referrer");
@@ -317,12 +317,12 @@ http(struct ing_val *out, const struct ing_val *z)
 	if (uri) {
 		char *path = soc_xstrdup(uri);
 
-		ing_set_str(out, "url.original", uri);
+		soc_val_set_str(out, "url.original", uri);
 		if ((q = strchr(path, '?')) != NULL) {
-			ing_set_str(out, "url.query", q + 1);
+			soc_val_set_str(out, "url.query", q + 1);
 			*q = '\0';
 		}
-		ing_set_str(out, "url.path", path);
+		soc_val_set_str(out, "url.path", path);
 		free(path);
 	}
 	{
@@ -336,27 +336,27 @@ http(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-ssl(struct ing_val *out, const struct ing_val *z)
+ssl(struct soc_val *out, const struct soc_val *z)
 {
 	const char *v = zstr(z, "version");
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "protocol");
-	ing_set_str(out, "network.protocol", "tls");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "protocol");
+	soc_val_set_str(out, "network.protocol", "tls");
 	if (v && strncmp(v, "TLSv1", 5) == 0) {
 		char ver[8];
 
-		ing_set_str(out, "tls.version_protocol", "tls");
+		soc_val_set_str(out, "tls.version_protocol", "tls");
 		if (v[5] == '\0')
-			ing_set_str(out, "tls.version", "1.0");
+			soc_val_set_str(out, "tls.version", "1.0");
 		else if (isdigit((unsigned char)v[5])) {
 			snprintf(ver, sizeof ver, "1.%c", v[5]);
-			ing_set_str(out, "tls.version", ver);
+			soc_val_set_str(out, "tls.version", ver);
 		}
 	} else if (v && strncmp(v, "SSLv", 4) == 0) {
-		ing_set_str(out, "tls.version_protocol", "ssl");
-		ing_set_str(out, "tls.version", v + 4);
+		soc_val_set_str(out, "tls.version_protocol", "ssl");
+		soc_val_set_str(out, "tls.version", v + 4);
 	}
 	zset(out, "tls.cipher", z, "cipher");
 	zset(out, "tls.curve", z, "curve");
@@ -365,22 +365,22 @@ ssl(struct ing_val *out, const struct ing_val *z)
 	zset(out, "tls.server.issuer", z, "issuer");
 	zset(out, "tls.client.ja3", z, "ja3");
 	zset(out, "tls.server.ja3s", z, "ja3s");
-	if (jv_is_boolean(zget(z, "established")))
-		ing_set_bool(out, "tls.established",
-		    jv_is_true(zget(z, "established")));
-	if (jv_is_boolean(zget(z, "resumed")))
-		ing_set_bool(out, "tls.resumed", jv_is_true(zget(z, "resumed")));
+	if (soc_val_is_boolean(zget(z, "established")))
+		soc_val_set_bool(out, "tls.established",
+		    soc_val_is_true(zget(z, "established")));
+	if (soc_val_is_boolean(zget(z, "resumed")))
+		soc_val_set_bool(out, "tls.resumed", soc_val_is_true(zget(z, "resumed")));
 	msgf(out, "zeek ssl %s %s %s", flow(z, f, sizeof f), S("version"),
 	    S("server_name"));
 }
 
 static void
-files(struct ing_val *out, const struct ing_val *z)
+files(struct soc_val *out, const struct soc_val *z)
 {
 	const char *fn = zstr(z, "filename");
 
-	ing_add_str(out, "event.category", "file");
-	ing_add_str(out, "event.type", "info");
+	soc_val_add_str(out, "event.category", "file");
+	soc_val_add_str(out, "event.type", "info");
 	ing_set_ip(out, "source.ip", zfirst(z, "tx_hosts"));
 	ing_set_ip(out, "destination.ip", zfirst(z, "rx_hosts"));
 	zset(out, "event.id", z, "fuid");
@@ -389,9 +389,9 @@ files(struct ing_val *out, const struct ing_val *z)
 	zset(out, "file.hash.sha1", z, "sha1");
 	zset(out, "file.hash.sha256", z, "sha256");
 	if (fn) {
-		ing_set_str(out, "file.name", ing_basename(fn));
+		soc_val_set_str(out, "file.name", ing_basename(fn));
 		if (strchr(fn, '/') || strchr(fn, '\\'))
-			ing_set_str(out, "file.path", fn);
+			soc_val_set_str(out, "file.path", fn);
 	}
 	if (zget(z, "total_bytes"))
 		zset_n(out, "file.size", z, "total_bytes");
@@ -403,11 +403,11 @@ files(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-notice(struct ing_val *out, const struct ing_val *z)
+notice(struct soc_val *out, const struct soc_val *z)
 {
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "intrusion_detection");
-	ing_add_str(out, "event.type", "info");
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "intrusion_detection");
+	soc_val_add_str(out, "event.type", "info");
 	zset(out, "rule.name", z, "note");
 	zset(out, "rule.description", z, "sub");
 	zset_ip(out, "source.ip", z, "src");
@@ -419,12 +419,12 @@ notice(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-weird(struct ing_val *out, const struct ing_val *z)
+weird(struct soc_val *out, const struct soc_val *z)
 {
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "info");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "info");
 	zset(out, "rule.name", z, "name");
 	ing_set_severity(out, 30);
 	msgf(out, "zeek weird %s %s %s", S("name"), S("addl"),
@@ -432,10 +432,10 @@ weird(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-x509(struct ing_val *out, const struct ing_val *z)
+x509(struct soc_val *out, const struct soc_val *z)
 {
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "info");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "info");
 	zset(out, "event.id", z, "id");
 	if (!zget(z, "id"))
 		zset(out, "event.id", z, "fingerprint");
@@ -450,111 +450,111 @@ x509(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-ssh(struct ing_val *out, const struct ing_val *z)
+ssh(struct soc_val *out, const struct soc_val *z)
 {
-	const struct ing_val *ok = zget(z, "auth_success");
+	const struct soc_val *ok = zget(z, "auth_success");
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_set_str(out, "network.protocol", "ssh");
-	if (jv_is_boolean(ok)) {
-		ing_add_str(out, "event.category", "authentication");
-		ing_add_str(out, "event.type", "start");
-		ing_set_str(out, "event.outcome", jv_is_true(ok) ? "success" :
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_set_str(out, "network.protocol", "ssh");
+	if (soc_val_is_boolean(ok)) {
+		soc_val_add_str(out, "event.category", "authentication");
+		soc_val_add_str(out, "event.type", "start");
+		soc_val_set_str(out, "event.outcome", soc_val_is_true(ok) ? "success" :
 		    "failure");
-		if (!jv_is_true(ok))
+		if (!soc_val_is_true(ok))
 			ing_set_severity(out, 30);
 	} else {
-		ing_add_str(out, "event.type", "protocol");
+		soc_val_add_str(out, "event.type", "protocol");
 	}
 	zset(out, "user_agent.original", z, "client");
 	msgf(out, "zeek ssh %s %s -> %s auth %s", flow(z, f, sizeof f),
-	    S("client"), S("server"), jv_is_boolean(ok) ? (jv_is_true(ok) ?
+	    S("client"), S("server"), soc_val_is_boolean(ok) ? (soc_val_is_true(ok) ?
 	    "success" : "failure") : "unknown");
 }
 
 static void
-smtp(struct ing_val *out, const struct ing_val *z)
+smtp(struct soc_val *out, const struct soc_val *z)
 {
-	const struct ing_val *to = zget(z, "rcptto"), *v;
+	const struct soc_val *to = zget(z, "rcptto"), *v;
 	size_t i;
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.category", "email");
-	ing_add_str(out, "event.type", "protocol");
-	ing_set_str(out, "network.protocol", "smtp");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.category", "email");
+	soc_val_add_str(out, "event.type", "protocol");
+	soc_val_set_str(out, "network.protocol", "smtp");
 	zset(out, "email.from.address", z, "mailfrom");
 	zset(out, "email.subject", z, "subject");
 	zset(out, "email.message_id", z, "msg_id");
 	zset(out, "user_agent.original", z, "user_agent");
-	jv_array_foreach(to, i, v)
-		ing_add_str(out, "email.to.address", jv_string_value(v));
+	soc_val_foreach(to, i, v)
+		soc_val_add_str(out, "email.to.address", soc_val_str(v));
 	msgf(out, "zeek smtp from %s subject %s", S("mailfrom"), S("subject"));
 }
 
 static void
-kerberos(struct ing_val *out, const struct ing_val *z)
+kerberos(struct soc_val *out, const struct soc_val *z)
 {
 	const char *cl = zstr(z, "client");
-	const struct ing_val *ok = zget(z, "success");
+	const struct soc_val *ok = zget(z, "success");
 	char user[256], *sl;
 
-	ing_add_str(out, "event.category", "authentication");
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "start");
-	ing_set_str(out, "network.protocol", "kerberos");
+	soc_val_add_str(out, "event.category", "authentication");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "start");
+	soc_val_set_str(out, "network.protocol", "kerberos");
 	zset(out, "event.action", z, "request_type");
 	if (cl && strlen(cl) < sizeof user) {
 		snprintf(user, sizeof user, "%s", cl);
 		if ((sl = strchr(user, '/')) != NULL) {
 			*sl = '\0';
-			ing_set_str(out, "user.domain", sl + 1);
+			soc_val_set_str(out, "user.domain", sl + 1);
 		}
-		ing_set_str(out, "user.name", user);
+		soc_val_set_str(out, "user.name", user);
 	}
-	if (jv_is_boolean(ok)) {
-		ing_set_str(out, "event.outcome", jv_is_true(ok) ? "success" :
+	if (soc_val_is_boolean(ok)) {
+		soc_val_set_str(out, "event.outcome", soc_val_is_true(ok) ? "success" :
 		    "failure");
-		if (!jv_is_true(ok))
+		if (!soc_val_is_true(ok))
 			ing_set_severity(out, 30);
 	}
 	zset(out, "error.message", z, "error_msg");
 	msgf(out, "zeek kerberos %s %s for %s: %s", S("request_type"),
-	    S("service"), cl ? cl : "-", jv_is_boolean(ok) ?
-	    (jv_is_true(ok) ? "success" : S("error_msg")) : "-");
+	    S("service"), cl ? cl : "-", soc_val_is_boolean(ok) ?
+	    (soc_val_is_true(ok) ? "success" : S("error_msg")) : "-");
 }
 
 static void
-dce_rpc(struct ing_val *out, const struct ing_val *z)
+dce_rpc(struct soc_val *out, const struct soc_val *z)
 {
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "protocol");
-	ing_set_str(out, "network.protocol", "dce_rpc");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "protocol");
+	soc_val_set_str(out, "network.protocol", "dce_rpc");
 	zset(out, "event.action", z, "operation");
 	msgf(out, "zeek dce_rpc %s %s %s", flow(z, f, sizeof f), S("endpoint"),
 	    S("operation"));
 }
 
 static void
-smb_files(struct ing_val *out, const struct ing_val *z)
+smb_files(struct soc_val *out, const struct soc_val *z)
 {
 	const char *name = zstr(z, "name"), *path = zstr(z, "path");
 	char full[1024];
 
-	ing_add_str(out, "event.category", "file");
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "access");
-	ing_set_str(out, "network.protocol", "smb");
+	soc_val_add_str(out, "event.category", "file");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "access");
+	soc_val_set_str(out, "network.protocol", "smb");
 	zset(out, "event.action", z, "action");
 	if (name) {
-		ing_set_str(out, "file.name", ing_basename(name));
+		soc_val_set_str(out, "file.name", ing_basename(name));
 		if (path)
 			snprintf(full, sizeof full, "%s\\%s", path, name);
 		else
 			snprintf(full, sizeof full, "%s", name);
-		ing_set_str(out, "file.path", full);
+		soc_val_set_str(out, "file.path", full);
 	}
 	zset_n(out, "file.size", z, "size");
 	msgf(out, "zeek smb_files %s %s%s%s", S("action"), path ? path : "",
@@ -562,68 +562,68 @@ smb_files(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-smb_mapping(struct ing_val *out, const struct ing_val *z)
+smb_mapping(struct soc_val *out, const struct soc_val *z)
 {
 	char f[160];
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "access");
-	ing_set_str(out, "network.protocol", "smb");
-	ing_set_str(out, "event.action", "smb-mapping");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "access");
+	soc_val_set_str(out, "network.protocol", "smb");
+	soc_val_set_str(out, "event.action", "smb-mapping");
 	zset(out, "file.path", z, "path");
 	msgf(out, "zeek smb_mapping %s %s %s", flow(z, f, sizeof f), S("path"),
 	    S("share_type"));
 }
 
 static void
-pe(struct ing_val *out, const struct ing_val *z)
+pe(struct soc_val *out, const struct soc_val *z)
 {
-	ing_add_str(out, "event.category", "file");
-	ing_add_str(out, "event.type", "info");
+	soc_val_add_str(out, "event.category", "file");
+	soc_val_add_str(out, "event.type", "info");
 	zset(out, "event.id", z, "id");
 	zset(out, "file.pe.architecture", z, "machine");
 	msgf(out, "zeek pe %s %s %s%s", S("id"), S("machine"), S("os"),
-	    jv_is_true(zget(z, "is_exe")) ? " exe" : "");
+	    soc_val_is_true(zget(z, "is_exe")) ? " exe" : "");
 }
 
 static void
-intel(struct ing_val *out, const struct ing_val *z)
+intel(struct soc_val *out, const struct soc_val *z)
 {
 	const char *ind = zstr(z, "seen.indicator");
 	const char *type = zstr(z, "seen.indicator_type");
-	const struct ing_val *src = zget(z, "sources");
+	const struct soc_val *src = zget(z, "sources");
 
-	ing_set_str(out, "event.kind", "alert");
-	ing_add_str(out, "event.category", "threat");
-	ing_add_str(out, "event.type", "indicator");
-	ing_set_str(out, "threat.indicator.type", type);
+	soc_val_set_str(out, "event.kind", "alert");
+	soc_val_add_str(out, "event.category", "threat");
+	soc_val_add_str(out, "event.type", "indicator");
+	soc_val_set_str(out, "threat.indicator.type", type);
 	if (type && ind) {
 		if (strcmp(type, "Intel::ADDR") == 0)
 			ing_set_ip(out, "threat.indicator.ip", ind);
 		else if (strcmp(type, "Intel::DOMAIN") == 0)
-			ing_set_str(out, "threat.indicator.url.domain", ind);
+			soc_val_set_str(out, "threat.indicator.url.domain", ind);
 		else if (strcmp(type, "Intel::URL") == 0)
-			ing_set_str(out, "threat.indicator.url.original", ind);
+			soc_val_set_str(out, "threat.indicator.url.original", ind);
 		else if (strcmp(type, "Intel::EMAIL") == 0)
-			ing_set_str(out, "threat.indicator.email.address", ind);
+			soc_val_set_str(out, "threat.indicator.email.address", ind);
 		else if (strcmp(type, "Intel::FILE_HASH") == 0)
 			ing_set_hashes(out, "file", ind);
 		else if (strcmp(type, "Intel::USER_NAME") == 0)
-			ing_set_str(out, "user.name", ind);
+			soc_val_set_str(out, "user.name", ind);
 	}
-	if (jv_is_array(src) && jv_is_string(jv_array_get(src, 0)))
-		ing_set_str(out, "rule.name", jv_string_value(
-		    jv_array_get(src, 0)));
+	if (soc_val_is_array(src) && soc_val_is_string(soc_val_at(src, 0)))
+		soc_val_set_str(out, "rule.name", soc_val_str(
+		    soc_val_at(src, 0)));
 	ing_set_severity(out, 70);
 	msgf(out, "zeek intel match %s (%s) seen in %s", ind ? ind : "-",
 	    type ? type : "-", S("seen.where"));
 }
 
 static void
-software(struct ing_val *out, const struct ing_val *z)
+software(struct soc_val *out, const struct soc_val *z)
 {
-	ing_add_str(out, "event.category", "package");
-	ing_add_str(out, "event.type", "info");
+	soc_val_add_str(out, "event.category", "package");
+	soc_val_add_str(out, "event.type", "info");
 	zset_ip(out, "source.ip", z, "host");
 	zset_port(out, "source.port", z, "host_p");
 	zset(out, "package.name", z, "name");
@@ -634,38 +634,38 @@ software(struct ing_val *out, const struct ing_val *z)
 }
 
 static void
-dhcp(struct ing_val *out, const struct ing_val *z)
+dhcp(struct soc_val *out, const struct soc_val *z)
 {
-	const struct ing_val *mt = zget(z, "msg_types"), *v;
+	const struct soc_val *mt = zget(z, "msg_types"), *v;
 	size_t i;
 	char act[128] = "";
 
-	ing_add_str(out, "event.category", "network");
-	ing_add_str(out, "event.type", "protocol");
-	ing_set_str(out, "network.protocol", "dhcp");
+	soc_val_add_str(out, "event.category", "network");
+	soc_val_add_str(out, "event.type", "protocol");
+	soc_val_set_str(out, "network.protocol", "dhcp");
 	zset(out, "source.mac", z, "mac");
 	zset(out, "host.hostname", z, "host_name");
 	zset(out, "host.name", z, "host_name");
 	if (zstr(z, "assigned_addr"))
-		ing_add_str(out, "host.ip", zstr(z, "assigned_addr"));
+		soc_val_add_str(out, "host.ip", zstr(z, "assigned_addr"));
 	zset_ip(out, "source.ip", z, "client_addr");
 	zset_ip(out, "destination.ip", z, "server_addr");
-	jv_array_foreach(mt, i, v)
-		if (jv_is_string(v) && strlen(act) + jv_string_length(v) + 2
+	soc_val_foreach(mt, i, v)
+		if (soc_val_is_string(v) && strlen(act) + soc_val_len(v) + 2
 		    < sizeof act) {
 			if (act[0])
 				strncat(act, ",", sizeof act - strlen(act) - 1);
-			strncat(act, jv_string_value(v),
+			strncat(act, soc_val_str(v),
 			    sizeof act - strlen(act) - 1);
 		}
-	ing_set_str(out, "event.action", act);
+	soc_val_set_str(out, "event.action", act);
 	msgf(out, "zeek dhcp %s %s %s", act[0] ? act : "-", S("mac"),
 	    S("assigned_addr"));
 }
 
 static const struct {
 	const char *log;
-	void (*fn)(struct ing_val *, const struct ing_val *);
+	void (*fn)(struct soc_val *, const struct soc_val *);
 } mappers[] = {
 	{ "conn", conn }, { "dns", dns }, { "http", http }, { "ssl", ssl },
 	{ "files", files }, { "notice", notice }, { "weird", weird },
@@ -678,10 +678,10 @@ static const struct {
 
 /* Map one Zeek event z (flat keys) of log type path (NULL: guess). */
 static int
-map_zeek(struct ing_ctx *c, const struct ing_val *z, const char *path, struct ing_val *out,
+map_zeek(struct ing_ctx *c, const struct soc_val *z, const char *path, struct soc_val *out,
     const char **why)
 {
-	const struct ing_val *ts = zget(z, "ts");
+	const struct soc_val *ts = zget(z, "ts");
 	const char *proto, *svc;
 	char ds[64], b[64], f[160];
 	size_t i;
@@ -696,22 +696,22 @@ map_zeek(struct ing_ctx *c, const struct ing_val *z, const char *path, struct in
 		*why = "ts is not a valid time";
 		return -1;
 	}
-	ing_set_str(out, "event.kind", "event");
+	soc_val_set_str(out, "event.kind", "event");
 	snprintf(ds, sizeof ds, "zeek.%s", path ? path : "unknown");
-	ing_set_str(out, "event.dataset", ds);
-	ing_set_str(out, "event.module", "zeek");
-	ing_set_str(out, "observer.vendor", "Zeek");
-	ing_set_str(out, "observer.product", "Zeek");
-	ing_set_str(out, "observer.type", "ids");
+	soc_val_set_str(out, "event.dataset", ds);
+	soc_val_set_str(out, "event.module", "zeek");
+	soc_val_set_str(out, "observer.vendor", "Zeek");
+	soc_val_set_str(out, "observer.product", "Zeek");
+	soc_val_set_str(out, "observer.type", "ids");
 	zset(out, "event.id", z, "uid");
 	endpoints(out, z);
 	if ((proto = zstr(z, "proto")) != NULL)
-		ing_set_str(out, "network.transport", ing_lower(proto, b,
+		soc_val_set_str(out, "network.transport", ing_lower(proto, b,
 		    sizeof b));
 	if ((svc = zstr(z, "service")) != NULL) {
 		snprintf(b, sizeof b, "%s", svc);
 		b[strcspn(b, ",")] = '\0';
-		ing_set_str(out, "network.protocol", b);
+		soc_val_set_str(out, "network.protocol", b);
 	}
 	zset(out, "network.community_id", z, "community_id");
 	for (i = 0; path && i < sizeof mappers / sizeof mappers[0]; i++)
@@ -719,7 +719,7 @@ map_zeek(struct ing_ctx *c, const struct ing_val *z, const char *path, struct in
 			mappers[i].fn(out, z);
 			break;
 		}
-	if (!ing_rget(out, "message"))
+	if (!soc_val_get(out, "message"))
 		msgf(out, "zeek %s %s", path ? path : "log",
 		    flow(z, f, sizeof f));
 	return 0;
@@ -728,50 +728,50 @@ map_zeek(struct ing_ctx *c, const struct ing_val *z, const char *path, struct in
 /* --- JSON ------------------------------------------------------------ */
 
 /* The event object and its log type: unwraps {"conn":{...}}. */
-static const struct ing_val *
-unwrap(const struct ing_val *in, const char **path)
+static const struct soc_val *
+unwrap(const struct soc_val *in, const char **path)
 {
 	const char *k;
-	const struct ing_val *v;
+	const struct soc_val *v;
 
 	*path = NULL;
-	if (jv_object_size(in) == 1) {
-		jv_object_foreach(in, k, v)
-			if (jv_is_object(v) && log_name(k) &&
-			    jv_object_get(v, "ts")) {
+	if (soc_val_object_size(in) == 1) {
+		soc_val_foreach_member(in, k, v)
+			if (soc_val_is_object(v) && log_name(k) &&
+			    soc_val_key(v, "ts")) {
 				*path = k;
 				return v;
 			}
 	}
-	if ((k = ing_get_str(in, "_path")) || (k = ing_get_str(in, "@stream")))
+	if ((k = soc_val_get_str(in, "_path")) || (k = soc_val_get_str(in, "@stream")))
 		*path = k;
 	return in;
 }
 
 static int
-detect_json(const struct ing_val *in)
+detect_json(const struct soc_val *in)
 {
 	const char *path;
-	const struct ing_val *z = unwrap(in, &path);
-	const struct ing_val *ts = jv_object_get(z, "ts");
+	const struct soc_val *z = unwrap(in, &path);
+	const struct soc_val *ts = soc_val_key(z, "ts");
 
-	if (!ts || !(jv_is_number(ts) || jv_is_string(ts)))
+	if (!ts || !(soc_val_is_number(ts) || soc_val_is_string(ts)))
 		return 0;
-	if (path && (jv_object_get(z, "_path") ||
-	    jv_object_get(z, "@stream") || z != in))
+	if (path && (soc_val_key(z, "_path") ||
+	    soc_val_key(z, "@stream") || z != in))
 		return 90;
 	if (zget(z, "id.orig_h") && (zget(z, "uid") || zget(z, "fuid")))
 		return 85;
-	if (jv_object_get(z, "fuid") || jv_object_get(z, "uid"))
+	if (soc_val_key(z, "fuid") || soc_val_key(z, "uid"))
 		return 60;
 	return 0;
 }
 
 static int
-map_json(struct ing_ctx *c, const struct ing_val *in, struct ing_val *out, const char **why)
+map_json(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
 	const char *path;
-	const struct ing_val *z = unwrap(in, &path);
+	const struct soc_val *z = unwrap(in, &path);
 
 	return map_zeek(c, z, path, out, why);
 }
@@ -826,7 +826,7 @@ detect_text(const char *s, size_t n)
 }
 
 static int
-map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
+map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	struct zstate *st = state(c);
@@ -869,7 +869,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct ing_val *out,
 	z = soc_zeek_record(&st->z, s, n, why);
 	if (!z)
 		return -1;
-	rc = map_zeek(c, ing_in_json(z), st->z.path, out, why);
+	rc = map_zeek(c, ing_from_json(out->arena, z), st->z.path, out, why);
 	json_decref(z);
 	return rc;
 }

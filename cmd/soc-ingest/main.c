@@ -5,7 +5,7 @@
  * Reads: FILEs or stdin through the ndjson reader (line cap, rejects,
  * flush before a blocking read).  An event is a text line, a JSON value on
  * one line, or a JSON document over several lines (pretty-printed), read
- * into values by parse.c; JSON arrays and {"Records":[...]} are split into
+ * into values (val.h); JSON arrays and {"Records":[...]} are split into
  * their elements.
  *
  * Decides: the format of each event (-f, else the most confident
@@ -87,6 +87,10 @@ static struct {
 	 * a format, and lists that held no event ([], {"Records":[]}). */
 	unsigned long long nlines, nblank, nheaders, nempty;
 	json_t *map;
+	/* The arenas of values (val.h): the record being made (emptied for
+	 * each event), the JSON input being mapped (for each input value),
+	 * and the --map configuration (for the run). */
+	struct soc_val_arena *ra, *ia, *ka;
 	/* jansson's allocations while records are made (arena_malloc). */
 	struct {
 		char *base;
@@ -131,7 +135,7 @@ list_formats(void)
 /* --- jansson's allocator ---------------------------------------------- */
 
 /*
- * Inputs and records are plain values (rec.c), but a few formats still
+ * Inputs and records are plain values (val.h), but a few formats still
  * build jansson values per event (a Zeek TSV row, a Windows XML event,
  * JSON embedded in a string) and free them soon after.  Once the --map
  * configuration is loaded,
@@ -219,7 +223,7 @@ state_end(void)
 
 /* Run f's mapper result rc on rec: emit, reject or count a header. */
 static void
-finish_event(int rc, struct ing_val *rec, const struct ing_format *f,
+finish_event(int rc, struct soc_val *rec, const struct ing_format *f,
     const char *why, unsigned long line, const char *raw, size_t rawlen)
 {
 	if (rc == ING_HEADER)
@@ -236,7 +240,7 @@ finish_event(int rc, struct ing_val *rec, const struct ing_format *f,
 /* --- JSON events ----------------------------------------------------- */
 
 static const struct ing_format *
-detect_json(const struct ing_val *ev)
+detect_json(const struct soc_val *ev)
 {
 	const struct ing_format *best = NULL;
 	int bests = 0;
@@ -265,31 +269,31 @@ detect_json(const struct ing_val *ev)
 /* Format f is about to map the event at line: it owns the per-input
  * state slot from now on.  Returns the empty record to fill; the last
  * event's record is gone. */
-static struct ing_val *
+static struct soc_val *
 begin_event(const struct ing_format *f, unsigned long line)
 {
 	g.last = f;
 	state_slot(f);
 	g.ctx.line = line;
 	g.ctx.why[0] = '\0';
-	ing_rec_reset();
-	return ing_new_object();
+	soc_val_arena_reset(g.ra);
+	return soc_val_new_object(g.ra);
 }
 
 static void
-json_event(const struct ing_val *ev, unsigned long line, const char *raw,
+json_event(const struct soc_val *ev, unsigned long line, const char *raw,
     size_t rawlen)
 {
 	const struct ing_format *f = g.force;
 	const char *why = NULL;
-	struct ing_val *rec;
+	struct soc_val *rec;
 	int rc;
 
-	if (!jv_is_object(ev)) {
+	if (!soc_val_is_object(ev)) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "a JSON event must be an object, not %s",
-		    jv_is_array(ev) ? "an array" : jv_is_string(ev) ?
-		    "a string" : jv_is_number(ev) ? "a number" : "a literal");
+		    soc_val_is_array(ev) ? "an array" : soc_val_is_string(ev) ?
+		    "a string" : soc_val_is_number(ev) ? "a number" : "a literal");
 		return;
 	}
 	if (!f && !(f = detect_json(ev))) {
@@ -309,10 +313,10 @@ json_event(const struct ing_val *ev, unsigned long line, const char *raw,
 
 /* An element of a split document: its compact text is its raw form. */
 static void
-json_element(const struct ing_val *ev, unsigned long line)
+json_element(const struct soc_val *ev, unsigned long line)
 {
 	soc_buf_reset(&g.raw);
-	if (ing_dump(ev, &g.raw) < 0) {
+	if (soc_val_dump(ev, &g.raw) < 0) {
 		soc_reject(&g.rej, g.ctx.file, line, "", 0, 0, 0,
 		    "JSON event too large");
 		return;
@@ -331,22 +335,22 @@ json_element(const struct ing_val *ev, unsigned long line)
  * Microsoft Graph page {"value":[...]}, alone or with the pagination
  * members their APIs add.  NULL when v is not such a wrapper (borrowed).
  */
-static const struct ing_val *
-wrapped_list(const struct ing_val *v)
+static const struct soc_val *
+wrapped_list(const struct soc_val *v)
 {
 	static const char *const lists[] = { "Records", "records", "Findings",
 		"value", NULL };
 	static const char *const paging[] = { "NextToken", "nextToken",
 		"@odata.context", "@odata.nextLink", "@odata.count", NULL };
-	const struct ing_val *list = NULL, *m;
+	const struct soc_val *list = NULL, *m;
 	const char *k;
 	size_t i;
 
-	jv_object_foreach(v, k, m) {
+	soc_val_foreach_member(v, k, m) {
 		for (i = 0; lists[i] && strcmp(k, lists[i]) != 0; i++)
 			;
 		if (lists[i]) {
-			if (list || !jv_is_array(m))
+			if (list || !soc_val_is_array(m))
 				return NULL;
 			list = m;
 			continue;
@@ -360,15 +364,15 @@ wrapped_list(const struct ing_val *v)
 }
 
 static void
-json_value(const struct ing_val *v, unsigned long line, const char *raw,
+json_value(const struct soc_val *v, unsigned long line, const char *raw,
     size_t rawlen, int single_line)
 {
-	const struct ing_val *list = NULL, *x;
+	const struct soc_val *list = NULL, *x;
 	size_t i;
 
-	if (jv_is_array(v))
+	if (soc_val_is_array(v))
 		list = v;
-	else if (jv_is_object(v))
+	else if (soc_val_is_object(v))
 		list = wrapped_list(v);
 	if (!list) {
 		if (single_line)
@@ -377,11 +381,11 @@ json_value(const struct ing_val *v, unsigned long line, const char *raw,
 			json_element(v, line);
 		return;
 	}
-	if (jv_array_size(list) == 0) {
+	if (soc_val_array_size(list) == 0) {
 		g.nempty++;	/* no event, nothing lost: counted */
 		return;
 	}
-	jv_array_foreach(list, i, x)
+	soc_val_foreach(list, i, x)
 		json_element(x, line);
 }
 
@@ -395,9 +399,10 @@ doc_end(void)
 	const char *why;
 	size_t off;
 	int cut;
-	const struct ing_val *v;
+	const struct soc_val *v;
 
-	v = ing_parse(d->b.p, d->b.len, &why, &off, &cut);
+	soc_val_arena_reset(g.ia);	/* the last input is done with */
+	v = soc_val_parse(g.ia, d->b.p, d->b.len, &why, &off, &cut);
 	if (!v) {
 		unsigned long ln = 0;
 		size_t i;
@@ -501,7 +506,7 @@ text_line(const char *p, size_t n, unsigned long line)
 {
 	const struct ing_format *f = g.force;
 	const char *why = NULL, *nul;
-	struct ing_val *rec;
+	struct soc_val *rec;
 	int rc;
 
 	/*
@@ -548,7 +553,7 @@ one_line(const char *line, size_t len, unsigned long lineno)
 	const char *p = line, *why;
 	size_t n = len, off;
 	int cut;
-	const struct ing_val *v;
+	const struct soc_val *v;
 
 	if (g.doc.active && doc_add(line, len, lineno) == 0)
 		return;
@@ -564,7 +569,8 @@ one_line(const char *line, size_t len, unsigned long lineno)
 		text_line(line, len, lineno);
 		return;
 	}
-	v = ing_parse(p, n, &why, &off, &cut);
+	soc_val_arena_reset(g.ia);	/* the last input is done with */
+	v = soc_val_parse(g.ia, p, n, &why, &off, &cut);
 	if (v) {
 		json_value(v, lineno, line, len, 1);
 		return;
@@ -1062,8 +1068,12 @@ main(int argc, char **argv)
 
 	g.max_line = o.max_line ? o.max_line : SOC_MAX_LINE_DEFAULT;
 	g.ctx.now = soc_clock_now();
+	g.ra = soc_val_arena_new();
+	g.ia = soc_val_arena_new();
+	g.ka = soc_val_arena_new();
+	g.ctx.arena = g.ra;
 	if (map)
-		g.ctx.map = ing_keep_json(g.map = load_map(map));
+		g.ctx.map = ing_from_json(g.ka, g.map = load_map(map));
 	arena_init();
 	if (g.map && !g.force) {
 		/* --map names its input's shape: no guessing. */
@@ -1111,7 +1121,9 @@ main(int argc, char **argv)
 	soc_buf_release(&g.raw);
 	ing_doc_release(&g.doc);
 	ing_write_end();
-	ing_parse_end();
+	soc_val_arena_free(g.ra);
+	soc_val_arena_free(g.ia);
+	soc_val_arena_free(g.ka);
 	json_decref(g.map);
 	if (stats)
 		print_stats();

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <strings.h>
 
 #include "clock.h"
@@ -21,64 +22,44 @@
 #include "utf8.h"
 
 void
-ing_set_s(struct ing_val *out, const char *path, const struct ing_val *v)
+ing_set_s(struct soc_val *out, const char *path, const struct soc_val *v)
 {
-	if (jv_is_string(v) && jv_string_length(v) > 0)
-		ing_set_strn(out, path, jv_string_value(v),
-		    jv_string_length(v));
-}
-
-/* Parse a whole decimal number string: 1 integer, 2 real, 0 not. */
-static int
-numstr(const char *s, int64_t *iv, double *dv)
-{
-	char *end;
-
-	if (!s || !*s || isspace((unsigned char)*s))
-		return 0;
-	errno = 0;
-	*iv = strtoll(s, &end, 10);
-	if (*end == '\0' && errno == 0 && end != s)
-		return 1;
-	errno = 0;
-	*dv = strtod(s, &end);
-	if (*end == '\0' && errno == 0 && end != s && isfinite(*dv) &&
-	    strspn(s, "+-0123456789.eE") == strlen(s))
-		return 2;
-	return 0;
+	if (soc_val_is_string(v) && soc_val_len(v) > 0)
+		soc_val_set_strn(out, path, soc_val_str(v),
+		    soc_val_len(v));
 }
 
 void
-ing_set_n(struct ing_val *out, const char *path, const struct ing_val *v)
+ing_set_n(struct soc_val *out, const char *path, const struct soc_val *v)
 {
 	int64_t iv;
 	double dv;
 
-	if (jv_is_integer(v))
-		ing_set_int(out, path, jv_integer_value(v));
-	else if (jv_is_real(v))
-		ing_set_real(out, path, jv_real_value(v));
-	else if (jv_is_string(v)) {
-		switch (numstr(jv_string_value(v), &iv, &dv)) {
+	if (soc_val_is_integer(v))
+		soc_val_set_int(out, path, soc_val_int(v));
+	else if (soc_val_is_real(v))
+		soc_val_set_real(out, path, soc_val_real(v));
+	else if (soc_val_is_string(v)) {
+		switch (soc_val_numstr(soc_val_str(v), &iv, &dv)) {
 		case 1:
-			ing_set_int(out, path, iv);
+			soc_val_set_int(out, path, iv);
 			break;
 		case 2:
-			ing_set_real(out, path, dv);
+			soc_val_set_real(out, path, dv);
 			break;
 		}
 	}
 }
 
 void
-ing_set_sum(struct ing_val *out, const char *path, int64_t a, int64_t b)
+ing_set_sum(struct soc_val *out, const char *path, int64_t a, int64_t b)
 {
 	if (a >= 0 && b >= 0 && a <= INT64_MAX - b)
-		ing_set_int(out, path, a + b);
+		soc_val_set_int(out, path, a + b);
 }
 
 int
-ing_set_ip(struct ing_val *out, const char *path, const char *s)
+ing_set_ip(struct soc_val *out, const char *path, const char *s)
 {
 	unsigned char addr[16];
 	char tmp[64];
@@ -99,66 +80,83 @@ ing_set_ip(struct ing_val *out, const char *path, const char *s)
 			return 0;
 	} else if (inet_pton(AF_INET, tmp, addr) != 1)
 		return 0;
-	ing_set_str(out, path, tmp);
+	soc_val_set_str(out, path, tmp);
 	return 1;
 }
 
 void
-ing_set_port(struct ing_val *out, const char *path, const struct ing_val *v)
+ing_set_port(struct soc_val *out, const char *path, const struct soc_val *v)
 {
 	int64_t p;
 
-	if (jv_is_integer(v))
-		p = jv_integer_value(v);
-	else if (jv_is_string(v)) {
+	if (soc_val_is_integer(v))
+		p = soc_val_int(v);
+	else if (soc_val_is_string(v)) {
 		double d;
 
-		if (numstr(jv_string_value(v), &p, &d) != 1)
+		if (soc_val_numstr(soc_val_str(v), &p, &d) != 1)
 			return;
 	} else
 		return;
 	if (p >= 0 && p <= 65535)
-		ing_set_int(out, path, p);
+		soc_val_set_int(out, path, p);
 }
 
-/* --- getters --------------------------------------------------------- */
-
-/* (Inputs and records are the same values: one walk serves both.) */
-const struct ing_val *
-ing_get(const struct ing_val *in, const char *path)
+void
+ing_set_decimal(struct soc_val *out, const char *path, long long v)
 {
-	return ing_rget(in, path);
+	char b[24];
+
+	snprintf(b, sizeof b, "%lld", v);
+	soc_val_set_str(out, path, b);
 }
 
-const char *
-ing_get_str(const struct ing_val *in, const char *path)
+/* --- jansson values in (configuration; embedded JSON) ---------------- */
+
+struct soc_val *
+ing_from_json(struct soc_val_arena *a, const json_t *j)
 {
-	const struct ing_val *v = ing_get(in, path);
+	struct soc_val *v;
+	const char *k;
+	json_t *x;
+	size_t i;
 
-	return jv_is_string(v) ? jv_string_value(v) : NULL;
-}
-
-int
-ing_get_int(const struct ing_val *in, const char *path, int64_t *out)
-{
-	const struct ing_val *v = ing_get(in, path);
-	double d;
-
-	if (jv_is_integer(v)) {
-		*out = jv_integer_value(v);
-		return 0;
+	if (!j)
+		return NULL;
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		v = soc_val_new_object(a);
+		json_object_foreach((json_t *)j, k, x)
+			soc_val_putn(v, k, strlen(k), ing_from_json(a, x));
+		return v;
+	case JSON_ARRAY:
+		v = soc_val_new_array(a);
+		json_array_foreach(j, i, x)
+			soc_val_append(v, ing_from_json(a, x));
+		return v;
+	case JSON_STRING:
+		return soc_val_new_strn(a, json_string_value(j),
+		    json_string_length(j));
+	case JSON_INTEGER:
+		return soc_val_new_int(a, json_integer_value(j));
+	case JSON_REAL:
+		return soc_val_new_real(a, json_real_value(j));
+	case JSON_TRUE:
+		return soc_val_new(a, SOC_VAL_TRUE);
+	case JSON_FALSE:
+		return soc_val_new(a, SOC_VAL_FALSE);
+	default:
+		return soc_val_new(a, SOC_VAL_NULL);
 	}
-	if (jv_is_real(v)) {
-		d = jv_real_value(v);
-		if (d == floor(d) && fabs(d) < 9e18) {
-			*out = (int64_t)d;
-			return 0;
-		}
-		return -1;
-	}
-	if (jv_is_string(v) && numstr(jv_string_value(v), out, &d) == 1)
-		return 0;
-	return -1;
+}
+
+void
+ing_set_new(struct soc_val *out, const char *path, json_t *j)
+{
+	if (!j)
+		return;
+	soc_val_set(out, path, ing_from_json(out->arena, j));
+	json_decref(j);
 }
 
 /* --- time ------------------------------------------------------------ */
@@ -167,7 +165,7 @@ ing_get_int(const struct ing_val *in, const char *path, int64_t *out)
 #define MS_DAY 86400000LL
 
 int
-ing_set_time_ms(struct ing_val *out, const char *path, int64_t ms)
+ing_set_time_ms(struct soc_val *out, const char *path, int64_t ms)
 {
 	char buf[SOC_TIME_LEN + 1];
 
@@ -175,7 +173,7 @@ ing_set_time_ms(struct ing_val *out, const char *path, int64_t ms)
 	if (ms < MS_1990 || ms > 253402300799999LL)
 		return -1;
 	soc_time_format(ms, buf);
-	ing_set_strn(out, path, buf, SOC_TIME_LEN);
+	soc_val_set_strn(out, path, buf, SOC_TIME_LEN);
 	return 0;
 }
 
@@ -198,7 +196,7 @@ epoch_ms(double d, int64_t *ms)
 }
 
 static int
-set_checked(struct ing_ctx *c, struct ing_val *out, const char *path, int64_t ms)
+set_checked(struct ing_ctx *c, struct soc_val *out, const char *path, int64_t ms)
 {
 	int64_t now = c && c->now ? c->now : soc_clock_now();
 
@@ -208,7 +206,7 @@ set_checked(struct ing_ctx *c, struct ing_val *out, const char *path, int64_t ms
 }
 
 int
-ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
+ing_set_time_str(struct ing_ctx *c, struct soc_val *out, const char *path,
     const char *s)
 {
 	int64_t ms, iv;
@@ -229,7 +227,7 @@ ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
 
 		memcpy(tmp, s, n);
 		tmp[n] = '\0';
-		switch (numstr(tmp, &iv, &dv)) {
+		switch (soc_val_numstr(tmp, &iv, &dv)) {
 		case 1:
 			dv = (double)iv;
 			/* FALLTHROUGH */
@@ -252,15 +250,15 @@ ing_set_time_str(struct ing_ctx *c, struct ing_val *out, const char *path,
 }
 
 int
-ing_set_time(struct ing_ctx *c, struct ing_val *out, const char *path,
-    const struct ing_val *v)
+ing_set_time(struct ing_ctx *c, struct soc_val *out, const char *path,
+    const struct soc_val *v)
 {
 	int64_t ms;
 
-	if (jv_is_string(v))
-		return ing_set_time_str(c, out, path, jv_string_value(v));
-	if (jv_is_number(v)) {
-		if (epoch_ms(jv_number_value(v), &ms) < 0)
+	if (soc_val_is_string(v))
+		return ing_set_time_str(c, out, path, soc_val_str(v));
+	if (soc_val_is_number(v)) {
+		if (epoch_ms(soc_val_number(v), &ms) < 0)
 			return -1;
 		return set_checked(c, out, path, ms);
 	}
@@ -268,26 +266,26 @@ ing_set_time(struct ing_ctx *c, struct ing_val *out, const char *path,
 }
 
 void
-ing_set_severity(struct ing_val *out, int sev)
+ing_set_severity(struct soc_val *out, int sev)
 {
 	if (sev < 0)
 		sev = 0;
 	if (sev > 100)
 		sev = 100;
-	ing_set_int(out, "soc.severity", sev);
+	soc_val_set_int(out, "soc.severity", sev);
 }
 
 int
-ing_vendor_sev(struct ing_val *out, const struct ing_val *v, double lo,
+ing_vendor_sev(struct soc_val *out, const struct soc_val *v, double lo,
     double hi, int whole, double *d)
 {
 	int64_t iv;
 	double x;
 
-	if (jv_is_number(v))
-		x = jv_number_value(v);
-	else if (jv_is_string(v))
-		switch (numstr(jv_string_value(v), &iv, &x)) {
+	if (soc_val_is_number(v))
+		x = soc_val_number(v);
+	else if (soc_val_is_string(v))
+		switch (soc_val_numstr(soc_val_str(v), &iv, &x)) {
 		case 1:
 			x = (double)iv;
 			break;
@@ -390,15 +388,15 @@ technique_id_ok(const char *s)
 
 /* Is s already in the string array at path? */
 static int
-has_str(const struct ing_val *out, const char *path, const char *s)
+has_str(const struct soc_val *out, const char *path, const char *s)
 {
-	const struct ing_val *a = ing_rget(out, path);
+	const struct soc_val *a = soc_val_get(out, path);
 	size_t i;
 
-	if (!a || a->type != ING_ARR)
+	if (!a || a->type != SOC_VAL_ARR)
 		return 0;
 	for (i = 0; i < a->n; i++)
-		if (a->u.a[i]->type == ING_STR &&
+		if (a->u.a[i]->type == SOC_VAL_STR &&
 		    strcmp(a->u.a[i]->u.s.p, s) == 0)
 			return 1;
 	return 0;
@@ -406,9 +404,9 @@ has_str(const struct ing_val *out, const char *path, const char *s)
 
 /* Append to an array at path without the uniqueness check. */
 static void
-append_str(struct ing_val *out, const char *path, const char *s)
+append_str(struct soc_val *out, const char *path, const char *s)
 {
-	ing_append_at(out, path, ing_new_strn(s, strlen(s)));
+	soc_val_append_at(out, path, soc_val_new_strn(out->arena, s, strlen(s)));
 }
 
 /*
@@ -418,7 +416,7 @@ append_str(struct ing_val *out, const char *path, const char *s)
  * not an ATT&CK id and is dropped.
  */
 void
-ing_add_technique(struct ing_val *out, const char *id)
+ing_add_technique(struct soc_val *out, const char *id)
 {
 	const struct ing_attack_technique *t;
 	char norm[16];
@@ -468,7 +466,7 @@ ing_add_technique(struct ing_val *out, const char *id)
  * vendors' kebab-case fields give.
  */
 void
-ing_add_tactic(struct ing_val *out, const char *s)
+ing_add_tactic(struct soc_val *out, const char *s)
 {
 	const struct ing_attack_tactic *t = ing_attack_tactic(s);
 
@@ -487,7 +485,7 @@ empty_value(const char *s)
 }
 
 void
-ing_set_user(struct ing_val *out, const char *prefix, const char *s)
+ing_set_user(struct soc_val *out, const char *prefix, const char *s)
 {
 	char path[96];
 	const char *bs, *at;
@@ -497,30 +495,30 @@ ing_set_user(struct ing_val *out, const char *prefix, const char *s)
 	if ((bs = strchr(s, '\\')) != NULL) {
 		if (bs > s) {
 			snprintf(path, sizeof path, "%s.domain", prefix);
-			ing_set_strn(out, path, s, (size_t)(bs - s));
+			soc_val_set_strn(out, path, s, (size_t)(bs - s));
 		}
 		snprintf(path, sizeof path, "%s.name", prefix);
-		ing_set_str(out, path, bs + 1);
+		soc_val_set_str(out, path, bs + 1);
 		return;
 	}
 	if ((at = strrchr(s, '@')) != NULL && at > s && at[1]) {
 		snprintf(path, sizeof path, "%s.name", prefix);
-		ing_set_strn(out, path, s, (size_t)(at - s));
+		soc_val_set_strn(out, path, s, (size_t)(at - s));
 		snprintf(path, sizeof path, "%s.domain", prefix);
-		ing_set_str(out, path, at + 1);
+		soc_val_set_str(out, path, at + 1);
 		if (strchr(at + 1, '.')) {
 			snprintf(path, sizeof path, "%s.email", prefix);
-			ing_set_str(out, path, s);
+			soc_val_set_str(out, path, s);
 		}
 		return;
 	}
 	snprintf(path, sizeof path, "%s.name", prefix);
-	ing_set_str(out, path, s);
+	soc_val_set_str(out, path, s);
 }
 
 /* Set PREFIX.hash.ALGO to the lower-cased hex value v[0..n). */
 static void
-set_hash(struct ing_val *out, const char *prefix, const char *algo, const char *v,
+set_hash(struct soc_val *out, const char *prefix, const char *algo, const char *v,
     size_t n)
 {
 	char path[96], hex[129];
@@ -535,11 +533,11 @@ set_hash(struct ing_val *out, const char *prefix, const char *algo, const char *
 	}
 	hex[n] = '\0';
 	snprintf(path, sizeof path, "%s.hash.%s", prefix, algo);
-	ing_set_str(out, path, hex);
+	soc_val_set_str(out, path, hex);
 }
 
 void
-ing_set_hashes(struct ing_val *out, const char *prefix, const char *s)
+ing_set_hashes(struct soc_val *out, const char *prefix, const char *s)
 {
 	const char *p = s;
 

@@ -18,21 +18,21 @@
 #define EMBED_MAX (1 << 20)	/* largest JSON-in-a-string we parse */
 
 /* One segment of a path, ignoring case; borrowed. */
-static const struct ing_val *
-seg_get(const struct ing_val *v, const char *k, size_t n)
+static const struct soc_val *
+seg_get(const struct soc_val *v, const char *k, size_t n)
 {
 	const char *key;
-	const struct ing_val *x;
+	const struct soc_val *x;
 
-	if (jv_is_object(v)) {
-		if ((x = jv_object_getn(v, k, n)) != NULL)
+	if (soc_val_is_object(v)) {
+		if ((x = soc_val_member(v, k, n)) != NULL)
 			return x;
-		jv_object_foreach(v, key, x)
+		soc_val_foreach_member(v, key, x)
 			if (strlen(key) == n && strncasecmp(key, k, n) == 0)
 				return x;
 		return NULL;
 	}
-	if (jv_is_array(v)) {
+	if (soc_val_is_array(v)) {
 		size_t i, idx = 0;
 
 		if (n == 0 || n > 6)
@@ -42,15 +42,15 @@ seg_get(const struct ing_val *v, const char *k, size_t n)
 				return NULL;
 			idx = idx * 10 + (size_t)(k[i] - '0');
 		}
-		return jv_array_get(v, idx);
+		return soc_val_at(v, idx);
 	}
 	return NULL;
 }
 
-const struct ing_val *
-vnd_get(const struct ing_val *in, const char *path)
+const struct soc_val *
+vnd_get(const struct soc_val *in, const char *path)
 {
-	const struct ing_val *v = ing_get(in, path);
+	const struct soc_val *v = soc_val_get(in, path);
 	const char *p, *dot;
 
 	if (!v) {
@@ -66,21 +66,21 @@ vnd_get(const struct ing_val *in, const char *path)
 			v = seg_get(v, p, (size_t)(dot - p));
 		}
 	}
-	return jv_is_null(v) ? NULL : v;
+	return soc_val_is_null(v) ? NULL : v;
 }
 
 const char *
-vnd_str(const struct ing_val *in, const char *path)
+vnd_str(const struct soc_val *in, const char *path)
 {
-	const struct ing_val *v = vnd_get(in, path);
+	const struct soc_val *v = vnd_get(in, path);
 
-	if (jv_is_string(v) && jv_string_length(v) > 0)
-		return jv_string_value(v);
+	if (soc_val_is_string(v) && soc_val_len(v) > 0)
+		return soc_val_str(v);
 	return NULL;
 }
 
 const char *
-vnd_str_any(const struct ing_val *in, ...)
+vnd_str_any(const struct soc_val *in, ...)
 {
 	va_list ap;
 	const char *p, *s = NULL;
@@ -94,17 +94,17 @@ vnd_str_any(const struct ing_val *in, ...)
 }
 
 int
-vnd_num(const struct ing_val *in, const char *path, double *d)
+vnd_num(const struct soc_val *in, const char *path, double *d)
 {
-	const struct ing_val *v = vnd_get(in, path);
+	const struct soc_val *v = vnd_get(in, path);
 	char *end;
 
-	if (jv_is_number(v)) {
-		*d = jv_number_value(v);
+	if (soc_val_is_number(v)) {
+		*d = soc_val_number(v);
 		return 0;
 	}
-	if (jv_is_string(v) && jv_string_length(v) > 0) {
-		*d = strtod(jv_string_value(v), &end);
+	if (soc_val_is_string(v) && soc_val_len(v) > 0) {
+		*d = strtod(soc_val_str(v), &end);
 		if (*end == '\0' && isfinite(*d))
 			return 0;
 	}
@@ -112,63 +112,63 @@ vnd_num(const struct ing_val *in, const char *path, double *d)
 }
 
 int
-vnd_has(const struct ing_val *in, const char *path)
+vnd_has(const struct soc_val *in, const char *path)
 {
-	const struct ing_val *v = vnd_get(in, path);
+	const struct soc_val *v = vnd_get(in, path);
 
-	return jv_is_object(v) || jv_is_array(v) ||
-	    (jv_is_string(v) && jv_string_length(v) > 0);
+	return soc_val_is_object(v) || soc_val_is_array(v) ||
+	    (soc_val_is_string(v) && soc_val_len(v) > 0);
 }
 
 int
-vnd_eq(const struct ing_val *in, const char *path, const char *s)
+vnd_eq(const struct soc_val *in, const char *path, const char *s)
 {
 	const char *v = vnd_str(in, path);
 
 	return v && strcasecmp(v, s) == 0;
 }
 
-const struct ing_val *
-vnd_obj(const struct ing_val *in, const char *path)
+const struct soc_val *
+vnd_obj(const struct soc_val *in, const char *path)
 {
-	const struct ing_val *v = vnd_get(in, path);
+	const struct soc_val *v = vnd_get(in, path);
 	const char *s;
 	size_t n;
 	json_t *j;
 
-	if (jv_is_object(v) || jv_is_array(v))
+	if (soc_val_is_object(v) || soc_val_is_array(v))
 		return v;
-	if (!jv_is_string(v))
+	if (!soc_val_is_string(v))
 		return NULL;
-	s = jv_string_value(v);
-	n = jv_string_length(v);
+	s = soc_val_str(v);
+	n = soc_val_len(v);
 	while (n > 0 && isspace((unsigned char)*s)) {
 		s++;
 		n--;
 	}
 	if (n == 0 || n > EMBED_MAX || (*s != '{' && *s != '['))
 		return NULL;
-	/* (embedded JSON: read with jansson, kept in the record's arena) */
+	/* (embedded JSON: read with jansson, kept in the arena of the string) */
 	if ((j = json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		return NULL;
-	v = ing_in_json(j);
+	v = ing_from_json(v->arena, j);
 	json_decref(j);
 	return v;
 }
 
 int
-vnd_time(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, const char **why,
+vnd_time(struct ing_ctx *c, struct soc_val *out, const struct soc_val *in, const char **why,
     const char *first, ...)
 {
 	va_list ap;
 	const char *p;
-	const struct ing_val *v = NULL;
+	const struct soc_val *v = NULL;
 	const char *used = first;
 
 	va_start(ap, first);
 	for (p = first; p; p = va_arg(ap, const char *)) {
 		v = vnd_get(in, p);
-		if (v && !(jv_is_string(v) && jv_string_length(v) == 0)) {
+		if (v && !(soc_val_is_string(v) && soc_val_len(v) == 0)) {
 			used = p;
 			break;
 		}
@@ -182,18 +182,18 @@ vnd_time(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in, const
 	}
 	if (ing_set_time(c, out, "@timestamp", v) == 0)
 		return 0;
-	if (jv_is_string(v))
+	if (soc_val_is_string(v))
 		snprintf(c->why, sizeof c->why, "bad %s '%.64s'", used,
-		    jv_string_value(v));
+		    soc_val_str(v));
 	else
 		snprintf(c->why, sizeof c->why, "bad %s (%s)", used,
-		    jv_is_number(v) ? "number out of range" : "not a time");
+		    soc_val_is_number(v) ? "number out of range" : "not a time");
 	*why = c->why;
 	return -1;
 }
 
 void
-vnd_msg(struct ing_val *out, const char *fmt, ...)
+vnd_msg(struct soc_val *out, const char *fmt, ...)
 {
 	char buf[1001];
 	va_list ap;
@@ -209,11 +209,11 @@ vnd_msg(struct ing_val *out, const char *fmt, ...)
 	while (n > 0 && buf[n - 1] == ' ')
 		n--;
 	/* A cut in the middle of a UTF-8 sequence is repaired by the setter. */
-	ing_set_strn(out, "message", buf, n);
+	soc_val_set_strn(out, "message", buf, n);
 }
 
 void
-vnd_ip_or_domain(struct ing_val *out, const char *prefix, const char *s)
+vnd_ip_or_domain(struct soc_val *out, const char *prefix, const char *s)
 {
 	char path[64];
 
@@ -227,22 +227,22 @@ vnd_ip_or_domain(struct ing_val *out, const char *prefix, const char *s)
 	    == NULL || strchr(s, ' '))
 		return;
 	snprintf(path, sizeof path, "%s.domain", prefix);
-	ing_set_str(out, path, s);
+	soc_val_set_str(out, path, s);
 }
 
 void
-vnd_add_ip(struct ing_val *out, const char *path, const char *s)
+vnd_add_ip(struct soc_val *out, const char *path, const char *s)
 {
 	/* (a scratch object in this event's record: the address checked and
 	 * without its zone) */
-	struct ing_val *tmp = ing_new_object();
+	struct soc_val *tmp = soc_val_new_object(out->arena);
 
 	if (ing_set_ip(tmp, "ip", s))
-		ing_add_str(out, path, ing_rget_str(tmp, "ip"));
+		soc_val_add_str(out, path, soc_val_get_nonempty(tmp, "ip"));
 }
 
 int
-vnd_ip_port(struct ing_val *out, const char *prefix, const char *s)
+vnd_ip_port(struct soc_val *out, const char *prefix, const char *s)
 {
 	char buf[64], path[64];
 	const char *port = NULL, *colon;
@@ -273,13 +273,13 @@ vnd_ip_port(struct ing_val *out, const char *prefix, const char *s)
 		return 0;
 	if (port && *port) {
 		snprintf(path, sizeof path, "%s.port", prefix);
-		ing_set_port(out, path, ing_new_strn(port, strlen(port)));
+		ing_set_port(out, path, soc_val_new_strn(out->arena, port, strlen(port)));
 	}
 	return 1;
 }
 
 void
-vnd_set_login(struct ing_val *out, const char *prefix, const char *s)
+vnd_set_login(struct soc_val *out, const char *prefix, const char *s)
 {
 	char path[64];
 	const char *at;
@@ -291,14 +291,14 @@ vnd_set_login(struct ing_val *out, const char *prefix, const char *s)
 		return;
 	}
 	snprintf(path, sizeof path, "%s.name", prefix);
-	ing_set_str(out, path, s);
+	soc_val_set_str(out, path, s);
 	at = strrchr(s, '@');
 	if (at && at > s && at[1] && !strchr(s, ' ')) {
 		snprintf(path, sizeof path, "%s.domain", prefix);
-		ing_set_str(out, path, at + 1);
+		soc_val_set_str(out, path, at + 1);
 		if (strchr(at + 1, '.')) {
 			snprintf(path, sizeof path, "%s.email", prefix);
-			ing_set_str(out, path, s);
+			soc_val_set_str(out, path, s);
 		}
 	}
 }
@@ -327,14 +327,14 @@ vnd_sev_word(const char *s)
 }
 
 void
-vnd_outcome(struct ing_val *out, int ok)
+vnd_outcome(struct soc_val *out, int ok)
 {
 	if (ok == 1)
-		ing_set_str(out, "event.outcome", "success");
+		soc_val_set_str(out, "event.outcome", "success");
 	else if (ok == 0)
-		ing_set_str(out, "event.outcome", "failure");
+		soc_val_set_str(out, "event.outcome", "failure");
 	else
-		ing_set_str(out, "event.outcome", "unknown");
+		soc_val_set_str(out, "event.outcome", "unknown");
 }
 
 int
@@ -356,15 +356,15 @@ vnd_suffix(const char *s, const char *suf)
 }
 
 int
-vnd_panther(const struct ing_val *in, const char *name)
+vnd_panther(const struct soc_val *in, const char *name)
 {
-	const struct ing_val *v = jv_object_get(in, "p_log_type");
+	const struct soc_val *v = soc_val_key(in, "p_log_type");
 
-	return jv_is_string(v) && strcmp(jv_string_value(v), name) == 0;
+	return soc_val_is_string(v) && strcmp(soc_val_str(v), name) == 0;
 }
 
 void
-vnd_techniques_in(struct ing_val *out, const char *s)
+vnd_techniques_in(struct soc_val *out, const char *s)
 {
 	const char *p;
 	char id[10];
@@ -392,14 +392,14 @@ vnd_techniques_in(struct ing_val *out, const char *s)
 }
 
 void
-vnd_set_once(struct ing_val *out, const char *path, const char *s)
+vnd_set_once(struct soc_val *out, const char *path, const char *s)
 {
-	if (!ing_rget(out, path))
-		ing_set_str(out, path, s);
+	if (!soc_val_get(out, path))
+		soc_val_set_str(out, path, s);
 }
 
 void
-vnd_add_tactic_camel(struct ing_val *out, const char *s)
+vnd_add_tactic_camel(struct soc_val *out, const char *s)
 {
 	char buf[64];
 	size_t i, j = 0;
@@ -425,7 +425,7 @@ vnd_zero_hash(const char *s)
 }
 
 void
-vnd_set_lower(struct ing_val *out, const char *path, const char *s)
+vnd_set_lower(struct soc_val *out, const char *path, const char *s)
 {
 	char buf[64];
 	size_t i;
@@ -435,15 +435,14 @@ vnd_set_lower(struct ing_val *out, const char *path, const char *s)
 	for (i = 0; s[i]; i++)
 		buf[i] = (char)tolower((unsigned char)s[i]);
 	buf[i] = '\0';
-	ing_set_str(out, path, buf);
+	soc_val_set_str(out, path, buf);
 }
 
 void
-vnd_set_id(struct ing_val *out, const char *path, const struct ing_val *v)
+vnd_set_id(struct soc_val *out, const char *path, const struct soc_val *v)
 {
-	if (jv_is_integer(v))
-		ing_set_new(out, path, json_sprintf("%lld",
-		    (long long)jv_integer_value(v)));
+	if (soc_val_is_integer(v))
+		ing_set_decimal(out, path, (long long)soc_val_int(v));
 	else
 		ing_set_s(out, path, v);
 }

@@ -20,44 +20,44 @@
 
 /* The member at a dotted path, exact first, then ignoring case; NULL
  * when absent or JSON null.  Borrowed. */
-const struct ing_val *vnd_get(const struct ing_val *in, const char *path);
+const struct soc_val *vnd_get(const struct soc_val *in, const char *path);
 /* A non-empty string at path, else NULL.  Borrowed. */
-const char *vnd_str(const struct ing_val *in, const char *path);
+const char *vnd_str(const struct soc_val *in, const char *path);
 /* The first non-empty string of several paths (NULL-terminated). */
-const char *vnd_str_any(const struct ing_val *in, ...) __attribute__((sentinel));
+const char *vnd_str_any(const struct soc_val *in, ...) __attribute__((sentinel));
 /* A number (or numeric string) at path: 0 found, -1 not. */
-int vnd_num(const struct ing_val *in, const char *path, double *v);
+int vnd_num(const struct soc_val *in, const char *path, double *v);
 /* Is there an object / array / string at path? */
-int vnd_has(const struct ing_val *in, const char *path);
+int vnd_has(const struct soc_val *in, const char *path);
 /* String at path equals s (case-insensitive). */
-int vnd_eq(const struct ing_val *in, const char *path, const char *s);
+int vnd_eq(const struct soc_val *in, const char *path, const char *s);
 
 /*
  * The object or array at path, parsing it when the export carried it as
- * a JSON string (then read into the record's arena), or NULL.
+ * a JSON string (then read into the arena of that string), or NULL.
  */
-const struct ing_val *vnd_obj(const struct ing_val *in, const char *path);
+const struct soc_val *vnd_obj(const struct soc_val *in, const char *path);
 
 /*
  * @timestamp from the first of the paths (NULL-terminated) that is
  * present.  Returns 0, or -1 with *why naming the field that is missing
  * or bad (the text lives in c->why).
  */
-int vnd_time(struct ing_ctx *c, struct ing_val *out, const struct ing_val *in,
+int vnd_time(struct ing_ctx *c, struct soc_val *out, const struct soc_val *in,
     const char **why, const char *fmt, ...) __attribute__((sentinel));
 
 /* message: printf into a one-line summary (control characters become
  * spaces, capped at 1000 bytes). */
-void vnd_msg(struct ing_val *out, const char *fmt, ...)
+void vnd_msg(struct soc_val *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* PREFIX.ip when s is an address, else PREFIX.domain (a host name). */
-void vnd_ip_or_domain(struct ing_val *out, const char *prefix, const char *s);
+void vnd_ip_or_domain(struct soc_val *out, const char *prefix, const char *s);
 /* Append s to the array at path when it is an IP address. */
-void vnd_add_ip(struct ing_val *out, const char *path, const char *s);
+void vnd_add_ip(struct soc_val *out, const char *path, const char *s);
 /* An address with a port or brackets stripped ("[::1]:443",
  * "1.2.3.4:5000"): PREFIX.ip (and PREFIX.port).  Returns 1 when set. */
-int vnd_ip_port(struct ing_val *out, const char *prefix, const char *s);
+int vnd_ip_port(struct soc_val *out, const char *prefix, const char *s);
 
 /*
  * The house scale for vendors' severity words: informational 10, low 30,
@@ -73,31 +73,31 @@ int vnd_sev_word(const char *s);
  * PREFIX.email the login when it looks like an address; "DOMAIN\user"
  * is split as ing_set_user does.
  */
-void vnd_set_login(struct ing_val *out, const char *prefix, const char *s);
+void vnd_set_login(struct soc_val *out, const char *prefix, const char *s);
 
 /* Set event.outcome from a success flag (1, 0; -1 leaves unknown). */
-void vnd_outcome(struct ing_val *out, int ok);
+void vnd_outcome(struct soc_val *out, int ok);
 
 /* Case-insensitive prefix and suffix tests. */
 int vnd_prefix(const char *s, const char *pre);
 int vnd_suffix(const char *s, const char *suf);
 
 /* Panther's p_log_type tag equals name (its data lake's export form). */
-int vnd_panther(const struct ing_val *in, const char *name);
+int vnd_panther(const struct soc_val *in, const char *name);
 
 /* An identifier as a string: a string as is, an integer in decimal
  * (ECS ids are keywords). */
-void vnd_set_id(struct ing_val *out, const char *path, const struct ing_val *v);
+void vnd_set_id(struct soc_val *out, const char *path, const struct soc_val *v);
 /* Set a string lower-cased (ECS network.transport, protocol). */
-void vnd_set_lower(struct ing_val *out, const char *path, const char *s);
+void vnd_set_lower(struct soc_val *out, const char *path, const char *s);
 /* Set a string only when path is still absent (first value wins). */
-void vnd_set_once(struct ing_val *out, const char *path, const char *s);
+void vnd_set_once(struct soc_val *out, const char *path, const char *s);
 /* A tactic from a CamelCase name ("CredentialAccess", "DefenseEvasion"). */
-void vnd_add_tactic_camel(struct ing_val *out, const char *s);
+void vnd_add_tactic_camel(struct soc_val *out, const char *s);
 /* Is s a hash of only zeros (a vendor's placeholder)? */
 int vnd_zero_hash(const char *s);
 
 /* ATT&CK ids found in free text ("Regsvr32 (T1218.010)", "T1078"). */
-void vnd_techniques_in(struct ing_val *out, const char *s);
+void vnd_techniques_in(struct soc_val *out, const char *s);
 
 #endif

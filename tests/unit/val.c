@@ -1,130 +1,214 @@
 /*
- * ingest_rec: soc-ingest's record values (cmd/soc-ingest/rec.c): setters
- * by path, replacing in place, deleting, arrays, flat dotted keys, copies
- * of jansson values, bad UTF-8 repaired, and the arena's reset.
+ * val: the value model (common/val.h): setters by path, replacing in
+ * place, deleting, arrays, flat dotted keys, bad UTF-8 repaired, arenas
+ * and their reset; the parser's rules; the dump; and a record written with
+ * its content id, as a program that creates records (an incident) does.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cmd/soc-ingest/ingest.h"
+#include "buf.h"
+#include "id.h"
 #include "tap.h"
+#include "val.h"
 
 /* The member keys of o, comma-separated, for order checks. */
 static const char *
-keys(const struct ing_val *o)
+keys(const struct soc_val *o)
 {
 	static char b[256];
-	size_t i;
+	size_t i, n = 0;
 
 	b[0] = '\0';
-	for (i = 0; o && i < o->n; i++) {
-		if (i)
-			strcat(b, ",");
-		strcat(b, o->u.m[i].k);
-	}
+	for (i = 0; o && i < o->n; i++)
+		n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? "," : "",
+		    o->u.m[i].k);
 	return b;
+}
+
+/* The compact dump of v (a static buffer). */
+static const char *
+dump(const struct soc_val *v)
+{
+	static struct soc_buf b = SOC_BUF_INIT;
+
+	if (b.max == 0)
+		soc_buf_init(&b, 1 << 20);
+	soc_buf_reset(&b);
+	return soc_val_dump(v, &b) == 0 ? b.p : "(too large)";
+}
+
+static void
+setters(struct soc_val_arena *ar)
+{
+	struct soc_val *r, *a;
+	const struct soc_val *x;
+	int64_t v;
+
+	r = soc_val_new_object(ar);
+	soc_val_set_str(r, "source.ip", "10.0.0.1");
+	soc_val_set_int(r, "source.port", 22);
+	soc_val_set_str(r, "message", "m");
+	soc_val_set_str(r, "source.domain", "");
+	soc_val_set_str(r, "source.user.name", NULL);
+	is_str(keys(r), "source,message", "intermediate objects made once, in order");
+	is_str(keys(soc_val_get(r, "source")), "ip,port", "empty and NULL values ignored");
+	soc_val_set_str(r, "source.ip", "10.0.0.2");
+	is_str(keys(soc_val_get(r, "source")), "ip,port", "a member set again keeps its place");
+	is_str(soc_val_get_str(r, "source.ip"), "10.0.0.2", "and takes the new value");
+	ok(soc_val_get_int(r, "source.port", &v) == 0 && v == 22, "integer read back");
+	soc_val_set_str(r, "message.text", "x");
+	ok(soc_val_is(soc_val_get(r, "message"), SOC_VAL_OBJ), "a string in the way of a path is replaced");
+	soc_val_del(r, "source.ip");
+	is_str(keys(soc_val_get(r, "source")), "port", "deleted member gone");
+	soc_val_del(r, "nothing.here");
+	is_str(keys(r), "source,message", "deleting what is absent changes nothing");
+
+	soc_val_set_str(r, "event.type", "info");
+	soc_val_add_str(r, "event.type", "denied");
+	soc_val_add_str(r, "event.type", "info");
+	x = soc_val_get(r, "event.type");
+	ok(soc_val_is(x, SOC_VAL_ARR) && soc_val_size(x) == 2, "add_str: a string becomes an array, no duplicates");
+	is_str(soc_val_get_nonempty(r, "event.type.1"), "denied", "array elements by index");
+
+	soc_val_set_strn(r, "bad", "a\xff" "b", 3);
+	is_str(soc_val_get_str(r, "bad"), "a\xef\xbf\xbd" "b", "bad UTF-8 repaired");
+	soc_val_set_real(r, "nan", 0.0 / 0.0);
+	ok(soc_val_get(r, "nan") == NULL, "a non-finite real is not set");
+
+	soc_val_put(r, "a.b", soc_val_new_strn(ar, "flat", 4));
+	is_str(soc_val_get_str(r, "a.b"), "flat", "soc_val_put keeps a dotted key whole and reads it back");
+	a = soc_val_new_array(ar);
+	soc_val_append(a, soc_val_new_int(ar, 7));
+	soc_val_set(r, "list", a);
+	soc_val_append_at(r, "list", soc_val_new_int(ar, 8));
+	ok(soc_val_size(soc_val_get(r, "list")) == 2, "append_at extends the array in place");
+	ok(soc_val_str(soc_val_get(r, "list.0")) == NULL, "str of a non-string is NULL");
+	soc_val_set_bool(soc_val_object_at(r, "x.y"), "z", 1);
+	ok(soc_val_is_true(soc_val_get(r, "x.y.z")), "object_at makes the objects of a path");
+	ok(soc_val_key(NULL, "a") == NULL && soc_val_str(NULL) == NULL &&
+	    soc_val_int(NULL) == 0 && !soc_val_is_array(NULL) &&
+	    soc_val_array_size(r) == 0, "readers lenient with NULL and other types");
+}
+
+static void
+parsing(struct soc_val_arena *in, struct soc_val_arena *ar)
+{
+	static const char text[] =
+	    " {\"b\":\"one\",\"a\":[1,2.5,-0,1e3,true,null,\"s\\u00e9\"],"
+	    "\"b\":\"three\",\"k.x\":{\"y\":1}} ";
+	const char *why, *k;
+	const struct soc_val *v, *m;
+	struct soc_val *r;
+	size_t off, n = 0;
+	int64_t i;
+	int cut;
+
+	v = soc_val_parse(in, text, sizeof text - 1, &why, &off, &cut);
+	ok(v != NULL, "parse: a document");
+	is_str(keys(v), "b,a,k.x", "a duplicate key keeps its first place");
+	is_str(soc_val_str(soc_val_key(v, "b")), "three", "and takes the last value");
+	is_str(dump(soc_val_key(v, "a")), "[1,2.5,0,1000.0,true,null,\"s\xc3\xa9\"]",
+	    "integers stay integers, reals stay reals, escapes decoded");
+	ok(soc_val_get_int(v, "k.x.y", &i) == 0 && i == 1,
+	    "flat dotted keys read by path");
+	soc_val_foreach_member(v, k, m)
+		n += strlen(k) + soc_val_size(m);
+	is_int((int64_t)n, 1 + 1 + 3 + 7 + 1, "foreach_member visits every member");
+
+	ok(soc_val_parse(in, "{\"a\":", 5, &why, &off, &cut) == NULL && cut,
+	    "a cut value: NULL, cut");
+	ok(soc_val_parse(in, "{\"a\" 1}", 7, &why, &off, &cut) == NULL && !cut &&
+	    off == 5, "bad JSON: NULL with the offset (%s)", why);
+
+	/* Values of one arena copied into another outlive the first. */
+	r = soc_val_new_object(ar);
+	soc_val_put(r, "in", soc_val_copy(ar, v));
+	soc_val_arena_reset(in);
+	is_str(soc_val_get_str(r, "in.a.6"), "s\xc3\xa9", "a copy outlives its source's arena");
+}
+
+/* A new program's record: set by path, in any order, written with its
+ * content id. */
+static void
+records(struct soc_val_arena *ar)
+{
+	struct soc_val_writer *w = soc_val_writer_new(1 << 20);
+	struct soc_val *r1, *r2;
+	const char *line;
+	char id1[SOC_ID_LEN + 1], id2[SOC_ID_LEN + 1];
+	size_t len;
+
+	r1 = soc_val_new_object(ar);
+	soc_val_set_str(r1, "@timestamp", "2026-11-22T10:00:00.000Z");
+	soc_val_set_str(r1, "soc.kind", "incident");
+	soc_val_add_str(r1, "soc.incident.alerts", "a1");
+	soc_val_set_str(r1, "message", "two hosts");
+	soc_val_set_str(r1, "event.kind", "incident");
+	ok(soc_val_write_record(w, r1, "incident", &line, &len) == 0, "record written");
+	is_int((int64_t)len, (int64_t)strlen(line), "one line, its length");
+	ok(strncmp(line, "{\"@timestamp\":\"2026-11-22T10:00:00.000Z\","
+	    "\"soc\":{\"kind\":\"incident\",\"incident\":{\"alerts\":[\"a1\"]},\"id\":\"",
+	    100) == 0, "members in the order set, soc.id added to soc: %s", line);
+	snprintf(id1, sizeof id1, "%s", strstr(line, "\"id\":\"") + 6);
+
+	/* The same content set in another order, with other soc members. */
+	r2 = soc_val_new_object(ar);
+	soc_val_set_str(r2, "message", "two hosts");
+	soc_val_set_str(r2, "soc.kind", "incident");
+	soc_val_set_str(r2, "soc.id", "00000000000000000000000000000000");
+	soc_val_set_int(r2, "soc.version", 2);
+	soc_val_set_str(r2, "event.original", "raw");
+	soc_val_set_str(r2, "event.kind", "incident");
+	soc_val_set_str(r2, "@timestamp", "2026-11-22T10:00:00.000Z");
+	ok(soc_val_write_record(w, r2, "incident", &line, &len) == 0, "second record written");
+	ok(strncmp(line, "{\"message\":\"two hosts\",\"soc\":{\"kind\":\"incident\",\"id\":\"", 50) == 0,
+	    "a placeholder soc.id keeps its place");
+	snprintf(id2, sizeof id2, "%s", strstr(line, "\"id\":\"") + 6);
+	is_str(id2, id1, "same content, same id: order, soc and event.original do not count");
+	{
+		char want[SOC_ID_LEN + 1];
+		static const char canon[] = "{\"@timestamp\":\"2026-11-22T10:00:00.000Z\","
+		    "\"event\":{\"kind\":\"incident\"},\"message\":\"two hosts\"}";
+
+		soc_id("incident", canon, sizeof canon - 1, want);
+		is_str(id2, want, "the id is soc_id(kind) of the sorted form");
+	}
+	soc_val_set_str(r2, "message", "three hosts");
+	ok(soc_val_write_record(w, r2, "incident", &line, &len) == 0 &&
+	    strstr(line, id1) == NULL, "other content, another id");
+	soc_val_writer_free(w);
 }
 
 int
 main(void)
 {
-	struct ing_val *r, *a;
-	const struct ing_val *x;
-	json_t *j;
-	int64_t v;
+	struct soc_val_arena *ar = soc_val_arena_new(), *in = soc_val_arena_new();
+	struct soc_val *r;
 	size_t i;
 
-	ing_rec_reset();
-	r = ing_new_object();
-	ing_set_str(r, "source.ip", "10.0.0.1");
-	ing_set_int(r, "source.port", 22);
-	ing_set_str(r, "message", "m");
-	ing_set_str(r, "source.domain", "");
-	ing_set_str(r, "source.user.name", NULL);
-	is_str(keys(r), "source,message", "intermediate objects made once, in order");
-	is_str(keys(ing_rget(r, "source")), "ip,port", "empty and NULL values ignored");
-	ing_set_str(r, "source.ip", "10.0.0.2");
-	is_str(keys(ing_rget(r, "source")), "ip,port", "a member set again keeps its place");
-	is_str(ing_rget_str(r, "source.ip"), "10.0.0.2", "and takes the new value");
-	ok(ing_rget_int(r, "source.port", &v) == 0 && v == 22, "integer read back");
-	ing_set_str(r, "message.text", "x");
-	ok(ing_is(ing_rget(r, "message"), ING_OBJ), "a string in the way of a path is replaced");
-	ing_del(r, "source.ip");
-	is_str(keys(ing_rget(r, "source")), "port", "deleted member gone");
-	ing_del(r, "nothing.here");
-	is_str(keys(r), "source,message", "deleting what is absent changes nothing");
-
-	ing_set_str(r, "event.type", "info");
-	ing_add_str(r, "event.type", "denied");
-	ing_add_str(r, "event.type", "info");
-	x = ing_rget(r, "event.type");
-	ok(ing_is(x, ING_ARR) && ing_size(x) == 2, "add_str: a string becomes an array, no duplicates");
-	is_str(ing_rget_str(r, "event.type.1"), "denied", "array elements by index");
-
-	ing_set_strn(r, "bad", "a\xff" "b", 3);
-	is_str(ing_rget_str(r, "bad"), "a\xef\xbf\xbd" "b", "bad UTF-8 repaired");
-
-	j = json_loads("{\"a.b\":\"flat\",\"n\":[1,2.5,true,null,\"s\"]}", 0, NULL);
-	ing_put(r, "a.b", ing_from_json(json_object_get(j, "a.b")));
-	is_str(ing_rget_str(r, "a.b"), "flat", "ing_put keeps a dotted key whole and reads it back");
-	ing_set_val(r, "copy", ing_from_json(json_object_get(j, "n")));
-	x = ing_rget(r, "copy");
-	ok(ing_size(x) == 5 && x->u.a[0]->type == ING_INT && x->u.a[1]->type == ING_REAL &&
-	    x->u.a[1]->u.d == 2.5 && x->u.a[2]->type == ING_TRUE &&
-	    x->u.a[3]->type == ING_NULL, "jansson values copied with their types");
-	json_decref(j);
-	is_str(ing_rget_str(r, "copy.4"), "s", "string element copied");
-
-	a = ing_new_array();
-	ing_append(a, ing_new_int(7));
-	ing_set_val(r, "list", a);
-	ing_append_at(r, "list", ing_new_int(8));
-	ok(ing_size(ing_rget(r, "list")) == 2, "append_at extends the array in place");
-	is_str(ing_vstr(ing_rget(r, "list.0")), NULL, "vstr of a non-string is NULL");
-
-	/* Inputs: their own arena, read with jv_*, copied into records. */
-	{
-		struct ing_val *in = ing_in_new(ING_OBJ), *arr = ing_in_new(ING_ARR);
-		const struct ing_val *m;
-		const char *k;
-		size_t n = 0;
-
-		ing_in_put(in, "b", 1, ing_in_strn("one", 3));
-		ing_in_put(in, "a", 1, ing_in_strn("two", 3));
-		ing_in_put(in, "b", 1, ing_in_strn("three", 5));
-		ing_in_append(arr, ing_in_strn("x", 1));
-		ing_in_put(in, "list", 4, arr);
-		is_str(keys(in), "b,a,list", "a duplicate input key keeps its first place");
-		is_str(jv_string_value(jv_object_get(in, "b")), "three", "and takes the last value");
-		ok(jv_is_array(jv_object_get(in, "list")) && jv_array_size(jv_object_get(in, "list")) == 1 &&
-		    !jv_is_array(NULL) && jv_string_value(NULL) == NULL && jv_integer_value(NULL) == 0,
-		    "jv readers lenient with NULL and other types");
-		jv_object_foreach(in, k, m)
-			n += strlen(k) + jv_string_length(m);
-		is_int((int64_t)n, 1 + 5 + 1 + 3 + 4, "jv_object_foreach visits every member");
-		ing_rec_reset();	/* records come and go... */
-		r = ing_new_object();
-		ing_put_copy(r, "in", in);
-		is_str(ing_rget_str(r, "in.list.0"), "x", "...inputs stay; a copy into the record reads the same");
-		ing_in_reset();
-		is_str(ing_rget_str(r, "in.b"), "three", "the copy outlives the input");
-	}
+	setters(ar);
+	parsing(in, ar);
+	records(ar);
 
 	/* Many values: past the first block, then the reset. */
+	r = soc_val_new_object(ar);
 	for (i = 0; i < 20000; i++)
-		ing_add_str(r, "big", i % 2 ? "a" : "b");
-	r = ing_new_object();
+		soc_val_add_str(r, "big", i % 2 ? "a" : "b");
+	r = soc_val_new_object(ar);
 	for (i = 0; i < 5000; i++) {
 		char k[32];
 
 		snprintf(k, sizeof k, "k%zu.x", i);
-		ing_set_str(r, k, "value value value value");
+		soc_val_set_str(r, k, "value value value value");
 	}
-	ok(ing_size(r) == 5000 && ing_rget_str(r, "k4999.x") != NULL, "a record past one arena block");
-	ing_rec_reset();
-	r = ing_new_object();
-	ing_set_str(r, "after", "reset");
+	ok(soc_val_size(r) == 5000 && soc_val_get_str(r, "k4999.x") != NULL, "a record past one arena block");
+	soc_val_arena_reset(ar);
+	r = soc_val_new_object(ar);
+	soc_val_set_str(r, "after", "reset");
 	is_str(keys(r), "after", "the arena starts over");
-	ing_rec_reset();
+	soc_val_arena_free(ar);
+	soc_val_arena_free(in);
 	return done_testing();
 }

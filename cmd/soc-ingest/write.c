@@ -1,0 +1,251 @@
+/*
+ * write.c: a mapped record completed and written (drive.h).
+ *
+ * The driver completes what the mapper made: related.* from the entity
+ * fields, event.original (--keep-original), soc.{kind,id,severity,source};
+ * a record without a valid @timestamp or a message is a reject, never a
+ * silently wrong record.  The value model's writer (val.h) dumps it with
+ * soc.id, the content id of its canonical form.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drive.h"
+#include "err.h"
+#include "id.h"
+#include "ndjson.h"
+#include "val.h"
+
+static struct {
+	struct soc_out *out;
+	struct soc_rejects *rej;
+	const struct ing_ctx *ctx;
+	struct soc_val_writer *w;
+} wr;
+
+/* Add s to the array a (a related.* list) unless it is there. */
+static void
+add_unique(struct soc_val *a, const struct soc_val *s)
+{
+	size_t i;
+
+	if (s->u.s.len == 0)
+		return;
+	for (i = 0; i < a->n; i++)
+		if (a->u.a[i]->type == SOC_VAL_STR &&
+		    a->u.a[i]->u.s.len == s->u.s.len &&
+		    memcmp(a->u.a[i]->u.s.p, s->u.s.p, s->u.s.len) == 0)
+			return;
+	/* Strings of the record are immutable: share the value. */
+	soc_val_append(a, (struct soc_val *)s);
+}
+
+/* Add the string, or strings of the array, v to a. */
+static void
+add_from(struct soc_val *a, const struct soc_val *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	if (v->type == SOC_VAL_STR)
+		add_unique(a, v);
+	else if (v->type == SOC_VAL_ARR)
+		for (i = 0; i < v->n; i++)
+			if (v->u.a[i]->type == SOC_VAL_STR)
+				add_unique(a, v->u.a[i]);
+}
+
+static const char *const related_ip[] = {
+	"source.ip", "destination.ip", "client.ip", "server.ip", "host.ip",
+	"source.nat.ip", "destination.nat.ip", "dns.resolved_ip", NULL
+};
+static const char *const related_user[] = {
+	"user.name", "user.email", "user.target.name", "user.effective.name",
+	"source.user.name", "destination.user.name", NULL
+};
+static const char *const related_hosts[] = {
+	"host.name", "host.hostname", "source.domain", "destination.domain",
+	"url.domain", "dns.question.name", "tls.client.server_name",
+	"tls.server.sni", NULL
+};
+static const char *const related_hash[] = {
+	"file.hash.md5", "file.hash.sha1", "file.hash.sha256",
+	"file.hash.sha512", "process.hash.md5", "process.hash.sha1",
+	"process.hash.sha256", "process.parent.hash.md5",
+	"process.parent.hash.sha1", "process.parent.hash.sha256",
+	"dll.hash.md5", "dll.hash.sha1", "dll.hash.sha256", NULL
+};
+
+/* A related.* source path, split into its segments at its first use. */
+struct rel_path {
+	size_t nseg;
+	struct {
+		const char *p;
+		size_t n;
+	} seg[4];
+};
+
+/* soc_val_get(rec, path) without looking for the dots again; objects with
+ * flat dotted keys (rare) take the general walk. */
+static const struct soc_val *
+rel_get(const struct soc_val *rec, const char *path, struct rel_path *rp)
+{
+	const struct soc_val *v = rec;
+	size_t i;
+
+	if (rp->nseg == 0) {
+		const char *p = path, *dot;
+
+		do {
+			if (rp->nseg == sizeof rp->seg / sizeof rp->seg[0])
+				soc_bug("related path '%s' too deep", path);
+			dot = strchr(p, '.');
+			rp->seg[rp->nseg].p = p;
+			rp->seg[rp->nseg++].n = dot ? (size_t)(dot - p) :
+			    strlen(p);
+			p = dot + 1;
+		} while (dot);
+	}
+	for (i = 0; i < rp->nseg; i++) {
+		if (!v || v->type != SOC_VAL_OBJ)
+			return NULL;
+		if (v->dotted)
+			return soc_val_get(rec, path);
+		v = soc_val_member(v, rp->seg[i].p, rp->seg[i].n);
+	}
+	return v;
+}
+
+/* related.KEY from the fields listed, merged with what rec has. */
+static void
+related_list(struct soc_val *rec, const char *key,
+    const char *const *paths, struct rel_path *split)
+{
+	const struct soc_val *rel = soc_val_member(rec, "related", 7);
+	const struct soc_val *have = soc_val_member(rel, key, strlen(key));
+	struct soc_val *a;
+	size_t i;
+
+	if (have && have->type == SOC_VAL_ARR)
+		a = (struct soc_val *)have;
+	else
+		a = soc_val_new_array(rec->arena);
+	for (i = 0; paths[i]; i++)
+		add_from(a, rel_get(rec, paths[i], &split[i]));
+	if (a != have && a->n > 0)
+		soc_val_set(soc_val_object_at(rec, "related"), key, a);
+}
+
+static void
+add_related(struct soc_val *rec)
+{
+#define SPLIT(list) list##_split[sizeof list / sizeof list[0]]
+	static struct rel_path SPLIT(related_ip), SPLIT(related_user),
+	    SPLIT(related_hosts), SPLIT(related_hash);
+#undef SPLIT
+
+	related_list(rec, "ip", related_ip, related_ip_split);
+	related_list(rec, "user", related_user, related_user_split);
+	related_list(rec, "hosts", related_hosts, related_hosts_split);
+	related_list(rec, "hash", related_hash, related_hash_split);
+}
+
+static struct soc_val *prepare(struct soc_val *rec,
+    const struct ing_format *f, unsigned long line, const char *raw,
+    size_t rawlen);
+
+void
+ing_write(struct soc_val *rec, const struct ing_format *f, unsigned long line,
+    const char *raw, size_t rawlen)
+{
+	const struct soc_val *ts = soc_val_member(rec, "@timestamp", 10);
+	const struct soc_val *msg = soc_val_member(rec, "message", 7);
+	const char *out;
+	size_t n;
+
+	if (!ts || ts->type != SOC_VAL_STR || ts->u.s.len == 0) {
+		soc_reject(wr.rej, wr.ctx->file, line, raw, rawlen, 0, rawlen,
+		    "%s: no valid @timestamp", f->name);
+		return;
+	}
+	if (!msg || msg->type != SOC_VAL_STR || msg->u.s.len == 0) {
+		soc_reject(wr.rej, wr.ctx->file, line, raw, rawlen, 0, rawlen,
+		    "%s: no message", f->name);
+		return;
+	}
+	if (soc_val_write_record(wr.w, prepare(rec, f, line, raw, rawlen),
+	    "alert", &out, &n) < 0) {
+		soc_reject(wr.rej, wr.ctx->file, line, raw, rawlen, 0, rawlen,
+		    "%s: record too large", f->name);
+		return;
+	}
+	soc_out_line(wr.out, out, n);
+}
+
+/*
+ * Complete a mapped record: soc.severity, related.*, event.original, and
+ * soc with a placeholder id that the writer fills in once the canonical
+ * form is known.
+ */
+static struct soc_val *
+prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
+    const char *raw, size_t rawlen)
+{
+	static const char placeholder[SOC_ID_LEN + 1] =
+	    "00000000000000000000000000000000";
+	const struct soc_val *x;
+	struct soc_val *soc;
+	int64_t sev = -1;
+
+	/* The mapper's soc member carries only soc.severity. */
+	x = soc_val_member(soc_val_member(rec, "soc", 3), "severity", 8);
+	if (x && x->type == SOC_VAL_INT)
+		sev = x->u.i;
+	soc_val_del(rec, "soc");
+	if (sev < 0 || sev > 100) {
+		const char *kind = soc_val_get_nonempty(rec, "event.kind");
+
+		sev = kind && strcmp(kind, "alert") == 0 ? 50 : 20;
+	}
+
+	add_related(rec);
+
+	/* event.original (outside the id): the mapper's, or the raw event,
+	 * only with --keep-original. */
+	x = soc_val_member(rec, "event", 5);
+	if (!wr.ctx->keep_original) {
+		if (x && x->type == SOC_VAL_OBJ)
+			soc_val_del((struct soc_val *)x, "original");
+	} else if (!x || x->type != SOC_VAL_OBJ ||
+	    !soc_val_member(x, "original", 8))
+		soc_val_set_strn(rec, "event.original", raw, rawlen);
+
+	soc = soc_val_new_object(rec->arena);
+	soc_val_set_str(soc, "kind", "alert");
+	soc_val_set_str(soc, "id", placeholder);
+	soc_val_set_int(soc, "severity", sev);
+	soc_val_set_str(soc, "source.format", f->name);
+	soc_val_set_str(soc, "source.file", wr.ctx->file);
+	soc_val_set_int(soc, "source.line", (int64_t)line);
+	soc_val_set(rec, "soc", soc);
+	return rec;
+}
+
+void
+ing_write_init(struct soc_out *out, struct soc_rejects *rej,
+    const struct ing_ctx *ctx)
+{
+	wr.out = out;
+	wr.rej = rej;
+	wr.ctx = ctx;
+	wr.w = soc_val_writer_new(SOC_VAL_LINE_MAX);
+}
+
+void
+ing_write_end(void)
+{
+	soc_val_writer_free(wr.w);
+	wr.w = NULL;
+}
