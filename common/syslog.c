@@ -340,15 +340,16 @@ sdname(unsigned char c)
 	return c > 32 && c < 127 && c != '=' && c != ']' && c != '"';
 }
 
-json_t *
-soc_syslog_sd(const char *p, size_t n, const char **why)
+struct soc_val *
+soc_syslog_sd(struct soc_val_arena *a, const char *p, size_t n,
+    const char **why)
 {
-	json_t *o = json_object();
+	struct soc_val *o = soc_val_new_object(a);
 	size_t i = 0;
 	char *tmp = NULL;
 
 	while (i < n) {
-		json_t *el;
+		struct soc_val *el;
 		size_t k;
 
 		if (p[i] != '[')
@@ -358,8 +359,8 @@ soc_syslog_sd(const char *p, size_t n, const char **why)
 			;
 		if (k == i || k >= n || k - i > 32)
 			goto bad;
-		el = json_object();
-		json_object_setn_new(o, p + i, k - i, el);
+		el = soc_val_new_object(a);
+		soc_val_putn(o, p + i, k - i, el);
 		i = k;
 		while (i < n && p[i] == ' ') {
 			size_t ks, kn, o2 = 0;
@@ -387,14 +388,7 @@ soc_syslog_sd(const char *p, size_t n, const char **why)
 			if (i >= n)
 				goto bad;
 			i++;
-			{
-				json_t *v = json_stringn_nocheck(tmp, o2);
-				char key[40];
-
-				memcpy(key, p + ks, kn);
-				key[kn] = '\0';
-				json_object_set_new(el, key, v);
-			}
+			soc_val_putn(el, p + ks, kn, soc_val_new_strn(a, tmp, o2));
 		}
 		if (i >= n || p[i] != ']')
 			goto bad;
@@ -404,7 +398,6 @@ soc_syslog_sd(const char *p, size_t n, const char **why)
 	return o;
 bad:
 	free(tmp);
-	json_decref(o);
 	*why = "syslog: malformed RFC 5424 structured data";
 	return NULL;
 }

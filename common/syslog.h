@@ -27,7 +27,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
+
+#include "val.h"
 
 struct soc_span_s {
 	const char *p;
@@ -54,12 +55,13 @@ int soc_syslog_parse(const char *line, size_t n, int64_t now_ms,
     struct soc_syslog *s, const char **why);
 
 /*
- * Structured data "[id k="v"...][id2 ...]" as a new object
- * {"id":{"k":"v"},...} with the escapes \" \\ \] decoded (a backslash
- * before any other byte stays, as RFC 5424 says).  Returns a new
- * reference, or NULL with *why set when the text is malformed.
+ * Structured data "[id k="v"...][id2 ...]" as an object in a (val.h),
+ * {"id":{"k":"v"},...}, with the escapes \" \\ \] decoded (a backslash
+ * before any other byte stays, as RFC 5424 says), or NULL with *why set
+ * when the text is malformed.
  */
-json_t *soc_syslog_sd(const char *p, size_t n, const char **why);
+struct soc_val *soc_syslog_sd(struct soc_val_arena *a, const char *p,
+    size_t n, const char **why);
 
 /* Length of structured data at p (one or more [..] elements), 0 if the
  * text does not start with a well-formed element. */

@@ -48,6 +48,9 @@ struct soc_val_arena {
 	size_t top, cap;
 	struct block *extra;
 	struct soc_buf scratch;	/* the parser's decoded strings */
+	/* Counts of what jansson's loader would refuse (val_int.h): keys
+	 * set again, and values the parser noted. */
+	unsigned long replaced, refused;
 };
 
 struct soc_val_arena *
@@ -112,6 +115,18 @@ struct soc_buf *
 soc_val_arena_scratch(struct soc_val_arena *a)
 {
 	return &a->scratch;
+}
+
+void
+soc_val_arena_refuse(struct soc_val_arena *a)
+{
+	a->refused++;
+}
+
+unsigned long
+soc_val_arena_faults(const struct soc_val_arena *a, int unique)
+{
+	return a->refused + (unique ? a->replaced : 0);
 }
 
 static void *
@@ -439,6 +454,7 @@ put(struct soc_val *o, const char *k, size_t n, struct soc_val *v)
 
 	if (m) {
 		m->v = v;
+		o->arena->replaced++;
 		return;
 	}
 	c = rcopy(o->arena, k, n, &len, &plain);
@@ -850,9 +866,10 @@ soc_val_put_plain(struct soc_val *o, const char *k, size_t n,
 	uint64_t w = key8(k, n);
 	struct soc_val_mem *m;
 
-	if ((m = member_k8(o, k, n, w)) != NULL)
+	if ((m = member_k8(o, k, n, w)) != NULL) {
 		m->v = v;
-	else
+		o->arena->replaced++;
+	} else
 		add_member(o, pcopy(o->arena, k, n), n, 1, w, v);
 	if (memchr(k, '.', n))
 		o->dotted = 1;

@@ -251,6 +251,14 @@ soc_val_special8(uint64_t w)
  */
 struct soc_val *soc_val_parse(struct soc_val_arena *a, const char *p,
     size_t n, const char **why, size_t *off, int *cut);
+/*
+ * The same, but what jansson's loader refuses is refused (NULL): a string
+ * holding U+0000, an integer outside int64_t, a real outside double's
+ * range, and with unique a key given twice in an object; for text that
+ * was once read with jansson (JSON embedded in a field).
+ */
+struct soc_val *soc_val_parse_strict(struct soc_val_arena *a, const char *p,
+    size_t n, int unique, const char **why);
 
 /* --- writing (val_dump.c) ------------------------------------------------ */
 /* Compact JSON of v appended to b (bounded by b's maximum); 0 or -1. */

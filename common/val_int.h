@@ -18,6 +18,10 @@ struct soc_val_mark {
 void soc_val_arena_mark(const struct soc_val_arena *a, struct soc_val_mark *m);
 /* Everything allocated since the mark is given back. */
 void soc_val_arena_rewind(struct soc_val_arena *a, const struct soc_val_mark *m);
+/* The parser notes a value jansson's loader refuses (soc_val_parse_strict);
+ * the count of those, and with unique of members set again, so far. */
+void soc_val_arena_refuse(struct soc_val_arena *a);
+unsigned long soc_val_arena_faults(const struct soc_val_arena *a, int unique);
 /* A buffer of the arena's, for decoded text (emptied by its user). */
 struct soc_buf *soc_val_arena_scratch(struct soc_val_arena *a);
 

@@ -9,6 +9,7 @@
  * or exponent are reals.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@ build(struct soc_val_arena *a, const struct soc_span *v)
 				soc_buf_reset(tmp);
 				if (soc_json_str_decode(&k, tmp) < 0)
 					continue;
+				if (memchr(tmp->p, '\0', tmp->len))
+					soc_val_arena_refuse(a);
 				soc_val_putn(o, tmp->p, tmp->len, m);
 			}
 		}
@@ -63,6 +66,8 @@ build(struct soc_val_arena *a, const struct soc_span *v)
 		soc_buf_reset(tmp);
 		if (soc_json_str_decode(v, tmp) < 0)
 			return soc_val_new(a, SOC_VAL_NULL);
+		if (memchr(tmp->p, '\0', tmp->len))
+			soc_val_arena_refuse(a);	/* \u0000 */
 		return soc_val_new_strn(a, tmp->p, tmp->len);
 	case SOC_JSON_NUMBER: {
 		/* (a long number's text on the heap: every digit counts) */
@@ -80,9 +85,16 @@ build(struct soc_val_arena *a, const struct soc_span *v)
 			i = strtoll(t, &end, 10);
 			if (errno == 0)
 				n = soc_val_new_int(a, i);
+			else
+				soc_val_arena_refuse(a);	/* too big */
 		}
-		if (!n)
-			n = soc_val_new_real(a, strtod(t, &end));
+		if (!n) {
+			double d = strtod(t, &end);
+
+			if (isinf(d))
+				soc_val_arena_refuse(a);	/* overflow */
+			n = soc_val_new_real(a, d);
+		}
 		if (t != num)
 			free(t);
 		return n;
@@ -160,8 +172,11 @@ build_text(struct soc_val_arena *a, const char **pp, const char *end)
 				sp.len = (size_t)(p - k);
 				sp.type = SOC_JSON_STRING;
 				soc_buf_reset(tmp);
-				if (soc_json_str_decode(&sp, tmp) == 0)
+				if (soc_json_str_decode(&sp, tmp) == 0) {
+					if (memchr(tmp->p, '\0', tmp->len))
+						soc_val_arena_refuse(a);
 					soc_val_putn(o, tmp->p, tmp->len, m);
+				}
 			}
 			p = skip_ws(q, end);
 			if (*p == '}') {
@@ -405,3 +420,23 @@ soc_val_parse(struct soc_val_arena *a, const char *p, size_t n,
 	return build_text(a, &q, sp.p + sp.len);
 }
 
+struct soc_val *
+soc_val_parse_strict(struct soc_val_arena *a, const char *p, size_t n,
+    int unique, const char **why)
+{
+	unsigned long before = soc_val_arena_faults(a, unique);
+	struct soc_val_mark mark;
+	struct soc_val *v;
+	size_t off;
+	int cut;
+
+	soc_val_arena_mark(a, &mark);
+	if ((v = soc_val_parse(a, p, n, why, &off, &cut)) == NULL)
+		return NULL;
+	if (soc_val_arena_faults(a, unique) != before) {
+		soc_val_arena_rewind(a, &mark);
+		*why = "a value or key jansson refuses";
+		return NULL;
+	}
+	return v;
+}

@@ -14,11 +14,12 @@ struct px {
 	size_t n, i;
 	int nodes;
 	const char *why;
+	struct soc_val_arena *a;	/* where the values go */
 };
 
 struct kid {
 	char *name;
-	json_t *v;
+	struct soc_val *v;
 };
 
 static int
@@ -138,9 +139,9 @@ name(struct px *p, const char **start, size_t *len)
 	return 0;
 }
 
-/* The JSON value of a text: an integer for numeric System fields. */
-static json_t *
-text_value(const char *t, size_t n, int numeric)
+/* The value of a text: an integer for numeric System fields. */
+static struct soc_val *
+text_value(struct soc_val_arena *a, const char *t, size_t n, int numeric)
 {
 	if (numeric && n > 0 && n < 19) {
 		size_t k;
@@ -149,9 +150,9 @@ text_value(const char *t, size_t n, int numeric)
 		for (k = 0; k < n && t[k] >= '0' && t[k] <= '9'; k++)
 			v = v * 10 + (t[k] - '0');
 		if (k == n)
-			return json_integer(v);
+			return soc_val_new_int(a, v);
 	}
-	return json_stringn(t, n);
+	return soc_val_new_strn(a, t, n);
 }
 
 static int
@@ -169,7 +170,7 @@ numeric_name(const char *n, size_t len)
 
 static void
 add_kid(struct kid **k, size_t *nk, size_t *cap, const char *name_,
-    size_t len, json_t *v)
+    size_t len, struct soc_val *v)
 {
 	if (*nk == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
@@ -180,15 +181,23 @@ add_kid(struct kid **k, size_t *nk, size_t *cap, const char *name_,
 	(*nk)++;
 }
 
+/* Is the name n[0..len) UTF-8?  (A member whose name is not is left out,
+ * as jansson, which built these objects once, refused it.) */
+static int
+name_ok(const char *n, size_t len)
+{
+	return soc_utf8_check(n, len) == len;
+}
+
 /* Put the children into o: single names as values, repeated as arrays. */
 static void
-assemble(json_t *o, struct kid *k, size_t nk)
+assemble(struct soc_val *o, struct kid *k, size_t nk)
 {
 	size_t i, j;
 
 	for (i = 0; i < nk; i++) {
 		size_t same = 0;
-		json_t *a;
+		struct soc_val *a;
 
 		if (!k[i].name)
 			continue;
@@ -196,18 +205,20 @@ assemble(json_t *o, struct kid *k, size_t nk)
 			if (k[j].name && strcmp(k[j].name, k[i].name) == 0)
 				same++;
 		if (same == 1) {
-			json_object_set_new(o, k[i].name, k[i].v);
+			if (name_ok(k[i].name, strlen(k[i].name)))
+				soc_val_put(o, k[i].name, k[i].v);
 		} else {
-			a = json_array();
+			a = soc_val_new_array(o->arena);
+			soc_val_append(a, k[i].v);
 			for (j = i + 1; j < nk; j++)
 				if (k[j].name &&
 				    strcmp(k[j].name, k[i].name) == 0) {
-					json_array_append_new(a, k[j].v);
+					soc_val_append(a, k[j].v);
 					free(k[j].name);
 					k[j].name = NULL;
 				}
-			json_array_insert_new(a, 0, k[i].v);
-			json_object_set_new(o, k[i].name, a);
+			if (name_ok(k[i].name, strlen(k[i].name)))
+				soc_val_put(o, k[i].name, a);
 		}
 		free(k[i].name);
 		k[i].name = NULL;
@@ -218,14 +229,14 @@ assemble(json_t *o, struct kid *k, size_t nk)
  * One element at p->i ('<') and its children; *outname gets its name (a
  * new string).  dataname is not NULL inside <EventData>: a <Data Name=X>
  * child then reports X there (a new string) instead of an attribute.
- * Returns a new reference, or NULL with p->why set.
+ * Returns its value (in p->a), or NULL with p->why set.
  */
-static json_t *
+static struct soc_val *
 element(struct px *p, int depth, char **outname, char **dataname)
 {
 	const char *nm, *cn;
 	size_t nl, cl, nk = 0, kcap = 0;
-	json_t *attrs = NULL, *res = NULL;
+	struct soc_val *attrs = NULL, *res = NULL;
 	struct kid *kids = NULL;
 	struct soc_buf text;
 	int is_data, is_evdata, ok = -1;
@@ -302,13 +313,11 @@ element(struct px *p, int depth, char **outname, char **dataname)
 			free(*dataname);
 			*dataname = soc_xstrndup(v.p, v.len);
 		} else {
-			char *key = soc_xstrndup(an, al);
-
 			if (!attrs)
-				attrs = json_object();
-			json_object_set_new(attrs, key,
-			    text_value(v.p, v.len, numeric_name(an, al)));
-			free(key);
+				attrs = soc_val_new_object(p->a);
+			if (name_ok(an, al))
+				soc_val_putn(attrs, an, al, text_value(p->a,
+				    v.p, v.len, numeric_name(an, al)));
 		}
 		soc_buf_release(&v);
 	}
@@ -343,7 +352,7 @@ element(struct px *p, int depth, char **outname, char **dataname)
 				goto out;
 			} else if (p->s[p->i] == '<') {
 				char *kn = NULL, *dn = NULL;
-				json_t *kv = element(p, depth + 1, &kn,
+				struct soc_val *kv = element(p, depth + 1, &kn,
 				    is_evdata ? &dn : NULL);
 
 				if (!kv) {
@@ -391,16 +400,17 @@ element(struct px *p, int depth, char **outname, char **dataname)
 	if (!attrs && nk == 0) {
 		if (text.len == 0)
 			res = is_data && dataname && *dataname ?
-			    json_string("") : json_null();
+			    soc_val_new_strn(p->a, "", 0) :
+			    soc_val_new(p->a, SOC_VAL_NULL);
 		else
-			res = text_value(text.p, text.len,
+			res = text_value(p->a, text.p, text.len,
 			    numeric_name(nm, nl));
 	} else {
 		size_t a = 0, b = text.len;
 
-		res = json_object();
+		res = soc_val_new_object(p->a);
 		if (attrs) {
-			json_object_set_new(res, "#attributes", attrs);
+			soc_val_put(res, "#attributes", attrs);
 			attrs = NULL;
 		}
 		while (a < b && is_ws(text.p[a]))
@@ -408,7 +418,7 @@ element(struct px *p, int depth, char **outname, char **dataname)
 		while (b > a && is_ws(text.p[b - 1]))
 			b--;
 		if (b > a)
-			json_object_set_new(res, "#text", text_value(
+			soc_val_put(res, "#text", text_value(p->a,
 			    text.p + a, b - a, numeric_name(nm, nl)));
 		assemble(res, kids, nk);
 		nk = 0;
@@ -423,23 +433,18 @@ out:
 	while (nk > 0) {
 		nk--;
 		free(kids[nk].name);
-		json_decref(kids[nk].v);
 	}
 	free(kids);
-	json_decref(attrs);
 	soc_buf_release(&text);
-	if (ok < 0) {
-		json_decref(res);
-		return NULL;
-	}
-	return res;
+	return ok < 0 ? NULL : res;	/* (what was built waits for the arena) */
 }
 
-json_t *
-soc_winxml_parse(const char *s, size_t n, const char **why)
+struct soc_val *
+soc_winxml_parse(struct soc_val_arena *a, const char *s, size_t n,
+    const char **why)
 {
-	struct px p = { s, n, 0, 0, NULL };
-	json_t *v, *root;
+	struct px p = { s, n, 0, 0, NULL, a };
+	struct soc_val *v, *root;
 	char *nm = NULL;
 
 	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
@@ -468,13 +473,13 @@ soc_winxml_parse(const char *s, size_t n, const char **why)
 		goto bad;
 	skip_ws(&p);
 	if (p.i != n) {
-		json_decref(v);
 		free(nm);
 		fail(&p, "XML: text after the root element");
 		goto bad;
 	}
-	root = json_object();
-	json_object_set_new(root, nm, v);
+	root = soc_val_new_object(a);
+	if (name_ok(nm, strlen(nm)))
+		soc_val_put(root, nm, v);
 	free(nm);
 	return root;
 bad:

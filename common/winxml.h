@@ -1,7 +1,7 @@
 /*
  * winxml: Windows Event XML (the <Event> element of wevtutil, Get-WinEvent
- * .ToXml(), Windows Event Forwarding) into an evtx_dump-style jansson
- * object, with a small strict XML parser of its own (no libxml).
+ * .ToXml(), Windows Event Forwarding) into an evtx_dump-style object
+ * (val.h), with a small strict XML parser of its own (no libxml).
  *
  * The subset: elements, attributes ('"' or '\'' quoted), character data
  * with the five named entities and &#N; / &#xH; references, CDATA
@@ -33,17 +33,18 @@
 #define SOC_WINXML_H
 
 #include <stddef.h>
-#include <jansson.h>
+
+#include "val.h"
 
 #define SOC_WINXML_MAX_DEPTH 32
 #define SOC_WINXML_MAX_NODES 4096
 
 /*
  * Parse one document s[0..n) holding a single root element (surrounding
- * whitespace, declaration and comments allowed).  Returns a new
- * reference {"<root name>": ...}, or NULL with *why set to a static
- * reason.
+ * whitespace, declaration and comments allowed).  Returns an object in
+ * a, {"<root name>": ...}, or NULL with *why set to a static reason.
  */
-json_t *soc_winxml_parse(const char *s, size_t n, const char **why);
+struct soc_val *soc_winxml_parse(struct soc_val_arena *a, const char *s,
+    size_t n, const char **why);
 
 #endif

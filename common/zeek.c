@@ -300,30 +300,15 @@ soc_zeek_known_type(const char *f)
 	return NULL;
 }
 
-/* A JSON string of s with bytes that are not UTF-8 as U+FFFD. */
-static json_t *
-str_utf8(const char *s)
-{
-	size_t n = strlen(s);
-	char *t;
-	json_t *v;
-
-	if (soc_utf8_check(s, n) == n)
-		return json_stringn(s, n);
-	t = soc_xmalloc(3 * n + 1);
-	v = json_stringn(t, soc_utf8_repair(t, s, n));
-	free(t);
-	return v;
-}
-
-/* One scalar of type t from the unescaped text s; NULL when bad. */
-static json_t *
-scalar(const char *t, const char *s)
+/* One scalar of type t from the unescaped text s, in a; NULL when bad.
+ * (Strings that are not UTF-8 have their bad bytes as U+FFFD.) */
+static struct soc_val *
+scalar(struct soc_val_arena *a, const char *t, const char *s)
 {
 	char *end;
 
 	if (!t)
-		return str_utf8(s);
+		return soc_val_new_strn(a, s, strlen(s));
 	if (strcmp(t, "count") == 0 || strcmp(t, "int") == 0 ||
 	    strcmp(t, "port") == 0) {
 		long long v;
@@ -334,7 +319,7 @@ scalar(const char *t, const char *s)
 		    (t[0] != 'i' && v < 0))
 			return NULL;
 		/* "80/tcp" is how some writers give a port */
-		return json_integer(v);
+		return soc_val_new_int(a, v);
 	}
 	if (strcmp(t, "time") == 0 || strcmp(t, "interval") == 0 ||
 	    strcmp(t, "double") == 0) {
@@ -344,16 +329,16 @@ scalar(const char *t, const char *s)
 		d = strtod(s, &end);
 		if (errno || end == s || *end || !isfinite(d))
 			return NULL;
-		return json_real(d);
+		return soc_val_new_real(a, d);
 	}
 	if (strcmp(t, "bool") == 0) {
 		if (strcmp(s, "T") == 0)
-			return json_true();
+			return soc_val_new(a, SOC_VAL_TRUE);
 		if (strcmp(s, "F") == 0)
-			return json_false();
+			return soc_val_new(a, SOC_VAL_FALSE);
 		return NULL;
 	}
-	return str_utf8(s);
+	return soc_val_new_strn(a, s, strlen(s));
 }
 
 /* The element type of "set[T]" / "vector[T]" into el; 1 if a container. */
@@ -379,55 +364,51 @@ container(const char *t, char *el, size_t elsz)
  * is set when that is because an escape (\x00) decodes to a NUL byte,
  * which a value cannot hold (the stream has no \u0000): never cut there.
  */
-static json_t *
-typed(const char *t, const char *raw, size_t n, const struct soc_zeek *z,
-    char *tmp, int *nul)
+static struct soc_val *
+typed(struct soc_val_arena *a, const char *t, const char *raw, size_t n,
+    const struct soc_zeek *z, char *tmp, int *nul)
 {
 	char el[64];
 	size_t k;
 
 	if (container(t, el, sizeof el)) {
-		json_t *a = json_array();
+		struct soc_val *arr = soc_val_new_array(a);
 		size_t i = 0;
 
 		if (strlen(z->empty) == n && memcmp(raw, z->empty, n) == 0)
-			return a;
+			return arr;
 		while (i <= n) {
 			const char *p;
 			size_t len = next_part(raw, n, &i, z->set_sep,
 			    strlen(z->set_sep), &p);
-			json_t *v;
+			struct soc_val *v;
 
 			k = unescape(p, len, tmp);
 			if (memchr(tmp, '\0', k)) {
 				*nul = 1;
-				json_decref(a);
 				return NULL;
 			}
-			v = scalar(el, tmp);
-			if (!v) {
-				json_decref(a);
+			if (!(v = scalar(a, el, tmp)))
 				return NULL;
-			}
-			json_array_append_new(a, v);
+			soc_val_append(arr, v);
 		}
-		return a;
+		return arr;
 	}
 	if (strlen(z->empty) == n && memcmp(raw, z->empty, n) == 0)
-		return json_string("");
+		return soc_val_new_strn(a, "", 0);
 	k = unescape(raw, n, tmp);
 	if (memchr(tmp, '\0', k)) {
 		*nul = 1;
 		return NULL;
 	}
-	return scalar(t, tmp);
+	return scalar(a, t, tmp);
 }
 
-json_t *
-soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
-    const char **why)
+struct soc_val *
+soc_zeek_record(struct soc_zeek *z, struct soc_val_arena *a, const char *s,
+    size_t n, const char **why)
 {
-	json_t *o;
+	struct soc_val *o;
 	char *tmp;
 	size_t i = 0, k = 0;
 
@@ -435,13 +416,13 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 		*why = "data line before a #fields header";
 		return NULL;
 	}
-	o = json_object();
+	o = soc_val_new_object(a);
 	tmp = soc_xmalloc(n + 1);
 	while (i <= n) {
 		const char *p;
 		size_t len = next_part(s, n, &i, z->sep, z->seplen, &p);
 		const char *t;
-		json_t *v;
+		struct soc_val *v;
 
 		if (k >= z->nfields) {
 			snprintf(z->why, sizeof z->why,
@@ -453,7 +434,7 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 		if (!(strlen(z->unset) == len && memcmp(p, z->unset, len) == 0)) {
 			int nul = 0;
 
-			v = typed(t, p, len, z, tmp, &nul);
+			v = typed(a, t, p, len, z, tmp, &nul);
 			if (!v) {
 				if (nul)
 					snprintf(z->why, sizeof z->why,
@@ -465,7 +446,7 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 					    z->fields[k], t ? t : "string");
 				goto bad;
 			}
-			json_object_set_new_nocheck(o, z->fields[k], v);
+			soc_val_put(o, z->fields[k], v);
 		}
 		k++;
 	}
@@ -479,6 +460,5 @@ soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
 bad:
 	*why = z->why;
 	free(tmp);
-	json_decref(o);
-	return NULL;
+	return NULL;		/* (what was built waits for the arena) */
 }

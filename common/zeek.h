@@ -3,8 +3,8 @@
  *
  * A struct soc_zeek holds one log's header state: the separator, set
  * separator, empty and unset markers, #path, #fields and #types.  Feed
- * every "#" line to soc_zeek_header; turn each data line into a jansson
- * object with soc_zeek_record, typed by #types into what Zeek itself
+ * every "#" line to soc_zeek_header; turn each data line into an object
+ * (val.h) with soc_zeek_record, typed by #types into what Zeek itself
  * writes with LogAscii::use_json=T:
  *
  *   time, interval, double      number (time as epoch seconds)
@@ -26,7 +26,8 @@
 #define SOC_ZEEK_H
 
 #include <stddef.h>
-#include <jansson.h>
+
+#include "val.h"
 
 #define SOC_ZEEK_MAX_FIELDS 512
 
@@ -56,10 +57,10 @@ int soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
 int soc_zeek_columns(struct soc_zeek *z, const char *s, size_t n,
     const char **why);
 
-/* The record of one data line: a new reference, or NULL with *why
+/* The record of one data line, an object in a, or NULL with *why
  * (static or z->why). */
-json_t *soc_zeek_record(struct soc_zeek *z, const char *s, size_t n,
-    const char **why);
+struct soc_val *soc_zeek_record(struct soc_zeek *z, struct soc_val_arena *a,
+    const char *s, size_t n, const char **why);
 
 /* The assumed Zeek type of a well-known field name, or NULL. */
 const char *soc_zeek_known_type(const char *field);

@@ -23,10 +23,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct soc_syslog sl;
 	const char *why;
 	char *s = malloc(size ? size : 1);
-	json_t *sd;
+	static struct soc_val_arena *a;
 
 	if (!s)
 		return 0;
+	if (!a)
+		a = soc_val_arena_new();
 	memcpy(s, data, size);
 	if (soc_syslog_parse(s, size, 1795000000000LL, &sl, &why) == 0) {
 		touch(&sl.host, s, size);
@@ -35,11 +37,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		touch(&sl.msgid, s, size);
 		touch(&sl.sd, s, size);
 		touch(&sl.msg, s, size);
-		if (sl.sd.p && (sd = soc_syslog_sd(sl.sd.p, sl.sd.n, &why)))
-			json_decref(sd);
+		if (sl.sd.p)
+			(void)soc_syslog_sd(a, sl.sd.p, sl.sd.n, &why);
 	}
-	if ((sd = soc_syslog_sd(s, size, &why)) != NULL)
-		json_decref(sd);
+	(void)soc_syslog_sd(a, s, size, &why);
+	soc_val_arena_reset(a);
 	free(s);
 	return 0;
 }

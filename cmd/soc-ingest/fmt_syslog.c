@@ -586,11 +586,12 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
 	}
 	soc_val_set_strn(out, "log.syslog.msgid", sl.msgid.p, sl.msgid.n);
 	if (sl.sd.p) {
-		json_t *sd = soc_syslog_sd(sl.sd.p, sl.sd.n, why);
+		struct soc_val *sd = soc_syslog_sd(out->arena, sl.sd.p,
+		    sl.sd.n, why);
 
 		if (!sd)
 			return -1;
-		ing_set_new(out, "log.syslog.structured_data", sd);
+		soc_val_set(out, "log.syslog.structured_data", sd);
 	}
 	/* the message, on one line */
 	m = soc_xstrndup(sl.msg.p ? sl.msg.p : "", sl.msg.n);

@@ -8,7 +8,6 @@
 #define SOC_FMT_TEXT_H
 
 #include <stddef.h>
-#include <jansson.h>
 
 #include "ingest.h"
 #include "syslog.h"

@@ -384,16 +384,14 @@ view(struct win *w, struct soc_val_arena *a, const struct soc_val *in)
 		if (soc_val_is_object(x))
 			merge_data(w->own, x);
 		else if (soc_val_is_string(x)) {
-			const char *s = soc_val_str(x);
+			const char *s = soc_val_str(x), *why;
 			const struct soc_val *d = NULL;
-			json_t *j;
 
 			while (*s == ' ' || *s == '\r' || *s == '\n')
 				s++;
-			if (*s == '{' && (j = json_loads(s, 0, NULL)) != NULL) {
-				d = ing_from_json(a, j);
-				json_decref(j);
-			} else if (*s == '<')
+			if (*s == '{')	/* (as strict as jansson once was) */
+				d = soc_val_parse_strict(a, s, strlen(s), 0, &why);
+			else if (*s == '<')
 				d = xml_data(a, s);
 			soc_val_foreach_member(d, k, v)
 				soc_val_put(w->own, k, (struct soc_val *)v);

@@ -148,19 +148,15 @@ static int
 map_event(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
-	json_t *ev = soc_winxml_parse(s, n, why);
-	int rc;
+	const struct soc_val *ev = soc_winxml_parse(out->arena, s, n, why);
 
 	if (!ev)
 		return -1;
-	if (!json_object_get(ev, "Event")) {
-		json_decref(ev);
+	if (!soc_val_key(ev, "Event")) {
 		*why = "XML root element is not <Event>";
 		return -1;
 	}
-	rc = ing_windows_map(c, ing_from_json(out->arena, ev), out, why);
-	json_decref(ev);
-	return rc;
+	return ing_windows_map(c, ev, out, why);
 }
 
 static int

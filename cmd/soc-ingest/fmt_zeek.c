@@ -830,8 +830,7 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)
 {
 	struct zstate *st = state(c);
-	json_t *z;
-	int rc;
+	const struct soc_val *z;
 
 	if (n > 0 && s[0] == '#') {
 		if (soc_zeek_header(&st->z, s, n, why) < 0) {
@@ -866,12 +865,10 @@ map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
 		*why = "data line before a #fields header";
 		return -1;
 	}
-	z = soc_zeek_record(&st->z, s, n, why);
+	z = soc_zeek_record(&st->z, out->arena, s, n, why);
 	if (!z)
 		return -1;
-	rc = map_zeek(c, ing_from_json(out->arena, z), st->z.path, out, why);
-	json_decref(z);
-	return rc;
+	return map_zeek(c, z, st->z.path, out, why);
 }
 
 const struct ing_format ing_fmt_zeek = {

@@ -29,7 +29,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <jansson.h>
 
 #include "val.h"
 
@@ -129,10 +128,6 @@ void ing_set_sum(struct soc_val *out, const char *path, int64_t a,
 /* A port 0-65535 from a number or numeric string. */
 void ing_set_port(struct soc_val *out, const char *path,
     const struct soc_val *v);
-/* A copy, in a, of a value jansson read (borrowed). */
-struct soc_val *ing_from_json(struct soc_val_arena *a, const json_t *j);
-/* The same, set at path of out; j is released. */
-void ing_set_new(struct soc_val *out, const char *path, json_t *j);
 
 /* @timestamp from a vendor time: RFC 3339/ISO 8601 text, epoch seconds
  * (number or string, fractions kept to the ms), or epoch ms when > 1e11.

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "clock.h"
 #include "doc.h"
@@ -91,12 +93,6 @@ static struct {
 	 * each event), the JSON input being mapped (for each input value),
 	 * and the --map configuration (for the run). */
 	struct soc_val_arena *ra, *ia, *ka;
-	/* jansson's allocations while records are made (arena_malloc). */
-	struct {
-		char *base;
-		size_t top, cap;
-		size_t live;	/* arena allocations not yet freed */
-	} arena;
 } g;
 
 static void
@@ -130,71 +126,6 @@ list_formats(void)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		exit(SOC_EX_IOERR);
 	exit(0);
-}
-
-/* --- jansson's allocator ---------------------------------------------- */
-
-/*
- * Inputs and records are plain values (val.h), but a few formats still
- * build jansson values per event (a Zeek TSV row, a Windows XML event,
- * JSON embedded in a string) and free them soon after.  Once the --map
- * configuration is loaded,
- * jansson allocates from one bump arena: a free inside the arena only
- * counts, and when the count of live arena allocations falls to zero (the
- * last tree of the event is gone) the arena starts over.  So nothing can
- * ever be overwritten while it is live: a value kept across records (a
- * format's per-input state) only pins the arena, and allocations that do
- * not fit go to malloc as before.  Memory stays flat: ARENA_SIZE at most.
- */
-#define ARENA_SIZE ((size_t)1 << 20)
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define ARENA_POISON(p, n) ((void)(p), (void)(n))
-#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
-static void *
-arena_malloc(size_t n)
-{
-	size_t sz = (n + 15) & ~(size_t)15;
-
-	if (sz - 1 < g.arena.cap - g.arena.top) {	/* also n > 0 */
-		char *p = g.arena.base + g.arena.top;
-
-		g.arena.top += sz;
-		g.arena.live++;
-		ARENA_UNPOISON(p, n);
-		return p;
-	}
-	return malloc(n);
-}
-
-static void
-arena_free(void *p)
-{
-	if ((char *)p >= g.arena.base && (char *)p < g.arena.base + g.arena.cap) {
-		if (g.arena.live == 0)
-			soc_bug("arena: free of a value never allocated");
-		if (--g.arena.live == 0) {
-			ARENA_POISON(g.arena.base, g.arena.top);
-			g.arena.top = 0;
-		}
-		return;
-	}
-	free(p);
-}
-
-static void
-arena_init(void)
-{
-	g.arena.base = soc_xmalloc(ARENA_SIZE);
-	g.arena.cap = ARENA_SIZE;
-	ARENA_POISON(g.arena.base, g.arena.cap);
-	json_set_alloc_funcs(arena_malloc, arena_free);
 }
 
 /*
@@ -959,6 +890,45 @@ read_input(struct soc_reader *r)
 
 /* --- main ------------------------------------------------------------ */
 
+/* A copy of jansson's value j (the --map configuration, read with jansson
+ * for its messages that name line and column) in a. */
+static struct soc_val *
+from_json(struct soc_val_arena *a, const json_t *j)
+{
+	struct soc_val *v;
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (!j)
+		return NULL;
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		v = soc_val_new_object(a);
+		json_object_foreach((json_t *)j, k, x)
+			soc_val_putn(v, k, strlen(k), from_json(a, x));
+		return v;
+	case JSON_ARRAY:
+		v = soc_val_new_array(a);
+		json_array_foreach(j, i, x)
+			soc_val_append(v, from_json(a, x));
+		return v;
+	case JSON_STRING:
+		return soc_val_new_strn(a, json_string_value(j),
+		    json_string_length(j));
+	case JSON_INTEGER:
+		return soc_val_new_int(a, json_integer_value(j));
+	case JSON_REAL:
+		return soc_val_new_real(a, json_real_value(j));
+	case JSON_TRUE:
+		return soc_val_new(a, SOC_VAL_TRUE);
+	case JSON_FALSE:
+		return soc_val_new(a, SOC_VAL_FALSE);
+	default:
+		return soc_val_new(a, SOC_VAL_NULL);
+	}
+}
+
 /*
  * --stats, on stderr: what became of the input.  Each line of NDJSON or
  * text ends as a record, a reject, a header or an empty list (a document
@@ -1073,8 +1043,7 @@ main(int argc, char **argv)
 	g.ka = soc_val_arena_new();
 	g.ctx.arena = g.ra;
 	if (map)
-		g.ctx.map = ing_from_json(g.ka, g.map = load_map(map));
-	arena_init();
+		g.ctx.map = from_json(g.ka, g.map = load_map(map));
 	if (g.map && !g.force) {
 		/* --map names its input's shape: no guessing. */
 		const char *mf = json_string_value(json_object_get(g.map, "format"));

@@ -111,54 +111,6 @@ ing_set_decimal(struct soc_val *out, const char *path, long long v)
 	soc_val_set_str(out, path, b);
 }
 
-/* --- jansson values in (configuration; embedded JSON) ---------------- */
-
-struct soc_val *
-ing_from_json(struct soc_val_arena *a, const json_t *j)
-{
-	struct soc_val *v;
-	const char *k;
-	json_t *x;
-	size_t i;
-
-	if (!j)
-		return NULL;
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		v = soc_val_new_object(a);
-		json_object_foreach((json_t *)j, k, x)
-			soc_val_putn(v, k, strlen(k), ing_from_json(a, x));
-		return v;
-	case JSON_ARRAY:
-		v = soc_val_new_array(a);
-		json_array_foreach(j, i, x)
-			soc_val_append(v, ing_from_json(a, x));
-		return v;
-	case JSON_STRING:
-		return soc_val_new_strn(a, json_string_value(j),
-		    json_string_length(j));
-	case JSON_INTEGER:
-		return soc_val_new_int(a, json_integer_value(j));
-	case JSON_REAL:
-		return soc_val_new_real(a, json_real_value(j));
-	case JSON_TRUE:
-		return soc_val_new(a, SOC_VAL_TRUE);
-	case JSON_FALSE:
-		return soc_val_new(a, SOC_VAL_FALSE);
-	default:
-		return soc_val_new(a, SOC_VAL_NULL);
-	}
-}
-
-void
-ing_set_new(struct soc_val *out, const char *path, json_t *j)
-{
-	if (!j)
-		return;
-	soc_val_set(out, path, ing_from_json(out->arena, j));
-	json_decref(j);
-}
-
 /* --- time ------------------------------------------------------------ */
 
 #define MS_1990 631152000000LL

@@ -132,9 +132,8 @@ const struct soc_val *
 vnd_obj(const struct soc_val *in, const char *path)
 {
 	const struct soc_val *v = vnd_get(in, path);
-	const char *s;
+	const char *s, *why;
 	size_t n;
-	json_t *j;
 
 	if (soc_val_is_object(v) || soc_val_is_array(v))
 		return v;
@@ -148,12 +147,9 @@ vnd_obj(const struct soc_val *in, const char *path)
 	}
 	if (n == 0 || n > EMBED_MAX || (*s != '{' && *s != '['))
 		return NULL;
-	/* (embedded JSON: read with jansson, kept in the arena of the string) */
-	if ((j = json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
-		return NULL;
-	v = ing_from_json(v->arena, j);
-	json_decref(j);
-	return v;
+	/* (embedded JSON, in the arena of the string; as strict as the
+	 * jansson loader that read it once, duplicate keys refused) */
+	return soc_val_parse_strict(v->arena, s, n, 1, &why);
 }
 
 int

@@ -7,14 +7,13 @@
  * this), Log Analytics tables with PascalCase columns, and nested JSON
  * carried as a string ("InitiatedBy":"{\"user\":...}").  The getters here
  * try the exact path first and fall back to a case-insensitive match per
- * segment, so one mapper reads all of them.  All returned json_t pointers
+ * segment, so one mapper reads all of them.  All returned values
  * are borrowed from `in` unless said otherwise.
  */
 #ifndef SOC_INGEST_VENDOR_H
 #define SOC_INGEST_VENDOR_H
 
 #include <stdint.h>
-#include <jansson.h>
 
 #include "ingest.h"
 

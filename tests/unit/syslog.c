@@ -24,7 +24,8 @@ main(void)
 {
 	struct soc_syslog sl;
 	const char *why = NULL;
-	json_t *sd;
+	struct soc_val_arena *ar = soc_val_arena_new();
+	const struct soc_val *sd;
 
 	ok(parse("<165>1 2026-11-21T10:00:00.5Z h app 12 ID [a@1 k=\"v\"] \xef\xbb\xbfmsg", &sl, &why) == 0, "5424");
 	is_int(sl.pri, 165, "PRI");
@@ -61,13 +62,12 @@ main(void)
 	{
 		const char *t = "[a@1 q=\"x\\\"y\\]z\\\\w\\n\"][b k=\"\"]";
 
-		sd = soc_syslog_sd(t, strlen(t), &why);
+		sd = soc_syslog_sd(ar, t, strlen(t), &why);
 	}
 	ok(sd != NULL, "SD parses");
-	is_str(json_string_value(json_object_get(json_object_get(sd, "a@1"), "q")),
-	    "x\"y]z\\w\\n", "SD escapes");
-	json_decref(sd);
-	ok(soc_syslog_sd("[a k=v]", 7, &why) == NULL, "unquoted SD value rejected");
-	ok(soc_syslog_sd("[a k=\"v]", 8, &why) == NULL, "unterminated SD value");
+	is_str(soc_val_get_str(sd, "a@1.q"), "x\"y]z\\w\\n", "SD escapes");
+	ok(soc_syslog_sd(ar, "[a k=v]", 7, &why) == NULL, "unquoted SD value rejected");
+	ok(soc_syslog_sd(ar, "[a k=\"v]", 8, &why) == NULL, "unterminated SD value");
+	soc_val_arena_free(ar);
 	return done_testing();
 }

@@ -122,6 +122,24 @@ parsing(struct soc_val_arena *in, struct soc_val_arena *ar)
 	ok(soc_val_parse(in, "{\"a\" 1}", 7, &why, &off, &cut) == NULL && !cut &&
 	    off == 5, "bad JSON: NULL with the offset (%s)", why);
 
+	/* Strict: what jansson's loader refused, refused. */
+	ok(soc_val_parse_strict(in, "{\"a\":1,\"a\":2}", 13, 1, &why) == NULL,
+	    "strict, unique: a duplicate key refused");
+	ok(soc_val_parse_strict(in, "{\"a\":1,\"a\":2}", 13, 0, &why) != NULL,
+	    "strict: a duplicate key taken (the last wins)");
+	ok(soc_val_parse_strict(in, "[\"a\\u0000b\"]", 12, 0, &why) == NULL,
+	    "strict: U+0000 in a string refused");
+	ok(soc_val_parse_strict(in, "{\"\\u0000\":1}", 12, 0, &why) == NULL,
+	    "strict: U+0000 in a key refused");
+	ok(soc_val_parse_strict(in, "[99999999999999999999]", 22, 0, &why) == NULL,
+	    "strict: an integer past int64_t refused");
+	ok(soc_val_parse_strict(in, "[1e999]", 7, 0, &why) == NULL,
+	    "strict: a real past double refused");
+	ok(soc_val_parse_strict(in, "[1e-999,-9223372036854775808]", 29, 0, &why) != NULL,
+	    "strict: an underflow and INT64_MIN taken");
+	ok(soc_val_parse(in, "[99999999999999999999]", 22, &why, &off, &cut) != NULL,
+	    "not strict: a big integer read as a real");
+
 	/* Values of one arena copied into another outlive the first. */
 	r = soc_val_new_object(ar);
 	soc_val_put(r, "in", soc_val_copy(ar, v));

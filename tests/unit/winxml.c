@@ -2,19 +2,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "tap.h"
 #include "winxml.h"
 
+/* The compact JSON of the parse of s (a new string), or NULL. */
 static char *
 dump(const char *s, const char **why)
 {
-	json_t *v = soc_winxml_parse(s, strlen(s), why);
-	char *d;
+	struct soc_val_arena *a = soc_val_arena_new();
+	const struct soc_val *v = soc_winxml_parse(a, s, strlen(s), why);
+	struct soc_buf b = SOC_BUF_INIT;
+	char *d = NULL;
 
-	if (!v)
-		return NULL;
-	d = json_dumps(v, JSON_COMPACT);
-	json_decref(v);
+	soc_buf_init(&b, 1 << 20);
+	if (v && soc_val_dump(v, &b) == 0)
+		d = strdup(b.p);
+	soc_buf_release(&b);
+	soc_val_arena_free(a);
 	return d;
 }
 
