@@ -5,7 +5,7 @@
 #   make check T='tests/t07*.t'   only those tests
 #   make SANITIZE=1 check   the same under AddressSanitizer + UBSan
 #   make bench          benchmarks (figures, never pass/fail)
-#   make demo           run the pipeline on the bundled samples
+#   make demo           the whole SOC, seven programs, on the bundled samples
 #   make eval           soc-score's triage figures on the AIT data set
 #   make fuzz [FUZZ_TIME=300]   libFuzzer runs of every fuzz target (clang),
 #                       FUZZ_TIME seconds in all; what crashes or hangs one
