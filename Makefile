@@ -76,6 +76,13 @@ LIBS_soc-simulate = none
 LINK_soc-score  = -pthread
 prog_libs = $(if $(filter none,$(LIBS_$(1))),,$(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS)))) -lm $(LINK_$(1))
 
+# A program's modules (its objects but main.o) also form an archive, so a
+# unit test, test tool or fuzz target can link the one-program modules it
+# tests (cmd/soc-ingest/cef.c, cmd/soc-score/baseline.c, ...) without the
+# program's main.
+prog_mods  = $(patsubst %.c,$(B)/%.o,$(filter-out cmd/$(1)/main.c,$(wildcard cmd/$(1)/*.c)))
+PROG_ARS   = $(PROG_DIRS:%=$(B)/cmd/%.a)
+
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC = $(wildcard tests/tools/*.c)
@@ -124,14 +131,27 @@ $(B)/bin/$(1): $(if $(wildcard cmd/$(1).c),$(B)/cmd/$(1).o,$(patsubst %.c,$(B)/%
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
+define prog_ar_rule
+$(B)/cmd/$(1).a: $(call prog_mods,$(1))
+	@rm -f $$@
+	@$(if $(Q),echo "  AR      $$@")
+	$(Q)$$(AR) rcs $$@ $$^
+endef
+$(foreach p,$(PROG_DIRS),$(eval $(call prog_ar_rule,$(p))))
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(PROG_ARS) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+	$(Q)$(CC) -o $@ $< $(PROG_ARS) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm -pthread
 
-$(B)/fuzz/fuzz-ingest-doc: $(B)/cmd/soc-ingest/doc.o
-build/libfuzzer/fuzz-ingest-doc: cmd/soc-ingest/doc.c cmd/soc-ingest/doc.h
+# A libFuzzer build compiles its sources at once: the program modules each
+# target needs, beside libsoc's.
 FUZZ_EXTRA_fuzz-ingest-doc = cmd/soc-ingest/doc.c
+FUZZ_EXTRA_fuzz-cef     = cmd/soc-ingest/cef.c
+FUZZ_EXTRA_fuzz-syslog  = cmd/soc-ingest/syslog.c
+FUZZ_EXTRA_fuzz-winxml  = cmd/soc-ingest/winxml.c
+FUZZ_EXTRA_fuzz-zeek    = cmd/soc-ingest/zeek.c
+FUZZ_EXTRA_fuzz-ioc     = cmd/soc-enrich/ioc.c cmd/soc-enrich/cidr.c
 
 # soc-decide's built-in policy is the sample policy shipped in examples/.
 $(B)/cmd/soc-decide/policy.o: $(B)/gen/policy_default.h
@@ -156,18 +176,19 @@ $(B)/bin/soc-act: $(B)/gen/act-builtins.o
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Test tools: small programs over libsoc that shell tests drive.
-$(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIB)
+$(B)/tests/tools/%: $(B)/tests/tools/%.o $(PROG_ARS) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) -o $@ $< $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+	$(Q)$(CC) -o $@ $< $(PROG_ARS) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm -pthread
 
 # Fuzz targets: a replay driver (fuzz/replay.c) for make check, libFuzzer for make fuzz.
-$(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(LIB)
+$(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(PROG_ARS) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(PROG_ARS) $(LIB) $(SOC_LDFLAGS) $(call pc_libs,$(PKGS)) -lm -pthread
 
-build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h) | $(DEPS_OK)
+.SECONDEXPANSION:
+build/libfuzzer/%: fuzz/%.c $(LIB_SRC) $(wildcard common/*.h) $$(FUZZ_EXTRA_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -DSOC_VERSION='"$(VERSION)"' -Icommon -g -O1 \
 	  -fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS)) \

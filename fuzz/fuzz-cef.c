@@ -1,5 +1,5 @@
 /*
- * fuzz-cef: common/cef.c (CEF and LEEF) on arbitrary bytes: find the
+ * fuzz-cef: cmd/soc-ingest/cef.c (CEF and LEEF) on arbitrary bytes: find the
  * header, parse, look up keys, release.  No crash, no leak, no read past
  * the input.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cef.h"
+#include "../cmd/soc-ingest/cef.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "cidr.h"
-#include "ioc.h"
+#include "../cmd/soc-enrich/cidr.h"
+#include "../cmd/soc-enrich/ioc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

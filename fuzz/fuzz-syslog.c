@@ -1,12 +1,12 @@
 /*
- * fuzz-syslog: common/syslog.c on arbitrary bytes: the header parser
+ * fuzz-syslog: cmd/soc-ingest/syslog.c on arbitrary bytes: the header parser
  * (spans must stay inside the input) and the structured-data decoder.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "syslog.h"
+#include "../cmd/soc-ingest/syslog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

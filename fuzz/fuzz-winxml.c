@@ -1,5 +1,5 @@
 /*
- * fuzz-winxml: common/winxml.c on arbitrary bytes: parse one document,
+ * fuzz-winxml: cmd/soc-ingest/winxml.c on arbitrary bytes: parse one document,
  * dump the object (it must be valid JSON).
  */
 #include <stdint.h>
@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "json.h"
-#include "winxml.h"
+#include "../cmd/soc-ingest/winxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz-zeek: common/zeek.c on arbitrary bytes: every line goes to the
+ * fuzz-zeek: cmd/soc-ingest/zeek.c on arbitrary bytes: every line goes to the
  * header parser or the record typer of one struct soc_zeek, as
  * soc-ingest does for one input.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zeek.h"
+#include "../cmd/soc-ingest/zeek.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,8 @@
 /*
  * soc-enrich internals: what main.c, context.c, observe.c share.
  *
- * enrich.db holds the intel (common/intel.h), the assets, identities and
- * zones (context.c) and the lookup cache (common/lookup.h); its schema is
+ * enrich.db holds the intel (intel.h), the assets, identities and
+ * zones (context.c) and the lookup cache (lookup.h); its schema is
  * the migrations array of main.c.
  */
 #ifndef ENRICH_H

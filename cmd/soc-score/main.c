@@ -16,7 +16,7 @@
  * value; configured thresholds give the disposition; guardrails (intel,
  * critical asset, privileged account with an anomaly) forbid auto-close
  * whatever the model says.  State (baselines, fidelity, model) lives in
- * STATE/score.db; see state.c.  Deterministic: the alerts' own timestamps
+ * STATE/score.db; see store.c.  Deterministic: the alerts' own timestamps
  * drive every decay, so the same input and state give the same bytes.
  */
 #include <errno.h>

@@ -105,7 +105,7 @@ struct score_learned {
 	struct soc_buf pend;		/* hashes of flushed + 1 .. seq */
 };
 
-/* A checkpoint's writes, prepared for the writer thread (state.c). */
+/* A checkpoint's writes, prepared for the writer thread (store.c). */
 struct score_job {
 	struct soc_buf parts;		/* baseline partitions: number, length, bytes */
 	struct soc_buf recent;		/* a recent chunk: alerts rfirst..rlast */
@@ -149,7 +149,7 @@ struct score_state {
 	struct soc_buf conf[101];	/* "0.5" ... of k / 100, made once */
 };
 
-/* state.c */
+/* store.c */
 void score_state_open(struct score_state *s, const char *state_dir,
     const char *config, int learn);
 void score_state_close(struct score_state *s);

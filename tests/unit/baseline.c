@@ -1,10 +1,10 @@
-/* Unit tests of common/baseline: decay, profiles, eviction, order,
+/* Unit tests of cmd/soc-score/baseline.c: decay, profiles, eviction, order,
  * partitions, the entry encoding. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
+#include "../../cmd/soc-score/baseline.h"
 #include "tap.h"
 
 #define DAY 86400000LL

@@ -1,7 +1,7 @@
-/* Unit tests of common/cef.c: CEF and LEEF escaping and splitting. */
+/* Unit tests of cmd/soc-ingest/cef.c: CEF and LEEF escaping and splitting. */
 #include <string.h>
 
-#include "cef.h"
+#include "../../cmd/soc-ingest/cef.h"
 #include "tap.h"
 
 static int

@@ -1,9 +1,9 @@
-/* Unit tests of common/cidr.c: parsing, formatting, internal ranges and
+/* Unit tests of cmd/soc-enrich/cidr.c: parsing, formatting, internal ranges and
  * the longest-prefix matcher (against a brute-force reference). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
+#include "../../cmd/soc-enrich/cidr.h"
 #include "tap.h"
 
 static const char *

@@ -1,4 +1,4 @@
-/* Unit tests of common/intel.c: the hash set, storing, expiry and
+/* Unit tests of cmd/soc-enrich/intel.c: the hash set, storing, expiry and
  * matching (exact, parents of domains, longest prefix), on a scratch
  * database. */
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "intel.h"
+#include "../../cmd/soc-enrich/intel.h"
 #include "tap.h"
 
 static const char *const migrations[] = { SOC_INTEL_SCHEMA, SOC_INTEL_SCHEMA_2 };

@@ -1,10 +1,10 @@
-/* Unit tests of common/ioc.c: normal forms, type guessing, STIX patterns
+/* Unit tests of cmd/soc-enrich/ioc.c: normal forms, type guessing, STIX patterns
  * and the three file parsers. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "ioc.h"
+#include "../../cmd/soc-enrich/ioc.h"
 #include "tap.h"
 
 static struct soc_buf out;

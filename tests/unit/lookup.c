@@ -1,4 +1,4 @@
-/* Unit tests of common/lookup.c without a network: which observables a
+/* Unit tests of cmd/soc-enrich/lookup.c without a network: which observables a
  * provider takes, results shared per (provider, observable), the cache,
  * --offline, a missing API key, the JSON of a result. */
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "http.h"
-#include "lookup.h"
+#include "../../cmd/soc-enrich/lookup.h"
 #include "tap.h"
 
 static const char *const migrations[] = { SOC_LOOKUP_SCHEMA };

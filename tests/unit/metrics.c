@@ -1,7 +1,7 @@
-/* Unit tests of common/metrics: ROC AUC and average precision. */
+/* Unit tests of cmd/soc-score/metrics.c: ROC AUC and average precision. */
 #include <math.h>
 
-#include "metrics.h"
+#include "../../cmd/soc-score/metrics.h"
 #include "tap.h"
 
 int

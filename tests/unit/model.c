@@ -1,8 +1,8 @@
-/* Unit tests of common/model: hashed online logistic regression. */
+/* Unit tests of cmd/soc-score/model.c: hashed online logistic regression. */
 #include <math.h>
 #include <string.h>
 
-#include "model.h"
+#include "../../cmd/soc-score/model.h"
 #include "tap.h"
 
 int

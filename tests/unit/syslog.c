@@ -1,7 +1,7 @@
-/* Unit tests of common/syslog.c: RFC 5424 and RFC 3164 headers. */
+/* Unit tests of cmd/soc-ingest/syslog.c: RFC 5424 and RFC 3164 headers. */
 #include <string.h>
 
-#include "syslog.h"
+#include "../../cmd/soc-ingest/syslog.h"
 #include "tap.h"
 
 #define NOW 1795305600000LL	/* 2026-11-22T00:00:00Z */

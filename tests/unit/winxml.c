@@ -1,10 +1,10 @@
-/* Unit tests of common/winxml.c: the XML subset and the evtx_dump shape. */
+/* Unit tests of cmd/soc-ingest/winxml.c: the XML subset and the evtx_dump shape. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "tap.h"
-#include "winxml.h"
+#include "../../cmd/soc-ingest/winxml.h"
 
 /* The compact JSON of the parse of s (a new string), or NULL. */
 static char *

@@ -1,9 +1,9 @@
-/* Unit tests of common/zeek.c: headers and typed records. */
+/* Unit tests of cmd/soc-ingest/zeek.c: headers and typed records. */
 #include <string.h>
 
 #include "buf.h"
 #include "tap.h"
-#include "zeek.h"
+#include "../../cmd/soc-ingest/zeek.h"
 
 static struct soc_val_arena *ar;
 
