@@ -70,7 +70,7 @@ BINS       = $(PROGS:%=$(B)/bin/%)
 LIBS_soc-ingest = jansson libsodium
 LIBS_soc-audit  = jansson libsodium
 LIBS_soc-score  = jansson sqlite3 libsodium
-LIBS_soc-decide = jansson sqlite3 libsodium
+LIBS_soc-decide = jansson libcurl sqlite3 libsodium
 LIBS_soc-simulate = none
 # soc-score writes its checkpoints from a second thread.
 LINK_soc-score  = -pthread
@@ -161,6 +161,17 @@ $(B)/gen/policy_default.h: examples/policy.json
 	$(Q)awk 'BEGIN { print "static const char default_policy[] =" } \
 	  { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
 	  END { print ";" }' $< >$@.tmp && mv $@.tmp $@
+
+# soc-decide carries the read-only connector templates (connectors/read/).
+READ_CONNECTOR_JSON = $(sort $(wildcard connectors/read/*.json))
+$(B)/gen/decide-read.c: $(READ_CONNECTOR_JSON) scripts/embed-connectors | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q)sh scripts/embed-connectors -i decide.h -t dec_template \
+	  -v dec_read_templates $(READ_CONNECTOR_JSON) >$@.tmp && mv $@.tmp $@
+$(B)/gen/decide-read.o: $(B)/gen/decide-read.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SOC_CFLAGS) -Icmd/soc-decide -c -o $@ $<
+$(B)/bin/soc-decide: $(B)/gen/decide-read.o
 
 # soc-act carries the built-in connector templates (connectors/*.json).
 CONNECTOR_JSON = $(sort $(wildcard connectors/*.json))

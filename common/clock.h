@@ -15,6 +15,9 @@
 
 /* Now, or SOC_NOW when set; dies with SOC_EX_USAGE if SOC_NOW is bad. */
 int64_t soc_clock_now(void);
+/* Seconds on the monotonic clock, for timeouts and budgets (never
+ * SOC_NOW: a fixed clock must not stop time running out). */
+double soc_clock_mono(void);
 /* Format ms into out (at least SOC_TIME_LEN + 1 bytes). */
 void soc_time_format(int64_t ms, char *out);
 /*

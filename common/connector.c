@@ -1120,6 +1120,29 @@ read_result(struct soc_conn *c, const json_t *spec, const json_t *body)
 	return res;
 }
 
+/* A read connector's query: the array at path in the answer, as
+ * "records" in res, redacted (its text passes the redaction list whole,
+ * then is read again).  Only read connectors return records. */
+static void
+read_records(struct soc_conn *c, const char *path, const json_t *body,
+    json_t *res)
+{
+	const json_t *v = soc_conn_path(body, path);
+	char *text, *clean;
+	json_t *r;
+
+	if (!json_is_array(v) || strcmp(json_string_value(json_object_get(
+	    c->tmpl, "access")), "read") != 0)
+		return;
+	if (!(text = json_dumps(v, JSON_COMPACT)))
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	clean = soc_redact_str(&c->red, text);
+	if ((r = json_loads(clean, 0, NULL)))
+		json_object_set_new(res, "records", r);
+	free(clean);
+	free(text);
+}
+
 static int
 in_list(const json_t *list, const json_t *v)
 {
@@ -1248,6 +1271,9 @@ soc_conn_run(struct soc_conn *c, const char *action, const json_t *vars,
 	}
 	out->error[0] = '\0';
 	out->result = read_result(c, json_object_get(act, "result"), body);
+	if (json_is_string(json_object_get(act, "records")))
+		read_records(c, json_string_value(json_object_get(act,
+		    "records")), body, out->result);
 	out->status = SOC_CONN_DONE;
 	if ((spec = json_object_get(act, "verify")))
 		out->status = verify(c, &r, spec, out);

@@ -20,7 +20,10 @@
  *   "actions": {NAME: {"target": [TYPES], "method", "url", "query": {},
  *       "headers": {}, "json": BODY | "form": {} | "text": "...",
  *       "ok": {"status": [..], "path": P, "equals": V},
- *       "result": {NAME: PATH}, "verify": {...}, "inverse": NAME}}.
+ *       "result": {NAME: PATH}, "verify": {...}, "inverse": NAME,
+ *       "records": PATH}}; "records" (read connectors only) returns the
+ *       array at PATH of the answer ("" the whole answer) in the
+ *       outcome's result as "records", redacted.
  *
  * Placeholders {ROOT.PATH} or {ROOT.PATH|xml} in every string of a
  * request take values from the step (ROOT target, inputs, step, result)

@@ -98,3 +98,28 @@ start_httpd() {
 	HTTPD_LOG="$_pf.log"
 	trap 'kill $HTTPD_PIDS 2>/dev/null; rm -rf "$T"' EXIT
 }
+
+# start_server NAME SCRIPT [ARGS...]: start tests/SCRIPT (a loopback
+# server that takes PORTFILE first, writes its port there and logs to
+# PORTFILE.log) in the background; sets PORT, SLOG and SERVER_PID.  Every
+# server started is stopped at exit; stop_server stops the last one.
+_servers=
+start_server() {
+	_name=$1 _script=$2
+	shift 2
+	rm -f "$T/$_name.port"
+	: >"$T/$_name.port.log"
+	python3 "$SOC_TOP/tests/$_script" "$T/$_name.port" "$@" &
+	SERVER_PID=$!
+	_servers="$_servers $SERVER_PID"
+	_i=0
+	while [ ! -s "$T/$_name.port" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	PORT=$(cat "$T/$_name.port")
+	SLOG="$T/$_name.port.log"
+	trap 'kill $_servers 2>/dev/null; rm -rf "$T"' EXIT
+}
+
+stop_server() {
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+}

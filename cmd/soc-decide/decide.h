@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "connector.h"
 #include "db.h"
 
 /* ---- catalog.c ---- */
@@ -64,23 +65,85 @@ void dec_policy_free(struct dec_policy *p);
 /* The built-in policy (the shipped sample), for runs without one. */
 const char *dec_policy_default_text(void);
 
-/* ---- investigate.c ---- */
+/* ---- investigate.c, timeline.c, query.c ---- */
+
+/* A configured read-only connector (query.c). */
+struct dec_source {
+	char *name;
+	struct soc_conn *conn;	/* owned */
+};
+
+/* The built-in read-only connector templates (connectors/read/). */
+struct dec_template {
+	const char *name;
+	const char *json;
+};
+extern const struct dec_template dec_read_templates[];
 
 struct dec_invest {
 	struct soc_db *corr;	/* correlate.db read-only; NULL when absent */
 	sqlite3_stmt *q_entity;
+	/* timeline.c: NULL when correlate.db keeps no alert timeline */
+	sqlite3_stmt *q_user, *q_host, *q_others;
 	int max_queries;
 	int queries;
+	int window_h;		/* the history window, hours */
+	int limit;		/* records per product query */
+	long budget_ms;		/* the investigation's time, per incident */
+	double t0;		/* its start (monotonic seconds) */
+	struct dec_source *src;	/* query.c */
+	size_t nsrc;
+	json_t *memo;		/* question key -> its findings, per incident */
 };
 
-void dec_invest_open(struct dec_invest *iv, const char *state_dir);
+/* Open the investigation over state_dir's correlate.db and the "investigate"
+ * member of the configuration (cfg, borrowed, may be NULL); a bad setting
+ * dies with 78. */
+void dec_invest_open(struct dec_invest *iv, const char *state_dir,
+    const json_t *cfg);
 void dec_invest_close(struct dec_invest *iv);
 /* Answer the questions for incident inc (borrowed): a new array of
- * findings {"question","answer","source","at","facts"}; sets facts in
+ * findings {"question","answer","source","at"}; sets facts in
  * *facts (a new object the planner's conditions read: prior_incidents,
- * prior_false_positive, ...). */
+ * prior_false_positive, account_changes, endpoint_alerts, ...). */
 json_t *dec_investigate(struct dec_invest *iv, const char *incident_id,
     json_t *inc, int64_t now, json_t **facts);
+/* The blast-radius kinds the investigation asks about, and their names
+ * in questions; ends with { NULL, NULL }. */
+struct dec_entity_kind {
+	const char *kind, *name;
+};
+extern const struct dec_entity_kind dec_entity_kinds[];
+/* The questions about one entity of blast-radius kind ("users", ...):
+ * ask NULL for all, else only the question or product query of that name
+ * (prior_incidents, user_activity, account_changes, user_hosts,
+ * host_alerts, who_else, or a read connector's action).  Findings are
+ * appended to out, facts added to facts. */
+void dec_invest_entity(struct dec_invest *iv, const char *incident,
+    const char *kind, const char *value, const char *ask, json_t *out,
+    json_t *facts, int64_t now);
+/* One finding appended to out. */
+void dec_finding(json_t *out, const char *q, const char *a,
+    const char *source, int64_t now);
+/* May one more query be sent?  1, or 0 after recording in out why not
+ * (the query or time budget is spent). */
+int dec_invest_may(struct dec_invest *iv, json_t *out, const char *q,
+    const char *source, int64_t now);
+/* Add n to the integer fact name. */
+void dec_fact_add(json_t *facts, const char *name, json_int_t n);
+/* The questions one entity raises, by the blast-radius kind ("users",
+ * "hosts", "hashes", "addresses", ...); each appends findings to out.
+ * ask: NULL for all, else only the question of that name. */
+void dec_timeline_prepare(struct dec_invest *iv);
+void dec_timeline_finalize(struct dec_invest *iv);
+void dec_timeline_entity(struct dec_invest *iv, const char *incident,
+    const char *kind, const char *value, const char *ask, json_t *out,
+    json_t *facts, int64_t now);
+void dec_query_open(struct dec_invest *iv, const json_t *cfg);
+void dec_query_close(struct dec_invest *iv);
+void dec_query_entity(struct dec_invest *iv, const char *kind,
+    const char *value, const char *ask, json_t *out, json_t *facts,
+    int64_t now);
 
 /* ---- plan.c ---- */
 

@@ -24,13 +24,32 @@
 
 #define MAX_QUERIES 64
 
+/* An integer setting of the "investigate" configuration in [lo, hi]. */
+static int
+setting(const json_t *cfg, const char *name, int def, int lo, int hi)
+{
+	const json_t *v = json_object_get(cfg, name);
+
+	if (!v)
+		return def;
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		soc_die(SOC_EX_CONFIG, "investigate.%s must be an integer from "
+		    "%d to %d", name, lo, hi);
+	return (int)json_integer_value(v);
+}
+
 void
-dec_invest_open(struct dec_invest *iv, const char *state_dir)
+dec_invest_open(struct dec_invest *iv, const char *state_dir,
+    const json_t *cfg)
 {
 	char *path = soc_state_file(state_dir, "correlate.db");
 
 	memset(iv, 0, sizeof *iv);
-	iv->max_queries = MAX_QUERIES;
+	iv->max_queries = setting(cfg, "max_queries", MAX_QUERIES, 1, 1000);
+	iv->window_h = setting(cfg, "window_h", 24, 1, 24 * 90);
+	iv->limit = setting(cfg, "limit", 50, 1, 1000);
+	iv->budget_ms = 1000L * setting(cfg, "time_budget_s", 60, 1, 3600);
 	iv->corr = soc_xcalloc(1, sizeof *iv->corr);
 	if (access(path, F_OK) == 0 && soc_db_open_ro(iv->corr, path) == 0)
 		iv->q_entity = soc_db_try_prepare(iv->corr,
@@ -42,24 +61,53 @@ dec_invest_open(struct dec_invest *iv, const char *state_dir)
 			soc_db_close(iv->corr);
 		free(iv->corr);
 		iv->corr = NULL;
-	}
+	} else
+		dec_timeline_prepare(iv);
+	dec_query_open(iv, cfg);
 	free(path);
 }
 
 void
 dec_invest_close(struct dec_invest *iv)
 {
+	dec_query_close(iv);
 	if (iv->q_entity)
 		sqlite3_finalize(iv->q_entity);
 	if (iv->corr) {
+		dec_timeline_finalize(iv);
 		soc_db_close(iv->corr);
 		free(iv->corr);
 	}
 	memset(iv, 0, sizeof *iv);
 }
 
-static void
-finding(json_t *out, const char *q, const char *a, const char *source,
+int
+dec_invest_may(struct dec_invest *iv, json_t *out, const char *q,
+    const char *source, int64_t now)
+{
+	if (iv->queries >= iv->max_queries) {
+		dec_finding(out, q, "not asked: the investigation's query budget "
+		    "is spent", source, now);
+		return 0;
+	}
+	if ((soc_clock_mono() - iv->t0) * 1000.0 >= (double)iv->budget_ms) {
+		dec_finding(out, q, "not asked: the investigation's time budget "
+		    "is spent", source, now);
+		return 0;
+	}
+	iv->queries++;
+	return 1;
+}
+
+void
+dec_fact_add(json_t *facts, const char *name, json_int_t n)
+{
+	json_object_set_new(facts, name, json_integer(n +
+	    json_integer_value(json_object_get(facts, name))));
+}
+
+void
+dec_finding(json_t *out, const char *q, const char *a, const char *source,
     int64_t now)
 {
 	char t[SOC_TIME_LEN + 1];
@@ -99,12 +147,8 @@ prior(struct dec_invest *iv, const char *id, const char *kind,
 
 	soc_buf_addf(&q, "was %s %s part of other incidents, and how were "
 	    "they closed?", kind, value);
-	if (iv->queries >= iv->max_queries) {
-		finding(out, q.p, "not asked: the investigation's query budget "
-		    "is spent", "correlate.db", now);
+	if (!dec_invest_may(iv, out, q.p, "correlate.db", now))
 		goto out;
-	}
-	iv->queries++;
 	sqlite3_reset(iv->q_entity);
 	sqlite3_bind_text(iv->q_entity, 1, value, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(iv->q_entity, 2, id, -1, SQLITE_TRANSIENT);
@@ -119,7 +163,7 @@ prior(struct dec_invest *iv, const char *id, const char *kind,
 			tp++;
 	}
 	if (rc != SQLITE_DONE) {
-		finding(out, q.p, "the query failed; nothing is known",
+		dec_finding(out, q.p, "the query failed; nothing is known",
 		    "correlate.db", now);
 		goto out;
 	}
@@ -129,7 +173,7 @@ prior(struct dec_invest *iv, const char *id, const char *kind,
 		soc_buf_addf(&a, "yes: %d other incident%s (%d closed as true "
 		    "positive, %d as false positive or benign)", n,
 		    n == 1 ? "" : "s", tp, fp);
-	finding(out, q.p, a.p, "correlate.db", now);
+	dec_finding(out, q.p, a.p, "correlate.db", now);
 	if (n > json_integer_value(json_object_get(facts, "prior_incidents")))
 		json_object_set_new(facts, "prior_incidents", json_integer(n));
 	if (fp)
@@ -139,34 +183,25 @@ out:
 	soc_buf_release(&q);
 }
 
-json_t *
-dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
-    int64_t now, json_t **facts)
+/* What the incident itself tells: crown jewels, privilege, spread. */
+static void
+local_findings(json_t *inc, json_t *out, int64_t now)
 {
-	static const struct { const char *kind, *name; } ents[] = {
-		{ "users", "user" }, { "hosts", "host" }, { "keys", "access key" },
-		{ "addresses", "address" }, { "domains", "domain" },
-		{ "hashes", "file" },
-	};
-	json_t *out = json_array(), *br = json_object_get(inc, "blast_radius");
 	json_t *chain = json_object_get(inc, "chain"), *e;
 	struct soc_buf b = SOC_BUF_INIT, a = SOC_BUF_INIT;
-	size_t i, k;
+	size_t i;
 	int n;
 
-	*facts = json_pack("{s:i,s:b}", "prior_incidents", 0,
-	    "prior_false_positive", 0);
-	iv->queries = 0;
 	n = flagged(inc, "hosts", "crown_jewel", &b) +
 	    flagged(inc, "addresses", "crown_jewel", &a);
 	if (n) {
 		soc_buf_addstr(&b, b.len && a.len ? ", " : "");
 		soc_buf_addstr(&b, a.p ? a.p : "");
 	}
-	finding(out, "does the incident touch a crown-jewel asset?",
+	dec_finding(out, "does the incident touch a crown-jewel asset?",
 	    n ? b.p : "no", "soc.enrich (assets), via the incident", now);
 	n = flagged(inc, "users", "privileged", &b);
-	finding(out, "is an identity in the incident privileged?",
+	dec_finding(out, "is an identity in the incident privileged?",
 	    n ? b.p : "no", "soc.enrich (identities), via the incident", now);
 	soc_buf_reset(&b);
 	soc_buf_addf(&b, "%zu host%s, %zu tactic%s%s",
@@ -180,22 +215,66 @@ dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
 		soc_buf_addstr(&b, i ? " > " : ": ");
 		soc_buf_addstr(&b, json_string_value(e) ? json_string_value(e) : "?");
 	}
-	finding(out, "how far has it spread?", b.p, "the incident", now);
-	if (!iv->q_entity)
-		finding(out, "were its entities part of earlier incidents?",
-		    "unknown: no correlate.db in the state directory",
-		    "correlate.db", now);
-	else
-		for (k = 0; k < sizeof ents / sizeof ents[0]; k++)
-			json_array_foreach(json_object_get(br, ents[k].kind), i, e) {
-				const char *v = json_string_value(json_object_get(e,
-				    "value"));
-
-				if (v && !json_is_true(json_object_get(e, "hub")))
-					prior(iv, id, ents[k].name, v, out, *facts,
-					    now);
-			}
+	dec_finding(out, "how far has it spread?", b.p, "the incident", now);
 	soc_buf_release(&a);
 	soc_buf_release(&b);
+}
+
+const struct dec_entity_kind dec_entity_kinds[] = {
+	{ "users", "user" }, { "hosts", "host" }, { "keys", "access key" },
+	{ "addresses", "address" }, { "domains", "domain" },
+	{ "hashes", "file" }, { NULL, NULL },
+};
+
+void
+dec_invest_entity(struct dec_invest *iv, const char *id, const char *kind,
+    const char *value, const char *ask, json_t *out, json_t *facts,
+    int64_t now)
+{
+	const struct dec_entity_kind *k;
+
+	for (k = dec_entity_kinds; k->kind; k++)
+		if (strcmp(k->kind, kind) == 0)
+			break;
+	if (!k->kind)
+		return;
+	if (iv->q_entity && (!ask || strcmp(ask, "prior_incidents") == 0))
+		prior(iv, id, k->name, value, out, facts, now);
+	if (iv->corr)
+		dec_timeline_entity(iv, id, kind, value, ask, out, facts, now);
+	dec_query_entity(iv, kind, value, ask, out, facts, now);
+}
+
+json_t *
+dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
+    int64_t now, json_t **facts)
+{
+	json_t *out = json_array(), *br = json_object_get(inc, "blast_radius");
+	const struct dec_entity_kind *k;
+	json_t *e;
+	size_t i;
+
+	*facts = json_pack("{s:i,s:b}", "prior_incidents", 0,
+	    "prior_false_positive", 0);
+	iv->queries = 0;
+	iv->t0 = soc_clock_mono();
+	local_findings(inc, out, now);
+	if (!iv->q_entity)
+		dec_finding(out, "were its entities part of earlier incidents?",
+		    "unknown: no correlate.db in the state directory",
+		    "correlate.db", now);
+	else if (!iv->q_user || !iv->q_host || !iv->q_others)
+		dec_finding(out, "what else did its users, hosts, files and "
+		    "addresses do?", "unknown: this correlate.db keeps no alert "
+		    "timeline (incident_entry)", "correlate.db", now);
+	for (k = dec_entity_kinds; k->kind; k++)
+		json_array_foreach(json_object_get(br, k->kind), i, e) {
+			const char *v = json_string_value(json_object_get(e,
+			    "value"));
+
+			if (v && *v && !json_is_true(json_object_get(e, "hub")))
+				dec_invest_entity(iv, id, k->kind, v, NULL, out,
+				    *facts, now);
+		}
 	return out;
 }

@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "config.h"
 #include "decide.h"
 #include "err.h"
+#include "http.h"
 #include "id.h"
 #include "json.h"
 #include "stage.h"
@@ -47,6 +49,7 @@ static struct {
 	const char *policy_path;
 	int json;
 	struct dec_policy pol;
+	json_t *cfg;		/* decide.json, or {} */
 	struct soc_db db;
 	struct dec_history hist;
 	struct dec_invest iv;
@@ -57,8 +60,8 @@ static struct {
 } g;
 
 static const char usage_text[] =
-    "usage: soc-decide [--state DIR] [--policy FILE] [--rejects FILE] [--max-line BYTES]\n"
-    "                  [--stats] [--wait SECONDS] [FILE ...]\n"
+    "usage: soc-decide [--state DIR] [--config FILE] [--policy FILE] [--rejects FILE]\n"
+    "                  [--max-line BYTES] [--stats] [--wait SECONDS] [FILE ...]\n"
     "       soc-decide catalog [--json]\n"
     "       soc-decide check [--policy FILE]\n"
     "       soc-decide explain INCIDENT [--json]\n"
@@ -127,12 +130,32 @@ close_db(void)
 	soc_db_close(&g.db);
 }
 
+/* --config FILE, else STATE/decide.json, else the defaults. */
+static void
+load_config(struct soc_stage *st)
+{
+	char *path = soc_config_find(st->opts.config, soc_stage_state(st),
+	    "decide.json");
+	const char *k;
+	json_t *v;
+
+	g.cfg = path ? soc_config_load_or_die(path) : json_object();
+	json_object_foreach(g.cfg, k, v)
+		if (strcmp(k, "investigate") != 0 && strcmp(k, "llm") != 0)
+			soc_die(SOC_EX_CONFIG, "%s: unknown member \"%s\" "
+			    "(investigate, llm)", path, k);
+	free(path);
+	soc_http_global_init();
+}
+
 static int
 start(struct soc_stage *st, int argc, char **argv)
 {
 	load_policy(st);
+	load_config(st);
 	open_db(st, g.replay);
-	dec_invest_open(&g.iv, soc_stage_state(st));
+	dec_invest_open(&g.iv, soc_stage_state(st),
+	    json_object_get(g.cfg, "investigate"));
 	soc_buf_init(&g.id, 1 << 20);
 	soc_buf_init(&g.rec, (size_t)1 << 26);
 	return 0;
@@ -268,6 +291,7 @@ finish(struct soc_stage *st)
 	dec_invest_close(&g.iv);
 	close_db();
 	dec_policy_free(&g.pol);
+	json_decref(g.cfg);
 	soc_buf_release(&g.id);
 	soc_buf_release(&g.rec);
 	return 0;

@@ -1,0 +1,309 @@
+/*
+ * The investigation's history questions, answered from soc-correlate's
+ * correlate.db (read-only):
+ *
+ *   user_activity    what else did this user do in the window: the alerts
+ *                    of the incidents that name the user;
+ *   account_changes  among them, password resets, MFA changes and new
+ *                    devices (by the alert's name);
+ *   user_hosts       the hosts those alerts came from, and which of them
+ *                    raised endpoint (EDR) alerts;
+ *   host_alerts      the endpoint alerts of a host in the window;
+ *   who_else         which other hosts and users shared an incident with
+ *                    this file hash or address.
+ *
+ * correlate.db keeps alerts only as the timeline of an incident
+ * (incident_entry: rule, name, host, source, first and last time), so an
+ * alert soc-correlate never grouped into an incident is not seen here;
+ * the product queries (query.c) see the rest.  incident_entry is not a
+ * published contract: when the statements do not prepare (an older or
+ * newer soc-correlate) the questions are answered "unknown" and say why.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "decide.h"
+#include "err.h"
+
+#define LIST_MAX 5	/* names listed in one answer */
+
+/* Event datasets (soc-correlate's entry source) of endpoint products. */
+static const char *const endpoint_sources[] = {
+	"crowdstrike", "falcon", "defender", "sentinel_one", "sentinelone",
+	"sysmon", "carbon_black", "carbonblack", "endpoint", "edr", "cylance",
+	"sophos", "osquery", NULL,
+};
+
+/* Words in an alert's name that tell an account change. */
+static const char *const change_words[] = {
+	"password", "mfa", "factor", "authenticator", "security info",
+	"device regist", "new device", "registered device", "device.enrol",
+	"passkey", "fido", NULL,
+};
+
+static int
+has_word(const char *s, const char *const *words)
+{
+	const char *const *w;
+	size_t n;
+	const char *p;
+
+	for (w = words; s && *w; w++)
+		for (n = strlen(*w), p = s; *p; p++)
+			if (strncasecmp(p, *w, n) == 0)
+				return 1;
+	return 0;
+}
+
+void
+dec_timeline_prepare(struct dec_invest *iv)
+{
+	iv->q_user = soc_db_try_prepare(iv->corr,
+	    "SELECT e.incident, e.name, e.host, e.source, e.last"
+	    " FROM incident_entity m JOIN incident_entry e"
+	    " ON e.incident = m.incident WHERE m.value = ?1 AND m.kind = 'user'"
+	    " AND e.last >= ?2 ORDER BY e.last DESC, e.incident, e.n LIMIT 500");
+	iv->q_host = soc_db_try_prepare(iv->corr,
+	    "SELECT e.name, e.source, e.last FROM incident_entity m"
+	    " JOIN incident_entry e ON e.incident = m.incident"
+	    " WHERE m.value = ?1 AND m.kind = 'host' AND e.last >= ?2"
+	    " AND lower(e.host) = lower(?1)"
+	    " ORDER BY e.last DESC, e.incident, e.n LIMIT 200");
+	iv->q_others = soc_db_try_prepare(iv->corr,
+	    "SELECT DISTINCT o.kind, o.entity FROM incident_entity m"
+	    " JOIN incident_entity o ON o.incident = m.incident"
+	    " WHERE m.value = ?1 AND m.kind = ?2 AND m.incident <> ?3"
+	    " AND o.kind IN ('host', 'user') ORDER BY o.kind, o.entity LIMIT 50");
+}
+
+void
+dec_timeline_finalize(struct dec_invest *iv)
+{
+	sqlite3_finalize(iv->q_user);
+	sqlite3_finalize(iv->q_host);
+	sqlite3_finalize(iv->q_others);
+	iv->q_user = iv->q_host = iv->q_others = NULL;
+}
+
+/* Add s to the list in b (at most LIST_MAX, no repeats) and count it. */
+static void
+list_add(struct soc_buf *b, int *n, const char *s)
+{
+	const char *p;
+	size_t len;
+
+	if (!s || !*s)
+		return;
+	len = strlen(s);
+	for (p = b->p; p && (p = strstr(p, s)); p += len)
+		if ((p == b->p || p[-1] == ' ') && (p[len] == ',' || !p[len]))
+			return;
+	if ((*n)++ >= LIST_MAX)
+		return;
+	soc_buf_addf(b, "%s%.80s", b->len ? ", " : "", s);
+}
+
+struct user_rows {
+	int alerts, incidents, others, changes, hosts, edr;
+	struct soc_buf names, change, hostlist, edrhosts, incs;
+};
+
+static void
+user_rows(struct dec_invest *iv, const char *incident, struct user_rows *u)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(iv->q_user)) == SQLITE_ROW) {
+		const char *inc = (const char *)sqlite3_column_text(iv->q_user, 0);
+		const char *name = (const char *)sqlite3_column_text(iv->q_user, 1);
+		const char *host = (const char *)sqlite3_column_text(iv->q_user, 2);
+		const char *src = (const char *)sqlite3_column_text(iv->q_user, 3);
+		int before = u->incidents;
+
+		u->alerts++;
+		list_add(&u->incs, &u->incidents, inc);
+		if (u->incidents > before && inc && strcmp(inc, incident) != 0)
+			u->others++;
+		list_add(&u->names, &(int){ 0 }, name);
+		if (has_word(name, change_words))
+			list_add(&u->change, &u->changes, name);
+		list_add(&u->hostlist, &u->hosts, host);
+		if (host && *host && has_word(src, endpoint_sources))
+			list_add(&u->edrhosts, &u->edr, host);
+	}
+	if (rc != SQLITE_DONE)
+		u->alerts = -1;
+	sqlite3_reset(iv->q_user);
+}
+
+/* The three user questions, from one query. */
+static void
+user_history(struct dec_invest *iv, const char *incident, const char *user,
+    const char *ask, json_t *out, json_t *facts, int64_t now)
+{
+	struct user_rows u = { 0, 0, 0, 0, 0, 0, SOC_BUF_INIT, SOC_BUF_INIT,
+	    SOC_BUF_INIT, SOC_BUF_INIT, SOC_BUF_INIT };
+	struct soc_buf q = SOC_BUF_INIT, a = SOC_BUF_INIT;
+
+	soc_buf_addf(&q, "what else did user %s do in the last %d h (the "
+	    "alerts of the incidents that name them)?", user, iv->window_h);
+	if (!dec_invest_may(iv, out, q.p, "correlate.db", now))
+		goto out;
+	sqlite3_bind_text(iv->q_user, 1, user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(iv->q_user, 2, now - (int64_t)iv->window_h * 3600000);
+	user_rows(iv, incident, &u);
+	if (u.alerts < 0) {
+		dec_finding(out, q.p, "the query failed; nothing is known",
+		    "correlate.db", now);
+		goto out;
+	}
+	if (!ask || strcmp(ask, "user_activity") == 0) {
+		if (u.alerts == 0)
+			soc_buf_addstr(&a, "nothing in correlate.db");
+		else
+			soc_buf_addf(&a, "%d alert%s in %d incident%s (%d besides "
+			    "this one): %s", u.alerts, u.alerts == 1 ? "" : "s",
+			    u.incidents, u.incidents == 1 ? "" : "s", u.others,
+			    u.names.p);
+		dec_finding(out, q.p, a.p, "correlate.db", now);
+	}
+	if (!ask || strcmp(ask, "account_changes") == 0) {
+		soc_buf_reset(&q);
+		soc_buf_reset(&a);
+		soc_buf_addf(&q, "were there password resets, MFA changes or new "
+		    "devices for user %s in the last %d h (alerts in "
+		    "correlate.db)?", user, iv->window_h);
+		if (u.changes)
+			soc_buf_addf(&a, "yes: %d: %s", u.changes, u.change.p);
+		else
+			soc_buf_addstr(&a, "none among the alerts grouped into "
+			    "incidents");
+		dec_finding(out, q.p, a.p, "correlate.db", now);
+		dec_fact_add(facts, "account_changes", u.changes);
+	}
+	if (!ask || strcmp(ask, "user_hosts") == 0) {
+		soc_buf_reset(&q);
+		soc_buf_reset(&a);
+		soc_buf_addf(&q, "which hosts did user %s use in the last %d h, "
+		    "and did any raise endpoint alerts?", user, iv->window_h);
+		if (!u.hosts)
+			soc_buf_addstr(&a, "no host named in their alerts");
+		else
+			soc_buf_addf(&a, "%d host%s: %s; endpoint alerts on %s",
+			    u.hosts, u.hosts == 1 ? "" : "s", u.hostlist.p,
+			    u.edr ? u.edrhosts.p : "none");
+		dec_finding(out, q.p, a.p, "correlate.db", now);
+		dec_fact_add(facts, "endpoint_alerts", u.edr);
+	}
+out:
+	soc_buf_release(&u.names);
+	soc_buf_release(&u.change);
+	soc_buf_release(&u.hostlist);
+	soc_buf_release(&u.edrhosts);
+	soc_buf_release(&u.incs);
+	soc_buf_release(&q);
+	soc_buf_release(&a);
+}
+
+static void
+host_alerts(struct dec_invest *iv, const char *host, json_t *out,
+    json_t *facts, int64_t now)
+{
+	struct soc_buf q = SOC_BUF_INIT, a = SOC_BUF_INIT, names = SOC_BUF_INIT;
+	int n = 0, all = 0, rc;
+
+	soc_buf_addf(&q, "did host %s raise endpoint alerts in the last %d h "
+	    "(correlate.db)?", host, iv->window_h);
+	if (!dec_invest_may(iv, out, q.p, "correlate.db", now))
+		goto out;
+	sqlite3_bind_text(iv->q_host, 1, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(iv->q_host, 2, now - (int64_t)iv->window_h * 3600000);
+	while ((rc = sqlite3_step(iv->q_host)) == SQLITE_ROW) {
+		all++;
+		if (has_word((const char *)sqlite3_column_text(iv->q_host, 1),
+		    endpoint_sources))
+			list_add(&names, &n,
+			    (const char *)sqlite3_column_text(iv->q_host, 0));
+	}
+	sqlite3_reset(iv->q_host);
+	if (rc != SQLITE_DONE)
+		soc_buf_addstr(&a, "the query failed; nothing is known");
+	else if (n)
+		soc_buf_addf(&a, "yes: %d (of %d alerts on it): %s", n, all, names.p);
+	else
+		soc_buf_addf(&a, "no (%d alert%s on it, none from an endpoint "
+		    "product)", all, all == 1 ? "" : "s");
+	dec_finding(out, q.p, a.p, "correlate.db", now);
+	dec_fact_add(facts, "endpoint_alerts", n);
+out:
+	soc_buf_release(&names);
+	soc_buf_release(&a);
+	soc_buf_release(&q);
+}
+
+static void
+who_else(struct dec_invest *iv, const char *incident, const char *kind,
+    const char *what, const char *value, json_t *out, json_t *facts,
+    int64_t now)
+{
+	struct soc_buf q = SOC_BUF_INIT, a = SOC_BUF_INIT;
+	struct soc_buf l[2] = { SOC_BUF_INIT, SOC_BUF_INIT };
+	int n[2] = { 0, 0 }, rc;
+
+	soc_buf_addf(&q, "which other hosts or users %s %s (other incidents in "
+	    "correlate.db)?", what, value);
+	if (!dec_invest_may(iv, out, q.p, "correlate.db", now))
+		goto out;
+	sqlite3_bind_text(iv->q_others, 1, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(iv->q_others, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(iv->q_others, 3, incident, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(iv->q_others)) == SQLITE_ROW) {
+		int u = strcmp((const char *)sqlite3_column_text(iv->q_others, 0),
+		    "user") == 0;
+
+		list_add(&l[u], &n[u],
+		    (const char *)sqlite3_column_text(iv->q_others, 1));
+	}
+	sqlite3_reset(iv->q_others);
+	if (rc != SQLITE_DONE)
+		soc_buf_addstr(&a, "the query failed; nothing is known");
+	else if (n[0] + n[1] == 0)
+		soc_buf_addstr(&a, "none: no other incident names it");
+	else
+		soc_buf_addf(&a, "%d host%s (%s), %d user%s (%s)", n[0],
+		    n[0] == 1 ? "" : "s", n[0] ? l[0].p : "none", n[1],
+		    n[1] == 1 ? "" : "s", n[1] ? l[1].p : "none");
+	dec_finding(out, q.p, a.p, "correlate.db", now);
+	dec_fact_add(facts, "spread", n[0] + n[1]);
+out:
+	soc_buf_release(&l[0]);
+	soc_buf_release(&l[1]);
+	soc_buf_release(&a);
+	soc_buf_release(&q);
+}
+
+void
+dec_timeline_entity(struct dec_invest *iv, const char *incident,
+    const char *kind, const char *value, const char *ask, json_t *out,
+    json_t *facts, int64_t now)
+{
+	if (!iv->q_user || !iv->q_host || !iv->q_others)
+		return;
+	if (strcmp(kind, "users") == 0 && (!ask || strcmp(ask, "user_activity")
+	    == 0 || strcmp(ask, "account_changes") == 0 ||
+	    strcmp(ask, "user_hosts") == 0))
+		user_history(iv, incident, value, ask, out, facts, now);
+	else if (strcmp(kind, "hosts") == 0 && (!ask ||
+	    strcmp(ask, "host_alerts") == 0))
+		host_alerts(iv, value, out, facts, now);
+	else if (strcmp(kind, "hashes") == 0 && (!ask ||
+	    strcmp(ask, "who_else") == 0))
+		who_else(iv, incident, "hash", "ran file", value, out, facts, now);
+	else if (strcmp(kind, "addresses") == 0 && (!ask ||
+	    strcmp(ask, "who_else") == 0))
+		who_else(iv, incident, "ip", "talked to address", value, out,
+		    facts, now);
+}
