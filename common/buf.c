@@ -110,6 +110,34 @@ soc_buf_addf(struct soc_buf *b, const char *fmt, ...)
 	return 0;
 }
 
+/* The length of the run of plain ASCII (0x20-0x7f but '"' and '\\') that
+ * s[0..n) begins with: eight bytes at a time while none is special (the
+ * SWAR tests of "a byte below 0x20", "a byte with the top bit" and "a
+ * byte equal to", exact as a yes or no for the word), then byte by byte. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t w, q, bs;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		q = w ^ (ones * '"');
+		bs = w ^ (ones * '\\');
+		if (((w - ones * 0x20) & ~w & high) | (w & high) |
+		    ((q - ones) & ~q & high) | ((bs - ones) & ~bs & high))
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char d = (unsigned char)s[i];
+
+		if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\')
+			break;
+	}
+	return i;
+}
+
 int
 soc_buf_add_json_str(struct soc_buf *b, const char *s, size_t n)
 {
@@ -125,11 +153,7 @@ soc_buf_add_json_str(struct soc_buf *b, const char *s, size_t n)
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			/* Copy the longest run of plain ASCII at once. */
-			for (run = i; run < n; run++) {
-				unsigned char d = (unsigned char)s[run];
-				if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\')
-					break;
-			}
+			run = i + plain_run(s + i, n - i);
 			if (soc_buf_add(b, s + i, run - i) < 0)
 				return -1;
 			i = run;
