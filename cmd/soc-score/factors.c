@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "fmt.h"
 #include "json.h"
 #include "score.h"
 
@@ -379,10 +380,16 @@ static int
 add_text(struct soc_buf *out, const char *s, size_t n, struct soc_buf *tmp)
 {
 	json_t *v;
+	uint64_t w;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 8 <= n; i += 8) {	/* eight bytes at a time */
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	for (; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			break;
 	if (i == n)
@@ -550,16 +557,20 @@ static void
 ago(char *out, size_t n, double ms)
 {
 	const char *dir = ms < 0 ? "after this alert" : "ago";
+	char num[32];
 
 	ms = fabs(ms);
 	if (ms < 30000.0)
-		snprintf(out, n, "less than a minute %s", dir);
+		WORDS(out, n, "less than a minute ", dir);
 	else if (ms < 3600000.0)
-		snprintf(out, n, "%.0f minutes %s", ms / 60000.0, dir);
+		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / 60000.0, 0),
+		    " minutes ", dir);
 	else if (ms < 2 * DAY_MS)
-		snprintf(out, n, "%.1f hours %s", ms / 3600000.0, dir);
+		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / 3600000.0, 1),
+		    " hours ", dir);
 	else
-		snprintf(out, n, "%.1f days %s", ms / DAY_MS, dir);
+		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / DAY_MS, 1),
+		    " days ", dir);
 }
 
 static const char *
@@ -592,7 +603,7 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 {
 	const struct score_params *p = &s->p;
 	struct soc_baseline_entry *e, *r;
-	char what[512], when[64];
+	char what[512], when[64], n0[32], n1[32], n2[32];
 	double c, pts, fast, slow, expect, ratio, spread = 0, silent = 0;
 	int k, h = 0, hour_new = 0, hours = 0;
 	unsigned tot = 0;
@@ -656,10 +667,11 @@ behaviour(struct score_state *s, struct alert *a, struct factors *f)
 		if (lround(pts) == 0)
 			continue;
 		ago(when, sizeof(when), (double)(a->ts - e->last));
-		factor(f, pair_name[k], pts, "%s: %.0f times before, "
-		    "%.2f recently (half-life %.0f h), last %s",
-		    pair_words(k, a, what, sizeof(what)), e->total, c,
-		    p->half_life_s / 3600, when);
+		FACTOR_CAT(f, pair_name[k], pts, pair_words(k, a, what,
+		    sizeof(what)), ": ", soc_fmt_fixed(n0, sizeof(n0), e->total,
+		    0), " times before, ", soc_fmt_fixed(n1, sizeof(n1), c, 2),
+		    " recently (half-life ", soc_fmt_fixed(n2, sizeof(n2),
+		    p->half_life_s / 3600, 0), " h), last ", when);
 	}
 
 	if (hour_new) {
@@ -823,7 +835,7 @@ temper(struct score_state *s, struct alert *a, struct factors *f)
 	const struct score_params *p = &s->p;
 	struct soc_baseline_entry *o;
 	struct soc_baseline_key ok;
-	char held[64], need[64];
+	char held[64], need[64], pct[32];
 	double span = 0, m = 1, pts;
 
 	if (f->anomaly <= 0)
@@ -837,18 +849,18 @@ temper(struct score_state *s, struct alert *a, struct factors *f)
 		pts = -(1 - m) * f->anomaly;
 		ago(held, sizeof(held), span);
 		ago(need, sizeof(need), p->warmup_s * 1000);
-		factor(f, "warmup", pts, "the baselines hold %s of history of "
-		    "the %s they need: novelty counts %.0f%%", held, need,
-		    100 * m);
+		FACTOR_CAT(f, "warmup", pts, "the baselines hold ", held,
+		    " of history of the ", need, " they need: novelty counts ",
+		    soc_fmt_fixed(pct, sizeof(pct), 100 * m, 0), "%");
 		f->anomaly *= m;
 	}
 	if (a->activity && !f->risky && p->activity_weight < 1) {
 		pts = -(1 - p->activity_weight) * f->anomaly;
-		factor(f, "activity", pts, "an activity record (event.kind "
-		    "'%s'), not an alert: its novelty counts %.0f%% without "
-		    "a risky context (intel, a critical asset, a privileged "
-		    "account, a bad verdict)", a->kind,
-		    100 * p->activity_weight);
+		FACTOR_CAT(f, "activity", pts, "an activity record (event.kind "
+		    "'", a->kind, "'), not an alert: its novelty counts ",
+		    soc_fmt_fixed(pct, sizeof(pct), 100 * p->activity_weight, 0),
+		    "% without a risky context (intel, a critical asset, a "
+		    "privileged account, a bad verdict)");
 		f->anomaly *= p->activity_weight;
 	}
 }
