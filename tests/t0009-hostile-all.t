@@ -9,7 +9,9 @@
 # soc-ingest runs with format detection and with each format forced, and
 # reports its own accounting with --stats (headers and empty lists are
 # counted there, not rejected).  The stages (soc-enrich, soc-score,
-# soc-audit append) get the same bad lines around a normalised record.
+# soc-correlate, soc-decide, soc-act, soc-audit append) get the same bad
+# lines around a normalised record, and records with duplicate keys or
+# without soc.kind.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
 command -v python3 >/dev/null || skip_all 'python3 not installed'
@@ -52,8 +54,8 @@ for k, lines in kinds.items():
 PY
 }
 KINDS='garbage nul long deep utf8 trunc empty'
-# soc-ingest only, until the stages' rule lands: duplicate keys (the last
-# one counts, socpipe-record(7)) and raw vendor JSON without soc.kind.
+# Duplicate keys (the last one counts, socpipe-record(7)) and raw vendor
+# JSON without soc.kind.
 INGEST_KINDS='dupkeys nokind'
 gen "$T/in" "$eve"
 gen "$T/rec" "$good_rec"
@@ -71,7 +73,9 @@ formats=$(soc-ingest --list-formats | awk '{ print $1 }')
 nformats=$(echo "$formats" | wc -l)
 nk=$(echo $KINDS | wc -w)
 nik=$(echo $INGEST_KINDS | wc -w)
-plan $(( (nk + nik) * 3 + nformats * 2 + nk * 3 * 3 ))
+STAGES='soc-enrich soc-score soc-correlate soc-decide soc-act'
+ns=$(echo $STAGES | wc -w)
+plan $(( (nk + nik) * 3 + nformats * 2 + (nk + nik) * ns * 3 + nk * 3 ))
 
 # ingest_check NAME FILE ARGS...: soc-ingest ARGS FILE exits 65, and its
 # --stats account for every line, in agreement with what it wrote.
@@ -99,24 +103,32 @@ for f in $formats; do
 done
 
 # stage_check NAME FILE CMD...: CMD < FILE exits 65 and writes as many
-# lines as were not rejected; the good record is among them.
+# lines as were not rejected, besides the records it emits (incidents,
+# decisions: counted by --stats); the good record is among them.
 soc-audit init >/dev/null 2>&1
 stage_check() {
 	_name=$1 _f=$2
 	shift 2
 	rm -f "$T/rej"
 	check_exit "$_name: exit 65" 65 "$* --rejects \"\$T/rej\" <\"\$_f\" >\"\$T/out\" 2>\"\$T/err\""
-	check "$_name: out + rejects = lines" \
-	    'test $(( $(wc -l <"$T/out") + $(wc -l <"$T/rej") )) -eq "$(cat "$_f.n")"'
+	check "$_name: out + rejects = lines (records emitted aside)" \
+	    'e=$(sed -n "s/.* \([0-9]*\) emitted, .*/\1/p" "$T/err")
+	     test $(( $(wc -l <"$T/out") - ${e:-0} + $(wc -l <"$T/rej") )) -eq "$(cat "$_f.n")"'
 	check "$_name: the good record went through" \
 	    'test "$(wc -l <"$T/out")" -ge 1 && tail -n 1 "$T/out" | jq -e . >/dev/null'
 }
-for k in $KINDS; do
-	stage_check "soc-enrich, $k" "$T/rec/$k" soc-enrich
-	stage_check "soc-score, $k" "$T/rec/$k" soc-score
-	# LEAD: soc-audit append, soc-enrich and soc-score over $INGEST_KINDS
-	# (duplicate keys, records without soc.kind) go here once they share
-	# the pipeline's rule; soc-audit append over $KINDS follows.
+# The stages' duplicate keys (the last soc counts: a last soc that is not
+# an object is a reject, a last soc of a kind the stage does not take
+# passes) and records without soc.kind, around the good record.
+printf '%s\n%s\n%s\n' '{"soc":{"kind":"alert","id":"x"},"soc":[1]}' \
+    '{"soc":{"kind":"alert","id":"y"},"soc":{"kind":"weather"}}' "$good_rec" >"$T/rec/dupkeys"
+echo 3 >"$T/rec/dupkeys.n"
+printf '%s\n%s\n%s\n' '{"no":"kind"}' '{"soc":{"id":"x"},"message":"no kind"}' "$good_rec" >"$T/rec/nokind"
+echo 3 >"$T/rec/nokind.n"
+for k in $KINDS $INGEST_KINDS; do
+	for s in $STAGES; do
+		stage_check "$s, $k" "$T/rec/$k" $s --stats
+	done
 done
 for k in $KINDS; do
 	stage_check "soc-audit append, $k" "$T/rec/$k" soc-audit append
