@@ -43,5 +43,30 @@ main(void)
 
 	soc_redact_free(&r);
 	is_int((int64_t)r.n, 0, "freed");
+
+	/* Encoded forms.  "k3y/S3cr+t=9" %-escaped is k3y%2FS3cr%2Bt%3D9;
+	 * "user:k3y/S3cr+t=9" in base64 is dXNlcjprM3kvUzNjcit0PTk. */
+	soc_redact_add(&r, "k3y/S3cr+t=9");
+	s = soc_redact_str(&r, "u=k3y%2FS3cr%2Bt%3D9&l=k3y%2fS3cr%2bt%3d9");
+	is_str(s, "u=[redacted]&l=[redacted]", "%-escaped, upper and lower case hex");
+	free(s);
+	s = soc_redact_str(&r, "{\"key\":\"k3y\\/S3cr+t=9\"}");
+	is_str(s, "{\"key\":\"[redacted]\"}", "JSON-escaped");
+	free(s);
+	s = soc_redact_str(&r, "Authorization: Basic dXNlcjprM3kvUzNjcit0PTk=");
+	ok(strstr(s, "[redacted]") && !strstr(s, "prM3kvUzNjcit0PT"),
+	    "inside base64 (Basic auth): the characters of the secret go");
+	free(s);
+	s = soc_redact_str(&r, "a: azNcL1MzY3IrdD05 b: azN5L1MzY3IrdD05 c: k3y_S3cr-t=9");
+	is_str(s, "a: azNcL1MzY3IrdD05 b: [redacted] c: k3y_S3cr-t=9",
+	    "base64 of the secret at offset 0 goes; other text stays");
+	free(s);
+	s = soc_redact_str(&r, "xx azN5L1MzY3IrdD05 x_azN5L1MzY3IrdD05");
+	is_str(s, "xx [redacted] x_[redacted]", "every occurrence of an encoded form");
+	free(s);
+	soc_redact_free(&r);
+	soc_redact_add(&r, "short");
+	is_int((int64_t)r.n, 1, "a short secret: no base64 forms (they would match by chance)");
+	soc_redact_free(&r);
 	return done_testing();
 }
