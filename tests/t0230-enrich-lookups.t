@@ -82,7 +82,7 @@ check 'sends no request: everything from the cache' \
 	'test "$(nreq)" -eq "$n" && lk "$T/o2" virustotal 198.51.100.7 | grep -q "\"status\":\"cached\",\"verdict\":\"malicious\",\"score\":100"'
 check 'cache stats' \
 	'soc-enrich cache stats | grep -q "\"rep\":{\"entries\":3,\"fresh\":3},\"virustotal\":{\"entries\":5,\"fresh\":5}"'
-check_exit 'cache clear' 0 'soc-enrich cache clear | grep -q "^12 cached results removed"'
+check_exit 'cache clear' 0 'soc-enrich cache clear >"$T/cc.out" && grep -q "^12 cached results removed" "$T/cc.out"'
 check_exit '--offline sends nothing' 0 \
 	'soc-enrich --offline --config "$T/c1.json" "$T/alerts" >"$T/o3" 2>/dev/null && test "$(nreq)" -eq "$n"'
 check 'and says offline' \
