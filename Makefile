@@ -68,7 +68,7 @@ BINS       = $(PROGS:%=$(B)/bin/%)
 # The libraries each program links; a program not named links all, one
 # named "none" only libsoc and libm.
 LIBS_soc-ingest = jansson libsodium
-LIBS_soc-audit  = jansson libsodium
+LIBS_soc-audit  = jansson sqlite3 libsodium
 LIBS_soc-score  = jansson sqlite3 libsodium
 LIBS_soc-decide = jansson libcurl sqlite3 libsodium
 LIBS_soc-simulate = none

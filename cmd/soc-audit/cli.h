@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "audit.h"
 #include "opt.h"
 
@@ -40,5 +42,8 @@ int cmd_verify(void);
 int cmd_show(void);
 int cmd_proof(int consistency);
 int cmd_verify_proof(const char *file);
+int cmd_stats(void);
+/* stats_table.c: the figures of stats (borrowed) as a table on stdout. */
+void stats_table(const json_t *f);
 
 #endif

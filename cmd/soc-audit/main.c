@@ -4,7 +4,7 @@
  * Reads: NDJSON on stdin for `append` (one entry per line), the log
  * directory (audit.log, checkpoint, checkpoints.log), key files.
  * Writes: receipts ({"leaf":...,"seq":N}) for `append`, entries for
- * `show`, proofs in the C2SP formats for `prove` and `consistency`, a
+ * `show`, a SOC's figures for `stats`, proofs in the C2SP formats for `prove` and `consistency`, a
  * verdict for `verify` (human or --json).
  * Decides: nothing about the entries; every rule lives in common/audit*.c
  * so that soc-act, soc-decide and soc-score append through the same code.
@@ -82,6 +82,7 @@ usage(int status)
 	    "       soc-audit verify-proof [--vkey file ...] [file]\n"
 	    "       soc-audit rotate-key [--log dir] [--key file] [--vkey file]\n"
 	    "                            [--new-key file] [--reason text]\n"
+	    "       soc-audit stats [--log dir] [--json]\n"
 	    "\n"
 	    "       Every form also takes [--state dir] [--rejects file]\n"
 	    "       [--max-line bytes] [-h | --help] [-V | --version].\n");
@@ -384,6 +385,8 @@ main(int argc, char **argv)
 		return cmd_verify_proof(optind < argc ? argv[optind] : NULL);
 	if (strcmp(verb, "rotate-key") == 0)
 		return cmd_rotate();
+	if (strcmp(verb, "stats") == 0)
+		return cmd_stats();
 	soc_warn("unknown command '%s'", verb);
 	usage(SOC_EX_USAGE);
 }

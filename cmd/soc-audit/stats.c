@@ -1,0 +1,683 @@
+/*
+ * stats: a SOC's figures from its record (soc-audit stats).
+ *
+ * Reads the audit log once: the decisions of soc-decide (incident, steps
+ * with their tiers), soc-act's action results, approvals and denials,
+ * soc-correlate's incident verdicts (close), and the alert verdicts a
+ * pipeline appends (kind verdict with data.alert and data.disposition).
+ * When the state directory holds correlate.db, its incident rows give
+ * each incident's priority, first event, creation (detection),
+ * acknowledgement and resolution, read-only.
+ *
+ * Figures: mean and 90th percentile of the times to detect (first event
+ * to incident), decide (incident to first decision), act (incident to
+ * its first response step done) and resolve (incident to resolution),
+ * per priority; SLA breaches per priority with soc-correlate's clocks;
+ * alerts closed without a person; approvals waiting and their age;
+ * steps by outcome; and per UTC day, what went through.
+ *
+ * Everything is collected into arrays sorted by id and joined by binary
+ * search, so memory grows with the log's decisions and steps, not its
+ * alerts (those are counted per day).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "ndjson.h"
+#include "state.h"
+#include "cli.h"
+
+#define ID_MAX 64
+#define NPRIO 5			/* P1..P4, then "-" (unknown) */
+
+struct step {
+	char id[ID_MAX + 1], incident[ID_MAX + 1], action[40], tier[12];
+	char target[160];
+	int64_t decided, done, approved;
+	int failed, denied;
+};
+
+struct inc {
+	char id[ID_MAX + 1];
+	int prio;		/* 0..3 for P1..P4, 4 unknown */
+	int64_t first, created, acked, resolved, decided, acted;
+};
+
+struct day {
+	int64_t day;		/* days since the epoch */
+	long alerts, closed, decisions, done, failed, approvals, denials;
+	long closes;
+};
+
+struct ev {			/* an approval, denial or result, by step */
+	char step[ID_MAX + 1];
+	int kind;		/* 'a' approval complete, 'd' denial, 'r' done, 'f' failed */
+	int64_t ts;
+};
+
+static struct {
+	struct step *s;
+	size_t ns, cs;
+	struct inc *inc;
+	size_t ninc, cinc;
+	struct ev *ev;
+	size_t nev, cev;
+	struct day *d;
+	size_t nd, cd;
+	long alerts, closed, entries;
+	int have_db;
+	int64_t now, sla_ack[4], sla_res[4];
+} st;
+
+#define GROW(p, n, c) do { if ((n) == (c)) { (c) = (c) ? (c) * 2 : 64; \
+	(p) = soc_xrealloc((p), (c) * sizeof *(p)); } } while (0)
+
+static const char *const prio_name[NPRIO] = { "P1", "P2", "P3", "P4", "-" };
+
+/* Steps that tell or record rather than respond: not "acting" on an
+ * incident for the time to act. */
+static int
+is_response(const char *action)
+{
+	static const char *const paper[] = { "open_ticket", "update_ticket",
+	    "close_ticket", "tag", "page_oncall", "resolve_page", NULL };
+	size_t i;
+
+	if (strncmp(action, "notify", 6) == 0)
+		return 0;
+	for (i = 0; paper[i]; i++)
+		if (strcmp(action, paper[i]) == 0)
+			return 0;
+	return 1;
+}
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+static void
+copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src);
+}
+
+static struct day *
+day_of(int64_t ts)
+{
+	int64_t d = ts >= 0 ? ts / 86400000 : (ts - 86399999) / 86400000;
+	size_t i;
+
+	/* The log is in time order, so the day is the last one or near it. */
+	for (i = st.nd; i > 0; i--)
+		if (st.d[i - 1].day == d)
+			return &st.d[i - 1];
+	GROW(st.d, st.nd, st.cd);
+	memset(&st.d[st.nd], 0, sizeof st.d[0]);
+	st.d[st.nd].day = d;
+	return &st.d[st.nd++];
+}
+
+static void
+add_ev(const char *step, int kind, int64_t ts)
+{
+	GROW(st.ev, st.nev, st.cev);
+	copy(st.ev[st.nev].step, sizeof st.ev[0].step, step);
+	st.ev[st.nev].kind = kind;
+	st.ev[st.nev].ts = ts;
+	st.nev++;
+}
+
+static struct inc *
+add_inc(const char *id)
+{
+	GROW(st.inc, st.ninc, st.cinc);
+	memset(&st.inc[st.ninc], 0, sizeof st.inc[0]);
+	copy(st.inc[st.ninc].id, sizeof st.inc[0].id, id);
+	st.inc[st.ninc].prio = NPRIO - 1;
+	return &st.inc[st.ninc++];
+}
+
+static void
+take_decision(const json_t *data, int64_t ts, struct day *d)
+{
+	const char *inc = str(data, "incident");
+	const json_t *s, *t;
+	size_t i;
+
+	d->decisions++;
+	if (!*inc)
+		return;
+	add_inc(inc)->decided = ts;
+	json_array_foreach(json_object_get(data, "steps"), i, s) {
+		struct step *p;
+
+		if (!*str(s, "id"))
+			continue;
+		GROW(st.s, st.ns, st.cs);
+		p = &st.s[st.ns++];
+		memset(p, 0, sizeof *p);
+		copy(p->id, sizeof p->id, str(s, "id"));
+		copy(p->incident, sizeof p->incident, inc);
+		copy(p->action, sizeof p->action, str(s, "action"));
+		copy(p->tier, sizeof p->tier, str(s, "tier"));
+		t = json_object_get(s, "target");
+		snprintf(p->target, sizeof p->target, "%s:%s", str(t, "type"),
+		    str(t, "value"));
+		p->decided = ts;
+	}
+}
+
+/* One entry of the log. */
+static void
+take(const json_t *e)
+{
+	const char *kind = str(e, "kind");
+	const json_t *data = json_object_get(e, "data");
+	const char *ts_s = str(e, "ts");
+	int64_t ts;
+	struct day *d;
+
+	if (soc_time_parse(ts_s, strlen(ts_s), &ts) != 0 || !json_is_object(data))
+		return;
+	st.entries++;
+	d = day_of(ts);
+	if (strcmp(kind, "decision") == 0)
+		take_decision(data, ts, d);
+	else if (strcmp(kind, "action_result") == 0) {
+		int ok = strcmp(str(data, "status"), "done") == 0;
+
+		*(ok ? &d->done : &d->failed) += 1;
+		add_ev(str(data, "step"), ok ? 'r' : 'f', ts);
+	} else if (strcmp(kind, "approval") == 0) {
+		d->approvals++;
+		if (json_is_true(json_object_get(data, "complete")))
+			add_ev(str(data, "step"), 'a', ts);
+	} else if (strcmp(kind, "denial") == 0) {
+		d->denials++;
+		add_ev(str(data, "step"), 'd', ts);
+	} else if (strcmp(kind, "verdict") == 0 && *str(data, "alert")) {
+		int closed = strcmp(str(data, "disposition"), "auto_close") == 0;
+
+		d->alerts++;
+		st.alerts++;
+		d->closed += closed;
+		st.closed += closed;
+	} else if (strcmp(kind, "verdict") == 0 && *str(data, "incident")) {
+		d->closes++;
+		add_ev(str(data, "incident"), 'c', ts);
+	}
+}
+
+static void
+read_log(void)
+{
+	char *path = soc_xasprintf("%s/audit.log", g.logdir);
+	struct soc_reader r;
+	struct soc_rejects rej;
+	json_t *o;
+	int rc;
+
+	soc_rejects_open(&rej, NULL);
+	rej.quiet = 1;
+	if (soc_reader_open(&r, path, SOC_AUDIT_MAX_LINE + 1, NULL, &rej) != 0)
+		soc_die_errno(errno == ENOENT ? SOC_EX_NOINPUT : SOC_EX_IOERR,
+		    "cannot open '%s'", path);
+	while ((rc = soc_reader_line(&r)) == 1) {
+		o = json_loadb(r.line, r.len, 0, NULL);
+		if (o)
+			take(o);
+		json_decref(o);
+	}
+	if (rc < 0)
+		soc_die(SOC_EX_IOERR, "cannot read '%s'", path);
+	soc_reader_close(&r);
+	soc_rejects_close(&rej);
+	free(path);
+}
+
+static int
+cmp_step(const void *a, const void *b)
+{
+	const struct step *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->decided > y->decided) - (x->decided < y->decided);
+}
+
+static int
+cmp_inc(const void *a, const void *b)
+{
+	const struct inc *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	/* rows from correlate.db (created set) first, then by decision */
+	if (c)
+		return c;
+	if (!!x->created != !!y->created)
+		return x->created ? -1 : 1;
+	return (x->decided > y->decided) - (x->decided < y->decided);
+}
+
+static int
+cmp_ev(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+	int c = strcmp(x->step, y->step);
+
+	return c ? c : (x->ts > y->ts) - (x->ts < y->ts);
+}
+
+static int
+cmp_id_inc(const void *a, const void *b)
+{
+	return strcmp(((const struct inc *)a)->id, ((const struct inc *)b)->id);
+}
+
+/* The SLA clocks: soc-correlate's defaults (soc-correlate(1)), or those
+ * of correlate.json in the state directory. */
+static void
+load_sla(const char *dir)
+{
+	static const int64_t ack[4] = { 900, 3600, 14400, 86400 };
+	static const int64_t res[4] = { 14400, 86400, 259200, 604800 };
+	char *path = soc_state_file(dir, "correlate.json"), err[256], k[32];
+	json_t *cfg = NULL, *v;
+	int i;
+
+	if (access(path, R_OK) == 0 && !(cfg = soc_config_load(path, err, sizeof err)))
+		soc_die(SOC_EX_CONFIG, "%s", err);
+	for (i = 0; i < 4; i++) {
+		st.sla_ack[i] = ack[i] * 1000;
+		st.sla_res[i] = res[i] * 1000;
+		snprintf(k, sizeof k, "sla_ack_p%d_s", i + 1);
+		if (json_is_number(v = json_object_get(cfg, k)))
+			st.sla_ack[i] = (int64_t)(json_number_value(v) * 1000);
+		snprintf(k, sizeof k, "sla_res_p%d_s", i + 1);
+		if (json_is_number(v = json_object_get(cfg, k)))
+			st.sla_res[i] = (int64_t)(json_number_value(v) * 1000);
+	}
+	json_decref(cfg);
+	free(path);
+}
+
+/* correlate.db's incidents (merged ones live on in the incident they
+ * joined), when the state directory has one. */
+static void
+read_cases(const char *dir)
+{
+	char *path = soc_state_file(dir, "correlate.db");
+	struct soc_db db;
+	sqlite3_stmt *q;
+
+	if (soc_db_open_ro(&db, path) != 0) {
+		free(path);
+		return;
+	}
+	q = soc_db_try_prepare(&db, "SELECT id, priority, first_seen, created,"
+	    " acked, resolved FROM incident WHERE status != 'merged'");
+	if (!q)
+		soc_die(SOC_EX_DATAERR, "'%s': not a correlate.db this soc-audit "
+		    "can read", path);
+	while (soc_db_step(&db, q) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(q, 0);
+		const char *p = (const char *)sqlite3_column_text(q, 1);
+		struct inc *x;
+
+		if (!id)
+			continue;
+		x = add_inc(id);
+		if (p && p[0] == 'P' && p[1] >= '1' && p[1] <= '4' && !p[2])
+			x->prio = p[1] - '1';
+		x->first = sqlite3_column_int64(q, 2);
+		x->created = sqlite3_column_int64(q, 3);
+		x->acked = sqlite3_column_int64(q, 4);
+		x->resolved = sqlite3_column_int64(q, 5);
+	}
+	sqlite3_finalize(q);
+	soc_db_close(&db);
+	free(path);
+	st.have_db = 1;
+}
+
+/* The first event of id (a step, or an incident for 'c'), or NULL. */
+static const struct ev *
+first_ev(const char *id)
+{
+	size_t lo = 0, hi = st.nev, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(st.ev[mid].step, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < st.nev && strcmp(st.ev[lo].step, id) == 0 ? &st.ev[lo] : NULL;
+}
+
+static struct inc *
+find_inc(const char *id)
+{
+	struct inc key;
+
+	copy(key.id, sizeof key.id, id);
+	return bsearch(&key, st.inc, st.ninc, sizeof st.inc[0], cmp_id_inc);
+}
+
+/* One row per incident: correlate.db's when there is one (an incident
+ * the database no longer holds apart, merged, is left out), with its
+ * first decision. */
+static void
+fold_incidents(void)
+{
+	size_t i, j, n = 0;
+
+	qsort(st.inc, st.ninc, sizeof st.inc[0], cmp_inc);
+	for (i = 0; i < st.ninc; i = j) {
+		struct inc x = st.inc[i];
+
+		for (j = i + 1; j < st.ninc && strcmp(st.inc[j].id, x.id) == 0; j++)
+			if (st.inc[j].decided && (!x.decided ||
+			    st.inc[j].decided < x.decided))
+				x.decided = st.inc[j].decided;
+		if (st.have_db && !x.created)
+			continue;
+		if (!st.have_db)	/* detected when first decided */
+			x.created = x.decided;
+		st.inc[n++] = x;
+	}
+	st.ninc = n;
+}
+
+/* Each step once (its first decision), with what became of it. */
+static void
+fold_steps(void)
+{
+	size_t i, n = 0;
+	const struct ev *e;
+	struct inc *x;
+
+	qsort(st.s, st.ns, sizeof st.s[0], cmp_step);
+	qsort(st.ev, st.nev, sizeof st.ev[0], cmp_ev);
+	for (i = 0; i < st.ns; i++) {
+		struct step *p = &st.s[i];
+
+		if (n && strcmp(st.s[n - 1].id, p->id) == 0)
+			continue;
+		st.s[n] = *p;
+		p = &st.s[n++];
+		for (e = first_ev(p->id); e && e < st.ev + st.nev &&
+		    strcmp(e->step, p->id) == 0; e++) {
+			if (e->kind == 'r' && !p->done)
+				p->done = e->ts;
+			else if (e->kind == 'f')
+				p->failed = 1;
+			else if (e->kind == 'd')
+				p->denied = 1;
+			else if (e->kind == 'a' && !p->approved)
+				p->approved = e->ts;
+		}
+		if (p->done)
+			p->failed = 0;
+		if (p->done && is_response(p->action) &&
+		    (x = find_inc(p->incident)) && (!x->acted || p->done < x->acted))
+			x->acted = p->done;
+	}
+	st.ns = n;
+}
+
+static int
+waiting(const struct step *p)
+{
+	return strcmp(p->tier, "auto") != 0 && !p->done && !p->failed &&
+	    !p->denied && !p->approved;
+}
+
+struct series {
+	int64_t *v;
+	size_t n;
+};
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* {"n":N,"mean":S,"p90":S} in seconds, the 90th percentile by nearest
+ * rank; null figures when there is nothing to measure. */
+static json_t *
+summary(struct series *s)
+{
+	double sum = 0;
+	size_t i;
+
+	if (s->n == 0)
+		return json_pack("{s:i,s:n,s:n}", "n", 0, "mean_s", "p90_s");
+	qsort(s->v, s->n, sizeof s->v[0], cmp_i64);
+	for (i = 0; i < s->n; i++)
+		sum += (double)s->v[i];
+	return json_pack("{s:I,s:f,s:f}", "n", (json_int_t)s->n,
+	    "mean_s", round(sum / (double)s->n) / 1000.0,
+	    "p90_s", (double)s->v[(size_t)ceil(0.9 * (double)s->n) - 1] / 1000.0);
+}
+
+static void
+put(struct series *s, int64_t from, int64_t to)
+{
+	if (from && to && to >= from)
+		s->v[s->n++] = to - from;
+}
+
+/* The figures of the incidents of one priority (NPRIO: all). */
+static json_t *
+by_priority(int prio)
+{
+	struct series t[4];
+	const struct ev *c;
+	long n = 0, open = 0, ack_b = 0, res_b = 0;
+	size_t i, k;
+	json_t *o;
+
+	for (k = 0; k < 4; k++) {
+		t[k].v = soc_xcalloc(st.ninc + 1, sizeof t[k].v[0]);
+		t[k].n = 0;
+	}
+	for (i = 0; i < st.ninc; i++) {
+		struct inc *x = &st.inc[i];
+		int64_t res = x->resolved;
+
+		if (prio != NPRIO && x->prio != prio)
+			continue;
+		if (!res && !st.have_db && (c = first_ev(x->id)) && c->kind == 'c')
+			res = c->ts;
+		n++;
+		open += !res;
+		put(&t[0], x->first, x->created);
+		if (st.have_db)	/* else detected is decided */
+			put(&t[1], x->created, x->decided);
+		put(&t[2], x->created, x->acted);
+		put(&t[3], x->created, res);
+		if (st.have_db && x->prio < 4) {
+			ack_b += (x->acked ? x->acked : st.now) > x->created +
+			    st.sla_ack[x->prio];
+			res_b += (res ? res : st.now) > x->created + st.sla_res[x->prio];
+		}
+	}
+	o = json_pack("{s:s,s:i,s:i,s:o,s:o,s:o,s:o}", "priority",
+	    prio == NPRIO ? "all" : prio_name[prio], "incidents", (json_int_t)n,
+	    "open", (json_int_t)open, "detect", summary(&t[0]), "decide",
+	    summary(&t[1]), "act", summary(&t[2]), "resolve", summary(&t[3]));
+	if (st.have_db)
+		json_object_set_new(o, "sla_breached", json_pack("{s:i,s:i}",
+		    "acknowledge", (json_int_t)ack_b, "resolve", (json_int_t)res_b));
+	for (k = 0; k < 4; k++)
+		free(t[k].v);
+	return o;
+}
+
+static int
+cmp_waiting(const void *a, const void *b)
+{
+	const struct step *x = *(const struct step *const *)a;
+	const struct step *y = *(const struct step *const *)b;
+
+	if (x->decided != y->decided)
+		return (x->decided > y->decided) - (x->decided < y->decided);
+	return strcmp(x->id, y->id);
+}
+
+/* The steps waiting for a person, oldest first, and the steps' outcomes. */
+static json_t *
+approvals(void)
+{
+	const struct step **w = soc_xcalloc(st.ns + 1, sizeof *w);
+	json_t *list = json_array(), *o;
+	long tiers[2] = { 0, 0 };
+	double sum = 0;
+	size_t i, n = 0;
+	char since[SOC_TIME_LEN + 1];
+
+	for (i = 0; i < st.ns; i++)
+		if (waiting(&st.s[i]))
+			w[n++] = &st.s[i];
+	qsort(w, n, sizeof *w, cmp_waiting);
+	for (i = 0; i < n; i++) {
+		soc_time_format(w[i]->decided, since);
+		sum += (double)(st.now - w[i]->decided) / 1000.0;
+		tiers[strcmp(w[i]->tier, "senior") == 0]++;
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}",
+		    "step", w[i]->id, "incident", w[i]->incident, "action",
+		    w[i]->action, "target", w[i]->target, "tier", w[i]->tier,
+		    "since", since, "age_s", (json_int_t)((st.now - w[i]->decided) / 1000)));
+	}
+	o = json_pack("{s:I,s:{s:I,s:I},s:o,s:o,s:o}", "waiting", (json_int_t)n,
+	    "by_tier", "approve", (json_int_t)tiers[0], "senior",
+	    (json_int_t)tiers[1], "oldest_age_s", n ? json_integer((st.now -
+	    w[0]->decided) / 1000) : json_null(), "mean_age_s", n ?
+	    json_real(round(sum / (double)n)) : json_null(), "steps", list);
+	free(w);
+	return o;
+}
+
+static json_t *
+outcomes(void)
+{
+	long done = 0, after = 0, failed = 0, denied = 0, open = 0;
+	size_t i;
+
+	for (i = 0; i < st.ns; i++) {
+		const struct step *p = &st.s[i];
+
+		if (p->done) {
+			done++;
+			after += strcmp(p->tier, "auto") != 0;
+		} else if (p->failed)
+			failed++;
+		else if (p->denied)
+			denied++;
+		else
+			open++;
+	}
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "decided", (json_int_t)st.ns,
+	    "done", (json_int_t)done, "done_automatically", (json_int_t)(done - after),
+	    "done_after_approval", (json_int_t)after, "failed", (json_int_t)failed,
+	    "denied", (json_int_t)denied, "open", (json_int_t)open);
+}
+
+static json_t *
+days(void)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < st.nd; i++) {
+		const struct day *d = &st.d[i];
+		char t[SOC_TIME_LEN + 1];
+
+		soc_time_format(d->day * 86400000, t);
+		t[10] = '\0';
+		json_array_append_new(a, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		    "day", t, "alerts", (json_int_t)d->alerts, "auto_closed",
+		    (json_int_t)d->closed, "decisions", (json_int_t)d->decisions,
+		    "actions_done", (json_int_t)d->done, "actions_failed",
+		    (json_int_t)d->failed, "approvals", (json_int_t)d->approvals,
+		    "denials", (json_int_t)d->denials, "incidents_closed",
+		    (json_int_t)d->closes));
+	}
+	return a;
+}
+
+static json_t *
+figures(void)
+{
+	json_t *o, *pr = json_array();
+	char now[SOC_TIME_LEN + 1];
+	int p;
+
+	for (p = 0; p < NPRIO; p++) {
+		json_t *x = by_priority(p);
+
+		if (json_integer_value(json_object_get(x, "incidents")) > 0)
+			json_array_append_new(pr, x);
+		else
+			json_decref(x);
+	}
+	json_array_append_new(pr, by_priority(NPRIO));
+	soc_time_format(st.now, now);
+	o = json_pack("{s:s,s:I,s:b,s:{s:I,s:I,s:o},s:o,s:o,s:o,s:o}",
+	    "now", now, "entries", (json_int_t)st.entries, "cases", st.have_db,
+	    "alerts", "total", (json_int_t)st.alerts, "auto_closed",
+	    (json_int_t)st.closed, "automation", st.alerts ?
+	    json_real(round(1000.0 * (double)st.closed / (double)st.alerts) / 1000.0) :
+	    json_null(), "by_priority", pr, "approvals", approvals(), "steps",
+	    outcomes(), "days", days());
+	return o;
+}
+
+int
+cmd_stats(void)
+{
+	char *dir = soc_state_dir_path(g.o.state);
+	json_t *f;
+
+	st.now = soc_clock_now();
+	read_log();
+	read_cases(dir);
+	load_sla(dir);
+	free(dir);
+	fold_incidents();
+	fold_steps();
+	f = figures();
+	if (g.json) {
+		char *s = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+
+		printf("%s\n", s);
+		free(s);
+	} else
+		stats_table(f);
+	json_decref(f);
+	free(st.s);
+	free(st.inc);
+	free(st.ev);
+	free(st.d);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		soc_die(SOC_EX_IOERR, "cannot write the figures");
+	return 0;
+}
