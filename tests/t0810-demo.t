@@ -8,7 +8,7 @@
 # DEMO_NETNS=no says that the act stage ran dry and why.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null 2>&1 || skip_all 'jq not installed'
-plan 14
+plan 15
 
 check_exit 'the demo exits 0' 0 'DEMO_KEEP="$T/demo" sh "$SOC_TOP/scripts/demo" >out 2>err'
 check 'alerts in, and the share closed with a reason' \
@@ -33,6 +33,9 @@ check 'what the command names is pending in act.db' \
 	'SOC_HOME="$T/demo" soc-act pending --json >pend.ndjson &&
 	 id=$(grep -m1 "^  soc-act approve" out | cut -d" " -f5) &&
 	 jq -e --arg id "$id" "select(.soc.action.step == \$id)" pend.ndjson >/dev/null'
+check 'the figures: automation, and the incidents by priority' \
+	'grep -Eq "^  alerts: [1-9][0-9]*, closed without a person: [1-9][0-9]* \([0-9.]+%\)" out &&
+	 grep -Eq "^  P1 +[1-9][0-9]* +[0-9]+  [0-9]" out && grep -Eq "^  approvals waiting: [1-9]" out'
 check 'nothing on stderr' '! test -s err || { cat err; false; }'
 
 netns=no
