@@ -32,7 +32,7 @@ check 'approvals wait, each with its command' \
 check 'what the command names is pending in act.db' \
 	'SOC_HOME="$T/demo" soc-act pending --json >pend.ndjson &&
 	 id=$(grep -m1 "^  soc-act approve" out | cut -d" " -f5) &&
-	 jq -e --arg id "$id" "select(.soc.action.step == \$id)" pend.ndjson >/dev/null'
+	 jq -s -e --arg id "$id" "map(select(.soc.action.step == \$id)) | length == 1" pend.ndjson >/dev/null'
 check 'the figures: automation, and the incidents by priority' \
 	'grep -Eq "^  alerts: [1-9][0-9]*, closed without a person: [1-9][0-9]* \([0-9.]+%\)" out &&
 	 grep -Eq "^  P1 +[1-9][0-9]* +[0-9]+  [0-9]" out && grep -Eq "^  approvals waiting: [1-9]" out'
