@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null 2>&1 || skip_all 'jq not installed'
 command -v python3 >/dev/null 2>&1 || skip_all 'python3 not installed'
-plan 17
+plan 19
 G=$SOC_TOP/tests/fixtures/audit-stats
 
 at() { SOC_NOW=$1 soc-audit append >/dev/null; }
@@ -111,3 +111,11 @@ check_exit 'stats with no correlate.db: 0' 0 \
 check 'four incidents, no priority, incA resolved by its verdict, no SLA' \
 	'test "$(jq -r ".by_priority[] | select(.priority == \"all\") | [.incidents, .open, .resolve.n, .detect.n, .decide.n, has(\"sla_breached\")] | @tsv" nodb.json)" = "4	3	1	0	0	false"'
 check_exit 'no audit log: 66' 66 'soc-audit stats --state empty'
+
+# A log with alert verdicts only: nothing to sort, nothing decided.
+soc-audit --state only init >/dev/null
+alerts 2 0 | SOC_NOW=2026-11-21T08:00:00Z soc-audit --state only append >/dev/null
+check_exit 'a log of alerts only: 0' 0 'soc-audit --state only stats --json >only.json 2>only.err'
+check 'two alerts, both closed, no incident, nothing waits, nothing on stderr' \
+	'test "$(jq -r "[.alerts.total, .alerts.auto_closed, .by_priority[0].incidents, .approvals.waiting] | @tsv" only.json)" = "2	2	0	0" &&
+	 ! test -s only.err'

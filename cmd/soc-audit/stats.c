@@ -374,6 +374,8 @@ find_inc(const char *id)
 {
 	struct inc key;
 
+	if (st.ninc == 0)
+		return NULL;
 	copy(key.id, sizeof key.id, id);
 	return bsearch(&key, st.inc, st.ninc, sizeof st.inc[0], cmp_id_inc);
 }
@@ -386,7 +388,8 @@ fold_incidents(void)
 {
 	size_t i, j, n = 0;
 
-	qsort(st.inc, st.ninc, sizeof st.inc[0], cmp_inc);
+	if (st.ninc > 1)	/* qsort is not to be handed NULL */
+		qsort(st.inc, st.ninc, sizeof st.inc[0], cmp_inc);
 	for (i = 0; i < st.ninc; i = j) {
 		struct inc x = st.inc[i];
 
@@ -411,8 +414,10 @@ fold_steps(void)
 	const struct ev *e;
 	struct inc *x;
 
-	qsort(st.s, st.ns, sizeof st.s[0], cmp_step);
-	qsort(st.ev, st.nev, sizeof st.ev[0], cmp_ev);
+	if (st.ns > 1)
+		qsort(st.s, st.ns, sizeof st.s[0], cmp_step);
+	if (st.nev > 1)
+		qsort(st.ev, st.nev, sizeof st.ev[0], cmp_ev);
 	for (i = 0; i < st.ns; i++) {
 		struct step *p = &st.s[i];
 
