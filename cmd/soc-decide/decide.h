@@ -145,7 +145,7 @@ void dec_query_entity(struct dec_invest *iv, const char *kind,
     const char *value, const char *ask, json_t *out, json_t *facts,
     int64_t now);
 
-/* ---- plan.c ---- */
+/* ---- plan.c, conditions.c, guards.c, order.c, propose.c ---- */
 
 /* What the planner remembers across incidents (decide.db). */
 struct dec_history {
@@ -156,13 +156,58 @@ struct dec_history {
 void dec_history_init(struct dec_history *h, struct soc_db *db);
 void dec_history_release(struct dec_history *h);
 
+/* A plan being built for one incident. */
+struct dec_planner {
+	const struct dec_policy *pol;
+	struct dec_history *h;
+	const char *incident;
+	json_t *inc;		/* soc.incident (borrowed) */
+	json_t *guards;		/* the policy's (borrowed) */
+	json_t *steps, *rejected;	/* owned */
+	int64_t now;
+	struct soc_buf b;	/* scratch */
+};
+
 /* Plan for incident inc (soc.incident, borrowed) of id and version:
- * returns the decision object (new reference) for soc.decision. */
+ * returns the decision object (new reference) for soc.decision.  llm
+ * (borrowed, may be NULL): what the LLM reasoner answered (llm.c), whose
+ * proposals pass the same guards. */
 json_t *dec_plan(const struct dec_policy *pol, struct dec_history *h,
     const char *incident_id, int64_t version, json_t *inc, json_t *findings,
-    json_t *facts, int64_t now);
+    json_t *facts, int64_t now, json_t *llm);
 /* Remember the steps of a decision that was written. */
 void dec_history_put(struct dec_history *h, const char *incident_id,
     json_t *decision, int64_t at);
+
+/* conditions.c: does condition k = v hold?  why gets what was seen. */
+int dec_cond(const char *k, json_t *v, json_t *inc, json_t *facts,
+    struct soc_buf *why);
+/* "P1".."P4" as 1..4; anything else 9. */
+int dec_prio_num(const char *p);
+
+/* guards.c */
+int dec_internal_ip(const char *s);
+void dec_reject(struct dec_planner *p, const struct dec_action *a,
+    const char *type, const char *value, const char *rule, const char *why);
+/* One step of rule rname (spec: the policy's step, or a proposal's) for
+ * one target (ent: its blast-radius entry, NULL for the incident or a
+ * channel), through the guards: the step (borrowed from p->steps; an
+ * existing one when already planned) or NULL when a guard stopped it. */
+json_t *dec_step_add(struct dec_planner *p, const char *rname, json_t *spec,
+    const struct dec_action *a, const char *kind, json_t *ent,
+    const char *value, int *nthis);
+
+/* order.c */
+void dec_order(struct dec_planner *p);
+/* The summary (a new string). */
+char *dec_narrative(struct dec_planner *p, int64_t version);
+
+/* propose.c: the LLM's proposals (in llm, borrowed) into the plan, each
+ * checked against the catalog, its inputs and the incident's entities,
+ * then through the guards; none when the incident is not open. */
+void dec_propose(struct dec_planner *p, json_t *llm, int open);
+/* Record what the LLM did in decision d (planner, narrative,
+ * reasoning.llm). */
+void dec_llm_record(json_t *d, json_t *llm);
 
 #endif

@@ -239,7 +239,8 @@ record(struct soc_stage *st, struct soc_rec *r)
 	if (!inc)	/* validated already: only memory can fail */
 		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
 	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
-	d = dec_plan(&g.pol, &g.hist, id, ver, inc, findings, facts, st->now);
+	d = dec_plan(&g.pol, &g.hist, id, ver, inc, findings, facts, st->now,
+	    NULL);
 	soc_buf_addstr(&key, id);
 	soc_buf_add(&key, "", 1);
 	soc_buf_addf(&key, "%lld", (long long)ver);
