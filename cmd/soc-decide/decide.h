@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "connector.h"
 #include "db.h"
+#include "redact.h"
 
 /* ---- catalog.c ---- */
 
@@ -209,5 +210,62 @@ void dec_propose(struct dec_planner *p, json_t *llm, int open);
 /* Record what the LLM did in decision d (planner, narrative,
  * reasoning.llm). */
 void dec_llm_record(json_t *d, json_t *llm);
+
+/* ---- llm.c, chat.c, prompt.c: the optional LLM reasoner ---- */
+
+struct dec_llm {
+	int on;			/* configured */
+	char *url, *model, *key_header;
+	char *key;		/* from the environment; wiped at close */
+	long timeout_ms, budget_ms;
+	int max_rounds, max_tool_calls;
+	struct soc_redact red;	/* the key */
+	struct soc_db *db;	/* decide.db (borrowed): the cache */
+	struct soc_db *ro;	/* replay: decide.db read-only (owned) */
+	sqlite3_stmt *q_get, *q_put;
+};
+
+/* Configure from cfg (the "llm" member, borrowed, may be NULL) and the
+ * options (url, model: NULL when not given); the cache is in db, or,
+ * when ro_path is given (replay), read from that file only.  Returns 1
+ * when the reasoner is on, 0 when not configured; dies 78 on a bad
+ * setting. */
+int dec_llm_open(struct dec_llm *l, const json_t *cfg, const char *url,
+    const char *model, struct soc_db *db, const char *ro_path);
+void dec_llm_close(struct dec_llm *l);
+/* Ask about one incident (all borrowed; new findings are appended to
+ * findings): the result object for dec_plan (new). */
+json_t *dec_llm_ask(struct dec_llm *l, struct dec_invest *iv, const char *id,
+    json_t *inc, json_t *findings, json_t *facts, int64_t now);
+/* Record a fallback and its reason (redacted) in result r. */
+void dec_llm_fail(json_t *r, struct dec_llm *l, const char *why);
+/* One chat-completions request: the parsed answer (new) or NULL with the
+ * reason in err. */
+json_t *dec_llm_post(struct dec_llm *l, json_t *body, long timeout_ms,
+    char *err, size_t errlen);
+
+/* One conversation (chat.c). */
+struct dec_chat {
+	struct dec_llm *l;
+	struct dec_invest *iv;
+	const char *id;
+	json_t *inc, *findings, *facts;	/* borrowed */
+	int64_t now;
+	int rounds, calls;
+	json_t *messages, *tools;	/* owned by the caller */
+};
+
+/* The questions the investigate tool answers, ", "-separated, into q. */
+void dec_chat_questions(struct dec_invest *iv, struct soc_buf *q);
+/* Run the conversation; the final content (a new string) or NULL after
+ * recording the fallback in r. */
+char *dec_chat_run(struct dec_chat *c, json_t *r);
+
+/* prompt.c: the messages (new), the tools (new), and the answer read
+ * from text: {"narrative","steps"} (new) or NULL with why. */
+json_t *dec_prompt_messages(const char *id, json_t *inc, json_t *findings,
+    const char *questions);
+json_t *dec_prompt_tools(const char *questions);
+json_t *dec_prompt_answer(const char *text, size_t n, const char **why);
 
 #endif

@@ -13,10 +13,15 @@
  * refuses is not written (exit 74).
  *
  * Decides: with a policy (--policy FILE, else STATE/policy.json, else the
- * built-in sample policy) over the catalog (catalog.c).  State:
+ * built-in sample policy) over the catalog (catalog.c), after the
+ * investigation (investigate.c, timeline.c, and the read-only product
+ * queries of query.c, configured in --config FILE or STATE/decide.json);
+ * with --llm URL --model NAME an LLM reasoner (llm.c, chat.c, prompt.c)
+ * may add steps, which propose.c holds to the policy's authority.  State:
  * decide.db keeps every decision by incident, version and policy (the
- * same incident version always gets the same decision, byte for byte)
- * and the steps planned, for caps per hour and cool-downs.
+ * same incident version always gets the same decision, byte for byte),
+ * the steps planned, for caps per hour and cool-downs, and the LLM's
+ * answers by prompt hash.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +37,7 @@
 #include "json.h"
 #include "stage.h"
 
-enum { OPT_POLICY = 0x200, OPT_JSON };
+enum { OPT_POLICY = 0x200, OPT_JSON, OPT_LLM, OPT_MODEL };
 
 static const char *const migrations[] = {
 	"CREATE TABLE decisions(incident TEXT NOT NULL, version INTEGER NOT NULL,"
@@ -43,16 +48,21 @@ static const char *const migrations[] = {
 	" at INTEGER NOT NULL);"
 	"CREATE INDEX planned_target ON planned(action, ttype, tvalue, at);"
 	"CREATE INDEX planned_at ON planned(action, at);",
+	/* The LLM reasoner's answers by the SHA-256 of the prompt. */
+	"CREATE TABLE llm_cache(prompt TEXT PRIMARY KEY, model TEXT NOT NULL,"
+	" answer TEXT NOT NULL, at INTEGER NOT NULL);",
 };
 
 static struct {
 	const char *policy_path;
+	const char *llm_url, *llm_model;
 	int json;
 	struct dec_policy pol;
 	json_t *cfg;		/* decide.json, or {} */
 	struct soc_db db;
 	struct dec_history hist;
 	struct dec_invest iv;
+	struct dec_llm llm;
 	sqlite3_stmt *q_get, *q_put;
 	struct soc_buf id, rec;
 	int replay;		/* replay: plan, never store nor audit */
@@ -60,17 +70,20 @@ static struct {
 } g;
 
 static const char usage_text[] =
-    "usage: soc-decide [--state DIR] [--config FILE] [--policy FILE] [--rejects FILE]\n"
-    "                  [--max-line BYTES] [--stats] [--wait SECONDS] [FILE ...]\n"
+    "usage: soc-decide [--state DIR] [--config FILE] [--policy FILE]\n"
+    "                  [--llm URL --model NAME] [--rejects FILE] [--max-line BYTES]\n"
+    "                  [--stats] [--wait SECONDS] [FILE ...]\n"
     "       soc-decide catalog [--json]\n"
     "       soc-decide check [--policy FILE]\n"
     "       soc-decide explain INCIDENT [--json]\n"
-    "       soc-decide replay --policy FILE [FILE ...]\n"
+    "       soc-decide replay --policy FILE [--llm URL --model NAME] [FILE ...]\n"
     "       soc-decide -h | --help | -V | --version\n";
 
 static const struct option decide_opts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "llm", required_argument, NULL, OPT_LLM },
+	{ "model", required_argument, NULL, OPT_MODEL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -81,6 +94,10 @@ opt(struct soc_stage *st, int c, const char *arg)
 		g.policy_path = arg;
 	else if (c == OPT_JSON)
 		g.json = 1;
+	else if (c == OPT_LLM)
+		g.llm_url = arg;
+	else if (c == OPT_MODEL)
+		g.llm_model = arg;
 	else
 		return -1;
 	return 0;
@@ -156,6 +173,17 @@ start(struct soc_stage *st, int argc, char **argv)
 	open_db(st, g.replay);
 	dec_invest_open(&g.iv, soc_stage_state(st),
 	    json_object_get(g.cfg, "investigate"));
+	if ((g.llm_url != NULL) != (g.llm_model != NULL))
+		soc_stage_usage(st, SOC_EX_USAGE, "--llm and --model go together");
+	if (g.replay) {
+		char *path = soc_stage_path(st, "decide.db");
+
+		dec_llm_open(&g.llm, json_object_get(g.cfg, "llm"), g.llm_url,
+		    g.llm_model, &g.db, path);
+		free(path);
+	} else
+		dec_llm_open(&g.llm, json_object_get(g.cfg, "llm"), g.llm_url,
+		    g.llm_model, &g.db, NULL);
 	soc_buf_init(&g.id, 1 << 20);
 	soc_buf_init(&g.rec, (size_t)1 << 26);
 	return 0;
@@ -182,6 +210,11 @@ audit(struct soc_stage *st, const char *did, const char *inc, int64_t ver,
 	    g.pol.name, "sha256", g.pol.sha, "steps", steps,
 	    "held_back", (json_int_t)json_array_size(json_object_get(d,
 	    "rejected")));
+	if ((s = json_object_get(json_object_get(d, "reasoning"), "llm")))
+		json_object_set_new(data, "llm", json_pack("{s:O,s:O,s:O}",
+		    "model", json_object_get(s, "model"), "prompt_sha256",
+		    json_object_get(s, "prompt_sha256"), "status",
+		    json_object_get(s, "status")));
 	rc = soc_stage_audit(st, "decision", data, 0);
 	json_decref(data);
 	return rc;
@@ -206,12 +239,30 @@ replay_stored(struct soc_stage *st, const char *inc, int64_t ver)
 	return found;
 }
 
+/* Keep the decision written in g.rec, and its steps, in decide.db. */
+static void
+store(struct soc_stage *st, const char *id, int64_t ver, const char *did,
+    json_t *d)
+{
+	soc_db_exec(&g.db, "BEGIN IMMEDIATE");
+	sqlite3_reset(g.q_put);
+	sqlite3_bind_text(g.q_put, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g.q_put, 2, ver);
+	sqlite3_bind_text(g.q_put, 3, g.pol.sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g.q_put, 4, did, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g.q_put, 5, g.rec.p, (int)g.rec.len, SQLITE_STATIC);
+	sqlite3_bind_int64(g.q_put, 6, st->now);
+	soc_db_step(&g.db, g.q_put);
+	dec_history_put(&g.hist, id, d, st->now);
+	soc_db_exec(&g.db, "COMMIT");
+}
+
 static void
 record(struct soc_stage *st, struct soc_rec *r)
 {
 	struct soc_span v;
 	char did[SOC_ID_LEN + 1], t[SOC_TIME_LEN + 1];
-	json_t *inc, *findings, *facts, *d, *rec;
+	json_t *inc, *findings, *facts, *d, *rec, *llm;
 	const char *id;
 	int64_t ver;
 	struct soc_buf key = SOC_BUF_INIT;
@@ -239,8 +290,11 @@ record(struct soc_stage *st, struct soc_rec *r)
 	if (!inc)	/* validated already: only memory can fail */
 		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
 	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
+	llm = g.llm.on ? dec_llm_ask(&g.llm, &g.iv, id, inc, findings, facts,
+	    st->now) : NULL;
 	d = dec_plan(&g.pol, &g.hist, id, ver, inc, findings, facts, st->now,
-	    NULL);
+	    llm);
+	json_decref(llm);
 	soc_buf_addstr(&key, id);
 	soc_buf_add(&key, "", 1);
 	soc_buf_addf(&key, "%lld", (long long)ver);
@@ -262,17 +316,7 @@ record(struct soc_stage *st, struct soc_rec *r)
 		g.refused++;
 		goto out;
 	}
-	soc_db_exec(&g.db, "BEGIN IMMEDIATE");
-	sqlite3_reset(g.q_put);
-	sqlite3_bind_text(g.q_put, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(g.q_put, 2, ver);
-	sqlite3_bind_text(g.q_put, 3, g.pol.sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g.q_put, 4, did, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g.q_put, 5, g.rec.p, (int)g.rec.len, SQLITE_STATIC);
-	sqlite3_bind_int64(g.q_put, 6, st->now);
-	soc_db_step(&g.db, g.q_put);
-	dec_history_put(&g.hist, id, d, st->now);
-	soc_db_exec(&g.db, "COMMIT");
+	store(st, id, ver, did, d);
 	soc_stage_emit(st, g.rec.p, g.rec.len);
 	g.decided++;
 	g.steps += json_array_size(json_object_get(d, "steps"));
@@ -290,6 +334,7 @@ static int
 finish(struct soc_stage *st)
 {
 	dec_invest_close(&g.iv);
+	dec_llm_close(&g.llm);
 	close_db();
 	dec_policy_free(&g.pol);
 	json_decref(g.cfg);
@@ -363,6 +408,64 @@ check_cmd(struct soc_stage *st, int argc, char **argv)
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : SOC_EX_IOERR;
 }
 
+/* The plan, in order, for explain. */
+static void
+explain_steps(json_t *d)
+{
+	json_t *e, *x;
+	size_t i, j;
+
+	printf("\nThe plan, in order:\n");
+	json_array_foreach(json_object_get(d, "steps"), i, e) {
+		printf("  %zu. [%s] %s %s %s (tier %s", i + 1,
+		    json_string_value(json_object_get(e, "phase")),
+		    json_string_value(json_object_get(e, "action")),
+		    json_string_value(json_object_get(json_object_get(e, "target"),
+		    "type")),
+		    json_string_value(json_object_get(json_object_get(e, "target"),
+		    "value")), json_string_value(json_object_get(e, "tier")));
+		if (json_object_get(e, "ttl_s"))
+			printf(", undone by %s after %llds",
+			    json_string_value(json_object_get(e, "inverse")),
+			    (long long)json_integer_value(json_object_get(e,
+			    "ttl_s")));
+		printf(")\n     because:");
+		json_array_foreach(json_object_get(e, "why"), j, x)
+			printf(" %s", json_string_value(x));
+		json_array_foreach(json_object_get(e, "guards"), j, x)
+			printf("; guard: %s", json_string_value(x));
+		printf("\n     step %s\n", json_string_value(json_object_get(e,
+		    "id")));
+	}
+}
+
+/* What the LLM reasoner did, when it was asked. */
+static void
+explain_llm(json_t *d)
+{
+	json_t *l = json_object_get(json_object_get(d, "reasoning"), "llm");
+
+	if (!l)
+		return;
+	printf("\nThe LLM reasoner (%s): %s", json_string_value(json_object_get(l,
+	    "model")), json_string_value(json_object_get(l, "status")));
+	if (json_object_get(l, "reason"))
+		printf(": %s; the built-in plan stands alone",
+		    json_string_value(json_object_get(l, "reason")));
+	else
+		printf(", %lld step%s proposed, %lld refused or held back%s",
+		    (long long)json_integer_value(json_object_get(l, "proposed")),
+		    json_integer_value(json_object_get(l, "proposed")) == 1 ?
+		    "" : "s",
+		    (long long)json_integer_value(json_object_get(l, "refused")),
+		    strcmp(json_string_value(json_object_get(l, "cache")), "hit") ?
+		    "" : " (from the cache)");
+	printf("\n");
+	if (json_is_string(json_object_get(d, "narrative")))
+		printf("  %s\n", json_string_value(json_object_get(d,
+		    "narrative")));
+}
+
 /* explain INCIDENT: the latest decision for it, told step by step. */
 static int
 explain_cmd(struct soc_stage *st, int argc, char **argv)
@@ -416,28 +519,8 @@ explain_cmd(struct soc_stage *st, int argc, char **argv)
 	    "not_matched"), i, e)
 		printf("  - %s: %s\n", json_string_value(json_object_get(e, "rule")),
 		    json_string_value(json_object_get(e, "because")));
-	printf("\nThe plan, in order:\n");
-	json_array_foreach(json_object_get(d, "steps"), i, e) {
-		printf("  %zu. [%s] %s %s %s (tier %s", i + 1,
-		    json_string_value(json_object_get(e, "phase")),
-		    json_string_value(json_object_get(e, "action")),
-		    json_string_value(json_object_get(json_object_get(e, "target"),
-		    "type")),
-		    json_string_value(json_object_get(json_object_get(e, "target"),
-		    "value")), json_string_value(json_object_get(e, "tier")));
-		if (json_object_get(e, "ttl_s"))
-			printf(", undone by %s after %llds",
-			    json_string_value(json_object_get(e, "inverse")),
-			    (long long)json_integer_value(json_object_get(e,
-			    "ttl_s")));
-		printf(")\n     because:");
-		json_array_foreach(json_object_get(e, "why"), j, x)
-			printf(" %s", json_string_value(x));
-		json_array_foreach(json_object_get(e, "guards"), j, x)
-			printf("; guard: %s", json_string_value(x));
-		printf("\n     step %s\n", json_string_value(json_object_get(e,
-		    "id")));
-	}
+	explain_steps(d);
+	explain_llm(d);
 	if (json_array_size(json_object_get(d, "rejected")))
 		printf("\nConsidered and held back:\n");
 	json_array_foreach(json_object_get(d, "rejected"), i, e)
