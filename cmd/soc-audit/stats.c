@@ -65,7 +65,7 @@ struct ev {			/* an approval, denial or result, by step */
 	int64_t ts;
 };
 
-static struct {
+struct stats {
 	struct step *s;
 	size_t ns, cs;
 	struct inc *inc;
@@ -77,7 +77,7 @@ static struct {
 	long alerts, closed, entries;
 	int have_db;
 	int64_t now, sla_ack[4], sla_res[4];
-} st;
+};
 
 #define GROW(p, n, c) do { if ((n) == (c)) { (c) = (c) ? (c) * 2 : 64; \
 	(p) = soc_xrealloc((p), (c) * sizeof *(p)); } } while (0)
@@ -116,43 +116,43 @@ copy(char *dst, size_t cap, const char *src)
 }
 
 static struct day *
-day_of(int64_t ts)
+day_of(struct stats *st, int64_t ts)
 {
 	int64_t d = ts >= 0 ? ts / 86400000 : (ts - 86399999) / 86400000;
 	size_t i;
 
 	/* The log is in time order, so the day is the last one or near it. */
-	for (i = st.nd; i > 0; i--)
-		if (st.d[i - 1].day == d)
-			return &st.d[i - 1];
-	GROW(st.d, st.nd, st.cd);
-	memset(&st.d[st.nd], 0, sizeof st.d[0]);
-	st.d[st.nd].day = d;
-	return &st.d[st.nd++];
+	for (i = st->nd; i > 0; i--)
+		if (st->d[i - 1].day == d)
+			return &st->d[i - 1];
+	GROW(st->d, st->nd, st->cd);
+	memset(&st->d[st->nd], 0, sizeof st->d[0]);
+	st->d[st->nd].day = d;
+	return &st->d[st->nd++];
 }
 
 static void
-add_ev(const char *step, int kind, int64_t ts)
+add_ev(struct stats *st, const char *step, int kind, int64_t ts)
 {
-	GROW(st.ev, st.nev, st.cev);
-	copy(st.ev[st.nev].step, sizeof st.ev[0].step, step);
-	st.ev[st.nev].kind = kind;
-	st.ev[st.nev].ts = ts;
-	st.nev++;
+	GROW(st->ev, st->nev, st->cev);
+	copy(st->ev[st->nev].step, sizeof st->ev[0].step, step);
+	st->ev[st->nev].kind = kind;
+	st->ev[st->nev].ts = ts;
+	st->nev++;
 }
 
 static struct inc *
-add_inc(const char *id)
+add_inc(struct stats *st, const char *id)
 {
-	GROW(st.inc, st.ninc, st.cinc);
-	memset(&st.inc[st.ninc], 0, sizeof st.inc[0]);
-	copy(st.inc[st.ninc].id, sizeof st.inc[0].id, id);
-	st.inc[st.ninc].prio = NPRIO - 1;
-	return &st.inc[st.ninc++];
+	GROW(st->inc, st->ninc, st->cinc);
+	memset(&st->inc[st->ninc], 0, sizeof st->inc[0]);
+	copy(st->inc[st->ninc].id, sizeof st->inc[0].id, id);
+	st->inc[st->ninc].prio = NPRIO - 1;
+	return &st->inc[st->ninc++];
 }
 
 static void
-take_decision(const json_t *data, int64_t ts, struct day *d)
+take_decision(struct stats *st, const json_t *data, int64_t ts, struct day *d)
 {
 	const char *inc = str(data, "incident");
 	const json_t *s, *t;
@@ -161,14 +161,14 @@ take_decision(const json_t *data, int64_t ts, struct day *d)
 	d->decisions++;
 	if (!*inc)
 		return;
-	add_inc(inc)->decided = ts;
+	add_inc(st, inc)->decided = ts;
 	json_array_foreach(json_object_get(data, "steps"), i, s) {
 		struct step *p;
 
 		if (!*str(s, "id"))
 			continue;
-		GROW(st.s, st.ns, st.cs);
-		p = &st.s[st.ns++];
+		GROW(st->s, st->ns, st->cs);
+		p = &st->s[st->ns++];
 		memset(p, 0, sizeof *p);
 		copy(p->id, sizeof p->id, str(s, "id"));
 		copy(p->incident, sizeof p->incident, inc);
@@ -183,7 +183,7 @@ take_decision(const json_t *data, int64_t ts, struct day *d)
 
 /* One entry of the log. */
 static void
-take(const json_t *e)
+take(struct stats *st, const json_t *e)
 {
 	const char *kind = str(e, "kind");
 	const json_t *data = json_object_get(e, "data");
@@ -193,37 +193,37 @@ take(const json_t *e)
 
 	if (soc_time_parse(ts_s, strlen(ts_s), &ts) != 0 || !json_is_object(data))
 		return;
-	st.entries++;
-	d = day_of(ts);
+	st->entries++;
+	d = day_of(st, ts);
 	if (strcmp(kind, "decision") == 0)
-		take_decision(data, ts, d);
+		take_decision(st, data, ts, d);
 	else if (strcmp(kind, "action_result") == 0) {
 		int ok = strcmp(str(data, "status"), "done") == 0;
 
 		*(ok ? &d->done : &d->failed) += 1;
-		add_ev(str(data, "step"), ok ? 'r' : 'f', ts);
+		add_ev(st, str(data, "step"), ok ? 'r' : 'f', ts);
 	} else if (strcmp(kind, "approval") == 0) {
 		d->approvals++;
 		if (json_is_true(json_object_get(data, "complete")))
-			add_ev(str(data, "step"), 'a', ts);
+			add_ev(st, str(data, "step"), 'a', ts);
 	} else if (strcmp(kind, "denial") == 0) {
 		d->denials++;
-		add_ev(str(data, "step"), 'd', ts);
+		add_ev(st, str(data, "step"), 'd', ts);
 	} else if (strcmp(kind, "verdict") == 0 && *str(data, "alert")) {
 		int closed = strcmp(str(data, "disposition"), "auto_close") == 0;
 
 		d->alerts++;
-		st.alerts++;
+		st->alerts++;
 		d->closed += closed;
-		st.closed += closed;
+		st->closed += closed;
 	} else if (strcmp(kind, "verdict") == 0 && *str(data, "incident")) {
 		d->closes++;
-		add_ev(str(data, "incident"), 'c', ts);
+		add_ev(st, str(data, "incident"), 'c', ts);
 	}
 }
 
 static void
-read_log(void)
+read_log(struct stats *st)
 {
 	char *path = soc_xasprintf("%s/audit.log", g.logdir);
 	struct soc_reader r;
@@ -239,7 +239,7 @@ read_log(void)
 	while ((rc = soc_reader_line(&r)) == 1) {
 		o = json_loadb(r.line, r.len, 0, NULL);
 		if (o)
-			take(o);
+			take(st, o);
 		json_decref(o);
 	}
 	if (rc < 0)
@@ -290,7 +290,7 @@ cmp_id_inc(const void *a, const void *b)
 /* The SLA clocks: soc-correlate's defaults (soc-correlate(1)), or those
  * of correlate.json in the state directory. */
 static void
-load_sla(const char *dir)
+load_sla(struct stats *st, const char *dir)
 {
 	static const int64_t ack[4] = { 900, 3600, 14400, 86400 };
 	static const int64_t res[4] = { 14400, 86400, 259200, 604800 };
@@ -301,14 +301,14 @@ load_sla(const char *dir)
 	if (access(path, R_OK) == 0 && !(cfg = soc_config_load(path, err, sizeof err)))
 		soc_die(SOC_EX_CONFIG, "%s", err);
 	for (i = 0; i < 4; i++) {
-		st.sla_ack[i] = ack[i] * 1000;
-		st.sla_res[i] = res[i] * 1000;
+		st->sla_ack[i] = ack[i] * 1000;
+		st->sla_res[i] = res[i] * 1000;
 		snprintf(k, sizeof k, "sla_ack_p%d_s", i + 1);
 		if (json_is_number(v = json_object_get(cfg, k)))
-			st.sla_ack[i] = (int64_t)(json_number_value(v) * 1000);
+			st->sla_ack[i] = (int64_t)(json_number_value(v) * 1000);
 		snprintf(k, sizeof k, "sla_res_p%d_s", i + 1);
 		if (json_is_number(v = json_object_get(cfg, k)))
-			st.sla_res[i] = (int64_t)(json_number_value(v) * 1000);
+			st->sla_res[i] = (int64_t)(json_number_value(v) * 1000);
 	}
 	json_decref(cfg);
 	free(path);
@@ -317,7 +317,7 @@ load_sla(const char *dir)
 /* correlate.db's incidents (merged ones live on in the incident they
  * joined), when the state directory has one. */
 static void
-read_cases(const char *dir)
+read_cases(struct stats *st, const char *dir)
 {
 	char *path = soc_state_file(dir, "correlate.db");
 	struct soc_db db;
@@ -339,7 +339,7 @@ read_cases(const char *dir)
 
 		if (!id)
 			continue;
-		x = add_inc(id);
+		x = add_inc(st, id);
 		if (p && p[0] == 'P' && p[1] >= '1' && p[1] <= '4' && !p[2])
 			x->prio = p[1] - '1';
 		x->first = sqlite3_column_int64(q, 2);
@@ -350,82 +350,82 @@ read_cases(const char *dir)
 	sqlite3_finalize(q);
 	soc_db_close(&db);
 	free(path);
-	st.have_db = 1;
+	st->have_db = 1;
 }
 
 /* The first event of id (a step, or an incident for 'c'), or NULL. */
 static const struct ev *
-first_ev(const char *id)
+first_ev(struct stats *st, const char *id)
 {
-	size_t lo = 0, hi = st.nev, mid;
+	size_t lo = 0, hi = st->nev, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(st.ev[mid].step, id) < 0)
+		if (strcmp(st->ev[mid].step, id) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < st.nev && strcmp(st.ev[lo].step, id) == 0 ? &st.ev[lo] : NULL;
+	return lo < st->nev && strcmp(st->ev[lo].step, id) == 0 ? &st->ev[lo] : NULL;
 }
 
 static struct inc *
-find_inc(const char *id)
+find_inc(struct stats *st, const char *id)
 {
 	struct inc key;
 
-	if (st.ninc == 0)
+	if (st->ninc == 0)
 		return NULL;
 	copy(key.id, sizeof key.id, id);
-	return bsearch(&key, st.inc, st.ninc, sizeof st.inc[0], cmp_id_inc);
+	return bsearch(&key, st->inc, st->ninc, sizeof st->inc[0], cmp_id_inc);
 }
 
 /* One row per incident: correlate.db's when there is one (an incident
  * the database no longer holds apart, merged, is left out), with its
  * first decision. */
 static void
-fold_incidents(void)
+fold_incidents(struct stats *st)
 {
 	size_t i, j, n = 0;
 
-	if (st.ninc > 1)	/* qsort is not to be handed NULL */
-		qsort(st.inc, st.ninc, sizeof st.inc[0], cmp_inc);
-	for (i = 0; i < st.ninc; i = j) {
-		struct inc x = st.inc[i];
+	if (st->ninc > 1)	/* qsort is not to be handed NULL */
+		qsort(st->inc, st->ninc, sizeof st->inc[0], cmp_inc);
+	for (i = 0; i < st->ninc; i = j) {
+		struct inc x = st->inc[i];
 
-		for (j = i + 1; j < st.ninc && strcmp(st.inc[j].id, x.id) == 0; j++)
-			if (st.inc[j].decided && (!x.decided ||
-			    st.inc[j].decided < x.decided))
-				x.decided = st.inc[j].decided;
-		if (st.have_db && !x.created)
+		for (j = i + 1; j < st->ninc && strcmp(st->inc[j].id, x.id) == 0; j++)
+			if (st->inc[j].decided && (!x.decided ||
+			    st->inc[j].decided < x.decided))
+				x.decided = st->inc[j].decided;
+		if (st->have_db && !x.created)
 			continue;
-		if (!st.have_db)	/* detected when first decided */
+		if (!st->have_db)	/* detected when first decided */
 			x.created = x.decided;
-		st.inc[n++] = x;
+		st->inc[n++] = x;
 	}
-	st.ninc = n;
+	st->ninc = n;
 }
 
 /* Each step once (its first decision), with what became of it. */
 static void
-fold_steps(void)
+fold_steps(struct stats *st)
 {
 	size_t i, n = 0;
 	const struct ev *e;
 	struct inc *x;
 
-	if (st.ns > 1)
-		qsort(st.s, st.ns, sizeof st.s[0], cmp_step);
-	if (st.nev > 1)
-		qsort(st.ev, st.nev, sizeof st.ev[0], cmp_ev);
-	for (i = 0; i < st.ns; i++) {
-		struct step *p = &st.s[i];
+	if (st->ns > 1)
+		qsort(st->s, st->ns, sizeof st->s[0], cmp_step);
+	if (st->nev > 1)
+		qsort(st->ev, st->nev, sizeof st->ev[0], cmp_ev);
+	for (i = 0; i < st->ns; i++) {
+		struct step *p = &st->s[i];
 
-		if (n && strcmp(st.s[n - 1].id, p->id) == 0)
+		if (n && strcmp(st->s[n - 1].id, p->id) == 0)
 			continue;
-		st.s[n] = *p;
-		p = &st.s[n++];
-		for (e = first_ev(p->id); e && e < st.ev + st.nev &&
+		st->s[n] = *p;
+		p = &st->s[n++];
+		for (e = first_ev(st, p->id); e && e < st->ev + st->nev &&
 		    strcmp(e->step, p->id) == 0; e++) {
 			if (e->kind == 'r' && !p->done)
 				p->done = e->ts;
@@ -439,10 +439,10 @@ fold_steps(void)
 		if (p->done)
 			p->failed = 0;
 		if (p->done && is_response(p->action) &&
-		    (x = find_inc(p->incident)) && (!x->acted || p->done < x->acted))
+		    (x = find_inc(st, p->incident)) && (!x->acted || p->done < x->acted))
 			x->acted = p->done;
 	}
-	st.ns = n;
+	st->ns = n;
 }
 
 static int
@@ -492,7 +492,7 @@ put(struct series *s, int64_t from, int64_t to)
 
 /* The figures of the incidents of one priority (NPRIO: all). */
 static json_t *
-by_priority(int prio)
+by_priority(struct stats *st, int prio)
 {
 	struct series t[4];
 	const struct ev *c;
@@ -501,35 +501,35 @@ by_priority(int prio)
 	json_t *o;
 
 	for (k = 0; k < 4; k++) {
-		t[k].v = soc_xcalloc(st.ninc + 1, sizeof t[k].v[0]);
+		t[k].v = soc_xcalloc(st->ninc + 1, sizeof t[k].v[0]);
 		t[k].n = 0;
 	}
-	for (i = 0; i < st.ninc; i++) {
-		struct inc *x = &st.inc[i];
+	for (i = 0; i < st->ninc; i++) {
+		struct inc *x = &st->inc[i];
 		int64_t res = x->resolved;
 
 		if (prio != NPRIO && x->prio != prio)
 			continue;
-		if (!res && !st.have_db && (c = first_ev(x->id)) && c->kind == 'c')
+		if (!res && !st->have_db && (c = first_ev(st, x->id)) && c->kind == 'c')
 			res = c->ts;
 		n++;
 		open += !res;
 		put(&t[0], x->first, x->created);
-		if (st.have_db)	/* else detected is decided */
+		if (st->have_db)	/* else detected is decided */
 			put(&t[1], x->created, x->decided);
 		put(&t[2], x->created, x->acted);
 		put(&t[3], x->created, res);
-		if (st.have_db && x->prio < 4) {
-			ack_b += (x->acked ? x->acked : st.now) > x->created +
-			    st.sla_ack[x->prio];
-			res_b += (res ? res : st.now) > x->created + st.sla_res[x->prio];
+		if (st->have_db && x->prio < 4) {
+			ack_b += (x->acked ? x->acked : st->now) > x->created +
+			    st->sla_ack[x->prio];
+			res_b += (res ? res : st->now) > x->created + st->sla_res[x->prio];
 		}
 	}
 	o = json_pack("{s:s,s:i,s:i,s:o,s:o,s:o,s:o}", "priority",
 	    prio == NPRIO ? "all" : prio_name[prio], "incidents", (json_int_t)n,
 	    "open", (json_int_t)open, "detect", summary(&t[0]), "decide",
 	    summary(&t[1]), "act", summary(&t[2]), "resolve", summary(&t[3]));
-	if (st.have_db)
+	if (st->have_db)
 		json_object_set_new(o, "sla_breached", json_pack("{s:i,s:i}",
 		    "acknowledge", (json_int_t)ack_b, "resolve", (json_int_t)res_b));
 	for (k = 0; k < 4; k++)
@@ -550,31 +550,31 @@ cmp_waiting(const void *a, const void *b)
 
 /* The steps waiting for a person, oldest first, and the steps' outcomes. */
 static json_t *
-approvals(void)
+approvals(struct stats *st)
 {
-	const struct step **w = soc_xcalloc(st.ns + 1, sizeof *w);
+	const struct step **w = soc_xcalloc(st->ns + 1, sizeof *w);
 	json_t *list = json_array(), *o;
 	long tiers[2] = { 0, 0 };
 	double sum = 0;
 	size_t i, n = 0;
 	char since[SOC_TIME_LEN + 1];
 
-	for (i = 0; i < st.ns; i++)
-		if (waiting(&st.s[i]))
-			w[n++] = &st.s[i];
+	for (i = 0; i < st->ns; i++)
+		if (waiting(&st->s[i]))
+			w[n++] = &st->s[i];
 	qsort(w, n, sizeof *w, cmp_waiting);
 	for (i = 0; i < n; i++) {
 		soc_time_format(w[i]->decided, since);
-		sum += (double)(st.now - w[i]->decided) / 1000.0;
+		sum += (double)(st->now - w[i]->decided) / 1000.0;
 		tiers[strcmp(w[i]->tier, "senior") == 0]++;
 		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}",
 		    "step", w[i]->id, "incident", w[i]->incident, "action",
 		    w[i]->action, "target", w[i]->target, "tier", w[i]->tier,
-		    "since", since, "age_s", (json_int_t)((st.now - w[i]->decided) / 1000)));
+		    "since", since, "age_s", (json_int_t)((st->now - w[i]->decided) / 1000)));
 	}
 	o = json_pack("{s:I,s:{s:I,s:I},s:o,s:o,s:o}", "waiting", (json_int_t)n,
 	    "by_tier", "approve", (json_int_t)tiers[0], "senior",
-	    (json_int_t)tiers[1], "oldest_age_s", n ? json_integer((st.now -
+	    (json_int_t)tiers[1], "oldest_age_s", n ? json_integer((st->now -
 	    w[0]->decided) / 1000) : json_null(), "mean_age_s", n ?
 	    json_real(round(sum / (double)n)) : json_null(), "steps", list);
 	free(w);
@@ -582,13 +582,13 @@ approvals(void)
 }
 
 static json_t *
-outcomes(void)
+outcomes(struct stats *st)
 {
 	long done = 0, after = 0, failed = 0, denied = 0, open = 0;
 	size_t i;
 
-	for (i = 0; i < st.ns; i++) {
-		const struct step *p = &st.s[i];
+	for (i = 0; i < st->ns; i++) {
+		const struct step *p = &st->s[i];
 
 		if (p->done) {
 			done++;
@@ -600,20 +600,20 @@ outcomes(void)
 		else
 			open++;
 	}
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "decided", (json_int_t)st.ns,
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "decided", (json_int_t)st->ns,
 	    "done", (json_int_t)done, "done_automatically", (json_int_t)(done - after),
 	    "done_after_approval", (json_int_t)after, "failed", (json_int_t)failed,
 	    "denied", (json_int_t)denied, "open", (json_int_t)open);
 }
 
 static json_t *
-days(void)
+days(struct stats *st)
 {
 	json_t *a = json_array();
 	size_t i;
 
-	for (i = 0; i < st.nd; i++) {
-		const struct day *d = &st.d[i];
+	for (i = 0; i < st->nd; i++) {
+		const struct day *d = &st->d[i];
 		char t[SOC_TIME_LEN + 1];
 
 		soc_time_format(d->day * 86400000, t);
@@ -630,46 +630,48 @@ days(void)
 }
 
 static json_t *
-figures(void)
+figures(struct stats *st)
 {
 	json_t *o, *pr = json_array();
 	char now[SOC_TIME_LEN + 1];
 	int p;
 
 	for (p = 0; p < NPRIO; p++) {
-		json_t *x = by_priority(p);
+		json_t *x = by_priority(st, p);
 
 		if (json_integer_value(json_object_get(x, "incidents")) > 0)
 			json_array_append_new(pr, x);
 		else
 			json_decref(x);
 	}
-	json_array_append_new(pr, by_priority(NPRIO));
-	soc_time_format(st.now, now);
+	json_array_append_new(pr, by_priority(st, NPRIO));
+	soc_time_format(st->now, now);
 	o = json_pack("{s:s,s:I,s:b,s:{s:I,s:I,s:o},s:o,s:o,s:o,s:o}",
-	    "now", now, "entries", (json_int_t)st.entries, "cases", st.have_db,
-	    "alerts", "total", (json_int_t)st.alerts, "auto_closed",
-	    (json_int_t)st.closed, "automation", st.alerts ?
-	    json_real(round(1000.0 * (double)st.closed / (double)st.alerts) / 1000.0) :
-	    json_null(), "by_priority", pr, "approvals", approvals(), "steps",
-	    outcomes(), "days", days());
+	    "now", now, "entries", (json_int_t)st->entries, "cases", st->have_db,
+	    "alerts", "total", (json_int_t)st->alerts, "auto_closed",
+	    (json_int_t)st->closed, "automation", st->alerts ?
+	    json_real(round(1000.0 * (double)st->closed / (double)st->alerts) / 1000.0) :
+	    json_null(), "by_priority", pr, "approvals", approvals(st), "steps",
+	    outcomes(st), "days", days(st));
 	return o;
 }
 
 int
 cmd_stats(void)
 {
+	struct stats sx, *st = &sx;
 	char *dir = soc_state_dir_path(g.o.state);
 	json_t *f;
 
-	st.now = soc_clock_now();
-	read_log();
-	read_cases(dir);
-	load_sla(dir);
+	memset(st, 0, sizeof *st);
+	st->now = soc_clock_now();
+	read_log(st);
+	read_cases(st, dir);
+	load_sla(st, dir);
 	free(dir);
-	fold_incidents();
-	fold_steps();
-	f = figures();
+	fold_incidents(st);
+	fold_steps(st);
+	f = figures(st);
 	if (g.json) {
 		char *s = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
 
@@ -678,10 +680,10 @@ cmd_stats(void)
 	} else
 		stats_table(f);
 	json_decref(f);
-	free(st.s);
-	free(st.inc);
-	free(st.ev);
-	free(st.d);
+	free(st->s);
+	free(st->inc);
+	free(st->ev);
+	free(st->d);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		soc_die(SOC_EX_IOERR, "cannot write the figures");
 	return 0;
