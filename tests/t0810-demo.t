@@ -16,7 +16,10 @@ check 'alerts in, and the share closed with a reason' \
 	 grep -Eq "^ +[1-9][0-9]*  rule_entity \(" out'
 # The incident of the SSH brute force that went on to the AWS console:
 # sshd, CloudTrail and Sysmon in one story, with tactics and blast radius.
-sed -n '/incident 1a6c178d/,/^$/p' out >story
+# (found by its content: the incident whose timeline has the new access key)
+awk '/^  incident [0-9a-f]+ version/ { if (b ~ /CreateAccessKey/) print b; b = "" }
+    /^  incident [0-9a-f]+ version/, /^$/ { b = b $0 "\n" }
+    END { if (b ~ /CreateAccessKey/) print b }' out >story
 check 'the cross-source incident has its timeline' \
 	'grep -q "syslog ssh_login on bastion-1" story &&
 	 grep -q "aws.cloudtrail CreateAccessKey" story &&
