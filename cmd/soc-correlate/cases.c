@@ -160,7 +160,7 @@ put(struct soc_stage *st, struct corr *c, struct corr_incident *inc)
 {
 	soc_buf_reset(&c->out);
 	corr_incident_assess(inc, &c->p);
-	corr_record_incident(inc, &c->p, c->now, &c->out);
+	corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
 	soc_stage_emit(st, c->out.p, c->out.len);
 	inc->dirty = 0;
 }
@@ -199,7 +199,7 @@ corr_cmd_list(struct soc_stage *st, int argc, char **argv)
 		if (!prio || inc->prio == prio) {
 			soc_buf_reset(&c.out);
 			if (v.json) {
-				corr_record_incident(inc, &c.p, c.now, &c.out);
+				corr_record_incident(c.va, inc, &c.p, c.now, &c.out);
 			} else {
 				soc_time_format(inc->last_seen, t1);
 				soc_buf_addf(&c.out, "%s %-6s %s %3d %6llu %2d %s %s",
@@ -295,7 +295,7 @@ corr_cmd_show(struct soc_stage *st, int argc, char **argv)
 	if (v.json) {
 		soc_buf_reset(&c.out);
 		corr_incident_assess(inc, &c.p);
-		corr_record_incident(inc, &c.p, c.now, &c.out);
+		corr_record_incident(c.va, inc, &c.p, c.now, &c.out);
 		soc_out_line(&st->out, c.out.p, c.out.len);
 	} else {
 		story(st, &c, inc);
@@ -352,6 +352,7 @@ corr_cmd_note(struct soc_stage *st, int argc, char **argv)
 
 struct fb {
 	struct soc_buf b;
+	struct soc_val_arena *va;
 	const char *verdict, *by, *id;
 	void (*emit)(void *ctx, const char *p, size_t n);
 	void *ctx;
@@ -363,7 +364,7 @@ fb_one(void *ctx, const char *alert)
 	struct fb *f = ctx;
 
 	soc_buf_reset(&f->b);
-	corr_record_feedback(alert, f->verdict, f->by, f->id, &f->b);
+	corr_record_feedback(f->va, alert, f->verdict, f->by, f->id, &f->b);
 	f->emit(f->ctx, f->b.p, f->b.len);
 }
 
@@ -442,11 +443,12 @@ corr_close(struct corr *c, const char *state, struct corr_incident *inc,
 	corr_store_save_incident(&c->st, inc);
 	corr_store_commit(&c->st);
 	soc_buf_reset(&c->out);
-	corr_record_incident(inc, &c->p, c->now, &c->out);
+	corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
 	out(ctx, c->out.p, c->out.len);
 	inc->dirty = 0;
 	c->s.emitted++;
 	soc_buf_init(&f.b, (size_t)1 << 20);
+	f.va = c->va;
 	f.verdict = verdict;
 	f.by = by;
 	f.id = inc->id;

@@ -266,14 +266,18 @@ int corr_prio_parse(const char *s);
 
 /* ---- the incident record (incident.c) ---- */
 
-/* The incident record, one JSON object without newline, into out. */
-void corr_record_incident(const struct corr_incident *inc,
-    const struct corr_params *p, int64_t now, struct soc_buf *out);
+struct soc_val_arena;
+/* The incident record, one JSON object without newline, appended to out;
+ * built in the arena va (emptied before and after). */
+void corr_record_incident(struct soc_val_arena *va,
+    const struct corr_incident *inc, const struct corr_params *p, int64_t now,
+    struct soc_buf *out);
 /* The soc.incident member an alert carries. */
 void corr_record_member(const struct corr_incident *inc, struct soc_buf *out);
 /* A feedback record for one alert of a closed incident. */
-void corr_record_feedback(const char *alert, const char *verdict,
-    const char *by, const char *incident, struct soc_buf *out);
+void corr_record_feedback(struct soc_val_arena *va, const char *alert,
+    const char *verdict, const char *by, const char *incident,
+    struct soc_buf *out);
 /* The audit entry's data for a verdict (new reference). */
 json_t *corr_record_verdict(const struct corr_incident *inc, const char *by,
     const char *note);
@@ -347,6 +351,7 @@ struct corr {
 	struct corr_alert a;
 	struct corr_stats s;
 	struct soc_buf out;
+	struct soc_val_arena *va;	/* records are built in it */
 	struct corr_rules *rules;
 };
 

@@ -36,6 +36,7 @@
 #include "clock.h"
 #include "corr.h"
 #include "err.h"
+#include "val.h"
 
 const char *const corr_status_names[3] = { "open", "closed", "merged" };
 
@@ -784,6 +785,7 @@ corr_init(struct corr *c, const char *dbpath, const char *config, int64_t now)
 	corr_index_init(&c->ix);
 	corr_alert_init(&c->a);
 	soc_buf_init(&c->out, (size_t)1 << 28);
+	c->va = soc_val_arena_new();
 	c->now = now;
 	if (dbpath)
 		corr_store_open(&c->st, dbpath);
@@ -804,6 +806,7 @@ corr_release(struct corr *c)
 	corr_index_free(&c->ix);
 	corr_alert_release(&c->a);
 	soc_buf_release(&c->out);
+	soc_val_arena_free(c->va);
 	if (c->rules)
 		corr_rules_free(c->rules);
 	corr_store_close(&c->st);
@@ -860,7 +863,7 @@ corr_flush(struct corr *c, void (*emit)(void *ctx, const char *p, size_t n),
 			continue;
 		corr_incident_assess(inc, &c->p);
 		soc_buf_reset(&c->out);
-		corr_record_incident(inc, &c->p, c->now, &c->out);
+		corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
 		emit(ctx, c->out.p, c->out.len);
 		inc->dirty = 0;
 		c->s.emitted++;

@@ -15,56 +15,60 @@
 #include "clock.h"
 #include "corr.h"
 #include "err.h"
-#include "json.h"
+#include "val.h"
 
-static json_t *
-str(const char *s)
+/* Values of a record, in the arena of the object they go into. */
+static struct soc_val *
+str(struct soc_val_arena *a, const char *s)
 {
-	return s ? json_string_nocheck(s) : json_null();
+	return s ? soc_val_new_strn(a, s, strlen(s)) :
+	    soc_val_new(a, SOC_VAL_NULL);
 }
 
-static json_t *
-tm(int64_t ms)
+static struct soc_val *
+num(struct soc_val_arena *a, int64_t i)
+{
+	return soc_val_new_int(a, i);
+}
+
+static struct soc_val *
+boolean(struct soc_val_arena *a, int b)
+{
+	return soc_val_new(a, b ? SOC_VAL_TRUE : SOC_VAL_FALSE);
+}
+
+static struct soc_val *
+tm(struct soc_val_arena *a, int64_t ms)
 {
 	char t[SOC_TIME_LEN + 1];
 
 	if (!ms)
-		return json_null();
+		return soc_val_new(a, SOC_VAL_NULL);
 	soc_time_format(ms, t);
-	return json_string_nocheck(t);
+	return soc_val_new_strn(a, t, SOC_TIME_LEN);
 }
 
 static void
-set(json_t *o, const char *k, json_t *v)
+set(struct soc_val *o, const char *k, struct soc_val *v)
 {
-	if (!v || json_object_set_new(o, k, v) < 0)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	soc_val_put(o, k, v);
 }
 
 static void
-push(json_t *a, json_t *v)
+push(struct soc_val *a, struct soc_val *v)
 {
-	if (!v || json_array_append_new(a, v) < 0)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	soc_val_append(a, v);
 }
 
-static void
-dump(json_t *v, struct soc_buf *out)
+static struct soc_val *
+tactic_list(struct soc_val_arena *va, uint32_t t)
 {
-	if (soc_json_dump(v, out) < 0)
-		soc_die(SOC_EX_SOFTWARE, "cannot write a record");
-	json_decref(v);
-}
-
-static json_t *
-tactic_list(uint32_t t)
-{
-	json_t *a = json_array();
+	struct soc_val *a = soc_val_new_array(va);
 	int i;
 
 	for (i = 0; i < CORR_NTACTIC; i++)
 		if (t & 1u << i)
-			push(a, json_string_nocheck(corr_tactics[i].name));
+			push(a, str(va, corr_tactics[i].name));
 	return a;
 }
 
@@ -98,155 +102,341 @@ tactic_order(const struct corr_incident *inc, int *order)
 	return n;
 }
 
-static json_t *
-explanation(const struct corr_incident *inc, const struct corr_params *p)
+static struct soc_val *
+factor(struct soc_val_arena *va, const char *name, int points,
+    const char *evidence)
 {
-	json_t *a = json_array(), *f;
+	struct soc_val *f = soc_val_new_object(va);
+
+	set(f, "name", str(va, name));
+	set(f, "points", num(va, points));
+	set(f, "evidence", str(va, evidence));
+	return f;
+}
+
+static struct soc_val *
+explanation(struct soc_val_arena *va, const struct corr_incident *inc,
+    const struct corr_params *p)
+{
+	struct soc_val *a = soc_val_new_array(va);
 	int nt = __builtin_popcount(inc->tactics);
 	size_t nh = corr_incident_kinds(inc, CORR_HOST);
 	size_t ns = corr_incident_sources(inc), i;
 	char ev[512];
 
-	f = json_object();
-	set(f, "name", json_string_nocheck("max_alert"));
-	set(f, "points", json_integer(inc->max_score));
-	set(f, "evidence", json_string_nocheck("the highest score of its alerts"));
-	push(a, f);
+	push(a, factor(va, "max_alert", inc->max_score,
+	    "the highest score of its alerts"));
 	if (nt > 1) {
-		f = json_object();
-		set(f, "name", json_string_nocheck("tactics"));
-		set(f, "points", json_integer((int)p->tactic_points * (nt - 1)));
 		snprintf(ev, sizeof(ev), "%d ATT&CK tactics", nt);
-		set(f, "evidence", json_string_nocheck(ev));
-		push(a, f);
+		push(a, factor(va, "tactics", (int)p->tactic_points * (nt - 1),
+		    ev));
 	}
 	if (nh > 1) {
-		f = json_object();
-		set(f, "name", json_string_nocheck("hosts"));
-		set(f, "points", json_integer((int)p->host_points *
-		    (int)(nh > 4 ? 3 : nh - 1)));
 		snprintf(ev, sizeof(ev), "%zu hosts", nh);
-		set(f, "evidence", json_string_nocheck(ev));
-		push(a, f);
+		push(a, factor(va, "hosts", (int)p->host_points *
+		    (int)(nh > 4 ? 3 : nh - 1), ev));
 	}
 	if (ns > 1) {
-		f = json_object();
-		set(f, "name", json_string_nocheck("sources"));
-		set(f, "points", json_integer((int)p->source_points *
-		    (int)(ns > 4 ? 3 : ns - 1)));
 		snprintf(ev, sizeof(ev), "%zu sources", ns);
-		set(f, "evidence", json_string_nocheck(ev));
-		push(a, f);
+		push(a, factor(va, "sources", (int)p->source_points *
+		    (int)(ns > 4 ? 3 : ns - 1), ev));
 	}
 	for (i = 0; i < inc->nfired; i++) {
-		f = json_object();
-		set(f, "name", json_string_nocheck("rule"));
-		set(f, "points", json_integer(inc->fired[i].points));
 		snprintf(ev, sizeof(ev), "correlation rule '%s' fired",
 		    inc->fired[i].rule);
-		set(f, "evidence", json_string_nocheck(ev));
-		push(a, f);
+		push(a, factor(va, "rule", inc->fired[i].points, ev));
 	}
 	return a;
 }
 
-static json_t *
-blast_radius(const struct corr_incident *inc)
+static struct soc_val *
+blast_radius(struct soc_val_arena *va, const struct corr_incident *inc)
 {
 	static const char *const group[CORR_NKIND] = { "users", "hosts",
 	    "addresses", "hashes", "domains", "keys", "accounts", "processes" };
-	json_t *o = json_object(), *a[CORR_NKIND], *m;
+	struct soc_val *o = soc_val_new_object(va), *a[CORR_NKIND], *m;
 	size_t i;
 	int k;
 
 	for (k = 0; k < CORR_NKIND; k++)
-		a[k] = json_array();
+		a[k] = soc_val_new_array(va);
 	for (i = 0; i < inc->nmem; i++) {
 		const struct corr_member *x = &inc->mem[i];
 
-		m = json_object();
-		set(m, "value", json_string_nocheck(x->value));
-		set(m, "alerts", json_integer((json_int_t)x->alerts));
-		set(m, "first_alert", json_string_nocheck(x->alert));
-		set(m, "first_seen", tm(x->first));
-		set(m, "last_seen", tm(x->last));
+		m = soc_val_new_object(va);
+		set(m, "value", str(va, x->value));
+		set(m, "alerts", num(va, (int64_t)x->alerts));
+		set(m, "first_alert", str(va, x->alert));
+		set(m, "first_seen", tm(va, x->first));
+		set(m, "last_seen", tm(va, x->last));
 		if (x->kind == CORR_HOST || x->kind == CORR_IP)
-			set(m, "crown_jewel", json_boolean(x->crown));
+			set(m, "crown_jewel", boolean(va, x->crown));
 		if (x->kind == CORR_USER)
-			set(m, "privileged", json_boolean(x->privileged));
+			set(m, "privileged", boolean(va, x->privileged));
 		if (x->hub)
-			set(m, "hub", json_true());
+			set(m, "hub", boolean(va, 1));
 		push(a[x->kind], m);
 	}
-	for (k = 0; k < CORR_NKIND; k++) {
-		if (json_array_size(a[k]))
+	for (k = 0; k < CORR_NKIND; k++)
+		if (soc_val_array_size(a[k]))
 			set(o, group[k], a[k]);
-		else
-			json_decref(a[k]);
-	}
 	return o;
 }
 
-static json_t *
-sla(const struct corr_incident *inc, const struct corr_params *p, int64_t now)
+static struct soc_val *
+sla(struct soc_val_arena *va, const struct corr_incident *inc,
+    const struct corr_params *p, int64_t now)
 {
-	json_t *o = json_object();
+	struct soc_val *o = soc_val_new_object(va);
 	int64_t ack = inc->created + corr_sla_ack(p, inc->prio);
 	int64_t res = inc->created + corr_sla_resolve(p, inc->prio);
 
-	set(o, "acknowledge_by", tm(ack));
-	set(o, "resolve_by", tm(res));
-	set(o, "acknowledged", tm(inc->acked));
-	set(o, "resolved", tm(inc->resolved));
-	set(o, "acknowledge_breached", json_boolean((inc->acked ? inc->acked :
+	set(o, "acknowledge_by", tm(va, ack));
+	set(o, "resolve_by", tm(va, res));
+	set(o, "acknowledged", tm(va, inc->acked));
+	set(o, "resolved", tm(va, inc->resolved));
+	set(o, "acknowledge_breached", boolean(va, (inc->acked ? inc->acked :
 	    now) > ack));
-	set(o, "resolve_breached", json_boolean((inc->resolved ? inc->resolved :
+	set(o, "resolve_breached", boolean(va, (inc->resolved ? inc->resolved :
 	    now) > res));
 	return o;
 }
 
-struct ids_ctx {
-	json_t *a;
-	size_t n, max;
-};
+/* The person's line: "incident 1a2b3c4d P2: 3 alerts, tactic > tactic on
+ * host, host". */
+static void
+message(const struct corr_incident *inc, const int *order, int nt, char *msg,
+    size_t size)
+{
+	size_t i, j, n;
+	int k;
+
+	n = (size_t)snprintf(msg, size, "incident %.8s %s: %llu alerts",
+	    inc->id, corr_prio_name(inc->prio), (unsigned long long)inc->nalerts);
+	for (k = 0; k < nt && n < size; k++)
+		n += (size_t)snprintf(msg + n, size - n, "%s%s",
+		    k ? " > " : ", ", corr_tactics[order[k]].name);
+	for (i = 0, j = 0; i < inc->nmem && n < size; i++)
+		if (inc->mem[i].kind == CORR_HOST && !inc->mem[i].hub)
+			n += (size_t)snprintf(msg + n, size - n, "%s%s",
+			    j++ ? ", " : " on ", inc->mem[i].value);
+}
+
+static struct soc_val *
+counts(struct soc_val_arena *va, const struct corr_incident *inc,
+    size_t shown, int nt)
+{
+	struct soc_val *o = soc_val_new_object(va);
+
+	set(o, "alerts", num(va, (int64_t)inc->nalerts));
+	set(o, "entries", num(va, (int64_t)(inc->nent + inc->ncut)));
+	set(o, "deduplicated", num(va, (int64_t)(inc->nalerts >
+	    inc->nent + inc->ncut ? inc->nalerts - inc->nent - inc->ncut : 0)));
+	set(o, "timeline_cut", num(va, (int64_t)(inc->nent - shown +
+	    inc->ncut)));
+	set(o, "entities", num(va, (int64_t)(inc->nmem + inc->mcut)));
+	set(o, "entities_cut", num(va, (int64_t)inc->mcut));
+	set(o, "hosts", num(va, (int64_t)corr_incident_kinds(inc, CORR_HOST)));
+	set(o, "sources", num(va, (int64_t)corr_incident_sources(inc)));
+	set(o, "tactics", num(va, nt));
+	return o;
+}
+
+static struct soc_val *
+fired(struct soc_val_arena *va, const struct corr_incident *inc)
+{
+	struct soc_val *a = soc_val_new_array(va), *o;
+	size_t i;
+
+	for (i = 0; i < inc->nfired; i++) {
+		o = soc_val_new_object(va);
+		set(o, "rule", str(va, inc->fired[i].rule));
+		set(o, "type", str(va, inc->fired[i].type));
+		set(o, "points", num(va, inc->fired[i].points));
+		set(o, "at", tm(va, inc->fired[i].at));
+		set(o, "evidence", str(va, inc->fired[i].evidence));
+		push(a, o);
+	}
+	return a;
+}
+
+static struct soc_val *
+entities(struct soc_val_arena *va, const struct corr_incident *inc)
+{
+	struct soc_val *a = soc_val_new_array(va), *o;
+	size_t i;
+
+	for (i = 0; i < inc->nmem; i++) {
+		if (inc->mem[i].hub)
+			continue;
+		o = soc_val_new_object(va);
+		set(o, "kind", str(va, corr_ekind_names[inc->mem[i].kind]));
+		set(o, "value", str(va, inc->mem[i].value));
+		push(a, o);
+	}
+	return a;
+}
+
+static struct soc_val *
+tactics(struct soc_val_arena *va, const struct corr_incident *inc,
+    const int *order, int nt)
+{
+	struct soc_val *a = soc_val_new_array(va), *o;
+	int k;
+
+	for (k = 0; k < nt; k++) {
+		int t = order[k];
+
+		o = soc_val_new_object(va);
+		set(o, "id", str(va, corr_tactics[t].id));
+		set(o, "name", str(va, corr_tactics[t].name));
+		set(o, "first_seen", tm(va, inc->tactic_first[t]));
+		set(o, "alerts", num(va, (int64_t)inc->tactic_alerts[t]));
+		if (inc->inferred & 1u << t)
+			set(o, "inferred", boolean(va, 1));
+		push(a, o);
+	}
+	return a;
+}
+
+/* Append s to the array a unless it is empty or there already. */
+static void
+push_new(struct soc_val *a, const char *s)
+{
+	size_t m;
+
+	if (!s[0])
+		return;
+	for (m = 0; m < soc_val_array_size(a); m++)
+		if (strcmp(soc_val_str(soc_val_at(a, m)), s) == 0)
+			return;
+	push(a, str(a->arena, s));
+}
+
+/* The chain: tactics, hosts and sources in the order they appear. */
+static struct soc_val *
+chain(struct soc_val_arena *va, const struct corr_incident *inc,
+    const size_t *idx, const int *order, int nt)
+{
+	struct soc_val *o = soc_val_new_object(va), *a;
+	struct soc_val *hosts = soc_val_new_array(va);
+	struct soc_val *sources = soc_val_new_array(va);
+	size_t i;
+	int k, inv = 0;
+
+	for (i = 0; i < inc->nent; i++) {
+		push_new(hosts, inc->ent[idx[i]].host);
+		push_new(sources, inc->ent[idx[i]].source);
+	}
+	a = soc_val_new_array(va);
+	for (k = 0; k < nt; k++)
+		push(a, str(va, corr_tactics[order[k]].name));
+	set(o, "tactics", a);
+	for (k = 1; k < nt; k++)
+		inv += order[k] < order[k - 1];
+	set(o, "in_kill_chain_order", boolean(va, inv == 0));
+	set(o, "hosts", hosts);
+	set(o, "sources", sources);
+	return o;
+}
+
+static struct soc_val *
+timeline(struct soc_val_arena *va, const struct corr_incident *inc,
+    const size_t *idx, size_t shown)
+{
+	struct soc_val *a = soc_val_new_array(va), *o;
+	size_t i;
+
+	for (i = 0; i < shown; i++) {
+		const struct corr_entry *e = &inc->ent[idx[i]];
+
+		o = soc_val_new_object(va);
+		set(o, "alert", str(va, e->alert));
+		set(o, "first_seen", tm(va, e->first));
+		set(o, "last_seen", tm(va, e->last));
+		set(o, "count", num(va, (int64_t)e->count));
+		set(o, "rule", str(va, e->rule));
+		set(o, "name", str(va, e->name));
+		set(o, "source", str(va, e->source));
+		if (e->host[0])
+			set(o, "host", str(va, e->host));
+		set(o, "tactics", tactic_list(va, e->tactics));
+		set(o, "score", num(va, e->score));
+		set(o, "priority", str(va, corr_prio_name(e->prio)));
+		push(a, o);
+	}
+	return a;
+}
+
+/* Alert ids, notes, verdict, lineage and clocks: the case. */
+static void
+the_case(struct soc_val *x, const struct corr_incident *inc,
+    const size_t *idx, const struct corr_params *p, int64_t now)
+{
+	struct soc_val_arena *va = x->arena;
+	struct soc_val *a, *o;
+	size_t i;
+
+	a = soc_val_new_array(va);
+	for (i = 0; i < inc->nent && i < (size_t)p->max_alert_ids; i++)
+		push(a, str(va, inc->ent[idx[i]].alert));
+	set(x, "alerts", a);
+	set(x, "alerts_cut", num(va, (int64_t)(inc->nalerts -
+	    soc_val_array_size(a))));
+	set(x, "assignee", str(va, inc->assignee));
+	a = soc_val_new_array(va);
+	for (i = 0; i < inc->nnotes; i++) {
+		o = soc_val_new_object(va);
+		set(o, "at", tm(va, inc->notes[i].at));
+		set(o, "by", str(va, inc->notes[i].by));
+		set(o, "text", str(va, inc->notes[i].text));
+		push(a, o);
+	}
+	set(x, "notes", a);
+	set(x, "verdict", str(va, inc->verdict));
+	if (inc->closed_by)
+		set(x, "closed_by", str(va, inc->closed_by));
+	a = soc_val_new_array(va);
+	for (i = 0; i < inc->nparents; i++)
+		push(a, str(va, inc->parents[i]));
+	set(x, "parents", a);
+	if (inc->merged_into[0])
+		set(x, "merged_into", str(va, inc->merged_into));
+	set(x, "sla", sla(va, inc, p, now));
+}
 
 void
-corr_record_incident(const struct corr_incident *inc,
-    const struct corr_params *p, int64_t now, struct soc_buf *out)
+corr_record_incident(struct soc_val_arena *va,
+    const struct corr_incident *inc, const struct corr_params *p, int64_t now,
+    struct soc_buf *out)
 {
-	json_t *rec = json_object(), *soc = json_object(), *x = json_object();
-	json_t *a, *o, *hosts, *sources;
-	size_t *idx, i, j, shown;
-	int order[CORR_NTACTIC], nt, k;
+	struct soc_val *rec, *soc, *x;
+	size_t *idx, i, shown;
+	int order[CORR_NTACTIC], nt;
 	char msg[1024];
-	size_t n;
 
+	soc_val_arena_reset(va);
+	rec = soc_val_new_object(va);
+	soc = soc_val_new_object(va);
+	x = soc_val_new_object(va);
 	nt = tactic_order(inc, order);
-	/* The message: a line for a person. */
-	n = (size_t)snprintf(msg, sizeof(msg), "incident %.8s %s: %llu alerts",
-	    inc->id, corr_prio_name(inc->prio), (unsigned long long)inc->nalerts);
-	for (k = 0; k < nt && n < sizeof(msg); k++)
-		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s",
-		    k ? " > " : ", ", corr_tactics[order[k]].name);
-	for (i = 0, j = 0; i < inc->nmem && n < sizeof(msg); i++)
-		if (inc->mem[i].kind == CORR_HOST && !inc->mem[i].hub)
-			n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s",
-			    j++ ? ", " : " on ", inc->mem[i].value);
-	set(rec, "@timestamp", tm(inc->last_seen ? inc->last_seen : inc->updated));
-	set(rec, "message", json_string_nocheck(msg));
+	message(inc, order, nt, msg, sizeof(msg));
+	set(rec, "@timestamp", tm(va, inc->last_seen ? inc->last_seen :
+	    inc->updated));
+	set(rec, "message", str(va, msg));
 
-	set(x, "id", json_string_nocheck(inc->id));
-	set(x, "version", json_integer(inc->version));
-	set(x, "status", json_string_nocheck(corr_status_names[inc->status]));
-	set(x, "priority", json_string_nocheck(corr_prio_name(inc->prio)));
-	set(x, "score", json_integer(inc->score));
-	set(x, "disposition", json_string_nocheck(inc->disp == 2 ? "escalate" :
+	set(x, "id", str(va, inc->id));
+	set(x, "version", num(va, inc->version));
+	set(x, "status", str(va, corr_status_names[inc->status]));
+	set(x, "priority", str(va, corr_prio_name(inc->prio)));
+	set(x, "score", num(va, inc->score));
+	set(x, "disposition", str(va, inc->disp == 2 ? "escalate" :
 	    inc->disp == 1 ? "monitor" : "auto_close"));
-	set(x, "explanation", explanation(inc, p));
-	set(x, "first_seen", tm(inc->first_seen));
-	set(x, "last_seen", tm(inc->last_seen));
-	set(x, "created", tm(inc->created));
-	set(x, "updated", tm(inc->updated));
+	set(x, "explanation", explanation(va, inc, p));
+	set(x, "first_seen", tm(va, inc->first_seen));
+	set(x, "last_seen", tm(va, inc->last_seen));
+	set(x, "created", tm(va, inc->created));
+	set(x, "updated", tm(va, inc->updated));
 
 	idx = soc_xmalloc((inc->nent + 1) * sizeof(*idx));
 	for (i = 0; i < inc->nent; i++)
@@ -255,197 +445,78 @@ corr_record_incident(const struct corr_incident *inc,
 	qsort(idx, inc->nent, sizeof(*idx), by_first);
 	shown = inc->nent < (size_t)p->max_timeline ? inc->nent :
 	    (size_t)p->max_timeline;
-
-	o = json_object();
-	set(o, "alerts", json_integer((json_int_t)inc->nalerts));
-	set(o, "entries", json_integer((json_int_t)(inc->nent + inc->ncut)));
-	set(o, "deduplicated", json_integer((json_int_t)(inc->nalerts >
-	    inc->nent + inc->ncut ? inc->nalerts - inc->nent - inc->ncut : 0)));
-	set(o, "timeline_cut", json_integer((json_int_t)(inc->nent - shown +
-	    inc->ncut)));
-	set(o, "entities", json_integer((json_int_t)(inc->nmem + inc->mcut)));
-	set(o, "entities_cut", json_integer((json_int_t)inc->mcut));
-	set(o, "hosts", json_integer((json_int_t)corr_incident_kinds(inc,
-	    CORR_HOST)));
-	set(o, "sources", json_integer((json_int_t)
-	    corr_incident_sources(inc)));
-	set(o, "tactics", json_integer(nt));
-	set(x, "counts", o);
-
-	a = json_array();
-	for (i = 0; i < inc->nfired; i++) {
-		o = json_object();
-		set(o, "rule", json_string_nocheck(inc->fired[i].rule));
-		set(o, "type", json_string_nocheck(inc->fired[i].type));
-		set(o, "points", json_integer(inc->fired[i].points));
-		set(o, "at", tm(inc->fired[i].at));
-		set(o, "evidence", json_string_nocheck(inc->fired[i].evidence));
-		push(a, o);
-	}
-	set(x, "rules", a);
-
-	a = json_array();
-	for (i = 0; i < inc->nmem; i++) {
-		if (inc->mem[i].hub)
-			continue;
-		o = json_object();
-		set(o, "kind", json_string_nocheck(corr_ekind_names[inc->mem[i].kind]));
-		set(o, "value", json_string_nocheck(inc->mem[i].value));
-		push(a, o);
-	}
-	set(x, "entities", a);
-
-	a = json_array();
-	for (k = 0; k < nt; k++) {
-		int t = order[k];
-
-		o = json_object();
-		set(o, "id", json_string_nocheck(corr_tactics[t].id));
-		set(o, "name", json_string_nocheck(corr_tactics[t].name));
-		set(o, "first_seen", tm(inc->tactic_first[t]));
-		set(o, "alerts", json_integer((json_int_t)inc->tactic_alerts[t]));
-		if (inc->inferred & 1u << t)
-			set(o, "inferred", json_true());
-		push(a, o);
-	}
-	set(x, "tactics", a);
-
-	/* The chain: tactics, hosts and sources in the order they appear. */
-	o = json_object();
-	hosts = json_array();
-	sources = json_array();
-	for (i = 0; i < inc->nent; i++) {
-		const struct corr_entry *e = &inc->ent[idx[i]];
-		size_t m;
-		int dup;
-
-		dup = 0;
-		for (m = 0; m < json_array_size(hosts); m++)
-			dup |= strcmp(json_string_value(json_array_get(hosts, m)),
-			    e->host) == 0;
-		if (!dup && e->host[0])
-			push(hosts, json_string_nocheck(e->host));
-		dup = 0;
-		for (m = 0; m < json_array_size(sources); m++)
-			dup |= strcmp(json_string_value(json_array_get(sources,
-			    m)), e->source) == 0;
-		if (!dup && e->source[0])
-			push(sources, json_string_nocheck(e->source));
-	}
-	a = json_array();
-	for (k = 0; k < nt; k++)
-		push(a, json_string_nocheck(corr_tactics[order[k]].name));
-	set(o, "tactics", a);
-	{
-		int inv = 0;
-
-		for (k = 1; k < nt; k++)
-			inv += order[k] < order[k - 1];
-		set(o, "in_kill_chain_order", json_boolean(inv == 0));
-	}
-	set(o, "hosts", hosts);
-	set(o, "sources", sources);
-	set(x, "chain", o);
-
-	a = json_array();
-	for (i = 0; i < shown; i++) {
-		const struct corr_entry *e = &inc->ent[idx[i]];
-
-		o = json_object();
-		set(o, "alert", json_string_nocheck(e->alert));
-		set(o, "first_seen", tm(e->first));
-		set(o, "last_seen", tm(e->last));
-		set(o, "count", json_integer((json_int_t)e->count));
-		set(o, "rule", json_string_nocheck(e->rule));
-		set(o, "name", json_string_nocheck(e->name));
-		set(o, "source", json_string_nocheck(e->source));
-		if (e->host[0])
-			set(o, "host", json_string_nocheck(e->host));
-		set(o, "tactics", tactic_list(e->tactics));
-		set(o, "score", json_integer(e->score));
-		set(o, "priority", json_string_nocheck(corr_prio_name(e->prio)));
-		push(a, o);
-	}
-	set(x, "timeline", a);
-	set(x, "blast_radius", blast_radius(inc));
-
-	a = json_array();
-	for (i = 0; i < inc->nent && i < (size_t)p->max_alert_ids; i++)
-		push(a, json_string_nocheck(inc->ent[idx[i]].alert));
-	set(x, "alerts", a);
-	set(x, "alerts_cut", json_integer((json_int_t)(inc->nalerts -
-	    json_array_size(a))));
+	set(x, "counts", counts(va, inc, shown, nt));
+	set(x, "rules", fired(va, inc));
+	set(x, "entities", entities(va, inc));
+	set(x, "tactics", tactics(va, inc, order, nt));
+	set(x, "chain", chain(va, inc, idx, order, nt));
+	set(x, "timeline", timeline(va, inc, idx, shown));
+	set(x, "blast_radius", blast_radius(va, inc));
+	the_case(x, inc, idx, p, now);
 	free(idx);
 
-	set(x, "assignee", str(inc->assignee));
-	a = json_array();
-	for (i = 0; i < inc->nnotes; i++) {
-		o = json_object();
-		set(o, "at", tm(inc->notes[i].at));
-		set(o, "by", json_string_nocheck(inc->notes[i].by));
-		set(o, "text", json_string_nocheck(inc->notes[i].text));
-		push(a, o);
-	}
-	set(x, "notes", a);
-	set(x, "verdict", str(inc->verdict));
-	if (inc->closed_by)
-		set(x, "closed_by", json_string_nocheck(inc->closed_by));
-	a = json_array();
-	for (i = 0; i < inc->nparents; i++)
-		push(a, json_string_nocheck(inc->parents[i]));
-	set(x, "parents", a);
-	if (inc->merged_into[0])
-		set(x, "merged_into", json_string_nocheck(inc->merged_into));
-	set(x, "sla", sla(inc, p, now));
-
-	set(soc, "kind", json_string_nocheck("incident"));
-	set(soc, "id", json_string_nocheck(inc->id));
-	set(soc, "version", json_integer(inc->version));
+	set(soc, "kind", str(va, "incident"));
+	set(soc, "id", str(va, inc->id));
+	set(soc, "version", num(va, inc->version));
 	set(soc, "incident", x);
 	set(rec, "soc", soc);
-	dump(rec, out);
+	if (soc_val_dump(rec, out) < 0)
+		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
+		    inc->id);
+	soc_val_arena_reset(va);
 }
 
 void
 corr_record_member(const struct corr_incident *inc, struct soc_buf *out)
 {
-	json_t *o = json_object();
-
-	set(o, "id", json_string_nocheck(inc->id));
-	set(o, "version", json_integer(inc->version));
-	dump(o, out);
+	if (soc_buf_addf(out, "{\"id\":\"%s\",\"version\":%lld}", inc->id,
+	    (long long)inc->version) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
 }
 
 void
-corr_record_feedback(const char *alert, const char *verdict, const char *by,
-    const char *incident, struct soc_buf *out)
+corr_record_feedback(struct soc_val_arena *va, const char *alert,
+    const char *verdict, const char *by, const char *incident,
+    struct soc_buf *out)
 {
-	json_t *rec = json_object(), *soc = json_object(), *f = json_object();
+	struct soc_val *rec, *f;
 	char note[64];
 
+	soc_val_arena_reset(va);
+	rec = soc_val_new_object(va);
+	f = soc_val_new_object(va);
 	snprintf(note, sizeof(note), "incident %s", incident);
-	set(soc, "kind", json_string_nocheck("feedback"));
-	set(rec, "soc", soc);
-	set(f, "target", json_string_nocheck(alert));
-	set(f, "verdict", json_string_nocheck(verdict));
-	set(f, "by", json_string_nocheck(by));
-	set(f, "note", json_string_nocheck(note));
+	set(soc_val_object_at(rec, "soc"), "kind", str(va, "feedback"));
+	set(f, "target", str(va, alert));
+	set(f, "verdict", str(va, verdict));
+	set(f, "by", str(va, by));
+	set(f, "note", str(va, note));
 	set(rec, "feedback", f);
-	dump(rec, out);
+	if (soc_val_dump(rec, out) < 0)
+		soc_die(SOC_EX_SOFTWARE, "cannot write a feedback record");
+	soc_val_arena_reset(va);
 }
 
+static void
+jset(json_t *o, const char *k, json_t *v)
+{
+	if (!v || json_object_set_new(o, k, v) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+}
+
+/* (The audit log takes jansson values.) */
 json_t *
 corr_record_verdict(const struct corr_incident *inc, const char *by,
     const char *note)
 {
 	json_t *o = json_object();
 
-	set(o, "incident", json_string_nocheck(inc->id));
-	set(o, "version", json_integer(inc->version));
-	set(o, "verdict", json_string_nocheck(inc->verdict ? inc->verdict : ""));
-	set(o, "by", json_string_nocheck(by));
-	set(o, "alerts", json_integer((json_int_t)inc->nalerts));
+	jset(o, "incident", json_string_nocheck(inc->id));
+	jset(o, "version", json_integer(inc->version));
+	jset(o, "verdict", json_string_nocheck(inc->verdict ? inc->verdict : ""));
+	jset(o, "by", json_string_nocheck(by));
+	jset(o, "alerts", json_integer((json_int_t)inc->nalerts));
 	if (note)
-		set(o, "note", json_string_nocheck(note));
+		jset(o, "note", json_string_nocheck(note));
 	return o;
 }
