@@ -73,9 +73,7 @@ save(struct corr *c, struct corr_incident **inc, size_t n)
 		corr_incident_assess(inc[i], &c->p);
 		corr_store_save_incident(&c->st, inc[i]);
 	}
-	for (i = 0; i < c->ix.cap; i++)
-		if (c->ix.slot[i] && c->ix.slot[i]->dirty)
-			corr_store_save_entity(&c->st, c->ix.slot[i]);
+	corr_store_save_entities(&c->st, &c->ix);
 	corr_store_commit(&c->st);
 }
 
@@ -429,7 +427,6 @@ corr_close(struct corr *c, const char *state, struct corr_incident *inc,
 	}
 	free(old);
 	inc->status = CORR_CLOSED;
-	inc->full = 1;		/* the verdict is on every entity's row */
 	free(inc->closed_by);
 	inc->closed_by = soc_xstrdup(by);
 	inc->resolved = c->now;

@@ -181,7 +181,6 @@ struct corr_entry {
 	uint64_t count;
 	uint32_t tactics, inferred;
 	int score, prio, disp;
-	int dirty;		/* changed since saved */
 };
 
 struct corr_member {
@@ -192,7 +191,7 @@ struct corr_member {
 	uint64_t alerts;
 	char alert[SOC_ID_LEN + 1];	/* the first alert naming it */
 	int crown, privileged, hub;
-	int dirty;		/* changed since saved */
+	int dirty;		/* not yet in incident_value */
 };
 
 struct corr_note {
@@ -213,8 +212,7 @@ struct corr_incident {
 	int status;
 	int dirty;		/* changed since emitted */
 	int unsaved;		/* changed since saved */
-	int full;		/* save every row again (not only the dirty) */
-	int tdirty;		/* tactics changed since saved */
+	int full;		/* its values saved again (after a split) */
 	int64_t first_seen, last_seen;	/* of its alerts */
 	int64_t created, updated, acked, resolved;	/* wall clock */
 	uint64_t nalerts, ncut;	/* alerts; entries dropped past the bound */
@@ -287,25 +285,32 @@ json_t *corr_record_verdict(const struct corr_incident *inc, const char *by,
 struct corr_store {
 	struct soc_db db;
 	int open;
-	sqlite3_stmt *q_inc_put, *q_ent_del, *q_ent_put, *q_mem_del,
-	    *q_mem_put, *q_note_del, *q_note_put, *q_fired_del, *q_fired_put,
-	    *q_alert_put, *q_entity_put, *q_entity_del, *q_par_del,
-	    *q_par_put, *q_meta_get, *q_meta_put, *q_tac_del, *q_tac_put,
-	    *q_alert_get;
-	struct { const char *sql; sqlite3_stmt *q; } ld[8];
-	size_t nld;
+	struct { const char *sql; sqlite3_stmt *q; } q[24];
+	size_t nq;
+	struct soc_buf detail;		/* an incident's detail, written */
+	struct soc_val_arena *va;	/* ... and read */
 };
 
 void corr_store_open(struct corr_store *s, const char *path);
 void corr_store_close(struct corr_store *s);
+/* A read transaction, unless one is open (ended by the next begin). */
+void corr_store_read(struct corr_store *s);
 void corr_store_begin(struct corr_store *s);
 void corr_store_commit(struct corr_store *s);
+/* The incident's row, its new values and its new alert ids. */
 void corr_store_save_incident(struct corr_store *s, struct corr_incident *inc);
-void corr_store_save_entity(struct corr_store *s, struct corr_entity *e);
+/* The alert ids n incidents took since saved, all in one sorted pass. */
+void corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
+    size_t n);
+/* Every entity of the index changed since saved. */
+void corr_store_save_entities(struct corr_store *s, struct corr_index *ix);
 void corr_store_drop_entity(struct corr_store *s, const struct corr_entity *e);
 /* A whole incident by id (new, caller frees); NULL when unknown. */
 struct corr_incident *corr_store_load_incident(struct corr_store *s,
     const char *id);
+/* Each open incident last seen at or after since, to fn (new, fn owns). */
+void corr_store_load_open(struct corr_store *s, int64_t since,
+    void (*fn)(void *ctx, struct corr_incident *inc), void *ctx);
 /* The incident an alert was grouped into: 0 and id, or -1. */
 int corr_store_alert_incident(struct corr_store *s, const char *alert,
     char *id);
@@ -322,6 +327,16 @@ void corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
 uint64_t corr_store_age(struct corr_store *s, int64_t before);
 int64_t corr_store_meta(struct corr_store *s, const char *key, int64_t def);
 void corr_store_set_meta(struct corr_store *s, const char *key, int64_t v);
+
+/* ---- an incident's parts as JSON text (detail.c) ---- */
+
+/* Entries, members, tactics, notes, rules fired and parents of inc,
+ * appended to out. */
+void corr_detail_write(const struct corr_incident *inc, struct soc_buf *out);
+/* The same read back into inc (p[0..n), parsed in va, which is emptied);
+ * 0, or -1 when it is not such text. */
+int corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
+    const char *p, size_t n);
 
 /* ---- the engine (engine.c) ---- */
 

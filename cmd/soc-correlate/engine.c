@@ -170,7 +170,6 @@ corr_incident_note(struct corr_incident *inc, int64_t at, const char *by,
 	inc->notes[inc->nnotes].by = soc_xstrdup(by);
 	inc->notes[inc->nnotes].text = soc_xstrdup(text);
 	inc->nnotes++;
-	inc->full = 1;
 }
 
 void
@@ -301,6 +300,7 @@ member(struct corr_incident *inc, int kind, const char *v, uint64_t h,
 	inc->mslot[i] = (uint32_t)inc->nmem;
 	memset(&inc->mem[inc->nmem], 0, sizeof(inc->mem[0]));
 	inc->mem[inc->nmem].kind = kind;
+	inc->mem[inc->nmem].dirty = 1;	/* not yet in incident_value */
 	inc->mem[inc->nmem].value = soc_xstrdup(v);
 	return &inc->mem[inc->nmem++];
 }
@@ -330,7 +330,6 @@ incident_new(struct corr *c, const char *id)
 	memcpy(inc->id, id, SOC_ID_LEN + 1);
 	inc->seq = ++c->seq;
 	inc->status = CORR_OPEN;
-	inc->full = 1;
 	inc->created = inc->updated = c->now;
 	soc_buf_init(&inc->newalerts, (size_t)1 << 34);
 	corr_hold(c, inc);
@@ -486,7 +485,6 @@ entry_add(struct corr *c, struct corr_incident *inc)
 	e->score = a->score;
 	e->prio = a->prio;
 	e->disp = a->disp;
-	e->dirty = 1;
 	return e;
 }
 
@@ -518,7 +516,6 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 			e->score = a->score;
 		if (a->disp > e->disp)
 			e->disp = a->disp;
-		e->dirty = 1;
 		c->s.deduped++;
 	} else {
 		e = entry_add(c, inc);
@@ -532,7 +529,6 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 		inc->last_seen = a->ts;
 	inc->nalerts++;
 	add_tactics(inc, a->tactics, a->inferred, a->ts, 1);
-	inc->tdirty |= a->tactics != 0;
 	if (a->score > inc->max_score)
 		inc->max_score = a->score;
 	if (a->disp > 0 && (!inc->max_prio || a->prio < inc->max_prio))
@@ -556,7 +552,6 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 			if (!m->alerts || a->ts > m->last)
 				m->last = a->ts;
 			m->alerts++;
-			m->dirty = 1;
 			m->hub = o->e && o->e->hub;
 			if (a->crown && (o->kind == CORR_HOST || o->kind == CORR_IP))
 				m->crown = 1;
@@ -662,7 +657,6 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	memcpy(dst->parents[dst->nparents++], src->id, SOC_ID_LEN + 1);
 	src->status = CORR_MERGED;
 	memcpy(src->merged_into, dst->id, sizeof(src->merged_into));
-	dst->full = src->full = 1;
 	corr_incident_touch(dst, c->now);
 	corr_incident_touch(src, c->now);
 	c->s.merged++;
@@ -812,29 +806,26 @@ corr_release(struct corr *c)
 	corr_store_close(&c->st);
 }
 
+static void
+hold(void *ctx, struct corr_incident *inc)
+{
+	corr_hold(ctx, inc);
+}
+
 void
 corr_load(struct corr *c)
 {
-	char (*ids)[SOC_ID_LEN + 1];
 	int64_t w = (int64_t)(c->p.window_s * 1000), stream;
-	size_t i, n;
+	size_t i;
 
 	/* One read transaction: statements outside one each take and
 	 * drop SQLite's file locks. */
-	soc_db_exec(&c->st.db, "BEGIN");
+	corr_store_read(&c->st);
 	stream = corr_store_meta(&c->st, "stream", 0);
 	c->seq = corr_store_meta(&c->st, "seq", 0);
 	c->stream = stream;
 	c->horizon = stream ? stream + 1 : INT64_MIN;
-	n = corr_store_ids(&c->st, "open", stream - w, &ids);
-	for (i = 0; i < n; i++) {
-		struct corr_incident *inc = corr_store_load_incident(&c->st,
-		    ids[i]);
-
-		if (inc)
-			corr_hold(c, inc);
-	}
-	free(ids);
+	corr_store_load_open(&c->st, stream - w, hold, c);
 	corr_store_load_entities(&c->st, &c->ix,
 	    stream - (int64_t)(c->p.entity_idle_s * 1000));
 	/* Link entities to the incidents in memory. */
@@ -844,7 +835,6 @@ corr_load(struct corr *c)
 		if (e && e->incid[0])
 			e->inc = byid_get(c, e->incid);
 	}
-	soc_db_exec(&c->st.db, "COMMIT");
 	if (!c->ddcap)
 		dd_find(c, 0, 1)->inc = NULL, c->ddn = 0;
 	dd_rebuild(c);
@@ -884,21 +874,22 @@ void
 corr_checkpoint(struct corr *c)
 {
 	int64_t w = (int64_t)(c->p.window_s * 1000);
-	size_t i, j, k;
+	size_t i, j, k, n;
+	struct corr_incident **save;
 	int parked = 0;
 
 	corr_store_begin(&c->st);
-	for (i = 0; i < c->ninc; i++) {
-		struct corr_incident *inc = c->inc[i];
-
-		if (inc->unsaved) {
-			corr_incident_assess(inc, &c->p);
-			corr_store_save_incident(&c->st, inc);
-		}
+	save = soc_xmalloc((c->ninc + 1) * sizeof(*save));
+	for (i = n = 0; i < c->ninc; i++)
+		if (c->inc[i]->unsaved)
+			save[n++] = c->inc[i];
+	corr_store_save_alerts(&c->st, save, n);
+	for (i = 0; i < n; i++) {
+		corr_incident_assess(save[i], &c->p);
+		corr_store_save_incident(&c->st, save[i]);
 	}
-	for (i = 0; i < c->ix.cap; i++)
-		if (c->ix.slot[i] && c->ix.slot[i]->dirty)
-			corr_store_save_entity(&c->st, c->ix.slot[i]);
+	free(save);
+	corr_store_save_entities(&c->st, &c->ix);
 	/* Incidents that can no longer grow leave memory. */
 	for (i = k = 0; i < c->ninc; i++) {
 		struct corr_incident *inc = c->inc[i];

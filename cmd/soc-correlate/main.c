@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -25,7 +26,15 @@
 #include "err.h"
 #include "stage.h"
 
+/* Changed incidents are written out every CHECKPOINT_EVERY records, and
+ * correlate.db saved every SAVE_EVERY checkpoints (write-behind: a save
+ * costs about one page per changed incident, entity and alert key, so
+ * the fewer saves, the more of their changes share pages), when the input
+ * would block and SAVE_IDLE_S seconds have passed since the last save,
+ * and at the end. */
 #define CHECKPOINT_EVERY 8192
+#define SAVE_EVERY 32
+#define SAVE_IDLE_S 5
 
 enum { OPT_RULES = 0x200 };
 
@@ -34,6 +43,8 @@ static struct {
 	const char *rules;
 	struct soc_buf mem;
 	int started;
+	unsigned checkpoints;	/* since the last save */
+	time_t saved;		/* when (monotonic seconds) */
 } g;
 
 static const struct option opts[] = {
@@ -55,6 +66,15 @@ static void
 emit(void *ctx, const char *p, size_t n)
 {
 	soc_stage_emit(ctx, p, n);
+}
+
+static time_t
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
 /* The engine over the state directory: correlate.db, correlate.json and
@@ -86,6 +106,7 @@ start(struct soc_stage *st, int argc, char **argv)
 {
 	corr_open(st, &g.c, g.rules);
 	soc_buf_init(&g.mem, 4096);
+	g.saved = seconds();
 	g.started = 1;
 	return 0;
 }
@@ -139,10 +160,19 @@ record(struct soc_stage *st, struct soc_rec *r)
 }
 
 static void
+save(void)
+{
+	corr_checkpoint(&g.c);
+	g.checkpoints = 0;
+	g.saved = seconds();
+}
+
+static void
 checkpoint(struct soc_stage *st)
 {
 	corr_flush(&g.c, emit, st);
-	corr_checkpoint(&g.c);
+	if (++g.checkpoints >= SAVE_EVERY)
+		save();
 }
 
 /* Incidents changed and not yet written: when the input would block,
@@ -158,11 +188,15 @@ static void
 idle(struct soc_stage *st, int fd, int ms)
 {
 	corr_flush(&g.c, emit, st);
+	if (seconds() - g.saved >= SAVE_IDLE_S)
+		save();
 }
 
 static int
 finish(struct soc_stage *st)
 {
+	if (g.started)
+		save();
 	corr_release(&g.c);
 	soc_buf_release(&g.mem);
 	return 0;

@@ -610,7 +610,6 @@ fire(struct corr *c, struct corr_incident *inc, struct rule *ru,
 	f->evidence = soc_xstrdup(ev);
 	f->points = ru->points;
 	f->at = at;
-	inc->full = 1;
 	corr_incident_touch(inc, c->now);
 	c->s.rules++;
 }

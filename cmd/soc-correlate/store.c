@@ -1,21 +1,27 @@
 /*
  * correlate.db: what soc-correlate keeps between runs.
  *
- *   incident          one row per incident: its status, clocks, counts
- *   incident_entry    its timeline (de-duplicated alert entries)
- *   incident_entity   its entities; also the table soc-enrich reads
- *                     (value, incident, verdict, last_seen: see
- *                     socpipe-record(7)), so its shape is a contract
+ *   incident          one row per incident: its status, clocks and counts
+ *                     as columns (what list and the readers need), and
+ *                     its parts (timeline entries, entities, tactics,
+ *                     notes, rules fired, parents) as one JSON text,
+ *                     detail (detail.c)
+ *   incident_value    each entity value an incident names, in its normal
+ *                     form and as the alert gave it
+ *   incident_entity   a view over the two: (value, incident, verdict,
+ *                     last_seen), the contract soc-enrich and soc-decide
+ *                     read (socpipe-record(7)); last_seen is the
+ *                     incident's latest alert
  *   incident_alert    every alert id grouped, and into which incident
- *   incident_tactic, incident_note, incident_rule, incident_parent
  *   entity            the entity index: counts, partners, hub flag and
  *                     the incident each entity links to
  *   meta              the stream time and the incident sequence
  *
- * Writes happen in one transaction per checkpoint; an incident is written
- * whole (its child rows deleted and inserted again), so a crash leaves
- * the last checkpoint's state.  Times are ms since the epoch, except in
- * incident_entity, whose times are RFC 3339 text as the contract says.
+ * Writes happen in one transaction per checkpoint, each changed incident
+ * as one row, alert ids and entities in key order (B-tree pages are then
+ * visited once each), so a checkpoint costs a few row writes per changed
+ * incident, whatever its size in alerts.  A crash leaves the last
+ * checkpoint's state.  Times are ms since the epoch.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +29,17 @@
 #include "clock.h"
 #include "corr.h"
 #include "err.h"
+#include "val.h"
+
+#define INCIDENT_COLS "seq, id, version, status, priority, score," \
+	" disposition, first_seen, last_seen, created, updated, acked," \
+	" resolved, nalerts, ncut, mcut, max_score, max_prio, escalate," \
+	" tactics, inferred, crown, privileged, assignee, verdict, closed_by," \
+	" merged_into, detail"
+
+/* Milliseconds of an RFC 3339 text time of version 1 (in SQL). */
+#define MS(t) "(CAST(strftime('%s', " t ") AS INTEGER) * 1000 + " \
+	"CAST(substr(" t ", 21, 3) AS INTEGER))"
 
 static const char *const migrations[] = {
 	"CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
@@ -65,6 +82,67 @@ static const char *const migrations[] = {
 	" first_seen INTEGER, last_seen INTEGER, count INTEGER, hub INTEGER,"
 	" partners BLOB, incident TEXT, PRIMARY KEY(kind, value)) WITHOUT ROWID;"
 	"CREATE INDEX entity_seen ON entity(last_seen);",
+
+	/* 2: an incident's parts in one row (detail), the entity rows the
+	 * readers need as a view, no index a checkpoint does not need. */
+	"CREATE TABLE incident2(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	" version INTEGER NOT NULL, status TEXT NOT NULL, priority TEXT,"
+	" score INTEGER, disposition TEXT, first_seen INTEGER,"
+	" last_seen INTEGER, created INTEGER, updated INTEGER, acked INTEGER,"
+	" resolved INTEGER, nalerts INTEGER, ncut INTEGER, mcut INTEGER,"
+	" max_score INTEGER, max_prio INTEGER, escalate INTEGER,"
+	" tactics INTEGER, inferred INTEGER, crown INTEGER,"
+	" privileged INTEGER, assignee TEXT, verdict TEXT, closed_by TEXT,"
+	" merged_into TEXT, detail TEXT);"
+	"INSERT INTO incident2 SELECT i.seq, i.id, i.version, i.status,"
+	" i.priority, i.score, i.disposition, i.first_seen, i.last_seen,"
+	" i.created, i.updated, i.acked, i.resolved, i.nalerts, i.ncut, i.mcut,"
+	" i.max_score, i.max_prio, i.escalate, i.tactics, i.inferred, i.crown,"
+	" i.privileged, i.assignee, i.verdict, i.closed_by, i.merged_into,"
+	" json_object("
+	"'e', (SELECT json_group_array(json_array(key, alert, rule, name, host,"
+	" source, first, last, count, tactics, inferred, score, prio, disp))"
+	" FROM (SELECT * FROM incident_entry WHERE incident = i.id ORDER BY n)),"
+	"'m', (SELECT json_group_array(json_array(kind, entity, raw, f, l,"
+	" alerts, alert, crown, privileged, hub)) FROM (SELECT kind, entity,"
+	" max(CASE WHEN value <> entity THEN value END) AS raw,"
+	" " MS("min(first_seen)") " AS f, " MS("max(last_seen)") " AS l,"
+	" max(alerts) AS alerts, max(alert) AS alert, max(crown) AS crown,"
+	" max(privileged) AS privileged, max(hub) AS hub"
+	" FROM incident_entity WHERE incident = i.id GROUP BY n ORDER BY n)),"
+	"'t', (SELECT json_group_array(json_array(tactic, first, alerts))"
+	" FROM incident_tactic WHERE incident = i.id),"
+	"'n', (SELECT json_group_array(json_array(at, by, text))"
+	" FROM (SELECT * FROM incident_note WHERE incident = i.id ORDER BY n)),"
+	"'r', (SELECT json_group_array(json_array(rule, type, evidence, points,"
+	" at)) FROM (SELECT * FROM incident_rule WHERE incident = i.id"
+	" ORDER BY n)),"
+	"'p', (SELECT json_group_array(parent) FROM (SELECT * FROM"
+	" incident_parent WHERE incident = i.id ORDER BY n)))"
+	" FROM incident i;"
+	"CREATE TABLE incident_value(value TEXT NOT NULL, incident TEXT NOT NULL,"
+	" PRIMARY KEY(value, incident)) WITHOUT ROWID;"
+	"CREATE INDEX incident_value_incident ON incident_value(incident);"
+	"INSERT OR IGNORE INTO incident_value SELECT value, incident"
+	" FROM incident_entity;"
+	"CREATE TABLE incident_alert2(alert TEXT PRIMARY KEY,"
+	" incident TEXT NOT NULL, ts INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO incident_alert2 SELECT alert, incident, ts"
+	" FROM incident_alert;"
+	"DROP TABLE incident; DROP TABLE incident_entry;"
+	"DROP TABLE incident_entity; DROP TABLE incident_alert;"
+	"DROP TABLE incident_tactic; DROP TABLE incident_note;"
+	"DROP TABLE incident_rule; DROP TABLE incident_parent;"
+	"DROP INDEX entity_seen;"
+	"ALTER TABLE incident2 RENAME TO incident;"
+	"ALTER TABLE incident_alert2 RENAME TO incident_alert;"
+	"CREATE INDEX incident_alert_incident ON incident_alert(incident, ts);"
+	"CREATE INDEX incident_done ON incident(updated) WHERE status != 'open';"
+	"CREATE VIEW incident_entity AS SELECT v.value AS value,"
+	" v.incident AS incident, i.verdict AS verdict,"
+	" strftime('%Y-%m-%dT%H:%M:%S', i.last_seen / 1000, 'unixepoch')"
+	" || printf('.%03dZ', i.last_seen % 1000) AS last_seen"
+	" FROM incident_value v JOIN incident i ON i.id = v.incident;",
 };
 
 void
@@ -76,38 +154,63 @@ corr_store_open(struct corr_store *s, const char *path)
 	/* 64 MiB of page cache: the index and open incidents are read and
 	 * rewritten at every checkpoint. */
 	soc_db_exec(&s->db, "PRAGMA cache_size=-65536");
+	soc_buf_init(&s->detail, (size_t)1 << 30);
+	s->va = soc_val_arena_new();
 	s->open = 1;
+}
+
+/* Reads between checkpoints (replays, incidents loaded again) share one
+ * transaction: statements outside one each take and drop SQLite's file
+ * locks.  Writes between checkpoints (alert rows moved by a merge) join
+ * it and are committed with the next checkpoint's. */
+void
+corr_store_read(struct corr_store *s)
+{
+	if (sqlite3_get_autocommit(s->db.h))
+		soc_db_exec(&s->db, "BEGIN");
+}
+
+static void
+end_read(struct corr_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db.h))
+		soc_db_exec(&s->db, "COMMIT");
 }
 
 void
 corr_store_close(struct corr_store *s)
 {
-	sqlite3_stmt **q[] = { &s->q_inc_put, &s->q_ent_del, &s->q_ent_put,
-	    &s->q_mem_del, &s->q_mem_put, &s->q_note_del, &s->q_note_put,
-	    &s->q_fired_del, &s->q_fired_put, &s->q_alert_put,
-	    &s->q_entity_put, &s->q_entity_del, &s->q_par_del, &s->q_par_put,
-	    &s->q_meta_get, &s->q_meta_put, &s->q_tac_del, &s->q_tac_put,
-	    &s->q_alert_get };
 	size_t i;
 
 	if (!s->open)
 		return;
-	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		sqlite3_finalize(*q[i]);
-	for (i = 0; i < s->nld; i++)
-		sqlite3_finalize(s->ld[i].q);
+	end_read(s);
+	for (i = 0; i < s->nq; i++)
+		sqlite3_finalize(s->q[i].q);
 	soc_db_close(&s->db);
+	soc_buf_release(&s->detail);
+	soc_val_arena_free(s->va);
 	s->open = 0;
 }
 
+/* A statement, prepared once (sql is a literal: its address names it),
+ * reset and with no bindings. */
 static sqlite3_stmt *
-prep(struct corr_store *s, sqlite3_stmt **q, const char *sql)
+stmt(struct corr_store *s, const char *sql)
 {
-	if (!*q)
-		*q = soc_db_prepare(&s->db, sql);
-	sqlite3_reset(*q);
-	sqlite3_clear_bindings(*q);
-	return *q;
+	size_t i;
+
+	for (i = 0; i < s->nq && s->q[i].sql != sql; i++)
+		;
+	if (i == s->nq) {
+		SOC_ASSERT(s->nq < sizeof(s->q) / sizeof(s->q[0]));
+		s->q[i].sql = sql;
+		s->q[i].q = soc_db_prepare(&s->db, sql);
+		s->nq++;
+	}
+	sqlite3_reset(s->q[i].q);
+	sqlite3_clear_bindings(s->q[i].q);
+	return s->q[i].q;
 }
 
 static void
@@ -120,6 +223,7 @@ done(struct corr_store *s, sqlite3_stmt *q)
 void
 corr_store_begin(struct corr_store *s)
 {
+	end_read(s);
 	soc_db_exec(&s->db, "BEGIN IMMEDIATE");
 }
 
@@ -138,52 +242,69 @@ text(sqlite3_stmt *q, int i, const char *v)
 		sqlite3_bind_null(q, i);
 }
 
-static void
-del(struct corr_store *s, sqlite3_stmt **q, const char *sql, const char *id)
+/* A statement with its first parameter bound to the text v. */
+static sqlite3_stmt *
+by_text(struct corr_store *s, const char *sql, const char *v)
 {
-	sqlite3_stmt *st = prep(s, q, sql);
+	sqlite3_stmt *q = stmt(s, sql);
 
-	text(st, 1, id);
-	done(s, st);
+	text(q, 1, v);
+	return q;
 }
 
 static void
-put_member(struct corr_store *s, const struct corr_incident *inc,
-    const struct corr_member *m, size_t n, const char *value,
-    const char *last, const char *first)
+put_value(struct corr_store *s, const char *incident, const char *value)
 {
-	sqlite3_stmt *q = prep(s, &s->q_mem_put, "INSERT OR REPLACE INTO"
-	    " incident_entity VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+	sqlite3_stmt *q = by_text(s, "INSERT OR IGNORE INTO incident_value"
+	    " VALUES(?1,?2)", value);
 
-	text(q, 1, value);
-	text(q, 2, inc->id);
-	text(q, 3, inc->verdict);
-	text(q, 4, last);
-	text(q, 5, corr_ekind_names[m->kind]);
-	text(q, 6, m->value);
-	sqlite3_bind_int64(q, 7, (int64_t)n);
-	text(q, 8, first);
-	sqlite3_bind_int64(q, 9, (int64_t)m->alerts);
-	text(q, 10, m->alert);
-	sqlite3_bind_int(q, 11, m->crown);
-	sqlite3_bind_int(q, 12, m->privileged);
-	sqlite3_bind_int(q, 13, m->hub);
+	text(q, 2, incident);
 	done(s, q);
+}
+
+/* The entity values the incident names: new members only, or all of them
+ * again after a split took some away (full). */
+static void
+save_values(struct corr_store *s, struct corr_incident *inc)
+{
+	size_t i;
+
+	if (inc->full)
+		done(s, by_text(s, "DELETE FROM incident_value WHERE"
+		    " incident=?1", inc->id));
+	for (i = 0; i < inc->nmem; i++) {
+		struct corr_member *m = &inc->mem[i];
+
+		if (!inc->full && !m->dirty)
+			continue;
+		m->dirty = 0;
+		/* The normal form (what the record names) and the form the
+		 * alert gave (what soc-enrich looks up). */
+		put_value(s, inc->id, m->value);
+		if (m->raw && strcmp(m->raw, m->value) != 0)
+			put_value(s, inc->id, m->raw);
+	}
 }
 
 void
 corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 {
 	sqlite3_stmt *q;
-	char t1[SOC_TIME_LEN + 1], t2[SOC_TIME_LEN + 1];
-	size_t i;
-	int k;
 
-	q = prep(s, &s->q_inc_put, "INSERT OR REPLACE INTO incident VALUES("
+	corr_store_save_alerts(s, &inc, 1);
+	soc_buf_reset(&s->detail);
+	corr_detail_write(inc, &s->detail);
+	q = stmt(s, "INSERT INTO incident(" INCIDENT_COLS ") VALUES("
 	    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-	    "?19,?20,?21,?22,?23,?24,?25,?26,?27)");
-	text(q, 1, inc->id);
-	sqlite3_bind_int64(q, 2, inc->seq);
+	    "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28) ON CONFLICT(seq) DO UPDATE"
+	    " SET version=?3, status=?4, priority=?5, score=?6, disposition=?7,"
+	    " first_seen=?8, last_seen=?9, created=?10, updated=?11, acked=?12,"
+	    " resolved=?13, nalerts=?14, ncut=?15, mcut=?16, max_score=?17,"
+	    " max_prio=?18, escalate=?19, tactics=?20, inferred=?21, crown=?22,"
+	    " privileged=?23, assignee=?24, verdict=?25, closed_by=?26,"
+	    " merged_into=?27, detail=?28");
+	sqlite3_bind_int64(q, 1, inc->seq);
+	text(q, 2, inc->id);
 	sqlite3_bind_int64(q, 3, inc->version);
 	text(q, 4, corr_status_names[inc->status]);
 	text(q, 5, corr_prio_name(inc->prio));
@@ -209,141 +330,72 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 	text(q, 25, inc->verdict);
 	text(q, 26, inc->closed_by);
 	text(q, 27, inc->merged_into[0] ? inc->merged_into : NULL);
+	sqlite3_bind_text(q, 28, s->detail.p, (int)s->detail.len,
+	    SQLITE_STATIC);
 	done(s, q);
+	save_values(s, inc);
+	inc->unsaved = inc->full = 0;
+}
 
-	/* An incident that only grew rewrites its changed rows; one that
-	 * was merged, split, closed or annotated, all of them. */
-	if (inc->full)
-		del(s, &s->q_ent_del, "DELETE FROM incident_entry WHERE "
-		    "incident=?1", inc->id);
-	for (i = 0; i < inc->nent; i++) {
-		struct corr_entry *e = &inc->ent[i];
+struct pending_alert {
+	const char *id;		/* SOC_ID_LEN characters */
+	const char *incident;
+	int64_t ts;
+};
 
-		if (!inc->full && !e->dirty)
-			continue;
-		e->dirty = 0;
-		q = prep(s, &s->q_ent_put, "INSERT OR REPLACE INTO incident_entry"
-		    " VALUES("
-		    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
-		text(q, 1, inc->id);
-		sqlite3_bind_int64(q, 2, (int64_t)i);
-		sqlite3_bind_int64(q, 3, (int64_t)e->key);
-		text(q, 4, e->alert);
-		text(q, 5, e->rule);
-		text(q, 6, e->name);
-		text(q, 7, e->host);
-		text(q, 8, e->source);
-		sqlite3_bind_int64(q, 9, e->first);
-		sqlite3_bind_int64(q, 10, e->last);
-		sqlite3_bind_int64(q, 11, (int64_t)e->count);
-		sqlite3_bind_int64(q, 12, e->tactics);
-		sqlite3_bind_int64(q, 13, e->inferred);
-		sqlite3_bind_int(q, 14, e->score);
-		sqlite3_bind_int(q, 15, e->prio);
-		sqlite3_bind_int(q, 16, e->disp);
-		done(s, q);
-	}
-	if (inc->full)
-		del(s, &s->q_mem_del, "DELETE FROM incident_entity WHERE "
-		    "incident=?1", inc->id);
-	for (i = 0; i < inc->nmem; i++) {
-		struct corr_member *m = &inc->mem[i];
+static int
+by_alert(const void *x, const void *y)
+{
+	return memcmp(((const struct pending_alert *)x)->id,
+	    ((const struct pending_alert *)y)->id, SOC_ID_LEN);
+}
 
-		if (!inc->full && !m->dirty)
-			continue;
-		m->dirty = 0;
-		soc_time_format(m->last, t1);
-		soc_time_format(m->first, t2);
-		/* A row for the entity's normal form (what the incident record
-		 * names), and one for the form the alert gave when it differs
-		 * (what soc-enrich looks up). */
-		put_member(s, inc, m, i, m->value, t1, t2);
-		if (m->raw && strcmp(m->raw, m->value) != 0)
-			put_member(s, inc, m, i, m->raw, t1, t2);
-	}
-	if (inc->full || inc->tdirty)
-		del(s, &s->q_tac_del, "DELETE FROM incident_tactic WHERE "
-		    "incident=?1", inc->id);
-	for (k = 0; k < CORR_NTACTIC && (inc->full || inc->tdirty); k++) {
-		if (!(inc->tactics & 1u << k))
-			continue;
-		q = prep(s, &s->q_tac_put,
-		    "INSERT INTO incident_tactic VALUES(?1,?2,?3,?4)");
-		text(q, 1, inc->id);
-		sqlite3_bind_int(q, 2, k);
-		sqlite3_bind_int64(q, 3, inc->tactic_first[k]);
-		sqlite3_bind_int64(q, 4, (int64_t)inc->tactic_alerts[k]);
-		done(s, q);
-	}
-	if (!inc->full)
-		goto alerts;
-	del(s, &s->q_note_del, "DELETE FROM incident_note WHERE incident=?1",
-	    inc->id);
-	for (i = 0; i < inc->nnotes; i++) {
-		q = prep(s, &s->q_note_put,
-		    "INSERT INTO incident_note VALUES(?1,?2,?3,?4,?5)");
-		text(q, 1, inc->id);
-		sqlite3_bind_int64(q, 2, (int64_t)i);
-		sqlite3_bind_int64(q, 3, inc->notes[i].at);
-		text(q, 4, inc->notes[i].by);
-		text(q, 5, inc->notes[i].text);
-		done(s, q);
-	}
-	del(s, &s->q_fired_del, "DELETE FROM incident_rule WHERE incident=?1",
-	    inc->id);
-	for (i = 0; i < inc->nfired; i++) {
-		const struct corr_fired *f = &inc->fired[i];
+/* The alert ids the incidents took since they were saved, in id order. */
+void
+corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
+    size_t n)
+{
+	struct pending_alert *pa;
+	size_t i, j, k = 0, total = 0;
+	const size_t rec = SOC_ID_LEN + 8;
 
-		q = prep(s, &s->q_fired_put,
-		    "INSERT INTO incident_rule VALUES(?1,?2,?3,?4,?5,?6,?7)");
-		text(q, 1, inc->id);
-		sqlite3_bind_int64(q, 2, (int64_t)i);
-		text(q, 3, f->rule);
-		text(q, 4, f->type);
-		text(q, 5, f->evidence);
-		sqlite3_bind_int(q, 6, f->points);
-		sqlite3_bind_int64(q, 7, f->at);
-		done(s, q);
-	}
-	del(s, &s->q_par_del, "DELETE FROM incident_parent WHERE incident=?1",
-	    inc->id);
-	for (i = 0; i < inc->nparents; i++) {
-		q = prep(s, &s->q_par_put,
-		    "INSERT INTO incident_parent VALUES(?1,?2,?3)");
-		text(q, 1, inc->id);
-		sqlite3_bind_int64(q, 2, (int64_t)i);
-		text(q, 3, inc->parents[i]);
-		done(s, q);
-	}
-alerts:
-	for (i = 0; i + SOC_ID_LEN + 8 <= inc->newalerts.len;
-	    i += SOC_ID_LEN + 8) {
-		int64_t ts;
+	for (i = 0; i < n; i++)
+		total += inc[i]->newalerts.len / rec;
+	if (!total)
+		return;
+	pa = soc_xmalloc(total * sizeof(*pa));
+	for (i = 0; i < n; i++)
+		for (j = 0; j + rec <= inc[i]->newalerts.len; j += rec) {
+			pa[k].id = inc[i]->newalerts.p + j;
+			pa[k].incident = inc[i]->id;
+			memcpy(&pa[k].ts, pa[k].id + SOC_ID_LEN, sizeof(pa[k].ts));
+			k++;
+		}
+	qsort(pa, k, sizeof(*pa), by_alert);
+	for (i = 0; i < k; i++) {
+		sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO incident_alert"
+		    " VALUES(?1,?2,?3)");
 
-		memcpy(&ts, inc->newalerts.p + i + SOC_ID_LEN, sizeof(ts));
-		q = prep(s, &s->q_alert_put,
-		    "INSERT OR REPLACE INTO incident_alert VALUES(?1,?2,?3)");
-		sqlite3_bind_text(q, 1, inc->newalerts.p + i, SOC_ID_LEN,
-		    SQLITE_TRANSIENT);
-		text(q, 2, inc->id);
-		sqlite3_bind_int64(q, 3, ts);
+		sqlite3_bind_text(q, 1, pa[i].id, SOC_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, pa[i].incident, SOC_ID_LEN,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, pa[i].ts);
 		done(s, q);
 	}
-	soc_buf_reset(&inc->newalerts);
-	inc->unsaved = inc->full = inc->tdirty = 0;
+	free(pa);
+	for (i = 0; i < n; i++)
+		soc_buf_reset(&inc[i]->newalerts);
 }
 
 /* Move src's alert rows to dst (a merge). */
 void
 corr_store_move_alerts(struct corr_store *s, const char *src, const char *dst)
 {
-	sqlite3_stmt *q = soc_db_prepare(&s->db,
-	    "UPDATE incident_alert SET incident=?2 WHERE incident=?1");
+	sqlite3_stmt *q = by_text(s, "UPDATE incident_alert SET incident=?2"
+	    " WHERE incident=?1", src);
 
-	text(q, 1, src);
 	text(q, 2, dst);
-	soc_db_step(&s->db, q);
-	sqlite3_finalize(q);
+	done(s, q);
 }
 
 /* Move one alert's row from src to dst (a split). */
@@ -351,41 +403,64 @@ void
 corr_store_move_alert(struct corr_store *s, const char *alert,
     const char *src, const char *dst)
 {
-	sqlite3_stmt *q = soc_db_prepare(&s->db, "UPDATE incident_alert"
-	    " SET incident=?3 WHERE alert=?1 AND incident=?2");
+	sqlite3_stmt *q = by_text(s, "UPDATE incident_alert SET incident=?3"
+	    " WHERE alert=?1 AND incident=?2", alert);
 
-	text(q, 1, alert);
 	text(q, 2, src);
 	text(q, 3, dst);
-	soc_db_step(&s->db, q);
-	sqlite3_finalize(q);
+	done(s, q);
 }
 
-void
-corr_store_save_entity(struct corr_store *s, struct corr_entity *e)
+static int
+by_key(const void *x, const void *y)
 {
-	sqlite3_stmt *q = prep(s, &s->q_entity_put, "INSERT OR REPLACE INTO "
-	    "entity VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+	const struct corr_entity *a = *(const struct corr_entity *const *)x;
+	const struct corr_entity *b = *(const struct corr_entity *const *)y;
 
-	sqlite3_bind_int(q, 1, e->kind);
-	text(q, 2, e->value);
-	sqlite3_bind_int64(q, 3, e->first_seen);
-	sqlite3_bind_int64(q, 4, e->last_seen);
-	sqlite3_bind_int64(q, 5, (int64_t)e->count);
-	sqlite3_bind_int(q, 6, e->hub);
-	if (e->npart)
-		sqlite3_bind_blob(q, 7, e->part, (int)(e->npart *
-		    sizeof(*e->part)), SQLITE_TRANSIENT);
-	text(q, 8, e->incid[0] ? e->incid : NULL);
-	done(s, q);
-	e->dirty = 0;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+/* Every entity of the index changed since saved, in key order. */
+void
+corr_store_save_entities(struct corr_store *s, struct corr_index *ix)
+{
+	struct corr_entity **d = NULL;
+	size_t i, n = 0, cap = 0;
+
+	for (i = 0; i < ix->cap; i++)
+		if (ix->slot[i] && ix->slot[i]->dirty) {
+			d = corr_grow(d, &cap, n + 1, sizeof(*d));
+			d[n++] = ix->slot[i];
+		}
+	qsort(d, n, sizeof(*d), by_key);
+	for (i = 0; i < n; i++) {
+		struct corr_entity *e = d[i];
+		sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO entity"
+		    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+
+		sqlite3_bind_int(q, 1, e->kind);
+		text(q, 2, e->value);
+		sqlite3_bind_int64(q, 3, e->first_seen);
+		sqlite3_bind_int64(q, 4, e->last_seen);
+		sqlite3_bind_int64(q, 5, (int64_t)e->count);
+		sqlite3_bind_int(q, 6, e->hub);
+		if (e->npart)
+			sqlite3_bind_blob(q, 7, e->part, (int)(e->npart *
+			    sizeof(*e->part)), SQLITE_STATIC);
+		text(q, 8, e->incid[0] ? e->incid : NULL);
+		done(s, q);
+		e->dirty = 0;
+	}
+	free(d);
 }
 
 void
 corr_store_drop_entity(struct corr_store *s, const struct corr_entity *e)
 {
-	sqlite3_stmt *q = prep(s, &s->q_entity_del,
-	    "DELETE FROM entity WHERE kind=?1 AND value=?2");
+	sqlite3_stmt *q = stmt(s, "DELETE FROM entity WHERE kind=?1 AND"
+	    " value=?2");
 
 	sqlite3_bind_int(q, 1, e->kind);
 	text(q, 2, e->value);
@@ -395,12 +470,14 @@ corr_store_drop_entity(struct corr_store *s, const struct corr_entity *e)
 int
 corr_store_alert_incident(struct corr_store *s, const char *alert, char *id)
 {
-	sqlite3_stmt *q = prep(s, &s->q_alert_get,
-	    "SELECT incident FROM incident_alert WHERE alert=?1");
+	sqlite3_stmt *q;
 	const unsigned char *v;
 	int rc = -1;
 
-	text(q, 1, alert);
+	corr_store_read(s);
+	q = by_text(s, "SELECT incident FROM incident_alert WHERE alert=?1",
+	    alert);
+
 	if (soc_db_step(&s->db, q) == SQLITE_ROW &&
 	    (v = sqlite3_column_text(q, 0)) != NULL &&
 	    strlen((const char *)v) == SOC_ID_LEN) {
@@ -414,11 +491,9 @@ corr_store_alert_incident(struct corr_store *s, const char *alert, char *id)
 int64_t
 corr_store_meta(struct corr_store *s, const char *key, int64_t def)
 {
-	sqlite3_stmt *q = prep(s, &s->q_meta_get,
-	    "SELECT v FROM meta WHERE k=?1");
+	sqlite3_stmt *q = by_text(s, "SELECT v FROM meta WHERE k=?1", key);
 	int64_t v = def;
 
-	text(q, 1, key);
 	if (soc_db_step(&s->db, q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
@@ -428,10 +503,9 @@ corr_store_meta(struct corr_store *s, const char *key, int64_t def)
 void
 corr_store_set_meta(struct corr_store *s, const char *key, int64_t v)
 {
-	sqlite3_stmt *q = prep(s, &s->q_meta_put,
-	    "INSERT OR REPLACE INTO meta VALUES(?1,?2)");
+	sqlite3_stmt *q = by_text(s, "INSERT OR REPLACE INTO meta VALUES(?1,?2)",
+	    key);
 
-	text(q, 1, key);
 	sqlite3_bind_int64(q, 2, v);
 	done(s, q);
 }
@@ -444,210 +518,88 @@ col(sqlite3_stmt *q, int i)
 	return v ? soc_xstrdup((const char *)v) : NULL;
 }
 
-static int64_t
-coltime(sqlite3_stmt *q, int i)
+/* The incident of a row of SELECT INCIDENT_COLS (new, caller frees);
+ * NULL when its detail cannot be read (reported). */
+static struct corr_incident *
+row_incident(struct corr_store *s, sqlite3_stmt *q)
 {
-	const unsigned char *v = sqlite3_column_text(q, i);
-	int64_t t = 0;
+	struct corr_incident *inc;
+	const unsigned char *id = sqlite3_column_text(q, 1);
+	const char *v;
 
+	if (!id || strlen((const char *)id) != SOC_ID_LEN)
+		return NULL;
+	inc = soc_xcalloc(1, sizeof(*inc));
+	soc_buf_init(&inc->newalerts, (size_t)1 << 34);
+	memcpy(inc->id, id, SOC_ID_LEN + 1);
+	inc->seq = sqlite3_column_int64(q, 0);
+	inc->version = sqlite3_column_int64(q, 2);
+	v = (const char *)sqlite3_column_text(q, 3);
+	inc->status = v && strcmp(v, "closed") == 0 ? CORR_CLOSED :
+	    v && strcmp(v, "merged") == 0 ? CORR_MERGED : CORR_OPEN;
+	/* 4 to 6, priority, score and disposition, are derived again. */
+	inc->first_seen = sqlite3_column_int64(q, 7);
+	inc->last_seen = sqlite3_column_int64(q, 8);
+	inc->created = sqlite3_column_int64(q, 9);
+	inc->updated = sqlite3_column_int64(q, 10);
+	inc->acked = sqlite3_column_int64(q, 11);
+	inc->resolved = sqlite3_column_int64(q, 12);
+	inc->nalerts = (uint64_t)sqlite3_column_int64(q, 13);
+	inc->ncut = (uint64_t)sqlite3_column_int64(q, 14);
+	inc->mcut = (uint64_t)sqlite3_column_int64(q, 15);
+	inc->max_score = sqlite3_column_int(q, 16);
+	inc->max_prio = sqlite3_column_int(q, 17);
+	inc->escalate = sqlite3_column_int(q, 18);
+	inc->tactics = (uint32_t)sqlite3_column_int64(q, 19);
+	inc->inferred = (uint32_t)sqlite3_column_int64(q, 20);
+	inc->crown = sqlite3_column_int(q, 21);
+	inc->privileged = sqlite3_column_int(q, 22);
+	inc->assignee = col(q, 23);
+	inc->verdict = col(q, 24);
+	inc->closed_by = col(q, 25);
+	v = (const char *)sqlite3_column_text(q, 26);
 	if (v)
-		soc_time_parse((const char *)v, strlen((const char *)v), &t);
-	return t;
-}
-
-/* A statement of the loaders, prepared once (sql is a literal: its
- * address names it), reset, with the id bound. */
-static sqlite3_stmt *
-by_id(struct corr_store *s, const char *sql, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < s->nld && s->ld[i].sql != sql; i++)
-		;
-	if (i == s->nld) {
-		SOC_ASSERT(s->nld < sizeof(s->ld) / sizeof(s->ld[0]));
-		s->ld[i].sql = sql;
-		s->ld[i].q = soc_db_prepare(&s->db, sql);
-		s->nld++;
+		snprintf(inc->merged_into, sizeof(inc->merged_into), "%s", v);
+	v = (const char *)sqlite3_column_text(q, 27);
+	if (corr_detail_read(inc, s->va, v, (size_t)sqlite3_column_bytes(q,
+	    27)) < 0) {
+		soc_warn("%s: incident %s: its detail cannot be read",
+		    s->db.path, inc->id);
+		corr_incident_free(inc);
+		return NULL;
 	}
-	sqlite3_reset(s->ld[i].q);
-	sqlite3_clear_bindings(s->ld[i].q);
-	text(s->ld[i].q, 1, id);
-	return s->ld[i].q;
+	return inc;
 }
 
 struct corr_incident *
 corr_store_load_incident(struct corr_store *s, const char *id)
 {
-	struct corr_incident *inc;
 	sqlite3_stmt *q;
-	char *v;
-	int st;
+	struct corr_incident *inc = NULL;
 
-	q = by_id(s, "SELECT seq, version, status, first_seen, last_seen,"
-	    " created, updated, acked, resolved, nalerts, ncut, mcut, max_score,"
-	    " max_prio, escalate, tactics, inferred, crown, privileged,"
-	    " assignee, verdict, closed_by, merged_into, score, priority"
-	    " FROM incident WHERE id=?1", id);
-	if (soc_db_step(&s->db, q) != SQLITE_ROW) {
-		sqlite3_reset(q);
-		return NULL;
-	}
-	inc = soc_xcalloc(1, sizeof(*inc));
-	soc_buf_init(&inc->newalerts, (size_t)1 << 34);
-	snprintf(inc->id, sizeof(inc->id), "%s", id);
-	inc->seq = sqlite3_column_int64(q, 0);
-	inc->version = sqlite3_column_int64(q, 1);
-	v = col(q, 2);
-	inc->status = v && strcmp(v, "closed") == 0 ? CORR_CLOSED :
-	    v && strcmp(v, "merged") == 0 ? CORR_MERGED : CORR_OPEN;
-	free(v);
-	inc->first_seen = sqlite3_column_int64(q, 3);
-	inc->last_seen = sqlite3_column_int64(q, 4);
-	inc->created = sqlite3_column_int64(q, 5);
-	inc->updated = sqlite3_column_int64(q, 6);
-	inc->acked = sqlite3_column_int64(q, 7);
-	inc->resolved = sqlite3_column_int64(q, 8);
-	inc->nalerts = (uint64_t)sqlite3_column_int64(q, 9);
-	inc->ncut = (uint64_t)sqlite3_column_int64(q, 10);
-	inc->mcut = (uint64_t)sqlite3_column_int64(q, 11);
-	inc->max_score = sqlite3_column_int(q, 12);
-	inc->max_prio = sqlite3_column_int(q, 13);
-	inc->escalate = sqlite3_column_int(q, 14);
-	inc->tactics = (uint32_t)sqlite3_column_int64(q, 15);
-	inc->inferred = (uint32_t)sqlite3_column_int64(q, 16);
-	inc->crown = sqlite3_column_int(q, 17);
-	inc->privileged = sqlite3_column_int(q, 18);
-	inc->assignee = col(q, 19);
-	inc->verdict = col(q, 20);
-	inc->closed_by = col(q, 21);
-	v = col(q, 22);
-	if (v)
-		snprintf(inc->merged_into, sizeof(inc->merged_into), "%s", v);
-	free(v);
-	sqlite3_reset(q);
+	corr_store_read(s);
+	q = by_text(s, "SELECT " INCIDENT_COLS " FROM incident WHERE id=?1", id);
 
-	q = by_id(s, "SELECT key, alert, rule, name, host, source, first, last,"
-	    " count, tactics, inferred, score, prio, disp FROM incident_entry"
-	    " WHERE incident=?1 ORDER BY n", id);
-	while ((st = soc_db_step(&s->db, q)) == SQLITE_ROW) {
-		struct corr_entry *e;
-		char *a;
-
-		inc->ent = corr_grow(inc->ent, &inc->capent, inc->nent + 1,
-		    sizeof(*inc->ent));
-		e = &inc->ent[inc->nent++];
-		memset(e, 0, sizeof(*e));
-		e->key = (uint64_t)sqlite3_column_int64(q, 0);
-		a = col(q, 1);
-		snprintf(e->alert, sizeof(e->alert), "%s", a ? a : "");
-		free(a);
-		e->rule = col(q, 2);
-		e->name = col(q, 3);
-		e->host = col(q, 4);
-		e->source = col(q, 5);
-		e->first = sqlite3_column_int64(q, 6);
-		e->last = sqlite3_column_int64(q, 7);
-		e->count = (uint64_t)sqlite3_column_int64(q, 8);
-		e->tactics = (uint32_t)sqlite3_column_int64(q, 9);
-		e->inferred = (uint32_t)sqlite3_column_int64(q, 10);
-		e->score = sqlite3_column_int(q, 11);
-		e->prio = sqlite3_column_int(q, 12);
-		e->disp = sqlite3_column_int(q, 13);
-		if (!e->rule) e->rule = soc_xstrdup("");
-		if (!e->name) e->name = soc_xstrdup("");
-		if (!e->host) e->host = soc_xstrdup("");
-		if (!e->source) e->source = soc_xstrdup("");
-	}
-	sqlite3_reset(q);
-
-	q = by_id(s, "SELECT kind, entity, first_seen, last_seen, alerts, alert,"
-	    " crown, privileged, hub, value FROM incident_entity"
-	    " WHERE incident=?1 ORDER BY n", id);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
-		char *k = col(q, 0), *val = col(q, 1), *a;
-		struct corr_member *m;
-		struct corr_params big;
-		int kind = k ? corr_ekind_find(k) : -1;
-
-		big.max_members = 1e9;
-		if (kind >= 0 && val &&
-		    (m = corr_member_get(inc, kind, val, &big, 1)) != NULL) {
-			m->first = coltime(q, 2);
-			m->last = coltime(q, 3);
-			m->alerts = (uint64_t)sqlite3_column_int64(q, 4);
-			a = col(q, 5);
-			snprintf(m->alert, sizeof(m->alert), "%s", a ? a : "");
-			free(a);
-			m->crown = sqlite3_column_int(q, 6);
-			m->privileged = sqlite3_column_int(q, 7);
-			m->hub = sqlite3_column_int(q, 8);
-			/* The row of the alert's own form, when it has one. */
-			a = col(q, 9);
-			if (a && (!m->raw || strcmp(a, val) != 0)) {
-				free(m->raw);
-				m->raw = a;
-			} else {
-				free(a);
-			}
-		}
-		free(k);
-		free(val);
-	}
-	sqlite3_reset(q);
-
-	q = by_id(s, "SELECT tactic, first, alerts FROM incident_tactic"
-	    " WHERE incident=?1", id);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
-		int t = sqlite3_column_int(q, 0);
-
-		if (t >= 0 && t < CORR_NTACTIC) {
-			inc->tactic_first[t] = sqlite3_column_int64(q, 1);
-			inc->tactic_alerts[t] = (uint64_t)sqlite3_column_int64(q, 2);
-		}
-	}
-	sqlite3_reset(q);
-
-	q = by_id(s, "SELECT at, by, text FROM incident_note WHERE incident=?1"
-	    " ORDER BY n", id);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
-		const unsigned char *by = sqlite3_column_text(q, 1);
-		const unsigned char *t = sqlite3_column_text(q, 2);
-
-		corr_incident_note(inc, sqlite3_column_int64(q, 0),
-		    by ? (const char *)by : "", t ? (const char *)t : "");
-	}
-	sqlite3_reset(q);
-
-	q = by_id(s, "SELECT rule, type, evidence, points, at FROM incident_rule"
-	    " WHERE incident=?1 ORDER BY n", id);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
-		struct corr_fired *f;
-
-		inc->fired = soc_xrealloc(inc->fired,
-		    (inc->nfired + 1) * sizeof(*inc->fired));
-		f = &inc->fired[inc->nfired++];
-		f->rule = col(q, 0);
-		f->type = col(q, 1);
-		f->evidence = col(q, 2);
-		f->points = sqlite3_column_int(q, 3);
-		f->at = sqlite3_column_int64(q, 4);
-	}
-	sqlite3_reset(q);
-
-	q = by_id(s, "SELECT parent FROM incident_parent WHERE incident=?1"
-	    " ORDER BY n", id);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
-		char *p = col(q, 0);
-
-		inc->parents = soc_xrealloc(inc->parents,
-		    (inc->nparents + 1) * sizeof(*inc->parents));
-		snprintf(inc->parents[inc->nparents++], SOC_ID_LEN + 1, "%s",
-		    p ? p : "");
-		free(p);
-	}
+	if (soc_db_step(&s->db, q) == SQLITE_ROW)
+		inc = row_incident(s, q);
 	sqlite3_reset(q);
 	return inc;
+}
+
+/* Each open incident whose last alert is at or after since, by seq. */
+void
+corr_store_load_open(struct corr_store *s, int64_t since,
+    void (*fn)(void *ctx, struct corr_incident *inc), void *ctx)
+{
+	sqlite3_stmt *q = stmt(s, "SELECT " INCIDENT_COLS " FROM incident"
+	    " WHERE status='open' AND last_seen >= ?1 ORDER BY seq");
+	struct corr_incident *inc;
+
+	sqlite3_bind_int64(q, 1, since);
+	while (soc_db_step(&s->db, q) == SQLITE_ROW)
+		if ((inc = row_incident(s, q)) != NULL)
+			fn(ctx, inc);
+	sqlite3_reset(q);
 }
 
 /* Each alert id of an incident, oldest first. */
@@ -655,7 +607,7 @@ void
 corr_store_alerts(struct corr_store *s, const char *id,
     void (*fn)(void *ctx, const char *alert), void *ctx)
 {
-	sqlite3_stmt *q = by_id(s, "SELECT alert FROM incident_alert"
+	sqlite3_stmt *q = by_text(s, "SELECT alert FROM incident_alert"
 	    " WHERE incident=?1 ORDER BY ts, alert", id);
 	const unsigned char *v;
 
@@ -665,27 +617,27 @@ corr_store_alerts(struct corr_store *s, const char *id,
 	sqlite3_reset(q);
 }
 
-/* The ids of incidents: open ones whose last alert is at or after since
- * (status "open"), or all matching a status (NULL: any), by seq. */
+/* The ids of incidents matching a status (NULL: any) whose last alert is
+ * at or after since, by seq. */
 size_t
 corr_store_ids(struct corr_store *s, const char *status, int64_t since,
     char (**ids)[SOC_ID_LEN + 1])
 {
-	sqlite3_stmt *q = soc_db_prepare(&s->db, "SELECT id FROM incident"
-	    " WHERE (?1 IS NULL OR status=?1) AND last_seen >= ?2 ORDER BY seq");
+	sqlite3_stmt *q = by_text(s, "SELECT id FROM incident"
+	    " WHERE (?1 IS NULL OR status=?1) AND last_seen >= ?2 ORDER BY seq",
+	    status);
 	const unsigned char *v;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
-	text(q, 1, status);
 	sqlite3_bind_int64(q, 2, since);
 	*ids = NULL;
 	while (soc_db_step(&s->db, q) == SQLITE_ROW)
 		if ((v = sqlite3_column_text(q, 0)) != NULL &&
 		    strlen((const char *)v) == SOC_ID_LEN) {
-			*ids = soc_xrealloc(*ids, (n + 1) * sizeof(**ids));
+			*ids = corr_grow(*ids, &cap, n + 1, sizeof(**ids));
 			memcpy((*ids)[n++], v, SOC_ID_LEN + 1);
 		}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return n;
 }
 
@@ -695,9 +647,8 @@ void
 corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
     int64_t since)
 {
-	sqlite3_stmt *q = soc_db_prepare(&s->db, "SELECT kind, value,"
-	    " first_seen, last_seen, count, hub, partners, incident FROM entity"
-	    " WHERE last_seen >= ?1");
+	sqlite3_stmt *q = stmt(s, "SELECT kind, value, first_seen, last_seen,"
+	    " count, hub, partners, incident FROM entity WHERE last_seen >= ?1");
 	const unsigned char *v;
 	const void *blob;
 
@@ -728,7 +679,7 @@ corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
 		if (v && strlen((const char *)v) == SOC_ID_LEN)
 			memcpy(e->incid, v, SOC_ID_LEN + 1);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 }
 
 /* Remove closed incidents resolved before `before`, with their rows;
@@ -737,13 +688,8 @@ uint64_t
 corr_store_age(struct corr_store *s, int64_t before)
 {
 	static const char *const del[] = {
-		"DELETE FROM incident_entry WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_entity WHERE incident IN (SELECT id FROM old)",
+		"DELETE FROM incident_value WHERE incident IN (SELECT id FROM old)",
 		"DELETE FROM incident_alert WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_tactic WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_note WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_rule WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_parent WHERE incident IN (SELECT id FROM old)",
 		"DELETE FROM incident WHERE id IN (SELECT id FROM old)",
 	};
 	sqlite3_stmt *q;
@@ -752,11 +698,10 @@ corr_store_age(struct corr_store *s, int64_t before)
 
 	soc_db_exec(&s->db, "CREATE TEMP TABLE IF NOT EXISTS old(id TEXT)");
 	soc_db_exec(&s->db, "DELETE FROM old");
-	q = soc_db_prepare(&s->db, "INSERT INTO old SELECT id FROM incident"
+	q = stmt(s, "INSERT INTO old SELECT id FROM incident"
 	    " WHERE status != 'open' AND updated < ?1");
 	sqlite3_bind_int64(q, 1, before);
-	soc_db_step(&s->db, q);
-	sqlite3_finalize(q);
+	done(s, q);
 	n = (uint64_t)sqlite3_changes(s->db.h);
 	if (n)
 		for (i = 0; i < sizeof(del) / sizeof(del[0]); i++)

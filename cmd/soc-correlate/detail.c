@@ -1,0 +1,322 @@
+/*
+ * An incident's parts as one JSON text, the detail column of correlate.db
+ * (store.c): an incident is saved as one row however many entries and
+ * entities it holds.  Rows are arrays, in the order of the fields below,
+ * so the text stays small:
+ *
+ *   {"e":[[key,alert,rule,name,host,source,first,last,count,tactics,
+ *          inferred,score,prio,disp],...],
+ *    "m":[[kind,value,raw,first,last,alerts,alert,crown,privileged,hub],...],
+ *    "t":[[tactic,first,alerts],...],
+ *    "n":[[at,by,text],...],
+ *    "r":[[rule,type,evidence,points,at],...],
+ *    "p":[parent,...]}
+ *
+ * Times are ms since the epoch; raw is null when the alert gave the
+ * value in its normal form.  Migration 2 of store.c builds the same text
+ * from the tables of version 1.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "corr.h"
+#include "err.h"
+#include "val.h"
+
+static void
+add_int(struct soc_buf *b, int64_t v)
+{
+	char t[24], *p = t + sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	soc_buf_add(b, p, (size_t)(t + sizeof(t) - p));
+}
+
+static void
+add_str(struct soc_buf *b, const char *s)
+{
+	if (s)
+		soc_buf_add_json_str(b, s, strlen(s));
+	else
+		soc_buf_addstr(b, "null");
+}
+
+/* Each of the n ints after the first, preceded by a comma. */
+static void
+add_ints(struct soc_buf *b, size_t n, const int64_t *v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		soc_buf_addch(b, ',');
+		add_int(b, v[i]);
+	}
+}
+
+static void
+write_entries(const struct corr_incident *inc, struct soc_buf *b)
+{
+	size_t i;
+
+	soc_buf_addstr(b, "\"e\":[");
+	for (i = 0; i < inc->nent; i++) {
+		const struct corr_entry *e = &inc->ent[i];
+		const int64_t v[] = { e->first, e->last, (int64_t)e->count,
+		    e->tactics, e->inferred, e->score, e->prio, e->disp };
+
+		soc_buf_addstr(b, i ? ",[" : "[");
+		add_int(b, (int64_t)e->key);
+		soc_buf_addch(b, ',');
+		add_str(b, e->alert);
+		soc_buf_addch(b, ',');
+		add_str(b, e->rule);
+		soc_buf_addch(b, ',');
+		add_str(b, e->name);
+		soc_buf_addch(b, ',');
+		add_str(b, e->host);
+		soc_buf_addch(b, ',');
+		add_str(b, e->source);
+		add_ints(b, sizeof(v) / sizeof(v[0]), v);
+		soc_buf_addch(b, ']');
+	}
+	soc_buf_addch(b, ']');
+}
+
+static void
+write_members(const struct corr_incident *inc, struct soc_buf *b)
+{
+	size_t i;
+
+	soc_buf_addstr(b, ",\"m\":[");
+	for (i = 0; i < inc->nmem; i++) {
+		const struct corr_member *m = &inc->mem[i];
+		const int64_t v[] = { m->first, m->last, (int64_t)m->alerts };
+		const int64_t f[] = { m->crown, m->privileged, m->hub };
+
+		soc_buf_addstr(b, i ? ",[" : "[");
+		add_str(b, corr_ekind_names[m->kind]);
+		soc_buf_addch(b, ',');
+		add_str(b, m->value);
+		soc_buf_addch(b, ',');
+		add_str(b, m->raw && strcmp(m->raw, m->value) ? m->raw : NULL);
+		add_ints(b, 3, v);
+		soc_buf_addch(b, ',');
+		add_str(b, m->alert);
+		add_ints(b, 3, f);
+		soc_buf_addch(b, ']');
+	}
+	soc_buf_addch(b, ']');
+}
+
+static void
+write_case(const struct corr_incident *inc, struct soc_buf *b)
+{
+	size_t i;
+
+	soc_buf_addstr(b, ",\"n\":[");
+	for (i = 0; i < inc->nnotes; i++) {
+		soc_buf_addstr(b, i ? ",[" : "[");
+		add_int(b, inc->notes[i].at);
+		soc_buf_addch(b, ',');
+		add_str(b, inc->notes[i].by);
+		soc_buf_addch(b, ',');
+		add_str(b, inc->notes[i].text);
+		soc_buf_addch(b, ']');
+	}
+	soc_buf_addstr(b, "],\"r\":[");
+	for (i = 0; i < inc->nfired; i++) {
+		const struct corr_fired *f = &inc->fired[i];
+		const int64_t v[] = { f->points, f->at };
+
+		soc_buf_addstr(b, i ? ",[" : "[");
+		add_str(b, f->rule);
+		soc_buf_addch(b, ',');
+		add_str(b, f->type);
+		soc_buf_addch(b, ',');
+		add_str(b, f->evidence);
+		add_ints(b, 2, v);
+		soc_buf_addch(b, ']');
+	}
+	soc_buf_addstr(b, "],\"p\":[");
+	for (i = 0; i < inc->nparents; i++) {
+		if (i)
+			soc_buf_addch(b, ',');
+		add_str(b, inc->parents[i]);
+	}
+	soc_buf_addch(b, ']');
+}
+
+void
+corr_detail_write(const struct corr_incident *inc, struct soc_buf *b)
+{
+	int k, first = 1;
+
+	soc_buf_addch(b, '{');
+	write_entries(inc, b);
+	write_members(inc, b);
+	soc_buf_addstr(b, ",\"t\":[");
+	for (k = 0; k < CORR_NTACTIC; k++) {
+		const int64_t v[] = { inc->tactic_first[k],
+		    (int64_t)inc->tactic_alerts[k] };
+
+		if (!(inc->tactics & 1u << k))
+			continue;
+		soc_buf_addstr(b, first ? "[" : ",[");
+		add_int(b, k);
+		add_ints(b, 2, v);
+		soc_buf_addch(b, ']');
+		first = 0;
+	}
+	soc_buf_addch(b, ']');
+	write_case(inc, b);
+	soc_buf_addch(b, '}');
+}
+
+/* Field i of a row, as an int and as a copied string ("" for none). */
+static int64_t
+geti(const struct soc_val *row, size_t i)
+{
+	return soc_val_int(soc_val_at(row, i));
+}
+
+static char *
+getstr(const struct soc_val *row, size_t i)
+{
+	const char *s = soc_val_str(soc_val_at(row, i));
+
+	return soc_xstrdup(s ? s : "");
+}
+
+static void
+copy_id(char *dst, const struct soc_val *row, size_t i)
+{
+	const char *s = soc_val_str(soc_val_at(row, i));
+
+	snprintf(dst, SOC_ID_LEN + 1, "%s", s ? s : "");
+}
+
+static void
+read_entries(struct corr_incident *inc, const struct soc_val *a)
+{
+	const struct soc_val *row;
+	size_t i;
+
+	soc_val_foreach(a, i, row) {
+		struct corr_entry *e;
+
+		inc->ent = corr_grow(inc->ent, &inc->capent, inc->nent + 1,
+		    sizeof(*inc->ent));
+		e = &inc->ent[inc->nent++];
+		memset(e, 0, sizeof(*e));
+		e->key = (uint64_t)geti(row, 0);
+		copy_id(e->alert, row, 1);
+		e->rule = getstr(row, 2);
+		e->name = getstr(row, 3);
+		e->host = getstr(row, 4);
+		e->source = getstr(row, 5);
+		e->first = geti(row, 6);
+		e->last = geti(row, 7);
+		e->count = (uint64_t)geti(row, 8);
+		e->tactics = (uint32_t)geti(row, 9);
+		e->inferred = (uint32_t)geti(row, 10);
+		e->score = (int)geti(row, 11);
+		e->prio = (int)geti(row, 12);
+		e->disp = (int)geti(row, 13);
+	}
+}
+
+static void
+read_members(struct corr_incident *inc, const struct soc_val *a)
+{
+	const struct soc_val *row;
+	struct corr_params big;
+	size_t i;
+
+	big.max_members = 1e9;
+	soc_val_foreach(a, i, row) {
+		const char *k = soc_val_str(soc_val_at(row, 0));
+		const char *v = soc_val_str(soc_val_at(row, 1));
+		const char *raw = soc_val_str(soc_val_at(row, 2));
+		int kind = k ? corr_ekind_find(k) : -1;
+		struct corr_member *m;
+
+		if (kind < 0 || !v ||
+		    !(m = corr_member_get(inc, kind, v, &big, 1)))
+			continue;
+		m->dirty = 0;
+		m->raw = soc_xstrdup(raw ? raw : v);
+		m->first = geti(row, 3);
+		m->last = geti(row, 4);
+		m->alerts = (uint64_t)geti(row, 5);
+		copy_id(m->alert, row, 6);
+		m->crown = (int)geti(row, 7);
+		m->privileged = (int)geti(row, 8);
+		m->hub = (int)geti(row, 9);
+	}
+}
+
+static void
+read_case(struct corr_incident *inc, const struct soc_val *d)
+{
+	const struct soc_val *row;
+	size_t i, n;
+
+	soc_val_foreach(soc_val_key(d, "n"), i, row) {
+		const char *by = soc_val_str(soc_val_at(row, 1));
+		const char *t = soc_val_str(soc_val_at(row, 2));
+
+		corr_incident_note(inc, geti(row, 0), by ? by : "", t ? t : "");
+	}
+	n = soc_val_array_size(soc_val_key(d, "r"));
+	inc->fired = n ? soc_xcalloc(n, sizeof(*inc->fired)) : NULL;
+	soc_val_foreach(soc_val_key(d, "r"), i, row) {
+		struct corr_fired *f = &inc->fired[inc->nfired++];
+
+		f->rule = getstr(row, 0);
+		f->type = getstr(row, 1);
+		f->evidence = getstr(row, 2);
+		f->points = (int)geti(row, 3);
+		f->at = geti(row, 4);
+	}
+	n = soc_val_array_size(soc_val_key(d, "p"));
+	inc->parents = n ? soc_xcalloc(n, sizeof(*inc->parents)) : NULL;
+	for (i = 0; i < n; i++)
+		copy_id(inc->parents[inc->nparents++], soc_val_key(d, "p"), i);
+}
+
+int
+corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
+    const char *p, size_t n)
+{
+	const struct soc_val *d, *row;
+	const char *why;
+	size_t off, i;
+	int cut;
+
+	if (!p)
+		return -1;
+	soc_val_arena_reset(va);
+	d = soc_val_parse(va, p, n, &why, &off, &cut);
+	if (!soc_val_is_object(d))
+		return -1;
+	read_entries(inc, soc_val_key(d, "e"));
+	read_members(inc, soc_val_key(d, "m"));
+	soc_val_foreach(soc_val_key(d, "t"), i, row) {
+		int64_t t = geti(row, 0);
+
+		if (t >= 0 && t < CORR_NTACTIC) {
+			inc->tactic_first[t] = geti(row, 1);
+			inc->tactic_alerts[t] = (uint64_t)geti(row, 2);
+		}
+	}
+	read_case(inc, d);
+	/* Notes read back are not a change. */
+	inc->full = 0;
+	soc_val_arena_reset(va);
+	return 0;
+}
