@@ -6,12 +6,15 @@
  *                     its parts (timeline entries, entities, tactics,
  *                     notes, rules fired, parents) as one JSON text,
  *                     detail (detail.c)
- *   incident_value    each entity value an incident names, in its normal
- *                     form and as the alert gave it
+ *   incident_value    each entity an incident names: its kind, its
+ *                     normal form, and each value it goes by (the normal
+ *                     form and the form the alert gave)
  *   incident_entity   a view over the two: (value, incident, verdict,
- *                     last_seen), the contract soc-enrich and soc-decide
- *                     read (socpipe-record(7)); last_seen is the
- *                     incident's latest alert
+ *                     last_seen, kind, entity), the contract soc-enrich
+ *                     and soc-decide read (socpipe-record(7)); last_seen
+ *                     is the incident's latest alert
+ *   incident_entry    a view of the timeline entries in detail, one row
+ *                     each (soc-decide's history questions read it)
  *   incident_alert    every alert id grouped, and into which incident
  *   entity            the entity index: counts, partners, hub flag and
  *                     the incident each entity links to
@@ -121,9 +124,10 @@ static const char *const migrations[] = {
 	" incident_parent WHERE incident = i.id ORDER BY n)))"
 	" FROM incident i;"
 	"CREATE TABLE incident_value(value TEXT NOT NULL, incident TEXT NOT NULL,"
-	" PRIMARY KEY(value, incident)) WITHOUT ROWID;"
+	" kind TEXT NOT NULL, entity TEXT NOT NULL,"
+	" PRIMARY KEY(value, incident, kind, entity)) WITHOUT ROWID;"
 	"CREATE INDEX incident_value_incident ON incident_value(incident);"
-	"INSERT OR IGNORE INTO incident_value SELECT value, incident"
+	"INSERT OR IGNORE INTO incident_value SELECT value, incident, kind, entity"
 	" FROM incident_entity;"
 	"CREATE TABLE incident_alert2(alert TEXT PRIMARY KEY,"
 	" incident TEXT NOT NULL, ts INTEGER NOT NULL) WITHOUT ROWID;"
@@ -141,8 +145,25 @@ static const char *const migrations[] = {
 	"CREATE VIEW incident_entity AS SELECT v.value AS value,"
 	" v.incident AS incident, i.verdict AS verdict,"
 	" strftime('%Y-%m-%dT%H:%M:%S', i.last_seen / 1000, 'unixepoch')"
-	" || printf('.%03dZ', i.last_seen % 1000) AS last_seen"
-	" FROM incident_value v JOIN incident i ON i.id = v.incident;",
+	" || printf('.%03dZ', i.last_seen % 1000) AS last_seen,"
+	" v.kind AS kind, v.entity AS entity"
+	" FROM incident_value v JOIN incident i ON i.id = v.incident;"
+	"CREATE VIEW incident_entry AS SELECT i.id AS incident,"
+	" CAST(e.key AS INTEGER) AS n, json_extract(e.value, '$[0]') AS key,"
+	" json_extract(e.value, '$[1]') AS alert,"
+	" json_extract(e.value, '$[2]') AS rule,"
+	" json_extract(e.value, '$[3]') AS name,"
+	" json_extract(e.value, '$[4]') AS host,"
+	" json_extract(e.value, '$[5]') AS source,"
+	" json_extract(e.value, '$[6]') AS first,"
+	" json_extract(e.value, '$[7]') AS last,"
+	" json_extract(e.value, '$[8]') AS count,"
+	" json_extract(e.value, '$[9]') AS tactics,"
+	" json_extract(e.value, '$[10]') AS inferred,"
+	" json_extract(e.value, '$[11]') AS score,"
+	" json_extract(e.value, '$[12]') AS prio,"
+	" json_extract(e.value, '$[13]') AS disp"
+	" FROM incident i, json_each(i.detail, '$.e') e;",
 };
 
 void
@@ -253,12 +274,15 @@ by_text(struct corr_store *s, const char *sql, const char *v)
 }
 
 static void
-put_value(struct corr_store *s, const char *incident, const char *value)
+put_value(struct corr_store *s, const char *incident,
+    const struct corr_member *m, const char *value)
 {
 	sqlite3_stmt *q = by_text(s, "INSERT OR IGNORE INTO incident_value"
-	    " VALUES(?1,?2)", value);
+	    " VALUES(?1,?2,?3,?4)", value);
 
 	text(q, 2, incident);
+	text(q, 3, corr_ekind_names[m->kind]);
+	text(q, 4, m->value);
 	done(s, q);
 }
 
@@ -280,9 +304,9 @@ save_values(struct corr_store *s, struct corr_incident *inc)
 		m->dirty = 0;
 		/* The normal form (what the record names) and the form the
 		 * alert gave (what soc-enrich looks up). */
-		put_value(s, inc->id, m->value);
+		put_value(s, inc->id, m, m->value);
 		if (m->raw && strcmp(m->raw, m->value) != 0)
-			put_value(s, inc->id, m->raw);
+			put_value(s, inc->id, m, m->raw);
 	}
 }
 
