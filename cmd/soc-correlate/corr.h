@@ -304,7 +304,7 @@ void corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
     size_t n);
 /* Every entity of the index changed since saved. */
 void corr_store_save_entities(struct corr_store *s, struct corr_index *ix);
-void corr_store_drop_entity(struct corr_store *s, const struct corr_entity *e);
+void corr_store_drop_entity(struct corr_store *s, int kind, const char *value);
 /* A whole incident by id (new, caller frees); NULL when unknown. */
 struct corr_incident *corr_store_load_incident(struct corr_store *s,
     const char *id);
@@ -367,6 +367,7 @@ struct corr {
 	struct corr_stats s;
 	struct soc_buf out;
 	struct soc_val_arena *va;	/* records are built in it */
+	struct soc_buf dropped;	/* evicted entities: kind byte, value, NUL */
 	struct corr_rules *rules;
 };
 
@@ -380,7 +381,11 @@ struct corr_incident *corr_alert(struct corr *c, const struct soc_rec *r);
 /* Write every changed incident through emit, in creation order. */
 void corr_flush(struct corr *c,
     void (*emit)(void *ctx, const char *p, size_t n), void *ctx);
-/* Save what changed to correlate.db; park idle incidents; age out. */
+/* Save what changed to correlate.db in one transaction; age out closed
+ * incidents. */
+void corr_save(struct corr *c);
+/* Unload saved incidents that can no longer grow; evict idle entities and
+ * keep the index's bound (their rows go at the next save). */
 void corr_checkpoint(struct corr *c);
 /* Keep inc in memory (in creation order). */
 void corr_hold(struct corr *c, struct corr_incident *inc);

@@ -780,6 +780,7 @@ corr_init(struct corr *c, const char *dbpath, const char *config, int64_t now)
 	corr_alert_init(&c->a);
 	soc_buf_init(&c->out, (size_t)1 << 28);
 	c->va = soc_val_arena_new();
+	soc_buf_init(&c->dropped, (size_t)1 << 34);
 	c->now = now;
 	if (dbpath)
 		corr_store_open(&c->st, dbpath);
@@ -801,6 +802,7 @@ corr_release(struct corr *c)
 	corr_alert_release(&c->a);
 	soc_buf_release(&c->out);
 	soc_val_arena_free(c->va);
+	soc_buf_release(&c->dropped);
 	if (c->rules)
 		corr_rules_free(c->rules);
 	corr_store_close(&c->st);
@@ -861,24 +863,28 @@ corr_flush(struct corr *c, void (*emit)(void *ctx, const char *p, size_t n),
 	c->pending = 0;
 }
 
+/* An evicted entity's row goes at the next save. */
 static void
 drop_entity(void *ctx, struct corr_entity *e)
 {
 	struct corr *c = ctx;
 
-	corr_store_drop_entity(&c->st, e);
+	soc_buf_addch(&c->dropped, (char)e->kind);
+	soc_buf_add(&c->dropped, e->value, strlen(e->value) + 1);
 	c->s.aged_entities++;
 }
 
 void
-corr_checkpoint(struct corr *c)
+corr_save(struct corr *c)
 {
-	int64_t w = (int64_t)(c->p.window_s * 1000);
-	size_t i, j, k, n;
 	struct corr_incident **save;
-	int parked = 0;
+	size_t i, n;
 
 	corr_store_begin(&c->st);
+	for (i = 0; i < c->dropped.len; i += strlen(c->dropped.p + i + 1) + 2)
+		corr_store_drop_entity(&c->st, (unsigned char)c->dropped.p[i],
+		    c->dropped.p + i + 1);
+	soc_buf_reset(&c->dropped);
 	save = soc_xmalloc((c->ninc + 1) * sizeof(*save));
 	for (i = n = 0; i < c->ninc; i++)
 		if (c->inc[i]->unsaved)
@@ -890,11 +896,25 @@ corr_checkpoint(struct corr *c)
 	}
 	free(save);
 	corr_store_save_entities(&c->st, &c->ix);
-	/* Incidents that can no longer grow leave memory. */
+	c->s.aged_incidents += corr_store_age(&c->st,
+	    c->now - (int64_t)(c->p.closed_keep_s * 1000));
+	corr_store_set_meta(&c->st, "stream", c->stream);
+	corr_store_set_meta(&c->st, "seq", c->seq);
+	corr_store_commit(&c->st);
+}
+
+/* Incidents that can no longer grow and are saved leave memory. */
+static void
+park(struct corr *c)
+{
+	int64_t w = (int64_t)(c->p.window_s * 1000);
+	size_t i, j, k;
+	int parked = 0;
+
 	for (i = k = 0; i < c->ninc; i++) {
 		struct corr_incident *inc = c->inc[i];
 
-		if (!inc->dirty && (inc->status != CORR_OPEN ||
+		if (!inc->dirty && !inc->unsaved && (inc->status != CORR_OPEN ||
 		    inc->last_seen + w < c->stream)) {
 			for (j = 0; j < inc->nmem; j++) {
 				const char *v = inc->mem[j].value;
@@ -918,6 +938,12 @@ corr_checkpoint(struct corr *c)
 		dd_rebuild(c);
 		byid_rebuild(c);
 	}
+}
+
+void
+corr_checkpoint(struct corr *c)
+{
+	park(c);
 	/* Idle entities are looked for when the stream has moved on by a
 	 * sixteenth of the idle time (a sort of the index); the bound is
 	 * kept at every checkpoint. */
@@ -928,11 +954,6 @@ corr_checkpoint(struct corr *c)
 		    (size_t)c->p.max_entities, drop_entity, c);
 		c->evicted_at = c->stream;
 	}
-	c->s.aged_incidents += corr_store_age(&c->st,
-	    c->now - (int64_t)(c->p.closed_keep_s * 1000));
-	corr_store_set_meta(&c->st, "stream", c->stream);
-	corr_store_set_meta(&c->st, "seq", c->seq);
-	corr_store_commit(&c->st);
 }
 
 void

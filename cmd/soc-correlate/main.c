@@ -162,7 +162,7 @@ record(struct soc_stage *st, struct soc_rec *r)
 static void
 save(void)
 {
-	corr_checkpoint(&g.c);
+	corr_save(&g.c);
 	g.checkpoints = 0;
 	g.saved = seconds();
 }
@@ -173,6 +173,7 @@ checkpoint(struct soc_stage *st)
 	corr_flush(&g.c, emit, st);
 	if (++g.checkpoints >= SAVE_EVERY)
 		save();
+	corr_checkpoint(&g.c);
 }
 
 /* Incidents changed and not yet written: when the input would block,

@@ -458,6 +458,8 @@ corr_store_save_entities(struct corr_store *s, struct corr_index *ix)
 			d = corr_grow(d, &cap, n + 1, sizeof(*d));
 			d[n++] = ix->slot[i];
 		}
+	if (!n)
+		return;
 	qsort(d, n, sizeof(*d), by_key);
 	for (i = 0; i < n; i++) {
 		struct corr_entity *e = d[i];
@@ -481,13 +483,13 @@ corr_store_save_entities(struct corr_store *s, struct corr_index *ix)
 }
 
 void
-corr_store_drop_entity(struct corr_store *s, const struct corr_entity *e)
+corr_store_drop_entity(struct corr_store *s, int kind, const char *value)
 {
 	sqlite3_stmt *q = stmt(s, "DELETE FROM entity WHERE kind=?1 AND"
 	    " value=?2");
 
-	sqlite3_bind_int(q, 1, e->kind);
-	text(q, 2, e->value);
+	sqlite3_bind_int(q, 1, kind);
+	text(q, 2, value);
 	done(s, q);
 }
 
