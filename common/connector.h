@@ -20,10 +20,26 @@
  *   "actions": {NAME: {"target": [TYPES], "method", "url", "query": {},
  *       "headers": {}, "json": BODY | "form": {} | "text": "...",
  *       "ok": {"status": [..], "path": P, "equals": V},
- *       "result": {NAME: PATH}, "verify": {...}, "inverse": NAME,
- *       "records": PATH}}; "records" (read connectors only) returns the
- *       array at PATH of the answer ("" the whole answer) in the
- *       outcome's result as "records", redacted.
+ *       "result": {NAME: PATH}, "hidden": {NAME: PATH}, "then": [...],
+ *       "verify": {...}, "inverse": NAME, "records": PATH}};
+ *       "records" (read connectors only) returns the array at PATH of the
+ *       answer ("" the whole answer) in the outcome's result as
+ *       "records", redacted.
+ *
+ * A PATH in "result" is a dotted path in a JSON answer, or for an XML
+ * answer (the AWS Query APIs) "xml:TAG" (the first element TAG's text) or
+ * "xml:TAG*" (every TAG's text, a list).  "hidden" reads values that are
+ * secrets (a new access key's secret): they are added to the redaction
+ * list at once, reach the requests after this one as {hidden.NAME}, and
+ * are never in the result, a rendering or a record.  "then" chains
+ * requests (each a request template with its own "ok", "result",
+ * "hidden" and "provider") sent in order after the first succeeded; each
+ * sees what the answers before it gave as {result.NAME}.  Every request
+ * of a chain is rendered before the first is sent (a missing setting
+ * stops it before anything happens); a failure after the first is a
+ * failure (never "nothing was sent") whose result keeps what was done.
+ * A form or query key holding "{n}" ("GroupId.{n}") with one placeholder
+ * as its value is repeated over the list the placeholder names, n from 1.
  *
  * Placeholders {ROOT.PATH} or {ROOT.PATH|xml} in every string of a
  * request take values from the step (ROOT target, inputs, step, result)

@@ -1,0 +1,98 @@
+/*
+ * connector_int: what the connector modules (connector.c loading,
+ * connector_render.c rendering, connector_send.c sending) share and
+ * nothing else uses.  Not part of the API.
+ */
+#ifndef SOC_CONNECTOR_INT_H
+#define SOC_CONNECTOR_INT_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "connector.h"
+#include "err.h"
+#include "redact.h"
+
+/* Limits no template or answer may pass. */
+#define CONN_MAX_TEXT (256u << 10)	/* a rendered URL, header or body */
+#define CONN_MAX_ATTEMPTS 10
+#define CONN_MAX_POLLS 100
+#define CONN_MAX_THEN 8			/* requests chained after the first */
+
+struct soc_conn {
+	char *name;
+	json_t *tmpl;		/* owned copy of the template */
+	json_t *settings;	/* NAME -> value, or {"env":VAR} for secrets */
+	json_t *secret;		/* NAME -> true for secret settings */
+	int allow_http;
+	long timeout_ms;
+	int attempts;		/* per request, first one included */
+	long backoff_ms, max_wait_s;
+	double min_interval, last_sent;
+	int circuit_after, failures;
+	double circuit_open_s, open_until;
+	long poll_ms;		/* verify's interval, when configured */
+	char *token;		/* OAuth2 bearer token, wiped on free */
+	double token_until;
+	struct soc_redact red;
+};
+
+/* The context of one rendering: the variables, and whether secrets are
+ * masked (for people) or read (to send).  probe: a value the requests
+ * before this one will give ({result.X}, {hidden.X}) renders as
+ * "{result.X}" when it is not known yet, to check a chain before its
+ * first request is sent. */
+struct soc_conn_render {
+	struct soc_conn *c;
+	const json_t *ctx;	/* {"target","inputs","step","result","settings",
+				 * "ticket","hidden"} */
+	int mask;
+	char *err;
+	size_t errlen;
+	int probe;
+};
+
+enum enc {
+	ENC_RAW,	/* the caller encodes (JSON, form, query, header) */
+	ENC_URL,	/* percent-encode values that are not configuration */
+};
+
+/* A request, rendered. */
+struct soc_conn_req {
+	const char *method;
+	struct soc_buf url, body;
+	char *hdr[24];
+	size_t nhdr;
+	const char *ctype;
+};
+
+/* connector.c */
+double soc_conn_mono(void);
+void soc_conn_sleep(double s);
+void soc_conn_wipe_buf(struct soc_buf *b);
+void soc_conn_wipe_str(char *s);
+int soc_conn_fail(char *err, size_t errlen, const char *fmt, ...)
+    SOC_PRINTF(3, 4);
+/* The integer o.key clamped to [min, max], def when absent. */
+long soc_conn_num(const json_t *o, const char *key, long def, long min,
+    long max);
+
+/* connector_render.c */
+int soc_conn_render_text(struct soc_conn_render *r, const char *s,
+    enum enc enc, struct soc_buf *out);
+int soc_conn_render_form(struct soc_conn_render *r, const json_t *t,
+    struct soc_buf *out);
+/* Render request template t (an action, a chained request or a verify). */
+int soc_conn_render_req(struct soc_conn_render *r, const json_t *t,
+    struct soc_conn_req *q);
+void soc_conn_req_release(struct soc_conn_req *q);
+int soc_conn_add_header(struct soc_conn_render *r, struct soc_conn_req *q,
+    const char *name, const char *val);
+int soc_conn_loopback(const char *url);
+/* The rendering context for vars: a new object. */
+json_t *soc_conn_context(struct soc_conn *c, const json_t *vars);
+int soc_conn_check_target(struct soc_conn_render *r, const json_t *act);
+const char *soc_conn_auth_type(const struct soc_conn *c);
+
+#endif
