@@ -48,7 +48,7 @@ write_config() {
  "okta":{$_g,"base_url":"$_u/okta","api_token":{"env":"OKTA_TOKEN"}},
  "graph":{$_g,"base_url":"$_u/graph","login_url":"$_u/login","tenant_id":"11111111-2222-3333-4444-555555555555","client_id":{"env":"ENTRA_ID"},"client_secret":{"env":"ENTRA_SECRET"}},
  "google":{$_g,"base_url":"$_u/google","access_token":{"env":"GOOGLE_TOKEN"}},
- "aws":{$_g,"iam_url":"$_u/aws-iam","ec2_url":"$_u/aws-ec2","region":"us-east-1","quarantine_sg":"sg-0quarantine","access_key_id":{"env":"AWS_KEY_ID"},"secret_access_key":{"env":"AWS_SECRET"}},
+ "aws":{$_g,"iam_url":"$_u/aws-iam","ec2_url":"$_u/aws-ec2","secretsmanager_url":"$_u/aws-sm","region":"us-east-1","quarantine_sg":"sg-0quarantine","access_key_id":{"env":"AWS_KEY_ID"},"secret_access_key":{"env":"AWS_SECRET"}},
  "panos":{$_g,"base_url":"$_u/panos","api_key":{"env":"PANOS_KEY"}},
  "cloudflare":{$_g,"base_url":"$_u/cf","zone_id":"023e105f4ecef8ad9ca31a8372d0c353","api_token":{"env":"CF_TOKEN"}},
  "slack":{$_g,"base_url":"$_u/slack","bot_token":{"env":"SLACK_TOKEN"}},

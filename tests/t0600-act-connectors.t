@@ -4,11 +4,13 @@
 # documents it: method, path, query, headers, body and credentials.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
-plan 43
+plan 56
 cat >script.json <<'EOF2'
 {"cs.lift": ["401"], "okta.suspend": ["429"], "graph.account": ["503"],
  "s1.disconnect": ["500", "500", "500", "500"], "jira.issue": ["garbage"],
- "hive.alert": ["slow"]}
+ "hive.alert": ["slow"], "mde.indicator": ["401"],
+ "aws.create_key": ["429"], "aws.attach_policy": ["500"],
+ "snow.close": ["slow"], "hive.comment": ["garbage"]}
 EOF2
 start_vendor --script script.json
 write_config cfg.json
@@ -87,9 +89,48 @@ check 'aws: UpdateAccessKey Inactive, SigV4 checked by the server' \
 	'conn aws disable_access_key access_key AKIAIOSFODNN7EXAMPLE "\"aws.user_name\":\"ci-deploy\"" && nofail'
 check 'aws: enable the key again' \
 	'conn aws enable_access_key access_key AKIAIOSFODNN7EXAMPLE "\"aws.user_name\":\"ci-deploy\"" && nofail'
-check 'aws: quarantine security group, forensic snapshot' \
+check 'aws: quarantine records the groups, then sets the quarantine group' \
 	'conn aws quarantine_instance instance i-0abc1234 && nofail &&
-	 conn aws snapshot_instance instance i-0abc1234 "" "\"volume_id\":\"vol-0abc\"" && nofail'
+	 grep -q "\"groups\":\[\"sg-0web\",\"sg-0ssh\"\]" out &&
+	 [ "$(count aws.describe)" -eq 1 ] && [ "$(count aws.ec2)" -eq 1 ] &&
+	 grep -q "GroupId.1=sg-0quarantine" "$VLOG"'
+check 'aws: unquarantine puts the recorded groups back, one GroupId.N each' \
+	'printf "%s\n" "{\"target\":{\"type\":\"instance\",\"value\":\"i-0abc1234\"},\"inputs\":{\"security_group\":\"sg-0quarantine\"},\"result\":$(jq -c .result out)}" >v.json &&
+	 : >"$VLOG" && soc-conn "$CONNECTORS/aws.json" set.json unquarantine_instance v.json >out && nofail &&
+	 grep -q "GroupId.1=sg-0web&GroupId.2=sg-0ssh" "$VLOG"'
+check 'aws: unquarantine as a step of its own takes inputs.security_group' \
+	'conn aws unquarantine_instance instance i-0abc1234 "" "\"security_group\":[\"sg-0a\",\"sg-0b\",\"sg-0c\"]" && nofail &&
+	 grep -q "GroupId.1=sg-0a&GroupId.2=sg-0b&GroupId.3=sg-0c" "$VLOG"'
+check 'aws: forensic snapshot' \
+	'conn aws snapshot_instance instance i-0abc1234 "" "\"volume_id\":\"vol-0abc\"" && nofail'
+check 'aws: rotate: a new key (after a 429), stored in Secrets Manager, the old key inactive' \
+	'conn aws rotate_access_key access_key AKIAIOSFODNN7EXAMPLE "\"aws.user_name\":\"ci-deploy\"" && nofail &&
+	 [ "$(count aws.create_key)" -eq 2 ] && [ "$(count aws.sm)" -eq 1 ] && [ "$(count aws.iam)" -eq 1 ] &&
+	 grep -q "AccessKeyId=AKIAIOSFODNN7EXAMPLE&Status=Inactive" "$VLOG" &&
+	 jq -e "(.result.new_key_id | test(\"^AKIANEWKEY[0-9]{10}$\")) and (.result.secret_version | length > 0)" out >/dev/null &&
+	 ! grep -q S3CR3T out'
+check_exit 'aws: rotate whose secret store is missing stops after the new key' 69 \
+	'conn aws rotate_access_key access_key AKIAIOSFODNN7EXAMPLE "\"aws.user_name\":\"nobody\""'
+check 'the old key stays active, the new key id is in the result to clean up' \
+	'[ "$(count aws.iam)" -eq 0 ] && grep -q "request 2 of 3 failed" out &&
+	 grep -q "\"new_key_id\":\"AKIANEWKEY[0-9]*\"" out'
+check 'aws: restrict_iam attaches AWSDenyAll (after a 500), unrestrict detaches it' \
+	'conn aws restrict_iam account ci-deploy && nofail && grep -q "\"attempts\":2" out &&
+	 grep -q "PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAWSDenyAll" "$VLOG" &&
+	 conn aws unrestrict_iam user x "\"aws.user_name\":\"ci-deploy\"" && nofail && [ "$(count aws.detach_policy)" -eq 1 ]'
+check 'defender: block_url, then unblock it by the indicator id (401: token fetched again)' \
+	'conn defender block_url url "https://evil.example/payload.exe" "" "\"text\":\"x\"" && nofail &&
+	 [ "$(count entra.token)" -eq 2 ] && [ "$(count mde.indicator)" -eq 2 ] &&
+	 id=$(jq -r .result.indicator_id out) &&
+	 printf "%s\n" "{\"target\":{\"type\":\"url\",\"value\":\"x\"},\"result\":{\"indicator_id\":\"$id\"}}" >v.json &&
+	 soc-conn "$CONNECTORS/defender.json" set.json unblock_url v.json >out && nofail &&
+	 [ "$(count mde.indicator_delete)" -eq 1 ]'
+check 'defender: indicators for a hash, an address and a domain, each deleted' \
+	'for a in "hash $(printf %064d 9)" "ip 203.0.113.9" "domain evil.example"; do
+	   set -- $a; conn defender block_$1 $1 $2 "" "\"text\":\"x\"" && nofail || exit 1;
+	   id=$(jq -r .result.indicator_id out);
+	   printf "%s\n" "{\"target\":{\"type\":\"$1\",\"value\":\"$2\"},\"result\":{\"indicator_id\":\"$id\"}}" >v.json;
+	   soc-conn "$CONNECTORS/defender.json" set.json unblock_$1 v.json >out && nofail || exit 1; done'
 check 'panos: the address registered with the tag and the TTL' \
 	'conn panos block_ip ip 203.0.113.7 && nofail'
 check 'panos: an address with XML in it is escaped, never markup' \
@@ -117,17 +158,41 @@ check_exit 'jira: an answer that is not JSON is a failure' 69 \
 check 'jira: an issue, then a comment on it' \
 	'conn jira open_ticket host ws-12 "" "\"title\":\"Incident inc-0001\",\"text\":\"x\"" && nofail &&
 	 grep -q "\"key\":\"SOC-1\"" out &&
-	 conn jira update_ticket ticket SOC-1 "" "\"text\":\"contained\"" && nofail'
+	 conn jira update_ticket ticket x "\"jira.key\":\"SOC-1\"" "\"text\":\"contained\"" && nofail'
+# tvars ACTION: the variables of a step on the incident whose ticket
+# open_ticket opened (soc-act passes its result as "ticket").
+tvars() {
+	printf '{"target":{"type":"incident","value":"inc-0001"},"inputs":{"text":"contained"},"step":{"incident":"inc-0001"},"ticket":%s}\n' "$1" >v.json
+}
+check 'jira: the incident'"'"'s issue commented and closed (transition with a comment)' \
+	'jq ".connectors.jira" cfg.json >set.json && tvars "{\"key\":\"SOC-1\",\"id\":\"10000\"}" && : >"$VLOG" &&
+	 soc-conn "$CONNECTORS/jira.json" set.json update_ticket v.json >out && nofail &&
+	 soc-conn "$CONNECTORS/jira.json" set.json close_ticket v.json >out && nofail &&
+	 [ "$(count jira.comment)" -eq 1 ] && [ "$(count jira.transition)" -eq 1 ]'
 check 'servicenow: an incident, then work notes' \
 	'conn servicenow open_ticket host ws-12 "" "\"title\":\"t\",\"text\":\"x\"" && nofail &&
 	 grep -q "\"number\":\"INC0010001\"" out &&
-	 conn servicenow update_ticket ticket 9d385017c611228701d22104cc95c371 "" "\"text\":\"y\"" && nofail'
+	 conn servicenow update_ticket ticket x "\"servicenow.sys_id\":\"9d385017c611228701d22104cc95c371\"" "\"text\":\"y\"" && nofail'
+check 'servicenow: the incident'"'"'s record updated, then resolved after a slow answer' \
+	'jq ".connectors.servicenow + {timeout_ms: 1000}" cfg.json >set.json &&
+	 tvars "{\"sys_id\":\"9d385017c611228701d22104cc95c371\",\"number\":\"INC0010001\"}" && : >"$VLOG" &&
+	 soc-conn "$CONNECTORS/servicenow.json" set.json update_ticket v.json >out && nofail &&
+	 soc-conn "$CONNECTORS/servicenow.json" set.json close_ticket v.json >out && nofail &&
+	 [ "$(count snow.close)" -eq 2 ] && grep -q "\"state\":\"6\"" out && grep -q "\"attempts\":2" out'
 check_exit 'thehive: a slow server times out' 69 \
 	'jq ".connectors.thehive + {timeout_ms: 1000, retry: {attempts: 1}}" cfg.json >set.json &&
 	 vars v.json ip 203.0.113.7 "" "\"title\":\"t\",\"text\":\"x\"" &&
 	 soc-conn "$CONNECTORS/thehive.json" set.json open_ticket v.json >out'
 check 'thehive: an alert with the severity as a number' \
 	'conn thehive open_ticket ip 203.0.113.7 "" "\"title\":\"t\",\"text\":\"x\"" && nofail'
+check_exit 'thehive: a comment answered with an HTML page is a failure' 69 \
+	'jq ".connectors.thehive" cfg.json >set.json && tvars "{\"id\":\"~41000\"}" &&
+	 soc-conn "$CONNECTORS/thehive.json" set.json update_ticket v.json >out'
+check 'thehive: the incident'"'"'s alert commented, then closed' \
+	'soc-conn "$CONNECTORS/thehive.json" set.json update_ticket v.json >out && nofail &&
+	 grep -q "\"comment_id\":\"~4200\"" out &&
+	 soc-conn "$CONNECTORS/thehive.json" set.json close_ticket v.json >out && nofail &&
+	 [ "$(count hive.close)" -eq 1 ]'
 check_exit 'a secret written in the configuration is refused' 78 \
 	'jq ".connectors.okta + {api_token: \"okta-token-S3CR3T\"}" cfg.json >set.json &&
 	 vars v.json user alice@corp.example && soc-conn "$CONNECTORS/okta.json" set.json revoke_sessions v.json >out'
@@ -140,9 +205,10 @@ check 'every action of every connector shows its request, credentials masked' \
 	'for f in $CONNECTORS/*.json; do n=$(basename $f .json);
 	   jq ".connectors.$n" cfg.json >set.json;
 	   for a in $(jq -r ".actions|keys[]" $f); do
-	     printf "%s\n" "{\"target\":{\"type\":\"$(jq -r ".actions.$a.target[0]" $f)\",\"value\":\"x\",\"ids\":{\"crowdstrike.device_id\":\"a\",\"defender.machine_id\":\"b\",\"sentinelone.agent_id\":\"c\",\"aws.user_name\":\"u\",\"entra.user_id\":\"d\",\"slack.user_id\":\"U1\"}},\"inputs\":{\"text\":\"t\",\"title\":\"t\",\"volume_id\":\"vol-1\"},\"step\":{\"incident\":\"i\"},\"result\":{\"ioc_id\":\"i\",\"rule_id\":\"r\"}}" >v.json;
+	     printf "%s\n" "{\"target\":{\"type\":\"$(jq -r ".actions.$a.target[0]" $f)\",\"value\":\"x\",\"ids\":{\"crowdstrike.device_id\":\"a\",\"defender.machine_id\":\"b\",\"sentinelone.agent_id\":\"c\",\"aws.user_name\":\"u\",\"entra.user_id\":\"d\",\"slack.user_id\":\"U1\"}},\"inputs\":{\"text\":\"t\",\"title\":\"t\",\"volume_id\":\"vol-1\"},\"step\":{\"incident\":\"i\"},\"ticket\":{\"key\":\"SOC-1\",\"sys_id\":\"s\",\"id\":\"~1\"},\"result\":{\"ioc_id\":\"i\",\"rule_id\":\"r\",\"indicator_id\":\"1\",\"groups\":[\"sg-1\"]}}" >v.json;
 	     soc-conn --show $f set.json $a v.json >>shown || { cat shown; exit 1; }; done; done;
-	 [ "$(grep -c "\"method\"" shown)" -eq "$(cat $CONNECTORS/*.json | jq -s "map(.actions|length)|add")" ] &&
+	 [ "$(wc -l <shown)" -eq "$(cat $CONNECTORS/*.json | jq -s "map(.actions|length)|add")" ] &&
+	 grep -q "SecretAccessKey.*\[redacted\]" shown && grep -q "{result.new_key_id}" shown &&
 	 grep -q "Basic \[redacted\]" shown && grep -q "SSWS \[redacted\]" shown &&
 	 grep -q "\"routing_key\\\\\":\\\\\"\[redacted\]" shown'
 check 'no credential in any output or in what the requests logged' \

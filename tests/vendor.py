@@ -6,8 +6,8 @@
 Binds an ephemeral port on 127.0.0.1, writes it to PORTFILE, and answers
 as each product documents its API, under a path prefix per product
 (/cs CrowdStrike, /mde Defender for Endpoint, /login Entra tokens, /s1
-SentinelOne, /okta, /graph, /google, /aws-iam and /aws-ec2 (SigV4 checked
-in full), /panos, /cf Cloudflare, /slack, /teams, /pd PagerDuty, /jira,
+SentinelOne, /okta, /graph, /google, /aws-iam, /aws-ec2 and /aws-sm
+Secrets Manager (SigV4 checked in full), /panos, /cf Cloudflare, /slack, /teams, /pd PagerDuty, /jira,
 /snow ServiceNow, /hive TheHive).  Every request is checked exactly:
 method, path, query, headers, body and credentials; one that is not what
 the product expects gets the product's error status and a line
@@ -73,7 +73,8 @@ while i < len(args):
 lock = threading.Lock()
 tokens = set()
 ntok = 0
-state = {"cs_dev": {}, "mde": {}, "seen": {}}
+state = {"cs_dev": {}, "mde": {}, "seen": {}, "aws_keys": {}, "ec2_groups": {}, "mde_ind": {}}
+SECRETS = {"socpipe/access-keys/ci-deploy"}
 
 
 class Bad(Exception):
@@ -165,6 +166,64 @@ def jbody(body):
         raise Bad(400, "body is not JSON")
 
 
+def xml_answer(action, inner, ns):
+    return ("<%sResponse xmlns=\"%s\">%s<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"
+            "</RequestId></ResponseMetadata></%sResponse>" % (action, ns, inner, action)).encode(), {"Content-Type": "text/xml"}
+
+
+def aws_iam(f):
+    ns = "https://iam.amazonaws.com/doc/2010-05-08/"
+    need(f.get("Version") == "2010-05-08", "bad Version")
+    a = f.get("Action")
+    if a == "UpdateAccessKey":
+        need(set(f) == {"Action", "Version", "UserName", "AccessKeyId", "Status"} and
+             f["Status"] in ("Active", "Inactive") and f["AccessKeyId"].startswith("AKIA") and
+             f["UserName"], "bad parameters %r" % f)
+        return ("aws.iam",) + (200,) + xml_answer(a, "", ns)
+    if a == "CreateAccessKey":
+        need(set(f) == {"Action", "Version", "UserName"} and f["UserName"], "bad parameters %r" % f)
+        with lock:
+            n = len(state["aws_keys"]) + 1
+            kid, sec = "AKIANEWKEY%010d" % n, "new-S3CR3T-secret/%d+key" % n
+            state["aws_keys"][kid] = sec
+        inner = ("<CreateAccessKeyResult><AccessKey><UserName>%s</UserName><AccessKeyId>%s</AccessKeyId>"
+                 "<Status>Active</Status><SecretAccessKey>%s</SecretAccessKey><CreateDate>2026-12-04T17:00:00Z"
+                 "</CreateDate></AccessKey></CreateAccessKeyResult>" % (f["UserName"], kid, sec))
+        return ("aws.create_key", 200) + xml_answer(a, inner, ns)
+    if a in ("AttachUserPolicy", "DetachUserPolicy"):
+        need(set(f) == {"Action", "Version", "UserName", "PolicyArn"} and
+             f["PolicyArn"] == "arn:aws:iam::aws:policy/AWSDenyAll" and f["UserName"], "bad parameters %r" % f)
+        return ("aws." + a[:6].lower() + "_policy", 200) + xml_answer(a, "", ns)
+    raise Bad(400, "InvalidAction: " + str(a))
+
+
+def aws_ec2(f):
+    ns = "http://ec2.amazonaws.com/doc/2016-11-15/"
+    need(f.get("Version") == "2016-11-15", "bad Version")
+    a = f.get("Action")
+    if a == "DescribeInstanceAttribute":
+        need(set(f) == {"Action", "Version", "InstanceId", "Attribute"} and f["Attribute"] == "groupSet" and
+             f["InstanceId"].startswith("i-"), "bad parameters %r" % f)
+        with lock:
+            groups = state["ec2_groups"].setdefault(f["InstanceId"], ["sg-0web", "sg-0ssh"])
+        items = "".join("<item><groupId>%s</groupId></item>" % g for g in groups)
+        return ("aws.describe", 200, ("<DescribeInstanceAttributeResponse xmlns=\"%s\"><requestId>r0</requestId>"
+                "<instanceId>%s</instanceId><groupSet>%s</groupSet></DescribeInstanceAttributeResponse>"
+                % (ns, f["InstanceId"], items)).encode(), {"Content-Type": "text/xml"})
+    if a == "ModifyInstanceAttribute":
+        groups = [f["GroupId.%d" % i] for i in range(1, len(f)) if "GroupId.%d" % i in f]
+        need(f.get("InstanceId", "").startswith("i-") and groups and all(g.startswith("sg-") for g in groups) and
+             set(f) == {"Action", "Version", "InstanceId"} | {"GroupId.%d" % i for i in range(1, len(groups) + 1)},
+             "bad parameters %r" % f)
+        with lock:
+            state["ec2_groups"][f["InstanceId"]] = groups
+        return ("aws.ec2", 200, ("<ModifyInstanceAttributeResponse xmlns=\"%s\"><requestId>r1</requestId>"
+                "<return>true</return></ModifyInstanceAttributeResponse>" % ns).encode(), {"Content-Type": "text/xml"})
+    need(a == "CreateSnapshot" and f.get("VolumeId", "").startswith("vol-") and
+         f.get("TagSpecification.1.ResourceType") == "snapshot", "bad parameters %r" % f)
+    return "aws.snapshot", 200, b"<CreateSnapshotResponse><requestId>r2</requestId><snapshotId>snap-0123456789abcdef0</snapshotId><status>pending</status></CreateSnapshotResponse>", {"Content-Type": "text/xml"}
+
+
 def route(m, path, q, h, body):
     """(key, status, answer, headers) for one request, or Bad."""
     seg = path.split("/")
@@ -244,6 +303,32 @@ def route(m, path, q, h, body):
             state["mde"]["ma-0001"] = 0
         return "mde." + seg[5], 201, {"id": "ma-0001", "type": seg[5].capitalize(),
                                       "status": "Pending", "machineId": seg[4]}, {}
+    if seg[1:4] == ["mde", "api", "indicators"]:
+        bearer(h)
+        if m == "DELETE":
+            need(len(seg) == 5, "DELETE /api/indicators/{id}", 405)
+            with lock:
+                known = state["mde_ind"].pop(seg[4], None)
+            need(known is not None, "indicator not found", 404)
+            return "mde.indicator_delete", 204, b"", {}
+        need(m == "POST" and len(seg) == 4, "POST /api/indicators", 405)
+        ctype(h, "application/json")
+        b = jbody(body)
+        kinds = {"FileSha256": "BlockAndRemediate", "IpAddress": "Block", "DomainName": "Block", "Url": "Block"}
+        need(b.get("indicatorType") in kinds and b.get("action") == kinds[b["indicatorType"]],
+             "indicatorType/action %r/%r" % (b.get("indicatorType"), b.get("action")))
+        need(isinstance(b.get("indicatorValue"), str) and b["indicatorValue"] and b.get("title") and
+             b.get("severity") in ("Informational", "Low", "Medium", "High") and
+             set(b) <= {"indicatorValue", "indicatorType", "action", "title", "description", "severity",
+                        "generateAlert", "expirationTime", "recommendedActions", "rbacGroupNames"},
+             "bad indicator %r" % b)
+        if b["indicatorType"] == "Url":
+            need(b["indicatorValue"].startswith(("http://", "https://")), "Url indicators take a URL")
+        with lock:
+            iid = str(995 + len(state["mde_ind"]))
+            state["mde_ind"][iid] = b["indicatorValue"]
+        return "mde.indicator", 200, dict(b, id=iid, createdBy="socpipe-app",
+                                          creationTimeDateTimeUtc="2026-12-04T17:00:00Z"), {}
     if len(seg) == 5 and seg[1:4] == ["mde", "api", "machineactions"]:
         need(m == "GET", "GET only", 405)
         bearer(h)
@@ -315,27 +400,29 @@ def route(m, path, q, h, body):
                                        "primaryEmail": urllib.parse.unquote(seg[6]),
                                        "suspended": b["suspended"]}, {}
     # ---- AWS ----
+    if path == "/aws-sm/":
+        need(m == "POST", "POST only", 405)
+        ctype(h, "application/x-amz-json-1.1")
+        need(h.get("X-Amz-Target") == "secretsmanager.PutSecretValue", "bad X-Amz-Target")
+        sigv4_check(h, m, path, "", body, "us-east-1", "secretsmanager")
+        b = jbody(body)
+        need(set(b) == {"SecretId", "SecretString"}, "bad body keys %r" % sorted(b))
+        need(b["SecretId"] in SECRETS, "Secrets Manager can't find the specified secret.", 400)
+        v = json.loads(b["SecretString"])
+        with lock:
+            keys = dict(state["aws_keys"])
+        need(v.get("AccessKeyId") in keys and keys[v["AccessKeyId"]] == v.get("SecretAccessKey"),
+             "SecretString does not hold the key CreateAccessKey made")
+        return "aws.sm", 200, {"ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + b["SecretId"],
+                               "Name": b["SecretId"], "VersionId": "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1",
+                               "VersionStages": ["AWSCURRENT"]}, {}
     if path in ("/aws-iam/", "/aws-ec2/"):
         iam = path == "/aws-iam/"
         need(m == "POST", "POST only", 405)
         ctype(h, "application/x-www-form-urlencoded")
         sigv4_check(h, m, path, "", body, "us-east-1", "iam" if iam else "ec2")
         f = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
-        if iam:
-            need(f.get("Action") == "UpdateAccessKey" and f.get("Version") == "2010-05-08", "bad Action")
-            need(f.get("Status") in ("Active", "Inactive") and f.get("AccessKeyId", "").startswith("AKIA")
-                 and f.get("UserName"), "bad parameters %r" % f)
-            return "aws.iam", 200, ("<UpdateAccessKeyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
-                                    "<ResponseMetadata><RequestId>7a62c49f</RequestId></ResponseMetadata>"
-                                    "</UpdateAccessKeyResponse>").encode(), {"Content-Type": "text/xml"}
-        need(f.get("Version") == "2016-11-15", "bad Version")
-        if f.get("Action") == "ModifyInstanceAttribute":
-            need(f.get("InstanceId", "").startswith("i-") and f.get("GroupId.1", "").startswith("sg-"),
-                 "bad parameters %r" % f)
-            return "aws.ec2", 200, b"<ModifyInstanceAttributeResponse><requestId>r1</requestId><return>true</return></ModifyInstanceAttributeResponse>", {"Content-Type": "text/xml"}
-        need(f.get("Action") == "CreateSnapshot" and f.get("VolumeId", "").startswith("vol-") and
-             f.get("TagSpecification.1.ResourceType") == "snapshot", "bad parameters %r" % f)
-        return "aws.snapshot", 200, b"<CreateSnapshotResponse><requestId>r2</requestId><snapshotId>snap-0123456789abcdef0</snapshotId><status>pending</status></CreateSnapshotResponse>", {"Content-Type": "text/xml"}
+        return aws_iam(f) if iam else aws_ec2(f)
     # ---- PAN-OS ----
     if path == "/panos/api/":
         need(m == "POST", "POST only", 405)
@@ -406,8 +493,15 @@ def route(m, path, q, h, body):
                  fl.get("summary") and fl.get("description", {}).get("type") == "doc", "bad fields")
             return "jira.issue", 201, {"id": "10000", "key": "SOC-1",
                                        "self": "https://corp.atlassian.net/rest/api/3/issue/10000"}, {}
-        need(path == "/jira/rest/api/3/issue/SOC-1/comment", "Issue does not exist", 404)
-        need(b.get("body", {}).get("type") == "doc", "comment body must be ADF")
+        need(m == "POST" and len(seg) == 8 and seg[2:6] == ["rest", "api", "3", "issue"], "not found", 404)
+        need(seg[6] == "SOC-1", "Issue does not exist or you do not have permission to see it.", 404)
+        if seg[7] == "transitions":
+            need(b.get("transition") == {"id": "31"}, "bad transition %r" % b.get("transition"))
+            c = b.get("update", {}).get("comment", [{}])[0].get("add", {}).get("body", {})
+            need(set(b) <= {"transition", "update", "fields"} and c.get("type") == "doc", "comment body must be ADF")
+            return "jira.transition", 204, b"", {}
+        need(seg[7] == "comment", "not found", 404)
+        need(set(b) == {"body"} and b["body"].get("type") == "doc", "comment body must be ADF")
         return "jira.comment", 201, {"id": "10001"}, {}
     # ---- ServiceNow ----
     if seg[1] == "snow":
@@ -421,9 +515,23 @@ def route(m, path, q, h, body):
                                                    "number": "INC0010001"}}, {}
         need(m == "PATCH" and path == "/snow/api/now/table/incident/9d385017c611228701d22104cc95c371",
              "not found", 404)
-        need(set(b) == {"work_notes"}, "bad update")
-        return "snow.update", 200, {"result": {"sys_id": seg[-1]}}, {}
+        if set(b) == {"work_notes"}:
+            return "snow.update", 200, {"result": {"sys_id": seg[-1], "state": "2"}}, {}
+        need(set(b) == {"state", "close_code", "close_notes"} and b["state"] in ("6", "7") and
+             b["close_code"] and b["close_notes"], "bad update %r" % b)
+        return "snow.close", 200, {"result": {"sys_id": seg[-1], "state": b["state"]}}, {}
     # ---- TheHive ----
+    if path.startswith("/hive/api/v1/alert/"):
+        bearer(h, CRED["hive"])
+        need(len(seg) in (6, 7) and seg[5] == "~41000", "alert not found", 404)
+        b = jbody(body)
+        if len(seg) == 7:
+            need(m == "POST" and seg[6] == "comment", "not found", 404)
+            need(set(b) == {"message"} and b["message"], "bad comment %r" % b)
+            return "hive.comment", 201, {"_id": "~4200", "_type": "Comment", "message": b["message"]}, {}
+        need(m == "PATCH", "PATCH only", 405)
+        need(b == {"status": "Ignored"}, "bad update %r" % b)
+        return "hive.close", 204, b"", {}
     if path == "/hive/api/v1/alert":
         bearer(h, CRED["hive"])
         need(m == "POST", "POST only", 405)
@@ -467,7 +575,7 @@ class H(BaseHTTPRequestHandler):
             return self.answer(400, {"errors": [{"message": "bad request"}]}, {})
         b = behaviour(key)
         log({"key": key, "method": self.command, "path": self.path, "behaviour": b,
-             "body": body.decode("utf-8", "replace") if "token" not in key and not key.startswith(("pd", "panos")) else "<credentials>"})
+             "body": body.decode("utf-8", "replace") if "token" not in key and not key.startswith(("pd", "panos", "aws.sm")) else "<credentials>"})
         if b == "401":
             with lock:
                 tokens.clear()
