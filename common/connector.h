@@ -102,7 +102,9 @@ const struct soc_redact *soc_conn_redact(const struct soc_conn *c);
 
 /*
  * The request action would send for vars ({"target":..., "inputs":...,
- * "step":..., "result":...}, borrowed), with secrets masked:
+ * "step":..., "result":..., "ticket":...}, borrowed), with secrets masked
+ * (with "dry_run": true in vars, a {result.X} or {ticket.X} that earlier
+ * steps would give shows as itself):
  * {"method","url","headers":{...},"body":"..."} as a new reference; NULL
  * with err when a value is missing or the target type is not one the
  * action takes.

@@ -189,8 +189,9 @@ placeholder(struct soc_conn_render *r, const char *name, size_t n, enum enc enc,
 	} else {
 		const json_t *j = lookup(r->ctx, path);
 
-		if (!j && r->probe && strncmp(path, "result.", 7) == 0) {
-			/* A value an earlier request of the chain will give. */
+		if (!j && r->probe && (strncmp(path, "result.", 7) == 0 ||
+		    strncmp(path, "ticket.", 7) == 0)) {
+			/* A value an earlier request or step will give. */
 			rc = soc_buf_addf(out, "{%s}", path);
 			goto out;
 		}
@@ -604,6 +605,7 @@ soc_conn_show(struct soc_conn *c, const char *action, const json_t *vars,
 		return NULL;
 	}
 	r.ctx = soc_conn_context(c, vars);
+	r.probe = json_is_true(json_object_get(vars, "dry_run"));
 	if (soc_conn_check_target(&r, act) < 0 || !(out = show_one(&r, act)))
 		goto out;
 	/* The chained requests, with what earlier answers give shown as

@@ -30,7 +30,8 @@ check 'the exact request, credentials masked, nothing sent' \
 	  (.url | endswith(\"/cs/devices/entities/devices-actions/v2?action_name=contain\"))" &&
 	 [ ! -s "$VLOG" ]'
 check 'a step for approval shows who must approve and how' \
-	'rec_ok o s-disable ".waiting_for | .roles == [\"senior\"] and .approvals == 2 and .command == \"soc-act approve s-disable --by NAME\""'
+	'rec_ok o s-disable ".waiting_for | .roles == [\"senior\"] and .approvals == 2 and .command == \"soc-act approve s-disable --by NAME --config dry.json\" and
+	  .approvers == [\"alice\", \"bob\", \"carol\"]"'
 check_exit 'live with no audit log: nothing runs' 74 'soc-act --state noaudit --config cfg.json d1.ndjson >o 2>e'
 check 'the steps failed, saying why, and nothing reached the service' \
 	'[ "$(status_of o s-contain)" = failed ] && grep -q "soc-audit init" o && [ "$(count cs.contain)" -eq 0 ]'

@@ -1,8 +1,10 @@
 /*
- * soc-act's parts: main.c (the stage and its verbs), step.c (one step:
- * routes, the write-ahead audit, act.db, the action record), local.c
- * (actions on this machine: nftables, tickets, a mailbox, a command
- * hook), queue.c (pending, approve, deny, expire, connectors).
+ * soc-act's parts: main.c (the stage and its verbs), step.c (the steps
+ * of a decision: routes, the dry run, queueing in act.db), exec.c
+ * (running a step: limits, the write-ahead audit, the action, its result;
+ * inverses), record.c (action records, the audit log, a step's row),
+ * local.c (actions on this machine: nftables, tickets, a mailbox, a
+ * command hook), queue.c (pending, approve, deny, expire, connectors).
  *
  * The whole program shares one struct act (g in main.c), reached
  * through act_g(): the configuration, the connectors, act.db and the
@@ -64,24 +66,63 @@ void act_setup(struct soc_stage *st, int need_db);
 /* step.c */
 /* Take the steps of one decision (borrowed). */
 void act_decision(struct act *a, const json_t *dec, const char *decision_id);
-/* Run a step whose approvals are complete, or an inverse (inverse: the
- * action to run instead, or NULL).  Emits its record. */
-void act_execute(struct act *a, const char *step_id, const char *inverse);
-/* Run (show: only show) the inverse of a done step whose TTL passed. */
-void act_expire_step(struct act *a, const char *step_id, int show);
-/* The steps waiting on step_id, run when all they wait for is done. */
-void act_release_waiting(struct act *a, const char *step_id);
-/* Emit the action record of step_id as act.db holds it, with extra
- * members (borrowed; may be NULL). */
-void act_emit_row(struct act *a, const char *step_id, const json_t *extra);
-/* Append kind/data (borrowed) to the audit log: 0, or -1 with a->audit_err. */
-int act_audit(struct act *a, const char *kind, json_t *data);
 /* The connector a route names for an action, and the action's name
  * there; NULL when none. */
 struct act_conn *act_route(struct act *a, const char *action,
     const char *target_type, const char **conn_action);
+/* The variables a template may read for a step (new); result: the
+ * step's stored result (JSON text) or NULL. */
+json_t *act_step_vars(const json_t *step, const char *id, const char *decision,
+    const char *incident, const char *result);
+/* Show (masked) the request c would make: new, or NULL with err. */
+json_t *act_show_req(struct act *a, struct act_conn *c, const char *cact,
+    const json_t *step, const json_t *vars, char *err, size_t errlen);
+/* Are the steps this one runs after done?  1 yes, 0 not yet, -1 one of
+ * them ended otherwise (its id in bad), -2 it failed but may be tried
+ * again. */
+int act_after_done(struct act *a, const json_t *step, char *bad, size_t n);
+
+/* exec.c */
+/* Run a step whose approvals are complete, or an inverse (inverse:
+ * "CONNECTOR:ACTION" to run instead, or NULL).  Emits its record. */
+void act_execute(struct act *a, const char *step_id, const char *inverse);
+/* vars.ticket: the result of the open_ticket step that connector ran
+ * for incident, when there is one (update_ticket and close_ticket reach
+ * the same ticket). */
+void act_add_ticket(struct act *a, json_t *vars, const char *incident,
+    const char *connector);
+/* Run (show: only show) the inverse of a done step whose TTL passed. */
+void act_expire_step(struct act *a, const char *step_id, int show);
+/* The steps waiting on step_id, run when all they wait for is done. */
+void act_release_waiting(struct act *a, const char *step_id);
+
+/* record.c */
+/* Emit the action record of step_id as act.db holds it, with extra
+ * members (borrowed; may be NULL). */
+void act_emit_row(struct act *a, const char *step_id, const json_t *extra);
+/* Emit a record for a step that has no row (dry run, replay, a step
+ * refused before it was queued); extra: members to add (borrowed). */
+void act_emit_simple(struct act *a, const json_t *step, const char *id,
+    const char *decision, const char *incident, const char *status,
+    const char *why, json_t *extra);
+/* Append kind/data (borrowed) to the audit log: 0, or -1 with a->audit_err. */
+int act_audit(struct act *a, const char *kind, json_t *data);
+/* The approvals of a step: [{"by","role","at","note"}] (new). */
+json_t *act_approvals(struct act *a, const char *id);
+/* Has approver who (configuration) the role? */
+int act_has_role(const json_t *who, const char *role);
 /* The approvers' roles for a tier: a JSON array (new). */
 json_t *act_tier_roles(const char *tier);
+/* What a pending step waits for (new): the steps it runs after, or the
+ * approvals it needs, who may give them and the command. */
+json_t *act_waiting_for(struct act *a, const char *id, const char *tier,
+    json_t *appr, const json_t *after);
+/* A row's status ("+retry" appended when retryable) into out; 0, or -1
+ * when there is no row. */
+int act_row_status(struct act *a, const char *id, char *out, size_t n);
+/* Set a row's status, error and retryable flag. */
+void act_row_set(struct act *a, const char *id, const char *status,
+    const char *error, int retryable);
 /* Time as RFC 3339 into out (SOC_TIME_LEN + 1). */
 void act_time(int64_t ms, char *out);
 /* Write a line to stdout through the stage's output. */
@@ -96,11 +137,18 @@ int act_local(struct act *a, struct act_conn *c, const char *action,
     char *err, size_t errlen);
 const char *const *act_local_actions(enum act_kind k);
 
-/* queue.c: the verbs. */
+/* queue.c: the verbs over act.db. */
 int act_pending_cmd(struct soc_stage *st, int argc, char **argv);
 int act_approve_cmd(struct soc_stage *st, int argc, char **argv);
 int act_deny_cmd(struct soc_stage *st, int argc, char **argv);
 int act_expire_cmd(struct soc_stage *st, int argc, char **argv);
+/* A verb's options and its one STEP operand (or none: want_step 0). */
+const char *act_verb_args(struct soc_stage *st, int argc, char **argv,
+    int want_step);
+/* Was --json given? */
+int act_verb_json(void);
+
+/* describe.c: the connectors verb, and what local connectors take. */
 int act_connectors_cmd(struct soc_stage *st, int argc, char **argv);
 
 /* The built-in templates (generated from the JSON files in connectors/). */

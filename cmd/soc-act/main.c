@@ -85,6 +85,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX step_due ON step(inverse_due) WHERE inverse_due IS NOT NULL"
 	" AND inverse_status IS NULL;"
 	"CREATE INDEX step_status ON step(status);",
+	/* Each action sent, for the per-target rate limits. */
+	"CREATE TABLE target_use (target TEXT NOT NULL, connector TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX target_use_at ON target_use(target, at);",
 };
 
 static const json_t *
@@ -108,6 +112,20 @@ add_conn(const char *name, enum act_kind kind, struct soc_conn *http,
 	g.conn[g.nconn].http = http;
 	g.conn[g.nconn].cfg = cfg;
 	g.nconn++;
+}
+
+/* "rate": {"per_target": {"max": N, "window_s": S}} (of the whole
+ * configuration or of a connector) must be a count and a window. */
+static void
+check_limit(const json_t *cfg, const char *where)
+{
+	const json_t *l = json_object_get(json_object_get(cfg, "rate"), "per_target");
+
+	if (l && !(json_is_object(l) &&
+	    json_integer_value(json_object_get(l, "max")) >= 1 &&
+	    json_integer_value(json_object_get(l, "window_s")) >= 1))
+		soc_die(SOC_EX_CONFIG, "%s: \"rate\": {\"per_target\"} must be "
+		    "{\"max\": ACTIONS, \"window_s\": SECONDS}, both at least 1", where);
 }
 
 /* The connectors the configuration names. */
@@ -142,6 +160,7 @@ load_connectors(void)
 		json_decref(owned);
 		if (!c)
 			soc_die(SOC_EX_CONFIG, "%s", err);
+		check_limit(v, k);
 		add_conn(k, ACT_HTTP, c, v);
 	}
 	json_object_foreach((json_t *)local, k, v) {
@@ -161,6 +180,7 @@ load_connectors(void)
 		else
 			soc_die(SOC_EX_CONFIG, "local connector '%s': type must be "
 			    "nft, tickets, mailbox or hook", k);
+		check_limit(v, k);
 		add_conn(k, kind, NULL, v);
 	}
 }
@@ -186,6 +206,7 @@ act_setup(struct soc_stage *st, int need_db)
 	if (g.dry_forced)
 		g.live = 0;
 	soc_http_global_init();
+	check_limit(g.cfg, "configuration");
 	load_connectors();
 	if (need_db) {
 		dbpath = soc_stage_path(st, "act.db");

@@ -1,6 +1,5 @@
 /*
- * queue.c: soc-act's verbs over act.db: pending, approve, deny, expire,
- * connectors.
+ * queue.c: soc-act's verbs over act.db: pending, approve, deny, expire.
  *
  * Approvals: approvers and their roles come from the configuration
  * ("approvers": {"alice": {"roles": ["senior"], "unix_user": "alice"}}).
@@ -35,18 +34,6 @@ out_end(struct soc_stage *st, int rc)
 	return c ? c : rc;
 }
 
-static int
-has_role(const json_t *who, const char *role)
-{
-	const json_t *r;
-	size_t i;
-
-	json_array_foreach(json_object_get(who, "roles"), i, r)
-		if (json_is_string(r) && strcmp(json_string_value(r), role) == 0)
-			return 1;
-	return 0;
-}
-
 /* The approver NAME, checked against the login when configured; dies 77. */
 static const json_t *
 approver(struct act *a, const char *name)
@@ -54,7 +41,7 @@ approver(struct act *a, const char *name)
 	const json_t *who = json_object_get(json_object_get(a->cfg, "approvers"), name);
 	const char *unix_user = json_string_value(json_object_get(who, "unix_user"));
 
-	if (!who || (!has_role(who, "approve") && !has_role(who, "senior")))
+	if (!who || (!act_has_role(who, "approve") && !act_has_role(who, "senior")))
 		soc_die(SOC_EX_NOPERM, "'%s' is not an approver "
 		    "(\"approvers\" in the configuration)", name);
 	if (unix_user) {
@@ -115,6 +102,12 @@ struct verb_opts {
 
 static struct verb_opts vo;
 
+int
+act_verb_json(void)
+{
+	return vo.json;
+}
+
 enum { V_BY = 0x300, V_NOTE, V_REASON, V_JSON };
 
 static const struct option verb_long[] = {
@@ -144,9 +137,8 @@ verb_opt(struct soc_stage *st, int c, const char *arg)
 	return 0;
 }
 
-/* Options and the one STEP operand (or none). */
-static const char *
-verb_args(struct soc_stage *st, int argc, char **argv, int want_step)
+const char *
+act_verb_args(struct soc_stage *st, int argc, char **argv, int want_step)
 {
 	const char *step = NULL;
 	int k;
@@ -167,13 +159,31 @@ verb_args(struct soc_stage *st, int argc, char **argv, int want_step)
 	return step;
 }
 
+/* The command that approves a pending step, and who may run it. */
+static void
+print_command(struct act *a, const char *id, const char *tier)
+{
+	json_t *appr = act_approvals(a, id);
+	json_t *w = act_waiting_for(a, id, tier, appr, NULL), *n;
+	size_t i;
+
+	printf("  %s\n", json_string_value(json_object_get(w, "command")));
+	printf("  NAME: ");
+	json_array_foreach(json_object_get(w, "approvers"), i, n)
+		printf("%s%s", i ? ", " : "", json_string_value(n));
+	printf("%s\n", json_array_size(json_object_get(w, "approvers")) ? "" :
+	    "nobody the configuration names may (\"approvers\")");
+	json_decref(w);
+	json_decref(appr);
+}
+
 int
 act_pending_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	struct act *a = act_g();
 	sqlite3_stmt *q;
 
-	verb_args(st, argc, argv, 0);
+	act_verb_args(st, argc, argv, 0);
 	st->readonly = 1;
 	act_setup(st, 1);
 	out_start(st);
@@ -208,7 +218,7 @@ act_pending_cmd(struct soc_stage *st, int argc, char **argv)
 			printf("  needs 1 approval by an approver with the role "
 			    "approve or senior\n");
 		if (strcmp((const char *)sqlite3_column_text(q, 5), "waiting") != 0)
-			printf("  soc-act approve %s --by NAME\n", id);
+			print_command(a, id, tier);
 		pending_free(&p);
 		json_decref(step);
 	}
@@ -221,7 +231,7 @@ int
 act_approve_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	struct act *a = act_g();
-	const char *id = verb_args(st, argc, argv, 1);
+	const char *id = act_verb_args(st, argc, argv, 1);
 	const json_t *who;
 	const char *role;
 	struct pending p;
@@ -246,7 +256,7 @@ act_approve_cmd(struct soc_stage *st, int argc, char **argv)
 	if (p.by_me)
 		soc_die(SOC_EX_NOPERM, "'%s' has approved step %s already: "
 		    "another approver must", vo.by, id);
-	role = has_role(who, "senior") ? "senior" : "approve";
+	role = act_has_role(who, "senior") ? "senior" : "approve";
 	if (strcmp(p.tier, "senior") == 0 && p.napproved == 1 && !p.nsenior &&
 	    strcmp(role, "senior") != 0)
 		soc_die(SOC_EX_NOPERM, "step %s needs an approver with the role "
@@ -304,7 +314,7 @@ int
 act_deny_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	struct act *a = act_g();
-	const char *id = verb_args(st, argc, argv, 1);
+	const char *id = act_verb_args(st, argc, argv, 1);
 	const json_t *who;
 	struct pending p;
 	char now[SOC_TIME_LEN + 1];
@@ -324,7 +334,7 @@ act_deny_cmd(struct soc_stage *st, int argc, char **argv)
 	    strcmp(p.status, "waiting") != 0)
 		soc_die(SOC_EX_NEGATIVE, "step %s is %s: too late to deny", id,
 		    p.status);
-	if (strcmp(p.tier, "senior") == 0 && !has_role(who, "senior"))
+	if (strcmp(p.tier, "senior") == 0 && !act_has_role(who, "senior"))
 		soc_die(SOC_EX_NOPERM, "step %s is for seniors to deny, and '%s' "
 		    "is not one", id, vo.by);
 	data = json_pack("{s:s,s:s,s:s}", "step", id, "by", vo.by, "reason",
@@ -363,7 +373,7 @@ act_expire_cmd(struct soc_stage *st, int argc, char **argv)
 	json_t *due = json_array(), *x;
 	size_t i;
 
-	verb_args(st, argc, argv, 0);
+	act_verb_args(st, argc, argv, 0);
 	soc_stage_lock(st);
 	act_setup(st, 1);
 	out_start(st);
@@ -381,117 +391,4 @@ act_expire_cmd(struct soc_stage *st, int argc, char **argv)
 	json_decref(due);
 	return out_end(st, a->cfg_error ? SOC_EX_CONFIG :
 	    a->nfailed ? SOC_EX_UNAVAILABLE : 0);
-}
-
-static void
-list_template(const json_t *t, const char *configured, json_t *all)
-{
-	json_t *o = json_object(), *acts = json_object(), *sets = json_object();
-	const json_t *v;
-	const char *k;
-
-	json_object_set_new(o, "connector", json_string(configured ? configured :
-	    json_string_value(json_object_get(t, "connector"))));
-	json_object_set(o, "template", json_object_get(t, "connector"));
-	json_object_set(o, "product", json_object_get(t, "product"));
-	json_object_set(o, "version", json_object_get(t, "version"));
-	json_object_set(o, "access", json_object_get(t, "access"));
-	json_object_set(o, "doc", json_object_get(t, "doc"));
-	json_object_set_new(o, "auth", json_string(json_string_value(
-	    json_object_get(json_object_get(t, "auth"), "type")) ?
-	    json_string_value(json_object_get(json_object_get(t, "auth"), "type")) :
-	    "header"));
-	json_object_set_new(o, "configured", json_boolean(configured != NULL));
-	json_object_foreach(json_object_get(t, "actions"), k, v)
-		json_object_set_new(acts, k, json_pack("{s:O?,s:O?,s:O?,s:O?}",
-		    "doc", json_object_get(v, "doc"), "target",
-		    json_object_get(v, "target"), "inverse",
-		    json_object_get(v, "inverse"), "verify",
-		    json_object_get(v, "verify") ? json_true() : NULL));
-	json_object_foreach(json_object_get(t, "settings"), k, v)
-		json_object_set_new(sets, k, json_pack("{s:b,s:O?,s:O?}", "secret",
-		    json_is_true(json_object_get(v, "secret")), "default",
-		    json_object_get(v, "default"), "doc", json_object_get(v, "doc")));
-	json_object_set_new(o, "actions", acts);
-	json_object_set_new(o, "settings", sets);
-	json_array_append_new(all, o);
-}
-
-int
-act_connectors_cmd(struct soc_stage *st, int argc, char **argv)
-{
-	struct act *a = act_g();
-	const struct act_builtin *b;
-	json_t *all = json_array(), *c;
-	const json_t *act;
-	const char *k;
-	size_t i, j;
-
-	verb_args(st, argc, argv, 0);
-	act_setup(st, 0);
-	for (i = 0; i < a->nconn; i++) {
-		if (a->conn[i].kind == ACT_HTTP)
-			list_template(soc_conn_template(a->conn[i].http),
-			    a->conn[i].name, all);
-		else {
-			const char *const *l = act_local_actions(a->conn[i].kind);
-			json_t *acts = json_object();
-
-			for (; *l; l++)
-				json_object_set_new(acts, *l, json_object());
-			json_array_foreach(json_object_get(a->conn[i].cfg, "actions"), j, c)
-				if (json_is_string(c))
-					json_object_set_new(acts, json_string_value(c),
-					    json_object());
-			json_array_append_new(all, json_pack("{s:s,s:s,s:s,s:b,s:o}",
-			    "connector", a->conn[i].name, "product", "local",
-			    "access", "write", "configured", 1, "actions", acts));
-		}
-	}
-	for (b = act_builtins; b->name; b++) {
-		json_t *t = json_loads(b->json, 0, NULL);
-		int seen = 0;
-
-		for (i = 0; i < a->nconn; i++)
-			if (a->conn[i].kind == ACT_HTTP && strcmp(json_string_value(
-			    json_object_get(soc_conn_template(a->conn[i].http),
-			    "connector")), b->name) == 0)
-				seen = 1;
-		if (!seen)
-			list_template(t, NULL, all);
-		json_decref(t);
-	}
-	json_array_foreach(all, i, c) {
-		if (vo.json) {
-			char *s = json_dumps(c, JSON_COMPACT);
-
-			printf("%s\n", s);
-			free(s);
-			continue;
-		}
-		printf("%s%s %s (%s, version %s)%s\n", i ? "\n" : "",
-		    json_string_value(json_object_get(c, "connector")),
-		    json_string_value(json_object_get(c, "product")) ?
-		    json_string_value(json_object_get(c, "product")) : "",
-		    json_string_value(json_object_get(c, "access")),
-		    json_string_value(json_object_get(c, "version")) ?
-		    json_string_value(json_object_get(c, "version")) : "-",
-		    json_is_true(json_object_get(c, "configured")) ? " configured" : "");
-		json_object_foreach(json_object_get(c, "actions"), k, act) {
-			const json_t *inv = json_object_get(act, "inverse");
-
-			printf("  %-20s %s%s%s\n", k,
-			    json_string_value(json_object_get(act, "doc")) ?
-			    json_string_value(json_object_get(act, "doc")) : "",
-			    inv ? "; inverse " : "", inv ? json_string_value(inv) : "");
-		}
-		json_object_foreach(json_object_get(c, "settings"), k, act)
-			printf("  setting %s%s\n", k,
-			    json_is_true(json_object_get(act, "secret")) ?
-			    " (secret: {\"env\":\"VARIABLE\"})" : "");
-	}
-	json_decref(all);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		soc_die_errno(SOC_EX_IOERR, "cannot write the list");
-	return 0;
 }
