@@ -23,10 +23,15 @@ CONNECTORS="$SOC_TOP/connectors"
 start_vendor() {
 	rm -f "$T/vendor.port"
 	: >"$T/vendor.port.log"
-	python3 "$SOC_TOP/tests/vendor.py" "$T/vendor.port" --lifetime 120 "$@" &
+	# The server's lifetime only bounds a server the test failed to stop
+	# (it is killed at exit): a sanitized build on a loaded machine takes
+	# minutes over t0600, and a server gone before the last request fails
+	# the test for nothing.
+	python3 "$SOC_TOP/tests/vendor.py" "$T/vendor.port" --lifetime 900 "$@" &
 	VENDOR_PID=$!
 	_i=0
-	while [ ! -s "$T/vendor.port" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	while [ ! -s "$T/vendor.port" ] && [ $_i -lt 600 ]; do sleep 0.05; _i=$((_i + 1)); done
+	[ -s "$T/vendor.port" ] || { echo "# vendor.py did not start" >&2; exit 1; }
 	VP=$(cat "$T/vendor.port")
 	VLOG="$T/vendor.port.log"
 	trap 'kill $VENDOR_PID 2>/dev/null; rm -rf "$T"' EXIT

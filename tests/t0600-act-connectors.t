@@ -174,7 +174,7 @@ check 'servicenow: an incident, then work notes' \
 	 grep -q "\"number\":\"INC0010001\"" out &&
 	 conn servicenow update_ticket ticket x "\"servicenow.sys_id\":\"9d385017c611228701d22104cc95c371\"" "\"text\":\"y\"" && nofail'
 check 'servicenow: the incident'"'"'s record updated, then resolved after a slow answer' \
-	'jq ".connectors.servicenow + {timeout_ms: 1000}" cfg.json >set.json &&
+	'jq ".connectors.servicenow + {timeout_ms: 3000}" cfg.json >set.json &&
 	 tvars "{\"sys_id\":\"9d385017c611228701d22104cc95c371\",\"number\":\"INC0010001\"}" && : >"$VLOG" &&
 	 soc-conn "$CONNECTORS/servicenow.json" set.json update_ticket v.json >out && nofail &&
 	 soc-conn "$CONNECTORS/servicenow.json" set.json close_ticket v.json >out && nofail &&

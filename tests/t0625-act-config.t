@@ -6,7 +6,7 @@
 # opened; per-target rate limits hold.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
-plan 24
+plan 27
 export SOC_NOW=2026-12-04T10:00:00.000Z
 EX="$SOC_TOP/examples/act.json"
 st() { jq -r "select(.soc.kind==\"action\" and .soc.action.step==\"$2\") | .soc.action.status" "$1" | tail -n 1; }
@@ -64,7 +64,7 @@ check 'the printed command approves the step, as it is' \
 	 grep -qx "contain_host host:ws-12" hook.out'
 
 # Tickets: update_ticket and close_ticket reach the issue open_ticket opened.
-for d in dry jira rate rate2; do SOC_HOME="$T/$d" soc-audit init --origin soc.test/act >/dev/null; done
+for d in dry jira aws rate rate2; do SOC_HOME="$T/$d" soc-audit init --origin soc.test/act >/dev/null; done
 start_vendor
 write_config base.json live
 jq '{mode: "live", connectors: {jira: .connectors.jira},
@@ -85,6 +85,19 @@ check 'each request went to SOC-1, the issue Jira gave' \
 check_exit 'a replay acts on nothing' 0 'soc-act --state jira --config j.json d2.ndjson >o'
 check 'all skipped, nothing sent again' \
 	'[ "$(st o t-close)" = skipped ] && [ "$(count jira.comment)" -eq 1 ]'
+
+# A key rotated through soc-act: the new secret reaches Secrets Manager
+# and nothing else (records, act.db, the audit log).
+jq '{mode: "live", connectors: {aws: .connectors.aws}}' base.json >aws.json
+decision d4 inc-0004 \
+    '{"id":"k1","action":"rotate_access_key","target":{"type":"access_key","value":"AKIAIOSFODNN7EXAMPLE","ids":{"aws.user_name":"ci-deploy"}},"tier":"auto","phase":"eradicate"}' >d4.ndjson
+check_exit 'live: rotate an access key' 0 'soc-act --state aws --config aws.json d4.ndjson >o4'
+check 'the new key id and the secret'"'"'s version recorded, the old key inactive' \
+	'rec o4 k1 ".status == \"done\" and (.result.new_key_id | startswith(\"AKIANEWKEY\")) and .result.secret_version != null and
+	   (.request.then | length) == 2" &&
+	 [ "$(count aws.sm)" -eq 1 ] && grep -q "Status=Inactive" "$VLOG"'
+check 'the new secret is nowhere: output, act.db, audit log' \
+	'! grep -rq "new-S3CR3T" o4 aws && ! grep -rq "S3CR3T" o4 aws'
 
 # Per-target rate limits: the configuration's and a connector's.
 jq '.rate.per_target = {max: 2, window_s: 3600}' c.json >r.json
