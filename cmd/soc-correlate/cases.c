@@ -439,11 +439,13 @@ corr_close(struct corr *c, const char *state, struct corr_incident *inc,
 	corr_store_begin(&c->st);
 	corr_store_save_incident(&c->st, inc);
 	corr_store_commit(&c->st);
-	soc_buf_reset(&c->out);
-	corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
-	out(ctx, c->out.p, c->out.len);
+	if (!c->quiet) {
+		soc_buf_reset(&c->out);
+		corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
+		out(ctx, c->out.p, c->out.len);
+		c->s.emitted++;
+	}
 	inc->dirty = 0;
-	c->s.emitted++;
 	soc_buf_init(&f.b, (size_t)1 << 20);
 	f.va = c->va;
 	f.verdict = verdict;

@@ -368,6 +368,7 @@ struct corr {
 	struct soc_buf out;
 	struct soc_val_arena *va;	/* records are built in it */
 	struct soc_buf dropped;	/* evicted entities: kind byte, value, NUL */
+	int quiet;		/* incident records are not written */
 	struct corr_rules *rules;
 };
 

@@ -853,6 +853,10 @@ corr_flush(struct corr *c, void (*emit)(void *ctx, const char *p, size_t n),
 
 		if (!inc->dirty)
 			continue;
+		if (c->quiet) {
+			inc->dirty = 0;
+			continue;
+		}
 		corr_incident_assess(inc, &c->p);
 		soc_buf_reset(&c->out);
 		corr_record_incident(c->va, inc, &c->p, c->now, &c->out);

@@ -36,11 +36,13 @@
 #define SAVE_EVERY 32
 #define SAVE_IDLE_S 5
 
-enum { OPT_RULES = 0x200 };
+enum { OPT_RULES = 0x200, OPT_EMIT };
+enum { EMIT_ALERTS = 1, EMIT_INCIDENTS = 2 };
 
 static struct {
 	struct corr c;
 	const char *rules;
+	int emit;		/* EMIT_ALERTS | EMIT_INCIDENTS */
 	struct soc_buf mem;
 	int started;
 	unsigned checkpoints;	/* since the last save */
@@ -49,6 +51,7 @@ static struct {
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "emit", required_argument, NULL, OPT_EMIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -57,6 +60,15 @@ opt(struct soc_stage *st, int c, const char *arg)
 {
 	if (c == OPT_RULES) {
 		g.rules = arg;
+		return 0;
+	}
+	if (c == OPT_EMIT) {
+		g.emit = strcmp(arg, "alerts") == 0 ? EMIT_ALERTS :
+		    strcmp(arg, "incidents") == 0 ? EMIT_INCIDENTS :
+		    strcmp(arg, "both") == 0 ? EMIT_ALERTS | EMIT_INCIDENTS : 0;
+		if (!g.emit)
+			soc_stage_usage(st, SOC_EX_USAGE,
+			    "--emit takes alerts, incidents or both");
 		return 0;
 	}
 	return -1;
@@ -105,6 +117,9 @@ static int
 start(struct soc_stage *st, int argc, char **argv)
 {
 	corr_open(st, &g.c, g.rules);
+	if (!g.emit)
+		g.emit = EMIT_ALERTS | EMIT_INCIDENTS;
+	g.c.quiet = !(g.emit & EMIT_INCIDENTS);
 	soc_buf_init(&g.mem, 4096);
 	g.saved = seconds();
 	g.started = 1;
@@ -150,6 +165,10 @@ record(struct soc_stage *st, struct soc_rec *r)
 		return;
 	}
 	inc = corr_alert(&g.c, r);
+	if (!(g.emit & EMIT_ALERTS)) {
+		soc_stage_consume(st, r);
+		return;
+	}
 	if (!inc) {
 		soc_stage_pass(st, r);
 		return;
@@ -227,7 +246,8 @@ static const struct soc_stage_def def = {
 	.db = "correlate.db",
 	.kinds = SOC_KIND_BIT(SOC_KIND_ALERT) | SOC_KIND_BIT(SOC_KIND_FEEDBACK),
 	.usage =
-	    "usage: soc-correlate [--state DIR] [--config FILE] [--rules FILE] [--rejects FILE]\n"
+	    "usage: soc-correlate [--state DIR] [--config FILE] [--rules FILE]\n"
+	    "                     [--emit alerts|incidents|both] [--rejects FILE]\n"
 	    "                     [--max-line BYTES] [--stats] [--wait SECONDS] [FILE ...]\n"
 	    "       soc-correlate list [--status S] [--priority P] [--since TIME] [--json]\n"
 	    "       soc-correlate show INCIDENT [--json]\n"
