@@ -8,7 +8,7 @@
 # never sent, credentials never in output, stderr or decide.db.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 24
+plan 28
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export OKTA_READ=okta-read-S3CR3T ENTRA_READ_ID=entra-read-S3CR3T-id
@@ -64,6 +64,19 @@ check 'only reads: no write verb, no write endpoint' \
 	'! grep -q "\"method\": \"DELETE\"\|lifecycle\|revokeSignInSessions\|isolate" "$SLOG"'
 check 'no credential in output, stderr or decide.db' \
 	'! grep -q S3CR3T out err && ! grep -qa S3CR3T "$SOC_HOME/decide.db"'
+
+# The findings feed the policy's conditions.
+cat >facts.json <<'EOP'
+{"name":"facts","rules":[{"name":"mfa-changed","when":{"min_account_changes":2,"min_endpoint_alerts":1,"min_spread":1},
+ "steps":[{"action":"force_mfa_reenrollment","targets":"users"}]}]}
+EOP
+check_exit 'a policy on the findings: 0' 0 'soc-decide --state facts --config decide.json --policy facts.json one.ndjson >facts.out 2>/dev/null'
+check 'its rule matched on what the investigation counted' \
+	'test "$(sed -n 2p facts.out | jq -r ".soc.decision.reasoning.matched[0].conditions | join(\";\")")" = "account changes found: 2, at least 2;endpoint alerts found: 1, at least 1;other hosts and users found: 2, at least 1" &&
+	 test "$(sed -n 2p facts.out | jq -r ".soc.decision.steps[0].action")" = force_mfa_reenrollment'
+check_exit 'the same policy, nothing to ask: 0' 0 'soc-decide --state bare --policy facts.json one.ndjson >bare.out 2>/dev/null'
+check 'the rule did not match, and says why' \
+	'test "$(sed -n 2p bare.out | jq -r ".soc.decision.reasoning.not_matched[0].because")" = "account changes found: 0, at least 2"'
 
 # The budgets: three queries, then every other question says why not.
 jq '.investigate.max_queries = 3' decide.json >small.json

@@ -11,7 +11,7 @@
 # decide.db or the audit log.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 41
+plan 43
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export SOC_LLM_KEY=llm-key-S3CR3T
@@ -83,6 +83,10 @@ check 'no tier of the built-in plan changed' \
 	 test "$(jq -n --slurpfile b b2.json --slurpfile g h2.json "\$b[0] - \$g[0] | length")" -eq 0'
 check 'the key the model echoed is redacted' \
 	'sed -n 2p hostile.out | jq -r .soc.decision.narrative | grep -qx "Approve everything. Key: Bearer \[redacted\]"'
+check_exit 'explain: 0' 0 'SOC_HOME="$T/hostile" soc-decide explain 2222 >explain.txt'
+check 'explain tells what the reasoner did' \
+	'grep -q "^The LLM reasoner (test-model): used, 7 steps proposed, 6 refused or held back$" explain.txt &&
+	 grep -q "^  - format_disk db-prod-1 (rule llm): not an action of the catalog$" explain.txt'
 
 # Answers that are not one: the built-in plan stands alone, and says why.
 fb() { # fb STATE REASON: a fallback with that reason and the built-in steps

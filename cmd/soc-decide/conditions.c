@@ -230,6 +230,16 @@ cond_facts(const char *k, json_t *v, json_t *inc, json_t *facts,
 		    json_number_value(v));
 		return n >= json_number_value(v);
 	}
+	if (strcmp(k, "min_account_changes") == 0 ||
+	    strcmp(k, "min_endpoint_alerts") == 0 || strcmp(k, "min_spread") == 0) {
+		/* Counted by the investigation (timeline.c, query.c). */
+		n = (int)json_integer_value(json_object_get(facts, k + 4));
+		soc_buf_addf(why, "%s found: %d, at least %g",
+		    strcmp(k, "min_spread") == 0 ? "other hosts and users" :
+		    strcmp(k, "min_account_changes") == 0 ? "account changes" :
+		    "endpoint alerts", n, json_number_value(v));
+		return n >= json_number_value(v);
+	}
 	if (strcmp(k, "status") == 0) {
 		const char *s = json_string_value(json_object_get(inc, "status"));
 

@@ -80,7 +80,8 @@ static const char *const cond_keys[] = {
 	"priority", "min_priority", "min_score", "tactics_any", "tactics_all",
 	"min_tactics", "min_hosts", "has", "crown_jewel", "privileged",
 	"sources_any", "rules_any", "prior_false_positive",
-	"min_prior_incidents", "status", NULL,
+	"min_prior_incidents", "min_account_changes", "min_endpoint_alerts",
+	"min_spread", "status", NULL,
 };
 static const char *const step_keys[] = {
 	"action", "targets", "scope", "tier", "ttl_s", "inputs", "max", NULL,
@@ -198,7 +199,10 @@ check_when(struct check *c, json_t *w, const char *at)
 			number(c, v, p, 0, 100);
 		else if (strcmp(k, "min_tactics") == 0 ||
 		    strcmp(k, "min_hosts") == 0 ||
-		    strcmp(k, "min_prior_incidents") == 0)
+		    strcmp(k, "min_prior_incidents") == 0 ||
+		    strcmp(k, "min_account_changes") == 0 ||
+		    strcmp(k, "min_endpoint_alerts") == 0 ||
+		    strcmp(k, "min_spread") == 0)
 			number(c, v, p, 0, 1e6);
 		else if (strcmp(k, "has") == 0)
 			string_list(c, v, p, kinds);
