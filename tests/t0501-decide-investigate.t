@@ -8,7 +8,7 @@
 # never sent, credentials never in output, stderr or decide.db.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 28
+plan 31
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export OKTA_READ=okta-read-S3CR3T ENTRA_READ_ID=entra-read-S3CR3T-id
@@ -64,6 +64,18 @@ check 'only reads: no write verb, no write endpoint' \
 	'! grep -q "\"method\": \"DELETE\"\|lifecycle\|revokeSignInSessions\|isolate" "$SLOG"'
 check 'no credential in output, stderr or decide.db' \
 	'! grep -q S3CR3T out err && ! grep -qa S3CR3T "$SOC_HOME/decide.db"'
+
+# A correlate.db as soc-correlate writes it today (views over its own
+# storage): the history questions read it.
+mkdir -p real
+check_exit 'soc-correlate over the cross-product fixture: 0' 0 \
+	'SOC_HOME="$T/real" soc-correlate "$FIX/correlate/cross.ndjson" >real.ndjson 2>/dev/null'
+grep '"kind":"incident"' real.ndjson | tail -n 1 >real1.ndjson
+check_exit 'its incident investigated: 0' 0 \
+	'SOC_NOW=$(jq -r .soc.incident.last_seen real1.ndjson) SOC_HOME="$T/real" soc-decide real1.ndjson >real.out 2>/dev/null'
+check 'what else the user did, and the endpoint alerts, from soc-correlate'"'"'s timeline' \
+	'sed -n 2p real.out | jq -r ".soc.decision.findings[] | select(.question | startswith(\"what else did user \")) | .answer" | grep -Eq "^[0-9]+ alerts? in [0-9]+ incidents? \(0 besides this one\): " &&
+	 sed -n 2p real.out | jq -r ".soc.decision.findings[] | select(.question | test(\"^did host .* raise endpoint alerts in the last 24 h .correlate\")) | .answer" | grep -q "^yes: "'
 
 # The findings feed the policy's conditions.
 cat >facts.json <<'EOP'

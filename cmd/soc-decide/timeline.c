@@ -16,8 +16,9 @@
  * (incident_entry: rule, name, host, source, first and last time), so an
  * alert soc-correlate never grouped into an incident is not seen here;
  * the product queries (query.c) see the rest.  incident_entry is not a
- * published contract: when the statements do not prepare (an older or
- * newer soc-correlate) the questions are answered "unknown" and say why.
+ * published contract: when neither form of the statements prepares (an
+ * older or newer soc-correlate) the questions are answered "unknown" and
+ * say why.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,17 +59,51 @@ has_word(const char *s, const char *const *words)
 	return 0;
 }
 
+/*
+ * The timeline entries: soc-correlate's incident_entry (a table in older
+ * versions, a view now), or, where that view cannot be read here (a view
+ * over JSON functions SQLite does not call innocuous, refused under the
+ * reader's trusted_schema=OFF), the same columns from incident.detail.
+ */
+static const char *const entries[] = {
+	"WITH ent AS (SELECT incident, n, name, host, source, last"
+	" FROM incident_entry) ",
+	"WITH ent AS (SELECT i.id AS incident, CAST(j.key AS INTEGER) AS n,"
+	" json_extract(j.value, '$[3]') AS name,"
+	" json_extract(j.value, '$[4]') AS host,"
+	" json_extract(j.value, '$[5]') AS source,"
+	" json_extract(j.value, '$[7]') AS last"
+	" FROM incident i, json_each(i.detail, '$.e') j) ",
+};
+
+static sqlite3_stmt *
+prepare_entries(struct dec_invest *iv, const char *sql)
+{
+	struct soc_buf b = SOC_BUF_INIT;
+	sqlite3_stmt *q = NULL;
+	size_t i;
+
+	for (i = 0; !q && i < sizeof entries / sizeof entries[0]; i++) {
+		soc_buf_reset(&b);
+		soc_buf_addstr(&b, entries[i]);
+		soc_buf_addstr(&b, sql);
+		q = soc_db_try_prepare(iv->corr, b.p);
+	}
+	soc_buf_release(&b);
+	return q;
+}
+
 void
 dec_timeline_prepare(struct dec_invest *iv)
 {
-	iv->q_user = soc_db_try_prepare(iv->corr,
+	iv->q_user = prepare_entries(iv,
 	    "SELECT e.incident, e.name, e.host, e.source, e.last"
-	    " FROM incident_entity m JOIN incident_entry e"
+	    " FROM incident_entity m JOIN ent e"
 	    " ON e.incident = m.incident WHERE m.value = ?1 AND m.kind = 'user'"
 	    " AND e.last >= ?2 ORDER BY e.last DESC, e.incident, e.n LIMIT 500");
-	iv->q_host = soc_db_try_prepare(iv->corr,
+	iv->q_host = prepare_entries(iv,
 	    "SELECT e.name, e.source, e.last FROM incident_entity m"
-	    " JOIN incident_entry e ON e.incident = m.incident"
+	    " JOIN ent e ON e.incident = m.incident"
 	    " WHERE m.value = ?1 AND m.kind = 'host' AND e.last >= ?2"
 	    " AND lower(e.host) = lower(?1)"
 	    " ORDER BY e.last DESC, e.incident, e.n LIMIT 200");
