@@ -54,7 +54,12 @@ detect(const struct soc_val *in)
 	    soc_val_key(in, "src_ip") || soc_val_key(in, "in_iface") ||
 	    strcmp(t, "stats") == 0))
 		return 100;
-	return known(t) ? 90 : 60;
+	if (known(t))
+		return 90;
+	/* An unknown event type is Suricata's only beside its flow keys:
+	 * other products have an event_type too (Duo, ...). */
+	return soc_val_key(in, "flow_id") || soc_val_key(in, "src_ip") ||
+	    soc_val_key(in, "in_iface") ? 60 : 0;
 }
 
 /* A lower-case copy of s into buf. */

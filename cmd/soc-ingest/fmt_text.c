@@ -74,6 +74,7 @@ static const char *const time_fmts[] = {
 	"%Y/%m/%d %H:%M:%S",	/* PAN-OS */
 	"%d/%b/%Y:%H:%M:%S",	/* Apache */
 	"%b %d %H:%M:%S",	/* CEF without a year */
+	"%a %b %d %H:%M:%S %Y",	/* ctime(3): Zscaler NSS */
 };
 
 int

@@ -18,7 +18,7 @@ F(cloudtrail) F(guardduty) F(asff) F(okta) F(entra_signin) F(entra_audit)
 F(m365) F(graph_alert) F(defender_incident) F(google_workspace)
 F(azure_activity) F(gcp_audit) F(crowdstrike) F(crowdstrike_fdr) F(mde)
 F(sentinelone) F(carbonblack) F(elastic_alert) F(cef) F(leef) F(syslog)
-F(csv) F(json_map) F(ecs)
+F(csv) F(json_map) F(ecs) F(generic)
 #undef F
 
 static const struct ing_format *const formats[] = {
@@ -31,7 +31,7 @@ static const struct ing_format *const formats[] = {
 	&ing_fmt_gcp_audit, &ing_fmt_crowdstrike, &ing_fmt_crowdstrike_fdr,
 	&ing_fmt_mde, &ing_fmt_sentinelone, &ing_fmt_carbonblack,
 	&ing_fmt_elastic_alert, &ing_fmt_cef, &ing_fmt_leef, &ing_fmt_syslog,
-	&ing_fmt_csv, &ing_fmt_json_map, &ing_fmt_ecs,
+	&ing_fmt_csv, &ing_fmt_json_map, &ing_fmt_ecs, &ing_fmt_generic,
 };
 
 size_t

@@ -300,7 +300,7 @@ soc_syslog_parse(const char *s, size_t n, int64_t now,
 		sl->has_time = 1;
 		sl->time_ms = ms;
 		i += k;
-	} else if ((k = token(s + i, n - i)) >= 10 && s[i + 4] == '-' &&
+	} else if ((k = token(s + i, n - i)) > 10 && s[i + 4] == '-' &&
 	    s[i + 7] == '-' && soc_time_parse(s + i, k, &ms) == 0) {
 		sl->has_time = 1;
 		sl->time_ms = ms;

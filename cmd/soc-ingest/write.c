@@ -197,12 +197,16 @@ prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
 	    "00000000000000000000000000000000";
 	const struct soc_val *x;
 	struct soc_val *soc;
-	int64_t sev = -1;
+	int64_t sev = -1, conf = -1;
 
-	/* The mapper's soc member carries only soc.severity. */
+	/* The mapper's soc member carries only soc.severity and a mapping
+	 * confidence below 100 (the generic format's). */
 	x = soc_val_member(soc_val_member(rec, "soc", 3), "severity", 8);
 	if (x && x->type == SOC_VAL_INT)
 		sev = x->u.i;
+	x = soc_val_member(soc_val_member(rec, "soc", 3), "confidence", 10);
+	if (x && x->type == SOC_VAL_INT)
+		conf = x->u.i;
 	soc_val_del(rec, "soc");
 	if (sev < 0 || sev > 100) {
 		const char *kind = soc_val_get_nonempty(rec, "event.kind");
@@ -229,6 +233,8 @@ prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
 	soc_val_set_str(soc, "source.format", f->name);
 	soc_val_set_str(soc, "source.file", wr.ctx->file);
 	soc_val_set_int(soc, "source.line", (int64_t)line);
+	if (conf >= 0 && conf < 100)
+		soc_val_set_int(soc, "source.confidence", conf);
 	soc_val_set(rec, "soc", soc);
 	return rec;
 }
