@@ -305,6 +305,7 @@ const struct ing_format ing_fmt_cloudtrail = {
 	.desc = "AWS CloudTrail records (also {\"Records\":[...]} and EventBridge)",
 	.detect_json = ct_detect,
 	.map_json = ct_map,
+	.ns = "aws.cloudtrail",
 };
 
 /* --- GuardDuty ------------------------------------------------------ */
@@ -548,6 +549,7 @@ const struct ing_format ing_fmt_guardduty = {
 	.desc = "AWS GuardDuty findings (bare or in an EventBridge envelope)",
 	.detect_json = gd_detect,
 	.map_json = gd_map,
+	.ns = "aws.guardduty",
 };
 
 /* --- Security Hub ASFF ---------------------------------------------- */
@@ -744,4 +746,5 @@ const struct ing_format ing_fmt_asff = {
 	.desc = "AWS Security Hub findings (ASFF, also {\"Findings\":[...]})",
 	.detect_json = asff_detect,
 	.map_json = asff_map,
+	.ns = "aws.securityhub",
 };

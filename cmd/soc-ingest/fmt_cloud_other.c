@@ -350,6 +350,7 @@ const struct ing_format ing_fmt_azure_activity = {
 	.desc = "Azure Activity log and Azure Monitor resource logs",
 	.detect_json = azact_detect,
 	.map_json = azact_map,
+	.ns = "azure.activitylogs",
 };
 
 /* --- GCP Cloud Audit Logs ------------------------------------------- */
@@ -516,4 +517,5 @@ const struct ing_format ing_fmt_gcp_audit = {
 	.desc = "GCP Cloud Audit Logs (LogEntry with an AuditLog protoPayload)",
 	.detect_json = gcp_detect,
 	.map_json = gcp_map,
+	.ns = "gcp.audit",
 };

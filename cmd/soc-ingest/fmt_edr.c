@@ -375,6 +375,7 @@ const struct ing_format ing_fmt_crowdstrike = {
 	.desc = "CrowdStrike Falcon Event Streams and Alerts API alerts",
 	.detect_json = cs_detect,
 	.map_json = cs_map,
+	.ns = "crowdstrike",
 };
 
 /* --- CrowdStrike FDR ------------------------------------------------ */
@@ -553,6 +554,7 @@ const struct ing_format ing_fmt_crowdstrike_fdr = {
 	.desc = "CrowdStrike Falcon Data Replicator (FDR) events",
 	.detect_json = fdr_detect,
 	.map_json = fdr_map,
+	.ns = "crowdstrike.fdr",
 };
 
 /* --- Microsoft Defender for Endpoint -------------------------------- */
@@ -952,6 +954,7 @@ const struct ing_format ing_fmt_mde = {
 	.desc = "Microsoft Defender for Endpoint alerts and Advanced Hunting rows",
 	.detect_json = mde_detect,
 	.map_json = mde_map,
+	.ns = "microsoft_defender_endpoint",
 };
 
 /* --- Microsoft Graph security alerts (alerts_v2) -------------------- */
@@ -1149,6 +1152,7 @@ const struct ing_format ing_fmt_graph_alert = {
 	.desc = "Microsoft Graph security alerts (alerts_v2, typed evidence)",
 	.detect_json = graph_detect,
 	.map_json = graph_map,
+	.ns = "m365_defender.alert",
 };
 
 /* --- Defender / Graph security incidents ----------------------------- */
@@ -1224,6 +1228,7 @@ const struct ing_format ing_fmt_defender_incident = {
 	.desc = "Microsoft Defender XDR / Graph security incidents",
 	.detect_json = inc_detect,
 	.map_json = inc_map,
+	.ns = "m365_defender.incident",
 };
 
 /* --- SentinelOne threats --------------------------------------------- */
@@ -1328,6 +1333,7 @@ const struct ing_format ing_fmt_sentinelone = {
 	.desc = "SentinelOne threats (threats API)",
 	.detect_json = s1_detect,
 	.map_json = s1_map,
+	.ns = "sentinel_one",
 };
 
 /* --- Carbon Black Cloud alerts --------------------------------------- */
@@ -1479,6 +1485,7 @@ const struct ing_format ing_fmt_carbonblack = {
 	.desc = "VMware Carbon Black Cloud alerts",
 	.detect_json = cb_detect,
 	.map_json = cb_map,
+	.ns = "carbon_black_cloud",
 };
 
 /* --- Elastic Security alerts ----------------------------------------- */

@@ -39,7 +39,7 @@ gen_map_json(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 
 	if (ing_generic_fill(c, in, out, &g, why) < 0)
 		return -1;
-	ing_keep_vendor(out, in, g.ns);
+	ing_keep_vendor(out, in, g.ns, NULL);
 	return 0;
 }
 
@@ -153,7 +153,7 @@ ing_generic_text(struct ing_ctx *c, const char *s, size_t n,
 		soc_val_set_str(out, "event.dataset", dataset);
 		ing_set_confidence(out, 20);
 	} else
-		ing_keep_vendor(out, kv, g.ns);
+		ing_keep_vendor(out, kv, g.ns, NULL);
 	return 0;
 }
 

@@ -230,6 +230,7 @@ const struct ing_format ing_fmt_okta = {
 	.desc = "Okta System Log events (LogEvent)",
 	.detect_json = okta_detect,
 	.map_json = okta_map,
+	.ns = "okta",
 };
 
 /* --- Microsoft Entra ID: shared ------------------------------------- */
@@ -430,6 +431,7 @@ const struct ing_format ing_fmt_entra_signin = {
 	.desc = "Microsoft Entra ID sign-in logs (Graph signIn, Azure Monitor SigninLogs)",
 	.detect_json = signin_detect,
 	.map_json = signin_map,
+	.ns = "azure.signinlogs",
 };
 
 /* --- Entra audit ---------------------------------------------------- */
@@ -589,6 +591,7 @@ const struct ing_format ing_fmt_entra_audit = {
 	.desc = "Microsoft Entra ID audit logs (Graph directoryAudit, Azure Monitor AuditLogs)",
 	.detect_json = audit_detect,
 	.map_json = audit_map,
+	.ns = "azure.auditlogs",
 };
 
 /* --- Microsoft 365 unified audit log -------------------------------- */
@@ -774,6 +777,7 @@ const struct ing_format ing_fmt_m365 = {
 	.desc = "Microsoft 365 unified audit log (Management Activity API, OfficeActivity)",
 	.detect_json = m365_detect,
 	.map_json = m365_map,
+	.ns = "o365.audit",
 };
 
 /* --- Google Workspace ----------------------------------------------- */
@@ -950,4 +954,5 @@ const struct ing_format ing_fmt_google_workspace = {
 	.desc = "Google Workspace Admin SDK Reports activities",
 	.detect_json = gws_detect,
 	.map_json = gws_map,
+	.ns = "google_workspace",
 };

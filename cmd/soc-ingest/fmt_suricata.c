@@ -623,4 +623,5 @@ const struct ing_format ing_fmt_suricata_eve = {
 	.desc = "Suricata EVE JSON: alert, anomaly, dns, http, tls, fileinfo, flow, ssh, smtp",
 	.detect_json = detect,
 	.map_json = map,
+	.ns = "suricata.eve",
 };

@@ -314,4 +314,5 @@ const struct ing_format ing_fmt_wazuh = {
 	.desc = "Wazuh/OSSEC alerts.json (rule level, groups, MITRE, agent, decoded data, data.win)",
 	.detect_json = detect,
 	.map_json = map,
+	.ns = "wazuh",
 };

@@ -33,6 +33,7 @@
 #include <strings.h>
 
 #include "ingest.h"
+#include "keep.h"
 
 struct win {
 	int64_t id;
@@ -1091,6 +1092,8 @@ ing_windows_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out
 		first_line(msg, sizeof msg, &w);
 	soc_val_set_str(out, "message", msg);
 	ing_set_severity(out, sev);
+	/* The EventData of every rendering, so XML and JSON keep one id. */
+	ing_keep_vendor(out, w.data, "winlog.event_data", NULL);
 	return 0;
 }
 

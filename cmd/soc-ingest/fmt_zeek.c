@@ -32,6 +32,7 @@
 #include "err.h"
 #include "fmt_text.h"
 #include "ingest.h"
+#include "keep.h"
 #include "zeek.h"
 
 extern const struct ing_format ing_fmt_zeek;
@@ -676,6 +677,9 @@ static const struct {
 	{ "dhcp", dhcp },
 };
 
+static const char *const zeek_skip[] = { "ts", "_path", "@stream",
+	"_write_ts", "_system_name", NULL };
+
 /* Map one Zeek event z (flat keys) of log type path (NULL: guess). */
 static int
 map_zeek(struct ing_ctx *c, const struct soc_val *z, const char *path, struct soc_val *out,
@@ -722,6 +726,9 @@ map_zeek(struct ing_ctx *c, const struct soc_val *z, const char *path, struct so
 	if (!soc_val_get(out, "message"))
 		msgf(out, "zeek %s %s", path ? path : "log",
 		    flow(z, f, sizeof f));
+	/* The rest under zeek.LOG (ts is @timestamp; the JSON form's
+	 * stream names are not in the TSV form). */
+	ing_keep_vendor(out, z, ds, zeek_skip);
 	return 0;
 }
 

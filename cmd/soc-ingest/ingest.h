@@ -81,6 +81,13 @@ struct ing_format {
 	int (*map_text)(struct ing_ctx *c, const char *line, size_t n,
 	    struct soc_val *out, const char **why);
 	void (*free_state)(void *state);
+	/*
+	 * The vendor namespace (socpipe-record(7), Vendor fields): the driver
+	 * keeps every field of a JSON event the mapper did not map under it
+	 * ("okta", "suricata.eve").  NULL for formats that keep their own
+	 * (zeek, windows, generic) or have none (ecs, json-map, csv).
+	 */
+	const char *ns;
 };
 
 /*

@@ -27,15 +27,30 @@ static struct {
 	size_t cap, n;
 } set;
 
+/*
+ * A hash of p[0..n), eight bytes at a time, blind to ASCII case (each
+ * byte with its 0x20 bit set: "TCP" is mapped as network.transport
+ * "tcp"; the few pairs this also merges, such as '@' and '`', do not
+ * occur in values that differ only there).
+ */
 static uint64_t
 hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	size_t i;
+	const uint64_t fold = 0x2020202020202020ULL;
+	uint64_t w;
 
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
+	h ^= n * 0x9e3779b97f4a7c15ULL;
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, b, n);
+		h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
 	}
 	return h | 1;	/* 0 marks an empty slot */
 }
@@ -46,6 +61,8 @@ hash_val(const struct soc_val *v)
 	uint64_t h = 0xcbf29ce484222325ULL;
 	double d;
 
+	if (!v)
+		return 0;
 	switch (v->type) {
 	case SOC_VAL_STR:
 		return hash_bytes(h ^ 's', v->u.s.p, v->u.s.len);
@@ -99,9 +116,27 @@ set_has(uint64_t h)
 	return 0;
 }
 
+/* The number a numeric string s stands for, in *num; NULL when none. */
+static const struct soc_val *
+numeric(const struct soc_val *s, struct soc_val *num)
+{
+	memset(num, 0, sizeof *num);
+	switch (soc_val_numstr(s->u.s.p, &num->u.i, &num->u.d)) {
+	case 1:
+		num->type = SOC_VAL_INT;
+		return num;
+	case 2:
+		num->type = SOC_VAL_REAL;
+		return num;
+	default:
+		return NULL;
+	}
+}
+
 static void
 collect(const struct soc_val *v, int depth)
 {
+	struct soc_val num;
 	size_t i;
 
 	if (depth > MAXDEPTH)
@@ -118,6 +153,9 @@ collect(const struct soc_val *v, int depth)
 	case SOC_VAL_STR:
 		if (v->u.s.len >= 2)
 			set_add(hash_val(v));
+		/* a rule id "2010001" maps the number 2010001 */
+		if (v->u.s.len <= 20 && isdigit((unsigned char)v->u.s.p[0]))
+			set_add(hash_val(numeric(v, &num)));
 		break;
 	case SOC_VAL_INT:
 	case SOC_VAL_REAL:
@@ -128,34 +166,38 @@ collect(const struct soc_val *v, int depth)
 	}
 }
 
+/* Numbers below 100 (codes, counts, levels) meet their equal in a
+ * record by chance: such a field is never taken as mapped. */
+static int
+distinct(const struct soc_val *num)
+{
+	double d = num->type == SOC_VAL_INT ? (double)num->u.i : num->u.d;
+
+	return d >= 100 || d <= -100;
+}
+
 static int
 mapped(const struct soc_val *v)
 {
+	struct soc_val num;
+	const struct soc_val *x;
 	size_t i;
 
 	switch (v->type) {
 	case SOC_VAL_NULL:
 		return 1;
 	case SOC_VAL_STR:
-		if (v->u.s.len == 0 || (v->u.s.len >= 2 &&
-		    set_has(hash_val(v))))
+		if (v->u.s.len == 0)
 			return 1;
 		/* "443" mapped as the number 443 */
-		if (v->u.s.len <= 20 && isdigit((unsigned char)v->u.s.p[0])) {
-			struct soc_val num = { .type = SOC_VAL_INT };
-
-			switch (soc_val_numstr(v->u.s.p, &num.u.i, &num.u.d)) {
-			case 2:
-				num.type = SOC_VAL_REAL;
-				/* FALLTHROUGH */
-			case 1:
-				return set_has(hash_val(&num));
-			}
-		}
-		return 0;
+		if (v->u.s.len <= 20 && (isdigit((unsigned char)v->u.s.p[0]) ||
+		    v->u.s.p[0] == '-') && (x = numeric(v, &num)) != NULL)
+			return distinct(x) && (set_has(hash_val(x)) ||
+			    set_has(hash_val(v)));
+		return v->u.s.len >= 2 && set_has(hash_val(v));
 	case SOC_VAL_INT:
 	case SOC_VAL_REAL:
-		return set_has(hash_val(v));
+		return distinct(v) && set_has(hash_val(v));
 	case SOC_VAL_ARR:
 		for (i = 0; i < v->n; i++)
 			if (!mapped(v->u.a[i]) || v->u.a[i]->type == SOC_VAL_NULL)
@@ -198,11 +240,47 @@ ing_snake(const char *k, char *buf, size_t sz)
 	return j;
 }
 
+/* A deep copy of v in a, object keys in snake_case. */
+static struct soc_val *
+copy_snake(struct soc_val_arena *a, const struct soc_val *v, int depth)
+{
+	struct soc_val *c;
+	char k[128];
+	size_t i, n;
+
+	if (depth > MAXDEPTH || (v->type != SOC_VAL_OBJ &&
+	    v->type != SOC_VAL_ARR))
+		return soc_val_copy(a, v);
+	if (v->type == SOC_VAL_ARR) {
+		c = soc_val_new_array(a);
+		for (i = 0; i < v->n; i++)
+			soc_val_append(c, copy_snake(a, v->u.a[i], depth + 1));
+		return c;
+	}
+	c = soc_val_new_object(a);
+	for (i = 0; i < v->n; i++) {
+		n = ing_snake(v->u.m[i].k, k, sizeof k);
+		soc_val_putn(c, k, n, copy_snake(a, v->u.m[i].v, depth + 1));
+	}
+	return c;
+}
+
+static int
+skipped(const char *k, const char *const *skip)
+{
+	size_t i;
+
+	for (i = 0; skip[i]; i++)
+		if (strcmp(k, skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The members of in not mapped, into the object at path key of parent
  * (made when first needed). */
 static void
 keep_obj(struct soc_val *parent, const char *key, const struct soc_val *in,
-    int depth)
+    int depth, const char *const *skip)
 {
 	struct soc_val *dst = NULL;
 	char k[128];
@@ -213,28 +291,44 @@ keep_obj(struct soc_val *parent, const char *key, const struct soc_val *in,
 	for (i = 0; i < in->n; i++) {
 		const struct soc_val *v = in->u.m[i].v;
 
-		if (mapped(v))
+		if (mapped(v) || (skip && skipped(in->u.m[i].k, skip)))
 			continue;
 		if (!dst)
 			dst = soc_val_object_at(parent, key);
 		n = ing_snake(in->u.m[i].k, k, sizeof k);
 		if (v->type == SOC_VAL_OBJ)
-			keep_obj(dst, k, v, depth + 1);
+			keep_obj(dst, k, v, depth + 1, NULL);
 		else
-			soc_val_putn(dst, k, n, soc_val_copy(dst->arena, v));
+			soc_val_putn(dst, k, n, copy_snake(dst->arena, v,
+			    depth + 1));
 	}
 }
 
 void
 ing_keep_vendor(struct soc_val *out, const struct soc_val *in,
-    const char *ns)
+    const char *ns, const char *const *skip)
 {
+	size_t i, j;
+
 	if (!ns || !*ns || !soc_val_is_object(in))
 		return;
 	if (set.cap)
 		memset(set.h, 0, set.cap * sizeof *set.h);
 	set.n = 0;
-	collect(out, 0);
+	/* event.original is not part of the record's content (it may go):
+	 * what only it holds is kept. */
+	for (i = 0; i < out->n; i++) {
+		const struct soc_val *m = out->u.m[i].v;
+
+		if (strcmp(out->u.m[i].k, "event") != 0 ||
+		    m->type != SOC_VAL_OBJ) {
+			collect(m, 1);
+			continue;
+		}
+		for (j = 0; j < m->n; j++)
+			if (strcmp(m->u.m[j].k, "original") != 0)
+				collect(m->u.m[j].v, 2);
+	}
 	/* ns may be a dotted path ("suricata.eve"). */
-	keep_obj(out, ns, in, 0);
+	keep_obj(out, ns, in, 0, skip);
 }

@@ -13,10 +13,12 @@
  * Keep every field of the vendor's event in whose value out does not
  * already hold under the namespace ns of out (a dotted path: "okta",
  * "suricata.eve"), keys in snake_case.  Nothing is added when every
- * field is mapped.
+ * field is mapped.  skip (NULL-terminated, or NULL) names top-level keys
+ * of in that are mapped in another form (Zeek's ts, which is
+ * @timestamp).
  */
 void ing_keep_vendor(struct soc_val *out, const struct soc_val *in,
-    const char *ns);
+    const char *ns, const char *const *skip);
 
 /* k in snake_case ("debugContext" is debug_context, "IPAddress"
  * ip_address, "a.b" a_b) into buf; its length. */

@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "doc.h"
 #include "drive.h"
+#include "keep.h"
 #include "resume.h"
 #include "state.h"
 #include "err.h"
@@ -239,6 +240,8 @@ json_event(const struct soc_val *ev, unsigned long line, const char *raw,
 	}
 	rec = begin_event(f, line);
 	rc = f->map_json(&g.ctx, ev, rec, &why);
+	if (rc == 0 && f->ns)
+		ing_keep_vendor(rec, ev, f->ns, NULL);
 	finish_event(rc, rec, f, why, line, raw, rawlen);
 }
 
