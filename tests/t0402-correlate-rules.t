@@ -1,10 +1,11 @@
 #!/bin/sh
 # soc-correlate's correlation rules: each type fires (or not) on the
 # Suricata fixture and raises the incident's score with its evidence;
-# rules check names the line and column of what is wrong.
+# rules check names the line and column of what is wrong; a rule's windows
+# go on in the next run (an input split in two runs fires as one run).
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 10
+plan 16
 F=$FIX/correlate
 export SOC_NOW=2026-11-20T13:00:00Z
 
@@ -34,4 +35,24 @@ check_same 'event_count, value_count, ordered and unordered sequences fire' want
 jq -r 'select(.soc.kind == "incident") | .soc.incident.rules[].rule' out.ndjson | grep -c 'payload then beacon' >got
 echo 0 >want
 check_same 'an ordered sequence out of order does not fire' want got
+check_exit 'two rules of one name are a configuration error' 78 \
+	'jq ".rules += [.rules[0]]" "$F/rules.json" >twice.json && soc-correlate rules check twice.json 2>err4'
+check 'the second is named' "grep -q \"twice.json:.*a second rule named 'beacon burst'\" err4"
+
+# Windows persist: the fixture split in two runs over one state ends with
+# the same incidents, with the same rules fired at the same times, as one
+# run over it.
+final() { SOC_HOME=$1 soc-correlate list --json |
+	jq -c '.soc.incident | [.id, .status, .score, [.rules[] | [.rule, .type, .at]]]'; }
+final "$SOC_HOME" >one
+check 'the one run fired its four rules' \
+	"test \"\$(grep -o '\"beacon burst\"\\|\"beacon then payload\"\\|\"one source, many destinations\"\\|\"scan and payload in any order\"' one | sort -u | wc -l)\" = 4"
+for h in 4 8 10; do
+	head -n $h "$F/group.ndjson" >a.$h
+	tail -n +$((h + 1)) "$F/group.ndjson" >b.$h
+	SOC_HOME=$T/split.$h soc-correlate --rules "$F/rules.json" --config "$F/hub.json" a.$h >/dev/null
+	SOC_HOME=$T/split.$h soc-correlate --rules "$F/rules.json" --config "$F/hub.json" b.$h >/dev/null
+	final "$T/split.$h" >two.$h
+	check_same "split after $h alerts: the same firings as one run" one two.$h
+done
 done_testing

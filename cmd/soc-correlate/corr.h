@@ -325,6 +325,16 @@ size_t corr_store_ids(struct corr_store *s, const char *status, int64_t since,
 void corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
     int64_t since);
 uint64_t corr_store_age(struct corr_store *s, int64_t before);
+/* A correlation rule's window for one group (state: rules.c's bytes);
+ * those last fed before `before` dropped; those fed since, each to fn
+ * (oldest first). */
+void corr_store_put_window(struct corr_store *s, const char *rule,
+    uint64_t key, int64_t last, const void *state, size_t n);
+void corr_store_drop_windows(struct corr_store *s, const char *rule,
+    int64_t before);
+void corr_store_windows(struct corr_store *s, const char *rule, int64_t since,
+    void (*fn)(void *ctx, uint64_t key, int64_t last, const void *state,
+    size_t n), void *ctx);
 int64_t corr_store_meta(struct corr_store *s, const char *key, int64_t def);
 void corr_store_set_meta(struct corr_store *s, const char *key, int64_t v);
 
@@ -407,6 +417,13 @@ struct corr_rules;
 struct corr_rules *corr_rules_load(const char *path, char *err, size_t n);
 void corr_rules_free(struct corr_rules *rs);
 size_t corr_rules_count(const struct corr_rules *rs);
+/* The windows changed since the last save, to correlate.db (in the
+ * caller's transaction), and those past their timespan at stream time
+ * dropped; corr_rules_restore reads back those still open. */
+void corr_rules_save(struct corr_rules *rs, struct corr_store *s,
+    int64_t stream);
+void corr_rules_restore(struct corr_rules *rs, struct corr_store *s,
+    int64_t stream);
 /* Feed one alert (after grouping); fires append to inc->fired. */
 void corr_rules_alert(struct corr_rules *rs, struct corr *c,
     const struct soc_rec *r, struct corr_incident *inc);

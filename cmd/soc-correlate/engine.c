@@ -830,6 +830,8 @@ corr_load(struct corr *c)
 	corr_store_load_open(&c->st, stream - w, hold, c);
 	corr_store_load_entities(&c->st, &c->ix,
 	    stream - (int64_t)(c->p.entity_idle_s * 1000));
+	if (c->rules)
+		corr_rules_restore(c->rules, &c->st, stream);
 	/* Link entities to the incidents in memory. */
 	for (i = 0; i < c->ix.cap; i++) {
 		struct corr_entity *e = c->ix.slot[i];
@@ -900,6 +902,8 @@ corr_save(struct corr *c)
 	}
 	free(save);
 	corr_store_save_entities(&c->st, &c->ix);
+	if (c->rules)
+		corr_rules_save(c->rules, &c->st, c->stream);
 	c->s.aged_incidents += corr_store_age(&c->st,
 	    c->now - (int64_t)(c->p.closed_keep_s * 1000));
 	corr_store_set_meta(&c->st, "stream", c->stream);

@@ -26,7 +26,8 @@
  * The file is read with the library's JSON scanner, so an error names the
  * line and column of the value at fault.  Windows are kept in memory per
  * group (at most 65536 groups per rule, the oldest dropped first) and
- * start afresh with each run.
+ * saved with correlate.db (rule_window), so an hourly run goes on with
+ * the windows the last one left open.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +65,7 @@ struct group {
 	uint64_t *vh;		/* value_count: value hashes */
 	size_t n, cap;
 	int64_t seen[MAX_SEL];	/* temporal: last time of each selector */
-	int64_t fired;		/* time it last fired */
+	int dirty;		/* changed since saved */
 };
 
 struct rule {
@@ -403,7 +404,7 @@ corr_rules_load(const char *path, char *err, size_t errlen)
 	struct soc_json_iter it, ia;
 	struct ld l = { path, NULL, err, errlen };
 	const char *why;
-	size_t off;
+	size_t off, i;
 	char chunk[65536];
 	ssize_t n;
 	int fd, have = 0;
@@ -461,6 +462,14 @@ corr_rules_load(const char *path, char *err, size_t errlen)
 			rs->n++;
 			if (load_rule(&l, &rs->r[rs->n - 1], &x, 10) < 0)
 				goto bad;
+			/* A name is the rule's identity: its evidence, once
+			 * per incident, and its windows in correlate.db. */
+			for (i = 0; i + 1 < rs->n; i++)
+				if (strcmp(rs->r[i].name, rs->r[rs->n - 1].name) == 0) {
+					fail(&l, x.p, "a second rule named '%s'",
+					    rs->r[i].name);
+					goto bad;
+				}
 		}
 	}
 	if (!have) {
@@ -624,6 +633,7 @@ feed(struct corr *c, struct rule *ru, const struct soc_rec *r,
 	size_t i, j;
 
 	g->last = t;
+	g->dirty = 1;
 	if (ru->type == R_COUNT || ru->type == R_VALUES) {
 		uint64_t vh = 0;
 
@@ -735,4 +745,89 @@ corr_rules_alert(struct corr_rules *rs, struct corr *c,
 			feed(c, ru, r, inc, gv.p, gv.len, &rs->tmp);
 	}
 	soc_buf_release(&gv);
+}
+
+/* ---- windows across runs ----
+ *
+ * A group's window as bytes: type, number of selectors and of times
+ * (int64 each), the times, for value_count the value hashes, and the
+ * selectors' last sightings.  A window whose rule changed shape since it
+ * was saved is not read back. */
+
+void
+corr_rules_save(struct corr_rules *rs, struct corr_store *s, int64_t stream)
+{
+	struct soc_buf b = SOC_BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < rs->n; i++) {
+		struct rule *ru = &rs->r[i];
+
+		for (j = 0; j < ru->ng; j++) {
+			struct group *g = &ru->g[j];
+			const int64_t head[3] = { ru->type, (int64_t)ru->nsel,
+			    (int64_t)g->n };
+
+			if (!g->dirty)
+				continue;
+			soc_buf_reset(&b);
+			soc_buf_add(&b, head, sizeof(head));
+			soc_buf_add(&b, g->ts, g->n * sizeof(*g->ts));
+			if (ru->type == R_VALUES)
+				soc_buf_add(&b, g->vh, g->n * sizeof(*g->vh));
+			soc_buf_add(&b, g->seen, ru->nsel * sizeof(*g->seen));
+			corr_store_put_window(s, ru->name, g->key, g->last, b.p,
+			    b.len);
+			g->dirty = 0;
+		}
+		corr_store_drop_windows(s, ru->name, stream - ru->span);
+	}
+	soc_buf_release(&b);
+}
+
+static void
+restore_one(void *ctx, uint64_t key, int64_t last, const void *p, size_t n)
+{
+	struct rule *ru = ctx;
+	struct group *g;
+	int64_t head[3];
+	size_t k, want;
+
+	if (n < sizeof(head))
+		return;
+	memcpy(head, p, sizeof(head));
+	if (head[0] != ru->type || head[1] != (int64_t)ru->nsel ||
+	    head[2] < 0 || head[2] > (int64_t)ru->n * 64 + 64)
+		return;
+	k = (size_t)head[2];
+	want = sizeof(head) + k * sizeof(int64_t) *
+	    (ru->type == R_VALUES ? 2 : 1) + ru->nsel * sizeof(int64_t);
+	if (n != want)
+		return;
+	g = group(ru, key);
+	g->last = last;
+	g->n = g->cap = k;
+	p = (const char *)p + sizeof(head);
+	if (k) {
+		g->ts = soc_xmalloc(k * sizeof(*g->ts));
+		memcpy(g->ts, p, k * sizeof(*g->ts));
+		p = (const char *)p + k * sizeof(*g->ts);
+		if (ru->type == R_VALUES) {
+			g->vh = soc_xmalloc(k * sizeof(*g->vh));
+			memcpy(g->vh, p, k * sizeof(*g->vh));
+			p = (const char *)p + k * sizeof(*g->vh);
+		}
+	}
+	memcpy(g->seen, p, ru->nsel * sizeof(*g->seen));
+}
+
+void
+corr_rules_restore(struct corr_rules *rs, struct corr_store *s,
+    int64_t stream)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		corr_store_windows(s, rs->r[i].name, stream - rs->r[i].span,
+		    restore_one, &rs->r[i]);
 }

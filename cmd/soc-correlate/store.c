@@ -18,6 +18,8 @@
  *   incident_alert    every alert id grouped, and into which incident
  *   entity            the entity index: counts, partners, hub flag and
  *                     the incident each entity links to
+ *   rule_window       the open windows of the correlation rules, per
+ *                     rule and group (rules.c), so the next run goes on
  *   meta              the stream time and the incident sequence
  *
  * Writes happen in one transaction per checkpoint, each changed incident
@@ -164,6 +166,11 @@ static const char *const migrations[] = {
 	" json_extract(e.value, '$[12]') AS prio,"
 	" json_extract(e.value, '$[13]') AS disp"
 	" FROM incident i, json_each(i.detail, '$.e') e;",
+
+	/* 3: correlation rules' windows outlive a run. */
+	"CREATE TABLE rule_window(rule TEXT NOT NULL, key INTEGER NOT NULL,"
+	" last INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY(rule, key))"
+	" WITHOUT ROWID;",
 };
 
 void
@@ -705,6 +712,46 @@ corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
 		if (v && strlen((const char *)v) == SOC_ID_LEN)
 			memcpy(e->incid, v, SOC_ID_LEN + 1);
 	}
+	sqlite3_reset(q);
+}
+
+void
+corr_store_put_window(struct corr_store *s, const char *rule, uint64_t key,
+    int64_t last, const void *state, size_t n)
+{
+	sqlite3_stmt *q = by_text(s, "INSERT OR REPLACE INTO rule_window"
+	    " VALUES(?1,?2,?3,?4)", rule);
+
+	sqlite3_bind_int64(q, 2, (int64_t)key);
+	sqlite3_bind_int64(q, 3, last);
+	sqlite3_bind_blob(q, 4, state, (int)n, SQLITE_STATIC);
+	done(s, q);
+}
+
+void
+corr_store_drop_windows(struct corr_store *s, const char *rule,
+    int64_t before)
+{
+	sqlite3_stmt *q = by_text(s, "DELETE FROM rule_window WHERE rule=?1"
+	    " AND last < ?2", rule);
+
+	sqlite3_bind_int64(q, 2, before);
+	done(s, q);
+}
+
+void
+corr_store_windows(struct corr_store *s, const char *rule, int64_t since,
+    void (*fn)(void *ctx, uint64_t key, int64_t last, const void *state,
+    size_t n), void *ctx)
+{
+	sqlite3_stmt *q = by_text(s, "SELECT key, last, state FROM rule_window"
+	    " WHERE rule=?1 AND last >= ?2 ORDER BY last", rule);
+
+	sqlite3_bind_int64(q, 2, since);
+	while (soc_db_step(&s->db, q) == SQLITE_ROW)
+		fn(ctx, (uint64_t)sqlite3_column_int64(q, 0),
+		    sqlite3_column_int64(q, 1), sqlite3_column_blob(q, 2),
+		    (size_t)sqlite3_column_bytes(q, 2));
 	sqlite3_reset(q);
 }
 
