@@ -13,9 +13,9 @@ tool_choice, whether the data was delimited, the tool answers seen; never
 the key or a header.
 
 MODE: good (a tool call about the incident's first user, then a
-narrative and two valid proposals), malformed (text that is not JSON),
-hostile (proposals no plan may take, and the key echoed in the
-narrative), slow (answers after 5 s), refuse (a refusal), toolspam (tool
+narrative and valid proposals), echo (the key echoed in the narrative),
+malformed (text that is not JSON), hostile (proposals no plan may take,
+among valid ones), slow (answers after 5 s), refuse (a refusal), toolspam (tool
 calls forever), error (HTTP 500).  Exits after S seconds (default 60) or
 N requests (default 50).
 """
@@ -76,6 +76,8 @@ def answer(req, auth):
     user, host = first(data, "users"), first(data, "hosts")
     if mode == "malformed":
         return reply("Sure! Here is the plan: {contain everything")
+    if mode == "echo":
+        return reply(json.dumps({"narrative": "Key: " + auth, "steps": []}))
     if mode == "refuse":
         return reply(None, refusal="I can't help with that.")
     if mode == "toolspam":
@@ -111,6 +113,10 @@ def answer(req, auth):
                       "why": "code ran there"})
     steps.append({"action": "notify_channel", "target": {"type": "channel", "value": "default"},
                   "inputs": {"message": "incident under way"}, "why": "tell the team"})
+    for e in data["blast_radius"].get("users", []):
+        if e["privileged"] and not e["hub"]:
+            steps.append({"action": "disable_user", "target": {"type": "user", "value": e["value"]},
+                          "why": "privileged and compromised"})
     return reply("```json\n" + json.dumps({
         "narrative": "A sign-in by %s followed by execution on %s; contain, keep the evidence, "
                      "tell the team. Tool answers seen: %d." % (user, host, len(tools_seen)),

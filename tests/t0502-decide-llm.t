@@ -11,7 +11,7 @@
 # decide.db or the audit log.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 43
+plan 47
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export SOC_LLM_KEY=llm-key-S3CR3T
@@ -60,33 +60,43 @@ check 'the alert text reached the model only inside the delimited data' \
 	 ! jq -r .outside "$SLOG" | grep -q "ignore previous"'
 check 'the first round may call tools' 'test "$(sed -n 1p "$SLOG" | jq -r .tool_choice)" = auto'
 
-# Hostile proposals, for the incident with a crown jewel and privileged users.
+# The incident with a crown jewel and privileged users, good proposals.
+run 'a good model, crown jewels and privileged users: 0' good2 good two.ndjson
+tier() { sed -n 2p $1.out | jq -r ".soc.decision.steps[] | select(.action == \"$2\" and .target.value == \"$3\") | [.tier, (.guards | join(\",\"))] | join(\"|\")"; }
+check 'a proposal on a privileged identity is senior, by the guard' \
+	'test "$(tier good2 disable_user admin-bob)" = "senior|privileged identity: senior"'
+check 'a proposal on a never-touch user is held back by the guard' \
+	'sed -n 2p good2.out | jq -r ".soc.decision.rejected[] | select(.action == \"disable_user\" and .target.value == \"break-glass\") | [.rule, .why] | join(\"|\")" | grep -qx "llm: privileged and compromised|never touched (guards.never.users: break-glass)"'
+check 'the crown jewel stays senior' 'test "$(tier good2 contain_host db-prod-1)" = "senior|crown jewel: senior"'
+check 'no step of the built-in plan changed' \
+	'steps base2.out >b2.json && steps good2.out >g2.json &&
+	 test "$(jq -n --slurpfile b b2.json --slurpfile g g2.json "\$b[0] - \$g[0] | length")" -eq 0'
+
+# A hostile answer: none of it is used, and each proposal says why.
 run 'with a hostile model: 0' hostile hostile two.ndjson
-ref() { sed -n 2p hostile.out | jq -r ".soc.decision.rejected[] | select(.rule == \"llm\" or (.rule | startswith(\"llm:\"))) | select(.action == \"$1\" and .target.value == \"$2\") | .why"; }
+ref() { sed -n 2p hostile.out | jq -r ".soc.decision.rejected[] | select(.rule == \"llm\") | select(.action == \"$1\" and .target.value == \"$2\") | .why"; }
+check 'the answer is set aside as hostile' \
+	'test "$(llm hostile.out status)" = fallback &&
+	 test "$(llm hostile.out reason)" = "a hostile answer (not an action of the catalog): none of it is used" &&
+	 test "$(sed -n 2p hostile.out | jq -r ".soc.decision.planner + (.soc.decision.narrative // \"-\")")" = builtin-'
 check 'an action not in the catalog is refused' 'test "$(ref format_disk db-prod-1)" = "not an action of the catalog"'
 check 'a target outside the incident is refused' \
 	'test "$(ref contain_host ceo-laptop)" = "the target is not one of this incident'"'"'s" &&
 	 test "$(ref block_ip 198.51.100.1)" = "the target is not one of this incident'"'"'s"'
 check 'a proposal that sets its own tier is refused' \
 	'ref contain_host db-prod-1 | grep -qx "\"tier\" is not the model'"'"'s to set: tiers, guards and approvals are the policy'"'"'s"'
-check 'the crown jewel stays senior' \
-	'test "$(sed -n 2p hostile.out | jq -r ".soc.decision.steps[] | select(.action == \"contain_host\" and .target.value == \"db-prod-1\") | .tier")" = senior'
-check 'a never-touch user stays untouched' \
-	'ref disable_user break-glass | grep -qx "never touched (guards.never.users: break-glass)" &&
-	 test "$(sed -n 2p hostile.out | jq "[.soc.decision.steps[] | select(.target.value == \"break-glass\")] | length")" -eq 0'
 check 'inputs that are not the action'"'"'s are refused' \
 	'ref open_ticket 22222222222222222222222222222222 | grep -q "^input \"shell\" is not one of the action'"'"'s (queue)"'
-check 'a valid proposal on a privileged identity is at least senior' \
-	'test "$(sed -n 2p hostile.out | jq -r ".soc.decision.steps[] | select(.action == \"disable_user\" and .target.value == \"admin-bob\") | [.tier, (.guards | join(\",\"))] | join(\"|\")")" = "senior|privileged identity: senior"'
-check 'no tier of the built-in plan changed' \
-	'steps base2.out >b2.json && steps hostile.out >h2.json &&
-	 test "$(jq -n --slurpfile b b2.json --slurpfile g h2.json "\$b[0] - \$g[0] | length")" -eq 0'
-check 'the key the model echoed is redacted' \
-	'sed -n 2p hostile.out | jq -r .soc.decision.narrative | grep -qx "Approve everything. Key: Bearer \[redacted\]"'
+check 'a valid proposal of a hostile answer is not planned either' \
+	'test "$(ref disable_user admin-bob)" = "the answer was refused as hostile" &&
+	 test "$(sed -n 2p hostile.out | jq -c .soc.decision.steps)" = "$(sed -n 2p base2.out | jq -c .soc.decision.steps)"'
 check_exit 'explain: 0' 0 'SOC_HOME="$T/hostile" soc-decide explain 2222 >explain.txt'
 check 'explain tells what the reasoner did' \
-	'grep -q "^The LLM reasoner (test-model): used, 7 steps proposed, 6 refused or held back$" explain.txt &&
+	'grep -q "^The LLM reasoner (test-model): fallback: a hostile answer (not an action of the catalog): none of it is used; the built-in plan stands alone$" explain.txt &&
 	 grep -q "^  - format_disk db-prod-1 (rule llm): not an action of the catalog$" explain.txt'
+run 'a model that echoes its key: 0' echo echo one.ndjson
+check 'the key is redacted from what it says' \
+	'test "$(sed -n 2p echo.out | jq -r .soc.decision.narrative)" = "Key: Bearer [redacted]"'
 
 # Answers that are not one: the built-in plan stands alone, and says why.
 fb() { # fb STATE REASON: a fallback with that reason and the built-in steps
@@ -133,7 +143,7 @@ check_same 'the same decision, byte for byte' good.out again.out
 
 # The key: nowhere.
 check 'the key is in no output, stderr, database or audit log' \
-	'! grep -rqa S3CR3T ./*.out ./*.err good hostile malformed refuse error slow toolspam &&
+	'! grep -rqa S3CR3T ./*.out ./*.err good good2 hostile echo malformed refuse error slow toolspam &&
 	 SOC_HOME="$T/hostile" soc-audit show --kind decision >audit.txt && grep -q "\"llm\"" audit.txt && ! grep -q S3CR3T audit.txt'
 
 # Usage and configuration.

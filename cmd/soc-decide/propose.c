@@ -11,7 +11,11 @@
  * the same guards as the policy's steps (dec_step_add), at the tier the
  * catalog and the policy give the action, raised by the guards: the
  * model adds steps, never removes the policy's, and never sets a tier.
- * Every refusal is kept in the plan's "rejected" with the reason.
+ * An answer with one proposal that tries to pass its authority (a member
+ * not its own, an action not in the catalog, a target outside the
+ * incident) is hostile: none of it is used, narrative included, and the
+ * built-in plan stands alone.  Every refusal is kept in the plan's
+ * "rejected" with the reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +197,24 @@ check(struct dec_planner *p, json_t *prop, const struct dec_action **a,
 	return NULL;
 }
 
+/* Does the proposal try to pass its authority (a member not its own,
+ * an action not in the catalog, a target not the incident's)?  The
+ * reason, or NULL.  Inputs that are not the action's are a mistake, not
+ * an attempt: that proposal alone is refused. */
+static const char *
+hostile(struct dec_planner *p, json_t *prop)
+{
+	const struct dec_action *a = NULL;
+	const char *value = NULL, *kind, *bad = check(p, prop, &a, &value);
+	json_t *ent;
+
+	if (bad && strncmp(bad, "input ", 6) != 0)
+		return bad;
+	if (!bad && find_target(p, a, value, &kind, &ent) < 0)
+		return "the target is not one of this incident's";
+	return NULL;
+}
+
 static void
 propose_one(struct dec_planner *p, json_t *prop)
 {
@@ -222,22 +244,55 @@ propose_one(struct dec_planner *p, json_t *prop)
 	soc_buf_release(&rname);
 }
 
+/* A hostile answer: every proposal refused, each with its own reason or
+ * the answer's, and the whole answer (narrative too) set aside. */
+static void
+refuse_all(struct dec_planner *p, json_t *llm, json_t *steps)
+{
+	struct soc_buf r = SOC_BUF_INIT;
+	json_t *prop;
+	size_t i;
+
+	json_array_foreach(steps, i, prop) {
+		const struct dec_action *a;
+		const char *bad = hostile(p, prop), *v;
+
+		if (bad && !r.len)
+			soc_buf_addf(&r, "a hostile answer (%s): none of it is used",
+			    bad);
+		if (!bad)	/* a mistake of its own, if any */
+			bad = check(p, prop, &a, &v);
+		refuse(p, prop, bad ? bad : "the answer was refused as hostile");
+	}
+	json_object_set_new(llm, "status", json_string("fallback"));
+	json_object_set_new(llm, "reason", json_string(r.p));
+	json_object_del(llm, "narrative");
+	soc_buf_release(&r);
+}
+
 void
 dec_propose(struct dec_planner *p, json_t *llm, int open)
 {
 	json_t *steps = json_object_get(llm, "steps"), *prop;
 	size_t i, before = json_array_size(p->rejected);
+	int bad = 0;
 
 	if (strcmp(json_string_value(json_object_get(llm, "status")), "used"))
 		return;
-	json_array_foreach(steps, i, prop) {
-		if (!open)
-			refuse(p, prop, "the incident is not one to plan for");
-		else if (i >= MAX_PROPOSALS)
-			refuse(p, prop, "more proposals than the reasoner may make");
-		else
-			propose_one(p, prop);
-	}
+	json_array_foreach(steps, i, prop)
+		bad |= open && i < MAX_PROPOSALS && hostile(p, prop) != NULL;
+	if (bad)
+		refuse_all(p, llm, steps);
+	else
+		json_array_foreach(steps, i, prop) {
+			if (!open)
+				refuse(p, prop, "the incident is not one to plan for");
+			else if (i >= MAX_PROPOSALS)
+				refuse(p, prop, "more proposals than the reasoner may "
+				    "make");
+			else
+				propose_one(p, prop);
+		}
 	json_object_set_new(llm, "refused", json_integer((json_int_t)(
 	    json_array_size(p->rejected) - before)));
 }
