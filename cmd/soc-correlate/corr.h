@@ -6,8 +6,12 @@
  *   params.c   tunable parameters (correlate.json), names and ranges
  *   entity.c   the observables of an alert, normalised, and the entity
  *              index (hash table) with its hub cut-off
- *   engine.c   grouping, de-duplication, merging, the incident's score,
- *              priority and SLA clocks
+ *   engine.c   grouping and de-duplication: an alert into its incident
+ *   held.c     incidents in memory: their parts, by creation and by id
+ *   assess.c   the incident's score, priority and SLA clocks
+ *   lineage.c  merge and split
+ *   lifecycle.c  loading, writing out, saving, unloading, --stats
+ *   detail.c   an incident's parts as JSON text for correlate.db
  *   tactic.c   ATT&CK tactics: the kill-chain order, and the tactic an
  *              activity event plays when its source names none
  *   incident.c the incident record and soc.incident text (the one place
@@ -409,6 +413,22 @@ void corr_merge(struct corr *c, struct corr_incident *dst,
 struct corr_incident *corr_split(struct corr *c, struct corr_incident *parent,
     char **alerts, size_t nalerts);
 void corr_stats_print(const struct corr *c, FILE *fp);
+
+/* The engine's tables (engine.c, held.c): the de-duplication key's entry
+ * (created with create), rebuilt from the entries held; an incident in
+ * memory by id (NULL when not held), the table rebuilt. */
+struct corr_dedup *corr_dedup_find(struct corr *c, uint64_t key, int create);
+void corr_dedup_rebuild(struct corr *c);
+struct corr_incident *corr_byid_get(const struct corr *c, const char *id);
+void corr_byid_rebuild(struct corr *c);
+/* A new open incident with that id, held. */
+struct corr_incident *corr_incident_new(struct corr *c, const char *id);
+/* Tactics t (inferred: those of them inferred) seen at ts by count alerts. */
+void corr_incident_add_tactics(struct corr_incident *inc, uint32_t t,
+    uint32_t inferred, int64_t ts, uint64_t count);
+/* corr_member_get with the entity's hash h given. */
+struct corr_member *corr_member_hashed(struct corr_incident *inc, int kind,
+    const char *v, uint64_t h, const struct corr_params *p, int create);
 
 /* ---- correlation rules (rules.c) ---- */
 

@@ -1,0 +1,293 @@
+/*
+ * Incidents held in memory: their parts (entries, members, notes), the
+ * table of those open by creation order and by id, and the small helpers
+ * every part of soc-correlate uses (priority names, growing arrays).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "corr.h"
+#include "err.h"
+#include "val.h"
+
+const char *const corr_status_names[3] = { "open", "closed", "merged" };
+
+const char *
+corr_prio_name(int prio)
+{
+	static const char *const n[] = { "P4", "P1", "P2", "P3", "P4" };
+
+	return n[prio >= 1 && prio <= 4 ? prio : 0];
+}
+
+int
+corr_prio_parse(const char *s)
+{
+	if (s[0] == 'P' && s[1] >= '1' && s[1] <= '4' && !s[2])
+		return s[1] - '0';
+	return 0;
+}
+
+void *
+corr_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 8;
+	if (*cap < need)
+		*cap = need;
+	return soc_xrealloc(p, *cap * size);
+}
+
+/* ---- incidents ---- */
+
+void
+corr_incident_free(struct corr_incident *inc)
+{
+	size_t i;
+
+	if (!inc)
+		return;
+	for (i = 0; i < inc->nent; i++) {
+		free(inc->ent[i].rule);
+		free(inc->ent[i].name);
+		free(inc->ent[i].host);
+		free(inc->ent[i].source);
+	}
+	for (i = 0; i < inc->nmem; i++) {
+		free(inc->mem[i].value);
+		free(inc->mem[i].raw);
+	}
+	for (i = 0; i < inc->nnotes; i++) {
+		free(inc->notes[i].by);
+		free(inc->notes[i].text);
+	}
+	for (i = 0; i < inc->nfired; i++) {
+		free(inc->fired[i].rule);
+		free(inc->fired[i].type);
+		free(inc->fired[i].evidence);
+	}
+	free(inc->ent);
+	free(inc->mem);
+	free(inc->mslot);
+	free(inc->notes);
+	free(inc->fired);
+	free(inc->parents);
+	free(inc->assignee);
+	free(inc->verdict);
+	free(inc->closed_by);
+	soc_buf_release(&inc->newalerts);
+	free(inc);
+}
+
+void
+corr_incident_note(struct corr_incident *inc, int64_t at, const char *by,
+    const char *text)
+{
+	inc->notes = soc_xrealloc(inc->notes,
+	    (inc->nnotes + 1) * sizeof(*inc->notes));
+	inc->notes[inc->nnotes].at = at;
+	inc->notes[inc->nnotes].by = soc_xstrdup(by);
+	inc->notes[inc->nnotes].text = soc_xstrdup(text);
+	inc->nnotes++;
+}
+
+void
+corr_incident_touch(struct corr_incident *inc, int64_t now)
+{
+	if (!inc->dirty) {
+		inc->version++;
+		inc->dirty = 1;
+	}
+	inc->unsaved = 1;
+	inc->updated = now;
+}
+
+/* ---- members: a small hash per incident ---- */
+
+struct corr_member *
+corr_member_hashed(struct corr_incident *inc, int kind, const char *v, uint64_t h,
+    const struct corr_params *p, int create)
+{
+	size_t i;
+
+	if (inc->mcap == 0 || (create && (inc->nmem + 1) * 2 > inc->mcap)) {
+		size_t ncap = inc->mcap ? inc->mcap * 2 : 16, j;
+
+		free(inc->mslot);
+		inc->mslot = soc_xmalloc(ncap * sizeof(*inc->mslot));
+		memset(inc->mslot, 0xff, ncap * sizeof(*inc->mslot));
+		inc->mcap = ncap;
+		for (j = 0; j < inc->nmem; j++) {
+			uint64_t hh = corr_entity_hash(inc->mem[j].kind,
+			    inc->mem[j].value, strlen(inc->mem[j].value));
+			size_t k = hh & (ncap - 1);
+
+			while (inc->mslot[k] != UINT32_MAX)
+				k = (k + 1) & (ncap - 1);
+			inc->mslot[k] = (uint32_t)j;
+		}
+	}
+	for (i = h & (inc->mcap - 1); inc->mslot[i] != UINT32_MAX;
+	    i = (i + 1) & (inc->mcap - 1)) {
+		struct corr_member *m = &inc->mem[inc->mslot[i]];
+
+		if (m->kind == kind && strcmp(m->value, v) == 0)
+			return m;
+	}
+	if (!create)
+		return NULL;
+	if (inc->nmem >= (size_t)p->max_members) {
+		inc->mcut++;
+		return NULL;
+	}
+	inc->mem = corr_grow(inc->mem, &inc->capmem, inc->nmem + 1,
+		    sizeof(*inc->mem));
+	inc->mslot[i] = (uint32_t)inc->nmem;
+	memset(&inc->mem[inc->nmem], 0, sizeof(inc->mem[0]));
+	inc->mem[inc->nmem].kind = kind;
+	inc->mem[inc->nmem].dirty = 1;	/* not yet in incident_value */
+	inc->mem[inc->nmem].value = soc_xstrdup(v);
+	return &inc->mem[inc->nmem++];
+}
+
+struct corr_member *
+corr_member_get(struct corr_incident *inc, int kind, const char *v,
+    const struct corr_params *p, int create)
+{
+	return corr_member_hashed(inc, kind, v, corr_entity_hash(kind, v, strlen(v)), p,
+	    create);
+}
+
+void
+corr_incident_add_id(struct corr_incident *inc, const char *id, int64_t ts)
+{
+	if (soc_buf_add(&inc->newalerts, id, SOC_ID_LEN) < 0 ||
+	    soc_buf_add(&inc->newalerts, &ts, sizeof(ts)) < 0)
+		soc_die(SOC_EX_SOFTWARE, "incident %s: too many alerts between "
+		    "checkpoints", inc->id);
+}
+
+struct corr_incident *
+corr_incident_new(struct corr *c, const char *id)
+{
+	struct corr_incident *inc = soc_xcalloc(1, sizeof(*inc));
+
+	memcpy(inc->id, id, SOC_ID_LEN + 1);
+	inc->seq = ++c->seq;
+	inc->status = CORR_OPEN;
+	inc->created = inc->updated = c->now;
+	soc_buf_init(&inc->newalerts, (size_t)1 << 34);
+	corr_hold(c, inc);
+	c->s.opened++;
+	return inc;
+}
+
+/* ---- incidents in memory by id ---- */
+
+static uint64_t
+idkey(const char *id)
+{
+	return corr_hash(id, SOC_ID_LEN, 5);
+}
+
+static void
+byid_put(struct corr *c, struct corr_incident *inc)
+{
+	size_t i;
+
+	if ((c->nbyid + 1) * 2 > c->capbyid) {
+		struct corr_incident **old = c->byid;
+		size_t j, ocap = c->capbyid;
+
+		c->capbyid = c->capbyid ? c->capbyid * 2 : 256;
+		c->byid = soc_xcalloc(c->capbyid, sizeof(*c->byid));
+		c->nbyid = 0;
+		for (j = 0; j < ocap; j++)
+			if (old[j])
+				byid_put(c, old[j]);
+		free(old);
+	}
+	for (i = idkey(inc->id) & (c->capbyid - 1); c->byid[i];
+	    i = (i + 1) & (c->capbyid - 1))
+		;
+	c->byid[i] = inc;
+	c->nbyid++;
+}
+
+/* The incident in memory with that id, or NULL. */
+struct corr_incident *
+corr_byid_get(const struct corr *c, const char *id)
+{
+	size_t i;
+
+	if (!c->capbyid || strlen(id) != SOC_ID_LEN)
+		return NULL;
+	for (i = idkey(id) & (c->capbyid - 1); c->byid[i];
+	    i = (i + 1) & (c->capbyid - 1))
+		if (memcmp(c->byid[i]->id, id, SOC_ID_LEN) == 0)
+			return c->byid[i];
+	return NULL;
+}
+
+void
+corr_byid_rebuild(struct corr *c)
+{
+	size_t i;
+
+	if (c->capbyid)
+		memset(c->byid, 0, c->capbyid * sizeof(*c->byid));
+	c->nbyid = 0;
+	for (i = 0; i < c->ninc; i++)
+		byid_put(c, c->inc[i]);
+}
+
+void
+corr_hold(struct corr *c, struct corr_incident *inc)
+{
+	size_t i;
+
+	c->inc = corr_grow(c->inc, &c->capinc, c->ninc + 1,
+		    sizeof(*c->inc));
+	/* Kept by seq, so output is in creation order. */
+	for (i = c->ninc; i > 0 && c->inc[i - 1]->seq > inc->seq; i--)
+		c->inc[i] = c->inc[i - 1];
+	c->inc[i] = inc;
+	c->ninc++;
+	byid_put(c, inc);
+	if (inc->seq > c->seq)
+		c->seq = inc->seq;
+}
+
+struct corr_incident *
+corr_find(struct corr *c, const char *id)
+{
+	struct corr_incident *inc = corr_byid_get(c, id);
+
+	if (inc)
+		return inc;
+	inc = corr_store_load_incident(&c->st, id);
+	if (inc)
+		corr_hold(c, inc);
+	return inc;
+}
+
+void
+corr_incident_add_tactics(struct corr_incident *inc, uint32_t t, uint32_t inferred,
+    int64_t ts, uint64_t count)
+{
+	int i;
+
+	for (i = 0; i < CORR_NTACTIC; i++) {
+		if (!(t & 1u << i))
+			continue;
+		if (!(inc->tactics & 1u << i) || ts < inc->tactic_first[i])
+			inc->tactic_first[i] = ts;
+		inc->tactic_alerts[i] += count;
+	}
+	/* A tactic some alert carried itself is not inferred. */
+	inc->inferred = (inc->inferred | inferred) & ~(t & ~inferred);
+	inc->inferred &= ~(inc->tactics & ~inc->inferred & ~inferred);
+	inc->tactics |= t;
+}
