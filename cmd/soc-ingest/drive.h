@@ -21,4 +21,12 @@ void ing_write(struct soc_val *rec, const struct ing_format *f,
     unsigned long line, const char *raw, size_t rawlen);
 void ing_write_end(void);
 
+/*
+ * xmlcut.c: the offsets where the pieces of a Windows Event XML text line
+ * begin (a declaration, an <Events> wrapper or its end, an <Event>, what
+ * follows a </Event>): cuts[0] is 0; returns how many (at most max).  A
+ * line of one piece gives 1.
+ */
+size_t ing_xml_cuts(const char *s, size_t n, size_t *cuts, size_t max);
+
 #endif

@@ -57,6 +57,9 @@ gen_detect_text(const char *s, size_t n)
 	}
 	if (n == 0 || strchr("{[\"}]", *s))
 		return 0;
+	/* an XML element (not syslog's <PRI>) */
+	if (n > 1 && *s == '<' && !(s[1] >= '0' && s[1] <= '9'))
+		return 0;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
 			return 0;

@@ -78,7 +78,9 @@ start_tag_only(const char *s, size_t n)
 	const char *gt = memchr(s, '>', n);
 	size_t k;
 
-	if (!gt || gt[-1] == '/')
+	if (!gt)
+		return 1;	/* the start tag goes on over the next lines */
+	if (gt[-1] == '/')
 		return 0;
 	k = (size_t)(gt - s) + 1;
 	return skip_ws_all(gt + 1, n - k) == n - k;
@@ -88,8 +90,8 @@ start_tag_only(const char *s, size_t n)
 static int
 event_start(const char *s, size_t n)
 {
-	return n > 6 && memcmp(s, "<Event", 6) == 0 &&
-	    (s[6] == '>' || s[6] == ' ' || s[6] == '\t');
+	return n >= 6 && memcmp(s, "<Event", 6) == 0 && (n == 6 ||
+	    s[6] == '>' || s[6] == ' ' || s[6] == '\t' || s[6] == '\r');
 }
 
 static int

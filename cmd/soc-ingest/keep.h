@@ -30,6 +30,7 @@ size_t ing_snake(const char *k, char *buf, size_t sz);
  * "double" or 'single' quoted (a backslash escapes the quote and
  * itself).  Text that is not a pair is skipped; *npairs counts the pairs
  * and *cover the bytes they take.  The last of a repeated key wins.
+ * With a NULL, only the counts (detection), and NULL is returned.
  */
 struct soc_val *ing_kv_parse(struct soc_val_arena *a, const char *s,
     size_t n, size_t *npairs, size_t *cover);

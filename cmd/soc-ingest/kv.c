@@ -18,7 +18,7 @@ struct soc_val *
 ing_kv_parse(struct soc_val_arena *a, const char *s, size_t n,
     size_t *npairs, size_t *cover)
 {
-	struct soc_val *o = soc_val_new_object(a);
+	struct soc_val *o = a ? soc_val_new_object(a) : NULL;
 	struct soc_buf b = SOC_BUF_INIT;
 	size_t i = 0;
 
@@ -57,8 +57,9 @@ ing_kv_parse(struct soc_val_arena *a, const char *s, size_t n,
 				i++;
 			soc_buf_add(&b, s + v0, i - v0);
 		}
-		soc_val_putn(o, s + k0, k1 - k0,
-		    soc_val_new_strn(a, b.p ? b.p : "", b.len));
+		if (o)
+			soc_val_putn(o, s + k0, k1 - k0,
+			    soc_val_new_strn(a, b.p ? b.p : "", b.len));
 		(*npairs)++;
 		*cover += i - k0;
 	}

@@ -212,6 +212,66 @@ begin_event(const struct ing_format *f, unsigned long line)
 	return soc_val_new_object(g.ra);
 }
 
+static void json_value(const struct soc_val *v, unsigned long line,
+    const char *raw, size_t rawlen, int single_line);
+static void text_line(const char *p, size_t n, unsigned long line);
+
+/*
+ * A shipper's envelope around the original event, read as the original
+ * when no product's format claims the envelope itself: Logstash and Beats
+ * keep it in "message" (with @version, agent, log.file or input beside),
+ * Log Analytics custom tables in RawData, other exports in a raw or
+ * payload column.  A JSON original is read as JSON, a text one (only from
+ * a shipper's "message") as a text line.  Returns 1 when it did.
+ */
+static int
+unwrap_envelope(const struct soc_val *ev, unsigned long line)
+{
+	static const char *const cols[] = { "message", "RawData", "rawData",
+		"raw_data", "raw", "Raw", "payload", "Payload", NULL };
+	static int depth;
+	const struct soc_val *m = NULL, *inner;
+	const char *s, *why;
+	size_t i, n, off;
+	int cut, shipper;
+
+	if (depth > 0)
+		return 0;
+	shipper = soc_val_key(ev, "@version") != NULL ||
+	    soc_val_is_object(soc_val_key(ev, "agent")) ||
+	    soc_val_is_object(soc_val_key(ev, "beat")) ||
+	    soc_val_get(ev, "log.file.path") != NULL ||
+	    soc_val_is_object(soc_val_key(ev, "input"));
+	for (i = 0; cols[i] && !m; i++)
+		if (soc_val_is_string(soc_val_key(ev, cols[i])))
+			m = soc_val_key(ev, cols[i]);
+	if (!m)
+		return 0;
+	s = m->u.s.p;
+	n = m->u.s.len;
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (n == 0)
+		return 0;
+	if (*s == '{') {
+		inner = soc_val_parse(g.ia, s, n, &why, &off, &cut);
+		if (!soc_val_is_object(inner))
+			return 0;
+		depth++;
+		json_value(inner, line, s, n, 1);
+		depth--;
+		return 1;
+	}
+	if (!shipper || m != soc_val_key(ev, "message") || memchr(s, '\n', n))
+		return 0;
+	depth++;
+	text_line(s, n, line);
+	depth--;
+	return 1;
+}
+
 static void
 json_event(const struct soc_val *ev, unsigned long line, const char *raw,
     size_t rawlen)
@@ -228,7 +288,11 @@ json_event(const struct soc_val *ev, unsigned long line, const char *raw,
 		    "a string" : soc_val_is_number(ev) ? "a number" : "a literal");
 		return;
 	}
-	if (!f && !(f = detect_json(ev))) {
+	if (!f && (f = detect_json(ev)) != NULL &&
+	    (strcmp(f->name, "ecs") == 0 || strcmp(f->name, "generic") == 0) &&
+	    unwrap_envelope(ev, line))
+		return;
+	if (!f) {
 		soc_reject(&g.rej, g.ctx.file, line, raw, rawlen, 0, rawlen,
 		    "unknown format: no JSON format recognises this event");
 		return;
@@ -481,6 +545,27 @@ text_claims(const char *p, size_t n)
 
 /* --- the input loop -------------------------------------------------- */
 
+/* An XML line of several pieces (xmlcut.c): each read as a line of its
+ * own; 0 when the line is one piece. */
+static int
+xml_pieces(const char *line, size_t len, unsigned long lineno)
+{
+	size_t cuts[256], k, i, a, b;
+
+	k = ing_xml_cuts(line, len, cuts, sizeof cuts / sizeof cuts[0]);
+	if (k < 2)
+		return 0;
+	for (i = 0; i < k; i++) {
+		a = cuts[i];
+		b = i + 1 < k ? cuts[i + 1] : len;
+		while (a < b && strchr(" \t\r", line[a]))
+			a++;
+		if (a < b)
+			text_line(line + a, b - a, lineno);
+	}
+	return 1;
+}
+
 static void
 one_line(const char *line, size_t len, unsigned long lineno)
 {
@@ -491,10 +576,19 @@ one_line(const char *line, size_t len, unsigned long lineno)
 
 	if (g.doc.active && doc_add(line, len, lineno) == 0)
 		return;
+	/* A UTF-8 byte order mark (Windows tools write one) is no content. */
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+		p = line;
+		n = len;
+	}
 	while (n > 0 && (*p == ' ' || *p == '\t')) {
 		p++;
 		n--;
 	}
+	if (*p == '<' && xml_pieces(line, len, lineno))
+		return;
 	if (*p != '{' && *p != '[') {
 		text_line(line, len, lineno);
 		return;
