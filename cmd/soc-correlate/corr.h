@@ -328,6 +328,7 @@ size_t corr_store_ids(struct corr_store *s, const char *status, int64_t since,
     char (**ids)[SOC_ID_LEN + 1]);
 void corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
     int64_t since);
+uint64_t corr_store_drop_idle(struct corr_store *s, int64_t since);
 uint64_t corr_store_age(struct corr_store *s, int64_t before);
 /* A correlation rule's window for one group (state: rules.c's bytes);
  * those last fed before `before` dropped; those fed since, each to fn
@@ -383,6 +384,7 @@ struct corr {
 	struct soc_val_arena *va;	/* records are built in it */
 	struct soc_buf dropped;	/* evicted entities: kind byte, value, NUL */
 	int quiet;		/* incident records are not written */
+	int64_t idle_before;	/* entities idle when loaded: not read */
 	struct corr_rules *rules;
 };
 

@@ -61,7 +61,7 @@ hold(void *ctx, struct corr_incident *inc)
 void
 corr_load(struct corr *c)
 {
-	int64_t w = (int64_t)(c->p.window_s * 1000), stream;
+	int64_t w = (int64_t)(c->p.window_s * 1000), stream, idle;
 	size_t i;
 
 	/* One read transaction: statements outside one each take and
@@ -72,8 +72,9 @@ corr_load(struct corr *c)
 	c->stream = stream;
 	c->horizon = stream ? stream + 1 : INT64_MIN;
 	corr_store_load_open(&c->st, stream - w, hold, c);
-	corr_store_load_entities(&c->st, &c->ix,
-	    stream - (int64_t)(c->p.entity_idle_s * 1000));
+	idle = stream - (int64_t)(c->p.entity_idle_s * 1000);
+	corr_store_load_entities(&c->st, &c->ix, idle);
+	c->idle_before = idle;
 	if (c->rules)
 		corr_rules_restore(c->rules, &c->st, stream);
 	/* Link entities to the incidents in memory. */
@@ -135,6 +136,12 @@ corr_save(struct corr *c)
 		corr_store_drop_entity(&c->st, (unsigned char)c->dropped.p[i],
 		    c->dropped.p + i + 1);
 	soc_buf_reset(&c->dropped);
+	/* Those idle already when this run began go too (counted). */
+	if (c->idle_before) {
+		c->s.aged_entities += corr_store_drop_idle(&c->st,
+		    c->idle_before);
+		c->idle_before = 0;
+	}
 	save = soc_xmalloc((c->ninc + 1) * sizeof(*save));
 	for (i = n = 0; i < c->ninc; i++)
 		if (c->inc[i]->unsaved)

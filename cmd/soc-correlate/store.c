@@ -674,6 +674,17 @@ corr_store_ids(struct corr_store *s, const char *status, int64_t since,
 	return n;
 }
 
+/* The entities seen before since leave correlate.db; returns how many. */
+uint64_t
+corr_store_drop_idle(struct corr_store *s, int64_t since)
+{
+	sqlite3_stmt *q = stmt(s, "DELETE FROM entity WHERE last_seen < ?1");
+
+	sqlite3_bind_int64(q, 1, since);
+	done(s, q);
+	return (uint64_t)sqlite3_changes(s->db.h);
+}
+
 /* The entities seen at or after since, into the index; their incident
  * ids are kept for corr_load to resolve. */
 void
