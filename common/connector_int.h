@@ -1,7 +1,8 @@
 /*
  * connector_int: what the connector modules (connector.c loading,
- * connector_render.c rendering, connector_send.c sending) share and
- * nothing else uses.  Not part of the API.
+ * connector_render.c rendering, connector_send.c sending,
+ * connector_answer.c reading answers) share and nothing else uses.  Not
+ * part of the API.
  */
 #ifndef SOC_CONNECTOR_INT_H
 #define SOC_CONNECTOR_INT_H
@@ -77,6 +78,26 @@ int soc_conn_fail(char *err, size_t errlen, const char *fmt, ...)
 /* The integer o.key clamped to [min, max], def when absent. */
 long soc_conn_num(const json_t *o, const char *key, long def, long min,
     long max);
+
+/* connector_answer.c */
+/* Is the answer a success by the template's "ok"? */
+int soc_conn_answer_ok(const json_t *ok, long status, const json_t *body,
+    const struct soc_buf *text);
+/* Read "result" (spec) from the answer into res, redacted. */
+void soc_conn_read_result(struct soc_conn *c, const json_t *spec,
+    const json_t *body, const struct soc_buf *text, json_t *res);
+/* Read "hidden" into the context's "hidden", each value redacted from
+ * then on. */
+void soc_conn_read_hidden(struct soc_conn *c, struct soc_conn_render *r,
+    const json_t *spec, const json_t *body, const struct soc_buf *text);
+/* Wipe the hidden values of a context before it goes. */
+void soc_conn_wipe_hidden(const json_t *ctx);
+/* A read connector's records: the array at path, as "records" in res. */
+void soc_conn_read_records(struct soc_conn *c, const char *path,
+    const json_t *body, json_t *res);
+int soc_conn_in_list(const json_t *list, const json_t *v);
+/* Does "result" read any JSON path? */
+int soc_conn_wants_json(const json_t *spec);
 
 /* connector_render.c */
 int soc_conn_render_text(struct soc_conn_render *r, const char *s,

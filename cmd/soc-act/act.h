@@ -3,8 +3,8 @@
  * of a decision: routes, the dry run, queueing in act.db), exec.c
  * (running a step: limits, the write-ahead audit, the action, its result;
  * inverses), record.c (action records, the audit log, a step's row),
- * local.c (actions on this machine: nftables, tickets, a mailbox, a
- * command hook), queue.c (pending, approve, deny, expire, connectors).
+ * local.c and nft.c (actions on this machine: tickets, a mailbox, a
+ * command hook; nftables), queue.c (pending, approve, deny, expire, connectors).
  *
  * The whole program shares one struct act (g in main.c), reached
  * through act_g(): the configuration, the connectors, act.db and the
@@ -136,6 +136,18 @@ int act_local(struct act *a, struct act_conn *c, const char *action,
     const json_t *step, const json_t *vars, int show, json_t **shown,
     char *err, size_t errlen);
 const char *const *act_local_actions(enum act_kind k);
+/* A local connector's setting k, else def. */
+const char *act_cfg_str(const json_t *cfg, const char *k, const char *def);
+/* The string at path in vars, or NULL. */
+const char *act_var(const json_t *vars, const char *path);
+/* Run argv (no shell) with in on stdin, killed after timeout_s; stderr's
+ * first bytes into err.  The exit status, or -1 (err says why). */
+int act_spawn(char *const argv[], char *const envp[], const char *in,
+    size_t inlen, int timeout_s, char *err, size_t errlen);
+
+/* nft.c: the nft local connector (as act_local). */
+int act_nft(const json_t *cfg, const char *action, const json_t *vars,
+    int show, json_t **shown, char *err, size_t errlen);
 
 /* queue.c: the verbs over act.db. */
 int act_pending_cmd(struct soc_stage *st, int argc, char **argv);

@@ -1,11 +1,7 @@
 /*
  * local.c: actions on this machine, which need no external service.
  *
- *   nft      block_ip, unblock_ip, block_domain, unblock_domain: an
- *            element (timeout = the step's TTL) in the named sets
- *            TABLE SET_v4 / SET_v6 of nftables, created with input, output
- *            and forward chains that drop them when absent; the kernel
- *            expires the element itself, and expire removes it too.
+ *   nft      block_ip, unblock_ip, block_domain, unblock_domain (nft.c).
  *   tickets  open_ticket, update_ticket, close_ticket, tag: one JSON file
  *            per incident in a folder, rewritten in place (temp + rename).
  *   mailbox  notify_channel, notify_owner: a message appended to an mbox
@@ -13,13 +9,10 @@
  *   hook     the actions its configuration lists: a command (no shell)
  *            with the step's variables as JSON on stdin.
  *
- * Addresses reach nft only after inet_pton/inet_ntop; domains are
- * resolved here; nothing from a record becomes a shell word.
+ * Nothing from a record becomes a shell word.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,8 +28,6 @@
 #include "clock.h"
 #include "err.h"
 #include "json.h"
-
-#define LOCAL_MAX_ADDRS 16
 
 static const char *const nft_actions[] = { "block_ip", "unblock_ip",
     "block_domain", "unblock_domain", NULL };
@@ -57,16 +48,16 @@ act_local_actions(enum act_kind k)
 	}
 }
 
-static const char *
-cfg_str(const json_t *cfg, const char *k, const char *def)
+const char *
+act_cfg_str(const json_t *cfg, const char *k, const char *def)
 {
 	const char *v = json_string_value(json_object_get(cfg, k));
 
 	return v ? v : def;
 }
 
-static const char *
-var(const json_t *vars, const char *path)
+const char *
+act_var(const json_t *vars, const char *path)
 {
 	return json_string_value(soc_conn_path(vars, path));
 }
@@ -75,8 +66,8 @@ var(const json_t *vars, const char *path)
  * Run argv (no shell) with in on stdin; stderr's first bytes into err.
  * Returns the exit status, or -1 (err says why).
  */
-static int
-spawn(char *const argv[], char *const envp[], const char *in, size_t inlen,
+int
+act_spawn(char *const argv[], char *const envp[], const char *in, size_t inlen,
     int timeout_s, char *err, size_t errlen)
 {
 	int pin[2], perr[2], status;
@@ -158,204 +149,12 @@ spawn(char *const argv[], char *const envp[], const char *in, size_t inlen,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* ---- nftables ---- */
-
-static int
-ok_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return i > 0 && i < 32;
-}
-
-/* The addresses of the target, canonical text, into addrs (families in
- * fam: 4 or 6).  Returns how many, or -1 with err. */
-static int
-target_addrs(const char *action, const char *value, char addrs[][INET6_ADDRSTRLEN],
-    int *fam, char *err, size_t errlen)
-{
-	unsigned char bin[16];
-	int n = 0;
-
-	if (strstr(action, "_ip")) {
-		if (inet_pton(AF_INET, value, bin) == 1) {
-			inet_ntop(AF_INET, bin, addrs[0], INET6_ADDRSTRLEN);
-			fam[0] = 4;
-			return 1;
-		}
-		if (inet_pton(AF_INET6, value, bin) == 1) {
-			inet_ntop(AF_INET6, bin, addrs[0], INET6_ADDRSTRLEN);
-			fam[0] = 6;
-			return 1;
-		}
-		snprintf(err, errlen, "'%.64s' is not an IP address", value);
-		return -1;
-	} else {
-		struct addrinfo hints, *res, *ai;
-		size_t i, len = strlen(value);
-		int rc;
-
-		for (i = 0; i < len; i++)
-			if (!((value[i] >= 'a' && value[i] <= 'z') ||
-			    (value[i] >= 'A' && value[i] <= 'Z') ||
-			    (value[i] >= '0' && value[i] <= '9') ||
-			    value[i] == '-' || value[i] == '.'))
-				break;
-		if (len == 0 || len > 253 || i < len) {
-			snprintf(err, errlen, "'%.64s' is not a domain name", value);
-			return -1;
-		}
-		memset(&hints, 0, sizeof hints);
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		if ((rc = getaddrinfo(value, NULL, &hints, &res)) != 0) {
-			snprintf(err, errlen, "cannot resolve '%s': %s", value,
-			    gai_strerror(rc));
-			return -1;
-		}
-		for (ai = res; ai && n < LOCAL_MAX_ADDRS; ai = ai->ai_next) {
-			const void *p = ai->ai_family == AF_INET ?
-			    (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr :
-			    (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-			int k, dup = 0;
-
-			inet_ntop(ai->ai_family, p, addrs[n], INET6_ADDRSTRLEN);
-			for (k = 0; k < n; k++)
-				dup |= strcmp(addrs[k], addrs[n]) == 0;
-			if (dup)
-				continue;
-			fam[n++] = ai->ai_family == AF_INET ? 4 : 6;
-		}
-		freeaddrinfo(res);
-		return n;
-	}
-}
-
-static int
-nft(const json_t *cfg, const char *action, const json_t *vars, int show,
-    json_t **shown, char *err, size_t errlen)
-{
-	const char *bin = cfg_str(cfg, "nft", "nft");
-	const char *family = cfg_str(cfg, "family", "inet");
-	const char *table = cfg_str(cfg, "table", "socpipe");
-	const char *set = cfg_str(cfg, "set", "soc_block");
-	const char *value = var(vars, "target.value");
-	char addrs[LOCAL_MAX_ADDRS][INET6_ADDRSTRLEN], el[INET6_ADDRSTRLEN + 48], s4[40], s6[40];
-	const json_t *ttl = soc_conn_path(vars, "step.ttl_s");
-	int fam[LOCAL_MAX_ADDRS], n, i, block = strncmp(action, "block", 5) == 0;
-	json_t *cmds = json_array();
-
-	if (strcmp(family, "inet") != 0 && strcmp(family, "ip") != 0 &&
-	    strcmp(family, "ip6") != 0)
-		family = "inet";
-	if (!ok_name(table) || !ok_name(set)) {
-		snprintf(err, errlen, "nft: table and set names are letters, digits, _");
-		json_decref(cmds);
-		return -1;
-	}
-	snprintf(s4, sizeof s4, "%s_v4", set);
-	snprintf(s6, sizeof s6, "%s_v6", set);
-	if (show && value && strstr(action, "_domain")) {
-		/* A dry run does not ask DNS: the addresses are named. */
-		char *line = soc_xasprintf("%s %s element %s %s %s|%s { <addresses of %.200s>%s }",
-		    bin, block ? "add" : "delete", family, table, s4, s6, value,
-		    block && json_is_integer(ttl) ? " timeout TTL" : "");
-
-		json_array_append_new(cmds, json_string(line));
-		free(line);
-		*shown = json_pack("{s:o}", "commands", cmds);
-		return 0;
-	}
-	if (!value || (n = target_addrs(action, value, addrs, fam, err, errlen)) < 0) {
-		if (!value)
-			snprintf(err, errlen, "no target.value");
-		json_decref(cmds);
-		return -1;
-	}
-	if (n == 0) {
-		snprintf(err, errlen, "'%s' has no address", value);
-		json_decref(cmds);
-		return -1;
-	}
-	if (!show && block) {
-		char *const probe[] = { (char *)bin, "list", "set", (char *)family,
-		    (char *)table, s4, NULL };
-		char e2[256];
-
-		if (spawn(probe, NULL, NULL, 0, 30, e2, sizeof e2) != 0) {
-			char *script = soc_xasprintf(
-			    "table %s %s {\n"
-			    " set %s { type ipv4_addr; flags timeout; }\n"
-			    " set %s { type ipv6_addr; flags timeout; }\n"
-			    " chain input { type filter hook input priority -10; policy accept;"
-			    " ip saddr @%s drop; ip6 saddr @%s drop; }\n"
-			    " chain output { type filter hook output priority -10; policy accept;"
-			    " ip daddr @%s drop; ip6 daddr @%s drop; }\n"
-			    " chain forward { type filter hook forward priority -10; policy accept;"
-			    " ip saddr @%s drop; ip daddr @%s drop; ip6 saddr @%s drop;"
-			    " ip6 daddr @%s drop; }\n}\n", family, table, s4, s6, s4, s6,
-			    s4, s6, s4, s4, s6, s6);
-			char *const mk[] = { (char *)bin, "-f", "-", NULL };
-			int rc = spawn(mk, NULL, script, strlen(script), 30, err, errlen);
-
-			free(script);
-			if (rc != 0) {
-				if (rc > 0 && !err[0])
-					snprintf(err, errlen, "nft exited %d", rc);
-				json_decref(cmds);
-				return -1;
-			}
-		}
-	}
-	for (i = 0; i < n; i++) {
-		char *const *argv;
-		char *line;
-		int rc;
-
-		if (block && json_is_integer(ttl) && json_integer_value(ttl) > 0)
-			snprintf(el, sizeof el, "{ %.46s timeout %llds }", addrs[i],
-			    (long long)json_integer_value(ttl));
-		else
-			snprintf(el, sizeof el, "{ %.46s }", addrs[i]);
-		{
-			char *const av[] = { (char *)bin, block ? "add" : "delete",
-			    "element", (char *)family, (char *)table,
-			    fam[i] == 4 ? s4 : s6, el, NULL };
-
-			argv = av;
-			line = soc_xasprintf("%s %s element %s %s %s %s", bin,
-			    av[1], family, table, av[5], el);
-			json_array_append_new(cmds, json_string(line));
-			free(line);
-			if (show)
-				continue;
-			rc = spawn(argv, NULL, NULL, 0, 30, err, errlen);
-		}
-		/* An element the kernel expired already is gone: done. */
-		if (rc != 0 && !block && strstr(err, "No such file or directory"))
-			rc = 0;
-		if (rc != 0) {
-			if (rc > 0 && !err[0])
-				snprintf(err, errlen, "nft exited %d", rc);
-			json_decref(cmds);
-			return -1;
-		}
-		err[0] = '\0';
-	}
-	*shown = json_pack("{s:o}", "commands", cmds);
-	return 0;
-}
-
 /* ---- tickets ---- */
 
 static char *
 local_path(struct act *a, const json_t *cfg, const char *key, const char *def)
 {
-	const char *p = cfg_str(cfg, key, def);
+	const char *p = act_cfg_str(cfg, key, def);
 
 	return p[0] == '/' ? soc_xstrdup(p) : soc_stage_path(a->st, p);
 }
@@ -408,9 +207,9 @@ static int
 tickets(struct act *a, const json_t *cfg, const char *action,
     const json_t *vars, int show, json_t **shown, char *err, size_t errlen)
 {
-	const char *incident = var(vars, "step.incident");
-	const char *title = var(vars, "inputs.title");
-	const char *text = var(vars, "inputs.text");
+	const char *incident = act_var(vars, "step.incident");
+	const char *title = act_var(vars, "inputs.title");
+	const char *text = act_var(vars, "inputs.text");
 	const json_t *tags = soc_conn_path(vars, "inputs.tags"), *x;
 	char *dir = local_path(a, cfg, "dir", "tickets"), *path, *dump;
 	size_t i;
@@ -444,9 +243,9 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 		    "opened", now, "entries");
 	}
 	if (!text && strcmp(action, "tag") != 0)
-		text = var(vars, "step.summary");
+		text = act_var(vars, "step.summary");
 	if (!title && !json_object_get(t, "title"))
-		title = var(vars, "step.title");
+		title = act_var(vars, "step.title");
 	if (strcmp(action, "tag") == 0) {
 		json_t *have = json_object_get(t, "tags");
 
@@ -469,7 +268,7 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 	    strcmp(action, "close_ticket") == 0 ? "closed" : "open"));
 	json_object_set_new(t, "updated", json_string(now));
 	e = json_pack("{s:s,s:s,s:s,s:O}", "at", now, "step",
-	    var(vars, "step.id"), "action", action, "target",
+	    act_var(vars, "step.id"), "action", action, "target",
 	    json_object_get(vars, "target"));
 	if (text)
 		json_object_set_new(e, "text", json_string(text));
@@ -502,9 +301,9 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
     json_t **shown, char *err, size_t errlen)
 {
 	char *path = local_path(a, cfg, "path", "mailbox");
-	const char *to = cfg_str(cfg, "to", "soc@localhost");
-	const char *from = cfg_str(cfg, "from", "soc-act@localhost");
-	const char *text = var(vars, "inputs.message"), *title = var(vars, "inputs.title");
+	const char *to = act_cfg_str(cfg, "to", "soc@localhost");
+	const char *from = act_cfg_str(cfg, "from", "soc-act@localhost");
+	const char *text = act_var(vars, "inputs.message"), *title = act_var(vars, "inputs.title");
 	const char *p, *nl;
 	struct soc_buf m = SOC_BUF_INIT;
 	char date[64], now[SOC_TIME_LEN + 1];
@@ -513,11 +312,11 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 	int fd, rc = -1;
 
 	if (!text)
-		text = var(vars, "inputs.text");
+		text = act_var(vars, "inputs.text");
 	if (!text)
-		text = var(vars, "step.summary");
+		text = act_var(vars, "step.summary");
 	if (!title)
-		title = var(vars, "step.title");
+		title = act_var(vars, "step.title");
 	*shown = json_pack("{s:s,s:s}", "mailbox", path, "to", to);
 	if (show) {
 		free(path);
@@ -534,10 +333,10 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 	add_clean(&m, to, 200);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	soc_buf_addf(&m, "\nDate: %s\nMessage-ID: <%s.%lld@socpipe>\nSubject: [socpipe] ",
-	    date, var(vars, "step.id"), (long long)a->now);
-	add_clean(&m, title ? title : var(vars, "step.action"), 200);
+	    date, act_var(vars, "step.id"), (long long)a->now);
+	add_clean(&m, title ? title : act_var(vars, "step.action"), 200);
 	soc_buf_addstr(&m, " (incident ");
-	add_clean(&m, var(vars, "step.incident"), 64);
+	add_clean(&m, act_var(vars, "step.incident"), 64);
 	soc_buf_addstr(&m, ")\nContent-Type: text/plain; charset=utf-8\n\n");
 	for (p = text ? text : ""; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
@@ -549,8 +348,8 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 			break;
 	}
 	soc_buf_addf(&m, "\nincident: %s\nstep: %s\ntarget: %s %s\nat: %s\n\n",
-	    var(vars, "step.incident"), var(vars, "step.id"),
-	    var(vars, "target.type"), var(vars, "target.value"), now);
+	    act_var(vars, "step.incident"), act_var(vars, "step.id"),
+	    act_var(vars, "target.type"), act_var(vars, "target.value"), now);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
@@ -596,14 +395,14 @@ hook(const json_t *cfg, const char *action, const json_t *vars, int show,
 	if (show)
 		return 0;
 	envp[k++] = soc_xasprintf("SOC_ACTION=%s", action);
-	envp[k++] = soc_xasprintf("SOC_STEP=%s", var(vars, "step.id"));
-	envp[k++] = soc_xasprintf("SOC_INCIDENT=%s", var(vars, "step.incident"));
-	envp[k++] = soc_xasprintf("SOC_TARGET_TYPE=%s", var(vars, "target.type"));
-	envp[k++] = soc_xasprintf("SOC_TARGET_VALUE=%s", var(vars, "target.value"));
+	envp[k++] = soc_xasprintf("SOC_STEP=%s", act_var(vars, "step.id"));
+	envp[k++] = soc_xasprintf("SOC_INCIDENT=%s", act_var(vars, "step.incident"));
+	envp[k++] = soc_xasprintf("SOC_TARGET_TYPE=%s", act_var(vars, "target.type"));
+	envp[k++] = soc_xasprintf("SOC_TARGET_VALUE=%s", act_var(vars, "target.value"));
 	envp[k++] = soc_xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
 	envp[k] = NULL;
 	in = json_dumps(vars, JSON_COMPACT);
-	rc = spawn(argv, envp, in, strlen(in),
+	rc = act_spawn(argv, envp, in, strlen(in),
 	    (int)(json_integer_value(json_object_get(cfg, "timeout_s")) > 0 ?
 	    json_integer_value(json_object_get(cfg, "timeout_s")) : 60), err, errlen);
 	free(in);
@@ -631,7 +430,7 @@ act_local(struct act *a, struct act_conn *c, const char *action,
 	err[0] = '\0';
 	switch (c->kind) {
 	case ACT_NFT:
-		return nft(c->cfg, action, vars, show, shown, err, errlen);
+		return act_nft(c->cfg, action, vars, show, shown, err, errlen);
 	case ACT_TICKETS:
 		return tickets(a, c->cfg, action, vars, show, shown, err, errlen);
 	case ACT_MAILBOX:
