@@ -1,12 +1,12 @@
 #!/bin/sh
-# soc-act's configuration: the sample examples/act.json loads and lists
-# every connector; `soc-act connectors` describes each built-in template
-# as its file does; pending steps print the exact command that approves
+# soc-act's configuration: the samples examples/act.json (local) and
+# examples/act-products.json load and run dry; `soc-act connectors`
+# describes each built-in template as its file does; pending steps print the exact command that approves
 # them; update_ticket and close_ticket reach the ticket open_ticket
 # opened; per-target rate limits hold.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
-plan 27
+plan 30
 export SOC_NOW=2026-12-04T10:00:00.000Z
 EX="$SOC_TOP/examples/act.json"
 st() { jq -r "select(.soc.kind==\"action\" and .soc.action.step==\"$2\") | .soc.action.status" "$1" | tail -n 1; }
@@ -34,6 +34,21 @@ check 'the text lists every action of every template' \
 	    $(( $(cat $CONNECTORS/*.json | jq -s "map(.actions|length)|add") + 18 )) ]'
 check 'a secret setting is shown as an environment variable, never a value' \
 	'grep -q "^  setting api_token (secret: {\"env\":\"VARIABLE\"}): an API token" list'
+
+EXP="$SOC_TOP/examples/act-products.json"
+check 'the sample with products loads, each of its connectors configured' \
+	'soc-act --config "$EXP" connectors --json >plist.json &&
+	 [ "$(jq -r "select(.configured) | .connector" plist.json | sort | tr "\n" " ")" = \
+	   "aws crowdstrike graph jira mailbox nft okta pagerduty slack " ]'
+decision d0 inc-0000 \
+    '{"id":"p-c","action":"contain_host","target":{"type":"host","value":"ws-12","ids":{"crowdstrike.device_id":"4d5e"}},"tier":"approve","phase":"contain"}' \
+    '{"id":"p-s","action":"suspend_user","target":{"type":"user","value":"bob@corp.example"},"tier":"approve","phase":"contain"}' \
+    '{"id":"p-t","action":"open_ticket","target":{"type":"host","value":"ws-12"},"inputs":{"title":"t","text":"x"},"tier":"auto","phase":"notify"}' >d0.ndjson
+check_exit 'its dry run needs no credential' 0 'soc-act --state products --config "$EXP" d0.ndjson >o0'
+check 'and shows each request at the product, masked' \
+	'rec o0 p-c ".connector == \"crowdstrike\" and (.request.url | startswith(\"https://api.eu-1.crowdstrike.com/devices/\"))" &&
+	 rec o0 p-s ".request.headers.Authorization == \"SSWS [redacted]\"" &&
+	 rec o0 p-t ".request.headers.Authorization == \"Basic [redacted]\" and .request.url == \"https://corp.atlassian.net/rest/api/3/issue\""'
 
 # The sample, live, with a hook of the test's own and no nftables (the
 # host's rules are never touched).
