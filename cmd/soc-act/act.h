@@ -52,7 +52,6 @@ struct act {
 	char audit_err[256];
 	struct act_conn *conn;
 	size_t nconn;
-	struct soc_redact red;	/* every secret any connector read */
 	int64_t now;
 	unsigned long ndone, nfailed, npending, nskipped, ndry;
 	int cfg_error;		/* a step named an action nothing serves */

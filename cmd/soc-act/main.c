@@ -333,7 +333,6 @@ main(int argc, char **argv)
 		soc_audit_close(g.audit);
 	if (g.db_open)
 		soc_db_close(&g.db);
-	soc_redact_free(&g.red);
 	json_decref(g.cfg);
 	return rc;
 }

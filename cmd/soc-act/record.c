@@ -65,6 +65,7 @@ act_emit(struct act *a, json_t *member, const char *status,
 	struct soc_buf line = SOC_BUF_INIT, idsrc = SOC_BUF_INIT;
 	char id[SOC_ID_LEN + 1];
 	json_t *att = json_object_get(member, "attempts");
+	size_t i;
 
 	soc_buf_addf(&idsrc, "%s%c%s%c%lld", step_id, 0, status, 0,
 	    (long long)json_integer_value(att));
@@ -72,8 +73,11 @@ act_emit(struct act *a, json_t *member, const char *status,
 	soc_buf_addf(&line, "{\"soc\":{\"kind\":\"action\",\"id\":\"%s\",\"action\":", id);
 	soc_json_dump(member, &line);
 	soc_buf_addstr(&line, "}}");
-	/* Everything that leaves goes through the secrets' list once more. */
-	soc_redact_buf(&a->red, &line);
+	/* Everything that leaves goes through every connector's secrets
+	 * (those it read, tokens it was given) once more. */
+	for (i = 0; i < a->nconn; i++)
+		if (a->conn[i].kind == ACT_HTTP)
+			soc_redact_buf(soc_conn_redact(a->conn[i].http), &line);
 	if (a->st->out.buf || a->st->out.fd > 0)
 		soc_stage_emit(a->st, line.p, line.len);
 	soc_buf_release(&line);
