@@ -551,26 +551,33 @@ feat_words(const struct soc_buf *fe, char *buf, size_t size)
 	(int)(sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)), \
 	(const char *const[]){ __VA_ARGS__ })
 
+/* A length of time in words, followed by tail: "5 minutes ago",
+ * "2.0 days" (tail ""). */
+static void
+span_words(char *out, size_t n, double ms, const char *tail)
+{
+	const char *sp = *tail ? " " : "";
+	char num[32];
+
+	if (ms < 30000.0)
+		WORDS(out, n, "less than a minute", sp, tail);
+	else if (ms < 3600000.0)
+		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / 60000.0, 0),
+		    " minutes", sp, tail);
+	else if (ms < 2 * DAY_MS)
+		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / 3600000.0, 1),
+		    " hours", sp, tail);
+	else
+		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / DAY_MS, 1),
+		    " days", sp, tail);
+}
+
 /* "5 minutes ago", or "5 minutes after this alert" when the last
  * sighting is later than the alert (input out of order): never "-0". */
 static void
 ago(char *out, size_t n, double ms)
 {
-	const char *dir = ms < 0 ? "after this alert" : "ago";
-	char num[32];
-
-	ms = fabs(ms);
-	if (ms < 30000.0)
-		WORDS(out, n, "less than a minute ", dir);
-	else if (ms < 3600000.0)
-		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / 60000.0, 0),
-		    " minutes ", dir);
-	else if (ms < 2 * DAY_MS)
-		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / 3600000.0, 1),
-		    " hours ", dir);
-	else
-		WORDS(out, n, soc_fmt_fixed(num, sizeof(num), ms / DAY_MS, 1),
-		    " days ", dir);
+	span_words(out, n, fabs(ms), ms < 0 ? "after this alert" : "ago");
 }
 
 static const char *
@@ -847,8 +854,8 @@ temper(struct score_state *s, struct alert *a, struct factors *f)
 		m = span / (p->warmup_s * 1000);
 		m *= m;
 		pts = -(1 - m) * f->anomaly;
-		ago(held, sizeof(held), span);
-		ago(need, sizeof(need), p->warmup_s * 1000);
+		span_words(held, sizeof(held), span, "");
+		span_words(need, sizeof(need), p->warmup_s * 1000, "");
 		FACTOR_CAT(f, "warmup", pts, "the baselines hold ", held,
 		    " of history of the ", need, " they need: novelty counts ",
 		    soc_fmt_fixed(pct, sizeof(pct), 100 * m, 0), "%");
