@@ -11,7 +11,7 @@
 # decide.db or the audit log.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 47
+plan 49
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export SOC_LLM_KEY=llm-key-S3CR3T
@@ -137,6 +137,12 @@ check_exit 'replay, the endpoint gone: 0' 0 \
 check 'replay yields the same plan' \
 	'test "$(sed -n 2p replay.out | jq -c .soc.decision.steps)" = "$(sed -n 2p cached.out | jq -c .soc.decision.steps)" &&
 	 test "$(llm replay.out cache)" = hit'
+check_exit 'later, another policy, the endpoint gone: 0' 0 \
+	'jq ".name = \"third\"" other.json >third.json &&
+	 SOC_NOW=2026-11-21T09:00:00Z SOC_HOME="$T/good" soc-decide --policy third.json --llm http://127.0.0.1:9/v1 --model test-model one.ndjson >later.out 2>/dev/null'
+check 'the incident version is answered as it was' \
+	'test "$(llm later.out cache)/$(llm later.out prompt_sha256)" = "hit/$(llm good.out prompt_sha256)" &&
+	 test "$(sed -n 2p later.out | jq -r .soc.decision.narrative)" = "$(sed -n 2p good.out | jq -r .soc.decision.narrative)"'
 check_exit 'the same incident version again: 0' 0 \
 	'SOC_HOME="$T/good" soc-decide --llm http://127.0.0.1:9/v1 --model test-model one.ndjson >again.out 2>/dev/null'
 check_same 'the same decision, byte for byte' good.out again.out

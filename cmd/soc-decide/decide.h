@@ -222,7 +222,7 @@ struct dec_llm {
 	struct soc_redact red;	/* the key */
 	struct soc_db *db;	/* decide.db (borrowed): the cache */
 	struct soc_db *ro;	/* replay: decide.db read-only (owned) */
-	sqlite3_stmt *q_get, *q_put;
+	sqlite3_stmt *q_get, *q_put, *q_prior;
 };
 
 /* Configure from cfg (the "llm" member, borrowed, may be NULL) and the
@@ -236,7 +236,8 @@ void dec_llm_close(struct dec_llm *l);
 /* Ask about one incident (all borrowed; new findings are appended to
  * findings): the result object for dec_plan (new). */
 json_t *dec_llm_ask(struct dec_llm *l, struct dec_invest *iv, const char *id,
-    json_t *inc, json_t *findings, json_t *facts, int64_t now);
+    int64_t version, json_t *inc, json_t *findings, json_t *facts,
+    int64_t now);
 /* Record a fallback and its reason (redacted) in result r. */
 void dec_llm_fail(json_t *r, struct dec_llm *l, const char *why);
 /* One chat-completions request: the parsed answer (new) or NULL with the

@@ -16,9 +16,11 @@
  * A timeout, a transport error, an HTTP error, a refusal, an answer that
  * is not the JSON asked for, or a spent budget is a "fallback": the
  * built-in plan stands alone and the reason is recorded.  A good answer
- * is cached in decide.db by the prompt's SHA-256, so the same incident
- * version and findings get the same answer again without asking (and
- * replay reads the cache, read-only).
+ * is cached in decide.db by the prompt's SHA-256, so the same prompt gets
+ * the same answer again without asking, and an incident version the
+ * model answered before (in an earlier decision, under another policy)
+ * gets that answer again, whatever else changed (replay reads both,
+ * read-only).
  *
  * The key comes from the environment (llm.key_env, SOC_LLM_KEY by
  * default), goes only into the request's header, is never printed,
@@ -107,19 +109,30 @@ endpoint(struct dec_llm *l, const char *url)
 	    q ? q : "");
 }
 
+/* The prompt of the latest decision for an incident version that asked
+ * the model, to answer that version the same way whatever else changed
+ * since (the policy, the clock, the products' answers). */
+static const char prior_sql[] = "SELECT json_extract(record,"
+    " '$.soc.decision.reasoning.llm.prompt_sha256') AS p FROM decisions"
+    " WHERE incident = ?1 AND version = ?2 AND p IS NOT NULL"
+    " ORDER BY at DESC, rowid DESC LIMIT 1";
+
 static void
 open_cache(struct dec_llm *l, struct soc_db *db, const char *ro_path)
 {
 	if (ro_path) {
 		l->ro = soc_xcalloc(1, sizeof *l->ro);
 		if (access(ro_path, F_OK) == 0 && soc_db_open_ro(l->ro,
-		    ro_path) == 0)
+		    ro_path) == 0) {
 			l->q_get = soc_db_try_prepare(l->ro, "SELECT answer FROM"
-			    " llm_cache WHERE prompt = ?1");
+			    " llm_cache WHERE prompt = ?1 AND model = ?2");
+			l->q_prior = soc_db_try_prepare(l->ro, prior_sql);
+		}
 		return;
 	}
+	l->q_prior = soc_db_prepare(db, prior_sql);
 	l->q_get = soc_db_prepare(db, "SELECT answer FROM llm_cache"
-	    " WHERE prompt = ?1");
+	    " WHERE prompt = ?1 AND model = ?2");
 	l->q_put = soc_db_prepare(db, "INSERT OR REPLACE INTO llm_cache(prompt,"
 	    " model, answer, at) VALUES (?1, ?2, ?3, ?4)");
 	l->db = db;
@@ -167,6 +180,7 @@ dec_llm_close(struct dec_llm *l)
 {
 	sqlite3_finalize(l->q_get);
 	sqlite3_finalize(l->q_put);
+	sqlite3_finalize(l->q_prior);
 	if (l->ro) {
 		if (l->ro->h)
 			soc_db_close(l->ro);
@@ -190,11 +204,34 @@ cache_get(struct dec_llm *l, const char *sha)
 		return NULL;
 	sqlite3_reset(l->q_get);
 	sqlite3_bind_text(l->q_get, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(l->q_get, 2, l->model, -1, SQLITE_STATIC);
 	if (sqlite3_step(l->q_get) == SQLITE_ROW)
 		a = json_loads((const char *)sqlite3_column_text(l->q_get, 0), 0,
 		    NULL);
 	sqlite3_reset(l->q_get);
 	return a;
+}
+
+/* The prompt hash an earlier decision for this version used, into sha;
+ * 0, or -1 when there is none. */
+static int
+prior(struct dec_llm *l, const char *id, int64_t version, char *sha)
+{
+	int rc = -1;
+
+	if (!l->q_prior)
+		return -1;
+	sqlite3_reset(l->q_prior);
+	sqlite3_bind_text(l->q_prior, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(l->q_prior, 2, version);
+	if (sqlite3_step(l->q_prior) == SQLITE_ROW &&
+	    sqlite3_column_bytes(l->q_prior, 0) == 64) {
+		memcpy(sha, sqlite3_column_text(l->q_prior, 0), 64);
+		sha[64] = '\0';
+		rc = 0;
+	}
+	sqlite3_reset(l->q_prior);
+	return rc;
 }
 
 static void
@@ -304,7 +341,8 @@ answer(struct dec_llm *l, json_t *r, const char *sha, const char *content,
 
 json_t *
 dec_llm_ask(struct dec_llm *l, struct dec_invest *iv, const char *id,
-    json_t *inc, json_t *findings, json_t *facts, int64_t now)
+    int64_t version, json_t *inc, json_t *findings, json_t *facts,
+    int64_t now)
 {
 	struct dec_chat c = { l, iv, id, inc, findings, facts, now, 0, 0, NULL,
 	    NULL };
@@ -320,10 +358,13 @@ dec_llm_ask(struct dec_llm *l, struct dec_invest *iv, const char *id,
 	soc_json_dump(c.messages, &key);
 	soc_buf_add(&key, "", 1);
 	soc_json_dump(c.tools, &key);
-	soc_sha256_hex(key.p, key.len, sha);
+	if (prior(l, id, version, sha) < 0 || !(cached = cache_get(l, sha))) {
+		soc_sha256_hex(key.p, key.len, sha);
+		cached = cache_get(l, sha);
+	}
 	r = json_pack("{s:s,s:s,s:s,s:s}", "status", "fallback", "model",
 	    l->model, "prompt_sha256", sha, "cache", "miss");
-	if ((cached = cache_get(l, sha))) {
+	if (cached) {
 		json_object_update(r, cached);
 		json_object_set_new(r, "status", json_string("used"));
 		json_object_set_new(r, "cache", json_string("hit"));

@@ -290,8 +290,8 @@ record(struct soc_stage *st, struct soc_rec *r)
 	if (!inc)	/* validated already: only memory can fail */
 		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
 	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
-	llm = g.llm.on ? dec_llm_ask(&g.llm, &g.iv, id, inc, findings, facts,
-	    st->now) : NULL;
+	llm = g.llm.on ? dec_llm_ask(&g.llm, &g.iv, id, ver, inc, findings,
+	    facts, st->now) : NULL;
 	d = dec_plan(&g.pol, &g.hist, id, ver, inc, findings, facts, st->now,
 	    llm);
 	json_decref(llm);
