@@ -19,7 +19,10 @@
  *   store.c    correlate.db: schema, loading and saving incidents and
  *              entities
  *   cases.c    the verbs: list, show, assign, note, close, merge, split
- *   rules.c    correlation rules: threshold, distinct count, sequence
+ *   rules.c    correlation rules: threshold, distinct count, sequence,
+ *              loaded and checked (rules_int.h: what it shares with)
+ *   match.c    the rules at work: matching, windows, firing, windows
+ *              saved and read back
  *
  * Ownership: the engine (struct corr) owns every incident and entity it
  * holds; records hold no pointers into the input line after the record
