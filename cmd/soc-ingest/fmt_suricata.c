@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "err.h"
 #include "ingest.h"
+#include "vendor.h"
 
 static const char *const known_types[] = {
 	"alert", "anomaly", "dns", "http", "tls", "fileinfo", "flow",
@@ -281,7 +282,7 @@ map_dns(struct soc_val *out, const struct soc_val *d)
 	ing_set_s(out, "dns.type", soc_val_get(d, "type"));
 	ing_set_s(out, "dns.response_code", soc_val_get(d, "rcode"));
 	if (soc_val_get_int(d, "id", &id) == 0)
-		soc_val_set_int(out, "dns.id", id);
+		ing_set_decimal(out, "dns.id", id);	/* ECS keyword */
 	if (soc_val_get_str(d, "rdata"))
 		add_answer(out, d);
 	soc_val_foreach(soc_val_get(d, "answers"), i, x)
@@ -504,7 +505,7 @@ map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char
 	soc_val_set_str(out, "event.dataset", "suricata.eve");
 	soc_val_set_str(out, "observer.vendor", "OISF");
 	soc_val_set_str(out, "observer.product", "Suricata");
-	soc_val_add_str(out, "observer.type", "ids");
+	soc_val_set_str(out, "observer.type", "ids");	/* ECS keyword */
 	ing_set_s(out, "observer.hostname", soc_val_key(in, "host"));
 	ing_set_s(out, "observer.ingress.interface.name",
 	    soc_val_key(in, "in_iface"));
@@ -525,9 +526,9 @@ map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char
 	}
 	ing_set_s(out, "network.community_id", soc_val_key(in, "community_id"));
 	if ((x = soc_val_key(in, "vlan")) && soc_val_is_array(x))
-		ing_set_n(out, "network.vlan.id", soc_val_at(x, 0));
+		vnd_set_id(out, "network.vlan.id", soc_val_at(x, 0));
 	else
-		ing_set_n(out, "network.vlan.id", x);
+		vnd_set_id(out, "network.vlan.id", x);
 	if (soc_val_is_string(soc_val_key(in, "direction")))
 		ing_set_s(out, "network.direction", soc_val_key(in, "direction"));
 

@@ -275,7 +275,12 @@ dns(struct soc_val *out, const struct soc_val *z)
 	zset(out, "dns.question.type", z, "qtype_name");
 	zset(out, "dns.question.class", z, "qclass_name");
 	zset(out, "dns.response_code", z, "rcode_name");
-	zset_n(out, "dns.id", z, "trans_id");
+	{
+		int64_t tid;
+
+		if (zint(z, "trans_id", &tid) == 0)	/* ECS keyword */
+			ing_set_decimal(out, "dns.id", tid);
+	}
 	soc_val_foreach(ans, i, v) {
 		struct soc_val *o;
 		const struct soc_val *t = soc_val_at(ttl, i);

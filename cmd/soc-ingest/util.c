@@ -78,6 +78,10 @@ ing_set_ip(struct soc_val *out, const char *path, const char *s)
 			*pct = '\0';
 		if (inet_pton(AF_INET6, tmp, addr) != 1)
 			return 0;
+		/* RFC 5952's one text form (compressed, lower case), so an
+		 * address is keyed one way whatever the vendor wrote */
+		if (!inet_ntop(AF_INET6, addr, tmp, sizeof tmp))
+			return 0;
 	} else if (inet_pton(AF_INET, tmp, addr) != 1)
 		return 0;
 	soc_val_set_str(out, path, tmp);
@@ -389,13 +393,37 @@ ing_add_technique(struct soc_val *out, const char *id)
 	norm[n] = '\0';
 	if (!technique_id_ok(norm))
 		return;
-	if (has_str(out, "threat.technique.id", norm))
+	if (has_str(out, "threat.technique.id", norm) ||
+	    has_str(out, "threat.technique.subtechnique.id", norm))
 		return;
+	soc_val_set_str(out, "threat.framework", "MITRE ATT&CK");
 	t = ing_attack_technique(norm);
-	append_str(out, "threat.technique.id", norm);
+	if (strchr(norm, '.')) {
+		/* ECS: a sub-technique under its technique ("T1218.010" in
+		 * subtechnique.id, "T1218" in technique.id) */
+		char parent[16];
+		const struct ing_attack_technique *pt;
+
+		append_str(out, "threat.technique.subtechnique.id", norm);
+		if (t)
+			append_str(out, "threat.technique.subtechnique.name",
+			    t->name);
+		snprintf(parent, sizeof parent, "%.*s",
+		    (int)strcspn(norm, "."), norm);
+		if (!has_str(out, "threat.technique.id", parent)) {
+			append_str(out, "threat.technique.id", parent);
+			pt = ing_attack_technique(parent);
+			if (pt)
+				append_str(out, "threat.technique.name",
+				    pt->name);
+		}
+	} else {
+		append_str(out, "threat.technique.id", norm);
+		if (t)
+			append_str(out, "threat.technique.name", t->name);
+	}
 	if (!t)
 		return;
-	append_str(out, "threat.technique.name", t->name);
 	/* Its tactics, "TA0002,TA0005". */
 	for (p = t->tactics; *p; ) {
 		char tid[16];
@@ -424,6 +452,7 @@ ing_add_tactic(struct soc_val *out, const char *s)
 
 	if (!t || has_str(out, "threat.tactic.id", t->id))
 		return;
+	soc_val_set_str(out, "threat.framework", "MITRE ATT&CK");
 	append_str(out, "threat.tactic.id", t->id);
 	append_str(out, "threat.tactic.name", t->shortname);
 }
@@ -484,7 +513,10 @@ set_hash(struct soc_val *out, const char *prefix, const char *algo, const char *
 		hex[i] = (char)tolower((unsigned char)v[i]);
 	}
 	hex[n] = '\0';
-	snprintf(path, sizeof path, "%s.hash.%s", prefix, algo);
+	/* ECS: the import hash is a property of the PE file, not a hash of
+	 * its bytes */
+	snprintf(path, sizeof path, strcmp(algo, "imphash") == 0 ?
+	    "%s.pe.%s" : "%s.hash.%s", prefix, algo);
 	soc_val_set_str(out, path, hex);
 }
 
