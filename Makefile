@@ -6,7 +6,8 @@
 #   make SANITIZE=1 check   the same under AddressSanitizer + UBSan
 #   make bench          benchmarks (figures, never pass/fail)
 #   make demo           the whole SOC, seven programs, on the bundled samples
-#   make eval           soc-score's triage figures on the AIT data set
+#   make eval           the labelled evaluations in one table (the simulated
+#                       company, the AIT data set): triage, incidents, response
 #   make fuzz [FUZZ_TIME=300]   libFuzzer runs of every fuzz target (clang),
 #                       FUZZ_TIME seconds in all; what crashes or hangs one
 #                       is kept in fuzz/corpus, replayed by make check
@@ -219,9 +220,10 @@ bench: all
 demo: all
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/demo
 
-# The triage figures on the AIT Alert Data Set (../shared/corpus).
-# Every AIT-ADS recording present, one table; eval-loo adds the
-# leave-one-out figures.
+# The labelled evaluations in one table (scripts/eval-table): the simulated
+# company's ground truth and every AIT-ADS recording present
+# (../shared/corpus), at alert and incident level and through the
+# response; eval-loo adds the leave-one-out figures.
 eval: all
 	SOC_BIN=$(CURDIR)/$(B)/bin SOC_TOP=$(CURDIR) sh scripts/eval-table
 
