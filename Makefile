@@ -34,7 +34,8 @@ PKG_jansson   = libjansson-dev
 PKG_libcurl   = libcurl4-openssl-dev
 PKG_sqlite3   = libsqlite3-dev
 PKG_libsodium = libsodium-dev
-PKGS = jansson libcurl sqlite3 libsodium
+PKG_libcrypto = libssl-dev
+PKGS = jansson libcurl sqlite3 libsodium libcrypto
 
 # Quiet by default; make V=1 shows the commands.
 ifeq ($(V),1)
@@ -68,10 +69,10 @@ BINS       = $(PROGS:%=$(B)/bin/%)
 
 # The libraries each program links; a program not named links all, one
 # named "none" only libsoc and libm.
-LIBS_soc-ingest = jansson libsodium
-LIBS_soc-audit  = jansson sqlite3 libsodium
-LIBS_soc-score  = jansson sqlite3 libsodium
-LIBS_soc-decide = jansson libcurl sqlite3 libsodium
+LIBS_soc-ingest = jansson libsodium libcrypto
+LIBS_soc-audit  = jansson sqlite3 libsodium libcrypto
+LIBS_soc-score  = jansson sqlite3 libsodium libcrypto
+LIBS_soc-decide = jansson libcurl sqlite3 libsodium libcrypto
 LIBS_soc-simulate = none
 # soc-score writes its checkpoints from a second thread.
 LINK_soc-score  = -pthread

@@ -350,7 +350,7 @@ soc_audit_keygen(const char *keyfile, const char *vkeyfile,
 	char name[SOC_NOTE_MAX_NAME + 1], *d;
 	int fd, rc = SOC_AUDIT_E_IO;
 
-	if (soc_merkle_init(), !origin) {
+	if (soc_note_init(), !origin) {
 		random_origin(name, sizeof name);
 		origin = name;
 	}
@@ -443,7 +443,7 @@ soc_audit_open(struct soc_audit **ap, const char *logdir, const char *keyfile,
 	char *dl = NULL, *dk = NULL;
 	int rc;
 
-	soc_merkle_init();
+	soc_note_init();
 	*ap = NULL;
 	if (!logdir)
 		logdir = dl = soc_audit_default_log(NULL);
@@ -1319,7 +1319,7 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 	json_t *d;
 	int fd, rc;
 
-	soc_merkle_init();
+	soc_note_init();
 	logpath = soc_audit_path(logdir, "audit.log");
 	if (access(logpath, F_OK) == 0) {
 		set_out_err(err, "'%s' already holds an audit log", logdir);

@@ -266,7 +266,7 @@ verify_core(const struct soc_audit_verify_opts *o, struct vinput *in,
 
 	memset(&h, 0, sizeof h);
 	*pin_differs = 0;
-	soc_merkle_init();
+	soc_note_init();
 	kr->n = o->nkeys < SOC_AUDIT_MAX_KEYS ? o->nkeys : SOC_AUDIT_MAX_KEYS;
 	kr->follow = o->follow_rotations;
 	for (i = 0; i < kr->n; i++) {
@@ -600,7 +600,7 @@ soc_audit_prove(const char *dir, uint64_t index, struct soc_buf *out,
 	uint64_t i = 0;
 	int fd, rc = -1;
 
-	soc_merkle_init();
+	soc_note_init();
 	if (current_checkpoint(dir, &note, &c, err) != 0)
 		goto out;
 	if (index >= c.size) {
@@ -654,7 +654,7 @@ soc_audit_consistency(const char *dir, uint64_t old, struct soc_buf *out,
 	size_t plen;
 	int rc = -1;
 
-	soc_merkle_init();
+	soc_note_init();
 	if (current_checkpoint(dir, &note, &c, err) != 0)
 		goto out;
 	if (old > c.size) {

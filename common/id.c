@@ -1,10 +1,9 @@
 /* id: see id.h. */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
-#include "merkle.h"
+#include "sha256.h"
 
 #include "id.h"
 
@@ -24,19 +23,18 @@ hex(const unsigned char *h, size_t n, char *out)
 void
 soc_id(const char *tag, const void *p, size_t n, char *out)
 {
-	unsigned char h[SOC_HASH_LEN], stack[4096], *msg;
+	unsigned char h[SOC_SHA256_LEN], stack[4096], *msg;
 	size_t tl = strlen(tag) + 1;
 
 	/*
-	 * tag, a NUL, then the content: tags cannot run into content.  The
-	 * hash is the merkle module's SHA-256, which uses the CPU's SHA
-	 * instructions where it has them (soc-ingest hashes every record).
+	 * tag, a NUL, then the content: tags cannot run into content.  One
+	 * buffer and one call: a copy costs less than a context of its own.
 	 */
 	msg = tl + n <= sizeof stack ? stack : soc_xmalloc(tl + n);
 	memcpy(msg, tag, tl);
 	if (n)
 		memcpy(msg + tl, p, n);
-	soc_merkle_sha256(msg, tl + n, h);
+	soc_sha256(msg, tl + n, h);
 	if (msg != stack)
 		free(msg);
 	hex(h, SOC_ID_LEN / 2, out);
@@ -45,8 +43,8 @@ soc_id(const char *tag, const void *p, size_t n, char *out)
 void
 soc_sha256_hex(const void *p, size_t n, char *out)
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char h[SOC_SHA256_LEN];
 
-	crypto_hash_sha256(h, p, n);
+	soc_sha256(p, n, h);
 	hex(h, sizeof h, out);
 }

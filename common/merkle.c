@@ -1,11 +1,6 @@
 /*
- * merkle: RFC 9162 tree hashing and proofs; see merkle.h.
- *
- * SHA-256 is libsodium's, except on x86 CPUs with the SHA extensions,
- * where the compression function below runs about five times faster;
- * verifying a log is hashing-bound (two to twenty hashes per entry), so
- * this is what makes verify reach its throughput target.  Both paths are
- * checked against the same vectors by tests/unit/merkle.c.
+ * merkle: RFC 9162 tree hashing and proofs; see merkle.h.  SHA-256 is
+ * common/sha256's (libcrypto's EVP).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,246 +10,27 @@
 
 #include "err.h"
 #include "merkle.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#include <immintrin.h>
-#define SOC_HAVE_SHANI_CODE 1
-#endif
-
-/*
- * Which implementation: 0 not decided yet, 1 libsodium, 2 SHA-NI.  The
- * only mutable static in this module; it caches a property of the CPU, so
- * every thread that races to set it writes the same value.
- */
-static volatile int sha_impl;
-
-struct sha_ctx {
-	uint32_t h[8];
-	unsigned char buf[64];
-	size_t nbuf;
-	uint64_t total;
-	crypto_hash_sha256_state s;
-};
-
-#ifdef SOC_HAVE_SHANI_CODE
-static const uint32_t K256[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-/* The compression function with the SHA extensions (Intel's published
- * round structure: 16 groups of 4 rounds, message schedule in 4 vectors). */
-__attribute__((target("sha,sse4.1,ssse3"))) static void
-shani_blocks(uint32_t st[8], const unsigned char *p, size_t nblocks)
-{
-	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
-	    0x0405060700010203ULL);
-	__m128i s0, s1, tmp, msg, m[4], abef, cdgh;
-	int g;
-
-	tmp = _mm_loadu_si128((const __m128i *)(const void *)&st[0]);
-	s1 = _mm_loadu_si128((const __m128i *)(const void *)&st[4]);
-	tmp = _mm_shuffle_epi32(tmp, 0xB1);
-	s1 = _mm_shuffle_epi32(s1, 0x1B);
-	s0 = _mm_alignr_epi8(tmp, s1, 8);
-	s1 = _mm_blend_epi16(s1, tmp, 0xF0);
-
-	while (nblocks--) {
-		abef = s0;
-		cdgh = s1;
-#pragma GCC unroll 16
-		for (g = 0; g < 16; g++) {
-			if (g < 4)
-				m[g] = _mm_shuffle_epi8(_mm_loadu_si128(
-				    (const __m128i *)(const void *)(p + 16 * g)),
-				    mask);
-			msg = _mm_add_epi32(m[g & 3], _mm_loadu_si128(
-			    (const __m128i *)(const void *)&K256[4 * g]));
-			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
-			if (g >= 3 && g <= 14) {
-				tmp = _mm_alignr_epi8(m[g & 3], m[(g + 3) & 3], 4);
-				m[(g + 1) & 3] = _mm_add_epi32(m[(g + 1) & 3], tmp);
-				m[(g + 1) & 3] = _mm_sha256msg2_epu32(
-				    m[(g + 1) & 3], m[g & 3]);
-			}
-			msg = _mm_shuffle_epi32(msg, 0x0E);
-			s0 = _mm_sha256rnds2_epu32(s0, s1, msg);
-			if (g >= 1 && g <= 12)
-				m[(g + 3) & 3] = _mm_sha256msg1_epu32(
-				    m[(g + 3) & 3], m[g & 3]);
-		}
-		s0 = _mm_add_epi32(s0, abef);
-		s1 = _mm_add_epi32(s1, cdgh);
-		p += 64;
-	}
-
-	tmp = _mm_shuffle_epi32(s0, 0x1B);
-	s1 = _mm_shuffle_epi32(s1, 0xB1);
-	s0 = _mm_blend_epi16(tmp, s1, 0xF0);
-	s1 = _mm_alignr_epi8(s1, tmp, 8);
-	_mm_storeu_si128((__m128i *)(void *)&st[0], s0);
-	_mm_storeu_si128((__m128i *)(void *)&st[4], s1);
-}
-
-static int
-cpu_has_shani(void)
-{
-	unsigned a, b, c, d;
-
-	if (!__get_cpuid(1, &a, &b, &c, &d))
-		return 0;
-	if (!(c & (1u << 19)) || !(c & (1u << 9)))	/* SSE4.1, SSSE3 */
-		return 0;
-	if (__get_cpuid_max(0, NULL) < 7)
-		return 0;
-	__cpuid_count(7, 0, a, b, c, d);
-	return (b & (1u << 29)) != 0;
-}
-#endif
-
-void
-soc_merkle_init(void)
-{
-	const char *e;
-	int impl = 1;
-
-	if (sha_impl)
-		return;
-	if (sodium_init() < 0)
-		soc_die(SOC_EX_SOFTWARE, "cannot initialise libsodium");
-#ifdef SOC_HAVE_SHANI_CODE
-	e = getenv("SOC_SHA256");
-	if (!(e && strcmp(e, "portable") == 0) && cpu_has_shani())
-		impl = 2;
-#else
-	(void)e;
-#endif
-	sha_impl = impl;
-}
-
-void
-soc_merkle_select(int portable)
-{
-	soc_merkle_init();
-#ifdef SOC_HAVE_SHANI_CODE
-	sha_impl = !portable && cpu_has_shani() ? 2 : 1;
-#else
-	(void)portable;
-#endif
-}
-
-static void
-sha_init(struct sha_ctx *c)
-{
-	static const uint32_t iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
-
-	if (!sha_impl)
-		soc_merkle_init();
-	if (sha_impl == 1) {
-		crypto_hash_sha256_init(&c->s);
-		return;
-	}
-	memcpy(c->h, iv, sizeof iv);
-	c->nbuf = 0;
-	c->total = 0;
-}
-
-static void
-sha_update(struct sha_ctx *c, const unsigned char *p, size_t n)
-{
-#ifdef SOC_HAVE_SHANI_CODE
-	size_t take;
-
-	if (sha_impl == 2) {
-		c->total += n;
-		if (c->nbuf) {
-			take = 64 - c->nbuf < n ? 64 - c->nbuf : n;
-			memcpy(c->buf + c->nbuf, p, take);
-			c->nbuf += take;
-			p += take;
-			n -= take;
-			if (c->nbuf < 64)
-				return;
-			shani_blocks(c->h, c->buf, 1);
-			c->nbuf = 0;
-		}
-		if (n >= 64) {
-			shani_blocks(c->h, p, n / 64);
-			p += n & ~(size_t)63;
-			n &= 63;
-		}
-		memcpy(c->buf, p, n);
-		c->nbuf = n;
-		return;
-	}
-#endif
-	crypto_hash_sha256_update(&c->s, p, n);
-}
-
-static void
-sha_final(struct sha_ctx *c, unsigned char out[SOC_HASH_LEN])
-{
-#ifdef SOC_HAVE_SHANI_CODE
-	uint64_t bits;
-	int i;
-
-	if (sha_impl == 2) {
-		bits = c->total * 8;
-		c->buf[c->nbuf++] = 0x80;
-		if (c->nbuf > 56) {
-			memset(c->buf + c->nbuf, 0, 64 - c->nbuf);
-			shani_blocks(c->h, c->buf, 1);
-			c->nbuf = 0;
-		}
-		memset(c->buf + c->nbuf, 0, 56 - c->nbuf);
-		for (i = 0; i < 8; i++)
-			c->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-		shani_blocks(c->h, c->buf, 1);
-		for (i = 0; i < 8; i++) {
-			out[4 * i] = (unsigned char)(c->h[i] >> 24);
-			out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
-			out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
-			out[4 * i + 3] = (unsigned char)c->h[i];
-		}
-		return;
-	}
-#endif
-	crypto_hash_sha256_final(&c->s, out);
-}
+#include "sha256.h"
 
 void
 soc_merkle_sha256(const void *p, size_t n, unsigned char out[SOC_HASH_LEN])
 {
-	struct sha_ctx c;
-
-	sha_init(&c);
-	sha_update(&c, p, n);
-	sha_final(&c, out);
+	soc_sha256(p, n, out);
 }
 
 void
 soc_merkle_leaf(const void *p, size_t n, unsigned char out[SOC_HASH_LEN])
 {
-	static const unsigned char z = 0x00;
-	struct sha_ctx c;
+	unsigned char stack[512], *b;
 
-	sha_init(&c);
-	sha_update(&c, &z, 1);
-	sha_update(&c, p, n);
-	sha_final(&c, out);
+	/* one buffer, one call: cheaper than a context of its own */
+	b = n < sizeof stack ? stack : soc_xmalloc(n + 1);
+	b[0] = 0x00;
+	if (n)
+		memcpy(b + 1, p, n);
+	soc_sha256(b, n + 1, out);
+	if (b != stack)
+		free(b);
 }
 
 void

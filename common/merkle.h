@@ -28,10 +28,7 @@ struct soc_merkle_frontier {
 	unsigned char h[64][SOC_HASH_LEN];
 };
 
-/* Pick the fastest SHA-256 (SHA-NI when the CPU has it); idempotent. */
-void soc_merkle_init(void);
-/* Tests and benchmarks: force libsodium (portable 1) or the fastest. */
-void soc_merkle_select(int portable);
+/* SHA-256 of p[0..n) (common/sha256: libcrypto's EVP). */
 void soc_merkle_sha256(const void *p, size_t n, unsigned char out[SOC_HASH_LEN]);
 void soc_merkle_leaf(const void *p, size_t n, unsigned char out[SOC_HASH_LEN]);
 void soc_merkle_node(const unsigned char l[SOC_HASH_LEN],

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "err.h"
 #include "note.h"
+#include "sha256.h"
 
 static const char sig_prefix[] = "\xe2\x80\x94 ";	/* U+2014 EM DASH, space */
 #define SIG_PREFIX_LEN 4
@@ -68,18 +69,26 @@ soc_note_name_ok(const char *name, size_t n)
 }
 
 void
+soc_note_init(void)
+{
+	if (sodium_init() < 0)
+		soc_die(SOC_EX_SOFTWARE, "cannot initialise libsodium");
+}
+
+void
 soc_note_keyid(const char *name, const unsigned char pk[32],
     unsigned char id[4])
 {
-	crypto_hash_sha256_state st;
-	unsigned char h[32];
+	struct soc_sha256 s = SOC_SHA256_INIT;
+	unsigned char h[SOC_SHA256_LEN];
 	const unsigned char sep[2] = { '\n', KEY_ALG_ED25519 };
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name));
-	crypto_hash_sha256_update(&st, sep, 2);
-	crypto_hash_sha256_update(&st, pk, 32);
-	crypto_hash_sha256_final(&st, h);
+	soc_sha256_init(&s);
+	soc_sha256_update(&s, name, strlen(name));
+	soc_sha256_update(&s, sep, 2);
+	soc_sha256_update(&s, pk, 32);
+	soc_sha256_final(&s, h);
+	soc_sha256_free(&s);
 	memcpy(id, h, 4);
 }
 

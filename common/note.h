@@ -63,6 +63,9 @@ struct soc_checkpoint {
 /* Standard, padded base64.  encode: returns the length written (out must
  * hold 4*ceil(n/3)+1 bytes).  decode: canonical input only (re-encoding
  * gives the same text); 0 or -1. */
+/* libsodium ready (sodium_init); idempotent, fatal when it cannot be. */
+void soc_note_init(void);
+
 size_t soc_note_b64_encode(const void *p, size_t n, char *out);
 int soc_note_b64_decode(const char *s, size_t n, unsigned char *out,
     size_t max, size_t *outlen);

@@ -248,7 +248,6 @@ cmd_verify_proof(const char *file)
 		why = "no entry (extra line) to prove";
 		goto done;
 	}
-	soc_merkle_init();
 	soc_merkle_leaf(extra, elen, leaf);
 	if (soc_merkle_inclusion_verify((uint64_t)index, c.size, leaf,
 	    (const unsigned char (*)[SOC_HASH_LEN])proof, np, c.root) != 0) {

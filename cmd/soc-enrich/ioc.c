@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "cidr.h"
 #include "clock.h"
 #include "csv.h"
@@ -162,76 +164,70 @@ norm_ip(enum soc_ioc_type t, const char *s, size_t n, struct soc_buf *out)
 	return SOC_IOC_CIDR;
 }
 
+/*
+ * A URL through libcurl's parser (curl_url): scheme and host in lower
+ * case, the host without its trailing dot, IPv6 and numeric IPv4 hosts
+ * in their normal form, no user information, no default port of the
+ * scheme, no fragment; the path and query as they were (dot segments
+ * kept: they are part of what a feed lists).  Any scheme is taken, the
+ * form "scheme://" is required; bytes <= ' ' are refused.  The handle is
+ * reused from one URL to the next (curl_url_set resets it).
+ */
 static enum soc_ioc_type
 norm_url(const char *s, size_t n, struct soc_buf *out)
 {
-	const char *p, *end = s + n, *host, *hend, *port = NULL, *at;
-	size_t slen;
+	static _Thread_local CURLU *u;
+	char stack[1024], *str, *heap = NULL, *scheme = NULL, *host = NULL,
+	    *port = NULL, *path = NULL, *query = NULL;
+	const char *p;
+	enum soc_ioc_type t = SOC_IOC_NONE;
+	size_t hl;
 
 	p = memchr(s, ':', n);
-	if (!p || p == s || end - p < 3 || p[1] != '/' || p[2] != '/')
+	if (!p || p == s || (size_t)(s + n - p) < 4 || p[1] != '/' ||
+	    p[2] != '/' || p[3] == '/')	/* curl takes "http:///h" */
 		return SOC_IOC_NONE;
-	slen = (size_t)(p - s);
-	for (size_t i = 0; i < slen; i++)
-		if (!(isalnum((unsigned char)s[i]) || s[i] == '+' ||
-		    s[i] == '-' || s[i] == '.'))
+	for (p = s; p < s + n; p++)
+		if ((unsigned char)*p <= ' ')
 			return SOC_IOC_NONE;
-	for (const char *q = s; q < end; q++)
-		if ((unsigned char)*q <= ' ')
-			return SOC_IOC_NONE;
-	host = p + 3;
-	hend = host;
-	while (hend < end && *hend != '/' && *hend != '?' && *hend != '#')
-		hend++;
-	/* userinfo@ is dropped: it is not part of where the URL leads. */
-	at = NULL;
-	for (const char *q = host; q < hend; q++)
-		if (*q == '@')
-			at = q;
-	if (at)
-		host = at + 1;
-	if (host < hend && *host == '[') {
-		const char *rb = memchr(host, ']', (size_t)(hend - host));
-
-		if (!rb)
-			return SOC_IOC_NONE;
-		if (rb + 1 < hend && rb[1] == ':')
-			port = rb + 1;
-	} else {
-		port = memchr(host, ':', (size_t)(hend - host));
+	if (!u && !(u = curl_url()))
+		soc_die(SOC_EX_SOFTWARE, "out of memory making a URL handle");
+	str = n < sizeof stack ? stack : (heap = soc_xmalloc(n + 1));
+	memcpy(str, s, n);
+	str[n] = '\0';
+	if (curl_url_set(u, CURLUPART_URL, str,
+	    CURLU_NON_SUPPORT_SCHEME | CURLU_PATH_AS_IS) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		goto out;
+	hl = strlen(host);
+	if (hl > 0 && host[hl - 1] == '.')
+		hl--;
+	if (hl == 0)
+		goto out;
+	add_lower(out, scheme, strlen(scheme));
+	soc_buf_addstr(out, "://");
+	add_lower(out, host, hl);
+	if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) ==
+	    CURLUE_OK) {
+		soc_buf_addch(out, ':');
+		soc_buf_addstr(out, port);
 	}
-	{
-		const char *hn_end = port ? port : hend;
-		size_t hl = (size_t)(hn_end - host);
-
-		if (hl > 0 && host[hl - 1] == '.')
-			hl--;
-		if (hl == 0)
-			return SOC_IOC_NONE;
-		add_lower(out, s, slen);
-		soc_buf_addstr(out, "://");
-		add_lower(out, host, hl);
+	soc_buf_addstr(out, path);
+	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
+		soc_buf_addch(out, '?');
+		soc_buf_addstr(out, query);
 	}
-	if (port) {
-		size_t pl = (size_t)(hend - port - 1);
-		int dflt = (pl == 2 && memcmp(port + 1, "80", 2) == 0 &&
-		    slen == 4 && strncasecmp(s, "http", 4) == 0) ||
-		    (pl == 3 && memcmp(port + 1, "443", 3) == 0 &&
-		    slen == 5 && strncasecmp(s, "https", 5) == 0);
-
-		if (!dflt && pl > 0)
-			soc_buf_add(out, port, (size_t)(hend - port));
-	}
-	p = hend;
-	{
-		const char *frag = memchr(p, '#', (size_t)(end - p));
-		const char *stop = frag ? frag : end;
-
-		if (p == stop || *p != '/')
-			soc_buf_addch(out, '/');
-		soc_buf_add(out, p, (size_t)(stop - p));
-	}
-	return SOC_IOC_URL;
+	t = SOC_IOC_URL;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(query);
+	free(heap);
+	return t;
 }
 
 enum soc_ioc_type

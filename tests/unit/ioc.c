@@ -95,6 +95,12 @@ main(void)
 	is_str(norm(SOC_IOC_URL, "https://[2001:db8::1]:443/x"), "url https://[2001:db8::1]/x", "IPv6 host");
 	is_str(norm(SOC_IOC_URL, "evil.example/x"), "(none)", "no scheme, no URL");
 	is_str(norm(SOC_IOC_URL, "http://a b/"), "(none)", "spaces refused");
+	is_str(norm(SOC_IOC_URL, "ftp://Host.Example.:21/a/../b?x#y"), "url ftp://host.example/a/../b?x",
+	    "url: the scheme's default port and the host's last dot dropped, path as written");
+	is_str(norm(SOC_IOC_URL, "http://0x7f.1:080/"), "url http://127.0.0.1/", "url: numeric IPv4 host and port normalised");
+	is_str(norm(SOC_IOC_URL, "https://[2001:DB8:0:0::1]/"), "url https://[2001:db8::1]/", "url: IPv6 host normalised");
+	is_str(norm(SOC_IOC_URL, "http://host:99999/"), "(none)", "url: port out of range refused");
+	is_str(norm(SOC_IOC_URL, "http:///path"), "(none)", "url: empty host refused");
 	is_str(norm(SOC_IOC_DOMAIN, "bad domain.example"), "(none)", "space in a domain refused");
 	is_str(norm(SOC_IOC_IPV4, "300.1.1.1"), "(none)", "bad address refused");
 
