@@ -1,7 +1,11 @@
 /* opt: see opt.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "ndjson.h"
@@ -58,6 +62,24 @@ soc_parse_size(const char *s, size_t *v)
 	return 0;
 }
 
+/* --config names a file that must be there: a typo never falls back to
+ * the defaults in silence.  Its contents are the program's to check. */
+static void
+config_readable(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		soc_die(SOC_EX_CONFIG, "--config %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		soc_die(SOC_EX_CONFIG, "--config %s: a directory, not a file",
+		    path);
+	}
+	close(fd);
+}
+
 int
 soc_opt_common(int c, const char *arg, struct soc_opts *o,
     void (*usage)(int status))
@@ -67,6 +89,7 @@ soc_opt_common(int c, const char *arg, struct soc_opts *o,
 		o->state = arg;
 		return 1;
 	case SOC_OPT_CONFIG:
+		config_readable(arg);
 		o->config = arg;
 		return 1;
 	case SOC_OPT_REJECTS:

@@ -5,6 +5,10 @@
  * hands every option it does not know to soc_opt_common:
  *   --state DIR  --config FILE  --rejects FILE  --max-line BYTES
  *   --help  --version
+ * A --config FILE that cannot be opened, or is a directory, ends the
+ * program with SOC_EX_CONFIG (78) at once.  A program without a
+ * configuration file refuses --config itself (a usage error) before
+ * calling soc_opt_common.
  */
 #ifndef SOC_OPT_H
 #define SOC_OPT_H

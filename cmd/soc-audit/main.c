@@ -352,6 +352,10 @@ main(int argc, char **argv)
 			} else g.batch = v;
 			break;
 		}
+		case SOC_OPT_CONFIG:
+			soc_warn("--config: soc-audit has no configuration file");
+			usage(SOC_EX_USAGE);
+			break;
 		default:
 			if (!soc_opt_common(c, optarg, &g.o, usage))
 				usage(SOC_EX_USAGE);

@@ -1109,6 +1109,11 @@ main(int argc, char **argv)
 		case OPT_NO_RESUME:
 			resume = 0;
 			break;
+		case SOC_OPT_CONFIG:
+			soc_warn("--config: soc-ingest has no configuration"
+			    " file (--map names a mapping)");
+			usage(SOC_EX_USAGE);
+			break;
 		default:
 			if (!soc_opt_common(c, optarg, &o, usage))
 				usage(SOC_EX_USAGE);
