@@ -20,50 +20,13 @@
 #include "err.h"
 #include "rec.h"
 #include "score.h"
+#include "stage.h"
 
 #define SEP "\x1f"
 
-/* Append the model update to the audit log: 0 when recorded or when there
- * is no log, -1 when the log refused it. */
-static int
-audit_update(struct score_state *s, json_t *data)
-{
-	struct soc_audit_receipt r;
-	struct soc_audit *a;
-	char *logdir, *key, *err = NULL;
-	int rc;
-
-	if (!s->audit_tried) {
-		s->audit_tried = 1;
-		logdir = soc_audit_default_log(s->state_dir);
-		key = soc_audit_default_key(s->state_dir);
-		rc = soc_audit_open(&a, logdir, key, &err);
-		if (rc == SOC_AUDIT_E_NOLOG)
-			soc_warn("no audit log in '%s': model updates are not "
-			    "audited (soc-audit init)", logdir);
-		else if (rc != 0) {
-			soc_warn("audit log '%s': %s", logdir, err ? err : "error");
-			s->audit_failed = 1;
-		} else
-			s->audit = a;
-		free(err);
-		free(logdir);
-		free(key);
-	}
-	if (s->audit_failed)
-		return -1;
-	if (!s->audit)
-		return 0;
-	if (soc_audit_append(s->audit, "model_update", data, &r) != 0) {
-		soc_warn("audit log: %s",
-		    soc_audit_error(s->audit));
-		return -1;
-	}
-	return 0;
-}
-
 int
-score_learn(struct score_state *s, const struct soc_rec *rec, int verbose)
+score_learn(struct soc_stage *st, struct score_state *s,
+    const struct soc_rec *rec, int verbose)
 {
 	struct soc_buf target = SOC_BUF_INIT, verdict = SOC_BUF_INIT,
 	    by = SOC_BUF_INIT, feats = SOC_BUF_INIT;
@@ -142,7 +105,8 @@ score_learn(struct score_state *s, const struct soc_rec *rec, int verbose)
 		json_decref(data);
 		goto out;
 	}
-	if (audit_update(s, data) != 0) {
+	/* the stage's audit log; with none, learning goes on (said once) */
+	if (soc_stage_audit(st, "model_update", data, 0) < 0) {
 		json_decref(data);
 		rc = -1;
 		goto out;

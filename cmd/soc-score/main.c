@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "clock.h"
 #include "err.h"
 #include "json.h"
@@ -84,7 +83,7 @@ record(struct soc_stage *st, struct soc_rec *r)
 			soc_stage_consume(st, r);
 		else
 			soc_stage_pass(st, r);
-		if (!g.no_learn && score_learn(s, r, g.learn_only) < 0)
+		if (!g.no_learn && score_learn(st, s, r, g.learn_only) < 0)
 			soc_stage_fail(st, SOC_EX_IOERR);
 		return;
 	}
@@ -118,8 +117,6 @@ finish(struct soc_stage *st)
 		fprintf(stderr, "%s: learned %llu verdicts (%llu already "
 		    "known, %llu for unknown alerts)\n", soc_progname(),
 		    s->learned, s->dup_verdicts, s->unknown_targets);
-	if (s->audit)
-		soc_audit_close(s->audit);
 	score_state_close(s);
 	return 0;
 }

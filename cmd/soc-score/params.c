@@ -5,21 +5,14 @@
  * range is a configuration error (78), so a typo never silently keeps a
  * default.  Points are tenths of log-odds: value = 100 / (1 + e^(-sum/10)).
  */
-#include <math.h>
-#include <stddef.h>
 #include <string.h>
 
 #include "err.h"
+#include "param.h"
 #include "score.h"
 
-struct param {
-	const char *name;
-	size_t off;
-	double def, min, max;
-};
-
-#define P(n, d, lo, hi) { #n, offsetof(struct score_params, n), d, lo, hi }
-static const struct param params[] = {
+#define P(n, d, lo, hi) SOC_PARAM(struct score_params, n, d, lo, hi)
+static const struct soc_param params[] = {
 	P(prior, -20, -100, 100),
 	P(escalate, 40, 0, 100),
 	P(monitor, 30, 0, 100),
@@ -76,44 +69,17 @@ static const struct param params[] = {
 #undef P
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
 
-static double *
-slot(struct score_params *p, const struct param *d)
-{
-	return (double *)((char *)p + d->off);
-}
-
 void
 score_params_default(struct score_params *p)
 {
-	size_t i;
-
 	memset(p, 0, sizeof(*p));
-	for (i = 0; i < NPARAMS; i++)
-		*slot(p, &params[i]) = params[i].def;
+	soc_param_default(p, params, NPARAMS);
 }
 
 void
 score_params_load(struct score_params *p, const json_t *cfg, const char *path)
 {
-	const char *k;
-	json_t *v;
-	size_t i;
-
-	if (!json_is_object(cfg))
-		soc_die(SOC_EX_CONFIG, "%s: not a JSON object", path);
-	json_object_foreach((json_t *)cfg, k, v) {
-		for (i = 0; i < NPARAMS; i++)
-			if (strcmp(k, params[i].name) == 0)
-				break;
-		if (i == NPARAMS)
-			soc_die(SOC_EX_CONFIG, "%s: unknown setting '%s'", path, k);
-		if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
-		    json_number_value(v) < params[i].min ||
-		    json_number_value(v) > params[i].max)
-			soc_die(SOC_EX_CONFIG, "%s: '%s' must be a number in "
-			    "[%g, %g]", path, k, params[i].min, params[i].max);
-		*slot(p, &params[i]) = json_number_value(v);
-	}
+	soc_param_load(p, params, NPARAMS, cfg, path);
 	if (p->monitor > p->escalate)
 		soc_die(SOC_EX_CONFIG, "%s: 'monitor' (%g) is above 'escalate' "
 		    "(%g)", path, p->monitor, p->escalate);
@@ -122,11 +88,5 @@ score_params_load(struct score_params *p, const json_t *cfg, const char *path)
 json_t *
 score_params_json(const struct score_params *p)
 {
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; i < NPARAMS; i++)
-		json_object_set_new(o, params[i].name,
-		    json_real(*slot((struct score_params *)p, &params[i])));
-	return o;
+	return soc_param_json(p, params, NPARAMS);
 }

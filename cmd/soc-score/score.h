@@ -139,9 +139,6 @@ struct score_state {
 	unsigned long checkpoints;	/* commits so far */
 	int in_tx;
 	int bl_rewrite;			/* write every partition at the next flush */
-	/* audit log of model updates */
-	void *audit;			/* struct soc_audit *, NULL when none */
-	int audit_tried, audit_failed;
 	unsigned long long learned, unknown_targets, dup_verdicts;
 	struct alert a;
 	struct alert ra;		/* scratch for recent alerts' features */
@@ -204,10 +201,12 @@ int alert_recent_text(struct alert *a, const char *p, size_t n,
 int score_alert(struct score_state *s, struct alert *a, int update,
     struct soc_buf *out);
 
-/* learn.c: one feedback record; returns 0 learned, 1 ignored, -1 failed
- * (the audit log refused: nothing was changed). */
-int score_learn(struct score_state *s, const struct soc_rec *rec,
-    int verbose);
+/* learn.c: one feedback record, each update in the stage's audit log
+ * first (soc_stage_audit); returns 0 learned, 1 ignored, -1 failed (the
+ * audit log refused: nothing was changed). */
+struct soc_stage;
+int score_learn(struct soc_stage *st, struct score_state *s,
+    const struct soc_rec *rec, int verbose);
 
 /* eval.c */
 int score_eval(int argc, char **argv, const char *truth, size_t max_line);

@@ -1,7 +1,8 @@
 /*
  * soc-score's state: score.db (baselines, rule fidelity, model weights,
  * recent alerts' features for learning, verdicts already learned, the
- * ids of the alerts learned) and the audit log of model updates.
+ * ids of the alerts learned); model updates go to the stage's audit log
+ * (learn.c).
  *
  * The baselines, fidelity and weights are loaded into memory at start
  * (bounded by max_entities and 2^model_bits) and written back, only what
