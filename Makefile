@@ -155,35 +155,26 @@ FUZZ_EXTRA_fuzz-winxml  = cmd/soc-ingest/winxml.c
 FUZZ_EXTRA_fuzz-zeek    = cmd/soc-ingest/zeek.c
 FUZZ_EXTRA_fuzz-ioc     = cmd/soc-enrich/ioc.c cmd/soc-enrich/cidr.c
 
-# soc-decide's built-in policy is the sample policy shipped in examples/.
-$(B)/cmd/soc-decide/policy.o: $(B)/gen/policy_default.h
-$(B)/gen/policy_default.h: examples/policy.json
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  GEN     $@")
-	$(Q)awk 'BEGIN { print "static const char default_policy[] =" } \
-	  { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
-	  END { print ";" }' $< >$@.tmp && mv $@.tmp $@
-
-# soc-decide carries the read-only connector templates (connectors/read/).
-READ_CONNECTOR_JSON = $(sort $(wildcard connectors/read/*.json))
-$(B)/gen/decide-read.c: $(READ_CONNECTOR_JSON) scripts/embed-connectors | $(DEPS_OK)
-	@mkdir -p $(@D)
-	$(Q)sh scripts/embed-connectors -i decide.h -t dec_template \
-	  -v dec_read_templates $(READ_CONNECTOR_JSON) >$@.tmp && mv $@.tmp $@
-$(B)/gen/decide-read.o: $(B)/gen/decide-read.c
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(SOC_CFLAGS) -Icmd/soc-decide -c -o $@ $<
-$(B)/bin/soc-decide: $(B)/gen/decide-read.o
-
-# soc-act carries the built-in connector templates (connectors/*.json).
-CONNECTOR_JSON = $(sort $(wildcard connectors/*.json))
-$(B)/gen/act-builtins.c: $(CONNECTOR_JSON) scripts/embed-connectors | $(DEPS_OK)
-	@mkdir -p $(@D)
-	$(Q)sh scripts/embed-connectors $(CONNECTOR_JSON) >$@.tmp && mv $@.tmp $@
-$(B)/gen/act-builtins.o: $(B)/gen/act-builtins.c
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(SOC_CFLAGS) -Icmd/soc-act -c -o $@ $<
+# JSON files built into a program (common/embed.h): embed_rule NAME,
+# SYMBOL, FILES, FLAGS makes $(B)/gen/NAME.o, the array SYMBOL of the
+# FILES (scripts/embed-json checks each with jq; -m minifies).
+define embed_rule
+$(B)/gen/$(1).c: $(3) scripts/embed-json | $(DEPS_OK)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  GEN     $$@")
+	$(Q)sh scripts/embed-json $(4) $(2) $(3) >$$@.tmp && mv $$@.tmp $$@
+$(B)/gen/$(1).o: $(B)/gen/$(1).c
+	@$$(if $$(Q),echo "  CC      $$<")
+	$(Q)$$(CC) $$(SOC_CFLAGS) -c -o $$@ $$<
+endef
+# soc-act carries the connector templates (connectors/*.json), soc-decide
+# the read-only ones (connectors/read/) and its built-in policy, the
+# sample shipped in examples/.
+$(eval $(call embed_rule,act-builtins,act_builtins,$(sort $(wildcard connectors/*.json)),-m))
 $(B)/bin/soc-act: $(B)/gen/act-builtins.o
+$(eval $(call embed_rule,decide-policy,dec_default_policy,examples/policy.json,))
+$(eval $(call embed_rule,decide-read,dec_read_templates,$(sort $(wildcard connectors/read/*.json)),-m))
+$(B)/bin/soc-decide: $(B)/gen/decide-policy.o $(B)/gen/decide-read.o
 
 # Each object's headers, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "connector.h"
 #include "db.h"
+#include "embed.h"
 #include "redact.h"
 #include "stage.h"
 
@@ -162,11 +163,7 @@ int act_verb_json(void);
 /* describe.c: the connectors verb, and what local connectors take. */
 int act_connectors_cmd(struct soc_stage *st, int argc, char **argv);
 
-/* The built-in templates (generated from the JSON files in connectors/). */
-struct act_builtin {
-	const char *name;
-	const char *json;
-};
-extern const struct act_builtin act_builtins[];
+/* The built-in templates (the JSON files in connectors/, minified). */
+extern const struct soc_embed act_builtins[];
 
 #endif

@@ -167,7 +167,7 @@ int
 act_connectors_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	struct act *a = act_g();
-	const struct act_builtin *b;
+	const struct soc_embed *b;
 	json_t *all = json_array(), *c;
 	size_t i;
 
@@ -180,7 +180,7 @@ act_connectors_cmd(struct soc_stage *st, int argc, char **argv)
 		else
 			list_local(&a->conn[i], all);
 	for (b = act_builtins; b->name; b++) {
-		json_t *t = json_loads(b->json, 0, NULL);
+		json_t *t = json_loads(b->text, 0, NULL);
 		int seen = 0;
 
 		for (i = 0; i < a->nconn; i++)

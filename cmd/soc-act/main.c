@@ -94,12 +94,9 @@ static const char *const migrations[] = {
 static const json_t *
 builtin(const char *name, json_t **owned)
 {
-	const struct act_builtin *b;
+	const struct soc_embed *b = soc_embed_find(act_builtins, name);
 
-	for (b = act_builtins; b->name; b++)
-		if (strcmp(b->name, name) == 0)
-			return *owned = json_loads(b->json, 0, NULL);
-	return NULL;
+	return b ? (*owned = json_loads(b->text, 0, NULL)) : NULL;
 }
 
 static void

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "connector.h"
 #include "db.h"
+#include "embed.h"
 #include "redact.h"
 
 /* ---- catalog.c ---- */
@@ -74,12 +75,9 @@ struct dec_source {
 	struct soc_conn *conn;	/* owned */
 };
 
-/* The built-in read-only connector templates (connectors/read/). */
-struct dec_template {
-	const char *name;
-	const char *json;
-};
-extern const struct dec_template dec_read_templates[];
+/* The built-in read-only connector templates (connectors/read/,
+ * minified). */
+extern const struct soc_embed dec_read_templates[];
 
 struct dec_invest {
 	struct soc_db *corr;	/* correlate.db read-only; NULL when absent */

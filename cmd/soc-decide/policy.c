@@ -18,11 +18,13 @@
 #include <string.h>
 
 #include "decide.h"
+#include "embed.h"
 #include "err.h"
 #include "id.h"
 #include "json.h"
 
-#include "policy_default.h"	/* default_policy[]: examples/policy.json */
+/* examples/policy.json, built in (the Makefile's embed_rule) */
+extern const struct soc_embed dec_default_policy[];
 
 struct check {
 	const char *path, *text;
@@ -452,8 +454,8 @@ dec_policy_load(struct dec_policy *p, const char *path, int *nerr)
 	int rc;
 
 	if (!path)
-		return load_text(p, "(built-in policy)", default_policy,
-		    sizeof default_policy - 1, nerr);
+		return load_text(p, "(built-in policy)",
+		    dec_default_policy[0].text, dec_default_policy[0].len, nerr);
 	if (!(fp = fopen(path, "rb"))) {
 		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
 		*nerr = 1;
@@ -500,5 +502,5 @@ dec_policy_free(struct dec_policy *p)
 const char *
 dec_policy_default_text(void)
 {
-	return default_policy;
+	return dec_default_policy[0].text;
 }

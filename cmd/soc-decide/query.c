@@ -31,12 +31,9 @@
 static const json_t *
 builtin(const char *name, json_t **owned)
 {
-	const struct dec_template *t;
+	const struct soc_embed *t = soc_embed_find(dec_read_templates, name);
 
-	for (t = dec_read_templates; t->name; t++)
-		if (strcmp(t->name, name) == 0)
-			return *owned = json_loads(t->json, 0, NULL);
-	return NULL;
+	return t ? (*owned = json_loads(t->text, 0, NULL)) : NULL;
 }
 
 void
