@@ -240,10 +240,10 @@ story(struct soc_stage *st, struct corr *c, struct corr_incident *inc)
 	if (inc->merged_into[0])
 		soc_buf_addf(b, "merged into %s\n", inc->merged_into);
 	soc_buf_addstr(b, "tactics:");
-	for (k = 0; k < CORR_NTACTIC; k++)
+	for (k = 0; k < SOC_ATTACK_NTACTIC; k++)
 		if (inc->tactics & 1u << k) {
 			soc_buf_addf(b, "%s %s", first ? "" : ",",
-			    corr_tactics[k].name);
+			    soc_attack_tactics[k].name);
 			first = 0;
 		}
 	soc_buf_addstr(b, first ? " none\ntimeline:\n" : "\ntimeline:\n");

@@ -37,6 +37,7 @@
 
 #include <jansson.h>
 
+#include "attack.h"
 #include "buf.h"
 #include "db.h"
 #include "id.h"
@@ -70,15 +71,8 @@ void corr_params_load(struct corr_params *p, const char *path);
 
 /* ---- tactics (tactic.c) ---- */
 
-#define CORR_NTACTIC 14
-struct corr_tactic {
-	const char *id, *name;
-};
-/* In kill-chain order (reconnaissance first). */
-extern const struct corr_tactic corr_tactics[CORR_NTACTIC];
-/* The index of a tactic by id ("TA0006") or short name
- * ("credential-access"); -1 if unknown. */
-int corr_tactic_find(const char *s);
+/* The tactics are common/attack's, in kill-chain order; an alert's
+ * tactics are a bit per index. */
 
 /* ---- entities (entity.c) ---- */
 
@@ -148,7 +142,7 @@ struct corr_alert {
 	int prio;		/* 1..4 */
 	int disp;		/* 0 auto_close, 1 monitor, 2 escalate */
 	int scored;		/* soc.score present */
-	uint32_t tactics;	/* bit per corr_tactics index */
+	uint32_t tactics;	/* bit per soc_attack_tactics index */
 	uint32_t inferred;	/* of those, inferred by tactic.c */
 	int crown, privileged;	/* from soc.enrich */
 	struct soc_buf rule, name, host, source, str, vals;
@@ -226,8 +220,8 @@ struct corr_incident {
 	uint64_t mcut;		/* members dropped past the bound */
 	int max_score, max_prio, escalate;
 	uint32_t tactics, inferred;
-	int64_t tactic_first[CORR_NTACTIC];
-	uint64_t tactic_alerts[CORR_NTACTIC];
+	int64_t tactic_first[SOC_ATTACK_NTACTIC];
+	uint64_t tactic_alerts[SOC_ATTACK_NTACTIC];
 	int crown, privileged;
 	struct corr_entry *ent;
 	size_t nent, capent;

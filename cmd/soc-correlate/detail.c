@@ -160,7 +160,7 @@ corr_detail_write(const struct corr_incident *inc, struct soc_buf *b)
 	write_entries(inc, b);
 	write_members(inc, b);
 	soc_buf_addstr(b, ",\"t\":[");
-	for (k = 0; k < CORR_NTACTIC; k++) {
+	for (k = 0; k < SOC_ATTACK_NTACTIC; k++) {
 		const int64_t v[] = { inc->tactic_first[k],
 		    (int64_t)inc->tactic_alerts[k] };
 
@@ -309,7 +309,7 @@ corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
 	soc_val_foreach(soc_val_key(d, "t"), i, row) {
 		int64_t t = geti(row, 0);
 
-		if (t >= 0 && t < CORR_NTACTIC) {
+		if (t >= 0 && t < SOC_ATTACK_NTACTIC) {
 			inc->tactic_first[t] = geti(row, 1);
 			inc->tactic_alerts[t] = (uint64_t)geti(row, 2);
 		}

@@ -548,7 +548,7 @@ tactics(struct corr_alert *a, const char *path)
 		soc_buf_reset(&a->str);
 		if (e.type == SOC_JSON_STRING &&
 		    soc_json_str_decode(&e, &a->str) == 0 &&
-		    (t = corr_tactic_find(a->str.p)) >= 0)
+		    (t = soc_attack_tactic_find(a->str.p)) >= 0)
 			a->tactics |= 1u << t;
 	}
 }

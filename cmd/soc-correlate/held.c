@@ -279,7 +279,7 @@ corr_incident_add_tactics(struct corr_incident *inc, uint32_t t, uint32_t inferr
 {
 	int i;
 
-	for (i = 0; i < CORR_NTACTIC; i++) {
+	for (i = 0; i < SOC_ATTACK_NTACTIC; i++) {
 		if (!(t & 1u << i))
 			continue;
 		if (!(inc->tactics & 1u << i) || ts < inc->tactic_first[i])

@@ -66,9 +66,9 @@ tactic_list(struct soc_val_arena *va, uint32_t t)
 	struct soc_val *a = soc_val_new_array(va);
 	int i;
 
-	for (i = 0; i < CORR_NTACTIC; i++)
+	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
 		if (t & 1u << i)
-			push(a, str(va, corr_tactics[i].name));
+			push(a, str(va, soc_attack_tactics[i].name));
 	return a;
 }
 
@@ -90,7 +90,7 @@ tactic_order(const struct corr_incident *inc, int *order)
 {
 	int i, j, n = 0;
 
-	for (i = 0; i < CORR_NTACTIC; i++) {
+	for (i = 0; i < SOC_ATTACK_NTACTIC; i++) {
 		if (!(inc->tactics & 1u << i))
 			continue;
 		for (j = n; j > 0 && inc->tactic_first[order[j - 1]] >
@@ -215,7 +215,7 @@ message(const struct corr_incident *inc, const int *order, int nt, char *msg,
 	    inc->id, corr_prio_name(inc->prio), (unsigned long long)inc->nalerts);
 	for (k = 0; k < nt && n < size; k++)
 		n += (size_t)snprintf(msg + n, size - n, "%s%s",
-		    k ? " > " : ", ", corr_tactics[order[k]].name);
+		    k ? " > " : ", ", soc_attack_tactics[order[k]].name);
 	for (i = 0, j = 0; i < inc->nmem && n < size; i++)
 		if (inc->mem[i].kind == CORR_HOST && !inc->mem[i].hub)
 			n += (size_t)snprintf(msg + n, size - n, "%s%s",
@@ -288,8 +288,8 @@ tactics(struct soc_val_arena *va, const struct corr_incident *inc,
 		int t = order[k];
 
 		o = soc_val_new_object(va);
-		set(o, "id", str(va, corr_tactics[t].id));
-		set(o, "name", str(va, corr_tactics[t].name));
+		set(o, "id", str(va, soc_attack_tactics[t].id));
+		set(o, "name", str(va, soc_attack_tactics[t].name));
 		set(o, "first_seen", tm(va, inc->tactic_first[t]));
 		set(o, "alerts", num(va, (int64_t)inc->tactic_alerts[t]));
 		if (inc->inferred & 1u << t)
@@ -330,7 +330,7 @@ chain(struct soc_val_arena *va, const struct corr_incident *inc,
 	}
 	a = soc_val_new_array(va);
 	for (k = 0; k < nt; k++)
-		push(a, str(va, corr_tactics[order[k]].name));
+		push(a, str(va, soc_attack_tactics[order[k]].name));
 	set(o, "tactics", a);
 	for (k = 1; k < nt; k++)
 		inv += order[k] < order[k - 1];
@@ -412,7 +412,7 @@ corr_record_incident(struct soc_val_arena *va,
 {
 	struct soc_val *rec, *soc, *x;
 	size_t *idx, i, shown;
-	int order[CORR_NTACTIC], nt;
+	int order[SOC_ATTACK_NTACTIC], nt;
 	char msg[1024];
 
 	soc_val_arena_reset(va);

@@ -71,7 +71,7 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	dst->ncut += src->ncut;
 	src->nent = 0;
 	merge_members(c, dst, src);
-	for (i = 0; i < CORR_NTACTIC; i++)
+	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
 		if (src->tactics & 1u << i) {
 			uint64_t n = src->tactic_alerts[i];
 

@@ -1,9 +1,9 @@
 /*
  * ATT&CK tactics as an incident's chain reads them.
  *
- * The table is the Enterprise matrix's tactics (the shared corpus's
- * mitre-attack/enterprise-attack-tactics.tsv) in kill-chain order, which
- * is the order an attack's progression is compared against.
+ * The table is common/attack's: the Enterprise matrix's tactics in
+ * kill-chain order, which is the order an attack's progression is
+ * compared against.
  *
  * Activity logs (sign-ins, cloud API calls) carry no technique from their
  * source, yet inside an incident they are steps of the story.  When an
@@ -23,53 +23,13 @@
  * makes it a step.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "corr.h"
-
-const struct corr_tactic corr_tactics[CORR_NTACTIC] = {
-	{ "TA0043", "reconnaissance" },
-	{ "TA0042", "resource-development" },
-	{ "TA0001", "initial-access" },
-	{ "TA0002", "execution" },
-	{ "TA0003", "persistence" },
-	{ "TA0004", "privilege-escalation" },
-	{ "TA0005", "defense-evasion" },
-	{ "TA0006", "credential-access" },
-	{ "TA0007", "discovery" },
-	{ "TA0008", "lateral-movement" },
-	{ "TA0009", "collection" },
-	{ "TA0011", "command-and-control" },
-	{ "TA0010", "exfiltration" },
-	{ "TA0040", "impact" },
-};
 
 enum {
 	T_INITIAL = 2, T_EXECUTION = 3, T_PERSISTENCE = 4, T_EVASION = 6,
 	T_DISCOVERY = 8,
 };
-
-int
-corr_tactic_find(const char *s)
-{
-	int i;
-
-	for (i = 0; i < CORR_NTACTIC; i++)
-		if (strcasecmp(s, corr_tactics[i].id) == 0 ||
-		    strcasecmp(s, corr_tactics[i].name) == 0)
-			return i;
-	/* "Credential Access", "credential_access" */
-	for (i = 0; i < CORR_NTACTIC; i++) {
-		const char *a = s, *b = corr_tactics[i].name;
-
-		for (; *a && *b; a++, b++)
-			if ((*a == ' ' || *a == '_' ? '-' : (*a | 0x20)) != *b)
-				break;
-		if (!*a && !*b)
-			return i;
-	}
-	return -1;
-}
 
 /* Does the array (or string) at path hold s? */
 static int

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "attack.h"
 #include "val.h"
 
 struct soc_val;
@@ -173,20 +174,15 @@ void ing_add_tactic(struct soc_val *out, const char *id_or_name);
  * scripts/gen-attack; both arrays sorted by id).  tactics is a comma-
  * separated list of tactic ids ("TA0002,TA0005").
  */
-struct ing_attack_tactic {
-	const char *id, *shortname, *name;
-};
 struct ing_attack_technique {
 	const char *id, *name, *tactics;
 };
-extern const struct ing_attack_tactic ing_attack_tactics[];
-extern const size_t ing_attack_ntactics;
 extern const struct ing_attack_technique ing_attack_techniques[];
 extern const size_t ing_attack_ntechniques;
 /* Lookups (case-insensitive id; tactic also by name or short name, with
  * spaces, '-' and '_' alike); NULL when unknown. */
 const struct ing_attack_technique *ing_attack_technique(const char *id);
-const struct ing_attack_tactic *ing_attack_tactic(const char *id_or_name);
+const struct soc_attack_tactic *ing_attack_tactic(const char *id_or_name);
 
 /*
  * The Windows event mapper (fmt_windows.c), for other formats holding

@@ -286,42 +286,13 @@ ing_attack_technique(const char *id)
 	    sizeof ing_attack_techniques[0], cmp_technique);
 }
 
-/* Compare names with case, spaces, '-' and '_' ignored as differences. */
-static int
-name_eq(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int x = (unsigned char)*a, y = (unsigned char)*b;
-
-		if (x == ' ' || x == '_')
-			x = '-';
-		if (y == ' ' || y == '_')
-			y = '-';
-		if (tolower(x) != tolower(y))
-			return 0;
-		if (x == '\0')
-			return 1;
-	}
-}
-
-const struct ing_attack_tactic *
+/* The tactic common/attack.c names by id, short name or title. */
+const struct soc_attack_tactic *
 ing_attack_tactic(const char *s)
 {
-	size_t i;
+	int i = soc_attack_tactic_find(s);
 
-	if (!s || !*s)
-		return NULL;
-	/* Ids first: no name is an id, and ids are what most sources give. */
-	for (i = 0; i < ing_attack_ntactics; i++)
-		if (strcasecmp(s, ing_attack_tactics[i].id) == 0)
-			return &ing_attack_tactics[i];
-	for (i = 0; i < ing_attack_ntactics; i++) {
-		const struct ing_attack_tactic *t = &ing_attack_tactics[i];
-
-		if (name_eq(s, t->shortname) || name_eq(s, t->name))
-			return t;
-	}
-	return NULL;
+	return i < 0 ? NULL : &soc_attack_tactics[i];
 }
 
 /* Is s a well-formed technique id "T1234" or "T1234.567"? */
@@ -448,13 +419,13 @@ ing_add_technique(struct soc_val *out, const char *id)
 void
 ing_add_tactic(struct soc_val *out, const char *s)
 {
-	const struct ing_attack_tactic *t = ing_attack_tactic(s);
+	const struct soc_attack_tactic *t = ing_attack_tactic(s);
 
 	if (!t || has_str(out, "threat.tactic.id", t->id))
 		return;
 	soc_val_set_str(out, "threat.framework", "MITRE ATT&CK");
 	append_str(out, "threat.tactic.id", t->id);
-	append_str(out, "threat.tactic.name", t->shortname);
+	append_str(out, "threat.tactic.name", t->name);
 }
 
 /* --- users, hashes, paths -------------------------------------------- */
