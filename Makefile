@@ -176,6 +176,17 @@ $(eval $(call embed_rule,decide-policy,dec_default_policy,examples/policy.json,)
 $(eval $(call embed_rule,decide-read,dec_read_templates,$(sort $(wildcard connectors/read/*.json)),-m))
 $(B)/bin/soc-decide: $(B)/gen/decide-policy.o $(B)/gen/decide-read.o
 
+# soc-pull carries its sources' templates (connectors/pull/*.json).
+PULL_JSON = $(sort $(wildcard connectors/pull/*.json))
+$(B)/gen/pull-builtins.c: $(PULL_JSON) scripts/embed-connectors | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q)sh scripts/embed-connectors -i pull.h -t pull_builtin -v pull_builtins \
+	  $(PULL_JSON) >$@.tmp && mv $@.tmp $@
+$(B)/gen/pull-builtins.o: $(B)/gen/pull-builtins.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SOC_CFLAGS) -Icmd/soc-pull -c -o $@ $<
+$(B)/bin/soc-pull: $(B)/gen/pull-builtins.o
+
 # Each object's headers, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -213,6 +213,8 @@ load_general(struct soc_conn *c, const json_t *tmpl, const json_t *cfg)
 	c->min_interval = json_is_number(per) && json_number_value(per) > 0 ?
 	    1.0 / json_number_value(per) : 0;
 	c->poll_ms = soc_conn_num(cfg, "poll_ms", -1, 0, 600000);
+	c->max_response = soc_conn_num(tmpl, "max_response", 1 << 20, 1024,
+	    64L << 20);
 	g = json_object_get(cfg, "circuit");
 	c->circuit_after = (int)soc_conn_num(g, "failures", 5, 1, 1000);
 	c->circuit_open_s = (double)soc_conn_num(g, "open_s", 300, 0, 86400);

@@ -78,6 +78,7 @@ enum soc_conn_access {
 };
 
 struct soc_conn;
+struct soc_http_resp;	/* http.h */
 
 /*
  * A connector from template tmpl and site settings (both borrowed; cfg
@@ -138,6 +139,21 @@ void soc_conn_outcome_release(struct soc_conn_outcome *o);
  * success condition, the result and the verify polls. */
 enum soc_conn_status soc_conn_run(struct soc_conn *c, const char *action,
     const json_t *vars, struct soc_conn_outcome *out);
+
+/*
+ * Send one request of action as soc_conn_run sends it (auth and its
+ * refresh on a 401, retries on 429 and 5xx honouring Retry-After, the
+ * rate) and hand back the answer itself: status, body and Link header in
+ * resp, which this initialises and the caller releases.  url, when not
+ * NULL, is sent instead of the action's URL and query: a next page's link
+ * from an earlier answer, refused unless it has the origin of the
+ * action's URL.  DONE for a 2xx answer; FAILED, REFUSED and out as
+ * soc_conn_run.  A template may raise the body's cap with
+ * "max_response" (bytes, default 1 MiB).
+ */
+enum soc_conn_status soc_conn_fetch(struct soc_conn *c, const char *action,
+    const json_t *vars, const char *url, struct soc_http_resp *resp,
+    struct soc_conn_outcome *out);
 
 /* Helpers the connector uses, exported for their unit tests. */
 /* The value at a dotted path in v (borrowed); a segment may be an array

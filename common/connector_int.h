@@ -34,6 +34,7 @@ struct soc_conn {
 	int circuit_after, failures;
 	double circuit_open_s, open_until;
 	long poll_ms;		/* verify's interval, when configured */
+	long max_response;	/* an answer's largest body ("max_response") */
 	char *token;		/* OAuth2 bearer token, wiped on free */
 	double token_until;
 	struct soc_redact red;
@@ -115,5 +116,19 @@ int soc_conn_loopback(const char *url);
 json_t *soc_conn_context(struct soc_conn *c, const json_t *vars);
 int soc_conn_check_target(struct soc_conn_render *r, const json_t *act);
 const char *soc_conn_auth_type(const struct soc_conn *c);
+
+/* connector_send.c */
+struct soc_http_resp;
+/* Send request template t for r (to url instead of its own when url is
+ * not NULL: it must have the origin of t's URL) once per attempt until
+ * an answer that is not a 429, 5xx or transport error.  resp gets the
+ * last answer.  Returns 0 with an answer, -1 when none (out->error), -2
+ * when nothing could be sent (out->error). */
+int soc_conn_send(struct soc_conn *c, struct soc_conn_render *r,
+    const json_t *t, const char *url, struct soc_http_resp *resp,
+    struct soc_conn_outcome *out);
+/* The first bytes of resp's body, redacted, after what, into out. */
+void soc_conn_describe(struct soc_conn *c, const struct soc_http_resp *resp,
+    char *out, size_t outlen, const char *what);
 
 #endif

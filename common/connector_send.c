@@ -16,8 +16,8 @@
 #include "json.h"
 
 /* The first bytes of a body, redacted, for an error message. */
-static void
-describe(struct soc_conn *c, const struct soc_http_resp *resp, char *out,
+void
+soc_conn_describe(struct soc_conn *c, const struct soc_http_resp *resp, char *out,
     size_t outlen, const char *what)
 {
 	struct soc_buf b = SOC_BUF_INIT;
@@ -72,7 +72,7 @@ fetch_token(struct soc_conn *c, struct soc_conn_render *r)
 		goto out;
 	}
 	if (resp.status != 200 && resp.status != 201) {
-		describe(c, &resp, r->err, r->errlen, "token request refused");
+		soc_conn_describe(c, &resp, r->err, r->errlen, "token request refused");
 		goto out;
 	}
 	j = json_loadb(resp.body.p ? resp.body.p : "", resp.body.len, 0, NULL);
@@ -162,7 +162,7 @@ again(struct soc_conn *c, const struct soc_http_resp *resp, int attempt,
 {
 	if (resp->status != 429 && resp->status < 500)
 		return 0;
-	describe(c, resp, out->error, sizeof out->error,
+	soc_conn_describe(c, resp, out->error, sizeof out->error,
 	    resp->status == 429 ? "rate limited" : "service error");
 	*wait = resp->retry_after >= 0 ? (double)resp->retry_after :
 	    (double)c->backoff_ms / 1000.0 * ldexp(1.0, attempt - 1);
@@ -173,13 +173,9 @@ again(struct soc_conn *c, const struct soc_http_resp *resp, int attempt,
 	return attempt < c->attempts;
 }
 
-/* Send request template t for r once per attempt until an answer that is
- * not a 429, 5xx or transport error.  resp gets the last answer.
- * Returns 0 with an answer, -1 when none (out->error), -2 when nothing
- * could be sent (out->error). */
-static int
-send_req(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
-    struct soc_http_resp *resp, struct soc_conn_outcome *out)
+int
+soc_conn_send(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
+    const char *url, struct soc_http_resp *resp, struct soc_conn_outcome *out)
 {
 	const char *type = soc_conn_auth_type(c);
 	int oauth = strcmp(type, "oauth2") == 0;
@@ -194,6 +190,21 @@ send_req(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
 	prov.max = upw.max = 4096;
 	if (soc_conn_render_req(r, t, &q) < 0)
 		goto out;
+	if (url) {
+		/* Another page of the same answer: only where the action's
+		 * own URL points, since the credentials go with it. */
+		if (!soc_http_same_origin(q.url.p, url) || strpbrk(url, " \r\n")) {
+			soc_conn_fail(r->err, r->errlen,
+			    "a next-page link to another origin than the action's");
+			goto out;
+		}
+		q.url.len = 0;
+		if (soc_buf_add(&q.url, url, strlen(url) + 1) < 0) {
+			soc_conn_fail(r->err, r->errlen, "next-page link too long");
+			goto out;
+		}
+		q.url.len--;
+	}
 	if (strcmp(type, "aws_sigv4") == 0) {
 		if (sigv4_prepare(c, r, t, &q, &req, &prov, &upw) < 0)
 			goto out;
@@ -218,7 +229,7 @@ send_req(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
 		req.body_len = q.body.len;
 		req.timeout_ms = c->timeout_ms;
 		req.allow_http = c->allow_http;
-		req.max_response = 1 << 20;
+		req.max_response = (size_t)c->max_response;
 		if (c->min_interval > 0 && now < c->last_sent + c->min_interval)
 			soc_conn_sleep(c->last_sent + c->min_interval - now);
 		c->last_sent = soc_conn_mono();
@@ -280,12 +291,12 @@ verify(struct soc_conn *c, struct soc_conn_render *r, const json_t *spec,
 
 		if (n > 1)
 			soc_conn_sleep(interval);
-		if (send_req(c, r, spec, &resp, out) < 0) {
+		if (soc_conn_send(c, r, spec, NULL, &resp, out) < 0) {
 			st = SOC_CONN_FAILED;
 			break;
 		}
 		if (resp.status < 200 || resp.status >= 300) {
-			describe(c, &resp, out->error, sizeof out->error,
+			soc_conn_describe(c, &resp, out->error, sizeof out->error,
 			    "verify failed");
 			break;
 		}
@@ -347,7 +358,7 @@ one_request(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
 {
 	json_t *body = NULL, *res;
 	enum soc_conn_status st = SOC_CONN_FAILED;
-	int rc = send_req(c, r, t, resp, out);
+	int rc = soc_conn_send(c, r, t, NULL, resp, out);
 
 	out->http_status = resp->status;
 	if (resp->status)
@@ -364,7 +375,7 @@ one_request(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
 	soc_conn_read_hidden(c, r, json_object_get(t, "hidden"), body, &resp->body);
 	if (!soc_conn_answer_ok(json_object_get(t, "ok"), resp->status, body, &resp->body)) {
 		if (!out->error[0] || resp->status < 500)
-			describe(c, resp, out->error, sizeof out->error, "refused");
+			soc_conn_describe(c, resp, out->error, sizeof out->error, "refused");
 		goto out;
 	}
 	if (resp->body.len && !body && soc_conn_wants_json(json_object_get(t, "result"))) {

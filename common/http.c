@@ -35,6 +35,8 @@ soc_http_resp_release(struct soc_http_resp *r)
 	r->hdrs = NULL;
 	free(r->redirect);
 	r->redirect = NULL;
+	free(r->link);
+	r->link = NULL;
 }
 
 static size_t
@@ -54,7 +56,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct soc_http_resp *r = arg;
 	size_t len = size * n;
-	static const char name[] = "retry-after:";
+	static const char name[] = "retry-after:", lname[] = "link:";
 
 	if (len > sizeof name && strncasecmp(p, name, sizeof name - 1) == 0) {
 		char tmp[32];
@@ -72,7 +74,55 @@ on_header(char *p, size_t size, size_t n, void *arg)
 			r->retry_after = v;
 		}
 	}
+	if (len > sizeof lname && strncasecmp(p, lname, sizeof lname - 1) == 0 &&
+	    len < 16384) {
+		size_t i = sizeof lname - 1, e = len;
+
+		while (i < e && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		while (e > i && (p[e - 1] == '\r' || p[e - 1] == '\n' ||
+		    p[e - 1] == ' '))
+			e--;
+		free(r->link);
+		r->link = soc_xstrndup(p + i, e - i);
+	}
 	return len;
+}
+
+char *
+soc_http_link_next(const char *link)
+{
+	const char *p = link, *lt, *gt, *end;
+
+	/* Each link: <URL> then ;-separated parameters, up to a comma
+	 * outside the angle brackets. */
+	while (p && (lt = strchr(p, '<')) && (gt = strchr(lt, '>'))) {
+		const char *q = gt + 1;
+
+		end = strchr(q, ',');
+		if (!end)
+			end = q + strlen(q);
+		while (q < end) {
+			while (q < end && (*q == ';' || *q == ' ' || *q == '\t'))
+				q++;
+			if ((size_t)(end - q) >= 3 && strncasecmp(q, "rel", 3) == 0) {
+				const char *v = q + 3;
+
+				while (v < end && (*v == ' ' || *v == '='))
+					v++;
+				if (*v == '"')
+					v++;
+				if ((size_t)(end - v) >= 4 && strncasecmp(v, "next", 4) == 0 &&
+				    (v + 4 == end || v[4] == '"' || v[4] == ';' ||
+				    v[4] == ' '))
+					return soc_xstrndup(lt + 1, (size_t)(gt - lt - 1));
+			}
+			while (q < end && *q != ';')
+				q++;
+		}
+		p = *end ? end + 1 : NULL;
+	}
+	return NULL;
 }
 
 CURL *

@@ -58,6 +58,8 @@ struct soc_http_resp {
 	char error[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs;	/* owned; wiped and freed by release */
 	char *redirect;			/* a 3xx's absolute Location, or NULL */
+	char *link;			/* the last Link header's value, or NULL
+					 * (RFC 8288 paging: rel="next") */
 };
 
 /* Once per program, before any thread. */
@@ -79,5 +81,8 @@ int soc_http_perform(const struct soc_http_req *req, struct soc_http_resp *resp)
  * scheme's default when absent), compared without case?  1 or 0; 0 when
  * either cannot be parsed. */
 int soc_http_same_origin(const char *a, const char *b);
+/* The URL of the rel="next" link in a Link header value (RFC 8288:
+ * <URL>; rel="next", ...), as a new string, or NULL when there is none. */
+char *soc_http_link_next(const char *link);
 
 #endif

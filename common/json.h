@@ -88,5 +88,10 @@ int soc_json_dump(const json_t *v, struct soc_buf *out);
 /* One real as soc_json_dump writes it, for code that builds JSON text
  * directly; -1 when d is not finite. */
 int soc_json_dump_real(double d, struct soc_buf *out);
+/* The span of a validated value appended to out on one line, every byte
+ * as it was but the whitespace between tokens (a pretty-printed answer's
+ * events as NDJSON lines, numbers and escapes untouched).  0, or -1 when
+ * out's maximum is reached. */
+int soc_json_compact(const struct soc_span *v, struct soc_buf *out);
 
 #endif
