@@ -35,7 +35,8 @@ PKG_libcurl   = libcurl4-openssl-dev
 PKG_sqlite3   = libsqlite3-dev
 PKG_libsodium = libsodium-dev
 PKG_libcrypto = libssl-dev
-PKGS = jansson libcurl sqlite3 libsodium libcrypto
+PKG_libssl    = libssl-dev
+PKGS = jansson libcurl sqlite3 libsodium libcrypto libssl
 
 # Quiet by default; make V=1 shows the commands.
 ifeq ($(V),1)
@@ -74,6 +75,7 @@ LIBS_soc-audit  = jansson sqlite3 libsodium libcrypto
 LIBS_soc-score  = jansson sqlite3 libsodium libcrypto
 LIBS_soc-decide = jansson libcurl sqlite3 libsodium libcrypto
 LIBS_soc-simulate = none
+LIBS_soc-listen = jansson libsodium libcrypto libssl
 # soc-score writes its checkpoints from a second thread.
 LINK_soc-score  = -pthread
 prog_libs = $(if $(filter none,$(LIBS_$(1))),,$(call pc_libs,$(if $(LIBS_$(1)),$(LIBS_$(1)),$(PKGS)))) -lm $(LINK_$(1))
@@ -177,14 +179,7 @@ $(eval $(call embed_rule,decide-read,dec_read_templates,$(sort $(wildcard connec
 $(B)/bin/soc-decide: $(B)/gen/decide-policy.o $(B)/gen/decide-read.o
 
 # soc-pull carries its sources' templates (connectors/pull/*.json).
-PULL_JSON = $(sort $(wildcard connectors/pull/*.json))
-$(B)/gen/pull-builtins.c: $(PULL_JSON) scripts/embed-connectors | $(DEPS_OK)
-	@mkdir -p $(@D)
-	$(Q)sh scripts/embed-connectors -i pull.h -t pull_builtin -v pull_builtins \
-	  $(PULL_JSON) >$@.tmp && mv $@.tmp $@
-$(B)/gen/pull-builtins.o: $(B)/gen/pull-builtins.c
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(SOC_CFLAGS) -Icmd/soc-pull -c -o $@ $<
+$(eval $(call embed_rule,pull-builtins,pull_builtins,$(sort $(wildcard connectors/pull/*.json)),-m))
 $(B)/bin/soc-pull: $(B)/gen/pull-builtins.o
 
 # Each object's headers, as the compiler found them (-MMD).

@@ -63,6 +63,12 @@ struct ing_ctx {
 	 * unless the mapper has set it (Wazuh keeps full_log there instead).
 	 */
 	int keep_original;
+	/*
+	 * An event soc-listen received (its envelope, main.c): the peer's
+	 * address and the transport, for soc.source.peer and
+	 * soc.source.transport; NULL for events read from files.
+	 */
+	const char *peer, *transport;
 };
 
 struct ing_format {

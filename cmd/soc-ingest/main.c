@@ -566,6 +566,33 @@ xml_pieces(const char *line, size_t len, unsigned long lineno)
 	return 1;
 }
 
+/*
+ * soc-listen's envelope, {"socpipe.listen":{"peer","transport",...},
+ * "event":E}: E is read as the line it stands for (a string: a syslog
+ * message, through the text formats; JSON: a webhook's body, one event
+ * or a list), and its records name the peer and the transport.
+ */
+static void
+envelope(const struct soc_val *v, unsigned long lineno, const char *raw,
+    size_t len)
+{
+	const struct soc_val *meta = soc_val_key(v, "socpipe.listen");
+	const struct soc_val *ev = soc_val_key(v, "event");
+
+	if (!soc_val_is_object(meta) || !ev) {
+		soc_reject(&g.rej, g.ctx.file, lineno, raw, len, 0, len,
+		    "a listener's envelope needs \"socpipe.listen\" and \"event\"");
+		return;
+	}
+	g.ctx.peer = soc_val_get_nonempty(meta, "peer");
+	g.ctx.transport = soc_val_get_nonempty(meta, "transport");
+	if (soc_val_is_string(ev))
+		text_line(soc_val_str(ev), soc_val_len(ev), lineno);
+	else
+		json_value(ev, lineno, raw, len, 0);
+	g.ctx.peer = g.ctx.transport = NULL;
+}
+
 static void
 one_line(const char *line, size_t len, unsigned long lineno)
 {
@@ -600,7 +627,10 @@ one_line(const char *line, size_t len, unsigned long lineno)
 	soc_val_arena_reset(g.ia);	/* the last input is done with */
 	v = soc_val_parse(g.ia, p, n, &why, &off, &cut);
 	if (v) {
-		json_value(v, lineno, line, len, 1);
+		if (soc_val_is_object(v) && soc_val_key(v, "socpipe.listen"))
+			envelope(v, lineno, line, len);
+		else
+			json_value(v, lineno, line, len, 1);
 		return;
 	}
 	if (cut && !g.refeed && ing_doc_start(&g.doc, line, len, lineno)) {

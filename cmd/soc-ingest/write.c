@@ -235,6 +235,10 @@ prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
 	soc_val_set_int(soc, "source.line", (int64_t)line);
 	if (conf >= 0 && conf < 100)
 		soc_val_set_int(soc, "source.confidence", conf);
+	if (wr.ctx->peer)
+		soc_val_set_str(soc, "source.peer", wr.ctx->peer);
+	if (wr.ctx->transport)
+		soc_val_set_str(soc, "source.transport", wr.ctx->transport);
 	soc_val_set(rec, "soc", soc);
 	return rec;
 }

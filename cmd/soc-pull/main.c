@@ -72,24 +72,21 @@ usage(int status)
 static json_t *
 builtin(const char *name)
 {
-	const struct pull_builtin *b;
+	const struct soc_embed *b = soc_embed_find(pull_builtins, name);
 	json_error_t e;
+	json_t *j;
 
-	for (b = pull_builtins; b->name; b++)
-		if (strcmp(b->name, name) == 0) {
-			json_t *j = json_loads(b->json, 0, &e);
-
-			if (!j)
-				soc_die(SOC_EX_SOFTWARE, "built-in %s: %s", name, e.text);
-			return j;
-		}
-	return NULL;
+	if (!b)
+		return NULL;
+	if (!(j = json_loadb(b->text, b->len, 0, &e)))
+		soc_die(SOC_EX_SOFTWARE, "built-in %s: %s", name, e.text);
+	return j;
 }
 
 static void
 list(void)
 {
-	const struct pull_builtin *b;
+	const struct soc_embed *b;
 
 	for (b = pull_builtins; b->name; b++) {
 		json_t *j = builtin(b->name);

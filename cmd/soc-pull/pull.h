@@ -29,11 +29,10 @@
 #include <stdint.h>
 #include <jansson.h>
 
-struct pull_builtin {
-	const char *name;
-	const char *json;
-};
-extern const struct pull_builtin pull_builtins[];
+#include "embed.h"
+
+/* The templates, built in (common/embed.h). */
+extern const struct soc_embed pull_builtins[];
 
 struct pull_cursor {
 	char *next;		/* the next page's URL or token, or NULL */
