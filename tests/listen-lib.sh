@@ -13,7 +13,7 @@ start_listen() {
 	_want=0
 	for _a in "$@"; do case $_a in --udp|--tcp|--tls|--webhook) _want=$((_want + 1)) ;; esac; done
 	_i=0
-	while [ "$(grep -c '^soc-listen: listening on' "$_out.err")" -lt $_want ] && [ $_i -lt 200 ]; do
+	while [ "$(grep -c '^soc-listen: listening on' "$_out.err")" -lt $_want ] && [ $_i -lt 600 ]; do
 		sleep 0.05; _i=$((_i + 1))
 	done
 	port_of() { awk -v k="$1" '$4 == k { n = split($5, a, ":"); print a[n] }' "$_out.err"; }

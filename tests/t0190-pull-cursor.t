@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/pull-lib.sh"
 command -v python3 >/dev/null && command -v curl >/dev/null || skip_all 'python3 and curl needed'
-plan 29
+plan 30
 # The second data request of each source is rate limited (429 with
 # Retry-After: 1) or finds its token revoked (401).
 cat >script.json <<'EOF2'
@@ -101,3 +101,7 @@ check_exit 'a source without configuration' 78 'soc-pull --config pull.json nosu
 check_exit 'a missing credential' 78 'env -u OKTA_TOKEN soc-pull --state m --config pull.json okta-logs >m.out 2>e'
 check 'no credential in any output, message or cursor' \
 	'! grep -rl S3CR3T . --exclude=script.json --exclude="pull.port*" --exclude=slow.json --exclude=limit.json'
+check 'the example cron file: jobs of five times, a user and a command that parses' \
+	'grep -v "^#" "$SOC_TOP/examples/ops/soc-pull.cron" | grep "^[*0-9]" >jobs &&
+	 [ -s jobs ] && awk "NF < 7 { exit 1 }" jobs &&
+	 cut -d" " -f7- jobs | sed "s/\\\\%/%/g" >jobs.sh && sh -n jobs.sh && grep -q "soc-pull .* | soc-ingest" jobs.sh'

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/listen-lib.sh"
 for c in python3 curl openssl; do command -v $c >/dev/null || skip_all "$c needed"; done
-plan 22
+plan 23
 export SOC_NOW=2026-12-04T10:00:00.000Z
 export HOOK_TOKEN=hook-token-S3CR3T HOOK_KEY=hook-hmac-S3CR3T
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
@@ -79,7 +79,7 @@ SPID=$!
 soc-listen --spool sp2 --udp 127.0.0.1:0 --webhook 127.0.0.1:0 --token-env HOOK_TOKEN \
 	--max-spool 64K --stats >fifo 2>full.err &
 LPID=$!
-i=0; while [ "$(grep -c listening full.err)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while [ "$(grep -c listening full.err)" -lt 2 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 UDP=$(awk '$4 == "udp" { n = split($5, a, ":"); print a[n] }' full.err)
 HOOK=$(awk '$4 == "http" { n = split($5, a, ":"); print a[n] }' full.err)
 send udp $UDP 3000 flood
@@ -96,3 +96,9 @@ check 'the drops are counted, and add up' \
 	 s=$(echo "$line" | sed "s/.*: \([0-9]*\) events spooled.*/\1/") &&
 	 d=$(echo "$line" | sed "s/.*, \([0-9]*\) udp dropped.*/\1/") &&
 	 [ "$d" -gt 0 ] && [ $((s + d)) -le 3000 ] && echo "$line" | grep -q "1 answered busy"'
+
+# examples/ops/soc-listen.service: its pipeline parses.
+sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$SOC_TOP/examples/ops/soc-listen.service" |
+	sed -n "s/^ExecStart=\/bin\/sh -c '\(.*\)'\$/\1/p" >unit.sh
+check 'the example unit runs soc-listen into soc-ingest, and its pipeline parses' \
+	'test -s unit.sh && sh -n unit.sh && grep -q "exec soc-listen .*| soc-ingest" unit.sh'

@@ -23,7 +23,7 @@ check "$H webhooks, each answered 200" \
 	       --data-binary "{\"hook\":$i}" "http://127.0.0.1:$HOOK/") && [ "$s" = 200 ] || exit 1
 	 done'
 i=0
-while [ "$(wc -l <sp/spool.ndjson)" -lt $((N + H)) ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while [ "$(wc -l <sp/spool.ndjson)" -lt $((N + H)) ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 check 'all of it in the spool' '[ "$(wc -l <sp/spool.ndjson)" -eq $((N + H)) ]'
 kill -9 $LPID
 wait $LPID 2>/dev/null
@@ -33,7 +33,7 @@ check 'killed while the reader lagged: most not yet written' \
 	'[ "$(wc -l <got1)" -lt $((N / 2)) ]'
 start_listen got2 --spool sp --tcp 127.0.0.1:0
 i=0
-while [ "$(stat -c %s sp/spool.ndjson)" -ne 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while [ "$(stat -c %s sp/spool.ndjson)" -ne 0 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 stop_listen
 check 'the next run wrote the rest and emptied the spool' \
 	'[ "$LRC" -eq 0 ] && [ "$(stat -c %s sp/spool.ndjson)" -eq 0 ]'
