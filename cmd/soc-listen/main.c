@@ -495,7 +495,6 @@ parse_opts(int argc, char **argv)
 			break;
 		case SOC_OPT_REJECTS:
 		case SOC_OPT_MAX_LINE:
-		case SOC_OPT_CONFIG:
 			usage(SOC_EX_USAGE);
 			break;
 		default:
