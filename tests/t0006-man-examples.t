@@ -14,6 +14,8 @@ cp "$E/auth.log" auth.log
 cp "$E/cloudtrail.json" cloudtrail.log
 cp "$E/assets.csv" "$E/zones.csv" "$E/policy.json" .
 cp "$E/identities.csv" identities.csv
+mkdir examples && cp "$E"/act*.json examples/
+[ -e incidents.ndjson ] || cp "$FIX/decide/incidents.ndjson" .
 cp "$FIX/enrich/intel/feed.csv" feodo.csv
 cp "$FIX/enrich/intel/bundle.json" bundle.json
 cp "$FIX/enrich/intel/event.misp.json" event.json

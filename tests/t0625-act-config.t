@@ -31,7 +31,8 @@ check 'every built-in template listed with its product, version, actions and set
 	   { echo "# $n"; exit 1; }; done'
 check 'the text lists every action of every template' \
 	'[ "$(grep -v "^  setting " list | grep -c "^  [a-z_]* ")" -eq \
-	    $(( $(cat $CONNECTORS/*.json | jq -s "map(.actions|length)|add") + 18 )) ]'
+	    $(( $(cat $CONNECTORS/*.json | jq -s "map(.actions|length)|add") + 10 +
+	        $(jq ".local.respond.actions | length" "$EX") )) ]'
 check 'a secret setting is shown as an environment variable, never a value' \
 	'grep -q "^  setting api_token (secret: {\"env\":\"VARIABLE\"}): an API token" list'
 

@@ -362,6 +362,7 @@ act_execute(struct act *a, const char *id, const char *inverse)
 	if (!(r.c = run_route(a, &r))) {
 		snprintf(r.err, sizeof r.err, "no connector serves %s (configure "
 		    "one, or a route)", r.name);
+		soc_warn("step %s: %s: failed", r.id, r.err);
 		a->cfg_error = 1;
 		run_unsent(a, &r);
 		goto out;

@@ -148,6 +148,9 @@ dry_run(struct act *a, const json_t *step, const char *id,
 	char err[300];
 
 	if (!c) {
+		soc_warn("step %s: no connector serves %s on a %s (configure one, "
+		    "or a route): failed", id, action ? action : "?",
+		    json_string_value(soc_conn_path(step, "target.type")) ?: "?");
 		act_emit_simple(a, step, id, decision, incident, "failed",
 		    "no connector serves this action (configure one, or a route)", extra);
 		a->nfailed++;
