@@ -121,4 +121,44 @@ int soc_audit_batch_check(const char *p, size_t n, const char *origin,
     const struct soc_note_vkey *keys, size_t nkeys, uint64_t usable,
     uint64_t *lines, const char **why);
 
+/* ---- the appender's own pieces, shared by audit.c, audit_key.c,
+ * audit_ckpt.c and audit_append.c ---- */
+
+#define STATE_EVERY 64
+
+struct soc_audit {
+	char *dir, *logpath, *ckpath, *histpath, *statepath, *lockpath;
+	int lockfd;
+	struct soc_note_skey *key;	/* sodium_malloc: guarded, wiped */
+	const struct soc_note_skey *cosign;	/* during a rotation only */
+	char err[512];
+};
+
+int soc_audit_write_all(int fd, const char *p, size_t n);
+void soc_audit_seterr(struct soc_audit *a, const char *fmt, ...);
+void soc_audit_set_err(char **err, const char *fmt, ...);
+int soc_audit_state_read(const char *path, struct soc_merkle_frontier *f,
+    uint64_t *off,
+    unsigned long long *ino);
+void soc_audit_state_write(struct soc_audit *a,
+    const struct soc_merkle_frontier *f,
+    uint64_t off, unsigned long long ino);
+int soc_audit_load_checkpoint(struct soc_audit *a, struct soc_checkpoint *c,
+    int *exists,
+    struct soc_buf *raw);
+int soc_audit_write_checkpoint(struct soc_audit *a,
+    const struct soc_merkle_frontier *f,
+    int *renamed);
+int soc_audit_catch_up(struct soc_audit *a, int fd,
+    const struct soc_merkle_frontier *f,
+    uint64_t off, uint64_t end, const struct soc_checkpoint *ck,
+    struct soc_audit_walk *w, uint64_t *ckoff);
+int soc_audit_check_tail(struct soc_audit *a, int fd, uint64_t off,
+    uint64_t end,
+    const struct soc_audit_walk *w, int *rollback);
+int soc_audit_roll_back(int fd, uint64_t off);
+int soc_audit_append_entries(struct soc_audit *a,
+    const struct soc_audit_entry *e, size_t n,
+    struct soc_audit_receipt *r, int allow_reserved);
+
 #endif

@@ -1,0 +1,512 @@
+/*
+ * audit_append: appending entries and rotating the key, under the
+ * appender's lock (audit.c tells the invariants); entries are built
+ * here from canonical parts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "audit.h"
+#include "audit_int.h"
+#include "clock.h"
+#include "err.h"
+#include "state.h"
+
+int
+soc_audit_flock(int fd, int how, int timeout_ms)
+{
+	struct timespec ts;
+	long waited_us = 0, step = 50;
+
+	for (;;) {
+		if (flock(fd, how | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (waited_us / 1000 >= timeout_ms) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		ts.tv_sec = 0;
+		ts.tv_nsec = step * 1000;
+		nanosleep(&ts, NULL);
+		waited_us += step;
+		if (step < 5000)
+			step *= 2;
+	}
+}
+
+static int
+lock_timeout_ms(void)
+{
+	const char *e = getenv("SOC_AUDIT_LOCK_TIMEOUT");
+	char *end;
+	long v;
+
+	if (e && *e) {
+		v = strtol(e, &end, 10);
+		if (*end == '\0' && v >= 0 && v <= 3600000)
+			return (int)v;
+	}
+	return 30000;
+}
+
+/* ---- building entries ---- */
+
+/* The actor member, canonical JSON; new string.  The host name is kept
+ * to printable ASCII so the line stays canonical whatever it holds. */
+static char *
+actor(void)
+{
+	char host[256];
+	json_t *o = json_object(), *h;
+	char *s;
+	size_t i;
+
+	if (gethostname(host, sizeof host) != 0)
+		host[0] = '\0';
+	host[sizeof host - 1] = '\0';
+	for (i = 0; host[i]; i++)
+		if (host[i] < 0x20 || host[i] > 0x7e)
+			host[i] = '?';
+	h = json_string(soc_progname());
+	json_object_set_new(o, "exe", h ? h : json_string("?"));
+	json_object_set_new(o, "host", json_string(host));
+	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
+	json_object_set_new(o, "uid", json_integer((json_int_t)getuid()));
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!s)
+		soc_die(SOC_EX_SOFTWARE, "cannot serialise the actor");
+	return s;
+}
+
+static int
+reserved_kind(const char *k)
+{
+	return strcmp(k, "genesis") == 0 || strcmp(k, "recovery") == 0 ||
+	    strcmp(k, "key_rotation") == 0 || strcmp(k, "batch") == 0;
+}
+
+static int
+kind_ok(const char *k)
+{
+	size_t n = strlen(k), i;
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') ||
+		    k[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* v in decimal into out (no NUL); its length. */
+static size_t
+u64_dec(uint64_t v, char out[24])
+{
+	char t[24];
+	size_t n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	return n;
+}
+
+/*
+ * Append the line for one entry to out and add its leaf to f.  The line
+ * is assembled here from canonical parts (the members in sorted order;
+ * kind, prev, refs, seq and ts never need escaping; actor and data are
+ * canonical JSON), so the reserved members can never come from a caller,
+ * and is then held to the verifier's own check: a line we write always
+ * passes soc_audit_line_check as canonical.
+ */
+static int
+build_line(struct soc_audit *a, const char *kind, json_t *data,
+    const char *json, size_t jsonlen, const char *const *refs, size_t nrefs,
+    const char *act, const char *ts, struct soc_merkle_frontier *f,
+    struct soc_buf *out, struct soc_audit_receipt *r)
+{
+	struct soc_audit_fields fl;
+	unsigned char root[32], raw[32], leaf[32];
+	char b64[48], num[24], *dump = NULL;
+	const char *why;
+	size_t start = out->len, i, rl, len;
+	int bad = 0;
+
+	if (data) {
+		if (soc_audit_profile_check(data, &why) != 0) {
+			soc_audit_seterr(a, "entry %s: %s", kind, why);
+			return SOC_AUDIT_E_PROFILE;
+		}
+		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!dump)
+			soc_die(SOC_EX_SOFTWARE, "cannot serialise an audit entry");
+		json = dump;
+		jsonlen = strlen(dump);
+	} else if (!json) {
+		json = "{}";
+		jsonlen = 2;
+	}
+	soc_merkle_frontier_root(f, root);
+	soc_audit_b64_hash(root, b64);
+	bad |= soc_buf_addstr(out, "{\"actor\":");
+	bad |= soc_buf_addstr(out, act);
+	bad |= soc_buf_addstr(out, ",\"data\":");
+	bad |= soc_buf_add(out, json, jsonlen);
+	/* plain adds, not printf: this is the per-entry path */
+	bad |= soc_buf_addstr(out, ",\"kind\":\"");
+	bad |= soc_buf_addstr(out, kind);
+	bad |= soc_buf_addstr(out, "\",\"prev\":\"");
+	bad |= soc_buf_add(out, b64, 44);
+	bad |= soc_buf_addch(out, '"');
+	for (i = 0; i < nrefs; i++) {
+		if (!refs[i] || soc_note_b64_decode(refs[i], strlen(refs[i]), raw,
+		    sizeof raw, &rl) != 0 || rl != 32) {
+			free(dump);
+			out->len = start;
+			soc_audit_seterr(a, "entry %s: ref %zu is not a base64 leaf hash", kind, i);
+			return SOC_AUDIT_E_PROFILE;
+		}
+		bad |= soc_buf_addf(out, "%s\"%s\"", i ? "," : ",\"refs\":[", refs[i]);
+	}
+	if (nrefs)
+		bad |= soc_buf_addch(out, ']');
+	bad |= soc_buf_addstr(out, ",\"seq\":");
+	bad |= soc_buf_add(out, num, u64_dec(f->size, num));
+	bad |= soc_buf_addstr(out, ",\"ts\":\"");
+	bad |= soc_buf_addstr(out, ts);
+	bad |= soc_buf_addstr(out, "\",\"v\":1}");
+	free(dump);
+	if (bad) {
+		out->len = start;
+		soc_audit_seterr(a, "batch too large");
+		return SOC_AUDIT_E_PROFILE;
+	}
+	len = out->len - start;
+	if (len > SOC_AUDIT_MAX_LINE) {
+		out->len = start;
+		soc_audit_seterr(a, "entry %s: %zu bytes, more than %d (put big evidence "
+		    "in a blob and reference its hash)", kind, len, SOC_AUDIT_MAX_LINE);
+		return SOC_AUDIT_E_PROFILE;
+	}
+	if (soc_audit_line_check(out->p + start, len, &fl, &why) != SOC_AUDIT_LINE_OK) {
+		out->len = start;
+		soc_audit_seterr(a, "entry %s: data is not canonical JSON under the profile: %s",
+		    kind, why);
+		return SOC_AUDIT_E_PROFILE;
+	}
+	soc_merkle_leaf(out->p + start, len, leaf);
+	if (soc_buf_addch(out, '\n') != 0) {
+		out->len = start;
+		soc_audit_seterr(a, "batch too large");
+		return SOC_AUDIT_E_PROFILE;
+	}
+	soc_merkle_frontier_add(f, leaf);
+	if (r) {
+		r->seq = f->size - 1;
+		memcpy(r->leaf, leaf, 32);
+	}
+	return 0;
+}
+
+/* ---- append ---- */
+
+static int
+append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
+    struct soc_audit_receipt *r, int allow_reserved)
+{
+	struct soc_checkpoint ck;
+	struct soc_merkle_frontier sf;
+	struct soc_audit_walk *w = NULL;
+	struct soc_buf out = SOC_BUF_INIT, ckraw = SOC_BUF_INIT;
+	struct soc_buf hd = SOC_BUF_INIT;
+	struct stat st;
+	char ts[SOC_TIME_LEN + 1];
+	unsigned char root[32];
+	unsigned long long ino = 0;
+	uint64_t off = 0, base = 0;
+	char *act = NULL;
+	int fd = -1, rfd = -1, rc, exists, rebuild, rb, renamed;
+	size_t i;
+	ssize_t wr;
+
+	for (i = 0; i < n; i++) {
+		if (!e[i].kind || !kind_ok(e[i].kind) ||
+		    (!allow_reserved && reserved_kind(e[i].kind))) {
+			soc_audit_seterr(a, "bad or reserved entry kind '%s'",
+			    e[i].kind ? e[i].kind : "(null)");
+			return SOC_AUDIT_E_USAGE;
+		}
+	}
+	rc = soc_audit_load_checkpoint(a, &ck, &exists, &ckraw);
+	if (rc != 0)
+		goto out;
+	fd = open(a->logpath, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		soc_audit_seterr(a, "cannot open '%s': %s", a->logpath, strerror(errno));
+		rc = errno == ENOENT ? SOC_AUDIT_E_NOLOG : SOC_AUDIT_E_IO;
+		goto out;
+	}
+	if (!exists) {
+		if (st.st_size != 0) {
+			soc_audit_seterr(a, "'%s' has entries but no checkpoint: refusing to sign",
+			    a->logpath);
+			rc = SOC_AUDIT_E_TAMPERED;
+			goto out;
+		}
+		snprintf(ck.origin, sizeof ck.origin, "%s", a->key->name);
+		ck.size = 0;
+		soc_merkle_empty(ck.root);
+	}
+	rebuild = soc_audit_state_read(a->statepath, &sf, &off, &ino) != 0;
+	if (!rebuild && ino != (unsigned long long)st.st_ino) {
+		soc_audit_seterr(a, "'%s' was replaced (inode %llu, expected %llu): refusing "
+		    "to sign; remove '%s' to rebuild if this was a restore",
+		    a->logpath, (unsigned long long)st.st_ino, ino, a->statepath);
+		rc = SOC_AUDIT_E_TAMPERED;
+		goto out;
+	}
+	if (!rebuild && off > (uint64_t)st.st_size) {
+		soc_audit_seterr(a, "'%s' is shorter than when it was last appended to: "
+		    "refusing to sign", a->logpath);
+		rc = SOC_AUDIT_E_TAMPERED;
+		goto out;
+	}
+	if (!rebuild && sf.size == ck.size) {
+		soc_merkle_frontier_root(&sf, root);
+		if (sodium_memcmp(root, ck.root, 32) != 0) {
+			soc_audit_seterr(a, "state does not reproduce the signed checkpoint "
+			    "root at size %llu: refusing to sign",
+			    (unsigned long long)ck.size);
+			rc = SOC_AUDIT_E_TAMPERED;
+			goto out;
+		}
+	}
+	if (rebuild || sf.size > ck.size) {
+		soc_merkle_frontier_init(&sf);
+		off = 0;
+	}
+	rfd = open(a->logpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (rfd < 0) {
+		soc_audit_seterr(a, "cannot open '%s': %s", a->logpath, strerror(errno));
+		rc = SOC_AUDIT_E_IO;
+		goto out;
+	}
+	w = soc_xcalloc(1, sizeof *w);
+	soc_audit_walk_init(w, ck.origin, NULL);
+	rc = soc_audit_catch_up(a, rfd, &sf, off, (uint64_t)st.st_size, &ck, w, &base);
+	if (rc == 0)
+		rc = soc_audit_check_tail(a, rfd, base, (uint64_t)st.st_size, w, &rb);
+	if (rc != 0)
+		goto out;
+	if (rb) {
+		if (soc_audit_roll_back(fd, base) != 0) {
+			soc_audit_seterr(a, "cannot roll back the interrupted append at the "
+			    "end of '%s': %s", a->logpath, strerror(errno));
+			rc = SOC_AUDIT_E_IO;
+			goto out;
+		}
+		soc_warn("audit: rolled back %llu bytes that an interrupted append "
+		    "left past entry %llu of '%s' (never committed)",
+		    (unsigned long long)st.st_size - base,
+		    (unsigned long long)ck.size, a->logpath);
+	}
+
+	/* the batch: its signed header (after the genesis), then ours */
+	soc_time_format(soc_clock_now(), ts);
+	act = actor();
+	if (exists) {
+		soc_merkle_frontier_root(&w->f, root);
+		if (soc_audit_batch_data(a->key, w->f.size, root, n, &hd) != 0)
+			soc_die(SOC_EX_SOFTWARE, "cannot sign a batch header");
+		rc = build_line(a, "batch", NULL, hd.p, hd.len, NULL, 0, act, ts,
+		    &w->f, &out, NULL);
+		if (rc != 0)
+			goto out;
+	}
+	for (i = 0; i < n; i++) {
+		rc = build_line(a, e[i].kind, e[i].data, e[i].json, e[i].jsonlen,
+		    e[i].refs, e[i].nrefs, act, ts, &w->f, &out, r ? &r[i] : NULL);
+		if (rc != 0)
+			goto out;
+	}
+	if (soc_audit_fault("mid_write")) {
+		const char *v = strchr(getenv("SOC_AUDIT_FAULT"), ':');
+		long cut = v ? strtol(v + 1, NULL, 10) : 1;
+
+		if (cut < 0 || (size_t)cut > out.len)
+			cut = (long)out.len;
+		(void)!write(fd, out.p, (size_t)cut);
+		_exit(SOC_AUDIT_FAULT_EXIT);
+	}
+	wr = write(fd, out.p, out.len);	/* one write per batch */
+	if (wr < 0 || (size_t)wr != out.len) {
+		soc_audit_seterr(a, "cannot append to '%s': %s", a->logpath,
+		    wr < 0 ? strerror(errno) : "short write (disk full or file "
+		    "size limit)");
+		rc = SOC_AUDIT_E_IO;
+		goto undo;
+	}
+	if (fdatasync(fd) != 0) {
+		soc_audit_seterr(a, "cannot sync '%s': %s", a->logpath, strerror(errno));
+		rc = SOC_AUDIT_E_IO;
+		goto undo;
+	}
+	if (soc_audit_fault("before_checkpoint"))
+		_exit(SOC_AUDIT_FAULT_EXIT);
+	rc = soc_audit_write_checkpoint(a, &w->f, &renamed);
+	if (rc != 0) {
+		/* put the old checkpoint back before cutting its log back */
+		if (renamed && (exists ? soc_audit_replace_file(a->dir, a->ckpath,
+		    ckraw.p, ckraw.len, 1) != 0 : unlink(a->ckpath) != 0)) {
+			size_t l = strlen(a->err);
+
+			snprintf(a->err + l, sizeof a->err - l, ", and the old "
+			    "checkpoint cannot be put back: the batch may stay");
+			goto out;
+		}
+		goto undo;
+	}
+	/*
+	 * The state is a cache: writing it costs a rename (and on ext4 a
+	 * flush) per append, so it is refreshed every STATE_EVERY entries;
+	 * in between, the next appender catches up over the few lines after
+	 * it, checking each one as the verifier would.
+	 */
+	if (rebuild || w->f.size - sf.size >= STATE_EVERY)
+		soc_audit_state_write(a, &w->f, base + out.len,
+		    (unsigned long long)st.st_ino);
+	rc = 0;
+	goto out;
+undo:
+	/* nothing of a failed batch stays: cut the log back under the lock */
+	if (soc_audit_roll_back(fd, base) != 0) {
+		size_t l = strlen(a->err);
+
+		snprintf(a->err + l, sizeof a->err - l, "; the partial batch "
+		    "could not be cut back (%s), the next append will",
+		    strerror(errno));
+	}
+out:
+	free(act);
+	if (fd >= 0)
+		close(fd);
+	if (rfd >= 0)
+		close(rfd);
+	free(w);
+	soc_buf_release(&out);
+	soc_buf_release(&hd);
+	soc_buf_release(&ckraw);
+	return rc;
+}
+
+int
+soc_audit_append_entries(struct soc_audit *a,
+    const struct soc_audit_entry *e, size_t n,
+    struct soc_audit_receipt *r, int allow_reserved)
+{
+	int rc;
+
+	a->err[0] = '\0';
+	if (soc_audit_flock(a->lockfd, LOCK_EX, lock_timeout_ms()) != 0) {
+		soc_audit_seterr(a, "cannot lock '%s': %s", a->lockpath, strerror(errno));
+		return errno == ETIMEDOUT ? SOC_AUDIT_E_LOCK : SOC_AUDIT_E_IO;
+	}
+	rc = append_locked(a, e, n, r, allow_reserved);
+	flock(a->lockfd, LOCK_UN);
+	return rc;
+}
+
+int
+soc_audit_append_batch(struct soc_audit *a, const struct soc_audit_entry *e,
+    size_t n, struct soc_audit_receipt *r)
+{
+	if (n == 0)
+		return 0;
+	return soc_audit_append_entries(a, e, n, r, 0);
+}
+
+int
+soc_audit_append(struct soc_audit *a, const char *kind, json_t *data,
+    struct soc_audit_receipt *r)
+{
+	struct soc_audit_entry e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.data = data;
+
+	return soc_audit_append_entries(a, &e, 1, r, 0);
+}
+
+int
+soc_audit_rotate(struct soc_audit *a, const struct soc_note_skey *newkey,
+    const char *reason, struct soc_audit_receipt *r)
+{
+	struct soc_note_vkey ov, nv;
+	struct soc_buf b1 = SOC_BUF_INIT, b2 = SOC_BUF_INIT;
+	struct soc_audit_entry e;
+	struct soc_note_skey *nk;
+	json_t *d;
+	int rc;
+
+	if (strcmp(newkey->name, a->key->name) != 0) {
+		soc_audit_seterr(a, "the new key must have the log's name '%s'", a->key->name);
+		return SOC_AUDIT_E_USAGE;
+	}
+	soc_note_skey_public(a->key, &ov);
+	soc_note_skey_public(newkey, &nv);
+	soc_note_vkey_format(&ov, &b1);
+	soc_note_vkey_format(&nv, &b2);
+	d = json_pack("{s:s,s:s,s:s}", "new_vkey", b2.p, "old_vkey", b1.p,
+	    "reason", reason ? reason : "scheduled");
+	soc_buf_release(&b1);
+	soc_buf_release(&b2);
+	if (!d || soc_audit_profile_check(d, &(const char *){ NULL }) != 0) {
+		json_decref(d);
+		soc_audit_seterr(a, "bad rotation reason");
+		return SOC_AUDIT_E_PROFILE;
+	}
+	memset(&e, 0, sizeof e);
+	e.kind = "key_rotation";
+	e.data = d;
+	e.refs = NULL;
+	e.nrefs = 0;
+	nk = sodium_malloc(sizeof *nk);
+	if (!nk)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	*nk = *newkey;
+	/*
+	 * The checkpoint that covers the rotation entry is signed by both
+	 * keys (the old one vouches for the new one; verifiers that know only
+	 * one still verify it); every later one by the new key alone.
+	 */
+	a->cosign = nk;
+	rc = soc_audit_append_entries(a, &e, 1, r, 1);
+	a->cosign = NULL;
+	json_decref(d);
+	if (rc != 0) {
+		sodium_free(nk);
+		return rc;
+	}
+	sodium_free(a->key);
+	a->key = nk;
+	return 0;
+}
