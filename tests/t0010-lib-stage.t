@@ -10,18 +10,10 @@ STAGES="soc-enrich soc-score"
 plan 39
 export SOC_NOW=2026-11-22T12:00:00Z
 
-A='{"@timestamp":"2026-11-22T10:00:00.000Z","event":{"kind":"alert"},"rule":{"id":"1","name":"r"},"host":{"name":"h1"},"soc":{"kind":"alert","id":"a1","severity":50}}'
-cat >mixed <<EOF
-$A
-{"event":{"kind":"alert"},"rule":{"id":"1"},"host":{"name":"h1"}}
-{"soc":[1],"event":{"kind":"alert"}}
-{"soc":{"kind":7}}
-{"soc":{"kind":"weather","x":0.10}}
-not json at all
-{"soc":{"kind":"incident","id":"i1"},"soc":{"kind":"alert","id":"a2"},"host":{"name":"h2"}}
-{"soc":{"kind":"alert","id":"a3"},"soc":{"kind":"decision","id":"d1"},"y":1E2}
-
-EOF
+# One alert, then the malformed records and duplicate keys every stage
+# meets (tests/fixtures/stage/mixed.ndjson): 8 lines and a blank one.
+cp "$FIX/stage/mixed.ndjson" mixed
+A=$(head -n 1 mixed)
 
 for s in $STAGES; do
 	check_exit "$s: -h exits 0" 0 "$s -h >h.out && grep -q '^usage: $s' h.out"
