@@ -37,19 +37,19 @@ check 'whole, once' 'test "$(names "$T/out")" = "h6.example " && test "$(lines "
 # Rotation: a new file at the path is read from its start.
 mv "$T/log" "$T/log.1"; ev 7 >"$T/log"
 check_exit 'rotated: exit 0' 0 'soc-ingest --resume "$T/log" >"$T/out" 2>"$T/err"'
-check 'the new file from its start, and a warning says why' \
-    'test "$(names "$T/out")" = "h7.example " && grep -q "rotated" "$T/err" && test "$(wc -l <"$T/err")" -eq 1'
+check 'the new file from its start, its lines counted from 1, and a warning says why' \
+    'test "$(names "$T/out")" = "h7.example " && test "$(lines "$T/out")" = "1 " && grep -q "rotated" "$T/err" && test "$(wc -l <"$T/err")" -eq 1'
 # Lines written to the file before it was rotated away are read first.
 ev 12 >>"$T/log"; mv "$T/log" "$T/log.2"; ev 13 >"$T/log"
 check_exit 'rotated after more lines: exit 0' 0 'soc-ingest --resume "$T/log" >"$T/out" 2>"$T/err"'
-check 'the rest of the rotated file, then the new one' \
-    'test "$(names "$T/out")" = "h12.example h13.example " && grep -q "the rest of .*log.2. is read first" "$T/err"'
+check 'the rest of the rotated file, then the new one, each line numbered in its file' \
+    'test "$(names "$T/out")" = "h12.example h13.example " && test "$(lines "$T/out")" = "2 1 " && grep -q "the rest of .*log.2. is read first" "$T/err"'
 # Truncation in place (same inode, shorter).
 ev 8 >>"$T/log"; soc-ingest --resume "$T/log" >/dev/null 2>&1
 : >"$T/log"; ev 9 >>"$T/log"
 check_exit 'truncated: exit 0' 0 'soc-ingest --resume "$T/log" >"$T/out" 2>"$T/err"'
 check 'read from its start, and said' \
-    'test "$(names "$T/out")" = "h9.example " && grep -q "truncated" "$T/err"'
+    'test "$(names "$T/out")" = "h9.example " && test "$(lines "$T/out")" = "1 " && grep -q "truncated" "$T/err"'
 # Rewritten in place, as long or longer: the first bytes tell.
 { ev 10; ev 11; } >"$T/log"
 check_exit 'rewritten: exit 0' 0 'soc-ingest --resume "$T/log" >"$T/out" 2>"$T/err"'

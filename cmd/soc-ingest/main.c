@@ -54,6 +54,8 @@ struct seg {
 	uint64_t stream;	/* where it starts in the stream */
 	uint64_t file_off;	/* ... and in its file */
 	int fd;			/* its file, for the digest of a position */
+	int renumber;		/* its lines count from 1 (a file opened
+				 * at its start after another one) */
 };
 
 static struct {
@@ -765,6 +767,7 @@ in_read(void *arg, char *buf, size_t n)
 				continue;
 			}
 			seg_start(0);
+			g.in.cur.renumber = 1;
 		}
 		k = read(g.in.fd, buf, n);
 		if (k < 0 && errno == EINTR)
@@ -782,6 +785,7 @@ in_read(void *arg, char *buf, size_t n)
 			g.in.fd = g.in.next_fd;
 			g.in.next_fd = -1;
 			seg_start(0);
+			g.in.cur.renumber = 1;
 			continue;
 		}
 		if (k > 0 || !g.in.follow) {
@@ -813,6 +817,7 @@ in_read(void *arg, char *buf, size_t n)
 			if (lseek(g.in.fd, 0, SEEK_SET) < 0)
 				return -1;
 			seg_start(0);
+			g.in.cur.renumber = 1;
 		} else {
 			g.in.fd = -1;	/* kept open as cur's, for positions */
 			if (g.in.prev.fd != g.in.cur.fd)
@@ -998,6 +1003,12 @@ read_input(struct soc_reader *r)
 		if ((rc = soc_reader_line(r)) != 1)
 			break;
 		g.line_off = r->line_off;
+		if (r == g.in.r && g.in.cur.renumber &&
+		    r->line_off >= g.in.cur.stream) {
+			/* the first line of a file opened after another */
+			g.in.cur.renumber = 0;
+			r->lineno = 1;
+		}
 		one_line(r->line, r->len, r->lineno);
 		if (g.in.resume && r == g.in.r &&
 		    soc_reader_offset(r) - g.in.saved_at >= SAVE_EVERY)
