@@ -2,7 +2,8 @@
  * audit_line: the entry profile, on both sides of the log.
  *
  * soc_audit_profile_check walks a jansson value a producer hands in;
- * soc_audit_line_check scans a stored line without building a tree.  The
+ * soc_audit_line_check scans a stored line without building a tree, on
+ * the lexer every JSON reader shares (jlex.h).  The
  * scanner is what makes verify fast: a canonical line (what
  * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) writes from a value that
  * meets the profile) is recognised in one pass, keys strictly increasing
@@ -20,41 +21,10 @@
 #include <jansson.h>
 
 #include "audit.h"
+#include "jlex.h"
+#include "utf8.h"
 
 #define MAX_SAFE_INT 9007199254740991LL
-
-/* Valid UTF-8 sequence at p (c = p[0] >= 0x80); its length, or 0. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-	size_t len, j;
-	uint32_t cp;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (j = 1; j < len; j++) {
-		if ((p[j] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[j] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
 
 static int
 string_ok(const char *s, size_t n, const char **why)
@@ -76,7 +46,7 @@ string_ok(const char *s, size_t n, const char **why)
 			i++;
 			continue;
 		}
-		if (!(l = utf8_seq(p + i, n - i))) {
+		if (!(l = soc_utf8_seqlen(s + i, n - i))) {
 			*why = "invalid UTF-8 in a string";
 			return -1;
 		}
@@ -186,205 +156,83 @@ prof(struct scan *s, const char *why)
 static void
 ws(struct scan *s)
 {
-	while (s->i < s->n && (s->p[s->i] == ' ' || s->p[s->i] == '\t' ||
-	    s->p[s->i] == '\n' || s->p[s->i] == '\r')) {
-		s->i++;
+	const char *p = (const char *)s->p;
+	size_t i = (size_t)(soc_jlex_ws(p + s->i, p + s->n) - p);
+
+	if (i != s->i)
 		s->noncanon = 1;
-	}
+	s->i = i;
 }
 
-static int
-hex4(struct scan *s, uint32_t *cp)
-{
-	size_t j;
-
-	if (s->n - s->i < 4)
-		return -1;
-	*cp = 0;
-	for (j = 0; j < 4; j++) {
-		unsigned char c = s->p[s->i + j];
-		int v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			return -1;
-		*cp = *cp << 4 | (uint32_t)v;
-	}
-	s->i += 4;
-	return 0;
-}
-
-/* A string at s->i (the opening quote); key says it is an object key. */
+/*
+ * A string at s->i (the opening quote); key says it is an object key.
+ * Canonical text has no escape it need not have (\/, \u); the profile
+ * allows no control character but TAB, LF and CR, no NUL, and keys of
+ * printable ASCII without escapes.
+ */
 static void
 string(struct scan *s, int key)
 {
-	size_t l;
-	uint32_t cp, lo;
+	const char *p = (const char *)s->p, *q = p + s->i, *why;
+	unsigned f;
 
-	s->i++;
-	while (s->i < s->n) {
-		unsigned char c = s->p[s->i];
-
-		/* the common case first: plain printable ASCII */
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			s->i++;
-			while (s->i < s->n && (c = s->p[s->i]) >= 0x20 && c < 0x80 &&
-			    c != '"' && c != '\\')
-				s->i++;
-			if (s->i >= s->n)
-				break;
-		}
-		if (c == '"') {
-			s->i++;
-			return;
-		}
-		if (c < 0x20) {
-			bad(s, "control character in a string");
-			return;
-		}
-		if (c >= 0x80) {
-			if (!(l = utf8_seq(s->p + s->i, s->n - s->i))) {
-				bad(s, "invalid UTF-8");
-				return;
-			}
-			if (key)
-				prof(s, "key outside printable ASCII");
-			s->i += l;
-			continue;
-		}
-		if (c != '\\') {
-			s->i++;
-			continue;
-		}
-		if (key)
-			prof(s, "escape in a key");
-		if (++s->i >= s->n) {
-			bad(s, "unterminated escape");
-			return;
-		}
-		c = s->p[s->i++];
-		switch (c) {
-		case '"': case '\\': case 'n': case 'r': case 't':
-			break;
-		case '/':
-			s->noncanon = 1;
-			break;
-		case 'b': case 'f':
-			prof(s, "control character in a string");
-			break;
-		case 'u':
-			if (hex4(s, &cp) != 0) {
-				bad(s, "bad \\u escape");
-				return;
-			}
-			s->noncanon = 1;
-			if (cp >= 0xdc00 && cp <= 0xdfff) {
-				bad(s, "lone low surrogate");
-				return;
-			}
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (s->n - s->i < 6 || s->p[s->i] != '\\' ||
-				    s->p[s->i + 1] != 'u') {
-					bad(s, "lone high surrogate");
-					return;
-				}
-				s->i += 2;
-				if (hex4(s, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff) {
-					bad(s, "bad surrogate pair");
-					return;
-				}
-			} else if (cp < 0x20 && cp != '\t' && cp != '\n' &&
-			    cp != '\r') {
-				prof(s, cp ? "control character in a string" :
-				    "NUL in a string");
-			}
-			break;
-		default:
-			bad(s, "bad escape");
-			return;
-		}
+	if (soc_jlex_string(&q, p + s->n, 0, &f, &why) < 0) {
+		bad(s, why);
+		return;
 	}
-	bad(s, "unterminated string");
+	s->i = (size_t)(q - p);
+	if (f & SOC_JLEX_LONG)
+		s->noncanon = 1;
+	if (key && (f & SOC_JLEX_HIGH))
+		prof(s, "key outside printable ASCII");
+	if (key && (f & SOC_JLEX_ESC))
+		prof(s, "escape in a key");
+	if (f & SOC_JLEX_CTRL)
+		prof(s, "control character in a string");
+	if (f & SOC_JLEX_NUL)
+		prof(s, "NUL in a string");
 }
 
 static void
 number(struct scan *s)
 {
-	size_t start = s->i, digits;
-	int neg = 0, real = 0;
+	const char *p = (const char *)s->p, *q = p + s->i, *why;
+	struct soc_jlex_num n;
 	unsigned long long v = 0;
+	size_t j;
 
-	if (s->p[s->i] == '-') {
-		neg = 1;
-		s->i++;
-	}
-	if (s->i >= s->n || s->p[s->i] < '0' || s->p[s->i] > '9') {
-		bad(s, "bad number");
+	if (soc_jlex_number(&q, p + s->n, &n, &why) < 0) {
+		bad(s, why);
 		return;
 	}
-	if (s->p[s->i] == '0') {
-		s->i++;
-	} else {
-		while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
-			s->i++;
-	}
-	digits = s->i - start - (size_t)neg;
-	if (s->i < s->n && s->p[s->i] == '.') {
-		real = 1;
-		s->i++;
-		if (s->i >= s->n || s->p[s->i] < '0' || s->p[s->i] > '9') {
-			bad(s, "bad number");
-			return;
-		}
-		while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
-			s->i++;
-	}
-	if (s->i < s->n && (s->p[s->i] == 'e' || s->p[s->i] == 'E')) {
-		real = 1;
-		s->i++;
-		if (s->i < s->n && (s->p[s->i] == '+' || s->p[s->i] == '-'))
-			s->i++;
-		if (s->i >= s->n || s->p[s->i] < '0' || s->p[s->i] > '9') {
-			bad(s, "bad number");
-			return;
-		}
-		while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
-			s->i++;
-	}
-	if (real) {
+	s->i = (size_t)(q - p);
+	if (n.real) {
 		prof(s, "real number");
 		return;
 	}
-	if (digits > 16) {
+	if (n.ndigits > 16) {
 		prof(s, "integer beyond 2^53");
 		return;
 	}
-	for (size_t j = start + (size_t)neg; j < start + (size_t)neg + digits; j++)
-		v = v * 10 + (unsigned)(s->p[j] - '0');
+	for (j = 0; j < n.ndigits; j++)
+		v = v * 10 + (unsigned)(n.digits[j] - '0');
 	if (v > (unsigned long long)MAX_SAFE_INT)
 		prof(s, "integer beyond 2^53");
-	else if (neg && v == 0)
+	else if (n.neg && v == 0)
 		s->noncanon = 1;
 }
 
 static void value(struct scan *s, int depth);
 
-static int
-lit(struct scan *s, const char *w)
+static void
+lit(struct scan *s)
 {
-	size_t l = strlen(w);
+	const char *p = (const char *)s->p, *q = p + s->i, *why;
 
-	if (s->n - s->i < l || memcmp(s->p + s->i, w, l) != 0) {
-		bad(s, "bad literal");
-		return -1;
-	}
-	s->i += l;
-	return 0;
+	if (soc_jlex_lit(&q, p + s->n, &why) < 0)
+		bad(s, why);
+	else
+		s->i = (size_t)(q - p);
 }
 
 static void
@@ -526,13 +374,9 @@ value(struct scan *s, int depth)
 		string(s, 0);
 		return;
 	case 't':
-		lit(s, "true");
-		return;
 	case 'f':
-		lit(s, "false");
-		return;
 	case 'n':
-		lit(s, "null");
+		lit(s);
 		return;
 	default:
 		if (s->p[s->i] == '-' || (s->p[s->i] >= '0' && s->p[s->i] <= '9'))

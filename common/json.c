@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jlex.h"
 #include "json.h"
 #include "utf8.h"
 
@@ -18,9 +19,7 @@ struct scan {
 static void
 skip_ws(struct scan *s)
 {
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
+	s->p = soc_jlex_ws(s->p, s->end);
 }
 
 static int
@@ -32,139 +31,34 @@ fail(struct scan *s, const char *why)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-scan_u4(const char *p, const char *end, unsigned *v)
-{
-	int i, h;
-
-	if (end - p < 4)
-		return -1;
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		if ((h = hexval((unsigned char)p[i])) < 0)
-			return -1;
-		*v = *v << 4 | (unsigned)h;
-	}
-	return 0;
-}
-
-static int
 scan_string(struct scan *s)
 {
-	s->p++;			/* opening quote */
-	for (;;) {
-		const char *q = s->p;
-		unsigned char c;
+	const char *why;
+	unsigned flags;
 
-		/* Fast path over plain ASCII. */
-		while (q < s->end && (unsigned char)*q >= 0x20 && *q != '"' &&
-		    *q != '\\' && (unsigned char)*q < 0x80)
-			q++;
-		s->p = q;
-		if (s->p >= s->end)
-			return fail(s, "unterminated string");
-		c = (unsigned char)*s->p;
-		if (c == '"') {
-			s->p++;
-			return 0;
-		}
-		if (c < 0x20)
-			return fail(s, "control character in string");
-		if (c == '\\') {
-			unsigned u, lo;
-
-			if (s->p + 1 >= s->end)
-				return fail(s, "unterminated string");
-			switch (s->p[1]) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				s->p += 2;
-				break;
-			case 'u':
-				if (scan_u4(s->p + 2, s->end, &u) < 0)
-					return fail(s, "invalid \\u escape");
-				s->p += 6;
-				if (u >= 0xDC00 && u <= 0xDFFF)
-					return fail(s, "lone low surrogate in \\u escape");
-				if (u >= 0xD800 && u <= 0xDBFF) {
-					if (s->end - s->p < 6 || s->p[0] != '\\' ||
-					    s->p[1] != 'u' ||
-					    scan_u4(s->p + 2, s->end, &lo) < 0 ||
-					    lo < 0xDC00 || lo > 0xDFFF)
-						return fail(s, "lone high surrogate in \\u escape");
-					s->p += 6;
-				}
-				if (u == 0)
-					return fail(s, "\\u0000 in string");
-				break;
-			default:
-				return fail(s, "invalid escape in string");
-			}
-			continue;
-		}
-		/* c >= 0x80 */
-		{
-			size_t k = soc_utf8_seqlen(s->p, (size_t)(s->end - s->p));
-			if (k == 0)
-				return fail(s, "invalid UTF-8");
-			s->p += k;
-		}
-	}
+	if (soc_jlex_string(&s->p, s->end, SOC_JLEX_NUL, &flags, &why) < 0)
+		return fail(s, why);
+	return 0;
 }
 
 static int
 scan_number(struct scan *s)
 {
-	const char *p = s->p;
+	struct soc_jlex_num n;
+	const char *why;
 
-	if (p < s->end && *p == '-')
-		p++;
-	if (p >= s->end)
-		return fail(s, "invalid number");
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (p < s->end && *p >= '0' && *p <= '9')
-			p++;
-	else
-		return fail(s, "invalid number");
-	if (p < s->end && *p == '.') {
-		p++;
-		if (p >= s->end || *p < '0' || *p > '9')
-			return fail(s, "invalid number");
-		while (p < s->end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < s->end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < s->end && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= s->end || *p < '0' || *p > '9')
-			return fail(s, "invalid number");
-		while (p < s->end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	s->p = p;
+	if (soc_jlex_number(&s->p, s->end, &n, &why) < 0)
+		return fail(s, why);
 	return 0;
 }
 
 static int
-scan_lit(struct scan *s, const char *lit, size_t n)
+scan_lit(struct scan *s)
 {
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
-		return fail(s, "invalid literal");
-	s->p += n;
+	const char *why;
+
+	if (soc_jlex_lit(&s->p, s->end, &why) < 0)
+		return fail(s, why);
 	return 0;
 }
 
@@ -226,9 +120,9 @@ scan_value(struct scan *s, enum soc_json_type *t)
 	case '{': *t = SOC_JSON_OBJECT; return scan_container(s, 1);
 	case '[': *t = SOC_JSON_ARRAY; return scan_container(s, 0);
 	case '"': *t = SOC_JSON_STRING; return scan_string(s);
-	case 't': *t = SOC_JSON_TRUE; return scan_lit(s, "true", 4);
-	case 'f': *t = SOC_JSON_FALSE; return scan_lit(s, "false", 5);
-	case 'n': *t = SOC_JSON_NULL; return scan_lit(s, "null", 4);
+	case 't': *t = SOC_JSON_TRUE; return scan_lit(s);
+	case 'f': *t = SOC_JSON_FALSE; return scan_lit(s);
+	case 'n': *t = SOC_JSON_NULL; return scan_lit(s);
 	default:
 		*t = SOC_JSON_NUMBER;
 		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
@@ -525,7 +419,7 @@ soc_json_str_decode(const struct soc_span *s, struct soc_buf *out)
 		return -1;
 	while (p < end) {
 		const char *bs = memchr(p, '\\', (size_t)(end - p));
-		unsigned u, lo;
+		long u, lo;
 		char enc[4], c;
 		size_t n;
 
@@ -543,18 +437,18 @@ soc_json_str_decode(const struct soc_span *s, struct soc_buf *out)
 		case 'r': c = '\r'; break;
 		case 't': c = '\t'; break;
 		case 'u':
-			if (scan_u4(p + 1, end, &u) < 0)
+			if ((u = soc_jlex_hex4(p + 1, end)) < 0)
 				return -1;
 			p += 5;
 			if (u >= 0xD800 && u <= 0xDBFF) {
 				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-				    scan_u4(p + 2, end, &lo) < 0 ||
-				    lo < 0xDC00 || lo > 0xDFFF)
+				    (lo = soc_jlex_hex4(p + 2, end)) < 0xDC00 ||
+				    lo > 0xDFFF)
 					return -1;
 				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
 				p += 6;
 			}
-			n = soc_utf8_encode(u, enc);
+			n = soc_utf8_encode((uint32_t)u, enc);
 			if (n == 0 || soc_buf_add(out, enc, n) < 0)
 				return -1;
 			continue;

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "jlex.h"
 #include "json.h"
 #include "val.h"
 #include "val_int.h"
@@ -108,14 +109,6 @@ build(struct soc_val_arena *a, const struct soc_span *v)
 	}
 }
 
-static const char *
-skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
 /*
  * The end of the string literal at p (its opening quote), past the
  * closing quote; *esc tells whether it holds an escape.  p is validated.
@@ -152,7 +145,7 @@ build_text(struct soc_val_arena *a, const char **pp, const char *end)
 	switch (*p) {
 	case '{':
 		o = soc_val_new(a, SOC_VAL_OBJ);
-		p = skip_ws(p + 1, end);
+		p = soc_jlex_ws(p + 1, end);
 		if (*p == '}') {
 			*pp = p + 1;
 			return o;
@@ -162,8 +155,8 @@ build_text(struct soc_val_arena *a, const char **pp, const char *end)
 			struct soc_val *m;
 
 			p = str_end(k, &esc);
-			q = skip_ws(p, end);		/* at ':' */
-			q = skip_ws(q + 1, end);
+			q = soc_jlex_ws(p, end);		/* at ':' */
+			q = soc_jlex_ws(q + 1, end);
 			m = build_text(a, &q, end);
 			if (!esc)
 				soc_val_put_plain(o, k + 1, (size_t)(p - k) - 2, m);
@@ -178,28 +171,28 @@ build_text(struct soc_val_arena *a, const char **pp, const char *end)
 					soc_val_putn(o, tmp->p, tmp->len, m);
 				}
 			}
-			p = skip_ws(q, end);
+			p = soc_jlex_ws(q, end);
 			if (*p == '}') {
 				*pp = p + 1;
 				return o;
 			}
-			p = skip_ws(p + 1, end);	/* past ',' */
+			p = soc_jlex_ws(p + 1, end);	/* past ',' */
 		}
 	case '[':
 		o = soc_val_new(a, SOC_VAL_ARR);
-		p = skip_ws(p + 1, end);
+		p = soc_jlex_ws(p + 1, end);
 		if (*p == ']') {
 			*pp = p + 1;
 			return o;
 		}
 		for (;;) {
 			soc_val_append(o, build_text(a, &p, end));
-			p = skip_ws(p, end);
+			p = soc_jlex_ws(p, end);
 			if (*p == ']') {
 				*pp = p + 1;
 				return o;
 			}
-			p = skip_ws(p + 1, end);	/* past ',' */
+			p = soc_jlex_ws(p + 1, end);	/* past ',' */
 		}
 	case '"':
 		q = str_end(p, &esc);
@@ -294,7 +287,7 @@ build_fast(struct soc_val_arena *a, const char **pp, const char *end,
 		if (depth >= FAST_DEPTH)
 			return NULL;
 		o = soc_val_new(a, SOC_VAL_OBJ);
-		p = skip_ws(p + 1, end);
+		p = soc_jlex_ws(p + 1, end);
 		if (p < end && *p == '}') {
 			*pp = p + 1;
 			return o;
@@ -304,28 +297,28 @@ build_fast(struct soc_val_arena *a, const char **pp, const char *end,
 
 			if (p >= end || *p != '"' || !(p = fast_str_end(k, end)))
 				break;
-			q = skip_ws(p, end);
+			q = soc_jlex_ws(p, end);
 			if (q >= end || *q != ':')
 				break;
-			q = skip_ws(q + 1, end);
+			q = soc_jlex_ws(q + 1, end);
 			if (!(m = build_fast(a, &q, end, depth + 1)))
 				break;
 			soc_val_putn(o, k + 1, (size_t)(p - k) - 2, m);
-			p = skip_ws(q, end);
+			p = soc_jlex_ws(q, end);
 			if (p < end && *p == '}') {
 				*pp = p + 1;
 				return o;
 			}
 			if (p >= end || *p != ',')
 				break;
-			p = skip_ws(p + 1, end);
+			p = soc_jlex_ws(p + 1, end);
 		}
 		return NULL;		/* (the arena takes back what was built) */
 	case '[':
 		if (depth >= FAST_DEPTH)
 			return NULL;
 		o = soc_val_new(a, SOC_VAL_ARR);
-		p = skip_ws(p + 1, end);
+		p = soc_jlex_ws(p + 1, end);
 		if (p < end && *p == ']') {
 			*pp = p + 1;
 			return o;
@@ -334,14 +327,14 @@ build_fast(struct soc_val_arena *a, const char **pp, const char *end,
 			if (!(m = build_fast(a, &p, end, depth + 1)))
 				break;
 			soc_val_append(o, m);
-			p = skip_ws(p, end);
+			p = soc_jlex_ws(p, end);
 			if (p < end && *p == ']') {
 				*pp = p + 1;
 				return o;
 			}
 			if (p >= end || *p != ',')
 				break;
-			p = skip_ws(p + 1, end);
+			p = soc_jlex_ws(p + 1, end);
 		}
 		return NULL;
 	case '"':
@@ -403,9 +396,9 @@ soc_val_parse(struct soc_val_arena *a, const char *p, size_t n,
 
 	*cut = 0;
 	soc_val_arena_mark(a, &mark);
-	q = skip_ws(p, p + n);
+	q = soc_jlex_ws(p, p + n);
 	v = build_fast(a, &q, p + n, 0);
-	if (v && skip_ws(q, p + n) == p + n)
+	if (v && soc_jlex_ws(q, p + n) == p + n)
 		return v;
 	soc_val_arena_rewind(a, &mark);	/* what the fast path built */
 	if (soc_json_validate(p, n, SOC_JSON_MAX_DEPTH, &sp, why, off) < 0) {

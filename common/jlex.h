@@ -1,0 +1,60 @@
+/*
+ * jlex: the lexical pieces of JSON (RFC 8259), written once: white space,
+ * a string, a number, a literal.  The grammar around them is each user's
+ * own: the validator that records spans (json.c, which the value parser's
+ * general path goes through) and the audit log's checker of canonical
+ * entries (audit_line.c), which must also tell canonical text from text
+ * that only means the same.  So a string's scan says what it held, for
+ * those who care, and a number's scan says what it was made of.
+ *
+ * Each scan takes *pp at the lexeme's first byte and the end of the text,
+ * and returns 0 with *pp past the lexeme, or -1 with *why the reason (a
+ * static string) and *pp where the fault lies (an offset readers are
+ * shown): a string's offending byte or escape, a number's or literal's
+ * first byte.
+ */
+#ifndef SOC_JLEX_H
+#define SOC_JLEX_H
+
+#include <stddef.h>
+
+/* What a string held (flags). */
+#define SOC_JLEX_ESC	0x01	/* an escape of any kind */
+#define SOC_JLEX_LONG	0x02	/* an escape longer than needed: \/ or \u */
+#define SOC_JLEX_CTRL	0x04	/* an escaped C0 control other than
+				 * TAB, LF, CR (and other than NUL) */
+#define SOC_JLEX_NUL	0x08	/* an escaped NUL (\u0000) */
+#define SOC_JLEX_HIGH	0x10	/* a character past ASCII */
+
+/* The number at p: its sign, whether it has a fraction or an exponent,
+ * and its integer digits. */
+struct soc_jlex_num {
+	int neg, real;
+	const char *digits;
+	size_t ndigits;
+};
+
+/* Past the white space at p (none is fine). */
+static inline const char *
+soc_jlex_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The string whose opening quote is at *pp; *flags gets what it held.  Its
+ * bytes are valid UTF-8 (no overlong forms, no surrogates) and its
+ * surrogate escapes come in pairs.  An escape of a kind in refuse
+ * (SOC_JLEX_NUL, say) is a fault, just past it. */
+int soc_jlex_string(const char **pp, const char *end, unsigned refuse,
+    unsigned *flags, const char **why);
+/* The number at *pp ('-' or a digit). */
+int soc_jlex_number(const char **pp, const char *end, struct soc_jlex_num *n,
+    const char **why);
+/* The literal true, false or null at *pp. */
+int soc_jlex_lit(const char **pp, const char *end, const char **why);
+/* The four hex digits at p as a code unit; -1 when they are not. */
+long soc_jlex_hex4(const char *p, const char *end);
+
+#endif
