@@ -96,9 +96,6 @@ void soc_audit_walk_init(struct soc_audit_walk *w, const char *origin,
  * (w->bad_seq, w->detail say where and why). */
 const char *soc_audit_walk_line(struct soc_audit_walk *w, const char *p,
     size_t n);
-/* A line that is a torn write (not an entry): add its leaf, remember it
- * for the recovery entry.  -1 when too many are pending. */
-int soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n);
 /*
  * Batch headers.  Every append batch after the genesis starts with an
  * entry of the reserved kind `batch` whose data {"lines":N,"sig":S}

@@ -134,8 +134,10 @@ soc_audit_walk_init(struct soc_audit_walk *w, const char *origin,
 	w->first_noncanon = -1;
 }
 
-int
-soc_audit_walk_torn(struct soc_audit_walk *w, const char *p, size_t n)
+/* A line that is a torn write (not an entry): add its leaf, remember it
+ * for the recovery entry.  -1 when too many are pending. */
+static int
+walk_torn(struct soc_audit_walk *w, const char *p, size_t n)
 {
 	unsigned char leaf[SOC_HASH_LEN];
 	struct soc_audit_torn *t;
@@ -327,7 +329,7 @@ soc_audit_walk_line(struct soc_audit_walk *w, const char *p, size_t n)
 		 * is the recovery that names it */
 		if (memchr(p, '\r', n))
 			w->cr = 1;
-		if (soc_audit_walk_torn(w, p, n) != 0)
+		if (walk_torn(w, p, n) != 0)
 			return fail(w, (int64_t)w->torn[0].seq, "JSON_INVALID", "%s",
 			    "too many lines that are not JSON");
 		return NULL;

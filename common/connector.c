@@ -270,12 +270,6 @@ soc_conn_free(struct soc_conn *c)
 	free(c);
 }
 
-const char *
-soc_conn_name(const struct soc_conn *c)
-{
-	return c->name;
-}
-
 const json_t *
 soc_conn_template(const struct soc_conn *c)
 {
@@ -294,20 +288,6 @@ soc_conn_redact(const struct soc_conn *c)
 	return &c->red;
 }
 
-void
-soc_conn_secret_envs(const struct soc_conn *c, json_t *names)
-{
-	const char *k;
-	const json_t *v;
-
-	json_object_foreach(c->secret, k, v) {
-		const json_t *env = json_object_get(
-		    json_object_get(c->settings, k), "env");
-
-		if (env)
-			json_array_append(names, (json_t *)env);
-	}
-}
 void
 soc_conn_outcome_init(struct soc_conn_outcome *o)
 {

@@ -89,15 +89,10 @@ struct soc_http_resp;	/* http.h */
 struct soc_conn *soc_conn_new(const json_t *tmpl, const json_t *cfg,
     enum soc_conn_access access, char *err, size_t errlen);
 void soc_conn_free(struct soc_conn *c);
-const char *soc_conn_name(const struct soc_conn *c);
 /* The template (borrowed from c). */
 const json_t *soc_conn_template(const struct soc_conn *c);
 /* The action's template, or NULL when c has none of that name. */
 const json_t *soc_conn_action(const struct soc_conn *c, const char *action);
-/* The environment variables c's secrets come from, appended to names
- * (a JSON array, borrowed), to check that read and write connectors do
- * not share a credential. */
-void soc_conn_secret_envs(const struct soc_conn *c, json_t *names);
 /* The redaction list of c's secrets read so far (borrowed). */
 const struct soc_redact *soc_conn_redact(const struct soc_conn *c);
 

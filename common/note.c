@@ -75,8 +75,8 @@ soc_note_init(void)
 		soc_die(SOC_EX_SOFTWARE, "cannot initialise libsodium");
 }
 
-void
-soc_note_keyid(const char *name, const unsigned char pk[32],
+static void
+key_id(const char *name, const unsigned char pk[32],
     unsigned char id[4])
 {
 	struct soc_sha256 s = SOC_SHA256_INIT;
@@ -151,7 +151,7 @@ soc_note_vkey_parse(const char *s, size_t n, struct soc_note_vkey *k)
 
 	if (parse_key(s, n, k->name, k->id, k->pk) != 0)
 		return -1;
-	soc_note_keyid(k->name, k->pk, id);
+	key_id(k->name, k->pk, id);
 	return memcmp(id, k->id, 4) == 0 ? 0 : -1;
 }
 
@@ -188,7 +188,7 @@ soc_note_skey_from_seed(const char *name, const unsigned char seed[32],
 	memcpy(k->name, name, n + 1);
 	if (crypto_sign_seed_keypair(k->pk, k->sk, seed) != 0)
 		return -1;
-	soc_note_keyid(k->name, k->pk, k->id);
+	key_id(k->name, k->pk, k->id);
 	return 0;
 }
 

@@ -72,8 +72,6 @@ int soc_note_b64_decode(const char *s, size_t n, unsigned char *out,
 
 /* A key name: 1..255 printable ASCII bytes, no space, no '+'. */
 int soc_note_name_ok(const char *name, size_t n);
-void soc_note_keyid(const char *name, const unsigned char pk[32],
-    unsigned char id[4]);
 
 /* Parse one key (surrounding whitespace not allowed); 0 or -1. */
 int soc_note_vkey_parse(const char *s, size_t n, struct soc_note_vkey *k);

@@ -29,15 +29,6 @@ soc_rec_release(struct soc_rec *r)
 	r->soc_at = -1;
 }
 
-const char *
-soc_kind_name(enum soc_kind k)
-{
-	if ((size_t)k < sizeof kind_names / sizeof kind_names[0] &&
-	    kind_names[k])
-		return kind_names[k];
-	return "";
-}
-
 /* Is the key span (with quotes) plain: no dot, no escape? */
 static int
 key_plain(const struct soc_span *k)

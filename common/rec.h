@@ -76,8 +76,6 @@ int soc_rec_int(const struct soc_rec *r, const char *path, int64_t *v);
 /* soc.KEY (a member of the soc that counts); SOC_JSON_NONE if absent. */
 enum soc_json_type soc_rec_soc(const struct soc_rec *r, const char *key,
     struct soc_span *out);
-/* The name of a kind ("alert", ...); "" for NONE and BAD. */
-const char *soc_kind_name(enum soc_kind k);
 
 /*
  * Append to out the record with soc.KEY set to val[0..vlen) (compact
