@@ -128,9 +128,11 @@ struct corr_obs {
 	size_t roff;		/* the value as the alert gives it, there */
 	uint64_t h;
 	struct corr_entity *e;
+	unsigned crown:1;	/* soc.enrich rates this asset critical */
+	unsigned privileged:1;	/* soc.enrich: a privileged identity */
 };
 
-#define CORR_NTOP 16
+#define CORR_NTOP 17
 
 struct corr_alert {
 	const struct soc_rec *rec;
@@ -156,6 +158,15 @@ void corr_alert_release(struct corr_alert *a);
 /* Read an alert's fields from its record. */
 void corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
     const struct corr_params *p);
+/* The alert's entities, each field read by its meaning and each value
+ * checked by its shape (kinds.c), into a->obs. */
+void corr_alert_entities(struct corr_alert *a, const struct corr_params *p);
+/* Normalise v[0..n) as an entity of kind into a->obs; 0 when usable (an
+ * address only when internal, with internal_only). */
+int corr_obs_add(struct corr_alert *a, int kind, const char *v, size_t n,
+    int internal_only);
+/* Does the string or array of strings at path hold s? */
+int corr_has(const struct corr_alert *a, const char *path, const char *s);
 const char *corr_obs_value(const struct corr_alert *a, size_t i);
 const char *corr_obs_raw(const struct corr_alert *a, size_t i);
 /* A field of the alert being read, by dotted path (and decoded). */

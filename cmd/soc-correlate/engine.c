@@ -198,10 +198,8 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 				m->last = a->ts;
 			m->alerts++;
 			m->hub = o->e && o->e->hub;
-			if (a->crown && (o->kind == CORR_HOST || o->kind == CORR_IP))
-				m->crown = 1;
-			if (a->privileged && o->kind == CORR_USER)
-				m->privileged = 1;
+			m->crown |= o->crown;
+			m->privileged |= o->privileged;
 		}
 		/* Only members link: a parked incident unlinks its members,
 		 * so no entity may point at it otherwise. */

@@ -2,12 +2,13 @@
  * The entities of an alert and the index that links them over time.
  *
  * An alert's observables (users, hosts, addresses, hashes, domains, cloud
- * access keys and accounts, process ids) are read from ECS fields and
- * normalised so that the same thing written two ways is one entity: user
+ * access keys and accounts, process ids) are read from ECS fields (which
+ * field and which value shape is which kind: kinds.c) and normalised so that the same thing written two ways is one entity: user
  * names lose a "DOMAIN\" prefix and an "@domain" suffix and are folded to
  * lower case; host names lose their domain; hashes and domains are
  * folded; addresses are kept when internal (RFC 1918, RFC 6598, unique
- * local) unless internal_only is 0.  Loopback, unspecified and all-zero
+ * local) unless internal_only is 0 (the source of a failed sign-in
+ * always: kinds.c).  Loopback, unspecified and all-zero
  * values never link anything.
  *
  * The index holds one struct corr_entity per (kind, value) in an open-
@@ -235,7 +236,7 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 static const char *const tops[CORR_NTOP] = {
 	"related", "host", "user", "source", "destination", "dns", "url",
 	"aws", "cloud", "process", "threat", "rule", "event", "observer",
-	"@timestamp", "message",
+	"@timestamp", "message", "tls",
 };
 
 static void
@@ -385,10 +386,9 @@ ip_ok(const char *s, int internal_only)
 	return strncmp(s, "fc", 2) == 0 || strncmp(s, "fd", 2) == 0;
 }
 
-/* Normalise v[0..n) of kind into a->vals; 0 when usable. */
-static int
-add_obs(struct corr_alert *a, int kind, const char *v, size_t n,
-    const struct corr_params *p)
+int
+corr_obs_add(struct corr_alert *a, int kind, const char *v, size_t n,
+    int internal_only)
 {
 	size_t off = a->vals.len, i, len, rawn = n;
 	const char *raw = v;
@@ -426,7 +426,7 @@ add_obs(struct corr_alert *a, int kind, const char *v, size_t n,
 			*dot = 0;
 			len = (size_t)(dot - s);
 		}
-	} else if (kind == CORR_IP && !ip_ok(s, (int)p->internal_only)) {
+	} else if (kind == CORR_IP && !ip_ok(s, internal_only)) {
 		goto drop;
 	} else if (kind == CORR_HASH && strspn(s, "0") == len) {
 		goto drop;
@@ -451,6 +451,7 @@ add_obs(struct corr_alert *a, int kind, const char *v, size_t n,
 	a->obs[a->nobs].len = len;
 	a->obs[a->nobs].h = h;
 	a->obs[a->nobs].e = NULL;
+	a->obs[a->nobs].crown = a->obs[a->nobs].privileged = 0;
 	a->nobs++;
 	return 0;
 drop:
@@ -458,57 +459,6 @@ drop:
 	a->vals.p[off] = 0;
 	return -1;
 }
-
-static void
-add_path(struct corr_alert *a, int kind, const char *path,
-    const struct corr_params *p)
-{
-	struct soc_span v, k, e;
-	struct soc_json_iter it;
-	struct soc_buf *t = &a->str;
-
-	switch (corr_get(a, path, &v)) {
-	case SOC_JSON_STRING:
-		soc_buf_reset(t);
-		if (soc_json_str_decode(&v, t) == 0)
-			add_obs(a, kind, t->p, t->len, p);
-		break;
-	case SOC_JSON_ARRAY:
-		soc_json_iter_init(&it, &v);
-		while (soc_json_iter_next(&it, &k, &e)) {
-			soc_buf_reset(t);
-			if (e.type == SOC_JSON_STRING &&
-			    soc_json_str_decode(&e, t) == 0)
-				add_obs(a, kind, t->p, t->len, p);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-static const struct {
-	int kind;
-	const char *path;
-} paths[] = {
-	{ CORR_USER, "user.name" },
-	{ CORR_USER, "related.user" },
-	{ CORR_HOST, "host.name" },
-	{ CORR_HOST, "host.hostname" },
-	{ CORR_HOST, "related.hosts" },
-	{ CORR_IP, "related.ip" },
-	{ CORR_IP, "host.ip" },
-	{ CORR_IP, "source.ip" },
-	{ CORR_IP, "destination.ip" },
-	{ CORR_HASH, "related.hash" },
-	{ CORR_DOMAIN, "dns.question.name" },
-	{ CORR_DOMAIN, "url.domain" },
-	{ CORR_DOMAIN, "destination.domain" },
-	{ CORR_KEY, "aws.user_identity.access_key_id" },
-	{ CORR_ACCOUNT, "cloud.account.id" },
-	{ CORR_PROCESS, "process.entity_id" },
-	{ CORR_PROCESS, "process.parent.entity_id" },
-};
 
 /* The first string at path (a string, or an array's first) into b. */
 static void
@@ -551,32 +501,6 @@ tactics(struct corr_alert *a, const char *path)
 		    (t = soc_attack_tactic_find(a->str.p)) >= 0)
 			a->tactics |= 1u << t;
 	}
-}
-
-/* Crown jewels (assets rated critical) and privileged identities, from
- * soc.enrich, marked on the observables they name. */
-static void
-context(struct corr_alert *a)
-{
-	struct soc_span v, k, e, f;
-	struct soc_json_iter it;
-	int64_t crit;
-	size_t i;
-
-	if (corr_get(a, "soc.enrich.assets", &v) == SOC_JSON_ARRAY) {
-		soc_json_iter_init(&it, &v);
-		while (soc_json_iter_next(&it, &k, &e)) {
-			if (e.type != SOC_JSON_OBJECT ||
-			    soc_json_path(&e, "criticality", &f) !=
-			    SOC_JSON_NUMBER || soc_json_to_int(&f, &crit) < 0 ||
-			    crit < 90)
-				continue;
-			a->crown = 1;
-		}
-	}
-	if (corr_get(a, "soc.enrich.privileged", &v) == SOC_JSON_TRUE)
-		a->privileged = 1;
-	(void)i;
 }
 
 void
@@ -648,10 +572,7 @@ corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
 	tactics(a, "threat.tactic.id");
 	tactics(a, "threat.tactic.name");
 	corr_tactic_infer(a);
-	a->crown = a->privileged = 0;
-	context(a);
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		add_path(a, paths[i].kind, paths[i].path, p);
+	corr_alert_entities(a, p);
 	/* The de-duplication key: the rule and the set of entities. */
 	a->dedup = corr_hash(a->rule.p ? a->rule.p : "", a->rule.len, 7);
 	for (i = 0; i < a->nobs; i++)

@@ -31,28 +31,6 @@ enum {
 	T_DISCOVERY = 8,
 };
 
-/* Does the array (or string) at path hold s? */
-static int
-has(const struct corr_alert *a, const char *path, const char *s)
-{
-	struct soc_span v, k, e;
-	struct soc_json_iter it;
-	size_t n = strlen(s);
-
-	switch (corr_get(a, path, &v)) {
-	case SOC_JSON_STRING:
-		return soc_json_str_eq(&v, s, n);
-	case SOC_JSON_ARRAY:
-		soc_json_iter_init(&it, &v);
-		while (soc_json_iter_next(&it, &k, &e))
-			if (e.type == SOC_JSON_STRING && soc_json_str_eq(&e, s, n))
-				return 1;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 static int
 prefix(const char *s, const char *const *p)
 {
@@ -85,9 +63,9 @@ corr_tactic_infer(struct corr_alert *a)
 
 	if (a->tactics)
 		return;
-	ok = !has(a, "event.outcome", "failure");
-	if (has(a, "event.category", "authentication")) {
-		if (has(a, "event.outcome", "success"))
+	ok = !corr_has(a, "event.outcome", "failure");
+	if (corr_has(a, "event.category", "authentication")) {
+		if (corr_has(a, "event.outcome", "success"))
 			set(a, T_INITIAL);
 		return;
 	}
@@ -101,7 +79,7 @@ corr_tactic_infer(struct corr_alert *a)
 		set(a, T_EVASION);
 	else if (prefix(action, read))
 		set(a, T_DISCOVERY);
-	else if (has(a, "event.category", "iam") && prefix(action, change))
+	else if (corr_has(a, "event.category", "iam") && prefix(action, change))
 		set(a, T_PERSISTENCE);
 	else if (corr_get(a, "aws.user_identity.access_key_id",
 	    &(struct soc_span){0}) == SOC_JSON_STRING)
