@@ -66,6 +66,22 @@ soc_db_version(struct soc_db *db)
 	return v;
 }
 
+int
+soc_db_contract(struct soc_db *db)
+{
+	sqlite3_stmt *st = soc_db_try_prepare(db,
+	    "SELECT v FROM meta WHERE k = 'contract'");
+	int v = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static void
 defensive(struct soc_db *db)
 {

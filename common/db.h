@@ -43,5 +43,13 @@ void soc_db_exec(struct soc_db *db, const char *sql);
 int soc_db_step(struct soc_db *db, sqlite3_stmt *st);
 /* The schema version (user_version). */
 int soc_db_version(struct soc_db *db);
+/*
+ * The version of what a database publishes to other programs (its
+ * contract: the tables, views and columns socpipe-record(7) lists for
+ * it), kept in its meta table as the row k = 'contract'.  It changes only
+ * when that part changes, whatever the owner's own migrations
+ * (user_version) do.  -1 when the database states none.
+ */
+int soc_db_contract(struct soc_db *db);
 
 #endif

@@ -4,8 +4,8 @@
 #
 # (start_server and stop_server, for the loopback servers, are in lib.sh.)
 
-# correlate.db as soc-correlate writes it (incident_entity, the published
-# table, and incident_entry, the timeline): alice in incident 1111... (the
+# correlate.db as soc-correlate writes it (contract 1: incident_entity, the
+# published table, and incident_entry, the timeline): alice in incident 1111... (the
 # fixture) and in aaaa..., whose alerts are a password reset and an
 # endpoint alert on alice-lt; 203.0.113.9 in bbbb... with ws-9 and bob.
 correlate_db() {
@@ -24,6 +24,8 @@ CREATE TABLE incident_entry(incident TEXT NOT NULL, n INTEGER NOT NULL,
  first INTEGER, last INTEGER, count INTEGER, tactics INTEGER,
  inferred INTEGER, score INTEGER, prio INTEGER, disp INTEGER,
  PRIMARY KEY(incident, n)) WITHOUT ROWID;
+CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+INSERT INTO meta VALUES('contract', 1);
 """)
 now = 1795143600000  # 2026-11-20T03:00:00Z
 I1, IA, IB = "1" * 32, "a" * 32, "b" * 32

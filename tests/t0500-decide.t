@@ -92,6 +92,8 @@ mkdir -p "$SOC_HOME"
 python3 -c '
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+db.execute("INSERT INTO meta VALUES (?, ?)", ("contract", 1))
 db.execute("CREATE TABLE incident_entity(value TEXT, incident TEXT, verdict TEXT, last_seen TEXT)")
 db.execute("INSERT INTO incident_entity VALUES (?, ?, ?, ?)", ("alice", "9" * 32, "false_positive", "2026-11-01T00:00:00.000Z"))
 db.commit()' "$SOC_HOME/correlate.db"

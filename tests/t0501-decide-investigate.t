@@ -8,7 +8,7 @@
 # never sent, credentials never in output, stderr or decide.db.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 31
+plan 35
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export OKTA_READ=okta-read-S3CR3T ENTRA_READ_ID=entra-read-S3CR3T-id
@@ -76,6 +76,20 @@ check_exit 'its incident investigated: 0' 0 \
 check 'what else the user did, and the endpoint alerts, from soc-correlate'"'"'s timeline' \
 	'sed -n 2p real.out | jq -r ".soc.decision.findings[] | select(.question | startswith(\"what else did user \")) | .answer" | grep -Eq "^[0-9]+ alerts? in [0-9]+ incidents? \(0 besides this one\): " &&
 	 sed -n 2p real.out | jq -r ".soc.decision.findings[] | select(.question | test(\"^did host .* raise endpoint alerts in the last 24 h .correlate\")) | .answer" | grep -q "^yes: "'
+
+# correlate.db is read by its contract: a version this soc-decide does not
+# know, or none, is refused with 78 and says why; nothing is decided.
+cp -R "$T/real" newer
+sqlite3 newer/correlate.db "UPDATE meta SET v = 2 WHERE k = 'contract'"
+check_exit 'a correlate.db of an unknown contract version: 78' 78 \
+	'SOC_HOME="$T/newer" soc-decide real1.ndjson >newer.out 2>newer.err'
+check 'it says which version it found and which it reads, and decides nothing' \
+	'grep -q "correlate.db: contract version 2, which this soc-decide does not know (it reads version 1" newer.err &&
+	 test ! -s newer.out'
+sqlite3 newer/correlate.db "DELETE FROM meta WHERE k = 'contract'"
+check_exit 'a correlate.db that states no contract: 78' 78 \
+	'SOC_HOME="$T/newer" soc-decide real1.ndjson >none.out 2>none.err'
+check 'it says so' 'grep -q "correlate.db: states no contract version" none.err'
 
 # The findings feed the policy's conditions.
 cat >facts.json <<'EOP'

@@ -20,7 +20,18 @@
  *                     the incident each entity links to
  *   rule_window       the open windows of the correlation rules, per
  *                     rule and group (rules.c), so the next run goes on
- *   meta              the stream time and the incident sequence
+ *   meta              the stream time and the incident sequence, and
+ *                     the contract version (k = 'contract')
+ *
+ * What other programs may read is a contract, listed in socpipe-record(7)
+ * (section correlate.db) and versioned apart from the migrations: the
+ * meta row contract, incident_entity, the incident table's columns
+ * id, version, status, priority, score, disposition, first_seen,
+ * last_seen, assignee, verdict, merged_into and detail (its layout:
+ * detail.c), and incident_entry.  A migration that changes any of these
+ * in a way a reader would notice sets a new contract version, and the
+ * readers (soc-decide) refuse a version they do not know.  The rest is
+ * soc-correlate's own.
  *
  * Writes happen in one transaction per checkpoint, each changed incident
  * as one row, alert ids and entities in key order (B-tree pages are then
@@ -171,6 +182,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE rule_window(rule TEXT NOT NULL, key INTEGER NOT NULL,"
 	" last INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY(rule, key))"
 	" WITHOUT ROWID;",
+
+	/* 4: what other programs may read is contract 1 (see above). */
+	"INSERT OR REPLACE INTO meta VALUES('contract', 1);",
 };
 
 void

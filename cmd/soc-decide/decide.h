@@ -79,6 +79,10 @@ struct dec_source {
  * minified). */
 extern const struct soc_embed dec_read_templates[];
 
+/* The version of correlate.db's contract this soc-decide reads (the meta
+ * row contract, socpipe-record(7)). */
+#define CORRELATE_CONTRACT 1
+
 struct dec_invest {
 	struct soc_db *corr;	/* correlate.db read-only; NULL when absent */
 	sqlite3_stmt *q_entity;
@@ -96,7 +100,8 @@ struct dec_invest {
 };
 
 /* Open the investigation over state_dir's correlate.db and the "investigate"
- * member of the configuration (cfg, borrowed, may be NULL); a bad setting
+ * member of the configuration (cfg, borrowed, may be NULL); a bad setting,
+ * or a correlate.db of a contract version other than CORRELATE_CONTRACT,
  * dies with 78. */
 void dec_invest_open(struct dec_invest *iv, const char *state_dir,
     const json_t *cfg);

@@ -39,6 +39,29 @@ setting(const json_t *cfg, const char *name, int def, int lo, int hi)
 	return (int)json_integer_value(v);
 }
 
+/*
+ * correlate.db is read by its contract (socpipe-record(7)): one that
+ * states another version, or none (a soc-correlate before contracts, or
+ * not soc-correlate's), is refused rather than misread.
+ */
+static void
+check_contract(struct soc_db *db, const char *path)
+{
+	int v = soc_db_contract(db);
+
+	if (v == CORRELATE_CONTRACT)
+		return;
+	if (v < 0)
+		soc_die(SOC_EX_CONFIG, "%s: states no contract version (a "
+		    "soc-correlate older than this soc-decide wrote it: a run "
+		    "of soc-correlate upgrades it); this soc-decide reads "
+		    "version %d", path, CORRELATE_CONTRACT);
+	soc_die(SOC_EX_CONFIG, "%s: contract version %d, which this "
+	    "soc-decide does not know (it reads version %d: "
+	    "socpipe-record(7)); use the soc-decide of the same release",
+	    path, v, CORRELATE_CONTRACT);
+}
+
 void
 dec_invest_open(struct dec_invest *iv, const char *state_dir,
     const json_t *cfg)
@@ -51,11 +74,13 @@ dec_invest_open(struct dec_invest *iv, const char *state_dir,
 	iv->limit = setting(cfg, "limit", 50, 1, 1000);
 	iv->budget_ms = 1000L * setting(cfg, "time_budget_s", 60, 1, 3600);
 	iv->corr = soc_xcalloc(1, sizeof *iv->corr);
-	if (access(path, F_OK) == 0 && soc_db_open_ro(iv->corr, path) == 0)
+	if (access(path, F_OK) == 0 && soc_db_open_ro(iv->corr, path) == 0) {
+		check_contract(iv->corr, path);
 		iv->q_entity = soc_db_try_prepare(iv->corr,
 		    "SELECT incident, verdict FROM incident_entity"
 		    " WHERE value = ?1 AND incident <> ?2"
 		    " ORDER BY last_seen DESC, incident LIMIT 20");
+	}
 	if (!iv->q_entity) {
 		if (iv->corr->h)
 			soc_db_close(iv->corr);

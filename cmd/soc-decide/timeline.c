@@ -15,10 +15,11 @@
  * correlate.db keeps alerts only as the timeline of an incident
  * (incident_entry: rule, name, host, source, first and last time), so an
  * alert soc-correlate never grouped into an incident is not seen here;
- * the product queries (query.c) see the rest.  incident_entry is not a
- * published contract: when neither form of the statements prepares (an
- * older or newer soc-correlate) the questions are answered "unknown" and
- * say why.
+ * the product queries (query.c) see the rest.  incident_entry and
+ * incident.detail are part of correlate.db's contract (socpipe-record(7),
+ * version checked in investigate.c); should neither form of the
+ * statements prepare all the same, the questions are answered "unknown"
+ * and say why.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,10 +61,10 @@ has_word(const char *s, const char *const *words)
 }
 
 /*
- * The timeline entries: soc-correlate's incident_entry (a table in older
- * versions, a view now), or, where that view cannot be read here (a view
- * over JSON functions SQLite does not call innocuous, refused under the
- * reader's trusted_schema=OFF), the same columns from incident.detail.
+ * The timeline entries: soc-correlate's incident_entry, or, where that
+ * view cannot be read here (it is over JSON functions, which SQLite
+ * refuses in a view under the reader's trusted_schema=OFF), the same
+ * columns from incident.detail's "e" (the contract names both).
  */
 static const char *const entries[] = {
 	"WITH ent AS (SELECT incident, n, name, host, source, last"
