@@ -178,6 +178,11 @@ $(eval $(call embed_rule,decide-policy,dec_default_policy,examples/policy.json,)
 $(eval $(call embed_rule,decide-read,dec_read_templates,$(sort $(wildcard connectors/read/*.json)),-m))
 $(B)/bin/soc-decide: $(B)/gen/decide-policy.o $(B)/gen/decide-read.o
 
+# soc-ingest carries the shipped mapping files (mappings/*.json, byte for
+# byte: a mapping's errors name its line).
+$(eval $(call embed_rule,ingest-mappings,ing_shipped_mappings,$(sort $(wildcard mappings/*.json)),))
+$(B)/bin/soc-ingest: $(B)/gen/ingest-mappings.o
+
 # soc-pull carries its sources' templates (connectors/pull/*.json).
 $(eval $(call embed_rule,pull-builtins,pull_builtins,$(sort $(wildcard connectors/pull/*.json)),-m))
 $(B)/bin/soc-pull: $(B)/gen/pull-builtins.o
@@ -236,11 +241,14 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(PREFIX)/share/socpipe/mappings
+	install -m 644 $(wildcard mappings/*.json) $(DESTDIR)$(PREFIX)/share/socpipe/mappings
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1))
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
+	rm -f $(patsubst mappings/%,$(DESTDIR)$(PREFIX)/share/socpipe/mappings/%,$(wildcard mappings/*.json))
 
 clean:
 	rm -rf build

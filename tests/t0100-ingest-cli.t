@@ -10,9 +10,14 @@ export SOC_NOW=2026-11-22T00:00:00Z
 
 check 'man page is mandoc -Tlint -Wwarning clean' 'mandoc -Tlint -Wwarning "$MAN"'
 check_exit '--list-formats exits 0' 0 'soc-ingest --list-formats >"$T/list"'
-# Every name in the registry, in order, is listed once.
+# Every name in the registry, in order, is listed once: the formats
+# written in C, with the shipped mapping files' (mappings/) before csv.
 grep -o '&ing_fmt_[a-z_0-9]*' "$SOC_TOP/cmd/soc-ingest/formats.c" |
-    sed 's/&ing_fmt_//; s/_/-/g' >"$T/registry"
+    sed 's/&ing_fmt_//; s/_/-/g' >"$T/builtin"
+(cd "$SOC_TOP/mappings" && ls) | sed -n 's/\.json$//p' | LC_ALL=C sort >"$T/maps"
+awk 'NR == FNR { m[++n] = $0; next }
+    $0 == "csv" { for (i = 1; i <= n; i++) print m[i] } { print }' \
+    "$T/maps" "$T/builtin" >"$T/registry"
 awk '{ print $1 }' "$T/list" >"$T/listed"
 check_same '--list-formats lists every registered format, in order' \
     "$T/registry" "$T/listed"

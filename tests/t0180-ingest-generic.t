@@ -1,6 +1,6 @@
 #!/bin/sh
 # soc-ingest's generic format: events of products no format knows (fixtures
-# written to the shapes of Duo, 1Password, GitHub, Cloudflare, Wiz,
+# written to the shapes of Auth0, 1Password, GitHub, Cloudflare, Wiz,
 # Zscaler, Lacework-like, app logs, Slack and an EDR's documented
 # exports) and text lines become records by key names and value shapes;
 # only an event without time, or a line that is not text, is a reject,
@@ -19,9 +19,9 @@ check 'every product record is generic, with a confidence below 100' \
     'jq -e "select(.soc.source.format != \"generic\" or
         .soc.source.confidence >= 100 or .soc.source.confidence < 0)" \
         "$FIX/ingest/generic-products.out" >bad; [ ! -s bad ]'
-check 'Duo: the user, the sign-in outcome and the access address' \
+check 'Auth0: the user and the client address' \
     'sed -n 1p "$FIX/ingest/generic-products.out" | jq -e ".user.email == \"narroway@example.com\"
-        and .event.outcome == \"success\" and (.related.ip | index(\"203.0.113.10\"))"'
+        and (.related.ip | index(\"203.0.113.10\"))"'
 check 'EDR detection: an alert with process, parent, hashes and host' \
     'sed -n 10p "$FIX/ingest/generic-products.out" | jq -e ".event.kind == \"alert\"
         and .process.parent.name == \"winword.exe\" and .process.hash.md5

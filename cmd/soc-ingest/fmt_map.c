@@ -38,8 +38,18 @@
 #include "err.h"
 #include "fmt_text.h"
 #include "ingest.h"
+#include "keep.h"
+#include "mapfile.h"
+#include "syslog.h"
 
 extern const struct ing_format ing_fmt_csv;
+
+/* The split row of a mapping file's CSV line, and the values detection
+ * makes (emptied for each line). */
+static struct {
+	struct soc_csv row;
+	struct soc_val_arena *scratch;
+} g;
 
 struct cstate {
 	struct soc_csv row;
@@ -50,8 +60,7 @@ struct cstate {
 };
 
 static const char *const array_paths[] = { "event.category", "event.type",
-	"host.ip", "host.mac", "user.roles", "threat.technique.id",
-	"threat.tactic.id", "dns.resolved_ip", "tags", "email.to.address",
+	"host.ip", "host.mac", "user.roles", "threat.tactic.id", "dns.resolved_ip", "tags", "email.to.address",
 	NULL };
 static const char *const int_suffixes[] = { ".bytes", ".packets", ".pid",
 	".size", ".status_code", "event.severity", ".duration", NULL };
@@ -81,6 +90,17 @@ put(struct soc_val *out, const char *p, const struct soc_val *v)
 		ing_set_port(out, p, v);
 		return;
 	}
+	if (strcmp(p, "threat.technique.id") == 0) {
+		const struct soc_val *e;
+		size_t k;
+
+		if (soc_val_is_string(v))
+			ing_add_technique(out, soc_val_str(v));
+		soc_val_foreach(v, k, e)
+			if (soc_val_is_string(e))
+				ing_add_technique(out, soc_val_str(e));
+		return;
+	}
 	for (i = 0; array_paths[i]; i++)
 		if (strcmp(p, array_paths[i]) == 0) {
 			const struct soc_val *e;
@@ -102,10 +122,6 @@ put(struct soc_val *out, const char *p, const struct soc_val *v)
 			ing_set_n(out, p, v);
 			return;
 		}
-	if (strcmp(p, "threat.technique.id") == 0 && soc_val_is_string(v)) {
-		ing_add_technique(out, soc_val_str(v));
-		return;
-	}
 	if (soc_val_is_string(v) && (strcmp(p, "network.transport") == 0 ||
 	    strcmp(p, "network.protocol") == 0)) {
 		char b[64];
@@ -119,70 +135,118 @@ put(struct soc_val *out, const char *p, const struct soc_val *v)
 		soc_val_set(out, p, soc_val_copy(out->arena, v));
 }
 
-/* A value of in by field name: a flat key first, then a dotted path. */
-static const struct soc_val *
-field(const struct soc_val *in, const char *name)
+/* Is s one of the strings mapping m lists in nulls ("-")? */
+static int
+is_null(const struct soc_val *m, const char *s)
 {
-	const struct soc_val *v = soc_val_key(in, name);
+	const struct soc_val *x;
+	size_t i;
 
-	return v ? v : soc_val_get(in, name);
+	soc_val_foreach(soc_val_key(m, "nulls"), i, x)
+		if (strcmp(soc_val_str(x), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The value of in at the input path name (mapfile.h: selectors); a
+ * string the mapping lists in nulls is absent. */
+static const struct soc_val *
+field(struct ing_ctx *c, const struct soc_val *in, const char *name)
+{
+	const struct soc_val *v = ing_map_get(c->arena, in, name);
+
+	return soc_val_is_string(v) && is_null(c->map, soc_val_str(v)) ?
+	    NULL : v;
+}
+
+/* The first of the input paths f (a path, or an array of them) that is
+ * present in in. */
+static const struct soc_val *
+first(struct ing_ctx *c, const struct soc_val *in, const struct soc_val *f)
+{
+	const struct soc_val *p, *v;
+	size_t i;
+
+	if (!soc_val_is_array(f))
+		return field(c, in, soc_val_str(f));
+	soc_val_foreach(f, i, p)
+		if ((v = field(c, in, soc_val_str(p))) != NULL &&
+		    !soc_val_is_null(v))
+			return v;
+	return NULL;
 }
 
 static void
 text_of(const struct soc_val *v, char *buf, size_t sz)
 {
-	if (soc_val_is_string(v))
-		snprintf(buf, sz, "%s", soc_val_str(v));
-	else if (soc_val_is_integer(v))
-		snprintf(buf, sz, "%lld", (long long)soc_val_int(v));
-	else if (soc_val_is_real(v))
-		snprintf(buf, sz, "%g", soc_val_real(v));
-	else if (soc_val_is_boolean(v))
-		snprintf(buf, sz, "%s", soc_val_is_true(v) ? "true" : "false");
-	else
-		buf[0] = '\0';
+	const char *t = ing_map_text(v, buf, sz);
+
+	if (t != buf)
+		snprintf(buf, sz, "%s", t);
+}
+
+/* Epoch text buf in units of 10^-scale seconds as ms; -1 when it is
+ * not a number. */
+static int
+epoch_ms(const char *buf, int scale, int64_t *ms)
+{
+	char *e;
+	double d = strtod(buf, &e);
+
+	if (e == buf || *e != '\0' || !isfinite(d))
+		return -1;
+	d *= pow(10.0, 3 - scale);
+	if (!(fabs(d) < 9e15))
+		return -1;
+	*ms = (int64_t)llround(d);
+	return 0;
 }
 
 static int
 timestamp(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
+	static const char *const units[] = { "epoch", "epoch_ms", "epoch_us",
+		"epoch_ns", NULL };
 	const struct soc_val *ts = soc_val_key(m, "timestamp");
-	const char *fname, *fmt;
+	const struct soc_val *fv;
+	const char *fmt;
 	const struct soc_val *v;
 	char buf[128];
 	int64_t ms;
+	size_t i;
 
 	if (!soc_val_is_object(ts))
 		return ing_set_time_ms(out, "@timestamp", c->now) < 0 ? -1 : 0;
-	fname = soc_val_str(soc_val_key(ts, "field"));
+	fv = soc_val_key(ts, "field");
 	fmt = soc_val_str(soc_val_key(ts, "format"));
-	if (!fname) {
+	if (!fv) {
 		*why = "mapping: timestamp has no field";
 		return -1;
 	}
-	v = field(in, fname);
+	v = first(c, in, fv);
+	if (!v && soc_val_is_false(soc_val_key(ts, "required")))
+		return ing_set_time_ms(out, "@timestamp", c->now) < 0 ? -1 : 0;
 	if (!v) {
-		snprintf(c->why, sizeof c->why, "no time field '%.60s'", fname);
+		snprintf(c->why, sizeof c->why, "no time field '%.60s'",
+		    soc_val_is_string(fv) ? soc_val_str(fv) :
+		    soc_val_str(soc_val_at(fv, 0)));
 		*why = c->why;
 		return -1;
 	}
 	text_of(v, buf, sizeof buf);
+	for (i = 0; fmt && units[i] && strcmp(fmt, units[i]) != 0; i++)
+		;
 	if (!fmt || strcmp(fmt, "auto") == 0 || strcmp(fmt, "rfc3339") == 0 ||
 	    strcmp(fmt, "iso8601") == 0) {
 		if (soc_val_is_number(v) ? ing_set_time(c, out, "@timestamp", v) == 0 :
 		    (ing_text_time(c, buf, &ms) == 0 &&
 		    ing_set_time_ms(out, "@timestamp", ms) == 0))
 			return 0;
-	} else if (strcmp(fmt, "epoch") == 0 || strcmp(fmt, "epoch_ms") == 0) {
-		char *e;
-		double d = strtod(buf, &e);
-
-		if (e != buf && *e == '\0' && isfinite(d) && fabs(d) < 1e16) {
-			ms = (int64_t)llround(fmt[5] ? d : d * 1000.0);
-			if (ing_set_time_ms(out, "@timestamp", ms) == 0)
-				return 0;
-		}
+	} else if (units[i]) {
+		if (epoch_ms(buf, (int)i * 3, &ms) == 0 &&
+		    ing_set_time_ms(out, "@timestamp", ms) == 0)
+			return 0;
 	} else if (strncmp(fmt, "strptime:", 9) == 0) {
 		if (ing_strptime_ms(buf, fmt + 9, &ms) == 0 &&
 		    ing_set_time_ms(out, "@timestamp", ms) == 0)
@@ -198,18 +262,16 @@ timestamp(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, 
 }
 
 static void
-severity(const struct soc_val *m, const struct soc_val *in, struct soc_val *out)
+severity(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, struct soc_val *out)
 {
 	const struct soc_val *s = soc_val_key(m, "severity"), *v, *mv, *sc;
-	const char *fname;
 	char buf[64];
 	const char *k;
 	double d;
 	char *e;
 
 	if (!soc_val_is_object(s) ||
-	    !(fname = soc_val_str(soc_val_key(s, "field"))) ||
-	    !(v = field(in, fname)))
+	    !(v = first(c, in, soc_val_key(s, "field"))))
 		return;
 	text_of(v, buf, sizeof buf);
 	soc_val_foreach_member(soc_val_key(s, "map"), k, mv)
@@ -236,12 +298,37 @@ severity(const struct soc_val *m, const struct soc_val *in, struct soc_val *out)
 	}
 }
 
-/* The message template with {field} replaced by the input's values. */
+/* The text of v into buf at *k: an array's elements joined by ", ". */
 static void
-message(const struct soc_val *m, const struct soc_val *in, struct soc_val *out, const char *fmt)
+template_value(const struct soc_val *v, char *buf, size_t sz, size_t *k)
 {
-	const char *t = soc_val_str(soc_val_key(m, "message")), *p;
-	char buf[1024], name[128], val[512];
+	char val[512];
+	const struct soc_val *e;
+	size_t i;
+
+	if (soc_val_is_array(v)) {
+		soc_val_foreach(v, i, e) {
+			if (i > 0 && *k + 2 < sz) {
+				memcpy(buf + *k, ", ", 2);
+				*k += 2;
+			}
+			template_value(e, buf, sz, k);
+		}
+		return;
+	}
+	text_of(v, val, sizeof val);
+	*k += (size_t)snprintf(buf + *k, sz - *k, "%s", val);
+	if (*k >= sz)
+		*k = sz - 1;
+}
+
+/* The message template t with {field} replaced by the input's values,
+ * blanks at its end dropped (a field that was absent). */
+static void
+message(struct ing_ctx *c, const char *t, const struct soc_val *in, struct soc_val *out, const char *fmt)
+{
+	const char *p;
+	char buf[1024], name[128];
 	size_t k = 0;
 
 	if (!t) {
@@ -259,17 +346,58 @@ message(const struct soc_val *m, const struct soc_val *in, struct soc_val *out, 
 		    (long)sizeof name) {
 			memcpy(name, p + 1, (size_t)(e - p - 1));
 			name[e - p - 1] = '\0';
-			text_of(field(in, name), val, sizeof val);
-			k += (size_t)snprintf(buf + k, sizeof buf - k, "%s", val);
-			if (k >= sizeof buf)
-				k = sizeof buf - 1;
+			template_value(field(c, in, name), buf, sizeof buf, &k);
 			p = e;
 			continue;
 		}
 		buf[k++] = *p == '\n' || *p == '\t' ? ' ' : *p;
 	}
+	while (k > 0 && buf[k - 1] == ' ')
+		k--;
 	buf[k] = '\0';
 	soc_val_set_str(out, "message", buf[0] ? buf : "(empty message)");
+}
+
+/* tables: each ECS path gets the table's value for the input's value
+ * (matched ignoring ASCII case), else its default; null sets nothing. */
+static void
+tables(struct ing_ctx *c, const struct soc_val *t, const struct soc_val *in,
+    struct soc_val *out)
+{
+	const struct soc_val *x, *v, *mv, *hit;
+	const char *k, *mk;
+	char buf[128];
+
+	soc_val_foreach_member(t, k, x) {
+		v = field(c, in, soc_val_str(soc_val_key(x, "field")));
+		hit = NULL;
+		if (v && !soc_val_is_object(v) && !soc_val_is_array(v)) {
+			text_of(v, buf, sizeof buf);
+			soc_val_foreach_member(soc_val_key(x, "map"), mk, mv)
+				if (strcasecmp(mk, buf) == 0) {
+					hit = mv;
+					break;
+				}
+		}
+		if (!hit)
+			hit = soc_val_key(x, "default");
+		put(out, k, hit);
+	}
+}
+
+/* fields, constants and tables of a mapping or of one of its rules. */
+static void
+sections(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in,
+    struct soc_val *out)
+{
+	const struct soc_val *v;
+	const char *k;
+
+	soc_val_foreach_member(soc_val_key(m, "fields"), k, v)
+		put(out, k, first(c, in, v));
+	soc_val_foreach_member(soc_val_key(m, "constants"), k, v)
+		put(out, k, v);
+	tables(c, soc_val_key(m, "tables"), in, out);
 }
 
 /* The mapping applied to in (an object of the input's fields). */
@@ -277,22 +405,26 @@ static int
 apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char *fmt,
     const char **why)
 {
-	const struct soc_val *m = c->map, *v;
-	const char *k;
-	char ds[32];
+	const struct soc_val *m = c->map, *r;
+	const char *tmpl = soc_val_str(soc_val_key(m, "message"));
+	char ds[64];
+	size_t i;
 
-	soc_val_foreach_member(soc_val_key(m, "fields"), k, v)
-		if (soc_val_is_string(v))
-			put(out, k, field(in, soc_val_str(v)));
-	soc_val_foreach_member(soc_val_key(m, "constants"), k, v)
-		put(out, k, v);
+	sections(c, m, in, out);
+	/* Each rule that holds, in order; the last one's message wins. */
+	soc_val_foreach(soc_val_key(m, "rules"), i, r)
+		if (ing_map_cond(c->arena, soc_val_key(r, "if"), in)) {
+			sections(c, r, in, out);
+			if (soc_val_key(r, "message"))
+				tmpl = soc_val_str(soc_val_key(r, "message"));
+		}
 	if (!soc_val_get(out, "event.kind"))
 		soc_val_set_str(out, "event.kind", "event");
 	snprintf(ds, sizeof ds, "%s", fmt);
 	if (!soc_val_get(out, "event.dataset"))
 		soc_val_set_str(out, "event.dataset", ds);
-	severity(m, in, out);
-	message(m, in, out, fmt);
+	severity(c, m, in, out);
+	message(c, tmpl, in, out, fmt);
 	return timestamp(c, m, in, out, why);
 }
 
@@ -304,7 +436,8 @@ check_map(struct ing_ctx *c, const char **why)
 		return -1;
 	}
 	if (!soc_val_is_object(soc_val_key(c->map, "fields")) &&
-	    !soc_val_is_object(soc_val_key(c->map, "constants"))) {
+	    !soc_val_is_object(soc_val_key(c->map, "constants")) &&
+	    !soc_val_is_object(soc_val_key(c->map, "tables"))) {
 		*why = "mapping has neither fields nor constants";
 		return -1;
 	}
@@ -407,6 +540,112 @@ json_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const
 	if (check_map(c, why) < 0)
 		return -1;
 	return apply(c, in, out, "json", why);
+}
+
+/* --- the formats of mapping files ------------------------------------ */
+
+int
+ing_map_json(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
+    const char **why)
+{
+	return apply(c, in, out, c->map_name, why);
+}
+
+int
+ing_map_text_input(struct soc_val_arena *a, const struct soc_val *m,
+    const char *s, size_t n, int64_t now, struct ing_map_line *o,
+    const char **why)
+{
+	struct soc_syslog sl;
+	const struct soc_val *cols;
+	const char *w;
+	size_t np, cov, i;
+
+	o->in = NULL;
+	o->host = NULL;
+	o->hostn = 0;
+	o->ms = -1;
+	if (soc_syslog_parse(s, n, now, &sl, &w) == 0 && sl.has_time &&
+	    sl.msg.p) {
+		s = sl.msg.p;
+		n = sl.msg.n;
+		o->host = sl.host.p;
+		o->hostn = sl.host.p ? sl.host.n : 0;
+		o->ms = sl.time_ms;
+	}
+	if (strcmp(soc_val_str(soc_val_key(m, "format")), "kv") == 0) {
+		o->in = ing_kv_parse(a, s, n, &np, &cov);
+		if (np == 0) {
+			*why = "no key=value pairs";
+			return -1;
+		}
+		return 0;
+	}
+	cols = soc_val_key(m, "columns");
+	if (soc_csv_split(&g.row, s, n, delimiter(m), why) < 0)
+		return -1;
+	if (g.row.n != soc_val_array_size(cols)) {
+		*why = "not as many fields as the mapping's columns";
+		return -1;
+	}
+	o->in = soc_val_new_object(a);
+	for (i = 0; i < g.row.n; i++)
+		if (g.row.len[i] > 0 && !is_null(m, g.row.f[i]))
+			soc_val_put(o->in, soc_val_str(soc_val_at(cols, i)),
+			    soc_val_new_strn(a, g.row.f[i], g.row.len[i]));
+	return 0;
+}
+
+int
+ing_map_text_line(struct ing_ctx *c, const char *s, size_t n,
+    struct soc_val *out, const char **why)
+{
+	const struct soc_val *m = c->map;
+	const char *ns = soc_val_str(soc_val_key(m, "namespace"));
+	struct ing_map_line l;
+
+	if (ing_map_text_input(c->arena, m, s, n, c->now, &l, why) < 0)
+		return -1;
+	if (apply(c, l.in, out, c->map_name, why) < 0)
+		return -1;
+	/* A syslog header's time when the mapping names none. */
+	if (!soc_val_key(m, "timestamp") && l.ms >= 0)
+		ing_set_time_ms(out, "@timestamp", l.ms);
+	if (l.hostn > 0 && !soc_val_get(out, "observer.hostname"))
+		soc_val_set_strn(out, "observer.hostname", l.host, l.hostn);
+	if (ns)
+		ing_keep_vendor(out, l.in, ns, NULL);
+	return 0;
+}
+
+static struct soc_val_arena *
+scratch(void)
+{
+	if (!g.scratch)
+		g.scratch = soc_val_arena_new();
+	else
+		soc_val_arena_reset(g.scratch);
+	return g.scratch;
+}
+
+int
+ing_map_detect_json(const struct soc_val *m, const struct soc_val *in)
+{
+	return ing_map_detect(scratch(), m, in);
+}
+
+int
+ing_map_detect_text(const struct soc_val *m, const char *s, size_t n,
+    int64_t now)
+{
+	struct soc_val_arena *a = scratch();
+	struct ing_map_line l;
+	const char *why;
+
+	if (!soc_val_key(m, "detect") ||
+	    ing_map_text_input(a, m, s, n, now, &l, &why) < 0)
+		return 0;
+	return ing_map_detect(a, m, l.in);
 }
 
 const struct ing_format ing_fmt_csv = {

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "err.h"
 #include "ingest.h"
 
 #define F(n) extern const struct ing_format ing_fmt_##n __attribute__((weak));
@@ -35,15 +36,48 @@ static const struct ing_format *const formats[] = {
 	&ing_fmt_csv, &ing_fmt_json_map, &ing_fmt_ecs, &ing_fmt_generic,
 };
 
+/* With mapping files: the list above with theirs before csv. */
+static struct {
+	const struct ing_format **v;
+	size_t n;
+} all;
+
+void
+ing_format_add(const struct ing_format *f)
+{
+	size_t i, at;
+
+	if (!all.v) {
+		all.n = sizeof formats / sizeof formats[0];
+		all.v = soc_xcalloc(all.n, sizeof *all.v);
+		memcpy(all.v, formats, sizeof formats);
+	}
+	for (i = 0; i < all.n; i++)
+		if (all.v[i] && all.v[i]->rules &&
+		    strcmp(all.v[i]->name, f->name) == 0) {
+			all.v[i] = f;
+			return;
+		}
+	for (at = 0; at < all.n && !(all.v[at] &&
+	    strcmp(all.v[at]->name, "csv") == 0); at++)
+		;
+	all.v = soc_xrealloc(all.v, (all.n + 1) * sizeof *all.v);
+	memmove(all.v + at + 1, all.v + at, (all.n - at) * sizeof *all.v);
+	all.v[at] = f;
+	all.n++;
+}
+
 size_t
 ing_nformats(void)
 {
-	return sizeof formats / sizeof formats[0];
+	return all.v ? all.n : sizeof formats / sizeof formats[0];
 }
 
 const struct ing_format *
 ing_format_at(size_t i)
 {
+	if (all.v)
+		return i < all.n ? all.v[i] : NULL;
 	return i < ing_nformats() ? formats[i] : NULL;
 }
 
@@ -53,7 +87,7 @@ ing_format_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < ing_nformats(); i++)
-		if (formats[i] && strcmp(formats[i]->name, name) == 0)
-			return formats[i];
+		if (ing_format_at(i) && strcmp(ing_format_at(i)->name, name) == 0)
+			return ing_format_at(i);
 	return NULL;
 }

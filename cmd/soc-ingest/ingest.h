@@ -40,6 +40,9 @@ struct ing_ctx {
 	unsigned long line;	/* first line of the event */
 	int64_t now;		/* soc_clock_now(), for formats without a year */
 	const struct soc_val *map;	/* --map FILE; NULL when none */
+	/* The format whose mapping map is (a mapping file's, or csv or
+	 * json-map with --map), for its name. */
+	const char *map_name;
 	/* The arena of the record being made (out->arena), for a helper's
 	 * scratch values; emptied with the record. */
 	struct soc_val_arena *arena;
@@ -95,6 +98,12 @@ struct ing_format {
 	 * (zeek, windows, generic) or have none (ecs, json-map, csv).
 	 */
 	const char *ns;
+	/*
+	 * A format of a mapping file (mapfile.h): its mapping, which the
+	 * driver detects with (ing_map_detect) and puts in ing_ctx.map to map
+	 * with; NULL for the formats written in C.
+	 */
+	const struct soc_val *rules;
 };
 
 /*
@@ -114,6 +123,10 @@ struct ing_format {
 size_t ing_nformats(void);
 const struct ing_format *ing_format_at(size_t i);
 const struct ing_format *ing_format_find(const char *name);
+/* Add a format of a mapping file (mapload.c) after the products' formats
+ * written in C and before csv, json-map, ecs and generic; one of the same
+ * name that is also a mapping's is replaced.  f lives for the run. */
+void ing_format_add(const struct ing_format *f);
 
 /*
  * Records and inputs are values of the library's model (val.h): a mapper

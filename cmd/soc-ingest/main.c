@@ -28,8 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "buf.h"
 #include "clock.h"
 #include "doc.h"
@@ -39,6 +37,7 @@
 #include "state.h"
 #include "err.h"
 #include "ingest.h"
+#include "mapfile.h"
 #include "ndjson.h"
 #include "opt.h"
 
@@ -46,7 +45,7 @@
 #define FOLLOW_POLL_NS 200000000L
 #define SAVE_EVERY ((uint64_t)1 << 22)	/* --resume: save each 4 MiB read */
 
-enum { OPT_MAP = 0x200, OPT_KEEP, OPT_FOLLOW, OPT_LIST, OPT_STATS, OPT_RESUME,
+enum { OPT_MAP = 0x200, OPT_MAPPINGS, OPT_KEEP, OPT_FOLLOW, OPT_LIST, OPT_STATS, OPT_RESUME,
     OPT_NO_RESUME };
 
 struct seg {
@@ -91,10 +90,10 @@ static struct {
 	/* For --stats: lines read, blank lines, header and comment lines of
 	 * a format, and lists that held no event ([], {"Records":[]}). */
 	unsigned long long nlines, nblank, nheaders, nempty;
-	json_t *map;
+	const struct soc_val *map;	/* --map FILE */
 	/* The arenas of values (val.h): the record being made (emptied for
 	 * each event), the JSON input being mapped (for each input value),
-	 * and the --map configuration (for the run). */
+	 * and the mappings, --map's and the mapping files' (for the run). */
 	struct soc_val_arena *ra, *ia, *ka;
 } g;
 
@@ -104,9 +103,9 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	fprintf(fp,
-	    "usage: soc-ingest [-f FORMAT] [--map FILE] [--keep-original] [--rejects FILE]\n"
-	    "                  [--follow] [--resume | --no-resume] [--state DIR]\n"
-	    "                  [--max-line BYTES] [--stats] [FILE ...]\n"
+	    "usage: soc-ingest [-f FORMAT] [--map FILE] [--mappings DIR] [--keep-original]\n"
+	    "                  [--rejects FILE] [--follow] [--resume | --no-resume]\n"
+	    "                  [--state DIR] [--max-line BYTES] [--stats] [FILE ...]\n"
 	    "       soc-ingest --list-formats\n"
 	    "       soc-ingest -h | --help | -V | --version\n");
 	if (status == 0)
@@ -173,6 +172,16 @@ finish_event(int rc, struct soc_val *rec, const struct ing_format *f,
 
 /* --- JSON events ----------------------------------------------------- */
 
+/* How sure format f is of the JSON event ev (a mapping file's format by
+ * its detect rules). */
+static int
+sure_json(const struct ing_format *f, const struct soc_val *ev)
+{
+	if (f->rules)
+		return f->map_json ? ing_map_detect_json(f->rules, ev) : 0;
+	return f->detect_json ? f->detect_json(ev) : 0;
+}
+
 static const struct ing_format *
 detect_json(const struct soc_val *ev)
 {
@@ -181,15 +190,15 @@ detect_json(const struct soc_val *ev)
 	size_t i;
 
 	/* Streams are mostly homogeneous: a certain last format wins. */
-	if (g.last && g.last->detect_json && g.last->detect_json(ev) >= 100)
+	if (g.last && sure_json(g.last, ev) >= 100)
 		return g.last;
 	for (i = 0; i < ing_nformats(); i++) {
 		const struct ing_format *f = ing_format_at(i);
 		int s;
 
-		if (!f || !f->detect_json)
+		if (!f)
 			continue;
-		s = f->detect_json(ev);
+		s = sure_json(f, ev);
 		if (s > bests) {
 			bests = s;
 			best = f;
@@ -208,6 +217,9 @@ begin_event(const struct ing_format *f, unsigned long line)
 {
 	g.last = f;
 	state_slot(f);
+	/* The mapping a mapping file's format, csv or json-map maps with. */
+	g.ctx.map = f->rules ? f->rules : g.map;
+	g.ctx.map_name = f->name;
 	g.ctx.line = line;
 	g.ctx.why[0] = '\0';
 	soc_val_arena_reset(g.ra);
@@ -468,6 +480,16 @@ doc_add(const char *p, size_t n, unsigned long lineno)
 
 /* --- text lines ------------------------------------------------------ */
 
+/* How sure format f is of the text line p[0..n). */
+static int
+sure_text(const struct ing_format *f, const char *p, size_t n)
+{
+	if (f->rules)
+		return f->map_text ? ing_map_detect_text(f->rules, p, n,
+		    g.ctx.now) : 0;
+	return f->detect_text ? f->detect_text(p, n) : 0;
+}
+
 static const struct ing_format *
 detect_text(const char *p, size_t n)
 {
@@ -475,15 +497,15 @@ detect_text(const char *p, size_t n)
 	int bests = 0;
 	size_t i;
 
-	if (g.last && g.last->detect_text && g.last->detect_text(p, n) >= 100)
+	if (g.last && sure_text(g.last, p, n) >= 100)
 		return g.last;
 	for (i = 0; i < ing_nformats(); i++) {
 		const struct ing_format *f = ing_format_at(i);
 		int s;
 
-		if (!f || !f->detect_text)
+		if (!f)
 			continue;
-		s = f->detect_text(p, n);
+		s = sure_text(f, p, n);
 		if (s > bests) {
 			bests = s;
 			best = f;
@@ -1028,45 +1050,6 @@ read_input(struct soc_reader *r)
 
 /* --- main ------------------------------------------------------------ */
 
-/* A copy of jansson's value j (the --map configuration, read with jansson
- * for its messages that name line and column) in a. */
-static struct soc_val *
-from_json(struct soc_val_arena *a, const json_t *j)
-{
-	struct soc_val *v;
-	const char *k;
-	json_t *x;
-	size_t i;
-
-	if (!j)
-		return NULL;
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		v = soc_val_new_object(a);
-		json_object_foreach((json_t *)j, k, x)
-			soc_val_putn(v, k, strlen(k), from_json(a, x));
-		return v;
-	case JSON_ARRAY:
-		v = soc_val_new_array(a);
-		json_array_foreach(j, i, x)
-			soc_val_append(v, from_json(a, x));
-		return v;
-	case JSON_STRING:
-		return soc_val_new_strn(a, json_string_value(j),
-		    json_string_length(j));
-	case JSON_INTEGER:
-		return soc_val_new_int(a, json_integer_value(j));
-	case JSON_REAL:
-		return soc_val_new_real(a, json_real_value(j));
-	case JSON_TRUE:
-		return soc_val_new(a, SOC_VAL_TRUE);
-	case JSON_FALSE:
-		return soc_val_new(a, SOC_VAL_FALSE);
-	default:
-		return soc_val_new(a, SOC_VAL_NULL);
-	}
-}
-
 /*
  * --stats, on stderr: what became of the input.  Each line of NDJSON or
  * text ends as a record, a reject, a header or an empty list (a document
@@ -1081,28 +1064,13 @@ print_stats(void)
 	    g.nblank);
 }
 
-static json_t *
-load_map(const char *path)
-{
-	json_error_t err;
-	json_t *m = json_load_file(path, 0, &err);
-
-	if (!m) {
-		if (access(path, R_OK) < 0)
-			soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", path);
-		soc_die(SOC_EX_CONFIG, "%s:%d: %s", path, err.line, err.text);
-	}
-	if (!json_is_object(m))
-		soc_die(SOC_EX_CONFIG, "%s: a mapping must be a JSON object", path);
-	return m;
-}
-
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "mappings", required_argument, NULL, OPT_MAPPINGS },
 		{ "keep-original", no_argument, NULL, OPT_KEEP },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "list-formats", no_argument, NULL, OPT_LIST },
@@ -1112,8 +1080,9 @@ main(int argc, char **argv)
 		SOC_OPT_LONG
 	};
 	struct soc_opts o;
-	const char *map = NULL;
-	int c, follow = 0, stats = 0, resume = -1, read_err = 0, open_err = 0;
+	const char *map = NULL, *fname = NULL, *dirs[16];
+	size_t ndirs = 0;
+	int c, list = 0, follow = 0, stats = 0, resume = -1, read_err = 0, open_err = 0;
 	int rc, i;
 	char *statedir = NULL;
 
@@ -1121,16 +1090,18 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "auto") == 0)
-				g.force = NULL;
-			else if (!(g.force = ing_format_find(optarg))) {
-				soc_warn("unknown format '%s' (see --list-formats)",
-				    optarg);
-				usage(SOC_EX_USAGE);
-			}
+			fname = strcmp(optarg, "auto") == 0 ? NULL : optarg;
 			break;
 		case OPT_MAP:
 			map = optarg;
+			break;
+		case OPT_MAPPINGS:
+			if (ndirs == sizeof dirs / sizeof dirs[0]) {
+				soc_warn("--mappings: at most %zu directories",
+				    ndirs);
+				usage(SOC_EX_USAGE);
+			}
+			dirs[ndirs++] = optarg;
 			break;
 		case OPT_KEEP:
 			g.ctx.keep_original = 1;
@@ -1139,7 +1110,7 @@ main(int argc, char **argv)
 			follow = 1;
 			break;
 		case OPT_LIST:
-			list_formats();
+			list = 1;
 			break;
 		case OPT_STATS:
 			stats = 1;
@@ -1162,6 +1133,15 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* The mapping files' formats first: -f and --list-formats see them. */
+	g.ka = soc_val_arena_new();
+	ing_maps_load(g.ka, dirs, ndirs);
+	if (list)
+		list_formats();
+	if (fname && !(g.force = ing_format_find(fname))) {
+		soc_warn("unknown format '%s' (see --list-formats)", fname);
+		usage(SOC_EX_USAGE);
+	}
 	if (follow && argc > 1) {
 		soc_warn("--follow follows one FILE");
 		usage(SOC_EX_USAGE);
@@ -1183,13 +1163,16 @@ main(int argc, char **argv)
 	g.ctx.now = soc_clock_now();
 	g.ra = soc_val_arena_new();
 	g.ia = soc_val_arena_new();
-	g.ka = soc_val_arena_new();
 	g.ctx.arena = g.ra;
 	if (map)
-		g.ctx.map = from_json(g.ka, g.map = load_map(map));
+		g.map = ing_map_load_file(g.ka, map);
 	if (g.map && !g.force) {
 		/* --map names its input's shape: no guessing. */
-		const char *mf = json_string_value(json_object_get(g.map, "format"));
+		const char *mf = soc_val_str(soc_val_key(g.map, "format"));
+
+		if (mf && strcmp(mf, "kv") == 0)
+			soc_die(SOC_EX_CONFIG, "%s: format kv is for mapping "
+			    "files of a directory (--mappings DIR)", map);
 
 		g.force = ing_format_find(mf && strcmp(mf, "json") == 0 ?
 		    "json-map" : "csv");
@@ -1236,7 +1219,6 @@ main(int argc, char **argv)
 	soc_val_arena_free(g.ra);
 	soc_val_arena_free(g.ia);
 	soc_val_arena_free(g.ka);
-	json_decref(g.map);
 	if (stats)
 		print_stats();
 	rc = soc_finish(&g.out, &g.rej, read_err);
