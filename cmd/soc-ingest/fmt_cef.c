@@ -27,6 +27,7 @@
 #include "cef.h"
 #include "fmt_text.h"
 #include "ingest.h"
+#include "keep.h"
 #include "syslog.h"
 
 /* CEF extension keys (and their full names) and LEEF attributes with a
@@ -287,6 +288,35 @@ message(struct soc_val *out, const struct soc_cef *e, const char *name,
 	soc_val_set_str(out, "message", buf);
 }
 
+/*
+ * The extension's pairs whose values the record does not hold, under
+ * cef.extensions or leef.extensions as Elastic's CEF integration keeps
+ * them (socpipe-record(7), Vendor fields; keys in snake_case).  Not the
+ * csNLabel keys (their text names the labels.* members), nor the time
+ * keys that are @timestamp in another form, nor empty and "-" values.
+ */
+static void
+keep_pairs(struct soc_val *out, const struct soc_cef *e)
+{
+	static const char *const times[] = { "rt", "devTime",
+		"devTimeFormat", NULL };
+	struct soc_val *in = soc_val_new_object(out->arena);
+	const char *k, *v;
+	size_t i, kn;
+
+	for (i = 0; i < e->npairs; i++) {
+		k = e->pairs[i].key;
+		v = e->pairs[i].val;
+		kn = strlen(k);
+		if (!*v || strcmp(v, "-") == 0 ||
+		    (kn > 5 && strcmp(k + kn - 5, "Label") == 0))
+			continue;
+		soc_val_put(in, k, soc_val_new_strn(out->arena, v, strlen(v)));
+	}
+	ing_keep_vendor(out, in, e->leef ? "leef.extensions" :
+	    "cef.extensions", times);
+}
+
 int
 ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
     const struct soc_syslog *sl, struct soc_val *out, const char **why)
@@ -430,6 +460,8 @@ ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
 			rc = -1;
 		}
 	}
+	if (rc == 0)
+		keep_pairs(out, &e);
 	soc_cef_release(&e);
 	return rc;
 }
