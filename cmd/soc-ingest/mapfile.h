@@ -14,8 +14,9 @@
  *   maprule.c  reading a mapping: input paths with selectors, conditions,
  *              detection, and the check of a mapping's shape
  *   mapload.c  loading files and directories, errors with FILE:LINE:COL
- *   fmt_map.c  applying a mapping to an event; the csv, json-map formats
- *              and the formats of mapping files
+ *   mapapply.c applying a mapping to an event
+ *   fmt_map.c  the csv and json-map formats, and the formats of mapping
+ *              files
  *
  * Ownership: a loaded mapping lives in the arena given to ing_maps_load
  * for the whole run; the values returned by ing_map_get are borrowed from
@@ -71,6 +72,15 @@ void ing_maps_load(struct soc_val_arena *a, const char *const *dirs,
  * above. */
 const struct soc_val *ing_map_load_file(struct soc_val_arena *a,
     const char *path);
+
+/* Is s one of the strings mapping m lists in nulls ("-")? */
+int ing_map_is_null(const struct soc_val *m, const char *s);
+
+/* The mapping c->map applied to the input object in (mapapply.c): 0, or
+ * -1 with *why (the time is absent or does not parse); fmt is the name
+ * event.dataset and the default message take. */
+int ing_map_apply(struct ing_ctx *c, const struct soc_val *in,
+    struct soc_val *out, const char *fmt, const char **why);
 
 /* The mappers of a mapping file's format (fmt_map.c): the mapping is
  * ing_ctx.map, which the driver sets to the format's rules. */
