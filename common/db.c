@@ -1,6 +1,8 @@
 /* db: see db.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,50 @@ soc_db_try_prepare(struct soc_db *db, const char *sql)
 		return NULL;
 	}
 	return st;
+}
+
+void
+soc_db_bind(struct soc_db *db, sqlite3_stmt *st, const char *types, ...)
+{
+	va_list ap;
+	const char *t, *s;
+	const void *p;
+	size_t n;
+	int i, rc = SQLITE_OK;
+
+	va_start(ap, types);
+	for (t = types, i = 1; *t && rc == SQLITE_OK; t++, i++) {
+		switch (*t) {
+		case 'i':
+			rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 'l':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 't':
+			s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) :
+			    sqlite3_bind_null(st, i);
+			break;
+		case 's':
+		case 'b':
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			SOC_ASSERT(n <= INT32_MAX);
+			rc = !p ? sqlite3_bind_null(st, i) : *t == 's' ?
+			    sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC) :
+			    sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC);
+			break;
+		case '-':
+			break;
+		default:
+			SOC_ASSERT(!"soc_db_bind: a type letter");
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK)
+		soc_die(SOC_EX_SOFTWARE, "%s: cannot bind parameter %d: %s",
+		    db->path ? db->path : "database", i - 1, sqlite3_errstr(rc));
 }
 
 void

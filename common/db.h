@@ -41,6 +41,18 @@ void soc_db_exec(struct soc_db *db, const char *sql);
 /* sqlite3_step with the module's error policy: returns SQLITE_ROW or
  * SQLITE_DONE, dies otherwise.  Resets nothing. */
 int soc_db_step(struct soc_db *db, sqlite3_stmt *st);
+/*
+ * Bind a row of parameters, from the first, one a letter of types:
+ *   i  an int            l  an int64_t
+ *   t  a const char *, text (copied; NULL binds NULL)
+ *   s  a const char * and a size_t, text of that length (not copied: it
+ *      must outlive the step)
+ *   b  a const void * and a size_t, a blob (not copied: it must outlive
+ *      the step; NULL binds NULL)
+ *   -  none: the parameter is left as it is (bound apart)
+ * A failure (more letters than parameters) is a programmer error (70).
+ */
+void soc_db_bind(struct soc_db *db, sqlite3_stmt *st, const char *types, ...);
 /* The schema version (user_version). */
 int soc_db_version(struct soc_db *db);
 /*

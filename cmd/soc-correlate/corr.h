@@ -16,8 +16,8 @@
  *              activity event plays when its source names none
  *   incident.c the incident record and soc.incident text (the one place
  *              that writes JSON)
- *   store.c    correlate.db: schema, loading and saving incidents and
- *              entities
+ *   schema.c   correlate.db's tables and views, as migration steps
+ *   store.c    correlate.db: loading and saving incidents and entities
  *   cases.c    the verbs: list, show, assign, note, close, merge, split
  *   rules.c    correlation rules: threshold, distinct count, sequence,
  *              loaded and checked (rules_int.h: what it shares with)
@@ -293,6 +293,10 @@ json_t *corr_record_verdict(const struct corr_incident *inc, const char *by,
     const char *note);
 
 /* ---- correlate.db (store.c) ---- */
+
+/* correlate.db's schema, step by step (schema.c). */
+extern const char *const corr_migrations[];
+extern const int corr_nmigrations;
 
 struct corr_store {
 	struct soc_db db;

@@ -1,42 +1,10 @@
 /*
  * correlate.db: what soc-correlate keeps between runs.
  *
- *   incident          one row per incident: its status, clocks and counts
- *                     as columns (what list and the readers need), and
- *                     its parts (timeline entries, entities, tactics,
- *                     notes, rules fired, parents) as one JSON text,
- *                     detail (detail.c)
- *   incident_value    each entity an incident names: its kind, its
- *                     normal form, and each value it goes by (the normal
- *                     form and the form the alert gave)
- *   incident_entity   a view over the two: (value, incident, verdict,
- *                     last_seen, kind, entity), the contract soc-enrich
- *                     and soc-decide read (socpipe-record(7)); last_seen
- *                     is the incident's latest alert
- *   incident_entry    a view of the timeline entries in detail, one row
- *                     each (soc-decide's history questions read it)
- *   incident_alert    every alert id grouped, and into which incident
- *   entity            the entity index: counts, partners, hub flag and
- *                     the incident each entity links to
- *   rule_window       the open windows of the correlation rules, per
- *                     rule and group (rules.c), so the next run goes on
- *   meta              the stream time and the incident sequence, and
- *                     the contract version (k = 'contract')
- *
- * What other programs may read is a contract, listed in socpipe-record(7)
- * (section correlate.db) and versioned apart from the migrations: the
- * meta row contract, incident_entity, the incident table's columns
- * id, version, status, priority, score, disposition, first_seen,
- * last_seen, assignee, verdict, merged_into and detail (its layout:
- * detail.c), and incident_entry.  A migration that changes any of these
- * in a way a reader would notice sets a new contract version, and the
- * readers (soc-decide) refuse a version they do not know.  The rest is
- * soc-correlate's own.
- *
- * Writes happen in one transaction per checkpoint, each changed incident
- * as one row, alert ids and entities in key order (B-tree pages are then
- * visited once each), so a checkpoint costs a few row writes per changed
- * incident, whatever its size in alerts.  A crash leaves the last
+ * Its tables and views are schema.c's.  Writes happen in one transaction
+ * per save, each changed incident as one row, alert ids and entities in
+ * key order (B-tree pages are then visited once each), so a save costs a
+ * few row writes per changed incident, whatever its size in alerts.  A crash leaves the last
  * checkpoint's state.  Times are ms since the epoch.
  */
 #include <stdlib.h>
@@ -53,146 +21,11 @@
 	" tactics, inferred, crown, privileged, assignee, verdict, closed_by," \
 	" merged_into, detail"
 
-/* Milliseconds of an RFC 3339 text time of version 1 (in SQL). */
-#define MS(t) "(CAST(strftime('%s', " t ") AS INTEGER) * 1000 + " \
-	"CAST(substr(" t ", 21, 3) AS INTEGER))"
-
-static const char *const migrations[] = {
-	"CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
-	"CREATE TABLE incident(id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
-	" version INTEGER NOT NULL, status TEXT NOT NULL, priority TEXT,"
-	" score INTEGER, disposition TEXT, first_seen INTEGER,"
-	" last_seen INTEGER, created INTEGER, updated INTEGER, acked INTEGER,"
-	" resolved INTEGER, nalerts INTEGER, ncut INTEGER, mcut INTEGER,"
-	" max_score INTEGER, max_prio INTEGER, escalate INTEGER,"
-	" tactics INTEGER, inferred INTEGER, crown INTEGER,"
-	" privileged INTEGER, assignee TEXT, verdict TEXT, closed_by TEXT,"
-	" merged_into TEXT);"
-	"CREATE INDEX incident_open ON incident(status, last_seen);"
-	"CREATE TABLE incident_entry(incident TEXT NOT NULL, n INTEGER NOT NULL,"
-	" key INTEGER, alert TEXT, rule TEXT, name TEXT, host TEXT,"
-	" source TEXT, first INTEGER, last INTEGER, count INTEGER,"
-	" tactics INTEGER, inferred INTEGER, score INTEGER, prio INTEGER,"
-	" disp INTEGER, PRIMARY KEY(incident, n)) WITHOUT ROWID;"
-	"CREATE TABLE incident_entity(value TEXT NOT NULL,"
-	" incident TEXT NOT NULL, verdict TEXT, last_seen TEXT,"
-	" kind TEXT NOT NULL, entity TEXT NOT NULL, n INTEGER NOT NULL,"
-	" first_seen TEXT, alerts INTEGER, alert TEXT, crown INTEGER,"
-	" privileged INTEGER, hub INTEGER,"
-	" PRIMARY KEY(incident, kind, entity, value));"
-	"CREATE INDEX incident_entity_value ON incident_entity(value);"
-	"CREATE TABLE incident_alert(alert TEXT PRIMARY KEY,"
-	" incident TEXT NOT NULL, ts INTEGER NOT NULL);"
-	"CREATE INDEX incident_alert_incident ON incident_alert(incident, ts);"
-	"CREATE TABLE incident_tactic(incident TEXT NOT NULL,"
-	" tactic INTEGER NOT NULL, first INTEGER, alerts INTEGER,"
-	" PRIMARY KEY(incident, tactic)) WITHOUT ROWID;"
-	"CREATE TABLE incident_note(incident TEXT NOT NULL, n INTEGER NOT NULL,"
-	" at INTEGER, by TEXT, text TEXT, PRIMARY KEY(incident, n));"
-	"CREATE TABLE incident_rule(incident TEXT NOT NULL, n INTEGER NOT NULL,"
-	" rule TEXT, type TEXT, evidence TEXT, points INTEGER, at INTEGER,"
-	" PRIMARY KEY(incident, n));"
-	"CREATE TABLE incident_parent(incident TEXT NOT NULL,"
-	" n INTEGER NOT NULL, parent TEXT, PRIMARY KEY(incident, n));"
-	"CREATE TABLE entity(kind INTEGER NOT NULL, value TEXT NOT NULL,"
-	" first_seen INTEGER, last_seen INTEGER, count INTEGER, hub INTEGER,"
-	" partners BLOB, incident TEXT, PRIMARY KEY(kind, value)) WITHOUT ROWID;"
-	"CREATE INDEX entity_seen ON entity(last_seen);",
-
-	/* 2: an incident's parts in one row (detail), the entity rows the
-	 * readers need as a view, no index a checkpoint does not need. */
-	"CREATE TABLE incident2(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	" version INTEGER NOT NULL, status TEXT NOT NULL, priority TEXT,"
-	" score INTEGER, disposition TEXT, first_seen INTEGER,"
-	" last_seen INTEGER, created INTEGER, updated INTEGER, acked INTEGER,"
-	" resolved INTEGER, nalerts INTEGER, ncut INTEGER, mcut INTEGER,"
-	" max_score INTEGER, max_prio INTEGER, escalate INTEGER,"
-	" tactics INTEGER, inferred INTEGER, crown INTEGER,"
-	" privileged INTEGER, assignee TEXT, verdict TEXT, closed_by TEXT,"
-	" merged_into TEXT, detail TEXT);"
-	"INSERT INTO incident2 SELECT i.seq, i.id, i.version, i.status,"
-	" i.priority, i.score, i.disposition, i.first_seen, i.last_seen,"
-	" i.created, i.updated, i.acked, i.resolved, i.nalerts, i.ncut, i.mcut,"
-	" i.max_score, i.max_prio, i.escalate, i.tactics, i.inferred, i.crown,"
-	" i.privileged, i.assignee, i.verdict, i.closed_by, i.merged_into,"
-	" json_object("
-	"'e', (SELECT json_group_array(json_array(key, alert, rule, name, host,"
-	" source, first, last, count, tactics, inferred, score, prio, disp))"
-	" FROM (SELECT * FROM incident_entry WHERE incident = i.id ORDER BY n)),"
-	"'m', (SELECT json_group_array(json_array(kind, entity, raw, f, l,"
-	" alerts, alert, crown, privileged, hub)) FROM (SELECT kind, entity,"
-	" max(CASE WHEN value <> entity THEN value END) AS raw,"
-	" " MS("min(first_seen)") " AS f, " MS("max(last_seen)") " AS l,"
-	" max(alerts) AS alerts, max(alert) AS alert, max(crown) AS crown,"
-	" max(privileged) AS privileged, max(hub) AS hub"
-	" FROM incident_entity WHERE incident = i.id GROUP BY n ORDER BY n)),"
-	"'t', (SELECT json_group_array(json_array(tactic, first, alerts))"
-	" FROM incident_tactic WHERE incident = i.id),"
-	"'n', (SELECT json_group_array(json_array(at, by, text))"
-	" FROM (SELECT * FROM incident_note WHERE incident = i.id ORDER BY n)),"
-	"'r', (SELECT json_group_array(json_array(rule, type, evidence, points,"
-	" at)) FROM (SELECT * FROM incident_rule WHERE incident = i.id"
-	" ORDER BY n)),"
-	"'p', (SELECT json_group_array(parent) FROM (SELECT * FROM"
-	" incident_parent WHERE incident = i.id ORDER BY n)))"
-	" FROM incident i;"
-	"CREATE TABLE incident_value(value TEXT NOT NULL, incident TEXT NOT NULL,"
-	" kind TEXT NOT NULL, entity TEXT NOT NULL,"
-	" PRIMARY KEY(value, incident, kind, entity)) WITHOUT ROWID;"
-	"CREATE INDEX incident_value_incident ON incident_value(incident);"
-	"INSERT OR IGNORE INTO incident_value SELECT value, incident, kind, entity"
-	" FROM incident_entity;"
-	"CREATE TABLE incident_alert2(alert TEXT PRIMARY KEY,"
-	" incident TEXT NOT NULL, ts INTEGER NOT NULL) WITHOUT ROWID;"
-	"INSERT INTO incident_alert2 SELECT alert, incident, ts"
-	" FROM incident_alert;"
-	"DROP TABLE incident; DROP TABLE incident_entry;"
-	"DROP TABLE incident_entity; DROP TABLE incident_alert;"
-	"DROP TABLE incident_tactic; DROP TABLE incident_note;"
-	"DROP TABLE incident_rule; DROP TABLE incident_parent;"
-	"DROP INDEX entity_seen;"
-	"ALTER TABLE incident2 RENAME TO incident;"
-	"ALTER TABLE incident_alert2 RENAME TO incident_alert;"
-	"CREATE INDEX incident_alert_incident ON incident_alert(incident, ts);"
-	"CREATE INDEX incident_done ON incident(updated) WHERE status != 'open';"
-	"CREATE VIEW incident_entity AS SELECT v.value AS value,"
-	" v.incident AS incident, i.verdict AS verdict,"
-	" strftime('%Y-%m-%dT%H:%M:%S', i.last_seen / 1000, 'unixepoch')"
-	" || printf('.%03dZ', i.last_seen % 1000) AS last_seen,"
-	" v.kind AS kind, v.entity AS entity"
-	" FROM incident_value v JOIN incident i ON i.id = v.incident;"
-	"CREATE VIEW incident_entry AS SELECT i.id AS incident,"
-	" CAST(e.key AS INTEGER) AS n, json_extract(e.value, '$[0]') AS key,"
-	" json_extract(e.value, '$[1]') AS alert,"
-	" json_extract(e.value, '$[2]') AS rule,"
-	" json_extract(e.value, '$[3]') AS name,"
-	" json_extract(e.value, '$[4]') AS host,"
-	" json_extract(e.value, '$[5]') AS source,"
-	" json_extract(e.value, '$[6]') AS first,"
-	" json_extract(e.value, '$[7]') AS last,"
-	" json_extract(e.value, '$[8]') AS count,"
-	" json_extract(e.value, '$[9]') AS tactics,"
-	" json_extract(e.value, '$[10]') AS inferred,"
-	" json_extract(e.value, '$[11]') AS score,"
-	" json_extract(e.value, '$[12]') AS prio,"
-	" json_extract(e.value, '$[13]') AS disp"
-	" FROM incident i, json_each(i.detail, '$.e') e;",
-
-	/* 3: correlation rules' windows outlive a run. */
-	"CREATE TABLE rule_window(rule TEXT NOT NULL, key INTEGER NOT NULL,"
-	" last INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY(rule, key))"
-	" WITHOUT ROWID;",
-
-	/* 4: what other programs may read is contract 1 (see above). */
-	"INSERT OR REPLACE INTO meta VALUES('contract', 1);",
-};
-
 void
 corr_store_open(struct corr_store *s, const char *path)
 {
 	memset(s, 0, sizeof(*s));
-	soc_db_open(&s->db, path, migrations,
-	    (int)(sizeof(migrations) / sizeof(migrations[0])));
+	soc_db_open(&s->db, path, corr_migrations, corr_nmigrations);
 	/* 64 MiB of page cache: the index and open incidents are read and
 	 * rewritten at every checkpoint. */
 	soc_db_exec(&s->db, "PRAGMA cache_size=-65536");
@@ -275,14 +108,8 @@ corr_store_commit(struct corr_store *s)
 	soc_db_exec(&s->db, "COMMIT");
 }
 
-static void
-text(sqlite3_stmt *q, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
+/* The statement's parameters (soc_db_bind's letters). */
+#define BIND(s, q, ...) soc_db_bind(&(s)->db, (q), __VA_ARGS__)
 
 /* A statement with its first parameter bound to the text v. */
 static sqlite3_stmt *
@@ -290,7 +117,7 @@ by_text(struct corr_store *s, const char *sql, const char *v)
 {
 	sqlite3_stmt *q = stmt(s, sql);
 
-	text(q, 1, v);
+	BIND(s, q, "t", v);
 	return q;
 }
 
@@ -298,12 +125,11 @@ static void
 put_value(struct corr_store *s, const char *incident,
     const struct corr_member *m, const char *value)
 {
-	sqlite3_stmt *q = by_text(s, "INSERT OR IGNORE INTO incident_value"
-	    " VALUES(?1,?2,?3,?4)", value);
+	sqlite3_stmt *q = stmt(s, "INSERT OR IGNORE INTO incident_value"
+	    " VALUES(?1,?2,?3,?4)");
 
-	text(q, 2, incident);
-	text(q, 3, corr_ekind_names[m->kind]);
-	text(q, 4, m->value);
+	BIND(s, q, "tttt", value, incident, corr_ekind_names[m->kind],
+	    m->value);
 	done(s, q);
 }
 
@@ -348,35 +174,16 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 	    " max_prio=?18, escalate=?19, tactics=?20, inferred=?21, crown=?22,"
 	    " privileged=?23, assignee=?24, verdict=?25, closed_by=?26,"
 	    " merged_into=?27, detail=?28");
-	sqlite3_bind_int64(q, 1, inc->seq);
-	text(q, 2, inc->id);
-	sqlite3_bind_int64(q, 3, inc->version);
-	text(q, 4, corr_status_names[inc->status]);
-	text(q, 5, corr_prio_name(inc->prio));
-	sqlite3_bind_int(q, 6, inc->score);
-	sqlite3_bind_int(q, 7, inc->disp);
-	sqlite3_bind_int64(q, 8, inc->first_seen);
-	sqlite3_bind_int64(q, 9, inc->last_seen);
-	sqlite3_bind_int64(q, 10, inc->created);
-	sqlite3_bind_int64(q, 11, inc->updated);
-	sqlite3_bind_int64(q, 12, inc->acked);
-	sqlite3_bind_int64(q, 13, inc->resolved);
-	sqlite3_bind_int64(q, 14, (int64_t)inc->nalerts);
-	sqlite3_bind_int64(q, 15, (int64_t)inc->ncut);
-	sqlite3_bind_int64(q, 16, (int64_t)inc->mcut);
-	sqlite3_bind_int(q, 17, inc->max_score);
-	sqlite3_bind_int(q, 18, inc->max_prio);
-	sqlite3_bind_int(q, 19, inc->escalate);
-	sqlite3_bind_int64(q, 20, inc->tactics);
-	sqlite3_bind_int64(q, 21, inc->inferred);
-	sqlite3_bind_int(q, 22, inc->crown);
-	sqlite3_bind_int(q, 23, inc->privileged);
-	text(q, 24, inc->assignee);
-	text(q, 25, inc->verdict);
-	text(q, 26, inc->closed_by);
-	text(q, 27, inc->merged_into[0] ? inc->merged_into : NULL);
-	sqlite3_bind_text(q, 28, s->detail.p, (int)s->detail.len,
-	    SQLITE_STATIC);
+	BIND(s, q, "ltlttiillllllllliiilliitttts", inc->seq, inc->id,
+	    inc->version, corr_status_names[inc->status],
+	    corr_prio_name(inc->prio), inc->score, inc->disp, inc->first_seen,
+	    inc->last_seen, inc->created, inc->updated, inc->acked,
+	    inc->resolved, (int64_t)inc->nalerts, (int64_t)inc->ncut,
+	    (int64_t)inc->mcut, inc->max_score, inc->max_prio, inc->escalate,
+	    (int64_t)inc->tactics, (int64_t)inc->inferred, inc->crown,
+	    inc->privileged, inc->assignee, inc->verdict, inc->closed_by,
+	    inc->merged_into[0] ? inc->merged_into : NULL, s->detail.p,
+	    s->detail.len);
 	done(s, q);
 	save_values(s, inc);
 	inc->unsaved = inc->full = 0;
@@ -421,10 +228,8 @@ corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
 		sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO incident_alert"
 		    " VALUES(?1,?2,?3)");
 
-		sqlite3_bind_text(q, 1, pa[i].id, SOC_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, pa[i].incident, SOC_ID_LEN,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(q, 3, pa[i].ts);
+		BIND(s, q, "ssl", pa[i].id, (size_t)SOC_ID_LEN,
+		    pa[i].incident, (size_t)SOC_ID_LEN, pa[i].ts);
 		done(s, q);
 	}
 	free(pa);
@@ -436,10 +241,10 @@ corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
 void
 corr_store_move_alerts(struct corr_store *s, const char *src, const char *dst)
 {
-	sqlite3_stmt *q = by_text(s, "UPDATE incident_alert SET incident=?2"
-	    " WHERE incident=?1", src);
+	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET incident=?2"
+	    " WHERE incident=?1");
 
-	text(q, 2, dst);
+	BIND(s, q, "tt", src, dst);
 	done(s, q);
 }
 
@@ -448,11 +253,10 @@ void
 corr_store_move_alert(struct corr_store *s, const char *alert,
     const char *src, const char *dst)
 {
-	sqlite3_stmt *q = by_text(s, "UPDATE incident_alert SET incident=?3"
-	    " WHERE alert=?1 AND incident=?2", alert);
+	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET incident=?3"
+	    " WHERE alert=?1 AND incident=?2");
 
-	text(q, 2, src);
-	text(q, 3, dst);
+	BIND(s, q, "ttt", alert, src, dst);
 	done(s, q);
 }
 
@@ -487,16 +291,10 @@ corr_store_save_entities(struct corr_store *s, struct corr_index *ix)
 		sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO entity"
 		    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
 
-		sqlite3_bind_int(q, 1, e->kind);
-		text(q, 2, e->value);
-		sqlite3_bind_int64(q, 3, e->first_seen);
-		sqlite3_bind_int64(q, 4, e->last_seen);
-		sqlite3_bind_int64(q, 5, (int64_t)e->count);
-		sqlite3_bind_int(q, 6, e->hub);
-		if (e->npart)
-			sqlite3_bind_blob(q, 7, e->part, (int)(e->npart *
-			    sizeof(*e->part)), SQLITE_STATIC);
-		text(q, 8, e->incid[0] ? e->incid : NULL);
+		BIND(s, q, "itllilbt", e->kind, e->value, e->first_seen,
+		    e->last_seen, (int64_t)e->count, e->hub,
+		    (const void *)(e->npart ? e->part : NULL),
+		    e->npart * sizeof(*e->part), e->incid[0] ? e->incid : NULL);
 		done(s, q);
 		e->dirty = 0;
 	}
@@ -509,8 +307,7 @@ corr_store_drop_entity(struct corr_store *s, int kind, const char *value)
 	sqlite3_stmt *q = stmt(s, "DELETE FROM entity WHERE kind=?1 AND"
 	    " value=?2");
 
-	sqlite3_bind_int(q, 1, kind);
-	text(q, 2, value);
+	BIND(s, q, "it", kind, value);
 	done(s, q);
 }
 
@@ -550,10 +347,9 @@ corr_store_meta(struct corr_store *s, const char *key, int64_t def)
 void
 corr_store_set_meta(struct corr_store *s, const char *key, int64_t v)
 {
-	sqlite3_stmt *q = by_text(s, "INSERT OR REPLACE INTO meta VALUES(?1,?2)",
-	    key);
+	sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO meta VALUES(?1,?2)");
 
-	sqlite3_bind_int64(q, 2, v);
+	BIND(s, q, "tl", key, v);
 	done(s, q);
 }
 
@@ -642,7 +438,7 @@ corr_store_load_open(struct corr_store *s, int64_t since,
 	    " WHERE status='open' AND last_seen >= ?1 ORDER BY seq");
 	struct corr_incident *inc;
 
-	sqlite3_bind_int64(q, 1, since);
+	BIND(s, q, "l", since);
 	while (soc_db_step(&s->db, q) == SQLITE_ROW)
 		if ((inc = row_incident(s, q)) != NULL)
 			fn(ctx, inc);
@@ -670,13 +466,12 @@ size_t
 corr_store_ids(struct corr_store *s, const char *status, int64_t since,
     char (**ids)[SOC_ID_LEN + 1])
 {
-	sqlite3_stmt *q = by_text(s, "SELECT id FROM incident"
-	    " WHERE (?1 IS NULL OR status=?1) AND last_seen >= ?2 ORDER BY seq",
-	    status);
+	sqlite3_stmt *q = stmt(s, "SELECT id FROM incident"
+	    " WHERE (?1 IS NULL OR status=?1) AND last_seen >= ?2 ORDER BY seq");
 	const unsigned char *v;
 	size_t n = 0, cap = 0;
 
-	sqlite3_bind_int64(q, 2, since);
+	BIND(s, q, "tl", status, since);
 	*ids = NULL;
 	while (soc_db_step(&s->db, q) == SQLITE_ROW)
 		if ((v = sqlite3_column_text(q, 0)) != NULL &&
@@ -694,7 +489,7 @@ corr_store_drop_idle(struct corr_store *s, int64_t since)
 {
 	sqlite3_stmt *q = stmt(s, "DELETE FROM entity WHERE last_seen < ?1");
 
-	sqlite3_bind_int64(q, 1, since);
+	BIND(s, q, "l", since);
 	done(s, q);
 	return (uint64_t)sqlite3_changes(s->db.h);
 }
@@ -710,7 +505,7 @@ corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
 	const unsigned char *v;
 	const void *blob;
 
-	sqlite3_bind_int64(q, 1, since);
+	BIND(s, q, "l", since);
 	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
 		int kind = sqlite3_column_int(q, 0);
 		struct corr_entity *e;
@@ -744,12 +539,10 @@ void
 corr_store_put_window(struct corr_store *s, const char *rule, uint64_t key,
     int64_t last, const void *state, size_t n)
 {
-	sqlite3_stmt *q = by_text(s, "INSERT OR REPLACE INTO rule_window"
-	    " VALUES(?1,?2,?3,?4)", rule);
+	sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO rule_window"
+	    " VALUES(?1,?2,?3,?4)");
 
-	sqlite3_bind_int64(q, 2, (int64_t)key);
-	sqlite3_bind_int64(q, 3, last);
-	sqlite3_bind_blob(q, 4, state, (int)n, SQLITE_STATIC);
+	BIND(s, q, "tllb", rule, (int64_t)key, last, state, n);
 	done(s, q);
 }
 
@@ -757,10 +550,10 @@ void
 corr_store_drop_windows(struct corr_store *s, const char *rule,
     int64_t before)
 {
-	sqlite3_stmt *q = by_text(s, "DELETE FROM rule_window WHERE rule=?1"
-	    " AND last < ?2", rule);
+	sqlite3_stmt *q = stmt(s, "DELETE FROM rule_window WHERE rule=?1"
+	    " AND last < ?2");
 
-	sqlite3_bind_int64(q, 2, before);
+	BIND(s, q, "tl", rule, before);
 	done(s, q);
 }
 
@@ -769,10 +562,10 @@ corr_store_windows(struct corr_store *s, const char *rule, int64_t since,
     void (*fn)(void *ctx, uint64_t key, int64_t last, const void *state,
     size_t n), void *ctx)
 {
-	sqlite3_stmt *q = by_text(s, "SELECT key, last, state FROM rule_window"
-	    " WHERE rule=?1 AND last >= ?2 ORDER BY last", rule);
+	sqlite3_stmt *q = stmt(s, "SELECT key, last, state FROM rule_window"
+	    " WHERE rule=?1 AND last >= ?2 ORDER BY last");
 
-	sqlite3_bind_int64(q, 2, since);
+	BIND(s, q, "tl", rule, since);
 	while (soc_db_step(&s->db, q) == SQLITE_ROW)
 		fn(ctx, (uint64_t)sqlite3_column_int64(q, 0),
 		    sqlite3_column_int64(q, 1), sqlite3_column_blob(q, 2),
@@ -798,7 +591,7 @@ corr_store_age(struct corr_store *s, int64_t before)
 	soc_db_exec(&s->db, "DELETE FROM old");
 	q = stmt(s, "INSERT INTO old SELECT id FROM incident"
 	    " WHERE status != 'open' AND updated < ?1");
-	sqlite3_bind_int64(q, 1, before);
+	BIND(s, q, "l", before);
 	done(s, q);
 	n = (uint64_t)sqlite3_changes(s->db.h);
 	if (n)
