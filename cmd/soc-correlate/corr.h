@@ -53,6 +53,8 @@ struct corr_params {
 	double dedup_s;		/* same rule, same entities: one entry */
 	double hub_partners;	/* distinct partners that make a hub */
 	double max_entities;	/* entity index bound (then LRU eviction) */
+	double max_incidents;	/* incidents whole in memory (then LRU
+				 * unloading: loaded again when touched) */
 	double entity_idle_s;	/* an entity unseen this long is dropped */
 	double closed_keep_s;	/* closed incidents kept this long */
 	double max_timeline;	/* entries written in a record */
@@ -250,8 +252,16 @@ struct corr_incident {
 	struct soc_buf newalerts;	/* 32 hex + 8 bytes ts each */
 	uint32_t *mslot;	/* member hash: index or UINT32_MAX */
 	size_t mcap;
-	int absorbed;		/* took others' alerts: rows move on save */
 	int score, prio, disp;	/* derived by corr_incident_assess */
+	/* Cold: saved, and its parts (entries, members, notes, rules fired,
+	 * parents, assignee, verdict) left memory past max_incidents; what
+	 * linking needs stays (id, seq, status, first and last seen) with
+	 * the entries' de-duplication keys, and corr_heat loads the rest
+	 * back from correlate.db when an alert or a verb touches it. */
+	int cold;
+	uint64_t *keys;		/* while cold: its entries' keys */
+	size_t nkeys;
+	uint64_t used;		/* when last touched (corr.tick) */
 };
 
 void corr_incident_free(struct corr_incident *inc);
@@ -370,7 +380,7 @@ int corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
 struct corr_stats {
 	uint64_t alerts, joined, opened, merged, deduped, noise, hub_skips,
 	    emitted, feedback, closed, aged_incidents, aged_entities, rules,
-	    replayed, parked, hubs, entities;
+	    replayed, parked, hubs, entities, cooled, heated, peak_hot;
 };
 
 struct corr {
@@ -398,6 +408,9 @@ struct corr {
 	int quiet;		/* incident records are not written */
 	int64_t idle_before;	/* entities idle when loaded: not read */
 	struct corr_rules *rules;
+	uint64_t tick;		/* alerts and verbs so far (for LRU) */
+	size_t loaded;		/* open incidents loaded (corr_load) */
+	size_t nhot;		/* of inc[], those whole (not cold) */
 };
 
 void corr_init(struct corr *c, const char *dbpath, const char *config,
@@ -418,8 +431,14 @@ void corr_save(struct corr *c);
 void corr_checkpoint(struct corr *c);
 /* Keep inc in memory (in creation order). */
 void corr_hold(struct corr *c, struct corr_incident *inc);
-/* An incident by id, in memory or loaded (then held in memory). */
+/* An incident by id, in memory or loaded (then held in memory), whole
+ * (heated when cold). */
 struct corr_incident *corr_find(struct corr *c, const char *id);
+/* The parts of a cold incident, back from correlate.db; touched. */
+void corr_heat(struct corr *c, struct corr_incident *inc);
+/* Keep at most max_incidents whole in memory: the least recently touched
+ * (saved first when they have unsaved changes) go cold.  Counted. */
+void corr_cool(struct corr *c);
 /* Merge src into dst (both in memory, open). */
 void corr_merge(struct corr *c, struct corr_incident *dst,
     struct corr_incident *src);

@@ -27,8 +27,11 @@
  *
  * Memory.  Incidents whose last alert is window_s older than the newest
  * alert seen are saved and leave memory (they can no longer grow);
- * entities idle for entity_idle_s or past max_entities are evicted.  Both
- * are counted.
+ * entities idle for entity_idle_s or past max_entities are evicted.  Past
+ * max_incidents whole in memory, the least recently touched go cold
+ * (saved, their parts freed, what linking needs kept) and are loaded
+ * again when an alert joins them: output does not depend on it.  All are
+ * counted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +85,10 @@ corr_dedup_rebuild(struct corr *c)
 
 		if (inc->status != CORR_OPEN)
 			continue;
-		for (j = 0; j < inc->nent; j++) {
-			struct corr_dedup *d = corr_dedup_find(c, inc->ent[j].key, 1);
-
-			d->inc = inc;
-		}
+		for (j = 0; j < inc->nent; j++)
+			corr_dedup_find(c, inc->ent[j].key, 1)->inc = inc;
+		for (j = 0; j < inc->nkeys; j++)
+			corr_dedup_find(c, inc->keys[j], 1)->inc = inc;
 	}
 }
 
@@ -133,6 +135,43 @@ entry_add(struct corr *c, struct corr_incident *inc)
 	return e;
 }
 
+/* The current alert's entities as inc's members; with bind, the
+ * entities link to inc. */
+static void
+join_members(struct corr *c, struct corr_incident *inc, int bind)
+{
+	struct corr_alert *a = &c->a;
+	size_t i;
+
+	for (i = 0; i < a->nobs; i++) {
+		struct corr_obs *o = &a->obs[i];
+		struct corr_member *m = corr_member_hashed(inc, o->kind,
+		    corr_obs_value(a, i), o->h, &c->p, 1);
+
+		if (m && !m->raw)
+			m->raw = soc_xstrdup(corr_obs_raw(a, i));
+		if (m) {
+			if (!m->alerts || a->ts < m->first) {
+				m->first = a->ts;
+				memcpy(m->alert, a->id, sizeof(m->alert));
+			}
+			if (!m->alerts || a->ts > m->last)
+				m->last = a->ts;
+			m->alerts++;
+			m->hub = o->e && o->e->hub;
+			m->crown |= o->crown;
+			m->privileged |= o->privileged;
+		}
+		/* Only members link: a parked incident unlinks its members,
+		 * so no entity may point at it otherwise. */
+		if (bind && m && o->e && !o->e->hub) {
+			o->e->inc = inc;
+			memcpy(o->e->incid, inc->id, sizeof(o->e->incid));
+			o->e->dirty = 1;
+		}
+	}
+}
+
 /* Put the current alert into inc. */
 static void
 join(struct corr *c, struct corr_incident *inc, int bind)
@@ -142,6 +181,7 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 	struct corr_entry *e = NULL;
 	size_t i;
 
+	corr_heat(c, inc);
 	d = corr_dedup_find(c, a->dedup, 1);
 	if (d->inc == inc) {
 		for (i = inc->nent; i-- > 0;)
@@ -182,33 +222,7 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 		inc->escalate = 1;
 	inc->crown |= a->crown;
 	inc->privileged |= a->privileged;
-	for (i = 0; i < a->nobs; i++) {
-		struct corr_obs *o = &a->obs[i];
-		struct corr_member *m = corr_member_hashed(inc, o->kind,
-		    corr_obs_value(a, i), o->h, &c->p, 1);
-
-		if (m && !m->raw)
-			m->raw = soc_xstrdup(corr_obs_raw(a, i));
-		if (m) {
-			if (!m->alerts || a->ts < m->first) {
-				m->first = a->ts;
-				memcpy(m->alert, a->id, sizeof(m->alert));
-			}
-			if (!m->alerts || a->ts > m->last)
-				m->last = a->ts;
-			m->alerts++;
-			m->hub = o->e && o->e->hub;
-			m->crown |= o->crown;
-			m->privileged |= o->privileged;
-		}
-		/* Only members link: a parked incident unlinks its members,
-		 * so no entity may point at it otherwise. */
-		if (bind && m && o->e && !o->e->hub) {
-			o->e->inc = inc;
-			memcpy(o->e->incid, inc->id, sizeof(o->e->incid));
-			o->e->dirty = 1;
-		}
-	}
+	join_members(c, inc, bind);
 	corr_incident_add_id(inc, a->id, a->ts);
 	corr_incident_touch(inc, c->now);
 }
@@ -257,6 +271,25 @@ index_alert(struct corr *c)
 		}
 }
 
+/* A replay: an earlier run grouped the alert already; 1 and its
+ * incident (NULL when gone) in *inc.  (Alerts of this run with an id seen
+ * before are equal events, counted.) */
+static int
+replay(struct corr *c, struct corr_incident **inc)
+{
+	char id[SOC_ID_LEN + 1];
+
+	if (c->a.ts >= c->horizon ||
+	    corr_store_alert_incident(&c->st, c->a.id, id) != 0)
+		return 0;
+	c->s.replayed++;
+	/* Its id and version only: a cold incident stays cold. */
+	*inc = corr_byid_get(c, id);
+	if (!*inc)
+		*inc = corr_find(c, id);
+	return 1;
+}
+
 struct corr_incident *
 corr_alert(struct corr *c, const struct soc_rec *r)
 {
@@ -267,17 +300,13 @@ corr_alert(struct corr *c, const struct soc_rec *r)
 
 	corr_alert_read(a, r, &c->p);
 	c->s.alerts++;
+	c->tick++;
 	if (!a->ts)
 		a->ts = c->stream;
 	if (a->ts > c->stream)
 		c->stream = a->ts;
-	/* A replay: an earlier run grouped the alert already.  (Alerts of
-	 * this run with an id seen before are equal events, counted.) */
-	if (a->ts < c->horizon &&
-	    corr_store_alert_incident(&c->st, a->id, id) == 0) {
-		c->s.replayed++;
-		return corr_find(c, id);
-	}
+	if (replay(c, &inc))
+		return inc;
 	index_alert(c);
 	for (i = 0; i < a->nobs; i++) {
 		struct corr_entity *e = a->obs[i].e;

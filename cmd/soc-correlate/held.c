@@ -42,13 +42,12 @@ corr_grow(void *p, size_t *cap, size_t need, size_t size)
 
 /* ---- incidents ---- */
 
-void
-corr_incident_free(struct corr_incident *inc)
+/* The parts of inc (all but what linking needs), freed and emptied. */
+static void
+free_parts(struct corr_incident *inc)
 {
 	size_t i;
 
-	if (!inc)
-		return;
 	for (i = 0; i < inc->nent; i++) {
 		free(inc->ent[i].rule);
 		free(inc->ent[i].name);
@@ -77,8 +76,113 @@ corr_incident_free(struct corr_incident *inc)
 	free(inc->assignee);
 	free(inc->verdict);
 	free(inc->closed_by);
+	free(inc->keys);
 	soc_buf_release(&inc->newalerts);
+	inc->ent = NULL;
+	inc->mem = NULL;
+	inc->notes = NULL;
+	inc->fired = NULL;
+	inc->parents = NULL;
+	inc->mslot = NULL;
+	inc->keys = NULL;
+	inc->assignee = inc->verdict = inc->closed_by = NULL;
+	inc->nent = inc->capent = inc->nmem = inc->capmem = inc->mcap = 0;
+	inc->nnotes = inc->nfired = inc->nparents = inc->nkeys = 0;
+}
+
+void
+corr_incident_free(struct corr_incident *inc)
+{
+	if (!inc)
+		return;
+	free_parts(inc);
 	free(inc);
+}
+
+/* inc goes cold: its entries' keys kept, its parts freed. */
+static void
+cool_one(struct corr_incident *inc)
+{
+	uint64_t *keys = NULL;
+	size_t i, n = inc->nent;
+
+	SOC_ASSERT(!inc->cold && !inc->dirty && !inc->unsaved);
+	if (n) {
+		keys = soc_xmalloc(n * sizeof(*keys));
+		for (i = 0; i < n; i++)
+			keys[i] = inc->ent[i].key;
+	}
+	free_parts(inc);
+	inc->keys = keys;
+	inc->nkeys = n;
+	inc->cold = 1;
+}
+
+void
+corr_heat(struct corr *c, struct corr_incident *inc)
+{
+	struct corr_incident *got;
+	uint64_t used = c->tick;
+
+	inc->used = used;
+	if (!inc->cold)
+		return;
+	got = corr_store_load_incident(&c->st, inc->id);
+	if (!got)
+		soc_die(SOC_EX_IOERR, "%s: incident %s left memory and cannot "
+		    "be read back", c->st.db.path, inc->id);
+	SOC_ASSERT(got->seq == inc->seq && !got->dirty);
+	free_parts(inc);
+	*inc = *got;		/* the same incident: pointers to inc stay */
+	free(got);
+	inc->used = used;
+	c->nhot++;
+	c->s.heated++;
+}
+
+static int
+by_use(const void *x, const void *y)
+{
+	const struct corr_incident *a = *(const struct corr_incident *const *)x;
+	const struct corr_incident *b = *(const struct corr_incident *const *)y;
+
+	if (a->used != b->used)
+		return a->used < b->used ? -1 : 1;
+	if (a->last_seen != b->last_seen)
+		return a->last_seen < b->last_seen ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void
+corr_cool(struct corr *c)
+{
+	struct corr_incident **hot;
+	size_t i, n, max = (size_t)c->p.max_incidents, keep;
+	int unsaved = 0;
+
+	if (c->nhot > c->s.peak_hot)
+		c->s.peak_hot = c->nhot;
+	if (c->nhot <= max)
+		return;
+	hot = soc_xmalloc((c->ninc + 1) * sizeof(*hot));
+	for (i = n = 0; i < c->ninc; i++)
+		if (!c->inc[i]->cold)
+			hot[n++] = c->inc[i];
+	SOC_ASSERT(n == c->nhot);
+	/* An eighth below the bound, so the next passes have room. */
+	keep = max - max / 8;
+	qsort(hot, n, sizeof(*hot), by_use);
+	for (i = 0; i + keep < n; i++)
+		unsaved |= hot[i]->unsaved;
+	if (unsaved)
+		corr_save(c);
+	for (i = 0; i + keep < n; i++)
+		if (!hot[i]->dirty) {
+			cool_one(hot[i]);
+			c->nhot--;
+			c->s.cooled++;
+		}
+	free(hot);
 }
 
 void
@@ -256,6 +360,8 @@ corr_hold(struct corr *c, struct corr_incident *inc)
 	c->inc[i] = inc;
 	c->ninc++;
 	byid_put(c, inc);
+	inc->used = c->tick;
+	c->nhot += !inc->cold;
 	if (inc->seq > c->seq)
 		c->seq = inc->seq;
 }
@@ -265,8 +371,10 @@ corr_find(struct corr *c, const char *id)
 {
 	struct corr_incident *inc = corr_byid_get(c, id);
 
-	if (inc)
+	if (inc) {
+		corr_heat(c, inc);
 		return inc;
+	}
 	inc = corr_store_load_incident(&c->st, id);
 	if (inc)
 		corr_hold(c, inc);

@@ -37,6 +37,8 @@ corr_release(struct corr *c)
 
 	c->s.hubs = c->ix.hubs;
 	c->s.entities = c->ix.n;
+	if (c->nhot > c->s.peak_hot)
+		c->s.peak_hot = c->nhot;
 	for (i = 0; i < c->ninc; i++)
 		corr_incident_free(c->inc[i]);
 	free(c->inc);
@@ -52,10 +54,19 @@ corr_release(struct corr *c)
 	corr_store_close(&c->st);
 }
 
+/* An open incident loaded; past max_incidents (and an eighth), the
+ * least recent go cold already. */
 static void
 hold(void *ctx, struct corr_incident *inc)
 {
-	corr_hold(ctx, inc);
+	struct corr *c = ctx;
+
+	corr_hold(c, inc);
+	if (++c->loaded > (size_t)c->p.max_incidents +
+	    (size_t)c->p.max_incidents / 8) {
+		corr_cool(c);
+		c->loaded = (size_t)c->p.max_incidents;
+	}
 }
 
 void
@@ -72,6 +83,7 @@ corr_load(struct corr *c)
 	c->stream = stream;
 	c->horizon = stream ? stream + 1 : INT64_MIN;
 	corr_store_load_open(&c->st, stream - w, hold, c);
+	corr_cool(c);
 	idle = stream - (int64_t)(c->p.entity_idle_s * 1000);
 	corr_store_load_entities(&c->st, &c->ix, idle);
 	c->idle_before = idle;
@@ -162,12 +174,35 @@ corr_save(struct corr *c)
 	corr_store_commit(&c->st);
 }
 
+/* Cold incidents that leave memory: the entities linking to them
+ * unlinked (one pass over the index: their members are not in memory),
+ * then freed. */
+static void
+park_cold(struct corr *c, struct corr_incident **gone, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		gone[i]->cold = 2;	/* marked: leaving */
+	for (i = 0; i < c->ix.cap; i++) {
+		struct corr_entity *e = c->ix.slot[i];
+
+		if (e && e->inc && e->inc->cold == 2)
+			e->inc = NULL;
+	}
+	for (i = 0; i < n; i++)
+		corr_incident_free(gone[i]);
+}
+
 /* Incidents that can no longer grow and are saved leave memory. */
 static void
 park(struct corr *c)
 {
 	int64_t w = (int64_t)(c->p.window_s * 1000);
-	size_t i, j, k;
+	struct corr_incident **gone = NULL;
+	size_t i, j, k, ngone = 0, capgone = 0;
 	int parked = 0;
 
 	for (i = k = 0; i < c->ninc; i++) {
@@ -175,6 +210,14 @@ park(struct corr *c)
 
 		if (!inc->dirty && !inc->unsaved && (inc->status != CORR_OPEN ||
 		    inc->last_seen + w < c->stream)) {
+			c->s.parked++;
+			parked = 1;
+			if (inc->cold) {
+				gone = corr_grow(gone, &capgone, ngone + 1,
+				    sizeof(*gone));
+				gone[ngone++] = inc;
+				continue;
+			}
 			for (j = 0; j < inc->nmem; j++) {
 				const char *v = inc->mem[j].value;
 				struct corr_entity *e = corr_index_get(&c->ix,
@@ -186,13 +229,14 @@ park(struct corr *c)
 					e->inc = NULL;
 			}
 			corr_incident_free(inc);
-			c->s.parked++;
-			parked = 1;
+			c->nhot--;
 			continue;
 		}
 		c->inc[k++] = inc;
 	}
 	c->ninc = k;
+	park_cold(c, gone, ngone);
+	free(gone);
 	if (parked) {
 		corr_dedup_rebuild(c);
 		corr_byid_rebuild(c);
@@ -203,6 +247,7 @@ void
 corr_checkpoint(struct corr *c)
 {
 	park(c);
+	corr_cool(c);
 	/* Idle entities are looked for when the stream has moved on by a
 	 * sixteenth of the idle time (a sort of the index); the bound is
 	 * kept at every checkpoint. */
@@ -232,6 +277,9 @@ corr_stats_print(const struct corr *c, FILE *fp)
 		{ s->entities, "entities in the index" },
 		{ s->aged_entities, "entities aged out" },
 		{ s->parked, "idle incidents saved and unloaded" },
+		{ s->cooled, "incidents unloaded past max_incidents" },
+		{ s->heated, "unloaded incidents loaded again" },
+		{ s->peak_hot, "incidents whole in memory at the most" },
 		{ s->aged_incidents, "closed incidents aged out" },
 		{ s->rules, "correlation rules fired" },
 		{ s->closed, "incidents closed by feedback" },

@@ -51,8 +51,11 @@ merge_members(struct corr *c, struct corr_incident *dst,
 void
 corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 {
-	size_t i, first = dst->nent;
+	size_t i, first;
 
+	corr_heat(c, dst);
+	corr_heat(c, src);
+	first = dst->nent;
 	for (i = 0; i < src->nent; i++) {
 		struct corr_entry *e = &src->ent[i];
 
@@ -93,7 +96,6 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	soc_buf_add(&dst->newalerts, src->newalerts.p, src->newalerts.len);
 	soc_buf_reset(&src->newalerts);
 	corr_store_move_alerts(&c->st, src->id, dst->id);
-	dst->absorbed = 1;
 	dst->parents = soc_xrealloc(dst->parents,
 	    (dst->nparents + 1) * sizeof(*dst->parents));
 	memcpy(dst->parents[dst->nparents++], src->id, SOC_ID_LEN + 1);

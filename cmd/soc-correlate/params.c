@@ -20,6 +20,7 @@ static const struct soc_param params[] = {
 	P(dedup_s, 3600, 0, 1e9),
 	P(hub_partners, 50, 2, 1e6),
 	P(max_entities, 1000000, 64, 1e8),
+	P(max_incidents, 100000, 1, 1e8),
 	P(entity_idle_s, 7 * 86400, 60, 1e10),
 	P(closed_keep_s, 90 * 86400, 0, 1e10),
 	P(max_timeline, 50, 1, 1e6),

@@ -26,8 +26,7 @@ corr_store_open(struct corr_store *s, const char *path)
 {
 	memset(s, 0, sizeof(*s));
 	soc_db_open(&s->db, path, corr_migrations, corr_nmigrations);
-	/* 64 MiB of page cache: the index and open incidents are read and
-	 * rewritten at every checkpoint. */
+	/* 64 MiB of page cache: what changed is rewritten at each save. */
 	soc_db_exec(&s->db, "PRAGMA cache_size=-65536");
 	soc_buf_init(&s->detail, (size_t)1 << 30);
 	s->va = soc_val_arena_new();
