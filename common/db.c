@@ -175,6 +175,24 @@ soc_db_open_ro(struct soc_db *db, const char *path)
 	return 0;
 }
 
+int
+soc_db_read_begin(struct soc_db *db)
+{
+	if (!db || !db->h)
+		return 0;
+	if (sqlite3_get_autocommit(db->h))
+		soc_db_exec(db, "BEGIN");
+	return 1;
+}
+
+void
+soc_db_read_end(struct soc_db *db)
+{
+	/* A failed statement may have ended it already. */
+	if (db && db->h && !sqlite3_get_autocommit(db->h))
+		soc_db_exec(db, "COMMIT");
+}
+
 sqlite3_stmt *
 soc_db_try_prepare(struct soc_db *db, const char *sql)
 {

@@ -31,6 +31,18 @@ void soc_db_close(struct soc_db *db);
  * absent or unreadable (a reader treats that as "nothing known").
  */
 int soc_db_open_ro(struct soc_db *db, const char *path);
+/*
+ * Many queries of a reader in one read transaction: alone, each statement
+ * takes and drops SQLite's read lock (fcntl locks and a stat of the file:
+ * more than the query itself when it is one per alert).  soc_db_read_begin
+ * opens one unless one is open, soc_db_read_end ends it; end it before
+ * waiting for input and every so many records, so that what the writer
+ * beside us commits shows up soon and its WAL can be checkpointed.
+ * Returns 1 when a transaction is open (for the caller's busy), else 0
+ * (db NULL or not open: nothing to do).
+ */
+int soc_db_read_begin(struct soc_db *db);
+void soc_db_read_end(struct soc_db *db);
 /* Prepare static SQL that may not match the schema (a reader of another
  * program's database): NULL instead of dying. */
 sqlite3_stmt *soc_db_try_prepare(struct soc_db *db, const char *sql);

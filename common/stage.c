@@ -1,6 +1,7 @@
 /* stage: see stage.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,21 @@ progress(struct soc_stage *st, int last)
 	    st->nin, st->rej.count, last ? "\n" : "");
 }
 
+/* The input would block and idle work waits: is it too soon to run it
+ * (def->idle_every_ms)?  Then wait for input until it is due; 1 when
+ * input came first.  What is written already goes out before the wait. */
+static int
+idle_later(struct soc_stage *st, const struct soc_reader *rd)
+{
+	double wait = st->idled + st->def->idle_every_ms / 1e3 - mono();
+	struct pollfd p = { rd->fd, POLLIN, 0 };
+
+	if (wait <= 0 || rd->eof || rd->source)
+		return 0;
+	soc_out_flush(&st->out);
+	return poll(&p, 1, (int)(wait * 1e3) + 1) > 0;
+}
+
 static void
 one_file(struct soc_stage *st, struct soc_reader *rd, struct soc_rec *r)
 {
@@ -355,10 +371,13 @@ one_file(struct soc_stage *st, struct soc_reader *rd, struct soc_rec *r)
 
 	for (;;) {
 		if (d->busy && d->busy(st) && !soc_reader_ready(rd)) {
+			if (idle_later(st, rd))
+				continue;
 			/* Nothing to read now: let the program's own work
-			 * (transfers) run until input comes. */
+			 * (transfers, incidents) run until input comes. */
 			soc_out_flush(&st->out);
 			d->idle(st, rd->eof ? -1 : rd->fd, 1000);
+			st->idled = mono();
 			continue;
 		}
 		rc = soc_reader_record(rd, &root);

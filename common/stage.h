@@ -29,6 +29,9 @@
  *     records (incidents, decisions, actions) at any time.  At the end
  *     records in = out + rejected + consumed (+ held, which must
  *     be 0);
+ *   - idle work: when the reader would block and def->busy says so,
+ *     def->idle runs (at most every def->idle_every_ms while input keeps
+ *     coming);
  *   - checkpoints: def->checkpoint runs every def->checkpoint_every
  *     records and before the end, so a crash loses at most that much;
  *   - the end: def->finish, then --stats (records in, out, emitted,
@@ -93,6 +96,15 @@ struct soc_stage_def {
 	/* Are records held?  The loop keeps calling idle(-1) at the end of
 	 * input until it says no. */
 	int (*busy)(struct soc_stage *st);
+	/* Idle work that is a batch (soc-correlate writes a new version of
+	 * each incident that changed): while the input keeps coming, idle
+	 * runs at most every idle_every_ms, the input read meanwhile; when
+	 * the input pauses, it runs once that much time has passed since it
+	 * last ran, and at once at the end of input.  In a pipeline the
+	 * input runs dry between nearly every chunk the stage before writes,
+	 * so idle work on every pause would be done per chunk.  0: whenever
+	 * the reader would block (soc-enrich waits for lookups there). */
+	unsigned idle_every_ms;
 	unsigned long checkpoint_every;		/* 0: only at the end */
 	void (*checkpoint)(struct soc_stage *st);
 	/* After the last record; returns the program's status (0 when
@@ -122,6 +134,7 @@ struct soc_stage {
 	unsigned long long nin, nout, npass, nreject, nemit, nheld, nconsumed;
 	unsigned long long nlines;	/* non-blank lines read */
 	unsigned long outcomes, since_checkpoint;
+	double idled;		/* when idle last ran (monotonic seconds) */
 	int tty;		/* stderr is a terminal: show progress */
 	double shown;		/* when progress was last shown */
 	int status;		/* the worst status the program reported */

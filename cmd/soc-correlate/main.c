@@ -26,13 +26,17 @@
 #include "err.h"
 #include "stage.h"
 
-/* Changed incidents are written out every CHECKPOINT_EVERY records, and
- * correlate.db saved every SAVE_EVERY checkpoints (write-behind: a save
- * costs about one page per changed incident, entity and alert key, so
- * the fewer saves, the more of their changes share pages), when the input
- * would block and SAVE_IDLE_S seconds have passed since the last save,
- * and at the end. */
+/* Changed incidents are written out every CHECKPOINT_EVERY records,
+ * when the input would block (at most every IDLE_EVERY_MS while it keeps
+ * coming: each write is a new version of every changed incident, which
+ * soc-decide investigates and decides on), and at the end; correlate.db
+ * is saved every SAVE_EVERY checkpoints (write-behind: a save costs about
+ * one page per changed incident, entity and alert key, so the fewer
+ * saves, the more of their changes share pages), when the input would
+ * block and SAVE_IDLE_S seconds have passed since the last save, and at
+ * the end. */
 #define CHECKPOINT_EVERY 8192
+#define IDLE_EVERY_MS 250
 #define SAVE_EVERY 32
 #define SAVE_IDLE_S 5
 
@@ -265,6 +269,7 @@ static const struct soc_stage_def def = {
 	.record = record,
 	.idle = idle,
 	.busy = busy,
+	.idle_every_ms = IDLE_EVERY_MS,
 	.checkpoint_every = CHECKPOINT_EVERY,
 	.checkpoint = checkpoint,
 	.finish = finish,

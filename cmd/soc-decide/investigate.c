@@ -292,6 +292,9 @@ dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
 		dec_finding(out, "what else did its users, hosts, files and "
 		    "addresses do?", "unknown: this correlate.db keeps no alert "
 		    "timeline (incident_entry)", "correlate.db", now);
+	/* The incident's queries see one state of correlate.db, and take
+	 * its read lock once. */
+	soc_db_read_begin(iv->corr);
 	for (k = dec_entity_kinds; k->kind; k++)
 		json_array_foreach(json_object_get(br, k->kind), i, e) {
 			const char *v = json_string_value(json_object_get(e,
@@ -301,5 +304,6 @@ dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
 				dec_invest_entity(iv, id, k->kind, v, NULL, out,
 				    *facts, now);
 		}
+	soc_db_read_end(iv->corr);
 	return out;
 }

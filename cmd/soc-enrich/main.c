@@ -34,6 +34,10 @@
 
 #define WINDOW 4096
 #define WINDOW_BYTES ((size_t)64 << 20)
+/* The prior-incident lookups share one read transaction on correlate.db
+ * (soc_db_read_begin), ended when the input would block and after
+ * PRIOR_EVERY alerts. */
+#define PRIOR_EVERY 1024
 
 enum { OPT_OFFLINE = 0x200, OPT_SOURCE, OPT_CONFIDENCE, OPT_TTL };
 
@@ -70,6 +74,8 @@ static struct {
 	struct enricher er;
 	struct soc_lookup *lk;
 	struct soc_db corr;	/* soc-correlate's, read-only; .h NULL when absent */
+	int reading;		/* a read transaction on corr is open */
+	unsigned nread;		/* alerts looked up in it */
 	json_t *cfg;
 	char *cfgpath;
 	struct soc_rec held;		/* a pending record, indexed again */
@@ -433,7 +439,15 @@ local(const struct soc_rec *r)
 {
 	g.nalerts++;
 	soc_buf_reset(&g.head);
+	if (g.er.prior_q && !g.reading) {
+		g.reading = soc_db_read_begin(&g.corr);
+		g.nread = 0;
+	}
 	er_local(&g.er, r, &g.head);
+	if (g.reading && ++g.nread >= PRIOR_EVERY) {
+		soc_db_read_end(&g.corr);
+		g.reading = 0;
+	}
 }
 
 /* Enrich one alert without remote lookups: straight out. */
@@ -520,10 +534,15 @@ record(struct soc_stage *st, struct soc_rec *r)
 		enrich_later(st, r);
 }
 
-/* The reader would block: run transfers until input or a result. */
+/* The reader would block: end the read transaction on correlate.db, and
+ * run transfers until input or a result. */
 static void
 idle(struct soc_stage *st, int fd, int ms)
 {
+	if (g.reading) {
+		soc_db_read_end(&g.corr);
+		g.reading = 0;
+	}
 	drain();
 	if (g.wcount) {
 		soc_lookup_step(g.lk, fd, ms);
@@ -534,7 +553,7 @@ idle(struct soc_stage *st, int fd, int ms)
 static int
 busy(struct soc_stage *st)
 {
-	return g.wcount > 0;
+	return g.wcount > 0 || g.reading;
 }
 
 static void
@@ -595,6 +614,7 @@ finish(struct soc_stage *st)
 	if (g.lk)
 		soc_lookup_free(g.lk);
 	er_release(&g.er);
+	soc_db_read_end(&g.corr);
 	if (g.er.prior_q)
 		sqlite3_finalize(g.er.prior_q);
 	soc_db_close(&g.corr);
