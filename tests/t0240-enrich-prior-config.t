@@ -4,7 +4,7 @@
 # configuration errors, which name their place and exit 78.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all 'python3 not installed'
-plan 11
+plan 12
 export SOC_NOW=2026-11-22T12:00:00Z
 printf '{"@timestamp":"2026-11-22T10:00:00.000Z","source":{"ip":"10.1.2.3"},"destination":{"ip":"198.51.100.7"},"user":{"name":"alice"},"soc":{"kind":"alert","id":"p"}}\n' >"$T/a"
 
@@ -35,6 +35,15 @@ check 'prior incidents per observable, the latest first' \
 	'grep -q "\"prior\":\[{\"observable\":\"198.51.100.7\",\"incident\":\"inc-0002\",\"verdict\":null},{\"observable\":\"198.51.100.7\",\"incident\":\"inc-0001\",\"verdict\":\"true_positive\"},{\"observable\":\"alice\",\"incident\":\"inc-0003\",\"verdict\":\"false_positive\"}\]}" "$T/o"'
 check 'correlate.db is only read' \
 	'test ! -e "$SOC_HOME/correlate.db-wal" && python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute(\"select count(*) from incident_entity\").fetchone()[0] == 4" "$SOC_HOME/correlate.db"'
+
+# Values seen before in the run (their entries remembered) give what a
+# run of that alert alone gives, wherever they fall in the alert.
+printf '{"@timestamp":"2026-11-22T10:00:00.000Z","source":{"ip":"203.0.113.1"},"user":{"name":"alice"},"soc":{"kind":"alert","id":"q"}}\n' >"$T/b"
+cat "$T/a" "$T/b" "$T/a" "$T/b" >"$T/ab"
+soc-enrich "$T/b" >"$T/ob"
+cat "$T/o" "$T/ob" "$T/o" "$T/ob" >"$T/want"
+check 'the same prior entries for values asked again' \
+	'soc-enrich "$T/ab" >"$T/oab" && cmp -s "$T/want" "$T/oab" && grep -q "inc-0004.*inc-0003" "$T/ob"'
 
 printf '{"providers": [\n  {"type": "virustotal",}\n]}\n' >"$T/bad.json"
 check_exit 'a configuration syntax error: 78' 78 'soc-enrich --config "$T/bad.json" "$T/a" >/dev/null 2>"$T/e"'

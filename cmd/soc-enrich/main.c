@@ -36,8 +36,10 @@
 #define WINDOW_BYTES ((size_t)64 << 20)
 /* The prior-incident lookups share one read transaction on correlate.db
  * (soc_db_read_begin), ended when the input would block and after
- * PRIOR_EVERY alerts. */
+ * PRIOR_EVERY alerts; what they found for a value is asked again after
+ * PRIOR_EVERY alerts or PRIOR_AGE_S seconds (er_prior_forget). */
 #define PRIOR_EVERY 1024
+#define PRIOR_AGE_S 1.0
 
 enum { OPT_OFFLINE = 0x200, OPT_SOURCE, OPT_CONFIDENCE, OPT_TTL };
 
@@ -75,7 +77,8 @@ static struct {
 	struct soc_lookup *lk;
 	struct soc_db corr;	/* soc-correlate's, read-only; .h NULL when absent */
 	int reading;		/* a read transaction on corr is open */
-	unsigned nread;		/* alerts looked up in it */
+	unsigned nread;		/* alerts looked up since the memo began */
+	double memo_t0;		/* when (soc_clock_mono) */
 	json_t *cfg;
 	char *cfgpath;
 	struct soc_rec held;		/* a pending record, indexed again */
@@ -434,6 +437,21 @@ drain(void)
 
 /* soc.enrich's local part (intel, context, prior incidents) into g.head,
  * without its closing brace. */
+/* End the read transaction on correlate.db; forget what was found when
+ * it is old enough (or always, with all). */
+static void
+prior_end(int all)
+{
+	if (g.reading)
+		soc_db_read_end(&g.corr);
+	g.reading = 0;
+	if (all || g.nread >= PRIOR_EVERY ||
+	    soc_clock_mono() - g.memo_t0 >= PRIOR_AGE_S) {
+		er_prior_forget(&g.er);
+		g.nread = 0;
+	}
+}
+
 static void
 local(const struct soc_rec *r)
 {
@@ -441,13 +459,12 @@ local(const struct soc_rec *r)
 	soc_buf_reset(&g.head);
 	if (g.er.prior_q && !g.reading) {
 		g.reading = soc_db_read_begin(&g.corr);
-		g.nread = 0;
+		if (g.nread == 0)
+			g.memo_t0 = soc_clock_mono();
 	}
 	er_local(&g.er, r, &g.head);
-	if (g.reading && ++g.nread >= PRIOR_EVERY) {
-		soc_db_read_end(&g.corr);
-		g.reading = 0;
-	}
+	if (g.reading && ++g.nread >= PRIOR_EVERY)
+		prior_end(1);
 }
 
 /* Enrich one alert without remote lookups: straight out. */
@@ -539,10 +556,7 @@ record(struct soc_stage *st, struct soc_rec *r)
 static void
 idle(struct soc_stage *st, int fd, int ms)
 {
-	if (g.reading) {
-		soc_db_read_end(&g.corr);
-		g.reading = 0;
-	}
+	prior_end(0);
 	drain();
 	if (g.wcount) {
 		soc_lookup_step(g.lk, fd, ms);
@@ -613,8 +627,8 @@ finish(struct soc_stage *st)
 {
 	if (g.lk)
 		soc_lookup_free(g.lk);
+	prior_end(1);
 	er_release(&g.er);
-	soc_db_read_end(&g.corr);
 	if (g.er.prior_q)
 		sqlite3_finalize(g.er.prior_q);
 	soc_db_close(&g.corr);

@@ -78,6 +78,7 @@ er_init(struct enricher *e)
 	soc_buf_init(&e->idents, 1 << 24);
 	soc_buf_init(&e->prior, 1 << 24);
 	soc_buf_init(&e->arena, 1 << 26);
+	soc_buf_init(&e->memobuf, ER_MEMO_BYTES + (1 << 24));
 }
 
 void
@@ -90,6 +91,8 @@ er_release(struct enricher *e)
 	soc_buf_release(&e->assets);
 	soc_buf_release(&e->idents);
 	soc_buf_release(&e->prior);
+	soc_buf_release(&e->memobuf);
+	free(e->memo);
 }
 
 static void
@@ -424,11 +427,76 @@ on_hit(void *arg, const struct soc_intel_hit *h)
 		hc->e->max_conf = h->confidence;
 }
 
+struct er_memo {
+	uint64_t h;
+	size_t off, klen, vlen;	/* in memobuf: the value, then its entries */
+	int used;
+};
+
+void
+er_prior_forget(struct enricher *e)
+{
+	if (e->nmemo)
+		memset(e->memo, 0, ER_MEMO_SLOTS * sizeof *e->memo);
+	e->nmemo = 0;
+	soc_buf_reset(&e->memobuf);
+}
+
+/* The slot holding value v, or the empty one where it goes. */
+static struct er_memo *
+memo_slot(struct enricher *e, uint64_t h, const char *v, size_t n)
+{
+	size_t i;
+
+	if (!e->memo)
+		e->memo = soc_xcalloc(ER_MEMO_SLOTS, sizeof *e->memo);
+	for (i = h & (ER_MEMO_SLOTS - 1); e->memo[i].used;
+	    i = (i + 1) & (ER_MEMO_SLOTS - 1))
+		if (e->memo[i].h == h && e->memo[i].klen == n &&
+		    memcmp(e->memobuf.p + e->memo[i].off, v, n) == 0)
+			break;
+	return &e->memo[i];
+}
+
+/* Keep what prior_of added to e->prior from start on for value v. */
+static void
+memo_put(struct enricher *e, uint64_t h, const char *v, size_t n,
+    size_t start)
+{
+	/* without the comma before its first entry */
+	size_t skip = start > 0 && e->prior.len > start, vlen;
+	struct er_memo *m;
+
+	vlen = e->prior.len - start - skip;
+	if (e->nmemo >= ER_MEMO_SLOTS / 2 ||
+	    e->memobuf.len + n + vlen > ER_MEMO_BYTES)
+		er_prior_forget(e);
+	m = memo_slot(e, h, v, n);
+	m->used = 1;
+	m->h = h;
+	m->off = e->memobuf.len;
+	m->klen = n;
+	m->vlen = vlen;
+	soc_buf_add(&e->memobuf, v, n);
+	soc_buf_add(&e->memobuf, e->prior.p + start + skip, vlen);
+	e->nmemo++;
+}
+
 static void
 prior_of(struct enricher *e, const struct obs *o)
 {
 	sqlite3_stmt *st = e->prior_q;
+	size_t n = strlen(o->value), start = e->prior.len;
+	uint64_t h = soc_intel_hash("prior", "", o->value, n);
+	struct er_memo *m = memo_slot(e, h, o->value, n);
 
+	if (m->used) {
+		if (m->vlen && e->prior.len)
+			soc_buf_addch(&e->prior, ',');
+		soc_buf_add(&e->prior, e->memobuf.p + m->off + m->klen,
+		    m->vlen);
+		return;
+	}
 	sqlite3_bind_text(st, 1, o->value, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *inc = (const char *)sqlite3_column_text(st, 0);
@@ -450,6 +518,7 @@ prior_of(struct enricher *e, const struct obs *o)
 		soc_buf_addch(&e->prior, '}');
 	}
 	sqlite3_reset(st);
+	memo_put(e, h, o->value, n, start);
 }
 
 void
