@@ -34,12 +34,6 @@
 
 #define WINDOW 4096
 #define WINDOW_BYTES ((size_t)64 << 20)
-/* The prior-incident lookups share one read transaction on correlate.db
- * (soc_db_read_begin), ended when the input would block and after
- * PRIOR_EVERY alerts; what they found for a value is asked again after
- * PRIOR_EVERY alerts or PRIOR_AGE_S seconds (er_prior_forget). */
-#define PRIOR_EVERY 1024
-#define PRIOR_AGE_S 1.0
 
 enum { OPT_OFFLINE = 0x200, OPT_SOURCE, OPT_CONFIDENCE, OPT_TTL };
 
@@ -75,10 +69,7 @@ static struct {
 	struct context ctx;
 	struct enricher er;
 	struct soc_lookup *lk;
-	struct soc_db corr;	/* soc-correlate's, read-only; .h NULL when absent */
-	int reading;		/* a read transaction on corr is open */
-	unsigned nread;		/* alerts looked up since the memo began */
-	double memo_t0;		/* when (soc_clock_mono) */
+	struct er_prior pr;	/* soc-correlate's correlate.db, read-only */
 	json_t *cfg;
 	char *cfgpath;
 	struct soc_rec held;		/* a pending record, indexed again */
@@ -437,34 +428,14 @@ drain(void)
 
 /* soc.enrich's local part (intel, context, prior incidents) into g.head,
  * without its closing brace. */
-/* End the read transaction on correlate.db; forget what was found when
- * it is old enough (or always, with all). */
-static void
-prior_end(int all)
-{
-	if (g.reading)
-		soc_db_read_end(&g.corr);
-	g.reading = 0;
-	if (all || g.nread >= PRIOR_EVERY ||
-	    soc_clock_mono() - g.memo_t0 >= PRIOR_AGE_S) {
-		er_prior_forget(&g.er);
-		g.nread = 0;
-	}
-}
-
 static void
 local(const struct soc_rec *r)
 {
 	g.nalerts++;
 	soc_buf_reset(&g.head);
-	if (g.er.prior_q && !g.reading) {
-		g.reading = soc_db_read_begin(&g.corr);
-		if (g.nread == 0)
-			g.memo_t0 = soc_clock_mono();
-	}
+	er_prior_begin(&g.pr);
 	er_local(&g.er, r, &g.head);
-	if (g.reading && ++g.nread >= PRIOR_EVERY)
-		prior_end(1);
+	er_prior_end(&g.pr);
 }
 
 /* Enrich one alert without remote lookups: straight out. */
@@ -473,7 +444,7 @@ enrich_now(struct soc_stage *st, const struct soc_rec *r)
 {
 	local(r);
 	soc_buf_addstr(&g.head, ",\"lookups\":[]");
-	if (g.er.prior_q) {
+	if (g.er.pr) {
 		soc_buf_addstr(&g.head, ",\"prior\":[");
 		soc_buf_add(&g.head, g.er.prior.p ? g.er.prior.p : "",
 		    g.er.prior.len);
@@ -503,7 +474,7 @@ enrich_later(struct soc_stage *st, const struct soc_rec *r)
 	if (r->kind == SOC_KIND_ALERT) {
 		local(r);
 		p->head = soc_buf_detach(&g.head, &p->headlen);
-		if (g.er.prior_q) {
+		if (g.er.pr) {
 			p->prior = soc_xstrndup(g.er.prior.p ? g.er.prior.p : "",
 			    g.er.prior.len);
 			p->priorlen = g.er.prior.len;
@@ -556,7 +527,7 @@ record(struct soc_stage *st, struct soc_rec *r)
 static void
 idle(struct soc_stage *st, int fd, int ms)
 {
-	prior_end(0);
+	er_prior_pause(&g.pr);
 	drain();
 	if (g.wcount) {
 		soc_lookup_step(g.lk, fd, ms);
@@ -567,24 +538,7 @@ idle(struct soc_stage *st, int fd, int ms)
 static int
 busy(struct soc_stage *st)
 {
-	return g.wcount > 0 || g.reading;
-}
-
-static void
-open_correlate(void)
-{
-	char *path = soc_state_file(g.state, "correlate.db");
-
-	if (access(path, F_OK) == 0 && soc_db_open_ro(&g.corr, path) == 0) {
-		/* Without the table (an older or newer soc-correlate) there
-		 * is nothing to say about prior incidents. */
-		g.er.prior_q = soc_db_try_prepare(&g.corr,
-		    "SELECT incident, verdict FROM incident_entity WHERE value = ?1"
-		    " ORDER BY last_seen DESC, incident LIMIT 5");
-		if (!g.er.prior_q)
-			soc_db_close(&g.corr);
-	}
-	free(path);
+	return g.wcount > 0 || er_prior_reading(&g.pr);
 }
 
 static int
@@ -614,7 +568,9 @@ start(struct soc_stage *st, int argc, char **argv)
 	er_init(&g.er);
 	g.er.intel_db = &g.intel;
 	g.er.ctx = &g.ctx;
-	open_correlate();
+	er_prior_open(&g.pr, g.state);
+	if (er_prior_on(&g.pr))
+		g.er.pr = &g.pr;
 	soc_rec_init(&g.held);
 	soc_buf_init(&g.head, (size_t)1 << 26);
 	soc_buf_init(&g.val, (size_t)1 << 26);
@@ -627,11 +583,8 @@ finish(struct soc_stage *st)
 {
 	if (g.lk)
 		soc_lookup_free(g.lk);
-	prior_end(1);
 	er_release(&g.er);
-	if (g.er.prior_q)
-		sqlite3_finalize(g.er.prior_q);
-	soc_db_close(&g.corr);
+	er_prior_close(&g.pr);
 	ctx_release(&g.ctx);
 	soc_intel_release(&g.intel);
 	soc_rec_release(&g.held);

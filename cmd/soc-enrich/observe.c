@@ -78,7 +78,6 @@ er_init(struct enricher *e)
 	soc_buf_init(&e->idents, 1 << 24);
 	soc_buf_init(&e->prior, 1 << 24);
 	soc_buf_init(&e->arena, 1 << 26);
-	soc_buf_init(&e->memobuf, ER_MEMO_BYTES + (1 << 24));
 }
 
 void
@@ -91,8 +90,6 @@ er_release(struct enricher *e)
 	soc_buf_release(&e->assets);
 	soc_buf_release(&e->idents);
 	soc_buf_release(&e->prior);
-	soc_buf_release(&e->memobuf);
-	free(e->memo);
 }
 
 static void
@@ -427,100 +424,6 @@ on_hit(void *arg, const struct soc_intel_hit *h)
 		hc->e->max_conf = h->confidence;
 }
 
-struct er_memo {
-	uint64_t h;
-	size_t off, klen, vlen;	/* in memobuf: the value, then its entries */
-	int used;
-};
-
-void
-er_prior_forget(struct enricher *e)
-{
-	if (e->nmemo)
-		memset(e->memo, 0, ER_MEMO_SLOTS * sizeof *e->memo);
-	e->nmemo = 0;
-	soc_buf_reset(&e->memobuf);
-}
-
-/* The slot holding value v, or the empty one where it goes. */
-static struct er_memo *
-memo_slot(struct enricher *e, uint64_t h, const char *v, size_t n)
-{
-	size_t i;
-
-	if (!e->memo)
-		e->memo = soc_xcalloc(ER_MEMO_SLOTS, sizeof *e->memo);
-	for (i = h & (ER_MEMO_SLOTS - 1); e->memo[i].used;
-	    i = (i + 1) & (ER_MEMO_SLOTS - 1))
-		if (e->memo[i].h == h && e->memo[i].klen == n &&
-		    memcmp(e->memobuf.p + e->memo[i].off, v, n) == 0)
-			break;
-	return &e->memo[i];
-}
-
-/* Keep what prior_of added to e->prior from start on for value v. */
-static void
-memo_put(struct enricher *e, uint64_t h, const char *v, size_t n,
-    size_t start)
-{
-	/* without the comma before its first entry */
-	size_t skip = start > 0 && e->prior.len > start, vlen;
-	struct er_memo *m;
-
-	vlen = e->prior.len - start - skip;
-	if (e->nmemo >= ER_MEMO_SLOTS / 2 ||
-	    e->memobuf.len + n + vlen > ER_MEMO_BYTES)
-		er_prior_forget(e);
-	m = memo_slot(e, h, v, n);
-	m->used = 1;
-	m->h = h;
-	m->off = e->memobuf.len;
-	m->klen = n;
-	m->vlen = vlen;
-	soc_buf_add(&e->memobuf, v, n);
-	soc_buf_add(&e->memobuf, e->prior.p + start + skip, vlen);
-	e->nmemo++;
-}
-
-static void
-prior_of(struct enricher *e, const struct obs *o)
-{
-	sqlite3_stmt *st = e->prior_q;
-	size_t n = strlen(o->value), start = e->prior.len;
-	uint64_t h = soc_intel_hash("prior", "", o->value, n);
-	struct er_memo *m = memo_slot(e, h, o->value, n);
-
-	if (m->used) {
-		if (m->vlen && e->prior.len)
-			soc_buf_addch(&e->prior, ',');
-		soc_buf_add(&e->prior, e->memobuf.p + m->off + m->klen,
-		    m->vlen);
-		return;
-	}
-	sqlite3_bind_text(st, 1, o->value, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *inc = (const char *)sqlite3_column_text(st, 0);
-		const char *ver = (const char *)sqlite3_column_text(st, 1);
-
-		if (!inc)
-			continue;
-		if (e->prior.len)
-			soc_buf_addch(&e->prior, ',');
-		soc_buf_addstr(&e->prior, "{\"observable\":");
-		soc_buf_add_json_str(&e->prior, o->value, strlen(o->value));
-		soc_buf_addstr(&e->prior, ",\"incident\":");
-		soc_buf_add_json_str(&e->prior, inc, strlen(inc));
-		soc_buf_addstr(&e->prior, ",\"verdict\":");
-		if (ver)
-			soc_buf_add_json_str(&e->prior, ver, strlen(ver));
-		else
-			soc_buf_addstr(&e->prior, "null");
-		soc_buf_addch(&e->prior, '}');
-	}
-	sqlite3_reset(st);
-	memo_put(e, h, o->value, n, start);
-}
-
 void
 er_local(struct enricher *e, const struct soc_rec *rec, struct soc_buf *head)
 {
@@ -579,8 +482,8 @@ er_local(struct enricher *e, const struct soc_rec *rec, struct soc_buf *head)
 				priv |= c;
 			}
 		}
-		if (e->prior_q)
-			prior_of(e, o);
+		if (e->pr)
+			er_prior_of(e->pr, o->value, &e->prior);
 	}
 	(void)have_priv;
 	soc_buf_addstr(head, "{\"intel\":[");

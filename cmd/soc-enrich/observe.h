@@ -7,11 +7,10 @@
 
 #include "clock.h"
 #include "enrich.h"
+#include "prior.h"
 #include "rec.h"
 
 #define ER_MAX_OBS 256
-#define ER_MEMO_SLOTS 4096		/* a power of two */
-#define ER_MEMO_BYTES ((size_t)8 << 20)
 
 struct obs {
 	const char *field;	/* static: the ECS field it came from */
@@ -23,7 +22,7 @@ struct obs {
 struct enricher {
 	struct soc_intel *intel_db;
 	struct context *ctx;
-	sqlite3_stmt *prior_q;		/* NULL without correlate.db */
+	struct er_prior *pr;		/* NULL without correlate.db */
 	struct obs obs[ER_MAX_OBS];
 	size_t nobs;
 	int max_conf;
@@ -33,12 +32,6 @@ struct enricher {
 	 * normalisation (observe.c's str_value); they point into the record. */
 	struct { int kind; const char *p; size_t n; } seen[32];
 	size_t nseen;
-	/* The prior entries of each observable value asked since the last
-	 * er_prior_forget (prior_of): alerts repeat their hosts, users and
-	 * addresses, and a query costs more than the rest of an alert. */
-	struct er_memo *memo;	/* ER_MEMO_SLOTS, open addressing */
-	size_t nmemo;
-	struct soc_buf memobuf;	/* each value, then its entries */
 };
 
 void er_init(struct enricher *e);
@@ -49,9 +42,6 @@ void er_observables(struct enricher *e, const struct soc_rec *r);
  * appended to head; the prior entries are left in e->prior. */
 void er_local(struct enricher *e, const struct soc_rec *r,
     struct soc_buf *head);
-/* Forget the prior entries asked so far: correlate.db may have changed
- * (the caller ended its read transaction). */
-void er_prior_forget(struct enricher *e);
 /* Is an observable of this kind sent to remote providers? */
 int er_is_remote(int kind);
 
