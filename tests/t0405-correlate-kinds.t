@@ -5,12 +5,13 @@
 # or a host; the source address of failed logins is an entity even when
 # external, and links the attempts on two hosts; soc.enrich marks the
 # crown jewel and the privileged user, not the alert's other entities; a
-# spray across many hosts makes its address a hub.  The fixtures come from
+# spray across many hosts makes its address a hub, and the addresses that
+# try one host do not make that host a hub.  The fixtures come from
 # raw events through soc-ingest (and soc-enrich): tests/fixtures/correlate/
 # regen.sh.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 12
+plan 15
 F=$FIX/correlate
 export SOC_NOW=2026-11-20T13:00:00Z
 
@@ -59,4 +60,16 @@ printf '%s\n' '[2,false]' '[1,true]' '[1,true]' '[1,true]' '[1,true]' '[1,true]'
 check_same 'past the cut-off the spraying address links nothing' want got
 check 'the hub and its skipped links are counted' \
 	'grep -q "1 hub entities (over 5 partners)" spray.err && grep -q "6 links skipped at hubs" spray.err'
+
+# Internet noise: failed root logins on one host from eight outside
+# addresses.  The addresses are entities, but no one's partners: the host
+# does not become a hub from the attempts it gets, and still links.
+check_exit 'the noise groups' 0 \
+	'SOC_HOME=$T/noise soc-correlate --config "$F/hub.json" --stats "$F/kinds-noise.ndjson" >noise.out 2>noise.err'
+jq -c 'select(.soc.kind == "incident") | .soc.incident |
+	[.counts.alerts, [.blast_radius.hosts[] | [.value, .hub // false]],
+	 (.blast_radius.addresses | length)]' noise.out | tail -n 1 >got
+echo '[8,[["vpn-1",false]],8]' >want
+check_same 'one incident on the host, which is no hub; every address in it' want got
+check 'no hub' 'grep -q " 0 hub entities" noise.err'
 done_testing

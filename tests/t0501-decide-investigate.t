@@ -8,7 +8,7 @@
 # never sent, credentials never in output, stderr or decide.db.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/decide-lib.sh"
-plan 35
+plan 37
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 export OKTA_READ=okta-read-S3CR3T ENTRA_READ_ID=entra-read-S3CR3T-id
@@ -78,18 +78,28 @@ check 'what else the user did, and the endpoint alerts, from soc-correlate'"'"'s
 	 sed -n 2p real.out | jq -r ".soc.decision.findings[] | select(.question | test(\"^did host .* raise endpoint alerts in the last 24 h .correlate\")) | .answer" | grep -q "^yes: "'
 
 # correlate.db is read by its contract: a version this soc-decide does not
-# know, or none, is refused with 78 and says why; nothing is decided.
-cp -R "$T/real" newer
+# know, or none, is refused with 78 and says why (when the first incident
+# is investigated: in a pipeline soc-correlate may still be creating the
+# file when soc-decide starts); nothing is decided.
+mkdir -p newer && cp "$T/real/correlate.db" newer/
 sqlite3 newer/correlate.db "UPDATE meta SET v = 2 WHERE k = 'contract'"
 check_exit 'a correlate.db of an unknown contract version: 78' 78 \
 	'SOC_HOME="$T/newer" soc-decide real1.ndjson >newer.out 2>newer.err'
 check 'it says which version it found and which it reads, and decides nothing' \
 	'grep -q "correlate.db: contract version 2, which this soc-decide does not know (it reads version 1" newer.err &&
-	 test ! -s newer.out'
+	 ! grep -q "\"kind\":\"decision\"" newer.out'
 sqlite3 newer/correlate.db "DELETE FROM meta WHERE k = 'contract'"
 check_exit 'a correlate.db that states no contract: 78' 78 \
 	'SOC_HOME="$T/newer" soc-decide real1.ndjson >none.out 2>none.err'
 check 'it says so' 'grep -q "correlate.db: states no contract version" none.err'
+
+# In a pipeline from a fresh state directory soc-decide starts before
+# soc-correlate has made correlate.db: it reads it all the same.
+check_exit 'soc-correlate | soc-decide from nothing: 0' 0 \
+	'SOC_NOW=$(jq -r .soc.incident.last_seen real1.ndjson) SOC_HOME="$T/pipe" sh -c "soc-correlate \"$FIX/correlate/cross.ndjson\" | soc-decide" >pipe.out 2>pipe.err'
+check 'its decisions asked correlate.db' \
+	'grep -q "\"kind\":\"decision\"" pipe.out && ! grep -q "no correlate.db in the state directory" pipe.out &&
+	 grep -q "\"source\":\"correlate.db\"" pipe.out'
 
 # The findings feed the policy's conditions.
 cat >facts.json <<'EOP'

@@ -132,6 +132,8 @@ struct corr_obs {
 	struct corr_entity *e;
 	unsigned crown:1;	/* soc.enrich rates this asset critical */
 	unsigned privileged:1;	/* soc.enrich: a privileged identity */
+	unsigned outside:1;	/* an external address kept as the source
+				 * of a failed sign-in (kinds.c) */
 };
 
 #define CORR_NTOP 17

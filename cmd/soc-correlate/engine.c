@@ -259,13 +259,17 @@ index_alert(struct corr *c)
 		e->count++;
 		e->dirty = 1;
 	}
-	/* Partners: the users, hosts and addresses seen with each. */
+	/* Partners: the users, hosts and addresses seen with each; an
+	 * outside address of a failed sign-in is no one's partner (a host
+	 * facing the internet would be a hub from the attempts it gets),
+	 * but counts its own. */
 	for (i = 0; i < a->nobs && i < 16; i++)
 		for (j = 0; j < a->nobs && j < 16; j++) {
 			int k = a->obs[j].kind;
 
 			if (i != j && (k == CORR_USER || k == CORR_HOST ||
-			    k == CORR_IP) && a->obs[i].e != a->obs[j].e &&
+			    k == CORR_IP) && !a->obs[j].outside &&
+			    a->obs[i].e != a->obs[j].e &&
 			    corr_entity_partner(a->obs[i].e, a->obs[j].e, cutoff))
 				c->ix.hubs++;
 		}

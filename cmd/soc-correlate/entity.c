@@ -452,6 +452,7 @@ corr_obs_add(struct corr_alert *a, int kind, const char *v, size_t n,
 	a->obs[a->nobs].h = h;
 	a->obs[a->nobs].e = NULL;
 	a->obs[a->nobs].crown = a->obs[a->nobs].privileged = 0;
+	a->obs[a->nobs].outside = 0;
 	a->nobs++;
 	return 0;
 drop:

@@ -20,7 +20,10 @@
  *   - the source address of a failed authentication (event.category
  *     authentication, event.outcome failure) is an entity even when it is
  *     external: it is who tried the credentials, and what a block would
- *     target.  Other external addresses count only with internal_only 0.
+ *     target.  It links, and past the hub cut-off stops linking, like any
+ *     entity, but is counted as no one's partner: a host facing the
+ *     internet would otherwise become a hub from the attempts it gets.
+ *     Other external addresses count only with internal_only 0.
  * Host and rule names are never looked at: the rules hold for any site.
  *
  * soc.enrich marks what it knows on the entity it names, not on the whole
@@ -148,8 +151,12 @@ take(struct corr_alert *a, const struct field *f, const char *v, size_t n,
 	else if ((kind == CORR_HOST || kind == CORR_DOMAIN) &&
 	    ip_literal(v, n))
 		kind = CORR_IP;
-	if (kind >= 0)
-		corr_obs_add(a, kind, v, n, internal_only);
+	if (kind < 0 || corr_obs_add(a, kind, v, n, internal_only) == 0 ||
+	    f->how != AUTH_SOURCE || !internal_only)
+		return;
+	/* An outside address, kept as the source of a failed sign-in. */
+	if (corr_obs_add(a, kind, v, n, 0) == 0)
+		a->obs[a->nobs - 1].outside = 1;
 }
 
 /* Each string at f's path (a string or an array of them). */
@@ -269,7 +276,7 @@ corr_alert_entities(struct corr_alert *a, const struct corr_params *p)
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		if (fields[i].how == AUTH_SOURCE) {
 			if (auth_failure)
-				read_field(a, &fields[i], 0);
+				read_field(a, &fields[i], internal_only);
 			continue;
 		}
 		read_field(a, &fields[i], internal_only);

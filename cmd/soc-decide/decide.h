@@ -84,6 +84,7 @@ extern const struct soc_embed dec_read_templates[];
 #define CORRELATE_CONTRACT 1
 
 struct dec_invest {
+	char *corr_path;	/* correlate.db, until it is open or unreadable */
 	struct soc_db *corr;	/* correlate.db read-only; NULL when absent */
 	sqlite3_stmt *q_entity;
 	/* timeline.c: NULL when correlate.db keeps no alert timeline */
@@ -100,9 +101,9 @@ struct dec_invest {
 };
 
 /* Open the investigation over state_dir's correlate.db and the "investigate"
- * member of the configuration (cfg, borrowed, may be NULL); a bad setting,
- * or a correlate.db of a contract version other than CORRELATE_CONTRACT,
- * dies with 78. */
+ * member of the configuration (cfg, borrowed, may be NULL); a bad setting
+ * dies with 78, and so does, at the first incident, a correlate.db of a
+ * contract version other than CORRELATE_CONTRACT. */
 void dec_invest_open(struct dec_invest *iv, const char *state_dir,
     const json_t *cfg);
 void dec_invest_close(struct dec_invest *iv);

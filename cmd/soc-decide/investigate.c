@@ -62,20 +62,22 @@ check_contract(struct soc_db *db, const char *path)
 	    path, v, CORRELATE_CONTRACT);
 }
 
-void
-dec_invest_open(struct dec_invest *iv, const char *state_dir,
-    const json_t *cfg)
+/*
+ * correlate.db is opened when the first incident is investigated, not at
+ * start: in a pipeline soc-correlate, started at the same time, may still
+ * be creating it (and bringing it to its contract) when soc-decide
+ * starts; by the time an incident reaches soc-decide its database is
+ * ready.  While the file is absent it is looked for again at each
+ * incident.
+ */
+static void
+open_correlate(struct dec_invest *iv)
 {
-	char *path = soc_state_file(state_dir, "correlate.db");
-
-	memset(iv, 0, sizeof *iv);
-	iv->max_queries = setting(cfg, "max_queries", MAX_QUERIES, 1, 1000);
-	iv->window_h = setting(cfg, "window_h", 24, 1, 24 * 90);
-	iv->limit = setting(cfg, "limit", 50, 1, 1000);
-	iv->budget_ms = 1000L * setting(cfg, "time_budget_s", 60, 1, 3600);
+	if (iv->corr || !iv->corr_path || access(iv->corr_path, F_OK) != 0)
+		return;
 	iv->corr = soc_xcalloc(1, sizeof *iv->corr);
-	if (access(path, F_OK) == 0 && soc_db_open_ro(iv->corr, path) == 0) {
-		check_contract(iv->corr, path);
+	if (soc_db_open_ro(iv->corr, iv->corr_path) == 0) {
+		check_contract(iv->corr, iv->corr_path);
 		iv->q_entity = soc_db_try_prepare(iv->corr,
 		    "SELECT incident, verdict FROM incident_entity"
 		    " WHERE value = ?1 AND incident <> ?2"
@@ -86,10 +88,23 @@ dec_invest_open(struct dec_invest *iv, const char *state_dir,
 			soc_db_close(iv->corr);
 		free(iv->corr);
 		iv->corr = NULL;
+		free(iv->corr_path);	/* there, but not readable: once */
+		iv->corr_path = NULL;
 	} else
 		dec_timeline_prepare(iv);
+}
+
+void
+dec_invest_open(struct dec_invest *iv, const char *state_dir,
+    const json_t *cfg)
+{
+	memset(iv, 0, sizeof *iv);
+	iv->max_queries = setting(cfg, "max_queries", MAX_QUERIES, 1, 1000);
+	iv->window_h = setting(cfg, "window_h", 24, 1, 24 * 90);
+	iv->limit = setting(cfg, "limit", 50, 1, 1000);
+	iv->budget_ms = 1000L * setting(cfg, "time_budget_s", 60, 1, 3600);
+	iv->corr_path = soc_state_file(state_dir, "correlate.db");
 	dec_query_open(iv, cfg);
-	free(path);
 }
 
 void
@@ -103,6 +118,7 @@ dec_invest_close(struct dec_invest *iv)
 		soc_db_close(iv->corr);
 		free(iv->corr);
 	}
+	free(iv->corr_path);
 	memset(iv, 0, sizeof *iv);
 }
 
@@ -283,6 +299,7 @@ dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
 	    "prior_false_positive", 0);
 	iv->queries = 0;
 	iv->t0 = soc_clock_mono();
+	open_correlate(iv);
 	local_findings(inc, out, now);
 	if (!iv->q_entity)
 		dec_finding(out, "were its entities part of earlier incidents?",
