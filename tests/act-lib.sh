@@ -21,20 +21,12 @@ export SNOW_CRED='soc-int:snow-pass-S3CR3T' HIVE_KEY=hive-key-S3CR3T
 CONNECTORS="$SOC_TOP/connectors"
 
 start_vendor() {
-	rm -f "$T/vendor.port"
-	: >"$T/vendor.port.log"
 	# The server's lifetime only bounds a server the test failed to stop
 	# (it is killed at exit): a sanitized build on a loaded machine takes
 	# minutes over t0600, and a server gone before the last request fails
 	# the test for nothing.
-	python3 "$SOC_TOP/tests/vendor.py" "$T/vendor.port" --lifetime 900 "$@" &
-	VENDOR_PID=$!
-	_i=0
-	while [ ! -s "$T/vendor.port" ] && [ $_i -lt 600 ]; do sleep 0.05; _i=$((_i + 1)); done
-	[ -s "$T/vendor.port" ] || { echo "# vendor.py did not start" >&2; exit 1; }
-	VP=$(cat "$T/vendor.port")
-	VLOG="$T/vendor.port.log"
-	trap 'kill $VENDOR_PID 2>/dev/null; rm -rf "$T"' EXIT
+	start_server vendor vendor.py --lifetime 900 "$@"
+	VP=$PORT VLOG=$SLOG VENDOR_PID=$SERVER_PID
 }
 
 stop_vendor() {

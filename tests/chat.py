@@ -20,27 +20,19 @@ calls forever), error (HTTP 500).  Exits after S seconds (default 60) or
 N requests (default 50).
 """
 import json
-import os
 import re
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-args = sys.argv[1:]
-portfile = args[0]
-opts = {"--mode": "good", "--key": None, "--lifetime": "60", "--max-requests": "50"}
-for i in range(1, len(args) - 1, 2):
-    opts[args[i]] = args[i + 1]
-mode, key = opts["--mode"], opts["--key"]
-served = [0]
-lock = threading.Lock()
+import srvlib
+
+opts = srvlib.options("chat.py", {"--mode": "good", "--key": "", "--lifetime": 60.0,
+                                  "--max-requests": 50})
+mode, key = opts["--mode"], opts["--key"] or None
 
 
 def log(obj):
-    with lock:
-        with open(portfile + ".log", "a") as f:
-            f.write(json.dumps(obj, sort_keys=True) + "\n")
+    srvlib.log(obj, sort_keys=True)
 
 
 def data_of(messages):
@@ -141,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def do_POST(self):
-        served[0] += 1
+        srvlib.count()
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n)
         auth = self.headers.get("Authorization", "")
@@ -180,14 +172,4 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, answer(req, auth))
 
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-threading.Thread(target=srv.serve_forever, daemon=True).start()
-end = time.time() + float(opts["--lifetime"])
-while time.time() < end and served[0] < int(opts["--max-requests"]):
-    time.sleep(0.05)
-time.sleep(0.2)
-srv.shutdown()
+srvlib.serve(Handler, opts["--lifetime"], opts["--max-requests"], linger=0.2)

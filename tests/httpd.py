@@ -21,33 +21,21 @@ string escaped): a hostile provider echoing the API key it was sent.
 """
 import json
 import re
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-args = sys.argv[1:]
-portfile = args[0]
-max_requests = 200
-lifetime = 60.0
+import srvlib
+
+opts = srvlib.options("httpd.py", {"--max-requests": 200, "--lifetime": 60.0, "--routes": ""})
+max_requests = opts["--max-requests"]
 routes = {}
-i = 1
-while i < len(args):
-    if args[i] == "--max-requests":
-        max_requests = int(args[i + 1]); i += 2
-    elif args[i] == "--lifetime":
-        lifetime = float(args[i + 1]); i += 2
-    elif args[i] == "--routes":
-        with open(args[i + 1]) as f:
-            routes = json.load(f)
-        i += 2
-    else:
-        sys.exit("httpd.py: unknown argument " + args[i])
-
-count = 0
+if opts["--routes"]:
+    with open(opts["--routes"]) as f:
+        routes = json.load(f)
 hits = {}
-lock = threading.Lock()
+lock = srvlib.lock
 MASK = {"authorization", "x-apikey", "key", "x-api-key", "api-key"}
 
 
@@ -71,16 +59,12 @@ class H(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def handle_any(self):
-        global count
-        with lock:
-            count += 1
-            n = count
+        n = srvlib.count()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         hdrs = {k: ("<set>" if k.lower() in MASK else v) for k, v in self.headers.items()}
-        with lock, open(portfile + ".log", "a") as f:
-            f.write(json.dumps({"n": n, "method": self.command, "path": self.path,
-                                "headers": hdrs, "body": body}) + "\n")
+        srvlib.log({"n": n, "method": self.command, "path": self.path,
+                    "headers": hdrs, "body": body})
         u = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(u.query))
         route = routes.get(u.path) or routes.get(self.path)
@@ -130,16 +114,5 @@ class H(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any
 
 
-class S(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # clients that time out or reset on purpose are expected
-
-
-srv = S(("127.0.0.1", 0), H)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-import os
-os.rename(portfile + ".tmp", portfile)
-threading.Timer(lifetime, srv.shutdown).start()
-srv.serve_forever()
+# (clients that time out or reset on purpose are expected: quiet)
+srvlib.serve(H, opts["--lifetime"], quiet=True)

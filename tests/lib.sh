@@ -82,38 +82,24 @@ done_testing() {
 	[ "$_fail" -eq 0 ]
 }
 
-# start_httpd [ARGS...]: start tests/httpd.py on 127.0.0.1 in the
-# background; sets HTTPD_PORT and HTTPD_LOG.  Stopped at exit.  A second
-# call starts a second server (another origin: a redirect's target), and
-# sets HTTPD_PORT and HTTPD_LOG to its own.
-HTTPD_PIDS=
-start_httpd() {
-	_pf="$T/httpd${HTTPD_PIDS:+.$(echo $HTTPD_PIDS | wc -w)}.port"
-	python3 "$SOC_TOP/tests/httpd.py" "$_pf" "$@" &
-	HTTPD_PID=$!
-	HTTPD_PIDS="$HTTPD_PIDS $HTTPD_PID"
-	_i=0
-	while [ ! -s "$_pf" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	HTTPD_PORT=$(cat "$_pf")
-	HTTPD_LOG="$_pf.log"
-	trap 'kill $HTTPD_PIDS 2>/dev/null; rm -rf "$T"' EXIT
-}
-
 # start_server NAME SCRIPT [ARGS...]: start tests/SCRIPT (a loopback
-# server that takes PORTFILE first, writes its port there and logs to
-# PORTFILE.log) in the background; sets PORT, SLOG and SERVER_PID.  Every
-# server started is stopped at exit; stop_server stops the last one.
+# server on tests/srvlib.py: it takes PORTFILE first, writes its port
+# there and logs to PORTFILE.log) in the background; sets PORT, SLOG and
+# SERVER_PID.  Every server started is stopped at exit; stop_server stops
+# the last one.  A server that has not started in 30 s (a loaded machine)
+# ends the test.
 _servers=
 start_server() {
 	_name=$1 _script=$2
 	shift 2
 	rm -f "$T/$_name.port"
 	: >"$T/$_name.port.log"
-	python3 "$SOC_TOP/tests/$_script" "$T/$_name.port" "$@" &
+	python3 -B "$SOC_TOP/tests/$_script" "$T/$_name.port" "$@" &
 	SERVER_PID=$!
 	_servers="$_servers $SERVER_PID"
 	_i=0
-	while [ ! -s "$T/$_name.port" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	while [ ! -s "$T/$_name.port" ] && [ $_i -lt 600 ]; do sleep 0.05; _i=$((_i + 1)); done
+	[ -s "$T/$_name.port" ] || { echo "# $_script did not start" >&2; exit 1; }
 	PORT=$(cat "$T/$_name.port")
 	SLOG="$T/$_name.port.log"
 	trap 'kill $_servers 2>/dev/null; rm -rf "$T"' EXIT
@@ -122,4 +108,17 @@ start_server() {
 stop_server() {
 	kill "$SERVER_PID" 2>/dev/null
 	wait "$SERVER_PID" 2>/dev/null
+}
+
+# start_httpd [ARGS...]: start tests/httpd.py (start_server); sets
+# HTTPD_PORT and HTTPD_LOG.  A second call starts a second server (another
+# origin: a redirect's target), and sets HTTPD_PORT and HTTPD_LOG to its
+# own.
+_httpds=0
+start_httpd() {
+	_hn=httpd
+	[ "$_httpds" -gt 0 ] && _hn=httpd.$_httpds
+	_httpds=$((_httpds + 1))
+	start_server "$_hn" httpd.py "$@"
+	HTTPD_PORT=$PORT HTTPD_LOG=$SLOG
 }

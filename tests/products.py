@@ -17,31 +17,18 @@ after SECONDS (default 60) or N requests (default 200).
 """
 import json
 import re
-import sys
-import threading
-import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import srvlib
 
 OKTA_TOKEN = "okta-read-S3CR3T"
 ENTRA = ("entra-read-S3CR3T-id", "entra-read-S3CR3T-secret")
 TENANT = "11111111-2222-3333-4444-555555555555"
 GRAPH_TOKEN = "graph-read-token-S3CR3T"
 
-args = sys.argv[1:]
-portfile = args[0]
-lifetime, max_requests, failing = 60.0, 200, set()
-i = 1
-while i < len(args):
-    if args[i] == "--lifetime":
-        lifetime = float(args[i + 1])
-    elif args[i] == "--max-requests":
-        max_requests = int(args[i + 1])
-    elif args[i] == "--fail":
-        failing.add(args[i + 1])
-    i += 2
-log_lock = threading.Lock()
-served = [0]
+opts = srvlib.options("products.py", {"--lifetime": 60.0, "--max-requests": 200, "--fail": []})
+failing = set(opts["--fail"])
 
 OKTA_EVENTS = [
     {"uuid": "e1", "published": "2026-11-20T02:01:00.000Z", "eventType": "user.session.start",
@@ -71,9 +58,7 @@ AUDITS = [
 
 
 def log(obj):
-    with log_lock:
-        with open(portfile + ".log", "a") as f:
-            f.write(json.dumps(obj, sort_keys=True) + "\n")
+    srvlib.log(obj, sort_keys=True)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -95,7 +80,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(status, {"error": why})
 
     def handle_one(self, method):
-        served[0] += 1
+        srvlib.count()
         u = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         n = int(self.headers.get("Content-Length") or 0)
@@ -168,14 +153,4 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_one("DELETE")
 
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-import os
-os.rename(portfile + ".tmp", portfile)
-threading.Thread(target=srv.serve_forever, daemon=True).start()
-end = time.time() + lifetime
-while time.time() < end and served[0] < max_requests:
-    time.sleep(0.05)
-srv.shutdown()
+srvlib.serve(Handler, opts["--lifetime"], opts["--max-requests"])

@@ -17,15 +17,8 @@ graph-alerts:alerts_v2:.id defender-alerts:mde:.id
 crowdstrike-alerts:cs:.composite_id google-admin:google:.id.uniqueQualifier'
 
 start_pullsrv() {
-	rm -f "$T/pull.port"
-	: >"$T/pull.port.log"
-	python3 "$SOC_TOP/tests/pullsrv.py" "$T/pull.port" --lifetime 120 "$@" &
-	PULLSRV_PID=$!
-	_i=0
-	while [ ! -s "$T/pull.port" ] && [ $_i -lt 300 ]; do sleep 0.05; _i=$((_i + 1)); done
-	PP=$(cat "$T/pull.port")
-	PLOG="$T/pull.port.log"
-	trap 'kill $PULLSRV_PID 2>/dev/null; rm -rf "$T"' EXIT
+	start_server pull pullsrv.py --lifetime 120 "$@"
+	PP=$PORT PLOG=$SLOG PULLSRV_PID=$SERVER_PID
 }
 
 pull_config() {

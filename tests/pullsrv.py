@@ -34,11 +34,12 @@ revokes every token issued (a client must fetch one again), "slow" waits
 import copy
 import json
 import os
-import sys
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import srvlib
+from srvlib import Bad, log, need, behaviour
 
 FIX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "ingest")
 CRED = {"okta": "okta-token-S3CR3T", "google": "ya29.google-S3CR3T",
@@ -48,22 +49,10 @@ TENANT = "11111111-2222-3333-4444-555555555555"
 BASE = 1795500000  # 2026-11-23T...Z, whole seconds
 TOTAL = 60
 
-args = sys.argv[1:]
-portfile = args[0]
-lifetime, script = 60.0, {}
-i = 1
-while i < len(args):
-    if args[i] == "--lifetime":
-        lifetime = float(args[i + 1]); i += 2
-    elif args[i] == "--script":
-        with open(args[i + 1]) as f:
-            script = json.load(f)
-        i += 2
-    else:
-        sys.exit("pullsrv.py: unknown argument " + args[i])
-
-lock = threading.Lock()
-tokens, seen, visible = set(), {}, {}
+opts = srvlib.options("pullsrv.py", {"--lifetime": 60.0, "--script": ""})
+srvlib.load_script(opts["--script"])
+lock = srvlib.lock
+tokens, visible = set(), {}
 
 
 def first(path):
@@ -112,30 +101,6 @@ TIMEF = {"okta": "published", "signins": "createdDateTime", "audits": "activityD
          "cs": "created_timestamp", "google": None}
 for s in EVENTS:
     visible[s] = 10
-
-
-class Bad(Exception):
-    def __init__(self, status, reason):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
-def need(cond, reason, status=400):
-    if not cond:
-        raise Bad(status, reason)
-
-
-def log(obj):
-    with lock, open(portfile + ".log", "a") as f:
-        f.write(json.dumps(obj) + "\n")
-
-
-def behaviour(key):
-    with lock:
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-    lst = script.get(key, [])
-    return lst[n] if n < len(lst) else "ok"
 
 
 def ptime(s):
@@ -302,10 +267,4 @@ class H(BaseHTTPRequestHandler):
     do_GET = do_POST = handle_any
 
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-threading.Timer(lifetime, srv.shutdown).start()
-srv.serve_forever()
+srvlib.serve(H, opts["--lifetime"])

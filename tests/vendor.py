@@ -25,12 +25,13 @@ import base64
 import hashlib
 import hmac
 import json
-import sys
-import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import srvlib
+from srvlib import Bad, log, need, behaviour
 
 # The credentials the tests give soc-act through the environment.
 CRED = {
@@ -55,43 +56,14 @@ MACHINES = {"1e5bc9d7e413ddd7902c2932e418702b84d0cc07"}
 AGENTS = {"1177432512412312345"}
 USERS = {"00u1abcd2EFGH3ijk4x5", "alice@corp.example"}
 
-args = sys.argv[1:]
-portfile = args[0]
-lifetime = 60.0
-script = {}
-i = 1
-while i < len(args):
-    if args[i] == "--lifetime":
-        lifetime = float(args[i + 1]); i += 2
-    elif args[i] == "--script":
-        with open(args[i + 1]) as f:
-            script = json.load(f)
-        i += 2
-    else:
-        sys.exit("vendor.py: unknown argument " + args[i])
+opts = srvlib.options("vendor.py", {"--lifetime": 60.0, "--script": ""})
+srvlib.load_script(opts["--script"])
 
-lock = threading.Lock()
+lock = srvlib.lock
 tokens = set()
 ntok = 0
-state = {"cs_dev": {}, "mde": {}, "seen": {}, "aws_keys": {}, "ec2_groups": {}, "mde_ind": {}}
+state = {"cs_dev": {}, "mde": {}, "aws_keys": {}, "ec2_groups": {}, "mde_ind": {}}
 SECRETS = {"socpipe/access-keys/ci-deploy"}
-
-
-class Bad(Exception):
-    def __init__(self, status, reason):
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-def need(cond, reason, status=400):
-    if not cond:
-        raise Bad(status, reason)
-
-
-def log(obj):
-    with lock, open(portfile + ".log", "a") as f:
-        f.write(json.dumps(obj) + "\n")
 
 
 def new_token(prefix):
@@ -101,14 +73,6 @@ def new_token(prefix):
         t = "%s-tok-S3CR3T-%d" % (prefix, ntok)
         tokens.add(t)
     return t
-
-
-def behaviour(key):
-    with lock:
-        n = state["seen"].get(key, 0)
-        state["seen"][key] = n + 1
-    seq = script.get(key, [])
-    return seq[n] if n < len(seq) else "ok"
 
 
 def sigv4_check(h, method, rawpath, query, body, region, service):
@@ -593,12 +557,4 @@ class H(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-srv.daemon_threads = True
-srv.handle_error = lambda *a: None  # a client that hung up (timeouts, kill -9)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-import os
-os.rename(portfile + ".tmp", portfile)
-threading.Timer(lifetime, srv.shutdown).start()
-srv.serve_forever()
+srvlib.serve(H, opts["--lifetime"], quiet=True)
