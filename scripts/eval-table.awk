@@ -4,13 +4,6 @@
 # simulated company, the others AIT-ADS recordings).  Prints a row per
 # figure, a column per evaluation and the worst over the AIT recordings.
 
-# A row: its label, the figure it reads, how the cell is cut from the
-# value, and what "worst" is (min or max of the number, min of a
-# fraction k/n, or nothing).
-function row(label, fig, cut, worst) {
-	nr++; rl[nr] = label; rf[nr] = fig; rc[nr] = cut; rw[nr] = worst
-}
-function head(label) { nr++; rl[nr] = label; rf[nr] = "" }
 function cell(c, r,   v, a) {
 	if (rf[r] == "campaigns_caught" && c != "sim") {
 		# a recording is one campaign, caught when a step is
@@ -32,32 +25,42 @@ function num(s,   a) {
 	if (s ~ /\//) { split(s, a, "/"); return a[2] + 0 ? a[1] / a[2] : 1 }
 	return s + 0
 }
+# The table, a row a line: "label|figure|cut|worst" -- the figure it
+# reads, how the cell is cut from the value (paren, worstday, else the
+# first word), and what "worst" is (min or max of the number, min of a
+# fraction k/n, or nothing); a line that is only a label is a heading.
 BEGIN {
 	FS = "\t"
-	head("alert level (soc-score)")
-	row("alerts", "alerts", "", "")
-	row("benign alerts auto-closed", "benign_auto_closed", "", "min")
-	row("attack steps caught", "steps_caught", "paren", "min")
-	row("campaigns caught", "campaigns_caught", "", "min")
-	row("escalations a day", "escalations_per_day", "", "max")
-	row("  on the busiest day", "max_day", "", "max")
-	row("ROC AUC", "roc_auc", "", "min")
-	row("PR AUC", "pr_auc", "", "min")
-	head("incident level (soc-correlate)")
-	row("steps in an escalated incident", "steps_in_escalated", "", "min")
-	row("campaigns in one", "campaigns_in_escalated", "", "min")
-	row("incidents a day for a person", "escalated_active_per_day", "", "max")
-	row("  on the busiest day", "escalated_active_per_day", "worstday", "max")
-	row("new escalated incidents a day", "escalated_new_per_day", "", "max")
-	row("alerts per escalated incident", "compression", "", "min")
-	row("incident purity", "purity", "", "min")
-	row("whole chains in one incident", "campaigns_whole_chain", "", "min")
-	row("share of a chain in one", "chain_share", "", "min")
-	head("response (soc-decide, soc-act --dry-run)")
-	row("minutes to first decision", "time_to_decision_min", "", "max")
-	row("minutes to first containment", "time_to_containment_min", "", "max")
-	row("campaigns contained, no person", "campaigns_contained", "", "min")
-	row("alerts decided without a person", "decided_without_person", "", "min")
+	nr = split("" \
+	    "alert level (soc-score)\n" \
+	    "alerts|alerts||\n" \
+	    "benign alerts auto-closed|benign_auto_closed||min\n" \
+	    "attack steps caught|steps_caught|paren|min\n" \
+	    "campaigns caught|campaigns_caught||min\n" \
+	    "escalations a day|escalations_per_day||max\n" \
+	    "  on the busiest day|max_day||max\n" \
+	    "ROC AUC|roc_auc||min\n" \
+	    "PR AUC|pr_auc||min\n" \
+	    "incident level (soc-correlate)\n" \
+	    "steps in an escalated incident|steps_in_escalated||min\n" \
+	    "campaigns in one|campaigns_in_escalated||min\n" \
+	    "incidents a day for a person|escalated_active_per_day||max\n" \
+	    "  on the busiest day|escalated_active_per_day|worstday|max\n" \
+	    "new escalated incidents a day|escalated_new_per_day||max\n" \
+	    "alerts per escalated incident|compression||min\n" \
+	    "incident purity|purity||min\n" \
+	    "whole chains in one incident|campaigns_whole_chain||min\n" \
+	    "share of a chain in one|chain_share||min\n" \
+	    "response (soc-decide, soc-act --dry-run)\n" \
+	    "minutes to first decision|time_to_decision_min||max\n" \
+	    "minutes to first containment|time_to_containment_min||max\n" \
+	    "campaigns contained, no person|campaigns_contained||min\n" \
+	    "alerts decided without a person|decided_without_person||min\n" \
+	    "", rl, "\n") - 1
+	for (r = 1; r <= nr; r++) {
+		split(rl[r], f, "|")
+		rl[r] = f[1]; rf[r] = f[2]; rc[r] = f[3]; rw[r] = f[4]
+	}
 }
 { val[$1, $2] = $3 }
 END {
