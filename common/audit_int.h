@@ -1,6 +1,6 @@
 /*
- * audit_int: what the audit modules (audit.c, audit_walk.c,
- * audit_verify.c) share and nothing else uses.  Not part of the API.
+ * audit_int: what the audit modules (audit*.c) share and nothing else
+ * uses.  Not part of the API.
  */
 #ifndef SOC_AUDIT_INT_H
 #define SOC_AUDIT_INT_H
@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "audit.h"
+#include "jlex.h"
 
 #define SOC_AUDIT_FAULT_EXIT 86		/* a fault hook stopped the appender */
 #define SOC_AUDIT_MAX_NOTE (128 * 1024)
@@ -117,6 +118,60 @@ int soc_audit_batch_data(const struct soc_note_skey *k, uint64_t seq,
 int soc_audit_batch_check(const char *p, size_t n, const char *origin,
     const struct soc_note_vkey *keys, size_t nkeys, uint64_t usable,
     uint64_t *lines, const char **why);
+
+/* ---- the entry scanner (audit_line.c), for audit_canon.c ---- */
+
+#define SOC_AUDIT_MAX_SAFE_INT 9007199254740991LL	/* 2^53 - 1 */
+
+struct soc_audit_scan {
+	const unsigned char *p;
+	size_t n, i;
+	int noncanon, profile, invalid;
+	const char *why;
+	struct soc_audit_fields *f;
+};
+
+/* Skip white space at s->i (which makes the line not canonical). */
+static inline void
+soc_audit_scan_ws(struct soc_audit_scan *s)
+{
+	const char *p = (const char *)s->p;
+	size_t i = (size_t)(soc_jlex_ws(p + s->i, p + s->n) - p);
+
+	if (i != s->i)
+		s->noncanon = 1;
+	s->i = i;
+}
+
+/* Scan the string at s->i (its opening quote; key: an object key) or the
+ * value at s->i at nesting depth; s->invalid, s->profile, s->noncanon and
+ * s->why say what was found. */
+void soc_audit_scan_string(struct soc_audit_scan *s, int key);
+void soc_audit_scan_value(struct soc_audit_scan *s, int depth);
+
+/* ---- the verifier (audit_verify.c), for audit_snapshot.c ---- */
+
+/* What one verification reads: the log's lines, the checkpoint's bytes,
+ * the history's lines (hist NULL: none), the pinned note (pin NULL:
+ * none). */
+struct soc_audit_vinput {
+	struct soc_audit_lsrc log;
+	const char *ckpt;
+	size_t ckptlen;
+	struct soc_audit_lsrc *hist;
+	const char *pin;
+	size_t pinlen;
+};
+
+/* Verify in into r; its result.  *pin_differs and pinroot_out: the log's
+ * root at the pin's size, when it is not the pin's. */
+int soc_audit_verify_input(const struct soc_audit_verify_opts *o,
+    struct soc_audit_vinput *in, struct soc_audit_report *r,
+    unsigned char pinroot_out[SOC_HASH_LEN], int *pin_differs);
+/* Note a finding in r: the first fatal one wins, later ones are not
+ * reported; r->result. */
+int soc_audit_finding(struct soc_audit_report *r, int result,
+    const char *reason, int64_t seq, const char *fmt, ...) SOC_PRINTF(5, 6);
 
 /* ---- the appender's own pieces, shared by audit.c, audit_key.c,
  * audit_ckpt.c and audit_append.c ---- */
