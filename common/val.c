@@ -1,5 +1,6 @@
 /*
- * val.c: values, their arenas, setters and getters (val.h).
+ * val.c: values, objects and arrays, and setters by dotted path (val.h);
+ * the arena they come from is val_arena.c's, the getters val_get.c's.
  *
  * A record lives for one event, so its values come from a bump arena that
  * soc_val_arena_reset() empties in one step: no value is ever freed alone.
@@ -14,10 +15,7 @@
  * setting a member that exists replaces its value in place, deleting one
  * keeps the others' order.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
-#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,169 +27,11 @@
 #include "val_int.h"
 
 #define KEY_MAX 128		/* longest path segment of a setter */
-#define BLOCK ((size_t)64 << 10)
-
-/*
- * The arena: a first block kept for the life of the process, and blocks
- * for what does not fit (a large event), freed at the reset.  Under
- * AddressSanitizer every allocation is a block of its own, so a value used
- * after its record is gone is caught.
- */
-struct block {
-	struct block *next;
-	alignas(max_align_t) char data[];
-};
-
-struct soc_val_arena {
-	char *first;		/* the block kept across resets */
-	char *base;		/* the block being filled */
-	size_t top, cap;
-	struct block *extra;
-	struct soc_buf scratch;	/* the parser's decoded strings */
-	/* Counts of what jansson's loader would refuse (val_int.h): keys
-	 * set again, and values the parser noted. */
-	unsigned long replaced, refused;
-};
-
-struct soc_val_arena *
-soc_val_arena_new(void)
-{
-	struct soc_val_arena *a = soc_xcalloc(1, sizeof *a);
-
-	soc_buf_init(&a->scratch, (size_t)1 << 30);
-	return a;
-}
-
-static void
-free_extra(struct soc_val_arena *a, struct block *upto)
-{
-	while (a->extra != upto) {
-		struct block *b = a->extra;
-
-		a->extra = b->next;
-		free(b);
-	}
-}
-
-void
-soc_val_arena_reset(struct soc_val_arena *a)
-{
-	free_extra(a, NULL);
-	a->base = a->first;
-	a->cap = a->first ? BLOCK : 0;
-	a->top = 0;
-}
-
-void
-soc_val_arena_free(struct soc_val_arena *a)
-{
-	if (!a)
-		return;
-	free_extra(a, NULL);
-	free(a->first);
-	soc_buf_release(&a->scratch);
-	free(a);
-}
-
-void
-soc_val_arena_mark(const struct soc_val_arena *a, struct soc_val_mark *m)
-{
-	m->base = a->base;
-	m->top = a->top;
-	m->cap = a->cap;
-	m->extra = a->extra;
-}
-
-void
-soc_val_arena_rewind(struct soc_val_arena *a, const struct soc_val_mark *m)
-{
-	free_extra(a, m->extra);
-	a->base = m->base;
-	a->top = m->top;
-	a->cap = m->cap;
-}
-
-struct soc_buf *
-soc_val_arena_scratch(struct soc_val_arena *a)
-{
-	return &a->scratch;
-}
-
-void
-soc_val_arena_refuse(struct soc_val_arena *a)
-{
-	a->refused++;
-}
-
-unsigned long
-soc_val_arena_faults(const struct soc_val_arena *a, int unique)
-{
-	return a->refused + (unique ? a->replaced : 0);
-}
-
-static void *
-extra_block(struct soc_val_arena *a, size_t n)
-{
-	struct block *b = malloc(sizeof *b + n);
-
-	if (!b)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
-	b->next = a->extra;
-	a->extra = b;
-	return b->data;
-}
-
-/* What does not fit the block being filled (and, under AddressSanitizer,
- * everything). */
-static void *
-ralloc_slow(struct soc_val_arena *a, size_t n, size_t sz)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	(void)sz;
-	return extra_block(a, n);
-#else
-	if (!a->first) {
-		a->first = a->base = soc_xmalloc(BLOCK);
-		a->cap = BLOCK;
-		a->top = 0;
-	}
-	if (sz <= a->cap - a->top) {
-		void *p = a->base + a->top;
-
-		a->top += sz;
-		return p;
-	}
-	if (sz >= BLOCK / 4)
-		return extra_block(a, n);
-	/* A fresh block to fill; the rest of the full one waits for the
-	 * reset. */
-	a->base = extra_block(a, BLOCK);
-	a->cap = BLOCK;
-	a->top = sz;
-	return a->base;
-#endif
-}
-
-static inline void *
-ralloc(struct soc_val_arena *a, size_t n)
-{
-	size_t sz = (n + 15) & ~(size_t)15;
-
-#if !defined(__SANITIZE_ADDRESS__)
-	if (sz - 1 < a->cap - a->top) {		/* (and sz > 0) */
-		void *p = a->base + a->top;
-
-		a->top += sz;
-		return p;
-	}
-#endif
-	return ralloc_slow(a, n, sz);
-}
 
 static struct soc_val *
 node(struct soc_val_arena *a, enum soc_val_type t)
 {
-	struct soc_val *v = ralloc(a, sizeof *v);
+	struct soc_val *v = soc_val_ralloc(a, sizeof *v);
 
 	memset(v, 0, sizeof *v);
 	v->type = t;
@@ -307,11 +147,11 @@ rcopy(struct soc_val_arena *a, const char *s, size_t n, size_t *outlen,
 	char *p;
 
 	if (scan(s, n, plain)) {
-		p = ralloc(a, n + 1);
+		p = soc_val_ralloc(a, n + 1);
 		memcpy(p, s, n);
 		*outlen = n;
 	} else {
-		p = ralloc(a, n * 3 + 1);
+		p = soc_val_ralloc(a, n * 3 + 1);
 		*outlen = soc_utf8_repair(p, s, n);
 		*plain = 0;	/* (not known: the writer looks) */
 	}
@@ -355,13 +195,13 @@ grow(struct soc_val *o)
 	size_t cap = o->cap ? o->cap * 2 : 8;
 
 	if (o->type == SOC_VAL_OBJ) {
-		struct soc_val_mem *m = ralloc(o->arena, cap * sizeof *m);
+		struct soc_val_mem *m = soc_val_ralloc(o->arena, cap * sizeof *m);
 
 		if (o->n)
 			memcpy(m, o->u.m, o->n * sizeof *m);
 		o->u.m = m;
 	} else {
-		struct soc_val **a = ralloc(o->arena, cap * sizeof *a);
+		struct soc_val **a = soc_val_ralloc(o->arena, cap * sizeof *a);
 
 		if (o->n)
 			memcpy(a, o->u.a, o->n * sizeof *a);
@@ -417,7 +257,7 @@ soc_val_member(const struct soc_val *o, const char *k, size_t n)
 static char *
 pcopy(struct soc_val_arena *a, const char *s, size_t n)
 {
-	char *p = ralloc(a, n + 1);
+	char *p = soc_val_ralloc(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -686,7 +526,7 @@ soc_val_copy(struct soc_val_arena *a, const struct soc_val *v)
 		break;
 	case SOC_VAL_STR:
 		/* (valid and NUL-terminated already) */
-		c->u.s.p = memcpy(ralloc(a, v->u.s.len + 1), v->u.s.p,
+		c->u.s.p = memcpy(soc_val_ralloc(a, v->u.s.len + 1), v->u.s.p,
 		    v->u.s.len + 1);
 		c->u.s.len = v->u.s.len;
 		c->u.s.plain = v->u.s.plain;
@@ -695,155 +535,6 @@ soc_val_copy(struct soc_val_arena *a, const struct soc_val *v)
 		c->u = v->u;
 	}
 	return c;
-}
-
-/* --- getters ---------------------------------------------------------- */
-
-/* Nested objects first, then flat dotted keys. */
-static const struct soc_val *
-get_at(const struct soc_val *v, const char *p, size_t n)
-{
-	size_t i;
-
-	if (!v)
-		return NULL;
-	if (v->type == SOC_VAL_OBJ && !v->dotted) {
-		/* No flat dotted keys here: the first segment decides. */
-		for (i = 0; i < n && p[i] != '.'; i++)
-			;
-		v = soc_val_member(v, p, i);
-		return i == n || !v ? v : get_at(v, p + i + 1, n - i - 1);
-	}
-	if (v->type == SOC_VAL_OBJ) {
-		const struct soc_val *x;
-
-		for (i = 0; i < n; i++) {
-			if (p[i] != '.')
-				continue;
-			x = soc_val_member(v, p, i);
-			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
-				return x;
-		}
-		return soc_val_member(v, p, n);
-	}
-	if (v->type == SOC_VAL_ARR) {
-		size_t idx = 0;
-
-		for (i = 0; i < n && p[i] != '.'; i++) {
-			if (p[i] < '0' || p[i] > '9' || i > 8)
-				return NULL;
-			idx = idx * 10 + (size_t)(p[i] - '0');
-		}
-		if (i == 0 || idx >= v->n)
-			return NULL;
-		v = v->u.a[idx];
-		if (i == n)
-			return v;
-		return get_at(v, p + i + 1, n - i - 1);
-	}
-	return NULL;
-}
-
-const struct soc_val *
-soc_val_get(const struct soc_val *v, const char *path)
-{
-	if (!v || !path)
-		return NULL;
-	return get_at(v, path, strlen(path));
-}
-
-const char *
-soc_val_get_str(const struct soc_val *v, const char *path)
-{
-	return soc_val_str(soc_val_get(v, path));
-}
-
-const char *
-soc_val_get_nonempty(const struct soc_val *v, const char *path)
-{
-	const char *s = soc_val_get_str(v, path);
-
-	return s && *s ? s : NULL;
-}
-
-int
-soc_val_numstr(const char *s, int64_t *iv, double *dv)
-{
-	char *end;
-
-	if (!s || !*s || isspace((unsigned char)*s))
-		return 0;
-	errno = 0;
-	*iv = strtoll(s, &end, 10);
-	if (*end == '\0' && errno == 0 && end != s)
-		return 1;
-	errno = 0;
-	*dv = strtod(s, &end);
-	if (*end == '\0' && errno == 0 && end != s && isfinite(*dv) &&
-	    strspn(s, "+-0123456789.eE") == strlen(s))
-		return 2;
-	return 0;
-}
-
-int
-soc_val_get_int(const struct soc_val *in, const char *path, int64_t *out)
-{
-	const struct soc_val *v = soc_val_get(in, path);
-	double d;
-
-	if (soc_val_is_integer(v)) {
-		*out = v->u.i;
-		return 0;
-	}
-	if (soc_val_is_real(v)) {
-		d = v->u.d;
-		if (d == floor(d) && fabs(d) < 9e18) {
-			*out = (int64_t)d;
-			return 0;
-		}
-		return -1;
-	}
-	if (soc_val_is_string(v) && soc_val_numstr(v->u.s.p, out, &d) == 1)
-		return 0;
-	return -1;
-}
-
-const struct soc_val *
-soc_val_at(const struct soc_val *a, size_t i)
-{
-	return a && a->type == SOC_VAL_ARR && i < a->n ? a->u.a[i] : NULL;
-}
-
-const char *
-soc_val_str(const struct soc_val *v)
-{
-	return v && v->type == SOC_VAL_STR ? v->u.s.p : NULL;
-}
-
-size_t
-soc_val_len(const struct soc_val *v)
-{
-	return v && v->type == SOC_VAL_STR ? v->u.s.len : 0;
-}
-
-int64_t
-soc_val_int(const struct soc_val *v)
-{
-	return v && v->type == SOC_VAL_INT ? v->u.i : 0;
-}
-
-double
-soc_val_real(const struct soc_val *v)
-{
-	return v && v->type == SOC_VAL_REAL ? v->u.d : 0.0;
-}
-
-double
-soc_val_number(const struct soc_val *v)
-{
-	if (v && v->type == SOC_VAL_INT)
-		return (double)v->u.i;
-	return soc_val_real(v);
 }
 
 /* --- for the parser (val_int.h) --------------------------------------- */

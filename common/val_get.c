@@ -1,0 +1,159 @@
+/*
+ * val_get: reading values (val.h): by dotted path (nested objects first,
+ * then flat dotted keys, then array indexes), and the typed accessors.
+ * Getters never allocate and take NULL for "absent" everywhere.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "val.h"
+
+/* Nested objects first, then flat dotted keys. */
+static const struct soc_val *
+get_at(const struct soc_val *v, const char *p, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return NULL;
+	if (v->type == SOC_VAL_OBJ && !v->dotted) {
+		/* No flat dotted keys here: the first segment decides. */
+		for (i = 0; i < n && p[i] != '.'; i++)
+			;
+		v = soc_val_member(v, p, i);
+		return i == n || !v ? v : get_at(v, p + i + 1, n - i - 1);
+	}
+	if (v->type == SOC_VAL_OBJ) {
+		const struct soc_val *x;
+
+		for (i = 0; i < n; i++) {
+			if (p[i] != '.')
+				continue;
+			x = soc_val_member(v, p, i);
+			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
+				return x;
+		}
+		return soc_val_member(v, p, n);
+	}
+	if (v->type == SOC_VAL_ARR) {
+		size_t idx = 0;
+
+		for (i = 0; i < n && p[i] != '.'; i++) {
+			if (p[i] < '0' || p[i] > '9' || i > 8)
+				return NULL;
+			idx = idx * 10 + (size_t)(p[i] - '0');
+		}
+		if (i == 0 || idx >= v->n)
+			return NULL;
+		v = v->u.a[idx];
+		if (i == n)
+			return v;
+		return get_at(v, p + i + 1, n - i - 1);
+	}
+	return NULL;
+}
+
+const struct soc_val *
+soc_val_get(const struct soc_val *v, const char *path)
+{
+	if (!v || !path)
+		return NULL;
+	return get_at(v, path, strlen(path));
+}
+
+const char *
+soc_val_get_str(const struct soc_val *v, const char *path)
+{
+	return soc_val_str(soc_val_get(v, path));
+}
+
+const char *
+soc_val_get_nonempty(const struct soc_val *v, const char *path)
+{
+	const char *s = soc_val_get_str(v, path);
+
+	return s && *s ? s : NULL;
+}
+
+int
+soc_val_numstr(const char *s, int64_t *iv, double *dv)
+{
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*iv = strtoll(s, &end, 10);
+	if (*end == '\0' && errno == 0 && end != s)
+		return 1;
+	errno = 0;
+	*dv = strtod(s, &end);
+	if (*end == '\0' && errno == 0 && end != s && isfinite(*dv) &&
+	    strspn(s, "+-0123456789.eE") == strlen(s))
+		return 2;
+	return 0;
+}
+
+int
+soc_val_get_int(const struct soc_val *in, const char *path, int64_t *out)
+{
+	const struct soc_val *v = soc_val_get(in, path);
+	double d;
+
+	if (soc_val_is_integer(v)) {
+		*out = v->u.i;
+		return 0;
+	}
+	if (soc_val_is_real(v)) {
+		d = v->u.d;
+		if (d == floor(d) && fabs(d) < 9e18) {
+			*out = (int64_t)d;
+			return 0;
+		}
+		return -1;
+	}
+	if (soc_val_is_string(v) && soc_val_numstr(v->u.s.p, out, &d) == 1)
+		return 0;
+	return -1;
+}
+
+const struct soc_val *
+soc_val_at(const struct soc_val *a, size_t i)
+{
+	return a && a->type == SOC_VAL_ARR && i < a->n ? a->u.a[i] : NULL;
+}
+
+const char *
+soc_val_str(const struct soc_val *v)
+{
+	return v && v->type == SOC_VAL_STR ? v->u.s.p : NULL;
+}
+
+size_t
+soc_val_len(const struct soc_val *v)
+{
+	return v && v->type == SOC_VAL_STR ? v->u.s.len : 0;
+}
+
+int64_t
+soc_val_int(const struct soc_val *v)
+{
+	return v && v->type == SOC_VAL_INT ? v->u.i : 0;
+}
+
+double
+soc_val_real(const struct soc_val *v)
+{
+	return v && v->type == SOC_VAL_REAL ? v->u.d : 0.0;
+}
+
+double
+soc_val_number(const struct soc_val *v)
+{
+	if (v && v->type == SOC_VAL_INT)
+		return (double)v->u.i;
+	return soc_val_real(v);
+}
