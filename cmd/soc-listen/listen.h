@@ -8,7 +8,8 @@
  *           written in;
  * hook.c    the HTTP webhook receiver (one request per connection);
  * tls.c     TLS (RFC 5425) on a connection, by OpenSSL;
- * main.c    options, sockets and the poll loop.
+ * conn.c    sockets and connections: accept, read, answer, into the spool;
+ * main.c    options and the poll loop.
  *
  * One thread, one poll loop: no event waits in memory for anything but
  * the spool's append, so memory is bounded by the connections' buffers
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "opt.h"
 
 /* ---- spool.c ---- */
 
@@ -146,5 +148,65 @@ void lsn_tls_session_free(void *s);
  * -1 on an error, -2 when it must wait for the socket to be readable,
  * -3 writable. */
 long lsn_tls_read(void *s, char *buf, size_t n);
+
+/* ---- main.c and conn.c: the run (g, defined in main.c) ---- */
+
+#define LSN_BATCH_MAX (1u << 20)	/* bytes taken before an append */
+
+enum lsn_kind { L_UDP, L_TCP, L_TLS, L_HOOK, L_NKIND };
+extern const char *const lsn_kind_name[L_NKIND];
+
+struct lsn_conn {
+	int fd;
+	enum lsn_kind kind;
+	void *tls;
+	int want_write;		/* TLS needs the socket writable */
+	int eof;		/* the peer closed, or the stream is bad */
+	struct lsn_origin from;
+	struct lsn_framer fr;	/* syslog */
+	struct lsn_hook hk;	/* http */
+	int hook_event;		/* an event spooled, its answer waits for sync */
+};
+
+struct lsn_run {
+	struct soc_opts opts;
+	const char *addr[L_NKIND];
+	int lfd[L_NKIND];
+	const char *cert, *key, *spool_dir;
+	size_t max_msg, max_body, max_conn;
+	uint64_t max_spool;
+	long sync_ms;
+	int stats;
+	struct lsn_hook_cfg hook;
+	struct lsn_tls *tls;
+	struct lsn_spool sp;
+	struct lsn_conn **conns;
+	size_t nconns;
+	struct soc_buf env;
+	struct soc_buf batch;	/* envelopes taken, not yet appended */
+	int out_closed;
+	/* --stats */
+	unsigned long long spooled[L_NKIND], udp_dropped, oversized, refused,
+	    busy, conns_refused, io_errors;
+};
+
+extern struct lsn_run g;
+
+/* A bound (and, for a stream, listening) socket on "HOST:PORT" or
+ * "[V6]:PORT"; the address it got in shown.  Dies when it cannot. */
+int lsn_bind(const char *addr, int type, char *shown, size_t shownlen);
+/* Read the waiting datagrams into the spool (dropped when it is full). */
+void lsn_read_udp(void);
+/* Accept the waiting connections on listener k (refused past --max-conn). */
+void lsn_accept(enum lsn_kind k);
+/* Read c's syslog stream while the spool has room; c->eof at its end. */
+void lsn_read_stream(struct lsn_conn *c);
+/* Read c's webhook request; its answer is set once it is complete. */
+void lsn_read_hook(struct lsn_conn *c);
+/* Send what may be sent of c's answer (after the spool's sync for an
+ * event); 1 when it is all out. */
+int lsn_write_hook(struct lsn_conn *c);
+/* Close connection i and free it (the last one takes its place). */
+void lsn_drop_conn(size_t i);
 
 #endif
