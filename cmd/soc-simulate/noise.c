@@ -16,12 +16,17 @@
  * Each person keeps to habits (the same sites, programs and addresses day
  * after day), so a baseline can learn them; the rare novelties (a trip, a
  * new site) are the benign surprises a triage must still close.
+ *
+ * This file has the people's tables, their programs, pages and flows, and
+ * the clock; noise_identity.c their sign-ins and cloud calls,
+ * noise_machines.c the machines.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "noise.h"
 #include "sim.h"
 
 struct site {
@@ -59,6 +64,7 @@ static const struct site sites[] = {
 	{ "mega.nz", 0.2, "File Sharing" },
 };
 #define NSITES (sizeof sites / sizeof sites[0])
+_Static_assert(NSITES == SIM_NOISE_NSITES, "SIM_NOISE_NSITES counts sites[]");
 
 struct app {
 	const char *image, *cmd, *parent, *pcmd;
@@ -123,36 +129,18 @@ static const double kind_w[K_N] = {
 	16, 7, 8, 8, 6, 18, 6, 6, 2.5, 3.5, 4, 6, 0.8, 4,
 };
 
-/* The machines' sources, their share of the volume, and when they run. */
-enum { M_SCAN, M_BACKUP, M_UPDATE, M_VULN, M_CI, M_CRON, M_ROOTCHECK, M_N };
+/* The machines' share of the volume (noise_machines.c generates them). */
 static const double mach_share[M_N] = {
 	0.06, 0.03, 0.03, 0.03, 0.04, 0.03, 0.004,
-};
-
-struct sim_noise {
-	const struct sim_org *o;
-	struct sim_rng *r;
-	double per_min;		/* events a minute at average activity */
-	double wmean;		/* the people's mean activity over the run */
-	double mrate[M_N];	/* a machine's events a minute per unit of
-				 * its profile */
-	struct soc_buf b;
-	struct sim_out *out;
-	char scanners[256][16];
-	size_t nscan;
-	double site_w[NSITES];
 };
 
 #define SITE_IP(i, buf) snprintf(buf, 16, "198.19.%u.%u", \
 	(unsigned char)(16 + (i) / 200), (unsigned char)(10 + (i) % 200))
 
-static const char *const ua_browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) "
-    "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
-
 /* --- helpers --------------------------------------------------------------- */
 
-static void
-add(struct sim_noise *n, int64_t ms, enum sim_src src)
+void
+sim_noise_add(struct sim_noise *n, int64_t ms, enum sim_src src)
 {
 	sim_out_add(n->out, ms, &n->b, -1, src);
 	soc_buf_reset(&n->b);
@@ -188,8 +176,8 @@ pick_app(struct sim_noise *n, const struct sim_user *u)
 	return sim_rng_weighted(n->r, w, NAPPS);
 }
 
-static const struct sim_host *
-linux_server(struct sim_noise *n)
+const struct sim_host *
+sim_noise_linux_server(struct sim_noise *n)
 {
 	const struct sim_org *o = n->o;
 	const struct sim_host *h;
@@ -201,110 +189,6 @@ linux_server(struct sim_noise *n)
 }
 
 /* --- people ---------------------------------------------------------------- */
-
-static void
-okta_login(struct sim_noise *n, int64_t ms, const struct sim_user *u,
-    const char *ip, int country)
-{
-	struct sim_okta e = { 0 };
-	double x = sim_rng_unit(n->r);
-
-	e.user = u;
-	e.ip = ip;
-	e.country = country;
-	e.ua = ua_browser;
-	if (x < 0.45) {
-		e.event_type = "user.session.start";
-		e.display = "User login to Okta";
-		e.legacy = "core.user_auth.login_success";
-	} else if (x < 0.75) {
-		e.event_type = "user.authentication.sso";
-		e.display = "User single sign on to app";
-	} else if (x < 0.9) {
-		e.event_type = "user.authentication.auth_via_mfa";
-		e.display = "Authentication of user via MFA";
-	} else {
-		e.event_type = "policy.evaluate_sign_on";
-		e.display = "Evaluation of sign-on policy";
-		e.result = "ALLOW";
-	}
-	sim_emit_okta(&n->b, n->r, ms, &e);
-	add(n, ms, SRC_OKTA);
-}
-
-static void
-entra_login(struct sim_noise *n, int64_t ms, const struct sim_user *u,
-    const char *ip, int country, int travelling)
-{
-	static const char *const app[] = { "Office 365 Exchange Online",
-	    "Microsoft Teams", "Office 365 SharePoint Online", "Microsoft Office",
-	    "OfficeHome" };
-	struct sim_entra e = { 0 };
-	char dev[37];
-
-	e.user = u;
-	e.app = app[sim_rng_below(n->r, 5)];
-	e.ip = ip;
-	e.country = country;
-	e.ua = ua_browser;
-	/* The device id is the workstation's, the same every time. */
-	snprintf(dev, sizeof dev, "%08x-0000-4000-8000-%012x",
-	    (unsigned)(u - n->o->users), (unsigned)u->host);
-	e.device_id = dev;
-	if (travelling && sim_rng_chance(n->r, 0.3)) {
-		e.risk = "low";
-		e.risk_state = "atRisk";
-	}
-	if (sim_rng_chance(n->r, 0.04)) {
-		e.error = 50074;
-		e.failure = "Strong Authentication is required.";
-	}
-	sim_emit_entra(&n->b, n->r, ms, &e);
-	add(n, ms, SRC_ENTRA);
-}
-
-static void
-cloud_call(struct sim_noise *n, int64_t ms, const struct sim_user *u,
-    const char *ip)
-{
-	static const struct { const char *src, *name; int ro; double w; } c[] = {
-		{ "ec2.amazonaws.com", "DescribeInstances", 1, 20 },
-		{ "s3.amazonaws.com", "ListBuckets", 1, 10 },
-		{ "cloudformation.amazonaws.com", "DescribeStacks", 1, 8 },
-		{ "logs.amazonaws.com", "FilterLogEvents", 1, 10 },
-		{ "sts.amazonaws.com", "GetCallerIdentity", 1, 6 },
-		{ "lambda.amazonaws.com", "ListFunctions20150331", 1, 5 },
-		{ "ssm.amazonaws.com", "GetParameter", 1, 6 },
-		{ "ecr.amazonaws.com", "GetAuthorizationToken", 1, 5 },
-		{ "iam.amazonaws.com", "ListRoles", 1, 2 },
-		{ "iam.amazonaws.com", "ListUsers", 1, 1 },
-	};
-	double w[sizeof c / sizeof c[0]];
-	struct sim_trail e = { 0 };
-	char ua[160];
-	size_t i, k;
-
-	for (i = 0; i < sizeof c / sizeof c[0]; i++)
-		w[i] = c[i].w;
-	k = sim_rng_weighted(n->r, w, sizeof c / sizeof c[0]);
-	e.source = c[k].src;
-	e.name = c[k].name;
-	e.read_only = c[k].ro;
-	e.ip = ip;
-	e.user = u;
-	e.account = sim_rng_chance(n->r, 0.7) ? n->o->account_prod :
-	    n->o->account_dev;
-	snprintf(ua, sizeof ua, "aws-cli/2.15.%u Python/3.11.6 Windows/10 "
-	    "exe/AMD64 prompt/off", (unsigned)(u - n->o->users) % 20);
-	e.ua = ua;
-	/* Engineers are not allowed to list IAM users. */
-	if (strcmp(e.name, "ListUsers") == 0 && !u->privileged) {
-		e.error_code = "AccessDenied";
-		e.error_msg = "User is not authorized to perform: iam:ListUsers";
-	}
-	sim_emit_cloudtrail(&n->b, n->r, ms, &e);
-	add(n, ms, SRC_CLOUDTRAIL);
-}
 
 /* What administrators do: on servers, in the directory, in the cloud. */
 static void
@@ -322,20 +206,20 @@ admin_work(struct sim_noise *n, int64_t ms, int ui, const struct sim_user *u,
 	if (x < 0.45) {
 		/* ssh to a server, and usually sudo there. */
 		const struct sim_host *h = sim_rng_chance(r, 0.4) ?
-		    &o->hosts[o->bastion] : linux_server(n);
+		    &o->hosts[o->bastion] : sim_noise_linux_server(n);
 		int64_t t = ms;
 
 		sim_ev_sshd(&n->b, r, t, h, 1, "publickey", u->name, 0, ws->ip);
-		add(n, t, SRC_SYSLOG);
+		sim_noise_add(n, t, SRC_SYSLOG);
 		if (sim_rng_chance(r, 0.7)) {
 			const char *cmd = sudo[sim_rng_below(r, 6)];
 
 			/* Within seconds: the minute's events are written together. */
 			t += 1000 * sim_rng_range(r, 1, 4);
 			sim_ev_sudo(&n->b, r, t, h, u->name, cmd);
-			add(n, t, SRC_SYSLOG);
+			sim_noise_add(n, t, SRC_SYSLOG);
 			sim_ev_wazuh_sudo(&n->b, r, t, h, u->name, cmd);
-			add(n, t, SRC_WAZUH);
+			sim_noise_add(n, t, SRC_WAZUH);
 		}
 	} else if (x < 0.7) {
 		/* RDP to a Windows server. */
@@ -343,9 +227,9 @@ admin_work(struct sim_noise *n, int64_t ms, int ui, const struct sim_user *u,
 		    o->dc];
 
 		sim_ev_logon(&n->b, r, ms, h, u->name, ws->ip, 10, 0);
-		add(n, ms, SRC_WINSEC);
+		sim_noise_add(n, ms, SRC_WINSEC);
 		sim_ev_special(&n->b, ms + 3, h, u->name);
-		add(n, ms + 3, SRC_WINSEC);
+		sim_noise_add(n, ms + 3, SRC_WINSEC);
 	} else if (x < 0.9 || !u->cloud) {
 		const struct app *a;
 
@@ -354,7 +238,7 @@ admin_work(struct sim_noise *n, int64_t ms, int ui, const struct sim_user *u,
 		while (a->who != 2);
 		sim_ev_proc(&n->b, r, ms, ws, u->name, a->image, a->cmd, a->parent,
 		    a->pcmd, a->rule);
-		add(n, ms, SRC_SYSMON);
+		sim_noise_add(n, ms, SRC_SYSMON);
 	} else {
 		/* Key rotation for a service account, or a policy change. */
 		struct sim_trail e = { 0 };
@@ -378,12 +262,67 @@ admin_work(struct sim_noise *n, int64_t ms, int ui, const struct sim_user *u,
 		}
 		e.params = params;
 		sim_emit_cloudtrail(&n->b, r, ms, &e);
-		add(n, ms, SRC_CLOUDTRAIL);
+		sim_noise_add(n, ms, SRC_CLOUDTRAIL);
 	}
 }
 
+/* A page through the proxy (CONNECT; streaming and mega.nz are denied). */
 static void
-person(struct sim_noise *n, int64_t ms)
+proxy(struct sim_noise *n, int64_t ms, const struct sim_user *u,
+    const struct sim_host *ws, size_t s, const char *ip)
+{
+	const struct sim_org *o = n->o;
+	struct sim_rng *r = n->r;
+	struct sim_proxy p = { 0 };
+	char url[200];
+	int blocked = strcmp(sites[s].category, "Streaming Media") == 0 ||
+	    strcmp(sites[s].host, "mega.nz") == 0;
+
+	snprintf(url, sizeof url, "https://%s/", sites[s].host);
+	p.user = u;
+	p.src = ws->ip;
+	p.dst = blocked ? NULL : ip;
+	p.host = sites[s].host;
+	p.url = url;
+	p.method = "CONNECT";
+	p.ua = SIM_UA_BROWSER;
+	p.result = blocked ? "TCP_DENIED" : "TCP_TUNNEL";
+	p.status = blocked ? 403 : 200;
+	p.category = sites[s].category;
+	p.bytes_out = 500 + (long long)sim_rng_below(r, 20000);
+	p.bytes_in = blocked ? 0 : 2000 + (long long)sim_rng_below(r, 2000000);
+	sim_emit_proxy(&n->b, ms, &o->hosts[o->proxy], &p);
+	sim_noise_add(n, ms, SRC_PROXY);
+}
+
+/* Suricata's record of a site's DNS query (to one of the resolvers) or
+ * of its TLS handshake (tls). */
+static void
+site_flow(struct sim_noise *n, int64_t ms, const struct sim_host *ws,
+    size_t s, const char *ip, int tls)
+{
+	const struct sim_org *o = n->o;
+	struct sim_rng *r = n->r;
+	struct sim_suricata e = { 0 };
+
+	e.type = tls ? "tls" : "dns";
+	e.src = ws->ip;
+	e.dst = tls ? ip : o->hosts[sim_rng_chance(r, 0.5) ? o->dns : o->dns2].ip;
+	e.sport = 49152 + (int)sim_rng_below(r, 16000);
+	e.dport = tls ? 443 : 53;
+	e.proto = tls ? "TCP" : "UDP";
+	if (tls)
+		e.sni = sites[s].host;
+	else
+		e.rrname = sites[s].host;
+	e.app = e.type;
+	sim_emit_suricata(&n->b, r, ms, &e);
+	sim_noise_add(n, ms, SRC_SURICATA);
+}
+
+/* A policy rule a person's habits trip (each person the same few). */
+static void
+rule_alert(struct sim_noise *n, int64_t ms, int ui, const struct sim_host *ws)
 {
 	static const struct {
 		long sid;
@@ -404,13 +343,42 @@ person(struct sim_noise *n, int64_t ms)
 		{ 2027397, "ET POLICY Spotify P2P Client", "Not Suspicious Traffic",
 		  3, "open.spotify.com" },
 	};
+	struct sim_rng *r = n->r;
+	struct sim_suricata e = { 0 };
+	size_t a = (size_t)(((unsigned)ui * 40503u >> 4) +
+	    sim_rng_below(r, 2)) % (sizeof salert / sizeof salert[0]);
+	char dip[16];
+
+	SITE_IP(200 + a, dip);
+	e.type = "alert";
+	e.src = ws->ip;
+	e.dst = dip;
+	e.sport = 49152 + (int)sim_rng_below(r, 16000);
+	e.dport = a == 3 ? 3478 : 443;
+	e.proto = a == 3 ? "UDP" : "TCP";
+	e.sid = salert[a].sid;
+	e.rev = 3;
+	e.signature = salert[a].sig;
+	e.category = salert[a].cat;
+	e.severity = salert[a].sev;
+	e.sni = salert[a].site;
+	e.app = a == 3 ? NULL : "tls";
+	sim_emit_suricata(&n->b, r, ms, &e);
+	sim_noise_add(n, ms, SRC_SURICATA);
+}
+
+/* One person's doing at ms: who is at work picks the person, kind_w the
+ * kind of event, their habits the site and the program. */
+static void
+person(struct sim_noise *n, int64_t ms)
+{
 	const struct sim_org *o = n->o;
 	struct sim_rng *r = n->r;
 	int ui = sim_org_pick_user(o, r, ms), country;
 	const struct sim_user *u;
 	const struct sim_host *ws;
 	size_t k, s;
-	char ip[16], egress[16], url[200];
+	char ip[16], egress[16];
 	const char *eip;
 
 	if (ui < 0)
@@ -433,22 +401,22 @@ person(struct sim_noise *n, int64_t ms)
 
 		sim_ev_proc(&n->b, r, ms, ws, u->name, a->image, a->cmd, a->parent,
 		    a->pcmd, a->rule);
-		add(n, ms, SRC_SYSMON);
+		sim_noise_add(n, ms, SRC_SYSMON);
 		break;
 	}
 	case K_NET:
 		sim_ev_net(&n->b, r, ms, ws, u->name, apps[0].image, ip, 443,
 		    sites[s].host);
-		add(n, ms, SRC_SYSMON);
+		sim_noise_add(n, ms, SRC_SYSMON);
 		break;
 	case K_DNS:
 		sim_ev_dns(&n->b, r, ms, ws, u->name, apps[0].image, sites[s].host, ip);
-		add(n, ms, SRC_SYSMON);
+		sim_noise_add(n, ms, SRC_SYSMON);
 		break;
 	case K_LOGON:
 		sim_ev_logon(&n->b, r, ms, &o->hosts[sim_rng_chance(r, 0.5) ? o->dc :
 		    o->dc2], u->name, ws->ip, 3, 0);
-		add(n, ms, SRC_WINSEC);
+		sim_noise_add(n, ms, SRC_WINSEC);
 		break;
 	case K_TICKET: {
 		static const char *const svc[] = { "fs-01$", "mail-01$", "krbtgt",
@@ -456,432 +424,21 @@ person(struct sim_noise *n, int64_t ms)
 
 		sim_ev_ticket(&n->b, ms, &o->hosts[o->dc], u->name, ws->ip,
 		    sim_rng_chance(r, 0.3) ? NULL : svc[sim_rng_below(r, 5)]);
-		add(n, ms, SRC_WINSEC);
+		sim_noise_add(n, ms, SRC_WINSEC);
 		break;
 	}
-	case K_PROXY: {
-		struct sim_proxy p = { 0 };
-		int blocked = strcmp(sites[s].category, "Streaming Media") == 0 ||
-		    strcmp(sites[s].host, "mega.nz") == 0;
-
-		snprintf(url, sizeof url, "https://%s/", sites[s].host);
-		p.user = u;
-		p.src = ws->ip;
-		p.dst = blocked ? NULL : ip;
-		p.host = sites[s].host;
-		p.url = url;
-		p.method = "CONNECT";
-		p.ua = ua_browser;
-		p.result = blocked ? "TCP_DENIED" : "TCP_TUNNEL";
-		p.status = blocked ? 403 : 200;
-		p.category = sites[s].category;
-		p.bytes_out = 500 + (long long)sim_rng_below(r, 20000);
-		p.bytes_in = blocked ? 0 : 2000 + (long long)sim_rng_below(r, 2000000);
-		sim_emit_proxy(&n->b, ms, &o->hosts[o->proxy], &p);
-		add(n, ms, SRC_PROXY);
-		break;
-	}
-	case K_SDNS: {
-		struct sim_suricata e = { 0 };
-
-		e.type = "dns";
-		e.src = ws->ip;
-		e.dst = o->hosts[sim_rng_chance(r, 0.5) ? o->dns : o->dns2].ip;
-		e.sport = 49152 + (int)sim_rng_below(r, 16000);
-		e.dport = 53;
-		e.proto = "UDP";
-		e.rrname = sites[s].host;
-		e.app = "dns";
-		sim_emit_suricata(&n->b, r, ms, &e);
-		add(n, ms, SRC_SURICATA);
-		break;
-	}
-	case K_STLS: {
-		struct sim_suricata e = { 0 };
-
-		e.type = "tls";
-		e.src = ws->ip;
-		e.dst = ip;
-		e.sport = 49152 + (int)sim_rng_below(r, 16000);
-		e.dport = 443;
-		e.proto = "TCP";
-		e.sni = sites[s].host;
-		e.app = "tls";
-		sim_emit_suricata(&n->b, r, ms, &e);
-		add(n, ms, SRC_SURICATA);
-		break;
-	}
-	case K_SALERT: {
-		struct sim_suricata e = { 0 };
-		/* Each person trips the same few rules (their habits). */
-		size_t a = (size_t)(((unsigned)ui * 40503u >> 4) +
-		    sim_rng_below(r, 2)) % (sizeof salert / sizeof salert[0]);
-		char dip[16];
-
-		SITE_IP(200 + a, dip);
-		e.type = "alert";
-		e.src = ws->ip;
-		e.dst = dip;
-		e.sport = 49152 + (int)sim_rng_below(r, 16000);
-		e.dport = a == 3 ? 3478 : 443;
-		e.proto = a == 3 ? "UDP" : "TCP";
-		e.sid = salert[a].sid;
-		e.rev = 3;
-		e.signature = salert[a].sig;
-		e.category = salert[a].cat;
-		e.severity = salert[a].sev;
-		e.sni = salert[a].site;
-		e.app = a == 3 ? NULL : "tls";
-		sim_emit_suricata(&n->b, r, ms, &e);
-		add(n, ms, SRC_SURICATA);
-		break;
-	}
-	case K_OKTA:
-		okta_login(n, ms, u, eip, country);
-		if (country != u->country && sim_rng_chance(r, 0.3)) {
-			/* Travelling: the VPN asks Okta over RADIUS. */
-			struct sim_okta e = { 0 };
-
-			e.user = u;
-			e.ip = eip;
-			e.country = country;
-			e.ua = "OpenVPN/2.6.8";
-			e.event_type = "user.authentication.auth_via_radius";
-			e.display = "Authenticate user via Radius";
-			sim_emit_okta(&n->b, r, ms + 2000, &e);
-			add(n, ms + 2000, SRC_OKTA);
-		}
-		break;
+	case K_PROXY: proxy(n, ms, u, ws, s, ip); break;
+	case K_SDNS: site_flow(n, ms, ws, s, ip, 0); break;
+	case K_STLS: site_flow(n, ms, ws, s, ip, 1); break;
+	case K_SALERT: rule_alert(n, ms, ui, ws); break;
+	case K_OKTA: sim_noise_okta(n, ms, u, eip, country); break;
 	case K_ENTRA:
-		entra_login(n, ms, u, eip, country, country != u->country);
+		sim_noise_entra(n, ms, u, eip, country, country != u->country);
 		break;
-	case K_CLOUD:
-		cloud_call(n, ms, u, eip);
-		break;
-	case K_FAIL:
-		if (sim_rng_chance(r, 0.5)) {
-			sim_ev_logon(&n->b, r, ms, &o->hosts[o->dc], u->name, ws->ip, 3, 1);
-			add(n, ms, SRC_WINSEC);
-		} else {
-			struct sim_okta e = { 0 };
-
-			e.user = u;
-			e.ip = eip;
-			e.country = country;
-			e.ua = ua_browser;
-			e.event_type = "user.session.start";
-			e.display = "User login to Okta";
-			e.result = "FAILURE";
-			e.reason = "INVALID_CREDENTIALS";
-			e.severity = "WARN";
-			e.legacy = "core.user_auth.login_failed";
-			sim_emit_okta(&n->b, r, ms, &e);
-			add(n, ms, SRC_OKTA);
-		}
-		break;
-	case K_ADMIN:
-		admin_work(n, ms, ui, u, ws);
-		break;
+	case K_CLOUD: sim_noise_cloud(n, ms, u, eip); break;
+	case K_FAIL: sim_noise_login_fail(n, ms, u, ws, eip, country); break;
+	case K_ADMIN: admin_work(n, ms, ui, u, ws); break;
 	}
-}
-
-/* --- machines ---------------------------------------------------------------- */
-
-/* How busy a machine source is at ms, relative to its own week. */
-static double
-profile(int m, int64_t ms)
-{
-	int how = sim_org_how(ms), h = how % 24, d = how / 24;
-
-	switch (m) {
-	case M_BACKUP:		/* 01:00-04:00 every night */
-		return h >= 1 && h < 4 ? 1 : 0;
-	case M_UPDATE:		/* unattended upgrades at 06, Windows by day */
-		return h == 6 ? 6 : (h >= 8 && h < 17 ? 1 : 0.1);
-	case M_VULN:		/* Tuesday and Thursday nights */
-		return (d == 1 || d == 3) && h >= 1 && h < 3 ? 1 : 0;
-	case M_CI:		/* deployments in working hours */
-		return d < 5 && h >= 7 && h < 19 ? 1 : 0.05;
-	default:
-		return 1;
-	}
-}
-
-static void
-ssh_scan(struct sim_noise *n, int64_t ms)
-{
-	static const char *const names[] = { "root", "admin", "ubuntu", "test",
-	    "oracle", "postgres", "git", "user", "pi", "ftpuser" };
-	const struct sim_org *o = n->o;
-	struct sim_rng *r = n->r;
-	const struct sim_host *h = &o->hosts[sim_rng_chance(r, 0.7) ? o->bastion :
-	    o->web];
-	const char *src = n->scanners[sim_rng_below(r, n->nscan)];
-	const char *who = names[sim_rng_below(r, 10)];
-	int invalid = strcmp(who, "root") != 0;
-
-	sim_ev_sshd(&n->b, r, ms, h, 0, "password", who, invalid, src);
-	add(n, ms, SRC_SYSLOG);
-	sim_ev_wazuh_fail(&n->b, r, ms + 1, h, who, invalid, src);
-	add(n, ms + 1, SRC_WAZUH);
-	if (sim_rng_chance(r, 0.1)) {
-		struct sim_suricata e = { 0 };
-
-		sim_rule(&e, RULE_SSH_SCAN);
-		e.src = src;
-		e.dst = h->ip;
-		e.sport = 32768 + (int)sim_rng_below(r, 28000);
-		sim_emit_suricata(&n->b, r, ms + 2, &e);
-		add(n, ms + 2, SRC_SURICATA);
-	}
-}
-
-static void
-backup(struct sim_noise *n, int64_t ms)
-{
-	const struct sim_org *o = n->o;
-	struct sim_rng *r = n->r;
-	const struct sim_user *svc = &o->users[o->svc_backup];
-	const struct sim_host *bk = &o->hosts[o->backup], *h = linux_server(n);
-	double x = sim_rng_unit(r);
-
-	if (x < 0.3) {
-		sim_ev_sshd(&n->b, r, ms, h, 1, "publickey", svc->name, 0, bk->ip);
-		add(n, ms, SRC_SYSLOG);
-	} else if (x < 0.5) {
-		char msg[200];
-
-		snprintf(msg, sizeof msg, "(%s) CMD (/usr/local/bin/backup.sh --target %s)",
-		    svc->name, h->name);
-		sim_emit_syslog(&n->b, ms, 78, bk->fqdn, "CRON",
-		    1000 + (int)sim_rng_below(r, 60000), msg);
-		add(n, ms, SRC_SYSLOG);
-	} else if (x < 0.75) {
-		sim_ev_wazuh_login(&n->b, r, ms, h, svc->name, bk->ip, "publickey");
-		add(n, ms, SRC_WAZUH);
-	} else {
-		struct sim_trail e = { 0 };
-		char params[200];
-
-		snprintf(params, sizeof params, "{\"bucketName\":\"corp-backups-%s\","
-		    "\"key\":\"%s/%lld.tar.zst\"}", o->account_prod, h->name,
-		    (long long)(ms / 1000));
-		e.source = "s3.amazonaws.com";
-		e.name = "PutObject";
-		e.account = o->account_prod;
-		e.user = svc;
-		e.ip = "198.19.0.9";
-		e.ua = "aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5";
-		e.params = params;
-		e.type = "AwsApiCall";
-		sim_emit_cloudtrail(&n->b, r, ms, &e);
-		add(n, ms, SRC_CLOUDTRAIL);
-	}
-}
-
-static void
-update(struct sim_noise *n, int64_t ms)
-{
-	static const char *const pkgs[] = { "openssl", "libc6", "curl", "tzdata",
-	    "linux-image-amd64", "openssh-server", "nginx", "python3.11" };
-	const struct sim_org *o = n->o;
-	struct sim_rng *r = n->r;
-	int how = sim_org_how(ms);
-
-	if (how % 24 == 6 || sim_rng_chance(r, 0.2)) {
-		const struct sim_host *h = linux_server(n);
-		const char *pkg = pkgs[sim_rng_below(r, 8)];
-		struct sim_wazuh w = { 0 };
-		char full[256], path[128];
-
-		w.agent = h;
-		w.decoder = "dpkg-decoder";
-		w.location = "/var/log/dpkg.log";
-		if (sim_rng_chance(r, 0.6)) {
-			char t[32];
-
-			sim_time_iso(ms, t);
-			t[10] = ' ';
-			t[19] = '\0';
-			snprintf(full, sizeof full, "%s status installed %s:amd64 "
-			    "%u.%u.%u-1", t, pkg,
-			    1 + (unsigned)sim_rng_below(r, 3),
-			    (unsigned)sim_rng_below(r, 10), (unsigned)sim_rng_below(r, 30));
-			w.rule_id = "2902";
-			w.level = 7;
-			w.description = "New dpkg (Debian Package) installed.";
-			w.groups = "\"syslog\",\"dpkg\",\"config_changed\"";
-			w.full_log = full;
-		} else {
-			snprintf(path, sizeof path, "/usr/bin/%s", pkg);
-			w.rule_id = "550";
-			w.level = 7;
-			w.description = "Integrity checksum changed.";
-			w.groups = "\"ossec\",\"syscheck\",\"syscheck_entry_modified\","
-			    "\"syscheck_file\"";
-			w.mitre_id = "T1565.001";
-			w.mitre_tactic = "Impact";
-			w.decoder = "syscheck_integrity_changed";
-			w.location = "syscheck";
-			w.file = path;
-		}
-		sim_emit_wazuh(&n->b, r, ms, &w);
-		add(n, ms, SRC_WAZUH);
-	} else {
-		const struct sim_host *ws = &o->hosts[sim_rng_below(r, o->nws)];
-
-		sim_ev_proc(&n->b, r, ms, ws, NULL,
-		    "C:\\Windows\\WinSxS\\amd64_microsoft-windows-servicingstack\\TiWorker.exe",
-		    "C:\\Windows\\winsxs\\amd64_microsoft-windows-servicingstack\\TiWorker.exe -Embedding",
-		    "C:\\Windows\\System32\\svchost.exe",
-		    "C:\\Windows\\system32\\svchost.exe -k DcomLaunch -p", NULL);
-		add(n, ms, SRC_SYSMON);
-	}
-}
-
-static void
-vuln_scan(struct sim_noise *n, int64_t ms)
-{
-	const struct sim_org *o = n->o;
-	struct sim_rng *r = n->r;
-	const struct sim_host *sc = &o->hosts[o->scanner];
-	const struct sim_host *h = &o->hosts[sim_rng_below(r, o->nhosts)];
-	double x = sim_rng_unit(r);
-
-	if (x < 0.6 || !h->windows) {
-		struct sim_suricata e = { 0 };
-		static const struct { long sid; const char *sig; int port; } s[] = {
-			{ 2009358, "ET SCAN Nmap Scripting Engine User-Agent Detected (Nmap Scripting Engine)", 80 },
-			{ 2024364, "ET SCAN Possible Nmap User-Agent Observed", 443 },
-			{ 2010937, "ET SCAN Suspicious inbound to mySQL port 3306", 3306 },
-			{ 2010939, "ET SCAN Suspicious inbound to PostgreSQL port 5432", 5432 },
-		};
-		size_t k = sim_rng_below(r, 4);
-
-		e.type = "alert";
-		e.src = sc->ip;
-		e.dst = h->ip;
-		e.sport = 40000 + (int)sim_rng_below(r, 20000);
-		e.dport = s[k].port;
-		e.proto = "TCP";
-		e.sid = s[k].sid;
-		e.rev = 7;
-		e.signature = s[k].sig;
-		e.category = "Web Application Attack";
-		e.severity = k < 2 ? 1 : 2;
-		e.technique = "T1595.002";
-		e.tactic = "TA0043";
-		e.sensor = strncmp(h->ip, "10.0.2.", 7) == 0 ? "sensor-dmz" :
-		    "sensor-1";
-		sim_emit_suricata(&n->b, r, ms, &e);
-		add(n, ms, SRC_SURICATA);
-	} else {
-		sim_ev_logon(&n->b, r, ms, h, o->users[o->svc_scanner].name, sc->ip,
-		    3, sim_rng_chance(r, 0.5));
-		add(n, ms, SRC_WINSEC);
-	}
-}
-
-static void
-ci(struct sim_noise *n, int64_t ms)
-{
-	static const struct { const char *src, *name; } c[] = {
-		{ "sts.amazonaws.com", "AssumeRole" },
-		{ "lambda.amazonaws.com", "UpdateFunctionCode20150331v2" },
-		{ "cloudformation.amazonaws.com", "DescribeStacks" },
-		{ "ecr.amazonaws.com", "PutImage" },
-		{ "ecs.amazonaws.com", "UpdateService" },
-		{ "ecr.amazonaws.com", "GetAuthorizationToken" },
-	};
-	const struct sim_org *o = n->o;
-	struct sim_rng *r = n->r;
-
-	if (sim_rng_chance(r, 0.25)) {
-		struct sim_suricata e = { 0 };
-		char url[160];
-
-		snprintf(url, sizeof url, "/debian/pool/main/c/curl/curl_7.88.1-%u_amd64.deb",
-		    (unsigned)sim_rng_below(r, 12));
-		sim_rule(&e, RULE_CURL_UA);
-		e.src = o->hosts[o->build].ip;
-		e.dst = "198.19.40.10";
-		e.sport = 40000 + (int)sim_rng_below(r, 20000);
-		e.dport = 80;
-		e.proto = "TCP";
-		e.hostname = "deb.debian.org";
-		e.url = url;
-		e.ua = "curl/7.88.1";
-		e.method = "GET";
-		e.status = 200;
-		e.bytes_in = 300000 + (long long)sim_rng_below(r, 100000);
-		e.app = "http";
-		sim_emit_suricata(&n->b, r, ms, &e);
-		add(n, ms, SRC_SURICATA);
-	} else {
-		struct sim_trail e = { 0 };
-		size_t k = sim_rng_below(r, 6);
-		const struct sim_user *svc = &o->users[o->svc_deploy];
-
-		e.source = c[k].src;
-		e.name = c[k].name;
-		e.account = sim_rng_chance(r, 0.6) ? o->account_prod : o->account_dev;
-		e.user = svc;
-		e.ip = "198.19.0.9";
-		e.ua = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0-17-amd64 exe/x86_64.debian.12";
-		e.read_only = k == 2 || k == 5;
-		sim_emit_cloudtrail(&n->b, r, ms, &e);
-		add(n, ms, SRC_CLOUDTRAIL);
-	}
-}
-
-static void
-cron(struct sim_noise *n, int64_t ms)
-{
-	static const char *const jobs[] = {
-		"(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
-		"(root) CMD (   cd / && run-parts --report /etc/cron.hourly)",
-		"(www-data) CMD (php /var/www/app/cron.php)",
-		"(postgres) CMD (/usr/lib/postgresql/15/bin/vacuumdb --all --analyze)",
-		"(root) CMD (/usr/sbin/logrotate /etc/logrotate.conf)",
-	};
-	struct sim_rng *r = n->r;
-	const struct sim_host *h = linux_server(n);
-
-	sim_emit_syslog(&n->b, ms, 78, h->fqdn, "CRON",
-	    1000 + (int)sim_rng_below(r, 60000), jobs[sim_rng_below(r, 5)]);
-	add(n, ms, SRC_SYSLOG);
-}
-
-static void
-rootcheck(struct sim_noise *n, int64_t ms)
-{
-	struct sim_wazuh w = { 0 };
-	const struct sim_host *h = linux_server(n);
-
-	w.agent = h;
-	if (sim_rng_chance(n->r, 0.5)) {
-		w.rule_id = "510";
-		w.level = 7;
-		w.description = "Host-based anomaly detection event (rootcheck).";
-		w.groups = "\"ossec\",\"rootcheck\"";
-		w.full_log = "Trojaned version of file '/bin/diff' detected. "
-		    "Signature used: 'bash|^/bin/sh|file\\.h|proc\\.h|/dev/[^n]|^/bin/.*sh' "
-		    "(Generic).";
-		w.decoder = "rootcheck";
-		w.location = "rootcheck";
-	} else {
-		w.rule_id = "533";
-		w.level = 7;
-		w.description = "Listened ports status (netstat) changed (new port "
-		    "opened or closed).";
-		w.groups = "\"ossec\"";
-		w.full_log = "ossec: output: 'netstat listening ports':\n"
-		    "tcp 0.0.0.0:5432 0.0.0.0:* 812/postgres";
-		w.decoder = "ossec";
-		w.location = "netstat listening ports";
-	}
-	sim_emit_wazuh(&n->b, n->r, ms, &w);
-	add(n, ms, SRC_WAZUH);
 }
 
 /* --- the clock --------------------------------------------------------------- */
@@ -915,7 +472,7 @@ sim_noise_new(const struct sim_org *o, struct sim_rng *r, double per_user_day)
 		double mean = 0;
 
 		for (t = 0; t < span; t += SIM_MIN_MS)
-			mean += profile(m, o->start + t);
+			mean += sim_noise_profile(m, o->start + t);
 		mean /= (double)(span / SIM_MIN_MS);
 		n->mrate[m] = mean > 0 ? mach_share[m] * per_user_day *
 		    (double)o->npeople / 1440 / mean : 0;
@@ -950,19 +507,10 @@ sim_noise_minute(struct sim_noise *n, struct sim_out *out, int64_t ms)
 	for (k = 0; k < cnt; k++)
 		person(n, ms + (int64_t)sim_rng_below(n->r, SIM_MIN_MS - 5000));
 	for (m = 0; m < M_N; m++) {
-		cnt = sim_rng_poisson(n->r, n->mrate[m] * profile(m, ms));
+		cnt = sim_rng_poisson(n->r, n->mrate[m] * sim_noise_profile(m, ms));
 		for (k = 0; k < cnt; k++) {
-			int64_t t = ms + (int64_t)sim_rng_below(n->r, SIM_MIN_MS - 5000);
-
-			switch (m) {
-			case M_SCAN: ssh_scan(n, t); break;
-			case M_BACKUP: backup(n, t); break;
-			case M_UPDATE: update(n, t); break;
-			case M_VULN: vuln_scan(n, t); break;
-			case M_CI: ci(n, t); break;
-			case M_CRON: cron(n, t); break;
-			case M_ROOTCHECK: rootcheck(n, t); break;
-			}
+			sim_noise_machine(n, m, ms +
+			    (int64_t)sim_rng_below(n->r, SIM_MIN_MS - 5000));
 		}
 	}
 }

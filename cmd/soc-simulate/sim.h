@@ -28,6 +28,11 @@
 #define SIM_HOUR_MS 3600000LL
 #define SIM_DAY_MS 86400000LL
 
+/* The desktop browser everyone uses (and an attacker with their password
+ * pretends to). */
+#define SIM_UA_BROWSER "Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
+    "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+
 /* --- random numbers ------------------------------------------------------ */
 
 struct sim_rng {
