@@ -22,6 +22,15 @@ void ing_write(struct soc_val *rec, const struct ing_format *f,
 void ing_write_end(void);
 
 /*
+ * conform.c: the ECS rules every record keeps, applied by the writer
+ * before related.* is built: ecs.version (ING_ECS_VERSION, the release of
+ * ECS whose definitions tests/data/ecs-fields.tsv holds), arrays where
+ * ECS normalises a field to one, IPv6 addresses in RFC 5952's form.
+ */
+#define ING_ECS_VERSION "8.12.0"
+void ing_conform(struct soc_val *rec);
+
+/*
  * xmlcut.c: the offsets where the pieces of a Windows Event XML text line
  * begin (a declaration, an <Events> wrapper or its end, an <Event>, what
  * follows a </Event>): cuts[0] is 0; returns how many (at most max).  A

@@ -901,10 +901,10 @@ map_sysmon(const struct win *w, struct soc_val *out, char *msg, size_t mn)
 		set_pid(out, "process.pid", D(w, "SourceProcessId"));
 		soc_val_set_str(out, "process.entity_id", D(w, "SourceProcessGuid"));
 		ing_set_user(out, "user", D(w, "SourceUser"));
+		/* ECS has no target process: TargetImage, TargetProcessId
+		 * and TargetProcessGuid stay in winlog.event_data, as in
+		 * Elastic's Sysmon mapping */
 		tgt = D(w, "TargetImage");
-		set_image(out, "process.target", tgt);
-		set_pid(out, "process.target.pid", D(w, "TargetProcessId"));
-		soc_val_set_str(out, "process.target.entity_id", D(w, "TargetProcessGuid"));
 		snprintf(msg, mn, "%s %s %s%s%s",
 		    D(w, "SourceImage") ? D(w, "SourceImage") : "?",
 		    w->id == 8 ? "created a remote thread in" : "accessed",

@@ -128,6 +128,19 @@ zset_n(struct soc_val *out, const char *path, const struct soc_val *z, const cha
 		soc_val_set_int(out, path, v);
 }
 
+/* A keyword: the string, or a number's decimal digits (ECS keywords
+ * that Zeek writes as counts). */
+static void
+zset_k(struct soc_val *out, const char *path, const struct soc_val *z, const char *key)
+{
+	int64_t v;
+
+	if (soc_val_is_string(zget(z, key)))
+		zset(out, path, z, key);
+	else if (zint(z, key, &v) == 0)
+		ing_set_decimal(out, path, (long long)v);
+}
+
 static void
 zset_ip(struct soc_val *out, const char *path, const struct soc_val *z, const char *key)
 {
@@ -445,12 +458,14 @@ x509(struct soc_val *out, const struct soc_val *z)
 	zset(out, "event.id", z, "id");
 	if (!zget(z, "id"))
 		zset(out, "event.id", z, "fingerprint");
-	zset(out, "x509.serial_number", z, "certificate.serial");
-	zset(out, "x509.subject.distinguished_name", z, "certificate.subject");
-	zset(out, "x509.issuer.distinguished_name", z, "certificate.issuer");
-	zset(out, "x509.public_key_algorithm", z, "certificate.key_alg");
-	zset(out, "x509.signature_algorithm", z, "certificate.sig_alg");
-	zset_n(out, "x509.version_number", z, "certificate.version");
+	/* ECS keeps x509 under what carries the certificate: Zeek reads
+	 * one as a file (its id is a file id) */
+	zset(out, "file.x509.serial_number", z, "certificate.serial");
+	zset(out, "file.x509.subject.distinguished_name", z, "certificate.subject");
+	zset(out, "file.x509.issuer.distinguished_name", z, "certificate.issuer");
+	zset(out, "file.x509.public_key_algorithm", z, "certificate.key_alg");
+	zset(out, "file.x509.signature_algorithm", z, "certificate.sig_alg");
+	zset_k(out, "file.x509.version_number", z, "certificate.version");
 	msgf(out, "zeek x509 %s issued by %s", S("certificate.subject"),
 	    S("certificate.issuer"));
 }
@@ -705,7 +720,9 @@ map_zeek(struct ing_ctx *c, const struct soc_val *z, const char *path, struct so
 		*why = "ts is not a valid time";
 		return -1;
 	}
-	soc_val_set_str(out, "event.kind", "event");
+	/* stats.log and capture_loss.log are measurements (ECS "metric") */
+	soc_val_set_str(out, "event.kind", path && (strcmp(path, "stats") == 0 ||
+	    strcmp(path, "capture_loss") == 0) ? "metric" : "event");
 	snprintf(ds, sizeof ds, "zeek.%s", path ? path : "unknown");
 	soc_val_set_str(out, "event.dataset", ds);
 	soc_val_set_str(out, "event.module", "zeek");

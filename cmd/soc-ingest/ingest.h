@@ -172,7 +172,8 @@ void ing_set_severity(struct soc_val *out, int sev0_100);
 /*
  * A vendor's numeric severity v (a number or a numeric string) on the
  * vendor's own scale [lo, hi], whole numbers only when whole is set:
- * returns 0 with *d, and keeps v in event.severity.  Anything else is no
+ * returns 0 with *d, and keeps v in event.severity (an ECS long: rounded
+ * to the nearest whole number, 5.5 is 6).  Anything else is no
  * evidence, the one rule of every format: -1, and nothing is set from it
  * (0 or 1e-400 on Suricata's 1-255, 42 on GuardDuty's 0-10 and 1.5 on a
  * whole scale are as if the event carried no severity: the record gets

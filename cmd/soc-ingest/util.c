@@ -254,8 +254,10 @@ ing_vendor_sev(struct soc_val *out, const struct soc_val *v, double lo,
 		return -1;
 	if (!isfinite(x) || x < lo || x > hi || (whole && x != floor(x)))
 		return -1;
+	/* event.severity is an ECS long: a fractional vendor severity (AWS's
+	 * 5.5) is rounded there, and kept exact in the vendor's namespace */
 	if (out)
-		ing_set_n(out, "event.severity", v);
+		soc_val_set_int(out, "event.severity", (int64_t)llround(x));
 	*d = x;
 	return 0;
 }
@@ -412,9 +414,9 @@ ing_add_technique(struct soc_val *out, const char *id)
 }
 
 /*
- * Tactics are written as their id and ATT&CK short name ("TA0002",
- * "execution"), the form DESIGN.md's record sketch uses and the one
- * vendors' kebab-case fields give.
+ * Tactics are written as their id and ATT&CK name ("TA0002",
+ * "Execution"), as ECS and ATT&CK have them; a vendor's short name
+ * ("execution", "lateral-movement") is found and written the same way.
  */
 void
 ing_add_tactic(struct soc_val *out, const char *s)
@@ -425,7 +427,7 @@ ing_add_tactic(struct soc_val *out, const char *s)
 		return;
 	soc_val_set_str(out, "threat.framework", "MITRE ATT&CK");
 	append_str(out, "threat.tactic.id", t->id);
-	append_str(out, "threat.tactic.name", t->name);
+	append_str(out, "threat.tactic.name", t->title);
 }
 
 /* --- users, hashes, paths -------------------------------------------- */

@@ -214,6 +214,7 @@ prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
 		sev = kind && strcmp(kind, "alert") == 0 ? 50 : 20;
 	}
 
+	ing_conform(rec);
 	add_related(rec);
 
 	/* event.original (outside the id): the mapper's, or the raw event,
