@@ -292,3 +292,85 @@ fail:
 	out->len = old;
 	return -1;
 }
+
+/* "k":v,... for the members not found (at[i].p NULL); *first is whether
+ * no member precedes them. */
+static int
+add_rest(struct soc_buf *out, size_t n, const char *const *keys,
+    const char *const *vals, const struct soc_span *at, int first)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (at && at[i].p)
+			continue;
+		if ((!first && soc_buf_addch(out, ',') < 0) ||
+		    soc_buf_add_json_str(out, keys[i], strlen(keys[i])) < 0 ||
+		    soc_buf_addch(out, ':') < 0 || soc_buf_addstr(out, vals[i]) < 0)
+			return -1;
+		first = 0;
+	}
+	return 0;
+}
+
+int
+soc_rec_splice_members(const struct soc_span *root, const char *obj,
+    size_t n, const char *const *keys, const char *const *vals,
+    struct soc_buf *out)
+{
+	struct soc_span at[8], k, v, ov = { NULL, 0, SOC_JSON_NONE };
+	struct soc_json_iter it;
+	const char *p = root->p, *end = root->p + root->len, *close;
+	size_t old = out->len, i, olen = strlen(obj);
+
+	if (n > sizeof at / sizeof at[0])
+		soc_bug("soc_rec_splice_members: %zu members", n);
+	soc_json_iter_init(&it, root);
+	while (soc_json_iter_next(&it, &k, &v))
+		if (soc_json_str_eq(&k, obj, olen))
+			ov = v;
+	if (!ov.p) {
+		/* No OBJ: "OBJ":{...} as the last member. */
+		if (soc_buf_add(out, root->p, root->len - 1) < 0 ||
+		    (!obj_empty(root) && soc_buf_addch(out, ',') < 0) ||
+		    soc_buf_add_json_str(out, obj, olen) < 0 ||
+		    soc_buf_addstr(out, ":{") < 0 ||
+		    add_rest(out, n, keys, vals, NULL, 1) < 0 ||
+		    soc_buf_addstr(out, "}}") < 0)
+			goto fail;
+		return 0;
+	}
+	if (ov.type != SOC_JSON_OBJECT)
+		return -1;
+	for (i = 0; i < n; i++)
+		at[i].p = NULL;
+	soc_json_iter_init(&it, &ov);
+	while (soc_json_iter_next(&it, &k, &v))
+		for (i = 0; i < n; i++)
+			if (soc_json_str_eq(&k, keys[i], strlen(keys[i])))
+				at[i] = v;
+	/* The old values, in the order they come, replaced. */
+	for (;;) {
+		size_t next = n;
+
+		for (i = 0; i < n; i++)
+			if (at[i].p && at[i].p >= p &&
+			    (next == n || at[i].p < at[next].p))
+				next = i;
+		if (next == n)
+			break;
+		if (soc_buf_add(out, p, (size_t)(at[next].p - p)) < 0 ||
+		    soc_buf_addstr(out, vals[next]) < 0)
+			goto fail;
+		p = at[next].p + at[next].len;
+	}
+	close = ov.p + ov.len - 1;
+	if (soc_buf_add(out, p, (size_t)(close - p)) < 0 ||
+	    add_rest(out, n, keys, vals, at, obj_empty(&ov)) < 0 ||
+	    soc_buf_add(out, close, (size_t)(end - close)) < 0)
+		goto fail;
+	return 0;
+fail:
+	out->len = old;
+	return -1;
+}

@@ -88,4 +88,19 @@ enum soc_json_type soc_rec_soc(const struct soc_rec *r, const char *key,
 int soc_rec_splice(const struct soc_rec *r, const char *key,
     const char *val, size_t vlen, struct soc_buf *out);
 
+/*
+ * Append to out the record whose top-level object is root (a validated
+ * object span: a line already spliced) with members of its top-level
+ * object OBJ set: keys[i] to vals[i] (compact JSON), i < n <= 8.  A key
+ * OBJ holds has its value replaced in place (the last one of the name;
+ * the last OBJ counts), the others are added at the end of OBJ in order;
+ * a record without OBJ gets "OBJ":{...} at its end.  Every other byte is
+ * copied unchanged.  Returns 0, or -1 when OBJ is not an object or out's
+ * maximum is reached (out is then as it was).  For a stage that writes
+ * an ECS field beside its soc member (soc-score's event.risk_score).
+ */
+int soc_rec_splice_members(const struct soc_span *root, const char *obj,
+    size_t n, const char *const *keys, const char *const *vals,
+    struct soc_buf *out);
+
 #endif

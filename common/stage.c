@@ -192,6 +192,33 @@ soc_stage_splice(struct soc_stage *st, const struct soc_rec *r,
 	soc_out_line(&st->out, st->line.p, st->line.len);
 }
 
+void
+soc_stage_splice_also(struct soc_stage *st, const struct soc_rec *r,
+    const char *val, size_t vlen, const char *obj, size_t n,
+    const char *const *keys, const char *const *vals)
+{
+	struct soc_span root;
+
+	soc_buf_reset(&st->line);
+	soc_buf_reset(&st->line2);
+	if (soc_rec_splice(r, st->def->member, val, vlen, &st->line) < 0) {
+		soc_stage_reject(st, r, "%s", r->kind == SOC_KIND_BAD ?
+		    "soc is not an object" : "record too large to extend");
+		return;
+	}
+	root.p = st->line.p;
+	root.len = st->line.len;
+	root.type = SOC_JSON_OBJECT;
+	outcome(st);
+	st->nout++;
+	/* OBJ not an object (a foreign record), or no room: the stage's
+	 * member alone, as soc_stage_splice writes it. */
+	if (soc_rec_splice_members(&root, obj, n, keys, vals, &st->line2) < 0)
+		soc_out_line(&st->out, st->line.p, st->line.len);
+	else
+		soc_out_line(&st->out, st->line2.p, st->line2.len);
+}
+
 static void
 vreject(struct soc_stage *st, const struct soc_rec *r, const char *fmt,
     va_list ap)
@@ -473,6 +500,7 @@ soc_stage_main(const struct soc_stage_def *def, int argc, char **argv)
 	st.lockfd = -1;
 	soc_opts_init(&st.opts);
 	soc_buf_init(&st.line, (size_t)1 << 30);
+	soc_buf_init(&st.line2, (size_t)1 << 30);
 	st.now = soc_clock_now();
 	k = parse(&st, argc, argv, def->opts, def->opt);
 	if (k < argc && def->verbs)
@@ -488,6 +516,7 @@ out:
 	if (st.lockfd >= 0)
 		close(st.lockfd);
 	soc_buf_release(&st.line);
+	soc_buf_release(&st.line2);
 	free(st.state);
 	return rc;
 }

@@ -139,6 +139,7 @@ struct soc_stage {
 	double shown;		/* when progress was last shown */
 	int status;		/* the worst status the program reported */
 	struct soc_buf line;	/* soc_stage_splice's output */
+	struct soc_buf line2;	/* soc_stage_splice_also's */
 	void *prog;		/* the program's own, if it wants */
 	struct soc_audit *audit;	/* opened by the first soc_stage_audit */
 	int audit_state;	/* 0 not tried, 1 open, 2 no log, 3 failed */
@@ -178,6 +179,13 @@ void soc_stage_pass(struct soc_stage *st, const struct soc_rec *r);
  * (soc not an object, too large) is rejected with the reason. */
 void soc_stage_splice(struct soc_stage *st, const struct soc_rec *r,
     const char *val, size_t vlen);
+/* soc_stage_splice, and the members keys[i] of the top-level object OBJ
+ * set to vals[i] (compact JSON, i < n <= 8): the ECS fields a stage
+ * writes beside its member (rec.h, soc_rec_splice_members).  A record
+ * whose OBJ is not an object gets the member alone. */
+void soc_stage_splice_also(struct soc_stage *st, const struct soc_rec *r,
+    const char *val, size_t vlen, const char *obj, size_t n,
+    const char *const *keys, const char *const *vals);
 void soc_stage_reject(struct soc_stage *st, const struct soc_rec *r,
     const char *fmt, ...) SOC_PRINTF(3, 4);
 /* r was taken into the program's state and is deliberately not written

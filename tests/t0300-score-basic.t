@@ -30,9 +30,10 @@ score out3 >got
 echo '[12,"auto_close",[["prior",-20]]]' >want
 check_same 'familiar alert auto-closes' want got
 
-# Everything but soc.score passes through byte for byte.
-sed 's/,"score":{.*}}}$/}}/' out1 >stripped
-check_same 'only soc.score is added' "$F/alert-a.ndjson" stripped
+# Everything but soc.score and ECS's event.risk_score and
+# event.risk_score_norm (the value again) passes through byte for byte.
+sed 's/,"score":{.*}}}$/}}/; s/,"risk_score":\([0-9]*\),"risk_score_norm":\1}/}/' out1 >stripped
+check_same 'only soc.score and event.risk_score{,_norm} are added' "$F/alert-a.ndjson" stripped
 check_exit 'other kinds: exit 0' 0 'soc-score --no-learn "$F/passthrough.ndjson" >pass'
 check_same 'non-alert records pass byte for byte' "$F/passthrough.ndjson" pass
 

@@ -1059,6 +1059,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 
 	value = 100.0 / (1.0 + exp(-f->sum / 10.0));
 	v = lround(value);
+	s->value = v;
 	disp = v >= p->escalate ? "escalate" : v >= p->monitor ? "monitor" :
 	    "auto_close";
 	/* A guardrail is named only when it prevented an auto-close. */

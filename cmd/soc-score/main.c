@@ -7,10 +7,13 @@
  * other kind passes through byte for byte; a record without soc.kind is
  * the loop's reject.
  *
- * Writes: each alert with soc.score spliced in (nothing else changed):
- * value 0-100, verdict, priority, disposition, confidence, the factors
- * with their points and evidence, the guardrail that prevented an
- * auto-close, and the model version.
+ * Writes: each alert with soc.score spliced in: value 0-100, verdict,
+ * priority, disposition, confidence, the factors with their points and
+ * evidence, the guardrail that prevented an auto-close, and the model
+ * version; and the value where ECS has a risk score, event.risk_score
+ * and event.risk_score_norm (0-100 both: soc-score is the system that
+ * scores, and its scale is already the normalised one).  Nothing else
+ * changes.
  *
  * Decides: the sum of the factors' points (tenths of log-odds) gives the
  * value; configured thresholds give the disposition; guardrails (intel,
@@ -99,8 +102,16 @@ record(struct soc_stage *st, struct soc_rec *r)
 	if (score_alert(s, &s->a, g.no_learn ||
 	    score_learned_once(s, s->a.id.p, s->a.id.len), &s->sc) < 0)
 		soc_stage_reject(st, r, "record too large to score");
-	else
-		soc_stage_splice(st, r, s->sc.p, s->sc.len);
+	else {
+		static const char *const keys[] = { "risk_score",
+		    "risk_score_norm" };
+		char num[24];
+		const char *vals[2] = { num, num };
+
+		snprintf(num, sizeof num, "%ld", s->value);
+		soc_stage_splice_also(st, r, s->sc.p, s->sc.len, "event", 2,
+		    keys, vals);
+	}
 	if (!g.no_learn) {
 		score_recent_put(s, &s->a);
 		if (++s->pending >= CHECKPOINT_EVERY)

@@ -125,6 +125,7 @@ struct score_state {
 	struct soc_db db;
 	int have_db, learn;
 	char *state_dir;
+	long value;			/* the last score_alert's value, 0-100 */
 	/* prepared statements (NULL without a database) */
 	sqlite3_stmt *st_recent_get, *st_recent_prune;	/* the old table */
 	sqlite3_stmt *st_part_put, *st_part_del, *st_chunk_put, *st_chunk_prune;
@@ -196,8 +197,8 @@ int alert_recent_put(const struct alert *a, struct soc_buf *out);
 int alert_recent_text(struct alert *a, const char *p, size_t n,
     struct soc_buf *out);
 /* Score a (read by alert_read), appending the soc.score object's compact
- * JSON to out; updates the baselines when update is set.  Returns 0, or
- * -1 when out's maximum was reached. */
+ * JSON to out and keeping its value in s->value; updates the baselines
+ * when update is set.  Returns 0, or -1 when out's maximum was reached. */
 int score_alert(struct score_state *s, struct alert *a, int update,
     struct soc_buf *out);
 

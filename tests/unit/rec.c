@@ -28,6 +28,22 @@ splice(const char *line, const char *key, const char *val)
 	return rc < 0 ? "(refused)" : b.p;
 }
 
+/* soc_rec_splice_members with event.risk_score and event.risk_score_norm. */
+static const char *
+members(const char *line)
+{
+	static struct soc_buf b = SOC_BUF_INIT;
+	static const char *const keys[] = { "risk_score", "risk_score_norm" };
+	static const char *const vals[] = { "7", "8" };
+	struct soc_span root;
+
+	soc_buf_reset(&b);
+	if (soc_json_validate(line, strlen(line), 64, &root, NULL, NULL) < 0)
+		return "(invalid)";
+	return soc_rec_splice_members(&root, "event", 2, keys, vals, &b) < 0 ?
+	    "(refused)" : b.p;
+}
+
 /* Index a line kept in a static copy. */
 static void
 index_line(struct soc_rec *r, const char *line)
@@ -148,5 +164,23 @@ main(void)
 		    "repair: each bad byte one U+FFFD, good sequences kept");
 	}
 	soc_buf_release(&b);
+	is_str(members("{\"a\":0.1,\"event\":{\"kind\":\"alert\"},\"soc\":{}}"),
+	    "{\"a\":0.1,\"event\":{\"kind\":\"alert\",\"risk_score\":7,"
+	    "\"risk_score_norm\":8},\"soc\":{}}", "event members added at its end");
+	is_str(members("{\"event\":{\"risk_score_norm\":1, \"k\":2,\"risk_score\":1.5}}"),
+	    "{\"event\":{\"risk_score_norm\":8, \"k\":2,\"risk_score\":7}}",
+	    "old values replaced in place, in any order");
+	is_str(members("{\"event\":{\"risk_score\":1,\"risk_score\":2}}"),
+	    "{\"event\":{\"risk_score\":1,\"risk_score\":7,\"risk_score_norm\":8}}",
+	    "the last of a duplicated key is the one replaced");
+	is_str(members("{\"event\":{\"a\":1},\"event\":{ }}"),
+	    "{\"event\":{\"a\":1},\"event\":{ \"risk_score\":7,\"risk_score_norm\":8}}",
+	    "the last event counts; an empty one");
+	is_str(members("{\"soc\":{}}"),
+	    "{\"soc\":{},\"event\":{\"risk_score\":7,\"risk_score_norm\":8}}",
+	    "no event: added at the record's end");
+	is_str(members("{}"), "{\"event\":{\"risk_score\":7,\"risk_score_norm\":8}}",
+	    "empty record");
+	is_str(members("{\"event\":\"x\"}"), "(refused)", "event not an object");
 	return done_testing();
 }
