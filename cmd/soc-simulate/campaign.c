@@ -139,14 +139,7 @@ sim_campaigns_plan(const struct sim_org *o, uint64_t seed, int count)
 		domain(&cs->r, xw, 4, c->xd);
 		snprintf(c->bucket, sizeof c->bucket, "corp-finance-reports-%s",
 		    o->account_prod);
-		{
-			static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-			int k;
-
-			memcpy(c->backdoor_key, "AKIA", 4);
-			for (k = 4; k < 20; k++)
-				c->backdoor_key[k] = b32[sim_rng_below(&cs->r, 32)];
-		}
+		sim_access_key(&cs->r, c->backdoor_key);
 		c->intel_known = c->loud;
 		switch (c->tmpl) {
 		case T_PHISH: c->victim = victim(cs, 1); break;

@@ -14,15 +14,16 @@
 #define POWERSHELL "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"
 #define CMD "C:\\Windows\\System32\\cmd.exe"
 
-/* phish-to-cloud, 1-4: the mail and the stolen password, the macro's
- * PowerShell, the beacon. */
+/* phish-to-cloud, 1-2: the mail, the page that asked for the password
+ * and the document; the password used from another country. */
 static void
-phish_in(struct sim_campaigns *cs, struct camp *c, const struct sim_user *u,
-    const struct sim_host *ws)
+phish_lure(struct sim_campaigns *cs, struct camp *c,
+    const struct sim_user *u, const struct sim_host *ws)
 {
 	struct sim_rng *r = &cs->r;
-	char path[256], cmd[900], enc[800], url[200];
-	int i, k;
+	char path[256], cmd[900], url[200];
+	int i;
+
 
 	/* 1: the mail, the page that asked for the password, the document */
 	sim_camp_step(cs, c, "initial-access", "T1566.001",
@@ -64,6 +65,17 @@ phish_in(struct sim_campaigns *cs, struct camp *c, const struct sim_user *u,
 		sim_camp_entra(cs, c, sim_camp_soon(cs, c, 30, 120), u,
 		    "Office 365 SharePoint Online", 0, "medium");
 	sim_camp_gap(cs, c);
+}
+
+/* phish-to-cloud, 3-4: the macro's PowerShell, the beacon. */
+static void
+phish_foothold(struct sim_campaigns *cs, struct camp *c,
+    const struct sim_user *u, const struct sim_host *ws)
+{
+	struct sim_rng *r = &cs->r;
+	char cmd[900], enc[800];
+	int i, k;
+
 
 	/* 3: the macro's PowerShell */
 	sim_camp_step(cs, c, "execution", "T1059.001",
@@ -112,16 +124,14 @@ phish_in(struct sim_campaigns *cs, struct camp *c, const struct sim_user *u,
 	sim_camp_gap(cs, c);
 }
 
-/* phish-to-cloud, 5-8: credentials, discovery, the file server (as an
- * administrator when loud), the finance share packed. */
+/* phish-to-cloud, 5-6: credentials, then where to go. */
 static void
-phish_spread(struct sim_campaigns *cs, struct camp *c, const struct sim_user *u,
-    const struct sim_host *ws, const struct sim_user *admin)
+phish_creds(struct sim_campaigns *cs, struct camp *c,
+    const struct sim_user *u, const struct sim_host *ws)
 {
-	const struct sim_org *o = cs->o;
 	struct sim_rng *r = &cs->r;
-	const struct sim_host *fs = &o->hosts[o->fs];
 	char cmd[900];
+
 
 	/* 5: credentials */
 	sim_camp_step(cs, c, "credential-access",
@@ -154,6 +164,20 @@ phish_spread(struct sim_campaigns *cs, struct camp *c, const struct sim_user *u,
 		    "C:\\Users\\Public\\AdFind.exe",
 		    "AdFind.exe -f \"(objectcategory=computer)\" -csv name operatingSystem", CMD, "cmd.exe", "technique_id=T1018,technique_name=Remote System Discovery");
 	sim_camp_gap(cs, c);
+}
+
+/* phish-to-cloud, 7-8: to the file server (as an administrator when
+ * loud), the finance share packed. */
+static void
+phish_lateral(struct sim_campaigns *cs, struct camp *c,
+    const struct sim_user *u, const struct sim_host *ws,
+    const struct sim_user *admin)
+{
+	const struct sim_org *o = cs->o;
+	struct sim_rng *r = &cs->r;
+	const struct sim_host *fs = &o->hosts[o->fs];
+	char cmd[900];
+
 
 	/* 7: to the file server */
 	sim_camp_step(cs, c, "lateral-movement",
@@ -265,11 +289,19 @@ sim_camp_phish(struct sim_campaigns *cs, struct camp *c)
 			admin = &o->users[i];
 			break;
 		}
-	phish_in(cs, c, u, ws);
-	phish_spread(cs, c, u, ws, admin);
+	phish_lure(cs, c, u, ws);
+	phish_foothold(cs, c, u, ws);
+	phish_creds(cs, c, u, ws);
+	phish_lateral(cs, c, u, ws, admin);
 	phish_out(cs, c, u, ws);
 }
 
+/*
+ * leaked-ci-key: the poisoned package, the key tried from outside, the
+ * backdoor user, logging stopped, the bucket read, a snapshot shared,
+ * miners.
+ * long: the steps in the ground truth's order, a paragraph a step
+ */
 void
 sim_camp_cikey(struct sim_campaigns *cs, struct camp *c)
 {
@@ -430,6 +462,11 @@ sim_camp_spray(struct sim_campaigns *cs, struct camp *c)
 	}
 }
 
+/*
+ * ssh-bruteforce: guessing at the bastion until it works, sudo, a key
+ * planted, on to the finance database, a dump carried out by curl.
+ * long: the steps in the ground truth's order, a paragraph a step
+ */
 void
 sim_camp_ssh(struct sim_campaigns *cs, struct camp *c)
 {

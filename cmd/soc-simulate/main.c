@@ -83,8 +83,17 @@ seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-main(int argc, char **argv)
+/* What a run is asked for. */
+struct run {
+	uint64_t seed;
+	int64_t days, users, rate, events, ncamp, start;
+	const char *dir;
+	int stats;
+};
+
+/* The options into o, with their defaults. */
+static void
+parse_opts(int argc, char **argv, struct run *o)
 {
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
@@ -100,55 +109,49 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, SOC_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char evbuf[1 << 18];
 	struct soc_opts so;
-	struct sim_org org;
-	struct sim_rng rng;
-	struct sim_noise *noise;
-	struct sim_campaigns *camp;
-	struct sim_out out;
-	const char *dir = NULL, *intel[512];
-	uint64_t seed = 1;
-	int64_t days = 1, users = 50, rate = 200, events = 0, ncamp = -1, start, ms;
-	size_t nintel, i;
-	int stats = 0, c;
-	FILE *fp, *truth = NULL;
-	double t0 = seconds(), el;
+	int c;
 
+	memset(o, 0, sizeof *o);
+	o->seed = 1;
+	o->days = 1;
+	o->users = 50;
+	o->rate = 200;
+	o->ncamp = -1;
 	soc_opts_init(&so);
-	if (soc_time_parse(DEFAULT_START, strlen(DEFAULT_START), &start) < 0)
+	if (soc_time_parse(DEFAULT_START, strlen(DEFAULT_START), &o->start) < 0)
 		soc_bug("bad default start");
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SEED:
-			seed = (uint64_t)number("--seed", optarg, 0, INT64_MAX);
+			o->seed = (uint64_t)number("--seed", optarg, 0, INT64_MAX);
 			break;
 		case OPT_DAYS:
-			days = number("--days", optarg, 1, 3650);
+			o->days = number("--days", optarg, 1, 3650);
 			break;
 		case OPT_USERS:
-			users = number("--users", optarg, 1, 10000000);
+			o->users = number("--users", optarg, 1, 10000000);
 			break;
 		case OPT_RATE:
-			rate = number("--rate", optarg, 1, 10000000);
+			o->rate = number("--rate", optarg, 1, 10000000);
 			break;
 		case OPT_EVENTS:
-			events = number("--events", optarg, 1, INT64_MAX / 2);
+			o->events = number("--events", optarg, 1, INT64_MAX / 2);
 			break;
 		case OPT_CAMPAIGNS:
-			ncamp = number("--campaigns", optarg, 0, 200);
+			o->ncamp = number("--campaigns", optarg, 0, 200);
 			break;
 		case OPT_START:
-			if (soc_time_parse(optarg, strlen(optarg), &start) < 0) {
+			if (soc_time_parse(optarg, strlen(optarg), &o->start) < 0) {
 				soc_warn("--start: '%s' is not an RFC 3339 time", optarg);
 				usage(SOC_EX_USAGE);
 			}
 			break;
 		case OPT_OUT:
-			dir = optarg;
+			o->dir = optarg;
 			break;
 		case OPT_STATS:
-			stats = 1;
+			o->stats = 1;
 			break;
 		default:
 			if (!soc_opt_common(c, optarg, &so, usage))
@@ -161,35 +164,55 @@ main(int argc, char **argv)
 	}
 	/* About one campaign event in a hundred: a campaign (some forty
 	 * events) per 4,000 events, at least four, at most 200. */
-	if (ncamp < 0) {
-		double total = events ? (double)events :
-		    (double)rate * (double)users * (double)days;
+	if (o->ncamp < 0) {
+		double total = o->events ? (double)o->events :
+		    (double)o->rate * (double)o->users * (double)o->days;
 
-		ncamp = total / 4000 < 4 ? 4 : total / 4000 > 200 ? 200 :
+		o->ncamp = total / 4000 < 4 ? 4 : total / 4000 > 200 ? 200 :
 		    (int64_t)(total / 4000);
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static char evbuf[1 << 18];
+	struct run o;
+	struct sim_org org;
+	struct sim_rng rng;
+	struct sim_noise *noise;
+	struct sim_campaigns *camp;
+	struct sim_out out;
+	const char *intel[512];
+	int64_t ms;
+	size_t nintel, i;
+	int c;
+	FILE *fp, *truth = NULL;
+	double t0 = seconds(), el;
+
+	parse_opts(argc, argv, &o);
 	signal(SIGPIPE, SIG_IGN);
 
-	sim_org_build(&org, seed, (size_t)users, start, (int)days);
-	sim_rng_seed(&rng, seed);
-	noise = sim_noise_new(&org, &rng, events ?
-	    (double)events / (double)users / (double)days : (double)rate);
-	camp = sim_campaigns_plan(&org, seed, (int)ncamp);
+	sim_org_build(&org, o.seed, (size_t)o.users, o.start, (int)o.days);
+	sim_rng_seed(&rng, o.seed);
+	noise = sim_noise_new(&org, &rng, o.events ?
+	    (double)o.events / (double)o.users / (double)o.days : (double)o.rate);
+	camp = sim_campaigns_plan(&org, o.seed, (int)o.ncamp);
 
-	if (dir) {
-		if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-			soc_die_errno(SOC_EX_IOERR, "cannot create '%s'", dir);
+	if (o.dir) {
+		if (mkdir(o.dir, 0777) < 0 && errno != EEXIST)
+			soc_die_errno(SOC_EX_IOERR, "cannot create '%s'", o.dir);
 		nintel = sim_campaigns_intel(camp, intel, 256);
 		/* About a third of the internet scanners are in the feed. */
 		for (i = 0; nintel < sizeof intel / sizeof intel[0] &&
 		    sim_noise_scanner(noise, i); i += 3)
 			intel[nintel++] = sim_noise_scanner(noise, i);
-		sim_org_write(&org, dir, intel, nintel);
-		fp = sim_create(dir, "campaigns.ndjson");
+		sim_org_write(&org, o.dir, intel, nintel);
+		fp = sim_create(o.dir, "campaigns.ndjson");
 		sim_campaigns_write(camp, fp);
 		close_out(fp, "campaigns.ndjson");
-		truth = sim_create(dir, "truth.ndjson");
-		fp = sim_create(dir, "events.log");
+		truth = sim_create(o.dir, "truth.ndjson");
+		fp = sim_create(o.dir, "events.log");
 		setvbuf(fp, evbuf, _IOFBF, sizeof evbuf);
 	} else {
 		/* At most half a pipe, so the next stage runs alongside. */
@@ -205,20 +228,21 @@ main(int argc, char **argv)
 			if (errno == EPIPE)
 				exit(0);
 			soc_die_errno(SOC_EX_IOERR, "cannot write '%s'",
-			    dir ? "events.log" : "standard output");
+			    o.dir ? "events.log" : "standard output");
 		}
 	}
-	close_out(fp, dir ? "events.log" : "standard output");
+	close_out(fp, o.dir ? "events.log" : "standard output");
 	if (truth)
 		close_out(truth, "truth.ndjson");
 
 	el = seconds() - t0;
-	if (stats) {
+	if (o.stats) {
 		fprintf(stderr, "soc-simulate: %llu events (%llu benign, %llu in %lld "
 		    "campaigns) over %lld days of %lld people in %.2f s (%.0f events/s)\n",
 		    (unsigned long long)out.line, (unsigned long long)out.nbenign,
-		    (unsigned long long)out.nmal, (long long)ncamp, (long long)days,
-		    (long long)users, el, el > 0 ? (double)out.line / el : 0.0);
+		    (unsigned long long)out.nmal, (long long)o.ncamp,
+		    (long long)o.days, (long long)o.users, el,
+		    el > 0 ? (double)out.line / el : 0.0);
 		for (c = 0; c < SRC_N; c++)
 			fprintf(stderr, "soc-simulate: %s: %llu\n", sim_src_names[c],
 			    (unsigned long long)out.bysrc[c]);

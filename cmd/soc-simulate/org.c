@@ -223,9 +223,8 @@ new_host(struct sim_org *o, const char *name, enum sim_host_role role,
 	return h;
 }
 
-/* An AWS access key id: AKIA and 16 characters of base 32. */
-static void
-access_key(struct sim_rng *r, char out[21])
+void
+sim_access_key(struct sim_rng *r, char out[21])
 {
 	static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 	int i;
@@ -255,7 +254,121 @@ service(struct sim_org *o, struct sim_rng *r, const char *name,
 	u->cloud = cloud;
 	u->host = host;
 	if (cloud)
-		access_key(r, u->key);
+		sim_access_key(r, u->key);
+}
+
+/* Person i: their name and ids, department and manager (the first
+ * people head the departments), rights, home, hours, a trip perhaps, and
+ * their workstation. */
+static void
+add_person(struct sim_org *o, struct sim_rng *r, size_t i, int days,
+    double dshare[NDEPT], int head[NDEPT])
+{
+	struct sim_user *u = &o->users[i];
+	struct sim_host *h;
+	const struct dept *d;
+	size_t f = (i + o->seed) % 64;
+	size_t l = ((i / 64) * 65 + i + o->seed / 64) % 64, k;
+	char name[32], ip[16];
+	int trip;
+
+	/* Distinct for the first 4096 (65 is prime to 64), then a number. */
+	if (i < 4096)
+		snprintf(u->name, sizeof u->name, "%s.%s", firsts[f], lasts[l]);
+	else
+		snprintf(u->name, sizeof u->name, "%s.%s%zu", firsts[f], lasts[l],
+		    i / 4096);
+	snprintf(u->full, sizeof u->full, "%c%s %c%s",
+	    firsts[f][0] - 32, firsts[f] + 1, lasts[l][0] - 32, lasts[l] + 1);
+	sim_rng_uuid(r, u->id);
+	memcpy(u->okta_id, "00u", 3);
+	sim_rng_hex(r, u->okta_id + 3, 17);
+	u->okta_id[20] = '\0';
+	/* The first people of the company head its departments. */
+	k = i < NDEPT ? i : sim_rng_weighted(r, dshare, NDEPT);
+	d = &depts[k];
+	u->dept = d->name;
+	if (head[k] < 0)
+		head[k] = (int)i;
+	u->manager = head[k] == (int)i ? (i ? 0 : -1) : head[k];
+	u->privileged = sim_rng_chance(r, d->privileged) ||
+	    (i == 5 /* the head of IT operations */);
+	u->cloud = d->cloud;
+	u->mfa = !sim_rng_chance(r, 0.04);
+	u->country = (int)(i < NDEPT ? SIM_HQ :
+	    sim_rng_weighted(r, home_share, NHOME));
+	u->night_shift = strcmp(d->name, "Support") == 0 &&
+	    sim_rng_chance(r, 0.2);
+	u->start_hour = (int)sim_rng_range(r, 7, 10);
+	u->hours = (int)sim_rng_range(r, 8, 10);
+	sim_country_ip(r, u->country, u->home_ip);
+	if (u->cloud)
+		sim_access_key(r, u->key);
+	u->apps = (unsigned)sim_rng_next(r);
+	/* The same draws whatever the length of the run, so a run of
+	 * other days (a warm-up before an evaluation) has the same
+	 * people; a trip needs a run of two days or more. */
+	trip = sim_rng_chance(r, days / 90.0 + 0.02);
+	u->trip_day = (int)sim_rng_below(r, (uint64_t)days);
+	u->trip_len = (int)sim_rng_range(r, 2, 6);
+	if (!trip || days < 2)
+		u->trip_len = 0;
+	do
+		u->trip_country = (int)sim_rng_below(r, NTRAVEL);
+	while (u->trip_country == u->country);
+
+	snprintf(name, sizeof name, "ws-%04zu", i + 1);
+	/* 62,500 a /16 from 10.20.0.0: ten million fit below 10.181. */
+	snprintf(ip, sizeof ip, "10.%u.%u.%u", (unsigned char)(20 + i / 62500),
+	    (unsigned char)((i % 62500) / 250), (unsigned char)(i % 250 + 2));
+	h = new_host(o, name, ROLE_WORKSTATION, 1, u->privileged ? 65 : 45,
+	    ip, "desktop-team", u->privileged ? "workstation;admin" :
+	    "workstation");
+	h->user = (int)i;
+	u->host = (int)(h - o->hosts);
+	add_to_sched(o, i, sim_countries[u->country].tz, u->start_hour,
+	    u->hours, u->night_shift);
+}
+
+/* The servers (each role noted where the generators find it) and napp
+ * application servers. */
+static void
+add_servers(struct sim_org *o, size_t napp)
+{
+	size_t k;
+
+	for (k = 0; k < NSERVERS; k++) {
+		const struct server *s = &servers[k];
+		int idx = (int)o->nhosts;
+
+		new_host(o, s->name, s->role, s->windows, s->crit, s->ip, s->owner,
+		    s->tags);
+		switch (s->role) {
+		case ROLE_DC: if (!o->dc) o->dc = idx; else o->dc2 = idx; break;
+		case ROLE_DNS: if (!o->dns) o->dns = idx; else o->dns2 = idx; break;
+		case ROLE_PROXY: o->proxy = idx; break;
+		case ROLE_FILE: o->fs = idx; break;
+		case ROLE_DB: o->db = idx; break;
+		case ROLE_APP: o->hr = idx; break;
+		case ROLE_BACKUP: o->backup = idx; break;
+		case ROLE_BUILD: o->build = idx; break;
+		case ROLE_SCANNER: o->scanner = idx; break;
+		case ROLE_BASTION: o->bastion = idx; break;
+		case ROLE_MAIL: o->mail = idx; break;
+		case ROLE_VPN: o->vpn = idx; break;
+		case ROLE_WEB: if (!o->web) o->web = idx; break;
+		default: break;
+		}
+	}
+	for (k = 0; k < napp; k++) {
+		char name[32], ip[16];
+
+		snprintf(name, sizeof name, "app-%02zu", k + 1);
+		snprintf(ip, sizeof ip, "10.0.%u.%u", (unsigned char)(3 + k / 250),
+		    (unsigned char)(k % 250 + 10));
+		new_host(o, name, ROLE_APP, k % 3 == 0, 50, ip, "platform-team",
+		    k % 3 == 0 ? "application;windows" : "application");
+	}
 }
 
 void
@@ -291,105 +404,11 @@ sim_org_build(struct sim_org *o, uint64_t seed, size_t people, int64_t start,
 		head[k] = -1;
 	}
 
-	for (i = 0; i < people; i++) {
-		struct sim_user *u = &o->users[i];
-		struct sim_host *h;
-		const struct dept *d;
-		size_t f = (i + seed) % 64, l = ((i / 64) * 65 + i + seed / 64) % 64;
-		char name[32], ip[16];
-		int trip;
-
-		/* Distinct for the first 4096 (65 is prime to 64), then a number. */
-		if (i < 4096)
-			snprintf(u->name, sizeof u->name, "%s.%s", firsts[f], lasts[l]);
-		else
-			snprintf(u->name, sizeof u->name, "%s.%s%zu", firsts[f], lasts[l],
-			    i / 4096);
-		snprintf(u->full, sizeof u->full, "%c%s %c%s",
-		    firsts[f][0] - 32, firsts[f] + 1, lasts[l][0] - 32, lasts[l] + 1);
-		sim_rng_uuid(&r, u->id);
-		memcpy(u->okta_id, "00u", 3);
-		sim_rng_hex(&r, u->okta_id + 3, 17);
-		u->okta_id[20] = '\0';
-		/* The first people of the company head its departments. */
-		k = i < NDEPT ? i : sim_rng_weighted(&r, dshare, NDEPT);
-		d = &depts[k];
-		u->dept = d->name;
-		if (head[k] < 0)
-			head[k] = (int)i;
-		u->manager = head[k] == (int)i ? (i ? 0 : -1) : head[k];
-		u->privileged = sim_rng_chance(&r, d->privileged) ||
-		    (i == 5 /* the head of IT operations */);
-		u->cloud = d->cloud;
-		u->mfa = !sim_rng_chance(&r, 0.04);
-		u->country = (int)(i < NDEPT ? SIM_HQ :
-		    sim_rng_weighted(&r, home_share, NHOME));
-		u->night_shift = strcmp(d->name, "Support") == 0 &&
-		    sim_rng_chance(&r, 0.2);
-		u->start_hour = (int)sim_rng_range(&r, 7, 10);
-		u->hours = (int)sim_rng_range(&r, 8, 10);
-		sim_country_ip(&r, u->country, u->home_ip);
-		if (u->cloud)
-			access_key(&r, u->key);
-		u->apps = (unsigned)sim_rng_next(&r);
-		/* The same draws whatever the length of the run, so a run of
-		 * other days (a warm-up before an evaluation) has the same
-		 * people; a trip needs a run of two days or more. */
-		trip = sim_rng_chance(&r, days / 90.0 + 0.02);
-		u->trip_day = (int)sim_rng_below(&r, (uint64_t)days);
-		u->trip_len = (int)sim_rng_range(&r, 2, 6);
-		if (!trip || days < 2)
-			u->trip_len = 0;
-		do
-			u->trip_country = (int)sim_rng_below(&r, NTRAVEL);
-		while (u->trip_country == u->country);
-
-		snprintf(name, sizeof name, "ws-%04zu", i + 1);
-		/* 62,500 a /16 from 10.20.0.0: ten million fit below 10.181. */
-		snprintf(ip, sizeof ip, "10.%u.%u.%u", (unsigned char)(20 + i / 62500),
-		    (unsigned char)((i % 62500) / 250), (unsigned char)(i % 250 + 2));
-		h = new_host(o, name, ROLE_WORKSTATION, 1, u->privileged ? 65 : 45,
-		    ip, "desktop-team", u->privileged ? "workstation;admin" :
-		    "workstation");
-		h->user = (int)i;
-		u->host = (int)(h - o->hosts);
-		add_to_sched(o, i, sim_countries[u->country].tz, u->start_hour,
-		    u->hours, u->night_shift);
-	}
+	for (i = 0; i < people; i++)
+		add_person(o, &r, i, days, dshare, head);
 	o->nws = o->nhosts;
 
-	for (k = 0; k < NSERVERS; k++) {
-		const struct server *s = &servers[k];
-		int idx = (int)o->nhosts;
-
-		new_host(o, s->name, s->role, s->windows, s->crit, s->ip, s->owner,
-		    s->tags);
-		switch (s->role) {
-		case ROLE_DC: if (!o->dc) o->dc = idx; else o->dc2 = idx; break;
-		case ROLE_DNS: if (!o->dns) o->dns = idx; else o->dns2 = idx; break;
-		case ROLE_PROXY: o->proxy = idx; break;
-		case ROLE_FILE: o->fs = idx; break;
-		case ROLE_DB: o->db = idx; break;
-		case ROLE_APP: o->hr = idx; break;
-		case ROLE_BACKUP: o->backup = idx; break;
-		case ROLE_BUILD: o->build = idx; break;
-		case ROLE_SCANNER: o->scanner = idx; break;
-		case ROLE_BASTION: o->bastion = idx; break;
-		case ROLE_MAIL: o->mail = idx; break;
-		case ROLE_VPN: o->vpn = idx; break;
-		case ROLE_WEB: if (!o->web) o->web = idx; break;
-		default: break;
-		}
-	}
-	for (k = 0; k < napp; k++) {
-		char name[32], ip[16];
-
-		snprintf(name, sizeof name, "app-%02zu", k + 1);
-		snprintf(ip, sizeof ip, "10.0.%u.%u", (unsigned char)(3 + k / 250),
-		    (unsigned char)(k % 250 + 10));
-		new_host(o, name, ROLE_APP, k % 3 == 0, 50, ip, "platform-team",
-		    k % 3 == 0 ? "application;windows" : "application");
-	}
+	add_servers(o, napp);
 
 	o->nusers = people;
 	o->svc_backup = (int)o->nusers;

@@ -129,6 +129,8 @@ extern const struct sim_country sim_countries[];
 extern const size_t sim_ncountries;
 #define SIM_HQ 0		/* sim_countries[0]: the head office */
 
+/* An AWS access key id: AKIA and 16 characters of base 32. */
+void sim_access_key(struct sim_rng *r, char out[21]);
 void sim_org_build(struct sim_org *o, uint64_t seed, size_t people,
     int64_t start, int days);
 void sim_org_free(struct sim_org *o);
