@@ -298,6 +298,43 @@ next_of(const json_t *spec, const struct soc_http_resp *r,
 	return next;
 }
 
+/* Move c past a page that is out: to the next page's link or, at the end
+ * of a pass, to the latest time it saw (with the ids seen at that time,
+ * which the next pass skips).  0 to go on, 1 when the pass is over. */
+static int
+advance(struct pull_cursor *c, int poll, const char *next,
+    unsigned long long n)
+{
+	if (poll && next && n == 0) {
+		/* Caught up: the link is where the next run starts. */
+		pull_set(&c->next, next);
+		return 1;
+	}
+	if (next) {
+		pull_set(&c->next, next);
+		return 0;
+	}
+	/* The pass is over: the next starts at its latest time. */
+	pull_set(&c->next, NULL);
+	if (c->high && c->high_ms > c->since_ms) {
+		pull_set(&c->since, c->high);
+		c->since_ms = c->high_ms;
+		json_decref(c->seen);
+		c->seen = json_incref(c->high_ids);
+	} else if (c->high && c->high_ms == c->since_ms) {
+		const json_t *v;
+		size_t i;
+
+		json_array_foreach(c->high_ids, i, v)
+			if (!in_ids(c->seen, json_string_value(v)))
+				json_array_append(c->seen, (json_t *)v);
+	}
+	pull_set(&c->high, NULL);
+	c->high_ms = INT64_MIN;
+	c->high_ids = (json_decref(c->high_ids), json_array());
+	return 1;
+}
+
 /* One page: fetch, write its events, move the cursor.  Returns 0 to go
  * on, 1 when the pass is over, or an exit status. */
 static int
@@ -357,34 +394,7 @@ page(struct soc_conn *conn, const json_t *spec, struct pull_cursor *c,
 	}
 	t->pages++;
 	c->pages++;
-	rc = 0;
-	if (poll && next && n == 0) {
-		/* Caught up: the link is where the next run starts. */
-		pull_set(&c->next, next);
-		rc = 1;
-	} else if (next) {
-		pull_set(&c->next, next);
-	} else {
-		/* The pass is over: the next starts at its latest time. */
-		pull_set(&c->next, NULL);
-		if (c->high && c->high_ms > c->since_ms) {
-			pull_set(&c->since, c->high);
-			c->since_ms = c->high_ms;
-			json_decref(c->seen);
-			c->seen = json_incref(c->high_ids);
-		} else if (c->high && c->high_ms == c->since_ms) {
-			const json_t *v;
-			size_t i;
-
-			json_array_foreach(c->high_ids, i, v)
-				if (!in_ids(c->seen, json_string_value(v)))
-					json_array_append(c->seen, (json_t *)v);
-		}
-		pull_set(&c->high, NULL);
-		c->high_ms = INT64_MIN;
-		c->high_ids = (json_decref(c->high_ids), json_array());
-		rc = 1;
-	}
+	rc = advance(c, poll, next, n);
 	if (pull_cursor_save(c, g.dir, name) < 0)
 		rc = SOC_EX_IOERR;
 out:
@@ -455,8 +465,9 @@ pull_one(const char *name, const char *since)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into g; whether --list was given. */
+static int
+parse_opts(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "since", required_argument, NULL, OPT_SINCE },
@@ -466,12 +477,9 @@ main(int argc, char **argv)
 		{ "list", no_argument, NULL, OPT_LIST },
 		SOC_OPT_LONG
 	};
-	char since[32], *state, *cfgpath;
 	int64_t v;
-	int c, i, rc = 0, worst = 0, do_list = 0;
+	int c, do_list = 0;
 
-	soc_opts_init(&g.opts);
-	soc_out_init(&g.out, 1);
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE:
@@ -507,7 +515,18 @@ main(int argc, char **argv)
 				usage(SOC_EX_USAGE);
 		}
 	}
-	if (do_list)
+	return do_list;
+}
+
+int
+main(int argc, char **argv)
+{
+	char since[32], *state, *cfgpath;
+	int i, rc = 0, worst = 0;
+
+	soc_opts_init(&g.opts);
+	soc_out_init(&g.out, 1);
+	if (parse_opts(argc, argv))
 		list();
 	if (optind >= argc)
 		usage(SOC_EX_USAGE);
