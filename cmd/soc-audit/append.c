@@ -134,6 +134,60 @@ take_line(struct pending *p, json_t *o, const char **why)
 	return 0;
 }
 
+/* The fast path for what programs send, {"kind":K,"data":{...}}: the
+ * data made canonical from its bytes, with no tree.  1 when taken. */
+static int
+take_request(struct pending *p, const struct soc_span *span,
+    struct soc_buf *canon)
+{
+	struct soc_audit_entry *e;
+	const char *ks;
+	size_t kl;
+	char *t;
+
+	soc_buf_reset(canon);
+	if (g.kind || soc_audit_request_canon(span->p, span->len, &ks, &kl,
+	    canon) != 0)
+		return 0;
+	e = &p->e[p->n];
+	t = soc_xmalloc(kl + canon->len + 2);
+	memcpy(t, ks, kl);
+	t[kl] = '\0';
+	memcpy(t + kl + 1, canon->p, canon->len);
+	t[kl + 1 + canon->len] = '\0';
+	memset(e, 0, sizeof *e);
+	e->kind = t;
+	e->json = t + kl + 1;
+	e->jsonlen = canon->len;
+	p->text[p->n] = t;
+	p->own[p->n++] = NULL;
+	p->bytes += span->len;
+	return 1;
+}
+
+/* The fast path for a canonical line that is plain data: spliced into its
+ * entry as it is, without a parse and a dump.  1 when taken. */
+static int
+take_canonical(struct pending *p, const struct soc_span *span)
+{
+	struct soc_audit_fields fl;
+	struct soc_audit_entry *e;
+	const char *why;
+
+	if (soc_audit_line_check(span->p, span->len, &fl, &why) !=
+	    SOC_AUDIT_LINE_OK || !(g.kind || !fl.kind || !fl.data))
+		return 0;
+	e = &p->e[p->n];
+	memset(e, 0, sizeof *e);
+	e->kind = g.kind ? g.kind : "evidence";
+	p->text[p->n] = soc_xstrndup(span->p, span->len);
+	e->json = p->text[p->n];
+	e->jsonlen = span->len;
+	p->own[p->n++] = NULL;
+	p->bytes += span->len;
+	return 1;
+}
+
 int
 cmd_append(void)
 {
@@ -159,47 +213,8 @@ cmd_append(void)
 	if (soc_reader_open(&r, "-", g.o.max_line, &out, &rej) != 0)
 		soc_die_errno(SOC_EX_NOINPUT, "cannot read stdin");
 	while ((st = soc_reader_record(&r, &span)) == 1) {
-		struct soc_audit_fields fl;
-		const char *ks;
-		size_t kl;
-
-		/* Fast path for what programs send, {"kind":K,"data":{...}}:
-		 * the data made canonical from its bytes, with no tree. */
-		soc_buf_reset(&canon);
-		if (!g.kind && soc_audit_request_canon(span.p, span.len, &ks, &kl,
-		    &canon) == 0) {
-			struct soc_audit_entry *e = &p->e[p->n];
-			char *t = soc_xmalloc(kl + canon.len + 2);
-
-			memcpy(t, ks, kl);
-			t[kl] = '\0';
-			memcpy(t + kl + 1, canon.p, canon.len);
-			t[kl + 1 + canon.len] = '\0';
-			memset(e, 0, sizeof *e);
-			e->kind = t;
-			e->json = t + kl + 1;
-			e->jsonlen = canon.len;
-			p->text[p->n] = t;
-			p->own[p->n++] = NULL;
-			p->bytes += span.len;
-			if (p->n == cap || p->bytes >= BATCH_BYTES || !soc_reader_ready(&r))
-				flush_batch(a, p, &out, &rej);
-			continue;
-		}
-
-		/* Fast path: a canonical line that is plain data is spliced
-		 * into its entry as it is, without a parse and a dump. */
-		if (soc_audit_line_check(span.p, span.len, &fl, &why) ==
-		    SOC_AUDIT_LINE_OK && (g.kind || !fl.kind || !fl.data)) {
-			struct soc_audit_entry *e = &p->e[p->n];
-
-			memset(e, 0, sizeof *e);
-			e->kind = g.kind ? g.kind : "evidence";
-			p->text[p->n] = soc_xstrndup(span.p, span.len);
-			e->json = p->text[p->n];
-			e->jsonlen = span.len;
-			p->own[p->n++] = NULL;
-			p->bytes += span.len;
+		if (take_request(p, &span, &canon) ||
+		    take_canonical(p, &span)) {
 			if (p->n == cap || p->bytes >= BATCH_BYTES || !soc_reader_ready(&r))
 				flush_batch(a, p, &out, &rej);
 			continue;

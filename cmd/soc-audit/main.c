@@ -298,20 +298,13 @@ cmd_rotate(void)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* The options into g (the verb is the first operand; options may come
+ * before or after it). */
+static void
+parse_opts(int argc, char **argv)
 {
-	const char *verb;
 	int c;
 
-	/* RLIMIT_FSIZE must fail a write with EFBIG, not kill us */
-	signal(SIGXFSZ, SIG_IGN);
-	if (sodium_init() < 0)
-		soc_die(SOC_EX_SOFTWARE, "cannot initialise libsodium");
-	soc_opts_init(&g.o);
-	g.from = 0;
-	g.to = -1;
-	/* the verb is the first operand; options may come before or after */
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LOG: g.log = optarg; break;
@@ -361,6 +354,21 @@ main(int argc, char **argv)
 				usage(SOC_EX_USAGE);
 		}
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *verb;
+
+	/* RLIMIT_FSIZE must fail a write with EFBIG, not kill us */
+	signal(SIGXFSZ, SIG_IGN);
+	if (sodium_init() < 0)
+		soc_die(SOC_EX_SOFTWARE, "cannot initialise libsodium");
+	soc_opts_init(&g.o);
+	g.from = 0;
+	g.to = -1;
+	parse_opts(argc, argv);
 	if (optind >= argc)
 		usage(SOC_EX_USAGE);
 	verb = argv[optind++];

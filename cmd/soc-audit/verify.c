@@ -173,6 +173,37 @@ cmd_proof(int consistency)
 }
 
 /* Check a c2sp.org/tlog-proof@v1 file against the keyring. */
+/* The proof in file (NULL: stdin), whole. */
+static void
+read_proof(const char *file, struct soc_buf *b)
+{
+	FILE *f = file ? fopen(file, "r") : stdin;
+	char tmp[4096];
+	size_t n;
+
+	if (!f)
+		soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", file);
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		if (soc_buf_add(b, tmp, n) != 0)
+			soc_die(SOC_EX_DATAERR, "proof too large");
+	if (file)
+		fclose(f);
+}
+
+/* The line "index N" from p to nl: N, 0; or -1. */
+static int
+index_line(const char *p, const char *nl, int64_t *index)
+{
+	char num[24];
+
+	if (nl - p < 7 || memcmp(p, "index ", 6) != 0 ||
+	    (size_t)(nl - p - 6) >= sizeof num)
+		return -1;
+	memcpy(num, p + 6, (size_t)(nl - p - 6));
+	num[nl - p - 6] = '\0';
+	return soc_parse_i64(num, 0, INT64_MAX, index) != 0 ? -1 : 0;
+}
+
 int
 cmd_verify_proof(const char *file)
 {
@@ -187,19 +218,10 @@ cmd_verify_proof(const char *file)
 	uint64_t valid;
 	size_t bad;
 	int64_t index = -1;
-	char tmp[4096];
-	size_t n;
-	FILE *f = file ? fopen(file, "r") : stdin;
 	int rc = 1;
 
 	load_keyring(vo);
-	if (!f)
-		soc_die_errno(SOC_EX_NOINPUT, "cannot open '%s'", file);
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		if (soc_buf_add(&b, tmp, n) != 0)
-			soc_die(SOC_EX_DATAERR, "proof too large");
-	if (file)
-		fclose(f);
+	read_proof(file, &b);
 	p = b.p ? b.p : "";
 	end = p + b.len;
 #define LINE() (nl = memchr(p, '\n', (size_t)(end - p)))
@@ -214,18 +236,8 @@ cmd_verify_proof(const char *file)
 			goto done;
 		p = nl + 1;
 	}
-	if (!LINE() || nl - p < 7 || memcmp(p, "index ", 6) != 0)
+	if (!LINE() || index_line(p, nl, &index) != 0)
 		goto done;
-	{
-		char num[24];
-
-		if ((size_t)(nl - p - 6) >= sizeof num)
-			goto done;
-		memcpy(num, p + 6, (size_t)(nl - p - 6));
-		num[nl - p - 6] = '\0';
-		if (soc_parse_i64(num, 0, INT64_MAX, &index) != 0)
-			goto done;
-	}
 	p = nl + 1;
 	while (LINE() && nl > p) {
 		if (np == SOC_MERKLE_MAX_PROOF || soc_note_b64_decode(p,
