@@ -62,6 +62,24 @@ act_var(const json_t *vars, const char *path)
 	return json_string_value(soc_conn_path(vars, path));
 }
 
+/* In the child: in on stdin, stdout to /dev/null, stderr to err; run
+ * argv (envp NULL: found on PATH with our environment). */
+static void __attribute__((noreturn))
+spawn_child(char *const argv[], char *const envp[], int in, int err)
+{
+	int devnull = open("/dev/null", O_WRONLY);
+
+	dup2(in, 0);
+	dup2(devnull >= 0 ? devnull : err, 1);
+	dup2(err, 2);
+	if (envp)
+		execve(argv[0], argv, envp);
+	else
+		execvp(argv[0], argv);
+	fprintf(stderr, "cannot run %s: %s", argv[0], strerror(errno));
+	_exit(127);
+}
+
 /*
  * Run argv (no shell) with in on stdin; stderr's first bytes into err.
  * Returns the exit status, or -1 (err says why).
@@ -83,19 +101,8 @@ act_spawn(char *const argv[], char *const envp[], const char *in, size_t inlen,
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		dup2(pin[0], 0);
-		dup2(devnull >= 0 ? devnull : perr[1], 1);
-		dup2(perr[1], 2);
-		if (envp)
-			execve(argv[0], argv, envp);
-		else
-			execvp(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s", argv[0], strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		spawn_child(argv, envp, pin[0], perr[1]);
 	close(pin[0]);
 	close(perr[1]);
 	fcntl(pin[1], F_SETFL, O_NONBLOCK);
@@ -203,6 +210,30 @@ replace_file(const char *path, const char *text, char *err, size_t errlen)
 	return 0;
 }
 
+/* The string tags of the array tags the ticket t does not have yet. */
+static void
+add_tags(json_t *t, const json_t *tags)
+{
+	json_t *have = json_object_get(t, "tags");
+	const json_t *x;
+	size_t i;
+
+	if (!json_is_array(have))
+		json_object_set_new(t, "tags", have = json_array());
+	json_array_foreach(tags, i, x) {
+		const json_t *y;
+		size_t j;
+		int dup = 0;
+
+		json_array_foreach(have, j, y)
+			dup |= json_equal((json_t *)x, (json_t *)y);
+		if (json_is_string(x) && !dup)
+			json_array_append(have, (json_t *)x);
+	}
+}
+
+/* A ticket as a JSON file per incident in the tickets directory: opened,
+ * updated, tagged or closed, each step an entry. */
 static int
 tickets(struct act *a, const json_t *cfg, const char *action,
     const json_t *vars, int show, json_t **shown, char *err, size_t errlen)
@@ -210,9 +241,8 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 	const char *incident = act_var(vars, "step.incident");
 	const char *title = act_var(vars, "inputs.title");
 	const char *text = act_var(vars, "inputs.text");
-	const json_t *tags = soc_conn_path(vars, "inputs.tags"), *x;
+	const json_t *tags = soc_conn_path(vars, "inputs.tags");
 	char *dir = local_path(a, cfg, "dir", "tickets"), *path, *dump;
-	size_t i;
 	char now[SOC_TIME_LEN + 1];
 	json_t *t, *e;
 	int rc = -1;
@@ -246,22 +276,8 @@ tickets(struct act *a, const json_t *cfg, const char *action,
 		text = act_var(vars, "step.summary");
 	if (!title && !json_object_get(t, "title"))
 		title = act_var(vars, "step.title");
-	if (strcmp(action, "tag") == 0) {
-		json_t *have = json_object_get(t, "tags");
-
-		if (!json_is_array(have))
-			json_object_set_new(t, "tags", have = json_array());
-		json_array_foreach(tags, i, x) {
-			const json_t *y;
-			size_t j;
-			int dup = 0;
-
-			json_array_foreach(have, j, y)
-				dup |= json_equal((json_t *)x, (json_t *)y);
-			if (json_is_string(x) && !dup)
-				json_array_append(have, (json_t *)x);
-		}
-	}
+	if (strcmp(action, "tag") == 0)
+		add_tags(t, tags);
 	if (title && strcmp(action, "open_ticket") == 0)
 		json_object_set_new(t, "title", json_string(title));
 	json_object_set_new(t, "status", json_string(

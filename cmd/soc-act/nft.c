@@ -137,6 +137,40 @@ nft_table(const char *bin, const char *family, const char *table,
 	return -1;
 }
 
+/* Add (block) or delete one address's element of set: the command goes
+ * into cmds, and runs unless show.  0, or -1 with err. */
+static int
+nft_element(const char *bin, const char *family, const char *table,
+    const char *set, const char *addr, const json_t *ttl, int block,
+    int show, json_t *cmds, char *err, size_t errlen)
+{
+	char el[INET6_ADDRSTRLEN + 48];
+	char *const av[] = { (char *)bin, block ? "add" : "delete", "element",
+	    (char *)family, (char *)table, (char *)set, el, NULL };
+	int rc;
+
+	if (block && json_is_integer(ttl) && json_integer_value(ttl) > 0)
+		snprintf(el, sizeof el, "{ %.46s timeout %llds }", addr,
+		    (long long)json_integer_value(ttl));
+	else
+		snprintf(el, sizeof el, "{ %.46s }", addr);
+	append_line(cmds, soc_xasprintf("%s %s element %s %s %s %s", bin, av[1],
+	    family, table, set, el));
+	if (show)
+		return 0;
+	rc = act_spawn(av, NULL, NULL, 0, 30, err, errlen);
+	/* An element the kernel expired already is gone: done. */
+	if (rc != 0 && !block && strstr(err, "No such file or directory"))
+		rc = 0;
+	if (rc != 0) {
+		if (rc > 0 && !err[0])
+			snprintf(err, errlen, "nft exited %d", rc);
+		return -1;
+	}
+	err[0] = '\0';
+	return 0;
+}
+
 int
 act_nft(const json_t *cfg, const char *action, const json_t *vars, int show,
     json_t **shown, char *err, size_t errlen)
@@ -146,7 +180,7 @@ act_nft(const json_t *cfg, const char *action, const json_t *vars, int show,
 	const char *table = act_cfg_str(cfg, "table", "socpipe");
 	const char *set = act_cfg_str(cfg, "set", "soc_block");
 	const char *value = act_var(vars, "target.value");
-	char addrs[LOCAL_MAX_ADDRS][INET6_ADDRSTRLEN], el[INET6_ADDRSTRLEN + 48], s4[40], s6[40];
+	char addrs[LOCAL_MAX_ADDRS][INET6_ADDRSTRLEN], s4[40], s6[40];
 	const json_t *ttl = soc_conn_path(vars, "step.ttl_s");
 	int fam[LOCAL_MAX_ADDRS], n, i, block = strncmp(action, "block", 5) == 0;
 	json_t *cmds = json_array();
@@ -186,38 +220,12 @@ act_nft(const json_t *cfg, const char *action, const json_t *vars, int show,
 		json_decref(cmds);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		char *const *argv;
-		int rc;
-
-		if (block && json_is_integer(ttl) && json_integer_value(ttl) > 0)
-			snprintf(el, sizeof el, "{ %.46s timeout %llds }", addrs[i],
-			    (long long)json_integer_value(ttl));
-		else
-			snprintf(el, sizeof el, "{ %.46s }", addrs[i]);
-		{
-			char *const av[] = { (char *)bin, block ? "add" : "delete",
-			    "element", (char *)family, (char *)table,
-			    fam[i] == 4 ? s4 : s6, el, NULL };
-
-			argv = av;
-			append_line(cmds, soc_xasprintf("%s %s element %s %s %s %s",
-			    bin, av[1], family, table, av[5], el));
-			if (show)
-				continue;
-			rc = act_spawn(argv, NULL, NULL, 0, 30, err, errlen);
-		}
-		/* An element the kernel expired already is gone: done. */
-		if (rc != 0 && !block && strstr(err, "No such file or directory"))
-			rc = 0;
-		if (rc != 0) {
-			if (rc > 0 && !err[0])
-				snprintf(err, errlen, "nft exited %d", rc);
+	for (i = 0; i < n; i++)
+		if (nft_element(bin, family, table, fam[i] == 4 ? s4 : s6,
+		    addrs[i], ttl, block, show, cmds, err, errlen) < 0) {
 			json_decref(cmds);
 			return -1;
 		}
-		err[0] = '\0';
-	}
 	*shown = json_pack("{s:o}", "commands", cmds);
 	return 0;
 }

@@ -227,6 +227,33 @@ act_pending_cmd(struct soc_stage *st, int argc, char **argv)
 	return out_end(st, 0);
 }
 
+/* The approval of step id by --by in act.db; a complete one queues the
+ * step. */
+static void
+store_approval(struct act *a, const char *id, const char *role,
+    const char *now, int complete)
+{
+	sqlite3_stmt *q = soc_db_prepare(&a->db, "INSERT INTO approval (step, "
+	    "by, role, at, note) VALUES (?, ?, ?, ?, ?)");
+
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, vo.by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, role, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
+	if (vo.note)
+		sqlite3_bind_text(q, 5, vo.note, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+	if (!complete)
+		return;
+	q = soc_db_prepare(&a->db, "UPDATE step SET status = 'queued',"
+	    " updated = ? WHERE id = ? AND status = 'pending_approval'");
+	sqlite3_bind_text(q, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+}
+
 int
 act_approve_cmd(struct soc_stage *st, int argc, char **argv)
 {
@@ -271,24 +298,7 @@ act_approve_cmd(struct soc_stage *st, int argc, char **argv)
 	if (act_audit(a, "approval", data) < 0)
 		soc_die(SOC_EX_IOERR, "%s: the approval is not recorded", a->audit_err);
 	json_decref(data);
-	q = soc_db_prepare(&a->db, "INSERT INTO approval (step, by, role, at, note)"
-	    " VALUES (?, ?, ?, ?, ?)");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, vo.by, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 3, role, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
-	if (vo.note)
-		sqlite3_bind_text(q, 5, vo.note, -1, SQLITE_TRANSIENT);
-	soc_db_step(&a->db, q);
-	sqlite3_finalize(q);
-	if (complete) {
-		q = soc_db_prepare(&a->db, "UPDATE step SET status = 'queued',"
-		    " updated = ? WHERE id = ? AND status = 'pending_approval'");
-		sqlite3_bind_text(q, 1, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
-		soc_db_step(&a->db, q);
-		sqlite3_finalize(q);
-	}
+	store_approval(a, id, role, now, complete);
 	soc_db_exec(&a->db, "COMMIT");
 	pending_free(&p);
 	out_start(st);
