@@ -315,6 +315,62 @@ soc_audit_close(struct soc_audit *a)
 
 /* ---- create ---- */
 
+/* An existing key without its vkey beside it: publish vb (the vkey, as
+ * it is again on return) as vkeyfile; 0 or SOC_AUDIT_E_IO. */
+static int
+publish_vkey(const char *vkeyfile, struct soc_buf *vb, char **err)
+{
+	int fd;
+
+	soc_buf_addch(vb, '\n');
+	fd = open(vkeyfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || soc_audit_write_all(fd, vb->p, vb->len) != 0 ||
+	    fsync(fd) != 0) {
+		soc_audit_set_err(err, "cannot write '%s': %s", vkeyfile,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return SOC_AUDIT_E_IO;
+	}
+	close(fd);
+	vb->p[--vb->len] = '\0';
+	return 0;
+}
+
+/* The directory, its lock file and an empty log, durable; 0 or an error. */
+static int
+create_files(const char *logdir, const char *logpath, char **err)
+{
+	char *lockpath;
+	int fd;
+
+	if (soc_mkdirs(logdir, 0700) != 0) {
+		soc_audit_set_err(err, "cannot create '%s': %s", logdir,
+		    strerror(errno));
+		return SOC_AUDIT_E_IO;
+	}
+	lockpath = soc_audit_path(logdir, "audit.lock");
+	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(lockpath);
+	if (fd >= 0)
+		close(fd);
+	fd = open(logpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		soc_audit_set_err(err, "cannot create '%s': %s", logpath,
+		    strerror(errno));
+		return errno == EEXIST ? SOC_AUDIT_E_EXISTS : SOC_AUDIT_E_IO;
+	}
+	close(fd);
+	if (fsync_dir(logdir) != 0) {
+		soc_audit_set_err(err, "cannot sync '%s': %s", logdir,
+		    strerror(errno));
+		return SOC_AUDIT_E_IO;
+	}
+	return 0;
+}
+
 int
 soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
     const char *origin, char **err)
@@ -324,9 +380,9 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 	struct soc_note_vkey v;
 	struct soc_buf vb = SOC_BUF_INIT;
 	struct soc_audit_entry e;
-	char *logpath, *lockpath, ts[SOC_TIME_LEN + 1];
+	char *logpath, ts[SOC_TIME_LEN + 1];
 	json_t *d;
-	int fd, rc;
+	int rc;
 
 	soc_note_init();
 	logpath = soc_audit_path(logdir, "audit.log");
@@ -359,44 +415,11 @@ soc_audit_create(const char *logdir, const char *keyfile, const char *vkeyfile,
 	soc_note_skey_public(k, &v);
 	sodium_free(k);
 	soc_note_vkey_format(&v, &vb);
-	if (access(vkeyfile, F_OK) != 0) {
-		/* an existing key without its vkey beside it: publish it */
-		soc_buf_addch(&vb, '\n');
-		fd = open(vkeyfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-		if (fd < 0 || soc_audit_write_all(fd, vb.p, vb.len) != 0 || fsync(fd) != 0) {
-			soc_audit_set_err(err, "cannot write '%s': %s", vkeyfile,
-			    strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			rc = SOC_AUDIT_E_IO;
-			goto out;
-		}
-		close(fd);
-		vb.p[--vb.len] = '\0';
-	}
-	if (soc_mkdirs(logdir, 0700) != 0) {
-		soc_audit_set_err(err, "cannot create '%s': %s", logdir, strerror(errno));
-		rc = SOC_AUDIT_E_IO;
+	if (access(vkeyfile, F_OK) != 0 &&
+	    (rc = publish_vkey(vkeyfile, &vb, err)) != 0)
 		goto out;
-	}
-	lockpath = soc_audit_path(logdir, "audit.lock");
-	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	free(lockpath);
-	if (fd >= 0)
-		close(fd);
-	fd = open(logpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		soc_audit_set_err(err, "cannot create '%s': %s", logpath, strerror(errno));
-		rc = errno == EEXIST ? SOC_AUDIT_E_EXISTS : SOC_AUDIT_E_IO;
+	if ((rc = create_files(logdir, logpath, err)) != 0)
 		goto out;
-	}
-	close(fd);
-	if (fsync_dir(logdir) != 0) {
-		soc_audit_set_err(err, "cannot sync '%s': %s", logdir, strerror(errno));
-		rc = SOC_AUDIT_E_IO;
-		goto out;
-	}
 	rc = soc_audit_open(&a, logdir, keyfile, err);
 	if (rc != 0)
 		goto out;

@@ -18,12 +18,21 @@
 #include "audit_int.h"
 #include "err.h"
 
+/* For a FORK or a ROLLBACK against the pin: both checkpoints and, for a
+ * fork, the consistency proof the pinned root fails, into r->evidence. */
 static void
-evidence(struct soc_audit_report *r, const char *dir, const struct soc_buf *pinned,
-    const char *ckpt, size_t ckptlen, uint64_t pinsize)
+evidence(struct soc_audit_report *r, const char *dir,
+    const struct soc_buf *pinned, const char *ckpt, size_t ckptlen)
 {
+	struct soc_note *n = soc_xmalloc(sizeof *n);
+	struct soc_checkpoint pc;
+	const char *why;
 	char *err = NULL;
 
+	memset(&pc, 0, sizeof pc);
+	if (soc_note_parse(pinned->p, pinned->len, n, &why) == 0)
+		soc_note_checkpoint_parse(n->text, n->textlen, &pc, &why);
+	free(n);
 	soc_buf_addf(&r->evidence, "proof of misbehaviour (%s): two checkpoints "
 	    "signed for origin '%s' that no append-only log can both satisfy\n\n",
 	    r->reason, r->origin);
@@ -34,11 +43,60 @@ evidence(struct soc_audit_report *r, const char *dir, const struct soc_buf *pinn
 	if (strcmp(r->reason, "FORK") == 0) {
 		soc_buf_addstr(&r->evidence, "\nconsistency proof from the log, "
 		    "which the pinned root fails:\n");
-		if (soc_audit_consistency(dir, pinsize, &r->evidence, &err) != 0) {
+		if (soc_audit_consistency(dir, pc.size, &r->evidence, &err) != 0) {
 			soc_buf_addf(&r->evidence, "(none: %s)\n", err);
 			free(err);
 		}
 	}
+}
+
+/* The log's lock file, locked shared; -1 when there is none (or it cannot
+ * be had in 30 s): the verification goes on without it. */
+static int
+shared_lock(const char *lockp)
+{
+	int lfd = open(lockp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (lfd >= 0 && soc_audit_flock(lfd, LOCK_SH, 30000) != 0) {
+		close(lfd);
+		lfd = -1;
+	}
+	return lfd;
+}
+
+/* The checkpoint into ck; 0, or -1 and a finding (a log with entries
+ * and no checkpoint is not a missing log). */
+static int
+read_checkpoint(const char *ckp, int entries, struct soc_buf *ck,
+    struct soc_audit_report *r)
+{
+	if (soc_audit_read_small(ckp, SOC_AUDIT_MAX_NOTE, ck) == 0)
+		return 0;
+	if (errno == ENOENT && entries)
+		soc_audit_finding(r, 1, "NO_CHECKPOINT", -1, "'%s' is missing",
+		    ckp);
+	else
+		soc_audit_finding(r, errno == ENOENT ? 66 : 74,
+		    errno == ENOENT ? "NO_LOG" : "IO_ERROR", -1,
+		    "cannot read '%s': %s", ckp, strerror(errno));
+	return -1;
+}
+
+/* The pinned note into pinned: 1, or 0 when there is no pin (yet: trust
+ * on first use), or -1 and a finding when it cannot be read. */
+static int
+read_pin(const char *pin, struct soc_buf *pinned, struct soc_audit_report *r)
+{
+	if (!pin)
+		return 0;
+	if (soc_audit_read_small(pin, SOC_AUDIT_MAX_NOTE, pinned) == 0 &&
+	    pinned->len)
+		return 1;
+	if (errno == ENOENT)	/* (an empty pin: errno as it was) */
+		return 0;
+	soc_audit_finding(r, 74, "PIN_UNREADABLE", -1, "cannot read '%s': %s",
+	    pin, strerror(errno));
+	return -1;
 }
 
 /* One verification; hold: keep the shared lock to the end. */
@@ -56,31 +114,19 @@ verify_once(const struct soc_audit_verify_opts *o, struct soc_audit_report *r,
 	char *hp = soc_audit_path(o->logdir, "checkpoints.log");
 	char *lockp = soc_audit_path(o->logdir, "audit.lock");
 	int fd = -1, hfd = -1, lfd, differs = 0, have_pin = 0;
-	struct soc_checkpoint pc;
 
 	memset(&in, 0, sizeof in);
-	memset(&pc, 0, sizeof pc);
 	/* snapshot under the shared lock: checkpoint and sizes agree */
-	lfd = open(lockp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (lfd >= 0 && soc_audit_flock(lfd, LOCK_SH, 30000) != 0) {
-		close(lfd);
-		lfd = -1;
-	}
+	lfd = shared_lock(lockp);
 	fd = open(logp, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		soc_audit_finding(r, errno == ENOENT ? 66 : 74, errno == ENOENT ? "NO_LOG" :
-		    "IO_ERROR", -1, "cannot open '%s': %s", logp, strerror(errno));
+		soc_audit_finding(r, errno == ENOENT ? 66 : 74, errno == ENOENT ?
+		    "NO_LOG" : "IO_ERROR", -1, "cannot open '%s': %s", logp,
+		    strerror(errno));
 		goto out;
 	}
-	if (soc_audit_read_small(ckp, SOC_AUDIT_MAX_NOTE, &ck) != 0) {
-		if (errno == ENOENT && st.st_size > 0)
-			soc_audit_finding(r, 1, "NO_CHECKPOINT", -1, "'%s' is missing", ckp);
-		else
-			soc_audit_finding(r, errno == ENOENT ? 66 : 74, errno == ENOENT ?
-			    "NO_LOG" : "IO_ERROR", -1, "cannot read '%s': %s", ckp,
-			    strerror(errno));
+	if (read_checkpoint(ckp, st.st_size > 0, &ck, r) != 0)
 		goto out;
-	}
 	hfd = open(hp, O_RDONLY | O_CLOEXEC);
 	if (hfd >= 0 && fstat(hfd, &hst) != 0) {
 		close(hfd);
@@ -91,15 +137,11 @@ verify_once(const struct soc_audit_verify_opts *o, struct soc_audit_report *r,
 		close(lfd);
 		lfd = -1;
 	}
-	if (o->pin && soc_audit_read_small(o->pin, SOC_AUDIT_MAX_NOTE, &pinned) == 0 &&
-	    pinned.len) {
+	if ((have_pin = read_pin(o->pin, &pinned, r)) < 0)
+		goto out;
+	if (have_pin) {
 		in.pin = pinned.p;
 		in.pinlen = pinned.len;
-		have_pin = 1;
-	} else if (o->pin && errno != ENOENT) {
-		soc_audit_finding(r, 74, "PIN_UNREADABLE", -1, "cannot read '%s': %s", o->pin,
-		    strerror(errno));
-		goto out;
 	}
 	soc_audit_lsrc_fd(&in.log, fd, 0, (uint64_t)st.st_size);
 	in.ckpt = ck.p ? ck.p : "";
@@ -113,20 +155,13 @@ verify_once(const struct soc_audit_verify_opts *o, struct soc_audit_report *r,
 	if (in.hist)
 		soc_audit_lsrc_release(in.hist);
 	if (have_pin && (strcmp(r->reason, "FORK") == 0 ||
-	    strcmp(r->reason, "ROLLBACK") == 0)) {
-		struct soc_note *n = soc_xmalloc(sizeof *n);
-		const char *why;
-
-		if (soc_note_parse(pinned.p, pinned.len, n, &why) == 0)
-			soc_note_checkpoint_parse(n->text, n->textlen, &pc, &why);
-		free(n);
-		evidence(r, o->logdir, &pinned, in.ckpt, in.ckptlen, pc.size);
-	}
+	    strcmp(r->reason, "ROLLBACK") == 0))
+		evidence(r, o->logdir, &pinned, in.ckpt, in.ckptlen);
 	/* trust on first use, then move the pin forward */
 	if (o->pin && (r->result == 0 || r->result == 75) &&
 	    soc_audit_replace_file(".", o->pin, in.ckpt, in.ckptlen, 1) != 0)
-		soc_audit_finding(r, 74, "PIN_UNREADABLE", -1, "cannot write '%s': %s",
-		    o->pin, strerror(errno));
+		soc_audit_finding(r, 74, "PIN_UNREADABLE", -1,
+		    "cannot write '%s': %s", o->pin, strerror(errno));
 out:
 	if (lfd >= 0)
 		close(lfd);
