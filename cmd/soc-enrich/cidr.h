@@ -62,12 +62,19 @@ struct soc_cidr_ent {
 	unsigned char plen;
 };
 
+/* The entries of one prefix length, e[lo..hi), and the families they
+ * can hold. */
+struct soc_cidr_len {
+	size_t lo, hi;
+	int plen, v4, v6;
+};
+
 struct soc_cidr_set {
 	struct soc_cidr_ent *e;
 	size_t n, cap;
 	/* After build: for each prefix length present (longest first), the
 	 * range of e[] holding it, sorted by address. */
-	struct { size_t lo, hi; int plen, v4, v6; } lens[129];
+	struct soc_cidr_len lens[129];
 	int nlens;
 	int built;
 	/* After build: a hash table of entry index + 1 (0 empty) keyed by

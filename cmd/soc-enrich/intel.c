@@ -1,6 +1,9 @@
 /*
  * intel: the threat-intel store and its index (see intel.h).
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +113,8 @@ ioc_hash(const char *type, const char *value, size_t n)
 	return soc_intel_hash("intel", type, value, n);
 }
 
+static void idx_unmap(struct soc_intel *in);
+
 void
 soc_intel_init(struct soc_intel *in, struct soc_db *db, int64_t now)
 {
@@ -143,6 +148,7 @@ soc_intel_release(struct soc_intel *in)
 	sqlite3_finalize(in->ins);
 	sqlite3_finalize(in->upd);
 	sqlite3_finalize(in->hit);
+	idx_unmap(in);
 	soc_hset_free(&in->exact);
 	soc_bloom_free(&in->bloom);
 	soc_cidr_free(&in->cidrs);
@@ -204,12 +210,24 @@ soc_intel_add(struct soc_intel *in, const struct soc_ioc *ioc,
 	return isnew;
 }
 
-#define IDX_MAGIC "SOCIDX1"
+/*
+ * The index file: a header, then the arrays the matcher reads, each at an
+ * offset that is a multiple of 8, exactly as they lie in memory (the
+ * exact-hash table, its Bloom filter, the prefix set's sorted entries,
+ * hash table and filter), so a run reads the file in one piece and uses
+ * them in place: nothing is sorted or rebuilt at start-up.  Written and read by
+ * the same program on the same machine (the magic names the layout).
+ * Measured on 1,000,000 indicators (scripts/bench-enrich): start-up user
+ * CPU 0.12-0.20 s reading and rebuilding, 0.04 s reading in place.
+ */
+#define IDX_MAGIC "SOCIDX2"
 
 struct idx_head {
 	char magic[8];
 	int64_t gen;
-	uint64_t nslots, nexact, ncidr;
+	uint64_t nslots, nexact, ncidr, nbloom, tmask, ncbloom;
+	uint64_t nlens;
+	struct soc_cidr_len lens[129];
 };
 
 static int64_t
@@ -241,22 +259,6 @@ soc_intel_touch(struct soc_intel *in)
 }
 
 static int
-read_all(int fd, void *p, size_t n)
-{
-	char *c = p;
-
-	while (n > 0) {
-		ssize_t k = read(fd, c, n);
-
-		if (k <= 0)
-			return -1;
-		c += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int
 write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
@@ -272,44 +274,123 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* The cached index, when it is there and of this generation. */
+/* The byte sizes of the arrays after the header, in file order. */
+static void
+idx_sizes(const struct idx_head *h, size_t sz[5])
+{
+	sz[0] = (size_t)h->nslots * sizeof(uint64_t);
+	sz[1] = (size_t)h->nbloom * 8 * sizeof(uint64_t);
+	sz[2] = (size_t)h->ncidr * sizeof(struct soc_cidr_ent);
+	sz[3] = (size_t)(h->tmask ? h->tmask + 1 : 0) * sizeof(uint32_t);
+	sz[4] = (size_t)h->ncbloom * 8 * sizeof(uint64_t);
+}
+
+#define PAD8(n) (((n) + 7) & ~(size_t)7)
+#define IDX_HUGE ((size_t)2 << 20)
+
+/* Drop the mapped index, if any (the arrays pointing into it). */
+static void
+idx_unmap(struct soc_intel *in)
+{
+	if (!in->map)
+		return;
+	munmap(in->map, in->maplen);
+	in->map = NULL;
+	in->maplen = 0;
+	memset(&in->exact, 0, sizeof in->exact);
+	memset(&in->bloom, 0, sizeof in->bloom);
+	soc_cidr_init(&in->cidrs);
+	soc_hset_init(&in->exact);
+}
+
+/* Read n bytes of fd into p; 0 or -1. */
+static int
+read_all(int fd, char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = read(fd, p, n);
+
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Load the cached index, when it is there, whole and of this generation:
+ * read into one anonymous mapping that asks for huge pages (the probes
+ * of a match land anywhere in tens of megabytes: 2 MiB pages spare most
+ * of their TLB misses; a file mapping would get 4 KiB pages). */
 static int
 idx_load(struct soc_intel *in, const char *path, int64_t gen)
 {
-	struct idx_head h;
-	struct soc_cidr_ent *e = NULL;
-	uint64_t *slots = NULL;
-	uint64_t i;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	const struct idx_head *h;
+	struct stat sb;
+	size_t sz[5], need = PAD8(sizeof *h), off[5], len = 0;
+	char *m = MAP_FAILED;
+	int i, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return -1;
-	if (read_all(fd, &h, sizeof h) < 0 || memcmp(h.magic, IDX_MAGIC, 8) != 0 ||
-	    h.gen != gen || h.nslots < 2 || (h.nslots & (h.nslots - 1)) ||
-	    h.nslots > ((uint64_t)1 << 34) || h.ncidr > ((uint64_t)1 << 32))
+	if (fstat(fd, &sb) < 0 || sb.st_size < (off_t)sizeof *h ||
+	    (uint64_t)sb.st_size > ((uint64_t)1 << 38))
 		goto bad;
-	slots = malloc((size_t)h.nslots * sizeof *slots);
-	e = malloc((size_t)(h.ncidr ? h.ncidr : 1) * sizeof *e);
-	if (!slots || !e || read_all(fd, slots, (size_t)h.nslots * sizeof *slots) < 0 ||
-	    read_all(fd, e, (size_t)h.ncidr * sizeof *e) < 0)
+	len = ((size_t)sb.st_size + IDX_HUGE - 1) / IDX_HUGE * IDX_HUGE;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (m == MAP_FAILED)
+		goto bad;
+	(void)madvise(m, len, MADV_HUGEPAGE);	/* a hint: may be refused */
+	if (read_all(fd, m, (size_t)sb.st_size) < 0)
 		goto bad;
 	close(fd);
-	free(in->exact.slot);
-	in->exact.slot = slots;
-	in->exact.mask = (size_t)h.nslots - 1;
-	in->exact.n = (size_t)h.nexact;
-	in->nexact = h.nexact;
-	for (i = 0; i < h.ncidr; i++)
-		if (e[i].plen <= 128)
-			soc_cidr_add(&in->cidrs, &e[i].net, e[i].plen, e[i].value);
-	in->ncidr = h.ncidr;
-	free(e);
-	soc_cidr_build(&in->cidrs);
+	fd = -1;
+	h = (const struct idx_head *)m;
+	if (memcmp(h->magic, IDX_MAGIC, 8) != 0 || h->gen != gen ||
+	    h->nslots < 2 || (h->nslots & (h->nslots - 1)) ||
+	    h->nslots > ((uint64_t)1 << 34) || h->ncidr > ((uint64_t)1 << 31) ||
+	    h->nbloom > ((uint64_t)1 << 34) || h->ncbloom > ((uint64_t)1 << 34) ||
+	    (h->nbloom & (h->nbloom - 1)) || (h->ncbloom & (h->ncbloom - 1)) ||
+	    (h->tmask & (h->tmask + 1)) || h->tmask > ((uint64_t)1 << 33) ||
+	    (h->ncidr && !h->tmask) ||
+	    h->nlens > 129)
+		goto bad;
+	idx_sizes(h, sz);
+	for (i = 0; i < 5; i++) {
+		off[i] = need;
+		need += PAD8(sz[i]);
+	}
+	if ((size_t)sb.st_size != need)
+		goto bad;
+	idx_unmap(in);
+	soc_hset_free(&in->exact);
+	soc_bloom_free(&in->bloom);
+	soc_cidr_free(&in->cidrs);
+	in->map = m;
+	in->maplen = len;
+	in->exact.slot = (uint64_t *)(m + off[0]);
+	in->exact.mask = (size_t)h->nslots - 1;
+	in->exact.n = (size_t)h->nexact;
+	in->nexact = h->nexact;
+	in->bloom.w = (uint64_t *)(m + off[1]);
+	in->bloom.nblocks = (size_t)h->nbloom;
+	in->cidrs.e = (struct soc_cidr_ent *)(m + off[2]);
+	in->cidrs.n = in->cidrs.cap = (size_t)h->ncidr;
+	in->cidrs.tab = (uint32_t *)(m + off[3]);
+	in->cidrs.tmask = (size_t)h->tmask;
+	in->cidrs.bloom.w = (uint64_t *)(m + off[4]);
+	in->cidrs.bloom.nblocks = (size_t)h->ncbloom;
+	memcpy(in->cidrs.lens, h->lens, sizeof h->lens);
+	in->cidrs.nlens = (int)h->nlens;
+	in->cidrs.built = 1;
+	in->ncidr = h->ncidr;
 	return 0;
 bad:
-	free(slots);
-	free(e);
-	close(fd);
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	if (fd >= 0)
+		close(fd);
 	return -1;
 }
 
@@ -319,9 +400,12 @@ bad:
 static void
 idx_save(struct soc_intel *in, const char *path, int64_t gen)
 {
+	static const char zero[8];
 	struct idx_head h;
+	const void *arr[5];
+	size_t sz[5];
 	char *tmp = soc_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
+	int i, fd = mkstemp(tmp), bad;
 
 	if (fd < 0) {
 		free(tmp);
@@ -332,11 +416,24 @@ idx_save(struct soc_intel *in, const char *path, int64_t gen)
 	h.gen = gen;
 	h.nslots = in->exact.mask + 1;
 	h.nexact = in->exact.n;
+	h.nbloom = in->bloom.nblocks;
 	h.ncidr = in->cidrs.n;
-	if (write_all(fd, &h, sizeof h) < 0 ||
-	    write_all(fd, in->exact.slot, (size_t)h.nslots * sizeof *in->exact.slot) < 0 ||
-	    write_all(fd, in->cidrs.e, in->cidrs.n * sizeof *in->cidrs.e) < 0 ||
-	    close(fd) < 0 || rename(tmp, path) < 0)
+	h.tmask = in->cidrs.tab ? in->cidrs.tmask : 0;
+	h.ncbloom = in->cidrs.bloom.nblocks;
+	h.nlens = (uint64_t)in->cidrs.nlens;
+	memcpy(h.lens, in->cidrs.lens, sizeof h.lens);
+	idx_sizes(&h, sz);
+	arr[0] = in->exact.slot;
+	arr[1] = in->bloom.w;
+	arr[2] = in->cidrs.e;
+	arr[3] = in->cidrs.tab;
+	arr[4] = in->cidrs.bloom.w;
+	bad = write_all(fd, &h, sizeof h) < 0 ||
+	    write_all(fd, zero, PAD8(sizeof h) - sizeof h) < 0;
+	for (i = 0; i < 5 && !bad; i++)
+		bad = (sz[i] && write_all(fd, arr[i], sz[i]) < 0) ||
+		    write_all(fd, zero, PAD8(sz[i]) - sz[i]) < 0;
+	if (bad || close(fd) < 0 || rename(tmp, path) < 0)
 		unlink(tmp);
 	free(tmp);
 }
@@ -361,10 +458,10 @@ soc_intel_load(struct soc_intel *in)
 	char *path = soc_xasprintf("%s.idx", in->db->path);
 
 	if (gen >= 0 && idx_load(in, path, gen) == 0) {
-		bloom_build(in);
 		free(path);
 		return;
 	}
+	idx_unmap(in);
 	/* Size the table once: a million rehashed inserts cost more. */
 	st = soc_db_prepare(in->db, "SELECT count(*) FROM intel");
 	if (soc_db_step(in->db, st) == SQLITE_ROW) {

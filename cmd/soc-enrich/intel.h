@@ -81,6 +81,8 @@ struct soc_intel {
 	sqlite3_stmt *ins, *upd, *hit;
 	unsigned long long nexact, ncidr;
 	struct soc_buf norm;
+	void *map;			/* the index file, read whole (idx_load) */
+	size_t maplen;
 };
 
 /* Prepare statements on db (whose schema includes SOC_INTEL_SCHEMA). */

@@ -560,8 +560,11 @@ start(struct soc_stage *st, int argc, char **argv)
 		g.lk = soc_lookup_new(prov, &g.db, g.offline, st->now);
 	/* Evidence of hits is read from a table that may be hundreds of
 	 * megabytes: a larger page cache than the default 2 MiB keeps the
-	 * hot part of it. */
+	 * hot part of it, */
 	soc_db_exec(&g.db, "PRAGMA cache_size=-32768");
+	/* and read its pages in place rather than copied into that cache
+	 * (SQLite caps the size at its compile-time maximum). */
+	soc_db_exec(&g.db, "PRAGMA mmap_size=4294967296");
 	soc_intel_init(&g.intel, &g.db, st->now);
 	soc_intel_load(&g.intel);
 	ctx_init(&g.ctx, &g.db);
