@@ -28,6 +28,11 @@
  *
  * Limits: nesting SOC_WINXML_MAX_DEPTH, SOC_WINXML_MAX_NODES elements;
  * memory is bounded by a small multiple of the input length.
+ *
+ * Kept rather than expat (doc/design.md, "What a library does, it
+ * does"): on the Windows fixtures this parser with its tree ran
+ * 260,000-300,000 events/s, expat 2.5.0 parsing alone (counting
+ * callbacks, no tree) 171,000-187,000: 1.5-1.6 times the CPU.
  */
 #ifndef SOC_WINXML_H
 #define SOC_WINXML_H
