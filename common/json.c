@@ -1,6 +1,7 @@
 /* json: see json.h.  A recursive-descent validator with an explicit depth
  * limit, and walkers that trust an already-validated span. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@ struct scan {
 	const char *p, *end, *start;
 	const char *why;
 	int depth, maxdepth;
+	soc_json_member_fn member;	/* given the root object's members */
+	void *arg;
 };
 
 static void
@@ -80,20 +83,32 @@ scan_container(struct scan *s, int obj)
 		return 0;
 	}
 	for (;;) {
+		struct soc_span k, v;
+
 		if (obj) {
 			skip_ws(s);
 			if (s->p >= s->end || *s->p != '"')
 				return fail(s, s->p >= s->end ?
 				    "unexpected end of input" : "expected a member name");
+			k.p = s->p;
 			if (scan_string(s) < 0)
 				return -1;
+			k.len = (size_t)(s->p - k.p);
+			k.type = SOC_JSON_STRING;
 			skip_ws(s);
 			if (s->p >= s->end || *s->p != ':')
 				return fail(s, "expected ':'");
 			s->p++;
 		}
+		skip_ws(s);
+		v.p = s->p;
 		if (scan_value(s, &t) < 0)
 			return -1;
+		if (obj && s->depth == 1 && s->member) {
+			v.len = (size_t)(s->p - v.p);
+			v.type = t;
+			s->member(s->arg, &k, &v);
+		}
 		skip_ws(s);
 		if (s->p >= s->end)
 			return fail(s, "unexpected end of input");
@@ -137,7 +152,16 @@ int
 soc_json_validate(const char *p, size_t n, int maxdepth, struct soc_span *out,
     const char **why, size_t *off)
 {
-	struct scan s = { p, p + n, p, NULL, 0, maxdepth };
+	return soc_json_validate_members(p, n, maxdepth, out, why, off, NULL,
+	    NULL);
+}
+
+int
+soc_json_validate_members(const char *p, size_t n, int maxdepth,
+    struct soc_span *out, const char **why, size_t *off,
+    soc_json_member_fn member, void *arg)
+{
+	struct scan s = { p, p + n, p, NULL, 0, maxdepth, member, arg };
 	enum soc_json_type t = SOC_JSON_NONE;
 	const char *vstart;
 

@@ -48,6 +48,19 @@ struct soc_span {
 int soc_json_validate(const char *p, size_t n, int maxdepth,
     struct soc_span *out, const char **why, size_t *off);
 
+/*
+ * soc_json_validate, calling member(arg, key, value) for each member of
+ * the root object as it is checked (the key with its quotes, the spans
+ * soc_json_iter_next gives), so a reader that indexes the top level does
+ * not walk the record a second time.  When the value turns out invalid,
+ * the members given so far are to be forgotten.
+ */
+typedef void (*soc_json_member_fn)(void *arg, const struct soc_span *key,
+    const struct soc_span *val);
+int soc_json_validate_members(const char *p, size_t n, int maxdepth,
+    struct soc_span *out, const char **why, size_t *off,
+    soc_json_member_fn member, void *arg);
+
 /* Iterate an object's members or an array's elements (span must be a
  * validated object or array).  Keys are spans of type STRING; for arrays
  * key->p is NULL. */

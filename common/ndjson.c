@@ -423,8 +423,11 @@ soc_reader_record(struct soc_reader *r, struct soc_span *root)
 		const char *why = NULL;
 		size_t off = 0;
 
-		if (soc_json_validate(r->line, r->len, SOC_JSON_MAX_DEPTH, root,
-		    &why, &off) < 0) {
+		if (r->member)
+			r->member(r->member_arg, NULL, NULL);
+		if (soc_json_validate_members(r->line, r->len,
+		    SOC_JSON_MAX_DEPTH, root, &why, &off, r->member,
+		    r->member_arg) < 0) {
 			soc_reject(r->rej, r->name, r->lineno, r->line, r->len, 0,
 			    r->len, "invalid JSON at byte %zu: %s", off + 1, why);
 			continue;

@@ -71,6 +71,28 @@ note_members(const struct soc_span *obj, struct soc_rec_member **m,
 	return plain ? 0 : -1;
 }
 
+void
+soc_rec_note(void *arg, const struct soc_span *key, const struct soc_span *val)
+{
+	struct soc_rec *r = arg;
+
+	if (!key) {		/* a new line */
+		r->ntop = 0;
+		r->noted = 1;
+		r->noted_plain = 1;
+		return;
+	}
+	if (r->ntop == r->captop) {
+		r->captop = r->captop ? r->captop * 2 : 32;
+		r->top = soc_xrealloc(r->top, r->captop * sizeof *r->top);
+	}
+	r->top[r->ntop].key = *key;
+	r->top[r->ntop].val = *val;
+	r->ntop++;
+	if (r->noted_plain && !key_plain(key))
+		r->noted_plain = 0;
+}
+
 static enum soc_kind
 kind_of(const struct soc_span *v)
 {
@@ -97,7 +119,11 @@ soc_rec_index(struct soc_rec *r, const char *line, size_t len,
 	r->root = *root;
 	r->soc_at = -1;
 	r->nsoc = 0;
-	r->plain = note_members(root, &r->top, &r->ntop, &r->captop) == 0;
+	if (r->noted)	/* by soc_rec_note, as the line was validated */
+		r->plain = r->noted_plain;
+	else
+		r->plain = note_members(root, &r->top, &r->ntop, &r->captop) == 0;
+	r->noted = 0;
 	for (i = r->ntop; i-- > 0;)
 		if (soc_json_str_eq(&r->top[i].key, "soc", 3)) {
 			r->soc_at = (int)i;

@@ -56,6 +56,7 @@ struct soc_rec {
 				 * soc_json_path's flat-key rules) */
 	enum soc_kind kind;
 	struct soc_buf tmp;	/* soc_rec_str's decoding */
+	int noted, noted_plain;	/* top filled by soc_rec_note */
 };
 
 void soc_rec_init(struct soc_rec *r);
@@ -63,6 +64,14 @@ void soc_rec_release(struct soc_rec *r);
 /* Index root (a validated object inside line[0..len)). */
 void soc_rec_index(struct soc_rec *r, const char *line, size_t len,
     const struct soc_span *root);
+/*
+ * A soc_json_member_fn (arg: the view) for the reader that validates the
+ * line (ndjson.h: soc_reader.member): it notes the top-level members as
+ * they are checked, and the next soc_rec_index takes them instead of
+ * walking the line again (a third of the indexing's cost on ECS alerts).
+ */
+void soc_rec_note(void *arg, const struct soc_span *key,
+    const struct soc_span *val);
 
 /* The value at a dotted path (json.h's rules); SOC_JSON_NONE if absent. */
 enum soc_json_type soc_rec_get(const struct soc_rec *r, const char *path,

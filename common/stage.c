@@ -461,6 +461,8 @@ soc_stage_run(struct soc_stage *st, int argc, char **argv)
 			continue;
 		}
 		st->in = &rd;
+		rd.member = soc_rec_note;	/* indexed as it is validated */
+		rd.member_arg = &r;
 		one_file(st, &rd, &r);
 		st->nlines += rd.nlines - rd.nblank;
 		st->in = NULL;
