@@ -2,15 +2,15 @@
 # soc-ingest golden records of the identity formats (okta entra-signin entra-audit m365 google-workspace): fixtures
 # written to each vendor's documented shape, detected with -f auto.
 . "$(dirname "$0")/lib.sh"
-. "$FIX/ingest/cloud-golden.sh"
+. "$FIX/ingest/golden.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
 
 n=0
 for f in okta entra-signin entra-audit m365 google-workspace; do
-	n=$((n + $(cloud_nfiles "$f") * 4))
+	n=$((n + $(golden_nfiles "$f") * 4))
 done
 plan "$n"
 for f in okta entra-signin entra-audit m365 google-workspace; do
-	cloud_golden "$f"
+	golden_dir "$f"
 done
 done_testing

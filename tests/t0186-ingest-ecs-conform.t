@@ -14,17 +14,16 @@ TABLE=$SOC_TOP/tests/data/ecs-fields.tsv
 CHECK="python3 $SOC_TOP/tests/ecs-check.py $TABLE"
 
 # The inputs: FILE|ARGS (ARGS before the file; auto-detection otherwise).
-# Golden outputs (.out .err .rc .expected .stderr, and NAME.ndjson beside
-# NAME.json), the test helpers and the --map files are not inputs.
+# Golden outputs (.out .err .rc: tests/fixtures/ingest/golden.sh),
+# the test helpers and the --map files are not inputs.
 : >"$T/inputs"
 ( cd "$FIX/ingest" && find . -type f | sed 's|^\./||' | LC_ALL=C sort ) |
 while read -r f; do
 	case $f in
-	*.out|*.err|*.rc|*.expected|*.stderr|*.sh|*.jq|*/README) continue ;;
+	*.out|*.err|*.rc|*.sh|*.jq|*/README) continue ;;
 	map-csv.json|map-json.json|snort-csv.map.json) continue ;;
 	map.csv) echo "$FIX/ingest/$f|-f csv --map $FIX/ingest/map-csv.json" ;;
 	map.json) echo "$FIX/ingest/$f|-f json-map --map $FIX/ingest/map-json.json" ;;
-	*.ndjson) [ -e "$FIX/ingest/${f%.ndjson}.json" ] || echo "$FIX/ingest/$f|" ;;
 	*) echo "$FIX/ingest/$f|" ;;
 	esac
 done >>"$T/inputs"
