@@ -74,6 +74,7 @@ check 'no secret in any output' '! grep -rl S3CR3T out.ndjson out.ndjson.err rec
 # A full spool: the reader takes nothing (a pipe nobody reads), the spool
 # holds 64 KiB: datagrams are dropped and counted, webhooks answered 503.
 mkfifo fifo
+: >full.err	# soc-listen opens it once the fifo has a reader: until then, no lines
 sleep 60 <fifo &
 SPID=$!
 soc-listen --spool sp2 --udp 127.0.0.1:0 --webhook 127.0.0.1:0 --token-env HOOK_TOKEN \

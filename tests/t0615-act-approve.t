@@ -16,8 +16,8 @@ decision d1 inc-0001 \
     "{\"id\":\"s-dead\",\"action\":\"force_mfa_reenrollment\",$U,\"tier\":\"auto\",\"phase\":\"recover\",\"after\":[\"s-deny\"]}" >d1.ndjson
 jq '.routes.revoke_sessions = "okta" | .routes.suspend_user = "okta"' cfg.json >c.json
 check_exit 'live: two steps wait for approval, two for them' 0 'soc-act --config c.json d1.ndjson >o'
-check 'the waiting steps name what they wait for' \
-	'jq -se "[.[] | select(.soc.action.step==\"s-after\")][0].soc.action | .status == \"pending_approval\" and .waiting_for.steps == [\"s-race\"]" o >/dev/null'
+check 'the step of tier auto after one pending approval is waiting, naming what it waits for' \
+	'jq -se "[.[] | select(.soc.action.step==\"s-after\")][0].soc.action | .status == \"waiting\" and .waiting_for.steps == [\"s-race\"] and (.since | length) > 0" o >/dev/null'
 check_exit 'deny needs a reason' 64 'soc-act --config c.json deny s-deny --by bob'
 check_exit 'deny by an approver' 0 'soc-act --config c.json deny s-deny --by bob --reason "user is travelling" >dn'
 check 'denied with the reason; what ran after it is skipped' \

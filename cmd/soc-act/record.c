@@ -222,6 +222,7 @@ act_emit_row(struct act *a, const char *id, const json_t *extra)
 	const char *status, *tier;
 	const char *k;
 	json_t *v;
+	int waiting;
 
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
 	if (soc_db_step(&a->db, q) != SQLITE_ROW) {
@@ -238,8 +239,6 @@ act_emit_row(struct act *a, const char *id, const json_t *extra)
 	set_text(m, "action", sqlite3_column_text(q, 2));
 	json_object_set(m, "target", json_object_get(step, "target"));
 	set_text(m, "connector", sqlite3_column_text(q, 6));
-	if (strcmp(status, "waiting") == 0)
-		status = "pending_approval";
 	json_object_set_new(m, "status", json_string(status));
 	json_object_set_new(m, "mode", json_string("live"));
 	json_object_set_new(m, "tier", json_string(tier));
@@ -259,12 +258,14 @@ act_emit_row(struct act *a, const char *id, const json_t *extra)
 	set_text(m, "error", sqlite3_column_text(q, 13));
 	set_text(m, "reason", sqlite3_column_text(q, 15));
 	appr = act_approvals(a, id);
-	if (strcmp(status, "pending_approval") == 0)
-		json_object_set_new(m, "waiting_for", act_waiting_for(a, id, tier, appr,
-		    strcmp((const char *)sqlite3_column_text(q, 5), "waiting") == 0 ?
-		    json_object_get(step, "after") : NULL));
-	if (strcmp(status, "pending_approval") == 0)
+	waiting = strcmp(status, "waiting") == 0;
+	if (waiting || strcmp(status, "pending_approval") == 0) {
+		/* approvals still needed, or (approved, or of tier auto) the
+		 * steps it runs after */
+		json_object_set_new(m, "waiting_for", act_waiting_for(a, id,
+		    tier, appr, waiting ? json_object_get(step, "after") : NULL));
 		set_text(m, "since", sqlite3_column_text(q, 16));
+	}
 	json_object_set_new(m, "approvals", appr);
 	set_text(m, "inverse_due", sqlite3_column_text(q, 14));
 	json_object_foreach((json_t *)extra, k, v)
