@@ -37,6 +37,7 @@
 #include "err.h"
 #include "fmt_text.h"
 #include "ingest.h"
+#include "keep.h"
 #include "syslog.h"
 
 static const int sev_table[8] = { 100, 90, 80, 70, 50, 30, 20, 10 };
@@ -363,6 +364,87 @@ col_geo(struct soc_val *out, const char *path, const char *s)
 		soc_val_set_str(out, path, s);
 }
 
+/*
+ * The names of the PAN-OS TRAFFIC and THREAT columns (the PAN-OS 10.1
+ * syslog field descriptions, in snake_case; NULL for FUTURE_USE), for
+ * the columns that have no ECS home: they are kept under panw.panos (the
+ * namespace rule, socpipe-record(7)).  Columns past the list are
+ * column_N.
+ */
+static const char *const panos_common[] = {
+	NULL, "receive_time", "serial_number", "type", "subtype", NULL,
+	"generated_time", "source_address", "destination_address",
+	"nat_source_ip", "nat_destination_ip", "rule_name", "source_user",
+	"destination_user", "application", "virtual_system", "source_zone",
+	"destination_zone", "inbound_interface", "outbound_interface",
+	"log_action", NULL, "session_id", "repeat_count", "source_port",
+	"destination_port", "nat_source_port", "nat_destination_port",
+	"flags", "protocol", "action",
+};
+static const char *const panos_traffic[] = {
+	"bytes", "bytes_sent", "bytes_received", "packets", "start_time",
+	"elapsed_time", "category", NULL, "sequence_number", "action_flags",
+	"source_country", "destination_country", NULL, "packets_sent",
+	"packets_received", "session_end_reason", "device_group_hierarchy_1",
+	"device_group_hierarchy_2", "device_group_hierarchy_3",
+	"device_group_hierarchy_4", "virtual_system_name", "device_name",
+	"action_source", "source_vm_uuid", "destination_vm_uuid",
+	"tunnel_id", "monitor_tag", "parent_session_id", "parent_start_time",
+	"tunnel_type", "sctp_association_id", "sctp_chunks",
+	"sctp_chunks_sent", "sctp_chunks_received", "rule_uuid",
+	"http2_connection", "app_flap_count", "policy_id", "link_switches",
+	"sdwan_cluster", "sdwan_device_type", "sdwan_cluster_type",
+	"sdwan_site", "dynamic_user_group_name",
+};
+static const char *const panos_threat[] = {
+	"url_filename", "threat_id", "category", "severity", "direction",
+	"sequence_number", "action_flags", "source_location",
+	"destination_location", NULL, "content_type", "pcap_id",
+	"file_digest", "cloud", "url_index", "user_agent", "file_type",
+	"x_forwarded_for", "referer", "sender", "subject", "recipient",
+	"report_id", "device_group_hierarchy_1", "device_group_hierarchy_2",
+	"device_group_hierarchy_3", "device_group_hierarchy_4",
+	"virtual_system_name", "device_name", NULL, "source_vm_uuid",
+	"destination_vm_uuid", "http_method", "tunnel_id", "monitor_tag",
+	"parent_session_id", "parent_start_time", "tunnel_type",
+	"threat_category", "content_version", NULL, "sctp_association_id",
+	"payload_protocol_id", "http_headers", "url_category_list",
+	"rule_uuid", "http2_connection", "dynamic_user_group_name",
+};
+
+#define NCOMMON (sizeof panos_common / sizeof panos_common[0])
+#define NELEM(a) (sizeof (a) / sizeof (a)[0])
+
+/* The columns of r whose value out does not hold, under panw.panos. */
+static void
+panos_keep(struct soc_val *out, const struct soc_csv *r, int threat)
+{
+	static const char *const skip[] = { "generated_time", NULL };
+	const char *const *tail = threat ? panos_threat : panos_traffic;
+	size_t ntail = threat ? NELEM(panos_threat) : NELEM(panos_traffic);
+	struct soc_val *in = soc_val_new_object(out->arena);
+	const char *name;
+	char b[32];
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->len[i] == 0)
+			continue;
+		if (i < NCOMMON)
+			name = panos_common[i];
+		else if (i - NCOMMON < ntail)
+			name = tail[i - NCOMMON];
+		else {
+			snprintf(b, sizeof b, "column_%zu", i);
+			name = b;
+		}
+		if (name)
+			soc_val_put(in, name, soc_val_new_strn(out->arena,
+			    r->f[i], r->len[i]));
+	}
+	ing_keep_vendor(out, in, "panw.panos", skip);
+}
+
 /* Is msg a PAN-OS CSV log ("1,2015/01/05 05:38:58,SERIAL,TYPE,...")? */
 static int
 panos_like(const char *m)
@@ -509,6 +591,7 @@ panos(struct ing_ctx *c, struct soc_val *out, const char *m, const char **why)
 		ing_set_time_ms(out, "@timestamp", ms);
 	else if ((v = col(&r, 1)) && ing_text_time(c, v, &ms) == 0)
 		ing_set_time_ms(out, "@timestamp", ms);
+	panos_keep(out, &r, threat);
 	soc_csv_release(&r);
 	return rc;
 }
