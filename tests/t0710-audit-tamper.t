@@ -105,8 +105,12 @@ check_exit 'entry edited, state rebuilt to match: appender refuses (root != sign
 check '... and says it refuses to sign' 'grep -q "refusing to sign" "$T/err"'
 check_exit 'entry edited, state rebuilt: verifier: exit 1' 1 'v'
 
-# audit.log replaced by another file while writers run
-fresh; cp "$L/audit.log" "$T/copy"; sed -i 's/"alert":"A-5",/"alert":"A-6",/' "$T/copy"; mv "$T/copy" "$L/audit.log"
+# audit.log replaced by another file while writers run.  fresh's copy
+# has a new inode, not the one the state names: make the state name it, so
+# the replacement (made while the log exists) has an inode of its own
+# (else a reused inode number could match by chance)
+fresh; sed -i "4s/.*/inode $(stat -c %i "$L/audit.log")/" "$L/state"
+cp "$L/audit.log" "$T/copy"; sed -i 's/"alert":"A-5",/"alert":"A-6",/' "$T/copy"; mv "$T/copy" "$L/audit.log"
 check_exit 'appender refuses a replaced audit.log (inode)' 1 'echo "{}" | soc-audit append 2>"$T/err"'
 check '... and says it was replaced' 'grep -q "was replaced" "$T/err"'
 check_exit 'replaced audit.log: verifier: exit 1' 1 'v'
