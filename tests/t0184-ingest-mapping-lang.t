@@ -100,9 +100,9 @@ check_exit 'an unknown time format: exit 78' 78 'soc-ingest --mappings b ev.json
 check 'it names the format' 'grep -q "b/x.json:2:[0-9]*: timestamp.format: unknown time format .epoch_s." e'
 printf '{"format": "json", "fields": {"user.name": "u[type=x"}}\n' | bad
 check_exit 'a bad selector: exit 78' 78 'soc-ingest --mappings b ev.json >o 2>e && grep -q "bad selector" e'
-mkdir c && printf '{"format": "json", "fields": {"user.name": "u"}}\n' >c/okta.json
+mkdir c && printf '{"format": "json", "fields": {"user.name": "u"}}\n' >c/suricata-eve.json
 check_exit 'a mapping named like a built-in format: exit 78' 78 \
-    'soc-ingest --mappings c ev.json >o 2>e && grep -q "c/okta.json: .okta. is the name of a built-in format" e'
+    'soc-ingest --mappings c ev.json >o 2>e && grep -q "c/suricata-eve.json: .suricata-eve. is the name of a built-in format" e'
 check_exit 'a missing directory: exit 66' 66 'soc-ingest --mappings nosuch ev.json >o 2>e'
 printf '{"format": "json", "fields": {"user.name": "u"}}\n' >one.json
 check_exit '--map checks its file the same way (no error here)' 0 \

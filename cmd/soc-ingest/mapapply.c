@@ -21,10 +21,23 @@
 #include "fmt_text.h"
 #include "ingest.h"
 #include "mapfile.h"
+#include "vendor.h"
+
+/* A mapping being applied: the run's context, the mapping (or the rule)
+ * and the input, the record, the path flags of the mapping. */
+struct app {
+	struct ing_ctx *c;
+	const struct soc_val *in;
+	struct soc_val *out;
+	int flags;
+};
 
 static const char *const array_paths[] = { "event.category", "event.type",
 	"host.ip", "host.mac", "user.roles", "threat.tactic.id", "dns.resolved_ip", "tags", "email.to.address",
 	NULL };
+/* The longest message, as vnd_msg writes it (with its NUL). */
+#define MSG_MAX 1001
+
 static const char *const int_suffixes[] = { ".bytes", ".packets", ".pid",
 	".size", ".status_code", "event.severity", ".duration", NULL };
 
@@ -110,30 +123,38 @@ ing_map_is_null(const struct soc_val *m, const char *s)
 	return 0;
 }
 
-/* The value of in at the input path name (mapfile.h: selectors); a
- * string the mapping lists in nulls is absent. */
+/* The value of the input at the input path name (mapfile.h:
+ * selectors); a string the mapping lists in nulls is absent. */
 static const struct soc_val *
-field(struct ing_ctx *c, const struct soc_val *in, const char *name)
+field(struct app *x, const char *name)
 {
-	const struct soc_val *v = ing_map_get(c->arena, in, name);
+	const struct soc_val *v = ing_map_get(x->c->arena, x->in, name,
+	    x->flags);
 
-	return soc_val_is_string(v) && ing_map_is_null(c->map, soc_val_str(v)) ?
-	    NULL : v;
+	return soc_val_is_string(v) && ing_map_is_null(x->c->map,
+	    soc_val_str(v)) ? NULL : v;
+}
+
+/* Does v say something (not absent, null or an empty string)? */
+static int
+present(const struct soc_val *v)
+{
+	return v && !soc_val_is_null(v) && !(soc_val_is_string(v) &&
+	    soc_val_len(v) == 0);
 }
 
 /* The first of the input paths f (a path, or an array of them) that is
- * present in in. */
+ * present in the input. */
 static const struct soc_val *
-first(struct ing_ctx *c, const struct soc_val *in, const struct soc_val *f)
+first(struct app *x, const struct soc_val *f)
 {
 	const struct soc_val *p, *v;
 	size_t i;
 
 	if (!soc_val_is_array(f))
-		return field(c, in, soc_val_str(f));
+		return field(x, soc_val_str(f));
 	soc_val_foreach(f, i, p)
-		if ((v = field(c, in, soc_val_str(p))) != NULL &&
-		    !soc_val_is_null(v))
+		if (present(v = field(x, soc_val_str(p))))
 			return v;
 	return NULL;
 }
@@ -165,15 +186,15 @@ epoch_ms(const char *buf, int scale, int64_t *ms)
 }
 
 static int
-timestamp(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, struct soc_val *out,
-    const char **why)
+timestamp(struct app *x, const struct soc_val *m, const char **why)
 {
+	struct ing_ctx *c = x->c;
+	struct soc_val *out = x->out;
 	static const char *const units[] = { "epoch", "epoch_ms", "epoch_us",
 		"epoch_ns", NULL };
 	const struct soc_val *ts = soc_val_key(m, "timestamp");
-	const struct soc_val *fv;
-	const char *fmt;
-	const struct soc_val *v;
+	const struct soc_val *fv, *v = NULL, *p;
+	const char *fmt, *used;
 	char buf[128];
 	int64_t ms;
 	size_t i;
@@ -186,13 +207,21 @@ timestamp(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, 
 		*why = "mapping: timestamp has no field";
 		return -1;
 	}
-	v = first(c, in, fv);
-	if (!v && soc_val_is_false(soc_val_key(ts, "required")))
+	/* the first of the time fields that is present, named in a reason
+	 * as the formats written in C name theirs (vnd_time) */
+	used = soc_val_is_string(fv) ? soc_val_str(fv) :
+	    soc_val_str(soc_val_at(fv, 0));
+	soc_val_foreach(soc_val_is_array(fv) ? fv : NULL, i, p)
+		if (present(v = field(x, soc_val_str(p)))) {
+			used = soc_val_str(p);
+			break;
+		}
+	if (!soc_val_is_array(fv))
+		v = field(x, used);
+	if (!present(v) && soc_val_is_false(soc_val_key(ts, "required")))
 		return ing_set_time_ms(out, "@timestamp", c->now) < 0 ? -1 : 0;
-	if (!v) {
-		snprintf(c->why, sizeof c->why, "no time field '%.60s'",
-		    soc_val_is_string(fv) ? soc_val_str(fv) :
-		    soc_val_str(soc_val_at(fv, 0)));
+	if (!present(v)) {
+		snprintf(c->why, sizeof c->why, "no %.60s", used);
 		*why = c->why;
 		return -1;
 	}
@@ -217,23 +246,31 @@ timestamp(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, 
 		*why = "mapping: unknown timestamp format";
 		return -1;
 	}
-	snprintf(c->why, sizeof c->why, "time '%.60s' does not parse as %s",
-	    buf, fmt ? fmt : "a time");
+	if (!soc_val_is_string(v) && (!fmt || strcmp(fmt, "auto") == 0))
+		snprintf(c->why, sizeof c->why, "bad %.60s (%s)", used,
+		    soc_val_is_number(v) ? "number out of range" : "not a time");
+	else if (!fmt || strcmp(fmt, "auto") == 0)
+		snprintf(c->why, sizeof c->why, "bad %.60s '%.64s'", used, buf);
+	else
+		snprintf(c->why, sizeof c->why, "bad %.60s '%.64s' (not %.60s)",
+		    used, buf, fmt);
 	*why = c->why;
 	return -1;
 }
 
+/* The value, text or number, the vendor's severity gives: soc.severity
+ * by the map or the scale, event.severity when it is a whole number. */
 static void
-severity(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, struct soc_val *out)
+severity_field(struct app *x, const struct soc_val *s)
 {
-	const struct soc_val *s = soc_val_key(m, "severity"), *v, *mv, *sc;
+	const struct soc_val *v, *mv, *sc;
+	struct soc_val *out = x->out;
 	char buf[64];
 	const char *k;
 	double d;
 	char *e;
 
-	if (!soc_val_is_object(s) ||
-	    !(v = first(c, in, soc_val_key(s, "field"))))
+	if (!(v = first(x, soc_val_key(s, "field"))))
 		return;
 	text_of(v, buf, sizeof buf);
 	soc_val_foreach_member(soc_val_key(s, "map"), k, mv)
@@ -260,11 +297,41 @@ severity(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in, s
 	}
 }
 
+/* severity: the vendor's value, else the default; then each adjustment
+ * whose condition holds raises it to its min or lowers it to its max. */
+static void
+severity(struct app *x, const struct soc_val *m)
+{
+	const struct soc_val *s = soc_val_key(m, "severity"), *a, *lim;
+	int64_t cur = -1;
+	size_t i;
+
+	if (!soc_val_is_object(s))
+		return;
+	severity_field(x, s);
+	if (soc_val_get_int(x->out, "soc.severity", &cur) < 0)
+		cur = soc_val_key(s, "default") ?
+		    soc_val_int(soc_val_key(s, "default")) : -1;
+	soc_val_foreach(soc_val_key(s, "adjust"), i, a) {
+		if (!ing_map_cond(x->c->arena, soc_val_key(a, "if"), x->in,
+		    x->flags))
+			continue;
+		if ((lim = soc_val_key(a, "min")) != NULL &&
+		    cur < soc_val_int(lim))
+			cur = soc_val_int(lim);
+		if ((lim = soc_val_key(a, "max")) != NULL && cur >= 0 &&
+		    cur > soc_val_int(lim))
+			cur = soc_val_int(lim);
+	}
+	if (cur >= 0)
+		ing_set_severity(x->out, (int)cur);
+}
+
 /* The text of v into buf at *k: an array's elements joined by ", ". */
 static void
 template_value(const struct soc_val *v, char *buf, size_t sz, size_t *k)
 {
-	char val[512];
+	char val[MSG_MAX];
 	const struct soc_val *e;
 	size_t i;
 
@@ -284,14 +351,65 @@ template_value(const struct soc_val *v, char *buf, size_t sz, size_t *k)
 		*k = sz - 1;
 }
 
-/* The message template t with {field} replaced by the input's values,
- * blanks at its end dropped (a field that was absent). */
-static void
-message(struct ing_ctx *c, const char *t, const struct soc_val *in, struct soc_val *out, const char *fmt)
+/* The value a placeholder's alternative a[0..n) names: an input path,
+ * or $PATH a field of the record made so far. */
+static const struct soc_val *
+placeholder(struct app *x, const char *a, size_t n)
 {
-	const char *p;
-	char buf[1024], name[128];
-	size_t k = 0;
+	char name[128];
+
+	if (n == 0 || n >= sizeof name)
+		return NULL;
+	memcpy(name, a, n);
+	name[n] = '\0';
+	return name[0] == '$' ? soc_val_get(x->out, name + 1) :
+	    field(x, name);
+}
+
+/* The placeholder p[0..n) (between braces) into buf at *k: the first of
+ * its alternatives (split by '|') that is present, a 'quoted' one being
+ * text; nothing when none is. */
+static void
+fill(struct app *x, const char *p, size_t n, char *buf, size_t sz,
+    size_t *k)
+{
+	const char *end = p + n, *bar;
+	const struct soc_val *v;
+
+	if (!memchr(p, '|', n)) {
+		template_value(placeholder(x, p, n), buf, sz, k);
+		return;
+	}
+	for (; p < end; p = bar + 1) {
+		if (!(bar = memchr(p, '|', (size_t)(end - p))))
+			bar = end;
+		if (*p == '\'' && bar - p >= 2 && bar[-1] == '\'') {
+			*k += (size_t)snprintf(buf + *k, sz - *k, "%.*s",
+			    (int)(bar - p - 2), p + 1);
+			if (*k >= sz)
+				*k = sz - 1;
+			return;
+		}
+		if (present(v = placeholder(x, p, (size_t)(bar - p)))) {
+			template_value(v, buf, sz, k);
+			return;
+		}
+	}
+}
+
+/*
+ * The message template t with each {placeholder} filled (fill), and a
+ * section {?PATH}...{/} kept only when PATH is present; control
+ * characters become blanks, blanks at its end are dropped (a field that
+ * was absent), at most MSG_MAX - 1 bytes as vnd_msg writes.
+ */
+static void
+message(struct app *x, const char *t, const char *fmt)
+{
+	struct soc_val *out = x->out;
+	const char *p, *e;
+	char buf[MSG_MAX];
+	size_t k = 0, i;
 
 	if (!t) {
 		const char *r = soc_val_get_nonempty(out, "rule.name");
@@ -302,81 +420,170 @@ message(struct ing_ctx *c, const char *t, const struct soc_val *in, struct soc_v
 		return;
 	}
 	for (p = t; *p && k + 1 < sizeof buf; p++) {
-		const char *e;
-
-		if (*p == '{' && (e = strchr(p, '}')) && e - p - 1 <
-		    (long)sizeof name) {
-			memcpy(name, p + 1, (size_t)(e - p - 1));
-			name[e - p - 1] = '\0';
-			template_value(field(c, in, name), buf, sizeof buf, &k);
-			p = e;
+		if (*p != '{' || !(e = strchr(p, '}'))) {
+			buf[k++] = *p;
 			continue;
 		}
-		buf[k++] = *p == '\n' || *p == '\t' ? ' ' : *p;
+		if (p[1] == '?' && !present(placeholder(x, p + 2,
+		    (size_t)(e - p - 2)))) {
+			/* the section is left out, to its {/} */
+			e = strstr(e, "{/}");
+			if (!e)
+				break;
+			e += 2;
+		} else if (p[1] != '?' && !(p[1] == '/' && e == p + 2))
+			fill(x, p + 1, (size_t)(e - p - 1), buf, sizeof buf, &k);
+		p = e;
 	}
+	for (i = 0; i < k; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = ' ';
 	while (k > 0 && buf[k - 1] == ' ')
 		k--;
 	buf[k] = '\0';
 	soc_val_set_str(out, "message", buf[0] ? buf : "(empty message)");
 }
 
-/* tables: each ECS path gets the table's value for the input's value
- * (matched ignoring ASCII case), else its default; null sets nothing. */
-static void
-tables(struct ing_ctx *c, const struct soc_val *t, const struct soc_val *in,
-    struct soc_val *out)
+/* The value of table x (its field's value looked up in its map,
+ * ignoring ASCII case) for v, else its default; borrowed. */
+static const struct soc_val *
+lookup(const struct soc_val *t, const struct soc_val *v)
 {
-	const struct soc_val *x, *v, *mv, *hit;
-	const char *k, *mk;
+	const struct soc_val *mv;
+	const char *mk;
 	char buf[128];
 
-	soc_val_foreach_member(t, k, x) {
-		v = field(c, in, soc_val_str(soc_val_key(x, "field")));
-		hit = NULL;
-		if (v && !soc_val_is_object(v) && !soc_val_is_array(v)) {
-			text_of(v, buf, sizeof buf);
-			soc_val_foreach_member(soc_val_key(x, "map"), mk, mv)
-				if (strcasecmp(mk, buf) == 0) {
-					hit = mv;
-					break;
-				}
-		}
-		if (!hit)
-			hit = soc_val_key(x, "default");
-		put(out, k, hit);
+	if (v && !soc_val_is_object(v) && !soc_val_is_array(v)) {
+		text_of(v, buf, sizeof buf);
+		soc_val_foreach_member(soc_val_key(t, "map"), mk, mv)
+			if (strcasecmp(mk, buf) == 0)
+				return mv;
 	}
+	return soc_val_key(t, "default");
+}
+
+/* tables: each ECS path gets the table's value for the input's value,
+ * else its default; null sets nothing. */
+static void
+tables(struct app *x, const struct soc_val *t)
+{
+	const struct soc_val *tb;
+	const char *k;
+
+	soc_val_foreach_member(t, k, tb)
+		put(x->out, k, lookup(tb, field(x, soc_val_str(soc_val_key(tb,
+		    "field")))));
+}
+
+/* The value v put at p made by transform as (mapfile.h, chk_entry). */
+static void
+transform(struct soc_val *out, const char *p, const char *as,
+    const struct soc_val *v)
+{
+	const char *s = soc_val_is_string(v) && soc_val_len(v) > 0 ?
+	    soc_val_str(v) : NULL;
+
+	if (!as)
+		put(out, p, v);
+	else if (strcmp(as, "string") == 0)
+		ing_set_s(out, p, v);
+	else if (strcmp(as, "number") == 0)
+		ing_set_n(out, p, v);
+	else if (strcmp(as, "id") == 0)
+		vnd_set_id(out, p, v);
+	else if (strcmp(as, "lower") == 0)
+		vnd_set_lower(out, p, s);
+	else if (strcmp(as, "login") == 0)
+		vnd_set_login(out, p, s);
+	else if (strcmp(as, "user") == 0)
+		ing_set_user(out, p, s);
+	else if (strcmp(as, "ip_port") == 0)
+		vnd_ip_port(out, p, s);
+	else if (strcmp(as, "hash") == 0 && s && !vnd_zero_hash(s))
+		ing_set_hashes(out, p, s);
+}
+
+static void entry(struct app *x, const char *p, const struct soc_val *e);
+
+/* Entry e (checked by chk_entry) whose condition holds, for path p. */
+static void
+entry_body(struct app *x, const char *p, const struct soc_val *e)
+{
+	const struct soc_val *y, *v;
+	size_t i;
+
+	if ((y = soc_val_key(e, "cases")) != NULL) {
+		soc_val_foreach(y, i, v)
+			if (!soc_val_is_object(v) || !soc_val_key(v, "if") ||
+			    ing_map_cond(x->c->arena, soc_val_key(v, "if"),
+			    x->in, x->flags)) {
+				entry_body(x, p, v);
+				return;
+			}
+		return;
+	}
+	if ((y = soc_val_key(e, "value")) != NULL) {
+		put(x->out, p, y);
+		return;
+	}
+	v = first(x, soc_val_key(e, "field"));
+	if (soc_val_key(e, "map"))
+		v = lookup(e, v);
+	else if (!present(v))
+		v = soc_val_key(e, "default");
+	transform(x->out, p, soc_val_str(soc_val_key(e, "as")), v);
+}
+
+/* One field of fields: ECS path p <- entry e. */
+static void
+entry(struct app *x, const char *p, const struct soc_val *e)
+{
+	const struct soc_val *c;
+
+	if (!soc_val_is_object(e)) {
+		put(x->out, p, first(x, e));
+		return;
+	}
+	if ((c = soc_val_key(e, "if")) != NULL &&
+	    !ing_map_cond(x->c->arena, c, x->in, x->flags))
+		return;
+	entry_body(x, p, e);
 }
 
 /* fields, constants and tables of a mapping or of one of its rules. */
 static void
-sections(struct ing_ctx *c, const struct soc_val *m, const struct soc_val *in,
-    struct soc_val *out)
+sections(struct app *x, const struct soc_val *m)
 {
 	const struct soc_val *v;
 	const char *k;
 
 	soc_val_foreach_member(soc_val_key(m, "fields"), k, v)
-		put(out, k, first(c, in, v));
+		entry(x, k, v);
 	soc_val_foreach_member(soc_val_key(m, "constants"), k, v)
-		put(out, k, v);
-	tables(c, soc_val_key(m, "tables"), in, out);
+		put(x->out, k, v);
+	tables(x, soc_val_key(m, "tables"));
 }
 
-/* The mapping applied to in (an object of the input's fields). */
+/* The mapping applied to in (an object of the input's fields): the time
+ * first (so @timestamp leads the record, as it does from the formats
+ * written in C), then the sections in their order. */
 int
 ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char *fmt, const char **why)
 {
 	const struct soc_val *m = c->map, *r;
 	const char *tmpl = soc_val_str(soc_val_key(m, "message"));
+	struct app x = { c, in, out, ing_map_flags(m) };
 	char ds[64];
 	size_t i;
 
-	sections(c, m, in, out);
+	if (timestamp(&x, m, why) < 0)
+		return -1;
+	sections(&x, m);
 	/* Each rule that holds, in order; the last one's message wins. */
 	soc_val_foreach(soc_val_key(m, "rules"), i, r)
-		if (ing_map_cond(c->arena, soc_val_key(r, "if"), in)) {
-			sections(c, r, in, out);
+		if (ing_map_cond(c->arena, soc_val_key(r, "if"), in, x.flags)) {
+			sections(&x, r);
 			if (soc_val_key(r, "message"))
 				tmpl = soc_val_str(soc_val_key(r, "message"));
 		}
@@ -385,7 +592,7 @@ ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	snprintf(ds, sizeof ds, "%s", fmt);
 	if (!soc_val_get(out, "event.dataset"))
 		soc_val_set_str(out, "event.dataset", ds);
-	severity(c, m, in, out);
-	message(c, tmpl, in, out, fmt);
-	return timestamp(c, m, in, out, why);
+	severity(&x, m);
+	message(&x, tmpl, fmt);
+	return 0;
 }

@@ -12,7 +12,8 @@
  * the formats written in C.
  *
  *   maprule.c  reading a mapping: input paths with selectors, conditions,
- *              detection, and the check of a mapping's shape
+ *              detection
+ *   mapcheck.c the check of a mapping's shape
  *   mapload.c  loading files and directories, errors with FILE:LINE:COL
  *   mapapply.c applying a mapping to an event
  *   fmt_map.c  the csv and json-map formats, and the formats of mapping
@@ -38,14 +39,21 @@
  * ids of all elements as a new array in a.  NULL when absent.
  */
 const struct soc_val *ing_map_get(struct soc_val_arena *a,
-    const struct soc_val *in, const char *path);
+    const struct soc_val *in, const char *path, int flags);
+/* flags: paths ignore ASCII case when no exact match (a mapping's
+ * "ignore_case": true), as ing_map_flags says for mapping m. */
+#define ING_MAP_ICASE 1
+int ing_map_flags(const struct soc_val *m);
 /* v as text (strings as they are, numbers and booleans as JSON writes
  * them; "" for the rest) in buf. */
 const char *ing_map_text(const struct soc_val *v, char *buf, size_t sz);
 
+/* The tests of a condition on a field's value (eq, in, prefix, ...),
+ * NULL-terminated. */
+extern const char *const ing_map_tests[];
 /* Does condition cond (checked by ing_map_check) hold for in? */
 int ing_map_cond(struct soc_val_arena *a, const struct soc_val *cond,
-    const struct soc_val *in);
+    const struct soc_val *in, int flags);
 /* How sure the mapping m is that in is its product's: its detect_score
  * when detect holds, else 0 (and 0 for a mapping without detect). */
 int ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,

@@ -17,9 +17,8 @@
 #define SEG_MAX 128		/* longest path segment */
 #define EMBED_MAX (1 << 20)	/* largest JSON-in-a-string we parse */
 
-/* One segment of a path, ignoring case; borrowed. */
-static const struct soc_val *
-seg_get(const struct soc_val *v, const char *k, size_t n)
+const struct soc_val *
+vnd_member(const struct soc_val *v, const char *k, size_t n)
 {
 	const char *key;
 	const struct soc_val *x;
@@ -58,12 +57,12 @@ vnd_get(const struct soc_val *in, const char *path)
 		for (p = path; v; p = dot + 1) {
 			dot = strchr(p, '.');
 			if (!dot) {
-				v = seg_get(v, p, strlen(p));
+				v = vnd_member(v, p, strlen(p));
 				break;
 			}
 			if ((size_t)(dot - p) >= SEG_MAX)
 				return NULL;
-			v = seg_get(v, p, (size_t)(dot - p));
+			v = vnd_member(v, p, (size_t)(dot - p));
 		}
 	}
 	return soc_val_is_null(v) ? NULL : v;

@@ -20,6 +20,10 @@
 /* The member at a dotted path, exact first, then ignoring case; NULL
  * when absent or JSON null.  Borrowed. */
 const struct soc_val *vnd_get(const struct soc_val *in, const char *path);
+/* One segment k[0..n) of a path: v's member, exact first, then ignoring
+ * ASCII case, or an array's element by its decimal index.  Borrowed. */
+const struct soc_val *vnd_member(const struct soc_val *v, const char *k,
+    size_t n);
 /* A non-empty string at path, else NULL.  Borrowed. */
 const char *vnd_str(const struct soc_val *in, const char *path);
 /* The first non-empty string of several paths (NULL-terminated). */

@@ -1,0 +1,553 @@
+/*
+ * mapcheck.c: the check of a mapping's shape (mapfile.h) that the loader
+ * runs on every file before the first event, so a mistake is an error
+ * naming its line, never a silent miss: each member, condition, field
+ * entry, detection and severity of the language of soc-ingest(1),
+ * MAPPING FILES.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mapfile.h"
+
+/* --- the check ---------------------------------------------------------- */
+
+struct chk {
+	char *buf, *at;
+	size_t bsz, asz;
+	const char *why;
+};
+
+/* Fail at path p (printf-style reason). */
+static int
+fail(struct chk *k, const char *p, const char *fmt, const char *arg)
+{
+	if (k->why)
+		return -1;
+	snprintf(k->at, k->asz, "%s", p);
+	snprintf(k->buf, k->bsz, fmt, arg ? arg : "");
+	k->why = k->buf;
+	return -1;
+}
+
+/* The path p.k (p.i) in b; a path cut short only names a place less
+ * exactly. */
+static void
+sub(char *b, size_t sz, const char *p, const char *k)
+{
+	if (snprintf(b, sz, "%s%s%s", p, *p ? "." : "", k) >= (int)sz)
+		b[sz - 1] = '\0';
+}
+
+static void
+subi(char *b, size_t sz, const char *p, size_t i)
+{
+	if (snprintf(b, sz, "%s%s%zu", p, *p ? "." : "", i) >= (int)sz)
+		b[sz - 1] = '\0';
+}
+
+/* An input path: a non-empty string with balanced selectors. */
+static int
+chk_path(struct chk *k, const char *p, const struct soc_val *v)
+{
+	const char *s = soc_val_str(v), *q;
+
+	if (!soc_val_is_string(v) || !*s)
+		return fail(k, p, "%san input path must be a non-empty string", NULL);
+	for (q = s; (q = strchr(q, '[')) != NULL; q++) {
+		const char *e = strchr(q, ']');
+
+		if (!e || e == q + 1 || memchr(q + 1, '[', (size_t)(e - q - 1)))
+			return fail(k, p, "bad selector in '%s' (use [N], [*] "
+			    "or [key=value])", s);
+	}
+	if (strchr(s, ']') && !strchr(s, '['))
+		return fail(k, p, "bad selector in '%s' (use [N], [*] or "
+		    "[key=value])", s);
+	return 0;
+}
+
+static int
+is_type_name(const struct soc_val *x)
+{
+	static const char *const t[] = { "object", "array", "string",
+		"number", "boolean", NULL };
+	size_t i;
+
+	for (i = 0; t[i]; i++)
+		if (soc_val_is_string(x) && strcmp(soc_val_str(x), t[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+all_scalars(const struct soc_val *v)
+{
+	const struct soc_val *e;
+	size_t i;
+
+	soc_val_foreach(v, i, e)
+		if (soc_val_is_object(e) || soc_val_is_array(e) ||
+		    soc_val_is_null(e))
+			return 0;
+	return 1;
+}
+
+static int
+chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
+{
+	static const char *const logic[] = { "all", "any", NULL };
+	char q[256], r[256];
+	const struct soc_val *x, *e;
+	const char *key;
+	size_t i, n = 0;
+
+	if (!soc_val_is_object(c))
+		return fail(k, p, "%sa condition must be an object", NULL);
+	if (depth > 16)
+		return fail(k, p, "%sconditions nested too deep", NULL);
+	for (i = 0; logic[i]; i++)
+		if ((x = soc_val_key(c, logic[i])) != NULL) {
+			sub(q, sizeof q, p, logic[i]);
+			if (!soc_val_is_array(x) || soc_val_array_size(x) == 0)
+				return fail(k, q, "'%s' takes a non-empty array "
+				    "of conditions", logic[i]);
+			soc_val_foreach(x, n, e) {
+				subi(r, sizeof r, q, n);
+				if (chk_cond(k, r, e, depth + 1) < 0)
+					return -1;
+			}
+			return soc_val_object_size(c) == 1 ? 0 :
+			    fail(k, p, "'%s' stands alone in its condition",
+			    logic[i]);
+		}
+	if ((x = soc_val_key(c, "not")) != NULL) {
+		sub(q, sizeof q, p, "not");
+		if (soc_val_object_size(c) != 1)
+			return fail(k, p, "'not' stands alone in its condition",
+			    NULL);
+		return chk_cond(k, q, x, depth + 1);
+	}
+	if ((x = soc_val_key(c, "has")) != NULL) {
+		sub(q, sizeof q, p, "has");
+		if (soc_val_object_size(c) != 1)
+			return fail(k, p, "'has' stands alone in its condition",
+			    NULL);
+		return chk_path(k, q, x);
+	}
+	soc_val_foreach_member(c, key, x) {
+		sub(q, sizeof q, p, key);
+		if (strcmp(key, "field") == 0) {
+			if (chk_path(k, q, x) < 0)
+				return -1;
+			continue;
+		}
+		for (i = 0; ing_map_tests[i] && strcmp(key, ing_map_tests[i]) != 0; i++)
+			;
+		if (!ing_map_tests[i])
+			return fail(k, q, "unknown condition '%s' (all, any, "
+			    "not, has, or field with eq, in, prefix, suffix, "
+			    "contains, is)", key);
+		if (strcmp(key, "is") == 0 && !is_type_name(x))
+			return fail(k, q, "%s'is' takes object, array, string, "
+			    "number or boolean", NULL);
+		if (strcmp(key, "in") == 0 ? !soc_val_is_array(x) :
+		    soc_val_is_object(x) || soc_val_is_null(x) ||
+		    (soc_val_is_array(x) && !all_scalars(x)))
+			return fail(k, q, "'%s' takes a %s", strcmp(key, "in") ?
+			    "string, number or boolean (or a list of them)" :
+			    "array of values");
+		n++;
+	}
+	if (!soc_val_key(c, "field") || n != 1)
+		return fail(k, p, "%sa test names one field and one of eq, in, "
+		    "prefix, suffix, contains, is", NULL);
+	return 0;
+}
+
+static const char *const transforms[] = { "login", "user", "hash",
+	"ip_port", "number", "string", "lower", "id", NULL };
+
+/*
+ * A field's entry: an input path, a list of them (the first present
+ * wins), or an object: {"value": V} a constant, {"field": PATH, "map",
+ * "default", "as"} a value read (through a table, made by a transform),
+ * {"cases": [ENTRY...]} the first entry whose "if" holds; any of them
+ * with "if": COND.
+ */
+static int
+chk_entry(struct chk *k, const char *p, const struct soc_val *v, int depth)
+{
+	char q[256], r[256];
+	const struct soc_val *x, *e;
+	const char *key;
+	size_t i;
+	int kinds;
+
+	if (soc_val_is_string(v))
+		return chk_path(k, p, v);
+	if (soc_val_is_array(v)) {
+		if (soc_val_array_size(v) == 0)
+			return fail(k, p, "%san empty list of input paths", NULL);
+		soc_val_foreach(v, i, e) {
+			subi(r, sizeof r, p, i);
+			if (chk_path(k, r, e) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (!soc_val_is_object(v) || depth > 8)
+		return fail(k, p, "%sa field is an input path, a list of them, "
+		    "or an object with value, field or cases", NULL);
+	soc_val_foreach_member(v, key, x) {
+		sub(q, sizeof q, p, key);
+		if (strcmp(key, "if") == 0) {
+			if (chk_cond(k, q, x, 0) < 0)
+				return -1;
+		} else if (strcmp(key, "field") == 0) {
+			if (chk_entry(k, q, x, 9) < 0)
+				return -1;
+		} else if (strcmp(key, "cases") == 0) {
+			if (!soc_val_is_array(x) || soc_val_array_size(x) == 0)
+				return fail(k, q, "%scases is a non-empty list "
+				    "of fields", NULL);
+			soc_val_foreach(x, i, e) {
+				subi(r, sizeof r, q, i);
+				if (chk_entry(k, r, e, depth + 1) < 0)
+					return -1;
+			}
+		} else if (strcmp(key, "map") == 0) {
+			if (!soc_val_is_object(x))
+				return fail(k, q, "%sa table's map is an object",
+				    NULL);
+		} else if (strcmp(key, "as") == 0) {
+			for (i = 0; transforms[i] && (!soc_val_is_string(x) ||
+			    strcmp(soc_val_str(x), transforms[i])); i++)
+				;
+			if (!transforms[i])
+				return fail(k, q, "%sas is login, user, hash, "
+				    "ip_port, number, string, lower or id", NULL);
+		} else if (strcmp(key, "value") && strcmp(key, "default"))
+			return fail(k, q, "unknown member '%s' of a field (if, "
+			    "value, field, map, default, as, cases)", key);
+	}
+	kinds = !!soc_val_key(v, "value") + !!soc_val_key(v, "field") +
+	    !!soc_val_key(v, "cases");
+	if (kinds != 1)
+		return fail(k, p, "%sa field object has one of value, field "
+		    "and cases", NULL);
+	if (soc_val_key(v, "map") && !soc_val_key(v, "field"))
+		return fail(k, p, "%sa map reads a field", NULL);
+	return 0;
+}
+
+/* fields: ECS path <- an entry (chk_entry). */
+static int
+chk_fields(struct chk *k, const char *p, const struct soc_val *f)
+{
+	char q[256];
+	const struct soc_val *v;
+	const char *key;
+
+	if (!soc_val_is_object(f))
+		return fail(k, p, "%sfields must be an object", NULL);
+	soc_val_foreach_member(f, key, v) {
+		sub(q, sizeof q, p, key);
+		if (chk_entry(k, q, v, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* tables: ECS path <- {"field": PATH, "map": {VALUE: OUT}, "default"}. */
+static int
+chk_tables(struct chk *k, const char *p, const struct soc_val *t)
+{
+	char q[256], r[256];
+	const struct soc_val *v, *x;
+	const char *key, *kk;
+
+	if (!soc_val_is_object(t))
+		return fail(k, p, "%stables must be an object", NULL);
+	soc_val_foreach_member(t, key, v) {
+		sub(q, sizeof q, p, key);
+		if (!soc_val_is_object(v))
+			return fail(k, q, "%sa table is an object with field, "
+			    "map and maybe default", NULL);
+		soc_val_foreach_member(v, kk, x) {
+			sub(r, sizeof r, q, kk);
+			if (strcmp(kk, "field") == 0 ? chk_path(k, r, x) < 0 :
+			    strcmp(kk, "map") == 0 ? !soc_val_is_object(x) &&
+			    fail(k, r, "%sa table's map is an object", NULL) :
+			    strcmp(kk, "default") != 0 &&
+			    fail(k, r, "unknown member '%s' of a table (field, "
+			    "map, default)", kk))
+				return -1;
+		}
+		if (!soc_val_key(v, "field") || !soc_val_key(v, "map"))
+			return fail(k, q, "%sa table needs field and map", NULL);
+	}
+	return 0;
+}
+
+static int
+chk_sections(struct chk *k, const char *p, const struct soc_val *m)
+{
+	char q[256];
+	const struct soc_val *v;
+
+	if ((v = soc_val_key(m, "fields")) != NULL) {
+		sub(q, sizeof q, p, "fields");
+		if (chk_fields(k, q, v) < 0)
+			return -1;
+	}
+	if ((v = soc_val_key(m, "constants")) != NULL && !soc_val_is_object(v)) {
+		sub(q, sizeof q, p, "constants");
+		return fail(k, q, "%sconstants must be an object", NULL);
+	}
+	if ((v = soc_val_key(m, "tables")) != NULL) {
+		sub(q, sizeof q, p, "tables");
+		return chk_tables(k, q, v);
+	}
+	return 0;
+}
+
+static int
+chk_rules(struct chk *k, const struct soc_val *rules)
+{
+	char q[256], r[256];
+	const struct soc_val *x, *v;
+	const char *key;
+	size_t i;
+
+	if (!soc_val_is_array(rules))
+		return fail(k, "rules", "%srules must be an array", NULL);
+	soc_val_foreach(rules, i, x) {
+		subi(q, sizeof q, "rules", i);
+		if (!soc_val_is_object(x) || !soc_val_key(x, "if"))
+			return fail(k, q, "%sa rule is an object with if and "
+			    "fields, constants or tables", NULL);
+		soc_val_foreach_member(x, key, v)
+			if (strcmp(key, "if") && strcmp(key, "fields") &&
+			    strcmp(key, "constants") && strcmp(key, "tables") &&
+			    (strcmp(key, "message") || !soc_val_is_string(v))) {
+				sub(r, sizeof r, q, key);
+				return fail(k, r, strcmp(key, "message") ?
+				    "unknown member '%s' of a rule (if, fields, "
+				    "constants, tables, message)" :
+				    "%s is a template string", key);
+			}
+		sub(r, sizeof r, q, "if");
+		if (chk_cond(k, r, soc_val_key(x, "if"), 0) < 0 ||
+		    chk_sections(k, q, x) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *const time_formats[] = { "auto", "rfc3339", "iso8601",
+	"epoch", "epoch_ms", "epoch_us", "epoch_ns", NULL };
+
+static int
+chk_time(struct chk *k, const struct soc_val *t)
+{
+	const struct soc_val *f = soc_val_key(t, "field"), *e;
+	const char *fmt = soc_val_str(soc_val_key(t, "format"));
+	char q[64];
+	size_t i;
+
+	if (!soc_val_is_object(t))
+		return fail(k, "timestamp", "%stimestamp is an object with field "
+		    "and format", NULL);
+	if (!f)
+		return fail(k, "timestamp", "%stimestamp has no field", NULL);
+	if (soc_val_is_array(f)) {
+		soc_val_foreach(f, i, e) {
+			subi(q, sizeof q, "timestamp.field", i);
+			if (chk_path(k, q, e) < 0)
+				return -1;
+		}
+	} else if (chk_path(k, "timestamp.field", f) < 0)
+		return -1;
+	if (soc_val_key(t, "required") && !soc_val_is_boolean(soc_val_key(t,
+	    "required")))
+		return fail(k, "timestamp.required", "%srequired is true or "
+		    "false", NULL);
+	if (soc_val_key(t, "format") && !fmt)
+		return fail(k, "timestamp.format", "%sformat is a string", NULL);
+	for (i = 0; fmt && time_formats[i] && strcmp(fmt, time_formats[i]); i++)
+		;
+	if (fmt && !time_formats[i] && strncmp(fmt, "strptime:", 9) != 0)
+		return fail(k, "timestamp.format", "unknown time format '%s' "
+		    "(auto, rfc3339, epoch, epoch_ms, epoch_us, epoch_ns, "
+		    "strptime:FORMAT)", fmt);
+	return 0;
+}
+
+static int
+all_strings(const struct soc_val *v)
+{
+	const struct soc_val *e;
+	size_t i;
+
+	if (!soc_val_is_array(v))
+		return 0;
+	soc_val_foreach(v, i, e)
+		if (!soc_val_is_string(e))
+			return 0;
+	return 1;
+}
+
+static const char *const top_keys[] = { "description", "format", "nulls",
+	"namespace", "detect", "detect_score", "delimiter", "header",
+	"columns", "fields", "constants", "tables", "rules", "timestamp",
+	"severity", "message", "examples", "ignore_case", NULL };
+
+/* A whole number from 0 (1 for a score) to 100 (99). */
+static int
+is_level(const struct soc_val *v, int lo, int hi)
+{
+	return soc_val_is_integer(v) && soc_val_int(v) >= lo &&
+	    soc_val_int(v) <= hi;
+}
+
+/* detect: a condition, or a list of {"if": COND, "score": N}. */
+static int
+chk_detect(struct chk *k, const struct soc_val *d)
+{
+	char q[64], r[64];
+	const struct soc_val *x;
+	size_t i;
+
+	if (!soc_val_is_array(d))
+		return chk_cond(k, "detect", d, 0);
+	if (soc_val_array_size(d) == 0)
+		return fail(k, "detect", "%sa list of detections is not empty",
+		    NULL);
+	soc_val_foreach(d, i, x) {
+		subi(q, sizeof q, "detect", i);
+		sub(r, sizeof r, q, "if");
+		if (!soc_val_is_object(x) || soc_val_object_size(x) != 2 ||
+		    !is_level(soc_val_key(x, "score"), 1, 99) ||
+		    !soc_val_key(x, "if"))
+			return fail(k, q, "%sa detection is {\"if\": CONDITION, "
+			    "\"score\": 1 to 99}", NULL);
+		if (chk_cond(k, r, soc_val_key(x, "if"), 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* severity: {field, map, scale, default, adjust: [{if, min | max}]}. */
+static int
+chk_severity(struct chk *k, const struct soc_val *s)
+{
+	char q[64], r[64];
+	const struct soc_val *x, *a;
+	const char *key;
+	size_t i;
+
+	if (!soc_val_is_object(s))
+		return fail(k, "severity", "%sseverity is an object", NULL);
+	soc_val_foreach_member(s, key, x) {
+		sub(q, sizeof q, "severity", key);
+		if (strcmp(key, "field") == 0 ? chk_entry(k, q, x, 9) < 0 :
+		    strcmp(key, "map") == 0 ? !soc_val_is_object(x) &&
+		    fail(k, q, "%sseverity's map is an object", NULL) :
+		    strcmp(key, "default") == 0 ? !is_level(x, 0, 100) &&
+		    fail(k, q, "%sdefault is a severity from 0 to 100", NULL) :
+		    strcmp(key, "scale") == 0 ? 0 :
+		    strcmp(key, "adjust") != 0 && fail(k, q, "unknown member "
+		    "'%s' of severity (field, map, scale, default, adjust)", key))
+			return -1;
+	}
+	a = soc_val_key(s, "adjust");
+	if (a && !soc_val_is_array(a))
+		return fail(k, "severity.adjust", "%sadjust is a list", NULL);
+	soc_val_foreach(a, i, x) {
+		subi(q, sizeof q, "severity.adjust", i);
+		sub(r, sizeof r, q, "if");
+		if (!soc_val_is_object(x) || soc_val_object_size(x) != 2 ||
+		    !soc_val_key(x, "if") ||
+		    !is_level(soc_val_key(x, soc_val_key(x, "min") ? "min" :
+		    "max"), 0, 100))
+			return fail(k, q, "%san adjustment is {\"if\": "
+			    "CONDITION, \"min\" or \"max\": 0 to 100}", NULL);
+		if (chk_cond(k, r, soc_val_key(x, "if"), 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *
+ing_map_check(const struct soc_val *m, int dir, char *buf, size_t bsz,
+    char *at, size_t asz)
+{
+	struct chk k = { buf, at, bsz, asz, NULL };
+	const struct soc_val *v;
+	const char *key, *fmt;
+	size_t i;
+
+	at[0] = '\0';
+	if (!soc_val_is_object(m)) {
+		fail(&k, "", "%sa mapping must be a JSON object", NULL);
+		return k.why;
+	}
+	soc_val_foreach_member(m, key, v) {
+		for (i = 0; top_keys[i] && strcmp(key, top_keys[i]); i++)
+			;
+		if (!top_keys[i]) {
+			fail(&k, key, "unknown member '%s' (see soc-ingest(1), "
+			    "MAPPING FILES)", key);
+			return k.why;
+		}
+	}
+	fmt = soc_val_str(soc_val_key(m, "format"));
+	if (soc_val_key(m, "format") && (!fmt || (strcmp(fmt, "json") &&
+	    strcmp(fmt, "csv") && strcmp(fmt, "kv"))))
+		fail(&k, "format", "%sformat is json, csv or kv", NULL);
+	else if (dir && !fmt)
+		fail(&k, "", "%sa mapping file names its format (json, csv or "
+		    "kv)", NULL);
+	else if (chk_sections(&k, "", m) < 0)
+		;
+	else if (!soc_val_key(m, "fields") && !soc_val_key(m, "constants") &&
+	    !soc_val_key(m, "tables"))
+		fail(&k, "", "%sa mapping needs fields, constants or tables",
+		    NULL);
+	else if ((v = soc_val_key(m, "rules")) != NULL && chk_rules(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "detect")) != NULL && chk_detect(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "severity")) != NULL &&
+	    chk_severity(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "ignore_case")) != NULL &&
+	    !soc_val_is_boolean(v))
+		fail(&k, "ignore_case", "%signore_case is true or false", NULL);
+	else if ((v = soc_val_key(m, "detect_score")) != NULL &&
+	    (!soc_val_is_integer(v) || soc_val_int(v) < 1 ||
+	    soc_val_int(v) > 99))
+		fail(&k, "detect_score", "%sdetect_score is a whole number "
+		    "from 1 to 99", NULL);
+	else if ((v = soc_val_key(m, "timestamp")) != NULL && chk_time(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "namespace")) != NULL &&
+	    (!soc_val_is_string(v) || soc_val_len(v) == 0 ||
+	    strspn(soc_val_str(v), "abcdefghijklmnopqrstuvwxyz0123456789_.") !=
+	    soc_val_len(v)))
+		fail(&k, "namespace", "%snamespace is a dotted name of "
+		    "lower-case letters, digits and '_'", NULL);
+	else if ((v = soc_val_key(m, "message")) != NULL && !soc_val_is_string(v))
+		fail(&k, "message", "%smessage is a template string", NULL);
+	else if ((v = soc_val_key(m, "examples")) != NULL &&
+	    !soc_val_is_array(v))
+		fail(&k, "examples", "%sexamples is an array of events", NULL);
+	else if ((v = soc_val_key(m, "columns")) != NULL && !all_strings(v))
+		fail(&k, "columns", "%scolumns is an array of names", NULL);
+	else if (dir && fmt && strcmp(fmt, "csv") == 0 && !v)
+		fail(&k, "", "%sa csv mapping file names its columns", NULL);
+	else if ((v = soc_val_key(m, "nulls")) != NULL && !all_strings(v))
+		fail(&k, "nulls", "%snulls is an array of strings", NULL);
+	return k.why;
+}
