@@ -77,6 +77,8 @@ static struct {
 	struct pend win[WINDOW];
 	size_t whead, wcount, wbytes;
 	unsigned long long nalerts;
+	int reading;		/* a read transaction on enrich.db is open */
+	unsigned nread;		/* alerts read in it */
 } g;
 
 static const char usage_text[] =
@@ -426,6 +428,24 @@ drain(void)
 	}
 }
 
+/*
+ * The evidence of intel hits is read from enrich.db in one read
+ * transaction for up to READ_EVERY alerts rather than one a statement
+ * (each would take and drop SQLite's read lock).  Only without remote
+ * lookups: they write the cache in enrich.db.  The stage holds enrich.db's
+ * lock, so no import changes it meanwhile; it ends when the input pauses.
+ */
+#define READ_EVERY 4096
+
+static void
+read_end(void)
+{
+	if (g.reading)
+		soc_db_read_end(&g.db);
+	g.reading = 0;
+	g.nread = 0;
+}
+
 /* soc.enrich's local part (intel, context, prior incidents) into g.head,
  * without its closing brace. */
 static void
@@ -433,9 +453,13 @@ local(const struct soc_rec *r)
 {
 	g.nalerts++;
 	soc_buf_reset(&g.head);
+	if (!g.lk && !g.reading)
+		g.reading = soc_db_read_begin(&g.db);
 	er_prior_begin(&g.pr);
 	er_local(&g.er, r, &g.head);
 	er_prior_end(&g.pr);
+	if (g.reading && ++g.nread >= READ_EVERY)
+		read_end();
 }
 
 /* Enrich one alert without remote lookups: straight out. */
@@ -528,6 +552,7 @@ static void
 idle(struct soc_stage *st, int fd, int ms)
 {
 	er_prior_pause(&g.pr);
+	read_end();
 	drain();
 	if (g.wcount) {
 		soc_lookup_step(g.lk, fd, ms);
@@ -538,7 +563,7 @@ idle(struct soc_stage *st, int fd, int ms)
 static int
 busy(struct soc_stage *st)
 {
-	return g.wcount > 0 || er_prior_reading(&g.pr);
+	return g.wcount > 0 || g.reading || er_prior_reading(&g.pr);
 }
 
 static int
@@ -584,6 +609,7 @@ start(struct soc_stage *st, int argc, char **argv)
 static int
 finish(struct soc_stage *st)
 {
+	read_end();
 	if (g.lk)
 		soc_lookup_free(g.lk);
 	er_release(&g.er);
@@ -649,5 +675,9 @@ static const struct soc_stage_def def = {
 int
 main(int argc, char **argv)
 {
+	/* One thread, one connection per database: SQLite's mutexes and
+	 * its memory statistics only cost (a fifth of an evidence read). */
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	return soc_stage_main(&def, argc, argv);
 }
