@@ -820,6 +820,9 @@ ctx_init(struct context *c, struct soc_db *db)
 
 	memset(c, 0, sizeof *c);
 	c->db = db;
+	c->seed_ip = soc_intel_seed("asset", "ip");
+	c->seed_host = soc_intel_seed("asset", "host");
+	c->seed_user = soc_intel_seed("identity", "user");
 	soc_cidr_init(&c->asset_cidrs);
 	soc_cidr_init(&c->zones);
 	st = soc_db_prepare(db, "SELECT criticality, owner, tags, h, kind, key"
@@ -911,9 +914,11 @@ emit(const struct centry *e, const char *field, const char *value,
 /* Keys longer than this are never found (as before: the key buffer). */
 #define KEY_MAX 1100
 
+/* The asset of key KIND\tKEY whose hash is *h (NULL: hash it here). */
 static int
 asset_key(struct context *c, const char *kind, const char *key,
-    const char *field, const char *value, struct soc_buf *out, int *first)
+    const uint64_t *hp, const char *field, const char *value,
+    struct soc_buf *out, int *first)
 {
 	const struct centry *e;
 	size_t kl, n;
@@ -927,7 +932,7 @@ asset_key(struct context *c, const char *kind, const char *key,
 	n = strlen(key);
 	if (kl + 1 + n >= sizeof k)
 		return -1;
-	h = soc_intel_hash("asset", kind, key, n);
+	h = hp ? *hp : soc_intel_hash("asset", kind, key, n);
 	memcpy(k, kind, kl);
 	k[kl] = '\t';
 	memcpy(k + kl + 1, key, n + 1);
@@ -955,7 +960,7 @@ lower_copy(const char *s, char *buf, size_t size, char **heap)
 
 int
 ctx_asset_host(struct context *c, const char *field, const char *name,
-    struct soc_buf *out, int *first)
+    const uint64_t *h, struct soc_buf *out, int *first)
 {
 	char kb[KEY_MAX], *k, *heap, *dot;
 	int crit;
@@ -963,65 +968,71 @@ ctx_asset_host(struct context *c, const char *field, const char *name,
 	if (!c->assets.n)
 		return -1;
 	k = lower_copy(name, kb, sizeof kb, &heap);
-	crit = asset_key(c, "host", k, field, name, out, first);
+	crit = asset_key(c, "host", k, h, field, name, out, first);
 	/* A fully qualified name also finds the asset by its short name. */
 	if (crit < 0 && (dot = strchr(k, '.')) && dot != k) {
 		*dot = '\0';
-		crit = asset_key(c, "host", k, field, name, out, first);
+		crit = asset_key(c, "host", k, NULL, field, name, out, first);
 	}
 	free(heap);
 	return crit;
 }
 
-void
-ctx_prefetch(struct context *c, int what, const char *s)
+int
+ctx_prefetch(struct context *c, int what, const char *s, uint64_t *h)
 {
 	char kb[256];
 	size_t n = strlen(s), i;
 
 	if (n >= sizeof kb)
-		return;
+		return 0;
 	switch (what) {
 	case CTX_IP:
-		if (c->assets.n)
-			map_prefetch(&c->assets, soc_intel_hash("asset", "ip", s, n));
-		break;
+		if (!c->assets.n)
+			return 0;
+		*h = soc_intel_hash_from(c->seed_ip, s, n);
+		map_prefetch(&c->assets, *h);
+		return 1;
 	case CTX_HOST:
 	case CTX_USER:
-		for (i = 0; i <= n; i++)
+		if (!(what == CTX_HOST ? c->assets.n : c->idents.n))
+			return 0;
+		for (i = 0; i < n; i++)
 			kb[i] = (char)tolower((unsigned char)s[i]);
-		if (what == CTX_HOST && c->assets.n)
-			map_prefetch(&c->assets, soc_intel_hash("asset", "host",
-			    kb, n));
-		else if (what == CTX_USER && c->idents.n)
-			map_prefetch(&c->idents, soc_intel_hash("identity",
-			    "user", kb, n));
-		break;
+		if (what == CTX_HOST) {
+			*h = soc_intel_hash_from(c->seed_host, kb, n);
+			map_prefetch(&c->assets, *h);
+		} else {
+			*h = soc_intel_hash_from(c->seed_user, kb, n);
+			map_prefetch(&c->idents, *h);
+		}
+		return 1;
 	}
+	return 0;
 }
 
 int
 ctx_asset_ip(struct context *c, const char *field, const char *ip,
-    struct soc_buf *out, int *first)
+    const struct soc_ip *a, const uint64_t *h, struct soc_buf *out,
+    int *first)
 {
-	struct soc_ip a;
 	uint64_t id;
 	int plen, crit;
 
-	crit = asset_key(c, "ip", ip, field, ip, out, first);
-	if (crit >= 0 || c->ncidr_assets == 0 ||
-	    soc_ip_parse(ip, strlen(ip), &a) < 0 ||
-	    !soc_cidr_lookup(&c->asset_cidrs, &a, &id, &plen))
+	crit = asset_key(c, "ip", ip, h, field, ip, out, first);
+	if (crit >= 0 || c->ncidr_assets == 0 || !a ||
+	    !soc_cidr_lookup(&c->asset_cidrs, a, &id, &plen))
 		return crit;
 	emit(&c->cidr_assets[id], field, ip, out, first);
 	return c->cidr_assets[id].value;
 }
 
 static int
-ident_key(struct context *c, const char *key, const char *field,
-    const char *value, struct soc_buf *out, int *first)
+ident_key(struct context *c, const char *key, const uint64_t *hp,
+    const char *field, const char *value, struct soc_buf *out, int *first)
 {
-	uint64_t h = soc_intel_hash("identity", "user", key, strlen(key));
+	uint64_t h = hp ? *hp : soc_intel_hash_from(c->seed_user, key,
+	    strlen(key));
 	const struct centry *e = map_get(&c->idents, h, key);
 
 	if (!e)
@@ -1032,7 +1043,7 @@ ident_key(struct context *c, const char *key, const char *field,
 
 int
 ctx_identity(struct context *c, const char *field, const char *user,
-    struct soc_buf *out, int *first)
+    const uint64_t *h, struct soc_buf *out, int *first)
 {
 	char kb[256], *k, *heap, *p;
 	int priv;
@@ -1040,28 +1051,27 @@ ctx_identity(struct context *c, const char *field, const char *user,
 	if (!c->idents.n)
 		return -1;
 	k = lower_copy(user, kb, sizeof kb, &heap);
-	priv = ident_key(c, k, field, user, out, first);
+	priv = ident_key(c, k, h, field, user, out, first);
 	/* "CORP\alice" and "alice@corp.example" also find "alice". */
 	if (priv < 0 && (p = strrchr(k, '\\')) && p[1])
-		priv = ident_key(c, p + 1, field, user, out, first);
+		priv = ident_key(c, p + 1, NULL, field, user, out, first);
 	if (priv < 0 && (p = strchr(k, '@')) && p != k) {
 		*p = '\0';
-		priv = ident_key(c, k, field, user, out, first);
+		priv = ident_key(c, k, NULL, field, user, out, first);
 	}
 	free(heap);
 	return priv;
 }
 
 const char *
-ctx_zone(struct context *c, const char *ip)
+ctx_zone(struct context *c, const struct soc_ip *a)
 {
-	struct soc_ip a;
 	uint64_t v;
 	int plen;
 
-	if (soc_ip_parse(ip, strlen(ip), &a) < 0)
+	if (!a)
 		return NULL;
-	if (soc_cidr_lookup(&c->zones, &a, &v, &plen))
+	if (soc_cidr_lookup(&c->zones, a, &v, &plen))
 		return c->zone_names[v];
-	return soc_ip_is_internal(&a) ? "internal" : "external";
+	return soc_ip_is_internal(a) ? "internal" : "external";
 }

@@ -53,6 +53,7 @@ struct context {
 	struct soc_cidr_set zones;	/* value: index in zone_names */
 	char **zone_names;
 	size_t nzones;
+	uint64_t seed_ip, seed_host, seed_user;	/* of their keys' hashes */
 };
 
 void ctx_init(struct context *c, struct soc_db *db);
@@ -65,20 +66,24 @@ long ctx_import_zones(struct soc_db *db, const char *path, unsigned long *errors
 
 /* Append the JSON of matching assets / an identity to out (each entry
  * preceded by a comma unless *first); return the criticality found
- * (-1 none) / privileged flag (-1 none). */
+ * (-1 none) / privileged flag (-1 none).  h: the hash of the first key
+ * from ctx_prefetch, or NULL; a: the address parsed, NULL when it is
+ * not one. */
 int ctx_asset_host(struct context *c, const char *field, const char *name,
-    struct soc_buf *out, int *first);
+    const uint64_t *h, struct soc_buf *out, int *first);
 int ctx_asset_ip(struct context *c, const char *field, const char *ip,
-    struct soc_buf *out, int *first);
+    const struct soc_ip *a, const uint64_t *h, struct soc_buf *out,
+    int *first);
 int ctx_identity(struct context *c, const char *field, const char *user,
-    struct soc_buf *out, int *first);
+    const uint64_t *h, struct soc_buf *out, int *first);
 /* A hint before ctx_asset_ip / ctx_asset_host / ctx_identity of s:
  * start loading the table slot its first probe reads, so the misses of
- * one alert's observables overlap. */
+ * one alert's observables overlap.  Returns 1 with *h the hash of that
+ * key, for the lookup; 0 when there is nothing to load. */
 enum { CTX_IP, CTX_HOST, CTX_USER };
-void ctx_prefetch(struct context *c, int what, const char *s);
-/* The zone name of an address. */
-const char *ctx_zone(struct context *c, const char *ip);
+int ctx_prefetch(struct context *c, int what, const char *s, uint64_t *h);
+/* The zone name of an address (NULL: none). */
+const char *ctx_zone(struct context *c, const struct soc_ip *a);
 
 const char *crit_label(int c);
 /* "true"/"yes"/"1" ... ; -1 when neither. */

@@ -80,24 +80,31 @@ soc_hset_has(const struct soc_hset *s, uint64_t h)
 	return 0;
 }
 
+#define FNV(h, c) ((h) = ((h) ^ (unsigned char)(c)) * 0x100000001b3ULL)
+
 uint64_t
-soc_intel_hash(const char *tag, const char *type, const char *value,
-    size_t vlen)
+soc_intel_seed(const char *tag, const char *type)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const unsigned char *p;
+
+	for (p = (const unsigned char *)tag; *p; p++)
+		FNV(h, *p);
+	FNV(h, 0);
+	for (p = (const unsigned char *)type; *p; p++)
+		FNV(h, *p);
+	FNV(h, 0);
+	return h;
+}
+
+uint64_t
+soc_intel_hash_from(uint64_t seed, const char *value, size_t vlen)
+{
+	uint64_t h = seed;
 	size_t i;
 
-#define FNV(c) (h = (h ^ (unsigned char)(c)) * 0x100000001b3ULL)
-	for (p = (const unsigned char *)tag; *p; p++)
-		FNV(*p);
-	FNV(0);
-	for (p = (const unsigned char *)type; *p; p++)
-		FNV(*p);
-	FNV(0);
 	for (i = 0; i < vlen; i++)
-		FNV(value[i]);
-#undef FNV
+		FNV(h, value[i]);
 	/* splitmix64 finaliser: FNV's low bits are weak for the table. */
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -105,6 +112,14 @@ soc_intel_hash(const char *tag, const char *type, const char *value,
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 31;
 	return h;
+}
+#undef FNV
+
+uint64_t
+soc_intel_hash(const char *tag, const char *type, const char *value,
+    size_t vlen)
+{
+	return soc_intel_hash_from(soc_intel_seed(tag, type), value, vlen);
 }
 
 static uint64_t
@@ -118,9 +133,13 @@ static void idx_unmap(struct soc_intel *in);
 void
 soc_intel_init(struct soc_intel *in, struct soc_db *db, int64_t now)
 {
+	int t;
+
 	memset(in, 0, sizeof *in);
 	in->db = db;
 	in->now = now;
+	for (t = SOC_IOC_NONE + 1; t < SOC_IOC_NTYPES; t++)
+		in->seed[t] = soc_intel_seed("intel", soc_ioc_type_name(t));
 	soc_hset_init(&in->exact);
 	soc_cidr_init(&in->cidrs);
 	soc_buf_init(&in->norm, 1 << 16);
@@ -535,11 +554,11 @@ hits(struct soc_intel *in, uint64_t h, const char *type, const char *value,
 	return n;
 }
 
+/* The evidence of an exact key whose hash is h, when the index has it. */
 static int
-exact(struct soc_intel *in, const char *type, const char *value, size_t n,
-    soc_intel_cb cb, void *arg)
+exact(struct soc_intel *in, uint64_t h, const char *type, const char *value,
+    size_t n, soc_intel_cb cb, void *arg)
 {
-	uint64_t h = ioc_hash(type, value, n);
 	char *v;
 	int r;
 
@@ -551,16 +570,42 @@ exact(struct soc_intel *in, const char *type, const char *value, size_t n,
 	return r;
 }
 
+/* Piece i of a probe: its hash, from the probe when it holds it. */
+static uint64_t
+piece(const struct soc_intel *in, const struct soc_intel_probe *pb, size_t i,
+    enum soc_ioc_type t, const char *p)
+{
+	return i < pb->np ? pb->h[i] : soc_intel_hash_from(in->seed[t], p,
+	    strlen(p));
+}
+
+/* Hash the pieces of "a.b.evil.com": "b.evil.com", "evil.com" (not the
+ * bare TLD) as far as pb->h holds them. */
+static void
+probe_domain(struct soc_intel *in, struct soc_intel_probe *pb, const char *d)
+{
+	const char *p = d;
+
+	while (p && pb->np < SOC_INTEL_PIECES && strchr(p, '.')) {
+		pb->h[pb->np] = soc_intel_hash_from(in->seed[SOC_IOC_DOMAIN], p,
+		    strlen(p));
+		soc_bloom_prefetch(&in->bloom, pb->h[pb->np++]);
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+}
+
 static int
-domain_and_parents(struct soc_intel *in, const char *d, soc_intel_cb cb,
-    void *arg)
+domain_and_parents(struct soc_intel *in, const struct soc_intel_probe *pb,
+    size_t i, const char *d, soc_intel_cb cb, void *arg)
 {
 	int n = 0;
 	const char *p = d;
 
-	/* "a.b.evil.com", "b.evil.com", "evil.com" (not the bare TLD). */
 	while (p && strchr(p, '.')) {
-		n += exact(in, "domain", p, strlen(p), cb, arg);
+		n += exact(in, piece(in, pb, i++, SOC_IOC_DOMAIN, p), "domain", p,
+		    strlen(p), cb, arg);
 		p = strchr(p, '.');
 		if (p)
 			p++;
@@ -568,72 +613,58 @@ domain_and_parents(struct soc_intel *in, const char *d, soc_intel_cb cb,
 	return n;
 }
 
-static void
-prefetch_domain(struct soc_intel *in, const char *d)
-{
-	const char *p = d;
-
-	while (p && strchr(p, '.')) {
-		soc_bloom_prefetch(&in->bloom, ioc_hash("domain", p, strlen(p)));
-		p = strchr(p, '.');
-		if (p)
-			p++;
-	}
-}
-
 void
-soc_intel_prefetch(struct soc_intel *in, enum soc_ioc_type t,
-    const char *value)
+soc_intel_probe(struct soc_intel *in, enum soc_ioc_type t, const char *value,
+    struct soc_intel_probe *pb)
 {
+	const char *at;
+
+	pb->t = t;
+	pb->value = value;
+	pb->n = strlen(value);
+	pb->np = 0;
+	pb->ip_ok = 0;
 	switch (t) {
 	case SOC_IOC_IPV4:
-	case SOC_IOC_IPV6: {
-		struct soc_ip ip;
-
-		soc_bloom_prefetch(&in->bloom, ioc_hash(soc_ioc_type_name(t),
-		    value, strlen(value)));
-		if (in->cidrs.n && soc_ip_parse(value, strlen(value), &ip) == 0)
-			soc_cidr_prefetch(&in->cidrs, &ip);
+	case SOC_IOC_IPV6:
+		pb->ip_ok = soc_ip_parse(value, pb->n, &pb->ip) == 0;
+		if (pb->ip_ok && in->cidrs.n)
+			soc_cidr_prefetch(&in->cidrs, &pb->ip);
 		break;
-	}
 	case SOC_IOC_DOMAIN:
-		prefetch_domain(in, value);
+		probe_domain(in, pb, value);
+		return;
+	case SOC_IOC_EMAIL:
 		break;
-	case SOC_IOC_EMAIL: {
-		const char *at = strrchr(value, '@');
-
-		soc_bloom_prefetch(&in->bloom, ioc_hash("email", value,
-		    strlen(value)));
-		if (at)
-			prefetch_domain(in, at + 1);
-		break;
-	}
 	case SOC_IOC_NONE:
 	case SOC_IOC_NTYPES:
-		break;
+		return;
 	default:
-		soc_bloom_prefetch(&in->bloom, ioc_hash(soc_ioc_type_name(t),
-		    value, strlen(value)));
 		break;
 	}
+	pb->h[0] = soc_intel_hash_from(in->seed[t], value, pb->n);
+	soc_bloom_prefetch(&in->bloom, pb->h[0]);
+	pb->np = 1;
+	if (t == SOC_IOC_EMAIL && (at = strrchr(value, '@')))
+		probe_domain(in, pb, at + 1);
 }
 
 int
-soc_intel_match(struct soc_intel *in, enum soc_ioc_type t, const char *value,
+soc_intel_match_probe(struct soc_intel *in, const struct soc_intel_probe *pb,
     soc_intel_cb cb, void *arg)
 {
+	const char *at, *type = soc_ioc_type_name(pb->t);
 	int n = 0;
 
-	switch (t) {
+	switch (pb->t) {
 	case SOC_IOC_IPV4:
 	case SOC_IOC_IPV6: {
-		struct soc_ip ip;
+		struct soc_ip ip = pb->ip;
 		uint64_t h;
 		int plen;
 
-		n = exact(in, soc_ioc_type_name(t), value, strlen(value), cb, arg);
-		if (soc_ip_parse(value, strlen(value), &ip) == 0 &&
-		    soc_cidr_lookup(&in->cidrs, &ip, &h, &plen)) {
+		n = exact(in, pb->h[0], type, pb->value, pb->n, cb, arg);
+		if (pb->ip_ok && soc_cidr_lookup(&in->cidrs, &ip, &h, &plen)) {
 			char pfx[80];
 
 			soc_ip_mask(&ip, plen);
@@ -643,24 +674,40 @@ soc_intel_match(struct soc_intel *in, enum soc_ioc_type t, const char *value,
 		break;
 	}
 	case SOC_IOC_DOMAIN:
-		n = domain_and_parents(in, value, cb, arg);
+		n = domain_and_parents(in, pb, 0, pb->value, cb, arg);
 		break;
-	case SOC_IOC_EMAIL: {
-		const char *at = strrchr(value, '@');
-
-		n = exact(in, "email", value, strlen(value), cb, arg);
-		if (at)
-			n += domain_and_parents(in, at + 1, cb, arg);
+	case SOC_IOC_EMAIL:
+		n = exact(in, pb->h[0], "email", pb->value, pb->n, cb, arg);
+		if ((at = strrchr(pb->value, '@')))
+			n += domain_and_parents(in, pb, 1, at + 1, cb, arg);
 		break;
-	}
 	case SOC_IOC_NONE:
 	case SOC_IOC_NTYPES:
 		break;
 	default:
-		n = exact(in, soc_ioc_type_name(t), value, strlen(value), cb, arg);
+		n = exact(in, pb->h[0], type, pb->value, pb->n, cb, arg);
 		break;
 	}
 	return n;
+}
+
+void
+soc_intel_prefetch(struct soc_intel *in, enum soc_ioc_type t,
+    const char *value)
+{
+	struct soc_intel_probe pb;
+
+	soc_intel_probe(in, t, value, &pb);
+}
+
+int
+soc_intel_match(struct soc_intel *in, enum soc_ioc_type t, const char *value,
+    soc_intel_cb cb, void *arg)
+{
+	struct soc_intel_probe pb;
+
+	soc_intel_probe(in, t, value, &pb);
+	return soc_intel_match_probe(in, &pb, cb, arg);
 }
 
 static void

@@ -55,9 +55,13 @@ void soc_hset_add(struct soc_hset *s, uint64_t h);
 int soc_hset_has(const struct soc_hset *s, uint64_t h);
 
 /* FNV-1a over a tag, a type name and a value, each NUL-separated, then
- * mixed; stored in SQLite as a signed 64-bit integer. */
+ * mixed; stored in SQLite as a signed 64-bit integer.  The same in two
+ * steps, for a caller that hashes many values of one tag and type:
+ * soc_intel_hash_from(soc_intel_seed(tag, type), value, vlen). */
 uint64_t soc_intel_hash(const char *tag, const char *type, const char *value,
     size_t vlen);
+uint64_t soc_intel_seed(const char *tag, const char *type);
+uint64_t soc_intel_hash_from(uint64_t seed, const char *value, size_t vlen);
 
 /* One matching indicator, as handed to a match callback.  Strings live
  * until the callback returns. */
@@ -83,6 +87,24 @@ struct soc_intel {
 	struct soc_buf norm;
 	void *map;			/* the index file, read whole (idx_load) */
 	size_t maplen;
+	uint64_t seed[SOC_IOC_NTYPES];	/* soc_intel_seed("intel", type) */
+};
+
+/* Hashes a probe keeps: a domain's first pieces (the name, then its
+ * parents), the rest are hashed when matched. */
+#define SOC_INTEL_PIECES 8
+
+/* One observable made ready to match (soc_intel_probe): its exact keys
+ * hashed once, for the prefetch and the match, and an address parsed. */
+struct soc_intel_probe {
+	enum soc_ioc_type t;
+	const char *value;		/* borrowed, NUL-terminated */
+	size_t n;
+	uint64_t h[SOC_INTEL_PIECES];	/* the value (a domain's pieces; an
+					 * e-mail address, then its domain's) */
+	size_t np;
+	struct soc_ip ip;		/* an address's, when ip_ok */
+	int ip_ok;
 };
 
 /* Prepare statements on db (whose schema includes SOC_INTEL_SCHEMA). */
@@ -125,6 +147,16 @@ int soc_intel_match(struct soc_intel *in, enum soc_ioc_type t,
  */
 void soc_intel_prefetch(struct soc_intel *in, enum soc_ioc_type t,
     const char *value);
+
+/*
+ * The two halves of prefetch then match, with the work done once: fill pb
+ * for the observable (value must outlive pb) and start loading what its
+ * match reads; then match it.
+ */
+void soc_intel_probe(struct soc_intel *in, enum soc_ioc_type t,
+    const char *value, struct soc_intel_probe *pb);
+int soc_intel_match_probe(struct soc_intel *in,
+    const struct soc_intel_probe *pb, soc_intel_cb cb, void *arg);
 
 /* intel list / stats / expire, writing to fp. */
 void soc_intel_list(struct soc_intel *in, FILE *fp);

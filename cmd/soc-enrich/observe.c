@@ -424,6 +424,21 @@ on_hit(void *arg, const struct soc_intel_hit *h)
 		hc->e->max_conf = h->confidence;
 }
 
+/* Prefetch what the lookups of o read, noting the work they share. */
+static void
+obs_prefetch(struct enricher *e, struct obs *o)
+{
+	int ip = o->kind == SOC_IOC_IPV4 || o->kind == SOC_IOC_IPV6;
+
+	if (o->kind < SOC_IOC_NTYPES && e->intel_db)
+		soc_intel_probe(e->intel_db, (enum soc_ioc_type)o->kind,
+		    o->value, &o->pb);
+	else if (ip)
+		o->pb.ip_ok = soc_ip_parse(o->value, o->len, &o->pb.ip) == 0;
+	o->have_ch = ctx_prefetch(e->ctx, ip ? CTX_IP : o->kind == K_HOST ?
+	    CTX_HOST : o->kind == K_USER ? CTX_USER : -1, o->value, &o->ch);
+}
+
 void
 er_local(struct enricher *e, const struct soc_rec *rec, struct soc_buf *head)
 {
@@ -438,45 +453,36 @@ er_local(struct enricher *e, const struct soc_rec *rec, struct soc_buf *head)
 	soc_buf_reset(&e->prior);
 	e->max_conf = 0;
 	/* Prefetch first, then match: the misses overlap. */
+	for (i = 0; i < e->nobs; i++)
+		obs_prefetch(e, &e->obs[i]);
 	for (i = 0; i < e->nobs; i++) {
 		const struct obs *o = &e->obs[i];
-
-		if (o->kind < SOC_IOC_NTYPES && e->intel_db)
-			soc_intel_prefetch(e->intel_db, (enum soc_ioc_type)o->kind,
-			    o->value);
-		if (o->kind == SOC_IOC_IPV4 || o->kind == SOC_IOC_IPV6)
-			ctx_prefetch(e->ctx, CTX_IP, o->value);
-		else if (o->kind == K_HOST)
-			ctx_prefetch(e->ctx, CTX_HOST, o->value);
-		else if (o->kind == K_USER)
-			ctx_prefetch(e->ctx, CTX_USER, o->value);
-	}
-	for (i = 0; i < e->nobs; i++) {
-		const struct obs *o = &e->obs[i];
+		const uint64_t *ch = o->have_ch ? &o->ch : NULL;
 		struct hitctx hc = { e, o };
 		int c;
 
 		if (o->kind < SOC_IOC_NTYPES && e->intel_db)
-			soc_intel_match(e->intel_db, (enum soc_ioc_type)o->kind,
-			    o->value, on_hit, &hc);
+			soc_intel_match_probe(e->intel_db, &o->pb, on_hit, &hc);
 		if (o->kind == SOC_IOC_IPV4 || o->kind == SOC_IOC_IPV6) {
-			c = ctx_asset_ip(e->ctx, o->field, o->value, &e->assets,
-			    &afirst);
+			const struct soc_ip *a = o->pb.ip_ok ? &o->pb.ip : NULL;
+
+			c = ctx_asset_ip(e->ctx, o->field, o->value, a, ch,
+			    &e->assets, &afirst);
 			if (c > crit)
 				crit = c;
 			for (z = 0; z < 3; z++)
 				if (!zones[z] && strncmp(o->field, zone_keys[z],
 				    strlen(zone_keys[z])) == 0 &&
 				    o->field[strlen(zone_keys[z])] == '.')
-					zones[z] = ctx_zone(e->ctx, o->value);
+					zones[z] = ctx_zone(e->ctx, a);
 		} else if (o->kind == K_HOST) {
-			c = ctx_asset_host(e->ctx, o->field, o->value, &e->assets,
-			    &afirst);
+			c = ctx_asset_host(e->ctx, o->field, o->value, ch,
+			    &e->assets, &afirst);
 			if (c > crit)
 				crit = c;
 		} else if (o->kind == K_USER) {
-			c = ctx_identity(e->ctx, o->field, o->value, &e->idents,
-			    &ifirst);
+			c = ctx_identity(e->ctx, o->field, o->value, ch,
+			    &e->idents, &ifirst);
 			if (c >= 0) {
 				have_priv = 1;
 				priv |= c;

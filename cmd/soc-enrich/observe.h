@@ -17,6 +17,12 @@ struct obs {
 	int kind;		/* enum soc_ioc_type, or host/user (observe.c) */
 	char *value;		/* normal form for intel types; in e->arena */
 	size_t len, off;
+	/* What er_local works out once for the prefetch and the lookups:
+	 * the intel keys' hashes and the address parsed (pb.ip), the
+	 * context key's hash (ch, when have_ch). */
+	struct soc_intel_probe pb;
+	uint64_t ch;
+	int have_ch;
 };
 
 struct enricher {
