@@ -1,10 +1,11 @@
 #!/bin/sh
 # soc-enrich: prior incidents from soc-correlate's correlate.db (the
-# incident_entity table of socpipe-record(7)), tolerated when absent; and
-# configuration errors, which name their place and exit 78.
+# incident_entity table of socpipe-record(7), contract 1), tolerated when
+# absent or stating no contract, refused (78) at another contract version;
+# and configuration errors, which name their place and exit 78.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all 'python3 not installed'
-plan 12
+plan 15
 export SOC_NOW=2026-11-22T12:00:00Z
 printf '{"@timestamp":"2026-11-22T10:00:00.000Z","source":{"ip":"10.1.2.3"},"destination":{"ip":"198.51.100.7"},"user":{"name":"alice"},"soc":{"kind":"alert","id":"p"}}\n' >"$T/a"
 
@@ -30,7 +31,24 @@ c.executemany("INSERT INTO incident_entity VALUES(?,?,?,?)", [
     ("203.0.113.1", "inc-0004", "true_positive", "2026-11-01T00:00:00.000Z")])
 c.commit()
 EOF2
-check_exit 'with the table' 0 'soc-enrich "$T/a" >"$T/o"'
+# The contract row as soc-correlate keeps it (meta k = 'contract').
+contract() {
+	python3 - "$SOC_HOME/correlate.db" "$1" <<'EOF2'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+c.execute("INSERT OR REPLACE INTO meta VALUES('contract', ?)", (int(sys.argv[2]),))
+c.commit()
+EOF2
+}
+check 'the table without a contract version: passed over, no prior member' \
+	'soc-enrich "$T/a" >"$T/o" && grep -q "\"lookups\":\[\]}" "$T/o" && ! grep -q "\"prior\"" "$T/o"'
+contract 2
+check_exit 'contract version 2: refused, 78' 78 'soc-enrich "$T/a" >"$T/o" 2>"$T/e"'
+check 'says which version it found and which it reads, writes nothing' \
+	'grep -q "correlate.db: contract version 2, which this soc-enrich does not know (it reads version 1" "$T/e" && test ! -s "$T/o"'
+contract 1
+check_exit 'with the table, contract version 1' 0 'soc-enrich "$T/a" >"$T/o"'
 check 'prior incidents per observable, the latest first' \
 	'grep -q "\"prior\":\[{\"observable\":\"198.51.100.7\",\"incident\":\"inc-0002\",\"verdict\":null},{\"observable\":\"198.51.100.7\",\"incident\":\"inc-0001\",\"verdict\":\"true_positive\"},{\"observable\":\"alice\",\"incident\":\"inc-0003\",\"verdict\":\"false_positive\"}\]}" "$T/o"'
 check 'correlate.db is only read' \

@@ -27,6 +27,29 @@ struct er_memo {
 	int used;
 };
 
+/*
+ * correlate.db is read by its contract (socpipe-record(7)), as soc-decide
+ * reads it: a version this soc-enrich does not know stops the run rather
+ * than be misread.  One that states none is passed over as if absent (no
+ * prior member): a soc-correlate older than the contract wrote it (a run
+ * of soc-correlate upgrades it), or one started beside us in a pipeline
+ * is creating it, a step at a time, this very moment; soc-decide, which
+ * opens it only for an incident soc-correlate has written, never sees
+ * that, soc-enrich, upstream of it, may.
+ */
+static int
+check_contract(struct soc_db *db, const char *path)
+{
+	int v = soc_db_contract(db);
+
+	if (v >= 0 && v != PRIOR_CONTRACT)
+		soc_die(SOC_EX_CONFIG, "%s: contract version %d, which this "
+		    "soc-enrich does not know (it reads version %d: "
+		    "socpipe-record(7)); use the soc-enrich of the same "
+		    "release", path, v, PRIOR_CONTRACT);
+	return v;
+}
+
 void
 er_prior_open(struct er_prior *p, const char *state)
 {
@@ -35,11 +58,13 @@ er_prior_open(struct er_prior *p, const char *state)
 	memset(p, 0, sizeof *p);
 	soc_buf_init(&p->memobuf, MEMO_BYTES + (1 << 24));
 	if (access(path, F_OK) == 0 && soc_db_open_ro(&p->db, path) == 0) {
-		/* Without the view (an older or newer soc-correlate) there
-		 * is nothing to say about prior incidents. */
-		p->q = soc_db_try_prepare(&p->db,
-		    "SELECT incident, verdict FROM incident_entity WHERE value = ?1"
-		    " ORDER BY last_seen DESC, incident LIMIT 5");
+		/* Without the view there is nothing to say about prior
+		 * incidents. */
+		if (check_contract(&p->db, path) == PRIOR_CONTRACT)
+			p->q = soc_db_try_prepare(&p->db,
+			    "SELECT incident, verdict FROM incident_entity"
+			    " WHERE value = ?1"
+			    " ORDER BY last_seen DESC, incident LIMIT 5");
 		if (!p->q)
 			soc_db_close(&p->db);
 	}

@@ -8,6 +8,9 @@
 #include "buf.h"
 #include "db.h"
 
+/* The version of correlate.db's contract this soc-enrich reads. */
+#define PRIOR_CONTRACT 1
+
 struct er_memo;
 
 struct er_prior {
@@ -23,8 +26,9 @@ struct er_prior {
 	struct soc_buf memobuf;	/* each value, then its entries */
 };
 
-/* Open STATE/correlate.db when it exists with the view; er_prior_on says
- * whether it did. */
+/* Open STATE/correlate.db when it exists, states contract PRIOR_CONTRACT
+ * and has the view; er_prior_on says whether it did.  Another contract
+ * version is a configuration error (exit 78). */
 void er_prior_open(struct er_prior *p, const char *state);
 int er_prior_on(const struct er_prior *p);
 void er_prior_close(struct er_prior *p);
