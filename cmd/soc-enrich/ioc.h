@@ -52,6 +52,11 @@ enum soc_ioc_type soc_ioc_type_from_name(const char *s);
  */
 enum soc_ioc_type soc_ioc_normalize(enum soc_ioc_type t, const char *s,
     size_t n, struct soc_buf *out);
+/* A URL normalised by libcurl's parser alone, as soc_ioc_normalize does
+ * those its own plain path does not take (for the test that holds the two
+ * to the same answers). */
+enum soc_ioc_type soc_ioc_url_by_curl(const char *s, size_t n,
+    struct soc_buf *out);
 /* The type of a hex digest by its length, or NONE. */
 enum soc_ioc_type soc_ioc_hash_type(const char *s, size_t n);
 

@@ -21,6 +21,53 @@ norm(enum soc_ioc_type t, const char *s)
 	return r;
 }
 
+/* Every URL made of these pieces gets from soc_ioc_normalize what libcurl
+ * alone gives it: the plain path (url_plain) agrees with curl wherever it
+ * answers.  Returns the number of URLs that differ (each shown). */
+static int
+url_same_as_curl(void)
+{
+	static const char *const scheme[] = { "http://", "https://", "HTTP://",
+	    "Https://", "ftp://", "http:/", "" };
+	static const char *const host[] = { "a.example", "Evil.Example",
+	    "www.d736e1c5a.example3.com", "x", "1.2.3.4", "0x7f.1", "127.1",
+	    "2130706433", "1a.2b", "a.1", "1.a", "0x1f.a", "a..b", ".a", "a.",
+	    "a-b.c", "-a.b", "a_b.example", "xn--bcher-kva.example", "a%41.b",
+	    "user@a.example", "a.example:80", "a.example:8080", "[::1]", "",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b",
+	    "\xc3\xa9.example" };
+	static const char *const rest[] = { "", "/", "/x", "/A/../b", "/p?q=1",
+	    "/p?", "?q", "#f", "/p#f", "/%41%zz", "/a'b(c)*!$&+,;=", "/x?y?z",
+	    "/@:~", "//x", "/a b", "/a\"b", "/a<b>", "/a{b}|^`", "/a\\b",
+	    "/\xc3\xa9", "/p?q#f", "/?", "/p?&" };
+	struct soc_buf a = SOC_BUF_INIT, b = SOC_BUF_INIT;
+	char url[512];
+	size_t i, j, k;
+	int bad = 0;
+
+	for (i = 0; i < sizeof scheme / sizeof *scheme; i++)
+		for (j = 0; j < sizeof host / sizeof *host; j++)
+			for (k = 0; k < sizeof rest / sizeof *rest; k++) {
+				enum soc_ioc_type x, y;
+				size_t n = (size_t)snprintf(url, sizeof url,
+				    "%s%s%s", scheme[i], host[j], rest[k]);
+
+				x = soc_ioc_normalize(SOC_IOC_URL, url, n, &a);
+				soc_buf_reset(&b);
+				y = soc_ioc_url_by_curl(url, n, &b);
+				if (x == y && (x == SOC_IOC_NONE ||
+				    strcmp(a.p, b.p) == 0))
+					continue;
+				printf("# %s: %s '%s', curl %s '%s'\n", url,
+				    soc_ioc_type_name(x), x ? a.p : "",
+				    soc_ioc_type_name(y), y ? b.p : "");
+				bad++;
+			}
+	soc_buf_release(&a);
+	soc_buf_release(&b);
+	return bad;
+}
+
 static struct soc_buf seen;
 
 static void
@@ -101,6 +148,7 @@ main(void)
 	is_str(norm(SOC_IOC_URL, "https://[2001:DB8:0:0::1]/"), "url https://[2001:db8::1]/", "url: IPv6 host normalised");
 	is_str(norm(SOC_IOC_URL, "http://host:99999/"), "(none)", "url: port out of range refused");
 	is_str(norm(SOC_IOC_URL, "http:///path"), "(none)", "url: empty host refused");
+	ok(url_same_as_curl() == 0, "url: the plain path gives what libcurl gives");
 	is_str(norm(SOC_IOC_DOMAIN, "bad domain.example"), "(none)", "space in a domain refused");
 	is_str(norm(SOC_IOC_IPV4, "300.1.1.1"), "(none)", "bad address refused");
 
