@@ -6,9 +6,49 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "baseline.h"
 #include "err.h"
+
+/* Arrays of 2 MiB and more (the slots of a big table, its later slabs)
+ * are mappings that ask for huge pages: lookups land anywhere in tens of
+ * megabytes, and 4 KiB pages made every other one a TLB miss as well as
+ * a cache miss.  Smaller ones come from malloc.  Both are zeroed. */
+#define HUGE ((size_t)2 << 20)
+
+static void *
+big_alloc(size_t n)
+{
+	size_t len = (n + HUGE - 1) / HUGE * HUGE;
+	char *p, *q;
+
+	if (n < HUGE)
+		return soc_xcalloc(1, n);
+	/* one huge page more than asked, to cut an aligned run from */
+	p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		soc_die(SOC_EX_SOFTWARE, "out of memory mapping %zu bytes", len);
+	q = (char *)(((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
+	if (q > p)
+		munmap(p, (size_t)(q - p));
+	if (q + len < p + len + HUGE)
+		munmap(q + len, (size_t)(p + len + HUGE - (q + len)));
+	(void)madvise(q, len, MADV_HUGEPAGE);	/* a hint: may be refused */
+	return q;
+}
+
+static void
+big_free(void *p, size_t n)
+{
+	if (!p)
+		return;
+	if (n < HUGE)
+		free(p);
+	else
+		munmap(p, (n + HUGE - 1) / HUGE * HUGE);
+}
 
 void
 soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
@@ -19,7 +59,7 @@ soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
 	b->hl_slow = hl_slow_ms > 0 ? hl_slow_ms : 86400000.0;
 	b->hl_fast = hl_fast_ms > 0 ? hl_fast_ms : 60000.0;
 	b->cap = 64;
-	b->slot = soc_xcalloc(b->cap, sizeof(*b->slot));
+	b->slot = big_alloc(b->cap * sizeof(*b->slot));
 	b->horizon = INT64_MIN;
 }
 
@@ -28,20 +68,25 @@ soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
  * lists for reuse, their first bytes pointing to the next. */
 #define CLASS 32
 #define SLAB ((size_t)1 << 18)
+#define SLAB_SMALL 8		/* slabs of SLAB bytes, then of HUGE */
 
 /* n bytes (a multiple of 16) carved from the table's slabs, not zeroed:
- * no malloc per entry, and freeing the table frees a few slabs. */
+ * no malloc per entry, and freeing the table frees a few slabs.  A slab
+ * begins with the next one's address and its own size. */
 static void *
 slab_alloc(struct soc_baseline *b, size_t n)
 {
+	size_t size = b->nslabs < SLAB_SMALL ? SLAB : HUGE;
 	char *s;
 
 	if (b->slab_left < n) {
-		s = soc_xmalloc(SLAB);
+		s = big_alloc(size);
 		memcpy(s, &b->slabs, sizeof(void *));	/* the list of slabs */
+		memcpy(s + sizeof(void *), &size, sizeof(size));
 		b->slabs = s;
+		b->nslabs++;
 		b->slab_next = s + 16;
-		b->slab_left = SLAB - 16;
+		b->slab_left = size - 16;
 	}
 	s = b->slab_next;
 	b->slab_next += n;
@@ -49,28 +94,52 @@ slab_alloc(struct soc_baseline *b, size_t n)
 	return s;
 }
 
+/* Start loading the n bytes at p for writing, a line at a time. */
+static void
+prefetch_w(const void *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 64)
+		__builtin_prefetch((const char *)p + i, 1);
+}
+
+/* A freed piece, for reuse; NULL when none.  The next one to be taken
+ * is cold: it starts loading now, size bytes of it, to be written. */
+static void *
+pool_take(struct soc_baseline_pool *pl, size_t size)
+{
+	if (pl->n == 0)
+		return NULL;
+	if (pl->n > 1)
+		prefetch_w(pl->p[pl->n - 2], size);
+	return pl->p[--pl->n];
+}
+
+static void
+pool_put(struct soc_baseline_pool *pl, void *x)
+{
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? 2 * pl->cap : 1024;
+		pl->p = soc_xrealloc(pl->p, pl->cap * sizeof(*pl->p));
+	}
+	pl->p[pl->n++] = x;
+}
+
 /* Entries are allocated in classes of 32 bytes (the key with them): the
- * classes below 8 from slabs, with the freed ones kept on lists for
- * reuse (their first bytes pointing to the next), the others by malloc.
- * Week profiles likewise. */
+ * classes below 8 from slabs, with the freed ones kept in pools for
+ * reuse, the others by malloc.  Week profiles likewise. */
 static struct soc_baseline_entry *
 entry_new(struct soc_baseline *b, size_t klen)
 {
 	size_t size = sizeof(struct soc_baseline_entry) + klen + 1, c;
 	struct soc_baseline_entry *e;
-	void **fl;
 
 	size = (size + CLASS - 1) / CLASS * CLASS;
 	c = size / CLASS - sizeof(struct soc_baseline_entry) / CLASS;
-	fl = c < 8 ? &b->free_entry[c] : NULL;
-	if (fl && *fl) {
-		e = *fl;
-		memcpy(fl, e, sizeof(void *));
-		if (*fl)	/* the next one is cold: start loading it */
-			__builtin_prefetch(*fl, 1);
-		memset(e, 0, size);
-	} else if (fl) {
-		e = slab_alloc(b, size);
+	if (c < 8) {
+		if (!(e = pool_take(&b->free_entry[c], size)))
+			e = slab_alloc(b, size);
 		memset(e, 0, size);
 	} else
 		e = soc_xcalloc(1, size);
@@ -83,29 +152,22 @@ entry_free(struct soc_baseline *b, struct soc_baseline_entry *e)
 {
 	size_t c = e->size / CLASS - sizeof(*e) / CLASS;
 
-	if (e->how) {
-		memcpy(e->how, &b->free_how, sizeof(void *));
-		b->free_how = e->how;
-	}
-	if (c < 8) {
-		memcpy(e, &b->free_entry[c], sizeof(void *));
-		b->free_entry[c] = e;
-	} else
+	if (e->how)
+		pool_put(&b->free_how, e->how);
+	if (c < 8)
+		pool_put(&b->free_entry[c], e);
+	else
 		free(e);	/* the key is allocated with the entry */
 }
 
 uint16_t *
 soc_baseline_profile(struct soc_baseline *b, struct soc_baseline_entry *e)
 {
-	uint16_t *h = b->free_how;
+	uint16_t *h;
 
 	if (e->how)
 		return e->how;
-	if (h) {
-		memcpy(&b->free_how, h, sizeof(void *));
-		if (b->free_how)
-			__builtin_prefetch(b->free_how, 1);
-	} else
+	if (!(h = pool_take(&b->free_how, SOC_BASELINE_HOW * sizeof(*h))))
 		h = slab_alloc(b, SOC_BASELINE_HOW * sizeof(*h));
 	memset(h, 0, SOC_BASELINE_HOW * sizeof(*h));
 	return e->how = h;
@@ -115,8 +177,8 @@ void
 soc_baseline_free(struct soc_baseline *b)
 {
 	struct soc_baseline_entry *e;
-	void *s, *next;
-	size_t i;
+	char *s, *next;
+	size_t i, size;
 
 	for (i = 0; i < b->cap; i++)
 		if ((e = b->slot[i].e) &&
@@ -124,13 +186,21 @@ soc_baseline_free(struct soc_baseline *b)
 			free(e);
 	for (s = b->slabs; s; s = next) {
 		memcpy(&next, s, sizeof(void *));
-		free(s);
+		memcpy(&size, s + sizeof(void *), sizeof(size));
+		big_free(s, size);
 	}
 	b->slabs = b->slab_next = NULL;
 	b->slab_left = 0;
+	b->nslabs = 0;
+	for (i = 0; i < 8; i++)
+		free(b->free_entry[i].p);
+	free(b->free_how.p);
 	memset(b->free_entry, 0, sizeof(b->free_entry));
-	b->free_how = NULL;
-	free(b->slot);
+	memset(&b->free_how, 0, sizeof(b->free_how));
+	big_free(b->slot, b->cap * sizeof(*b->slot));
+	free(b->scratch);
+	b->scratch = NULL;
+	b->scratch_cap = 0;
 	free(b->part_dirty);
 	b->slot = NULL;
 	b->part_dirty = NULL;
@@ -219,12 +289,12 @@ rehash(struct soc_baseline *b, size_t cap)
 	struct soc_baseline_slot *old = b->slot;
 	size_t oldcap = b->cap, i;
 
-	b->slot = soc_xcalloc(cap, sizeof(*b->slot));
+	b->slot = big_alloc(cap * sizeof(*b->slot));
 	b->cap = cap;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].e)
 			place_slot(b, &old[i]);
-	free(old);
+	big_free(old, oldcap * sizeof(*old));
 }
 
 void
@@ -368,29 +438,97 @@ aged_cmp(const void *a, const void *b)
 }
 
 
-/* Drop the eighth of the table seen longest ago: chosen by a linear
- * selection over the slots' copies of the times, then each found by its
- * hash and pointer and removed in place. */
+/* The scratch array of at least n bytes, kept from one eviction to the
+ * next (its contents are not). */
+static void *
+scratch(struct soc_baseline *b, size_t n)
+{
+	if (b->scratch_cap < n) {
+		free(b->scratch);
+		b->scratch = soc_xmalloc(n);
+		b->scratch_cap = n;
+	}
+	return b->scratch;
+}
+
+static void
+swap64(int64_t *x, int64_t *y)
+{
+	int64_t t = *x;
+
+	*x = *y;
+	*y = t;
+}
+
+/* The k-th smallest (from 0) of v[0..n), k < n; v is reordered.
+ * Quickselect with a median-of-three pivot and a three-way partition
+ * (many entries share a time: those of one alert). */
+static int64_t
+kth_smallest(int64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n, lt, i, gt;
+	int64_t x, y, z, pv;
+
+	for (;;) {
+		x = v[lo], y = v[lo + (hi - lo) / 2], z = v[hi - 1];
+		pv = x < y ? (y < z ? y : x < z ? z : x) :
+		    (x < z ? x : y < z ? z : y);
+		for (lt = i = lo, gt = hi; i < gt;) {
+			if (v[i] < pv)
+				swap64(&v[lt++], &v[i++]);
+			else if (v[i] > pv)
+				swap64(&v[i], &v[--gt]);
+			else
+				i++;
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return pv;
+	}
+}
+
+/* Drop the eighth of the table seen longest ago, the first drop entries
+ * by (last, key).  The time of the last one dropped (cut) is selected
+ * among the slots' copies of the times alone; every entry seen before
+ * cut goes, and of those seen at cut the smallest keys, the only ones
+ * whose keys are read.  Each is found again by its hash and pointer and
+ * removed in place. */
 static void
 evict(struct soc_baseline *b)
 {
 	struct aged *v;
-	size_t drop = b->n / 8, i, j, k = 0;
+	int64_t *t, cut;
+	size_t drop = b->n / 8, i, j, k = 0, less = 0, ties;
 
 	if (drop == 0)
 		drop = 1;
-	v = soc_xcalloc(b->n, sizeof(*v));
+	v = scratch(b, b->n * sizeof(*v));
+	t = (int64_t *)v;	/* the times first, then the entries */
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i].e) {
-			v[k].last = b->slot[i].last;
-			v[k].hash = b->slot[i].hash;
-			v[k++].e = b->slot[i].e;
-		}
+		if (b->slot[i].e)
+			t[k++] = b->slot[i].last;
 	SOC_ASSERT(k == b->n);
-	select_k(v, b->n, sizeof *v, drop, aged_cmp);
+	cut = kth_smallest(t, b->n, drop - 1);
+	/* those before cut from the front, those at cut from the back */
+	for (i = 0, ties = b->n; i < b->cap; i++) {
+		if (!b->slot[i].e || b->slot[i].last > cut)
+			continue;
+		k = b->slot[i].last < cut ? less++ : --ties;
+		v[k].last = b->slot[i].last;
+		v[k].hash = b->slot[i].hash;
+		v[k].e = b->slot[i].e;
+	}
+	SOC_ASSERT(less < drop && b->n - ties >= drop - less);
+	if (b->n - ties > drop - less)
+		select_k(v + ties, b->n - ties, sizeof(*v), drop - less,
+		    aged_cmp);
+	memmove(v + less, v + ties, (drop - less) * sizeof(*v));
+	if (cut > b->horizon)
+		b->horizon = cut;
 	for (i = 0; i < drop; i++) {
-		if (v[i].last > b->horizon)
-			b->horizon = v[i].last;
 		for (j = home(b, v[i].hash); b->slot[j].e != v[i].e;
 		    j = (j + 1) & (b->cap - 1))
 			SOC_ASSERT(b->slot[j].e);
@@ -398,7 +536,6 @@ evict(struct soc_baseline *b)
 		mark(b, v[i].hash);
 		entry_free(b, v[i].e);
 	}
-	free(v);
 	b->evicted += drop;
 	b->n -= drop;
 }

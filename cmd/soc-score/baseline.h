@@ -52,6 +52,13 @@ struct soc_baseline_slot {
 	struct soc_baseline_entry *e;	/* NULL: empty */
 };
 
+/* Freed pieces of one size, a stack of their addresses (not a list
+ * through them: taking one reads no cold memory). */
+struct soc_baseline_pool {
+	void **p;
+	size_t n, cap;
+};
+
 struct soc_baseline {
 	struct soc_baseline_slot *slot;	/* open addressing, linear probing */
 	size_t cap, n, max;
@@ -65,11 +72,13 @@ struct soc_baseline {
 	unsigned char *part_dirty;
 	/* Freed entries by size class, and freed profiles, for reuse: a
 	 * full table frees and allocates entries all the time. */
-	void *free_entry[8];
-	void *free_how;
+	struct soc_baseline_pool free_entry[8];
+	struct soc_baseline_pool free_how;
 	void *slabs;			/* where entries are carved from */
 	char *slab_next;
-	size_t slab_left;
+	size_t slab_left, nslabs;
+	void *scratch;			/* evict's arrays, kept for the next */
+	size_t scratch_cap;
 };
 
 /* A key with its hash, for several lookups of the same key. */

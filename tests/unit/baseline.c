@@ -102,6 +102,54 @@ count_dirty(const struct soc_baseline *b)
 	return n;
 }
 
+struct ref {
+	int64_t last;
+	char key[16];
+};
+
+static int
+ref_cmp(const void *x, const void *y)
+{
+	const struct ref *a = x, *b = y;
+
+	if (a->last != b->last)
+		return a->last < b->last ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+/* A full table evicts the eighth first by (last, key) when many entries
+ * share a time: the same set as sorting them all, whatever the order
+ * they came in; the horizon is the last time evicted. */
+static void
+evict_ties(int64_t t0)
+{
+	struct soc_baseline b;
+	struct ref r[64];
+	int i, gone = 0, kept = 0;
+
+	soc_baseline_init(&b, 64, (double)DAY, 60000);
+	for (i = 0; i < 64; i++) {
+		/* keys in a scrambled order, five times shared by all */
+		snprintf(r[i].key, sizeof r[i].key, "e%03d", (i * 37) % 64);
+		r[i].last = t0 + (i * 7 % 5) * 1000;
+		soc_baseline_touch(&b, r[i].key, r[i].last, 1, 0);
+	}
+	is_int((int64_t)b.n, 64, "the table is full");
+	soc_baseline_touch(&b, "new", t0 + 10000, 1, 0);
+	qsort(r, 64, sizeof r[0], ref_cmp);
+	for (i = 0; i < 64; i++) {
+		if (soc_baseline_get(&b, r[i].key) == NULL)
+			gone += i < 8;
+		else
+			kept += i >= 8;
+	}
+	ok(gone == 8 && kept == 56 && b.evicted == 8,
+	    "the first eight by (last, key) evicted, the rest kept "
+	    "(%d, %d)", gone, kept);
+	is_int(b.horizon, r[7].last, "the horizon is the last time evicted");
+	soc_baseline_free(&b);
+}
+
 /* Partitions: marked by touches and evictions, not by puts. */
 static void
 partitions(int64_t t0)
@@ -183,5 +231,6 @@ main(void)
 
 	codec(t0);
 	partitions(t0);
+	evict_ties(t0);
 	return done_testing();
 }
