@@ -1,4 +1,5 @@
 /* rec: see rec.h. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,22 +340,20 @@ add_rest(struct soc_buf *out, size_t n, const char *const *keys,
 	return 0;
 }
 
-int
-soc_rec_splice_members(const struct soc_span *root, const char *obj,
-    size_t n, const char *const *keys, const char *const *vals,
-    struct soc_buf *out)
+/* soc_rec_splice_members with OBJ's value found already: ov, inside root
+ * (ov->p NULL when root has no OBJ). */
+static int
+splice_in(const struct soc_span *root, const struct soc_span *ov0,
+    const char *obj, size_t n, const char *const *keys,
+    const char *const *vals, struct soc_buf *out)
 {
-	struct soc_span at[8], k, v, ov = { NULL, 0, SOC_JSON_NONE };
+	struct soc_span at[8], k, v, ov = *ov0;
 	struct soc_json_iter it;
 	const char *p = root->p, *end = root->p + root->len, *close;
 	size_t old = out->len, i, olen = strlen(obj);
 
 	if (n > sizeof at / sizeof at[0])
 		soc_bug("soc_rec_splice_members: %zu members", n);
-	soc_json_iter_init(&it, root);
-	while (soc_json_iter_next(&it, &k, &v))
-		if (soc_json_str_eq(&k, obj, olen))
-			ov = v;
 	if (!ov.p) {
 		/* No OBJ: "OBJ":{...} as the last member. */
 		if (soc_buf_add(out, root->p, root->len - 1) < 0 ||
@@ -399,4 +398,51 @@ soc_rec_splice_members(const struct soc_span *root, const char *obj,
 fail:
 	out->len = old;
 	return -1;
+}
+
+int
+soc_rec_splice_members(const struct soc_span *root, const char *obj,
+    size_t n, const char *const *keys, const char *const *vals,
+    struct soc_buf *out)
+{
+	struct soc_span k, v, ov = { NULL, 0, SOC_JSON_NONE };
+	struct soc_json_iter it;
+	size_t olen = strlen(obj);
+
+	soc_json_iter_init(&it, root);
+	while (soc_json_iter_next(&it, &k, &v))
+		if (soc_json_str_eq(&k, obj, olen))
+			ov = v;
+	return splice_in(root, &ov, obj, n, keys, vals, out);
+}
+
+int
+soc_rec_splice_members_after(const struct soc_rec *r,
+    const struct soc_span *line, const char *obj, size_t n,
+    const char *const *keys, const char *const *vals, struct soc_buf *out)
+{
+	const struct soc_span *sv = r->soc_at >= 0 ? &r->top[r->soc_at].val :
+	    NULL;
+	struct soc_span ov = { NULL, 0, SOC_JSON_NONE };
+	size_t i, olen = strlen(obj);
+	ptrdiff_t off;
+
+	/* the last member of that name, as a walk of line finds it */
+	for (i = r->ntop; i-- > 0;)
+		if (soc_json_str_eq(&r->top[i].key, obj, olen)) {
+			ov = r->top[i].val;
+			break;
+		}
+	if (ov.p && sv && ov.p == sv->p)	/* OBJ is soc itself: changed */
+		return soc_rec_splice_members(line, obj, n, keys, vals, out);
+	if (ov.p) {
+		/* line is root with soc's value replaced (or a soc member
+		 * added at its end): what follows soc moved by the change
+		 * of length, what precedes it did not */
+		off = ov.p - r->root.p;
+		if (sv && ov.p > sv->p)
+			off += (ptrdiff_t)line->len - (ptrdiff_t)r->root.len;
+		ov.p = line->p + off;
+	}
+	return splice_in(line, &ov, obj, n, keys, vals, out);
 }

@@ -111,5 +111,11 @@ int soc_rec_splice(const struct soc_rec *r, const char *key,
 int soc_rec_splice_members(const struct soc_span *root, const char *obj,
     size_t n, const char *const *keys, const char *const *vals,
     struct soc_buf *out);
+/* soc_rec_splice_members on line, the record r as soc_rec_splice wrote it
+ * (r's soc member replaced, or added): OBJ is found through r's index,
+ * so line is not walked again. */
+int soc_rec_splice_members_after(const struct soc_rec *r,
+    const struct soc_span *line, const char *obj, size_t n,
+    const char *const *keys, const char *const *vals, struct soc_buf *out);
 
 #endif

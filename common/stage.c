@@ -213,7 +213,8 @@ soc_stage_splice_also(struct soc_stage *st, const struct soc_rec *r,
 	st->nout++;
 	/* OBJ not an object (a foreign record), or no room: the stage's
 	 * member alone, as soc_stage_splice writes it. */
-	if (soc_rec_splice_members(&root, obj, n, keys, vals, &st->line2) < 0)
+	if (soc_rec_splice_members_after(r, &root, obj, n, keys, vals,
+	    &st->line2) < 0)
 		soc_out_line(&st->out, st->line.p, st->line.len);
 	else
 		soc_out_line(&st->out, st->line2.p, st->line2.len);

@@ -44,6 +44,41 @@ members(const char *line)
 	    "(refused)" : b.p;
 }
 
+/* soc_rec_splice of soc.score, then soc_rec_splice_members_after (found
+ * through the index) or soc_rec_splice_members (a walk of the spliced
+ * line) of event.risk_score*: 1 when both give the same bytes, or both
+ * refuse. */
+static int
+after_same(const char *line, const char *score)
+{
+	static const char *const keys[] = { "risk_score", "risk_score_norm" };
+	static const char *const vals[] = { "7", "8" };
+	struct soc_buf a = SOC_BUF_INIT, b = SOC_BUF_INIT, c = SOC_BUF_INIT;
+	struct soc_span root, spliced;
+	struct soc_rec r;
+	int ra, rb, same;
+
+	if (soc_json_validate(line, strlen(line), 64, &root, NULL, NULL) < 0)
+		return 0;
+	soc_rec_init(&r);
+	soc_rec_index(&r, line, strlen(line), &root);
+	if (soc_rec_splice(&r, "score", score, strlen(score), &a) < 0)
+		return 0;
+	spliced.p = a.p;
+	spliced.len = a.len;
+	spliced.type = SOC_JSON_OBJECT;
+	ra = soc_rec_splice_members_after(&r, &spliced, "event", 2, keys,
+	    vals, &b);
+	rb = soc_rec_splice_members(&spliced, "event", 2, keys, vals, &c);
+	same = ra == rb && (ra < 0 || (b.len == c.len &&
+	    memcmp(b.p, c.p, b.len) == 0));
+	soc_rec_release(&r);
+	soc_buf_release(&a);
+	soc_buf_release(&b);
+	soc_buf_release(&c);
+	return same;
+}
+
 /* Index a line kept in a static copy. */
 static void
 index_line(struct soc_rec *r, const char *line)
@@ -182,5 +217,33 @@ main(void)
 	is_str(members("{}"), "{\"event\":{\"risk_score\":7,\"risk_score_norm\":8}}",
 	    "empty record");
 	is_str(members("{\"event\":\"x\"}"), "(refused)", "event not an object");
+	{
+		static const char *const lines[] = {
+			"{\"event\":{\"kind\":\"alert\"},\"soc\":{\"kind\":\"alert\"}}",
+			"{\"soc\":{\"kind\":\"alert\"},\"event\":{\"risk_score\":1}}",
+			"{\"soc\":{\"kind\":\"alert\",\"score\":{\"value\":12345,"
+			    "\"factors\":[1,2,3]}},\"event\":{\"a\":1}}",
+			"{\"event\":{\"a\":1},\"soc\":{\"kind\":\"alert\"},"
+			    "\"event\":{\"b\":2}}",
+			"{\"event\":{\"b\":2},\"soc\":{\"kind\":\"alert\"},"
+			    "\"\\u0065vent\":{\"c\":3},\"x\":1}",
+			"{\"soc\":{\"kind\":\"alert\"},\"x\":[{\"event\":1}]}",
+			"{\"soc\":{\"kind\":\"alert\"},\"event\":\"x\"}",
+			"{\"event\":{},\"soc\":{},\"soc\":{\"kind\":\"alert\"}}",
+			"{\"event\":{ },\"x\":2}",
+			"{\"soc\":{\"kind\":\"alert\"},\"event.kind\":\"x\"}",
+			"{\"soc\":{\"kind\":\"alert\"}, \"event\" : {\"k\":1} }",
+		};
+		size_t i, nsame = 0;
+
+		for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+			nsame += after_same(lines[i], "{\"value\":5}");
+			nsame += after_same(lines[i], "{}");
+		}
+		is_int((int64_t)nsame, (int64_t)(2 * i),
+		    "event found through the index as by a walk of the spliced "
+		    "line (before or after soc, repeated, escaped, absent, "
+		    "not an object, soc longer or shorter)");
+	}
 	return done_testing();
 }
