@@ -30,15 +30,33 @@ corr_init(struct corr *c, const char *dbpath, const char *config, int64_t now)
 		corr_store_open(&c->st, dbpath);
 }
 
+/* The counts the index and the hot set keep themselves, into c->s. */
+static void
+final_counts(struct corr *c)
+{
+	c->s.hubs = c->ix.hubs;
+	c->s.entities = c->ix.n;
+	if (c->nhot > c->s.peak_hot)
+		c->s.peak_hot = c->nhot;
+}
+
+void
+corr_exit(struct corr *c)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	corr_release(c);
+#else
+	final_counts(c);
+	corr_store_close(&c->st);
+#endif
+}
+
 void
 corr_release(struct corr *c)
 {
 	size_t i;
 
-	c->s.hubs = c->ix.hubs;
-	c->s.entities = c->ix.n;
-	if (c->nhot > c->s.peak_hot)
-		c->s.peak_hot = c->nhot;
+	final_counts(c);
 	for (i = 0; i < c->ninc; i++)
 		corr_incident_free(c->inc[i]);
 	free(c->inc);

@@ -221,7 +221,7 @@ finish(struct soc_stage *st)
 {
 	if (g.started)
 		save();
-	corr_release(&g.c);
+	corr_exit(&g.c);
 	soc_buf_release(&g.mem);
 	return 0;
 }
