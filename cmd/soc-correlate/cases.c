@@ -158,7 +158,7 @@ put(struct soc_stage *st, struct corr *c, struct corr_incident *inc)
 {
 	soc_buf_reset(&c->out);
 	corr_incident_assess(inc, &c->p);
-	corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
+	corr_record_incident(inc, &c->p, c->now, &c->out);
 	soc_stage_emit(st, c->out.p, c->out.len);
 	inc->dirty = 0;
 }
@@ -197,7 +197,7 @@ corr_cmd_list(struct soc_stage *st, int argc, char **argv)
 		if (!prio || inc->prio == prio) {
 			soc_buf_reset(&c.out);
 			if (v.json) {
-				corr_record_incident(c.va, inc, &c.p, c.now, &c.out);
+				corr_record_incident(inc, &c.p, c.now, &c.out);
 			} else {
 				soc_time_format(inc->last_seen, t1);
 				soc_buf_addf(&c.out, "%s %-6s %s %3d %6llu %2d %s %s",
@@ -293,7 +293,7 @@ corr_cmd_show(struct soc_stage *st, int argc, char **argv)
 	if (v.json) {
 		soc_buf_reset(&c.out);
 		corr_incident_assess(inc, &c.p);
-		corr_record_incident(c.va, inc, &c.p, c.now, &c.out);
+		corr_record_incident(inc, &c.p, c.now, &c.out);
 		soc_out_line(&st->out, c.out.p, c.out.len);
 	} else {
 		story(st, &c, inc);
@@ -441,7 +441,7 @@ corr_close(struct corr *c, const char *state, struct corr_incident *inc,
 	corr_store_commit(&c->st);
 	if (!c->quiet) {
 		soc_buf_reset(&c->out);
-		corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
+		corr_record_incident(inc, &c->p, c->now, &c->out);
 		out(ctx, c->out.p, c->out.len);
 		c->s.emitted++;
 	}

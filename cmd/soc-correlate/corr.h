@@ -289,11 +289,11 @@ int corr_prio_parse(const char *s);
 /* ---- the incident record (incident.c) ---- */
 
 struct soc_val_arena;
-/* The incident record, one JSON object without newline, appended to out;
- * built in the arena va (emptied before and after). */
-void corr_record_incident(struct soc_val_arena *va,
-    const struct corr_incident *inc, const struct corr_params *p, int64_t now,
-    struct soc_buf *out);
+/* The incident record, one JSON object without newline, appended to out
+ * (its priority, score and disposition as corr_incident_assess left
+ * them). */
+void corr_record_incident(const struct corr_incident *inc,
+    const struct corr_params *p, int64_t now, struct soc_buf *out);
 /* The soc.incident member an alert carries. */
 void corr_record_member(const struct corr_incident *inc, struct soc_buf *out);
 /* A feedback record for one alert of a closed incident. */

@@ -1,12 +1,13 @@
 /*
  * The incident record: the one place soc-correlate writes JSON.
  *
- * Records are built as values and dumped compact with their keys in the
- * order set (socpipe-record(7) lists them).  Strings from alerts are set
- * unchecked: the dump writes any byte that is not UTF-8 as U+FFFD.  Everything in a record comes
- * from the incident and the wall clock handed in, so the same state and
- * SOC_NOW give the same bytes.
+ * The incident record is written compact, key by key, in the order
+ * socpipe-record(7) lists them.  Strings from alerts are written as they
+ * are but for a byte that is not UTF-8, which becomes U+FFFD.  Everything
+ * in a record comes from the incident and the wall clock handed in, so
+ * the same state and SOC_NOW give the same bytes.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,59 +18,144 @@
 #include "err.h"
 #include "val.h"
 
-/* Values of a record, in the arena of the object they go into. */
-static struct soc_val *
-str(struct soc_val_arena *a, const char *s)
+/* The record is written straight into the output buffer, key by key:
+ * building it as values first and dumping them took twice the CPU (a
+ * run writes one record per changed incident per checkpoint, 2 to 3 KiB
+ * each).  w.more[d] says a member was written at depth d (a comma goes
+ * first); keyed, that a key waits for its value. */
+struct jw {
+	struct soc_buf *b;
+	int err, depth, keyed;
+	unsigned char more[8];
+};
+
+static void
+raw(struct jw *w, const char *s, size_t n)
 {
-	return s ? soc_val_new_strn(a, s, strlen(s)) :
-	    soc_val_new(a, SOC_VAL_NULL);
+	w->err |= soc_buf_add(w->b, s, n) < 0;
 }
 
-static struct soc_val *
-num(struct soc_val_arena *a, int64_t i)
+/* The comma a value or key takes unless it is the first at its depth. */
+static void
+sep(struct jw *w)
 {
-	return soc_val_new_int(a, i);
+	if (w->keyed) {
+		w->keyed = 0;
+		return;
+	}
+	if (w->more[w->depth])
+		raw(w, ",", 1);
+	w->more[w->depth] = 1;
 }
 
-static struct soc_val *
-boolean(struct soc_val_arena *a, int b)
+/* k: a literal key, nothing in it to escape. */
+static void
+key(struct jw *w, const char *k)
 {
-	return soc_val_new(a, b ? SOC_VAL_TRUE : SOC_VAL_FALSE);
-}
+	size_t n = strlen(k);
 
-static struct soc_val *
-tm(struct soc_val_arena *a, int64_t ms)
-{
-	char t[SOC_TIME_LEN + 1];
-
-	if (!ms)
-		return soc_val_new(a, SOC_VAL_NULL);
-	soc_time_format(ms, t);
-	return soc_val_new_strn(a, t, SOC_TIME_LEN);
+	sep(w);
+	if (soc_buf_grow(w->b, n + 3) < 0) {
+		w->err = 1;
+		return;
+	}
+	w->b->p[w->b->len++] = '"';
+	memcpy(w->b->p + w->b->len, k, n);
+	w->b->len += n;
+	w->b->p[w->b->len++] = '"';
+	w->b->p[w->b->len++] = ':';
+	w->b->p[w->b->len] = '\0';
+	w->keyed = 1;
 }
 
 static void
-set(struct soc_val *o, const char *k, struct soc_val *v)
+open_(struct jw *w, const char *k, char c)
 {
-	soc_val_put(o, k, v);
+	if (k)
+		key(w, k);
+	sep(w);
+	raw(w, &c, 1);
+	SOC_ASSERT(w->depth + 1 < (int)sizeof(w->more));
+	w->more[++w->depth] = 0;
 }
 
 static void
-push(struct soc_val *a, struct soc_val *v)
+close_(struct jw *w, char c)
 {
-	soc_val_append(a, v);
+	raw(w, &c, 1);
+	w->depth--;
 }
 
-static struct soc_val *
-tactic_list(struct soc_val_arena *va, uint32_t t)
+/* A string (NULL: null); strings from alerts are written as they are,
+ * but a byte that is not UTF-8 becomes U+FFFD. */
+static void
+str(struct jw *w, const char *k, const char *s)
 {
-	struct soc_val *a = soc_val_new_array(va);
+	if (k)
+		key(w, k);
+	sep(w);
+	if (!s)
+		raw(w, "null", 4);
+	else
+		w->err |= soc_buf_add_json_str(w->b, s, strlen(s)) < 0;
+}
+
+static void
+num(struct jw *w, const char *k, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *q = e;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	if (k)
+		key(w, k);
+	sep(w);
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	raw(w, q, (size_t)(e - q));
+}
+
+static void
+boolean(struct jw *w, const char *k, int b)
+{
+	if (k)
+		key(w, k);
+	sep(w);
+	raw(w, b ? "true" : "false", b ? 4 : 5);
+}
+
+/* A time, or null for none (0). */
+static void
+tm(struct jw *w, const char *k, int64_t ms)
+{
+	char t[SOC_TIME_LEN + 3];
+
+	if (!ms) {
+		str(w, k, NULL);
+		return;
+	}
+	if (k)
+		key(w, k);
+	sep(w);
+	t[0] = '"';
+	soc_time_format(ms, t + 1);
+	t[SOC_TIME_LEN + 1] = '"';
+	raw(w, t, SOC_TIME_LEN + 2);
+}
+
+static void
+tactic_list(struct jw *w, const char *k, uint32_t t)
+{
 	int i;
 
+	open_(w, k, '[');
 	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
 		if (t & 1u << i)
-			push(a, str(va, soc_attack_tactics[i].name));
-	return a;
+			str(w, NULL, soc_attack_tactics[i].name);
+	close_(w, ']');
 }
 
 static const struct corr_incident *sort_inc;
@@ -102,104 +188,105 @@ tactic_order(const struct corr_incident *inc, int *order)
 	return n;
 }
 
-static struct soc_val *
-factor(struct soc_val_arena *va, const char *name, int points,
-    const char *evidence)
+static void
+factor(struct jw *w, const char *name, int points, const char *evidence)
 {
-	struct soc_val *f = soc_val_new_object(va);
-
-	set(f, "name", str(va, name));
-	set(f, "points", num(va, points));
-	set(f, "evidence", str(va, evidence));
-	return f;
+	open_(w, NULL, '{');
+	str(w, "name", name);
+	num(w, "points", points);
+	str(w, "evidence", evidence);
+	close_(w, '}');
 }
 
-static struct soc_val *
-explanation(struct soc_val_arena *va, const struct corr_incident *inc,
-    const struct corr_params *p)
+/* nh hosts and ns sources, as corr_incident_assess counts them. */
+static void
+explanation(struct jw *w, const struct corr_incident *inc,
+    const struct corr_params *p, int nt, size_t nh, size_t ns)
 {
-	struct soc_val *a = soc_val_new_array(va);
-	int nt = __builtin_popcount(inc->tactics);
-	size_t nh = corr_incident_kinds(inc, CORR_HOST);
-	size_t ns = corr_incident_sources(inc), i;
+	size_t i;
 	char ev[512];
 
-	push(a, factor(va, "max_alert", inc->max_score,
-	    "the highest score of its alerts"));
+	open_(w, "explanation", '[');
+	factor(w, "max_alert", inc->max_score,
+	    "the highest score of its alerts");
 	if (nt > 1) {
 		snprintf(ev, sizeof(ev), "%d ATT&CK tactics", nt);
-		push(a, factor(va, "tactics", (int)p->tactic_points * (nt - 1),
-		    ev));
+		factor(w, "tactics", (int)p->tactic_points * (nt - 1), ev);
 	}
 	if (nh > 1) {
 		snprintf(ev, sizeof(ev), "%zu hosts", nh);
-		push(a, factor(va, "hosts", (int)p->host_points *
-		    (int)(nh > 4 ? 3 : nh - 1), ev));
+		factor(w, "hosts", (int)p->host_points *
+		    (int)(nh > 4 ? 3 : nh - 1), ev);
 	}
 	if (ns > 1) {
 		snprintf(ev, sizeof(ev), "%zu sources", ns);
-		push(a, factor(va, "sources", (int)p->source_points *
-		    (int)(ns > 4 ? 3 : ns - 1), ev));
+		factor(w, "sources", (int)p->source_points *
+		    (int)(ns > 4 ? 3 : ns - 1), ev);
 	}
 	for (i = 0; i < inc->nfired; i++) {
 		snprintf(ev, sizeof(ev), "correlation rule '%s' fired",
 		    inc->fired[i].rule);
-		push(a, factor(va, "rule", inc->fired[i].points, ev));
+		factor(w, "rule", inc->fired[i].points, ev);
 	}
-	return a;
+	close_(w, ']');
 }
 
-static struct soc_val *
-blast_radius(struct soc_val_arena *va, const struct corr_incident *inc)
+static void
+blast_radius(struct jw *w, const struct corr_incident *inc)
 {
 	static const char *const group[CORR_NKIND] = { "users", "hosts",
 	    "addresses", "hashes", "domains", "keys", "accounts", "processes" };
-	struct soc_val *o = soc_val_new_object(va), *a[CORR_NKIND], *m;
-	size_t i;
+	size_t i, n[CORR_NKIND] = { 0 };
 	int k;
 
-	for (k = 0; k < CORR_NKIND; k++)
-		a[k] = soc_val_new_array(va);
-	for (i = 0; i < inc->nmem; i++) {
-		const struct corr_member *x = &inc->mem[i];
+	for (i = 0; i < inc->nmem; i++)
+		n[inc->mem[i].kind]++;
+	open_(w, "blast_radius", '{');
+	for (k = 0; k < CORR_NKIND; k++) {
+		if (!n[k])
+			continue;
+		open_(w, group[k], '[');
+		for (i = 0; i < inc->nmem; i++) {
+			const struct corr_member *x = &inc->mem[i];
 
-		m = soc_val_new_object(va);
-		set(m, "value", str(va, x->value));
-		set(m, "alerts", num(va, (int64_t)x->alerts));
-		set(m, "first_alert", str(va, x->alert));
-		set(m, "first_seen", tm(va, x->first));
-		set(m, "last_seen", tm(va, x->last));
-		if (x->kind == CORR_HOST || x->kind == CORR_IP)
-			set(m, "crown_jewel", boolean(va, x->crown));
-		if (x->kind == CORR_USER)
-			set(m, "privileged", boolean(va, x->privileged));
-		if (x->hub)
-			set(m, "hub", boolean(va, 1));
-		push(a[x->kind], m);
+			if (x->kind != k)
+				continue;
+			open_(w, NULL, '{');
+			str(w, "value", x->value);
+			num(w, "alerts", (int64_t)x->alerts);
+			str(w, "first_alert", x->alert);
+			tm(w, "first_seen", x->first);
+			tm(w, "last_seen", x->last);
+			if (x->kind == CORR_HOST || x->kind == CORR_IP)
+				boolean(w, "crown_jewel", x->crown);
+			if (x->kind == CORR_USER)
+				boolean(w, "privileged", x->privileged);
+			if (x->hub)
+				boolean(w, "hub", 1);
+			close_(w, '}');
+		}
+		close_(w, ']');
 	}
-	for (k = 0; k < CORR_NKIND; k++)
-		if (soc_val_array_size(a[k]))
-			set(o, group[k], a[k]);
-	return o;
+	close_(w, '}');
 }
 
-static struct soc_val *
-sla(struct soc_val_arena *va, const struct corr_incident *inc,
+static void
+sla(struct jw *w, const struct corr_incident *inc,
     const struct corr_params *p, int64_t now)
 {
-	struct soc_val *o = soc_val_new_object(va);
 	int64_t ack = inc->created + corr_sla_ack(p, inc->prio);
 	int64_t res = inc->created + corr_sla_resolve(p, inc->prio);
 
-	set(o, "acknowledge_by", tm(va, ack));
-	set(o, "resolve_by", tm(va, res));
-	set(o, "acknowledged", tm(va, inc->acked));
-	set(o, "resolved", tm(va, inc->resolved));
-	set(o, "acknowledge_breached", boolean(va, (inc->acked ? inc->acked :
-	    now) > ack));
-	set(o, "resolve_breached", boolean(va, (inc->resolved ? inc->resolved :
-	    now) > res));
-	return o;
+	open_(w, "sla", '{');
+	tm(w, "acknowledge_by", ack);
+	tm(w, "resolve_by", res);
+	tm(w, "acknowledged", inc->acked);
+	tm(w, "resolved", inc->resolved);
+	boolean(w, "acknowledge_breached", (inc->acked ? inc->acked : now) >
+	    ack);
+	boolean(w, "resolve_breached", (inc->resolved ? inc->resolved : now) >
+	    res);
+	close_(w, '}');
 }
 
 /* The person's line: "incident 1a2b3c4d P2: 3 alerts, tactic > tactic on
@@ -222,248 +309,250 @@ message(const struct corr_incident *inc, const int *order, int nt, char *msg,
 			    j++ ? ", " : " on ", inc->mem[i].value);
 }
 
-static struct soc_val *
-counts(struct soc_val_arena *va, const struct corr_incident *inc,
-    size_t shown, int nt)
+static void
+counts(struct jw *w, const struct corr_incident *inc, size_t shown, int nt,
+    size_t nh, size_t ns)
 {
-	struct soc_val *o = soc_val_new_object(va);
-
-	set(o, "alerts", num(va, (int64_t)inc->nalerts));
-	set(o, "entries", num(va, (int64_t)(inc->nent + inc->ncut)));
-	set(o, "deduplicated", num(va, (int64_t)(inc->nalerts >
-	    inc->nent + inc->ncut ? inc->nalerts - inc->nent - inc->ncut : 0)));
-	set(o, "timeline_cut", num(va, (int64_t)(inc->nent - shown +
-	    inc->ncut)));
-	set(o, "entities", num(va, (int64_t)(inc->nmem + inc->mcut)));
-	set(o, "entities_cut", num(va, (int64_t)inc->mcut));
-	set(o, "hosts", num(va, (int64_t)corr_incident_kinds(inc, CORR_HOST)));
-	set(o, "sources", num(va, (int64_t)corr_incident_sources(inc)));
-	set(o, "tactics", num(va, nt));
-	return o;
+	open_(w, "counts", '{');
+	num(w, "alerts", (int64_t)inc->nalerts);
+	num(w, "entries", (int64_t)(inc->nent + inc->ncut));
+	num(w, "deduplicated", (int64_t)(inc->nalerts >
+	    inc->nent + inc->ncut ? inc->nalerts - inc->nent - inc->ncut : 0));
+	num(w, "timeline_cut", (int64_t)(inc->nent - shown + inc->ncut));
+	num(w, "entities", (int64_t)(inc->nmem + inc->mcut));
+	num(w, "entities_cut", (int64_t)inc->mcut);
+	num(w, "hosts", (int64_t)nh);
+	num(w, "sources", (int64_t)ns);
+	num(w, "tactics", nt);
+	close_(w, '}');
 }
 
-static struct soc_val *
-fired(struct soc_val_arena *va, const struct corr_incident *inc)
+static void
+fired(struct jw *w, const struct corr_incident *inc)
 {
-	struct soc_val *a = soc_val_new_array(va), *o;
 	size_t i;
 
+	open_(w, "rules", '[');
 	for (i = 0; i < inc->nfired; i++) {
-		o = soc_val_new_object(va);
-		set(o, "rule", str(va, inc->fired[i].rule));
-		set(o, "type", str(va, inc->fired[i].type));
-		set(o, "points", num(va, inc->fired[i].points));
-		set(o, "at", tm(va, inc->fired[i].at));
-		set(o, "evidence", str(va, inc->fired[i].evidence));
-		push(a, o);
+		open_(w, NULL, '{');
+		str(w, "rule", inc->fired[i].rule);
+		str(w, "type", inc->fired[i].type);
+		num(w, "points", inc->fired[i].points);
+		tm(w, "at", inc->fired[i].at);
+		str(w, "evidence", inc->fired[i].evidence);
+		close_(w, '}');
 	}
-	return a;
+	close_(w, ']');
 }
 
-static struct soc_val *
-entities(struct soc_val_arena *va, const struct corr_incident *inc)
+static void
+entities(struct jw *w, const struct corr_incident *inc)
 {
-	struct soc_val *a = soc_val_new_array(va), *o;
 	size_t i;
 
+	open_(w, "entities", '[');
 	for (i = 0; i < inc->nmem; i++) {
 		if (inc->mem[i].hub)
 			continue;
-		o = soc_val_new_object(va);
-		set(o, "kind", str(va, corr_ekind_names[inc->mem[i].kind]));
-		set(o, "value", str(va, inc->mem[i].value));
-		push(a, o);
+		open_(w, NULL, '{');
+		str(w, "kind", corr_ekind_names[inc->mem[i].kind]);
+		str(w, "value", inc->mem[i].value);
+		close_(w, '}');
 	}
-	return a;
+	close_(w, ']');
 }
 
-static struct soc_val *
-tactics(struct soc_val_arena *va, const struct corr_incident *inc,
-    const int *order, int nt)
+static void
+tactics(struct jw *w, const struct corr_incident *inc, const int *order,
+    int nt)
 {
-	struct soc_val *a = soc_val_new_array(va), *o;
 	int k;
 
+	open_(w, "tactics", '[');
 	for (k = 0; k < nt; k++) {
 		int t = order[k];
 
-		o = soc_val_new_object(va);
-		set(o, "id", str(va, soc_attack_tactics[t].id));
-		set(o, "name", str(va, soc_attack_tactics[t].name));
-		set(o, "first_seen", tm(va, inc->tactic_first[t]));
-		set(o, "alerts", num(va, (int64_t)inc->tactic_alerts[t]));
+		open_(w, NULL, '{');
+		str(w, "id", soc_attack_tactics[t].id);
+		str(w, "name", soc_attack_tactics[t].name);
+		tm(w, "first_seen", inc->tactic_first[t]);
+		num(w, "alerts", (int64_t)inc->tactic_alerts[t]);
 		if (inc->inferred & 1u << t)
-			set(o, "inferred", boolean(va, 1));
-		push(a, o);
+			boolean(w, "inferred", 1);
+		close_(w, '}');
 	}
-	return a;
+	close_(w, ']');
 }
 
-/* Append s to the array a unless it is empty or there already. */
+/* The distinct non-empty strings of the entries in idx order, of the
+ * member at offset off of struct corr_entry (host or source), in an
+ * array named k. */
 static void
-push_new(struct soc_val *a, const char *s)
+distinct(struct jw *w, const char *k, const struct corr_incident *inc,
+    const size_t *idx, size_t off, const char **seen)
 {
-	size_t m;
+	size_t i, j, n = 0;
 
-	if (!s[0])
-		return;
-	for (m = 0; m < soc_val_array_size(a); m++)
-		if (strcmp(soc_val_str(soc_val_at(a, m)), s) == 0)
-			return;
-	push(a, str(a->arena, s));
+	open_(w, k, '[');
+	for (i = 0; i < inc->nent; i++) {
+		const char *s = *(char *const *)(const void *)
+		    ((const char *)&inc->ent[idx[i]] + off);
+
+		if (!s[0])
+			continue;
+		for (j = 0; j < n && strcmp(seen[j], s) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		seen[n++] = s;
+		str(w, NULL, s);
+	}
+	close_(w, ']');
 }
 
 /* The chain: tactics, hosts and sources in the order they appear. */
-static struct soc_val *
-chain(struct soc_val_arena *va, const struct corr_incident *inc,
-    const size_t *idx, const int *order, int nt)
+static void
+chain(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+    const int *order, int nt, const char **seen)
 {
-	struct soc_val *o = soc_val_new_object(va), *a;
-	struct soc_val *hosts = soc_val_new_array(va);
-	struct soc_val *sources = soc_val_new_array(va);
-	size_t i;
 	int k, inv = 0;
 
-	for (i = 0; i < inc->nent; i++) {
-		push_new(hosts, inc->ent[idx[i]].host);
-		push_new(sources, inc->ent[idx[i]].source);
-	}
-	a = soc_val_new_array(va);
+	open_(w, "chain", '{');
+	open_(w, "tactics", '[');
 	for (k = 0; k < nt; k++)
-		push(a, str(va, soc_attack_tactics[order[k]].name));
-	set(o, "tactics", a);
+		str(w, NULL, soc_attack_tactics[order[k]].name);
+	close_(w, ']');
 	for (k = 1; k < nt; k++)
 		inv += order[k] < order[k - 1];
-	set(o, "in_kill_chain_order", boolean(va, inv == 0));
-	set(o, "hosts", hosts);
-	set(o, "sources", sources);
-	return o;
+	boolean(w, "in_kill_chain_order", inv == 0);
+	distinct(w, "hosts", inc, idx, offsetof(struct corr_entry, host), seen);
+	distinct(w, "sources", inc, idx, offsetof(struct corr_entry, source),
+	    seen);
+	close_(w, '}');
 }
 
-static struct soc_val *
-timeline(struct soc_val_arena *va, const struct corr_incident *inc,
-    const size_t *idx, size_t shown)
+static void
+timeline(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+    size_t shown)
 {
-	struct soc_val *a = soc_val_new_array(va), *o;
 	size_t i;
 
+	open_(w, "timeline", '[');
 	for (i = 0; i < shown; i++) {
 		const struct corr_entry *e = &inc->ent[idx[i]];
 
-		o = soc_val_new_object(va);
-		set(o, "alert", str(va, e->alert));
-		set(o, "first_seen", tm(va, e->first));
-		set(o, "last_seen", tm(va, e->last));
-		set(o, "count", num(va, (int64_t)e->count));
-		set(o, "rule", str(va, e->rule));
-		set(o, "name", str(va, e->name));
-		set(o, "source", str(va, e->source));
+		open_(w, NULL, '{');
+		str(w, "alert", e->alert);
+		tm(w, "first_seen", e->first);
+		tm(w, "last_seen", e->last);
+		num(w, "count", (int64_t)e->count);
+		str(w, "rule", e->rule);
+		str(w, "name", e->name);
+		str(w, "source", e->source);
 		if (e->host[0])
-			set(o, "host", str(va, e->host));
-		set(o, "tactics", tactic_list(va, e->tactics));
-		set(o, "score", num(va, e->score));
-		set(o, "priority", str(va, corr_prio_name(e->prio)));
-		push(a, o);
+			str(w, "host", e->host);
+		tactic_list(w, "tactics", e->tactics);
+		num(w, "score", e->score);
+		str(w, "priority", corr_prio_name(e->prio));
+		close_(w, '}');
 	}
-	return a;
+	close_(w, ']');
 }
 
 /* Alert ids, notes, verdict, lineage and clocks: the case. */
 static void
-the_case(struct soc_val *x, const struct corr_incident *inc,
-    const size_t *idx, const struct corr_params *p, int64_t now)
+the_case(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+    const struct corr_params *p, int64_t now)
 {
-	struct soc_val_arena *va = x->arena;
-	struct soc_val *a, *o;
-	size_t i;
+	size_t i, n;
 
-	a = soc_val_new_array(va);
-	for (i = 0; i < inc->nent && i < (size_t)p->max_alert_ids; i++)
-		push(a, str(va, inc->ent[idx[i]].alert));
-	set(x, "alerts", a);
-	set(x, "alerts_cut", num(va, (int64_t)(inc->nalerts -
-	    soc_val_array_size(a))));
-	set(x, "assignee", str(va, inc->assignee));
-	a = soc_val_new_array(va);
+	open_(w, "alerts", '[');
+	for (n = 0; n < inc->nent && n < (size_t)p->max_alert_ids; n++)
+		str(w, NULL, inc->ent[idx[n]].alert);
+	close_(w, ']');
+	num(w, "alerts_cut", (int64_t)(inc->nalerts - n));
+	str(w, "assignee", inc->assignee);
+	open_(w, "notes", '[');
 	for (i = 0; i < inc->nnotes; i++) {
-		o = soc_val_new_object(va);
-		set(o, "at", tm(va, inc->notes[i].at));
-		set(o, "by", str(va, inc->notes[i].by));
-		set(o, "text", str(va, inc->notes[i].text));
-		push(a, o);
+		open_(w, NULL, '{');
+		tm(w, "at", inc->notes[i].at);
+		str(w, "by", inc->notes[i].by);
+		str(w, "text", inc->notes[i].text);
+		close_(w, '}');
 	}
-	set(x, "notes", a);
-	set(x, "verdict", str(va, inc->verdict));
+	close_(w, ']');
+	str(w, "verdict", inc->verdict);
 	if (inc->closed_by)
-		set(x, "closed_by", str(va, inc->closed_by));
-	a = soc_val_new_array(va);
+		str(w, "closed_by", inc->closed_by);
+	open_(w, "parents", '[');
 	for (i = 0; i < inc->nparents; i++)
-		push(a, str(va, inc->parents[i]));
-	set(x, "parents", a);
+		str(w, NULL, inc->parents[i]);
+	close_(w, ']');
 	if (inc->merged_into[0])
-		set(x, "merged_into", str(va, inc->merged_into));
-	set(x, "sla", sla(va, inc, p, now));
+		str(w, "merged_into", inc->merged_into);
+	sla(w, inc, p, now);
 }
 
 void
-corr_record_incident(struct soc_val_arena *va,
-    const struct corr_incident *inc, const struct corr_params *p, int64_t now,
-    struct soc_buf *out)
+corr_record_incident(const struct corr_incident *inc,
+    const struct corr_params *p, int64_t now, struct soc_buf *out)
 {
-	struct soc_val *rec, *soc, *x;
-	size_t *idx, i, shown;
+	struct jw w = { .b = out };
+	size_t *idx, i, shown, nh, ns;
+	const char **seen;
 	int order[SOC_ATTACK_NTACTIC], nt;
 	char msg[1024];
 
-	soc_val_arena_reset(va);
-	rec = soc_val_new_object(va);
-	soc = soc_val_new_object(va);
-	x = soc_val_new_object(va);
 	nt = tactic_order(inc, order);
+	nh = corr_incident_kinds(inc, CORR_HOST);
+	ns = corr_incident_sources(inc);
 	message(inc, order, nt, msg, sizeof(msg));
-	set(rec, "@timestamp", tm(va, inc->last_seen ? inc->last_seen :
-	    inc->updated));
-	set(rec, "message", str(va, msg));
-
-	set(x, "id", str(va, inc->id));
-	set(x, "version", num(va, inc->version));
-	set(x, "status", str(va, corr_status_names[inc->status]));
-	set(x, "priority", str(va, corr_prio_name(inc->prio)));
-	set(x, "score", num(va, inc->score));
-	set(x, "disposition", str(va, inc->disp == 2 ? "escalate" :
-	    inc->disp == 1 ? "monitor" : "auto_close"));
-	set(x, "explanation", explanation(va, inc, p));
-	set(x, "first_seen", tm(va, inc->first_seen));
-	set(x, "last_seen", tm(va, inc->last_seen));
-	set(x, "created", tm(va, inc->created));
-	set(x, "updated", tm(va, inc->updated));
+	open_(&w, NULL, '{');
+	tm(&w, "@timestamp", inc->last_seen ? inc->last_seen : inc->updated);
+	str(&w, "message", msg);
+	open_(&w, "soc", '{');
+	str(&w, "kind", "incident");
+	str(&w, "id", inc->id);
+	num(&w, "version", inc->version);
+	open_(&w, "incident", '{');
+	str(&w, "id", inc->id);
+	num(&w, "version", inc->version);
+	str(&w, "status", corr_status_names[inc->status]);
+	str(&w, "priority", corr_prio_name(inc->prio));
+	num(&w, "score", inc->score);
+	str(&w, "disposition", inc->disp == 2 ? "escalate" :
+	    inc->disp == 1 ? "monitor" : "auto_close");
+	explanation(&w, inc, p, nt, nh, ns);
+	tm(&w, "first_seen", inc->first_seen);
+	tm(&w, "last_seen", inc->last_seen);
+	tm(&w, "created", inc->created);
+	tm(&w, "updated", inc->updated);
 
 	idx = soc_xmalloc((inc->nent + 1) * sizeof(*idx));
+	seen = soc_xmalloc((inc->nent + 1) * sizeof(*seen));
 	for (i = 0; i < inc->nent; i++)
 		idx[i] = i;
 	sort_inc = inc;
 	qsort(idx, inc->nent, sizeof(*idx), by_first);
 	shown = inc->nent < (size_t)p->max_timeline ? inc->nent :
 	    (size_t)p->max_timeline;
-	set(x, "counts", counts(va, inc, shown, nt));
-	set(x, "rules", fired(va, inc));
-	set(x, "entities", entities(va, inc));
-	set(x, "tactics", tactics(va, inc, order, nt));
-	set(x, "chain", chain(va, inc, idx, order, nt));
-	set(x, "timeline", timeline(va, inc, idx, shown));
-	set(x, "blast_radius", blast_radius(va, inc));
-	the_case(x, inc, idx, p, now);
+	counts(&w, inc, shown, nt, nh, ns);
+	fired(&w, inc);
+	entities(&w, inc);
+	tactics(&w, inc, order, nt);
+	chain(&w, inc, idx, order, nt, seen);
+	timeline(&w, inc, idx, shown);
+	blast_radius(&w, inc);
+	the_case(&w, inc, idx, p, now);
 	free(idx);
-
-	set(soc, "kind", str(va, "incident"));
-	set(soc, "id", str(va, inc->id));
-	set(soc, "version", num(va, inc->version));
-	set(soc, "incident", x);
-	set(rec, "soc", soc);
-	if (soc_val_dump(rec, out) < 0)
+	free(seen);
+	close_(&w, '}');
+	close_(&w, '}');
+	close_(&w, '}');
+	SOC_ASSERT(w.depth == 0);
+	if (w.err)
 		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
 		    inc->id);
-	soc_val_arena_reset(va);
 }
 
 void
@@ -486,12 +575,14 @@ corr_record_feedback(struct soc_val_arena *va, const char *alert,
 	rec = soc_val_new_object(va);
 	f = soc_val_new_object(va);
 	snprintf(note, sizeof(note), "incident %s", incident);
-	set(soc_val_object_at(rec, "soc"), "kind", str(va, "feedback"));
-	set(f, "target", str(va, alert));
-	set(f, "verdict", str(va, verdict));
-	set(f, "by", str(va, by));
-	set(f, "note", str(va, note));
-	set(rec, "feedback", f);
+	soc_val_put(soc_val_object_at(rec, "soc"), "kind",
+	    soc_val_new_strn(va, "feedback", 8));
+	soc_val_put(f, "target", soc_val_new_strn(va, alert, strlen(alert)));
+	soc_val_put(f, "verdict", soc_val_new_strn(va, verdict,
+	    strlen(verdict)));
+	soc_val_put(f, "by", soc_val_new_strn(va, by, strlen(by)));
+	soc_val_put(f, "note", soc_val_new_strn(va, note, strlen(note)));
+	soc_val_put(rec, "feedback", f);
 	if (soc_val_dump(rec, out) < 0)
 		soc_die(SOC_EX_SOFTWARE, "cannot write a feedback record");
 	soc_val_arena_reset(va);

@@ -136,7 +136,7 @@ corr_flush(struct corr *c, void (*emit)(void *ctx, const char *p, size_t n),
 		}
 		corr_incident_assess(inc, &c->p);
 		soc_buf_reset(&c->out);
-		corr_record_incident(c->va, inc, &c->p, c->now, &c->out);
+		corr_record_incident(inc, &c->p, c->now, &c->out);
 		emit(ctx, c->out.p, c->out.len);
 		inc->dirty = 0;
 		c->s.emitted++;
