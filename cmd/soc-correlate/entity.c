@@ -198,12 +198,23 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 	size_t i, n = 0, nk = 0, over;
 	uint64_t gone = 0;
 
+	/* Within the bound, only the idle go: no order is needed, and when
+	 * none is idle the table stays as it is. */
+	if (ix->n <= max) {
+		for (i = 0; i < ix->cap; i++)
+			if (ix->slot[i] && ix->slot[i]->last_seen < before &&
+			    !ix->slot[i]->inc)
+				break;
+		if (i == ix->cap)
+			return 0;
+	}
 	all = soc_xmalloc((ix->n + 1) * sizeof(*all));
 	for (i = 0; i < ix->cap; i++)
 		if (ix->slot[i])
 			all[n++] = ix->slot[i];
-	qsort(all, n, sizeof(*all), by_seen);
 	over = n > max ? n - max : 0;
+	if (over)
+		qsort(all, n, sizeof(*all), by_seen);
 	keep = soc_xcalloc(ix->cap, sizeof(*keep));
 	for (i = 0; i < n; i++) {
 		struct corr_entity *e = all[i];
