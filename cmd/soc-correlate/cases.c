@@ -453,7 +453,7 @@ corr_close(struct corr *c, const char *state, struct corr_incident *inc,
 	f.id = inc->id;
 	f.emit = out;
 	f.ctx = ctx;
-	corr_store_alerts(&c->st, inc->id, fb_one, &f);
+	corr_store_alerts(&c->st, inc->seq, fb_one, &f);
 	soc_buf_release(&f.b);
 	return 0;
 }

@@ -342,11 +342,11 @@ void corr_store_load_open(struct corr_store *s, int64_t since,
 /* The incident an alert was grouped into: 0 and id, or -1. */
 int corr_store_alert_incident(struct corr_store *s, const char *alert,
     char *id);
-void corr_store_move_alerts(struct corr_store *s, const char *src,
-    const char *dst);
+/* Alert rows name their incident by seq. */
+void corr_store_move_alerts(struct corr_store *s, int64_t src, int64_t dst);
 void corr_store_move_alert(struct corr_store *s, const char *alert,
-    const char *src, const char *dst);
-void corr_store_alerts(struct corr_store *s, const char *id,
+    int64_t src, int64_t dst);
+void corr_store_alerts(struct corr_store *s, int64_t seq,
     void (*fn)(void *ctx, const char *alert), void *ctx);
 size_t corr_store_ids(struct corr_store *s, const char *status, int64_t since,
     char (**ids)[SOC_ID_LEN + 1]);

@@ -95,7 +95,7 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	dst->privileged |= src->privileged;
 	soc_buf_add(&dst->newalerts, src->newalerts.p, src->newalerts.len);
 	soc_buf_reset(&src->newalerts);
-	corr_store_move_alerts(&c->st, src->id, dst->id);
+	corr_store_move_alerts(&c->st, src->seq, dst->seq);
 	dst->parents = soc_xrealloc(dst->parents,
 	    (dst->nparents + 1) * sizeof(*dst->parents));
 	memcpy(dst->parents[dst->nparents++], src->id, SOC_ID_LEN + 1);
@@ -182,7 +182,7 @@ corr_split(struct corr *c, struct corr_incident *parent, char **alerts,
 		child->ent = corr_grow(child->ent, &child->capent, child->nent + 1,
 		    sizeof(*child->ent));
 		child->ent[child->nent++] = *e;
-		corr_store_move_alert(&c->st, e->alert, parent->id, child->id);
+		corr_store_move_alert(&c->st, e->alert, parent->seq, child->seq);
 	}
 	parent->nent = k;
 	/* Entities go with the entries of their first alert. */

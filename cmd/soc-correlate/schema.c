@@ -19,6 +19,7 @@
  *   incident_entry    a view of the timeline entries in detail, one row
  *                     each (soc-decide's history questions read it)
  *   incident_alert    every alert id grouped, and into which incident
+ *                     (its seq)
  *   entity            the entity index: counts, partners, hub flag and
  *                     the incident each entity links to
  *   rule_window       the open windows of the correlation rules, per
@@ -170,6 +171,18 @@ const char *const corr_migrations[] = {
 
 	/* 4: what other programs may read is contract 1 (see above). */
 	"INSERT OR REPLACE INTO meta VALUES('contract', 1);",
+
+	/* 5: an alert row names its incident by seq, not by its 32-character
+	 * id: the rows and the index by incident, whose pages a save visits
+	 * in random order, are half the size (a row whose incident is gone
+	 * had no use and is left behind). */
+	"CREATE TABLE incident_alert5(alert TEXT PRIMARY KEY,"
+	" seq INTEGER NOT NULL, ts INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO incident_alert5 SELECT a.alert, i.seq, a.ts"
+	" FROM incident_alert a JOIN incident i ON i.id = a.incident;"
+	"DROP TABLE incident_alert;"
+	"ALTER TABLE incident_alert5 RENAME TO incident_alert;"
+	"CREATE INDEX incident_alert_seq ON incident_alert(seq, ts);",
 };
 
 const int corr_nmigrations =

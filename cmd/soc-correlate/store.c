@@ -190,7 +190,7 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 
 struct pending_alert {
 	const char *id;		/* SOC_ID_LEN characters */
-	const char *incident;
+	int64_t seq;		/* its incident */
 	int64_t ts;
 };
 
@@ -218,7 +218,7 @@ corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
 	for (i = 0; i < n; i++)
 		for (j = 0; j + rec <= inc[i]->newalerts.len; j += rec) {
 			pa[k].id = inc[i]->newalerts.p + j;
-			pa[k].incident = inc[i]->id;
+			pa[k].seq = inc[i]->seq;
 			memcpy(&pa[k].ts, pa[k].id + SOC_ID_LEN, sizeof(pa[k].ts));
 			k++;
 		}
@@ -227,8 +227,8 @@ corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
 		sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO incident_alert"
 		    " VALUES(?1,?2,?3)");
 
-		BIND(s, q, "ssl", pa[i].id, (size_t)SOC_ID_LEN,
-		    pa[i].incident, (size_t)SOC_ID_LEN, pa[i].ts);
+		BIND(s, q, "sll", pa[i].id, (size_t)SOC_ID_LEN, pa[i].seq,
+		    pa[i].ts);
 		done(s, q);
 	}
 	free(pa);
@@ -236,26 +236,26 @@ corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
 		soc_buf_reset(&inc[i]->newalerts);
 }
 
-/* Move src's alert rows to dst (a merge). */
+/* Move src's alert rows to dst (a merge); incidents by seq. */
 void
-corr_store_move_alerts(struct corr_store *s, const char *src, const char *dst)
+corr_store_move_alerts(struct corr_store *s, int64_t src, int64_t dst)
 {
-	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET incident=?2"
-	    " WHERE incident=?1");
+	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET seq=?2"
+	    " WHERE seq=?1");
 
-	BIND(s, q, "tt", src, dst);
+	BIND(s, q, "ll", src, dst);
 	done(s, q);
 }
 
 /* Move one alert's row from src to dst (a split). */
 void
-corr_store_move_alert(struct corr_store *s, const char *alert,
-    const char *src, const char *dst)
+corr_store_move_alert(struct corr_store *s, const char *alert, int64_t src,
+    int64_t dst)
 {
-	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET incident=?3"
-	    " WHERE alert=?1 AND incident=?2");
+	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET seq=?3"
+	    " WHERE alert=?1 AND seq=?2");
 
-	BIND(s, q, "ttt", alert, src, dst);
+	BIND(s, q, "tll", alert, src, dst);
 	done(s, q);
 }
 
@@ -318,8 +318,8 @@ corr_store_alert_incident(struct corr_store *s, const char *alert, char *id)
 	int rc = -1;
 
 	corr_store_read(s);
-	q = by_text(s, "SELECT incident FROM incident_alert WHERE alert=?1",
-	    alert);
+	q = by_text(s, "SELECT i.id FROM incident_alert a JOIN incident i"
+	    " ON i.seq = a.seq WHERE a.alert=?1", alert);
 
 	if (soc_db_step(&s->db, q) == SQLITE_ROW &&
 	    (v = sqlite3_column_text(q, 0)) != NULL &&
@@ -444,15 +444,16 @@ corr_store_load_open(struct corr_store *s, int64_t since,
 	sqlite3_reset(q);
 }
 
-/* Each alert id of an incident, oldest first. */
+/* Each alert id of an incident (by seq), oldest first. */
 void
-corr_store_alerts(struct corr_store *s, const char *id,
+corr_store_alerts(struct corr_store *s, int64_t seq,
     void (*fn)(void *ctx, const char *alert), void *ctx)
 {
-	sqlite3_stmt *q = by_text(s, "SELECT alert FROM incident_alert"
-	    " WHERE incident=?1 ORDER BY ts, alert", id);
+	sqlite3_stmt *q = stmt(s, "SELECT alert FROM incident_alert"
+	    " WHERE seq=?1 ORDER BY ts, alert");
 	const unsigned char *v;
 
+	BIND(s, q, "l", seq);
 	while (soc_db_step(&s->db, q) == SQLITE_ROW)
 		if ((v = sqlite3_column_text(q, 0)) != NULL)
 			fn(ctx, (const char *)v);
@@ -579,16 +580,17 @@ corr_store_age(struct corr_store *s, int64_t before)
 {
 	static const char *const del[] = {
 		"DELETE FROM incident_value WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_alert WHERE incident IN (SELECT id FROM old)",
+		"DELETE FROM incident_alert WHERE seq IN (SELECT seq FROM old)",
 		"DELETE FROM incident WHERE id IN (SELECT id FROM old)",
 	};
 	sqlite3_stmt *q;
 	uint64_t n;
 	size_t i;
 
-	soc_db_exec(&s->db, "CREATE TEMP TABLE IF NOT EXISTS old(id TEXT)");
+	soc_db_exec(&s->db, "CREATE TEMP TABLE IF NOT EXISTS old(id TEXT,"
+	    " seq INTEGER)");
 	soc_db_exec(&s->db, "DELETE FROM old");
-	q = stmt(s, "INSERT INTO old SELECT id FROM incident"
+	q = stmt(s, "INSERT INTO old SELECT id, seq FROM incident"
 	    " WHERE status != 'open' AND updated < ?1");
 	BIND(s, q, "l", before);
 	done(s, q);
