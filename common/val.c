@@ -57,43 +57,6 @@ soc_val_new_array(struct soc_val_arena *a)
 	return node(a, SOC_VAL_ARR);
 }
 
-/* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
- * ECS keys) are equal exactly when their lengths and these are. */
-static inline uint64_t
-key8(const char *k, size_t n)
-{
-	uint64_t w = 0;
-	uint32_t a, b;
-	uint16_t c, d;
-	size_t i;
-
-	/* Loads only: bytes stored one by one and read back as a word would
-	 * stall (no store-to-load forwarding).  Short keys take two loads
-	 * that overlap; on a little-endian machine the word is then byte i
-	 * at bits 8i, as the loop below makes it everywhere. */
-	if (n >= 8) {
-		memcpy(&w, k, 8);
-		return w;
-	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (n >= 4) {
-		memcpy(&a, k, 4);
-		memcpy(&b, k + n - 4, 4);
-		return a | (uint64_t)b << ((n - 4) * 8);
-	}
-	if (n >= 2) {
-		memcpy(&c, k, 2);
-		memcpy(&d, k + n - 2, 2);
-		return c | (uint64_t)d << ((n - 2) * 8);
-	}
-#else
-	(void)a, (void)b, (void)c, (void)d;
-#endif
-	for (i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)k[i] << (i * 8);
-	return w;
-}
-
 /*
  * Is s[0..n) valid UTF-8 (1, else 0), and is it plain: no '"', '\\' or
  * control character that JSON must escape?  Most strings are plain
@@ -108,7 +71,7 @@ scan(const char *s, size_t n, int *plain)
 
 	*plain = 1;
 	if (n < 8) {
-		w = key8(s, n) | (0x4141414141414141ULL &
+		w = soc_val_key8(s, n) | (0x4141414141414141ULL &
 		    ~((n ? ~0ULL >> (64 - 8 * n) : 0)));
 		if (soc_val_special8(w) == 0)
 			return 1;
@@ -210,36 +173,10 @@ grow(struct soc_val *o)
 	o->cap = cap;
 }
 
-/* The two bits of a key in its object's Bloom word: most look-ups are of
- * members not there (a setter adding one), and these end without a scan. */
-static inline uint64_t
-bloom_bits(uint64_t k8, size_t n)
-{
-	uint64_t h = (k8 ^ n) * 0x9e3779b97f4a7c15ULL;
-
-	return (1ULL << (h >> 58)) | (1ULL << ((h >> 52) & 63));
-}
-
-/* Member k[0..n) of o, whose key8() is w. */
-static inline __attribute__((always_inline)) struct soc_val_mem *
-member_k8(const struct soc_val *o, const char *k, size_t n, uint64_t w)
-{
-	uint64_t b = bloom_bits(w, n);
-	size_t i;
-
-	if ((o->bloom & b) != b)
-		return NULL;
-	for (i = 0; i < o->n; i++)
-		if (o->u.m[i].k8 == w && o->u.m[i].klen == n &&
-		    (n <= 8 || memcmp(o->u.m[i].k + 8, k + 8, n - 8) == 0))
-			return &o->u.m[i];
-	return NULL;
-}
-
 static inline __attribute__((always_inline)) struct soc_val_mem *
 member(const struct soc_val *o, const char *k, size_t n)
 {
-	return member_k8(o, k, n, key8(k, n));
+	return soc_val_member_k8(o, k, n, soc_val_key8(k, n));
 }
 
 const struct soc_val *
@@ -264,7 +201,7 @@ pcopy(struct soc_val_arena *a, const char *s, size_t n)
 	return p;
 }
 
-/* Append member k[0..n) (a copy; key8() w) to o. */
+/* Append member k[0..n) (a copy; soc_val_key8() w) to o. */
 static void
 add_member(struct soc_val *o, const char *k, size_t n, int plain,
     uint64_t w, struct soc_val *v)
@@ -279,15 +216,15 @@ add_member(struct soc_val *o, const char *k, size_t n, int plain,
 	m->kplain = plain;
 	m->k8 = w;
 	m->v = v;
-	o->bloom |= bloom_bits(m->k8, n);
+	o->bloom |= soc_val_bloom(m->k8, n);
 }
 
 /* Set member k[0..n) of object o to v: in place when it exists. */
 static void
 put(struct soc_val *o, const char *k, size_t n, struct soc_val *v)
 {
-	uint64_t w = key8(k, n);
-	struct soc_val_mem *m = member_k8(o, k, n, w);
+	uint64_t w = soc_val_key8(k, n);
+	struct soc_val_mem *m = soc_val_member_k8(o, k, n, w);
 	const char *c;
 	size_t len;
 	int plain;
@@ -299,7 +236,7 @@ put(struct soc_val *o, const char *k, size_t n, struct soc_val *v)
 	}
 	c = rcopy(o->arena, k, n, &len, &plain);
 	/* (a repaired key is longer: its prefix word is another) */
-	add_member(o, c, len, plain, len == n ? w : key8(c, len), v);
+	add_member(o, c, len, plain, len == n ? w : soc_val_key8(c, len), v);
 }
 
 /* put() for a key that may hold '.' (a whole key, not a path). */
@@ -554,10 +491,10 @@ void
 soc_val_put_plain(struct soc_val *o, const char *k, size_t n,
     struct soc_val *v)
 {
-	uint64_t w = key8(k, n);
+	uint64_t w = soc_val_key8(k, n);
 	struct soc_val_mem *m;
 
-	if ((m = member_k8(o, k, n, w)) != NULL) {
+	if ((m = soc_val_member_k8(o, k, n, w)) != NULL) {
 		m->v = v;
 		o->arena->replaced++;
 	} else

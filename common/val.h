@@ -162,6 +162,34 @@ soc_val_key(const struct soc_val *o, const char *k)
 	return k ? soc_val_member(o, k, strlen(k)) : NULL;
 }
 
+/*
+ * A dotted path split once, for reading the same path in many records (a
+ * table of a program's, made at its first use): soc_val_path_get(v, p)
+ * is soc_val_get(v, path) without finding the dots and hashing the keys
+ * again at every record.
+ */
+#define SOC_VAL_PATH_SEGS 6
+struct soc_val_path {
+	const char *path;	/* borrowed: it must live as long as p */
+	size_t len, nseg;
+	struct {
+		size_t off, n;
+		uint64_t k8, bloom;
+	} seg[SOC_VAL_PATH_SEGS];
+};
+/* Split path into p; a path of more segments than p holds, or with an
+ * empty one, is a bug of the caller's. */
+void soc_val_path_init(struct soc_val_path *p, const char *path);
+const struct soc_val *soc_val_path_get(const struct soc_val *v,
+    const struct soc_val_path *p);
+/* The object that holds the path's last segment, reached through objects
+ * without flat dotted keys, itself without them; NULL when there is none.
+ * soc_val_path_last() is that member of it (NULL when absent). */
+struct soc_val *soc_val_path_parent(const struct soc_val *v,
+    const struct soc_val_path *p);
+const struct soc_val *soc_val_path_last(const struct soc_val *o,
+    const struct soc_val_path *p);
+
 const struct soc_val *soc_val_at(const struct soc_val *a, size_t i);
 const char *soc_val_str(const struct soc_val *v);
 size_t soc_val_len(const struct soc_val *v);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "val.h"
+#include "val_int.h"
 
 /* Nested objects first, then flat dotted keys. */
 static const struct soc_val *
@@ -64,6 +66,79 @@ soc_val_get(const struct soc_val *v, const char *path)
 	return get_at(v, path, strlen(path));
 }
 
+void
+soc_val_path_init(struct soc_val_path *p, const char *path)
+{
+	size_t i = 0, start = 0;
+
+	memset(p, 0, sizeof *p);
+	p->path = path;
+	p->len = strlen(path);
+	for (;; i++) {
+		if (i < p->len && path[i] != '.')
+			continue;
+		if (p->nseg == SOC_VAL_PATH_SEGS || i == start)
+			soc_bug("bad path '%s'", path);
+		p->seg[p->nseg].off = start;
+		p->seg[p->nseg].n = i - start;
+		p->seg[p->nseg].k8 = soc_val_key8(path + start, i - start);
+		p->seg[p->nseg].bloom = soc_val_bloom(p->seg[p->nseg].k8,
+		    i - start);
+		p->nseg++;
+		if (i == p->len)
+			return;
+		start = i + 1;
+	}
+}
+
+/* Member i of p in the object o (without flat dotted keys). */
+static inline const struct soc_val *
+path_member(const struct soc_val *o, const struct soc_val_path *p, size_t i)
+{
+	const struct soc_val_mem *m = soc_val_member_kb(o,
+	    p->path + p->seg[i].off, p->seg[i].n, p->seg[i].k8,
+	    p->seg[i].bloom);
+
+	return m ? m->v : NULL;
+}
+
+const struct soc_val *
+soc_val_path_get(const struct soc_val *v, const struct soc_val_path *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nseg && v; i++) {
+		if (v->type != SOC_VAL_OBJ || v->dotted)	/* the general walk */
+			return get_at(v, p->path + p->seg[i].off,
+			    p->len - p->seg[i].off);
+		v = path_member(v, p, i);
+	}
+	return v;
+}
+
+struct soc_val *
+soc_val_path_parent(const struct soc_val *v, const struct soc_val_path *p)
+{
+	size_t i;
+
+	for (i = 0; v && i + 1 < p->nseg; i++) {
+		if (v->type != SOC_VAL_OBJ || v->dotted)
+			return NULL;
+		v = path_member(v, p, i);
+	}
+	if (!v || v->type != SOC_VAL_OBJ || v->dotted)
+		return NULL;
+	return (struct soc_val *)v;
+}
+
+const struct soc_val *
+soc_val_path_last(const struct soc_val *o, const struct soc_val_path *p)
+{
+	if (!o || o->type != SOC_VAL_OBJ || p->nseg == 0)
+		return NULL;
+	return path_member(o, p, p->nseg - 1);
+}
+
 const char *
 soc_val_get_str(const struct soc_val *v, const char *path)
 {
@@ -78,13 +153,42 @@ soc_val_get_nonempty(const struct soc_val *v, const char *path)
 	return s && *s ? s : NULL;
 }
 
+static inline int
+numchar(char c)
+{
+	return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' ||
+	    c == 'e' || c == 'E';
+}
+
 int
 soc_val_numstr(const char *s, int64_t *iv, double *dv)
 {
+	const char *q = s;
 	char *end;
+	uint64_t v = 0;		/* (wraps past 18 digits, unused then) */
+	size_t digits, dots;
 
 	if (!s || !*s || isspace((unsigned char)*s))
 		return 0;
+	/* Both answers need every byte in "+-0123456789.eE" and one '.' at
+	 * most: most strings (addresses, names) fail that at once, without
+	 * strtoll and strtod; a plain integer is read here. */
+	if (*q == '+' || *q == '-')
+		q++;
+	for (digits = 0; q[digits] >= '0' && q[digits] <= '9'; digits++)
+		v = v * 10 + (q[digits] - '0');
+	if (q[digits] == '\0' && digits > 0 && digits <= 18) {
+		*iv = *s == '-' ? -(int64_t)v : (int64_t)v;	/* (they fit) */
+		return 1;
+	}
+	for (end = (char *)q + digits, dots = 0; *end; end++)
+		if (!numchar(*end) || (*end == '.' && dots++)) {
+			/* (*iv as strtoll leaves it: soc_val_get_int's
+			 * callers may read it after a failure) */
+			*iv = digits > 18 ? strtoll(s, NULL, 10) :
+			    *s == '-' ? -(int64_t)v : (int64_t)v;
+			return 0;
+		}
 	errno = 0;
 	*iv = strtoll(s, &end, 10);
 	if (*end == '\0' && errno == 0 && end != s)

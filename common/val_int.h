@@ -92,4 +92,76 @@ soc_val_plain8(const char *s)
 	return soc_val_special8(w) == 0;
 }
 
+/* --- members (val.c, val_get.c) ---------------------------------------- */
+
+/* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
+ * ECS keys) are equal exactly when their lengths and these are. */
+static inline uint64_t
+soc_val_key8(const char *k, size_t n)
+{
+	uint64_t w = 0;
+	uint32_t a, b;
+	uint16_t c, d;
+	size_t i;
+
+	/* Loads only: bytes stored one by one and read back as a word would
+	 * stall (no store-to-load forwarding).  Short keys take two loads
+	 * that overlap; on a little-endian machine the word is then byte i
+	 * at bits 8i, as the loop below makes it everywhere. */
+	if (n >= 8) {
+		memcpy(&w, k, 8);
+		return w;
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n >= 4) {
+		memcpy(&a, k, 4);
+		memcpy(&b, k + n - 4, 4);
+		return a | (uint64_t)b << ((n - 4) * 8);
+	}
+	if (n >= 2) {
+		memcpy(&c, k, 2);
+		memcpy(&d, k + n - 2, 2);
+		return c | (uint64_t)d << ((n - 2) * 8);
+	}
+#else
+	(void)a, (void)b, (void)c, (void)d;
+#endif
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)k[i] << (i * 8);
+	return w;
+}
+
+/* The two bits of a key in its object's Bloom word: most look-ups are of
+ * members not there (a setter adding one), and these end without a scan. */
+static inline uint64_t
+soc_val_bloom(uint64_t k8, size_t n)
+{
+	uint64_t h = (k8 ^ n) * 0x9e3779b97f4a7c15ULL;
+
+	return (1ULL << (h >> 58)) | (1ULL << ((h >> 52) & 63));
+}
+
+/* Member k[0..n) of o, whose soc_val_key8() is w and soc_val_bloom() b. */
+static inline __attribute__((always_inline)) struct soc_val_mem *
+soc_val_member_kb(const struct soc_val *o, const char *k, size_t n,
+    uint64_t w, uint64_t b)
+{
+	size_t i;
+
+	if ((o->bloom & b) != b)
+		return NULL;
+	for (i = 0; i < o->n; i++)
+		if (o->u.m[i].k8 == w && o->u.m[i].klen == n &&
+		    (n <= 8 || memcmp(o->u.m[i].k + 8, k + 8, n - 8) == 0))
+			return &o->u.m[i];
+	return NULL;
+}
+
+/* The same, the Bloom bits made here. */
+static inline __attribute__((always_inline)) struct soc_val_mem *
+soc_val_member_k8(const struct soc_val *o, const char *k, size_t n, uint64_t w)
+{
+	return soc_val_member_kb(o, k, n, w, soc_val_bloom(w, n));
+}
+
 #endif

@@ -272,6 +272,28 @@ fast_digits(const char *p, const char *end)
 	return q > p ? q : NULL;
 }
 
+/*
+ * The integer p[0..q) (checked: -?(0|[1-9][0-9]*)) as build() makes it,
+ * without a copy and strtoll, when it has at most 18 digits (so it fits
+ * in int64_t whatever they are); NULL for anything else (a fraction, an
+ * exponent, a longer one), which build() takes.
+ */
+static struct soc_val *
+fast_int(struct soc_val_arena *a, const char *p, const char *q)
+{
+	const char *d = *p == '-' ? p + 1 : p;
+	int64_t v = 0;
+
+	if (q - d > 18)
+		return NULL;
+	for (; d < q; d++) {
+		if (*d < '0' || *d > '9')
+			return NULL;
+		v = v * 10 + (*d - '0');
+	}
+	return soc_val_new_int(a, *p == '-' ? -v : v);
+}
+
 static struct soc_val *
 build_fast(struct soc_val_arena *a, const char **pp, const char *end,
     int depth)
@@ -303,7 +325,8 @@ build_fast(struct soc_val_arena *a, const char **pp, const char *end,
 			q = soc_jlex_ws(q + 1, end);
 			if (!(m = build_fast(a, &q, end, depth + 1)))
 				break;
-			soc_val_putn(o, k + 1, (size_t)(p - k) - 2, m);
+			/* (fast_str_end found the key plain) */
+			soc_val_put_plain(o, k + 1, (size_t)(p - k) - 2, m);
 			p = soc_jlex_ws(q, end);
 			if (p < end && *p == '}') {
 				*pp = p + 1;
@@ -377,10 +400,12 @@ build_fast(struct soc_val_arena *a, const char **pp, const char *end,
 			if (!(q = fast_digits(q, end)))
 				return NULL;
 		}
+		*pp = q;
+		if ((m = fast_int(a, p, q)) != NULL)
+			return m;
 		sp.p = p;
 		sp.len = (size_t)(q - p);
 		sp.type = SOC_JSON_NUMBER;
-		*pp = q;
 		return build(a, &sp);
 	}
 }

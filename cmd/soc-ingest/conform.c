@@ -42,43 +42,23 @@ static const char *const ip_fields[] = {
 	"dns.resolved_ip", "related.ip", "threat.indicator.ip", NULL
 };
 
-/* The object holding path's last segment, and that segment (*key, *klen);
- * NULL when a segment is missing or not a plain (non-dotted) object. */
-static struct soc_val *
-parent_of(struct soc_val *rec, const char *path, const char **key,
-    size_t *klen)
-{
-	const struct soc_val *o = rec;
-	const char *p = path, *dot;
-
-	while ((dot = strchr(p, '.')) != NULL) {
-		if (!o || o->type != SOC_VAL_OBJ || o->dotted)
-			return NULL;
-		o = soc_val_member(o, p, (size_t)(dot - p));
-		p = dot + 1;
-	}
-	if (!o || o->type != SOC_VAL_OBJ || o->dotted)
-		return NULL;
-	*key = p;
-	*klen = strlen(p);
-	return (struct soc_val *)o;
-}
+/* The last segment of p, as soc_val_putn() takes a key. */
+#define LAST(p) (p)->path + (p)->seg[(p)->nseg - 1].off, \
+	(p)->seg[(p)->nseg - 1].n
 
 /* A one-value field ECS keeps as an array becomes an array of it. */
 static void
-as_array(struct soc_val *rec, const char *path)
+as_array(struct soc_val *rec, const struct soc_val_path *p)
 {
-	const char *k;
-	size_t n;
-	struct soc_val *o = parent_of(rec, path, &k, &n), *a;
-	const struct soc_val *v = soc_val_member(o, k, n);
+	struct soc_val *o = soc_val_path_parent(rec, p), *a;
+	const struct soc_val *v = soc_val_path_last(o, p);
 
 	if (!v || v->type == SOC_VAL_ARR || v->type == SOC_VAL_OBJ ||
 	    v->type == SOC_VAL_NULL)
 		return;
 	a = soc_val_new_array(rec->arena);
 	soc_val_append(a, (struct soc_val *)v);
-	soc_val_putn(o, k, n, a);
+	soc_val_putn(o, LAST(p), a);
 }
 
 /* The RFC 5952 form of the IPv6 address s, or NULL when s is not one or
@@ -101,18 +81,17 @@ canonical_ip6(struct soc_val_arena *a, const struct soc_val *s)
 }
 
 static void
-canonical_ips(struct soc_val *rec, const char *path)
+canonical_ips(struct soc_val *rec, const struct soc_val_path *p)
 {
-	const char *k;
-	size_t n, i, j;
-	struct soc_val *o = parent_of(rec, path, &k, &n), *c;
-	struct soc_val *v = (struct soc_val *)soc_val_member(o, k, n);
+	size_t i, j;
+	struct soc_val *o = soc_val_path_parent(rec, p), *c;
+	struct soc_val *v = (struct soc_val *)soc_val_path_last(o, p);
 
 	if (!v)
 		return;
 	if (v->type == SOC_VAL_STR) {
 		if ((c = canonical_ip6(rec->arena, v)) != NULL)
-			soc_val_putn(o, k, n, c);
+			soc_val_putn(o, LAST(p), c);
 		return;
 	}
 	if (v->type != SOC_VAL_ARR)
@@ -135,14 +114,25 @@ canonical_ips(struct soc_val *rec, const char *path)
 				j++;
 }
 
+#define NFIELDS(list) (sizeof list / sizeof list[0] - 1)
+
 void
 ing_conform(struct soc_val *rec)
 {
+	/* (split at the first record) */
+	static struct soc_val_path arrays[NFIELDS(array_fields)],
+	    ips[NFIELDS(ip_fields)];
 	size_t i;
 
+	if (arrays[0].nseg == 0) {
+		for (i = 0; i < NFIELDS(array_fields); i++)
+			soc_val_path_init(&arrays[i], array_fields[i]);
+		for (i = 0; i < NFIELDS(ip_fields); i++)
+			soc_val_path_init(&ips[i], ip_fields[i]);
+	}
 	soc_val_set_str(rec, "ecs.version", ING_ECS_VERSION);
-	for (i = 0; array_fields[i]; i++)
-		as_array(rec, array_fields[i]);
-	for (i = 0; ip_fields[i]; i++)
-		canonical_ips(rec, ip_fields[i]);
+	for (i = 0; i < NFIELDS(array_fields); i++)
+		as_array(rec, &arrays[i]);
+	for (i = 0; i < NFIELDS(ip_fields); i++)
+		canonical_ips(rec, &ips[i]);
 }

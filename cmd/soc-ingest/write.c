@@ -78,50 +78,10 @@ static const char *const related_hash[] = {
 	"dll.hash.md5", "dll.hash.sha1", "dll.hash.sha256", NULL
 };
 
-/* A related.* source path, split into its segments at its first use. */
-struct rel_path {
-	size_t nseg;
-	struct {
-		const char *p;
-		size_t n;
-	} seg[4];
-};
-
-/* soc_val_get(rec, path) without looking for the dots again; objects with
- * flat dotted keys (rare) take the general walk. */
-static const struct soc_val *
-rel_get(const struct soc_val *rec, const char *path, struct rel_path *rp)
-{
-	const struct soc_val *v = rec;
-	size_t i;
-
-	if (rp->nseg == 0) {
-		const char *p = path, *dot;
-
-		do {
-			if (rp->nseg == sizeof rp->seg / sizeof rp->seg[0])
-				soc_bug("related path '%s' too deep", path);
-			dot = strchr(p, '.');
-			rp->seg[rp->nseg].p = p;
-			rp->seg[rp->nseg++].n = dot ? (size_t)(dot - p) :
-			    strlen(p);
-			p = dot + 1;
-		} while (dot);
-	}
-	for (i = 0; i < rp->nseg; i++) {
-		if (!v || v->type != SOC_VAL_OBJ)
-			return NULL;
-		if (v->dotted)
-			return soc_val_get(rec, path);
-		v = soc_val_member(v, rp->seg[i].p, rp->seg[i].n);
-	}
-	return v;
-}
-
 /* related.KEY from the fields listed, merged with what rec has. */
 static void
 related_list(struct soc_val *rec, const char *key,
-    const char *const *paths, struct rel_path *split)
+    const char *const *paths, struct soc_val_path *split)
 {
 	const struct soc_val *rel = soc_val_member(rec, "related", 7);
 	const struct soc_val *have = soc_val_member(rel, key, strlen(key));
@@ -132,8 +92,11 @@ related_list(struct soc_val *rec, const char *key,
 		a = (struct soc_val *)have;
 	else
 		a = soc_val_new_array(rec->arena);
-	for (i = 0; paths[i]; i++)
-		add_from(a, rel_get(rec, paths[i], &split[i]));
+	for (i = 0; paths[i]; i++) {
+		if (split[i].nseg == 0)		/* (its first use) */
+			soc_val_path_init(&split[i], paths[i]);
+		add_from(a, soc_val_path_get(rec, &split[i]));
+	}
 	if (a != have && a->n > 0)
 		soc_val_set(soc_val_object_at(rec, "related"), key, a);
 }
@@ -142,7 +105,7 @@ static void
 add_related(struct soc_val *rec)
 {
 #define SPLIT(list) list##_split[sizeof list / sizeof list[0]]
-	static struct rel_path SPLIT(related_ip), SPLIT(related_user),
+	static struct soc_val_path SPLIT(related_ip), SPLIT(related_user),
 	    SPLIT(related_hosts), SPLIT(related_hash);
 #undef SPLIT
 

@@ -4,6 +4,7 @@
  * and their reset; the parser's rules; the dump; and a record written with
  * its content id, as a program that creates records (an incident) does.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,59 @@ parsing(struct soc_val_arena *in, struct soc_val_arena *ar)
 	is_str(soc_val_get_str(r, "in.a.6"), "s\xc3\xa9", "a copy outlives its source's arena");
 }
 
+/* A path split once reads what soc_val_get reads, in every kind of object
+ * on the way; its parent is found through plain objects only. */
+static void
+paths(struct soc_val_arena *in)
+{
+	static const char text[] =
+	    "{\"a\":{\"b\":{\"c\":1}},\"d\":[{\"e\":2}],\"f.g\":{\"h\":3},"
+	    "\"i\":{\"j.k\":4,\"j\":{\"l\":5}},\"longer_than_8\":{\"x\":6}}";
+	static const char *const probe[] = { "a.b.c", "a.b", "a.x", "d.0.e",
+		"d.1.e", "f.g.h", "i.j.k", "i.j.l", "longer_than_8.x",
+		"longer_than_9.x", "a.b.c.d", "d.e", NULL };
+	struct soc_val_path p;
+	const struct soc_val *v, *o;
+	const char *why;
+	size_t off, i;
+	int cut;
+	const char *differs = NULL;
+	int64_t n;
+	double d;
+
+	v = soc_val_parse(in, text, sizeof text - 1, &why, &off, &cut);
+	for (i = 0; probe[i]; i++) {
+		soc_val_path_init(&p, probe[i]);
+		if (soc_val_path_get(v, &p) != soc_val_get(v, probe[i]))
+			differs = probe[i];
+	}
+	ok(!differs, "soc_val_path_get reads as soc_val_get (nested, arrays, "
+	    "flat dotted keys): %s", differs ? differs : "all");
+	soc_val_path_init(&p, "b.c");
+	o = soc_val_path_parent(soc_val_key(v, "a"), &p);
+	ok(o == soc_val_get(v, "a.b") && soc_val_path_last(o, &p) ==
+	    soc_val_get(v, "a.b.c"), "the parent of a path and its last member");
+	ok(soc_val_path_parent(v, &p) == NULL, "no parent in an object with flat dotted keys");
+	soc_val_path_init(&p, "0.e");
+	ok(soc_val_path_parent(soc_val_key(v, "d"), &p) == NULL, "nor through an array");
+
+	/* Numeric strings: the fast answers are strtoll's and strtod's. */
+	ok(soc_val_numstr("-123456789012345678", &n, &d) == 1 &&
+	    n == -123456789012345678LL, "numstr: 18 digits");
+	ok(soc_val_numstr("9223372036854775807", &n, &d) == 1 &&
+	    n == INT64_MAX, "numstr: 19 digits");
+	ok(soc_val_numstr("9223372036854775808", &n, &d) == 2, "numstr: past int64_t a real");
+	ok(soc_val_numstr("+7", &n, &d) == 1 && n == 7, "numstr: a plus sign");
+	ok(soc_val_numstr("1.5e3", &n, &d) == 2 && d == 1500, "numstr: a real");
+	ok(soc_val_numstr("10.0.0.1", &n, &d) == 0 && n == 10, "numstr: an address is none");
+	ok(soc_val_numstr("8080abc", &n, &d) == 0 && n == 8080,
+	    "numstr: none, *iv as strtoll leaves it");
+	ok(soc_val_numstr("-", &n, &d) == 0 && soc_val_numstr("1e", &n, &d) == 0 &&
+	    soc_val_numstr(" 1", &n, &d) == 0 && soc_val_numstr("0x1", &n, &d) == 0,
+	    "numstr: a sign, a cut exponent, a blank, hex: none");
+	soc_val_arena_reset(in);
+}
+
 /* A new program's record: set by path, in any order, written with its
  * content id. */
 static void
@@ -208,6 +262,7 @@ main(void)
 
 	setters(ar);
 	parsing(in, ar);
+	paths(in);
 	records(ar);
 
 	/* Many values: past the first block, then the reset. */
