@@ -26,8 +26,6 @@
 #include "val.h"
 #include "val_int.h"
 
-#define KEY_MAX 128		/* longest path segment of a setter */
-
 static struct soc_val *
 node(struct soc_val_arena *a, enum soc_val_type t)
 {
@@ -285,7 +283,7 @@ parent_of(struct soc_val *o, const char *path, const char **last,
 			break;
 		n = (size_t)(dot - p);
 
-		if (n == 0 || n >= KEY_MAX)
+		if (n == 0 || n >= SOC_VAL_KEY_MAX)
 			soc_bug("bad setter path '%s'", path);
 		m = member(o, p, n);
 		if (m && m->v->type == SOC_VAL_OBJ)
@@ -306,32 +304,112 @@ parent_of(struct soc_val *o, const char *path, const char **last,
 	return o;
 }
 
+/*
+ * Where a setter's path ends: the object that holds its last segment
+ * (made as needed), and that segment with its key word and Bloom bits;
+ * kept is the arena whose setters' path k belongs to (NULL: k points into
+ * the caller's path, and a new member takes a copy).
+ */
+struct where {
+	struct soc_val *o;
+	const char *k;
+	size_t n;
+	uint64_t k8, bloom;
+	struct soc_val_arena *kept;
+};
+
+static void
+locate(struct soc_val *out, const char *path, struct where *w)
+{
+	const struct soc_val_spath *e = soc_val_spath_find(out->arena, path);
+	const struct soc_val_seg *s;
+	struct soc_val *o = out, *x;
+	struct soc_val_mem *m;
+	size_t i;
+
+	if (!e) {
+		w->o = parent_of(out, path, &w->k, &w->n);
+		w->k8 = soc_val_key8(w->k, w->n);
+		w->bloom = soc_val_bloom(w->k8, w->n);
+		w->kept = NULL;
+		return;
+	}
+	/* parent_of() with the segments split */
+	for (i = 0; i + 1 < e->nseg; i++) {
+		s = &e->seg[i];
+		m = soc_val_member_kb(o, s->k, s->n, s->k8, s->bloom);
+		if (m && m->v->type == SOC_VAL_OBJ) {
+			o = m->v;
+			continue;
+		}
+		x = node(o->arena, SOC_VAL_OBJ);
+		if (m)
+			m->v = x;
+		else if (o->arena == out->arena)
+			add_member(o, s->k, s->n, 1, s->k8, x);
+		else
+			put(o, s->k, s->n, x);
+		o = x;
+	}
+	s = &e->seg[e->nseg - 1];
+	w->o = o;
+	w->k = s->k;
+	w->n = s->n;
+	w->k8 = s->k8;
+	w->bloom = s->bloom;
+	w->kept = out->arena;
+}
+
+static inline struct soc_val_mem *
+where_member(const struct where *w)
+{
+	return soc_val_member_kb(w->o, w->k, w->n, w->k8, w->bloom);
+}
+
+/* put() at w: the kept key itself, or a copy. */
+static void
+where_put(const struct where *w, struct soc_val *v)
+{
+	struct soc_val_mem *m = where_member(w);
+	const char *c;
+	size_t len;
+	int plain;
+
+	if (m) {
+		m->v = v;
+		w->o->arena->replaced++;
+	} else if (w->kept && w->kept == w->o->arena)
+		add_member(w->o, w->k, w->n, 1, w->k8, v);
+	else {
+		c = rcopy(w->o->arena, w->k, w->n, &len, &plain);
+		add_member(w->o, c, len, plain, len == w->n ? w->k8 :
+		    soc_val_key8(c, len), v);
+	}
+}
+
 void
 soc_val_set(struct soc_val *out, const char *path, struct soc_val *v)
 {
-	const char *last;
-	struct soc_val *o;
-	size_t n;
+	struct where w;
 
 	if (!v || !out)
 		return;
-	o = parent_of(out, path, &last, &n);
-	put(o, last, n, v);
+	locate(out, path, &w);
+	where_put(&w, v);
 }
 
 struct soc_val *
 soc_val_object_at(struct soc_val *out, const char *path)
 {
-	const char *last;
-	size_t n;
-	struct soc_val *o = parent_of(out, path, &last, &n);
-	struct soc_val_mem *m = member(o, last, n);
+	struct where w;
+	struct soc_val_mem *m;
 	struct soc_val *x;
 
-	if (m && m->v->type == SOC_VAL_OBJ)
+	locate(out, path, &w);
+	if ((m = where_member(&w)) != NULL && m->v->type == SOC_VAL_OBJ)
 		return m->v;
-	x = node(o->arena, SOC_VAL_OBJ);
-	put(o, last, n, x);
+	x = node(w.o->arena, SOC_VAL_OBJ);
+	where_put(&w, x);
 	return x;
 }
 
@@ -340,17 +418,17 @@ soc_val_object_at(struct soc_val *out, const char *path)
 static struct soc_val *
 array_at(struct soc_val *out, const char *path)
 {
-	const char *last;
-	size_t n;
-	struct soc_val *o = parent_of(out, path, &last, &n), *a;
-	struct soc_val_mem *m = member(o, last, n);
+	struct where w;
+	struct soc_val_mem *m;
+	struct soc_val *a;
 
-	if (m && m->v->type == SOC_VAL_ARR)
+	locate(out, path, &w);
+	if ((m = where_member(&w)) != NULL && m->v->type == SOC_VAL_ARR)
 		return m->v;
-	a = node(o->arena, SOC_VAL_ARR);
+	a = node(w.o->arena, SOC_VAL_ARR);
 	if (m && m->v->type == SOC_VAL_STR)
 		soc_val_append(a, m->v);
-	put(o, last, n, a);
+	where_put(&w, a);
 	return a;
 }
 

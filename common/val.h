@@ -270,6 +270,44 @@ soc_val_special8(uint64_t w)
 	    ((b - ones) & ~b)) & (ones * 0x80);
 }
 
+/* The first 8 bytes of k[0..n), zero-padded, byte i at bits 8i: keys of
+ * up to 8 bytes (most ECS keys) are equal exactly when their lengths and
+ * these are. */
+static inline uint64_t
+soc_val_key8(const char *k, size_t n)
+{
+	uint64_t w = 0;
+	uint32_t a, b;
+	uint16_t c, d;
+	size_t i;
+
+	/* Loads only: bytes stored one by one and read back as a word would
+	 * stall (no store-to-load forwarding).  Short keys take two loads
+	 * that overlap; on a little-endian machine the word is then byte i
+	 * at bits 8i, as the loop below makes it everywhere. */
+	if (n >= 8) {
+		memcpy(&w, k, 8);
+		return w;
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n >= 4) {
+		memcpy(&a, k, 4);
+		memcpy(&b, k + n - 4, 4);
+		return a | (uint64_t)b << ((n - 4) * 8);
+	}
+	if (n >= 2) {
+		memcpy(&c, k, 2);
+		memcpy(&d, k + n - 2, 2);
+		return c | (uint64_t)d << ((n - 2) * 8);
+	}
+#else
+	(void)a, (void)b, (void)c, (void)d;
+#endif
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)k[i] << (i * 8);
+	return w;
+}
+
 /* --- JSON text (val_parse.c) --------------------------------------------- */
 /*
  * p[0..n) as one JSON value (RFC 8259, nesting at most SOC_JSON_MAX_DEPTH)

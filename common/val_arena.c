@@ -48,6 +48,7 @@ soc_val_arena_free(struct soc_val_arena *a)
 		return;
 	free_extra(a, NULL);
 	free(a->first);
+	soc_val_spath_free(a);
 	soc_buf_release(&a->scratch);
 	free(a);
 }

@@ -168,15 +168,17 @@ enum { DUMP_SORTED, DUMP_CANON_TOP, DUMP_CANON_EVENT };
 static int
 skipped(int mode, const char *k)
 {
-	return (mode == DUMP_CANON_TOP && strcmp(k, "soc") == 0) ||
-	    (mode == DUMP_CANON_EVENT && strcmp(k, "original") == 0);
+	return (mode == DUMP_CANON_TOP && k[0] == 's' &&
+	    strcmp(k, "soc") == 0) || (mode == DUMP_CANON_EVENT &&
+	    k[0] == 'o' && strcmp(k, "original") == 0);
 }
 
 /* The mode of a member's value (k is NULL for an array element). */
 static int
 child_mode(int mode, const char *k)
 {
-	if (mode == DUMP_CANON_TOP && k && strcmp(k, "event") == 0)
+	if (mode == DUMP_CANON_TOP && k && k[0] == 'e' &&
+	    strcmp(k, "event") == 0)
 		return DUMP_CANON_EVENT;
 	return DUMP_SORTED;
 }

@@ -9,13 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
 #include "val.h"
 #include "val_int.h"
 
-/* Nested objects first, then flat dotted keys. */
-static const struct soc_val *
-get_at(const struct soc_val *v, const char *p, size_t n)
+/* Nested objects first, then flat dotted keys (val_int.h). */
+const struct soc_val *
+soc_val_get_at(const struct soc_val *v, const char *p, size_t n)
 {
 	size_t i;
 
@@ -26,7 +25,7 @@ get_at(const struct soc_val *v, const char *p, size_t n)
 		for (i = 0; i < n && p[i] != '.'; i++)
 			;
 		v = soc_val_member(v, p, i);
-		return i == n || !v ? v : get_at(v, p + i + 1, n - i - 1);
+		return i == n || !v ? v : soc_val_get_at(v, p + i + 1, n - i - 1);
 	}
 	if (v->type == SOC_VAL_OBJ) {
 		const struct soc_val *x;
@@ -35,7 +34,7 @@ get_at(const struct soc_val *v, const char *p, size_t n)
 			if (p[i] != '.')
 				continue;
 			x = soc_val_member(v, p, i);
-			if (x && (x = get_at(x, p + i + 1, n - i - 1)) != NULL)
+			if (x && (x = soc_val_get_at(x, p + i + 1, n - i - 1)) != NULL)
 				return x;
 		}
 		return soc_val_member(v, p, n);
@@ -53,7 +52,7 @@ get_at(const struct soc_val *v, const char *p, size_t n)
 		v = v->u.a[idx];
 		if (i == n)
 			return v;
-		return get_at(v, p + i + 1, n - i - 1);
+		return soc_val_get_at(v, p + i + 1, n - i - 1);
 	}
 	return NULL;
 }
@@ -63,80 +62,7 @@ soc_val_get(const struct soc_val *v, const char *path)
 {
 	if (!v || !path)
 		return NULL;
-	return get_at(v, path, strlen(path));
-}
-
-void
-soc_val_path_init(struct soc_val_path *p, const char *path)
-{
-	size_t i = 0, start = 0;
-
-	memset(p, 0, sizeof *p);
-	p->path = path;
-	p->len = strlen(path);
-	for (;; i++) {
-		if (i < p->len && path[i] != '.')
-			continue;
-		if (p->nseg == SOC_VAL_PATH_SEGS || i == start)
-			soc_bug("bad path '%s'", path);
-		p->seg[p->nseg].off = start;
-		p->seg[p->nseg].n = i - start;
-		p->seg[p->nseg].k8 = soc_val_key8(path + start, i - start);
-		p->seg[p->nseg].bloom = soc_val_bloom(p->seg[p->nseg].k8,
-		    i - start);
-		p->nseg++;
-		if (i == p->len)
-			return;
-		start = i + 1;
-	}
-}
-
-/* Member i of p in the object o (without flat dotted keys). */
-static inline const struct soc_val *
-path_member(const struct soc_val *o, const struct soc_val_path *p, size_t i)
-{
-	const struct soc_val_mem *m = soc_val_member_kb(o,
-	    p->path + p->seg[i].off, p->seg[i].n, p->seg[i].k8,
-	    p->seg[i].bloom);
-
-	return m ? m->v : NULL;
-}
-
-const struct soc_val *
-soc_val_path_get(const struct soc_val *v, const struct soc_val_path *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nseg && v; i++) {
-		if (v->type != SOC_VAL_OBJ || v->dotted)	/* the general walk */
-			return get_at(v, p->path + p->seg[i].off,
-			    p->len - p->seg[i].off);
-		v = path_member(v, p, i);
-	}
-	return v;
-}
-
-struct soc_val *
-soc_val_path_parent(const struct soc_val *v, const struct soc_val_path *p)
-{
-	size_t i;
-
-	for (i = 0; v && i + 1 < p->nseg; i++) {
-		if (v->type != SOC_VAL_OBJ || v->dotted)
-			return NULL;
-		v = path_member(v, p, i);
-	}
-	if (!v || v->type != SOC_VAL_OBJ || v->dotted)
-		return NULL;
-	return (struct soc_val *)v;
-}
-
-const struct soc_val *
-soc_val_path_last(const struct soc_val *o, const struct soc_val_path *p)
-{
-	if (!o || o->type != SOC_VAL_OBJ || p->nseg == 0)
-		return NULL;
-	return path_member(o, p, p->nseg - 1);
+	return soc_val_get_at(v, path, strlen(path));
 }
 
 const char *

@@ -28,6 +28,26 @@ struct block {
 	alignas(max_align_t) char data[];
 };
 
+/*
+ * A setter's path split once (val_path.c), kept in its arena's table:
+ * made from the caller's string at addr; text holds a copy of it, then
+ * its segments NUL-terminated, which new members take as their keys.
+ */
+#define SOC_VAL_KEY_MAX 128	/* longest segment of a setter's path */
+struct soc_val_spath {
+	const char *addr;
+	char *text;
+	size_t nseg;		/* 0: walked by the setters themselves */
+	int fixed;		/* addr is read-only memory: never compared */
+	struct soc_val_seg {
+		const char *k;
+		size_t n;
+		uint64_t k8, bloom;
+	} seg[SOC_VAL_PATH_SEGS];
+};
+
+struct soc_val_spaths;
+
 struct soc_val_arena {
 	char *first;		/* the block kept across resets */
 	char *base;		/* the block being filled */
@@ -37,7 +57,17 @@ struct soc_val_arena {
 	/* Counts of what jansson's loader would refuse (val_int.h): keys
 	 * set again, and values the parser noted. */
 	unsigned long replaced, refused;
+	struct soc_val_spaths *spaths;	/* the setters' paths (val_path.c) */
 };
+
+/* The setters' path for path in a's table (NULL: walk it); the table's
+ * memory, given back when the arena is freed. */
+const struct soc_val_spath *soc_val_spath_find(struct soc_val_arena *a,
+    const char *path);
+void soc_val_spath_free(struct soc_val_arena *a);
+/* soc_val_get's walk from v of p[0..n) (val_get.c). */
+const struct soc_val *soc_val_get_at(const struct soc_val *v, const char *p,
+    size_t n);
 
 /* Room for n bytes, 16-aligned: the slow path (a new block), and the
  * fast one, inline for the setters and the parser. */
@@ -93,43 +123,6 @@ soc_val_plain8(const char *s)
 }
 
 /* --- members (val.c, val_get.c) ---------------------------------------- */
-
-/* The first 8 bytes of k[0..n), zero-padded: keys of up to 8 bytes (most
- * ECS keys) are equal exactly when their lengths and these are. */
-static inline uint64_t
-soc_val_key8(const char *k, size_t n)
-{
-	uint64_t w = 0;
-	uint32_t a, b;
-	uint16_t c, d;
-	size_t i;
-
-	/* Loads only: bytes stored one by one and read back as a word would
-	 * stall (no store-to-load forwarding).  Short keys take two loads
-	 * that overlap; on a little-endian machine the word is then byte i
-	 * at bits 8i, as the loop below makes it everywhere. */
-	if (n >= 8) {
-		memcpy(&w, k, 8);
-		return w;
-	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (n >= 4) {
-		memcpy(&a, k, 4);
-		memcpy(&b, k + n - 4, 4);
-		return a | (uint64_t)b << ((n - 4) * 8);
-	}
-	if (n >= 2) {
-		memcpy(&c, k, 2);
-		memcpy(&d, k + n - 2, 2);
-		return c | (uint64_t)d << ((n - 2) * 8);
-	}
-#else
-	(void)a, (void)b, (void)c, (void)d;
-#endif
-	for (i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)k[i] << (i * 8);
-	return w;
-}
 
 /* The two bits of a key in its object's Bloom word: most look-ups are of
  * members not there (a setter adding one), and these end without a scan. */

@@ -28,31 +28,43 @@ static struct {
 } set;
 
 /*
- * A hash of p[0..n), eight bytes at a time, blind to ASCII case (each
- * byte with its 0x20 bit set: "TCP" is mapped as network.transport
- * "tcp"; the few pairs this also merges, such as '@' and '`', do not
- * occur in values that differ only there).
+ * A hash of p[0..n), sixteen bytes a step in two lanes that do not wait
+ * for each other, blind to ASCII case (each byte with its 0x20 bit set:
+ * "TCP" is mapped as network.transport "tcp"; the few pairs this also
+ * merges, such as '@' and '`', do not occur in values that differ only
+ * there).  The tail is read as soc_val_key8 reads a key, by loads only:
+ * bytes copied into a word and read back as one stall the load (no
+ * store-to-load forwarding), which cost this a third of its time.
  */
 static uint64_t
 hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	const uint64_t fold = 0x2020202020202020ULL;
-	uint64_t w;
+	const uint64_t fold = 0x2020202020202020ULL, k = 0x9e3779b97f4a7c15ULL;
+	uint64_t w, x, g = h ^ 0x5851f42d4c957f2dULL;
 
-	h ^= n * 0x9e3779b97f4a7c15ULL;
-	for (; n >= 8; b += 8, n -= 8) {
+	h ^= n * k;
+	for (; n >= 16; b += 16, n -= 16) {
 		memcpy(&w, b, 8);
-		h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
+		memcpy(&x, b + 8, 8);
+		h = (h ^ (w | fold)) * k;
+		g = (g ^ (x | fold)) * k;
 		h ^= h >> 29;
+		g ^= g >> 29;
+	}
+	if (n >= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ (w | fold)) * k;
+		h ^= h >> 29;
+		b += 8;
+		n -= 8;
 	}
 	if (n > 0) {
-		w = 0;
-		memcpy(&w, b, n);
-		h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
+		g = (g ^ (soc_val_key8((const char *)b, n) | fold)) * k;
+		g ^= g >> 29;
 	}
-	return h | 1;	/* 0 marks an empty slot */
+	h = (h ^ (g * 0xbf58476d1ce4e5b9ULL)) * k;
+	return (h ^ h >> 31) | 1;	/* 0 marks an empty slot */
 }
 
 static uint64_t

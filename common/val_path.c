@@ -1,0 +1,245 @@
+/*
+ * val_path.c: dotted paths split once (val.h, val_int.h).
+ *
+ * A program reads and sets the same few hundred paths in every record.
+ * Split at their first use, a path's segments carry their key words and
+ * Bloom bits (val_int.h), so a look-up is the member scan alone, without
+ * finding the dots and hashing the keys again.  Two kinds:
+ *
+ *   - soc_val_path: a reader's, in a table of the program's (val.h);
+ *   - a setter's (struct soc_val_spath): the setters (val.c) find the
+ *     path they are given in their arena's table, by the string's
+ *     address and then its text, so no caller changes.  Its segments are
+ *     NUL-terminated copies that new members take as their keys, instead
+ *     of a copy in every record, for as long as the arena lives.  A slot
+ *     is the first path's that lands in it and is never given to
+ *     another: a path in a buffer that is written anew for each event (a
+ *     key built from the event) costs a comparison and takes the
+ *     ordinary walk, and the table's memory stays bounded.  A path in
+ *     the program's read-only memory (a literal) is not compared: it
+ *     cannot have changed.
+ */
+#include <link.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "val.h"
+#include "val_int.h"
+
+void
+soc_val_path_init(struct soc_val_path *p, const char *path)
+{
+	size_t i = 0, start = 0;
+
+	memset(p, 0, sizeof *p);
+	p->path = path;
+	p->len = strlen(path);
+	for (;; i++) {
+		if (i < p->len && path[i] != '.')
+			continue;
+		if (p->nseg == SOC_VAL_PATH_SEGS || i == start)
+			soc_bug("bad path '%s'", path);
+		p->seg[p->nseg].off = start;
+		p->seg[p->nseg].n = i - start;
+		p->seg[p->nseg].k8 = soc_val_key8(path + start, i - start);
+		p->seg[p->nseg].bloom = soc_val_bloom(p->seg[p->nseg].k8,
+		    i - start);
+		p->nseg++;
+		if (i == p->len)
+			return;
+		start = i + 1;
+	}
+}
+
+/* Member i of p in the object o (without flat dotted keys). */
+static inline const struct soc_val *
+path_member(const struct soc_val *o, const struct soc_val_path *p, size_t i)
+{
+	const struct soc_val_mem *m = soc_val_member_kb(o,
+	    p->path + p->seg[i].off, p->seg[i].n, p->seg[i].k8,
+	    p->seg[i].bloom);
+
+	return m ? m->v : NULL;
+}
+
+const struct soc_val *
+soc_val_path_get(const struct soc_val *v, const struct soc_val_path *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nseg && v; i++) {
+		if (v->type != SOC_VAL_OBJ || v->dotted)	/* the general walk */
+			return soc_val_get_at(v, p->path + p->seg[i].off,
+			    p->len - p->seg[i].off);
+		v = path_member(v, p, i);
+	}
+	return v;
+}
+
+struct soc_val *
+soc_val_path_parent(const struct soc_val *v, const struct soc_val_path *p)
+{
+	size_t i;
+
+	for (i = 0; v && i + 1 < p->nseg; i++) {
+		if (v->type != SOC_VAL_OBJ || v->dotted)
+			return NULL;
+		v = path_member(v, p, i);
+	}
+	if (!v || v->type != SOC_VAL_OBJ || v->dotted)
+		return NULL;
+	return (struct soc_val *)v;
+}
+
+const struct soc_val *
+soc_val_path_last(const struct soc_val *o, const struct soc_val_path *p)
+{
+	if (!o || o->type != SOC_VAL_OBJ || p->nseg == 0)
+		return NULL;
+	return path_member(o, p, p->nseg - 1);
+}
+
+/* --- the setters' paths ------------------------------------------------ */
+
+#define SPATH_SLOTS 512		/* a power of two */
+#define SPATH_PROBE 4		/* slots a path may take */
+#define SPATH_LEN 255		/* longer paths are not kept */
+
+/* A key byte the writer copies as it is (printable ASCII but '"' and
+ * '\\'): a kept segment is one the setters would find plain. */
+static int
+plain_key(const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (k[i] < 0x20 || k[i] >= 0x7f || k[i] == '"' || k[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* Split path into e: 0, or -1 when the setters must walk it themselves
+ * (a segment empty, long, not plain, or too many of them). */
+static int
+spath_make(struct soc_val_spath *e, const char *path)
+{
+	size_t len = strlen(path), i, start = 0, n;
+	char *keys;
+
+	e->nseg = 0;
+	if (len == 0 || len > SPATH_LEN)
+		return -1;
+	e->text = soc_xmalloc(2 * (len + 1));
+	memcpy(e->text, path, len + 1);
+	keys = memcpy(e->text + len + 1, path, len + 1);
+	for (i = 0;; i++) {
+		struct soc_val_seg *s;
+
+		if (i < len && path[i] != '.')
+			continue;
+		n = i - start;
+		if (n == 0 || n >= SOC_VAL_KEY_MAX ||
+		    e->nseg == SOC_VAL_PATH_SEGS || !plain_key(path + start, n)) {
+			e->nseg = 0;
+			return -1;
+		}
+		keys[i] = '\0';
+		s = &e->seg[e->nseg++];
+		s->k = keys + start;
+		s->n = n;
+		s->k8 = soc_val_key8(s->k, n);
+		s->bloom = soc_val_bloom(s->k8, n);
+		if (i == len)
+			return 0;
+		start = i + 1;
+	}
+}
+
+/*
+ * An arena's table of setters' paths, and where the program's read-only
+ * memory is: a path there (a literal, as nearly all are) cannot change,
+ * so its text need not be compared again at each use.
+ */
+#define RO_MAX 8
+struct soc_val_spaths {
+	struct soc_val_spath e[SPATH_SLOTS];
+	uintptr_t ro_lo[RO_MAX], ro_hi[RO_MAX];
+	size_t nro;
+};
+
+/* dl_iterate_phdr's callback: the read-only segments of the program
+ * itself, which it names first. */
+static int
+note_ro(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct soc_val_spaths *t = arg;
+	size_t i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum && t->nro < RO_MAX; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		t->ro_lo[t->nro] = (uintptr_t)(info->dlpi_addr + ph->p_vaddr);
+		t->ro_hi[t->nro] = t->ro_lo[t->nro] + ph->p_memsz;
+		t->nro++;
+	}
+	return 1;
+}
+
+/* Are the n bytes at p in the program's read-only memory? */
+static int
+read_only(const struct soc_val_spaths *t, const char *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t i;
+
+	for (i = 0; i < t->nro; i++)
+		if (a >= t->ro_lo[i] && a + n <= t->ro_hi[i])
+			return 1;
+	return 0;
+}
+
+const struct soc_val_spath *
+soc_val_spath_find(struct soc_val_arena *a, const char *path)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ULL) >> 40;
+	struct soc_val_spaths *t = a->spaths;
+	struct soc_val_spath *e;
+	size_t i;
+
+	if (!t) {
+		t = a->spaths = soc_xcalloc(1, sizeof *t);
+		dl_iterate_phdr(note_ro, t);
+	}
+	for (i = 0; i < SPATH_PROBE; i++) {
+		e = &t->e[(h + i) & (SPATH_SLOTS - 1)];
+		if (e->addr == path)
+			return e->nseg && (e->fixed ||
+			    strcmp(e->text, path) == 0) ? e : NULL;
+		if (!e->addr) {
+			e->addr = path;
+			if (spath_make(e, path) < 0)
+				return NULL;
+			e->fixed = read_only(t, path, strlen(path) + 1);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+void
+soc_val_spath_free(struct soc_val_arena *a)
+{
+	size_t i;
+
+	if (!a->spaths)
+		return;
+	for (i = 0; i < SPATH_SLOTS; i++)
+		free(a->spaths->e[i].text);
+	free(a->spaths);
+	a->spaths = NULL;
+}
