@@ -109,7 +109,7 @@ rcopy(struct soc_val_arena *a, const char *s, size_t n, size_t *outlen,
 
 	if (scan(s, n, plain)) {
 		p = soc_val_ralloc(a, n + 1);
-		memcpy(p, s, n);
+		soc_val_copy_short(p, s, n);
 		*outlen = n;
 	} else {
 		p = soc_val_ralloc(a, n * 3 + 1);
@@ -194,7 +194,7 @@ pcopy(struct soc_val_arena *a, const char *s, size_t n)
 {
 	char *p = soc_val_ralloc(a, n + 1);
 
-	memcpy(p, s, n);
+	soc_val_copy_short(p, s, n);
 	p[n] = '\0';
 	return p;
 }

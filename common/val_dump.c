@@ -122,7 +122,7 @@ dump_plain(struct soc_buf *b, const char *s, size_t n)
 		return -1;
 	o = b->p + b->len;
 	*o++ = '"';
-	memcpy(o, s, n);
+	soc_val_copy_short(o, s, n);
 	o[n] = '"';
 	b->len += n + 2;
 	b->p[b->len] = '\0';
@@ -140,6 +140,38 @@ put(struct soc_buf *b, char c)
 		return 0;
 	}
 	return soc_buf_addch(b, c);
+}
+
+/* ',' when comma, then the literal of m's key and ':', *kpos set where
+ * the literal begins: in one step when the key is plain. */
+static int
+dump_key(struct soc_buf *b, const struct soc_val_mem *m, int comma,
+    size_t *kpos)
+{
+	size_t n = m->klen;
+	char *o;
+
+	if (!m->kplain) {
+		if (comma && put(b, ',') < 0)
+			return -1;
+		*kpos = b->len;
+		return dump_str(b, m->k, n) < 0 || put(b, ':') < 0 ? -1 : 0;
+	}
+	if ((b->cap > b->max || b->cap - b->len < n + 4 + (size_t)comma) &&
+	    soc_buf_grow(b, n + 3 + (size_t)comma) < 0)
+		return -1;
+	o = b->p + b->len;
+	if (comma)
+		*o++ = ',';
+	*kpos = (size_t)(o - b->p);
+	*o++ = '"';
+	soc_val_copy_short(o, m->k, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
+	return 0;
 }
 
 static int
@@ -261,19 +293,12 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 		for (i = 0; i < v->n; i++) {
 			const struct soc_val_mem *m = &v->u.m[i];
 
-			if (i) {
-				rc |= put(b, ',');
-				if (clean && keycmp(wr->nodes[first + i - 1].ord,
-				    wr->nodes[first + i - 1].key, key_ord(m),
-				    m->k) >= 0)
-					clean = 0;
-			}
+			if (i && clean && keycmp(wr->nodes[first + i - 1].ord,
+			    wr->nodes[first + i - 1].key, key_ord(m), m->k) >= 0)
+				clean = 0;
 			wr->nodes[first + i].key = m->k;
 			wr->nodes[first + i].ord = key_ord(m);
-			wr->nodes[first + i].kpos = b->len;
-			rc |= m->kplain ? dump_plain(b, m->k, m->klen) :
-			    dump_str(b, m->k, m->klen);
-			rc |= put(b, ':');
+			rc |= dump_key(b, m, i > 0, &wr->nodes[first + i].kpos);
 			rc |= dump_rec(wr, m->v, b, first + i);
 			if (rc)
 				return -1;
@@ -344,7 +369,7 @@ cmp_keyed(const void *a, const void *b)
 static inline void
 add_fit(struct soc_buf *c, const char *p, size_t n)
 {
-	memcpy(c->p + c->len, p, n);
+	soc_val_copy_short(c->p + c->len, p, n);
 	c->len += n;
 	c->p[c->len] = '\0';
 }

@@ -157,4 +157,35 @@ soc_val_member_k8(const struct soc_val *o, const char *k, size_t n, uint64_t w)
 	return soc_val_member_kb(o, k, n, w, soc_val_bloom(w, n));
 }
 
+/*
+ * memcpy for the short pieces values are made of (most keys and strings
+ * of a record are under 16 bytes, where a call to memcpy costs more than
+ * the copy): two fixed-size moves that overlap.  Reads s[0..n) and
+ * writes d[0..n) only.
+ */
+static inline void
+soc_val_copy_short(char *d, const char *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n > 16) {
+		memcpy(d, s, n);
+	} else if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 #endif
