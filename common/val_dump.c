@@ -31,6 +31,8 @@ struct soc_val_writer {
 	/* The record's values as the dump wrote them (dump_rec). */
 	struct dnode *nodes;
 	size_t nnodes, capnodes;
+	/* Orders of objects' keys already sorted (canon), or NULL. */
+	struct memo *memo;
 };
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
@@ -365,6 +367,84 @@ cmp_keyed(const void *a, const void *b)
 	return keycmp(x->ord, x->k, y->ord, y->k);
 }
 
+/*
+ * The orders of keys a writer has sorted: records of one kind have
+ * objects with the same keys in the same order, record after record.
+ * When the first 8 bytes of an object's keys are all different, they
+ * alone give its order, so an object whose keys begin as a remembered
+ * one's did, in the same order, is sorted as it was.
+ */
+#define MEMO_SLOTS 64		/* a power of two */
+#define MEMO_KEYS 32		/* objects with more keys are sorted */
+struct memo {
+	size_t n;		/* 0: empty */
+	uint64_t ord[MEMO_KEYS];
+	unsigned char perm[MEMO_KEYS];
+};
+
+/* Sort keys[0..n) (small: insertion sort; the order is total, keys of an
+ * object being distinct). */
+static void
+sort_keys(struct keyed *keys, size_t n)
+{
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(keys, n, sizeof *keys, cmp_keyed);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		struct keyed t = keys[i];
+
+		for (j = i; j > 0 && cmp_keyed(&keys[j - 1], &t) > 0; j--)
+			keys[j] = keys[j - 1];
+		keys[j] = t;
+	}
+}
+
+/* The members of the object d in bytewise order of their keys, as node
+ * indexes in keys[0..d->n).idx. */
+static void
+order(struct soc_val_writer *wr, const struct dnode *d, struct keyed *keys)
+{
+	const struct dnode *m = &wr->nodes[d->first];
+	uint64_t sig = d->n;
+	struct memo *slot = NULL;
+	size_t i;
+
+	if (d->n <= MEMO_KEYS) {
+		for (i = 0; i < d->n; i++)
+			sig = (sig ^ m[i].ord) * 0x9e3779b97f4a7c15ULL;
+		if (!wr->memo)
+			wr->memo = soc_xcalloc(MEMO_SLOTS, sizeof *wr->memo);
+		slot = &wr->memo[(sig >> 32) & (MEMO_SLOTS - 1)];
+		for (i = 0; i < d->n && slot->n == d->n &&
+		    slot->ord[i] == m[i].ord; i++)
+			;
+		if (i == d->n) {
+			for (i = 0; i < d->n; i++)
+				keys[i].idx = d->first + slot->perm[i];
+			return;
+		}
+	}
+	for (i = 0; i < d->n; i++) {
+		keys[i].ord = m[i].ord;
+		keys[i].k = m[i].key;
+		keys[i].idx = d->first + i;
+	}
+	sort_keys(keys, d->n);
+	if (!slot)
+		return;
+	for (i = 1; i < d->n; i++)
+		if (keys[i - 1].ord == keys[i].ord)
+			return;		/* (a tie: strcmp told them apart) */
+	slot->n = d->n;
+	for (i = 0; i < d->n; i++) {
+		slot->ord[i] = m[i].ord;
+		slot->perm[i] = (unsigned char)(keys[i].idx - d->first);
+	}
+}
+
 /* Append n bytes that fit: the caller reserved the room. */
 static inline void
 add_fit(struct soc_buf *c, const char *p, size_t n)
@@ -381,7 +461,7 @@ add_fit(struct soc_buf *c, const char *p, size_t n)
  * Returns 0 or -1.
  */
 static int
-canon(const struct soc_val_writer *wr, size_t idx, const char *out,
+canon(struct soc_val_writer *wr, size_t idx, const char *out,
     struct soc_buf *c, int mode)
 {
 	const struct dnode *d = &wr->nodes[idx];
@@ -401,22 +481,7 @@ canon(const struct soc_val_writer *wr, size_t idx, const char *out,
 			return 0;
 		}
 		keys = d->n <= 64 ? stack : soc_xcalloc(d->n, sizeof *keys);
-		for (i = 0; i < d->n; i++) {
-			keys[i].ord = wr->nodes[d->first + i].ord;
-			keys[i].k = wr->nodes[d->first + i].key;
-			keys[i].idx = d->first + i;
-		}
-		if (d->n > 16)
-			qsort(keys, d->n, sizeof *keys, cmp_keyed);
-		else			/* small: insertion sort, stable as qsort */
-			for (i = 1; i < d->n; i++) {
-				struct keyed t = keys[i];
-				size_t j = i;
-
-				for (; j > 0 && cmp_keyed(&keys[j - 1], &t) > 0; j--)
-					keys[j] = keys[j - 1];
-				keys[j] = t;
-			}
+		order(wr, d, keys);
 		rc |= put(c, '{');
 		for (i = 0; i < d->n && rc == 0; i++) {
 			const struct dnode *m = &wr->nodes[keys[i].idx];
@@ -466,6 +531,7 @@ soc_val_writer_free(struct soc_val_writer *w)
 	soc_buf_release(&w->dump);
 	soc_buf_release(&w->canon);
 	free(w->nodes);
+	free(w->memo);
 	free(w);
 }
 
@@ -519,5 +585,6 @@ soc_val_dump(const struct soc_val *v, struct soc_buf *b)
 	memset(&w, 0, sizeof w);
 	rc = dump_rec(&w, v, b, nodes_alloc(&w, 1));
 	free(w.nodes);
+	free(w.memo);
 	return rc;
 }
