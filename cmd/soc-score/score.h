@@ -12,6 +12,7 @@
 #include "baseline.h"
 #include "buf.h"
 #include "db.h"
+#include "err.h"
 #include "json.h"
 #include "model.h"
 #include "rec.h"
@@ -184,7 +185,7 @@ int score_learned_once(struct score_state *s, const char *id, size_t n);
  * last one, and the ageing, into the job. */
 void score_learned_flush(struct score_state *s, struct score_job *j);
 
-/* factors.c */
+/* alert.c */
 void alert_init(struct alert *a);
 void alert_release(struct alert *a);
 /* Read the fields of the record a->r, and build its keys and features. */
@@ -196,6 +197,69 @@ int alert_recent_put(const struct alert *a, struct soc_buf *out);
  * "rulekey\nrekey\nts\nfeature..." into out; -1 when damaged. */
 int alert_recent_text(struct alert *a, const char *p, size_t n,
     struct soc_buf *out);
+/* The value at a dotted path of the alert's record. */
+enum soc_json_type alert_get(const struct alert *a, const char *path,
+    struct soc_span *out);
+/* The integer at path: 0, or -1 when there is none. */
+int alert_int(const struct alert *a, const char *path, int64_t *v);
+/* The first of the paths (a list ending in NULL: PATHS(...)) that holds
+ * a non-empty string (or a number, or the first element of an array of
+ * strings), into out; 1 when found. */
+int alert_field(const struct alert *a, struct soc_buf *out,
+    const char *const *paths);
+#define PATHS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/* The rule's entity: the host, else the source, else the user. */
+const struct soc_buf *alert_entity(const struct alert *a);
+/* Append the n strings of s, all or none; -1 when that would pass b's
+ * maximum.  CAT(b, s1, s2, ...) counts them. */
+int score_cat(struct soc_buf *b, int n, const char *const *s);
+#define CAT(b, ...) score_cat((b), (int)(sizeof((const char *const[]){ __VA_ARGS__ }) / \
+	sizeof(const char *)), (const char *const[]){ __VA_ARGS__ })
+
+/* factors.c: each factor appended to the "factors" array in f->out. */
+struct factors {
+	struct soc_buf *out;	/* the "factors" array being written */
+	int nlist, err;		/* factors written; an append failed */
+	double sum;		/* of the rounded points */
+	double anomaly;		/* positive behavioural points */
+	const char *guard;
+	const char *risky;	/* a context that makes activity count: why */
+	struct soc_buf *ev;	/* the evidence text (score_state's) */
+	struct soc_buf *tmp;
+};
+void factor_context(struct score_state *s, struct alert *a,
+    struct factors *f);
+void factor_behaviour(struct score_state *s, struct alert *a,
+    struct factors *f);
+/* The discounts of young baselines and of activity. */
+void factor_temper(struct score_state *s, struct alert *a,
+    struct factors *f);
+/* Rule fidelity and the model. */
+void factor_learned(struct score_state *s, struct alert *a,
+    struct factors *f);
+/* evidence.c: the factor name with points and the evidence fmt formats
+ * (a factor whose points round to 0 is left out, but for the prior). */
+void factor_printf(struct factors *f, const char *name, double points,
+    const char *fmt, ...) SOC_PRINTF(4, 5);
+/* A factor whose evidence is the text s[0] s[1] ... s[n-1];
+ * FACTOR_CAT(f, name, points, s1, s2, ...) counts them. */
+void factor_cat(struct factors *f, const char *name, double points, int n,
+    const char *const *s);
+#define FACTOR_CAT(f, name, points, ...) factor_cat((f), (name), (points), \
+	(int)(sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)), \
+	(const char *const[]){ __VA_ARGS__ })
+/* Append the JSON string of text s[0..n) (with no NUL) to out, as
+ * soc_json_dump writes a jansson string of it. */
+int factor_text(struct soc_buf *out, const char *s, size_t n,
+    struct soc_buf *tmp);
+/* v as "%lld" would write it, ending at end; returns its start. */
+char *factor_decimal(char *end, long long v);
+/* The organisation's entry ("o" key), made when absent; NULL while the
+ * baselines are empty. */
+struct soc_baseline_entry *factor_org(struct score_state *s,
+    struct soc_baseline_key *k);
+
+/* score.c */
 /* Score a (read by alert_read), appending the soc.score object's compact
  * JSON to out and keeping its value in s->value; updates the baselines
  * when update is set.  Returns 0, or -1 when out's maximum was reached. */
