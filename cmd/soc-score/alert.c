@@ -60,11 +60,7 @@ alert_get(const struct alert *a, const char *path, struct soc_span *out)
 int
 alert_int(const struct alert *a, const char *path, int64_t *v)
 {
-	struct soc_span s;
-
-	if (alert_get(a, path, &s) != SOC_JSON_NUMBER)
-		return -1;
-	return soc_json_to_int(&s, v);
+	return soc_rec_int(a->r, path, v);
 }
 
 /* The first of paths that holds a non-empty string (or a number, or the
