@@ -106,6 +106,9 @@ struct score_learned {
 	struct soc_buf pend;		/* hashes of flushed + 1 .. seq */
 };
 
+/* A baseline partition's length in a job that says it is gone. */
+#define PART_GONE 0xffffffffu
+
 /* A checkpoint's writes, prepared for the writer thread (store.c). */
 struct score_job {
 	struct soc_buf parts;		/* baseline partitions: number, length, bytes */
@@ -159,6 +162,12 @@ void score_state_checkpoint(struct score_state *s);
  * before using the database (dies of the writer's error). */
 void score_state_wait(struct score_state *s);
 void score_model_save(struct score_state *s);
+/* writer.c: run the job on the writer thread (started at the first
+ * call), or here when there is none; stop the thread after its job. */
+void score_writer_submit(struct score_state *s);
+void score_writer_stop(struct score_state *s);
+/* The job's writes and the commit, on the calling thread. */
+void score_job_run(struct score_state *s);
 int64_t score_meta_get(struct score_state *s, const char *k, int64_t def);
 void score_meta_put(struct score_state *s, const char *k, int64_t v);
 

@@ -1,4 +1,4 @@
-/* Unit tests of cmd/soc-score/baseline.c: decay, profiles, eviction, order,
+/* Unit tests of cmd/soc-score/baseline*.c: decay, profiles, eviction, order,
  * partitions, the entry encoding. */
 #include <math.h>
 #include <stdlib.h>
