@@ -7,7 +7,7 @@
 # time's reasons, and the errors of the new members.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 22
+plan 26
 export SOC_NOW=2026-11-22T00:00:00Z
 mkdir d
 cat >d/acme-sso.json <<'M'
@@ -30,7 +30,11 @@ cat >d/acme-sso.json <<'M'
    "process": {"field": "file.digest", "as": "hash"},
    "source.as.number": {"field": "client.asn", "as": "number"},
    "event.id": {"field": "id", "as": "string"},
-   "labels.tier": {"field": "tier", "default": "basic"}},
+   "labels.tier": {"field": "tier", "default": "basic"},
+   "host.ip": {"each": ["client.addr", "agent.ip", "agent.nat_ip"], "as": "ip"},
+   "file.name": {"field": "agent.path", "as": "basename"},
+   "threat.tactic.name": {"field": "tactics[*].name", "as": "tactic"},
+   "labels.route": {"if": {"has": "op"}, "template": "{op}/{tier|'basic'}"}},
  "severity": {"field": "level", "map": {"warn": 40}, "default": 10,
    "adjust": [{"if": {"field": "result", "eq": "NO"}, "min": 30},
               {"if": {"field": "op", "contains": ["grant"]}, "min": 50},
@@ -40,7 +44,7 @@ M
 cat >ev.json <<'E'
 {"KIND":"sso","When":"2026-11-21T10:00:00Z","Op":"login.start","Actor":{"Login":"ann@corp.example"},"Result":"NO","Client":{"Addr":"[2001:db8::7]:4433","ASN":"64500"},"reason":"bad password","id":17}
 {"kind":"sso","at":"2026-11-21T10:01:00Z","op":"role.grant","actor":{"name":"bob"},"target":"CORP\\carol","file":{"digest":"d41d8cd98f00b204e9800998ecf8427e"},"reviewed":"yes","id":"x-2","tier":"gold"}
-{"kind":"sso","at":"2026-11-21T10:02:00Z","level":"warn","client":{"addr":"not an address"},"id":3}
+{"kind":"sso","at":"2026-11-21T10:02:00Z","level":"warn","client":{"addr":"not an address"},"id":3,"agent":{"ip":"10.0.0.9","nat_ip":"198.51.100.4","path":"C:\\Tools\\run.exe"},"tactics":[{"name":"Execution"},{"name":"lateral-movement"}]}
 {"kind":"sso","when":"soon","op":"x"}
 {"kind":"sso","op":"y"}
 E
@@ -76,6 +80,14 @@ check 'message: alternatives, the record value, a section' \
     'jq -r .message out >msgs && printf "%s\n" "SSO login.start by ann@corp.example from 2001:db8::7: bad password" "SSO role.grant by bob from nowhere" "SSO activity by someone from nowhere" | cmp -s - msgs'
 check 'the reasons of a bad and a missing time' \
     'grep -q "ev.json:4: acme-sso: bad when .soon.\$" err && grep -q "ev.json:5: acme-sso: no when\$" err'
+check 'each: every address of the list, what is not one left out' \
+    'sed -n 3p out | jq -e ".host.ip == [\"10.0.0.9\", \"198.51.100.4\"]"'
+check 'basename of a Windows path' \
+    'sed -n 3p out | jq -e ".file.name == \"run.exe\""'
+check 'tactics by name through the ATT&CK table' \
+    'sed -n 3p out | jq -e ".threat.tactic.id == [\"TA0002\", \"TA0008\"]"'
+check 'a template value, only when its condition holds' \
+    'jq -r ".labels.route // \"-\"" out | tr "\n" " " | grep -qx -e "login.start/basic role.grant/gold - "'
 check 'unmapped fields under the namespace' \
     'sed -n 2p out | jq -e ".acme.sso.reviewed == \"yes\""'
 
@@ -87,7 +99,7 @@ check 'an unknown transform: exit 78, named' \
     'soc-ingest --mappings b ev.json >o 2>e; [ $? -eq 78 ] && grep -q "b/x.json:1:[0-9]*: fields.user.as: as is login" e'
 printf '{"format": "json", "fields": {"user.name": {"value": "a", "field": "b"}}}\n' | bad
 check 'a field with value and field: exit 78' \
-    'soc-ingest --mappings b ev.json >o 2>e; [ $? -eq 78 ] && grep -q "one of value, field and cases" e'
+    'soc-ingest --mappings b ev.json >o 2>e; [ $? -eq 78 ] && grep -q "a field object has one of value, template, field, each and cases" e'
 printf '{"format": "json", "fields": {"user.name": "u"},\n "detect": [{"if": {"has": "u"}, "score": 120}]}\n' | bad
 check 'a detection score out of range: exit 78, its line' \
     'soc-ingest --mappings b ev.json >o 2>e; [ $? -eq 78 ] && grep -q "b/x.json:2:[0-9]*: detect.0: a detection is" e'

@@ -20,6 +20,10 @@
  * Keys are read ignoring case (vendor.h) because SIEM exports of these
  * logs often lower-case them; Panther's p_event_time stands in for a time
  * the export dropped.
+ *
+ * long: three vendors' mappers, each read top to bottom beside its tables;
+ * they stay C for the envelopes and the nested actions and resources
+ * (doc/design.md)
  */
 #include <math.h>
 #include <stdio.h>
@@ -659,6 +663,10 @@ asff_resources(struct soc_val *out, const struct soc_val *res)
 	}
 }
 
+/*
+ * An ASFF finding to the record.
+ * long: one mapping of a vendor's fields read top to bottom
+ */
 static int
 asff_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

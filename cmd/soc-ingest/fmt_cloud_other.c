@@ -192,6 +192,11 @@ az_kube(struct ing_ctx *c, struct soc_val *out, const struct soc_val *in, int *s
 	return rc;
 }
 
+/*
+ * An Azure Activity or resource log record to the record.
+ * long: one mapping of a vendor's fields read top to bottom, the
+ * resource id parsed and the Kubernetes audit within
+ */
 static int
 azact_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
@@ -405,6 +410,10 @@ static const char *const gcp_sensitive[] = {
 	"compute.projects.setCommonInstanceMetadata", NULL
 };
 
+/*
+ * A GCP Cloud Audit LogEntry to the record.
+ * long: one mapping of a vendor's fields read top to bottom
+ */
 static int
 gcp_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

@@ -2,14 +2,19 @@
  * fmt_edr.c: endpoint detection and response alerts and telemetry:
  * CrowdStrike Falcon (Event Streams and the Alerts API; FDR telemetry),
  * Microsoft Defender for Endpoint (alerts API and Advanced Hunting rows),
- * Microsoft Graph security alerts (alerts_v2) and incidents, SentinelOne
- * threats, Carbon Black Cloud alerts and Elastic Security alerts.
+ * Microsoft Graph security alerts (alerts_v2) and incidents, Carbon Black
+ * Cloud alerts and Elastic Security alerts (SentinelOne threats are a
+ * mapping file, mappings/sentinelone.json).
  *
  * Vendor alerts are event.kind "alert"; telemetry rows (FDR events,
  * Advanced Hunting device tables, CrowdStrike audit events) are "event".
  * Each vendor's severity scale is mapped to 0-100 as written beside its
  * mapper and in the man page; words use vendor.h's house scale
  * (informational 10, low 30, medium 50, high 75, critical 95).
+ *
+ * long: seven vendors' mappers, each read top to bottom beside its tables;
+ * they stay C for the evidence graphs and the per-kind dispatches
+ * (doc/design.md)
  */
 #include <ctype.h>
 #include <math.h>
@@ -187,6 +192,12 @@ cs_detection(struct soc_val *out, const struct soc_val *e, int *sev)
 	ing_set_n(out, "event.severity", vnd_get(e, "Severity"));
 }
 
+/*
+ * A CrowdStrike Event Streams event (a detection summary, or an audit
+ * event) to the record.
+ * long: one mapping of a vendor's fields read top to bottom, two kinds
+ * of event
+ */
 static int
 cs_stream_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
@@ -419,6 +430,10 @@ fdr_str(const struct soc_val *e, const struct soc_val *in, const char *k)
 	return s ? s : e != in ? vnd_str(in, k) : NULL;
 }
 
+/*
+ * A CrowdStrike FDR telemetry event to the record.
+ * long: one dispatch over the event_simpleName kinds, a few lines each
+ */
 static int
 fdr_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
@@ -698,7 +713,10 @@ mde_alert_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	return 0;
 }
 
-/* An Advanced Hunting row of any Device* table, or AlertInfo/Evidence. */
+/*
+ * An Advanced Hunting row of any Device* table, or AlertInfo/Evidence.
+ * long: one dispatch over the tables, each table's columns a few lines
+ */
 static int
 mde_row_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
@@ -989,7 +1007,10 @@ graph_user(struct soc_val *out, const struct soc_val *ua)
 	vnd_set_once(out, "user.full_name", vnd_str(ua, "displayName"));
 }
 
-/* Typed evidence[] into the record; the first of each kind wins. */
+/*
+ * Typed evidence[] into the record; the first of each kind wins.
+ * long: one case per evidence type of the Graph API
+ */
 static void
 graph_evidence(struct soc_val *out, const struct soc_val *ev)
 {
@@ -1231,111 +1252,6 @@ const struct ing_format ing_fmt_defender_incident = {
 	.ns = "m365_defender.incident",
 };
 
-/* --- SentinelOne threats --------------------------------------------- */
-
-static int
-s1_detect(const struct soc_val *in)
-{
-	if (!soc_val_is_object(in))
-		return 0;
-	if (soc_val_is_object(vnd_get(in, "threatInfo")) &&
-	    (vnd_get(in, "agentRealtimeInfo") || vnd_get(in,
-	    "agentDetectionInfo")))
-		return 95;
-	if (soc_val_is_object(vnd_get(in, "threatInfo")) &&
-	    vnd_get(in, "threatInfo.threatName"))
-		return 80;
-	return 0;
-}
-
-static int
-s1_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
-{
-	const struct soc_val *ti = vnd_get(in, "threatInfo"), *inds, *ind, *tacs, *tac;
-	const struct soc_val *tes, *te;
-	const char *name, *host, *conf, *verdict, *mit;
-	size_t i, j, k;
-	int s;
-
-	if (vnd_time(c, out, ti, why, "createdAt", "identifiedAt", NULL) < 0 &&
-	    vnd_time(c, out, in, why, "createdAt", NULL) < 0)
-		return -1;
-	name = vnd_str(ti, "threatName");
-	host = vnd_str(in, "agentRealtimeInfo.agentComputerName");
-	conf = vnd_str(ti, "confidenceLevel");
-	verdict = vnd_str(ti, "analystVerdict");
-	mit = vnd_str(ti, "mitigationStatus");
-	soc_val_set_str(out, "event.kind", "alert");
-	soc_val_add_str(out, "event.category", "malware");
-	soc_val_add_str(out, "event.category", "intrusion_detection");
-	soc_val_add_str(out, "event.type", "info");
-	soc_val_set_str(out, "event.dataset", "sentinel_one.threat");
-	soc_val_set_str(out, "event.id", vnd_str_any(ti, "threatId", NULL));
-	if (!soc_val_get(out, "event.id"))
-		soc_val_set_str(out, "event.id", vnd_str(in, "id"));
-	soc_val_set_str(out, "event.action", mit);
-	soc_val_set_str(out, "observer.vendor", "SentinelOne");
-	soc_val_set_str(out, "observer.product", "Singularity");
-	soc_val_set_str(out, "rule.name", name);
-	soc_val_set_str(out, "rule.category", vnd_str(ti, "classification"));
-	soc_val_set_str(out, "threat.software.name", name);
-	soc_val_set_str(out, "host.name", host);
-	soc_val_set_str(out, "host.id", vnd_str_any(in, "agentRealtimeInfo.agentId",
-	    "agentRealtimeInfo.agentUuid", NULL));
-	soc_val_set_str(out, "host.domain", vnd_str(in,
-	    "agentRealtimeInfo.agentDomain"));
-	os_family(out, vnd_str(in, "agentRealtimeInfo.agentOsType"));
-	vnd_add_ip(out, "host.ip", vnd_str(in, "agentDetectionInfo.agentIpV4"));
-	vnd_add_ip(out, "host.ip", vnd_str(in,
-	    "agentDetectionInfo.externalIp"));
-	ing_set_user(out, "user", vnd_str_any(ti, "processUser", NULL));
-	if (!soc_val_get(out, "user.name"))
-		ing_set_user(out, "user", vnd_str(in,
-		    "agentDetectionInfo.agentLastLoggedInUserName"));
-	soc_val_set_str(out, "file.path", vnd_str(ti, "filePath"));
-	soc_val_set_str(out, "file.name", vnd_str(ti, "fileDisplayName"));
-	if (!soc_val_get(out, "file.name") && vnd_str(ti, "filePath"))
-		soc_val_set_str(out, "file.name",
-		    ing_basename(vnd_str(ti, "filePath")));
-	ing_set_n(out, "file.size", vnd_get(ti, "fileSize"));
-	set_hash(out, "file", vnd_str(ti, "sha256"));
-	set_hash(out, "file", vnd_str(ti, "sha1"));
-	set_hash(out, "file", vnd_str(ti, "md5"));
-	soc_val_set_str(out, "process.name", vnd_str(ti, "originatorProcess"));
-	soc_val_set_str(out, "process.entity_id", vnd_str(ti, "storyline"));
-	inds = vnd_get(in, "indicators");
-	soc_val_foreach(inds, i, ind) {
-		tacs = vnd_get(ind, "tactics");
-		soc_val_foreach(tacs, j, tac) {
-			ing_add_tactic(out, vnd_str(tac, "name"));
-			tes = vnd_get(tac, "techniques");
-			soc_val_foreach(tes, k, te)
-				ing_add_technique(out, vnd_str(te, "name"));
-		}
-	}
-	/* confidenceLevel malicious 80, suspicious 50, else 30; an analyst
-	 * verdict of false_positive 10, true_positive 90. */
-	s = conf && strcasecmp(conf, "malicious") == 0 ? 80 :
-	    conf && strcasecmp(conf, "suspicious") == 0 ? 50 : 30;
-	if (verdict && strcasecmp(verdict, "false_positive") == 0)
-		s = 10;
-	else if (verdict && strcasecmp(verdict, "true_positive") == 0)
-		s = 90;
-	ing_set_severity(out, s);
-	vnd_msg(out, "SentinelOne threat %s on %s (%s, %s)",
-	    name ? name : "threat", host ? host : "unknown host",
-	    conf ? conf : "confidence unknown", mit ? mit : "not mitigated");
-	return 0;
-}
-
-const struct ing_format ing_fmt_sentinelone = {
-	.name = "sentinelone",
-	.desc = "SentinelOne threats (threats API)",
-	.detect_json = s1_detect,
-	.map_json = s1_map,
-	.ns = "sentinel_one",
-};
-
 /* --- Carbon Black Cloud alerts --------------------------------------- */
 
 static int
@@ -1373,6 +1289,11 @@ cb_cmd(const struct soc_val *in, const char *k)
 	return soc_val_str(v);
 }
 
+/*
+ * A Carbon Black Cloud alert to the record.
+ * long: one mapping of a vendor's fields read top to bottom, the alert
+ * types' own members among them
+ */
 static int
 cb_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

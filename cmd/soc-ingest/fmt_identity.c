@@ -12,6 +12,10 @@
  * getters read all of them.  Severity starts low and is raised by the
  * vendor's own severity or risk and by failures and sensitive actions;
  * each mapping is written out below and in the man page.
+ *
+ * long: four vendors' mappers, each read top to bottom beside its tables;
+ * they stay C for the shapes doc/design.md names (JSON carried in
+ * strings, lists scored one by one)
  */
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +126,12 @@ risk_sev(const char *s)
 	return vnd_sev_word(s);
 }
 
+/*
+ * An Entra sign-in in any of its three shapes (Graph, Azure Monitor
+ * properties{}, Log Analytics columns) to the record.
+ * long: one mapping of a vendor's fields read top to bottom; it stays C
+ * for the JSON carried in strings (vnd_obj) and the result code or word
+ */
 static int
 signin_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
@@ -315,6 +325,12 @@ audit_type(struct soc_val *out, const char *optype, const char *act)
 		soc_val_add_str(out, "event.type", "group");
 }
 
+/*
+ * An Entra directory audit to the record.
+ * long: one mapping of a vendor's fields read top to bottom; it stays C
+ * for initiatedBy (a user or an app) and targetResources carried as JSON
+ * in strings
+ */
 static int
 audit_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
@@ -499,6 +515,12 @@ nv_get(const struct soc_val *arr, const char *name)
 	return NULL;
 }
 
+/*
+ * A Microsoft 365 unified audit record to the record.
+ * long: one mapping of a vendor's fields read top to bottom; it stays C
+ * for Parameters/ExtendedProperties, [{Name, Value}] lists that exports
+ * carry as JSON in strings
+ */
 static int
 m365_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
@@ -663,6 +685,12 @@ static const char *const gws_sensitive[] = {
 	"ALERT_CENTER_BATCH_DELETE_ALERTS", "REMOVE_PRIVILEGE", NULL
 };
 
+/*
+ * A Google Workspace activity to the record.
+ * long: one mapping of a vendor's fields read top to bottom; it stays C
+ * for the events[] it joins and scores one by one and the parameters in
+ * two shapes
+ */
 static int
 gws_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

@@ -1,7 +1,8 @@
 /*
- * mapapply.c: a mapping applied to one event (mapfile.h): its fields,
+ * mapapply.c: a mapping applied to one event (mapfile.h): its time, its
+ * fields (in the order written: constants, tables, cases, transforms),
  * constants, tables and rules, then event.kind and event.dataset by
- * default, severity, message and time, in that order (the order of the
+ * default, severity and message, in that order (the order of the
  * record's members).  The language is soc-ingest(1), MAPPING FILES.
  *
  * Values go to their ECS place typed by the path: *.ip only when they
@@ -11,6 +12,9 @@
  * threat.technique.id through the ATT&CK table.  Without a timestamp
  * member the receiver's clock is the time; with one that does not parse
  * the event is a reject.
+ *
+ * long: the one interpreter of the language, a function a member of a
+ * mapping file, read in the order it is applied
  */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +53,22 @@ ends_with(const char *s, const char *suf)
 	return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
+/* fn(out, s) for v a string, or for each string of the array v (ATT&CK
+ * techniques and tactics). */
+static void
+each_string(struct soc_val *out, const struct soc_val *v,
+    void (*fn)(struct soc_val *, const char *))
+{
+	const struct soc_val *e;
+	size_t i;
+
+	if (soc_val_is_string(v))
+		fn(out, soc_val_str(v));
+	soc_val_foreach(v, i, e)
+		if (soc_val_is_string(e))
+			fn(out, soc_val_str(e));
+}
+
 /* Put the input value v (borrowed) at the ECS path p, typed by p. */
 static void
 put(struct soc_val *out, const char *p, const struct soc_val *v)
@@ -67,14 +87,7 @@ put(struct soc_val *out, const char *p, const struct soc_val *v)
 		return;
 	}
 	if (strcmp(p, "threat.technique.id") == 0) {
-		const struct soc_val *e;
-		size_t k;
-
-		if (soc_val_is_string(v))
-			ing_add_technique(out, soc_val_str(v));
-		soc_val_foreach(v, k, e)
-			if (soc_val_is_string(e))
-				ing_add_technique(out, soc_val_str(e));
+		each_string(out, v, ing_add_technique);
 		return;
 	}
 	for (i = 0; array_paths[i]; i++)
@@ -398,28 +411,18 @@ fill(struct app *x, const char *p, size_t n, char *buf, size_t sz,
 }
 
 /*
- * The message template t with each {placeholder} filled (fill), and a
- * section {?PATH}...{/} kept only when PATH is present; control
- * characters become blanks, blanks at its end are dropped (a field that
- * was absent), at most MSG_MAX - 1 bytes as vnd_msg writes.
+ * Template t with each {placeholder} filled (fill), and a section
+ * {?PATH}...{/} kept only when PATH is present, into buf (sz bytes);
+ * control characters become blanks, blanks at its end are dropped (a
+ * field that was absent).
  */
 static void
-message(struct app *x, const char *t, const char *fmt)
+render(struct app *x, const char *t, char *buf, size_t sz)
 {
-	struct soc_val *out = x->out;
 	const char *p, *e;
-	char buf[MSG_MAX];
 	size_t k = 0, i;
 
-	if (!t) {
-		const char *r = soc_val_get_nonempty(out, "rule.name");
-		const char *a = soc_val_get_nonempty(out, "event.action");
-
-		snprintf(buf, sizeof buf, "%s %s", fmt, r ? r : a ? a : "event");
-		soc_val_set_str(out, "message", buf);
-		return;
-	}
-	for (p = t; *p && k + 1 < sizeof buf; p++) {
+	for (p = t; *p && k + 1 < sz; p++) {
 		if (*p != '{' || !(e = strchr(p, '}'))) {
 			buf[k++] = *p;
 			continue;
@@ -432,7 +435,7 @@ message(struct app *x, const char *t, const char *fmt)
 				break;
 			e += 2;
 		} else if (p[1] != '?' && !(p[1] == '/' && e == p + 2))
-			fill(x, p + 1, (size_t)(e - p - 1), buf, sizeof buf, &k);
+			fill(x, p + 1, (size_t)(e - p - 1), buf, sz, &k);
 		p = e;
 	}
 	for (i = 0; i < k; i++)
@@ -441,6 +444,25 @@ message(struct app *x, const char *t, const char *fmt)
 	while (k > 0 && buf[k - 1] == ' ')
 		k--;
 	buf[k] = '\0';
+}
+
+/* The message: template t rendered, at most MSG_MAX - 1 bytes as
+ * vnd_msg writes; without one, the format's name and what happened. */
+static void
+message(struct app *x, const char *t, const char *fmt)
+{
+	struct soc_val *out = x->out;
+	char buf[MSG_MAX];
+
+	if (!t) {
+		const char *r = soc_val_get_nonempty(out, "rule.name");
+		const char *a = soc_val_get_nonempty(out, "event.action");
+
+		snprintf(buf, sizeof buf, "%s %s", fmt, r ? r : a ? a : "event");
+		soc_val_set_str(out, "message", buf);
+		return;
+	}
+	render(x, t, buf, sizeof buf);
 	soc_val_set_str(out, "message", buf[0] ? buf : "(empty message)");
 }
 
@@ -501,6 +523,14 @@ transform(struct soc_val *out, const char *p, const char *as,
 		vnd_ip_port(out, p, s);
 	else if (strcmp(as, "hash") == 0 && s && !vnd_zero_hash(s))
 		ing_set_hashes(out, p, s);
+	else if (strcmp(as, "ip") == 0 && s && ends_with(p, "host.ip"))
+		vnd_add_ip(out, p, s);
+	else if (strcmp(as, "ip") == 0)
+		ing_set_ip(out, p, s);
+	else if (strcmp(as, "basename") == 0 && s)
+		soc_val_set_str(out, p, ing_basename(s));
+	else if (strcmp(as, "tactic") == 0)
+		each_string(out, v, ing_add_tactic);
 }
 
 static void entry(struct app *x, const char *p, const struct soc_val *e);
@@ -524,6 +554,24 @@ entry_body(struct app *x, const char *p, const struct soc_val *e)
 	}
 	if ((y = soc_val_key(e, "value")) != NULL) {
 		put(x->out, p, y);
+		return;
+	}
+	if ((y = soc_val_key(e, "template")) != NULL) {
+		char buf[MSG_MAX];
+
+		render(x, soc_val_str(y), buf, sizeof buf);
+		if (buf[0])
+			soc_val_set_str(x->out, p, buf);
+		return;
+	}
+	if ((y = soc_val_key(e, "each")) != NULL) {
+		/* every input path's value, in order */
+		soc_val_foreach(soc_val_is_array(y) ? y : NULL, i, v)
+			transform(x->out, p, soc_val_str(soc_val_key(e, "as")),
+			    field(x, soc_val_str(v)));
+		if (!soc_val_is_array(y))
+			transform(x->out, p, soc_val_str(soc_val_key(e, "as")),
+			    field(x, soc_val_str(y)));
 		return;
 	}
 	v = first(x, soc_val_key(e, "field"));

@@ -166,7 +166,8 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 }
 
 static const char *const transforms[] = { "login", "user", "hash",
-	"ip_port", "number", "string", "lower", "id", NULL };
+	"ip_port", "ip", "number", "string", "lower", "id", "basename",
+	"tactic", NULL };
 
 /*
  * A field's entry: an input path, a list of them (the first present
@@ -204,7 +205,8 @@ chk_entry(struct chk *k, const char *p, const struct soc_val *v, int depth)
 		if (strcmp(key, "if") == 0) {
 			if (chk_cond(k, q, x, 0) < 0)
 				return -1;
-		} else if (strcmp(key, "field") == 0) {
+		} else if (strcmp(key, "field") == 0 ||
+		    strcmp(key, "each") == 0) {
 			if (chk_entry(k, q, x, 9) < 0)
 				return -1;
 		} else if (strcmp(key, "cases") == 0) {
@@ -226,16 +228,22 @@ chk_entry(struct chk *k, const char *p, const struct soc_val *v, int depth)
 				;
 			if (!transforms[i])
 				return fail(k, q, "%sas is login, user, hash, "
-				    "ip_port, number, string, lower or id", NULL);
+				    "ip_port, ip, number, string, lower, id, "
+				    "basename or tactic", NULL);
+		} else if (strcmp(key, "template") == 0) {
+			if (!soc_val_is_string(x))
+				return fail(k, q, "%sa template is a string", NULL);
 		} else if (strcmp(key, "value") && strcmp(key, "default"))
 			return fail(k, q, "unknown member '%s' of a field (if, "
-			    "value, field, map, default, as, cases)", key);
+			    "value, template, field, each, map, default, as, "
+			    "cases)", key);
 	}
 	kinds = !!soc_val_key(v, "value") + !!soc_val_key(v, "field") +
-	    !!soc_val_key(v, "cases");
+	    !!soc_val_key(v, "cases") + !!soc_val_key(v, "each") +
+	    !!soc_val_key(v, "template");
 	if (kinds != 1)
-		return fail(k, p, "%sa field object has one of value, field "
-		    "and cases", NULL);
+		return fail(k, p, "%sa field object has one of value, "
+		    "template, field, each and cases", NULL);
 	if (soc_val_key(v, "map") && !soc_val_key(v, "field"))
 		return fail(k, p, "%sa map reads a field", NULL);
 	return 0;
