@@ -65,16 +65,25 @@ has_word(const char *s, const char *const *words)
  * view cannot be read here (it is over JSON functions, which SQLite
  * refuses in a view under the reader's trusted_schema=OFF), the same
  * columns from incident.detail's "e" (the contract names both).
+ *
+ * Only the incidents whose last_seen is in the window (?2) are read: an
+ * entry's last time is one of its incident's alerts, and last_seen is the
+ * incident's latest alert (socpipe-record(7)), so an older incident has
+ * no entry in the window.  Reading its detail would parse all of it (the
+ * entities too, tens of kilobytes) to find none: most of the cost of a
+ * user's history, whose incidents are mostly older than the window.
  */
 static const char *const entries[] = {
 	"WITH ent AS (SELECT incident, n, name, host, source, last"
-	" FROM incident_entry) ",
+	" FROM incident_entry WHERE incident IN (SELECT id FROM incident"
+	" WHERE last_seen >= ?2)) ",
 	"WITH ent AS (SELECT i.id AS incident, CAST(j.key AS INTEGER) AS n,"
 	" json_extract(j.value, '$[3]') AS name,"
 	" json_extract(j.value, '$[4]') AS host,"
 	" json_extract(j.value, '$[5]') AS source,"
 	" json_extract(j.value, '$[7]') AS last"
-	" FROM incident i, json_each(i.detail, '$.e') j) ",
+	" FROM incident i, json_each(i.detail, '$.e') j"
+	" WHERE i.last_seen >= ?2) ",
 };
 
 static sqlite3_stmt *
