@@ -89,6 +89,12 @@ struct dec_invest {
 	sqlite3_stmt *q_entity;
 	/* timeline.c: NULL when correlate.db keeps no alert timeline */
 	sqlite3_stmt *q_user, *q_host, *q_others;
+	/* who_else: the hosts and users of one incident, remembered by
+	 * incident id while correlate.db's data_version (q_version) stays
+	 * the same (a string of "kind\0entity\0" pairs each) */
+	sqlite3_stmt *q_members, *q_version;
+	json_t *members;
+	int64_t version;
 	int max_queries;
 	int queries;
 	int window_h;		/* the history window, hours */
@@ -136,11 +142,14 @@ int dec_invest_may(struct dec_invest *iv, json_t *out, const char *q,
     const char *source, int64_t now);
 /* Add n to the integer fact name. */
 void dec_fact_add(json_t *facts, const char *name, json_int_t n);
+void dec_timeline_prepare(struct dec_invest *iv);
+void dec_timeline_finalize(struct dec_invest *iv);
+/* A read of correlate.db begins (in a transaction or, outside one, a
+ * statement): drop what is remembered of it if it has changed. */
+void dec_timeline_begin(struct dec_invest *iv);
 /* The questions one entity raises, by the blast-radius kind ("users",
  * "hosts", "hashes", "addresses", ...); each appends findings to out.
  * ask: NULL for all, else only the question of that name. */
-void dec_timeline_prepare(struct dec_invest *iv);
-void dec_timeline_finalize(struct dec_invest *iv);
 void dec_timeline_entity(struct dec_invest *iv, const char *incident,
     const char *kind, const char *value, const char *ask, json_t *out,
     json_t *facts, int64_t now);

@@ -311,7 +311,8 @@ dec_investigate(struct dec_invest *iv, const char *id, json_t *inc,
 		    "timeline (incident_entry)", "correlate.db", now);
 	/* The incident's queries see one state of correlate.db, and take
 	 * its read lock once. */
-	soc_db_read_begin(iv->corr);
+	if (soc_db_read_begin(iv->corr) && iv->q_others)
+		dec_timeline_begin(iv);
 	for (k = dec_entity_kinds; k->kind; k++)
 		json_array_foreach(json_object_get(br, k->kind), i, e) {
 			const char *v = json_string_value(json_object_get(e,

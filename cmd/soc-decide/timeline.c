@@ -31,6 +31,7 @@
 #include "err.h"
 
 #define LIST_MAX 5	/* names listed in one answer */
+#define MEMBERS_MAX 100000	/* incidents whose members are remembered */
 
 /* Event datasets (soc-correlate's entry source) of endpoint products. */
 static const char *const endpoint_sources[] = {
@@ -84,6 +85,9 @@ static const char *const entries[] = {
 	" json_extract(j.value, '$[7]') AS last"
 	" FROM incident i, json_each(i.detail, '$.e') j"
 	" WHERE i.last_seen >= ?2) ",
+	/* a correlate.db with incident_entry but no incident table */
+	"WITH ent AS (SELECT incident, n, name, host, source, last"
+	" FROM incident_entry) ",
 };
 
 static sqlite3_stmt *
@@ -117,11 +121,21 @@ dec_timeline_prepare(struct dec_invest *iv)
 	    " WHERE m.value = ?1 AND m.kind = 'host' AND e.last >= ?2"
 	    " AND lower(e.host) = lower(?1)"
 	    " ORDER BY e.last DESC, e.incident, e.n LIMIT 200");
+	/* who_else in two steps (see there): the other incidents that name
+	 * the value, then the hosts and users of each */
 	iv->q_others = soc_db_try_prepare(iv->corr,
-	    "SELECT DISTINCT o.kind, o.entity FROM incident_entity m"
-	    " JOIN incident_entity o ON o.incident = m.incident"
-	    " WHERE m.value = ?1 AND m.kind = ?2 AND m.incident <> ?3"
-	    " AND o.kind IN ('host', 'user') ORDER BY o.kind, o.entity LIMIT 50");
+	    "SELECT DISTINCT incident FROM incident_entity"
+	    " WHERE value = ?1 AND kind = ?2 AND incident <> ?3");
+	iv->q_members = soc_db_try_prepare(iv->corr,
+	    "SELECT DISTINCT kind, entity FROM incident_entity"
+	    " WHERE incident = ?1 AND kind IN ('host', 'user')");
+	iv->q_version = soc_db_try_prepare(iv->corr, "PRAGMA data_version");
+	if (!iv->q_members || !iv->q_version) {
+		sqlite3_finalize(iv->q_others);
+		iv->q_others = NULL;
+	}
+	iv->members = json_object();
+	iv->version = -1;
 }
 
 void
@@ -130,7 +144,33 @@ dec_timeline_finalize(struct dec_invest *iv)
 	sqlite3_finalize(iv->q_user);
 	sqlite3_finalize(iv->q_host);
 	sqlite3_finalize(iv->q_others);
+	sqlite3_finalize(iv->q_members);
+	sqlite3_finalize(iv->q_version);
+	json_decref(iv->members);
 	iv->q_user = iv->q_host = iv->q_others = NULL;
+	iv->q_members = iv->q_version = NULL;
+	iv->members = NULL;
+}
+
+/*
+ * What is remembered of correlate.db holds while its data_version (which
+ * the first statement of a read transaction fixes) is the one it was
+ * read at.
+ */
+void
+dec_timeline_begin(struct dec_invest *iv)
+{
+	int64_t v = -2;
+
+	if (!iv->q_version)
+		return;
+	if (sqlite3_step(iv->q_version) == SQLITE_ROW)
+		v = sqlite3_column_int64(iv->q_version, 0);
+	sqlite3_reset(iv->q_version);
+	if (v != iv->version || v == -2 ||
+	    json_object_size(iv->members) >= MEMBERS_MAX)
+		json_object_clear(iv->members);
+	iv->version = v;
 }
 
 /* Add s to the list in b (at most LIST_MAX, no repeats) and count it. */
@@ -289,6 +329,109 @@ out:
 	soc_buf_release(&q);
 }
 
+/* Column c of q's row as a C string and its NUL, appended to b. */
+static void
+text0(struct soc_buf *b, sqlite3_stmt *q, int c)
+{
+	const char *t = (const char *)sqlite3_column_text(q, c);
+
+	soc_buf_add(b, t ? t : "", (t ? strlen(t) : 0) + 1);
+}
+
+/* The hosts and users of incident inc: "kind\0entity\0" pairs in
+ * *len bytes (borrowed from iv->members), or NULL when the query failed. */
+static const char *
+members(struct dec_invest *iv, const char *inc, size_t *len)
+{
+	struct soc_buf b = SOC_BUF_INIT;
+	json_t *m = json_object_get(iv->members, inc);
+	int rc;
+
+	if (!m) {
+		sqlite3_bind_text(iv->q_members, 1, inc, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(iv->q_members)) == SQLITE_ROW) {
+			text0(&b, iv->q_members, 0);
+			text0(&b, iv->q_members, 1);
+		}
+		sqlite3_reset(iv->q_members);
+		if (rc != SQLITE_DONE) {
+			soc_buf_release(&b);
+			return NULL;
+		}
+		m = json_stringn_nocheck(b.p ? b.p : "", b.len);
+		json_object_set_new(iv->members, inc, m);
+		soc_buf_release(&b);
+	}
+	*len = json_string_length(m);
+	return json_string_value(m);
+}
+
+/* SQLite's BINARY order of (kind, entity), as ORDER BY kind, entity. */
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	int c = strcmp(x[0], y[0]);
+
+	return c ? c : strcmp(x[1], y[1]);
+}
+
+/*
+ * The distinct hosts and users of the incidents other than incident that
+ * name value as kind, in (kind, entity) order, at most 50: what
+ *   SELECT DISTINCT o.kind, o.entity FROM incident_entity m
+ *   JOIN incident_entity o ON o.incident = m.incident WHERE m.value = ?
+ *   AND m.kind = ? AND m.incident <> ? AND o.kind IN ('host', 'user')
+ *   ORDER BY o.kind, o.entity LIMIT 50
+ * gives, but with each incident's hosts and users read once while
+ * correlate.db stays the same: that join scanned every value of every
+ * such incident, for each hash and address asked about, in each incident
+ * version.  Pairs go to list_add in order; -1 when a query failed.
+ */
+static int
+others(struct dec_invest *iv, const char *incident, const char *kind,
+    const char *value, struct soc_buf *l, int *n)
+{
+	struct soc_buf incs = SOC_BUF_INIT, pairs = SOC_BUF_INIT;
+	const char *p, *m, *e, **v;
+	size_t len, np = 0, i;
+	int rc, u, fail = 0;
+
+	if (sqlite3_get_autocommit(iv->corr->h))	/* asked by the LLM */
+		dec_timeline_begin(iv);
+	sqlite3_bind_text(iv->q_others, 1, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(iv->q_others, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(iv->q_others, 3, incident, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(iv->q_others)) == SQLITE_ROW)
+		text0(&incs, iv->q_others, 0);
+	sqlite3_reset(iv->q_others);
+	fail = rc != SQLITE_DONE;
+	for (p = incs.p; !fail && p && p < incs.p + incs.len; p += strlen(p) + 1) {
+		if (!(m = members(iv, p, &len))) {
+			fail = 1;
+			break;
+		}
+		for (e = m + len; m < e; m += strlen(m) + 1, np++) {
+			soc_buf_add(&pairs, &m, sizeof m);
+			m += strlen(m) + 1;
+			soc_buf_add(&pairs, &m, sizeof m);
+		}
+	}
+	v = (const char **)(void *)pairs.p;
+	if (!fail && np)
+		qsort(v, np, 2 * sizeof *v, pair_cmp);
+	for (i = 0, len = 0; !fail && i < np && len < 50; i++) {
+		if (i && pair_cmp(v + 2 * i, v + 2 * (i - 1)) == 0)
+			continue;
+		len++;
+		u = strcmp(v[2 * i], "user") == 0;
+		list_add(&l[u], &n[u], v[2 * i + 1]);
+	}
+	soc_buf_release(&incs);
+	soc_buf_release(&pairs);
+	return fail ? -1 : 0;
+}
+
 static void
 who_else(struct dec_invest *iv, const char *incident, const char *kind,
     const char *what, const char *value, json_t *out, json_t *facts,
@@ -296,24 +439,13 @@ who_else(struct dec_invest *iv, const char *incident, const char *kind,
 {
 	struct soc_buf q = SOC_BUF_INIT, a = SOC_BUF_INIT;
 	struct soc_buf l[2] = { SOC_BUF_INIT, SOC_BUF_INIT };
-	int n[2] = { 0, 0 }, rc;
+	int n[2] = { 0, 0 };
 
 	soc_buf_addf(&q, "which other hosts or users %s %s (other incidents in "
 	    "correlate.db)?", what, value);
 	if (!dec_invest_may(iv, out, q.p, "correlate.db", now))
 		goto out;
-	sqlite3_bind_text(iv->q_others, 1, value, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(iv->q_others, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(iv->q_others, 3, incident, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(iv->q_others)) == SQLITE_ROW) {
-		int u = strcmp((const char *)sqlite3_column_text(iv->q_others, 0),
-		    "user") == 0;
-
-		list_add(&l[u], &n[u],
-		    (const char *)sqlite3_column_text(iv->q_others, 1));
-	}
-	sqlite3_reset(iv->q_others);
-	if (rc != SQLITE_DONE)
+	if (others(iv, incident, kind, value, l, n) != 0)
 		soc_buf_addstr(&a, "the query failed; nothing is known");
 	else if (n[0] + n[1] == 0)
 		soc_buf_addstr(&a, "none: no other incident names it");
