@@ -128,6 +128,13 @@ int soc_audit_append(struct soc_audit *a, const char *kind, json_t *data,
 int soc_audit_append_batch(struct soc_audit *a,
     const struct soc_audit_entry *e, size_t n, struct soc_audit_receipt *r);
 
+/* n entries each in a batch of its own (the lines n calls of
+ * soc_audit_append would write, byte for byte) but in one write, one
+ * fdatasync and one checkpoint: a caller with several entries at once
+ * (soc-decide's decisions) pays one commit.  All or nothing; r as above. */
+int soc_audit_append_each(struct soc_audit *a,
+    const struct soc_audit_entry *e, size_t n, struct soc_audit_receipt *r);
+
 /*
  * Rotate the signing key: append a key_rotation entry naming both keys,
  * sign that checkpoint with both, and from then on sign with newkey only.

@@ -228,159 +228,182 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
 
 /* ---- append ---- */
 
-static int
-append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
-    struct soc_audit_receipt *r, int allow_reserved)
-{
+/* What an append holds between reading the log's end and committing. */
+struct app {
 	struct soc_checkpoint ck;
-	struct soc_merkle_frontier sf;
-	struct soc_audit_walk *w = NULL;
-	struct soc_buf out = SOC_BUF_INIT, ckraw = SOC_BUF_INIT;
-	struct soc_buf hd = SOC_BUF_INIT;
+	struct soc_merkle_frontier sf;	/* the state cache's frontier */
+	struct soc_audit_walk *w;	/* w->f: the tree as entries are added */
+	struct soc_buf ckraw;		/* the checkpoint's bytes, to put back */
 	struct stat st;
-	char ts[SOC_TIME_LEN + 1];
+	uint64_t base;			/* where the signed entries end */
+	int fd, rfd, exists, rebuild;
+};
+
+/*
+ * Under the lock, before anything is written: the checkpoint loaded and
+ * checked against the state cache, audit.log caught up to it, and what an
+ * interrupted append left past it rolled back.
+ */
+static int
+app_open(struct soc_audit *a, struct app *p)
+{
 	unsigned char root[32];
 	unsigned long long ino = 0;
-	uint64_t off = 0, base = 0;
-	char *act = NULL;
-	int fd = -1, rfd = -1, rc, exists, rebuild, rb, renamed;
-	size_t i;
-	ssize_t wr;
+	uint64_t off = 0;
+	int rc, rb;
 
-	for (i = 0; i < n; i++) {
-		if (!e[i].kind || !kind_ok(e[i].kind) ||
-		    (!allow_reserved && reserved_kind(e[i].kind))) {
-			soc_audit_seterr(a, "bad or reserved entry kind '%s'",
-			    e[i].kind ? e[i].kind : "(null)");
-			return SOC_AUDIT_E_USAGE;
-		}
-	}
-	rc = soc_audit_load_checkpoint(a, &ck, &exists, &ckraw);
+	rc = soc_audit_load_checkpoint(a, &p->ck, &p->exists, &p->ckraw);
 	if (rc != 0)
-		goto out;
-	fd = open(a->logpath, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
+		return rc;
+	p->fd = open(a->logpath, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (p->fd < 0 || fstat(p->fd, &p->st) != 0) {
 		soc_audit_seterr(a, "cannot open '%s': %s", a->logpath, strerror(errno));
-		rc = errno == ENOENT ? SOC_AUDIT_E_NOLOG : SOC_AUDIT_E_IO;
-		goto out;
+		return errno == ENOENT ? SOC_AUDIT_E_NOLOG : SOC_AUDIT_E_IO;
 	}
-	if (!exists) {
-		if (st.st_size != 0) {
+	if (!p->exists) {
+		if (p->st.st_size != 0) {
 			soc_audit_seterr(a, "'%s' has entries but no checkpoint: refusing to sign",
 			    a->logpath);
-			rc = SOC_AUDIT_E_TAMPERED;
-			goto out;
+			return SOC_AUDIT_E_TAMPERED;
 		}
-		snprintf(ck.origin, sizeof ck.origin, "%s", a->key->name);
-		ck.size = 0;
-		soc_merkle_empty(ck.root);
+		snprintf(p->ck.origin, sizeof p->ck.origin, "%s", a->key->name);
+		p->ck.size = 0;
+		soc_merkle_empty(p->ck.root);
 	}
-	rebuild = soc_audit_state_read(a->statepath, &sf, &off, &ino) != 0;
-	if (!rebuild && ino != (unsigned long long)st.st_ino) {
+	p->rebuild = soc_audit_state_read(a->statepath, &p->sf, &off, &ino) != 0;
+	if (!p->rebuild && ino != (unsigned long long)p->st.st_ino) {
 		soc_audit_seterr(a, "'%s' was replaced (inode %llu, expected %llu): refusing "
 		    "to sign; remove '%s' to rebuild if this was a restore",
-		    a->logpath, (unsigned long long)st.st_ino, ino, a->statepath);
-		rc = SOC_AUDIT_E_TAMPERED;
-		goto out;
+		    a->logpath, (unsigned long long)p->st.st_ino, ino, a->statepath);
+		return SOC_AUDIT_E_TAMPERED;
 	}
-	if (!rebuild && off > (uint64_t)st.st_size) {
+	if (!p->rebuild && off > (uint64_t)p->st.st_size) {
 		soc_audit_seterr(a, "'%s' is shorter than when it was last appended to: "
 		    "refusing to sign", a->logpath);
-		rc = SOC_AUDIT_E_TAMPERED;
-		goto out;
+		return SOC_AUDIT_E_TAMPERED;
 	}
-	if (!rebuild && sf.size == ck.size) {
-		soc_merkle_frontier_root(&sf, root);
-		if (sodium_memcmp(root, ck.root, 32) != 0) {
+	if (!p->rebuild && p->sf.size == p->ck.size) {
+		soc_merkle_frontier_root(&p->sf, root);
+		if (sodium_memcmp(root, p->ck.root, 32) != 0) {
 			soc_audit_seterr(a, "state does not reproduce the signed checkpoint "
 			    "root at size %llu: refusing to sign",
-			    (unsigned long long)ck.size);
-			rc = SOC_AUDIT_E_TAMPERED;
-			goto out;
+			    (unsigned long long)p->ck.size);
+			return SOC_AUDIT_E_TAMPERED;
 		}
 	}
-	if (rebuild || sf.size > ck.size) {
-		soc_merkle_frontier_init(&sf);
+	if (p->rebuild || p->sf.size > p->ck.size) {
+		soc_merkle_frontier_init(&p->sf);
 		off = 0;
 	}
-	rfd = open(a->logpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (rfd < 0) {
+	p->rfd = open(a->logpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (p->rfd < 0) {
 		soc_audit_seterr(a, "cannot open '%s': %s", a->logpath, strerror(errno));
-		rc = SOC_AUDIT_E_IO;
-		goto out;
+		return SOC_AUDIT_E_IO;
 	}
-	w = soc_xcalloc(1, sizeof *w);
-	soc_audit_walk_init(w, ck.origin, NULL);
-	rc = soc_audit_catch_up(a, rfd, &sf, off, (uint64_t)st.st_size, &ck, w, &base);
+	p->w = soc_xcalloc(1, sizeof *p->w);
+	soc_audit_walk_init(p->w, p->ck.origin, NULL);
+	rc = soc_audit_catch_up(a, p->rfd, &p->sf, off, (uint64_t)p->st.st_size,
+	    &p->ck, p->w, &p->base);
 	if (rc == 0)
-		rc = soc_audit_check_tail(a, rfd, base, (uint64_t)st.st_size, w, &rb);
-	if (rc != 0)
-		goto out;
-	if (rb) {
-		if (soc_audit_roll_back(fd, base) != 0) {
-			soc_audit_seterr(a, "cannot roll back the interrupted append at the "
-			    "end of '%s': %s", a->logpath, strerror(errno));
-			rc = SOC_AUDIT_E_IO;
-			goto out;
-		}
-		soc_warn("audit: rolled back %llu bytes that an interrupted append "
-		    "left past entry %llu of '%s' (never committed)",
-		    (unsigned long long)st.st_size - base,
-		    (unsigned long long)ck.size, a->logpath);
+		rc = soc_audit_check_tail(a, p->rfd, p->base,
+		    (uint64_t)p->st.st_size, p->w, &rb);
+	if (rc != 0 || !rb)
+		return rc;
+	if (soc_audit_roll_back(p->fd, p->base) != 0) {
+		soc_audit_seterr(a, "cannot roll back the interrupted append at the "
+		    "end of '%s': %s", a->logpath, strerror(errno));
+		return SOC_AUDIT_E_IO;
 	}
+	soc_warn("audit: rolled back %llu bytes that an interrupted append "
+	    "left past entry %llu of '%s' (never committed)",
+	    (unsigned long long)p->st.st_size - p->base,
+	    (unsigned long long)p->ck.size, a->logpath);
+	return 0;
+}
 
-	/* the batch: its signed header (after the genesis), then ours */
+/*
+ * The lines of entries e[0..n) into out: one batch (its signed header,
+ * after the genesis, then the n entries), or with each a batch per entry,
+ * the very lines n appends of one entry each would write.
+ */
+static int
+app_lines(struct soc_audit *a, struct app *p, const struct soc_audit_entry *e,
+    size_t n, int each, struct soc_audit_receipt *r, struct soc_buf *out)
+{
+	struct soc_buf hd = SOC_BUF_INIT;
+	char ts[SOC_TIME_LEN + 1];
+	unsigned char root[32];
+	char *act;
+	size_t i;
+	int rc = 0;
+
 	soc_time_format(soc_clock_now(), ts);
 	act = actor();
-	if (exists) {
-		soc_merkle_frontier_root(&w->f, root);
-		if (soc_audit_batch_data(a->key, w->f.size, root, n, &hd) != 0)
-			soc_die(SOC_EX_SOFTWARE, "cannot sign a batch header");
-		rc = build_line(a, "batch", NULL, hd.p, hd.len, NULL, 0, act, ts,
-		    &w->f, &out, NULL);
-		if (rc != 0)
-			goto out;
-	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rc == 0; i++) {
+		if (each ? p->exists || i > 0 : p->exists && i == 0) {
+			soc_merkle_frontier_root(&p->w->f, root);
+			soc_buf_reset(&hd);
+			if (soc_audit_batch_data(a->key, p->w->f.size, root,
+			    each ? 1 : n, &hd) != 0)
+				soc_die(SOC_EX_SOFTWARE, "cannot sign a batch header");
+			rc = build_line(a, "batch", NULL, hd.p, hd.len, NULL, 0,
+			    act, ts, &p->w->f, out, NULL);
+			if (rc != 0)
+				break;
+		}
 		rc = build_line(a, e[i].kind, e[i].data, e[i].json, e[i].jsonlen,
-		    e[i].refs, e[i].nrefs, act, ts, &w->f, &out, r ? &r[i] : NULL);
-		if (rc != 0)
-			goto out;
+		    e[i].refs, e[i].nrefs, act, ts, &p->w->f, out, r ? &r[i] : NULL);
 	}
+	free(act);
+	soc_buf_release(&hd);
+	return rc;
+}
+
+/*
+ * The commit: out in one write and one fdatasync, then the checkpoint
+ * that covers it.  Nothing of a failed commit stays.
+ */
+static int
+app_commit(struct soc_audit *a, struct app *p, const struct soc_buf *out)
+{
+	ssize_t wr;
+	int rc, renamed;
+
 	if (soc_audit_fault("mid_write")) {
 		const char *v = strchr(getenv("SOC_AUDIT_FAULT"), ':');
 		long cut = v ? strtol(v + 1, NULL, 10) : 1;
 
-		if (cut < 0 || (size_t)cut > out.len)
-			cut = (long)out.len;
-		(void)!write(fd, out.p, (size_t)cut);
+		if (cut < 0 || (size_t)cut > out->len)
+			cut = (long)out->len;
+		(void)!write(p->fd, out->p, (size_t)cut);
 		_exit(SOC_AUDIT_FAULT_EXIT);
 	}
-	wr = write(fd, out.p, out.len);	/* one write per batch */
-	if (wr < 0 || (size_t)wr != out.len) {
+	wr = write(p->fd, out->p, out->len);	/* one write per append */
+	if (wr < 0 || (size_t)wr != out->len) {
 		soc_audit_seterr(a, "cannot append to '%s': %s", a->logpath,
 		    wr < 0 ? strerror(errno) : "short write (disk full or file "
 		    "size limit)");
 		rc = SOC_AUDIT_E_IO;
 		goto undo;
 	}
-	if (fdatasync(fd) != 0) {
+	if (fdatasync(p->fd) != 0) {
 		soc_audit_seterr(a, "cannot sync '%s': %s", a->logpath, strerror(errno));
 		rc = SOC_AUDIT_E_IO;
 		goto undo;
 	}
 	if (soc_audit_fault("before_checkpoint"))
 		_exit(SOC_AUDIT_FAULT_EXIT);
-	rc = soc_audit_write_checkpoint(a, &w->f, &renamed);
+	rc = soc_audit_write_checkpoint(a, &p->w->f, &renamed);
 	if (rc != 0) {
 		/* put the old checkpoint back before cutting its log back */
-		if (renamed && (exists ? soc_audit_replace_file(a->dir, a->ckpath,
-		    ckraw.p, ckraw.len, 1) != 0 : unlink(a->ckpath) != 0)) {
+		if (renamed && (p->exists ? soc_audit_replace_file(a->dir,
+		    a->ckpath, p->ckraw.p, p->ckraw.len, 1) != 0 :
+		    unlink(a->ckpath) != 0)) {
 			size_t l = strlen(a->err);
 
 			snprintf(a->err + l, sizeof a->err - l, ", and the old "
 			    "checkpoint cannot be put back: the batch may stay");
-			goto out;
+			return rc;
 		}
 		goto undo;
 	}
@@ -390,37 +413,60 @@ append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
 	 * in between, the next appender catches up over the few lines after
 	 * it, checking each one as the verifier would.
 	 */
-	if (rebuild || w->f.size - sf.size >= STATE_EVERY)
-		soc_audit_state_write(a, &w->f, base + out.len,
-		    (unsigned long long)st.st_ino);
-	rc = 0;
-	goto out;
+	if (p->rebuild || p->w->f.size - p->sf.size >= STATE_EVERY)
+		soc_audit_state_write(a, &p->w->f, p->base + out->len,
+		    (unsigned long long)p->st.st_ino);
+	return 0;
 undo:
 	/* nothing of a failed batch stays: cut the log back under the lock */
-	if (soc_audit_roll_back(fd, base) != 0) {
+	if (soc_audit_roll_back(p->fd, p->base) != 0) {
 		size_t l = strlen(a->err);
 
 		snprintf(a->err + l, sizeof a->err - l, "; the partial batch "
 		    "could not be cut back (%s), the next append will",
 		    strerror(errno));
 	}
-out:
-	free(act);
-	if (fd >= 0)
-		close(fd);
-	if (rfd >= 0)
-		close(rfd);
-	free(w);
-	soc_buf_release(&out);
-	soc_buf_release(&hd);
-	soc_buf_release(&ckraw);
 	return rc;
 }
 
-int
-soc_audit_append_entries(struct soc_audit *a,
-    const struct soc_audit_entry *e, size_t n,
-    struct soc_audit_receipt *r, int allow_reserved)
+static int
+append_locked(struct soc_audit *a, const struct soc_audit_entry *e, size_t n,
+    struct soc_audit_receipt *r, int allow_reserved, int each)
+{
+	struct app p;
+	struct soc_buf out = SOC_BUF_INIT;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (!e[i].kind || !kind_ok(e[i].kind) ||
+		    (!allow_reserved && reserved_kind(e[i].kind))) {
+			soc_audit_seterr(a, "bad or reserved entry kind '%s'",
+			    e[i].kind ? e[i].kind : "(null)");
+			return SOC_AUDIT_E_USAGE;
+		}
+	}
+	memset(&p, 0, sizeof p);
+	p.fd = p.rfd = -1;
+	p.ckraw = (struct soc_buf)SOC_BUF_INIT;
+	rc = app_open(a, &p);
+	if (rc == 0)
+		rc = app_lines(a, &p, e, n, each, r, &out);
+	if (rc == 0)
+		rc = app_commit(a, &p, &out);
+	if (p.fd >= 0)
+		close(p.fd);
+	if (p.rfd >= 0)
+		close(p.rfd);
+	free(p.w);
+	soc_buf_release(&out);
+	soc_buf_release(&p.ckraw);
+	return rc;
+}
+
+static int
+append_entries(struct soc_audit *a, const struct soc_audit_entry *e,
+    size_t n, struct soc_audit_receipt *r, int allow_reserved, int each)
 {
 	int rc;
 
@@ -429,9 +475,17 @@ soc_audit_append_entries(struct soc_audit *a,
 		soc_audit_seterr(a, "cannot lock '%s': %s", a->lockpath, strerror(errno));
 		return errno == ETIMEDOUT ? SOC_AUDIT_E_LOCK : SOC_AUDIT_E_IO;
 	}
-	rc = append_locked(a, e, n, r, allow_reserved);
+	rc = append_locked(a, e, n, r, allow_reserved, each);
 	flock(a->lockfd, LOCK_UN);
 	return rc;
+}
+
+int
+soc_audit_append_entries(struct soc_audit *a,
+    const struct soc_audit_entry *e, size_t n,
+    struct soc_audit_receipt *r, int allow_reserved)
+{
+	return append_entries(a, e, n, r, allow_reserved, 0);
 }
 
 int
@@ -441,6 +495,15 @@ soc_audit_append_batch(struct soc_audit *a, const struct soc_audit_entry *e,
 	if (n == 0)
 		return 0;
 	return soc_audit_append_entries(a, e, n, r, 0);
+}
+
+int
+soc_audit_append_each(struct soc_audit *a, const struct soc_audit_entry *e,
+    size_t n, struct soc_audit_receipt *r)
+{
+	if (n == 0)
+		return 0;
+	return append_entries(a, e, n, r, 0, 1);
 }
 
 int

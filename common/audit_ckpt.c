@@ -264,10 +264,11 @@ out:
 
 /*
  * Past the checkpoint (bytes off..end) there can only be what an
- * appender that died or failed left of its batch: a header signed with
- * our key, then at most the lines it announces, the last one possibly
- * torn.  0 with *rollback when there is such a remnant (or a torn
- * header); SOC_AUDIT_E_TAMPERED for anything written without the key.
+ * appender that died or failed left of what it wrote: one batch, or
+ * several (soc_audit_append_each), each a header signed with our key,
+ * then at most the lines it announces, the last line possibly torn.  0
+ * with *rollback when there is such a remnant (or a torn header);
+ * SOC_AUDIT_E_TAMPERED for anything written without the key.
  */
 int
 soc_audit_check_tail(struct soc_audit *a, int fd, uint64_t off, uint64_t end,
@@ -276,9 +277,10 @@ soc_audit_check_tail(struct soc_audit *a, int fd, uint64_t off, uint64_t end,
 	struct soc_audit_lsrc src;
 	struct soc_audit_walk *hw;
 	struct soc_note_vkey v;
+	unsigned char leaf[SOC_HASH_LEN];
 	const char *why = NULL;
-	uint64_t seq = w->f.size, lines = 0, k = 0;
-	int t, rc = SOC_AUDIT_E_TAMPERED;
+	uint64_t seq = w->f.size, lines = 0, k;
+	int t, rc = SOC_AUDIT_E_TAMPERED, first = 1;
 
 	*rollback = 0;
 	if (off >= end)
@@ -286,38 +288,44 @@ soc_audit_check_tail(struct soc_audit *a, int fd, uint64_t off, uint64_t end,
 	soc_audit_lsrc_fd(&src, fd, off, end - off);
 	hw = soc_xmalloc(sizeof *hw);
 	*hw = *w;
-	t = soc_audit_lsrc_next(&src);
-	if (t == SOC_LS_ERR)
-		goto ioerr;
-	if (t == SOC_LS_FRAG || t == SOC_LS_EOF)
-		goto remnant;		/* the header itself was torn */
-	if (t == SOC_LS_LONG) {
-		why = "a line longer than any entry";
-		goto forged;
-	}
 	soc_note_skey_public(a->key, &v);
-	if ((why = soc_audit_walk_line(hw, src.line, src.len)) != NULL)
-		why = hw->detail;
-	else if (soc_audit_batch_check(src.line, src.len, a->key->name, &v, 1, 1,
-	    &lines, &why) == 0)
-		why = NULL;
-	if (why)
-		goto forged;
-	for (;;) {
+	for (;; first = 0) {
+		/* a batch header: the first one, or one past the lines of
+		 * the batch before it */
+		seq = hw->f.size;
 		t = soc_audit_lsrc_next(&src);
-		if (t == SOC_LS_EOF)
-			break;
 		if (t == SOC_LS_ERR)
 			goto ioerr;
-		seq = w->f.size + 1 + k;
-		if (t == SOC_LS_LONG || k >= lines) {
-			why = t == SOC_LS_LONG ? "a line longer than any entry" :
-			    "past the lines its batch header announces";
+		if (t == SOC_LS_FRAG || t == SOC_LS_EOF)
+			goto remnant;		/* the header itself was torn */
+		if (t == SOC_LS_LONG) {
+			why = "a line longer than any entry";
 			goto forged;
 		}
-		if (t == SOC_LS_FRAG)
-			break;
-		k++;
+		if ((why = soc_audit_walk_line(hw, src.line, src.len)) != NULL)
+			why = hw->detail;
+		else if (soc_audit_batch_check(src.line, src.len, a->key->name,
+		    &v, 1, 1, &lines, &why) == 0)
+			why = NULL;
+		if (why && !first)
+			why = "past the lines its batch header announces";
+		if (why)
+			goto forged;
+		for (k = 0; k < lines; k++) {
+			seq = hw->f.size;
+			t = soc_audit_lsrc_next(&src);
+			if (t == SOC_LS_EOF || t == SOC_LS_FRAG)
+				goto remnant;
+			if (t == SOC_LS_ERR)
+				goto ioerr;
+			if (t == SOC_LS_LONG) {
+				why = "a line longer than any entry";
+				goto forged;
+			}
+			/* its leaf, for the next header's prev */
+			soc_merkle_leaf(src.line, src.len, leaf);
+			soc_merkle_frontier_add(&hw->f, leaf);
+		}
 	}
 remnant:
 	*rollback = 1;

@@ -247,7 +247,8 @@ struct vrun {
 	unsigned char ckroot[SOC_HASH_LEN];	/* the log's, at ck.size */
 	unsigned char *pinroot;		/* the log's at pin.size, if it differs */
 	int *pin_differs;
-	uint64_t claim_end;		/* the end of the lines a header announces */
+	uint64_t claim_hdr;		/* the last batch header past ck */
+	uint64_t claim_end;		/* the end of the lines it announces */
 	int have_pin, ck_reached, saw_cr;
 };
 
@@ -333,9 +334,10 @@ run_size(struct vrun *v)
 }
 
 /*
- * Past the checkpoint only an interrupted append may lie: a batch header
- * signed by a trusted key, then at most the lines it announces.  Anything
- * else was written without the key.  seq is the line just read.
+ * Past the checkpoint only an interrupted append may lie: one or more
+ * batches, each a header signed by a trusted key and at most the lines it
+ * announces.  Anything else was written without the key.  seq is the
+ * line just read.
  */
 static int
 run_past(struct vrun *v, uint64_t seq)
@@ -344,25 +346,27 @@ run_past(struct vrun *v, uint64_t seq)
 	const char *why;
 	uint64_t lines;
 
-	if (seq == ck->size) {
-		if (soc_audit_batch_check(v->in->log.line, v->in->log.len,
-		    ck->origin, v->kr->keys, v->kr->n, usable_keys(v->kr, ck->size),
-		    &lines, &why) != 0)
-			return soc_audit_finding(v->r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)seq,
-			    "entry %llu lies past the signed checkpoint without a "
-			    "batch header signed by a trusted key (%s): it was not "
-			    "written by a holder of the signing key",
-			    (unsigned long long)seq, why), -1;
+	if (seq < ck->size || (seq > ck->size && seq < v->claim_end))
+		return 0;
+	if (soc_audit_batch_check(v->in->log.line, v->in->log.len, ck->origin,
+	    v->kr->keys, v->kr->n, usable_keys(v->kr, ck->size), &lines,
+	    &why) == 0) {
+		v->claim_hdr = seq;
 		v->claim_end = seq + 1 + lines;
-	} else if (seq > ck->size && seq >= v->claim_end) {
-		return soc_audit_finding(v->r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)seq,
-		    "entry %llu lies past the %llu lines its batch header (entry "
-		    "%llu) announces: it was not written by a holder of the "
-		    "signing key", (unsigned long long)seq,
-		    (unsigned long long)(v->claim_end - ck->size - 1),
-		    (unsigned long long)ck->size), -1;
+		return 0;
 	}
-	return 0;
+	if (seq == ck->size)
+		return soc_audit_finding(v->r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)seq,
+		    "entry %llu lies past the signed checkpoint without a "
+		    "batch header signed by a trusted key (%s): it was not "
+		    "written by a holder of the signing key",
+		    (unsigned long long)seq, why), -1;
+	return soc_audit_finding(v->r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)seq,
+	    "entry %llu lies past the %llu lines its batch header (entry "
+	    "%llu) announces: it was not written by a holder of the "
+	    "signing key", (unsigned long long)seq,
+	    (unsigned long long)(v->claim_end - v->claim_hdr - 1),
+	    (unsigned long long)v->claim_hdr), -1;
 }
 
 /* Hash the log line by line, checking each and what is due at each size. */
@@ -408,13 +412,8 @@ run_stream(struct vrun *v)
 		if (run_past(v, seq) != 0)
 			return -1;
 	}
+	/* a fragment at a batch's end may be the next header, torn */
 	r->entries = w->f.size;
-	if (w->frag && w->f.size > v->ck.size && w->f.size >= v->claim_end)
-		return soc_audit_finding(r, 1, "UNAUTHENTICATED_ENTRY", (int64_t)w->f.size,
-		    "bytes past the %llu lines the batch header (entry %llu) "
-		    "announces: not written by a holder of the signing key",
-		    (unsigned long long)(v->claim_end - v->ck.size - 1),
-		    (unsigned long long)v->ck.size), -1;
 	return 0;
 }
 

@@ -285,44 +285,79 @@ soc_stage_emit(struct soc_stage *st, const char *line, size_t len)
 	soc_out_line(&st->out, line, len);
 }
 
+/* Open the log at the first entry; 1 when it is open. */
+static int
+audit_open(struct soc_stage *st, const char *kind, int required, int quiet)
+{
+	char *logdir, *key, *err = NULL;
+	struct soc_buf m = SOC_BUF_INIT;
+	int r;
+
+	if (st->audit_state != 0)
+		return st->audit_state == 1;
+	logdir = soc_audit_default_log(soc_stage_state(st));
+	key = soc_audit_default_key(st->state);
+	r = soc_audit_open(&st->audit, logdir, key, &err);
+	st->audit_state = r == 0 ? 1 : r == SOC_AUDIT_E_NOLOG ? 2 : 3;
+	if (r != 0) {
+		soc_buf_addf(&m, "audit log '%s': %s (soc-audit init creates one)",
+		    logdir, err ? err : "cannot open");
+		st->audit_err = soc_xstrdup(m.p);
+		soc_buf_release(&m);
+	}
+	if (r == SOC_AUDIT_E_NOLOG && !required && !quiet)
+		soc_warn("no audit log in '%s': %s entries are not recorded "
+		    "(soc-audit init)", logdir, kind);
+	else if (r != 0 && r != SOC_AUDIT_E_NOLOG && !quiet)
+		soc_warn("audit log '%s': %s", logdir, err ? err : "error");
+	free(err);
+	free(logdir);
+	free(key);
+	return st->audit_state == 1;
+}
+
+int
+soc_stage_audit_n(struct soc_stage *st, const char *kind, json_t *const *data,
+    size_t n, int required, char *why, size_t whysz)
+{
+	struct soc_audit_entry one, *e = &one;
+	size_t i;
+	int rc;
+
+	if (!audit_open(st, kind, required, why != NULL)) {
+		if (why)
+			snprintf(why, whysz, "%s", st->audit_err);
+		if (st->audit_state == 2 && !required)
+			return 1;
+		if (st->audit_state == 2 && !why)
+			soc_warn("no audit log: '%s' refused (soc-audit init)", kind);
+		return -1;
+	}
+	if (n > 1)
+		e = soc_xcalloc(n, sizeof *e);
+	memset(e, 0, sizeof *e);
+	for (i = 0; i < n; i++) {
+		e[i].kind = kind;
+		e[i].data = data[i];
+	}
+	rc = n == 1 ? soc_audit_append(st->audit, kind, data[0], NULL) :
+	    soc_audit_append_each(st->audit, e, n, NULL);
+	if (e != &one)
+		free(e);
+	if (rc == 0)
+		return 0;
+	if (why)
+		snprintf(why, whysz, "audit log: %s", soc_audit_error(st->audit));
+	else
+		soc_warn("audit log: %s", soc_audit_error(st->audit));
+	return -1;
+}
+
 int
 soc_stage_audit(struct soc_stage *st, const char *kind, json_t *data,
     int required)
 {
-	struct soc_audit_receipt rc;
-	char *logdir, *key, *err = NULL;
-	int r;
-
-	if (st->audit_state == 0) {
-		logdir = soc_audit_default_log(soc_stage_state(st));
-		key = soc_audit_default_key(st->state);
-		r = soc_audit_open(&st->audit, logdir, key, &err);
-		if (r == SOC_AUDIT_E_NOLOG) {
-			st->audit_state = 2;
-			if (!required)
-				soc_warn("no audit log in '%s': %s entries are not "
-				    "recorded (soc-audit init)", logdir, kind);
-		} else if (r != 0) {
-			st->audit_state = 3;
-			soc_warn("audit log '%s': %s", logdir, err ? err : "error");
-		} else
-			st->audit_state = 1;
-		free(err);
-		free(logdir);
-		free(key);
-	}
-	if (st->audit_state == 2) {
-		if (required)
-			soc_warn("no audit log: '%s' refused (soc-audit init)", kind);
-		return required ? -1 : 1;
-	}
-	if (st->audit_state != 1)
-		return -1;
-	if (soc_audit_append(st->audit, kind, data, &rc) != 0) {
-		soc_warn("audit log: %s", soc_audit_error(st->audit));
-		return -1;
-	}
-	return 0;
+	return soc_stage_audit_n(st, kind, &data, 1, required, NULL, 0);
 }
 
 /* Exit statuses from worst to mildest; a status not named ranks last. */
@@ -516,6 +551,7 @@ soc_stage_main(const struct soc_stage_def *def, int argc, char **argv)
 out:
 	if (st.audit)
 		soc_audit_close(st.audit);
+	free(st.audit_err);
 	if (st.lockfd >= 0)
 		close(st.lockfd);
 	soc_buf_release(&st.line);

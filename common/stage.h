@@ -143,6 +143,7 @@ struct soc_stage {
 	void *prog;		/* the program's own, if it wants */
 	struct soc_audit *audit;	/* opened by the first soc_stage_audit */
 	int audit_state;	/* 0 not tried, 1 open, 2 no log, 3 failed */
+	char *audit_err;	/* why it could not be opened */
 };
 
 /* Run the program: options, verbs or the filter.  Returns the exit
@@ -211,6 +212,16 @@ void soc_stage_emit(struct soc_stage *st, const char *line, size_t len);
  */
 int soc_stage_audit(struct soc_stage *st, const char *kind, json_t *data,
     int required);
+/*
+ * soc_stage_audit for n entries of kind, data[0..n) (borrowed), each in a
+ * batch of its own but committed at once (soc_audit_append_each): all or
+ * nothing.  With why (not NULL), nothing is said on stderr and a refusal
+ * puts its reason there (whysz bytes): "audit log 'DIR': ... (soc-audit
+ * init creates one)" when the log cannot be opened, "audit log: ..."
+ * when it refused the entries.
+ */
+int soc_stage_audit_n(struct soc_stage *st, const char *kind,
+    json_t *const *data, size_t n, int required, char *why, size_t whysz);
 
 /* A status for the end (the worst wins: 74 > 69 > 75 > 65 > others). */
 void soc_stage_fail(struct soc_stage *st, int status);

@@ -133,20 +133,23 @@ def verify_log(d):
         fail("seq %d: not JSON" % torn[0]["seq"])
     if len(leaves) < size:
         fail("truncated: %d entries, checkpoint %d" % (len(leaves), size))
-    # past the checkpoint only an interrupted batch may lie: a header
-    # (its signature is for openssl: see --batch-sig) and at most the
-    # lines it announces
-    if len(lines) > size:
+    # past the checkpoint only an interrupted append may lie: one or more
+    # batches, each a header (its signature is for openssl: see
+    # --batch-sig) and at most the lines it announces
+    at = size
+    while at < len(lines):
         try:
-            h = json.loads(lines[size])
+            h = json.loads(lines[at])
             claim = h["data"]["lines"] if h.get("kind") == "batch" else -1
         except (ValueError, KeyError, TypeError):
             claim = -1
-        if claim < 0:
+        if claim < 0 and at == size:
             fail("seq %d: past the checkpoint without a batch header" % size)
-        if len(lines) - size - 1 > claim:
+        if claim < 0:
             fail("seq %d: past the %d lines of its batch header"
-                 % (size + 1 + claim, claim))
+                 % (at, last))
+        last = claim
+        at += 1 + claim
     if mth(leaves[:size]) != root:
         fail("tree head of %d entries differs from the checkpoint" % size)
     print("ok %d %s%s" % (size, base64.b64encode(root).decode(),

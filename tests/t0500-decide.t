@@ -7,7 +7,7 @@
 # (and a refusing one), explain, replay, and the investigation over a
 # correlate.db.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 50
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 
@@ -78,6 +78,23 @@ export SOC_HOME="$T/audited"
 soc-audit init >/dev/null 2>&1
 check_exit 'with an audit log: 0' 0 'soc-decide "$F/incidents.ndjson" >aud.out'
 check 'six decision entries, and the log verifies' \
+	'test "$(soc-audit show --kind decision | wc -l)" -eq 6 && soc-audit verify >/dev/null'
+check 'each in a batch of its own, as six appends would write' \
+	'test "$(soc-audit show --kind batch | jq -s "map(select(.data.lines == 1)) | length")" -eq 6'
+# The six are committed at once: an appender stopped before that commit
+# leaves six signed batches past the checkpoint, which verify calls an
+# interrupted append (75, not tampering) and the next run rolls back.
+export SOC_HOME="$T/stopped"
+soc-audit init >/dev/null 2>&1
+check_exit 'stopped before the checkpoint: 86, nothing written' 86 \
+	'SOC_AUDIT_FAULT=before_checkpoint soc-decide "$F/incidents.ndjson" >stop.out 2>/dev/null && test ! -s stop.out'
+check_exit '... six batches past the checkpoint: an interrupted append (75)' 75 \
+	'test "$(grep -c "\"kind\":\"batch\"" "$SOC_HOME/audit/audit.log")" -eq 6 && soc-audit verify >/dev/null 2>&1'
+check '... python agrees' \
+	'python3 "$SOC_TOP/tests/audit-verify.py" "$SOC_HOME/audit" >/dev/null'
+check_exit '... the next run rolls them back and decides: 0' 0 \
+	'soc-decide "$F/incidents.ndjson" >stop2.out 2>stop2.err && grep -q "rolled back" stop2.err'
+check '... and the log verifies with the six' \
 	'test "$(soc-audit show --kind decision | wc -l)" -eq 6 && soc-audit verify >/dev/null'
 export SOC_HOME="$T/refusing"
 soc-audit init >/dev/null 2>&1

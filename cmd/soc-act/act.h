@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "connector.h"
 #include "db.h"
@@ -48,9 +47,7 @@ struct act {
 	int dry_forced;		/* --dry-run */
 	struct soc_db db;
 	int db_open;
-	struct soc_audit *audit;
-	int audit_tried;
-	char audit_err[256];
+	char audit_err[256];	/* why the audit log refused (act_audit) */
 	struct act_conn *conn;
 	size_t nconn;
 	int64_t now;

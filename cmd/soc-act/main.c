@@ -326,8 +326,6 @@ main(int argc, char **argv)
 		free(g.conn[i].name);
 	}
 	free(g.conn);
-	if (g.audit)
-		soc_audit_close(g.audit);
 	if (g.db_open)
 		soc_db_close(&g.db);
 	json_decref(g.cfg);
