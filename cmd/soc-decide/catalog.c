@@ -10,9 +10,11 @@
  * for two.  Guards raise tiers (crown jewels, privileged identities) and
  * nothing lowers them.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "decide.h"
+#include "json.h"
 
 #define A TIER_AUTO
 #define P TIER_APPROVE
@@ -153,4 +155,34 @@ dec_target_kind(const char *target)
 		if (strcmp(map[i].target, target) == 0)
 			return map[i].kind;
 	return NULL;
+}
+
+/* The catalog on stdout: a table, or with json one object a line. */
+void
+dec_catalog_print(int json)
+{
+	const struct dec_action *a;
+	size_t n, i;
+
+	a = dec_catalog(&n);
+	for (i = 0; i < n; i++) {
+		if (json) {
+			struct soc_buf b = SOC_BUF_INIT;
+			json_t *o = json_pack("{s:s,s:s,s:s?,s:b,s:s,s:s,s:s,s:s}",
+			    "action", a[i].name, "target", a[i].target,
+			    "inverse", a[i].inverse, "reversible", a[i].reversible,
+			    "tier", dec_tier_name(a[i].tier),
+			    "phase", dec_phase_name(a[i].phase),
+			    "inputs", a[i].inputs, "what", a[i].what);
+
+			soc_json_dump(o, &b);
+			printf("%s\n", b.p);
+			soc_buf_release(&b);
+			json_decref(o);
+		} else
+			printf("%-24s %-10s %-9s %-10s %-22s %s\n", a[i].name,
+			    a[i].target, dec_tier_name(a[i].tier),
+			    dec_phase_name(a[i].phase),
+			    a[i].inverse ? a[i].inverse : "-", a[i].what);
+	}
 }

@@ -20,6 +20,7 @@
 #include "connector.h"
 #include "db.h"
 #include "embed.h"
+#include "json.h"
 #include "redact.h"
 
 /* ---- catalog.c ---- */
@@ -43,6 +44,10 @@ struct dec_action {
 
 const struct dec_action *dec_action_find(const char *name);
 const struct dec_action *dec_catalog(size_t *n);
+/* The catalog on stdout: a table, or with json one object a line. */
+void dec_catalog_print(int json);
+/* explain.c: a decision record (borrowed) told step by step on stdout. */
+void dec_explain(json_t *rec);
 const char *dec_tier_name(enum dec_tier t);
 int dec_tier_parse(const char *s, enum dec_tier *t);
 const char *dec_phase_name(enum dec_phase p);
@@ -133,6 +138,9 @@ extern const struct dec_entity_kind dec_entity_kinds[];
 void dec_invest_entity(struct dec_invest *iv, const char *incident,
     const char *kind, const char *value, const char *ask, json_t *out,
     json_t *facts, int64_t now);
+/* The incident object v as jansson values (new), whole or without the
+ * members only the LLM's prompt reads; NULL when memory fails. */
+json_t *dec_incident_load(const struct soc_span *v, int whole);
 /* One finding appended to out. */
 void dec_finding(json_t *out, const char *q, const char *a,
     const char *source, int64_t now);
@@ -186,6 +194,10 @@ struct dec_planner {
  * returns the decision object (new reference) for soc.decision.  llm
  * (borrowed, may be NULL): what the LLM reasoner answered (llm.c), whose
  * proposals pass the same guards. */
+/* The audit entry of decision did for incident inc version ver, plan d
+ * (borrowed): what it plans, by id, without the narrative.  New. */
+json_t *dec_audit_data(const struct dec_policy *pol, const char *did,
+    const char *inc, int64_t ver, json_t *d);
 json_t *dec_plan(const struct dec_policy *pol, struct dec_history *h,
     const char *incident_id, int64_t version, json_t *inc, json_t *findings,
     json_t *facts, int64_t now, json_t *llm);

@@ -212,33 +212,6 @@ start(struct soc_stage *st, int argc, char **argv)
 	return 0;
 }
 
-/* The audit entry of a decision: what it plans, by id, without the
- * narrative (which the decision record holds).  New reference. */
-static json_t *
-audit_data(const char *did, const char *inc, int64_t ver, json_t *d)
-{
-	json_t *data, *steps = json_array(), *s;
-	size_t i;
-
-	json_array_foreach(json_object_get(d, "steps"), i, s)
-		json_array_append_new(steps, json_pack("{s:O,s:O,s:O,s:O}",
-		    "id", json_object_get(s, "id"),
-		    "action", json_object_get(s, "action"),
-		    "target", json_object_get(s, "target"),
-		    "tier", json_object_get(s, "tier")));
-	data = json_pack("{s:s,s:s,s:I,s:{s:s,s:s},s:o,s:I}", "decision", did,
-	    "incident", inc, "version", (json_int_t)ver, "policy", "name",
-	    g.pol.name, "sha256", g.pol.sha, "steps", steps,
-	    "held_back", (json_int_t)json_array_size(json_object_get(d,
-	    "rejected")));
-	if ((s = json_object_get(json_object_get(d, "reasoning"), "llm")))
-		json_object_set_new(data, "llm", json_pack("{s:O,s:O,s:O}",
-		    "model", json_object_get(s, "model"), "prompt_sha256",
-		    json_object_get(s, "prompt_sha256"), "status",
-		    json_object_get(s, "status")));
-	return data;
-}
-
 /* The stored decision for this version and policy into g.rec: 1, or 0
  * when there is none. */
 static int
@@ -370,52 +343,6 @@ busy(struct soc_stage *st)
 	return g.npend > 0;
 }
 
-/*
- * The incident as jansson values, without the members only the LLM's
- * prompt reads (timeline, entities, alert ids, parents and notes: 40% of
- * an incident's bytes, 47% of parsing it) unless the LLM is asked.
- * Members are read in order, the last of a repeated one winning in the
- * first one's place, as json_loadb of the whole.  New reference.
- */
-static json_t *
-load_incident(const struct soc_span *v)
-{
-	static const char *const skip[] = {
-		"timeline", "entities", "alerts", "parents", "notes", NULL,
-	};
-	struct soc_json_iter it;
-	struct soc_span k, x;
-	struct soc_buf key = SOC_BUF_INIT;
-	const char *const *s;
-	json_t *inc, *m;
-
-	if (g.llm.on)
-		return json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
-	inc = json_object();
-	soc_json_iter_init(&it, v);
-	while (inc && soc_json_iter_next(&it, &k, &x)) {
-		soc_buf_reset(&key);
-		if (soc_json_str_decode(&k, &key) != 0 || soc_buf_add(&key, "", 1)
-		    != 0 || strlen(key.p) + 1 != key.len) {
-			/* a key jansson would refuse: let it say so */
-			json_decref(inc);
-			inc = json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
-			break;
-		}
-		for (s = skip; *s && strcmp(*s, key.p) != 0; s++)
-			;
-		if (*s)
-			continue;
-		if (!(m = json_loadb(x.p, x.len, JSON_DECODE_ANY, NULL))) {
-			json_decref(inc);
-			inc = NULL;
-		} else
-			json_object_set_new(inc, key.p, m);
-	}
-	soc_buf_release(&key);
-	return inc;
-}
-
 /* The decision for incident id version ver into g.rec (its plan d, a new
  * reference, and its audit entry *audit, new). */
 static json_t *
@@ -426,7 +353,7 @@ decide(struct soc_stage *st, const char *id, int64_t ver, struct soc_span *v,
 	json_t *inc, *findings, *facts, *d, *rec, *llm;
 	struct soc_buf key = SOC_BUF_INIT;
 
-	inc = load_incident(v);
+	inc = dec_incident_load(v, g.llm.on);
 	if (!inc)	/* validated already: only memory can fail */
 		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
 	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
@@ -448,7 +375,7 @@ decide(struct soc_stage *st, const char *id, int64_t ver, struct soc_span *v,
 	soc_buf_reset(&g.rec);
 	if (soc_json_dump(rec, &g.rec) < 0)
 		soc_die(SOC_EX_SOFTWARE, "cannot write decision %s", did);
-	*audit = g.replay ? NULL : audit_data(did, id, ver, d);
+	*audit = g.replay ? NULL : dec_audit_data(&g.pol, did, id, ver, d);
 	store(st, id, ver, did, d);
 	soc_buf_release(&key);
 	json_decref(rec);
@@ -550,32 +477,9 @@ stats(struct soc_stage *st, FILE *fp)
 static int
 catalog_cmd(struct soc_stage *st, int argc, char **argv)
 {
-	const struct dec_action *a;
-	size_t n, i;
-
 	if (soc_stage_getopt(st, argc, argv, decide_opts, opt) != argc)
 		soc_stage_usage(st, SOC_EX_USAGE, "catalog takes no operand");
-	a = dec_catalog(&n);
-	for (i = 0; i < n; i++) {
-		if (g.json) {
-			struct soc_buf b = SOC_BUF_INIT;
-			json_t *o = json_pack("{s:s,s:s,s:s?,s:b,s:s,s:s,s:s,s:s}",
-			    "action", a[i].name, "target", a[i].target,
-			    "inverse", a[i].inverse, "reversible", a[i].reversible,
-			    "tier", dec_tier_name(a[i].tier),
-			    "phase", dec_phase_name(a[i].phase),
-			    "inputs", a[i].inputs, "what", a[i].what);
-
-			soc_json_dump(o, &b);
-			printf("%s\n", b.p);
-			soc_buf_release(&b);
-			json_decref(o);
-		} else
-			printf("%-24s %-10s %-9s %-10s %-22s %s\n", a[i].name,
-			    a[i].target, dec_tier_name(a[i].tier),
-			    dec_phase_name(a[i].phase),
-			    a[i].inverse ? a[i].inverse : "-", a[i].what);
-	}
+	dec_catalog_print(g.json);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : SOC_EX_IOERR;
 }
 
@@ -601,72 +505,13 @@ check_cmd(struct soc_stage *st, int argc, char **argv)
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : SOC_EX_IOERR;
 }
 
-/* The plan, in order, for explain. */
-static void
-explain_steps(json_t *d)
-{
-	json_t *e, *x;
-	size_t i, j;
-
-	printf("\nThe plan, in order:\n");
-	json_array_foreach(json_object_get(d, "steps"), i, e) {
-		printf("  %zu. [%s] %s %s %s (tier %s", i + 1,
-		    json_string_value(json_object_get(e, "phase")),
-		    json_string_value(json_object_get(e, "action")),
-		    json_string_value(json_object_get(json_object_get(e, "target"),
-		    "type")),
-		    json_string_value(json_object_get(json_object_get(e, "target"),
-		    "value")), json_string_value(json_object_get(e, "tier")));
-		if (json_object_get(e, "ttl_s"))
-			printf(", undone by %s after %llds",
-			    json_string_value(json_object_get(e, "inverse")),
-			    (long long)json_integer_value(json_object_get(e,
-			    "ttl_s")));
-		printf(")\n     because:");
-		json_array_foreach(json_object_get(e, "why"), j, x)
-			printf(" %s", json_string_value(x));
-		json_array_foreach(json_object_get(e, "guards"), j, x)
-			printf("; guard: %s", json_string_value(x));
-		printf("\n     step %s\n", json_string_value(json_object_get(e,
-		    "id")));
-	}
-}
-
-/* What the LLM reasoner did, when it was asked. */
-static void
-explain_llm(json_t *d)
-{
-	json_t *l = json_object_get(json_object_get(d, "reasoning"), "llm");
-
-	if (!l)
-		return;
-	printf("\nThe LLM reasoner (%s): %s", json_string_value(json_object_get(l,
-	    "model")), json_string_value(json_object_get(l, "status")));
-	if (json_object_get(l, "reason"))
-		printf(": %s; the built-in plan stands alone",
-		    json_string_value(json_object_get(l, "reason")));
-	else
-		printf(", %lld step%s proposed, %lld refused or held back%s",
-		    (long long)json_integer_value(json_object_get(l, "proposed")),
-		    json_integer_value(json_object_get(l, "proposed")) == 1 ?
-		    "" : "s",
-		    (long long)json_integer_value(json_object_get(l, "refused")),
-		    strcmp(json_string_value(json_object_get(l, "cache")), "hit") ?
-		    "" : " (from the cache)");
-	printf("\n");
-	if (json_is_string(json_object_get(d, "narrative")))
-		printf("  %s\n", json_string_value(json_object_get(d,
-		    "narrative")));
-}
-
 /* explain INCIDENT: the latest decision for it, told step by step. */
 static int
 explain_cmd(struct soc_stage *st, int argc, char **argv)
 {
 	int k = soc_stage_getopt(st, argc, argv, decide_opts, opt);
 	sqlite3_stmt *q;
-	json_t *rec, *d, *e, *x;
-	size_t i, j;
+	json_t *rec;
 	int rc = 1;
 
 	if (k != argc - 1)
@@ -687,41 +532,7 @@ explain_cmd(struct soc_stage *st, int argc, char **argv)
 		goto out;
 	}
 	rec = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL);
-	d = json_object_get(json_object_get(rec, "soc"), "decision");
-	printf("%s\n\npolicy %s (sha256 %.12s...), planner %s\n",
-	    json_string_value(json_object_get(d, "summary")),
-	    json_string_value(json_object_get(json_object_get(d, "policy"), "name")),
-	    json_string_value(json_object_get(json_object_get(d, "policy"), "sha256")),
-	    json_string_value(json_object_get(d, "planner")));
-	printf("\nWhat the investigation found:\n");
-	json_array_foreach(json_object_get(d, "findings"), i, e)
-		printf("  - %s\n    %s  [%s]\n",
-		    json_string_value(json_object_get(e, "question")),
-		    json_string_value(json_object_get(e, "answer")),
-		    json_string_value(json_object_get(e, "source")));
-	printf("\nRules that matched:\n");
-	json_array_foreach(json_object_get(json_object_get(d, "reasoning"),
-	    "matched"), i, e) {
-		printf("  + %s:", json_string_value(json_object_get(e, "rule")));
-		json_array_foreach(json_object_get(e, "conditions"), j, x)
-			printf("%s %s", j ? ";" : "", json_string_value(x));
-		printf("\n");
-	}
-	printf("\nRules that did not:\n");
-	json_array_foreach(json_object_get(json_object_get(d, "reasoning"),
-	    "not_matched"), i, e)
-		printf("  - %s: %s\n", json_string_value(json_object_get(e, "rule")),
-		    json_string_value(json_object_get(e, "because")));
-	explain_steps(d);
-	explain_llm(d);
-	if (json_array_size(json_object_get(d, "rejected")))
-		printf("\nConsidered and held back:\n");
-	json_array_foreach(json_object_get(d, "rejected"), i, e)
-		printf("  - %s %s (rule %s): %s\n",
-		    json_string_value(json_object_get(e, "action")),
-		    json_string_value(json_object_get(json_object_get(e, "target"),
-		    "value")), json_string_value(json_object_get(e, "rule")),
-		    json_string_value(json_object_get(e, "why")));
+	dec_explain(rec);
 	json_decref(rec);
 out:
 	sqlite3_finalize(q);

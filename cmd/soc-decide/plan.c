@@ -217,3 +217,31 @@ dec_history_put(struct dec_history *h, const char *incident, json_t *decision,
 		soc_db_step(h->db, h->q_put);
 	}
 }
+
+/* The audit entry of a decision: what it plans, by id, without the
+ * narrative (which the decision record holds).  New reference. */
+json_t *
+dec_audit_data(const struct dec_policy *pol, const char *did, const char *inc,
+    int64_t ver, json_t *d)
+{
+	json_t *data, *steps = json_array(), *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(d, "steps"), i, s)
+		json_array_append_new(steps, json_pack("{s:O,s:O,s:O,s:O}",
+		    "id", json_object_get(s, "id"),
+		    "action", json_object_get(s, "action"),
+		    "target", json_object_get(s, "target"),
+		    "tier", json_object_get(s, "tier")));
+	data = json_pack("{s:s,s:s,s:I,s:{s:s,s:s},s:o,s:I}", "decision", did,
+	    "incident", inc, "version", (json_int_t)ver, "policy", "name",
+	    pol->name, "sha256", pol->sha, "steps", steps,
+	    "held_back", (json_int_t)json_array_size(json_object_get(d,
+	    "rejected")));
+	if ((s = json_object_get(json_object_get(d, "reasoning"), "llm")))
+		json_object_set_new(data, "llm", json_pack("{s:O,s:O,s:O}",
+		    "model", json_object_get(s, "model"), "prompt_sha256",
+		    json_object_get(s, "prompt_sha256"), "status",
+		    json_object_get(s, "status")));
+	return data;
+}
