@@ -7,7 +7,7 @@
 # (and a refusing one), explain, replay, and the investigation over a
 # correlate.db.
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 53
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 
@@ -72,6 +72,19 @@ jq -c '.soc.id = "77777777777777777777777777777777" | .soc.incident.id = .soc.id
 check_exit 'a later incident: 0' 0 'soc-decide later.ndjson >later.out 2>/dev/null'
 check 'its containment of the same host is held back by the cool-down' \
 	'sed -n 2p later.out | jq -r ".soc.decision.rejected[] | select(.action == \"contain_host\") | .why" | grep -q "^cool-down: incident 11111111111111111111111111111111 planned it at "'
+
+# Password guessing against an account (credential-access, at P3, below
+# stolen-identity): a new password and new MFA factors once a person
+# agrees; its sessions revoked, once a person agrees, when a sign-in
+# worked too (initial-access); nothing on the account runs at once.
+check_exit 'password guessing: 0' 0 'soc-decide "$F/guessing.ndjson" >guess.out'
+steps() {
+	jq -r --arg i "$1" 'select(.soc.kind == "decision" and .soc.decision.incident == $i) | .soc.decision.steps[] | select(.target.type == "user") | "\(.action) \(.target.value) \(.tier)"' guess.out | sort | tr '\n' ' '
+}
+check '... guessing alone: reset and MFA re-enrolment for the account, approve' \
+	'test "$(steps 0123456789abcdef0123456789abcdef)" = "force_mfa_reenrollment dave approve reset_credentials dave approve "'
+check '... guessing, then a sign-in: its sessions revoked too, approve' \
+	'test "$(steps fedcba9876543210fedcba9876543210)" = "force_mfa_reenrollment erin approve reset_credentials erin approve revoke_sessions erin approve "'
 
 # Audited: every decision is in the log; a refusing log stops decisions.
 export SOC_HOME="$T/audited"
