@@ -129,6 +129,44 @@ u64_dec(uint64_t v, char out[24])
 	return n;
 }
 
+/* data held to the profile and dumped canonical into *dump (new). */
+static int
+dump_data(struct soc_audit *a, const char *kind, json_t *data, char **dump)
+{
+	const char *why;
+
+	if (soc_audit_profile_check(data, &why) != 0) {
+		soc_audit_seterr(a, "entry %s: %s", kind, why);
+		return SOC_AUDIT_E_PROFILE;
+	}
+	*dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!*dump)
+		soc_die(SOC_EX_SOFTWARE, "cannot serialise an audit entry");
+	return 0;
+}
+
+/* ,"refs":[...] for refs[0..n), each a base64 leaf hash: 0, or
+ * SOC_AUDIT_E_PROFILE with nothing said of the line (the caller cuts it
+ * back); a full buffer is or'ed into *bad. */
+static int
+add_refs(struct soc_audit *a, const char *kind, const char *const *refs,
+    size_t n, struct soc_buf *out, int *bad)
+{
+	unsigned char raw[32];
+	size_t i, rl;
+
+	for (i = 0; i < n; i++) {
+		if (!refs[i] || soc_note_b64_decode(refs[i], strlen(refs[i]), raw,
+		    sizeof raw, &rl) != 0 || rl != 32) {
+			soc_audit_seterr(a, "entry %s: ref %zu is not a base64 leaf hash", kind, i);
+			return SOC_AUDIT_E_PROFILE;
+		}
+		*bad |= soc_buf_addf(out, "%s\"%s\"", i ? "," : ",\"refs\":[", refs[i]);
+	}
+	*bad |= soc_buf_addch(out, ']');
+	return 0;
+}
+
 /*
  * Append the line for one entry to out and add its leaf to f.  The line
  * is assembled here from canonical parts (the members in sorted order;
@@ -144,20 +182,15 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
     struct soc_buf *out, struct soc_audit_receipt *r)
 {
 	struct soc_audit_fields fl;
-	unsigned char root[32], raw[32], leaf[32];
+	unsigned char root[32], leaf[32];
 	char b64[48], num[24], *dump = NULL;
 	const char *why;
-	size_t start = out->len, i, rl, len;
-	int bad = 0;
+	size_t start = out->len, len;
+	int bad = 0, rc;
 
-	if (data) {
-		if (soc_audit_profile_check(data, &why) != 0) {
-			soc_audit_seterr(a, "entry %s: %s", kind, why);
-			return SOC_AUDIT_E_PROFILE;
-		}
-		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
-		if (!dump)
-			soc_die(SOC_EX_SOFTWARE, "cannot serialise an audit entry");
+	if (data && (rc = dump_data(a, kind, data, &dump)) != 0)
+		return rc;
+	if (dump) {
 		json = dump;
 		jsonlen = strlen(dump);
 	} else if (!json) {
@@ -176,18 +209,11 @@ build_line(struct soc_audit *a, const char *kind, json_t *data,
 	bad |= soc_buf_addstr(out, "\",\"prev\":\"");
 	bad |= soc_buf_add(out, b64, 44);
 	bad |= soc_buf_addch(out, '"');
-	for (i = 0; i < nrefs; i++) {
-		if (!refs[i] || soc_note_b64_decode(refs[i], strlen(refs[i]), raw,
-		    sizeof raw, &rl) != 0 || rl != 32) {
-			free(dump);
-			out->len = start;
-			soc_audit_seterr(a, "entry %s: ref %zu is not a base64 leaf hash", kind, i);
-			return SOC_AUDIT_E_PROFILE;
-		}
-		bad |= soc_buf_addf(out, "%s\"%s\"", i ? "," : ",\"refs\":[", refs[i]);
+	if (nrefs && (rc = add_refs(a, kind, refs, nrefs, out, &bad)) != 0) {
+		free(dump);
+		out->len = start;
+		return rc;
 	}
-	if (nrefs)
-		bad |= soc_buf_addch(out, ']');
 	bad |= soc_buf_addstr(out, ",\"seq\":");
 	bad |= soc_buf_add(out, num, u64_dec(f->size, num));
 	bad |= soc_buf_addstr(out, ",\"ts\":\"");
@@ -517,59 +543,4 @@ soc_audit_append(struct soc_audit *a, const char *kind, json_t *data,
 	e.data = data;
 
 	return soc_audit_append_entries(a, &e, 1, r, 0);
-}
-
-int
-soc_audit_rotate(struct soc_audit *a, const struct soc_note_skey *newkey,
-    const char *reason, struct soc_audit_receipt *r)
-{
-	struct soc_note_vkey ov, nv;
-	struct soc_buf b1 = SOC_BUF_INIT, b2 = SOC_BUF_INIT;
-	struct soc_audit_entry e;
-	struct soc_note_skey *nk;
-	json_t *d;
-	int rc;
-
-	if (strcmp(newkey->name, a->key->name) != 0) {
-		soc_audit_seterr(a, "the new key must have the log's name '%s'", a->key->name);
-		return SOC_AUDIT_E_USAGE;
-	}
-	soc_note_skey_public(a->key, &ov);
-	soc_note_skey_public(newkey, &nv);
-	soc_note_vkey_format(&ov, &b1);
-	soc_note_vkey_format(&nv, &b2);
-	d = json_pack("{s:s,s:s,s:s}", "new_vkey", b2.p, "old_vkey", b1.p,
-	    "reason", reason ? reason : "scheduled");
-	soc_buf_release(&b1);
-	soc_buf_release(&b2);
-	if (!d || soc_audit_profile_check(d, &(const char *){ NULL }) != 0) {
-		json_decref(d);
-		soc_audit_seterr(a, "bad rotation reason");
-		return SOC_AUDIT_E_PROFILE;
-	}
-	memset(&e, 0, sizeof e);
-	e.kind = "key_rotation";
-	e.data = d;
-	e.refs = NULL;
-	e.nrefs = 0;
-	nk = sodium_malloc(sizeof *nk);
-	if (!nk)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
-	*nk = *newkey;
-	/*
-	 * The checkpoint that covers the rotation entry is signed by both
-	 * keys (the old one vouches for the new one; verifiers that know only
-	 * one still verify it); every later one by the new key alone.
-	 */
-	a->cosign = nk;
-	rc = soc_audit_append_entries(a, &e, 1, r, 1);
-	a->cosign = NULL;
-	json_decref(d);
-	if (rc != 0) {
-		sodium_free(nk);
-		return rc;
-	}
-	sodium_free(a->key);
-	a->key = nk;
-	return 0;
 }

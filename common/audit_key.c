@@ -115,6 +115,19 @@ random_origin(char *out, size_t n)
 	    clean, j ? "-" : "", r[0], r[1], r[2], r[3]);
 }
 
+/* The folder of file, created (0700) if missing; 0 or -1 with *err. */
+static int
+make_dir_of(const char *file, char **err)
+{
+	char *d = dirname_of(file);
+	int rc = soc_mkdirs(d, 0700);
+
+	if (rc != 0)
+		soc_audit_set_err(err, "cannot create '%s': %s", d, strerror(errno));
+	free(d);
+	return rc != 0 ? -1 : 0;
+}
+
 int
 soc_audit_keygen(const char *keyfile, const char *vkeyfile,
     const char *origin, char **err)
@@ -123,7 +136,7 @@ soc_audit_keygen(const char *keyfile, const char *vkeyfile,
 	struct soc_note_vkey v;
 	struct soc_buf b = SOC_BUF_INIT;
 	unsigned char seed[32];
-	char name[SOC_NOTE_MAX_NAME + 1], *d;
+	char name[SOC_NOTE_MAX_NAME + 1];
 	int fd, rc = SOC_AUDIT_E_IO;
 
 	if (soc_note_init(), !origin) {
@@ -140,20 +153,8 @@ soc_audit_keygen(const char *keyfile, const char *vkeyfile,
 		soc_audit_set_err(err, "key '%s' or '%s' already exists", keyfile, vkeyfile);
 		return SOC_AUDIT_E_EXISTS;
 	}
-	d = dirname_of(keyfile);
-	if (soc_mkdirs(d, 0700) != 0) {
-		soc_audit_set_err(err, "cannot create '%s': %s", d, strerror(errno));
-		free(d);
+	if (make_dir_of(keyfile, err) != 0 || make_dir_of(vkeyfile, err) != 0)
 		return SOC_AUDIT_E_IO;
-	}
-	free(d);
-	d = dirname_of(vkeyfile);
-	if (soc_mkdirs(d, 0700) != 0) {
-		soc_audit_set_err(err, "cannot create '%s': %s", d, strerror(errno));
-		free(d);
-		return SOC_AUDIT_E_IO;
-	}
-	free(d);
 	k = sodium_malloc(sizeof *k);
 	if (!k)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
@@ -196,4 +197,60 @@ out:
 	soc_buf_release(&b);
 	sodium_free(k);
 	return rc;
+}
+
+/* Rotation: the entry that names both keys, co-signed (audit.h). */
+int
+soc_audit_rotate(struct soc_audit *a, const struct soc_note_skey *newkey,
+    const char *reason, struct soc_audit_receipt *r)
+{
+	struct soc_note_vkey ov, nv;
+	struct soc_buf b1 = SOC_BUF_INIT, b2 = SOC_BUF_INIT;
+	struct soc_audit_entry e;
+	struct soc_note_skey *nk;
+	json_t *d;
+	int rc;
+
+	if (strcmp(newkey->name, a->key->name) != 0) {
+		soc_audit_seterr(a, "the new key must have the log's name '%s'", a->key->name);
+		return SOC_AUDIT_E_USAGE;
+	}
+	soc_note_skey_public(a->key, &ov);
+	soc_note_skey_public(newkey, &nv);
+	soc_note_vkey_format(&ov, &b1);
+	soc_note_vkey_format(&nv, &b2);
+	d = json_pack("{s:s,s:s,s:s}", "new_vkey", b2.p, "old_vkey", b1.p,
+	    "reason", reason ? reason : "scheduled");
+	soc_buf_release(&b1);
+	soc_buf_release(&b2);
+	if (!d || soc_audit_profile_check(d, &(const char *){ NULL }) != 0) {
+		json_decref(d);
+		soc_audit_seterr(a, "bad rotation reason");
+		return SOC_AUDIT_E_PROFILE;
+	}
+	memset(&e, 0, sizeof e);
+	e.kind = "key_rotation";
+	e.data = d;
+	e.refs = NULL;
+	e.nrefs = 0;
+	nk = sodium_malloc(sizeof *nk);
+	if (!nk)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	*nk = *newkey;
+	/*
+	 * The checkpoint that covers the rotation entry is signed by both
+	 * keys (the old one vouches for the new one; verifiers that know only
+	 * one still verify it); every later one by the new key alone.
+	 */
+	a->cosign = nk;
+	rc = soc_audit_append_entries(a, &e, 1, r, 1);
+	a->cosign = NULL;
+	json_decref(d);
+	if (rc != 0) {
+		sodium_free(nk);
+		return rc;
+	}
+	sodium_free(a->key);
+	a->key = nk;
+	return 0;
 }

@@ -173,6 +173,40 @@ again(struct soc_conn *c, const struct soc_http_resp *resp, int attempt,
 	return attempt < c->attempts;
 }
 
+/* Another page of the same answer into q's URL: only where the action's
+ * own URL points, since the credentials go with it.  0 or -1. */
+static int
+next_page(struct soc_conn_render *r, struct soc_conn_req *q, const char *url)
+{
+	if (!soc_http_same_origin(q->url.p, url) || strpbrk(url, " \r\n")) {
+		soc_conn_fail(r->err, r->errlen,
+		    "a next-page link to another origin than the action's");
+		return -1;
+	}
+	q->url.len = 0;
+	if (soc_buf_add(&q->url, url, strlen(url) + 1) < 0) {
+		soc_conn_fail(r->err, r->errlen, "next-page link too long");
+		return -1;
+	}
+	q->url.len--;
+	return 0;
+}
+
+/* The request of one attempt, from the rendered q and its headers. */
+static void
+fill_req(const struct soc_conn *c, const struct soc_conn_req *q,
+    const char **hdrs, struct soc_http_req *req)
+{
+	req->method = q->method;
+	req->url = q->url.p;
+	req->headers = hdrs;
+	req->body = q->body.len ? q->body.p : NULL;
+	req->body_len = q->body.len;
+	req->timeout_ms = c->timeout_ms;
+	req->allow_http = c->allow_http;
+	req->max_response = (size_t)c->max_response;
+}
+
 int
 soc_conn_send(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
     const char *url, struct soc_http_resp *resp, struct soc_conn_outcome *out)
@@ -190,21 +224,8 @@ soc_conn_send(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
 	prov.max = upw.max = 4096;
 	if (soc_conn_render_req(r, t, &q) < 0)
 		goto out;
-	if (url) {
-		/* Another page of the same answer: only where the action's
-		 * own URL points, since the credentials go with it. */
-		if (!soc_http_same_origin(q.url.p, url) || strpbrk(url, " \r\n")) {
-			soc_conn_fail(r->err, r->errlen,
-			    "a next-page link to another origin than the action's");
-			goto out;
-		}
-		q.url.len = 0;
-		if (soc_buf_add(&q.url, url, strlen(url) + 1) < 0) {
-			soc_conn_fail(r->err, r->errlen, "next-page link too long");
-			goto out;
-		}
-		q.url.len--;
-	}
+	if (url && next_page(r, &q, url) < 0)
+		goto out;
 	if (strcmp(type, "aws_sigv4") == 0) {
 		if (sigv4_prepare(c, r, t, &q, &req, &prov, &upw) < 0)
 			goto out;
@@ -222,14 +243,7 @@ soc_conn_send(struct soc_conn *c, struct soc_conn_render *r, const json_t *t,
 			goto out;
 		}
 		attempt_headers(c, &q, oauth, hdrs, &authz);
-		req.method = q.method;
-		req.url = q.url.p;
-		req.headers = hdrs;
-		req.body = q.body.len ? q.body.p : NULL;
-		req.body_len = q.body.len;
-		req.timeout_ms = c->timeout_ms;
-		req.allow_http = c->allow_http;
-		req.max_response = (size_t)c->max_response;
+		fill_req(c, &q, hdrs, &req);
 		if (c->min_interval > 0 && now < c->last_sent + c->min_interval)
 			soc_conn_sleep(c->last_sent + c->min_interval - now);
 		c->last_sent = soc_conn_mono();

@@ -276,6 +276,54 @@ fill(struct soc_reader *r)
 	return n;
 }
 
+/*
+ * The line at r->start is past the cap: keep its first bytes for the
+ * reject, then discard up to its newline without buffering it, and
+ * reject it.  0, or -1 on a read error.
+ */
+static int
+skip_long(struct soc_reader *r)
+{
+	char head[REJECT_RAW_MAX], *nl;
+	size_t headlen, total;
+	ssize_t n;
+
+	headlen = r->end - r->start;
+	if (headlen > sizeof head)
+		headlen = sizeof head;
+	memcpy(head, r->buf + r->start, headlen);
+	total = r->end - r->start;
+	r->start = r->end;
+	for (;;) {
+		if (r->start < r->end) {
+			nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+			if (nl) {
+				total += (size_t)(nl - (r->buf + r->start));
+				r->start = (size_t)(nl - r->buf) + 1;
+				break;
+			}
+			total += r->end - r->start;
+			r->start = r->end;
+		}
+		if (r->eof)
+			break;
+		n = fill(r);
+		if (n < 0) {
+			soc_warn_errno("error reading '%s'", r->name);
+			r->err = 1;
+			r->eof = 1;
+			return -1;
+		}
+		if (n == 0)
+			r->eof = 1;
+	}
+	r->lineno++;
+	r->nlines++;
+	soc_reject(r->rej, r->name, r->lineno, head, headlen, 1, total,
+	    "line longer than %zu bytes (%zu)", r->max_line, total);
+	return 0;
+}
+
 int
 soc_reader_line(struct soc_reader *r)
 {
@@ -283,9 +331,6 @@ soc_reader_line(struct soc_reader *r)
 		char *nl = NULL;
 		size_t scanned = 0, len;
 		int over = 0;
-		size_t total = 0;
-		char head[REJECT_RAW_MAX];
-		size_t headlen = 0;
 
 		/* Find a newline, reading more as needed, up to the cap. */
 		for (;;) {
@@ -315,45 +360,8 @@ soc_reader_line(struct soc_reader *r)
 				r->eof = 1;
 		}
 		if (over) {
-			/* Keep the first bytes for the reject, then discard
-			 * up to the newline without buffering the line. */
-			headlen = r->end - r->start;
-			if (headlen > sizeof head)
-				headlen = sizeof head;
-			memcpy(head, r->buf + r->start, headlen);
-			total = r->end - r->start;
-			r->start = r->end;
-			for (;;) {
-				ssize_t n;
-
-				if (r->start < r->end) {
-					nl = memchr(r->buf + r->start, '\n',
-					    r->end - r->start);
-					if (nl) {
-						total += (size_t)(nl - (r->buf + r->start));
-						r->start = (size_t)(nl - r->buf) + 1;
-						break;
-					}
-					total += r->end - r->start;
-					r->start = r->end;
-				}
-				if (r->eof)
-					break;
-				n = fill(r);
-				if (n < 0) {
-					soc_warn_errno("error reading '%s'", r->name);
-					r->err = 1;
-					r->eof = 1;
-					return -1;
-				}
-				if (n == 0)
-					r->eof = 1;
-			}
-			r->lineno++;
-			r->nlines++;
-			soc_reject(r->rej, r->name, r->lineno, head, headlen, 1,
-			    total, "line longer than %zu bytes (%zu)",
-			    r->max_line, total);
+			if (skip_long(r) < 0)
+				return -1;
 			continue;
 		}
 		if (!nl) {
