@@ -47,6 +47,8 @@ struct act {
 	int dry_forced;		/* --dry-run */
 	struct soc_db db;
 	int db_open;
+	/* asked for every step: prepared once, reset after each use */
+	sqlite3_stmt *q_ticket, *q_status;
 	char audit_err[256];	/* why the audit log refused (act_audit) */
 	struct act_conn *conn;
 	size_t nconn;

@@ -95,15 +95,18 @@ act_add_ticket(struct act *a, json_t *vars, const char *incident,
 
 	if (!a->db_open)
 		return;
-	q = soc_db_prepare(&a->db, "SELECT result FROM step WHERE incident = ?"
-	    " AND action = 'open_ticket' AND connector = ? AND status = 'done'"
-	    " AND result IS NOT NULL ORDER BY updated DESC, id LIMIT 1");
+	if (!a->q_ticket)
+		a->q_ticket = soc_db_prepare(&a->db, "SELECT result FROM step"
+		    " WHERE incident = ? AND action = 'open_ticket'"
+		    " AND connector = ? AND status = 'done'"
+		    " AND result IS NOT NULL ORDER BY updated DESC, id LIMIT 1");
+	q = a->q_ticket;
 	sqlite3_bind_text(q, 1, incident, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, connector, -1, SQLITE_TRANSIENT);
 	if (soc_db_step(&a->db, q) == SQLITE_ROW &&
 	    (t = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL)))
 		json_object_set_new(vars, "ticket", t);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 }
 
 /* "TYPE:VALUE" of the step's target (new). */

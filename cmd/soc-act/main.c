@@ -326,6 +326,8 @@ main(int argc, char **argv)
 		free(g.conn[i].name);
 	}
 	free(g.conn);
+	sqlite3_finalize(g.q_ticket);
+	sqlite3_finalize(g.q_status);
 	if (g.db_open)
 		soc_db_close(&g.db);
 	json_decref(g.cfg);

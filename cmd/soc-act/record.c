@@ -260,17 +260,20 @@ act_emit_row(struct act *a, const char *id, const json_t *extra)
 int
 act_row_status(struct act *a, const char *id, char *out, size_t n)
 {
-	sqlite3_stmt *q = soc_db_prepare(&a->db,
-	    "SELECT status, retryable FROM step WHERE id = ?");
+	sqlite3_stmt *q;
 	int rc = -1;
 
+	if (!a->q_status)
+		a->q_status = soc_db_prepare(&a->db,
+		    "SELECT status, retryable FROM step WHERE id = ?");
+	q = a->q_status;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
 	if (soc_db_step(&a->db, q) == SQLITE_ROW) {
 		snprintf(out, n, "%s%s", sqlite3_column_text(q, 0),
 		    sqlite3_column_int(q, 1) ? "+retry" : "");
 		rc = 0;
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 
