@@ -259,6 +259,17 @@ rehash(struct soc_baseline *b, size_t cap)
 }
 
 void
+soc_baseline_fit(struct soc_baseline *b)
+{
+	size_t cap = 64;
+
+	while ((b->n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap < b->cap)
+		rehash(b, cap);
+}
+
+void
 soc_baseline_reserve(struct soc_baseline *b, size_t n)
 {
 	size_t cap = b->cap;

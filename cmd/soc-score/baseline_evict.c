@@ -193,41 +193,42 @@ kth_smallest(int64_t *v, size_t n, size_t k)
 }
 
 /* Drop the eighth of the table seen longest ago, the first drop entries
- * by (last, key).  The time of the last one dropped (cut) is selected
- * among the slots' copies of the times alone; every entry seen before
- * cut goes, and of those seen at cut the smallest keys, the only ones
- * whose keys are read.  Each is found again by its hash and pointer and
- * removed in place. */
+ * by (last, key).  One pass over the slots copies each entry's time,
+ * hash and address into a compact array, and its time into another; the
+ * time of the last one dropped (cut) is selected among the times alone;
+ * every entry seen before cut goes, and of those seen at cut the
+ * smallest keys, the only ones whose keys are read.  Each is found again
+ * by its hash and address and removed in place. */
 void
 soc_baseline_evict(struct soc_baseline *b)
 {
 	struct aged *v;
 	int64_t *t, cut;
-	size_t drop = b->n / 8, i, j, k = 0, less = 0, ties;
+	size_t drop = b->n / 8, i, j, k = 0, less, ties;
 
 	if (drop == 0)
 		drop = 1;
-	v = scratch(b, b->n * sizeof(*v));
-	t = (int64_t *)v;	/* the times first, then the entries */
+	v = scratch(b, b->n * (sizeof(*v) + sizeof(*t)));
+	t = (int64_t *)(v + b->n);
 	for (i = 0; i < b->cap; i++)
-		if (b->slot[i].e)
-			t[k++] = b->slot[i].last;
+		if (b->slot[i].e) {
+			t[k] = v[k].last = b->slot[i].last;
+			v[k].hash = b->slot[i].hash;
+			v[k++].e = b->slot[i].e;
+		}
 	SOC_ASSERT(k == b->n);
 	cut = kth_smallest(t, b->n, drop - 1);
-	/* those before cut from the front, those at cut from the back */
-	for (i = 0, ties = b->n; i < b->cap; i++) {
-		if (!b->slot[i].e || b->slot[i].last > cut)
-			continue;
-		k = b->slot[i].last < cut ? less++ : --ties;
-		v[k].last = b->slot[i].last;
-		v[k].hash = b->slot[i].hash;
-		v[k].e = b->slot[i].e;
-	}
-	SOC_ASSERT(less < drop && b->n - ties >= drop - less);
-	if (b->n - ties > drop - less)
-		select_k(v + ties, b->n - ties, sizeof(*v), drop - less,
+	/* those before cut to the front, then those at cut */
+	for (i = less = 0; i < b->n; i++)
+		if (v[i].last < cut)
+			swap_el((char *)&v[less++], (char *)&v[i], sizeof(*v));
+	for (i = ties = less; i < b->n; i++)
+		if (v[i].last == cut)
+			swap_el((char *)&v[ties++], (char *)&v[i], sizeof(*v));
+	SOC_ASSERT(less < drop && ties - less >= drop - less);
+	if (ties - less > drop - less)
+		select_k(v + less, ties - less, sizeof(*v), drop - less,
 		    aged_cmp);
-	memmove(v + less, v + ties, (drop - less) * sizeof(*v));
 	if (cut > b->horizon)
 		b->horizon = cut;
 	for (i = 0; i < drop; i++) {
@@ -264,8 +265,10 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 	for (i = 0; i < b->cap; i++)
 		if (b->slot[i].e)
 			b->slot[i].last = b->slot[i].e->last;
-	if (b->n <= keep)
+	if (b->n <= keep) {
+		soc_baseline_fit(b);
 		return;
+	}
 	v = soc_baseline_collect(b);
 	select_k(v, b->n, sizeof *v, keep, by_newest);
 	memset(b->slot, 0, b->cap * sizeof(*b->slot));
@@ -279,4 +282,5 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 	}
 	b->n = keep;
 	free(v);
+	soc_baseline_fit(b);
 }

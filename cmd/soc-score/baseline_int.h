@@ -32,6 +32,9 @@ soc_baseline_mark(struct soc_baseline *b, uint64_t hash)
 void soc_baseline_place(struct soc_baseline *b, struct soc_baseline_entry *e);
 /* Every entry, in slot order (the caller frees the array). */
 struct soc_baseline_entry **soc_baseline_collect(struct soc_baseline *b);
+/* Shrink the slots to the least power of two at least twice the entries
+ * (a loader's reserve guesses high; every eviction reads all slots). */
+void soc_baseline_fit(struct soc_baseline *b);
 /* Drop the eighth of the table seen longest ago (baseline_evict.c). */
 void soc_baseline_evict(struct soc_baseline *b);
 /* Give e (out of the table) and its profile back for reuse. */
