@@ -336,7 +336,11 @@ void corr_store_drop_entity(struct corr_store *s, int kind, const char *value);
 /* A whole incident by id (new, caller frees); NULL when unknown. */
 struct corr_incident *corr_store_load_incident(struct corr_store *s,
     const char *id);
-/* Each open incident last seen at or after since, to fn (new, fn owns). */
+/* ... and by seq (its rowid: one B-tree less). */
+struct corr_incident *corr_store_load_seq(struct corr_store *s, int64_t seq);
+/* Each open incident last seen at or after since, to fn (new, fn owns),
+ * cold: what linking needs (id, seq, version, status, first and last
+ * seen, its entries' keys); corr_heat reads the rest when it is touched. */
 void corr_store_load_open(struct corr_store *s, int64_t since,
     void (*fn)(void *ctx, struct corr_incident *inc), void *ctx);
 /* The incident an alert was grouped into: 0 and id, or -1. */
@@ -376,6 +380,10 @@ void corr_detail_write(const struct corr_incident *inc, struct soc_buf *out);
  * 0, or -1 when it is not such text. */
 int corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
     const char *p, size_t n);
+/* Only the entries' de-duplication keys of such text (p NUL-ended), in
+ * order, into *keys (new, caller frees): what a cold incident keeps.  0,
+ * or -1 when the text is not as corr_detail_write writes it. */
+int corr_detail_keys(const char *p, uint64_t **keys, size_t *nkeys);
 
 /* ---- the engine (engine.c) ---- */
 
@@ -411,7 +419,6 @@ struct corr {
 	int64_t idle_before;	/* entities idle when loaded: not read */
 	struct corr_rules *rules;
 	uint64_t tick;		/* alerts and verbs so far (for LRU) */
-	size_t loaded;		/* open incidents loaded (corr_load) */
 	size_t nhot;		/* of inc[], those whole (not cold) */
 };
 

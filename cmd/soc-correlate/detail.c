@@ -16,6 +16,7 @@
  * value in its normal form.  Migration 2 of store.c builds the same text
  * from the tables of version 1.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,6 +288,56 @@ read_case(struct corr_incident *inc, const struct soc_val *d)
 	inc->parents = n ? soc_xcalloc(n, sizeof(*inc->parents)) : NULL;
 	for (i = 0; i < n; i++)
 		copy_id(inc->parents[inc->nparents++], soc_val_key(d, "p"), i);
+}
+
+/* A string literal at p (at its opening quote): past its closing one, or
+ * NULL when the text ends first. */
+static const char *
+skip_str(const char *p)
+{
+	for (p++; *p && *p != '"'; p++)
+		if (*p == '\\' && !*++p)
+			return NULL;
+	return *p ? p + 1 : NULL;
+}
+
+int
+corr_detail_keys(const char *p, uint64_t **keys, size_t *nkeys)
+{
+	size_t n = 0, cap = 0;
+	uint64_t *k = NULL;
+	long long v;
+	char *end;
+
+	if (!p || strncmp(p, "{\"e\":[", 6) != 0)
+		return -1;
+	p += 6;
+	while (*p == '[') {
+		p++;
+		if (*p != '-' && (*p < '0' || *p > '9'))
+			goto bad;
+		errno = 0;
+		v = strtoll(p, &end, 10);
+		if (errno || *end != ',')
+			goto bad;
+		k = corr_grow(k, &cap, n + 1, sizeof(*k));
+		k[n++] = (uint64_t)(int64_t)v;
+		/* The rest of the row: strings, numbers and nulls. */
+		for (p = end; p && *p && *p != ']';)
+			p = *p == '"' ? skip_str(p) : p + 1;
+		if (!p || *p != ']')
+			goto bad;
+		if (*++p == ',')
+			p++;
+	}
+	if (*p != ']')
+		goto bad;
+	*keys = k;
+	*nkeys = n;
+	return 0;
+bad:
+	free(k);
+	return -1;
 }
 
 int

@@ -127,7 +127,7 @@ corr_heat(struct corr *c, struct corr_incident *inc)
 	inc->used = used;
 	if (!inc->cold)
 		return;
-	got = corr_store_load_incident(&c->st, inc->id);
+	got = corr_store_load_seq(&c->st, inc->seq);
 	if (!got)
 		soc_die(SOC_EX_IOERR, "%s: incident %s left memory and cannot "
 		    "be read back", c->st.db.path, inc->id);

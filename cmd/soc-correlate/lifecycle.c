@@ -72,19 +72,11 @@ corr_release(struct corr *c)
 	corr_store_close(&c->st);
 }
 
-/* An open incident loaded; past max_incidents (and an eighth), the
- * least recent go cold already. */
+/* An open incident loaded, cold. */
 static void
 hold(void *ctx, struct corr_incident *inc)
 {
-	struct corr *c = ctx;
-
-	corr_hold(c, inc);
-	if (++c->loaded > (size_t)c->p.max_incidents +
-	    (size_t)c->p.max_incidents / 8) {
-		corr_cool(c);
-		c->loaded = (size_t)c->p.max_incidents;
-	}
+	corr_hold(ctx, inc);
 }
 
 void
@@ -101,7 +93,6 @@ corr_load(struct corr *c)
 	c->stream = stream;
 	c->horizon = stream ? stream + 1 : INT64_MIN;
 	corr_store_load_open(&c->st, stream - w, hold, c);
-	corr_cool(c);
 	idle = stream - (int64_t)(c->p.entity_idle_s * 1000);
 	corr_store_load_entities(&c->st, &c->ix, idle);
 	c->idle_before = idle;

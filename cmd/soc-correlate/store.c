@@ -414,6 +414,21 @@ row_incident(struct corr_store *s, sqlite3_stmt *q)
 }
 
 struct corr_incident *
+corr_store_load_seq(struct corr_store *s, int64_t seq)
+{
+	sqlite3_stmt *q;
+	struct corr_incident *inc = NULL;
+
+	corr_store_read(s);
+	q = stmt(s, "SELECT " INCIDENT_COLS " FROM incident WHERE seq=?1");
+	BIND(s, q, "l", seq);
+	if (soc_db_step(&s->db, q) == SQLITE_ROW)
+		inc = row_incident(s, q);
+	sqlite3_reset(q);
+	return inc;
+}
+
+struct corr_incident *
 corr_store_load_incident(struct corr_store *s, const char *id)
 {
 	sqlite3_stmt *q;
@@ -428,19 +443,50 @@ corr_store_load_incident(struct corr_store *s, const char *id)
 	return inc;
 }
 
-/* Each open incident whose last alert is at or after since, by seq. */
+/* Each open incident whose last alert is at or after since, by seq,
+ * cold: its detail is not read but for its entries' keys (when the text
+ * is not as this version writes it, the incident is read whole for
+ * them). */
 void
 corr_store_load_open(struct corr_store *s, int64_t since,
     void (*fn)(void *ctx, struct corr_incident *inc), void *ctx)
 {
-	sqlite3_stmt *q = stmt(s, "SELECT " INCIDENT_COLS " FROM incident"
+	sqlite3_stmt *q = stmt(s, "SELECT seq, id, version, first_seen,"
+	    " last_seen, detail FROM incident"
 	    " WHERE status='open' AND last_seen >= ?1 ORDER BY seq");
-	struct corr_incident *inc;
+	struct corr_incident *inc, *whole;
+	const unsigned char *id;
+	size_t i;
 
 	BIND(s, q, "l", since);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW)
-		if ((inc = row_incident(s, q)) != NULL)
-			fn(ctx, inc);
+	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
+		id = sqlite3_column_text(q, 1);
+		if (!id || strlen((const char *)id) != SOC_ID_LEN)
+			continue;
+		inc = soc_xcalloc(1, sizeof(*inc));
+		memcpy(inc->id, id, SOC_ID_LEN + 1);
+		inc->seq = sqlite3_column_int64(q, 0);
+		inc->version = sqlite3_column_int64(q, 2);
+		inc->status = CORR_OPEN;
+		inc->first_seen = sqlite3_column_int64(q, 3);
+		inc->last_seen = sqlite3_column_int64(q, 4);
+		inc->cold = 1;
+		if (corr_detail_keys((const char *)sqlite3_column_text(q, 5),
+		    &inc->keys, &inc->nkeys) < 0) {
+			whole = corr_store_load_seq(s, inc->seq);
+			if (!whole) {	/* reported */
+				free(inc);
+				continue;
+			}
+			inc->keys = soc_xmalloc((whole->nent + 1) *
+			    sizeof(*inc->keys));
+			for (i = 0; i < whole->nent; i++)
+				inc->keys[i] = whole->ent[i].key;
+			inc->nkeys = whole->nent;
+			corr_incident_free(whole);
+		}
+		fn(ctx, inc);
+	}
 	sqlite3_reset(q);
 }
 
