@@ -6,6 +6,9 @@
  * are but for a byte that is not UTF-8, which becomes U+FFFD.  Everything
  * in a record comes from the incident and the wall clock handed in, so
  * the same state and SOC_NOW give the same bytes.
+ *
+ * long: the record's writer and one function per part of the record, in
+ * the order socpipe-record(7) lists them (one file to read it against)
  */
 #include <stddef.h>
 #include <stdlib.h>

@@ -156,131 +156,124 @@ load_sel(struct ld *l, struct sel *s, const struct soc_span *v)
 }
 
 static int
-load_rule(struct ld *l, struct rule *r, const struct soc_span *v,
-    double defpoints)
+load_type(struct ld *l, struct rule *r, const struct soc_span *x)
 {
-	struct soc_json_iter it, ia;
-	struct soc_span k, x, k2, y;
-	const char *have_type = NULL, *have_span = NULL;
 	char *s;
 	size_t i;
 
-	if (v->type != SOC_JSON_OBJECT)
-		return fail(l, v->p, "a rule is an object%s", "");
-	r->points = (int)defpoints;
-	r->n = 1;
-	soc_json_iter_init(&it, v);
-	while (soc_json_iter_next(&it, &k, &x)) {
-		if (soc_json_str_eq(&k, "name", 4)) {
-			if (x.type != SOC_JSON_STRING)
-				return fail(l, x.p, "'name' must be a string%s", "");
-			free(r->name);
-			r->name = sdup(&x);
-		} else if (soc_json_str_eq(&k, "type", 4)) {
-			if (x.type != SOC_JSON_STRING)
-				return fail(l, x.p, "'type' must be a string%s", "");
-			s = sdup(&x);
-			for (i = 0; i < 4; i++)
-				if (strcmp(s, corr_rtype[i]) == 0)
-					break;
-			if (i == 4) {
-				fail(l, x.p, "unknown type '%s' (event_count, "
-				    "value_count, temporal, temporal_ordered)", s);
-				free(s);
-				return -1;
-			}
-			free(s);
-			r->type = (int)i;
-			have_type = x.p;
-		} else if (soc_json_str_eq(&k, "rules", 5)) {
-			if (x.type != SOC_JSON_ARRAY)
-				return fail(l, x.p, "'rules' must be an array%s", "");
-			soc_json_iter_init(&ia, &x);
-			while (soc_json_iter_next(&ia, &k2, &y)) {
-				if (r->nsel == MAX_SEL)
-					return fail(l, y.p, "more than 8 selectors%s",
-					    "");
-				if (load_sel(l, &r->sel[r->nsel++], &y) < 0)
-					return -1;
-			}
-		} else if (soc_json_str_eq(&k, "group-by", 8)) {
-			if (x.type != SOC_JSON_ARRAY)
-				return fail(l, x.p, "'group-by' must be an array%s",
-				    "");
-			soc_json_iter_init(&ia, &x);
-			while (soc_json_iter_next(&ia, &k2, &y)) {
-				if (y.type != SOC_JSON_STRING)
-					return fail(l, y.p, "'group-by' lists entity "
-					    "kinds or field paths%s", "");
-				if (r->ngroup == 4)
-					return fail(l, y.p, "more than 4 group-by "
-					    "fields%s", "");
-				r->groupby[r->ngroup] = sdup(&y);
-				r->gkind[r->ngroup] = corr_ekind_find(
-				    r->groupby[r->ngroup]);
-				r->ngroup++;
-			}
-		} else if (soc_json_str_eq(&k, "field", 5)) {
-			if (x.type != SOC_JSON_STRING)
-				return fail(l, x.p, "'field' must be a string%s", "");
-			free(r->field);
-			r->field = sdup(&x);
-		} else if (soc_json_str_eq(&k, "timespan", 8)) {
-			if (x.type != SOC_JSON_STRING)
-				return fail(l, x.p, "'timespan' must be a string "
-				    "such as \"10m\"%s", "");
-			s = sdup(&x);
-			if (span(s, &r->span) < 0) {
-				fail(l, x.p, "timespan '%s' is not a number with "
-				    "s, m, h or d", s);
-				free(s);
-				return -1;
-			}
-			free(s);
-			have_span = x.p;
-		} else if (soc_json_str_eq(&k, "condition", 9)) {
-			struct soc_json_iter ic;
-			int n = 0;
-
-			if (x.type != SOC_JSON_OBJECT)
-				return fail(l, x.p, "'condition' must be an object "
-				    "such as {\"gte\":10}%s", "");
-			soc_json_iter_init(&ic, &x);
-			while (soc_json_iter_next(&ic, &k2, &y)) {
-				if (soc_json_str_eq(&k2, "gte", 3))
-					r->op = 0;
-				else if (soc_json_str_eq(&k2, "gt", 2))
-					r->op = 1;
-				else if (soc_json_str_eq(&k2, "eq", 2))
-					r->op = 2;
-				else
-					return fail(l, k2.p, "a condition is gte, gt "
-					    "or eq%s", "");
-				if (y.type != SOC_JSON_NUMBER ||
-				    soc_json_to_int(&y, &r->n) < 0 || r->n < 1 ||
-				    r->n > 100000)
-					return fail(l, y.p, "a condition's count is an "
-					    "integer from 1 to 100000%s", "");
-				n++;
-			}
-			if (n != 1)
-				return fail(l, x.p, "'condition' holds one "
-				    "comparison%s", "");
-		} else if (soc_json_str_eq(&k, "points", 6)) {
-			int64_t pts;
-
-			if (x.type != SOC_JSON_NUMBER ||
-			    soc_json_to_int(&x, &pts) < 0 || pts < 0 || pts > 100)
-				return fail(l, x.p, "'points' is an integer from 0 "
-				    "to 100%s", "");
-			r->points = (int)pts;
-		} else {
-			s = sdup(&k);
-			fail(l, k.p, "unknown member '%s'", s);
-			free(s);
-			return -1;
-		}
+	if (x->type != SOC_JSON_STRING)
+		return fail(l, x->p, "'type' must be a string%s", "");
+	s = sdup(x);
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, corr_rtype[i]) == 0)
+			break;
+	if (i == 4) {
+		fail(l, x->p, "unknown type '%s' (event_count, "
+		    "value_count, temporal, temporal_ordered)", s);
+		free(s);
+		return -1;
 	}
+	free(s);
+	r->type = (int)i;
+	return 0;
+}
+
+static int
+load_sels(struct ld *l, struct rule *r, const struct soc_span *x)
+{
+	struct soc_json_iter ia;
+	struct soc_span k, y;
+
+	if (x->type != SOC_JSON_ARRAY)
+		return fail(l, x->p, "'rules' must be an array%s", "");
+	soc_json_iter_init(&ia, x);
+	while (soc_json_iter_next(&ia, &k, &y)) {
+		if (r->nsel == MAX_SEL)
+			return fail(l, y.p, "more than 8 selectors%s", "");
+		if (load_sel(l, &r->sel[r->nsel++], &y) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_groupby(struct ld *l, struct rule *r, const struct soc_span *x)
+{
+	struct soc_json_iter ia;
+	struct soc_span k, y;
+
+	if (x->type != SOC_JSON_ARRAY)
+		return fail(l, x->p, "'group-by' must be an array%s", "");
+	soc_json_iter_init(&ia, x);
+	while (soc_json_iter_next(&ia, &k, &y)) {
+		if (y.type != SOC_JSON_STRING)
+			return fail(l, y.p, "'group-by' lists entity kinds or "
+			    "field paths%s", "");
+		if (r->ngroup == 4)
+			return fail(l, y.p, "more than 4 group-by fields%s", "");
+		r->groupby[r->ngroup] = sdup(&y);
+		r->gkind[r->ngroup] = corr_ekind_find(r->groupby[r->ngroup]);
+		r->ngroup++;
+	}
+	return 0;
+}
+
+static int
+load_span(struct ld *l, struct rule *r, const struct soc_span *x)
+{
+	char *s;
+
+	if (x->type != SOC_JSON_STRING)
+		return fail(l, x->p, "'timespan' must be a string such as "
+		    "\"10m\"%s", "");
+	s = sdup(x);
+	if (span(s, &r->span) < 0) {
+		fail(l, x->p, "timespan '%s' is not a number with s, m, h or d",
+		    s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+static int
+load_condition(struct ld *l, struct rule *r, const struct soc_span *x)
+{
+	struct soc_json_iter ic;
+	struct soc_span k, y;
+	int n = 0;
+
+	if (x->type != SOC_JSON_OBJECT)
+		return fail(l, x->p, "'condition' must be an object such as "
+		    "{\"gte\":10}%s", "");
+	soc_json_iter_init(&ic, x);
+	while (soc_json_iter_next(&ic, &k, &y)) {
+		if (soc_json_str_eq(&k, "gte", 3))
+			r->op = 0;
+		else if (soc_json_str_eq(&k, "gt", 2))
+			r->op = 1;
+		else if (soc_json_str_eq(&k, "eq", 2))
+			r->op = 2;
+		else
+			return fail(l, k.p, "a condition is gte, gt or eq%s", "");
+		if (y.type != SOC_JSON_NUMBER || soc_json_to_int(&y, &r->n) < 0 ||
+		    r->n < 1 || r->n > 100000)
+			return fail(l, y.p, "a condition's count is an integer "
+			    "from 1 to 100000%s", "");
+		n++;
+	}
+	if (n != 1)
+		return fail(l, x->p, "'condition' holds one comparison%s", "");
+	return 0;
+}
+
+/* What a rule must have, once its members are read (have_type and
+ * have_span: where they were, or NULL). */
+static int
+rule_complete(struct ld *l, const struct rule *r, const struct soc_span *v,
+    const char *have_type, const char *have_span)
+{
 	if (!r->name)
 		return fail(l, v->p, "a rule needs a 'name'%s", "");
 	if (!have_type)
@@ -297,6 +290,66 @@ load_rule(struct ld *l, struct rule *r, const struct soc_span *v,
 		return fail(l, have_type, "temporal rules need two selectors or "
 		    "more%s", "");
 	return 0;
+}
+
+static int
+load_rule(struct ld *l, struct rule *r, const struct soc_span *v,
+    double defpoints)
+{
+	struct soc_json_iter it;
+	struct soc_span k, x;
+	const char *have_type = NULL, *have_span = NULL;
+	char *s;
+
+	if (v->type != SOC_JSON_OBJECT)
+		return fail(l, v->p, "a rule is an object%s", "");
+	r->points = (int)defpoints;
+	r->n = 1;
+	soc_json_iter_init(&it, v);
+	while (soc_json_iter_next(&it, &k, &x)) {
+		if (soc_json_str_eq(&k, "name", 4)) {
+			if (x.type != SOC_JSON_STRING)
+				return fail(l, x.p, "'name' must be a string%s", "");
+			free(r->name);
+			r->name = sdup(&x);
+		} else if (soc_json_str_eq(&k, "type", 4)) {
+			if (load_type(l, r, &x) < 0)
+				return -1;
+			have_type = x.p;
+		} else if (soc_json_str_eq(&k, "rules", 5)) {
+			if (load_sels(l, r, &x) < 0)
+				return -1;
+		} else if (soc_json_str_eq(&k, "group-by", 8)) {
+			if (load_groupby(l, r, &x) < 0)
+				return -1;
+		} else if (soc_json_str_eq(&k, "field", 5)) {
+			if (x.type != SOC_JSON_STRING)
+				return fail(l, x.p, "'field' must be a string%s", "");
+			free(r->field);
+			r->field = sdup(&x);
+		} else if (soc_json_str_eq(&k, "timespan", 8)) {
+			if (load_span(l, r, &x) < 0)
+				return -1;
+			have_span = x.p;
+		} else if (soc_json_str_eq(&k, "condition", 9)) {
+			if (load_condition(l, r, &x) < 0)
+				return -1;
+		} else if (soc_json_str_eq(&k, "points", 6)) {
+			int64_t pts;
+
+			if (x.type != SOC_JSON_NUMBER ||
+			    soc_json_to_int(&x, &pts) < 0 || pts < 0 || pts > 100)
+				return fail(l, x.p, "'points' is an integer from 0 "
+				    "to 100%s", "");
+			r->points = (int)pts;
+		} else {
+			s = sdup(&k);
+			fail(l, k.p, "unknown member '%s'", s);
+			free(s);
+			return -1;
+		}
+	}
+	return rule_complete(l, r, v, have_type, have_span);
 }
 
 static void
@@ -346,6 +399,34 @@ corr_rules_count(const struct corr_rules *rs)
 	return rs->n;
 }
 
+/* The file's bytes into b; -1 with the reason in err. */
+static int
+read_text(const char *path, struct soc_buf *b, char *err, size_t errlen)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (soc_buf_add(b, chunk, (size_t)n) < 0) {
+			n = -1;
+			errno = EFBIG;
+			break;
+		}
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct corr_rules *
 corr_rules_load(const char *path, char *err, size_t errlen)
 {
@@ -356,28 +437,11 @@ corr_rules_load(const char *path, char *err, size_t errlen)
 	struct ld l = { path, NULL, err, errlen };
 	const char *why;
 	size_t off, i;
-	char chunk[65536];
-	ssize_t n;
-	int fd, have = 0;
+	int have = 0;
 
 	soc_buf_init(&b, (size_t)16 << 20);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
+	if (read_text(path, &b, err, errlen) < 0)
 		goto bad;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (soc_buf_add(&b, chunk, (size_t)n) < 0) {
-			n = -1;
-			errno = EFBIG;
-			break;
-		}
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-		    strerror(errno));
-		goto bad;
-	}
 	if (!b.p)
 		soc_buf_addstr(&b, "");
 	rs->text = soc_buf_detach(&b, &off);

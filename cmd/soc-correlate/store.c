@@ -6,6 +6,9 @@
  * key order (B-tree pages are then visited once each), so a save costs a
  * few row writes per changed incident, whatever its size in alerts.  A crash leaves the last
  * checkpoint's state.  Times are ms since the epoch.
+ *
+ * long: every statement soc-correlate runs on correlate.db, one small
+ * function each, so the SQL is read in one place
  */
 #include <stdlib.h>
 #include <string.h>
