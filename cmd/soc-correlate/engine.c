@@ -30,8 +30,8 @@
  * entities idle for entity_idle_s or past max_entities are evicted.  Past
  * max_incidents whole in memory, the least recently touched go cold
  * (saved, their parts freed, what linking needs kept) and are loaded
- * again when an alert joins them: output does not depend on it.  All are
- * counted.
+ * again when an alert joins them: output does not depend on it.  A run
+ * starts with every open incident cold (lifecycle.c).  All are counted.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /*
- * The engine's life cycle: open (the open incidents, the live entities
- * and the rules' windows from correlate.db), write out changed incidents
- * (corr_flush), save what changed in one transaction (corr_save), unload
- * incidents that can no longer grow and evict idle entities
- * (corr_checkpoint), and the counts --stats prints.
+ * The engine's life cycle: open (the open incidents, cold, the live
+ * entities and the rules' windows from correlate.db), write out changed
+ * incidents (corr_flush), save what changed in one transaction
+ * (corr_save), unload incidents that can no longer grow and evict idle
+ * entities (corr_checkpoint), and the counts --stats prints.
  */
 #include <stdlib.h>
 #include <string.h>
