@@ -104,6 +104,8 @@ struct corr_entity {
 
 struct corr_index {
 	struct corr_entity **slot;	/* open addressing, power of two */
+	uint64_t *hs;		/* the hash of the entity in each slot, so
+				 * a probe that misses reads no entity */
 	size_t cap, n;
 	uint64_t evicted, hubs;
 };

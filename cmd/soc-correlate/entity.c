@@ -69,6 +69,7 @@ corr_index_init(struct corr_index *ix)
 	memset(ix, 0, sizeof(*ix));
 	ix->cap = 1024;
 	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
+	ix->hs = soc_xcalloc(ix->cap, sizeof(*ix->hs));
 }
 
 static void
@@ -88,17 +89,20 @@ corr_index_free(struct corr_index *ix)
 		if (ix->slot[i])
 			entity_free(ix->slot[i]);
 	free(ix->slot);
+	free(ix->hs);
 	memset(ix, 0, sizeof(*ix));
 }
 
 static void
-put(struct corr_entity **slot, size_t cap, struct corr_entity *e)
+put(struct corr_entity **slot, uint64_t *hs, size_t cap,
+    struct corr_entity *e)
 {
 	size_t i = e->h & (cap - 1);
 
 	while (slot[i])
 		i = (i + 1) & (cap - 1);
 	slot[i] = e;
+	hs[i] = e->h;
 }
 
 static void
@@ -109,9 +113,11 @@ grow(struct corr_index *ix)
 
 	ix->cap *= 2;
 	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
+	free(ix->hs);
+	ix->hs = soc_xcalloc(ix->cap, sizeof(*ix->hs));
 	for (i = 0; i < ocap; i++)
 		if (old[i])
-			put(ix->slot, ix->cap, old[i]);
+			put(ix->slot, ix->hs, ix->cap, old[i]);
 	free(old);
 }
 
@@ -123,8 +129,8 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 	size_t i = h & (ix->cap - 1);
 
 	for (; (e = ix->slot[i]) != NULL; i = (i + 1) & (ix->cap - 1))
-		if (e->h == h && e->kind == kind && strlen(e->value) == n &&
-		    memcmp(e->value, v, n) == 0)
+		if (ix->hs[i] == h && e->kind == kind &&
+		    strlen(e->value) == n && memcmp(e->value, v, n) == 0)
 			return e;
 	if (!create)
 		return NULL;
@@ -137,6 +143,7 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 	e->kind = (uint8_t)kind;
 	e->value = soc_xstrndup(v, n);
 	ix->slot[i] = e;
+	ix->hs[i] = h;
 	ix->n++;
 	return e;
 }
@@ -195,6 +202,7 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
     void (*drop)(void *ctx, struct corr_entity *e), void *ctx)
 {
 	struct corr_entity **all, **keep;
+	uint64_t *hs;
 	size_t i, n = 0, nk = 0, over;
 	uint64_t gone = 0;
 
@@ -216,6 +224,7 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 	if (over)
 		qsort(all, n, sizeof(*all), by_seen);
 	keep = soc_xcalloc(ix->cap, sizeof(*keep));
+	hs = soc_xcalloc(ix->cap, sizeof(*hs));
 	for (i = 0; i < n; i++) {
 		struct corr_entity *e = all[i];
 
@@ -225,12 +234,14 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 			gone++;
 			continue;
 		}
-		put(keep, ix->cap, e);
+		put(keep, hs, ix->cap, e);
 		nk++;
 	}
 	free(ix->slot);
+	free(ix->hs);
 	free(all);
 	ix->slot = keep;
+	ix->hs = hs;
 	ix->n = nk;
 	ix->evicted += gone;
 	return gone;
