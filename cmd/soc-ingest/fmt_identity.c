@@ -1,8 +1,7 @@
 /*
  * fmt_identity.c: identity and SaaS audit logs: Microsoft Entra ID sign-in
- * and audit logs, the Microsoft 365 unified audit log and Google
- * Workspace Admin SDK activities (the Okta System Log is a mapping file,
- * mappings/okta.json).
+ * and audit logs and the Microsoft 365 unified audit log (the Okta System
+ * Log and Google Workspace activities are mapping files, mappings/).
  *
  * All are activity logs (event.kind "event").  Each is accepted in the
  * API's own shape and in the shapes it reaches a SIEM in: the Azure
@@ -13,7 +12,7 @@
  * vendor's own severity or risk and by failures and sensitive actions;
  * each mapping is written out below and in the man page.
  *
- * long: four vendors' mappers, each read top to bottom beside its tables;
+ * long: three vendors' mappers, each read top to bottom beside its tables;
  * they stay C for the shapes doc/design.md names (JSON carried in
  * strings, lists scored one by one)
  */
@@ -624,187 +623,4 @@ const struct ing_format ing_fmt_m365 = {
 	.detect_json = m365_detect,
 	.map_json = m365_map,
 	.ns = "o365.audit",
-};
-
-/* --- Google Workspace ----------------------------------------------- */
-
-static int
-gws_detect(const struct soc_val *in)
-{
-	if (!soc_val_is_object(in))
-		return 0;
-	if (vnd_eq(in, "kind", "admin#reports#activity"))
-		return 95;
-	if (soc_val_is_object(vnd_get(in, "id")) &&
-	    vnd_str(in, "id.applicationName") &&
-	    soc_val_is_object(vnd_get(in, "actor")))
-		return 85;
-	if (vnd_panther(in, "GSuite.ActivityEvent") ||
-	    vnd_panther(in, "GSuite.Reports"))
-		return 70;
-	if (soc_val_is_object(vnd_get(in, "id")) &&
-	    vnd_str(in, "id.applicationName"))
-		return 50;
-	return 0;
-}
-
-/* The value of parameter name in parameters[] ({name, value | intValue |
- * boolValue | multiValue}) or in a flattened {name: value} object. */
-static const char *
-gws_param(const struct soc_val *params, const char *name)
-{
-	const struct soc_val *p;
-	size_t i;
-
-	if (soc_val_is_object(params))
-		return vnd_str(params, name);
-	soc_val_foreach(params, i, p)
-		if (vnd_eq(p, "name", name))
-			return vnd_str_any(p, "value", "multiValue.0", NULL);
-	return NULL;
-}
-
-/* Event names that signal an attack or a takeover: 70. */
-static const char *const gws_alarm[] = {
-	"suspicious_login", "suspicious_login_less_secure_app",
-	"suspicious_programmatic_login", "gov_attack_warning",
-	"account_disabled_hijacked", "account_disabled_spamming",
-	"account_disabled_password_leak", "password_leaked",
-	"risky_sensitive_action_blocked", NULL
-};
-
-/* Privilege, security-setting and sharing changes: 50. */
-static const char *const gws_sensitive[] = {
-	"GRANT_ADMIN_PRIVILEGE", "ASSIGN_ROLE", "CREATE_ROLE", "DELETE_ROLE",
-	"ADD_PRIVILEGE", "UNENFORCE_2SV", "2sv_disable", "ENFORCE_STRONG_AUTHENTICATION",
-	"CHANGE_TWO_STEP_VERIFICATION_ENROLLMENT", "TOGGLE_ALLOW_ADMIN_PASSWORD_RESET",
-	"CHANGE_PASSWORD", "authorize", "CREATE_APPLICATION_SETTING",
-	"CHANGE_APPLICATION_SETTING", "email_forwarding_out_of_domain",
-	"change_user_access", "change_document_visibility",
-	"SUSPEND_USER", "DELETE_USER", "ADD_GROUP_MEMBER",
-	"ALERT_CENTER_BATCH_DELETE_ALERTS", "REMOVE_PRIVILEGE", NULL
-};
-
-/*
- * A Google Workspace activity to the record.
- * long: one mapping of a vendor's fields read top to bottom; it stays C
- * for the events[] it joins and scores one by one and the parameters in
- * two shapes
- */
-static int
-gws_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
-{
-	const struct soc_val *events, *ev, *first, *params;
-	const char *app, *email, *ip, *name, *type, *v;
-	char names[600];
-	size_t i, n = 0;
-	int s = 10, ok = -1;
-
-	if (vnd_time(c, out, in, why, "id.time", "p_event_time", NULL) < 0)
-		return -1;
-	app = vnd_str(in, "id.applicationName");
-	email = vnd_str(in, "actor.email");
-	ip = vnd_str(in, "ipAddress");
-	/* The API's events[]; exports flatten one event into the record. */
-	events = vnd_get(in, "events");
-	first = soc_val_is_array(events) ? soc_val_at(events, 0) : in;
-	name = vnd_str(first, "name");
-	type = vnd_str(first, "type");
-	params = vnd_get(first, "parameters");
-
-	soc_val_set_str(out, "event.kind", "event");
-	if (app) {
-		char ds[96];
-
-		snprintf(ds, sizeof ds, "google_workspace.%s", app);
-		soc_val_set_str(out, "event.dataset", ds);
-	} else
-		soc_val_set_str(out, "event.dataset", "google_workspace");
-	soc_val_set_str(out, "event.id", vnd_str(in, "id.uniqueQualifier"));
-	soc_val_set_str(out, "event.action", name);
-	soc_val_set_str(out, "event.code", type);
-	soc_val_set_str(out, "event.provider", app);
-	soc_val_set_str(out, "observer.vendor", "Google");
-	soc_val_set_str(out, "observer.product", "Google Workspace");
-	soc_val_set_str(out, "cloud.provider", "gcp");
-	soc_val_set_str(out, "cloud.account.id", vnd_str(in, "id.customerId"));
-	soc_val_set_str(out, "organization.id", vnd_str(in, "ownerDomain"));
-	vnd_set_login(out, "user", email);
-	soc_val_set_str(out, "user.id", vnd_str(in, "actor.profileId"));
-	if (!ing_set_ip(out, "source.ip", ip))
-		ip = NULL;
-
-	if (app && strcmp(app, "login") == 0) {
-		soc_val_add_str(out, "event.category", "authentication");
-		soc_val_add_str(out, "event.type", name &&
-		    strcmp(name, "logout") == 0 ? "end" : "start");
-		if (name && strcmp(name, "login_success") == 0)
-			ok = 1;
-		else if (name && strcmp(name, "login_failure") == 0)
-			ok = 0;
-	} else if (app && (strcmp(app, "drive") == 0)) {
-		soc_val_add_str(out, "event.category", "file");
-		soc_val_add_str(out, "event.type", "access");
-		soc_val_set_str(out, "file.name", gws_param(params, "doc_title"));
-	} else if (app && (strcmp(app, "admin") == 0 ||
-	    strcmp(app, "token") == 0 || strcmp(app, "groups") == 0 ||
-	    strcmp(app, "user_accounts") == 0)) {
-		soc_val_add_str(out, "event.category", "iam");
-		soc_val_add_str(out, "event.type", "change");
-	} else {
-		soc_val_add_str(out, "event.category", "configuration");
-		soc_val_add_str(out, "event.type", "info");
-	}
-	if (ok >= 0)
-		vnd_outcome(out, ok);
-	if ((v = gws_param(params, "login_failure_type")) != NULL)
-		soc_val_set_str(out, "error.message", v);
-	v = gws_param(params, "USER_EMAIL");
-	if (!v)
-		v = gws_param(params, "target_user");
-	vnd_set_login(out, "user.target", v);
-
-	/* All event names for the message. */
-	names[0] = '\0';
-	if (soc_val_is_array(events)) {
-		soc_val_foreach(events, i, ev) {
-			const char *en = vnd_str(ev, "name");
-			int k;
-
-			if (!en)
-				continue;
-			k = snprintf(names + n, sizeof names - n, "%s%s",
-			    n ? ", " : "", en);
-			if (k < 0 || (size_t)k >= sizeof names - n)
-				break;
-			n += (size_t)k;
-			if (is_any(en, gws_alarm))
-				s = max_i(s, 70);
-			if (is_any(en, gws_sensitive))
-				s = max_i(s, 50);
-		}
-	} else if (name) {
-		snprintf(names, sizeof names, "%s", name);
-		if (is_any(name, gws_alarm))
-			s = max_i(s, 70);
-		if (is_any(name, gws_sensitive))
-			s = max_i(s, 50);
-	}
-	/* Baseline 10; login failure 30; sensitive 50; attack signals 70. */
-	if (ok == 0)
-		s = max_i(s, 30);
-	ing_set_severity(out, s);
-
-	vnd_msg(out, "Google Workspace %s: %s by %s from %s",
-	    app ? app : "activity", names[0] ? names : "activity",
-	    email ? email : "unknown actor", ip ? ip : "unknown source");
-	return 0;
-}
-
-const struct ing_format ing_fmt_google_workspace = {
-	.name = "google-workspace",
-	.desc = "Google Workspace Admin SDK Reports activities",
-	.detect_json = gws_detect,
-	.map_json = gws_map,
-	.ns = "google_workspace",
 };
