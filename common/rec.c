@@ -221,6 +221,52 @@ soc_rec_soc(const struct soc_rec *r, const char *key, struct soc_span *out)
 	return soc_json_path(&m->val, dot + 1, out);
 }
 
+int
+soc_rec_obj_index(struct soc_rec_obj *o, const struct soc_span *obj)
+{
+	size_t i, j;
+
+	o->obj = *obj;
+	if (obj->type != SOC_JSON_OBJECT ||
+	    note_members(obj, &o->m, &o->n, &o->cap) < 0)
+		return 0;
+	for (i = 1; i < o->n; i++)
+		for (j = 0; j < i; j++)
+			if (o->m[i].key.len == o->m[j].key.len &&
+			    memcmp(o->m[i].key.p, o->m[j].key.p,
+			    o->m[i].key.len) == 0)
+				return 0;
+	return 1;
+}
+
+enum soc_json_type
+soc_rec_obj_get(const struct soc_rec_obj *o, const char *path,
+    struct soc_span *out)
+{
+	const struct soc_rec_member *m;
+	const char *dot = strchr(path, '.');
+	size_t seg = dot ? (size_t)(dot - path) : strlen(path);
+
+	if (!*path) {
+		*out = o->obj;
+		return out->type;
+	}
+	if (!(m = find(o->m, o->n, path, seg)) || (dot && !dot[1]))
+		return none(out);
+	if (!dot) {
+		*out = m->val;
+		return out->type;
+	}
+	return soc_json_path(&m->val, dot + 1, out);
+}
+
+void
+soc_rec_obj_release(struct soc_rec_obj *o)
+{
+	free(o->m);
+	memset(o, 0, sizeof *o);
+}
+
 const char *
 soc_rec_str(const struct soc_rec *r, const char *path, struct soc_buf *out)
 {

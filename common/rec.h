@@ -59,6 +59,28 @@ struct soc_rec {
 	int noted, noted_plain;	/* top filled by soc_rec_note */
 };
 
+/*
+ * An object's members, for many lookups below it (soc-score reads
+ * soc.enrich.* seven times an alert): soc_rec_obj_index notes them when
+ * every key is plain (no dot, no escape) and none repeats, and then
+ * soc_rec_obj_get answers a path below the object as soc_json_path on it
+ * would, without walking its members again.  Under those two conditions
+ * a path's first segment names one member or none; otherwise the answer
+ * could depend on flat dotted keys or on which duplicate holds the rest
+ * of the path, and the caller keeps to soc_json_path.
+ */
+struct soc_rec_obj {
+	struct soc_span obj;
+	struct soc_rec_member *m;
+	size_t n, cap;
+};
+/* Index the object span obj (validated); 1 when it could be (the
+ * conditions above), 0 when not (soc_rec_obj_get must not be used). */
+int soc_rec_obj_index(struct soc_rec_obj *o, const struct soc_span *obj);
+enum soc_json_type soc_rec_obj_get(const struct soc_rec_obj *o,
+    const char *path, struct soc_span *out);
+void soc_rec_obj_release(struct soc_rec_obj *o);
+
 void soc_rec_init(struct soc_rec *r);
 void soc_rec_release(struct soc_rec *r);
 /* Index root (a validated object inside line[0..len)). */

@@ -47,12 +47,17 @@ alert_release(struct alert *a)
 		soc_buf_release(&a->key[i]);
 	for (i = 0; i < MAX_FEATS; i++)
 		soc_buf_release(&a->feat[i]);
+	soc_rec_obj_release(&a->enrich);
 }
 
-/* The value at a dotted path of the alert's record. */
+/* The value at a dotted path of the alert's record: below soc.enrich
+ * from its index when alert_read could make one (the answer is the
+ * same). */
 enum soc_json_type
 alert_get(const struct alert *a, const char *path, struct soc_span *out)
 {
+	if (a->enrich_ok && strncmp(path, "soc.enrich.", 11) == 0)
+		return soc_rec_obj_get(&a->enrich, path + 11, out);
 	return soc_rec_get(a->r, path, out);
 }
 
@@ -60,7 +65,11 @@ alert_get(const struct alert *a, const char *path, struct soc_span *out)
 int
 alert_int(const struct alert *a, const char *path, int64_t *v)
 {
-	return soc_rec_int(a->r, path, v);
+	struct soc_span s;
+
+	if (alert_get(a, path, &s) != SOC_JSON_NUMBER)
+		return -1;
+	return soc_json_to_int(&s, v);
 }
 
 /* The first of paths that holds a non-empty string (or a number, or the
@@ -194,6 +203,11 @@ alert_read(struct alert *a, int64_t now)
 	int64_t ts;
 	int i;
 
+	/* soc.enrich's members, which the context factors read one by one:
+	 * indexed when soc_rec_get would find the same through them (the
+	 * record's keys plain, and enrich's, none repeated) */
+	a->enrich_ok = a->r->plain && soc_rec_soc(a->r, "enrich", &v) ==
+	    SOC_JSON_OBJECT && soc_rec_obj_index(&a->enrich, &v);
 	a->ts = now;
 	if (alert_get(a, "@timestamp", &v) == SOC_JSON_STRING &&
 	    v.len >= 2 && soc_time_parse(v.p + 1, v.len - 2, &ts) == 0)

@@ -66,6 +66,8 @@ enum { BK_RULE = NPAIRS, BK_HOST, BK_USER };
 /* What scoring reads from one alert (strings owned by the buffers). */
 struct alert {
 	const struct soc_rec *r;	/* the record being read, indexed */
+	struct soc_rec_obj enrich;	/* its soc.enrich, when enrich_ok */
+	int enrich_ok;
 	int64_t ts;
 	struct soc_buf product, rule, rname, host, user, src, country,
 	    process, dst, id, tmp;

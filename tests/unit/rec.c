@@ -79,6 +79,31 @@ after_same(const char *line, const char *score)
 	return same;
 }
 
+/* soc_rec_obj on obj: -1 when it refuses to index it, else 1 when every
+ * path gets what soc_json_path gives (the same span), 0 when one does
+ * not. */
+static int
+obj_same(const char *obj, const char *const *paths)
+{
+	struct soc_rec_obj o = { { NULL, 0, SOC_JSON_NONE }, NULL, 0, 0 };
+	struct soc_span root, x, y;
+	int same = 1;
+
+	if (soc_json_validate(obj, strlen(obj), 64, &root, NULL, NULL) < 0)
+		return 0;
+	if (!soc_rec_obj_index(&o, &root)) {
+		soc_rec_obj_release(&o);
+		return -1;
+	}
+	for (; *paths; paths++)
+		if (soc_rec_obj_get(&o, *paths, &x) !=
+		    soc_json_path(&root, *paths, &y) || x.p != y.p ||
+		    x.len != y.len)
+			same = 0;
+	soc_rec_obj_release(&o);
+	return same;
+}
+
 /* Index a line kept in a static copy. */
 static void
 index_line(struct soc_rec *r, const char *line)
@@ -244,6 +269,29 @@ main(void)
 		    "event found through the index as by a walk of the spliced "
 		    "line (before or after soc, repeated, escaped, absent, "
 		    "not an object, soc longer or shorter)");
+	}
+	{
+		static const char *const paths[] = { "intel_max_confidence",
+		    "intel", "intel.0", "intel.0.indicator", "intel.1.value",
+		    "assets.0", "assets.0.value", "privileged", "prior.0.verdict",
+		    "lookups.0.score", "zones.source", "zones", "nope", "nope.x",
+		    "intel.", "intel.x", "", "a.b", NULL };
+
+		is_int(obj_same("{\"intel\":[{\"indicator\":\"1.2.3.4\"},"
+		    "{\"value\":\"x\"}],\"intel_max_confidence\":80,"
+		    "\"assets\":[{\"value\":\"h\"}],\"privileged\":true,"
+		    "\"prior\":[{\"verdict\":\"benign\"}],\"lookups\":"
+		    "[{\"score\":7}],\"zones\":{\"source\":\"dmz\"},"
+		    "\"a\":{\"b\":1}}", paths), 1,
+		    "an indexed object answers as soc_json_path on it");
+		is_int(obj_same("{}", paths), 1, "an empty object too");
+		is_int(obj_same("{\"a\":{\"b\":1},\"a\":{\"c\":2}}", paths),
+		    -1, "a repeated key: not indexed");
+		is_int(obj_same("{\"a.b\":1,\"a\":{}}", paths), -1,
+		    "a dotted key: not indexed");
+		is_int(obj_same("{\"\\u0061\":{\"b\":1}}", paths), -1,
+		    "an escaped key: not indexed");
+		is_int(obj_same("[1]", paths), -1, "not an object: not indexed");
 	}
 	return done_testing();
 }
