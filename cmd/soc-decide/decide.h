@@ -139,8 +139,9 @@ void dec_invest_entity(struct dec_invest *iv, const char *incident,
     const char *kind, const char *value, const char *ask, json_t *out,
     json_t *facts, int64_t now);
 /* The incident object v as jansson values (new), whole or without the
- * members only the LLM's prompt reads; NULL when memory fails. */
-json_t *dec_incident_load(const struct soc_span *v, int whole);
+ * members only the LLM's prompt reads (and without its blast radius's
+ * processes unless processes); NULL when memory fails. */
+json_t *dec_incident_load(const struct soc_span *v, int whole, int processes);
 /* One finding appended to out. */
 void dec_finding(json_t *out, const char *q, const char *a,
     const char *source, int64_t now);

@@ -123,50 +123,68 @@ dec_invest_close(struct dec_invest *iv)
 	memset(iv, 0, sizeof *iv);
 }
 
-/*
- * The incident as jansson values, without the members only the LLM's
- * prompt reads (timeline, entities, alert ids, parents and notes: 40% of
- * an incident's bytes, 47% of parsing it) unless whole (the LLM is asked).
- * Members are read in order, the last of a repeated one winning in the
- * first one's place, as json_loadb of the whole.  New reference.
- */
-json_t *
-dec_incident_load(const struct soc_span *v, int whole)
+/* The members of object v as jansson values but those named in skip
+ * (and in v's "blast_radius", those in bskip when not NULL), in order, the
+ * last of a repeated one winning in the first one's place, as json_loadb
+ * of the whole.  New reference, or NULL. */
+static json_t *
+load_members(const struct soc_span *v, const char *const *skip,
+    const char *const *bskip)
 {
-	static const char *const skip[] = {
-		"timeline", "entities", "alerts", "parents", "notes", NULL,
-	};
 	struct soc_json_iter it;
 	struct soc_span k, x;
 	struct soc_buf key = SOC_BUF_INIT;
 	const char *const *s;
-	json_t *inc, *m;
+	json_t *o = json_object(), *m;
 
-	if (whole)
-		return json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
-	inc = json_object();
 	soc_json_iter_init(&it, v);
-	while (inc && soc_json_iter_next(&it, &k, &x)) {
+	while (o && soc_json_iter_next(&it, &k, &x)) {
 		soc_buf_reset(&key);
 		if (soc_json_str_decode(&k, &key) != 0 || soc_buf_add(&key, "", 1)
 		    != 0 || strlen(key.p) + 1 != key.len) {
 			/* a key jansson would refuse: let it say so */
-			json_decref(inc);
-			inc = json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
+			json_decref(o);
+			o = json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
 			break;
 		}
 		for (s = skip; *s && strcmp(*s, key.p) != 0; s++)
 			;
 		if (*s)
 			continue;
-		if (!(m = json_loadb(x.p, x.len, JSON_DECODE_ANY, NULL))) {
-			json_decref(inc);
-			inc = NULL;
+		if (bskip && x.type == SOC_JSON_OBJECT &&
+		    strcmp(key.p, "blast_radius") == 0)
+			m = load_members(&x, bskip, NULL);
+		else
+			m = json_loadb(x.p, x.len, JSON_DECODE_ANY, NULL);
+		if (!m) {
+			json_decref(o);
+			o = NULL;
 		} else
-			json_object_set_new(inc, key.p, m);
+			json_object_set_new(o, key.p, m);
 	}
 	soc_buf_release(&key);
-	return inc;
+	return o;
+}
+
+/*
+ * The incident as jansson values, without the members only the LLM's
+ * prompt reads (timeline, entities, alert ids, parents and notes: 40% of
+ * an incident's bytes, 47% of parsing it) unless whole (the LLM is
+ * asked), and without the processes of its blast radius (70% of it) unless
+ * processes (the policy names them: no action's target is a process).
+ */
+json_t *
+dec_incident_load(const struct soc_span *v, int whole, int processes)
+{
+	static const char *const skip[] = {
+		"timeline", "entities", "alerts", "parents", "notes", NULL,
+	};
+	static const char *const bskip[] = { "processes", NULL };
+	static const char *const none[] = { NULL };
+
+	if (whole)
+		return json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
+	return load_members(v, skip, processes ? none : bskip);
 }
 
 int

@@ -70,6 +70,7 @@ static struct {
 	struct pend *pend;	/* decisions waiting for their audit entries */
 	size_t npend;
 	int intx;		/* decide.db's transaction holds them */
+	int processes;		/* the policy names processes somewhere */
 } g;
 
 /*
@@ -126,6 +127,25 @@ opt(struct soc_stage *st, int c, const char *arg)
 	return 0;
 }
 
+/* Does v hold s as a key or a string anywhere? */
+static int
+names(const json_t *v, const char *s)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (json_is_string(v))
+		return strcmp(json_string_value(v), s) == 0;
+	json_object_foreach((json_t *)v, k, x)
+		if (strcmp(k, s) == 0 || names(x, s))
+			return 1;
+	json_array_foreach(v, i, x)
+		if (names(x, s))
+			return 1;
+	return 0;
+}
+
 /* --policy FILE, else STATE/policy.json, else the built-in one. */
 static void
 load_policy(struct soc_stage *st)
@@ -143,6 +163,7 @@ load_policy(struct soc_stage *st)
 		    nerr, nerr == 1 ? "" : "s");
 	if (found && g.policy_path != found)
 		free(found);
+	g.processes = names(g.pol.root, "processes");
 }
 
 static void
@@ -353,7 +374,7 @@ decide(struct soc_stage *st, const char *id, int64_t ver, struct soc_span *v,
 	json_t *inc, *findings, *facts, *d, *rec, *llm;
 	struct soc_buf key = SOC_BUF_INIT;
 
-	inc = dec_incident_load(v, g.llm.on);
+	inc = dec_incident_load(v, g.llm.on, g.processes);
 	if (!inc)	/* validated already: only memory can fail */
 		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
 	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
