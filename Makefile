@@ -159,9 +159,16 @@ FUZZ_EXTRA_fuzz-ioc     = cmd/soc-enrich/ioc.c cmd/soc-enrich/cidr.c
 
 # JSON files built into a program (common/embed.h): embed_rule NAME,
 # SYMBOL, FILES, FLAGS makes $(B)/gen/NAME.o, the array SYMBOL of the
-# FILES (scripts/embed-json checks each with jq; -m minifies).
+# FILES (scripts/embed-json checks each with jq; -m minifies).  NAME.list
+# holds the names of the FILES and changes only when they do, so a file
+# added (older than the generated source) or removed rebuilds it too.
+FORCE:
+.PHONY: FORCE
 define embed_rule
-$(B)/gen/$(1).c: $(3) scripts/embed-json | $(DEPS_OK)
+$(B)/gen/$(1).list: FORCE
+	@mkdir -p $$(@D)
+	@echo '$(3)' | cmp -s - $$@ || echo '$(3)' >$$@
+$(B)/gen/$(1).c: $(3) $(B)/gen/$(1).list scripts/embed-json | $(DEPS_OK)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  GEN     $$@")
 	$(Q)sh scripts/embed-json $(4) $(2) $(3) >$$@.tmp && mv $$@.tmp $$@
