@@ -244,8 +244,10 @@ out:
 static int
 url_plain(const char *s, size_t n, struct soc_buf *out)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?%";
+	/* A bit for each ASCII byte of the path and query: letters, digits
+	 * and -._~!$&'()*+,;=:@/?% */
+	static const uint64_t ok[2] = { 0xaffffff200000000ULL,
+	    0x47fffffe87ffffffULL };
 	size_t sl, h, i, j, q = 0;
 	int alpha = 0, lab = 0;
 
@@ -275,7 +277,9 @@ url_plain(const char *s, size_t n, struct soc_buf *out)
 	if (lab == 0 || !alpha || i - h > 253)
 		return 0;
 	for (j = i; j < n; j++) {
-		if (!memchr(ok, s[j], sizeof ok - 1))
+		unsigned char c = (unsigned char)s[j];
+
+		if (c >= 128 || !(ok[c >> 6] >> (c & 63) & 1))
 			return 0;
 		if (s[j] == '?' && !q)
 			q = j;

@@ -64,6 +64,7 @@ static const char *const tops[] = {
 	"file", "process", "email", "user", "related",
 };
 #define NTOPS (sizeof tops / sizeof tops[0])
+static size_t toplen[NTOPS];
 _Static_assert(NTOPS <= 16, "enricher.top holds 16");
 _Static_assert(NFIELDS <= 255, "bytop holds field indices as bytes");
 
@@ -211,7 +212,7 @@ str_value(struct enricher *e, const struct soc_span *x, const char *field,
 	size_t n = x->len - 2, i;
 	int c = norm_class(kind);
 
-	if (memchr(raw, '\\', n)) {
+	if (e->esc && memchr(raw, '\\', n)) {
 		soc_buf_reset(&e->s);
 		if (soc_json_str_decode(x, &e->s) == 0)
 			one_value(e, field, kind, e->s.p ? e->s.p : "", e->s.len);
@@ -257,9 +258,9 @@ field_values(struct enricher *e, const struct soc_span *v, const char *field,
 /* A key as raw bytes (without its quotes), when it has no escape: the
  * usual case, compared with memcmp; else NULL and compared decoded. */
 static const char *
-key_raw(const struct soc_span *k, size_t *n)
+key_raw(const struct enricher *e, const struct soc_span *k, size_t *n)
 {
-	if (memchr(k->p, '\\', k->len))
+	if (e->esc && memchr(k->p, '\\', k->len))
 		return NULL;
 	*n = k->len - 2;
 	return k->p + 1;
@@ -308,7 +309,37 @@ split_fields(void)
 		split[i].keylen = strlen(split[i].key);
 		bytop[j][nbytop[j]++] = (unsigned char)i;
 	}
+	for (j = 0; j < NTOPS; j++)
+		toplen[j] = strlen(tops[j]);
 	split_done = 1;
+}
+
+/* The objects that hold observables, from the record's index: one pass
+ * over its members when their keys are plain (the last of a name wins,
+ * as soc_rec_get has it), else by soc_rec_get's rules. */
+static void
+tops_of(const struct enricher *e, const struct soc_rec *r,
+    struct soc_span *top)
+{
+	size_t i, j;
+
+	if (!r->plain || e->esc) {
+		for (j = 0; j < NTOPS; j++)
+			soc_rec_get(r, tops[j], &top[j]);
+		return;
+	}
+	for (j = 0; j < NTOPS; j++)
+		top[j].type = SOC_JSON_NONE;
+	for (i = 0; i < r->ntop; i++) {
+		const struct soc_span *k = &r->top[i].key;
+
+		for (j = 0; j < NTOPS; j++)
+			if (k->len - 2 == toplen[j] &&
+			    memcmp(k->p + 1, tops[j], toplen[j]) == 0) {
+				top[j] = r->top[i].val;
+				break;
+			}
+	}
 }
 
 void
@@ -320,9 +351,10 @@ er_observables(struct enricher *e, const struct soc_rec *r)
 
 	if (!split_done)
 		split_fields();
-	/* The objects that hold observables, from the record's index. */
-	for (j = 0; j < NTOPS; j++)
-		soc_rec_get(r, tops[j], &top[j]);
+	/* Most lines hold no escape at all: then no string of theirs needs
+	 * looking at for one. */
+	e->esc = memchr(r->line, '\\', r->len) != NULL;
+	tops_of(e, r, top);
 	e->nobs = 0;
 	e->nseen = 0;
 	soc_buf_reset(&e->arena);
@@ -333,7 +365,7 @@ er_observables(struct enricher *e, const struct soc_rec *r)
 		soc_json_iter_init(&it, &top[j]);
 		while (soc_json_iter_next(&it, &k, &v)) {
 			size_t rn = 0, f;
-			const char *raw = key_raw(&k, &rn);
+			const char *raw = key_raw(e, &k, &rn);
 
 			for (f = 0; f < nbytop[j]; f++) {
 				i = bytop[j][f];

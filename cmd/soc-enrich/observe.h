@@ -38,6 +38,7 @@ struct enricher {
 	 * normalisation (observe.c's str_value); they point into the record. */
 	struct { int kind; const char *p; size_t n; } seen[32];
 	size_t nseen;
+	int esc;			/* the record has a backslash */
 };
 
 void er_init(struct enricher *e);
