@@ -263,6 +263,47 @@ cmp_pair(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* For each prefix length present, the range of s->e holding it (sorted,
+ * longest first) and the families it may hold. */
+static void
+build_lens(struct soc_cidr_set *s)
+{
+	size_t i, j;
+
+	s->nlens = 0;
+	for (i = 0; i < s->n; ) {
+		j = i;
+		while (j < s->n && s->e[j].plen == s->e[i].plen)
+			j++;
+		s->lens[s->nlens].lo = i;
+		s->lens[s->nlens].hi = j;
+		s->lens[s->nlens].plen = s->e[i].plen;
+		/* Which families the prefixes of this length can contain, so
+		 * an IPv4 address skips the lengths that only hold IPv6
+		 * prefixes (each skipped probe is a cache miss saved). */
+		s->lens[s->nlens].v4 = s->lens[s->nlens].v6 = 0;
+		{
+			struct soc_ip m;
+			size_t k;
+
+			memset(&m, 0, sizeof m);
+			memcpy(m.a, v4mapped, 12);
+			soc_ip_mask(&m, s->e[i].plen);
+			for (k = i; k < j; k++) {
+				if (memcmp(s->e[k].net.a, m.a, s->e[i].plen >= 96 ?
+				    12 : 16) == 0)
+					s->lens[s->nlens].v4 = 1;
+				else
+					s->lens[s->nlens].v6 = 1;
+			}
+			if (s->e[i].plen < 96)	/* may cover both */
+				s->lens[s->nlens].v6 = 1;
+		}
+		s->nlens++;
+		i = j;
+	}
+}
+
 void
 soc_cidr_build(struct soc_cidr_set *s)
 {
@@ -295,7 +336,6 @@ soc_cidr_build(struct soc_cidr_set *s)
 		s->n = j;
 		free(pp);
 	}
-	s->nlens = 0;
 	SOC_ASSERT(s->n < UINT32_MAX);
 	free(s->tab);
 	s->tmask = 15;
@@ -314,37 +354,7 @@ soc_cidr_build(struct soc_cidr_set *s)
 			k = (k + 1) & s->tmask;
 		s->tab[k] = (uint32_t)(i + 1);
 	}
-	for (i = 0; i < s->n; ) {
-		j = i;
-		while (j < s->n && s->e[j].plen == s->e[i].plen)
-			j++;
-		s->lens[s->nlens].lo = i;
-		s->lens[s->nlens].hi = j;
-		s->lens[s->nlens].plen = s->e[i].plen;
-		/* Which families the prefixes of this length can contain, so
-		 * an IPv4 address skips the lengths that only hold IPv6
-		 * prefixes (each skipped probe is a cache miss saved). */
-		s->lens[s->nlens].v4 = s->lens[s->nlens].v6 = 0;
-		{
-			struct soc_ip m;
-			size_t k;
-
-			memset(&m, 0, sizeof m);
-			memcpy(m.a, v4mapped, 12);
-			soc_ip_mask(&m, s->e[i].plen);
-			for (k = i; k < j; k++) {
-				if (memcmp(s->e[k].net.a, m.a, s->e[i].plen >= 96 ?
-				    12 : 16) == 0)
-					s->lens[s->nlens].v4 = 1;
-				else
-					s->lens[s->nlens].v6 = 1;
-			}
-			if (s->e[i].plen < 96)	/* may cover both */
-				s->lens[s->nlens].v6 = 1;
-		}
-		s->nlens++;
-		i = j;
-	}
+	build_lens(s);
 	s->built = 1;
 }
 

@@ -86,6 +86,12 @@ int ctx_prefetch(struct context *c, int what, const char *s, uint64_t *h);
 const char *ctx_zone(struct context *c, const struct soc_ip *a);
 
 const char *crit_label(int c);
+/* The whole of path, NUL-terminated, at most max bytes (*n without the
+ * NUL; the caller frees it); NULL with errno set (EFBIG: larger) and
+ * *opened saying whether it could be opened. */
+char *er_slurp(const char *path, size_t max, size_t *n, int *opened);
+/* s in lower case, in place (ASCII). */
+void ctx_lower(char *s);
 /* "true"/"yes"/"1" ... ; -1 when neither. */
 int parse_bool(const char *s);
 

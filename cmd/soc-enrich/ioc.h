@@ -57,6 +57,8 @@ enum soc_ioc_type soc_ioc_normalize(enum soc_ioc_type t, const char *s,
  * to the same answers). */
 enum soc_ioc_type soc_ioc_url_by_curl(const char *s, size_t n,
     struct soc_buf *out);
+/* The line of data that p points into (1 first), for messages. */
+unsigned long soc_ioc_line_of(const char *data, const char *p);
 /* The type of a hex digest by its length, or NONE. */
 enum soc_ioc_type soc_ioc_hash_type(const char *s, size_t n);
 

@@ -133,35 +133,6 @@ on_ioc(void *arg, const struct soc_ioc *ioc)
 		im->updated++;
 }
 
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	struct soc_buf b;
-	char chunk[65536];
-	size_t k;
-
-	if (!fp)
-		return NULL;
-	soc_buf_init(&b, (size_t)1 << 30);
-	while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (soc_buf_add(&b, chunk, k) < 0) {
-			errno = EFBIG;
-			fclose(fp);
-			soc_buf_release(&b);
-			return NULL;
-		}
-	if (ferror(fp)) {
-		fclose(fp);
-		soc_buf_release(&b);
-		return NULL;
-	}
-	fclose(fp);
-	if (!b.p)
-		soc_buf_addstr(&b, "");
-	return soc_buf_detach(&b, n);
-}
-
 /* The source name of a file without --source: its base name up to the
  * first dot ("feodo.csv" gives "feodo"). */
 static char *
@@ -232,7 +203,8 @@ cmd_intel_import(int argc, char **argv)
 		struct soc_ioc_stats st;
 		char *src = source ? soc_xstrdup(source) : source_of(argv[i]);
 		size_t n;
-		char *data = slurp(argv[i], &n);
+		int opened;
+		char *data = er_slurp(argv[i], (size_t)1 << 30, &n, &opened);
 
 		if (!data) {
 			soc_warn_errno("cannot open '%s'", argv[i]);
