@@ -35,12 +35,7 @@
 #define WINDOW 4096
 #define WINDOW_BYTES ((size_t)64 << 20)
 
-enum { OPT_OFFLINE = 0x200, OPT_SOURCE, OPT_CONFIDENCE, OPT_TTL };
-
-static const char *const migrations[] = {
-	SOC_INTEL_SCHEMA CONTEXT_SCHEMA SOC_LOOKUP_SCHEMA,
-	SOC_INTEL_SCHEMA_2,
-};
+enum { OPT_OFFLINE = 0x200 };
 
 /* A record waiting for its lookups (or behind one that is). */
 struct pend {
@@ -60,9 +55,6 @@ struct pend {
 static struct {
 	struct soc_stage *st;
 	int offline;
-	const char *source;		/* intel import's options */
-	int confidence;
-	int64_t ttl_ms;
 	const char *state;
 	struct soc_db db;
 	struct soc_intel intel;
@@ -91,236 +83,6 @@ static const char usage_text[] =
     "       soc-enrich zones import FILE\n"
     "       soc-enrich cache stats | clear\n"
     "       soc-enrich -h | --help | -V | --version\n";
-
-/* Open enrich.db; a verb that writes it (write set) takes the lock. */
-static void
-open_db(int write)
-{
-	char *path;
-
-	if (write)
-		soc_stage_lock(g.st);
-	g.state = soc_stage_state(g.st);
-	path = soc_stage_path(g.st, "enrich.db");
-	soc_db_open(&g.db, path, migrations,
-	    (int)(sizeof migrations / sizeof migrations[0]));
-	free(path);
-}
-
-static void
-close_db(void)
-{
-	soc_db_close(&g.db);
-}
-
-/* ---- intel import ---- */
-
-struct import {
-	const char *source;
-	int confidence;
-	int64_t ttl_ms;
-	unsigned long added, updated;
-};
-
-static void
-on_ioc(void *arg, const struct soc_ioc *ioc)
-{
-	struct import *im = arg;
-
-	if (soc_intel_add(&g.intel, ioc, im->source, im->confidence, im->ttl_ms))
-		im->added++;
-	else
-		im->updated++;
-}
-
-/* The source name of a file without --source: its base name up to the
- * first dot ("feodo.csv" gives "feodo"). */
-static char *
-source_of(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	size_t n;
-
-	b = b ? b + 1 : path;
-	n = strcspn(b, ".");
-	return soc_xstrndup(b, n ? n : strlen(b));
-}
-
-static int
-import_opt(struct soc_stage *st, int c, const char *arg)
-{
-	int64_t v;
-
-	switch (c) {
-	case OPT_SOURCE:
-		if (!*arg)
-			soc_stage_usage(st, SOC_EX_USAGE, "--source: empty name");
-		g.source = arg;
-		return 0;
-	case OPT_CONFIDENCE:
-		if (soc_parse_i64(arg, 0, 100, &v) < 0)
-			soc_die(SOC_EX_USAGE, "bad confidence '%s' (0-100)", arg);
-		g.confidence = (int)v;
-		return 0;
-	case OPT_TTL:
-		if (soc_parse_i64(arg, 1, 36500, &v) < 0)
-			soc_die(SOC_EX_USAGE, "bad ttl '%s' (days, 1-36500)", arg);
-		g.ttl_ms = v * 86400000LL;
-		return 0;
-	}
-	return -1;
-}
-
-static int
-cmd_intel_import(int argc, char **argv)
-{
-	static const struct option lo[] = {
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
-		{ "ttl", required_argument, NULL, OPT_TTL },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *source;
-	int confidence, rc = 0, i;
-	int64_t ttl_ms;
-
-	g.confidence = -1;
-	i = soc_stage_getopt(g.st, argc, argv, lo, import_opt);
-	source = g.source;
-	confidence = g.confidence;
-	ttl_ms = g.ttl_ms;
-	if (i >= argc)
-		soc_stage_usage(g.st, SOC_EX_USAGE, "intel import: no FILE");
-	argv += i - 1;
-	argc -= i - 1;
-	open_db(1);
-	/* A big import touches every page of the table and its indexes:
-	 * keep more of them than the default 2 MiB between spills. */
-	soc_db_exec(&g.db, "PRAGMA cache_size=-131072");
-	soc_intel_init(&g.intel, &g.db, soc_clock_now());
-	for (i = 1; i < argc; i++) {
-		struct import im = { NULL, confidence, ttl_ms, 0, 0 };
-		struct soc_ioc_stats st;
-		char *src = source ? soc_xstrdup(source) : source_of(argv[i]);
-		size_t n;
-		int opened;
-		char *data = er_slurp(argv[i], (size_t)1 << 30, &n, &opened);
-
-		if (!data) {
-			soc_warn_errno("cannot open '%s'", argv[i]);
-			rc = SOC_EX_NOINPUT;
-			free(src);
-			continue;
-		}
-		im.source = src;
-		soc_db_exec(&g.db, "BEGIN IMMEDIATE");
-		soc_ioc_parse(argv[i], data, n, on_ioc, &im, &st);
-		soc_intel_touch(&g.intel);
-		soc_db_exec(&g.db, "COMMIT");
-		printf("%s: %s, source %s: %lu indicators (%lu new, %lu updated),"
-		    " %lu unsupported, %lu errors\n", argv[i],
-		    soc_ioc_format_name(st.format), src, st.found, im.added,
-		    im.updated, st.unsupported, st.errors);
-		if (st.errors && !rc)
-			rc = SOC_EX_DATAERR;
-		free(src);
-		free(data);
-	}
-	/* Build the matching index now (enrich.db.idx), so the first
-	 * enrich run after an import starts as fast as the next ones. */
-	soc_intel_load(&g.intel);
-	soc_intel_release(&g.intel);
-	close_db();
-	if (fflush(stdout) == EOF || ferror(stdout))
-		soc_die_errno(SOC_EX_IOERR, "cannot write to stdout");
-	return rc;
-}
-
-static int
-cmd_intel(struct soc_stage *st, int argc, char **argv)
-{
-	g.st = st;
-	if (argc < 2)
-		soc_stage_usage(st, SOC_EX_USAGE, "intel: import, list, expire or stats?");
-	if (strcmp(argv[1], "import") == 0)
-		return cmd_intel_import(argc - 1, argv + 1);
-	if (argc != 2)
-		soc_stage_usage(st, SOC_EX_USAGE, NULL);
-	open_db(strcmp(argv[1], "expire") == 0);
-	soc_intel_init(&g.intel, &g.db, soc_clock_now());
-	if (strcmp(argv[1], "list") == 0)
-		soc_intel_list(&g.intel, stdout);
-	else if (strcmp(argv[1], "stats") == 0)
-		soc_intel_stats(&g.intel, stdout);
-	else if (strcmp(argv[1], "expire") == 0) {
-		long long n = soc_intel_expire(&g.intel);
-
-		printf("%lld expired indicators removed\n", n);
-		if (n > 0)	/* rebuild the index now, as an import does */
-			soc_intel_load(&g.intel);
-	} else
-		soc_stage_usage(st, SOC_EX_USAGE, NULL);
-	soc_intel_release(&g.intel);
-	close_db();
-	if (fflush(stdout) == EOF || ferror(stdout))
-		soc_die_errno(SOC_EX_IOERR, "cannot write to stdout");
-	return 0;
-}
-
-static int
-cmd_context(struct soc_stage *st, int argc, char **argv)
-{
-	unsigned long errors = 0;
-	long n;
-	int i, rc = 0;
-
-	g.st = st;
-	if (argc < 3 || strcmp(argv[1], "import") != 0)
-		soc_stage_usage(st, SOC_EX_USAGE, NULL);
-	if (strcmp(argv[0], "zones") == 0 && argc != 3)
-		soc_stage_usage(st, SOC_EX_USAGE, NULL);
-	open_db(1);
-	for (i = 2; i < argc; i++) {
-		unsigned long before = errors;
-
-		if (strcmp(argv[0], "assets") == 0)
-			n = ctx_import_assets(&g.db, argv[i], &errors);
-		else if (strcmp(argv[0], "identities") == 0)
-			n = ctx_import_identities(&g.db, argv[i], &errors);
-		else
-			n = ctx_import_zones(&g.db, argv[i], &errors);
-		if (n < 0) {
-			rc = SOC_EX_NOINPUT;
-			continue;
-		}
-		printf("%s: %ld %s, %lu errors\n", argv[i], n,
-		    strcmp(argv[0], "assets") == 0 ? "assets" :
-		    strcmp(argv[0], "identities") == 0 ? "identities" : "zones",
-		    errors - before);
-	}
-	close_db();
-	if (fflush(stdout) == EOF || ferror(stdout))
-		soc_die_errno(SOC_EX_IOERR, "cannot write to stdout");
-	return rc ? rc : errors ? SOC_EX_DATAERR : 0;
-}
-
-static int
-cmd_cache(struct soc_stage *st, int argc, char **argv)
-{
-	g.st = st;
-	if (argc != 2 || (strcmp(argv[1], "stats") != 0 &&
-	    strcmp(argv[1], "clear") != 0))
-		soc_stage_usage(st, SOC_EX_USAGE, NULL);
-	open_db(strcmp(argv[1], "clear") == 0);
-	if (strcmp(argv[1], "stats") == 0)
-		soc_lookup_cache_stats(&g.db, soc_clock_now(), stdout);
-	else
-		printf("%lld cached results removed\n", soc_lookup_cache_clear(&g.db));
-	close_db();
-	if (fflush(stdout) == EOF || ferror(stdout))
-		soc_die_errno(SOC_EX_IOERR, "cannot write to stdout");
-	return 0;
-}
 
 /* ---- the filter ---- */
 
@@ -544,7 +306,8 @@ start(struct soc_stage *st, int argc, char **argv)
 	json_t *prov;
 
 	g.st = st;
-	open_db(0);	/* the stage holds the lock already */
+	/* the stage holds the lock already */
+	g.state = er_db_open(st, &g.db, 0);
 	g.cfgpath = soc_config_find(st->opts.config, g.state, "enrich.json");
 	if (g.cfgpath)
 		g.cfg = soc_config_load_or_die(g.cfgpath);
@@ -594,7 +357,7 @@ finish(struct soc_stage *st)
 	soc_buf_release(&g.line);
 	json_decref(g.cfg);
 	free(g.cfgpath);
-	close_db();
+	soc_db_close(&g.db);
 	return 0;
 }
 
@@ -619,11 +382,11 @@ static const struct option enrich_opts[] = {
 };
 
 static const struct soc_stage_verb verbs[] = {
-	{ "intel", cmd_intel },
-	{ "assets", cmd_context },
-	{ "identities", cmd_context },
-	{ "zones", cmd_context },
-	{ "cache", cmd_cache },
+	{ "intel", er_cmd_intel },
+	{ "assets", er_cmd_context },
+	{ "identities", er_cmd_context },
+	{ "zones", er_cmd_context },
+	{ "cache", er_cmd_cache },
 	{ NULL, NULL }
 };
 

@@ -49,6 +49,14 @@ void er_observables(struct enricher *e, const struct soc_rec *r);
  * appended to head; the prior entries are left in e->prior. */
 void er_local(struct enricher *e, const struct soc_rec *r,
     struct soc_buf *head);
+/* Open enrich.db (its migrations run), taking the stage's lock first
+ * when write is set; returns the state directory (verbs.c). */
+struct soc_stage;
+const char *er_db_open(struct soc_stage *st, struct soc_db *db, int write);
+/* The verbs of the stage table (verbs.c). */
+int er_cmd_intel(struct soc_stage *st, int argc, char **argv);
+int er_cmd_context(struct soc_stage *st, int argc, char **argv);
+int er_cmd_cache(struct soc_stage *st, int argc, char **argv);
 /* Is an observable of this kind sent to remote providers? */
 int er_is_remote(int kind);
 
