@@ -388,6 +388,32 @@ is_comment(const char *s, size_t n)
 	return n == 0 || *s == '#' || *s == ';' || (n > 1 && s[0] == '/' && s[1] == '/');
 }
 
+/* DShield's "start, end, prefix length" row as its prefix, to x and the
+ * callback; 0 when the row is not one. */
+static int
+list_dshield(struct pctx *pc, struct soc_csv *csv, struct soc_ioc *x)
+{
+	struct soc_ip a, b;
+	char *e, tmp[80];
+	long len = strtol(csv->f[2], &e, 10);
+	enum soc_ioc_type t;
+
+	if (*e != '\0' || e == csv->f[2] ||
+	    soc_ip_parse(csv->f[0], csv->len[0], &a) < 0 ||
+	    soc_ip_parse(csv->f[1], csv->len[1], &b) < 0 ||
+	    !soc_ip_is_v4(&a) || len < 0 || len > 32)
+		return 0;
+	snprintf(tmp, sizeof tmp, "%s/%ld", csv->f[0], len);
+	t = soc_ioc_normalize(SOC_IOC_CIDR, tmp, strlen(tmp), &pc->norm);
+	if (t == SOC_IOC_NONE)
+		return 0;
+	x->type = t;
+	x->value = pc->norm.p;
+	pc->cb(pc->arg, x);
+	pc->st->found++;
+	return 1;
+}
+
 static void
 list_line(struct pctx *pc, struct soc_csv *csv, const char *s, size_t n,
     unsigned long lineno, int *header_ok)
@@ -427,29 +453,9 @@ list_line(struct pctx *pc, struct soc_csv *csv, const char *s, size_t n,
 	x.line = lineno;
 	x.confidence = CONF_LIST;
 	x.labels = "[]";
-	/* DShield: start, end, prefix length. */
-	if (nf >= 3) {
-		struct soc_ip a, b;
-		char *e;
-		long len = strtol(csv->f[2], &e, 10);
-
-		if (*e == '\0' && e != csv->f[2] &&
-		    soc_ip_parse(csv->f[0], csv->len[0], &a) == 0 &&
-		    soc_ip_parse(csv->f[1], csv->len[1], &b) == 0 &&
-		    soc_ip_is_v4(&a) && len >= 0 && len <= 32) {
-			char tmp[80];
-
-			snprintf(tmp, sizeof tmp, "%s/%ld", csv->f[0], len);
-			t = soc_ioc_normalize(SOC_IOC_CIDR, tmp, strlen(tmp), &pc->norm);
-			if (t != SOC_IOC_NONE) {
-				x.type = t;
-				x.value = pc->norm.p;
-				pc->cb(pc->arg, &x);
-				pc->st->found++;
-				*header_ok = 0;
-				return;
-			}
-		}
+	if (nf >= 3 && list_dshield(pc, csv, &x)) {
+		*header_ok = 0;
+		return;
 	}
 	for (i = 0; i < nf; i++) {
 		if (csv->len[i] == 0)

@@ -253,6 +253,24 @@ misp_emit(struct pctx *pc, struct soc_ioc *x, enum soc_ioc_type t,
 	pc->st->found++;
 }
 
+/* Is the attribute for detection (to_ids true, "1", "true" or 1)? */
+static int
+misp_to_ids(const struct soc_span *a)
+{
+	struct soc_span v;
+
+	switch (soc_json_path(a, "to_ids", &v)) {
+	case SOC_JSON_TRUE:
+		return 1;
+	case SOC_JSON_STRING:
+		return soc_json_str_eq(&v, "1", 1) || soc_json_str_eq(&v, "true", 4);
+	case SOC_JSON_NUMBER:
+		return v.len == 1 && *v.p == '1';
+	default:
+		return 0;
+	}
+}
+
 static void
 misp_attribute(struct pctx *pc, const struct soc_span *a, const char *evtags)
 {
@@ -260,7 +278,7 @@ misp_attribute(struct pctx *pc, const struct soc_span *a, const char *evtags)
 	struct soc_span v;
 	char type[64], *val;
 	size_t i, vlen;
-	int to_ids = 0;
+	int to_ids;
 
 	if (soc_json_path(a, "deleted", &v) == SOC_JSON_TRUE)
 		return;
@@ -286,19 +304,7 @@ misp_attribute(struct pctx *pc, const struct soc_span *a, const char *evtags)
 	}
 	val = soc_xstrndup(pc->s.p, pc->s.len);
 	vlen = pc->s.len;
-	switch (soc_json_path(a, "to_ids", &v)) {
-	case SOC_JSON_TRUE:
-		to_ids = 1;
-		break;
-	case SOC_JSON_STRING:
-		to_ids = soc_json_str_eq(&v, "1", 1) || soc_json_str_eq(&v, "true", 4);
-		break;
-	case SOC_JSON_NUMBER:
-		to_ids = v.len == 1 && *v.p == '1';
-		break;
-	default:
-		break;
-	}
+	to_ids = misp_to_ids(a);
 	x.confidence = to_ids ? CONF_MISP_IDS : CONF_MISP_NOIDS;
 	x.first_seen = span_time(a, "first_seen");
 	if (!x.first_seen)

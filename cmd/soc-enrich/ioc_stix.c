@@ -128,6 +128,63 @@ path_type(const char *p, size_t n)
 	return SOC_IOC_NONE;
 }
 
+/* The comparison whose object path lx has just read: its operator and
+ * value.  An equality with a string on the path of an indicator is kept
+ * in keep as "TYPE\0VALUE\0" (normal form, *found counts them) until the
+ * whole pattern is known to be an OR of comparisons.  Returns 0, or -1
+ * with *why. */
+static int
+comparison(struct lex *lx, struct soc_buf *norm, struct soc_buf *keep,
+    int *found, const char **why)
+{
+	const char *path = lx->t;
+	size_t pathn = lx->tn;
+	enum soc_ioc_type ty;
+	enum tok t;
+	int eq;
+
+	t = lex_next(lx);
+	if (t == T_WORD && word_is(lx, "NOT"))
+		t = lex_next(lx), eq = 0;
+	else
+		eq = 1;
+	if (t == T_OP)
+		eq = eq && lx->tn == 1 && *lx->t == '=';
+	else if (t == T_WORD)
+		eq = 0;		/* MATCHES, LIKE, IN, ISSUBSET ... */
+	else {
+		*why = "expected a comparison operator";
+		return -1;
+	}
+	t = lex_next(lx);
+	if (t == T_LP) {	/* IN ('a', 'b') */
+		while ((t = lex_next(lx)) != T_RP)
+			if (t == T_END || t == T_BAD) {
+				*why = "unterminated list";
+				return -1;
+			}
+		return 0;
+	}
+	if (t != T_STR && t != T_WORD) {
+		*why = t == T_BAD ? "unterminated string" : "expected a value";
+		return -1;
+	}
+	if (!eq || t != T_STR)
+		return 0;
+	ty = path_type(path, pathn);
+	if (ty == SOC_IOC_NONE)
+		return 0;
+	if (ty == (enum soc_ioc_type)(SOC_IOC_NONE - 1))
+		ty = SOC_IOC_CIDR;
+	ty = soc_ioc_normalize(ty, lx->str.p, lx->str.len, norm);
+	if (ty != SOC_IOC_NONE) {
+		soc_buf_addch(keep, (char)ty);
+		soc_buf_add(keep, norm->p, norm->len + 1);
+		(*found)++;
+	}
+	return 0;
+}
+
 int
 soc_ioc_stix_pattern(const char *p, size_t n, soc_ioc_cb cb, void *arg,
     const char **why)
@@ -141,11 +198,6 @@ soc_ioc_stix_pattern(const char *p, size_t n, soc_ioc_cb cb, void *arg,
 	soc_buf_init(&norm, 1 << 16);
 	*why = NULL;
 	for (;;) {
-		const char *path;
-		size_t pathn;
-		int eq;
-		enum soc_ioc_type ty;
-
 		t = lex_next(&lx);
 		if (t == T_END)
 			break;
@@ -172,52 +224,9 @@ soc_ioc_stix_pattern(const char *p, size_t n, soc_ioc_cb cb, void *arg,
 			*why = "expected an object path";
 			goto out;
 		}
-		path = lx.t;
-		pathn = lx.tn;
-		t = lex_next(&lx);
-		if (t == T_WORD && word_is(&lx, "NOT"))
-			t = lex_next(&lx), eq = 0;
-		else
-			eq = 1;
-		if (t == T_OP)
-			eq = eq && lx.tn == 1 && *lx.t == '=';
-		else if (t == T_WORD)
-			eq = 0;		/* MATCHES, LIKE, IN, ISSUBSET ... */
-		else {
-			*why = "expected a comparison operator";
+		if (comparison(&lx, &norm, &keep, &found, why) < 0)
 			goto out;
-		}
-		t = lex_next(&lx);
-		if (t == T_LP) {	/* IN ('a', 'b') */
-			while ((t = lex_next(&lx)) != T_RP)
-				if (t == T_END || t == T_BAD) {
-					*why = "unterminated list";
-					goto out;
-				}
-			comparisons++;
-			continue;
-		}
-		if (t != T_STR && t != T_WORD) {
-			*why = t == T_BAD ? "unterminated string" :
-			    "expected a value";
-			goto out;
-		}
 		comparisons++;
-		if (!eq || t != T_STR)
-			continue;
-		ty = path_type(path, pathn);
-		if (ty == SOC_IOC_NONE)
-			continue;
-		if (ty == (enum soc_ioc_type)(SOC_IOC_NONE - 1))
-			ty = SOC_IOC_CIDR;
-		ty = soc_ioc_normalize(ty, lx.str.p, lx.str.len, &norm);
-		if (ty != SOC_IOC_NONE) {
-			/* Kept as "TYPE\0VALUE\0" until the whole pattern is
-			 * known to be an OR of comparisons. */
-			soc_buf_addch(&keep, (char)ty);
-			soc_buf_add(&keep, norm.p, norm.len + 1);
-			found++;
-		}
 	}
 	if (depth != 0) {
 		*why = "unbalanced brackets";

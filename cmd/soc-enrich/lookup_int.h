@@ -1,8 +1,8 @@
 /*
  * lookup_int: what the parts of the lookup engine share (lookup.c: the
  * engine, its result table and cache; lookup_provider.c: what each kind
- * of provider is, its configuration, request and the reading of its
- * answer; lookup_xfer.c: transfers, their scheduling and their end).
+ * of provider is, its configuration and the reading of its answer;
+ * lookup_xfer.c: requests, transfers, their scheduling and their end).
  */
 #ifndef ENRICH_LOOKUP_INT_H
 #define ENRICH_LOOKUP_INT_H
@@ -78,9 +78,6 @@ const char *lk_verdict_name(const char *s);
  * naming it). */
 void lk_provider_init(struct soc_lookup *l, struct provider *p,
     const json_t *o, int idx);
-/* The request of r to p, into x and req. */
-void lk_build(struct provider *p, struct soc_lookup_res *r, struct xfer *x,
-    struct soc_http_req *req);
 /* p's answer (HTTP status, JSON body j, maybe NULL): 0 with verdict,
  * score and detail set, or -1 when it is no answer. */
 int lk_interpret(const struct soc_lookup *l, struct provider *p, long status,

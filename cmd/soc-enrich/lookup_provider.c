@@ -1,7 +1,8 @@
 /*
  * lookup_provider: what each kind of provider is (VirusTotal, AbuseIPDB,
- * GreyNoise, MISP, OpenCTI, a generic HTTP template): its configuration,
- * the request of a value and the reading of its answer (see lookup.h).
+ * GreyNoise, MISP, OpenCTI, a generic HTTP template): its configuration
+ * and the reading of its answer (see lookup.h); its requests are built in
+ * lookup_xfer.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -67,82 +68,39 @@ cfg_str(const json_t *o, const char *k, const char *name, int required)
 	return soc_xstrdup(json_string_value(v));
 }
 
-void
-lk_provider_init(struct soc_lookup *l, struct provider *p, const json_t *o,
-    int idx)
+/* The types a provider's "types" array v names, of those it can look up
+ * (can). */
+static unsigned
+cfg_types(const json_t *v, const char *name, unsigned can)
 {
-	const char *type, *name;
-	json_t *v, *key;
-	size_t i, k;
-	int nh = 0;
+	unsigned t = 0;
+	size_t i;
 
-	if (!json_is_object(o))
-		soc_die(SOC_EX_CONFIG, "providers[%d] is not an object", idx);
-	v = json_object_get(o, "type");
-	if (!json_is_string(v))
-		soc_die(SOC_EX_CONFIG, "providers[%d]: \"type\" is required"
-		    " (virustotal, abuseipdb, greynoise, misp, opencti, http)", idx);
-	type = json_string_value(v);
-	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		if (strcmp(kinds[k].name, type) == 0)
-			break;
-	if (k == sizeof kinds / sizeof kinds[0])
-		soc_die(SOC_EX_CONFIG, "providers[%d]: unknown type '%s'", idx, type);
-	v = json_object_get(o, "name");
-	name = json_is_string(v) ? json_string_value(v) : type;
-	p->name = soc_xstrdup(name);
-	p->kind = kinds[k].kind;
-	p->url = cfg_str(o, "url", name, kinds[k].url == NULL);
-	if (!p->url)
-		p->url = soc_xstrdup(kinds[k].url);
-	while (*p->url && p->url[strlen(p->url) - 1] == '/')
-		p->url[strlen(p->url) - 1] = '\0';
-	p->types = kinds[k].types & ~(1u << SOC_IOC_CIDR) & ~1u;
-	if ((v = json_object_get(o, "types"))) {
-		unsigned t = 0;
+	if (!json_is_array(v))
+		soc_die(SOC_EX_CONFIG, "provider '%s': \"types\" must be an array",
+		    name);
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *e = json_array_get(v, i);
+		enum soc_ioc_type ty = json_is_string(e) ?
+		    soc_ioc_type_from_name(json_string_value(e)) : SOC_IOC_NONE;
 
-		if (!json_is_array(v))
-			soc_die(SOC_EX_CONFIG, "provider '%s': \"types\" must be an array",
-			    name);
-		for (i = 0; i < json_array_size(v); i++) {
-			json_t *e = json_array_get(v, i);
-			enum soc_ioc_type ty = json_is_string(e) ?
-			    soc_ioc_type_from_name(json_string_value(e)) : SOC_IOC_NONE;
-
-			if (ty == SOC_IOC_NONE || ty == SOC_IOC_CIDR ||
-			    !(kinds[k].types & (1u << ty)))
-				soc_die(SOC_EX_CONFIG, "provider '%s': type %zu is not"
-				    " one it can look up", name, i);
-			t |= 1u << ty;
-		}
-		p->types = t;
+		if (ty == SOC_IOC_NONE || ty == SOC_IOC_CIDR ||
+		    !(can & (1u << ty)))
+			soc_die(SOC_EX_CONFIG, "provider '%s': type %zu is not"
+			    " one it can look up", name, i);
+		t |= 1u << ty;
 	}
-	p->internal = json_is_true(json_object_get(o, "lookup_internal"));
-	p->allow_http = json_is_true(json_object_get(o, "allow_http"));
-	p->ttl_ms = (int64_t)cfg_int(o, "ttl", 86400, 0, 365L * 86400, name) * 1000;
-	p->timeout_ms = cfg_int(o, "timeout_ms", 10000, 10, 600000, name);
-	p->max_wait_ms = cfg_int(o, "max_wait_ms", 5000, 0, 600000, name);
-	p->retries = (int)cfg_int(o, "retries", 2, 0, 10, name);
-	p->concurrency = (int)cfg_int(o, "concurrency", 8, 1, 256, name);
-	p->rate = (double)cfg_int(o, "rate_per_minute", 0, 0, 1000000, name) / 60000.0;
-	p->burst = p->rate > 0 ? fmax(1.0, p->rate * 60000.0 / 4) : 0;
-	p->tokens = p->burst;
-	p->refilled = lk_mono_ms();
-	p->quota = cfg_int(o, "quota_per_day", 0, 0, 100000000, name);
-	p->day = l->now / 86400000;
-	if (p->kind == P_HTTP) {
-		p->method = cfg_str(o, "method", name, 0);
-		p->body = cfg_str(o, "body", name, 0);
-		p->score_path = cfg_str(o, "score", name, 0);
-		p->verdict_path = cfg_str(o, "verdict", name, 0);
-		p->detail_path = cfg_str(o, "detail", name, 0);
-		if (!p->score_path && !p->verdict_path)
-			soc_die(SOC_EX_CONFIG, "provider '%s': an http provider needs"
-			    " \"score\" or \"verdict\" (a dotted path in the response)",
-			    name);
-		p->malicious_at = (int)cfg_int(o, "malicious_at", 75, 0, 100, name);
-		p->suspicious_at = (int)cfg_int(o, "suspicious_at", 25, 0, 100, name);
-	}
+	return t;
+}
+
+/* The API key, from the environment variable "api_key" names: kept for
+ * redaction; without it the provider's lookups are skipped. */
+static void
+cfg_key(struct soc_lookup *l, struct provider *p, const json_t *o,
+    const char *name)
+{
+	json_t *key;
+
 	key = json_object_get(o, "api_key");
 	if (key && !(json_is_object(key) && json_is_string(json_object_get(key, "env"))))
 		soc_die(SOC_EX_CONFIG, "provider '%s': \"api_key\" must be"
@@ -161,6 +119,14 @@ lk_provider_init(struct soc_lookup *l, struct provider *p, const json_t *o,
 		soc_die(SOC_EX_CONFIG, "provider '%s': \"api_key\" is required,"
 		    " e.g. {\"env\":\"VT_API_KEY\"}", name);
 	}
+}
+
+/* The request headers of a provider's kind, its key in them. */
+static void
+cfg_headers(struct provider *p, const json_t *o, const char *name)
+{
+	int nh = 0;
+
 	switch (p->kind) {
 	case P_VT:
 		if (p->key)
@@ -220,147 +186,66 @@ lk_provider_init(struct soc_lookup *l, struct provider *p, const json_t *o,
 	p->hdr[nh] = NULL;
 }
 
-/* ---- requests ---- */
-
-/* base64url without padding (VirusTotal's URL identifier). */
-static char *
-b64url(const char *s)
-{
-	static const char al[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t n = strlen(s), i, o = 0;
-	char *out = soc_xmalloc(n * 4 / 3 + 4);
-	const unsigned char *u = (const unsigned char *)s;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		out[o++] = al[u[i] >> 2];
-		out[o++] = al[((u[i] & 3) << 4) | (u[i + 1] >> 4)];
-		out[o++] = al[((u[i + 1] & 15) << 2) | (u[i + 2] >> 6)];
-		out[o++] = al[u[i + 2] & 63];
-	}
-	if (n - i == 1) {
-		out[o++] = al[u[i] >> 2];
-		out[o++] = al[(u[i] & 3) << 4];
-	} else if (n - i == 2) {
-		out[o++] = al[u[i] >> 2];
-		out[o++] = al[((u[i] & 3) << 4) | (u[i + 1] >> 4)];
-		out[o++] = al[(u[i + 1] & 15) << 2];
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static char *
-esc(const char *s)
-{
-	char *e = curl_easy_escape(NULL, s, 0), *r;
-
-	if (!e)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
-	r = soc_xstrdup(e);
-	curl_free(e);
-	return r;
-}
-
-/* s with {value} (escaped by how) and {type} substituted. */
-static char *
-subst(const char *s, const struct soc_lookup_res *r, int json)
-{
-	struct soc_buf b = SOC_BUF_INIT;
-	const char *type = soc_ioc_type_name(r->type);
-
-	while (*s) {
-		if (strncmp(s, "{value}", 7) == 0) {
-			if (json) {
-				struct soc_buf q = SOC_BUF_INIT;
-
-				soc_buf_add_json_str(&q, r->observable,
-				    strlen(r->observable));
-				soc_buf_add(&b, q.p + 1, q.len - 2);
-				soc_buf_release(&q);
-			} else {
-				char *e = esc(r->observable);
-
-				soc_buf_addstr(&b, e);
-				free(e);
-			}
-			s += 7;
-		} else if (strncmp(s, "{type}", 6) == 0) {
-			soc_buf_addstr(&b, type);
-			s += 6;
-		} else {
-			soc_buf_addch(&b, *s++);
-		}
-	}
-	if (!b.p)
-		soc_buf_addstr(&b, "");
-	return soc_buf_detach(&b, NULL);
-}
-
 void
-lk_build(struct provider *p, struct soc_lookup_res *r, struct xfer *x,
-    struct soc_http_req *req)
+lk_provider_init(struct soc_lookup *l, struct provider *p, const json_t *o,
+    int idx)
 {
-	char *e;
-	struct soc_buf b = SOC_BUF_INIT;
+	const char *type, *name;
+	json_t *v;
+	size_t k;
 
-	memset(req, 0, sizeof *req);
-	switch (p->kind) {
-	case P_VT: {
-		const char *coll;
-
-		e = r->type == SOC_IOC_URL ? b64url(r->observable) : esc(r->observable);
-		coll = r->type == SOC_IOC_IPV4 || r->type == SOC_IOC_IPV6 ?
-		    "ip_addresses" : r->type == SOC_IOC_DOMAIN ? "domains" :
-		    r->type == SOC_IOC_URL ? "urls" : "files";
-		x->url = soc_xasprintf("%s/%s/%s", p->url, coll, e);
-		free(e);
-		break;
+	if (!json_is_object(o))
+		soc_die(SOC_EX_CONFIG, "providers[%d] is not an object", idx);
+	v = json_object_get(o, "type");
+	if (!json_is_string(v))
+		soc_die(SOC_EX_CONFIG, "providers[%d]: \"type\" is required"
+		    " (virustotal, abuseipdb, greynoise, misp, opencti, http)", idx);
+	type = json_string_value(v);
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strcmp(kinds[k].name, type) == 0)
+			break;
+	if (k == sizeof kinds / sizeof kinds[0])
+		soc_die(SOC_EX_CONFIG, "providers[%d]: unknown type '%s'", idx, type);
+	v = json_object_get(o, "name");
+	name = json_is_string(v) ? json_string_value(v) : type;
+	p->name = soc_xstrdup(name);
+	p->kind = kinds[k].kind;
+	p->url = cfg_str(o, "url", name, kinds[k].url == NULL);
+	if (!p->url)
+		p->url = soc_xstrdup(kinds[k].url);
+	while (*p->url && p->url[strlen(p->url) - 1] == '/')
+		p->url[strlen(p->url) - 1] = '\0';
+	p->types = kinds[k].types & ~(1u << SOC_IOC_CIDR) & ~1u;
+	if ((v = json_object_get(o, "types")))
+		p->types = cfg_types(v, name, kinds[k].types);
+	p->internal = json_is_true(json_object_get(o, "lookup_internal"));
+	p->allow_http = json_is_true(json_object_get(o, "allow_http"));
+	p->ttl_ms = (int64_t)cfg_int(o, "ttl", 86400, 0, 365L * 86400, name) * 1000;
+	p->timeout_ms = cfg_int(o, "timeout_ms", 10000, 10, 600000, name);
+	p->max_wait_ms = cfg_int(o, "max_wait_ms", 5000, 0, 600000, name);
+	p->retries = (int)cfg_int(o, "retries", 2, 0, 10, name);
+	p->concurrency = (int)cfg_int(o, "concurrency", 8, 1, 256, name);
+	p->rate = (double)cfg_int(o, "rate_per_minute", 0, 0, 1000000, name) / 60000.0;
+	p->burst = p->rate > 0 ? fmax(1.0, p->rate * 60000.0 / 4) : 0;
+	p->tokens = p->burst;
+	p->refilled = lk_mono_ms();
+	p->quota = cfg_int(o, "quota_per_day", 0, 0, 100000000, name);
+	p->day = l->now / 86400000;
+	if (p->kind == P_HTTP) {
+		p->method = cfg_str(o, "method", name, 0);
+		p->body = cfg_str(o, "body", name, 0);
+		p->score_path = cfg_str(o, "score", name, 0);
+		p->verdict_path = cfg_str(o, "verdict", name, 0);
+		p->detail_path = cfg_str(o, "detail", name, 0);
+		if (!p->score_path && !p->verdict_path)
+			soc_die(SOC_EX_CONFIG, "provider '%s': an http provider needs"
+			    " \"score\" or \"verdict\" (a dotted path in the response)",
+			    name);
+		p->malicious_at = (int)cfg_int(o, "malicious_at", 75, 0, 100, name);
+		p->suspicious_at = (int)cfg_int(o, "suspicious_at", 25, 0, 100, name);
 	}
-	case P_ABUSEIPDB:
-		e = esc(r->observable);
-		x->url = soc_xasprintf("%s/check?ipAddress=%s&maxAgeInDays=90",
-		    p->url, e);
-		free(e);
-		break;
-	case P_GREYNOISE:
-		e = esc(r->observable);
-		x->url = soc_xasprintf("%s/v3/community/%s", p->url, e);
-		free(e);
-		break;
-	case P_MISP:
-		x->url = soc_xasprintf("%s/attributes/restSearch", p->url);
-		soc_buf_addstr(&b, "{\"returnFormat\":\"json\",\"value\":");
-		soc_buf_add_json_str(&b, r->observable, strlen(r->observable));
-		soc_buf_addstr(&b, ",\"enforce_warninglist\":1,\"limit\":50}");
-		x->body = soc_buf_detach(&b, NULL);
-		break;
-	case P_OPENCTI:
-		x->url = soc_xasprintf("%s/graphql", p->url);
-		soc_buf_addstr(&b, "{\"query\":\"query SocEnrich($v: Any!) {"
-		    " stixCyberObservables(filters: {mode: and, filters: [{key:"
-		    " \\\"value\\\", values: [$v]}], filterGroups: []}, first: 1)"
-		    " { edges { node { observable_value x_opencti_score } } } }\","
-		    "\"variables\":{\"v\":");
-		soc_buf_add_json_str(&b, r->observable, strlen(r->observable));
-		soc_buf_addstr(&b, "}}");
-		x->body = soc_buf_detach(&b, NULL);
-		break;
-	case P_HTTP:
-		x->url = subst(p->url, r, 0);
-		if (p->body)
-			x->body = subst(p->body, r, 1);
-		req->method = p->method;
-		break;
-	}
-	req->url = x->url;
-	req->headers = (const char *const *)p->hdr;
-	req->body = x->body;
-	req->body_len = x->body ? strlen(x->body) : 0;
-	req->timeout_ms = p->timeout_ms;
-	req->connect_timeout_ms = p->timeout_ms < 10000 ? p->timeout_ms : 10000;
-	req->max_response = MAX_RESPONSE;
-	req->allow_http = p->allow_http;
+	cfg_key(l, p, o, name);
+	cfg_headers(p, o, name);
 }
 
 /* ---- responses ---- */
@@ -417,15 +302,171 @@ provider_text(const struct soc_lookup *l, char *out, size_t n,
 	free(clean);
 }
 
+/* VirusTotal: the engines' last analysis. */
+static int
+answer_vt(const struct soc_lookup *l, struct provider *p, json_t *j,
+    const char **verdict, int *score, char *detail, size_t dl)
+{
+	json_t *v;
+	long m, s, h, u;
+
+	v = jget(j, "data.attributes.last_analysis_stats");
+	if (!json_is_object(v))
+		return -1;
+	m = jint(v, "malicious", 0);
+	s = jint(v, "suspicious", 0);
+	h = jint(v, "harmless", 0);
+	u = jint(v, "undetected", 0);
+	*score = (int)(m * 20 + s * 10 > 100 ? 100 : m * 20 + s * 10);
+	*verdict = m >= 3 ? "malicious" : m + s > 0 ? "suspicious" :
+	    h > 0 ? "harmless" : "unknown";
+	snprintf(detail, dl, "%ld malicious, %ld suspicious of %ld engines",
+	    m, s, m + s + h + u);
+	return 0;
+}
+
+/* AbuseIPDB: the abuse confidence score. */
+static int
+answer_abuseipdb(const struct soc_lookup *l, struct provider *p, json_t *j,
+    const char **verdict, int *score, char *detail, size_t dl)
+{
+	long n;
+
+	n = jint(j, "data.abuseConfidenceScore", -1);
+	if (n < 0 || n > 100)
+		return -1;
+	*score = (int)n;
+	*verdict = n >= 75 ? "malicious" : n >= 25 ? "suspicious" :
+	    json_is_true(jget(j, "data.isWhitelisted")) ? "harmless" :
+	    jint(j, "data.totalReports", 0) == 0 ? "unknown" : "harmless";
+	snprintf(detail, dl, "abuseConfidenceScore %ld, %ld reports", n,
+	    jint(j, "data.totalReports", 0));
+	return 0;
+}
+
+/* GreyNoise: the classification. */
+static int
+answer_greynoise(const struct soc_lookup *l, struct provider *p, json_t *j,
+    const char **verdict, int *score, char *detail, size_t dl)
+{
+	const char *c = json_string_value(jget(j, "classification"));
+	const char *name = json_string_value(jget(j, "name"));
+
+	if (!c)
+		return -1;
+	if (strcmp(c, "malicious") == 0)
+		*verdict = "malicious", *score = 90;
+	else if (strcmp(c, "benign") == 0 ||
+	    json_is_true(jget(j, "riot")))
+		*verdict = "harmless", *score = 0;
+	else if (json_is_true(jget(j, "noise")))
+		*verdict = "suspicious", *score = 40;
+	snprintf(detail, dl, "classification %s%s%s", c,
+	    name ? ", " : "", name ? name : "");
+	return 0;
+}
+
+/* MISP: the attributes found, those for detection. */
+static int
+answer_misp(const struct soc_lookup *l, struct provider *p, json_t *j,
+    const char **verdict, int *score, char *detail, size_t dl)
+{
+	json_t *a = jget(j, "response.Attribute");
+	size_t i, ids = 0;
+	long n;
+
+	if (!json_is_array(a))
+		return -1;
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *t = json_object_get(json_array_get(a, i), "to_ids");
+
+		if (json_is_true(t) || (json_is_string(t) &&
+		    strcmp(json_string_value(t), "1") == 0))
+			ids++;
+	}
+	n = (long)json_array_size(a);
+	*verdict = ids ? "malicious" : n ? "suspicious" : "unknown";
+	*score = ids ? 90 : n ? 50 : 0;
+	snprintf(detail, dl, "%ld attributes, %zu for detection (to_ids)",
+	    n, ids);
+	return 0;
+}
+
+/* OpenCTI: the observable's score. */
+static int
+answer_opencti(const struct soc_lookup *l, struct provider *p, json_t *j,
+    const char **verdict, int *score, char *detail, size_t dl)
+{
+	json_t *e = jget(j, "errors.0.message");
+	json_t *edges = jget(j, "data.stixCyberObservables.edges");
+	long n;
+
+	if (json_is_string(e)) {
+		provider_text(l, detail, dl, "error: ", json_string_value(e),
+		    100);
+		return 1;
+	}
+	if (!json_is_array(edges))
+		return -1;
+	if (json_array_size(edges) == 0) {
+		snprintf(detail, dl, "not found");
+		return 0;
+	}
+	n = jint(edges, "0.node.x_opencti_score", -1);
+	if (n < 0) {
+		snprintf(detail, dl, "known, no score");
+		return 0;
+	}
+	*score = n > 100 ? 100 : (int)n;
+	*verdict = by_score(*score, 75, 40);
+	snprintf(detail, dl, "x_opencti_score %ld", n);
+	return 0;
+}
+
+/* the generic template: its score, verdict and detail paths. */
+static int
+answer_http(const struct soc_lookup *l, struct provider *p, json_t *j,
+    const char **verdict, int *score, char *detail, size_t dl)
+{
+	json_t *sv = p->score_path ? jget(j, p->score_path) : NULL;
+	json_t *vv = p->verdict_path ? jget(j, p->verdict_path) : NULL;
+	json_t *dv = p->detail_path ? jget(j, p->detail_path) : NULL;
+
+	if (!json_is_number(sv) && !json_is_string(vv))
+		return -1;
+	if (json_is_number(sv)) {
+		double d = json_number_value(sv);
+
+		*score = d < 0 ? 0 : d > 100 ? 100 : (int)lround(d);
+		*verdict = by_score(*score, p->malicious_at, p->suspicious_at);
+	}
+	if (json_is_string(vv))
+		*verdict = lk_verdict_name(json_string_value(vv));
+	if (json_is_string(dv))
+		provider_text(l, detail, dl, "", json_string_value(dv), 200);
+	else
+		snprintf(detail, dl, "score %d", *score);
+	return 0;
+}
+
+/* The reader of each kind's answer, by enum kind. */
+static int (*const answers[])(const struct soc_lookup *, struct provider *,
+    json_t *, const char **, int *, char *, size_t) = {
+	[P_VT] = answer_vt,
+	[P_ABUSEIPDB] = answer_abuseipdb,
+	[P_GREYNOISE] = answer_greynoise,
+	[P_MISP] = answer_misp,
+	[P_OPENCTI] = answer_opencti,
+	[P_HTTP] = answer_http,
+};
+
 /* Interpret a 2xx/404 answer.  Returns 0 with verdict/score/detail set,
- * -1 when the body is not what the provider sends. */
+ * -1 when the body is not what the provider sends (1: an error it
+ * reports, in detail). */
 int
 lk_interpret(const struct soc_lookup *l, struct provider *p, long status,
     json_t *j, const char **verdict, int *score, char *detail, size_t dl)
 {
-	json_t *v;
-	long m, s, h, u, n;
-
 	*verdict = "unknown";
 	*score = 0;
 	if (status == 404 && (p->kind == P_VT || p->kind == P_GREYNOISE)) {
@@ -434,115 +475,5 @@ lk_interpret(const struct soc_lookup *l, struct provider *p, long status,
 	}
 	if (!j)
 		return -1;
-	switch (p->kind) {
-	case P_VT:
-		v = jget(j, "data.attributes.last_analysis_stats");
-		if (!json_is_object(v))
-			return -1;
-		m = jint(v, "malicious", 0);
-		s = jint(v, "suspicious", 0);
-		h = jint(v, "harmless", 0);
-		u = jint(v, "undetected", 0);
-		*score = (int)(m * 20 + s * 10 > 100 ? 100 : m * 20 + s * 10);
-		*verdict = m >= 3 ? "malicious" : m + s > 0 ? "suspicious" :
-		    h > 0 ? "harmless" : "unknown";
-		snprintf(detail, dl, "%ld malicious, %ld suspicious of %ld engines",
-		    m, s, m + s + h + u);
-		return 0;
-	case P_ABUSEIPDB:
-		n = jint(j, "data.abuseConfidenceScore", -1);
-		if (n < 0 || n > 100)
-			return -1;
-		*score = (int)n;
-		*verdict = n >= 75 ? "malicious" : n >= 25 ? "suspicious" :
-		    json_is_true(jget(j, "data.isWhitelisted")) ? "harmless" :
-		    jint(j, "data.totalReports", 0) == 0 ? "unknown" : "harmless";
-		snprintf(detail, dl, "abuseConfidenceScore %ld, %ld reports", n,
-		    jint(j, "data.totalReports", 0));
-		return 0;
-	case P_GREYNOISE: {
-		const char *c = json_string_value(jget(j, "classification"));
-		const char *name = json_string_value(jget(j, "name"));
-
-		if (!c)
-			return -1;
-		if (strcmp(c, "malicious") == 0)
-			*verdict = "malicious", *score = 90;
-		else if (strcmp(c, "benign") == 0 ||
-		    json_is_true(jget(j, "riot")))
-			*verdict = "harmless", *score = 0;
-		else if (json_is_true(jget(j, "noise")))
-			*verdict = "suspicious", *score = 40;
-		snprintf(detail, dl, "classification %s%s%s", c,
-		    name ? ", " : "", name ? name : "");
-		return 0;
-	}
-	case P_MISP: {
-		json_t *a = jget(j, "response.Attribute");
-		size_t i, ids = 0;
-
-		if (!json_is_array(a))
-			return -1;
-		for (i = 0; i < json_array_size(a); i++) {
-			json_t *t = json_object_get(json_array_get(a, i), "to_ids");
-
-			if (json_is_true(t) || (json_is_string(t) &&
-			    strcmp(json_string_value(t), "1") == 0))
-				ids++;
-		}
-		n = (long)json_array_size(a);
-		*verdict = ids ? "malicious" : n ? "suspicious" : "unknown";
-		*score = ids ? 90 : n ? 50 : 0;
-		snprintf(detail, dl, "%ld attributes, %zu for detection (to_ids)",
-		    n, ids);
-		return 0;
-	}
-	case P_OPENCTI: {
-		json_t *e = jget(j, "errors.0.message");
-		json_t *edges = jget(j, "data.stixCyberObservables.edges");
-
-		if (json_is_string(e)) {
-			provider_text(l, detail, dl, "error: ", json_string_value(e),
-			    100);
-			return 1;
-		}
-		if (!json_is_array(edges))
-			return -1;
-		if (json_array_size(edges) == 0) {
-			snprintf(detail, dl, "not found");
-			return 0;
-		}
-		n = jint(edges, "0.node.x_opencti_score", -1);
-		if (n < 0) {
-			snprintf(detail, dl, "known, no score");
-			return 0;
-		}
-		*score = n > 100 ? 100 : (int)n;
-		*verdict = by_score(*score, 75, 40);
-		snprintf(detail, dl, "x_opencti_score %ld", n);
-		return 0;
-	}
-	case P_HTTP: {
-		json_t *sv = p->score_path ? jget(j, p->score_path) : NULL;
-		json_t *vv = p->verdict_path ? jget(j, p->verdict_path) : NULL;
-		json_t *dv = p->detail_path ? jget(j, p->detail_path) : NULL;
-
-		if (!json_is_number(sv) && !json_is_string(vv))
-			return -1;
-		if (json_is_number(sv)) {
-			double d = json_number_value(sv);
-
-			*score = d < 0 ? 0 : d > 100 ? 100 : (int)lround(d);
-			*verdict = by_score(*score, p->malicious_at, p->suspicious_at);
-		}
-		if (json_is_string(vv))
-			*verdict = lk_verdict_name(json_string_value(vv));
-		if (json_is_string(dv))
-			provider_text(l, detail, dl, "", json_string_value(dv), 200);
-		else
-			snprintf(detail, dl, "score %d", *score);
-		return 0;
-	}
-	}
-	return -1;
+	return answers[p->kind](l, p, j, verdict, score, detail, dl);
 }

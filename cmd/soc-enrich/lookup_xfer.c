@@ -1,5 +1,6 @@
 /*
- * lookup_xfer: the transfers of the lookup engine: started within each
+ * lookup_xfer: the transfers of the lookup engine: each kind's request
+ * built (the template of the generic one filled in), started within each
  * provider's concurrency, rate and quota, retried with backoff, a
  * provider stopped for a while after failures in a row (its breaker),
  * their answers cached (see lookup.h, lookup_int.h).
@@ -15,6 +16,149 @@
 #include "err.h"
 #include "lookup_int.h"
 
+/* ---- requests ---- */
+
+/* base64url without padding (VirusTotal's URL identifier). */
+static char *
+b64url(const char *s)
+{
+	static const char al[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t n = strlen(s), i, o = 0;
+	char *out = soc_xmalloc(n * 4 / 3 + 4);
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		out[o++] = al[u[i] >> 2];
+		out[o++] = al[((u[i] & 3) << 4) | (u[i + 1] >> 4)];
+		out[o++] = al[((u[i + 1] & 15) << 2) | (u[i + 2] >> 6)];
+		out[o++] = al[u[i + 2] & 63];
+	}
+	if (n - i == 1) {
+		out[o++] = al[u[i] >> 2];
+		out[o++] = al[(u[i] & 3) << 4];
+	} else if (n - i == 2) {
+		out[o++] = al[u[i] >> 2];
+		out[o++] = al[((u[i] & 3) << 4) | (u[i + 1] >> 4)];
+		out[o++] = al[(u[i + 1] & 15) << 2];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static char *
+esc(const char *s)
+{
+	char *e = curl_easy_escape(NULL, s, 0), *r;
+
+	if (!e)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	r = soc_xstrdup(e);
+	curl_free(e);
+	return r;
+}
+
+/* s with {value} (escaped by how) and {type} substituted. */
+static char *
+subst(const char *s, const struct soc_lookup_res *r, int json)
+{
+	struct soc_buf b = SOC_BUF_INIT;
+	const char *type = soc_ioc_type_name(r->type);
+
+	while (*s) {
+		if (strncmp(s, "{value}", 7) == 0) {
+			if (json) {
+				struct soc_buf q = SOC_BUF_INIT;
+
+				soc_buf_add_json_str(&q, r->observable,
+				    strlen(r->observable));
+				soc_buf_add(&b, q.p + 1, q.len - 2);
+				soc_buf_release(&q);
+			} else {
+				char *e = esc(r->observable);
+
+				soc_buf_addstr(&b, e);
+				free(e);
+			}
+			s += 7;
+		} else if (strncmp(s, "{type}", 6) == 0) {
+			soc_buf_addstr(&b, type);
+			s += 6;
+		} else {
+			soc_buf_addch(&b, *s++);
+		}
+	}
+	if (!b.p)
+		soc_buf_addstr(&b, "");
+	return soc_buf_detach(&b, NULL);
+}
+
+static void
+build(struct provider *p, struct soc_lookup_res *r, struct xfer *x,
+    struct soc_http_req *req)
+{
+	char *e;
+	struct soc_buf b = SOC_BUF_INIT;
+
+	memset(req, 0, sizeof *req);
+	switch (p->kind) {
+	case P_VT: {
+		const char *coll;
+
+		e = r->type == SOC_IOC_URL ? b64url(r->observable) : esc(r->observable);
+		coll = r->type == SOC_IOC_IPV4 || r->type == SOC_IOC_IPV6 ?
+		    "ip_addresses" : r->type == SOC_IOC_DOMAIN ? "domains" :
+		    r->type == SOC_IOC_URL ? "urls" : "files";
+		x->url = soc_xasprintf("%s/%s/%s", p->url, coll, e);
+		free(e);
+		break;
+	}
+	case P_ABUSEIPDB:
+		e = esc(r->observable);
+		x->url = soc_xasprintf("%s/check?ipAddress=%s&maxAgeInDays=90",
+		    p->url, e);
+		free(e);
+		break;
+	case P_GREYNOISE:
+		e = esc(r->observable);
+		x->url = soc_xasprintf("%s/v3/community/%s", p->url, e);
+		free(e);
+		break;
+	case P_MISP:
+		x->url = soc_xasprintf("%s/attributes/restSearch", p->url);
+		soc_buf_addstr(&b, "{\"returnFormat\":\"json\",\"value\":");
+		soc_buf_add_json_str(&b, r->observable, strlen(r->observable));
+		soc_buf_addstr(&b, ",\"enforce_warninglist\":1,\"limit\":50}");
+		x->body = soc_buf_detach(&b, NULL);
+		break;
+	case P_OPENCTI:
+		x->url = soc_xasprintf("%s/graphql", p->url);
+		soc_buf_addstr(&b, "{\"query\":\"query SocEnrich($v: Any!) {"
+		    " stixCyberObservables(filters: {mode: and, filters: [{key:"
+		    " \\\"value\\\", values: [$v]}], filterGroups: []}, first: 1)"
+		    " { edges { node { observable_value x_opencti_score } } } }\","
+		    "\"variables\":{\"v\":");
+		soc_buf_add_json_str(&b, r->observable, strlen(r->observable));
+		soc_buf_addstr(&b, "}}");
+		x->body = soc_buf_detach(&b, NULL);
+		break;
+	case P_HTTP:
+		x->url = subst(p->url, r, 0);
+		if (p->body)
+			x->body = subst(p->body, r, 1);
+		req->method = p->method;
+		break;
+	}
+	req->url = x->url;
+	req->headers = (const char *const *)p->hdr;
+	req->body = x->body;
+	req->body_len = x->body ? strlen(x->body) : 0;
+	req->timeout_ms = p->timeout_ms;
+	req->connect_timeout_ms = p->timeout_ms < 10000 ? p->timeout_ms : 10000;
+	req->max_response = MAX_RESPONSE;
+	req->allow_http = p->allow_http;
+}
+
 static void
 start(struct soc_lookup *l, struct provider *p, struct soc_lookup_res *r)
 {
@@ -23,7 +167,7 @@ start(struct soc_lookup *l, struct provider *p, struct soc_lookup_res *r)
 
 	x->r = r;
 	soc_http_resp_init(&x->resp);
-	lk_build(p, r, x, &req);
+	build(p, r, x, &req);
 	r->attempts++;
 	x->e = soc_http_easy(&req, &x->resp);
 	if (!x->e) {
@@ -170,6 +314,62 @@ transient(struct soc_lookup *l, struct provider *p, struct soc_lookup_res *r,
 	lk_finish(l, r, st, "unknown", 0, why);
 }
 
+/* HTTP 429: a pause as long as Retry-After says; the quota spent, or
+ * another try when the wait is allowed, else rate_limited. */
+static void
+too_many(struct soc_lookup *l, struct provider *p, struct soc_lookup_res *r,
+    const struct soc_http_resp *resp)
+{
+	long ra = resp->retry_after;
+	char detail[256];
+
+	if (ra >= 0)
+		p->paused_until = lk_mono_ms() + ra * 1000;
+	if (resp->body.p && strstr(resp->body.p, "QuotaExceeded") && ra < 0) {
+		p->fails = 0;
+		lk_finish(l, r, SOC_LK_QUOTA, "unknown", 0,
+		    "HTTP 429: quota exceeded");
+	} else if (r->attempts <= p->retries && ra >= 0 &&
+	    ra * 1000 <= p->max_wait_ms) {
+		r->not_before = lk_mono_ms() + ra * 1000;
+		lk_enqueue(p, r);
+	} else {
+		snprintf(detail, sizeof detail, "HTTP 429%s", ra >= 0 ?
+		    ", Retry-After beyond the wait allowed" : "");
+		lk_finish(l, r, SOC_LK_RATE_LIMITED, "unknown", 0, detail);
+	}
+}
+
+/* An answer (2xx or 404): read by the provider's kind, cached when it
+ * is one. */
+static void
+answered(struct soc_lookup *l, struct provider *p, struct soc_lookup_res *r,
+    const struct soc_http_resp *resp)
+{
+	char detail[256];
+	const char *verdict;
+	int score, rc;
+	json_t *j;
+
+	p->fails = 0;
+	j = resp->body.len ? json_loadb(resp->body.p, resp->body.len,
+	    JSON_REJECT_DUPLICATES, NULL) : NULL;
+	detail[0] = '\0';
+	rc = lk_interpret(l, p, resp->status, j, &verdict, &score, detail,
+	    sizeof detail);
+	json_decref(j);
+	if (rc < 0) {
+		snprintf(detail, sizeof detail, "malformed response (HTTP %ld)",
+		    resp->status);
+		lk_finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
+	} else if (rc > 0) {
+		lk_finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
+	} else {
+		lk_finish(l, r, SOC_LK_OK, verdict, score, detail);
+		cache_put(l, p, r);
+	}
+}
+
 static void
 done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 {
@@ -177,9 +377,6 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 	struct provider *p = &l->p[r->provider];
 	struct soc_http_resp *resp = &x->resp;
 	char detail[256];
-	const char *verdict;
-	int score, rc;
-	json_t *j;
 
 	soc_http_finish(x->e, code, resp);
 	p->inflight--;
@@ -198,23 +395,7 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 		snprintf(detail, sizeof detail, "%s", resp->error);
 		transient(l, p, r, SOC_LK_ERROR, detail, 0);
 	} else if (resp->status == 429) {
-		long ra = resp->retry_after;
-
-		if (ra >= 0)
-			p->paused_until = lk_mono_ms() + ra * 1000;
-		if (resp->body.p && strstr(resp->body.p, "QuotaExceeded") && ra < 0) {
-			p->fails = 0;
-			lk_finish(l, r, SOC_LK_QUOTA, "unknown", 0,
-			    "HTTP 429: quota exceeded");
-		} else if (r->attempts <= p->retries && ra >= 0 &&
-		    ra * 1000 <= p->max_wait_ms) {
-			r->not_before = lk_mono_ms() + ra * 1000;
-			lk_enqueue(p, r);
-		} else {
-			snprintf(detail, sizeof detail, "HTTP 429%s", ra >= 0 ?
-			    ", Retry-After beyond the wait allowed" : "");
-			lk_finish(l, r, SOC_LK_RATE_LIMITED, "unknown", 0, detail);
-		}
+		too_many(l, p, r, resp);
 	} else if (resp->status >= 500) {
 		snprintf(detail, sizeof detail, "HTTP %ld", resp->status);
 		transient(l, p, r, SOC_LK_ERROR, detail,
@@ -229,23 +410,7 @@ done(struct soc_lookup *l, struct xfer *x, CURLcode code)
 		    " key would go with them): configure the final URL" : "");
 		lk_finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
 	} else {
-		p->fails = 0;
-		j = resp->body.len ? json_loadb(resp->body.p, resp->body.len,
-		    JSON_REJECT_DUPLICATES, NULL) : NULL;
-		detail[0] = '\0';
-		rc = lk_interpret(l, p, resp->status, j, &verdict, &score, detail,
-		    sizeof detail);
-		json_decref(j);
-		if (rc < 0) {
-			snprintf(detail, sizeof detail, "malformed response (HTTP %ld)",
-			    resp->status);
-			lk_finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
-		} else if (rc > 0) {
-			lk_finish(l, r, SOC_LK_ERROR, "unknown", 0, detail);
-		} else {
-			lk_finish(l, r, SOC_LK_OK, verdict, score, detail);
-			cache_put(l, p, r);
-		}
+		answered(l, p, r, resp);
 	}
 	curl_multi_remove_handle(l->multi, x->e);
 	curl_easy_cleanup(x->e);
