@@ -54,10 +54,17 @@ id_hash(const char *id, size_t n)
 	return soc_le32(out) | (uint64_t)soc_le32(out + 4) << 32;
 }
 
+/* Where the probe for hash h begins. */
+static size_t
+home(const struct score_learned *l, uint64_t h)
+{
+	return (size_t)(h ^ (h >> 31)) & (l->cap - 1);
+}
+
 static struct score_learned_slot *
 slot_for(struct score_learned *l, uint64_t h, int64_t cut, int *found)
 {
-	size_t i = (size_t)(h ^ (h >> 31)) & (l->cap - 1);
+	size_t i = home(l, h);
 	struct score_learned_slot *sl, *free_sl = NULL;
 
 	for (;; i = (i + 1) & (l->cap - 1)) {
@@ -181,6 +188,15 @@ score_learned_once(struct score_state *s, const char *id, size_t n)
 	    soc_buf_add_le32(&l->pend, (uint32_t)(h >> 32)) < 0)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
 	return 1;
+}
+
+void
+score_learned_prefetch(struct score_state *s, const char *id, size_t n)
+{
+	struct score_learned *l = &s->ids;
+
+	if (l->cap && n > 0)
+		__builtin_prefetch(&l->slot[home(l, id_hash(id, n))]);
 }
 
 void

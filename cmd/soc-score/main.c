@@ -96,6 +96,8 @@ record(struct soc_stage *st, struct soc_rec *r)
 	}
 	s->a.r = r;
 	alert_read(&s->a, st->now);
+	if (!g.no_learn)
+		score_learned_prefetch(s, s->a.id.p, s->a.id.len);
 	soc_buf_reset(&s->sc);
 	/* An alert learned before (by soc.id) is scored only: the same
 	 * input twice moves no baseline twice. */

@@ -192,6 +192,10 @@ void score_learned_free(struct score_state *s);
  * learned) when its id is not among the last max_learned learned, or it
  * has none; 0 when it was learned already: score it only. */
 int score_learned_once(struct score_state *s, const char *id, size_t n);
+/* Start loading where score_learned_once will look for id (its cache
+ * miss then overlaps the scoring). */
+void score_learned_prefetch(struct score_state *s, const char *id,
+    size_t n);
 /* At a checkpoint that saves the baselines: the ids learned since the
  * last one, and the ageing, into the job. */
 void score_learned_flush(struct score_state *s, struct score_job *j);
