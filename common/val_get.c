@@ -57,11 +57,37 @@ soc_val_get_at(const struct soc_val *v, const char *p, size_t n)
 	return NULL;
 }
 
+/* soc_val_get_at() along the segments of e, split once (val_path.c). */
+static const struct soc_val *
+get_split(const struct soc_val *v, const char *path,
+    const struct soc_val_spath *e)
+{
+	const char *keys = e->text + e->len + 1;
+	size_t i, off;
+
+	for (i = 0; i < e->nseg && v; i++) {
+		const struct soc_val_seg *s = &e->seg[i];
+		const struct soc_val_mem *m;
+
+		if (v->type != SOC_VAL_OBJ || v->dotted) {
+			off = (size_t)(s->k - keys);
+			return soc_val_get_at(v, path + off, e->len - off);
+		}
+		m = soc_val_member_kb(v, s->k, s->n, s->k8, s->bloom);
+		v = m ? m->v : NULL;
+	}
+	return v;
+}
+
 const struct soc_val *
 soc_val_get(const struct soc_val *v, const char *path)
 {
+	const struct soc_val_spath *e;
+
 	if (!v || !path)
 		return NULL;
+	if (v->arena && (e = soc_val_spath_find(v->arena, path)) != NULL)
+		return get_split(v, path, e);
 	return soc_val_get_at(v, path, strlen(path));
 }
 

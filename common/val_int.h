@@ -37,6 +37,7 @@ struct block {
 struct soc_val_spath {
 	const char *addr;
 	char *text;
+	size_t len;		/* of the path; its segments at text + len + 1 */
 	size_t nseg;		/* 0: walked by the setters themselves */
 	int fixed;		/* addr is read-only memory: never compared */
 	struct soc_val_seg {
@@ -134,6 +135,20 @@ soc_val_bloom(uint64_t k8, size_t n)
 	return (1ULL << (h >> 58)) | (1ULL << ((h >> 52) & 63));
 }
 
+/* Are a[8..n) and b[8..n) equal (n > 8)?  Up to 16 bytes, one compare
+ * of the last 8 (which overlap the first 8, known equal). */
+static inline int
+soc_val_same_tail(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	if (n > 16)
+		return memcmp(a + 8, b + 8, n - 8) == 0;
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* Member k[0..n) of o, whose soc_val_key8() is w and soc_val_bloom() b. */
 static inline __attribute__((always_inline)) struct soc_val_mem *
 soc_val_member_kb(const struct soc_val *o, const char *k, size_t n,
@@ -145,7 +160,7 @@ soc_val_member_kb(const struct soc_val *o, const char *k, size_t n,
 		return NULL;
 	for (i = 0; i < o->n; i++)
 		if (o->u.m[i].k8 == w && o->u.m[i].klen == n &&
-		    (n <= 8 || memcmp(o->u.m[i].k + 8, k + 8, n - 8) == 0))
+		    (n <= 8 || soc_val_same_tail(o->u.m[i].k, k, n)))
 			return &o->u.m[i];
 	return NULL;
 }

@@ -7,9 +7,9 @@
  * finding the dots and hashing the keys again.  Two kinds:
  *
  *   - soc_val_path: a reader's, in a table of the program's (val.h);
- *   - a setter's (struct soc_val_spath): the setters (val.c) find the
- *     path they are given in their arena's table, by the string's
- *     address and then its text, so no caller changes.  Its segments are
+ *   - a setter's (struct soc_val_spath): the setters (val.c) and
+ *     soc_val_get find the path they are given in their arena's table,
+ *     by the string's address and then its text, so no caller changes.  Its segments are
  *     NUL-terminated copies that new members take as their keys, instead
  *     of a copy in every record, for as long as the arena lives.  A slot
  *     is the first path's that lands in it and is never given to
@@ -131,6 +131,7 @@ spath_make(struct soc_val_spath *e, const char *path)
 	e->nseg = 0;
 	if (len == 0 || len > SPATH_LEN)
 		return -1;
+	e->len = len;
 	e->text = soc_xmalloc(2 * (len + 1));
 	memcpy(e->text, path, len + 1);
 	keys = memcpy(e->text + len + 1, path, len + 1);

@@ -332,13 +332,15 @@ ing_keep_vendor(struct soc_val *out, const struct soc_val *in,
 	for (i = 0; i < out->n; i++) {
 		const struct soc_val *m = out->u.m[i].v;
 
-		if (strcmp(out->u.m[i].k, "event") != 0 ||
+		if (out->u.m[i].k[0] != 'e' ||
+		    strcmp(out->u.m[i].k, "event") != 0 ||
 		    m->type != SOC_VAL_OBJ) {
 			collect(m, 1);
 			continue;
 		}
 		for (j = 0; j < m->n; j++)
-			if (strcmp(m->u.m[j].k, "original") != 0)
+			if (m->u.m[j].k[0] != 'o' ||
+			    strcmp(m->u.m[j].k, "original") != 0)
 				collect(m->u.m[j].v, 2);
 	}
 	/* ns may be a dotted path ("suricata.eve"). */

@@ -13,6 +13,7 @@
 #include "id.h"
 #include "tap.h"
 #include "val.h"
+#include "val_int.h"
 
 /* The member keys of o, comma-separated, for order checks. */
 static const char *
@@ -176,6 +177,30 @@ paths(struct soc_val_arena *in)
 	}
 	ok(!differs, "soc_val_path_get reads as soc_val_get (nested, arrays, "
 	    "flat dotted keys): %s", differs ? differs : "all");
+	{
+		/* soc_val_get through its arena's table, and a path in a
+		 * buffer written anew: the text counts, not the address */
+		char buf[32];
+
+		snprintf(buf, sizeof buf, "%s", "a.b.c");
+		ok(soc_val_get(v, buf) == soc_val_get_at(v, "a.b.c", 5),
+		    "a path in a buffer read");
+		snprintf(buf, sizeof buf, "%s", "i.j.l");
+		ok(soc_val_get(v, buf) == soc_val_get_at(v, "i.j.l", 5) &&
+		    soc_val_get(v, buf) != NULL, "the buffer written anew read anew");
+		snprintf(buf, sizeof buf, "%s", "longer_than_8.x");
+		ok(soc_val_get(v, buf) != NULL, "a long key read from a buffer");
+
+		o = soc_val_new_object(in);
+		snprintf(buf, sizeof buf, "%s", "x.y");
+		soc_val_set_int((struct soc_val *)o, buf, 1);
+		snprintf(buf, sizeof buf, "%s", "x.zz");
+		soc_val_set_int((struct soc_val *)o, buf, 2);
+		snprintf(buf, sizeof buf, "%s", "q.q");
+		is_str(dump(o), "{\"x\":{\"y\":1,\"zz\":2}}",
+		    "setters: a path buffer written anew sets the new path, "
+		    "the keys set before stay");
+	}
 	soc_val_path_init(&p, "b.c");
 	o = soc_val_path_parent(soc_val_key(v, "a"), &p);
 	ok(o == soc_val_get(v, "a.b") && soc_val_path_last(o, &p) ==
