@@ -301,7 +301,19 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 			wr->nodes[first + i].key = m->k;
 			wr->nodes[first + i].ord = key_ord(m);
 			rc |= dump_key(b, m, i > 0, &wr->nodes[first + i].kpos);
-			rc |= dump_rec(wr, m->v, b, first + i);
+			if (m->v->type == SOC_VAL_STR && m->v->u.s.plain &&
+			    m->v != wr->idslot && rc == 0) {
+				/* (dump_rec's string, without the call) */
+				struct dnode *x = &wr->nodes[first + i];
+
+				x->type = SOC_VAL_STR;
+				x->vpos = b->len;
+				x->n = 0;
+				rc |= dump_plain(b, m->v->u.s.p, m->v->u.s.len);
+				x->vend = b->len;
+				x->clean = 1;
+			} else
+				rc |= dump_rec(wr, m->v, b, first + i);
 			if (rc)
 				return -1;
 			clean &= wr->nodes[first + i].clean;
@@ -485,13 +497,21 @@ canon(struct soc_val_writer *wr, size_t idx, const char *out,
 		rc |= put(c, '{');
 		for (i = 0; i < d->n && rc == 0; i++) {
 			const struct dnode *m = &wr->nodes[keys[i].idx];
+			int cm;
 
 			if (skipped(mode, m->key))
 				continue;
 			if (w++)
 				rc |= put(c, ',');
+			cm = child_mode(mode, m->key);
+			if ((m->type != SOC_VAL_OBJ && m->type != SOC_VAL_ARR) ||
+			    (cm == DUMP_SORTED && m->clean)) {
+				/* its key and value as the dump has them */
+				add_fit(c, out + m->kpos, m->vend - m->kpos);
+				continue;
+			}
 			add_fit(c, out + m->kpos, m->vpos - m->kpos);
-			rc |= canon(wr, keys[i].idx, out, c, child_mode(mode, m->key));
+			rc |= canon(wr, keys[i].idx, out, c, cm);
 		}
 		if (keys != stack)
 			free(keys);
