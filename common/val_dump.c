@@ -2,11 +2,10 @@
  * val_dump.c: values written as JSON text (val.h): the compact dump, and
  * records with their content id.
  *
- * A record is dumped once, each value's span noted; the canonical form
- * soc.id hashes (keys in bytewise order at every level, without the
- * top-level soc and event.original) is put together from those spans, so
- * each string is escaped once, and the id written over its placeholder in
- * the dump.
+ * A record is dumped once, each value's span noted (val_write.h); the
+ * canonical form soc.id hashes is put together from those spans
+ * (val_canon.c), so each string is escaped once, and the id written over
+ * its placeholder in the dump.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,21 +18,7 @@
 #include "utf8.h"
 #include "val.h"
 #include "val_int.h"
-
-struct dnode;
-
-struct soc_val_writer {
-	struct soc_buf dump, canon;
-	/* The placeholder string of soc.id in the record being written, and
-	 * where its characters landed in dump. */
-	const struct soc_val *idslot;
-	size_t idpos;
-	/* The record's values as the dump wrote them (dump_rec). */
-	struct dnode *nodes;
-	size_t nnodes, capnodes;
-	/* Orders of objects' keys already sorted (canon), or NULL. */
-	struct memo *memo;
-};
+#include "val_write.h"
 
 /* Bytes a JSON string can carry as they are: printable ASCII but '"'
  * and '\\'. */
@@ -131,19 +116,6 @@ dump_plain(struct soc_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* One byte; the buffer's room was reserved by the caller's last grow or
- * is checked here. */
-static inline int
-put(struct soc_buf *b, char c)
-{
-	if (b->len + 1 < b->cap) {
-		b->p[b->len++] = c;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return soc_buf_addch(b, c);
-}
-
 /* ',' when comma, then the literal of m's key and ':', *kpos set where
  * the literal begins: in one step when the key is plain. */
 static int
@@ -154,10 +126,10 @@ dump_key(struct soc_buf *b, const struct soc_val_mem *m, int comma,
 	char *o;
 
 	if (!m->kplain) {
-		if (comma && put(b, ',') < 0)
+		if (comma && soc_val_putc(b, ',') < 0)
 			return -1;
 		*kpos = b->len;
-		return dump_str(b, m->k, n) < 0 || put(b, ':') < 0 ? -1 : 0;
+		return dump_str(b, m->k, n) < 0 || soc_val_putc(b, ':') < 0 ? -1 : 0;
 	}
 	if ((b->cap > b->max || b->cap - b->len < n + 4 + (size_t)comma) &&
 	    soc_buf_grow(b, n + 3 + (size_t)comma) < 0)
@@ -192,49 +164,6 @@ dump_int(struct soc_buf *b, int64_t v)
 	return soc_buf_add(b, q, (size_t)(e - q));
 }
 
-/*
- * The canonical form soc.id hashes (canon) has keys in bytewise order at
- * every level and leaves out the top-level "soc" and event.original; its
- * modes say where a value is.
- */
-enum { DUMP_SORTED, DUMP_CANON_TOP, DUMP_CANON_EVENT };
-
-static int
-skipped(int mode, const char *k)
-{
-	return (mode == DUMP_CANON_TOP && k[0] == 's' &&
-	    strcmp(k, "soc") == 0) || (mode == DUMP_CANON_EVENT &&
-	    k[0] == 'o' && strcmp(k, "original") == 0);
-}
-
-/* The mode of a member's value (k is NULL for an array element). */
-static int
-child_mode(int mode, const char *k)
-{
-	if (mode == DUMP_CANON_TOP && k && k[0] == 'e' &&
-	    strcmp(k, "event") == 0)
-		return DUMP_CANON_EVENT;
-	return DUMP_SORTED;
-}
-
-/*
- * A value of the record in the output dump: its bytes are wr->dump
- * [vpos, vend); a member's key literal and ':' are [kpos, vpos); an object
- * or array's members or elements are wr->nodes[first .. first + n).  The
- * canonical form is assembled from these spans (canon), so each string is
- * escaped once per record.
- */
-struct dnode {
-	const char *key;	/* an object member's key; NULL otherwise */
-	uint64_t ord;		/* its first 8 bytes, ordered as they compare */
-	size_t kpos, vpos, vend;
-	size_t first, n;
-	enum soc_val_type type;
-	/* Its canonical form is its output bytes: no object below it has
-	 * members out of bytewise key order. */
-	int clean;
-};
-
 /* n new nodes, by index (wr->nodes moves as it grows). */
 static size_t
 nodes_alloc(struct soc_val_writer *wr, size_t n)
@@ -251,25 +180,6 @@ nodes_alloc(struct soc_val_writer *wr, size_t n)
 	}
 	wr->nnodes += n;
 	return at;
-}
-
-/*
- * Keys in bytewise order: their first 8 bytes (val.c's prefix word, byte
- * i at bits 8i, zero-padded) byte-swapped compare as the bytes do, so
- * strcmp is needed only past a common 8-byte prefix.
- */
-static inline uint64_t
-key_ord(const struct soc_val_mem *m)
-{
-	return __builtin_bswap64(m->k8);
-}
-
-static inline int
-keycmp(uint64_t oa, const char *a, uint64_t ob, const char *b)
-{
-	if (oa != ob)
-		return oa < ob ? -1 : 1;
-	return strcmp(a, b);
 }
 
 /*
@@ -291,20 +201,20 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 		wr->nodes[self].n = v->n;
 		first = nodes_alloc(wr, v->n);	/* (wr->nodes may move) */
 		wr->nodes[self].first = first;
-		rc |= put(b, '{');
+		rc |= soc_val_putc(b, '{');
 		for (i = 0; i < v->n; i++) {
 			const struct soc_val_mem *m = &v->u.m[i];
 
-			if (i && clean && keycmp(wr->nodes[first + i - 1].ord,
-			    wr->nodes[first + i - 1].key, key_ord(m), m->k) >= 0)
+			if (i && clean && soc_val_keycmp(wr->nodes[first + i - 1].ord,
+			    wr->nodes[first + i - 1].key, soc_val_key_ord(m), m->k) >= 0)
 				clean = 0;
 			wr->nodes[first + i].key = m->k;
-			wr->nodes[first + i].ord = key_ord(m);
+			wr->nodes[first + i].ord = soc_val_key_ord(m);
 			rc |= dump_key(b, m, i > 0, &wr->nodes[first + i].kpos);
 			if (m->v->type == SOC_VAL_STR && m->v->u.s.plain &&
 			    m->v != wr->idslot && rc == 0) {
 				/* (dump_rec's string, without the call) */
-				struct dnode *x = &wr->nodes[first + i];
+				struct soc_val_dnode *x = &wr->nodes[first + i];
 
 				x->type = SOC_VAL_STR;
 				x->vpos = b->len;
@@ -318,16 +228,16 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 				return -1;
 			clean &= wr->nodes[first + i].clean;
 		}
-		rc |= put(b, '}');
+		rc |= soc_val_putc(b, '}');
 		break;
 	case SOC_VAL_ARR:
 		wr->nodes[self].n = v->n;
 		first = nodes_alloc(wr, v->n);	/* (wr->nodes may move) */
 		wr->nodes[self].first = first;
-		rc |= put(b, '[');
+		rc |= soc_val_putc(b, '[');
 		for (i = 0; i < v->n; i++) {
 			if (i)
-				rc |= put(b, ',');
+				rc |= soc_val_putc(b, ',');
 			wr->nodes[first + i].key = NULL;
 			wr->nodes[first + i].kpos = b->len;
 			rc |= dump_rec(wr, v->u.a[i], b, first + i);
@@ -335,7 +245,7 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 				return -1;
 			clean &= wr->nodes[first + i].clean;
 		}
-		rc |= put(b, ']');
+		rc |= soc_val_putc(b, ']');
 		break;
 	case SOC_VAL_STR:
 		if (v == wr->idslot)
@@ -364,175 +274,6 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 	return rc < 0 ? -1 : 0;
 }
 
-/* A member's node index, for sorting by key. */
-struct keyed {
-	uint64_t ord;
-	const char *k;
-	size_t idx;
-};
-
-static int
-cmp_keyed(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-
-	return keycmp(x->ord, x->k, y->ord, y->k);
-}
-
-/*
- * The orders of keys a writer has sorted: records of one kind have
- * objects with the same keys in the same order, record after record.
- * When the first 8 bytes of an object's keys are all different, they
- * alone give its order, so an object whose keys begin as a remembered
- * one's did, in the same order, is sorted as it was.
- */
-#define MEMO_SLOTS 64		/* a power of two */
-#define MEMO_KEYS 32		/* objects with more keys are sorted */
-struct memo {
-	size_t n;		/* 0: empty */
-	uint64_t ord[MEMO_KEYS];
-	unsigned char perm[MEMO_KEYS];
-};
-
-/* Sort keys[0..n) (small: insertion sort; the order is total, keys of an
- * object being distinct). */
-static void
-sort_keys(struct keyed *keys, size_t n)
-{
-	size_t i, j;
-
-	if (n > 16) {
-		qsort(keys, n, sizeof *keys, cmp_keyed);
-		return;
-	}
-	for (i = 1; i < n; i++) {
-		struct keyed t = keys[i];
-
-		for (j = i; j > 0 && cmp_keyed(&keys[j - 1], &t) > 0; j--)
-			keys[j] = keys[j - 1];
-		keys[j] = t;
-	}
-}
-
-/* The members of the object d in bytewise order of their keys, as node
- * indexes in keys[0..d->n).idx. */
-static void
-order(struct soc_val_writer *wr, const struct dnode *d, struct keyed *keys)
-{
-	const struct dnode *m = &wr->nodes[d->first];
-	uint64_t sig = d->n;
-	struct memo *slot = NULL;
-	size_t i;
-
-	if (d->n <= MEMO_KEYS) {
-		for (i = 0; i < d->n; i++)
-			sig = (sig ^ m[i].ord) * 0x9e3779b97f4a7c15ULL;
-		if (!wr->memo)
-			wr->memo = soc_xcalloc(MEMO_SLOTS, sizeof *wr->memo);
-		slot = &wr->memo[(sig >> 32) & (MEMO_SLOTS - 1)];
-		for (i = 0; i < d->n && slot->n == d->n &&
-		    slot->ord[i] == m[i].ord; i++)
-			;
-		if (i == d->n) {
-			for (i = 0; i < d->n; i++)
-				keys[i].idx = d->first + slot->perm[i];
-			return;
-		}
-	}
-	for (i = 0; i < d->n; i++) {
-		keys[i].ord = m[i].ord;
-		keys[i].k = m[i].key;
-		keys[i].idx = d->first + i;
-	}
-	sort_keys(keys, d->n);
-	if (!slot)
-		return;
-	for (i = 1; i < d->n; i++)
-		if (keys[i - 1].ord == keys[i].ord)
-			return;		/* (a tie: strcmp told them apart) */
-	slot->n = d->n;
-	for (i = 0; i < d->n; i++) {
-		slot->ord[i] = m[i].ord;
-		slot->perm[i] = (unsigned char)(keys[i].idx - d->first);
-	}
-}
-
-/* Append n bytes that fit: the caller reserved the room. */
-static inline void
-add_fit(struct soc_buf *c, const char *p, size_t n)
-{
-	soc_val_copy_short(c->p + c->len, p, n);
-	c->len += n;
-	c->p[c->len] = '\0';
-}
-
-/*
- * The canonical form of node idx in mode (DUMP_SORTED, or DUMP_CANON_TOP
- * for the record) from the spans of the output dump out.  It is never longer
- * than the output dump, whose length the caller has reserved in c.
- * Returns 0 or -1.
- */
-static int
-canon(struct soc_val_writer *wr, size_t idx, const char *out,
-    struct soc_buf *c, int mode)
-{
-	const struct dnode *d = &wr->nodes[idx];
-	size_t i, w = 0;
-	int rc = 0;
-
-	if (mode == DUMP_SORTED && d->clean) {
-		add_fit(c, out + d->vpos, d->vend - d->vpos);
-		return 0;
-	}
-	switch (d->type) {
-	case SOC_VAL_OBJ: {
-		struct keyed stack[64], *keys;
-
-		if (d->n == 0) {
-			add_fit(c, "{}", 2);
-			return 0;
-		}
-		keys = d->n <= 64 ? stack : soc_xcalloc(d->n, sizeof *keys);
-		order(wr, d, keys);
-		rc |= put(c, '{');
-		for (i = 0; i < d->n && rc == 0; i++) {
-			const struct dnode *m = &wr->nodes[keys[i].idx];
-			int cm;
-
-			if (skipped(mode, m->key))
-				continue;
-			if (w++)
-				rc |= put(c, ',');
-			cm = child_mode(mode, m->key);
-			if ((m->type != SOC_VAL_OBJ && m->type != SOC_VAL_ARR) ||
-			    (cm == DUMP_SORTED && m->clean)) {
-				/* its key and value as the dump has them */
-				add_fit(c, out + m->kpos, m->vend - m->kpos);
-				continue;
-			}
-			add_fit(c, out + m->kpos, m->vpos - m->kpos);
-			rc |= canon(wr, keys[i].idx, out, c, cm);
-		}
-		if (keys != stack)
-			free(keys);
-		rc |= put(c, '}');
-		return rc < 0 ? -1 : 0;
-	}
-	case SOC_VAL_ARR:
-		rc |= put(c, '[');
-		for (i = 0; i < d->n && rc == 0; i++) {
-			if (i)
-				rc |= put(c, ',');
-			rc |= canon(wr, d->first + i, out, c, child_mode(mode, NULL));
-		}
-		rc |= put(c, ']');
-		return rc < 0 ? -1 : 0;
-	default:
-		add_fit(c, out + d->vpos, d->vend - d->vpos);
-		return 0;
-	}
-}
-
 struct soc_val_writer *
 soc_val_writer_new(size_t max)
 {
@@ -551,7 +292,7 @@ soc_val_writer_free(struct soc_val_writer *w)
 	soc_buf_release(&w->dump);
 	soc_buf_release(&w->canon);
 	free(w->nodes);
-	free(w->memo);
+	soc_val_canon_free(w);
 	free(w);
 }
 
@@ -587,7 +328,7 @@ soc_val_write_record(struct soc_val_writer *w, struct soc_val *rec,
 	w->nnodes = 0;
 	if (dump_rec(w, rec, &w->dump, nodes_alloc(w, 1)) < 0 || !w->idpos ||
 	    soc_buf_grow(&w->canon, w->dump.len + 1) < 0 ||
-	    canon(w, 0, w->dump.p, &w->canon, DUMP_CANON_TOP) < 0)
+	    soc_val_canon(w) < 0)
 		return -1;
 	soc_id(kind, w->canon.p, w->canon.len, id);
 	memcpy(w->dump.p + w->idpos, id, SOC_ID_LEN);
@@ -605,6 +346,6 @@ soc_val_dump(const struct soc_val *v, struct soc_buf *b)
 	memset(&w, 0, sizeof w);
 	rc = dump_rec(&w, v, b, nodes_alloc(&w, 1));
 	free(w.nodes);
-	free(w.memo);
+	soc_val_canon_free(&w);
 	return rc;
 }

@@ -9,15 +9,15 @@
  *   - soc_val_path: a reader's, in a table of the program's (val.h);
  *   - a setter's (struct soc_val_spath): the setters (val.c) and
  *     soc_val_get find the path they are given in their arena's table,
- *     by the string's address and then its text, so no caller changes.  Its segments are
- *     NUL-terminated copies that new members take as their keys, instead
- *     of a copy in every record, for as long as the arena lives.  A slot
- *     is the first path's that lands in it and is never given to
- *     another: a path in a buffer that is written anew for each event (a
- *     key built from the event) costs a comparison and takes the
- *     ordinary walk, and the table's memory stays bounded.  A path in
- *     the program's read-only memory (a literal) is not compared: it
- *     cannot have changed.
+ *     by the string's address and then its text, so no caller changes.
+ *     Its segments are NUL-terminated copies that new members take as
+ *     their keys, instead of a copy in every record, for as long as the
+ *     arena lives.  A slot is the first path's that lands in it and is
+ *     never given to another: a path in a buffer that is written anew
+ *     for each event (a key built from the event) costs a comparison and
+ *     takes the ordinary walk, and the table's memory stays bounded.  A
+ *     path in the program's read-only memory (a literal) is not
+ *     compared: it cannot have changed.
  */
 #include <link.h>
 #include <stdint.h>
