@@ -70,6 +70,10 @@ escape_u(const char *p, const char *end, unsigned *what, const char **why)
 	return p;
 }
 
+/*
+ * long: the scanner of a JSON string, escapes, surrogates and UTF-8 in one
+ * loop over its bytes
+ */
 int
 soc_jlex_string(const char **pp, const char *end, unsigned refuse,
     unsigned *flags, const char **why)

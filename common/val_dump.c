@@ -185,6 +185,9 @@ nodes_alloc(struct soc_val_writer *wr, size_t n)
 /*
  * The output dump of the record v into b, recording each value's span in
  * wr->nodes[self].  Returns 0 or -1 (buffer cap).
+ * long: the writer's loop, a case a value type; a member's plain string is
+ * written in the loop, a call less a value (the writer is a fifth of
+ * soc-ingest's CPU)
  */
 static int
 dump_rec(struct soc_val_writer *wr, const struct soc_val *v,

@@ -132,6 +132,8 @@ str_end(const char *p, int *esc)
  * white space), leaving *pp just past it.  soc_json_iter would scan each
  * container's members again to find their ends.  Same values as build():
  * the scalars go through it.
+ * long: one pass over validated text, a case a JSON value; cut, a
+ * container would scan its members twice
  */
 static struct soc_val *
 build_text(struct soc_val_arena *a, const char **pp, const char *end)
@@ -294,6 +296,10 @@ fast_int(struct soc_val_arena *a, const char *p, const char *q)
 	return soc_val_new_int(a, *p == '-' ? -v : v);
 }
 
+/*
+ * long: the parser's fast path, a case a JSON value, which reads nearly
+ * every event in one pass
+ */
 static struct soc_val *
 build_fast(struct soc_val_arena *a, const char **pp, const char *end,
     int depth)

@@ -6,6 +6,7 @@
  * corpus); do not edit, re-run the script.  The array is sorted by id
  * (bytewise) for bsearch; the tactics are common/attack.c's.  Revoked and deprecated techniques are kept, so
  * old ids in vendor data still resolve to a name.
+ * long: one generated table of the ATT&CK techniques, an entry a line
  *
  * The ATT&CK notice, as MITRE's licence requires (LICENSE-mitre-cti.txt):
  *

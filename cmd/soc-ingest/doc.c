@@ -55,7 +55,11 @@ is_obj(const struct scan *s)
 	return s->depth > 0 && (s->objs >> (s->depth - 1) & 1);
 }
 
-/* Scan p[0..n) from *s; 0, or -1 at a byte the grammar does not allow. */
+/*
+ * Scan p[0..n) from *s; 0, or -1 at a byte the grammar does not allow.
+ * long: a byte scanner over the JSON grammar, a case a byte class, called
+ * for every byte of a document
+ */
 static int
 scan(struct scan *s, const char *p, size_t n)
 {

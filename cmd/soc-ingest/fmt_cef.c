@@ -317,6 +317,10 @@ keep_pairs(struct soc_val *out, const struct soc_cef *e)
 	    "cef.extensions", times);
 }
 
+/*
+ * long: one mapping of CEF's and LEEF's header and extension keys to ECS,
+ * read top to bottom
+ */
 int
 ing_cef_map(struct ing_ctx *c, const char *s, size_t n,
     const struct soc_syslog *sl, struct soc_val *out, const char **why)

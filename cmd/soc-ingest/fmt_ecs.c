@@ -78,6 +78,10 @@ bad:
 	return -1;
 }
 
+/*
+ * long: one mapping of an ECS event's fields to the record, read top to
+ * bottom
+ */
 static int
 map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

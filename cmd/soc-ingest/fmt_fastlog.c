@@ -58,6 +58,7 @@ endpoint(struct soc_val *out, const char *prefix, const char *s, size_t n, int i
 	return ing_set_ip(out, path, buf) ? 0 : -1;	/* no port */
 }
 
+/* long: one mapping of a fast.log line's fields, in the line's order */
 static int
 map_text(struct ing_ctx *c, const char *s, size_t n, struct soc_val *out,
     const char **why)

@@ -460,6 +460,10 @@ map_alert(struct soc_val *out, const struct soc_val *a)
 		ing_add_tactic(out, soc_val_str(x));
 }
 
+/*
+ * long: one mapping of EVE's common fields and event types to ECS, read
+ * top to bottom
+ */
 static int
 map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

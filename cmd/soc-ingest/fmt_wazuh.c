@@ -174,6 +174,7 @@ win_event(struct soc_val_arena *a, const struct soc_val *win)
 	return top;
 }
 
+/* long: one mapping of a Wazuh alert's fields to ECS, read top to bottom */
 static int
 map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {

@@ -283,7 +283,11 @@ is_flat_system(const char *k)
 	return 0;
 }
 
-/* Fill w from any shape; 0, or -1 when no event id is found. */
+/*
+ * Fill w from any shape; 0, or -1 when no event id is found.
+ * long: the shapes a Windows event comes in (EVTX JSON, Winlogbeat, XML as
+ * values), a block a shape
+ */
 static int
 view(struct win *w, struct soc_val_arena *a, const struct soc_val *in)
 {
@@ -518,6 +522,10 @@ static const char *const logon_types[] = {
 
 /* --- Security, System ------------------------------------------------ */
 
+/*
+ * long: one mapping of the Security and System channels' event ids to ECS,
+ * an id a case
+ */
 static int
 map_security(const struct win *w, struct soc_val *out, char *msg, size_t mn)
 {
@@ -810,6 +818,7 @@ dns_results(struct soc_val *out, const char *s)
 	}
 }
 
+/* long: one mapping of Sysmon's event ids to ECS, an id a case */
 static int
 map_sysmon(const struct win *w, struct soc_val *out, char *msg, size_t mn)
 {

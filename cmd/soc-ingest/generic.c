@@ -437,7 +437,11 @@ take_outcome(struct walk *wk, const char *s)
 	wk->have_outcome = 1;
 }
 
-/* A string leaf at depth d. */
+/*
+ * A string leaf at depth d.
+ * long: one table of what a string leaf may be (time, address, user, host,
+ * hash, URL, ...) by its key and its shape, tried in order
+ */
 static void
 leaf_str(struct walk *wk, const struct words *w, const char *s, int d)
 {

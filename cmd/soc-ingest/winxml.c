@@ -230,6 +230,8 @@ assemble(struct soc_val *o, struct kid *k, size_t nk)
  * new string).  dataname is not NULL inside <EventData>: a <Data Name=X>
  * child then reports X there (a new string) instead of an attribute.
  * Returns its value (in p->a), or NULL with p->why set.
+ * long: one XML element's grammar (name, attributes, children, text) in
+ * one pass; hand-written for speed (doc/design.md)
  */
 static struct soc_val *
 element(struct px *p, int depth, char **outname, char **dataname)

@@ -148,6 +148,10 @@ free_list(char **v, size_t k)
 	free(v);
 }
 
+/*
+ * long: Zeek's header lines, a directive a case, in the order Zeek writes
+ * them
+ */
 int
 soc_zeek_header(struct soc_zeek *z, const char *s, size_t n,
     const char **why)
