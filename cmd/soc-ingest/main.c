@@ -1064,8 +1064,17 @@ print_stats(void)
 	    g.nblank);
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asks for (parse_opts). */
+struct args {
+	struct soc_opts o;
+	const char *map, *fname, *dirs[16];
+	size_t ndirs;
+	int list, follow, stats, resume;
+};
+
+/* The options into a; the index of the first operand. */
+static int
+parse_opts(int argc, char **argv, struct args *a)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -1079,47 +1088,44 @@ main(int argc, char **argv)
 		{ "no-resume", no_argument, NULL, OPT_NO_RESUME },
 		SOC_OPT_LONG
 	};
-	struct soc_opts o;
-	const char *map = NULL, *fname = NULL, *dirs[16];
-	size_t ndirs = 0;
-	int c, list = 0, follow = 0, stats = 0, resume = -1, read_err = 0, open_err = 0;
-	int rc, i;
-	char *statedir = NULL;
+	int c;
 
-	soc_opts_init(&o);
+	memset(a, 0, sizeof *a);
+	a->resume = -1;
+	soc_opts_init(&a->o);
 	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			fname = strcmp(optarg, "auto") == 0 ? NULL : optarg;
+			a->fname = strcmp(optarg, "auto") == 0 ? NULL : optarg;
 			break;
 		case OPT_MAP:
-			map = optarg;
+			a->map = optarg;
 			break;
 		case OPT_MAPPINGS:
-			if (ndirs == sizeof dirs / sizeof dirs[0]) {
+			if (a->ndirs == sizeof a->dirs / sizeof a->dirs[0]) {
 				soc_warn("--mappings: at most %zu directories",
-				    ndirs);
+				    a->ndirs);
 				usage(SOC_EX_USAGE);
 			}
-			dirs[ndirs++] = optarg;
+			a->dirs[a->ndirs++] = optarg;
 			break;
 		case OPT_KEEP:
 			g.ctx.keep_original = 1;
 			break;
 		case OPT_FOLLOW:
-			follow = 1;
+			a->follow = 1;
 			break;
 		case OPT_LIST:
-			list = 1;
+			a->list = 1;
 			break;
 		case OPT_STATS:
-			stats = 1;
+			a->stats = 1;
 			break;
 		case OPT_RESUME:
-			resume = 1;
+			a->resume = 1;
 			break;
 		case OPT_NO_RESUME:
-			resume = 0;
+			a->resume = 0;
 			break;
 		case SOC_OPT_CONFIG:
 			soc_warn("--config: soc-ingest has no configuration"
@@ -1127,90 +1133,129 @@ main(int argc, char **argv)
 			usage(SOC_EX_USAGE);
 			break;
 		default:
-			if (!soc_opt_common(c, optarg, &o, usage))
+			if (!soc_opt_common(c, optarg, &a->o, usage))
 				usage(SOC_EX_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	/* The mapping files' formats first: -f and --list-formats see them. */
+	return optind;
+}
+
+/* The formats (mapping files first: -f and --list-formats see them), -f,
+ * and whether positions are kept (--follow, --resume). */
+static void
+check_opts(struct args *a, int argc, char **argv)
+{
+	int i;
+
 	g.ka = soc_val_arena_new();
-	ing_maps_load(g.ka, dirs, ndirs);
-	if (list)
+	ing_maps_load(g.ka, a->dirs, a->ndirs);
+	if (a->list)
 		list_formats();
-	if (fname && !(g.force = ing_format_find(fname))) {
-		soc_warn("unknown format '%s' (see --list-formats)", fname);
+	if (a->fname && !(g.force = ing_format_find(a->fname))) {
+		soc_warn("unknown format '%s' (see --list-formats)", a->fname);
 		usage(SOC_EX_USAGE);
 	}
-	if (follow && argc > 1) {
+	if (a->follow && argc > 1) {
 		soc_warn("--follow follows one FILE");
 		usage(SOC_EX_USAGE);
 	}
 	/* A position is kept per FILE: on with --follow unless --no-resume. */
-	if (resume == 1) {
+	if (a->resume == 1) {
 		for (i = 0; i < argc && strcmp(argv[i], "-") != 0; i++)
 			;
 		if (argc == 0 || i < argc) {
 			soc_warn("--resume reads FILEs, not the standard input");
 			usage(SOC_EX_USAGE);
 		}
-	} else if (resume < 0)
-		resume = follow;
-	if (resume && argc > 0)
-		statedir = soc_state_dir(o.state);
+	} else if (a->resume < 0)
+		a->resume = a->follow;
+}
 
-	g.max_line = o.max_line ? o.max_line : SOC_MAX_LINE_DEFAULT;
-	g.ctx.now = soc_clock_now();
-	g.ra = soc_val_arena_new();
-	g.ia = soc_val_arena_new();
-	g.ctx.arena = g.ra;
-	if (map)
-		g.map = ing_map_load_file(g.ka, map);
+/* --map: its mapping, and its input's shape when -f does not name one. */
+static void
+load_map(const struct args *a)
+{
+	if (a->map)
+		g.map = ing_map_load_file(g.ka, a->map);
 	if (g.map && !g.force) {
 		/* --map names its input's shape: no guessing. */
 		const char *mf = soc_val_str(soc_val_key(g.map, "format"));
 
 		if (mf && strcmp(mf, "kv") == 0)
 			soc_die(SOC_EX_CONFIG, "%s: format kv is for mapping "
-			    "files of a directory (--mappings DIR)", map);
+			    "files of a directory (--mappings DIR)", a->map);
 
 		g.force = ing_format_find(mf && strcmp(mf, "json") == 0 ?
 		    "json-map" : "csv");
 	}
-	soc_out_init(&g.out, 1);
-	soc_rejects_open(&g.rej, o.rejects);
-	ing_write_init(&g.out, &g.rej, &g.ctx);
-	soc_buf_init(&g.raw, (size_t)1 << 28);
-	ing_doc_init(&g.doc, g.max_line * DOC_FACTOR);
+}
+
+/* Each FILE (or the standard input) read in turn; *read_err and
+ * *open_err say what failed. */
+static void
+read_files(int argc, char **argv, const struct args *a,
+    const char *statedir, int *read_err, int *open_err)
+{
+	int i;
 
 	for (i = 0; i < (argc ? argc : 1); i++) {
 		const char *path = argc ? argv[i] : "-";
 		struct soc_reader r;
 
-		if ((follow || resume) && strcmp(path, "-") != 0) {
-			if (in_open(&r, path, follow, resume, statedir) < 0) {
+		if ((a->follow || a->resume) && strcmp(path, "-") != 0) {
+			if (in_open(&r, path, a->follow, a->resume,
+			    statedir) < 0) {
 				soc_warn_errno("cannot open '%s'", path);
-				open_err = 1;
+				*open_err = 1;
 				in_close();
 				continue;
 			}
 		} else if (soc_reader_open(&r, path, g.max_line, &g.out,
 		    &g.rej) < 0) {
 			soc_warn_errno("cannot open '%s'", path);
-			open_err = 1;
+			*open_err = 1;
 			continue;
 		}
 		g.ctx.file = r.name;
 		if (read_input(&r) < 0)
-			read_err = 1;
+			*read_err = 1;
 		if (g.in.save_err)
-			read_err = 1;
+			*read_err = 1;
 		g.nlines += r.nlines;
 		g.nblank += r.nblank;
 		soc_reader_close(&r);
 		g.ctx.file = NULL;
 		in_close();
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args a;
+	int rc, read_err = 0, open_err = 0, first;
+	char *statedir = NULL;
+
+	first = parse_opts(argc, argv, &a);
+	argc -= first;
+	argv += first;
+	check_opts(&a, argc, argv);
+	if (a.resume && argc > 0)
+		statedir = soc_state_dir(a.o.state);
+
+	g.max_line = a.o.max_line ? a.o.max_line : SOC_MAX_LINE_DEFAULT;
+	g.ctx.now = soc_clock_now();
+	g.ra = soc_val_arena_new();
+	g.ia = soc_val_arena_new();
+	g.ctx.arena = g.ra;
+	load_map(&a);
+	soc_out_init(&g.out, 1);
+	soc_rejects_open(&g.rej, a.o.rejects);
+	ing_write_init(&g.out, &g.rej, &g.ctx);
+	soc_buf_init(&g.raw, (size_t)1 << 28);
+	ing_doc_init(&g.doc, g.max_line * DOC_FACTOR);
+
+	read_files(argc, argv, &a, statedir, &read_err, &open_err);
 	free(statedir);
 
 	soc_buf_release(&g.raw);
@@ -1219,7 +1264,7 @@ main(int argc, char **argv)
 	soc_val_arena_free(g.ra);
 	soc_val_arena_free(g.ia);
 	soc_val_arena_free(g.ka);
-	if (stats)
+	if (a.stats)
 		print_stats();
 	rc = soc_finish(&g.out, &g.rej, read_err);
 	if (rc == 0 && open_err)
