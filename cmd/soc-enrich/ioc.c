@@ -167,10 +167,11 @@ norm_ip(enum soc_ioc_type t, const char *s, size_t n, struct soc_buf *out)
  * scheme, no fragment; the path and query as they were (dot segments
  * kept: they are part of what a feed lists).  Any scheme is taken, the
  * form "scheme://" is required; bytes <= ' ' are refused.  The handle is
- * reused from one URL to the next (curl_url_set resets it).
+ * reused from one URL to the next (curl_url_set resets it).  *dotted
+ * says a trailing dot was taken off the host.
  */
-enum soc_ioc_type
-soc_ioc_url_by_curl(const char *s, size_t n, struct soc_buf *out)
+static enum soc_ioc_type
+url_curl_once(const char *s, size_t n, struct soc_buf *out, int *dotted)
 {
 	static _Thread_local CURLU *u;
 	char stack[1024], *str, *heap = NULL, *scheme = NULL, *host = NULL,
@@ -198,7 +199,7 @@ soc_ioc_url_by_curl(const char *s, size_t n, struct soc_buf *out)
 	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
 		goto out;
 	hl = strlen(host);
-	if (hl > 0 && host[hl - 1] == '.')
+	if ((*dotted = hl > 0 && host[hl - 1] == '.'))
 		hl--;
 	if (hl == 0)
 		goto out;
@@ -223,6 +224,33 @@ out:
 	curl_free(path);
 	curl_free(query);
 	free(heap);
+	return t;
+}
+
+/*
+ * The normal form must be its own normal form: a host that loses its
+ * trailing dot may read otherwise to curl ("8.51." is kept as it is,
+ * "8.51" is the address 8.0.0.51), so such a result goes through again,
+ * each time shorter, until no dot is taken off.
+ */
+enum soc_ioc_type
+soc_ioc_url_by_curl(const char *s, size_t n, struct soc_buf *out)
+{
+	struct soc_buf again = SOC_BUF_INIT;
+	size_t start = out->len;
+	enum soc_ioc_type t;
+	int dotted;
+
+	t = url_curl_once(s, n, out, &dotted);
+	while (t == SOC_IOC_URL && dotted) {
+		again.len = 0;
+		soc_buf_add(&again, out->p + start, out->len - start);
+		out->len = start;
+		t = url_curl_once(again.p, again.len, out, &dotted);
+	}
+	if (t != SOC_IOC_URL)
+		out->len = start;
+	soc_buf_release(&again);
 	return t;
 }
 

@@ -148,6 +148,9 @@ main(void)
 	is_str(norm(SOC_IOC_URL, "https://[2001:DB8:0:0::1]/"), "url https://[2001:db8::1]/", "url: IPv6 host normalised");
 	is_str(norm(SOC_IOC_URL, "http://host:99999/"), "(none)", "url: port out of range refused");
 	is_str(norm(SOC_IOC_URL, "http:///path"), "(none)", "url: empty host refused");
+	is_str(norm(SOC_IOC_URL, "19://8.51.#x"), "url 19://8.0.0.51/",
+	    "url: a host that reads otherwise without its last dot is read again");
+	is_str(norm(SOC_IOC_URL, "19://8.0.0.51/"), "url 19://8.0.0.51/", "... and that form is its own");
 	ok(url_same_as_curl() == 0, "url: the plain path gives what libcurl gives");
 	is_str(norm(SOC_IOC_DOMAIN, "bad domain.example"), "(none)", "space in a domain refused");
 	is_str(norm(SOC_IOC_IPV4, "300.1.1.1"), "(none)", "bad address refused");
