@@ -95,8 +95,10 @@ check 'it says so' 'grep -q "correlate.db: states no contract version" none.err'
 
 # In a pipeline from a fresh state directory soc-decide starts before
 # soc-correlate has made correlate.db: it reads it all the same.
+# (soc-correlate's status is kept in cor.rc: the pipe's is soc-decide's)
 check_exit 'soc-correlate | soc-decide from nothing: 0' 0 \
-	'SOC_NOW=$(jq -r .soc.incident.last_seen real1.ndjson) SOC_HOME="$T/pipe" sh -c "soc-correlate \"$FIX/correlate/cross.ndjson\" | soc-decide" >pipe.out 2>pipe.err'
+	'SOC_NOW=$(jq -r .soc.incident.last_seen real1.ndjson) SOC_HOME="$T/pipe" sh -c "{ soc-correlate \"$FIX/correlate/cross.ndjson\"; echo \$? >cor.rc; } | soc-decide" >pipe.out 2>pipe.err &&
+	 test "$(cat cor.rc)" = 0'
 check 'its decisions asked correlate.db' \
 	'grep -q "\"kind\":\"decision\"" pipe.out && ! grep -q "no correlate.db in the state directory" pipe.out &&
 	 grep -q "\"source\":\"correlate.db\"" pipe.out'
