@@ -276,6 +276,24 @@ fill(struct soc_reader *r)
 	return n;
 }
 
+/* fill, with its end: EOF marks the reader done, an error is said and
+ * marks it failed (-1). */
+static int
+more(struct soc_reader *r)
+{
+	ssize_t n = fill(r);
+
+	if (n < 0) {
+		soc_warn_errno("error reading '%s'", r->name);
+		r->err = 1;
+		r->eof = 1;
+		return -1;
+	}
+	if (n == 0)
+		r->eof = 1;
+	return 0;
+}
+
 /*
  * The line at r->start is past the cap: keep its first bytes for the
  * reject, then discard up to its newline without buffering it, and
@@ -286,7 +304,6 @@ skip_long(struct soc_reader *r)
 {
 	char head[REJECT_RAW_MAX], *nl;
 	size_t headlen, total;
-	ssize_t n;
 
 	headlen = r->end - r->start;
 	if (headlen > sizeof head)
@@ -307,15 +324,8 @@ skip_long(struct soc_reader *r)
 		}
 		if (r->eof)
 			break;
-		n = fill(r);
-		if (n < 0) {
-			soc_warn_errno("error reading '%s'", r->name);
-			r->err = 1;
-			r->eof = 1;
+		if (more(r) < 0)
 			return -1;
-		}
-		if (n == 0)
-			r->eof = 1;
 	}
 	r->lineno++;
 	r->nlines++;
@@ -349,15 +359,8 @@ soc_reader_line(struct soc_reader *r)
 			}
 			if (r->eof)
 				break;
-			ssize_t n = fill(r);
-			if (n < 0) {
-				soc_warn_errno("error reading '%s'", r->name);
-				r->err = 1;
-				r->eof = 1;
+			if (more(r) < 0)
 				return -1;
-			}
-			if (n == 0)
-				r->eof = 1;
 		}
 		if (over) {
 			if (skip_long(r) < 0)
