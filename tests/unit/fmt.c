@@ -1,10 +1,10 @@
-/* Unit tests of common/fmt.c: soc_fmt_fixed against snprintf itself. */
+/* Unit tests of cmd/soc-score/fmt.c: soc_fmt_fixed against snprintf itself. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "../../cmd/soc-score/fmt.h"
 #include "tap.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
