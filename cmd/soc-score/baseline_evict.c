@@ -192,37 +192,85 @@ kth_smallest(int64_t *v, size_t n, size_t k)
 	}
 }
 
+/* Entries evict's drop loop looks ahead. */
+#define AHEAD 8
+/* Slots evict's guess samples, about. */
+#define SAMPLE 2048
+
+/* A time at or below which at least drop entries were seen, likely: a
+ * sample of the slots (every cap / SAMPLE-th) is taken, and the time
+ * below which half as many again as drop's share of it lie.  A guess
+ * that narrows what evict copies and selects among; evict checks it
+ * and takes every entry when it was wrong.  INT64_MAX for a small
+ * table. */
+static int64_t
+guess(const struct soc_baseline *b, size_t drop)
+{
+	int64_t t[SAMPLE];
+	size_t step = b->cap / SAMPLE, i, n = 0, k;
+
+	if (step == 0)
+		return INT64_MAX;
+	for (i = 0; i < b->cap && n < SAMPLE; i += step)
+		if (b->slot[i].e)
+			t[n++] = b->slot[i].last;
+	k = n * drop / b->n * 3 / 2 + 16;
+	if (k >= n)
+		return INT64_MAX;
+	return kth_smallest(t, n, k);
+}
+
+/* Copy the entries seen at or before bound into v, their times into t
+ * too (each with room for one more than b->n); returns how many.
+ * Branch-free: every slot is written where the next copy goes, and
+ * counted when it is one. */
+static size_t
+collect(const struct soc_baseline *b, int64_t bound, struct aged *v,
+    int64_t *t)
+{
+	const struct soc_baseline_slot *sl = b->slot, *end = sl + b->cap;
+	size_t k = 0;
+
+	for (; sl < end; sl++) {
+		t[k] = v[k].last = sl->last;
+		v[k].hash = sl->hash;
+		v[k].e = sl->e;
+		k += (sl->e != NULL) & (sl->last <= bound);
+	}
+	return k;
+}
+
 /* Drop the eighth of the table seen longest ago, the first drop entries
- * by (last, key).  One pass over the slots copies each entry's time,
- * hash and address into a compact array, and its time into another; the
- * time of the last one dropped (cut) is selected among the times alone;
- * every entry seen before cut goes, and of those seen at cut the
- * smallest keys, the only ones whose keys are read.  Each is found again
- * by its hash and address and removed in place. */
+ * by (last, key).  A pass over the slots copies the time, hash and
+ * address of those seen by a guessed bound (all of them when it was too
+ * low) into a compact array, and their times into another; the time of
+ * the last one dropped (cut) is selected among the times alone; every
+ * entry seen before cut goes, and of those seen at cut the smallest
+ * keys, the only ones whose keys are read.  The set dropped does not
+ * depend on the guess: every entry seen at or before cut is among those
+ * copied.  Each is found again by its hash and address and removed in
+ * place. */
 void
 soc_baseline_evict(struct soc_baseline *b)
 {
 	struct aged *v;
 	int64_t *t, cut;
-	size_t drop = b->n / 8, i, j, k = 0, less, ties;
+	size_t drop = b->n / 8, i, j, k, less, ties;
 
 	if (drop == 0)
 		drop = 1;
-	v = scratch(b, b->n * (sizeof(*v) + sizeof(*t)));
-	t = (int64_t *)(v + b->n);
-	for (i = 0; i < b->cap; i++)
-		if (b->slot[i].e) {
-			t[k] = v[k].last = b->slot[i].last;
-			v[k].hash = b->slot[i].hash;
-			v[k++].e = b->slot[i].e;
-		}
-	SOC_ASSERT(k == b->n);
-	cut = kth_smallest(t, b->n, drop - 1);
+	v = scratch(b, (b->n + 1) * (sizeof(*v) + sizeof(*t)));
+	t = (int64_t *)(v + b->n + 1);
+	k = collect(b, guess(b, drop), v, t);
+	if (k < drop)
+		k = collect(b, INT64_MAX, v, t);
+	SOC_ASSERT(k >= drop);
+	cut = kth_smallest(t, k, drop - 1);
 	/* those before cut to the front, then those at cut */
-	for (i = less = 0; i < b->n; i++)
+	for (i = less = 0; i < k; i++)
 		if (v[i].last < cut)
 			swap_el((char *)&v[less++], (char *)&v[i], sizeof(*v));
-	for (i = ties = less; i < b->n; i++)
+	for (i = ties = less; i < k; i++)
 		if (v[i].last == cut)
 			swap_el((char *)&v[ties++], (char *)&v[i], sizeof(*v));
 	SOC_ASSERT(less < drop && ties - less >= drop - less);
@@ -232,6 +280,14 @@ soc_baseline_evict(struct soc_baseline *b)
 	if (cut > b->horizon)
 		b->horizon = cut;
 	for (i = 0; i < drop; i++) {
+		/* the entries lie all over memory, their slots too: the
+		 * ones AHEAD start loading (freeing reads e's profile
+		 * pointer and size) */
+		if (i + AHEAD < drop) {
+			__builtin_prefetch(&v[i + AHEAD].e->how);
+			__builtin_prefetch(&b->slot[soc_baseline_home(b,
+			    v[i + AHEAD].hash)]);
+		}
 		for (j = soc_baseline_home(b, v[i].hash); b->slot[j].e != v[i].e;
 		    j = (j + 1) & (b->cap - 1))
 			SOC_ASSERT(b->slot[j].e);

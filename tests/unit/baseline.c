@@ -150,6 +150,73 @@ evict_ties(int64_t t0)
 	soc_baseline_free(&b);
 }
 
+struct refs {
+	struct ref *r;
+	size_t n;
+};
+
+static int
+add_ref(struct soc_baseline_entry *e, void *arg)
+{
+	struct refs *v = arg;
+
+	v->r[v->n].last = e->last;
+	snprintf(v->r[v->n++].key, sizeof v->r[0].key, "%s", e->key);
+	return 0;
+}
+
+/* The next new key evicts the eighth of a full table first by (last,
+ * key), as sorting every entry gives: 1 when it did. */
+static int
+evicts_oldest(struct soc_baseline *b, int64_t t)
+{
+	struct refs v;
+	size_t i, drop = b->n / 8, bad = 0;
+
+	v.r = calloc(b->n, sizeof(*v.r));
+	v.n = 0;
+	soc_baseline_each(b, add_ref, &v);
+	qsort(v.r, v.n, sizeof(*v.r), ref_cmp);
+	soc_baseline_touch(b, "~new", t, 1, 0);
+	for (i = 0; i < v.n; i++)
+		bad += (soc_baseline_get(b, v.r[i].key) == NULL) != (i < drop);
+	free(v.r);
+	return bad == 0 && b->evicted == drop;
+}
+
+/* A big table evicts by a bound guessed from a sample of its slots: the
+ * same set, whether the guess holds (times with many ties) or not (the
+ * sampled slots made the oldest, so that the guess is too low). */
+static void
+evict_big(int64_t t0)
+{
+	struct soc_baseline b;
+	size_t i, step;
+	char key[16];
+
+	soc_baseline_init(&b, 8192, (double)DAY, 60000);
+	for (i = 0; i < 8192; i++) {
+		snprintf(key, sizeof key, "k%05zu", i * 7919 % 8192);
+		soc_baseline_touch(&b, key, t0 + (int64_t)(i * 104729 % 300) *
+		    1000, 1, 0);
+	}
+	ok(evicts_oldest(&b, t0 + DAY), "a big table with ties evicts the "
+	    "first eighth by (last, key)");
+	soc_baseline_free(&b);
+
+	soc_baseline_init(&b, 8192, (double)DAY, 60000);
+	for (i = 0; i < 8192; i++) {
+		snprintf(key, sizeof key, "k%05zu", i);
+		soc_baseline_touch(&b, key, t0 + 1000 + (int64_t)i, 1, 0);
+	}
+	step = b.cap / 2048;	/* baseline_evict.c's SAMPLE */
+	for (i = 0; i < b.cap; i += 2 * step)
+		if (b.slot[i].e)
+			b.slot[i].last = b.slot[i].e->last = t0;
+	ok(evicts_oldest(&b, t0 + DAY), "a wrong guess evicts the same");
+	soc_baseline_free(&b);
+}
+
 /* Partitions: marked by touches and evictions, not by puts. */
 static void
 partitions(int64_t t0)
@@ -232,5 +299,6 @@ main(void)
 	codec(t0);
 	partitions(t0);
 	evict_ties(t0);
+	evict_big(t0);
 	return done_testing();
 }
