@@ -193,6 +193,14 @@ getstr(const struct soc_val *row, size_t i)
 	return soc_xstrdup(s ? s : "");
 }
 
+static const char *
+field(const struct soc_val *row, size_t i)
+{
+	const char *s = soc_val_str(soc_val_at(row, i));
+
+	return s ? s : "";
+}
+
 static void
 copy_id(char *dst, const struct soc_val *row, size_t i)
 {
@@ -207,6 +215,7 @@ read_entries(struct corr_incident *inc, const struct soc_val *a)
 	const struct soc_val *row;
 	size_t i;
 
+	corr_incident_reserve(inc, soc_val_array_size(a), 0);
 	soc_val_foreach(a, i, row) {
 		struct corr_entry *e;
 
@@ -216,10 +225,8 @@ read_entries(struct corr_incident *inc, const struct soc_val *a)
 		memset(e, 0, sizeof(*e));
 		e->key = (uint64_t)geti(row, 0);
 		copy_id(e->alert, row, 1);
-		e->rule = getstr(row, 2);
-		e->name = getstr(row, 3);
-		e->host = getstr(row, 4);
-		e->source = getstr(row, 5);
+		corr_entry_strings(e, field(row, 2), field(row, 3), (size_t)-2,
+		    field(row, 4), field(row, 5));
 		e->first = geti(row, 6);
 		e->last = geti(row, 7);
 		e->count = (uint64_t)geti(row, 8);
@@ -239,6 +246,7 @@ read_members(struct corr_incident *inc, const struct soc_val *a)
 	size_t i;
 
 	big.max_members = 1e9;
+	corr_incident_reserve(inc, 0, soc_val_array_size(a));
 	soc_val_foreach(a, i, row) {
 		const char *k = soc_val_str(soc_val_at(row, 0));
 		const char *v = soc_val_str(soc_val_at(row, 1));

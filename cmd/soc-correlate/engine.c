@@ -92,20 +92,6 @@ corr_dedup_rebuild(struct corr *c)
 	}
 }
 
-/* A copy of s of at most max bytes, cut at a character boundary. */
-static char *
-cut(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max + 1);
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return soc_xstrndup(s, n);
-}
-
 static struct corr_entry *
 entry_add(struct corr *c, struct corr_incident *inc)
 {
@@ -122,10 +108,9 @@ entry_add(struct corr *c, struct corr_incident *inc)
 	memset(e, 0, sizeof(*e));
 	e->key = a->dedup;
 	memcpy(e->alert, a->id, sizeof(e->alert));
-	e->rule = soc_xstrdup(a->rule.len ? a->rule.p : "");
-	e->name = cut(a->name.len ? a->name.p : "", 200);
-	e->host = soc_xstrdup(a->host.len ? a->host.p : "");
-	e->source = soc_xstrdup(a->source.len ? a->source.p : "");
+	corr_entry_strings(e, a->rule.len ? a->rule.p : "",
+	    a->name.len ? a->name.p : "", 200, a->host.len ? a->host.p : "",
+	    a->source.len ? a->source.p : "");
 	e->first = e->last = a->ts;
 	e->tactics = a->tactics;
 	e->inferred = a->inferred;

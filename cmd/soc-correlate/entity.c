@@ -75,7 +75,6 @@ corr_index_init(struct corr_index *ix)
 static void
 entity_free(struct corr_entity *e)
 {
-	free(e->value);
 	free(e->part);
 	free(e);
 }
@@ -129,8 +128,8 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 	size_t i = h & (ix->cap - 1);
 
 	for (; (e = ix->slot[i]) != NULL; i = (i + 1) & (ix->cap - 1))
-		if (ix->hs[i] == h && e->kind == kind &&
-		    strlen(e->value) == n && memcmp(e->value, v, n) == 0)
+		if (ix->hs[i] == h && e->kind == kind && e->len == n &&
+		    memcmp(e->value, v, n) == 0)
 			return e;
 	if (!create)
 		return NULL;
@@ -138,10 +137,12 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 		grow(ix);
 		return corr_index_get(ix, kind, v, n, h, create);
 	}
-	e = soc_xcalloc(1, sizeof(*e));
+	SOC_ASSERT(n < UINT32_MAX);
+	e = soc_xcalloc(1, sizeof(*e) + n + 1);
 	e->h = h;
 	e->kind = (uint8_t)kind;
-	e->value = soc_xstrndup(v, n);
+	e->len = (uint32_t)n;
+	memcpy(e->value, v, n);
 	ix->slot[i] = e;
 	ix->hs[i] = h;
 	ix->n++;

@@ -42,18 +42,13 @@ corr_grow(void *p, size_t *cap, size_t need, size_t size)
 
 /* ---- incidents ---- */
 
-/* The parts of inc (all but what linking needs), freed and emptied. */
-static void
-free_parts(struct corr_incident *inc)
+void
+corr_incident_free_parts(struct corr_incident *inc)
 {
 	size_t i;
 
-	for (i = 0; i < inc->nent; i++) {
-		free(inc->ent[i].rule);
-		free(inc->ent[i].name);
-		free(inc->ent[i].host);
-		free(inc->ent[i].source);
-	}
+	for (i = 0; i < inc->nent; i++)
+		free(inc->ent[i].rule);	/* and the other three */
 	for (i = 0; i < inc->nmem; i++) {
 		free(inc->mem[i].value);
 		free(inc->mem[i].raw);
@@ -91,11 +86,48 @@ free_parts(struct corr_incident *inc)
 }
 
 void
+corr_entry_strings(struct corr_entry *e, const char *rule, const char *name,
+    size_t name_max, const char *host, const char *source)
+{
+	size_t nr = strlen(rule), nn = strnlen(name, name_max + 1),
+	    nh = strlen(host), ns = strlen(source);
+	char *p;
+
+	if (nn > name_max) {
+		nn = name_max;
+		while (nn > 0 && ((unsigned char)name[nn] & 0xc0) == 0x80)
+			nn--;
+	}
+	p = soc_xmalloc(nr + nn + nh + ns + 4);
+	e->rule = memcpy(p, rule, nr);
+	p[nr] = 0;
+	e->name = memcpy(p += nr + 1, name, nn);
+	p[nn] = 0;
+	e->host = memcpy(p += nn + 1, host, nh);
+	p[nh] = 0;
+	e->source = memcpy(p += nh + 1, source, ns);
+	p[ns] = 0;
+}
+
+void
+corr_incident_reserve(struct corr_incident *inc, size_t nent, size_t nmem)
+{
+	if (inc->nent + nent > inc->capent) {
+		inc->capent = inc->nent + nent;
+		inc->ent = soc_xrealloc(inc->ent, inc->capent * sizeof(*inc->ent));
+	}
+	if (inc->nmem + nmem > inc->capmem) {
+		inc->capmem = inc->nmem + nmem;
+		inc->mem = soc_xrealloc(inc->mem, inc->capmem * sizeof(*inc->mem));
+	}
+}
+
+void
 corr_incident_free(struct corr_incident *inc)
 {
 	if (!inc)
 		return;
-	free_parts(inc);
+	corr_incident_free_parts(inc);
 	free(inc);
 }
 
@@ -112,7 +144,7 @@ cool_one(struct corr_incident *inc)
 		for (i = 0; i < n; i++)
 			keys[i] = inc->ent[i].key;
 	}
-	free_parts(inc);
+	corr_incident_free_parts(inc);
 	inc->keys = keys;
 	inc->nkeys = n;
 	inc->cold = 1;
@@ -121,20 +153,22 @@ cool_one(struct corr_incident *inc)
 void
 corr_heat(struct corr *c, struct corr_incident *inc)
 {
-	struct corr_incident *got;
 	uint64_t used = c->tick;
+	int64_t seq = inc->seq;
+	char id[SOC_ID_LEN + 1];
 
 	inc->used = used;
 	if (!inc->cold)
 		return;
-	got = corr_store_load_seq(&c->st, inc->seq);
-	if (!got)
+	SOC_ASSERT(!inc->dirty);
+	memcpy(id, inc->id, sizeof(id));
+	/* Read in place: pointers to inc stay. */
+	corr_incident_free_parts(inc);
+	memset(inc, 0, sizeof(*inc));
+	if (corr_store_load_seq(&c->st, seq, inc) < 0)
 		soc_die(SOC_EX_IOERR, "%s: incident %s left memory and cannot "
-		    "be read back", c->st.db.path, inc->id);
-	SOC_ASSERT(got->seq == inc->seq && !got->dirty);
-	free_parts(inc);
-	*inc = *got;		/* the same incident: pointers to inc stay */
-	free(got);
+		    "be read back", c->st.db.path, id);
+	SOC_ASSERT(inc->seq == seq);
 	inc->used = used;
 	c->nhot++;
 	c->s.heated++;

@@ -142,7 +142,7 @@ drop_entity(void *ctx, struct corr_entity *e)
 	struct corr *c = ctx;
 
 	soc_buf_addch(&c->dropped, (char)e->kind);
-	soc_buf_add(&c->dropped, e->value, strlen(e->value) + 1);
+	soc_buf_add(&c->dropped, e->value, e->len + 1);
 	c->s.aged_entities++;
 }
 

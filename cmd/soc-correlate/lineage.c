@@ -61,10 +61,7 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 
 		if (dst->nent >= (size_t)c->p.max_entries) {
 			dst->ncut++;
-			free(e->rule);
-			free(e->name);
-			free(e->host);
-			free(e->source);
+			free(e->rule);	/* and the other three */
 			continue;
 		}
 		dst->ent = corr_grow(dst->ent, &dst->capent, dst->nent + 1,

@@ -363,18 +363,16 @@ col(sqlite3_stmt *q, int i)
 	return v ? soc_xstrdup((const char *)v) : NULL;
 }
 
-/* The incident of a row of SELECT INCIDENT_COLS (new, caller frees);
- * NULL when its detail cannot be read (reported). */
-static struct corr_incident *
-row_incident(struct corr_store *s, sqlite3_stmt *q)
+/* inc (zeroed) from a row of SELECT INCIDENT_COLS: 0, or -1 when its
+ * detail cannot be read (reported; inc's parts freed). */
+static int
+row_fill(struct corr_store *s, sqlite3_stmt *q, struct corr_incident *inc)
 {
-	struct corr_incident *inc;
 	const unsigned char *id = sqlite3_column_text(q, 1);
 	const char *v;
 
 	if (!id || strlen((const char *)id) != SOC_ID_LEN)
-		return NULL;
-	inc = soc_xcalloc(1, sizeof(*inc));
+		return -1;
 	soc_buf_init(&inc->newalerts, (size_t)1 << 34);
 	memcpy(inc->id, id, SOC_ID_LEN + 1);
 	inc->seq = sqlite3_column_int64(q, 0);
@@ -410,25 +408,40 @@ row_incident(struct corr_store *s, sqlite3_stmt *q)
 	    27)) < 0) {
 		soc_warn("%s: incident %s: its detail cannot be read",
 		    s->db.path, inc->id);
-		corr_incident_free(inc);
+		corr_incident_free_parts(inc);
+		return -1;
+	}
+	return 0;
+}
+
+/* The incident of such a row (new, caller frees); NULL when it cannot be
+ * read (reported). */
+static struct corr_incident *
+row_incident(struct corr_store *s, sqlite3_stmt *q)
+{
+	struct corr_incident *inc = soc_xcalloc(1, sizeof(*inc));
+
+	if (row_fill(s, q, inc) < 0) {
+		free(inc);
 		return NULL;
 	}
 	return inc;
 }
 
-struct corr_incident *
-corr_store_load_seq(struct corr_store *s, int64_t seq)
+int
+corr_store_load_seq(struct corr_store *s, int64_t seq,
+    struct corr_incident *inc)
 {
 	sqlite3_stmt *q;
-	struct corr_incident *inc = NULL;
+	int rc = -1;
 
 	corr_store_read(s);
 	q = stmt(s, "SELECT " INCIDENT_COLS " FROM incident WHERE seq=?1");
 	BIND(s, q, "l", seq);
 	if (soc_db_step(&s->db, q) == SQLITE_ROW)
-		inc = row_incident(s, q);
+		rc = row_fill(s, q, inc);
 	sqlite3_reset(q);
-	return inc;
+	return rc;
 }
 
 struct corr_incident *
@@ -457,7 +470,7 @@ corr_store_load_open(struct corr_store *s, int64_t since,
 	sqlite3_stmt *q = stmt(s, "SELECT seq, id, version, first_seen,"
 	    " last_seen, detail FROM incident"
 	    " WHERE status='open' AND last_seen >= ?1 ORDER BY seq");
-	struct corr_incident *inc, *whole;
+	struct corr_incident *inc, whole;
 	const unsigned char *id;
 	size_t i;
 
@@ -476,17 +489,17 @@ corr_store_load_open(struct corr_store *s, int64_t since,
 		inc->cold = 1;
 		if (corr_detail_keys((const char *)sqlite3_column_text(q, 5),
 		    &inc->keys, &inc->nkeys) < 0) {
-			whole = corr_store_load_seq(s, inc->seq);
-			if (!whole) {	/* reported */
-				free(inc);
+			memset(&whole, 0, sizeof(whole));
+			if (corr_store_load_seq(s, inc->seq, &whole) < 0) {
+				free(inc);	/* reported */
 				continue;
 			}
-			inc->keys = soc_xmalloc((whole->nent + 1) *
+			inc->keys = soc_xmalloc((whole.nent + 1) *
 			    sizeof(*inc->keys));
-			for (i = 0; i < whole->nent; i++)
-				inc->keys[i] = whole->ent[i].key;
-			inc->nkeys = whole->nent;
-			corr_incident_free(whole);
+			for (i = 0; i < whole.nent; i++)
+				inc->keys[i] = whole.ent[i].key;
+			inc->nkeys = whole.nent;
+			corr_incident_free_parts(&whole);
 		}
 		fn(ctx, inc);
 	}
