@@ -24,18 +24,63 @@
 /* The record is written straight into the output buffer, key by key:
  * building it as values first and dumping them took twice the CPU (a
  * run writes one record per changed incident per checkpoint, 2 to 3 KiB
- * each).  w.more[d] says a member was written at depth d (a comma goes
- * first); keyed, that a key waits for its value. */
+ * each).  Each piece is written in place once room() says the buffer
+ * holds it (the buffer's bound kept), without a call per piece.
+ * w.more[d] says a member was written at depth d (a comma goes first);
+ * keyed, that a key waits for its value.  tms and tt: the last time
+ * written and its text (a record names the same few times again and
+ * again). */
 struct jw {
 	struct soc_buf *b;
 	int err, depth, keyed;
 	unsigned char more[8];
+	int64_t tms;
+	char tt[SOC_TIME_LEN + 1];
 };
+
+/* Where n more bytes go (and the NUL after them), or NULL (w.err set). */
+static char *
+room(struct jw *w, size_t n)
+{
+	struct soc_buf *b = w->b;
+
+	if (n >= b->cap - b->len || n > b->max - b->len) {
+		if (soc_buf_grow(b, n) < 0) {
+			w->err = 1;
+			return NULL;
+		}
+	}
+	return b->p + b->len;
+}
+
+/* n bytes were written at room()'s pointer. */
+static void
+wrote(struct jw *w, size_t n)
+{
+	w->b->len += n;
+	w->b->p[w->b->len] = '\0';
+}
 
 static void
 raw(struct jw *w, const char *s, size_t n)
 {
-	w->err |= soc_buf_add(w->b, s, n) < 0;
+	char *p = room(w, n);
+
+	if (p) {
+		memcpy(p, s, n);
+		wrote(w, n);
+	}
+}
+
+static void
+ch(struct jw *w, char c)
+{
+	char *p = room(w, 1);
+
+	if (p) {
+		*p = c;
+		wrote(w, 1);
+	}
 }
 
 /* The comma a value or key takes unless it is the first at its depth. */
@@ -47,7 +92,7 @@ sep(struct jw *w)
 		return;
 	}
 	if (w->more[w->depth])
-		raw(w, ",", 1);
+		ch(w, ',');
 	w->more[w->depth] = 1;
 }
 
@@ -56,18 +101,16 @@ static void
 key(struct jw *w, const char *k)
 {
 	size_t n = strlen(k);
+	char *p;
 
 	sep(w);
-	if (soc_buf_grow(w->b, n + 3) < 0) {
-		w->err = 1;
+	if ((p = room(w, n + 3)) == NULL)
 		return;
-	}
-	w->b->p[w->b->len++] = '"';
-	memcpy(w->b->p + w->b->len, k, n);
-	w->b->len += n;
-	w->b->p[w->b->len++] = '"';
-	w->b->p[w->b->len++] = ':';
-	w->b->p[w->b->len] = '\0';
+	p[0] = '"';
+	memcpy(p + 1, k, n);
+	p[n + 1] = '"';
+	p[n + 2] = ':';
+	wrote(w, n + 3);
 	w->keyed = 1;
 }
 
@@ -77,7 +120,7 @@ open_(struct jw *w, const char *k, char c)
 	if (k)
 		key(w, k);
 	sep(w);
-	raw(w, &c, 1);
+	ch(w, c);
 	SOC_ASSERT(w->depth + 1 < (int)sizeof(w->more));
 	w->more[++w->depth] = 0;
 }
@@ -85,22 +128,42 @@ open_(struct jw *w, const char *k, char c)
 static void
 close_(struct jw *w, char c)
 {
-	raw(w, &c, 1);
+	ch(w, c);
 	w->depth--;
 }
 
 /* A string (NULL: null); strings from alerts are written as they are,
- * but a byte that is not UTF-8 becomes U+FFFD. */
+ * but a byte that is not UTF-8 becomes U+FFFD.  One of plain ASCII, the
+ * most of them, is copied at once; any other goes through
+ * soc_buf_add_json_str, which writes plain ASCII the same way. */
 static void
 str(struct jw *w, const char *k, const char *s)
 {
+	size_t n;
+	char *p;
+
 	if (k)
 		key(w, k);
 	sep(w);
-	if (!s)
+	if (!s) {
 		raw(w, "null", 4);
-	else
-		w->err |= soc_buf_add_json_str(w->b, s, strlen(s)) < 0;
+		return;
+	}
+	for (n = 0; s[n]; n++)
+		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] >= 0x80 ||
+		    s[n] == '"' || s[n] == '\\')
+			break;
+	if (s[n]) {
+		n += strlen(s + n);
+		w->err |= soc_buf_add_json_str(w->b, s, n) < 0;
+		return;
+	}
+	if ((p = room(w, n + 2)) == NULL)
+		return;
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	wrote(w, n + 2);
 }
 
 static void
@@ -134,7 +197,7 @@ boolean(struct jw *w, const char *k, int b)
 static void
 tm(struct jw *w, const char *k, int64_t ms)
 {
-	char t[SOC_TIME_LEN + 3];
+	char *p;
 
 	if (!ms) {
 		str(w, k, NULL);
@@ -143,10 +206,16 @@ tm(struct jw *w, const char *k, int64_t ms)
 	if (k)
 		key(w, k);
 	sep(w);
-	t[0] = '"';
-	soc_time_format(ms, t + 1);
-	t[SOC_TIME_LEN + 1] = '"';
-	raw(w, t, SOC_TIME_LEN + 2);
+	if (ms != w->tms || !w->tt[0]) {
+		soc_time_format(ms, w->tt);
+		w->tms = ms;
+	}
+	if ((p = room(w, SOC_TIME_LEN + 2)) == NULL)
+		return;
+	p[0] = '"';
+	memcpy(p + 1, w->tt, SOC_TIME_LEN);
+	p[SOC_TIME_LEN + 1] = '"';
+	wrote(w, SOC_TIME_LEN + 2);
 }
 
 static void
@@ -292,6 +361,21 @@ sla(struct jw *w, const struct corr_incident *inc,
 	close_(w, '}');
 }
 
+/* s appended to msg[0..n) as snprintf(msg + n, size - n, "%s", s) would
+ * (cut to fit, NUL-ended); returns n and the length of s. */
+static size_t
+cat(char *msg, size_t size, size_t n, const char *s)
+{
+	size_t k = strlen(s), c;
+
+	if (n < size) {
+		c = k < size - n - 1 ? k : size - n - 1;
+		memcpy(msg + n, s, c);
+		msg[n + c] = '\0';
+	}
+	return n + k;
+}
+
 /* The person's line: "incident 1a2b3c4d P2: 3 alerts, tactic > tactic on
  * host, host". */
 static void
@@ -303,13 +387,15 @@ message(const struct corr_incident *inc, const int *order, int nt, char *msg,
 
 	n = (size_t)snprintf(msg, size, "incident %.8s %s: %llu alerts",
 	    inc->id, corr_prio_name(inc->prio), (unsigned long long)inc->nalerts);
-	for (k = 0; k < nt && n < size; k++)
-		n += (size_t)snprintf(msg + n, size - n, "%s%s",
-		    k ? " > " : ", ", soc_attack_tactics[order[k]].name);
+	for (k = 0; k < nt && n < size; k++) {
+		n = cat(msg, size, n, k ? " > " : ", ");
+		n = cat(msg, size, n, soc_attack_tactics[order[k]].name);
+	}
 	for (i = 0, j = 0; i < inc->nmem && n < size; i++)
-		if (inc->mem[i].kind == CORR_HOST && !inc->mem[i].hub)
-			n += (size_t)snprintf(msg + n, size - n, "%s%s",
-			    j++ ? ", " : " on ", inc->mem[i].value);
+		if (inc->mem[i].kind == CORR_HOST && !inc->mem[i].hub) {
+			n = cat(msg, size, n, j++ ? ", " : " on ");
+			n = cat(msg, size, n, inc->mem[i].value);
+		}
 }
 
 static void
@@ -561,8 +647,13 @@ corr_record_incident(const struct corr_incident *inc,
 void
 corr_record_member(const struct corr_incident *inc, struct soc_buf *out)
 {
-	if (soc_buf_addf(out, "{\"id\":\"%s\",\"version\":%lld}", inc->id,
-	    (long long)inc->version) < 0)
+	struct jw w = { .b = out };
+
+	open_(&w, NULL, '{');
+	str(&w, "id", inc->id);
+	num(&w, "version", inc->version);
+	close_(&w, '}');
+	if (w.err)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
 }
 
