@@ -4,8 +4,8 @@
  *   main.c     the stage definition: options, the filter's callbacks,
  *              the verbs table
  *   params.c   tunable parameters (correlate.json), names and ranges
- *   entity.c   the observables of an alert, normalised, and the entity
- *              index (hash table) with its hub cut-off
+ *   alert.c    an alert's fields, and its observables normalised
+ *   entity.c   the entity index (hash table) with its hub cut-off
  *   engine.c   grouping and de-duplication: an alert into its incident
  *   held.c     incidents in memory: their parts, by creation and by id
  *   assess.c   the incident's score, priority and SLA clocks
@@ -76,7 +76,7 @@ void corr_params_load(struct corr_params *p, const char *path);
 /* The tactics are common/attack's, in kill-chain order; an alert's
  * tactics are a bit per index. */
 
-/* ---- entities (entity.c) ---- */
+/* ---- entities (entity.c, alert.c) ---- */
 
 enum corr_ekind {
 	CORR_USER, CORR_HOST, CORR_IP, CORR_HASH, CORR_DOMAIN, CORR_KEY,
@@ -144,7 +144,7 @@ struct corr_obs {
 
 struct corr_alert {
 	const struct soc_rec *rec;
-	struct soc_span top[CORR_NTOP];	/* see entity.c */
+	struct soc_span top[CORR_NTOP];	/* see alert.c */
 	struct soc_span score_span, enrich_span;
 	char id[SOC_ID_LEN + 1];
 	int64_t ts;

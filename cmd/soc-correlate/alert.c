@@ -1,0 +1,377 @@
+/*
+ * An alert as soc-correlate reads it: its fields, and its observables
+ * (users, hosts, addresses, hashes, domains, cloud access keys and
+ * accounts, process ids).
+ *
+ * The observables are read from ECS fields (which field and which value
+ * shape is which kind: kinds.c) and normalised so that the same thing
+ * written two ways is one entity: user names lose a "DOMAIN\" prefix and
+ * an "@domain" suffix and are folded to lower case; host names lose their
+ * domain; hashes and domains are folded; addresses are kept when internal
+ * (RFC 1918, RFC 6598, unique local) unless internal_only is 0 (the source
+ * of a failed sign-in always: kinds.c).  Loopback, unspecified and
+ * all-zero values never link anything.  The entity index (entity.c) holds
+ * them over time.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "corr.h"
+#include "err.h"
+
+/* ---- an alert's fields ---- */
+
+/*
+ * The top-level objects an alert is read from, looked up once per alert;
+ * each path is then found inside its object, so the record is not walked
+ * from its start for every field.  A record whose keys hold dots
+ * ({"host.name":...}) is read through soc_rec_get, which knows flat keys.
+ */
+static const char *const tops[CORR_NTOP] = {
+	"related", "host", "user", "source", "destination", "dns", "url",
+	"aws", "cloud", "process", "threat", "rule", "event", "observer",
+	"@timestamp", "message", "tls",
+};
+
+static void
+cache(struct corr_alert *a, const struct soc_rec *r)
+{
+	int i;
+
+	a->rec = r;
+	for (i = 0; i < CORR_NTOP; i++)
+		if (soc_rec_get(r, tops[i], &a->top[i]) == SOC_JSON_NONE)
+			a->top[i].type = SOC_JSON_NONE;
+	if (soc_rec_soc(r, "score", &a->score_span) == SOC_JSON_NONE)
+		a->score_span.type = SOC_JSON_NONE;
+	if (soc_rec_soc(r, "enrich", &a->enrich_span) == SOC_JSON_NONE)
+		a->enrich_span.type = SOC_JSON_NONE;
+}
+
+enum soc_json_type
+corr_get(const struct corr_alert *a, const char *path, struct soc_span *out)
+{
+	const struct soc_span *o = NULL;
+	const char *dot = strchr(path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	int i;
+
+	if (!a->rec->plain)
+		return soc_rec_get(a->rec, path, out);
+	if (n == 3 && memcmp(path, "soc", 3) == 0 && dot) {
+		if (strncmp(dot + 1, "score.", 6) == 0)
+			o = &a->score_span, dot += 6;
+		else if (strncmp(dot + 1, "enrich.", 7) == 0)
+			o = &a->enrich_span, dot += 7;
+		else
+			return soc_rec_get(a->rec, path, out);
+	} else {
+		for (i = 0; i < CORR_NTOP; i++)
+			if (strlen(tops[i]) == n && memcmp(tops[i], path, n) == 0) {
+				o = &a->top[i];
+				break;
+			}
+		if (!o)
+			return soc_rec_get(a->rec, path, out);
+	}
+	if (o->type == SOC_JSON_NONE)
+		return SOC_JSON_NONE;
+	if (!dot) {
+		*out = *o;
+		return o->type;
+	}
+	if (o->type != SOC_JSON_OBJECT)
+		return SOC_JSON_NONE;
+	return soc_json_path(o, dot + 1, out);
+}
+
+const char *
+corr_str(const struct corr_alert *a, const char *path, struct soc_buf *out)
+{
+	struct soc_span v;
+
+	soc_buf_reset(out);
+	if (corr_get(a, path, &v) != SOC_JSON_STRING ||
+	    soc_json_str_decode(&v, out) < 0)
+		return NULL;
+	if (!out->p)
+		soc_buf_addstr(out, "");
+	return out->p;
+}
+
+/* ---- an alert's observables ---- */
+
+void
+corr_alert_init(struct corr_alert *a)
+{
+	memset(a, 0, sizeof(*a));
+	soc_buf_init(&a->rule, 4096);
+	soc_buf_init(&a->name, 4096);
+	soc_buf_init(&a->host, 4096);
+	soc_buf_init(&a->source, 4096);
+	soc_buf_init(&a->str, 1 << 20);
+	soc_buf_init(&a->vals, 1 << 20);
+}
+
+void
+corr_alert_release(struct corr_alert *a)
+{
+	soc_buf_release(&a->rule);
+	soc_buf_release(&a->name);
+	soc_buf_release(&a->host);
+	soc_buf_release(&a->source);
+	soc_buf_release(&a->str);
+	soc_buf_release(&a->vals);
+}
+
+const char *
+corr_obs_value(const struct corr_alert *a, size_t i)
+{
+	return a->vals.p + a->obs[i].off;
+}
+
+const char *
+corr_obs_raw(const struct corr_alert *a, size_t i)
+{
+	return a->vals.p + a->obs[i].roff;
+}
+
+static int
+v4(const char *s, unsigned char o[4])
+{
+	int i, n;
+	char *end;
+
+	for (i = 0; i < 4; i++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		n = (int)strtol(s, &end, 10);
+		if (n > 255 || end - s > 3)
+			return -1;
+		o[i] = (unsigned char)n;
+		s = end;
+		if (i < 3 && *s++ != '.')
+			return -1;
+	}
+	return *s ? -1 : 0;
+}
+
+/* Is this address one that may link alerts? */
+static int
+ip_ok(const char *s, int internal_only)
+{
+	unsigned char o[4];
+
+	if (v4(s, o) == 0) {
+		if (o[0] == 0 || o[0] == 127 || o[0] >= 224 ||
+		    (o[0] == 169 && o[1] == 254))
+			return 0;
+		if (!internal_only)
+			return 1;
+		return o[0] == 10 || (o[0] == 172 && (o[1] & 0xf0) == 16) ||
+		    (o[0] == 192 && o[1] == 168) ||
+		    (o[0] == 100 && (o[1] & 0xc0) == 64);
+	}
+	if (!strchr(s, ':') || strcmp(s, "::") == 0 || strcmp(s, "::1") == 0 ||
+	    strncmp(s, "fe80:", 5) == 0 || strncmp(s, "ff", 2) == 0)
+		return 0;
+	if (!internal_only)
+		return 1;
+	return strncmp(s, "fc", 2) == 0 || strncmp(s, "fd", 2) == 0;
+}
+
+int
+corr_obs_add(struct corr_alert *a, int kind, const char *v, size_t n,
+    int internal_only)
+{
+	size_t off = a->vals.len, i, len, rawn = n;
+	const char *raw = v;
+	char *s;
+	uint64_t h;
+
+	if (a->nobs == sizeof(a->obs) / sizeof(a->obs[0]))
+		return -1;
+	if (kind == CORR_USER) {
+		const char *bs = memrchr(v, '\\', n), *at;
+
+		if (bs) {
+			n -= (size_t)(bs + 1 - v);
+			v = bs + 1;
+		}
+		if ((at = memchr(v, '@', n)) != NULL)
+			n = (size_t)(at - v);
+	}
+	while (n && (v[n - 1] == '.' || v[n - 1] == ' '))
+		n--;
+	if (n == 0 || (n == 1 && v[0] == '-') || n > 1024 || memchr(v, 0, n))
+		return -1;
+	if (soc_buf_add(&a->vals, v, n) < 0 || soc_buf_addch(&a->vals, 0) < 0)
+		return -1;
+	s = a->vals.p + off;
+	len = n;
+	if (kind != CORR_KEY && kind != CORR_PROCESS && kind != CORR_ACCOUNT)
+		for (i = 0; i < len; i++)
+			s[i] = (char)tolower((unsigned char)s[i]);
+	if (kind == CORR_HOST) {
+		unsigned char o[4];
+		char *dot = strchr(s, '.');
+
+		if (dot && v4(s, o) < 0 && !strchr(s, ':')) {
+			*dot = 0;
+			len = (size_t)(dot - s);
+		}
+	} else if (kind == CORR_IP && !ip_ok(s, internal_only)) {
+		goto drop;
+	} else if (kind == CORR_HASH && strspn(s, "0") == len) {
+		goto drop;
+	}
+	if (len == 0)
+		goto drop;
+	h = corr_entity_hash(kind, s, len);
+	for (i = 0; i < a->nobs; i++)
+		if (a->obs[i].h == h && a->obs[i].kind == kind &&
+		    a->obs[i].len == len && memcmp(corr_obs_value(a, i), s,
+		    len) == 0)
+			goto drop;
+	a->vals.len = off + len + 1;
+	a->vals.p[off + len] = 0;
+	a->obs[a->nobs].roff = a->vals.len;
+	if (soc_buf_add(&a->vals, raw, rawn) < 0 || soc_buf_addch(&a->vals, 0) < 0) {
+		a->vals.len = off;
+		return -1;
+	}
+	a->obs[a->nobs].kind = kind;
+	a->obs[a->nobs].off = off;
+	a->obs[a->nobs].len = len;
+	a->obs[a->nobs].h = h;
+	a->obs[a->nobs].e = NULL;
+	a->obs[a->nobs].crown = a->obs[a->nobs].privileged = 0;
+	a->obs[a->nobs].outside = 0;
+	a->nobs++;
+	return 0;
+drop:
+	a->vals.len = off;
+	a->vals.p[off] = 0;
+	return -1;
+}
+
+/* The first string at path (a string, or an array's first) into b. */
+static void
+first_str(const struct corr_alert *a, const char *path, struct soc_buf *b)
+{
+	struct soc_span v, k, e;
+	struct soc_json_iter it;
+
+	switch (corr_get(a, path, &v)) {
+	case SOC_JSON_STRING:
+		soc_json_str_decode(&v, b);
+		break;
+	case SOC_JSON_ARRAY:
+		soc_json_iter_init(&it, &v);
+		if (soc_json_iter_next(&it, &k, &e) && e.type == SOC_JSON_STRING)
+			soc_json_str_decode(&e, b);
+		break;
+	case SOC_JSON_NUMBER:
+		soc_buf_add(b, v.p, v.len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+tactics(struct corr_alert *a, const char *path)
+{
+	struct soc_span v, k, e;
+	struct soc_json_iter it;
+	int t;
+
+	if (corr_get(a, path, &v) != SOC_JSON_ARRAY)
+		return;
+	soc_json_iter_init(&it, &v);
+	while (soc_json_iter_next(&it, &k, &e)) {
+		soc_buf_reset(&a->str);
+		if (e.type == SOC_JSON_STRING &&
+		    soc_json_str_decode(&e, &a->str) == 0 &&
+		    (t = soc_attack_tactic_find(a->str.p)) >= 0)
+			a->tactics |= 1u << t;
+	}
+}
+
+void
+corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
+    const struct corr_params *p)
+{
+	struct soc_span v;
+	int64_t n;
+	size_t i;
+	const char *s;
+
+	cache(a, r);
+	a->nobs = 0;
+	soc_buf_reset(&a->vals);
+	soc_buf_reset(&a->rule);
+	soc_buf_reset(&a->name);
+	soc_buf_reset(&a->host);
+	soc_buf_reset(&a->source);
+	a->id[0] = 0;
+	if (soc_rec_soc(r, "id", &v) == SOC_JSON_STRING) {
+		soc_buf_reset(&a->str);
+		if (soc_json_str_decode(&v, &a->str) == 0 &&
+		    a->str.len <= SOC_ID_LEN)
+			memcpy(a->id, a->str.p, a->str.len + 1);
+	}
+	if (!a->id[0])	/* no id of its own: one from its bytes */
+		soc_id("alert", r->line, r->len, a->id);
+	a->ts = 0;
+	if (corr_get(a, "@timestamp", &v) == SOC_JSON_STRING &&
+	    v.len > 2 && soc_time_parse(v.p + 1, v.len - 2, &n) == 0)
+		a->ts = n;
+	a->scored = 0;
+	a->score = 0;
+	if (corr_get(a, "soc.score.value", &v) == SOC_JSON_NUMBER &&
+	    soc_json_to_int(&v, &n) == 0 && n >= 0 && n <= 100) {
+		a->scored = 1;
+		a->score = (int)n;
+	} else if (soc_rec_int(r, "soc.severity", &n) == 0 && n >= 0 &&
+	    n <= 100) {
+		a->score = (int)n;
+	}
+	a->prio = 0;
+	if ((s = corr_str(a, "soc.score.priority", &a->str)) != NULL)
+		a->prio = corr_prio_parse(s);
+	if (!a->prio)
+		a->prio = a->score >= p->p1 ? 1 : a->score >= p->p2 ? 2 :
+		    a->score >= p->p3 ? 3 : 4;
+	a->disp = a->score >= p->p3 ? 2 : 1;
+	if ((s = corr_str(a, "soc.score.disposition", &a->str)) != NULL)
+		a->disp = strcmp(s, "auto_close") == 0 ? 0 :
+		    strcmp(s, "escalate") == 0 ? 2 : 1;
+	first_str(a, "rule.id", &a->rule);
+	if (!a->rule.len)
+		first_str(a, "rule.name", &a->rule);
+	if (!a->rule.len)
+		first_str(a, "event.action", &a->rule);
+	if (!a->rule.len)
+		first_str(a, "event.dataset", &a->rule);
+	first_str(a, "rule.name", &a->name);
+	if (!a->name.len)
+		first_str(a, "event.action", &a->name);
+	if (!a->name.len)
+		first_str(a, "message", &a->name);
+	first_str(a, "host.name", &a->host);
+	first_str(a, "event.dataset", &a->source);
+	if (!a->source.len)
+		first_str(a, "observer.product", &a->source);
+	a->tactics = a->inferred = 0;
+	tactics(a, "threat.tactic.id");
+	tactics(a, "threat.tactic.name");
+	corr_tactic_infer(a);
+	corr_alert_entities(a, p);
+	/* The de-duplication key: the rule and the set of entities. */
+	a->dedup = corr_hash(a->rule.p ? a->rule.p : "", a->rule.len, 7);
+	for (i = 0; i < a->nobs; i++)
+		a->dedup += a->obs[i].h * 0x9e3779b97f4a7c15ULL;
+}
