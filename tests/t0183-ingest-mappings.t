@@ -40,9 +40,13 @@ for m in $names; do
 	f=$M/$m.json
 	examples "$f"
 	[ "$(jq -r .format "$f")" = json ] || continue
-	jq -c '.timestamp.field as $t | .examples[] |
-	    setpath($t | if type == "array" then .[0] else . end | split(".");
-	    "not-a-time")' "$f"
+	# (every time field the example has, and the first one named: a
+	# mapping with several tries them in turn)
+	jq -c '[.timestamp | if type == "array" then .[] else . end | .field |
+	    if type == "array" then .[] else . end | ltrimstr("/") |
+	    split(".")] as $t | .examples[] | setpath($t[0]; "not-a-time") |
+	    reduce $t[] as $p (.; if getpath($p) != null then
+	    setpath($p; "not-a-time") else . end)' "$f"
 done >mixed
 check_exit 'the mixed stream: exit 65' 65 'soc-ingest --rejects rej mixed >out 2>err'
 check 'records + rejects = the lines' \

@@ -1,7 +1,8 @@
 /*
- * fmt_identity.c: identity and SaaS audit logs: Microsoft Entra ID sign-in
- * and audit logs and the Microsoft 365 unified audit log (the Okta System
- * Log and Google Workspace activities are mapping files, mappings/).
+ * fmt_identity.c: identity and SaaS audit logs: Microsoft Entra ID audit
+ * logs and the Microsoft 365 unified audit log (the Okta System Log,
+ * Google Workspace activities and Entra ID sign-ins are mapping files,
+ * mappings/).
  *
  * All are activity logs (event.kind "event").  Each is accepted in the
  * API's own shape and in the shapes it reaches a SIEM in: the Azure
@@ -49,17 +50,6 @@ is_any(const char *s, const char *const *words)
 	return 0;
 }
 
-/* source.geo.* from the usual location members. */
-static void
-set_geo(struct soc_val *out, const char *city, const char *region,
-    const char *country, const char *iso)
-{
-	soc_val_set_str(out, "source.geo.city_name", city);
-	soc_val_set_str(out, "source.geo.region_name", region);
-	soc_val_set_str(out, "source.geo.country_name", country);
-	soc_val_set_str(out, "source.geo.country_iso_code", iso);
-}
-
 /* --- Microsoft Entra ID: shared ------------------------------------- */
 
 /*
@@ -86,186 +76,6 @@ entra_signin_category(const char *cat)
 	    strcasecmp(cat, "ManagedIdentitySignInLogs") == 0 ||
 	    strcasecmp(cat, "ADFSSignInLogs") == 0);
 }
-
-/* --- Entra sign-in -------------------------------------------------- */
-
-static int
-signin_detect(const struct soc_val *in)
-{
-	const char *cat = vnd_str(in, "category"), *type = vnd_str(in, "Type");
-
-	if (!soc_val_is_object(in))
-		return 0;
-	if (entra_signin_category(cat) && soc_val_is_object(vnd_get(in,
-	    "properties")))
-		return 92;
-	if (type && (strcasecmp(type, "SigninLogs") == 0 ||
-	    strcasecmp(type, "AADNonInteractiveUserSignInLogs") == 0 ||
-	    strcasecmp(type, "AADServicePrincipalSignInLogs") == 0 ||
-	    strcasecmp(type, "AADManagedIdentitySignInLogs") == 0))
-		return 92;
-	/* The Graph signIn resource. */
-	if (vnd_get(in, "createdDateTime") && (vnd_get(in,
-	    "userPrincipalName") || vnd_get(in, "servicePrincipalId")) &&
-	    (soc_val_is_object(vnd_get(in, "status")) ||
-	    vnd_get(in, "appDisplayName")) &&
-	    (vnd_get(in, "ipAddress") || vnd_get(in, "clientAppUsed") ||
-	    vnd_get(in, "conditionalAccessStatus")))
-		return 88;
-	return 0;
-}
-
-static int
-risk_sev(const char *s)
-{
-	if (!s)
-		return -1;
-	if (strcasecmp(s, "none") == 0 || strcasecmp(s, "hidden") == 0)
-		return 10;
-	return vnd_sev_word(s);
-}
-
-/*
- * An Entra sign-in in any of its three shapes (Graph, Azure Monitor
- * properties{}, Log Analytics columns) to the record.
- * long: one mapping of a vendor's fields read top to bottom; it stays C
- * for the JSON carried in strings (vnd_obj) and the result code or word
- */
-static int
-signin_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
-{
-	const struct soc_val *b = az_body(in), *st;
-	const char *upn, *ip, *app, *reason, *rstate, *cat;
-	const struct soc_val *status, *loc;
-	int64_t code = 0;
-	int have_code = 0, s, failed;
-
-	if (vnd_time(c, out, b, why, "createdDateTime", "TimeGenerated",
-	    NULL) < 0 && vnd_time(c, out, in, why, "time", "TimeGenerated",
-	    "p_event_time", NULL) < 0)
-		return -1;
-	cat = vnd_str(in, "category");
-	soc_val_set_str(out, "event.kind", "event");
-	soc_val_add_str(out, "event.category", "authentication");
-	soc_val_add_str(out, "event.type", "start");
-	soc_val_set_str(out, "event.dataset", "azure.signinlogs");
-	soc_val_set_str(out, "event.id", vnd_str_any(b, "id", "Id", NULL));
-	/* The Azure Monitor category names the kind of sign-in; the Graph
-	 * resource says it with isInteractive. */
-	soc_val_set_str(out, "event.action", cat ? cat :
-	    soc_val_is_false(vnd_get(b, "isInteractive")) ?
-	    "NonInteractiveUserSignInLogs" : vnd_get(b, "servicePrincipalId") &&
-	    !vnd_get(b, "userPrincipalName") ? "ServicePrincipalSignInLogs" :
-	    "SignInLogs");
-	soc_val_set_str(out, "event.provider", "Microsoft Entra ID");
-	soc_val_set_str(out, "observer.vendor", "Microsoft");
-	soc_val_set_str(out, "observer.product", "Entra ID");
-	soc_val_set_str(out, "cloud.provider", "azure");
-	soc_val_set_str(out, "cloud.account.id", vnd_str_any(in, "tenantId",
-	    "TenantId", NULL));
-	if (!soc_val_get(out, "cloud.account.id"))
-		soc_val_set_str(out, "cloud.account.id", vnd_str(b, "tenantId"));
-
-	upn = vnd_str_any(b, "userPrincipalName", "servicePrincipalName",
-	    NULL);
-	vnd_set_login(out, "user", upn);
-	soc_val_set_str(out, "user.id", vnd_str_any(b, "userId",
-	    "servicePrincipalId", NULL));
-	soc_val_set_str(out, "user.full_name", vnd_str(b, "userDisplayName"));
-	ip = vnd_str_any(b, "ipAddress", "IPAddress", NULL);
-	if (!ip)
-		ip = vnd_str(in, "callerIpAddress");
-	if (!ing_set_ip(out, "source.ip", ip))
-		ip = NULL;
-	if ((loc = vnd_obj(b, "location")) != NULL) {
-		set_geo(out, vnd_str(loc, "city"), vnd_str(loc, "state"), NULL,
-		    vnd_str(loc, "countryOrRegion"));
-		ing_set_n(out, "source.geo.location.lat",
-		    vnd_get(loc, "geoCoordinates.latitude"));
-		ing_set_n(out, "source.geo.location.lon",
-		    vnd_get(loc, "geoCoordinates.longitude"));
-	} else if (vnd_str(b, "location"))	/* SigninLogs: "US" */
-		soc_val_set_str(out, "source.geo.country_iso_code",
-		    vnd_str(b, "location"));
-	soc_val_set_str(out, "user_agent.original", vnd_str(b, "userAgent"));
-	soc_val_set_str(out, "host.name", vnd_str(b, "deviceDetail.displayName"));
-	soc_val_set_str(out, "host.id", vnd_str(b, "deviceDetail.deviceId"));
-	soc_val_set_str(out, "host.os.full",
-	    vnd_str(b, "deviceDetail.operatingSystem"));
-	app = vnd_str_any(b, "appDisplayName", "resourceDisplayName", NULL);
-
-	/* status.errorCode: 0 is success (SigninLogs: ResultType "0"). */
-	status = vnd_obj(b, "status");
-	st = status;
-	if (soc_val_get_int(st, "errorCode", &code) == 0)
-		have_code = 1;
-	else if (vnd_num(b, "ResultType", &(double){0}) == 0) {
-		soc_val_get_int(b, "ResultType", &code);
-		have_code = 1;
-	} else if (vnd_num(in, "resultType", &(double){0}) == 0) {
-		soc_val_get_int(in, "resultType", &code);
-		have_code = 1;
-	}
-	reason = vnd_str_any(st, "failureReason", NULL);
-	if (!reason)
-		reason = vnd_str_any(b, "ResultDescription", NULL);
-	if (!reason)
-		reason = vnd_str(in, "resultDescription");
-	failed = have_code && code != 0;
-	if (!have_code) {
-		/* Exports that write the result as a word. */
-		const char *w = vnd_str_any(in, "resultType", "resultSignature",
-		    NULL);
-
-		if (w && (strcasecmp(w, "Success") == 0 ||
-		    strcasecmp(w, "Failure") == 0)) {
-			failed = strcasecmp(w, "Failure") == 0;
-			vnd_outcome(out, !failed);
-		}
-	}
-	if (have_code) {
-		vnd_outcome(out, !failed);
-		ing_set_decimal(out, "event.code", (long long)code);
-		if (failed) {
-			ing_set_decimal(out, "error.code", (long long)code);
-			soc_val_set_str(out, "error.message", reason);
-		}
-	}
-
-	/* Risk: none 10, low 30, medium 50, high 75; failure 30+;
-	 * riskState atRisk 50+, confirmedCompromised 90. */
-	s = risk_sev(vnd_str(b, "riskLevelDuringSignIn"));
-	s = max_i(s, risk_sev(vnd_str(b, "riskLevelAggregated")));
-	if (s < 0)
-		s = 10;
-	if (failed)
-		s = max_i(s, 30);
-	rstate = vnd_str(b, "riskState");
-	if (rstate && (strcasecmp(rstate, "dismissed") == 0 ||
-	    strcasecmp(rstate, "remediated") == 0) && s > 30)
-		s = 30;
-	if (rstate && strcasecmp(rstate, "atRisk") == 0)
-		s = max_i(s, 50);
-	if (rstate && strcasecmp(rstate, "confirmedCompromised") == 0)
-		s = max_i(s, 90);
-	ing_set_severity(out, s);
-
-	vnd_msg(out, "Entra sign-in by %s to %s from %s: %s%s%s",
-	    upn ? upn : "unknown user", app ? app : "unknown app",
-	    ip ? ip : "unknown source",
-	    soc_val_get(out, "event.outcome") == NULL ? "result unknown" :
-	    failed ? "failure" : "success",
-	    failed && reason ? ", " : "", failed && reason ? reason : "");
-	return 0;
-}
-
-const struct ing_format ing_fmt_entra_signin = {
-	.name = "entra-signin",
-	.desc = "Microsoft Entra ID sign-in logs (Graph signIn, Azure Monitor SigninLogs)",
-	.detect_json = signin_detect,
-	.map_json = signin_map,
-	.ns = "azure.signinlogs",
-};
 
 /* --- Entra audit ---------------------------------------------------- */
 

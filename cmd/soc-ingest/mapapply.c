@@ -27,13 +27,12 @@
 #include "mapfile.h"
 #include "vendor.h"
 
-/* A mapping being applied: the run's context, the mapping (or the rule)
- * and the input, the record, the path flags of the mapping. */
+/* A mapping being applied: the run's context, what its paths read, the
+ * record. */
 struct app {
 	struct ing_ctx *c;
-	const struct soc_val *in;
+	struct ing_map_rd rd;
 	struct soc_val *out;
-	int flags;
 };
 
 static const char *const array_paths[] = { "event.category", "event.type",
@@ -141,8 +140,7 @@ ing_map_is_null(const struct soc_val *m, const char *s)
 static const struct soc_val *
 field(struct app *x, const char *name)
 {
-	const struct soc_val *v = ing_map_get(x->c->arena, x->in, name,
-	    x->flags);
+	const struct soc_val *v = ing_map_get(&x->rd, name);
 
 	return soc_val_is_string(v) && ing_map_is_null(x->c->map,
 	    soc_val_str(v)) ? NULL : v;
@@ -198,16 +196,17 @@ epoch_ms(const char *buf, int scale, int64_t *ms)
 	return 0;
 }
 
+/* @timestamp from the time ts says (a timestamp object): 0, or -1 with
+ * *why. */
 static int
-timestamp(struct app *x, const struct soc_val *m, const char **why)
+one_time(struct app *x, const struct soc_val *ts, const char **why)
 {
 	struct ing_ctx *c = x->c;
 	struct soc_val *out = x->out;
 	static const char *const units[] = { "epoch", "epoch_ms", "epoch_us",
 		"epoch_ns", NULL };
-	const struct soc_val *ts = soc_val_key(m, "timestamp");
 	const struct soc_val *fv, *v = NULL, *p;
-	const char *fmt, *used;
+	const char *fmt, *used, *name;
 	char buf[128];
 	int64_t ms;
 	size_t i;
@@ -231,10 +230,12 @@ timestamp(struct app *x, const struct soc_val *m, const char **why)
 		}
 	if (!soc_val_is_array(fv))
 		v = field(x, used);
+	/* (a reason names the event's field, "/time" as "time") */
+	name = used && used[0] == '/' ? used + 1 : used;
 	if (!present(v) && soc_val_is_false(soc_val_key(ts, "required")))
 		return ing_set_time_ms(out, "@timestamp", c->now) < 0 ? -1 : 0;
 	if (!present(v)) {
-		snprintf(c->why, sizeof c->why, "no %.60s", used);
+		snprintf(c->why, sizeof c->why, "no %.60s", name);
 		*why = c->why;
 		return -1;
 	}
@@ -260,15 +261,32 @@ timestamp(struct app *x, const struct soc_val *m, const char **why)
 		return -1;
 	}
 	if (!soc_val_is_string(v) && (!fmt || strcmp(fmt, "auto") == 0))
-		snprintf(c->why, sizeof c->why, "bad %.60s (%s)", used,
+		snprintf(c->why, sizeof c->why, "bad %.60s (%s)", name,
 		    soc_val_is_number(v) ? "number out of range" : "not a time");
 	else if (!fmt || strcmp(fmt, "auto") == 0)
-		snprintf(c->why, sizeof c->why, "bad %.60s '%.64s'", used, buf);
+		snprintf(c->why, sizeof c->why, "bad %.60s '%.64s'", name, buf);
 	else
 		snprintf(c->why, sizeof c->why, "bad %.60s '%.64s' (not %.60s)",
-		    used, buf, fmt);
+		    name, buf, fmt);
 	*why = c->why;
 	return -1;
+}
+
+/* timestamp: one, or a list tried in order (the first that gives a time;
+ * the last one's reason when none does); the receiver's clock without. */
+static int
+timestamp(struct app *x, const struct soc_val *m, const char **why)
+{
+	const struct soc_val *ts = soc_val_key(m, "timestamp"), *t;
+	size_t i;
+	int rc = -1;
+
+	if (!soc_val_is_array(ts))
+		return one_time(x, ts, why);
+	soc_val_foreach(ts, i, t)
+		if ((rc = one_time(x, t, why)) == 0)
+			break;
+	return rc;
 }
 
 /* The value, text or number, the vendor's severity gives: soc.severity
@@ -326,8 +344,7 @@ severity(struct app *x, const struct soc_val *m)
 		cur = soc_val_key(s, "default") ?
 		    soc_val_int(soc_val_key(s, "default")) : -1;
 	soc_val_foreach(soc_val_key(s, "adjust"), i, a) {
-		if (!ing_map_cond(x->c->arena, soc_val_key(a, "if"), x->in,
-		    x->flags))
+		if (!ing_map_cond(&x->rd, soc_val_key(a, "if")))
 			continue;
 		if ((lim = soc_val_key(a, "min")) != NULL &&
 		    cur < soc_val_int(lim))
@@ -545,8 +562,7 @@ entry_body(struct app *x, const char *p, const struct soc_val *e)
 	if ((y = soc_val_key(e, "cases")) != NULL) {
 		soc_val_foreach(y, i, v)
 			if (!soc_val_is_object(v) || !soc_val_key(v, "if") ||
-			    ing_map_cond(x->c->arena, soc_val_key(v, "if"),
-			    x->in, x->flags)) {
+			    ing_map_cond(&x->rd, soc_val_key(v, "if"))) {
 				entry_body(x, p, v);
 				return;
 			}
@@ -593,7 +609,7 @@ entry(struct app *x, const char *p, const struct soc_val *e)
 		return;
 	}
 	if ((c = soc_val_key(e, "if")) != NULL &&
-	    !ing_map_cond(x->c->arena, c, x->in, x->flags))
+	    !ing_map_cond(&x->rd, c))
 		return;
 	entry_body(x, p, e);
 }
@@ -612,25 +628,70 @@ sections(struct app *x, const struct soc_val *m)
 	tables(x, soc_val_key(m, "tables"));
 }
 
-/* The mapping applied to in (an object of the input's fields): the time
- * first (so @timestamp leads the record, as it does from the formats
- * written in C), then the sections in their order. */
+/* body: the first of its choices (an object, or a list of them) whose
+ * "if" holds on the event and whose field is an object becomes what the
+ * paths read. */
+static void
+body(struct app *x, const struct soc_val *m)
+{
+	const struct soc_val *b = soc_val_key(m, "body"), *e, *v;
+	size_t i, n = soc_val_is_array(b) ? soc_val_array_size(b) : 1;
+
+	for (i = 0; b && i < n; i++) {
+		e = soc_val_is_array(b) ? soc_val_at(b, i) : b;
+		if (soc_val_key(e, "if") && !ing_map_cond(&x->rd,
+		    soc_val_key(e, "if")))
+			continue;
+		v = ing_map_get(&x->rd, soc_val_str(soc_val_key(e, "field")));
+		if (soc_val_is_object(v)) {
+			x->rd.in = v;
+			return;
+		}
+	}
+}
+
+/* let: each NAME made as a field is, in order, into the values "%NAME"
+ * reads (a scratch object of the event's arena). */
+static void
+let(struct app *x, const struct soc_val *m)
+{
+	const struct soc_val *l = soc_val_key(m, "let"), *e;
+	struct soc_val *out = x->out;
+	const char *k;
+
+	if (!soc_val_is_object(l))
+		return;
+	x->out = soc_val_new_object(x->c->arena);
+	x->rd.vars = x->out;
+	soc_val_foreach_member(l, k, e)
+		entry(x, k, e);
+	x->out = out;
+}
+
+/* The mapping applied to in (an object of the input's fields): its body,
+ * the time first (so @timestamp leads the record, as it does from the
+ * formats written in C), its values, then the sections in their order. */
 int
 ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char *fmt, const char **why)
 {
 	const struct soc_val *m = c->map, *r;
 	const char *tmpl = soc_val_str(soc_val_key(m, "message"));
-	struct app x = { c, in, out, ing_map_flags(m) };
+	struct app x;
 	char ds[64];
 	size_t i;
 
+	x.c = c;
+	x.out = out;
+	ing_map_rd_init(&x.rd, c->arena, m, in);
+	body(&x, m);
 	if (timestamp(&x, m, why) < 0)
 		return -1;
+	let(&x, m);
 	sections(&x, m);
 	/* Each rule that holds, in order; the last one's message wins. */
 	soc_val_foreach(soc_val_key(m, "rules"), i, r)
-		if (ing_map_cond(c->arena, soc_val_key(r, "if"), in, x.flags)) {
+		if (ing_map_cond(&x.rd, soc_val_key(r, "if"))) {
 			sections(&x, r);
 			if (soc_val_key(r, "message"))
 				tmpl = soc_val_str(soc_val_key(r, "message"));

@@ -70,12 +70,11 @@ chk_path(struct chk *k, const char *p, const struct soc_val *v)
 static int
 is_type_name(const struct soc_val *x)
 {
-	static const char *const t[] = { "object", "array", "string",
-		"number", "boolean", NULL };
 	size_t i;
 
-	for (i = 0; t[i]; i++)
-		if (soc_val_is_string(x) && strcmp(soc_val_str(x), t[i]) == 0)
+	for (i = 0; ing_map_types[i]; i++)
+		if (soc_val_is_string(x) &&
+		    strcmp(soc_val_str(x), ing_map_types[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -128,13 +127,14 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 			    NULL);
 		return chk_cond(k, q, x, depth + 1);
 	}
-	if ((x = soc_val_key(c, "has")) != NULL) {
-		sub(q, sizeof q, p, "has");
-		if (soc_val_object_size(c) != 1)
-			return fail(k, p, "'has' stands alone in its condition",
-			    NULL);
-		return chk_path(k, q, x);
-	}
+	for (i = 0; i < 2; i++)
+		if ((x = soc_val_key(c, i ? "exists" : "has")) != NULL) {
+			sub(q, sizeof q, p, i ? "exists" : "has");
+			if (soc_val_object_size(c) != 1)
+				return fail(k, p, "'%s' stands alone in its "
+				    "condition", i ? "exists" : "has");
+			return chk_path(k, q, x);
+		}
 	soc_val_foreach_member(c, key, x) {
 		sub(q, sizeof q, p, key);
 		if (strcmp(key, "field") == 0) {
@@ -146,11 +146,11 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 			;
 		if (!ing_map_tests[i])
 			return fail(k, q, "unknown condition '%s' (all, any, "
-			    "not, has, or field with eq, in, prefix, suffix, "
-			    "contains, is)", key);
+			    "not, has, exists, or field with eq, in, prefix, "
+			    "suffix, contains, is)", key);
 		if (strcmp(key, "is") == 0 && !is_type_name(x))
 			return fail(k, q, "%s'is' takes object, array, string, "
-			    "number or boolean", NULL);
+			    "number, boolean, true, false or numeric", NULL);
 		if (strcmp(key, "in") == 0 ? !soc_val_is_array(x) :
 		    soc_val_is_object(x) || soc_val_is_null(x) ||
 		    (soc_val_is_array(x) && !all_scalars(x)))
@@ -356,39 +356,117 @@ chk_rules(struct chk *k, const struct soc_val *rules)
 static const char *const time_formats[] = { "auto", "rfc3339", "iso8601",
 	"epoch", "epoch_ms", "epoch_us", "epoch_ns", NULL };
 
+/* A timestamp object at p (timestamp, or timestamp.N of a list). */
 static int
-chk_time(struct chk *k, const struct soc_val *t)
+chk_time1(struct chk *k, const char *p, const struct soc_val *t)
 {
 	const struct soc_val *f = soc_val_key(t, "field"), *e;
 	const char *fmt = soc_val_str(soc_val_key(t, "format"));
-	char q[64];
+	char q[64], r[64];
 	size_t i;
 
 	if (!soc_val_is_object(t))
-		return fail(k, "timestamp", "%stimestamp is an object with field "
-		    "and format", NULL);
+		return fail(k, p, "%stimestamp is an object with field and "
+		    "format, or a list of them", NULL);
 	if (!f)
-		return fail(k, "timestamp", "%stimestamp has no field", NULL);
+		return fail(k, p, "%stimestamp has no field", NULL);
 	if (soc_val_is_array(f)) {
 		soc_val_foreach(f, i, e) {
-			subi(q, sizeof q, "timestamp.field", i);
+			sub(r, sizeof r, p, "field");
+			subi(q, sizeof q, r, i);
 			if (chk_path(k, q, e) < 0)
 				return -1;
 		}
-	} else if (chk_path(k, "timestamp.field", f) < 0)
+	} else if (sub(q, sizeof q, p, "field"), chk_path(k, q, f) < 0)
 		return -1;
+	sub(q, sizeof q, p, "required");
 	if (soc_val_key(t, "required") && !soc_val_is_boolean(soc_val_key(t,
 	    "required")))
-		return fail(k, "timestamp.required", "%srequired is true or "
-		    "false", NULL);
+		return fail(k, q, "%srequired is true or false", NULL);
+	sub(q, sizeof q, p, "format");
 	if (soc_val_key(t, "format") && !fmt)
-		return fail(k, "timestamp.format", "%sformat is a string", NULL);
+		return fail(k, q, "%sformat is a string", NULL);
 	for (i = 0; fmt && time_formats[i] && strcmp(fmt, time_formats[i]); i++)
 		;
 	if (fmt && !time_formats[i] && strncmp(fmt, "strptime:", 9) != 0)
-		return fail(k, "timestamp.format", "unknown time format '%s' "
-		    "(auto, rfc3339, epoch, epoch_ms, epoch_us, epoch_ns, "
-		    "strptime:FORMAT)", fmt);
+		return fail(k, q, "unknown time format '%s' (auto, rfc3339, "
+		    "epoch, epoch_ms, epoch_us, epoch_ns, strptime:FORMAT)", fmt);
+	return 0;
+}
+
+static int
+chk_time(struct chk *k, const struct soc_val *t)
+{
+	const struct soc_val *e;
+	char q[64];
+	size_t i;
+
+	if (!soc_val_is_array(t))
+		return chk_time1(k, "timestamp", t);
+	if (soc_val_array_size(t) == 0)
+		return fail(k, "timestamp", "%sa list of timestamps is not "
+		    "empty", NULL);
+	soc_val_foreach(t, i, e) {
+		subi(q, sizeof q, "timestamp", i);
+		if (chk_time1(k, q, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* body: {"if": COND, "field": PATH} or a non-empty list of them. */
+static int
+chk_body(struct chk *k, const struct soc_val *b)
+{
+	const struct soc_val *e, *x;
+	const char *key;
+	char q[64], r[64];
+	size_t i, n = soc_val_is_array(b) ? soc_val_array_size(b) : 1;
+
+	if (n == 0)
+		return fail(k, "body", "%sa list of bodies is not empty", NULL);
+	for (i = 0; i < n; i++) {
+		e = soc_val_is_array(b) ? soc_val_at(b, i) : b;
+		if (soc_val_is_array(b))
+			subi(q, sizeof q, "body", i);
+		else
+			snprintf(q, sizeof q, "body");
+		if (!soc_val_is_object(e) || !soc_val_key(e, "field"))
+			return fail(k, q, "%sa body is {\"if\": CONDITION, "
+			    "\"field\": PATH}", NULL);
+		soc_val_foreach_member(e, key, x) {
+			sub(r, sizeof r, q, key);
+			if (strcmp(key, "field") == 0 ? chk_path(k, r, x) < 0 :
+			    strcmp(key, "if") == 0 ? chk_cond(k, r, x, 0) < 0 :
+			    fail(k, r, "unknown member '%s' of a body (if, "
+			    "field)", key) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* let: NAME <- an entry (chk_entry), names of lower-case letters,
+ * digits and '_'. */
+static int
+chk_let(struct chk *k, const struct soc_val *l)
+{
+	const struct soc_val *v;
+	const char *key;
+	char q[256];
+
+	if (!soc_val_is_object(l))
+		return fail(k, "let", "%slet is an object of named values",
+		    NULL);
+	soc_val_foreach_member(l, key, v) {
+		sub(q, sizeof q, "let", key);
+		if (!*key || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_")
+		    != strlen(key))
+			return fail(k, q, "a value's name is lower-case "
+			    "letters, digits and '_', not '%s'", key);
+		if (chk_entry(k, q, v, 0) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -409,7 +487,7 @@ all_strings(const struct soc_val *v)
 static const char *const top_keys[] = { "description", "format", "nulls",
 	"namespace", "detect", "detect_score", "delimiter", "header",
 	"columns", "fields", "constants", "tables", "rules", "timestamp",
-	"severity", "message", "examples", "ignore_case", NULL };
+	"severity", "message", "examples", "ignore_case", "body", "let", NULL };
 
 /* A whole number from 0 (1 for a score) to 100 (99). */
 static int
@@ -539,6 +617,10 @@ ing_map_check(const struct soc_val *m, int dir, char *buf, size_t bsz,
 		fail(&k, "detect_score", "%sdetect_score is a whole number "
 		    "from 1 to 99", NULL);
 	else if ((v = soc_val_key(m, "timestamp")) != NULL && chk_time(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "body")) != NULL && chk_body(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "let")) != NULL && chk_let(&k, v) < 0)
 		;
 	else if ((v = soc_val_key(m, "namespace")) != NULL &&
 	    (!soc_val_is_string(v) || soc_val_len(v) == 0 ||

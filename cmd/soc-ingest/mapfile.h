@@ -32,14 +32,35 @@
 #include "ingest.h"
 
 /*
- * The value of the input in at path: a flat key first, then a dotted path
- * ("actor.alternateId", "target.0.id"), with selectors on arrays:
+ * What a mapping's paths read for one event: in, the body (the event, or
+ * the member its body names), root the event ("/PATH"), vars the values
+ * of its let ("%NAME"), flags its path flags; the JSON parsed from
+ * strings by [json] selectors, kept for the event in arena a.
+ */
+struct ing_map_json {
+	const struct soc_val *s, *v;
+};
+struct ing_map_rd {
+	struct soc_val_arena *a;
+	const struct soc_val *in, *root, *vars;
+	int flags;
+	struct ing_map_json json[8];
+	size_t njson;
+};
+/* r reading event in for mapping m (no body, no values yet). */
+void ing_map_rd_init(struct ing_map_rd *r, struct soc_val_arena *a,
+    const struct soc_val *m, const struct soc_val *in);
+
+/*
+ * The value at path: a flat key first, then a dotted path
+ * ("actor.alternateId", "target.0.id"), with selectors: on arrays
  * "target[2].id" an element, "target[type=User].id" the first element
  * whose member type equals User (ignoring ASCII case), "target[*].id" the
- * ids of all elements as a new array in a.  NULL when absent.
+ * ids of all elements as a new array in r->a; "Status[json].errorCode"
+ * a member that carries JSON as a string, parsed.  "/PATH" reads the
+ * event, "%NAME" a value of let, other paths the body.  NULL when absent.
  */
-const struct soc_val *ing_map_get(struct soc_val_arena *a,
-    const struct soc_val *in, const char *path, int flags);
+const struct soc_val *ing_map_get(struct ing_map_rd *r, const char *path);
 /* flags: paths ignore ASCII case when no exact match (a mapping's
  * "ignore_case": true), as ing_map_flags says for mapping m. */
 #define ING_MAP_ICASE 1
@@ -48,12 +69,12 @@ int ing_map_flags(const struct soc_val *m);
  * them; "" for the rest) in buf. */
 const char *ing_map_text(const struct soc_val *v, char *buf, size_t sz);
 
-/* The tests of a condition on a field's value (eq, in, prefix, ...),
- * NULL-terminated. */
+/* The tests of a condition on a field's value (eq, in, prefix, ...), and
+ * the types "is" knows, NULL-terminated. */
 extern const char *const ing_map_tests[];
-/* Does condition cond (checked by ing_map_check) hold for in? */
-int ing_map_cond(struct soc_val_arena *a, const struct soc_val *cond,
-    const struct soc_val *in, int flags);
+extern const char *const ing_map_types[];
+/* Does condition cond (checked by ing_map_check) hold for what r reads? */
+int ing_map_cond(struct ing_map_rd *r, const struct soc_val *cond);
 /* How sure the mapping m is that in is its product's: its detect_score
  * when detect holds, else 0 (and 0 for a mapping without detect). */
 int ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,

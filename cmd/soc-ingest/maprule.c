@@ -1,9 +1,11 @@
 /*
  * maprule.c: reading a mapping file's rules (mapfile.h): input paths with
- * array selectors (keys in any case when the mapping says so),
- * conditions and detection; their check is mapcheck.c.
+ * array selectors and JSON carried in strings (keys in any case when the
+ * mapping says so), read from the body, the event or the mapping's own
+ * values; conditions and detection; their check is mapcheck.c.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,42 +61,71 @@ plain(const struct soc_val *in, const char *p, size_t n, int flags)
 /* Does element e's member k[0..kn) read as the text w[0..wn)? */
 static int
 member_is(const struct soc_val *e, const char *k, size_t kn, const char *w,
-    size_t wn)
+    size_t wn, int flags)
 {
 	char b[64];
-	const char *t = ing_map_text(soc_val_member(e, k, kn), b, sizeof b);
+	const char *t = ing_map_text((flags & ING_MAP_ICASE) ?
+	    vnd_member(e, k, kn) : soc_val_member(e, k, kn), b, sizeof b);
 
 	return strlen(t) == wn && strncasecmp(t, w, wn) == 0;
 }
 
+/*
+ * The object or array a member carries as JSON text (a Log Analytics
+ * column: "InitiatedBy": "{\"user\": ...}"), parsed once an event into
+ * r's arena; an object or array as it is; NULL for anything else.
+ */
 static const struct soc_val *
-get_at(struct soc_val_arena *a, const struct soc_val *in, const char *p,
-    int depth, int flags)
+as_json(struct ing_map_rd *r, const struct soc_val *v)
+{
+	const struct soc_val *p;
+	size_t i;
+
+	if (!soc_val_is_string(v))
+		return vnd_json(r->a, v);
+	for (i = 0; i < r->njson; i++)
+		if (r->json[i].s == v)
+			return r->json[i].v;
+	p = vnd_json(r->a, v);
+	if (r->njson < sizeof r->json / sizeof r->json[0])
+		r->json[r->njson++] = (struct ing_map_json){ v, p };
+	return p;
+}
+
+static const struct soc_val *
+get_at(struct ing_map_rd *r, const struct soc_val *in, const char *p,
+    int depth)
 {
 	const char *br = strchr(p, '['), *end, *eq, *rest;
-	const struct soc_val *v, *e, *r, *x;
+	const struct soc_val *v, *e, *x, *y;
 	struct soc_val *all;
 	size_t i, j;
 
 	if (!br)
-		return plain(in, p, strlen(p), flags);
+		return plain(in, p, strlen(p), r->flags);
 	if (depth > 4 || !(end = strchr(br, ']')))
 		return NULL;
-	v = plain(in, p, (size_t)(br - p - (br > p && br[-1] == '.')), flags);
-	if (!soc_val_is_array(v))
-		return NULL;
+	v = plain(in, p, (size_t)(br - p - (br > p && br[-1] == '.')),
+	    r->flags);
 	rest = end + 1;
 	if (*rest == '.')
 		rest++;
+	if (end - br == 5 && strncmp(br + 1, "json", 4) == 0) {
+		if (!(v = as_json(r, v)))
+			return NULL;
+		return *rest ? get_at(r, v, rest, depth + 1) : v;
+	}
+	if (!soc_val_is_array(v))
+		return NULL;
 	if (end - br == 2 && br[1] == '*') {
-		all = soc_val_new_array(a);
+		all = soc_val_new_array(r->a);
 		soc_val_foreach(v, i, e) {
-			r = *rest ? get_at(a, e, rest, depth + 1, flags) : e;
-			if (soc_val_is_array(r) && *rest)
-				soc_val_foreach(r, j, x)
-					soc_val_append(all, soc_val_copy(a, x));
-			else if (r && !soc_val_is_null(r))
-				soc_val_append(all, soc_val_copy(a, r));
+			y = *rest ? get_at(r, e, rest, depth + 1) : e;
+			if (soc_val_is_array(y) && *rest)
+				soc_val_foreach(y, j, x)
+					soc_val_append(all, soc_val_copy(r->a, x));
+			else if (y && !soc_val_is_null(y))
+				soc_val_append(all, soc_val_copy(r->a, y));
 		}
 		return soc_val_array_size(all) ? all : NULL;
 	}
@@ -110,23 +141,38 @@ get_at(struct soc_val_arena *a, const struct soc_val *in, const char *p,
 	} else {
 		soc_val_foreach(v, i, x)
 			if (member_is(x, br + 1, (size_t)(eq - br - 1), eq + 1,
-			    (size_t)(end - eq - 1))) {
+			    (size_t)(end - eq - 1), r->flags)) {
 				e = x;
 				break;
 			}
 	}
 	if (!e)
 		return NULL;
-	return *rest ? get_at(a, e, rest, depth + 1, flags) : e;
+	return *rest ? get_at(r, e, rest, depth + 1) : e;
 }
 
 const struct soc_val *
-ing_map_get(struct soc_val_arena *a, const struct soc_val *in,
-    const char *path, int flags)
+ing_map_get(struct ing_map_rd *r, const char *path)
 {
-	if (!in || !path)
+	if (!path)
 		return NULL;
-	return get_at(a, in, path, 0, flags);
+	/* "/PATH" the event itself, "%NAME" a value of the mapping's let */
+	if (path[0] == '/')
+		return r->root ? get_at(r, r->root, path + 1, 0) : NULL;
+	if (path[0] == '%')
+		return r->vars ? get_at(r, r->vars, path + 1, 0) : NULL;
+	return r->in ? get_at(r, r->in, path, 0) : NULL;
+}
+
+void
+ing_map_rd_init(struct ing_map_rd *r, struct soc_val_arena *a,
+    const struct soc_val *m, const struct soc_val *in)
+{
+	r->a = a;
+	r->in = r->root = in;
+	r->vars = NULL;
+	r->flags = ing_map_flags(m);
+	r->njson = 0;
 }
 
 int
@@ -172,8 +218,11 @@ test1(const char *op, const struct soc_val *w, const struct soc_val *v)
 
 const char *const ing_map_tests[] = { "eq", "in", "prefix", "suffix",
 	"contains", "is", NULL };
+const char *const ing_map_types[] = { "object", "array", "string", "number",
+	"boolean", "true", "false", "numeric", NULL };
 
-/* Is v of JSON type t (object, array, string, number, boolean)? */
+/* Is v of type t: a JSON type (object, array, string, number, boolean),
+ * true or false, or numeric (a number, or a string that reads as one)? */
 static int
 is_type(const struct soc_val *v, const char *t)
 {
@@ -185,36 +234,52 @@ is_type(const struct soc_val *v, const char *t)
 		return soc_val_is_string(v);
 	if (strcmp(t, "number") == 0)
 		return soc_val_is_number(v);
+	if (strcmp(t, "true") == 0)
+		return soc_val_is_true(v);
+	if (strcmp(t, "false") == 0)
+		return soc_val_is_false(v);
+	if (strcmp(t, "numeric") == 0) {
+		char *e;
+		double d;
+
+		if (!soc_val_is_string(v) || soc_val_len(v) == 0)
+			return soc_val_is_number(v);
+		d = strtod(soc_val_str(v), &e);
+		return *e == '\0' && isfinite(d);
+	}
 	return strcmp(t, "boolean") == 0 && soc_val_is_boolean(v);
 }
 
 int
-ing_map_cond(struct soc_val_arena *a, const struct soc_val *c,
-    const struct soc_val *in, int flags)
+ing_map_cond(struct ing_map_rd *r, const struct soc_val *c)
 {
 	const struct soc_val *x, *v;
 	size_t i, k;
 
 	if ((x = soc_val_key(c, "all")) != NULL) {
 		soc_val_foreach(x, i, v)
-			if (!ing_map_cond(a, v, in, flags))
+			if (!ing_map_cond(r, v))
 				return 0;
 		return 1;
 	}
 	if ((x = soc_val_key(c, "any")) != NULL) {
 		soc_val_foreach(x, i, v)
-			if (ing_map_cond(a, v, in, flags))
+			if (ing_map_cond(r, v))
 				return 1;
 		return 0;
 	}
 	if ((x = soc_val_key(c, "not")) != NULL)
-		return !ing_map_cond(a, x, in, flags);
+		return !ing_map_cond(r, x);
 	if ((x = soc_val_key(c, "has")) != NULL) {
-		v = ing_map_get(a, in, soc_val_str(x), flags);
+		v = ing_map_get(r, soc_val_str(x));
 		return v && !soc_val_is_null(v) && !(soc_val_is_string(v) &&
 		    soc_val_len(v) == 0);
 	}
-	v = ing_map_get(a, in, soc_val_str(soc_val_key(c, "field")), flags);
+	if ((x = soc_val_key(c, "exists")) != NULL) {
+		v = ing_map_get(r, soc_val_str(x));
+		return v && !soc_val_is_null(v);
+	}
+	v = ing_map_get(r, soc_val_str(soc_val_key(c, "field")));
 	if ((x = soc_val_key(c, "is")) != NULL)
 		return is_type(v, soc_val_str(x));
 	for (i = 0; ing_map_tests[i]; i++)
@@ -237,14 +302,15 @@ ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,
 {
 	const struct soc_val *d = soc_val_key(m, "detect");
 	const struct soc_val *s = soc_val_key(m, "detect_score"), *x;
-	int flags = ing_map_flags(m);
+	struct ing_map_rd r;
 	size_t i;
 
+	ing_map_rd_init(&r, a, m, in);
 	/* A list of {if, score}: the first that holds. */
 	soc_val_foreach(d, i, x)
-		if (ing_map_cond(a, soc_val_key(x, "if"), in, flags))
+		if (ing_map_cond(&r, soc_val_key(x, "if")))
 			return (int)soc_val_int(soc_val_key(x, "score"));
-	if (!d || soc_val_is_array(d) || !ing_map_cond(a, d, in, flags))
+	if (!d || soc_val_is_array(d) || !ing_map_cond(&r, d))
 		return 0;
 	return s ? (int)soc_val_int(s) : 85;
 }

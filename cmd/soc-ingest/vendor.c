@@ -128,9 +128,8 @@ vnd_eq(const struct soc_val *in, const char *path, const char *s)
 }
 
 const struct soc_val *
-vnd_obj(const struct soc_val *in, const char *path)
+vnd_json(struct soc_val_arena *a, const struct soc_val *v)
 {
-	const struct soc_val *v = vnd_get(in, path);
 	const char *s, *why;
 	size_t n;
 
@@ -146,9 +145,18 @@ vnd_obj(const struct soc_val *in, const char *path)
 	}
 	if (n == 0 || n > EMBED_MAX || (*s != '{' && *s != '['))
 		return NULL;
-	/* (embedded JSON, in the arena of the string; as strict as the
-	 * jansson loader that read it once, duplicate keys refused) */
-	return soc_val_parse_strict(v->arena, s, n, 1, &why);
+	/* (as strict as the jansson loader that read it once, duplicate
+	 * keys refused) */
+	return soc_val_parse_strict(a, s, n, 1, &why);
+}
+
+const struct soc_val *
+vnd_obj(const struct soc_val *in, const char *path)
+{
+	const struct soc_val *v = vnd_get(in, path);
+
+	/* (embedded JSON, in the arena of the string) */
+	return v ? vnd_json(v->arena, v) : NULL;
 }
 
 int

@@ -40,6 +40,10 @@ int vnd_eq(const struct soc_val *in, const char *path, const char *s);
  * a JSON string (then read into the arena of that string), or NULL.
  */
 const struct soc_val *vnd_obj(const struct soc_val *in, const char *path);
+/* The same for the value v: an object or array as it is, JSON text (at
+ * most 1 MiB) parsed into arena a, else NULL. */
+const struct soc_val *vnd_json(struct soc_val_arena *a,
+    const struct soc_val *v);
 
 /*
  * @timestamp from the first of the paths (NULL-terminated) that is
