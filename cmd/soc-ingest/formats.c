@@ -16,7 +16,7 @@
 #define F(n) extern const struct ing_format ing_fmt_##n __attribute__((weak));
 F(suricata_eve) F(suricata_fast) F(zeek) F(wazuh) F(windows) F(windows_xml)
 F(cloudtrail) F(guardduty) F(asff)
-F(m365) F(graph_alert) F(defender_incident)
+F(graph_alert) F(defender_incident)
 F(azure_activity) F(gcp_audit) F(crowdstrike) F(crowdstrike_fdr) F(mde)
 F(carbonblack) F(elastic_alert) F(cef) F(leef) F(auditd) F(kv) F(syslog)
 F(csv) F(json_map) F(ecs) F(generic)
@@ -26,7 +26,6 @@ static const struct ing_format *const formats[] = {
 	&ing_fmt_suricata_eve, &ing_fmt_suricata_fast, &ing_fmt_zeek,
 	&ing_fmt_wazuh, &ing_fmt_windows, &ing_fmt_windows_xml,
 	&ing_fmt_cloudtrail, &ing_fmt_guardduty, &ing_fmt_asff,
-	&ing_fmt_m365,
 	&ing_fmt_graph_alert, &ing_fmt_defender_incident,
 	&ing_fmt_azure_activity,
 	&ing_fmt_gcp_audit, &ing_fmt_crowdstrike, &ing_fmt_crowdstrike_fdr,
