@@ -483,10 +483,11 @@ message(struct app *x, const char *t, const char *fmt)
 	soc_val_set_str(out, "message", buf[0] ? buf : "(empty message)");
 }
 
-/* The value of table x (its field's value looked up in its map,
- * ignoring ASCII case) for v, else its default; borrowed. */
+/* The value of a table (the input's value v looked up in its map,
+ * ignoring ASCII case), else its default dflt; borrowed. */
 static const struct soc_val *
-lookup(const struct soc_val *t, const struct soc_val *v)
+lookup(const struct soc_val *map, const struct soc_val *dflt,
+    const struct soc_val *v)
 {
 	const struct soc_val *mv;
 	const char *mk;
@@ -494,11 +495,11 @@ lookup(const struct soc_val *t, const struct soc_val *v)
 
 	if (v && !soc_val_is_object(v) && !soc_val_is_array(v)) {
 		text_of(v, buf, sizeof buf);
-		soc_val_foreach_member(soc_val_key(t, "map"), mk, mv)
+		soc_val_foreach_member(map, mk, mv)
 			if (strcasecmp(mk, buf) == 0)
 				return mv;
 	}
-	return soc_val_key(t, "default");
+	return dflt;
 }
 
 /* tables: each ECS path gets the table's value for the input's value,
@@ -510,8 +511,9 @@ tables(struct app *x, const struct soc_val *t)
 	const char *k;
 
 	soc_val_foreach_member(t, k, tb)
-		put(x->out, k, lookup(tb, field(x, soc_val_str(soc_val_key(tb,
-		    "field")))));
+		put(x->out, k, lookup(soc_val_key(tb, "map"),
+		    soc_val_key(tb, "default"), field(x,
+		    soc_val_str(soc_val_key(tb, "field")))));
 }
 
 /* The value v put at p made by transform as (mapfile.h, chk_entry). */
@@ -550,68 +552,115 @@ transform(struct soc_val *out, const char *p, const char *as,
 		each_string(out, v, ing_add_tactic);
 }
 
-static void entry(struct app *x, const char *p, const struct soc_val *e);
+/* A field's entry object read in one pass (it is read for every event
+ * of every mapping; the check made sure of its shape). */
+struct ent {
+	const struct soc_val *cond, *cases, *value, *tmpl, *each, *field,
+	    *map, *dflt;
+	const char *as;
+};
 
-/* Entry e (checked by chk_entry) whose condition holds, for path p. */
 static void
-entry_body(struct app *x, const char *p, const struct soc_val *e)
+ent_read(const struct soc_val *e, struct ent *o)
 {
-	const struct soc_val *y, *v;
+	const struct soc_val *v;
+	const char *k;
+
+	memset(o, 0, sizeof *o);
+	soc_val_foreach_member(e, k, v)
+		switch (k[0]) {
+		case 'i':
+			o->cond = v;
+			break;
+		case 'c':
+			o->cases = v;
+			break;
+		case 'v':
+			o->value = v;
+			break;
+		case 't':
+			o->tmpl = v;
+			break;
+		case 'e':
+			o->each = v;
+			break;
+		case 'f':
+			o->field = v;
+			break;
+		case 'm':
+			o->map = v;
+			break;
+		case 'd':
+			o->dflt = v;
+			break;
+		case 'a':
+			o->as = soc_val_str(v);
+			break;
+		}
+}
+
+/* Entry e (read into n, checked by chk_entry) whose condition holds, for
+ * path p. */
+static void
+entry_body(struct app *x, const char *p, const struct ent *n)
+{
+	const struct soc_val *v, *y;
+	struct ent c;
 	size_t i;
 
-	if ((y = soc_val_key(e, "cases")) != NULL) {
-		soc_val_foreach(y, i, v)
-			if (!soc_val_is_object(v) || !soc_val_key(v, "if") ||
-			    ing_map_cond(&x->rd, soc_val_key(v, "if"))) {
-				entry_body(x, p, v);
+	if (n->cases) {
+		soc_val_foreach(n->cases, i, v) {
+			ent_read(v, &c);
+			if (!soc_val_is_object(v) || !c.cond ||
+			    ing_map_cond(&x->rd, c.cond)) {
+				entry_body(x, p, &c);
 				return;
 			}
+		}
 		return;
 	}
-	if ((y = soc_val_key(e, "value")) != NULL) {
-		put(x->out, p, y);
+	if (n->value) {
+		put(x->out, p, n->value);
 		return;
 	}
-	if ((y = soc_val_key(e, "template")) != NULL) {
+	if (n->tmpl) {
 		char buf[MSG_MAX];
 
-		render(x, soc_val_str(y), buf, sizeof buf);
+		render(x, soc_val_str(n->tmpl), buf, sizeof buf);
 		if (buf[0])
 			soc_val_set_str(x->out, p, buf);
 		return;
 	}
-	if ((y = soc_val_key(e, "each")) != NULL) {
+	if ((y = n->each) != NULL) {
 		/* every input path's value, in order */
 		soc_val_foreach(soc_val_is_array(y) ? y : NULL, i, v)
-			transform(x->out, p, soc_val_str(soc_val_key(e, "as")),
-			    field(x, soc_val_str(v)));
+			transform(x->out, p, n->as, field(x, soc_val_str(v)));
 		if (!soc_val_is_array(y))
-			transform(x->out, p, soc_val_str(soc_val_key(e, "as")),
-			    field(x, soc_val_str(y)));
+			transform(x->out, p, n->as, field(x, soc_val_str(y)));
 		return;
 	}
-	v = first(x, soc_val_key(e, "field"));
-	if (soc_val_key(e, "map"))
-		v = lookup(e, v);
+	v = first(x, n->field);
+	if (n->map)
+		v = lookup(n->map, n->dflt, v);
 	else if (!present(v))
-		v = soc_val_key(e, "default");
-	transform(x->out, p, soc_val_str(soc_val_key(e, "as")), v);
+		v = n->dflt;
+	transform(x->out, p, n->as, v);
 }
 
 /* One field of fields: ECS path p <- entry e. */
 static void
 entry(struct app *x, const char *p, const struct soc_val *e)
 {
-	const struct soc_val *c;
+	struct ent n;
 
 	if (!soc_val_is_object(e)) {
 		put(x->out, p, first(x, e));
 		return;
 	}
-	if ((c = soc_val_key(e, "if")) != NULL &&
-	    !ing_map_cond(&x->rd, c))
+	ent_read(e, &n);
+	if (n.cond && !ing_map_cond(&x->rd, n.cond))
 		return;
-	entry_body(x, p, e);
+	entry_body(x, p, &n);
 }
 
 /* fields, constants and tables of a mapping or of one of its rules. */

@@ -46,6 +46,16 @@ plain(const struct soc_val *in, const char *p, size_t n, int flags)
 		return v;
 	if (n >= sizeof b)
 		return NULL;
+	/* (a key alone in an object: its exact lookup was the member's) */
+	if (!memchr(p, '.', n) && soc_val_is_object(in)) {
+		size_t i;
+
+		for (i = 0; (flags & ING_MAP_ICASE) && i < in->n; i++)
+			if (in->u.m[i].klen == n &&
+			    strncasecmp(in->u.m[i].k, p, n) == 0)
+				return in->u.m[i].v;
+		return NULL;
+	}
 	memcpy(b, p, n);
 	b[n] = '\0';
 	if ((v = soc_val_get(in, b)) != NULL || !(flags & ING_MAP_ICASE))
@@ -250,49 +260,57 @@ is_type(const struct soc_val *v, const char *t)
 	return strcmp(t, "boolean") == 0 && soc_val_is_boolean(v);
 }
 
+/* Does any of the conditions of array x hold (all of them, with all)? */
+static int
+logic(struct ing_map_rd *r, const struct soc_val *x, int all)
+{
+	const struct soc_val *v;
+	size_t i;
+
+	soc_val_foreach(x, i, v)
+		if (ing_map_cond(r, v) != all)
+			return !all;
+	return all;
+}
+
+/*
+ * (The condition's members are read once, in one pass: a logic member or
+ * has/exists stands alone, a test is field and one test, as the check
+ * made sure; this runs for every format's detection of every event.)
+ */
 int
 ing_map_cond(struct ing_map_rd *r, const struct soc_val *c)
 {
-	const struct soc_val *x, *v;
-	size_t i, k;
+	const struct soc_val *x, *v, *e, *test = NULL;
+	const char *k, *path = NULL, *op = NULL;
+	size_t i;
 
-	if ((x = soc_val_key(c, "all")) != NULL) {
-		soc_val_foreach(x, i, v)
-			if (!ing_map_cond(r, v))
-				return 0;
-		return 1;
-	}
-	if ((x = soc_val_key(c, "any")) != NULL) {
-		soc_val_foreach(x, i, v)
-			if (ing_map_cond(r, v))
-				return 1;
-		return 0;
-	}
-	if ((x = soc_val_key(c, "not")) != NULL)
-		return !ing_map_cond(r, x);
-	if ((x = soc_val_key(c, "has")) != NULL) {
-		v = ing_map_get(r, soc_val_str(x));
-		return v && !soc_val_is_null(v) && !(soc_val_is_string(v) &&
-		    soc_val_len(v) == 0);
-	}
-	if ((x = soc_val_key(c, "exists")) != NULL) {
-		v = ing_map_get(r, soc_val_str(x));
-		return v && !soc_val_is_null(v);
-	}
-	v = ing_map_get(r, soc_val_str(soc_val_key(c, "field")));
-	if ((x = soc_val_key(c, "is")) != NULL)
-		return is_type(v, soc_val_str(x));
-	for (i = 0; ing_map_tests[i]; i++)
-		if ((x = soc_val_key(c, ing_map_tests[i])) != NULL) {
-			const struct soc_val *e;
-
-			if (!soc_val_is_array(v))
-				return test1(ing_map_tests[i], x, v);
-			soc_val_foreach(v, k, e)
-				if (test1(ing_map_tests[i], x, e))
-					return 1;
-			return 0;
+	soc_val_foreach_member(c, k, x) {
+		if (k[0] == 'f')	/* field */
+			path = soc_val_str(x);
+		else if (k[0] == 'a')	/* all, any (no test starts so) */
+			return logic(r, x, k[1] == 'l');
+		else if (k[0] == 'n' && k[1] == 'o')	/* not */
+			return !ing_map_cond(r, x);
+		else if (strcmp(k, "has") == 0 || strcmp(k, "exists") == 0) {
+			v = ing_map_get(r, soc_val_str(x));
+			return v && !soc_val_is_null(v) && (k[0] == 'e' ||
+			    !(soc_val_is_string(v) && soc_val_len(v) == 0));
+		} else {
+			op = k;
+			test = x;
 		}
+	}
+	if (!op)
+		return 0;
+	v = ing_map_get(r, path);
+	if (strcmp(op, "is") == 0)
+		return is_type(v, soc_val_str(test));
+	if (!soc_val_is_array(v))
+		return test1(op, test, v);
+	soc_val_foreach(v, i, e)
+		if (test1(op, test, e))
+			return 1;
 	return 0;
 }
 

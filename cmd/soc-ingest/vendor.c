@@ -20,19 +20,20 @@
 const struct soc_val *
 vnd_member(const struct soc_val *v, const char *k, size_t n)
 {
-	const char *key;
 	const struct soc_val *x;
+	size_t i;
 
 	if (soc_val_is_object(v)) {
 		if ((x = soc_val_member(v, k, n)) != NULL)
 			return x;
-		soc_val_foreach_member(v, key, x)
-			if (strlen(key) == n && strncasecmp(key, k, n) == 0)
-				return x;
+		for (i = 0; i < v->n; i++)
+			if (v->u.m[i].klen == n &&
+			    strncasecmp(v->u.m[i].k, k, n) == 0)
+				return v->u.m[i].v;
 		return NULL;
 	}
 	if (soc_val_is_array(v)) {
-		size_t i, idx = 0;
+		size_t idx = 0;
 
 		if (n == 0 || n > 6)
 			return NULL;
