@@ -4,6 +4,9 @@
  * naming its line, never a silent miss: each member, condition, field
  * entry, detection and severity of the language of soc-ingest(1),
  * MAPPING FILES.
+ *
+ * long: one checker a member of the language, in the order of the man
+ * page's list; they share the path-and-reason state of a check
  */
 #include <stdio.h>
 #include <string.h>
