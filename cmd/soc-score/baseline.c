@@ -64,29 +64,33 @@ soc_baseline_init(struct soc_baseline *b, size_t max, double hl_slow_ms,
 	b->horizon = INT64_MIN;
 }
 
-/* Entries are allocated in classes of 32 bytes (the key with them); the
+/* Entries are allocated in classes of CLASS bytes (the key with them); the
  * freed ones of the classes below 8 and the freed profiles are kept on
  * lists for reuse, their first bytes pointing to the next. */
 #define SLAB ((size_t)1 << 18)
 #define SLAB_SMALL 8		/* slabs of SLAB bytes, then of HUGE */
 
-/* n bytes (a multiple of 16) carved from the table's slabs, not zeroed:
- * no malloc per entry, and freeing the table frees a few slabs.  A slab
- * begins with the next one's address and its own size. */
+/* n bytes (at most SLAB - 2 * CLASS) carved from the table's slabs, not
+ * zeroed, aligned to CLASS: no malloc per entry, and freeing the table
+ * frees a few slabs.  A slab begins with the next one's address and its
+ * own size. */
 static void *
 slab_alloc(struct soc_baseline *b, size_t n)
 {
-	size_t size = b->nslabs < SLAB_SMALL ? SLAB : HUGE;
+	size_t size = b->nslabs < SLAB_SMALL ? SLAB : HUGE, pad;
 	char *s;
 
+	n = (n + CLASS - 1) / CLASS * CLASS;
 	if (b->slab_left < n) {
 		s = big_alloc(size);
 		memcpy(s, &b->slabs, sizeof(void *));	/* the list of slabs */
 		memcpy(s + sizeof(void *), &size, sizeof(size));
 		b->slabs = s;
 		b->nslabs++;
-		b->slab_next = s + 16;
-		b->slab_left = size - 16;
+		/* past the header, to the next multiple of CLASS */
+		pad = (CLASS - (size_t)((uintptr_t)(s + 16) % CLASS)) % CLASS;
+		b->slab_next = s + 16 + pad;
+		b->slab_left = size - 16 - pad;
 	}
 	s = b->slab_next;
 	b->slab_next += n;
@@ -116,8 +120,8 @@ pool_take(struct soc_baseline_pool *pl, size_t size)
 	return pl->p[--pl->n];
 }
 
-/* Entries are allocated in classes of 32 bytes (the key with them): the
- * classes below 8 from slabs, with the freed ones kept in pools for
+/* Entries are allocated in classes of CLASS bytes (the key with them):
+ * the classes below 8 from slabs, with the freed ones kept in pools for
  * reuse, the others by malloc.  Week profiles likewise. */
 static struct soc_baseline_entry *
 entry_new(struct soc_baseline *b, size_t klen)
@@ -237,11 +241,9 @@ place_slot(struct soc_baseline *b, const struct soc_baseline_slot *sl)
 }
 
 void
-soc_baseline_place(struct soc_baseline *b, struct soc_baseline_entry *e)
+soc_baseline_place(struct soc_baseline *b, const struct soc_baseline_slot *sl)
 {
-	struct soc_baseline_slot sl = { e->hash, e->last, e };
-
-	place_slot(b, &sl);
+	place_slot(b, sl);
 }
 
 static void
@@ -364,9 +366,7 @@ put_slot(struct soc_baseline *b, const struct soc_baseline_key *k)
 		i = find(b, h, key);
 	}
 	e = entry_new(b, klen);
-	e->hash = h;
-	e->key = (char *)(e + 1);
-	memcpy(e->key, key, klen);
+	memcpy(e->key, key, klen);	/* its NUL: entry_new zeroes */
 	e->first = e->last = INT64_MIN;
 	b->slot[i].hash = h;
 	b->slot[i].last = INT64_MIN;
@@ -445,7 +445,7 @@ soc_baseline_touch_key(struct soc_baseline *b, const struct soc_baseline_key *k,
 	if (e->last == INT64_MIN || t > e->last)
 		e->last = t;
 	b->slot[i].last = e->last;
-	soc_baseline_mark(b, e->hash);
+	soc_baseline_mark(b, b->slot[i].hash);
 	if (w >= 1) {
 		h = soc_baseline_hour(t);
 		bump(&e->hod[h], e->hod, 24);

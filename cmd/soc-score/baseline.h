@@ -29,16 +29,20 @@
 
 #define SOC_BASELINE_HOW 168
 
+/* An entry: its first cache line holds what a touch and freeing read
+ * (counters, times, the profile's address, size), the second the rest of
+ * the day profile and, from byte 102, the key: an entry with a key of up
+ * to 25 bytes is two lines (allocations are aligned to 64 bytes).  The
+ * key's hash is its slot's. */
 struct soc_baseline_entry {
-	uint64_t hash;
-	char *key;
 	double count, fast;
 	double total;
 	int64_t first, last;		/* ms */
-	uint16_t hod[24];
 	uint16_t *how;			/* NULL until the profile is asked for */
-	int dirty;
 	unsigned size;			/* of the allocation, key included */
+	unsigned char dirty;
+	uint16_t hod[24];
+	char key[];			/* NUL-terminated */
 };
 
 /* The bytes soc_baseline_encode may write for one entry, beyond its key. */
@@ -144,7 +148,7 @@ void soc_baseline_keep_newest(struct soc_baseline *b, size_t keep);
 
 /*
  * Partitions, for a store that writes the table in pieces: an entry
- * belongs to partition soc_baseline_part(b, e->hash) of 2^bits, and the
+ * belongs to partition soc_baseline_part(b, its key's hash) of 2^bits, and the
  * table marks a partition dirty when one of its entries is touched,
  * evicted or dropped (soc_baseline_put alone marks nothing: a loader
  * puts what the store already holds).  Setting the partitions marks

@@ -299,13 +299,14 @@ soc_baseline_evict(struct soc_baseline *b)
 	b->n -= drop;
 }
 
-/* Newest first by (last, key): last descending, then key ascending, so
- * the first k are what "ORDER BY last DESC, key LIMIT k" gives. */
+/* Slots newest first by (last, key): last descending, then key
+ * ascending, so the first k are what "ORDER BY last DESC, key LIMIT k"
+ * gives. */
 static int
 by_newest(const void *x, const void *y)
 {
-	const struct soc_baseline_entry *a = *(struct soc_baseline_entry *const *)x;
-	const struct soc_baseline_entry *c = *(struct soc_baseline_entry *const *)y;
+	const struct soc_baseline_entry *a = ((const struct soc_baseline_slot *)x)->e;
+	const struct soc_baseline_entry *c = ((const struct soc_baseline_slot *)y)->e;
 
 	if (a->last != c->last)
 		return a->last > c->last ? -1 : 1;
@@ -315,8 +316,8 @@ by_newest(const void *x, const void *y)
 void
 soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 {
-	struct soc_baseline_entry **v;
-	size_t i;
+	struct soc_baseline_slot *v;
+	size_t i, k = 0;
 
 	for (i = 0; i < b->cap; i++)
 		if (b->slot[i].e)
@@ -325,15 +326,19 @@ soc_baseline_keep_newest(struct soc_baseline *b, size_t keep)
 		soc_baseline_fit(b);
 		return;
 	}
-	v = soc_baseline_collect(b);
+	v = soc_xcalloc(b->n, sizeof(*v));
+	for (i = 0; i < b->cap; i++)
+		if (b->slot[i].e)
+			v[k++] = b->slot[i];
+	SOC_ASSERT(k == b->n);
 	select_k(v, b->n, sizeof *v, keep, by_newest);
 	memset(b->slot, 0, b->cap * sizeof(*b->slot));
 	for (i = 0; i < b->n; i++) {
 		if (i < keep)
-			soc_baseline_place(b, v[i]);
+			soc_baseline_place(b, &v[i]);
 		else {
-			soc_baseline_mark(b, v[i]->hash);
-			soc_baseline_entry_free(b, v[i]);
+			soc_baseline_mark(b, v[i].hash);
+			soc_baseline_entry_free(b, v[i].e);
 		}
 	}
 	b->n = keep;

@@ -8,8 +8,9 @@
 
 #include "baseline.h"
 
-/* Entries are allocated in classes of CLASS bytes, their key with them. */
-#define CLASS 32
+/* Entries are allocated in classes of CLASS bytes, their key with them,
+ * aligned to CLASS: a cache line. */
+#define CLASS 64
 
 /* The slot of key, or the empty slot where it would go.  The low bits of
  * FNV-1a are mixed with its high bits first, the table being a power of
@@ -28,8 +29,10 @@ soc_baseline_mark(struct soc_baseline *b, uint64_t hash)
 		b->part_dirty[soc_baseline_part(b, hash)] = 1;
 }
 
-/* Put e in the first empty slot from its home (e is not in the table). */
-void soc_baseline_place(struct soc_baseline *b, struct soc_baseline_entry *e);
+/* Put the slot sl in the first empty slot from its home (its entry is
+ * not in the table). */
+void soc_baseline_place(struct soc_baseline *b,
+    const struct soc_baseline_slot *sl);
 /* Every entry, in slot order (the caller frees the array). */
 struct soc_baseline_entry **soc_baseline_collect(struct soc_baseline *b);
 /* Shrink the slots to the least power of two at least twice the entries

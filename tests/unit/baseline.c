@@ -232,7 +232,8 @@ partitions(int64_t t0)
 	is_int(count_dirty(&b), 0, "a put marks no partition");
 	soc_baseline_touch(&b, "loaded", t0, 1, 0);
 	is_int(count_dirty(&b), 1, "a touch marks its partition");
-	ok(b.part_dirty[soc_baseline_part(&b, e->hash)],
+	ok(b.part_dirty[soc_baseline_part(&b, soc_baseline_hash(e->key,
+	    strlen(e->key)))],
 	    "the entry's own partition");
 	for (i = 0; i < 15; i++) {
 		snprintf(key, sizeof(key), "k%02d", i);
