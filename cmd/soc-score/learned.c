@@ -20,6 +20,7 @@
  * Two ids with one hash (a chance of about n^2 / 2^65 among n ids) make
  * the second alert scored without being learned.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,12 @@ aged(const struct score_state *s)
 }
 
 static uint64_t
+le64(const unsigned char *p)
+{
+	return soc_le32(p) | (uint64_t)soc_le32(p + 4) << 32;
+}
+
+static uint64_t
 id_hash(const char *id, size_t n)
 {
 	/* A fixed key: SipHash for its spread, not as a secret. */
@@ -51,7 +58,7 @@ id_hash(const char *id, size_t n)
 	unsigned char out[crypto_shorthash_BYTES];
 
 	crypto_shorthash(out, (const unsigned char *)id, n, key);
-	return soc_le32(out) | (uint64_t)soc_le32(out + 4) << 32;
+	return le64(out);
 }
 
 /* Where the probe for hash h begins. */
@@ -86,7 +93,11 @@ slot_for(struct score_learned *l, uint64_t h, int64_t cut, int *found)
 static void
 table_put(struct score_learned *l, uint64_t h, int64_t seq, int64_t cut);
 
-/* A table of cap slots holding the live entries of the old one. */
+/* Slots rebuild looks ahead. */
+#define AHEAD 16
+
+/* A table of cap slots holding the live entries of the old one.  The
+ * new slots lie anywhere: the one AHEAD entries on starts loading. */
 static void
 rebuild(struct score_learned *l, size_t cap, int64_t cut)
 {
@@ -96,10 +107,26 @@ rebuild(struct score_learned *l, size_t cap, int64_t cut)
 	l->slot = soc_xcalloc(cap, sizeof(*l->slot));
 	l->cap = cap;
 	l->used = 0;
-	for (i = 0; i < ocap; i++)
+	for (i = 0; i < ocap; i++) {
+		if (i + AHEAD < ocap)
+			__builtin_prefetch(&l->slot[home(l, old[i + AHEAD].h)], 1);
 		if (old[i].seq > cut)
 			table_put(l, old[i].h, old[i].seq, cut);
+	}
 	free(old);
+}
+
+/* Room for n live ids at once, at most half full (a loader that knows
+ * how many: one rebuild, not one each time the table doubles). */
+static void
+reserve(struct score_learned *l, size_t n, int64_t cut)
+{
+	size_t cap = l->cap ? l->cap : 1024;
+
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap > l->cap)
+		rebuild(l, cap, cut);
 }
 
 static void
@@ -140,6 +167,14 @@ score_learned_open(struct score_state *s)
 	l->seq = score_meta_get(s, "learned_seq", 0);
 	l->flushed = l->seq;
 	cut = aged(s);
+	st = soc_db_prepare(&s->db, "SELECT sum(length(data)) / 8 FROM"
+	    " learned_chunk WHERE last > ?1");
+	sqlite3_bind_int64(st, 1, cut);
+	if (soc_db_step(&s->db, st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) > 0)
+		reserve(l, (size_t)fmin((double)sqlite3_column_int64(st, 0),
+		    s->p.max_learned), cut);
+	sqlite3_finalize(st);
 	st = soc_db_prepare(&s->db, "SELECT first, last, data FROM"
 	    " learned_chunk WHERE last > ?1 ORDER BY first");
 	sqlite3_bind_int64(st, 1, cut);
@@ -153,10 +188,13 @@ score_learned_open(struct score_state *s)
 			    (long long)first, s->db.path);
 			continue;
 		}
-		for (i = 0, seq = first; i < n; i++, seq++)
+		for (i = 0, seq = first; i < n; i++, seq++) {
+			if (i + AHEAD < n)
+				__builtin_prefetch(&l->slot[home(l, le64(p + 8 *
+				    (i + AHEAD)))], 1);
 			if (seq > cut)
-				table_put(l, soc_le32(p + 8 * i) |
-				    (uint64_t)soc_le32(p + 8 * i + 4) << 32, seq, cut);
+				table_put(l, le64(p + 8 * i), seq, cut);
+		}
 	}
 	sqlite3_finalize(st);
 }

@@ -80,6 +80,7 @@ static void
 record(struct soc_stage *st, struct soc_rec *r)
 {
 	struct score_state *s = &g.s;
+	int rc;
 
 	if (r->kind == SOC_KIND_FEEDBACK) {
 		if (g.learn_only)
@@ -96,13 +97,17 @@ record(struct soc_stage *st, struct soc_rec *r)
 	}
 	s->a.r = r;
 	alert_read(&s->a, st->now);
+	/* the learned ids' slot starts loading: its cache miss overlaps
+	 * the scoring */
 	if (!g.no_learn)
 		score_learned_prefetch(s, s->a.id.p, s->a.id.len);
 	soc_buf_reset(&s->sc);
+	rc = score_alert(s, &s->a, &s->sc);
 	/* An alert learned before (by soc.id) is scored only: the same
 	 * input twice moves no baseline twice. */
-	if (score_alert(s, &s->a, g.no_learn ||
-	    score_learned_once(s, s->a.id.p, s->a.id.len), &s->sc) < 0)
+	if (g.no_learn || score_learned_once(s, s->a.id.p, s->a.id.len))
+		score_update(s, &s->a);
+	if (rc < 0)
 		soc_stage_reject(st, r, "record too large to score");
 	else {
 		static const char *const keys[] = { "risk_score",

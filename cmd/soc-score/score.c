@@ -39,11 +39,11 @@ update(struct score_state *s, struct alert *a)
  * before or after joins that escalation instead (monitor, with
  * soc.score.joined saying which).  A guardrail's escalation stands.
  * Escalations are remembered per entity and per rule in the baselines
- * ("x" keys), so a stream split over runs joins the same way.  Returns
- * the words for soc.score.joined (in s->tmp), or NULL. */
+ * ("x" keys), so a stream split over runs joins the same way: an
+ * escalation not joined leaves its keys in a->join for score_update.
+ * Returns the words for soc.score.joined (in s->tmp), or NULL. */
 static const char *
-join(struct score_state *s, struct alert *a, const char **disp, int guard,
-    int upd)
+join(struct score_state *s, struct alert *a, const char **disp, int guard)
 {
 	const struct soc_buf *ent = alert_entity(a);
 	struct soc_baseline_entry *e;
@@ -52,6 +52,7 @@ join(struct score_state *s, struct alert *a, const char **disp, int guard,
 	size_t half;
 	int i, n = 0;
 
+	a->njoin = 0;
 	if (strcmp(*disp, "escalate") != 0 || s->p.join_s <= 0)
 		return NULL;
 	/* both keys in one buffer: "x" SEP entity, then "x" SEP rulekey */
@@ -77,9 +78,9 @@ join(struct score_state *s, struct alert *a, const char **disp, int guard,
 			return "?";
 		return s->tmp.p;
 	}
-	if (upd)
-		for (i = 0; i < n; i++)
-			soc_baseline_touch_key(&s->bl, &k[i], a->ts, 1, 0);
+	for (i = 0; i < n; i++)
+		a->join[i] = k[i];
+	a->njoin = n;
 	return NULL;
 }
 
@@ -134,8 +135,7 @@ factors(struct score_state *s, struct alert *a, struct factors *f)
 }
 
 int
-score_alert(struct score_state *s, struct alert *a, int upd,
-    struct soc_buf *out)
+score_alert(struct score_state *s, struct alert *a, struct soc_buf *out)
 {
 	const struct score_params *p = &s->p;
 	struct factors fs, *f = &fs;
@@ -164,7 +164,7 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	prio = v >= p->p1 ? "P1" : v >= p->p2 ? "P2" : v >= p->p3 ? "P3" : "P4";
 	if (strcmp(disp, "escalate") == 0 && strcmp(prio, "P4") == 0)
 		prio = "P3";
-	joined = join(s, a, &disp, f->guard != NULL, upd);
+	joined = join(s, a, &disp, f->guard != NULL);
 	pr = value / 100.0;
 	k = floor(fmax(pr, 1 - pr) * 100 + 0.5);
 	conf = k / 100;
@@ -185,7 +185,15 @@ score_alert(struct score_state *s, struct alert *a, int upd,
 	    CAT(out, ",\"model\":{\"version\":", factor_decimal(num + sizeof(num) - 1,
 	    (long long)s->model.version), "}}") < 0))
 		rc = -1;
-	if (upd)
-		update(s, a);
 	return rc;
+}
+
+void
+score_update(struct score_state *s, struct alert *a)
+{
+	int i;
+
+	for (i = 0; i < a->njoin; i++)
+		soc_baseline_touch_key(&s->bl, &a->join[i], a->ts, 1, 0);
+	update(s, a);
 }

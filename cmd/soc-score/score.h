@@ -82,6 +82,9 @@ struct alert {
 	struct soc_baseline_key bk[NPAIRS + 3];
 	struct soc_buf feat[MAX_FEATS];	/* model features */
 	int nfeat;
+	/* the escalation keys score_update counts (in tmp), when not joined */
+	struct soc_baseline_key join[2];
+	int njoin;
 };
 
 /* The recent alerts' features (recent.c). */
@@ -276,10 +279,12 @@ struct soc_baseline_entry *factor_org(struct score_state *s,
 
 /* score.c */
 /* Score a (read by alert_read), appending the soc.score object's compact
- * JSON to out and keeping its value in s->value; updates the baselines
- * when update is set.  Returns 0, or -1 when out's maximum was reached. */
-int score_alert(struct score_state *s, struct alert *a, int update,
-    struct soc_buf *out);
+ * JSON to out and keeping its value in s->value.  Returns 0, or -1 when
+ * out's maximum was reached.  Then score_update may count a into the
+ * baselines (its escalation too, when not joined); nothing else may
+ * change them between the two. */
+int score_alert(struct score_state *s, struct alert *a, struct soc_buf *out);
+void score_update(struct score_state *s, struct alert *a);
 
 /* learn.c: one feedback record, each update in the stage's audit log
  * first (soc_stage_audit); returns 0 learned, 1 ignored, -1 failed (the
