@@ -317,6 +317,9 @@ put32(struct soc_buf *b, uint32_t v)
 }
 
 
+/* Entries save_baselines looks ahead. */
+#define AHEAD 8
+
 /* The dirty partitions (all with bl_rewrite) into the job: for each its
  * number, then its entries encoded in hash order (so the bytes depend on
  * the contents only), or PART_GONE when it has none left. */
@@ -352,6 +355,10 @@ save_baselines(struct score_state *s, struct score_job *j)
 			v[start[p]++].e = e;
 		}
 	soc_buf_reset(&j->parts);
+	/* room for about 48 bytes an entry (a pair's key and counters): it
+	 * grows once or twice, not a dozen times */
+	if (soc_buf_grow(&j->parts, n * 48) < 0)
+		soc_die(SOC_EX_SOFTWARE, "out of memory");
 	/* start[p] is now where partition p ends, and p - 1's begin. */
 	for (p = 0, i = 0; p < np; i = start[p++]) {
 		if (!b->part_dirty[p])
@@ -369,8 +376,20 @@ save_baselines(struct score_state *s, struct score_job *j)
 		put32(&j->parts, 0);
 		len = j->parts.len;
 		for (; i < start[p]; i++) {
-			if (i + 4 < n)	/* the entries lie all over memory */
-				__builtin_prefetch(v[i + 4].e);
+			/* The entries lie all over memory, their week
+			 * profiles too: both lines of an entry AHEAD on
+			 * start loading, then the profile of the one
+			 * AHEAD / 2 on (its entry's first line is in). */
+			if (i + AHEAD < n) {
+				__builtin_prefetch(v[i + AHEAD].e);
+				__builtin_prefetch((char *)v[i + AHEAD].e + 64);
+			}
+			if (i + AHEAD / 2 < n && v[i + AHEAD / 2].e->how) {
+				const char *h = (const char *)v[i + AHEAD / 2].e->how;
+
+				for (k = 0; k < 6; k++)
+					__builtin_prefetch(h + 64 * k);
+			}
 			if (soc_baseline_encode(v[i].e, &j->parts) < 0)
 				soc_die(SOC_EX_SOFTWARE, "out of memory");
 			v[i].e->dirty = 0;
