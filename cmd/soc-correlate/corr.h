@@ -62,6 +62,9 @@ struct corr_params {
 	double max_members;	/* entities kept per incident */
 	double max_alert_ids;	/* alert ids written in a record */
 	double internal_only;	/* 1: only internal addresses link */
+	double brute_failures;	/* failed sign-ins of one user ... */
+	double brute_users;	/* ... or users one source failed for ... */
+	double brute_window_s;	/* ... this close: T1110 (0: never) */
 	double sla_ack_p1_s, sla_ack_p2_s, sla_ack_p3_s, sla_ack_p4_s;
 	double sla_res_p1_s, sla_res_p2_s, sla_res_p3_s, sla_res_p4_s;
 	double tactic_points, host_points, source_points, rule_points;
@@ -154,6 +157,8 @@ struct corr_alert {
 	int scored;		/* soc.score present */
 	uint32_t tactics;	/* bit per soc_attack_tactics index */
 	uint32_t inferred;	/* of those, inferred by tactic.c */
+	int auth_failure;	/* a failed authentication (kinds.c) */
+	uint64_t fail_user, fail_src;	/* its user and source, hashed */
 	int crown, privileged;	/* from soc.enrich */
 	struct soc_buf rule, name, host, source, str, vals;
 	struct corr_obs obs[64];
@@ -185,6 +190,9 @@ const char *corr_str(const struct corr_alert *a, const char *path,
 /* The tactic an activity event plays, from ECS fields, when it names
  * none (tactic.c); sets a->tactics and a->inferred. */
 void corr_tactic_infer(struct corr_alert *a);
+/* The tactic credential-access's index, inferred as T1110 Brute Force. */
+#define CORR_T_CREDENTIAL 7
+#define CORR_MAX_FAILS 64
 
 /* ---- incidents ---- */
 
@@ -218,6 +226,14 @@ struct corr_member {
 struct corr_note {
 	int64_t at;
 	char *by, *text;
+};
+
+/* A failed authentication of an incident, while brute force is not yet
+ * inferred (tactic.c): its user and source (entity hashes' low 32 bits,
+ * 0 for none) and time. */
+struct corr_fail {
+	uint32_t user, src;
+	int64_t ts;
 };
 
 struct corr_fired {
@@ -255,6 +271,8 @@ struct corr_incident {
 	char merged_into[SOC_ID_LEN + 1];
 	char (*parents)[SOC_ID_LEN + 1];
 	size_t nparents;
+	struct corr_fail *fails;	/* the latest CORR_MAX_FAILS */
+	size_t nfails;
 	/* Alert ids not yet written to correlate.db. */
 	struct soc_buf newalerts;	/* 32 hex + 8 bytes ts each */
 	uint32_t *mslot;	/* member hash: index or UINT32_MAX */
@@ -437,6 +455,16 @@ struct corr {
 	uint64_t tick;		/* alerts and verbs so far (for LRU) */
 	size_t nhot;		/* of inc[], those whole (not cold) */
 };
+
+/* Note a failed authentication in inc (the oldest past CORR_MAX_FAILS
+ * forgotten; tactic.c). */
+void corr_fail_add(struct corr_incident *inc, uint32_t user, uint32_t src,
+    int64_t ts);
+/* The current alert, a failed authentication, joined inc: T1110 Brute
+ * Force (credential-access, inferred) once the incident's failures pass
+ * brute_failures for one user or brute_users for one source within
+ * brute_window_s (tactic.c). */
+void corr_tactic_brute(struct corr *c, struct corr_incident *inc);
 
 void corr_init(struct corr *c, const char *dbpath, const char *config,
     int64_t now);

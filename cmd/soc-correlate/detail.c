@@ -10,8 +10,12 @@
  *    "t":[[tactic,first,alerts],...],
  *    "n":[[at,by,text],...],
  *    "r":[[rule,type,evidence,points,at],...],
- *    "p":[parent,...]}
+ *    "p":[parent,...],
+ *    "b":[[user,source,time],...]}
  *
+ * b, present only while it is not empty, holds the failed
+ * authentications that have not yet made brute force (tactic.c): user
+ * and source as the low 32 bits of their entity hashes (0 for none).
  * Times are ms since the epoch; raw is null when the alert gave the
  * value in its normal form.  Migration 2 of store.c builds the same text
  * from the tables of version 1.
@@ -148,6 +152,19 @@ write_case(const struct corr_incident *inc, struct soc_buf *b)
 		if (i)
 			soc_buf_addch(b, ',');
 		add_str(b, inc->parents[i]);
+	}
+	soc_buf_addch(b, ']');
+	if (!inc->nfails)
+		return;
+	soc_buf_addstr(b, ",\"b\":[");
+	for (i = 0; i < inc->nfails; i++) {
+		const struct corr_fail *f = &inc->fails[i];
+		const int64_t v[] = { f->src, f->ts };
+
+		soc_buf_addstr(b, i ? ",[" : "[");
+		add_int(b, f->user);
+		add_ints(b, 2, v);
+		soc_buf_addch(b, ']');
 	}
 	soc_buf_addch(b, ']');
 }
@@ -296,6 +313,9 @@ read_case(struct corr_incident *inc, const struct soc_val *d)
 	inc->parents = n ? soc_xcalloc(n, sizeof(*inc->parents)) : NULL;
 	for (i = 0; i < n; i++)
 		copy_id(inc->parents[inc->nparents++], soc_val_key(d, "p"), i);
+	soc_val_foreach(soc_val_key(d, "b"), i, row)
+		corr_fail_add(inc, (uint32_t)geti(row, 0), (uint32_t)geti(row, 1),
+		    geti(row, 2));
 }
 
 /* A string literal at p (at its opening quote): past its closing one, or

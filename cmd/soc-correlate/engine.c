@@ -208,6 +208,8 @@ join(struct corr *c, struct corr_incident *inc, int bind)
 	inc->crown |= a->crown;
 	inc->privileged |= a->privileged;
 	join_members(c, inc, bind);
+	if (a->auth_failure)
+		corr_tactic_brute(c, inc);
 	corr_incident_add_id(inc, a->id, a->ts);
 	corr_incident_touch(inc, c->now);
 }

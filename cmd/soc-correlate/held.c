@@ -72,6 +72,7 @@ corr_incident_free_parts(struct corr_incident *inc)
 	free(inc->verdict);
 	free(inc->closed_by);
 	free(inc->keys);
+	free(inc->fails);
 	soc_buf_release(&inc->newalerts);
 	inc->ent = NULL;
 	inc->mem = NULL;
@@ -80,9 +81,11 @@ corr_incident_free_parts(struct corr_incident *inc)
 	inc->parents = NULL;
 	inc->mslot = NULL;
 	inc->keys = NULL;
+	inc->fails = NULL;
 	inc->assignee = inc->verdict = inc->closed_by = NULL;
 	inc->nent = inc->capent = inc->nmem = inc->capmem = inc->mcap = 0;
 	inc->nnotes = inc->nfired = inc->nparents = inc->nkeys = 0;
+	inc->nfails = 0;
 }
 
 void

@@ -468,6 +468,9 @@ tactics(struct jw *w, const struct corr_incident *inc, const int *order,
 		num(w, "alerts", (int64_t)inc->tactic_alerts[t]);
 		if (inc->inferred & 1u << t)
 			boolean(w, "inferred", 1);
+		/* Inferred only from failed sign-ins past a threshold. */
+		if (t == CORR_T_CREDENTIAL && inc->inferred & 1u << t)
+			str(w, "technique", "T1110");
 		close_(w, '}');
 	}
 	close_(w, ']');

@@ -151,12 +151,21 @@ take(struct corr_alert *a, const struct field *f, const char *v, size_t n,
 	else if ((kind == CORR_HOST || kind == CORR_DOMAIN) &&
 	    ip_literal(v, n))
 		kind = CORR_IP;
-	if (kind < 0 || corr_obs_add(a, kind, v, n, internal_only) == 0 ||
-	    f->how != AUTH_SOURCE || !internal_only)
+	if (kind < 0)
+		return;
+	if (corr_obs_add(a, kind, v, n, internal_only) == 0) {
+		if (f->how == AUTH_SOURCE && !a->fail_src)
+			a->fail_src = a->obs[a->nobs - 1].h;
+		return;
+	}
+	if (f->how != AUTH_SOURCE || !internal_only)
 		return;
 	/* An outside address, kept as the source of a failed sign-in. */
-	if (corr_obs_add(a, kind, v, n, 0) == 0)
+	if (corr_obs_add(a, kind, v, n, 0) == 0) {
 		a->obs[a->nobs - 1].outside = 1;
+		if (!a->fail_src)
+			a->fail_src = a->obs[a->nobs - 1].h;
+	}
 }
 
 /* Each string at f's path (a string or an array of them). */
@@ -273,6 +282,8 @@ corr_alert_entities(struct corr_alert *a, const struct corr_params *p)
 
 	auth_failure = corr_has(a, "event.outcome", "failure") &&
 	    corr_has(a, "event.category", "authentication");
+	a->auth_failure = auth_failure;
+	a->fail_user = a->fail_src = 0;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		if (fields[i].how == AUTH_SOURCE) {
 			if (auth_failure)
@@ -281,6 +292,11 @@ corr_alert_entities(struct corr_alert *a, const struct corr_params *p)
 		}
 		read_field(a, &fields[i], internal_only);
 	}
+	for (i = 0; i < a->nobs && auth_failure; i++)
+		if (a->obs[i].kind == CORR_USER) {
+			a->fail_user = a->obs[i].h;
+			break;
+		}
 	a->crown = mark(a, "soc.enrich.assets", CORR_HOST, CORR_IP, critical,
 	    0);
 	mark(a, "soc.enrich.identities", CORR_USER, CORR_USER, privileged, 1);

@@ -70,6 +70,11 @@ corr_merge(struct corr *c, struct corr_incident *dst, struct corr_incident *src)
 	}
 	dst->ncut += src->ncut;
 	src->nent = 0;
+	/* Failed sign-ins still counting towards brute force. */
+	if (!(dst->tactics & 1u << CORR_T_CREDENTIAL))
+		for (i = 0; i < src->nfails; i++)
+			corr_fail_add(dst, src->fails[i].user, src->fails[i].src,
+			    src->fails[i].ts);
 	merge_members(c, dst, src);
 	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
 		if (src->tactics & 1u << i) {
