@@ -28,11 +28,12 @@
 #include "vendor.h"
 
 /* A mapping being applied: the run's context, what its paths read, the
- * record. */
+ * record, the mapping's nulls. */
 struct app {
 	struct ing_ctx *c;
 	struct ing_map_rd rd;
 	struct soc_val *out;
+	const struct soc_val *nulls;
 };
 
 static const char *const array_paths[] = { "event.category", "event.type",
@@ -51,6 +52,10 @@ ends_with(const char *s, const char *suf)
 
 	return a >= b && strcmp(s + a - b, suf) == 0;
 }
+
+/* Does p[0..n) end with suf (a literal)? */
+#define ENDS(p, n, suf) ((n) >= sizeof(suf) - 1 && \
+	memcmp((p) + (n) - (sizeof(suf) - 1), suf, sizeof(suf) - 1) == 0)
 
 /* fn(out, s) for v a string, or for each string of the array v (ATT&CK
  * techniques and tactics). */
@@ -72,20 +77,21 @@ each_string(struct soc_val *out, const struct soc_val *v,
 static void
 put(struct soc_val *out, const char *p, const struct soc_val *v)
 {
-	size_t i;
+	size_t i, n;
 
 	if (!v || soc_val_is_null(v))
 		return;
-	if (ends_with(p, ".ip") && soc_val_is_string(v) &&
-	    !ends_with(p, "host.ip")) {
+	n = strlen(p);
+	if (ENDS(p, n, ".ip") && soc_val_is_string(v) &&
+	    !ENDS(p, n, "host.ip")) {
 		ing_set_ip(out, p, soc_val_str(v));
 		return;
 	}
-	if (ends_with(p, ".port")) {
+	if (ENDS(p, n, ".port")) {
 		ing_set_port(out, p, v);
 		return;
 	}
-	if (strcmp(p, "threat.technique.id") == 0) {
+	if (n == 19 && strcmp(p, "threat.technique.id") == 0) {
 		each_string(out, v, ing_add_technique);
 		return;
 	}
@@ -123,16 +129,23 @@ put(struct soc_val *out, const char *p, const struct soc_val *v)
 		soc_val_set(out, p, soc_val_copy(out->arena, v));
 }
 
-int
-ing_map_is_null(const struct soc_val *m, const char *s)
+/* Is s one of the strings of the list nulls? */
+static int
+in_nulls(const struct soc_val *nulls, const char *s)
 {
 	const struct soc_val *x;
 	size_t i;
 
-	soc_val_foreach(soc_val_key(m, "nulls"), i, x)
+	soc_val_foreach(nulls, i, x)
 		if (strcmp(soc_val_str(x), s) == 0)
 			return 1;
 	return 0;
+}
+
+int
+ing_map_is_null(const struct soc_val *m, const char *s)
+{
+	return in_nulls(soc_val_key(m, "nulls"), s);
 }
 
 /* The value of the input at the input path name (mapfile.h:
@@ -142,7 +155,7 @@ field(struct app *x, const char *name)
 {
 	const struct soc_val *v = ing_map_get(&x->rd, name);
 
-	return soc_val_is_string(v) && ing_map_is_null(x->c->map,
+	return x->nulls && soc_val_is_string(v) && in_nulls(x->nulls,
 	    soc_val_str(v)) ? NULL : v;
 }
 
@@ -294,7 +307,7 @@ timestamp(struct app *x, const struct soc_val *m, const char **why)
 static void
 severity_field(struct app *x, const struct soc_val *s)
 {
-	const struct soc_val *v, *mv, *sc;
+	const struct soc_val *v, *mv, *sc, *map;
 	struct soc_val *out = x->out;
 	char buf[64];
 	const char *k;
@@ -304,7 +317,8 @@ severity_field(struct app *x, const struct soc_val *s)
 	if (!(v = first(x, soc_val_key(s, "field"))))
 		return;
 	text_of(v, buf, sizeof buf);
-	soc_val_foreach_member(soc_val_key(s, "map"), k, mv)
+	map = soc_val_key(s, "map");
+	soc_val_foreach_member(map, k, mv)
 		if (strcasecmp(k, buf) == 0 && soc_val_is_number(mv)) {
 			ing_set_severity(out, (int)soc_val_number(mv));
 			break;
@@ -333,7 +347,7 @@ severity_field(struct app *x, const struct soc_val *s)
 static void
 severity(struct app *x, const struct soc_val *m)
 {
-	const struct soc_val *s = soc_val_key(m, "severity"), *a, *lim;
+	const struct soc_val *s = soc_val_key(m, "severity"), *a, *lim, *adj;
 	int64_t cur = -1;
 	size_t i;
 
@@ -343,7 +357,8 @@ severity(struct app *x, const struct soc_val *m)
 	if (soc_val_get_int(x->out, "soc.severity", &cur) < 0)
 		cur = soc_val_key(s, "default") ?
 		    soc_val_int(soc_val_key(s, "default")) : -1;
-	soc_val_foreach(soc_val_key(s, "adjust"), i, a) {
+	adj = soc_val_key(s, "adjust");
+	soc_val_foreach(adj, i, a) {
 		if (!ing_map_cond(&x->rd, soc_val_key(a, "if")))
 			continue;
 		if ((lim = soc_val_key(a, "min")) != NULL &&
@@ -516,7 +531,8 @@ tables(struct app *x, const struct soc_val *t)
 		    soc_val_str(soc_val_key(tb, "field")))));
 }
 
-/* The value v put at p made by transform as (mapfile.h, chk_entry). */
+/* The value v put at p made by transform as (mapfile.h, chk_entry; told
+ * by its first letters, the check having made sure of the name). */
 static void
 transform(struct soc_val *out, const char *p, const char *as,
     const struct soc_val *v)
@@ -524,32 +540,47 @@ transform(struct soc_val *out, const char *p, const char *as,
 	const char *s = soc_val_is_string(v) && soc_val_len(v) > 0 ?
 	    soc_val_str(v) : NULL;
 
-	if (!as)
+	switch (as ? as[0] : '\0') {
+	case '\0':
 		put(out, p, v);
-	else if (strcmp(as, "string") == 0)
+		break;
+	case 's':	/* string */
 		ing_set_s(out, p, v);
-	else if (strcmp(as, "number") == 0)
+		break;
+	case 'n':	/* number */
 		ing_set_n(out, p, v);
-	else if (strcmp(as, "id") == 0)
-		vnd_set_id(out, p, v);
-	else if (strcmp(as, "lower") == 0)
-		vnd_set_lower(out, p, s);
-	else if (strcmp(as, "login") == 0)
-		vnd_set_login(out, p, s);
-	else if (strcmp(as, "user") == 0)
+		break;
+	case 'l':	/* lower, login */
+		if (as[1] == 'o' && as[2] == 'w')
+			vnd_set_lower(out, p, s);
+		else
+			vnd_set_login(out, p, s);
+		break;
+	case 'u':	/* user */
 		ing_set_user(out, p, s);
-	else if (strcmp(as, "ip_port") == 0)
-		vnd_ip_port(out, p, s);
-	else if (strcmp(as, "hash") == 0 && s && !vnd_zero_hash(s))
-		ing_set_hashes(out, p, s);
-	else if (strcmp(as, "ip") == 0 && s && ends_with(p, "host.ip"))
-		vnd_add_ip(out, p, s);
-	else if (strcmp(as, "ip") == 0)
-		ing_set_ip(out, p, s);
-	else if (strcmp(as, "basename") == 0 && s)
-		soc_val_set_str(out, p, ing_basename(s));
-	else if (strcmp(as, "tactic") == 0)
+		break;
+	case 'h':	/* hash */
+		if (s && !vnd_zero_hash(s))
+			ing_set_hashes(out, p, s);
+		break;
+	case 'i':	/* id, ip, ip_port */
+		if (as[1] == 'd')
+			vnd_set_id(out, p, v);
+		else if (as[2] == '_')
+			vnd_ip_port(out, p, s);
+		else if (s && ends_with(p, "host.ip"))
+			vnd_add_ip(out, p, s);
+		else
+			ing_set_ip(out, p, s);
+		break;
+	case 'b':	/* basename */
+		if (s)
+			soc_val_set_str(out, p, ing_basename(s));
+		break;
+	case 't':	/* tactic */
 		each_string(out, v, ing_add_tactic);
+		break;
+	}
 }
 
 /* A field's entry object read in one pass (it is read for every event
@@ -667,12 +698,13 @@ entry(struct app *x, const char *p, const struct soc_val *e)
 static void
 sections(struct app *x, const struct soc_val *m)
 {
-	const struct soc_val *v;
+	const struct soc_val *f = soc_val_key(m, "fields");
+	const struct soc_val *cs = soc_val_key(m, "constants"), *v;
 	const char *k;
 
-	soc_val_foreach_member(soc_val_key(m, "fields"), k, v)
+	soc_val_foreach_member(f, k, v)
 		entry(x, k, v);
-	soc_val_foreach_member(soc_val_key(m, "constants"), k, v)
+	soc_val_foreach_member(cs, k, v)
 		put(x->out, k, v);
 	tables(x, soc_val_key(m, "tables"));
 }
@@ -724,7 +756,7 @@ int
 ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char *fmt, const char **why)
 {
-	const struct soc_val *m = c->map, *r;
+	const struct soc_val *m = c->map, *r, *rules;
 	const char *tmpl = soc_val_str(soc_val_key(m, "message"));
 	struct app x;
 	char ds[64];
@@ -732,6 +764,7 @@ ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 
 	x.c = c;
 	x.out = out;
+	x.nulls = soc_val_key(m, "nulls");
 	ing_map_rd_init(&x.rd, c->arena, m, in);
 	body(&x, m);
 	if (timestamp(&x, m, why) < 0)
@@ -739,7 +772,8 @@ ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	let(&x, m);
 	sections(&x, m);
 	/* Each rule that holds, in order; the last one's message wins. */
-	soc_val_foreach(soc_val_key(m, "rules"), i, r)
+	rules = soc_val_key(m, "rules");
+	soc_val_foreach(rules, i, r)
 		if (ing_map_cond(&x.rd, soc_val_key(r, "if"))) {
 			sections(&x, r);
 			if (soc_val_key(r, "message"))

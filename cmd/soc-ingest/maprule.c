@@ -194,35 +194,47 @@ ing_map_flags(const struct soc_val *m)
 
 /* --- conditions --------------------------------------------------------- */
 
-/* Does the scalar v pass test op with operand w? */
+/* Does the text t[0..tn) pass test op (by its first letter: eq or in,
+ * prefix, suffix, contains) with the scalar operand w? */
+static int
+test_text(char op, const char *t, size_t tn, const struct soc_val *w)
+{
+	char b[64];
+	const char *u = ing_map_text(w, b, sizeof b);
+	size_t un = strlen(u);
+
+	switch (op) {
+	case 'e':
+	case 'i':
+		return tn == un && strcasecmp(t, u) == 0;
+	case 'p':
+		return tn >= un && strncasecmp(t, u, un) == 0;
+	case 's':
+		return tn >= un && strcasecmp(t + tn - un, u) == 0;
+	case 'c':
+		return strcasestr(t, u) != NULL;
+	}
+	return 0;
+}
+
+/* Does the scalar v pass test op with operand w (a list: any of it)? */
 static int
 test1(const char *op, const struct soc_val *w, const struct soc_val *v)
 {
-	char b1[64], b2[64];
-	const char *t = ing_map_text(v, b1, sizeof b1), *u;
+	char b[64];
+	const char *t;
 	const struct soc_val *x;
-	size_t i, tn, un;
+	size_t i, tn;
 
 	if (!v || soc_val_is_null(v) || soc_val_is_object(v))
 		return 0;
-	if (soc_val_is_array(w)) {
-		/* in, and a list for the others: any of them */
-		soc_val_foreach(w, i, x)
-			if (test1(strcmp(op, "in") == 0 ? "eq" : op, x, v))
-				return 1;
-		return 0;
-	}
-	u = ing_map_text(w, b2, sizeof b2);
+	t = ing_map_text(v, b, sizeof b);
 	tn = strlen(t);
-	un = strlen(u);
-	if (strcmp(op, "eq") == 0)
-		return strcasecmp(t, u) == 0;
-	if (strcmp(op, "prefix") == 0)
-		return tn >= un && strncasecmp(t, u, un) == 0;
-	if (strcmp(op, "suffix") == 0)
-		return tn >= un && strcasecmp(t + tn - un, u) == 0;
-	if (strcmp(op, "contains") == 0)
-		return strcasestr(t, u) != NULL;
+	if (!soc_val_is_array(w))
+		return test_text(op[0], t, tn, w);
+	soc_val_foreach(w, i, x)
+		if (test_text(op[0], t, tn, x))
+			return 1;
 	return 0;
 }
 
