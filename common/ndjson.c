@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ndjson.h"
@@ -17,6 +18,21 @@
 
 /* --- writer ------------------------------------------------------------ */
 
+/* A pipe between two stages holds PIPE_SIZE bytes, when the system lets
+ * it (a default pipe holds 64 KiB): the writer blocks, and the reader
+ * wakes, a sixteenth as often. */
+#define PIPE_SIZE (1024 * 1024)
+
+static void
+pipe_size(int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);	/* may be refused */
+}
+
 void
 soc_out_init(struct soc_out *o, int fd)
 {
@@ -26,6 +42,7 @@ soc_out_init(struct soc_out *o, int fd)
 	o->len = 0;
 	o->failed = 0;
 	o->nwritten = 0;
+	pipe_size(fd);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -201,6 +218,7 @@ soc_reader_open(struct soc_reader *r, const char *path, size_t max_line,
 	if (!path || strcmp(path, "-") == 0) {
 		r->fd = 0;
 		r->name = soc_xstrdup("-");
+		pipe_size(0);
 	} else {
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0)

@@ -11,7 +11,9 @@
  * Before any read(2) that may block the reader flushes the writer it is
  * tied to, so `tail -f | soc-x` shows each record at once while batch runs
  * stay buffered.  The writer keeps at most 32 KiB (half a default pipe),
- * so neighbouring stages overlap rather than take turns.
+ * so neighbouring stages overlap rather than take turns.  A pipe on
+ * either side is asked to hold 1 MiB (the system may refuse): between
+ * stages, a writer blocks and a reader wakes far less often.
  *
  * A reject goes to stderr as "PROG: FILE:LINE: reason", to the reject sink
  * (--rejects FILE) as a record {"soc":{"kind":"reject",...}} holding the raw
