@@ -217,7 +217,9 @@ score_learned_once(struct score_state *s, const char *id, size_t n)
 
 	if (n == 0 || s->p.max_learned < 1)
 		return 1;	/* nothing to know it by: learned */
-	h = id_hash(id, n);
+	/* the hash score_learned_prefetch made of the same id */
+	h = id == l->pf_id && n == l->pf_n ? l->pf_h : id_hash(id, n);
+	l->pf_id = NULL;
 	if (l->cap && (slot_for(l, h, cut, &found), found))
 		return 0;
 	l->seq++;
@@ -233,8 +235,12 @@ score_learned_prefetch(struct score_state *s, const char *id, size_t n)
 {
 	struct score_learned *l = &s->ids;
 
-	if (l->cap && n > 0)
-		__builtin_prefetch(&l->slot[home(l, id_hash(id, n))]);
+	if (l->cap && n > 0) {
+		l->pf_id = id;
+		l->pf_n = n;
+		l->pf_h = id_hash(id, n);
+		__builtin_prefetch(&l->slot[home(l, l->pf_h)]);
+	}
 }
 
 void

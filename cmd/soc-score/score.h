@@ -109,6 +109,11 @@ struct score_learned {
 	int64_t seq;			/* the last learned alert's number */
 	int64_t flushed;		/* numbers up to this are in the job or on disk */
 	struct soc_buf pend;		/* hashes of flushed + 1 .. seq */
+	/* the id score_learned_prefetch hashed last, for the next
+	 * score_learned_once (NULL: none) */
+	const char *pf_id;
+	size_t pf_n;
+	uint64_t pf_h;
 };
 
 /* A baseline partition's length in a job that says it is gone. */
@@ -196,7 +201,8 @@ void score_learned_free(struct score_state *s);
  * has none; 0 when it was learned already: score it only. */
 int score_learned_once(struct score_state *s, const char *id, size_t n);
 /* Start loading where score_learned_once will look for id (its cache
- * miss then overlaps the scoring). */
+ * miss then overlaps the scoring); the next score_learned_once of the
+ * same id[0..n), unchanged, takes the hash made here. */
 void score_learned_prefetch(struct score_state *s, const char *id,
     size_t n);
 /* At a checkpoint that saves the baselines: the ids learned since the
