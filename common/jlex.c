@@ -28,19 +28,6 @@ soc_jlex_hex4(const char *p, const char *end)
 	return v;
 }
 
-/* Are the 8 bytes of v all plain: printable ASCII, neither '"' nor '\\'?
- * Each term has a byte's top bit set when there is a byte below 0x20, a
- * quote, a backslash, or one of 0x80 and above (whether, not where). */
-static int
-plain8(uint64_t v)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-
-	return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b) | v) & high ? 0 : 1;
-}
-
 /* The \u escape at p (its backslash): what it held, and its end. */
 static const char *
 escape_u(const char *p, const char *end, unsigned *what, const char **why)
@@ -87,19 +74,8 @@ soc_jlex_string(const char **pp, const char *end, unsigned refuse,
 	for (;;) {
 		unsigned char c;
 
-		/* plain printable ASCII, the common case, first: 8 bytes a
-		 * step, then 1 */
-		while (end - p >= 8) {
-			uint64_t v;
-
-			memcpy(&v, p, 8);
-			if (!plain8(v))
-				break;
-			p += 8;
-		}
-		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' &&
-		    *p != '\\' && (unsigned char)*p < 0x80)
-			p++;
+		/* plain printable ASCII, the common case, first */
+		p = soc_jlex_plain(p, end);
 		if (p >= end) {
 			*why = "unterminated string";
 			break;

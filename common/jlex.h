@@ -17,6 +17,8 @@
 #define SOC_JLEX_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* What a string held (flags). */
 #define SOC_JLEX_ESC	0x01	/* an escape of any kind */
@@ -34,11 +36,54 @@ struct soc_jlex_num {
 	size_t ndigits;
 };
 
-/* Past the white space at p (none is fine). */
+/*
+ * The bytes of the 8-byte word w that JSON must escape or that are not
+ * ASCII ('"', '\\', below 0x20, 0x80 and above), each flagged by its high
+ * bit: 0 when all eight are plain.  A borrow runs only upward from a byte
+ * truly flagged, so the lowest flag is exact.
+ */
+static inline uint64_t
+soc_jlex_special8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & (ones * 0x80);
+}
+
+/* The first byte at or past p that is not plain printable ASCII (a quote,
+ * a backslash, a control byte, a byte past ASCII), or end: a string's
+ * common run, eight bytes a step, the first flag found by its bit. */
+static inline const char *
+soc_jlex_plain(const char *p, const char *end)
+{
+	while (end - p >= 8) {
+		uint64_t w, f;
+
+		memcpy(&w, p, 8);
+		if ((f = soc_jlex_special8(w)) != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + __builtin_ctzll(f) / 8;
+#else
+			break;
+#endif
+		}
+		p += 8;
+	}
+	while (p < end && (unsigned char)*p >= 0x20 && *p != '"' &&
+	    *p != '\\' && (unsigned char)*p < 0x80)
+		p++;
+	return p;
+}
+
+/* Past the white space at p (none is fine).  Compact JSON has none: a
+ * byte above the space ends it at one test. */
 static inline const char *
 soc_jlex_ws(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' ||
+	    *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
 	return p;
 }

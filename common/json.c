@@ -7,145 +7,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "jlex.h"
 #include "json.h"
 #include "utf8.h"
 
-struct scan {
-	const char *p, *end, *start;
-	const char *why;
-	int depth, maxdepth;
-	soc_json_member_fn member;	/* given the root object's members */
-	void *arg;
-};
+/*
+ * The validator is one loop over the text, not a descent: a value's end
+ * is followed by what its container expects next, and the containers
+ * open are bits of a stack (1 an object), so nothing is called a value.
+ * Strings take their plain run eight bytes a step and go to jlex only for
+ * what is not plain; a number that is plain digits is read here.  Faults
+ * and their offsets are the grammar's: the first byte that cannot be
+ * where it is, or jlex's own for a string, number or literal.
+ */
+#define DEPTH_BITS 256
+#define IS_OBJ(objs, d) ((objs)[(d) / 64] >> (d) % 64 & 1)
 
-static void
-skip_ws(struct scan *s)
-{
-	s->p = soc_jlex_ws(s->p, s->end);
-}
+static enum soc_json_type type_of(char c);
 
-static int
-fail(struct scan *s, const char *why)
+/* Past the string whose opening quote is at *pp; -1 and *why when it
+ * is not one (*pp then at the fault). */
+static inline int
+string_at(const char **pp, const char *end, const char **why)
 {
-	if (!s->why)
-		s->why = why;
-	return -1;
-}
-
-static int
-scan_string(struct scan *s)
-{
-	const char *why;
+	const char *q = soc_jlex_plain(*pp + 1, end);
 	unsigned flags;
 
-	if (soc_jlex_string(&s->p, s->end, SOC_JLEX_NUL, &flags, &why) < 0)
-		return fail(s, why);
-	return 0;
-}
-
-static int
-scan_number(struct scan *s)
-{
-	struct soc_jlex_num n;
-	const char *why;
-
-	if (soc_jlex_number(&s->p, s->end, &n, &why) < 0)
-		return fail(s, why);
-	return 0;
-}
-
-static int
-scan_lit(struct scan *s)
-{
-	const char *why;
-
-	if (soc_jlex_lit(&s->p, s->end, &why) < 0)
-		return fail(s, why);
-	return 0;
-}
-
-static int scan_value(struct scan *s, enum soc_json_type *t);
-
-static int
-scan_container(struct scan *s, int obj)
-{
-	char close = obj ? '}' : ']';
-	enum soc_json_type t;
-
-	if (++s->depth > s->maxdepth)
-		return fail(s, "nesting too deep");
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
-		s->depth--;
+	if (q < end && *q == '"') {
+		*pp = q + 1;
 		return 0;
 	}
-	for (;;) {
-		struct soc_span k, v;
-
-		if (obj) {
-			skip_ws(s);
-			if (s->p >= s->end || *s->p != '"')
-				return fail(s, s->p >= s->end ?
-				    "unexpected end of input" : "expected a member name");
-			k.p = s->p;
-			if (scan_string(s) < 0)
-				return -1;
-			k.len = (size_t)(s->p - k.p);
-			k.type = SOC_JSON_STRING;
-			skip_ws(s);
-			if (s->p >= s->end || *s->p != ':')
-				return fail(s, "expected ':'");
-			s->p++;
-		}
-		skip_ws(s);
-		v.p = s->p;
-		if (scan_value(s, &t) < 0)
-			return -1;
-		if (obj && s->depth == 1 && s->member) {
-			v.len = (size_t)(s->p - v.p);
-			v.type = t;
-			s->member(s->arg, &k, &v);
-		}
-		skip_ws(s);
-		if (s->p >= s->end)
-			return fail(s, "unexpected end of input");
-		if (*s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (*s->p == close) {
-			s->p++;
-			s->depth--;
-			return 0;
-		}
-		return fail(s, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-	}
+	return soc_jlex_string(pp, end, SOC_JLEX_NUL, &flags, why);
 }
 
+/* The scalar at *p (not a container, not a string): past it, or -1. */
 static int
-scan_value(struct scan *s, enum soc_json_type *t)
+scalar_at(const char **pp, const char *end, enum soc_json_type *t,
+    const char **why)
 {
-	skip_ws(s);
-	if (s->p >= s->end)
-		return fail(s, "unexpected end of input");
-	switch (*s->p) {
-	case '{': *t = SOC_JSON_OBJECT; return scan_container(s, 1);
-	case '[': *t = SOC_JSON_ARRAY; return scan_container(s, 0);
-	case '"': *t = SOC_JSON_STRING; return scan_string(s);
-	case 't': *t = SOC_JSON_TRUE; return scan_lit(s);
-	case 'f': *t = SOC_JSON_FALSE; return scan_lit(s);
-	case 'n': *t = SOC_JSON_NULL; return scan_lit(s);
-	default:
-		*t = SOC_JSON_NUMBER;
-		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
-			return scan_number(s);
-		if (*s->p == '\0')
-			return fail(s, "NUL byte");
-		return fail(s, "unexpected character");
+	const char *p = *pp;
+	struct soc_jlex_num n;
+
+	switch (*p) {
+	case 't': *t = SOC_JSON_TRUE; return soc_jlex_lit(pp, end, why);
+	case 'f': *t = SOC_JSON_FALSE; return soc_jlex_lit(pp, end, why);
+	case 'n': *t = SOC_JSON_NULL; return soc_jlex_lit(pp, end, why);
 	}
+	*t = SOC_JSON_NUMBER;
+	if (*p >= '1' && *p <= '9') {
+		/* plain digits, ended by what cannot go on a number */
+		while (++p < end && *p >= '0' && *p <= '9')
+			;
+		if (p == end || (*p != '.' && *p != 'e' && *p != 'E')) {
+			*pp = p;
+			return 0;
+		}
+		return soc_jlex_number(pp, end, &n, why);
+	}
+	if (*p == '-' || *p == '0')
+		return soc_jlex_number(pp, end, &n, why);
+	*why = *p == '\0' ? "NUL byte" : "unexpected character";
+	return -1;
 }
 
 int
@@ -156,35 +79,127 @@ soc_json_validate(const char *p, size_t n, int maxdepth, struct soc_span *out,
 	    NULL);
 }
 
+/*
+ * long: the grammar's one loop, its states the labels (a value, what
+ * follows a value, a member name); cut into functions, each would need
+ * the others' state
+ */
 int
 soc_json_validate_members(const char *p, size_t n, int maxdepth,
     struct soc_span *out, const char **why, size_t *off,
     soc_json_member_fn member, void *arg)
 {
-	struct scan s = { p, p + n, p, NULL, 0, maxdepth, member, arg };
-	enum soc_json_type t = SOC_JSON_NONE;
-	const char *vstart;
+	const char *end = p + n, *q = soc_jlex_ws(p, end), *w = NULL;
+	uint64_t objs[DEPTH_BITS / 64] = { 0 };
+	struct soc_span root, k = { NULL, 0, SOC_JSON_STRING }, v = { 0 };
+	enum soc_json_type t;
+	int depth = 0;
 
-	skip_ws(&s);
-	vstart = s.p;
-	if (scan_value(&s, &t) == 0) {
-		const char *vend = s.p;
-
-		skip_ws(&s);
-		if (s.p == s.end) {
-			if (out) {
-				out->p = vstart;
-				out->len = (size_t)(vend - vstart);
-				out->type = t;
-			}
-			return 0;
-		}
-		fail(&s, "trailing data after the value");
+	SOC_ASSERT(maxdepth >= 0 && maxdepth <= DEPTH_BITS);
+	root.p = q;
+	root.type = SOC_JSON_NONE;
+value:	/* a value at q, white space skipped */
+	if (q >= end) {
+		w = "unexpected end of input";
+		goto bad;
 	}
+	if (depth == 1 && member) {
+		v.p = q;
+		v.type = type_of(*q);
+	}
+	if (depth == 0)
+		root.type = type_of(*q);
+	switch (*q) {
+	case '{':
+	case '[':
+		if (depth >= maxdepth) {
+			w = "nesting too deep";
+			goto bad;
+		}
+		if (*q == '{')
+			objs[depth / 64] |= 1ULL << depth % 64;
+		else
+			objs[depth / 64] &= ~(1ULL << depth % 64);
+		depth++;
+		q = soc_jlex_ws(q + 1, end);
+		break;
+	case '"':
+		if (string_at(&q, end, &w) < 0)
+			goto bad;
+		goto after;
+	default:
+		if (scalar_at(&q, end, &t, &w) < 0)
+			goto bad;
+		goto after;
+	}
+	/* just inside a container */
+	if (q < end && *q == (IS_OBJ(objs, depth - 1) ? '}' : ']')) {
+		q++;
+		depth--;
+		goto after;
+	}
+	if (IS_OBJ(objs, depth - 1))
+		goto name;
+	goto value;
+name:	/* a member's name at q, white space skipped */
+	if (q >= end || *q != '"') {
+		w = q >= end ? "unexpected end of input" :
+		    "expected a member name";
+		goto bad;
+	}
+	if (depth == 1)		/* a member of the root, for member() */
+		k.p = q;
+	if (string_at(&q, end, &w) < 0)
+		goto bad;
+	if (depth == 1)
+		k.len = (size_t)(q - k.p);
+	q = soc_jlex_ws(q, end);
+	if (q >= end || *q != ':') {
+		w = "expected ':'";
+		goto bad;
+	}
+	q = soc_jlex_ws(q + 1, end);
+	goto value;
+after:	/* a value ended at q */
+	if (depth == 0)
+		goto done;
+	if (depth == 1 && member && IS_OBJ(objs, 0)) {
+		v.len = (size_t)(q - v.p);
+		member(arg, &k, &v);
+	}
+	q = soc_jlex_ws(q, end);
+	if (q >= end) {
+		w = "unexpected end of input";
+		goto bad;
+	}
+	if (*q == ',') {
+		q = soc_jlex_ws(q + 1, end);
+		if (IS_OBJ(objs, depth - 1))
+			goto name;
+		goto value;
+	}
+	if (*q == (IS_OBJ(objs, depth - 1) ? '}' : ']')) {
+		q++;
+		depth--;
+		goto after;
+	}
+	w = IS_OBJ(objs, depth - 1) ? "expected ',' or '}'" :
+	    "expected ',' or ']'";
+	goto bad;
+done:
+	root.len = (size_t)(q - root.p);
+	q = soc_jlex_ws(q, end);
+	if (q == end) {
+		if (out)
+			*out = root;
+		return 0;
+	}
+	w = "trailing data after the value";
+bad:
 	if (why)
-		*why = s.why;
+		*why = w;
 	if (off)
-		*off = (size_t)(s.p - p);
+		*off = (size_t)(q - p);
 	return -1;
 }
 

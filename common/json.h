@@ -41,9 +41,10 @@ struct soc_span {
 
 /*
  * Check that p[0..n) is exactly one JSON value with optional whitespace
- * around it, nested at most maxdepth deep.  On success returns 0 and fills
- * *out (when not NULL) with the value's span.  On failure returns -1,
- * points *why at a static reason and *off at the offending byte offset.
+ * around it, nested at most maxdepth (at most 256) deep.  On success
+ * returns 0 and fills *out (when not NULL) with the value's span.  On
+ * failure returns -1, points *why at a static reason and *off at the
+ * offending byte offset.
  */
 int soc_json_validate(const char *p, size_t n, int maxdepth,
     struct soc_span *out, const char **why, size_t *off);

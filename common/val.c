@@ -71,17 +71,17 @@ scan(const char *s, size_t n, int *plain)
 	if (n < 8) {
 		w = soc_val_key8(s, n) | (0x4141414141414141ULL &
 		    ~((n ? ~0ULL >> (64 - 8 * n) : 0)));
-		if (soc_val_special8(w) == 0)
+		if (soc_jlex_special8(w) == 0)
 			return 1;
 	} else {
 		for (i = 0; i + 8 <= n; i += 8) {
 			memcpy(&w, s + i, 8);
-			if (soc_val_special8(w) != 0)
+			if (soc_jlex_special8(w) != 0)
 				break;
 		}
 		if (i + 8 > n) {
 			memcpy(&w, s + n - 8, 8);
-			if (soc_val_special8(w) == 0)
+			if (soc_jlex_special8(w) == 0)
 				return 1;
 		}
 	}

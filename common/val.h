@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jlex.h"
 
 /* The longest record line soc_val_write_record writes by default. */
 #define SOC_VAL_LINE_MAX ((size_t)1 << 28)
@@ -253,22 +254,6 @@ SOC_VAL_IS(null, v->type == SOC_VAL_NULL)
 #define soc_val_foreach(arr, idx, val)					\
 	for ((idx) = 0; (idx) < soc_val_array_size(arr) &&		\
 	    ((val) = (arr)->u.a[(idx)], 1); (idx)++)
-
-/*
- * The bytes of the 8-byte word w that JSON must escape or that are not
- * ASCII ('"', '\\', below 0x20, 0x80 and above), each flagged by its high
- * bit: 0 when all eight are plain.  A borrow runs only upward from a byte
- * truly flagged, so the lowest flag is exact.
- */
-static inline uint64_t
-soc_val_special8(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-
-	return (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b)) & (ones * 0x80);
-}
 
 /* The first 8 bytes of k[0..n), zero-padded, byte i at bits 8i: keys of
  * up to 8 bytes (most ECS keys) are equal exactly when their lengths and

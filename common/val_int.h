@@ -113,14 +113,14 @@ struct soc_val *soc_val_new_plain(struct soc_val_arena *a, const char *s,
 void soc_val_put_plain(struct soc_val *o, const char *k, size_t n,
     struct soc_val *v);
 
-/* Are the 8 bytes at s all plain (soc_val_special8)? */
+/* Are the 8 bytes at s all plain (soc_jlex_special8)? */
 static inline int
 soc_val_plain8(const char *s)
 {
 	uint64_t w;
 
 	memcpy(&w, s, 8);
-	return soc_val_special8(w) == 0;
+	return soc_jlex_special8(w) == 0;
 }
 
 /* --- members (val.c, val_get.c) ---------------------------------------- */

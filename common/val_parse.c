@@ -244,7 +244,7 @@ fast_str_end(const char *p, const char *end)
 		uint64_t w, f;
 
 		memcpy(&w, p, 8);
-		if ((f = soc_val_special8(w)) != 0) {
+		if ((f = soc_jlex_special8(w)) != 0) {
 			p += __builtin_ctzll(f) / 8;
 			return *p == '"' ? p + 1 : NULL;
 		}

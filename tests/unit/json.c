@@ -37,6 +37,58 @@ path_str(const char *doc, const char *path)
 	}
 }
 
+/* Where a fault lies and what it is, nesting at most 2 deep: the grammar's
+ * first byte that cannot be where it is, or jlex's own. */
+static const struct {
+	const char *doc;
+	size_t off;
+	const char *why;
+} faults[] = {
+	{ "", 0, "unexpected end of input" },
+	{ " ", 1, "unexpected end of input" },
+	{ "{", 1, "unexpected end of input" },
+	{ "{\"a\"", 4, "expected ':'" },
+	{ "{\"a\" 1}", 5, "expected ':'" },
+	{ "{\"a\":}", 5, "unexpected character" },
+	{ "{\"a\":1,}", 7, "expected a member name" },
+	{ "{\"a\":1 \"b\":2}", 7, "expected ',' or '}'" },
+	{ "{a:1}", 1, "expected a member name" },
+	{ "[1,]", 3, "unexpected character" },
+	{ "[1 2]", 3, "expected ',' or ']'" },
+	{ "[1,2", 4, "unexpected end of input" },
+	{ "{} {}", 3, "trailing data after the value" },
+	{ "[\"a\\x\"]", 3, "invalid escape in string" },
+	{ "{\"k\":\"a\tb\"}", 7, "control character in string" },
+	{ "[01]", 2, "expected ',' or ']'" },
+	{ "[1.]", 1, "invalid number" },
+	{ "[-]", 1, "invalid number" },
+	{ "[tru]", 1, "invalid literal" },
+	{ "[nul]", 1, "invalid literal" },
+	{ "{\"a\":[1,{\"b\":2]}", 8, "nesting too deep" },
+	{ "[\"\\ud800\"]", 8, "lone high surrogate in \\u escape" },
+	{ "\"\xc3\"", 1, "invalid UTF-8" },
+	{ "{\"a\":\"x\"}}", 9, "trailing data after the value" },
+	{ "[[[1]]]", 2, "nesting too deep" },
+	{ "{\"a\":{\"b\":{\"c\":1}}}", 10, "nesting too deep" },
+	{ "{\"a\":+1}", 5, "unexpected character" },
+	{ "{\"a\": [1, 2 ,\n 3], \"b\" :{}, \"c\":\"d\" }x", 37, "trailing data after the value" },
+};
+
+/* The members of the root object given to the callback, "KEY=VALUE;" */
+static void
+note(void *arg, const struct soc_span *k, const struct soc_span *v)
+{
+	struct soc_buf *b = arg;
+
+	soc_buf_add(b, k->p, k->len);
+	soc_buf_addch(b, '=');
+	soc_buf_add(b, v->p, v->len);
+	soc_buf_addch(b, v->type == SOC_JSON_OBJECT ? 'O' : v->type ==
+	    SOC_JSON_ARRAY ? 'A' : v->type == SOC_JSON_STRING ? 'S' :
+	    v->type == SOC_JSON_NUMBER ? 'N' : 'L');
+	soc_buf_addch(b, ';');
+}
+
 int
 main(void)
 {
@@ -66,6 +118,31 @@ main(void)
 		ok(!valid(bad[i]), "invalid: %s", bad[i]);
 	ok(soc_json_validate("{\"a\":\0}", 7, 64, NULL, &why, &off) < 0 &&
 	    off == 5, "NUL byte rejected at its offset");
+
+	for (i = 0; i < sizeof faults / sizeof *faults; i++) {
+		why = NULL;
+		off = 0;
+		ok(soc_json_validate(faults[i].doc, strlen(faults[i].doc), 2,
+		    NULL, &why, &off) < 0 && off == faults[i].off && why &&
+		    strcmp(why, faults[i].why) == 0, "fault %zu at %zu: %s", i,
+		    faults[i].off, faults[i].why);
+	}
+	{
+		static struct soc_buf b = SOC_BUF_INIT;
+		const char *d = " {\"a\":{\"b\":1,\"c\":[2]},\"d\" : [{\"e\":3}] ,"
+		    "\"f\":\"x\\\"y\",\"g\":-1.5e3,\"h\":null,\"i\":{}} ";
+
+		ok(soc_json_validate_members(d, strlen(d), 64, &root, NULL, NULL,
+		    note, &b) == 0 && root.p == d + 1 && root.len == strlen(d) - 2,
+		    "members: valid, the root's span without white space");
+		is_str(b.p, "\"a\"={\"b\":1,\"c\":[2]}O;\"d\"=[{\"e\":3}]A;"
+		    "\"f\"=\"x\\\"y\"S;\"g\"=-1.5e3N;\"h\"=nullL;\"i\"={}O;",
+		    "members: the root's only, each key with its value's span");
+		soc_buf_reset(&b);
+		ok(soc_json_validate_members("[{\"a\":1}]", 9, 64, NULL, NULL,
+		    NULL, note, &b) == 0 && b.len == 0,
+		    "members: none for an array at the root");
+	}
 
 	memset(deep, '[', 100);
 	memset(deep + 100, ']', 100);
