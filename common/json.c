@@ -91,21 +91,23 @@ soc_json_validate_members(const char *p, size_t n, int maxdepth,
 {
 	const char *end = p + n, *q = soc_jlex_ws(p, end), *w = NULL;
 	uint64_t objs[DEPTH_BITS / 64] = { 0 };
-	struct soc_span root, k = { NULL, 0, SOC_JSON_STRING }, v = { 0 };
+	/* the member being read at depth 1 and 2, for member() */
+	struct soc_span root, k[3], v[3];
 	enum soc_json_type t;
 	int depth = 0;
 
 	SOC_ASSERT(maxdepth >= 0 && maxdepth <= DEPTH_BITS);
 	root.p = q;
 	root.type = SOC_JSON_NONE;
+	k[1].type = k[2].type = SOC_JSON_STRING;
 value:	/* a value at q, white space skipped */
 	if (q >= end) {
 		w = "unexpected end of input";
 		goto bad;
 	}
-	if (depth == 1 && member) {
-		v.p = q;
-		v.type = type_of(*q);
+	if ((depth == 1 || depth == 2) && member) {
+		v[depth].p = q;
+		v[depth].type = type_of(*q);
 	}
 	if (depth == 0)
 		root.type = type_of(*q);
@@ -147,12 +149,12 @@ name:	/* a member's name at q, white space skipped */
 		    "expected a member name";
 		goto bad;
 	}
-	if (depth == 1)		/* a member of the root, for member() */
-		k.p = q;
+	if (depth <= 2)
+		k[depth].p = q;
 	if (string_at(&q, end, &w) < 0)
 		goto bad;
-	if (depth == 1)
-		k.len = (size_t)(q - k.p);
+	if (depth <= 2)
+		k[depth].len = (size_t)(q - k[depth].p);
 	q = soc_jlex_ws(q, end);
 	if (q >= end || *q != ':') {
 		w = "expected ':'";
@@ -163,9 +165,10 @@ name:	/* a member's name at q, white space skipped */
 after:	/* a value ended at q */
 	if (depth == 0)
 		goto done;
-	if (depth == 1 && member && IS_OBJ(objs, 0)) {
-		v.len = (size_t)(q - v.p);
-		member(arg, &k, &v);
+	if (depth <= 2 && member && IS_OBJ(objs, 0) && IS_OBJ(objs,
+	    depth - 1)) {
+		v[depth].len = (size_t)(q - v[depth].p);
+		member(arg, depth, &k[depth], &v[depth]);
 	}
 	q = soc_jlex_ws(q, end);
 	if (q >= end) {

@@ -50,14 +50,16 @@ int soc_json_validate(const char *p, size_t n, int maxdepth,
     struct soc_span *out, const char **why, size_t *off);
 
 /*
- * soc_json_validate, calling member(arg, key, value) for each member of
- * the root object as it is checked (the key with its quotes, the spans
- * soc_json_iter_next gives), so a reader that indexes the top level does
- * not walk the record a second time.  When the value turns out invalid,
- * the members given so far are to be forgotten.
+ * soc_json_validate, calling member(arg, depth, key, value) for each member
+ * of the root object (depth 1) and each member of an object that is one
+ * (depth 2), as it is checked: the key with its quotes, the spans
+ * soc_json_iter_next gives, in the order the values end (an object's
+ * members before the object).  A reader that indexes the record so does
+ * not walk it a second time.  When the value turns out invalid, the
+ * members given so far are to be forgotten.
  */
-typedef void (*soc_json_member_fn)(void *arg, const struct soc_span *key,
-    const struct soc_span *val);
+typedef void (*soc_json_member_fn)(void *arg, int depth,
+    const struct soc_span *key, const struct soc_span *val);
 int soc_json_validate_members(const char *p, size_t n, int maxdepth,
     struct soc_span *out, const char **why, size_t *off,
     soc_json_member_fn member, void *arg);

@@ -453,7 +453,7 @@ soc_reader_record(struct soc_reader *r, struct soc_span *root)
 		size_t off = 0;
 
 		if (r->member)
-			r->member(r->member_arg, NULL, NULL);
+			r->member(r->member_arg, 0, NULL, NULL);
 		if (soc_json_validate_members(r->line, r->len,
 		    SOC_JSON_MAX_DEPTH, root, &why, &off, r->member,
 		    r->member_arg) < 0) {

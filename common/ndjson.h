@@ -100,9 +100,10 @@ struct soc_reader {
 	int hold_partial;
 	unsigned long long base;	/* stream offset of buf[0] */
 	unsigned long long line_off;	/* where the line last returned starts */
-	/* Optional: given each member of a record's top-level object as
-	 * soc_reader_record validates it, after member(arg, NULL, NULL) for
-	 * each line it starts on (json.h, soc_json_validate_members). */
+	/* Optional: given each member of a record's top-level object and of
+	 * the objects in it as soc_reader_record validates them, after
+	 * member(arg, 0, NULL, NULL) for each line it starts on (json.h,
+	 * soc_json_validate_members). */
 	soc_json_member_fn member;
 	void *member_arg;
 };

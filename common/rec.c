@@ -25,18 +25,23 @@ soc_rec_release(struct soc_rec *r)
 {
 	free(r->top);
 	free(r->soc);
+	free(r->sub);
 	soc_buf_release(&r->tmp);
 	memset(r, 0, sizeof *r);
 	r->soc_at = -1;
 }
 
-/* Is the key span (with quotes) plain: no dot, no escape? */
+/* Is the key span (with quotes) plain: no dot, no escape?  (Keys are
+ * short: a look at each byte costs less than a call of memchr.) */
 static int
 key_plain(const struct soc_span *k)
 {
-	size_t n = k->len - 2;
+	const char *p = k->p + 1, *end = k->p + k->len - 1;
 
-	return !memchr(k->p + 1, '.', n) && !memchr(k->p + 1, '\\', n);
+	for (; p < end; p++)
+		if (*p == '.' || *p == '\\')
+			return 0;
+	return 1;
 }
 
 /* Do the raw bytes of the plain key span equal name[0..n)? */
@@ -65,6 +70,7 @@ note_members(const struct soc_span *obj, struct soc_rec_member **m,
 		}
 		(*m)[*n].key = k;
 		(*m)[*n].val = v;
+		(*m)[*n].sub = (*m)[*n].nsub = 0;
 		(*n)++;
 		if (plain && !key_plain(&k))
 			plain = 0;
@@ -73,25 +79,54 @@ note_members(const struct soc_span *obj, struct soc_rec_member **m,
 }
 
 void
-soc_rec_note(void *arg, const struct soc_span *key, const struct soc_span *val)
+soc_rec_note(void *arg, int depth, const struct soc_span *key,
+    const struct soc_span *val)
 {
 	struct soc_rec *r = arg;
+	struct soc_rec_member *m;
 
 	if (!key) {		/* a new line */
 		r->ntop = 0;
+		r->nsub = 0;
+		r->subfrom = 0;
 		r->noted = 1;
 		r->noted_plain = 1;
+		return;
+	}
+	if (depth == 2) {	/* of a top-level object, which comes next */
+		if (r->nsub == r->capsub) {
+			SOC_ASSERT(r->capsub < UINT32_MAX / 2);
+			r->capsub = r->capsub ? r->capsub * 2 : 64;
+			r->sub = soc_xrealloc(r->sub, r->capsub * sizeof *r->sub);
+		}
+		m = &r->sub[r->nsub++];
+		m->key = *key;
+		m->val = *val;
+		m->sub = m->nsub = 0;
 		return;
 	}
 	if (r->ntop == r->captop) {
 		r->captop = r->captop ? r->captop * 2 : 32;
 		r->top = soc_xrealloc(r->top, r->captop * sizeof *r->top);
 	}
-	r->top[r->ntop].key = *key;
-	r->top[r->ntop].val = *val;
-	r->ntop++;
+	m = &r->top[r->ntop++];
+	m->key = *key;
+	m->val = *val;
+	m->sub = (uint32_t)r->subfrom;
+	m->nsub = (uint32_t)(r->nsub - r->subfrom);
+	r->subfrom = r->nsub;
 	if (r->noted_plain && !key_plain(key))
 		r->noted_plain = 0;
+}
+
+const struct soc_rec_member *
+soc_rec_members(const struct soc_rec *r, const struct soc_rec_member *m,
+    size_t *n)
+{
+	if (!r->subbed)
+		return NULL;
+	*n = m->nsub;
+	return r->sub + m->sub;
 }
 
 static enum soc_kind
@@ -106,6 +141,29 @@ kind_of(const struct soc_span *v)
 		    soc_json_str_eq(v, kind_names[i], strlen(kind_names[i])))
 			return (enum soc_kind)i;
 	return SOC_KIND_OTHER;
+}
+
+/* soc's members (r->top[r->soc_at], an object) into r->soc: those noted,
+ * else by a walk; 0 when every key is plain. */
+static int
+soc_members(struct soc_rec *r)
+{
+	const struct soc_rec_member *m = &r->top[r->soc_at];
+	size_t i;
+
+	if (!r->subbed)
+		return note_members(&m->val, &r->soc, &r->nsoc, &r->capsoc);
+	if (m->nsub > r->capsoc) {
+		r->capsoc = m->nsub;
+		r->soc = soc_xrealloc(r->soc, r->capsoc * sizeof *r->soc);
+	}
+	if (m->nsub)
+		memcpy(r->soc, r->sub + m->sub, m->nsub * sizeof *r->soc);
+	r->nsoc = m->nsub;
+	for (i = 0; i < r->nsoc; i++)
+		if (!key_plain(&r->soc[i].key))
+			return -1;
+	return 0;
 }
 
 void
@@ -124,6 +182,7 @@ soc_rec_index(struct soc_rec *r, const char *line, size_t len,
 		r->plain = r->noted_plain;
 	else
 		r->plain = note_members(root, &r->top, &r->ntop, &r->captop) == 0;
+	r->subbed = r->noted;
 	r->noted = 0;
 	for (i = r->ntop; i-- > 0;)
 		if (soc_json_str_eq(&r->top[i].key, "soc", 3)) {
@@ -131,8 +190,7 @@ soc_rec_index(struct soc_rec *r, const char *line, size_t len,
 			break;
 		}
 	if (r->soc_at >= 0 && r->top[r->soc_at].val.type == SOC_JSON_OBJECT &&
-	    note_members(&r->top[r->soc_at].val, &r->soc, &r->nsoc,
-	    &r->capsoc) < 0)
+	    soc_members(r) < 0)
 		r->plain = 0;
 	if (r->soc_at < 0) {
 		/* A flat "soc.kind" key still names the kind (json.h). */

@@ -42,6 +42,9 @@ enum soc_kind {
 struct soc_rec_member {
 	struct soc_span key;	/* the key with its quotes */
 	struct soc_span val;
+	/* A top-level member's own members in the record's sub[] (when
+	 * noted: soc_rec_members) */
+	uint32_t sub, nsub;
 };
 
 struct soc_rec {
@@ -57,6 +60,11 @@ struct soc_rec {
 	enum soc_kind kind;
 	struct soc_buf tmp;	/* soc_rec_str's decoding */
 	int noted, noted_plain;	/* top filled by soc_rec_note */
+	/* The members of the top-level objects, each object's in a run
+	 * (soc_rec_note; subbed when this record's are) */
+	struct soc_rec_member *sub;
+	size_t nsub, capsub, subfrom;
+	int subbed;
 };
 
 /*
@@ -88,12 +96,22 @@ void soc_rec_index(struct soc_rec *r, const char *line, size_t len,
     const struct soc_span *root);
 /*
  * A soc_json_member_fn (arg: the view) for the reader that validates the
- * line (ndjson.h: soc_reader.member): it notes the top-level members as
- * they are checked, and the next soc_rec_index takes them instead of
- * walking the line again (a third of the indexing's cost on ECS alerts).
+ * line (ndjson.h: soc_reader.member): it notes the top-level members and
+ * theirs as they are checked, and the next soc_rec_index takes them
+ * instead of walking the line again (a third of the indexing's cost on
+ * ECS alerts), as do soc.* and soc_rec_members.
  */
-void soc_rec_note(void *arg, const struct soc_span *key,
+void soc_rec_note(void *arg, int depth, const struct soc_span *key,
     const struct soc_span *val);
+/*
+ * The members of m, a top-level member of r (one of r->top), in the
+ * order of the record: *n of them, the same spans soc_json_iter_next
+ * gives; NULL when the record's were not noted (soc_rec_note), and then
+ * the caller walks m->val.  An object without members, or a value that
+ * is none, gives *n = 0.
+ */
+const struct soc_rec_member *soc_rec_members(const struct soc_rec *r,
+    const struct soc_rec_member *m, size_t *n);
 
 /* The value at a dotted path (json.h's rules); SOC_JSON_NONE if absent. */
 enum soc_json_type soc_rec_get(const struct soc_rec *r, const char *path,

@@ -316,13 +316,16 @@ split_fields(void)
 
 /* The objects that hold observables, from the record's index: one pass
  * over its members when their keys are plain (the last of a name wins,
- * as soc_rec_get has it), else by soc_rec_get's rules. */
+ * as soc_rec_get has it), with the member each is (in[j]), else by
+ * soc_rec_get's rules (in[j] NULL). */
 static void
 tops_of(const struct enricher *e, const struct soc_rec *r,
-    struct soc_span *top)
+    struct soc_span *top, const struct soc_rec_member **in)
 {
 	size_t i, j;
 
+	for (j = 0; j < NTOPS; j++)
+		in[j] = NULL;
 	if (!r->plain || e->esc) {
 		for (j = 0; j < NTOPS; j++)
 			soc_rec_get(r, tops[j], &top[j]);
@@ -337,8 +340,30 @@ tops_of(const struct enricher *e, const struct soc_rec *r,
 			if (k->len - 2 == toplen[j] &&
 			    memcmp(k->p + 1, tops[j], toplen[j]) == 0) {
 				top[j] = r->top[i].val;
+				in[j] = &r->top[i];
 				break;
 			}
+	}
+}
+
+/* Note in found[] the fields of table object j that its member k, v is
+ * or holds. */
+static void
+member_fields(const struct enricher *e, size_t j, const struct soc_span *k,
+    const struct soc_span *v, struct soc_span *found)
+{
+	size_t rn = 0, f, i;
+	const char *raw = key_raw(e, k, &rn);
+
+	for (f = 0; f < nbytop[j]; f++) {
+		i = bytop[j][f];
+		if (!key_eq(k, raw, rn, split[i].key, split[i].keylen))
+			continue;
+		if (!*split[i].rest)
+			found[i] = *v;
+		else if (v->type == SOC_JSON_OBJECT &&
+		    soc_json_path(v, split[i].rest, &found[i]) == SOC_JSON_NONE)
+			found[i].type = SOC_JSON_NONE;
 	}
 }
 
@@ -346,15 +371,16 @@ void
 er_observables(struct enricher *e, const struct soc_rec *r)
 {
 	struct soc_span top[NTOPS], found[NFIELDS], k, v;
+	const struct soc_rec_member *in[NTOPS], *m;
 	struct soc_json_iter it;
-	size_t i, j;
+	size_t i, j, n;
 
 	if (!split_done)
 		split_fields();
 	/* Most lines hold no escape at all: then no string of theirs needs
 	 * looking at for one. */
 	e->esc = memchr(r->line, '\\', r->len) != NULL;
-	tops_of(e, r, top);
+	tops_of(e, r, top, in);
 	e->nobs = 0;
 	e->nseen = 0;
 	soc_buf_reset(&e->arena);
@@ -362,24 +388,15 @@ er_observables(struct enricher *e, const struct soc_rec *r)
 	for (j = 0; j < NTOPS; j++) {
 		if (top[j].type != SOC_JSON_OBJECT)
 			continue;
-		soc_json_iter_init(&it, &top[j]);
-		while (soc_json_iter_next(&it, &k, &v)) {
-			size_t rn = 0, f;
-			const char *raw = key_raw(e, &k, &rn);
-
-			for (f = 0; f < nbytop[j]; f++) {
-				i = bytop[j][f];
-				if (!key_eq(&k, raw, rn, split[i].key,
-				    split[i].keylen))
-					continue;
-				if (!*split[i].rest)
-					found[i] = v;
-				else if (v.type == SOC_JSON_OBJECT &&
-				    soc_json_path(&v, split[i].rest, &found[i]) ==
-				    SOC_JSON_NONE)
-					found[i].type = SOC_JSON_NONE;
-			}
+		/* the object's members as the reader noted them, or a walk */
+		if (in[j] && (m = soc_rec_members(r, in[j], &n)) != NULL) {
+			for (i = 0; i < n; i++)
+				member_fields(e, j, &m[i].key, &m[i].val, found);
+			continue;
 		}
+		soc_json_iter_init(&it, &top[j]);
+		while (soc_json_iter_next(&it, &k, &v))
+			member_fields(e, j, &k, &v, found);
 	}
 	for (i = 0; i < NFIELDS; i++)
 		if (found[i].type != SOC_JSON_NONE)

@@ -74,12 +74,13 @@ static const struct {
 	{ "{\"a\": [1, 2 ,\n 3], \"b\" :{}, \"c\":\"d\" }x", 37, "trailing data after the value" },
 };
 
-/* The members of the root object given to the callback, "KEY=VALUE;" */
+/* The members given to the callback, "DEPTH KEY=VALUE TYPE;" */
 static void
-note(void *arg, const struct soc_span *k, const struct soc_span *v)
+note(void *arg, int depth, const struct soc_span *k, const struct soc_span *v)
 {
 	struct soc_buf *b = arg;
 
+	soc_buf_addch(b, (char)('0' + depth));
 	soc_buf_add(b, k->p, k->len);
 	soc_buf_addch(b, '=');
 	soc_buf_add(b, v->p, v->len);
@@ -130,14 +131,18 @@ main(void)
 	{
 		static struct soc_buf b = SOC_BUF_INIT;
 		const char *d = " {\"a\":{\"b\":1,\"c\":[2]},\"d\" : [{\"e\":3}] ,"
-		    "\"f\":\"x\\\"y\",\"g\":-1.5e3,\"h\":null,\"i\":{}} ";
+		    "\"f\":\"x\\\"y\",\"g\":-1.5e3,\"h\":null,\"i\":{},"
+		    "\"j\":{\"k\":{\"l\":1}}} ";
 
 		ok(soc_json_validate_members(d, strlen(d), 64, &root, NULL, NULL,
 		    note, &b) == 0 && root.p == d + 1 && root.len == strlen(d) - 2,
 		    "members: valid, the root's span without white space");
-		is_str(b.p, "\"a\"={\"b\":1,\"c\":[2]}O;\"d\"=[{\"e\":3}]A;"
-		    "\"f\"=\"x\\\"y\"S;\"g\"=-1.5e3N;\"h\"=nullL;\"i\"={}O;",
-		    "members: the root's only, each key with its value's span");
+		is_str(b.p, "2\"b\"=1N;2\"c\"=[2]A;1\"a\"={\"b\":1,\"c\":[2]}O;"
+		    "1\"d\"=[{\"e\":3}]A;1\"f\"=\"x\\\"y\"S;1\"g\"=-1.5e3N;"
+		    "1\"h\"=nullL;1\"i\"={}O;2\"k\"={\"l\":1}O;"
+		    "1\"j\"={\"k\":{\"l\":1}}O;",
+		    "members: the root's and those of its objects, each key "
+		    "with its value's span, an object's before it");
 		soc_buf_reset(&b);
 		ok(soc_json_validate_members("[{\"a\":1}]", 9, 64, NULL, NULL,
 		    NULL, note, &b) == 0 && b.len == 0,

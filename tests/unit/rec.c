@@ -117,6 +117,61 @@ index_line(struct soc_rec *r, const char *line)
 	soc_rec_index(r, copy, strlen(copy), &root);
 }
 
+/* Do m[0..n) and a walk of the object obj give the same spans? */
+static int
+same_members(const struct soc_rec_member *m, size_t n,
+    const struct soc_span *obj)
+{
+	struct soc_json_iter it;
+	struct soc_span k, v;
+	size_t i = 0;
+
+	if (obj->type != SOC_JSON_OBJECT)
+		return n == 0;
+	soc_json_iter_init(&it, obj);
+	for (; soc_json_iter_next(&it, &k, &v); i++)
+		if (i >= n || m[i].key.p != k.p || m[i].key.len != k.len ||
+		    m[i].val.p != v.p || m[i].val.len != v.len ||
+		    m[i].val.type != v.type)
+			return 0;
+	return i == n;
+}
+
+/* The line indexed as the stage's reader does it (noted as it is
+ * validated) and by a walk: 1 when the two views agree (members of every
+ * top-level object, soc's, kind, plain), 0 when not, -1 when invalid. */
+static int
+noted_same(const char *line)
+{
+	struct soc_rec a, b;
+	struct soc_span root;
+	const struct soc_rec_member *m;
+	size_t i, n = 0, len = strlen(line);
+	int same = 1;
+
+	soc_rec_init(&a);
+	soc_rec_init(&b);
+	soc_rec_note(&a, 0, NULL, NULL);
+	if (soc_json_validate_members(line, len, 64, &root, NULL, NULL,
+	    soc_rec_note, &a) < 0)
+		return -1;
+	soc_rec_index(&a, line, len, &root);
+	soc_rec_index(&b, line, len, &root);
+	if (soc_rec_members(&b, &b.top[0], &n) != NULL || a.ntop != b.ntop ||
+	    a.nsoc != b.nsoc || a.kind != b.kind || a.plain != b.plain ||
+	    a.soc_at != b.soc_at)
+		same = 0;
+	for (i = 0; same && i < a.ntop; i++)
+		if (!(m = soc_rec_members(&a, &a.top[i], &n)) ||
+		    !same_members(m, n, &a.top[i].val))
+			same = 0;
+	if (same && a.soc_at >= 0)
+		same = same_members(a.soc, a.nsoc, &a.top[a.soc_at].val);
+	soc_rec_release(&a);
+	soc_rec_release(&b);
+	return same;
+}
+
 int
 main(void)
 {
@@ -292,6 +347,26 @@ main(void)
 		is_int(obj_same("{\"\\u0061\":{\"b\":1}}", paths), -1,
 		    "an escaped key: not indexed");
 		is_int(obj_same("[1]", paths), -1, "not an object: not indexed");
+	}
+	{
+		static const char *const lines[] = {
+			"{\"source\":{\"ip\":\"10.0.0.1\",\"port\":1},\"event\":"
+			    "{\"kind\":\"alert\",\"category\":[\"network\"]},"
+			    "\"related\":{\"ip\":[\"10.0.0.1\"]},\"soc\":{\"kind\":"
+			    "\"alert\",\"id\":\"0\",\"enrich\":{\"intel\":[]}}}",
+			"{ \"a\" : { \"b\" : { \"c\" : 1 } , \"d\" : [ {\"e\":2} ] } ,"
+			    " \"f\" : [ { \"g\" : 3 } ] , \"h\" : {} , \"i\" : 4 }",
+			"{\"soc\":{\"kind\":\"alert\"},\"x\":{\"y\":1},"
+			    "\"soc\":{\"kind\":\"incident\",\"kind\":\"decision\"}}",
+			"{\"\\u0073oc\":{\"k\\u0069nd\":\"action\"},\"a.b\":{\"c\":1}}",
+			"{\"soc\":[{\"kind\":\"alert\"}],\"o\":{\"p\":{}}}",
+			"{}",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+			ok(noted_same(lines[i]) == 1, "noted as validated and "
+			    "walked: the same view (line %zu)", i);
 	}
 	return done_testing();
 }
