@@ -51,7 +51,7 @@ soc_buf_grow(struct soc_buf *b, size_t n)
 }
 
 int
-soc_buf_add(struct soc_buf *b, const void *p, size_t n)
+soc_buf_add_grow(struct soc_buf *b, const void *p, size_t n)
 {
 	if (soc_buf_grow(b, n) < 0)
 		return -1;
@@ -78,18 +78,6 @@ soc_le32(const void *p)
 
 	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
 	    (uint32_t)u[3] << 24;
-}
-
-int
-soc_buf_addstr(struct soc_buf *b, const char *s)
-{
-	return soc_buf_add(b, s, strlen(s));
-}
-
-int
-soc_buf_addch(struct soc_buf *b, char c)
-{
-	return soc_buf_add(b, &c, 1);
 }
 
 int

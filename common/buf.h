@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
 #include "err.h"
 
 struct soc_buf {
@@ -26,13 +28,40 @@ void soc_buf_release(struct soc_buf *b);
 void soc_buf_reset(struct soc_buf *b);
 /* Make room for n more bytes; -1 when that would pass the maximum. */
 int soc_buf_grow(struct soc_buf *b, size_t n);
-int soc_buf_add(struct soc_buf *b, const void *p, size_t n);
+/* soc_buf_add when the bytes may not fit: grow first. */
+int soc_buf_add_grow(struct soc_buf *b, const void *p, size_t n);
+
+/* Append p[0..n).  Inline: the stream's writers append a few bytes at a
+ * time, and most appends fit (room for them and the NUL, under the
+ * maximum), which is two comparisons and a copy. */
+static inline int
+soc_buf_add(struct soc_buf *b, const void *p, size_t n)
+{
+	if (n >= b->cap - b->len || n > b->max - b->len)
+		return soc_buf_add_grow(b, p, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static inline int
+soc_buf_addstr(struct soc_buf *b, const char *s)
+{
+	return soc_buf_add(b, s, strlen(s));
+}
+
+static inline int
+soc_buf_addch(struct soc_buf *b, char c)
+{
+	return soc_buf_add(b, &c, 1);
+}
+
 /* v as 4 bytes, least significant first (a stored format's integers);
  * and such 4 bytes read back. */
 int soc_buf_add_le32(struct soc_buf *b, uint32_t v);
 uint32_t soc_le32(const void *p);
-int soc_buf_addstr(struct soc_buf *b, const char *s);
-int soc_buf_addch(struct soc_buf *b, char c);
 int soc_buf_addf(struct soc_buf *b, const char *fmt, ...) SOC_PRINTF(2, 3);
 /* Append s as a JSON string literal, quotes included.  Bytes that are not
  * valid UTF-8 become U+FFFD, so the result is always valid JSON. */
