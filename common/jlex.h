@@ -19,6 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* What a string held (flags). */
 #define SOC_JLEX_ESC	0x01	/* an escape of any kind */
@@ -54,10 +57,27 @@ soc_jlex_special8(uint64_t w)
 
 /* The first byte at or past p that is not plain printable ASCII (a quote,
  * a backslash, a control byte, a byte past ASCII), or end: a string's
- * common run, eight bytes a step, the first flag found by its bit. */
+ * common run, sixteen bytes a step where SSE2 is (every x86-64; a signed
+ * comparison with the space finds control bytes and those past ASCII in
+ * one), else eight, the first flag found by its bit. */
 static inline const char *
 soc_jlex_plain(const char *p, const char *end)
 {
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+	    space = _mm_set1_epi8(' ');
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned f = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bslash)), _mm_cmplt_epi8(v, space)));
+
+		if (f)
+			return p + __builtin_ctz(f);
+		p += 16;
+	}
+#endif
 	while (end - p >= 8) {
 		uint64_t w, f;
 

@@ -1,5 +1,5 @@
-/* json: see json.h.  A recursive-descent validator with an explicit depth
- * limit, and walkers that trust an already-validated span. */
+/* json: see json.h.  A validator in one loop with an explicit depth limit,
+ * and walkers that trust an already-validated span. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,7 +94,9 @@ soc_json_validate_members(const char *p, size_t n, int maxdepth,
 	/* the member being read at depth 1 and 2, for member() */
 	struct soc_span root, k[3], v[3];
 	enum soc_json_type t;
-	int depth = 0;
+	unsigned depth = 0;
+	int obj = 0;		/* the innermost container open is an object */
+	int note = 0;		/* member() is given the root's members */
 
 	SOC_ASSERT(maxdepth >= 0 && maxdepth <= DEPTH_BITS);
 	root.p = q;
@@ -105,20 +107,23 @@ value:	/* a value at q, white space skipped */
 		w = "unexpected end of input";
 		goto bad;
 	}
-	if ((depth == 1 || depth == 2) && member) {
+	if (depth - 1 < 2 && note) {
 		v[depth].p = q;
 		v[depth].type = type_of(*q);
 	}
-	if (depth == 0)
+	if (depth == 0) {
 		root.type = type_of(*q);
+		note = member && *q == '{';
+	}
 	switch (*q) {
 	case '{':
 	case '[':
-		if (depth >= maxdepth) {
+		if (depth >= (unsigned)maxdepth) {
 			w = "nesting too deep";
 			goto bad;
 		}
-		if (*q == '{')
+		obj = *q == '{';
+		if (obj)
 			objs[depth / 64] |= 1ULL << depth % 64;
 		else
 			objs[depth / 64] &= ~(1ULL << depth % 64);
@@ -135,12 +140,9 @@ value:	/* a value at q, white space skipped */
 		goto after;
 	}
 	/* just inside a container */
-	if (q < end && *q == (IS_OBJ(objs, depth - 1) ? '}' : ']')) {
-		q++;
-		depth--;
-		goto after;
-	}
-	if (IS_OBJ(objs, depth - 1))
+	if (q < end && *q == (obj ? '}' : ']'))
+		goto close;
+	if (obj)
 		goto name;
 	goto value;
 name:	/* a member's name at q, white space skipped */
@@ -162,13 +164,16 @@ name:	/* a member's name at q, white space skipped */
 	}
 	q = soc_jlex_ws(q + 1, end);
 	goto value;
+close:	/* the innermost container's closing bracket at q */
+	q++;
+	if (--depth > 0)
+		obj = IS_OBJ(objs, depth - 1);
 after:	/* a value ended at q */
 	if (depth == 0)
 		goto done;
-	if (depth <= 2 && member && IS_OBJ(objs, 0) && IS_OBJ(objs,
-	    depth - 1)) {
+	if (depth <= 2 && note && obj) {
 		v[depth].len = (size_t)(q - v[depth].p);
-		member(arg, depth, &k[depth], &v[depth]);
+		member(arg, (int)depth, &k[depth], &v[depth]);
 	}
 	q = soc_jlex_ws(q, end);
 	if (q >= end) {
@@ -177,17 +182,13 @@ after:	/* a value ended at q */
 	}
 	if (*q == ',') {
 		q = soc_jlex_ws(q + 1, end);
-		if (IS_OBJ(objs, depth - 1))
+		if (obj)
 			goto name;
 		goto value;
 	}
-	if (*q == (IS_OBJ(objs, depth - 1) ? '}' : ']')) {
-		q++;
-		depth--;
-		goto after;
-	}
-	w = IS_OBJ(objs, depth - 1) ? "expected ',' or '}'" :
-	    "expected ',' or ']'";
+	if (*q == (obj ? '}' : ']'))
+		goto close;
+	w = obj ? "expected ',' or '}'" : "expected ',' or ']'";
 	goto bad;
 done:
 	root.len = (size_t)(q - root.p);

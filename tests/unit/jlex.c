@@ -105,5 +105,28 @@ main(void)
 	ok(soc_jlex_hex4("00eF", "00eF" + 4) == 0xef &&
 	    soc_jlex_hex4("00g0", "00g0" + 4) == -1 &&
 	    soc_jlex_hex4("00e", "00e" + 3) == -1, "hex4");
+	{
+		/* Every stop at every place of runs up to 40 bytes, past the
+		 * sixteen and eight byte steps and their tails. */
+		static const char stops[] = { '"', '\\', 0x01, 0x1f, 0x00,
+		    (char)0x80, (char)0xc3, (char)0xff };
+		char b[48];
+		size_t len, pos, k, bad = 0;
+
+		for (len = 0; len <= 40; len++) {
+			memset(b, '~', sizeof b);
+			b[len] = '"';	/* past the end: never seen */
+			if (soc_jlex_plain(b, b + len) != b + len)
+				bad++;
+			for (pos = 0; pos < len; pos++)
+				for (k = 0; k < sizeof stops; k++) {
+					memset(b, pos % 2 ? ' ' : '~', sizeof b);
+					b[pos] = stops[k];
+					if (soc_jlex_plain(b, b + len) != b + pos)
+						bad++;
+				}
+		}
+		is_int((long)bad, 0, "plain runs end at the first stop or the end");
+	}
 	return done_testing();
 }
