@@ -233,6 +233,32 @@ main(void)
 	ok(st.errors == 1, "invalid JSON is an error");
 	parse("{\"hello\":1}", &st);
 	ok(st.errors == 1, "JSON that is neither STIX nor MISP is an error");
+	{
+		/* Lower case a word at a time and the tail byte by byte: every
+		 * length to 40, capitals, digits, '-', '_' and UTF-8 bytes in
+		 * every place of a word. */
+		static const char mix[] = "aZ-Q9_m\xc3\xa9" "B.Yz0-"
+		    "\xf0\x9f\x98\x80" "cD";
+		char in[48], want[48];
+		size_t n, i, bad = 0;
+
+		for (n = 1; n <= 40; n++) {
+			for (i = 0; i < n; i++) {
+				in[i] = mix[(i * 7 + n) % (sizeof mix - 1)];
+				if (in[i] == '.' && (i == 0 || in[i - 1] == '.'))
+					in[i] = 'K';
+				want[i] = in[i] >= 'A' && in[i] <= 'Z' ?
+				    (char)(in[i] + 32) : in[i];
+			}
+			if (in[n - 1] == '.')
+				in[n - 1] = want[n - 1] = 'x';
+			if (soc_ioc_normalize(SOC_IOC_DOMAIN, in, n, &out) !=
+			    SOC_IOC_DOMAIN || out.len != n ||
+			    memcmp(out.p, want, n) != 0)
+				bad++;
+		}
+		is_int((long)bad, 0, "domains of every length in lower case");
+	}
 	soc_buf_release(&out);
 	soc_buf_release(&seen);
 	return done_testing();
