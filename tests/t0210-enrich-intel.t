@@ -3,7 +3,7 @@
 # corpus when present), list/stats/expire, --source/--confidence/--ttl,
 # and bad files reported by file and line.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 33
 E="$FIX/enrich"
 export SOC_NOW=2026-11-22T12:00:00Z
 
@@ -88,4 +88,19 @@ else
 	skip 'corpus absent'
 	skip 'corpus absent'
 fi
+# Observables named twice: a URL's host is its field's observable unless a
+# field before it named the same domain; related.hosts adds the names with
+# a dot that no field before it gave.
+printf 'www.hostcheck.example\n10.77.0.1\nws-9.corp\n' >"$T/hosts.txt"
+printf '%s\n' '{"destination":{"domain":"WWW.HostCheck.example"},"url":{"original":"http://www.hostcheck.example/a"},"related":{"hosts":["ws-9","ws-9.corp","www.hostcheck.example"]},"soc":{"kind":"alert"}}' \
+	'{"url":{"original":"https://10.77.0.1:8443/x","full":"HTTP://WWW.HOSTCHECK.EXAMPLE/"},"soc":{"kind":"alert"}}' >"$T/hosts.ndjson"
+check_exit 'hosts: import' 0 'soc-enrich intel import --source hosts "$T/hosts.txt" >/dev/null'
+check_exit 'hosts: enrich' 0 'soc-enrich "$T/hosts.ndjson" >"$T/hosts.out"'
+check 'hosts: each match under the first field that named it' \
+	'grep -o "\"field\":\"[a-z.]*\",\"value\":\"[^\"]*\"" "$T/hosts.out" >"$T/hosts.f" &&
+	 printf "%s\n" "\"field\":\"destination.domain\",\"value\":\"www.hostcheck.example\"" \
+	    "\"field\":\"related.hosts\",\"value\":\"ws-9.corp\"" \
+	    "\"field\":\"url.full\",\"value\":\"www.hostcheck.example\"" \
+	    "\"field\":\"url.original\",\"value\":\"10.77.0.1\"" >"$T/hosts.want" &&
+	 cmp "$T/hosts.f" "$T/hosts.want"'
 done_testing

@@ -8,6 +8,7 @@
  * field that named it, in the order of the table below, so related.*
  * adds only what the entity fields did not.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,66 @@ add_obs(struct enricher *e, const char *field, int kind, const char *v,
 	e->nobs++;
 }
 
+/* Was s[0..n) given to one_value with the normalisation of kind (str_value's
+ * list)?  Then what that gives is an observable already. */
+static int
+seen_as(const struct enricher *e, int kind, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < e->nseen; i++)
+		if (e->seen[i].kind == kind && e->seen[i].n == n &&
+		    memcmp(e->seen[i].p, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Can s[0..n) be an address?  soc_ip_parse takes only hex digits, ':' and
+ * '.' (inet_pton's forms). */
+static int
+ip_chars(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* The host of the URL in e->norm (its normal form), as an address or a
+ * domain: copied, as e->norm is reused (on the stack unless long).  A
+ * host that cannot be an address is not tried as one, and one already
+ * read as a domain (destination.domain, say) gave its observable. */
+static void
+url_host(struct enricher *e, const char *field)
+{
+	const char *h = strstr(e->norm.p, "://") + 3;
+	size_t hn = strcspn(h, ":/?");
+	char hb[256], *heap = NULL, *host = hb;
+	enum soc_ioc_type t = SOC_IOC_NONE;
+
+	if (hn < sizeof hb) {
+		memcpy(hb, h, hn);
+		hb[hn] = '\0';
+	} else {
+		host = heap = soc_xstrndup(h, hn);
+	}
+	if (*host == '[') {
+		memmove(host, host + 1, hn);
+		host[strcspn(host, "]")] = '\0';
+	}
+	hn = strlen(host);
+	if (ip_chars(host, hn))
+		t = soc_ioc_normalize(SOC_IOC_IPV4, host, hn, &e->norm);
+	if (t != SOC_IOC_IPV4 && t != SOC_IOC_IPV6)
+		t = seen_as(e, SOC_IOC_DOMAIN, host, hn) ? SOC_IOC_NONE :
+		    soc_ioc_normalize(SOC_IOC_DOMAIN, host, hn, &e->norm);
+	if (t != SOC_IOC_NONE)
+		add_obs(e, field, t, e->norm.p, e->norm.len);
+	free(heap);
+}
+
 /* One string value of a field, classified and normalised. */
 static void
 one_value(struct enricher *e, const char *field, int kind, const char *v,
@@ -129,10 +190,14 @@ one_value(struct enricher *e, const char *field, int kind, const char *v,
 			add_obs(e, field, kind, v, n);
 		return;
 	case K_HOSTISH:
-		/* related.hosts: host names of ours and domains of others. */
+		/* related.hosts: host names of ours and domains of others;
+		 * a name without a dot is no domain, and one already read as
+		 * a domain gave its observable. */
 		if (!n)
 			return;
 		add_obs(e, field, K_HOST, v, n);
+		if (!memchr(v, '.', n) || seen_as(e, SOC_IOC_DOMAIN, v, n))
+			return;
 		t = soc_ioc_normalize(SOC_IOC_DOMAIN, v, n, &e->norm);
 		if (t != SOC_IOC_NONE && strchr(e->norm.p, '.'))
 			add_obs(e, field, t, e->norm.p, e->norm.len);
@@ -154,33 +219,7 @@ one_value(struct enricher *e, const char *field, int kind, const char *v,
 		if (t == SOC_IOC_NONE)
 			return;
 		add_obs(e, field, t, e->norm.p, e->norm.len);
-		{
-			/* Its host, as a domain or an address (copied: e->norm
-			 * is reused; on the stack unless long). */
-			const char *h = strstr(e->norm.p, "://") + 3;
-			size_t hn = strcspn(h, ":/?");
-			char hb[256], *heap = NULL, *host = hb;
-
-			if (hn < sizeof hb) {
-				memcpy(hb, h, hn);
-				hb[hn] = '\0';
-			} else {
-				host = heap = soc_xstrndup(h, hn);
-			}
-
-			if (*host == '[') {
-				memmove(host, host + 1, hn);
-				host[strcspn(host, "]")] = '\0';
-			}
-			t = soc_ioc_normalize(SOC_IOC_IPV4, host, strlen(host),
-			    &e->norm);
-			if (t != SOC_IOC_IPV4 && t != SOC_IOC_IPV6)
-				t = soc_ioc_normalize(SOC_IOC_DOMAIN, host,
-				    strlen(host), &e->norm);
-			if (t != SOC_IOC_NONE)
-				add_obs(e, field, t, e->norm.p, e->norm.len);
-			free(heap);
-		}
+		url_host(e, field);
 		return;
 	default:
 		t = soc_ioc_normalize((enum soc_ioc_type)kind, v, n, &e->norm);
@@ -209,7 +248,7 @@ str_value(struct enricher *e, const struct soc_span *x, const char *field,
     int kind)
 {
 	const char *raw = x->p + 1;
-	size_t n = x->len - 2, i;
+	size_t n = x->len - 2;
 	int c = norm_class(kind);
 
 	if (e->esc && memchr(raw, '\\', n)) {
@@ -220,10 +259,8 @@ str_value(struct enricher *e, const struct soc_span *x, const char *field,
 	}
 	if (n > e->s.max)	/* as decoding into e->s would refuse it */
 		return;
-	for (i = 0; i < e->nseen; i++)
-		if (e->seen[i].kind == c && e->seen[i].n == n &&
-		    memcmp(e->seen[i].p, raw, n) == 0)
-			return;
+	if (seen_as(e, c, raw, n))
+		return;
 	if (e->nseen < sizeof e->seen / sizeof e->seen[0]) {
 		e->seen[e->nseen].kind = c;
 		e->seen[e->nseen].p = raw;
