@@ -1,5 +1,6 @@
 /* Unit tests of cmd/soc-enrich/cidr.c: parsing, formatting, internal ranges and
  * the longest-prefix matcher (against a brute-force reference). */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,6 +141,81 @@ main(void)
 		}
 	}
 	is_int(bad, 0, "5000 random lookups agree with brute force");
+	{
+		/* The dotted quad as inet_pton reads it: random strings of
+		 * digits, dots and a few others, and edge cases, with their
+		 * NUL-terminated form given to inet_pton as the oracle. */
+		static const char *const edge[] = { "0.0.0.0", "255.255.255.255",
+		    "256.1.1.1", "01.2.3.4", "1.2.3.04", "1.2.3.4.", ".1.2.3.4",
+		    "1..2.3", "1.2.3", "1.2.3.4.5", "1.2.3.4 ", "00.1.2.3",
+		    "1.2.3.0", "1.2.3.4x", "1.2.3.1000", "" };
+		static const char chars[] = "0123456789...1a /";
+		char str[24];
+		struct soc_ip q;
+		unsigned char want[4];
+		int bad4 = 0, nvalid = 0, k;
+
+		for (k = 0; k < 200000; k++) {
+			size_t n, j;
+			int rc, oracle;
+
+			if (k < (int)(sizeof edge / sizeof edge[0])) {
+				n = strlen(edge[k]);
+				memcpy(str, edge[k], n + 1);
+			} else if (k % 2) {
+				/* four parts, some past 255 or with a zero
+				 * before them */
+				snprintf(str, sizeof str, "%s%d.%d.%s%d.%d",
+				    rand() % 8 ? "" : "0", rand() % 300,
+				    rand() % 256, rand() % 8 ? "" : "0",
+				    rand() % 300, rand() % 256);
+				n = strlen(str);
+			} else {
+				n = (size_t)(rand() % 18);
+				for (j = 0; j < n; j++)
+					str[j] = chars[rand() % (sizeof chars - 1)];
+				str[n] = '\0';
+			}
+			oracle = inet_pton(AF_INET, str, want) == 1;
+			nvalid += oracle;
+			rc = soc_ip_parse(str, n, &q) == 0;
+			if (rc != oracle || (rc && (memcmp(q.a + 12, want, 4) != 0 ||
+			    !soc_ip_is_v4(&q))))
+				bad4++;
+		}
+		ok(soc_ip_parse("1.2.3.4\0:x", 7, &q) == 0 &&
+		    soc_ip_parse("1.2.3.4\0x", 9, &q) == 0 &&
+		    soc_ip_parse("1.2.3.4\0:x", 10, &q) < 0,
+		    "a NUL ends the quad, as in the C string inet_pton reads");
+		is_int(bad4, 0, "200000 dotted quads read as inet_pton reads them");
+		ok(nvalid > 40000, "of which many valid (%d)", nvalid);
+	}
+	{
+		/* Masks a word at a time against a byte at a time. */
+		int badm = 0, k, pl, j;
+
+		for (k = 0; k < 200; k++) {
+			struct soc_ip a, m, r;
+
+			for (j = 0; j < 16; j++)
+				a.a[j] = (unsigned char)rand();
+			for (pl = 0; pl <= 128; pl++) {
+				m = a;
+				r = a;
+				soc_ip_mask(&m, pl);
+				for (j = 0; j < 16; j++) {
+					int bits = pl - j * 8;
+
+					if (bits < 8)
+						r.a[j] &= bits <= 0 ? 0 :
+						    (unsigned char)(0xff << (8 - bits));
+				}
+				if (memcmp(m.a, r.a, 16) != 0)
+					badm++;
+			}
+		}
+		is_int(badm, 0, "masks of every length as byte by byte");
+	}
 	soc_cidr_free(&s);
 	return done_testing();
 }
