@@ -12,6 +12,7 @@
  *   lineage.c  merge and split
  *   lifecycle.c  loading, writing out, saving, unloading, --stats
  *   detail.c   an incident's parts as JSON text for correlate.db
+ *   detail_fast.c  the same text read back without a value tree
  *   tactic.c   ATT&CK tactics: the kill-chain order, and the tactic an
  *              activity event plays when its source names none
  *   incident.c the incident record and soc.incident text (the one place
@@ -292,6 +293,8 @@ struct corr_incident {
 void corr_incident_free(struct corr_incident *inc);
 /* The parts of inc (all but what linking needs), freed and emptied. */
 void corr_incident_free_parts(struct corr_incident *inc);
+/* Those of them its detail gives (corr_detail_read), freed and emptied. */
+void corr_incident_free_read(struct corr_incident *inc);
 /* e's rule, name (cut to at most name_max bytes at a character
  * boundary), host and source, copied into one allocation. */
 void corr_entry_strings(struct corr_entry *e, const char *rule,
@@ -410,10 +413,15 @@ void corr_store_set_meta(struct corr_store *s, const char *key, int64_t v);
 /* Entries, members, tactics, notes, rules fired and parents of inc,
  * appended to out. */
 void corr_detail_write(const struct corr_incident *inc, struct soc_buf *out);
-/* The same read back into inc (p[0..n), parsed in va, which is emptied);
- * 0, or -1 when it is not such text. */
+/* The same read back into inc (p[0..n), copied into copy or parsed in va,
+ * which is emptied); 0, or -1 when it is not such text. */
 int corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
-    const char *p, size_t n);
+    struct soc_buf *copy, const char *p, size_t n);
+/* The same from text[0..n) whose strings are all plain ASCII without
+ * escapes, its members in corr_detail_write's order (detail_fast.c; the
+ * text is changed: its strings are ended in place); 0, or -1 when the
+ * text is not such (inc's parts, some read, for the caller to free). */
+int corr_detail_fast(struct corr_incident *inc, char *text, size_t n);
 /* Only the entries' de-duplication keys of such text (p NUL-ended), in
  * order, into *keys (new, caller frees): what a cold incident keeps.  0,
  * or -1 when the text is not as corr_detail_write writes it. */

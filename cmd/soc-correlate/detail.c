@@ -370,7 +370,7 @@ bad:
 
 int
 corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
-    const char *p, size_t n)
+    struct soc_buf *copy, const char *p, size_t n)
 {
 	const struct soc_val *d, *row;
 	const char *why;
@@ -379,6 +379,16 @@ corr_detail_read(struct corr_incident *inc, struct soc_val_arena *va,
 
 	if (!p)
 		return -1;
+	/* Most text is read without a value tree; a copy, since its
+	 * strings are ended in place. */
+	soc_buf_reset(copy);
+	if (soc_buf_add(copy, p, n) == 0) {
+		if (corr_detail_fast(inc, copy->p, n) == 0) {
+			inc->full = 0;
+			return 0;
+		}
+		corr_incident_free_read(inc);
+	}
 	soc_val_arena_reset(va);
 	d = soc_val_parse(va, p, n, &why, &off, &cut);
 	if (!soc_val_is_object(d))

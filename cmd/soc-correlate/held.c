@@ -43,7 +43,7 @@ corr_grow(void *p, size_t *cap, size_t need, size_t size)
 /* ---- incidents ---- */
 
 void
-corr_incident_free_parts(struct corr_incident *inc)
+corr_incident_free_read(struct corr_incident *inc)
 {
 	size_t i;
 
@@ -68,24 +68,30 @@ corr_incident_free_parts(struct corr_incident *inc)
 	free(inc->notes);
 	free(inc->fired);
 	free(inc->parents);
-	free(inc->assignee);
-	free(inc->verdict);
-	free(inc->closed_by);
-	free(inc->keys);
 	free(inc->fails);
-	soc_buf_release(&inc->newalerts);
 	inc->ent = NULL;
 	inc->mem = NULL;
 	inc->notes = NULL;
 	inc->fired = NULL;
 	inc->parents = NULL;
 	inc->mslot = NULL;
-	inc->keys = NULL;
 	inc->fails = NULL;
-	inc->assignee = inc->verdict = inc->closed_by = NULL;
 	inc->nent = inc->capent = inc->nmem = inc->capmem = inc->mcap = 0;
-	inc->nnotes = inc->nfired = inc->nparents = inc->nkeys = 0;
-	inc->nfails = 0;
+	inc->nnotes = inc->nfired = inc->nparents = inc->nfails = 0;
+}
+
+void
+corr_incident_free_parts(struct corr_incident *inc)
+{
+	corr_incident_free_read(inc);
+	free(inc->assignee);
+	free(inc->verdict);
+	free(inc->closed_by);
+	free(inc->keys);
+	soc_buf_release(&inc->newalerts);
+	inc->keys = NULL;
+	inc->assignee = inc->verdict = inc->closed_by = NULL;
+	inc->nkeys = 0;
 }
 
 void

@@ -404,8 +404,9 @@ row_fill(struct corr_store *s, sqlite3_stmt *q, struct corr_incident *inc)
 	if (v)
 		snprintf(inc->merged_into, sizeof(inc->merged_into), "%s", v);
 	v = (const char *)sqlite3_column_text(q, 27);
-	if (corr_detail_read(inc, s->va, v, (size_t)sqlite3_column_bytes(q,
-	    27)) < 0) {
+	/* s->detail, the text a save writes, is free while reading. */
+	if (corr_detail_read(inc, s->va, &s->detail, v,
+	    (size_t)sqlite3_column_bytes(q, 27)) < 0) {
 		soc_warn("%s: incident %s: its detail cannot be read",
 		    s->db.path, inc->id);
 		corr_incident_free_parts(inc);
