@@ -51,7 +51,9 @@ most_sure(const struct seen *e, int *bests)
 		const struct ing_format *f = ing_format_at(i);
 		int s;
 
-		if (!f)
+		/* (a mapping that cannot be surer than the best is not asked:
+		 * only a higher score wins) */
+		if (!f || (f->rules && f->sure_max <= *bests))
 			continue;
 		s = sure(f, e);
 		if (s > *bests) {

@@ -101,9 +101,12 @@ struct ing_format {
 	/*
 	 * A format of a mapping file (mapfile.h): its mapping, which the
 	 * driver detects with (ing_map_detect) and puts in ing_ctx.map to map
-	 * with; NULL for the formats written in C.
+	 * with; NULL for the formats written in C.  sure_max: the most sure
+	 * its detection can be (its highest score), so an event another
+	 * format is as sure of is not offered to it.
 	 */
 	const struct soc_val *rules;
+	int sure_max;
 };
 
 /*

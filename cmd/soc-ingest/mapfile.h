@@ -79,6 +79,8 @@ int ing_map_cond(struct ing_map_rd *r, const struct soc_val *cond);
  * when detect holds, else 0 (and 0 for a mapping without detect). */
 int ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,
     const struct soc_val *in);
+/* The highest score ing_map_detect can give for mapping m. */
+int ing_map_sure_max(const struct soc_val *m);
 
 /*
  * Check the shape of mapping m; dir is set for a file of a directory

@@ -267,6 +267,7 @@ add_format(const struct loaded *l)
 	if (!f->desc)
 		f->desc = "(mapping file)";
 	f->rules = l->m;
+	f->sure_max = ing_map_sure_max(l->m);
 	f->ns = soc_val_str(soc_val_key(l->m, "namespace"));
 	if (strcmp(fmt, "json") == 0)
 		f->map_json = ing_map_json;

@@ -344,3 +344,21 @@ ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,
 		return 0;
 	return s ? (int)soc_val_int(s) : 85;
 }
+
+int
+ing_map_sure_max(const struct soc_val *m)
+{
+	const struct soc_val *d = soc_val_key(m, "detect");
+	const struct soc_val *s = soc_val_key(m, "detect_score"), *x;
+	int max = 0;
+	size_t i;
+
+	if (!d)
+		return 0;
+	if (!soc_val_is_array(d))
+		return s ? (int)soc_val_int(s) : 85;
+	soc_val_foreach(d, i, x)
+		if ((int)soc_val_int(soc_val_key(x, "score")) > max)
+			max = (int)soc_val_int(soc_val_key(x, "score"));
+	return max;
+}
