@@ -155,7 +155,8 @@ FUZZ_EXTRA_fuzz-cef     = cmd/soc-ingest/cef.c
 FUZZ_EXTRA_fuzz-syslog  = cmd/soc-ingest/syslog.c
 FUZZ_EXTRA_fuzz-winxml  = cmd/soc-ingest/winxml.c
 FUZZ_EXTRA_fuzz-zeek    = cmd/soc-ingest/zeek.c
-FUZZ_EXTRA_fuzz-ioc     = cmd/soc-enrich/ioc.c cmd/soc-enrich/ioc_stix.c \
+FUZZ_EXTRA_fuzz-ioc     = cmd/soc-enrich/ioc.c cmd/soc-enrich/ioc_list.c \
+                          cmd/soc-enrich/ioc_stix.c \
                           cmd/soc-enrich/ioc_feed.c cmd/soc-enrich/cidr.c
 
 # JSON files built into a program (common/embed.h): embed_rule NAME,

@@ -133,9 +133,10 @@ put_str(struct soc_buf *out, const char *key, const char *v)
 	soc_buf_add_json_str(out, v, strlen(v));
 }
 
-/* A decimal int, without printf (start-up renders every asset). */
-static void
-add_int(struct soc_buf *b, int v)
+/* A decimal int, without printf: start-up renders every asset, and
+ * soc.enrich has a few an alert (enrich.h). */
+void
+er_add_int(struct soc_buf *b, int v)
 {
 	char t[16];
 	int n = 0;
@@ -159,7 +160,7 @@ asset_json(sqlite3_stmt *st)
 	const char *tags = (const char *)sqlite3_column_text(st, 2);
 
 	soc_buf_addstr(&b, ",\"criticality\":");
-	add_int(&b, crit);
+	er_add_int(&b, crit);
 	soc_buf_addstr(&b, ",\"criticality_label\":\"");
 	soc_buf_addstr(&b, crit_label(crit));
 	soc_buf_addch(&b, '"');

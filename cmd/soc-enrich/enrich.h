@@ -94,5 +94,7 @@ char *er_slurp(const char *path, size_t max, size_t *n, int *opened);
 void ctx_lower(char *s);
 /* "true"/"yes"/"1" ... ; -1 when neither. */
 int parse_bool(const char *s);
+/* v in decimal, appended without printf (context.c). */
+void er_add_int(struct soc_buf *b, int v);
 
 #endif

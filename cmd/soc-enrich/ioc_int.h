@@ -1,5 +1,5 @@
 /*
- * ioc_int: what the intel file parsers share (ioc.c: lists and the
+ * ioc_int: what the intel file parsers share (ioc_list.c: lists and the
  * dispatch; ioc_feed.c: STIX bundles and MISP events).
  */
 #ifndef ENRICH_IOC_INT_H

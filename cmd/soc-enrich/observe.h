@@ -1,6 +1,6 @@
 /*
- * observe: observables of an alert and its soc.enrich value
- * (observe.c), over the stores of enrich.h.
+ * observe: observables of an alert (observe.c) and its soc.enrich value
+ * (local.c), over the stores of enrich.h.
  */
 #ifndef ENRICH_OBSERVE_H
 #define ENRICH_OBSERVE_H
@@ -12,9 +12,14 @@
 
 #define ER_MAX_OBS 256
 
+/* The kinds of observable past the intel types: our host names, user
+ * names, and related.hosts' names that may be either a host of ours or a
+ * domain of others. */
+enum { ER_HOST = SOC_IOC_NTYPES, ER_USER, ER_HOSTISH };
+
 struct obs {
 	const char *field;	/* static: the ECS field it came from */
-	int kind;		/* enum soc_ioc_type, or host/user (observe.c) */
+	int kind;		/* enum soc_ioc_type, or ER_HOST ... */
 	char *value;		/* normal form for intel types; in e->arena */
 	size_t len, off;
 	/* What er_local works out once for the prefetch and the lookups:
