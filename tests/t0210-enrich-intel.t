@@ -3,7 +3,7 @@
 # corpus when present), list/stats/expire, --source/--confidence/--ttl,
 # and bad files reported by file and line.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 36
 E="$FIX/enrich"
 export SOC_NOW=2026-11-22T12:00:00Z
 
@@ -103,4 +103,14 @@ check 'hosts: each match under the first field that named it' \
 	    "\"field\":\"url.full\",\"value\":\"www.hostcheck.example\"" \
 	    "\"field\":\"url.original\",\"value\":\"10.77.0.1\"" >"$T/hosts.want" &&
 	 cmp "$T/hosts.f" "$T/hosts.want"'
+# An IPv6 literal in a URL is its host up to the bracket, port or none.
+printf '2001:db8::1\n' >"$T/v6.txt"
+printf '%s\n' '{"url":{"full":"http://[2001:DB8:0::1]:8080/x"},"soc":{"kind":"alert"}}' \
+	'{"url":{"original":"https://[2001:db8::1]/"},"soc":{"kind":"alert"}}' \
+	'{"url":{"full":"http://[2001:db8::1/x"},"soc":{"kind":"alert"}}' >"$T/v6.ndjson"
+check_exit 'url ipv6: import' 0 'soc-enrich intel import --source v6 "$T/v6.txt" >/dev/null'
+check_exit 'url ipv6: enrich' 0 'soc-enrich "$T/v6.ndjson" >"$T/v6.out"'
+check 'url ipv6: a bracketed host matches, an unclosed bracket does not' \
+	'grep -c "\"type\":\"ipv6\",\"field\":\"url\.[a-z]*\",\"value\":\"2001:db8::1\"" "$T/v6.out" >"$T/v6.n";
+	 test "$(cat "$T/v6.n")" -eq 2 && test "$(wc -l <"$T/v6.out")" -eq 3'
 done_testing

@@ -147,11 +147,14 @@ ip_chars(const char *s, size_t n)
 static void
 url_host(struct enricher *e, const char *field)
 {
-	const char *h = strstr(e->norm.p, "://") + 3;
+	const char *h = strstr(e->norm.p, "://") + 3, *rb;
 	size_t hn = strcspn(h, ":/?");
 	char hb[256], *heap = NULL, *host = hb;
 	enum soc_ioc_type t = SOC_IOC_NONE;
 
+	/* an IPv6 literal holds colons: its host ends at the bracket */
+	if (*h == '[' && (rb = memchr(h, ']', strcspn(h, "/?"))) != NULL)
+		hn = (size_t)(rb - h) + 1;
 	if (hn < sizeof hb) {
 		memcpy(hb, h, hn);
 		hb[hn] = '\0';
