@@ -69,6 +69,9 @@ struct dec_policy {
  * each and return -1 (the count of errors in *nerr). */
 int dec_policy_load(struct dec_policy *p, const char *path, int *nerr);
 void dec_policy_free(struct dec_policy *p);
+/* Does the policy name s anywhere, as a key or a string ("processes":
+ * then an incident is read with the processes of its blast radius)? */
+int dec_policy_names(const struct dec_policy *p, const char *s);
 /* The built-in policy (the shipped sample), for runs without one. */
 const char *dec_policy_default_text(void);
 

@@ -127,25 +127,6 @@ opt(struct soc_stage *st, int c, const char *arg)
 	return 0;
 }
 
-/* Does v hold s as a key or a string anywhere? */
-static int
-names(const json_t *v, const char *s)
-{
-	const char *k;
-	json_t *x;
-	size_t i;
-
-	if (json_is_string(v))
-		return strcmp(json_string_value(v), s) == 0;
-	json_object_foreach((json_t *)v, k, x)
-		if (strcmp(k, s) == 0 || names(x, s))
-			return 1;
-	json_array_foreach(v, i, x)
-		if (names(x, s))
-			return 1;
-	return 0;
-}
-
 /* --policy FILE, else STATE/policy.json, else the built-in one. */
 static void
 load_policy(struct soc_stage *st)
@@ -163,7 +144,7 @@ load_policy(struct soc_stage *st)
 		    nerr, nerr == 1 ? "" : "s");
 	if (found && g.policy_path != found)
 		free(found);
-	g.processes = names(g.pol.root, "processes");
+	g.processes = dec_policy_names(&g.pol, "processes");
 }
 
 static void

@@ -491,6 +491,31 @@ dec_policy_load(struct dec_policy *p, const char *path, int *nerr)
 	return rc;
 }
 
+/* Does v hold s as a key or a string anywhere? */
+static int
+names(const json_t *v, const char *s)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (json_is_string(v))
+		return strcmp(json_string_value(v), s) == 0;
+	json_object_foreach((json_t *)v, k, x)
+		if (strcmp(k, s) == 0 || names(x, s))
+			return 1;
+	json_array_foreach(v, i, x)
+		if (names(x, s))
+			return 1;
+	return 0;
+}
+
+int
+dec_policy_names(const struct dec_policy *p, const char *s)
+{
+	return names(p->root, s);
+}
+
 void
 dec_policy_free(struct dec_policy *p)
 {
