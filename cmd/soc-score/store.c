@@ -320,6 +320,43 @@ put32(struct soc_buf *b, uint32_t v)
 /* Entries save_baselines looks ahead. */
 #define AHEAD 8
 
+/* Entries v[i..end) (of n) encoded into out after their length, four
+ * bytes little-endian, which is written once they are. */
+static void
+encode_part(struct hashed *v, size_t i, size_t end, size_t n,
+    struct soc_buf *out)
+{
+	size_t len;
+	int k;
+
+	put32(out, 0);
+	len = out->len;
+	for (; i < end; i++) {
+		/* The entries lie all over memory, their week profiles too:
+		 * both lines of an entry AHEAD on start loading, then the
+		 * profile of the one AHEAD / 2 on (its entry's first line
+		 * is in). */
+		if (i + AHEAD < n) {
+			__builtin_prefetch(v[i + AHEAD].e);
+			__builtin_prefetch((char *)v[i + AHEAD].e + 64);
+		}
+		if (i + AHEAD / 2 < n && v[i + AHEAD / 2].e->how) {
+			const char *h = (const char *)v[i + AHEAD / 2].e->how;
+
+			for (k = 0; k < 6; k++)
+				__builtin_prefetch(h + 64 * k);
+		}
+		if (soc_baseline_encode(v[i].e, out) < 0)
+			soc_die(SOC_EX_SOFTWARE, "out of memory");
+		v[i].e->dirty = 0;
+	}
+	len = out->len - len;
+	if (len >= PART_GONE)
+		soc_die(SOC_EX_SOFTWARE, "baseline partition too large");
+	for (k = 0; k < 4; k++)
+		out->p[out->len - len - 4 + k] = (char)(len >> (8 * k));
+}
+
 /* The dirty partitions (all with bl_rewrite) into the job: for each its
  * number, then its entries encoded in hash order (so the bytes depend on
  * the contents only), or PART_GONE when it has none left. */
@@ -329,8 +366,7 @@ save_baselines(struct score_state *s, struct score_job *j)
 	struct soc_baseline *b = &s->bl;
 	struct soc_baseline_entry *e;
 	struct hashed *v;
-	size_t np = (size_t)1 << b->part_bits, *start, i, p, n = 0, len;
-	int k;
+	size_t np = (size_t)1 << b->part_bits, *start, i, p, n = 0;
 
 	if (s->bl_rewrite) {
 		soc_db_exec(&s->db, "DELETE FROM baseline");
@@ -373,33 +409,7 @@ save_baselines(struct score_state *s, struct score_job *j)
 		}
 		qsort(v + i, start[p] - i, sizeof(*v), by_hash);
 		put32(&j->parts, (uint32_t)p);
-		put32(&j->parts, 0);
-		len = j->parts.len;
-		for (; i < start[p]; i++) {
-			/* The entries lie all over memory, their week
-			 * profiles too: both lines of an entry AHEAD on
-			 * start loading, then the profile of the one
-			 * AHEAD / 2 on (its entry's first line is in). */
-			if (i + AHEAD < n) {
-				__builtin_prefetch(v[i + AHEAD].e);
-				__builtin_prefetch((char *)v[i + AHEAD].e + 64);
-			}
-			if (i + AHEAD / 2 < n && v[i + AHEAD / 2].e->how) {
-				const char *h = (const char *)v[i + AHEAD / 2].e->how;
-
-				for (k = 0; k < 6; k++)
-					__builtin_prefetch(h + 64 * k);
-			}
-			if (soc_baseline_encode(v[i].e, &j->parts) < 0)
-				soc_die(SOC_EX_SOFTWARE, "out of memory");
-			v[i].e->dirty = 0;
-		}
-		len = j->parts.len - len;
-		if (len >= PART_GONE)
-			soc_die(SOC_EX_SOFTWARE, "baseline partition too large");
-		for (k = 0; k < 4; k++)
-			j->parts.p[j->parts.len - len - 4 + k] =
-			    (char)(len >> (8 * k));
+		encode_part(v, i, start[p], n, &j->parts);
 	}
 	s->bl_rewrite = 0;
 	b->evicted = 0;
