@@ -231,6 +231,90 @@ check_step(const json_t *s)
 	return NULL;
 }
 
+static const char *const tiers[] = { "auto", "approve", "senior", NULL };
+
+/* A tier's rank in tiers (check_step has refused any other name). */
+static int
+tier_rank(const char *t)
+{
+	int i;
+
+	for (i = 0; tiers[i]; i++)
+		if (strcmp(tiers[i], t) == 0)
+			return i;
+	return 0;
+}
+
+/* The rank of the tier act.db holds for step id; -1 when it has no row. */
+static int
+row_tier(struct act *a, const char *id)
+{
+	sqlite3_stmt *q = soc_db_prepare(&a->db, "SELECT tier FROM step WHERE id = ?");
+	int r = -1;
+
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+	if (soc_db_step(&a->db, q) == SQLITE_ROW)
+		r = tier_rank((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return r;
+}
+
+/* Do the approvals given for step id complete tier (a rank)? */
+static int
+approvals_meet(struct act *a, const char *id, int tier)
+{
+	sqlite3_stmt *q = soc_db_prepare(&a->db, "SELECT count(*), count(*)"
+	    " FILTER (WHERE role = 'senior') FROM approval WHERE step = ?");
+	int n = 0, nsenior = 0;
+
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+	if (soc_db_step(&a->db, q) == SQLITE_ROW) {
+		n = sqlite3_column_int(q, 0);
+		nsenior = sqlite3_column_int(q, 1);
+	}
+	sqlite3_finalize(q);
+	return tier == 0 || (tier == 1 && n >= 1) || (n >= 2 && nsenior >= 1);
+}
+
+/*
+ * A later decision names a higher tier for a step still waiting (its
+ * incident has grown a crown jewel or a privileged identity: the step's
+ * id is the same, soc-decide's guards raised its tier).  The step takes
+ * the higher tier and waits for the approvals it needs, those given so
+ * far counting; a tier is never lowered.  1 when raised (its record
+ * written), else 0.
+ */
+static int
+raise_tier(struct act *a, const char *id, const char *st, const char *tier,
+    const char *decision)
+{
+	int rank = tier_rank(tier);
+	char now[SOC_TIME_LEN + 1], *why;
+	sqlite3_stmt *q;
+
+	if ((strcmp(st, "pending_approval") != 0 && strcmp(st, "waiting") != 0) ||
+	    rank <= row_tier(a, id))
+		return 0;
+	act_time(a->now, now);
+	why = soc_xasprintf("decision %s raised its tier to %s", decision, tier);
+	q = soc_db_prepare(&a->db, "UPDATE step SET tier = ?, status = ?,"
+	    " step = json_set(step, '$.tier', ?), reason = ?, updated = ?"
+	    " WHERE id = ?");
+	sqlite3_bind_text(q, 1, tier, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, approvals_meet(a, id, rank) ? st :
+	    "pending_approval", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, tier, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 5, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 6, id, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+	free(why);
+	a->npending++;
+	act_emit_row(a, id, NULL);
+	return 1;
+}
+
 static void
 one_step(struct act *a, const json_t *step, const char *decision,
     const char *incident, const char *summary)
@@ -240,15 +324,18 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	char st[64], bad[128], now[SOC_TIME_LEN + 1], *text;
 	sqlite3_stmt *q;
 	const char *status;
-	int ready;
+	int ready, had;
 
-	if (act_row_status(a, id, st, sizeof st) == 0 &&
+	had = act_row_status(a, id, st, sizeof st) == 0;
+	if (had &&
 	    strcmp(st, "failed+retry") != 0 && strcmp(st, "skipped+retry") != 0) {
 		char why[160];
 		char *plus = strchr(st, '+');
 
 		if (plus)
 			*plus = '\0';
+		if (a->live && raise_tier(a, id, st, tier, decision))
+			return;
 		snprintf(why, sizeof why, "this step was seen before: %s", st);
 		act_emit_simple(a, step, id, decision, incident, "skipped", why, NULL);
 		a->nskipped++;
@@ -258,6 +345,10 @@ one_step(struct act *a, const json_t *step, const char *decision,
 		dry_run(a, step, id, decision, incident);
 		return;
 	}
+	/* A step tried again keeps the tier it had if that is higher: a
+	 * replay never lowers one. */
+	if (had && row_tier(a, id) > tier_rank(tier))
+		tier = tiers[row_tier(a, id)];
 	ready = act_after_done(a, step, bad, sizeof bad);
 	status = ready < 0 ? "skipped" : strcmp(tier, "auto") != 0 ?
 	    "pending_approval" : ready == 0 ? "waiting" : "queued";
@@ -274,6 +365,7 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	    "INSERT INTO step (id, decision, incident, action, tier, step, status,"
 	    " created, updated, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	    " ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
+	    " tier = excluded.tier, step = json_set(step, '$.tier', excluded.tier),"
 	    " updated = excluded.updated, reason = excluded.reason, retryable = 0,"
 	    " error = NULL");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
