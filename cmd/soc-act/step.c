@@ -315,6 +315,28 @@ raise_tier(struct act *a, const char *id, const char *st, const char *tier,
 	return 1;
 }
 
+/* A step act.db has a row for (its status st): its tier raised, or a
+ * "skipped" record.  0 when it is tried again (it failed having sent
+ * nothing), else 1. */
+static int
+seen_before(struct act *a, const json_t *step, const char *id, char *st,
+    const char *decision, const char *incident)
+{
+	char why[160], *plus = strchr(st, '+');
+
+	if (strcmp(st, "failed+retry") == 0 || strcmp(st, "skipped+retry") == 0)
+		return 0;
+	if (plus)
+		*plus = '\0';
+	if (a->live && raise_tier(a, id, st, json_string_value(
+	    json_object_get(step, "tier")), decision))
+		return 1;
+	snprintf(why, sizeof why, "this step was seen before: %s", st);
+	act_emit_simple(a, step, id, decision, incident, "skipped", why, NULL);
+	a->nskipped++;
+	return 1;
+}
+
 static void
 one_step(struct act *a, const json_t *step, const char *decision,
     const char *incident, const char *summary)
@@ -327,20 +349,8 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	int ready, had;
 
 	had = act_row_status(a, id, st, sizeof st) == 0;
-	if (had &&
-	    strcmp(st, "failed+retry") != 0 && strcmp(st, "skipped+retry") != 0) {
-		char why[160];
-		char *plus = strchr(st, '+');
-
-		if (plus)
-			*plus = '\0';
-		if (a->live && raise_tier(a, id, st, tier, decision))
-			return;
-		snprintf(why, sizeof why, "this step was seen before: %s", st);
-		act_emit_simple(a, step, id, decision, incident, "skipped", why, NULL);
-		a->nskipped++;
+	if (had && seen_before(a, step, id, st, decision, incident))
 		return;
-	}
 	if (!a->live) {
 		dry_run(a, step, id, decision, incident);
 		return;
