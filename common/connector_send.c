@@ -14,23 +14,35 @@
 #include "http.h"
 #include "id.h"
 #include "json.h"
+#include "utf8.h"
 
-/* The first bytes of a body, redacted, for an error message. */
+/*
+ * The first bytes of a body, redacted, for an error message.  The whole
+ * body is redacted before it is cut (a secret cut in two would match no
+ * more), then it is cut at a character, with every byte that is not
+ * UTF-8 (an error page in Latin-1) as U+FFFD: the message goes into JSON
+ * records and the audit log as it is.
+ */
 void
 soc_conn_describe(struct soc_conn *c, const struct soc_http_resp *resp, char *out,
     size_t outlen, const char *what)
 {
 	struct soc_buf b = SOC_BUF_INIT;
-	size_t i;
+	char u[3 * 480];
+	size_t i, n;
 
-	soc_buf_add(&b, resp->body.p ? resp->body.p : "",
-	    resp->body.len > 4096 ? 4096 : resp->body.len);
+	soc_buf_add(&b, resp->body.p ? resp->body.p : "", resp->body.len);
 	soc_redact_buf(&c->red, &b);
-	for (i = 0; i < b.len; i++)
-		if ((unsigned char)b.p[i] < 0x20)
-			b.p[i] = ' ';
-	snprintf(out, outlen, "%s: HTTP %ld%s%.160s", what, resp->status,
-	    b.len ? ": " : "", b.p ? b.p : "");
+	n = soc_utf8_repair(u, b.p ? b.p : "", b.len > 480 ? 480 : b.len);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)u[i] < 0x20)
+			u[i] = ' ';
+	if (n > 160)
+		for (n = 160; ((unsigned char)u[n] & 0xC0) == 0x80; n--)
+			;
+	snprintf(out, outlen, "%s: HTTP %ld%s%.*s", what, resp->status,
+	    n ? ": " : "", (int)n, u);
+	sodium_memzero(u, sizeof u);
 	soc_conn_wipe_buf(&b);
 }
 

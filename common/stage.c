@@ -333,6 +333,18 @@ soc_stage_audit_n(struct soc_stage *st, const char *kind, json_t *const *data,
 			soc_warn("no audit log: '%s' refused (soc-audit init)", kind);
 		return -1;
 	}
+	/* A caller's entry that could not be made (a json_pack given text
+	 * that is not UTF-8) is refused, never appended as {}. */
+	for (i = 0; i < n; i++)
+		if (!data[i]) {
+			if (why)
+				snprintf(why, whysz, "audit log: the %s entry "
+				    "could not be made", kind);
+			else
+				soc_warn("audit log: the %s entry could not be "
+				    "made", kind);
+			return -1;
+		}
 	if (n > 1)
 		e = soc_xcalloc(n, sizeof *e);
 	memset(e, 0, sizeof *e);

@@ -208,7 +208,8 @@ void soc_stage_emit(struct soc_stage *st, const char *line, size_t len);
  * durable, 1 when there is no log (said once on stderr; required unset:
  * the program goes on unaudited), -1 when the log refused it or, with
  * required set, when there is none: the caller must not act on what it
- * was about to record.
+ * was about to record.  A NULL data (an entry the caller could not make)
+ * is refused, -1.
  */
 int soc_stage_audit(struct soc_stage *st, const char *kind, json_t *data,
     int required);

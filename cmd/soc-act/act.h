@@ -104,6 +104,10 @@ void act_emit_row(struct act *a, const char *step_id, const json_t *extra);
 void act_emit_simple(struct act *a, const json_t *step, const char *id,
     const char *decision, const char *incident, const char *status,
     const char *why, json_t *extra);
+/* A JSON string of text that may hold bytes that are not UTF-8 (an error
+ * page in Latin-1, a hook's output, a message cut inside a character):
+ * those as U+FFFD (new). */
+json_t *act_text(const char *s);
 /* Append kind/data (borrowed) to the audit log: 0, or -1 with a->audit_err. */
 int act_audit(struct act *a, const char *kind, json_t *data);
 /* The approvals of a step: [{"by","role","at","note"}] (new). */

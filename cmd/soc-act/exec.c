@@ -295,11 +295,11 @@ store_step(struct act *a, struct run *r)
 static void
 run_result(struct act *a, struct run *r)
 {
-	json_t *data = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "step", r->id,
+	json_t *data = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s,s:o}", "step", r->id,
 	    "action", r->name, "status", r->ok ? "done" : "failed",
 	    "http_status", (json_int_t)r->o.http_status,
 	    "duration_ms", (json_int_t)r->o.duration_ms,
-	    "response_sha256", r->o.sha256, "error", r->ok ? "" : r->err);
+	    "response_sha256", r->o.sha256, "error", act_text(r->ok ? "" : r->err));
 
 	if (act_audit(a, "action_result", data) < 0) {
 		soc_warn("step %s: %s: its result is not in the audit log", r->id,
@@ -343,8 +343,8 @@ run_unsent(struct act *a, struct run *r)
 		sqlite3_bind_text(q, 2, r->id, -1, SQLITE_TRANSIENT);
 		soc_db_step(&a->db, q);
 		sqlite3_finalize(q);
-		extra = json_pack("{s:s,s:s,s:s}", "inverse", r->name, "status",
-		    "failed", "error", r->err);
+		extra = json_pack("{s:s,s:s,s:o}", "inverse", r->name, "status",
+		    "failed", "error", act_text(r->err));
 	}
 	a->nfailed++;
 	act_emit_row(a, r->id, extra);
@@ -495,7 +495,7 @@ act_expire_step(struct act *a, const char *id, int show)
 		if (req)
 			json_object_set_new(extra, "request", req);
 		else
-			json_object_set_new(extra, "error", json_string(err));
+			json_object_set_new(extra, "error", act_text(err));
 		act_emit_row(a, id, extra);
 		json_decref(extra);
 		json_decref(vars);

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "err.h"
 #include "json.h"
+#include "utf8.h"
 
 static void
 out_start(struct soc_stage *st)
@@ -125,6 +126,11 @@ verb_opt(struct soc_stage *st, int c, const char *arg)
 {
 	struct act *a = act_g();
 
+	/* Names and texts go into the audit log as they are. */
+	if ((c == V_BY || c == V_NOTE || c == V_REASON) &&
+	    soc_utf8_check(arg, strlen(arg)) != strlen(arg))
+		soc_stage_usage(st, SOC_EX_USAGE, "--by, --note and --reason "
+		    "must be UTF-8 text");
 	switch (c) {
 	case V_BY: vo.by = arg; break;
 	case V_NOTE: vo.note = arg; break;

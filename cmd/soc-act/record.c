@@ -12,6 +12,7 @@
 #include "err.h"
 #include "id.h"
 #include "json.h"
+#include "utf8.h"
 
 void
 act_time(int64_t ms, char *out)
@@ -64,11 +65,24 @@ act_emit(struct act *a, json_t *member, const char *status,
 	soc_buf_release(&idsrc);
 }
 
+json_t *
+act_text(const char *s)
+{
+	size_t n = strlen(s);
+	char *u = soc_xmalloc(3 * n + 1);
+	json_t *j;
+
+	n = soc_utf8_repair(u, s, n);
+	j = json_stringn(u, n);
+	free(u);
+	return j;
+}
+
 static void
 set_text(json_t *o, const char *k, const unsigned char *v)
 {
 	if (v)
-		json_object_set_new(o, k, json_string((const char *)v));
+		json_object_set_new(o, k, act_text((const char *)v));
 }
 
 static void
@@ -185,7 +199,7 @@ act_waiting_for(struct act *a, const char *id, const char *tier, json_t *appr,
 		shell_arg(&cmd, "--state", a->st->opts.state);
 	if (a->st->opts.config)
 		shell_arg(&cmd, "--config", a->st->opts.config);
-	json_object_set_new(w, "command", json_string(cmd.p));
+	json_object_set_new(w, "command", act_text(cmd.p));
 	soc_buf_release(&cmd);
 	return w;
 }
@@ -320,7 +334,7 @@ act_emit_simple(struct act *a, const json_t *step, const char *id,
 		json_object_set(m, k, v);
 	if (why)
 		json_object_set_new(m, strcmp(status, "failed") == 0 ? "error" :
-		    "reason", json_string(why));
+		    "reason", act_text(why));
 	act_emit(a, m, status, id);
 	json_decref(m);
 }
