@@ -587,8 +587,9 @@ transform(struct soc_val *out, const char *p, const char *as,
  * of every mapping; the check made sure of its shape). */
 struct ent {
 	const struct soc_val *cond, *cases, *value, *tmpl, *each, *field,
-	    *map, *dflt;
+	    *map, *dflt, *capture;
 	const char *as;
+	int group;
 };
 
 static void
@@ -598,13 +599,20 @@ ent_read(const struct soc_val *e, struct ent *o)
 	const char *k;
 
 	memset(o, 0, sizeof *o);
+	o->group = -1;
 	soc_val_foreach_member(e, k, v)
 		switch (k[0]) {
 		case 'i':
 			o->cond = v;
 			break;
-		case 'c':
-			o->cases = v;
+		case 'c':	/* cases, capture */
+			if (k[1] == 'a' && k[2] == 'p')
+				o->capture = v;
+			else
+				o->cases = v;
+			break;
+		case 'g':
+			o->group = (int)soc_val_int(v);
 			break;
 		case 'v':
 			o->value = v;
@@ -628,6 +636,29 @@ ent_read(const struct soc_val *e, struct ent *o)
 			o->as = soc_val_str(v);
 			break;
 		}
+}
+
+/*
+ * The value v through the entry's capture, when it has one: the group of
+ * its first match in v's text (its first group by default, the whole
+ * match when it has none), a new string of the record's arena; NULL
+ * when v is absent or the expression does not match.
+ */
+static const struct soc_val *
+capture(struct app *x, const struct ent *n, const struct soc_val *v)
+{
+	char buf[64];
+	const char *t;
+	size_t off, len;
+
+	if (!n->capture || !v)
+		return v;
+	if (soc_val_is_object(v) || soc_val_is_array(v) || soc_val_is_null(v))
+		return NULL;
+	t = ing_map_text(v, buf, sizeof buf);
+	if (ing_map_re_group(n->capture, n->group, t, &off, &len) < 0)
+		return NULL;
+	return soc_val_new_strn(x->c->arena, t + off, len);
 }
 
 /* Entry e (read into n, checked by chk_entry) whose condition holds, for
@@ -665,12 +696,14 @@ entry_body(struct app *x, const char *p, const struct ent *n)
 	if ((y = n->each) != NULL) {
 		/* every input path's value, in order */
 		soc_val_foreach(soc_val_is_array(y) ? y : NULL, i, v)
-			transform(x->out, p, n->as, field(x, soc_val_str(v)));
+			transform(x->out, p, n->as, capture(x, n,
+			    field(x, soc_val_str(v))));
 		if (!soc_val_is_array(y))
-			transform(x->out, p, n->as, field(x, soc_val_str(y)));
+			transform(x->out, p, n->as, capture(x, n,
+			    field(x, soc_val_str(y))));
 		return;
 	}
-	v = first(x, n->field);
+	v = capture(x, n, first(x, n->field));
 	if (n->map)
 		v = lookup(n->map, n->dflt, v);
 	else if (!present(v))
@@ -731,6 +764,24 @@ body(struct app *x, const struct soc_val *m)
 	}
 }
 
+/* reject: the reason of the first whose condition holds (in *why), or 0
+ * when none does. */
+static int
+rejected(struct app *x, const struct soc_val *m, const char **why)
+{
+	const struct soc_val *rj = soc_val_key(m, "reject"), *e;
+	size_t i, n = soc_val_is_array(rj) ? soc_val_array_size(rj) : 1;
+
+	for (i = 0; rj && i < n; i++) {
+		e = soc_val_is_array(rj) ? soc_val_at(rj, i) : rj;
+		if (ing_map_cond(&x->rd, soc_val_key(e, "if"))) {
+			*why = soc_val_str(soc_val_key(e, "reason"));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* let: each NAME made as a field is, in order, into the values "%NAME"
  * reads (a scratch object of the event's arena). */
 static void
@@ -766,8 +817,9 @@ ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	x.out = out;
 	x.nulls = soc_val_key(m, "nulls");
 	ing_map_rd_init(&x.rd, c->arena, m, in);
+	x.rd.now = c->now;
 	body(&x, m);
-	if (timestamp(&x, m, why) < 0)
+	if (rejected(&x, m, why) || timestamp(&x, m, why) < 0)
 		return -1;
 	let(&x, m);
 	sections(&x, m);

@@ -153,7 +153,7 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 			    "suffix, contains, is)", key);
 		if (strcmp(key, "is") == 0 && !is_type_name(x))
 			return fail(k, q, "%s'is' takes object, array, string, "
-			    "number, boolean, true, false or numeric", NULL);
+			    "number, boolean, true, false, numeric or time", NULL);
 		if (strcmp(key, "in") == 0 ? !soc_val_is_array(x) :
 		    soc_val_is_object(x) || soc_val_is_null(x) ||
 		    (soc_val_is_array(x) && !all_scalars(x)))
@@ -165,6 +165,31 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 	if (!soc_val_key(c, "field") || n != 1)
 		return fail(k, p, "%sa test names one field and one of eq, in, "
 		    "prefix, suffix, contains, is", NULL);
+	return 0;
+}
+
+/* The capture of entry e at p: a regular expression that compiles
+ * (kept for the run, mapre.c), and its group: a whole number, at most
+ * the expression's groups. */
+static int
+chk_capture(struct chk *k, const char *p, const struct soc_val *e)
+{
+	const struct soc_val *g = soc_val_key(e, "group");
+	const char *why;
+	char b[256], q[256];
+	size_t n;
+
+	sub(q, sizeof q, p, "capture");
+	if ((why = ing_map_re_compile(soc_val_key(e, "capture"), b, sizeof b,
+	    &n)) != NULL)
+		return fail(k, q, "%s", why);
+	sub(q, sizeof q, p, "group");
+	if (g && (!soc_val_is_integer(g) || soc_val_int(g) < 0 ||
+	    soc_val_int(g) > 9 || (size_t)soc_val_int(g) > n)) {
+		snprintf(b, sizeof b, "group is a whole number from 0 to %zu "
+		    "(the expression's groups)", n < 9 ? n : 9);
+		return fail(k, q, "%s", b);
+	}
 	return 0;
 }
 
@@ -236,10 +261,17 @@ chk_entry(struct chk *k, const char *p, const struct soc_val *v, int depth)
 		} else if (strcmp(key, "template") == 0) {
 			if (!soc_val_is_string(x))
 				return fail(k, q, "%sa template is a string", NULL);
+		} else if (strcmp(key, "capture") == 0) {
+			if (chk_capture(k, p, v) < 0)
+				return -1;
+		} else if (strcmp(key, "group") == 0) {
+			if (!soc_val_key(v, "capture"))
+				return fail(k, q, "%sgroup goes with capture",
+				    NULL);
 		} else if (strcmp(key, "value") && strcmp(key, "default"))
 			return fail(k, q, "unknown member '%s' of a field (if, "
 			    "value, template, field, each, map, default, as, "
-			    "cases)", key);
+			    "capture, group, cases)", key);
 	}
 	kinds = !!soc_val_key(v, "value") + !!soc_val_key(v, "field") +
 	    !!soc_val_key(v, "cases") + !!soc_val_key(v, "each") +
@@ -249,6 +281,9 @@ chk_entry(struct chk *k, const char *p, const struct soc_val *v, int depth)
 		    "template, field, each and cases", NULL);
 	if (soc_val_key(v, "map") && !soc_val_key(v, "field"))
 		return fail(k, p, "%sa map reads a field", NULL);
+	if (soc_val_key(v, "capture") && !soc_val_key(v, "field") &&
+	    !soc_val_key(v, "each"))
+		return fail(k, p, "%sa capture reads a field", NULL);
 	return 0;
 }
 
@@ -417,6 +452,19 @@ chk_time(struct chk *k, const struct soc_val *t)
 	return 0;
 }
 
+/* The i-th of member name's value l, one object or a list of them, and
+ * its path in q. */
+static const struct soc_val *
+nth(const struct soc_val *l, size_t i, const char *name, char *q, size_t sz)
+{
+	if (!soc_val_is_array(l)) {
+		snprintf(q, sz, "%s", name);
+		return l;
+	}
+	subi(q, sz, name, i);
+	return soc_val_at(l, i);
+}
+
 /* body: {"if": COND, "field": PATH} or a non-empty list of them. */
 static int
 chk_body(struct chk *k, const struct soc_val *b)
@@ -429,11 +477,7 @@ chk_body(struct chk *k, const struct soc_val *b)
 	if (n == 0)
 		return fail(k, "body", "%sa list of bodies is not empty", NULL);
 	for (i = 0; i < n; i++) {
-		e = soc_val_is_array(b) ? soc_val_at(b, i) : b;
-		if (soc_val_is_array(b))
-			subi(q, sizeof q, "body", i);
-		else
-			snprintf(q, sizeof q, "body");
+		e = nth(b, i, "body", q, sizeof q);
 		if (!soc_val_is_object(e) || !soc_val_key(e, "field"))
 			return fail(k, q, "%sa body is {\"if\": CONDITION, "
 			    "\"field\": PATH}", NULL);
@@ -445,6 +489,31 @@ chk_body(struct chk *k, const struct soc_val *b)
 			    "field)", key) < 0)
 				return -1;
 		}
+	}
+	return 0;
+}
+
+/* reject: {"if": COND, "reason": TEXT} or a non-empty list of them. */
+static int
+chk_reject(struct chk *k, const struct soc_val *rj)
+{
+	const struct soc_val *e;
+	char q[64], r[64];
+	size_t i, n = soc_val_is_array(rj) ? soc_val_array_size(rj) : 1;
+
+	if (n == 0)
+		return fail(k, "reject", "%sa list of rejects is not empty",
+		    NULL);
+	for (i = 0; i < n; i++) {
+		e = nth(rj, i, "reject", q, sizeof q);
+		if (!soc_val_is_object(e) || soc_val_object_size(e) != 2 ||
+		    !soc_val_key(e, "if") || !soc_val_is_string(soc_val_key(e,
+		    "reason")) || soc_val_len(soc_val_key(e, "reason")) == 0)
+			return fail(k, q, "%sa reject is {\"if\": CONDITION, "
+			    "\"reason\": TEXT}", NULL);
+		sub(r, sizeof r, q, "if");
+		if (chk_cond(k, r, soc_val_key(e, "if"), 0) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -490,7 +559,8 @@ all_strings(const struct soc_val *v)
 static const char *const top_keys[] = { "description", "format", "nulls",
 	"namespace", "detect", "detect_score", "delimiter", "header",
 	"columns", "fields", "constants", "tables", "rules", "timestamp",
-	"severity", "message", "examples", "ignore_case", "body", "let", NULL };
+	"severity", "message", "examples", "ignore_case", "body", "let",
+	"reject", NULL };
 
 /* A whole number from 0 (1 for a score) to 100 (99). */
 static int
@@ -624,6 +694,8 @@ ing_map_check(const struct soc_val *m, int dir, char *buf, size_t bsz,
 	else if ((v = soc_val_key(m, "body")) != NULL && chk_body(&k, v) < 0)
 		;
 	else if ((v = soc_val_key(m, "let")) != NULL && chk_let(&k, v) < 0)
+		;
+	else if ((v = soc_val_key(m, "reject")) != NULL && chk_reject(&k, v) < 0)
 		;
 	else if ((v = soc_val_key(m, "namespace")) != NULL &&
 	    (!soc_val_is_string(v) || soc_val_len(v) == 0 ||

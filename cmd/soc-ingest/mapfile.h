@@ -16,6 +16,7 @@
  *   mapcheck.c the check of a mapping's shape
  *   mapload.c  loading files and directories, errors with FILE:LINE:COL
  *   mapapply.c applying a mapping to an event
+ *   mapre.c    the regular expressions of capture, compiled at load
  *   fmt_map.c  the csv and json-map formats, and the formats of mapping
  *              files
  *
@@ -44,6 +45,7 @@ struct ing_map_rd {
 	struct soc_val_arena *a;
 	const struct soc_val *in, *root, *vars;
 	int flags;
+	int64_t now;	/* the run's clock (0: soc_clock_now) */
 	struct ing_map_json json[8];
 	size_t njson;
 };
@@ -103,6 +105,20 @@ void ing_maps_load(struct soc_val_arena *a, const char *const *dirs,
  * above. */
 const struct soc_val *ing_map_load_file(struct soc_val_arena *a,
     const char *path);
+
+/*
+ * A capture's regular expression, whose text is the mapping's value text
+ * (kept for the run): compiled (POSIX extended, ignoring case) and kept
+ * by ing_map_re_compile, which returns NULL and its number of groups in
+ * *ngroups, or a reason in buf; found again by ing_map_re_group, which
+ * gives the offset and length in s of the group-th group of the first
+ * match (0 the whole match, -1 the first group or the whole match when
+ * it has none): 0, or -1 when it does not match.
+ */
+const char *ing_map_re_compile(const struct soc_val *text, char *buf,
+    size_t sz, size_t *ngroups);
+int ing_map_re_group(const struct soc_val *text, int group, const char *s,
+    size_t *off, size_t *len);
 
 /* Is s one of the strings mapping m lists in nulls ("-")? */
 int ing_map_is_null(const struct soc_val *m, const char *s);

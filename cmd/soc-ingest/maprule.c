@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fmt_text.h"
 #include "mapfile.h"
 #include "vendor.h"
 
@@ -181,6 +182,7 @@ ing_map_rd_init(struct ing_map_rd *r, struct soc_val_arena *a,
 	r->a = a;
 	r->in = r->root = in;
 	r->vars = NULL;
+	r->now = 0;
 	r->flags = ing_map_flags(m);
 	r->njson = 0;
 }
@@ -241,13 +243,34 @@ test1(const char *op, const struct soc_val *w, const struct soc_val *v)
 const char *const ing_map_tests[] = { "eq", "in", "prefix", "suffix",
 	"contains", "is", NULL };
 const char *const ing_map_types[] = { "object", "array", "string", "number",
-	"boolean", "true", "false", "numeric", NULL };
+	"boolean", "true", "false", "numeric", "time", NULL };
+
+/* Does v read as a time, as a timestamp's "auto" format reads it (its
+ * scratch values in r's arena)? */
+static int
+is_time(struct ing_map_rd *r, const struct soc_val *v)
+{
+	struct ing_ctx c;
+	int64_t ms;
+
+	memset(&c, 0, sizeof c);
+	c.arena = r->a;
+	c.now = r->now;
+	if (soc_val_is_number(v))
+		return ing_set_time(&c, soc_val_new_object(r->a), "t", v) == 0;
+	return soc_val_is_string(v) && ing_text_time(&c, soc_val_str(v),
+	    &ms) == 0 && ms >= 0 && ing_set_time_ms(soc_val_new_object(r->a),
+	    "t", ms) == 0;
+}
 
 /* Is v of type t: a JSON type (object, array, string, number, boolean),
- * true or false, or numeric (a number, or a string that reads as one)? */
+ * true or false, numeric (a number, or a string that reads as one), or
+ * a time? */
 static int
-is_type(const struct soc_val *v, const char *t)
+is_type(struct ing_map_rd *r, const struct soc_val *v, const char *t)
 {
+	if (strcmp(t, "time") == 0)
+		return v && is_time(r, v);
 	if (strcmp(t, "object") == 0)
 		return soc_val_is_object(v);
 	if (strcmp(t, "array") == 0)
@@ -317,7 +340,7 @@ ing_map_cond(struct ing_map_rd *r, const struct soc_val *c)
 		return 0;
 	v = ing_map_get(r, path);
 	if (strcmp(op, "is") == 0)
-		return is_type(v, soc_val_str(test));
+		return is_type(r, v, soc_val_str(test));
 	if (!soc_val_is_array(v))
 		return test1(op, test, v);
 	soc_val_foreach(v, i, e)
