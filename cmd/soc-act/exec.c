@@ -12,6 +12,7 @@
 #include "err.h"
 #include "id.h"
 #include "json.h"
+#include "utf8.h"
 
 /* Does the connector's template give an inverse for cact? */
 static const char *
@@ -214,6 +215,25 @@ run_intent(struct act *a, struct run *r)
 	return 0;
 }
 
+/* Make the error r->err valid UTF-8 before act.db and the audit log
+ * keep it (a hook's message in Latin-1, a message cut inside a
+ * character): bytes that start no valid sequence become U+FFFD, and
+ * what no longer fits is cut at a character. */
+static void
+scrub(struct run *r)
+{
+	size_t n = strlen(r->err);
+	char *u = soc_xmalloc(3 * n + 1);
+
+	n = soc_utf8_repair(u, r->err, n);
+	if (n >= sizeof r->err)
+		for (n = sizeof r->err - 1; ((unsigned char)u[n] & 0xC0) == 0x80; n--)
+			;
+	memcpy(r->err, u, n);
+	r->err[n] = '\0';
+	free(u);
+}
+
 static void
 run_action(struct act *a, struct run *r)
 {
@@ -223,13 +243,14 @@ run_action(struct act *a, struct run *r)
 		soc_conn_run(r->c->http, r->cact, r->vars, &r->o);
 		r->ok = r->o.status == SOC_CONN_DONE;
 		snprintf(r->err, sizeof r->err, "%s", r->o.error);
-		return;
+	} else {
+		r->o.attempts = 1;
+		r->ok = act_local(a, r->c, r->cact, r->step, r->vars, 0,
+		    &local_res, r->err, sizeof r->err) == 0;
+		r->o.result = local_res;
+		r->o.status = r->ok ? SOC_CONN_DONE : SOC_CONN_FAILED;
 	}
-	r->o.attempts = 1;
-	r->ok = act_local(a, r->c, r->cact, r->step, r->vars, 0, &local_res,
-	    r->err, sizeof r->err) == 0;
-	r->o.result = local_res;
-	r->o.status = r->ok ? SOC_CONN_DONE : SOC_CONN_FAILED;
+	scrub(r);
 }
 
 /* The inverse's outcome into the step's row. */
@@ -295,11 +316,11 @@ store_step(struct act *a, struct run *r)
 static void
 run_result(struct act *a, struct run *r)
 {
-	json_t *data = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s,s:o}", "step", r->id,
+	json_t *data = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "step", r->id,
 	    "action", r->name, "status", r->ok ? "done" : "failed",
 	    "http_status", (json_int_t)r->o.http_status,
 	    "duration_ms", (json_int_t)r->o.duration_ms,
-	    "response_sha256", r->o.sha256, "error", act_text(r->ok ? "" : r->err));
+	    "response_sha256", r->o.sha256, "error", r->ok ? "" : r->err);
 
 	if (act_audit(a, "action_result", data) < 0) {
 		soc_warn("step %s: %s: its result is not in the audit log", r->id,
@@ -333,6 +354,7 @@ run_unsent(struct act *a, struct run *r)
 {
 	json_t *extra = NULL;
 
+	scrub(r);
 	if (!r->inverse)
 		act_row_set(a, r->id, "failed", r->err, 1);
 	else {
@@ -343,8 +365,8 @@ run_unsent(struct act *a, struct run *r)
 		sqlite3_bind_text(q, 2, r->id, -1, SQLITE_TRANSIENT);
 		soc_db_step(&a->db, q);
 		sqlite3_finalize(q);
-		extra = json_pack("{s:s,s:s,s:o}", "inverse", r->name, "status",
-		    "failed", "error", act_text(r->err));
+		extra = json_pack("{s:s,s:s,s:s}", "inverse", r->name, "status",
+		    "failed", "error", r->err);
 	}
 	a->nfailed++;
 	act_emit_row(a, r->id, extra);
