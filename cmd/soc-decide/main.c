@@ -346,18 +346,24 @@ busy(struct soc_stage *st)
 }
 
 /* The decision for incident id version ver into g.rec (its plan d, a new
- * reference, and its audit entry *audit, new). */
+ * reference, and its audit entry *audit, new); NULL when the incident
+ * cannot be read as jansson values (r rejected, nothing stored). */
 static json_t *
-decide(struct soc_stage *st, const char *id, int64_t ver, struct soc_span *v,
-    json_t **audit)
+decide(struct soc_stage *st, struct soc_rec *r, const char *id, int64_t ver,
+    struct soc_span *v, json_t **audit)
 {
 	char did[SOC_ID_LEN + 1], t[SOC_TIME_LEN + 1];
 	json_t *inc, *findings, *facts, *d, *rec, *llm;
 	struct soc_buf key = SOC_BUF_INIT;
+	json_error_t je;
 
-	inc = dec_incident_load(v, g.llm.on, g.processes);
-	if (!inc)	/* validated already: only memory can fail */
-		soc_die(SOC_EX_SOFTWARE, "cannot read incident %s", id);
+	/* Valid JSON, but jansson refuses an integer past 64 bits. */
+	if (!(inc = dec_incident_load(v, g.llm.on, g.processes))) {
+		json_decref(json_loadb(v->p, v->len, JSON_DECODE_ANY, &je));
+		soc_stage_reject(st, r, "incident %s: soc.incident cannot be "
+		    "read: %s", id, je.text);
+		return NULL;
+	}
 	findings = dec_investigate(&g.iv, id, inc, st->now, &facts);
 	llm = g.llm.on ? dec_llm_ask(&g.llm, &g.iv, id, ver, inc, findings,
 	    facts, st->now) : NULL;
@@ -417,13 +423,15 @@ record(struct soc_stage *st, struct soc_rec *r)
 		return;
 	}
 	if (g.replay) {		/* in memory, nothing audited: at once */
-		soc_stage_pass(st, r);
 		if (stored(id, ver)) {
+			soc_stage_pass(st, r);
 			soc_stage_emit(st, g.rec.p, g.rec.len);
 			g.stored++;
 			return;
 		}
-		d = decide(st, id, ver, &v, &audit);
+		if (!(d = decide(st, r, id, ver, &v, &audit)))
+			return;
+		soc_stage_pass(st, r);
 		soc_db_exec(&g.db, "COMMIT");
 		g.intx = 0;
 		soc_stage_emit(st, g.rec.p, g.rec.len);
@@ -443,7 +451,8 @@ record(struct soc_stage *st, struct soc_rec *r)
 	if (found)
 		queue(st, r, id, ver, NULL, NULL);
 	else {
-		d = decide(st, id, ver, &v, &audit);
+		if (!(d = decide(st, r, id, ver, &v, &audit)))
+			return;
 		queue(st, r, id, ver, audit, d);
 		json_decref(d);
 	}
