@@ -346,8 +346,8 @@ busy(struct soc_stage *st)
 }
 
 /* The decision for incident id version ver into g.rec (its plan d, a new
- * reference, and its audit entry *audit, new); NULL when the incident
- * cannot be read as jansson values (r rejected, nothing stored). */
+ * reference, and its audit entry *audit, new); NULL (r rejected, nothing
+ * stored) when the incident cannot be read as jansson values. */
 static json_t *
 decide(struct soc_stage *st, struct soc_rec *r, const char *id, int64_t ver,
     struct soc_span *v, json_t **audit)
@@ -357,8 +357,8 @@ decide(struct soc_stage *st, struct soc_rec *r, const char *id, int64_t ver,
 	struct soc_buf key = SOC_BUF_INIT;
 	json_error_t je;
 
-	/* Valid JSON, but jansson refuses an integer past 64 bits. */
 	if (!(inc = dec_incident_load(v, g.llm.on, g.processes))) {
+		/* valid JSON, but jansson refuses an integer past 64 bits */
 		json_decref(json_loadb(v->p, v->len, JSON_DECODE_ANY, &je));
 		soc_stage_reject(st, r, "incident %s: soc.incident cannot be "
 		    "read: %s", id, je.text);
@@ -450,9 +450,7 @@ record(struct soc_stage *st, struct soc_rec *r)
 	}
 	if (found)
 		queue(st, r, id, ver, NULL, NULL);
-	else {
-		if (!(d = decide(st, r, id, ver, &v, &audit)))
-			return;
+	else if ((d = decide(st, r, id, ver, &v, &audit))) {
 		queue(st, r, id, ver, audit, d);
 		json_decref(d);
 	}
