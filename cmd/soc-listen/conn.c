@@ -15,6 +15,7 @@
 
 #include <netinet/in.h>
 
+#include "clock.h"
 #include "err.h"
 #include "listen.h"
 
@@ -161,9 +162,10 @@ lsn_accept(enum lsn_kind k)
 		c->kind = k;
 		c->from.transport = lsn_kind_name[k];
 		peer_name(&ss, sl, c->from.peer, sizeof c->from.peer);
-		if (k == L_HOOK)
+		if (k == L_HOOK) {
 			lsn_hook_init(&c->hk, &g.hook);
-		else
+			c->deadline = soc_clock_mono() + (double)g.hook_timeout_s;
+		} else
 			lsn_framer_init(&c->fr, g.max_msg);
 		if (k == L_TLS && !(c->tls = lsn_tls_session(g.tls, fd))) {
 			lsn_framer_release(&c->fr);

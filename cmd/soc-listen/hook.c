@@ -53,6 +53,7 @@ lsn_hook_answer(struct lsn_hook *h, int status, const char *json)
 {
 	const char *reason = status == 200 ? "OK" : status == 400 ? "Bad Request" :
 	    status == 401 ? "Unauthorized" : status == 405 ? "Method Not Allowed" :
+	    status == 408 ? "Request Timeout" :
 	    status == 411 ? "Length Required" : status == 413 ? "Content Too Large" :
 	    status == 431 ? "Request Header Fields Too Large" :
 	    status == 503 ? "Service Unavailable" : "Error";

@@ -166,6 +166,7 @@ struct lsn_conn {
 	struct lsn_framer fr;	/* syslog */
 	struct lsn_hook hk;	/* http */
 	int hook_event;		/* an event spooled, its answer waits for sync */
+	double deadline;	/* http: the request is whole by then (mono s) */
 };
 
 struct lsn_run {
@@ -175,7 +176,7 @@ struct lsn_run {
 	const char *cert, *key, *spool_dir;
 	size_t max_msg, max_body, max_conn;
 	uint64_t max_spool;
-	long sync_ms;
+	long sync_ms, hook_timeout_s;
 	int stats;
 	struct lsn_hook_cfg hook;
 	struct lsn_tls *tls;
@@ -187,7 +188,7 @@ struct lsn_run {
 	int out_closed;
 	/* --stats */
 	unsigned long long spooled[L_NKIND], udp_dropped, oversized, refused,
-	    busy, conns_refused, io_errors;
+	    busy, timed_out, conns_refused, io_errors;
 };
 
 extern struct lsn_run g;

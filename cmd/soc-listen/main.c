@@ -18,7 +18,8 @@
  * no longer read (their senders wait, as TCP makes them), webhooks are
  * answered 503 with Retry-After, and datagrams are read and dropped,
  * counted for --stats.  Memory is a buffer per connection, bounded by
- * --max-msg, --max-body and --max-conn.
+ * --max-msg, --max-body and --max-conn; a webhook request not whole
+ * within --hook-timeout is answered 408, so idle ones free their slots.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +42,7 @@
 
 enum { OPT_UDP = 0x200, OPT_TCP, OPT_TLS, OPT_CERT, OPT_KEY, OPT_WEBHOOK,
     OPT_TOKEN_ENV, OPT_HMAC_ENV, OPT_SPOOL, OPT_MAX_MSG, OPT_MAX_BODY,
-    OPT_MAX_SPOOL, OPT_MAX_CONN, OPT_SYNC, OPT_STATS };
+    OPT_MAX_SPOOL, OPT_MAX_CONN, OPT_SYNC, OPT_HOOK_TIMEOUT, OPT_STATS };
 
 struct lsn_run g;
 const char *const lsn_kind_name[L_NKIND] = { "udp", "tcp", "tls", "http" };
@@ -64,7 +65,8 @@ usage(int status)
 
 	fprintf(fp,
 	    "usage: soc-listen [--udp ADDR] [--tcp ADDR] [--tls ADDR --cert FILE --key FILE]\n"
-	    "                  [--webhook ADDR [--token-env VAR] [--hmac-env VAR]]\n"
+	    "                  [--webhook ADDR [--token-env VAR] [--hmac-env VAR]\n"
+	    "                  [--hook-timeout SECONDS]]\n"
 	    "                  [--spool DIR] [--state DIR] [--max-spool BYTES] [--sync MS]\n"
 	    "                  [--max-msg BYTES] [--max-body BYTES] [--max-conn N] [--stats]\n"
 	    "       soc-listen -h | --help | -V | --version\n");
@@ -77,15 +79,33 @@ print_stats(void)
 	fprintf(stderr, "soc-listen: %llu events spooled (udp %llu, tcp %llu, "
 	    "tls %llu, http %llu), %llu udp dropped (spool full), %llu "
 	    "oversized, %llu webhooks refused, %llu answered busy, %llu "
-	    "connections refused, %llu bytes waiting for stdout\n",
+	    "timed out, %llu connections refused, %llu bytes waiting for "
+	    "stdout\n",
 	    g.spooled[L_UDP] + g.spooled[L_TCP] + g.spooled[L_TLS] +
 	    g.spooled[L_HOOK], g.spooled[L_UDP], g.spooled[L_TCP],
 	    g.spooled[L_TLS], g.spooled[L_HOOK], g.udp_dropped, g.oversized,
-	    g.refused, g.busy, g.conns_refused,
+	    g.refused, g.busy, g.timed_out, g.conns_refused,
 	    (unsigned long long)lsn_spool_pending(&g.sp));
 }
 
 static void check_opts(const char *token_env, const char *hmac_env);
+
+/* --max-conn, --sync and --hook-timeout: numbers in their ranges. */
+static void
+count_opt(int c, const char *arg)
+{
+	int64_t v;
+
+	if (soc_parse_i64(arg, c == OPT_SYNC ? 0 : 1, c == OPT_SYNC ? 60000 :
+	    c == OPT_MAX_CONN ? 100000 : 3600, &v) < 0)
+		soc_die(SOC_EX_USAGE, "'%s' is not a number in range", arg);
+	if (c == OPT_SYNC)
+		g.sync_ms = (long)v;
+	else if (c == OPT_MAX_CONN)
+		g.max_conn = (size_t)v;
+	else
+		g.hook_timeout_s = (long)v;
+}
 
 static void
 parse_opts(int argc, char **argv)
@@ -105,12 +125,12 @@ parse_opts(int argc, char **argv)
 		{ "max-spool", required_argument, NULL, OPT_MAX_SPOOL },
 		{ "max-conn", required_argument, NULL, OPT_MAX_CONN },
 		{ "sync", required_argument, NULL, OPT_SYNC },
+		{ "hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		SOC_OPT_LONG
 	};
 	const char *token_env = NULL, *hmac_env = NULL;
 	size_t sz;
-	int64_t v;
 	int c;
 
 	g.max_msg = 64 << 10;
@@ -118,6 +138,7 @@ parse_opts(int argc, char **argv)
 	g.max_spool = 1ULL << 30;
 	g.max_conn = 512;
 	g.sync_ms = 100;
+	g.hook_timeout_s = 30;
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_UDP: g.addr[L_UDP] = optarg; break;
@@ -145,14 +166,8 @@ parse_opts(int argc, char **argv)
 			break;
 		case OPT_MAX_CONN:
 		case OPT_SYNC:
-			if (soc_parse_i64(optarg, c == OPT_SYNC ? 0 : 1,
-			    c == OPT_SYNC ? 60000 : 100000, &v) < 0)
-				soc_die(SOC_EX_USAGE, "'%s' is not a number in "
-				    "range", optarg);
-			if (c == OPT_SYNC)
-				g.sync_ms = (long)v;
-			else
-				g.max_conn = (size_t)v;
+		case OPT_HOOK_TIMEOUT:
+			count_opt(c, optarg);
 			break;
 		case SOC_OPT_REJECTS:
 		case SOC_OPT_MAX_LINE:
@@ -222,6 +237,53 @@ poll_set(struct pollfd *pf, int full)
 	return n;
 }
 
+/* The poll timeout (ms, -1 none) shortened to the first webhook request's
+ * deadline. */
+static int
+hook_wait(int timeout)
+{
+	double now = soc_clock_mono(), ms;
+	size_t i;
+
+	for (i = 0; i < g.nconns; i++) {
+		const struct lsn_conn *c = g.conns[i];
+
+		if (c->kind != L_HOOK || c->hk.rlen)
+			continue;
+		ms = c->deadline > now ? (c->deadline - now) * 1000.0 + 1 : 0;
+		if (timeout < 0 || ms < timeout)
+			timeout = (int)ms;
+	}
+	return timeout;
+}
+
+/* Answer the webhook requests past their deadline, write the answers,
+ * and drop the connections that are done. */
+static void
+reap(void)
+{
+	size_t i;
+
+	for (i = g.nconns; i-- > 0;) {
+		struct lsn_conn *c = g.conns[i];
+
+		if (c->kind == L_HOOK && !c->hk.rlen &&
+		    soc_clock_mono() >= c->deadline) {
+			/* Whole within --hook-timeout, or its slot goes back
+			 * (idle connections would hold them all). */
+			g.timed_out++;
+			lsn_hook_answer(&c->hk, 408,
+			    "{\"error\":\"the request did not come in time\"}");
+		}
+		if (c->kind == L_HOOK && c->hk.rlen && lsn_write_hook(c))
+			lsn_drop_conn(i);
+		else if (c->eof && c->kind != L_HOOK)
+			lsn_drop_conn(i);
+		else if (c->eof && !c->hk.rlen)
+			lsn_drop_conn(i);
+	}
+}
+
 static void
 loop(void)
 {
@@ -237,6 +299,7 @@ loop(void)
 		n = poll_set(pf, full);
 		if (g.sp.dirty_at > 0)
 			timeout = (int)g.sync_ms;
+		timeout = hook_wait(timeout);
 		if (poll(pf, n, timeout) < 0 && errno != EINTR)
 			soc_die_errno(SOC_EX_IOERR, "poll");
 		if (want_stats) {
@@ -275,16 +338,7 @@ loop(void)
 		    soc_clock_mono() - g.sp.dirty_at >= (double)g.sync_ms / 1000.0))
 			if (lsn_spool_sync(&g.sp) < 0)
 				soc_die(SOC_EX_IOERR, "the spool cannot be synced: stopping");
-		for (i = g.nconns; i-- > 0;) {
-			struct lsn_conn *c = g.conns[i];
-
-			if (c->kind == L_HOOK && c->hk.rlen && lsn_write_hook(c))
-				lsn_drop_conn(i);
-			else if (c->eof && c->kind != L_HOOK)
-				lsn_drop_conn(i);
-			else if (c->eof && !c->hk.rlen)
-				lsn_drop_conn(i);
-		}
+		reap();
 		if (!g.out_closed && lsn_spool_pending(&g.sp) &&
 		    lsn_spool_drain(&g.sp, 1) < 0) {
 			/* The reader is gone: what it did not take stays in
