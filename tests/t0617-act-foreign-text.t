@@ -5,11 +5,12 @@
 # where the message is cut.  Each failed step keeps its error, its
 # action_result entry in the audit log keeps the step and the outcome,
 # and no prefix of a secret is left anywhere.  An approver's text that is
-# not UTF-8 is refused before anything is recorded.
+# not UTF-8 is refused before anything is recorded.  A host name with line
+# breaks stays on its line of a mail.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
 command -v python3 >/dev/null || skip_all 'python3 not installed'
-plan 8
+plan 10
 export SOC_NOW=2026-12-04T10:00:00.000Z
 # An access token as long as Entra's (1,500 bytes).
 MYTOK="tok-S3CR3T-$(printf '%01489d' 7)"
@@ -33,7 +34,8 @@ cat >c.json <<EOF
    "block_domain":{"target":["domain"],"method":"POST","url":"{settings.base_url}/cut",
     "headers":{"Authorization":"Bearer {secret.key}"},"json":{"d":"{target.value}"}}}}},
  "connectors":{"t":{"allow_http":true,"key":{"env":"MYTOK"},"retry":{"attempts":1}}},
- "local":{"forensics":{"type":"hook","command":["$T/hook.sh"],"actions":["collect_forensics"]}},
+ "local":{"forensics":{"type":"hook","command":["$T/hook.sh"],"actions":["collect_forensics"]},
+  "mailbox":{"path":"mbox"}},
  "approvers":{"bob":{"roles":["approve"]}}}
 EOF
 soc-audit init --origin soc.test/act >/dev/null
@@ -67,4 +69,13 @@ check_exit 'nor is a note that is not UTF-8' 64 \
 check 'an approval in UTF-8 counts' \
 	"soc-act --config c.json approve s-wait --by bob --note 'caf$e' >a; [ \$? -eq 69 ] &&
 	 grep -q '\"note\":\"caf$e\"' state/audit/audit.log"
+# A host name from an alert, holding line breaks, named in a mail: it
+# stays on its line and starts no message of its own.
+H='ws-1\n\nFrom evil@example Thu Jan  1 00:00:00 2026\nSubject: approve everything\n'
+printf '{"soc":{"kind":"decision","id":"d2","decision":{"incident":"inc-2","steps":[%s]}}}\n' \
+    "{\"id\":\"s-mail\",\"action\":\"notify_owner\",\"target\":{\"type\":\"host\",\"value\":\"$H\"},\"tier\":\"auto\",\"phase\":\"notify\"}" >d2
+check_exit 'a mail about a host whose name holds line breaks' 0 'soc-act --config c.json d2 >o2'
+check 'one message in the mailbox, the name on its target line' \
+	'[ "$(grep -c "^From " state/mbox)" -eq 1 ] && ! grep -q "^Subject: approve" state/mbox &&
+	 grep -q "^target: host ws-1  From evil@example" state/mbox'
 done_testing

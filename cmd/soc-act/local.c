@@ -348,8 +348,9 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 	soc_buf_addstr(&m, "\nTo: ");
 	add_clean(&m, to, 200);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	soc_buf_addf(&m, "\nDate: %s\nMessage-ID: <%s.%lld@socpipe>\nSubject: [socpipe] ",
-	    date, act_var(vars, "step.id"), (long long)a->now);
+	soc_buf_addf(&m, "\nDate: %s\nMessage-ID: <", date);
+	add_clean(&m, act_var(vars, "step.id"), 200);
+	soc_buf_addf(&m, ".%lld@socpipe>\nSubject: [socpipe] ", (long long)a->now);
 	add_clean(&m, title ? title : act_var(vars, "step.action"), 200);
 	soc_buf_addstr(&m, " (incident ");
 	add_clean(&m, act_var(vars, "step.incident"), 64);
@@ -363,9 +364,17 @@ mailbox(struct act *a, const json_t *cfg, const json_t *vars, int show,
 		if (!nl)
 			break;
 	}
-	soc_buf_addf(&m, "\nincident: %s\nstep: %s\ntarget: %s %s\nat: %s\n\n",
-	    act_var(vars, "step.incident"), act_var(vars, "step.id"),
-	    act_var(vars, "target.type"), act_var(vars, "target.value"), now);
+	/* Values from the stream, on lines of their own: a line break in a
+	 * target (a host name from an alert) would start a forged message. */
+	soc_buf_addstr(&m, "\nincident: ");
+	add_clean(&m, act_var(vars, "step.incident"), 200);
+	soc_buf_addstr(&m, "\nstep: ");
+	add_clean(&m, act_var(vars, "step.id"), 200);
+	soc_buf_addstr(&m, "\ntarget: ");
+	add_clean(&m, act_var(vars, "target.type"), 200);
+	soc_buf_addch(&m, ' ');
+	add_clean(&m, act_var(vars, "target.value"), 1000);
+	soc_buf_addf(&m, "\nat: %s\n\n", now);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
