@@ -4,11 +4,18 @@
 # the SYNOPSIS, --version and unknown options: t0007.)
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null 2>&1 || skip_all 'jq not installed'
-plan 14
+plan 16
 
 check_exit '--days 0: 64' 64 'soc-simulate --days 0'
 check_exit '--users not a number: 64' 64 'soc-simulate --users many'
 check_exit 'a bad --start: 64' 64 'soc-simulate --start yesterday'
+# RFC 3339 ends at 9999: a run that would pass it (times written as 9999
+# again, 10000-01-01 as 9999-01-01) is refused; one that ends before runs.
+check_exit 'a run past 9999: 64' 64 'soc-simulate --start 9999-12-31T23:59:59Z --events 10 >late.out 2>late.err'
+check 'said, and nothing written; a run ending before it: 0' \
+	'grep -q "the run must end before 9999-12-31T00:00:00Z" late.err && [ ! -s late.out ] &&
+	 soc-simulate --start 9999-12-29T00:00:00Z --days 1 --events 10 >late.out &&
+	 ! grep -q "9999-01-01" late.out && grep -q "9999-12-29T" late.out'
 check_exit 'an operand: 64' 64 'soc-simulate extra'
 check_exit 'an --out that cannot be made: 74' 74 'soc-simulate --out /proc/nope/org'
 

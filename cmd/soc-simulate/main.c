@@ -84,6 +84,9 @@ seconds(void)
 }
 
 /* What a run is asked for. */
+/* 10000-01-01T00:00:00Z in ms: the first time RFC 3339 cannot write. */
+#define SIM_TIME_END INT64_C(253402300800000)
+
 struct run {
 	uint64_t seed;
 	int64_t days, users, rate, events, ncamp, start;
@@ -160,6 +163,13 @@ parse_opts(int argc, char **argv, struct run *o)
 	}
 	if (optind < argc) {
 		soc_warn("unexpected argument '%s'", argv[optind]);
+		usage(SOC_EX_USAGE);
+	}
+	/* RFC 3339 times end at 9999 (soc_time_format writes a later one as
+	 * 9999): the run, and a day after it for the last campaign steps. */
+	if (o->start + (o->days + 1) * 86400000 > SIM_TIME_END) {
+		soc_warn("--start and --days: the run must end before "
+		    "9999-12-31T00:00:00Z");
 		usage(SOC_EX_USAGE);
 	}
 	/* About one campaign event in a hundred: a campaign (some forty
