@@ -19,6 +19,8 @@
  *              that writes JSON)
  *   schema.c   correlate.db's tables and views, as migration steps
  *   store.c    correlate.db: loading and saving incidents and entities
+ *   eblock.c   the entity index's blocks in correlate.db, packed and
+ *              unpacked (eblock.h)
  *   cases.c    the verbs: list, show, assign, note, close, merge, split
  *   rules.c    correlation rules: threshold, distinct count, sequence,
  *              loaded and checked (rules_int.h: what it shares with)
@@ -352,6 +354,15 @@ struct corr_store {
 	size_t nq;
 	struct soc_buf detail;		/* an incident's detail, written */
 	struct soc_val_arena *va;	/* ... and read */
+	/* The entity blocks (eblock.c): a byte per block, set when the
+	 * block is to be written again at the next save. */
+	uint8_t *eblk;
+	size_t neblk;		/* a power of two; 0 until entities load */
+	unsigned eshift;	/* an entity's block: its hash >> eshift */
+	int erelayout;		/* the blocks were laid out for another
+				 * count: all rewritten at the next save */
+	int elegacy;		/* rows of entity (version 5) were read:
+				 * deleted at the next save */
 };
 
 void corr_store_open(struct corr_store *s, const char *path);
@@ -365,9 +376,11 @@ void corr_store_save_incident(struct corr_store *s, struct corr_incident *inc);
 /* The alert ids n incidents took since saved, all in one sorted pass. */
 void corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
     size_t n);
-/* Every entity of the index changed since saved. */
+/* The blocks of every entity of the index changed since saved, and of
+ * those gone (corr_store_entity_gone). */
 void corr_store_save_entities(struct corr_store *s, struct corr_index *ix);
-void corr_store_drop_entity(struct corr_store *s, int kind, const char *value);
+/* The entity of hash h left the index: its block is written again. */
+void corr_store_entity_gone(struct corr_store *s, uint64_t h);
 /* A whole incident by id (new, caller frees); NULL when unknown. */
 struct corr_incident *corr_store_load_incident(struct corr_store *s,
     const char *id);
@@ -391,9 +404,11 @@ void corr_store_alerts(struct corr_store *s, int64_t seq,
     void (*fn)(void *ctx, const char *alert), void *ctx);
 size_t corr_store_ids(struct corr_store *s, const char *status, int64_t since,
     char (**ids)[SOC_ID_LEN + 1]);
-void corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
-    int64_t since);
-uint64_t corr_store_drop_idle(struct corr_store *s, int64_t since);
+/* The entities seen at or after since, into the index, in blocks laid
+ * out for max_entities; returns how many were idle (seen before since):
+ * they leave correlate.db at the next save. */
+uint64_t corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
+    int64_t since, size_t max_entities);
 uint64_t corr_store_age(struct corr_store *s, int64_t before);
 /* A correlation rule's window for one group (state: rules.c's bytes);
  * those last fed before `before` dropped; those fed since, each to fn
@@ -456,9 +471,7 @@ struct corr {
 	struct corr_stats s;
 	struct soc_buf out;
 	struct soc_val_arena *va;	/* records are built in it */
-	struct soc_buf dropped;	/* evicted entities: kind byte, value, NUL */
 	int quiet;		/* incident records are not written */
-	int64_t idle_before;	/* entities idle when loaded: not read */
 	struct corr_rules *rules;
 	uint64_t tick;		/* alerts and verbs so far (for LRU) */
 	size_t nhot;		/* of inc[], those whole (not cold) */

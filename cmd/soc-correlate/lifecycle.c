@@ -24,7 +24,6 @@ corr_init(struct corr *c, const char *dbpath, const char *config, int64_t now)
 	corr_alert_init(&c->a);
 	soc_buf_init(&c->out, (size_t)1 << 28);
 	c->va = soc_val_arena_new();
-	soc_buf_init(&c->dropped, (size_t)1 << 34);
 	c->now = now;
 	if (dbpath)
 		corr_store_open(&c->st, dbpath);
@@ -66,7 +65,6 @@ corr_release(struct corr *c)
 	corr_alert_release(&c->a);
 	soc_buf_release(&c->out);
 	soc_val_arena_free(c->va);
-	soc_buf_release(&c->dropped);
 	if (c->rules)
 		corr_rules_free(c->rules);
 	corr_store_close(&c->st);
@@ -93,9 +91,11 @@ corr_load(struct corr *c)
 	c->stream = stream;
 	c->horizon = stream ? stream + 1 : INT64_MIN;
 	corr_store_load_open(&c->st, stream - w, hold, c);
+	/* Those idle already when this run begins are not read: they
+	 * leave correlate.db at the next save (counted). */
 	idle = stream - (int64_t)(c->p.entity_idle_s * 1000);
-	corr_store_load_entities(&c->st, &c->ix, idle);
-	c->idle_before = idle;
+	c->s.aged_entities += corr_store_load_entities(&c->st, &c->ix, idle,
+	    (size_t)c->p.max_entities);
 	if (c->rules)
 		corr_rules_restore(c->rules, &c->st, stream);
 	/* Link entities to the incidents in memory. */
@@ -135,14 +135,13 @@ corr_flush(struct corr *c, void (*emit)(void *ctx, const char *p, size_t n),
 	c->pending = 0;
 }
 
-/* An evicted entity's row goes at the next save. */
+/* An evicted entity leaves correlate.db at the next save. */
 static void
 drop_entity(void *ctx, struct corr_entity *e)
 {
 	struct corr *c = ctx;
 
-	soc_buf_addch(&c->dropped, (char)e->kind);
-	soc_buf_add(&c->dropped, e->value, e->len + 1);
+	corr_store_entity_gone(&c->st, e->h);
 	c->s.aged_entities++;
 }
 
@@ -153,16 +152,6 @@ corr_save(struct corr *c)
 	size_t i, n;
 
 	corr_store_begin(&c->st);
-	for (i = 0; i < c->dropped.len; i += strlen(c->dropped.p + i + 1) + 2)
-		corr_store_drop_entity(&c->st, (unsigned char)c->dropped.p[i],
-		    c->dropped.p + i + 1);
-	soc_buf_reset(&c->dropped);
-	/* Those idle already when this run began go too (counted). */
-	if (c->idle_before) {
-		c->s.aged_entities += corr_store_drop_idle(&c->st,
-		    c->idle_before);
-		c->idle_before = 0;
-	}
 	save = soc_xmalloc((c->ninc + 1) * sizeof(*save));
 	for (i = n = 0; i < c->ninc; i++)
 		if (c->inc[i]->unsaved)

@@ -20,8 +20,10 @@
  *                     each (soc-decide's history questions read it)
  *   incident_alert    every alert id grouped, and into which incident
  *                     (its seq)
- *   entity            the entity index: counts, partners, hub flag and
- *                     the incident each entity links to
+ *   entity_block      the entity index: counts, partners, hub flag and
+ *                     the incident each entity links to, packed in
+ *                     blocks by hash (store.c); entity, its rows before
+ *                     version 6, is empty once a run has read them
  *   rule_window       the open windows of the correlation rules, per
  *                     rule and group (rules.c), so the next run goes on
  *   meta              the stream time and the incident sequence, and
@@ -183,6 +185,14 @@ const char *const corr_migrations[] = {
 	"DROP TABLE incident_alert;"
 	"ALTER TABLE incident_alert5 RENAME TO incident_alert;"
 	"CREATE INDEX incident_alert_seq ON incident_alert(seq, ts);",
+
+	/* 6: the entity index in blocks, each a blob of the entities whose
+	 * hash falls in it (store.c, entity blocks): a save rewrites a block
+	 * per changed block, not a row per changed entity, and a start reads
+	 * a few thousand blobs, not a row per entity.  The rows of entity are
+	 * read once more by the next run, which writes them as blocks and
+	 * deletes them (SQL cannot pack them). */
+	"CREATE TABLE entity_block(b INTEGER PRIMARY KEY, data BLOB NOT NULL);",
 };
 
 const int corr_nmigrations =
