@@ -83,5 +83,5 @@ check 'a body without field: exit 78' \
     '[ "$(cat e2.rc)" = 78 ] && grep -q "body: a body is" e2.err'
 bad 3 '{"format":"json","detect":{"field":"a","is":"nothing"},"constants":{"a":1}}'
 check 'an unknown type: exit 78 naming the types' \
-    '[ "$(cat e3.rc)" = 78 ] && grep -q "true, false, numeric or time" e3.err'
+    '[ "$(cat e3.rc)" = 78 ] && grep -q "true, false, numeric, time or ip" e3.err'
 done_testing

@@ -1,9 +1,9 @@
 /*
  * edr.h: what soc-ingest's EDR and XDR mappers share (edr.c, and the
  * alert evidence of fmt_mde.c that the Defender incidents of fmt_graph.c
- * read too).  The mappers are fmt_crowdstrike.c, fmt_mde.c, fmt_graph.c,
- * fmt_carbonblack.c and fmt_elastic.c.  Strings are borrowed; values are
- * set in out's arena.
+ * read too).  The mappers are fmt_crowdstrike.c, fmt_mde.c, fmt_graph.c
+ * and fmt_elastic.c.  Strings are borrowed; values are set in out's
+ * arena.
  */
 #ifndef SOC_INGEST_EDR_H
 #define SOC_INGEST_EDR_H

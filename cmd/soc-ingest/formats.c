@@ -17,8 +17,8 @@
 F(suricata_eve) F(suricata_fast) F(zeek) F(wazuh) F(windows) F(windows_xml)
 F(cloudtrail) F(guardduty) F(asff)
 F(graph_alert) F(defender_incident)
-F(azure_activity) F(gcp_audit) F(crowdstrike) F(crowdstrike_fdr) F(mde)
-F(carbonblack) F(elastic_alert) F(cef) F(leef) F(auditd) F(kv) F(syslog)
+F(crowdstrike) F(crowdstrike_fdr) F(mde)
+F(elastic_alert) F(cef) F(leef) F(auditd) F(kv) F(syslog)
 F(csv) F(json_map) F(ecs) F(generic)
 #undef F
 
@@ -27,9 +27,8 @@ static const struct ing_format *const formats[] = {
 	&ing_fmt_wazuh, &ing_fmt_windows, &ing_fmt_windows_xml,
 	&ing_fmt_cloudtrail, &ing_fmt_guardduty, &ing_fmt_asff,
 	&ing_fmt_graph_alert, &ing_fmt_defender_incident,
-	&ing_fmt_azure_activity,
-	&ing_fmt_gcp_audit, &ing_fmt_crowdstrike, &ing_fmt_crowdstrike_fdr,
-	&ing_fmt_mde, &ing_fmt_carbonblack,
+	&ing_fmt_crowdstrike, &ing_fmt_crowdstrike_fdr,
+	&ing_fmt_mde,
 	&ing_fmt_elastic_alert, &ing_fmt_cef, &ing_fmt_leef, &ing_fmt_auditd, &ing_fmt_kv,
 	&ing_fmt_syslog,
 	&ing_fmt_csv, &ing_fmt_json_map, &ing_fmt_ecs, &ing_fmt_generic,

@@ -168,9 +168,10 @@ present(const struct soc_val *v)
 }
 
 /* The first of the input paths f (a path, or an array of them) that is
- * present in the input. */
+ * present in the input (with strings, the first that is a non-empty
+ * string). */
 static const struct soc_val *
-first(struct app *x, const struct soc_val *f)
+first_of(struct app *x, const struct soc_val *f, int strings)
 {
 	const struct soc_val *p, *v;
 	size_t i;
@@ -178,9 +179,16 @@ first(struct app *x, const struct soc_val *f)
 	if (!soc_val_is_array(f))
 		return field(x, soc_val_str(f));
 	soc_val_foreach(f, i, p)
-		if (present(v = field(x, soc_val_str(p))))
+		if (present(v = field(x, soc_val_str(p))) && (!strings ||
+		    soc_val_is_string(v)))
 			return v;
 	return NULL;
+}
+
+static const struct soc_val *
+first(struct app *x, const struct soc_val *f)
+{
+	return first_of(x, f, 0);
 }
 
 static void
@@ -302,6 +310,30 @@ timestamp(struct app *x, const struct soc_val *m, const char **why)
 	return rc;
 }
 
+/*
+ * The vendor's severity v on the scale sc, [MIN, MAX] read as 0 to 100
+ * or [MIN, MAX, LOW, HIGH] as LOW to HIGH: a number on it (as
+ * ing_vendor_sev reads one) is event.severity, rounded, and gives
+ * soc.severity unless the map did; off the scale it is no evidence.
+ */
+static void
+scale(struct soc_val *out, const struct soc_val *v, const struct soc_val *sc)
+{
+	double lo = soc_val_number(soc_val_at(sc, 0));
+	double hi = soc_val_number(soc_val_at(sc, 1));
+	double to0 = 0, to1 = 100, d;
+
+	if (soc_val_array_size(sc) == 4) {
+		to0 = soc_val_number(soc_val_at(sc, 2));
+		to1 = soc_val_number(soc_val_at(sc, 3));
+	}
+	if (hi == lo || ing_vendor_sev(out, v, fmin(lo, hi), fmax(lo, hi), 0,
+	    &d) < 0 || soc_val_get(out, "soc.severity"))
+		return;
+	ing_set_severity(out, (int)lround(to0 + (d - lo) / (hi - lo) *
+	    (to1 - to0)));
+}
+
 /* The value, text or number, the vendor's severity gives: soc.severity
  * by the map or the scale, event.severity when it is a whole number. */
 static void
@@ -323,23 +355,16 @@ severity_field(struct app *x, const struct soc_val *s)
 			ing_set_severity(out, (int)soc_val_number(mv));
 			break;
 		}
+	sc = soc_val_key(s, "scale");
+	if (soc_val_is_array(sc)) {
+		scale(out, v, sc);
+		return;
+	}
 	d = strtod(buf, &e);
 	if (e == buf || *e != '\0' || !isfinite(d))
 		return;
 	if (d == floor(d) && fabs(d) < 1e15)
 		soc_val_set_int(out, "event.severity", (int64_t)d);
-	sc = soc_val_key(s, "scale");
-	if (!soc_val_get(out, "soc.severity") && soc_val_is_array(sc) &&
-	    soc_val_array_size(sc) == 2) {
-		double lo = soc_val_number(soc_val_at(sc, 0));
-		double hi = soc_val_number(soc_val_at(sc, 1));
-
-		/* Off the configured scale is no evidence
-		 * (ing_vendor_sev). */
-		if (hi != lo && d >= fmin(lo, hi) && d <= fmax(lo, hi))
-			ing_set_severity(out, (int)lround((d - lo) / (hi - lo) *
-			    100.0));
-	}
 }
 
 /* severity: the vendor's value, else the default; then each adjustment
@@ -641,19 +666,30 @@ ent_read(const struct soc_val *e, struct ent *o)
 /*
  * The value v through the entry's capture, when it has one: the group of
  * its first match in v's text (its first group by default, the whole
- * match when it has none), a new string of the record's arena; NULL
- * when v is absent or the expression does not match.
+ * match when it has none), a new string of the record's arena (of an
+ * array, a new array of its elements' that match); NULL when v is
+ * absent or the expression does not match.
  */
 static const struct soc_val *
 capture(struct app *x, const struct ent *n, const struct soc_val *v)
 {
+	const struct soc_val *e, *y;
+	struct soc_val *all;
 	char buf[64];
 	const char *t;
-	size_t off, len;
+	size_t off, len, i;
 
 	if (!n->capture || !v)
 		return v;
-	if (soc_val_is_object(v) || soc_val_is_array(v) || soc_val_is_null(v))
+	if (soc_val_is_array(v)) {
+		/* (of an array, each element's that matches) */
+		all = soc_val_new_array(x->c->arena);
+		soc_val_foreach(v, i, e)
+			if (!soc_val_is_array(e) && (y = capture(x, n, e)))
+				soc_val_append(all, (struct soc_val *)y);
+		return soc_val_array_size(all) ? all : NULL;
+	}
+	if (soc_val_is_object(v) || soc_val_is_null(v))
 		return NULL;
 	t = ing_map_text(v, buf, sizeof buf);
 	if (ing_map_re_group(n->capture, n->group, t, &off, &len) < 0)
@@ -703,7 +739,8 @@ entry_body(struct app *x, const char *p, const struct ent *n)
 			    field(x, soc_val_str(y))));
 		return;
 	}
-	v = capture(x, n, first(x, n->field));
+	/* (a list read as strings: the first that is one) */
+	v = capture(x, n, first_of(x, n->field, n->as && n->as[0] == 's'));
 	if (n->map)
 		v = lookup(n->map, n->dflt, v);
 	else if (!present(v))
@@ -818,15 +855,18 @@ ing_map_apply(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	x.nulls = soc_val_key(m, "nulls");
 	ing_map_rd_init(&x.rd, c->arena, m, in);
 	x.rd.now = c->now;
+	x.rd.rec = out;
 	body(&x, m);
+	let(&x, m);
 	if (rejected(&x, m, why) || timestamp(&x, m, why) < 0)
 		return -1;
-	let(&x, m);
 	sections(&x, m);
-	/* Each rule that holds, in order; the last one's message wins. */
+	/* Each rule that holds (one without if always does), in order; the
+	 * last one's message wins. */
 	rules = soc_val_key(m, "rules");
 	soc_val_foreach(rules, i, r)
-		if (ing_map_cond(&x.rd, soc_val_key(r, "if"))) {
+		if (!soc_val_key(r, "if") || ing_map_cond(&x.rd,
+		    soc_val_key(r, "if"))) {
 			sections(&x, r);
 			if (soc_val_key(r, "message"))
 				tmpl = soc_val_str(soc_val_key(r, "message"));

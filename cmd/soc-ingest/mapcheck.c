@@ -150,11 +150,13 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 		if (!ing_map_tests[i])
 			return fail(k, q, "unknown condition '%s' (all, any, "
 			    "not, has, exists, or field with eq, in, prefix, "
-			    "suffix, contains, is)", key);
+			    "suffix, contains, lt, le, gt, ge, is)", key);
 		if (strcmp(key, "is") == 0 && !is_type_name(x))
 			return fail(k, q, "%s'is' takes object, array, string, "
-			    "number, boolean, true, false, numeric or time", NULL);
-		if (strcmp(key, "in") == 0 ? !soc_val_is_array(x) :
+			    "number, boolean, true, false, numeric, time or ip", NULL);
+		if (key[0] == 'l' || key[0] == 'g' ? !soc_val_is_number(x) &&
+		    fail(k, q, "'%s' takes a number", key) :
+		    strcmp(key, "in") == 0 ? !soc_val_is_array(x) :
 		    soc_val_is_object(x) || soc_val_is_null(x) ||
 		    (soc_val_is_array(x) && !all_scalars(x)))
 			return fail(k, q, "'%s' takes a %s", strcmp(key, "in") ?
@@ -164,7 +166,7 @@ chk_cond(struct chk *k, const char *p, const struct soc_val *c, int depth)
 	}
 	if (!soc_val_key(c, "field") || n != 1)
 		return fail(k, p, "%sa test names one field and one of eq, in, "
-		    "prefix, suffix, contains, is", NULL);
+		    "prefix, suffix, contains, lt, le, gt, ge, is", NULL);
 	return 0;
 }
 
@@ -370,7 +372,7 @@ chk_rules(struct chk *k, const struct soc_val *rules)
 		return fail(k, "rules", "%srules must be an array", NULL);
 	soc_val_foreach(rules, i, x) {
 		subi(q, sizeof q, "rules", i);
-		if (!soc_val_is_object(x) || !soc_val_key(x, "if"))
+		if (!soc_val_is_object(x))
 			return fail(k, q, "%sa rule is an object with if and "
 			    "fields, constants or tables", NULL);
 		soc_val_foreach_member(x, key, v)
@@ -384,8 +386,8 @@ chk_rules(struct chk *k, const struct soc_val *rules)
 				    "%s is a template string", key);
 			}
 		sub(r, sizeof r, q, "if");
-		if (chk_cond(k, r, soc_val_key(x, "if"), 0) < 0 ||
-		    chk_sections(k, q, x) < 0)
+		if ((soc_val_key(x, "if") && chk_cond(k, r, soc_val_key(x, "if"),
+		    0) < 0) || chk_sections(k, q, x) < 0)
 			return -1;
 	}
 	return 0;
@@ -587,14 +589,32 @@ chk_detect(struct chk *k, const struct soc_val *d)
 		subi(q, sizeof q, "detect", i);
 		sub(r, sizeof r, q, "if");
 		if (!soc_val_is_object(x) || soc_val_object_size(x) != 2 ||
-		    !is_level(soc_val_key(x, "score"), 1, 99) ||
+		    !is_level(soc_val_key(x, "score"), 1, 100) ||
 		    !soc_val_key(x, "if"))
 			return fail(k, q, "%sa detection is {\"if\": CONDITION, "
-			    "\"score\": 1 to 99}", NULL);
+			    "\"score\": 1 to 100}", NULL);
 		if (chk_cond(k, r, soc_val_key(x, "if"), 0) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* [MIN, MAX] or [MIN, MAX, LOW, HIGH]: numbers, MIN not MAX, LOW and
+ * HIGH on the house scale. */
+static int
+is_scale(const struct soc_val *v)
+{
+	const struct soc_val *e;
+	size_t i, n = soc_val_array_size(v);
+
+	if (!soc_val_is_array(v) || (n != 2 && n != 4))
+		return 0;
+	soc_val_foreach(v, i, e)
+		if (!soc_val_is_number(e) || (i >= 2 &&
+		    (soc_val_number(e) < 0 || soc_val_number(e) > 100)))
+			return 0;
+	return soc_val_number(soc_val_at(v, 0)) !=
+	    soc_val_number(soc_val_at(v, 1));
 }
 
 /* severity: {field, map, scale, default, adjust: [{if, min | max}]}. */
@@ -615,7 +635,9 @@ chk_severity(struct chk *k, const struct soc_val *s)
 		    fail(k, q, "%sseverity's map is an object", NULL) :
 		    strcmp(key, "default") == 0 ? !is_level(x, 0, 100) &&
 		    fail(k, q, "%sdefault is a severity from 0 to 100", NULL) :
-		    strcmp(key, "scale") == 0 ? 0 :
+		    strcmp(key, "scale") == 0 ? !is_scale(x) && fail(k, q,
+		    "%sscale is [MIN, MAX] or [MIN, MAX, LOW, HIGH], numbers "
+		    "(LOW and HIGH 0 to 100)", NULL) :
 		    strcmp(key, "adjust") != 0 && fail(k, q, "unknown member "
 		    "'%s' of severity (field, map, scale, default, adjust)", key))
 			return -1;

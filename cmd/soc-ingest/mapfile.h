@@ -35,7 +35,8 @@
 /*
  * What a mapping's paths read for one event: in, the body (the event, or
  * the member its body names), root the event ("/PATH"), vars the values
- * of its let ("%NAME"), flags its path flags; the JSON parsed from
+ * of its let ("%NAME"), rec the record made so far ("$PATH", NULL in
+ * detection), flags its path flags; the JSON parsed from
  * strings by [json] selectors, kept for the event in arena a.
  */
 struct ing_map_json {
@@ -43,7 +44,7 @@ struct ing_map_json {
 };
 struct ing_map_rd {
 	struct soc_val_arena *a;
-	const struct soc_val *in, *root, *vars;
+	const struct soc_val *in, *root, *vars, *rec;
 	int flags;
 	int64_t now;	/* the run's clock (0: soc_clock_now) */
 	struct ing_map_json json[8];
@@ -60,7 +61,8 @@ void ing_map_rd_init(struct ing_map_rd *r, struct soc_val_arena *a,
  * whose member type equals User (ignoring ASCII case), "target[*].id" the
  * ids of all elements as a new array in r->a; "Status[json].errorCode"
  * a member that carries JSON as a string, parsed.  "/PATH" reads the
- * event, "%NAME" a value of let, other paths the body.  NULL when absent.
+ * event, "%NAME" a value of let, "$PATH" the record made so far, other
+ * paths the body.  NULL when absent.
  */
 const struct soc_val *ing_map_get(struct ing_map_rd *r, const char *path);
 /* flags: paths ignore ASCII case when no exact match (a mapping's

@@ -172,6 +172,8 @@ ing_map_get(struct ing_map_rd *r, const char *path)
 		return r->root ? get_at(r, r->root, path + 1, 0) : NULL;
 	if (path[0] == '%')
 		return r->vars ? get_at(r, r->vars, path + 1, 0) : NULL;
+	if (path[0] == '$')
+		return r->rec ? get_at(r, r->rec, path + 1, 0) : NULL;
 	return r->in ? get_at(r, r->in, path, 0) : NULL;
 }
 
@@ -181,7 +183,7 @@ ing_map_rd_init(struct ing_map_rd *r, struct soc_val_arena *a,
 {
 	r->a = a;
 	r->in = r->root = in;
-	r->vars = NULL;
+	r->vars = r->rec = NULL;
 	r->now = 0;
 	r->flags = ing_map_flags(m);
 	r->njson = 0;
@@ -219,6 +221,23 @@ test_text(char op, const char *t, size_t tn, const struct soc_val *w)
 	return 0;
 }
 
+/* Does the scalar v, read as a number (as "numeric" reads one), compare
+ * with the number w as op says (lt, le, gt, ge)? */
+static int
+test_num(const char *op, const struct soc_val *w, const struct soc_val *v)
+{
+	double d, x = soc_val_number(w);
+	char *e;
+
+	if (soc_val_is_number(v))
+		d = soc_val_number(v);
+	else if (!soc_val_is_string(v) || soc_val_len(v) == 0 ||
+	    (d = strtod(soc_val_str(v), &e), *e != '\0') || !isfinite(d))
+		return 0;
+	return op[0] == 'l' ? (op[1] == 't' ? d < x : d <= x) :
+	    (op[1] == 't' ? d > x : d >= x);
+}
+
 /* Does the scalar v pass test op with operand w (a list: any of it)? */
 static int
 test1(const char *op, const struct soc_val *w, const struct soc_val *v)
@@ -230,6 +249,8 @@ test1(const char *op, const struct soc_val *w, const struct soc_val *v)
 
 	if (!v || soc_val_is_null(v) || soc_val_is_object(v))
 		return 0;
+	if (op[0] == 'l' || op[0] == 'g')
+		return test_num(op, w, v);
 	t = ing_map_text(v, b, sizeof b);
 	tn = strlen(t);
 	if (!soc_val_is_array(w))
@@ -241,9 +262,9 @@ test1(const char *op, const struct soc_val *w, const struct soc_val *v)
 }
 
 const char *const ing_map_tests[] = { "eq", "in", "prefix", "suffix",
-	"contains", "is", NULL };
+	"contains", "lt", "le", "gt", "ge", "is", NULL };
 const char *const ing_map_types[] = { "object", "array", "string", "number",
-	"boolean", "true", "false", "numeric", "time", NULL };
+	"boolean", "true", "false", "numeric", "time", "ip", NULL };
 
 /* Does v read as a time, as a timestamp's "auto" format reads it (its
  * scratch values in r's arena)? */
@@ -264,13 +285,16 @@ is_time(struct ing_map_rd *r, const struct soc_val *v)
 }
 
 /* Is v of type t: a JSON type (object, array, string, number, boolean),
- * true or false, numeric (a number, or a string that reads as one), or
- * a time? */
+ * true or false, numeric (a number, or a string that reads as one), a
+ * time, or ip (a string that is an address, as *.ip fields take it)? */
 static int
 is_type(struct ing_map_rd *r, const struct soc_val *v, const char *t)
 {
 	if (strcmp(t, "time") == 0)
 		return v && is_time(r, v);
+	if (strcmp(t, "ip") == 0)
+		return soc_val_is_string(v) && ing_set_ip(soc_val_new_object(r->a),
+		    "t", soc_val_str(v));
 	if (strcmp(t, "object") == 0)
 		return soc_val_is_object(v);
 	if (strcmp(t, "array") == 0)

@@ -1,6 +1,6 @@
 /*
  * vendor.h: helpers shared by the cloud, identity and EDR formats
- * (fmt_cloudtrail.c, fmt_guardduty.c, fmt_asff.c, fmt_cloud_other.c, the
+ * (fmt_cloudtrail.c, fmt_guardduty.c, fmt_asff.c, the
  * EDR mappers of edr.h) and the mapping files' path reader (maprule.c).
  *
  * These vendors' JSON reaches us in several dresses: the API's own
