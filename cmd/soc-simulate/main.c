@@ -83,16 +83,39 @@ seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* What a run is asked for. */
 /* 10000-01-01T00:00:00Z in ms: the first time RFC 3339 cannot write. */
 #define SIM_TIME_END INT64_C(253402300800000)
 
+/* What a run is asked for. */
 struct run {
 	uint64_t seed;
 	int64_t days, users, rate, events, ncamp, start;
 	const char *dir;
 	int stats;
 };
+
+/* What the options say together, once all are read. */
+static void
+finish_opts(struct run *o)
+{
+	/* RFC 3339 times end at 9999 (soc_time_format writes a later one
+	 * as 9999): the run, and a day after it for the last campaign
+	 * steps. */
+	if (o->start + (o->days + 1) * 86400000 > SIM_TIME_END) {
+		soc_warn("--start and --days: the run must end before "
+		    "9999-12-31T00:00:00Z");
+		usage(SOC_EX_USAGE);
+	}
+	/* About one campaign event in a hundred: a campaign (some forty
+	 * events) per 4,000 events, at least four, at most 200. */
+	if (o->ncamp < 0) {
+		double total = o->events ? (double)o->events :
+		    (double)o->rate * (double)o->users * (double)o->days;
+
+		o->ncamp = total / 4000 < 4 ? 4 : total / 4000 > 200 ? 200 :
+		    (int64_t)(total / 4000);
+	}
+}
 
 /* The options into o, with their defaults. */
 static void
@@ -165,22 +188,7 @@ parse_opts(int argc, char **argv, struct run *o)
 		soc_warn("unexpected argument '%s'", argv[optind]);
 		usage(SOC_EX_USAGE);
 	}
-	/* RFC 3339 times end at 9999 (soc_time_format writes a later one as
-	 * 9999): the run, and a day after it for the last campaign steps. */
-	if (o->start + (o->days + 1) * 86400000 > SIM_TIME_END) {
-		soc_warn("--start and --days: the run must end before "
-		    "9999-12-31T00:00:00Z");
-		usage(SOC_EX_USAGE);
-	}
-	/* About one campaign event in a hundred: a campaign (some forty
-	 * events) per 4,000 events, at least four, at most 200. */
-	if (o->ncamp < 0) {
-		double total = o->events ? (double)o->events :
-		    (double)o->rate * (double)o->users * (double)o->days;
-
-		o->ncamp = total / 4000 < 4 ? 4 : total / 4000 > 200 ? 200 :
-		    (int64_t)(total / 4000);
-	}
+	finish_opts(o);
 }
 
 int
