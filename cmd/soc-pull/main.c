@@ -349,7 +349,7 @@ page(struct soc_conn *conn, const json_t *spec, struct pull_cursor *c,
 	json_t *vars = json_pack("{s:{s:s}}", "step", "since", c->since);
 	unsigned long long n = 0;
 	char *next = NULL;
-	int rc, poll = json_is_true(json_object_get(spec, "poll"));
+	int rc, looped = 0, poll = json_is_true(json_object_get(spec, "poll"));
 
 	soc_http_resp_init(&ent);
 	if (c->next && more) {
@@ -394,9 +394,20 @@ page(struct soc_conn *conn, const json_t *spec, struct pull_cursor *c,
 	}
 	t->pages++;
 	c->pages++;
+	/* A next page that is the page just read (a server that ignores
+	 * its own skip token) would be read for ever: the pass ends. */
+	if (next && c->next && strcmp(next, c->next) == 0 && !(poll && n == 0)) {
+		soc_warn("%s: the next page is the page just read: the pass "
+		    "ends here", name);
+		free(next);
+		next = NULL;
+		looped = 1;
+	}
 	rc = advance(c, poll, next, n);
 	if (pull_cursor_save(c, g.dir, name) < 0)
 		rc = SOC_EX_IOERR;
+	else if (looped)
+		rc = SOC_EX_UNAVAILABLE;
 out:
 	free(next);
 	json_decref(vars);
