@@ -153,7 +153,7 @@ soc_val_new_real(struct soc_val_arena *a, double d)
 static void
 grow(struct soc_val *o)
 {
-	size_t cap = o->cap ? o->cap * 2 : 8;
+	size_t cap = o->cap ? o->cap * 2 : 4;
 
 	if (o->type == SOC_VAL_OBJ) {
 		struct soc_val_mem *m = soc_val_ralloc(o->arena, cap * sizeof *m);

@@ -30,21 +30,23 @@ struct block {
 
 /*
  * A setter's path split once (val_path.c), kept in its arena's table:
- * made from the caller's string at addr; text holds a copy of it, then
- * its segments NUL-terminated, which new members take as their keys.
+ * text holds a copy of the path, then its segments NUL-terminated, which
+ * new members take as their keys.  Entries are allocated one after the
+ * other in the order paths are first used (the order a program sets them
+ * in every record), each with only the segments it has, so the ones an
+ * event touches sit together in a few cache lines.
  */
 #define SOC_VAL_KEY_MAX 128	/* longest segment of a setter's path */
 struct soc_val_spath {
-	const char *addr;
-	char *text;
-	size_t len;		/* of the path; its segments at text + len + 1 */
-	size_t nseg;		/* 0: walked by the setters themselves */
-	int fixed;		/* addr is read-only memory: never compared */
+	const char *text;
+	uint32_t len;		/* of the path; its segments at text + len + 1 */
+	uint16_t nseg;
+	uint16_t fixed;		/* the path is read-only memory: never compared */
 	struct soc_val_seg {
 		const char *k;
 		size_t n;
 		uint64_t k8, bloom;
-	} seg[SOC_VAL_PATH_SEGS];
+	} seg[];
 };
 
 struct soc_val_spaths;

@@ -106,6 +106,7 @@ soc_val_path_last(const struct soc_val *o, const struct soc_val_path *p)
 #define SPATH_SLOTS 512		/* a power of two */
 #define SPATH_PROBE 4		/* slots a path may take */
 #define SPATH_LEN 255		/* longer paths are not kept */
+#define SPATH_CHUNK ((size_t)16 << 10)	/* the entries' memory, a piece */
 
 /* A key byte the writer copies as it is (printable ASCII but '"' and
  * '\\'): a kept segment is one the setters would find plain. */
@@ -120,55 +121,108 @@ plain_key(const char *k, size_t n)
 	return 1;
 }
 
-/* Split path into e: 0, or -1 when the setters must walk it themselves
- * (a segment empty, long, not plain, or too many of them). */
+/* The number of segments of path (len bytes), or -1 when the setters
+ * must walk it themselves (a segment empty, long, not plain, or too many
+ * of them). */
 static int
-spath_make(struct soc_val_spath *e, const char *path)
+spath_count(const char *path, size_t len)
 {
-	size_t len = strlen(path), i, start = 0, n;
-	char *keys;
+	size_t i, start = 0, n, nseg = 0;
 
-	e->nseg = 0;
 	if (len == 0 || len > SPATH_LEN)
 		return -1;
-	e->len = len;
-	e->text = soc_xmalloc(2 * (len + 1));
-	memcpy(e->text, path, len + 1);
-	keys = memcpy(e->text + len + 1, path, len + 1);
 	for (i = 0;; i++) {
-		struct soc_val_seg *s;
-
 		if (i < len && path[i] != '.')
 			continue;
 		n = i - start;
 		if (n == 0 || n >= SOC_VAL_KEY_MAX ||
-		    e->nseg == SOC_VAL_PATH_SEGS || !plain_key(path + start, n)) {
-			e->nseg = 0;
+		    nseg == SOC_VAL_PATH_SEGS || !plain_key(path + start, n))
 			return -1;
-		}
-		keys[i] = '\0';
-		s = &e->seg[e->nseg++];
-		s->k = keys + start;
-		s->n = n;
-		s->k8 = soc_val_key8(s->k, n);
-		s->bloom = soc_val_bloom(s->k8, n);
+		nseg++;
 		if (i == len)
-			return 0;
+			return (int)nseg;
 		start = i + 1;
 	}
 }
 
 /*
- * An arena's table of setters' paths, and where the program's read-only
- * memory is: a path there (a literal, as nearly all are) cannot change,
- * so its text need not be compared again at each use.
+ * An arena's table of setters' paths: the slots probed by a path's
+ * address (16 bytes each, so a probe touches one cache line of 8 KB),
+ * the entries in pieces of memory filled one after the other, and where
+ * the program's read-only memory is: a path there (a literal, as nearly
+ * all are) cannot change, so its text need not be compared again at
+ * each use.  A slot with an address and no entry is a path the setters
+ * walk.
  */
 #define RO_MAX 8
 struct soc_val_spaths {
-	struct soc_val_spath e[SPATH_SLOTS];
+	struct {
+		const char *addr;
+		struct soc_val_spath *e;
+	} slot[SPATH_SLOTS];
+	char *chunk;		/* the piece being filled; its first word
+				 * points to the one before */
+	size_t used;
 	uintptr_t ro_lo[RO_MAX], ro_hi[RO_MAX];
 	size_t nro;
 };
+
+/* Room for n bytes (n <= SPATH_CHUNK - 16) for an entry of t. */
+static void *
+spath_alloc(struct soc_val_spaths *t, size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!t->chunk || SPATH_CHUNK - t->used < n) {
+		char *c = soc_xmalloc(SPATH_CHUNK);
+
+		memcpy(c, &t->chunk, sizeof t->chunk);
+		t->chunk = c;
+		t->used = 16;
+	}
+	p = t->chunk + t->used;
+	t->used += n;
+	return p;
+}
+
+/* The entry of path split, made in t; NULL when the setters must walk
+ * it. */
+static struct soc_val_spath *
+spath_make(struct soc_val_spaths *t, const char *path)
+{
+	size_t len = strlen(path), i, start = 0;
+	int nseg = spath_count(path, len);
+	struct soc_val_spath *e;
+	char *text, *keys;
+
+	if (nseg < 0)
+		return NULL;
+	e = spath_alloc(t, sizeof *e + (size_t)nseg * sizeof e->seg[0] +
+	    2 * (len + 1));
+	text = (char *)&e->seg[nseg];
+	memcpy(text, path, len + 1);
+	keys = memcpy(text + len + 1, path, len + 1);
+	e->text = text;
+	e->len = (uint32_t)len;
+	e->nseg = 0;
+	e->fixed = 0;
+	for (i = 0;; i++) {
+		struct soc_val_seg *s;
+
+		if (i < len && path[i] != '.')
+			continue;
+		keys[i] = '\0';
+		s = &e->seg[e->nseg++];
+		s->k = keys + start;
+		s->n = i - start;
+		s->k8 = soc_val_key8(s->k, s->n);
+		s->bloom = soc_val_bloom(s->k8, s->n);
+		if (i == len)
+			return e;
+		start = i + 1;
+	}
+}
 
 /* dl_iterate_phdr's callback: the read-only segments of the program
  * itself, which it names first. */
@@ -210,22 +264,24 @@ soc_val_spath_find(struct soc_val_arena *a, const char *path)
 	uint64_t h = ((uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ULL) >> 40;
 	struct soc_val_spaths *t = a->spaths;
 	struct soc_val_spath *e;
-	size_t i;
+	size_t i, j;
 
 	if (!t) {
 		t = a->spaths = soc_xcalloc(1, sizeof *t);
 		dl_iterate_phdr(note_ro, t);
 	}
 	for (i = 0; i < SPATH_PROBE; i++) {
-		e = &t->e[(h + i) & (SPATH_SLOTS - 1)];
-		if (e->addr == path)
-			return e->nseg && (e->fixed ||
-			    strcmp(e->text, path) == 0) ? e : NULL;
-		if (!e->addr) {
-			e->addr = path;
-			if (spath_make(e, path) < 0)
-				return NULL;
-			e->fixed = read_only(t, path, strlen(path) + 1);
+		j = (h + i) & (SPATH_SLOTS - 1);
+		if (t->slot[j].addr == path) {
+			e = t->slot[j].e;
+			return e && (e->fixed || strcmp(e->text, path) == 0) ?
+			    e : NULL;
+		}
+		if (!t->slot[j].addr) {
+			t->slot[j].addr = path;
+			if ((e = t->slot[j].e = spath_make(t, path)) != NULL)
+				e->fixed = (uint16_t)read_only(t, path,
+				    strlen(path) + 1);
 			return e;
 		}
 	}
@@ -235,12 +291,14 @@ soc_val_spath_find(struct soc_val_arena *a, const char *path)
 void
 soc_val_spath_free(struct soc_val_arena *a)
 {
-	size_t i;
+	char *c, *up;
 
 	if (!a->spaths)
 		return;
-	for (i = 0; i < SPATH_SLOTS; i++)
-		free(a->spaths->e[i].text);
+	for (c = a->spaths->chunk; c; c = up) {
+		memcpy(&up, c, sizeof up);
+		free(c);
+	}
 	free(a->spaths);
 	a->spaths = NULL;
 }

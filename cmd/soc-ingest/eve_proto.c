@@ -13,6 +13,33 @@
 #include "eve.h"
 #include "vendor.h"
 
+/* url.full: "http://" host [":" port] url, in a buffer of the stack
+ * when it fits (this is made for nearly every alert). */
+static void
+set_full(struct soc_val *out, const struct soc_val *h, const char *host,
+    const char *url)
+{
+	size_t hn = strlen(host), un = strlen(url), n;
+	char buf[512], pb[24], *full = buf;
+	int64_t port = 0;
+	int pn = 0;
+
+	soc_val_get_int(h, "http_port", &port);
+	if (port > 0 && port != 80)
+		pn = snprintf(pb, sizeof pb, ":%lld", (long long)port);
+	n = 7 + hn + (size_t)pn + un;
+	if (n >= sizeof buf)
+		full = soc_xmalloc(n + 1);
+	memcpy(full, "http://", 7);
+	memcpy(full + 7, host, hn);
+	memcpy(full + 7 + hn, pb, (size_t)pn);
+	memcpy(full + 7 + hn + (size_t)pn, url, un);
+	full[n] = '\0';
+	soc_val_set_strn(out, "url.full", full, n);
+	if (full != buf)
+		free(full);
+}
+
 void
 ing_eve_http(struct soc_val *out, const struct soc_val *h)
 {
@@ -29,18 +56,8 @@ ing_eve_http(struct soc_val *out, const struct soc_val *h)
 		 * and analysts match: scheme, host, and the port when EVE
 		 * gives one (http_port: the Host header's, not the flow's,
 		 * whose direction flips on alerts about responses). */
-		if (host && *host && !strchr(host, '/')) {
-			int64_t port = 0;
-			char *full;
-
-			soc_val_get_int(h, "http_port", &port);
-			full = port > 0 && port != 80 ?
-			    soc_xasprintf("http://%s:%lld%s", host, (long long)port,
-			    url) : soc_xasprintf("http://%s%s", host, url);
-
-			soc_val_set_str(out, "url.full", full);
-			free(full);
-		}
+		if (host && *host && !strchr(host, '/'))
+			set_full(out, h, host, url);
 
 		soc_val_set_strn(out, "url.path", url, k);
 		if (url[k] == '?')

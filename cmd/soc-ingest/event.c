@@ -190,6 +190,12 @@ wrapped_list(const struct soc_val *v)
 	const char *k;
 	size_t i;
 
+	/* Most events hold none of the lists: asked by key (a Bloom word
+	 * answers), not by comparing every member with every name. */
+	for (i = 0; lists[i] && !soc_val_key(v, lists[i]); i++)
+		;
+	if (!lists[i])
+		return NULL;
 	soc_val_foreach_member(v, k, m) {
 		for (i = 0; lists[i] && strcmp(k, lists[i]) != 0; i++)
 			;

@@ -21,6 +21,14 @@
 
 #define MAXDEPTH 16
 
+/* isdigit() of the C locale soc-ingest runs in, without a call for the
+ * table: collect and mapped ask it of every string. */
+static inline int
+digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 /* The set of the record's values: 64-bit hashes, open addressing. */
 static struct {
 	uint64_t *h;
@@ -166,7 +174,7 @@ collect(const struct soc_val *v, int depth)
 		if (v->u.s.len >= 2)
 			set_add(hash_val(v));
 		/* a rule id "2010001" maps the number 2010001 */
-		if (v->u.s.len <= 20 && isdigit((unsigned char)v->u.s.p[0]))
+		if (v->u.s.len <= 20 && digit(v->u.s.p[0]))
 			set_add(hash_val(numeric(v, &num)));
 		break;
 	case SOC_VAL_INT:
@@ -202,7 +210,7 @@ mapped(const struct soc_val *v)
 		if (v->u.s.len == 0)
 			return 1;
 		/* "443" mapped as the number 443 */
-		if (v->u.s.len <= 20 && (isdigit((unsigned char)v->u.s.p[0]) ||
+		if (v->u.s.len <= 20 && (digit(v->u.s.p[0]) ||
 		    v->u.s.p[0] == '-') && (x = numeric(v, &num)) != NULL)
 			return distinct(x) && (set_has(hash_val(x)) ||
 			    set_has(hash_val(v)));
@@ -288,31 +296,96 @@ skipped(const char *k, const char *const *skip)
 	return 0;
 }
 
-/* The members of in not mapped, into the object at path key of parent
- * (made when first needed). */
-static void
-keep_obj(struct soc_val *parent, const char *key, const struct soc_val *in,
-    int depth, const char *const *skip)
+/*
+ * Where kept members go: the object at key of the pending object up
+ * (at the path ns of the record for the top), made when the first member
+ * is kept in it, so an object whose fields are all mapped leaves nothing.
+ * key is the vendor's, put in snake_case when made.
+ */
+struct pending {
+	struct pending *up;
+	struct soc_val *root;	/* the record (top only) */
+	const char *key;
+	struct soc_val *made;
+};
+
+static struct soc_val *
+made(struct pending *p)
 {
-	struct soc_val *dst = NULL;
 	char k[128];
+
+	if (p->made)
+		return p->made;
+	if (!p->up)
+		p->made = soc_val_object_at(p->root, p->key);
+	else {
+		struct soc_val *up = made(p->up);
+
+		ing_snake(p->key, k, sizeof k);
+		p->made = soc_val_object_at(up, k);
+	}
+	return p->made;
+}
+
+/*
+ * Is k in snake_case already (ing_snake(k) is k)?  Lower-case letters,
+ * digits, bytes past ASCII, and single '_' between them.
+ */
+static int
+snake_already(const char *k, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; k[i]; i++) {
+		unsigned char ch = (unsigned char)k[i];
+
+		if ((ch >= 'a' && ch <= 'z') || digit((char)ch) || ch >= 0x80)
+			continue;
+		if (ch != '_' || i == 0 || k[i - 1] == '_' || !k[i + 1])
+			return 0;
+	}
+	*n = i;
+	return i > 0 && i < 100;
+}
+
+/*
+ * The members of in not mapped, into the object p stands for.  An
+ * object member is walked without asking whether it is mapped first:
+ * the walk finds the same members, once.  Past MAXDEPTH, an object not
+ * mapped makes p's object and nothing in it.
+ */
+static void
+keep_obj(struct pending *p, const struct soc_val *in, int depth,
+    const char *const *skip)
+{
+	char buf[128];
+	const char *k;
 	size_t i, n;
 
-	if (depth > MAXDEPTH)
-		return;
 	for (i = 0; i < in->n; i++) {
 		const struct soc_val *v = in->u.m[i].v;
+		struct soc_val *dst;
 
-		if (mapped(v) || (skip && skipped(in->u.m[i].k, skip)))
+		if (skip && skipped(in->u.m[i].k, skip))
 			continue;
-		if (!dst)
-			dst = soc_val_object_at(parent, key);
-		n = ing_snake(in->u.m[i].k, k, sizeof k);
-		if (v->type == SOC_VAL_OBJ)
-			keep_obj(dst, k, v, depth + 1, NULL);
-		else
-			soc_val_putn(dst, k, n, copy_snake(dst->arena, v,
-			    depth + 1));
+		if (v->type == SOC_VAL_OBJ) {
+			struct pending c = { p, NULL, in->u.m[i].k, NULL };
+
+			if (depth + 1 <= MAXDEPTH)
+				keep_obj(&c, v, depth + 1, NULL);
+			else if (!mapped(v))
+				made(p);
+			continue;
+		}
+		if (mapped(v))
+			continue;
+		dst = made(p);
+		k = in->u.m[i].k;
+		if (!snake_already(k, &n)) {
+			n = ing_snake(k, buf, sizeof buf);
+			k = buf;
+		}
+		soc_val_putn(dst, k, n, copy_snake(dst->arena, v, depth + 1));
 	}
 }
 
@@ -320,6 +393,7 @@ void
 ing_keep_vendor(struct soc_val *out, const struct soc_val *in,
     const char *ns, const char *const *skip)
 {
+	struct pending top;
 	size_t i, j;
 
 	if (!ns || !*ns || !soc_val_is_object(in))
@@ -344,5 +418,9 @@ ing_keep_vendor(struct soc_val *out, const struct soc_val *in,
 				collect(m->u.m[j].v, 2);
 	}
 	/* ns may be a dotted path ("suricata.eve"). */
-	keep_obj(out, ns, in, 0, skip);
+	top.up = NULL;
+	top.root = out;
+	top.key = ns;
+	top.made = NULL;
+	keep_obj(&top, in, 0, skip);
 }
