@@ -114,25 +114,27 @@ canonical_ips(struct soc_val *rec, const struct soc_val_path *p)
 				j++;
 }
 
-#define NFIELDS(list) (sizeof list / sizeof list[0] - 1)
-
 void
 ing_conform(struct soc_val *rec)
 {
 	/* (split at the first record) */
-	static struct soc_val_path arrays[NFIELDS(array_fields)],
-	    ips[NFIELDS(ip_fields)];
+	static struct ing_fields arrays = { .names = array_fields },
+	    ips = { .names = ip_fields };
+	uint64_t top;
 	size_t i;
 
-	if (arrays[0].nseg == 0) {
-		for (i = 0; i < NFIELDS(array_fields); i++)
-			soc_val_path_init(&arrays[i], array_fields[i]);
-		for (i = 0; i < NFIELDS(ip_fields); i++)
-			soc_val_path_init(&ips[i], ip_fields[i]);
+	if (arrays.n == 0) {
+		ing_fields_init(&arrays);
+		ing_fields_init(&ips);
 	}
 	soc_val_set_str(rec, "ecs.version", ING_ECS_VERSION);
-	for (i = 0; i < NFIELDS(array_fields); i++)
-		as_array(rec, &arrays[i]);
-	for (i = 0; i < NFIELDS(ip_fields); i++)
-		canonical_ips(rec, &ips[i]);
+	/* (neither pass adds or removes a top-level member) */
+	top = ing_fields_top(&arrays, rec);
+	for (i = 0; i < arrays.n; i++)
+		if (top >> arrays.top[i] & 1)
+			as_array(rec, &arrays.p[i]);
+	top = ing_fields_top(&ips, rec);
+	for (i = 0; i < ips.n; i++)
+		if (top >> ips.top[i] & 1)
+			canonical_ips(rec, &ips.p[i]);
 }

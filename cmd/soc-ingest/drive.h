@@ -6,8 +6,11 @@
 #ifndef SOC_INGEST_DRIVE_H
 #define SOC_INGEST_DRIVE_H
 
+#include <stdint.h>
+
 #include "ingest.h"
 #include "ndjson.h"
+#include "val.h"
 
 /*
  * write.c: where records and rejects go (kept, not copied), then for each
@@ -20,6 +23,33 @@ void ing_write_init(struct soc_out *out, struct soc_rejects *rej,
 void ing_write(struct soc_val *rec, const struct ing_format *f,
     unsigned long line, const char *raw, size_t rawlen);
 void ing_write_end(void);
+
+/*
+ * write.c: a table of fields the writer reads in every record (conform.c,
+ * related.*): their paths split once (val.h), and the distinct top-level
+ * keys they begin with.  ing_fields_top() looks at the record's
+ * top-level members once and gives a bit for each of those keys it
+ * holds; a field whose bit is clear is absent (top[i] is field i's bit),
+ * so it costs a test, not a walk.  A record with flat dotted keys at the
+ * top has every bit set (the walk decides).
+ */
+#define ING_FIELDS_MAX 48
+struct ing_fields {
+	const char *const *names;	/* NULL-terminated, static */
+	size_t n;
+	struct soc_val_path p[ING_FIELDS_MAX];
+	unsigned char top[ING_FIELDS_MAX];
+	size_t nfirst;
+	struct {
+		const char *k;
+		size_t n;
+		uint64_t k8;	/* soc_val_key8(): the whole key to 8 bytes */
+	} first[64];
+	signed char slot[64];	/* a key's hash to its index of first */
+};
+/* Split the paths of f->names at the first use (f zeroed but names). */
+void ing_fields_init(struct ing_fields *f);
+uint64_t ing_fields_top(const struct ing_fields *f, const struct soc_val *rec);
 
 /*
  * conform.c: the ECS rules every record keeps, applied by the writer

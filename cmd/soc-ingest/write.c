@@ -78,25 +78,95 @@ static const char *const related_hash[] = {
 	"dll.hash.md5", "dll.hash.sha1", "dll.hash.sha256", NULL
 };
 
-/* related.KEY from the fields listed, merged with what rec has. */
+/* --- tables of fields ------------------------------------------------- */
+
+static size_t
+first_hash(uint64_t k8, size_t n)
+{
+	return (size_t)(((k8 ^ n) * 0x9e3779b97f4a7c15ULL) >> 58);
+}
+
+void
+ing_fields_init(struct ing_fields *f)
+{
+	size_t i, j, h, n;
+
+	memset(f->slot, -1, sizeof f->slot);
+	for (i = 0; f->names[i]; i++) {
+		const char *k = f->names[i];
+
+		if (i == ING_FIELDS_MAX)
+			soc_bug("too many fields in a table");
+		soc_val_path_init(&f->p[i], k);
+		n = f->p[i].seg[0].n;
+		for (j = 0; j < f->nfirst && (f->first[j].n != n ||
+		    memcmp(f->first[j].k, k, n) != 0); j++)
+			;
+		if (j == f->nfirst) {
+			if (j == 64)
+				soc_bug("too many top-level keys in a table");
+			f->first[j].k = k;
+			f->first[j].n = n;
+			f->first[j].k8 = f->p[i].seg[0].k8;
+			f->nfirst++;
+			for (h = first_hash(f->first[j].k8, n); f->slot[h] >= 0;
+			    h = (h + 1) & 63)
+				;
+			f->slot[h] = (signed char)j;
+		}
+		f->top[i] = (unsigned char)j;
+	}
+	f->n = i;
+}
+
+uint64_t
+ing_fields_top(const struct ing_fields *f, const struct soc_val *rec)
+{
+	uint64_t have = 0;
+	size_t i, h;
+
+	if (rec->type != SOC_VAL_OBJ)
+		return 0;
+	if (rec->dotted)
+		return ~0ULL;
+	for (i = 0; i < rec->n; i++) {
+		const struct soc_val_mem *m = &rec->u.m[i];
+		int j;
+
+		for (h = first_hash(m->k8, m->klen); (j = f->slot[h]) >= 0;
+		    h = (h + 1) & 63)
+			if (f->first[j].k8 == m->k8 && f->first[j].n == m->klen &&
+			    (m->klen <= 8 || memcmp(f->first[j].k + 8, m->k + 8,
+			    m->klen - 8) == 0)) {
+				have |= 1ULL << j;
+				break;
+			}
+	}
+	return have;
+}
+
+/* --- related.* --------------------------------------------------------- */
+
+/* related.KEY from the fields of f, merged with what rec has. */
 static void
-related_list(struct soc_val *rec, const char *key,
-    const char *const *paths, struct soc_val_path *split)
+related_list(struct soc_val *rec, const char *key, struct ing_fields *f)
 {
 	const struct soc_val *rel = soc_val_member(rec, "related", 7);
 	const struct soc_val *have = soc_val_member(rel, key, strlen(key));
 	struct soc_val *a;
+	uint64_t top;
 	size_t i;
 
+	if (f->n == 0)		/* (its first use) */
+		ing_fields_init(f);
+	top = ing_fields_top(f, rec);
 	if (have && have->type == SOC_VAL_ARR)
 		a = (struct soc_val *)have;
 	else
 		a = soc_val_new_array(rec->arena);
-	for (i = 0; paths[i]; i++) {
-		if (split[i].nseg == 0)		/* (its first use) */
-			soc_val_path_init(&split[i], paths[i]);
-		add_from(a, soc_val_path_get(rec, &split[i]));
-	}
+	for (i = 0; i < f->n; i++)
+		if (top >> f->top[i] & 1)
+			add_from(a, soc_val_path_get(rec, &f->p[i]));
 	if (a != have && a->n > 0)
 		soc_val_set(soc_val_object_at(rec, "related"), key, a);
 }
@@ -104,15 +174,14 @@ related_list(struct soc_val *rec, const char *key,
 static void
 add_related(struct soc_val *rec)
 {
-#define SPLIT(list) list##_split[sizeof list / sizeof list[0]]
-	static struct soc_val_path SPLIT(related_ip), SPLIT(related_user),
-	    SPLIT(related_hosts), SPLIT(related_hash);
-#undef SPLIT
+	static struct ing_fields ip = { .names = related_ip },
+	    user = { .names = related_user }, hosts = { .names = related_hosts },
+	    hash = { .names = related_hash };
 
-	related_list(rec, "ip", related_ip, related_ip_split);
-	related_list(rec, "user", related_user, related_user_split);
-	related_list(rec, "hosts", related_hosts, related_hosts_split);
-	related_list(rec, "hash", related_hash, related_hash_split);
+	related_list(rec, "ip", &ip);
+	related_list(rec, "user", &user);
+	related_list(rec, "hosts", &hosts);
+	related_list(rec, "hash", &hash);
 }
 
 static struct soc_val *prepare(struct soc_val *rec,
