@@ -208,10 +208,12 @@ add_member(struct soc_val *o, const char *k, size_t n, int plain,
 
 	if (o->n == o->cap)
 		grow(o);
+	if (n > UINT32_MAX)
+		soc_die(SOC_EX_SOFTWARE, "a key of %zu bytes", n);
 	m = &o->u.m[o->n++];
 	m->k = k;
-	m->klen = n;
-	m->kplain = plain;
+	m->klen = (uint32_t)n;
+	m->kplain = (uint32_t)plain;
 	m->k8 = w;
 	m->v = v;
 	o->bloom |= soc_val_bloom(m->k8, n);

@@ -66,8 +66,8 @@ struct soc_val_arena;
 
 struct soc_val_mem {
 	const char *k;		/* NUL-terminated copy */
-	size_t klen;
-	int kplain;		/* k needs no escape in JSON */
+	uint32_t klen;		/* (a key is shorter than a line) */
+	uint32_t kplain;	/* k needs no escape in JSON */
 	uint64_t k8;		/* its first 8 bytes, zero-padded */
 	struct soc_val *v;
 };

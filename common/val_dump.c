@@ -120,7 +120,7 @@ dump_plain(struct soc_buf *b, const char *s, size_t n)
  * the literal begins: in one step when the key is plain. */
 static int
 dump_key(struct soc_buf *b, const struct soc_val_mem *m, int comma,
-    size_t *kpos)
+    uint32_t *kpos)
 {
 	size_t n = m->klen;
 	char *o;
@@ -128,7 +128,7 @@ dump_key(struct soc_buf *b, const struct soc_val_mem *m, int comma,
 	if (!m->kplain) {
 		if (comma && soc_val_putc(b, ',') < 0)
 			return -1;
-		*kpos = b->len;
+		*kpos = (uint32_t)b->len;
 		return dump_str(b, m->k, n) < 0 || soc_val_putc(b, ':') < 0 ? -1 : 0;
 	}
 	if ((b->cap > b->max || b->cap - b->len < n + 4 + (size_t)comma) &&
@@ -137,7 +137,7 @@ dump_key(struct soc_buf *b, const struct soc_val_mem *m, int comma,
 	o = b->p + b->len;
 	if (comma)
 		*o++ = ',';
-	*kpos = (size_t)(o - b->p);
+	*kpos = (uint32_t)(o - b->p);
 	*o++ = '"';
 	soc_val_copy_short(o, m->k, n);
 	o += n;
@@ -196,14 +196,14 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 	size_t i, first;
 	int rc = 0, clean = 1;
 
-	wr->nodes[self].type = v->type;
-	wr->nodes[self].vpos = b->len;
+	wr->nodes[self].type = (uint8_t)v->type;
+	wr->nodes[self].vpos = (uint32_t)b->len;
 	wr->nodes[self].n = 0;
 	switch (v->type) {
 	case SOC_VAL_OBJ:
-		wr->nodes[self].n = v->n;
+		wr->nodes[self].n = (uint32_t)v->n;
 		first = nodes_alloc(wr, v->n);	/* (wr->nodes may move) */
-		wr->nodes[self].first = first;
+		wr->nodes[self].first = (uint32_t)first;
 		rc |= soc_val_putc(b, '{');
 		for (i = 0; i < v->n; i++) {
 			const struct soc_val_mem *m = &v->u.m[i];
@@ -220,10 +220,10 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 				struct soc_val_dnode *x = &wr->nodes[first + i];
 
 				x->type = SOC_VAL_STR;
-				x->vpos = b->len;
+				x->vpos = (uint32_t)b->len;
 				x->n = 0;
 				rc |= dump_plain(b, m->v->u.s.p, m->v->u.s.len);
-				x->vend = b->len;
+				x->vend = (uint32_t)b->len;
 				x->clean = 1;
 			} else
 				rc |= dump_rec(wr, m->v, b, first + i);
@@ -234,15 +234,15 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 		rc |= soc_val_putc(b, '}');
 		break;
 	case SOC_VAL_ARR:
-		wr->nodes[self].n = v->n;
+		wr->nodes[self].n = (uint32_t)v->n;
 		first = nodes_alloc(wr, v->n);	/* (wr->nodes may move) */
-		wr->nodes[self].first = first;
+		wr->nodes[self].first = (uint32_t)first;
 		rc |= soc_val_putc(b, '[');
 		for (i = 0; i < v->n; i++) {
 			if (i)
 				rc |= soc_val_putc(b, ',');
 			wr->nodes[first + i].key = NULL;
-			wr->nodes[first + i].kpos = b->len;
+			wr->nodes[first + i].kpos = (uint32_t)b->len;
 			rc |= dump_rec(wr, v->u.a[i], b, first + i);
 			if (rc)
 				return -1;
@@ -272,8 +272,8 @@ dump_rec(struct soc_val_writer *wr, const struct soc_val *v,
 		rc = soc_buf_add(b, "null", 4);
 		break;
 	}
-	wr->nodes[self].vend = b->len;
-	wr->nodes[self].clean = clean;
+	wr->nodes[self].vend = (uint32_t)b->len;
+	wr->nodes[self].clean = (uint8_t)clean;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -282,6 +282,9 @@ soc_val_writer_new(size_t max)
 {
 	struct soc_val_writer *w = soc_xcalloc(1, sizeof *w);
 
+	/* (the nodes note positions in the dump in 32 bits: val_write.h) */
+	if (max > (size_t)UINT32_MAX - 16)
+		max = (size_t)UINT32_MAX - 16;
 	soc_buf_init(&w->dump, max);
 	soc_buf_init(&w->canon, max);
 	return w;

@@ -24,12 +24,15 @@
 struct soc_val_dnode {
 	const char *key;	/* an object member's key; NULL otherwise */
 	uint64_t ord;		/* its first 8 bytes, ordered as they compare */
-	size_t kpos, vpos, vend;
-	size_t first, n;
-	enum soc_val_type type;
+	/* (32 bits: a writer's dump is under 4 GiB, soc_val_writer_new; a
+	 * record's nodes are touched once each, and fewer bytes of them
+	 * leave more of the cache to the rest of the record) */
+	uint32_t kpos, vpos, vend;
+	uint32_t first, n;
+	uint8_t type;		/* enum soc_val_type */
 	/* Its canonical form is its output bytes: no object below it has
 	 * members out of bytewise key order. */
-	int clean;
+	uint8_t clean;
 };
 
 struct soc_val_memo;
