@@ -114,26 +114,28 @@ canonical_ips(struct soc_val *rec, const struct soc_val_path *p)
 				j++;
 }
 
+/* (split before the first record) */
+static struct ing_fields arrays = { .names = array_fields },
+    ips = { .names = ip_fields };
+
 void
-ing_conform(struct soc_val *rec)
+ing_conform_init(void)
 {
-	/* (split at the first record) */
-	static struct ing_fields arrays = { .names = array_fields },
-	    ips = { .names = ip_fields };
-	uint64_t top;
+	ing_fields_init(&arrays);
+	ing_fields_init(&ips);
+}
+
+void
+ing_conform(struct soc_val *rec, uint64_t top)
+{
 	size_t i;
 
-	if (arrays.n == 0) {
-		ing_fields_init(&arrays);
-		ing_fields_init(&ips);
-	}
+	/* (neither pass, nor ecs.version, adds or removes a top-level
+	 * member top has a bit for) */
 	soc_val_set_str(rec, "ecs.version", ING_ECS_VERSION);
-	/* (neither pass adds or removes a top-level member) */
-	top = ing_fields_top(&arrays, rec);
 	for (i = 0; i < arrays.n; i++)
 		if (top >> arrays.top[i] & 1)
 			as_array(rec, &arrays.p[i]);
-	top = ing_fields_top(&ips, rec);
 	for (i = 0; i < ips.n; i++)
 		if (top >> ips.top[i] & 1)
 			canonical_ips(rec, &ips.p[i]);

@@ -26,12 +26,14 @@ void ing_write_end(void);
 
 /*
  * write.c: a table of fields the writer reads in every record (conform.c,
- * related.*): their paths split once (val.h), and the distinct top-level
- * keys they begin with.  ing_fields_top() looks at the record's
- * top-level members once and gives a bit for each of those keys it
- * holds; a field whose bit is clear is absent (top[i] is field i's bit),
- * so it costs a test, not a walk.  A record with flat dotted keys at the
- * top has every bit set (the walk decides).
+ * related.*): their paths split once (val.h), and for each the index of
+ * the top-level key it begins with in the writer's set of them (at most
+ * 64, kept by ing_fields_init).  ing_fields_top() looks at a record's
+ * top-level members once and gives the bits of the keys of the set it
+ * holds: a field whose bit is clear is absent, so it costs a test, not a
+ * walk.  A record with flat dotted keys at the top has every bit set (the
+ * walk decides).  Tables are made before the first record (their paths
+ * borrowed, static).
  */
 #define ING_FIELDS_MAX 48
 struct ing_fields {
@@ -39,17 +41,9 @@ struct ing_fields {
 	size_t n;
 	struct soc_val_path p[ING_FIELDS_MAX];
 	unsigned char top[ING_FIELDS_MAX];
-	size_t nfirst;
-	struct {
-		const char *k;
-		size_t n;
-		uint64_t k8;	/* soc_val_key8(): the whole key to 8 bytes */
-	} first[64];
-	signed char slot[64];	/* a key's hash to its index of first */
 };
-/* Split the paths of f->names at the first use (f zeroed but names). */
 void ing_fields_init(struct ing_fields *f);
-uint64_t ing_fields_top(const struct ing_fields *f, const struct soc_val *rec);
+uint64_t ing_fields_top(const struct soc_val *rec);
 
 /*
  * conform.c: the ECS rules every record keeps, applied by the writer
@@ -58,7 +52,9 @@ uint64_t ing_fields_top(const struct ing_fields *f, const struct soc_val *rec);
  * ECS normalises a field to one, IPv6 addresses in RFC 5952's form.
  */
 #define ING_ECS_VERSION "8.12.0"
-void ing_conform(struct soc_val *rec);
+void ing_conform_init(void);
+/* top: ing_fields_top(rec) */
+void ing_conform(struct soc_val *rec, uint64_t top);
 
 /*
  * xmlcut.c: the offsets where the pieces of a Windows Event XML text line

@@ -80,8 +80,21 @@ static const char *const related_hash[] = {
 
 /* --- tables of fields ------------------------------------------------- */
 
+/* The top-level keys the tables' fields begin with: a key's hash to its
+ * index (open addressing, -1 empty). */
+static struct {
+	size_t n;
+	struct {
+		const char *k;
+		size_t n;
+		uint64_t k8;	/* soc_val_key8(): the whole key to 8 bytes */
+	} key[64];
+	signed char slot[64];
+	int ready;		/* slot emptied */
+} tops;
+
 static size_t
-first_hash(uint64_t k8, size_t n)
+top_hash(uint64_t k8, size_t n)
 {
 	return (size_t)(((k8 ^ n) * 0x9e3779b97f4a7c15ULL) >> 58);
 }
@@ -91,7 +104,10 @@ ing_fields_init(struct ing_fields *f)
 {
 	size_t i, j, h, n;
 
-	memset(f->slot, -1, sizeof f->slot);
+	if (!tops.ready) {
+		memset(tops.slot, -1, sizeof tops.slot);
+		tops.ready = 1;
+	}
 	for (i = 0; f->names[i]; i++) {
 		const char *k = f->names[i];
 
@@ -99,20 +115,20 @@ ing_fields_init(struct ing_fields *f)
 			soc_bug("too many fields in a table");
 		soc_val_path_init(&f->p[i], k);
 		n = f->p[i].seg[0].n;
-		for (j = 0; j < f->nfirst && (f->first[j].n != n ||
-		    memcmp(f->first[j].k, k, n) != 0); j++)
+		for (j = 0; j < tops.n && (tops.key[j].n != n ||
+		    memcmp(tops.key[j].k, k, n) != 0); j++)
 			;
-		if (j == f->nfirst) {
+		if (j == tops.n) {
 			if (j == 64)
-				soc_bug("too many top-level keys in a table");
-			f->first[j].k = k;
-			f->first[j].n = n;
-			f->first[j].k8 = f->p[i].seg[0].k8;
-			f->nfirst++;
-			for (h = first_hash(f->first[j].k8, n); f->slot[h] >= 0;
+				soc_bug("too many top-level keys in the tables");
+			tops.key[j].k = k;
+			tops.key[j].n = n;
+			tops.key[j].k8 = f->p[i].seg[0].k8;
+			tops.n++;
+			for (h = top_hash(tops.key[j].k8, n); tops.slot[h] >= 0;
 			    h = (h + 1) & 63)
 				;
-			f->slot[h] = (signed char)j;
+			tops.slot[h] = (signed char)j;
 		}
 		f->top[i] = (unsigned char)j;
 	}
@@ -120,10 +136,11 @@ ing_fields_init(struct ing_fields *f)
 }
 
 uint64_t
-ing_fields_top(const struct ing_fields *f, const struct soc_val *rec)
+ing_fields_top(const struct soc_val *rec)
 {
 	uint64_t have = 0;
 	size_t i, h;
+	int j;
 
 	if (rec->type != SOC_VAL_OBJ)
 		return 0;
@@ -131,12 +148,11 @@ ing_fields_top(const struct ing_fields *f, const struct soc_val *rec)
 		return ~0ULL;
 	for (i = 0; i < rec->n; i++) {
 		const struct soc_val_mem *m = &rec->u.m[i];
-		int j;
 
-		for (h = first_hash(m->k8, m->klen); (j = f->slot[h]) >= 0;
+		for (h = top_hash(m->k8, m->klen); (j = tops.slot[h]) >= 0;
 		    h = (h + 1) & 63)
-			if (f->first[j].k8 == m->k8 && f->first[j].n == m->klen &&
-			    (m->klen <= 8 || memcmp(f->first[j].k + 8, m->k + 8,
+			if (tops.key[j].k8 == m->k8 && tops.key[j].n == m->klen &&
+			    (m->klen <= 8 || memcmp(tops.key[j].k + 8, m->k + 8,
 			    m->klen - 8) == 0)) {
 				have |= 1ULL << j;
 				break;
@@ -147,19 +163,22 @@ ing_fields_top(const struct ing_fields *f, const struct soc_val *rec)
 
 /* --- related.* --------------------------------------------------------- */
 
-/* related.KEY from the fields of f, merged with what rec has. */
+static struct ing_fields rel_ip = { .names = related_ip },
+    rel_user = { .names = related_user },
+    rel_hosts = { .names = related_hosts },
+    rel_hash = { .names = related_hash };
+
+/* related.KEY from the fields of f, merged with what rec has; top:
+ * ing_fields_top(rec). */
 static void
-related_list(struct soc_val *rec, const char *key, struct ing_fields *f)
+related_list(struct soc_val *rec, const char *key, const struct ing_fields *f,
+    uint64_t top)
 {
 	const struct soc_val *rel = soc_val_member(rec, "related", 7);
 	const struct soc_val *have = soc_val_member(rel, key, strlen(key));
 	struct soc_val *a;
-	uint64_t top;
 	size_t i;
 
-	if (f->n == 0)		/* (its first use) */
-		ing_fields_init(f);
-	top = ing_fields_top(f, rec);
 	if (have && have->type == SOC_VAL_ARR)
 		a = (struct soc_val *)have;
 	else
@@ -171,17 +190,14 @@ related_list(struct soc_val *rec, const char *key, struct ing_fields *f)
 		soc_val_set(soc_val_object_at(rec, "related"), key, a);
 }
 
+/* (related.* adds no top-level member top has a bit for) */
 static void
-add_related(struct soc_val *rec)
+add_related(struct soc_val *rec, uint64_t top)
 {
-	static struct ing_fields ip = { .names = related_ip },
-	    user = { .names = related_user }, hosts = { .names = related_hosts },
-	    hash = { .names = related_hash };
-
-	related_list(rec, "ip", &ip);
-	related_list(rec, "user", &user);
-	related_list(rec, "hosts", &hosts);
-	related_list(rec, "hash", &hash);
+	related_list(rec, "ip", &rel_ip, top);
+	related_list(rec, "user", &rel_user, top);
+	related_list(rec, "hosts", &rel_hosts, top);
+	related_list(rec, "hash", &rel_hash, top);
 }
 
 static struct soc_val *prepare(struct soc_val *rec,
@@ -230,6 +246,7 @@ prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
 	const struct soc_val *x;
 	struct soc_val *soc;
 	int64_t sev = -1, conf = -1;
+	uint64_t top;
 
 	/* The mapper's soc member carries only soc.severity and a mapping
 	 * confidence below 100 (the generic format's). */
@@ -246,8 +263,9 @@ prepare(struct soc_val *rec, const struct ing_format *f, unsigned long line,
 		sev = kind && strcmp(kind, "alert") == 0 ? 50 : 20;
 	}
 
-	ing_conform(rec);
-	add_related(rec);
+	top = ing_fields_top(rec);
+	ing_conform(rec, top);
+	add_related(rec, top);
 
 	/* event.original (outside the id): the mapper's, or the raw event,
 	 * only with --keep-original. */
@@ -284,6 +302,13 @@ ing_write_init(struct soc_out *out, struct soc_rejects *rej,
 	wr.rej = rej;
 	wr.ctx = ctx;
 	wr.w = soc_val_writer_new(SOC_VAL_LINE_MAX);
+	if (rel_ip.n == 0) {
+		ing_conform_init();
+		ing_fields_init(&rel_ip);
+		ing_fields_init(&rel_user);
+		ing_fields_init(&rel_hosts);
+		ing_fields_init(&rel_hash);
+	}
 }
 
 void
