@@ -6,7 +6,7 @@
 # opened; per-target rate limits hold.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
-plan 30
+plan 33
 export SOC_NOW=2026-12-04T10:00:00.000Z
 EX="$SOC_TOP/examples/act.json"
 st() { jq -r "select(.soc.kind==\"action\" and .soc.action.step==\"$2\") | .soc.action.status" "$1" | tail -n 1; }
@@ -137,5 +137,12 @@ check 'names the connector' \
 	'[ "$(st o r1)" = done ] && rec o r2 ".error | test(\"rate.per_target of connector respond\")"'
 check_exit 'a limit that is not a count and a window is refused' 78 \
 	'jq ".rate.per_target = {max: 0}" c.json >bad.json && soc-act --state bad --config bad.json connectors >o 2>e'
+# An approver's unix_user that is not a login name (a list, by mistake)
+# used to switch the login check off: anyone approved as that approver.
+check_exit 'a unix_user that is not a string is refused' 78 \
+	'jq ".approvers.ana.unix_user = [\"ana\"]" c.json >bad.json && soc-act --state bad --config bad.json pending >o 2>e'
+check 'naming the approver' 'grep -q "approver .ana.: \"unix_user\" must be a login name" e'
+check_exit 'so is a role that is neither approve nor senior' 78 \
+	'jq ".approvers.ana.roles = [\"Senior\"]" c.json >bad.json && soc-act --state bad --config bad.json approve x --by ana >o 2>e'
 check 'no credential in any output' '! grep -rq S3CR3T o list list.json p a jira 2>/dev/null'
 done_testing

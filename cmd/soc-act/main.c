@@ -125,6 +125,35 @@ check_limit(const json_t *cfg, const char *where)
 		    "{\"max\": ACTIONS, \"window_s\": SECONDS}, both at least 1", where);
 }
 
+/* "approvers": {NAME: {"roles": ["approve" | "senior", ...], "unix_user":
+ * LOGIN}}.  Anything else is refused: a unix_user that is not a string
+ * (["bob"]) would otherwise let every login approve as NAME. */
+static void
+check_approvers(const json_t *cfg)
+{
+	const json_t *all = json_object_get(cfg, "approvers"), *who, *r, *u;
+	const char *name;
+	size_t i;
+
+	if (all && !json_is_object(all))
+		soc_die(SOC_EX_CONFIG, "\"approvers\" must be an object");
+	json_object_foreach((json_t *)all, name, who) {
+		if (!json_is_object(who) || !json_is_array(json_object_get(who, "roles")))
+			soc_die(SOC_EX_CONFIG, "approver '%s': want {\"roles\": "
+			    "[...]}", name);
+		json_array_foreach(json_object_get(who, "roles"), i, r)
+			if (!json_is_string(r) || (strcmp(json_string_value(r),
+			    "approve") != 0 && strcmp(json_string_value(r),
+			    "senior") != 0))
+				soc_die(SOC_EX_CONFIG, "approver '%s': a role is "
+				    "\"approve\" or \"senior\"", name);
+		if ((u = json_object_get(who, "unix_user")) &&
+		    (!json_is_string(u) || !json_string_length(u)))
+			soc_die(SOC_EX_CONFIG, "approver '%s': \"unix_user\" "
+			    "must be a login name", name);
+	}
+}
+
 /* The connectors the configuration names. */
 static void
 load_connectors(void)
@@ -204,6 +233,7 @@ act_setup(struct soc_stage *st, int need_db)
 		g.live = 0;
 	soc_http_global_init();
 	check_limit(g.cfg, "configuration");
+	check_approvers(g.cfg);
 	load_connectors();
 	if (need_db) {
 		dbpath = soc_stage_path(st, "act.db");
