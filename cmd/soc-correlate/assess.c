@@ -48,14 +48,34 @@ corr_incident_kinds(const struct corr_incident *inc, int kind)
 size_t
 corr_incident_sources(const struct corr_incident *inc)
 {
-	size_t i, j, n = 0;
+	uint64_t stack[256], *set = stack, h;
+	size_t i, j, n = 0, cap = 8;
+	int zero = 0;
 
+	/* By hash, in a set: the entries lie side by side, their strings
+	 * each in an allocation of its own (a cache miss per entry and
+	 * assessment), and an incident of many sources costs no more per
+	 * entry than one of few.  0 is the empty slot (its own flag). */
+	while (cap < 2 * inc->nent)
+		cap *= 2;
+	if (cap > sizeof(stack) / sizeof(stack[0]))
+		set = soc_xmalloc(cap * sizeof(*set));
+	memset(set, 0, cap * sizeof(*set));
 	for (i = 0; i < inc->nent; i++) {
-		for (j = 0; j < i; j++)
-			if (strcmp(inc->ent[i].source, inc->ent[j].source) == 0)
-				break;
-		n += j == i;
+		if ((h = inc->ent[i].srch) == 0) {
+			n += !zero;
+			zero = 1;
+			continue;
+		}
+		for (j = h & (cap - 1); set[j] && set[j] != h; j = (j + 1) & (cap - 1))
+			;
+		if (!set[j]) {
+			set[j] = h;
+			n++;
+		}
 	}
+	if (set != stack)
+		free(set);
 	return n;
 }
 
@@ -77,6 +97,8 @@ corr_incident_assess(struct corr_incident *inc, const struct corr_params *p)
 	if (score > 100)
 		score = 100;
 	inc->score = score;
+	inc->nhosts = nh;
+	inc->nsources = ns;
 	prio = score >= p->p1 ? 1 : score >= p->p2 ? 2 : score >= p->p3 ? 3 : 4;
 	if (inc->max_prio && inc->max_prio < prio)
 		prio = inc->max_prio;

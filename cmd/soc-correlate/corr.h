@@ -209,6 +209,7 @@ struct corr_entry {
 	uint64_t key;
 	char alert[SOC_ID_LEN + 1];	/* the first alert's id */
 	char *rule, *name, *host, *source;
+	uint64_t srch;		/* corr_hash of source (corr_entry_strings) */
 	int64_t first, last;
 	uint64_t count;
 	uint32_t tactics, inferred;
@@ -217,8 +218,11 @@ struct corr_entry {
 
 struct corr_member {
 	int kind;
+	uint64_t h;		/* corr_entity_hash of kind and value */
 	char *value;		/* normalised: the entity */
-	char *raw;		/* as the first alert naming it gave it */
+	char *raw;		/* as the first alert naming it gave it: in
+				 * value's allocation (freeing value frees
+				 * it), or value itself */
 	int64_t first, last;
 	uint64_t alerts;
 	char alert[SOC_ID_LEN + 1];	/* the first alert naming it */
@@ -281,6 +285,7 @@ struct corr_incident {
 	uint32_t *mslot;	/* member hash: index or UINT32_MAX */
 	size_t mcap;
 	int score, prio, disp;	/* derived by corr_incident_assess */
+	size_t nhosts, nsources;	/* ... from these, counted there */
 	/* Cold: saved, and its parts (entries, members, notes, rules fired,
 	 * parents, assignee, verdict) left memory past max_incidents; what
 	 * linking needs stays (id, seq, status, first and last seen) with
@@ -298,18 +303,22 @@ void corr_incident_free_parts(struct corr_incident *inc);
 /* Those of them its detail gives (corr_detail_read), freed and emptied. */
 void corr_incident_free_read(struct corr_incident *inc);
 /* e's rule, name (cut to at most name_max bytes at a character
- * boundary), host and source, copied into one allocation. */
+ * boundary), host and source, copied into one allocation; e->srch. */
 void corr_entry_strings(struct corr_entry *e, const char *rule,
     const char *name, size_t name_max, const char *host, const char *source);
 /* Room for exactly n more entries and members (what a read knows). */
 void corr_incident_reserve(struct corr_incident *inc, size_t nent,
     size_t nmem);
+/* The member (kind, v); created with create (raw: as the alert gave it,
+ * NULL for v), unless past max_members (counted).  */
 struct corr_member *corr_member_get(struct corr_incident *inc, int kind,
-    const char *v, const struct corr_params *p, int create);
+    const char *v, const char *raw, const struct corr_params *p, int create);
 /* Note an alert id, for correlate.db at the next save. */
 void corr_incident_add_id(struct corr_incident *inc, const char *id,
     int64_t ts);
 size_t corr_incident_kinds(const struct corr_incident *inc, int kind);
+/* Distinct sources of the entries, told apart by srch (a 64-bit hash:
+ * the de-duplication key is one too). */
 size_t corr_incident_sources(const struct corr_incident *inc);
 /* The incident's score, priority and disposition from its parts. */
 void corr_incident_assess(struct corr_incident *inc,
@@ -327,8 +336,8 @@ int corr_prio_parse(const char *s);
 
 struct soc_val_arena;
 /* The incident record, one JSON object without newline, appended to out
- * (its priority, score and disposition as corr_incident_assess left
- * them). */
+ * (its priority, score, disposition and counts of hosts and sources as
+ * corr_incident_assess left them). */
 void corr_record_incident(const struct corr_incident *inc,
     const struct corr_params *p, int64_t now, struct soc_buf *out);
 /* The soc.incident member an alert carries. */
@@ -540,7 +549,8 @@ void corr_incident_add_tactics(struct corr_incident *inc, uint32_t t,
     uint32_t inferred, int64_t ts, uint64_t count);
 /* corr_member_get with the entity's hash h given. */
 struct corr_member *corr_member_hashed(struct corr_incident *inc, int kind,
-    const char *v, uint64_t h, const struct corr_params *p, int create);
+    const char *v, const char *raw, uint64_t h, const struct corr_params *p,
+    int create);
 
 /* ---- correlation rules (rules.c) ---- */
 

@@ -272,10 +272,9 @@ read_members(struct corr_incident *inc, const struct soc_val *a)
 		struct corr_member *m;
 
 		if (kind < 0 || !v ||
-		    !(m = corr_member_get(inc, kind, v, &big, 1)))
+		    !(m = corr_member_get(inc, kind, v, raw, &big, 1)))
 			continue;
 		m->dirty = 0;
-		m->raw = soc_xstrdup(raw ? raw : v);
 		m->first = geti(row, 3);
 		m->last = geti(row, 4);
 		m->alerts = (uint64_t)geti(row, 5);

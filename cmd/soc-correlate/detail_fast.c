@@ -104,6 +104,27 @@ rows(struct rd *r, const char *key, const char *f,
 	return lit(r, "]");
 }
 
+/* The rows of the array whose '[' is before p, counted (the strings
+ * holding no quote: rstr reads no other); *q: past its ']', or end. */
+static size_t
+count_rows(const char *p, const char *end, const char **q)
+{
+	size_t n = 0;
+	int depth = 1;
+
+	for (; p < end && depth; p++)
+		if (*p == '"') {
+			if ((p = memchr(p + 1, '"', (size_t)(end - p - 1))) == NULL)
+				break;
+		} else if (*p == '[') {
+			n += depth++ == 1;
+		} else if (*p == ']') {
+			depth--;
+		}
+	*q = p ? p : end;
+	return n;
+}
+
 static const char *
 nz(const char *s)
 {
@@ -141,10 +162,10 @@ fast_member(struct corr_incident *inc, const int64_t *v, const char **s)
 	struct corr_member *m;
 
 	big.max_members = 1e9;
-	if (kind < 0 || !s[1] || !(m = corr_member_get(inc, kind, s[1], &big, 1)))
+	if (kind < 0 || !s[1] ||
+	    !(m = corr_member_get(inc, kind, s[1], s[2], &big, 1)))
 		return;
 	m->dirty = 0;
-	m->raw = soc_xstrdup(s[2] ? s[2] : s[1]);
 	m->first = v[3];
 	m->last = v[4];
 	m->alerts = (uint64_t)v[5];
@@ -194,8 +215,18 @@ int
 corr_detail_fast(struct corr_incident *inc, char *text, size_t n)
 {
 	struct rd r = { text, text + n };
-	const char *par;
+	const char *par, *q = text + 6, *end = text + n;
+	size_t ne, nm = 0;
 
+	/* The entries and members counted first, their arrays allocated
+	 * once: one more entry (the alert that has the incident read
+	 * usually brings one), no more members. */
+	if (n < 6)
+		return -1;
+	ne = count_rows(q, end, &q);
+	if ((size_t)(end - q) > 6 && memcmp(q, ",\"m\":[", 6) == 0)
+		nm = count_rows(q + 6, end, &q);
+	corr_incident_reserve(inc, ne + 1, nm);
 	if (rows(&r, "{\"e\":[", "isssssiiiiiiii", fast_entry, inc) < 0 ||
 	    rows(&r, ",\"m\":[", "sssiiisiii", fast_member, inc) < 0 ||
 	    rows(&r, ",\"t\":[", "iii", fast_tactic, inc) < 0 ||
@@ -221,14 +252,5 @@ corr_detail_fast(struct corr_incident *inc, char *text, size_t n)
 		return -1;
 	if (lit(&r, "}") < 0 || r.p != r.end)
 		return -1;
-	/* No room kept for more: most are never added to. */
-	if (inc->nent && inc->capent > inc->nent) {
-		inc->ent = soc_xrealloc(inc->ent, inc->nent * sizeof(*inc->ent));
-		inc->capent = inc->nent;
-	}
-	if (inc->nmem && inc->capmem > inc->nmem) {
-		inc->mem = soc_xrealloc(inc->mem, inc->nmem * sizeof(*inc->mem));
-		inc->capmem = inc->nmem;
-	}
 	return 0;
 }

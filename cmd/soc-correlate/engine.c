@@ -131,10 +131,8 @@ join_members(struct corr *c, struct corr_incident *inc, int bind)
 	for (i = 0; i < a->nobs; i++) {
 		struct corr_obs *o = &a->obs[i];
 		struct corr_member *m = corr_member_hashed(inc, o->kind,
-		    corr_obs_value(a, i), o->h, &c->p, 1);
+		    corr_obs_value(a, i), corr_obs_raw(a, i), o->h, &c->p, 1);
 
-		if (m && !m->raw)
-			m->raw = soc_xstrdup(corr_obs_raw(a, i));
 		if (m) {
 			if (!m->alerts || a->ts < m->first) {
 				m->first = a->ts;

@@ -50,8 +50,7 @@ corr_incident_free_read(struct corr_incident *inc)
 	for (i = 0; i < inc->nent; i++)
 		free(inc->ent[i].rule);	/* and the other three */
 	for (i = 0; i < inc->nmem; i++) {
-		free(inc->mem[i].value);
-		free(inc->mem[i].raw);
+		free(inc->mem[i].value);	/* and raw */
 	}
 	for (i = 0; i < inc->nnotes; i++) {
 		free(inc->notes[i].by);
@@ -116,6 +115,7 @@ corr_entry_strings(struct corr_entry *e, const char *rule, const char *name,
 	p[nh] = 0;
 	e->source = memcpy(p += nh + 1, source, ns);
 	p[ns] = 0;
+	e->srch = corr_hash(source, ns, 11);
 }
 
 void
@@ -254,10 +254,11 @@ corr_incident_touch(struct corr_incident *inc, int64_t now)
 /* ---- members: a small hash per incident ---- */
 
 struct corr_member *
-corr_member_hashed(struct corr_incident *inc, int kind, const char *v, uint64_t h,
-    const struct corr_params *p, int create)
+corr_member_hashed(struct corr_incident *inc, int kind, const char *v,
+    const char *raw, uint64_t h, const struct corr_params *p, int create)
 {
-	size_t i;
+	size_t i, nv, nr;
+	struct corr_member *m;
 
 	if (inc->mcap == 0 || (create && (inc->nmem + 1) * 2 > inc->mcap)) {
 		size_t ncap = inc->mcap ? inc->mcap * 2 : 16, j;
@@ -267,9 +268,7 @@ corr_member_hashed(struct corr_incident *inc, int kind, const char *v, uint64_t 
 		memset(inc->mslot, 0xff, ncap * sizeof(*inc->mslot));
 		inc->mcap = ncap;
 		for (j = 0; j < inc->nmem; j++) {
-			uint64_t hh = corr_entity_hash(inc->mem[j].kind,
-			    inc->mem[j].value, strlen(inc->mem[j].value));
-			size_t k = hh & (ncap - 1);
+			size_t k = inc->mem[j].h & (ncap - 1);
 
 			while (inc->mslot[k] != UINT32_MAX)
 				k = (k + 1) & (ncap - 1);
@@ -278,9 +277,8 @@ corr_member_hashed(struct corr_incident *inc, int kind, const char *v, uint64_t 
 	}
 	for (i = h & (inc->mcap - 1); inc->mslot[i] != UINT32_MAX;
 	    i = (i + 1) & (inc->mcap - 1)) {
-		struct corr_member *m = &inc->mem[inc->mslot[i]];
-
-		if (m->kind == kind && strcmp(m->value, v) == 0)
+		m = &inc->mem[inc->mslot[i]];
+		if (m->h == h && m->kind == kind && strcmp(m->value, v) == 0)
 			return m;
 	}
 	if (!create)
@@ -292,19 +290,28 @@ corr_member_hashed(struct corr_incident *inc, int kind, const char *v, uint64_t 
 	inc->mem = corr_grow(inc->mem, &inc->capmem, inc->nmem + 1,
 		    sizeof(*inc->mem));
 	inc->mslot[i] = (uint32_t)inc->nmem;
-	memset(&inc->mem[inc->nmem], 0, sizeof(inc->mem[0]));
-	inc->mem[inc->nmem].kind = kind;
-	inc->mem[inc->nmem].dirty = 1;	/* not yet in incident_value */
-	inc->mem[inc->nmem].value = soc_xstrdup(v);
-	return &inc->mem[inc->nmem++];
+	m = &inc->mem[inc->nmem++];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->h = h;
+	m->dirty = 1;	/* not yet in incident_value */
+	/* value and raw in one allocation (raw the same as value: none). */
+	nv = strlen(v);
+	nr = raw && strcmp(raw, v) != 0 ? strlen(raw) + 1 : 0;
+	m->value = soc_xmalloc(nv + 1 + nr);
+	memcpy(m->value, v, nv + 1);
+	m->raw = m->value;
+	if (nr)
+		m->raw = memcpy(m->value + nv + 1, raw, nr);
+	return m;
 }
 
 struct corr_member *
 corr_member_get(struct corr_incident *inc, int kind, const char *v,
-    const struct corr_params *p, int create)
+    const char *raw, const struct corr_params *p, int create)
 {
-	return corr_member_hashed(inc, kind, v, corr_entity_hash(kind, v, strlen(v)), p,
-	    create);
+	return corr_member_hashed(inc, kind, v, raw,
+	    corr_entity_hash(kind, v, strlen(v)), p, create);
 }
 
 void

@@ -23,9 +23,7 @@ merge_members(struct corr *c, struct corr_incident *dst,
 		struct corr_member *s = &src->mem[i], *m;
 		struct corr_entity *e;
 
-		m = corr_member_get(dst, s->kind, s->value, &c->p, 1);
-		if (m && !m->raw && s->raw)
-			m->raw = soc_xstrdup(s->raw);
+		m = corr_member_get(dst, s->kind, s->value, s->raw, &c->p, 1);
 		if (m) {
 			if (!m->alerts || (s->alerts && s->first < m->first)) {
 				m->first = s->first;
@@ -39,7 +37,7 @@ merge_members(struct corr *c, struct corr_incident *dst,
 			m->hub |= s->hub;
 		}
 		e = corr_index_get(&c->ix, s->kind, s->value, strlen(s->value),
-		    corr_entity_hash(s->kind, s->value, strlen(s->value)), 0);
+		    s->h, 0);
 		if (e && (e->inc == src || strcmp(e->incid, src->id) == 0)) {
 			e->inc = m ? dst : NULL;
 			memcpy(e->incid, m ? dst->id : "", m ? sizeof(e->incid) : 1);
