@@ -27,19 +27,48 @@
  * each).  Each piece is written in place once room() says the buffer
  * holds it (the buffer's bound kept), without a call per piece.
  * w.more[d] says a member was written at depth d (a comma goes first);
- * keyed, that a key waits for its value.  tms and tt: the last time
- * written and its text (a record names the same few times again and
- * again). */
+ * keyed, that a key waits for its value.  tms and tt: the last times
+ * written and their text, NTIME of them used in turn (a record names the
+ * same few times again and again: its last alert, now, an entity's first
+ * and last alert). */
+#define NTIME 4
 struct jw {
 	struct soc_buf *b;
 	int err, depth, keyed;
 	unsigned char more[8];
-	int64_t tms;
-	char tt[SOC_TIME_LEN + 1];
+	unsigned next;		/* the slot of tms the next new time takes */
+	int64_t tms[NTIME];
+	char tt[NTIME][SOC_TIME_LEN + 1];
+};
+
+/* A key as the writers take it: quoted, with its colon, and its length
+ * known when compiled ("name" is "\"name\":", 7).  NULL, 0: no key. */
+#define K(k) "\"" k "\":", sizeof(k) + 2
+
+/* Bytes a string from an alert cannot hold as it is: below 0x20, the
+ * quote, the backslash, and those of UTF-8 past ASCII (checked by
+ * soc_buf_add_json_str); NUL ends the string. */
+static const unsigned char esc[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 10 */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* 50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 70 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 90 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* a0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* b0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* c0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* d0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* e0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* f0 */
 };
 
 /* Where n more bytes go (and the NUL after them), or NULL (w.err set). */
-static char *
+static inline char *
 room(struct jw *w, size_t n)
 {
 	struct soc_buf *b = w->b;
@@ -54,14 +83,14 @@ room(struct jw *w, size_t n)
 }
 
 /* n bytes were written at room()'s pointer. */
-static void
+static inline void
 wrote(struct jw *w, size_t n)
 {
 	w->b->len += n;
 	w->b->p[w->b->len] = '\0';
 }
 
-static void
+static inline void
 raw(struct jw *w, const char *s, size_t n)
 {
 	char *p = room(w, n);
@@ -72,7 +101,7 @@ raw(struct jw *w, const char *s, size_t n)
 	}
 }
 
-static void
+static inline void
 ch(struct jw *w, char c)
 {
 	char *p = room(w, 1);
@@ -84,7 +113,7 @@ ch(struct jw *w, char c)
 }
 
 /* The comma a value or key takes unless it is the first at its depth. */
-static void
+static inline void
 sep(struct jw *w)
 {
 	if (w->keyed) {
@@ -96,29 +125,20 @@ sep(struct jw *w)
 	w->more[w->depth] = 1;
 }
 
-/* k: a literal key, nothing in it to escape. */
-static void
-key(struct jw *w, const char *k)
+/* k[0..n): a key as K() writes it. */
+static inline void
+key(struct jw *w, const char *k, size_t n)
 {
-	size_t n = strlen(k);
-	char *p;
-
 	sep(w);
-	if ((p = room(w, n + 3)) == NULL)
-		return;
-	p[0] = '"';
-	memcpy(p + 1, k, n);
-	p[n + 1] = '"';
-	p[n + 2] = ':';
-	wrote(w, n + 3);
+	raw(w, k, n);
 	w->keyed = 1;
 }
 
 static void
-open_(struct jw *w, const char *k, char c)
+open_(struct jw *w, const char *k, size_t kn, char c)
 {
 	if (k)
-		key(w, k);
+		key(w, k, kn);
 	sep(w);
 	ch(w, c);
 	SOC_ASSERT(w->depth + 1 < (int)sizeof(w->more));
@@ -132,32 +152,15 @@ close_(struct jw *w, char c)
 	w->depth--;
 }
 
-/* A string (NULL: null); strings from alerts are written as they are,
- * but a byte that is not UTF-8 becomes U+FFFD.  One of plain ASCII, the
- * most of them, is copied at once; any other goes through
- * soc_buf_add_json_str, which writes plain ASCII the same way. */
+/* s[0..n) quoted: text known to need no escape (a name of ours). */
 static void
-str(struct jw *w, const char *k, const char *s)
+plain(struct jw *w, const char *k, size_t kn, const char *s, size_t n)
 {
-	size_t n;
 	char *p;
 
 	if (k)
-		key(w, k);
+		key(w, k, kn);
 	sep(w);
-	if (!s) {
-		raw(w, "null", 4);
-		return;
-	}
-	for (n = 0; s[n]; n++)
-		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] >= 0x80 ||
-		    s[n] == '"' || s[n] == '\\')
-			break;
-	if (s[n]) {
-		n += strlen(s + n);
-		w->err |= soc_buf_add_json_str(w->b, s, n) < 0;
-		return;
-	}
 	if ((p = room(w, n + 2)) == NULL)
 		return;
 	p[0] = '"';
@@ -166,14 +169,50 @@ str(struct jw *w, const char *k, const char *s)
 	wrote(w, n + 2);
 }
 
+/* A string (NULL: null); strings from alerts are written as they are,
+ * but a byte that is not UTF-8 becomes U+FFFD.  One of plain ASCII, the
+ * most of them, is copied at once; any other goes through
+ * soc_buf_add_json_str, which writes plain ASCII the same way. */
 static void
-num(struct jw *w, const char *k, int64_t v)
+str(struct jw *w, const char *k, size_t kn, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		if (k)
+			key(w, k, kn);
+		sep(w);
+		raw(w, "null", 4);
+		return;
+	}
+	for (n = 0; !esc[(unsigned char)s[n]]; n++)
+		;
+	if (!s[n]) {
+		plain(w, k, kn, s, n);
+		return;
+	}
+	if (k)
+		key(w, k, kn);
+	sep(w);
+	n += strlen(s + n);
+	w->err |= soc_buf_add_json_str(w->b, s, n) < 0;
+}
+
+/* A name of ours (a literal or a table's: no escape in it). */
+static void
+ours(struct jw *w, const char *k, size_t kn, const char *s)
+{
+	plain(w, k, kn, s, strlen(s));
+}
+
+static void
+num(struct jw *w, const char *k, size_t kn, int64_t v)
 {
 	char tmp[24], *e = tmp + sizeof(tmp), *q = e;
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
 	if (k)
-		key(w, k);
+		key(w, k, kn);
 	sep(w);
 	do {
 		*--q = (char)('0' + u % 10);
@@ -185,48 +224,43 @@ num(struct jw *w, const char *k, int64_t v)
 }
 
 static void
-boolean(struct jw *w, const char *k, int b)
+boolean(struct jw *w, const char *k, size_t kn, int b)
 {
 	if (k)
-		key(w, k);
+		key(w, k, kn);
 	sep(w);
 	raw(w, b ? "true" : "false", b ? 4 : 5);
 }
 
 /* A time, or null for none (0). */
 static void
-tm(struct jw *w, const char *k, int64_t ms)
+tm(struct jw *w, const char *k, size_t kn, int64_t ms)
 {
-	char *p;
+	unsigned i;
 
 	if (!ms) {
-		str(w, k, NULL);
+		str(w, k, kn, NULL);
 		return;
 	}
-	if (k)
-		key(w, k);
-	sep(w);
-	if (ms != w->tms || !w->tt[0]) {
-		soc_time_format(ms, w->tt);
-		w->tms = ms;
+	for (i = 0; i < NTIME && w->tms[i] != ms; i++)
+		;
+	if (i == NTIME) {
+		i = w->next++ % NTIME;
+		soc_time_format(ms, w->tt[i]);
+		w->tms[i] = ms;
 	}
-	if ((p = room(w, SOC_TIME_LEN + 2)) == NULL)
-		return;
-	p[0] = '"';
-	memcpy(p + 1, w->tt, SOC_TIME_LEN);
-	p[SOC_TIME_LEN + 1] = '"';
-	wrote(w, SOC_TIME_LEN + 2);
+	plain(w, k, kn, w->tt[i], SOC_TIME_LEN);
 }
 
 static void
-tactic_list(struct jw *w, const char *k, uint32_t t)
+tactic_list(struct jw *w, const char *k, size_t kn, uint32_t t)
 {
 	int i;
 
-	open_(w, k, '[');
+	open_(w, k, kn, '[');
 	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
 		if (t & 1u << i)
-			str(w, NULL, soc_attack_tactics[i].name);
+			ours(w, NULL, 0, soc_attack_tactics[i].name);
 	close_(w, ']');
 }
 
@@ -263,10 +297,10 @@ tactic_order(const struct corr_incident *inc, int *order)
 static void
 factor(struct jw *w, const char *name, int points, const char *evidence)
 {
-	open_(w, NULL, '{');
-	str(w, "name", name);
-	num(w, "points", points);
-	str(w, "evidence", evidence);
+	open_(w, NULL, 0, '{');
+	ours(w, K("name"), name);
+	num(w, K("points"), points);
+	str(w, K("evidence"), evidence);
 	close_(w, '}');
 }
 
@@ -278,7 +312,7 @@ explanation(struct jw *w, const struct corr_incident *inc,
 	size_t i;
 	char ev[512];
 
-	open_(w, "explanation", '[');
+	open_(w, K("explanation"), '[');
 	factor(w, "max_alert", inc->max_score,
 	    "the highest score of its alerts");
 	if (nt > 1) {
@@ -306,35 +340,38 @@ explanation(struct jw *w, const struct corr_incident *inc,
 static void
 blast_radius(struct jw *w, const struct corr_incident *inc)
 {
-	static const char *const group[CORR_NKIND] = { "users", "hosts",
-	    "addresses", "hashes", "domains", "keys", "accounts", "processes" };
+	static const struct { const char *k; size_t n; } group[CORR_NKIND] = {
+		{ K("users") }, { K("hosts") }, { K("addresses") },
+		{ K("hashes") }, { K("domains") }, { K("keys") },
+		{ K("accounts") }, { K("processes") },
+	};
 	size_t i, n[CORR_NKIND] = { 0 };
 	int k;
 
 	for (i = 0; i < inc->nmem; i++)
 		n[inc->mem[i].kind]++;
-	open_(w, "blast_radius", '{');
+	open_(w, K("blast_radius"), '{');
 	for (k = 0; k < CORR_NKIND; k++) {
 		if (!n[k])
 			continue;
-		open_(w, group[k], '[');
+		open_(w, group[k].k, group[k].n, '[');
 		for (i = 0; i < inc->nmem; i++) {
 			const struct corr_member *x = &inc->mem[i];
 
 			if (x->kind != k)
 				continue;
-			open_(w, NULL, '{');
-			str(w, "value", x->value);
-			num(w, "alerts", (int64_t)x->alerts);
-			str(w, "first_alert", x->alert);
-			tm(w, "first_seen", x->first);
-			tm(w, "last_seen", x->last);
+			open_(w, NULL, 0, '{');
+			str(w, K("value"), x->value);
+			num(w, K("alerts"), (int64_t)x->alerts);
+			str(w, K("first_alert"), x->alert);
+			tm(w, K("first_seen"), x->first);
+			tm(w, K("last_seen"), x->last);
 			if (x->kind == CORR_HOST || x->kind == CORR_IP)
-				boolean(w, "crown_jewel", x->crown);
+				boolean(w, K("crown_jewel"), x->crown);
 			if (x->kind == CORR_USER)
-				boolean(w, "privileged", x->privileged);
+				boolean(w, K("privileged"), x->privileged);
 			if (x->hub)
-				boolean(w, "hub", 1);
+				boolean(w, K("hub"), 1);
 			close_(w, '}');
 		}
 		close_(w, ']');
@@ -349,14 +386,14 @@ sla(struct jw *w, const struct corr_incident *inc,
 	int64_t ack = inc->created + corr_sla_ack(p, inc->prio);
 	int64_t res = inc->created + corr_sla_resolve(p, inc->prio);
 
-	open_(w, "sla", '{');
-	tm(w, "acknowledge_by", ack);
-	tm(w, "resolve_by", res);
-	tm(w, "acknowledged", inc->acked);
-	tm(w, "resolved", inc->resolved);
-	boolean(w, "acknowledge_breached", (inc->acked ? inc->acked : now) >
+	open_(w, K("sla"), '{');
+	tm(w, K("acknowledge_by"), ack);
+	tm(w, K("resolve_by"), res);
+	tm(w, K("acknowledged"), inc->acked);
+	tm(w, K("resolved"), inc->resolved);
+	boolean(w, K("acknowledge_breached"), (inc->acked ? inc->acked : now) >
 	    ack);
-	boolean(w, "resolve_breached", (inc->resolved ? inc->resolved : now) >
+	boolean(w, K("resolve_breached"), (inc->resolved ? inc->resolved : now) >
 	    res);
 	close_(w, '}');
 }
@@ -402,17 +439,17 @@ static void
 counts(struct jw *w, const struct corr_incident *inc, size_t shown, int nt,
     size_t nh, size_t ns)
 {
-	open_(w, "counts", '{');
-	num(w, "alerts", (int64_t)inc->nalerts);
-	num(w, "entries", (int64_t)(inc->nent + inc->ncut));
-	num(w, "deduplicated", (int64_t)(inc->nalerts >
+	open_(w, K("counts"), '{');
+	num(w, K("alerts"), (int64_t)inc->nalerts);
+	num(w, K("entries"), (int64_t)(inc->nent + inc->ncut));
+	num(w, K("deduplicated"), (int64_t)(inc->nalerts >
 	    inc->nent + inc->ncut ? inc->nalerts - inc->nent - inc->ncut : 0));
-	num(w, "timeline_cut", (int64_t)(inc->nent - shown + inc->ncut));
-	num(w, "entities", (int64_t)(inc->nmem + inc->mcut));
-	num(w, "entities_cut", (int64_t)inc->mcut);
-	num(w, "hosts", (int64_t)nh);
-	num(w, "sources", (int64_t)ns);
-	num(w, "tactics", nt);
+	num(w, K("timeline_cut"), (int64_t)(inc->nent - shown + inc->ncut));
+	num(w, K("entities"), (int64_t)(inc->nmem + inc->mcut));
+	num(w, K("entities_cut"), (int64_t)inc->mcut);
+	num(w, K("hosts"), (int64_t)nh);
+	num(w, K("sources"), (int64_t)ns);
+	num(w, K("tactics"), nt);
 	close_(w, '}');
 }
 
@@ -421,14 +458,14 @@ fired(struct jw *w, const struct corr_incident *inc)
 {
 	size_t i;
 
-	open_(w, "rules", '[');
+	open_(w, K("rules"), '[');
 	for (i = 0; i < inc->nfired; i++) {
-		open_(w, NULL, '{');
-		str(w, "rule", inc->fired[i].rule);
-		str(w, "type", inc->fired[i].type);
-		num(w, "points", inc->fired[i].points);
-		tm(w, "at", inc->fired[i].at);
-		str(w, "evidence", inc->fired[i].evidence);
+		open_(w, NULL, 0, '{');
+		str(w, K("rule"), inc->fired[i].rule);
+		str(w, K("type"), inc->fired[i].type);
+		num(w, K("points"), inc->fired[i].points);
+		tm(w, K("at"), inc->fired[i].at);
+		str(w, K("evidence"), inc->fired[i].evidence);
 		close_(w, '}');
 	}
 	close_(w, ']');
@@ -439,13 +476,13 @@ entities(struct jw *w, const struct corr_incident *inc)
 {
 	size_t i;
 
-	open_(w, "entities", '[');
+	open_(w, K("entities"), '[');
 	for (i = 0; i < inc->nmem; i++) {
 		if (inc->mem[i].hub)
 			continue;
-		open_(w, NULL, '{');
-		str(w, "kind", corr_ekind_names[inc->mem[i].kind]);
-		str(w, "value", inc->mem[i].value);
+		open_(w, NULL, 0, '{');
+		ours(w, K("kind"), corr_ekind_names[inc->mem[i].kind]);
+		str(w, K("value"), inc->mem[i].value);
 		close_(w, '}');
 	}
 	close_(w, ']');
@@ -457,20 +494,20 @@ tactics(struct jw *w, const struct corr_incident *inc, const int *order,
 {
 	int k;
 
-	open_(w, "tactics", '[');
+	open_(w, K("tactics"), '[');
 	for (k = 0; k < nt; k++) {
 		int t = order[k];
 
-		open_(w, NULL, '{');
-		str(w, "id", soc_attack_tactics[t].id);
-		str(w, "name", soc_attack_tactics[t].name);
-		tm(w, "first_seen", inc->tactic_first[t]);
-		num(w, "alerts", (int64_t)inc->tactic_alerts[t]);
+		open_(w, NULL, 0, '{');
+		ours(w, K("id"), soc_attack_tactics[t].id);
+		ours(w, K("name"), soc_attack_tactics[t].name);
+		tm(w, K("first_seen"), inc->tactic_first[t]);
+		num(w, K("alerts"), (int64_t)inc->tactic_alerts[t]);
 		if (inc->inferred & 1u << t)
-			boolean(w, "inferred", 1);
+			boolean(w, K("inferred"), 1);
 		/* Inferred only from failed sign-ins past a threshold. */
 		if (t == CORR_T_CREDENTIAL && inc->inferred & 1u << t)
-			str(w, "technique", "T1110");
+			ours(w, K("technique"), "T1110");
 		close_(w, '}');
 	}
 	close_(w, ']');
@@ -480,12 +517,13 @@ tactics(struct jw *w, const struct corr_incident *inc, const int *order,
  * member at offset off of struct corr_entry (host or source), in an
  * array named k. */
 static void
-distinct(struct jw *w, const char *k, const struct corr_incident *inc,
-    const size_t *idx, size_t off, const char **seen)
+distinct(struct jw *w, const char *k, size_t kn,
+    const struct corr_incident *inc, const size_t *idx, size_t off,
+    const char **seen)
 {
 	size_t i, j, n = 0;
 
-	open_(w, k, '[');
+	open_(w, k, kn, '[');
 	for (i = 0; i < inc->nent; i++) {
 		const char *s = *(char *const *)(const void *)
 		    ((const char *)&inc->ent[idx[i]] + off);
@@ -497,7 +535,7 @@ distinct(struct jw *w, const char *k, const struct corr_incident *inc,
 		if (j < n)
 			continue;
 		seen[n++] = s;
-		str(w, NULL, s);
+		str(w, NULL, 0, s);
 	}
 	close_(w, ']');
 }
@@ -509,16 +547,16 @@ chain(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 {
 	int k, inv = 0;
 
-	open_(w, "chain", '{');
-	open_(w, "tactics", '[');
+	open_(w, K("chain"), '{');
+	open_(w, K("tactics"), '[');
 	for (k = 0; k < nt; k++)
-		str(w, NULL, soc_attack_tactics[order[k]].name);
+		ours(w, NULL, 0, soc_attack_tactics[order[k]].name);
 	close_(w, ']');
 	for (k = 1; k < nt; k++)
 		inv += order[k] < order[k - 1];
-	boolean(w, "in_kill_chain_order", inv == 0);
-	distinct(w, "hosts", inc, idx, offsetof(struct corr_entry, host), seen);
-	distinct(w, "sources", inc, idx, offsetof(struct corr_entry, source),
+	boolean(w, K("in_kill_chain_order"), inv == 0);
+	distinct(w, K("hosts"), inc, idx, offsetof(struct corr_entry, host), seen);
+	distinct(w, K("sources"), inc, idx, offsetof(struct corr_entry, source),
 	    seen);
 	close_(w, '}');
 }
@@ -529,23 +567,23 @@ timeline(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 {
 	size_t i;
 
-	open_(w, "timeline", '[');
+	open_(w, K("timeline"), '[');
 	for (i = 0; i < shown; i++) {
 		const struct corr_entry *e = &inc->ent[idx[i]];
 
-		open_(w, NULL, '{');
-		str(w, "alert", e->alert);
-		tm(w, "first_seen", e->first);
-		tm(w, "last_seen", e->last);
-		num(w, "count", (int64_t)e->count);
-		str(w, "rule", e->rule);
-		str(w, "name", e->name);
-		str(w, "source", e->source);
+		open_(w, NULL, 0, '{');
+		str(w, K("alert"), e->alert);
+		tm(w, K("first_seen"), e->first);
+		tm(w, K("last_seen"), e->last);
+		num(w, K("count"), (int64_t)e->count);
+		str(w, K("rule"), e->rule);
+		str(w, K("name"), e->name);
+		str(w, K("source"), e->source);
 		if (e->host[0])
-			str(w, "host", e->host);
-		tactic_list(w, "tactics", e->tactics);
-		num(w, "score", e->score);
-		str(w, "priority", corr_prio_name(e->prio));
+			str(w, K("host"), e->host);
+		tactic_list(w, K("tactics"), e->tactics);
+		num(w, K("score"), e->score);
+		plain(w, K("priority"), corr_prio_name(e->prio), 2);
 		close_(w, '}');
 	}
 	close_(w, ']');
@@ -558,74 +596,86 @@ the_case(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 {
 	size_t i, n;
 
-	open_(w, "alerts", '[');
+	open_(w, K("alerts"), '[');
 	for (n = 0; n < inc->nent && n < (size_t)p->max_alert_ids; n++)
-		str(w, NULL, inc->ent[idx[n]].alert);
+		str(w, NULL, 0, inc->ent[idx[n]].alert);
 	close_(w, ']');
-	num(w, "alerts_cut", (int64_t)(inc->nalerts - n));
-	str(w, "assignee", inc->assignee);
-	open_(w, "notes", '[');
+	num(w, K("alerts_cut"), (int64_t)(inc->nalerts - n));
+	str(w, K("assignee"), inc->assignee);
+	open_(w, K("notes"), '[');
 	for (i = 0; i < inc->nnotes; i++) {
-		open_(w, NULL, '{');
-		tm(w, "at", inc->notes[i].at);
-		str(w, "by", inc->notes[i].by);
-		str(w, "text", inc->notes[i].text);
+		open_(w, NULL, 0, '{');
+		tm(w, K("at"), inc->notes[i].at);
+		str(w, K("by"), inc->notes[i].by);
+		str(w, K("text"), inc->notes[i].text);
 		close_(w, '}');
 	}
 	close_(w, ']');
-	str(w, "verdict", inc->verdict);
+	str(w, K("verdict"), inc->verdict);
 	if (inc->closed_by)
-		str(w, "closed_by", inc->closed_by);
-	open_(w, "parents", '[');
+		str(w, K("closed_by"), inc->closed_by);
+	open_(w, K("parents"), '[');
 	for (i = 0; i < inc->nparents; i++)
-		str(w, NULL, inc->parents[i]);
+		str(w, NULL, 0, inc->parents[i]);
 	close_(w, ']');
 	if (inc->merged_into[0])
-		str(w, "merged_into", inc->merged_into);
+		str(w, K("merged_into"), inc->merged_into);
 	sla(w, inc, p, now);
 }
+
+/* Entries whose order and strings are kept on the stack. */
+#define NSTACK 64
 
 void
 corr_record_incident(const struct corr_incident *inc,
     const struct corr_params *p, int64_t now, struct soc_buf *out)
 {
 	struct jw w = { .b = out };
-	size_t *idx, i, shown, nh, ns;
-	const char **seen;
-	int order[SOC_ATTACK_NTACTIC], nt;
+	size_t idx0[NSTACK], *idx, i, shown, nh, ns;
+	const char *seen0[NSTACK], **seen;
+	int order[SOC_ATTACK_NTACTIC], nt, sorted;
 	char msg[1024];
 
 	nt = tactic_order(inc, order);
-	nh = corr_incident_kinds(inc, CORR_HOST);
-	ns = corr_incident_sources(inc);
+	nh = inc->nhosts;
+	ns = inc->nsources;
 	message(inc, order, nt, msg, sizeof(msg));
-	open_(&w, NULL, '{');
-	tm(&w, "@timestamp", inc->last_seen ? inc->last_seen : inc->updated);
-	str(&w, "message", msg);
-	open_(&w, "soc", '{');
-	str(&w, "kind", "incident");
-	str(&w, "id", inc->id);
-	num(&w, "version", inc->version);
-	open_(&w, "incident", '{');
-	str(&w, "id", inc->id);
-	num(&w, "version", inc->version);
-	str(&w, "status", corr_status_names[inc->status]);
-	str(&w, "priority", corr_prio_name(inc->prio));
-	num(&w, "score", inc->score);
-	str(&w, "disposition", inc->disp == 2 ? "escalate" :
+	open_(&w, NULL, 0, '{');
+	tm(&w, K("@timestamp"), inc->last_seen ? inc->last_seen : inc->updated);
+	str(&w, K("message"), msg);
+	open_(&w, K("soc"), '{');
+	ours(&w, K("kind"), "incident");
+	str(&w, K("id"), inc->id);
+	num(&w, K("version"), inc->version);
+	open_(&w, K("incident"), '{');
+	str(&w, K("id"), inc->id);
+	num(&w, K("version"), inc->version);
+	ours(&w, K("status"), corr_status_names[inc->status]);
+	plain(&w, K("priority"), corr_prio_name(inc->prio), 2);
+	num(&w, K("score"), inc->score);
+	ours(&w, K("disposition"), inc->disp == 2 ? "escalate" :
 	    inc->disp == 1 ? "monitor" : "auto_close");
 	explanation(&w, inc, p, nt, nh, ns);
-	tm(&w, "first_seen", inc->first_seen);
-	tm(&w, "last_seen", inc->last_seen);
-	tm(&w, "created", inc->created);
-	tm(&w, "updated", inc->updated);
+	tm(&w, K("first_seen"), inc->first_seen);
+	tm(&w, K("last_seen"), inc->last_seen);
+	tm(&w, K("created"), inc->created);
+	tm(&w, K("updated"), inc->updated);
 
-	idx = soc_xmalloc((inc->nent + 1) * sizeof(*idx));
-	seen = soc_xmalloc((inc->nent + 1) * sizeof(*seen));
-	for (i = 0; i < inc->nent; i++)
+	/* Entries in time order (ties by place): most are in it already. */
+	idx = idx0;
+	seen = seen0;
+	if (inc->nent > NSTACK) {
+		idx = soc_xmalloc(inc->nent * sizeof(*idx));
+		seen = soc_xmalloc(inc->nent * sizeof(*seen));
+	}
+	for (i = 0, sorted = 1; i < inc->nent; i++) {
 		idx[i] = i;
+		if (i && inc->ent[i].first < inc->ent[i - 1].first)
+			sorted = 0;
+	}
 	sort_inc = inc;
-	qsort(idx, inc->nent, sizeof(*idx), by_first);
+	if (!sorted)
+		qsort(idx, inc->nent, sizeof(*idx), by_first);
 	shown = inc->nent < (size_t)p->max_timeline ? inc->nent :
 	    (size_t)p->max_timeline;
 	counts(&w, inc, shown, nt, nh, ns);
@@ -636,8 +686,10 @@ corr_record_incident(const struct corr_incident *inc,
 	timeline(&w, inc, idx, shown);
 	blast_radius(&w, inc);
 	the_case(&w, inc, idx, p, now);
-	free(idx);
-	free(seen);
+	if (idx != idx0) {
+		free(idx);
+		free(seen);
+	}
 	close_(&w, '}');
 	close_(&w, '}');
 	close_(&w, '}');
@@ -652,9 +704,9 @@ corr_record_member(const struct corr_incident *inc, struct soc_buf *out)
 {
 	struct jw w = { .b = out };
 
-	open_(&w, NULL, '{');
-	str(&w, "id", inc->id);
-	num(&w, "version", inc->version);
+	open_(&w, NULL, 0, '{');
+	str(&w, K("id"), inc->id);
+	num(&w, K("version"), inc->version);
 	close_(&w, '}');
 	if (w.err)
 		soc_die(SOC_EX_SOFTWARE, "out of memory");
