@@ -24,58 +24,139 @@
 /* ---- an alert's fields ---- */
 
 /*
- * The top-level objects an alert is read from, looked up once per alert;
- * each path is then found inside its object, so the record is not walked
- * from its start for every field.  A record whose keys hold dots
- * ({"host.name":...}) is read through soc_rec_get, which knows flat keys.
+ * The top-level objects an alert is read from, looked up once per alert,
+ * and soc.score and soc.enrich; the members of each are listed once, when
+ * a field in it is first asked for, so a field is found among a handful
+ * of keys instead of by walking the object's text again (values skipped
+ * over, each time).  A path is then matched against those keys as
+ * soc_json_path matches it (a key may hold dots; the last match wins).
+ * A record whose keys hold dots ({"host.name":...}) is read through
+ * soc_rec_get, which knows flat keys.
  */
-static const char *const tops[CORR_NTOP] = {
+enum { TOP_SCORE = 17, TOP_ENRICH = 18 };
+static const char *const tops[CORR_NTOP - 2] = {
 	"related", "host", "user", "source", "destination", "dns", "url",
 	"aws", "cloud", "process", "threat", "rule", "event", "observer",
 	"@timestamp", "message", "tls",
 };
+static const unsigned char toplen[CORR_NTOP - 2] = {
+	7, 4, 4, 6, 11, 3, 3, 3, 5, 7, 6, 4, 5, 8, 10, 7, 3,
+};
 
+/* The tops from the record's index: one pass over its members when
+ * their keys are plain (the last of a name wins, as soc_rec_get has
+ * it), else by soc_rec_get's rules. */
 static void
 cache(struct corr_alert *a, const struct soc_rec *r)
 {
-	int i;
+	size_t i;
+	int j;
 
 	a->rec = r;
-	for (i = 0; i < CORR_NTOP; i++)
-		if (soc_rec_get(r, tops[i], &a->top[i]) == SOC_JSON_NONE)
-			a->top[i].type = SOC_JSON_NONE;
-	if (soc_rec_soc(r, "score", &a->score_span) == SOC_JSON_NONE)
-		a->score_span.type = SOC_JSON_NONE;
-	if (soc_rec_soc(r, "enrich", &a->enrich_span) == SOC_JSON_NONE)
-		a->enrich_span.type = SOC_JSON_NONE;
+	a->scanned = a->slow = 0;
+	a->nown = 0;
+	for (j = 0; j < CORR_NTOP; j++) {
+		a->top[j].type = SOC_JSON_NONE;
+		a->tin[j] = -1;
+	}
+	if (r->plain) {
+		for (i = 0; i < r->ntop; i++) {
+			const struct soc_span *k = &r->top[i].key;
+
+			for (j = 0; j < CORR_NTOP - 2; j++)
+				if (k->len - 2 == toplen[j] &&
+				    memcmp(k->p + 1, tops[j], toplen[j]) == 0) {
+					a->top[j] = r->top[i].val;
+					a->tin[j] = (int)i;
+					break;
+				}
+		}
+	} else {
+		for (j = 0; j < CORR_NTOP - 2; j++)
+			if (soc_rec_get(r, tops[j], &a->top[j]) == SOC_JSON_NONE)
+				a->top[j].type = SOC_JSON_NONE;
+	}
+	if (soc_rec_soc(r, "score", &a->top[TOP_SCORE]) == SOC_JSON_NONE)
+		a->top[TOP_SCORE].type = SOC_JSON_NONE;
+	if (soc_rec_soc(r, "enrich", &a->top[TOP_ENRICH]) == SOC_JSON_NONE)
+		a->top[TOP_ENRICH].type = SOC_JSON_NONE;
+}
+
+/* Which top path[0..n) is, or -1. */
+static int
+top_of(const char *path, size_t n, const char *dot)
+{
+	int i;
+
+	if (n == 3 && memcmp(path, "soc", 3) == 0 && dot) {
+		if (strncmp(dot + 1, "score.", 6) == 0)
+			return TOP_SCORE;
+		if (strncmp(dot + 1, "enrich.", 7) == 0)
+			return TOP_ENRICH;
+		return -1;
+	}
+	for (i = 0; i < CORR_NTOP - 2; i++)
+		if (toplen[i] == n && tops[i][0] == path[0] &&
+		    memcmp(tops[i], path, n) == 0)
+			return i;
+	return -1;
+}
+
+/* Top object i's members listed; 0, or -1 when it is to be read by
+ * soc_json_path (an escaped key, or no room). */
+static int
+members(struct corr_alert *a, int i)
+{
+	struct soc_json_iter it;
+	struct soc_span k, v;
+	const struct soc_rec_member *m = NULL;
+	size_t n, j, first = a->nown;
+
+	if (a->scanned & 1u << i)
+		return a->slow & 1u << i ? -1 : 0;
+	a->scanned |= 1u << i;
+	if (a->tin[i] >= 0)
+		m = soc_rec_members(a->rec, &a->rec->top[a->tin[i]], &n);
+	if (!m) {
+		soc_json_iter_init(&it, &a->top[i]);
+		for (n = 0; soc_json_iter_next(&it, &k, &v); n++) {
+			if (a->nown == CORR_NMEMB)
+				goto slow;
+			a->own[a->nown].key = k;
+			a->own[a->nown++].val = v;
+		}
+		m = a->own + first;
+	}
+	for (j = 0; j < n; j++)
+		if (m[j].key.len < 2 ||
+		    memchr(m[j].key.p + 1, '\\', m[j].key.len - 2))
+			goto slow;
+	a->memb[i] = m;
+	a->nmemb[i] = n;
+	return 0;
+slow:
+	a->nown = first;
+	a->slow |= 1u << i;
+	return -1;
 }
 
 enum soc_json_type
 corr_get(const struct corr_alert *a, const char *path, struct soc_span *out)
 {
-	const struct soc_span *o = NULL;
-	const char *dot = strchr(path, '.');
-	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	struct corr_alert *w = (struct corr_alert *)a;	/* its cache */
+	const struct soc_span *o;
+	struct soc_span found = { NULL, 0, SOC_JSON_NONE }, sub;
+	const char *dot = strchr(path, '.'), *rest;
+	size_t n = dot ? (size_t)(dot - path) : strlen(path), j, plen;
 	int i;
 
-	if (!a->rec->plain)
+	if (!a->rec->plain || (i = top_of(path, n, dot)) < 0)
 		return soc_rec_get(a->rec, path, out);
-	if (n == 3 && memcmp(path, "soc", 3) == 0 && dot) {
-		if (strncmp(dot + 1, "score.", 6) == 0)
-			o = &a->score_span, dot += 6;
-		else if (strncmp(dot + 1, "enrich.", 7) == 0)
-			o = &a->enrich_span, dot += 7;
-		else
-			return soc_rec_get(a->rec, path, out);
-	} else {
-		for (i = 0; i < CORR_NTOP; i++)
-			if (strlen(tops[i]) == n && memcmp(tops[i], path, n) == 0) {
-				o = &a->top[i];
-				break;
-			}
-		if (!o)
-			return soc_rec_get(a->rec, path, out);
-	}
+	if (i == TOP_SCORE)
+		dot += 6;
+	else if (i == TOP_ENRICH)
+		dot += 7;
+	o = &a->top[i];
 	if (o->type == SOC_JSON_NONE)
 		return SOC_JSON_NONE;
 	if (!dot) {
@@ -84,7 +165,24 @@ corr_get(const struct corr_alert *a, const char *path, struct soc_span *out)
 	}
 	if (o->type != SOC_JSON_OBJECT)
 		return SOC_JSON_NONE;
-	return soc_json_path(o, dot + 1, out);
+	if (members(w, i) < 0)
+		return soc_json_path(o, dot + 1, out);
+	rest = dot + 1;
+	plen = strlen(rest);
+	for (j = 0; j < a->nmemb[i]; j++) {
+		const struct soc_rec_member *m = &a->memb[i][j];
+		size_t kl = m->key.len - 2;
+
+		if (kl > plen || memcmp(m->key.p + 1, rest, kl) != 0)
+			continue;
+		if (kl == plen)
+			found = m->val;	/* the last one wins */
+		else if (rest[kl] == '.' &&
+		    soc_json_path(&m->val, rest + kl + 1, &sub))
+			found = sub;
+	}
+	*out = found;
+	return found.type;
 }
 
 const char *

@@ -146,12 +146,23 @@ struct corr_obs {
 				 * of a failed sign-in (kinds.c) */
 };
 
-#define CORR_NTOP 17
+#define CORR_NTOP 19	/* 17 top-level members, soc.score, soc.enrich */
+#define CORR_NMEMB 256
 
 struct corr_alert {
 	const struct soc_rec *rec;
 	struct soc_span top[CORR_NTOP];	/* see alert.c */
-	struct soc_span score_span, enrich_span;
+	/* The members of each top object, listed when first asked for:
+	 * top i's are memb[i][0..nmemb[i]), the reader's (soc_rec_members)
+	 * or read into own.  tin[i]: the member of the record top i is
+	 * (-1: none, or not known).  Bits per top: listed, and to be read
+	 * by soc_json_path instead (an escaped key, or past CORR_NMEMB). */
+	uint32_t scanned, slow;
+	int tin[CORR_NTOP];
+	const struct soc_rec_member *memb[CORR_NTOP];
+	size_t nmemb[CORR_NTOP];
+	struct soc_rec_member own[CORR_NMEMB];
+	size_t nown;
 	char id[SOC_ID_LEN + 1];
 	int64_t ts;
 	int score;		/* soc.score.value, else soc.severity */
