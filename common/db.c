@@ -125,6 +125,13 @@ void
 soc_db_open(struct soc_db *db, const char *path,
     const char *const *migrations, int nmigrations)
 {
+	soc_db_open_paged(db, path, migrations, nmigrations, 0);
+}
+
+void
+soc_db_open_paged(struct soc_db *db, const char *path,
+    const char *const *migrations, int nmigrations, int page_size)
+{
 	int rc, v;
 	char pragma[64];
 
@@ -136,6 +143,12 @@ soc_db_open(struct soc_db *db, const char *path,
 	if (rc != SQLITE_OK)
 		db_die(db, rc, "cannot open database");
 	defensive(db);
+	/* Before WAL, which writes the header of a new file: the page size
+	 * of an existing file stays (only VACUUM outside WAL changes it). */
+	if (page_size) {
+		snprintf(pragma, sizeof pragma, "PRAGMA page_size=%d", page_size);
+		soc_db_exec(db, pragma);
+	}
 	soc_db_exec(db, "PRAGMA journal_mode=WAL");
 	soc_db_exec(db, "PRAGMA synchronous=NORMAL");
 	soc_db_exec(db, "PRAGMA foreign_keys=ON");

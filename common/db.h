@@ -23,6 +23,10 @@ struct soc_db {
 
 void soc_db_open(struct soc_db *db, const char *path,
     const char *const *migrations, int nmigrations);
+/* The same, a new file created with pages of page_size bytes (a power of
+ * two, 512 to 65536; 0: SQLite's default); an existing file keeps its. */
+void soc_db_open_paged(struct soc_db *db, const char *path,
+    const char *const *migrations, int nmigrations, int page_size);
 void soc_db_close(struct soc_db *db);
 /*
  * Open another program's database read-only, to read what it publishes

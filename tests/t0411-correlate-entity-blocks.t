@@ -7,7 +7,7 @@
 # blocks.
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || skip_all 'sqlite3 not installed'
-plan 11
+plan 13
 export SOC_NOW=2025-11-20T13:00:00Z
 mkdir -p "$SOC_HOME"
 db=$SOC_HOME/correlate.db
@@ -64,3 +64,12 @@ check_exit 'a run that reads every entity stored' 0 \
 echo 3 >want
 stat_of run3.err 'entities in the index' >got
 check_same 'the blocks give the same three' want got
+
+# A new correlate.db has 16 KiB pages; one created before keeps its own.
+SOC_HOME=$T/fresh soc-correlate </dev/null >/dev/null 2>&1
+sqlite3 "$T/fresh/correlate.db" 'pragma page_size' >got
+echo 16384 >want
+check_same 'a new database has 16 KiB pages' want got
+sqlite3 "$db" 'pragma page_size' >got
+echo 4096 >want
+check_same 'the upgraded one keeps its 4 KiB' want got

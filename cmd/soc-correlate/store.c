@@ -36,7 +36,12 @@ void
 corr_store_open(struct corr_store *s, const char *path)
 {
 	memset(s, 0, sizeof(*s));
-	soc_db_open(&s->db, path, corr_migrations, corr_nmigrations);
+	/* 16 KiB pages: a save rewrites most pages of a busy database, and
+	 * each goes to the WAL and back to the file by a system call; four
+	 * times fewer than with 4 KiB (bench-correlate: 67,000 pread and
+	 * pwrite against 283,000, a B-tree level less). */
+	soc_db_open_paged(&s->db, path, corr_migrations, corr_nmigrations,
+	    16384);
 	/* 64 MiB of page cache: what changed is rewritten at each save. */
 	soc_db_exec(&s->db, "PRAGMA cache_size=-65536");
 	soc_buf_init(&s->detail, (size_t)1 << 30);
