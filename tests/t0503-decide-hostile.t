@@ -4,11 +4,13 @@
 # skips, the timeline, it is decided): each is a reject naming the
 # incident and the reason, the incidents around it are decided, and lines in = records out + rejects,
 # in a run and in replay.  Before, the first such incident ended the run
-# with status 70 and nothing written.
+# with status 70 and nothing written.  And a never-touch address that is
+# not an address or a CIDR (a typo: /33) is refused by the policy check,
+# where it used to protect nothing.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
 command -v python3 >/dev/null || skip_all 'python3 not installed'
-plan 6
+plan 9
 F=$FIX/decide
 export SOC_NOW=2026-11-20T03:00:00Z
 soc-audit init --origin soc.test/decide >/dev/null
@@ -42,4 +44,15 @@ check_exit 'replay: the same two rejects' 65 \
 check 'and the four decisions' \
 	'[ "$(grep -c "cannot be read: too big integer" rerr)" -eq 2 ] &&
 	 [ "$(jq -se "map(select(.soc.kind == \"decision\")) | length" rep)" -eq 4 ]'
+jq '.guards.never.addresses += ["203.0.113.9/33", "203.0.113.0/24x", "203.0.113.0/", "203.0.113.999"]' \
+    "$SOC_TOP/examples/policy.json" >typo.json
+check_exit 'never-touch addresses that are not addresses: 78' 78 'soc-decide check --policy typo.json 2>typo.err'
+check 'each named, with its line' \
+	'[ "$(grep -c "^typo.json:[0-9]*:[0-9]*: \"203.0.113.[0-9/x]*\" is not an address or a CIDR$" typo.err)" -eq 4 ]'
+check 'a run with that policy decides nothing (78), a good CIDR holds the block back' \
+	'head -n 1 "$F/incidents.ndjson" >one && soc-decide --state typo --policy typo.json one >o 2>/dev/null; [ $? -eq 78 ] && [ ! -s o ] &&
+	 jq ".guards.never.addresses += [\"203.0.113.0/24\"]" "$SOC_TOP/examples/policy.json" >good.json &&
+	 soc-decide --state good --policy good.json one >o 2>/dev/null &&
+	 jq -e "select(.soc.kind == \"decision\") | .soc.decision.rejected[] | select(.action == \"block_ip\") |
+	   .why | test(\"never touched .guards.never.addresses: 203.0.113.0/24.\")" o >/dev/null'
 done_testing

@@ -217,6 +217,10 @@ int dec_prio_num(const char *p);
 
 /* guards.c */
 int dec_internal_ip(const char *s);
+/* An address or a CIDR ("ADDR/BITS", BITS within the family) into net
+ * (16 bytes), its length (4 or 16) and the prefix's bits; -1 when c is
+ * neither. */
+int dec_cidr_parse(const char *c, unsigned char net[16], int *len, int *bits);
 void dec_reject(struct dec_planner *p, const struct dec_action *a,
     const char *type, const char *value, const char *rule, const char *why);
 /* One step of rule rname (spec: the policy's step, or a proposal's) for

@@ -33,23 +33,43 @@ dec_internal_ip(const char *s)
 	return 0;
 }
 
-/* Does the address s lie in the CIDR (or equal the address) c? */
+int
+dec_cidr_parse(const char *c, unsigned char net[16], int *len, int *bits)
+{
+	const char *slash = strchr(c, '/');
+	char a[64], *end;
+	size_t n = slash ? (size_t)(slash - c) : strlen(c);
+	long b;
+
+	if (n >= sizeof a)
+		return -1;
+	memcpy(a, c, n);
+	a[n] = '\0';
+	*len = strchr(a, ':') ? 16 : 4;
+	if (inet_pton(*len == 16 ? AF_INET6 : AF_INET, a, net) != 1)
+		return -1;
+	*bits = *len * 8;
+	if (!slash)
+		return 0;
+	if (slash[1] < '0' || slash[1] > '9')
+		return -1;
+	b = strtol(slash + 1, &end, 10);
+	if (*end || b > *len * 8)
+		return -1;
+	*bits = (int)b;
+	return 0;
+}
+
+/* Does the address s lie in the CIDR (or equal the address) c?  A c that
+ * is neither (the policy check refuses one) holds nothing. */
 static int
 in_cidr(const char *s, const char *c)
 {
 	unsigned char a[16], b[16];
-	char net[64];
-	const char *slash = strchr(c, '/');
-	int fam, len, bits, i;
+	int len, bits, i;
 
-	snprintf(net, sizeof net, "%.*s", slash ? (int)(slash - c) :
-	    (int)strlen(c), c);
-	fam = strchr(net, ':') ? AF_INET6 : AF_INET;
-	len = fam == AF_INET ? 4 : 16;
-	if (inet_pton(fam, s, a) != 1 || inet_pton(fam, net, b) != 1)
-		return 0;
-	bits = slash ? atoi(slash + 1) : len * 8;	/* checked digits */
-	if (bits < 0 || bits > len * 8)
+	if (dec_cidr_parse(c, b, &len, &bits) < 0 ||
+	    inet_pton(len == 16 ? AF_INET6 : AF_INET, s, a) != 1)
 		return 0;
 	for (i = 0; i < len && bits > 0; i++, bits -= 8) {
 		unsigned char m = bits >= 8 ? 0xFF : (unsigned char)(0xFF << (8 - bits));

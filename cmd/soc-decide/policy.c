@@ -158,6 +158,27 @@ string_list(struct check *c, json_t *v, const char *p, const char *const *allowe
 	}
 }
 
+/* Each string of the list v an address or a CIDR: one that is neither
+ * ("10.1.2.3/33") would protect nothing. */
+static void
+addresses(struct check *c, json_t *v, const char *p)
+{
+	unsigned char net[16];
+	int len, bits;
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(v, i, e) {
+		char q[256];
+
+		mkpath(q, sizeof q, "%s.%zu", p, i);
+		if (json_is_string(e) && dec_cidr_parse(json_string_value(e),
+		    net, &len, &bits) < 0)
+			err_at(c, q, "\"%s\" is not an address or a CIDR",
+			    json_string_value(e));
+	}
+}
+
 static void
 number(struct check *c, json_t *v, const char *p, double min, double max)
 {
@@ -343,6 +364,8 @@ check_guards(struct check *c, json_t *g)
 
 				mkpath(q, sizeof q, "%s.%s", p, nk);
 				string_list(c, e, q, NULL);
+				if (strcmp(nk, "addresses") == 0)
+					addresses(c, e, q);
 			}
 		}
 	}
