@@ -17,6 +17,7 @@
  * mapping file, read in the order it is applied
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,55 +74,97 @@ each_string(struct soc_val *out, const struct soc_val *v,
 			fn(out, soc_val_str(e));
 }
 
+/* How an ECS path types its values (put). */
+enum kind { K_PLAIN, K_IP, K_PORT, K_TECHNIQUE, K_ARRAY, K_INT, K_LOWER };
+
+static enum kind
+kind_of(const char *p)
+{
+	size_t i, n = strlen(p);
+
+	if (ENDS(p, n, ".ip") && !ENDS(p, n, "host.ip"))
+		return K_IP;
+	if (ENDS(p, n, ".port"))
+		return K_PORT;
+	if (strcmp(p, "threat.technique.id") == 0)
+		return K_TECHNIQUE;
+	for (i = 0; array_paths[i]; i++)
+		if (strcmp(p, array_paths[i]) == 0)
+			return K_ARRAY;
+	for (i = 0; int_suffixes[i]; i++)
+		if (ends_with(p, int_suffixes[i]))
+			return K_INT;
+	if (strcmp(p, "network.transport") == 0 ||
+	    strcmp(p, "network.protocol") == 0)
+		return K_LOWER;
+	return K_PLAIN;
+}
+
+/*
+ * The kind of path p, told once for each path of a mapping: the paths
+ * are the mapping's own strings, which live for the run, so a slot of a
+ * table direct-mapped by their address keeps the kind (a path that
+ * loses its slot to another is told again).
+ */
+static enum kind
+path_kind(const char *p)
+{
+	static struct {
+		const char *p;
+		enum kind k;
+	} memo[512];
+	size_t h = (size_t)(((uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> 40) %
+	    (sizeof memo / sizeof memo[0]);
+
+	if (memo[h].p != p) {
+		memo[h].p = p;
+		memo[h].k = kind_of(p);
+	}
+	return memo[h].k;
+}
+
 /* Put the input value v (borrowed) at the ECS path p, typed by p. */
 static void
 put(struct soc_val *out, const char *p, const struct soc_val *v)
 {
-	size_t i, n;
+	const struct soc_val *e;
+	size_t k;
+	char b[64];
 
 	if (!v || soc_val_is_null(v))
 		return;
-	n = strlen(p);
-	if (ENDS(p, n, ".ip") && soc_val_is_string(v) &&
-	    !ENDS(p, n, "host.ip")) {
+	switch (path_kind(p)) {
+	case K_IP:
+		if (!soc_val_is_string(v))
+			break;
 		ing_set_ip(out, p, soc_val_str(v));
 		return;
-	}
-	if (ENDS(p, n, ".port")) {
+	case K_PORT:
 		ing_set_port(out, p, v);
 		return;
-	}
-	if (n == 19 && strcmp(p, "threat.technique.id") == 0) {
+	case K_TECHNIQUE:
 		each_string(out, v, ing_add_technique);
 		return;
-	}
-	for (i = 0; array_paths[i]; i++)
-		if (strcmp(p, array_paths[i]) == 0) {
-			const struct soc_val *e;
-			size_t k;
-
-			if (soc_val_is_array(v)) {
-				soc_val_foreach(v, k, e)
-					if (soc_val_is_string(e))
-						soc_val_add_str(out, p,
-						    soc_val_str(e));
-			} else if (soc_val_is_string(v) &&
-			    soc_val_len(v) > 0) {
-				soc_val_add_str(out, p, soc_val_str(v));
-			}
-			return;
-		}
-	for (i = 0; int_suffixes[i]; i++)
-		if (ends_with(p, int_suffixes[i])) {
-			ing_set_n(out, p, v);
-			return;
-		}
-	if (soc_val_is_string(v) && (strcmp(p, "network.transport") == 0 ||
-	    strcmp(p, "network.protocol") == 0)) {
-		char b[64];
-
+	case K_ARRAY:
+		if (soc_val_is_array(v)) {
+			soc_val_foreach(v, k, e)
+				if (soc_val_is_string(e))
+					soc_val_add_str(out, p, soc_val_str(e));
+		} else if (soc_val_is_string(v) && soc_val_len(v) > 0)
+			soc_val_add_str(out, p, soc_val_str(v));
+		return;
+	case K_INT:
+		ing_set_n(out, p, v);
+		return;
+	case K_LOWER:
+		if (!soc_val_is_string(v))
+			break;
 		soc_val_set_str(out, p, ing_lower(soc_val_str(v), b, sizeof b));
-	} else if (soc_val_is_string(v))
+		return;
+	case K_PLAIN:
+		break;
+	}
+	if (soc_val_is_string(v))
 		ing_set_s(out, p, v);
 	else if (soc_val_is_number(v) || soc_val_is_boolean(v))
 		soc_val_set(out, p, soc_val_copy(out->arena, v));

@@ -198,6 +198,26 @@ ing_map_flags(const struct soc_val *m)
 
 /* --- conditions --------------------------------------------------------- */
 
+/* Does t[0..tn) hold u[0..un), ignoring ASCII case?  (A plain search:
+ * the texts are short and the needles many, where strcasestr's set-up
+ * for each needle costs more than the search.) */
+static int
+has_ci(const char *t, size_t tn, const char *u, size_t un)
+{
+	unsigned char lo, up;
+	size_t i;
+
+	if (un == 0)
+		return 1;
+	lo = (unsigned char)tolower((unsigned char)u[0]);
+	up = (unsigned char)toupper((unsigned char)u[0]);
+	for (i = 0; i + un <= tn; i++)
+		if (((unsigned char)t[i] == lo || (unsigned char)t[i] == up) &&
+		    strncasecmp(t + i + 1, u + 1, un - 1) == 0)
+			return 1;
+	return 0;
+}
+
 /* Does the text t[0..tn) pass test op (by its first letter: eq or in,
  * prefix, suffix, contains) with the scalar operand w? */
 static int
@@ -216,7 +236,7 @@ test_text(char op, const char *t, size_t tn, const struct soc_val *w)
 	case 's':
 		return tn >= un && strcasecmp(t + tn - un, u) == 0;
 	case 'c':
-		return strcasestr(t, u) != NULL;
+		return has_ci(t, tn, u, un);
 	}
 	return 0;
 }
@@ -373,6 +393,110 @@ ing_map_cond(struct ing_map_rd *r, const struct soc_val *c)
 	return 0;
 }
 
+/* --- detection ---------------------------------------------------------- */
+
+/*
+ * What a mapping's detection needs of an event, found once: the top-level
+ * keys of which one must be present for any of its conditions to hold
+ * (every test, has and exists fails on an absent value; all needs one
+ * child's keys, any all of its children's).  An event with none of them
+ * is not the product's, told without reading the conditions, as most
+ * events a mapping is asked about are not.  nk -1: no such set.
+ */
+#define NEED_MAX 16
+struct need {
+	const struct soc_val *m;
+	struct {
+		const char *k;
+		size_t n;
+	} key[NEED_MAX];
+	int nk;
+};
+
+static struct {
+	struct need *v;
+	size_t n;
+} needs;
+
+/* The keys condition c needs into o (from o->nk on): 0, or -1. */
+static int
+need_of(const struct soc_val *c, struct need *o)
+{
+	const struct soc_val *x, *e;
+	const char *k, *p = NULL;
+	int at = o->nk;
+	size_t i;
+
+	soc_val_foreach_member(c, k, x) {
+		if (strcmp(k, "not") == 0)
+			return -1;
+		if (strcmp(k, "any") == 0) {
+			soc_val_foreach(x, i, e)
+				if (need_of(e, o) < 0)
+					return -1;
+			return 0;
+		}
+		if (strcmp(k, "all") == 0) {
+			/* (the first child that needs something) */
+			soc_val_foreach(x, i, e) {
+				o->nk = at;
+				if (need_of(e, o) == 0)
+					return 0;
+			}
+			return -1;
+		}
+		if (strcmp(k, "field") == 0 || strcmp(k, "has") == 0 ||
+		    strcmp(k, "exists") == 0)
+			p = soc_val_str(x);
+	}
+	if (!p || p[0] == '%' || p[0] == '$' || o->nk == NEED_MAX)
+		return -1;
+	p += p[0] == '/';
+	o->key[o->nk].k = p;
+	o->key[o->nk++].n = strcspn(p, ".[");
+	return o->key[o->nk - 1].n ? 0 : -1;
+}
+
+static const struct need *
+need(const struct soc_val *m)
+{
+	const struct soc_val *d = soc_val_key(m, "detect"), *x;
+	struct need *o;
+	size_t i;
+
+	for (i = 0; i < needs.n; i++)
+		if (needs.v[i].m == m)
+			return &needs.v[i];
+	needs.v = soc_xrealloc(needs.v, (needs.n + 1) * sizeof *needs.v);
+	o = &needs.v[needs.n++];
+	memset(o, 0, sizeof *o);
+	o->m = m;
+	soc_val_foreach(d, i, x)
+		if (need_of(soc_val_key(x, "if"), o) < 0)
+			break;
+	if ((soc_val_is_array(d) && i < soc_val_array_size(d)) ||
+	    (d && !soc_val_is_array(d) && need_of(d, o) < 0))
+		o->nk = -1;
+	return o;
+}
+
+/* Might in be the product's, by what its detection needs (n)?  (An
+ * object with dotted keys may hold a path flat: it always might.) */
+static int
+might(const struct need *n, const struct soc_val *in, int flags)
+{
+	int i;
+
+	if (n->nk < 0 || !soc_val_is_object(in) || in->dotted)
+		return 1;
+	for (i = 0; i < n->nk; i++)
+		if ((flags & ING_MAP_ICASE) ? vnd_member(in, n->key[i].k,
+		    n->key[i].n) != NULL : soc_val_member(in, n->key[i].k,
+		    n->key[i].n) != NULL)
+			return 1;
+	return 0;
+}
+
 int
 ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,
     const struct soc_val *in)
@@ -382,6 +506,8 @@ ing_map_detect(struct soc_val_arena *a, const struct soc_val *m,
 	struct ing_map_rd r;
 	size_t i;
 
+	if (!d || !might(need(m), in, ing_map_flags(m)))
+		return 0;
 	ing_map_rd_init(&r, a, m, in);
 	/* A list of {if, score}: the first that holds. */
 	soc_val_foreach(d, i, x)
