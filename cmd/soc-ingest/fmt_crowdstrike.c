@@ -77,11 +77,59 @@ in_list(const char *s, const char *const *l)
 	return 0;
 }
 
+/*
+ * A detection's fields under the names each feed gives them: Event
+ * Streams' and FDR's PascalCase, the Alerts API's snake_case (FDR's
+ * detections carry one hash).  NULL: the feed has no such field.
+ */
+struct cs_names {
+	const char *cmd, *path, *file, *sha256, *sha1, *md5;
+	const char *technique, *tactic_id, *tactic;
+};
+
+static const struct cs_names cs_stream = { "CommandLine", "FilePath",
+	"FileName", "SHA256String", "SHA1String", "MD5String", "TechniqueId",
+	"TacticId", "Tactic" };
+static const struct cs_names cs_fdr = { "CommandLine", "FilePath",
+	"FileName", "SHA256String", NULL, NULL, "TechniqueId", "TacticId",
+	"Tactic" };
+static const struct cs_names cs_api = { "cmdline", "filepath", "filename",
+	"sha256", "sha1", "md5", "technique_id", "tactic_id", "tactic" };
+
+/* The detected process of e: its command line, executable and hashes. */
 static void
-cs_detection(struct soc_val *out, const struct soc_val *e, int *sev)
+cs_process(struct soc_val *out, const struct soc_val *e,
+    const struct cs_names *n)
+{
+	const char *const hash[] = { n->sha256, n->sha1, n->md5 };
+	size_t i;
+
+	soc_val_set_str(out, "process.command_line", vnd_str(e, n->cmd));
+	ing_edr_exe(out, "process", vnd_str(e, n->path), vnd_str(e, n->file));
+	for (i = 0; i < sizeof hash / sizeof hash[0]; i++)
+		if (hash[i])
+			ing_edr_hash(out, "process", vnd_str(e, hash[i]));
+}
+
+/* The detection's ATT&CK technique, and its tactic by id, else by
+ * name. */
+static void
+cs_attack(struct soc_val *out, const struct soc_val *e,
+    const struct cs_names *n)
 {
 	const char *v;
 
+	if ((v = vnd_str(e, n->technique)) != NULL)
+		ing_add_technique(out, v);
+	if ((v = vnd_str(e, n->tactic_id)) != NULL)
+		ing_add_tactic(out, v);
+	else
+		ing_add_tactic(out, vnd_str(e, n->tactic));
+}
+
+static void
+cs_detection(struct soc_val *out, const struct soc_val *e, int *sev)
+{
 	soc_val_set_str(out, "event.kind", "alert");
 	soc_val_add_str(out, "event.category", "malware");
 	soc_val_add_str(out, "event.category", "intrusion_detection");
@@ -102,12 +150,7 @@ cs_detection(struct soc_val *out, const struct soc_val *e, int *sev)
 	vnd_add_ip(out, "host.ip", vnd_str(e, "LocalIP"));
 	soc_val_set_str(out, "host.mac", vnd_str(e, "MACAddress"));
 	ing_set_user(out, "user", vnd_str(e, "UserName"));
-	soc_val_set_str(out, "process.command_line", vnd_str(e, "CommandLine"));
-	ing_edr_exe(out, "process", vnd_str(e, "FilePath"), vnd_str(e,
-	    "FileName"));
-	ing_edr_hash(out, "process", vnd_str(e, "SHA256String"));
-	ing_edr_hash(out, "process", vnd_str(e, "SHA1String"));
-	ing_edr_hash(out, "process", vnd_str(e, "MD5String"));
+	cs_process(out, e, &cs_stream);
 	soc_val_set_str(out, "process.entity_id", vnd_str(e, "ProcessId"));
 	soc_val_set_str(out, "process.parent.command_line",
 	    vnd_str(e, "ParentCommandLine"));
@@ -115,12 +158,7 @@ cs_detection(struct soc_val *out, const struct soc_val *e, int *sev)
 	    vnd_str(e, "ParentImageFileName"));
 	soc_val_set_str(out, "process.parent.entity_id",
 	    vnd_str(e, "ParentProcessId"));
-	if ((v = vnd_str(e, "TechniqueId")) != NULL)
-		ing_add_technique(out, v);
-	if ((v = vnd_str(e, "TacticId")) != NULL)
-		ing_add_tactic(out, v);
-	else
-		ing_add_tactic(out, vnd_str(e, "Tactic"));
+	cs_attack(out, e, &cs_stream);
 	*sev = cs_sev(e, "Severity", "SeverityName");
 	if (*sev < 0)
 		*sev = 50;
@@ -248,7 +286,7 @@ static int
 cs_alert_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
     const char **why)
 {
-	const char *name, *host, *v;
+	const char *name, *host;
 	int sev;
 
 	if (vnd_time(c, out, in, why, "timestamp", "created_timestamp",
@@ -276,12 +314,7 @@ cs_alert_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	ing_edr_os(out, vnd_str(in, "device.platform_name"));
 	ing_set_user(out, "user", vnd_str(in, "user_name"));
 	soc_val_set_str(out, "user.id", vnd_str(in, "user_id"));
-	soc_val_set_str(out, "process.command_line", vnd_str(in, "cmdline"));
-	ing_edr_exe(out, "process", vnd_str(in, "filepath"), vnd_str(in,
-	    "filename"));
-	ing_edr_hash(out, "process", vnd_str(in, "sha256"));
-	ing_edr_hash(out, "process", vnd_str(in, "sha1"));
-	ing_edr_hash(out, "process", vnd_str(in, "md5"));
+	cs_process(out, in, &cs_api);
 	ing_set_n(out, "process.pid", vnd_get(in, "local_process_id"));
 	soc_val_set_str(out, "process.parent.command_line",
 	    vnd_str(in, "parent_details.cmdline"));
@@ -289,12 +322,7 @@ cs_alert_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out,
 	    vnd_str(in, "parent_details.filename"));
 	ing_edr_hash(out, "process.parent", vnd_str(in, "parent_details.sha256"));
 	ing_edr_hash(out, "process.parent", vnd_str(in, "parent_details.md5"));
-	if ((v = vnd_str(in, "technique_id")) != NULL)
-		ing_add_technique(out, v);
-	if ((v = vnd_str(in, "tactic_id")) != NULL)
-		ing_add_tactic(out, v);
-	else
-		ing_add_tactic(out, vnd_str(in, "tactic"));
+	cs_attack(out, in, &cs_api);
 	/* severity 1-100 as is; severity_name when the number is absent. */
 	ing_set_n(out, "event.severity", vnd_get(in, "severity"));
 	sev = cs_sev(in, "severity", "__none__");
@@ -471,17 +499,8 @@ fdr_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const 
 		    "Name", NULL));
 		soc_val_set_str(out, "host.name", vnd_str(e, "ComputerName"));
 		ing_set_user(out, "user", vnd_str(e, "UserName"));
-		soc_val_set_str(out, "process.command_line",
-		    vnd_str(e, "CommandLine"));
-		ing_edr_exe(out, "process", vnd_str(e, "FilePath"),
-		    vnd_str(e, "FileName"));
-		ing_edr_hash(out, "process", vnd_str(e, "SHA256String"));
-		if ((v = vnd_str(e, "TechniqueId")) != NULL)
-			ing_add_technique(out, v);
-		if ((v = vnd_str(e, "TacticId")) != NULL)
-			ing_add_tactic(out, v);
-		else
-			ing_add_tactic(out, vnd_str(e, "Tactic"));
+		cs_process(out, e, &cs_fdr);
+		cs_attack(out, e, &cs_fdr);
 		s = cs_sev(e, "Severity", "SeverityName");
 		sev = s < 0 ? 50 : s;
 	} else {

@@ -159,12 +159,24 @@ graph_detect(const struct soc_val *in)
 	return 0;
 }
 
+/* What an alert a says of the attack: its techniques, its category read
+ * as a tactic, its evidence (an alert, or one an incident groups). */
+static void
+graph_alert_attack(struct soc_val *out, const struct soc_val *a)
+{
+	const struct soc_val *x;
+	size_t i;
+
+	soc_val_foreach(vnd_get(a, "mitreTechniques"), i, x)
+		ing_add_technique(out, soc_val_str(x));
+	vnd_add_tactic_camel(out, vnd_str(a, "category"));
+	graph_evidence(out, vnd_get(a, "evidence"));
+}
+
 static int
 graph_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct soc_val *techs, *x;
 	const char *title, *sevw, *src;
-	size_t i;
 	int s;
 
 	if (vnd_time(c, out, in, why, "createdDateTime",
@@ -190,11 +202,7 @@ graph_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, cons
 	soc_val_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
 	soc_val_set_str(out, "threat.software.name", vnd_str(in,
 	    "threatDisplayName"));
-	techs = vnd_get(in, "mitreTechniques");
-	soc_val_foreach(techs, i, x)
-		ing_add_technique(out, soc_val_str(x));
-	vnd_add_tactic_camel(out, vnd_str(in, "category"));
-	graph_evidence(out, vnd_get(in, "evidence"));
+	graph_alert_attack(out, in);
 	/* unknown/informational 10, low 30, medium 50, high 75. */
 	s = vnd_sev_word(sevw);
 	ing_set_severity(out, s < 0 ? 50 : s);
@@ -240,9 +248,9 @@ inc_detect(const struct soc_val *in)
 static int
 inc_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const char **why)
 {
-	const struct soc_val *alerts, *a, *techs, *x;
+	const struct soc_val *alerts, *a;
 	const char *name, *sevw;
-	size_t i, j, n;
+	size_t i, n;
 	int s;
 
 	if (vnd_time(c, out, in, why, "createdDateTime", "createdTime",
@@ -266,11 +274,7 @@ inc_map(struct ing_ctx *c, const struct soc_val *in, struct soc_val *out, const 
 	soc_val_set_str(out, "cloud.account.id", vnd_str(in, "tenantId"));
 	/* Entities and techniques of the alerts it groups. */
 	soc_val_foreach(alerts, i, a) {
-		techs = vnd_get(a, "mitreTechniques");
-		soc_val_foreach(techs, j, x)
-			ing_add_technique(out, soc_val_str(x));
-		vnd_add_tactic_camel(out, vnd_str(a, "category"));
-		graph_evidence(out, vnd_get(a, "evidence"));
+		graph_alert_attack(out, a);
 		ing_edr_mde_evidence(out, vnd_get(a, "entities"));
 	}
 	s = vnd_sev_word(sevw);
