@@ -1,7 +1,7 @@
 #!/bin/sh
 # soc-audit: the no-flags path, every verb once, exit codes, help, modes.
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 41
 
 A=soc-audit
 L=$SOC_HOME/audit
@@ -76,6 +76,15 @@ printf '{"ok":1}\n{"r":0.5}\nnot json\n{"ok":2}\n' >mixed.ndjson
 check_exit 'rejects: a real and a non-JSON line, exit 65' 65 "$A append <mixed.ndjson >r3 2>e3"
 check 'the two good lines were appended' "test \$(wc -l <r3) = 2 && grep -q 'real number' e3"
 check 'still verifies' "$A verify"
+# an entry the library refuses (a reserved kind) is named by its line,
+# as the others are (it was line 0)
+printf '{"ok":1}\n{"kind":"batch","data":{}}\nnot json\n{"kind":"key_rotation","data":{}}\n' >kinds.ndjson
+check_exit 'reserved kinds: rejects, exit 65' 65 \
+	"$A --state \$T/kinds init >/dev/null && $A --state \$T/kinds append --rejects kinds.rej <kinds.ndjson >r4 2>e4"
+check 'each named by its line' \
+	"test \$(wc -l <r4) = 1 && grep -q '^soc-audit: -:2: bad or reserved entry kind .batch.\$' e4 &&
+	 grep -q '^soc-audit: -:4: bad or reserved entry kind .key_rotation.\$' e4 &&
+	 test \"\$(jq -c .soc.reject.line kinds.rej | sort | tr '\\n' ' ')\" = '2 3 4 '"
 # proofs
 check 'prove --index 3' "$A prove --index 3 >p3 && head -n1 p3 | grep -qx 'c2sp.org/tlog-proof@v1'"
 check 'verify-proof accepts it' "$A verify-proof p3"

@@ -19,6 +19,7 @@ struct pending {
 	json_t *own[BATCH_MAX];
 	char *text[BATCH_MAX];
 	char *refs[BATCH_MAX][8];
+	unsigned long lineno[BATCH_MAX];	/* of the input, for a reject */
 	size_t n, bytes;
 };
 
@@ -60,7 +61,7 @@ flush_batch(struct soc_audit *a, struct pending *p, struct soc_out *out,
 		for (i = j = 0; i < p->n; i++) {
 			rc = soc_audit_append_batch(a, &p->e[i], 1, &r[j]);
 			if (rc == SOC_AUDIT_E_PROFILE || rc == SOC_AUDIT_E_USAGE) {
-				soc_reject(rej, "-", 0, p->e[i].json ? p->e[i].json : "",
+				soc_reject(rej, "-", p->lineno[i], p->e[i].json ? p->e[i].json : "",
 				    p->e[i].json ? p->e[i].jsonlen : 0, 0,
 				    p->e[i].json ? p->e[i].jsonlen : 0, "%s",
 				    soc_audit_error(a));
@@ -213,6 +214,7 @@ cmd_append(void)
 	if (soc_reader_open(&r, "-", g.o.max_line, &out, &rej) != 0)
 		soc_die_errno(SOC_EX_NOINPUT, "cannot read stdin");
 	while ((st = soc_reader_record(&r, &span)) == 1) {
+		p->lineno[p->n] = r.lineno;	/* of the entry taken, if one is */
 		if (take_request(p, &span, &canon) ||
 		    take_canonical(p, &span)) {
 			if (p->n == cap || p->bytes >= BATCH_BYTES || !soc_reader_ready(&r))
