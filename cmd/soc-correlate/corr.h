@@ -48,6 +48,9 @@
 
 /* Room for need elements of size in p (capacity *cap), doubling. */
 void *corr_grow(void *p, size_t *cap, size_t need, size_t size);
+/* v in decimal, written backwards to end at end (20 bytes before it
+ * are enough); returns where it starts. */
+char *corr_decimal(char *end, int64_t v);
 
 /* ---- parameters (params.c) ---- */
 

@@ -31,14 +31,8 @@
 static void
 add_int(struct soc_buf *b, int64_t v)
 {
-	char t[24], *p = t + sizeof(t);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char t[24], *p = corr_decimal(t + sizeof(t), v);
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
 	soc_buf_add(b, p, (size_t)(t + sizeof(t) - p));
 }
 

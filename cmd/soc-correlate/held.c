@@ -29,6 +29,37 @@ corr_prio_parse(const char *s)
 	return 0;
 }
 
+char *
+corr_decimal(char *end, int64_t v)
+{
+	static const char dd[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *q = end;
+
+	/* Two digits at a time: a record's numbers are mostly times and
+	 * hashes of 13 to 20 digits. */
+	while (u >= 100) {
+		const char *d = dd + u % 100 * 2;
+
+		*--q = d[1];
+		*--q = d[0];
+		u /= 100;
+	}
+	if (u >= 10) {
+		*--q = dd[u * 2 + 1];
+		*--q = dd[u * 2];
+	} else {
+		*--q = (char)('0' + u);
+	}
+	if (v < 0)
+		*--q = '-';
+	return q;
+}
+
 void *
 corr_grow(void *p, size_t *cap, size_t need, size_t size)
 {

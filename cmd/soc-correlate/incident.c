@@ -208,18 +208,11 @@ ours(struct jw *w, const char *k, size_t kn, const char *s)
 static void
 num(struct jw *w, const char *k, size_t kn, int64_t v)
 {
-	char tmp[24], *e = tmp + sizeof(tmp), *q = e;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char tmp[24], *e = tmp + sizeof(tmp), *q = corr_decimal(e, v);
 
 	if (k)
 		key(w, k, kn);
 	sep(w);
-	do {
-		*--q = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--q = '-';
 	raw(w, q, (size_t)(e - q));
 }
 
