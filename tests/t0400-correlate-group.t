@@ -7,7 +7,7 @@
 # are checked by t0007 with every program's.)
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 21
+plan 23
 F=$FIX/correlate
 export SOC_NOW=2026-11-20T13:00:00Z
 
@@ -52,6 +52,14 @@ jq -c 'select(.soc.kind == "incident" and .soc.incident.status == "merged") |
 jq -c 'select(.soc.kind == "incident" and (.soc.incident.parents | length) > 0) |
 	.soc.incident.id' group.out >survivor
 check_same 'a bridging alert merges two incidents, each naming the other' merged survivor
+# Re-run over the merged state: no incident version, and each alert names
+# the incident holding it now (the survivor where its first was merged).
+check_exit 'a re-run over the merged state' 0 \
+	'SOC_HOME=$T/g soc-correlate --config "$F/hub.json" "$F/group.ndjson" >regroup.out'
+jq -r 'select(.soc.kind == "incident" and .soc.incident.status == "merged") |
+	"s/\(.soc.incident.id)/\(.soc.incident.merged_into)/"' group.out >merge.sed
+grep -v '"kind":"incident"' group.out | sed -f merge.sed >want
+check_same 're-run after a merge: the alerts name the survivor, no version' want regroup.out
 jq -c 'select(.soc.kind == "incident") | .soc.incident.blast_radius.addresses[]? |
 	select(.hub) | .value' group.out | sort -u >got
 echo '"10.0.0.53"' >want
