@@ -7,7 +7,7 @@
 # blocks.
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || skip_all 'sqlite3 not installed'
-plan 13
+plan 16
 export SOC_NOW=2025-11-20T13:00:00Z
 mkdir -p "$SOC_HOME"
 db=$SOC_HOME/correlate.db
@@ -73,3 +73,12 @@ check_same 'a new database has 16 KiB pages' want got
 sqlite3 "$db" 'pragma page_size' >got
 echo 4096 >want
 check_same 'the upgraded one keeps its 4 KiB' want got
+
+# A block that cannot be read is reported, the run goes on, and the next
+# save writes the block again from what was read of it.
+sqlite3 "$db" "update entity_block set data = x'0100ff' where b = (select min(b) from entity_block)"
+check_exit 'a run over a damaged block' 0 \
+	'soc-correlate --config all.json </dev/null >bad.out 2>bad.err'
+check 'the block is named' 'grep -q "entity block [0-9]* cannot be read" bad.err'
+check_exit 'the next run reads every block' 0 \
+	'soc-correlate --config all.json </dev/null >again.out 2>again.err && test ! -s again.err'
