@@ -348,6 +348,16 @@ corr_member_get(struct corr_incident *inc, int kind, const char *v,
 void
 corr_incident_add_id(struct corr_incident *inc, const char *id, int64_t ts)
 {
+	struct soc_buf *b = &inc->newalerts;
+
+	/* Room for two at first, not soc_buf's 256 bytes: most incidents
+	 * take one or two alerts between saves, and a run touches a hundred
+	 * thousand of them. */
+	if (!b->p && b->max >= 2 * (SOC_ID_LEN + sizeof(ts))) {
+		b->cap = 2 * (SOC_ID_LEN + sizeof(ts)) + 1;
+		b->p = soc_xmalloc(b->cap);
+		b->p[0] = '\0';
+	}
 	if (soc_buf_add(&inc->newalerts, id, SOC_ID_LEN) < 0 ||
 	    soc_buf_add(&inc->newalerts, &ts, sizeof(ts)) < 0)
 		soc_die(SOC_EX_SOFTWARE, "incident %s: too many alerts between "
