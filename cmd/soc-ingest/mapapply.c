@@ -441,11 +441,25 @@ severity(struct app *x, const struct soc_val *m)
 }
 
 /* The text of v into buf at *k: an array's elements joined by ", ". */
+/* s[0..n) (at most MSG_MAX - 1 bytes of it) into buf at *k, *k left at
+ * sz - 1 when it does not fit, as snprintf would. */
+static void
+append(char *buf, size_t sz, size_t *k, const char *s, size_t n)
+{
+	if (n > MSG_MAX - 1)
+		n = MSG_MAX - 1;
+	memcpy(buf + *k, s, n < sz - 1 - *k ? n : sz - 1 - *k);
+	*k += n;
+	if (*k >= sz)
+		*k = sz - 1;
+}
+
 static void
 template_value(const struct soc_val *v, char *buf, size_t sz, size_t *k)
 {
-	char val[MSG_MAX];
+	char num[64];
 	const struct soc_val *e;
+	const char *t;
 	size_t i;
 
 	if (soc_val_is_array(v)) {
@@ -458,10 +472,8 @@ template_value(const struct soc_val *v, char *buf, size_t sz, size_t *k)
 		}
 		return;
 	}
-	text_of(v, val, sizeof val);
-	*k += (size_t)snprintf(buf + *k, sz - *k, "%s", val);
-	if (*k >= sz)
-		*k = sz - 1;
+	t = ing_map_text(v, num, sizeof num);
+	append(buf, sz, k, t, strlen(t));
 }
 
 /* The value a placeholder's alternative a[0..n) names: an input path,
@@ -497,10 +509,7 @@ fill(struct app *x, const char *p, size_t n, char *buf, size_t sz,
 		if (!(bar = memchr(p, '|', (size_t)(end - p))))
 			bar = end;
 		if (*p == '\'' && bar - p >= 2 && bar[-1] == '\'') {
-			*k += (size_t)snprintf(buf + *k, sz - *k, "%.*s",
-			    (int)(bar - p - 2), p + 1);
-			if (*k >= sz)
-				*k = sz - 1;
+			append(buf, sz, k, p + 1, (size_t)(bar - p - 2));
 			return;
 		}
 		if (present(v = placeholder(x, p, (size_t)(bar - p)))) {
