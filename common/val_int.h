@@ -42,6 +42,12 @@ struct soc_val_spath {
 	uint32_t len;		/* of the path; its segments at text + len + 1 */
 	uint16_t nseg;
 	uint16_t fixed;		/* the path is read-only memory: never compared */
+	/* The path asked for after this one the last time, and its entry:
+	 * a program asks for its paths in the same order record after
+	 * record, so the next one is most often found here, in a line the
+	 * caller was about to read anyway, without probing the table. */
+	const char *next_addr;
+	struct soc_val_spath *next;
 	struct soc_val_seg {
 		const char *k;
 		size_t n;

@@ -163,6 +163,7 @@ struct soc_val_spaths {
 	char *chunk;		/* the piece being filled; its first word
 				 * points to the one before */
 	size_t used;
+	struct soc_val_spath *last;	/* the entry found last, or NULL */
 	uintptr_t ro_lo[RO_MAX], ro_hi[RO_MAX];
 	size_t nro;
 };
@@ -207,6 +208,8 @@ spath_make(struct soc_val_spaths *t, const char *path)
 	e->len = (uint32_t)len;
 	e->nseg = 0;
 	e->fixed = 0;
+	e->next_addr = NULL;
+	e->next = NULL;
 	for (i = 0;; i++) {
 		struct soc_val_seg *s;
 
@@ -258,25 +261,18 @@ read_only(const struct soc_val_spaths *t, const char *p, size_t n)
 	return 0;
 }
 
-const struct soc_val_spath *
-soc_val_spath_find(struct soc_val_arena *a, const char *path)
+/* The entry of path in t, probed for; NULL when the setters walk it. */
+static struct soc_val_spath *
+probe(struct soc_val_spaths *t, const char *path)
 {
 	uint64_t h = ((uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ULL) >> 40;
-	struct soc_val_spaths *t = a->spaths;
 	struct soc_val_spath *e;
 	size_t i, j;
 
-	if (!t) {
-		t = a->spaths = soc_xcalloc(1, sizeof *t);
-		dl_iterate_phdr(note_ro, t);
-	}
 	for (i = 0; i < SPATH_PROBE; i++) {
 		j = (h + i) & (SPATH_SLOTS - 1);
-		if (t->slot[j].addr == path) {
-			e = t->slot[j].e;
-			return e && (e->fixed || strcmp(e->text, path) == 0) ?
-			    e : NULL;
-		}
+		if (t->slot[j].addr == path)
+			return t->slot[j].e;
 		if (!t->slot[j].addr) {
 			t->slot[j].addr = path;
 			if ((e = t->slot[j].e = spath_make(t, path)) != NULL)
@@ -286,6 +282,30 @@ soc_val_spath_find(struct soc_val_arena *a, const char *path)
 		}
 	}
 	return NULL;
+}
+
+const struct soc_val_spath *
+soc_val_spath_find(struct soc_val_arena *a, const char *path)
+{
+	struct soc_val_spaths *t = a->spaths;
+	struct soc_val_spath *e, *last;
+
+	if (!t) {
+		t = a->spaths = soc_xcalloc(1, sizeof *t);
+		dl_iterate_phdr(note_ro, t);
+	}
+	last = t->last;
+	if (last && last->next_addr == path)
+		e = last->next;		/* (the path that followed last time) */
+	else {
+		e = probe(t, path);
+		if (last) {
+			last->next_addr = path;
+			last->next = e;
+		}
+	}
+	t->last = e;
+	return e && (e->fixed || strcmp(e->text, path) == 0) ? e : NULL;
 }
 
 void
