@@ -112,12 +112,35 @@ numchar(char c)
 	    c == 'e' || c == 'E';
 }
 
+/*
+ * A plain decimal "123.45" read as strtod reads it, when that is one
+ * exact division: at most 15 digits in all make a mantissa m below 2^53,
+ * exact in a double, as 10^k is; so m / 10^k, rounded once, is the
+ * correctly rounded value strtod gives (Clinger's fast path).  f is past
+ * the '.', the whole part's w digits made v.  0 when not such a number.
+ */
+static int
+decimal(const char *f, size_t w, uint64_t v, double *dv)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	size_t k;
+
+	for (k = 0; f[k] >= '0' && f[k] <= '9' && w + k < 15; k++)
+		v = v * 10 + (uint64_t)(f[k] - '0');
+	if (k == 0 || f[k] != '\0')
+		return 0;
+	*dv = (double)v / p10[k];
+	return 1;
+}
+
 int
 soc_val_numstr(const char *s, int64_t *iv, double *dv)
 {
 	const char *q = s;
 	char *end;
 	uint64_t v = 0;		/* (wraps past 18 digits, unused then) */
+	double d;
 	size_t digits, dots;
 
 	if (!s || !*s || isspace((unsigned char)*s))
@@ -132,6 +155,14 @@ soc_val_numstr(const char *s, int64_t *iv, double *dv)
 	if (q[digits] == '\0' && digits > 0 && digits <= 18) {
 		*iv = *s == '-' ? -(int64_t)v : (int64_t)v;	/* (they fit) */
 		return 1;
+	}
+	if (q[digits] == '.' && digits > 0 && digits < 15 &&
+	    decimal(q + digits + 1, digits, v, &d)) {
+		/* *iv as strtoll leaves it (the whole part), then *dv: the
+		 * two may be one union's members, and *dv is the answer */
+		*iv = *s == '-' ? -(int64_t)v : (int64_t)v;
+		*dv = *s == '-' ? -d : d;
+		return 2;
 	}
 	for (end = (char *)q + digits, dots = 0; *end; end++)
 		if (!numchar(*end) || (*end == '.' && dots++)) {

@@ -24,9 +24,10 @@
 void
 ing_set_s(struct soc_val *out, const char *path, const struct soc_val *v)
 {
+	/* A value's string is valid UTF-8 and knows whether it is plain:
+	 * copied as it is, not looked at again. */
 	if (soc_val_is_string(v) && soc_val_len(v) > 0)
-		soc_val_set_strn(out, path, soc_val_str(v),
-		    soc_val_len(v));
+		soc_val_set(out, path, soc_val_copy(out->arena, v));
 }
 
 void

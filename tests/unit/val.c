@@ -151,6 +151,50 @@ parsing(struct soc_val_arena *in, struct soc_val_arena *ar)
 
 /* A path split once reads what soc_val_get reads, in every kind of object
  * on the way; its parent is found through plain objects only. */
+/*
+ * Plain decimals ("1.1", "-0.50", "1763715600.123"), read without strtod
+ * when one exact division gives its answer: the same double, bit for
+ * bit, and the same *iv, as strtoll then strtod give, over lengths on
+ * both sides of the 15 digits the fast path takes.
+ */
+static void
+decimals(void)
+{
+	char s[40];
+	uint64_t x = 88172645463325252ULL;
+	int64_t n, wn;
+	double d, wd;
+	int k, bad = 0, w, f, i, len;
+
+	for (k = 0; k < 200000; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		w = 1 + (int)(x % 17);
+		f = 1 + (int)((x >> 8) % 17);
+		len = 0;
+		if ((x >> 16) & 1)
+			s[len++] = (x >> 17) & 1 ? '-' : '+';
+		for (i = 0; i < w; i++)
+			s[len++] = (char)('0' + (x >> (20 + 2 * i)) % 10);
+		s[len++] = '.';
+		for (i = 0; i < f; i++)
+			s[len++] = (char)('0' + ((x * 2654435761u) >> (i + 3)) % 10);
+		s[len] = '\0';
+		wn = strtoll(s, NULL, 10);
+		wd = strtod(s, NULL);
+		if (soc_val_numstr(s, &n, &d) != 2 || n != wn ||
+		    memcmp(&d, &wd, sizeof d) != 0) {
+			if (bad++ < 5)
+				printf("# numstr '%s': %lld %.17g, strtod %lld %.17g\n",
+				    s, (long long)n, d, (long long)wn, wd);
+		}
+	}
+	ok(bad == 0, "numstr: 200,000 decimals as strtoll and strtod read them");
+	ok(soc_val_numstr("-0.0", &n, &d) == 2 && d == 0 && 1 / d < 0,
+	    "numstr: -0.0 keeps its sign");
+}
+
 static void
 paths(struct soc_val_arena *in)
 {
@@ -224,6 +268,7 @@ paths(struct soc_val_arena *in)
 	    soc_val_numstr(" 1", &n, &d) == 0 && soc_val_numstr("0x1", &n, &d) == 0,
 	    "numstr: a sign, a cut exponent, a blank, hex: none");
 	soc_val_arena_reset(in);
+	decimals();
 }
 
 /* A new program's record: set by path, in any order, written with its
