@@ -289,13 +289,37 @@ ing_attack_technique(const char *id)
 	    sizeof ing_attack_techniques[0], cmp_technique);
 }
 
-/* The tactic common/attack.c names by id, short name or title. */
+/* The tactic common/attack.c names by id, short name or title.  An id
+ * ("TA0001", in any case, as most sources give them) is compared here
+ * without strcasecmp's locale tables: ids are "TA" and four digits. */
 const struct soc_attack_tactic *
 ing_attack_tactic(const char *s)
 {
-	int i = soc_attack_tactic_find(s);
+	int i;
 
+	if (s && (s[0] == 'T' || s[0] == 't') && (s[1] == 'A' || s[1] == 'a') &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
+	    s[6] == '\0')
+		for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
+			if (memcmp(s + 2, soc_attack_tactics[i].id + 2, 5) == 0)
+				return &soc_attack_tactics[i];
+	i = soc_attack_tactic_find(s);
 	return i < 0 ? NULL : &soc_attack_tactics[i];
+}
+
+/* threat.framework, ATT&CK's, unless it is that already: the member the
+ * setter would replace in place (not soc_val_get's flat dotted keys). */
+static void
+set_framework(struct soc_val *out)
+{
+	static const char fw[] = "MITRE ATT&CK";
+	const struct soc_val *v = soc_val_member(soc_val_member(out,
+	    "threat", 6), "framework", 9);
+
+	if (!v || v->type != SOC_VAL_STR || v->u.s.len != sizeof fw - 1 ||
+	    memcmp(v->u.s.p, fw, sizeof fw - 1) != 0)
+		soc_val_set_str(out, "threat.framework", fw);
 }
 
 /* Is s a well-formed technique id "T1234" or "T1234.567"? */
@@ -370,7 +394,7 @@ ing_add_technique(struct soc_val *out, const char *id)
 	if (has_str(out, "threat.technique.id", norm) ||
 	    has_str(out, "threat.technique.subtechnique.id", norm))
 		return;
-	soc_val_set_str(out, "threat.framework", "MITRE ATT&CK");
+	set_framework(out);
 	t = ing_attack_technique(norm);
 	if (strchr(norm, '.')) {
 		/* ECS: a sub-technique under its technique ("T1218.010" in
@@ -426,7 +450,7 @@ ing_add_tactic(struct soc_val *out, const char *s)
 
 	if (!t || has_str(out, "threat.tactic.id", t->id))
 		return;
-	soc_val_set_str(out, "threat.framework", "MITRE ATT&CK");
+	set_framework(out);
 	append_str(out, "threat.tactic.id", t->id);
 	append_str(out, "threat.tactic.name", t->title);
 }
