@@ -12,7 +12,7 @@
 # detection.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 28
+plan 30
 export SOC_NOW=2026-11-22T00:00:00Z
 G=$FIX/ingest/map-capture
 cp -R "$G/d" d
@@ -83,6 +83,34 @@ check 'a certain detection (100)' \
 printf '{"format": "json", "fields": {"a.b": "x"},\n "severity": {"field": "x", "scale": [1, 10, 10]}}\n' >ed/acme-edr.json
 check 'a scale of three numbers: exit 78' \
     'soc-ingest --mappings ed e.json >o 2>e2; [ $? -eq 78 ] && grep -q "ed/acme-edr.json:2:[0-9]*: severity.scale: scale is" e2'
+
+# A group between fixed characters is found by the expression without
+# the group (mapre.c): the same parts as the expression with a second
+# group after it, which takes the general way.
+mkdir fl
+cat >fl/acme-flat.json <<'M'
+{"format": "json", "detect": {"has": "s"}, "timestamp": {"field": "t"},
+ "fields": {
+   "labels.a1": {"field": "s", "capture": "/x-([^/]+)"},
+   "labels.a2": {"field": "s", "capture": "/x-([^/]+)()"},
+   "labels.b1": {"field": "s", "capture": "^[a-z]([^/]*)/$"},
+   "labels.b2": {"field": "s", "capture": "^[a-z]([^/]*)(/)$"},
+   "labels.c1": {"field": "s", "capture": "[[:digit:]]\\.(.*)q.$"},
+   "labels.c2": {"field": "s", "capture": "[[:digit:]]\\.(.*)(q.)$"}},
+ "message": "{s}"}
+M
+printf '%s\n' '{"t":"2026-11-21T10:00:00Z","s":"/X-ab/x-cd/"}' \
+    '{"t":"2026-11-21T10:00:00Z","s":"q/x-/9.abqZ"}' \
+    '{"t":"2026-11-21T10:00:00Z","s":"Bq7.x/y.zqQ/"}' \
+    '{"t":"2026-11-21T10:00:00Z","s":"Kq7.x/"}' \
+    '{"t":"2026-11-21T10:00:00Z","s":"nothing"}' >fl.json
+check_exit 'flat and general captures: exit 0' 0 \
+    'soc-ingest --mappings fl fl.json >flo 2>fle'
+check 'the flat way finds what the general way finds' \
+    'jq -c "[.labels.a1, .labels.b1, .labels.c1] == [.labels.a2, .labels.b2, .labels.c2]" flo >eq &&
+     [ "$(wc -l <eq)" -eq 5 ] && ! grep -qvx true eq &&
+     jq -c "[.labels.a1, .labels.b1, .labels.c1]" flo | tr "\n" " " |
+     grep -qx "\[\"ab\",null,null\] \[null,null,\"ab\"\] \[null,null,\"x/y.zq\"\] \[null,\"q7.x\",null\] \[null,null,null\] "'
 
 # The new members' errors, each with its file, line and member.
 mkdir b
