@@ -449,6 +449,10 @@ soc_winxml_parse(struct soc_val_arena *a, const char *s, size_t n,
 	struct soc_val *v, *root;
 	char *nm = NULL;
 
+	if (memchr(s, '\0', n)) {	/* XML 1.0 has no U+0000, raw or as &#0; */
+		fail(&p, "XML: a NUL byte");
+		goto bad;
+	}
 	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		p.i = 3;
 	for (;;) {
