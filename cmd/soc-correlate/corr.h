@@ -1,5 +1,8 @@
 /*
  * corr.h: soc-correlate's pieces and what passes between them.
+ * long: the one internal header of the program, a section a module in
+ * the order below; the modules share its structures, so cut in files it
+ * would be included whole everywhere anyway
  *
  *   main.c     the stage definition: options, the filter's callbacks,
  *              the verbs table

@@ -199,6 +199,59 @@ static const char *const transforms[] = { "login", "user", "hash",
 	"ip_port", "ip", "number", "string", "lower", "id", "basename",
 	"tactic", NULL };
 
+static int chk_entry(struct chk *, const char *, const struct soc_val *, int);
+
+/* One member KEY (value X, path Q) of the field object V at P. */
+static int
+chk_entry_member(struct chk *k, const char *p, const char *q,
+    const struct soc_val *v, const char *key, const struct soc_val *x,
+    int depth)
+{
+	char r[256];
+	const struct soc_val *e;
+	size_t i;
+
+	if (strcmp(key, "if") == 0)
+		return chk_cond(k, q, x, 0);
+	if (strcmp(key, "field") == 0 || strcmp(key, "each") == 0)
+		return chk_entry(k, q, x, 9);
+	if (strcmp(key, "cases") == 0) {
+		if (!soc_val_is_array(x) || soc_val_array_size(x) == 0)
+			return fail(k, q, "%scases is a non-empty list of "
+			    "fields", NULL);
+		soc_val_foreach(x, i, e) {
+			subi(r, sizeof r, q, i);
+			if (chk_entry(k, r, e, depth + 1) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "map") == 0)
+		return soc_val_is_object(x) ? 0 :
+		    fail(k, q, "%sa table's map is an object", NULL);
+	if (strcmp(key, "as") == 0) {
+		for (i = 0; transforms[i] && (!soc_val_is_string(x) ||
+		    strcmp(soc_val_str(x), transforms[i])); i++)
+			;
+		return transforms[i] ? 0 : fail(k, q, "%sas is login, user, "
+		    "hash, ip_port, ip, number, string, lower, id, basename "
+		    "or tactic", NULL);
+	}
+	if (strcmp(key, "template") == 0)
+		return soc_val_is_string(x) ? 0 :
+		    fail(k, q, "%sa template is a string", NULL);
+	if (strcmp(key, "capture") == 0)
+		return chk_capture(k, p, v);
+	if (strcmp(key, "group") == 0)
+		return soc_val_key(v, "capture") ? 0 :
+		    fail(k, q, "%sgroup goes with capture", NULL);
+	if (strcmp(key, "value") && strcmp(key, "default"))
+		return fail(k, q, "unknown member '%s' of a field (if, value, "
+		    "template, field, each, map, default, as, capture, group, "
+		    "cases)", key);
+	return 0;
+}
+
 /*
  * A field's entry: an input path, a list of them (the first present
  * wins), or an object: {"value": V} a constant, {"field": PATH, "map",
@@ -232,48 +285,8 @@ chk_entry(struct chk *k, const char *p, const struct soc_val *v, int depth)
 		    "or an object with value, field or cases", NULL);
 	soc_val_foreach_member(v, key, x) {
 		sub(q, sizeof q, p, key);
-		if (strcmp(key, "if") == 0) {
-			if (chk_cond(k, q, x, 0) < 0)
-				return -1;
-		} else if (strcmp(key, "field") == 0 ||
-		    strcmp(key, "each") == 0) {
-			if (chk_entry(k, q, x, 9) < 0)
-				return -1;
-		} else if (strcmp(key, "cases") == 0) {
-			if (!soc_val_is_array(x) || soc_val_array_size(x) == 0)
-				return fail(k, q, "%scases is a non-empty list "
-				    "of fields", NULL);
-			soc_val_foreach(x, i, e) {
-				subi(r, sizeof r, q, i);
-				if (chk_entry(k, r, e, depth + 1) < 0)
-					return -1;
-			}
-		} else if (strcmp(key, "map") == 0) {
-			if (!soc_val_is_object(x))
-				return fail(k, q, "%sa table's map is an object",
-				    NULL);
-		} else if (strcmp(key, "as") == 0) {
-			for (i = 0; transforms[i] && (!soc_val_is_string(x) ||
-			    strcmp(soc_val_str(x), transforms[i])); i++)
-				;
-			if (!transforms[i])
-				return fail(k, q, "%sas is login, user, hash, "
-				    "ip_port, ip, number, string, lower, id, "
-				    "basename or tactic", NULL);
-		} else if (strcmp(key, "template") == 0) {
-			if (!soc_val_is_string(x))
-				return fail(k, q, "%sa template is a string", NULL);
-		} else if (strcmp(key, "capture") == 0) {
-			if (chk_capture(k, p, v) < 0)
-				return -1;
-		} else if (strcmp(key, "group") == 0) {
-			if (!soc_val_key(v, "capture"))
-				return fail(k, q, "%sgroup goes with capture",
-				    NULL);
-		} else if (strcmp(key, "value") && strcmp(key, "default"))
-			return fail(k, q, "unknown member '%s' of a field (if, "
-			    "value, template, field, each, map, default, as, "
-			    "capture, group, cases)", key);
+		if (chk_entry_member(k, p, q, v, key, x, depth) < 0)
+			return -1;
 	}
 	kinds = !!soc_val_key(v, "value") + !!soc_val_key(v, "field") +
 	    !!soc_val_key(v, "cases") + !!soc_val_key(v, "each") +
