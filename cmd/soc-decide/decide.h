@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "connector.h"
 #include "db.h"
 #include "embed.h"
@@ -25,32 +26,10 @@
 
 /* ---- catalog.c ---- */
 
-enum dec_tier { TIER_AUTO, TIER_APPROVE, TIER_SENIOR };
-enum dec_phase { PHASE_CONTAIN, PHASE_ERADICATE, PHASE_RECOVER, PHASE_NOTIFY };
-
-struct dec_action {
-	const char *name;
-	const char *target;	/* host, user, ip, domain, url, hash,
-				 * access_key, account, instance, incident,
-				 * channel */
-	const char *inverse;	/* NULL: none */
-	int reversible;
-	enum dec_tier tier;	/* the default */
-	enum dec_phase phase;
-	int order;		/* within a phase: lower first */
-	const char *inputs;	/* comma-separated input names, "" none */
-	const char *what;	/* one line for the catalog */
-};
-
-const struct dec_action *dec_action_find(const char *name);
-const struct dec_action *dec_catalog(size_t *n);
 /* The catalog on stdout: a table, or with json one object a line. */
 void dec_catalog_print(int json);
 /* explain.c: a decision record (borrowed) told step by step on stdout. */
 void dec_explain(json_t *rec);
-const char *dec_tier_name(enum dec_tier t);
-int dec_tier_parse(const char *s, enum dec_tier *t);
-const char *dec_phase_name(enum dec_phase p);
 /* The blast-radius kind (soc.incident.blast_radius.KIND) whose members
  * are targets of this type; NULL when the incident itself is. */
 const char *dec_target_kind(const char *target);
@@ -221,14 +200,14 @@ int dec_internal_ip(const char *s);
  * (16 bytes), its length (4 or 16) and the prefix's bits; -1 when c is
  * neither. */
 int dec_cidr_parse(const char *c, unsigned char net[16], int *len, int *bits);
-void dec_reject(struct dec_planner *p, const struct dec_action *a,
+void dec_reject(struct dec_planner *p, const struct soc_catalog_action *a,
     const char *type, const char *value, const char *rule, const char *why);
 /* One step of rule rname (spec: the policy's step, or a proposal's) for
  * one target (ent: its blast-radius entry, NULL for the incident or a
  * channel), through the guards: the step (borrowed from p->steps; an
  * existing one when already planned) or NULL when a guard stopped it. */
 json_t *dec_step_add(struct dec_planner *p, const char *rname, json_t *spec,
-    const struct dec_action *a, const char *kind, json_t *ent,
+    const struct soc_catalog_action *a, const char *kind, json_t *ent,
     const char *value, int *nthis);
 
 /* order.c */

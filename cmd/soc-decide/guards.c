@@ -100,8 +100,8 @@ never(json_t *guards, const char *kind, const char *value)
 }
 
 void
-dec_reject(struct dec_planner *p, const struct dec_action *a, const char *type,
-    const char *value, const char *rule, const char *why)
+dec_reject(struct dec_planner *p, const struct soc_catalog_action *a,
+    const char *type, const char *value, const char *rule, const char *why)
 {
 	json_array_append_new(p->rejected, json_pack("{s:s,s:{s:s,s:s},s:s,s:s}",
 	    "action", a->name, "target", "type", type, "value", value,
@@ -145,7 +145,7 @@ count_action(json_t *steps, const char *action)
 /* Is the target one no plan may touch?  Rejects it with the reason. */
 static int
 guard_target(struct dec_planner *p, const char *rname,
-    const struct dec_action *a, const char *kind, json_t *ent,
+    const struct soc_catalog_action *a, const char *kind, json_t *ent,
     const char *value, struct soc_buf *b)
 {
 	const char *hit;
@@ -167,7 +167,7 @@ guard_target(struct dec_planner *p, const char *rname,
  * per hour over all incidents (max_per_hour). */
 static int
 guard_caps(struct dec_planner *p, const char *rname, json_t *spec,
-    const struct dec_action *a, const char *value, int nthis,
+    const struct soc_catalog_action *a, const char *value, int nthis,
     struct soc_buf *b)
 {
 	json_t *v;
@@ -205,7 +205,7 @@ guard_caps(struct dec_planner *p, const char *rname, json_t *spec,
 /* The cool-down: another incident planned this on the same target. */
 static int
 guard_cooldown(struct dec_planner *p, const char *rname,
-    const struct dec_action *a, const char *value, struct soc_buf *b)
+    const struct soc_catalog_action *a, const char *value, struct soc_buf *b)
 {
 	int64_t cool = (int64_t)json_integer_value(json_object_get(p->guards,
 	    "cooldown_s")) * 1000;
@@ -233,27 +233,27 @@ guard_cooldown(struct dec_planner *p, const char *rname,
 
 /* The step's tier: the catalog's, raised by the step, then by the
  * guards (appended to guards).  Never lowered. */
-static enum dec_tier
-step_tier(json_t *spec, const struct dec_action *a, json_t *ent,
+static enum soc_tier
+step_tier(json_t *spec, const struct soc_catalog_action *a, json_t *ent,
     json_t *guards)
 {
-	enum dec_tier tier = a->tier, t;
+	enum soc_tier tier = a->tier, t;
 	json_t *v;
 
 	if ((v = json_object_get(spec, "tier")) &&
-	    dec_tier_parse(json_string_value(v), &t) == 0 && t > tier)
+	    soc_catalog_tier_parse(json_string_value(v), &t) == 0 && t > tier)
 		tier = t;
 	/* Telling someone touches nothing: only actions are raised. */
-	if (a->phase != PHASE_NOTIFY && ent &&
+	if (a->phase != SOC_PHASE_NOTIFY && ent &&
 	    json_is_true(json_object_get(ent, "crown_jewel"))) {
 		json_array_append_new(guards, json_string("crown jewel: senior"));
-		tier = TIER_SENIOR;
+		tier = SOC_TIER_SENIOR;
 	}
-	if (a->phase != PHASE_NOTIFY && ent &&
+	if (a->phase != SOC_PHASE_NOTIFY && ent &&
 	    json_is_true(json_object_get(ent, "privileged"))) {
 		json_array_append_new(guards,
 		    json_string("privileged identity: senior"));
-		tier = TIER_SENIOR;
+		tier = SOC_TIER_SENIOR;
 	}
 	return tier;
 }
@@ -262,7 +262,7 @@ step_tier(json_t *spec, const struct dec_action *a, json_t *ent,
  * the target, so a later version planning it again names the same step. */
 static json_t *
 new_step(struct dec_planner *p, const char *rname, json_t *spec,
-    const struct dec_action *a, const char *value, enum dec_tier tier,
+    const struct soc_catalog_action *a, const char *value, enum soc_tier tier,
     json_t *guards)
 {
 	struct soc_buf key = SOC_BUF_INIT;
@@ -282,7 +282,8 @@ new_step(struct dec_planner *p, const char *rname, json_t *spec,
 	s = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:s,s:s,s:[]}", "id", id,
 	    "action", a->name, "target", "type", a->target, "value", value,
 	    "inputs", v ? json_incref(v) : json_object(),
-	    "tier", dec_tier_name(tier), "phase", dec_phase_name(a->phase),
+	    "tier", soc_catalog_tier_name(tier),
+	    "phase", soc_catalog_phase_name(a->phase),
 	    "after");
 	if ((v = json_object_get(spec, "ttl_s")))
 		json_object_set_new(s, "ttl_s", json_integer(json_integer_value(v)));
@@ -296,12 +297,12 @@ new_step(struct dec_planner *p, const char *rname, json_t *spec,
 
 json_t *
 dec_step_add(struct dec_planner *p, const char *rname, json_t *spec,
-    const struct dec_action *a, const char *kind, json_t *ent,
+    const struct soc_catalog_action *a, const char *kind, json_t *ent,
     const char *value, int *nthis)
 {
 	struct soc_buf b = SOC_BUF_INIT;
 	json_t *s = NULL, *guards;
-	enum dec_tier tier;
+	enum soc_tier tier;
 
 	if (guard_target(p, rname, a, kind, ent, value, &b) < 0)
 		goto out;

@@ -16,10 +16,10 @@ static int
 by_phase(const void *x, const void *y)
 {
 	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	const struct dec_action *aa = dec_action_find(json_string_value(
-	    json_object_get(a, "action")));
-	const struct dec_action *ab = dec_action_find(json_string_value(
-	    json_object_get(b, "action")));
+	const struct soc_catalog_action *aa = soc_catalog_find(
+	    json_string_value(json_object_get(a, "action")));
+	const struct soc_catalog_action *ab = soc_catalog_find(
+	    json_string_value(json_object_get(b, "action")));
 	int64_t ia = json_integer_value(json_object_get(a, "#"));
 	int64_t ib = json_integer_value(json_object_get(b, "#"));
 
@@ -45,16 +45,16 @@ dec_order(struct dec_planner *p)
 	qsort(v, n, sizeof *v, by_phase);
 	for (i = 0; i < n; i++) {
 		json_t *ti = json_object_get(v[i], "target");
-		const struct dec_action *ai = dec_action_find(json_string_value(
-		    json_object_get(v[i], "action")));
+		const struct soc_catalog_action *ai = soc_catalog_find(
+		    json_string_value(json_object_get(v[i], "action")));
 
 		json_object_del(v[i], "#");
 		for (j = 0; j < i; j++) {
 			json_t *tj = json_object_get(v[j], "target");
-			const struct dec_action *aj = dec_action_find(
+			const struct soc_catalog_action *aj = soc_catalog_find(
 			    json_string_value(json_object_get(v[j], "action")));
 
-			if (ai->phase == PHASE_NOTIFY ||
+			if (ai->phase == SOC_PHASE_NOTIFY ||
 			    (aj->phase == ai->phase && aj->order == ai->order) ||
 			    !json_equal(ti, tj))
 				continue;

@@ -54,7 +54,7 @@ dec_history_release(struct dec_history *h)
 static void
 expand(struct dec_planner *p, json_t *rule, json_t *spec)
 {
-	const struct dec_action *a = dec_action_find(json_string_value(
+	const struct soc_catalog_action *a = soc_catalog_find(json_string_value(
 	    json_object_get(spec, "action")));
 	const char *kind = json_string_value(json_object_get(spec, "targets"));
 	const char *scope = json_string_value(json_object_get(spec, "scope"));

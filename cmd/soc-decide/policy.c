@@ -245,10 +245,10 @@ check_when(struct check *c, json_t *w, const char *at)
 static void
 check_step(struct check *c, json_t *s, const char *at)
 {
-	const struct dec_action *a;
+	const struct soc_catalog_action *a;
 	json_t *v;
 	char p[256];
-	enum dec_tier t;
+	enum soc_tier t;
 
 	if (!json_is_object(s)) {
 		err_at(c, at, "a step must be an object");
@@ -262,7 +262,7 @@ check_step(struct check *c, json_t *s, const char *at)
 		    "a step needs \"action\", a name from soc-decide catalog");
 		return;
 	}
-	if (!(a = dec_action_find(json_string_value(v)))) {
+	if (!(a = soc_catalog_find(json_string_value(v)))) {
 		err_at(c, p, "unknown action \"%s\" (see soc-decide catalog)",
 		    json_string_value(v));
 		return;
@@ -287,11 +287,13 @@ check_step(struct check *c, json_t *s, const char *at)
 	}
 	if ((v = json_object_get(s, "tier"))) {
 		mkpath(p, sizeof p, "%s.tier", at);
-		if (!json_is_string(v) || dec_tier_parse(json_string_value(v), &t))
+		if (!json_is_string(v) ||
+		    soc_catalog_tier_parse(json_string_value(v), &t))
 			err_at(c, p, "tier: auto, approve or senior");
 		else if (t < a->tier)
 			err_at(c, p, "%s is at least %s: a policy cannot lower "
-			    "an action's tier", a->name, dec_tier_name(a->tier));
+			    "an action's tier", a->name,
+			    soc_catalog_tier_name(a->tier));
 	}
 	if ((v = json_object_get(s, "ttl_s"))) {
 		mkpath(p, sizeof p, "%s.ttl_s", at);
@@ -316,7 +318,7 @@ check_guards(struct check *c, json_t *g)
 	const char *k;
 	json_t *v, *e;
 	char p[256];
-	enum dec_tier t;
+	enum soc_tier t;
 
 	if (!json_is_object(g)) {
 		err_at(c, "guards", "guards must be an object");
@@ -328,8 +330,8 @@ check_guards(struct check *c, json_t *g)
 		if (strcmp(k, "crown_jewel_tier") == 0 ||
 		    strcmp(k, "privileged_tier") == 0) {
 			if (!json_is_string(v) ||
-			    dec_tier_parse(json_string_value(v), &t) ||
-			    t != TIER_SENIOR)
+			    soc_catalog_tier_parse(json_string_value(v), &t) ||
+			    t != SOC_TIER_SENIOR)
 				err_at(c, p, "crown jewels and privileged "
 				    "identities are never below senior");
 		} else if (strcmp(k, "cooldown_s") == 0)
@@ -346,7 +348,7 @@ check_guards(struct check *c, json_t *g)
 				char q[256];
 
 				mkpath(q, sizeof q, "%s.%s", p, ak);
-				if (!dec_action_find(ak))
+				if (!soc_catalog_find(ak))
 					err_at(c, q, "unknown action \"%s\"", ak);
 				else
 					number(c, e, q, 0, 1e6);

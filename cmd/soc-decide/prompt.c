@@ -42,10 +42,10 @@ static const char system_text[] =
 static void
 catalog_text(struct soc_buf *b)
 {
-	const struct dec_action *a;
+	const struct soc_catalog_action *a;
 	size_t n, i;
 
-	a = dec_catalog(&n);
+	a = soc_catalog_list(&n);
 	soc_buf_addstr(b, "The catalog of actions (name, target type, inputs, "
 	    "what it does):\n");
 	for (i = 0; i < n; i++)

@@ -44,7 +44,7 @@ refuse(struct dec_planner *p, json_t *prop, const char *why)
 
 /* Is name one of the action's inputs ("a,b,c")? */
 static int
-is_input(const struct dec_action *a, const char *name)
+is_input(const struct soc_catalog_action *a, const char *name)
 {
 	const char *s = a->inputs;
 	size_t n = strlen(name);
@@ -102,7 +102,7 @@ policy_channel(const struct dec_policy *pol, const char *c)
  * (NULL for the incident or a channel); -1 when it is not the
  * incident's. */
 static int
-find_target(struct dec_planner *p, const struct dec_action *a,
+find_target(struct dec_planner *p, const struct soc_catalog_action *a,
     const char *value, const char **kind, json_t **ent)
 {
 	json_t *e;
@@ -130,11 +130,11 @@ find_target(struct dec_planner *p, const struct dec_action *a,
 /* What the policy gives the action wherever a rule plans it: the
  * highest tier, and the first TTL. */
 static json_t *
-policy_spec(const struct dec_policy *pol, const struct dec_action *a,
+policy_spec(const struct dec_policy *pol, const struct soc_catalog_action *a,
     json_t *inputs)
 {
 	json_t *spec = json_object(), *r, *s, *v;
-	enum dec_tier tier = a->tier, t;
+	enum soc_tier tier = a->tier, t;
 	size_t i, j;
 
 	json_object_set_new(spec, "inputs", inputs ? json_incref(inputs) :
@@ -146,20 +146,21 @@ policy_spec(const struct dec_policy *pol, const struct dec_action *a,
 			    a->name) != 0)
 				continue;
 			if ((v = json_object_get(s, "tier")) &&
-			    dec_tier_parse(json_string_value(v), &t) == 0 &&
+			    soc_catalog_tier_parse(json_string_value(v), &t) == 0 &&
 			    t > tier)
 				tier = t;
 			if ((v = json_object_get(s, "ttl_s")) &&
 			    !json_object_get(spec, "ttl_s"))
 				json_object_set(spec, "ttl_s", v);
 		}
-	json_object_set_new(spec, "tier", json_string(dec_tier_name(tier)));
+	json_object_set_new(spec, "tier",
+	    json_string(soc_catalog_tier_name(tier)));
 	return spec;
 }
 
 /* Check one proposal's shape; NULL when fine, else why not (in b). */
 static const char *
-check(struct dec_planner *p, json_t *prop, const struct dec_action **a,
+check(struct dec_planner *p, json_t *prop, const struct soc_catalog_action **a,
     const char **value)
 {
 	json_t *t = json_object_get(prop, "target"), *v;
@@ -175,7 +176,7 @@ check(struct dec_planner *p, json_t *prop, const struct dec_action **a,
 			    "tiers, guards and approvals are the policy's", k);
 			return p->b.p;
 		}
-	if (!(*a = dec_action_find(json_string_value(json_object_get(prop,
+	if (!(*a = soc_catalog_find(json_string_value(json_object_get(prop,
 	    "action")))))
 		return "not an action of the catalog";
 	if (!json_is_string(json_object_get(t, "type")) ||
@@ -204,7 +205,7 @@ check(struct dec_planner *p, json_t *prop, const struct dec_action **a,
 static const char *
 hostile(struct dec_planner *p, json_t *prop)
 {
-	const struct dec_action *a = NULL;
+	const struct soc_catalog_action *a = NULL;
 	const char *value = NULL, *kind, *bad = check(p, prop, &a, &value);
 	json_t *ent;
 
@@ -218,7 +219,7 @@ hostile(struct dec_planner *p, json_t *prop)
 static void
 propose_one(struct dec_planner *p, json_t *prop)
 {
-	const struct dec_action *a = NULL;
+	const struct soc_catalog_action *a = NULL;
 	const char *value = NULL, *kind, *why, *bad;
 	json_t *ent, *spec, *s;
 	struct soc_buf rname = SOC_BUF_INIT;
@@ -254,7 +255,7 @@ refuse_all(struct dec_planner *p, json_t *llm, json_t *steps)
 	size_t i;
 
 	json_array_foreach(steps, i, prop) {
-		const struct dec_action *a;
+		const struct soc_catalog_action *a;
 		const char *bad = hostile(p, prop), *v;
 
 		if (bad && !r.len)
