@@ -21,7 +21,8 @@
  *   incident.c the incident record and soc.incident text (the one place
  *              that writes JSON)
  *   schema.c   correlate.db's tables and views, as migration steps
- *   store.c    correlate.db: loading and saving incidents and entities
+ *   store.c    correlate.db: loading and saving incidents
+ *   estore.c   ... and the entity index's blocks
  *   eblock.c   the entity index's blocks in correlate.db, packed and
  *              unpacked (eblock.h)
  *   cases.c    the verbs: list, show, assign, note, close, merge, split
@@ -367,7 +368,7 @@ void corr_record_feedback(struct soc_val_arena *va, const char *alert,
 json_t *corr_record_verdict(const struct corr_incident *inc, const char *by,
     const char *note);
 
-/* ---- correlate.db (store.c) ---- */
+/* ---- correlate.db (store.c; the entity blocks: estore.c) ---- */
 
 /* correlate.db's schema, step by step (schema.c). */
 extern const char *const corr_migrations[];

@@ -1,5 +1,5 @@
 /*
- * Entity blocks: the entity index as correlate.db keeps it (store.c,
+ * Entity blocks: the entity index as correlate.db keeps it (estore.c,
  * table entity_block).  An entity belongs to the block its hash's high
  * bits name; a block is one blob, its entities one after the other in
  * (kind, value) order, so the same entities always give the same bytes:

@@ -1,7 +1,7 @@
 /*
  * eblock.h: entity blocks (eblock.c), the entity index as correlate.db
  * keeps it, between eblock.c, which packs and unpacks a block, and
- * store.c, which reads and writes them.
+ * estore.c, which reads and writes them through store.c's statements.
  */
 #ifndef CORR_EBLOCK_H
 #define CORR_EBLOCK_H
@@ -29,5 +29,11 @@ void corr_eblock_write(struct soc_buf *b, struct corr_entity *const *e,
 int corr_eblock_read(const void *p, size_t n,
     void (*fn)(void *ctx, const struct corr_erec *r), void *ctx);
 uint32_t corr_erec_part(const struct corr_erec *r, uint32_t i);
+
+/* store.c's statement sql (a literal: its address names it), prepared
+ * once, reset and with no bindings; and such a statement stepped once
+ * and reset. */
+sqlite3_stmt *corr_store_stmt(struct corr_store *s, const char *sql);
+void corr_store_done(struct corr_store *s, sqlite3_stmt *q);
 
 #endif

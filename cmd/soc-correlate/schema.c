@@ -22,7 +22,7 @@
  *                     (its seq)
  *   entity_block      the entity index: counts, partners, hub flag and
  *                     the incident each entity links to, packed in
- *                     blocks by hash (store.c); entity, its rows before
+ *                     blocks by hash (estore.c); entity, its rows before
  *                     version 6, is empty once a run has read them
  *   rule_window       the open windows of the correlation rules, per
  *                     rule and group (rules.c), so the next run goes on
@@ -187,7 +187,7 @@ const char *const corr_migrations[] = {
 	"CREATE INDEX incident_alert_seq ON incident_alert(seq, ts);",
 
 	/* 6: the entity index in blocks, each a blob of the entities whose
-	 * hash falls in it (store.c, entity blocks): a save rewrites a block
+	 * hash falls in it (estore.c): a save rewrites a block
 	 * per changed block, not a row per changed entity, and a start reads
 	 * a few thousand blobs, not a row per entity.  The rows of entity are
 	 * read once more by the next run, which writes them as blocks and
