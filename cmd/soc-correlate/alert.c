@@ -28,8 +28,11 @@
  * and soc.score and soc.enrich; the members of each are listed once, when
  * a field in it is first asked for, so a field is found among a handful
  * of keys instead of by walking the object's text again (values skipped
- * over, each time).  A path is then matched against those keys as
- * soc_json_path matches it (a key may hold dots; the last match wins).
+ * over, each time).  The fields read are named in corr.h (CORR_FIELDS),
+ * each path split once into its top and the rest, so that a field costs
+ * no string search for its top; it is read at most once an alert.  The
+ * rest is matched against the top's keys as soc_json_path matches it (a
+ * key may hold dots; the last match wins).
  * A record whose keys hold dots ({"host.name":...}) is read through
  * soc_rec_get, which knows flat keys.
  */
@@ -55,6 +58,7 @@ cache(struct corr_alert *a, const struct soc_rec *r)
 	a->rec = r;
 	a->scanned = a->slow = 0;
 	a->nown = 0;
+	a->got = 0;
 	for (j = 0; j < CORR_NTOP; j++) {
 		a->top[j].type = SOC_JSON_NONE;
 		a->tin[j] = -1;
@@ -65,6 +69,7 @@ cache(struct corr_alert *a, const struct soc_rec *r)
 
 			for (j = 0; j < CORR_NTOP - 2; j++)
 				if (k->len - 2 == toplen[j] &&
+				    k->p[1] == tops[j][0] &&
 				    memcmp(k->p + 1, tops[j], toplen[j]) == 0) {
 					a->top[j] = r->top[i].val;
 					a->tin[j] = (int)i;
@@ -140,40 +145,68 @@ slow:
 	return -1;
 }
 
-enum soc_json_type
-corr_get(const struct corr_alert *a, const char *path, struct soc_span *out)
+static const char *const fpath[CORR_NFIELD] = {
+#define CORR_F_PATH(id, path) path,
+	CORR_FIELDS(CORR_F_PATH)
+#undef CORR_F_PATH
+};
+
+/* Each field's path split into its top and the rest, once. */
+static void
+split_paths(struct corr_alert *a)
 {
-	struct corr_alert *w = (struct corr_alert *)a;	/* its cache */
-	const struct soc_span *o;
-	struct soc_span found = { NULL, 0, SOC_JSON_NONE }, sub;
-	const char *dot = strchr(path, '.'), *rest;
-	size_t n = dot ? (size_t)(dot - path) : strlen(path), j, plen;
+	size_t f, n, rest;
+	const char *dot;
 	int i;
 
-	if (!a->rec->plain || (i = top_of(path, n, dot)) < 0)
-		return soc_rec_get(a->rec, path, out);
-	if (i == TOP_SCORE)
-		dot += 6;
-	else if (i == TOP_ENRICH)
-		dot += 7;
-	o = &a->top[i];
-	if (o->type == SOC_JSON_NONE)
+	_Static_assert(CORR_NFIELD <= 64, "a bit a field in corr_alert.got");
+	for (f = 0; f < CORR_NFIELD; f++) {
+		dot = strchr(fpath[f], '.');
+		n = dot ? (size_t)(dot - fpath[f]) : strlen(fpath[f]);
+		i = top_of(fpath[f], n, dot);
+		rest = !dot ? strlen(fpath[f]) : i == TOP_SCORE ?
+		    n + 7 : i == TOP_ENRICH ? n + 8 : n + 1;
+		SOC_ASSERT(i >= 0 && strlen(fpath[f]) - rest < 256);
+		a->fp[f].top = (int8_t)i;
+		a->fp[f].off = (uint8_t)rest;
+		a->fp[f].len = (uint8_t)(strlen(fpath[f]) - rest);
+	}
+}
+
+/* Field f as soc_json_path finds it below its top object: the last
+ * member whose key is the rest of the path, or a prefix of it that
+ * leads there. */
+static enum soc_json_type
+find(struct corr_alert *a, enum corr_field f, struct soc_span *out)
+{
+	const struct soc_span *o = &a->top[a->fp[f].top];
+	struct soc_span found = { NULL, 0, SOC_JSON_NONE }, sub;
+	const char *rest = fpath[f] + a->fp[f].off;
+	size_t j, plen = a->fp[f].len;
+	int i = a->fp[f].top;
+
+	if (!a->rec->plain)
+		return soc_rec_get(a->rec, fpath[f], out);
+	if (o->type == SOC_JSON_NONE) {
+		*out = *o;
 		return SOC_JSON_NONE;
-	if (!dot) {
+	}
+	if (!plen) {
 		*out = *o;
 		return o->type;
 	}
-	if (o->type != SOC_JSON_OBJECT)
+	if (o->type != SOC_JSON_OBJECT) {
+		*out = found;
 		return SOC_JSON_NONE;
-	if (members(w, i) < 0)
-		return soc_json_path(o, dot + 1, out);
-	rest = dot + 1;
-	plen = strlen(rest);
+	}
+	if (members(a, i) < 0)
+		return soc_json_path(o, rest, out);
 	for (j = 0; j < a->nmemb[i]; j++) {
 		const struct soc_rec_member *m = &a->memb[i][j];
 		size_t kl = m->key.len - 2;
 
-		if (kl > plen || memcmp(m->key.p + 1, rest, kl) != 0)
+		if (kl > plen || m->key.p[1] != rest[0] ||
+		    memcmp(m->key.p + 1, rest, kl) != 0)
 			continue;
 		if (kl == plen)
 			found = m->val;	/* the last one wins */
@@ -185,13 +218,26 @@ corr_get(const struct corr_alert *a, const char *path, struct soc_span *out)
 	return found.type;
 }
 
+enum soc_json_type
+corr_get(const struct corr_alert *a, enum corr_field f, struct soc_span *out)
+{
+	struct corr_alert *w = (struct corr_alert *)a;	/* its cache */
+
+	if (!(a->got & (uint64_t)1 << f)) {
+		find(w, f, &w->fv[f]);
+		w->got |= (uint64_t)1 << f;
+	}
+	*out = a->fv[f];
+	return out->type;
+}
+
 const char *
-corr_str(const struct corr_alert *a, const char *path, struct soc_buf *out)
+corr_str(const struct corr_alert *a, enum corr_field f, struct soc_buf *out)
 {
 	struct soc_span v;
 
 	soc_buf_reset(out);
-	if (corr_get(a, path, &v) != SOC_JSON_STRING ||
+	if (corr_get(a, f, &v) != SOC_JSON_STRING ||
 	    soc_json_str_decode(&v, out) < 0)
 		return NULL;
 	if (!out->p)
@@ -205,6 +251,7 @@ void
 corr_alert_init(struct corr_alert *a)
 {
 	memset(a, 0, sizeof(*a));
+	split_paths(a);
 	soc_buf_init(&a->rule, 4096);
 	soc_buf_init(&a->name, 4096);
 	soc_buf_init(&a->host, 4096);
@@ -236,20 +283,19 @@ corr_obs_raw(const struct corr_alert *a, size_t i)
 	return a->vals.p + a->obs[i].roff;
 }
 
+/* Four parts of one to three decimal digits each, at most 255. */
 static int
 v4(const char *s, unsigned char o[4])
 {
-	int i, n;
-	char *end;
+	int i, k, n;
 
 	for (i = 0; i < 4; i++) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		n = (int)strtol(s, &end, 10);
-		if (n > 255 || end - s > 3)
+		for (k = n = 0; *s >= '0' && *s <= '9'; s++, k++)
+			if (k < 3)
+				n = n * 10 + (*s - '0');
+		if (k == 0 || k > 3 || n > 255)
 			return -1;
 		o[i] = (unsigned char)n;
-		s = end;
 		if (i < 3 && *s++ != '.')
 			return -1;
 	}
@@ -357,12 +403,12 @@ drop:
 
 /* The first string at path (a string, or an array's first) into b. */
 static void
-first_str(const struct corr_alert *a, const char *path, struct soc_buf *b)
+first_str(const struct corr_alert *a, enum corr_field f, struct soc_buf *b)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 
-	switch (corr_get(a, path, &v)) {
+	switch (corr_get(a, f, &v)) {
 	case SOC_JSON_STRING:
 		soc_json_str_decode(&v, b);
 		break;
@@ -380,13 +426,13 @@ first_str(const struct corr_alert *a, const char *path, struct soc_buf *b)
 }
 
 static void
-tactics(struct corr_alert *a, const char *path)
+tactics(struct corr_alert *a, enum corr_field f)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 	int t;
 
-	if (corr_get(a, path, &v) != SOC_JSON_ARRAY)
+	if (corr_get(a, f, &v) != SOC_JSON_ARRAY)
 		return;
 	soc_json_iter_init(&it, &v);
 	while (soc_json_iter_next(&it, &k, &e)) {
@@ -424,48 +470,49 @@ corr_alert_read(struct corr_alert *a, const struct soc_rec *r,
 	if (!a->id[0])	/* no id of its own: one from its bytes */
 		soc_id("alert", r->line, r->len, a->id);
 	a->ts = 0;
-	if (corr_get(a, "@timestamp", &v) == SOC_JSON_STRING &&
+	if (corr_get(a, CORR_F_TIMESTAMP, &v) == SOC_JSON_STRING &&
 	    v.len > 2 && soc_time_parse(v.p + 1, v.len - 2, &n) == 0)
 		a->ts = n;
 	a->scored = 0;
 	a->score = 0;
-	if (corr_get(a, "soc.score.value", &v) == SOC_JSON_NUMBER &&
+	if (corr_get(a, CORR_F_SCORE_VALUE, &v) == SOC_JSON_NUMBER &&
 	    soc_json_to_int(&v, &n) == 0 && n >= 0 && n <= 100) {
 		a->scored = 1;
 		a->score = (int)n;
-	} else if (soc_rec_int(r, "soc.severity", &n) == 0 && n >= 0 &&
-	    n <= 100) {
+	} else if ((r->plain ? soc_rec_soc(r, "severity", &v) ==
+	    SOC_JSON_NUMBER && soc_json_to_int(&v, &n) == 0 :
+	    soc_rec_int(r, "soc.severity", &n) == 0) && n >= 0 && n <= 100) {
 		a->score = (int)n;
 	}
 	a->prio = 0;
-	if ((s = corr_str(a, "soc.score.priority", &a->str)) != NULL)
+	if ((s = corr_str(a, CORR_F_SCORE_PRIORITY, &a->str)) != NULL)
 		a->prio = corr_prio_parse(s);
 	if (!a->prio)
 		a->prio = a->score >= p->p1 ? 1 : a->score >= p->p2 ? 2 :
 		    a->score >= p->p3 ? 3 : 4;
 	a->disp = a->score >= p->p3 ? 2 : 1;
-	if ((s = corr_str(a, "soc.score.disposition", &a->str)) != NULL)
+	if ((s = corr_str(a, CORR_F_SCORE_DISPOSITION, &a->str)) != NULL)
 		a->disp = strcmp(s, "auto_close") == 0 ? 0 :
 		    strcmp(s, "escalate") == 0 ? 2 : 1;
-	first_str(a, "rule.id", &a->rule);
+	first_str(a, CORR_F_RULE_ID, &a->rule);
 	if (!a->rule.len)
-		first_str(a, "rule.name", &a->rule);
+		first_str(a, CORR_F_RULE_NAME, &a->rule);
 	if (!a->rule.len)
-		first_str(a, "event.action", &a->rule);
+		first_str(a, CORR_F_EVENT_ACTION, &a->rule);
 	if (!a->rule.len)
-		first_str(a, "event.dataset", &a->rule);
-	first_str(a, "rule.name", &a->name);
+		first_str(a, CORR_F_EVENT_DATASET, &a->rule);
+	first_str(a, CORR_F_RULE_NAME, &a->name);
 	if (!a->name.len)
-		first_str(a, "event.action", &a->name);
+		first_str(a, CORR_F_EVENT_ACTION, &a->name);
 	if (!a->name.len)
-		first_str(a, "message", &a->name);
-	first_str(a, "host.name", &a->host);
-	first_str(a, "event.dataset", &a->source);
+		first_str(a, CORR_F_MESSAGE, &a->name);
+	first_str(a, CORR_F_HOST_NAME, &a->host);
+	first_str(a, CORR_F_EVENT_DATASET, &a->source);
 	if (!a->source.len)
-		first_str(a, "observer.product", &a->source);
+		first_str(a, CORR_F_OBSERVER_PRODUCT, &a->source);
 	a->tactics = a->inferred = 0;
-	tactics(a, "threat.tactic.id");
-	tactics(a, "threat.tactic.name");
+	tactics(a, CORR_F_TACTIC_ID);
+	tactics(a, CORR_F_TACTIC_NAME);
 	corr_tactic_infer(a);
 	corr_alert_entities(a, p);
 	/* The de-duplication key: the rule and the set of entities. */

@@ -156,6 +156,40 @@ struct corr_obs {
 #define CORR_NTOP 19	/* 17 top-level members, soc.score, soc.enrich */
 #define CORR_NMEMB 256
 
+/* The fields soc-correlate reads of an alert, by path; alert.c splits
+ * each path once into its top object and the rest below it, and reads a
+ * field at most once an alert. */
+#define CORR_FIELDS(X) \
+	X(TIMESTAMP, "@timestamp") X(MESSAGE, "message") \
+	X(SCORE_VALUE, "soc.score.value") \
+	X(SCORE_PRIORITY, "soc.score.priority") \
+	X(SCORE_DISPOSITION, "soc.score.disposition") \
+	X(ENRICH_ASSETS, "soc.enrich.assets") \
+	X(ENRICH_IDENTITIES, "soc.enrich.identities") \
+	X(ENRICH_PRIVILEGED, "soc.enrich.privileged") \
+	X(RULE_ID, "rule.id") X(RULE_NAME, "rule.name") \
+	X(EVENT_ACTION, "event.action") X(EVENT_DATASET, "event.dataset") \
+	X(EVENT_OUTCOME, "event.outcome") \
+	X(EVENT_CATEGORY, "event.category") \
+	X(OBSERVER_PRODUCT, "observer.product") \
+	X(TACTIC_ID, "threat.tactic.id") X(TACTIC_NAME, "threat.tactic.name") \
+	X(CLOUD_PROVIDER, "cloud.provider") \
+	X(CLOUD_ACCOUNT, "cloud.account.id") \
+	X(ACCESS_KEY, "aws.user_identity.access_key_id") \
+	X(USER_NAME, "user.name") X(RELATED_USER, "related.user") \
+	X(HOST_NAME, "host.name") X(HOST_HOSTNAME, "host.hostname") \
+	X(HOST_IP, "host.ip") X(SOURCE_IP, "source.ip") \
+	X(RELATED_IP, "related.ip") X(DESTINATION_IP, "destination.ip") \
+	X(RELATED_HASH, "related.hash") X(RELATED_HOSTS, "related.hosts") \
+	X(DNS_NAME, "dns.question.name") X(URL_DOMAIN, "url.domain") \
+	X(DESTINATION_DOMAIN, "destination.domain") \
+	X(TLS_SERVER, "tls.client.server_name") \
+	X(PROCESS_ID, "process.entity_id") \
+	X(PARENT_ID, "process.parent.entity_id")
+#define CORR_F_ENUM(id, path) CORR_F_##id,
+enum corr_field { CORR_FIELDS(CORR_F_ENUM) CORR_NFIELD };
+#undef CORR_F_ENUM
+
 struct corr_alert {
 	const struct soc_rec *rec;
 	struct soc_span top[CORR_NTOP];	/* see alert.c */
@@ -170,6 +204,12 @@ struct corr_alert {
 	size_t nmemb[CORR_NTOP];
 	struct soc_rec_member own[CORR_NMEMB];
 	size_t nown;
+	/* Each field's top, and where the rest of its path starts and its
+	 * length (set once); the fields read of this alert (a bit each),
+	 * and their values. */
+	struct { int8_t top; uint8_t off, len; } fp[CORR_NFIELD];
+	uint64_t got;
+	struct soc_span fv[CORR_NFIELD];
 	char id[SOC_ID_LEN + 1];
 	int64_t ts;
 	int score;		/* soc.score.value, else soc.severity */
@@ -199,14 +239,14 @@ void corr_alert_entities(struct corr_alert *a, const struct corr_params *p);
  * address only when internal, with internal_only). */
 int corr_obs_add(struct corr_alert *a, int kind, const char *v, size_t n,
     int internal_only);
-/* Does the string or array of strings at path hold s? */
-int corr_has(const struct corr_alert *a, const char *path, const char *s);
+/* Does the string or array of strings at field f hold s? */
+int corr_has(const struct corr_alert *a, enum corr_field f, const char *s);
 const char *corr_obs_value(const struct corr_alert *a, size_t i);
 const char *corr_obs_raw(const struct corr_alert *a, size_t i);
-/* A field of the alert being read, by dotted path (and decoded). */
-enum soc_json_type corr_get(const struct corr_alert *a, const char *path,
+/* A field of the alert being read (and decoded). */
+enum soc_json_type corr_get(const struct corr_alert *a, enum corr_field f,
     struct soc_span *out);
-const char *corr_str(const struct corr_alert *a, const char *path,
+const char *corr_str(const struct corr_alert *a, enum corr_field f,
     struct soc_buf *out);
 /* The tactic an activity event plays, from ECS fields, when it names
  * none (tactic.c); sets a->tactics and a->inferred. */

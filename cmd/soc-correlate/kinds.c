@@ -39,13 +39,13 @@
 #include "corr.h"
 
 int
-corr_has(const struct corr_alert *a, const char *path, const char *s)
+corr_has(const struct corr_alert *a, enum corr_field f, const char *s)
 {
 	struct soc_span v, k, e;
 	struct soc_json_iter it;
 	size_t n = strlen(s);
 
-	switch (corr_get(a, path, &v)) {
+	switch (corr_get(a, f, &v)) {
 	case SOC_JSON_STRING:
 		return soc_json_str_eq(&v, s, n);
 	case SOC_JSON_ARRAY:
@@ -67,29 +67,29 @@ enum how {
 
 static const struct field {
 	int kind;
-	const char *path;
+	enum corr_field f;
 	enum how how;
 } fields[] = {
-	{ CORR_USER, "user.name", PLAIN },
-	{ CORR_USER, "related.user", PLAIN },
-	{ CORR_HOST, "host.name", PLAIN },
-	{ CORR_HOST, "host.hostname", PLAIN },
-	{ CORR_IP, "source.ip", AUTH_SOURCE },
-	{ CORR_IP, "related.ip", PLAIN },
-	{ CORR_IP, "host.ip", PLAIN },
-	{ CORR_IP, "source.ip", PLAIN },
-	{ CORR_IP, "destination.ip", PLAIN },
-	{ CORR_HASH, "related.hash", PLAIN },
-	{ CORR_DOMAIN, "dns.question.name", PLAIN },
-	{ CORR_DOMAIN, "url.domain", PLAIN },
-	{ CORR_DOMAIN, "destination.domain", PLAIN },
-	{ CORR_DOMAIN, "tls.client.server_name", PLAIN },
-	{ CORR_KEY, "aws.user_identity.access_key_id", PLAIN },
-	{ CORR_ACCOUNT, "cloud.account.id", PLAIN },
-	{ CORR_PROCESS, "process.entity_id", PLAIN },
-	{ CORR_PROCESS, "process.parent.entity_id", PLAIN },
+	{ CORR_USER, CORR_F_USER_NAME, PLAIN },
+	{ CORR_USER, CORR_F_RELATED_USER, PLAIN },
+	{ CORR_HOST, CORR_F_HOST_NAME, PLAIN },
+	{ CORR_HOST, CORR_F_HOST_HOSTNAME, PLAIN },
+	{ CORR_IP, CORR_F_SOURCE_IP, AUTH_SOURCE },
+	{ CORR_IP, CORR_F_RELATED_IP, PLAIN },
+	{ CORR_IP, CORR_F_HOST_IP, PLAIN },
+	{ CORR_IP, CORR_F_SOURCE_IP, PLAIN },
+	{ CORR_IP, CORR_F_DESTINATION_IP, PLAIN },
+	{ CORR_HASH, CORR_F_RELATED_HASH, PLAIN },
+	{ CORR_DOMAIN, CORR_F_DNS_NAME, PLAIN },
+	{ CORR_DOMAIN, CORR_F_URL_DOMAIN, PLAIN },
+	{ CORR_DOMAIN, CORR_F_DESTINATION_DOMAIN, PLAIN },
+	{ CORR_DOMAIN, CORR_F_TLS_SERVER, PLAIN },
+	{ CORR_KEY, CORR_F_ACCESS_KEY, PLAIN },
+	{ CORR_ACCOUNT, CORR_F_CLOUD_ACCOUNT, PLAIN },
+	{ CORR_PROCESS, CORR_F_PROCESS_ID, PLAIN },
+	{ CORR_PROCESS, CORR_F_PARENT_ID, PLAIN },
 	/* Last: it is read against what the fields above named. */
-	{ CORR_HOST, "related.hosts", ANY_NAME },
+	{ CORR_HOST, CORR_F_RELATED_HOSTS, ANY_NAME },
 };
 
 /* Is v[0..n) an IPv4 or IPv6 address as written? */
@@ -98,9 +98,16 @@ ip_literal(const char *v, size_t n)
 {
 	char s[INET6_ADDRSTRLEN + 1];
 	unsigned char bin[16];
+	size_t i;
 
 	if (n == 0 || n >= sizeof(s))
 		return 0;
+	/* Without a colon only digits and dots can be one (a host name
+	 * mostly is not: no copy, no inet_pton). */
+	if (!memchr(v, ':', n))
+		for (i = 0; i < n; i++)
+			if ((v[i] < '0' || v[i] > '9') && v[i] != '.')
+				return 0;
 	memcpy(s, v, n);
 	s[n] = 0;
 	return inet_pton(AF_INET, s, bin) == 1 ||
@@ -168,7 +175,7 @@ take(struct corr_alert *a, const struct field *f, const char *v, size_t n,
 	}
 }
 
-/* Each string at f's path (a string or an array of them). */
+/* Each string at f's field (a string or an array of them). */
 static void
 read_field(struct corr_alert *a, const struct field *f, int internal_only)
 {
@@ -176,7 +183,7 @@ read_field(struct corr_alert *a, const struct field *f, int internal_only)
 	struct soc_json_iter it;
 	struct soc_buf *t = &a->str;
 
-	switch (corr_get(a, f->path, &v)) {
+	switch (corr_get(a, f->f, &v)) {
 	case SOC_JSON_STRING:
 		soc_buf_reset(t);
 		if (soc_json_str_decode(&v, t) == 0 && t->len)
@@ -220,10 +227,10 @@ same(const struct corr_alert *a, size_t i, const char *v, size_t n)
 	    strncasecmp(corr_obs_value(a, i), v, n) == 0;
 }
 
-/* Mark the entities of kinds k1, k2 that an element of the array at path
+/* Mark the entities of kinds k1, k2 that an element of the array at fld
  * names (its "value"), where test holds of the element. */
 static int
-mark(struct corr_alert *a, const char *path, int k1, int k2,
+mark(struct corr_alert *a, enum corr_field fld, int k1, int k2,
     int (*test)(const struct soc_span *e), int identity)
 {
 	struct soc_span v, k, e, f;
@@ -232,7 +239,7 @@ mark(struct corr_alert *a, const char *path, int k1, int k2,
 	int any = 0;
 	size_t i;
 
-	if (corr_get(a, path, &v) != SOC_JSON_ARRAY)
+	if (corr_get(a, fld, &v) != SOC_JSON_ARRAY)
 		return 0;
 	soc_json_iter_init(&it, &v);
 	while (soc_json_iter_next(&it, &k, &e)) {
@@ -280,8 +287,8 @@ corr_alert_entities(struct corr_alert *a, const struct corr_params *p)
 	int auth_failure, internal_only = (int)p->internal_only;
 	size_t i;
 
-	auth_failure = corr_has(a, "event.outcome", "failure") &&
-	    corr_has(a, "event.category", "authentication");
+	auth_failure = corr_has(a, CORR_F_EVENT_OUTCOME, "failure") &&
+	    corr_has(a, CORR_F_EVENT_CATEGORY, "authentication");
 	a->auth_failure = auth_failure;
 	a->fail_user = a->fail_src = 0;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -297,9 +304,9 @@ corr_alert_entities(struct corr_alert *a, const struct corr_params *p)
 			a->fail_user = a->obs[i].h;
 			break;
 		}
-	a->crown = mark(a, "soc.enrich.assets", CORR_HOST, CORR_IP, critical,
+	a->crown = mark(a, CORR_F_ENRICH_ASSETS, CORR_HOST, CORR_IP, critical,
 	    0);
-	mark(a, "soc.enrich.identities", CORR_USER, CORR_USER, privileged, 1);
-	a->privileged = corr_get(a, "soc.enrich.privileged",
+	mark(a, CORR_F_ENRICH_IDENTITIES, CORR_USER, CORR_USER, privileged, 1);
+	a->privileged = corr_get(a, CORR_F_ENRICH_PRIVILEGED,
 	    &(struct soc_span){0}) == SOC_JSON_TRUE;
 }

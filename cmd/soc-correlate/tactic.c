@@ -76,25 +76,25 @@ corr_tactic_infer(struct corr_alert *a)
 
 	if (a->tactics)
 		return;
-	ok = !corr_has(a, "event.outcome", "failure");
-	if (corr_has(a, "event.category", "authentication")) {
-		if (corr_has(a, "event.outcome", "success"))
+	ok = !corr_has(a, CORR_F_EVENT_OUTCOME, "failure");
+	if (corr_has(a, CORR_F_EVENT_CATEGORY, "authentication")) {
+		if (corr_has(a, CORR_F_EVENT_OUTCOME, "success"))
 			set(a, T_INITIAL);
 		return;
 	}
-	if (corr_get(a, "cloud.provider", &(struct soc_span){0}) !=
+	if (corr_get(a, CORR_F_CLOUD_PROVIDER, &(struct soc_span){0}) !=
 	    SOC_JSON_STRING || !ok)
 		return;
-	action = corr_str(a, "event.action", tmp);
+	action = corr_str(a, CORR_F_EVENT_ACTION, tmp);
 	if (!action)
 		return;
 	if (prefix(action, evade))
 		set(a, T_EVASION);
 	else if (prefix(action, read))
 		set(a, T_DISCOVERY);
-	else if (corr_has(a, "event.category", "iam") && prefix(action, change))
+	else if (corr_has(a, CORR_F_EVENT_CATEGORY, "iam") && prefix(action, change))
 		set(a, T_PERSISTENCE);
-	else if (corr_get(a, "aws.user_identity.access_key_id",
+	else if (corr_get(a, CORR_F_ACCESS_KEY,
 	    &(struct soc_span){0}) == SOC_JSON_STRING)
 		set(a, T_EXECUTION);
 }
