@@ -13,7 +13,6 @@
  * all-zero values never link anything.  The entity index (entity.c) holds
  * them over time.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,7 +223,12 @@ corr_get(const struct corr_alert *a, enum corr_field f, struct soc_span *out)
 	struct corr_alert *w = (struct corr_alert *)a;	/* its cache */
 
 	if (!(a->got & (uint64_t)1 << f)) {
-		find(w, f, &w->fv[f]);
+		/* Most fields' tops are absent: no call for them. */
+		if (a->rec->plain &&
+		    a->top[a->fp[f].top].type == SOC_JSON_NONE)
+			w->fv[f] = a->top[a->fp[f].top];
+		else
+			find(w, f, &w->fv[f]);
 		w->got |= (uint64_t)1 << f;
 	}
 	*out = a->fv[f];
@@ -355,9 +359,11 @@ corr_obs_add(struct corr_alert *a, int kind, const char *v, size_t n,
 		return -1;
 	s = a->vals.p + off;
 	len = n;
+	/* ASCII: tolower's in the C locale, which soc-correlate keeps. */
 	if (kind != CORR_KEY && kind != CORR_PROCESS && kind != CORR_ACCOUNT)
 		for (i = 0; i < len; i++)
-			s[i] = (char)tolower((unsigned char)s[i]);
+			if (s[i] >= 'A' && s[i] <= 'Z')
+				s[i] = (char)(s[i] + ('a' - 'A'));
 	if (kind == CORR_HOST) {
 		unsigned char o[4];
 		char *dot = strchr(s, '.');
