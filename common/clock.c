@@ -36,43 +36,69 @@ soc_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* v (below 100) as two digits, from a table: no division. */
 static char *
 put2(char *o, unsigned v)
 {
-	o[0] = (char)('0' + v / 10);
-	o[1] = (char)('0' + v % 10);
+	static const char dd[] =
+	    "0001020304050607080910111213141516171819"
+	    "2021222324252627282930313233343536373839"
+	    "4041424344454647484950515253545556575859"
+	    "6061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+
+	memcpy(o, dd + v * 2, 2);
 	return o + 2;
+}
+
+void
+soc_time_format_at(struct soc_time_fmt *f, int64_t ms, char *out)
+{
+	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+	int64_t y;
+	unsigned m, d, hh, mm, ss, r = (unsigned)(ms - days * 86400000);
+	char *o;
+
+	/* By hand, not snprintf: soc-ingest formats a time per record. */
+	if (!f->set || f->day != days) {
+		soc_civil_from_days(days, &y, &m, &d);
+		if (y < 0 || y > 9999)
+			y = y < 0 ? 0 : 9999;
+		o = put2(f->date, (unsigned)(y / 100));
+		o = put2(o, (unsigned)(y % 100));
+		*o++ = '-';
+		o = put2(o, m);
+		*o++ = '-';
+		o = put2(o, d);
+		*o = 'T';
+		f->day = days;
+		f->set = 1;
+	}
+	memcpy(out, f->date, sizeof(f->date));
+	hh = r / 3600000;
+	r -= hh * 3600000;
+	mm = r / 60000;
+	r -= mm * 60000;
+	ss = r / 1000;
+	r -= ss * 1000;
+	o = put2(out + sizeof(f->date), hh);
+	*o++ = ':';
+	o = put2(o, mm);
+	*o++ = ':';
+	o = put2(o, ss);
+	*o++ = '.';
+	*o++ = (char)('0' + r / 100);
+	o = put2(o, r % 100);
+	*o++ = 'Z';
+	*o = '\0';
 }
 
 void
 soc_time_format(int64_t ms, char *out)
 {
-	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-	int64_t rem = ms - days * 86400000, y;
-	unsigned m, d, r = (unsigned)rem;
-	char *o = out;
+	struct soc_time_fmt f = { 0 };
 
-	/* By hand, not snprintf: soc-ingest formats a time per record. */
-	soc_civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;
-	o = put2(o, (unsigned)(y / 100));
-	o = put2(o, (unsigned)(y % 100));
-	*o++ = '-';
-	o = put2(o, m);
-	*o++ = '-';
-	o = put2(o, d);
-	*o++ = 'T';
-	o = put2(o, r / 3600000);
-	*o++ = ':';
-	o = put2(o, r / 60000 % 60);
-	*o++ = ':';
-	o = put2(o, r / 1000 % 60);
-	*o++ = '.';
-	*o++ = (char)('0' + r % 1000 / 100);
-	o = put2(o, r % 100);
-	*o++ = 'Z';
-	*o = '\0';
+	soc_time_format_at(&f, ms, out);
 }
 
 static int

@@ -20,6 +20,15 @@ int64_t soc_clock_now(void);
 double soc_clock_mono(void);
 /* Format ms into out (at least SOC_TIME_LEN + 1 bytes). */
 void soc_time_format(int64_t ms, char *out);
+/* The same for a writer of many times: f (zeroed at first) keeps the
+ * date of the day last formatted ("2026-11-22T"), so a time of that day,
+ * most of a record's, costs only its time of day. */
+struct soc_time_fmt {
+	int64_t day;		/* days since the epoch, when set */
+	int set;
+	char date[11];
+};
+void soc_time_format_at(struct soc_time_fmt *f, int64_t ms, char *out);
 /*
  * Parse RFC 3339 / ISO 8601: "2026-11-22T10:15:03Z", fractions of any
  * length (truncated to ms), offsets "+01:00" / "+0100", "T" or " " between

@@ -24,26 +24,19 @@
 /* The record is written straight into the output buffer, key by key:
  * building it as values first and dumping them took twice the CPU (a
  * run writes one record per changed incident per checkpoint, 2 to 3 KiB
- * each).  Each piece is written in place once room() says the buffer
- * holds it (the buffer's bound kept), without a call per piece.
- * w.more[d] says a member was written at depth d (a comma goes first);
- * keyed, that a key waits for its value.  tms and tt: the last times
- * written and their text, NTIME of them used in turn (a record names the
- * same few times again and again: its last alert, now, an entity's first
- * and last alert). */
-#define NTIME 4
+ * each).  The writer holds a cursor into the buffer's room: each piece
+ * asks need() for its bytes (a comparison, the buffer grown only when
+ * the room runs out, its bound kept) and is copied in place; keys are
+ * literals with their comma and colon, so the record's shape is written
+ * as it is read, and only arrays ask whether a member came before.  The
+ * buffer's length is set once, at the end (done_).  tf: the date of the
+ * last time written (a record's times are mostly of one day). */
 struct jw {
 	struct soc_buf *b;
-	int err, depth, keyed;
-	unsigned char more[8];
-	unsigned next;		/* the slot of tms the next new time takes */
-	int64_t tms[NTIME];
-	char tt[NTIME][SOC_TIME_LEN + 1];
+	char *o, *end;		/* the next byte; the end of the room */
+	const char *id;		/* the incident, for the error */
+	struct soc_time_fmt tf;
 };
-
-/* A key as the writers take it: quoted, with its colon, and its length
- * known when compiled ("name" is "\"name\":", 7).  NULL, 0: no key. */
-#define K(k) "\"" k "\":", sizeof(k) + 2
 
 /* Bytes a string from an alert cannot hold as it is: below 0x20, the
  * quote, the backslash, and those of UTF-8 past ASCII (checked by
@@ -67,106 +60,91 @@ static const unsigned char esc[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* f0 */
 };
 
-/* Where n more bytes go (and the NUL after them), or NULL (w.err set). */
-static inline char *
-room(struct jw *w, size_t n)
+/* The cursor at the buffer's end, and the end of its room. */
+static void
+reload(struct jw *w)
 {
 	struct soc_buf *b = w->b;
 
-	if (n >= b->cap - b->len || n > b->max - b->len) {
-		if (soc_buf_grow(b, n) < 0) {
-			w->err = 1;
-			return NULL;
-		}
-	}
-	return b->p + b->len;
+	w->o = b->p + b->len;
+	w->end = b->p + (b->cap - 1 < b->max ? b->cap - 1 : b->max);
 }
 
-/* n bytes were written at room()'s pointer. */
-static inline void
-wrote(struct jw *w, size_t n)
+/* The buffer's length up to the cursor. */
+static void
+done_(struct jw *w)
 {
-	w->b->len += n;
+	w->b->len = (size_t)(w->o - w->b->p);
 	w->b->p[w->b->len] = '\0';
+}
+
+/* Room for n more bytes and the NUL after them, or the end: a record
+ * past the buffer's bound is a programmer's error (it is 256 MiB). */
+static void
+grow(struct jw *w, size_t n)
+{
+	done_(w);
+	if (soc_buf_grow(w->b, n) < 0)
+		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
+		    w->id);
+	reload(w);
+}
+
+static void
+begin(struct jw *w, struct soc_buf *b, const char *id)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+	w->id = id;
+	if (soc_buf_grow(b, 64) < 0)
+		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
+		    id);
+	reload(w);
+}
+
+static inline char *
+need(struct jw *w, size_t n)
+{
+	if (n > (size_t)(w->end - w->o))
+		grow(w, n);
+	return w->o;
 }
 
 static inline void
 raw(struct jw *w, const char *s, size_t n)
 {
-	char *p = room(w, n);
-
-	if (p) {
-		memcpy(p, s, n);
-		wrote(w, n);
-	}
+	memcpy(need(w, n), s, n);
+	w->o += n;
 }
+
+/* A literal: a key with its comma and colon, a bracket. */
+#define LIT(w, s) raw((w), s, sizeof(s) - 1)
 
 static inline void
 ch(struct jw *w, char c)
 {
-	char *p = room(w, 1);
-
-	if (p) {
-		*p = c;
-		wrote(w, 1);
-	}
+	*need(w, 1) = c;
+	w->o++;
 }
 
-/* The comma a value or key takes unless it is the first at its depth. */
+/* A comma unless i is the first member of an array or object. */
 static inline void
-sep(struct jw *w)
+comma(struct jw *w, size_t i)
 {
-	if (w->keyed) {
-		w->keyed = 0;
-		return;
-	}
-	if (w->more[w->depth])
+	if (i)
 		ch(w, ',');
-	w->more[w->depth] = 1;
-}
-
-/* k[0..n): a key as K() writes it. */
-static inline void
-key(struct jw *w, const char *k, size_t n)
-{
-	sep(w);
-	raw(w, k, n);
-	w->keyed = 1;
-}
-
-static void
-open_(struct jw *w, const char *k, size_t kn, char c)
-{
-	if (k)
-		key(w, k, kn);
-	sep(w);
-	ch(w, c);
-	SOC_ASSERT(w->depth + 1 < (int)sizeof(w->more));
-	w->more[++w->depth] = 0;
-}
-
-static void
-close_(struct jw *w, char c)
-{
-	ch(w, c);
-	w->depth--;
 }
 
 /* s[0..n) quoted: text known to need no escape (a name of ours). */
-static void
-plain(struct jw *w, const char *k, size_t kn, const char *s, size_t n)
+static inline void
+plain(struct jw *w, const char *s, size_t n)
 {
-	char *p;
+	char *p = need(w, n + 2);
 
-	if (k)
-		key(w, k, kn);
-	sep(w);
-	if ((p = room(w, n + 2)) == NULL)
-		return;
 	p[0] = '"';
 	memcpy(p + 1, s, n);
 	p[n + 1] = '"';
-	wrote(w, n + 2);
+	w->o += n + 2;
 }
 
 /* A string (NULL: null); strings from alerts are written as they are,
@@ -174,87 +152,81 @@ plain(struct jw *w, const char *k, size_t kn, const char *s, size_t n)
  * most of them, is copied at once; any other goes through
  * soc_buf_add_json_str, which writes plain ASCII the same way. */
 static void
-str(struct jw *w, const char *k, size_t kn, const char *s)
+str(struct jw *w, const char *s)
 {
 	size_t n;
 
 	if (!s) {
-		if (k)
-			key(w, k, kn);
-		sep(w);
-		raw(w, "null", 4);
+		LIT(w, "null");
 		return;
 	}
 	for (n = 0; !esc[(unsigned char)s[n]]; n++)
 		;
 	if (!s[n]) {
-		plain(w, k, kn, s, n);
+		plain(w, s, n);
 		return;
 	}
-	if (k)
-		key(w, k, kn);
-	sep(w);
 	n += strlen(s + n);
-	w->err |= soc_buf_add_json_str(w->b, s, n) < 0;
+	done_(w);
+	if (soc_buf_add_json_str(w->b, s, n) < 0)
+		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
+		    w->id);
+	reload(w);
 }
 
 /* A name of ours (a literal or a table's: no escape in it). */
 static void
-ours(struct jw *w, const char *k, size_t kn, const char *s)
+ours(struct jw *w, const char *s)
 {
-	plain(w, k, kn, s, strlen(s));
+	plain(w, s, strlen(s));
 }
 
-static void
-num(struct jw *w, const char *k, size_t kn, int64_t v)
+static inline void
+num(struct jw *w, int64_t v)
 {
 	char tmp[24], *e = tmp + sizeof(tmp), *q = corr_decimal(e, v);
 
-	if (k)
-		key(w, k, kn);
-	sep(w);
 	raw(w, q, (size_t)(e - q));
 }
 
-static void
-boolean(struct jw *w, const char *k, size_t kn, int b)
+static inline void
+boolean(struct jw *w, int b)
 {
-	if (k)
-		key(w, k, kn);
-	sep(w);
-	raw(w, b ? "true" : "false", b ? 4 : 5);
+	if (b)
+		LIT(w, "true");
+	else
+		LIT(w, "false");
 }
 
 /* A time, or null for none (0). */
 static void
-tm(struct jw *w, const char *k, size_t kn, int64_t ms)
+tm(struct jw *w, int64_t ms)
 {
-	unsigned i;
+	char *p;
 
 	if (!ms) {
-		str(w, k, kn, NULL);
+		LIT(w, "null");
 		return;
 	}
-	for (i = 0; i < NTIME && w->tms[i] != ms; i++)
-		;
-	if (i == NTIME) {
-		i = w->next++ % NTIME;
-		soc_time_format(ms, w->tt[i]);
-		w->tms[i] = ms;
-	}
-	plain(w, k, kn, w->tt[i], SOC_TIME_LEN);
+	p = need(w, SOC_TIME_LEN + 3);
+	p[0] = '"';
+	soc_time_format_at(&w->tf, ms, p + 1);
+	p[SOC_TIME_LEN + 1] = '"';
+	w->o += SOC_TIME_LEN + 2;
 }
 
 static void
-tactic_list(struct jw *w, const char *k, size_t kn, uint32_t t)
+tactic_list(struct jw *w, uint32_t t)
 {
-	int i;
+	int i, n = 0;
 
-	open_(w, k, kn, '[');
+	ch(w, '[');
 	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
-		if (t & 1u << i)
-			ours(w, NULL, 0, soc_attack_tactics[i].name);
-	close_(w, ']');
+		if (t & 1u << i) {
+			comma(w, n++);
+			ours(w, soc_attack_tactics[i].name);
+		}
+	ch(w, ']');
 }
 
 static const struct corr_incident *sort_inc;
@@ -288,13 +260,17 @@ tactic_order(const struct corr_incident *inc, int *order)
 }
 
 static void
-factor(struct jw *w, const char *name, int points, const char *evidence)
+factor(struct jw *w, size_t i, const char *name, int points,
+    const char *evidence)
 {
-	open_(w, NULL, 0, '{');
-	ours(w, K("name"), name);
-	num(w, K("points"), points);
-	str(w, K("evidence"), evidence);
-	close_(w, '}');
+	comma(w, i);
+	LIT(w, "{\"name\":");
+	ours(w, name);
+	LIT(w, ",\"points\":");
+	num(w, points);
+	LIT(w, ",\"evidence\":");
+	str(w, evidence);
+	ch(w, '}');
 }
 
 /* nh hosts and ns sources, as corr_incident_assess counts them. */
@@ -302,74 +278,85 @@ static void
 explanation(struct jw *w, const struct corr_incident *inc,
     const struct corr_params *p, int nt, size_t nh, size_t ns)
 {
-	size_t i;
+	size_t i, n = 0;
 	char ev[512];
 
-	open_(w, K("explanation"), '[');
-	factor(w, "max_alert", inc->max_score,
+	LIT(w, ",\"explanation\":[");
+	factor(w, n++, "max_alert", inc->max_score,
 	    "the highest score of its alerts");
 	if (nt > 1) {
 		snprintf(ev, sizeof(ev), "%d ATT&CK tactics", nt);
-		factor(w, "tactics", (int)p->tactic_points * (nt - 1), ev);
+		factor(w, n++, "tactics", (int)p->tactic_points * (nt - 1), ev);
 	}
 	if (nh > 1) {
 		snprintf(ev, sizeof(ev), "%zu hosts", nh);
-		factor(w, "hosts", (int)p->host_points *
+		factor(w, n++, "hosts", (int)p->host_points *
 		    (int)(nh > 4 ? 3 : nh - 1), ev);
 	}
 	if (ns > 1) {
 		snprintf(ev, sizeof(ev), "%zu sources", ns);
-		factor(w, "sources", (int)p->source_points *
+		factor(w, n++, "sources", (int)p->source_points *
 		    (int)(ns > 4 ? 3 : ns - 1), ev);
 	}
 	for (i = 0; i < inc->nfired; i++) {
 		snprintf(ev, sizeof(ev), "correlation rule '%s' fired",
 		    inc->fired[i].rule);
-		factor(w, "rule", inc->fired[i].points, ev);
+		factor(w, n++, "rule", inc->fired[i].points, ev);
 	}
-	close_(w, ']');
+	ch(w, ']');
 }
 
 static void
 blast_radius(struct jw *w, const struct corr_incident *inc)
 {
 	static const struct { const char *k; size_t n; } group[CORR_NKIND] = {
-		{ K("users") }, { K("hosts") }, { K("addresses") },
-		{ K("hashes") }, { K("domains") }, { K("keys") },
-		{ K("accounts") }, { K("processes") },
+#define G(k) { "\"" k "\":[", sizeof(k) + 3 }
+		G("users"), G("hosts"), G("addresses"), G("hashes"),
+		G("domains"), G("keys"), G("accounts"), G("processes"),
+#undef G
 	};
-	size_t i, n[CORR_NKIND] = { 0 };
-	int k;
+	size_t i, j, n[CORR_NKIND] = { 0 };
+	int k, groups = 0;
 
 	for (i = 0; i < inc->nmem; i++)
 		n[inc->mem[i].kind]++;
-	open_(w, K("blast_radius"), '{');
+	LIT(w, ",\"blast_radius\":{");
 	for (k = 0; k < CORR_NKIND; k++) {
 		if (!n[k])
 			continue;
-		open_(w, group[k].k, group[k].n, '[');
-		for (i = 0; i < inc->nmem; i++) {
+		comma(w, groups++);
+		raw(w, group[k].k, group[k].n);
+		for (i = j = 0; i < inc->nmem; i++) {
 			const struct corr_member *x = &inc->mem[i];
 
 			if (x->kind != k)
 				continue;
-			open_(w, NULL, 0, '{');
-			str(w, K("value"), x->value);
-			num(w, K("alerts"), (int64_t)x->alerts);
-			str(w, K("first_alert"), x->alert);
-			tm(w, K("first_seen"), x->first);
-			tm(w, K("last_seen"), x->last);
-			if (x->kind == CORR_HOST || x->kind == CORR_IP)
-				boolean(w, K("crown_jewel"), x->crown);
-			if (x->kind == CORR_USER)
-				boolean(w, K("privileged"), x->privileged);
+			comma(w, j++);
+			LIT(w, "{\"value\":");
+			str(w, x->value);
+			LIT(w, ",\"alerts\":");
+			num(w, (int64_t)x->alerts);
+			LIT(w, ",\"first_alert\":");
+			str(w, x->alert);
+			LIT(w, ",\"first_seen\":");
+			tm(w, x->first);
+			LIT(w, ",\"last_seen\":");
+			tm(w, x->last);
+			if (x->kind == CORR_HOST || x->kind == CORR_IP) {
+				LIT(w, ",\"crown_jewel\":");
+				boolean(w, x->crown);
+			}
+			if (x->kind == CORR_USER) {
+				LIT(w, ",\"privileged\":");
+				boolean(w, x->privileged);
+			}
 			if (x->hub)
-				boolean(w, K("hub"), 1);
-			close_(w, '}');
+				LIT(w, ",\"hub\":true");
+			ch(w, '}');
 		}
-		close_(w, ']');
+		ch(w, ']');
 	}
-	close_(w, '}');
+	ch(w, '}');
 }
 
 static void
@@ -379,16 +366,19 @@ sla(struct jw *w, const struct corr_incident *inc,
 	int64_t ack = inc->created + corr_sla_ack(p, inc->prio);
 	int64_t res = inc->created + corr_sla_resolve(p, inc->prio);
 
-	open_(w, K("sla"), '{');
-	tm(w, K("acknowledge_by"), ack);
-	tm(w, K("resolve_by"), res);
-	tm(w, K("acknowledged"), inc->acked);
-	tm(w, K("resolved"), inc->resolved);
-	boolean(w, K("acknowledge_breached"), (inc->acked ? inc->acked : now) >
-	    ack);
-	boolean(w, K("resolve_breached"), (inc->resolved ? inc->resolved : now) >
-	    res);
-	close_(w, '}');
+	LIT(w, ",\"sla\":{\"acknowledge_by\":");
+	tm(w, ack);
+	LIT(w, ",\"resolve_by\":");
+	tm(w, res);
+	LIT(w, ",\"acknowledged\":");
+	tm(w, inc->acked);
+	LIT(w, ",\"resolved\":");
+	tm(w, inc->resolved);
+	LIT(w, ",\"acknowledge_breached\":");
+	boolean(w, (inc->acked ? inc->acked : now) > ack);
+	LIT(w, ",\"resolve_breached\":");
+	boolean(w, (inc->resolved ? inc->resolved : now) > res);
+	ch(w, '}');
 }
 
 /* s appended to msg[0..n) as snprintf(msg + n, size - n, "%s", s) would
@@ -407,16 +397,28 @@ cat(char *msg, size_t size, size_t n, const char *s)
 }
 
 /* The person's line: "incident 1a2b3c4d P2: 3 alerts, tactic > tactic on
- * host, host". */
+ * host, host" (size is more than the line's first part, 56 bytes at
+ * the most). */
 static void
 message(const struct corr_incident *inc, const int *order, int nt, char *msg,
     size_t size)
 {
+	char tmp[24], *e = tmp + sizeof(tmp) - 1;
 	size_t i, j, n;
 	int k;
 
-	n = (size_t)snprintf(msg, size, "incident %.8s %s: %llu alerts",
-	    inc->id, corr_prio_name(inc->prio), (unsigned long long)inc->nalerts);
+	*e = '\0';
+	n = cat(msg, size, 0, "incident ");
+	for (k = 0; k < 8 && inc->id[k]; k++)
+		msg[n++] = inc->id[k];
+	msg[n++] = ' ';
+	memcpy(msg + n, corr_prio_name(inc->prio), 2);
+	n += 2;
+	msg[n++] = ':';
+	msg[n++] = ' ';
+	msg[n] = '\0';
+	n = cat(msg, size, n, corr_decimal(e, (int64_t)inc->nalerts));
+	n = cat(msg, size, n, " alerts");
 	for (k = 0; k < nt && n < size; k++) {
 		n = cat(msg, size, n, k ? " > " : ", ");
 		n = cat(msg, size, n, soc_attack_tactics[order[k]].name);
@@ -432,18 +434,26 @@ static void
 counts(struct jw *w, const struct corr_incident *inc, size_t shown, int nt,
     size_t nh, size_t ns)
 {
-	open_(w, K("counts"), '{');
-	num(w, K("alerts"), (int64_t)inc->nalerts);
-	num(w, K("entries"), (int64_t)(inc->nent + inc->ncut));
-	num(w, K("deduplicated"), (int64_t)(inc->nalerts >
-	    inc->nent + inc->ncut ? inc->nalerts - inc->nent - inc->ncut : 0));
-	num(w, K("timeline_cut"), (int64_t)(inc->nent - shown + inc->ncut));
-	num(w, K("entities"), (int64_t)(inc->nmem + inc->mcut));
-	num(w, K("entities_cut"), (int64_t)inc->mcut);
-	num(w, K("hosts"), (int64_t)nh);
-	num(w, K("sources"), (int64_t)ns);
-	num(w, K("tactics"), nt);
-	close_(w, '}');
+	LIT(w, ",\"counts\":{\"alerts\":");
+	num(w, (int64_t)inc->nalerts);
+	LIT(w, ",\"entries\":");
+	num(w, (int64_t)(inc->nent + inc->ncut));
+	LIT(w, ",\"deduplicated\":");
+	num(w, (int64_t)(inc->nalerts > inc->nent + inc->ncut ?
+	    inc->nalerts - inc->nent - inc->ncut : 0));
+	LIT(w, ",\"timeline_cut\":");
+	num(w, (int64_t)(inc->nent - shown + inc->ncut));
+	LIT(w, ",\"entities\":");
+	num(w, (int64_t)(inc->nmem + inc->mcut));
+	LIT(w, ",\"entities_cut\":");
+	num(w, (int64_t)inc->mcut);
+	LIT(w, ",\"hosts\":");
+	num(w, (int64_t)nh);
+	LIT(w, ",\"sources\":");
+	num(w, (int64_t)ns);
+	LIT(w, ",\"tactics\":");
+	num(w, nt);
+	ch(w, '}');
 }
 
 static void
@@ -451,34 +461,41 @@ fired(struct jw *w, const struct corr_incident *inc)
 {
 	size_t i;
 
-	open_(w, K("rules"), '[');
+	LIT(w, ",\"rules\":[");
 	for (i = 0; i < inc->nfired; i++) {
-		open_(w, NULL, 0, '{');
-		str(w, K("rule"), inc->fired[i].rule);
-		str(w, K("type"), inc->fired[i].type);
-		num(w, K("points"), inc->fired[i].points);
-		tm(w, K("at"), inc->fired[i].at);
-		str(w, K("evidence"), inc->fired[i].evidence);
-		close_(w, '}');
+		comma(w, i);
+		LIT(w, "{\"rule\":");
+		str(w, inc->fired[i].rule);
+		LIT(w, ",\"type\":");
+		str(w, inc->fired[i].type);
+		LIT(w, ",\"points\":");
+		num(w, inc->fired[i].points);
+		LIT(w, ",\"at\":");
+		tm(w, inc->fired[i].at);
+		LIT(w, ",\"evidence\":");
+		str(w, inc->fired[i].evidence);
+		ch(w, '}');
 	}
-	close_(w, ']');
+	ch(w, ']');
 }
 
 static void
 entities(struct jw *w, const struct corr_incident *inc)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	open_(w, K("entities"), '[');
+	LIT(w, ",\"entities\":[");
 	for (i = 0; i < inc->nmem; i++) {
 		if (inc->mem[i].hub)
 			continue;
-		open_(w, NULL, 0, '{');
-		ours(w, K("kind"), corr_ekind_names[inc->mem[i].kind]);
-		str(w, K("value"), inc->mem[i].value);
-		close_(w, '}');
+		comma(w, n++);
+		LIT(w, "{\"kind\":");
+		ours(w, corr_ekind_names[inc->mem[i].kind]);
+		LIT(w, ",\"value\":");
+		str(w, inc->mem[i].value);
+		ch(w, '}');
 	}
-	close_(w, ']');
+	ch(w, ']');
 }
 
 static void
@@ -487,36 +504,39 @@ tactics(struct jw *w, const struct corr_incident *inc, const int *order,
 {
 	int k;
 
-	open_(w, K("tactics"), '[');
+	LIT(w, ",\"tactics\":[");
 	for (k = 0; k < nt; k++) {
 		int t = order[k];
 
-		open_(w, NULL, 0, '{');
-		ours(w, K("id"), soc_attack_tactics[t].id);
-		ours(w, K("name"), soc_attack_tactics[t].name);
-		tm(w, K("first_seen"), inc->tactic_first[t]);
-		num(w, K("alerts"), (int64_t)inc->tactic_alerts[t]);
+		comma(w, (size_t)k);
+		LIT(w, "{\"id\":");
+		ours(w, soc_attack_tactics[t].id);
+		LIT(w, ",\"name\":");
+		ours(w, soc_attack_tactics[t].name);
+		LIT(w, ",\"first_seen\":");
+		tm(w, inc->tactic_first[t]);
+		LIT(w, ",\"alerts\":");
+		num(w, (int64_t)inc->tactic_alerts[t]);
 		if (inc->inferred & 1u << t)
-			boolean(w, K("inferred"), 1);
+			LIT(w, ",\"inferred\":true");
 		/* Inferred only from failed sign-ins past a threshold. */
 		if (t == CORR_T_CREDENTIAL && inc->inferred & 1u << t)
-			ours(w, K("technique"), "T1110");
-		close_(w, '}');
+			LIT(w, ",\"technique\":\"T1110\"");
+		ch(w, '}');
 	}
-	close_(w, ']');
+	ch(w, ']');
 }
 
 /* The distinct non-empty strings of the entries in idx order, of the
  * member at offset off of struct corr_entry (host or source), in an
- * array named k. */
+ * array. */
 static void
-distinct(struct jw *w, const char *k, size_t kn,
-    const struct corr_incident *inc, const size_t *idx, size_t off,
-    const char **seen)
+distinct(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+    size_t off, const char **seen)
 {
 	size_t i, j, n = 0;
 
-	open_(w, k, kn, '[');
+	ch(w, '[');
 	for (i = 0; i < inc->nent; i++) {
 		const char *s = *(char *const *)(const void *)
 		    ((const char *)&inc->ent[idx[i]] + off);
@@ -527,10 +547,11 @@ distinct(struct jw *w, const char *k, size_t kn,
 			;
 		if (j < n)
 			continue;
+		comma(w, n);
 		seen[n++] = s;
-		str(w, NULL, 0, s);
+		str(w, s);
 	}
-	close_(w, ']');
+	ch(w, ']');
 }
 
 /* The chain: tactics, hosts and sources in the order they appear. */
@@ -540,18 +561,21 @@ chain(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 {
 	int k, inv = 0;
 
-	open_(w, K("chain"), '{');
-	open_(w, K("tactics"), '[');
-	for (k = 0; k < nt; k++)
-		ours(w, NULL, 0, soc_attack_tactics[order[k]].name);
-	close_(w, ']');
+	LIT(w, ",\"chain\":{\"tactics\":[");
+	for (k = 0; k < nt; k++) {
+		comma(w, (size_t)k);
+		ours(w, soc_attack_tactics[order[k]].name);
+	}
+	ch(w, ']');
 	for (k = 1; k < nt; k++)
 		inv += order[k] < order[k - 1];
-	boolean(w, K("in_kill_chain_order"), inv == 0);
-	distinct(w, K("hosts"), inc, idx, offsetof(struct corr_entry, host), seen);
-	distinct(w, K("sources"), inc, idx, offsetof(struct corr_entry, source),
-	    seen);
-	close_(w, '}');
+	LIT(w, ",\"in_kill_chain_order\":");
+	boolean(w, inv == 0);
+	LIT(w, ",\"hosts\":");
+	distinct(w, inc, idx, offsetof(struct corr_entry, host), seen);
+	LIT(w, ",\"sources\":");
+	distinct(w, inc, idx, offsetof(struct corr_entry, source), seen);
+	ch(w, '}');
 }
 
 static void
@@ -560,26 +584,38 @@ timeline(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 {
 	size_t i;
 
-	open_(w, K("timeline"), '[');
+	LIT(w, ",\"timeline\":[");
 	for (i = 0; i < shown; i++) {
 		const struct corr_entry *e = &inc->ent[idx[i]];
 
-		open_(w, NULL, 0, '{');
-		str(w, K("alert"), e->alert);
-		tm(w, K("first_seen"), e->first);
-		tm(w, K("last_seen"), e->last);
-		num(w, K("count"), (int64_t)e->count);
-		str(w, K("rule"), e->rule);
-		str(w, K("name"), e->name);
-		str(w, K("source"), e->source);
-		if (e->host[0])
-			str(w, K("host"), e->host);
-		tactic_list(w, K("tactics"), e->tactics);
-		num(w, K("score"), e->score);
-		plain(w, K("priority"), corr_prio_name(e->prio), 2);
-		close_(w, '}');
+		comma(w, i);
+		LIT(w, "{\"alert\":");
+		str(w, e->alert);
+		LIT(w, ",\"first_seen\":");
+		tm(w, e->first);
+		LIT(w, ",\"last_seen\":");
+		tm(w, e->last);
+		LIT(w, ",\"count\":");
+		num(w, (int64_t)e->count);
+		LIT(w, ",\"rule\":");
+		str(w, e->rule);
+		LIT(w, ",\"name\":");
+		str(w, e->name);
+		LIT(w, ",\"source\":");
+		str(w, e->source);
+		if (e->host[0]) {
+			LIT(w, ",\"host\":");
+			str(w, e->host);
+		}
+		LIT(w, ",\"tactics\":");
+		tactic_list(w, e->tactics);
+		LIT(w, ",\"score\":");
+		num(w, e->score);
+		LIT(w, ",\"priority\":");
+		plain(w, corr_prio_name(e->prio), 2);
+		ch(w, '}');
 	}
-	close_(w, ']');
+	ch(w, ']');
 }
 
 /* Alert ids, notes, verdict, lineage and clocks: the case. */
@@ -589,30 +625,42 @@ the_case(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 {
 	size_t i, n;
 
-	open_(w, K("alerts"), '[');
-	for (n = 0; n < inc->nent && n < (size_t)p->max_alert_ids; n++)
-		str(w, NULL, 0, inc->ent[idx[n]].alert);
-	close_(w, ']');
-	num(w, K("alerts_cut"), (int64_t)(inc->nalerts - n));
-	str(w, K("assignee"), inc->assignee);
-	open_(w, K("notes"), '[');
-	for (i = 0; i < inc->nnotes; i++) {
-		open_(w, NULL, 0, '{');
-		tm(w, K("at"), inc->notes[i].at);
-		str(w, K("by"), inc->notes[i].by);
-		str(w, K("text"), inc->notes[i].text);
-		close_(w, '}');
+	LIT(w, ",\"alerts\":[");
+	for (n = 0; n < inc->nent && n < (size_t)p->max_alert_ids; n++) {
+		comma(w, n);
+		str(w, inc->ent[idx[n]].alert);
 	}
-	close_(w, ']');
-	str(w, K("verdict"), inc->verdict);
-	if (inc->closed_by)
-		str(w, K("closed_by"), inc->closed_by);
-	open_(w, K("parents"), '[');
-	for (i = 0; i < inc->nparents; i++)
-		str(w, NULL, 0, inc->parents[i]);
-	close_(w, ']');
-	if (inc->merged_into[0])
-		str(w, K("merged_into"), inc->merged_into);
+	LIT(w, "],\"alerts_cut\":");
+	num(w, (int64_t)(inc->nalerts - n));
+	LIT(w, ",\"assignee\":");
+	str(w, inc->assignee);
+	LIT(w, ",\"notes\":[");
+	for (i = 0; i < inc->nnotes; i++) {
+		comma(w, i);
+		LIT(w, "{\"at\":");
+		tm(w, inc->notes[i].at);
+		LIT(w, ",\"by\":");
+		str(w, inc->notes[i].by);
+		LIT(w, ",\"text\":");
+		str(w, inc->notes[i].text);
+		ch(w, '}');
+	}
+	LIT(w, "],\"verdict\":");
+	str(w, inc->verdict);
+	if (inc->closed_by) {
+		LIT(w, ",\"closed_by\":");
+		str(w, inc->closed_by);
+	}
+	LIT(w, ",\"parents\":[");
+	for (i = 0; i < inc->nparents; i++) {
+		comma(w, i);
+		str(w, inc->parents[i]);
+	}
+	ch(w, ']');
+	if (inc->merged_into[0]) {
+		LIT(w, ",\"merged_into\":");
+		str(w, inc->merged_into);
+	}
 	sla(w, inc, p, now);
 }
 
@@ -623,7 +671,7 @@ void
 corr_record_incident(const struct corr_incident *inc,
     const struct corr_params *p, int64_t now, struct soc_buf *out)
 {
-	struct jw w = { .b = out };
+	struct jw w;
 	size_t idx0[NSTACK], *idx, i, shown, nh, ns;
 	const char *seen0[NSTACK], **seen;
 	int order[SOC_ATTACK_NTACTIC], nt, sorted;
@@ -633,26 +681,37 @@ corr_record_incident(const struct corr_incident *inc,
 	nh = inc->nhosts;
 	ns = inc->nsources;
 	message(inc, order, nt, msg, sizeof(msg));
-	open_(&w, NULL, 0, '{');
-	tm(&w, K("@timestamp"), inc->last_seen ? inc->last_seen : inc->updated);
-	str(&w, K("message"), msg);
-	open_(&w, K("soc"), '{');
-	ours(&w, K("kind"), "incident");
-	str(&w, K("id"), inc->id);
-	num(&w, K("version"), inc->version);
-	open_(&w, K("incident"), '{');
-	str(&w, K("id"), inc->id);
-	num(&w, K("version"), inc->version);
-	ours(&w, K("status"), corr_status_names[inc->status]);
-	plain(&w, K("priority"), corr_prio_name(inc->prio), 2);
-	num(&w, K("score"), inc->score);
-	ours(&w, K("disposition"), inc->disp == 2 ? "escalate" :
-	    inc->disp == 1 ? "monitor" : "auto_close");
+	begin(&w, out, inc->id);
+	LIT(&w, "{\"@timestamp\":");
+	tm(&w, inc->last_seen ? inc->last_seen : inc->updated);
+	LIT(&w, ",\"message\":");
+	str(&w, msg);
+	LIT(&w, ",\"soc\":{\"kind\":\"incident\",\"id\":");
+	str(&w, inc->id);
+	LIT(&w, ",\"version\":");
+	num(&w, inc->version);
+	LIT(&w, ",\"incident\":{\"id\":");
+	str(&w, inc->id);
+	LIT(&w, ",\"version\":");
+	num(&w, inc->version);
+	LIT(&w, ",\"status\":");
+	ours(&w, corr_status_names[inc->status]);
+	LIT(&w, ",\"priority\":");
+	plain(&w, corr_prio_name(inc->prio), 2);
+	LIT(&w, ",\"score\":");
+	num(&w, inc->score);
+	LIT(&w, ",\"disposition\":");
+	ours(&w, inc->disp == 2 ? "escalate" : inc->disp == 1 ? "monitor" :
+	    "auto_close");
 	explanation(&w, inc, p, nt, nh, ns);
-	tm(&w, K("first_seen"), inc->first_seen);
-	tm(&w, K("last_seen"), inc->last_seen);
-	tm(&w, K("created"), inc->created);
-	tm(&w, K("updated"), inc->updated);
+	LIT(&w, ",\"first_seen\":");
+	tm(&w, inc->first_seen);
+	LIT(&w, ",\"last_seen\":");
+	tm(&w, inc->last_seen);
+	LIT(&w, ",\"created\":");
+	tm(&w, inc->created);
+	LIT(&w, ",\"updated\":");
+	tm(&w, inc->updated);
 
 	/* Entries in time order (ties by place): most are in it already. */
 	idx = idx0;
@@ -683,26 +742,22 @@ corr_record_incident(const struct corr_incident *inc,
 		free(idx);
 		free(seen);
 	}
-	close_(&w, '}');
-	close_(&w, '}');
-	close_(&w, '}');
-	SOC_ASSERT(w.depth == 0);
-	if (w.err)
-		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
-		    inc->id);
+	LIT(&w, "}}}");
+	done_(&w);
 }
 
 void
 corr_record_member(const struct corr_incident *inc, struct soc_buf *out)
 {
-	struct jw w = { .b = out };
+	struct jw w;
 
-	open_(&w, NULL, 0, '{');
-	str(&w, K("id"), inc->id);
-	num(&w, K("version"), inc->version);
-	close_(&w, '}');
-	if (w.err)
-		soc_die(SOC_EX_SOFTWARE, "out of memory");
+	begin(&w, out, inc->id);
+	LIT(&w, "{\"id\":");
+	str(&w, inc->id);
+	LIT(&w, ",\"version\":");
+	num(&w, inc->version);
+	ch(&w, '}');
+	done_(&w);
 }
 
 void
