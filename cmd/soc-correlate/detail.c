@@ -20,7 +20,6 @@
  * value in its normal form.  Migration 2 of store.c builds the same text
  * from the tables of version 1.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,48 +315,88 @@ read_case(struct corr_incident *inc, const struct soc_val *d)
 static const char *
 skip_str(const char *p)
 {
-	for (p++; *p && *p != '"'; p++)
-		if (*p == '\\' && !*++p)
+	for (p++;; p++) {
+		p += strcspn(p, "\"\\");
+		if (*p == '"')
+			return p + 1;
+		if (!*p || !*++p)
 			return NULL;
-	return *p ? p + 1 : NULL;
+	}
 }
 
+/* A decimal integer of int64_t's range at *p (a sign, then digits), as
+ * strtoll reads one, *p moved past it: 0, or -1 (none, or out of range). */
+static int
+get_key(const char **p, uint64_t *key)
+{
+	const char *s = *p;
+	uint64_t u = 0, d, max = INT64_MAX;
+	int neg = *s == '-';
+
+	s += neg;
+	max += (uint64_t)neg;
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		d = (uint64_t)(*s - '0');
+		if (u > max / 10 || (u == max / 10 && d > max % 10))
+			return -1;
+		u = u * 10 + d;
+	}
+	*key = neg ? 0 - u : u;
+	*p = s;
+	return 0;
+}
+
+/* Read for every open incident at every start of a run: strings are
+ * skipped a span at a time, numbers read without strtoll, and the keys
+ * go to a stack array first, so a cold incident gets one allocation of
+ * its size. */
 int
 corr_detail_keys(const char *p, uint64_t **keys, size_t *nkeys)
 {
-	size_t n = 0, cap = 0;
-	uint64_t *k = NULL;
-	long long v;
-	char *end;
+	uint64_t some[64], *k = some, v;
+	size_t n = 0, cap = sizeof(some) / sizeof(some[0]);
 
 	if (!p || strncmp(p, "{\"e\":[", 6) != 0)
 		return -1;
 	p += 6;
 	while (*p == '[') {
 		p++;
-		if (*p != '-' && (*p < '0' || *p > '9'))
+		if (get_key(&p, &v) < 0 || *p != ',')
 			goto bad;
-		errno = 0;
-		v = strtoll(p, &end, 10);
-		if (errno || *end != ',')
-			goto bad;
-		k = corr_grow(k, &cap, n + 1, sizeof(*k));
-		k[n++] = (uint64_t)(int64_t)v;
+		if (n == cap) {
+			cap *= 2;
+			if (k == some)
+				k = memcpy(soc_xmalloc(cap * sizeof(*k)), some,
+				    sizeof(some));
+			else
+				k = soc_xrealloc(k, cap * sizeof(*k));
+		}
+		k[n++] = v;
 		/* The rest of the row: strings, numbers and nulls. */
-		for (p = end; p && *p && *p != ']';)
-			p = *p == '"' ? skip_str(p) : p + 1;
-		if (!p || *p != ']')
+		for (;;) {
+			p += strcspn(p, "\"]");
+			if (*p != '"')
+				break;
+			if ((p = skip_str(p)) == NULL)
+				goto bad;
+		}
+		if (*p != ']')
 			goto bad;
 		if (*++p == ',')
 			p++;
 	}
 	if (*p != ']')
 		goto bad;
-	*keys = k;
+	if (k == some && n)
+		k = memcpy(soc_xmalloc(n * sizeof(*k)), some, n * sizeof(*k));
+	*keys = n ? k : NULL;
 	*nkeys = n;
 	return 0;
 bad:
-	free(k);
+	if (k != some)
+		free(k);
 	return -1;
 }
 
