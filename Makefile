@@ -180,9 +180,10 @@ $(B)/gen/$(1).o: $(B)/gen/$(1).c
 endef
 # soc-act carries the connector templates (connectors/*.json), soc-decide
 # the read-only ones (connectors/read/) and its built-in policy, the
-# sample shipped in examples/.
+# sample shipped in examples/, which soc-act carries too (its tier floors).
 $(eval $(call embed_rule,act-builtins,act_builtins,$(sort $(wildcard connectors/*.json)),-m))
-$(B)/bin/soc-act: $(B)/gen/act-builtins.o
+$(eval $(call embed_rule,act-policy,act_default_policy,examples/policy.json,))
+$(B)/bin/soc-act: $(B)/gen/act-builtins.o $(B)/gen/act-policy.o
 $(eval $(call embed_rule,decide-policy,dec_default_policy,examples/policy.json,))
 $(eval $(call embed_rule,decide-read,dec_read_templates,$(sort $(wildcard connectors/read/*.json)),-m))
 $(B)/bin/soc-decide: $(B)/gen/decide-policy.o $(B)/gen/decide-read.o

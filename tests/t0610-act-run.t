@@ -4,17 +4,17 @@
 # records with exit 69, no credential anywhere.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
-plan 29
+plan 31
 export SOC_NOW=2026-12-04T10:00:00.000Z
 cat >script.json <<'EOF2'
-{"s1.disconnect": ["500", "500", "500", "500", "500", "500", "500", "500", "500", "500", "500", "500"], "hive.alert": ["slow"]}
+{"panos.uid": ["500", "500", "500", "500", "500", "500", "500", "500", "500", "500", "500", "500"], "hive.alert": ["slow"]}
 EOF2
 start_vendor --script script.json
 act_config cfg.json
 jq '. + {mode: "dry_run"}' cfg.json >dry.json
 CS='"ids":{"crowdstrike.device_id":"4d5e6f708192a3b4c5d6e7f8091a2b3c"}'
 decision d1 inc-0001 \
-    "{\"id\":\"s-contain\",\"action\":\"contain_host\",\"target\":{\"type\":\"host\",\"value\":\"ws-12\",$CS},\"tier\":\"auto\",\"phase\":\"contain\",\"ttl_s\":3600}" \
+    "{\"id\":\"s-contain\",\"action\":\"contain_host\",\"target\":{\"type\":\"host\",\"value\":\"ws-12\",$CS},\"tier\":\"approve\",\"phase\":\"contain\",\"ttl_s\":3600}" \
     '{"id":"s-notify","action":"notify_channel","target":{"type":"channel","value":"soc"},"inputs":{"title":"contained","text":"host ws-12 contained"},"tier":"auto","phase":"notify","after":["s-contain"]}' \
     '{"id":"s-disable","action":"disable_user","target":{"type":"user","value":"alice@corp.example"},"tier":"senior","phase":"contain"}' >d1.ndjson
 # rec_ok FILE STEP EXPR: EXPR holds for the last action record of STEP.
@@ -32,14 +32,19 @@ check 'the exact request, credentials masked, nothing sent' \
 check 'a step for approval shows who must approve and how' \
 	'rec_ok o s-disable ".waiting_for | .roles == [\"senior\"] and .approvals == 2 and .command == \"soc-act approve s-disable --by NAME --config dry.json\" and
 	  .approvers == [\"alice\", \"bob\", \"carol\"]"'
-check_exit 'live with no audit log: nothing runs' 74 'soc-act --state noaudit --config cfg.json d1.ndjson >o 2>e'
-check 'the steps failed, saying why, and nothing reached the service' \
-	'[ "$(status_of o s-contain)" = failed ] && grep -q "soc-audit init" o && [ "$(count cs.contain)" -eq 0 ]'
+decision d0 inc-0000 \
+    '{"id":"s-block","action":"block_ip","target":{"type":"ip","value":"203.0.113.9"},"tier":"auto","phase":"contain"}' >d0.ndjson
+check_exit 'live with no audit log: nothing runs' 74 'soc-act --state noaudit --config cfg.json d0.ndjson >o 2>e'
+check 'the step failed, saying why, and nothing reached the service' \
+	'[ "$(status_of o s-block)" = failed ] && grep -q "soc-audit init" o && [ "$(count panos.uid)" -eq 0 ]'
 soc-audit init --origin soc.test/act >/dev/null
-check_exit 'live: the auto steps run' 0 'soc-act --config cfg.json d1.ndjson >o 2>e'
-check 'contained (polled), the mailbox notified after it, the senior step pending' \
+check_exit 'live: the steps for approval wait' 0 'soc-act --config cfg.json d1.ndjson >o0 2>e'
+check 'the containment and the senior step pending, the notice waiting for the containment' \
+	'[ "$(status_of o0 s-contain)" = pending_approval ] && [ "$(status_of o0 s-notify)" = waiting ] &&
+	 [ "$(status_of o0 s-disable)" = pending_approval ] && [ "$(count cs.contain)" -eq 0 ]'
+check_exit 'an approval runs the containment' 0 'soc-act --config cfg.json approve s-contain --by bob >o 2>e'
+check 'contained (polled), the mailbox notified after it' \
 	'[ "$(status_of o s-contain)" = done ] && [ "$(status_of o s-notify)" = done ] &&
-	 [ "$(status_of o s-disable)" = pending_approval ] &&
 	 [ "$(count cs.contain)" -eq 1 ] && grep -q "^Subject: \[socpipe\] contained (incident inc-0001)" state/mbox'
 check 'the action record: connector, response, result, inverse due' \
 	'rec_ok o s-contain ".connector == \"crowdstrike\" and .response.status == 202 and (.response.sha256 | length) == 64 and
@@ -69,20 +74,21 @@ check_exit 'a senior completes it: the step runs' 0 'soc-act --config cfg.json a
 check 'done once, both approvals recorded' \
 	'jq -e ".soc.action.status == \"done\" and ([.soc.action.approvals[].by] | sort) == [\"alice\",\"bob\"]" a2 >/dev/null &&
 	 [ "$(count graph.account)" -eq 1 ]'
+# Blocks run at tier auto (the action catalog's): a firewall that fails.
 decision d2 inc-0002 \
-    '{"id":"s-iso","action":"contain_host","target":{"type":"host","value":"db-1","ids":{"sentinelone.agent_id":"1177432512412312345"}},"tier":"auto","phase":"contain"}' >d2.ndjson
-jq '.routes.contain_host = "sentinelone"' cfg.json >s1.json
+    '{"id":"s-iso","action":"block_ip","target":{"type":"ip","value":"203.0.113.9"},"tier":"auto","phase":"contain"}' >d2.ndjson
+jq '.routes.block_ip = "panos"' cfg.json >s1.json
 check_exit 'a service that keeps failing: exit 69' 69 'soc-act --config s1.json d2.ndjson >o 2>e'
 check 'a failed record with the reason; three attempts' \
 	'rec_ok o s-iso ".status == \"failed\" and .attempts == 3 and (.error | test(\"HTTP 500\"))"'
-A='"target":{"type":"host","value":"db-1","ids":{"sentinelone.agent_id":"1177432512412312345"}},"tier":"auto","phase":"contain"'
-decision d4 inc-0004 "{\"id\":\"c1\",\"action\":\"contain_host\",$A}" \
-    "{\"id\":\"c2\",\"action\":\"contain_host\",$A}" "{\"id\":\"c3\",\"action\":\"contain_host\",$A}" >d4.ndjson
-jq '.connectors.sentinelone.circuit = {failures: 2, open_s: 60}' s1.json >s1c.json
+A='"target":{"type":"ip","value":"203.0.113.9"},"tier":"auto","phase":"contain"'
+decision d4 inc-0004 "{\"id\":\"c1\",\"action\":\"block_ip\",$A}" \
+    "{\"id\":\"c2\",\"action\":\"block_ip\",$A}" "{\"id\":\"c3\",\"action\":\"block_ip\",$A}" >d4.ndjson
+jq '.connectors.panos.circuit = {failures: 2, open_s: 60}' s1.json >s1c.json
 check_exit 'a failing service opens the circuit' 69 'soc-act --config s1c.json d4.ndjson >o 2>e'
 check 'after two failed steps the third fails at once, sending nothing' \
 	'rec_ok o c3 ".status == \"failed\" and (.error | test(\"circuit open\")) and .attempts == 0" &&
-	 [ "$(count s1.disconnect)" -eq 9 ]'
+	 [ "$(count panos.uid)" -eq 9 ]'
 decision d3 inc-0003 \
     '{"id":"s-hive","action":"open_ticket","target":{"type":"ip","value":"203.0.113.7"},"inputs":{"title":"t","text":"x"},"tier":"auto","phase":"notify"}' >d3.ndjson
 jq '.routes.open_ticket = "thehive"' cfg.json >hive.json
@@ -98,5 +104,5 @@ check 'interrupted, then skipped; the service asked once' \
 	'[ "$(jq -r "select(.soc.action.step==\"s-hive\") | .soc.action.status" o | tr "\n" " ")" = "failed skipped " ] &&
 	 grep -q "outcome is unknown" o && sleep 5 && [ "$(count hive.alert)" -eq 1 ]'
 check 'no credential in any output, log, database or audit entry' \
-	'! grep -rq S3CR3T o o2 a1 a2 e p crash.out state'
+	'! grep -rq S3CR3T o0 o o2 a1 a2 e p crash.out state'
 done_testing

@@ -12,8 +12,8 @@ U='"target":{"type":"user","value":"alice@corp.example"}'
 decision d1 inc-0001 \
     "{\"id\":\"s-deny\",\"action\":\"revoke_sessions\",$U,\"tier\":\"approve\",\"phase\":\"contain\"}" \
     "{\"id\":\"s-race\",\"action\":\"suspend_user\",$U,\"tier\":\"approve\",\"phase\":\"contain\",\"ttl_s\":600}" \
-    "{\"id\":\"s-after\",\"action\":\"reset_credentials\",$U,\"tier\":\"auto\",\"phase\":\"eradicate\",\"after\":[\"s-race\"]}" \
-    "{\"id\":\"s-dead\",\"action\":\"force_mfa_reenrollment\",$U,\"tier\":\"auto\",\"phase\":\"recover\",\"after\":[\"s-deny\"]}" >d1.ndjson
+    "{\"id\":\"s-after\",\"action\":\"revoke_sessions\",$U,\"tier\":\"auto\",\"phase\":\"eradicate\",\"after\":[\"s-race\"]}" \
+    "{\"id\":\"s-dead\",\"action\":\"block_ip\",\"target\":{\"type\":\"ip\",\"value\":\"203.0.113.5\"},\"tier\":\"auto\",\"phase\":\"recover\",\"after\":[\"s-deny\"]}" >d1.ndjson
 jq '.routes.revoke_sessions = "okta" | .routes.suspend_user = "okta"' cfg.json >c.json
 check_exit 'live: two steps wait for approval, two for them' 0 'soc-act --config c.json d1.ndjson >o'
 check 'the step of tier auto after one pending approval is waiting, naming what it waits for' \
@@ -35,7 +35,7 @@ check 'two approvals at once: one runs the step, the other is told' \
 check 'the service was asked once' '[ "$(count okta.suspend)" -eq 1 ]'
 check 'the step that waited ran after it' \
 	'cat r1 r2 >r && jq -se "[.[] | .soc.action | select(.step==\"s-after\")][0].status == \"done\"" r >/dev/null &&
-	 [ "$(count okta.reset_password)" -eq 1 ]'
+	 [ "$(count okta.sessions)" -eq 1 ]'
 check 'pending is empty now' 'soc-act --config c.json pending >p && [ ! -s p ]'
 check_exit 'expire before the TTL does nothing' 0 'soc-act --config c.json expire >x'
 check 'nothing' '[ ! -s x ] && [ "$(count okta.unsuspend)" -eq 0 ]'

@@ -36,6 +36,7 @@ cat >c.json <<EOF
  "connectors":{"t":{"allow_http":true,"key":{"env":"MYTOK"},"retry":{"attempts":1}}},
  "local":{"forensics":{"type":"hook","command":["$T/hook.sh"],"actions":["collect_forensics"]},
   "mailbox":{"path":"mbox"}},
+ "tiers":{"collect_forensics":"auto"},
  "approvers":{"bob":{"roles":["approve"]}}}
 EOF
 soc-audit init --origin soc.test/act >/dev/null

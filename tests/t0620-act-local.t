@@ -18,7 +18,8 @@ chmod +x hook.sh
 cat >c.json <<EOF2
 {"mode":"live","local":{"nft":{"table":"soctest","set":"blk"},"tickets":{"dir":"tickets"},
  "mailbox":{"path":"mbox","to":"soc@corp.example"},
- "forensics":{"type":"hook","command":["$T/hook.sh"],"actions":["collect_forensics"]}}}
+ "forensics":{"type":"hook","command":["$T/hook.sh"],"actions":["collect_forensics"]}},
+ "tiers":{"collect_forensics":"auto"}}
 EOF2
 decision d1 inc-0001 \
     '{"id":"s-ip","action":"block_ip","target":{"type":"ip","value":"203.0.113.7"},"tier":"auto","phase":"contain","ttl_s":3600}' \

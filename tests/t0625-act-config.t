@@ -102,18 +102,23 @@ check_exit 'a replay acts on nothing' 0 'soc-act --state jira --config j.json d2
 check 'all skipped, nothing sent again' \
 	'[ "$(st o t-close)" = skipped ] && [ "$(count jira.comment)" -eq 1 ]'
 
-# A key rotated through soc-act: the new secret reaches Secrets Manager
+# A key rotated through soc-act (tier senior, the catalog's, whatever the
+# decision says: two approvals): the new secret reaches Secrets Manager
 # and nothing else (records, act.db, the audit log).
-jq '{mode: "live", connectors: {aws: .connectors.aws}}' base.json >aws.json
+jq '{mode: "live", connectors: {aws: .connectors.aws},
+     approvers: {alice: {roles: ["senior"]}, bob: {roles: ["approve"]}}}' base.json >aws.json
 decision d4 inc-0004 \
     '{"id":"k1","action":"rotate_access_key","target":{"type":"access_key","value":"AKIAIOSFODNN7EXAMPLE","ids":{"aws.user_name":"ci-deploy"}},"tier":"auto","phase":"eradicate"}' >d4.ndjson
-check_exit 'live: rotate an access key' 0 'soc-act --state aws --config aws.json d4.ndjson >o4'
+check_exit 'live: rotate an access key, once two approve' 0 \
+	'soc-act --state aws --config aws.json d4.ndjson >o4a && [ "$(st o4a k1)" = pending_approval ] &&
+	 soc-act --state aws --config aws.json approve k1 --by alice >/dev/null &&
+	 soc-act --state aws --config aws.json approve k1 --by bob >o4'
 check 'the new key id and the secret'"'"'s version recorded, the old key inactive' \
 	'rec o4 k1 ".status == \"done\" and (.result.new_key_id | startswith(\"AKIANEWKEY\")) and .result.secret_version != null and
 	   (.request.then | length) == 2" &&
 	 [ "$(count aws.sm)" -eq 1 ] && grep -q "Status=Inactive" "$VLOG"'
 check 'the new secret is nowhere: output, act.db, audit log' \
-	'! grep -rq "new-S3CR3T" o4 aws && ! grep -rq "S3CR3T" o4 aws'
+	'! grep -rq "new-S3CR3T" o4a o4 aws && ! grep -rq "S3CR3T" o4a o4 aws'
 
 # Per-target rate limits: the configuration's and a connector's.
 jq '.rate.per_target = {max: 2, window_s: 3600}' c.json >r.json

@@ -4,7 +4,8 @@
  * (running a step: limits, the write-ahead audit, the action, its result;
  * inverses), record.c (action records, the audit log, a step's row),
  * local.c and nft.c (actions on this machine: tickets, a mailbox, a
- * command hook; nftables), queue.c (pending, approve, deny, expire, connectors).
+ * command hook; nftables), queue.c (pending, approve, deny, expire, connectors),
+ * floor.c (the lowest tier a step runs at, whatever its decision says).
  *
  * The whole program shares one struct act (g in main.c), reached
  * through act_g(): the configuration, the connectors, act.db and the
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "connector.h"
 #include "db.h"
 #include "embed.h"
@@ -55,6 +57,8 @@ struct act {
 	int64_t now;
 	unsigned long ndone, nfailed, npending, nskipped, ndry;
 	int cfg_error;		/* a step named an action nothing serves */
+	json_t *floors;		/* the policy's tier of each action (floor.c) */
+	char *floor_policy;	/* "policy 'NAME'", for the records */
 };
 
 struct act *act_g(void);
@@ -162,6 +166,14 @@ const char *act_verb_args(struct soc_stage *st, int argc, char **argv,
     int want_step);
 /* Was --json given? */
 int act_verb_json(void);
+
+/* floor.c: read the configuration's "tiers" and the policy (dies 78 on
+ * a bad one); the floor of a step (borrowed), with what sets it in
+ * source. */
+void act_floor_setup(struct act *a);
+void act_floor_release(struct act *a);
+enum soc_tier act_floor(struct act *a, const json_t *step, char *source,
+    size_t n);
 
 /* describe.c: the connectors verb, and what local connectors take. */
 int act_connectors_cmd(struct soc_stage *st, int argc, char **argv);

@@ -235,6 +235,7 @@ act_setup(struct soc_stage *st, int need_db)
 	check_limit(g.cfg, "configuration");
 	check_approvers(g.cfg);
 	load_connectors();
+	act_floor_setup(&g);
 	if (need_db) {
 		dbpath = soc_stage_path(st, "act.db");
 		soc_db_open(&g.db, dbpath, migrations,
@@ -360,6 +361,7 @@ main(int argc, char **argv)
 	sqlite3_finalize(g.q_status);
 	if (g.db_open)
 		soc_db_close(&g.db);
+	act_floor_release(&g);
 	json_decref(g.cfg);
 	return rc;
 }

@@ -134,10 +134,13 @@ act_show_req(struct act *a, struct act_conn *c, const char *cact, const json_t *
 	return shown;
 }
 
-/* The dry run of one step: what would be sent, nothing touched. */
+/* The dry run of one step: what would be sent, nothing touched; floor:
+ * the member that says the step runs above the tier its decision named,
+ * and fwhy the reason (both NULL when it does not). */
 static void
 dry_run(struct act *a, const json_t *step, const char *id,
-    const char *decision, const char *incident)
+    const char *decision, const char *incident, const json_t *floor,
+    const char *fwhy)
 {
 	const char *action = json_string_value(json_object_get(step, "action"));
 	const char *tier = json_string_value(json_object_get(step, "tier"));
@@ -159,6 +162,10 @@ dry_run(struct act *a, const json_t *step, const char *id,
 		return;
 	}
 	json_object_set_new(extra, "connector", json_string(c->name));
+	if (floor) {
+		json_object_set(extra, "floor", (json_t *)floor);
+		json_object_set_new(extra, "reason", json_string(fwhy));
+	}
 	vars = act_step_vars(step, id, decision, incident, NULL);
 	act_add_ticket(a, vars, incident, c->name);
 	json_object_set_new(vars, "dry_run", json_true());
@@ -337,9 +344,45 @@ seen_before(struct act *a, const json_t *step, const char *id, char *st,
 	return 1;
 }
 
+/* A live step raised to its floor: in the audit log before it is
+ * queued.  -1 when the log refused (the step's record says so, nothing
+ * is stored, and a later run tries again). */
+static int
+floor_audit(struct act *a, const json_t *step, const char *id,
+    const char *decision, const char *incident, const json_t *floor)
+{
+	json_t *data = json_pack("{s:s,s:s,s:s,s:O,s:O,s:O,s:O,s:O}", "step", id,
+	    "decision", decision, "incident", incident,
+	    "action", json_object_get(step, "action"),
+	    "target", json_object_get(step, "target"),
+	    "named", json_object_get(floor, "named"),
+	    "tier", json_object_get(floor, "tier"),
+	    "source", json_object_get(floor, "source"));
+	json_t *extra;
+	char *why;
+
+	if (act_audit(a, "tier_floor", data) == 0) {
+		json_decref(data);
+		return 0;
+	}
+	json_decref(data);
+	why = soc_xasprintf("%s: its tier's floor is not recorded, so it is "
+	    "not queued", a->audit_err);
+	soc_warn("step %s: %s", id, why);
+	extra = json_pack("{s:O}", "floor", floor);
+	act_emit_simple(a, step, id, decision, incident, "failed", why, extra);
+	json_decref(extra);
+	free(why);
+	a->nfailed++;
+	soc_stage_fail(a->st, SOC_EX_IOERR);
+	return -1;
+}
+
+/* One step of a decision; floor and fwhy as for dry_run. */
 static void
 one_step(struct act *a, const json_t *step, const char *decision,
-    const char *incident, const char *summary)
+    const char *incident, const char *summary, const json_t *floor,
+    const char *fwhy)
 {
 	const char *id = json_string_value(json_object_get(step, "id"));
 	const char *tier = json_string_value(json_object_get(step, "tier"));
@@ -352,9 +395,11 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	if (had && seen_before(a, step, id, st, decision, incident))
 		return;
 	if (!a->live) {
-		dry_run(a, step, id, decision, incident);
+		dry_run(a, step, id, decision, incident, floor, fwhy);
 		return;
 	}
+	if (floor && floor_audit(a, step, id, decision, incident, floor) < 0)
+		return;
 	/* A step tried again keeps the tier it had if that is higher: a
 	 * replay never lowers one. */
 	if (had && row_tier(a, id) > tier_rank(tier))
@@ -389,11 +434,13 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	sqlite3_bind_text(q, 8, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 9, now, -1, SQLITE_TRANSIENT);
 	if (ready < 0) {
-		char *why = soc_xasprintf("runs after step %s, which did not succeed", bad);
+		char *why = soc_xasprintf("runs after step %s, which did not "
+		    "succeed%s%s", bad, fwhy ? "; " : "", fwhy ? fwhy : "");
 
 		sqlite3_bind_text(q, 10, why, -1, SQLITE_TRANSIENT);
 		free(why);
-	}
+	} else if (fwhy)
+		sqlite3_bind_text(q, 10, fwhy, -1, SQLITE_TRANSIENT);
 	soc_db_step(&a->db, q);
 	sqlite3_finalize(q);
 	free(text);
@@ -407,7 +454,45 @@ one_step(struct act *a, const json_t *step, const char *decision,
 		a->nskipped++;
 	else
 		a->npending++;
-	act_emit_row(a, id, NULL);
+	{
+		json_t *extra = floor ? json_pack("{s:O}", "floor", floor) : NULL;
+
+		act_emit_row(a, id, extra);
+		json_decref(extra);
+	}
+}
+
+/*
+ * Take one step at no less than its floor (floor.c): a decision that
+ * names a lower tier gets its step at the floor, and the records say so
+ * (floor, reason); a live run also writes it to the audit log.
+ */
+static void
+floored_step(struct act *a, const json_t *step, const char *decision,
+    const char *incident, const char *summary)
+{
+	const char *named = json_string_value(json_object_get(step, "tier"));
+	char source[200], *why;
+	enum soc_tier t = SOC_TIER_AUTO, floor;
+	json_t *s, *f;
+
+	soc_catalog_tier_parse(named, &t);
+	floor = act_floor(a, step, source, sizeof source);
+	if (floor <= t) {
+		one_step(a, step, decision, incident, summary, NULL, NULL);
+		return;
+	}
+	s = json_copy((json_t *)step);
+	json_object_set_new(s, "tier", json_string(soc_catalog_tier_name(floor)));
+	f = json_pack("{s:s,s:s,s:s}", "tier", soc_catalog_tier_name(floor),
+	    "named", named, "source", source);
+	why = soc_xasprintf("decision %s named tier %s for %s, under its floor "
+	    "%s (%s)", decision, named, json_string_value(json_object_get(step,
+	    "action")), soc_catalog_tier_name(floor), source);
+	one_step(a, s, decision, incident, summary, f, why);
+	free(why);
+	json_decref(f);
+	json_decref(s);
 }
 
 void
@@ -444,8 +529,8 @@ act_decision(struct act *a, const json_t *dec, const char *decision_id)
 				a->nfailed++;
 				continue;
 			}
-			one_step(a, s, decision_id, incident, json_string_value(
-			    json_object_get(dec, "summary")));
+			floored_step(a, s, decision_id, incident,
+			    json_string_value(json_object_get(dec, "summary")));
 		}
 		if (!*ph)
 			break;
