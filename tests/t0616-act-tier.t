@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 12
+plan 14
 export SOC_NOW=2026-12-04T10:00:00.000Z
 soc-audit init --origin soc.test/act >/dev/null
 cat >c.json <<'EOF'
@@ -60,4 +60,22 @@ check 'a replay naming tier auto does not run it unapproved' \
 	'SOC_NOW=2026-12-04T10:05:00.000Z soc-act --config c.json d5 >o5 &&
 	 jq -se "map(.soc.action | select(.step == \"s-b\"))[0] | .status == \"pending_approval\" and .tier == \"senior\"" o5 >/dev/null &&
 	 ! grep -q "\"x\"" state/tickets/inc-2.json'
+
+# Every record has an id of its own (the raised one, the first of two
+# approvals, each replay's "skipped"), and the same input over the same
+# state gives the same ids.
+check 'no two records share an id' \
+	'cat o1 o2 a1 a2 o3 b o5 >all && jq -se "map(select(.soc.kind == \"action\") | .soc.id) |
+	   length == 11 and length == (unique | length)" all >/dev/null'
+ids() {
+	soc-audit --state "$1" init --origin soc.test/act >/dev/null &&
+	soc-act --state "$1" --config c.json d1 >"$1.o" && soc-act --state "$1" --config c.json d2 >>"$1.o" &&
+	soc-act --state "$1" --config c.json approve s-up --by bob >>"$1.o" &&
+	soc-act --state "$1" --config c.json d3 >>"$1.o" && soc-act --state "$1" --config c.json d3 >>"$1.o" &&
+	soc-act --state "$1" --config c.json pending --json >>"$1.o" &&
+	jq -r "select(.soc.kind == \"action\") | .soc.id" "$1.o" >"$1.ids"
+}
+check 'the same ids on the same input over fresh state; pending shows the latest' \
+	'ids r1 && ids r2 && cmp r1.ids r2.ids && [ "$(sort -u r1.ids | wc -l)" -eq 9 ] && [ "$(wc -l <r1.ids)" -eq 11 ] &&
+	 [ "$(sed -n 5p r1.ids)" = "$(sed -n 10p r1.ids)" ] && [ "$(sed -n 4p r1.ids)" = "$(sed -n 11p r1.ids)" ]'
 done_testing

@@ -50,7 +50,7 @@ struct act {
 	struct soc_db db;
 	int db_open;
 	/* asked for every step: prepared once, reset after each use */
-	sqlite3_stmt *q_ticket, *q_status;
+	sqlite3_stmt *q_ticket, *q_status, *q_seq;
 	char audit_err[256];	/* why the audit log refused (act_audit) */
 	struct act_conn *conn;
 	size_t nconn;

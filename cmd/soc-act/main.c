@@ -89,6 +89,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE target_use (target TEXT NOT NULL, connector TEXT NOT NULL,"
 	" at INTEGER NOT NULL);"
 	"CREATE INDEX target_use_at ON target_use(target, at);",
+	/* How many records of a step had a status and count of attempts, so
+	 * that a second one (a raised tier, a first of two approvals, a
+	 * replay's "skipped") gets an id of its own (record.c). */
+	"CREATE TABLE record_seq (step TEXT NOT NULL, status TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (step, status, attempts));",
 };
 
 static const json_t *
@@ -359,6 +365,7 @@ main(int argc, char **argv)
 	free(g.conn);
 	sqlite3_finalize(g.q_ticket);
 	sqlite3_finalize(g.q_status);
+	sqlite3_finalize(g.q_seq);
 	if (g.db_open)
 		soc_db_close(&g.db);
 	act_floor_release(&g);

@@ -39,6 +39,55 @@ act_audit(struct act *a, const char *kind, json_t *data)
 	    sizeof a->audit_err) == 0 ? 0 : -1;
 }
 
+/*
+ * How many records of step_id with this status and count of attempts
+ * came before this one (act.db's record_seq), counting this one: a run
+ * that writes act.db takes the next number; a dry run (which stores
+ * nothing) and a read-only verb (pending --json, which shows the
+ * latest) take the last one given, or 0.
+ */
+static int64_t
+record_seq(struct act *a, const char *step_id, const char *status,
+    int64_t attempts, const char *mode)
+{
+	int count = a->live || (mode && strcmp(mode, "live") == 0);
+	int64_t n = 0;
+	sqlite3_stmt *q;
+
+	if (!a->db_open)
+		return 0;
+	if (mode && strcmp(mode, "dry_run") == 0)
+		count = 0;
+	if (count && !a->st->readonly) {
+		if (!a->q_seq)
+			a->q_seq = soc_db_prepare(&a->db, "INSERT INTO record_seq"
+			    " (step, status, attempts, n) VALUES (?, ?, ?, 1)"
+			    " ON CONFLICT DO UPDATE SET n = n + 1 RETURNING n - 1");
+		q = a->q_seq;
+	} else
+		q = soc_db_prepare(&a->db, "SELECT max(n - 1, 0) FROM record_seq"
+		    " WHERE step = ? AND status = ? AND attempts = ?");
+	sqlite3_bind_text(q, 1, step_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 3, attempts);
+	if (soc_db_step(&a->db, q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	/* RETURNING's row is out; the statement ends with its next step. */
+	while (soc_db_step(&a->db, q) == SQLITE_ROW)
+		;
+	if (q == a->q_seq)
+		sqlite3_reset(q);
+	else
+		sqlite3_finalize(q);
+	return n;
+}
+
+/*
+ * soc.id: over the step, the status and the attempts (socpipe-record(7)),
+ * and from the second record of those on, how many came before it, so
+ * every record has an id of its own, and the same input over the same
+ * state gives the same ids.
+ */
 void
 act_emit(struct act *a, json_t *member, const char *status,
     const char *step_id)
@@ -46,10 +95,14 @@ act_emit(struct act *a, json_t *member, const char *status,
 	struct soc_buf line = SOC_BUF_INIT, idsrc = SOC_BUF_INIT;
 	char id[SOC_ID_LEN + 1];
 	json_t *att = json_object_get(member, "attempts");
+	int64_t n = record_seq(a, step_id, status, json_integer_value(att),
+	    json_string_value(json_object_get(member, "mode")));
 	size_t i;
 
 	soc_buf_addf(&idsrc, "%s%c%s%c%lld", step_id, 0, status, 0,
 	    (long long)json_integer_value(att));
+	if (n > 0)
+		soc_buf_addf(&idsrc, "%c%lld", 0, (long long)n);
 	soc_id("action", idsrc.p, idsrc.len, id);
 	soc_buf_addf(&line, "{\"soc\":{\"kind\":\"action\",\"id\":\"%s\",\"action\":", id);
 	soc_json_dump(member, &line);
