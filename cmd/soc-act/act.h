@@ -5,7 +5,8 @@
  * inverses), record.c (action records, the audit log, a step's row),
  * local.c and nft.c (actions on this machine: tickets, a mailbox, a
  * command hook; nftables), queue.c (pending, approve, deny, expire, connectors),
- * floor.c (the lowest tier a step runs at, whatever its decision says).
+ * floor.c (the lowest tier a step runs at, whatever its decision says),
+ * lapse.c (a wait for approval that lasted too long expires).
  *
  * The whole program shares one struct act (g in main.c), reached
  * through act_g(): the configuration, the connectors, act.db and the
@@ -174,6 +175,20 @@ void act_floor_setup(struct act *a);
 void act_floor_release(struct act *a);
 enum soc_tier act_floor(struct act *a, const json_t *step, char *source,
     size_t n);
+
+/* lapse.c: "approval_ttl_s" checked (dies 78), in seconds (0: never);
+ * when a wait for approval that began at since (RFC 3339) ends, in ms,
+ * or -1 for never. */
+void act_lapse_check(const json_t *cfg);
+int64_t act_approval_ttl(struct act *a);
+int64_t act_approval_due(struct act *a, const char *since);
+/* Expire step id when its wait for approval is over: 0 done (why says
+ * so; the caller writes its record and releases what waits on it), 1
+ * not due (or not pending), -1 the audit log refused (a->audit_err). */
+int act_lapse(struct act *a, const char *id, char *why, size_t n);
+/* Expire every step whose wait is over, with records: 0, or -1 when the
+ * audit log refused (the stage fails with 74). */
+int act_lapse_due(struct act *a);
 
 /* describe.c: the connectors verb, and what local connectors take. */
 int act_connectors_cmd(struct soc_stage *st, int argc, char **argv);

@@ -3,8 +3,11 @@
  *
  * Reads decision records (soc-decide), passes them and every other record
  * through, and emits one action record per step and change of status.  A
- * step of tier auto runs at once; approve and senior wait in act.db until
- * `soc-act approve` by approvers the configuration allows.  Nothing acts
+ * step runs at no lower tier than its floor (floor.c: the action catalog,
+ * the policy, the configuration), whatever its decision says; a step of
+ * tier auto runs at once; approve and senior wait in act.db until
+ * `soc-act approve` by approvers the configuration allows, for at most
+ * approval_ttl_s (lapse.c).  Nothing acts
  * unless the run is live (--live, or "mode":"live"): the default dry run
  * shows the exact request, secrets masked.  A live action is written to
  * the audit log before it runs (no entry, no action) and its result after;
@@ -95,6 +98,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE record_seq (step TEXT NOT NULL, status TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL, n INTEGER NOT NULL,"
 	" PRIMARY KEY (step, status, attempts));",
+	/* When a step began to wait for approval (lapse.c): queued, or its
+	 * tier raised; NULL in rows older than it, which use created. */
+	"ALTER TABLE step ADD COLUMN pending_since TEXT;",
 };
 
 static const json_t *
@@ -240,6 +246,7 @@ act_setup(struct soc_stage *st, int need_db)
 	soc_http_global_init();
 	check_limit(g.cfg, "configuration");
 	check_approvers(g.cfg);
+	act_lapse_check(g.cfg);
 	load_connectors();
 	act_floor_setup(&g);
 	if (need_db) {
@@ -282,6 +289,9 @@ start(struct soc_stage *st, int argc, char **argv)
 		free(id);
 	}
 	sqlite3_finalize(q);
+	/* A live run also ends the waits for approval that lasted too long. */
+	if (g.live)
+		act_lapse_due(&g);
 	return 0;
 }
 

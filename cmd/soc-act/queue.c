@@ -7,7 +7,9 @@
  * senior takes two distinct approvers, at least one of them senior.  The
  * writing verbs hold act.db's lock (as the filter does), and each
  * approval is one transaction that checks the step is still pending, so
- * two approvals racing run the step once.  Denial is final.
+ * two approvals racing run the step once.  Denial is final.  A wait for
+ * approval that lasted longer than approval_ttl_s expires (lapse.c): an
+ * approval after that is refused.
  */
 #include <pwd.h>
 #include <stdio.h>
@@ -194,7 +196,8 @@ act_pending_cmd(struct soc_stage *st, int argc, char **argv)
 	act_setup(st, 1);
 	out_start(st);
 	q = soc_db_prepare(&a->db,
-	    "SELECT id, action, step, tier, created, status FROM step"
+	    "SELECT id, action, step, tier, created, status,"
+	    " coalesce(pending_since, created) FROM step"
 	    " WHERE status IN ('pending_approval', 'waiting') ORDER BY created, id");
 	while (soc_db_step(&a->db, q) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(q, 0);
@@ -223,8 +226,21 @@ act_pending_cmd(struct soc_stage *st, int argc, char **argv)
 		else
 			printf("  needs 1 approval by an approver with the role "
 			    "approve or senior\n");
-		if (strcmp((const char *)sqlite3_column_text(q, 5), "waiting") != 0)
+		if (strcmp((const char *)sqlite3_column_text(q, 5), "waiting") != 0) {
+			int64_t due = act_approval_due(a,
+			    (const char *)sqlite3_column_text(q, 6));
+			char t[SOC_TIME_LEN + 1];
+
 			print_command(a, id, tier);
+			if (due >= 0) {
+				act_time(due, t);
+				if (due <= a->now)
+					printf("  expired at %s: an approval is "
+					    "refused (soc-act expire records it)\n", t);
+				else
+					printf("  expires at %s\n", t);
+			}
+		}
 		pending_free(&p);
 		json_decref(step);
 	}
@@ -260,6 +276,31 @@ store_approval(struct act *a, const char *id, const char *role,
 	sqlite3_finalize(q);
 }
 
+/*
+ * An approval of a step whose wait is over (in approve's transaction):
+ * the expiry is recorded (the audit log, act.db, its record; the steps
+ * after it skipped) and the approval refused, exit 1.  Returns when the
+ * wait is not over.
+ */
+static void
+refuse_expired(struct soc_stage *st, struct act *a, const char *id)
+{
+	char why[400];
+	int r = act_lapse(a, id, why, sizeof why);
+
+	if (r > 0)
+		return;
+	if (r < 0)
+		soc_die(SOC_EX_IOERR, "%s: step %s's wait for approval is over, "
+		    "and its expiry is not recorded", a->audit_err, id);
+	soc_db_exec(&a->db, "COMMIT");
+	out_start(st);
+	act_emit_row(a, id, NULL);
+	act_release_waiting(a, id);
+	out_end(st, 0);
+	soc_die(SOC_EX_NEGATIVE, "step %s is not approved: it %s", id, why);
+}
+
 int
 act_approve_cmd(struct soc_stage *st, int argc, char **argv)
 {
@@ -282,6 +323,12 @@ act_approve_cmd(struct soc_stage *st, int argc, char **argv)
 	soc_db_exec(&a->db, "BEGIN IMMEDIATE");
 	if (load_pending(a, id, vo.by, &p) < 0)
 		soc_die(SOC_EX_NEGATIVE, "no step '%s' in act.db", id);
+	if (strcmp(p.status, "pending_approval") == 0)
+		refuse_expired(st, a, id);
+	if (strcmp(p.status, "approval_expired") == 0)
+		soc_die(SOC_EX_NEGATIVE, "step %s is not approved: its wait for "
+		    "approval expired (approval_ttl_s), and a later decision "
+		    "that plans it again queues it anew", id);
 	if (strcmp(p.status, "pending_approval") != 0)
 		soc_die(SOC_EX_NEGATIVE, "step %s is %s, not pending approval",
 		    id, strcmp(p.status, "waiting") == 0 ?
@@ -393,6 +440,9 @@ act_expire_cmd(struct soc_stage *st, int argc, char **argv)
 	soc_stage_lock(st);
 	act_setup(st, 1);
 	out_start(st);
+	/* Waits for approval first: a dry run shows only the inverses. */
+	if (!a->dry_forced && act_lapse_due(a) < 0)
+		return out_end(st, SOC_EX_IOERR);
 	act_time(a->now, now);
 	q = soc_db_prepare(&a->db, "SELECT id FROM step WHERE inverse_due IS NOT NULL"
 	    " AND inverse_status IS NULL AND status = 'done' AND inverse_due <= ?"

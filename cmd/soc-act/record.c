@@ -263,8 +263,8 @@ act_emit_row(struct act *a, const char *id, const json_t *extra)
 	sqlite3_stmt *q = soc_db_prepare(&a->db,
 	    "SELECT decision, incident, action, tier, step, status, connector,"
 	    " attempts, http_status, response_sha256, duration_ms, request,"
-	    " result, error, inverse_due, reason, created, inverse_status"
-	    " FROM step WHERE id = ?");
+	    " result, error, inverse_due, reason, created, inverse_status,"
+	    " coalesce(pending_since, created) FROM step WHERE id = ?");
 	json_t *m, *step, *appr;
 	const char *status, *tier;
 	const char *k;
@@ -307,11 +307,22 @@ act_emit_row(struct act *a, const char *id, const json_t *extra)
 	appr = act_approvals(a, id);
 	waiting = strcmp(status, "waiting") == 0;
 	if (waiting || strcmp(status, "pending_approval") == 0) {
+		json_t *w = act_waiting_for(a, id, tier, appr, waiting ?
+		    json_object_get(step, "after") : NULL);
+		const char *since = (const char *)sqlite3_column_text(q,
+		    waiting ? 16 : 18);
+		int64_t due = waiting ? -1 : act_approval_due(a, since);
+
 		/* approvals still needed, or (approved, or of tier auto) the
-		 * steps it runs after */
-		json_object_set_new(m, "waiting_for", act_waiting_for(a, id,
-		    tier, appr, waiting ? json_object_get(step, "after") : NULL));
-		set_text(m, "since", sqlite3_column_text(q, 16));
+		 * steps it runs after; a wait for approval ends (lapse.c) */
+		if (due >= 0) {
+			char t[SOC_TIME_LEN + 1];
+
+			act_time(due, t);
+			json_object_set_new(w, "expires", json_string(t));
+		}
+		json_object_set_new(m, "waiting_for", w);
+		set_text(m, "since", (const unsigned char *)since);
 	}
 	json_object_set_new(m, "approvals", appr);
 	set_text(m, "inverse_due", sqlite3_column_text(q, 14));

@@ -207,11 +207,14 @@ act_after_done(struct act *a, const json_t *step, char *bad, size_t n)
 		if (strcmp(st, "done") == 0 || strcmp(st, "expired") == 0)
 			continue;
 		if (strncmp(st, "failed", 6) == 0 || strcmp(st, "denied") == 0 ||
-		    strncmp(st, "skipped", 7) == 0) {
+		    strncmp(st, "skipped", 7) == 0 ||
+		    strcmp(st, "approval_expired") == 0) {
 			snprintf(bad, n, "%s", json_string_value(x));
 			/* A failure that sent nothing may be tried again, and
-			 * what runs after it with it. */
-			return strstr(st, "+retry") ? -2 : -1;
+			 * what runs after it with it; so may a step whose wait
+			 * for approval expired, when planned again. */
+			return strstr(st, "+retry") ||
+			    strcmp(st, "approval_expired") == 0 ? -2 : -1;
 		}
 		ready = 0;
 	}
@@ -304,9 +307,11 @@ raise_tier(struct act *a, const char *id, const char *st, const char *tier,
 		return 0;
 	act_time(a->now, now);
 	why = soc_xasprintf("decision %s raised its tier to %s", decision, tier);
-	q = soc_db_prepare(&a->db, "UPDATE step SET tier = ?, status = ?,"
-	    " step = json_set(step, '$.tier', ?), reason = ?, updated = ?"
-	    " WHERE id = ?");
+	/* A step that needs approvals again waits for them anew (lapse.c). */
+	q = soc_db_prepare(&a->db, "UPDATE step SET tier = ?1, status = ?2,"
+	    " step = json_set(step, '$.tier', ?3), reason = ?4, updated = ?5,"
+	    " pending_since = CASE WHEN ?2 = 'pending_approval' THEN ?5"
+	    " ELSE pending_since END WHERE id = ?6");
 	sqlite3_bind_text(q, 1, tier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, approvals_meet(a, id, rank) ? st :
 	    "pending_approval", -1, SQLITE_TRANSIENT);
@@ -322,9 +327,26 @@ raise_tier(struct act *a, const char *id, const char *st, const char *tier,
 	return 1;
 }
 
+/* Did a decision other than this one queue step id? */
+static int
+other_decision(struct act *a, const char *id, const char *decision)
+{
+	sqlite3_stmt *q = soc_db_prepare(&a->db,
+	    "SELECT decision != ? FROM step WHERE id = ?");
+	int r = 0;
+
+	sqlite3_bind_text(q, 1, decision, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	if (soc_db_step(&a->db, q) == SQLITE_ROW)
+		r = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return r;
+}
+
 /* A step act.db has a row for (its status st): its tier raised, or a
  * "skipped" record.  0 when it is tried again (it failed having sent
- * nothing), else 1. */
+ * nothing, or a later decision plans it again after its wait for
+ * approval expired), else 1. */
 static int
 seen_before(struct act *a, const json_t *step, const char *id, char *st,
     const char *decision, const char *incident)
@@ -332,6 +354,9 @@ seen_before(struct act *a, const json_t *step, const char *id, char *st,
 	char why[160], *plus = strchr(st, '+');
 
 	if (strcmp(st, "failed+retry") == 0 || strcmp(st, "skipped+retry") == 0)
+		return 0;
+	if (a->live && strcmp(st, "approval_expired") == 0 &&
+	    other_decision(a, id, decision))
 		return 0;
 	if (plus)
 		*plus = '\0';
@@ -378,6 +403,67 @@ floor_audit(struct act *a, const json_t *step, const char *id,
 	return -1;
 }
 
+/* A step whose wait for approval expired, planned again by decision:
+ * the approvals given before do not count (lapse.c), and a replay of
+ * this decision is what is seen before now. */
+static void
+requeue(struct act *a, const char *id, const char *decision)
+{
+	sqlite3_stmt *q = soc_db_prepare(&a->db, "DELETE FROM approval"
+	    " WHERE step = ?");
+
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+	q = soc_db_prepare(&a->db, "UPDATE step SET decision = ? WHERE id = ?");
+	sqlite3_bind_text(q, 1, decision, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+}
+
+/* The row of a step taken live (new, or tried again): with status, at
+ * tier, the plan's summary kept with it, and a reason (may be NULL). */
+static void
+store_row(struct act *a, const json_t *step, const char *decision,
+    const char *incident, const char *summary, const char *tier,
+    const char *status, const char *reason)
+{
+	const char *id = json_string_value(json_object_get(step, "id"));
+	json_t *keep = json_copy((json_t *)step);
+	char now[SOC_TIME_LEN + 1], *text;
+	sqlite3_stmt *q;
+
+	if (summary && !json_object_get(keep, "summary"))
+		json_object_set_new(keep, "summary", json_string(summary));
+	text = json_dumps(keep, JSON_COMPACT);
+	json_decref(keep);
+	act_time(a->now, now);
+	q = soc_db_prepare(&a->db,
+	    "INSERT INTO step (id, decision, incident, action, tier, step, status,"
+	    " created, updated, reason, pending_since) VALUES (?, ?, ?, ?, ?, ?,"
+	    " ?7, ?, ?9, ?, CASE WHEN ?7 = 'pending_approval' THEN ?9 END)"
+	    " ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
+	    " tier = excluded.tier, step = json_set(step, '$.tier', excluded.tier),"
+	    " updated = excluded.updated, reason = excluded.reason, retryable = 0,"
+	    " error = NULL, pending_since = excluded.pending_since");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, decision, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, incident, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, json_string_value(json_object_get(step, "action")),
+	    -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 5, tier, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 6, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 7, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 8, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 9, now, -1, SQLITE_TRANSIENT);
+	if (reason)
+		sqlite3_bind_text(q, 10, reason, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+	free(text);
+}
+
 /* One step of a decision; floor and fwhy as for dry_run. */
 static void
 one_step(struct act *a, const json_t *step, const char *decision,
@@ -386,8 +472,7 @@ one_step(struct act *a, const json_t *step, const char *decision,
 {
 	const char *id = json_string_value(json_object_get(step, "id"));
 	const char *tier = json_string_value(json_object_get(step, "tier"));
-	char st[64], bad[128], now[SOC_TIME_LEN + 1], *text;
-	sqlite3_stmt *q;
+	char st[64], bad[128], *why = NULL;
 	const char *status;
 	int ready, had;
 
@@ -407,45 +492,16 @@ one_step(struct act *a, const json_t *step, const char *decision,
 	ready = act_after_done(a, step, bad, sizeof bad);
 	status = ready < 0 ? "skipped" : strcmp(tier, "auto") != 0 ?
 	    "pending_approval" : ready == 0 ? "waiting" : "queued";
-	act_time(a->now, now);
-	{
-		json_t *keep = json_copy((json_t *)step);
-
-		if (summary && !json_object_get(keep, "summary"))
-			json_object_set_new(keep, "summary", json_string(summary));
-		text = json_dumps(keep, JSON_COMPACT);
-		json_decref(keep);
-	}
-	q = soc_db_prepare(&a->db,
-	    "INSERT INTO step (id, decision, incident, action, tier, step, status,"
-	    " created, updated, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	    " ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
-	    " tier = excluded.tier, step = json_set(step, '$.tier', excluded.tier),"
-	    " updated = excluded.updated, reason = excluded.reason, retryable = 0,"
-	    " error = NULL");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, decision, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 3, incident, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 4, json_string_value(json_object_get(step, "action")),
-	    -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 5, tier, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 6, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 7, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 8, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 9, now, -1, SQLITE_TRANSIENT);
-	if (ready < 0) {
-		char *why = soc_xasprintf("runs after step %s, which did not "
-		    "succeed%s%s", bad, fwhy ? "; " : "", fwhy ? fwhy : "");
-
-		sqlite3_bind_text(q, 10, why, -1, SQLITE_TRANSIENT);
-		free(why);
-	} else if (fwhy)
-		sqlite3_bind_text(q, 10, fwhy, -1, SQLITE_TRANSIENT);
-	soc_db_step(&a->db, q);
-	sqlite3_finalize(q);
-	free(text);
+	if (ready < 0)
+		why = soc_xasprintf("runs after step %s, which did not succeed%s%s",
+		    bad, fwhy ? "; " : "", fwhy ? fwhy : "");
+	store_row(a, step, decision, incident, summary, tier, status,
+	    why ? why : fwhy);
+	free(why);
 	if (ready == -2)
 		act_row_set(a, id, "skipped", NULL, 1);
+	if (had && strcmp(st, "approval_expired") == 0)
+		requeue(a, id, decision);
 	if (strcmp(status, "queued") == 0) {
 		act_execute(a, id, NULL);
 		return;
