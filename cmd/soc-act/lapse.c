@@ -110,13 +110,14 @@ int
 act_lapse_due(struct act *a)
 {
 	sqlite3_stmt *q;
-	json_t *ids = json_array(), *x;
+	json_t *ids, *x;
 	char why[400];
 	size_t i;
 	int rc = 0;
 
 	if (!act_approval_ttl(a))
 		return 0;
+	ids = json_array();
 	q = soc_db_prepare(&a->db, "SELECT id FROM step WHERE status ="
 	    " 'pending_approval' ORDER BY coalesce(pending_since, created), id");
 	while (soc_db_step(&a->db, q) == SQLITE_ROW)
