@@ -117,10 +117,15 @@ struct corr_entity {
 				 * less for a probe that finds it */
 };
 
+/* A slot of the index: the entity (NULL: empty) with its hash beside it,
+ * so that a probe reads one cache line, and one that misses no entity. */
+struct corr_islot {
+	uint64_t h;
+	struct corr_entity *e;
+};
+
 struct corr_index {
-	struct corr_entity **slot;	/* open addressing, power of two */
-	uint64_t *hs;		/* the hash of the entity in each slot, so
-				 * a probe that misses reads no entity */
+	struct corr_islot *slot;	/* open addressing, power of two */
 	size_t cap, n;
 	uint64_t evicted, hubs;
 };

@@ -58,7 +58,6 @@ corr_index_init(struct corr_index *ix)
 	memset(ix, 0, sizeof(*ix));
 	ix->cap = 1024;
 	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
-	ix->hs = soc_xcalloc(ix->cap, sizeof(*ix->hs));
 }
 
 static void
@@ -74,38 +73,34 @@ corr_index_free(struct corr_index *ix)
 	size_t i;
 
 	for (i = 0; i < ix->cap; i++)
-		if (ix->slot[i])
-			entity_free(ix->slot[i]);
+		if (ix->slot[i].e)
+			entity_free(ix->slot[i].e);
 	free(ix->slot);
-	free(ix->hs);
 	memset(ix, 0, sizeof(*ix));
 }
 
 static void
-put(struct corr_entity **slot, uint64_t *hs, size_t cap,
-    struct corr_entity *e)
+put(struct corr_islot *slot, size_t cap, uint64_t h, struct corr_entity *e)
 {
-	size_t i = e->h & (cap - 1);
+	size_t i = h & (cap - 1);
 
-	while (slot[i])
+	while (slot[i].e)
 		i = (i + 1) & (cap - 1);
-	slot[i] = e;
-	hs[i] = e->h;
+	slot[i].h = h;
+	slot[i].e = e;
 }
 
 static void
 grow(struct corr_index *ix)
 {
-	struct corr_entity **old = ix->slot;
+	struct corr_islot *old = ix->slot;
 	size_t i, ocap = ix->cap;
 
 	ix->cap *= 2;
 	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
-	free(ix->hs);
-	ix->hs = soc_xcalloc(ix->cap, sizeof(*ix->hs));
 	for (i = 0; i < ocap; i++)
-		if (old[i])
-			put(ix->slot, ix->hs, ix->cap, old[i]);
+		if (old[i].e)
+			put(ix->slot, ix->cap, old[i].h, old[i].e);
 	free(old);
 }
 
@@ -116,8 +111,8 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 	struct corr_entity *e;
 	size_t i = h & (ix->cap - 1);
 
-	for (; (e = ix->slot[i]) != NULL; i = (i + 1) & (ix->cap - 1))
-		if (ix->hs[i] == h && e->kind == kind && e->len == n &&
+	for (; (e = ix->slot[i].e) != NULL; i = (i + 1) & (ix->cap - 1))
+		if (ix->slot[i].h == h && e->kind == kind && e->len == n &&
 		    memcmp(e->value, v, n) == 0)
 			return e;
 	if (!create)
@@ -132,8 +127,8 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 	e->kind = (uint8_t)kind;
 	e->len = (uint32_t)n;
 	memcpy(e->value, v, n);
-	ix->slot[i] = e;
-	ix->hs[i] = h;
+	ix->slot[i].h = h;
+	ix->slot[i].e = e;
 	ix->n++;
 	return e;
 }
@@ -191,8 +186,8 @@ uint64_t
 corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
     void (*drop)(void *ctx, struct corr_entity *e), void *ctx)
 {
-	struct corr_entity **all, **keep;
-	uint64_t *hs;
+	struct corr_entity **all;
+	struct corr_islot *keep;
 	size_t i, n = 0, nk = 0, over;
 	uint64_t gone = 0;
 
@@ -200,21 +195,20 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 	 * none is idle the table stays as it is. */
 	if (ix->n <= max) {
 		for (i = 0; i < ix->cap; i++)
-			if (ix->slot[i] && ix->slot[i]->last_seen < before &&
-			    !ix->slot[i]->inc)
+			if (ix->slot[i].e && ix->slot[i].e->last_seen < before &&
+			    !ix->slot[i].e->inc)
 				break;
 		if (i == ix->cap)
 			return 0;
 	}
 	all = soc_xmalloc((ix->n + 1) * sizeof(*all));
 	for (i = 0; i < ix->cap; i++)
-		if (ix->slot[i])
-			all[n++] = ix->slot[i];
+		if (ix->slot[i].e)
+			all[n++] = ix->slot[i].e;
 	over = n > max ? n - max : 0;
 	if (over)
 		qsort(all, n, sizeof(*all), by_seen);
 	keep = soc_xcalloc(ix->cap, sizeof(*keep));
-	hs = soc_xcalloc(ix->cap, sizeof(*hs));
 	for (i = 0; i < n; i++) {
 		struct corr_entity *e = all[i];
 
@@ -224,14 +218,12 @@ corr_index_evict(struct corr_index *ix, int64_t before, size_t max,
 			gone++;
 			continue;
 		}
-		put(keep, hs, ix->cap, e);
+		put(keep, ix->cap, e->h, e);
 		nk++;
 	}
 	free(ix->slot);
-	free(ix->hs);
 	free(all);
 	ix->slot = keep;
-	ix->hs = hs;
 	ix->n = nk;
 	ix->evicted += gone;
 	return gone;

@@ -74,7 +74,7 @@ save_eblocks(struct corr_store *s, struct corr_index *ix)
 
 	at = soc_xcalloc(s->neblk + 1, sizeof(*at));
 	for (i = 0; i < ix->cap; i++)
-		if (ix->slot[i] && s->eblk[b = eblock_of(s, ix->slot[i]->h)]) {
+		if (ix->slot[i].e && s->eblk[b = eblock_of(s, ix->slot[i].h)]) {
 			at[b + 1]++;
 			n++;
 		}
@@ -82,8 +82,8 @@ save_eblocks(struct corr_store *s, struct corr_index *ix)
 		at[b + 1] += at[b];
 	e = soc_xmalloc((n + 1) * sizeof(*e));
 	for (i = 0; i < ix->cap; i++)
-		if (ix->slot[i] && s->eblk[b = eblock_of(s, ix->slot[i]->h)])
-			e[at[b]++] = ix->slot[i];
+		if (ix->slot[i].e && s->eblk[b = eblock_of(s, ix->slot[i].h)])
+			e[at[b]++] = ix->slot[i].e;
 	/* at[b] is now where block b + 1 begins. */
 	for (b = 0; b < s->neblk; b++)
 		if (s->eblk[b]) {
@@ -113,9 +113,9 @@ corr_store_save_entities(struct corr_store *s, struct corr_index *ix)
 		s->erelayout = 0;
 	}
 	for (i = 0; i < ix->cap; i++)
-		if (ix->slot[i] && ix->slot[i]->dirty) {
-			s->eblk[eblock_of(s, ix->slot[i]->h)] = 1;
-			ix->slot[i]->dirty = 0;
+		if (ix->slot[i].e && ix->slot[i].e->dirty) {
+			s->eblk[eblock_of(s, ix->slot[i].h)] = 1;
+			ix->slot[i].e->dirty = 0;
 		}
 	for (i = 0; i < s->neblk && !any; i++)
 		any = s->eblk[i];

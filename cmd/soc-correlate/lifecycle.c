@@ -100,7 +100,7 @@ corr_load(struct corr *c)
 		corr_rules_restore(c->rules, &c->st, stream);
 	/* Link entities to the incidents in memory. */
 	for (i = 0; i < c->ix.cap; i++) {
-		struct corr_entity *e = c->ix.slot[i];
+		struct corr_entity *e = c->ix.slot[i].e;
 
 		if (e && e->incid[0])
 			e->inc = corr_byid_get(c, e->incid);
@@ -185,7 +185,7 @@ park_cold(struct corr *c, struct corr_incident **gone, size_t n)
 	for (i = 0; i < n; i++)
 		gone[i]->cold = 2;	/* marked: leaving */
 	for (i = 0; i < c->ix.cap; i++) {
-		struct corr_entity *e = c->ix.slot[i];
+		struct corr_entity *e = c->ix.slot[i].e;
 
 		if (e && e->inc && e->inc->cold == 2)
 			e->inc = NULL;
