@@ -18,8 +18,8 @@
  *   detail_fast.c  the same text read back without a value tree
  *   tactic.c   ATT&CK tactics: the kill-chain order, and the tactic an
  *              activity event plays when its source names none
- *   incident.c the incident record and soc.incident text (the one place
- *              that writes JSON)
+ *   incident.c the incident record and soc.incident text
+ *   jw.c       the JSON writer of the record and the detail (jw.h)
  *   schema.c   correlate.db's tables and views, as migration steps
  *   store.c    correlate.db: loading and saving incidents
  *   estore.c   ... and the entity index's blocks

@@ -25,167 +25,160 @@
 
 #include "corr.h"
 #include "err.h"
+#include "jw.h"
 #include "val.h"
 
+/* Each of the n ints, preceded by a comma. */
 static void
-add_int(struct soc_buf *b, int64_t v)
-{
-	char t[24], *p = corr_decimal(t + sizeof(t), v);
-
-	soc_buf_add(b, p, (size_t)(t + sizeof(t) - p));
-}
-
-static void
-add_str(struct soc_buf *b, const char *s)
-{
-	if (s)
-		soc_buf_add_json_str(b, s, strlen(s));
-	else
-		soc_buf_addstr(b, "null");
-}
-
-/* Each of the n ints after the first, preceded by a comma. */
-static void
-add_ints(struct soc_buf *b, size_t n, const int64_t *v)
+ints(struct corr_jw *w, size_t n, const int64_t *v)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		soc_buf_addch(b, ',');
-		add_int(b, v[i]);
+		corr_jw_ch(w, ',');
+		corr_jw_num(w, v[i]);
+	}
+}
+
+/* Each of the n strings, preceded by a comma. */
+static void
+strs(struct corr_jw *w, size_t n, const char *const *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		corr_jw_ch(w, ',');
+		corr_jw_str(w, s[i]);
 	}
 }
 
 static void
-write_entries(const struct corr_incident *inc, struct soc_buf *b)
+write_entries(const struct corr_incident *inc, struct corr_jw *w)
 {
 	size_t i;
 
-	soc_buf_addstr(b, "\"e\":[");
+	CORR_JW_LIT(w, "{\"e\":[");
 	for (i = 0; i < inc->nent; i++) {
 		const struct corr_entry *e = &inc->ent[i];
+		const char *const s[] = { e->alert, e->rule, e->name, e->host,
+		    e->source };
 		const int64_t v[] = { e->first, e->last, (int64_t)e->count,
 		    e->tactics, e->inferred, e->score, e->prio, e->disp };
 
-		soc_buf_addstr(b, i ? ",[" : "[");
-		add_int(b, (int64_t)e->key);
-		soc_buf_addch(b, ',');
-		add_str(b, e->alert);
-		soc_buf_addch(b, ',');
-		add_str(b, e->rule);
-		soc_buf_addch(b, ',');
-		add_str(b, e->name);
-		soc_buf_addch(b, ',');
-		add_str(b, e->host);
-		soc_buf_addch(b, ',');
-		add_str(b, e->source);
-		add_ints(b, sizeof(v) / sizeof(v[0]), v);
-		soc_buf_addch(b, ']');
+		corr_jw_comma(w, i);
+		corr_jw_ch(w, '[');
+		corr_jw_num(w, (int64_t)e->key);
+		strs(w, sizeof(s) / sizeof(s[0]), s);
+		ints(w, sizeof(v) / sizeof(v[0]), v);
+		corr_jw_ch(w, ']');
 	}
-	soc_buf_addch(b, ']');
+	corr_jw_ch(w, ']');
 }
 
 static void
-write_members(const struct corr_incident *inc, struct soc_buf *b)
+write_members(const struct corr_incident *inc, struct corr_jw *w)
 {
 	size_t i;
 
-	soc_buf_addstr(b, ",\"m\":[");
+	CORR_JW_LIT(w, ",\"m\":[");
 	for (i = 0; i < inc->nmem; i++) {
 		const struct corr_member *m = &inc->mem[i];
+		const char *const s[] = { m->value, m->raw &&
+		    strcmp(m->raw, m->value) ? m->raw : NULL };
 		const int64_t v[] = { m->first, m->last, (int64_t)m->alerts };
 		const int64_t f[] = { m->crown, m->privileged, m->hub };
 
-		soc_buf_addstr(b, i ? ",[" : "[");
-		add_str(b, corr_ekind_names[m->kind]);
-		soc_buf_addch(b, ',');
-		add_str(b, m->value);
-		soc_buf_addch(b, ',');
-		add_str(b, m->raw && strcmp(m->raw, m->value) ? m->raw : NULL);
-		add_ints(b, 3, v);
-		soc_buf_addch(b, ',');
-		add_str(b, m->alert);
-		add_ints(b, 3, f);
-		soc_buf_addch(b, ']');
+		corr_jw_comma(w, i);
+		corr_jw_ch(w, '[');
+		corr_jw_name(w, corr_ekind_names[m->kind]);
+		strs(w, 2, s);
+		ints(w, 3, v);
+		corr_jw_ch(w, ',');
+		corr_jw_str(w, m->alert);
+		ints(w, 3, f);
+		corr_jw_ch(w, ']');
 	}
-	soc_buf_addch(b, ']');
+	corr_jw_ch(w, ']');
 }
 
 static void
-write_case(const struct corr_incident *inc, struct soc_buf *b)
+write_case(const struct corr_incident *inc, struct corr_jw *w)
 {
 	size_t i;
 
-	soc_buf_addstr(b, ",\"n\":[");
+	CORR_JW_LIT(w, ",\"n\":[");
 	for (i = 0; i < inc->nnotes; i++) {
-		soc_buf_addstr(b, i ? ",[" : "[");
-		add_int(b, inc->notes[i].at);
-		soc_buf_addch(b, ',');
-		add_str(b, inc->notes[i].by);
-		soc_buf_addch(b, ',');
-		add_str(b, inc->notes[i].text);
-		soc_buf_addch(b, ']');
+		const char *const s[] = { inc->notes[i].by, inc->notes[i].text };
+
+		corr_jw_comma(w, i);
+		corr_jw_ch(w, '[');
+		corr_jw_num(w, inc->notes[i].at);
+		strs(w, 2, s);
+		corr_jw_ch(w, ']');
 	}
-	soc_buf_addstr(b, "],\"r\":[");
+	CORR_JW_LIT(w, "],\"r\":[");
 	for (i = 0; i < inc->nfired; i++) {
 		const struct corr_fired *f = &inc->fired[i];
 		const int64_t v[] = { f->points, f->at };
 
-		soc_buf_addstr(b, i ? ",[" : "[");
-		add_str(b, f->rule);
-		soc_buf_addch(b, ',');
-		add_str(b, f->type);
-		soc_buf_addch(b, ',');
-		add_str(b, f->evidence);
-		add_ints(b, 2, v);
-		soc_buf_addch(b, ']');
+		corr_jw_comma(w, i);
+		corr_jw_ch(w, '[');
+		corr_jw_str(w, f->rule);
+		corr_jw_ch(w, ',');
+		corr_jw_str(w, f->type);
+		corr_jw_ch(w, ',');
+		corr_jw_str(w, f->evidence);
+		ints(w, 2, v);
+		corr_jw_ch(w, ']');
 	}
-	soc_buf_addstr(b, "],\"p\":[");
+	CORR_JW_LIT(w, "],\"p\":[");
 	for (i = 0; i < inc->nparents; i++) {
-		if (i)
-			soc_buf_addch(b, ',');
-		add_str(b, inc->parents[i]);
+		corr_jw_comma(w, i);
+		corr_jw_str(w, inc->parents[i]);
 	}
-	soc_buf_addch(b, ']');
+	corr_jw_ch(w, ']');
 	if (!inc->nfails)
 		return;
-	soc_buf_addstr(b, ",\"b\":[");
+	CORR_JW_LIT(w, ",\"b\":[");
 	for (i = 0; i < inc->nfails; i++) {
 		const struct corr_fail *f = &inc->fails[i];
 		const int64_t v[] = { f->src, f->ts };
 
-		soc_buf_addstr(b, i ? ",[" : "[");
-		add_int(b, f->user);
-		add_ints(b, 2, v);
-		soc_buf_addch(b, ']');
+		corr_jw_comma(w, i);
+		corr_jw_ch(w, '[');
+		corr_jw_num(w, f->user);
+		ints(w, 2, v);
+		corr_jw_ch(w, ']');
 	}
-	soc_buf_addch(b, ']');
+	corr_jw_ch(w, ']');
 }
 
 void
 corr_detail_write(const struct corr_incident *inc, struct soc_buf *b)
 {
-	int k, first = 1;
+	struct corr_jw w;
+	int k, n = 0;
 
-	soc_buf_addch(b, '{');
-	write_entries(inc, b);
-	write_members(inc, b);
-	soc_buf_addstr(b, ",\"t\":[");
+	corr_jw_begin(&w, b, inc->id, "detail");
+	write_entries(inc, &w);
+	write_members(inc, &w);
+	CORR_JW_LIT(&w, ",\"t\":[");
 	for (k = 0; k < SOC_ATTACK_NTACTIC; k++) {
 		const int64_t v[] = { inc->tactic_first[k],
 		    (int64_t)inc->tactic_alerts[k] };
 
 		if (!(inc->tactics & 1u << k))
 			continue;
-		soc_buf_addstr(b, first ? "[" : ",[");
-		add_int(b, k);
-		add_ints(b, 2, v);
-		soc_buf_addch(b, ']');
-		first = 0;
+		corr_jw_comma(&w, (size_t)n++);
+		corr_jw_ch(&w, '[');
+		corr_jw_num(&w, k);
+		ints(&w, 2, v);
+		corr_jw_ch(&w, ']');
 	}
-	soc_buf_addch(b, ']');
-	write_case(inc, b);
-	soc_buf_addch(b, '}');
+	corr_jw_ch(&w, ']');
+	write_case(inc, &w);
+	corr_jw_ch(&w, '}');
+	corr_jw_end(&w);
 }
 
 /* Field i of a row, as an int and as a copied string ("" for none). */

@@ -1,5 +1,6 @@
 /*
- * The incident record: the one place soc-correlate writes JSON.
+ * The incident record: what soc-correlate writes for a person and for
+ * soc-decide (detail.c writes its own text, for correlate.db).
  *
  * The incident record is written compact, key by key, in the order
  * socpipe-record(7) lists them.  Strings from alerts are written as they
@@ -19,214 +20,26 @@
 #include "clock.h"
 #include "corr.h"
 #include "err.h"
+#include "jw.h"
 #include "val.h"
 
-/* The record is written straight into the output buffer, key by key:
- * building it as values first and dumping them took twice the CPU (a
- * run writes one record per changed incident per checkpoint, 2 to 3 KiB
- * each).  The writer holds a cursor into the buffer's room: each piece
- * asks need() for its bytes (a comparison, the buffer grown only when
- * the room runs out, its bound kept) and is copied in place; keys are
- * literals with their comma and colon, so the record's shape is written
- * as it is read, and only arrays ask whether a member came before.  The
- * buffer's length is set once, at the end (done_).  tf: the date of the
- * last time written (a record's times are mostly of one day). */
-struct jw {
-	struct soc_buf *b;
-	char *o, *end;		/* the next byte; the end of the room */
-	const char *id;		/* the incident, for the error */
-	struct soc_time_fmt tf;
-};
-
-/* Bytes a string from an alert cannot hold as it is: below 0x20, the
- * quote, the backslash, and those of UTF-8 past ASCII (checked by
- * soc_buf_add_json_str); NUL ends the string. */
-static const unsigned char esc[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 00 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 10 */
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 20 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 30 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 40 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* 50 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 60 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 70 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 80 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 90 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* a0 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* b0 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* c0 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* d0 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* e0 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* f0 */
-};
-
-/* The cursor at the buffer's end, and the end of its room. */
-static void
-reload(struct jw *w)
-{
-	struct soc_buf *b = w->b;
-
-	w->o = b->p + b->len;
-	w->end = b->p + (b->cap - 1 < b->max ? b->cap - 1 : b->max);
-}
-
-/* The buffer's length up to the cursor. */
-static void
-done_(struct jw *w)
-{
-	w->b->len = (size_t)(w->o - w->b->p);
-	w->b->p[w->b->len] = '\0';
-}
-
-/* Room for n more bytes and the NUL after them, or the end: a record
- * past the buffer's bound is a programmer's error (it is 256 MiB). */
-static void
-grow(struct jw *w, size_t n)
-{
-	done_(w);
-	if (soc_buf_grow(w->b, n) < 0)
-		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
-		    w->id);
-	reload(w);
-}
+/* The record is written straight into the output buffer, key by key
+ * (jw.h): building it as values first and dumping them took twice the
+ * CPU (a run writes one record per changed incident per checkpoint, 2 to
+ * 3 KiB each). */
 
 static void
-begin(struct jw *w, struct soc_buf *b, const char *id)
-{
-	memset(w, 0, sizeof(*w));
-	w->b = b;
-	w->id = id;
-	if (soc_buf_grow(b, 64) < 0)
-		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
-		    id);
-	reload(w);
-}
-
-static inline char *
-need(struct jw *w, size_t n)
-{
-	if (n > (size_t)(w->end - w->o))
-		grow(w, n);
-	return w->o;
-}
-
-static inline void
-raw(struct jw *w, const char *s, size_t n)
-{
-	memcpy(need(w, n), s, n);
-	w->o += n;
-}
-
-/* A literal: a key with its comma and colon, a bracket. */
-#define LIT(w, s) raw((w), s, sizeof(s) - 1)
-
-static inline void
-ch(struct jw *w, char c)
-{
-	*need(w, 1) = c;
-	w->o++;
-}
-
-/* A comma unless i is the first member of an array or object. */
-static inline void
-comma(struct jw *w, size_t i)
-{
-	if (i)
-		ch(w, ',');
-}
-
-/* s[0..n) quoted: text known to need no escape (a name of ours). */
-static inline void
-plain(struct jw *w, const char *s, size_t n)
-{
-	char *p = need(w, n + 2);
-
-	p[0] = '"';
-	memcpy(p + 1, s, n);
-	p[n + 1] = '"';
-	w->o += n + 2;
-}
-
-/* A string (NULL: null); strings from alerts are written as they are,
- * but a byte that is not UTF-8 becomes U+FFFD.  One of plain ASCII, the
- * most of them, is copied at once; any other goes through
- * soc_buf_add_json_str, which writes plain ASCII the same way. */
-static void
-str(struct jw *w, const char *s)
-{
-	size_t n;
-
-	if (!s) {
-		LIT(w, "null");
-		return;
-	}
-	for (n = 0; !esc[(unsigned char)s[n]]; n++)
-		;
-	if (!s[n]) {
-		plain(w, s, n);
-		return;
-	}
-	n += strlen(s + n);
-	done_(w);
-	if (soc_buf_add_json_str(w->b, s, n) < 0)
-		soc_die(SOC_EX_SOFTWARE, "incident %s: cannot write its record",
-		    w->id);
-	reload(w);
-}
-
-/* A name of ours (a literal or a table's: no escape in it). */
-static void
-ours(struct jw *w, const char *s)
-{
-	plain(w, s, strlen(s));
-}
-
-static inline void
-num(struct jw *w, int64_t v)
-{
-	char tmp[24], *e = tmp + sizeof(tmp), *q = corr_decimal(e, v);
-
-	raw(w, q, (size_t)(e - q));
-}
-
-static inline void
-boolean(struct jw *w, int b)
-{
-	if (b)
-		LIT(w, "true");
-	else
-		LIT(w, "false");
-}
-
-/* A time, or null for none (0). */
-static void
-tm(struct jw *w, int64_t ms)
-{
-	char *p;
-
-	if (!ms) {
-		LIT(w, "null");
-		return;
-	}
-	p = need(w, SOC_TIME_LEN + 3);
-	p[0] = '"';
-	soc_time_format_at(&w->tf, ms, p + 1);
-	p[SOC_TIME_LEN + 1] = '"';
-	w->o += SOC_TIME_LEN + 2;
-}
-
-static void
-tactic_list(struct jw *w, uint32_t t)
+tactic_list(struct corr_jw *w, uint32_t t)
 {
 	int i, n = 0;
 
-	ch(w, '[');
+	corr_jw_ch(w, '[');
 	for (i = 0; i < SOC_ATTACK_NTACTIC; i++)
 		if (t & 1u << i) {
-			comma(w, n++);
-			ours(w, soc_attack_tactics[i].name);
+			corr_jw_comma(w, n++);
+			corr_jw_name(w, soc_attack_tactics[i].name);
 		}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 static const struct corr_incident *sort_inc;
@@ -260,28 +73,28 @@ tactic_order(const struct corr_incident *inc, int *order)
 }
 
 static void
-factor(struct jw *w, size_t i, const char *name, int points,
+factor(struct corr_jw *w, size_t i, const char *name, int points,
     const char *evidence)
 {
-	comma(w, i);
-	LIT(w, "{\"name\":");
-	ours(w, name);
-	LIT(w, ",\"points\":");
-	num(w, points);
-	LIT(w, ",\"evidence\":");
-	str(w, evidence);
-	ch(w, '}');
+	corr_jw_comma(w, i);
+	CORR_JW_LIT(w, "{\"name\":");
+	corr_jw_name(w, name);
+	CORR_JW_LIT(w, ",\"points\":");
+	corr_jw_num(w, points);
+	CORR_JW_LIT(w, ",\"evidence\":");
+	corr_jw_str(w, evidence);
+	corr_jw_ch(w, '}');
 }
 
 /* nh hosts and ns sources, as corr_incident_assess counts them. */
 static void
-explanation(struct jw *w, const struct corr_incident *inc,
+explanation(struct corr_jw *w, const struct corr_incident *inc,
     const struct corr_params *p, int nt, size_t nh, size_t ns)
 {
 	size_t i, n = 0;
 	char ev[512];
 
-	LIT(w, ",\"explanation\":[");
+	CORR_JW_LIT(w, ",\"explanation\":[");
 	factor(w, n++, "max_alert", inc->max_score,
 	    "the highest score of its alerts");
 	if (nt > 1) {
@@ -303,11 +116,11 @@ explanation(struct jw *w, const struct corr_incident *inc,
 		    inc->fired[i].rule);
 		factor(w, n++, "rule", inc->fired[i].points, ev);
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 static void
-blast_radius(struct jw *w, const struct corr_incident *inc)
+blast_radius(struct corr_jw *w, const struct corr_incident *inc)
 {
 	static const struct { const char *k; size_t n; } group[CORR_NKIND] = {
 #define G(k) { "\"" k "\":[", sizeof(k) + 3 }
@@ -320,65 +133,65 @@ blast_radius(struct jw *w, const struct corr_incident *inc)
 
 	for (i = 0; i < inc->nmem; i++)
 		n[inc->mem[i].kind]++;
-	LIT(w, ",\"blast_radius\":{");
+	CORR_JW_LIT(w, ",\"blast_radius\":{");
 	for (k = 0; k < CORR_NKIND; k++) {
 		if (!n[k])
 			continue;
-		comma(w, groups++);
-		raw(w, group[k].k, group[k].n);
+		corr_jw_comma(w, groups++);
+		corr_jw_raw(w, group[k].k, group[k].n);
 		for (i = j = 0; i < inc->nmem; i++) {
 			const struct corr_member *x = &inc->mem[i];
 
 			if (x->kind != k)
 				continue;
-			comma(w, j++);
-			LIT(w, "{\"value\":");
-			str(w, x->value);
-			LIT(w, ",\"alerts\":");
-			num(w, (int64_t)x->alerts);
-			LIT(w, ",\"first_alert\":");
-			str(w, x->alert);
-			LIT(w, ",\"first_seen\":");
-			tm(w, x->first);
-			LIT(w, ",\"last_seen\":");
-			tm(w, x->last);
+			corr_jw_comma(w, j++);
+			CORR_JW_LIT(w, "{\"value\":");
+			corr_jw_str(w, x->value);
+			CORR_JW_LIT(w, ",\"alerts\":");
+			corr_jw_num(w, (int64_t)x->alerts);
+			CORR_JW_LIT(w, ",\"first_alert\":");
+			corr_jw_str(w, x->alert);
+			CORR_JW_LIT(w, ",\"first_seen\":");
+			corr_jw_time(w, x->first);
+			CORR_JW_LIT(w, ",\"last_seen\":");
+			corr_jw_time(w, x->last);
 			if (x->kind == CORR_HOST || x->kind == CORR_IP) {
-				LIT(w, ",\"crown_jewel\":");
-				boolean(w, x->crown);
+				CORR_JW_LIT(w, ",\"crown_jewel\":");
+				corr_jw_bool(w, x->crown);
 			}
 			if (x->kind == CORR_USER) {
-				LIT(w, ",\"privileged\":");
-				boolean(w, x->privileged);
+				CORR_JW_LIT(w, ",\"privileged\":");
+				corr_jw_bool(w, x->privileged);
 			}
 			if (x->hub)
-				LIT(w, ",\"hub\":true");
-			ch(w, '}');
+				CORR_JW_LIT(w, ",\"hub\":true");
+			corr_jw_ch(w, '}');
 		}
-		ch(w, ']');
+		corr_jw_ch(w, ']');
 	}
-	ch(w, '}');
+	corr_jw_ch(w, '}');
 }
 
 static void
-sla(struct jw *w, const struct corr_incident *inc,
+sla(struct corr_jw *w, const struct corr_incident *inc,
     const struct corr_params *p, int64_t now)
 {
 	int64_t ack = inc->created + corr_sla_ack(p, inc->prio);
 	int64_t res = inc->created + corr_sla_resolve(p, inc->prio);
 
-	LIT(w, ",\"sla\":{\"acknowledge_by\":");
-	tm(w, ack);
-	LIT(w, ",\"resolve_by\":");
-	tm(w, res);
-	LIT(w, ",\"acknowledged\":");
-	tm(w, inc->acked);
-	LIT(w, ",\"resolved\":");
-	tm(w, inc->resolved);
-	LIT(w, ",\"acknowledge_breached\":");
-	boolean(w, (inc->acked ? inc->acked : now) > ack);
-	LIT(w, ",\"resolve_breached\":");
-	boolean(w, (inc->resolved ? inc->resolved : now) > res);
-	ch(w, '}');
+	CORR_JW_LIT(w, ",\"sla\":{\"acknowledge_by\":");
+	corr_jw_time(w, ack);
+	CORR_JW_LIT(w, ",\"resolve_by\":");
+	corr_jw_time(w, res);
+	CORR_JW_LIT(w, ",\"acknowledged\":");
+	corr_jw_time(w, inc->acked);
+	CORR_JW_LIT(w, ",\"resolved\":");
+	corr_jw_time(w, inc->resolved);
+	CORR_JW_LIT(w, ",\"acknowledge_breached\":");
+	corr_jw_bool(w, (inc->acked ? inc->acked : now) > ack);
+	CORR_JW_LIT(w, ",\"resolve_breached\":");
+	corr_jw_bool(w, (inc->resolved ? inc->resolved : now) > res);
+	corr_jw_ch(w, '}');
 }
 
 /* s appended to msg[0..n) as snprintf(msg + n, size - n, "%s", s) would
@@ -431,112 +244,112 @@ message(const struct corr_incident *inc, const int *order, int nt, char *msg,
 }
 
 static void
-counts(struct jw *w, const struct corr_incident *inc, size_t shown, int nt,
-    size_t nh, size_t ns)
+counts(struct corr_jw *w, const struct corr_incident *inc, size_t shown,
+    int nt, size_t nh, size_t ns)
 {
-	LIT(w, ",\"counts\":{\"alerts\":");
-	num(w, (int64_t)inc->nalerts);
-	LIT(w, ",\"entries\":");
-	num(w, (int64_t)(inc->nent + inc->ncut));
-	LIT(w, ",\"deduplicated\":");
-	num(w, (int64_t)(inc->nalerts > inc->nent + inc->ncut ?
+	CORR_JW_LIT(w, ",\"counts\":{\"alerts\":");
+	corr_jw_num(w, (int64_t)inc->nalerts);
+	CORR_JW_LIT(w, ",\"entries\":");
+	corr_jw_num(w, (int64_t)(inc->nent + inc->ncut));
+	CORR_JW_LIT(w, ",\"deduplicated\":");
+	corr_jw_num(w, (int64_t)(inc->nalerts > inc->nent + inc->ncut ?
 	    inc->nalerts - inc->nent - inc->ncut : 0));
-	LIT(w, ",\"timeline_cut\":");
-	num(w, (int64_t)(inc->nent - shown + inc->ncut));
-	LIT(w, ",\"entities\":");
-	num(w, (int64_t)(inc->nmem + inc->mcut));
-	LIT(w, ",\"entities_cut\":");
-	num(w, (int64_t)inc->mcut);
-	LIT(w, ",\"hosts\":");
-	num(w, (int64_t)nh);
-	LIT(w, ",\"sources\":");
-	num(w, (int64_t)ns);
-	LIT(w, ",\"tactics\":");
-	num(w, nt);
-	ch(w, '}');
+	CORR_JW_LIT(w, ",\"timeline_cut\":");
+	corr_jw_num(w, (int64_t)(inc->nent - shown + inc->ncut));
+	CORR_JW_LIT(w, ",\"entities\":");
+	corr_jw_num(w, (int64_t)(inc->nmem + inc->mcut));
+	CORR_JW_LIT(w, ",\"entities_cut\":");
+	corr_jw_num(w, (int64_t)inc->mcut);
+	CORR_JW_LIT(w, ",\"hosts\":");
+	corr_jw_num(w, (int64_t)nh);
+	CORR_JW_LIT(w, ",\"sources\":");
+	corr_jw_num(w, (int64_t)ns);
+	CORR_JW_LIT(w, ",\"tactics\":");
+	corr_jw_num(w, nt);
+	corr_jw_ch(w, '}');
 }
 
 static void
-fired(struct jw *w, const struct corr_incident *inc)
+fired(struct corr_jw *w, const struct corr_incident *inc)
 {
 	size_t i;
 
-	LIT(w, ",\"rules\":[");
+	CORR_JW_LIT(w, ",\"rules\":[");
 	for (i = 0; i < inc->nfired; i++) {
-		comma(w, i);
-		LIT(w, "{\"rule\":");
-		str(w, inc->fired[i].rule);
-		LIT(w, ",\"type\":");
-		str(w, inc->fired[i].type);
-		LIT(w, ",\"points\":");
-		num(w, inc->fired[i].points);
-		LIT(w, ",\"at\":");
-		tm(w, inc->fired[i].at);
-		LIT(w, ",\"evidence\":");
-		str(w, inc->fired[i].evidence);
-		ch(w, '}');
+		corr_jw_comma(w, i);
+		CORR_JW_LIT(w, "{\"rule\":");
+		corr_jw_str(w, inc->fired[i].rule);
+		CORR_JW_LIT(w, ",\"type\":");
+		corr_jw_str(w, inc->fired[i].type);
+		CORR_JW_LIT(w, ",\"points\":");
+		corr_jw_num(w, inc->fired[i].points);
+		CORR_JW_LIT(w, ",\"at\":");
+		corr_jw_time(w, inc->fired[i].at);
+		CORR_JW_LIT(w, ",\"evidence\":");
+		corr_jw_str(w, inc->fired[i].evidence);
+		corr_jw_ch(w, '}');
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 static void
-entities(struct jw *w, const struct corr_incident *inc)
+entities(struct corr_jw *w, const struct corr_incident *inc)
 {
 	size_t i, n = 0;
 
-	LIT(w, ",\"entities\":[");
+	CORR_JW_LIT(w, ",\"entities\":[");
 	for (i = 0; i < inc->nmem; i++) {
 		if (inc->mem[i].hub)
 			continue;
-		comma(w, n++);
-		LIT(w, "{\"kind\":");
-		ours(w, corr_ekind_names[inc->mem[i].kind]);
-		LIT(w, ",\"value\":");
-		str(w, inc->mem[i].value);
-		ch(w, '}');
+		corr_jw_comma(w, n++);
+		CORR_JW_LIT(w, "{\"kind\":");
+		corr_jw_name(w, corr_ekind_names[inc->mem[i].kind]);
+		CORR_JW_LIT(w, ",\"value\":");
+		corr_jw_str(w, inc->mem[i].value);
+		corr_jw_ch(w, '}');
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 static void
-tactics(struct jw *w, const struct corr_incident *inc, const int *order,
+tactics(struct corr_jw *w, const struct corr_incident *inc, const int *order,
     int nt)
 {
 	int k;
 
-	LIT(w, ",\"tactics\":[");
+	CORR_JW_LIT(w, ",\"tactics\":[");
 	for (k = 0; k < nt; k++) {
 		int t = order[k];
 
-		comma(w, (size_t)k);
-		LIT(w, "{\"id\":");
-		ours(w, soc_attack_tactics[t].id);
-		LIT(w, ",\"name\":");
-		ours(w, soc_attack_tactics[t].name);
-		LIT(w, ",\"first_seen\":");
-		tm(w, inc->tactic_first[t]);
-		LIT(w, ",\"alerts\":");
-		num(w, (int64_t)inc->tactic_alerts[t]);
+		corr_jw_comma(w, (size_t)k);
+		CORR_JW_LIT(w, "{\"id\":");
+		corr_jw_name(w, soc_attack_tactics[t].id);
+		CORR_JW_LIT(w, ",\"name\":");
+		corr_jw_name(w, soc_attack_tactics[t].name);
+		CORR_JW_LIT(w, ",\"first_seen\":");
+		corr_jw_time(w, inc->tactic_first[t]);
+		CORR_JW_LIT(w, ",\"alerts\":");
+		corr_jw_num(w, (int64_t)inc->tactic_alerts[t]);
 		if (inc->inferred & 1u << t)
-			LIT(w, ",\"inferred\":true");
+			CORR_JW_LIT(w, ",\"inferred\":true");
 		/* Inferred only from failed sign-ins past a threshold. */
 		if (t == CORR_T_CREDENTIAL && inc->inferred & 1u << t)
-			LIT(w, ",\"technique\":\"T1110\"");
-		ch(w, '}');
+			CORR_JW_LIT(w, ",\"technique\":\"T1110\"");
+		corr_jw_ch(w, '}');
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 /* The distinct non-empty strings of the entries in idx order, of the
  * member at offset off of struct corr_entry (host or source), in an
  * array. */
 static void
-distinct(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+distinct(struct corr_jw *w, const struct corr_incident *inc, const size_t *idx,
     size_t off, const char **seen)
 {
 	size_t i, j, n = 0;
 
-	ch(w, '[');
+	corr_jw_ch(w, '[');
 	for (i = 0; i < inc->nent; i++) {
 		const char *s = *(char *const *)(const void *)
 		    ((const char *)&inc->ent[idx[i]] + off);
@@ -547,119 +360,119 @@ distinct(struct jw *w, const struct corr_incident *inc, const size_t *idx,
 			;
 		if (j < n)
 			continue;
-		comma(w, n);
+		corr_jw_comma(w, n);
 		seen[n++] = s;
-		str(w, s);
+		corr_jw_str(w, s);
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 /* The chain: tactics, hosts and sources in the order they appear. */
 static void
-chain(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+chain(struct corr_jw *w, const struct corr_incident *inc, const size_t *idx,
     const int *order, int nt, const char **seen)
 {
 	int k, inv = 0;
 
-	LIT(w, ",\"chain\":{\"tactics\":[");
+	CORR_JW_LIT(w, ",\"chain\":{\"tactics\":[");
 	for (k = 0; k < nt; k++) {
-		comma(w, (size_t)k);
-		ours(w, soc_attack_tactics[order[k]].name);
+		corr_jw_comma(w, (size_t)k);
+		corr_jw_name(w, soc_attack_tactics[order[k]].name);
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 	for (k = 1; k < nt; k++)
 		inv += order[k] < order[k - 1];
-	LIT(w, ",\"in_kill_chain_order\":");
-	boolean(w, inv == 0);
-	LIT(w, ",\"hosts\":");
+	CORR_JW_LIT(w, ",\"in_kill_chain_order\":");
+	corr_jw_bool(w, inv == 0);
+	CORR_JW_LIT(w, ",\"hosts\":");
 	distinct(w, inc, idx, offsetof(struct corr_entry, host), seen);
-	LIT(w, ",\"sources\":");
+	CORR_JW_LIT(w, ",\"sources\":");
 	distinct(w, inc, idx, offsetof(struct corr_entry, source), seen);
-	ch(w, '}');
+	corr_jw_ch(w, '}');
 }
 
 static void
-timeline(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+timeline(struct corr_jw *w, const struct corr_incident *inc, const size_t *idx,
     size_t shown)
 {
 	size_t i;
 
-	LIT(w, ",\"timeline\":[");
+	CORR_JW_LIT(w, ",\"timeline\":[");
 	for (i = 0; i < shown; i++) {
 		const struct corr_entry *e = &inc->ent[idx[i]];
 
-		comma(w, i);
-		LIT(w, "{\"alert\":");
-		str(w, e->alert);
-		LIT(w, ",\"first_seen\":");
-		tm(w, e->first);
-		LIT(w, ",\"last_seen\":");
-		tm(w, e->last);
-		LIT(w, ",\"count\":");
-		num(w, (int64_t)e->count);
-		LIT(w, ",\"rule\":");
-		str(w, e->rule);
-		LIT(w, ",\"name\":");
-		str(w, e->name);
-		LIT(w, ",\"source\":");
-		str(w, e->source);
+		corr_jw_comma(w, i);
+		CORR_JW_LIT(w, "{\"alert\":");
+		corr_jw_str(w, e->alert);
+		CORR_JW_LIT(w, ",\"first_seen\":");
+		corr_jw_time(w, e->first);
+		CORR_JW_LIT(w, ",\"last_seen\":");
+		corr_jw_time(w, e->last);
+		CORR_JW_LIT(w, ",\"count\":");
+		corr_jw_num(w, (int64_t)e->count);
+		CORR_JW_LIT(w, ",\"rule\":");
+		corr_jw_str(w, e->rule);
+		CORR_JW_LIT(w, ",\"name\":");
+		corr_jw_str(w, e->name);
+		CORR_JW_LIT(w, ",\"source\":");
+		corr_jw_str(w, e->source);
 		if (e->host[0]) {
-			LIT(w, ",\"host\":");
-			str(w, e->host);
+			CORR_JW_LIT(w, ",\"host\":");
+			corr_jw_str(w, e->host);
 		}
-		LIT(w, ",\"tactics\":");
+		CORR_JW_LIT(w, ",\"tactics\":");
 		tactic_list(w, e->tactics);
-		LIT(w, ",\"score\":");
-		num(w, e->score);
-		LIT(w, ",\"priority\":");
-		plain(w, corr_prio_name(e->prio), 2);
-		ch(w, '}');
+		CORR_JW_LIT(w, ",\"score\":");
+		corr_jw_num(w, e->score);
+		CORR_JW_LIT(w, ",\"priority\":");
+		corr_jw_plain(w, corr_prio_name(e->prio), 2);
+		corr_jw_ch(w, '}');
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 }
 
 /* Alert ids, notes, verdict, lineage and clocks: the case. */
 static void
-the_case(struct jw *w, const struct corr_incident *inc, const size_t *idx,
+the_case(struct corr_jw *w, const struct corr_incident *inc, const size_t *idx,
     const struct corr_params *p, int64_t now)
 {
 	size_t i, n;
 
-	LIT(w, ",\"alerts\":[");
+	CORR_JW_LIT(w, ",\"alerts\":[");
 	for (n = 0; n < inc->nent && n < (size_t)p->max_alert_ids; n++) {
-		comma(w, n);
-		str(w, inc->ent[idx[n]].alert);
+		corr_jw_comma(w, n);
+		corr_jw_str(w, inc->ent[idx[n]].alert);
 	}
-	LIT(w, "],\"alerts_cut\":");
-	num(w, (int64_t)(inc->nalerts - n));
-	LIT(w, ",\"assignee\":");
-	str(w, inc->assignee);
-	LIT(w, ",\"notes\":[");
+	CORR_JW_LIT(w, "],\"alerts_cut\":");
+	corr_jw_num(w, (int64_t)(inc->nalerts - n));
+	CORR_JW_LIT(w, ",\"assignee\":");
+	corr_jw_str(w, inc->assignee);
+	CORR_JW_LIT(w, ",\"notes\":[");
 	for (i = 0; i < inc->nnotes; i++) {
-		comma(w, i);
-		LIT(w, "{\"at\":");
-		tm(w, inc->notes[i].at);
-		LIT(w, ",\"by\":");
-		str(w, inc->notes[i].by);
-		LIT(w, ",\"text\":");
-		str(w, inc->notes[i].text);
-		ch(w, '}');
+		corr_jw_comma(w, i);
+		CORR_JW_LIT(w, "{\"at\":");
+		corr_jw_time(w, inc->notes[i].at);
+		CORR_JW_LIT(w, ",\"by\":");
+		corr_jw_str(w, inc->notes[i].by);
+		CORR_JW_LIT(w, ",\"text\":");
+		corr_jw_str(w, inc->notes[i].text);
+		corr_jw_ch(w, '}');
 	}
-	LIT(w, "],\"verdict\":");
-	str(w, inc->verdict);
+	CORR_JW_LIT(w, "],\"verdict\":");
+	corr_jw_str(w, inc->verdict);
 	if (inc->closed_by) {
-		LIT(w, ",\"closed_by\":");
-		str(w, inc->closed_by);
+		CORR_JW_LIT(w, ",\"closed_by\":");
+		corr_jw_str(w, inc->closed_by);
 	}
-	LIT(w, ",\"parents\":[");
+	CORR_JW_LIT(w, ",\"parents\":[");
 	for (i = 0; i < inc->nparents; i++) {
-		comma(w, i);
-		str(w, inc->parents[i]);
+		corr_jw_comma(w, i);
+		corr_jw_str(w, inc->parents[i]);
 	}
-	ch(w, ']');
+	corr_jw_ch(w, ']');
 	if (inc->merged_into[0]) {
-		LIT(w, ",\"merged_into\":");
-		str(w, inc->merged_into);
+		CORR_JW_LIT(w, ",\"merged_into\":");
+		corr_jw_str(w, inc->merged_into);
 	}
 	sla(w, inc, p, now);
 }
@@ -671,7 +484,7 @@ void
 corr_record_incident(const struct corr_incident *inc,
     const struct corr_params *p, int64_t now, struct soc_buf *out)
 {
-	struct jw w;
+	struct corr_jw w;
 	size_t idx0[NSTACK], *idx, i, shown, nh, ns;
 	const char *seen0[NSTACK], **seen;
 	int order[SOC_ATTACK_NTACTIC], nt, sorted;
@@ -681,37 +494,37 @@ corr_record_incident(const struct corr_incident *inc,
 	nh = inc->nhosts;
 	ns = inc->nsources;
 	message(inc, order, nt, msg, sizeof(msg));
-	begin(&w, out, inc->id);
-	LIT(&w, "{\"@timestamp\":");
-	tm(&w, inc->last_seen ? inc->last_seen : inc->updated);
-	LIT(&w, ",\"message\":");
-	str(&w, msg);
-	LIT(&w, ",\"soc\":{\"kind\":\"incident\",\"id\":");
-	str(&w, inc->id);
-	LIT(&w, ",\"version\":");
-	num(&w, inc->version);
-	LIT(&w, ",\"incident\":{\"id\":");
-	str(&w, inc->id);
-	LIT(&w, ",\"version\":");
-	num(&w, inc->version);
-	LIT(&w, ",\"status\":");
-	ours(&w, corr_status_names[inc->status]);
-	LIT(&w, ",\"priority\":");
-	plain(&w, corr_prio_name(inc->prio), 2);
-	LIT(&w, ",\"score\":");
-	num(&w, inc->score);
-	LIT(&w, ",\"disposition\":");
-	ours(&w, inc->disp == 2 ? "escalate" : inc->disp == 1 ? "monitor" :
-	    "auto_close");
+	corr_jw_begin(&w, out, inc->id, "record");
+	CORR_JW_LIT(&w, "{\"@timestamp\":");
+	corr_jw_time(&w, inc->last_seen ? inc->last_seen : inc->updated);
+	CORR_JW_LIT(&w, ",\"message\":");
+	corr_jw_str(&w, msg);
+	CORR_JW_LIT(&w, ",\"soc\":{\"kind\":\"incident\",\"id\":");
+	corr_jw_str(&w, inc->id);
+	CORR_JW_LIT(&w, ",\"version\":");
+	corr_jw_num(&w, inc->version);
+	CORR_JW_LIT(&w, ",\"incident\":{\"id\":");
+	corr_jw_str(&w, inc->id);
+	CORR_JW_LIT(&w, ",\"version\":");
+	corr_jw_num(&w, inc->version);
+	CORR_JW_LIT(&w, ",\"status\":");
+	corr_jw_name(&w, corr_status_names[inc->status]);
+	CORR_JW_LIT(&w, ",\"priority\":");
+	corr_jw_plain(&w, corr_prio_name(inc->prio), 2);
+	CORR_JW_LIT(&w, ",\"score\":");
+	corr_jw_num(&w, inc->score);
+	CORR_JW_LIT(&w, ",\"disposition\":");
+	corr_jw_name(&w, inc->disp == 2 ? "escalate" : inc->disp == 1 ?
+	    "monitor" : "auto_close");
 	explanation(&w, inc, p, nt, nh, ns);
-	LIT(&w, ",\"first_seen\":");
-	tm(&w, inc->first_seen);
-	LIT(&w, ",\"last_seen\":");
-	tm(&w, inc->last_seen);
-	LIT(&w, ",\"created\":");
-	tm(&w, inc->created);
-	LIT(&w, ",\"updated\":");
-	tm(&w, inc->updated);
+	CORR_JW_LIT(&w, ",\"first_seen\":");
+	corr_jw_time(&w, inc->first_seen);
+	CORR_JW_LIT(&w, ",\"last_seen\":");
+	corr_jw_time(&w, inc->last_seen);
+	CORR_JW_LIT(&w, ",\"created\":");
+	corr_jw_time(&w, inc->created);
+	CORR_JW_LIT(&w, ",\"updated\":");
+	corr_jw_time(&w, inc->updated);
 
 	/* Entries in time order (ties by place): most are in it already. */
 	idx = idx0;
@@ -742,22 +555,22 @@ corr_record_incident(const struct corr_incident *inc,
 		free(idx);
 		free(seen);
 	}
-	LIT(&w, "}}}");
-	done_(&w);
+	CORR_JW_LIT(&w, "}}}");
+	corr_jw_end(&w);
 }
 
 void
 corr_record_member(const struct corr_incident *inc, struct soc_buf *out)
 {
-	struct jw w;
+	struct corr_jw w;
 
-	begin(&w, out, inc->id);
-	LIT(&w, "{\"id\":");
-	str(&w, inc->id);
-	LIT(&w, ",\"version\":");
-	num(&w, inc->version);
-	ch(&w, '}');
-	done_(&w);
+	corr_jw_begin(&w, out, inc->id, "record");
+	CORR_JW_LIT(&w, "{\"id\":");
+	corr_jw_str(&w, inc->id);
+	CORR_JW_LIT(&w, ",\"version\":");
+	corr_jw_num(&w, inc->version);
+	corr_jw_ch(&w, '}');
+	corr_jw_end(&w);
 }
 
 void
