@@ -23,6 +23,8 @@
  *   schema.c   correlate.db's tables and views, as migration steps
  *   store.c    correlate.db: loading and saving incidents
  *   estore.c   ... and the entity index's blocks
+ *   astore.c   ... and the alert ids, packed by incident (astore.h)
+ *   akey.c     ... and their keys, by hash, for the replay check
  *   eblock.c   the entity index's blocks in correlate.db, packed and
  *              unpacked (eblock.h)
  *   cases.c    the verbs: list, show, assign, note, close, merge, split
@@ -422,7 +424,7 @@ extern const int corr_nmigrations;
 struct corr_store {
 	struct soc_db db;
 	int open;
-	struct { const char *sql; sqlite3_stmt *q; } q[24];
+	struct { const char *sql; sqlite3_stmt *q; } q[40];
 	size_t nq;
 	struct soc_buf detail;		/* an incident's detail, written */
 	struct soc_val_arena *va;	/* ... and read */
@@ -435,6 +437,12 @@ struct corr_store {
 				 * count: all rewritten at the next save */
 	int elegacy;		/* rows of entity (version 5) were read:
 				 * deleted at the next save */
+	/* The alert ids (astore.c): a pack and a bucket of keys being
+	 * written or read; the buckets' layout (2^abits of them) and how
+	 * many keys they hold (meta alert_bits, alert_keys). */
+	struct soc_buf apack, akey;
+	unsigned abits;
+	int64_t akeys;
 };
 
 void corr_store_open(struct corr_store *s, const char *path);
@@ -465,6 +473,11 @@ int corr_store_load_seq(struct corr_store *s, int64_t seq,
  * seen, its entries' keys); corr_heat reads the rest when it is touched. */
 void corr_store_load_open(struct corr_store *s, int64_t since,
     void (*fn)(void *ctx, struct corr_incident *inc), void *ctx);
+/* The alert ids (astore.c): their tables made ready at open (rows of
+ * version 6 converted); those of the incidents in the temporary table
+ * old deleted (corr_store_age). */
+void corr_store_alerts_open(struct corr_store *s);
+void corr_store_age_alerts(struct corr_store *s);
 /* The incident an alert was grouped into: 0 and id, or -1. */
 int corr_store_alert_incident(struct corr_store *s, const char *alert,
     char *id);

@@ -18,8 +18,11 @@
  *                     is the incident's latest alert
  *   incident_entry    a view of the timeline entries in detail, one row
  *                     each (soc-decide's history questions read it)
- *   incident_alert    every alert id grouped, and into which incident
- *                     (its seq)
+ *   alert_pack        the alert ids each incident grouped, packed: a
+ *                     row per incident per save (astore.c)
+ *   alert_key         ... and the entry of each, by a hash of its id;
+ *                     alert_more, the ids whose hash another took
+ *   incident_alert    its rows before version 7, empty once converted
  *   entity_block      the entity index: counts, partners, hub flag and
  *                     the incident each entity links to, packed in
  *                     blocks by hash (estore.c); entity, its rows before
@@ -193,6 +196,16 @@ const char *const corr_migrations[] = {
 	 * read once more by the next run, which writes them as blocks and
 	 * deletes them (SQL cannot pack them). */
 	"CREATE TABLE entity_block(b INTEGER PRIMARY KEY, data BLOB NOT NULL);",
+
+	/* 7: the alert ids of an incident packed, a row per incident per
+	 * save, and an alert's incident found by a 63-bit hash of its id
+	 * (astore.c): a row in a rowid table per alert instead of two rows
+	 * keyed by text.  The rows of incident_alert are converted at the
+	 * next open (SQL cannot pack them) and deleted. */
+	"CREATE TABLE alert_pack(pack INTEGER PRIMARY KEY,"
+	" seq INTEGER NOT NULL, ids BLOB NOT NULL);"
+	"CREATE INDEX alert_pack_seq ON alert_pack(seq);"
+	"CREATE TABLE alert_key(b INTEGER PRIMARY KEY, keys BLOB NOT NULL);",
 };
 
 const int corr_nmigrations =

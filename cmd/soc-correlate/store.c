@@ -2,13 +2,14 @@
  * correlate.db: what soc-correlate keeps between runs.
  *
  * Its tables and views are schema.c's.  Writes happen in one transaction
- * per save, each changed incident as one row, alert ids in key order
- * (B-tree pages are then visited once each), and the entity index a
- * block per block changed (estore.c), so a save costs a few row writes
- * per changed incident, whatever its size in alerts.  A crash leaves the
- * last checkpoint's state.  Times are ms since the epoch.  The entity
- * blocks' statements are estore.c's; every other statement soc-correlate
- * runs on correlate.db is here, one small function each.
+ * per save, each changed incident as one row, its new alert ids as one
+ * packed row and their keys a bucket per bucket changed (astore.c), and
+ * the entity index a block per block changed (estore.c), so a save costs
+ * a few row writes per changed incident, whatever its size in alerts.  A
+ * crash leaves the last checkpoint's state.  Times are ms since the
+ * epoch.  The entity blocks' statements are estore.c's, the alert ids'
+ * astore.c's; every other statement soc-correlate runs on correlate.db is
+ * here, one small function each.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ corr_store_open(struct corr_store *s, const char *path)
 	    PAGE_BYTES);
 	/* 64 MiB of page cache: what changed is rewritten at each save. */
 	soc_db_exec(&s->db, "PRAGMA cache_size=-65536");
+	corr_store_alerts_open(s);
 	soc_buf_init(&s->detail, (size_t)1 << 30);
 	s->va = soc_val_arena_new();
 	s->open = 1;
@@ -90,6 +92,8 @@ corr_store_close(struct corr_store *s)
 		sqlite3_finalize(s->q[i].q);
 	soc_db_close(&s->db);
 	soc_buf_release(&s->detail);
+	soc_buf_release(&s->apack);
+	soc_buf_release(&s->akey);
 	soc_val_arena_free(s->va);
 	free(s->eblk);
 	s->open = 0;
@@ -223,98 +227,6 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 	done(s, q);
 	save_values(s, inc);
 	inc->unsaved = inc->full = 0;
-}
-
-struct pending_alert {
-	const char *id;		/* SOC_ID_LEN characters */
-	int64_t seq;		/* its incident */
-	int64_t ts;
-};
-
-static int
-by_alert(const void *x, const void *y)
-{
-	return memcmp(((const struct pending_alert *)x)->id,
-	    ((const struct pending_alert *)y)->id, SOC_ID_LEN);
-}
-
-/* The alert ids the incidents took since they were saved, in id order. */
-void
-corr_store_save_alerts(struct corr_store *s, struct corr_incident **inc,
-    size_t n)
-{
-	struct pending_alert *pa;
-	size_t i, j, k = 0, total = 0;
-	const size_t rec = SOC_ID_LEN + 8;
-
-	for (i = 0; i < n; i++)
-		total += inc[i]->newalerts.len / rec;
-	if (!total)
-		return;
-	pa = soc_xmalloc(total * sizeof(*pa));
-	for (i = 0; i < n; i++)
-		for (j = 0; j + rec <= inc[i]->newalerts.len; j += rec) {
-			pa[k].id = inc[i]->newalerts.p + j;
-			pa[k].seq = inc[i]->seq;
-			memcpy(&pa[k].ts, pa[k].id + SOC_ID_LEN, sizeof(pa[k].ts));
-			k++;
-		}
-	qsort(pa, k, sizeof(*pa), by_alert);
-	for (i = 0; i < k; i++) {
-		sqlite3_stmt *q = stmt(s, "INSERT OR REPLACE INTO incident_alert"
-		    " VALUES(?1,?2,?3)");
-
-		BIND(s, q, "sll", pa[i].id, (size_t)SOC_ID_LEN, pa[i].seq,
-		    pa[i].ts);
-		done(s, q);
-	}
-	free(pa);
-	for (i = 0; i < n; i++)
-		soc_buf_reset(&inc[i]->newalerts);
-}
-
-/* Move src's alert rows to dst (a merge); incidents by seq. */
-void
-corr_store_move_alerts(struct corr_store *s, int64_t src, int64_t dst)
-{
-	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET seq=?2"
-	    " WHERE seq=?1");
-
-	BIND(s, q, "ll", src, dst);
-	done(s, q);
-}
-
-/* Move one alert's row from src to dst (a split). */
-void
-corr_store_move_alert(struct corr_store *s, const char *alert, int64_t src,
-    int64_t dst)
-{
-	sqlite3_stmt *q = stmt(s, "UPDATE incident_alert SET seq=?3"
-	    " WHERE alert=?1 AND seq=?2");
-
-	BIND(s, q, "tll", alert, src, dst);
-	done(s, q);
-}
-
-int
-corr_store_alert_incident(struct corr_store *s, const char *alert, char *id)
-{
-	sqlite3_stmt *q;
-	const unsigned char *v;
-	int rc = -1;
-
-	corr_store_read(s);
-	q = by_text(s, "SELECT i.id FROM incident_alert a JOIN incident i"
-	    " ON i.seq = a.seq WHERE a.alert=?1", alert);
-
-	if (soc_db_step(&s->db, q) == SQLITE_ROW &&
-	    (v = sqlite3_column_text(q, 0)) != NULL &&
-	    strlen((const char *)v) == SOC_ID_LEN) {
-		memcpy(id, v, SOC_ID_LEN + 1);
-		rc = 0;
-	}
-	sqlite3_reset(q);
-	return rc;
 }
 
 int64_t
@@ -490,22 +402,6 @@ corr_store_load_open(struct corr_store *s, int64_t since,
 	sqlite3_reset(q);
 }
 
-/* Each alert id of an incident (by seq), oldest first. */
-void
-corr_store_alerts(struct corr_store *s, int64_t seq,
-    void (*fn)(void *ctx, const char *alert), void *ctx)
-{
-	sqlite3_stmt *q = stmt(s, "SELECT alert FROM incident_alert"
-	    " WHERE seq=?1 ORDER BY ts, alert");
-	const unsigned char *v;
-
-	BIND(s, q, "l", seq);
-	while (soc_db_step(&s->db, q) == SQLITE_ROW)
-		if ((v = sqlite3_column_text(q, 0)) != NULL)
-			fn(ctx, (const char *)v);
-	sqlite3_reset(q);
-}
-
 /* The ids of incidents matching a status (NULL: any) whose last alert is
  * at or after since, by seq. */
 size_t
@@ -574,7 +470,6 @@ corr_store_age(struct corr_store *s, int64_t before)
 {
 	static const char *const del[] = {
 		"DELETE FROM incident_value WHERE incident IN (SELECT id FROM old)",
-		"DELETE FROM incident_alert WHERE seq IN (SELECT seq FROM old)",
 		"DELETE FROM incident WHERE id IN (SELECT id FROM old)",
 	};
 	sqlite3_stmt *q;
@@ -589,8 +484,10 @@ corr_store_age(struct corr_store *s, int64_t before)
 	BIND(s, q, "l", before);
 	done(s, q);
 	n = (uint64_t)sqlite3_changes(s->db.h);
-	if (n)
+	if (n) {
+		corr_store_age_alerts(s);
 		for (i = 0; i < sizeof(del) / sizeof(del[0]); i++)
 			soc_db_exec(&s->db, del[i]);
+	}
 	return n;
 }
