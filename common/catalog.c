@@ -146,3 +146,20 @@ soc_catalog_phase_name(enum soc_phase p)
 {
 	return phases[p];
 }
+
+const char *
+soc_catalog_target_kind(const char *target)
+{
+	static const struct { const char *target, *kind; } map[] = {
+		{ "host", "hosts" }, { "user", "users" }, { "ip", "addresses" },
+		{ "domain", "domains" }, { "hash", "hashes" },
+		{ "access_key", "keys" }, { "account", "accounts" },
+		{ "instance", "instances" }, { "url", "urls" },
+	};
+	size_t i;
+
+	for (i = 0; target && i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i].target, target) == 0)
+			return map[i].kind;
+	return NULL;
+}

@@ -40,5 +40,9 @@ const char *soc_catalog_tier_name(enum soc_tier t);
 /* "auto", "approve" or "senior" into *t: 0, else -1. */
 int soc_catalog_tier_parse(const char *s, enum soc_tier *t);
 const char *soc_catalog_phase_name(enum soc_phase p);
+/* The kind of a blast radius (soc.incident.blast_radius.KIND) and of a
+ * never-touch list (guard.h) whose members are targets of this type;
+ * NULL when the incident itself is (or a channel). */
+const char *soc_catalog_target_kind(const char *target);
 
 #endif

@@ -4,11 +4,12 @@
 # policy and the configuration's "tiers".  A decision edited between
 # soc-decide and soc-act to tier auto (or any stage that writes the
 # stream) does not run a senior action, nor one for approval, without
-# its approvals; the records and the audit log say why.
+# its approvals; the records and the audit log say why.  Nor does it run
+# a step on a target the policy's never-touch lists hold.
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 22
+plan 25
 export SOC_NOW=2026-12-04T10:00:00.000Z
 cat >hook.sh <<'EOF'
 #!/bin/sh
@@ -100,4 +101,22 @@ check 'STATE/policy.json is the policy when the configuration names none' \
 	 rec o6 h-dom ".tier == \"senior\""'
 check_exit 'a policy that does not load is a configuration error' 78 \
 	'echo "{" >st6.json && jq ".policy = \"'"$T"'/st6.json\"" c.json >pb.json && soc-act --state st6 --config pb.json d3 >/dev/null 2>&1'
+
+# The policy's never-touch lists (the built-in sample: break-glass users,
+# loopback addresses) hold for any step, whatever its tier or the type
+# its target names.
+decision d6 inc-6 "{\"id\":\"n-lo\",\"action\":\"block_ip\",\"target\":{\"type\":\"ip\",\"value\":\"127.0.0.53\"},$S}" \
+    "{\"id\":\"n-bg\",\"action\":\"suspend_user\",\"target\":{\"type\":\"user\",\"value\":\"Break-Glass\"},\"tier\":\"senior\",\"phase\":\"contain\"}" \
+    "{\"id\":\"n-v6\",\"action\":\"block_ip\",\"target\":{\"type\":\"host\",\"value\":\"::1\"},$S}" \
+    "{\"id\":\"n-ok\",\"action\":\"block_ip\",\"target\":{\"type\":\"ip\",\"value\":\"198.51.100.1\"},$S}" >d6
+: >hook.out
+check_exit 'steps on never-touch targets fail (69)' 69 'soc-act --config c.json d6 >o7 2>e7'
+check 'refused, naming the list and the entry; only the other step ran' \
+	'rec o7 n-lo ".status == \"failed\" and .error == \"never touched (guards.never.addresses: 127.0.0.0/8, policy '"'"'socpipe-sample-1'"'"')\"" &&
+	 rec o7 n-bg ".error | startswith(\"never touched (guards.never.users: break-glass\")" &&
+	 rec o7 n-v6 ".error | startswith(\"never touched (guards.never.addresses: ::1/128\")" &&
+	 rec o7 n-ok ".status == \"done\"" && [ "$(cat hook.out)" = "block_ip 198.51.100.1" ]'
+check 'in the audit log, nothing stored: a replay refuses them again' \
+	'jq -se "map(select(.kind == \"never_touch\") | .data.step) | sort == [\"n-bg\", \"n-lo\", \"n-v6\"]" state/audit/audit.log >/dev/null &&
+	 soc-act --config c.json d6 >o8 2>/dev/null; [ $? -eq 69 ] && rec o8 n-lo ".status == \"failed\"" && rec o8 n-ok ".status == \"skipped\""'
 done_testing

@@ -5,7 +5,8 @@
  * inverses), record.c (action records, the audit log, a step's row),
  * local.c and nft.c (actions on this machine: tickets, a mailbox, a
  * command hook; nftables), queue.c (pending, approve, deny, expire, connectors),
- * floor.c (the lowest tier a step runs at, whatever its decision says),
+ * floor.c (the lowest tier a step runs at, whatever its decision says, and
+ * the policy's never-touch lists),
  * lapse.c (a wait for approval that lasted too long expires).
  *
  * The whole program shares one struct act (g in main.c), reached
@@ -59,6 +60,7 @@ struct act {
 	unsigned long ndone, nfailed, npending, nskipped, ndry;
 	int cfg_error;		/* a step named an action nothing serves */
 	json_t *floors;		/* the policy's tier of each action (floor.c) */
+	json_t *guards;		/* the policy's guards, for guards.never */
 	char *floor_policy;	/* "policy 'NAME'", for the records */
 };
 
@@ -175,6 +177,11 @@ void act_floor_setup(struct act *a);
 void act_floor_release(struct act *a);
 enum soc_tier act_floor(struct act *a, const json_t *step, char *source,
     size_t n);
+/* Is the step's target on the policy's never-touch lists?  Then it is
+ * refused (a failed record naming the list and the entry, nothing
+ * stored; a live run says so in the audit log), and 1; else 0. */
+int act_never(struct act *a, const json_t *step, const char *decision,
+    const char *incident);
 
 /* lapse.c: "approval_ttl_s" checked (dies 78), in seconds (0: never);
  * when a wait for approval that began at since (RFC 3339) ends, in ms,

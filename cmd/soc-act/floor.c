@@ -22,10 +22,14 @@
  *     crown jewel or a privileged identity: this catches a stage that
  *     rewrote the tier and left the guards, not one that rewrote both.
  *
+ * The same policy's never-touch lists (guards.never, common/guard.c)
+ * hold for every step: one whose target is on them is refused, whatever
+ * its tier.
+ *
  * What soc-act cannot check alone is left to soc-decide: whether a
  * target is a crown jewel or a privileged identity (the enrichment's
- * asset and identity lists), the policy's conditions, caps, cool-downs
- * and never-touch lists.
+ * asset and identity lists), a hub, the policy's conditions, caps and
+ * cool-downs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +39,7 @@
 #include "act.h"
 #include "config.h"
 #include "err.h"
+#include "guard.h"
 
 /* examples/policy.json, built in (the Makefile's embed_rule) */
 extern const struct soc_embed act_default_policy[];
@@ -140,6 +145,7 @@ act_floor_setup(struct act *a)
 	check_tiers(json_object_get(a->cfg, "tiers"));
 	pol = load_policy(a);
 	policy_floors(a, pol);
+	a->guards = json_incref(json_object_get(pol, "guards"));
 	json_decref(pol);
 }
 
@@ -147,8 +153,10 @@ void
 act_floor_release(struct act *a)
 {
 	json_decref(a->floors);
+	json_decref(a->guards);
 	free(a->floor_policy);
 	a->floors = NULL;
+	a->guards = NULL;
 	a->floor_policy = NULL;
 }
 
@@ -195,4 +203,54 @@ act_floor(struct act *a, const json_t *step, char *source, size_t n)
 		snprintf(source, n, "the step's guards: %s", g);
 	}
 	return floor;
+}
+
+/* The refusal of a step on a never-touch target. */
+static void
+never_refuse(struct act *a, const json_t *step, const char *decision,
+    const char *incident, const char *why)
+{
+	const char *id = json_string_value(json_object_get(step, "id"));
+
+	soc_warn("step %s: %s: refused", id, why);
+	if (a->live) {
+		json_t *data = json_pack("{s:s,s:s,s:s,s:O,s:O,s:s}", "step", id,
+		    "decision", decision, "incident", incident,
+		    "action", json_object_get(step, "action"),
+		    "target", json_object_get(step, "target"), "why", why);
+
+		if (act_audit(a, "never_touch", data) < 0)
+			soc_warn("step %s: %s: the refusal is not in the audit log",
+			    id, a->audit_err);
+		json_decref(data);
+	}
+	act_emit_simple(a, step, id, decision, incident, "failed", why, NULL);
+	a->nfailed++;
+}
+
+/* The kind the catalog gives the action's targets and the kind of the
+ * type the step names are both checked: a decision that renamed the
+ * type does not slip past a list. */
+int
+act_never(struct act *a, const json_t *step, const char *decision,
+    const char *incident)
+{
+	char why[300];
+	const struct soc_catalog_action *c = soc_catalog_find(
+	    json_string_value(json_object_get(step, "action")));
+	const char *value = json_string_value(soc_conn_path(step, "target.value"));
+	const char *kinds[2], *hit;
+	int i;
+
+	kinds[0] = c ? soc_catalog_target_kind(c->target) : NULL;
+	kinds[1] = soc_catalog_target_kind(json_string_value(
+	    soc_conn_path(step, "target.type")));
+	for (i = 0; i < 2 && value; i++)
+		if (kinds[i] && (hit = soc_guard_never(a->guards, kinds[i], value))) {
+			snprintf(why, sizeof why, "never touched (guards.never.%s: "
+			    "%s, %s)", kinds[i], hit, a->floor_policy);
+			never_refuse(a, step, decision, incident, why);
+			return 1;
+		}
+	return 0;
 }

@@ -573,7 +573,10 @@ act_decision(struct act *a, const json_t *dec, const char *decision_id)
 					known = 1;
 			if (*ph ? !(p && strcmp(p, *ph) == 0) : known)
 				continue;
-			if ((why = check_step(s))) {
+			if ((why = check_step(s)) == NULL &&
+			    act_never(a, s, decision_id, incident))
+				continue;
+			if (why) {
 				json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s}",
 				    "step", json_string_value(json_object_get(s, "id")) ?
 				    json_string_value(json_object_get(s, "id")) : "",

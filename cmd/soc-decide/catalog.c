@@ -1,30 +1,12 @@
 /*
  * The action catalog as soc-decide shows it (the table itself is
- * common/catalog.c, which soc-act reads too), and the blast-radius kind
- * of each target type.
+ * common/catalog.c, which soc-act reads too).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "decide.h"
 #include "json.h"
-
-const char *
-dec_target_kind(const char *target)
-{
-	static const struct { const char *target, *kind; } map[] = {
-		{ "host", "hosts" }, { "user", "users" }, { "ip", "addresses" },
-		{ "domain", "domains" }, { "hash", "hashes" },
-		{ "access_key", "keys" }, { "account", "accounts" },
-		{ "instance", "instances" }, { "url", "urls" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i].target, target) == 0)
-			return map[i].kind;
-	return NULL;
-}
 
 /* The catalog on stdout: a table, or with json one object a line. */
 void

@@ -30,9 +30,6 @@
 void dec_catalog_print(int json);
 /* explain.c: a decision record (borrowed) told step by step on stdout. */
 void dec_explain(json_t *rec);
-/* The blast-radius kind (soc.incident.blast_radius.KIND) whose members
- * are targets of this type; NULL when the incident itself is. */
-const char *dec_target_kind(const char *target);
 
 /* ---- policy.c ---- */
 
@@ -196,10 +193,6 @@ int dec_prio_num(const char *p);
 
 /* guards.c */
 int dec_internal_ip(const char *s);
-/* An address or a CIDR ("ADDR/BITS", BITS within the family) into net
- * (16 bytes), its length (4 or 16) and the prefix's bits; -1 when c is
- * neither. */
-int dec_cidr_parse(const char *c, unsigned char net[16], int *len, int *bits);
 void dec_reject(struct dec_planner *p, const struct soc_catalog_action *a,
     const char *type, const char *value, const char *rule, const char *why);
 /* One step of rule rname (spec: the policy's step, or a proposal's) for

@@ -1,6 +1,7 @@
 /*
  * The guards no rule and no model can pass, applied to each step before
- * it enters a plan: hubs and the never-touch lists are not targets; caps
+ * it enters a plan: hubs and the never-touch lists (common/guard.c, which
+ * soc-act reads too) are not targets; caps
  * per incident and per hour; cool-downs per target; crown jewels and
  * privileged identities at least senior.  What a guard stops is kept in
  * the plan's "rejected" with the reason.
@@ -14,6 +15,7 @@
 #include "clock.h"
 #include "decide.h"
 #include "err.h"
+#include "guard.h"
 #include "id.h"
 
 int
@@ -31,72 +33,6 @@ dec_internal_ip(const char *s)
 		    (a[1] & 0xC0) == 0x80) || (memcmp(a, "\0\0\0\0\0\0\0\0"
 		    "\0\0\0\0\0\0\0\1", 16) == 0);
 	return 0;
-}
-
-int
-dec_cidr_parse(const char *c, unsigned char net[16], int *len, int *bits)
-{
-	const char *slash = strchr(c, '/');
-	char a[64], *end;
-	size_t n = slash ? (size_t)(slash - c) : strlen(c);
-	long b;
-
-	if (n >= sizeof a)
-		return -1;
-	memcpy(a, c, n);
-	a[n] = '\0';
-	*len = strchr(a, ':') ? 16 : 4;
-	if (inet_pton(*len == 16 ? AF_INET6 : AF_INET, a, net) != 1)
-		return -1;
-	*bits = *len * 8;
-	if (!slash)
-		return 0;
-	if (slash[1] < '0' || slash[1] > '9')
-		return -1;
-	b = strtol(slash + 1, &end, 10);
-	if (*end || b > *len * 8)
-		return -1;
-	*bits = (int)b;
-	return 0;
-}
-
-/* Does the address s lie in the CIDR (or equal the address) c?  A c that
- * is neither (the policy check refuses one) holds nothing. */
-static int
-in_cidr(const char *s, const char *c)
-{
-	unsigned char a[16], b[16];
-	int len, bits, i;
-
-	if (dec_cidr_parse(c, b, &len, &bits) < 0 ||
-	    inet_pton(len == 16 ? AF_INET6 : AF_INET, s, a) != 1)
-		return 0;
-	for (i = 0; i < len && bits > 0; i++, bits -= 8) {
-		unsigned char m = bits >= 8 ? 0xFF : (unsigned char)(0xFF << (8 - bits));
-
-		if ((a[i] & m) != (b[i] & m))
-			return 0;
-	}
-	return 1;
-}
-
-static const char *
-never(json_t *guards, const char *kind, const char *value)
-{
-	json_t *list = json_object_get(json_object_get(guards, "never"), kind), *e;
-	size_t i;
-
-	json_array_foreach(list, i, e) {
-		const char *n = json_string_value(e);
-
-		if (strcasecmp(n, value) == 0 ||
-		    (strcmp(kind, "addresses") == 0 && in_cidr(value, n)) ||
-		    (strcmp(kind, "domains") == 0 && strlen(value) > strlen(n) &&
-		    value[strlen(value) - strlen(n) - 1] == '.' &&
-		    strcasecmp(value + strlen(value) - strlen(n), n) == 0))
-			return n;
-	}
-	return NULL;
 }
 
 void
@@ -155,7 +91,7 @@ guard_target(struct dec_planner *p, const char *rname,
 		    "common to mean anything): never a target");
 		return -1;
 	}
-	if (kind && (hit = never(p->guards, kind, value))) {
+	if (kind && (hit = soc_guard_never(p->guards, kind, value))) {
 		soc_buf_addf(b, "never touched (guards.never.%s: %s)", kind, hit);
 		dec_reject(p, a, a->target, value, rname, b->p);
 		return -1;

@@ -64,7 +64,7 @@ expand(struct dec_planner *p, json_t *rule, json_t *spec)
 	int nthis = 0;
 
 	if (!kind)
-		kind = dec_target_kind(a->target);
+		kind = soc_catalog_target_kind(a->target);
 	if (!kind) {
 		/* The incident itself, or a channel named in the inputs. */
 		const char *ch = json_string_value(json_object_get(

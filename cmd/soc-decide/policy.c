@@ -20,6 +20,7 @@
 #include "decide.h"
 #include "embed.h"
 #include "err.h"
+#include "guard.h"
 #include "id.h"
 #include "json.h"
 
@@ -172,8 +173,8 @@ addresses(struct check *c, json_t *v, const char *p)
 		char q[256];
 
 		mkpath(q, sizeof q, "%s.%zu", p, i);
-		if (json_is_string(e) && dec_cidr_parse(json_string_value(e),
-		    net, &len, &bits) < 0)
+		if (json_is_string(e) && soc_guard_cidr_parse(
+		    json_string_value(e), net, &len, &bits) < 0)
 			err_at(c, q, "\"%s\" is not an address or a CIDR",
 			    json_string_value(e));
 	}
@@ -272,8 +273,9 @@ check_step(struct check *c, json_t *s, const char *at)
 		if (!json_is_string(v) || !in(kinds, json_string_value(v)))
 			err_at(c, p, "targets: one of hosts, users, addresses, "
 			    "domains, hashes, keys, accounts, instances, urls");
-		else if (!dec_target_kind(a->target) ||
-		    strcmp(dec_target_kind(a->target), json_string_value(v)) != 0)
+		else if (!soc_catalog_target_kind(a->target) ||
+		    strcmp(soc_catalog_target_kind(a->target),
+		    json_string_value(v)) != 0)
 			err_at(c, p, "%s acts on a %s, not on %s", a->name,
 			    a->target, json_string_value(v));
 	}

@@ -109,7 +109,7 @@ find_target(struct dec_planner *p, const struct soc_catalog_action *a,
 	size_t i;
 
 	*ent = NULL;
-	*kind = dec_target_kind(a->target);
+	*kind = soc_catalog_target_kind(a->target);
 	if (!*kind) {
 		if (strcmp(a->target, "incident") == 0)
 			return strcmp(value, p->incident) == 0 ? 0 : -1;

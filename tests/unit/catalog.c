@@ -54,5 +54,9 @@ main(void)
 	ok(SOC_TIER_AUTO < SOC_TIER_APPROVE && SOC_TIER_APPROVE < SOC_TIER_SENIOR,
 	    "tiers rise");
 	is_str(soc_catalog_phase_name(SOC_PHASE_NOTIFY), "notify", "phases name");
+	is_str(soc_catalog_target_kind("ip"), "addresses", "an ip is of addresses");
+	is_str(soc_catalog_target_kind("access_key"), "keys", "a key of keys");
+	ok(soc_catalog_target_kind("incident") == NULL &&
+	    soc_catalog_target_kind(NULL) == NULL, "an incident, or none, has no kind");
 	return done_testing();
 }
