@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SOC_TOP/tests/act-lib.sh"
 command -v jq >/dev/null || skip_all 'jq not installed'
-plan 25
+plan 28
 export SOC_NOW=2026-12-04T10:00:00.000Z
 cat >hook.sh <<'EOF'
 #!/bin/sh
@@ -101,6 +101,22 @@ check 'STATE/policy.json is the policy when the configuration names none' \
 	 rec o6 h-dom ".tier == \"senior\""'
 check_exit 'a policy that does not load is a configuration error' 78 \
 	'echo "{" >st6.json && jq ".policy = \"'"$T"'/st6.json\"" c.json >pb.json && soc-act --state st6 --config pb.json d3 >/dev/null 2>&1'
+
+# A floor raised after a step was queued holds when the step comes to run
+# (here the configuration's, between the queueing and the approval of the
+# step it runs after).
+decision d7 inc-7 "{\"id\":\"w-dom\",\"action\":\"block_domain\",\"target\":{\"type\":\"domain\",\"value\":\"w.example\"},\"tier\":\"approve\",\"phase\":\"contain\"}" \
+    "{\"id\":\"w-ip\",\"action\":\"block_ip\",\"target\":{\"type\":\"ip\",\"value\":\"203.0.113.77\"},$S,\"after\":[\"w-dom\"]}" >d7
+jq '.tiers = {block_ip: "approve"}' c.json >t2.json
+check 'queued: one waits for approval, the block after it for it' \
+	'soc-act --config c.json d7 >o9 && rec o9 w-dom ".status == \"pending_approval\"" && rec o9 w-ip ".status == \"waiting\""'
+check_exit 'the first approved after the floor of the second rose' 0 \
+	'soc-act --config t2.json approve w-dom --by bob >a9'
+check 'the second waits for its approval instead of running' \
+	'rec a9 w-dom ".status == \"done\"" && rec a9 w-ip ".status == \"pending_approval\" and .tier == \"approve\" and
+	   .floor == {tier: \"approve\", named: \"auto\", source: \"the configuration'"'"'s tiers\"}" &&
+	 ! grep -q 203.0.113.77 hook.out && soc-act --config t2.json approve w-ip --by bob >a10 &&
+	 rec a10 w-ip ".status == \"done\"" && grep -qx "block_ip 203.0.113.77" hook.out'
 
 # The policy's never-touch lists (the built-in sample: break-glass users,
 # loopback addresses) hold for any step, whatever its tier or the type

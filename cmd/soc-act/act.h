@@ -88,6 +88,9 @@ json_t *act_show_req(struct act *a, struct act_conn *c, const char *cact,
  * again. */
 int act_after_done(struct act *a, const json_t *step, char *bad, size_t n);
 
+/* Do the approvals given for step id complete tier (a rank)? */
+int act_approvals_meet(struct act *a, const char *id, int tier);
+
 /* exec.c */
 /* Run a step whose approvals are complete, or an inverse (inverse:
  * "CONNECTOR:ACTION" to run instead, or NULL).  Emits its record. */

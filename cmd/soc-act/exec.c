@@ -373,6 +373,63 @@ run_unsent(struct act *a, struct run *r)
 	json_decref(extra);
 }
 
+/*
+ * A step about to run whose floor is above its tier (a row queued by a
+ * soc-act without floors, or a floor raised since by the policy or the
+ * configuration's "tiers") runs only when the approvals given meet the
+ * floor; else it takes the floor and waits for them, as a step named
+ * under its floor does (step.c).  1 when it waits.
+ */
+static int
+below_floor(struct act *a, struct run *r)
+{
+	const char *tier = json_string_value(json_object_get(r->step, "tier"));
+	enum soc_tier t = SOC_TIER_AUTO, floor;
+	char source[200], *why;
+	sqlite3_stmt *q;
+	json_t *data, *f;
+
+	soc_catalog_tier_parse(tier, &t);
+	floor = act_floor(a, r->step, source, sizeof source);
+	if (floor <= t || act_approvals_meet(a, r->id, (int)floor))
+		return 0;
+	f = json_pack("{s:s,s:s,s:s}", "tier", soc_catalog_tier_name(floor),
+	    "named", tier ? tier : "", "source", source);
+	data = json_pack("{s:s,s:s,s:s,s:s,s:O,s:O,s:O,s:O}", "step", r->id,
+	    "decision", r->decision, "incident", r->incident, "action", r->action,
+	    "target", json_object_get(r->step, "target"),
+	    "named", json_object_get(f, "named"), "tier", json_object_get(f, "tier"),
+	    "source", json_object_get(f, "source"));
+	if (act_audit(a, "tier_floor", data) < 0) {
+		snprintf(r->err, sizeof r->err, "%s: its tier's floor is not "
+		    "recorded: not run", a->audit_err);
+		soc_stage_fail(a->st, SOC_EX_IOERR);
+		json_decref(data);
+		json_decref(f);
+		run_unsent(a, r);
+		return 1;
+	}
+	json_decref(data);
+	why = soc_xasprintf("its tier %s is under its floor %s (%s): it waits "
+	    "for the approvals that takes", tier, soc_catalog_tier_name(floor),
+	    source);
+	q = soc_db_prepare(&a->db, "UPDATE step SET tier = ?1, status ="
+	    " 'pending_approval', step = json_set(step, '$.tier', ?1), reason = ?2,"
+	    " updated = ?3, pending_since = ?3 WHERE id = ?4");
+	sqlite3_bind_text(q, 1, soc_catalog_tier_name(floor), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, r->now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, r->id, -1, SQLITE_TRANSIENT);
+	soc_db_step(&a->db, q);
+	sqlite3_finalize(q);
+	free(why);
+	data = json_pack("{s:o}", "floor", f);
+	a->npending++;
+	act_emit_row(a, r->id, data);
+	json_decref(data);
+	return 1;
+}
+
 void
 act_execute(struct act *a, const char *id, const char *inverse)
 {
@@ -384,6 +441,8 @@ act_execute(struct act *a, const char *id, const char *inverse)
 	r.inverse = inverse;
 	if (run_load(a, &r) < 0)
 		return;
+	if (!inverse && below_floor(a, &r))
+		goto out;
 	if (!(r.c = run_route(a, &r))) {
 		snprintf(r.err, sizeof r.err, "no connector serves %s (configure "
 		    "one, or a route)", r.name);

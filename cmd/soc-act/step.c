@@ -269,9 +269,8 @@ row_tier(struct act *a, const char *id)
 	return r;
 }
 
-/* Do the approvals given for step id complete tier (a rank)? */
-static int
-approvals_meet(struct act *a, const char *id, int tier)
+int
+act_approvals_meet(struct act *a, const char *id, int tier)
 {
 	sqlite3_stmt *q = soc_db_prepare(&a->db, "SELECT count(*), count(*)"
 	    " FILTER (WHERE role = 'senior') FROM approval WHERE step = ?");
@@ -313,7 +312,7 @@ raise_tier(struct act *a, const char *id, const char *st, const char *tier,
 	    " pending_since = CASE WHEN ?2 = 'pending_approval' THEN ?5"
 	    " ELSE pending_since END WHERE id = ?6");
 	sqlite3_bind_text(q, 1, tier, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, approvals_meet(a, id, rank) ? st :
+	sqlite3_bind_text(q, 2, act_approvals_meet(a, id, rank) ? st :
 	    "pending_approval", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, tier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 4, why, -1, SQLITE_TRANSIENT);
