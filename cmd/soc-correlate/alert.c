@@ -107,8 +107,10 @@ top_of(const char *path, size_t n, const char *dot)
 }
 
 /* Top object i's members listed; 0, or -1 when it is to be read by
- * soc_json_path (an escaped key, or no room). */
-static int
+ * soc_json_path (an escaped key, or no room).  Called once a top an
+ * alert (find knows the rest from scanned and slow), and kept out of
+ * find, whose frame it would make large. */
+static __attribute__((noinline)) int
 members(struct corr_alert *a, int i)
 {
 	struct soc_json_iter it;
@@ -116,8 +118,7 @@ members(struct corr_alert *a, int i)
 	const struct soc_rec_member *m = NULL;
 	size_t n, j, first = a->nown;
 
-	if (a->scanned & 1u << i)
-		return a->slow & 1u << i ? -1 : 0;
+	SOC_ASSERT(!(a->scanned & 1u << i));
 	a->scanned |= 1u << i;
 	if (a->tin[i] >= 0)
 		m = soc_rec_members(a->rec, &a->rec->top[a->tin[i]], &n);
@@ -198,7 +199,7 @@ find(struct corr_alert *a, enum corr_field f, struct soc_span *out)
 		*out = found;
 		return SOC_JSON_NONE;
 	}
-	if (members(a, i) < 0)
+	if (!(a->scanned & 1u << i) ? members(a, i) < 0 : a->slow & 1u << i)
 		return soc_json_path(o, rest, out);
 	for (j = 0; j < a->nmemb[i]; j++) {
 		const struct soc_rec_member *m = &a->memb[i][j];
@@ -224,8 +225,7 @@ corr_get(const struct corr_alert *a, enum corr_field f, struct soc_span *out)
 
 	if (!(a->got & (uint64_t)1 << f)) {
 		/* Most fields' tops are absent: no call for them. */
-		if (a->rec->plain &&
-		    a->top[a->fp[f].top].type == SOC_JSON_NONE)
+		if (corr_absent(a, f))
 			w->fv[f] = a->top[a->fp[f].top];
 		else
 			find(w, f, &w->fv[f]);

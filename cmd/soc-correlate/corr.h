@@ -253,6 +253,12 @@ const char *corr_obs_raw(const struct corr_alert *a, size_t i);
 /* A field of the alert being read (and decoded). */
 enum soc_json_type corr_get(const struct corr_alert *a, enum corr_field f,
     struct soc_span *out);
+/* Is field f absent for sure, its top object being so (most are)? */
+static inline int
+corr_absent(const struct corr_alert *a, enum corr_field f)
+{
+	return a->rec->plain && a->top[a->fp[f].top].type == SOC_JSON_NONE;
+}
 const char *corr_str(const struct corr_alert *a, enum corr_field f,
     struct soc_buf *out);
 /* The tactic an activity event plays, from ECS fields, when it names

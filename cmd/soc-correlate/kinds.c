@@ -292,6 +292,8 @@ corr_alert_entities(struct corr_alert *a, const struct corr_params *p)
 	a->auth_failure = auth_failure;
 	a->fail_user = a->fail_src = 0;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (corr_absent(a, fields[i].f))
+			continue;
 		if (fields[i].how == AUTH_SOURCE) {
 			if (auth_failure)
 				read_field(a, &fields[i], internal_only);
