@@ -98,12 +98,11 @@ soc_buf_addf(struct soc_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-/* The length of the run of plain ASCII (0x20-0x7f but '"' and '\\') that
- * s[0..n) begins with: eight bytes at a time while none is special (the
- * SWAR tests of "a byte below 0x20", "a byte with the top bit" and "a
- * byte equal to", exact as a yes or no for the word), then byte by byte. */
-static size_t
-plain_run(const char *s, size_t n)
+/* Eight bytes at a time while none is special (the SWAR tests of "a
+ * byte below 0x20", "a byte with the top bit" and "a byte equal to",
+ * exact as a yes or no for the word), then byte by byte. */
+size_t
+soc_buf_plain_run(const char *s, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
 	uint64_t w, q, bs;
@@ -141,7 +140,7 @@ soc_buf_add_json_str(struct soc_buf *b, const char *s, size_t n)
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			/* Copy the longest run of plain ASCII at once. */
-			run = i + plain_run(s + i, n - i);
+			run = i + soc_buf_plain_run(s + i, n - i);
 			if (soc_buf_add(b, s + i, run - i) < 0)
 				return -1;
 			i = run;

@@ -66,6 +66,9 @@ int soc_buf_addf(struct soc_buf *b, const char *fmt, ...) SOC_PRINTF(2, 3);
 /* Append s as a JSON string literal, quotes included.  Bytes that are not
  * valid UTF-8 become U+FFFD, so the result is always valid JSON. */
 int soc_buf_add_json_str(struct soc_buf *b, const char *s, size_t n);
+/* The length of the run of plain ASCII (0x20-0x7f but '"' and '\\') that
+ * s[0..n) begins with: what a JSON string holds as it is. */
+size_t soc_buf_plain_run(const char *s, size_t n);
 /* Detach the bytes; the caller frees them.  The buffer is left empty. */
 char *soc_buf_detach(struct soc_buf *b, size_t *len);
 
