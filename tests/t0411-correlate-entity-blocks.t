@@ -7,7 +7,7 @@
 # blocks.
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || skip_all 'sqlite3 not installed'
-plan 16
+plan 19
 export SOC_NOW=2025-11-20T13:00:00Z
 mkdir -p "$SOC_HOME"
 db=$SOC_HOME/correlate.db
@@ -64,6 +64,18 @@ check_exit 'a run that reads every entity stored' 0 \
 echo 3 >want
 stat_of run3.err 'entities in the index' >got
 check_same 'the blocks give the same three' want got
+
+# A save notes the index's size, by which the next start sizes the index
+# once; it is a hint only: a wrong one changes nothing that is read.
+sqlite3 "$db" "select v from meta where k = 'entities'" >got
+echo 3 >want
+check_same 'the index size noted for the next start' want got
+sqlite3 "$db" "update meta set v = 1000000000000 where k = 'entities'"
+check_exit 'a run over a wrong size' 0 \
+	'soc-correlate --config all.json --stats </dev/null >run4.out 2>run4.err'
+echo 3 >want
+stat_of run4.err 'entities in the index' >got
+check_same 'the wrong size is only a hint' want got
 
 # A new correlate.db has 16 KiB pages; one created before keeps its own.
 SOC_HOME=$T/fresh soc-correlate </dev/null >/dev/null 2>&1

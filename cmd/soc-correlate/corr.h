@@ -133,6 +133,8 @@ struct corr_index {
 };
 
 void corr_index_init(struct corr_index *ix);
+/* Room for n entities without growing (a start knows how many come). */
+void corr_index_reserve(struct corr_index *ix, size_t n);
 void corr_index_free(struct corr_index *ix);
 uint64_t corr_hash(const void *p, size_t n, uint64_t seed);
 uint64_t corr_entity_hash(int kind, const char *v, size_t n);
@@ -443,6 +445,8 @@ struct corr_store {
 				 * count: all rewritten at the next save */
 	int elegacy;		/* rows of entity (version 5) were read:
 				 * deleted at the next save */
+	int64_t nentities;	/* meta's entities: the index's size at the
+				 * last save, reserved at the next start */
 	/* The alert ids (astore.c): a pack and a bucket of keys being
 	 * written or read; the buckets' layout (2^abits of them) and how
 	 * many keys they hold (meta alert_bits, alert_keys). */

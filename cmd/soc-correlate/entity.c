@@ -91,17 +91,29 @@ put(struct corr_islot *slot, size_t cap, uint64_t h, struct corr_entity *e)
 }
 
 static void
-grow(struct corr_index *ix)
+grow(struct corr_index *ix, size_t cap)
 {
 	struct corr_islot *old = ix->slot;
 	size_t i, ocap = ix->cap;
 
-	ix->cap *= 2;
+	ix->cap = cap;
 	ix->slot = soc_xcalloc(ix->cap, sizeof(*ix->slot));
 	for (i = 0; i < ocap; i++)
 		if (old[i].e)
 			put(ix->slot, ix->cap, old[i].h, old[i].e);
 	free(old);
+}
+
+void
+corr_index_reserve(struct corr_index *ix, size_t n)
+{
+	size_t cap = ix->cap;
+
+	/* The capacity corr_index_get reaches for n, in one step. */
+	while ((n + 1) * 4 > cap * 3)
+		cap *= 2;
+	if (cap > ix->cap)
+		grow(ix, cap);
 }
 
 struct corr_entity *
@@ -118,7 +130,7 @@ corr_index_get(struct corr_index *ix, int kind, const char *v, size_t n,
 	if (!create)
 		return NULL;
 	if ((ix->n + 1) * 4 > ix->cap * 3) {
-		grow(ix);
+		grow(ix, ix->cap * 2);
 		return corr_index_get(ix, kind, v, n, h, create);
 	}
 	SOC_ASSERT(n < UINT32_MAX);

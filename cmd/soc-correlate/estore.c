@@ -9,8 +9,9 @@
  * that changed is written again whole.  A save writes only the blocks
  * marked (s->eblk): those holding an entity changed, come or gone since
  * loaded, each written whole, its entities in (kind, value) order, so
- * the same entities always give the same bytes.  Statements go through
- * store.c's cache (corr_store_stmt).
+ * the same entities always give the same bytes.  A save also keeps the
+ * index's size in meta's entities, so that the next start sizes the
+ * index once.  Statements go through store.c's cache (corr_store_stmt).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,10 @@ corr_store_save_entities(struct corr_store *s, struct corr_index *ix)
 		any = s->eblk[i];
 	if (any)
 		save_eblocks(s, ix);
+	if ((int64_t)ix->n != s->nentities) {
+		s->nentities = (int64_t)ix->n;
+		corr_store_set_meta(s, "entities", s->nentities);
+	}
 }
 
 struct eload {
@@ -247,6 +252,13 @@ corr_store_load_entities(struct corr_store *s, struct corr_index *ix,
 	int64_t b;
 
 	eblocks_init(s, max_entities);
+	/* The index sized once for what the last save left (a hint: the
+	 * idle are left out, and a database without it grows the index
+	 * as it loads). */
+	s->nentities = corr_store_meta(s, "entities", 0);
+	if (s->nentities > 0)
+		corr_index_reserve(ix, (size_t)s->nentities < max_entities ?
+		    (size_t)s->nentities : max_entities);
 	while (soc_db_step(&s->db, q) == SQLITE_ROW) {
 		b = sqlite3_column_int64(q, 0);
 		/* Blocks of another layout: every entity is out of place. */
