@@ -196,23 +196,11 @@ save_values(struct corr_store *s, struct corr_incident *inc)
 	}
 }
 
-void
-corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
+/* The incident's columns, INCIDENT_COLS in order, as ?1 to ?28. */
+static void
+bind_incident(struct corr_store *s, sqlite3_stmt *q,
+    const struct corr_incident *inc)
 {
-	sqlite3_stmt *q;
-
-	corr_store_save_alerts(s, &inc, 1);
-	soc_buf_reset(&s->detail);
-	corr_detail_write(inc, &s->detail);
-	q = stmt(s, "INSERT INTO incident(" INCIDENT_COLS ") VALUES("
-	    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-	    "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28) ON CONFLICT(seq) DO UPDATE"
-	    " SET version=?3, status=?4, priority=?5, score=?6, disposition=?7,"
-	    " first_seen=?8, last_seen=?9, created=?10, updated=?11, acked=?12,"
-	    " resolved=?13, nalerts=?14, ncut=?15, mcut=?16, max_score=?17,"
-	    " max_prio=?18, escalate=?19, tactics=?20, inferred=?21, crown=?22,"
-	    " privileged=?23, assignee=?24, verdict=?25, closed_by=?26,"
-	    " merged_into=?27, detail=?28");
 	BIND(s, q, "lslssiillllllllliiilliisssss", inc->seq, STR(inc->id),
 	    inc->version, STR(corr_status_names[inc->status]),
 	    STR(corr_prio_name(inc->prio)), inc->score, inc->disp,
@@ -224,7 +212,35 @@ corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
 	    STR(inc->assignee), STR(inc->verdict), STR(inc->closed_by),
 	    STR(inc->merged_into[0] ? inc->merged_into : NULL), s->detail.p,
 	    s->detail.len);
+}
+
+void
+corr_store_save_incident(struct corr_store *s, struct corr_incident *inc)
+{
+	sqlite3_stmt *q;
+
+	corr_store_save_alerts(s, &inc, 1);
+	soc_buf_reset(&s->detail);
+	corr_detail_write(inc, &s->detail);
+	/* Most rows are there already: an UPDATE by rowid (an UPSERT tries
+	 * the insert first), then the INSERT only for a row that is not. */
+	q = stmt(s, "UPDATE incident SET version=?3, status=?4, priority=?5,"
+	    " score=?6, disposition=?7, first_seen=?8, last_seen=?9,"
+	    " created=?10, updated=?11, acked=?12, resolved=?13, nalerts=?14,"
+	    " ncut=?15, mcut=?16, max_score=?17, max_prio=?18, escalate=?19,"
+	    " tactics=?20, inferred=?21, crown=?22, privileged=?23,"
+	    " assignee=?24, verdict=?25, closed_by=?26, merged_into=?27,"
+	    " detail=?28 WHERE seq=?1");
+	bind_incident(s, q, inc);
 	done(s, q);
+	if (sqlite3_changes(s->db.h) > 0)
+		goto values;
+	q = stmt(s, "INSERT INTO incident(" INCIDENT_COLS ") VALUES("
+	    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+	    "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)");
+	bind_incident(s, q, inc);
+	done(s, q);
+values:
 	save_values(s, inc);
 	inc->unsaved = inc->full = 0;
 }
