@@ -65,15 +65,19 @@ cache(struct corr_alert *a, const struct soc_rec *r)
 	if (r->plain) {
 		for (i = 0; i < r->ntop; i++) {
 			const struct soc_span *k = &r->top[i].key;
+			size_t kl = k->len - 2;
+			uint32_t m = kl < 12 ? a->bylen[kl] : 0;
 
-			for (j = 0; j < CORR_NTOP - 2; j++)
-				if (k->len - 2 == toplen[j] &&
-				    k->p[1] == tops[j][0] &&
-				    memcmp(k->p + 1, tops[j], toplen[j]) == 0) {
+			/* Only the tops of the key's length (one to four). */
+			for (; m; m &= m - 1) {
+				j = __builtin_ctz(m);
+				if (k->p[1] == tops[j][0] &&
+				    memcmp(k->p + 1, tops[j], kl) == 0) {
 					a->top[j] = r->top[i].val;
 					a->tin[j] = (int)i;
 					break;
 				}
+			}
 		}
 	} else {
 		for (j = 0; j < CORR_NTOP - 2; j++)
@@ -151,7 +155,8 @@ static const char *const fpath[CORR_NFIELD] = {
 #undef CORR_F_PATH
 };
 
-/* Each field's path split into its top and the rest, once. */
+/* Each field's path split into its top and the rest, and the tops by
+ * their length, once. */
 static void
 split_paths(struct corr_alert *a)
 {
@@ -160,6 +165,10 @@ split_paths(struct corr_alert *a)
 	int i;
 
 	_Static_assert(CORR_NFIELD <= 64, "a bit a field in corr_alert.got");
+	for (i = 0; i < CORR_NTOP - 2; i++) {
+		SOC_ASSERT(toplen[i] < 12 && toplen[i] == strlen(tops[i]));
+		a->bylen[toplen[i]] |= 1u << i;
+	}
 	for (f = 0; f < CORR_NFIELD; f++) {
 		dot = strchr(fpath[f], '.');
 		n = dot ? (size_t)(dot - fpath[f]) : strlen(fpath[f]);

@@ -217,6 +217,7 @@ struct corr_alert {
 	 * length (set once); the fields read of this alert (a bit each),
 	 * and their values. */
 	struct { int8_t top; uint8_t off, len; } fp[CORR_NFIELD];
+	uint32_t bylen[12];	/* the tops of each key length, a bit each */
 	uint64_t got;
 	struct soc_span fv[CORR_NFIELD];
 	char id[SOC_ID_LEN + 1];
