@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,31 +119,6 @@ create_private(struct soc_db *db)
 		soc_warn("cannot narrow the mode of '%s': %s", db->path,
 		    strerror(errno));
 	close(fd);
-}
-
-void
-soc_db_cache_region(size_t bytes, int page_size)
-{
-	int hdr = 0, n;
-	size_t slot;
-	void *p;
-
-	if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &hdr) != SQLITE_OK)
-		return;
-	slot = ((size_t)page_size + (size_t)hdr + 7) & ~(size_t)7;
-	n = (int)(bytes / slot);
-	p = mmap(NULL, slot * (size_t)n, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return;
-#ifdef MADV_HUGEPAGE
-	/* Advice only: without huge pages the region is what malloc gave. */
-	madvise(p, slot * (size_t)n, MADV_HUGEPAGE);
-#endif
-	/* Kept for the process's life: SQLite holds it until exit. */
-	if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, p, (int)slot, n) !=
-	    SQLITE_OK)
-		munmap(p, slot * (size_t)n);
 }
 
 void

@@ -29,15 +29,6 @@ void soc_db_open_paged(struct soc_db *db, const char *path,
     const char *const *migrations, int nmigrations, int page_size);
 void soc_db_close(struct soc_db *db);
 /*
- * SQLite's page cache in one region of about bytes, slots of page_size
- * bytes and SQLite's header, which the kernel is advised to back with
- * huge pages: a page cache that fills (soc-correlate's 64 MiB) costs a
- * fault per 2 MiB, not per 4 KiB.  Only before SQLite starts (the first
- * open); afterwards it changes nothing.  Pages past it, or of another
- * size, come from malloc as before.
- */
-void soc_db_cache_region(size_t bytes, int page_size);
-/*
  * Open another program's database read-only, to read what it publishes
  * (soc-enrich reads soc-correlate's incident_entity): no migrations, no
  * writes, the same defensive settings.  Returns 0, or -1 when the file is

@@ -32,10 +32,8 @@ slen(const char *s)
 	return s ? strlen(s) : 0;
 }
 
-/* A new correlate.db's page size, and the page cache (a region:
- * common/db.c), as cache_size below says. */
+/* A new correlate.db's page size. */
 #define PAGE_BYTES 16384
-#define CACHE_BYTES ((size_t)65536 * 1024)
 
 void
 corr_store_open(struct corr_store *s, const char *path)
@@ -47,7 +45,6 @@ corr_store_open(struct corr_store *s, const char *path)
 	 * nothing, which is safe. */
 	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	soc_db_cache_region(CACHE_BYTES, PAGE_BYTES);
 	/* 16 KiB pages: a save rewrites most pages of a busy database, and
 	 * each goes to the WAL and back to the file by a system call; four
 	 * times fewer than with 4 KiB (bench-correlate: 67,000 pread and
